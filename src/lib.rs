@@ -1,0 +1,9 @@
+//! redflag: export-compliance red-flag checks over order records.
+//!
+//! The pipeline, in reading order: [`order`] loads and normalises records;
+//! `rules` turns TOML rule packs into a validated model; `engine` compiles the
+//! model and judges each order, producing findings; `report` renders them;
+//! `cli` wires it together. Only `cli` and `report` write output, and only
+//! loaders read files.
+
+pub mod order;

@@ -1,0 +1,97 @@
+//! The normalised value tree an order is held in after loading.
+//!
+//! Loaders turn JSON, JSON Lines and CSV into this one shape, so the engine reads
+//! every format alike. Values are already normalised (country codes upper-case
+//! alpha-2, HS codes digits only, amounts decimal, dates parsed); the schema in
+//! `schema.rs` says which type each path has. Nothing here knows about rules.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// One normalised value of an order record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Present but empty (`null` in JSON, an empty CSV cell is *absent* instead).
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// Any text, including normalised codes (country, currency, HS).
+    Text(String),
+    /// A decimal number; money amounts are numbers with a sibling currency.
+    Number(Decimal),
+    /// A calendar date.
+    Date(NaiveDate),
+    /// An ordered list.
+    List(Vec<Value>),
+    /// An object; keys are sorted so output built from it is deterministic.
+    Map(BTreeMap<String, Value>),
+}
+
+impl Value {
+    /// The member `key` of a map, if this is a map that has it and it is not null.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Map(map) => map.get(key).filter(|v| !matches!(v, Value::Null)),
+            _ => None,
+        }
+    }
+
+    /// The text, if this is text.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The list members, if this is a list.
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(list) => Some(list),
+            _ => None,
+        }
+    }
+
+    /// A short description of the kind of value, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Text(_) => "text",
+            Value::Number(_) => "number",
+            Value::Date(_) => "date",
+            Value::List(_) => "list",
+            Value::Map(_) => "object",
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    /// Renders a value the way a finding quotes it: text as is, lists joined
+    /// with `, `, objects by their `name` when they have one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Text(t) => f.write_str(t),
+            Value::Number(n) => write!(f, "{}", n.normalize()),
+            Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                Ok(())
+            }
+            Value::Map(map) => match map.get("name").or_else(|| map.get("city")) {
+                Some(name) => write!(f, "{name}"),
+                None => f.write_str("{…}"),
+            },
+        }
+    }
+}
