@@ -7,3 +7,7 @@
 //! loaders read files.
 
 pub mod order;
+pub mod diag;
+pub mod rules;
+pub mod engine;
+pub mod findings;

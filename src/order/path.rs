@@ -120,8 +120,11 @@ impl Path {
     }
 
     /// Every value this path reaches from `root`, with its concrete path
-    /// appended to `prefix`. Absent members and nulls yield nothing.
-    pub fn resolve<'v>(&self, root: &'v Value, prefix: &str, out: &mut Vec<(String, &'v Value)>) {
+    /// appended to `prefix`. A member that is absent or null yields `None`
+    /// with the path where it was expected, so that a rule over `items[*].hs`
+    /// sees an item without `hs` as unknown instead of skipping it; an empty
+    /// list yields nothing.
+    pub fn resolve<'v>(&self, root: &'v Value, prefix: &str, out: &mut Vec<(String, Option<&'v Value>)>) {
         resolve_from(root, &self.segments, prefix.to_string(), out);
     }
 }
@@ -130,42 +133,50 @@ fn resolve_from<'v>(
     value: &'v Value,
     segments: &[Segment],
     at: String,
-    out: &mut Vec<(String, &'v Value)>,
+    out: &mut Vec<(String, Option<&'v Value>)>,
 ) {
     let Some((first, rest)) = segments.split_first() else {
-        if !matches!(value, Value::Null) {
-            out.push((at, value));
-        }
+        let present = (!matches!(value, Value::Null)).then_some(value);
+        out.push((at, present));
         return;
     };
     match first {
         Segment::Field(name) => {
-            if let Some(member) = value.get(name) {
-                let next = if at.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{at}.{name}")
-                };
-                resolve_from(member, rest, next, out);
+            let next = if at.is_empty() {
+                name.clone()
+            } else {
+                format!("{at}.{name}")
+            };
+            match value.get(name) {
+                Some(member) => resolve_from(member, rest, next, out),
+                // An absent list is an empty list: the spec makes `consignees`,
+                // `route` and the like optional, and "no consignees" is a fact.
+                None if rest.first() == Some(&Segment::Each) => {}
+                None => out.push((next, None)),
             }
         }
-        Segment::Index(index) => {
-            if let Some(list) = value.as_list() {
+        Segment::Index(index) => match value.as_list() {
+            Some(list) => {
                 let len = list.len() as i64;
                 let actual = if *index < 0 { len + index } else { *index };
                 if (0..len).contains(&actual) {
                     let slot = actual as usize;
                     resolve_from(&list[slot], rest, format!("{at}[{slot}]"), out);
+                } else {
+                    out.push((format!("{at}[{index}]"), None));
                 }
             }
-        }
-        Segment::Each => {
-            if let Some(list) = value.as_list() {
+            None => out.push((format!("{at}[{index}]"), None)),
+        },
+        Segment::Each => match value.as_list() {
+            Some(list) => {
                 for (slot, member) in list.iter().enumerate() {
                     resolve_from(member, rest, format!("{at}[{slot}]"), out);
                 }
             }
-        }
+            None if matches!(value, Value::Null) => {}
+            None => out.push((format!("{at}[*]"), None)),
+        },
     }
 }
 

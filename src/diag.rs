@@ -1,0 +1,355 @@
+//! Problems with inputs (rule packs, lists, rates, command-line values).
+//!
+//! A [`Diagnostic`] has a stable code, a lowercase one-sentence message, an
+//! optional span into a named source and a help line. Validation pushes every
+//! problem it finds into a [`Diagnostics`] accumulator instead of returning at
+//! the first one, so a user sees all of them at once. Findings about orders
+//! are not diagnostics; they live in `findings`.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use miette::{LabeledSpan, NamedSource, SourceCode};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// The pack still loads; `--deny warnings` turns it into an error.
+    Warning,
+    /// The pack is rejected; nothing is evaluated.
+    Error,
+}
+
+/// One file of an input, shared by every diagnostic that points into it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    name: Arc<str>,
+    text: Arc<str>,
+}
+
+impl SourceFile {
+    /// A file with its display name (a path relative to the pack) and text.
+    pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The whole text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let clamped = offset.min(self.text.len());
+        let before = &self.text[..clamped];
+        let line = before.matches('\n').count() + 1;
+        let col = before
+            .rfind('\n')
+            .map(|nl| before[nl + 1..].chars().count())
+            .unwrap_or_else(|| before.chars().count())
+            + 1;
+        (line, col)
+    }
+
+    /// The byte range of 1-based line `line` (without its line break).
+    pub fn line_span(&self, line: usize) -> Range<usize> {
+        let mut start = 0;
+        for (i, text) in self.text.split_inclusive('\n').enumerate() {
+            if i + 1 == line {
+                let trimmed = text.trim_end_matches(['\n', '\r']);
+                return start..start + trimmed.len();
+            }
+            start += text.len();
+        }
+        self.text.len()..self.text.len()
+    }
+}
+
+/// One problem with an input.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    code: &'static str,
+    level: Level,
+    message: String,
+    file: Option<SourceFile>,
+    span: Option<Range<usize>>,
+    label: Option<String>,
+    help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a stable code and a message (lowercase, one sentence,
+    /// user values in backticks).
+    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            level: Level::Error,
+            message: message.into(),
+            file: None,
+            span: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    /// A warning with a stable code and a message.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            level: Level::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// Points the diagnostic at a span of a file, with a label under it.
+    pub fn at(mut self, file: &SourceFile, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.file = Some(file.clone());
+        self.span = Some(span);
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Names the file without a span (for problems with a whole file).
+    pub fn in_file(mut self, file: &SourceFile) -> Self {
+        self.file = Some(file.clone());
+        self
+    }
+
+    /// Adds a help line; `None` leaves it out.
+    pub fn with_help(mut self, help: impl Into<Option<String>>) -> Self {
+        self.help = help.into();
+        self
+    }
+
+    /// The stable code, such as `R012`.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// Error or warning.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The help line, if any.
+    pub fn help(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+
+    /// The file's display name, if the diagnostic points into a file.
+    pub fn file_name(&self) -> Option<&str> {
+        self.file.as_ref().map(|f| f.name())
+    }
+
+    /// The 1-based line and column of the span's start, if any.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        match (&self.file, &self.span) {
+            (Some(file), Some(span)) => Some(file.line_col(span.start)),
+            _ => None,
+        }
+    }
+
+    /// The text under the span, if any: what tests assert instead of offsets.
+    pub fn spanned_text(&self) -> Option<&str> {
+        match (&self.file, &self.span) {
+            (Some(file), Some(span)) => file.text().get(span.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+impl miette::Diagnostic for Diagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.level {
+            Level::Error => miette::Severity::Error,
+            Level::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.file
+            .as_ref()
+            .map(|f| &f.text as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span.clone()?;
+        let label = LabeledSpan::new_primary_with_span(self.label.clone(), span);
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// A diagnostic wrapped with its file name for miette's renderer, which only
+/// shows a file name when the source is a [`NamedSource`].
+#[derive(Debug)]
+pub struct Rendered {
+    inner: Diagnostic,
+    source: Option<NamedSource<Arc<str>>>,
+}
+
+impl Rendered {
+    /// Prepares a diagnostic for rendering.
+    pub fn new(inner: Diagnostic) -> Rendered {
+        let source = inner
+            .file
+            .as_ref()
+            .map(|f| NamedSource::new(f.name.to_string(), f.text.clone()).with_language("toml"));
+        Rendered { inner, source }
+    }
+}
+
+impl fmt::Display for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.inner.file, &self.inner.span) {
+            (Some(file), None) => write!(f, "{}: {}", file.name(), self.inner.message),
+            _ => f.write_str(&self.inner.message),
+        }
+    }
+}
+
+impl std::error::Error for Rendered {}
+
+impl miette::Diagnostic for Rendered {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        miette::Diagnostic::code(&self.inner)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        miette::Diagnostic::severity(&self.inner)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        miette::Diagnostic::help(&self.inner)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        miette::Diagnostic::labels(&self.inner)
+    }
+}
+
+/// The accumulator every loader and validator pushes into.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty accumulator.
+    pub fn new() -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    /// Records a problem.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// True when at least one problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// Every problem, in the order found.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Number of problems.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Moves all problems of `other` into this one.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// Sorts problems by file, position and code so output is stable whatever
+    /// order files were visited in.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                (
+                    d.file.as_ref().map(|f| f.name.to_string()),
+                    d.span.as_ref().map(|s| s.start),
+                    d.code,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+    }
+
+    /// Takes the problems out.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+/// The closest candidate to `word` by edit distance, if close enough to be a
+/// plausible typo. Written here rather than pulling a crate for ten lines.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// Formats a did-you-mean help line, if there is a close candidate.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(word, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,1208 @@
+//! The engine: a validated pack compiled once, then each order judged.
+//!
+//! Pure: no I/O, no printing. Evaluation is three-valued: a condition on a
+//! missing value is unknown unless the rule says otherwise, and a rule whose
+//! outcome is unknown yields an "undecided" finding of at least `hold`, so
+//! nothing unreadable ever passes as clear. Every condition is evaluated (no
+//! short-circuit) so that evidence is complete and a typo cannot hide behind
+//! an earlier false.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{Months, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::findings::*;
+use crate::order::{Order, Path, Record, Value};
+use crate::rules::expr::Expr;
+use crate::rules::lists::{fold, ListTable};
+use crate::rules::model::*;
+
+/// Above this many sets of bindings for one rule and one order, the rule is
+/// undecided rather than slow: a pathological order must not stall a run.
+const MAX_COMBINATIONS: usize = 20_000;
+/// Observations kept per condition in evidence.
+const MAX_OBSERVATIONS: usize = 8;
+
+/// A pack ready to judge orders: list lookups indexed once.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pack: Arc<RulePack>,
+    /// (list, column) → folded key → row indices.
+    indexes: HashMap<(String, String), HashMap<String, Vec<usize>>>,
+    /// Per rule, the order in which its conditions are evaluated (a condition
+    /// that reads another's matched row comes after it).
+    orders: Vec<Vec<usize>>,
+}
+
+impl Engine {
+    /// Compiles a validated pack.
+    pub fn new(pack: RulePack) -> Engine {
+        let mut indexes: HashMap<(String, String), HashMap<String, Vec<usize>>> = HashMap::new();
+        let mut wanted: Vec<(String, String)> = Vec::new();
+        for rule in &pack.rules {
+            for c in &rule.conditions {
+                match &c.op {
+                    Op::InList { list, column, .. } => wanted.push((list.clone(), column.clone())),
+                    Op::StartsWith {
+                        members: Members::List { list, column },
+                    } => wanted.push((list.clone(), column.clone())),
+                    _ => {}
+                }
+            }
+        }
+        for (list_name, column) in wanted {
+            let Some(list) = pack.lists.get(&list_name) else {
+                continue;
+            };
+            let entry = indexes.entry((list_name, column.clone())).or_default();
+            if !entry.is_empty() {
+                continue;
+            }
+            for (i, row) in list.rows.iter().enumerate() {
+                for key in list.keys_of(row, &column) {
+                    entry.entry(fold(key)).or_default().push(i);
+                }
+            }
+        }
+        let orders = pack.rules.iter().map(evaluation_order).collect();
+        Engine {
+            pack: Arc::new(pack),
+            indexes,
+            orders,
+        }
+    }
+
+    /// The pack this engine judges with.
+    pub fn pack(&self) -> &RulePack {
+        &self.pack
+    }
+
+    /// Judges one record: an error record is `error`; an order gets every
+    /// rule's finding, most severe first.
+    pub fn judge(&self, record: &Record) -> Judgement {
+        match record {
+            Record::Error(e) => Judgement {
+                origin: e.origin.clone(),
+                order_id: e.order_id.clone(),
+                verdict: Verdict::Error,
+                findings: Vec::new(),
+                problems: e.problems.clone(),
+            },
+            Record::Order(order) => self.judge_order(order),
+        }
+    }
+
+    /// Judges one order against every rule of the pack.
+    pub fn judge_order(&self, order: &Order) -> Judgement {
+        let mut findings: Vec<Finding> = self
+            .pack
+            .rules
+            .iter()
+            .zip(&self.orders)
+            .filter_map(|(rule, eval_order)| self.judge_rule(rule, eval_order, order))
+            .collect();
+        findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.rule_id.cmp(&b.rule_id)));
+        let verdict = findings
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .map(Verdict::Flagged)
+            .unwrap_or(Verdict::Clear);
+        Judgement {
+            origin: order.origin.clone(),
+            order_id: Some(order.id.clone()),
+            verdict,
+            findings,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Evaluates one rule on one order and reports every condition's outcome
+    /// for each set of bindings, whether or not the rule fired: the basis of
+    /// explanations and why-not.
+    pub fn trace(&self, rule_id: &str, order: &Order) -> Option<Vec<Trace>> {
+        let index = self.pack.rules.iter().position(|r| r.id == rule_id)?;
+        let rule = &self.pack.rules[index];
+        let mut traces = Vec::new();
+        let mut overflow = false;
+        self.each_binding(rule, order, &mut |cx| {
+            let outcomes = self.evaluate_conditions(rule, &self.orders[index], cx);
+            let truth = eval_expr(&rule.condition, &outcomes);
+            traces.push(Trace {
+                bindings: cx.bound_evidence(rule),
+                truth,
+                conditions: evidence_of(rule, &outcomes),
+            });
+        }, &mut overflow);
+        Some(traces)
+    }
+
+    fn judge_rule(&self, rule: &Rule, eval_order: &[usize], order: &Order) -> Option<Finding> {
+        let mut fired: Option<(Vec<BoundEvidence>, Vec<Outcome>, String)> = None;
+        let mut undecided: Option<(Vec<BoundEvidence>, Vec<Outcome>)> = None;
+        let mut fired_count = 0;
+        let mut undecided_count = 0;
+        let mut severity = rule.severity;
+        let mut escalation: Option<String> = None;
+        let mut overflow = false;
+        self.each_binding(rule, order, &mut |cx| {
+            let outcomes = self.evaluate_conditions(rule, eval_order, cx);
+            match eval_expr(&rule.condition, &outcomes) {
+                Truth::True => {
+                    fired_count += 1;
+                    for e in &rule.escalations {
+                        let t = eval_expr(&e.condition, &outcomes);
+                        if t != Truth::False && e.severity > severity {
+                            severity = e.severity;
+                            let reason = if e.reason.is_empty() { e.condition_text.clone() } else { e.reason.clone() };
+                            escalation = Some(if t == Truth::Unknown {
+                                format!("{reason} (could not be ruled out)")
+                            } else {
+                                reason
+                            });
+                        }
+                    }
+                    if fired.is_none() {
+                        let message = render(&rule.message, cx, &outcomes, self);
+                        fired = Some((cx.bound_evidence(rule), outcomes, message));
+                    }
+                }
+                Truth::Unknown => {
+                    undecided_count += 1;
+                    if undecided.is_none() {
+                        undecided = Some((cx.bound_evidence(rule), outcomes));
+                    }
+                }
+                Truth::False => {}
+            }
+        }, &mut overflow);
+        let base = |kind, severity, message, bindings, conditions, matches, escalation| Finding {
+            rule_id: rule.id.clone(),
+            rule_version: rule.version,
+            kind,
+            severity,
+            title: rule.title.clone(),
+            message,
+            family: rule.family.clone(),
+            red_flags: rule.red_flags.clone(),
+            icp: rule.icp.clone(),
+            references: rule.references.clone(),
+            why: rule.why.clone(),
+            action: rule.action.clone(),
+            escalation,
+            condition: rule.condition_text.clone(),
+            bindings,
+            conditions,
+            matches,
+        };
+        if let Some((bindings, outcomes, message)) = fired {
+            return Some(base(
+                FindingKind::Fired,
+                severity,
+                message,
+                bindings,
+                evidence_of(rule, &outcomes),
+                fired_count,
+                escalation,
+            ));
+        }
+        if overflow {
+            return Some(base(
+                FindingKind::Undecided,
+                rule.on_unknown,
+                format!("could not evaluate `{}`: the order has more than {MAX_COMBINATIONS} combinations of {}", rule.id, binding_names(rule)),
+                Vec::new(),
+                Vec::new(),
+                0,
+                None,
+            ));
+        }
+        let (bindings, outcomes) = undecided?;
+        let unknown: Vec<String> = rule
+            .conditions
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| o.truth == Truth::Unknown)
+            .map(|(c, o)| {
+                let why = o
+                    .observations
+                    .iter()
+                    .find(|ob| ob.holds == Truth::Unknown)
+                    .map(|ob| match (&ob.note, &ob.seen) {
+                        (Some(note), _) => format!("`{}` {note}", ob.path),
+                        (None, None) => format!("`{}` is missing", ob.path),
+                        (None, Some(seen)) => format!("`{}` = `{seen}` cannot be decided", ob.path),
+                    })
+                    .unwrap_or_else(|| format!("`{}` is missing", c.target.text()));
+                format!("{} ({why})", c.name)
+            })
+            .collect();
+        Some(base(
+            FindingKind::Undecided,
+            rule.on_unknown,
+            format!("could not evaluate: {}", unknown.join("; ")),
+            bindings,
+            evidence_of(rule, &outcomes),
+            undecided_count,
+            None,
+        ))
+    }
+
+    /// Calls `visit` for each set of bindings of the rule's variables.
+    fn each_binding<'o>(&self, rule: &Rule, order: &'o Order, visit: &mut dyn FnMut(&Cx<'o, '_>), overflow: &mut bool) {
+        let mut cx = Cx {
+            order,
+            engine: self,
+            vars: Vec::with_capacity(rule.bindings.len()),
+        };
+        let mut count = 0;
+        bind(rule, 0, &mut cx, visit, &mut count, overflow);
+    }
+
+    fn evaluate_conditions(&self, rule: &Rule, eval_order: &[usize], cx: &Cx) -> Vec<Outcome> {
+        let mut outcomes: Vec<Outcome> = vec![Outcome::default(); rule.conditions.len()];
+        let mut done = vec![false; rule.conditions.len()];
+        for &i in eval_order {
+            let outcome = eval_condition(&rule.conditions[i], cx, &outcomes, &done);
+            outcomes[i] = outcome;
+            done[i] = true;
+        }
+        outcomes
+    }
+
+    fn list(&self, name: &str) -> Option<&ListTable> {
+        self.pack.lists.get(name).map(|l| l.as_ref())
+    }
+}
+
+/// One set of bindings and every condition's outcome in it.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    /// The bound variables.
+    pub bindings: Vec<BoundEvidence>,
+    /// The rule's condition for these bindings.
+    pub truth: Truth,
+    /// Each condition's evidence.
+    pub conditions: Vec<ConditionEvidence>,
+}
+
+fn binding_names(rule: &Rule) -> String {
+    rule.bindings.iter().map(|b| format!("`{}`", b.name)).collect::<Vec<_>>().join(", ")
+}
+
+fn evaluation_order(rule: &Rule) -> Vec<usize> {
+    fn deps(c: &Condition) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut add = |t: &Target| {
+            if let Target::Row { condition, .. } = t {
+                out.push(*condition);
+            }
+        };
+        add(&c.target);
+        match &c.op {
+            Op::Compare { operand: Operand::Field(t), .. } => add(t),
+            Op::InField { field } | Op::Within { field, .. } => add(field),
+            Op::InList { also, .. } => also.iter().for_each(|(_, t)| add(t)),
+            _ => {}
+        }
+        out
+    }
+    fn visit(rule: &Rule, i: usize, state: &mut Vec<u8>, out: &mut Vec<usize>) {
+        if state[i] != 0 {
+            return; // done, or a cycle: the reader then sees "not evaluated" (unknown)
+        }
+        state[i] = 1;
+        for d in deps(&rule.conditions[i]) {
+            visit(rule, d, state, out);
+        }
+        state[i] = 2;
+        out.push(i);
+    }
+    let mut state = vec![0; rule.conditions.len()];
+    let mut out = Vec::new();
+    for i in 0..rule.conditions.len() {
+        visit(rule, i, &mut state, &mut out);
+    }
+    out
+}
+
+/// A bound variable: the element and where it is.
+#[derive(Debug, Clone)]
+struct Bound<'o> {
+    value: &'o Value,
+    path: String,
+}
+
+/// Evaluation context: the order and the current bindings.
+struct Cx<'o, 'e> {
+    order: &'o Order,
+    engine: &'e Engine,
+    vars: Vec<Bound<'o>>,
+}
+
+impl Cx<'_, '_> {
+    fn bound_evidence(&self, rule: &Rule) -> Vec<BoundEvidence> {
+        rule.bindings
+            .iter()
+            .zip(&self.vars)
+            .map(|(b, v)| BoundEvidence {
+                name: b.name.clone(),
+                path: v.path.clone(),
+                label: label_of(v.value),
+            })
+            .collect()
+    }
+
+    /// Resolves a path in the current bindings.
+    fn resolve<'a>(&'a self, path: &PathRef) -> Vec<(String, Option<&'a Value>)> {
+        let mut out = Vec::new();
+        match path.base {
+            Base::Order => path.path.resolve(&self.order.root, "", &mut out),
+            Base::Var(i) => {
+                if let Some(bound) = self.vars.get(i) {
+                    path.path.resolve(bound.value, &bound.path, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    fn order_date(&self, which: RateDate) -> Option<NaiveDate> {
+        let get = |name: &str| match self.order.root.get(name) {
+            Some(Value::Date(d)) => Some(*d),
+            _ => None,
+        };
+        match which {
+            RateDate::OrderDate => get("date"),
+            RateDate::ShipDate => get("ship_date").or_else(|| get("date")),
+        }
+    }
+}
+
+fn label_of(value: &Value) -> String {
+    match value {
+        Value::Map(m) => {
+            let name = m.get("name").map(|v| v.to_string());
+            let city = m.get("city").map(|v| v.to_string());
+            let country = m.get("country").map(|v| v.to_string());
+            let place = match (city, country) {
+                (Some(c), Some(k)) => Some(format!("{c}, {k}")),
+                (Some(c), None) => Some(c),
+                (None, Some(k)) => Some(k),
+                (None, None) => None,
+            };
+            match (name, place) {
+                (Some(n), Some(p)) => format!("{n} ({p})"),
+                (Some(n), None) => n,
+                (None, Some(p)) => p,
+                (None, None) => m
+                    .get("sku")
+                    .or_else(|| m.get("kind"))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+fn bind<'o>(rule: &Rule, depth: usize, cx: &mut Cx<'o, '_>, visit: &mut dyn FnMut(&Cx<'o, '_>), count: &mut usize, overflow: &mut bool) {
+    if *overflow {
+        return;
+    }
+    let Some(binding) = rule.bindings.get(depth) else {
+        *count += 1;
+        if *count > MAX_COMBINATIONS {
+            *overflow = true;
+            return;
+        }
+        visit(cx);
+        return;
+    };
+    let mut elements: Vec<(String, &'o Value)> = Vec::new();
+    for source in &binding.sources {
+        let mut found = Vec::new();
+        match source.base {
+            Base::Order => source.path.resolve(&cx.order.root, "", &mut found),
+            Base::Var(i) => {
+                if let Some(bound) = cx.vars.get(i) {
+                    source.path.resolve(bound.value, &bound.path, &mut found);
+                }
+            }
+        }
+        elements.extend(found.into_iter().filter_map(|(p, v)| v.map(|v| (p, v))));
+    }
+    for (path, value) in elements {
+        cx.vars.push(Bound { value, path });
+        bind(rule, depth + 1, cx, visit, count, overflow);
+        cx.vars.pop();
+        if *overflow {
+            return;
+        }
+    }
+}
+
+/// A condition's outcome in one set of bindings.
+#[derive(Debug, Clone)]
+struct Outcome {
+    truth: Truth,
+    observations: Vec<Observation>,
+    /// Rows of the list matched (for `@name.column` readers), by row index.
+    rows: Vec<usize>,
+    /// The list those rows belong to.
+    list: Option<String>,
+}
+
+impl Default for Outcome {
+    fn default() -> Self {
+        Outcome {
+            truth: Truth::Unknown,
+            observations: Vec::new(),
+            rows: Vec::new(),
+            list: None,
+        }
+    }
+}
+
+fn evidence_of(rule: &Rule, outcomes: &[Outcome]) -> Vec<ConditionEvidence> {
+    // Conditions in the order the expression names them, then any others.
+    let mut order = Vec::new();
+    rule.condition.leaves(&mut order);
+    for e in &rule.escalations {
+        e.condition.leaves(&mut order);
+    }
+    for i in 0..rule.conditions.len() {
+        if !order.contains(&i) {
+            order.push(i);
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|i| {
+            let c = rule.conditions.get(i)?;
+            let o = outcomes.get(i)?;
+            let mut observations = o.observations.clone();
+            let more = observations.len().saturating_sub(MAX_OBSERVATIONS);
+            // Keep the observations that decided the outcome first.
+            observations.sort_by_key(|ob| if ob.holds == o.truth { 0 } else { 1 });
+            observations.truncate(MAX_OBSERVATIONS);
+            Some(ConditionEvidence {
+                name: c.name.clone(),
+                op: c.op_name.clone(),
+                path: c.target.text(),
+                truth: o.truth,
+                observations,
+                more,
+            })
+        })
+        .collect()
+}
+
+fn eval_expr(expr: &Expr, outcomes: &[Outcome]) -> Truth {
+    match expr {
+        Expr::Leaf(i) => outcomes.get(*i).map(|o| o.truth).unwrap_or(Truth::Unknown),
+        Expr::Not(inner) => eval_expr(inner, outcomes).not(),
+        Expr::And(items) => {
+            let mut result = Truth::True;
+            for item in items {
+                match eval_expr(item, outcomes) {
+                    Truth::False => return Truth::False,
+                    Truth::Unknown => result = Truth::Unknown,
+                    Truth::True => {}
+                }
+            }
+            result
+        }
+        Expr::Or(items) => {
+            let mut result = Truth::False;
+            for item in items {
+                match eval_expr(item, outcomes) {
+                    Truth::True => return Truth::True,
+                    Truth::Unknown => result = Truth::Unknown,
+                    Truth::False => {}
+                }
+            }
+            result
+        }
+    }
+}
+
+/// The values a target reaches: (concrete path, value or missing, row used).
+fn values_of<'a>(target: &Target, cx: &'a Cx, outcomes: &[Outcome], done: &[bool]) -> Result<Vec<(String, Option<Cow<'a, Value>>, Option<usize>)>, Truth> {
+    match target {
+        Target::Path(p) => Ok(cx.resolve(p).into_iter().map(|(path, v)| (path, v.map(Cow::Borrowed), None)).collect()),
+        Target::Row {
+            condition,
+            condition_name,
+            column,
+            list,
+        } => {
+            let Some(o) = outcomes.get(*condition).filter(|_| done.get(*condition).copied().unwrap_or(false)) else {
+                return Err(Truth::Unknown);
+            };
+            if o.truth != Truth::True {
+                // No matched row: the reader is as false (or unknown) as its source.
+                return Err(o.truth);
+            }
+            let Some(table) = cx.engine.list(list) else {
+                return Err(Truth::Unknown);
+            };
+            Ok(o.rows
+                .iter()
+                .filter_map(|&r| {
+                    let row = table.rows.get(r)?;
+                    let cell = table.cell(row, column)?;
+                    let value = (!cell.is_empty()).then(|| Cow::Owned(Value::Text(cell.to_string())));
+                    Some((format!("@{condition_name}.{column} ({list} line {})", row.line), value, Some(r)))
+                })
+                .collect())
+        }
+    }
+}
+
+fn row_evidence(table: &ListTable, index: usize) -> Option<RowEvidence> {
+    let row = table.rows.get(index)?;
+    Some(RowEvidence {
+        list: table.meta.name.clone(),
+        line: row.line,
+        cells: table.columns.iter().cloned().zip(row.cells.iter().cloned()).collect(),
+    })
+}
+
+fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -> Outcome {
+    let mut outcome = Outcome::default();
+    let values = match values_of(&c.target, cx, outcomes, done) {
+        Ok(v) => v,
+        Err(truth) => {
+            outcome.truth = truth;
+            outcome.observations.push(Observation {
+                path: c.target.text(),
+                seen: None,
+                expected: expected_text(c, cx),
+                holds: truth,
+                row: None,
+                note: Some(format!("depends on a condition that is {}", truth.as_str())),
+            });
+            return outcome;
+        }
+    };
+    // Operators that are never unknown look at presence itself.
+    match &c.op {
+        Op::Exists | Op::Missing | Op::Blank => {
+            let present: Vec<&(String, Option<Cow<Value>>, Option<usize>)> = values.iter().filter(|(_, v, _)| v.as_deref().is_some_and(|v| !is_blank(v))).collect();
+            let truth = match c.op {
+                Op::Exists => values.iter().any(|(_, v, _)| v.is_some()),
+                Op::Missing => values.iter().all(|(_, v, _)| v.is_none()),
+                _ => present.is_empty(),
+            };
+            outcome.truth = Truth::from_bool(truth);
+            let path = values.first().map(|(p, _, _)| p.clone()).unwrap_or_else(|| c.target.text());
+            outcome.observations.push(Observation {
+                path,
+                seen: values.iter().find_map(|(_, v, _)| v.as_deref().map(display)),
+                expected: expected_text(c, cx),
+                holds: outcome.truth,
+                row: None,
+                note: None,
+            });
+            return outcome;
+        }
+        Op::Count { cmp, n } => {
+            let count: usize = values
+                .iter()
+                .map(|(_, v, _)| match v.as_deref() {
+                    Some(Value::List(l)) => l.len(),
+                    Some(Value::Map(m)) => m.len(),
+                    Some(_) => 1,
+                    None => 0,
+                })
+                .sum();
+            outcome.truth = Truth::from_bool(cmp.holds((count as u64).cmp(n)));
+            outcome.observations.push(Observation {
+                path: c.target.text(),
+                seen: Some(format!("{count} member{}", if count == 1 { "" } else { "s" })),
+                expected: expected_text(c, cx),
+                holds: outcome.truth,
+                row: None,
+                note: None,
+            });
+            return outcome;
+        }
+        _ => {}
+    }
+    let mut any_true = false;
+    let mut any_false = false;
+    let mut any_unknown = false;
+    for (path, value, source_row) in &values {
+        let Some(value) = value.as_deref() else {
+            let holds = match c.if_missing {
+                Some(b) => Truth::from_bool(b),
+                None => Truth::Unknown,
+            };
+            match holds {
+                Truth::True => any_true = true,
+                Truth::False => any_false = true,
+                Truth::Unknown => any_unknown = true,
+            }
+            outcome.observations.push(Observation {
+                path: path.clone(),
+                seen: None,
+                expected: expected_text(c, cx),
+                holds,
+                row: None,
+                note: Some(match c.if_missing {
+                    Some(b) => format!("is missing, which this rule counts as {b}"),
+                    None => "is missing".into(),
+                }),
+            });
+            continue;
+        };
+        let mut check = test_value(c, value, path, cx, outcomes, done);
+        if check.row.is_none() {
+            if let (Some(r), Target::Row { list, .. }) = (source_row, &c.target) {
+                check.row = cx.engine.list(list).and_then(|t| row_evidence(t, *r));
+            }
+        }
+        match check.truth {
+            Truth::True => {
+                any_true = true;
+                outcome.rows.extend(check.rows.iter().copied());
+                if outcome.list.is_none() {
+                    outcome.list = check.list.clone();
+                }
+            }
+            Truth::False => any_false = true,
+            Truth::Unknown => any_unknown = true,
+        }
+        outcome.observations.push(Observation {
+            path: path.clone(),
+            seen: Some(display(value)),
+            expected: expected_text(c, cx),
+            holds: check.truth,
+            row: check.row,
+            note: check.note,
+        });
+    }
+    if values.is_empty() {
+        // An empty list under `[*]`: nothing to test.
+        outcome.truth = match c.quantifier {
+            Quantifier::Any => Truth::False,
+            Quantifier::All => Truth::True,
+        };
+        return outcome;
+    }
+    outcome.truth = match c.quantifier {
+        Quantifier::Any if any_true => Truth::True,
+        Quantifier::Any if any_unknown => Truth::Unknown,
+        Quantifier::Any => Truth::False,
+        Quantifier::All if any_false => Truth::False,
+        Quantifier::All if any_unknown => Truth::Unknown,
+        Quantifier::All => Truth::True,
+    };
+    if c.quantifier == Quantifier::All && outcome.truth != Truth::True {
+        outcome.rows.clear();
+    }
+    outcome
+}
+
+fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Text(t) => t.trim().is_empty(),
+        Value::List(l) => l.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        Value::Null => true,
+        _ => false,
+    }
+}
+
+fn display(value: &Value) -> String {
+    value.to_string()
+}
+
+/// The result of testing one value.
+struct Check {
+    truth: Truth,
+    row: Option<RowEvidence>,
+    rows: Vec<usize>,
+    list: Option<String>,
+    note: Option<String>,
+}
+
+impl Check {
+    fn of(truth: Truth) -> Check {
+        Check {
+            truth,
+            row: None,
+            rows: Vec::new(),
+            list: None,
+            note: None,
+        }
+    }
+    fn unknown(note: String) -> Check {
+        Check {
+            note: Some(note),
+            ..Check::of(Truth::Unknown)
+        }
+    }
+}
+
+fn text_of(value: &Value) -> Option<Cow<'_, str>> {
+    match value {
+        Value::Text(t) => Some(Cow::Borrowed(t)),
+        Value::Number(n) => Some(Cow::Owned(n.normalize().to_string())),
+        Value::Bool(b) => Some(Cow::Owned(b.to_string())),
+        Value::Date(d) => Some(Cow::Owned(d.format("%Y-%m-%d").to_string())),
+        _ => None,
+    }
+}
+
+fn test_value(c: &Condition, value: &Value, path: &str, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -> Check {
+    match &c.op {
+        Op::Compare {
+            cmp,
+            operand,
+            case_sensitive,
+            offset,
+            rate_date,
+        } => {
+            let shape = c.target.shape();
+            let others: Vec<Cow<Value>> = match operand {
+                Operand::Literal(l) => vec![Cow::Owned(literal_value(l))],
+                Operand::Field(t) => match values_of(t, cx, outcomes, done) {
+                    Ok(v) => {
+                        let present: Vec<Cow<Value>> = v.into_iter().filter_map(|(_, v, _)| v).collect();
+                        if present.is_empty() {
+                            return Check::unknown(format!("cannot be compared: `{}` is missing", t.text()));
+                        }
+                        present
+                    }
+                    Err(t) => return Check::of(t),
+                },
+            };
+            let mut result = Check::of(Truth::False);
+            for other in others {
+                let check = if shape == crate::order::Shape::Money {
+                    compare_money(c, *cmp, value, path, &other, operand, cx, *rate_date)
+                } else {
+                    compare_values(*cmp, value, &other, *case_sensitive, *offset)
+                };
+                match check.truth {
+                    Truth::True => return check,
+                    Truth::Unknown => result = check,
+                    Truth::False => {
+                        if result.truth == Truth::False {
+                            result = check
+                        }
+                    }
+                }
+            }
+            result
+        }
+        Op::In { values } => {
+            let mut any = false;
+            for l in values {
+                let t = compare_values(Cmp::Eq, value, &literal_value(l), false, None);
+                if t.truth == Truth::True {
+                    any = true;
+                    break;
+                }
+            }
+            Check::of(Truth::from_bool(any))
+        }
+        Op::InList { list, column, also } => {
+            let Some(text) = text_of(value) else {
+                return Check::unknown(format!("is {}, not text", value.kind()));
+            };
+            let Some(table) = cx.engine.list(list) else {
+                return Check::unknown(format!("list `{list}` is not loaded"));
+            };
+            let empty = Vec::new();
+            let candidates = cx
+                .engine
+                .indexes
+                .get(&(list.clone(), column.clone()))
+                .and_then(|idx| idx.get(&fold(&text)))
+                .unwrap_or(&empty);
+            let mut matched = Vec::new();
+            let mut unknown_note = None;
+            for &r in candidates {
+                let Some(row) = table.rows.get(r) else { continue };
+                let mut row_truth = Truth::True;
+                for (col, target) in also {
+                    let want = table.cell(row, col).map(fold).unwrap_or_default();
+                    let got = match values_of(target, cx, outcomes, done) {
+                        Ok(v) => v,
+                        Err(t) => {
+                            row_truth = t;
+                            break;
+                        }
+                    };
+                    let present: Vec<String> = got.iter().filter_map(|(_, v, _)| v.as_deref().and_then(text_of).map(|t| fold(&t))).collect();
+                    if present.is_empty() {
+                        row_truth = Truth::Unknown;
+                        unknown_note = Some(format!("matched `{}` in `{list}` but `{}` is missing", text, target.text()));
+                        continue;
+                    }
+                    if !present.contains(&want) {
+                        row_truth = Truth::False;
+                        break;
+                    }
+                }
+                match row_truth {
+                    Truth::True => matched.push(r),
+                    Truth::Unknown => {}
+                    Truth::False => {}
+                }
+            }
+            if !matched.is_empty() {
+                return Check {
+                    truth: Truth::True,
+                    row: row_evidence(table, matched[0]),
+                    rows: matched,
+                    list: Some(list.clone()),
+                    note: None,
+                };
+            }
+            match unknown_note {
+                Some(note) => Check::unknown(note),
+                None => Check::of(Truth::False),
+            }
+        }
+        Op::InField { field } => {
+            let set = match values_of(field, cx, outcomes, done) {
+                Ok(v) => v,
+                Err(t) => return Check::of(t),
+            };
+            let members: Vec<&Value> = set
+                .iter()
+                .filter_map(|(_, v, _)| v.as_deref())
+                .flat_map(|v| match v {
+                    Value::List(items) => items.iter().collect::<Vec<_>>(),
+                    other => vec![other],
+                })
+                .collect();
+            if set.iter().all(|(_, v, _)| v.is_none()) {
+                return Check::unknown(format!("cannot be looked up: `{}` is missing", field.text()));
+            }
+            let hit = members.iter().any(|m| compare_values(Cmp::Eq, value, m, false, None).truth == Truth::True);
+            Check::of(Truth::from_bool(hit))
+        }
+        Op::Matches { regex } => match text_of(value) {
+            Some(t) => Check::of(Truth::from_bool(regex.is_match(&t))),
+            None => Check::unknown(format!("is {}, not text", value.kind())),
+        },
+        Op::MatchesList { list, column: _, set } => {
+            let Some(text) = text_of(value) else {
+                return Check::unknown(format!("is {}, not text", value.kind()));
+            };
+            list_hit(cx, list, set.matches(&text).into_iter().collect())
+        }
+        Op::ContainsAny { members, set } => {
+            let Some(text) = text_of(value) else {
+                return Check::unknown(format!("is {}, not text", value.kind()));
+            };
+            let hits: Vec<usize> = set.matches(&text).into_iter().collect();
+            match members {
+                Members::List { list, .. } => list_hit(cx, list, hits),
+                Members::Values(words) => {
+                    let mut check = Check::of(Truth::from_bool(!hits.is_empty()));
+                    if let Some(&first) = hits.first() {
+                        check.note = words.get(first).map(|w| format!("contains `{w}`"));
+                    }
+                    check
+                }
+            }
+        }
+        Op::StartsWith { members } => {
+            let Some(text) = text_of(value) else {
+                return Check::unknown(format!("is {}, not text", value.kind()));
+            };
+            let folded = fold(&text);
+            match members {
+                Members::Values(prefixes) => {
+                    let hit = prefixes.iter().find(|p| folded.starts_with(&fold(p)));
+                    let mut check = Check::of(Truth::from_bool(hit.is_some()));
+                    check.note = hit.map(|p| format!("starts with `{p}`"));
+                    check
+                }
+                Members::List { list, column } => {
+                    let Some(index) = cx.engine.indexes.get(&(list.clone(), column.clone())) else {
+                        return Check::unknown(format!("list `{list}` is not loaded"));
+                    };
+                    // Longest prefix first, so a 6-digit CHPL code wins over a chapter.
+                    let mut rows = Vec::new();
+                    for end in (1..=folded.len()).rev() {
+                        if let Some(found) = folded.get(..end).and_then(|p| index.get(p)) {
+                            rows.extend(found.iter().copied());
+                        }
+                    }
+                    list_hit(cx, list, rows)
+                }
+            }
+        }
+        Op::Within { field, months, days } => {
+            let Value::Date(a) = value else {
+                return Check::unknown(format!("is {}, not a date", value.kind()));
+            };
+            let others = match values_of(field, cx, outcomes, done) {
+                Ok(v) => v,
+                Err(t) => return Check::of(t),
+            };
+            let mut result = Check::unknown(format!("cannot be compared: `{}` is missing", field.text()));
+            for (_, other, _) in others {
+                let Some(Value::Date(b)) = other.as_deref() else { continue };
+                let (lo, hi) = if a <= b { (*a, *b) } else { (*b, *a) };
+                let limit = lo
+                    .checked_add_months(Months::new(*months as u32))
+                    .and_then(|d| d.checked_add_signed(chrono::Duration::days(*days)));
+                let holds = limit.is_some_and(|limit| hi <= limit);
+                let mut check = Check::of(Truth::from_bool(holds));
+                check.note = Some(format!("{} days apart", (hi - lo).num_days()));
+                if holds {
+                    return check;
+                }
+                result = check;
+            }
+            result
+        }
+        Op::IsTrue | Op::IsFalse => {
+            let want = matches!(c.op, Op::IsTrue);
+            match value {
+                Value::Bool(b) => Check::of(Truth::from_bool(*b == want)),
+                Value::Text(t) => match t.to_lowercase().as_str() {
+                    "true" | "yes" | "y" | "1" | "x" => Check::of(Truth::from_bool(want)),
+                    "false" | "no" | "n" | "0" => Check::of(Truth::from_bool(!want)),
+                    _ => Check::unknown(format!("= `{t}` is not a yes/no answer")),
+                },
+                other => Check::unknown(format!("is {}, not a boolean", other.kind())),
+            }
+        }
+        Op::Exists | Op::Missing | Op::Blank | Op::Count { .. } => Check::of(Truth::Unknown),
+    }
+}
+
+fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>) -> Check {
+    rows.dedup();
+    if rows.is_empty() {
+        return Check::of(Truth::False);
+    }
+    let row = cx.engine.list(list).and_then(|t| row_evidence(t, rows[0]));
+    Check {
+        truth: Truth::True,
+        row,
+        rows,
+        list: Some(list.to_string()),
+        note: None,
+    }
+}
+
+fn literal_value(l: &Literal) -> Value {
+    match l {
+        Literal::Text(t) => Value::Text(t.clone()),
+        Literal::Number(n) => Value::Number(*n),
+        Literal::Money(n, _) => Value::Number(*n),
+        Literal::Date(d) => Value::Date(*d),
+        Literal::Bool(b) => Value::Bool(*b),
+    }
+}
+
+fn shift(date: NaiveDate, offset: Option<DateOffset>) -> Option<NaiveDate> {
+    let Some(offset) = offset else { return Some(date) };
+    let moved = if offset.months >= 0 {
+        date.checked_add_months(Months::new(offset.months as u32))
+    } else {
+        date.checked_sub_months(Months::new(offset.months.unsigned_abs()))
+    }?;
+    moved.checked_add_signed(chrono::Duration::days(offset.days))
+}
+
+fn compare_values(cmp: Cmp, left: &Value, right: &Value, case_sensitive: bool, offset: Option<DateOffset>) -> Check {
+    use std::cmp::Ordering;
+    let ordering: Option<Ordering> = match (left, right) {
+        (Value::Number(a), Value::Number(b)) => Some(a.cmp(b)),
+        (Value::Date(a), Value::Date(b)) => match shift(*b, offset) {
+            Some(b) => Some(a.cmp(&b)),
+            None => return Check::unknown("date offset out of range".into()),
+        },
+        (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+        (Value::Text(a), Value::Text(b)) => Some(if case_sensitive {
+            a.trim().cmp(b.trim())
+        } else {
+            fold(a).cmp(&fold(b))
+        }),
+        // Attribute values arrive as text from CSV: read them as the literal's type.
+        (Value::Text(a), Value::Number(b)) => crate::rules::validate::parse_decimal(a.trim()).map(|a| a.cmp(b)),
+        (Value::Text(a), Value::Bool(b)) => match a.trim().to_lowercase().as_str() {
+            "true" | "yes" | "1" | "x" => Some(true.cmp(b)),
+            "false" | "no" | "0" => Some(false.cmp(b)),
+            _ => None,
+        },
+        (Value::Number(a), Value::Text(b)) => Some(a.normalize().to_string().cmp(&b.trim().to_string())),
+        _ => None,
+    };
+    match ordering {
+        Some(o) => Check::of(Truth::from_bool(cmp.holds(o))),
+        None => Check::unknown(format!("is {} and cannot be compared with {}", left.kind(), right.kind())),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compare_money(c: &Condition, cmp: Cmp, amount: &Value, path: &str, other: &Value, operand: &Operand, cx: &Cx, rate_date: RateDate) -> Check {
+    let Value::Number(amount) = amount else {
+        return Check::unknown(format!("is {}, not an amount", amount.kind()));
+    };
+    let Some(currency) = sibling_currency(c, path, cx) else {
+        return Check::unknown("has no `currency` beside it".into());
+    };
+    let (threshold, threshold_currency) = match (operand, other) {
+        (Operand::Literal(Literal::Money(n, cur)), _) => (*n, cur.clone()),
+        (_, Value::Number(n)) => (*n, currency.clone()),
+        _ => return Check::unknown(format!("cannot compare an amount with {}", other.kind())),
+    };
+    let Some(date) = cx.order_date(rate_date) else {
+        return Check::unknown("cannot be converted: the order has no date".into());
+    };
+    let Some(rates) = cx.engine.pack.rates.as_ref() else {
+        return Check::unknown("cannot be converted: the pack has no rates table".into());
+    };
+    let convert = |value: Decimal, cur: &str| -> Result<(Decimal, String), String> {
+        match rates.rate(cur, date) {
+            Some(rate) => Ok((
+                value / rate.per_base,
+                if cur == rates.base {
+                    String::new()
+                } else {
+                    format!("{cur} {} per {} from {} (rates line {})", rate.per_base.normalize(), rates.base, rate.valid_from, rate.line)
+                },
+            )),
+            None => Err(format!("cannot be converted: no `{cur}` rate on or before {date} in the rates table (as of {})", rates.meta.as_of)),
+        }
+    };
+    let (left, left_note) = match convert(*amount, &currency) {
+        Ok(v) => v,
+        Err(note) => return Check::unknown(note),
+    };
+    let (right, right_note) = match convert(threshold, &threshold_currency) {
+        Ok(v) => v,
+        Err(note) => return Check::unknown(note),
+    };
+    let mut check = Check::of(Truth::from_bool(cmp.holds(left.cmp(&right))));
+    let notes: Vec<String> = [left_note, right_note].into_iter().filter(|n| !n.is_empty()).collect();
+    check.note = Some(format!(
+        "{} {currency} = {} {}{}",
+        amount.normalize(),
+        left.round_dp(2).normalize(),
+        rates.base,
+        if notes.is_empty() { String::new() } else { format!(" at {}", notes.join("; ")) }
+    ));
+    check
+}
+
+/// The currency of a money value: the `currency` field beside it.
+fn sibling_currency(c: &Condition, path: &str, cx: &Cx) -> Option<String> {
+    let Target::Path(p) = &c.target else { return None };
+    let mut segments = p.path.segments().to_vec();
+    segments.pop();
+    segments.push(crate::order::Segment::Field("currency".into()));
+    let sibling = PathRef {
+        base: p.base,
+        path: Path::from_segments(segments),
+        text: String::new(),
+        shape: crate::order::Shape::Currency,
+    };
+    // With `[*]` in the path, pick the sibling whose concrete path matches.
+    let wanted = path.rsplit_once('.').map(|(parent, _)| format!("{parent}.currency"));
+    let found = cx.resolve(&sibling);
+    found
+        .iter()
+        .find(|(p, _)| Some(p) == wanted.as_ref())
+        .or_else(|| found.first())
+        .and_then(|(_, v)| v.and_then(|v| v.as_text()).map(str::to_string))
+}
+
+fn expected_text(c: &Condition, cx: &Cx) -> String {
+    let list_meta = |name: &str| {
+        cx.engine
+            .list(name)
+            .map(|l| format!("list `{name}` (as of {})", l.meta.as_of))
+            .unwrap_or_else(|| format!("list `{name}`"))
+    };
+    match &c.op {
+        Op::Compare { cmp, operand, offset, .. } => {
+            let rhs = match operand {
+                Operand::Literal(l) => format!("`{l}`"),
+                Operand::Field(t) => format!("`{}`", t.text()),
+            };
+            let off = offset.map(|o| format!(" {o}")).unwrap_or_default();
+            format!("{} {rhs}{off}", cmp.symbol())
+        }
+        Op::In { values } => format!("one of {}", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
+        Op::InList { list, column, also } => {
+            let extra = if also.is_empty() {
+                String::new()
+            } else {
+                format!(" with {}", also.iter().map(|(c, t)| format!("`{c}` = `{}`", t.text())).collect::<Vec<_>>().join(", "))
+            };
+            format!("a `{column}` in {}{extra}", list_meta(list))
+        }
+        Op::InField { field } => format!("a member of `{}`", field.text()),
+        Op::Matches { regex } => format!("matches `{}`", regex.as_str()),
+        Op::MatchesList { list, .. } => format!("matches a pattern in {}", list_meta(list)),
+        Op::ContainsAny { members: Members::List { list, .. }, .. } => format!("contains a word from {}", list_meta(list)),
+        Op::ContainsAny { members: Members::Values(v), .. } => format!("contains one of {}", v.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")),
+        Op::StartsWith { members: Members::List { list, column } } => format!("starts with a `{column}` in {}", list_meta(list)),
+        Op::StartsWith { members: Members::Values(v) } => format!("starts with one of {}", v.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")),
+        Op::Within { field, months, days } => {
+            let span = match (months, days) {
+                (0, d) => format!("{d} days"),
+                (m, 0) => format!("{m} months"),
+                (m, d) => format!("{m} months {d} days"),
+            };
+            format!("within {span} of `{}`", field.text())
+        }
+        Op::Exists => "present".into(),
+        Op::Missing => "missing".into(),
+        Op::Blank => "missing or blank".into(),
+        Op::Count { cmp, n } => format!("count {} {n}", cmp.symbol()),
+        Op::IsTrue => "true".into(),
+        Op::IsFalse => "false".into(),
+    }
+}
+
+fn render(template: &Template, cx: &Cx, outcomes: &[Outcome], engine: &Engine) -> String {
+    let done = vec![true; outcomes.len()];
+    let mut out = String::new();
+    for piece in &template.pieces {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Var(i) => match cx.vars.get(*i) {
+                Some(b) => out.push_str(&label_of(b.value)),
+                None => out.push_str("(none)"),
+            },
+            Piece::Value(target) => {
+                let _ = engine;
+                match values_of(target, cx, outcomes, &done) {
+                    Ok(values) => {
+                        let shown: Vec<String> = values.iter().filter_map(|(_, v, _)| v.as_deref().map(display)).collect();
+                        let mut unique: Vec<String> = Vec::new();
+                        for s in shown {
+                            if !unique.contains(&s) {
+                                unique.push(s);
+                            }
+                        }
+                        if unique.is_empty() {
+                            out.push_str("(missing)");
+                        } else {
+                            out.push_str(&unique.join(", "));
+                        }
+                    }
+                    Err(_) => out.push_str("(none)"),
+                }
+            }
+        }
+    }
+    out
+}

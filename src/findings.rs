@@ -1,0 +1,190 @@
+//! Findings: the results of judging orders, with their evidence.
+//!
+//! These are results, not errors. They carry everything a reader needs to
+//! trust or challenge a finding (rule, version, the values seen, the list row
+//! matched, citations) and nothing about how they will be rendered.
+
+use crate::order::{FieldProblem, Origin};
+use crate::rules::model::Reference;
+use crate::rules::Severity;
+
+/// Three-valued truth: a condition on a missing value is `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Truth {
+    /// Holds.
+    True,
+    /// Does not hold.
+    False,
+    /// Cannot be decided from the data.
+    Unknown,
+}
+
+impl Truth {
+    /// Kleene negation.
+    pub fn not(self) -> Truth {
+        match self {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        }
+    }
+
+    /// From a boolean.
+    pub fn from_bool(b: bool) -> Truth {
+        if b {
+            Truth::True
+        } else {
+            Truth::False
+        }
+    }
+
+    /// The lowercase name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Truth::True => "true",
+            Truth::False => "false",
+            Truth::Unknown => "unknown",
+        }
+    }
+}
+
+/// The list row a value matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowEvidence {
+    /// List name.
+    pub list: String,
+    /// 1-based line in the list file.
+    pub line: usize,
+    /// The row's cells by column, in column order.
+    pub cells: Vec<(String, String)>,
+}
+
+/// One value a condition read, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observation {
+    /// The concrete path read (`consignees[2].city`).
+    pub path: String,
+    /// The value seen, rendered; `None` when it was missing.
+    pub seen: Option<String>,
+    /// What the condition expected, in words (`in list border_cities`).
+    pub expected: String,
+    /// Whether this value satisfied the condition.
+    pub holds: Truth,
+    /// The list row matched, if any.
+    pub row: Option<RowEvidence>,
+    /// Extra detail (a conversion, why it is unknown).
+    pub note: Option<String>,
+}
+
+/// The outcome of one named condition of a rule, for one set of bindings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionEvidence {
+    /// The condition's name.
+    pub name: String,
+    /// Its operator.
+    pub op: String,
+    /// Its path as written.
+    pub path: String,
+    /// Its outcome.
+    pub truth: Truth,
+    /// The values it read (capped; see `more`).
+    pub observations: Vec<Observation>,
+    /// How many further observations were left out.
+    pub more: usize,
+}
+
+/// A variable's value in the bindings that fired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundEvidence {
+    /// The variable.
+    pub name: String,
+    /// The concrete path of the element bound (`consignees[2]`).
+    pub path: String,
+    /// A human label (its name or city).
+    pub label: String,
+}
+
+/// Whether the rule fired or could not be decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingKind {
+    /// The rule's condition held.
+    Fired,
+    /// The rule's condition could not be decided: fail closed.
+    Undecided,
+}
+
+/// One rule's verdict on one order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Rule id.
+    pub rule_id: String,
+    /// Rule version.
+    pub rule_version: u32,
+    /// Fired or undecided.
+    pub kind: FindingKind,
+    /// Severity after escalation (or `on_unknown` for undecided).
+    pub severity: Severity,
+    /// The rule's title.
+    pub title: String,
+    /// The rendered message.
+    pub message: String,
+    /// The rule family.
+    pub family: String,
+    /// Red-flag catalogue ids.
+    pub red_flags: Vec<String>,
+    /// ICP / ECP elements.
+    pub icp: Vec<String>,
+    /// Citations.
+    pub references: Vec<Reference>,
+    /// Why it matters.
+    pub why: String,
+    /// What to do next.
+    pub action: String,
+    /// The reason the severity was raised, if it was.
+    pub escalation: Option<String>,
+    /// The condition expression.
+    pub condition: String,
+    /// Variables bound in the first set of bindings that fired (or was undecided).
+    pub bindings: Vec<BoundEvidence>,
+    /// Every condition's outcome for those bindings.
+    pub conditions: Vec<ConditionEvidence>,
+    /// How many sets of bindings fired (or were undecided).
+    pub matches: usize,
+}
+
+/// An order's overall verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    /// No finding.
+    Clear,
+    /// The most severe finding's severity.
+    Flagged(Severity),
+    /// The record could not be read; never clear.
+    Error,
+}
+
+impl Verdict {
+    /// The lowercase name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Clear => "clear",
+            Verdict::Flagged(s) => s.as_str(),
+            Verdict::Error => "error",
+        }
+    }
+}
+
+/// The judgement of one record of the input.
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    /// Where the record came from.
+    pub origin: Origin,
+    /// The order id, if it could be read.
+    pub order_id: Option<String>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Findings, most severe first, then by rule id.
+    pub findings: Vec<Finding>,
+    /// Problems reading the record (only for `Verdict::Error`).
+    pub problems: Vec<FieldProblem>,
+}

@@ -1,0 +1,307 @@
+//! Reference tables of a pack: named lists (CSV) and the dated rates table.
+//!
+//! Both are parsed from text the loader already read, so this module does no
+//! I/O. A list keeps every row with its line number so a finding can quote the
+//! row that matched; the rates table answers "units of a currency per base
+//! unit on a date" and says so when it cannot.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+
+/// Metadata a pack states for a list or the rates table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableMeta {
+    /// The name rules use (`chpl`).
+    pub name: String,
+    /// The file, relative to the pack.
+    pub file: String,
+    /// The date the data was last checked against its source.
+    pub as_of: NaiveDate,
+    /// Where the data comes from.
+    pub source: String,
+    /// What the list is, in a sentence.
+    pub description: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub digest: String,
+}
+
+/// One row of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRow {
+    /// 1-based line in the CSV file.
+    pub line: usize,
+    /// Cells in column order.
+    pub cells: Vec<String>,
+}
+
+/// A named list: a CSV table with a key column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListTable {
+    /// Name, file, date, source, digest.
+    pub meta: TableMeta,
+    /// Column names from the header.
+    pub columns: Vec<String>,
+    /// The column matched by default.
+    pub key: String,
+    /// A column of `;`-separated alternative spellings of the key, if any.
+    pub aliases: Option<String>,
+    /// The rows, in file order.
+    pub rows: Vec<ListRow>,
+}
+
+impl ListTable {
+    /// Parses a list from CSV text (header row first).
+    pub fn parse(
+        meta: TableMeta,
+        key: Option<&str>,
+        aliases: Option<&str>,
+        file: &SourceFile,
+        acc: &mut Diagnostics,
+    ) -> Option<ListTable> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(file.text().as_bytes());
+        let columns: Vec<String> = match reader.headers() {
+            Ok(headers) => headers.iter().map(|h| h.trim().to_string()).collect(),
+            Err(error) => {
+                acc.push(
+                    Diagnostic::error("R040", format!("cannot read the header of list `{}`: {error}", meta.name))
+                        .in_file(file),
+                );
+                return None;
+            }
+        };
+        let key = key
+            .map(str::to_string)
+            .or_else(|| columns.first().cloned())
+            .unwrap_or_default();
+        for wanted in std::iter::once(key.as_str()).chain(aliases) {
+            if !columns.iter().any(|c| c == wanted) {
+                acc.push(
+                    Diagnostic::error(
+                        "R041",
+                        format!("list `{}` has no column `{wanted}`", meta.name),
+                    )
+                    .at(file, file.line_span(1), "the header")
+                    .with_help(format!("columns: {}", columns.join(", "))),
+                );
+                return None;
+            }
+        }
+        let mut rows = Vec::new();
+        let mut ok = true;
+        for record in reader.records() {
+            match record {
+                Ok(record) => {
+                    let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                    if record.len() != columns.len() {
+                        acc.push(
+                            Diagnostic::error(
+                                "R042",
+                                format!(
+                                    "row has {} cells but the header has {} columns",
+                                    record.len(),
+                                    columns.len()
+                                ),
+                            )
+                            .at(file, file.line_span(line), "this row"),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                    rows.push(ListRow {
+                        line,
+                        cells: record.iter().map(|c| c.trim().to_string()).collect(),
+                    });
+                }
+                Err(error) => {
+                    let line = error.position().map(|p| p.line() as usize).unwrap_or(1);
+                    acc.push(
+                        Diagnostic::error("R042", format!("unreadable row in list `{}`: {error}", meta.name))
+                            .at(file, file.line_span(line), "this row"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then(|| ListTable {
+            meta,
+            columns,
+            key,
+            aliases: aliases.map(str::to_string),
+            rows,
+        })
+    }
+
+    /// The index of a column by name.
+    pub fn column_index(&self, column: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == column)
+    }
+
+    /// The cell of `row` in `column`, if the column exists.
+    pub fn cell<'a>(&'a self, row: &'a ListRow, column: &str) -> Option<&'a str> {
+        self.column_index(column)
+            .and_then(|i| row.cells.get(i))
+            .map(String::as_str)
+    }
+
+    /// The keys a row answers to in `column`: the cell itself and, for the key
+    /// column, every alias.
+    pub fn keys_of<'a>(&'a self, row: &'a ListRow, column: &str) -> Vec<&'a str> {
+        let mut keys: Vec<&str> = self.cell(row, column).into_iter().collect();
+        if column == self.key {
+            if let Some(aliases) = self.aliases.as_deref().and_then(|a| self.cell(row, a)) {
+                keys.extend(aliases.split(';').map(str::trim).filter(|a| !a.is_empty()));
+            }
+        }
+        keys
+    }
+}
+
+/// Folds text for list matching: compatibility-normalised, diacritics
+/// removed, lower case, inner whitespace collapsed. "Dandong", "DANDONG " and
+/// "Dàndōng" all fold to `dandong`.
+pub fn fold(text: &str) -> String {
+    let stripped: String = text
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect();
+    stripped
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A dated exchange-rate table: units of each currency per one unit of `base`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatesTable {
+    /// Name (`rates`), file, date, source, digest.
+    pub meta: TableMeta,
+    /// The currency thresholds are converted into.
+    pub base: String,
+    /// Per currency, (valid from, units per base unit, line), sorted by date.
+    rates: BTreeMap<String, Vec<(NaiveDate, Decimal, usize)>>,
+}
+
+/// A rate found for a conversion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    /// Units of the currency per base unit.
+    pub per_base: Decimal,
+    /// The date from which the rate applies.
+    pub valid_from: NaiveDate,
+    /// Line of the rates file.
+    pub line: usize,
+}
+
+impl RatesTable {
+    /// Parses `date,currency,per_base[,...]` CSV text.
+    pub fn parse(
+        meta: TableMeta,
+        base: &str,
+        file: &SourceFile,
+        acc: &mut Diagnostics,
+    ) -> Option<RatesTable> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(file.text().as_bytes());
+        let headers: Vec<String> = match reader.headers() {
+            Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
+            Err(error) => {
+                acc.push(Diagnostic::error("R043", format!("cannot read the rates header: {error}")).in_file(file));
+                return None;
+            }
+        };
+        let find = |name: &str| headers.iter().position(|h| h == name);
+        let per = find("per_base").or_else(|| find(&format!("per_{}", base.to_lowercase())));
+        let (Some(date_col), Some(cur_col), Some(per_col)) = (find("date"), find("currency"), per) else {
+            acc.push(
+                Diagnostic::error("R043", "the rates file needs columns `date`, `currency` and `per_base`")
+                    .at(file, file.line_span(1), "the header")
+                    .with_help(format!("`per_{}` is accepted for `per_base`", base.to_lowercase())),
+            );
+            return None;
+        };
+        let mut rates: BTreeMap<String, Vec<(NaiveDate, Decimal, usize)>> = BTreeMap::new();
+        let mut ok = true;
+        for record in reader.records() {
+            let record = match record {
+                Ok(r) => r,
+                Err(error) => {
+                    let line = error.position().map(|p| p.line() as usize).unwrap_or(1);
+                    acc.push(Diagnostic::error("R043", format!("unreadable rates row: {error}")).at(file, file.line_span(line), "this row"));
+                    ok = false;
+                    continue;
+                }
+            };
+            let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+            let cell = |i: usize| record.get(i).unwrap_or("").trim();
+            let date = NaiveDate::parse_from_str(cell(date_col), "%Y-%m-%d");
+            let per_base = Decimal::from_str(cell(per_col));
+            match (date, per_base) {
+                (Ok(date), Ok(per_base)) if per_base > Decimal::ZERO => {
+                    rates
+                        .entry(cell(cur_col).to_uppercase())
+                        .or_default()
+                        .push((date, per_base, line));
+                }
+                _ => {
+                    acc.push(
+                        Diagnostic::error(
+                            "R043",
+                            format!(
+                                "rates row needs a `YYYY-MM-DD` date and a positive decimal rate, found `{}` and `{}`",
+                                cell(date_col),
+                                cell(per_col)
+                            ),
+                        )
+                        .at(file, file.line_span(line), "this row"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        for list in rates.values_mut() {
+            list.sort_by_key(|r| r.0);
+        }
+        ok.then(|| RatesTable {
+            meta,
+            base: base.to_uppercase(),
+            rates,
+        })
+    }
+
+    /// The rate of `currency` in force on `date`: the latest on or before it.
+    /// The base currency is always 1.
+    pub fn rate(&self, currency: &str, date: NaiveDate) -> Option<Rate> {
+        if currency == self.base {
+            return Some(Rate {
+                per_base: Decimal::ONE,
+                valid_from: NaiveDate::MIN,
+                line: 0,
+            });
+        }
+        self.rates
+            .get(currency)?
+            .iter()
+            .rev()
+            .find(|(from, _, _)| *from <= date)
+            .map(|(from, per_base, line)| Rate {
+                per_base: *per_base,
+                valid_from: *from,
+                line: *line,
+            })
+    }
+
+    /// Currencies the table knows.
+    pub fn currencies(&self) -> impl Iterator<Item = &str> {
+        self.rates.keys().map(String::as_str)
+    }
+}

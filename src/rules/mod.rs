@@ -1,0 +1,15 @@
+//! Rule packs: files in, validated model out.
+//!
+//! `raw` mirrors the TOML with spans; `validate` resolves names against the
+//! order schema and the pack's lists; `pack` ties the files of a pack
+//! together; `model` is the result the engine compiles.
+
+pub mod expr;
+pub mod lists;
+pub mod model;
+pub mod pack;
+pub mod raw;
+pub mod validate;
+
+pub use model::{RulePack, Severity};
+pub use pack::{build, PackFiles};

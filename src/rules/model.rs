@@ -1,0 +1,481 @@
+//! The validated rule model: what a pack means once every name is resolved.
+//!
+//! Everything here has been checked: paths exist in the order schema and fit
+//! their operators, lists exist and have the columns named, regular
+//! expressions compile, condition expressions name real conditions. The
+//! engine can therefore evaluate a rule without any further checks on the
+//! rule itself; only the order data can still be missing or odd.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use regex::{Regex, RegexSet};
+use rust_decimal::Decimal;
+
+use super::expr::Expr;
+use super::lists::{ListTable, RatesTable};
+use crate::order::{Path, Shape};
+
+/// How urgent a finding is; ordered from least to most severe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Worth knowing; does not stop anything.
+    Info,
+    /// Compliance should look at it.
+    Review,
+    /// Stop until compliance clears it.
+    Hold,
+    /// Do not ship.
+    Block,
+}
+
+impl Severity {
+    /// All severities from least to most severe.
+    pub const ALL: [Severity; 4] = [
+        Severity::Info,
+        Severity::Review,
+        Severity::Hold,
+        Severity::Block,
+    ];
+
+    /// The lowercase name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Review => "review",
+            Severity::Hold => "hold",
+            Severity::Block => "block",
+        }
+    }
+
+    /// Parses a lowercase name.
+    pub fn parse(text: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A validated rule pack, ready to compile.
+#[derive(Debug, Clone)]
+pub struct RulePack {
+    /// `[pack] name`.
+    pub name: String,
+    /// `[pack] version`.
+    pub version: String,
+    /// `[pack] description`.
+    pub description: String,
+    /// Rules sorted by id.
+    pub rules: Vec<Rule>,
+    /// Lists by name.
+    pub lists: BTreeMap<String, Arc<ListTable>>,
+    /// The rates table, if the pack has one.
+    pub rates: Option<Arc<RatesTable>>,
+    /// Every file of the pack with its SHA-256, sorted by path.
+    pub files: Vec<(String, String)>,
+    /// SHA-256 over the sorted `path digest` lines of `files`.
+    pub digest: String,
+}
+
+/// A citation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The citation text.
+    pub cite: String,
+    /// A link, if given.
+    pub url: Option<String>,
+}
+
+/// One validated rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Stable id.
+    pub id: String,
+    /// Bumped whenever the rule's meaning changes.
+    pub version: u32,
+    /// One line.
+    pub title: String,
+    /// Severity when it fires (before escalation).
+    pub severity: Severity,
+    /// Family for grouping (`re-export`, `payment`, ...).
+    pub family: String,
+    /// Lifecycle status (`stable`, `experimental`, ...).
+    pub status: String,
+    /// Red-flag catalogue ids covered.
+    pub red_flags: Vec<String>,
+    /// ICP / ECP elements covered.
+    pub icp: Vec<String>,
+    /// Citations.
+    pub references: Vec<Reference>,
+    /// Why it matters.
+    pub why: String,
+    /// What to do next.
+    pub action: String,
+    /// Variables bound over order parts, in binding order.
+    pub bindings: Vec<Binding>,
+    /// Named conditions in file order.
+    pub conditions: Vec<Condition>,
+    /// The rule's condition expression.
+    pub condition: Expr,
+    /// The expression as written.
+    pub condition_text: String,
+    /// Severity escalations, in order.
+    pub escalations: Vec<Escalation>,
+    /// Message template.
+    pub message: Template,
+    /// Severity of a "could not evaluate" finding (at least `hold`).
+    pub on_unknown: Severity,
+    /// File the rule is defined in, relative to the pack.
+    pub file: String,
+    /// 1-based line of the rule's `id`.
+    pub line: usize,
+}
+
+/// A severity escalation.
+#[derive(Debug, Clone)]
+pub struct Escalation {
+    /// When it applies.
+    pub condition: Expr,
+    /// The expression as written.
+    pub condition_text: String,
+    /// The raised severity.
+    pub severity: Severity,
+    /// Why, for the finding.
+    pub reason: String,
+}
+
+/// A variable bound to each element of one or more order parts in turn.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    /// Variable name.
+    pub name: String,
+    /// Where its elements come from (`buyer`, `consignees[*]`, ...).
+    pub sources: Vec<PathRef>,
+    /// The shapes of its elements (one per source).
+    pub shapes: Vec<Shape>,
+}
+
+/// What a path is relative to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base {
+    /// The order root.
+    Order,
+    /// The element currently bound to variable `n`.
+    Var(usize),
+}
+
+/// A path resolved against the schema.
+#[derive(Debug, Clone)]
+pub struct PathRef {
+    /// Order root or a variable.
+    pub base: Base,
+    /// The steps below the base.
+    pub path: Path,
+    /// The path as the rule wrote it.
+    pub text: String,
+    /// The shape of the values it reaches.
+    pub shape: Shape,
+}
+
+/// The value a condition tests or compares with.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A path into the order.
+    Path(PathRef),
+    /// A column of the list row matched by another condition (`@border.faces`).
+    Row {
+        /// Index of the condition whose matched row is read.
+        condition: usize,
+        /// Its name, for messages.
+        condition_name: String,
+        /// The column.
+        column: String,
+        /// The list the row comes from.
+        list: String,
+    },
+}
+
+impl Target {
+    /// The target as written (`item.hs`, `@border.faces`).
+    pub fn text(&self) -> String {
+        match self {
+            Target::Path(p) => p.text.clone(),
+            Target::Row {
+                condition_name,
+                column,
+                ..
+            } => format!("@{condition_name}.{column}"),
+        }
+    }
+
+    /// The shape of the values it reaches (list cells are text).
+    pub fn shape(&self) -> Shape {
+        match self {
+            Target::Path(p) => p.shape,
+            Target::Row { .. } => Shape::Text,
+        }
+    }
+}
+
+/// A literal operand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Literal {
+    /// Text (compared case-insensitively unless asked otherwise).
+    Text(String),
+    /// A decimal number.
+    Number(Decimal),
+    /// An amount with its currency (`10000 USD`).
+    Money(Decimal, String),
+    /// A date.
+    Date(NaiveDate),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl fmt::Display for Literal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Text(t) => f.write_str(t),
+            Literal::Number(n) => write!(f, "{}", n.normalize()),
+            Literal::Money(n, c) => write!(f, "{} {c}", n.normalize()),
+            Literal::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Literal::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// The other side of a comparison.
+#[derive(Debug, Clone)]
+pub enum Operand {
+    /// A constant.
+    Literal(Literal),
+    /// Another value of the order (or of a matched list row).
+    Field(Target),
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    /// Equal.
+    Eq,
+    /// Not equal.
+    Ne,
+    /// Greater than.
+    Gt,
+    /// Greater or equal.
+    Gte,
+    /// Less than.
+    Lt,
+    /// Less or equal.
+    Lte,
+}
+
+impl Cmp {
+    /// The symbol used in explanations.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Eq => "=",
+            Cmp::Ne => "≠",
+            Cmp::Gt => ">",
+            Cmp::Gte => "≥",
+            Cmp::Lt => "<",
+            Cmp::Lte => "≤",
+        }
+    }
+
+    /// Applies the comparison to an ordering of left against right.
+    pub fn holds(self, ordering: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            Cmp::Eq => ordering == Equal,
+            Cmp::Ne => ordering != Equal,
+            Cmp::Gt => ordering == Greater,
+            Cmp::Gte => ordering != Less,
+            Cmp::Lt => ordering == Less,
+            Cmp::Lte => ordering != Greater,
+        }
+    }
+}
+
+/// A calendar offset applied to a date operand (`-6 months`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateOffset {
+    /// Whole months (negative goes back).
+    pub months: i32,
+    /// Days (negative goes back).
+    pub days: i64,
+}
+
+impl fmt::Display for DateOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.months, self.days) {
+            (0, d) => write!(f, "{d:+} days"),
+            (m, 0) => write!(f, "{m:+} months"),
+            (m, d) => write!(f, "{m:+} months {d:+} days"),
+        }
+    }
+}
+
+/// Which order date picks the exchange rate for a money comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateDate {
+    /// The order date (`date`).
+    OrderDate,
+    /// `ship_date`, else `date`.
+    ShipDate,
+}
+
+/// Strings or a list column: the members of a set-like operand.
+#[derive(Debug, Clone)]
+pub enum Members {
+    /// Literal strings from the rule.
+    Values(Vec<String>),
+    /// A column of a named list.
+    List {
+        /// List name.
+        list: String,
+        /// Column.
+        column: String,
+    },
+}
+
+/// A condition's operator with its resolved operands.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// `eq`, `ne`, `gt`, `gte`, `lt`, `lte` (and `before`/`after`/... on dates).
+    Compare {
+        /// The comparison.
+        cmp: Cmp,
+        /// The right-hand side.
+        operand: Operand,
+        /// Text compared exactly when true.
+        case_sensitive: bool,
+        /// Shift applied to a date operand.
+        offset: Option<DateOffset>,
+        /// Which date picks exchange rates for money.
+        rate_date: RateDate,
+    },
+    /// `in`: one of the literal values.
+    In {
+        /// The set.
+        values: Vec<Literal>,
+    },
+    /// `in_list`: a key (or alias) of a list, optionally with more columns.
+    InList {
+        /// List name.
+        list: String,
+        /// Column matched against the value.
+        column: String,
+        /// Further columns that must equal other values.
+        also: Vec<(String, Target)>,
+    },
+    /// `in_field`: a member of another list-valued field (or equal to a scalar).
+    InField {
+        /// The field holding the set.
+        field: Target,
+    },
+    /// `matches`: a regular expression (case-insensitive unless asked).
+    Matches {
+        /// The compiled expression.
+        regex: Regex,
+    },
+    /// `matches_list`: any regular expression from a list column.
+    MatchesList {
+        /// List name.
+        list: String,
+        /// Column holding the patterns.
+        column: String,
+        /// The compiled patterns, in row order.
+        set: RegexSet,
+    },
+    /// `contains_any`: a word or phrase from the members, on word boundaries.
+    ContainsAny {
+        /// The words.
+        members: Members,
+        /// One case-insensitive whole-word pattern per member, in order.
+        set: RegexSet,
+    },
+    /// `starts_with`: a prefix from the members (codes: `84`, `854231`).
+    StartsWith {
+        /// The prefixes.
+        members: Members,
+    },
+    /// `within`: no more than a span of time from another date.
+    Within {
+        /// The other date.
+        field: Target,
+        /// Allowed months.
+        months: i32,
+        /// Allowed days.
+        days: i64,
+    },
+    /// `exists`: the value is present (never unknown).
+    Exists,
+    /// `missing`: the value is absent (never unknown).
+    Missing,
+    /// `blank`: absent, or text that is only whitespace, or an empty list.
+    Blank,
+    /// `count_*`: the number of members of a list.
+    Count {
+        /// The comparison.
+        cmp: Cmp,
+        /// The bound.
+        n: u64,
+    },
+    /// `is_true`.
+    IsTrue,
+    /// `is_false`.
+    IsFalse,
+}
+
+/// How a condition over many values (a path with `[*]`) combines them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    /// True when any value satisfies it.
+    Any,
+    /// True when every value satisfies it (and there is at least one).
+    All,
+}
+
+/// A named leaf condition.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// Name within the rule.
+    pub name: String,
+    /// The operator name as written (`in_list`).
+    pub op_name: String,
+    /// What is tested.
+    pub target: Target,
+    /// How it is tested.
+    pub op: Op,
+    /// How many values must pass.
+    pub quantifier: Quantifier,
+    /// The outcome when the value is missing; `None` means unknown.
+    pub if_missing: Option<bool>,
+}
+
+/// A piece of a message template.
+#[derive(Debug, Clone)]
+pub enum Piece {
+    /// Literal text.
+    Text(String),
+    /// A value to insert.
+    Value(Target),
+    /// A bound variable's label (`consignees[2] Dandong Border Trade Warehouse`).
+    Var(usize),
+}
+
+/// A parsed message template.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// The pieces in order.
+    pub pieces: Vec<Piece>,
+    /// The template as written.
+    pub text: String,
+}

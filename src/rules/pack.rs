@@ -1,0 +1,325 @@
+//! A rule pack from its files: `pack.toml`, the lists and rates it declares,
+//! and every rule file, validated together.
+//!
+//! [`PackFiles`] is the pack's content already read (from a directory, or from
+//! the copy embedded in the binary); [`build`] turns it into a [`RulePack`]
+//! or reports every problem. Reading files is the caller's job, so the same
+//! code serves the embedded default pack and `--rules DIR`.
+
+use std::collections::BTreeMap;
+use std::path::Path as FsPath;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+use toml::de::{DeTable, DeValue};
+
+use super::lists::{ListTable, RatesTable, TableMeta};
+use super::model::RulePack;
+use super::raw::{read_rule_file, Reader, Sp};
+use super::validate::{validate_rule, PackContext};
+use crate::diag::{suggest, Diagnostic, Diagnostics, SourceFile};
+
+/// The files of a pack, by path relative to the pack root (`/`-separated).
+#[derive(Debug, Clone, Default)]
+pub struct PackFiles {
+    /// Display name of the pack's location (`<embedded>` or the directory).
+    pub origin: String,
+    /// Path to bytes, sorted by path.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// The default pack, embedded at build time from `rules/`.
+static EMBEDDED: include_dir::Dir = include_dir::include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+impl PackFiles {
+    /// The default pack compiled into the binary.
+    pub fn embedded() -> PackFiles {
+        let mut files = BTreeMap::new();
+        collect_embedded(&EMBEDDED, &mut files);
+        PackFiles {
+            origin: "<default pack>".into(),
+            files,
+        }
+    }
+
+    /// Reads every file under `dir` (hidden files and directories skipped).
+    pub fn read_dir(dir: &FsPath) -> Result<PackFiles, Diagnostic> {
+        if !dir.is_dir() {
+            return Err(Diagnostic::error("R050", format!("rule pack `{}` is not a directory", dir.display()))
+                .with_help("`--rules` takes the directory that holds `pack.toml`".to_string()));
+        }
+        let mut files = BTreeMap::new();
+        let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
+            e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+        });
+        for entry in walker {
+            let entry = entry.map_err(|e| Diagnostic::error("R050", format!("cannot read rule pack `{}`: {e}", dir.display())))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let name = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| Diagnostic::error("R050", format!("cannot read `{}`: {e}", entry.path().display())))?;
+            files.insert(name, bytes);
+        }
+        Ok(PackFiles {
+            origin: dir.display().to_string(),
+            files,
+        })
+    }
+}
+
+fn collect_embedded(dir: &include_dir::Dir, out: &mut BTreeMap<String, Vec<u8>>) {
+    for file in dir.files() {
+        out.insert(file.path().to_string_lossy().replace('\\', "/"), file.contents().to_vec());
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, out);
+    }
+}
+
+/// True for files that hold rules: `.toml` outside `lists/` and `tests/`,
+/// other than `pack.toml` and rule tests (`*.test.toml`).
+pub fn is_rule_file(path: &str) -> bool {
+    path.ends_with(".toml")
+        && path != "pack.toml"
+        && !path.ends_with(".test.toml")
+        && !path.starts_with("lists/")
+        && !path.starts_with("tests/")
+}
+
+fn hex_digest(bytes: &[u8]) -> String {
+    let hash = Sha256::digest(bytes);
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn source(files: &PackFiles, path: &str, acc: &mut Diagnostics) -> Option<SourceFile> {
+    let bytes = files.files.get(path)?;
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Some(SourceFile::new(path, text)),
+        Err(_) => {
+            acc.push(Diagnostic::error("R005", format!("`{path}` is not UTF-8 text")));
+            None
+        }
+    }
+}
+
+struct Declared {
+    name: Sp<String>,
+    file: Sp<String>,
+    key: Option<String>,
+    aliases: Option<String>,
+    as_of: Option<NaiveDate>,
+    source: String,
+    description: String,
+    base: Option<String>,
+}
+
+const LIST_KEYS: &[&str] = &["file", "key", "aliases", "as_of", "source", "description", "licence"];
+const RATES_KEYS: &[&str] = &["file", "base", "as_of", "source", "description", "licence"];
+
+fn declared(reader: &mut Reader, name: Sp<String>, value: &toml::Spanned<DeValue>, allowed: &[&str], what: &str) -> Option<Declared> {
+    let DeValue::Table(t) = value.get_ref() else {
+        reader.wrong_type(value, what, "a table");
+        return None;
+    };
+    reader.deny_unknown(t, allowed, what);
+    let file = reader.string(t, "file");
+    let as_of = match t.get("as_of") {
+        None => None,
+        Some(v) => {
+            let text = match v.get_ref() {
+                DeValue::Datetime(d) => Some(d.to_string()),
+                DeValue::String(s) => Some(s.to_string()),
+                _ => None,
+            };
+            match text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()) {
+                Some(d) => Some(d),
+                None => {
+                    reader.wrong_type(v, "`as_of`", "a date `YYYY-MM-DD`");
+                    return None;
+                }
+            }
+        }
+    };
+    if as_of.is_none() {
+        reader.acc.push(
+            Diagnostic::error("R051", format!("{what} `{}` has no `as_of` date", name.value))
+                .at(reader.file, name.span.clone(), "needs `as_of`")
+                .with_help("every list and rates table states when it was last checked against its source".to_string()),
+        );
+    }
+    let Some(file) = file else {
+        reader.acc.push(Diagnostic::error("R003", format!("{what} `{}` has no `file`", name.value)).at(reader.file, name.span.clone(), "needs `file`"));
+        return None;
+    };
+    Some(Declared {
+        name,
+        file,
+        key: reader.string(t, "key").map(|s| s.value),
+        aliases: reader.string(t, "aliases").map(|s| s.value),
+        as_of,
+        source: reader.string(t, "source").map(|s| s.value).unwrap_or_default(),
+        description: reader.string(t, "description").map(|s| s.value).unwrap_or_default(),
+        base: reader.string(t, "base").map(|s| s.value),
+    })
+}
+
+/// Validates a whole pack. Returns the pack only when there is no error;
+/// warnings are returned either way.
+pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
+    let mut acc = Diagnostics::new();
+    let Some(manifest) = source(files, "pack.toml", &mut acc) else {
+        acc.push(
+            Diagnostic::error("R050", format!("`{}` has no `pack.toml`", files.origin))
+                .with_help("a rule pack is a directory with `pack.toml`, rule files and the lists they use".to_string()),
+        );
+        return (None, acc);
+    };
+    let (root, errors) = DeTable::parse_recoverable(manifest.text());
+    for e in &errors {
+        acc.push(Diagnostic::error("R001", format!("invalid TOML: {}", e.message().lines().next().unwrap_or("").trim().to_lowercase())).at(&manifest, e.span().unwrap_or(0..0), "here"));
+    }
+    if !errors.is_empty() {
+        return (None, acc);
+    }
+    let root = root.get_ref();
+    let mut reader = Reader { file: &manifest, acc: &mut acc };
+    reader.deny_unknown(root, &["pack", "lists", "rates"], "`pack.toml`");
+    let (name, version, description) = match root.get("pack").map(|p| (p, p.get_ref())) {
+        Some((_, DeValue::Table(t))) => {
+            reader.deny_unknown(t, &["name", "version", "description"], "`[pack]`");
+            (
+                reader.string(t, "name").map(|s| s.value),
+                reader.string(t, "version").map(|s| s.value),
+                reader.string(t, "description").map(|s| s.value).unwrap_or_default(),
+            )
+        }
+        _ => (None, None, String::new()),
+    };
+    if name.is_none() || version.is_none() {
+        reader.acc.push(
+            Diagnostic::error("R051", "`pack.toml` needs `[pack]` with `name` and `version`")
+                .in_file(&manifest)
+                .with_help("the name and version are stamped on every report".to_string()),
+        );
+    }
+    let mut declared_lists = Vec::new();
+    if let Some(lists) = root.get("lists") {
+        match lists.get_ref() {
+            DeValue::Table(t) => {
+                for (key, value) in t.iter() {
+                    let name = Sp::new(key.get_ref().to_string(), key.span());
+                    if let Some(d) = declared(&mut reader, name, value, LIST_KEYS, "list") {
+                        declared_lists.push(d);
+                    }
+                }
+            }
+            _ => reader.wrong_type(lists, "`lists`", "a table of `[lists.NAME]`"),
+        }
+    }
+    let declared_rates = root.get("rates").and_then(|r| declared(&mut reader, Sp::new("rates".into(), r.span()), r, RATES_KEYS, "rates table"));
+
+    let mut lists = BTreeMap::new();
+    for d in declared_lists {
+        let Some(file) = source(files, &d.file.value, &mut acc) else {
+            acc.push(
+                Diagnostic::error("R052", format!("list `{}` names file `{}`, which the pack does not have", d.name.value, d.file.value))
+                    .at(&manifest, d.file.span.clone(), "missing file")
+                    .with_help(suggest(&d.file.value, files.files.keys().map(String::as_str))),
+            );
+            continue;
+        };
+        let meta = TableMeta {
+            name: d.name.value.clone(),
+            file: d.file.value.clone(),
+            as_of: d.as_of.unwrap_or(NaiveDate::MIN),
+            source: d.source,
+            description: d.description,
+            digest: hex_digest(file.text().as_bytes()),
+        };
+        if let Some(list) = ListTable::parse(meta, d.key.as_deref(), d.aliases.as_deref(), &file, &mut acc) {
+            lists.insert(d.name.value, Arc::new(list));
+        }
+    }
+    let mut rates = None;
+    if let Some(d) = declared_rates {
+        match source(files, &d.file.value, &mut acc) {
+            None => acc.push(
+                Diagnostic::error("R052", format!("the rates table names file `{}`, which the pack does not have", d.file.value))
+                    .at(&manifest, d.file.span.clone(), "missing file"),
+            ),
+            Some(file) => {
+                let meta = TableMeta {
+                    name: "rates".into(),
+                    file: d.file.value.clone(),
+                    as_of: d.as_of.unwrap_or(NaiveDate::MIN),
+                    source: d.source,
+                    description: d.description,
+                    digest: hex_digest(file.text().as_bytes()),
+                };
+                let base = d.base.unwrap_or_else(|| "USD".into());
+                rates = RatesTable::parse(meta, &base, &file, &mut acc).map(Arc::new);
+            }
+        }
+    }
+
+    let cx = PackContext {
+        lists: &lists,
+        has_rates: rates.is_some() || declared_rates_missing(root),
+    };
+    let mut rules = Vec::new();
+    let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let rule_files: Vec<&String> = files.files.keys().filter(|p| is_rule_file(p)).collect();
+    if rule_files.is_empty() {
+        acc.push(Diagnostic::error("R053", format!("`{}` holds no rule files", files.origin)).with_help("rule files are `.toml` files with `[[rule]]` tables beside `pack.toml`".to_string()));
+    }
+    for path in rule_files {
+        let Some(file) = source(files, path, &mut acc) else {
+            continue;
+        };
+        for raw in read_rule_file(&file, &mut acc) {
+            let rule = validate_rule(&raw, &file, &cx, &mut acc);
+            if let Some(id) = &raw.id {
+                if let Some((other_file, other_line)) = seen.get(&id.value) {
+                    acc.push(
+                        Diagnostic::error("R017", format!("rule id `{}` is used twice", id.value))
+                            .at(&file, id.span.clone(), "second use")
+                            .with_help(format!("first defined in `{other_file}` line {other_line}; ids are never reused")),
+                    );
+                    continue;
+                }
+                seen.insert(id.value.clone(), (file.name().to_string(), file.line_col(id.span.start).0));
+            }
+            if let Some(rule) = rule {
+                rules.push(rule);
+            }
+        }
+    }
+    acc.sort();
+    if acc.has_errors() {
+        return (None, acc);
+    }
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    let file_digests: Vec<(String, String)> = files.files.iter().map(|(p, b)| (p.clone(), hex_digest(b))).collect();
+    let listing: String = file_digests.iter().map(|(p, d)| format!("{d}  {p}\n")).collect();
+    let pack = RulePack {
+        name: name.unwrap_or_default(),
+        version: version.unwrap_or_default(),
+        description,
+        rules,
+        lists,
+        rates,
+        files: file_digests,
+        digest: hex_digest(listing.as_bytes()),
+    };
+    (Some(pack), acc)
+}
+
+// A declared but broken rates table has already been reported; do not pile
+// "no rates table" errors on every money condition on top of it.
+fn declared_rates_missing(root: &DeTable) -> bool {
+    root.get("rates").is_some()
+}
