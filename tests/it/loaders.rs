@@ -1,0 +1,1 @@
+//! Loader tests: JSON Lines, JSON and CSV through the public API.
