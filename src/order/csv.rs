@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use serde_json::{Map as JsonMap, Value as Json};
 
 use super::input::{ColumnMap, HeaderProblem, InputError};
-use super::normalize::{codes, error_record, normalize_order, record_problem};
+use super::normalize::{codes, covers, error_record, normalize_order, record_problem};
 use super::{FieldProblem, Order, Origin, Record, Shape};
 
 /// One step of a column path: a member name or a list index.
@@ -645,14 +645,6 @@ impl<R: Read> CsvRecords<R> {
             _ => error_record(origin, group.id, problems),
         }
     }
-}
-
-/// True when `cell_path` is `problem_path` or encloses it (`a.b` covers `a.b[2]`).
-fn covers(cell_path: &str, problem_path: &str) -> bool {
-    problem_path == cell_path
-        || problem_path
-            .strip_prefix(cell_path)
-            .is_some_and(|rest| rest.starts_with(['.', '[']))
 }
 
 impl<R: Read> Iterator for CsvRecords<R> {

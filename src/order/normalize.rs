@@ -315,30 +315,29 @@ fn normalize_value(
         },
         Shape::ListOf(inner) => match raw {
             Json::Array(members) => {
-                let mut out = Vec::with_capacity(members.len());
-                let mut ok = true;
-                for (i, member) in members.iter().enumerate() {
-                    match normalize_value(*inner, member, &format!("{path}[{i}]"), problems) {
-                        Some(value) => out.push(value),
-                        None => ok = false,
-                    }
-                }
-                ok.then_some(Value::List(out))
+                // Bad members are reported and left out; the list itself
+                // stays, so the parent is not also reported as missing.
+                let out = members
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, member)| {
+                        normalize_value(*inner, member, &format!("{path}[{i}]"), problems)
+                    })
+                    .collect();
+                Some(Value::List(out))
             }
             // A list of codes or words in one cell: `KP; IR; SY` (CSV cells,
             // and JSON exports that flatten short lists the same way).
             Json::String(text) if !inner.is_object() => {
-                let mut out = Vec::new();
-                let mut ok = true;
                 let parts = text.split(';').map(str::trim).filter(|p| !p.is_empty());
-                for (i, part) in parts.enumerate() {
-                    let member = Json::String(part.to_string());
-                    match normalize_value(*inner, &member, &format!("{path}[{i}]"), problems) {
-                        Some(value) => out.push(value),
-                        None => ok = false,
-                    }
-                }
-                ok.then_some(Value::List(out))
+                let out = parts
+                    .enumerate()
+                    .filter_map(|(i, part)| {
+                        let member = Json::String(part.to_string());
+                        normalize_value(*inner, &member, &format!("{path}[{i}]"), problems)
+                    })
+                    .collect();
+                Some(Value::List(out))
             }
             _ => fail(problems, wrong_type(shape, raw, path)),
         },
@@ -361,8 +360,8 @@ fn normalize_value(
         | Shape::Payment
         | Shape::EndUse => match raw {
             Json::Object(members) => {
+                // Bad members are reported and left out; the object stays.
                 let mut out = BTreeMap::new();
-                let mut ok = true;
                 for (key, member) in members {
                     let value = match shape.field(key) {
                         Some(field_shape) => {
@@ -371,15 +370,12 @@ fn normalize_value(
                         // A loader may accept more: unknown members ride along.
                         None => Some(generic(member)),
                     };
-                    match value {
-                        Some(value) => {
-                            out.insert(key.clone(), value);
-                        }
-                        None => ok = false,
+                    if let Some(value) = value {
+                        out.insert(key.clone(), value);
                     }
                 }
                 required_members(shape, &out, problems);
-                ok.then_some(Value::Map(out))
+                Some(Value::Map(out))
             }
             _ => fail(problems, wrong_type(shape, raw, path)),
         },
@@ -389,30 +385,39 @@ fn normalize_value(
 /// Checks the members an object shape cannot do without.
 fn required_members(shape: Shape, out: &BTreeMap<String, Value>, problems: &mut Vec<FieldProblem>) {
     let present = |key: &str| out.get(key).is_some_and(|v| !matches!(v, Value::Null));
+    // A field whose value was rejected is reported once, not also as missing.
+    let rejected =
+        |key: &str, problems: &[FieldProblem]| problems.iter().any(|p| covers(key, &p.path));
     if shape == Shape::Order {
         // `id` is checked by `read_id`, which also reads it.
-        for key in ["date", "buyer"] {
-            if !present(key) {
+        for key in ["date", "buyer", "items"] {
+            if !present(key) && !rejected(key, problems) {
                 problems.push(missing(key));
             }
         }
-        match out.get("items") {
-            Some(Value::List(items)) if items.is_empty() => problems.push(problem(
-                codes::MISSING,
-                "items",
-                "the order has no items".into(),
-            )),
-            Some(Value::List(_)) => {}
-            // A malformed `items` was reported already.
-            None if problems.iter().any(|p| p.path.starts_with("items")) => {}
-            _ => problems.push(missing("items")),
+        if let Some(Value::List(items)) = out.get("items") {
+            if items.is_empty() && !rejected("items", problems) {
+                problems.push(problem(
+                    codes::MISSING,
+                    "items",
+                    "the order has no items".into(),
+                ));
+            }
         }
         if let Some(buyer @ Value::Map(_)) = out.get("buyer") {
-            if buyer.get("name").is_none() {
+            if buyer.get("name").is_none() && !rejected("buyer.name", problems) {
                 problems.push(missing("buyer.name"));
             }
         }
     }
+}
+
+/// True when `path` is `field` or lies inside it (`items` covers `items[0].hs`).
+pub(crate) fn covers(field: &str, path: &str) -> bool {
+    path == field
+        || path
+            .strip_prefix(field)
+            .is_some_and(|rest| rest.starts_with(['.', '[']))
 }
 
 fn fail(problems: &mut Vec<FieldProblem>, p: FieldProblem) -> Option<Value> {
@@ -585,7 +590,15 @@ pub(crate) fn json_syntax_problem(error: &serde_json::Error, with_line: bool) ->
     let reason = full
         .rfind(" at line ")
         .map_or(full.as_str(), |cut| &full[..cut]);
-    let message = if with_line {
+    // At the end of the input serde_json says "EOF" and column 0; say it plainly.
+    let reason = match reason.strip_prefix("EOF while") {
+        Some(rest) if with_line => format!("the file ends while{rest}"),
+        Some(rest) => format!("the line ends while{rest}"),
+        None => reason.to_string(),
+    };
+    let message = if error.is_eof() && !with_line {
+        format!("invalid JSON: {reason}")
+    } else if with_line {
         format!(
             "invalid JSON at line {} column {}: {reason}",
             error.line(),
