@@ -5,11 +5,19 @@
 //! (where, and every problem found). Nothing here knows about rules; the
 //! engine only ever sees orders that loaded cleanly.
 
+pub mod csv;
+pub mod input;
 pub mod iso;
+pub mod json;
+pub mod normalize;
 pub mod path;
 pub mod schema;
 pub mod value;
 
+pub use input::{
+    from_reader, from_text, open, ColumnMap, HeaderProblem, InputError, InputFormat, Records,
+};
+pub use normalize::normalize_order;
 pub use path::{Path, Segment};
 pub use schema::Shape;
 pub use value::Value;

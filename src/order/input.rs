@@ -1,0 +1,416 @@
+//! The entry point the CLI uses to read orders: picks the format (from the
+//! extension, by sniffing standard input, or as told), loads the CSV column
+//! map, and opens the matching streaming reader.
+//!
+//! This module owns the input-level errors (`I001`–`I004`): problems that
+//! stop a whole input before any record is read, as opposed to the per-record
+//! `O1xx` problems, which never stop the run.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Cursor, Read};
+use std::sync::Arc;
+
+use miette::{NamedSource, SourceSpan};
+
+use super::csv::{check_path, CsvRecords};
+use super::json::{JsonDocument, JsonLines};
+use super::Record;
+
+/// The formats an input can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// JSON Lines: one order object per line (`.jsonl`, `.ndjson`).
+    Jsonl,
+    /// A JSON document: one order object or an array of them (`.json`).
+    Json,
+    /// CSV with one row per item (`.csv`).
+    Csv,
+}
+
+impl InputFormat {
+    /// The format a file name's extension stands for (case-insensitive).
+    pub fn from_extension(path: &str) -> Option<InputFormat> {
+        let extension = std::path::Path::new(path)
+            .extension()?
+            .to_str()?
+            .to_ascii_lowercase();
+        match extension.as_str() {
+            "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
+            "json" => Some(InputFormat::Json),
+            "csv" => Some(InputFormat::Csv),
+            _ => None,
+        }
+    }
+
+    /// Parses a format name as a user would give it (`jsonl`, `ndjson`, `json`, `csv`).
+    pub fn from_name(name: &str) -> Option<InputFormat> {
+        match name.to_ascii_lowercase().as_str() {
+            "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
+            "json" => Some(InputFormat::Json),
+            "csv" => Some(InputFormat::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// One CSV header that cannot be used, with a suggestion when one is near.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderProblem {
+    /// The header as written in the file.
+    pub header: String,
+    /// 1-based column number.
+    pub column: usize,
+    /// Why it cannot be used, lowercase, completing "`header` ...".
+    pub reason: String,
+    /// The path the user probably meant.
+    pub suggestion: Option<String>,
+}
+
+impl fmt::Display for HeaderProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "column {} `{}` {}",
+            self.column, self.header, self.reason
+        )?;
+        if let Some(suggestion) = &self.suggestion {
+            write!(f, " (did you mean `{suggestion}`?)")?;
+        }
+        Ok(())
+    }
+}
+
+fn list_headers(headers: &[HeaderProblem]) -> String {
+    headers
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A problem that stops a whole input before any record is read.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum InputError {
+    /// The file cannot be opened or read.
+    #[error("cannot open `{file}`: {reason}")]
+    #[diagnostic(
+        code(I001),
+        help("check the path and that the file is readable; use `-` for standard input")
+    )]
+    Open {
+        /// The file as the user named it.
+        file: String,
+        /// Why, lowercase.
+        reason: String,
+    },
+    /// CSV headers that are neither order paths, nor mapped, nor ignored.
+    #[error("{} unusable CSV header(s) in `{file}`: {}", headers.len(), list_headers(headers))]
+    #[diagnostic(
+        code(I002),
+        help("rename each header to an order path, or map it in a map file's `[columns]` table, or list it in `ignore`")
+    )]
+    UnknownHeaders {
+        /// The CSV file.
+        file: String,
+        /// Every unusable header, in column order.
+        headers: Vec<HeaderProblem>,
+    },
+    /// The column map file is not valid.
+    #[error("bad map file `{file}`: {message}")]
+    #[diagnostic(
+        code(I003),
+        help("a map file has a `[columns]` table of `\"ERP header\" = \"order.path\"` and an optional top-level `ignore = [\"header\", ...]`")
+    )]
+    BadMap {
+        /// The map file.
+        file: String,
+        /// What is wrong, lowercase.
+        message: String,
+        /// The map file's text, for the label.
+        #[source_code]
+        source_code: Arc<NamedSource<String>>,
+        /// Where in the map file, when known.
+        #[label("here")]
+        span: Option<SourceSpan>,
+    },
+    /// The input's format cannot be told from its extension.
+    #[error("cannot tell the format of `{file}` from its extension")]
+    #[diagnostic(
+        code(I004),
+        help("use a `.jsonl`, `.ndjson`, `.json` or `.csv` file, or name the format explicitly")
+    )]
+    UnknownExtension {
+        /// The file as the user named it.
+        file: String,
+    },
+}
+
+impl InputError {
+    /// The stable code (`I001`...).
+    pub fn code_str(&self) -> &'static str {
+        match self {
+            InputError::Open { .. } => "I001",
+            InputError::UnknownHeaders { .. } => "I002",
+            InputError::BadMap { .. } => "I003",
+            InputError::UnknownExtension { .. } => "I004",
+        }
+    }
+}
+
+/// Renames ERP CSV headers to order paths, and lists headers to drop on purpose.
+///
+/// ```toml
+/// ignore = ["MANDT", "ERNAM"]
+///
+/// [columns]
+/// VBELN = "id"
+/// KUNNR_NAME = "buyer.name"
+/// MATNR = "item.sku"
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnMap {
+    columns: Vec<(String, String)>,
+    ignore: Vec<String>,
+}
+
+impl ColumnMap {
+    /// Parses and checks a map file: every target must be a valid column path.
+    pub fn from_toml(text: &str, file_name: &str) -> Result<ColumnMap, InputError> {
+        let bad = |message: String, span: Option<std::ops::Range<usize>>| InputError::BadMap {
+            file: file_name.to_string(),
+            message,
+            source_code: Arc::new(NamedSource::new(file_name, text.to_string())),
+            span: span.map(SourceSpan::from),
+        };
+        let table: toml::Table = toml::from_str(text).map_err(|error| {
+            let message = error.message().trim().to_string();
+            let message = lowercase_first(message.trim_end_matches('.'));
+            bad(message, error.span())
+        })?;
+        let mut map = ColumnMap::default();
+        for (key, value) in &table {
+            match (key.as_str(), value) {
+                ("columns", toml::Value::Table(columns)) => {
+                    for (header, target) in columns {
+                        let toml::Value::String(target) = target else {
+                            return Err(bad(
+                                format!("the target of `{header}` must be a string path"),
+                                find(text, header),
+                            ));
+                        };
+                        if let Err(found) = check_path(target) {
+                            let hint = found
+                                .suggestion
+                                .map(|s| format!(" (did you mean `{s}`?)"))
+                                .unwrap_or_default();
+                            return Err(bad(
+                                format!(
+                                    "`{header}` maps to `{target}`, which {}{hint}",
+                                    found.reason
+                                ),
+                                find(text, target),
+                            ));
+                        }
+                        map.columns
+                            .push((header.trim().to_string(), target.clone()));
+                    }
+                }
+                ("ignore", toml::Value::Array(headers)) => {
+                    for header in headers {
+                        let toml::Value::String(header) = header else {
+                            return Err(bad(
+                                "`ignore` must be a list of header strings".into(),
+                                find(text, "ignore"),
+                            ));
+                        };
+                        map.ignore.push(header.trim().to_string());
+                    }
+                }
+                ("columns", _) => {
+                    return Err(bad(
+                        "`columns` must be a table".into(),
+                        find(text, "columns"),
+                    ))
+                }
+                ("ignore", _) => {
+                    return Err(bad(
+                        "`ignore` must be a list of header strings".into(),
+                        find(text, "ignore"),
+                    ))
+                }
+                (other, _) => {
+                    return Err(bad(
+                        format!("unknown key `{other}` (expected `columns` or `ignore`)"),
+                        find(text, other),
+                    ))
+                }
+            }
+        }
+        if let Some((header, _)) = map.columns.iter().find(|(h, _)| map.ignore.contains(h)) {
+            return Err(bad(
+                format!("`{header}` is both mapped and ignored"),
+                find(text, header),
+            ));
+        }
+        Ok(map)
+    }
+
+    /// Reads and parses a map file.
+    pub fn load(path: &str) -> Result<ColumnMap, InputError> {
+        let text = std::fs::read_to_string(path).map_err(|error| InputError::Open {
+            file: path.to_string(),
+            reason: io_reason(&error),
+        })?;
+        ColumnMap::from_toml(&text, path)
+    }
+
+    /// The order path a header is renamed to, if the map renames it.
+    pub fn target(&self, header: &str) -> Option<&str> {
+        self.columns
+            .iter()
+            .find(|(h, _)| h == header)
+            .map(|(_, target)| target.as_str())
+    }
+
+    /// True when the map drops this header on purpose.
+    pub fn ignores(&self, header: &str) -> bool {
+        self.ignore.iter().any(|h| h == header)
+    }
+
+    /// The renamings, in file order.
+    pub fn columns(&self) -> &[(String, String)] {
+        &self.columns
+    }
+
+    /// The ignored headers, in file order.
+    pub fn ignored(&self) -> &[String] {
+        &self.ignore
+    }
+}
+
+/// The byte range of the first occurrence of `needle`, for a label.
+fn find(text: &str, needle: &str) -> Option<std::ops::Range<usize>> {
+    text.find(needle).map(|at| at..at + needle.len())
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn io_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".into(),
+        _ => lowercase_first(&error.to_string()),
+    }
+}
+
+/// The records of one input.
+pub type Records = Box<dyn Iterator<Item = Record> + Send>;
+
+/// Opens an input (`-` is standard input) and returns its records, one per
+/// record in the input, in order. `format` overrides detection; `map` renames
+/// CSV headers (it is not used for other formats).
+pub fn open(
+    path: &str,
+    format: Option<InputFormat>,
+    map: Option<&ColumnMap>,
+) -> Result<Records, InputError> {
+    let cannot_open = |error: std::io::Error| InputError::Open {
+        file: path.to_string(),
+        reason: io_reason(&error),
+    };
+    if path == "-" {
+        let mut stdin = BufReader::new(std::io::stdin());
+        let (format, prefix) = match format {
+            Some(format) => (format, Vec::new()),
+            None => sniff(&mut stdin).map_err(cannot_open)?,
+        };
+        return from_reader(Cursor::new(prefix).chain(stdin), path, format, map);
+    }
+    let format = match format {
+        Some(format) => format,
+        None => InputFormat::from_extension(path).ok_or_else(|| InputError::UnknownExtension {
+            file: path.to_string(),
+        })?,
+    };
+    let file = File::open(path).map_err(cannot_open)?;
+    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(InputError::Open {
+            file: path.to_string(),
+            reason: "it is a directory".into(),
+        });
+    }
+    from_reader(BufReader::new(file), path, format, map)
+}
+
+/// Reads records of a known format from any reader; `name` names the input
+/// in origins. Used by [`open`], and by callers that already hold the bytes.
+pub fn from_reader<R: BufRead + Send + 'static>(
+    mut reader: R,
+    name: &str,
+    format: InputFormat,
+    map: Option<&ColumnMap>,
+) -> Result<Records, InputError> {
+    match format {
+        InputFormat::Jsonl => Ok(Box::new(JsonLines::new(reader, name))),
+        InputFormat::Json => {
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .map_err(|error| InputError::Open {
+                    file: name.to_string(),
+                    reason: io_reason(&error),
+                })?;
+            Ok(Box::new(JsonDocument::from_bytes(bytes, name)))
+        }
+        InputFormat::Csv => Ok(Box::new(CsvRecords::new(reader, name, map)?)),
+    }
+}
+
+/// Tells JSON from JSON Lines on a stream that has no name: a document that
+/// starts with `[` is a JSON array, anything else is read as JSON Lines
+/// (a single object on one line is both). Returns the format and the bytes
+/// it had to consume (leading whitespace), which the caller puts back so
+/// line numbers stay right.
+fn sniff<R: BufRead>(reader: &mut R) -> std::io::Result<(InputFormat, Vec<u8>)> {
+    let mut consumed = Vec::new();
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok((InputFormat::Jsonl, consumed));
+        }
+        // Skip whitespace and a byte-order mark; they carry no format.
+        let skip = buf
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace() || matches!(b, 0xEF | 0xBB | 0xBF))
+            .count();
+        if skip < buf.len() {
+            let format = if buf[skip] == b'[' {
+                InputFormat::Json
+            } else {
+                InputFormat::Jsonl
+            };
+            return Ok((format, consumed));
+        }
+        consumed.extend_from_slice(buf);
+        let len = buf.len();
+        reader.consume(len);
+    }
+}
+
+/// Reads records from text already in memory (tests, and rule-pack examples).
+pub fn from_text(
+    text: &str,
+    name: &str,
+    format: InputFormat,
+    map: Option<&ColumnMap>,
+) -> Result<Records, InputError> {
+    from_reader(Cursor::new(text.as_bytes().to_vec()), name, format, map)
+}

@@ -1,0 +1,721 @@
+//! Normalisation of one raw order record (a `serde_json::Value`) into the
+//! [`Value`] tree the engine reads, driven by the field table in `schema.rs`.
+//!
+//! Every loader ends here: JSON and JSON Lines hand over what serde_json
+//! parsed, CSV hands over a tree of cell strings. This module owns the value
+//! rules (country and currency codes, HS codes, decimal amounts, dates,
+//! booleans, lists), the problem codes `O101`–`O114` and their wording, and
+//! the duplicate-id bookkeeping shared by the loaders. It collects every
+//! problem of a record rather than stopping at the first, so a user fixes a
+//! bad export in one pass.
+
+use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde_json::Value as Json;
+
+use super::iso::{COUNTRIES, CURRENCIES};
+use super::{FieldProblem, Order, Origin, Record, RecordError, Shape, Value};
+
+/// Stable problem codes of records, documented in `docs/orders.md`.
+pub mod codes {
+    /// Not valid JSON, or the record could not be read at all.
+    pub const UNREADABLE: &str = "O101";
+    /// The record is valid JSON but not an object.
+    pub const NOT_OBJECT: &str = "O102";
+    /// A required field is missing.
+    pub const MISSING: &str = "O103";
+    /// A value has the wrong type for its field.
+    pub const WRONG_TYPE: &str = "O104";
+    /// Not an ISO 3166-1 country code.
+    pub const COUNTRY: &str = "O105";
+    /// Not an ISO 4217 currency code.
+    pub const CURRENCY: &str = "O106";
+    /// Not an HS code of 6 to 10 digits.
+    pub const HS: &str = "O107";
+    /// Not a decimal amount or number.
+    pub const NUMBER: &str = "O108";
+    /// Not a date.
+    pub const DATE: &str = "O109";
+    /// Not a boolean.
+    pub const BOOL: &str = "O110";
+    /// The order id already appeared in the same input.
+    pub const DUPLICATE_ID: &str = "O111";
+    /// CSV rows of one order disagree on an order-level value.
+    pub const ROWS_DISAGREE: &str = "O112";
+    /// CSV rows of one order are not contiguous.
+    pub const NOT_CONTIGUOUS: &str = "O113";
+    /// A CSV cell or row could not be read.
+    pub const CSV_CELL: &str = "O114";
+}
+
+/// Normalises one raw record into its id and a [`Value::Map`], or returns
+/// every problem found in it.
+///
+/// The id is a string (trimmed) or a number turned into its text. Unknown
+/// members of known objects are kept, converted generically; `null` is kept
+/// as [`Value::Null`], which the engine treats as absent.
+pub fn normalize_order(raw: &Json) -> Result<(String, Value), Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    let Json::Object(_) = raw else {
+        problems.push(problem(
+            codes::NOT_OBJECT,
+            "",
+            format!("the record is {}, not an object", json_kind(raw)),
+        ));
+        return Err(problems);
+    };
+    let id = read_id(raw, &mut problems);
+    let root = normalize_value(Shape::Order, raw, "", &mut problems);
+    match (id, root) {
+        (Some(id), Some(root)) if problems.is_empty() => Ok((id, root)),
+        _ => Err(problems),
+    }
+}
+
+/// The order id of a raw record, when it has a usable one (a non-empty
+/// string or a number); used to name the order in error records.
+pub fn order_id(raw: &Json) -> Option<String> {
+    read_id(raw, &mut Vec::new())
+}
+
+fn read_id(raw: &Json, problems: &mut Vec<FieldProblem>) -> Option<String> {
+    match raw.get("id") {
+        None | Some(Json::Null) => {
+            problems.push(missing("id"));
+            None
+        }
+        Some(Json::String(text)) if text.trim().is_empty() => {
+            problems.push(missing("id"));
+            None
+        }
+        Some(Json::String(text)) => Some(text.trim().to_string()),
+        Some(Json::Number(number)) => Some(number.to_string()),
+        // The type problem itself is reported by the schema walk.
+        Some(_) => None,
+    }
+}
+
+fn problem(code: &'static str, path: &str, message: String) -> FieldProblem {
+    FieldProblem {
+        code,
+        path: path.to_string(),
+        column: None,
+        line: None,
+        message,
+    }
+}
+
+fn missing(path: &str) -> FieldProblem {
+    problem(
+        codes::MISSING,
+        path,
+        format!("required field `{path}` is missing"),
+    )
+}
+
+/// `a` or `an` before a word, for messages like "expected an HS code".
+fn with_article(word: &str) -> String {
+    let vowel = word.chars().next().is_some_and(|c| "aeioAEIOH".contains(c));
+    if vowel {
+        format!("an {word}")
+    } else {
+        format!("a {word}")
+    }
+}
+
+fn json_kind(raw: &Json) -> &'static str {
+    match raw {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "text",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
+    }
+}
+
+fn wrong_type(shape: Shape, raw: &Json, path: &str) -> FieldProblem {
+    problem(
+        codes::WRONG_TYPE,
+        path,
+        format!(
+            "expected {}, found {}",
+            with_article(&shape.name()),
+            json_kind(raw)
+        ),
+    )
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_string()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+/// Shortens a user value for quoting in a message, so one bad cell cannot
+/// flood the report.
+fn quote(text: &str) -> String {
+    const MAX: usize = 60;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}
+
+/// The text of a scalar that may stand for a code: strings trimmed, numbers
+/// as written (some exports write HS codes and dates as numbers).
+enum Scalar<'a> {
+    Text(&'a str),
+    Number(String),
+}
+
+impl Scalar<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Scalar::Text(text) => text,
+            Scalar::Number(text) => text,
+        }
+    }
+}
+
+fn scalar(raw: &Json) -> Option<Scalar<'_>> {
+    match raw {
+        Json::String(text) => Some(Scalar::Text(text.trim())),
+        Json::Number(number) => Some(Scalar::Number(number.to_string())),
+        _ => None,
+    }
+}
+
+/// Walks `raw` with `shape`; pushes problems and returns `None` for a value
+/// that could not be normalised (the caller then drops the member).
+fn normalize_value(
+    shape: Shape,
+    raw: &Json,
+    path: &str,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<Value> {
+    if raw.is_null() {
+        return Some(Value::Null);
+    }
+    // An empty string in a coded or numeric field is an empty export cell:
+    // absent, not an error (text fields keep their empty string).
+    if let Json::String(text) = raw {
+        if text.trim().is_empty() && !matches!(shape, Shape::Text | Shape::Any) {
+            return Some(Value::Null);
+        }
+    }
+    match shape {
+        Shape::Text => match raw {
+            Json::String(text) => Some(Value::Text(text.trim().to_string())),
+            Json::Number(number) => Some(Value::Text(number.to_string())),
+            _ => fail(problems, wrong_type(shape, raw, path)),
+        },
+        Shape::Country => with_scalar(shape, raw, path, problems, |text| {
+            country(text).map(Value::Text).ok_or_else(|| {
+                (
+                    codes::COUNTRY,
+                    format!("`{}` is not an ISO 3166-1 country code", quote(text)),
+                )
+            })
+        }),
+        Shape::Currency => with_scalar(shape, raw, path, problems, |text| {
+            currency(text).map(Value::Text).ok_or_else(|| {
+                (
+                    codes::CURRENCY,
+                    format!("`{}` is not an ISO 4217 currency code", quote(text)),
+                )
+            })
+        }),
+        Shape::Hs => with_scalar(shape, raw, path, problems, |text| {
+            hs_code(text).map(Value::Text).ok_or_else(|| {
+                (
+                    codes::HS,
+                    format!("`{}` is not an HS code of 6 to 10 digits", quote(text)),
+                )
+            })
+        }),
+        Shape::Number | Shape::Money => {
+            let what = if shape == Shape::Money {
+                "a decimal amount"
+            } else {
+                "a decimal number"
+            };
+            match raw {
+                Json::Number(number) => match number_decimal(&number.to_string()) {
+                    Some(decimal) => Some(Value::Number(decimal)),
+                    None => fail(
+                        problems,
+                        problem(
+                            codes::NUMBER,
+                            path,
+                            format!("`{number}` is out of the supported decimal range"),
+                        ),
+                    ),
+                },
+                Json::String(text) => match decimal_text(text.trim()) {
+                    Ok(decimal) => Some(Value::Number(decimal)),
+                    Err(DecimalError::Syntax) => fail(
+                        problems,
+                        problem(
+                            codes::NUMBER,
+                            path,
+                            format!("`{}` is not {what}", quote(text.trim())),
+                        ),
+                    ),
+                    Err(DecimalError::Range) => fail(
+                        problems,
+                        problem(
+                            codes::NUMBER,
+                            path,
+                            format!(
+                                "`{}` is out of the supported decimal range",
+                                quote(text.trim())
+                            ),
+                        ),
+                    ),
+                },
+                _ => fail(problems, wrong_type(shape, raw, path)),
+            }
+        }
+        Shape::Date => with_scalar(shape, raw, path, problems, |text| {
+            date(text)
+                .map(Value::Date)
+                .map_err(|message| (codes::DATE, message))
+        }),
+        Shape::Bool => match raw {
+            Json::Bool(b) => Some(Value::Bool(*b)),
+            Json::String(_) | Json::Number(_) => {
+                let text = scalar(raw)
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default();
+                match boolean(&text) {
+                    Some(b) => Some(Value::Bool(b)),
+                    None => fail(
+                        problems,
+                        problem(
+                            codes::BOOL,
+                            path,
+                            format!(
+                                "`{}` is not a boolean (true/false, yes/no, 1/0 or X)",
+                                quote(&text)
+                            ),
+                        ),
+                    ),
+                }
+            }
+            _ => fail(problems, wrong_type(shape, raw, path)),
+        },
+        Shape::ListOf(inner) => match raw {
+            Json::Array(members) => {
+                // Bad members are reported and left out; the list itself
+                // stays, so the parent is not also reported as missing.
+                let out = members
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, member)| {
+                        normalize_value(*inner, member, &format!("{path}[{i}]"), problems)
+                    })
+                    .collect();
+                Some(Value::List(out))
+            }
+            // A list of codes or words in one cell: `KP; IR; SY` (CSV cells,
+            // and JSON exports that flatten short lists the same way).
+            Json::String(text) if !inner.is_object() => {
+                let parts = text.split(';').map(str::trim).filter(|p| !p.is_empty());
+                let out = parts
+                    .enumerate()
+                    .filter_map(|(i, part)| {
+                        let member = Json::String(part.to_string());
+                        normalize_value(*inner, &member, &format!("{path}[{i}]"), problems)
+                    })
+                    .collect();
+                Some(Value::List(out))
+            }
+            _ => fail(problems, wrong_type(shape, raw, path)),
+        },
+        Shape::Attributes => match raw {
+            Json::Object(members) => Some(Value::Map(
+                members
+                    .iter()
+                    .map(|(key, member)| (key.clone(), generic(member)))
+                    .collect(),
+            )),
+            _ => fail(problems, wrong_type(shape, raw, path)),
+        },
+        Shape::Any => Some(generic(raw)),
+        Shape::Order
+        | Shape::Party
+        | Shape::Stop
+        | Shape::Item
+        | Shape::Restriction
+        | Shape::PartyId
+        | Shape::Payment
+        | Shape::EndUse => match raw {
+            Json::Object(members) => {
+                // Bad members are reported and left out; the object stays.
+                let mut out = BTreeMap::new();
+                for (key, member) in members {
+                    let value = match shape.field(key) {
+                        Some(field_shape) => {
+                            normalize_value(field_shape, member, &join(path, key), problems)
+                        }
+                        // A loader may accept more: unknown members ride along.
+                        None => Some(generic(member)),
+                    };
+                    if let Some(value) = value {
+                        out.insert(key.clone(), value);
+                    }
+                }
+                required_members(shape, &out, problems);
+                Some(Value::Map(out))
+            }
+            _ => fail(problems, wrong_type(shape, raw, path)),
+        },
+    }
+}
+
+/// Checks the members an object shape cannot do without.
+fn required_members(shape: Shape, out: &BTreeMap<String, Value>, problems: &mut Vec<FieldProblem>) {
+    let present = |key: &str| out.get(key).is_some_and(|v| !matches!(v, Value::Null));
+    // A field whose value was rejected is reported once, not also as missing.
+    let rejected =
+        |key: &str, problems: &[FieldProblem]| problems.iter().any(|p| covers(key, &p.path));
+    if shape == Shape::Order {
+        // `id` is checked by `read_id`, which also reads it.
+        for key in ["date", "buyer", "items"] {
+            if !present(key) && !rejected(key, problems) {
+                problems.push(missing(key));
+            }
+        }
+        if let Some(Value::List(items)) = out.get("items") {
+            if items.is_empty() && !rejected("items", problems) {
+                problems.push(problem(
+                    codes::MISSING,
+                    "items",
+                    "the order has no items".into(),
+                ));
+            }
+        }
+        if let Some(buyer @ Value::Map(_)) = out.get("buyer") {
+            if buyer.get("name").is_none() && !rejected("buyer.name", problems) {
+                problems.push(missing("buyer.name"));
+            }
+        }
+    }
+}
+
+/// True when `path` is `field` or lies inside it (`items` covers `items[0].hs`).
+pub(crate) fn covers(field: &str, path: &str) -> bool {
+    path == field
+        || path
+            .strip_prefix(field)
+            .is_some_and(|rest| rest.starts_with(['.', '[']))
+}
+
+fn fail(problems: &mut Vec<FieldProblem>, p: FieldProblem) -> Option<Value> {
+    problems.push(p);
+    None
+}
+
+type Check = Result<Value, (&'static str, String)>;
+
+/// Runs a code check on a string or number; other JSON kinds are a type problem.
+fn with_scalar(
+    shape: Shape,
+    raw: &Json,
+    path: &str,
+    problems: &mut Vec<FieldProblem>,
+    check: impl FnOnce(&str) -> Check,
+) -> Option<Value> {
+    let Some(text) = scalar(raw) else {
+        return fail(problems, wrong_type(shape, raw, path));
+    };
+    match check(text.as_str()) {
+        Ok(value) => Some(value),
+        Err((code, message)) => fail(problems, problem(code, path, message)),
+    }
+}
+
+/// Converts a value of a field the schema does not know, or of `attributes`.
+fn generic(raw: &Json) -> Value {
+    match raw {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(number) => {
+            let text = number.to_string();
+            // Out-of-range numbers in fields nobody checks stay readable as text.
+            number_decimal(&text).map_or(Value::Text(text), Value::Number)
+        }
+        Json::String(text) => Value::Text(text.clone()),
+        Json::Array(members) => Value::List(members.iter().map(generic).collect()),
+        Json::Object(members) => Value::Map(
+            members
+                .iter()
+                .map(|(key, member)| (key.clone(), generic(member)))
+                .collect(),
+        ),
+    }
+}
+
+/// Upper-case alpha-2 for an alpha-2 or alpha-3 code in any case.
+pub fn country(text: &str) -> Option<String> {
+    let upper = text.trim().to_ascii_uppercase();
+    match upper.len() {
+        2 => COUNTRIES
+            .binary_search_by(|(alpha2, _)| (*alpha2).cmp(upper.as_str()))
+            .ok()
+            .map(|_| upper),
+        3 => {
+            let by_alpha3 = alpha3_index();
+            by_alpha3
+                .binary_search_by(|(alpha3, _)| (*alpha3).cmp(upper.as_str()))
+                .ok()
+                .map(|i| by_alpha3[i].1.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// `COUNTRIES` sorted by alpha-3, as `(alpha3, alpha2)`, built once.
+fn alpha3_index() -> &'static [(&'static str, &'static str)] {
+    static INDEX: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: Vec<_> = COUNTRIES.iter().map(|(a2, a3)| (*a3, *a2)).collect();
+        index.sort_unstable();
+        index
+    })
+}
+
+/// Upper-case ISO 4217 code for a known code in any case.
+pub fn currency(text: &str) -> Option<String> {
+    let upper = text.trim().to_ascii_uppercase();
+    (upper.len() == 3 && CURRENCIES.binary_search(&upper.as_str()).is_ok()).then_some(upper)
+}
+
+/// The digits of an HS code written with or without dots and spaces, when
+/// there are 6 to 10 of them.
+pub fn hs_code(text: &str) -> Option<String> {
+    let digits: String = text.chars().filter(|c| *c != '.' && *c != ' ').collect();
+    let valid = (6..=10).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    valid.then_some(digits)
+}
+
+/// The number text serde_json kept (arbitrary precision), as a decimal.
+fn number_decimal(text: &str) -> Option<Decimal> {
+    Decimal::from_str(text)
+        .or_else(|_| Decimal::from_scientific(text))
+        .ok()
+}
+
+/// Why a string is not a decimal.
+#[derive(Debug, PartialEq, Eq)]
+enum DecimalError {
+    Syntax,
+    Range,
+}
+
+/// A plain decimal string: `-`? digits, optionally `.` and digits. No
+/// thousands separators, exponents or currency signs: `12,500` could be
+/// twelve thousand five hundred or twelve and a half, so it is refused.
+fn decimal_text(text: &str) -> Result<Decimal, DecimalError> {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || fraction.is_some_and(|f| !digits(f)) {
+        return Err(DecimalError::Syntax);
+    }
+    Decimal::from_str(text).map_err(|_| DecimalError::Range)
+}
+
+/// `YYYY-MM-DD`, `YYYYMMDD`, or a date-time whose first ten characters are
+/// `YYYY-MM-DD` followed by `T` or a space (the date is kept as written,
+/// without converting time zones).
+fn date(text: &str) -> Result<NaiveDate, String> {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
+    let parts = if bytes.len() == 8 && digits(0..8) {
+        Some((&text[0..4], &text[4..6], &text[6..8]))
+    } else if bytes.len() >= 10
+        && digits(0..4)
+        && bytes[4] == b'-'
+        && digits(5..7)
+        && bytes[7] == b'-'
+        && digits(8..10)
+        && (bytes.len() == 10 || (bytes.len() > 11 && matches!(bytes[10], b'T' | b' ')))
+    {
+        Some((&text[0..4], &text[5..7], &text[8..10]))
+    } else {
+        None
+    };
+    let Some((year, month, day)) = parts else {
+        return Err(format!(
+            "`{}` is not a date in the form YYYY-MM-DD",
+            quote(text)
+        ));
+    };
+    let parsed = (year.parse(), month.parse(), day.parse());
+    if let (Ok(y), Ok(m), Ok(d)) = parsed {
+        if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
+            return Ok(date);
+        }
+    }
+    Err(format!("`{}` is not a calendar date", quote(text)))
+}
+
+/// Booleans as exports write them; SAP marks a set flag with `X`.
+fn boolean(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "x" => Some(true),
+        "false" | "no" | "n" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// The problem for a line or file that is not JSON, with serde_json's
+/// position; `with_line` for whole files, where the line is not the record's.
+pub(crate) fn json_syntax_problem(error: &serde_json::Error, with_line: bool) -> FieldProblem {
+    let full = error.to_string();
+    // serde_json appends " at line L column C"; the location is re-worded here.
+    let reason = full
+        .rfind(" at line ")
+        .map_or(full.as_str(), |cut| &full[..cut]);
+    // At the end of the input serde_json says "EOF" and column 0; say it plainly.
+    let reason = match reason.strip_prefix("EOF while") {
+        Some(rest) if with_line => format!("the file ends while{rest}"),
+        Some(rest) => format!("the line ends while{rest}"),
+        None => reason.to_string(),
+    };
+    let message = if error.is_eof() && !with_line {
+        format!("invalid JSON: {reason}")
+    } else if with_line {
+        format!(
+            "invalid JSON at line {} column {}: {reason}",
+            error.line(),
+            error.column()
+        )
+    } else {
+        format!("invalid JSON at column {}: {reason}", error.column())
+    };
+    problem(codes::UNREADABLE, "", message)
+}
+
+/// A record-level problem with no field path.
+pub(crate) fn record_problem(code: &'static str, message: String) -> FieldProblem {
+    problem(code, "", message)
+}
+
+/// Remembers the first line of every order id in one input, so a later
+/// record with the same id becomes an error naming the first one. This is the
+/// one piece of state that grows with the input: one entry per id.
+#[derive(Debug, Default)]
+pub(crate) struct SeenIds {
+    first_line: HashMap<String, usize>,
+}
+
+impl SeenIds {
+    /// Records `id` at `line`; returns the earlier line if it was seen before.
+    pub(crate) fn check(&mut self, id: &str, line: usize) -> Option<usize> {
+        match self.first_line.get(id) {
+            Some(first) => Some(*first),
+            None => {
+                self.first_line.insert(id.to_string(), line);
+                None
+            }
+        }
+    }
+}
+
+/// Normalises a parsed JSON record into the `Record` the input yields,
+/// including the duplicate-id check.
+pub(crate) fn json_record(raw: &Json, origin: Origin, seen: &mut SeenIds) -> Record {
+    let id = order_id(raw);
+    let duplicate = id
+        .as_deref()
+        .and_then(|id| seen.check(id, origin.line))
+        .map(|first| {
+            record_problem(
+                codes::DUPLICATE_ID,
+                format!(
+                    "order id `{}` already appears on line {first}",
+                    quote(id.as_deref().unwrap_or_default())
+                ),
+            )
+        });
+    match (normalize_order(raw), duplicate) {
+        (Ok((id, root)), None) => Record::Order(Order { id, origin, root }),
+        (Ok(_), Some(dup)) => error_record(origin, id, vec![dup]),
+        (Err(mut problems), dup) => {
+            problems.extend(dup);
+            error_record(origin, id, problems)
+        }
+    }
+}
+
+/// An error record.
+pub(crate) fn error_record(
+    origin: Origin,
+    order_id: Option<String>,
+    problems: Vec<FieldProblem>,
+) -> Record {
+    Record::Error(RecordError {
+        origin,
+        order_id,
+        problems,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_strings() {
+        assert_eq!(decimal_text("12.50"), Ok(Decimal::new(1250, 2)));
+        assert_eq!(decimal_text("-3"), Ok(Decimal::new(-3, 0)));
+        assert_eq!(decimal_text("12,500"), Err(DecimalError::Syntax));
+        assert_eq!(decimal_text("1e3"), Err(DecimalError::Syntax));
+        assert_eq!(decimal_text(".5"), Err(DecimalError::Syntax));
+        assert_eq!(decimal_text("5."), Err(DecimalError::Syntax));
+        assert_eq!(
+            decimal_text("99999999999999999999999999999999"),
+            Err(DecimalError::Range)
+        );
+    }
+
+    #[test]
+    fn dates() {
+        let d = NaiveDate::from_ymd_opt(2015, 3, 2);
+        assert_eq!(date("2015-03-02").ok(), d);
+        assert_eq!(date("20150302").ok(), d);
+        assert_eq!(date("2015-03-02T23:59:00-05:00").ok(), d);
+        assert_eq!(date("2015-03-02 10:00").ok(), d);
+        assert!(date("2015-3-2").is_err());
+        assert!(date("2015-02-30").is_err());
+        assert!(date("2015-03-02T").is_err());
+    }
+
+    #[test]
+    fn codes_in_any_case() {
+        assert_eq!(country("kp").as_deref(), Some("KP"));
+        assert_eq!(country("PRK").as_deref(), Some("KP"));
+        assert_eq!(country("deu").as_deref(), Some("DE"));
+        assert_eq!(country("XX"), None);
+        assert_eq!(currency("usd").as_deref(), Some("USD"));
+        assert_eq!(currency("USX"), None);
+        assert_eq!(hs_code("8457.10").as_deref(), Some("845710"));
+        assert_eq!(hs_code("8457 10 00").as_deref(), Some("84571000"));
+        assert_eq!(hs_code("8457"), None);
+        assert_eq!(hs_code("8457.1a"), None);
+    }
+}

@@ -1,0 +1,504 @@
+//! Loader tests: JSON Lines, JSON and CSV through the public API, on the
+//! sample fixtures and on small inputs written here for one rule each.
+
+use redflag::order::{self, ColumnMap, InputError, InputFormat, Record};
+
+use crate::support::{at, counts, load, load_text, order, render, sample_map};
+
+/// Checks the number of orders and error records of an input.
+#[track_caller]
+fn check_counts(records: &[Record], orders: usize, errors: usize) {
+    assert_eq!(
+        counts(records),
+        (orders, errors),
+        "records:\n{}",
+        render(records)
+    );
+}
+
+/// Checks that a path of a loaded order holds the expected rendered value.
+#[track_caller]
+fn check_value(records: &[Record], id: &str, path: &str, expected: &str) {
+    assert_eq!(at(order(records, id), path), expected, "{id} {path}");
+}
+
+/// A minimal valid JSON order with one member replaced or added.
+fn order_with(id: &str, member: &str, value: &str) -> String {
+    let mut base: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        r#"{"id": "X", "date": "2024-01-02",
+            "buyer": {"name": "B", "country": "DE"},
+            "items": [{"hs": "8207.30", "value": 10, "currency": "EUR"}]}"#,
+    )
+    .unwrap();
+    base.insert("id".into(), serde_json::Value::String(id.into()));
+    base.insert(member.into(), serde_json::from_str(value).unwrap());
+    serde_json::to_string(&base).unwrap()
+}
+
+// ---- JSON Lines ----
+
+#[test]
+fn jsonl_sample_loads_every_order() {
+    let records = load("fixtures/orders/sample.jsonl", None);
+    check_counts(&records, 13, 0);
+    check_value(&records, "SO-2015-0042", "buyer.country", "CN");
+    check_value(&records, "SO-2015-0042", "items[0].hs", "845710");
+    check_value(&records, "SO-2015-0042", "items[0].value", "number 1050000");
+    check_value(&records, "SO-2015-0042", "date", "date 2015-03-02");
+    check_value(
+        &records,
+        "SO-2015-0042",
+        "items[0].restrictions[0].destinations",
+        "[KP, IR, SY]",
+    );
+    check_value(&records, "SO-2015-0042", "end_use.provided", "bool false");
+    check_value(
+        &records,
+        "SO-2015-0042",
+        "attributes.installation_declined",
+        "bool true",
+    );
+    // A decimal string keeps its scale.
+    check_value(
+        &records,
+        "SO-2023-0117",
+        "payment.amount",
+        "number 370000.00",
+    );
+    let Record::Order(second) = &records[1] else {
+        panic!("second record is not an order")
+    };
+    assert_eq!(second.origin.line, 2);
+}
+
+#[test]
+fn jsonl_bad_records_are_located_and_good_ones_load() {
+    let records = load("fixtures/orders/bad/bad.jsonl", None);
+    check_counts(&records, 1, 4);
+    insta::assert_snapshot!(render(&records));
+}
+
+#[test]
+fn jsonl_duplicate_id_names_the_first_line() {
+    let records = load("fixtures/orders/bad/duplicate-ids.jsonl", None);
+    check_counts(&records, 1, 1);
+    insta::assert_snapshot!(render(&records), @r"
+    fixtures/orders/bad/duplicate-ids.jsonl:1 order DUP-0001
+    fixtures/orders/bad/duplicate-ids.jsonl:2 error [DUP-0001]
+      O111 : order id `DUP-0001` already appears on line 1
+    ");
+}
+
+#[test]
+fn jsonl_skips_blank_lines_and_keeps_line_numbers() {
+    let text = format!(
+        "\n{}\n   \n{}\n",
+        order_with("A", "date", "\"2024-01-02\""),
+        order_with("B", "date", "\"2024-01-03\"")
+    );
+    let records = load_text(&text, "t.jsonl", InputFormat::Jsonl);
+    insta::assert_snapshot!(render(&records), @r"
+    t.jsonl:2 order A
+    t.jsonl:4 order B
+    ");
+}
+
+#[test]
+fn all_problems_of_a_record_are_reported() {
+    let text = r#"{"id": 7, "date": "03/02/2015", "buyer": {"country": "XX"}, "items": [{"hs": "84", "value": "12,500", "currency": "usx", "quantity": [1]}], "end_use": {"provided": "maybe"}, "ship_date": "2015-02-30"}"#;
+    let records = load_text(text, "t.jsonl", InputFormat::Jsonl);
+    insta::assert_snapshot!(render(&records), @r"
+    t.jsonl:1 error [7]
+      O109 date: `03/02/2015` is not a date in the form YYYY-MM-DD
+      O105 buyer.country: `XX` is not an ISO 3166-1 country code
+      O107 items[0].hs: `84` is not an HS code of 6 to 10 digits
+      O108 items[0].value: `12,500` is not a decimal amount
+      O106 items[0].currency: `usx` is not an ISO 4217 currency code
+      O104 items[0].quantity: expected a number, found a list
+      O110 end_use.provided: `maybe` is not a boolean (true/false, yes/no, 1/0 or X)
+      O109 ship_date: `2015-02-30` is not a calendar date
+      O103 buyer.name: required field `buyer.name` is missing
+    ");
+}
+
+#[test]
+fn record_that_is_not_an_object() {
+    let records = load_text("[1, 2]\n\"text\"\n", "t.jsonl", InputFormat::Jsonl);
+    insta::assert_snapshot!(render(&records), @r"
+    t.jsonl:1 error [?]
+      O102 : the record is a list, not an object
+    t.jsonl:2 error [?]
+      O102 : the record is text, not an object
+    ");
+}
+
+// ---- normalisation ----
+
+#[test]
+fn countries_in_lower_case_and_alpha_3_become_upper_alpha_2() {
+    let text = [
+        order_with("A", "buyer", r#"{"name": "B", "country": "kp"}"#),
+        order_with("B", "buyer", r#"{"name": "B", "country": "PRK"}"#),
+        order_with("C", "buyer", r#"{"name": "B", "country": "deu"}"#),
+        order_with("D", "buyer", r#"{"name": "B", "country": "Germany"}"#),
+    ]
+    .join("\n");
+    let records = load_text(&text, "t.jsonl", InputFormat::Jsonl);
+    check_counts(&records, 3, 1);
+    check_value(&records, "A", "buyer.country", "KP");
+    check_value(&records, "B", "buyer.country", "KP");
+    check_value(&records, "C", "buyer.country", "DE");
+    insta::assert_snapshot!(render(&records[3..]), @r"
+    t.jsonl:4 error [D]
+      O105 buyer.country: `Germany` is not an ISO 3166-1 country code
+    ");
+}
+
+#[test]
+fn hs_codes_lose_dots_and_spaces() {
+    let text = [
+        order_with("A", "items", r#"[{"hs": "8457.10"}]"#),
+        order_with("B", "items", r#"[{"hs": "8457 10 00 90"}]"#),
+        order_with("C", "items", r#"[{"hs": 845710}]"#),
+        order_with("D", "items", r#"[{"hs": "8457.10.00.901"}]"#),
+    ]
+    .join("\n");
+    let records = load_text(&text, "t.jsonl", InputFormat::Jsonl);
+    check_counts(&records, 3, 1);
+    check_value(&records, "A", "items[0].hs", "845710");
+    check_value(&records, "B", "items[0].hs", "8457100090");
+    check_value(&records, "C", "items[0].hs", "845710");
+    insta::assert_snapshot!(render(&records[3..]), @r"
+    t.jsonl:4 error [D]
+      O107 items[0].hs: `8457.10.00.901` is not an HS code of 6 to 10 digits
+    ");
+}
+
+#[test]
+fn amounts_are_decimal_numbers_or_plain_decimal_strings() {
+    let text = [
+        order_with(
+            "A",
+            "payment",
+            r#"{"amount": " 12500.50 ", "currency": "eur"}"#,
+        ),
+        order_with("B", "payment", r#"{"amount": 0.1}"#),
+        order_with("C", "payment", r#"{"amount": 1.5e3}"#),
+        order_with(
+            "D",
+            "payment",
+            r#"{"amount": 12345678901234567890.123456789}"#,
+        ),
+        order_with("E", "payment", r#"{"amount": "12,500"}"#),
+        order_with("F", "payment", r#"{"amount": "€100"}"#),
+        order_with("G", "payment", r#"{"amount": true}"#),
+    ]
+    .join("\n");
+    let records = load_text(&text, "t.jsonl", InputFormat::Jsonl);
+    check_counts(&records, 4, 3);
+    check_value(&records, "A", "payment.amount", "number 12500.50");
+    check_value(&records, "A", "payment.currency", "EUR");
+    // Never through f64: 0.1 stays exactly 0.1.
+    check_value(&records, "B", "payment.amount", "number 0.1");
+    check_value(&records, "C", "payment.amount", "number 1500");
+    check_value(
+        &records,
+        "D",
+        "payment.amount",
+        "number 12345678901234567890.123456789",
+    );
+    insta::assert_snapshot!(render(&records[4..]), @r"
+    t.jsonl:5 error [E]
+      O108 payment.amount: `12,500` is not a decimal amount
+    t.jsonl:6 error [F]
+      O108 payment.amount: `€100` is not a decimal amount
+    t.jsonl:7 error [G]
+      O104 payment.amount: expected a money amount, found a boolean
+    ");
+}
+
+#[test]
+fn dates_accept_basic_format_and_date_times() {
+    let text = [
+        order_with("A", "date", r#""20150302""#),
+        order_with("B", "date", r#""2015-03-02T23:10:00+08:00""#),
+        order_with("C", "date", r#""2015-03-02""#),
+    ]
+    .join("\n");
+    let records = load_text(&text, "t.jsonl", InputFormat::Jsonl);
+    check_counts(&records, 3, 0);
+    for id in ["A", "B", "C"] {
+        check_value(&records, id, "date", "date 2015-03-02");
+    }
+}
+
+#[test]
+fn numeric_ids_nulls_and_unknown_members_are_kept() {
+    let text = r#"{"id": 600101, "date": "2024-01-02", "forwarder": null, "buyer": {"name": "B", "vat": "DE123"}, "items": [{"sku": 42, "note": {"x": [1, "a"]}}], "extra": 1}"#;
+    let records = load_text(text, "t.jsonl", InputFormat::Jsonl);
+    check_counts(&records, 1, 0);
+    let o = order(&records, "600101");
+    assert_eq!(o.root.get("forwarder"), None, "null reads as absent");
+    check_value(&records, "600101", "buyer.vat", "DE123");
+    check_value(&records, "600101", "items[0].sku", "42");
+    check_value(&records, "600101", "items[0].note.x", "[number 1, a]");
+    check_value(&records, "600101", "extra", "number 1");
+}
+
+#[test]
+fn required_fields_are_reported() {
+    let text = "{\"buyer\": {\"name\": \" \"}}\n{\"id\": \"E\", \"date\": \"2024-01-01\", \"buyer\": {\"name\": \"B\"}, \"items\": []}";
+    let records = load_text(text, "t.jsonl", InputFormat::Jsonl);
+    insta::assert_snapshot!(render(&records), @r"
+    t.jsonl:1 error [?]
+      O103 id: required field `id` is missing
+      O103 date: required field `date` is missing
+      O103 items: required field `items` is missing
+    t.jsonl:2 error [E]
+      O103 items: the order has no items
+    ");
+}
+
+// ---- JSON documents ----
+
+#[test]
+fn json_array_sample_locates_each_element() {
+    let records = load("fixtures/orders/sample.json", None);
+    assert!(!records.is_empty());
+    check_counts(&records, records.len(), 0);
+    let Record::Order(first) = &records[0] else {
+        panic!("first record is not an order")
+    };
+    assert_eq!(first.origin.line, 2);
+    check_value(&records, "SO-2015-0042-J", "buyer.ids[0].scheme", "CN-USCC");
+    check_value(
+        &records,
+        "SO-2015-0042-J",
+        "consignees[-1].attributes.onward_destination",
+        "Sinuiju",
+    );
+}
+
+#[test]
+fn json_array_element_error_is_located_on_its_line() {
+    let records = load("fixtures/orders/bad/bad-array.json", None);
+    check_counts(&records, 2, 1);
+    insta::assert_snapshot!(render(&records), @r"
+    fixtures/orders/bad/bad-array.json:2 order BAD-A-0001
+    fixtures/orders/bad/bad-array.json:38 error [BAD-A-0002]
+      O103 buyer: required field `buyer` is missing
+    fixtures/orders/bad/bad-array.json:67 order BAD-A-0003
+    ");
+}
+
+#[test]
+fn json_that_does_not_parse_is_one_located_error() {
+    let text = "[\n  {\"id\": \"A\"},\n  {\"id\": \"B\",,}\n]\n";
+    let records = load_text(text, "t.json", InputFormat::Json);
+    insta::assert_snapshot!(render(&records), @r#"
+    t.json:3 error [?]
+      O101 : invalid JSON at line 3 column 14: key must be a string
+    "#);
+}
+
+#[test]
+fn json_single_object_and_duplicates_in_an_array() {
+    let single = order_with("A", "date", "\"2024-01-02\"");
+    let records = load_text(&format!("\n\n{single}"), "t.json", InputFormat::Json);
+    insta::assert_snapshot!(render(&records), @"t.json:3 order A");
+
+    let array = format!("[{single},\n{single}]");
+    let records = load_text(&array, "t.json", InputFormat::Json);
+    insta::assert_snapshot!(render(&records), @r"
+    t.json:1 order A
+    t.json:2 error [A]
+      O111 : order id `A` already appears on line 1
+    ");
+}
+
+// ---- CSV ----
+
+#[test]
+fn csv_plain_headers_group_rows_into_orders() {
+    let records = load("fixtures/orders/sample-plain.csv", None);
+    check_counts(&records, 2, 0);
+    let first = order(&records, "0000600101");
+    assert_eq!(first.origin.line, 2);
+    check_value(&records, "0000600101", "items[1].hs", "903180");
+    check_value(&records, "0000600101", "items[0].hs", "82073010");
+    check_value(
+        &records,
+        "0000600101",
+        "items[0].restrictions[0].destinations",
+        "[KP, IR]",
+    );
+    check_value(&records, "0000600101", "consignees[0].city", "Aalen");
+    check_value(&records, "0000600101", "end_use.provided", "bool true");
+    // Empty cells are absent: the second item has no restrictions.
+    let items = first.root.get("items").and_then(|i| i.as_list()).unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[1].get("restrictions"), None);
+}
+
+#[test]
+fn csv_map_file_renames_sap_headers() {
+    let map = sample_map();
+    let records = load("fixtures/orders/sample.csv", Some(&map));
+    check_counts(&records, 2, 0);
+    check_value(&records, "0000600102", "buyer.country", "KZ");
+    check_value(
+        &records,
+        "0000600102",
+        "items[0].restrictions[0].destinations",
+        "[RU, BY]",
+    );
+    check_value(&records, "0000600101", "payment.amount", "number 72050.00");
+    // Mapped and plain exports of the same orders load alike.
+    let plain = load("fixtures/orders/sample-plain.csv", None);
+    for (a, b) in records.iter().zip(&plain) {
+        let (Record::Order(a), Record::Order(b)) = (a, b) else {
+            panic!("not orders")
+        };
+        assert_eq!(a.root, b.root, "{}", a.id);
+    }
+}
+
+#[test]
+fn csv_bad_rows_are_located_by_column_and_line() {
+    let records = load("fixtures/orders/bad/bad.csv", None);
+    check_counts(&records, 1, 2);
+    insta::assert_snapshot!(render(&records));
+}
+
+#[test]
+fn csv_unknown_headers_are_an_input_error_with_suggestions() {
+    let text =
+        "id,date,buyer.contry,KUNNR,HS,consignees.city,items.0.hs\n1,2024-01-01,DE,x,1,a,b\n";
+    let error = match order::from_text(text, "t.csv", InputFormat::Csv, None) {
+        Err(error) => error,
+        Ok(_) => panic!("unknown headers were accepted"),
+    };
+    assert_eq!(error.code_str(), "I002");
+    let InputError::UnknownHeaders { headers, .. } = &error else {
+        panic!("wrong error {error:?}")
+    };
+    assert_eq!(headers.len(), 5);
+    insta::assert_snapshot!(error.to_string().replace("; ", ";\n"), @r"
+    5 unusable CSV header(s) in `t.csv`: column 3 `buyer.contry` is not a known path (`contry` is not a field of `buyer`) (did you mean `buyer.country`?);
+    column 4 `KUNNR` is not a known path (`KUNNR` is not an order field);
+    column 5 `HS` is not a known path (`HS` is not an order field) (did you mean `item.hs`?);
+    column 6 `consignees.city` needs a list index (list members are numbered from 0) (did you mean `consignees.0.city`?);
+    column 7 `items.0.hs` is not a column path (item columns start with `item.`) (did you mean `item.hs`?)
+    ");
+}
+
+#[test]
+fn csv_ignored_and_mapped_headers() {
+    let map = ColumnMap::from_toml(
+        "ignore = [\"MANDT\"]\n[columns]\nVBELN = \"id\"\nKUNNR = \"buyer.name\"\nSTAWN = \"item.hs\"\n",
+        "m.toml",
+    )
+    .unwrap();
+    let text = "MANDT,VBELN,date,KUNNR,STAWN\n100,A,20240102,Buyer,8457.10\n";
+    let records: Vec<Record> = order::from_text(text, "t.csv", InputFormat::Csv, Some(&map))
+        .unwrap()
+        .collect();
+    check_counts(&records, 1, 0);
+    check_value(&records, "A", "date", "date 2024-01-02");
+    check_value(&records, "A", "buyer.name", "Buyer");
+    check_value(&records, "A", "items[0].hs", "845710");
+}
+
+#[test]
+fn csv_bad_map_file() {
+    let error =
+        ColumnMap::from_toml("[columns]\nVBELN = \"buyer.contry\"\n", "m.toml").unwrap_err();
+    assert_eq!(error.code_str(), "I003");
+    insta::assert_snapshot!(error.to_string(), @"bad map file `m.toml`: `VBELN` maps to `buyer.contry`, which is not a known path (`contry` is not a field of `buyer`) (did you mean `buyer.country`?)");
+    let error = ColumnMap::from_toml("[columns\n", "m.toml").unwrap_err();
+    assert_eq!(error.code_str(), "I003");
+}
+
+#[test]
+fn csv_rows_that_are_not_contiguous() {
+    let text = "id,date,buyer.name,item.hs\nA,2024-01-01,B,845710\nB,2024-01-01,B,845710\nA,2024-01-01,B,845720\n";
+    let records = load_text(text, "t.csv", InputFormat::Csv);
+    check_counts(&records, 2, 1);
+    insta::assert_snapshot!(render(&records), @r"
+    t.csv:2 order A
+    t.csv:3 order B
+    t.csv:4 error [A]
+      O113 : rows of order `A` resume after other orders (its first rows start on line 2)
+    ");
+}
+
+#[test]
+fn csv_numbered_members_with_gaps_become_compact_lists() {
+    let text = "id,date,buyer.name,buyer.ids.2.scheme,buyer.ids.2.value,consignees.1.city,consignees.3.city,consignees.3.country,item.hs,item.controls,attributes.visit\n\
+                A,2024-01-01,B,LEI,5299,Dalian,Dandong,chn,845710,EU:2B001; US:2B001,yes\n";
+    let records = load_text(text, "t.csv", InputFormat::Csv);
+    check_counts(&records, 1, 0);
+    check_value(&records, "A", "buyer.ids[0].value", "5299");
+    check_value(&records, "A", "consignees[0].city", "Dalian");
+    check_value(&records, "A", "consignees[1].country", "CN");
+    check_value(&records, "A", "items[0].controls", "[EU:2B001, US:2B001]");
+    check_value(&records, "A", "attributes.visit", "yes");
+}
+
+#[test]
+fn csv_problem_points_at_compacted_cell() {
+    let text = "id,date,buyer.name,consignees.4.country,item.hs,item.restrictions.0.destinations\n\
+                A,2024-01-01,B,XX,845710,KP\n\
+                A,2024-01-01,B,XX,845720,IR;ZZ\n";
+    let records = load_text(text, "t.csv", InputFormat::Csv);
+    insta::assert_snapshot!(render(&records), @r"
+    t.csv:2 error [A]
+      O105 consignees[0].country (column consignees.4.country): `XX` is not an ISO 3166-1 country code
+      O105 items[1].restrictions[0].destinations[1] (column item.restrictions.0.destinations) (line 3): `ZZ` is not an ISO 3166-1 country code
+    ");
+}
+
+#[test]
+fn csv_short_rows_are_cell_problems() {
+    let text = "id,date,buyer.name,item.hs\nA,2024-01-01,B,845710\nA,2024-01-01\n";
+    let records = load_text(text, "t.csv", InputFormat::Csv);
+    insta::assert_snapshot!(render(&records), @r"
+    t.csv:2 error [A]
+      O114 (line 3): the row has 2 cells but the header has 4
+    ");
+}
+
+// ---- input ----
+
+#[test]
+fn formats_come_from_extensions() {
+    assert_eq!(
+        InputFormat::from_extension("a/b.NDJSON"),
+        Some(InputFormat::Jsonl)
+    );
+    assert_eq!(
+        InputFormat::from_extension("b.json"),
+        Some(InputFormat::Json)
+    );
+    assert_eq!(InputFormat::from_extension("b.csv"), Some(InputFormat::Csv));
+    assert_eq!(InputFormat::from_extension("b.txt"), None);
+    let error = order::open("orders.txt", None, None).err().unwrap();
+    assert_eq!(error.code_str(), "I004");
+    let error = order::open("fixtures/nope.jsonl", None, None)
+        .err()
+        .unwrap();
+    assert_eq!(error.code_str(), "I001");
+    insta::assert_snapshot!(error.to_string(), @"cannot open `fixtures/nope.jsonl`: no such file");
+}
+
+#[test]
+fn every_record_yields_exactly_one_result() {
+    for (path, expected) in [
+        ("fixtures/orders/bad/bad.jsonl", 5),
+        ("fixtures/orders/bad/bad-array.json", 3),
+        ("fixtures/orders/bad/bad.csv", 3),
+        ("fixtures/orders/bad/duplicate-ids.jsonl", 2),
+    ] {
+        assert_eq!(load(path, None).len(), expected, "{path}");
+    }
+}

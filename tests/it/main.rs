@@ -1,0 +1,7 @@
+//! Integration tests, one module per area, through the public API only.
+
+// Tests fail by panicking; the crate-wide denials guard library code.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+mod loaders;
+mod support;

@@ -1,0 +1,115 @@
+//! Helpers shared by the integration tests: loading inputs through the public
+//! API and rendering records as short, stable text for snapshots.
+
+use redflag::order::{self, ColumnMap, InputFormat, Record, Value};
+
+/// Every record of a fixture file (paths are relative to the crate root,
+/// where cargo runs integration tests).
+#[track_caller]
+pub fn load(path: &str, map: Option<&ColumnMap>) -> Vec<Record> {
+    match order::open(path, None, map) {
+        Ok(records) => records.collect(),
+        Err(error) => panic!("cannot open {path}: {error}"),
+    }
+}
+
+/// Every record of some text in the given format, named `name`.
+#[track_caller]
+pub fn load_text(text: &str, name: &str, format: InputFormat) -> Vec<Record> {
+    match order::from_text(text, name, format, None) {
+        Ok(records) => records.collect(),
+        Err(error) => panic!("cannot read {name}: {error}"),
+    }
+}
+
+/// The map file of the SAP-style sample.
+#[track_caller]
+pub fn sample_map() -> ColumnMap {
+    let path = "fixtures/orders/sample-map.toml";
+    match ColumnMap::load(path) {
+        Ok(map) => map,
+        Err(error) => panic!("cannot load {path}: {error}"),
+    }
+}
+
+/// One line per record: `file:line order ID` or `file:line error [ID]`
+/// followed by one indented line per problem.
+pub fn render(records: &[Record]) -> String {
+    let mut out = String::new();
+    for record in records {
+        match record {
+            Record::Order(o) => out.push_str(&format!(
+                "{}:{} order {}\n",
+                o.origin.file, o.origin.line, o.id
+            )),
+            Record::Error(e) => {
+                out.push_str(&format!(
+                    "{}:{} error [{}]\n",
+                    e.origin.file,
+                    e.origin.line,
+                    e.order_id.as_deref().unwrap_or("?")
+                ));
+                for p in &e.problems {
+                    let mut at = p.path.clone();
+                    if let Some(column) = &p.column {
+                        at.push_str(&format!(" (column {column})"));
+                    }
+                    if let Some(line) = p.line {
+                        at.push_str(&format!(" (line {line})"));
+                    }
+                    out.push_str(&format!("  {} {}: {}\n", p.code, at.trim(), p.message));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// (orders, errors) of a record list.
+pub fn counts(records: &[Record]) -> (usize, usize) {
+    let orders = records
+        .iter()
+        .filter(|r| matches!(r, Record::Order(_)))
+        .count();
+    (orders, records.len() - orders)
+}
+
+/// The normalised order with this id.
+#[track_caller]
+pub fn order<'r>(records: &'r [Record], id: &str) -> &'r order::Order {
+    records
+        .iter()
+        .find_map(|r| match r {
+            Record::Order(o) if o.id == id => Some(o),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no loaded order {id} in:\n{}", render(records)))
+}
+
+/// The single value a path reaches in an order, rendered as text.
+#[track_caller]
+pub fn at(order: &order::Order, path: &str) -> String {
+    let parsed = match order::Path::parse(path) {
+        Ok(parsed) => parsed,
+        Err(error) => panic!("bad path {path}: {}", error.message),
+    };
+    let mut found = Vec::new();
+    parsed.resolve(&order.root, "", &mut found);
+    match found.as_slice() {
+        [(_, value)] => value_text(value),
+        other => panic!("{path} reaches {} values in {}", other.len(), order.id),
+    }
+}
+
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::Number(n) => format!("number {n}"),
+        Value::Date(d) => format!("date {d}"),
+        Value::Bool(b) => format!("bool {b}"),
+        Value::List(items) => format!(
+            "[{}]",
+            items.iter().map(value_text).collect::<Vec<_>>().join(", ")
+        ),
+        other => other.to_string(),
+    }
+}
