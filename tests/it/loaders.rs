@@ -502,3 +502,13 @@ fn every_record_yields_exactly_one_result() {
         assert_eq!(load(path, None).len(), expected, "{path}");
     }
 }
+
+#[test]
+fn byte_order_marks_are_ignored() {
+    let single = order_with("A", "date", "\"2024-01-02\"");
+    let text = format!("\u{feff}{single}\n");
+    check_counts(&load_text(&text, "t.jsonl", InputFormat::Jsonl), 1, 0);
+    check_counts(&load_text(&text, "t.json", InputFormat::Json), 1, 0);
+    let csv = "\u{feff}id,date,buyer.name,item.hs\nA,2024-01-01,B,845710\n";
+    check_counts(&load_text(csv, "t.csv", InputFormat::Csv), 1, 0);
+}
