@@ -420,14 +420,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sniffing_keeps_what_it_consumed() {
-        let (format, prefix) = sniff(&mut Cursor::new(b"  \n [{}]".to_vec())).unwrap();
+    fn sniffing_keeps_what_it_consumed() -> std::io::Result<()> {
+        let (format, prefix) = sniff(&mut Cursor::new(b"  \n [{}]".to_vec()))?;
         assert_eq!((format, prefix.len()), (InputFormat::Json, 0));
-        let (format, _) = sniff(&mut Cursor::new(b"{\"id\": 1}\n".to_vec())).unwrap();
+        let (format, _) = sniff(&mut Cursor::new(b"{\"id\": 1}\n".to_vec()))?;
         assert_eq!(format, InputFormat::Jsonl);
         // A reader with a tiny buffer forces whitespace to be consumed first.
         let mut small = BufReader::with_capacity(2, Cursor::new(b"\n\n\n[1]".to_vec()));
-        let (format, prefix) = sniff(&mut small).unwrap();
+        let (format, prefix) = sniff(&mut small)?;
         assert_eq!((format, prefix), (InputFormat::Json, b"\n\n".to_vec()));
+        Ok(())
     }
 }
