@@ -414,3 +414,21 @@ pub fn from_text(
 ) -> Result<Records, InputError> {
     from_reader(Cursor::new(text.as_bytes().to_vec()), name, format, map)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffing_keeps_what_it_consumed() -> std::io::Result<()> {
+        let (format, prefix) = sniff(&mut Cursor::new(b"  \n [{}]".to_vec()))?;
+        assert_eq!((format, prefix.len()), (InputFormat::Json, 0));
+        let (format, _) = sniff(&mut Cursor::new(b"{\"id\": 1}\n".to_vec()))?;
+        assert_eq!(format, InputFormat::Jsonl);
+        // A reader with a tiny buffer forces whitespace to be consumed first.
+        let mut small = BufReader::with_capacity(2, Cursor::new(b"\n\n\n[1]".to_vec()));
+        let (format, prefix) = sniff(&mut small)?;
+        assert_eq!((format, prefix), (InputFormat::Json, b"\n\n".to_vec()));
+        Ok(())
+    }
+}

@@ -502,3 +502,42 @@ fn every_record_yields_exactly_one_result() {
         assert_eq!(load(path, None).len(), expected, "{path}");
     }
 }
+
+#[test]
+fn byte_order_marks_are_ignored() {
+    let single = order_with("A", "date", "\"2024-01-02\"");
+    let text = format!("\u{feff}{single}\n");
+    check_counts(&load_text(&text, "t.jsonl", InputFormat::Jsonl), 1, 0);
+    check_counts(&load_text(&text, "t.json", InputFormat::Json), 1, 0);
+    let csv = "\u{feff}id,date,buyer.name,item.hs\nA,2024-01-01,B,845710\n";
+    check_counts(&load_text(csv, "t.csv", InputFormat::Csv), 1, 0);
+}
+
+#[test]
+fn jsonl_syntax_error_names_the_column() {
+    let records = load_text("{\"id\": \"A\" \"x\": 1}\n", "t.jsonl", InputFormat::Jsonl);
+    insta::assert_snapshot!(render(&records), @r"
+    t.jsonl:1 error [?]
+      O101 : invalid JSON at column 12: expected `,` or `}`
+    ");
+}
+
+#[test]
+fn input_errors_render_with_code_and_help() {
+    let error = ColumnMap::from_toml("[columns]\nVBELN = \"buyer\"\n", "m.toml").unwrap_err();
+    let mut out = String::new();
+    miette::NarratableReportHandler::new()
+        .render_report(&mut out, &error)
+        .unwrap();
+    insta::assert_snapshot!(out, @r#"
+    bad map file `m.toml`: `VBELN` maps to `buyer`, which names a party object, not a value
+        Diagnostic severity: error
+    Begin snippet for m.toml starting at line 1, column 1
+
+    snippet line 1: [columns]
+    snippet line 2: VBELN = "buyer"
+        label at line 2, columns 10 to 14: here
+    diagnostic help: a map file has a `[columns]` table of `"ERP header" = "order.path"` and an optional top-level `ignore = ["header", ...]`
+    diagnostic code: I003
+    "#);
+}
