@@ -198,9 +198,7 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.file
-            .as_ref()
-            .map(|f| &f.text as &dyn SourceCode)
+        self.file.as_ref().map(|f| &f.text as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -224,7 +222,7 @@ impl Rendered {
         let source = inner
             .file
             .as_ref()
-            .map(|f| NamedSource::new(f.name.to_string(), f.text.clone()).with_language("toml"));
+            .map(|f| NamedSource::new(&*f.name, f.text.clone()).with_language("toml"));
         Rendered { inner, source }
     }
 }
@@ -323,7 +321,10 @@ impl Diagnostics {
 
 /// The closest candidate to `word` by edit distance, if close enough to be a
 /// plausible typo. Written here rather than pulling a crate for ten lines.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()

@@ -104,7 +104,11 @@ impl Engine {
             .zip(&self.orders)
             .filter_map(|(rule, eval_order)| self.judge_rule(rule, eval_order, order))
             .collect();
-        findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.rule_id.cmp(&b.rule_id)));
+        findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.rule_id.cmp(&b.rule_id))
+        });
         let verdict = findings
             .iter()
             .map(|f| f.severity)
@@ -128,15 +132,20 @@ impl Engine {
         let rule = &self.pack.rules[index];
         let mut traces = Vec::new();
         let mut overflow = false;
-        self.each_binding(rule, order, &mut |cx| {
-            let outcomes = self.evaluate_conditions(rule, &self.orders[index], cx);
-            let truth = eval_expr(&rule.condition, &outcomes);
-            traces.push(Trace {
-                bindings: cx.bound_evidence(rule),
-                truth,
-                conditions: evidence_of(rule, &outcomes),
-            });
-        }, &mut overflow);
+        self.each_binding(
+            rule,
+            order,
+            &mut |cx| {
+                let outcomes = self.evaluate_conditions(rule, &self.orders[index], cx);
+                let truth = eval_expr(&rule.condition, &outcomes);
+                traces.push(Trace {
+                    bindings: cx.bound_evidence(rule),
+                    truth,
+                    conditions: evidence_of(rule, &outcomes),
+                });
+            },
+            &mut overflow,
+        );
         Some(traces)
     }
 
@@ -148,37 +157,46 @@ impl Engine {
         let mut severity = rule.severity;
         let mut escalation: Option<String> = None;
         let mut overflow = false;
-        self.each_binding(rule, order, &mut |cx| {
-            let outcomes = self.evaluate_conditions(rule, eval_order, cx);
-            match eval_expr(&rule.condition, &outcomes) {
-                Truth::True => {
-                    fired_count += 1;
-                    for e in &rule.escalations {
-                        let t = eval_expr(&e.condition, &outcomes);
-                        if t != Truth::False && e.severity > severity {
-                            severity = e.severity;
-                            let reason = if e.reason.is_empty() { e.condition_text.clone() } else { e.reason.clone() };
-                            escalation = Some(if t == Truth::Unknown {
-                                format!("{reason} (could not be ruled out)")
-                            } else {
-                                reason
-                            });
+        self.each_binding(
+            rule,
+            order,
+            &mut |cx| {
+                let outcomes = self.evaluate_conditions(rule, eval_order, cx);
+                match eval_expr(&rule.condition, &outcomes) {
+                    Truth::True => {
+                        fired_count += 1;
+                        for e in &rule.escalations {
+                            let t = eval_expr(&e.condition, &outcomes);
+                            if t != Truth::False && e.severity > severity {
+                                severity = e.severity;
+                                let reason = if e.reason.is_empty() {
+                                    e.condition_text.clone()
+                                } else {
+                                    e.reason.clone()
+                                };
+                                escalation = Some(if t == Truth::Unknown {
+                                    format!("{reason} (could not be ruled out)")
+                                } else {
+                                    reason
+                                });
+                            }
+                        }
+                        if fired.is_none() {
+                            let message = render(&rule.message, cx, &outcomes, self);
+                            fired = Some((cx.bound_evidence(rule), outcomes, message));
                         }
                     }
-                    if fired.is_none() {
-                        let message = render(&rule.message, cx, &outcomes, self);
-                        fired = Some((cx.bound_evidence(rule), outcomes, message));
+                    Truth::Unknown => {
+                        undecided_count += 1;
+                        if undecided.is_none() {
+                            undecided = Some((cx.bound_evidence(rule), outcomes));
+                        }
                     }
+                    Truth::False => {}
                 }
-                Truth::Unknown => {
-                    undecided_count += 1;
-                    if undecided.is_none() {
-                        undecided = Some((cx.bound_evidence(rule), outcomes));
-                    }
-                }
-                Truth::False => {}
-            }
-        }, &mut overflow);
+            },
+            &mut overflow,
+        );
         let base = |kind, severity, message, bindings, conditions, matches, escalation| Finding {
             rule_id: rule.id.clone(),
             rule_version: rule.version,
@@ -252,7 +270,13 @@ impl Engine {
     }
 
     /// Calls `visit` for each set of bindings of the rule's variables.
-    fn each_binding<'o>(&self, rule: &Rule, order: &'o Order, visit: &mut dyn FnMut(&Cx<'o, '_>), overflow: &mut bool) {
+    fn each_binding<'o>(
+        &self,
+        rule: &Rule,
+        order: &'o Order,
+        visit: &mut dyn FnMut(&Cx<'o, '_>),
+        overflow: &mut bool,
+    ) {
         let mut cx = Cx {
             order,
             engine: self,
@@ -290,7 +314,11 @@ pub struct Trace {
 }
 
 fn binding_names(rule: &Rule) -> String {
-    rule.bindings.iter().map(|b| format!("`{}`", b.name)).collect::<Vec<_>>().join(", ")
+    rule.bindings
+        .iter()
+        .map(|b| format!("`{}`", b.name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn evaluation_order(rule: &Rule) -> Vec<usize> {
@@ -303,7 +331,10 @@ fn evaluation_order(rule: &Rule) -> Vec<usize> {
         };
         add(&c.target);
         match &c.op {
-            Op::Compare { operand: Operand::Field(t), .. } => add(t),
+            Op::Compare {
+                operand: Operand::Field(t),
+                ..
+            } => add(t),
             Op::InField { field } | Op::Within { field, .. } => add(field),
             Op::InList { also, .. } => also.iter().for_each(|(_, t)| add(t)),
             _ => {}
@@ -409,7 +440,14 @@ fn label_of(value: &Value) -> String {
     }
 }
 
-fn bind<'o>(rule: &Rule, depth: usize, cx: &mut Cx<'o, '_>, visit: &mut dyn FnMut(&Cx<'o, '_>), count: &mut usize, overflow: &mut bool) {
+fn bind<'o>(
+    rule: &Rule,
+    depth: usize,
+    cx: &mut Cx<'o, '_>,
+    visit: &mut dyn FnMut(&Cx<'o, '_>),
+    count: &mut usize,
+    overflow: &mut bool,
+) {
     if *overflow {
         return;
     }
@@ -504,7 +542,7 @@ fn evidence_of(rule: &Rule, outcomes: &[Outcome]) -> Vec<ConditionEvidence> {
 fn eval_expr(expr: &Expr, outcomes: &[Outcome]) -> Truth {
     match expr {
         Expr::Leaf(i) => outcomes.get(*i).map(|o| o.truth).unwrap_or(Truth::Unknown),
-        Expr::Not(inner) => eval_expr(inner, outcomes).not(),
+        Expr::Not(inner) => eval_expr(inner, outcomes).negate(),
         Expr::And(items) => {
             let mut result = Truth::True;
             for item in items {
@@ -531,16 +569,31 @@ fn eval_expr(expr: &Expr, outcomes: &[Outcome]) -> Truth {
 }
 
 /// The values a target reaches: (concrete path, value or missing, row used).
-fn values_of<'a>(target: &Target, cx: &'a Cx, outcomes: &[Outcome], done: &[bool]) -> Result<Vec<(String, Option<Cow<'a, Value>>, Option<usize>)>, Truth> {
+/// A value a target reached: concrete path, the value (or missing), the list row it came from.
+type Reached<'a> = (String, Option<Cow<'a, Value>>, Option<usize>);
+
+fn values_of<'a>(
+    target: &Target,
+    cx: &'a Cx,
+    outcomes: &[Outcome],
+    done: &[bool],
+) -> Result<Vec<Reached<'a>>, Truth> {
     match target {
-        Target::Path(p) => Ok(cx.resolve(p).into_iter().map(|(path, v)| (path, v.map(Cow::Borrowed), None)).collect()),
+        Target::Path(p) => Ok(cx
+            .resolve(p)
+            .into_iter()
+            .map(|(path, v)| (path, v.map(Cow::Borrowed), None))
+            .collect()),
         Target::Row {
             condition,
             condition_name,
             column,
             list,
         } => {
-            let Some(o) = outcomes.get(*condition).filter(|_| done.get(*condition).copied().unwrap_or(false)) else {
+            let Some(o) = outcomes
+                .get(*condition)
+                .filter(|_| done.get(*condition).copied().unwrap_or(false))
+            else {
                 return Err(Truth::Unknown);
             };
             if o.truth != Truth::True {
@@ -555,8 +608,13 @@ fn values_of<'a>(target: &Target, cx: &'a Cx, outcomes: &[Outcome], done: &[bool
                 .filter_map(|&r| {
                     let row = table.rows.get(r)?;
                     let cell = table.cell(row, column)?;
-                    let value = (!cell.is_empty()).then(|| Cow::Owned(Value::Text(cell.to_string())));
-                    Some((format!("@{condition_name}.{column} ({list} line {})", row.line), value, Some(r)))
+                    let value =
+                        (!cell.is_empty()).then(|| Cow::Owned(Value::Text(cell.to_string())));
+                    Some((
+                        format!("@{condition_name}.{column} ({list} line {})", row.line),
+                        value,
+                        Some(r),
+                    ))
                 })
                 .collect())
         }
@@ -568,7 +626,12 @@ fn row_evidence(table: &ListTable, index: usize) -> Option<RowEvidence> {
     Some(RowEvidence {
         list: table.meta.name.clone(),
         line: row.line,
-        cells: table.columns.iter().cloned().zip(row.cells.iter().cloned()).collect(),
+        cells: table
+            .columns
+            .iter()
+            .cloned()
+            .zip(row.cells.iter().cloned())
+            .collect(),
     })
 }
 
@@ -592,17 +655,25 @@ fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -
     // Operators that are never unknown look at presence itself.
     match &c.op {
         Op::Exists | Op::Missing | Op::Blank => {
-            let present: Vec<&(String, Option<Cow<Value>>, Option<usize>)> = values.iter().filter(|(_, v, _)| v.as_deref().is_some_and(|v| !is_blank(v))).collect();
+            let present: Vec<&Reached> = values
+                .iter()
+                .filter(|(_, v, _)| v.as_deref().is_some_and(|v| !is_blank(v)))
+                .collect();
             let truth = match c.op {
                 Op::Exists => values.iter().any(|(_, v, _)| v.is_some()),
                 Op::Missing => values.iter().all(|(_, v, _)| v.is_none()),
                 _ => present.is_empty(),
             };
             outcome.truth = Truth::from_bool(truth);
-            let path = values.first().map(|(p, _, _)| p.clone()).unwrap_or_else(|| c.target.text());
+            let path = values
+                .first()
+                .map(|(p, _, _)| p.clone())
+                .unwrap_or_else(|| c.target.text());
             outcome.observations.push(Observation {
                 path,
-                seen: values.iter().find_map(|(_, v, _)| v.as_deref().map(display)),
+                seen: values
+                    .iter()
+                    .find_map(|(_, v, _)| v.as_deref().map(display)),
                 expected: expected_text(c, cx),
                 holds: outcome.truth,
                 row: None,
@@ -623,7 +694,10 @@ fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -
             outcome.truth = Truth::from_bool(cmp.holds((count as u64).cmp(n)));
             outcome.observations.push(Observation {
                 path: c.target.text(),
-                seen: Some(format!("{count} member{}", if count == 1 { "" } else { "s" })),
+                seen: Some(format!(
+                    "{count} member{}",
+                    if count == 1 { "" } else { "s" }
+                )),
                 expected: expected_text(c, cx),
                 holds: outcome.truth,
                 row: None,
@@ -759,7 +833,14 @@ fn text_of(value: &Value) -> Option<Cow<'_, str>> {
     }
 }
 
-fn test_value(c: &Condition, value: &Value, path: &str, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -> Check {
+fn test_value(
+    c: &Condition,
+    value: &Value,
+    path: &str,
+    cx: &Cx,
+    outcomes: &[Outcome],
+    done: &[bool],
+) -> Check {
     match &c.op {
         Op::Compare {
             cmp,
@@ -773,9 +854,13 @@ fn test_value(c: &Condition, value: &Value, path: &str, cx: &Cx, outcomes: &[Out
                 Operand::Literal(l) => vec![Cow::Owned(literal_value(l))],
                 Operand::Field(t) => match values_of(t, cx, outcomes, done) {
                     Ok(v) => {
-                        let present: Vec<Cow<Value>> = v.into_iter().filter_map(|(_, v, _)| v).collect();
+                        let present: Vec<Cow<Value>> =
+                            v.into_iter().filter_map(|(_, v, _)| v).collect();
                         if present.is_empty() {
-                            return Check::unknown(format!("cannot be compared: `{}` is missing", t.text()));
+                            return Check::unknown(format!(
+                                "cannot be compared: `{}` is missing",
+                                t.text()
+                            ));
                         }
                         present
                     }
@@ -829,7 +914,9 @@ fn test_value(c: &Condition, value: &Value, path: &str, cx: &Cx, outcomes: &[Out
             let mut matched = Vec::new();
             let mut unknown_note = None;
             for &r in candidates {
-                let Some(row) = table.rows.get(r) else { continue };
+                let Some(row) = table.rows.get(r) else {
+                    continue;
+                };
                 let mut row_truth = Truth::True;
                 for (col, target) in also {
                     let want = table.cell(row, col).map(fold).unwrap_or_default();
@@ -840,10 +927,17 @@ fn test_value(c: &Condition, value: &Value, path: &str, cx: &Cx, outcomes: &[Out
                             break;
                         }
                     };
-                    let present: Vec<String> = got.iter().filter_map(|(_, v, _)| v.as_deref().and_then(text_of).map(|t| fold(&t))).collect();
+                    let present: Vec<String> = got
+                        .iter()
+                        .filter_map(|(_, v, _)| v.as_deref().and_then(text_of).map(|t| fold(&t)))
+                        .collect();
                     if present.is_empty() {
                         row_truth = Truth::Unknown;
-                        unknown_note = Some(format!("matched `{}` in `{list}` but `{}` is missing", text, target.text()));
+                        unknown_note = Some(format!(
+                            "matched `{}` in `{list}` but `{}` is missing",
+                            text,
+                            target.text()
+                        ));
                         continue;
                     }
                     if !present.contains(&want) {
@@ -885,16 +979,25 @@ fn test_value(c: &Condition, value: &Value, path: &str, cx: &Cx, outcomes: &[Out
                 })
                 .collect();
             if set.iter().all(|(_, v, _)| v.is_none()) {
-                return Check::unknown(format!("cannot be looked up: `{}` is missing", field.text()));
+                return Check::unknown(format!(
+                    "cannot be looked up: `{}` is missing",
+                    field.text()
+                ));
             }
-            let hit = members.iter().any(|m| compare_values(Cmp::Eq, value, m, false, None).truth == Truth::True);
+            let hit = members
+                .iter()
+                .any(|m| compare_values(Cmp::Eq, value, m, false, None).truth == Truth::True);
             Check::of(Truth::from_bool(hit))
         }
         Op::Matches { regex } => match text_of(value) {
             Some(t) => Check::of(Truth::from_bool(regex.is_match(&t))),
             None => Check::unknown(format!("is {}, not text", value.kind())),
         },
-        Op::MatchesList { list, column: _, set } => {
+        Op::MatchesList {
+            list,
+            column: _,
+            set,
+        } => {
             let Some(text) = text_of(value) else {
                 return Check::unknown(format!("is {}, not text", value.kind()));
             };
@@ -943,7 +1046,11 @@ fn test_value(c: &Condition, value: &Value, path: &str, cx: &Cx, outcomes: &[Out
                 }
             }
         }
-        Op::Within { field, months, days } => {
+        Op::Within {
+            field,
+            months,
+            days,
+        } => {
             let Value::Date(a) = value else {
                 return Check::unknown(format!("is {}, not a date", value.kind()));
             };
@@ -951,9 +1058,12 @@ fn test_value(c: &Condition, value: &Value, path: &str, cx: &Cx, outcomes: &[Out
                 Ok(v) => v,
                 Err(t) => return Check::of(t),
             };
-            let mut result = Check::unknown(format!("cannot be compared: `{}` is missing", field.text()));
+            let mut result =
+                Check::unknown(format!("cannot be compared: `{}` is missing", field.text()));
             for (_, other, _) in others {
-                let Some(Value::Date(b)) = other.as_deref() else { continue };
+                let Some(Value::Date(b)) = other.as_deref() else {
+                    continue;
+                };
                 let (lo, hi) = if a <= b { (*a, *b) } else { (*b, *a) };
                 let limit = lo
                     .checked_add_months(Months::new(*months as u32))
@@ -1010,7 +1120,9 @@ fn literal_value(l: &Literal) -> Value {
 }
 
 fn shift(date: NaiveDate, offset: Option<DateOffset>) -> Option<NaiveDate> {
-    let Some(offset) = offset else { return Some(date) };
+    let Some(offset) = offset else {
+        return Some(date);
+    };
     let moved = if offset.months >= 0 {
         date.checked_add_months(Months::new(offset.months as u32))
     } else {
@@ -1019,7 +1131,13 @@ fn shift(date: NaiveDate, offset: Option<DateOffset>) -> Option<NaiveDate> {
     moved.checked_add_signed(chrono::Duration::days(offset.days))
 }
 
-fn compare_values(cmp: Cmp, left: &Value, right: &Value, case_sensitive: bool, offset: Option<DateOffset>) -> Check {
+fn compare_values(
+    cmp: Cmp,
+    left: &Value,
+    right: &Value,
+    case_sensitive: bool,
+    offset: Option<DateOffset>,
+) -> Check {
     use std::cmp::Ordering;
     let ordering: Option<Ordering> = match (left, right) {
         (Value::Number(a), Value::Number(b)) => Some(a.cmp(b)),
@@ -1034,23 +1152,40 @@ fn compare_values(cmp: Cmp, left: &Value, right: &Value, case_sensitive: bool, o
             fold(a).cmp(&fold(b))
         }),
         // Attribute values arrive as text from CSV: read them as the literal's type.
-        (Value::Text(a), Value::Number(b)) => crate::rules::validate::parse_decimal(a.trim()).map(|a| a.cmp(b)),
+        (Value::Text(a), Value::Number(b)) => {
+            crate::rules::validate::parse_decimal(a.trim()).map(|a| a.cmp(b))
+        }
         (Value::Text(a), Value::Bool(b)) => match a.trim().to_lowercase().as_str() {
             "true" | "yes" | "1" | "x" => Some(true.cmp(b)),
             "false" | "no" | "0" => Some(false.cmp(b)),
             _ => None,
         },
-        (Value::Number(a), Value::Text(b)) => Some(a.normalize().to_string().cmp(&b.trim().to_string())),
+        (Value::Number(a), Value::Text(b)) => {
+            Some(a.normalize().to_string().cmp(&b.trim().to_string()))
+        }
         _ => None,
     };
     match ordering {
         Some(o) => Check::of(Truth::from_bool(cmp.holds(o))),
-        None => Check::unknown(format!("is {} and cannot be compared with {}", left.kind(), right.kind())),
+        None => Check::unknown(format!(
+            "is {} and cannot be compared with {}",
+            left.kind(),
+            right.kind()
+        )),
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn compare_money(c: &Condition, cmp: Cmp, amount: &Value, path: &str, other: &Value, operand: &Operand, cx: &Cx, rate_date: RateDate) -> Check {
+fn compare_money(
+    c: &Condition,
+    cmp: Cmp,
+    amount: &Value,
+    path: &str,
+    other: &Value,
+    operand: &Operand,
+    cx: &Cx,
+    rate_date: RateDate,
+) -> Check {
     let Value::Number(amount) = amount else {
         return Check::unknown(format!("is {}, not an amount", amount.kind()));
     };
@@ -1090,20 +1225,29 @@ fn compare_money(c: &Condition, cmp: Cmp, amount: &Value, path: &str, other: &Va
         Err(note) => return Check::unknown(note),
     };
     let mut check = Check::of(Truth::from_bool(cmp.holds(left.cmp(&right))));
-    let notes: Vec<String> = [left_note, right_note].into_iter().filter(|n| !n.is_empty()).collect();
+    let notes: Vec<String> = [left_note, right_note]
+        .into_iter()
+        .filter(|n| !n.is_empty())
+        .collect();
     check.note = Some(format!(
         "{} {currency} = {} {}{}",
         amount.normalize(),
         left.round_dp(2).normalize(),
         rates.base,
-        if notes.is_empty() { String::new() } else { format!(" at {}", notes.join("; ")) }
+        if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", notes.join("; "))
+        }
     ));
     check
 }
 
 /// The currency of a money value: the `currency` field beside it.
 fn sibling_currency(c: &Condition, path: &str, cx: &Cx) -> Option<String> {
-    let Target::Path(p) = &c.target else { return None };
+    let Target::Path(p) = &c.target else {
+        return None;
+    };
     let mut segments = p.path.segments().to_vec();
     segments.pop();
     segments.push(crate::order::Segment::Field("currency".into()));
@@ -1114,7 +1258,9 @@ fn sibling_currency(c: &Condition, path: &str, cx: &Cx) -> Option<String> {
         shape: crate::order::Shape::Currency,
     };
     // With `[*]` in the path, pick the sibling whose concrete path matches.
-    let wanted = path.rsplit_once('.').map(|(parent, _)| format!("{parent}.currency"));
+    let wanted = path
+        .rsplit_once('.')
+        .map(|(parent, _)| format!("{parent}.currency"));
     let found = cx.resolve(&sibling);
     found
         .iter()
@@ -1131,7 +1277,12 @@ fn expected_text(c: &Condition, cx: &Cx) -> String {
             .unwrap_or_else(|| format!("list `{name}`"))
     };
     match &c.op {
-        Op::Compare { cmp, operand, offset, .. } => {
+        Op::Compare {
+            cmp,
+            operand,
+            offset,
+            ..
+        } => {
             let rhs = match operand {
                 Operand::Literal(l) => format!("`{l}`"),
                 Operand::Field(t) => format!("`{}`", t.text()),
@@ -1139,23 +1290,62 @@ fn expected_text(c: &Condition, cx: &Cx) -> String {
             let off = offset.map(|o| format!(" {o}")).unwrap_or_default();
             format!("{} {rhs}{off}", cmp.symbol())
         }
-        Op::In { values } => format!("one of {}", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
+        Op::In { values } => format!(
+            "one of {}",
+            values
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Op::InList { list, column, also } => {
             let extra = if also.is_empty() {
                 String::new()
             } else {
-                format!(" with {}", also.iter().map(|(c, t)| format!("`{c}` = `{}`", t.text())).collect::<Vec<_>>().join(", "))
+                format!(
+                    " with {}",
+                    also.iter()
+                        .map(|(c, t)| format!("`{c}` = `{}`", t.text()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
             format!("a `{column}` in {}{extra}", list_meta(list))
         }
         Op::InField { field } => format!("a member of `{}`", field.text()),
         Op::Matches { regex } => format!("matches `{}`", regex.as_str()),
         Op::MatchesList { list, .. } => format!("matches a pattern in {}", list_meta(list)),
-        Op::ContainsAny { members: Members::List { list, .. }, .. } => format!("contains a word from {}", list_meta(list)),
-        Op::ContainsAny { members: Members::Values(v), .. } => format!("contains one of {}", v.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")),
-        Op::StartsWith { members: Members::List { list, column } } => format!("starts with a `{column}` in {}", list_meta(list)),
-        Op::StartsWith { members: Members::Values(v) } => format!("starts with one of {}", v.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")),
-        Op::Within { field, months, days } => {
+        Op::ContainsAny {
+            members: Members::List { list, .. },
+            ..
+        } => format!("contains a word from {}", list_meta(list)),
+        Op::ContainsAny {
+            members: Members::Values(v),
+            ..
+        } => format!(
+            "contains one of {}",
+            v.iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Op::StartsWith {
+            members: Members::List { list, column },
+        } => format!("starts with a `{column}` in {}", list_meta(list)),
+        Op::StartsWith {
+            members: Members::Values(v),
+        } => format!(
+            "starts with one of {}",
+            v.iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Op::Within {
+            field,
+            months,
+            days,
+        } => {
             let span = match (months, days) {
                 (0, d) => format!("{d} days"),
                 (m, 0) => format!("{m} months"),
@@ -1186,7 +1376,10 @@ fn render(template: &Template, cx: &Cx, outcomes: &[Outcome], engine: &Engine) -
                 let _ = engine;
                 match values_of(target, cx, outcomes, &done) {
                     Ok(values) => {
-                        let shown: Vec<String> = values.iter().filter_map(|(_, v, _)| v.as_deref().map(display)).collect();
+                        let shown: Vec<String> = values
+                            .iter()
+                            .filter_map(|(_, v, _)| v.as_deref().map(display))
+                            .collect();
                         let mut unique: Vec<String> = Vec::new();
                         for s in shown {
                             if !unique.contains(&s) {

@@ -21,7 +21,7 @@ pub enum Truth {
 
 impl Truth {
     /// Kleene negation.
-    pub fn not(self) -> Truth {
+    pub fn negate(self) -> Truth {
         match self {
             Truth::True => Truth::False,
             Truth::False => Truth::True,

@@ -6,8 +6,10 @@
 //! `cli` wires it together. Only `cli` and `report` write output, and only
 //! loaders read files.
 
-pub mod order;
+pub mod cli;
 pub mod diag;
-pub mod rules;
 pub mod engine;
 pub mod findings;
+pub mod order;
+pub mod report;
+pub mod rules;

@@ -116,7 +116,7 @@ impl Path {
 
     /// True when the path can reach more than one value.
     pub fn has_wildcard(&self) -> bool {
-        self.segments.iter().any(|s| *s == Segment::Each)
+        self.segments.contains(&Segment::Each)
     }
 
     /// Every value this path reaches from `root`, with its concrete path
@@ -124,7 +124,12 @@ impl Path {
     /// with the path where it was expected, so that a rule over `items[*].hs`
     /// sees an item without `hs` as unknown instead of skipping it; an empty
     /// list yields nothing.
-    pub fn resolve<'v>(&self, root: &'v Value, prefix: &str, out: &mut Vec<(String, Option<&'v Value>)>) {
+    pub fn resolve<'v>(
+        &self,
+        root: &'v Value,
+        prefix: &str,
+        out: &mut Vec<(String, Option<&'v Value>)>,
+    ) {
         resolve_from(root, &self.segments, prefix.to_string(), out);
     }
 }

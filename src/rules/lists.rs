@@ -71,8 +71,11 @@ impl ListTable {
             Ok(headers) => headers.iter().map(|h| h.trim().to_string()).collect(),
             Err(error) => {
                 acc.push(
-                    Diagnostic::error("R040", format!("cannot read the header of list `{}`: {error}", meta.name))
-                        .in_file(file),
+                    Diagnostic::error(
+                        "R040",
+                        format!("cannot read the header of list `{}`: {error}", meta.name),
+                    )
+                    .in_file(file),
                 );
                 return None;
             }
@@ -123,8 +126,11 @@ impl ListTable {
                 Err(error) => {
                     let line = error.position().map(|p| p.line() as usize).unwrap_or(1);
                     acc.push(
-                        Diagnostic::error("R042", format!("unreadable row in list `{}`: {error}", meta.name))
-                            .at(file, file.line_span(line), "this row"),
+                        Diagnostic::error(
+                            "R042",
+                            format!("unreadable row in list `{}`: {error}", meta.name),
+                        )
+                        .at(file, file.line_span(line), "this row"),
                     );
                     ok = false;
                 }
@@ -215,17 +221,27 @@ impl RatesTable {
         let headers: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
             Err(error) => {
-                acc.push(Diagnostic::error("R043", format!("cannot read the rates header: {error}")).in_file(file));
+                acc.push(
+                    Diagnostic::error("R043", format!("cannot read the rates header: {error}"))
+                        .in_file(file),
+                );
                 return None;
             }
         };
         let find = |name: &str| headers.iter().position(|h| h == name);
         let per = find("per_base").or_else(|| find(&format!("per_{}", base.to_lowercase())));
-        let (Some(date_col), Some(cur_col), Some(per_col)) = (find("date"), find("currency"), per) else {
+        let (Some(date_col), Some(cur_col), Some(per_col)) = (find("date"), find("currency"), per)
+        else {
             acc.push(
-                Diagnostic::error("R043", "the rates file needs columns `date`, `currency` and `per_base`")
-                    .at(file, file.line_span(1), "the header")
-                    .with_help(format!("`per_{}` is accepted for `per_base`", base.to_lowercase())),
+                Diagnostic::error(
+                    "R043",
+                    "the rates file needs columns `date`, `currency` and `per_base`",
+                )
+                .at(file, file.line_span(1), "the header")
+                .with_help(format!(
+                    "`per_{}` is accepted for `per_base`",
+                    base.to_lowercase()
+                )),
             );
             return None;
         };
@@ -236,7 +252,13 @@ impl RatesTable {
                 Ok(r) => r,
                 Err(error) => {
                     let line = error.position().map(|p| p.line() as usize).unwrap_or(1);
-                    acc.push(Diagnostic::error("R043", format!("unreadable rates row: {error}")).at(file, file.line_span(line), "this row"));
+                    acc.push(
+                        Diagnostic::error("R043", format!("unreadable rates row: {error}")).at(
+                            file,
+                            file.line_span(line),
+                            "this row",
+                        ),
+                    );
                     ok = false;
                     continue;
                 }

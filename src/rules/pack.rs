@@ -44,24 +44,43 @@ impl PackFiles {
     }
 
     /// Reads every file under `dir` (hidden files and directories skipped).
-    pub fn read_dir(dir: &FsPath) -> Result<PackFiles, Diagnostic> {
+    pub fn read_dir(dir: &FsPath) -> Result<PackFiles, Box<Diagnostic>> {
         if !dir.is_dir() {
-            return Err(Diagnostic::error("R050", format!("rule pack `{}` is not a directory", dir.display()))
-                .with_help("`--rules` takes the directory that holds `pack.toml`".to_string()));
+            return Err(Box::new(
+                Diagnostic::error(
+                    "R050",
+                    format!("rule pack `{}` is not a directory", dir.display()),
+                )
+                .with_help("`--rules` takes the directory that holds `pack.toml`".to_string()),
+            ));
         }
         let mut files = BTreeMap::new();
-        let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
-            e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-        });
+        let walker = walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {
-            let entry = entry.map_err(|e| Diagnostic::error("R050", format!("cannot read rule pack `{}`: {e}", dir.display())))?;
+            let entry = entry.map_err(|e| {
+                Box::new(Diagnostic::error(
+                    "R050",
+                    format!("cannot read rule pack `{}`: {e}", dir.display()),
+                ))
+            })?;
             if !entry.file_type().is_file() {
                 continue;
             }
             let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            let name = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| Diagnostic::error("R050", format!("cannot read `{}`: {e}", entry.path().display())))?;
+            let name = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let bytes = std::fs::read(entry.path()).map_err(|e| {
+                Box::new(Diagnostic::error(
+                    "R050",
+                    format!("cannot read `{}`: {e}", entry.path().display()),
+                ))
+            })?;
             files.insert(name, bytes);
         }
         Ok(PackFiles {
@@ -73,7 +92,10 @@ impl PackFiles {
 
 fn collect_embedded(dir: &include_dir::Dir, out: &mut BTreeMap<String, Vec<u8>>) {
     for file in dir.files() {
-        out.insert(file.path().to_string_lossy().replace('\\', "/"), file.contents().to_vec());
+        out.insert(
+            file.path().to_string_lossy().replace('\\', "/"),
+            file.contents().to_vec(),
+        );
     }
     for sub in dir.dirs() {
         collect_embedded(sub, out);
@@ -100,7 +122,10 @@ fn source(files: &PackFiles, path: &str, acc: &mut Diagnostics) -> Option<Source
     match std::str::from_utf8(bytes) {
         Ok(text) => Some(SourceFile::new(path, text)),
         Err(_) => {
-            acc.push(Diagnostic::error("R005", format!("`{path}` is not UTF-8 text")));
+            acc.push(Diagnostic::error(
+                "R005",
+                format!("`{path}` is not UTF-8 text"),
+            ));
             None
         }
     }
@@ -117,10 +142,24 @@ struct Declared {
     base: Option<String>,
 }
 
-const LIST_KEYS: &[&str] = &["file", "key", "aliases", "as_of", "source", "description", "licence"];
+const LIST_KEYS: &[&str] = &[
+    "file",
+    "key",
+    "aliases",
+    "as_of",
+    "source",
+    "description",
+    "licence",
+];
 const RATES_KEYS: &[&str] = &["file", "base", "as_of", "source", "description", "licence"];
 
-fn declared(reader: &mut Reader, name: Sp<String>, value: &toml::Spanned<DeValue>, allowed: &[&str], what: &str) -> Option<Declared> {
+fn declared(
+    reader: &mut Reader,
+    name: Sp<String>,
+    value: &toml::Spanned<DeValue>,
+    allowed: &[&str],
+    what: &str,
+) -> Option<Declared> {
     let DeValue::Table(t) = value.get_ref() else {
         reader.wrong_type(value, what, "a table");
         return None;
@@ -146,13 +185,25 @@ fn declared(reader: &mut Reader, name: Sp<String>, value: &toml::Spanned<DeValue
     };
     if as_of.is_none() {
         reader.acc.push(
-            Diagnostic::error("R051", format!("{what} `{}` has no `as_of` date", name.value))
-                .at(reader.file, name.span.clone(), "needs `as_of`")
-                .with_help("every list and rates table states when it was last checked against its source".to_string()),
+            Diagnostic::error(
+                "R051",
+                format!("{what} `{}` has no `as_of` date", name.value),
+            )
+            .at(reader.file, name.span.clone(), "needs `as_of`")
+            .with_help(
+                "every list and rates table states when it was last checked against its source"
+                    .to_string(),
+            ),
         );
     }
     let Some(file) = file else {
-        reader.acc.push(Diagnostic::error("R003", format!("{what} `{}` has no `file`", name.value)).at(reader.file, name.span.clone(), "needs `file`"));
+        reader.acc.push(
+            Diagnostic::error("R003", format!("{what} `{}` has no `file`", name.value)).at(
+                reader.file,
+                name.span.clone(),
+                "needs `file`",
+            ),
+        );
         return None;
     };
     Some(Declared {
@@ -161,8 +212,14 @@ fn declared(reader: &mut Reader, name: Sp<String>, value: &toml::Spanned<DeValue
         key: reader.string(t, "key").map(|s| s.value),
         aliases: reader.string(t, "aliases").map(|s| s.value),
         as_of,
-        source: reader.string(t, "source").map(|s| s.value).unwrap_or_default(),
-        description: reader.string(t, "description").map(|s| s.value).unwrap_or_default(),
+        source: reader
+            .string(t, "source")
+            .map(|s| s.value)
+            .unwrap_or_default(),
+        description: reader
+            .string(t, "description")
+            .map(|s| s.value)
+            .unwrap_or_default(),
         base: reader.string(t, "base").map(|s| s.value),
     })
 }
@@ -173,20 +230,39 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
     let mut acc = Diagnostics::new();
     let Some(manifest) = source(files, "pack.toml", &mut acc) else {
         acc.push(
-            Diagnostic::error("R050", format!("`{}` has no `pack.toml`", files.origin))
-                .with_help("a rule pack is a directory with `pack.toml`, rule files and the lists they use".to_string()),
+            Diagnostic::error("R050", format!("`{}` has no `pack.toml`", files.origin)).with_help(
+                "a rule pack is a directory with `pack.toml`, rule files and the lists they use"
+                    .to_string(),
+            ),
         );
         return (None, acc);
     };
     let (root, errors) = DeTable::parse_recoverable(manifest.text());
     for e in &errors {
-        acc.push(Diagnostic::error("R001", format!("invalid TOML: {}", e.message().lines().next().unwrap_or("").trim().to_lowercase())).at(&manifest, e.span().unwrap_or(0..0), "here"));
+        acc.push(
+            Diagnostic::error(
+                "R001",
+                format!(
+                    "invalid TOML: {}",
+                    e.message()
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_lowercase()
+                ),
+            )
+            .at(&manifest, e.span().unwrap_or(0..0), "here"),
+        );
     }
     if !errors.is_empty() {
         return (None, acc);
     }
     let root = root.get_ref();
-    let mut reader = Reader { file: &manifest, acc: &mut acc };
+    let mut reader = Reader {
+        file: &manifest,
+        acc: &mut acc,
+    };
     reader.deny_unknown(root, &["pack", "lists", "rates"], "`pack.toml`");
     let (name, version, description) = match root.get("pack").map(|p| (p, p.get_ref())) {
         Some((_, DeValue::Table(t))) => {
@@ -194,16 +270,22 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
             (
                 reader.string(t, "name").map(|s| s.value),
                 reader.string(t, "version").map(|s| s.value),
-                reader.string(t, "description").map(|s| s.value).unwrap_or_default(),
+                reader
+                    .string(t, "description")
+                    .map(|s| s.value)
+                    .unwrap_or_default(),
             )
         }
         _ => (None, None, String::new()),
     };
     if name.is_none() || version.is_none() {
         reader.acc.push(
-            Diagnostic::error("R051", "`pack.toml` needs `[pack]` with `name` and `version`")
-                .in_file(&manifest)
-                .with_help("the name and version are stamped on every report".to_string()),
+            Diagnostic::error(
+                "R051",
+                "`pack.toml` needs `[pack]` with `name` and `version`",
+            )
+            .in_file(&manifest)
+            .with_help("the name and version are stamped on every report".to_string()),
         );
     }
     let mut declared_lists = Vec::new();
@@ -220,15 +302,32 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
             _ => reader.wrong_type(lists, "`lists`", "a table of `[lists.NAME]`"),
         }
     }
-    let declared_rates = root.get("rates").and_then(|r| declared(&mut reader, Sp::new("rates".into(), r.span()), r, RATES_KEYS, "rates table"));
+    let declared_rates = root.get("rates").and_then(|r| {
+        declared(
+            &mut reader,
+            Sp::new("rates".into(), r.span()),
+            r,
+            RATES_KEYS,
+            "rates table",
+        )
+    });
 
     let mut lists = BTreeMap::new();
     for d in declared_lists {
         let Some(file) = source(files, &d.file.value, &mut acc) else {
             acc.push(
-                Diagnostic::error("R052", format!("list `{}` names file `{}`, which the pack does not have", d.name.value, d.file.value))
-                    .at(&manifest, d.file.span.clone(), "missing file")
-                    .with_help(suggest(&d.file.value, files.files.keys().map(String::as_str))),
+                Diagnostic::error(
+                    "R052",
+                    format!(
+                        "list `{}` names file `{}`, which the pack does not have",
+                        d.name.value, d.file.value
+                    ),
+                )
+                .at(&manifest, d.file.span.clone(), "missing file")
+                .with_help(suggest(
+                    &d.file.value,
+                    files.files.keys().map(String::as_str),
+                )),
             );
             continue;
         };
@@ -240,7 +339,13 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
             description: d.description,
             digest: hex_digest(file.text().as_bytes()),
         };
-        if let Some(list) = ListTable::parse(meta, d.key.as_deref(), d.aliases.as_deref(), &file, &mut acc) {
+        if let Some(list) = ListTable::parse(
+            meta,
+            d.key.as_deref(),
+            d.aliases.as_deref(),
+            &file,
+            &mut acc,
+        ) {
             lists.insert(d.name.value, Arc::new(list));
         }
     }
@@ -248,8 +353,14 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
     if let Some(d) = declared_rates {
         match source(files, &d.file.value, &mut acc) {
             None => acc.push(
-                Diagnostic::error("R052", format!("the rates table names file `{}`, which the pack does not have", d.file.value))
-                    .at(&manifest, d.file.span.clone(), "missing file"),
+                Diagnostic::error(
+                    "R052",
+                    format!(
+                        "the rates table names file `{}`, which the pack does not have",
+                        d.file.value
+                    ),
+                )
+                .at(&manifest, d.file.span.clone(), "missing file"),
             ),
             Some(file) => {
                 let meta = TableMeta {
@@ -274,7 +385,12 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
     let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
     let rule_files: Vec<&String> = files.files.keys().filter(|p| is_rule_file(p)).collect();
     if rule_files.is_empty() {
-        acc.push(Diagnostic::error("R053", format!("`{}` holds no rule files", files.origin)).with_help("rule files are `.toml` files with `[[rule]]` tables beside `pack.toml`".to_string()));
+        acc.push(
+            Diagnostic::error("R053", format!("`{}` holds no rule files", files.origin)).with_help(
+                "rule files are `.toml` files with `[[rule]]` tables beside `pack.toml`"
+                    .to_string(),
+            ),
+        );
     }
     for path in rule_files {
         let Some(file) = source(files, path, &mut acc) else {
@@ -291,7 +407,10 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
                     );
                     continue;
                 }
-                seen.insert(id.value.clone(), (file.name().to_string(), file.line_col(id.span.start).0));
+                seen.insert(
+                    id.value.clone(),
+                    (file.name().to_string(), file.line_col(id.span.start).0),
+                );
             }
             if let Some(rule) = rule {
                 rules.push(rule);
@@ -303,8 +422,15 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
         return (None, acc);
     }
     rules.sort_by(|a, b| a.id.cmp(&b.id));
-    let file_digests: Vec<(String, String)> = files.files.iter().map(|(p, b)| (p.clone(), hex_digest(b))).collect();
-    let listing: String = file_digests.iter().map(|(p, d)| format!("{d}  {p}\n")).collect();
+    let file_digests: Vec<(String, String)> = files
+        .files
+        .iter()
+        .map(|(p, b)| (p.clone(), hex_digest(b)))
+        .collect();
+    let listing: String = file_digests
+        .iter()
+        .map(|(p, d)| format!("{d}  {p}\n"))
+        .collect();
     let pack = RulePack {
         name: name.unwrap_or_default(),
         version: version.unwrap_or_default(),

@@ -200,8 +200,11 @@ pub fn read_rule_file(file: &SourceFile, acc: &mut Diagnostics) -> Vec<RawRule> 
     for error in &errors {
         let span = error.span().unwrap_or(0..0);
         acc.push(
-            Diagnostic::error("R001", format!("invalid TOML: {}", first_line(error.message())))
-                .at(file, span, "here"),
+            Diagnostic::error(
+                "R001",
+                format!("invalid TOML: {}", first_line(error.message())),
+            )
+            .at(file, span, "here"),
         );
     }
     if !errors.is_empty() {
@@ -262,9 +265,10 @@ impl Reader<'_> {
                 self.acc.push(
                     Diagnostic::error("R002", format!("unknown key `{name}` in {what}"))
                         .at(self.file, key.span(), "not a known key")
-                        .with_help(suggest(name, allowed.iter().copied()).or_else(|| {
-                            Some(format!("known keys: {}", allowed.join(", ")))
-                        })),
+                        .with_help(
+                            suggest(name, allowed.iter().copied())
+                                .or_else(|| Some(format!("known keys: {}", allowed.join(", ")))),
+                        ),
                 );
             }
         }
@@ -274,7 +278,10 @@ impl Reader<'_> {
         self.acc.push(
             Diagnostic::error(
                 "R004",
-                format!("{what} must be {expected}, not {}", type_name(value.get_ref())),
+                format!(
+                    "{what} must be {expected}, not {}",
+                    type_name(value.get_ref())
+                ),
             )
             .at(self.file, value.span(), format!("expected {expected}")),
         );
@@ -294,7 +301,9 @@ impl Reader<'_> {
     pub(crate) fn integer(&mut self, table: &DeTable, key: &str) -> Option<Sp<i64>> {
         let value = table.get(key)?;
         let parsed = match value.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok(),
+            DeValue::Integer(i) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
+            }
             _ => None,
         };
         match parsed {
@@ -405,10 +414,14 @@ impl Reader<'_> {
                             cite,
                             url: self.string(t, "url"),
                         }),
-                        None => self.acc.push(
-                            Diagnostic::error("R003", "a reference needs `cite`")
-                                .at(self.file, item.span(), "no `cite` here"),
-                        ),
+                        None => {
+                            self.acc
+                                .push(Diagnostic::error("R003", "a reference needs `cite`").at(
+                                    self.file,
+                                    item.span(),
+                                    "no `cite` here",
+                                ))
+                        }
                     }
                 }
                 _ => self.wrong_type(item, "a reference", "a string or `{ cite, url }`"),
@@ -440,10 +453,12 @@ impl Reader<'_> {
                     severity,
                     reason: self.string(t, "reason"),
                 }),
-                _ => self.acc.push(
-                    Diagnostic::error("R003", "an escalation needs `condition` and `severity`")
-                        .at(self.file, item.span(), "incomplete escalation"),
-                ),
+                _ => {
+                    self.acc.push(
+                        Diagnostic::error("R003", "an escalation needs `condition` and `severity`")
+                            .at(self.file, item.span(), "incomplete escalation"),
+                    )
+                }
             }
         }
         out
@@ -511,7 +526,9 @@ impl Reader<'_> {
                 }
             });
             let value = c.get("value").and_then(|v| self.scalar(v, "`value`"));
-            let if_missing = c.get("if_missing").and_then(|v| self.scalar(v, "`if_missing`"));
+            let if_missing = c
+                .get("if_missing")
+                .and_then(|v| self.scalar(v, "`if_missing`"));
             out.push(RawCondition {
                 name: Sp::new(key.get_ref().to_string(), key.span()),
                 span: item.span(),

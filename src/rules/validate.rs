@@ -67,14 +67,23 @@ pub fn validate_rule(
     cx: &PackContext,
     acc: &mut Diagnostics,
 ) -> Option<Rule> {
-    let errors_before = acc.iter().filter(|d| d.level() == crate::diag::Level::Error).count();
+    let errors_before = acc
+        .iter()
+        .filter(|d| d.level() == crate::diag::Level::Error)
+        .count();
     let mut v = Validator { file, cx, acc };
     let id = v.required(&raw.id, "id", raw.span.clone());
     if let Some(id) = &id {
         if id.value.is_empty() || id.value.chars().any(char::is_whitespace) {
             v.acc.push(
-                Diagnostic::error("R010", format!("rule id `{}` must be non-empty and have no spaces", id.value))
-                    .at(file, id.span.clone(), "invalid id"),
+                Diagnostic::error(
+                    "R010",
+                    format!(
+                        "rule id `{}` must be non-empty and have no spaces",
+                        id.value
+                    ),
+                )
+                .at(file, id.span.clone(), "invalid id"),
             );
         }
     }
@@ -101,8 +110,11 @@ pub fn validate_rule(
         Some(n) if n.value >= 1 && n.value <= i64::from(u32::MAX) => n.value as u32,
         Some(n) => {
             v.acc.push(
-                Diagnostic::error("R011", format!("rule version `{}` must be a positive integer", n.value))
-                    .at(file, n.span.clone(), "invalid version"),
+                Diagnostic::error(
+                    "R011",
+                    format!("rule version `{}` must be a positive integer", n.value),
+                )
+                .at(file, n.span.clone(), "invalid version"),
             );
             1
         }
@@ -116,8 +128,11 @@ pub fn validate_rule(
     for c in &raw.when {
         if names.contains(&c.name.value.as_str()) {
             v.acc.push(
-                Diagnostic::error("R012", format!("condition `{}` is defined twice", c.name.value))
-                    .at(file, c.name.span.clone(), "second definition"),
+                Diagnostic::error(
+                    "R012",
+                    format!("condition `{}` is defined twice", c.name.value),
+                )
+                .at(file, c.name.span.clone(), "second definition"),
             );
         }
         names.push(&c.name.value);
@@ -131,7 +146,14 @@ pub fn validate_rule(
     if raw.when.is_empty() {
         v.acc.push(
             Diagnostic::error("R003", "the rule has no conditions")
-                .at(file, raw.id.as_ref().map(|i| i.span.clone()).unwrap_or(raw.span.clone()), "in this rule")
+                .at(
+                    file,
+                    raw.id
+                        .as_ref()
+                        .map(|i| i.span.clone())
+                        .unwrap_or(raw.span.clone()),
+                    "in this rule",
+                )
                 .with_help("add at least one `[rule.when.NAME]` table".to_string()),
         );
     }
@@ -147,7 +169,11 @@ pub fn validate_rule(
                 condition: expr,
                 condition_text: e.condition.value.clone(),
                 severity,
-                reason: e.reason.as_ref().map(|r| r.value.clone()).unwrap_or_default(),
+                reason: e
+                    .reason
+                    .as_ref()
+                    .map(|r| r.value.clone())
+                    .unwrap_or_default(),
             });
         }
     }
@@ -166,27 +192,56 @@ pub fn validate_rule(
             });
             if !used.contains(&index) && !referenced {
                 v.acc.push(
-                    Diagnostic::warning("R013", format!("condition `{}` is never used", c.name.value))
-                        .at(file, c.name.span.clone(), "not in `condition` or any escalation")
-                        .with_help("an unused condition is evaluated but cannot change the outcome".to_string()),
+                    Diagnostic::warning(
+                        "R013",
+                        format!("condition `{}` is never used", c.name.value),
+                    )
+                    .at(
+                        file,
+                        c.name.span.clone(),
+                        "not in `condition` or any escalation",
+                    )
+                    .with_help(
+                        "an unused condition is evaluated but cannot change the outcome"
+                            .to_string(),
+                    ),
                 );
             }
         }
     }
     let message = message_raw.and_then(|m| v.template(m, &raw.when, &bindings));
 
-    let errors_after = v.acc.iter().filter(|d| d.level() == crate::diag::Level::Error).count();
+    let errors_after = v
+        .acc
+        .iter()
+        .filter(|d| d.level() == crate::diag::Level::Error)
+        .count();
     if errors_after > errors_before || conditions.len() != raw.when.len() {
         return None;
     }
-    let line = file.line_col(raw.id.as_ref().map(|i| i.span.start).unwrap_or(raw.span.start)).0;
+    let line = file
+        .line_col(
+            raw.id
+                .as_ref()
+                .map(|i| i.span.start)
+                .unwrap_or(raw.span.start),
+        )
+        .0;
     Some(Rule {
         id: id?.value.clone(),
         version,
         title: title?.value.clone(),
         severity: severity?,
-        family: raw.family.as_ref().map(|f| f.value.clone()).unwrap_or_default(),
-        status: raw.status.as_ref().map(|s| s.value.clone()).unwrap_or_else(|| "stable".into()),
+        family: raw
+            .family
+            .as_ref()
+            .map(|f| f.value.clone())
+            .unwrap_or_default(),
+        status: raw
+            .status
+            .as_ref()
+            .map(|s| s.value.clone())
+            .unwrap_or_else(|| "stable".into()),
         red_flags: raw.red_flags.iter().map(|s| s.value.clone()).collect(),
         icp: raw.icp.iter().map(|s| s.value.clone()).collect(),
         references: raw
@@ -197,12 +252,24 @@ pub fn validate_rule(
                 url: r.url.as_ref().map(|u| u.value.clone()),
             })
             .collect(),
-        why: raw.why.as_ref().map(|w| w.value.clone()).unwrap_or_default(),
-        action: raw.action.as_ref().map(|a| a.value.clone()).unwrap_or_default(),
+        why: raw
+            .why
+            .as_ref()
+            .map(|w| w.value.clone())
+            .unwrap_or_default(),
+        action: raw
+            .action
+            .as_ref()
+            .map(|a| a.value.clone())
+            .unwrap_or_default(),
         bindings,
         conditions,
         condition: condition?,
-        condition_text: raw.condition.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
+        condition_text: raw
+            .condition
+            .as_ref()
+            .map(|c| c.value.clone())
+            .unwrap_or_default(),
         escalations,
         message: message?,
         on_unknown: on_unknown?,
@@ -231,11 +298,23 @@ fn op_cmp(op: &str) -> Option<Cmp> {
 }
 
 impl Validator<'_, '_> {
-    fn err(&mut self, code: &'static str, message: String, span: std::ops::Range<usize>, label: &str) {
-        self.acc.push(Diagnostic::error(code, message).at(self.file, span, label));
+    fn err(
+        &mut self,
+        code: &'static str,
+        message: String,
+        span: std::ops::Range<usize>,
+        label: &str,
+    ) {
+        self.acc
+            .push(Diagnostic::error(code, message).at(self.file, span, label));
     }
 
-    fn required<'r, T>(&mut self, value: &'r Option<Sp<T>>, key: &str, span: std::ops::Range<usize>) -> Option<&'r Sp<T>> {
+    fn required<'r, T>(
+        &mut self,
+        value: &'r Option<Sp<T>>,
+        key: &str,
+        span: std::ops::Range<usize>,
+    ) -> Option<&'r Sp<T>> {
         if value.is_none() {
             let start = span.start;
             self.acc.push(
@@ -247,7 +326,12 @@ impl Validator<'_, '_> {
         value.as_ref()
     }
 
-    fn severity(&mut self, raw: Option<&Sp<String>>, span: std::ops::Range<usize>, required: bool) -> Option<Severity> {
+    fn severity(
+        &mut self,
+        raw: Option<&Sp<String>>,
+        span: std::ops::Range<usize>,
+        required: bool,
+    ) -> Option<Severity> {
         let Some(raw) = raw else {
             if required {
                 self.required::<String>(&None, "severity", span);
@@ -259,9 +343,10 @@ impl Validator<'_, '_> {
             self.acc.push(
                 Diagnostic::error("R011", format!("unknown severity `{}`", raw.value))
                     .at(self.file, raw.span.clone(), "not a severity")
-                    .with_help(suggest(&raw.value, Severity::ALL.iter().map(|s| s.as_str())).or(Some(
-                        "severities: block, hold, review, info".to_string(),
-                    ))),
+                    .with_help(
+                        suggest(&raw.value, Severity::ALL.iter().map(|s| s.as_str()))
+                            .or(Some("severities: block, hold, review, info".to_string())),
+                    ),
             );
         }
         parsed
@@ -273,7 +358,10 @@ impl Validator<'_, '_> {
             if Shape::Order.field(&name.value).is_some() {
                 self.err(
                     "R020",
-                    format!("variable `{}` hides the order field of the same name", name.value),
+                    format!(
+                        "variable `{}` hides the order field of the same name",
+                        name.value
+                    ),
                     name.span.clone(),
                     "choose another name",
                 );
@@ -288,8 +376,18 @@ impl Validator<'_, '_> {
                 let element = match path.shape {
                     Shape::ListOf(inner) if path.path.segments().last() != Some(&Segment::Each) => {
                         self.acc.push(
-                            Diagnostic::error("R021", format!("`{}` is a list; bind its members with `{}[*]`", source.value, source.value))
-                                .at(self.file, source.span.clone(), "a list, not its members"),
+                            Diagnostic::error(
+                                "R021",
+                                format!(
+                                    "`{}` is a list; bind its members with `{}[*]`",
+                                    source.value, source.value
+                                ),
+                            )
+                            .at(
+                                self.file,
+                                source.span.clone(),
+                                "a list, not its members",
+                            ),
                         );
                         *inner
                     }
@@ -298,7 +396,11 @@ impl Validator<'_, '_> {
                 if !element.is_object() {
                     self.err(
                         "R021",
-                        format!("a variable must range over objects, but `{}` is {}", source.value, element.name()),
+                        format!(
+                            "a variable must range over objects, but `{}` is {}",
+                            source.value,
+                            element.name()
+                        ),
                         source.span.clone(),
                         "not an object",
                     );
@@ -318,14 +420,26 @@ impl Validator<'_, '_> {
 
     /// Resolves a path text against the schema; `@` references are handled
     /// by the caller.
-    fn path(&mut self, text: &Sp<String>, bindings: &[Binding], _conds: &[RawCondition]) -> Option<PathRef> {
+    fn path(
+        &mut self,
+        text: &Sp<String>,
+        bindings: &[Binding],
+        _conds: &[RawCondition],
+    ) -> Option<PathRef> {
         let parsed = match Path::parse(&text.value) {
             Ok(p) => p,
             Err(e) => {
                 let at = text.span.start + 1 + e.offset;
                 self.acc.push(
-                    Diagnostic::error("R022", format!("invalid path `{}`: {}", text.value, e.message))
-                        .at(self.file, at.min(text.span.end)..(at + 1).min(text.span.end), "here"),
+                    Diagnostic::error(
+                        "R022",
+                        format!("invalid path `{}`: {}", text.value, e.message),
+                    )
+                    .at(
+                        self.file,
+                        at.min(text.span.end)..(at + 1).min(text.span.end),
+                        "here",
+                    ),
                 );
                 return None;
             }
@@ -347,7 +461,12 @@ impl Validator<'_, '_> {
                 Some(prev) => {
                     self.err(
                         "R023",
-                        format!("`{}` is {} for one source of the variable and {} for another", text.value, prev.name(), shape.name()),
+                        format!(
+                            "`{}` is {} for one source of the variable and {} for another",
+                            text.value,
+                            prev.name(),
+                            shape.name()
+                        ),
                         text.span.clone(),
                         "ambiguous type",
                     );
@@ -364,52 +483,79 @@ impl Validator<'_, '_> {
         })
     }
 
-    fn walk(&mut self, start: Shape, segments: &[Segment], text: &Sp<String>, bindings: &[Binding], base: Base) -> Option<Shape> {
+    fn walk(
+        &mut self,
+        start: Shape,
+        segments: &[Segment],
+        text: &Sp<String>,
+        bindings: &[Binding],
+        base: Base,
+    ) -> Option<Shape> {
         let mut shape = start;
         for segment in segments {
             shape = match segment {
-                Segment::Field(name) => match shape.field(name) {
-                    Some(next) => next,
-                    None => {
-                        let (what, candidates): (String, Vec<&str>) = match shape {
-                            Shape::ListOf(_) => {
-                                self.err(
+                Segment::Field(name) => {
+                    match shape.field(name) {
+                        Some(next) => next,
+                        None => {
+                            let (what, candidates): (String, Vec<&str>) = match shape {
+                                Shape::ListOf(_) => {
+                                    self.err(
                                     "R024",
                                     format!("`{}` steps into a list without `[*]` or an index before `{name}`", text.value),
                                     text.span.clone(),
                                     "add `[*]` or `[0]` before this field",
                                 );
-                                return None;
-                            }
-                            s if s.is_object() => (s.name(), s.fields().iter().map(|(f, _)| *f).collect()),
-                            s => {
-                                self.err(
+                                    return None;
+                                }
+                                s if s.is_object() => {
+                                    (s.name(), s.fields().iter().map(|(f, _)| *f).collect())
+                                }
+                                s => {
+                                    self.err(
                                     "R024",
                                     format!("`{}` has no fields, so `{name}` cannot be read from it", s.name()),
                                     text.span.clone(),
                                     "not an object",
                                 );
-                                return None;
+                                    return None;
+                                }
+                            };
+                            let mut all = candidates.clone();
+                            if matches!(base, Base::Order) && shape == Shape::Order {
+                                all.extend(bindings.iter().map(|b| b.name.as_str()));
                             }
-                        };
-                        let mut all = candidates.clone();
-                        if matches!(base, Base::Order) && shape == Shape::Order {
-                            all.extend(bindings.iter().map(|b| b.name.as_str()));
+                            self.acc.push(
+                                Diagnostic::error(
+                                    "R024",
+                                    format!("unknown field `{name}` in path `{}`", text.value),
+                                )
+                                .at(
+                                    self.file,
+                                    text.span.clone(),
+                                    format!("{what} has no field `{name}`"),
+                                )
+                                .with_help(
+                                    suggest(name, all.iter().copied()).or(Some(format!(
+                                        "fields of {what}: {}",
+                                        candidates.join(", ")
+                                    ))),
+                                ),
+                            );
+                            return None;
                         }
-                        self.acc.push(
-                            Diagnostic::error("R024", format!("unknown field `{name}` in path `{}`", text.value))
-                                .at(self.file, text.span.clone(), format!("{what} has no field `{name}`"))
-                                .with_help(suggest(name, all.iter().copied()).or(Some(format!("fields of {what}: {}", candidates.join(", "))))),
-                        );
-                        return None;
                     }
-                },
+                }
                 Segment::Each | Segment::Index(_) => match shape.element() {
                     Some(inner) => inner,
                     None => {
                         self.err(
                             "R024",
-                            format!("`{}` indexes {}, which is not a list", text.value, shape.name()),
+                            format!(
+                                "`{}` indexes {}, which is not a list",
+                                text.value,
+                                shape.name()
+                            ),
                             text.span.clone(),
                             "not a list",
                         );
@@ -421,28 +567,59 @@ impl Validator<'_, '_> {
         Some(shape)
     }
 
-    fn target(&mut self, text: &Sp<String>, index: usize, all: &[RawCondition], bindings: &[Binding]) -> Option<Target> {
+    fn target(
+        &mut self,
+        text: &Sp<String>,
+        index: usize,
+        all: &[RawCondition],
+        bindings: &[Binding],
+    ) -> Option<Target> {
         if let Some(reference) = text.value.strip_prefix('@') {
             let Some((name, column)) = reference.split_once('.') else {
-                self.err("R025", format!("`{}` must name a condition and a column, like `@border.faces`", text.value), text.span.clone(), "incomplete reference");
+                self.err(
+                    "R025",
+                    format!(
+                        "`{}` must name a condition and a column, like `@border.faces`",
+                        text.value
+                    ),
+                    text.span.clone(),
+                    "incomplete reference",
+                );
                 return None;
             };
             let Some(condition) = all.iter().position(|c| c.name.value == name) else {
                 self.acc.push(
-                    Diagnostic::error("R025", format!("`@{name}` refers to no condition of this rule"))
-                        .at(self.file, text.span.clone(), "unknown condition")
-                        .with_help(suggest(name, all.iter().map(|c| c.name.value.as_str()))),
+                    Diagnostic::error(
+                        "R025",
+                        format!("`@{name}` refers to no condition of this rule"),
+                    )
+                    .at(self.file, text.span.clone(), "unknown condition")
+                    .with_help(suggest(name, all.iter().map(|c| c.name.value.as_str()))),
                 );
                 return None;
             };
             if condition == index {
-                self.err("R025", format!("condition `{name}` cannot read its own matched row"), text.span.clone(), "self reference");
+                self.err(
+                    "R025",
+                    format!("condition `{name}` cannot read its own matched row"),
+                    text.span.clone(),
+                    "self reference",
+                );
                 return None;
             }
             let referenced = &all[condition];
             let list_name = referenced.list.as_ref().map(|l| l.value.clone());
-            let op = referenced.op.as_ref().map(|o| o.value.as_str()).unwrap_or("");
-            let Some(list_name) = list_name.filter(|_| matches!(op, "in_list" | "matches_list" | "contains_any" | "starts_with")) else {
+            let op = referenced
+                .op
+                .as_ref()
+                .map(|o| o.value.as_str())
+                .unwrap_or("");
+            let Some(list_name) = list_name.filter(|_| {
+                matches!(
+                    op,
+                    "in_list" | "matches_list" | "contains_any" | "starts_with"
+                )
+            }) else {
                 self.err(
                     "R025",
                     format!("`@{name}` reads a matched list row, but condition `{name}` does not match against a list"),
@@ -454,9 +631,15 @@ impl Validator<'_, '_> {
             if let Some(list) = self.cx.lists.get(&list_name) {
                 if list.column_index(column).is_none() {
                     self.acc.push(
-                        Diagnostic::error("R041", format!("list `{list_name}` has no column `{column}`"))
-                            .at(self.file, text.span.clone(), "unknown column")
-                            .with_help(suggest(column, list.columns.iter().map(String::as_str)).or(Some(format!("columns: {}", list.columns.join(", "))))),
+                        Diagnostic::error(
+                            "R041",
+                            format!("list `{list_name}` has no column `{column}`"),
+                        )
+                        .at(self.file, text.span.clone(), "unknown column")
+                        .with_help(
+                            suggest(column, list.columns.iter().map(String::as_str))
+                                .or(Some(format!("columns: {}", list.columns.join(", ")))),
+                        ),
                     );
                     return None;
                 }
@@ -478,10 +661,14 @@ impl Validator<'_, '_> {
                 self.acc.push(
                     Diagnostic::error("R030", format!("unknown list `{}`", name.value))
                         .at(self.file, name.span.clone(), "not declared in `pack.toml`")
-                        .with_help(suggest(&name.value, self.cx.lists.keys().map(String::as_str)).or(Some(format!(
-                            "declared lists: {}",
-                            self.cx.lists.keys().cloned().collect::<Vec<_>>().join(", ")
-                        )))),
+                        .with_help(
+                            suggest(&name.value, self.cx.lists.keys().map(String::as_str)).or(
+                                Some(format!(
+                                    "declared lists: {}",
+                                    self.cx.lists.keys().cloned().collect::<Vec<_>>().join(", ")
+                                )),
+                            ),
+                        ),
                 );
                 None
             }
@@ -494,9 +681,15 @@ impl Validator<'_, '_> {
             Some(c) if list.column_index(&c.value).is_some() => Some(c.value.clone()),
             Some(c) => {
                 self.acc.push(
-                    Diagnostic::error("R041", format!("list `{}` has no column `{}`", list.meta.name, c.value))
-                        .at(self.file, c.span.clone(), "unknown column")
-                        .with_help(suggest(&c.value, list.columns.iter().map(String::as_str)).or(Some(format!("columns: {}", list.columns.join(", "))))),
+                    Diagnostic::error(
+                        "R041",
+                        format!("list `{}` has no column `{}`", list.meta.name, c.value),
+                    )
+                    .at(self.file, c.span.clone(), "unknown column")
+                    .with_help(
+                        suggest(&c.value, list.columns.iter().map(String::as_str))
+                            .or(Some(format!("columns: {}", list.columns.join(", ")))),
+                    ),
                 );
                 None
             }
@@ -510,7 +703,12 @@ impl Validator<'_, '_> {
                 for v in &values.value {
                     match &v.value {
                         Scalar::Str(s) | Scalar::Num(s) => out.push(s.clone()),
-                        other => self.err("R026", format!("`{op}` needs strings in `values`, not a {}", other.kind()), v.span.clone(), "not a string"),
+                        other => self.err(
+                            "R026",
+                            format!("`{op}` needs strings in `values`, not a {}", other.kind()),
+                            v.span.clone(),
+                            "not a string",
+                        ),
                     }
                 }
                 Some(Members::Values(out))
@@ -524,11 +722,21 @@ impl Validator<'_, '_> {
                 })
             }
             (Some(values), Some(_)) => {
-                self.err("R026", format!("`{op}` takes `values` or `list`, not both"), values.span.clone(), "one of these");
+                self.err(
+                    "R026",
+                    format!("`{op}` takes `values` or `list`, not both"),
+                    values.span.clone(),
+                    "one of these",
+                );
                 None
             }
             (None, None) => {
-                self.err("R026", format!("`{op}` needs `values` or `list`"), c.span.clone(), "incomplete condition");
+                self.err(
+                    "R026",
+                    format!("`{op}` needs `values` or `list`"),
+                    c.span.clone(),
+                    "incomplete condition",
+                );
                 None
             }
         }
@@ -541,7 +749,13 @@ impl Validator<'_, '_> {
                 .cx
                 .lists
                 .get(list)
-                .map(|l| l.rows.iter().filter_map(|r| l.cell(r, column)).map(str::to_string).collect())
+                .map(|l| {
+                    l.rows
+                        .iter()
+                        .filter_map(|r| l.cell(r, column))
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default(),
         }
     }
@@ -549,16 +763,26 @@ impl Validator<'_, '_> {
     fn literal(&mut self, value: &Sp<Scalar>, shape: Shape, op: &str) -> Option<Literal> {
         let bad = |v: &mut Self, expected: &str| {
             v.acc.push(
-                Diagnostic::error("R027", format!("`{op}` on {} needs {expected}, not the {} `{}`", shape.name(), value.value.kind(), scalar_text(&value.value)))
-                    .at(v.file, value.span.clone(), format!("expected {expected}")),
+                Diagnostic::error(
+                    "R027",
+                    format!(
+                        "`{op}` on {} needs {expected}, not the {} `{}`",
+                        shape.name(),
+                        value.value.kind(),
+                        scalar_text(&value.value)
+                    ),
+                )
+                .at(v.file, value.span.clone(), format!("expected {expected}")),
             );
             None
         };
         match (shape, &value.value) {
-            (Shape::Date, Scalar::Date(d) | Scalar::Str(d)) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-                Ok(date) => Some(Literal::Date(date)),
-                Err(_) => bad(self, "a date `YYYY-MM-DD`"),
-            },
+            (Shape::Date, Scalar::Date(d) | Scalar::Str(d)) => {
+                match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+                    Ok(date) => Some(Literal::Date(date)),
+                    Err(_) => bad(self, "a date `YYYY-MM-DD`"),
+                }
+            }
             (Shape::Date, _) => bad(self, "a date `YYYY-MM-DD`"),
             (Shape::Number, Scalar::Num(n)) => match parse_decimal(n) {
                 Some(d) => Some(Literal::Number(d)),
@@ -570,24 +794,44 @@ impl Validator<'_, '_> {
                 let amount = parts.next().and_then(parse_decimal);
                 let currency = parts.next().map(str::to_uppercase);
                 match (amount, currency, parts.next()) {
-                    (Some(amount), Some(currency), None) if iso::CURRENCIES.binary_search(&currency.as_str()).is_ok() => {
+                    (Some(amount), Some(currency), None)
+                        if iso::CURRENCIES.binary_search(&currency.as_str()).is_ok() =>
+                    {
                         if !self.cx.has_rates {
                             self.acc.push(
-                                Diagnostic::error("R031", format!("`{op}` compares money, but the pack has no rates table"))
-                                    .at(self.file, value.span.clone(), "needs `[rates]` in `pack.toml`"),
+                                Diagnostic::error(
+                                    "R031",
+                                    format!(
+                                        "`{op}` compares money, but the pack has no rates table"
+                                    ),
+                                )
+                                .at(
+                                    self.file,
+                                    value.span.clone(),
+                                    "needs `[rates]` in `pack.toml`",
+                                ),
                             );
                         }
                         Some(Literal::Money(amount, currency))
                     }
-                    _ => bad(self, "an amount and an ISO 4217 currency like `\"10000 USD\"`"),
+                    _ => bad(
+                        self,
+                        "an amount and an ISO 4217 currency like `\"10000 USD\"`",
+                    ),
                 }
             }
-            (Shape::Money, _) => bad(self, "an amount and an ISO 4217 currency like `\"10000 USD\"`"),
+            (Shape::Money, _) => bad(
+                self,
+                "an amount and an ISO 4217 currency like `\"10000 USD\"`",
+            ),
             (Shape::Bool, Scalar::Bool(b)) => Some(Literal::Bool(*b)),
             (Shape::Bool, _) => bad(self, "`true` or `false`"),
             (Shape::Country, Scalar::Str(s)) => {
                 let upper = s.to_uppercase();
-                if iso::COUNTRIES.binary_search_by(|(a2, _)| a2.cmp(&upper.as_str())).is_ok() {
+                if iso::COUNTRIES
+                    .binary_search_by(|(a2, _)| a2.cmp(&upper.as_str()))
+                    .is_ok()
+                {
                     Some(Literal::Text(upper))
                 } else {
                     bad(self, "an ISO 3166-1 alpha-2 country code")
@@ -595,22 +839,36 @@ impl Validator<'_, '_> {
             }
             (Shape::Hs, Scalar::Str(s) | Scalar::Num(s)) => {
                 let digits: String = s.chars().filter(|c| !matches!(c, '.' | ' ')).collect();
-                if !digits.is_empty() && digits.len() <= 10 && digits.chars().all(|c| c.is_ascii_digit()) {
+                if !digits.is_empty()
+                    && digits.len() <= 10
+                    && digits.chars().all(|c| c.is_ascii_digit())
+                {
                     Some(Literal::Text(digits))
                 } else {
                     bad(self, "HS code digits")
                 }
             }
             (Shape::Any, Scalar::Bool(b)) => Some(Literal::Bool(*b)),
-            (Shape::Any, Scalar::Num(n)) => parse_decimal(n).map(Literal::Number).or_else(|| bad(self, "a number")),
-            (Shape::Any, Scalar::Date(d)) => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().map(Literal::Date).or_else(|| bad(self, "a date")),
+            (Shape::Any, Scalar::Num(n)) => parse_decimal(n)
+                .map(Literal::Number)
+                .or_else(|| bad(self, "a number")),
+            (Shape::Any, Scalar::Date(d)) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .ok()
+                .map(Literal::Date)
+                .or_else(|| bad(self, "a date")),
             (_, Scalar::Str(s)) => Some(Literal::Text(s.clone())),
             (s, _) if s.is_textual() => bad(self, "a string"),
             _ => bad(self, "a value it can compare"),
         }
     }
 
-    fn condition(&mut self, c: &RawCondition, index: usize, all: &[RawCondition], bindings: &[Binding]) -> Option<Condition> {
+    fn condition(
+        &mut self,
+        c: &RawCondition,
+        index: usize,
+        all: &[RawCondition],
+        bindings: &[Binding],
+    ) -> Option<Condition> {
         let Some(op_name) = &c.op else {
             self.acc.push(
                 Diagnostic::error("R003", format!("condition `{}` has no `op`", c.name.value))
@@ -624,14 +882,20 @@ impl Validator<'_, '_> {
             self.acc.push(
                 Diagnostic::error("R028", format!("unknown operator `{op}`"))
                     .at(self.file, op_name.span.clone(), "not an operator")
-                    .with_help(suggest(op, OPERATORS.iter().copied()).or(Some(format!("operators: {}", OPERATORS.join(", "))))),
+                    .with_help(
+                        suggest(op, OPERATORS.iter().copied())
+                            .or(Some(format!("operators: {}", OPERATORS.join(", ")))),
+                    ),
             );
             return None;
         }
         let Some(path_text) = &c.path else {
             self.acc.push(
-                Diagnostic::error("R003", format!("condition `{}` has no `path`", c.name.value))
-                    .at(self.file, c.name.span.clone(), "in this condition"),
+                Diagnostic::error(
+                    "R003",
+                    format!("condition `{}` has no `path`", c.name.value),
+                )
+                .at(self.file, c.name.span.clone(), "in this condition"),
             );
             return None;
         };
@@ -641,19 +905,45 @@ impl Validator<'_, '_> {
             None | Some("any") => Quantifier::Any,
             Some("all") => Quantifier::All,
             Some(other) => {
-                let span = c.quantifier.as_ref().map(|q| q.span.clone()).unwrap_or(c.span.clone());
-                self.err("R029", format!("unknown quantifier `{other}`; use `any` or `all`"), span, "not a quantifier");
+                let span = c
+                    .quantifier
+                    .as_ref()
+                    .map(|q| q.span.clone())
+                    .unwrap_or(c.span.clone());
+                self.err(
+                    "R029",
+                    format!("unknown quantifier `{other}`; use `any` or `all`"),
+                    span,
+                    "not a quantifier",
+                );
                 return None;
             }
         };
         let if_missing = match &c.if_missing {
             None => None,
-            Some(Sp { value: Scalar::Bool(b), .. }) => Some(*b),
-            Some(Sp { value: Scalar::Str(s), .. }) if s == "false" => Some(false),
-            Some(Sp { value: Scalar::Str(s), .. }) if s == "true" => Some(true),
-            Some(Sp { value: Scalar::Str(s), .. }) if s == "unknown" => None,
+            Some(Sp {
+                value: Scalar::Bool(b),
+                ..
+            }) => Some(*b),
+            Some(Sp {
+                value: Scalar::Str(s),
+                ..
+            }) if s == "false" => Some(false),
+            Some(Sp {
+                value: Scalar::Str(s),
+                ..
+            }) if s == "true" => Some(true),
+            Some(Sp {
+                value: Scalar::Str(s),
+                ..
+            }) if s == "unknown" => None,
             Some(other) => {
-                self.err("R029", "`if_missing` must be `false`, `true` or `\"unknown\"`".to_string(), other.span.clone(), "invalid");
+                self.err(
+                    "R029",
+                    "`if_missing` must be `false`, `true` or `\"unknown\"`".to_string(),
+                    other.span.clone(),
+                    "invalid",
+                );
                 return None;
             }
         };
@@ -663,9 +953,20 @@ impl Validator<'_, '_> {
                 Some(())
             } else {
                 v.acc.push(
-                    Diagnostic::error("R027", format!("`{op}` needs {what}, but `{}` is {}", target.text(), shape.name()))
-                        .at(v.file, path_text.span.clone(), format!("{} here", shape.name()))
-                        .with_help(operator_hint(shape)),
+                    Diagnostic::error(
+                        "R027",
+                        format!(
+                            "`{op}` needs {what}, but `{}` is {}",
+                            target.text(),
+                            shape.name()
+                        ),
+                    )
+                    .at(
+                        v.file,
+                        path_text.span.clone(),
+                        format!("{} here", shape.name()),
+                    )
+                    .with_help(operator_hint(shape)),
                 );
                 None
             }
@@ -674,8 +975,17 @@ impl Validator<'_, '_> {
             None | Some("date") => RateDate::OrderDate,
             Some("ship_date") => RateDate::ShipDate,
             Some(other) => {
-                let span = c.rate_date.as_ref().map(|r| r.span.clone()).unwrap_or(c.span.clone());
-                self.err("R029", format!("`rate_date` must be `date` or `ship_date`, not `{other}`"), span, "invalid");
+                let span = c
+                    .rate_date
+                    .as_ref()
+                    .map(|r| r.span.clone())
+                    .unwrap_or(c.span.clone());
+                self.err(
+                    "R029",
+                    format!("`rate_date` must be `date` or `ship_date`, not `{other}`"),
+                    span,
+                    "invalid",
+                );
                 return None;
             }
         };
@@ -684,30 +994,57 @@ impl Validator<'_, '_> {
             Some(o) => match parse_offset(&o.value) {
                 Some(off) => Some(off),
                 None => {
-                    self.err("R027", format!("invalid offset `{}`; write it like `-6 months` or `30 days`", o.value), o.span.clone(), "invalid offset");
+                    self.err(
+                        "R027",
+                        format!(
+                            "invalid offset `{}`; write it like `-6 months` or `30 days`",
+                            o.value
+                        ),
+                        o.span.clone(),
+                        "invalid offset",
+                    );
                     return None;
                 }
             },
         };
         let op_model = match op {
-            "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "before" | "after" | "on_or_before" | "on_or_after" => {
+            "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "before" | "after" | "on_or_before"
+            | "on_or_after" => {
                 let cmp = op_cmp(op)?;
                 let ordered = matches!(op, "gt" | "gte" | "lt" | "lte");
                 let dated = matches!(op, "before" | "after" | "on_or_before" | "on_or_after");
                 if dated {
                     need(self, matches!(shape, Shape::Date | Shape::Any), "a date")?;
                 } else if ordered {
-                    need(self, matches!(shape, Shape::Number | Shape::Money | Shape::Date | Shape::Any), "a number, amount or date")?;
+                    need(
+                        self,
+                        matches!(
+                            shape,
+                            Shape::Number | Shape::Money | Shape::Date | Shape::Any
+                        ),
+                        "a number, amount or date",
+                    )?;
                 } else {
                     need(self, scalar, "a single value")?;
                 }
                 if offset.is_some() && !matches!(shape, Shape::Date) {
-                    let span = c.offset.as_ref().map(|o| o.span.clone()).unwrap_or(c.span.clone());
-                    self.err("R027", "`offset` only applies to dates".to_string(), span, "not a date comparison");
+                    let span = c
+                        .offset
+                        .as_ref()
+                        .map(|o| o.span.clone())
+                        .unwrap_or(c.span.clone());
+                    self.err(
+                        "R027",
+                        "`offset` only applies to dates".to_string(),
+                        span,
+                        "not a date comparison",
+                    );
                 }
                 let compare_shape = if dated { Shape::Date } else { shape };
                 let operand = match (&c.value, &c.field) {
-                    (Some(value), None) => Operand::Literal(self.literal(value, compare_shape, op)?),
+                    (Some(value), None) => {
+                        Operand::Literal(self.literal(value, compare_shape, op)?)
+                    }
                     (None, Some(field)) => {
                         let other = self.target(field, index, all, bindings)?;
                         let compatible = other.shape() == compare_shape
@@ -717,7 +1054,13 @@ impl Validator<'_, '_> {
                         if !compatible {
                             self.err(
                                 "R027",
-                                format!("cannot compare {} `{}` with {} `{}`", compare_shape.name(), target.text(), other.shape().name(), other.text()),
+                                format!(
+                                    "cannot compare {} `{}` with {} `{}`",
+                                    compare_shape.name(),
+                                    target.text(),
+                                    other.shape().name(),
+                                    other.text()
+                                ),
                                 field.span.clone(),
                                 "incompatible types",
                             );
@@ -726,19 +1069,41 @@ impl Validator<'_, '_> {
                         Operand::Field(other)
                     }
                     (Some(value), Some(_)) => {
-                        self.err("R026", format!("`{op}` takes `value` or `field`, not both"), value.span.clone(), "one of these");
+                        self.err(
+                            "R026",
+                            format!("`{op}` takes `value` or `field`, not both"),
+                            value.span.clone(),
+                            "one of these",
+                        );
                         return None;
                     }
                     (None, None) => {
-                        self.err("R026", format!("`{op}` needs `value` or `field`"), c.span.clone(), "incomplete condition");
+                        self.err(
+                            "R026",
+                            format!("`{op}` needs `value` or `field`"),
+                            c.span.clone(),
+                            "incomplete condition",
+                        );
                         return None;
                     }
                 };
                 if let Operand::Literal(Literal::Money(..)) = operand {
-                    if !matches!(cmp, Cmp::Gt | Cmp::Gte | Cmp::Lt | Cmp::Lte) && shape == Shape::Money {
+                    if !matches!(cmp, Cmp::Gt | Cmp::Gte | Cmp::Lt | Cmp::Lte)
+                        && shape == Shape::Money
+                    {
                         // Equality of converted amounts is almost never what an author means.
-                        let span = c.value.as_ref().map(|v| v.span.clone()).unwrap_or(c.span.clone());
-                        self.acc.push(Diagnostic::warning("R032", "money compared for equality after conversion rarely holds").at(self.file, span, "use `gte` or `lte`"));
+                        let span = c
+                            .value
+                            .as_ref()
+                            .map(|v| v.span.clone())
+                            .unwrap_or(c.span.clone());
+                        self.acc.push(
+                            Diagnostic::warning(
+                                "R032",
+                                "money compared for equality after conversion rarely holds",
+                            )
+                            .at(self.file, span, "use `gte` or `lte`"),
+                        );
                     }
                 }
                 Op::Compare {
@@ -752,7 +1117,12 @@ impl Validator<'_, '_> {
             "in" => {
                 need(self, scalar, "a single value")?;
                 let Some(values) = &c.values else {
-                    self.err("R026", "`in` needs `values`".to_string(), c.span.clone(), "incomplete condition");
+                    self.err(
+                        "R026",
+                        "`in` needs `values`".to_string(),
+                        c.span.clone(),
+                        "incomplete condition",
+                    );
                     return None;
                 };
                 let mut out = Vec::new();
@@ -764,7 +1134,12 @@ impl Validator<'_, '_> {
             "in_list" => {
                 need(self, shape.is_textual(), "text or a code")?;
                 let Some(list_name) = &c.list else {
-                    self.err("R026", "`in_list` needs `list`".to_string(), c.span.clone(), "incomplete condition");
+                    self.err(
+                        "R026",
+                        "`in_list` needs `list`".to_string(),
+                        c.span.clone(),
+                        "incomplete condition",
+                    );
                     return None;
                 };
                 let list = self.list(list_name)?;
@@ -784,7 +1159,12 @@ impl Validator<'_, '_> {
             "in_field" => {
                 need(self, scalar, "a single value")?;
                 let Some(field) = &c.field else {
-                    self.err("R026", "`in_field` needs `field`".to_string(), c.span.clone(), "incomplete condition");
+                    self.err(
+                        "R026",
+                        "`in_field` needs `field`".to_string(),
+                        c.span.clone(),
+                        "incomplete condition",
+                    );
                     return None;
                 };
                 let other = self.target(field, index, all, bindings)?;
@@ -793,17 +1173,33 @@ impl Validator<'_, '_> {
             "matches" => {
                 need(self, shape.is_textual(), "text")?;
                 let Some(pattern) = &c.pattern else {
-                    self.err("R026", "`matches` needs `pattern`".to_string(), c.span.clone(), "incomplete condition");
+                    self.err(
+                        "R026",
+                        "`matches` needs `pattern`".to_string(),
+                        c.span.clone(),
+                        "incomplete condition",
+                    );
                     return None;
                 };
                 let case_sensitive = c.case_sensitive.as_ref().map(|b| b.value).unwrap_or(false);
-                match RegexBuilder::new(&pattern.value).case_insensitive(!case_sensitive).size_limit(1 << 20).build() {
+                match RegexBuilder::new(&pattern.value)
+                    .case_insensitive(!case_sensitive)
+                    .size_limit(1 << 20)
+                    .build()
+                {
                     Ok(regex) => Op::Matches { regex },
                     Err(e) => {
                         self.acc.push(
-                            Diagnostic::error("R033", format!("pattern `{}` does not compile", pattern.value))
-                                .at(self.file, pattern.span.clone(), "invalid regular expression")
-                                .with_help(first_error_line(&e.to_string())),
+                            Diagnostic::error(
+                                "R033",
+                                format!("pattern `{}` does not compile", pattern.value),
+                            )
+                            .at(
+                                self.file,
+                                pattern.span.clone(),
+                                "invalid regular expression",
+                            )
+                            .with_help(first_error_line(&e.to_string())),
                         );
                         return None;
                     }
@@ -812,23 +1208,42 @@ impl Validator<'_, '_> {
             "matches_list" => {
                 need(self, shape.is_textual(), "text")?;
                 let Some(list_name) = &c.list else {
-                    self.err("R026", "`matches_list` needs `list`".to_string(), c.span.clone(), "incomplete condition");
+                    self.err(
+                        "R026",
+                        "`matches_list` needs `list`".to_string(),
+                        c.span.clone(),
+                        "incomplete condition",
+                    );
                     return None;
                 };
                 let list = self.list(list_name)?;
                 let column = self.column(&list, c.column.as_ref())?;
-                let patterns: Vec<&str> = list.rows.iter().filter_map(|r| list.cell(r, &column)).collect();
+                let patterns: Vec<&str> = list
+                    .rows
+                    .iter()
+                    .filter_map(|r| list.cell(r, &column))
+                    .collect();
                 for (row, p) in list.rows.iter().zip(&patterns) {
                     if let Err(e) = Regex::new(p) {
                         self.acc.push(
-                            Diagnostic::error("R033", format!("pattern `{p}` on line {} of list `{}` does not compile", row.line, list.meta.name))
-                                .at(self.file, list_name.span.clone(), "list used here")
-                                .with_help(first_error_line(&e.to_string())),
+                            Diagnostic::error(
+                                "R033",
+                                format!(
+                                    "pattern `{p}` on line {} of list `{}` does not compile",
+                                    row.line, list.meta.name
+                                ),
+                            )
+                            .at(self.file, list_name.span.clone(), "list used here")
+                            .with_help(first_error_line(&e.to_string())),
                         );
                         return None;
                     }
                 }
-                let set = RegexSetBuilder::new(&patterns).case_insensitive(true).size_limit(8 << 20).build().ok()?;
+                let set = RegexSetBuilder::new(&patterns)
+                    .case_insensitive(true)
+                    .size_limit(8 << 20)
+                    .build()
+                    .ok()?;
                 Op::MatchesList {
                     list: list.meta.name.clone(),
                     column,
@@ -841,12 +1256,32 @@ impl Validator<'_, '_> {
                 let words = self.member_strings(&members);
                 let patterns: Vec<String> = words
                     .iter()
-                    .map(|w| format!(r"\b{}\b", regex::escape(w.trim()).replace(r"\ ", r"\s+").replace(' ', r"\s+")))
+                    .map(|w| {
+                        format!(
+                            r"\b{}\b",
+                            regex::escape(w.trim())
+                                .replace(r"\ ", r"\s+")
+                                .replace(' ', r"\s+")
+                        )
+                    })
                     .collect();
-                match RegexSetBuilder::new(&patterns).case_insensitive(true).size_limit(8 << 20).build() {
+                match RegexSetBuilder::new(&patterns)
+                    .case_insensitive(true)
+                    .size_limit(8 << 20)
+                    .build()
+                {
                     Ok(set) => Op::ContainsAny { members, set },
                     Err(e) => {
-                        self.err("R033", format!("the words of `{}` do not make a valid pattern: {}", c.name.value, first_error_line(&e.to_string())), c.span.clone(), "here");
+                        self.err(
+                            "R033",
+                            format!(
+                                "the words of `{}` do not make a valid pattern: {}",
+                                c.name.value,
+                                first_error_line(&e.to_string())
+                            ),
+                            c.span.clone(),
+                            "here",
+                        );
                         return None;
                     }
                 }
@@ -859,18 +1294,37 @@ impl Validator<'_, '_> {
             "within" => {
                 need(self, shape == Shape::Date, "a date")?;
                 let Some(field) = &c.field else {
-                    self.err("R026", "`within` needs `field` and `days` or `months`".to_string(), c.span.clone(), "incomplete condition");
+                    self.err(
+                        "R026",
+                        "`within` needs `field` and `days` or `months`".to_string(),
+                        c.span.clone(),
+                        "incomplete condition",
+                    );
                     return None;
                 };
                 let other = self.target(field, index, all, bindings)?;
                 if other.shape() != Shape::Date {
-                    self.err("R027", format!("`within` compares dates, but `{}` is {}", other.text(), other.shape().name()), field.span.clone(), "not a date");
+                    self.err(
+                        "R027",
+                        format!(
+                            "`within` compares dates, but `{}` is {}",
+                            other.text(),
+                            other.shape().name()
+                        ),
+                        field.span.clone(),
+                        "not a date",
+                    );
                     return None;
                 }
                 let days = c.days.as_ref().map(|d| d.value).unwrap_or(0);
                 let months = c.months.as_ref().map(|m| m.value).unwrap_or(0);
                 if days < 0 || months < 0 || (days == 0 && months == 0) || months > 1200 {
-                    self.err("R027", "`within` needs a positive `days` or `months`".to_string(), c.span.clone(), "no span of time");
+                    self.err(
+                        "R027",
+                        "`within` needs a positive `days` or `months`".to_string(),
+                        c.span.clone(),
+                        "no span of time",
+                    );
                     return None;
                 }
                 Op::Within {
@@ -893,25 +1347,59 @@ impl Validator<'_, '_> {
             _ => {
                 // count_* operators.
                 let cmp = op_cmp(op)?;
-                need(self, matches!(shape, Shape::ListOf(_) | Shape::Attributes | Shape::Any), "a list")?;
+                need(
+                    self,
+                    matches!(shape, Shape::ListOf(_) | Shape::Attributes | Shape::Any),
+                    "a list",
+                )?;
                 let n = match &c.value {
-                    Some(Sp { value: Scalar::Num(n), .. }) => n.parse::<u64>().ok(),
+                    Some(Sp {
+                        value: Scalar::Num(n),
+                        ..
+                    }) => n.parse::<u64>().ok(),
                     _ => None,
                 };
                 let Some(n) = n else {
-                    self.err("R026", format!("`{op}` needs a whole number `value`"), c.span.clone(), "incomplete condition");
+                    self.err(
+                        "R026",
+                        format!("`{op}` needs a whole number `value`"),
+                        c.span.clone(),
+                        "incomplete condition",
+                    );
                     return None;
                 };
                 Op::Count { cmp, n }
             }
         };
         if matches!(op_model, Op::Exists | Op::Missing | Op::Blank) && c.if_missing.is_some() {
-            let span = c.if_missing.as_ref().map(|m| m.span.clone()).unwrap_or(c.span.clone());
-            self.acc.push(Diagnostic::warning("R034", format!("`if_missing` has no effect on `{op}`, which is never unknown")).at(self.file, span, "no effect"));
+            let span = c
+                .if_missing
+                .as_ref()
+                .map(|m| m.span.clone())
+                .unwrap_or(c.span.clone());
+            self.acc.push(
+                Diagnostic::warning(
+                    "R034",
+                    format!("`if_missing` has no effect on `{op}`, which is never unknown"),
+                )
+                .at(self.file, span, "no effect"),
+            );
         }
-        if quantifier == Quantifier::All && !matches!(&target, Target::Path(p) if p.path.has_wildcard()) {
-            let span = c.quantifier.as_ref().map(|q| q.span.clone()).unwrap_or(c.span.clone());
-            self.acc.push(Diagnostic::warning("R034", "`quantifier = \"all\"` has no effect on a path without `[*]`").at(self.file, span, "no effect"));
+        if quantifier == Quantifier::All
+            && !matches!(&target, Target::Path(p) if p.path.has_wildcard())
+        {
+            let span = c
+                .quantifier
+                .as_ref()
+                .map(|q| q.span.clone())
+                .unwrap_or(c.span.clone());
+            self.acc.push(
+                Diagnostic::warning(
+                    "R034",
+                    "`quantifier = \"all\"` has no effect on a path without `[*]`",
+                )
+                .at(self.file, span, "no effect"),
+            );
         }
         Some(Condition {
             name: c.name.value.clone(),
@@ -923,22 +1411,44 @@ impl Validator<'_, '_> {
         })
     }
 
-    fn expression(&mut self, text: &Sp<String>, lookup: &dyn Fn(&str) -> Option<usize>, names: &[&str]) -> Option<Expr> {
+    fn expression(
+        &mut self,
+        text: &Sp<String>,
+        lookup: &dyn Fn(&str) -> Option<usize>,
+        names: &[&str],
+    ) -> Option<Expr> {
         match expr::parse(&text.value, lookup) {
             Ok(e) => Some(e),
             Err(e) => {
                 // +1 skips the opening quote of a basic string.
                 let start = (text.span.start + 1 + e.span.start).min(text.span.end);
-                let end = (text.span.start + 1 + e.span.end.max(e.span.start + 1)).min(text.span.end);
-                let help = e.unknown_name.as_deref().and_then(|n| suggest(n, names.iter().copied()));
-                let code = if e.unknown_name.is_some() { "R015" } else { "R014" };
-                self.acc.push(Diagnostic::error(code, e.message).at(self.file, start..end, "here").with_help(help));
+                let end =
+                    (text.span.start + 1 + e.span.end.max(e.span.start + 1)).min(text.span.end);
+                let help = e
+                    .unknown_name
+                    .as_deref()
+                    .and_then(|n| suggest(n, names.iter().copied()));
+                let code = if e.unknown_name.is_some() {
+                    "R015"
+                } else {
+                    "R014"
+                };
+                self.acc.push(
+                    Diagnostic::error(code, e.message)
+                        .at(self.file, start..end, "here")
+                        .with_help(help),
+                );
                 None
             }
         }
     }
 
-    fn template(&mut self, text: &Sp<String>, all: &[RawCondition], bindings: &[Binding]) -> Option<Template> {
+    fn template(
+        &mut self,
+        text: &Sp<String>,
+        all: &[RawCondition],
+        bindings: &[Binding],
+    ) -> Option<Template> {
         let mut pieces = Vec::new();
         let mut rest = text.value.as_str();
         let mut offset = 0;
@@ -949,7 +1459,12 @@ impl Validator<'_, '_> {
             }
             let Some(close) = rest[open..].find('}') else {
                 let at = text.span.start + 1 + offset + open;
-                self.err("R016", "unclosed `{` in the message".to_string(), at..at + 1, "opened here");
+                self.err(
+                    "R016",
+                    "unclosed `{` in the message".to_string(),
+                    at..at + 1,
+                    "opened here",
+                );
                 return None;
             };
             let inner = rest[open + 1..open + close].trim();
@@ -1009,7 +1524,9 @@ fn operator_hint(shape: Shape) -> String {
 
 /// Parses a decimal literal without going through floating point.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
-    Decimal::from_str(text).ok().or_else(|| Decimal::from_scientific(text).ok())
+    Decimal::from_str(text)
+        .ok()
+        .or_else(|| Decimal::from_scientific(text).ok())
 }
 
 /// Parses `-6 months`, `30 days`, `1 year`, `-2 weeks`.
@@ -1020,10 +1537,17 @@ pub fn parse_offset(text: &str) -> Option<DateOffset> {
     if parts.next().is_some() {
         return None;
     }
-    let months = |m: i64| i32::try_from(m).ok().map(|months| DateOffset { months, days: 0 });
+    let months = |m: i64| {
+        i32::try_from(m)
+            .ok()
+            .map(|months| DateOffset { months, days: 0 })
+    };
     match unit.trim_end_matches('s') {
         "day" => Some(DateOffset { months: 0, days: n }),
-        "week" => Some(DateOffset { months: 0, days: n * 7 }),
+        "week" => Some(DateOffset {
+            months: 0,
+            days: n * 7,
+        }),
         "month" => months(n),
         "year" => months(n * 12),
         _ => None,

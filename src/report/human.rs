@@ -1,0 +1,217 @@
+//! Human-readable output: grouped by order, verdict first, each finding with
+//! its message, evidence and references, then a summary with the counts.
+//!
+//! Colour is an option the caller decides (terminal, `NO_COLOR`, `--color`);
+//! without it the text carries the same information.
+
+use std::io::{self, Write};
+
+use super::{Reporter, RunInfo, Summary};
+use crate::findings::*;
+use crate::rules::Severity;
+
+/// The human reporter.
+pub struct HumanReporter {
+    color: bool,
+}
+
+impl HumanReporter {
+    /// A reporter; `color` adds ANSI colours.
+    pub fn new(color: bool) -> HumanReporter {
+        HumanReporter { color }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn verdict(&self, verdict: Verdict) -> String {
+        let text = verdict.as_str().to_uppercase();
+        let code = match verdict {
+            Verdict::Clear => "32",
+            Verdict::Flagged(Severity::Info) => "36",
+            Verdict::Flagged(Severity::Review) => "33",
+            Verdict::Flagged(Severity::Hold) => "1;33",
+            Verdict::Flagged(Severity::Block) | Verdict::Error => "1;31",
+        };
+        self.paint(code, &text)
+    }
+}
+
+fn mark(truth: Truth) -> &'static str {
+    match truth {
+        Truth::True => "✔",
+        Truth::False => "✘",
+        Truth::Unknown => "?",
+    }
+}
+
+impl Reporter for HumanReporter {
+    fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
+        let pack = run.pack;
+        writeln!(
+            out,
+            "redflag {} · pack {} {} ({} rules, sha256 {}) · fail on {}",
+            env!("CARGO_PKG_VERSION"),
+            pack.name,
+            pack.version,
+            pack.rules.len(),
+            &pack.digest[..12.min(pack.digest.len())],
+            run.fail_on
+        )?;
+        let mut dated: Vec<String> = pack
+            .lists
+            .values()
+            .map(|l| format!("{} {}", l.meta.name, l.meta.as_of))
+            .collect();
+        if let Some(r) = &pack.rates {
+            dated.push(format!("rates {}", r.meta.as_of));
+        }
+        writeln!(out, "lists as of: {}", dated.join(", "))?;
+        writeln!(out)
+    }
+
+    fn judgement(&mut self, out: &mut dyn Write, j: &Judgement) -> io::Result<()> {
+        let id = j.order_id.as_deref().unwrap_or("(no id)");
+        writeln!(
+            out,
+            "{}  {}  {}:{}",
+            self.verdict(j.verdict),
+            self.paint("1", id),
+            j.origin.file,
+            j.origin.line
+        )?;
+        for p in &j.problems {
+            let mut at = p.path.clone();
+            if let Some(column) = &p.column {
+                at = format!("{at} (column `{column}`)");
+            }
+            if let Some(line) = p.line {
+                at = format!("{at} (line {line})");
+            }
+            let at = at.trim().to_string();
+            if at.is_empty() {
+                writeln!(out, "  {} {}", p.code, p.message)?;
+            } else {
+                writeln!(out, "  {} {at}: {}", p.code, p.message)?;
+            }
+        }
+        for f in &j.findings {
+            let kind = match f.kind {
+                FindingKind::Fired => "",
+                FindingKind::Undecided => " (could not evaluate)",
+            };
+            writeln!(
+                out,
+                "  {} {} v{}{kind}: {}",
+                self.verdict(Verdict::Flagged(f.severity)),
+                f.rule_id,
+                f.rule_version,
+                f.title
+            )?;
+            writeln!(out, "    {}", f.message)?;
+            if f.matches > 1 {
+                writeln!(
+                    out,
+                    "    ({} combinations matched; the first is shown)",
+                    f.matches
+                )?;
+            }
+            if let Some(reason) = &f.escalation {
+                writeln!(out, "    raised to {}: {reason}", f.severity)?;
+            }
+            writeln!(out, "    evidence ({}):", f.condition)?;
+            let width = f
+                .conditions
+                .iter()
+                .map(|c| c.name.chars().count())
+                .max()
+                .unwrap_or(0);
+            for c in &f.conditions {
+                let first = c.observations.first();
+                let detail = match first {
+                    Some(o) => {
+                        let seen = match &o.seen {
+                            Some(s) => format!("`{s}`"),
+                            None => "missing".into(),
+                        };
+                        let mut text = format!("{} = {seen}, expected {}", o.path, o.expected);
+                        if let Some(row) = &o.row {
+                            let cells: Vec<String> = row
+                                .cells
+                                .iter()
+                                .filter(|(k, _)| k != "source" && k != "status")
+                                .map(|(k, v)| format!("{k}={v}"))
+                                .collect();
+                            text.push_str(&format!(
+                                "; matched {} line {} ({})",
+                                row.list,
+                                row.line,
+                                cells.join(", ")
+                            ));
+                        }
+                        if let Some(note) = &o.note {
+                            text.push_str(&format!("; {note}"));
+                        }
+                        text
+                    }
+                    None => c.path.clone(),
+                };
+                let others = c.observations.len().saturating_sub(1) + c.more;
+                let extra = if others > 0 {
+                    format!(" (+{others} more)")
+                } else {
+                    String::new()
+                };
+                writeln!(
+                    out,
+                    "      {} {:<width$}  {detail}{extra}",
+                    mark(c.truth),
+                    c.name
+                )?;
+            }
+            if !f.why.is_empty() {
+                writeln!(out, "    why: {}", f.why)?;
+            }
+            if !f.action.is_empty() {
+                writeln!(out, "    action: {}", f.action)?;
+            }
+            for r in &f.references {
+                match &r.url {
+                    Some(url) => writeln!(out, "    ref: {} <{url}>", r.cite)?,
+                    None => writeln!(out, "    ref: {}", r.cite)?,
+                }
+            }
+            if !f.red_flags.is_empty() || !f.icp.is_empty() {
+                writeln!(
+                    out,
+                    "    tags: {}",
+                    f.red_flags
+                        .iter()
+                        .chain(&f.icp)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )?;
+            }
+        }
+        writeln!(out)
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, s: &Summary) -> io::Result<()> {
+        writeln!(
+            out,
+            "{} read: {} judged, {} rejected · verdicts: {} block, {} hold, {} review, {} info, {} clear, {} error · {} findings ({} undecided)",
+            s.read, s.judged, s.rejected, s.block, s.hold, s.review, s.info, s.clear, s.rejected, s.findings, s.undecided
+        )?;
+        writeln!(
+            out,
+            "{} at or above `{}` (errors count)",
+            s.failing, run.fail_on
+        )
+    }
+}

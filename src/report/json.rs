@@ -1,0 +1,242 @@
+//! JSON and JSON Lines output, schema `redflag.check/1` (see docs/output.md).
+//!
+//! Key order is fixed by construction (serde_json keeps insertion order here),
+//! findings arrive sorted from the engine, and nothing time- or
+//! machine-dependent is written, so the same inputs give the same bytes.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Map, Value as Json};
+
+use super::{Reporter, RunInfo, Summary};
+use crate::findings::*;
+
+/// The schema identifier written in every document.
+pub const SCHEMA: &str = "redflag.check/1";
+
+/// Whole-document JSON (`--format json`) or one object per line (`jsonl`).
+pub struct JsonReporter {
+    lines: bool,
+    first: bool,
+}
+
+impl JsonReporter {
+    /// A reporter writing one JSON document.
+    pub fn document() -> JsonReporter {
+        JsonReporter {
+            lines: false,
+            first: true,
+        }
+    }
+
+    /// A reporter writing JSON Lines.
+    pub fn lines() -> JsonReporter {
+        JsonReporter {
+            lines: true,
+            first: true,
+        }
+    }
+}
+
+/// The run's provenance: tool, pack, lists, inputs.
+pub fn run_json(run: &RunInfo) -> Json {
+    let pack = run.pack;
+    let lists: Vec<Json> = pack
+        .lists
+        .values()
+        .map(|l| {
+            json!({
+                "name": l.meta.name,
+                "file": l.meta.file,
+                "as_of": l.meta.as_of.to_string(),
+                "rows": l.rows.len(),
+                "source": l.meta.source,
+                "sha256": l.meta.digest,
+            })
+        })
+        .collect();
+    let rates = pack.rates.as_ref().map(|r| {
+        json!({
+            "file": r.meta.file,
+            "base": r.base,
+            "as_of": r.meta.as_of.to_string(),
+            "source": r.meta.source,
+            "sha256": r.meta.digest,
+        })
+    });
+    json!({
+        "schema": SCHEMA,
+        "redflag_version": env!("CARGO_PKG_VERSION"),
+        "pack": {
+            "name": pack.name,
+            "version": pack.version,
+            "origin": run.pack_origin,
+            "sha256": pack.digest,
+            "rules": pack.rules.len(),
+            "lists": lists,
+            "rates": rates,
+        },
+        "inputs": run.inputs,
+        "fail_on": run.fail_on.as_str(),
+    })
+}
+
+/// One judgement as JSON.
+pub fn judgement_json(j: &Judgement) -> Json {
+    let mut order = Map::new();
+    order.insert(
+        "id".into(),
+        j.order_id.clone().map(Json::String).unwrap_or(Json::Null),
+    );
+    order.insert("file".into(), json!(j.origin.file));
+    order.insert("line".into(), json!(j.origin.line));
+    order.insert("verdict".into(), json!(j.verdict.as_str()));
+    order.insert(
+        "findings".into(),
+        Json::Array(j.findings.iter().map(finding_json).collect()),
+    );
+    if !j.problems.is_empty() {
+        let problems = j
+            .problems
+            .iter()
+            .map(|p| {
+                json!({
+                    "code": p.code,
+                    "path": p.path,
+                    "column": p.column,
+                    "line": p.line,
+                    "message": p.message,
+                })
+            })
+            .collect();
+        order.insert("problems".into(), Json::Array(problems));
+    }
+    Json::Object(order)
+}
+
+fn finding_json(f: &Finding) -> Json {
+    json!({
+        "rule_id": f.rule_id,
+        "rule_version": f.rule_version,
+        "kind": match f.kind { FindingKind::Fired => "fired", FindingKind::Undecided => "undecided" },
+        "severity": f.severity.as_str(),
+        "title": f.title,
+        "message": f.message,
+        "family": f.family,
+        "red_flags": f.red_flags,
+        "icp": f.icp,
+        "references": f.references.iter().map(|r| json!({"cite": r.cite, "url": r.url})).collect::<Vec<_>>(),
+        "why": f.why,
+        "action": f.action,
+        "escalation": f.escalation,
+        "condition": f.condition,
+        "matches": f.matches,
+        "bindings": f.bindings.iter().map(|b| json!({"name": b.name, "path": b.path, "label": b.label})).collect::<Vec<_>>(),
+        "evidence": f.conditions.iter().map(condition_json).collect::<Vec<_>>(),
+    })
+}
+
+fn condition_json(c: &ConditionEvidence) -> Json {
+    json!({
+        "condition": c.name,
+        "op": c.op,
+        "path": c.path,
+        "truth": c.truth.as_str(),
+        "observations": c.observations.iter().map(|o| {
+            let row = o.row.as_ref().map(|r| {
+                let cells: Map<String, Json> = r.cells.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+                json!({"list": r.list, "line": r.line, "cells": cells})
+            });
+            json!({
+                "path": o.path,
+                "seen": o.seen,
+                "expected": o.expected,
+                "holds": o.holds.as_str(),
+                "note": o.note,
+                "row": row,
+            })
+        }).collect::<Vec<_>>(),
+        "more": c.more,
+    })
+}
+
+/// The closing counts.
+pub fn summary_json(s: &Summary, run: &RunInfo) -> Json {
+    json!({
+        "read": s.read,
+        "judged": s.judged,
+        "rejected": s.rejected,
+        "verdicts": {
+            "block": s.block,
+            "hold": s.hold,
+            "review": s.review,
+            "info": s.info,
+            "clear": s.clear,
+            "error": s.rejected,
+        },
+        "findings": s.findings,
+        "undecided": s.undecided,
+        "fail_on": run.fail_on.as_str(),
+        "failing": s.failing,
+    })
+}
+
+fn write_json(out: &mut dyn Write, value: &Json) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)
+}
+
+impl Reporter for JsonReporter {
+    fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
+        let mut head = run_json(run);
+        if self.lines {
+            if let Json::Object(m) = &mut head {
+                m.shift_insert(0, "type".into(), json!("run"));
+            }
+            write_json(out, &head)?;
+            return out.write_all(b"\n");
+        }
+        // Stream the document: the run fields, then orders one by one.
+        let Json::Object(fields) = head else {
+            return Ok(());
+        };
+        out.write_all(b"{")?;
+        for (key, value) in &fields {
+            write_json(out, &json!(key))?;
+            out.write_all(b":")?;
+            write_json(out, value)?;
+            out.write_all(b",")?;
+        }
+        out.write_all(b"\"orders\":[")
+    }
+
+    fn judgement(&mut self, out: &mut dyn Write, judgement: &Judgement) -> io::Result<()> {
+        let mut value = judgement_json(judgement);
+        if self.lines {
+            if let Json::Object(m) = &mut value {
+                m.shift_insert(0, "type".into(), json!("order"));
+            }
+            write_json(out, &value)?;
+            return out.write_all(b"\n");
+        }
+        if !self.first {
+            out.write_all(b",")?;
+        }
+        self.first = false;
+        out.write_all(b"\n")?;
+        write_json(out, &value)
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()> {
+        let mut value = summary_json(summary, run);
+        if self.lines {
+            if let Json::Object(m) = &mut value {
+                m.shift_insert(0, "type".into(), json!("summary"));
+            }
+            write_json(out, &value)?;
+            return out.write_all(b"\n");
+        }
+        out.write_all(b"\n],\"summary\":")?;
+        write_json(out, &value)?;
+        out.write_all(b"}\n")
+    }
+}
