@@ -96,7 +96,8 @@ pub fn at(order: &order::Order, path: &str) -> String {
     let mut found = Vec::new();
     parsed.resolve(&order.root, "", &mut found);
     match found.as_slice() {
-        [(_, value)] => value_text(value),
+        [(_, Some(value))] => value_text(value),
+        [(_, None)] => "<missing>".to_string(),
         other => panic!("{path} reaches {} values in {}", other.len(), order.id),
     }
 }
