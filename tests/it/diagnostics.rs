@@ -1,0 +1,259 @@
+//! Rule-pack diagnostics: each broken pack under `fixtures/rules-bad/` is
+//! rejected, with its codes checked and its miette rendering (no colour)
+//! snapshotted.
+
+use std::path::Path;
+
+use redflag::cli::{load_pack, render_diagnostics};
+use redflag::rules::{build, PackFiles};
+
+/// Loads a broken pack; returns its diagnostic codes in order and the
+/// rendered report.
+#[track_caller]
+fn diagnose(case: &str) -> (Vec<&'static str>, String) {
+    let dir = format!("fixtures/rules-bad/{case}");
+    match load_pack(Some(Path::new(&dir))) {
+        Ok(_) => panic!("{dir} was accepted"),
+        Err(diagnostics) => {
+            assert!(
+                diagnostics.has_errors(),
+                "{dir}: no error among the diagnostics"
+            );
+            let codes = diagnostics.iter().map(|d| d.code()).collect();
+            (codes, render_diagnostics(&diagnostics, false))
+        }
+    }
+}
+
+#[test]
+fn the_default_pack_has_no_diagnostics_at_all() {
+    let (pack, diagnostics) = build(&PackFiles::embedded());
+    assert!(pack.is_some());
+    assert_eq!(render_diagnostics(&diagnostics, false), "");
+}
+
+#[test]
+fn unknown_key_with_did_you_mean() {
+    let (codes, text) = diagnose("unknown-key");
+    assert_eq!(codes, ["R002"]);
+    assert!(text.contains("did you mean `message`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn unknown_operator_with_did_you_mean() {
+    let (codes, text) = diagnose("unknown-operator");
+    // FIXME: the misspelt operator also yields a follow-on R025 on the
+    // message ("condition `border` does not match against a list"), although
+    // the condition does name a list; only R028 should be reported. The
+    // assertion pins the current behaviour (src/rules/validate.rs, `target`,
+    // which checks the referenced condition's `op` against the known list
+    // operators without knowing it was already reported as unknown).
+    assert_eq!(codes, ["R025", "R028"]);
+    assert!(text.contains("did you mean `in_list`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn unknown_path_field_with_did_you_mean() {
+    let (codes, text) = diagnose("unknown-field");
+    assert_eq!(codes, ["R024"]);
+    assert!(text.contains("party has no field `citty`"), "{text}");
+    assert!(text.contains("did you mean `city`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn unknown_list_with_the_declared_lists() {
+    let (codes, text) = diagnose("unknown-list");
+    assert_eq!(codes, ["R030"]);
+    // `citys` is two edits from `cities`: the help lists the declared lists.
+    assert!(text.contains("declared lists: cities"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn unknown_list_column_with_did_you_mean() {
+    let (codes, text) = diagnose("unknown-column");
+    assert_eq!(codes, ["R041"]);
+    assert!(text.contains("did you mean `faces`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn bad_regular_expression() {
+    let (codes, text) = diagnose("bad-regex");
+    assert_eq!(codes, ["R033"]);
+    assert!(text.contains("unclosed group"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn condition_expression_naming_an_unknown_condition() {
+    let (codes, text) = diagnose("unknown-condition");
+    assert_eq!(codes, ["R015"]);
+    assert!(text.contains("did you mean `border`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn syntax_error_in_the_condition_expression() {
+    let (codes, text) = diagnose("expression-syntax");
+    assert_eq!(codes, ["R014"]);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn duplicate_rule_id_across_two_files() {
+    let (codes, text) = diagnose("duplicate-id");
+    assert_eq!(codes, ["R017"]);
+    assert!(
+        text.contains("first defined in `rules/a.toml` line 2"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn wrong_type_of_a_key() {
+    let (codes, text) = diagnose("wrong-type");
+    // FIXME: `severity = 3` is reported twice: as the wrong type (R004) and
+    // as a missing key (R003 "the rule has no `severity`"), although the key
+    // is there. Only R004 should be reported (src/rules/validate.rs,
+    // `validate_rule` calls `severity(.., required = true)` on the value the
+    // raw reader dropped after reporting R004). Pinned as it is now.
+    assert_eq!(codes, ["R003", "R004"]);
+    assert!(
+        text.contains("`severity` must be a string, not an integer"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn bad_severity_name() {
+    let (codes, text) = diagnose("bad-severity");
+    assert_eq!(codes, ["R011"]);
+    assert!(
+        text.contains("severities: block, hold, review, info"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn money_literal_without_a_rates_table() {
+    let (codes, text) = diagnose("money-without-rates");
+    assert_eq!(codes, ["R031"]);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn on_unknown_review_is_rejected() {
+    let (codes, text) = diagnose("on-unknown-review");
+    assert_eq!(codes, ["R011"]);
+    assert!(text.contains("set `if_missing = false`"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn toml_syntax_error() {
+    let (codes, text) = diagnose("toml-syntax");
+    assert_eq!(codes, ["R001"]);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn list_file_that_is_missing() {
+    let (codes, text) = diagnose("missing-list-file");
+    // FIXME: a list whose file is missing is also reported, at each use, as
+    // "unknown list `cities` ... not declared in `pack.toml`" with an empty
+    // "declared lists:" help, although `pack.toml` declares it. The rates
+    // table avoids this pile-up (`declared_rates_missing` in
+    // src/rules/pack.rs); lists do not. Only R052 should be reported.
+    // Pinned as it is now.
+    assert_eq!(codes, ["R052", "R030"]);
+    assert!(text.contains("did you mean `lists/cities.csv`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn date_compared_with_money() {
+    let (codes, text) = diagnose("type-mismatch");
+    assert_eq!(codes, ["R027"]);
+    assert!(
+        text.contains("`gte` on date needs a date `YYYY-MM-DD`, not the string `10 USD`"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn several_errors_in_several_files_are_reported_together_and_sorted() {
+    let (codes, text) = diagnose("several-errors");
+    // pack.toml first, then the rule files in name order, each by position.
+    assert_eq!(codes, ["R052", "R025", "R028", "R011", "R014", "R029"]);
+    let positions: Vec<usize> = [
+        "pack.toml:11",
+        "rules/a.toml:10",
+        "rules/b.toml:4",
+        "rules/b.toml:5",
+        "rules/c.toml:10",
+    ]
+    .iter()
+    .map(|at| {
+        text.find(at)
+            .unwrap_or_else(|| panic!("{at} not in\n{text}"))
+    })
+    .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
+    assert!(
+        text.ends_with("the rule pack has 6 error(s) and 0 warning(s); nothing was evaluated\n")
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn an_unused_condition_is_a_warning_and_the_pack_still_builds() {
+    let mut files = PackFiles::read_dir(Path::new("fixtures/rules-bad/unknown-key")).unwrap();
+    files.files.insert(
+        "rules/r.toml".into(),
+        br#"[[rule]]
+id = "T-001"
+title = "Border city"
+severity = "review"
+condition = "border"
+message = "{buyer.city}"
+
+[rule.when.border]
+path = "buyer.city"
+op = "in_list"
+list = "cities"
+
+[rule.when.spare]
+path = "buyer.name"
+op = "exists"
+"#
+        .to_vec(),
+    );
+    let (pack, diagnostics) = build(&files);
+    assert!(pack.is_some(), "a warning must not reject the pack");
+    let codes: Vec<_> = diagnostics.iter().map(|d| d.code()).collect();
+    assert_eq!(codes, ["R013"]);
+    let text = render_diagnostics(&diagnostics, false);
+    assert!(text.contains("condition `spare` is never used"), "{text}");
+    assert!(!text.contains("nothing was evaluated"), "{text}");
+}
+
+#[test]
+fn a_directory_without_pack_toml_is_rejected() {
+    let (codes, text) = match load_pack(Some(Path::new("fixtures/orders"))) {
+        Ok(_) => panic!("fixtures/orders accepted as a pack"),
+        Err(d) => (
+            d.iter().map(|d| d.code()).collect::<Vec<_>>(),
+            render_diagnostics(&d, false),
+        ),
+    };
+    assert_eq!(codes, ["R050"]);
+    assert!(text.contains("has no `pack.toml`"), "{text}");
+}
