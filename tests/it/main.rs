@@ -3,6 +3,7 @@
 // Tests fail by panicking; the crate-wide denials guard library code.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+mod cli;
 mod diagnostics;
 mod language;
 mod loaders;

@@ -849,3 +849,32 @@ fn cash_evidence_shows_the_conversion() {
         "{note}"
     );
 }
+
+#[test]
+fn count_evidence_names_the_path_as_written_not_the_concrete_one() {
+    let o = order(|o| {
+        dandong_consignee(o);
+        o["items"][0]["controls"] = json!(["EU:2B001"]);
+    });
+    let j = judge(&o);
+    let f = finding(&j, "RF-BORDER-001").unwrap();
+    let count = f
+        .conditions
+        .iter()
+        .find(|c| c.name == "control_entries")
+        .unwrap();
+    assert_eq!(count.observations[0].seen.as_deref(), Some("1 member"));
+    // FIXME: every other operator reports the concrete path it read
+    // (`items[0].hs`, `consignees[1].city`); the `count_*` operators report
+    // the path as written in the rule (`item.controls`), so with several
+    // items the evidence does not say which one was counted
+    // (src/engine.rs, `eval_condition`, the `Op::Count` branch uses
+    // `c.target.text()`). Should be `items[0].controls`; pinned as it is now.
+    assert_eq!(count.observations[0].path, "item.controls");
+    let border = f
+        .conditions
+        .iter()
+        .find(|c| c.name == "border_city")
+        .unwrap();
+    assert_eq!(border.observations[0].path, "consignees[0].city");
+}
