@@ -637,6 +637,8 @@ fn row_evidence(table: &ListTable, index: usize) -> Option<RowEvidence> {
 
 fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -> Outcome {
     let mut outcome = Outcome::default();
+    // Formatted once per condition, not per value: it is the same for all.
+    let expected = expected_text(c, cx);
     let values = match values_of(&c.target, cx, outcomes, done) {
         Ok(v) => v,
         Err(truth) => {
@@ -644,7 +646,7 @@ fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -
             outcome.observations.push(Observation {
                 path: c.target.text(),
                 seen: None,
-                expected: expected_text(c, cx),
+                expected: expected.clone(),
                 holds: truth,
                 row: None,
                 note: Some(format!("depends on a condition that is {}", truth.as_str())),
@@ -674,7 +676,7 @@ fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -
                 seen: values
                     .iter()
                     .find_map(|(_, v, _)| v.as_deref().map(display)),
-                expected: expected_text(c, cx),
+                expected: expected.clone(),
                 holds: outcome.truth,
                 row: None,
                 note: None,
@@ -698,7 +700,7 @@ fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -
                     "{count} member{}",
                     if count == 1 { "" } else { "s" }
                 )),
-                expected: expected_text(c, cx),
+                expected: expected.clone(),
                 holds: outcome.truth,
                 row: None,
                 note: None,
@@ -724,7 +726,7 @@ fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -
             outcome.observations.push(Observation {
                 path: path.clone(),
                 seen: None,
-                expected: expected_text(c, cx),
+                expected: expected.clone(),
                 holds,
                 row: None,
                 note: Some(match c.if_missing {
@@ -754,7 +756,7 @@ fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -
         outcome.observations.push(Observation {
             path: path.clone(),
             seen: Some(display(value)),
-            expected: expected_text(c, cx),
+            expected: expected.clone(),
             holds: check.truth,
             row: check.row,
             note: check.note,
