@@ -695,7 +695,10 @@ fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -
                 .sum();
             outcome.truth = Truth::from_bool(cmp.holds((count as u64).cmp(n)));
             outcome.observations.push(Observation {
-                path: c.target.text(),
+                path: values
+                    .first()
+                    .map(|(p, _, _)| p.clone())
+                    .unwrap_or_else(|| c.target.text()),
                 seen: Some(format!(
                     "{count} member{}",
                     if count == 1 { "" } else { "s" }

@@ -312,6 +312,10 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
         )
     });
 
+    let declared_names: Vec<String> = declared_lists
+        .iter()
+        .map(|d| d.name.value.clone())
+        .collect();
     let mut lists = BTreeMap::new();
     for d in declared_lists {
         let Some(file) = source(files, &d.file.value, &mut acc) else {
@@ -380,6 +384,7 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
     let cx = PackContext {
         lists: &lists,
         has_rates: rates.is_some() || declared_rates_missing(root),
+        declared_lists: declared_names,
     };
     let mut rules = Vec::new();
     let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();

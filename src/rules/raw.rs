@@ -118,6 +118,9 @@ pub struct RawCondition {
 pub struct RawRule {
     /// The whole table's span.
     pub span: Range<usize>,
+    /// Every key the table has, valid or not, so that a key reported as
+    /// having the wrong type is not also reported as missing.
+    pub keys: Vec<String>,
     /// `id`.
     pub id: Option<Sp<String>>,
     /// `version`.
@@ -372,6 +375,7 @@ impl Reader<'_> {
         let for_each = self.for_each(table);
         RawRule {
             span,
+            keys: table.keys().map(|k| k.get_ref().to_string()).collect(),
             id: self.string(table, "id"),
             version: self.integer(table, "version"),
             title: self.string(table, "title"),

@@ -58,6 +58,9 @@ pub struct PackContext<'a> {
     pub lists: &'a BTreeMap<String, Arc<ListTable>>,
     /// True when the pack has a rates table.
     pub has_rates: bool,
+    /// Every list `pack.toml` declares, loaded or not: a list whose file is
+    /// broken has been reported once and is not "unknown" at each use.
+    pub declared_lists: Vec<String>,
 }
 
 /// Validates one raw rule; `None` when it has errors (all of them reported).
@@ -71,7 +74,12 @@ pub fn validate_rule(
         .iter()
         .filter(|d| d.level() == crate::diag::Level::Error)
         .count();
-    let mut v = Validator { file, cx, acc };
+    let mut v = Validator {
+        file,
+        present: &raw.keys,
+        cx,
+        acc,
+    };
     let id = v.required(&raw.id, "id", raw.span.clone());
     if let Some(id) = &id {
         if id.value.is_empty() || id.value.chars().any(char::is_whitespace) {
@@ -280,6 +288,7 @@ pub fn validate_rule(
 
 struct Validator<'a, 'c> {
     file: &'a SourceFile,
+    present: &'a [String],
     cx: &'a PackContext<'c>,
     acc: &'a mut Diagnostics,
 }
@@ -315,7 +324,7 @@ impl Validator<'_, '_> {
         key: &str,
         span: std::ops::Range<usize>,
     ) -> Option<&'r Sp<T>> {
-        if value.is_none() {
+        if value.is_none() && !self.present.iter().any(|k| k == key) {
             let start = span.start;
             self.acc.push(
                 Diagnostic::error("R003", format!("the rule has no `{key}`"))
@@ -608,6 +617,14 @@ impl Validator<'_, '_> {
                 return None;
             }
             let referenced = &all[condition];
+            // An unknown or missing operator there has been reported already.
+            if !referenced
+                .op
+                .as_ref()
+                .is_some_and(|o| OPERATORS.contains(&o.value.as_str()))
+            {
+                return None;
+            }
             let list_name = referenced.list.as_ref().map(|l| l.value.clone());
             let op = referenced
                 .op
@@ -657,6 +674,7 @@ impl Validator<'_, '_> {
     fn list(&mut self, name: &Sp<String>) -> Option<Arc<ListTable>> {
         match self.cx.lists.get(&name.value) {
             Some(list) => Some(list.clone()),
+            None if self.cx.declared_lists.contains(&name.value) => None,
             None => {
                 self.acc.push(
                     Diagnostic::error("R030", format!("unknown list `{}`", name.value))

@@ -864,13 +864,8 @@ fn count_evidence_names_the_path_as_written_not_the_concrete_one() {
         .find(|c| c.name == "control_entries")
         .unwrap();
     assert_eq!(count.observations[0].seen.as_deref(), Some("1 member"));
-    // FIXME: every other operator reports the concrete path it read
-    // (`items[0].hs`, `consignees[1].city`); the `count_*` operators report
-    // the path as written in the rule (`item.controls`), so with several
-    // items the evidence does not say which one was counted
-    // (src/engine.rs, `eval_condition`, the `Op::Count` branch uses
-    // `c.target.text()`). Should be `items[0].controls`; pinned as it is now.
-    assert_eq!(count.observations[0].path, "item.controls");
+    // Like every operator, `count_*` names the concrete path it counted.
+    assert_eq!(count.observations[0].path, "items[0].controls");
     let border = f
         .conditions
         .iter()
