@@ -13,3 +13,4 @@ pub mod findings;
 pub mod order;
 pub mod report;
 pub mod rules;
+pub mod screening;

@@ -1,0 +1,265 @@
+//! OpenSanctions FollowTheMoney JSON lines: one entity per line. Person, Company,
+//! Organization, LegalEntity (and PublicBody, Vessel, Airplane) become entries; Sanction
+//! entities give listing dates, end dates and programmes to the entity they point to
+//! (`entity` property). Other schemata (Address, Ownership ...) are not parties and are passed
+//! over.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use super::super::countries;
+use super::super::ids::{canonical_scheme, refine_scheme};
+use super::super::model::{Entry, EntryKind, ListFile, ListFormat, PartyId};
+use super::super::ScreeningError;
+use super::{file_stem, parse_date, problem};
+
+/// FtM identifier properties and the scheme each stands for.
+const ID_PROPS: &[(&str, &str)] = &[
+    ("innCode", "RU-INN"),
+    ("ogrnCode", "RU-OGRN"),
+    ("leiCode", "LEI"),
+    ("imoNumber", "IMO"),
+    ("mmsi", "MMSI"),
+    ("swiftBic", "SWIFT-BIC"),
+    ("vatCode", "VAT"),
+    ("dunsCode", "DUNS"),
+    ("taxNumber", "TAX-ID"),
+    ("registrationNumber", "REGISTRATION"),
+    ("idNumber", "ID"),
+    ("passportNumber", "PASSPORT"),
+];
+
+const COUNTRY_PROPS: &[&str] = &[
+    "country",
+    "jurisdiction",
+    "nationality",
+    "citizenship",
+    "flag",
+    "mainCountry",
+];
+
+fn strings<'a>(props: &'a Value, key: &str) -> Vec<&'a str> {
+    match props.get(key) {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        Some(Value::String(s)) => vec![s.as_str()],
+        _ => Vec::new(),
+    }
+}
+
+#[derive(Debug, Default)]
+struct SanctionInfo {
+    starts: Vec<NaiveDate>,
+    ends: Vec<Option<NaiveDate>>,
+    programs: Vec<String>,
+}
+
+/// Imports an FtM JSON-lines file.
+pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningError> {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut sanctions: Vec<(u64, String, String, SanctionInfo)> = Vec::new();
+    let mut problems = Vec::new();
+    let stem = file_stem(file_name);
+    let mut parsed_any = false;
+    for (i, raw) in text.lines().enumerate() {
+        let line = i as u64 + 1;
+        let raw = raw.trim();
+        if raw.is_empty() {
+            continue;
+        }
+        let v: Value = match serde_json::from_str(raw) {
+            Ok(v) => v,
+            Err(_) => {
+                problems.push(problem(
+                    file_name,
+                    line,
+                    "line is not a json object".to_string(),
+                ));
+                continue;
+            }
+        };
+        parsed_any = true;
+        let id = v
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let schema = v.get("schema").and_then(Value::as_str).unwrap_or("");
+        let props = v.get("properties").cloned().unwrap_or(Value::Null);
+        if id.is_empty() || schema.is_empty() {
+            problems.push(problem(
+                file_name,
+                line,
+                "entity has no `id` or no `schema`".to_string(),
+            ));
+            continue;
+        }
+        if schema == "Sanction" {
+            let mut info = SanctionInfo::default();
+            for key in ["listingDate", "startDate"] {
+                for d in strings(&props, key) {
+                    match parse_date(d) {
+                        Some(date) => info.starts.push(date),
+                        None => problems.push(problem(
+                            file_name,
+                            line,
+                            format!("{key} `{d}` is not a date, so it is ignored"),
+                        )),
+                    }
+                }
+            }
+            let ends = strings(&props, "endDate");
+            info.ends
+                .push(ends.iter().filter_map(|d| parse_date(d)).max());
+            info.programs = strings(&props, "program")
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let targets = strings(&props, "entity");
+            if targets.is_empty() {
+                problems.push(problem(
+                    file_name,
+                    line,
+                    format!("sanction `{id}` names no `entity`"),
+                ));
+            }
+            for t in targets {
+                sanctions.push((
+                    line,
+                    id.clone(),
+                    t.to_string(),
+                    SanctionInfo {
+                        starts: info.starts.clone(),
+                        ends: info.ends.clone(),
+                        programs: info.programs.clone(),
+                    },
+                ));
+            }
+            continue;
+        }
+        let kind = match schema {
+            "Person" => EntryKind::Person,
+            "Company" | "Organization" | "LegalEntity" | "PublicBody" => EntryKind::Entity,
+            "Vessel" => EntryKind::Vessel,
+            "Airplane" => EntryKind::Aircraft,
+            _ => continue,
+        };
+        let names = strings(&props, "name");
+        let Some(primary) = names.first() else {
+            problems.push(problem(
+                file_name,
+                line,
+                format!("entity `{id}` has no `name`"),
+            ));
+            continue;
+        };
+        let datasets: Vec<&str> = match v.get("datasets") {
+            Some(Value::Array(d)) => d.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let list = datasets.first().map_or(stem.clone(), |d| d.to_string());
+        let source = if datasets.is_empty() {
+            file_name.to_string()
+        } else {
+            datasets.join(", ")
+        };
+        let mut e = Entry::new(&list, &source, &id, kind, primary);
+        for n in names.iter().skip(1) {
+            e.add_alias(n, false);
+        }
+        for key in ["alias", "previousName"] {
+            for n in strings(&props, key) {
+                e.add_alias(n, false);
+            }
+        }
+        for n in strings(&props, "weakAlias") {
+            e.add_alias(n, true);
+        }
+        for key in COUNTRY_PROPS {
+            for c in strings(&props, key) {
+                if let Some(code) = countries::to_iso2(c) {
+                    e.add_country(code);
+                }
+            }
+        }
+        let country = e.countries.first().cloned();
+        for (key, scheme) in ID_PROPS {
+            for value in strings(&props, key) {
+                let scheme = refine_scheme(&canonical_scheme(scheme), value, country.as_deref());
+                e.add_id(PartyId {
+                    scheme,
+                    value: value.to_string(),
+                    country: country.clone(),
+                });
+            }
+        }
+        e.addresses = strings(&props, "address")
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut remarks: Vec<String> = strings(&props, "notes")
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let topics = strings(&props, "topics");
+        if !topics.is_empty() {
+            remarks.push(format!("topics: {}", topics.join(", ")));
+        }
+        e.remarks = remarks.join("; ");
+        if by_id.contains_key(&id) {
+            problems.push(problem(
+                file_name,
+                line,
+                format!("entity `{id}` appears again, so this line is skipped"),
+            ));
+            continue;
+        }
+        by_id.insert(id, entries.len());
+        entries.push(e);
+    }
+    if !parsed_any && !text.trim().is_empty() {
+        return Err(ScreeningError::Unreadable {
+            file: file_name.to_string(),
+            message: "no line is a json object, so this is not an ftm file".to_string(),
+        });
+    }
+    let mut collected: HashMap<usize, SanctionInfo> = HashMap::new();
+    for (line, sid, target, info) in sanctions {
+        let Some(&i) = by_id.get(&target) else {
+            problems.push(problem(
+                file_name,
+                line,
+                format!("sanction `{sid}` points to entity `{target}`, which is not in the file"),
+            ));
+            continue;
+        };
+        let c = collected.entry(i).or_default();
+        c.starts.extend(info.starts);
+        c.ends.extend(info.ends);
+        c.programs.extend(info.programs);
+    }
+    for (i, info) in collected {
+        let e = &mut entries[i];
+        e.listed_on = info.starts.iter().min().copied();
+        // The listing ends only when every sanction on the entity has ended.
+        e.ends_on = if info.ends.iter().all(Option::is_some) {
+            info.ends.iter().flatten().max().copied()
+        } else {
+            None
+        };
+        for p in info.programs {
+            if !e.programs.contains(&p) {
+                e.programs.push(p);
+            }
+        }
+    }
+    problems.sort();
+    Ok(ListFile {
+        name: file_name.to_string(),
+        format: ListFormat::Ftm,
+        entries,
+        problems,
+    })
+}

@@ -1,0 +1,211 @@
+//! List importers: format detection, the per-format readers (each from text to a
+//! [`ListFile`]), and the one thin function that touches the file system, [`load_file`].
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::model::{ListFile, ListFormat, RowProblem};
+use super::ScreeningError;
+
+pub mod csl;
+pub mod dpl;
+pub mod ftm;
+pub mod ofac;
+pub mod remarks;
+pub mod watchlist;
+
+pub use ofac::{import_ofac, NamedText, OfacFiles};
+
+/// Guesses the format of a list file from its name and its first bytes.
+///
+/// OFAC companion files are recognised by name only (they have no header); everything else by
+/// its header line or first character, with the file extension as a fallback.
+pub fn detect_format(file_name: &str, first_bytes: &[u8]) -> Option<ListFormat> {
+    let base = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(file_name)
+        .to_ascii_lowercase();
+    match base.as_str() {
+        "sdn.csv" | "cons_prim.csv" => return Some(ListFormat::OfacSdn),
+        "alt.csv" | "cons_alt.csv" => return Some(ListFormat::OfacAlt),
+        "add.csv" | "cons_add.csv" => return Some(ListFormat::OfacAdd),
+        "sdn_comments.csv" | "cons_comments.csv" => return Some(ListFormat::OfacComments),
+        _ => {}
+    }
+    let head = String::from_utf8_lossy(first_bytes);
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    let first_line = head.lines().next().unwrap_or("");
+    let lower = first_line.to_ascii_lowercase();
+    if lower.starts_with("_id,source") || (lower.contains("source") && lower.contains("alt_names"))
+    {
+        return Some(ListFormat::Csl);
+    }
+    if lower.contains("street_address") && lower.contains("effective_date") {
+        return Some(ListFormat::Dpl);
+    }
+    if lower.starts_with("id,name") {
+        return Some(ListFormat::WatchlistCsv);
+    }
+    if head.starts_with('{') {
+        return Some(ListFormat::Ftm);
+    }
+    if head.contains("[[entry]]") || base.ends_with(".toml") {
+        return Some(ListFormat::WatchlistToml);
+    }
+    if looks_like_sdn_row(first_line) {
+        return Some(ListFormat::OfacSdn);
+    }
+    None
+}
+
+fn looks_like_sdn_row(line: &str) -> bool {
+    let mut parts = line.splitn(2, ',');
+    let num = parts.next().unwrap_or("");
+    let rest = parts.next().unwrap_or("");
+    !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) && rest.starts_with('"')
+}
+
+/// Imports text of a known format. OFAC companion files cannot be imported alone: use
+/// [`import_ofac`] with the whole set.
+pub fn import_str(
+    format: ListFormat,
+    file_name: &str,
+    text: &str,
+) -> Result<ListFile, ScreeningError> {
+    match format {
+        ListFormat::OfacSdn => import_ofac(&OfacFiles {
+            sdn: NamedText {
+                name: file_name,
+                text,
+            },
+            alt: None,
+            add: None,
+            comments: None,
+        }),
+        ListFormat::OfacAlt | ListFormat::OfacAdd | ListFormat::OfacComments => {
+            Err(ScreeningError::Unreadable {
+                file: file_name.to_string(),
+                message: "this is an ofac companion file; load the matching `sdn.csv` instead"
+                    .to_string(),
+            })
+        }
+        ListFormat::Csl => csl::import_csl(file_name, text),
+        ListFormat::Dpl => dpl::import_dpl(file_name, text),
+        ListFormat::Ftm => ftm::import_ftm(file_name, text),
+        ListFormat::WatchlistCsv => watchlist::import_watchlist_csv(file_name, text),
+        ListFormat::WatchlistToml => watchlist::import_watchlist_toml(file_name, text),
+    }
+}
+
+/// Reads a list file from disk, detects its format and imports it. For an OFAC `sdn.csv` (or
+/// `cons_prim.csv`) the companion files beside it are read too when present.
+pub fn load_file(path: &Path) -> Result<ListFile, ScreeningError> {
+    let display = path.display().to_string();
+    let text = read_text(path)?;
+    let Some(format) = detect_format(&display, text.as_bytes()) else {
+        return Err(ScreeningError::Unreadable {
+            file: display,
+            message: "the file is in no list format this tool knows".to_string(),
+        });
+    };
+    if format != ListFormat::OfacSdn {
+        return import_str(format, &display, &text);
+    }
+    let base = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let (alt, add, comments) = if base.starts_with("cons_") {
+        ("cons_alt.csv", "cons_add.csv", "cons_comments.csv")
+    } else {
+        ("alt.csv", "add.csv", "sdn_comments.csv")
+    };
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let companion = |name: &str| -> Result<Option<(String, String)>, ScreeningError> {
+        let p = dir.join(name);
+        if p.exists() {
+            Ok(Some((p.display().to_string(), read_text(&p)?)))
+        } else {
+            Ok(None)
+        }
+    };
+    let alt = companion(alt)?;
+    let add = companion(add)?;
+    let comments = companion(comments)?;
+    fn named(c: &Option<(String, String)>) -> Option<NamedText<'_>> {
+        c.as_ref().map(|(n, t)| NamedText {
+            name: n.as_str(),
+            text: t.as_str(),
+        })
+    }
+    import_ofac(&OfacFiles {
+        sdn: NamedText {
+            name: &display,
+            text: &text,
+        },
+        alt: named(&alt),
+        add: named(&add),
+        comments: named(&comments),
+    })
+}
+
+/// Reads a file as UTF-8, falling back to Latin-1 (older OFAC and BIS files are not UTF-8).
+fn read_text(path: &Path) -> Result<String, ScreeningError> {
+    let bytes = std::fs::read(path).map_err(|source| ScreeningError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => e.into_bytes().iter().map(|&b| char::from(b)).collect(),
+    })
+}
+
+/// Parses `YYYY-MM-DD`, `YYYY-MM`, `YYYY` (partial dates take the first day) or
+/// `MM/DD/YYYY`; a timestamp's time part is ignored.
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    if let Some((m, rest)) = t.split_once('/') {
+        let (d, y) = rest.split_once('/')?;
+        return NaiveDate::from_ymd_opt(y.trim().parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    }
+    let day = t.get(..10).unwrap_or(t);
+    let mut parts = day.split('-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let m: u32 = match parts.next() {
+        Some(p) => p.parse().ok()?,
+        None => 1,
+    };
+    let d: u32 = match parts.next() {
+        Some(p) => p.parse().ok()?,
+        None => 1,
+    };
+    if parts.next().is_some() || !(1000..=9999).contains(&y) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Builds a located problem.
+pub(crate) fn problem(file: &str, line: u64, message: String) -> RowProblem {
+    RowProblem {
+        file: file.to_string(),
+        line,
+        message,
+    }
+}
+
+/// Splits a multi-valued cell on `separator`, trimming and dropping empty parts.
+pub(crate) fn split_multi<'a>(cell: &'a str, separator: &'a str) -> impl Iterator<Item = &'a str> {
+    cell.split(separator)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// The file name without directories and extensions, for list names.
+pub(crate) fn file_stem(file_name: &str) -> String {
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    base.split('.').next().unwrap_or(base).to_string()
+}

@@ -1,0 +1,251 @@
+//! OFAC legacy CSV set: `sdn.csv` (or `cons_prim.csv`) joined on `ent_num` with `alt.csv`
+//! (aliases), `add.csv` (addresses) and `sdn_comments.csv` (remarks overflow).
+//!
+//! The files have no header and write `-0-` for empty. The remarks carry identifiers, weak
+//! a.k.a.s and nationalities (see [`super::remarks`]); the comments file continues a remark
+//! mid-word, so it is appended without a separator before the remarks are parsed. The legacy
+//! format has no listing date, so `listed_on` stays `None`.
+
+use std::collections::HashMap;
+
+use super::super::countries;
+use super::super::model::{Entry, EntryKind, ListFile, ListFormat, PartyId, RowProblem};
+use super::super::ScreeningError;
+use super::remarks::parse_remarks;
+use super::{file_stem, problem};
+
+/// A file's display name and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct NamedText<'a> {
+    /// Display name used in problems.
+    pub name: &'a str,
+    /// The content.
+    pub text: &'a str,
+}
+
+/// The OFAC CSV set; only `sdn` is required.
+#[derive(Debug, Clone, Copy)]
+pub struct OfacFiles<'a> {
+    /// `sdn.csv` or `cons_prim.csv`.
+    pub sdn: NamedText<'a>,
+    /// `alt.csv`.
+    pub alt: Option<NamedText<'a>>,
+    /// `add.csv`.
+    pub add: Option<NamedText<'a>>,
+    /// `sdn_comments.csv`.
+    pub comments: Option<NamedText<'a>>,
+}
+
+fn cell(record: &csv::StringRecord, i: usize) -> &str {
+    let v = record.get(i).unwrap_or("").trim();
+    if v == "-0-" {
+        ""
+    } else {
+        v
+    }
+}
+
+/// Reads headerless OFAC CSV rows, reporting unreadable rows and rows with too few columns.
+fn rows(
+    file: &NamedText<'_>,
+    min_cols: usize,
+    problems: &mut Vec<RowProblem>,
+) -> Vec<(u64, csv::StringRecord)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(file.text.as_bytes());
+    let mut out = Vec::new();
+    for result in reader.records() {
+        match result {
+            Ok(r) => {
+                let line = r.position().map_or(0, |p| p.line());
+                // OFAC files end with a DOS end-of-file byte on some downloads.
+                if r.len() == 1
+                    && r.get(0)
+                        .is_some_and(|c| c.trim_matches('\u{1a}').trim().is_empty())
+                {
+                    continue;
+                }
+                if r.len() < min_cols {
+                    problems.push(problem(
+                        file.name,
+                        line,
+                        format!("row has {} columns, expected at least {min_cols}", r.len()),
+                    ));
+                    continue;
+                }
+                out.push((line, r));
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(problem(file.name, line, "row is not valid csv".to_string()));
+            }
+        }
+    }
+    out
+}
+
+fn kind_of(sdn_type: &str) -> EntryKind {
+    match sdn_type.to_ascii_lowercase().as_str() {
+        "individual" => EntryKind::Person,
+        "vessel" => EntryKind::Vessel,
+        "aircraft" => EntryKind::Aircraft,
+        _ => EntryKind::Entity,
+    }
+}
+
+/// Imports an OFAC CSV set.
+pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
+    let consolidated = file_stem(files.sdn.name)
+        .to_ascii_lowercase()
+        .starts_with("cons");
+    let (list, source) = if consolidated {
+        (
+            "OFAC-CONS",
+            "OFAC Consolidated (non-SDN) List - Treasury Department",
+        )
+    } else {
+        (
+            "OFAC-SDN",
+            "Specially Designated Nationals (SDN) - Treasury Department",
+        )
+    };
+    let mut problems = Vec::new();
+    let sdn_rows = rows(&files.sdn, 12, &mut problems);
+    if sdn_rows.is_empty() && !files.sdn.text.trim().is_empty() && !problems.is_empty() {
+        return Err(ScreeningError::Unreadable {
+            file: files.sdn.name.to_string(),
+            message: "no row has the 12 columns of an ofac sdn file".to_string(),
+        });
+    }
+    let mut entries: Vec<Entry> = Vec::with_capacity(sdn_rows.len());
+    let mut by_num: HashMap<String, usize> = HashMap::new();
+    let mut vessel_flags: Vec<String> = Vec::new();
+    for (line, r) in &sdn_rows {
+        let num = cell(r, 0);
+        if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
+            problems.push(problem(
+                files.sdn.name,
+                *line,
+                format!("entry number `{num}` is not a number"),
+            ));
+            continue;
+        }
+        let name = cell(r, 1);
+        if name.is_empty() {
+            problems.push(problem(
+                files.sdn.name,
+                *line,
+                format!("entry `{num}` has no name"),
+            ));
+            continue;
+        }
+        if by_num.contains_key(num) {
+            problems.push(problem(
+                files.sdn.name,
+                *line,
+                format!("entry number `{num}` appears again, so this row is skipped"),
+            ));
+            continue;
+        }
+        let mut e = Entry::new(list, source, num, kind_of(cell(r, 2)), name);
+        e.programs = cell(r, 3)
+            .split("] [")
+            .map(|p| p.trim_matches(['[', ']', ' ']).to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let call_sign = cell(r, 5);
+        if !call_sign.is_empty() {
+            e.add_id(PartyId {
+                scheme: "CALL-SIGN".to_string(),
+                value: call_sign.to_string(),
+                country: None,
+            });
+        }
+        vessel_flags.push(cell(r, 9).to_string());
+        e.remarks = cell(r, 11).to_string();
+        by_num.insert(num.to_string(), entries.len());
+        entries.push(e);
+    }
+    if let Some(comments) = &files.comments {
+        for (line, r) in rows(comments, 2, &mut problems) {
+            let num = cell(&r, 0);
+            match by_num.get(num) {
+                Some(&i) => entries[i].remarks.push_str(r.get(1).unwrap_or("")),
+                None => problems.push(problem(
+                    comments.name,
+                    line,
+                    format!("comment row refers to unknown entry `{num}`"),
+                )),
+            }
+        }
+    }
+    for (e, flag) in entries.iter_mut().zip(&vessel_flags) {
+        if let Some(code) = countries::to_iso2(flag) {
+            e.add_country(code);
+        }
+        let facts = parse_remarks(&e.remarks);
+        for id in facts.ids {
+            if let Some(c) = &id.country {
+                e.add_country(c);
+            }
+            e.add_id(id);
+        }
+        for c in &facts.countries {
+            e.add_country(c);
+        }
+        for a in &facts.weak_aliases {
+            e.add_alias(a, true);
+        }
+    }
+    if let Some(alt) = &files.alt {
+        for (line, r) in rows(alt, 4, &mut problems) {
+            let num = cell(&r, 0);
+            let name = cell(&r, 3);
+            match by_num.get(num) {
+                Some(&i) if !name.is_empty() => entries[i].add_alias(name, false),
+                Some(_) => problems.push(problem(
+                    alt.name,
+                    line,
+                    format!("alias row for entry `{num}` has no name"),
+                )),
+                None => problems.push(problem(
+                    alt.name,
+                    line,
+                    format!("alias row refers to unknown entry `{num}`"),
+                )),
+            }
+        }
+    }
+    if let Some(add) = &files.add {
+        for (line, r) in rows(add, 5, &mut problems) {
+            let num = cell(&r, 0);
+            let Some(&i) = by_num.get(num) else {
+                problems.push(problem(
+                    add.name,
+                    line,
+                    format!("address row refers to unknown entry `{num}`"),
+                ));
+                continue;
+            };
+            let parts: Vec<&str> = [cell(&r, 2), cell(&r, 3), cell(&r, 4)]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect();
+            if let Some(code) = countries::to_iso2(cell(&r, 4)) {
+                entries[i].add_country(code);
+            }
+            if !parts.is_empty() {
+                entries[i].addresses.push(parts.join(", "));
+            }
+        }
+    }
+    problems.sort();
+    Ok(ListFile {
+        name: files.sdn.name.to_string(),
+        format: ListFormat::OfacSdn,
+        entries,
+        problems,
+    })
+}

@@ -1,0 +1,587 @@
+//! The in-memory screening index: normalised names and aliases of all entries with token and
+//! character-trigram postings for candidate generation, an exact identifier map, a per-run
+//! cache of name scores, and the [`Screener::screen`] entry point that turns a [`Query`] into
+//! ranked, explained [`Match`]es.
+//!
+//! Only candidates are scored: records sharing a (not too common) token with the query, plus
+//! the records sharing the most trigrams. The cache is keyed by the normalised query name and
+//! kind and lives behind an `RwLock`, so one `&Screener` can serve rayon threads: a recurring
+//! customer name is aligned against its candidates once per run, and country, kind, address
+//! and ID evidence (cheap, query-specific) is applied afterwards.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+
+use serde::{Deserialize, Serialize};
+
+use super::countries;
+use super::ids;
+use super::model::{Entry, EntryKind};
+use super::normalize::{fold, normalize, NormalizedName};
+use super::score::{compare, TokenPair, TokenStats, WeightedTokens};
+
+/// A name that matched only a weak alias must be this close to count at all.
+pub const WEAK_ALIAS_MIN: f64 = 0.95;
+/// Score given to a (near-)exact weak-alias match.
+pub const WEAK_ALIAS_SCORE: f64 = 0.8;
+/// Subtracted when the query country and the entry countries are both known and disjoint.
+pub const COUNTRY_MISMATCH_PENALTY: f64 = 0.15;
+/// Factor applied when the query kind contradicts the entry kind (person vs company).
+pub const KIND_CONFLICT_FACTOR: f64 = 0.8;
+/// Added when the query address shares its place words with an entry address.
+pub const ADDRESS_MATCH_BONUS: f64 = 0.05;
+
+/// How much more a shared whole token counts than a shared trigram when ranking candidates.
+const TOKEN_VOTE: f32 = 3.0;
+
+/// Tuning of candidate generation and caching.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScreenerConfig {
+    /// How many trigram candidates to score per query name.
+    pub max_candidates: usize,
+    /// Trigrams with longer posting lists are too common to select candidates.
+    pub max_postings: usize,
+    /// Tokens with longer posting lists are too common to select candidates by themselves
+    /// (they still count in the score and through their trigrams).
+    pub max_token_postings: usize,
+    /// The name cache is emptied when it reaches this many names.
+    pub cache_capacity: usize,
+}
+
+impl Default for ScreenerConfig {
+    fn default() -> Self {
+        ScreenerConfig {
+            max_candidates: 200,
+            max_postings: 20_000,
+            max_token_postings: 200,
+            cache_capacity: 200_000,
+        }
+    }
+}
+
+/// A party to screen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Query {
+    /// The party's name.
+    pub name: String,
+    /// Other names of the party.
+    pub aliases: Vec<String>,
+    /// Country (ISO alpha-2 code or English name).
+    pub country: Option<String>,
+    /// Identifiers as `(scheme, value)`; schemes in any spelling `canonical_scheme` accepts.
+    pub ids: Vec<(String, String)>,
+    /// Person or entity, when known: a contradiction with the entry lowers the score.
+    pub kind: Option<EntryKind>,
+    /// Address line(s), when known: shared place words are evidence.
+    pub address: Option<String>,
+}
+
+impl Query {
+    /// A query with only a name.
+    pub fn new(name: &str) -> Query {
+        Query {
+            name: name.to_string(),
+            ..Query::default()
+        }
+    }
+}
+
+/// What a match rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MatchedOn {
+    /// The entry's primary name.
+    Name,
+    /// One of the entry's aliases (the alias as written in the list).
+    Alias(String),
+    /// An identifier equal after normalisation, under compatible schemes.
+    Id {
+        /// The entry's scheme.
+        scheme: String,
+        /// The entry's value as written in the list.
+        value: String,
+    },
+}
+
+/// One screening hit, with the evidence a reviewer needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Match {
+    /// Index of the entry in [`Screener::entries`].
+    pub entry_index: usize,
+    /// The entry's list.
+    pub list: String,
+    /// The entry's id in its list.
+    pub entry_id: String,
+    /// Final score in `0..=1`.
+    pub score: f64,
+    /// Name score before country, kind and address evidence (1.0 for ID matches).
+    pub name_score: f64,
+    /// What matched.
+    pub matched_on: MatchedOn,
+    /// The query name (or alias) that matched, normalised.
+    pub query_normalized: String,
+    /// The entry name or alias that matched, normalised.
+    pub entry_normalized: String,
+    /// `Some(true)` if the query country is among the entry's, `Some(false)` if both are
+    /// known and differ, `None` if either is unknown.
+    pub country_match: Option<bool>,
+    /// Whether the query address shares place words with an entry address.
+    pub address_match: bool,
+    /// Whether the query kind contradicts the entry kind.
+    pub kind_conflict: bool,
+    /// Legal forms removed from the query name and the entry name.
+    pub legal_forms: (Option<String>, Option<String>),
+    /// The aligned token pairs behind the name score.
+    pub pairs: Vec<TokenPair>,
+}
+
+#[derive(Debug, Clone)]
+struct NameRecord {
+    entry: u32,
+    alias: Option<u32>,
+    weak: bool,
+    name: NormalizedName,
+    weighted: WeightedTokens,
+}
+
+#[derive(Debug, Clone)]
+struct Scored {
+    record: u32,
+    score: f64,
+    pairs: Vec<TokenPair>,
+    query: Arc<NormalizedName>,
+}
+
+type CacheKey = (String, EntryKind);
+
+/// The screening index over a set of list entries.
+#[derive(Debug)]
+pub struct Screener {
+    entries: Vec<Entry>,
+    records: Vec<NameRecord>,
+    stats: TokenStats,
+    token_postings: HashMap<String, Vec<u32>>,
+    gram_postings: HashMap<u32, Vec<u32>>,
+    id_map: HashMap<String, Vec<(u32, u32)>>,
+    config: ScreenerConfig,
+    cache: RwLock<HashMap<CacheKey, Arc<Vec<Scored>>>>,
+}
+
+/// Per-record candidate votes (shared trigram count, summed rarity) and the records touched.
+type Votes = (Vec<(u16, f32)>, Vec<u32>);
+
+thread_local! {
+    /// Per-thread trigram counters, reused across queries so candidate generation does not
+    /// allocate a counter per record for every query.
+    static COUNTS: RefCell<Votes> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+fn grams(token: &str, out: &mut Vec<u32>) {
+    let mut padded = Vec::with_capacity(token.len() + 2);
+    padded.push(b' ');
+    padded.extend_from_slice(token.as_bytes());
+    padded.push(b' ');
+    for w in padded.windows(3) {
+        out.push(u32::from(w[0]) << 16 | u32::from(w[1]) << 8 | u32::from(w[2]));
+    }
+}
+
+fn name_grams(tokens: &[String]) -> Vec<u32> {
+    let mut out = Vec::new();
+    for t in tokens {
+        grams(t, &mut out);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+impl Screener {
+    /// Builds the index with the default configuration.
+    pub fn build(entries: Vec<Entry>) -> Screener {
+        Screener::build_with(entries, ScreenerConfig::default())
+    }
+
+    /// Builds the index with an explicit configuration.
+    pub fn build_with(entries: Vec<Entry>, config: ScreenerConfig) -> Screener {
+        use rayon::prelude::*;
+        let mut raw: Vec<(u32, Option<u32>, bool, &str, EntryKind)> = Vec::new();
+        for (ei, e) in entries.iter().enumerate() {
+            raw.push((ei as u32, None, false, &e.primary_name, e.kind));
+            for (ai, a) in e.aliases.iter().enumerate() {
+                raw.push((ei as u32, Some(ai as u32), a.weak, &a.name, e.kind));
+            }
+        }
+        let normalized: Vec<NormalizedName> = raw
+            .par_iter()
+            .map(|(_, _, _, name, kind)| normalize(name, *kind))
+            .collect();
+        let mut stats = TokenStats::new();
+        for n in &normalized {
+            if !n.tokens.is_empty() {
+                stats.add_name(&n.tokens);
+            }
+        }
+        let records: Vec<NameRecord> = raw
+            .iter()
+            .zip(normalized)
+            .filter(|(_, n)| !n.tokens.is_empty())
+            .map(|((entry, alias, weak, _, _), name)| NameRecord {
+                entry: *entry,
+                alias: *alias,
+                weak: *weak,
+                weighted: WeightedTokens::new(&name.tokens, &stats),
+                name,
+            })
+            .collect();
+        let mut token_postings: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut gram_postings: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (ri, r) in records.iter().enumerate() {
+            let mut seen: Vec<&str> = Vec::new();
+            for t in &r.name.tokens {
+                if !seen.contains(&t.as_str()) {
+                    seen.push(t);
+                    token_postings.entry(t.clone()).or_default().push(ri as u32);
+                }
+            }
+            for g in name_grams(&r.name.tokens) {
+                gram_postings.entry(g).or_default().push(ri as u32);
+            }
+        }
+        let mut id_map: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        for (ei, e) in entries.iter().enumerate() {
+            for (ii, id) in e.ids.iter().enumerate() {
+                let v = ids::normalize_value(&id.scheme, &id.value);
+                if !v.is_empty() {
+                    id_map.entry(v).or_default().push((ei as u32, ii as u32));
+                }
+            }
+        }
+        Screener {
+            entries,
+            records,
+            stats,
+            token_postings,
+            gram_postings,
+            id_map,
+            config,
+            cache: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The indexed entries, in the order given to [`Screener::build`].
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Number of indexed names (primary names plus aliases).
+    pub fn name_count(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Token statistics over the indexed names (for weights).
+    pub fn token_stats(&self) -> &TokenStats {
+        &self.stats
+    }
+
+    /// Number of query names whose scores are cached.
+    pub fn cache_len(&self) -> usize {
+        self.cache.read().map(|c| c.len()).unwrap_or(0)
+    }
+
+    /// Empties the name-score cache (for example between runs).
+    pub fn clear_cache(&self) {
+        if let Ok(mut c) = self.cache.write() {
+            c.clear();
+        }
+    }
+
+    /// Screens one party and returns every entry scoring at least `min_score`, best first
+    /// (score descending, then list, then entry id). One match per entry: its best name,
+    /// alias or identifier.
+    pub fn screen(&self, query: &Query, min_score: f64) -> Vec<Match> {
+        let mut best: BTreeMap<u32, Match> = BTreeMap::new();
+        let keep = |best: &mut BTreeMap<u32, Match>, m: Match| {
+            let e = m.entry_index as u32;
+            match best.get(&e) {
+                Some(old) if old.score >= m.score => {}
+                _ => {
+                    best.insert(e, m);
+                }
+            }
+        };
+        for m in self.id_matches(query) {
+            keep(&mut best, m);
+        }
+        let query_kind = query.kind.unwrap_or(EntryKind::Unknown);
+        let query_country = query.country.as_deref().and_then(countries::to_iso2);
+        let query_address = query.address.as_deref().map(fold);
+        let mut names: Vec<&str> = vec![query.name.as_str()];
+        names.extend(query.aliases.iter().map(String::as_str));
+        for name in names {
+            let scored = self.name_scores(name, query_kind);
+            for s in scored.iter() {
+                let r = &self.records[s.record as usize];
+                let mut name_score = s.score;
+                if r.weak {
+                    if name_score < WEAK_ALIAS_MIN {
+                        continue;
+                    }
+                    name_score = name_score.min(WEAK_ALIAS_SCORE);
+                }
+                let entry = &self.entries[r.entry as usize];
+                let mut score = name_score;
+                let kind_conflict = query.kind.is_some_and(|k| k.conflicts_with(entry.kind));
+                if kind_conflict {
+                    score *= KIND_CONFLICT_FACTOR;
+                }
+                let country_match = match (query_country, entry.countries.is_empty()) {
+                    (Some(c), false) => Some(entry.countries.iter().any(|x| x == c)),
+                    _ => None,
+                };
+                if country_match == Some(false) {
+                    score -= COUNTRY_MISMATCH_PENALTY;
+                }
+                let address_match = query_address
+                    .as_deref()
+                    .is_some_and(|a| address_overlaps(a, &entry.addresses));
+                if address_match {
+                    score += ADDRESS_MATCH_BONUS;
+                }
+                let score = score.clamp(0.0, 1.0);
+                if score < min_score {
+                    continue;
+                }
+                let matched_on = match r.alias {
+                    None => MatchedOn::Name,
+                    Some(ai) => MatchedOn::Alias(
+                        entry
+                            .aliases
+                            .get(ai as usize)
+                            .map(|a| a.name.clone())
+                            .unwrap_or_default(),
+                    ),
+                };
+                keep(
+                    &mut best,
+                    Match {
+                        entry_index: r.entry as usize,
+                        list: entry.list.clone(),
+                        entry_id: entry.entry_id.clone(),
+                        score,
+                        name_score,
+                        matched_on,
+                        query_normalized: s.query.normalized.clone(),
+                        entry_normalized: r.name.normalized.clone(),
+                        country_match,
+                        address_match,
+                        kind_conflict,
+                        legal_forms: (s.query.legal_form.clone(), r.name.legal_form.clone()),
+                        pairs: s.pairs.clone(),
+                    },
+                );
+            }
+        }
+        let mut out: Vec<Match> = best
+            .into_values()
+            .filter(|m| m.score >= min_score)
+            .collect();
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.list.cmp(&b.list))
+                .then_with(|| a.entry_id.cmp(&b.entry_id))
+                .then_with(|| a.entry_index.cmp(&b.entry_index))
+        });
+        out
+    }
+
+    /// Screens many parties on the rayon pool; results are in query order.
+    pub fn screen_many(&self, queries: &[Query], min_score: f64) -> Vec<Vec<Match>> {
+        use rayon::prelude::*;
+        queries
+            .par_iter()
+            .map(|q| self.screen(q, min_score))
+            .collect()
+    }
+
+    fn id_matches(&self, query: &Query) -> Vec<Match> {
+        let mut out = Vec::new();
+        for (scheme, value) in &query.ids {
+            let qs = ids::canonical_scheme(scheme);
+            let v = ids::normalize_value(&qs, value);
+            let Some(hits) = self.id_map.get(&v) else {
+                continue;
+            };
+            for &(ei, ii) in hits {
+                let entry = &self.entries[ei as usize];
+                let Some(id) = entry.ids.get(ii as usize) else {
+                    continue;
+                };
+                if !ids::schemes_compatible(&qs, &id.scheme, &v) {
+                    continue;
+                }
+                let query_country = query.country.as_deref().and_then(countries::to_iso2);
+                let country_match = match (query_country, entry.countries.is_empty()) {
+                    (Some(c), false) => Some(entry.countries.iter().any(|x| x == c)),
+                    _ => None,
+                };
+                out.push(Match {
+                    entry_index: ei as usize,
+                    list: entry.list.clone(),
+                    entry_id: entry.entry_id.clone(),
+                    score: 1.0,
+                    name_score: 1.0,
+                    matched_on: MatchedOn::Id {
+                        scheme: id.scheme.clone(),
+                        value: id.value.clone(),
+                    },
+                    query_normalized: format!("{qs}:{v}"),
+                    entry_normalized: format!(
+                        "{}:{}",
+                        id.scheme,
+                        ids::normalize_value(&id.scheme, &id.value)
+                    ),
+                    country_match,
+                    address_match: false,
+                    kind_conflict: false,
+                    legal_forms: (None, None),
+                    pairs: Vec::new(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Name scores of all candidates for one query name, from the cache when possible.
+    fn name_scores(&self, name: &str, kind: EntryKind) -> Arc<Vec<Scored>> {
+        let query = normalize(name, kind);
+        if query.tokens.is_empty() {
+            return Arc::new(Vec::new());
+        }
+        let key = (query.normalized.clone(), kind);
+        if let Ok(cache) = self.cache.read() {
+            if let Some(hit) = cache.get(&key) {
+                return Arc::clone(hit);
+            }
+        }
+        let query = Arc::new(query);
+        let weighted = WeightedTokens::new(&query.tokens, &self.stats);
+        let mut scored: Vec<Scored> = self
+            .candidates(&query.tokens)
+            .into_iter()
+            .filter_map(|ri| {
+                let r = &self.records[ri as usize];
+                let s = compare(&weighted, &r.weighted);
+                (s.score > 0.0).then(|| Scored {
+                    record: ri,
+                    score: s.score,
+                    pairs: s.pairs,
+                    query: Arc::clone(&query),
+                })
+            })
+            .collect();
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));
+        let scored = Arc::new(scored);
+        if let Ok(mut cache) = self.cache.write() {
+            if cache.len() >= self.config.cache_capacity {
+                cache.clear();
+            }
+            cache.insert(key, Arc::clone(&scored));
+        }
+        scored
+    }
+
+    /// Records sharing an uncommon token with the query, plus the records sharing the most
+    /// uncommon trigrams; sorted by record index.
+    fn candidates(&self, tokens: &[String]) -> Vec<u32> {
+        let cap = self.config.max_postings;
+        let mut out: Vec<u32> = Vec::new();
+        for t in tokens {
+            if let Some(p) = self.token_postings.get(t) {
+                if p.len() <= self.config.max_token_postings {
+                    out.extend_from_slice(p);
+                }
+            }
+        }
+        let qgrams = name_grams(tokens);
+        let n = self.records.len().max(2) as f32;
+        COUNTS.with(|cell| {
+            let mut guard = cell.borrow_mut();
+            let (counts, touched) = &mut *guard;
+            if counts.len() < self.records.len() {
+                counts.resize(self.records.len(), (0, 0.0));
+            }
+            touched.clear();
+            let mut vote = |p: &[u32], count: u16, weight: f32| {
+                for &ri in p {
+                    let c = &mut counts[ri as usize];
+                    if c.0 == 0 && c.1 == 0.0 {
+                        touched.push(ri);
+                    }
+                    c.0 = c.0.saturating_add(count);
+                    c.1 += weight;
+                }
+            };
+            // Whole tokens vote too, with more weight than a trigram: in a large list the
+            // right record is the one sharing several moderately common tokens, which
+            // trigrams alone (mostly common in a big list) do not single out.
+            for t in tokens {
+                if let Some(p) = self.token_postings.get(t) {
+                    if p.len() <= cap {
+                        let rarity = (n / p.len() as f32).ln().max(0.1);
+                        vote(p, t.len() as u16, TOKEN_VOTE * rarity);
+                    }
+                }
+            }
+            for g in &qgrams {
+                let Some(p) = self.gram_postings.get(g) else {
+                    continue;
+                };
+                if p.len() > cap {
+                    continue;
+                }
+                // Rare trigrams say more about identity than common ones.
+                let rarity = (n / p.len() as f32).ln().max(0.1);
+                vote(p, 1, rarity);
+            }
+            let mut ranked: Vec<(u16, f32, u32)> = touched
+                .iter()
+                .map(|&ri| {
+                    let (c, w) = counts[ri as usize];
+                    (c, w, ri)
+                })
+                .collect();
+            for &ri in touched.iter() {
+                counts[ri as usize] = (0, 0.0);
+            }
+            // At least a third of the query's trigrams (or a whole token, which counts as its
+            // length) must be shared to be worth scoring.
+            let min_shared = (qgrams.len() / 3).max(1) as u16;
+            ranked.retain(|(c, _, _)| *c >= min_shared);
+            ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
+            out.extend(ranked.iter().take(self.config.max_candidates).map(|x| x.2));
+        });
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Whether the query address shares enough place words with one of the entry's addresses:
+/// at least two words of three or more letters, or all of the query's if it has fewer.
+fn address_overlaps(query: &str, addresses: &[String]) -> bool {
+    let q: Vec<&str> = query
+        .split(' ')
+        .filter(|w| w.len() >= 3 && !w.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    if q.is_empty() {
+        return false;
+    }
+    let need = q.len().min(2);
+    addresses.iter().any(|a| {
+        let folded = fold(a);
+        let words: Vec<&str> = folded.split(' ').collect();
+        q.iter().filter(|w| words.contains(w)).count() >= need
+    })
+}

@@ -1,0 +1,475 @@
+//! Name normalisation: Unicode NFKC, case folding, diacritic stripping, transliteration to
+//! ASCII, punctuation removal and legal-form removal, producing the token lists that the
+//! index and the scorer work on.
+//!
+//! Transliteration: Cyrillic uses our own BGN/PCGN-like table (`й`→`y`, `ю`→`yu`, `х`→`kh`),
+//! because that is how OFAC and the CSL romanise Russian names; `deunicode` would give
+//! `Iur'evich` where the lists write `Yurevich`. Everything else that is not ASCII after
+//! diacritic stripping goes through `deunicode`, which is good for Greek and Turkish, gives Han
+//! characters as space-separated Mandarin pinyin syllables (`习近平` → `xi jin ping`; Japanese
+//! kanji therefore come out in Chinese readings), Hangul as Revised Romanisation syllables, and
+//! Arabic, Hebrew and Thai as bare consonant skeletons (`محمد` → `mhmd`) that will not match
+//! the vowelled Latin spellings used in lists. See docs/screening.md for these limits.
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::model::EntryKind;
+
+/// A name prepared for matching, with the evidence of what was removed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NormalizedName {
+    /// The name as given.
+    pub original: String,
+    /// The tokens joined by single spaces.
+    pub normalized: String,
+    /// Lowercase ASCII tokens, in name order, legal forms removed.
+    pub tokens: Vec<String>,
+    /// The legal form(s) removed, in normalised spelling (`ooo`, `co ltd`, `有限公司`).
+    pub legal_form: Option<String>,
+}
+
+impl NormalizedName {
+    /// Normalises a name of unknown kind: legal forms are removed.
+    pub fn new(name: &str) -> NormalizedName {
+        normalize(name, EntryKind::Unknown)
+    }
+}
+
+/// Normalises `name` for a party of `kind`. Legal forms are not removed from person names
+/// (a surname may look like a legal-form token); titles are removed from all names.
+pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
+    let nfkc: String = name.nfkc().collect();
+    let mut removed: Vec<String> = Vec::new();
+    let text = if kind == EntryKind::Person {
+        nfkc
+    } else {
+        strip_cjk_forms(&nfkc, &mut removed)
+    };
+    let folded = fold(&text);
+    let mut tokens: Vec<String> = folded.split_whitespace().map(str::to_string).collect();
+    drop_if_more(&mut tokens, |t| STOP_TOKENS.contains(&t));
+    strip_titles(&mut tokens);
+    if kind != EntryKind::Person {
+        strip_legal_forms(&mut tokens, &mut removed);
+    }
+    let legal_form = if removed.is_empty() {
+        None
+    } else {
+        Some(removed.join(" "))
+    };
+    NormalizedName {
+        original: name.to_string(),
+        normalized: tokens.join(" "),
+        tokens,
+        legal_form,
+    }
+}
+
+/// Folds free text to lowercase ASCII words separated by single spaces: NFKC, transliteration,
+/// diacritics stripped, dots and apostrophes dropped (so `S.A.` → `sa`, `D'S` → `ds`), all
+/// other punctuation turned into spaces. Used for names and for address comparison.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.nfkc() {
+        push_folded(c, &mut out);
+    }
+    let mut collapsed = String::with_capacity(out.len());
+    for word in out.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    collapsed
+}
+
+fn push_ascii(c: char, out: &mut String) {
+    if c.is_ascii_alphanumeric() {
+        out.push(c.to_ascii_lowercase());
+    } else if matches!(c, '.' | '\'' | '`') {
+        // Dropped without a space so that abbreviations stay one token.
+    } else {
+        out.push(' ');
+    }
+}
+
+fn push_folded(c: char, out: &mut String) {
+    if c.is_ascii() {
+        push_ascii(c, out);
+        return;
+    }
+    if matches!(c, '’' | '‘' | 'ʼ' | 'ʻ' | '´') {
+        return;
+    }
+    for lc in c.to_lowercase() {
+        if let Some(latin) = cyrillic(lc) {
+            out.push_str(latin);
+            continue;
+        }
+        if is_syllabic(lc) {
+            // Han and Hangul characters are one syllable each: keep them apart so that
+            // `习近平` gives the tokens `xi jin ping`, not one run. (Not through NFD first:
+            // that would split a Hangul syllable into jamo.)
+            out.push(' ');
+            for a in deunicode::deunicode_char(lc).unwrap_or(" ").chars() {
+                push_ascii(a, out);
+            }
+            out.push(' ');
+            continue;
+        }
+        let mut stripped = String::new();
+        for d in lc.to_string().nfd() {
+            if !unicode_normalization::char::is_combining_mark(d) {
+                stripped.push(d);
+            }
+        }
+        for d in stripped.chars() {
+            if d.is_ascii() {
+                push_ascii(d, out);
+            } else if let Some(s) = deunicode::deunicode_char(d) {
+                for a in s.chars() {
+                    push_ascii(a, out);
+                }
+            } else {
+                out.push(' ');
+            }
+        }
+    }
+}
+
+fn is_syllabic(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0xAC00..=0xD7AF)
+}
+
+/// Russian, Ukrainian, Belarusian, Serbian, Macedonian and Kazakh letters, romanised the way
+/// US lists do (BGN/PCGN without diacritics).
+fn cyrillic(c: char) -> Option<&'static str> {
+    Some(match c {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' => "g",
+        'д' => "d",
+        'е' | 'ё' | 'э' => "e",
+        'ж' => "zh",
+        'з' => "z",
+        'и' | 'і' => "i",
+        'й' => "y",
+        'к' | 'қ' => "k",
+        'л' => "l",
+        'м' => "m",
+        'н' | 'ң' => "n",
+        'о' | 'ө' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' | 'ў' | 'ұ' | 'ү' => "u",
+        'ф' => "f",
+        'х' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'ш' => "sh",
+        'щ' => "shch",
+        'ъ' | 'ь' => "",
+        'ы' => "y",
+        'ю' => "yu",
+        'я' => "ya",
+        'є' => "ye",
+        'ї' => "yi",
+        'ґ' | 'ғ' => "g",
+        'ђ' => "dj",
+        'ј' => "j",
+        'љ' => "lj",
+        'њ' => "nj",
+        'ћ' => "c",
+        'џ' | 'ѕ' => "dz",
+        'ѓ' => "gj",
+        'ќ' => "kj",
+        'ә' => "a",
+        'һ' => "h",
+        _ => return None,
+    })
+}
+
+/// Connective words that carry no identity ("AIRCRAFT, AVIONICS, PARTS & SUPPORT" vs "...
+/// PARTS AND SUPPORT").
+const STOP_TOKENS: &[&str] = &["and", "the", "of", "und"];
+
+/// Titles and honorifics removed from the start of a name.
+const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam"];
+
+fn drop_if_more(tokens: &mut Vec<String>, pred: impl Fn(&str) -> bool) {
+    if tokens.iter().any(|t| !pred(t)) {
+        tokens.retain(|t| !pred(t));
+    }
+}
+
+fn strip_titles(tokens: &mut Vec<String>) {
+    while tokens.len() > 1 && TITLES.contains(&tokens[0].as_str()) {
+        tokens.remove(0);
+    }
+}
+
+/// CJK legal forms, removed from the raw text because Han script has no spaces between words.
+/// Longest first, so that `股份有限公司` is removed whole rather than as `有限公司`.
+const CJK_FORMS: &[&str] = &[
+    "股份有限公司",
+    "有限责任公司",
+    "有限責任公司",
+    "集团有限公司",
+    "有限公司",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "주식회사",
+    "유한회사",
+    "公司",
+];
+
+fn strip_cjk_forms(text: &str, removed: &mut Vec<String>) -> String {
+    let mut t = text.trim().to_string();
+    loop {
+        let before = t.len();
+        for form in CJK_FORMS {
+            if t.len() > form.len() && t.ends_with(form) {
+                t.truncate(t.len() - form.len());
+                t = t.trim_end().to_string();
+                removed.push((*form).to_string());
+                break;
+            }
+            if t.len() > form.len() && t.starts_with(form) {
+                t = t[form.len()..].trim_start().to_string();
+                removed.push((*form).to_string());
+                break;
+            }
+        }
+        if t.len() == before {
+            return t;
+        }
+    }
+}
+
+/// Legal forms that are unambiguous anywhere in a name (several specific words).
+const ANYWHERE_FORMS: &[&str] = &[
+    "limited liability company",
+    "limited liability partnership",
+    "open joint stock company",
+    "closed joint stock company",
+    "public joint stock company",
+    "private joint stock company",
+    "joint stock company",
+    "obshchestvo s ogranichennoy otvetstvennostyu",
+    "obshchestvo s ogranichennoi otvetstvennostiu",
+    "obshchestvo s ogranichennoy otvetstvennostiu",
+    "obshchestvo s ogranichennoi otvetstvennostyu",
+    "obshestvo s ogranichennoy otvetstvennostyu",
+    "otkrytoe aktsionernoe obshchestvo",
+    "zakrytoe aktsionernoe obshchestvo",
+    "publichnoe aktsionernoe obshchestvo",
+    "aktsionernoe obshchestvo",
+    "tovarystvo z obmezhenoyu vidpovidalnistyu",
+    "tovarishchestvo s ogranichennoy otvetstvennostyu",
+    "gesellschaft mit beschrankter haftung",
+    "spolka z ograniczona odpowiedzialnoscia",
+    "societe a responsabilite limitee",
+    "societatea cu raspundere limitata",
+    "societatea pe actiuni",
+    "sociedad de responsabilidad limitada",
+    "sociedad anonima",
+    "societe anonyme",
+    "societa per azioni",
+    "kabushiki kaisha",
+    "public limited company",
+    "private limited company",
+    "gu fen you xian gong si",
+    "you xian ze ren gong si",
+    "you xian gong si",
+    "youxian gongsi",
+];
+
+/// Legal forms removed only at the start of a name (Russian and Indonesian style prefixes).
+const PREFIX_FORMS: &[&str] = &[
+    "ooo", "oao", "zao", "ao", "pao", "jsc", "ojsc", "cjsc", "pjsc", "llc", "too", "tov", "pt",
+    "ip", "ano", "nko", "chp", "pp", "fgup", "gup", "mup",
+];
+
+/// Legal forms removed only at the end of a name (where they sit in most languages); short
+/// ones like `as`, `sa`, `co` would damage names elsewhere (`as salam`).
+const SUFFIX_FORMS: &[&str] = &[
+    "s de rl de cv",
+    "y cia s en c",
+    "y cia scs",
+    "y cia ltda",
+    "y cia sa",
+    "y cia",
+    "s en c",
+    "scs",
+    "gmbh co kg",
+    "aktiengesellschaft",
+    "kommanditgesellschaft",
+    "naamloze vennootschap",
+    "besloten vennootschap",
+    "aktiebolag",
+    "aksjeselskap",
+    "aktieselskab",
+    "anpartsselskab",
+    "osakeyhtio",
+    "anonim sirketi",
+    "limited sirketi",
+    "sendirian berhad",
+    "berhad",
+    "perseroan terbatas",
+    "public company limited",
+    "sp z oo",
+    "spol s ro",
+    "s de rl",
+    "sa de cv",
+    "de cv",
+    "co ltd",
+    "co llc",
+    "co inc",
+    "company limited",
+    "corp ltd",
+    "pte ltd",
+    "pvt ltd",
+    "pty ltd",
+    "private limited",
+    "sdn bhd",
+    "fz llc",
+    "fz co",
+    "a s",
+    "s a",
+    "s l",
+    "llc",
+    "l l c",
+    "ooo",
+    "oao",
+    "zao",
+    "ao",
+    "pao",
+    "jsc",
+    "ojsc",
+    "cjsc",
+    "pjsc",
+    "ltd",
+    "limited",
+    "co",
+    "company",
+    "corp",
+    "corporation",
+    "inc",
+    "incorporated",
+    "gmbh",
+    "ag",
+    "kg",
+    "ohg",
+    "ug",
+    "sa",
+    "sarl",
+    "sas",
+    "sasu",
+    "eurl",
+    "srl",
+    "spa",
+    "sl",
+    "sau",
+    "ltda",
+    "cia",
+    "too",
+    "tov",
+    "fze",
+    "fzco",
+    "fzc",
+    "fzllc",
+    "dmcc",
+    "llp",
+    "lp",
+    "plc",
+    "bv",
+    "nv",
+    "cv",
+    "vof",
+    "oy",
+    "oyj",
+    "ab",
+    "as",
+    "asa",
+    "aps",
+    "sro",
+    "kft",
+    "zrt",
+    "nyrt",
+    "doo",
+    "dd",
+    "ad",
+    "ood",
+    "eood",
+    "pte",
+    "pvt",
+    "pty",
+    "bhd",
+    "tbk",
+    "kk",
+    "gk",
+    "pllc",
+    "spzoo",
+];
+
+fn phrase_tokens(phrase: &str) -> Vec<&str> {
+    phrase.split(' ').collect()
+}
+
+fn strip_legal_forms(tokens: &mut Vec<String>, removed: &mut Vec<String>) {
+    let mut prefix_removed: Vec<String> = Vec::new();
+    let mut suffix_removed: Vec<String> = Vec::new();
+    let mut middle_removed: Vec<String> = Vec::new();
+    loop {
+        let mut changed = false;
+        // Anywhere forms first: they are the longest and the least ambiguous.
+        for form in ANYWHERE_FORMS {
+            let ft = phrase_tokens(form);
+            if tokens.len() <= ft.len() {
+                continue;
+            }
+            if let Some(pos) = (0..=tokens.len() - ft.len())
+                .find(|&i| tokens[i..i + ft.len()].iter().zip(&ft).all(|(a, b)| a == b))
+            {
+                tokens.drain(pos..pos + ft.len());
+                if pos == 0 {
+                    prefix_removed.push((*form).to_string());
+                } else if pos == tokens.len() {
+                    suffix_removed.insert(0, (*form).to_string());
+                } else {
+                    middle_removed.push((*form).to_string());
+                }
+                changed = true;
+            }
+        }
+        for form in SUFFIX_FORMS {
+            let ft = phrase_tokens(form);
+            let n = tokens.len();
+            if n > ft.len() && tokens[n - ft.len()..].iter().zip(&ft).all(|(a, b)| a == b) {
+                tokens.truncate(n - ft.len());
+                suffix_removed.insert(0, (*form).to_string());
+                changed = true;
+                break;
+            }
+        }
+        for form in PREFIX_FORMS {
+            if tokens.len() > 1 && tokens[0] == *form {
+                tokens.remove(0);
+                prefix_removed.push((*form).to_string());
+                changed = true;
+                break;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    removed.extend(prefix_removed);
+    removed.extend(middle_removed);
+    removed.extend(suffix_removed);
+}

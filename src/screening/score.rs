@@ -1,0 +1,683 @@
+//! Name scoring: order-insensitive, rarity-weighted token alignment between two normalised
+//! names, giving a score in `0..=1` and the aligned token pairs as evidence.
+//!
+//! The method (also in docs/screening.md):
+//! 1. Token similarity is the mean of Levenshtein ratio and Jaro-Winkler (both written here, no
+//!    crate), with hard rules: equal tokens score 1; tokens with digits must be equal; a single
+//!    letter matches a token it starts with at 0.6 (an initial); below 0.6 is no match.
+//! 2. A pair earns full credit from similarity 0.9 and steeply less below it (`ortiz`/`ortega`
+//!    is a different surname more often than a typo).
+//! 3. Pairs are aligned greedily, best similarity first, each token used once, so word order
+//!    does not matter. Merged neighbours are tried too (`bel kap` vs `belkap`, `jin ping` vs
+//!    `jinping`).
+//! 4. Each token has a weight: its rarity in the indexed names (IDF-like), capped low for
+//!    generic business words and name particles so they cannot carry a match.
+//! 5. score = Σ credit·(w_q + w_c) / (Σ_aligned (w_q + w_c) + k·(1.0·Σ_unaligned-query w +
+//!    0.7·Σ_unaligned-candidate w)), k = 1.5 when both sides have unaligned tokens (a
+//!    substitution), else 1. Extra candidate tokens cost less than extra query tokens because
+//!    list entries are often fuller (patronymics, second surnames) than names on an order.
+//! 6. If tokens are left unaligned and every aligned pair is generic, the score is capped at
+//!    0.5 ("Global Trading Corp" must not match "Trading Corp"); two different short names
+//!    (5 letters or fewer in all) are multiplied by 0.8 (`ACME` vs `ACMA`).
+
+use std::collections::HashMap;
+
+/// Similarity below which two tokens count as different.
+pub const MIN_TOKEN_SIM: f64 = 0.6;
+/// Similarity of an initial to a token starting with that letter.
+pub const INITIAL_SIM: f64 = 0.6;
+/// Names whose tokens add up to at most this many letters are "short": any difference
+/// between two of them is penalised by [`SHORT_NAME_FACTOR`].
+pub const SHORT_TOKEN_LEN: usize = 5;
+/// Factor applied to the whole score when two different names are both short (compact length
+/// at most [`SHORT_TOKEN_LEN`]): `EMMA` vs `EMMY` must stay well below a match.
+pub const SHORT_NAME_FACTOR: f64 = 0.8;
+/// Similarity from which a token pair earns full credit; below it credit falls off steeply
+/// (`ortiz`/`ortega` is a different surname more often than a typo).
+pub const FULL_CREDIT_SIM: f64 = 0.9;
+/// Factor on unaligned tokens when both names have some: a substitution (one surname where
+/// the other name has a different one) is evidence of a different party, not a gap.
+pub const CONFLICT_FACTOR: f64 = 1.5;
+/// Weight of an unaligned query token relative to its own weight.
+pub const UNMATCHED_QUERY_FACTOR: f64 = 1.0;
+/// Weight of an unaligned candidate (list) token relative to its own weight.
+pub const UNMATCHED_CANDIDATE_FACTOR: f64 = 0.7;
+/// Cap on a score that rests only on generic tokens while other tokens are left over.
+pub const GENERIC_ONLY_CAP: f64 = 0.5;
+/// Highest weight of a generic business word.
+pub const GENERIC_WEIGHT: f64 = 0.2;
+/// Highest weight of a name particle or a single letter.
+pub const PARTICLE_WEIGHT: f64 = 0.2;
+/// Lowest weight of any token.
+pub const MIN_WEIGHT: f64 = 0.2;
+/// Names with more tokens than this are not compared (no real name comes close).
+pub const MAX_TOKENS: usize = 64;
+
+/// Business words that say what a company does or how big it is, not who it is.
+const GENERIC_TOKENS: &[&str] = &[
+    "agency",
+    "asia",
+    "bank",
+    "business",
+    "capital",
+    "center",
+    "centre",
+    "chemical",
+    "chemicals",
+    "co",
+    "commerce",
+    "commercial",
+    "company",
+    "construction",
+    "consulting",
+    "corp",
+    "corporation",
+    "development",
+    "electronic",
+    "electronics",
+    "energy",
+    "engineering",
+    "enterprise",
+    "enterprises",
+    "equipment",
+    "establishment",
+    "export",
+    "exports",
+    "factory",
+    "finance",
+    "financial",
+    "foundation",
+    "general",
+    "global",
+    "group",
+    "holding",
+    "holdings",
+    "house",
+    "import",
+    "imports",
+    "industrial",
+    "industries",
+    "industry",
+    "institute",
+    "international",
+    "intl",
+    "investment",
+    "investments",
+    "limited",
+    "llc",
+    "logistics",
+    "ltd",
+    "management",
+    "manufacturing",
+    "marine",
+    "market",
+    "national",
+    "new",
+    "oil",
+    "organisation",
+    "organization",
+    "partners",
+    "petroleum",
+    "plant",
+    "products",
+    "research",
+    "resources",
+    "service",
+    "services",
+    "shipping",
+    "solutions",
+    "supply",
+    "systems",
+    "tech",
+    "technical",
+    "technologies",
+    "technology",
+    "trade",
+    "trading",
+    "transport",
+    "travel",
+    "united",
+    "ventures",
+    "world",
+    "worldwide",
+];
+
+/// Particles and connectors of personal names: frequent, weak evidence.
+const PARTICLES: &[&str] = &[
+    "abu", "al", "bin", "bint", "da", "das", "de", "del", "della", "der", "di", "do", "dos", "du",
+    "el", "ibn", "la", "le", "van", "von", "y",
+];
+
+/// Whether a token is a generic business word.
+pub fn is_generic(token: &str) -> bool {
+    GENERIC_TOKENS.binary_search(&token).is_ok()
+}
+
+fn is_particle(token: &str) -> bool {
+    token.len() == 1 || PARTICLES.binary_search(&token).is_ok()
+}
+
+/// Token document frequencies over a set of names, for rarity weights.
+#[derive(Debug, Clone, Default)]
+pub struct TokenStats {
+    df: HashMap<String, u32>,
+    names: u32,
+}
+
+impl TokenStats {
+    /// Empty statistics: every ordinary token weighs 1.
+    pub fn new() -> TokenStats {
+        TokenStats::default()
+    }
+
+    /// Counts each distinct token of one name once.
+    pub fn add_name(&mut self, tokens: &[String]) {
+        self.names += 1;
+        let mut seen: Vec<&str> = Vec::with_capacity(tokens.len());
+        for t in tokens {
+            if !seen.contains(&t.as_str()) {
+                seen.push(t);
+                *self.df.entry(t.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// Number of names counted.
+    pub fn names(&self) -> u32 {
+        self.names
+    }
+
+    /// How many names contain `token`.
+    pub fn doc_freq(&self, token: &str) -> u32 {
+        self.df.get(token).copied().unwrap_or(0)
+    }
+
+    /// Weight of `token` in `MIN_WEIGHT..=1`: rare tokens weigh 1, a token in every name
+    /// weighs `MIN_WEIGHT`; generic words and particles are capped lower still.
+    pub fn weight(&self, token: &str) -> f64 {
+        let base = if self.names < 2 {
+            1.0
+        } else {
+            let n = f64::from(self.names) + 1.0;
+            let df = f64::from(self.doc_freq(token)) + 0.5;
+            let idf = ((n / df).ln() / n.ln()).clamp(0.0, 1.0);
+            MIN_WEIGHT + (1.0 - MIN_WEIGHT) * idf
+        };
+        if token.chars().any(|c| c.is_ascii_digit()) {
+            return base.max(0.8);
+        }
+        if is_generic(token) {
+            base.min(GENERIC_WEIGHT)
+        } else if is_particle(token) {
+            base.min(PARTICLE_WEIGHT)
+        } else {
+            base
+        }
+    }
+}
+
+/// Levenshtein edit distance over bytes (the normalised tokens are ASCII).
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.is_empty() {
+        return b.len();
+    }
+    // Tokens are short: two rows on the stack avoid an allocation per comparison.
+    const STACK: usize = 64;
+    let mut prev_s = [0usize; STACK + 1];
+    let mut cur_s = [0usize; STACK + 1];
+    let mut prev_h;
+    let mut cur_h;
+    let (prev, cur): (&mut [usize], &mut [usize]) = if b.len() <= STACK {
+        (&mut prev_s[..=b.len()], &mut cur_s[..=b.len()])
+    } else {
+        prev_h = vec![0usize; b.len() + 1];
+        cur_h = vec![0usize; b.len() + 1];
+        (&mut prev_h[..], &mut cur_h[..])
+    };
+    for (j, p) in prev.iter_mut().enumerate() {
+        *p = j;
+    }
+    let (mut prev, mut cur) = (prev, cur);
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Jaro-Winkler similarity (prefix scale 0.1, prefix up to 4).
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.is_empty() || b.is_empty() {
+        return if a.is_empty() && b.is_empty() {
+            1.0
+        } else {
+            0.0
+        };
+    }
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let mut a_stack = [false; 64];
+    let mut b_stack = [false; 64];
+    let mut a_heap;
+    let mut b_heap;
+    let a_match: &mut [bool] = if a.len() <= 64 {
+        &mut a_stack[..a.len()]
+    } else {
+        a_heap = vec![false; a.len()];
+        &mut a_heap[..]
+    };
+    let b_match: &mut [bool] = if b.len() <= 64 {
+        &mut b_stack[..b.len()]
+    } else {
+        b_heap = vec![false; b.len()];
+        &mut b_heap[..]
+    };
+    let mut matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(b.len());
+        for j in lo..hi {
+            if !b_match[j] && b[j] == ca {
+                a_match[i] = true;
+                b_match[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut j = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        if a_match[i] {
+            while !b_match[j] {
+                j += 1;
+            }
+            if ca != b[j] {
+                transpositions += 1;
+            }
+            j += 1;
+        }
+    }
+    let m = matches as f64;
+    let jaro =
+        (m / a.len() as f64 + m / b.len() as f64 + (m - transpositions as f64 / 2.0) / m) / 3.0;
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
+    jaro + prefix * 0.1 * (1.0 - jaro)
+}
+
+/// Similarity of two normalised tokens in `0..=1` (0 below [`MIN_TOKEN_SIM`]).
+pub fn token_similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a.bytes().any(|c| c.is_ascii_digit()) || b.bytes().any(|c| c.is_ascii_digit()) {
+        return 0.0;
+    }
+    if a.len() == 1 || b.len() == 1 {
+        let (short, long) = if a.len() == 1 { (a, b) } else { (b, a) };
+        return if long.starts_with(short) {
+            INITIAL_SIM
+        } else {
+            0.0
+        };
+    }
+    let longest = a.len().max(b.len());
+    let ratio = 1.0 - levenshtein(a, b) as f64 / longest as f64;
+    let sim = (ratio + jaro_winkler(a, b)) / 2.0;
+    if sim < MIN_TOKEN_SIM {
+        0.0
+    } else {
+        sim
+    }
+}
+
+/// One aligned token pair.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TokenPair {
+    /// Query-side token (possibly two merged tokens).
+    pub query: String,
+    /// Candidate-side token (possibly two merged tokens).
+    pub candidate: String,
+    /// Their similarity.
+    pub similarity: f64,
+}
+
+/// The result of comparing two token lists.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NameScore {
+    /// Score in `0..=1`.
+    pub score: f64,
+    /// Aligned pairs, best first.
+    pub pairs: Vec<TokenPair>,
+    /// Whether the generic-only cap was applied.
+    pub generic_capped: bool,
+}
+
+/// A token list with its weights, ready for comparison.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WeightedTokens {
+    /// The tokens.
+    pub tokens: Vec<String>,
+    /// One weight per token.
+    pub weights: Vec<f64>,
+}
+
+impl WeightedTokens {
+    /// Weighs `tokens` with `stats`.
+    pub fn new(tokens: &[String], stats: &TokenStats) -> WeightedTokens {
+        WeightedTokens {
+            tokens: tokens.to_vec(),
+            weights: tokens.iter().map(|t| stats.weight(t)).collect(),
+        }
+    }
+
+    /// The same tokens with positions `i..i + span` merged into one (weight: the largest).
+    fn merged(&self, i: usize, span: usize) -> WeightedTokens {
+        let mut tokens = self.tokens.clone();
+        let mut weights = self.weights.clone();
+        for _ in 1..span {
+            let right = tokens.remove(i + 1);
+            tokens[i].push_str(&right);
+            let w = weights.remove(i + 1);
+            weights[i] = weights[i].max(w);
+        }
+        WeightedTokens { tokens, weights }
+    }
+}
+
+/// Similarity a merged token must reach with its partner for a merge to be accepted.
+pub const MERGE_MIN_SIM: f64 = 0.85;
+
+/// Compares a query name with a candidate name, both weighed.
+///
+/// Besides the plain alignment, names are re-aligned with two or three neighbouring tokens
+/// merged on one side (`van der bilt` vs `vanderbilt`, `jin ping` vs `jinping`); a merge is
+/// kept only if the merged token then pairs with similarity at least [`MERGE_MIN_SIM`], so
+/// merging cannot manufacture fuzzy pairs such as `banktrust`/`bank`.
+pub fn compare(query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore {
+    let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
+    if nq == 0 || nc == 0 || nq > MAX_TOKENS || nc > MAX_TOKENS {
+        return Alignment::empty().materialize(query, candidate);
+    }
+    let sims = SimMatrix::new(query, candidate);
+    let base = align(query, candidate, &sims);
+    // A merge can only help a token that the plain alignment left over or paired weakly, so
+    // only spans containing such a token are tried; this also bounds the work on long names.
+    let mut q_loose = vec![true; nq];
+    let mut c_loose = vec![true; nc];
+    for &(i, j, sim) in &base.pairs {
+        if sim >= MERGE_MIN_SIM {
+            q_loose[i] = false;
+            c_loose[j] = false;
+        }
+    }
+    let any_loose = |v: &[bool]| v.iter().any(|&b| b);
+    let mut best = base.materialize(query, candidate);
+    if best.score >= 1.0 || !any_loose(&q_loose) || !any_loose(&c_loose) {
+        return best;
+    }
+    for span in [2usize, 3] {
+        for i in 0..(nq + 1).saturating_sub(span) {
+            if !any_loose(&q_loose[i..i + span]) {
+                continue;
+            }
+            let merged = query.merged(i, span);
+            let len = merged.tokens[i].len();
+            if !candidate.tokens.iter().any(|t| t.len() + 2 >= len) {
+                continue;
+            }
+            let m = sims.with_query_merged(i, span, &merged, candidate);
+            let s = align(&merged, candidate, &m);
+            let genuine = s.pairs.iter().any(|p| p.0 == i && p.2 >= MERGE_MIN_SIM);
+            if genuine && s.score > best.score {
+                best = s.materialize(&merged, candidate);
+            }
+        }
+        for j in 0..(nc + 1).saturating_sub(span) {
+            if !any_loose(&c_loose[j..j + span]) {
+                continue;
+            }
+            let merged = candidate.merged(j, span);
+            let len = merged.tokens[j].len();
+            if !query.tokens.iter().any(|t| t.len() + 2 >= len) {
+                continue;
+            }
+            let m = sims.with_candidate_merged(j, span, query, &merged);
+            let s = align(query, &merged, &m);
+            let genuine = s.pairs.iter().any(|p| p.1 == j && p.2 >= MERGE_MIN_SIM);
+            if genuine && s.score > best.score {
+                best = s.materialize(query, &merged);
+            }
+        }
+    }
+    best
+}
+
+/// Token similarities of one comparison, row-major (query × candidate), computed once and
+/// reused by the merge variants, which only recompute the merged token's row or column.
+struct SimMatrix {
+    nq: usize,
+    nc: usize,
+    sims: Vec<f64>,
+}
+
+impl SimMatrix {
+    fn new(query: &WeightedTokens, candidate: &WeightedTokens) -> SimMatrix {
+        let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
+        let mut sims = Vec::with_capacity(nq * nc);
+        for q in &query.tokens {
+            for c in &candidate.tokens {
+                sims.push(token_similarity(q, c));
+            }
+        }
+        SimMatrix { nq, nc, sims }
+    }
+
+    fn get(&self, i: usize, j: usize) -> f64 {
+        self.sims[i * self.nc + j]
+    }
+
+    fn with_query_merged(
+        &self,
+        at: usize,
+        span: usize,
+        merged: &WeightedTokens,
+        candidate: &WeightedTokens,
+    ) -> SimMatrix {
+        let nq = self.nq - span + 1;
+        let mut sims = Vec::with_capacity(nq * self.nc);
+        for i in 0..nq {
+            for j in 0..self.nc {
+                sims.push(match i.cmp(&at) {
+                    std::cmp::Ordering::Less => self.get(i, j),
+                    std::cmp::Ordering::Equal => {
+                        token_similarity(&merged.tokens[at], &candidate.tokens[j])
+                    }
+                    std::cmp::Ordering::Greater => self.get(i + span - 1, j),
+                });
+            }
+        }
+        SimMatrix {
+            nq,
+            nc: self.nc,
+            sims,
+        }
+    }
+
+    fn with_candidate_merged(
+        &self,
+        at: usize,
+        span: usize,
+        query: &WeightedTokens,
+        merged: &WeightedTokens,
+    ) -> SimMatrix {
+        let nc = self.nc - span + 1;
+        let mut sims = Vec::with_capacity(self.nq * nc);
+        for i in 0..self.nq {
+            for j in 0..nc {
+                sims.push(match j.cmp(&at) {
+                    std::cmp::Ordering::Less => self.get(i, j),
+                    std::cmp::Ordering::Equal => {
+                        token_similarity(&query.tokens[i], &merged.tokens[at])
+                    }
+                    std::cmp::Ordering::Greater => self.get(i, j + span - 1),
+                });
+            }
+        }
+        SimMatrix {
+            nq: self.nq,
+            nc,
+            sims,
+        }
+    }
+}
+
+/// Credit a token pair earns for its similarity: full from [`FULL_CREDIT_SIM`], falling off
+/// as a square root towards [`MIN_TOKEN_SIM`].
+pub fn credit(sim: f64) -> f64 {
+    if sim >= FULL_CREDIT_SIM {
+        sim
+    } else if sim < MIN_TOKEN_SIM {
+        0.0
+    } else {
+        sim * ((sim - MIN_TOKEN_SIM) / (FULL_CREDIT_SIM - MIN_TOKEN_SIM)).sqrt()
+    }
+}
+
+/// An alignment by token positions; strings are only copied for the alignment kept.
+struct Alignment {
+    score: f64,
+    pairs: Vec<(usize, usize, f64)>,
+    generic_capped: bool,
+}
+
+impl Alignment {
+    fn empty() -> Alignment {
+        Alignment {
+            score: 0.0,
+            pairs: Vec::new(),
+            generic_capped: false,
+        }
+    }
+
+    fn materialize(self, query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore {
+        NameScore {
+            score: self.score,
+            pairs: self
+                .pairs
+                .iter()
+                .map(|&(i, j, sim)| TokenPair {
+                    query: query.tokens[i].clone(),
+                    candidate: candidate.tokens[j].clone(),
+                    similarity: sim,
+                })
+                .collect(),
+            generic_capped: self.generic_capped,
+        }
+    }
+}
+
+fn align(query: &WeightedTokens, candidate: &WeightedTokens, sims: &SimMatrix) -> Alignment {
+    let empty = Alignment::empty();
+    let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
+    if nq == 0 || nc == 0 || nq > MAX_TOKENS || nc > MAX_TOKENS {
+        return empty;
+    }
+    let mut options: Vec<(f64, f64, usize, usize)> = Vec::with_capacity(nq * nc);
+    for i in 0..nq {
+        for j in 0..nc {
+            let sim = sims.get(i, j);
+            if sim > 0.0 {
+                options.push((sim, query.weights[i] + candidate.weights[j], i, j));
+            }
+        }
+    }
+    options.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(b.1.total_cmp(&a.1))
+            .then(a.2.cmp(&b.2))
+            .then(a.3.cmp(&b.3))
+    });
+    let mut q_used = 0u64;
+    let mut c_used = 0u64;
+    let mut num = 0.0;
+    let mut den = 0.0;
+    let mut pairs = Vec::with_capacity(nq.min(nc));
+    let mut substantive = false;
+    for (sim, w, i, j) in options {
+        if q_used & (1 << i) != 0 || c_used & (1 << j) != 0 {
+            continue;
+        }
+        q_used |= 1 << i;
+        c_used |= 1 << j;
+        num += credit(sim) * w;
+        den += w;
+        if sim >= 0.8 && !(is_generic(&query.tokens[i]) && is_generic(&candidate.tokens[j])) {
+            substantive = true;
+        }
+        pairs.push((i, j, sim));
+    }
+    let q_left: f64 = (0..nq)
+        .filter(|&i| q_used & (1 << i) == 0)
+        .map(|i| query.weights[i])
+        .sum();
+    let c_left: f64 = (0..nc)
+        .filter(|&j| c_used & (1 << j) == 0)
+        .map(|j| candidate.weights[j])
+        .sum();
+    let leftover = q_left > 0.0 || c_left > 0.0;
+    let conflict = if q_left > 0.0 && c_left > 0.0 {
+        CONFLICT_FACTOR
+    } else {
+        1.0
+    };
+    den += conflict * (UNMATCHED_QUERY_FACTOR * q_left + UNMATCHED_CANDIDATE_FACTOR * c_left);
+    if den <= 0.0 {
+        return empty;
+    }
+    let mut score = (num / den).clamp(0.0, 1.0);
+    let compact = |t: &[String]| t.iter().map(String::len).sum::<usize>();
+    if score < 1.0
+        && compact(&query.tokens) <= SHORT_TOKEN_LEN
+        && compact(&candidate.tokens) <= SHORT_TOKEN_LEN
+    {
+        score *= SHORT_NAME_FACTOR;
+    }
+    let mut generic_capped = false;
+    if leftover && !substantive && score > GENERIC_ONLY_CAP {
+        score = GENERIC_ONLY_CAP;
+        generic_capped = true;
+    }
+    Alignment {
+        score,
+        pairs,
+        generic_capped,
+    }
+}
+
+/// Normalises and compares two names of the given kind, weighing tokens with `stats` (pass
+/// [`TokenStats::new`] for uniform weights). The pair-scoring entry point used by benchmarks.
+pub fn score_names(
+    query: &str,
+    candidate: &str,
+    kind: super::model::EntryKind,
+    stats: &TokenStats,
+) -> NameScore {
+    let q = super::normalize::normalize(query, kind);
+    let c = super::normalize::normalize(candidate, kind);
+    compare(
+        &WeightedTokens::new(&q.tokens, stats),
+        &WeightedTokens::new(&c.tokens, stats),
+    )
+}

@@ -1,0 +1,352 @@
+//! Matching tests through the public API: normalisation and transliteration, legal forms,
+//! word order, namesakes in other countries, generic tokens, short names, identifiers, weak
+//! aliases, ordering and the name cache.
+
+#![allow(clippy::panic)] // test helpers fail by panicking
+
+use redflag::screening::score::{score_names, TokenStats};
+use redflag::screening::{
+    normalize, Entry, EntryKind, Match, MatchedOn, NormalizedName, PartyId, Query, Screener,
+};
+
+fn entity(list: &str, id: &str, name: &str, country: &str) -> Entry {
+    let mut e = Entry::new(list, "test", id, EntryKind::Entity, name);
+    if !country.is_empty() {
+        e.add_country(country);
+    }
+    e
+}
+
+/// A small list with enough unrelated names that rarity weights mean something.
+fn screener() -> Screener {
+    let mut entries = vec![
+        entity("T", "1", "Romashka LLC", "RU"),
+        entity("T", "2", "Trading Corp", "AE"),
+        entity("T", "3", "Petrov Engineering Holding", "RU"),
+        entity("T", "4", "ACME", "US"),
+        entity("T", "5", "Volga Shipping Company", "RU"),
+        entity("T", "6", "Sinobright Import and Export Company", "CN"),
+        entity("T", "7", "Bel Kap Steel LLC", "US"),
+        entity("T", "8", "Zenit Global Trading", "TR"),
+        entity("T", "9", "Alpha Industries", "DE"),
+        entity("T", "10", "Kamaz Export", "RU"),
+    ];
+    let mut person = Entry::new(
+        "T",
+        "test",
+        "20",
+        EntryKind::Person,
+        "PETROV, Ivan Sergeyevich",
+    );
+    person.add_country("RU");
+    entries.push(person);
+    let mut with_ids = entity("T", "30", "Mashimport", "RU");
+    with_ids.add_id(PartyId {
+        scheme: "RU-INN".into(),
+        value: "7719717008".into(),
+        country: Some("RU".into()),
+    });
+    with_ids.add_alias("MSH", true);
+    entries.push(with_ids);
+    Screener::build(entries)
+}
+
+fn check_norm(name: &str, tokens: &str, legal_form: Option<&str>) {
+    let n: NormalizedName = normalize(name, EntryKind::Entity);
+    assert_eq!(n.normalized, tokens, "normalised form of {name}");
+    assert_eq!(n.legal_form.as_deref(), legal_form, "legal form of {name}");
+}
+
+fn check_pair_at_least(a: &str, b: &str, kind: EntryKind, min: f64) {
+    let s = score_names(a, b, kind, &TokenStats::new()).score;
+    assert!(s >= min, "{a} vs {b}: {s:.3} < {min}");
+}
+
+fn check_pair_below(a: &str, b: &str, kind: EntryKind, max: f64) {
+    let s = score_names(a, b, kind, &TokenStats::new()).score;
+    assert!(s < max, "{a} vs {b}: {s:.3} >= {max}");
+}
+
+fn top(s: &Screener, q: &Query) -> Option<Match> {
+    s.screen(q, 0.0).into_iter().next()
+}
+
+fn check_top(s: &Screener, q: &Query, entry_id: &str, min: f64) -> Match {
+    match top(s, q) {
+        Some(m) if m.entry_id == entry_id && m.score >= min => m,
+        other => panic!("{q:?}: expected `{entry_id}` >= {min}, got {other:?}"),
+    }
+}
+
+#[test]
+fn normalisation_folds_scripts_and_removes_legal_forms() {
+    check_norm("ООО «Ромашка»", "romashka", Some("ooo"));
+    check_norm("Romashka L.L.C.", "romashka", Some("llc"));
+    check_norm(
+        "Общество с ограниченной ответственностью Ромашка",
+        "romashka",
+        Some("obshchestvo s ogranichennoy otvetstvennostyu"),
+    );
+    check_norm("PAO Sberbank", "sberbank", Some("pao"));
+    check_norm("Acme Sp. z o.o.", "acme", Some("sp z oo"));
+    check_norm(
+        "ANGLO-CARIBBEAN CO., LTD.",
+        "anglo caribbean",
+        Some("co ltd"),
+    );
+    check_norm("Mueller GmbH", "mueller", Some("gmbh"));
+    check_norm("Müller AG", "muller", Some("ag"));
+    check_norm(
+        "深圳示例科技有限公司",
+        "shen zhen shi li ke ji",
+        Some("有限公司"),
+    );
+    check_norm("TOO Kazakh Steel", "kazakh steel", Some("too"));
+    check_norm("Gulf Star FZE", "gulf star", Some("fze"));
+    check_norm("İstanbul Çelik Şirketi", "istanbul celik sirketi", None);
+    check_norm("Αλέξανδρος Παπαδόπουλος", "alexandros papadopoulos", None);
+    // Legal forms are not stripped from person names, and a name is never emptied.
+    assert_eq!(
+        normalize("Ivan Ao", EntryKind::Person).normalized,
+        "ivan ao"
+    );
+    check_norm("LLC", "llc", None);
+    // Short legal-form tokens inside a name stay.
+    check_norm("As Salam Trading", "as salam trading", None);
+}
+
+#[test]
+fn transliterated_cyrillic_matches_latin_with_another_legal_form() {
+    let s = screener();
+    let m = check_top(&s, &Query::new("ООО Ромашка"), "1", 0.99);
+    assert_eq!(m.matched_on, MatchedOn::Name);
+    assert_eq!(m.legal_forms, (Some("ooo".into()), Some("llc".into())));
+    check_pair_at_least(
+        "Дмитрий Юрьевич Хорошев",
+        "KHOROSHEV, Dmitry Yuryevich",
+        EntryKind::Person,
+        0.85,
+    );
+    check_pair_at_least("Владимир Путин", "Vladimir Putin", EntryKind::Person, 0.99);
+}
+
+#[test]
+fn word_order_and_comma_inversion_do_not_matter() {
+    let s = screener();
+    let mut q = Query::new("Ivan Sergeyevich Petrov");
+    q.kind = Some(EntryKind::Person);
+    check_top(&s, &q, "20", 0.99);
+    check_top(&s, &Query::new("Shipping Volga"), "5", 0.99);
+}
+
+#[test]
+fn namesakes_in_other_countries_score_lower() {
+    let s = screener();
+    let mut here = Query::new("Romashka");
+    here.country = Some("RU".into());
+    let mut there = Query::new("Romashka");
+    there.country = Some("Brazil".into());
+    let a = check_top(&s, &here, "1", 0.99);
+    let b = check_top(&s, &there, "1", 0.5);
+    assert_eq!(a.country_match, Some(true));
+    assert_eq!(b.country_match, Some(false));
+    assert!(b.score + 0.1 < a.score, "{} vs {}", b.score, a.score);
+    assert!(b.score < 0.9);
+}
+
+#[test]
+fn generic_tokens_cannot_carry_a_match() {
+    let s = screener();
+    let hits = s.screen(&Query::new("Global Trading Corp"), 0.7);
+    assert!(hits.is_empty(), "{hits:?}");
+    check_pair_below(
+        "Global Trading Corp",
+        "Trading Corp",
+        EntryKind::Entity,
+        0.7,
+    );
+    check_pair_below(
+        "International Import Export Group",
+        "Sinobright Import and Export Company",
+        EntryKind::Entity,
+        0.7,
+    );
+    check_pair_below("BELLETECH CORP", "11420 CORP.", EntryKind::Entity, 0.3);
+    // The same generic-only name is still an exact match.
+    check_pair_at_least(
+        "Trading Corp.",
+        "TRADING CORPORATION",
+        EntryKind::Entity,
+        0.99,
+    );
+}
+
+#[test]
+fn short_names_one_letter_apart_are_not_matches() {
+    check_pair_below("ACMA", "ACME", EntryKind::Entity, 0.7);
+    check_pair_below("EMMA LLC", "EMMY LTD", EntryKind::Entity, 0.7);
+    let s = screener();
+    assert!(s.screen(&Query::new("Acmy Inc"), 0.7).is_empty());
+    check_top(&s, &Query::new("ACME Inc."), "4", 0.99);
+}
+
+#[test]
+fn a_person_query_is_not_a_company_entry() {
+    let s = screener();
+    let mut q = Query::new("Romashka");
+    q.kind = Some(EntryKind::Person);
+    let m = check_top(&s, &q, "1", 0.5);
+    assert!(m.kind_conflict);
+    assert!(m.score < 0.9);
+}
+
+#[test]
+fn typos_and_split_words_still_match() {
+    let s = screener();
+    check_top(&s, &Query::new("Romashkа LLC"), "1", 0.99); // Cyrillic а in a Latin word
+    check_top(&s, &Query::new("Belkapsteel"), "7", 0.9);
+    check_top(&s, &Query::new("Petrov Enginering Holding"), "3", 0.85);
+}
+
+#[test]
+fn identifier_match_outweighs_names() {
+    let s = screener();
+    let mut q = Query::new("Completely Different Name");
+    q.ids = vec![("INN".into(), "77 1971 7008".into())];
+    let m = check_top(&s, &q, "30", 1.0);
+    assert_eq!(
+        m.matched_on,
+        MatchedOn::Id {
+            scheme: "RU-INN".into(),
+            value: "7719717008".into()
+        }
+    );
+    // A generic tax-id scheme is compatible with the specific one.
+    let mut q = Query::new("x");
+    q.ids = vec![("tax id".into(), "7719717008".into())];
+    check_top(&s, &q, "30", 1.0);
+    // A different specific scheme is not.
+    let mut q = Query::new("x");
+    q.ids = vec![("LEI".into(), "7719717008".into())];
+    assert!(s.screen(&q, 0.5).is_empty());
+}
+
+#[test]
+fn weak_aliases_count_only_when_exact() {
+    let s = screener();
+    let m = check_top(&s, &Query::new("MSH"), "30", 0.8);
+    assert_eq!(m.matched_on, MatchedOn::Alias("MSH".into()));
+    assert!(m.score <= 0.8);
+    assert!(s
+        .screen(&Query::new("MSX"), 0.5)
+        .iter()
+        .all(|m| m.entry_id != "30"));
+}
+
+#[test]
+fn results_are_ordered_and_repeatable() {
+    let entries = vec![
+        entity("B", "2", "Volga Trading", "RU"),
+        entity("A", "9", "Volga Trading", "RU"),
+        entity("A", "1", "Volga Trading", "RU"),
+        entity("A", "5", "Volga Tradin", "RU"),
+    ];
+    let s = Screener::build(entries);
+    let ids = |ms: Vec<Match>| -> Vec<(String, String)> {
+        ms.into_iter().map(|m| (m.list, m.entry_id)).collect()
+    };
+    let first = ids(s.screen(&Query::new("Volga Trading"), 0.5));
+    assert_eq!(
+        first,
+        vec![
+            ("A".to_string(), "1".to_string()),
+            ("A".to_string(), "9".to_string()),
+            ("B".to_string(), "2".to_string()),
+            ("A".to_string(), "5".to_string()),
+        ]
+    );
+    assert_eq!(s.cache_len(), 1);
+    let again = ids(s.screen(&Query::new("VOLGA  trading"), 0.5));
+    assert_eq!(first, again);
+    assert_eq!(s.cache_len(), 1, "same normalised name, one cache entry");
+}
+
+#[test]
+fn screener_is_usable_from_threads() {
+    use rayon::prelude::*;
+    let s = screener();
+    let names = [
+        "ООО Ромашка",
+        "Volga Shipping",
+        "ACME",
+        "Kamaz Export",
+        "ООО Ромашка",
+    ];
+    let tops: Vec<Option<String>> = names
+        .par_iter()
+        .map(|n| top(&s, &Query::new(n)).map(|m| m.entry_id))
+        .collect();
+    assert_eq!(tops[0], Some("1".into()));
+    assert_eq!(tops[0], tops[4]);
+}
+
+#[test]
+fn cross_script_pairs_from_the_fixture() {
+    // Cyrillic and Greek transliterate well; Arabic, Hebrew and Thai do not (see the docs).
+    check_pair_at_least("Иван Иванов", "Ivan Ivanov", EntryKind::Person, 0.95);
+    check_pair_at_least(
+        "Александр Петров",
+        "Alexander Petrov",
+        EntryKind::Person,
+        0.8,
+    );
+    check_pair_at_least(
+        "Дмитрий Медведев",
+        "Dmitry Medvedev",
+        EntryKind::Person,
+        0.8,
+    );
+    check_pair_at_least("Νικόλαος", "Nikolaos", EntryKind::Person, 0.95);
+    check_pair_at_least("王伟", "Wang Wei", EntryKind::Person, 0.95);
+    check_pair_at_least("李明", "Li Ming", EntryKind::Person, 0.95);
+    check_pair_at_least("习近平", "Xi Jinping", EntryKind::Person, 0.9);
+}
+
+#[test]
+fn complaints_from_peer_issue_trackers() {
+    // watchman#338: a company with a common first name must not match a person.
+    let s = Screener::build(vec![entity("T", "1", "EMMA LLC", "US")]);
+    let mut q = Query::new("Emma Daniels");
+    q.kind = Some(EntryKind::Person);
+    assert!(s.screen(&q, 0.7).is_empty());
+    // watchman#115: a shared first name and a vaguely similar surname.
+    check_pair_below("George Bush", "George Habbash", EntryKind::Person, 0.7);
+    // nomenklatura#274: abbreviations and reversed order still find the company.
+    check_pair_at_least(
+        "HAIGE GUANGZHOU COMMUNICATIONS GROUP",
+        "GUANGZHOU HAIGE COMMUNICATIONS GROUP CO LTD",
+        EntryKind::Entity,
+        0.95,
+    );
+}
+
+#[test]
+fn address_and_query_aliases_are_evidence() {
+    let mut e = entity("T", "1", "Nevsky Components", "RU");
+    e.addresses
+        .push("Primorsky Prospect 159, Saint Petersburg 197374, Russia".into());
+    let s = Screener::build(vec![e, entity("T", "2", "Ural Optics", "RU")]);
+    let mut q = Query::new("Nevsky Component");
+    let without = check_top(&s, &q, "1", 0.8);
+    q.address = Some("Primorsky pr. 159, St. Petersburg".into());
+    let with = check_top(&s, &q, "1", 0.8);
+    assert!(with.address_match && !without.address_match);
+    assert!(with.score > without.score);
+    // A query alias can be what matches; each query is screened in order by `screen_many`.
+    let mut q2 = Query::new("Totally Unrelated");
+    q2.aliases = vec!["Ural Optics".into()];
+    let results = s.screen_many(&[q2, Query::new("Nobody Here")], 0.7);
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].first().map(|m| m.entry_id.as_str()), Some("2"));
+    assert!(results[1].is_empty());
+}
