@@ -182,7 +182,7 @@ impl Engine {
                             }
                         }
                         if fired.is_none() {
-                            let message = render(&rule.message, cx, &outcomes, self);
+                            let message = render(&rule.message, cx, &outcomes);
                             fired = Some((cx.bound_evidence(rule), outcomes, message));
                         }
                     }
@@ -1367,7 +1367,7 @@ fn expected_text(c: &Condition, cx: &Cx) -> String {
     }
 }
 
-fn render(template: &Template, cx: &Cx, outcomes: &[Outcome], engine: &Engine) -> String {
+fn render(template: &Template, cx: &Cx, outcomes: &[Outcome]) -> String {
     let done = vec![true; outcomes.len()];
     let mut out = String::new();
     for piece in &template.pieces {
@@ -1377,29 +1377,26 @@ fn render(template: &Template, cx: &Cx, outcomes: &[Outcome], engine: &Engine) -
                 Some(b) => out.push_str(&label_of(b.value)),
                 None => out.push_str("(none)"),
             },
-            Piece::Value(target) => {
-                let _ = engine;
-                match values_of(target, cx, outcomes, &done) {
-                    Ok(values) => {
-                        let shown: Vec<String> = values
-                            .iter()
-                            .filter_map(|(_, v, _)| v.as_deref().map(display))
-                            .collect();
-                        let mut unique: Vec<String> = Vec::new();
-                        for s in shown {
-                            if !unique.contains(&s) {
-                                unique.push(s);
-                            }
-                        }
-                        if unique.is_empty() {
-                            out.push_str("(missing)");
-                        } else {
-                            out.push_str(&unique.join(", "));
+            Piece::Value(target) => match values_of(target, cx, outcomes, &done) {
+                Ok(values) => {
+                    let shown: Vec<String> = values
+                        .iter()
+                        .filter_map(|(_, v, _)| v.as_deref().map(display))
+                        .collect();
+                    let mut unique: Vec<String> = Vec::new();
+                    for s in shown {
+                        if !unique.contains(&s) {
+                            unique.push(s);
                         }
                     }
-                    Err(_) => out.push_str("(none)"),
+                    if unique.is_empty() {
+                        out.push_str("(missing)");
+                    } else {
+                        out.push_str(&unique.join(", "));
+                    }
                 }
-            }
+                Err(_) => out.push_str("(none)"),
+            },
         }
     }
     out

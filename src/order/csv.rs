@@ -8,6 +8,7 @@
 //! record from numbered paths (`consignees.1.city`), and pointing every
 //! problem at its column and line. Values are normalised by `normalize.rs`.
 
+use crate::diag::did_you_mean;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::sync::OnceLock;
@@ -140,7 +141,7 @@ pub(crate) fn check_path(text: &str) -> Result<ColumnPath, PathIssue> {
                         names.push("item");
                     }
                     let prefix = &segments[..segments.len() - rest.len() + i];
-                    let fixed = closest(segment, &names).map(|name| {
+                    let fixed = did_you_mean(segment, names.iter().copied()).map(|name| {
                         let mut parts: Vec<&str> = prefix.to_vec();
                         parts.push(name);
                         parts.extend(&rest[i + 1..]);
@@ -198,35 +199,6 @@ fn article(word: &str) -> String {
     }
 }
 
-/// Edit distance (Levenshtein, case-insensitive) between two short strings;
-/// headers are short, so the plain two-row table is enough.
-pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b: Vec<char> = b.to_lowercase().chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitute.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
-}
-
-/// The candidate nearest to `word`, if it is near enough to be a typo.
-fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
-    candidates
-        .iter()
-        .map(|c| (levenshtein(word, c), *c))
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| c)
-}
-
 /// Every valid leaf path with lists numbered `0`, for whole-header suggestions.
 fn templates() -> &'static [String] {
     static TEMPLATES: OnceLock<Vec<String>> = OnceLock::new();
@@ -269,8 +241,7 @@ fn suggest_template(header: &str) -> Option<String> {
     if let [only] = by_last.as_slice() {
         return Some((*only).clone());
     }
-    let candidates: Vec<&str> = all.iter().map(String::as_str).collect();
-    closest(&wanted, &candidates).map(str::to_string)
+    did_you_mean(&wanted, all.iter().map(String::as_str)).map(str::to_string)
 }
 
 /// One CSV column: its header and where its cells go (`None`: ignored).
@@ -781,13 +752,6 @@ fn clash(cell: &Cell) -> FieldProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn distances() {
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-        assert_eq!(levenshtein("Country", "country"), 0);
-        assert_eq!(levenshtein("", "abc"), 3);
-    }
 
     #[test]
     fn header_paths() {

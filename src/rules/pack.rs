@@ -383,7 +383,9 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
 
     let cx = PackContext {
         lists: &lists,
-        has_rates: rates.is_some() || declared_rates_missing(root),
+        // Declared, loaded or not: a broken rates table has been reported
+        // once; money conditions should not each add "no rates table".
+        has_rates: root.get("rates").is_some(),
         declared_lists: declared_names,
     };
     let mut rules = Vec::new();
@@ -447,10 +449,4 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
         digest: hex_digest(listing.as_bytes()),
     };
     (Some(pack), acc)
-}
-
-// A declared but broken rates table has already been reported; do not pile
-// "no rates table" errors on every money condition on top of it.
-fn declared_rates_missing(root: &DeTable) -> bool {
-    root.get("rates").is_some()
 }

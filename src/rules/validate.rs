@@ -17,7 +17,7 @@ use super::lists::ListTable;
 use super::model::*;
 use super::raw::{RawCondition, RawRule, Scalar, Sp};
 use crate::diag::{suggest, Diagnostic, Diagnostics, SourceFile};
-use crate::order::iso;
+use crate::order::normalize;
 use crate::order::{Path, Segment, Shape};
 
 /// Operator names and what they do, for did-you-mean and documentation.
@@ -810,11 +810,9 @@ impl Validator<'_, '_> {
             (Shape::Money, Scalar::Str(s)) => {
                 let mut parts = s.split_whitespace();
                 let amount = parts.next().and_then(parse_decimal);
-                let currency = parts.next().map(str::to_uppercase);
+                let currency = parts.next().and_then(normalize::currency);
                 match (amount, currency, parts.next()) {
-                    (Some(amount), Some(currency), None)
-                        if iso::CURRENCIES.binary_search(&currency.as_str()).is_ok() =>
-                    {
+                    (Some(amount), Some(currency), None) => {
                         if !self.cx.has_rates {
                             self.acc.push(
                                 Diagnostic::error(
@@ -844,17 +842,10 @@ impl Validator<'_, '_> {
             ),
             (Shape::Bool, Scalar::Bool(b)) => Some(Literal::Bool(*b)),
             (Shape::Bool, _) => bad(self, "`true` or `false`"),
-            (Shape::Country, Scalar::Str(s)) => {
-                let upper = s.to_uppercase();
-                if iso::COUNTRIES
-                    .binary_search_by(|(a2, _)| a2.cmp(&upper.as_str()))
-                    .is_ok()
-                {
-                    Some(Literal::Text(upper))
-                } else {
-                    bad(self, "an ISO 3166-1 alpha-2 country code")
-                }
-            }
+            (Shape::Country, Scalar::Str(s)) => match normalize::country(s) {
+                Some(code) => Some(Literal::Text(code)),
+                None => bad(self, "an ISO 3166-1 alpha-2 country code"),
+            },
             (Shape::Hs, Scalar::Str(s) | Scalar::Num(s)) => {
                 let digits: String = s.chars().filter(|c| !matches!(c, '.' | ' ')).collect();
                 if !digits.is_empty()
@@ -1494,14 +1485,10 @@ impl Validator<'_, '_> {
                 pieces.push(Piece::Var(var));
             } else {
                 let sp = Sp::new(inner.to_string(), inner_span);
-                let before = self.acc.len();
+                // `usize::MAX`: a template is no condition, so any `@name` is another's.
                 match self.target(&sp, usize::MAX, all, bindings) {
                     Some(t) => pieces.push(Piece::Value(t)),
-                    None => {
-                        ok = false;
-                        // Re-code the path error as a template error for a clearer catalogue.
-                        let _ = before;
-                    }
+                    None => ok = false,
                 }
             }
             offset += open + close + 1;

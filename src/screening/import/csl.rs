@@ -6,20 +6,13 @@ use super::super::countries;
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat};
 use super::super::ScreeningError;
 use super::remarks::parse_id_item;
-use super::{parse_date, problem, split_multi};
+use super::{parse_date, problem, read_table, split_multi};
 
 /// Imports a CSL CSV file.
 pub fn import_csl(file_name: &str, text: &str) -> Result<ListFile, ScreeningError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|_| ScreeningError::Unreadable {
-            file: file_name.to_string(),
-            message: "the header row is not valid csv".to_string(),
-        })?
-        .clone();
+    let mut problems = Vec::new();
+    let table = read_table(file_name, text, b',', "csv", true, &mut problems)?;
+    let headers = &table.headers;
     let col = |name: &str| {
         headers
             .iter()
@@ -45,58 +38,37 @@ pub fn import_csl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
     let (remarks_col, alt_col, ids_col) = (col("remarks"), col("alt_names"), col("ids"));
     let (cit_col, nat_col) = (col("citizenships"), col("nationalities"));
     let mut entries = Vec::new();
-    let mut problems = Vec::new();
-    for result in reader.records() {
-        let r = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(problem(file_name, line, "row is not valid csv".to_string()));
-                continue;
-            }
-        };
-        let line = r.position().map_or(0, |p| p.line());
-        if r.len() != headers.len() {
-            problems.push(problem(
-                file_name,
-                line,
-                format!(
-                    "row has {} columns, the header has {}",
-                    r.len(),
-                    headers.len()
-                ),
-            ));
-            continue;
-        }
-        let full_name = get(&r, Some(name_col));
+    for (line, r) in &table.rows {
+        let line = *line;
+        let full_name = get(r, Some(name_col));
         let mut names = split_multi(&full_name, "; ").filter(|n| !n.starts_with("and any "));
         let Some(primary) = names.next() else {
             problems.push(problem(file_name, line, "row has no name".to_string()));
             continue;
         };
-        let entry_id = [get(&r, id_col), get(&r, num_col)]
+        let entry_id = [get(r, id_col), get(r, num_col)]
             .into_iter()
             .find(|s| !s.is_empty())
             .unwrap_or_else(|| format!("line-{line}"));
-        let kind = match get(&r, type_col).to_ascii_lowercase().as_str() {
+        let kind = match get(r, type_col).to_ascii_lowercase().as_str() {
             "individual" => EntryKind::Person,
             "entity" => EntryKind::Entity,
             "vessel" => EntryKind::Vessel,
             "aircraft" => EntryKind::Aircraft,
             _ => EntryKind::Unknown,
         };
-        let mut e = Entry::new("CSL", &get(&r, source_col), &entry_id, kind, primary);
+        let mut e = Entry::new("CSL", &get(r, source_col), &entry_id, kind, primary);
         for n in names {
             e.add_alias(n, false);
         }
-        for a in split_multi(&get(&r, alt_col), "; ") {
+        for a in split_multi(&get(r, alt_col), "; ") {
             let a = a.strip_prefix("and ").unwrap_or(a);
             e.add_alias(a, false);
         }
-        e.programs = split_multi(&get(&r, programs_col), "; ")
+        e.programs = split_multi(&get(r, programs_col), "; ")
             .map(str::to_string)
             .collect();
-        for a in split_multi(&get(&r, addresses_col), "; ") {
+        for a in split_multi(&get(r, addresses_col), "; ") {
             let last = a.rsplit(',').next().unwrap_or("").trim();
             if last.len() == 2 {
                 if let Some(code) = countries::to_iso2(last) {
@@ -105,19 +77,19 @@ pub fn import_csl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
             }
             e.addresses.push(a.to_string());
         }
-        for c in split_multi(&get(&r, cit_col), "; ").chain(split_multi(&get(&r, nat_col), "; ")) {
+        for c in split_multi(&get(r, cit_col), "; ").chain(split_multi(&get(r, nat_col), "; ")) {
             if let Some(code) = countries::to_iso2(c) {
                 e.add_country(code);
             }
         }
         let fallback = e.countries.first().cloned();
-        for item in split_multi(&get(&r, ids_col), "; ") {
+        for item in split_multi(&get(r, ids_col), "; ") {
             if let Some(id) = parse_id_item(item, true, fallback.as_deref()) {
                 e.add_id(id);
             }
         }
         for (col_name, c, slot) in [("start_date", start_col, 0), ("end_date", end_col, 1)] {
-            let v = get(&r, c);
+            let v = get(r, c);
             if v.is_empty() {
                 continue;
             }
@@ -131,7 +103,7 @@ pub fn import_csl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
                 )),
             }
         }
-        e.remarks = get(&r, remarks_col);
+        e.remarks = get(r, remarks_col);
         entries.push(e);
     }
     Ok(ListFile {

@@ -10,23 +10,22 @@ use sha2::{Digest, Sha256};
 use super::super::countries;
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat};
 use super::super::ScreeningError;
-use super::{parse_date, problem};
+use super::{parse_date, problem, read_table};
 
 const SOURCE: &str = "Denied Persons List (DPL) - Bureau of Industry and Security";
 
 /// Imports a DPL tab-separated file.
 pub fn import_dpl(file_name: &str, text: &str) -> Result<ListFile, ScreeningError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b'\t')
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|_| ScreeningError::Unreadable {
-            file: file_name.to_string(),
-            message: "the header row cannot be read".to_string(),
-        })?
-        .clone();
+    let mut problems = Vec::new();
+    let table = read_table(
+        file_name,
+        text,
+        b'\t',
+        "tab-separated text",
+        false,
+        &mut problems,
+    )?;
+    let headers = &table.headers;
     let col = |name: &str| {
         headers
             .iter()
@@ -52,27 +51,14 @@ pub fn import_dpl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
     };
     let mut entries: Vec<Entry> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut problems = Vec::new();
-    for result in reader.records() {
-        let r = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(problem(
-                    file_name,
-                    line,
-                    "row is not valid tab-separated text".to_string(),
-                ));
-                continue;
-            }
-        };
-        let line = r.position().map_or(0, |p| p.line());
-        let name = get(&r, Some(name_col));
+    for (line, r) in &table.rows {
+        let line = *line;
+        let name = get(r, Some(name_col));
         if name.is_empty() {
             problems.push(problem(file_name, line, "row has no name".to_string()));
             continue;
         }
-        let effective = get(&r, Some(eff_col));
+        let effective = get(r, Some(eff_col));
         let listed_on = if effective.is_empty() {
             None
         } else {
@@ -88,7 +74,7 @@ pub fn import_dpl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
             }
             d
         };
-        let expiration = get(&r, exp_col);
+        let expiration = get(r, exp_col);
         let ends_on = if expiration.is_empty() {
             None
         } else {
@@ -104,7 +90,7 @@ pub fn import_dpl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
             }
             d
         };
-        let fr = get(&r, fr_col);
+        let fr = get(r, fr_col);
         let key = format!("{}|{}|{}", name.to_uppercase(), effective, fr);
         let idx = match by_key.get(&key) {
             Some(&i) => i,
@@ -127,13 +113,13 @@ pub fn import_dpl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
             }
         };
         let e = &mut entries[idx];
-        let country = get(&r, country_col);
+        let country = get(r, country_col);
         if let Some(code) = countries::to_iso2(&country) {
             e.add_country(code);
         }
         let mut parts: Vec<String> = cols
             .iter()
-            .map(|c| get(&r, *c))
+            .map(|c| get(r, *c))
             .filter(|p| !p.is_empty())
             .collect();
         if !country.is_empty() {

@@ -188,6 +188,62 @@ pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
+/// A delimited file read whole: its header and its data rows with their lines.
+pub(crate) struct Table {
+    pub(crate) headers: csv::StringRecord,
+    pub(crate) rows: Vec<(u64, csv::StringRecord)>,
+}
+
+/// Reads a delimited file with a header row. A row that cannot be read, or
+/// (with `same_width`) has another number of cells than the header, becomes
+/// a located problem instead of an entry; `what` names the format in messages.
+pub(crate) fn read_table(
+    file_name: &str,
+    text: &str,
+    delimiter: u8,
+    what: &str,
+    same_width: bool,
+    problems: &mut Vec<RowProblem>,
+) -> Result<Table, ScreeningError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|_| ScreeningError::Unreadable {
+            file: file_name.to_string(),
+            message: format!("the header row is not valid {what}"),
+        })?
+        .clone();
+    let mut rows = Vec::new();
+    for result in reader.records() {
+        let record = match result {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(problem(file_name, line, format!("row is not valid {what}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if same_width && record.len() != headers.len() {
+            problems.push(problem(
+                file_name,
+                line,
+                format!(
+                    "row has {} columns, the header has {}",
+                    record.len(),
+                    headers.len()
+                ),
+            ));
+            continue;
+        }
+        rows.push((line, record));
+    }
+    Ok(Table { headers, rows })
+}
+
 /// Builds a located problem.
 pub(crate) fn problem(file: &str, line: u64, message: String) -> RowProblem {
     RowProblem {

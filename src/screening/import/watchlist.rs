@@ -8,7 +8,7 @@ use super::super::countries;
 use super::super::ids::{canonical_scheme, refine_scheme};
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat, PartyId, RowProblem};
 use super::super::ScreeningError;
-use super::{file_stem, parse_date, problem, split_multi};
+use super::{file_stem, parse_date, problem, read_table, split_multi};
 
 const SOURCE: &str = "redflag watch list";
 
@@ -139,16 +139,9 @@ fn build(
 
 /// Imports a watch list in CSV form.
 pub fn import_watchlist_csv(file_name: &str, text: &str) -> Result<ListFile, ScreeningError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|_| ScreeningError::Unreadable {
-            file: file_name.to_string(),
-            message: "the header row is not valid csv".to_string(),
-        })?
-        .clone();
+    let mut problems = Vec::new();
+    let table = read_table(file_name, text, b',', "csv", true, &mut problems)?;
+    let headers = &table.headers;
     let col = |name: &str| {
         headers.iter().position(|h| {
             h.trim()
@@ -164,30 +157,9 @@ pub fn import_watchlist_csv(file_name: &str, text: &str) -> Result<ListFile, Scr
     }
     let list = file_stem(file_name);
     let mut entries = Vec::new();
-    let mut problems = Vec::new();
     let mut seen = Vec::new();
-    for result in reader.records() {
-        let r = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(problem(file_name, line, "row is not valid csv".to_string()));
-                continue;
-            }
-        };
-        let line = r.position().map_or(0, |p| p.line());
-        if r.len() != headers.len() {
-            problems.push(problem(
-                file_name,
-                line,
-                format!(
-                    "row has {} columns, the header has {}",
-                    r.len(),
-                    headers.len()
-                ),
-            ));
-            continue;
-        }
+    for (line, r) in &table.rows {
+        let line = *line;
         let get = |name: &str| -> String {
             col(name)
                 .and_then(|i| r.get(i))
