@@ -32,9 +32,8 @@ pub struct Engine {
     pack: Arc<RulePack>,
     /// (list, column) → folded key → row indices.
     indexes: HashMap<(String, String), HashMap<String, Vec<usize>>>,
-    /// Per rule, the order in which its conditions are evaluated (a condition
-    /// that reads another's matched row comes after it).
-    orders: Vec<Vec<usize>>,
+    /// Per rule (same index as `pack.rules`), what is derived once.
+    compiled: Vec<CompiledRule>,
 }
 
 impl Engine {
@@ -67,11 +66,22 @@ impl Engine {
                 }
             }
         }
-        let orders = pack.rules.iter().map(evaluation_order).collect();
+        let compiled = pack
+            .rules
+            .iter()
+            .map(|rule| CompiledRule {
+                order: evaluation_order(rule),
+                expected: rule
+                    .conditions
+                    .iter()
+                    .map(|c| expected_text(c, &pack))
+                    .collect(),
+            })
+            .collect();
         Engine {
             pack: Arc::new(pack),
             indexes,
-            orders,
+            compiled,
         }
     }
 
@@ -101,8 +111,8 @@ impl Engine {
             .pack
             .rules
             .iter()
-            .zip(&self.orders)
-            .filter_map(|(rule, eval_order)| self.judge_rule(rule, eval_order, order))
+            .zip(&self.compiled)
+            .filter_map(|(rule, compiled)| self.judge_rule(rule, compiled, order))
             .collect();
         findings.sort_by(|a, b| {
             b.severity
@@ -136,7 +146,7 @@ impl Engine {
             rule,
             order,
             &mut |cx| {
-                let outcomes = self.evaluate_conditions(rule, &self.orders[index], cx);
+                let outcomes = self.evaluate_conditions(rule, &self.compiled[index], cx);
                 let truth = eval_expr(&rule.condition, &outcomes);
                 traces.push(Trace {
                     bindings: cx.bound_evidence(rule),
@@ -149,7 +159,7 @@ impl Engine {
         Some(traces)
     }
 
-    fn judge_rule(&self, rule: &Rule, eval_order: &[usize], order: &Order) -> Option<Finding> {
+    fn judge_rule(&self, rule: &Rule, compiled: &CompiledRule, order: &Order) -> Option<Finding> {
         let mut fired: Option<(Vec<BoundEvidence>, Vec<Outcome>, String)> = None;
         let mut undecided: Option<(Vec<BoundEvidence>, Vec<Outcome>)> = None;
         let mut fired_count = 0;
@@ -161,7 +171,7 @@ impl Engine {
             rule,
             order,
             &mut |cx| {
-                let outcomes = self.evaluate_conditions(rule, eval_order, cx);
+                let outcomes = self.evaluate_conditions(rule, compiled, cx);
                 match eval_expr(&rule.condition, &outcomes) {
                     Truth::True => {
                         fired_count += 1;
@@ -286,11 +296,16 @@ impl Engine {
         bind(rule, 0, &mut cx, visit, &mut count, overflow);
     }
 
-    fn evaluate_conditions(&self, rule: &Rule, eval_order: &[usize], cx: &Cx) -> Vec<Outcome> {
+    fn evaluate_conditions(&self, rule: &Rule, compiled: &CompiledRule, cx: &Cx) -> Vec<Outcome> {
         let mut outcomes: Vec<Outcome> = vec![Outcome::default(); rule.conditions.len()];
         let mut done = vec![false; rule.conditions.len()];
-        for &i in eval_order {
-            let outcome = eval_condition(&rule.conditions[i], cx, &outcomes, &done);
+        for &i in &compiled.order {
+            let expected = compiled
+                .expected
+                .get(i)
+                .map(String::as_str)
+                .unwrap_or_default();
+            let outcome = eval_condition(&rule.conditions[i], expected, cx, &outcomes, &done);
             outcomes[i] = outcome;
             done[i] = true;
         }
@@ -300,6 +315,16 @@ impl Engine {
     fn list(&self, name: &str) -> Option<&ListTable> {
         self.pack.lists.get(name).map(|l| l.as_ref())
     }
+}
+
+/// What `Engine::new` derives once per rule.
+#[derive(Debug, Clone)]
+struct CompiledRule {
+    /// Condition indices in evaluation order (a condition that reads
+    /// another's matched row comes after it).
+    order: Vec<usize>,
+    /// Per condition, what it expects, in words (for evidence).
+    expected: Vec<String>,
 }
 
 /// One set of bindings and every condition's outcome in it.
@@ -635,10 +660,14 @@ fn row_evidence(table: &ListTable, index: usize) -> Option<RowEvidence> {
     })
 }
 
-fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -> Outcome {
+fn eval_condition(
+    c: &Condition,
+    expected: &str,
+    cx: &Cx,
+    outcomes: &[Outcome],
+    done: &[bool],
+) -> Outcome {
     let mut outcome = Outcome::default();
-    // Formatted once per condition, not per value: it is the same for all.
-    let expected = expected_text(c, cx);
     let values = match values_of(&c.target, cx, outcomes, done) {
         Ok(v) => v,
         Err(truth) => {
@@ -646,7 +675,7 @@ fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -
             outcome.observations.push(Observation {
                 path: c.target.text(),
                 seen: None,
-                expected: expected.clone(),
+                expected: expected.to_string(),
                 holds: truth,
                 row: None,
                 note: Some(format!("depends on a condition that is {}", truth.as_str())),
@@ -676,7 +705,7 @@ fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -
                 seen: values
                     .iter()
                     .find_map(|(_, v, _)| v.as_deref().map(display)),
-                expected: expected.clone(),
+                expected: expected.to_string(),
                 holds: outcome.truth,
                 row: None,
                 note: None,
@@ -703,7 +732,7 @@ fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -
                     "{count} member{}",
                     if count == 1 { "" } else { "s" }
                 )),
-                expected: expected.clone(),
+                expected: expected.to_string(),
                 holds: outcome.truth,
                 row: None,
                 note: None,
@@ -729,7 +758,7 @@ fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -
             outcome.observations.push(Observation {
                 path: path.clone(),
                 seen: None,
-                expected: expected.clone(),
+                expected: expected.to_string(),
                 holds,
                 row: None,
                 note: Some(match c.if_missing {
@@ -759,7 +788,7 @@ fn eval_condition(c: &Condition, cx: &Cx, outcomes: &[Outcome], done: &[bool]) -
         outcome.observations.push(Observation {
             path: path.clone(),
             seen: Some(display(value)),
-            expected: expected.clone(),
+            expected: expected.to_string(),
             holds: check.truth,
             row: check.row,
             note: check.note,
@@ -1274,10 +1303,12 @@ fn sibling_currency(c: &Condition, path: &str, cx: &Cx) -> Option<String> {
         .and_then(|(_, v)| v.and_then(|v| v.as_text()).map(str::to_string))
 }
 
-fn expected_text(c: &Condition, cx: &Cx) -> String {
+/// What a condition expects, in words; formatted once per condition when the
+/// engine is built, since it is the same for every order.
+fn expected_text(c: &Condition, pack: &RulePack) -> String {
     let list_meta = |name: &str| {
-        cx.engine
-            .list(name)
+        pack.lists
+            .get(name)
             .map(|l| format!("list `{name}` (as of {})", l.meta.as_of))
             .unwrap_or_else(|| format!("list `{name}`"))
     };
