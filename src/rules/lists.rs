@@ -66,6 +66,9 @@ impl ListTable {
     ) -> Option<ListTable> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
+            // Short or long rows are reported by our own width check, with a
+            // message that names the counts instead of the csv crate's.
+            .flexible(true)
             .from_reader(file.text().as_bytes());
         let columns: Vec<String> = match reader.headers() {
             Ok(headers) => headers.iter().map(|h| h.trim().to_string()).collect(),
@@ -217,6 +220,9 @@ impl RatesTable {
     ) -> Option<RatesTable> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
+            // Short or long rows are reported by our own width check, with a
+            // message that names the counts instead of the csv crate's.
+            .flexible(true)
             .from_reader(file.text().as_bytes());
         let headers: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),

@@ -634,3 +634,23 @@ fn jsonl_report_of_a_clean_order() {
     assert_eq!(code(&out), 0);
     insta::assert_snapshot!(redact(&stdout(&out)));
 }
+
+#[test]
+fn output_file_holds_the_report_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let report_arg = report.to_str().unwrap();
+    let output = run(&[
+        "check",
+        "fixtures/orders/sample.jsonl",
+        "--format",
+        "json",
+        "--output",
+        report_arg,
+    ]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    let written = std::fs::read_to_string(&report).unwrap();
+    let to_stdout = run(&["check", "fixtures/orders/sample.jsonl", "--format", "json"]);
+    assert_eq!(written, stdout(&to_stdout));
+}

@@ -245,3 +245,12 @@ fn a_directory_without_pack_toml_is_rejected() {
     assert_eq!(codes, ["R050"]);
     assert!(text.contains("has no `pack.toml`"), "{text}");
 }
+
+#[test]
+fn a_list_row_with_missing_cells_is_located() {
+    let (codes, text) = diagnose("bad-list-row");
+    // The short row is reported once, and the list is not then "unknown" at its use.
+    assert_eq!(codes, ["R042"]);
+    assert!(text.contains("lists/cities.csv:3"), "{text}");
+    insta::assert_snapshot!(text);
+}

@@ -700,3 +700,60 @@ value = "DE"
     let o = order(|o| o["forwarder"] = json!({"name": "Fwd", "country": "DE"}));
     assert_eq!(outcome(&engine, &o, "T-1"), "fired review: Fwd (DE)");
 }
+
+#[test]
+fn rate_date_ship_date_converts_at_the_shipment_rate() {
+    let body = r#"
+[rule.when.large]
+path = "payment.amount"
+op = "gte"
+value = "1000 USD"
+rate_date = "ship_date"
+"#;
+    let rules = rule("1", "large", "{payment.amount}", body);
+    let engine = engine(&rules, &[], Some(RATES));
+    // Ordered in 2023 (0.5 EUR per USD: 1,200 USD), shipped in 2024 (2 per USD: 300 USD).
+    let shipped = order(|o| {
+        o["date"] = json!("2023-06-01");
+        o["ship_date"] = json!("2024-06-01");
+        o["payment"] = json!({"method": "wire", "amount": 600, "currency": "EUR"});
+    });
+    assert_eq!(kind(&engine, &shipped, "T-1"), "none");
+    // Without a ship date the order date is used.
+    let unshipped = order(|o| {
+        o["date"] = json!("2023-06-01");
+        o["payment"] = json!({"method": "wire", "amount": 600, "currency": "EUR"});
+    });
+    assert_eq!(kind(&engine, &unshipped, "T-1"), "fired");
+}
+
+#[test]
+fn too_many_combinations_make_the_rule_undecided_not_clear() {
+    let body = r#"
+for_each = { a = "items[*]", b = "items[*]", c = "items[*]" }
+[rule.when.same]
+path = "a.sku"
+op = "eq"
+value = "never"
+"#;
+    let rules = rule("1", "same", "x", body);
+    let engine = engine(&rules, &[], None);
+    let many = |n: usize| {
+        order(|o| {
+            o["items"] = Json::Array(
+                (0..n)
+                    .map(|i| json!({"sku": format!("S{i}"), "hs": "820730"}))
+                    .collect(),
+            )
+        })
+    };
+    // 20^3 = 8,000 combinations are judged; 28^3 = 21,952 exceed the limit.
+    assert_eq!(kind(&engine, &many(20), "T-1"), "none");
+    let text = outcome(&engine, &many(28), "T-1");
+    assert!(
+        text.starts_with(
+            "undecided hold: could not evaluate `T-1`: the order has more than 20000 combinations"
+        ),
+        "{text}"
+    );
+}
