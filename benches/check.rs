@@ -69,6 +69,7 @@ fn main() {
             pack_origin: "<default pack>".into(),
             inputs: vec!["bench.jsonl".into()],
             fail_on: Severity::Hold,
+            screening: Vec::new(),
         };
         let source = order::from_text(&text, "bench.jsonl", InputFormat::Jsonl, None).unwrap();
         let mut sink = std::io::sink();

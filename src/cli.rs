@@ -15,8 +15,11 @@ use crate::engine::Engine;
 use crate::order::{self, ColumnMap, InputFormat, Record};
 use crate::report::human::HumanReporter;
 use crate::report::json::JsonReporter;
-use crate::report::{Reporter, RunInfo, Summary};
+use crate::report::{Reporter, RunInfo, ScreeningInfo, Summary};
+use crate::rules::model::ScreeningList;
 use crate::rules::{self, PackFiles, RulePack, Severity};
+use crate::screening::{self, Screener};
+use std::sync::Arc;
 
 /// Exit statuses, documented in `--help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +118,12 @@ struct CheckArgs {
     /// Colour of human output.
     #[arg(long, value_enum, default_value = "auto")]
     color: Color,
+    /// Denied-party or sanctions list to screen parties against (repeatable): OFAC `sdn.csv`
+    /// (companions beside it are read too), CSL, DPL, OpenSanctions FtM JSON lines, or a watch
+    /// list; the format is detected, or named as `csl:FILE` (ofac, csl, dpl, ftm,
+    /// watchlist-csv, watchlist-toml).
+    #[arg(long = "list", value_name = "[FORMAT:]FILE")]
+    lists: Vec<String>,
 }
 
 /// Parses arguments and runs; the whole program.
@@ -278,12 +287,72 @@ fn check(args: CheckArgs) -> Status {
             }
         },
     };
-    let engine = Engine::new(pack);
+    let screening = match load_screening(&pack, &args.lists) {
+        Ok((lists, warnings)) => {
+            if !warnings.is_empty() {
+                print_diagnostics(&warnings);
+            }
+            lists
+        }
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            return Status::Error;
+        }
+    };
+    let engine = if screening.is_empty() {
+        Engine::new(pack)
+    } else {
+        let entries = screening
+            .iter()
+            .flat_map(|l| l.entries.iter().cloned())
+            .collect();
+        Engine::with_screener(pack, Arc::new(Screener::build(entries)))
+    };
+    let missing = engine.missing_screening_lists();
+    if !missing.is_empty() {
+        let mut acc = Diagnostics::new();
+        for (rule, condition, list) in missing {
+            acc.push(
+                Diagnostic::error(
+                    "S003",
+                    format!("rule `{rule}` screens against list `{list}` (condition `{condition}`), which was not loaded"),
+                )
+                .with_help(Some(format!(
+                    "loaded lists: {}",
+                    if screening.is_empty() {
+                        "none".to_string()
+                    } else {
+                        screening.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
+                    }
+                ))),
+            );
+        }
+        print_diagnostics(&acc);
+        return Status::Error;
+    }
+    if screening.is_empty() && !engine.screening_rules().is_empty() {
+        let mut acc = Diagnostics::new();
+        acc.push(
+            Diagnostic::warning(
+                "S004",
+                format!(
+                    "no screening list was given, so parties were not screened by {}",
+                    engine.screening_rules().join(", ")
+                ),
+            )
+            .with_help(Some(
+                "give denied-party lists with `--list FILE` (OFAC SDN, CSL, DPL, OpenSanctions, a watch list)"
+                    .to_string(),
+            )),
+        );
+        print_diagnostics(&acc);
+    }
     let run = RunInfo {
         pack: engine.pack(),
         pack_origin: origin,
         inputs: args.inputs.clone(),
         fail_on,
+        screening: screening_provenance(&screening),
     };
     match run_check(
         &engine,
@@ -306,6 +375,90 @@ fn check(args: CheckArgs) -> Status {
             Status::Error
         }
     }
+}
+
+/// Loads the pack's screening lists and those named with `--list`. A list that cannot be
+/// read is an error (nothing is judged); a bad row is a located warning.
+pub fn load_screening(
+    pack: &RulePack,
+    specs: &[String],
+) -> Result<(Vec<ScreeningList>, Diagnostics), Diagnostics> {
+    let mut lists = pack.screening.clone();
+    let mut errors = Diagnostics::new();
+    let mut warnings = Diagnostics::new();
+    for spec in specs {
+        match screening::import::load_spec(spec) {
+            Ok(file) => {
+                let path = spec
+                    .split_once(':')
+                    .filter(|(f, _)| screening::import::parse_format_name(f).is_some())
+                    .map_or(spec.as_str(), |(_, p)| p);
+                let digest = std::fs::read(path)
+                    .map(|bytes| {
+                        use sha2::Digest;
+                        sha2::Sha256::digest(&bytes)
+                            .iter()
+                            .map(|b| format!("{b:02x}"))
+                            .collect::<String>()
+                    })
+                    .unwrap_or_default();
+                for p in &file.problems {
+                    warnings.push(
+                        Diagnostic::warning("S001", format!("{}:{}: {}", p.file, p.line, p.message))
+                            .with_help(Some(
+                                "the row was left out of screening or only partly read; fix it at the source".to_string(),
+                            )),
+                    );
+                }
+                let mut names: Vec<&str> = file.entries.iter().map(|e| e.list.as_str()).collect();
+                names.sort_unstable();
+                names.dedup();
+                lists.push(ScreeningList {
+                    name: if names.is_empty() {
+                        path.to_string()
+                    } else {
+                        names.join("+")
+                    },
+                    file: path.to_string(),
+                    format: file.format,
+                    as_of: None,
+                    source: String::new(),
+                    digest,
+                    entries: file.entries,
+                    problems: file.problems,
+                });
+            }
+            Err(error) => errors.push(
+                Diagnostic::error("S002", format!("cannot load screening list: {error}"))
+                    .with_help(Some(
+                        "a list that cannot be read stops the run: nothing is judged without it"
+                            .to_string(),
+                    )),
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok((lists, warnings))
+    } else {
+        Err(errors)
+    }
+}
+
+/// What reports say about each screening list.
+fn screening_provenance(lists: &[ScreeningList]) -> Vec<ScreeningInfo> {
+    lists
+        .iter()
+        .map(|l| ScreeningInfo {
+            name: l.name.clone(),
+            file: l.file.clone(),
+            format: format!("{:?}", l.format),
+            as_of: l.as_of,
+            source: l.source.clone(),
+            digest: l.digest.clone(),
+            entries: l.entries.len(),
+            problems: l.problems.len(),
+        })
+        .collect()
 }
 
 /// Records judged per batch: enough to keep every core busy, few enough that

@@ -19,6 +19,7 @@ use crate::order::{Order, Path, Record, Value};
 use crate::rules::expr::Expr;
 use crate::rules::lists::{fold, ListTable};
 use crate::rules::model::*;
+use crate::screening::{self, IdCheck, ListedAt, MatchedOn, Query, Screener};
 
 /// Above this many sets of bindings for one rule and one order, the rule is
 /// undecided rather than slow: a pathological order must not stall a run.
@@ -34,6 +35,8 @@ pub struct Engine {
     indexes: HashMap<(String, String), HashMap<String, Vec<usize>>>,
     /// Per rule (same index as `pack.rules`), what is derived once.
     compiled: Vec<CompiledRule>,
+    /// Denied-party and sanctions lists for `screen` conditions, if any were loaded.
+    screener: Option<Arc<Screener>>,
 }
 
 impl Engine {
@@ -82,7 +85,57 @@ impl Engine {
             pack: Arc::new(pack),
             indexes,
             compiled,
+            screener: None,
         }
+    }
+
+    /// Compiles a validated pack with screening lists for its `screen` conditions.
+    pub fn with_screener(pack: RulePack, screener: Arc<Screener>) -> Engine {
+        Engine {
+            screener: Some(screener),
+            ..Engine::new(pack)
+        }
+    }
+
+    /// The screening index, when lists were given.
+    pub fn screener(&self) -> Option<&Screener> {
+        self.screener.as_deref()
+    }
+
+    /// Screening lists named by `screen` conditions that no loaded entry belongs to, as
+    /// `(rule id, condition, list)`: a rule must not screen against a list that is not there.
+    pub fn missing_screening_lists(&self) -> Vec<(String, String, String)> {
+        let mut loaded: Vec<String> = self
+            .screener
+            .iter()
+            .flat_map(|s| s.entries().iter())
+            .flat_map(|e| [e.list.to_lowercase(), e.source.to_lowercase()])
+            .collect();
+        loaded.sort();
+        loaded.dedup();
+        let mut out = Vec::new();
+        for rule in &self.pack.rules {
+            for c in &rule.conditions {
+                if let Op::Screen(spec) = &c.op {
+                    for list in &spec.lists {
+                        if loaded.binary_search(&list.to_lowercase()).is_err() {
+                            out.push((rule.id.clone(), c.name.clone(), list.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Rules with `screen` conditions, which judge nothing useful without lists.
+    pub fn screening_rules(&self) -> Vec<&str> {
+        self.pack
+            .rules
+            .iter()
+            .filter(|r| r.conditions.iter().any(|c| matches!(c.op, Op::Screen(_))))
+            .map(|r| r.id.as_str())
+            .collect()
     }
 
     /// The pack this engine judges with.
@@ -440,6 +493,11 @@ impl Cx<'_, '_> {
 
 fn label_of(value: &Value) -> String {
     match value {
+        Value::Map(m) if m.contains_key("scheme") && m.contains_key("value") => format!(
+            "{} {}",
+            m.get("scheme").map(|v| v.to_string()).unwrap_or_default(),
+            m.get("value").map(|v| v.to_string()).unwrap_or_default()
+        ),
         Value::Map(m) => {
             let name = m.get("name").map(|v| v.to_string());
             let city = m.get("city").map(|v| v.to_string());
@@ -679,6 +737,7 @@ fn eval_condition(
                 holds: truth,
                 row: None,
                 note: Some(format!("depends on a condition that is {}", truth.as_str())),
+                screening: None,
             });
             return outcome;
         }
@@ -709,6 +768,7 @@ fn eval_condition(
                 holds: outcome.truth,
                 row: None,
                 note: None,
+                screening: None,
             });
             return outcome;
         }
@@ -736,6 +796,7 @@ fn eval_condition(
                 holds: outcome.truth,
                 row: None,
                 note: None,
+                screening: None,
             });
             return outcome;
         }
@@ -765,6 +826,7 @@ fn eval_condition(
                     Some(b) => format!("is missing, which this rule counts as {b}"),
                     None => "is missing".into(),
                 }),
+                screening: None,
             });
             continue;
         };
@@ -785,13 +847,19 @@ fn eval_condition(
             Truth::False => any_false = true,
             Truth::Unknown => any_unknown = true,
         }
+        let seen = match c.op {
+            // A party or identifier is shown by its name or number, not as a whole object.
+            Op::Screen(_) | Op::InvalidId => label_of(value),
+            _ => display(value),
+        };
         outcome.observations.push(Observation {
             path: path.clone(),
-            seen: Some(display(value)),
+            seen: Some(seen),
             expected: expected.to_string(),
             holds: check.truth,
             row: check.row,
             note: check.note,
+            screening: check.screening,
         });
     }
     if values.is_empty() {
@@ -837,6 +905,7 @@ struct Check {
     rows: Vec<usize>,
     list: Option<String>,
     note: Option<String>,
+    screening: Option<Box<ScreeningEvidence>>,
 }
 
 impl Check {
@@ -847,6 +916,7 @@ impl Check {
             rows: Vec::new(),
             list: None,
             note: None,
+            screening: None,
         }
     }
     fn unknown(note: String) -> Check {
@@ -992,6 +1062,7 @@ fn test_value(
                     rows: matched,
                     list: Some(list.clone()),
                     note: None,
+                    screening: None,
                 };
             }
             match unknown_note {
@@ -1124,7 +1195,173 @@ fn test_value(
                 other => Check::unknown(format!("is {}, not a boolean", other.kind())),
             }
         }
+        Op::Screen(spec) => screen_party(spec, value, path, cx),
+        Op::InvalidId => check_id(value),
         Op::Exists | Op::Missing | Op::Blank | Op::Count { .. } => Check::of(Truth::Unknown),
+    }
+}
+
+/// Screens one party (an order object with `name`, `aliases`, `country`, `address`, `ids`).
+fn screen_party(spec: &ScreenSpec, value: &Value, path: &str, cx: &Cx) -> Check {
+    use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+    let Value::Map(party) = value else {
+        return Check::unknown("is not a party".into());
+    };
+    let text = |key: &str| party.get(key).and_then(Value::as_text).map(str::to_string);
+    let name = text("name").unwrap_or_default();
+    let ids: Vec<(String, String)> = match party.get("ids") {
+        Some(Value::List(ids)) => ids
+            .iter()
+            .filter_map(|id| match id {
+                Value::Map(m) => Some((
+                    m.get("scheme").and_then(Value::as_text)?.to_string(),
+                    m.get("value").and_then(Value::as_text)?.to_string(),
+                )),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if name.trim().is_empty() && ids.is_empty() {
+        return Check::unknown("has no name or identifier to screen".into());
+    }
+    let Some(screener) = cx.engine.screener.as_deref() else {
+        return Check {
+            note: Some("was not screened: no screening list was given".into()),
+            ..Check::of(Truth::False)
+        };
+    };
+    let query = Query {
+        name,
+        aliases: match party.get("aliases") {
+            Some(Value::List(a)) => a
+                .iter()
+                .filter_map(Value::as_text)
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        },
+        country: text("country"),
+        ids,
+        kind: None,
+        address: text("address"),
+    };
+    let shipment_date = cx.order_date(RateDate::ShipDate);
+    let min = spec.min_score.to_f64().unwrap_or(1.0);
+    let status_of = |entry: &screening::Entry| match shipment_date {
+        None => ListingStatus::OrderUndated,
+        Some(date) => match entry.listed_at(date) {
+            ListedAt::ListedBefore => ListingStatus::AtShipment,
+            ListedAt::ListedAfter => ListingStatus::AfterShipment,
+            ListedAt::Unknown => ListingStatus::Undated,
+            ListedAt::Expired => ListingStatus::Ended,
+        },
+    };
+    let kept: Vec<(screening::Match, ListingStatus)> = screener
+        .screen(&query, min)
+        .into_iter()
+        .filter_map(|m| {
+            let entry = screener.entries().get(m.entry_index)?;
+            let in_lists = spec.lists.is_empty()
+                || spec.lists.iter().any(|l| {
+                    l.eq_ignore_ascii_case(&entry.list) || l.eq_ignore_ascii_case(&entry.source)
+                });
+            let basis_ok = match spec.match_on {
+                MatchOn::Any => true,
+                MatchOn::Id => matches!(m.matched_on, MatchedOn::Id { .. }),
+                MatchOn::Name => !matches!(m.matched_on, MatchedOn::Id { .. }),
+            };
+            let status = status_of(entry);
+            // Undated listings and undated orders count as listed at shipment: an unknown
+            // date must not clear a party.
+            let listed_ok = match spec.listed {
+                ListedFilter::Any => true,
+                ListedFilter::AtShipment => matches!(
+                    status,
+                    ListingStatus::AtShipment
+                        | ListingStatus::Undated
+                        | ListingStatus::OrderUndated
+                ),
+                ListedFilter::AfterShipment => status == ListingStatus::AfterShipment,
+            };
+            (in_lists && basis_ok && listed_ok).then_some((m, status))
+        })
+        .collect();
+    let Some((best, status)) = kept.first() else {
+        return Check::of(Truth::False);
+    };
+    let mut score = Decimal::from_f64(best.score)
+        .unwrap_or(Decimal::ZERO)
+        .round_dp(3);
+    score.rescale(3);
+    if let Some(below) = spec.below_score {
+        if score >= below {
+            return Check {
+                note: Some(format!(
+                    "best match `{}` scores {score}, at or above {below}: a stronger rule covers it",
+                    best.entry_id
+                )),
+                ..Check::of(Truth::False)
+            };
+        }
+    }
+    let Some(entry) = screener.entries().get(best.entry_index) else {
+        return Check::unknown("matched an entry that is not in the index".into());
+    };
+    let basis = match &best.matched_on {
+        MatchedOn::Name => MatchBasis::Name,
+        MatchedOn::Alias(a) => MatchBasis::Alias(a.clone()),
+        MatchedOn::Id { scheme, value } => MatchBasis::Id {
+            scheme: scheme.clone(),
+            value: value.clone(),
+        },
+    };
+    Check {
+        screening: Some(Box::new(ScreeningEvidence {
+            role: path.to_string(),
+            party: query.name.clone(),
+            list: entry.list.clone(),
+            source: entry.source.clone(),
+            entry_id: entry.entry_id.clone(),
+            primary_name: entry.primary_name.clone(),
+            programs: entry.programs.clone(),
+            listed_on: entry.listed_on,
+            ends_on: entry.ends_on,
+            shipment_date,
+            status: *status,
+            basis,
+            score,
+            query_normalized: best.query_normalized.clone(),
+            entry_normalized: best.entry_normalized.clone(),
+            country_match: best.country_match,
+            other_matches: kept.len() - 1,
+        })),
+        ..Check::of(Truth::True)
+    }
+}
+
+/// Tests a party identifier's check digits: wrong digits are a red flag of their own (a
+/// made-up or mistyped tax number).
+fn check_id(value: &Value) -> Check {
+    let Value::Map(id) = value else {
+        return Check::unknown("is not a `{ scheme, value }` identifier".into());
+    };
+    let get = |key: &str| id.get(key).and_then(Value::as_text);
+    let (Some(scheme), Some(number)) = (get("scheme"), get("value")) else {
+        return Check::unknown("has no `scheme` or no `value`".into());
+    };
+    match screening::validate(scheme, number) {
+        IdCheck::Invalid { reason } => Check {
+            note: Some(reason),
+            ..Check::of(Truth::True)
+        },
+        IdCheck::Valid => Check::of(Truth::False),
+        IdCheck::Unchecked => Check {
+            note: Some(format!(
+                "scheme `{scheme}` has no check digit redflag knows"
+            )),
+            ..Check::of(Truth::False)
+        },
     }
 }
 
@@ -1140,6 +1377,7 @@ fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>) -> Check {
         rows,
         list: Some(list.to_string()),
         note: None,
+        screening: None,
     }
 }
 
@@ -1395,6 +1633,36 @@ fn expected_text(c: &Condition, pack: &RulePack) -> String {
         Op::Count { cmp, n } => format!("count {} {n}", cmp.symbol()),
         Op::IsTrue => "true".into(),
         Op::IsFalse => "false".into(),
+        Op::Screen(spec) => {
+            let lists = if spec.lists.is_empty() {
+                "any screening list".to_string()
+            } else {
+                format!(
+                    "screening list {}",
+                    spec.lists
+                        .iter()
+                        .map(|l| format!("`{l}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )
+            };
+            let basis = match spec.match_on {
+                MatchOn::Any => "a match",
+                MatchOn::Id => "an identifier match",
+                MatchOn::Name => "a name match",
+            };
+            let band = match spec.below_score {
+                Some(below) => format!("scoring from {} to below {below}", spec.min_score),
+                None => format!("scoring at least {}", spec.min_score),
+            };
+            let listed = match spec.listed {
+                ListedFilter::AtShipment => ", listed at shipment",
+                ListedFilter::AfterShipment => ", listed only after shipment",
+                ListedFilter::Any => "",
+            };
+            format!("{basis} in {lists} {band}{listed}")
+        }
+        Op::InvalidId => "an identifier whose check digits are wrong".into(),
     }
 }
 

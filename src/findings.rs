@@ -74,6 +74,91 @@ pub struct Observation {
     pub row: Option<RowEvidence>,
     /// Extra detail (a conversion, why it is unknown).
     pub note: Option<String>,
+    /// The list entry a party matched, for `screen` conditions.
+    pub screening: Option<Box<ScreeningEvidence>>,
+}
+
+/// What a screening match rests on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MatchBasis {
+    /// The entry's primary name.
+    Name,
+    /// One of the entry's aliases, as written in the list.
+    Alias(String),
+    /// An identifier equal after normalisation: the entry's scheme and value.
+    Id {
+        /// Scheme, such as `RU-INN`.
+        scheme: String,
+        /// Value as written in the list.
+        value: String,
+    },
+}
+
+/// Where a listing stood at the shipment date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingStatus {
+    /// Listed on or before the shipment date, and not ended.
+    AtShipment,
+    /// Listed only after the shipment date.
+    AfterShipment,
+    /// The list gives no listing date; counted as listed at shipment.
+    Undated,
+    /// The listing had ended before the shipment date.
+    Ended,
+    /// The order has no date to compare with; counted as listed at shipment.
+    OrderUndated,
+}
+
+impl ListingStatus {
+    /// The lowercase name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListingStatus::AtShipment => "listed at shipment",
+            ListingStatus::AfterShipment => "listed after shipment",
+            ListingStatus::Undated => "listing date not given",
+            ListingStatus::Ended => "listing ended before shipment",
+            ListingStatus::OrderUndated => "order has no date",
+        }
+    }
+}
+
+/// A party matched against a screening-list entry, with what was compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreeningEvidence {
+    /// The party's role: the concrete path of the party (`buyer`, `consignees[1]`).
+    pub role: String,
+    /// The party's name as written in the order.
+    pub party: String,
+    /// The list, as the importer names it (`OFAC-SDN`, `CSL`, a watch list).
+    pub list: String,
+    /// The finer source inside the list (CSL source, FtM dataset, file).
+    pub source: String,
+    /// The entry's id in its list.
+    pub entry_id: String,
+    /// The entry's primary name.
+    pub primary_name: String,
+    /// Sanctions programmes of the entry.
+    pub programs: Vec<String>,
+    /// Listing date, when the list gives one.
+    pub listed_on: Option<chrono::NaiveDate>,
+    /// End of the listing, when the list gives one.
+    pub ends_on: Option<chrono::NaiveDate>,
+    /// The date the listing was compared with (`ship_date`, else `date`).
+    pub shipment_date: Option<chrono::NaiveDate>,
+    /// Where the listing stood at that date.
+    pub status: ListingStatus,
+    /// What matched.
+    pub basis: MatchBasis,
+    /// Score in `0..=1`, three decimals (identifier matches score 1).
+    pub score: rust_decimal::Decimal,
+    /// The party's name (or alias) as compared, normalised.
+    pub query_normalized: String,
+    /// The entry's name or alias as compared, normalised.
+    pub entry_normalized: String,
+    /// Whether the countries agree (`None`: one side unknown).
+    pub country_match: Option<bool>,
+    /// Further entries that also matched this party.
+    pub other_matches: usize,
 }
 
 /// The outcome of one named condition of a rule, for one set of bindings.

@@ -71,7 +71,25 @@ impl Reporter for HumanReporter {
         if let Some(r) = &pack.rates {
             dated.push(format!("rates {}", r.meta.as_of));
         }
-        writeln!(out, "lists as of: {}", dated.join(", "))?;
+        if !dated.is_empty() {
+            writeln!(out, "lists as of: {}", dated.join(", "))?;
+        }
+        if !run.screening.is_empty() {
+            let lists: Vec<String> = run
+                .screening
+                .iter()
+                .map(|l| {
+                    let as_of = l.as_of.map(|d| format!(" as of {d}")).unwrap_or_default();
+                    format!(
+                        "{} ({} entries{as_of}, sha256 {})",
+                        l.name,
+                        l.entries,
+                        &l.digest[..12.min(l.digest.len())]
+                    )
+                })
+                .collect();
+            writeln!(out, "screening: {}", lists.join(", "))?;
+        }
         writeln!(out)
     }
 
@@ -173,6 +191,11 @@ impl Reporter for HumanReporter {
                     mark(c.truth),
                     c.name
                 )?;
+                if let Some(s) = c.observations.iter().find_map(|o| o.screening.as_deref()) {
+                    for line in super::screening_lines(s) {
+                        writeln!(out, "        {line}")?;
+                    }
+                }
             }
             if !f.why.is_empty() {
                 writeln!(out, "    why: {}", f.why)?;

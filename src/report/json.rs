@@ -78,6 +78,16 @@ pub fn run_json(run: &RunInfo) -> Json {
         },
         "inputs": run.inputs,
         "fail_on": run.fail_on.as_str(),
+        "screening": run.screening.iter().map(|l| json!({
+            "name": l.name,
+            "file": l.file,
+            "format": l.format,
+            "as_of": l.as_of.map(|d| d.to_string()),
+            "source": l.source,
+            "sha256": l.digest,
+            "entries": l.entries,
+            "bad_rows": l.problems,
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -147,16 +157,51 @@ fn condition_json(c: &ConditionEvidence) -> Json {
                 let cells: Map<String, Json> = r.cells.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
                 json!({"list": r.list, "line": r.line, "cells": cells})
             });
-            json!({
+            let mut obs = json!({
                 "path": o.path,
                 "seen": o.seen,
                 "expected": o.expected,
                 "holds": o.holds.as_str(),
                 "note": o.note,
                 "row": row,
-            })
+            });
+            if let (Some(s), Some(map)) = (o.screening.as_deref(), obs.as_object_mut()) {
+                map.insert("screening".into(), screening_json(s));
+            }
+            obs
         }).collect::<Vec<_>>(),
         "more": c.more,
+    })
+}
+
+fn screening_json(s: &ScreeningEvidence) -> Json {
+    let (basis, alias, id) = match &s.basis {
+        MatchBasis::Name => ("name", None, None),
+        MatchBasis::Alias(a) => ("alias", Some(a.clone()), None),
+        MatchBasis::Id { scheme, value } => {
+            ("id", None, Some(json!({"scheme": scheme, "value": value})))
+        }
+    };
+    json!({
+        "role": s.role,
+        "party": s.party,
+        "list": s.list,
+        "source": s.source,
+        "entry_id": s.entry_id,
+        "primary_name": s.primary_name,
+        "programs": s.programs,
+        "listed_on": s.listed_on.map(|d| d.to_string()),
+        "ends_on": s.ends_on.map(|d| d.to_string()),
+        "shipment_date": s.shipment_date.map(|d| d.to_string()),
+        "listing": s.status.as_str(),
+        "matched_on": basis,
+        "alias": alias,
+        "id": id,
+        "score": s.score.to_string(),
+        "query_normalized": s.query_normalized,
+        "entry_normalized": s.entry_normalized,
+        "country_match": s.country_match,
+        "other_matches": s.other_matches,
     })
 }
 

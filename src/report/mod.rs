@@ -10,7 +10,7 @@ pub mod json;
 
 use std::io::{self, Write};
 
-use crate::findings::{Judgement, Verdict};
+use crate::findings::{Judgement, ListingStatus, MatchBasis, ScreeningEvidence, Verdict};
 use crate::rules::{RulePack, Severity};
 
 /// What a report says about the run before any order.
@@ -24,6 +24,29 @@ pub struct RunInfo<'a> {
     pub inputs: Vec<String>,
     /// The `--fail-on` threshold.
     pub fail_on: Severity,
+    /// The screening lists parties were screened against (empty: none given).
+    pub screening: Vec<ScreeningInfo>,
+}
+
+/// Provenance of one screening list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreeningInfo {
+    /// The list's name.
+    pub name: String,
+    /// The file read.
+    pub file: String,
+    /// The format it was read as.
+    pub format: String,
+    /// When it was last checked against its source, if stated.
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Where it comes from, if stated.
+    pub source: String,
+    /// SHA-256 of the file.
+    pub digest: String,
+    /// Entries read.
+    pub entries: usize,
+    /// Rows that could not be read (reported as warnings).
+    pub problems: usize,
 }
 
 /// Counts that always add up: `read == judged + rejected`.
@@ -90,4 +113,53 @@ pub trait Reporter {
     fn judgement(&mut self, out: &mut dyn Write, judgement: &Judgement) -> io::Result<()>;
     /// Writes the closing summary.
     fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()>;
+}
+
+/// A screening match in words: which entry, how it matched, how strongly, when it was listed.
+/// Shared by the text formats so they say the same thing.
+pub fn screening_lines(s: &ScreeningEvidence) -> [String; 2] {
+    let programs = if s.programs.is_empty() {
+        String::new()
+    } else {
+        format!(", programs {}", s.programs.join(", "))
+    };
+    let listed = match (s.listed_on, s.shipment_date) {
+        (Some(on), Some(ship)) => format!("listed {on}, shipment {ship}: {}", s.status.as_str()),
+        (Some(on), None) => format!("listed {on}; {}", s.status.as_str()),
+        (None, _) if s.status == ListingStatus::OrderUndated => s.status.as_str().to_string(),
+        (None, _) => "listing date not given: counted as listed".to_string(),
+    };
+    let ended = s
+        .ends_on
+        .map(|d| format!(", listing ends {d}"))
+        .unwrap_or_default();
+    let basis = match &s.basis {
+        MatchBasis::Name => "the entry's name".to_string(),
+        MatchBasis::Alias(a) => format!("alias `{a}`"),
+        MatchBasis::Id { scheme, value } => format!("identifier {scheme} `{value}`"),
+    };
+    let country = match s.country_match {
+        Some(true) => "; countries agree",
+        Some(false) => "; countries differ",
+        None => "",
+    };
+    let others = if s.other_matches > 0 {
+        format!(
+            "; {} more entr{} matched",
+            s.other_matches,
+            if s.other_matches == 1 { "y" } else { "ies" }
+        )
+    } else {
+        String::new()
+    };
+    [
+        format!(
+            "{} `{}` matches {} entry {} `{}`{programs} ({listed}{ended})",
+            s.role, s.party, s.list, s.entry_id, s.primary_name
+        ),
+        format!(
+            "on {basis}, score {}; compared `{}` with `{}`{country}{others}",
+            s.score, s.query_normalized, s.entry_normalized
+        ),
+    ]
 }

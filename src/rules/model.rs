@@ -77,10 +77,33 @@ pub struct RulePack {
     pub lists: BTreeMap<String, Arc<ListTable>>,
     /// The rates table, if the pack has one.
     pub rates: Option<Arc<RatesTable>>,
+    /// Denied-party and sanctions lists the pack names (`[screening.NAME]`).
+    pub screening: Vec<ScreeningList>,
     /// Every file of the pack with its SHA-256, sorted by path.
     pub files: Vec<(String, String)>,
     /// SHA-256 over the sorted `path digest` lines of `files`.
     pub digest: String,
+}
+
+/// A screening list loaded for `screen` conditions, with where it came from.
+#[derive(Debug, Clone)]
+pub struct ScreeningList {
+    /// The list's name: `[screening.NAME]` in a pack, the importer's name for `--list`.
+    pub name: String,
+    /// The file as named (pack-relative or as given on the command line).
+    pub file: String,
+    /// The format it was read as.
+    pub format: crate::screening::ListFormat,
+    /// When the list was last checked against its source, if stated.
+    pub as_of: Option<NaiveDate>,
+    /// Where the list comes from.
+    pub source: String,
+    /// SHA-256 of the file's bytes (the main file for an OFAC set).
+    pub digest: String,
+    /// The entries read.
+    pub entries: Vec<crate::screening::Entry>,
+    /// Rows that could not be read, each with file and line.
+    pub problems: Vec<crate::screening::RowProblem>,
 }
 
 /// A citation.
@@ -432,6 +455,72 @@ pub enum Op {
     IsTrue,
     /// `is_false`.
     IsFalse,
+    /// `screen`: the party matches an entry of a denied-party or sanctions list.
+    Screen(ScreenSpec),
+    /// `invalid_id`: a party identifier whose check digits are wrong.
+    InvalidId,
+}
+
+/// What a `screen` condition asks of the screening index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreenSpec {
+    /// Screening lists to use (as the importers name them); empty means every list loaded.
+    pub lists: Vec<String>,
+    /// Lowest score that counts as a match (identifier matches score 1).
+    pub min_score: Decimal,
+    /// When set, the condition holds only while the party's best match scores below this:
+    /// the band of near misses left to a stronger rule above it.
+    pub below_score: Option<Decimal>,
+    /// Which listings count, relative to the shipment date.
+    pub listed: ListedFilter,
+    /// What a match may rest on.
+    pub match_on: MatchOn,
+}
+
+/// Which listings a `screen` condition counts, relative to the order's `ship_date` (else
+/// `date`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListedFilter {
+    /// Listed on or before the shipment and not ended by then; an entry without a listing
+    /// date counts (fail closed).
+    AtShipment,
+    /// Listed only after the shipment: the lookback case.
+    AfterShipment,
+    /// Any listing, whatever its dates.
+    Any,
+}
+
+impl ListedFilter {
+    /// The name used in rule files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListedFilter::AtShipment => "at_shipment",
+            ListedFilter::AfterShipment => "after_shipment",
+            ListedFilter::Any => "any",
+        }
+    }
+}
+
+/// What a screening match may rest on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchOn {
+    /// A name, an alias or an identifier.
+    Any,
+    /// Only an identifier equal after normalisation.
+    Id,
+    /// Only a name or alias.
+    Name,
+}
+
+impl MatchOn {
+    /// The name used in rule files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchOn::Any => "any",
+            MatchOn::Id => "id",
+            MatchOn::Name => "name",
+        }
+    }
 }
 
 /// How a condition over many values (a path with `[*]`) combines them.

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use toml::de::{DeTable, DeValue};
 
 use super::lists::{ListTable, RatesTable, TableMeta};
-use super::model::RulePack;
+use super::model::{RulePack, ScreeningList};
 use super::raw::{read_rule_file, Reader, Sp};
 use super::validate::{validate_rule, PackContext};
 use crate::diag::{suggest, Diagnostic, Diagnostics, SourceFile};
@@ -140,12 +140,21 @@ struct Declared {
     source: String,
     description: String,
     base: Option<String>,
+    format: Option<Sp<String>>,
 }
 
 const LIST_KEYS: &[&str] = &[
     "file",
     "key",
     "aliases",
+    "as_of",
+    "source",
+    "description",
+    "licence",
+];
+const SCREENING_KEYS: &[&str] = &[
+    "file",
+    "format",
     "as_of",
     "source",
     "description",
@@ -221,6 +230,7 @@ fn declared(
             .map(|s| s.value)
             .unwrap_or_default(),
         base: reader.string(t, "base").map(|s| s.value),
+        format: reader.string(t, "format"),
     })
 }
 
@@ -263,7 +273,11 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
         file: &manifest,
         acc: &mut acc,
     };
-    reader.deny_unknown(root, &["pack", "lists", "rates"], "`pack.toml`");
+    reader.deny_unknown(
+        root,
+        &["pack", "lists", "rates", "screening"],
+        "`pack.toml`",
+    );
     let (name, version, description) = match root.get("pack").map(|p| (p, p.get_ref())) {
         Some((_, DeValue::Table(t))) => {
             reader.deny_unknown(t, &["name", "version", "description"], "`[pack]`");
@@ -300,6 +314,22 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
                 }
             }
             _ => reader.wrong_type(lists, "`lists`", "a table of `[lists.NAME]`"),
+        }
+    }
+    let mut declared_screening = Vec::new();
+    if let Some(lists) = root.get("screening") {
+        match lists.get_ref() {
+            DeValue::Table(t) => {
+                for (key, value) in t.iter() {
+                    let name = Sp::new(key.get_ref().to_string(), key.span());
+                    if let Some(d) =
+                        declared(&mut reader, name, value, SCREENING_KEYS, "screening list")
+                    {
+                        declared_screening.push(d);
+                    }
+                }
+            }
+            _ => reader.wrong_type(lists, "`screening`", "a table of `[screening.NAME]`"),
         }
     }
     let declared_rates = root.get("rates").and_then(|r| {
@@ -381,6 +411,11 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
         }
     }
 
+    let screening = declared_screening
+        .into_iter()
+        .filter_map(|d| screening_list(files, &manifest, d, &mut acc))
+        .collect();
+
     let cx = PackContext {
         lists: &lists,
         // Declared, loaded or not: a broken rates table has been reported
@@ -445,8 +480,148 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
         rules,
         lists,
         rates,
+        screening,
         files: file_digests,
         digest: hex_digest(listing.as_bytes()),
     };
     (Some(pack), acc)
+}
+
+/// Imports a screening list the pack names; its bad rows become located warnings (the rest of
+/// the list is still used), a file in no known format an error.
+fn screening_list(
+    files: &PackFiles,
+    manifest: &SourceFile,
+    d: Declared,
+    acc: &mut Diagnostics,
+) -> Option<ScreeningList> {
+    use crate::screening::import::{self, NamedText, OfacFiles};
+    let Some(bytes) = files.files.get(&d.file.value) else {
+        acc.push(
+            Diagnostic::error(
+                "R052",
+                format!(
+                    "screening list `{}` names file `{}`, which the pack does not have",
+                    d.name.value, d.file.value
+                ),
+            )
+            .at(manifest, d.file.span.clone(), "missing file")
+            .with_help(suggest(
+                &d.file.value,
+                files.files.keys().map(String::as_str),
+            )),
+        );
+        return None;
+    };
+    let text = import::decode(bytes);
+    let format = match &d.format {
+        Some(f) => match import::parse_format_name(&f.value) {
+            Some(format) => Some(format),
+            None => {
+                acc.push(
+                    Diagnostic::error("R054", format!("unknown list format `{}`", f.value))
+                        .at(manifest, f.span.clone(), "not a format")
+                        .with_help(Some(format!(
+                            "formats: {}",
+                            import::FORMAT_NAMES.join(", ")
+                        ))),
+                );
+                return None;
+            }
+        },
+        None => import::detect_format(&d.file.value, text.as_bytes()),
+    };
+    let Some(format) = format else {
+        acc.push(
+            Diagnostic::error(
+                "R054",
+                format!("`{}` is in no list format redflag knows", d.file.value),
+            )
+            .at(manifest, d.file.span.clone(), "unknown format")
+            .with_help(Some(format!(
+                "name it with `format`: {}",
+                import::FORMAT_NAMES.join(", ")
+            ))),
+        );
+        return None;
+    };
+    let companions: Vec<(String, String)> = if format == crate::screening::ListFormat::OfacSdn {
+        let dir = d.file.value.rsplit_once('/').map_or("", |(dir, _)| dir);
+        ["alt.csv", "add.csv", "sdn_comments.csv"]
+            .iter()
+            .map(|n| {
+                if dir.is_empty() {
+                    n.to_string()
+                } else {
+                    format!("{dir}/{n}")
+                }
+            })
+            .map(|p| {
+                let text = files
+                    .files
+                    .get(&p)
+                    .map(|b| import::decode(b))
+                    .unwrap_or_default();
+                (p, text)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let named = |i: usize| {
+        companions
+            .get(i)
+            .filter(|(_, t)| !t.is_empty())
+            .map(|(n, t)| NamedText { name: n, text: t })
+    };
+    let imported = if format == crate::screening::ListFormat::OfacSdn {
+        import::import_ofac(&OfacFiles {
+            sdn: NamedText {
+                name: &d.file.value,
+                text: &text,
+            },
+            alt: named(0),
+            add: named(1),
+            comments: named(2),
+        })
+    } else {
+        import::import_str(format, &d.file.value, &text)
+    };
+    let mut list = match imported {
+        Ok(list) => list,
+        Err(e) => {
+            acc.push(Diagnostic::error("R054", e.to_string()).at(
+                manifest,
+                d.file.span.clone(),
+                "unreadable list",
+            ));
+            return None;
+        }
+    };
+    for p in &list.problems {
+        acc.push(
+            Diagnostic::warning(
+                "R055",
+                format!("{}:{}: {}", p.file, p.line, p.message),
+            )
+            .with_help(Some(format!(
+                "the row was left out of screening list `{}` or only partly read; fix it at the source",
+                d.name.value
+            ))),
+        );
+    }
+    // Rules name a pack list by the name the pack gives it.
+    for e in &mut list.entries {
+        e.list = d.name.value.clone();
+    }
+    Some(ScreeningList {
+        name: d.name.value,
+        file: d.file.value,
+        format,
+        as_of: d.as_of,
+        source: d.source,
+        digest: hex_digest(bytes),
+        entries: list.entries,
+        problems: list.problems,
+    })
 }

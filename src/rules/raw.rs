@@ -111,6 +111,16 @@ pub struct RawCondition {
     pub case_sensitive: Option<Sp<bool>>,
     /// `rate_date`: which order date picks the exchange rate.
     pub rate_date: Option<Sp<String>>,
+    /// `lists` for `screen`: screening lists by name.
+    pub lists: Option<Sp<Vec<Sp<Scalar>>>>,
+    /// `min_score` for `screen`.
+    pub min_score: Option<Sp<Scalar>>,
+    /// `below_score` for `screen`.
+    pub below_score: Option<Sp<Scalar>>,
+    /// `listed` for `screen`: `at_shipment`, `after_shipment` or `any`.
+    pub listed: Option<Sp<String>>,
+    /// `match_on` for `screen`: `any`, `id` or `name`.
+    pub match_on: Option<Sp<String>>,
 }
 
 /// One `[[rule]]` table.
@@ -195,6 +205,11 @@ pub const CONDITION_KEYS: &[&str] = &[
     "if_missing",
     "case_sensitive",
     "rate_date",
+    "lists",
+    "min_score",
+    "below_score",
+    "listed",
+    "match_on",
 ];
 
 /// Reads one rule file into raw rules, reporting every shape problem.
@@ -342,6 +357,26 @@ impl Reader<'_> {
             }
         };
         Some(Sp::new(scalar, value.span()))
+    }
+
+    /// An array of scalars under `key`, with its span.
+    pub(crate) fn scalar_array(
+        &mut self,
+        table: &DeTable,
+        key: &str,
+    ) -> Option<Sp<Vec<Sp<Scalar>>>> {
+        let v = table.get(key)?;
+        match v.get_ref() {
+            DeValue::Array(items) => {
+                let what = format!("each member of `{key}`");
+                let scalars = items.iter().filter_map(|i| self.scalar(i, &what)).collect();
+                Some(Sp::new(scalars, v.span()))
+            }
+            _ => {
+                self.wrong_type(v, &format!("`{key}`"), "a list");
+                None
+            }
+        }
     }
 
     pub(crate) fn strings(&mut self, table: &DeTable, key: &str) -> Vec<Sp<String>> {
@@ -516,19 +551,8 @@ impl Reader<'_> {
                     }
                 },
             };
-            let values = c.get("values").and_then(|v| match v.get_ref() {
-                DeValue::Array(items) => {
-                    let scalars = items
-                        .iter()
-                        .filter_map(|i| self.scalar(i, "each member of `values`"))
-                        .collect();
-                    Some(Sp::new(scalars, v.span()))
-                }
-                _ => {
-                    self.wrong_type(v, "`values`", "a list");
-                    None
-                }
-            });
+            let values = self.scalar_array(c, "values");
+            let lists = self.scalar_array(c, "lists");
             let value = c.get("value").and_then(|v| self.scalar(v, "`value`"));
             let if_missing = c
                 .get("if_missing")
@@ -552,6 +576,15 @@ impl Reader<'_> {
                 if_missing,
                 case_sensitive: self.boolean(c, "case_sensitive"),
                 rate_date: self.string(c, "rate_date"),
+                lists,
+                min_score: c
+                    .get("min_score")
+                    .and_then(|v| self.scalar(v, "`min_score`")),
+                below_score: c
+                    .get("below_score")
+                    .and_then(|v| self.scalar(v, "`below_score`")),
+                listed: self.string(c, "listed"),
+                match_on: self.string(c, "match_on"),
             });
         }
         out

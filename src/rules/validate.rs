@@ -50,6 +50,8 @@ pub const OPERATORS: &[&str] = &[
     "count_lte",
     "is_true",
     "is_false",
+    "screen",
+    "invalid_id",
 ];
 
 /// What validation needs to know about the pack besides the rule itself.
@@ -1345,6 +1347,14 @@ impl Validator<'_, '_> {
             "exists" => Op::Exists,
             "missing" => Op::Missing,
             "blank" => Op::Blank,
+            "screen" => {
+                need(self, shape == Shape::Party, "a party")?;
+                self.screen(c)?
+            }
+            "invalid_id" => {
+                need(self, shape == Shape::PartyId, "a party identifier")?;
+                Op::InvalidId
+            }
             "is_true" | "is_false" => {
                 need(self, matches!(shape, Shape::Bool | Shape::Any), "a boolean")?;
                 if op == "is_true" {
@@ -1380,6 +1390,26 @@ impl Validator<'_, '_> {
                 Op::Count { cmp, n }
             }
         };
+        if !matches!(op_model, Op::Screen(_)) {
+            let stray = [
+                c.lists.as_ref().map(|l| ("lists", l.span.clone())),
+                c.min_score.as_ref().map(|l| ("min_score", l.span.clone())),
+                c.below_score
+                    .as_ref()
+                    .map(|l| ("below_score", l.span.clone())),
+                c.listed.as_ref().map(|l| ("listed", l.span.clone())),
+                c.match_on.as_ref().map(|l| ("match_on", l.span.clone())),
+            ];
+            for (key, span) in stray.into_iter().flatten() {
+                self.acc.push(
+                    Diagnostic::warning(
+                        "R034",
+                        format!("`{key}` has no effect on `{op}`; it belongs to `screen`"),
+                    )
+                    .at(self.file, span, "no effect"),
+                );
+            }
+        }
         if matches!(op_model, Op::Exists | Op::Missing | Op::Blank) && c.if_missing.is_some() {
             let span = c
                 .if_missing
@@ -1418,6 +1448,124 @@ impl Validator<'_, '_> {
             quantifier,
             if_missing,
         })
+    }
+
+    /// The operands of `screen`: thresholds in `0..=1`, the listing filter and what a match
+    /// may rest on.
+    fn screen(&mut self, c: &RawCondition) -> Option<Op> {
+        let score =
+            |v: &mut Self, raw: &Option<Sp<Scalar>>, key: &str| -> Result<Option<Decimal>, ()> {
+                let Some(raw) = raw else {
+                    return Ok(None);
+                };
+                let parsed = match &raw.value {
+                    Scalar::Num(n) => parse_decimal(n),
+                    _ => None,
+                };
+                match parsed {
+                    Some(d) if d >= Decimal::ZERO && d <= Decimal::ONE => Ok(Some(d)),
+                    _ => {
+                        v.err(
+                            "R035",
+                            format!(
+                                "`{key}` must be a number from 0 to 1, not `{}`",
+                                scalar_text(&raw.value)
+                            ),
+                            raw.span.clone(),
+                            "not a score",
+                        );
+                        Err(())
+                    }
+                }
+            };
+        let min_score = score(self, &c.min_score, "min_score");
+        let below_score = score(self, &c.below_score, "below_score");
+        let listed = match c.listed.as_ref().map(|l| l.value.as_str()) {
+            None | Some("at_shipment") => Some(ListedFilter::AtShipment),
+            Some("after_shipment") => Some(ListedFilter::AfterShipment),
+            Some("any") => Some(ListedFilter::Any),
+            Some(other) => {
+                let span = c
+                    .listed
+                    .as_ref()
+                    .map(|l| l.span.clone())
+                    .unwrap_or(c.span.clone());
+                self.acc.push(
+                    Diagnostic::error("R035", format!("unknown listing filter `{other}`"))
+                        .at(self.file, span, "not a filter")
+                        .with_help(Some(
+                            "use `at_shipment`, `after_shipment` or `any`".to_string(),
+                        )),
+                );
+                None
+            }
+        };
+        let match_on = match c.match_on.as_ref().map(|m| m.value.as_str()) {
+            None | Some("any") => Some(MatchOn::Any),
+            Some("id") => Some(MatchOn::Id),
+            Some("name") => Some(MatchOn::Name),
+            Some(other) => {
+                let span = c
+                    .match_on
+                    .as_ref()
+                    .map(|m| m.span.clone())
+                    .unwrap_or(c.span.clone());
+                self.acc.push(
+                    Diagnostic::error("R035", format!("unknown match basis `{other}`"))
+                        .at(self.file, span, "not a basis")
+                        .with_help(Some("use `any`, `id` or `name`".to_string())),
+                );
+                None
+            }
+        };
+        // Every problem above is reported before giving up on the condition.
+        let (Ok(min_score), Ok(below_score), Some(listed), Some(match_on)) =
+            (min_score, below_score, listed, match_on)
+        else {
+            return None;
+        };
+        let Some(min_score) = min_score else {
+            self.err(
+                "R026",
+                "`screen` needs `min_score`, the lowest score that counts as a match".to_string(),
+                c.span.clone(),
+                "incomplete condition",
+            );
+            return None;
+        };
+        if let (Some(below), Some(raw)) = (below_score, &c.below_score) {
+            if below <= min_score {
+                self.err(
+                    "R035",
+                    format!("`below_score` `{below}` must be above `min_score` `{min_score}`"),
+                    raw.span.clone(),
+                    "empty band",
+                );
+                return None;
+            }
+        }
+        let mut lists = Vec::new();
+        for item in c.lists.iter().flat_map(|l| l.value.iter()) {
+            match &item.value {
+                Scalar::Str(name) if !name.trim().is_empty() => lists.push(name.trim().to_string()),
+                other => self.err(
+                    "R035",
+                    format!(
+                        "`lists` names screening lists, not `{}`",
+                        scalar_text(other)
+                    ),
+                    item.span.clone(),
+                    "not a list name",
+                ),
+            }
+        }
+        Some(Op::Screen(ScreenSpec {
+            lists,
+            min_score,
+            below_score,
+            listed,
+            match_on,
+        }))
     }
 
     fn expression(
@@ -1522,6 +1670,8 @@ fn operator_hint(shape: Shape) -> String {
         Shape::Bool => "is_true, is_false, eq, exists, missing",
         Shape::ListOf(_) => "count_eq, count_gt, count_gte, count_lt, count_lte, exists, missing, blank; or add `[*]` to test each member",
         s if s.is_textual() => "eq, ne, in, in_list, in_field, matches, matches_list, contains_any, starts_with, exists, missing, blank",
+        Shape::Party => "screen, exists, missing, blank",
+        Shape::PartyId => "invalid_id, exists, missing, blank",
         _ => "exists, missing, blank",
     };
     format!("operators for {}: {ops}", shape.name())

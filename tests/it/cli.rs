@@ -91,6 +91,7 @@ struct Document {
     pack: Pack,
     inputs: Vec<String>,
     fail_on: String,
+    screening: Vec<ScreeningListOut>,
     orders: Vec<OrderOut>,
     summary: Summary,
 }
@@ -116,6 +117,53 @@ struct ListOut {
     rows: usize,
     source: String,
     sha256: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ScreeningListOut {
+    name: String,
+    file: String,
+    format: String,
+    as_of: Option<String>,
+    source: String,
+    sha256: String,
+    entries: usize,
+    bad_rows: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ScreeningOut {
+    role: String,
+    party: String,
+    list: String,
+    source: String,
+    entry_id: String,
+    primary_name: String,
+    programs: Vec<String>,
+    listed_on: Option<String>,
+    ends_on: Option<String>,
+    shipment_date: Option<String>,
+    listing: String,
+    matched_on: String,
+    alias: Option<String>,
+    id: Option<IdOut>,
+    score: String,
+    query_normalized: String,
+    entry_normalized: String,
+    country_match: Option<bool>,
+    other_matches: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct IdOut {
+    scheme: String,
+    value: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -213,6 +261,9 @@ struct ObservationOut {
     holds: String,
     note: Option<String>,
     row: Option<RowOut>,
+    /// Present only on `screen` observations.
+    #[serde(default)]
+    screening: Option<ScreeningOut>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -271,7 +322,9 @@ fn verdicts(doc: &Document) -> Vec<(String, String)> {
 fn the_sample_exits_1_with_the_report_on_stdout_only() {
     let out = run(&["check", SAMPLE]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert_eq!(stderr(&out), "");
+    // The one diagnostic: no screening list was given.
+    let err = stderr(&out);
+    assert!(err.contains("S004") && !err.contains('×'), "{err}");
     let text = stdout(&out);
     assert!(text.starts_with("redflag "), "{text}");
     assert!(text.contains("BLOCK  SO-2015-0042  fixtures/orders/sample.jsonl:1"));
@@ -403,7 +456,9 @@ fn json_output_matches_the_contract() {
     assert_eq!(doc.pack.name, "redflag-default");
     assert_eq!(doc.pack.origin, "<default pack>");
     assert!(!doc.pack.version.is_empty());
-    assert_eq!(doc.pack.rules, 17);
+    assert_eq!(doc.pack.rules, 21);
+    // No `--list`: the run says so by naming no screening list.
+    assert!(doc.screening.is_empty());
     let is_digest = |s: &str| s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit());
     assert!(is_digest(&doc.pack.sha256), "{}", doc.pack.sha256);
     let lists: Vec<(&str, &str)> = doc

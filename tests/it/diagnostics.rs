@@ -254,3 +254,17 @@ fn a_list_row_with_missing_cells_is_located() {
     assert!(text.contains("lists/cities.csv:3"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn screening_conditions_written_wrong_are_all_reported() {
+    let (codes, text) = diagnose("bad-screen");
+    assert_eq!(
+        codes,
+        ["R027", "R035", "R035", "R035", "R035", "R013", "R034"]
+    );
+    assert!(
+        text.contains("unknown listing filter `before_shipment`"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}

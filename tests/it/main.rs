@@ -11,4 +11,5 @@ mod rules;
 mod screening_ids_and_dates;
 mod screening_importers;
 mod screening_matching;
+mod screening_rules;
 mod support;

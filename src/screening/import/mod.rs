@@ -157,10 +157,53 @@ fn read_text(path: &Path) -> Result<String, ScreeningError> {
         path: path.display().to_string(),
         source,
     })?;
-    Ok(match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => e.into_bytes().iter().map(|&b| char::from(b)).collect(),
+    Ok(decode(&bytes))
+}
+
+/// Bytes as UTF-8 text, falling back to Latin-1 (older OFAC and BIS files are not UTF-8).
+pub fn decode(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+/// The names a user gives formats (`--list csl:FILE`, `format = "csl"` in a pack).
+pub const FORMAT_NAMES: &[&str] = &[
+    "ofac",
+    "csl",
+    "dpl",
+    "ftm",
+    "watchlist-csv",
+    "watchlist-toml",
+];
+
+/// The format a user names, in any case.
+pub fn parse_format_name(name: &str) -> Option<ListFormat> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "ofac" | "sdn" | "ofac-sdn" => ListFormat::OfacSdn,
+        "csl" => ListFormat::Csl,
+        "dpl" => ListFormat::Dpl,
+        "ftm" | "opensanctions" => ListFormat::Ftm,
+        "watchlist-csv" | "watchlist" => ListFormat::WatchlistCsv,
+        "watchlist-toml" => ListFormat::WatchlistToml,
+        _ => return None,
     })
+}
+
+/// Loads a list named on the command line: `FILE`, or `FORMAT:FILE` to skip detection.
+pub fn load_spec(spec: &str) -> Result<ListFile, ScreeningError> {
+    if let Some((prefix, rest)) = spec.split_once(':') {
+        if let Some(format) = parse_format_name(prefix) {
+            let path = Path::new(rest);
+            if format == ListFormat::OfacSdn {
+                return load_file(path);
+            }
+            let text = read_text(path)?;
+            return import_str(format, rest, &text);
+        }
+    }
+    load_file(Path::new(spec))
 }
 
 /// Parses `YYYY-MM-DD`, `YYYY-MM`, `YYYY` (partial dates take the first day) or

@@ -1,0 +1,260 @@
+//! Screening through `check`: `--list` files and pack-named lists, the default screening
+//! rules (match at shipment, near miss, lookback, wrong check digits), the evidence they carry,
+//! and the ways a list can fail to load.
+
+use std::process::{Command, Output};
+
+use serde_json::Value as Json;
+
+const ORDERS: &str = "fixtures/orders/screening.jsonl";
+const DESIGNATED: &str = "fixtures/lists/designated/designated.ftm.json";
+
+fn redflag(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_redflag"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run redflag")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs `check --format json` and returns the document.
+#[track_caller]
+fn check_json(args: &[&str]) -> Json {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let output = redflag(&all);
+    assert!(
+        output.status.code() == Some(0) || output.status.code() == Some(1),
+        "exit {:?}: {}",
+        output.status.code(),
+        stderr(&output)
+    );
+    serde_json::from_slice(&output.stdout).expect("json report")
+}
+
+fn order<'a>(doc: &'a Json, id: &str) -> &'a Json {
+    doc["orders"]
+        .as_array()
+        .and_then(|orders| orders.iter().find(|o| o["id"] == id))
+        .unwrap_or_else(|| panic!("no order {id}"))
+}
+
+/// The finding of `rule` on the order, if any.
+fn finding<'a>(order: &'a Json, rule: &str) -> Option<&'a Json> {
+    order["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["rule_id"] == rule))
+}
+
+/// The screening evidence of a finding: the first observation that carries one.
+fn screening(finding: &Json) -> &Json {
+    finding["evidence"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c["observations"].as_array().into_iter().flatten())
+        .find(|o| !o["screening"].is_null())
+        .map(|o| &o["screening"])
+        .expect("screening evidence")
+}
+
+#[test]
+fn cyrillic_buyer_under_a_new_name_with_a_listed_tax_id_is_blocked_with_the_id_in_evidence() {
+    let doc = check_json(&[ORDERS, "--list", DESIGNATED]);
+    let so = order(&doc, "SO-2024-0601");
+    assert_eq!(so["verdict"], "block");
+    let f = finding(so, "RF-SCREEN-001").expect("RF-SCREEN-001 fired");
+    assert_eq!(f["severity"], "block");
+    let s = screening(f);
+    assert_eq!(s["role"], "buyer");
+    assert_eq!(s["party"], "ООО «Вектор Машинери»");
+    assert_eq!(s["list"], "demo_designations");
+    assert_eq!(s["entry_id"], "dsg-vostok");
+    assert_eq!(s["primary_name"], "ООО «Станкоимпорт-Восток»");
+    assert_eq!(s["programs"][0], "RUSSIA-EO14024");
+    assert_eq!(s["matched_on"], "id");
+    assert_eq!(s["id"]["scheme"], "RU-INN");
+    assert_eq!(s["id"]["value"], "7724123458");
+    assert_eq!(s["score"], "1.000");
+    // Listed a month before the shipment.
+    assert_eq!(s["listed_on"], "2024-05-10");
+    assert_eq!(s["shipment_date"], "2024-06-12");
+    assert_eq!(s["listing"], "listed at shipment");
+    // An identifier match is never a mere near miss.
+    assert!(finding(so, "RF-SCREEN-002").is_none());
+}
+
+#[test]
+fn a_party_listed_after_shipment_gives_a_lookback_review_not_a_block() {
+    let doc = check_json(&[ORDERS, "--list", DESIGNATED]);
+    let so = order(&doc, "SO-2024-0702");
+    assert!(finding(so, "RF-SCREEN-001").is_none());
+    let f = finding(so, "RF-SCREEN-003").expect("lookback finding");
+    assert_eq!(f["severity"], "review");
+    let s = screening(f);
+    assert_eq!(s["listing"], "listed after shipment");
+    assert_eq!(s["listed_on"], "2024-09-20");
+    assert_eq!(s["shipment_date"], "2024-07-01");
+}
+
+#[test]
+fn a_close_name_blocks_and_a_near_miss_is_reviewed() {
+    let doc = check_json(&[ORDERS, "--list", DESIGNATED]);
+    let close = finding(order(&doc, "SO-2024-0815"), "RF-SCREEN-001").expect("name match");
+    let s = screening(close);
+    assert_eq!(s["matched_on"], "name");
+    assert_eq!(s["query_normalized"], "altynprom machinery trade");
+    assert_eq!(s["entry_normalized"], "altynprom machinery trading");
+    assert_eq!(s["country_match"], true);
+
+    let near = order(&doc, "SO-2024-0816");
+    assert!(finding(near, "RF-SCREEN-001").is_none());
+    let f = finding(near, "RF-SCREEN-002").expect("near miss");
+    assert_eq!(f["severity"], "review");
+    let score: f64 = screening(f)["score"].as_str().unwrap().parse().unwrap();
+    assert!((0.75..0.90).contains(&score), "{score}");
+}
+
+#[test]
+fn an_identifier_with_wrong_check_digits_is_a_red_flag_and_a_valid_one_is_not() {
+    let doc = check_json(&[ORDERS, "--list", DESIGNATED]);
+    let f = finding(order(&doc, "SO-2024-0902"), "RF-TAXID-001").expect("bad INN");
+    let obs = &f["evidence"][0]["observations"][0];
+    assert_eq!(obs["seen"], "RU-INN 7724555113");
+    assert!(
+        obs["note"].as_str().unwrap().contains("check digit"),
+        "{obs}"
+    );
+    // The clean order carries a valid LEI and matches nothing.
+    assert_eq!(order(&doc, "SO-2024-1003")["verdict"], "clear");
+}
+
+#[test]
+fn the_report_names_each_screening_list_with_its_digest_and_counts() {
+    let doc = check_json(&[ORDERS, "--list", DESIGNATED]);
+    let lists = doc["screening"].as_array().expect("screening lists");
+    assert_eq!(lists.len(), 1);
+    assert_eq!(lists[0]["name"], "demo_designations");
+    assert_eq!(lists[0]["entries"], 3);
+    assert_eq!(lists[0]["bad_rows"], 0);
+    assert_eq!(lists[0]["sha256"].as_str().map(str::len), Some(64));
+}
+
+#[test]
+fn without_lists_the_screening_rules_warn_on_stderr_and_match_nothing() {
+    let output = redflag(&["check", "--format", "json", ORDERS]);
+    assert!(stderr(&output).contains("S004"), "{}", stderr(&output));
+    let doc: Json = serde_json::from_slice(&output.stdout).unwrap();
+    let so = order(&doc, "SO-2024-0601");
+    assert!(finding(so, "RF-SCREEN-001").is_none());
+    assert_eq!(doc["screening"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn a_list_that_cannot_be_read_stops_the_run_with_exit_2() {
+    for list in [
+        "fixtures/lists/no-such-file.csv",
+        "fixtures/orders/README.md",
+    ] {
+        let output = redflag(&["check", ORDERS, "--list", list]);
+        assert_eq!(output.status.code(), Some(2), "{list}");
+        assert!(output.stdout.is_empty(), "{list}: report written");
+        assert!(stderr(&output).contains("S002"), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn malformed_list_rows_are_reported_with_file_and_line() {
+    let output = redflag(&[
+        "check",
+        ORDERS,
+        "--list",
+        "fixtures/lists/ftm/sample.ftm.json",
+    ]);
+    let err = stderr(&output);
+    assert!(err.contains("S001"), "{err}");
+    assert!(err.contains("sample.ftm.json:13"), "{err}");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_named_format_skips_detection() {
+    let doc = check_json(&[ORDERS, "--list", &format!("ftm:{DESIGNATED}")]);
+    assert_eq!(order(&doc, "SO-2024-0601")["verdict"], "block");
+    let output = redflag(&["check", ORDERS, "--list", &format!("csl:{DESIGNATED}")]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn a_pack_names_its_own_screening_list() {
+    let output = redflag(&[
+        "check",
+        "--format",
+        "json",
+        "--rules",
+        "fixtures/packs/screening-own",
+        "fixtures/orders/sample.jsonl",
+    ]);
+    // The list's bad row is a located warning; the rest of the list is used.
+    assert!(
+        stderr(&output).contains("lists/watch.csv:3"),
+        "{}",
+        stderr(&output)
+    );
+    let doc: Json = serde_json::from_slice(&output.stdout).unwrap();
+    let f = finding(order(&doc, "SO-2024-0301"), "OWN-001").expect("watch-list hit");
+    let s = screening(f);
+    assert_eq!(s["role"], "payment.payer");
+    assert_eq!(s["list"], "own");
+    assert_eq!(s["entry_id"], "OWN-1");
+    assert_eq!(doc["screening"][0]["as_of"], "2024-06-01");
+}
+
+#[test]
+fn a_rule_naming_a_list_that_is_not_loaded_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path();
+    std::fs::create_dir(pack.join("rules")).unwrap();
+    std::fs::write(
+        pack.join("pack.toml"),
+        "[pack]\nname = \"p\"\nversion = \"1\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pack.join("rules/r.toml"),
+        "[[rule]]\nid = \"X-1\"\nversion = 1\ntitle = \"t\"\nseverity = \"block\"\ncondition = \"hit\"\nmessage = \"m\"\n\n[rule.when.hit]\npath = \"buyer\"\nop = \"screen\"\nlists = [\"OFAC-SDN\"]\nmin_score = 0.9\n",
+    )
+    .unwrap();
+    let output = redflag(&[
+        "check",
+        "--rules",
+        pack.to_str().unwrap(),
+        ORDERS,
+        "--list",
+        DESIGNATED,
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("S003") && err.contains("`OFAC-SDN`"), "{err}");
+    assert!(err.contains("demo_designations"), "{err}");
+}
+
+#[test]
+fn human_report_of_a_screening_block() {
+    let output = redflag(&["check", ORDERS, "--list", DESIGNATED]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    let block: String = text
+        .split("\n\n")
+        .find(|s| s.contains("SO-2024-0601"))
+        .unwrap()
+        .lines()
+        .skip_while(|l| !l.contains("RF-SCREEN-001"))
+        .take_while(|l| !l.contains("why:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    insta::assert_snapshot!(block);
+}
