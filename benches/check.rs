@@ -70,6 +70,9 @@ fn main() {
             inputs: vec!["bench.jsonl".into()],
             fail_on: Severity::Hold,
             screening: Vec::new(),
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            as_of_given: true,
+            waivers: None,
         };
         let source = order::from_text(&text, "bench.jsonl", InputFormat::Jsonl, None).unwrap();
         let mut sink = std::io::sink();

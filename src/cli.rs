@@ -19,6 +19,8 @@ use crate::report::{Reporter, RunInfo, ScreeningInfo, Summary};
 use crate::rules::model::ScreeningList;
 use crate::rules::{self, PackFiles, RulePack, Severity};
 use crate::screening::{self, Screener};
+use crate::waivers::{WaiverUse, Waivers};
+use chrono::NaiveDate;
 use std::sync::Arc;
 
 /// Exit statuses, documented in `--help`.
@@ -124,6 +126,18 @@ struct CheckArgs {
     /// watchlist-csv, watchlist-toml).
     #[arg(long = "list", value_name = "[FORMAT:]FILE")]
     lists: Vec<String>,
+    /// Judge as of this date (default: today): screening-list entries listed after it are not
+    /// known yet, and waivers must be in force on it. For lookback over past orders.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+    /// TOML file of waivers: findings compliance has cleared (shown as waived, never hidden).
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date `YYYY-MM-DD`"))
 }
 
 /// Parses arguments and runs; the whole program.
@@ -158,6 +172,11 @@ fn stderr_color() -> bool {
 
 /// Renders diagnostics as miette's graphical report, 100 columns wide.
 pub fn render_diagnostics(diagnostics: &Diagnostics, color: bool) -> String {
+    render_diagnostics_of(diagnostics, color, "the rule pack")
+}
+
+/// Renders diagnostics about `subject` (`the rule pack`, `the waiver file`).
+pub fn render_diagnostics_of(diagnostics: &Diagnostics, color: bool, subject: &str) -> String {
     let theme = if color {
         miette::GraphicalTheme::unicode()
     } else {
@@ -177,7 +196,9 @@ pub fn render_diagnostics(diagnostics: &Diagnostics, color: bool) -> String {
         .count();
     let warnings = diagnostics.len() - errors;
     if errors > 0 {
-        out.push_str(&format!("\nthe rule pack has {errors} error(s) and {warnings} warning(s); nothing was evaluated\n"));
+        out.push_str(&format!(
+            "\n{subject} has {errors} error(s) and {warnings} warning(s); nothing was evaluated\n"
+        ));
     }
     out
 }
@@ -299,6 +320,20 @@ fn check(args: CheckArgs) -> Status {
             return Status::Error;
         }
     };
+    let waivers = match &args.waivers {
+        None => None,
+        Some(path) => match load_waivers(path, &pack) {
+            Ok(w) => Some(w),
+            Err(diagnostics) => {
+                let text = render_diagnostics_of(&diagnostics, stderr_color(), "the waiver file");
+                let _ = io::stderr().lock().write_all(text.as_bytes());
+                return Status::Error;
+            }
+        },
+    };
+    let as_of = args
+        .as_of
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
     let engine = if screening.is_empty() {
         Engine::new(pack)
     } else {
@@ -307,7 +342,8 @@ fn check(args: CheckArgs) -> Status {
             .flat_map(|l| l.entries.iter().cloned())
             .collect();
         Engine::with_screener(pack, Arc::new(Screener::build(entries)))
-    };
+    }
+    .as_of(as_of);
     let missing = engine.missing_screening_lists();
     if !missing.is_empty() {
         let mut acc = Diagnostics::new();
@@ -353,6 +389,9 @@ fn check(args: CheckArgs) -> Status {
         inputs: args.inputs.clone(),
         fail_on,
         screening: screening_provenance(&screening),
+        as_of,
+        as_of_given: args.as_of.is_some(),
+        waivers: waivers.as_ref(),
     };
     match run_check(
         &engine,
@@ -461,6 +500,49 @@ fn screening_provenance(lists: &[ScreeningList]) -> Vec<ScreeningInfo> {
         .collect()
 }
 
+/// Reads and checks a waiver file; any problem stops the run, since a broken waiver file must
+/// not silently clear or fail to clear findings.
+pub fn load_waivers(path: &std::path::Path, pack: &RulePack) -> Result<Waivers, Diagnostics> {
+    let mut acc = Diagnostics::new();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            acc.push(Diagnostic::error(
+                "W005",
+                format!("cannot read waiver file `{}`: {e}", path.display()),
+            ));
+            return Err(acc);
+        }
+    };
+    match Waivers::parse(&path.display().to_string(), &text, &mut acc) {
+        Some(w) if !acc.has_errors() => {
+            // A waiver for a rule the pack does not have can never apply: say so now.
+            for waiver in &w.waivers {
+                if !pack.rules.iter().any(|r| r.id == waiver.rule) {
+                    acc.push(
+                        Diagnostic::warning(
+                            "W006",
+                            format!(
+                                "waiver `{}` (line {}) names rule `{}`, which the pack does not have",
+                                waiver.id, waiver.line, waiver.rule
+                            ),
+                        )
+                        .with_help(crate::diag::suggest(
+                            &waiver.rule,
+                            pack.rules.iter().map(|r| r.id.as_str()),
+                        )),
+                    );
+                }
+            }
+            if !acc.is_empty() {
+                print_diagnostics(&acc);
+            }
+            Ok(w)
+        }
+        _ => Err(acc),
+    }
+}
+
 /// Records judged per batch: enough to keep every core busy, few enough that
 /// memory does not grow with the input.
 const BATCH: usize = 1024;
@@ -475,6 +557,7 @@ pub fn run_check(
     out: &mut dyn Write,
 ) -> io::Result<Summary> {
     let mut summary = Summary::default();
+    let mut used = WaiverUse::default();
     reporter.begin(out, run)?;
     for source in sources {
         let mut source = source.peekable();
@@ -482,13 +565,20 @@ pub fn run_check(
             let batch: Vec<Record> = source.by_ref().take(BATCH).collect();
             // INVARIANT (deterministic output): par_iter + collect keeps input
             // order, so the report is the same for any thread count.
-            let judged: Vec<_> =
+            let mut judged: Vec<_> =
                 pool.install(|| batch.par_iter().map(|r| engine.judge(r)).collect());
-            for judgement in &judged {
+            for judgement in &mut judged {
+                if let Some(waivers) = run.waivers {
+                    waivers.apply(judgement, run.as_of, &mut used);
+                }
                 summary.add(judgement, run.fail_on);
                 reporter.judgement(out, judgement)?;
             }
         }
+    }
+    if let Some(waivers) = run.waivers {
+        summary.waivers_expired = used.expired.iter().cloned().collect();
+        summary.waivers_unused = used.unused(waivers).iter().map(|w| w.id.clone()).collect();
     }
     reporter.finish(out, run, &summary)?;
     out.flush()?;

@@ -37,6 +37,8 @@ pub struct Engine {
     compiled: Vec<CompiledRule>,
     /// Denied-party and sanctions lists for `screen` conditions, if any were loaded.
     screener: Option<Arc<Screener>>,
+    /// The date judged as of: list entries listed later are not known yet.
+    as_of: Option<NaiveDate>,
 }
 
 impl Engine {
@@ -86,7 +88,15 @@ impl Engine {
             indexes,
             compiled,
             screener: None,
+            as_of: None,
         }
+    }
+
+    /// Judges as of `date`: screening-list entries listed after it are left out, as they
+    /// were not on the list yet (lookback over past orders with today's lists).
+    pub fn as_of(mut self, date: NaiveDate) -> Engine {
+        self.as_of = Some(date);
+        self
     }
 
     /// Compiles a validated pack with screening lists for its `screen` conditions.
@@ -278,6 +288,7 @@ impl Engine {
             bindings,
             conditions,
             matches,
+            waiver: None,
         };
         if let Some((bindings, outcomes, message)) = fired {
             return Some(base(
@@ -1262,6 +1273,13 @@ fn screen_party(spec: &ScreenSpec, value: &Value, path: &str, cx: &Cx) -> Check 
         .into_iter()
         .filter_map(|m| {
             let entry = screener.entries().get(m.entry_index)?;
+            let known = match (cx.engine.as_of, entry.listed_on) {
+                (Some(as_of), Some(listed)) => listed <= as_of,
+                _ => true,
+            };
+            if !known {
+                return None;
+            }
             let in_lists = spec.lists.is_empty()
                 || spec.lists.iter().any(|l| {
                     l.eq_ignore_ascii_case(&entry.list) || l.eq_ignore_ascii_case(&entry.source)

@@ -235,6 +235,8 @@ pub struct Finding {
     pub conditions: Vec<ConditionEvidence>,
     /// How many sets of bindings fired (or were undecided).
     pub matches: usize,
+    /// The waiver that cleared this finding, if one applies: it is still reported.
+    pub waiver: Option<Box<crate::waivers::Waiver>>,
 }
 
 /// An order's overall verdict.

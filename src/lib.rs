@@ -14,3 +14,4 @@ pub mod order;
 pub mod report;
 pub mod rules;
 pub mod screening;
+pub mod waivers;

@@ -74,6 +74,21 @@ impl Reporter for HumanReporter {
         if !dated.is_empty() {
             writeln!(out, "lists as of: {}", dated.join(", "))?;
         }
+        let as_of = if run.as_of_given {
+            "given"
+        } else {
+            "day of the run"
+        };
+        writeln!(out, "as of {} ({as_of})", run.as_of)?;
+        if let Some(w) = run.waivers {
+            writeln!(
+                out,
+                "waivers: {} ({} waivers, sha256 {})",
+                w.file,
+                w.waivers.len(),
+                &w.digest[..12.min(w.digest.len())]
+            )?;
+        }
         if !run.screening.is_empty() {
             let lists: Vec<String> = run
                 .screening
@@ -119,10 +134,14 @@ impl Reporter for HumanReporter {
             }
         }
         for f in &j.findings {
-            let kind = match f.kind {
+            let mut kind = match f.kind {
                 FindingKind::Fired => "",
                 FindingKind::Undecided => " (could not evaluate)",
-            };
+            }
+            .to_string();
+            if let Some(w) = &f.waiver {
+                kind.push_str(&format!(" [waived by {}]", w.id));
+            }
             writeln!(
                 out,
                 "  {} {} v{}{kind}: {}",
@@ -132,6 +151,13 @@ impl Reporter for HumanReporter {
                 f.title
             )?;
             writeln!(out, "    {}", f.message)?;
+            if let Some(w) = &f.waiver {
+                writeln!(
+                    out,
+                    "    waived: {} (approved by {} on {}, until {}; waiver {})",
+                    w.reason, w.approver, w.date, w.expires, w.id
+                )?;
+            }
             if f.matches > 1 {
                 writeln!(
                     out,
@@ -231,6 +257,24 @@ impl Reporter for HumanReporter {
             "{} read: {} judged, {} rejected · verdicts: {} block, {} hold, {} review, {} info, {} clear, {} error · {} findings ({} undecided)",
             s.read, s.judged, s.rejected, s.block, s.hold, s.review, s.info, s.clear, s.rejected, s.findings, s.undecided
         )?;
+        if run.waivers.is_some() {
+            writeln!(out, "{} findings waived", s.waived)?;
+            if !s.waivers_expired.is_empty() {
+                writeln!(
+                    out,
+                    "waivers matched but not in force on {}: {}",
+                    run.as_of,
+                    s.waivers_expired.join(", ")
+                )?;
+            }
+            if !s.waivers_unused.is_empty() {
+                writeln!(
+                    out,
+                    "waivers that matched nothing: {}",
+                    s.waivers_unused.join(", ")
+                )?;
+            }
+        }
         writeln!(
             out,
             "{} at or above `{}` (errors count)",

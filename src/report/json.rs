@@ -78,6 +78,13 @@ pub fn run_json(run: &RunInfo) -> Json {
         },
         "inputs": run.inputs,
         "fail_on": run.fail_on.as_str(),
+        "as_of": run.as_of.to_string(),
+        "as_of_given": run.as_of_given,
+        "waivers": run.waivers.map(|w| json!({
+            "file": w.file,
+            "sha256": w.digest,
+            "count": w.waivers.len(),
+        })),
         "screening": run.screening.iter().map(|l| json!({
             "name": l.name,
             "file": l.file,
@@ -143,6 +150,16 @@ fn finding_json(f: &Finding) -> Json {
         "matches": f.matches,
         "bindings": f.bindings.iter().map(|b| json!({"name": b.name, "path": b.path, "label": b.label})).collect::<Vec<_>>(),
         "evidence": f.conditions.iter().map(condition_json).collect::<Vec<_>>(),
+        "waiver": f.waiver.as_ref().map(|w| json!({
+            "id": w.id,
+            "reason": w.reason,
+            "approver": w.approver,
+            "date": w.date.to_string(),
+            "expires": w.expires.to_string(),
+            "order": w.order,
+            "party": w.party,
+            "line": w.line,
+        })),
     })
 }
 
@@ -223,6 +240,9 @@ pub fn summary_json(s: &Summary, run: &RunInfo) -> Json {
         "undecided": s.undecided,
         "fail_on": run.fail_on.as_str(),
         "failing": s.failing,
+        "waived": s.waived,
+        "waivers_expired": s.waivers_expired,
+        "waivers_unused": s.waivers_unused,
     })
 }
 

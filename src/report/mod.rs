@@ -26,6 +26,13 @@ pub struct RunInfo<'a> {
     pub fail_on: Severity,
     /// The screening lists parties were screened against (empty: none given).
     pub screening: Vec<ScreeningInfo>,
+    /// The date the run judges as of: screening-list entries listed later are not known yet,
+    /// and waivers must be in force on it.
+    pub as_of: chrono::NaiveDate,
+    /// Whether `as_of` was given (`--as-of`) or is the day of the run.
+    pub as_of_given: bool,
+    /// The waiver file, if one was given.
+    pub waivers: Option<&'a crate::waivers::Waivers>,
 }
 
 /// Provenance of one screening list.
@@ -74,6 +81,12 @@ pub struct Summary {
     pub undecided: usize,
     /// Records at or above `--fail-on` (error records always count).
     pub failing: usize,
+    /// Findings cleared by a waiver (still reported, and counted in `findings`).
+    pub waived: usize,
+    /// Waivers that matched a finding but were not in force on the as-of date.
+    pub waivers_expired: Vec<String>,
+    /// Waivers that matched no finding.
+    pub waivers_unused: Vec<String>,
 }
 
 impl Summary {
@@ -94,6 +107,11 @@ impl Summary {
         }
         self.judged += 1;
         self.findings += judgement.findings.len();
+        self.waived += judgement
+            .findings
+            .iter()
+            .filter(|f| f.waiver.is_some())
+            .count();
         self.undecided += judgement
             .findings
             .iter()

@@ -91,6 +91,9 @@ struct Document {
     pack: Pack,
     inputs: Vec<String>,
     fail_on: String,
+    as_of: String,
+    as_of_given: bool,
+    waivers: Option<WaiversOut>,
     screening: Vec<ScreeningListOut>,
     orders: Vec<OrderOut>,
     summary: Summary,
@@ -117,6 +120,29 @@ struct ListOut {
     rows: usize,
     source: String,
     sha256: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct WaiversOut {
+    file: String,
+    sha256: String,
+    count: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct WaiverOut {
+    id: String,
+    reason: String,
+    approver: String,
+    date: String,
+    expires: String,
+    order: Option<String>,
+    party: Option<String>,
+    line: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,6 +247,7 @@ struct FindingOut {
     matches: usize,
     bindings: Vec<BindingOut>,
     evidence: Vec<EvidenceOut>,
+    waiver: Option<WaiverOut>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -285,6 +312,9 @@ struct Summary {
     undecided: usize,
     fail_on: String,
     failing: usize,
+    waived: usize,
+    waivers_expired: Vec<String>,
+    waivers_unused: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, PartialEq, Eq)]
@@ -459,6 +489,9 @@ fn json_output_matches_the_contract() {
     assert_eq!(doc.pack.rules, 21);
     // No `--list`: the run says so by naming no screening list.
     assert!(doc.screening.is_empty());
+    // No `--as-of`: the run is judged as of its own day; no waiver file.
+    assert!(!doc.as_of_given && doc.as_of.len() == 10);
+    assert!(doc.waivers.is_none());
     let is_digest = |s: &str| s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit());
     assert!(is_digest(&doc.pack.sha256), "{}", doc.pack.sha256);
     let lists: Vec<(&str, &str)> = doc
@@ -538,6 +571,9 @@ fn json_output_matches_the_contract() {
             undecided: 1,
             fail_on: "hold".into(),
             failing: 8,
+            waived: 0,
+            waivers_expired: Vec::new(),
+            waivers_unused: Vec::new(),
         }
     );
 }
@@ -658,9 +694,15 @@ fn csv_with_a_column_map() {
 
 /// Replaces 64- and 12-digit hex digests, which change with any pack edit.
 fn redact(text: &str) -> String {
+    // The as-of date defaults to the day of the run.
+    let today = regex::Regex::new(
+        r#"as of \d{4}-\d{2}-\d{2} \(day of the run\)|"as_of":"\d{4}-\d{2}-\d{2}","as_of_given":false"#,
+    )
+    .unwrap();
+    let text = today.replace_all(text, "[as of today]");
     let digest = regex::Regex::new(r"\b[0-9a-f]{64}\b|sha256 [0-9a-f]{12}\b").unwrap();
     digest
-        .replace_all(text, |c: &regex::Captures| {
+        .replace_all(&text, |c: &regex::Captures| {
             if c[0].starts_with("sha256 ") {
                 "sha256 [digest]".to_string()
             } else {

@@ -13,3 +13,4 @@ mod screening_importers;
 mod screening_matching;
 mod screening_rules;
 mod support;
+mod waivers;

@@ -1,0 +1,336 @@
+//! Waivers: compliance's record that a finding was looked at and cleared.
+//!
+//! A waiver names a rule and an order (or a matched party), with a reason, an approver, the
+//! date of the decision and an expiry. A waived finding stays in every report, marked with the
+//! waiver, and is counted; it no longer sets the order's verdict. Waivers that expired before
+//! the run's as-of date are not applied and are reported, and so are waivers that matched
+//! nothing, so a stale waiver file cannot hide in silence.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::findings::{Finding, Judgement, Verdict};
+use crate::rules::lists::fold;
+use crate::rules::raw::{Reader, Scalar, Sp};
+
+/// Keys of one `[[waiver]]`.
+pub const WAIVER_KEYS: &[&str] = &[
+    "id", "rule", "order", "party", "reason", "approver", "date", "expires",
+];
+
+/// One recorded decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiver {
+    /// Unique id within the file (`W-2024-001`).
+    pub id: String,
+    /// The rule whose finding is cleared.
+    pub rule: String,
+    /// The order, if the waiver is for one order.
+    pub order: Option<String>,
+    /// The party, if the waiver is for every order of one matched party.
+    pub party: Option<String>,
+    /// Why the finding is cleared.
+    pub reason: String,
+    /// Who decided.
+    pub approver: String,
+    /// When it was decided.
+    pub date: NaiveDate,
+    /// The last day it applies.
+    pub expires: NaiveDate,
+    /// 1-based line of the waiver in its file, for reports.
+    pub line: usize,
+}
+
+/// A waiver file, read and checked.
+#[derive(Debug, Clone)]
+pub struct Waivers {
+    /// The file as named.
+    pub file: String,
+    /// SHA-256 of its bytes: waivers are part of a run's provenance.
+    pub digest: String,
+    /// The waivers, in file order.
+    pub waivers: Vec<Waiver>,
+}
+
+/// What became of the waivers in one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WaiverUse {
+    /// Findings waived.
+    pub waived: usize,
+    /// Ids of waivers applied at least once.
+    pub applied: BTreeSet<String>,
+    /// Ids of waivers that matched a finding but had expired by the as-of date.
+    pub expired: BTreeSet<String>,
+}
+
+impl WaiverUse {
+    /// Ids of waivers that matched no finding at all, in file order.
+    pub fn unused<'w>(&self, waivers: &'w Waivers) -> Vec<&'w Waiver> {
+        waivers
+            .waivers
+            .iter()
+            .filter(|w| !self.applied.contains(&w.id) && !self.expired.contains(&w.id))
+            .collect()
+    }
+}
+
+impl Waivers {
+    /// Parses a waiver file; every problem is reported, and a file with errors gives `None`.
+    pub fn parse(name: &str, text: &str, acc: &mut Diagnostics) -> Option<Waivers> {
+        use sha2::Digest;
+        let file = SourceFile::new(name, text);
+        let digest = sha2::Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let before = acc
+            .iter()
+            .filter(|d| d.level() == crate::diag::Level::Error)
+            .count();
+        let (root, errors) = DeTable::parse_recoverable(file.text());
+        for e in &errors {
+            acc.push(
+                Diagnostic::error(
+                    "R001",
+                    format!(
+                        "invalid TOML: {}",
+                        e.message()
+                            .lines()
+                            .next()
+                            .unwrap_or("")
+                            .trim()
+                            .to_lowercase()
+                    ),
+                )
+                .at(&file, e.span().unwrap_or(0..0), "here"),
+            );
+        }
+        if !errors.is_empty() {
+            return None;
+        }
+        let mut reader = Reader { file: &file, acc };
+        let root = root.get_ref();
+        reader.deny_unknown(root, &["waiver"], "a waiver file");
+        let tables: Vec<&toml::Spanned<DeValue>> =
+            match root.get("waiver").map(|w| (w, w.get_ref())) {
+                None => Vec::new(),
+                Some((_, DeValue::Array(items))) => items.iter().collect(),
+                Some((w, _)) => {
+                    reader.wrong_type(w, "`waiver`", "an array of tables (`[[waiver]]`)");
+                    Vec::new()
+                }
+            };
+        let mut waivers: Vec<Waiver> = Vec::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for value in tables {
+            let DeValue::Table(t) = value.get_ref() else {
+                reader.wrong_type(value, "a `waiver` entry", "a table");
+                continue;
+            };
+            if let Some(w) = waiver(&mut reader, t, value.span(), &mut seen) {
+                waivers.push(w);
+            }
+        }
+        let after = reader
+            .acc
+            .iter()
+            .filter(|d| d.level() == crate::diag::Level::Error)
+            .count();
+        (after == before).then(|| Waivers {
+            file: name.to_string(),
+            digest,
+            waivers,
+        })
+    }
+
+    /// Applies the waivers to one judgement as of `as_of`: matching findings are marked, the
+    /// verdict is recomputed from the findings left, and the use is recorded.
+    pub fn apply(&self, judgement: &mut Judgement, as_of: NaiveDate, used: &mut WaiverUse) {
+        if judgement.verdict == Verdict::Error {
+            return;
+        }
+        let order_id = judgement.order_id.as_deref().unwrap_or("");
+        for finding in &mut judgement.findings {
+            let Some(w) = self.best_for(finding, order_id, as_of, used) else {
+                continue;
+            };
+            finding.waiver = Some(Box::new(w.clone()));
+            used.waived += 1;
+            used.applied.insert(w.id.clone());
+        }
+        judgement.verdict = judgement
+            .findings
+            .iter()
+            .filter(|f| f.waiver.is_none())
+            .map(|f| f.severity)
+            .max()
+            .map(Verdict::Flagged)
+            .unwrap_or(Verdict::Clear);
+    }
+
+    /// The first waiver in force for the finding; an expired match is recorded as such.
+    fn best_for(
+        &self,
+        finding: &Finding,
+        order_id: &str,
+        as_of: NaiveDate,
+        used: &mut WaiverUse,
+    ) -> Option<&Waiver> {
+        let mut found = None;
+        for w in self.waivers.iter().filter(|w| w.rule == finding.rule_id) {
+            let order_ok = w.order.as_deref().map_or(true, |o| o == order_id);
+            let party_ok = w.party.as_deref().map_or(true, |p| {
+                parties_of(finding).iter().any(|q| fold(q) == fold(p))
+            });
+            if !(order_ok && party_ok) {
+                continue;
+            }
+            if w.expires < as_of || w.date > as_of {
+                used.expired.insert(w.id.clone());
+                continue;
+            }
+            if found.is_none() {
+                found = Some(w);
+            }
+        }
+        found
+    }
+}
+
+/// The parties a finding is about: screened parties and the names of bound parties.
+fn parties_of(finding: &Finding) -> Vec<String> {
+    let mut out: Vec<String> = finding
+        .conditions
+        .iter()
+        .flat_map(|c| &c.observations)
+        .filter_map(|o| o.screening.as_ref().map(|s| s.party.clone()))
+        .collect();
+    // A bound label is `Name (City, CC)`; the name is what a waiver gives.
+    out.extend(finding.bindings.iter().map(|b| {
+        b.label
+            .split_once(" (")
+            .map_or(b.label.as_str(), |(name, _)| name)
+            .to_string()
+    }));
+    out
+}
+
+fn date(reader: &mut Reader, t: &DeTable, key: &str) -> Option<Sp<NaiveDate>> {
+    let v = t.get(key)?;
+    let parsed = match reader.scalar(v, &format!("`{key}`")) {
+        Some(Sp {
+            value: Scalar::Date(d) | Scalar::Str(d),
+            ..
+        }) => NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok(),
+        _ => None,
+    };
+    match parsed {
+        Some(d) => Some(Sp::new(d, v.span())),
+        None => {
+            reader.wrong_type(v, &format!("`{key}`"), "a date `YYYY-MM-DD`");
+            None
+        }
+    }
+}
+
+fn waiver(
+    reader: &mut Reader,
+    t: &DeTable,
+    span: std::ops::Range<usize>,
+    seen: &mut BTreeSet<String>,
+) -> Option<Waiver> {
+    reader.deny_unknown(t, WAIVER_KEYS, "a waiver");
+    let file = reader.file;
+    let id = reader.string(t, "id");
+    let rule = reader.string(t, "rule");
+    let order = reader.string(t, "order");
+    let party = reader.string(t, "party");
+    let reason = reader.string(t, "reason");
+    let approver = reader.string(t, "approver");
+    let decided = date(reader, t, "date");
+    let expires = date(reader, t, "expires");
+    let mut ok = true;
+    for (key, present) in [
+        ("id", id.is_some()),
+        ("rule", rule.is_some()),
+        (
+            "reason",
+            reason.as_ref().is_some_and(|r| !r.value.trim().is_empty()),
+        ),
+        (
+            "approver",
+            approver
+                .as_ref()
+                .is_some_and(|a| !a.value.trim().is_empty()),
+        ),
+        ("date", decided.is_some() || t.contains_key("date")),
+        ("expires", expires.is_some() || t.contains_key("expires")),
+    ] {
+        if !present {
+            reader.acc.push(
+                Diagnostic::error("W001", format!("a waiver needs `{key}`"))
+                    .at(file, span.clone(), format!("no `{key}`"))
+                    .with_help(Some(
+                        "a waiver records id, rule, order or party, reason, approver, date and expires"
+                            .to_string(),
+                    )),
+            );
+            ok = false;
+        }
+    }
+    if order.is_none() && party.is_none() {
+        reader.acc.push(
+            Diagnostic::error("W002", "a waiver needs `order` or `party`")
+                .at(file, span.clone(), "applies to nothing in particular")
+                .with_help(Some(
+                    "a waiver for a whole rule would switch the rule off; change the rule instead"
+                        .to_string(),
+                )),
+        );
+        ok = false;
+    }
+    if let (Some(d), Some(e)) = (&decided, &expires) {
+        if e.value < d.value {
+            reader.acc.push(
+                Diagnostic::error(
+                    "W003",
+                    format!(
+                        "the waiver expires on `{}`, before it was decided on `{}`",
+                        e.value, d.value
+                    ),
+                )
+                .at(file, e.span.clone(), "before `date`"),
+            );
+            ok = false;
+        }
+    }
+    if let Some(id) = &id {
+        if !seen.insert(id.value.clone()) {
+            reader.acc.push(
+                Diagnostic::error("W004", format!("waiver id `{}` is used twice", id.value)).at(
+                    file,
+                    id.span.clone(),
+                    "second use",
+                ),
+            );
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    Some(Waiver {
+        id: id?.value,
+        rule: rule?.value,
+        order: order.map(|o| o.value),
+        party: party.map(|p| p.value),
+        reason: reason?.value,
+        approver: approver?.value,
+        date: decided?.value,
+        expires: expires?.value,
+        line: file.line_col(span.start).0,
+    })
+}

@@ -1,0 +1,163 @@
+//! Waivers and `--as-of` through `check`: a waived finding is shown and counted but no longer
+//! sets the verdict; expired and unused waivers are reported; a broken waiver file stops the
+//! run; `--as-of` hides list entries listed after it (lookback over past orders).
+
+use std::process::{Command, Output};
+
+use serde_json::Value as Json;
+
+const ORDERS: &str = "fixtures/orders/screening.jsonl";
+const DESIGNATED: &str = "fixtures/lists/designated/designated.ftm.json";
+const WAIVERS: &str = "fixtures/waivers/waivers.toml";
+
+fn redflag(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_redflag"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run redflag")
+}
+
+#[track_caller]
+fn check_json(extra: &[&str]) -> Json {
+    let mut args = vec!["check", "--format", "json", ORDERS, "--list", DESIGNATED];
+    args.extend_from_slice(extra);
+    let output = redflag(&args);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("json report")
+}
+
+fn order<'a>(doc: &'a Json, id: &str) -> &'a Json {
+    doc["orders"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["id"] == id))
+        .unwrap_or_else(|| panic!("no order {id}"))
+}
+
+fn finding<'a>(order: &'a Json, rule: &str) -> &'a Json {
+    order["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["rule_id"] == rule))
+        .unwrap_or_else(|| panic!("no {rule} finding"))
+}
+
+fn rules_of(order: &Json) -> Vec<&str> {
+    order["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["rule_id"].as_str())
+        .collect()
+}
+
+#[test]
+fn a_waived_finding_is_shown_and_counted_but_no_longer_sets_the_verdict() {
+    let without = check_json(&["--as-of", "2024-10-01"]);
+    assert_eq!(order(&without, "SO-2024-0816")["verdict"], "review");
+
+    let doc = check_json(&["--as-of", "2024-10-01", "--waivers", WAIVERS]);
+    let near = order(&doc, "SO-2024-0816");
+    let waived = finding(near, "RF-SCREEN-002");
+    assert_eq!(waived["waiver"]["id"], "W-2024-001");
+    assert_eq!(
+        waived["waiver"]["approver"],
+        "A. Keller, export control officer"
+    );
+    assert_eq!(waived["waiver"]["expires"], "2025-08-07");
+    // RF-CHPL-002 is not waived, so the order stays at review, on that finding alone.
+    assert!(finding(near, "RF-CHPL-002")["waiver"].is_null());
+    assert_eq!(near["verdict"], "review");
+
+    let summary = &doc["summary"];
+    assert_eq!(summary["waived"], 2);
+    assert_eq!(summary["findings"], without["summary"]["findings"]);
+    assert_eq!(
+        summary["waivers_expired"],
+        serde_json::json!(["W-2024-003"])
+    );
+    assert_eq!(summary["waivers_unused"], serde_json::json!(["W-2024-004"]));
+}
+
+#[test]
+fn a_waiver_applies_only_while_in_force_on_the_as_of_date() {
+    // On 2026-01-01 W-2024-001 (until 2025-08-07) has expired: the near miss counts again.
+    let doc = check_json(&["--as-of", "2026-01-01", "--waivers", WAIVERS]);
+    let near = order(&doc, "SO-2024-0816");
+    assert!(finding(near, "RF-SCREEN-002")["waiver"].is_null());
+    let expired: Vec<&str> = doc["summary"]["waivers_expired"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Json::as_str)
+        .collect();
+    assert!(expired.contains(&"W-2024-001"), "{expired:?}");
+}
+
+#[test]
+fn waiving_the_only_finding_clears_the_order() {
+    let doc = check_json(&["--as-of", "2024-09-04", "--waivers", WAIVERS]);
+    // On 2024-09-04 both waivers of SO-2024-0902 are in force.
+    let so = order(&doc, "SO-2024-0902");
+    assert_eq!(so["verdict"], "clear");
+    assert_eq!(rules_of(so), ["RF-CHPL-002", "RF-TAXID-001"]);
+}
+
+#[test]
+fn the_waiver_file_and_the_as_of_date_are_in_the_provenance() {
+    let doc = check_json(&["--as-of", "2024-10-01", "--waivers", WAIVERS]);
+    assert_eq!(doc["as_of"], "2024-10-01");
+    assert_eq!(doc["as_of_given"], true);
+    assert_eq!(doc["waivers"]["file"], WAIVERS);
+    assert_eq!(doc["waivers"]["count"], 4);
+    assert_eq!(doc["waivers"]["sha256"].as_str().map(str::len), Some(64));
+}
+
+#[test]
+fn a_broken_waiver_file_stops_the_run_with_every_problem() {
+    let output = redflag(&["check", ORDERS, "--waivers", "fixtures/waivers/broken.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn a_waiver_for_a_rule_the_pack_lacks_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("w.toml");
+    std::fs::write(
+        &file,
+        "[[waiver]]\nid = \"W-9\"\nrule = \"RF-SCREEN-02\"\norder = \"SO-1\"\nreason = \"r\"\napprover = \"a\"\ndate = 2024-01-01\nexpires = 2025-01-01\n",
+    )
+    .unwrap();
+    let output = redflag(&["check", ORDERS, "--waivers", file.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("W006") && err.contains("did you mean `RF-SCREEN-002`?"),
+        "{err}"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn as_of_before_a_listing_hides_it_and_after_shows_the_lookback() {
+    // Tverstankomash was listed on 2024-09-20, after the order shipped on 2024-07-01.
+    let before = check_json(&["--as-of", "2024-08-01"]);
+    assert!(!rules_of(order(&before, "SO-2024-0702")).contains(&"RF-SCREEN-003"));
+    let after = check_json(&["--as-of", "2024-09-20"]);
+    let f = finding(order(&after, "SO-2024-0702"), "RF-SCREEN-003");
+    assert_eq!(f["severity"], "review");
+    // Listed at shipment stays a block whatever the as-of date, once the listing is known.
+    assert!(rules_of(order(&before, "SO-2024-0601")).contains(&"RF-SCREEN-001"));
+}
+
+#[test]
+fn a_bad_as_of_date_is_bad_usage() {
+    let output = redflag(&["check", ORDERS, "--as-of", "2024-13-01"]);
+    assert_eq!(output.status.code(), Some(2));
+}
