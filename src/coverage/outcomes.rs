@@ -5,8 +5,10 @@
 //! every set of bindings, the way a rule's is: true if it held for some set,
 //! else unknown if it was unknown for some, else false; "unbound" when the
 //! rule had no set of bindings at all (a `for_each` over an empty list), so
-//! the condition was never evaluated. Counts are sums, so tallies of batches
-//! judged in parallel merge into the same result in any order.
+//! the condition was never evaluated. On an order with more sets of bindings
+//! than the engine's limit, conditions are counted over the sets traced
+//! before it. Counts are sums, so tallies of batches judged in parallel merge
+//! into the same result in any order.
 
 use crate::engine::Engine;
 use crate::findings::{FindingKind, Truth};
