@@ -47,11 +47,23 @@ pub struct Cli {
     command: Command,
 }
 
+mod coverage;
+mod diff;
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Judge orders against a rule pack and report explained findings.
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Lay the red-flag catalogue against the rules: what each rule covers,
+    /// what no rule covers, each rule's tests and, given orders, how often
+    /// each rule and condition held.
+    #[command(after_help = coverage::EXIT_CODES)]
+    Coverage(coverage::CoverageArgs),
+    /// Compare two `check --format json` reports: orders whose verdict or
+    /// findings changed, added and removed orders, provenance differences.
+    #[command(after_help = diff::EXIT_CODES)]
+    Diff(diff::DiffArgs),
 }
 
 /// Output formats of `check`.
@@ -155,6 +167,8 @@ pub fn main() -> ExitCode {
     };
     let status = match cli.command {
         Command::Check(args) => check(args),
+        Command::Coverage(args) => coverage::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     ExitCode::from(status as u8)
 }

@@ -199,7 +199,10 @@ impl Engine {
 
     /// Evaluates one rule on one order and reports every condition's outcome
     /// for each set of bindings, whether or not the rule fired: the basis of
-    /// explanations and why-not.
+    /// explanations and why-not. `None` when the pack has no such rule; an
+    /// empty list when the rule has nothing to bind on this order. Past the
+    /// combination limit the list stops, where `judge` reports the rule
+    /// undecided; use `judge` for the rule's outcome.
     pub fn trace(&self, rule_id: &str, order: &Order) -> Option<Vec<Trace>> {
         let index = self.pack.rules.iter().position(|r| r.id == rule_id)?;
         let rule = &self.pack.rules[index];

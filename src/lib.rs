@@ -7,7 +7,9 @@
 //! loaders read files.
 
 pub mod cli;
+pub mod coverage;
 pub mod diag;
+pub mod diff;
 pub mod engine;
 pub mod findings;
 pub mod order;

@@ -1,10 +1,13 @@
-//! Rendering a run: human text, JSON and JSON Lines.
+//! Rendering a run: human text, JSON and JSON Lines; and the coverage matrix
+//! and run comparisons (`coverage.rs`, `diff.rs`).
 //!
 //! The only module that knows output formats. Reporters stream: they get the
 //! run's header, then each judgement in input order, then the summary, so a
 //! million orders never sit in memory. Wire structures are built here by hand
 //! from the domain types, which are deliberately not `Serialize`.
 
+pub mod coverage;
+pub mod diff;
 pub mod human;
 pub mod json;
 

@@ -103,11 +103,13 @@ fn collect_embedded(dir: &include_dir::Dir, out: &mut BTreeMap<String, Vec<u8>>)
 }
 
 /// True for files that hold rules: `.toml` outside `lists/` and `tests/`,
-/// other than `pack.toml` and rule tests (`*.test.toml`).
+/// other than `pack.toml`, rule tests (`*.test.toml`) and the red-flag
+/// catalogue (`catalogue.toml`, `*.catalogue.toml`).
 pub fn is_rule_file(path: &str) -> bool {
     path.ends_with(".toml")
         && path != "pack.toml"
         && !path.ends_with(".test.toml")
+        && !crate::coverage::catalogue::is_catalogue_file(path)
         && !path.starts_with("lists/")
         && !path.starts_with("tests/")
 }

@@ -4,7 +4,9 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod coverage;
 mod diagnostics;
+mod diff;
 mod language;
 mod loaders;
 mod rules;
