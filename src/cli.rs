@@ -18,6 +18,8 @@ use crate::report::json::JsonReporter;
 use crate::report::{Reporter, RunInfo, Summary};
 use crate::rules::{self, PackFiles, RulePack, Severity};
 
+pub mod lint;
+
 /// Exit statuses, documented in `--help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -47,6 +49,9 @@ enum Command {
     /// Judge orders against a rule pack and report explained findings.
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Report every problem of a rule pack at once: errors and warnings.
+    #[command(after_help = lint::EXIT_CODES)]
+    Lint(lint::LintArgs),
 }
 
 /// Output formats of `check`.
@@ -132,6 +137,7 @@ pub fn main() -> ExitCode {
     };
     let status = match cli.command {
         Command::Check(args) => check(args),
+        Command::Lint(args) => lint::run(args),
     };
     ExitCode::from(status as u8)
 }
@@ -149,6 +155,20 @@ fn stderr_color() -> bool {
 
 /// Renders diagnostics as miette's graphical report, 100 columns wide.
 pub fn render_diagnostics(diagnostics: &Diagnostics, color: bool) -> String {
+    let mut out = render_each(diagnostics, color);
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.level() == Level::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    if errors > 0 {
+        out.push_str(&format!("\nthe rule pack has {errors} error(s) and {warnings} warning(s); nothing was evaluated\n"));
+    }
+    out
+}
+
+/// Renders each diagnostic with miette, 100 columns wide, with no summary.
+pub fn render_each(diagnostics: &Diagnostics, color: bool) -> String {
     let theme = if color {
         miette::GraphicalTheme::unicode()
     } else {
@@ -161,14 +181,6 @@ pub fn render_diagnostics(diagnostics: &Diagnostics, color: bool) -> String {
         if handler.render_report(&mut out, &rendered).is_err() {
             out.push_str(&format!("{}: {}\n", d.code(), d.message()));
         }
-    }
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.level() == Level::Error)
-        .count();
-    let warnings = diagnostics.len() - errors;
-    if errors > 0 {
-        out.push_str(&format!("\nthe rule pack has {errors} error(s) and {warnings} warning(s); nothing was evaluated\n"));
     }
     out
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diag;
 pub mod engine;
 pub mod findings;
+pub mod lint;
 pub mod order;
 pub mod report;
 pub mod rules;

@@ -6,6 +6,7 @@
 mod cli;
 mod diagnostics;
 mod language;
+mod lint;
 mod loaders;
 mod rules;
 mod screening_ids_and_dates;
