@@ -17,6 +17,9 @@ use super::Problem;
 /// (`\w{50}`), which ASCII classes or a smaller count avoid.
 const SIZE_WARNING: usize = 100 * 1024;
 
+/// The limit `rules::validate` compiles `matches` patterns with.
+const LOADING_LIMIT: usize = 1 << 20;
+
 /// The cost problems of one pattern. A pattern that does not parse yields
 /// nothing: loading has reported it (R033).
 pub(super) fn problems(pattern: &str, case_insensitive: bool) -> Vec<Problem> {
@@ -40,11 +43,16 @@ pub(super) fn problems(pattern: &str, case_insensitive: bool) -> Vec<Problem> {
             help: "`(a+)+` or `(\\w+\\s?)*` match what a single repetition matches (`a+`, `[\\w\\s]*`); write it without the nesting".into(),
         });
     }
-    let compiled = regex::RegexBuilder::new(pattern)
-        .case_insensitive(case_insensitive)
-        .size_limit(SIZE_WARNING)
-        .build();
-    if let Err(regex::Error::CompiledTooBig(_)) = compiled {
+    let compile = |limit: usize| {
+        regex::RegexBuilder::new(pattern)
+            .case_insensitive(case_insensitive)
+            .size_limit(limit)
+            .build()
+    };
+    // Above loading's own limit the pattern is an error (R033), not a warning.
+    if matches!(compile(SIZE_WARNING), Err(regex::Error::CompiledTooBig(_)))
+        && compile(LOADING_LIMIT).is_ok()
+    {
         out.push(Problem {
             code: "L003",
             message: format!(
@@ -195,6 +203,8 @@ mod tests {
     fn size() {
         assert_eq!(codes(r"\w{10}"), ["L003"]);
         assert!(codes(r"\w+").is_empty());
+        // Too big to load at all: R033 says so, not L003 as well.
+        assert!(codes(r"\w{60}").is_empty());
         assert!(codes(r"^[0-9][A-E][0-9]{3}").is_empty());
     }
 
