@@ -23,6 +23,8 @@ use crate::waivers::{WaiverUse, Waivers};
 use chrono::NaiveDate;
 use std::sync::Arc;
 
+pub mod lint;
+
 /// Exit statuses, documented in `--help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -64,6 +66,9 @@ enum Command {
     /// findings changed, added and removed orders, provenance differences.
     #[command(after_help = diff::EXIT_CODES)]
     Diff(diff::DiffArgs),
+    /// Report every problem of a rule pack at once: errors and warnings.
+    #[command(after_help = lint::EXIT_CODES)]
+    Lint(lint::LintArgs),
 }
 
 /// Output formats of `check`.
@@ -169,6 +174,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Coverage(args) => coverage::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Lint(args) => lint::run(args),
     };
     ExitCode::from(status as u8)
 }
@@ -189,8 +195,25 @@ pub fn render_diagnostics(diagnostics: &Diagnostics, color: bool) -> String {
     render_diagnostics_of(diagnostics, color, "the rule pack")
 }
 
-/// Renders diagnostics about `subject` (`the rule pack`, `the waiver file`).
+/// Renders diagnostics about `subject` (`the rule pack`, `the waiver file`), with a closing
+/// count when there are errors.
 pub fn render_diagnostics_of(diagnostics: &Diagnostics, color: bool, subject: &str) -> String {
+    let mut out = render_each(diagnostics, color);
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.level() == Level::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    if errors > 0 {
+        out.push_str(&format!(
+            "\n{subject} has {errors} error(s) and {warnings} warning(s); nothing was evaluated\n"
+        ));
+    }
+    out
+}
+
+/// Renders each diagnostic with miette, 100 columns wide, with no summary.
+pub fn render_each(diagnostics: &Diagnostics, color: bool) -> String {
     let theme = if color {
         miette::GraphicalTheme::unicode()
     } else {
@@ -203,16 +226,6 @@ pub fn render_diagnostics_of(diagnostics: &Diagnostics, color: bool, subject: &s
         if handler.render_report(&mut out, &rendered).is_err() {
             out.push_str(&format!("{}: {}\n", d.code(), d.message()));
         }
-    }
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.level() == Level::Error)
-        .count();
-    let warnings = diagnostics.len() - errors;
-    if errors > 0 {
-        out.push_str(&format!(
-            "\n{subject} has {errors} error(s) and {warnings} warning(s); nothing was evaluated\n"
-        ));
     }
     out
 }

@@ -144,6 +144,16 @@ impl Diagnostic {
         &self.message
     }
 
+    /// The byte range the diagnostic points at, if any.
+    pub fn span(&self) -> Option<Range<usize>> {
+        self.span.clone()
+    }
+
+    /// The label under the span, if any.
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+
     /// The help line, if any.
     pub fn help(&self) -> Option<&str> {
         self.help.as_deref()

@@ -12,6 +12,7 @@ pub mod diag;
 pub mod diff;
 pub mod engine;
 pub mod findings;
+pub mod lint;
 pub mod order;
 pub mod report;
 pub mod rules;

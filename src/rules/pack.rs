@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 use toml::de::{DeTable, DeValue};
 
 use super::lists::{ListTable, RatesTable, TableMeta};
-use super::model::{RulePack, ScreeningList};
-use super::raw::{read_rule_file, Reader, Sp};
+use super::model::{Rule, RulePack, ScreeningList};
+use super::raw::{read_rule_file, RawRule, Reader, Sp};
 use super::validate::{validate_rule, PackContext};
 use crate::diag::{suggest, Diagnostic, Diagnostics, SourceFile};
 
@@ -239,6 +239,40 @@ fn declared(
 /// Validates a whole pack. Returns the pack only when there is no error;
 /// warnings are returned either way.
 pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
+    let analysis = analyse(files);
+    (analysis.pack, analysis.diagnostics)
+}
+
+/// Everything validation learnt about a pack, kept even when the pack has
+/// errors, for tools that report on a broken pack as far as they can (lint).
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// The pack, when it has no error.
+    pub pack: Option<RulePack>,
+    /// Every problem found, sorted.
+    pub diagnostics: Diagnostics,
+    /// `pack.toml`, when it could be read.
+    pub manifest: Option<SourceFile>,
+    /// The lists that loaded.
+    pub lists: BTreeMap<String, Arc<ListTable>>,
+    /// The rates table, when it loaded.
+    pub rates: Option<Arc<RatesTable>>,
+    /// Each rule file, in path order.
+    pub rule_files: Vec<RuleFile>,
+}
+
+/// A rule file after validation.
+#[derive(Debug)]
+pub struct RuleFile {
+    /// The file.
+    pub file: SourceFile,
+    /// Each raw rule with the validated rule, when that rule alone has no
+    /// error (a pack with errors elsewhere still has it here).
+    pub rules: Vec<(RawRule, Option<Rule>)>,
+}
+
+/// Validates a whole pack like [`build`] and keeps the parts.
+pub fn analyse(files: &PackFiles) -> Analysis {
     let mut acc = Diagnostics::new();
     let Some(manifest) = source(files, "pack.toml", &mut acc) else {
         acc.push(
@@ -247,7 +281,10 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
                     .to_string(),
             ),
         );
-        return (None, acc);
+        return Analysis {
+            diagnostics: acc,
+            ..Analysis::default()
+        };
     };
     let (root, errors) = DeTable::parse_recoverable(manifest.text());
     for e in &errors {
@@ -268,7 +305,11 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
         );
     }
     if !errors.is_empty() {
-        return (None, acc);
+        return Analysis {
+            diagnostics: acc,
+            manifest: Some(manifest),
+            ..Analysis::default()
+        };
     }
     let root = root.get_ref();
     let mut reader = Reader {
@@ -436,12 +477,15 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
             ),
         );
     }
+    let mut parsed_files = Vec::new();
     for path in rule_files {
         let Some(file) = source(files, path, &mut acc) else {
             continue;
         };
+        let mut parsed = Vec::new();
         for raw in read_rule_file(&file, &mut acc) {
             let rule = validate_rule(&raw, &file, &cx, &mut acc);
+            parsed.push((raw.clone(), rule.clone()));
             if let Some(id) = &raw.id {
                 if let Some((other_file, other_line)) = seen.get(&id.value) {
                     acc.push(
@@ -460,10 +504,22 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
                 rules.push(rule);
             }
         }
+        parsed_files.push(RuleFile {
+            file,
+            rules: parsed,
+        });
     }
     acc.sort();
-    if acc.has_errors() {
-        return (None, acc);
+    let mut analysis = Analysis {
+        pack: None,
+        diagnostics: acc,
+        manifest: Some(manifest),
+        lists: lists.clone(),
+        rates: rates.clone(),
+        rule_files: parsed_files,
+    };
+    if analysis.diagnostics.has_errors() {
+        return analysis;
     }
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     let file_digests: Vec<(String, String)> = files
@@ -486,7 +542,8 @@ pub fn build(files: &PackFiles) -> (Option<RulePack>, Diagnostics) {
         files: file_digests,
         digest: hex_digest(listing.as_bytes()),
     };
-    (Some(pack), acc)
+    analysis.pack = Some(pack);
+    analysis
 }
 
 /// Imports a screening list the pack names; its bad rows become located warnings (the rest of

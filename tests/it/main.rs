@@ -8,6 +8,7 @@ mod coverage;
 mod diagnostics;
 mod diff;
 mod language;
+mod lint;
 mod loaders;
 mod rules;
 mod screening_ids_and_dates;
