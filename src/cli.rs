@@ -18,6 +18,8 @@ use crate::report::json::JsonReporter;
 use crate::report::{Reporter, RunInfo, Summary};
 use crate::rules::{self, PackFiles, RulePack, Severity};
 
+mod ruletest;
+
 /// Exit statuses, documented in `--help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -47,6 +49,9 @@ enum Command {
     /// Judge orders against a rule pack and report explained findings.
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Run the rule tests (`*.test.toml`) of a pack and report each case.
+    #[command(after_help = ruletest::EXIT_CODES)]
+    Test(ruletest::TestArgs),
 }
 
 /// Output formats of `check`.
@@ -132,6 +137,7 @@ pub fn main() -> ExitCode {
     };
     let status = match cli.command {
         Command::Check(args) => check(args),
+        Command::Test(args) => ruletest::test(args),
     };
     ExitCode::from(status as u8)
 }

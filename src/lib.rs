@@ -13,4 +13,5 @@ pub mod findings;
 pub mod order;
 pub mod report;
 pub mod rules;
+pub mod ruletest;
 pub mod screening;

@@ -7,6 +7,7 @@
 
 pub mod human;
 pub mod json;
+pub mod ruletest;
 
 use std::io::{self, Write};
 
