@@ -82,7 +82,7 @@ pub struct Expect {
 /// Where a case's orders come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    /// `order` or `orders`: a JSON array of the orders (each merged onto the
+    /// `order` or `orders`: a JSON array of the orders (each laid over the
     /// file's `base`, with an `id` filled in), ready for the JSON loader.
     Inline {
         /// The JSON text.

@@ -447,13 +447,15 @@ impl Reader<'_> {
         }
     }
 
-    /// One inline order, merged onto `base`, with an `id`.
+    /// One inline order laid over `base`, with an `id`.
     fn order(&mut self, value: &Spanned<DeValue>, what: &str, default_id: &str) -> Option<Json> {
         let Json::Object(own) = self.table_json(value, what)? else {
             return None;
         };
         let mut order = self.base.clone();
-        merge(&mut order, own);
+        // Top-level fields replace the base's whole: a deep merge would let
+        // a party keep fields of the base's party that the case never shows.
+        order.extend(own);
         order
             .entry("id")
             .or_insert_with(|| Json::String(default_id.to_string()));
@@ -647,18 +649,6 @@ impl Reader<'_> {
             _ => {
                 self.wrong_type(value, &format!("`{key}`"), "a string");
                 None
-            }
-        }
-    }
-}
-
-/// Tables merge key by key; anything else in `over` replaces what `base` has.
-fn merge(base: &mut Map<String, Json>, over: Map<String, Json>) {
-    for (key, value) in over {
-        match (base.get_mut(&key), value) {
-            (Some(Json::Object(b)), Json::Object(o)) => merge(b, o),
-            (_, value) => {
-                base.insert(key, value);
             }
         }
     }

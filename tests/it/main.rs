@@ -8,6 +8,7 @@ mod diagnostics;
 mod language;
 mod loaders;
 mod rules;
+mod ruletest;
 mod screening_ids_and_dates;
 mod screening_importers;
 mod screening_matching;
