@@ -71,17 +71,17 @@ fn run_case(case: &Case, engine: &Engine, files: &PackFiles) -> (usize, Outcome)
         }
         return evaluate(case, engine, files);
     };
-    let status = match unresolved {
-        Some(why) => TodoStatus::NotRun(why),
+    let (orders, status) = match unresolved {
+        Some(why) => (0, TodoStatus::NotRun(why)),
         None => match evaluate(case, engine, files) {
-            (_, Outcome::Passed) => TodoStatus::Passes,
-            (_, Outcome::Failed(reasons)) => TodoStatus::Fails(reasons),
-            (_, Outcome::Error { message, .. }) => TodoStatus::NotRun(message),
-            (_, Outcome::Todo { status, .. }) => status,
+            (n, Outcome::Passed) => (n, TodoStatus::Passes),
+            (n, Outcome::Failed(reasons)) => (n, TodoStatus::Fails(reasons)),
+            (n, Outcome::Error { message, .. }) => (n, TodoStatus::NotRun(message)),
+            (n, Outcome::Todo { status, .. }) => (n, status),
         },
     };
     (
-        0,
+        orders,
         Outcome::Todo {
             reason: reason.clone(),
             status,
@@ -352,11 +352,13 @@ fn check_order(case: &Case, engine: &Engine, order: &Order) -> Vec<String> {
         ));
         return reasons;
     }
-    let (closest, mismatches) = candidates
+    let Some((closest, mismatches)) = candidates
         .iter()
         .map(|t| (t, mismatches(case, t)))
         .min_by_key(|(_, m)| m.len())
-        .unwrap_or((&candidates[0], Vec::new()));
+    else {
+        return reasons;
+    };
     let at = bindings_text(&closest.bindings);
     for m in mismatches {
         reasons.push(match &at {
