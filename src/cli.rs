@@ -25,6 +25,8 @@ use std::sync::Arc;
 
 pub mod lint;
 
+mod ruletest;
+
 /// Exit statuses, documented in `--help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -69,6 +71,9 @@ enum Command {
     /// Report every problem of a rule pack at once: errors and warnings.
     #[command(after_help = lint::EXIT_CODES)]
     Lint(lint::LintArgs),
+    /// Run the rule tests (`*.test.toml`) of a pack and report each case.
+    #[command(after_help = ruletest::EXIT_CODES)]
+    Test(ruletest::TestArgs),
 }
 
 /// Output formats of `check`.
@@ -175,6 +180,7 @@ pub fn main() -> ExitCode {
         Command::Coverage(args) => coverage::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Test(args) => ruletest::test(args),
     };
     ExitCode::from(status as u8)
 }

@@ -107,6 +107,22 @@ impl Engine {
         }
     }
 
+    /// Compiles a pack with its own screening lists (`[screening.NAME]`) and `extra` ones (from
+    /// `--list`, or a rule test); without any, `screen` conditions have nothing to match.
+    pub fn with_screening(pack: RulePack, extra: &[crate::screening::ListFile]) -> Engine {
+        let entries: Vec<screening::Entry> = pack
+            .screening
+            .iter()
+            .flat_map(|l| l.entries.iter().cloned())
+            .chain(extra.iter().flat_map(|l| l.entries.iter().cloned()))
+            .collect();
+        if entries.is_empty() {
+            Engine::new(pack)
+        } else {
+            Engine::with_screener(pack, Arc::new(Screener::build(entries)))
+        }
+    }
+
     /// The screening index, when lists were given.
     pub fn screener(&self) -> Option<&Screener> {
         self.screener.as_deref()

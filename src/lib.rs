@@ -16,5 +16,6 @@ pub mod lint;
 pub mod order;
 pub mod report;
 pub mod rules;
+pub mod ruletest;
 pub mod screening;
 pub mod waivers;

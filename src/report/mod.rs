@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod diff;
 pub mod human;
 pub mod json;
+pub mod ruletest;
 
 use std::io::{self, Write};
 

@@ -11,6 +11,7 @@ mod language;
 mod lint;
 mod loaders;
 mod rules;
+mod ruletest;
 mod screening_ids_and_dates;
 mod screening_importers;
 mod screening_matching;

@@ -191,6 +191,19 @@ pub fn parse_format_name(name: &str) -> Option<ListFormat> {
     })
 }
 
+/// Imports a list from bytes already read (a file of a rule pack), detecting its format. An
+/// OFAC `sdn.csv` is read without companions.
+pub fn import_bytes(file_name: &str, bytes: &[u8]) -> Result<ListFile, ScreeningError> {
+    let text = decode(bytes);
+    match detect_format(file_name, text.as_bytes()) {
+        Some(format) => import_str(format, file_name, &text),
+        None => Err(ScreeningError::Unreadable {
+            file: file_name.to_string(),
+            message: "the file is in no list format this tool knows".to_string(),
+        }),
+    }
+}
+
 /// Loads a list named on the command line: `FILE`, or `FORMAT:FILE` to skip detection.
 pub fn load_spec(spec: &str) -> Result<ListFile, ScreeningError> {
     if let Some((prefix, rest)) = spec.split_once(':') {

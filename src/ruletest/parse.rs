@@ -1,0 +1,759 @@
+//! A test file's TOML into [`TestFile`]: shapes, types and file references
+//! checked, every problem reported. Names of rules, conditions and lists are
+//! resolved later, against the pack (`Suite::check`).
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value as Json};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use super::{Case, CaseSpans, Expect, Fires, Input, ListOverride, TestFile};
+use crate::diag::{suggest, Diagnostic, Diagnostics, SourceFile};
+use crate::findings::Truth;
+use crate::order::InputFormat;
+use crate::rules::{PackFiles, Severity};
+
+const FILE_KEYS: &[&str] = &["base", "case"];
+const CASE_KEYS: &[&str] = &[
+    "name",
+    "rule",
+    "expect",
+    "order",
+    "orders",
+    "file",
+    "id",
+    "todo",
+    "as_of",
+    "lists",
+    "screening",
+];
+const EXPECT_KEYS: &[&str] = &["fires", "severity", "conditions", "values"];
+
+/// Reads one test file; `None` when it cannot be parsed at all.
+pub(super) fn parse_file(
+    file: &SourceFile,
+    files: &PackFiles,
+    acc: &mut Diagnostics,
+) -> Option<TestFile> {
+    let (root, errors) = DeTable::parse_recoverable(file.text());
+    for error in &errors {
+        acc.push(
+            Diagnostic::error(
+                "T001",
+                format!("invalid TOML: {}", first_line(error.message())),
+            )
+            .at(file, error.span().unwrap_or(0..0), "here"),
+        );
+    }
+    if !errors.is_empty() {
+        return None;
+    }
+    let mut r = Reader {
+        file,
+        files,
+        acc,
+        base: Map::new(),
+    };
+    let root = root.get_ref();
+    r.deny_unknown(root, FILE_KEYS, "a test file");
+    if let Some(base) = root.get("base") {
+        if let Some(Json::Object(map)) = r.table_json(base, "`base`") {
+            if let Some((key, _)) = base
+                .get_ref()
+                .as_table()
+                .and_then(|t| t.get_key_value("id"))
+            {
+                r.acc.push(
+                    Diagnostic::error("T009", "`base` must not set `id`")
+                        .at(file, key.span(), "here")
+                        .with_help(
+                            "each order takes its own `id`, or the case's name when it has none"
+                                .to_string(),
+                        ),
+                );
+            }
+            r.base = map;
+        }
+    }
+    let Some(cases) = root.get("case") else {
+        r.acc.push(
+            Diagnostic::error("T006", format!("`{}` defines no `[[case]]`", file.name()))
+                .in_file(file)
+                .with_help(
+                    "a test file holds one or more `[[case]]` tables with `name`, `rule`, an order and `expect`"
+                        .to_string(),
+                ),
+        );
+        return None;
+    };
+    let tables: Vec<&Spanned<DeValue>> = match cases.get_ref() {
+        DeValue::Array(items) => items.iter().collect(),
+        DeValue::Table(_) => vec![cases],
+        _ => {
+            r.wrong_type(cases, "`case`", "an array of tables (`[[case]]`)");
+            return None;
+        }
+    };
+    if tables.is_empty() {
+        r.acc.push(
+            Diagnostic::error("T006", format!("`{}` defines no `[[case]]`", file.name())).at(
+                file,
+                cases.span(),
+                "empty",
+            ),
+        );
+    }
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for value in tables {
+        let DeValue::Table(table) = value.get_ref() else {
+            r.wrong_type(value, "a `case` entry", "a table");
+            continue;
+        };
+        if let Some(case) = r.case(table, value.span(), &mut seen) {
+            out.push(case);
+        }
+    }
+    Some(TestFile {
+        path: file.name().to_string(),
+        source: file.clone(),
+        cases: out,
+    })
+}
+
+/// `expect` with the spans of the condition names under `conditions` and
+/// `values`.
+type ReadExpect = (Expect, Vec<Range<usize>>, Vec<Range<usize>>);
+
+struct Reader<'a> {
+    file: &'a SourceFile,
+    files: &'a PackFiles,
+    acc: &'a mut Diagnostics,
+    /// The file's `base` order.
+    base: Map<String, Json>,
+}
+
+impl Reader<'_> {
+    fn case(
+        &mut self,
+        t: &DeTable,
+        span: Range<usize>,
+        seen: &mut BTreeMap<String, usize>,
+    ) -> Option<Case> {
+        self.deny_unknown(t, CASE_KEYS, "a case");
+        // The header line is where a reader looks for a case as a whole.
+        let head = span.start..span.start;
+        let name = self.string(t, "name");
+        let rule = self.string(t, "rule");
+        let todo = self.string(t, "todo").map(|s| s.0);
+        let as_of = self.date(t, "as_of");
+        let file = self.file;
+        let missing = |what: &str| {
+            Diagnostic::error("T003", format!("a case needs `{what}`")).at(
+                file,
+                head.clone(),
+                format!("no `{what}` in this case"),
+            )
+        };
+        let mut problems = Vec::new();
+        if name.is_none() && t.get("name").is_none() {
+            problems.push(missing("name"));
+        }
+        if rule.is_none() && t.get("rule").is_none() {
+            problems.push(missing("rule"));
+        }
+        let expect = match t.get("expect") {
+            Some(v) => self.expect(v),
+            None => {
+                problems.push(missing("expect").with_help(
+                    "for example `expect = { fires = true, severity = \"hold\" }`".to_string(),
+                ));
+                None
+            }
+        };
+        for p in problems {
+            self.acc.push(p);
+        }
+        let case_name = name.as_ref().map(|n| n.0.clone()).unwrap_or_default();
+        let input = self.input(t, head.clone(), &case_name);
+        let lists = self.lists(t);
+        let screening = self.screening(t);
+        let (name, name_span) = name?;
+        let line = self.file.line_col(name_span.start).0;
+        if let Some(first) = seen.get(&name) {
+            self.acc.push(
+                Diagnostic::error("T007", format!("case name `{name}` is used twice"))
+                    .at(self.file, name_span, "second use")
+                    .with_help(format!(
+                        "first used on line {first}; names tell cases apart in reports"
+                    )),
+            );
+            return None;
+        }
+        seen.insert(name.clone(), line);
+        let (rule, rule_span) = rule?;
+        let (expect, conditions, values) = expect?;
+        let input = input?;
+        let lists = lists?;
+        let screening = screening?;
+        Some(Case {
+            name,
+            file: self.file.name().to_string(),
+            line,
+            rule,
+            input,
+            expect,
+            todo,
+            as_of,
+            spans: CaseSpans {
+                rule: rule_span,
+                conditions,
+                values,
+                lists: lists.iter().map(|(_, s)| s.clone()).collect(),
+            },
+            lists: lists.into_iter().map(|(o, _)| o).collect(),
+            screening,
+        })
+    }
+
+    fn expect(&mut self, value: &Spanned<DeValue>) -> Option<ReadExpect> {
+        let DeValue::Table(t) = value.get_ref() else {
+            self.wrong_type(value, "`expect`", "a table");
+            return None;
+        };
+        self.deny_unknown(t, EXPECT_KEYS, "`expect`");
+        let fires = match t.get("fires") {
+            None => {
+                self.acc.push(
+                    Diagnostic::error("T003", "`expect` needs `fires`")
+                        .at(self.file, value.span(), "no `fires` here")
+                        .with_help(
+                            "`fires = true`, `fires = false` or `fires = \"unknown\"`".to_string(),
+                        ),
+                );
+                None
+            }
+            Some(v) => match v.get_ref() {
+                DeValue::Boolean(true) => Some(Fires::Yes),
+                DeValue::Boolean(false) => Some(Fires::No),
+                DeValue::String(s) if s == "unknown" => Some(Fires::Unknown),
+                DeValue::String(s) => {
+                    self.acc.push(
+                        Diagnostic::error(
+                            "T009",
+                            format!("`fires` must be true, false or `\"unknown\"`, not `\"{s}\"`"),
+                        )
+                        .at(self.file, v.span(), "not an outcome")
+                        .with_help(
+                            "`\"unknown\"` expects a finding the rule could not decide".to_string(),
+                        ),
+                    );
+                    None
+                }
+                _ => {
+                    self.wrong_type(v, "`fires`", "true, false or \"unknown\"");
+                    None
+                }
+            },
+        };
+        let severity = match self.string(t, "severity") {
+            None => None,
+            Some((text, span)) => match Severity::parse(&text) {
+                Some(s) => Some((s, span)),
+                None => {
+                    self.acc.push(
+                        Diagnostic::error("T009", format!("unknown severity `{text}`"))
+                            .at(self.file, span, "not a severity")
+                            .with_help(
+                                suggest(&text, Severity::ALL.iter().map(|s| s.as_str())).or_else(
+                                    || Some("severities: info, review, hold, block".to_string()),
+                                ),
+                            ),
+                    );
+                    return None;
+                }
+            },
+        };
+        if let (Some(Fires::No), Some((_, span))) = (fires, &severity) {
+            self.acc.push(
+                Diagnostic::error("T008", "`severity` has no meaning with `fires = false`")
+                    .at(self.file, span.clone(), "no finding has a severity")
+                    .with_help("remove `severity`, or expect `fires = true`".to_string()),
+            );
+        }
+        let mut conditions = Vec::new();
+        let mut condition_spans = Vec::new();
+        if let Some(v) = t.get("conditions") {
+            match v.get_ref() {
+                DeValue::Table(ct) => {
+                    for (key, value) in ct.iter() {
+                        let truth = match value.get_ref() {
+                            DeValue::Boolean(b) => Some(Truth::from_bool(*b)),
+                            DeValue::String(s) if s == "unknown" => Some(Truth::Unknown),
+                            _ => {
+                                self.acc.push(
+                                    Diagnostic::error(
+                                        "T009",
+                                        format!(
+                                            "the outcome of condition `{}` must be true, false or `\"unknown\"`",
+                                            key.get_ref()
+                                        ),
+                                    )
+                                    .at(self.file, value.span(), "not an outcome"),
+                                );
+                                None
+                            }
+                        };
+                        if let Some(truth) = truth {
+                            conditions.push((key.get_ref().to_string(), truth));
+                            condition_spans.push(key.span());
+                        }
+                    }
+                }
+                _ => self.wrong_type(v, "`conditions`", "a table of condition = outcome"),
+            }
+        }
+        let mut values = Vec::new();
+        let mut value_spans = Vec::new();
+        if let Some(v) = t.get("values") {
+            match v.get_ref() {
+                DeValue::Table(vt) => {
+                    for (key, value) in vt.iter() {
+                        let text = match value.get_ref() {
+                            DeValue::String(s) => Some(s.to_string()),
+                            DeValue::Integer(i) => Some(i.as_str().replace('_', "")),
+                            DeValue::Float(f) => Some(f.as_str().replace('_', "")),
+                            DeValue::Boolean(b) => Some(b.to_string()),
+                            DeValue::Datetime(d) => Some(d.to_string()),
+                            _ => {
+                                self.wrong_type(
+                                    value,
+                                    &format!("the value of `{}`", key.get_ref()),
+                                    "a string, number, boolean or date",
+                                );
+                                None
+                            }
+                        };
+                        if let Some(text) = text {
+                            values.push((key.get_ref().to_string(), text));
+                            value_spans.push(key.span());
+                        }
+                    }
+                }
+                _ => self.wrong_type(v, "`values`", "a table of condition = value seen"),
+            }
+        }
+        Some((
+            Expect {
+                fires: fires?,
+                severity: severity.map(|(s, _)| s),
+                conditions,
+                values,
+            },
+            condition_spans,
+            value_spans,
+        ))
+    }
+
+    /// `order`, `orders` or `file` (+ `id`): exactly one source.
+    fn input(&mut self, t: &DeTable, head: Range<usize>, name: &str) -> Option<Input> {
+        let given: Vec<(&str, &Spanned<DeValue>)> = ["order", "orders", "file"]
+            .into_iter()
+            .filter_map(|k| t.get(k).map(|v| (k, v)))
+            .collect();
+        if let (Some(id), None) = (t.get_key_value("id"), t.get("file")) {
+            self.acc.push(
+                Diagnostic::error("T008", "`id` picks an order from `file`, and there is none")
+                    .at(self.file, id.0.span(), "`id` without `file`")
+                    .with_help("give `file = \"orders.jsonl\"`, or drop `id`".to_string()),
+            );
+        }
+        let (key, value) = match given.as_slice() {
+            [] => {
+                self.acc.push(
+                    Diagnostic::error("T003", "a case needs an order")
+                        .at(self.file, head, "no order in this case")
+                        .with_help(
+                            "give `order = { ... }`, `[case.order]`, `[[case.orders]]` or `file = \"orders.jsonl\"`"
+                                .to_string(),
+                        ),
+                );
+                return None;
+            }
+            [one] => *one,
+            [_, (second, value), ..] => {
+                let first = given[0].0;
+                self.acc.push(
+                    Diagnostic::error(
+                        "T008",
+                        format!("a case gives its orders once, by `{first}` or by `{second}`"),
+                    )
+                    .at(self.file, value.span(), "second source of orders")
+                    .with_help(
+                        "put orders that belong together in one `orders` array, or split the case"
+                            .to_string(),
+                    ),
+                );
+                return None;
+            }
+        };
+        match key {
+            "order" => {
+                let order = self.order(value, "`order`", name)?;
+                Some(Input::Inline {
+                    json: Json::Array(vec![order]).to_string(),
+                    count: 1,
+                })
+            }
+            "orders" => {
+                let DeValue::Array(items) = value.get_ref() else {
+                    self.wrong_type(value, "`orders`", "an array of tables (`[[case.orders]]`)");
+                    return None;
+                };
+                if items.is_empty() {
+                    self.acc.push(
+                        Diagnostic::error("T009", "`orders` is empty")
+                            .at(self.file, value.span(), "no order")
+                            .with_help("give at least one order".to_string()),
+                    );
+                    return None;
+                }
+                let mut orders = Vec::new();
+                let mut ok = true;
+                for (i, item) in items.iter().enumerate() {
+                    match self.order(
+                        item,
+                        "each member of `orders`",
+                        &format!("{name}-{}", i + 1),
+                    ) {
+                        Some(order) => orders.push(order),
+                        None => ok = false,
+                    }
+                }
+                let count = orders.len();
+                ok.then(|| Input::Inline {
+                    json: Json::Array(orders).to_string(),
+                    count,
+                })
+            }
+            _ => {
+                let (path, span) = self.string(t, "file")?;
+                let resolved = self.pack_file(&path, span.clone(), "order file")?;
+                if InputFormat::from_extension(&resolved).is_none() {
+                    self.acc.push(
+                        Diagnostic::error(
+                            "T010",
+                            format!("cannot tell the format of order file `{path}`"),
+                        )
+                        .at(self.file, span, "unknown extension")
+                        .with_help("order files end in `.jsonl`, `.json` or `.csv`".to_string()),
+                    );
+                    return None;
+                }
+                let id = self.string(t, "id").map(|s| s.0);
+                Some(Input::File { path: resolved, id })
+            }
+        }
+    }
+
+    /// One inline order laid over `base`, with an `id`.
+    fn order(&mut self, value: &Spanned<DeValue>, what: &str, default_id: &str) -> Option<Json> {
+        let Json::Object(own) = self.table_json(value, what)? else {
+            return None;
+        };
+        let mut order = self.base.clone();
+        // Top-level fields replace the base's whole: a deep merge would let
+        // a party keep fields of the base's party that the case never shows.
+        order.extend(own);
+        order
+            .entry("id")
+            .or_insert_with(|| Json::String(default_id.to_string()));
+        Some(Json::Object(order))
+    }
+
+    fn lists(&mut self, t: &DeTable) -> Option<Vec<(ListOverride, Range<usize>)>> {
+        let Some(value) = t.get("lists") else {
+            return Some(Vec::new());
+        };
+        let DeValue::Table(lt) = value.get_ref() else {
+            self.wrong_type(value, "`lists`", "a table of list = \"file.csv\"");
+            return None;
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (key, file) in lt.iter() {
+            let DeValue::String(path) = file.get_ref() else {
+                self.wrong_type(
+                    file,
+                    &format!("the file of list `{}`", key.get_ref()),
+                    "a string",
+                );
+                ok = false;
+                continue;
+            };
+            match self.pack_file(path, file.span(), "list file") {
+                Some(resolved) => out.push((
+                    ListOverride {
+                        list: key.get_ref().to_string(),
+                        file: resolved,
+                    },
+                    key.span(),
+                )),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// `screening = ["lists/designated.ftm.json"]`: screening-list files in the pack.
+    fn screening(&mut self, t: &DeTable) -> Option<Vec<String>> {
+        let Some(value) = t.get("screening") else {
+            return Some(Vec::new());
+        };
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(value, "`screening`", "a list of list files");
+            return None;
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for item in items {
+            let DeValue::String(path) = item.get_ref() else {
+                self.wrong_type(item, "a screening-list file", "a string");
+                ok = false;
+                continue;
+            };
+            match self.pack_file(path, item.span(), "screening-list file") {
+                Some(resolved) => out.push(resolved),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// A path relative to the test file, as a path in the pack that exists.
+    fn pack_file(&mut self, path: &str, span: Range<usize>, what: &str) -> Option<String> {
+        let Some(resolved) = resolve(self.file.name(), path) else {
+            self.acc.push(
+                Diagnostic::error("T010", format!("{what} `{path}` is outside the rule pack"))
+                    .at(self.file, span, "outside the pack")
+                    .with_help(
+                        "paths are relative to the test file and stay inside the pack, so the pack's tests run wherever the pack goes"
+                            .to_string(),
+                    ),
+            );
+            return None;
+        };
+        if self.files.files.contains_key(&resolved) {
+            return Some(resolved);
+        }
+        let hint = suggest(&resolved, self.files.files.keys().map(String::as_str))
+            .map(|s| format!("{s} (paths are relative to the test file)"))
+            .unwrap_or_else(|| "paths are relative to the test file".to_string());
+        self.acc.push(
+            Diagnostic::error(
+                "T010",
+                format!("{what} `{path}` does not exist (looked for `{resolved}` in the pack)"),
+            )
+            .at(self.file, span, "no such file")
+            .with_help(hint),
+        );
+        None
+    }
+
+    fn date(&mut self, t: &DeTable, key: &str) -> Option<NaiveDate> {
+        let value = t.get(key)?;
+        let text = match value.get_ref() {
+            DeValue::Datetime(d) => d.to_string(),
+            DeValue::String(s) => s.to_string(),
+            _ => String::new(),
+        };
+        match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                self.acc.push(
+                    Diagnostic::error("T009", format!("`{key}` must be a date `YYYY-MM-DD`")).at(
+                        self.file,
+                        value.span(),
+                        "not a date",
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A TOML table as a JSON object; numbers keep their digits.
+    fn table_json(&mut self, value: &Spanned<DeValue>, what: &str) -> Option<Json> {
+        if !matches!(value.get_ref(), DeValue::Table(_)) {
+            self.wrong_type(value, what, "a table (an order)");
+            return None;
+        }
+        self.json(value)
+    }
+
+    fn json(&mut self, value: &Spanned<DeValue>) -> Option<Json> {
+        Some(match value.get_ref() {
+            DeValue::String(s) => Json::String(s.to_string()),
+            DeValue::Boolean(b) => Json::Bool(*b),
+            DeValue::Datetime(d) => Json::String(d.to_string()),
+            DeValue::Integer(i) => {
+                let digits = i.as_str().replace('_', "");
+                let number = if i.radix() == 10 {
+                    serde_json::Number::from_str(digits.trim_start_matches('+')).ok()
+                } else {
+                    i64::from_str_radix(&digits, i.radix())
+                        .ok()
+                        .map(serde_json::Number::from)
+                };
+                match number {
+                    Some(n) => Json::Number(n),
+                    None => return self.bad_number(value),
+                }
+            }
+            DeValue::Float(f) => {
+                let text = f.as_str().replace('_', "");
+                match serde_json::Number::from_str(text.trim_start_matches('+')) {
+                    Ok(n) => Json::Number(n),
+                    Err(_) => return self.bad_number(value),
+                }
+            }
+            DeValue::Array(items) => {
+                let mut out = Vec::new();
+                for item in items.iter() {
+                    out.push(self.json(item)?);
+                }
+                Json::Array(out)
+            }
+            DeValue::Table(t) => {
+                let mut out = Map::new();
+                for (key, item) in t.iter() {
+                    let item = self.json(item)?;
+                    out.insert(key.get_ref().to_string(), item);
+                }
+                Json::Object(out)
+            }
+        })
+    }
+
+    fn bad_number(&mut self, value: &Spanned<DeValue>) -> Option<Json> {
+        self.acc.push(
+            Diagnostic::error(
+                "T009",
+                "an order holds a number that is not a plain decimal",
+            )
+            .at(self.file, value.span(), "not a plain decimal")
+            .with_help("write amounts as decimals (`12500.00`) or as strings".to_string()),
+        );
+        None
+    }
+
+    fn deny_unknown(&mut self, table: &DeTable, allowed: &[&str], what: &str) {
+        for key in table.keys() {
+            let name = key.get_ref();
+            if !allowed.contains(&name.as_ref()) {
+                self.acc.push(
+                    Diagnostic::error("T002", format!("unknown key `{name}` in {what}"))
+                        .at(self.file, key.span(), "not a known key")
+                        .with_help(
+                            suggest(name, allowed.iter().copied())
+                                .or_else(|| Some(format!("known keys: {}", allowed.join(", ")))),
+                        ),
+                );
+            }
+        }
+    }
+
+    fn wrong_type(&mut self, value: &Spanned<DeValue>, what: &str, expected: &str) {
+        self.acc.push(
+            Diagnostic::error(
+                "T004",
+                format!(
+                    "{what} must be {expected}, not {}",
+                    type_name(value.get_ref())
+                ),
+            )
+            .at(self.file, value.span(), format!("expected {expected}")),
+        );
+    }
+
+    fn string(&mut self, table: &DeTable, key: &str) -> Option<(String, Range<usize>)> {
+        let value = table.get(key)?;
+        match value.get_ref() {
+            DeValue::String(s) => Some((s.to_string(), value.span())),
+            _ => {
+                self.wrong_type(value, &format!("`{key}`"), "a string");
+                None
+            }
+        }
+    }
+}
+
+/// `relative` (to the directory of `from`) as a pack path, `None` when it
+/// leaves the pack or is absolute.
+pub(super) fn resolve(from: &str, relative: &str) -> Option<String> {
+    let relative = relative.replace('\\', "/");
+    if relative.starts_with('/') || relative.contains(':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in relative.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or(text).trim();
+    let mut out = line.to_string();
+    if let Some(first) = out.get(0..1) {
+        let lower = first.to_lowercase();
+        out.replace_range(0..1, &lower);
+    }
+    out.trim_end_matches('.').to_string()
+}
+
+fn type_name(value: &DeValue) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resolve;
+
+    #[test]
+    fn paths_resolve_inside_the_pack_only() {
+        assert_eq!(
+            resolve("tests/a.test.toml", "data/x.csv").as_deref(),
+            Some("tests/data/x.csv")
+        );
+        assert_eq!(
+            resolve("tests/a.test.toml", "../lists/x.csv").as_deref(),
+            Some("lists/x.csv")
+        );
+        assert_eq!(
+            resolve("a.test.toml", "./o.jsonl").as_deref(),
+            Some("o.jsonl")
+        );
+        assert_eq!(resolve("tests/a.test.toml", "../../x.csv"), None);
+        assert_eq!(resolve("tests/a.test.toml", "/etc/x.csv"), None);
+    }
+}
