@@ -18,6 +18,9 @@ use crate::report::json::JsonReporter;
 use crate::report::{Reporter, RunInfo, Summary};
 use crate::rules::{self, PackFiles, RulePack, Severity};
 
+mod explain;
+mod schema;
+
 /// Exit statuses, documented in `--help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -47,6 +50,12 @@ enum Command {
     /// Judge orders against a rule pack and report explained findings.
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Explain a rule in plain words, or what it made of one order and why.
+    #[command(after_help = explain::EXIT_CODES)]
+    Explain(ExplainArgs),
+    /// Print the JSON Schema of rule files (or `pack.toml`, or rule tests) for editors.
+    #[command(after_help = schema::EXIT_CODES)]
+    Schema(SchemaArgs),
 }
 
 /// Output formats of `check`.
@@ -117,6 +126,37 @@ struct CheckArgs {
     color: Color,
 }
 
+#[derive(Debug, clap::Args)]
+struct ExplainArgs {
+    /// The rule's id (`RF-CASH-001`).
+    rule: String,
+    /// Rule pack directory (default: the pack built into redflag).
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Run the rule on an order from FILE (`.jsonl`, `.json`, `.csv`, or `-`) and show each condition's outcome.
+    #[arg(long, value_name = "FILE")]
+    order: Option<String>,
+    /// The order's id; may be left out when FILE holds one order.
+    #[arg(long, value_name = "ID", requires = "order")]
+    id: Option<String>,
+    /// Format of FILE, when its extension does not say it.
+    #[arg(long, value_enum, requires = "order")]
+    input_format: Option<InputKind>,
+    /// TOML file renaming CSV headers to order paths.
+    #[arg(long, value_name = "MAP", requires = "order")]
+    map: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: explain::ExplainFormat,
+}
+
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    /// Which file the schema describes.
+    #[arg(long, value_enum, default_value = "rules")]
+    kind: schema::Kind,
+}
+
 /// Parses arguments and runs; the whole program.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -132,6 +172,8 @@ pub fn main() -> ExitCode {
     };
     let status = match cli.command {
         Command::Check(args) => check(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Schema(args) => schema::run(args),
     };
     ExitCode::from(status as u8)
 }

@@ -9,8 +9,10 @@
 pub mod cli;
 pub mod diag;
 pub mod engine;
+pub mod explain;
 pub mod findings;
 pub mod order;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod screening;

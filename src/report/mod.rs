@@ -5,6 +5,7 @@
 //! million orders never sit in memory. Wire structures are built here by hand
 //! from the domain types, which are deliberately not `Serialize`.
 
+pub mod explain;
 pub mod human;
 pub mod json;
 
