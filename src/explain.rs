@@ -922,6 +922,7 @@ fn join_words(items: &[String], last: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
+        [init @ .., tail] if last == "then" => format!("{}, then {tail}", init.join(", ")),
         [init @ .., tail] => format!("{} {last} {tail}", init.join(", ")),
     }
 }

@@ -5,6 +5,7 @@
 
 mod cli;
 mod diagnostics;
+mod explain;
 mod language;
 mod loaders;
 mod rules;
