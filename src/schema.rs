@@ -76,12 +76,13 @@ fn rule_file() -> Json {
         "description": "A file of `[[rule]]` tables: red flags judged against order records. See docs/rules.md and docs/authoring.md.",
         "type": "object",
         "properties": {
+            // The loader also takes a lone `[rule]` table; the schema asks
+            // for `[[rule]]`, the documented form, so that an editor can
+            // point inside a rule instead of saying "matches no alternative".
             "rule": {
                 "description": "One red-flag rule per `[[rule]]` table; `[rule.when.NAME]` tables belong to the rule above them.",
-                "anyOf": [
-                    { "type": "array", "items": { "$ref": "#/definitions/rule" } },
-                    { "$ref": "#/definitions/rule" }
-                ]
+                "type": "array",
+                "items": { "$ref": "#/definitions/rule" }
             }
         },
         "required": ["rule"],

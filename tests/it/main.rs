@@ -9,6 +9,7 @@ mod explain;
 mod language;
 mod loaders;
 mod rules;
+mod schema;
 mod screening_ids_and_dates;
 mod screening_importers;
 mod screening_matching;
