@@ -142,7 +142,7 @@ impl Engine {
         let rule = &self.pack.rules[index];
         let compiled = self.compiled.get(index)?;
         let mut combinations = Vec::new();
-        let mut walk = Walk::new(rule);
+        let mut walk = Walk::new();
         self.each_binding(
             rule,
             order,
@@ -171,9 +171,9 @@ impl Engine {
             empty: rule
                 .bindings
                 .iter()
-                .zip(&walk.empty)
-                .filter(|(_, empty)| **empty)
-                .map(|(b, _)| b.name.clone())
+                .enumerate()
+                .filter(|(d, _)| *d < 64 && walk.empty & (1 << d) != 0)
+                .map(|(_, b)| b.name.clone())
                 .collect(),
         })
     }
@@ -185,7 +185,7 @@ impl Engine {
         let mut undecided_count = 0;
         let mut severity = rule.severity;
         let mut escalation: Option<String> = None;
-        let mut walk = Walk::new(rule);
+        let mut walk = Walk::new();
         self.each_binding(
             rule,
             order,
@@ -379,16 +379,18 @@ pub struct Trace {
 struct Walk {
     count: usize,
     overflow: bool,
-    /// Per binding, whether it once had nothing to take.
-    empty: Vec<bool>,
+    /// Bit `d` set: binding `d` once had nothing to take. A bit set rather
+    /// than a `Vec` because `judge` walks every rule of every order; a rule
+    /// with more than 64 variables only loses this detail past the 64th.
+    empty: u64,
 }
 
 impl Walk {
-    fn new(rule: &Rule) -> Walk {
+    fn new() -> Walk {
         Walk {
             count: 0,
             overflow: false,
-            empty: vec![false; rule.bindings.len()],
+            empty: 0,
         }
     }
 }
@@ -552,10 +554,8 @@ fn bind<'o>(
         }
         elements.extend(found.into_iter().filter_map(|(p, v)| v.map(|v| (p, v))));
     }
-    if elements.is_empty() {
-        if let Some(empty) = walk.empty.get_mut(depth) {
-            *empty = true;
-        }
+    if elements.is_empty() && depth < 64 {
+        walk.empty |= 1 << depth;
     }
     for (path, value) in elements {
         cx.vars.push(Bound { value, path });
