@@ -27,6 +27,9 @@ pub mod lint;
 
 mod ruletest;
 
+mod explain;
+mod schema;
+
 /// Exit statuses, documented in `--help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -74,6 +77,12 @@ enum Command {
     /// Run the rule tests (`*.test.toml`) of a pack and report each case.
     #[command(after_help = ruletest::EXIT_CODES)]
     Test(ruletest::TestArgs),
+    /// Explain a rule in plain words, or what it made of one order and why.
+    #[command(after_help = explain::EXIT_CODES)]
+    Explain(ExplainArgs),
+    /// Print the JSON Schema of rule files (or `pack.toml`, or rule tests) for editors.
+    #[command(after_help = schema::EXIT_CODES)]
+    Schema(SchemaArgs),
 }
 
 /// Output formats of `check`.
@@ -162,6 +171,37 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{text}` is not a date `YYYY-MM-DD`"))
 }
 
+#[derive(Debug, clap::Args)]
+struct ExplainArgs {
+    /// The rule's id (`RF-CASH-001`).
+    rule: String,
+    /// Rule pack directory (default: the pack built into redflag).
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Run the rule on an order from FILE (`.jsonl`, `.json`, `.csv`, or `-`) and show each condition's outcome.
+    #[arg(long, value_name = "FILE")]
+    order: Option<String>,
+    /// The order's id; may be left out when FILE holds one order.
+    #[arg(long, value_name = "ID", requires = "order")]
+    id: Option<String>,
+    /// Format of FILE, when its extension does not say it.
+    #[arg(long, value_enum, requires = "order")]
+    input_format: Option<InputKind>,
+    /// TOML file renaming CSV headers to order paths.
+    #[arg(long, value_name = "MAP", requires = "order")]
+    map: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: explain::ExplainFormat,
+}
+
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    /// Which file the schema describes.
+    #[arg(long, value_enum, default_value = "rules")]
+    kind: schema::Kind,
+}
+
 /// Parses arguments and runs; the whole program.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -181,6 +221,8 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Test(args) => ruletest::test(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Schema(args) => schema::run(args),
     };
     ExitCode::from(status as u8)
 }

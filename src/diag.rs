@@ -344,6 +344,24 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// Up to `n` candidates close enough to `word` to be plausible typos,
+/// closest first (ties by text), for "close ids: ..." help lines.
+pub fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    let mut close: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .map(|c| (levenshtein(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    close.sort();
+    close.dedup();
+    close.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
 /// Formats a did-you-mean help line, if there is a close candidate.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     did_you_mean(word, candidates).map(|c| format!("did you mean `{c}`?"))

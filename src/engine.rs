@@ -215,30 +215,46 @@ impl Engine {
 
     /// Evaluates one rule on one order and reports every condition's outcome
     /// for each set of bindings, whether or not the rule fired: the basis of
-    /// explanations and why-not. `None` when the pack has no such rule; an
-    /// empty list when the rule has nothing to bind on this order. Past the
-    /// combination limit the list stops, where `judge` reports the rule
-    /// undecided; use `judge` for the rule's outcome.
-    pub fn trace(&self, rule_id: &str, order: &Order) -> Option<Vec<Trace>> {
+    /// explanations and why-not. `None` when the pack has no such rule.
+    pub fn trace(&self, rule_id: &str, order: &Order) -> Option<RuleTrace> {
         let index = self.pack.rules.iter().position(|r| r.id == rule_id)?;
         let rule = &self.pack.rules[index];
-        let mut traces = Vec::new();
-        let mut overflow = false;
+        let compiled = self.compiled.get(index)?;
+        let mut combinations = Vec::new();
+        let mut walk = Walk::new();
         self.each_binding(
             rule,
             order,
             &mut |cx| {
-                let outcomes = self.evaluate_conditions(rule, &self.compiled[index], cx);
-                let truth = eval_expr(&rule.condition, &outcomes);
-                traces.push(Trace {
+                let outcomes = self.evaluate_conditions(rule, compiled, cx);
+                combinations.push(Trace {
                     bindings: cx.bound_evidence(rule),
-                    truth,
+                    truth: eval_expr(&rule.condition, &outcomes),
+                    escalations: rule
+                        .escalations
+                        .iter()
+                        .map(|e| eval_expr(&e.condition, &outcomes))
+                        .collect(),
                     conditions: evidence_of(rule, &outcomes),
+                    outcomes: outcomes.iter().map(|o| o.truth).collect(),
                 });
             },
-            &mut overflow,
+            &mut walk,
         );
-        Some(traces)
+        // Past the limit `judge` calls the rule undecided; the trace says
+        // so rather than pretend its first combinations are the whole story.
+        Some(RuleTrace {
+            combinations,
+            overflow: walk.overflow,
+            limit: MAX_COMBINATIONS,
+            empty: rule
+                .bindings
+                .iter()
+                .enumerate()
+                .filter(|(d, _)| *d < 64 && walk.empty & (1 << d) != 0)
+                .map(|(_, b)| b.name.clone())
+                .collect(),
+        })
     }
 
     fn judge_rule(&self, rule: &Rule, compiled: &CompiledRule, order: &Order) -> Option<Finding> {
@@ -248,7 +264,7 @@ impl Engine {
         let mut undecided_count = 0;
         let mut severity = rule.severity;
         let mut escalation: Option<String> = None;
-        let mut overflow = false;
+        let mut walk = Walk::new();
         self.each_binding(
             rule,
             order,
@@ -287,7 +303,7 @@ impl Engine {
                     Truth::False => {}
                 }
             },
-            &mut overflow,
+            &mut walk,
         );
         let base = |kind, severity, message, bindings, conditions, matches, escalation| Finding {
             rule_id: rule.id.clone(),
@@ -320,7 +336,7 @@ impl Engine {
                 escalation,
             ));
         }
-        if overflow {
+        if walk.overflow {
             return Some(base(
                 FindingKind::Undecided,
                 rule.on_unknown,
@@ -368,15 +384,14 @@ impl Engine {
         rule: &Rule,
         order: &'o Order,
         visit: &mut dyn FnMut(&Cx<'o, '_>),
-        overflow: &mut bool,
+        walk: &mut Walk,
     ) {
         let mut cx = Cx {
             order,
             engine: self,
             vars: Vec::with_capacity(rule.bindings.len()),
         };
-        let mut count = 0;
-        bind(rule, 0, &mut cx, visit, &mut count, overflow);
+        bind(rule, 0, &mut cx, visit, walk);
     }
 
     fn evaluate_conditions(&self, rule: &Rule, compiled: &CompiledRule, cx: &Cx) -> Vec<Outcome> {
@@ -410,6 +425,21 @@ struct CompiledRule {
     expected: Vec<String>,
 }
 
+/// Every set of bindings of one rule on one order, and how the walk ended.
+#[derive(Debug, Clone)]
+pub struct RuleTrace {
+    /// Each set of bindings, in binding order.
+    pub combinations: Vec<Trace>,
+    /// True when the order has more combinations than `limit`: `judge`
+    /// then calls the rule undecided, and `combinations` holds only the first.
+    pub overflow: bool,
+    /// The most combinations one rule may take on one order.
+    pub limit: usize,
+    /// Variables that had no element to take at least once (`ban` on an
+    /// item without restrictions): why a rule can have no combination at all.
+    pub empty: Vec<String>,
+}
+
 /// One set of bindings and every condition's outcome in it.
 #[derive(Debug, Clone)]
 pub struct Trace {
@@ -417,8 +447,32 @@ pub struct Trace {
     pub bindings: Vec<BoundEvidence>,
     /// The rule's condition for these bindings.
     pub truth: Truth,
-    /// Each condition's evidence.
+    /// Each escalation's condition, in the rule's order.
+    pub escalations: Vec<Truth>,
+    /// Each condition's evidence, in the order the expression names them.
     pub conditions: Vec<ConditionEvidence>,
+    /// Each condition's outcome by its index in `Rule::conditions`.
+    pub outcomes: Vec<Truth>,
+}
+
+/// The state of one walk over a rule's bindings.
+struct Walk {
+    count: usize,
+    overflow: bool,
+    /// Bit `d` set: binding `d` once had nothing to take. A bit set rather
+    /// than a `Vec` because `judge` walks every rule of every order; a rule
+    /// with more than 64 variables only loses this detail past the 64th.
+    empty: u64,
+}
+
+impl Walk {
+    fn new() -> Walk {
+        Walk {
+            count: 0,
+            overflow: false,
+            empty: 0,
+        }
+    }
 }
 
 fn binding_names(rule: &Rule) -> String {
@@ -558,16 +612,15 @@ fn bind<'o>(
     depth: usize,
     cx: &mut Cx<'o, '_>,
     visit: &mut dyn FnMut(&Cx<'o, '_>),
-    count: &mut usize,
-    overflow: &mut bool,
+    walk: &mut Walk,
 ) {
-    if *overflow {
+    if walk.overflow {
         return;
     }
     let Some(binding) = rule.bindings.get(depth) else {
-        *count += 1;
-        if *count > MAX_COMBINATIONS {
-            *overflow = true;
+        walk.count += 1;
+        if walk.count > MAX_COMBINATIONS {
+            walk.overflow = true;
             return;
         }
         visit(cx);
@@ -586,11 +639,14 @@ fn bind<'o>(
         }
         elements.extend(found.into_iter().filter_map(|(p, v)| v.map(|v| (p, v))));
     }
+    if elements.is_empty() && depth < 64 {
+        walk.empty |= 1 << depth;
+    }
     for (path, value) in elements {
         cx.vars.push(Bound { value, path });
-        bind(rule, depth + 1, cx, visit, count, overflow);
+        bind(rule, depth + 1, cx, visit, walk);
         cx.vars.pop();
-        if *overflow {
+        if walk.overflow {
             return;
         }
     }
@@ -653,13 +709,21 @@ fn evidence_of(rule: &Rule, outcomes: &[Outcome]) -> Vec<ConditionEvidence> {
 }
 
 fn eval_expr(expr: &Expr, outcomes: &[Outcome]) -> Truth {
+    kleene(expr, &|i| {
+        outcomes.get(i).map(|o| o.truth).unwrap_or(Truth::Unknown)
+    })
+}
+
+/// Kleene's three-valued evaluation of a condition expression, given each
+/// leaf's truth by condition index.
+pub fn kleene<F: Fn(usize) -> Truth>(expr: &Expr, leaf: &F) -> Truth {
     match expr {
-        Expr::Leaf(i) => outcomes.get(*i).map(|o| o.truth).unwrap_or(Truth::Unknown),
-        Expr::Not(inner) => eval_expr(inner, outcomes).negate(),
+        Expr::Leaf(i) => leaf(*i),
+        Expr::Not(inner) => kleene(inner, leaf).negate(),
         Expr::And(items) => {
             let mut result = Truth::True;
             for item in items {
-                match eval_expr(item, outcomes) {
+                match kleene(item, leaf) {
                     Truth::False => return Truth::False,
                     Truth::Unknown => result = Truth::Unknown,
                     Truth::True => {}
@@ -670,7 +734,7 @@ fn eval_expr(expr: &Expr, outcomes: &[Outcome]) -> Truth {
         Expr::Or(items) => {
             let mut result = Truth::False;
             for item in items {
-                match eval_expr(item, outcomes) {
+                match kleene(item, leaf) {
                     Truth::True => return Truth::True,
                     Truth::Unknown => result = Truth::Unknown,
                     Truth::False => {}
@@ -768,6 +832,7 @@ fn eval_condition(
                 row: None,
                 note: Some(format!("depends on a condition that is {}", truth.as_str())),
                 screening: None,
+                comparison: None,
             });
             return outcome;
         }
@@ -799,6 +864,7 @@ fn eval_condition(
                 row: None,
                 note: None,
                 screening: None,
+                comparison: None,
             });
             return outcome;
         }
@@ -813,6 +879,12 @@ fn eval_condition(
                 })
                 .sum();
             outcome.truth = Truth::from_bool(cmp.holds((count as u64).cmp(n)));
+            let comparison = Some(Comparison {
+                cmp: *cmp,
+                left: Quantity::Count(count as u64),
+                right: Quantity::Count(*n),
+                converted: None,
+            });
             outcome.observations.push(Observation {
                 path: values
                     .first()
@@ -827,6 +899,7 @@ fn eval_condition(
                 row: None,
                 note: None,
                 screening: None,
+                comparison,
             });
             return outcome;
         }
@@ -857,6 +930,7 @@ fn eval_condition(
                     None => "is missing".into(),
                 }),
                 screening: None,
+                comparison: None,
             });
             continue;
         };
@@ -890,6 +964,7 @@ fn eval_condition(
             row: check.row,
             note: check.note,
             screening: check.screening,
+            comparison: check.comparison,
         });
     }
     if values.is_empty() {
@@ -936,6 +1011,7 @@ struct Check {
     list: Option<String>,
     note: Option<String>,
     screening: Option<Box<ScreeningEvidence>>,
+    comparison: Option<Comparison>,
 }
 
 impl Check {
@@ -947,6 +1023,7 @@ impl Check {
             list: None,
             note: None,
             screening: None,
+            comparison: None,
         }
     }
     fn unknown(note: String) -> Check {
@@ -1093,6 +1170,7 @@ fn test_value(
                     list: Some(list.clone()),
                     note: None,
                     screening: None,
+                    comparison: None,
                 };
             }
             match unknown_note {
@@ -1415,6 +1493,7 @@ fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>) -> Check {
         list: Some(list.to_string()),
         note: None,
         screening: None,
+        comparison: None,
     }
 }
 
@@ -1448,10 +1527,17 @@ fn compare_values(
     offset: Option<DateOffset>,
 ) -> Check {
     use std::cmp::Ordering;
+    let mut sides: Option<(Quantity, Quantity)> = None;
     let ordering: Option<Ordering> = match (left, right) {
-        (Value::Number(a), Value::Number(b)) => Some(a.cmp(b)),
+        (Value::Number(a), Value::Number(b)) => {
+            sides = Some((Quantity::Number(*a), Quantity::Number(*b)));
+            Some(a.cmp(b))
+        }
         (Value::Date(a), Value::Date(b)) => match shift(*b, offset) {
-            Some(b) => Some(a.cmp(&b)),
+            Some(b) => {
+                sides = Some((Quantity::Date(*a), Quantity::Date(b)));
+                Some(a.cmp(&b))
+            }
             None => return Check::unknown("date offset out of range".into()),
         },
         (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
@@ -1462,7 +1548,10 @@ fn compare_values(
         }),
         // Attribute values arrive as text from CSV: read them as the literal's type.
         (Value::Text(a), Value::Number(b)) => {
-            crate::rules::validate::parse_decimal(a.trim()).map(|a| a.cmp(b))
+            crate::rules::validate::parse_decimal(a.trim()).map(|a| {
+                sides = Some((Quantity::Number(a), Quantity::Number(*b)));
+                a.cmp(b)
+            })
         }
         (Value::Text(a), Value::Bool(b)) => match a.trim().to_lowercase().as_str() {
             "true" | "yes" | "1" | "x" => Some(true.cmp(b)),
@@ -1475,7 +1564,15 @@ fn compare_values(
         _ => None,
     };
     match ordering {
-        Some(o) => Check::of(Truth::from_bool(cmp.holds(o))),
+        Some(o) => Check {
+            comparison: sides.map(|(left, right)| Comparison {
+                cmp,
+                left,
+                right,
+                converted: None,
+            }),
+            ..Check::of(Truth::from_bool(cmp.holds(o)))
+        },
         None => Check::unknown(format!(
             "is {} and cannot be compared with {}",
             left.kind(),
@@ -1534,6 +1631,12 @@ fn compare_money(
         Err(note) => return Check::unknown(note),
     };
     let mut check = Check::of(Truth::from_bool(cmp.holds(left.cmp(&right))));
+    check.comparison = Some(Comparison {
+        cmp,
+        left: Quantity::Money(*amount, currency.clone()),
+        right: Quantity::Money(threshold, threshold_currency.clone()),
+        converted: Some((left, right, rates.base.clone())),
+    });
     let notes: Vec<String> = [left_note, right_note]
         .into_iter()
         .filter(|n| !n.is_empty())

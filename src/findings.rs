@@ -4,8 +4,11 @@
 //! trust or challenge a finding (rule, version, the values seen, the list row
 //! matched, citations) and nothing about how they will be rendered.
 
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
 use crate::order::{FieldProblem, Origin};
-use crate::rules::model::Reference;
+use crate::rules::model::{Cmp, Reference};
 use crate::rules::Severity;
 
 /// Three-valued truth: a condition on a missing value is `Unknown`.
@@ -76,6 +79,9 @@ pub struct Observation {
     pub note: Option<String>,
     /// The list entry a party matched, for `screen` conditions.
     pub screening: Option<Box<ScreeningEvidence>>,
+    /// The numbers or dates compared, when an ordered comparison decided
+    /// this observation: what lets an explanation say by how much it failed.
+    pub comparison: Option<Comparison>,
 }
 
 /// What a screening match rests on.
@@ -159,6 +165,33 @@ pub struct ScreeningEvidence {
     pub country_match: Option<bool>,
     /// Further entries that also matched this party.
     pub other_matches: usize,
+}
+
+/// One side of an ordered comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Quantity {
+    /// A plain number.
+    Number(Decimal),
+    /// An amount in a currency.
+    Money(Decimal, String),
+    /// A date.
+    Date(NaiveDate),
+    /// The number of members of a list.
+    Count(u64),
+}
+
+/// The two sides of an ordered comparison as the engine saw them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// The comparison applied (`left cmp right`).
+    pub cmp: Cmp,
+    /// The value read from the order.
+    pub left: Quantity,
+    /// What it was compared with, after any date offset.
+    pub right: Quantity,
+    /// For money, both sides in the rates table's base currency, which is
+    /// what was actually compared: (left, right, base currency).
+    pub converted: Option<(Decimal, Decimal, String)>,
 }
 
 /// The outcome of one named condition of a rule, for one set of bindings.

@@ -104,7 +104,10 @@ impl Outcomes {
                 Some(_) => rule.undecided += 1,
                 None => rule.not_fired += 1,
             }
-            let traces = engine.trace(&rule.id, order).unwrap_or_default();
+            let traces = engine
+                .trace(&rule.id, order)
+                .map(|t| t.combinations)
+                .unwrap_or_default();
             for condition in &mut rule.conditions {
                 let mut truth = None;
                 for trace in &traces {

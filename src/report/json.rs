@@ -131,7 +131,8 @@ pub fn judgement_json(j: &Judgement) -> Json {
     Json::Object(order)
 }
 
-fn finding_json(f: &Finding) -> Json {
+/// One finding, as in `redflag.check/1`.
+pub fn finding_json(f: &Finding) -> Json {
     json!({
         "rule_id": f.rule_id,
         "rule_version": f.rule_version,
@@ -163,7 +164,8 @@ fn finding_json(f: &Finding) -> Json {
     })
 }
 
-fn condition_json(c: &ConditionEvidence) -> Json {
+/// One condition's evidence, as in `redflag.check/1`.
+pub fn condition_json(c: &ConditionEvidence) -> Json {
     json!({
         "condition": c.name,
         "op": c.op,

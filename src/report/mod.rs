@@ -8,6 +8,7 @@
 
 pub mod coverage;
 pub mod diff;
+pub mod explain;
 pub mod human;
 pub mod json;
 pub mod ruletest;

@@ -145,7 +145,14 @@ struct Declared {
     format: Option<Sp<String>>,
 }
 
-const LIST_KEYS: &[&str] = &[
+/// Top-level tables of `pack.toml`.
+pub const MANIFEST_KEYS: &[&str] = &["pack", "lists", "rates", "screening"];
+
+/// Keys of `[pack]`.
+pub const PACK_KEYS: &[&str] = &["name", "version", "description"];
+
+/// Keys of a `[lists.NAME]` table.
+pub const LIST_KEYS: &[&str] = &[
     "file",
     "key",
     "aliases",
@@ -154,7 +161,8 @@ const LIST_KEYS: &[&str] = &[
     "description",
     "licence",
 ];
-const SCREENING_KEYS: &[&str] = &[
+/// Keys of a `[screening.NAME]` table.
+pub const SCREENING_KEYS: &[&str] = &[
     "file",
     "format",
     "as_of",
@@ -162,7 +170,8 @@ const SCREENING_KEYS: &[&str] = &[
     "description",
     "licence",
 ];
-const RATES_KEYS: &[&str] = &["file", "base", "as_of", "source", "description", "licence"];
+/// Keys of the `[rates]` table.
+pub const RATES_KEYS: &[&str] = &["file", "base", "as_of", "source", "description", "licence"];
 
 fn declared(
     reader: &mut Reader,
@@ -316,14 +325,10 @@ pub fn analyse(files: &PackFiles) -> Analysis {
         file: &manifest,
         acc: &mut acc,
     };
-    reader.deny_unknown(
-        root,
-        &["pack", "lists", "rates", "screening"],
-        "`pack.toml`",
-    );
+    reader.deny_unknown(root, MANIFEST_KEYS, "`pack.toml`");
     let (name, version, description) = match root.get("pack").map(|p| (p, p.get_ref())) {
         Some((_, DeValue::Table(t))) => {
-            reader.deny_unknown(t, &["name", "version", "description"], "`[pack]`");
+            reader.deny_unknown(t, PACK_KEYS, "`[pack]`");
             (
                 reader.string(t, "name").map(|s| s.value),
                 reader.string(t, "version").map(|s| s.value),

@@ -167,7 +167,8 @@ pub struct RawRule {
     pub when: Vec<RawCondition>,
 }
 
-const RULE_KEYS: &[&str] = &[
+/// Keys a `[[rule]]` table may hold.
+pub const RULE_KEYS: &[&str] = &[
     "id",
     "version",
     "title",
@@ -186,6 +187,12 @@ const RULE_KEYS: &[&str] = &[
     "escalate",
     "when",
 ];
+
+/// Keys an `escalate` entry may hold.
+pub const ESCALATION_KEYS: &[&str] = &["condition", "severity", "reason"];
+
+/// Keys a `references` entry written as a table may hold.
+pub const REFERENCE_KEYS: &[&str] = &["cite", "url"];
 
 /// Keys a condition table may hold.
 pub const CONDITION_KEYS: &[&str] = &[
@@ -447,7 +454,7 @@ impl Reader<'_> {
                     url: None,
                 }),
                 DeValue::Table(t) => {
-                    self.deny_unknown(t, &["cite", "url"], "a reference");
+                    self.deny_unknown(t, REFERENCE_KEYS, "a reference");
                     match self.string(t, "cite") {
                         Some(cite) => out.push(RawReference {
                             cite,
@@ -483,7 +490,7 @@ impl Reader<'_> {
                 self.wrong_type(item, "an `escalate` entry", "a table");
                 continue;
             };
-            self.deny_unknown(t, &["condition", "severity", "reason"], "an escalation");
+            self.deny_unknown(t, ESCALATION_KEYS, "an escalation");
             let condition = self.string(t, "condition");
             let severity = self.string(t, "severity");
             match (condition, severity) {

@@ -54,6 +54,12 @@ pub const OPERATORS: &[&str] = &[
     "invalid_id",
 ];
 
+/// Values of a condition's `quantifier`.
+pub const QUANTIFIERS: &[&str] = &["any", "all"];
+
+/// Values of a condition's `rate_date`.
+pub const RATE_DATES: &[&str] = &["date", "ship_date"];
+
 /// What validation needs to know about the pack besides the rule itself.
 pub struct PackContext<'a> {
     /// Lists by name.

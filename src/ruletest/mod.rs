@@ -24,6 +24,7 @@ use crate::diag::{suggest, Diagnostic, Diagnostics, SourceFile};
 use crate::findings::Truth;
 use crate::rules::{PackFiles, RulePack, Severity};
 
+pub use parse::{CASE_KEYS, EXPECT_KEYS, FILE_KEYS};
 pub use run::run;
 
 /// True for a rule test file: a pack file whose name ends in `.test.toml`.

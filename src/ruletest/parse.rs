@@ -17,8 +17,10 @@ use crate::findings::Truth;
 use crate::order::InputFormat;
 use crate::rules::{PackFiles, Severity};
 
-const FILE_KEYS: &[&str] = &["base", "case"];
-const CASE_KEYS: &[&str] = &[
+/// Top-level keys of a test file.
+pub const FILE_KEYS: &[&str] = &["base", "case"];
+/// Keys of a `[[case]]`.
+pub const CASE_KEYS: &[&str] = &[
     "name",
     "rule",
     "expect",
@@ -31,7 +33,8 @@ const CASE_KEYS: &[&str] = &[
     "lists",
     "screening",
 ];
-const EXPECT_KEYS: &[&str] = &["fires", "severity", "conditions", "values"];
+/// Keys of a case's `expect` table.
+pub const EXPECT_KEYS: &[&str] = &["fires", "severity", "conditions", "values"];
 
 /// Reads one test file; `None` when it cannot be parsed at all.
 pub(super) fn parse_file(

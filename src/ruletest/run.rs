@@ -315,7 +315,12 @@ fn check_order(case: &Case, engine: &Engine, order: &Order) -> Vec<String> {
     let rule = case.rule.as_str();
     let judgement = engine.judge_order(order);
     let finding = judgement.findings.iter().find(|f| f.rule_id == rule);
-    let traces = || engine.trace(rule, order).unwrap_or_default();
+    let traces = || {
+        engine
+            .trace(rule, order)
+            .map(|t| t.combinations)
+            .unwrap_or_default()
+    };
     let variables = || variables(engine, rule);
     let kind = finding.map(|f| f.kind);
     let matched = matches!(

@@ -1,0 +1,140 @@
+//! `redflag explain`: loads the pack (and the order), asks `crate::explain`
+//! for the explanation and prints it with `report::explain`.
+
+use std::io::{self, Write};
+
+use clap::ValueEnum;
+
+use super::{print_diagnostics, stderr_color, ExplainArgs, InputKind, Status};
+use crate::diag::{Diagnostic, Diagnostics, Rendered};
+use crate::engine::Engine;
+use crate::explain;
+use crate::order::{self, ColumnMap, InputFormat};
+use crate::report::explain as render;
+use crate::rules::{self, PackFiles};
+
+pub(super) const EXIT_CODES: &str = "Exit codes:
+  0  the rule was explained (whether or not it fired on the order)
+  2  bad usage, a rule pack with errors, an unknown rule, an order file that cannot be read,
+     an order id the file does not hold, or an order that could not be read";
+
+/// Output formats of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExplainFormat {
+    /// Plain words, for people.
+    Human,
+    /// One JSON document (schema `redflag.explain/1`).
+    Json,
+}
+
+pub(super) fn run(args: ExplainArgs) -> Status {
+    let files = match &args.rules {
+        None => PackFiles::embedded(),
+        Some(dir) => match PackFiles::read_dir(dir) {
+            Ok(files) => files,
+            Err(problem) => return fail(*problem),
+        },
+    };
+    let pack = match rules::build(&files) {
+        (Some(pack), warnings) => {
+            if !warnings.is_empty() {
+                print_diagnostics(&warnings);
+            }
+            pack
+        }
+        (None, diagnostics) => {
+            print_diagnostics(&diagnostics);
+            return Status::Error;
+        }
+    };
+    if let Err(problem) = explain::find_rule(&pack, &args.rule) {
+        return fail(*problem);
+    }
+    let engine = Engine::new(pack);
+    let Ok(rule) = explain::find_rule(engine.pack(), &args.rule) else {
+        return Status::Error;
+    };
+    let Some(input) = &args.order else {
+        let described = explain::describe(engine.pack(), &files, rule);
+        return print(match args.format {
+            ExplainFormat::Human => render::rule_text(&described),
+            ExplainFormat::Json => json_text(&render::rule_json(&described)),
+        });
+    };
+    let map = match &args.map {
+        None => None,
+        Some(path) => match ColumnMap::load(path) {
+            Ok(map) => Some(map),
+            Err(error) => {
+                eprintln!("{:?}", miette::Report::new(error));
+                return Status::Error;
+            }
+        },
+    };
+    let format = args.input_format.map(|k| match k {
+        InputKind::Jsonl => InputFormat::Jsonl,
+        InputKind::Json => InputFormat::Json,
+        InputKind::Csv => InputFormat::Csv,
+    });
+    let records = match order::open(input, format, map.as_ref()) {
+        Ok(records) => records,
+        Err(error) => {
+            eprintln!("{:?}", miette::Report::new(error));
+            return Status::Error;
+        }
+    };
+    let order = match explain::pick_order(records, args.id.as_deref(), input) {
+        Ok(order) => order,
+        Err(problem) => return fail(*problem),
+    };
+    let explained = explain::explain_order(&engine, &files, rule, &order);
+    print(match args.format {
+        ExplainFormat::Human => render::order_text(&explained),
+        ExplainFormat::Json => json_text(&render::order_json(&explained)),
+    })
+}
+
+fn json_text(value: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn print(text: String) -> Status {
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Status::Clean,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Status::Clean,
+        Err(error) => {
+            eprintln!("error: cannot write the explanation: {error}");
+            Status::Error
+        }
+    }
+}
+
+/// Prints one usage problem (no "nothing was evaluated" trailer: the pack
+/// itself is fine) and fails.
+fn fail(problem: Diagnostic) -> Status {
+    let mut acc = Diagnostics::new();
+    acc.push(problem);
+    let theme = if stderr_color() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    for d in acc.iter() {
+        if handler
+            .render_report(&mut out, &Rendered::new(d.clone()))
+            .is_err()
+        {
+            out.push_str(&format!("{}: {}\n", d.code(), d.message()));
+        }
+    }
+    let _ = io::stderr().lock().write_all(out.as_bytes());
+    Status::Error
+}

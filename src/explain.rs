@@ -1,0 +1,1184 @@
+//! Explanations: a rule in plain words, and what it made of one order.
+//!
+//! Pure, like the engine: it reads a validated pack, the rule tests the pack
+//! holds and an engine trace, and returns typed explanations that
+//! `report::explain` renders as text or JSON. Nothing here reads files or
+//! prints. Why-not reasons are typed (a comparison keeps both decimals) so
+//! that renderers can say by how much a threshold was missed without parsing
+//! text.
+
+use rust_decimal::Decimal;
+
+use crate::diag::{did_you_mean, nearest, Diagnostic};
+use crate::engine::{kleene, Engine, Trace};
+use crate::findings::*;
+use crate::order::{Order, Origin, Record, Segment};
+use crate::rules::expr::Expr;
+use crate::rules::model::*;
+use crate::rules::{PackFiles, RulePack, Severity};
+
+/// A rule in plain words.
+#[derive(Debug, Clone)]
+pub struct RuleExplanation {
+    /// Stable id.
+    pub id: String,
+    /// Version.
+    pub version: u32,
+    /// One line.
+    pub title: String,
+    /// Severity when it fires, before escalation.
+    pub severity: Severity,
+    /// Severity when it cannot be decided.
+    pub on_unknown: Severity,
+    /// Family.
+    pub family: String,
+    /// Lifecycle status.
+    pub status: String,
+    /// File, relative to the pack.
+    pub file: String,
+    /// Line of the rule's `id`.
+    pub line: usize,
+    /// The variables, in binding order.
+    pub bindings: Vec<BindingText>,
+    /// The named conditions, in file order.
+    pub conditions: Vec<ConditionText>,
+    /// The condition expression as written.
+    pub condition: String,
+    /// Escalations, in order.
+    pub escalations: Vec<EscalationText>,
+    /// The message template as written.
+    pub message: String,
+    /// Why it matters.
+    pub why: String,
+    /// What to do next.
+    pub action: String,
+    /// Red-flag catalogue ids.
+    pub red_flags: Vec<String>,
+    /// ICP / ECP elements.
+    pub icp: Vec<String>,
+    /// Citations.
+    pub references: Vec<Reference>,
+    /// Test cases of the pack that name the rule.
+    pub tests: Vec<TestCase>,
+}
+
+/// A `for_each` variable in words.
+#[derive(Debug, Clone)]
+pub struct BindingText {
+    /// Variable name.
+    pub name: String,
+    /// Its sources as written (`items[*]`, `buyer`).
+    pub sources: Vec<String>,
+    /// What it takes, in words: "each item", "the buyer, then the end user".
+    pub takes: String,
+}
+
+/// One named condition in words.
+#[derive(Debug, Clone)]
+pub struct ConditionText {
+    /// Name.
+    pub name: String,
+    /// Operator as written.
+    pub op: String,
+    /// Path as written.
+    pub path: String,
+    /// The condition as a sentence: "the buyer's country is in list `embargoed`".
+    pub sentence: String,
+    /// What a missing value means for it.
+    pub if_missing: String,
+}
+
+/// A severity escalation in words.
+#[derive(Debug, Clone)]
+pub struct EscalationText {
+    /// The escalation's condition expression.
+    pub condition: String,
+    /// The raised severity.
+    pub severity: Severity,
+    /// Why, as the rule states it.
+    pub reason: String,
+}
+
+/// A case of a rule test file that names a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestCase {
+    /// The test file, relative to the pack.
+    pub file: String,
+    /// The case's name.
+    pub name: String,
+    /// `expect.fires`, when the case states it.
+    pub fires: Option<bool>,
+    /// The `todo` reason, for cases reported rather than run.
+    pub todo: Option<String>,
+}
+
+/// What a rule made of one order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Its condition held for some combination of bindings.
+    Fired,
+    /// Its condition was false for every combination (or there was none).
+    NotFired,
+    /// It could not be decided: `check` reports it at `on_unknown`.
+    Undecided,
+}
+
+impl Outcome {
+    /// The lowercase name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Fired => "fired",
+            Outcome::NotFired => "not fired",
+            Outcome::Undecided => "undecided",
+        }
+    }
+}
+
+/// One rule on one order: every combination of bindings with each
+/// condition's outcome, and why the rule did not fire where it did not.
+#[derive(Debug, Clone)]
+pub struct OrderExplanation {
+    /// The rule.
+    pub rule: RuleExplanation,
+    /// The order's id.
+    pub order_id: String,
+    /// Where the order came from.
+    pub origin: Origin,
+    /// The rule's outcome.
+    pub outcome: Outcome,
+    /// The finding `check` reports for this rule on this order, if any.
+    pub finding: Option<Finding>,
+    /// Each combination of bindings, in binding order.
+    pub combinations: Vec<Combination>,
+    /// The combination limit, when the order exceeds it.
+    pub overflow: Option<usize>,
+    /// Variables that had nothing to take, with what they range over.
+    pub empty: Vec<BindingText>,
+}
+
+/// One combination of bindings.
+#[derive(Debug, Clone)]
+pub struct Combination {
+    /// The bound variables.
+    pub bindings: Vec<BoundEvidence>,
+    /// The rule's condition for them.
+    pub truth: Truth,
+    /// Every condition's outcome, in the order the expression names them.
+    pub conditions: Vec<ConditionEvidence>,
+    /// Escalations that held or could not be ruled out, when it fired.
+    pub escalations: Vec<(EscalationText, Truth)>,
+    /// Why it did not fire: the conditions that decided that.
+    pub why_not: Vec<WhyNot>,
+}
+
+/// A condition that kept the rule from firing in one combination.
+#[derive(Debug, Clone)]
+pub struct WhyNot {
+    /// The condition's name.
+    pub condition: String,
+    /// What the rule needed of it (false under a `not`).
+    pub wanted: bool,
+    /// What it was.
+    pub truth: Truth,
+    /// The values behind that.
+    pub reasons: Vec<Reason>,
+}
+
+/// Why one value did not give the rule what it needed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// An ordered comparison (amounts, numbers, dates, counts) that did not
+    /// come out as needed, with both sides.
+    Compared {
+        /// Concrete path read.
+        path: String,
+        /// The two sides.
+        comparison: Comparison,
+        /// The other side as the rule wrote it (`10000 USD`, `date`).
+        operand: String,
+        /// True when `operand` is a literal threshold rather than a field.
+        literal: bool,
+        /// The date offset applied to the other side.
+        offset: Option<DateOffset>,
+    },
+    /// A value that is not a key of a list.
+    NotInList {
+        /// Concrete path read.
+        path: String,
+        /// The value seen.
+        seen: String,
+        /// The list.
+        list: String,
+        /// The column matched.
+        column: String,
+    },
+    /// A value that does not satisfy the condition (the engine's words for
+    /// what was expected).
+    Mismatch {
+        /// Concrete path read.
+        path: String,
+        /// The value seen.
+        seen: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// A condition that held where the rule needs it not to.
+    Held {
+        /// Concrete path read.
+        path: String,
+        /// The value seen, if any.
+        seen: Option<String>,
+        /// What it satisfied.
+        expected: String,
+    },
+    /// A missing value.
+    Missing {
+        /// Concrete path where it was expected.
+        path: String,
+        /// What the rule counts it as (`if_missing`); `None` is unknown.
+        counted_as: Option<bool>,
+    },
+    /// A value the condition could not decide on.
+    Unknown {
+        /// Concrete path read.
+        path: String,
+        /// The value seen, if any.
+        seen: Option<String>,
+        /// Why (a missing rate, a missing operand).
+        note: String,
+    },
+    /// A `[*]` path that reached no value at all.
+    NoValue {
+        /// The path as written.
+        path: String,
+    },
+}
+
+/// The rule `id`, or an `E001` diagnostic with a did-you-mean.
+pub fn find_rule<'p>(pack: &'p RulePack, id: &str) -> Result<&'p Rule, Box<Diagnostic>> {
+    if let Some(rule) = pack.rules.iter().find(|r| r.id == id) {
+        return Ok(rule);
+    }
+    let ids = pack.rules.iter().map(|r| r.id.as_str());
+    let help = match did_you_mean(id, ids) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!(
+            "the pack's rules: {}",
+            pack.rules
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Err(Box::new(
+        Diagnostic::error("E001", format!("the pack has no rule `{id}`")).with_help(help),
+    ))
+}
+
+/// The order `id` among `records`, or a diagnostic: `E002` for an id the
+/// input does not hold (with the close ids), `E003` for an order that could
+/// not be read, `E004` when no id is given and the input does not hold
+/// exactly one order. `input` names the input in messages.
+pub fn pick_order(
+    records: impl IntoIterator<Item = Record>,
+    id: Option<&str>,
+    input: &str,
+) -> Result<Order, Box<Diagnostic>> {
+    let mut ids: Vec<String> = Vec::new();
+    let mut only: Option<Record> = None;
+    let mut count = 0;
+    for record in records {
+        let record_id = match &record {
+            Record::Order(o) => Some(o.id.clone()),
+            Record::Error(e) => e.order_id.clone(),
+        };
+        if let (Some(wanted), Some(found)) = (id, &record_id) {
+            if wanted == found {
+                return match record {
+                    Record::Order(order) => Ok(order),
+                    Record::Error(error) => Err(unreadable(&error, input)),
+                };
+            }
+        }
+        count += 1;
+        if count == 1 {
+            only = Some(record);
+        } else {
+            only = None;
+        }
+        ids.extend(record_id);
+    }
+    let Some(wanted) = id else {
+        return match only {
+            Some(Record::Order(order)) if count == 1 => Ok(order),
+            Some(Record::Error(error)) if count == 1 => Err(unreadable(&error, input)),
+            _ if count == 0 => Err(Box::new(Diagnostic::error(
+                "E004",
+                format!("`{input}` holds no order"),
+            ))),
+            _ => Err(Box::new(
+                Diagnostic::error(
+                    "E004",
+                    format!("`{input}` holds {count} orders; name one with `--id`"),
+                )
+                .with_help(format!("its first ids: {}", first_ids(&ids))),
+            )),
+        };
+    };
+    let close = nearest(wanted, ids.iter().map(String::as_str), 5);
+    let help = if close.is_empty() {
+        format!(
+            "`{input}` holds {count} records; its first ids: {}",
+            first_ids(&ids)
+        )
+    } else {
+        format!(
+            "close ids: {}",
+            close
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    Err(Box::new(
+        Diagnostic::error("E002", format!("`{input}` has no order `{wanted}`")).with_help(help),
+    ))
+}
+
+fn first_ids(ids: &[String]) -> String {
+    let mut shown: Vec<String> = ids.iter().take(6).map(|i| format!("`{i}`")).collect();
+    if ids.len() > 6 {
+        shown.push("…".into());
+    }
+    if shown.is_empty() {
+        "none".into()
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn unreadable(error: &crate::order::RecordError, input: &str) -> Box<Diagnostic> {
+    let problems: Vec<String> = error
+        .problems
+        .iter()
+        .map(|p| {
+            if p.path.is_empty() {
+                format!("{} {}", p.code, p.message)
+            } else {
+                format!("{} `{}`: {}", p.code, p.path, p.message)
+            }
+        })
+        .collect();
+    Box::new(
+        Diagnostic::error(
+            "E003",
+            format!(
+                "order `{}` on line {} of `{input}` could not be read",
+                error.order_id.as_deref().unwrap_or("?"),
+                error.origin.line
+            ),
+        )
+        .with_help(problems.join("; ")),
+    )
+}
+
+/// Every case of the pack's rule test files (`*.test.toml`) whose `rule` is
+/// `rule_id`, by file then position. A test file that does not parse is
+/// skipped: reporting it is `redflag test`'s job, not an explanation's.
+pub fn tests_naming(files: &PackFiles, rule_id: &str) -> Vec<TestCase> {
+    let mut out = Vec::new();
+    for (path, bytes) in &files.files {
+        if !path.ends_with(".test.toml") {
+            continue;
+        }
+        let Some(table) = std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok())
+        else {
+            continue;
+        };
+        let Some(cases) = table.get("case").and_then(|c| c.as_array()) else {
+            continue;
+        };
+        for case in cases {
+            if case.get("rule").and_then(|r| r.as_str()) != Some(rule_id) {
+                continue;
+            }
+            out.push(TestCase {
+                file: path.clone(),
+                name: case
+                    .get("name")
+                    .and_then(|n| n.as_str())
+                    .unwrap_or("(unnamed)")
+                    .to_string(),
+                fires: case
+                    .get("expect")
+                    .and_then(|e| e.get("fires"))
+                    .and_then(|f| f.as_bool()),
+                todo: case
+                    .get("todo")
+                    .and_then(|t| t.as_str())
+                    .map(str::to_string),
+            });
+        }
+    }
+    out
+}
+
+/// A rule in plain words, with the pack's tests that name it.
+pub fn describe(pack: &RulePack, files: &PackFiles, rule: &Rule) -> RuleExplanation {
+    RuleExplanation {
+        id: rule.id.clone(),
+        version: rule.version,
+        title: rule.title.clone(),
+        severity: rule.severity,
+        on_unknown: rule.on_unknown,
+        family: rule.family.clone(),
+        status: rule.status.clone(),
+        file: rule.file.clone(),
+        line: rule.line,
+        bindings: rule
+            .bindings
+            .iter()
+            .map(|b| binding_text(b, rule))
+            .collect(),
+        conditions: rule
+            .conditions
+            .iter()
+            .map(|c| condition_text(c, rule, pack))
+            .collect(),
+        condition: rule.condition_text.clone(),
+        escalations: rule.escalations.iter().map(escalation_text).collect(),
+        message: rule.message.text.clone(),
+        why: rule.why.clone(),
+        action: rule.action.clone(),
+        red_flags: rule.red_flags.clone(),
+        icp: rule.icp.clone(),
+        references: rule.references.clone(),
+        tests: tests_naming(files, &rule.id),
+    }
+}
+
+fn escalation_text(e: &Escalation) -> EscalationText {
+    EscalationText {
+        condition: e.condition_text.clone(),
+        severity: e.severity,
+        reason: e.reason.clone(),
+    }
+}
+
+/// Runs `rule` on `order` and explains every combination of its bindings.
+/// The outcome and finding are those `check` reports for the same order.
+pub fn explain_order(
+    engine: &Engine,
+    files: &PackFiles,
+    rule: &Rule,
+    order: &Order,
+) -> OrderExplanation {
+    let described = describe(engine.pack(), files, rule);
+    let finding = engine
+        .judge_order(order)
+        .findings
+        .into_iter()
+        .find(|f| f.rule_id == rule.id);
+    let trace = engine.trace(&rule.id, order);
+    let (combinations, overflow, empty) = match &trace {
+        Some(t) => (
+            t.combinations
+                .iter()
+                .map(|c| combination(rule, c))
+                .collect::<Vec<_>>(),
+            t.overflow.then_some(t.limit),
+            t.empty
+                .iter()
+                .filter_map(|name| described.bindings.iter().find(|b| &b.name == name))
+                .cloned()
+                .collect(),
+        ),
+        None => (Vec::new(), None, Vec::new()),
+    };
+    let outcome = if combinations.iter().any(|c| c.truth == Truth::True) {
+        Outcome::Fired
+    } else if overflow.is_some() || combinations.iter().any(|c| c.truth == Truth::Unknown) {
+        Outcome::Undecided
+    } else {
+        Outcome::NotFired
+    };
+    OrderExplanation {
+        rule: described,
+        order_id: order.id.clone(),
+        origin: order.origin.clone(),
+        outcome,
+        finding,
+        combinations,
+        overflow,
+        empty,
+    }
+}
+
+fn combination(rule: &Rule, trace: &Trace) -> Combination {
+    let truth_of = |i: usize| trace.outcomes.get(i).copied().unwrap_or(Truth::Unknown);
+    let escalations = if trace.truth == Truth::True {
+        rule.escalations
+            .iter()
+            .zip(&trace.escalations)
+            .filter(|(_, t)| **t != Truth::False)
+            .map(|(e, t)| (escalation_text(e), *t))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut why_not = Vec::new();
+    if trace.truth != Truth::True {
+        let mut blamed = Vec::new();
+        blame(&rule.condition, true, &truth_of, &mut blamed);
+        for (index, wanted) in blamed {
+            let Some(condition) = rule.conditions.get(index) else {
+                continue;
+            };
+            let Some(evidence) = trace.conditions.iter().find(|e| e.name == condition.name) else {
+                continue;
+            };
+            why_not.push(WhyNot {
+                condition: condition.name.clone(),
+                wanted,
+                truth: evidence.truth,
+                reasons: reasons(condition, evidence, wanted),
+            });
+        }
+    }
+    Combination {
+        bindings: trace.bindings.clone(),
+        truth: trace.truth,
+        conditions: trace.conditions.clone(),
+        escalations,
+        why_not,
+    }
+}
+
+/// The leaves that kept `expr` from being `want`, each with the value the
+/// rule needed of it. Only the leaves that decided matter: in `a and b` with
+/// `a` false, an unknown `b` changes nothing and is not blamed.
+fn blame<F: Fn(usize) -> Truth>(expr: &Expr, want: bool, truth: &F, out: &mut Vec<(usize, bool)>) {
+    let wanted = Truth::from_bool(want);
+    if kleene(expr, truth) == wanted {
+        return;
+    }
+    match expr {
+        Expr::Leaf(i) => {
+            if !out.iter().any(|(j, _)| j == i) {
+                out.push((*i, want));
+            }
+        }
+        Expr::Not(inner) => blame(inner, !want, truth, out),
+        Expr::And(items) | Expr::Or(items) => {
+            // The value that decides this junction against `want`: false for
+            // a wanted-true `and`, true for a wanted-false `or`.
+            let decisive = match expr {
+                Expr::And(_) if want => Some(Truth::False),
+                Expr::Or(_) if !want => Some(Truth::True),
+                _ => None,
+            };
+            let deciding: Vec<&Expr> = items
+                .iter()
+                .filter(|e| decisive.is_some_and(|d| kleene(e, truth) == d))
+                .collect();
+            let culprits: Vec<&Expr> = if deciding.is_empty() {
+                items.iter().collect()
+            } else {
+                deciding
+            };
+            for item in culprits {
+                blame(item, want, truth, out);
+            }
+        }
+    }
+}
+
+fn reasons(condition: &Condition, evidence: &ConditionEvidence, wanted: bool) -> Vec<Reason> {
+    let wanted_truth = Truth::from_bool(wanted);
+    let (operand, literal, offset) = match &condition.op {
+        Op::Compare {
+            operand, offset, ..
+        } => match operand {
+            Operand::Literal(l) => (l.to_string(), true, *offset),
+            Operand::Field(t) => (t.text(), false, *offset),
+        },
+        Op::Count { n, .. } => (n.to_string(), true, None),
+        _ => (String::new(), false, None),
+    };
+    let mut out: Vec<Reason> = evidence
+        .observations
+        .iter()
+        .filter(|o| o.holds != wanted_truth)
+        .map(|o| {
+            let path = o.path.clone();
+            if o.seen.is_none()
+                && o.note
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("is missing"))
+            {
+                return Reason::Missing {
+                    path,
+                    counted_as: condition.if_missing,
+                };
+            }
+            if o.holds == Truth::Unknown {
+                return match (&o.seen, &o.note) {
+                    (None, None) => Reason::Missing {
+                        path,
+                        counted_as: None,
+                    },
+                    (seen, note) => Reason::Unknown {
+                        path,
+                        seen: seen.clone(),
+                        note: note.clone().unwrap_or_else(|| "cannot be decided".into()),
+                    },
+                };
+            }
+            if let Some(comparison) = &o.comparison {
+                return Reason::Compared {
+                    path,
+                    comparison: comparison.clone(),
+                    operand: operand.clone(),
+                    literal,
+                    offset,
+                };
+            }
+            if !wanted {
+                return Reason::Held {
+                    path,
+                    seen: o.seen.clone(),
+                    expected: o.expected.clone(),
+                };
+            }
+            let seen = o.seen.clone().unwrap_or_default();
+            match &condition.op {
+                Op::InList { list, column, .. } => Reason::NotInList {
+                    path,
+                    seen,
+                    list: list.clone(),
+                    column: column.clone(),
+                },
+                _ if o.seen.is_none() => Reason::Missing {
+                    path,
+                    counted_as: condition.if_missing,
+                },
+                _ => Reason::Mismatch {
+                    path,
+                    seen,
+                    expected: o.expected.clone(),
+                },
+            }
+        })
+        .collect();
+    if out.is_empty() && evidence.observations.is_empty() {
+        out.push(Reason::NoValue {
+            path: evidence.path.clone(),
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// A rule in words.
+
+fn binding_text(b: &Binding, rule: &Rule) -> BindingText {
+    let each: Vec<String> = b.sources.iter().map(|s| source_phrase(s, rule)).collect();
+    BindingText {
+        name: b.name.clone(),
+        sources: b.sources.iter().map(|s| s.text.clone()).collect(),
+        takes: join_words(&each, "then"),
+    }
+}
+
+/// "each item", "each restriction of `item`", "the buyer".
+fn source_phrase(p: &PathRef, rule: &Rule) -> String {
+    let segments = p.path.segments();
+    if let [owner @ .., Segment::Field(list), Segment::Each] = segments {
+        let noun = singular(list);
+        if owner.is_empty() && p.base == Base::Order {
+            return format!("each {noun}");
+        }
+        let owner_ref = PathRef {
+            base: p.base,
+            path: crate::order::Path::from_segments(owner.to_vec()),
+            text: String::new(),
+            shape: p.shape,
+        };
+        return format!(
+            "each {noun} of {}",
+            path_phrase(&owner_ref, rule, Quantifier::Any)
+        );
+    }
+    path_phrase(p, rule, Quantifier::Any)
+}
+
+fn condition_text(c: &Condition, rule: &Rule, pack: &RulePack) -> ConditionText {
+    let subject = target_phrase(&c.target, rule, c.quantifier);
+    let sentence = match &c.op {
+        Op::Count { cmp, n } => format!(
+            "the number of {subject} {}",
+            ordered(*cmp, &n.to_string(), false)
+        ),
+        op => format!("{subject} {}", predicate(op, c, rule, pack)),
+    };
+    let wildcard = matches!(&c.target, Target::Path(p) if p.path.has_wildcard());
+    let sentence = if wildcard && c.quantifier == Quantifier::All {
+        format!("{sentence} (also true when there is none)")
+    } else {
+        sentence
+    };
+    let if_missing = match (&c.op, c.if_missing) {
+        (Op::Exists | Op::Missing | Op::Blank, _) => {
+            "never unknown: absence is what it tests".into()
+        }
+        (Op::Count { .. }, _) => "never unknown: an absent list counts as empty".into(),
+        (_, Some(b)) => format!("a missing value counts as {b}"),
+        (_, None) => "a missing value makes it unknown".into(),
+    };
+    ConditionText {
+        name: c.name.clone(),
+        op: c.op_name.clone(),
+        path: c.target.text(),
+        sentence,
+        if_missing,
+    }
+}
+
+fn predicate(op: &Op, c: &Condition, rule: &Rule, pack: &RulePack) -> String {
+    let dated = c.target.shape() == crate::order::Shape::Date;
+    match op {
+        Op::Compare {
+            cmp,
+            operand,
+            offset,
+            rate_date,
+            case_sensitive,
+        } => {
+            let (rhs, money) = match operand {
+                Operand::Literal(Literal::Money(n, cur)) => {
+                    (format!("{} {cur}", amount_text(n)), true)
+                }
+                Operand::Literal(Literal::Text(t)) => (format!("`{t}`"), false),
+                Operand::Literal(l) => (l.to_string(), false),
+                Operand::Field(t) => (target_phrase(t, rule, Quantifier::Any), false),
+            };
+            let rhs = match offset {
+                Some(o) => shifted(&rhs, *o),
+                None => rhs,
+            };
+            let mut text = ordered(*cmp, &rhs, dated);
+            if money || c.target.shape() == crate::order::Shape::Money {
+                text.push_str(match rate_date {
+                    RateDate::OrderDate => ", both converted at the rate in force on the order date",
+                    RateDate::ShipDate => {
+                        ", both converted at the rate in force on the ship date (else the order date)"
+                    }
+                });
+            }
+            if *case_sensitive {
+                text.push_str(" (case-sensitive)");
+            }
+            text
+        }
+        Op::In { values } => format!(
+            "is {}",
+            join_words(
+                &values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>(),
+                "or"
+            )
+        ),
+        Op::InList { list, column, also } => {
+            let aliases = pack
+                .lists
+                .get(list)
+                .is_some_and(|l| l.aliases.is_some() && &l.key == column);
+            let mut text = format!("is a `{column}` in list `{list}`");
+            if aliases {
+                text.push_str(" (or one of its aliases)");
+            }
+            if !also.is_empty() {
+                let extra: Vec<String> = also
+                    .iter()
+                    .map(|(col, t)| {
+                        format!("`{col}` is {}", target_phrase(t, rule, Quantifier::Any))
+                    })
+                    .collect();
+                text.push_str(&format!(" on a row whose {}", join_words(&extra, "and")));
+            }
+            text
+        }
+        Op::InField { field } => {
+            format!("is among {}", target_phrase(field, rule, Quantifier::Any))
+        }
+        Op::Matches { regex } => format!("matches the regular expression `{}`", regex.as_str()),
+        Op::MatchesList { list, column, .. } => {
+            format!("matches a pattern in column `{column}` of list `{list}`")
+        }
+        Op::ContainsAny {
+            members: Members::Values(words),
+            ..
+        } => format!(
+            "contains the word or phrase {}",
+            join_words(
+                &words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>(),
+                "or"
+            )
+        ),
+        Op::ContainsAny {
+            members: Members::List { list, column },
+            ..
+        } => format!("contains a word or phrase from column `{column}` of list `{list}`"),
+        Op::StartsWith {
+            members: Members::Values(prefixes),
+        } => format!(
+            "starts with {}",
+            join_words(
+                &prefixes
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>(),
+                "or"
+            )
+        ),
+        Op::StartsWith {
+            members: Members::List { list, column },
+        } => format!("starts with a `{column}` of list `{list}` (the longest match wins)"),
+        Op::Within {
+            field,
+            months,
+            days,
+        } => {
+            let span = match (months, days) {
+                (0, d) => plural(*d, "day"),
+                (m, 0) => plural(i64::from(*m), "month"),
+                (m, d) => format!(
+                    "{} and {}",
+                    plural(i64::from(*m), "month"),
+                    plural(*d, "day")
+                ),
+            };
+            format!(
+                "is within {span} of {}",
+                target_phrase(field, rule, Quantifier::Any)
+            )
+        }
+        Op::Exists => "is present".into(),
+        Op::Missing => "is missing".into(),
+        Op::Blank => "is missing or blank".into(),
+        Op::Count { cmp, n } => ordered(*cmp, &n.to_string(), false),
+        Op::IsTrue => "is true (or a yes answer)".into(),
+        Op::IsFalse => "is false (or a no answer)".into(),
+        Op::Screen(spec) => {
+            let lists = if spec.lists.is_empty() {
+                "any screening list given".to_string()
+            } else {
+                format!(
+                    "screening list {}",
+                    join_words(
+                        &spec
+                            .lists
+                            .iter()
+                            .map(|l| format!("`{l}`"))
+                            .collect::<Vec<_>>(),
+                        "or"
+                    )
+                )
+            };
+            let basis = match spec.match_on {
+                MatchOn::Any => "by name, alias or identifier (an equal identifier scores 1)",
+                MatchOn::Id => "by an equal identifier",
+                MatchOn::Name => "by name or alias",
+            };
+            let band = match spec.below_score {
+                Some(below) => format!(
+                    "with a best score of at least {} but below {below}",
+                    spec.min_score
+                ),
+                None => format!("with a score of at least {}", spec.min_score),
+            };
+            let listed = match spec.listed {
+                ListedFilter::AtShipment => {
+                    ", listed on or before the ship date (else the order date), or with no listing date"
+                }
+                ListedFilter::AfterShipment => ", listed only after the ship date (else the order date)",
+                ListedFilter::Any => ", whatever its listing dates",
+            };
+            format!("matches an entry of {lists} {basis} {band}{listed}")
+        }
+        Op::InvalidId => "has check digits that are wrong for its scheme".into(),
+    }
+}
+
+/// "is at least X", "is after X".
+fn ordered(cmp: Cmp, rhs: &str, dated: bool) -> String {
+    let words = match (cmp, dated) {
+        (Cmp::Eq, _) => "is",
+        (Cmp::Ne, _) => "is not",
+        (Cmp::Gt, false) => "is more than",
+        (Cmp::Gte, false) => "is at least",
+        (Cmp::Lt, false) => "is less than",
+        (Cmp::Lte, false) => "is at most",
+        (Cmp::Gt, true) => "is after",
+        (Cmp::Gte, true) => "is on or after",
+        (Cmp::Lt, true) => "is before",
+        (Cmp::Lte, true) => "is on or before",
+    };
+    format!("{words} {rhs}")
+}
+
+/// "6 months before the order date".
+fn shifted(rhs: &str, offset: DateOffset) -> String {
+    let before = offset.months < 0 || offset.days < 0;
+    let mut parts = Vec::new();
+    if offset.months != 0 {
+        parts.push(plural(i64::from(offset.months.abs()), "month"));
+    }
+    if offset.days != 0 {
+        parts.push(plural(offset.days.abs(), "day"));
+    }
+    format!(
+        "{} {} {rhs}",
+        parts.join(" and "),
+        if before { "before" } else { "after" }
+    )
+}
+
+fn plural(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+/// "a, b and c" (or `or`, `then`).
+fn join_words(items: &[String], last: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., tail] if last == "then" => format!("{}, then {tail}", init.join(", ")),
+        [init @ .., tail] => format!("{} {last} {tail}", init.join(", ")),
+    }
+}
+
+fn target_phrase(t: &Target, rule: &Rule, q: Quantifier) -> String {
+    match t {
+        Target::Path(p) => path_phrase(p, rule, q),
+        Target::Row {
+            condition_name,
+            column,
+            list,
+            ..
+        } => format!("the `{column}` of the `{list}` row that `{condition_name}` matched"),
+    }
+}
+
+/// One step of a noun phrase: a determiner (for a selection such as `[*]`
+/// or `[-1]`) and a noun.
+struct Step {
+    selection: Option<String>,
+    noun: String,
+}
+
+/// A path as a noun phrase: "the buyer's country", "an item's HS code",
+/// "the last consignee's name", "the kind of a restriction of `item`".
+fn path_phrase(p: &PathRef, rule: &Rule, q: Quantifier) -> String {
+    let mut steps: Vec<Step> = Vec::new();
+    if let Base::Var(i) = p.base {
+        let name = rule.bindings.get(i).map(|b| b.name.as_str()).unwrap_or("?");
+        steps.push(Step {
+            selection: Some(String::new()),
+            noun: format!("`{name}`"),
+        });
+    }
+    let segments = p.path.segments();
+    let mut i = 0;
+    while i < segments.len() {
+        match (&segments[i], segments.get(i + 1)) {
+            (Segment::Field(f), Some(Segment::Field(key))) if f == "attributes" => {
+                steps.push(Step {
+                    selection: None,
+                    noun: format!("attribute `{key}`"),
+                });
+                i += 2;
+            }
+            (Segment::Field(f), Some(Segment::Each)) => {
+                let noun = singular(f);
+                let det = if q == Quantifier::All {
+                    "every".to_string()
+                } else {
+                    article(&noun).to_string()
+                };
+                steps.push(Step {
+                    selection: Some(det),
+                    noun,
+                });
+                i += 2;
+            }
+            (Segment::Field(f), Some(Segment::Index(n))) => {
+                steps.push(Step {
+                    selection: Some(ordinal(*n)),
+                    noun: singular(f),
+                });
+                i += 2;
+            }
+            (Segment::Field(f), _) => {
+                let root = steps.is_empty();
+                steps.push(Step {
+                    selection: None,
+                    noun: noun(f, root),
+                });
+                i += 1;
+            }
+            (Segment::Each, _) => {
+                steps.push(Step {
+                    selection: Some(if q == Quantifier::All { "every" } else { "a" }.into()),
+                    noun: "member".into(),
+                });
+                i += 1;
+            }
+            (Segment::Index(n), _) => {
+                steps.push(Step {
+                    selection: Some(ordinal(*n)),
+                    noun: "member".into(),
+                });
+                i += 1;
+            }
+        }
+    }
+    let with_det = |s: &Step| match &s.selection {
+        Some(d) if d.is_empty() => s.noun.clone(),
+        Some(d) => format!("{d} {}", s.noun),
+        None => format!("the {}", s.noun),
+    };
+    let Some((first, rest)) = steps.split_first() else {
+        return "the order".into();
+    };
+    // A selection past the first step reads badly as a possessive ("the
+    // buyer's every identifier"), so such paths are told from the inside out.
+    if rest.iter().any(|s| s.selection.is_some()) {
+        return steps
+            .iter()
+            .rev()
+            .map(with_det)
+            .collect::<Vec<_>>()
+            .join(" of ");
+    }
+    let mut out = with_det(first);
+    for s in rest {
+        out.push_str("'s ");
+        out.push_str(&s.noun);
+    }
+    out
+}
+
+fn noun(field: &str, root: bool) -> String {
+    match field {
+        "date" if root => "order date".into(),
+        "id" if root => "order id".into(),
+        "hs" => "HS code".into(),
+        "eccn" => "ECCN".into(),
+        "sku" => "SKU".into(),
+        "ids" => "identifiers".into(),
+        "route" => "route stops".into(),
+        "controls" => "control-list entries".into(),
+        "established" => "founding date".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+fn singular(field: &str) -> String {
+    match field {
+        "route" => "route stop".into(),
+        "ids" => "identifier".into(),
+        "controls" => "control-list entry".into(),
+        "aliases" => "alias".into(),
+        other => other.strip_suffix('s').unwrap_or(other).replace('_', " "),
+    }
+}
+
+fn article(noun: &str) -> &'static str {
+    match noun.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
+fn ordinal(n: i64) -> String {
+    match n {
+        0 => "the first".into(),
+        -1 => "the last".into(),
+        n if n > 0 => format!("the {}", nth(n + 1)),
+        n => format!("the {} from last", nth(-n)),
+    }
+}
+
+fn nth(n: i64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, r) if r != 11 => "st",
+        (2, r) if r != 12 => "nd",
+        (3, r) if r != 13 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// A decimal with thousands separators, as written in explanations:
+/// `10000` is `10,000`, `1340.9700` is `1,340.97`. Never through a float.
+pub fn amount_text(amount: &Decimal) -> String {
+    let text = amount.normalize().to_string();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match fraction {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn amounts_are_grouped_without_floats() {
+        let cases = [
+            ("10000", "10,000"),
+            ("1340.9700", "1,340.97"),
+            ("999", "999"),
+            ("-1234567.5", "-1,234,567.5"),
+            ("0.1", "0.1"),
+            ("100000000000000000000.01", "100,000,000,000,000,000,000.01"),
+        ];
+        for (input, expected) in cases {
+            let d = Decimal::from_str(input).unwrap_or_default();
+            assert_eq!(amount_text(&d), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn ordinals() {
+        assert_eq!(ordinal(0), "the first");
+        assert_eq!(ordinal(-1), "the last");
+        assert_eq!(ordinal(1), "the 2nd");
+        assert_eq!(ordinal(10), "the 11th");
+        assert_eq!(ordinal(-3), "the 3rd from last");
+    }
+}

@@ -1,0 +1,666 @@
+//! Rendering explanations (`redflag explain`): text for people and JSON
+//! (schema `redflag.explain/1`).
+//!
+//! The explanation arrives typed from `crate::explain`; this module only
+//! lays it out and words the why-not reasons. Amounts are written with
+//! thousands separators from their decimals, never through a float.
+
+use rust_decimal::Decimal;
+use serde_json::{json, Value as Json};
+
+use super::json::{condition_json, finding_json};
+use crate::explain::*;
+use crate::findings::*;
+use crate::rules::model::Cmp;
+
+/// The schema identifier of the JSON document.
+pub const SCHEMA: &str = "redflag.explain/1";
+
+fn mark(truth: Truth) -> &'static str {
+    match truth {
+        Truth::True => "✔",
+        Truth::False => "✘",
+        Truth::Unknown => "?",
+    }
+}
+
+/// A rule in plain words, as text.
+pub fn rule_text(r: &RuleExplanation) -> String {
+    let mut out = String::new();
+    out.push_str(&header(r));
+    let mut facts = vec![format!("severity {}", r.severity)];
+    if r.on_unknown != r.severity {
+        facts.push(format!("{} when undecided", r.on_unknown));
+    }
+    if !r.family.is_empty() {
+        facts.push(format!("family {}", r.family));
+    }
+    facts.push(format!("status {}", r.status));
+    facts.push(format!("{} line {}", r.file, r.line));
+    out.push_str(&format!("{}\n\n", facts.join(" · ")));
+
+    out.push_str(&what_it_checks(r));
+
+    if !r.escalations.is_empty() {
+        out.push('\n');
+        for e in &r.escalations {
+            let reason = if e.reason.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", e.reason)
+            };
+            out.push_str(&format!(
+                "raised to {} when `{}` holds or cannot be ruled out{reason}\n",
+                e.severity, e.condition
+            ));
+        }
+    }
+    out.push('\n');
+    if !r.why.is_empty() {
+        out.push_str(&format!("why: {}\n", r.why));
+    }
+    if !r.action.is_empty() {
+        out.push_str(&format!("action: {}\n", r.action));
+    }
+    out.push_str(&format!("message: {}\n", r.message));
+    if !r.red_flags.is_empty() {
+        out.push_str(&format!("red flags: {}\n", r.red_flags.join(", ")));
+    }
+    if !r.icp.is_empty() {
+        out.push_str(&format!("ICP elements: {}\n", r.icp.join(", ")));
+    }
+    if r.references.is_empty() {
+        out.push_str("references: none\n");
+    } else {
+        out.push_str("references:\n");
+        for reference in &r.references {
+            match &reference.url {
+                Some(url) => out.push_str(&format!("  - {} <{url}>\n", reference.cite)),
+                None => out.push_str(&format!("  - {}\n", reference.cite)),
+            }
+        }
+    }
+    out.push_str(&tests_text(&r.tests));
+    out
+}
+
+fn header(r: &RuleExplanation) -> String {
+    format!("{} v{}: {}\n", r.id, r.version, r.title)
+}
+
+fn what_it_checks(r: &RuleExplanation) -> String {
+    let mut out = String::new();
+    if !r.bindings.is_empty() {
+        out.push_str("for each combination of\n");
+        let width = r
+            .bindings
+            .iter()
+            .map(|b| b.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        for b in &r.bindings {
+            out.push_str(&format!(
+                "  {:<width$}  {} ({})\n",
+                b.name,
+                b.takes,
+                b.sources.join(", ")
+            ));
+        }
+        out.push_str(&format!(
+            "it fires when, for some combination, `{}` holds, where\n",
+            r.condition
+        ));
+    } else {
+        out.push_str(&format!("it fires when `{}` holds, where\n", r.condition));
+    }
+    let width = r
+        .conditions
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for c in &r.conditions {
+        out.push_str(&format!("  {:<width$}  {}\n", c.name, c.sentence));
+        out.push_str(&format!(
+            "  {:<width$}  ({} {}; {})\n",
+            "", c.path, c.op, c.if_missing
+        ));
+    }
+    out
+}
+
+fn tests_text(tests: &[TestCase]) -> String {
+    if tests.is_empty() {
+        return "tests: no tests\n".into();
+    }
+    let mut out = format!("tests ({}):\n", tests.len());
+    for t in tests {
+        let expect = match t.fires {
+            Some(true) => "fires",
+            Some(false) => "does not fire",
+            None => "no expectation",
+        };
+        let todo = t
+            .todo
+            .as_ref()
+            .map(|r| format!(" (todo: {r})"))
+            .unwrap_or_default();
+        out.push_str(&format!("  {}: {} ({expect}){todo}\n", t.file, t.name));
+    }
+    out
+}
+
+/// A rule's run on one order, as text.
+pub fn order_text(e: &OrderExplanation) -> String {
+    let r = &e.rule;
+    let mut out = header(r);
+    out.push_str(&format!(
+        "order {} ({}:{})\n",
+        e.order_id, e.origin.file, e.origin.line
+    ));
+    out.push_str(&result_text(e));
+    out.push('\n');
+    out.push_str(&what_it_checks(r));
+    let total = e.combinations.len();
+    for (i, c) in e.combinations.iter().enumerate() {
+        out.push('\n');
+        let state = match (c.truth, c.bindings.is_empty()) {
+            (Truth::True, false) => "fires",
+            (Truth::False, false) => "does not fire",
+            (Truth::True, true) => "is true",
+            (Truth::False, true) => "is false",
+            (Truth::Unknown, _) => "cannot be decided",
+        };
+        if c.bindings.is_empty() {
+            out.push_str(&format!("`{}` {state}:\n", r.condition));
+        } else {
+            out.push_str(&format!("combination {} of {total}: {state}\n", i + 1));
+            for b in &c.bindings {
+                out.push_str(&format!("  {} = {} ({})\n", b.name, b.path, b.label));
+            }
+        }
+        out.push_str(&combination_text(c));
+    }
+    out
+}
+
+fn result_text(e: &OrderExplanation) -> String {
+    let r = &e.rule;
+    let total = e.combinations.len();
+    let mut out = String::new();
+    match e.outcome {
+        Outcome::Fired => {
+            let fired = e
+                .combinations
+                .iter()
+                .filter(|c| c.truth == Truth::True)
+                .count();
+            let severity = e.finding.as_ref().map(|f| f.severity).unwrap_or(r.severity);
+            let of = if total > 1 {
+                format!(" in {fired} of {total} combinations")
+            } else {
+                String::new()
+            };
+            out.push_str(&format!("result: fired{of} · {severity}\n"));
+            if let Some(f) = &e.finding {
+                out.push_str(&format!("message: {}\n", f.message));
+                if let Some(reason) = &f.escalation {
+                    out.push_str(&format!(
+                        "raised from {} to {}: {reason}\n",
+                        r.severity, f.severity
+                    ));
+                }
+            }
+        }
+        Outcome::Undecided => {
+            let severity = e
+                .finding
+                .as_ref()
+                .map(|f| f.severity)
+                .unwrap_or(r.on_unknown);
+            out.push_str(&format!("result: undecided · {severity} (fails closed)\n"));
+            if let Some(f) = &e.finding {
+                out.push_str(&format!("message: {}\n", f.message));
+            }
+            if let Some(limit) = e.overflow {
+                out.push_str(&format!(
+                    "the order has more than {limit} combinations; only the first are shown\n"
+                ));
+            }
+        }
+        Outcome::NotFired if total == 0 => {
+            out.push_str("result: not fired: there is no combination to evaluate\n");
+            for b in &e.empty {
+                out.push_str(&format!(
+                    "  `{}` had nothing to take ({}: {})\n",
+                    b.name,
+                    b.takes,
+                    b.sources.join(", ")
+                ));
+            }
+        }
+        Outcome::NotFired => {
+            let every = if total > 1 {
+                format!(" in all {total} combinations")
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "result: not fired: `{}` is false{every}\n",
+                r.condition
+            ));
+        }
+    }
+    out
+}
+
+fn combination_text(c: &Combination) -> String {
+    let mut out = String::new();
+    for e in &c.conditions {
+        out.push_str(&format!("  {} {}\n", mark(e.truth), e.name));
+        if e.observations.is_empty() {
+            out.push_str(&format!("      {}: no value\n", e.path));
+        }
+        for o in &e.observations {
+            out.push_str(&format!(
+                "      {} {}\n",
+                mark(o.holds),
+                observation_text(o)
+            ));
+        }
+        if e.more > 0 {
+            out.push_str(&format!("      (+{} more)\n", e.more));
+        }
+    }
+    for (esc, truth) in &c.escalations {
+        let how = if *truth == Truth::Unknown {
+            "cannot be ruled out"
+        } else {
+            "holds"
+        };
+        out.push_str(&format!(
+            "  escalation to {}: `{}` {how}\n",
+            esc.severity, esc.condition
+        ));
+    }
+    if !c.why_not.is_empty() {
+        out.push_str("  why not:\n");
+        for w in &c.why_not {
+            for line in why_not_lines(w) {
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
+    }
+    out
+}
+
+fn observation_text(o: &Observation) -> String {
+    let seen = match &o.seen {
+        Some(s) => format!("`{s}`"),
+        None => "missing".into(),
+    };
+    let mut text = format!("{} = {seen}, expected {}", o.path, o.expected);
+    if let Some(row) = &o.row {
+        let cells: Vec<String> = row
+            .cells
+            .iter()
+            .filter(|(k, v)| k != "source" && k != "status" && !v.is_empty())
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        text.push_str(&format!(
+            "; matched {} line {} ({})",
+            row.list,
+            row.line,
+            cells.join(", ")
+        ));
+    }
+    if let Some(note) = &o.note {
+        text.push_str(&format!("; {note}"));
+    }
+    text
+}
+
+/// The why-not of one condition, one line per value.
+pub fn why_not_lines(w: &WhyNot) -> Vec<String> {
+    let lead = match (w.wanted, w.truth) {
+        (true, Truth::Unknown) => format!("`{}` cannot be decided", w.condition),
+        (true, _) => format!("`{}` does not hold", w.condition),
+        (false, Truth::Unknown) => format!(
+            "`{}` cannot be ruled out, and the rule needs it not to hold",
+            w.condition
+        ),
+        (false, _) => format!("`{}` holds, and the rule needs it not to", w.condition),
+    };
+    if w.reasons.is_empty() {
+        return vec![lead];
+    }
+    w.reasons
+        .iter()
+        .map(|r| format!("{lead}: {}", reason_text(r)))
+        .collect()
+}
+
+/// One why-not reason in words: "`payment.amount` 8,000 EUR (8,659.03 USD)
+/// is below the 10,000 USD threshold by 1,340.97 USD".
+pub fn reason_text(r: &Reason) -> String {
+    match r {
+        Reason::Compared {
+            path,
+            comparison,
+            operand,
+            literal,
+            offset,
+        } => compared_text(path, comparison, operand, *literal, *offset),
+        Reason::NotInList {
+            path,
+            seen,
+            list,
+            column,
+        } => format!("`{path}` = `{seen}` is not a `{column}` in list `{list}`"),
+        Reason::Mismatch {
+            path,
+            seen,
+            expected,
+        } => format!("`{path}` = `{seen}`, expected {expected}"),
+        Reason::Held {
+            path,
+            seen,
+            expected,
+        } => match seen {
+            Some(seen) => format!("`{path}` = `{seen}` is {expected}"),
+            None => format!("`{path}` is {expected}"),
+        },
+        Reason::Missing { path, counted_as } => match counted_as {
+            Some(b) => format!("`{path}` is missing, which the rule counts as {b}"),
+            None => format!("`{path}` is missing"),
+        },
+        Reason::Unknown { path, seen, note } => match seen {
+            Some(seen) => format!("`{path}` = `{seen}` {note}"),
+            None => format!("`{path}` {note}"),
+        },
+        Reason::NoValue { path } => format!("`{path}` reaches no value"),
+    }
+}
+
+fn compared_text(
+    path: &str,
+    c: &Comparison,
+    operand: &str,
+    literal: bool,
+    offset: Option<crate::rules::model::DateOffset>,
+) -> String {
+    if let (Quantity::Count(n), Quantity::Count(m)) = (&c.left, &c.right) {
+        let members = if *n == 1 { "member" } else { "members" };
+        return format!(
+            "`{path}` has {n} {members}; the rule needs {} {m}",
+            cmp_words(c.cmp, false)
+        );
+    }
+    let dated = matches!(c.left, Quantity::Date(_));
+    let base = c.converted.as_ref().map(|(_, _, b)| b.as_str());
+    let left = match (&c.left, &c.converted) {
+        (Quantity::Money(amount, currency), Some((converted, _, base))) if currency != base => {
+            format!(
+                "`{path}` {} {currency} ({} {base})",
+                money(amount),
+                money(converted)
+            )
+        }
+        (q, _) => format!("`{path}` {}", quantity(q)),
+    };
+    let right_value = match (&c.right, &c.converted) {
+        (Quantity::Money(amount, currency), Some((_, converted, base))) if currency != base => {
+            format!("{} {currency} ({} {base})", money(amount), money(converted))
+        }
+        (q, _) => quantity(q),
+    };
+    let right = if literal {
+        match &c.right {
+            Quantity::Money(..) | Quantity::Number(_) => format!("the {right_value} threshold"),
+            _ => right_value,
+        }
+    } else {
+        match offset {
+            Some(o) => format!("{right_value} (`{operand}` {o})"),
+            None => format!("`{operand}` {right_value}"),
+        }
+    };
+    // What was actually compared: the converted amounts for money.
+    let (l, r) = match (&c.converted, &c.left, &c.right) {
+        (Some((l, r, _)), _, _) => (Side::Num(*l), Side::Num(*r)),
+        (None, Quantity::Number(l), Quantity::Number(r)) => (Side::Num(*l), Side::Num(*r)),
+        (None, Quantity::Date(l), Quantity::Date(r)) => (Side::Date(*l), Side::Date(*r)),
+        _ => return format!("{left} compared with {right}"),
+    };
+    let (relation, by) = match (l, r) {
+        (Side::Num(l), Side::Num(r)) => {
+            let diff = (l - r).abs();
+            let by = match base {
+                Some(b) => format!("{} {b}", money(&diff)),
+                None => crate::explain::amount_text(&diff),
+            };
+            (l.cmp(&r), by)
+        }
+        (Side::Date(l), Side::Date(r)) => {
+            let days = (l - r).num_days().abs();
+            let by = if days == 1 {
+                "1 day".to_string()
+            } else {
+                format!("{} days", crate::explain::amount_text(&Decimal::from(days)))
+            };
+            (l.cmp(&r), by)
+        }
+        _ => return format!("{left} compared with {right}"),
+    };
+    use std::cmp::Ordering::*;
+    let (below, above) = if dated {
+        ("before", "after")
+    } else {
+        ("below", "above")
+    };
+    match relation {
+        Less => format!("{left} is {below} {right} by {by}"),
+        Greater => format!("{left} is {above} {right} by {by}"),
+        Equal => match c.cmp {
+            Cmp::Gt | Cmp::Lt => format!(
+                "{left} equals {right}; the rule needs {} it",
+                cmp_words(c.cmp, dated)
+            ),
+            _ => format!("{left} equals {right}"),
+        },
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    Num(Decimal),
+    Date(chrono::NaiveDate),
+}
+
+fn cmp_words(cmp: Cmp, dated: bool) -> &'static str {
+    match (cmp, dated) {
+        (Cmp::Eq, _) => "exactly",
+        (Cmp::Ne, _) => "other than",
+        (Cmp::Gt, false) => "more than",
+        (Cmp::Gte, false) => "at least",
+        (Cmp::Lt, false) => "less than",
+        (Cmp::Lte, false) => "at most",
+        (Cmp::Gt, true) => "after",
+        (Cmp::Gte, true) => "on or after",
+        (Cmp::Lt, true) => "before",
+        (Cmp::Lte, true) => "on or before",
+    }
+}
+
+/// An amount of money: at most two decimals, grouped.
+fn money(amount: &Decimal) -> String {
+    crate::explain::amount_text(&amount.round_dp(2))
+}
+
+fn quantity(q: &Quantity) -> String {
+    match q {
+        Quantity::Number(n) => crate::explain::amount_text(n),
+        Quantity::Money(n, currency) => format!("{} {currency}", money(n)),
+        Quantity::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Quantity::Count(n) => n.to_string(),
+    }
+}
+
+/// A rule in plain words, as JSON.
+pub fn rule_json(r: &RuleExplanation) -> Json {
+    json!({
+        "schema": SCHEMA,
+        "rule": rule_fields(r),
+    })
+}
+
+fn rule_fields(r: &RuleExplanation) -> Json {
+    json!({
+        "id": r.id,
+        "version": r.version,
+        "title": r.title,
+        "severity": r.severity.as_str(),
+        "on_unknown": r.on_unknown.as_str(),
+        "family": r.family,
+        "status": r.status,
+        "file": r.file,
+        "line": r.line,
+        "for_each": r.bindings.iter().map(|b| json!({
+            "name": b.name,
+            "sources": b.sources,
+            "takes": b.takes,
+        })).collect::<Vec<_>>(),
+        "condition": r.condition,
+        "conditions": r.conditions.iter().map(|c| json!({
+            "name": c.name,
+            "op": c.op,
+            "path": c.path,
+            "sentence": c.sentence,
+            "if_missing": c.if_missing,
+        })).collect::<Vec<_>>(),
+        "escalate": r.escalations.iter().map(|e| json!({
+            "condition": e.condition,
+            "severity": e.severity.as_str(),
+            "reason": e.reason,
+        })).collect::<Vec<_>>(),
+        "message": r.message,
+        "why": r.why,
+        "action": r.action,
+        "red_flags": r.red_flags,
+        "icp": r.icp,
+        "references": r.references.iter().map(|x| json!({"cite": x.cite, "url": x.url})).collect::<Vec<_>>(),
+        "tests": r.tests.iter().map(|t| json!({
+            "file": t.file,
+            "name": t.name,
+            "fires": t.fires,
+            "todo": t.todo,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A rule's run on one order, as JSON.
+pub fn order_json(e: &OrderExplanation) -> Json {
+    json!({
+        "schema": SCHEMA,
+        "rule": rule_fields(&e.rule),
+        "order": {
+            "id": e.order_id,
+            "file": e.origin.file,
+            "line": e.origin.line,
+        },
+        "outcome": match e.outcome {
+            Outcome::Fired => "fired",
+            Outcome::NotFired => "not_fired",
+            Outcome::Undecided => "undecided",
+        },
+        "finding": e.finding.as_ref().map(finding_json),
+        "overflow": e.overflow,
+        "empty": e.empty.iter().map(|b| b.name.clone()).collect::<Vec<_>>(),
+        "combinations": e.combinations.iter().map(|c| json!({
+            "bindings": c.bindings.iter().map(|b| json!({"name": b.name, "path": b.path, "label": b.label})).collect::<Vec<_>>(),
+            "truth": c.truth.as_str(),
+            "evidence": c.conditions.iter().map(condition_json).collect::<Vec<_>>(),
+            "escalations": c.escalations.iter().map(|(e, t)| json!({
+                "condition": e.condition,
+                "severity": e.severity.as_str(),
+                "truth": t.as_str(),
+            })).collect::<Vec<_>>(),
+            "why_not": c.why_not.iter().map(why_not_json).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn why_not_json(w: &WhyNot) -> Json {
+    json!({
+        "condition": w.condition,
+        "wanted": w.wanted,
+        "truth": w.truth.as_str(),
+        "reasons": w.reasons.iter().map(|r| {
+            let mut value = reason_json(r);
+            if let Json::Object(m) = &mut value {
+                m.insert("text".into(), json!(reason_text(r)));
+            }
+            value
+        }).collect::<Vec<_>>(),
+    })
+}
+
+fn reason_json(r: &Reason) -> Json {
+    match r {
+        Reason::Compared {
+            path,
+            comparison,
+            operand,
+            literal,
+            offset,
+        } => json!({
+            "kind": "compared",
+            "path": path,
+            "cmp": comparison.cmp.symbol(),
+            "left": quantity_json(&comparison.left),
+            "right": quantity_json(&comparison.right),
+            "converted": comparison.converted.as_ref().map(|(l, r, base)| json!({
+                "left": l.round_dp(2).normalize().to_string(),
+                "right": r.round_dp(2).normalize().to_string(),
+                "currency": base,
+            })),
+            "operand": operand,
+            "literal": literal,
+            "offset": offset.map(|o| o.to_string()),
+        }),
+        Reason::NotInList {
+            path,
+            seen,
+            list,
+            column,
+        } => {
+            json!({"kind": "not_in_list", "path": path, "seen": seen, "list": list, "column": column})
+        }
+        Reason::Mismatch {
+            path,
+            seen,
+            expected,
+        } => json!({"kind": "mismatch", "path": path, "seen": seen, "expected": expected}),
+        Reason::Held {
+            path,
+            seen,
+            expected,
+        } => json!({"kind": "held", "path": path, "seen": seen, "expected": expected}),
+        Reason::Missing { path, counted_as } => {
+            json!({"kind": "missing", "path": path, "counted_as": counted_as})
+        }
+        Reason::Unknown { path, seen, note } => {
+            json!({"kind": "unknown", "path": path, "seen": seen, "note": note})
+        }
+        Reason::NoValue { path } => json!({"kind": "no_value", "path": path}),
+    }
+}
+
+fn quantity_json(q: &Quantity) -> Json {
+    match q {
+        Quantity::Number(n) => json!({"number": n.normalize().to_string()}),
+        Quantity::Money(n, c) => json!({"amount": n.normalize().to_string(), "currency": c}),
+        Quantity::Date(d) => json!({"date": d.format("%Y-%m-%d").to_string()}),
+        Quantity::Count(n) => json!({"count": n}),
+    }
+}
