@@ -26,6 +26,9 @@ pub struct TestCounts {
     pub fires: usize,
     /// Cases expecting it not to fire (`expect.fires = false`), not `todo`.
     pub does_not_fire: usize,
+    /// Cases expecting the rule to be undecided (`expect.fires = "unknown"`), not `todo`:
+    /// they prove the rule fails closed.
+    pub undecided: usize,
     /// Cases marked `todo`, either way: reported by the runner, not failed,
     /// so they prove nothing yet.
     pub todo: usize,
@@ -37,7 +40,7 @@ struct Case {
     file: SourceFile,
     rule: String,
     rule_span: Range<usize>,
-    fires: bool,
+    fires: Option<bool>,
     todo: bool,
 }
 
@@ -75,8 +78,9 @@ impl RuleTests {
         for case in self.cases.iter().filter(|c| c.rule == rule_id) {
             match (case.todo, case.fires) {
                 (true, _) => counts.todo += 1,
-                (false, true) => counts.fires += 1,
-                (false, false) => counts.does_not_fire += 1,
+                (false, Some(true)) => counts.fires += 1,
+                (false, Some(false)) => counts.does_not_fire += 1,
+                (false, None) => counts.undecided += 1,
             }
         }
         counts
@@ -180,7 +184,9 @@ fn read_file(file: &SourceFile, out: &mut Vec<Case>, acc: &mut Diagnostics) {
                 _ => None,
             })
             .and_then(|f| match f.get_ref() {
-                DeValue::Boolean(b) => Some(*b),
+                DeValue::Boolean(b) => Some(Some(*b)),
+                // The runner's "undecided": the rule must fail closed.
+                DeValue::String(s) if s == "unknown" => Some(None),
                 _ => None,
             });
         let todo = table.contains_key("todo");
@@ -196,7 +202,7 @@ fn read_file(file: &SourceFile, out: &mut Vec<Case>, acc: &mut Diagnostics) {
                 let missing = if rule.is_none() {
                     "`rule` (the id of the rule under test)"
                 } else {
-                    "`expect.fires` (true or false)"
+                    "`expect.fires` (true, false or \"unknown\")"
                 };
                 let span = case.span();
                 let end = file.text()[span.start..]

@@ -21,6 +21,9 @@ fn short(digest: &str) -> &str {
 
 fn tests_text(t: &TestCounts) -> String {
     let mut text = format!("{} fire, {} do not fire", t.fires, t.does_not_fire);
+    if t.undecided > 0 {
+        text.push_str(&format!(", {} undecided", t.undecided));
+    }
     if t.todo > 0 {
         text.push_str(&format!(", {} todo", t.todo));
     }
@@ -66,7 +69,7 @@ pub fn human(
         .iter()
         .map(|r| &r.tests)
         .chain(m.orphan_tests.values())
-        .map(|t| t.fires + t.does_not_fire + t.todo)
+        .map(|t| t.fires + t.does_not_fire + t.undecided + t.todo)
         .sum();
     writeln!(
         out,
@@ -381,7 +384,7 @@ pub fn json_value(m: &CoverageMatrix, outcomes: Option<&Outcomes>) -> Json {
             })
         })
         .collect();
-    let tests = |t: &TestCounts| json!({"fires": t.fires, "does_not_fire": t.does_not_fire, "todo": t.todo});
+    let tests = |t: &TestCounts| json!({"fires": t.fires, "does_not_fire": t.does_not_fire, "undecided": t.undecided, "todo": t.todo});
     let rules: Vec<Json> = m
         .rules
         .iter()
