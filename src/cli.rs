@@ -234,6 +234,13 @@ pub fn print_diagnostics(diagnostics: &Diagnostics) {
     let _ = stderr.write_all(text.as_bytes());
 }
 
+/// Renders diagnostics to stderr with no closing line: for problems that are not a broken
+/// rule pack (usage, test files, catalogue warnings).
+pub fn print_each(diagnostics: &Diagnostics) {
+    let text = render_each(diagnostics, stderr_color());
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
 fn stderr_color() -> bool {
     std::env::var_os("NO_COLOR").is_none() && io::stderr().is_terminal()
 }

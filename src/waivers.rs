@@ -90,27 +90,7 @@ impl Waivers {
             .iter()
             .filter(|d| d.level() == crate::diag::Level::Error)
             .count();
-        let (root, errors) = DeTable::parse_recoverable(file.text());
-        for e in &errors {
-            acc.push(
-                Diagnostic::error(
-                    "R001",
-                    format!(
-                        "invalid TOML: {}",
-                        e.message()
-                            .lines()
-                            .next()
-                            .unwrap_or("")
-                            .trim()
-                            .to_lowercase()
-                    ),
-                )
-                .at(&file, e.span().unwrap_or(0..0), "here"),
-            );
-        }
-        if !errors.is_empty() {
-            return None;
-        }
+        let root = crate::rules::raw::parse_toml(&file, "R001", acc)?;
         let mut reader = Reader { file: &file, acc };
         let root = root.get_ref();
         reader.deny_unknown(root, &["waiver"], "a waiver file");

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::{print_diagnostics, Status};
 use crate::coverage::{self, catalogue, ruletests, Outcomes};
-use crate::diag::{Diagnostic, Diagnostics, Rendered};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::engine::Engine;
 use crate::order::{self, Record};
 use crate::report;
@@ -54,29 +54,6 @@ pub(super) struct CoverageArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-}
-
-/// Renders diagnostics that are not about a broken rule pack (so without
-/// `print_diagnostics`'s "nothing was evaluated" footer).
-pub(super) fn print_each(diagnostics: &Diagnostics) {
-    let color =
-        std::env::var_os("NO_COLOR").is_none() && io::IsTerminal::is_terminal(&io::stderr());
-    let theme = if color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
-    let mut text = String::new();
-    for d in diagnostics.iter() {
-        if handler
-            .render_report(&mut text, &Rendered::new(d.clone()))
-            .is_err()
-        {
-            text.push_str(&format!("{}: {}\n", d.code(), d.message()));
-        }
-    }
-    let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Records judged per batch, as in `check`.
@@ -129,7 +106,7 @@ pub(super) fn run(args: CoverageArgs) -> Status {
         }
     }
     if !unknown.is_empty() {
-        print_each(&unknown);
+        super::print_each(&unknown);
         return Status::Error;
     }
 
@@ -222,7 +199,7 @@ pub(super) fn run(args: CoverageArgs) -> Status {
     if uncovered.is_empty() {
         Status::Clean
     } else {
-        print_each(&uncovered);
+        super::print_each(&uncovered);
         Status::Findings
     }
 }

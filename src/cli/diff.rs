@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use super::coverage::print_each;
+use super::print_each;
 use super::Status;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::diff::{self, Run};

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use clap::ValueEnum;
 
-use super::{print_diagnostics, stderr_color, ExplainArgs, InputKind, Status};
-use crate::diag::{Diagnostic, Diagnostics, Rendered};
+use super::{print_diagnostics, ExplainArgs, InputKind, Status};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::engine::Engine;
 use crate::explain;
 use crate::order::{self, ColumnMap, InputFormat};
@@ -120,21 +120,6 @@ fn print(text: String) -> Status {
 fn fail(problem: Diagnostic) -> Status {
     let mut acc = Diagnostics::new();
     acc.push(problem);
-    let theme = if stderr_color() {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
-    let mut out = String::new();
-    for d in acc.iter() {
-        if handler
-            .render_report(&mut out, &Rendered::new(d.clone()))
-            .is_err()
-        {
-            out.push_str(&format!("{}: {}\n", d.code(), d.message()));
-        }
-    }
-    let _ = io::stderr().lock().write_all(out.as_bytes());
+    super::print_each(&acc);
     Status::Error
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use super::{print_diagnostics, Color, Status};
-use crate::diag::{Diagnostic, Diagnostics, Level, Rendered};
+use crate::diag::{Diagnostic, Diagnostics, Level};
 use crate::report::ruletest::{write_human, write_junit};
 use crate::rules::{self, PackFiles};
 use crate::ruletest::{self, Suite};
@@ -72,21 +72,7 @@ impl Selection {
 /// the pack.
 fn print_test_diagnostics(acc: &Diagnostics) {
     let color = std::env::var_os("NO_COLOR").is_none() && io::stderr().is_terminal();
-    let theme = if color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
-    let mut text = String::new();
-    for d in acc.iter() {
-        if handler
-            .render_report(&mut text, &Rendered::new(d.clone()))
-            .is_err()
-        {
-            text.push_str(&format!("{}: {}\n", d.code(), d.message()));
-        }
-    }
+    let mut text = super::render_each(acc, color);
     let errors = acc.iter().filter(|d| d.level() == Level::Error).count();
     if errors > 0 {
         text.push_str(&format!(

@@ -254,26 +254,9 @@ struct Loader {
 impl Loader {
     fn file(&mut self, file: &SourceFile, acc: &mut Diagnostics) {
         self.catalogue.files.push(file.name().to_string());
-        let (root, errors) = DeTable::parse_recoverable(file.text());
-        for e in &errors {
-            let message = e
-                .message()
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_lowercase();
-            acc.push(
-                Diagnostic::error("C010", format!("invalid TOML: {message}")).at(
-                    file,
-                    e.span().unwrap_or(0..0),
-                    "here",
-                ),
-            );
-        }
-        if !errors.is_empty() {
+        let Some(root) = crate::rules::raw::parse_toml(file, "C010", acc) else {
             return;
-        }
+        };
         let mut r = Reader { file, acc };
         let root = root.get_ref();
         r.deny_unknown(root, ROOT_KEYS, "a catalogue file");

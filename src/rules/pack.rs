@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use super::lists::{ListTable, RatesTable, TableMeta};
 use super::model::{Rule, RulePack, ScreeningList};
@@ -295,31 +295,13 @@ pub fn analyse(files: &PackFiles) -> Analysis {
             ..Analysis::default()
         };
     };
-    let (root, errors) = DeTable::parse_recoverable(manifest.text());
-    for e in &errors {
-        acc.push(
-            Diagnostic::error(
-                "R001",
-                format!(
-                    "invalid TOML: {}",
-                    e.message()
-                        .lines()
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .to_lowercase()
-                ),
-            )
-            .at(&manifest, e.span().unwrap_or(0..0), "here"),
-        );
-    }
-    if !errors.is_empty() {
+    let Some(root) = super::raw::parse_toml(&manifest, "R001", &mut acc) else {
         return Analysis {
             diagnostics: acc,
             manifest: Some(manifest),
             ..Analysis::default()
         };
-    }
+    };
     let root = root.get_ref();
     let mut reader = Reader {
         file: &manifest,

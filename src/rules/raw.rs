@@ -219,22 +219,31 @@ pub const CONDITION_KEYS: &[&str] = &[
     "match_on",
 ];
 
-/// Reads one rule file into raw rules, reporting every shape problem.
-pub fn read_rule_file(file: &SourceFile, acc: &mut Diagnostics) -> Vec<RawRule> {
+/// Parses a TOML file of any kind, reporting every syntax error under `code` (`R001` for
+/// packs); `None` when there is one.
+pub fn parse_toml<'a>(
+    file: &'a SourceFile,
+    code: &'static str,
+    acc: &mut Diagnostics,
+) -> Option<Spanned<DeTable<'a>>> {
     let (root, errors) = DeTable::parse_recoverable(file.text());
     for error in &errors {
-        let span = error.span().unwrap_or(0..0);
         acc.push(
             Diagnostic::error(
-                "R001",
+                code,
                 format!("invalid TOML: {}", first_line(error.message())),
             )
-            .at(file, span, "here"),
+            .at(file, error.span().unwrap_or(0..0), "here"),
         );
     }
-    if !errors.is_empty() {
+    errors.is_empty().then_some(root)
+}
+
+/// Reads one rule file into raw rules, reporting every shape problem.
+pub fn read_rule_file(file: &SourceFile, acc: &mut Diagnostics) -> Vec<RawRule> {
+    let Some(root) = parse_toml(file, "R001", acc) else {
         return Vec::new();
-    }
+    };
     let mut reader = Reader { file, acc };
     let root = root.get_ref();
     reader.deny_unknown(root, &["rule"], "a rule file");

@@ -15,6 +15,7 @@ use super::{Case, CaseSpans, Expect, Fires, Input, ListOverride, TestFile};
 use crate::diag::{suggest, Diagnostic, Diagnostics, SourceFile};
 use crate::findings::Truth;
 use crate::order::InputFormat;
+use crate::rules::raw::type_name;
 use crate::rules::{PackFiles, Severity};
 
 /// Top-level keys of a test file.
@@ -42,19 +43,7 @@ pub(super) fn parse_file(
     files: &PackFiles,
     acc: &mut Diagnostics,
 ) -> Option<TestFile> {
-    let (root, errors) = DeTable::parse_recoverable(file.text());
-    for error in &errors {
-        acc.push(
-            Diagnostic::error(
-                "T001",
-                format!("invalid TOML: {}", first_line(error.message())),
-            )
-            .at(file, error.span().unwrap_or(0..0), "here"),
-        );
-    }
-    if !errors.is_empty() {
-        return None;
-    }
+    let root = crate::rules::raw::parse_toml(file, "T001", acc)?;
     let mut r = Reader {
         file,
         files,
@@ -714,28 +703,6 @@ pub(super) fn resolve(from: &str, relative: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-fn first_line(text: &str) -> String {
-    let line = text.lines().next().unwrap_or(text).trim();
-    let mut out = line.to_string();
-    if let Some(first) = out.get(0..1) {
-        let lower = first.to_lowercase();
-        out.replace_range(0..1, &lower);
-    }
-    out.trim_end_matches('.').to_string()
-}
-
-fn type_name(value: &DeValue) -> &'static str {
-    match value {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
-    }
 }
 
 #[cfg(test)]
