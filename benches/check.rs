@@ -64,12 +64,12 @@ fn main() {
             .num_threads(threads)
             .build()
             .unwrap();
-        let run = RunInfo {
-            pack: engine.pack(),
-            pack_origin: "<default pack>".into(),
-            inputs: vec!["bench.jsonl".into()],
-            fail_on: Severity::Hold,
-        };
+        let run = RunInfo::new(
+            engine.pack(),
+            "<default pack>",
+            vec!["bench.jsonl".into()],
+            Severity::Hold,
+        );
         let source = order::from_text(&text, "bench.jsonl", InputFormat::Jsonl, None).unwrap();
         let mut sink = std::io::sink();
         let start = Instant::now();

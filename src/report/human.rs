@@ -63,15 +63,57 @@ impl Reporter for HumanReporter {
             &pack.digest[..12.min(pack.digest.len())],
             run.fail_on
         )?;
-        let mut dated: Vec<String> = pack
+        if let Some(as_of) = run.as_of {
+            writeln!(out, "judged as of {as_of}")?;
+        }
+        // One line per table, aligned, so an auditor can read dates and
+        // digests down a column.
+        let mut tables: Vec<(String, String, usize, &str)> = pack
             .lists
             .values()
-            .map(|l| format!("{} {}", l.meta.name, l.meta.as_of))
+            .map(|l| {
+                (
+                    format!("list {}", l.meta.name),
+                    l.meta.as_of.to_string(),
+                    l.rows.len(),
+                    l.meta.digest.as_str(),
+                )
+            })
             .collect();
         if let Some(r) = &pack.rates {
-            dated.push(format!("rates {}", r.meta.as_of));
+            tables.push((
+                "rates".into(),
+                r.meta.as_of.to_string(),
+                r.row_count(),
+                r.meta.digest.as_str(),
+            ));
         }
-        writeln!(out, "lists as of: {}", dated.join(", "))?;
+        let width = tables
+            .iter()
+            .map(|t| t.0.chars().count())
+            .max()
+            .unwrap_or(0);
+        let rows_width = tables
+            .iter()
+            .map(|t| t.2.to_string().len())
+            .max()
+            .unwrap_or(0);
+        for (name, as_of, rows, digest) in &tables {
+            writeln!(
+                out,
+                "  {name:<width$}  as of {as_of}  {rows:>rows_width$} rows  sha256 {}",
+                super::short(digest)
+            )?;
+        }
+        for f in &run.other_files {
+            writeln!(
+                out,
+                "  {} {}  sha256 {}",
+                f.role,
+                f.file,
+                super::short(&f.sha256)
+            )?;
+        }
         writeln!(out)
     }
 
@@ -212,6 +254,19 @@ impl Reporter for HumanReporter {
             out,
             "{} at or above `{}` (errors count)",
             s.failing, run.fail_on
-        )
+        )?;
+        for input in &s.inputs {
+            let digest = match &input.sha256 {
+                Some(d) => format!("sha256 {}", super::short(d)),
+                None => "no digest".into(),
+            };
+            let plural = if input.records == 1 { "" } else { "s" };
+            writeln!(
+                out,
+                "input {}: {} record{plural}, {digest}",
+                input.file, input.records
+            )?;
+        }
+        Ok(())
     }
 }

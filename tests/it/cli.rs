@@ -91,8 +91,19 @@ struct Document {
     pack: Pack,
     inputs: Vec<String>,
     fail_on: String,
+    as_of: Option<String>,
+    other_files: Vec<OtherFileOut>,
     orders: Vec<OrderOut>,
     summary: Summary,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct OtherFileOut {
+    role: String,
+    file: String,
+    sha256: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,6 +116,14 @@ struct Pack {
     rules: usize,
     lists: Vec<ListOut>,
     rates: Option<RatesOut>,
+    files: Vec<PackFileOut>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackFileOut {
+    path: String,
+    sha256: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -124,6 +143,7 @@ struct RatesOut {
     file: String,
     base: String,
     as_of: String,
+    rows: usize,
     #[allow(dead_code)]
     source: String,
     sha256: String,
@@ -234,6 +254,16 @@ struct Summary {
     undecided: usize,
     fail_on: String,
     failing: usize,
+    inputs: Vec<InputOut>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+struct InputOut {
+    file: String,
+    records: usize,
+    bytes: Option<u64>,
+    sha256: Option<String>,
 }
 
 #[derive(Debug, Deserialize, PartialEq, Eq)]
@@ -427,7 +457,13 @@ fn json_output_matches_the_contract() {
         ),
         ("rates.csv", "USD", "2026-01-01")
     );
-    assert!(is_digest(&rates.sha256));
+    assert!(is_digest(&rates.sha256) && rates.rows > 0);
+    // Every file of the pack with its digest, sorted by path.
+    assert!(doc.pack.files.iter().any(|f| f.path == "pack.toml"));
+    assert!(doc.pack.files.windows(2).all(|w| w[0].path < w[1].path));
+    assert!(doc.pack.files.iter().all(|f| is_digest(&f.sha256)));
+    assert_eq!(doc.as_of, None);
+    assert!(doc.other_files.is_empty());
     // The orders, in input order, with their location.
     assert_eq!(doc.orders.len(), 13);
     for (i, o) in doc.orders.iter().enumerate() {
@@ -483,8 +519,15 @@ fn json_output_matches_the_contract() {
             undecided: 1,
             fail_on: "hold".into(),
             failing: 8,
+            inputs: vec![InputOut {
+                file: SAMPLE.into(),
+                records: 13,
+                bytes: Some(std::fs::metadata(SAMPLE).unwrap().len()),
+                sha256: doc.summary.inputs[0].sha256.clone(),
+            }],
         }
     );
+    assert!(is_digest(doc.summary.inputs[0].sha256.as_deref().unwrap()));
 }
 
 #[test]
@@ -522,7 +565,7 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
     let dir = temp_input("many.jsonl", &many_orders());
     let input = dir.path().join("many.jsonl");
     let input = input.to_str().unwrap();
-    for format in ["json", "human"] {
+    for format in ["json", "human", "html", "sarif", "csv"] {
         let a = run(&["check", "--format", format, "--threads", "1", input]);
         let b = run(&["check", "--format", format, "--threads", "4", input]);
         let c = run(&["check", "--format", format, "--threads", "4", input]);
@@ -547,7 +590,13 @@ fn standard_input_is_read_for_dash() {
     let from_file = document(&run(&["check", "--format", "json", SAMPLE]));
     assert_eq!(from_stdin.inputs, ["-"]);
     assert_eq!(verdicts(&from_stdin), verdicts(&from_file));
-    assert_eq!(from_stdin.summary, from_file.summary);
+    // Same bytes, same digest; only the name differs.
+    let (mut a, mut b) = (from_stdin.summary, from_file.summary);
+    assert_eq!(a.inputs[0].file, "-");
+    assert_eq!(a.inputs[0].sha256, b.inputs[0].sha256);
+    a.inputs[0].file = SAMPLE.into();
+    b.inputs[0].file = SAMPLE.into();
+    assert_eq!(a, b);
 }
 
 #[test]

@@ -7,6 +7,8 @@ mod cli;
 mod diagnostics;
 mod language;
 mod loaders;
+mod report_html;
+mod reports;
 mod rules;
 mod screening_ids_and_dates;
 mod screening_importers;
