@@ -173,6 +173,7 @@ td.m{width:1.5em;text-align:center;font-weight:700}
 tr.t-true td.m{color:var(--clear)}tr.t-false td.m{color:var(--muted)}tr.t-unknown td.m{color:var(--error)}
 td ul{margin:0;padding-left:16px}
 .row{color:var(--muted);font-size:12.5px}
+.nowrap{white-space:nowrap}
 .hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:6px 0 0}
 dl.meta dt{color:var(--muted);font-size:12.5px}dl.meta dd{margin:0}
@@ -571,18 +572,24 @@ impl Reporter for HtmlReporter {
         if !j.problems.is_empty() {
             writeln!(out, "<ul class=\"problems\">")?;
             for p in &j.problems {
-                let mut at = esc(&p.path).into_owned();
+                let mut at = String::new();
+                if !p.path.is_empty() {
+                    at.push_str(&format!(" <code>{}</code>", esc(&p.path)));
+                }
                 if let Some(column) = &p.column {
                     at.push_str(&format!(" (column <code>{}</code>)", esc(column)));
                 }
                 if let Some(line) = p.line {
                     at.push_str(&format!(" (line {line})"));
                 }
+                if !at.is_empty() {
+                    at.push(':');
+                }
                 writeln!(
                     out,
-                    "<li><code>{}</code> {at}: {}</li>",
+                    "<li><code>{}</code>{at} {}</li>",
                     esc(p.code),
-                    esc(&p.message)
+                    esc_code(&p.message)
                 )?;
             }
             writeln!(out, "</ul>")?;
@@ -771,7 +778,7 @@ fn provenance(out: &mut dyn Write, run: &RunInfo, s: &Summary) -> io::Result<()>
     for (meta, rows) in tables {
         writeln!(
             out,
-            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{rows}</td><td>{}</td><td class=\"hash\">{}</td></tr>",
+            "<tr><td><code>{}</code></td><td><code>{}</code></td><td class=\"nowrap\">{}</td><td>{rows}</td><td>{}</td><td class=\"hash\">{}</td></tr>",
             esc(&meta.name),
             esc(&meta.file),
             meta.as_of,

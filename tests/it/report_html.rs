@@ -198,3 +198,58 @@ fn the_report_holds_every_order_its_evidence_and_the_provenance() {
     // No coverage or waiver section unless the caller has one.
     assert!(!html.contains("id=\"coverage\"") && !html.contains("id=\"waivers\""));
 }
+
+#[test]
+fn coverage_and_waiver_sections_and_other_files_render_when_the_run_has_them() {
+    use redflag::report::{html::HtmlReporter, ProvenanceFile, ReportSection, RunInfo};
+    let (pack, origin, _) = redflag::cli::load_pack(Some(Path::new(PACK))).unwrap();
+    let engine = redflag::engine::Engine::new(pack);
+    let mut run = RunInfo::new(
+        engine.pack(),
+        origin,
+        vec![XSS.into()],
+        redflag::rules::Severity::Hold,
+    );
+    run.as_of = chrono::NaiveDate::from_ymd_opt(2025, 3, 1);
+    run.coverage = Some(ReportSection {
+        title: "Coverage <matrix>".into(),
+        note: Some("items & rules".into()),
+        columns: vec!["item".into(), "rules".into()],
+        rows: vec![vec!["BIS-KYC-RF-05".into(), "<b>RF-CASH-001</b>".into()]],
+    });
+    run.waivers = Some(ReportSection {
+        title: "Waivers".into(),
+        ..ReportSection::default()
+    });
+    run.other_files.push(ProvenanceFile {
+        role: "waivers".into(),
+        file: "waivers.toml".into(),
+        sha256: "ab".repeat(32),
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let records = redflag::order::open(XSS, None, None).unwrap();
+    let mut out = Vec::new();
+    redflag::cli::run_check(
+        &engine,
+        &run,
+        vec![records],
+        &pool,
+        &mut HtmlReporter::new(),
+        &mut out,
+    )
+    .unwrap();
+    let html = String::from_utf8(out).unwrap();
+    assert!(html.contains("<a href=\"#coverage\">Coverage</a><a href=\"#waivers\">Waivers</a>"));
+    assert!(html.contains(
+        "<section id=\"coverage\"><h2>Coverage &lt;matrix&gt;</h2>\n<p>items &amp; rules</p>"
+    ));
+    assert!(html.contains("<td>&lt;b&gt;RF-CASH-001&lt;/b&gt;</td>"));
+    assert!(html.contains("<section id=\"waivers\"><h2>Waivers</h2>"));
+    assert!(html.contains(&format!("<td class=\"hash\">{}</td>", "ab".repeat(32))));
+    assert!(html.contains("judged as of 2025-03-01"));
+    // Without a digest handle the input's digest is "not computed", not made up.
+    assert!(html.contains("not computed"));
+}
