@@ -126,6 +126,7 @@ const STYLE: &str = r#"
 --block:#b42318;--hold:#c4570a;--review:#a37b00;--info:#2470a6;--clear:#2f7d32;--error:#6e2c91}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:var(--ink);background:var(--bg)}
+code{overflow-wrap:break-word}
 code,.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12.5px}
 header.top{background:#1d2330;color:#fff;padding:18px 28px 0}
 header.top h1{margin:0;font-size:20px;font-weight:600}
@@ -137,7 +138,8 @@ main{display:flex;flex-direction:column;gap:18px;padding:20px 28px 28px;max-widt
 section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px 20px}
 section h2{margin:0 0 12px;font-size:17px}
 #summary{order:1}#charts{order:2}#coverage{order:3}#waivers{order:4}#orders{order:5}#provenance{order:6}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(120px,1fr));gap:10px}
+.cards{display:grid;grid-template-columns:repeat(6,minmax(0,1fr));gap:10px}
+@media (max-width:720px){.cards{grid-template-columns:repeat(3,minmax(0,1fr))}}
 .card{border:1px solid var(--line);border-radius:6px;padding:8px 12px;border-top:4px solid var(--line)}
 .card .n{font-size:22px;font-weight:650;display:block}
 .card .l{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
@@ -160,7 +162,7 @@ svg.chart text.c{fill:var(--muted)}
 .order h3{margin:0;font-size:15px;display:flex;gap:10px;align-items:baseline;flex-wrap:wrap}
 .order .oid{font-weight:650;word-break:break-all}
 .order .loc,.order .count{color:var(--muted);font-weight:400;font-size:12.5px}
-.finding{border-top:1px solid var(--line);margin-top:10px;padding-top:10px}
+.finding{border-top:1px solid var(--line);margin-top:10px;padding-top:10px;overflow-x:auto}
 .finding h4{margin:0 0 4px;font-size:14px;display:flex;gap:8px;align-items:baseline;flex-wrap:wrap}
 .finding .title{font-weight:500}
 .finding .msg{margin:4px 0 8px;font-size:14px}
@@ -172,7 +174,7 @@ th{font-size:12px;color:var(--muted);font-weight:600;background:#f8f9fb}
 td.m{width:1.5em;text-align:center;font-weight:700}
 tr.t-true td.m{color:var(--clear)}tr.t-false td.m{color:var(--muted)}tr.t-unknown td.m{color:var(--error)}
 td ul{margin:0;padding-left:16px}
-.row{color:var(--muted);font-size:12.5px}
+.row{color:var(--muted);font-size:12.5px;overflow-wrap:anywhere}
 .nowrap{white-space:nowrap}
 .hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:6px 0 0}
