@@ -87,16 +87,12 @@ fn main() {
             .num_threads(threads)
             .build()
             .unwrap();
-        let run = RunInfo {
-            pack: engine.pack(),
-            pack_origin: "<default pack>".into(),
-            inputs: vec!["bench.jsonl".into()],
-            fail_on: Severity::Hold,
-            screening: Vec::new(),
-            as_of: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            as_of_given: true,
-            waivers: None,
-        };
+        let run = RunInfo::new(
+            engine.pack(),
+            "<default pack>",
+            vec!["bench.jsonl".into()],
+            Severity::Hold,
+        );
         let source = order::from_text(&text, "bench.jsonl", InputFormat::Jsonl, None).unwrap();
         let mut sink = std::io::sink();
         let start = Instant::now();

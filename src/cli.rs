@@ -13,9 +13,12 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Diagnostics, Level, Rendered};
 use crate::engine::Engine;
 use crate::order::{self, ColumnMap, InputFormat, Record};
+use crate::report::csv::CsvReporter;
+use crate::report::html::HtmlReporter;
 use crate::report::human::HumanReporter;
 use crate::report::json::JsonReporter;
-use crate::report::{Reporter, RunInfo, ScreeningInfo, Summary};
+use crate::report::sarif::SarifReporter;
+use crate::report::{InputSummary, ProvenanceFile, Reporter, RunInfo, ScreeningInfo, Summary};
 use crate::rules::model::ScreeningList;
 use crate::rules::{self, PackFiles, RulePack, Severity};
 use crate::screening::{self, Screener};
@@ -94,6 +97,12 @@ pub enum Format {
     Json,
     /// One JSON object per line: run, orders, summary.
     Jsonl,
+    /// One self-contained HTML file for auditors (no network, no scripts).
+    Html,
+    /// SARIF 2.1.0, for code-scanning and review tools.
+    Sarif,
+    /// One CSV row per finding and per clear order, for spreadsheets.
+    Csv,
 }
 
 /// When to colour human output.
@@ -343,8 +352,11 @@ fn check(args: CheckArgs) -> Status {
     // name does not leave half a report behind.
     let mut sources = Vec::new();
     for input in &args.inputs {
-        match order::open(input, format, map.as_ref()) {
-            Ok(records) => sources.push(records),
+        match order::open_digested(input, format, map.as_ref()) {
+            Ok((records, digest)) => sources.push(Source {
+                records,
+                digest: Some(digest),
+            }),
             Err(error) => {
                 eprintln!("{:?}", miette::Report::new(error));
                 return Status::Error;
@@ -379,6 +391,9 @@ fn check(args: CheckArgs) -> Status {
         Format::Human => Box::new(HumanReporter::new(color)),
         Format::Json => Box::new(JsonReporter::document()),
         Format::Jsonl => Box::new(JsonReporter::lines()),
+        Format::Html => Box::new(HtmlReporter::new()),
+        Format::Sarif => Box::new(SarifReporter::new()),
+        Format::Csv => Box::new(CsvReporter::new()),
     };
     let mut out: Box<dyn Write> = match &args.output {
         None => Box::new(io::BufWriter::new(io::stdout().lock())),
@@ -413,9 +428,6 @@ fn check(args: CheckArgs) -> Status {
             }
         },
     };
-    let as_of = args
-        .as_of
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
     let engine = if screening.is_empty() {
         Engine::new(pack)
     } else {
@@ -424,8 +436,11 @@ fn check(args: CheckArgs) -> Status {
             .flat_map(|l| l.entries.iter().cloned())
             .collect();
         Engine::with_screener(pack, Arc::new(Screener::build(entries)))
-    }
-    .as_of(as_of);
+    };
+    let engine = match args.as_of {
+        Some(date) => engine.as_of(date),
+        None => engine,
+    };
     let missing = engine.missing_screening_lists();
     if !missing.is_empty() {
         let mut acc = Diagnostics::new();
@@ -465,16 +480,20 @@ fn check(args: CheckArgs) -> Status {
         );
         print_diagnostics(&acc);
     }
-    let run = RunInfo {
-        pack: engine.pack(),
-        pack_origin: origin,
-        inputs: args.inputs.clone(),
-        fail_on,
-        screening: screening_provenance(&screening),
-        as_of,
-        as_of_given: args.as_of.is_some(),
-        waivers: waivers.as_ref(),
-    };
+    let mut run = RunInfo::new(engine.pack(), origin, args.inputs.clone(), fail_on);
+    run.screening = screening_provenance(&screening);
+    run.as_of = args.as_of;
+    if let Some(date) = args.as_of {
+        run.judged_on = date;
+    }
+    if let Some(w) = &waivers {
+        run.other_files.push(ProvenanceFile {
+            role: "waivers".into(),
+            file: w.file.clone(),
+            sha256: w.digest.clone(),
+        });
+    }
+    run.waiver_file = waivers.as_ref();
     match run_check(
         &engine,
         &run,
@@ -629,11 +648,30 @@ pub fn load_waivers(path: &std::path::Path, pack: &RulePack) -> Result<Waivers, 
 /// memory does not grow with the input.
 const BATCH: usize = 1024;
 
+/// One input of a run: its records and, when it was opened with
+/// [`order::open_digested`], the digest of its bytes.
+pub struct Source {
+    /// The records, in input order.
+    pub records: order::Records,
+    /// The digest, complete once the records are read.
+    pub digest: Option<order::InputDigest>,
+}
+
+impl From<order::Records> for Source {
+    fn from(records: order::Records) -> Source {
+        Source {
+            records,
+            digest: None,
+        }
+    }
+}
+
 /// Judges every record of every source in order and streams the report.
-pub fn run_check(
+/// Sources pair with `run.inputs` by position.
+pub fn run_check<S: Into<Source>>(
     engine: &Engine,
     run: &RunInfo,
-    sources: Vec<order::Records>,
+    sources: Vec<S>,
     pool: &rayon::ThreadPool,
     reporter: &mut dyn Reporter,
     out: &mut dyn Write,
@@ -641,24 +679,35 @@ pub fn run_check(
     let mut summary = Summary::default();
     let mut used = WaiverUse::default();
     reporter.begin(out, run)?;
-    for source in sources {
-        let mut source = source.peekable();
+    for (index, source) in sources.into_iter().enumerate() {
+        let Source { records, digest } = source.into();
+        let mut input = InputSummary {
+            file: run.inputs.get(index).cloned().unwrap_or_default(),
+            ..InputSummary::default()
+        };
+        let mut source = records.peekable();
         while source.peek().is_some() {
             let batch: Vec<Record> = source.by_ref().take(BATCH).collect();
             // INVARIANT (deterministic output): par_iter + collect keeps input
             // order, so the report is the same for any thread count.
             let mut judged: Vec<_> =
                 pool.install(|| batch.par_iter().map(|r| engine.judge(r)).collect());
+            input.records += judged.len();
             for judgement in &mut judged {
-                if let Some(waivers) = run.waivers {
-                    waivers.apply(judgement, run.as_of, &mut used);
+                if let Some(waivers) = run.waiver_file {
+                    waivers.apply(judgement, run.judged_on, &mut used);
                 }
                 summary.add(judgement, run.fail_on);
                 reporter.judgement(out, judgement)?;
             }
         }
+        if let Some(hash) = digest.and_then(|d| d.result()) {
+            input.sha256 = Some(hash.sha256);
+            input.bytes = Some(hash.bytes);
+        }
+        summary.inputs.push(input);
     }
-    if let Some(waivers) = run.waivers {
+    if let Some(waivers) = run.waiver_file {
         summary.waivers_expired = used.expired.iter().cloned().collect();
         summary.waivers_unused = used.unused(waivers).iter().map(|w| w.id.clone()).collect();
     }

@@ -9,9 +9,10 @@
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use miette::{NamedSource, SourceSpan};
+use sha2::{Digest, Sha256};
 
 use super::csv::{check_path, CsvRecords};
 use super::json::{JsonDocument, JsonLines};
@@ -314,6 +315,70 @@ fn io_reason(error: &std::io::Error) -> String {
 /// The records of one input.
 pub type Records = Box<dyn Iterator<Item = Record> + Send>;
 
+/// The SHA-256 of an input's bytes, computed while the records are read, so
+/// the digest names exactly the bytes that were judged (standard input
+/// included) without reading a file twice.
+#[derive(Debug, Clone, Default)]
+pub struct InputDigest {
+    state: Arc<Mutex<DigestState>>,
+}
+
+#[derive(Debug, Default)]
+struct DigestState {
+    hasher: Sha256,
+    bytes: u64,
+    ended: bool,
+}
+
+/// The digest of a whole input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputHash {
+    /// Lowercase hex SHA-256 of the bytes.
+    pub sha256: String,
+    /// How many bytes were read.
+    pub bytes: u64,
+}
+
+impl InputDigest {
+    /// The digest, once the input has been read to its end; `None` before
+    /// (a digest of part of a file would name bytes nobody can reproduce).
+    pub fn result(&self) -> Option<InputHash> {
+        let state = self.state.lock().ok()?;
+        state.ended.then(|| InputHash {
+            sha256: format!("{:x}", state.hasher.clone().finalize()),
+            bytes: state.bytes,
+        })
+    }
+
+    fn tap<R: Read>(&self, inner: R) -> Hashing<R> {
+        Hashing {
+            inner,
+            digest: self.clone(),
+        }
+    }
+}
+
+/// A reader that feeds every byte it passes on into an [`InputDigest`].
+struct Hashing<R> {
+    inner: R,
+    digest: InputDigest,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Ok(mut state) = self.digest.state.lock() {
+            if n == 0 && !buf.is_empty() {
+                state.ended = true;
+            } else {
+                state.hasher.update(&buf[..n]);
+                state.bytes += n as u64;
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// Opens an input (`-` is standard input) and returns its records, one per
 /// record in the input, in order. `format` overrides detection; `map` renames
 /// CSV headers (it is not used for other formats).
@@ -322,17 +387,30 @@ pub fn open(
     format: Option<InputFormat>,
     map: Option<&ColumnMap>,
 ) -> Result<Records, InputError> {
+    open_digested(path, format, map).map(|(records, _)| records)
+}
+
+/// Like [`open`], and also returns the digest of the input's bytes, complete
+/// once the records have all been read.
+pub fn open_digested(
+    path: &str,
+    format: Option<InputFormat>,
+    map: Option<&ColumnMap>,
+) -> Result<(Records, InputDigest), InputError> {
+    let digest = InputDigest::default();
     let cannot_open = |error: std::io::Error| InputError::Open {
         file: path.to_string(),
         reason: io_reason(&error),
     };
     if path == "-" {
-        let mut stdin = BufReader::new(std::io::stdin());
+        // Hashed below the buffer, so bytes consumed by sniffing count too.
+        let mut stdin = BufReader::new(digest.tap(std::io::stdin()));
         let (format, prefix) = match format {
             Some(format) => (format, Vec::new()),
             None => sniff(&mut stdin).map_err(cannot_open)?,
         };
-        return from_reader(Cursor::new(prefix).chain(stdin), path, format, map);
+        let records = from_reader(Cursor::new(prefix).chain(stdin), path, format, map)?;
+        return Ok((records, digest));
     }
     let format = match format {
         Some(format) => format,
@@ -347,7 +425,8 @@ pub fn open(
             reason: "it is a directory".into(),
         });
     }
-    from_reader(BufReader::new(file), path, format, map)
+    let records = from_reader(BufReader::new(digest.tap(file)), path, format, map)?;
+    Ok((records, digest))
 }
 
 /// Reads records of a known format from any reader; `name` names the input

@@ -63,47 +63,68 @@ impl Reporter for HumanReporter {
             &pack.digest[..12.min(pack.digest.len())],
             run.fail_on
         )?;
-        let mut dated: Vec<String> = pack
+        match run.as_of {
+            Some(as_of) => writeln!(out, "judged as of {as_of} (given)")?,
+            None => writeln!(out, "judged as of {} (day of the run)", run.judged_on)?,
+        }
+        // One line per table, aligned, so an auditor can read dates and
+        // digests down a column.
+        let mut tables: Vec<(String, String, usize, &str)> = pack
             .lists
             .values()
-            .map(|l| format!("{} {}", l.meta.name, l.meta.as_of))
+            .map(|l| {
+                (
+                    format!("list {}", l.meta.name),
+                    l.meta.as_of.to_string(),
+                    l.rows.len(),
+                    l.meta.digest.as_str(),
+                )
+            })
             .collect();
         if let Some(r) = &pack.rates {
-            dated.push(format!("rates {}", r.meta.as_of));
+            tables.push((
+                "rates".into(),
+                r.meta.as_of.to_string(),
+                r.row_count(),
+                r.meta.digest.as_str(),
+            ));
         }
-        if !dated.is_empty() {
-            writeln!(out, "lists as of: {}", dated.join(", "))?;
-        }
-        let as_of = if run.as_of_given {
-            "given"
-        } else {
-            "day of the run"
-        };
-        writeln!(out, "as of {} ({as_of})", run.as_of)?;
-        if let Some(w) = run.waivers {
+        let width = tables
+            .iter()
+            .map(|t| t.0.chars().count())
+            .max()
+            .unwrap_or(0);
+        let rows_width = tables
+            .iter()
+            .map(|t| t.2.to_string().len())
+            .max()
+            .unwrap_or(0);
+        for (name, as_of, rows, digest) in &tables {
             writeln!(
                 out,
-                "waivers: {} ({} waivers, sha256 {})",
-                w.file,
-                w.waivers.len(),
-                &w.digest[..12.min(w.digest.len())]
+                "  {name:<width$}  as of {as_of}  {rows:>rows_width$} rows  sha256 {}",
+                super::short(digest)
             )?;
         }
-        if !run.screening.is_empty() {
-            let lists: Vec<String> = run
-                .screening
-                .iter()
-                .map(|l| {
-                    let as_of = l.as_of.map(|d| format!(" as of {d}")).unwrap_or_default();
-                    format!(
-                        "{} ({} entries{as_of}, sha256 {})",
-                        l.name,
-                        l.entries,
-                        &l.digest[..12.min(l.digest.len())]
-                    )
-                })
-                .collect();
-            writeln!(out, "screening: {}", lists.join(", "))?;
+        for f in &run.other_files {
+            writeln!(
+                out,
+                "  {} {}  sha256 {}",
+                f.role,
+                f.file,
+                super::short(&f.sha256)
+            )?;
+        }
+        for l in &run.screening {
+            let as_of = l.as_of.map(|d| format!("  as of {d}")).unwrap_or_default();
+            writeln!(
+                out,
+                "  screening {}{as_of}  {} entries, {} bad rows  sha256 {}",
+                l.name,
+                l.entries,
+                l.problems,
+                super::short(&l.digest)
+            )?;
         }
         writeln!(out)
     }
@@ -257,13 +278,13 @@ impl Reporter for HumanReporter {
             "{} read: {} judged, {} rejected · verdicts: {} block, {} hold, {} review, {} info, {} clear, {} error · {} findings ({} undecided)",
             s.read, s.judged, s.rejected, s.block, s.hold, s.review, s.info, s.clear, s.rejected, s.findings, s.undecided
         )?;
-        if run.waivers.is_some() {
+        if run.waiver_file.is_some() {
             writeln!(out, "{} findings waived", s.waived)?;
             if !s.waivers_expired.is_empty() {
                 writeln!(
                     out,
                     "waivers matched but not in force on {}: {}",
-                    run.as_of,
+                    run.judged_on,
                     s.waivers_expired.join(", ")
                 )?;
             }
@@ -279,6 +300,19 @@ impl Reporter for HumanReporter {
             out,
             "{} at or above `{}` (errors count)",
             s.failing, run.fail_on
-        )
+        )?;
+        for input in &s.inputs {
+            let digest = match &input.sha256 {
+                Some(d) => format!("sha256 {}", super::short(d)),
+                None => "no digest".into(),
+            };
+            let plural = if input.records == 1 { "" } else { "s" };
+            writeln!(
+                out,
+                "input {}: {} record{plural}, {digest}",
+                input.file, input.records
+            )?;
+        }
+        Ok(())
     }
 }

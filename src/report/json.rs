@@ -40,6 +40,39 @@ impl JsonReporter {
 
 /// The run's provenance: tool, pack, lists, inputs.
 pub fn run_json(run: &RunInfo) -> Json {
+    let other_files: Vec<Json> = run
+        .other_files
+        .iter()
+        .map(|f| json!({"role": f.role, "file": f.file, "sha256": f.sha256}))
+        .collect();
+    json!({
+        "schema": SCHEMA,
+        "redflag_version": env!("CARGO_PKG_VERSION"),
+        "pack": pack_json(run),
+        "inputs": run.inputs,
+        "fail_on": run.fail_on.as_str(),
+        "as_of": run.as_of.map(|d| d.to_string()),
+        "other_files": other_files,
+        "waivers": run.waiver_file.map(|w| json!({
+            "file": w.file,
+            "sha256": w.digest,
+            "count": w.waivers.len(),
+        })),
+        "screening": run.screening.iter().map(|l| json!({
+            "name": l.name,
+            "file": l.file,
+            "format": l.format,
+            "as_of": l.as_of.map(|d| d.to_string()),
+            "source": l.source,
+            "sha256": l.digest,
+            "entries": l.entries,
+            "bad_rows": l.problems,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The pack's provenance: name, version, digest, every list and file.
+pub(crate) fn pack_json(run: &RunInfo) -> Json {
     let pack = run.pack;
     let lists: Vec<Json> = pack
         .lists
@@ -60,41 +93,25 @@ pub fn run_json(run: &RunInfo) -> Json {
             "file": r.meta.file,
             "base": r.base,
             "as_of": r.meta.as_of.to_string(),
+            "rows": r.row_count(),
             "source": r.meta.source,
             "sha256": r.meta.digest,
         })
     });
+    let files: Vec<Json> = pack
+        .files
+        .iter()
+        .map(|(path, digest)| json!({"path": path, "sha256": digest}))
+        .collect();
     json!({
-        "schema": SCHEMA,
-        "redflag_version": env!("CARGO_PKG_VERSION"),
-        "pack": {
-            "name": pack.name,
-            "version": pack.version,
-            "origin": run.pack_origin,
-            "sha256": pack.digest,
-            "rules": pack.rules.len(),
-            "lists": lists,
-            "rates": rates,
-        },
-        "inputs": run.inputs,
-        "fail_on": run.fail_on.as_str(),
-        "as_of": run.as_of.to_string(),
-        "as_of_given": run.as_of_given,
-        "waivers": run.waivers.map(|w| json!({
-            "file": w.file,
-            "sha256": w.digest,
-            "count": w.waivers.len(),
-        })),
-        "screening": run.screening.iter().map(|l| json!({
-            "name": l.name,
-            "file": l.file,
-            "format": l.format,
-            "as_of": l.as_of.map(|d| d.to_string()),
-            "source": l.source,
-            "sha256": l.digest,
-            "entries": l.entries,
-            "bad_rows": l.problems,
-        })).collect::<Vec<_>>(),
+        "name": pack.name,
+        "version": pack.version,
+        "origin": run.pack_origin,
+        "sha256": pack.digest,
+        "rules": pack.rules.len(),
+        "lists": lists,
+        "rates": rates,
+        "files": files,
     })
 }
 
@@ -136,7 +153,7 @@ pub fn finding_json(f: &Finding) -> Json {
     json!({
         "rule_id": f.rule_id,
         "rule_version": f.rule_version,
-        "kind": match f.kind { FindingKind::Fired => "fired", FindingKind::Undecided => "undecided" },
+        "kind": super::kind_str(f),
         "severity": f.severity.as_str(),
         "title": f.title,
         "message": f.message,
@@ -245,6 +262,12 @@ pub fn summary_json(s: &Summary, run: &RunInfo) -> Json {
         "waived": s.waived,
         "waivers_expired": s.waivers_expired,
         "waivers_unused": s.waivers_unused,
+        "inputs": s.inputs.iter().map(|i| json!({
+            "file": i.file,
+            "records": i.records,
+            "bytes": i.bytes,
+            "sha256": i.sha256,
+        })).collect::<Vec<_>>(),
     })
 }
 

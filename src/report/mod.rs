@@ -1,5 +1,5 @@
-//! Rendering a run: human text, JSON and JSON Lines; and the coverage matrix
-//! and run comparisons (`coverage.rs`, `diff.rs`).
+//! Rendering a run: human text, JSON, JSON Lines, HTML, SARIF and CSV; and the coverage
+//! matrix, run comparisons, explanations and rule-test results.
 //!
 //! The only module that knows output formats. Reporters stream: they get the
 //! run's header, then each judgement in input order, then the summary, so a
@@ -7,15 +7,22 @@
 //! from the domain types, which are deliberately not `Serialize`.
 
 pub mod coverage;
+pub mod csv;
 pub mod diff;
 pub mod explain;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod ruletest;
+pub mod sarif;
 
 use std::io::{self, Write};
 
-use crate::findings::{Judgement, ListingStatus, MatchBasis, ScreeningEvidence, Verdict};
+use chrono::NaiveDate;
+
+use crate::findings::{
+    Finding, Judgement, ListingStatus, MatchBasis, ScreeningEvidence, Truth, Verdict,
+};
 use crate::rules::{RulePack, Severity};
 
 /// What a report says about the run before any order.
@@ -31,13 +38,23 @@ pub struct RunInfo<'a> {
     pub fail_on: Severity,
     /// The screening lists parties were screened against (empty: none given).
     pub screening: Vec<ScreeningInfo>,
-    /// The date the run judges as of: screening-list entries listed later are not known yet,
-    /// and waivers must be in force on it.
-    pub as_of: chrono::NaiveDate,
-    /// Whether `as_of` was given (`--as-of`) or is the day of the run.
-    pub as_of_given: bool,
-    /// The waiver file, if one was given.
-    pub waivers: Option<&'a crate::waivers::Waivers>,
+    /// The waiver file, if one was given; also listed in `other_files`.
+    pub waiver_file: Option<&'a crate::waivers::Waivers>,
+    /// The date waivers must be in force on: `as_of` when given, else the day of the run.
+    pub judged_on: NaiveDate,
+
+    /// The date the orders are judged as of (`--as-of`), when one was given: screening-list
+    /// entries listed later are not known yet. `None`: the day of the run, no cut-off.
+    pub as_of: Option<NaiveDate>,
+    /// Further files the run depends on (a waiver file, say), shown with the
+    /// provenance in every format.
+    pub other_files: Vec<ProvenanceFile>,
+    /// The coverage matrix, when the caller computed one; the HTML report
+    /// shows it as a section of its own.
+    pub coverage: Option<ReportSection>,
+    /// Waivers applied, expired and unused, when the caller has them; the
+    /// HTML report shows them as a section of its own.
+    pub waivers: Option<ReportSection>,
 }
 
 /// Provenance of one screening list.
@@ -59,6 +76,70 @@ pub struct ScreeningInfo {
     pub entries: usize,
     /// Rows that could not be read (reported as warnings).
     pub problems: usize,
+
+}
+
+impl<'a> RunInfo<'a> {
+    /// A run with no as-of date, no other files and no extra sections.
+    pub fn new(
+        pack: &'a RulePack,
+        pack_origin: impl Into<String>,
+        inputs: Vec<String>,
+        fail_on: Severity,
+    ) -> RunInfo<'a> {
+        RunInfo {
+            pack,
+            pack_origin: pack_origin.into(),
+            inputs,
+            fail_on,
+            screening: Vec::new(),
+            as_of: None,
+            other_files: Vec::new(),
+            coverage: None,
+            waivers: None,
+            waiver_file: None,
+            judged_on: chrono::Local::now().date_naive(),
+        }
+    }
+}
+
+/// A file that is part of a run's provenance besides the pack and inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvenanceFile {
+    /// What the file is for (`waivers`).
+    pub role: String,
+    /// The file as named on the command line.
+    pub file: String,
+    /// Lowercase hex SHA-256 of its bytes.
+    pub sha256: String,
+}
+
+/// A table computed outside the reporters (coverage, waivers), rendered as
+/// it is: the reporters add no meaning to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportSection {
+    /// Heading.
+    pub title: String,
+    /// A sentence shown above the table, if any.
+    pub note: Option<String>,
+    /// Column headings.
+    pub columns: Vec<String>,
+    /// Rows of cells, as many as `columns`.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// What the run read from one input.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputSummary {
+    /// The input as named on the command line (`-` for standard input).
+    pub file: String,
+    /// Records read from it.
+    pub records: usize,
+    /// Lowercase hex SHA-256 of its bytes; `None` when it was not read from a
+    /// file or standard input, or not to its end.
+    pub sha256: Option<String>,
+    /// Bytes read, with the digest.
+    pub bytes: Option<u64>,
 }
 
 /// Counts that always add up: `read == judged + rejected`.
@@ -92,6 +173,8 @@ pub struct Summary {
     pub waivers_expired: Vec<String>,
     /// Waivers that matched no finding.
     pub waivers_unused: Vec<String>,
+    /// Each input, in the order given.
+    pub inputs: Vec<InputSummary>,
 }
 
 impl Summary {
@@ -185,4 +268,61 @@ pub fn screening_lines(s: &ScreeningEvidence) -> [String; 2] {
             s.score, s.query_normalized, s.entry_normalized
         ),
     ]
+
+}
+
+/// The first twelve hex digits of a digest, for text meant for people.
+pub(crate) fn short(digest: &str) -> &str {
+    digest.get(..12).unwrap_or(digest)
+}
+
+/// `fired` or `undecided`.
+pub(crate) fn kind_str(f: &Finding) -> &'static str {
+    match f.kind {
+        crate::findings::FindingKind::Fired => "fired",
+        crate::findings::FindingKind::Undecided => "undecided",
+    }
+}
+
+/// A finding's evidence on one line: each condition with its truth and the
+/// first value it read, and the list row that value matched.
+pub(crate) fn evidence_line(f: &Finding) -> String {
+    f.conditions
+        .iter()
+        .map(|c| {
+            let mut text = format!("{} {}", c.name, c.truth.as_str());
+            if let Some(o) = c.observations.first() {
+                match &o.seen {
+                    Some(seen) => text.push_str(&format!(": {} = `{seen}`", o.path)),
+                    None => text.push_str(&format!(": {} missing", o.path)),
+                }
+                if let Some(row) = &o.row {
+                    text.push_str(&format!(" (matched {} line {})", row.list, row.line));
+                }
+                if o.holds == Truth::Unknown {
+                    if let Some(note) = &o.note {
+                        text.push_str(&format!(" ({note})"));
+                    }
+                }
+            }
+            let others = c.observations.len().saturating_sub(1) + c.more;
+            if others > 0 {
+                text.push_str(&format!(" (+{others} more)"));
+            }
+            text
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A finding's references on one line: `cite <url>`, separated by ` | `.
+pub(crate) fn references_line(f: &Finding) -> String {
+    f.references
+        .iter()
+        .map(|r| match &r.url {
+            Some(url) => format!("{} <{url}>", r.cite),
+            None => r.cite.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
 }

@@ -332,4 +332,9 @@ impl RatesTable {
     pub fn currencies(&self) -> impl Iterator<Item = &str> {
         self.rates.keys().map(String::as_str)
     }
+
+    /// How many dated rates the file holds, for provenance.
+    pub fn row_count(&self) -> usize {
+        self.rates.values().map(Vec::len).sum()
+    }
 }

@@ -91,12 +91,21 @@ struct Document {
     pack: Pack,
     inputs: Vec<String>,
     fail_on: String,
-    as_of: String,
-    as_of_given: bool,
+    as_of: Option<String>,
+    other_files: Vec<OtherFileOut>,
     waivers: Option<WaiversOut>,
     screening: Vec<ScreeningListOut>,
     orders: Vec<OrderOut>,
     summary: Summary,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct OtherFileOut {
+    role: String,
+    file: String,
+    sha256: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,6 +118,14 @@ struct Pack {
     rules: usize,
     lists: Vec<ListOut>,
     rates: Option<RatesOut>,
+    files: Vec<PackFileOut>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackFileOut {
+    path: String,
+    sha256: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -198,6 +215,7 @@ struct RatesOut {
     file: String,
     base: String,
     as_of: String,
+    rows: usize,
     #[allow(dead_code)]
     source: String,
     sha256: String,
@@ -315,6 +333,16 @@ struct Summary {
     waived: usize,
     waivers_expired: Vec<String>,
     waivers_unused: Vec<String>,
+    inputs: Vec<InputOut>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+struct InputOut {
+    file: String,
+    records: usize,
+    bytes: Option<u64>,
+    sha256: Option<String>,
 }
 
 #[derive(Debug, Deserialize, PartialEq, Eq)]
@@ -489,8 +517,7 @@ fn json_output_matches_the_contract() {
     assert_eq!(doc.pack.rules, 21);
     // No `--list`: the run says so by naming no screening list.
     assert!(doc.screening.is_empty());
-    // No `--as-of`: the run is judged as of its own day; no waiver file.
-    assert!(!doc.as_of_given && doc.as_of.len() == 10);
+    // No waiver file.
     assert!(doc.waivers.is_none());
     let is_digest = |s: &str| s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit());
     assert!(is_digest(&doc.pack.sha256), "{}", doc.pack.sha256);
@@ -515,7 +542,13 @@ fn json_output_matches_the_contract() {
         ),
         ("rates.csv", "USD", "2026-01-01")
     );
-    assert!(is_digest(&rates.sha256));
+    assert!(is_digest(&rates.sha256) && rates.rows > 0);
+    // Every file of the pack with its digest, sorted by path.
+    assert!(doc.pack.files.iter().any(|f| f.path == "pack.toml"));
+    assert!(doc.pack.files.windows(2).all(|w| w[0].path < w[1].path));
+    assert!(doc.pack.files.iter().all(|f| is_digest(&f.sha256)));
+    assert_eq!(doc.as_of, None);
+    assert!(doc.other_files.is_empty());
     // The orders, in input order, with their location.
     assert_eq!(doc.orders.len(), 13);
     for (i, o) in doc.orders.iter().enumerate() {
@@ -574,8 +607,15 @@ fn json_output_matches_the_contract() {
             waived: 0,
             waivers_expired: Vec::new(),
             waivers_unused: Vec::new(),
+            inputs: vec![InputOut {
+                file: SAMPLE.into(),
+                records: 13,
+                bytes: Some(std::fs::metadata(SAMPLE).unwrap().len()),
+                sha256: doc.summary.inputs[0].sha256.clone(),
+            }],
         }
     );
+    assert!(is_digest(doc.summary.inputs[0].sha256.as_deref().unwrap()));
 }
 
 #[test]
@@ -613,7 +653,7 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
     let dir = temp_input("many.jsonl", &many_orders());
     let input = dir.path().join("many.jsonl");
     let input = input.to_str().unwrap();
-    for format in ["json", "human"] {
+    for format in ["json", "human", "html", "sarif", "csv"] {
         let a = run(&["check", "--format", format, "--threads", "1", input]);
         let b = run(&["check", "--format", format, "--threads", "4", input]);
         let c = run(&["check", "--format", format, "--threads", "4", input]);
@@ -638,7 +678,13 @@ fn standard_input_is_read_for_dash() {
     let from_file = document(&run(&["check", "--format", "json", SAMPLE]));
     assert_eq!(from_stdin.inputs, ["-"]);
     assert_eq!(verdicts(&from_stdin), verdicts(&from_file));
-    assert_eq!(from_stdin.summary, from_file.summary);
+    // Same bytes, same digest; only the name differs.
+    let (mut a, mut b) = (from_stdin.summary, from_file.summary);
+    assert_eq!(a.inputs[0].file, "-");
+    assert_eq!(a.inputs[0].sha256, b.inputs[0].sha256);
+    a.inputs[0].file = SAMPLE.into();
+    b.inputs[0].file = SAMPLE.into();
+    assert_eq!(a, b);
 }
 
 #[test]
@@ -696,7 +742,7 @@ fn csv_with_a_column_map() {
 fn redact(text: &str) -> String {
     // The as-of date defaults to the day of the run.
     let today = regex::Regex::new(
-        r#"as of \d{4}-\d{2}-\d{2} \(day of the run\)|"as_of":"\d{4}-\d{2}-\d{2}","as_of_given":false"#,
+        r"as of \d{4}-\d{2}-\d{2} \(day of the run\)",
     )
     .unwrap();
     let text = today.replace_all(text, "[as of today]");

@@ -11,6 +11,8 @@ mod explain;
 mod language;
 mod lint;
 mod loaders;
+mod report_html;
+mod reports;
 mod rules;
 mod ruletest;
 mod schema;

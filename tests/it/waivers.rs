@@ -111,7 +111,7 @@ fn waiving_the_only_finding_clears_the_order() {
 fn the_waiver_file_and_the_as_of_date_are_in_the_provenance() {
     let doc = check_json(&["--as-of", "2024-10-01", "--waivers", WAIVERS]);
     assert_eq!(doc["as_of"], "2024-10-01");
-    assert_eq!(doc["as_of_given"], true);
+    assert_eq!(doc["other_files"][0]["role"], "waivers");
     assert_eq!(doc["waivers"]["file"], WAIVERS);
     assert_eq!(doc["waivers"]["count"], 4);
     assert_eq!(doc["waivers"]["sha256"].as_str().map(str::len), Some(64));
