@@ -494,6 +494,19 @@ fn check(args: CheckArgs) -> Status {
         });
     }
     run.waiver_file = waivers.as_ref();
+    if args.format == Format::Html {
+        // The HTML report is what an auditor files: it carries the coverage matrix too.
+        let files = match &args.rules {
+            None => Ok(PackFiles::embedded()),
+            Some(dir) => PackFiles::read_dir(dir),
+        };
+        if let Ok(files) = files {
+            let (catalogue, _) = crate::coverage::catalogue::load(&files);
+            let (tests, _) = crate::coverage::ruletests::read(&files);
+            let matrix = crate::coverage::matrix(run.pack, &catalogue, &tests);
+            run.coverage = Some(crate::report::coverage_section(&matrix));
+        }
+    }
     match run_check(
         &engine,
         &run,

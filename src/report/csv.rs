@@ -10,7 +10,7 @@ use super::{evidence_line, kind_str, references_line, Reporter, RunInfo, Summary
 use crate::findings::{Judgement, Verdict};
 
 /// The header row.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 16] = [
     "order_id",
     "file",
     "line",
@@ -26,6 +26,7 @@ pub const COLUMNS: [&str; 15] = [
     "references",
     "as_of",
     "pack_sha256",
+    "waiver",
 ];
 
 /// The CSV reporter.
@@ -93,12 +94,13 @@ impl Reporter for CsvReporter {
             j.verdict.as_str().to_string(),
         ];
         let tail = [self.as_of.clone(), self.pack_sha256.clone()];
-        let row = |rest: [String; 9]| -> Vec<String> {
+        let row = |rest: [String; 9], waiver: String| -> Vec<String> {
             order
                 .iter()
                 .cloned()
                 .chain(rest)
                 .chain(tail.iter().cloned())
+                .chain(std::iter::once(waiver))
                 .collect()
         };
         let mut rows = Vec::new();
@@ -115,33 +117,47 @@ impl Reporter for CsvReporter {
                 if let Some(line) = p.line {
                     message.push_str(&format!(" (line {line})"));
                 }
-                rows.push(row([
+                rows.push(row(
+                    [
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        "error".into(),
+                        String::new(),
+                        String::new(),
+                        guard(&message),
+                        String::new(),
+                        String::new(),
+                    ],
                     String::new(),
-                    String::new(),
-                    String::new(),
-                    "error".into(),
-                    String::new(),
-                    String::new(),
-                    guard(&message),
-                    String::new(),
-                    String::new(),
-                ]));
+                ));
             }
         } else if j.findings.is_empty() {
-            rows.push(row(Default::default()));
+            rows.push(row(Default::default(), String::new()));
         } else {
             for f in &j.findings {
-                rows.push(row([
-                    guard(&f.rule_id),
-                    f.rule_version.to_string(),
-                    f.severity.as_str().to_string(),
-                    kind_str(f).to_string(),
-                    guard(&f.family),
-                    guard(&f.title),
-                    guard(&f.message),
-                    guard(&evidence_line(f)),
-                    guard(&references_line(f)),
-                ]));
+                rows.push(row(
+                    [
+                        guard(&f.rule_id),
+                        f.rule_version.to_string(),
+                        f.severity.as_str().to_string(),
+                        kind_str(f).to_string(),
+                        guard(&f.family),
+                        guard(&f.title),
+                        guard(&f.message),
+                        guard(&evidence_line(f)),
+                        guard(&references_line(f)),
+                    ],
+                    f.waiver
+                        .as_ref()
+                        .map(|w| {
+                            guard(&format!(
+                                "{}: {} ({}, until {})",
+                                w.id, w.reason, w.approver, w.expires
+                            ))
+                        })
+                        .unwrap_or_default(),
+                ));
             }
         }
         self.write_rows(out, &rows)

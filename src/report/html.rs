@@ -351,6 +351,11 @@ fn observation_html(o: &Observation) -> String {
     if let Some(note) = &o.note {
         html.push_str(&format!("<div class=\"row\">{}</div>", esc(note)));
     }
+    if let Some(s) = &o.screening {
+        for line in super::screening_lines(s) {
+            html.push_str(&format!("<div class=\"row\">{}</div>", esc_code(&line)));
+        }
+    }
     html
 }
 
@@ -383,6 +388,17 @@ fn finding_html(out: &mut dyn Write, f: &Finding) -> io::Result<()> {
     }
     writeln!(out, "</h4>")?;
     writeln!(out, "<p class=\"msg\">{}</p>", esc_code(&f.message))?;
+    if let Some(w) = &f.waiver {
+        writeln!(
+            out,
+            "<p class=\"note\"><b>waived</b> by {} ({}, decided {}, in force until {}): {}</p>",
+            esc(&w.id),
+            esc(&w.approver),
+            w.date,
+            w.expires,
+            esc(&w.reason)
+        )?;
+    }
     if let Some(reason) = &f.escalation {
         writeln!(
             out,
@@ -533,7 +549,7 @@ impl Reporter for HtmlReporter {
         if run.coverage.is_some() {
             write!(out, "<a href=\"#coverage\">Coverage</a>")?;
         }
-        if run.waivers.is_some() {
+        if run.waivers.is_some() || run.waiver_file.is_some() {
             write!(out, "<a href=\"#waivers\">Waivers</a>")?;
         }
         writeln!(
@@ -710,6 +726,8 @@ impl Reporter for HtmlReporter {
         }
         if let Some(waivers) = &run.waivers {
             section_table(out, "waivers", waivers)?;
+        } else if let Some(file) = run.waiver_file {
+            section_table(out, "waivers", &super::waiver_section(file, s))?;
         }
 
         provenance(out, run, s)?;

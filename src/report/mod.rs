@@ -76,7 +76,6 @@ pub struct ScreeningInfo {
     pub entries: usize,
     /// Rows that could not be read (reported as warnings).
     pub problems: usize,
-
 }
 
 impl<'a> RunInfo<'a> {
@@ -268,7 +267,6 @@ pub fn screening_lines(s: &ScreeningEvidence) -> [String; 2] {
             s.score, s.query_normalized, s.entry_normalized
         ),
     ]
-
 }
 
 /// The first twelve hex digits of a digest, for text meant for people.
@@ -325,4 +323,85 @@ pub(crate) fn references_line(f: &Finding) -> String {
         })
         .collect::<Vec<_>>()
         .join(" | ")
+}
+
+/// The coverage matrix as a report section: each catalogue item with the rules that cover it.
+pub fn coverage_section(m: &crate::coverage::CoverageMatrix) -> ReportSection {
+    let t = m.totals();
+    let mut rows = Vec::new();
+    for group in &m.groups {
+        for item in &group.items {
+            let status = if let Some(why) = &item.out_of_scope {
+                format!("out of scope: {why}")
+            } else if item.is_gap() {
+                "gap: no rule".to_string()
+            } else {
+                "covered".to_string()
+            };
+            rows.push(vec![
+                group.id.clone(),
+                item.id.clone(),
+                item.title.clone(),
+                item.rules.join(", "),
+                status,
+            ]);
+        }
+    }
+    ReportSection {
+        title: "Coverage of the red-flag catalogue".into(),
+        note: Some(format!(
+            "{} items: {} covered by a rule, {} gaps, {} out of scope for rules over orders.",
+            t.items, t.covered, t.gaps, t.out_of_scope
+        )),
+        columns: ["group", "item", "title", "rules", "status"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    }
+}
+
+/// The waivers of a run as a report section, with what became of each (known once every
+/// order has been judged).
+pub fn waiver_section(w: &crate::waivers::Waivers, s: &Summary) -> ReportSection {
+    let rows = w
+        .waivers
+        .iter()
+        .map(|v| {
+            let status = if s.waivers_expired.contains(&v.id) {
+                "matched, not in force"
+            } else if s.waivers_unused.contains(&v.id) {
+                "matched nothing"
+            } else {
+                "applied"
+            };
+            let applies_to = match (&v.order, &v.party) {
+                (Some(o), Some(p)) => format!("order {o}, party {p}"),
+                (Some(o), None) => format!("order {o}"),
+                (None, Some(p)) => format!("party {p}"),
+                (None, None) => String::new(),
+            };
+            vec![
+                v.id.clone(),
+                v.rule.clone(),
+                applies_to,
+                v.reason.clone(),
+                v.approver.clone(),
+                format!("{} to {}", v.date, v.expires),
+                status.to_string(),
+            ]
+        })
+        .collect();
+    ReportSection {
+        title: "Waivers".into(),
+        note: Some(format!(
+            "{} findings waived (shown with their orders, counted, never hidden); file {} (sha256 {}).",
+            s.waived,
+            w.file,
+            short(&w.digest)
+        )),
+        columns: ["waiver", "rule", "applies to", "reason", "approver", "in force", "status"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    }
 }

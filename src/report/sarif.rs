@@ -197,6 +197,18 @@ impl SarifReporter {
             text(&format!("{id}: {}{undecided}", f.message)),
         );
         result.insert("locations".into(), json!([self.location(j)]));
+        if let Some(w) = &f.waiver {
+            // A waiver is compliance's decision recorded outside the rules: SARIF's external,
+            // accepted suppression, which viewers show as suppressed rather than hide.
+            result.insert(
+                "suppressions".into(),
+                json!([{
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": format!("{} (waiver {}, approved by {} on {}, until {})", w.reason, w.id, w.approver, w.date, w.expires),
+                }]),
+            );
+        }
         result.insert(
             "partialFingerprints".into(),
             json!({ "redflagFinding/v1": fingerprint(&f.rule_id, j) }),

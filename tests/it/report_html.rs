@@ -195,8 +195,9 @@ fn the_report_holds_every_order_its_evidence_and_the_provenance() {
     assert!(html.contains(&sha("fixtures/reports-pack/lists/border_cities.csv")));
     assert!(html.contains(&sha("fixtures/reports-pack/rates.csv")));
     assert!(html.contains("<section id=\"provenance\">"));
-    // No coverage or waiver section unless the caller has one.
-    assert!(!html.contains("id=\"coverage\"") && !html.contains("id=\"waivers\""));
+    // `check` adds the coverage matrix of the pack's catalogue; no waiver file, no waivers.
+    assert!(html.contains("id=\"coverage\""));
+    assert!(!html.contains("id=\"waivers\""));
 }
 
 #[test]

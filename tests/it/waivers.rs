@@ -161,3 +161,49 @@ fn a_bad_as_of_date_is_bad_usage() {
     let output = redflag(&["check", ORDERS, "--as-of", "2024-13-01"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn waived_findings_are_marked_in_sarif_csv_and_html() {
+    let run = |format: &str| {
+        let output = redflag(&[
+            "check",
+            "--format",
+            format,
+            ORDERS,
+            "--list",
+            DESIGNATED,
+            "--as-of",
+            "2024-10-01",
+            "--waivers",
+            WAIVERS,
+        ]);
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let sarif: Json = serde_json::from_str(&run("sarif")).unwrap();
+    let suppressed: Vec<&Json> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 2);
+    assert_eq!(suppressed[0]["suppressions"][0]["kind"], "external");
+    assert!(suppressed[0]["suppressions"][0]["justification"]
+        .as_str()
+        .unwrap()
+        .contains("W-2024-00"));
+
+    let csv = run("csv");
+    assert_eq!(
+        csv.lines()
+            .filter(|l| l.contains("W-2024-001: namesake"))
+            .count(),
+        1
+    );
+
+    let html = run("html");
+    assert!(html.contains("<b>waived</b> by W-2024-001"));
+    assert!(html.contains("id=\"waivers\""));
+    assert!(html.contains("matched nothing"));
+    assert!(html.contains("id=\"coverage\""));
+}
