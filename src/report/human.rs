@@ -63,9 +63,10 @@ impl Reporter for HumanReporter {
             &pack.digest[..12.min(pack.digest.len())],
             run.fail_on
         )?;
-        match run.as_of {
-            Some(as_of) => writeln!(out, "judged as of {as_of} (given)")?,
-            None => writeln!(out, "judged as of {} (day of the run)", run.judged_on)?,
+        // Without `--as-of` nothing is printed: the day of the run would make the same inputs
+        // give other bytes tomorrow.
+        if let Some(as_of) = run.as_of {
+            writeln!(out, "judged as of {as_of}")?;
         }
         // One line per table, aligned, so an auditor can read dates and
         // digests down a column.
