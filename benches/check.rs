@@ -8,6 +8,9 @@
 
 use std::time::Instant;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use redflag::cli::run_check;
 use redflag::engine::Engine;
 use redflag::order::{self, InputFormat};
