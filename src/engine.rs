@@ -8,6 +8,7 @@
 //! an earlier false.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -39,7 +40,13 @@ pub struct Engine {
     screener: Option<Arc<Screener>>,
     /// The date judged as of: list entries listed later are not known yet.
     as_of: Option<NaiveDate>,
+    /// The lowest `min_score` of any `screen` condition: each party is screened once per
+    /// order at this score, and each condition keeps the matches it wants.
+    screen_floor: f64,
 }
+
+/// Screening results of one order, by query, shared by every `screen` condition that asks.
+type ScreenCache = RefCell<HashMap<String, Arc<Vec<screening::Match>>>>;
 
 impl Engine {
     /// Compiles a validated pack.
@@ -71,6 +78,18 @@ impl Engine {
                 }
             }
         }
+        let screen_floor = pack
+            .rules
+            .iter()
+            .flat_map(|r| &r.conditions)
+            .filter_map(|c| match &c.op {
+                Op::Screen(spec) => {
+                    use rust_decimal::prelude::ToPrimitive;
+                    spec.min_score.to_f64()
+                }
+                _ => None,
+            })
+            .fold(1.0_f64, f64::min);
         let compiled = pack
             .rules
             .iter()
@@ -89,6 +108,7 @@ impl Engine {
             compiled,
             screener: None,
             as_of: None,
+            screen_floor,
         }
     }
 
@@ -186,12 +206,13 @@ impl Engine {
 
     /// Judges one order against every rule of the pack.
     pub fn judge_order(&self, order: &Order) -> Judgement {
+        let screened = ScreenCache::default();
         let mut findings: Vec<Finding> = self
             .pack
             .rules
             .iter()
             .zip(&self.compiled)
-            .filter_map(|(rule, compiled)| self.judge_rule(rule, compiled, order))
+            .filter_map(|(rule, compiled)| self.judge_rule(rule, compiled, order, &screened))
             .collect();
         findings.sort_by(|a, b| {
             b.severity
@@ -222,9 +243,11 @@ impl Engine {
         let compiled = self.compiled.get(index)?;
         let mut combinations = Vec::new();
         let mut walk = Walk::new();
+        let screened = ScreenCache::default();
         self.each_binding(
             rule,
             order,
+            &screened,
             &mut |cx| {
                 let outcomes = self.evaluate_conditions(rule, compiled, cx);
                 combinations.push(Trace {
@@ -257,7 +280,13 @@ impl Engine {
         })
     }
 
-    fn judge_rule(&self, rule: &Rule, compiled: &CompiledRule, order: &Order) -> Option<Finding> {
+    fn judge_rule(
+        &self,
+        rule: &Rule,
+        compiled: &CompiledRule,
+        order: &Order,
+        screened: &ScreenCache,
+    ) -> Option<Finding> {
         let mut fired: Option<(Vec<BoundEvidence>, Vec<Outcome>, String)> = None;
         let mut undecided: Option<(Vec<BoundEvidence>, Vec<Outcome>)> = None;
         let mut fired_count = 0;
@@ -268,6 +297,7 @@ impl Engine {
         self.each_binding(
             rule,
             order,
+            screened,
             &mut |cx| {
                 let outcomes = self.evaluate_conditions(rule, compiled, cx);
                 match eval_expr(&rule.condition, &outcomes) {
@@ -383,12 +413,14 @@ impl Engine {
         &self,
         rule: &Rule,
         order: &'o Order,
+        screened: &ScreenCache,
         visit: &mut dyn FnMut(&Cx<'o, '_>),
         walk: &mut Walk,
     ) {
         let mut cx = Cx {
             order,
             engine: self,
+            screened,
             vars: Vec::with_capacity(rule.bindings.len()),
         };
         bind(rule, 0, &mut cx, visit, walk);
@@ -533,6 +565,7 @@ struct Bound<'o> {
 struct Cx<'o, 'e> {
     order: &'o Order,
     engine: &'e Engine,
+    screened: &'e ScreenCache,
     vars: Vec<Bound<'o>>,
 }
 
@@ -1365,9 +1398,24 @@ fn screen_party(spec: &ScreenSpec, value: &Value, path: &str, cx: &Cx) -> Check 
             ListedAt::Expired => ListingStatus::Ended,
         },
     };
-    let kept: Vec<(screening::Match, ListingStatus)> = screener
-        .screen(&query, min)
-        .into_iter()
+    // The same party is screened by several rules (match, near miss, lookback): once per order.
+    let key = format!(
+        "{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}",
+        query.name, query.aliases, query.country, query.ids, query.address
+    );
+    let cached = cx.screened.borrow().get(&key).cloned();
+    let matches = match cached {
+        Some(m) => m,
+        None => {
+            let m = Arc::new(screener.screen(&query, cx.engine.screen_floor.min(min)));
+            cx.screened.borrow_mut().insert(key, m.clone());
+            m
+        }
+    };
+    let kept: Vec<(screening::Match, ListingStatus)> = matches
+        .iter()
+        .filter(|m| m.score >= min)
+        .cloned()
         .filter_map(|m| {
             let entry = screener.entries().get(m.entry_index)?;
             let known = match (cx.engine.as_of, entry.listed_on) {
