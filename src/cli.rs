@@ -202,6 +202,12 @@ struct ExplainArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: explain::ExplainFormat,
+    /// Screening list for `screen` conditions, as in `check` (repeatable).
+    #[arg(long = "list", value_name = "[FORMAT:]FILE", requires = "order")]
+    lists: Vec<String>,
+    /// Judge as of this date, as in `check`.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, requires = "order")]
+    as_of: Option<NaiveDate>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -428,19 +434,7 @@ fn check(args: CheckArgs) -> Status {
             }
         },
     };
-    let engine = if screening.is_empty() {
-        Engine::new(pack)
-    } else {
-        let entries = screening
-            .iter()
-            .flat_map(|l| l.entries.iter().cloned())
-            .collect();
-        Engine::with_screener(pack, Arc::new(Screener::build(entries)))
-    };
-    let engine = match args.as_of {
-        Some(date) => engine.as_of(date),
-        None => engine,
-    };
+    let engine = screening_engine(pack, &screening, args.as_of);
     let missing = engine.missing_screening_lists();
     if !missing.is_empty() {
         let mut acc = Diagnostics::new();
@@ -594,6 +588,28 @@ pub fn load_screening(
         Ok((lists, warnings))
     } else {
         Err(errors)
+    }
+}
+
+/// An engine over `pack` with the screening lists loaded (the pack's own and `--list` ones,
+/// as `load_screening` returns them) and the as-of date, if given.
+pub fn screening_engine(
+    pack: RulePack,
+    screening: &[ScreeningList],
+    as_of: Option<NaiveDate>,
+) -> Engine {
+    let engine = if screening.is_empty() {
+        Engine::new(pack)
+    } else {
+        let entries = screening
+            .iter()
+            .flat_map(|l| l.entries.iter().cloned())
+            .collect();
+        Engine::with_screener(pack, Arc::new(Screener::build(entries)))
+    };
+    match as_of {
+        Some(date) => engine.as_of(date),
+        None => engine,
     }
 }
 

@@ -1412,44 +1412,69 @@ fn screen_party(spec: &ScreenSpec, value: &Value, path: &str, cx: &Cx) -> Check 
             m
         }
     };
-    let kept: Vec<(screening::Match, ListingStatus)> = matches
-        .iter()
-        .filter(|m| m.score >= min)
-        .cloned()
-        .filter_map(|m| {
-            let entry = screener.entries().get(m.entry_index)?;
-            let known = match (cx.engine.as_of, entry.listed_on) {
-                (Some(as_of), Some(listed)) => listed <= as_of,
-                _ => true,
-            };
-            if !known {
-                return None;
+    // Each match at or above the condition's score either counts, or is set aside for a
+    // reason the why-not names (the nearest such entry).
+    let mut kept: Vec<(screening::Match, ListingStatus)> = Vec::new();
+    let mut set_aside: Option<String> = None;
+    for m in matches.iter().filter(|m| m.score >= min) {
+        let Some(entry) = screener.entries().get(m.entry_index) else {
+            continue;
+        };
+        let status = status_of(entry);
+        let in_lists = spec.lists.is_empty()
+            || spec.lists.iter().any(|l| {
+                l.eq_ignore_ascii_case(&entry.list) || l.eq_ignore_ascii_case(&entry.source)
+            });
+        let basis_ok = match spec.match_on {
+            MatchOn::Any => true,
+            MatchOn::Id => matches!(m.matched_on, MatchedOn::Id { .. }),
+            MatchOn::Name => !matches!(m.matched_on, MatchedOn::Id { .. }),
+        };
+        // Undated listings and undated orders count as listed at shipment: an unknown date
+        // must not clear a party.
+        let listed_ok = match spec.listed {
+            ListedFilter::Any => true,
+            ListedFilter::AtShipment => matches!(
+                status,
+                ListingStatus::AtShipment | ListingStatus::Undated | ListingStatus::OrderUndated
+            ),
+            ListedFilter::AfterShipment => status == ListingStatus::AfterShipment,
+        };
+        let why_not = match (cx.engine.as_of, entry.listed_on) {
+            (Some(as_of), Some(listed)) if listed > as_of => {
+                Some(format!("listed {listed}, after the as-of date {as_of}"))
             }
-            let in_lists = spec.lists.is_empty()
-                || spec.lists.iter().any(|l| {
-                    l.eq_ignore_ascii_case(&entry.list) || l.eq_ignore_ascii_case(&entry.source)
-                });
-            let basis_ok = match spec.match_on {
-                MatchOn::Any => true,
-                MatchOn::Id => matches!(m.matched_on, MatchedOn::Id { .. }),
-                MatchOn::Name => !matches!(m.matched_on, MatchedOn::Id { .. }),
-            };
-            let status = status_of(entry);
-            // Undated listings and undated orders count as listed at shipment: an unknown
-            // date must not clear a party.
-            let listed_ok = match spec.listed {
-                ListedFilter::Any => true,
-                ListedFilter::AtShipment => matches!(
-                    status,
-                    ListingStatus::AtShipment
-                        | ListingStatus::Undated
-                        | ListingStatus::OrderUndated
-                ),
-                ListedFilter::AfterShipment => status == ListingStatus::AfterShipment,
-            };
-            (in_lists && basis_ok && listed_ok).then_some((m, status))
-        })
-        .collect();
+            _ if !in_lists => Some(format!("on list `{}`, not one this rule uses", entry.list)),
+            _ if !basis_ok => Some(format!(
+                "matched on {}, which this rule does not count",
+                match m.matched_on {
+                    MatchedOn::Id { .. } => "an identifier",
+                    _ => "a name",
+                }
+            )),
+            _ if !listed_ok => Some(match entry.listed_on {
+                Some(d) => format!("{} ({d})", status.as_str()),
+                None => status.as_str().to_string(),
+            }),
+            _ => None,
+        };
+        match why_not {
+            None => kept.push((m.clone(), status)),
+            Some(reason) if set_aside.is_none() => {
+                set_aside = Some(format!(
+                    "nearest entry {} `{}` of {} scores {:.3} but is {reason}",
+                    entry.entry_id, entry.primary_name, entry.list, m.score
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if kept.is_empty() {
+        return Check {
+            note: set_aside,
+            ..Check::of(Truth::False)
+        };
+    }
     let Some((best, status)) = kept.first() else {
         return Check::of(Truth::False);
     };

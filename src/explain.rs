@@ -221,6 +221,8 @@ pub enum Reason {
         seen: String,
         /// What was expected.
         expected: String,
+        /// The engine's note on the value (for `screen`: the nearest entry set aside, and why).
+        note: Option<String>,
     },
     /// A condition that held where the rule needs it not to.
     Held {
@@ -670,6 +672,7 @@ fn reasons(condition: &Condition, evidence: &ConditionEvidence, wanted: bool) ->
                     path,
                     seen,
                     expected: o.expected.clone(),
+                    note: o.note.clone(),
                 },
             }
         })

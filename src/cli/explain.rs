@@ -7,7 +7,6 @@ use clap::ValueEnum;
 
 use super::{print_diagnostics, ExplainArgs, InputKind, Status};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::engine::Engine;
 use crate::explain;
 use crate::order::{self, ColumnMap, InputFormat};
 use crate::report::explain as render;
@@ -50,7 +49,19 @@ pub(super) fn run(args: ExplainArgs) -> Status {
     if let Err(problem) = explain::find_rule(&pack, &args.rule) {
         return fail(*problem);
     }
-    let engine = Engine::new(pack);
+    let screening = match super::load_screening(&pack, &args.lists) {
+        Ok((lists, warnings)) => {
+            if !warnings.is_empty() {
+                print_diagnostics(&warnings);
+            }
+            lists
+        }
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            return Status::Error;
+        }
+    };
+    let engine = super::screening_engine(pack, &screening, args.as_of);
     let Ok(rule) = explain::find_rule(engine.pack(), &args.rule) else {
         return Status::Error;
     };

@@ -361,7 +361,11 @@ pub fn reason_text(r: &Reason) -> String {
             path,
             seen,
             expected,
-        } => format!("`{path}` = `{seen}`, expected {expected}"),
+            note,
+        } => match note {
+            Some(note) => format!("`{path}` = `{seen}`, expected {expected}; {note}"),
+            None => format!("`{path}` = `{seen}`, expected {expected}"),
+        },
         Reason::Held {
             path,
             seen,
@@ -640,7 +644,10 @@ fn reason_json(r: &Reason) -> Json {
             path,
             seen,
             expected,
-        } => json!({"kind": "mismatch", "path": path, "seen": seen, "expected": expected}),
+            note,
+        } => {
+            json!({"kind": "mismatch", "path": path, "seen": seen, "expected": expected, "note": note})
+        }
         Reason::Held {
             path,
             seen,

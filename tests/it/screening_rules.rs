@@ -258,3 +258,41 @@ fn human_report_of_a_screening_block() {
         .collect();
     insta::assert_snapshot!(block);
 }
+
+#[test]
+fn explain_says_why_a_listed_party_was_not_blocked() {
+    let output = redflag(&[
+        "explain",
+        "RF-SCREEN-001",
+        "--order",
+        ORDERS,
+        "--id",
+        "SO-2024-0702",
+        "--list",
+        DESIGNATED,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("nearest entry dsg-tver `АО «Тверьстанкомаш»` of demo_designations scores 1.000 but is listed after shipment (2024-09-20)"),
+        "{text}"
+    );
+    // Judged as of a day before the listing, the entry is not known at all.
+    let output = redflag(&[
+        "explain",
+        "RF-SCREEN-003",
+        "--order",
+        ORDERS,
+        "--id",
+        "SO-2024-0702",
+        "--list",
+        DESIGNATED,
+        "--as-of",
+        "2024-09-19",
+    ]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("but is listed 2024-09-20, after the as-of date 2024-09-19"),
+        "{text}"
+    );
+}
