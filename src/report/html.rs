@@ -808,6 +808,30 @@ fn provenance(out: &mut dyn Write, run: &RunInfo, s: &Summary) -> io::Result<()>
     }
     writeln!(out, "</tbody></table>")?;
 
+    if !run.screening.is_empty() {
+        writeln!(out, "<h3>Screening lists</h3><table><thead><tr><th>name</th><th>file</th><th>format</th><th>as of</th><th>entries</th><th>bad rows</th><th>sha256</th></tr></thead><tbody>")?;
+        for l in &run.screening {
+            writeln!(
+                out,
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"hash\">{}</td></tr>",
+                esc(&l.name),
+                esc(&l.file),
+                esc(&l.format),
+                l.as_of.map(|d| d.to_string()).unwrap_or_else(|| "not stated".into()),
+                l.entries,
+                l.problems,
+                esc(&l.digest)
+            )?;
+        }
+        writeln!(out, "</tbody></table>")?;
+    } else if run.pack.rules.iter().any(|r| {
+        r.conditions
+            .iter()
+            .any(|c| matches!(c.op, crate::rules::model::Op::Screen(_)))
+    }) {
+        writeln!(out, "<h3>Screening lists</h3><p>None given: parties were not screened against denied-party lists.</p>")?;
+    }
+
     if !run.other_files.is_empty() {
         writeln!(out, "<h3>Other files</h3><table><thead><tr><th>role</th><th>file</th><th>sha256</th></tr></thead><tbody>")?;
         for f in &run.other_files {

@@ -58,17 +58,27 @@ pub fn run_json(run: &RunInfo) -> Json {
             "sha256": w.digest,
             "count": w.waivers.len(),
         })),
-        "screening": run.screening.iter().map(|l| json!({
-            "name": l.name,
-            "file": l.file,
-            "format": l.format,
-            "as_of": l.as_of.map(|d| d.to_string()),
-            "source": l.source,
-            "sha256": l.digest,
-            "entries": l.entries,
-            "bad_rows": l.problems,
-        })).collect::<Vec<_>>(),
+        "screening": screening_lists_json(run),
     })
+}
+
+/// The screening lists of a run: name, file, format, date, source, digest, counts.
+pub(crate) fn screening_lists_json(run: &RunInfo) -> Json {
+    run.screening
+        .iter()
+        .map(|l| {
+            json!({
+                "name": l.name,
+                "file": l.file,
+                "format": l.format,
+                "as_of": l.as_of.map(|d| d.to_string()),
+                "source": l.source,
+                "sha256": l.digest,
+                "entries": l.entries,
+                "bad_rows": l.problems,
+            })
+        })
+        .collect()
 }
 
 /// The pack's provenance: name, version, digest, every list and file.

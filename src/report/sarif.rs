@@ -344,6 +344,7 @@ impl Reporter for SarifReporter {
             "pack": pack_json(run),
             "as_of": run.as_of.map(|d| d.to_string()),
             "other_files": other_files,
+            "screening": super::json::screening_lists_json(run),
             "summary": summary_json(summary, run),
         });
         out.write_all(b"\n],\"artifacts\":")?;

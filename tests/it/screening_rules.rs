@@ -296,3 +296,20 @@ fn explain_says_why_a_listed_party_was_not_blocked() {
         "{text}"
     );
 }
+
+#[test]
+fn screening_lists_are_in_the_provenance_of_html_and_sarif() {
+    let digest = {
+        use sha2::Digest;
+        format!(
+            "{:x}",
+            sha2::Sha256::digest(std::fs::read(DESIGNATED).unwrap())
+        )
+    };
+    for format in ["html", "sarif"] {
+        let output = redflag(&["check", "--format", format, ORDERS, "--list", DESIGNATED]);
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains(&digest), "{format}: no list digest");
+        assert!(text.contains("demo_designations"), "{format}: no list name");
+    }
+}
