@@ -339,21 +339,9 @@ fn check(args: CheckArgs) -> Status {
         FailOn::Review => Severity::Review,
         FailOn::Info => Severity::Info,
     };
-    let map = match &args.map {
-        None => None,
-        Some(path) => match ColumnMap::load(path) {
-            Ok(map) => Some(map),
-            Err(error) => {
-                eprintln!("{:?}", miette::Report::new(error));
-                return Status::Error;
-            }
-        },
+    let Ok((format, map)) = input_options(args.input_format, args.map.as_deref()) else {
+        return Status::Error;
     };
-    let format = args.input_format.map(|k| match k {
-        InputKind::Jsonl => InputFormat::Jsonl,
-        InputKind::Json => InputFormat::Json,
-        InputKind::Csv => InputFormat::Csv,
-    });
     // Open every input before writing anything, so a typo in the last file
     // name does not leave half a report behind.
     let mut sources = Vec::new();
@@ -589,6 +577,30 @@ pub fn load_screening(
     } else {
         Err(errors)
     }
+}
+
+/// The input format and CSV column map named on the command line; a map file that cannot be
+/// read is reported on stderr.
+fn input_options(
+    kind: Option<InputKind>,
+    map: Option<&str>,
+) -> Result<(Option<InputFormat>, Option<ColumnMap>), ()> {
+    let map = match map {
+        None => None,
+        Some(path) => match ColumnMap::load(path) {
+            Ok(map) => Some(map),
+            Err(error) => {
+                eprintln!("{:?}", miette::Report::new(error));
+                return Err(());
+            }
+        },
+    };
+    let format = kind.map(|k| match k {
+        InputKind::Jsonl => InputFormat::Jsonl,
+        InputKind::Json => InputFormat::Json,
+        InputKind::Csv => InputFormat::Csv,
+    });
+    Ok((format, map))
 }
 
 /// An engine over `pack` with the screening lists loaded (the pack's own and `--list` ones,

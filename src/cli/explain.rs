@@ -5,10 +5,10 @@ use std::io::{self, Write};
 
 use clap::ValueEnum;
 
-use super::{print_diagnostics, ExplainArgs, InputKind, Status};
+use super::{print_diagnostics, ExplainArgs, Status};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::explain;
-use crate::order::{self, ColumnMap, InputFormat};
+use crate::order;
 use crate::report::explain as render;
 use crate::rules::{self, PackFiles};
 
@@ -72,21 +72,9 @@ pub(super) fn run(args: ExplainArgs) -> Status {
             ExplainFormat::Json => json_text(&render::rule_json(&described)),
         });
     };
-    let map = match &args.map {
-        None => None,
-        Some(path) => match ColumnMap::load(path) {
-            Ok(map) => Some(map),
-            Err(error) => {
-                eprintln!("{:?}", miette::Report::new(error));
-                return Status::Error;
-            }
-        },
+    let Ok((format, map)) = super::input_options(args.input_format, args.map.as_deref()) else {
+        return Status::Error;
     };
-    let format = args.input_format.map(|k| match k {
-        InputKind::Jsonl => InputFormat::Jsonl,
-        InputKind::Json => InputFormat::Json,
-        InputKind::Csv => InputFormat::Csv,
-    });
     let records = match order::open(input, format, map.as_ref()) {
         Ok(records) => records,
         Err(error) => {
