@@ -795,7 +795,7 @@ impl Validator<'_, '_> {
                         "`{op}` on {} needs {expected}, not the {} `{}`",
                         shape.name(),
                         value.value.kind(),
-                        scalar_text(&value.value)
+                        value.value.text()
                     ),
                 )
                 .at(v.file, value.span.clone(), format!("expected {expected}")),
@@ -1475,7 +1475,7 @@ impl Validator<'_, '_> {
                             "R035",
                             format!(
                                 "`{key}` must be a number from 0 to 1, not `{}`",
-                                scalar_text(&raw.value)
+                                raw.value.text()
                             ),
                             raw.span.clone(),
                             "not a score",
@@ -1556,10 +1556,7 @@ impl Validator<'_, '_> {
                 Scalar::Str(name) if !name.trim().is_empty() => lists.push(name.trim().to_string()),
                 other => self.err(
                     "R035",
-                    format!(
-                        "`lists` names screening lists, not `{}`",
-                        scalar_text(other)
-                    ),
+                    format!("`lists` names screening lists, not `{}`", other.text()),
                     item.span.clone(),
                     "not a list name",
                 ),
@@ -1655,13 +1652,6 @@ impl Validator<'_, '_> {
             pieces,
             text: text.value.clone(),
         })
-    }
-}
-
-fn scalar_text(s: &Scalar) -> String {
-    match s {
-        Scalar::Str(t) | Scalar::Num(t) | Scalar::Date(t) => t.clone(),
-        Scalar::Bool(b) => b.to_string(),
     }
 }
 
