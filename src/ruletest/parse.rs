@@ -224,11 +224,9 @@ impl Reader<'_> {
                 );
                 None
             }
-            Some(v) => match v.get_ref() {
-                DeValue::Boolean(true) => Some(Fires::Yes),
-                DeValue::Boolean(false) => Some(Fires::No),
-                DeValue::String(s) if s == "unknown" => Some(Fires::Unknown),
-                DeValue::String(s) => {
+            Some(v) => match (super::outline::fires(v.get_ref()), v.get_ref()) {
+                (Some(fires), _) => Some(fires),
+                (None, DeValue::String(s)) => {
                     self.shape.acc.push(
                         Diagnostic::error(
                             "T009",
@@ -241,7 +239,7 @@ impl Reader<'_> {
                     );
                     None
                 }
-                _ => {
+                (None, _) => {
                     self.shape
                         .wrong_type(v, "`fires`", "true, false or \"unknown\"");
                     None

@@ -4,10 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use redflag::coverage::catalogue;
+use redflag::coverage::{catalogue, ruletests, TestCounts};
 use redflag::diag::Diagnostics;
+use redflag::explain;
 use redflag::rules::{build, PackFiles};
-use redflag::ruletest::Suite;
+use redflag::ruletest::{Fires, Outline, OutlineProblem, Suite};
 use redflag::waivers::Waivers;
 
 /// A pack holding these files and nothing else.
@@ -129,5 +130,129 @@ fn arrays_of_tables_are_checked_alike_in_every_kind_of_file() {
             "R004",
             "`waiver` must be an array of tables (`[[waiver]]`), not a table"
         )]
+    );
+}
+
+const CASES: &str = r#"
+[[case]]
+name = "fires"
+rule = "R-1"
+expect = { fires = true }
+
+[[case]]
+name = "undecided"
+rule = "R-1"
+expect = { fires = "unknown" }
+
+[[case]]
+name = "later"
+rule = "R-1"
+todo = "not yet"
+expect = { fires = false }
+
+[[case]]
+name = "no rule"
+expect = { fires = true }
+
+[[case]]
+name = "odd outcome"
+rule = "R-2"
+expect = { fires = "maybe" }
+"#;
+
+/// Test files with every kind of case the outline meets, one file that is
+/// not TOML and one that is not text.
+fn odd_tests() -> PackFiles {
+    let mut files = pack(&[
+        ("tests/a.test.toml", CASES),
+        ("tests/b.test.toml", "[[case]\nrule = \"R-1\"\n"),
+        ("rules.toml", "[[case]]\nrule = \"R-1\"\n"),
+    ]);
+    files
+        .files
+        .insert("tests/c.test.toml".into(), vec![b'r', 0xff, b'\n']);
+    files
+}
+
+#[test]
+fn the_outline_keeps_every_case_and_says_which_files_it_could_not_read() {
+    let outline = Outline::read(&odd_tests());
+    assert_eq!(
+        outline.files,
+        [
+            "tests/a.test.toml",
+            "tests/b.test.toml",
+            "tests/c.test.toml"
+        ]
+    );
+    let cases: Vec<_> = outline
+        .cases
+        .iter()
+        .map(|c| (c.name.as_deref(), c.rule_id(), c.fires, c.todo))
+        .collect();
+    assert_eq!(
+        cases,
+        [
+            (Some("fires"), Some("R-1"), Some(Fires::Yes), false),
+            (Some("undecided"), Some("R-1"), Some(Fires::Unknown), false),
+            (Some("later"), Some("R-1"), Some(Fires::No), true),
+            (Some("no rule"), None, Some(Fires::Yes), false),
+            (Some("odd outcome"), Some("R-2"), None, false),
+        ]
+    );
+    let problems: Vec<String> = outline
+        .problems
+        .iter()
+        .map(|p| match p {
+            OutlineProblem::NotText { path } => format!("not text: {path}"),
+            OutlineProblem::InvalidToml { file, .. } => format!("invalid: {}", file.name()),
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        ["invalid: tests/b.test.toml", "not text: tests/c.test.toml"]
+    );
+}
+
+#[test]
+fn coverage_and_explanations_count_the_same_cases_from_the_outline() {
+    let files = odd_tests();
+    let (tests, warnings) = ruletests::read(&files);
+    assert_eq!(tests.len(), 3);
+    assert_eq!(
+        tests.counts("R-1"),
+        TestCounts {
+            fires: 1,
+            does_not_fire: 0,
+            undecided: 1,
+            todo: 1
+        }
+    );
+    let warnings: Vec<_> = warnings.iter().map(|d| (d.code(), d.message())).collect();
+    assert_eq!(
+        warnings,
+        [
+            ("C030", "test file `tests/c.test.toml` is not UTF-8 text; its cases are not counted"),
+            ("C032", "a test case has no `rule` (the id of the rule under test); it is not counted"),
+            ("C032", "a test case has no `expect.fires` (true, false or \"unknown\"); it is not counted"),
+            ("C030", "invalid TOML: unclosed array table, expected `]`; the file's cases are not counted"),
+        ]
+    );
+
+    let explained: Vec<_> = explain::tests_naming(&files, "R-1")
+        .into_iter()
+        .map(|t| (t.name, t.fires, t.todo))
+        .collect();
+    assert_eq!(
+        explained,
+        [
+            ("fires".to_string(), Some(true), None),
+            ("undecided".to_string(), None, None),
+            (
+                "later".to_string(),
+                Some(false),
+                Some("not yet".to_string())
+            ),
+        ]
     );
 }
