@@ -361,17 +361,7 @@ fn first_ids(ids: &[String]) -> String {
 }
 
 fn unreadable(error: &crate::order::RecordError, input: &str) -> Box<Diagnostic> {
-    let problems: Vec<String> = error
-        .problems
-        .iter()
-        .map(|p| {
-            if p.path.is_empty() {
-                format!("{} {}", p.code, p.message)
-            } else {
-                format!("{} `{}`: {}", p.code, p.path, p.message)
-            }
-        })
-        .collect();
+    let problems: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
     Box::new(
         Diagnostic::error(
             "E003",

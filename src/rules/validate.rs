@@ -775,13 +775,7 @@ impl Validator<'_, '_> {
                 .cx
                 .lists
                 .get(list)
-                .map(|l| {
-                    l.rows
-                        .iter()
-                        .filter_map(|r| l.cell(r, column))
-                        .map(str::to_string)
-                        .collect()
-                })
+                .map(|l| l.cells(column).map(str::to_string).collect())
                 .unwrap_or_default(),
         }
     }
@@ -1235,11 +1229,7 @@ impl Validator<'_, '_> {
                 };
                 let list = self.list(list_name)?;
                 let column = self.column(&list, c.column.as_ref())?;
-                let patterns: Vec<&str> = list
-                    .rows
-                    .iter()
-                    .filter_map(|r| list.cell(r, &column))
-                    .collect();
+                let patterns: Vec<&str> = list.cells(&column).collect();
                 for (row, p) in list.rows.iter().zip(&patterns) {
                     if let Err(e) = Regex::new(p) {
                         self.acc.push(
