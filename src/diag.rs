@@ -60,6 +60,17 @@ impl SourceFile {
         (line, col)
     }
 
+    /// From the start of `span` to the end of that line: where a label
+    /// points at a table as a whole rather than at all its lines.
+    pub fn head(&self, span: &Range<usize>) -> Range<usize> {
+        let end = self
+            .text
+            .get(span.start..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(span.end, |n| span.start + n);
+        span.start..end.max(span.start)
+    }
+
     /// The byte range of 1-based line `line` (without its line break).
     pub fn line_span(&self, line: usize) -> Range<usize> {
         let mut start = 0;

@@ -16,6 +16,7 @@ use crate::order::{Order, Origin, Record, Segment};
 use crate::rules::expr::Expr;
 use crate::rules::model::*;
 use crate::rules::{PackFiles, RulePack, Severity};
+use crate::ruletest::{Fires, Outline};
 
 /// A rule in plain words.
 #[derive(Debug, Clone)]
@@ -362,17 +363,7 @@ fn first_ids(ids: &[String]) -> String {
 }
 
 fn unreadable(error: &crate::order::RecordError, input: &str) -> Box<Diagnostic> {
-    let problems: Vec<String> = error
-        .problems
-        .iter()
-        .map(|p| {
-            if p.path.is_empty() {
-                format!("{} {}", p.code, p.message)
-            } else {
-                format!("{} `{}`: {}", p.code, p.path, p.message)
-            }
-        })
-        .collect();
+    let problems: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
     Box::new(
         Diagnostic::error(
             "E003",
@@ -390,43 +381,19 @@ fn unreadable(error: &crate::order::RecordError, input: &str) -> Box<Diagnostic>
 /// `rule_id`, by file then position. A test file that does not parse is
 /// skipped: reporting it is `redflag test`'s job, not an explanation's.
 pub fn tests_naming(files: &PackFiles, rule_id: &str) -> Vec<TestCase> {
-    let mut out = Vec::new();
-    for (path, bytes) in &files.files {
-        if !path.ends_with(".test.toml") {
-            continue;
-        }
-        let Some(table) = std::str::from_utf8(bytes)
-            .ok()
-            .and_then(|text| text.parse::<toml::Table>().ok())
-        else {
-            continue;
-        };
-        let Some(cases) = table.get("case").and_then(|c| c.as_array()) else {
-            continue;
-        };
-        for case in cases {
-            if case.get("rule").and_then(|r| r.as_str()) != Some(rule_id) {
-                continue;
-            }
-            out.push(TestCase {
-                file: path.clone(),
-                name: case
-                    .get("name")
-                    .and_then(|n| n.as_str())
-                    .unwrap_or("(unnamed)")
-                    .to_string(),
-                fires: case
-                    .get("expect")
-                    .and_then(|e| e.get("fires"))
-                    .and_then(|f| f.as_bool()),
-                todo: case
-                    .get("todo")
-                    .and_then(|t| t.as_str())
-                    .map(str::to_string),
-            });
-        }
-    }
-    out
+    Outline::read(files)
+        .naming(rule_id)
+        .map(|case| TestCase {
+            file: case.file.name().to_string(),
+            name: case.name.clone().unwrap_or_else(|| "(unnamed)".into()),
+            fires: match case.fires {
+                Some(Fires::Yes) => Some(true),
+                Some(Fires::No) => Some(false),
+                Some(Fires::Unknown) | None => None,
+            },
+            todo: case.todo_reason.clone(),
+        })
+        .collect()
 }
 
 /// A rule in plain words, with the pack's tests that name it.

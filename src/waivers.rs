@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeTable;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::findings::{Finding, Judgement, Verdict};
@@ -91,26 +91,17 @@ impl Waivers {
             .filter(|d| d.level() == crate::diag::Level::Error)
             .count();
         let root = crate::rules::raw::parse_toml(&file, "R001", acc)?;
-        let mut reader = Reader { file: &file, acc };
+        let mut reader = Reader::new(&file, acc);
         let root = root.get_ref();
         reader.deny_unknown(root, &["waiver"], "a waiver file");
-        let tables: Vec<&toml::Spanned<DeValue>> =
-            match root.get("waiver").map(|w| (w, w.get_ref())) {
-                None => Vec::new(),
-                Some((_, DeValue::Array(items))) => items.iter().collect(),
-                Some((w, _)) => {
-                    reader.wrong_type(w, "`waiver`", "an array of tables (`[[waiver]]`)");
-                    Vec::new()
-                }
-            };
+        let tables = root
+            .get("waiver")
+            .and_then(|w| reader.tables(w, "waiver", false))
+            .unwrap_or_default();
         let mut waivers: Vec<Waiver> = Vec::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
-        for value in tables {
-            let DeValue::Table(t) = value.get_ref() else {
-                reader.wrong_type(value, "a `waiver` entry", "a table");
-                continue;
-            };
-            if let Some(w) = waiver(&mut reader, t, value.span(), &mut seen) {
+        for (t, span) in tables {
+            if let Some(w) = waiver(&mut reader, t, span, &mut seen) {
                 waivers.push(w);
             }
         }

@@ -10,12 +10,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use toml::de::{DeTable, DeValue};
-use toml::Spanned;
+use toml::de::DeTable;
 
 use crate::diag::{suggest, Diagnostic, Diagnostics, SourceFile};
 use crate::rules::pack::is_rule_file;
-use crate::rules::raw::{read_rule_file, type_name};
+use crate::rules::raw::{read_rule_file, Reader};
 use crate::rules::PackFiles;
 
 /// The file name of a pack's base catalogue.
@@ -257,42 +256,40 @@ impl Loader {
         let Some(root) = crate::rules::raw::parse_toml(file, "C010", acc) else {
             return;
         };
-        let mut r = Reader { file, acc };
+        let mut r = Reader::with_codes(file, acc, "C011", "C013");
         let root = root.get_ref();
         r.deny_unknown(root, ROOT_KEYS, "a catalogue file");
-        for table in r.tables(root, "group") {
+        for table in tables(&mut r, root, "group") {
             self.group(&mut r, table);
         }
-        for table in r.tables(root, "item") {
+        for table in tables(&mut r, root, "item") {
             self.item(&mut r, table);
         }
     }
 
     fn group(&mut self, r: &mut Reader, (table, span): (&DeTable, Range<usize>)) {
         r.deny_unknown(table, GROUP_KEYS, "a group");
-        let id = r.required(table, "id", &span, "a group");
-        let title = r.required(table, "title", &span, "a group");
-        let source = r.required(table, "source", &span, "a group");
-        let url = r.string(table, "url").map(|s| s.0);
-        let kind = r
-            .required(table, "kind", &span, "a group")
-            .and_then(|(k, ks)| {
-                let kind = match k.as_str() {
-                    "red-flag" => Some(Kind::RedFlag),
-                    "programme" => Some(Kind::Programme),
-                    _ => None,
-                };
-                if kind.is_none() {
-                    r.acc.push(
-                        Diagnostic::error("C014", format!("unknown group kind `{k}`"))
-                            .at(r.file, ks, "not a kind")
-                            .with_help(suggest(&k, ["red-flag", "programme"]).or_else(|| {
-                                Some("a group's `kind` is `red-flag` or `programme`".to_string())
-                            })),
-                    );
-                }
-                kind
-            });
+        let id = required(r, table, "id", &span, "a group");
+        let title = required(r, table, "title", &span, "a group");
+        let source = required(r, table, "source", &span, "a group");
+        let url = r.string(table, "url").map(|s| s.value);
+        let kind = required(r, table, "kind", &span, "a group").and_then(|(k, ks)| {
+            let kind = match k.as_str() {
+                "red-flag" => Some(Kind::RedFlag),
+                "programme" => Some(Kind::Programme),
+                _ => None,
+            };
+            if kind.is_none() {
+                r.acc.push(
+                    Diagnostic::error("C014", format!("unknown group kind `{k}`"))
+                        .at(r.file, ks, "not a kind")
+                        .with_help(suggest(&k, ["red-flag", "programme"]).or_else(|| {
+                            Some("a group's `kind` is `red-flag` or `programme`".to_string())
+                        })),
+                );
+            }
+            kind
+        });
         let Some((id, id_span)) = id else { return };
         if !self.fresh(r, &id, id_span.clone(), true) {
             return;
@@ -312,29 +309,27 @@ impl Loader {
 
     fn item(&mut self, r: &mut Reader, (table, span): (&DeTable, Range<usize>)) {
         r.deny_unknown(table, ITEM_KEYS, "an item");
-        let id = r.required(table, "id", &span, "an item");
-        let group = r.required(table, "group", &span, "an item");
-        let title = r.required(table, "title", &span, "an item");
-        let text = r.required(table, "text", &span, "an item");
-        let source = r.required(table, "source", &span, "an item");
-        let url = r.string(table, "url").map(|s| s.0);
-        let note = r.string(table, "note").map(|s| s.0);
-        let out_of_scope = r.string(table, "out_of_scope").map(|s| s.0);
-        let status = r
-            .required(table, "status", &span, "an item")
-            .and_then(|(s, ss)| {
-                let status = Status::parse(&s);
-                if status.is_none() {
-                    r.acc.push(
-                        Diagnostic::error("C014", format!("unknown status `{s}`"))
-                            .at(r.file, ss, "not a status")
-                            .with_help(suggest(&s, Status::NAMES).or_else(|| {
-                                Some(format!("a status is one of {}", Status::NAMES.join(", ")))
-                            })),
-                    );
-                }
-                status
-            });
+        let id = required(r, table, "id", &span, "an item");
+        let group = required(r, table, "group", &span, "an item");
+        let title = required(r, table, "title", &span, "an item");
+        let text = required(r, table, "text", &span, "an item");
+        let source = required(r, table, "source", &span, "an item");
+        let url = r.string(table, "url").map(|s| s.value);
+        let note = r.string(table, "note").map(|s| s.value);
+        let out_of_scope = r.string(table, "out_of_scope").map(|s| s.value);
+        let status = required(r, table, "status", &span, "an item").and_then(|(s, ss)| {
+            let status = Status::parse(&s);
+            if status.is_none() {
+                r.acc.push(
+                    Diagnostic::error("C014", format!("unknown status `{s}`"))
+                        .at(r.file, ss, "not a status")
+                        .with_help(suggest(&s, Status::NAMES).or_else(|| {
+                            Some(format!("a status is one of {}", Status::NAMES.join(", ")))
+                        })),
+                );
+            }
+            status
+        });
         let Some((id, id_span)) = id else { return };
         if !self.fresh(r, &id, id_span.clone(), false) {
             return;
@@ -427,113 +422,43 @@ fn valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// Shape checks over the spanned TOML tree, reporting `C011`–`C013`.
-struct Reader<'a> {
-    file: &'a SourceFile,
-    acc: &'a mut Diagnostics,
+/// The tables of `[[key]]`, none when the file has no `key`.
+fn tables<'t, 'de>(
+    r: &mut Reader,
+    root: &'t DeTable<'de>,
+    key: &str,
+) -> Vec<(&'t DeTable<'de>, Range<usize>)> {
+    root.get(key)
+        .and_then(|value| r.tables(value, key, false))
+        .unwrap_or_default()
 }
 
-impl Reader<'_> {
-    fn deny_unknown(&mut self, table: &DeTable, allowed: &[&str], what: &str) {
-        for key in table.keys() {
-            let name = key.get_ref();
-            if !allowed.contains(&name.as_ref()) {
-                self.acc.push(
-                    Diagnostic::error("C011", format!("unknown key `{name}` in {what}"))
-                        .at(self.file, key.span(), "not a known key")
-                        .with_help(
-                            suggest(name, allowed.iter().copied())
-                                .or_else(|| Some(format!("known keys: {}", allowed.join(", ")))),
-                        ),
-                );
-            }
-        }
-    }
-
-    fn wrong_type(&mut self, value: &Spanned<DeValue>, what: &str, expected: &str) {
-        self.acc.push(
-            Diagnostic::error(
-                "C013",
-                format!(
-                    "{what} must be {expected}, not {}",
-                    type_name(value.get_ref())
-                ),
-            )
-            .at(self.file, value.span(), format!("expected {expected}")),
+/// A string that must be there and not be blank (`C012` otherwise).
+fn required(
+    r: &mut Reader,
+    table: &DeTable,
+    key: &str,
+    span: &Range<usize>,
+    what: &str,
+) -> Option<(String, Range<usize>)> {
+    if table.get(key).is_none() {
+        r.acc.push(
+            Diagnostic::error("C012", format!("{what} needs `{key}`")).at(
+                r.file,
+                r.file.head(span),
+                format!("no `{key}` here"),
+            ),
         );
+        return None;
     }
-
-    /// The tables of an array of tables (`[[group]]`), with their spans.
-    fn tables<'t, 'de>(
-        &mut self,
-        root: &'t DeTable<'de>,
-        key: &str,
-    ) -> Vec<(&'t DeTable<'de>, Range<usize>)> {
-        let Some(value) = root.get(key) else {
-            return Vec::new();
-        };
-        let items: Vec<&Spanned<DeValue>> = match value.get_ref() {
-            DeValue::Array(items) => items.iter().collect(),
-            _ => {
-                self.wrong_type(value, &format!("`{key}`"), &format!("`[[{key}]]` tables"));
-                return Vec::new();
-            }
-        };
-        items
-            .into_iter()
-            .filter_map(|v| match v.get_ref() {
-                DeValue::Table(t) => Some((t, v.span())),
-                _ => {
-                    self.wrong_type(v, &format!("a `{key}` entry"), "a table");
-                    None
-                }
-            })
-            .collect()
+    let value = r.string(table, key)?;
+    if value.value.trim().is_empty() {
+        r.acc.push(
+            Diagnostic::error("C012", format!("`{key}` is empty")).at(r.file, value.span, "empty"),
+        );
+        return None;
     }
-
-    fn string(&mut self, table: &DeTable, key: &str) -> Option<(String, Range<usize>)> {
-        let value = table.get(key)?;
-        match value.get_ref() {
-            DeValue::String(s) => Some((s.to_string(), value.span())),
-            _ => {
-                self.wrong_type(value, &format!("`{key}`"), "a string");
-                None
-            }
-        }
-    }
-
-    fn required(
-        &mut self,
-        table: &DeTable,
-        key: &str,
-        span: &Range<usize>,
-        what: &str,
-    ) -> Option<(String, Range<usize>)> {
-        if table.get(key).is_none() {
-            // Point at the table's first line rather than all of it.
-            let start = span.start;
-            let end = self.file.text()[start..]
-                .find('\n')
-                .map_or(span.end, |n| start + n);
-            self.acc.push(
-                Diagnostic::error("C012", format!("{what} needs `{key}`")).at(
-                    self.file,
-                    start..end.max(start),
-                    format!("no `{key}` here"),
-                ),
-            );
-            return None;
-        }
-        let (value, value_span) = self.string(table, key)?;
-        if value.trim().is_empty() {
-            self.acc.push(
-                Diagnostic::error("C012", format!("`{key}` is empty"))
-                    .at(self.file, value_span, "empty"),
-            );
-            return None;
-        }
-        Some((value, value_span))
-    }
+    Some((value.value, value.span))
 }
 
 /// Warns about rule tags the catalogue does not have (`C020`, with a

@@ -1,72 +1,25 @@
 //! Which rules have tests: the `[[case]]` tables of every `*.test.toml` in the
-//! pack, read only as far as lint needs (`rule` and `expect.fires`).
+//! pack, from the tolerant [`Outline`] of them (`rule` and `expect.fires`).
 //!
 //! A test file that does not parse, or a case without `rule`, is left to
 //! `redflag test` to report; lint only counts the cases it can read.
-
-use std::collections::BTreeMap;
-use std::ops::Range;
-
-use toml::de::{DeTable, DeValue};
 
 use super::{rule_name, rule_span};
 use crate::diag::{suggest, Diagnostic, Diagnostics, SourceFile};
 use crate::rules::raw::RawRule;
 use crate::rules::PackFiles;
+use crate::ruletest::{Fires, Outline};
 
-/// One case naming a rule.
-struct Case {
-    file: SourceFile,
-    span: Range<usize>,
-    /// `expect.fires`, when it is a boolean.
-    fires: Option<bool>,
-}
-
-/// Cases by the rule they name.
+/// The cases of the pack's tests.
 pub(super) struct Index {
-    by_rule: BTreeMap<String, Vec<Case>>,
+    outline: Outline,
 }
 
 /// Reads every `*.test.toml` of the pack.
 pub(super) fn index(files: &PackFiles) -> Index {
-    let mut by_rule: BTreeMap<String, Vec<Case>> = BTreeMap::new();
-    for (path, bytes) in &files.files {
-        if !path.ends_with(".test.toml") {
-            continue;
-        }
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
-        };
-        let file = SourceFile::new(path.as_str(), text);
-        let Ok(root) = DeTable::parse(text) else {
-            continue;
-        };
-        let Some(DeValue::Array(cases)) = root.get_ref().get("case").map(|c| c.get_ref()) else {
-            continue;
-        };
-        for case in cases.iter() {
-            let DeValue::Table(t) = case.get_ref() else {
-                continue;
-            };
-            let Some(rule) = t.get("rule") else { continue };
-            let DeValue::String(id) = rule.get_ref() else {
-                continue;
-            };
-            let fires = match t.get("expect").map(|e| e.get_ref()) {
-                Some(DeValue::Table(expect)) => match expect.get("fires").map(|f| f.get_ref()) {
-                    Some(DeValue::Boolean(b)) => Some(*b),
-                    _ => None,
-                },
-                _ => None,
-            };
-            by_rule.entry(id.to_string()).or_default().push(Case {
-                file: file.clone(),
-                span: rule.span(),
-                fires,
-            });
-        }
+    Index {
+        outline: Outline::read(files),
     }
-    Index { by_rule }
 }
 
 impl Index {
@@ -74,12 +27,8 @@ impl Index {
     /// (L031).
     pub(super) fn check_rule(&self, file: &SourceFile, raw: &RawRule, acc: &mut Diagnostics) {
         let Some(id) = &raw.id else { return };
-        let cases = self
-            .by_rule
-            .get(&id.value)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        if cases.is_empty() {
+        let cases: Vec<_> = self.outline.naming(&id.value).collect();
+        let Some(first) = cases.first() else {
             acc.push(
                 Diagnostic::warning("L030", format!("rule `{}` has no test", rule_name(raw)))
                     .at(file, rule_span(raw), "no `[[case]]` names this rule")
@@ -89,9 +38,9 @@ impl Index {
                     )),
             );
             return;
-        }
-        let fires = cases.iter().any(|c| c.fires == Some(true));
-        let quiet = cases.iter().any(|c| c.fires == Some(false));
+        };
+        let fires = cases.iter().any(|c| c.fires == Some(Fires::Yes));
+        let quiet = cases.iter().any(|c| c.fires == Some(Fires::No));
         let missing = match (fires, quiet) {
             (true, true) => return,
             (false, _) => "case that fires (`expect.fires = true`)",
@@ -106,32 +55,34 @@ impl Index {
             .with_help(format!(
                 "{} case(s) name this rule, the first in `{}`; a rule is proven by an order that fires it and a near miss that does not",
                 cases.len(),
-                cases[0].file.name()
+                first.file.name()
             )),
         );
     }
 
     /// Cases naming rules the pack does not define (L032).
     pub(super) fn check_unknown_rules(&self, ids: &[String], acc: &mut Diagnostics) {
-        for (rule, cases) in &self.by_rule {
-            if ids.contains(rule) {
+        for case in &self.outline.cases {
+            let Some(rule) = &case.rule else { continue };
+            if ids.contains(&rule.value) {
                 continue;
             }
-            for case in cases {
-                acc.push(
-                    Diagnostic::warning(
-                        "L032",
-                        format!("a test case names rule `{rule}`, which the pack does not have"),
-                    )
-                    .at(&case.file, case.span.clone(), "unknown rule")
-                    .with_help(
-                        suggest(rule, ids.iter().map(String::as_str)).or(Some(
-                            "a case tests a rule by its `id`; rename the case's `rule` or remove the case"
-                                .to_string(),
-                        )),
+            acc.push(
+                Diagnostic::warning(
+                    "L032",
+                    format!(
+                        "a test case names rule `{}`, which the pack does not have",
+                        rule.value
                     ),
-                );
-            }
+                )
+                .at(&case.file, rule.span.clone(), "unknown rule")
+                .with_help(
+                    suggest(&rule.value, ids.iter().map(String::as_str)).or(Some(
+                        "a case tests a rule by its `id`; rename the case's `rule` or remove the case"
+                            .to_string(),
+                    )),
+                ),
+            );
         }
     }
 }

@@ -101,13 +101,7 @@ fn judge_leaf(c: &Condition, lists: &Lists) -> Leaf {
     let column_cells = |list: &str, column: &str| -> Vec<String> {
         lists
             .get(list)
-            .map(|l| {
-                l.rows
-                    .iter()
-                    .filter_map(|r| l.cell(r, column))
-                    .map(str::to_string)
-                    .collect()
-            })
+            .map(|l| l.cells(column).map(str::to_string).collect())
             .unwrap_or_default()
     };
     match &c.op {

@@ -60,6 +60,17 @@ pub struct FieldProblem {
     pub message: String,
 }
 
+impl std::fmt::Display for FieldProblem {
+    /// `O104 \`buyer.country\`: ...`, or `CODE message` for the record as a whole.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{} {}", self.code, self.message)
+        } else {
+            write!(f, "{} `{}`: {}", self.code, self.path, self.message)
+        }
+    }
+}
+
 /// A record that could not be read; it is judged `error`, never `clear`.
 #[derive(Debug, Clone)]
 pub struct RecordError {

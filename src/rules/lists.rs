@@ -160,6 +160,11 @@ impl ListTable {
             .map(String::as_str)
     }
 
+    /// The cells of `column`, row by row (none when there is no such column).
+    pub fn cells<'a>(&'a self, column: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.rows.iter().filter_map(move |r| self.cell(r, column))
+    }
+
     /// The keys a row answers to in `column`: the cell itself and, for the key
     /// column, every alias.
     pub fn keys_of<'a>(&'a self, row: &'a ListRow, column: &str) -> Vec<&'a str> {

@@ -303,10 +303,7 @@ pub fn analyse(files: &PackFiles) -> Analysis {
         };
     };
     let root = root.get_ref();
-    let mut reader = Reader {
-        file: &manifest,
-        acc: &mut acc,
-    };
+    let mut reader = Reader::new(&manifest, &mut acc);
     reader.deny_unknown(root, MANIFEST_KEYS, "`pack.toml`");
     let (name, version, description) = match root.get("pack").map(|p| (p, p.get_ref())) {
         Some((_, DeValue::Table(t))) => {

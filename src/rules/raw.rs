@@ -41,6 +41,15 @@ pub enum Scalar {
 }
 
 impl Scalar {
+    /// The literal as text: a string, a number's digits, `true`/`false` or
+    /// the date.
+    pub fn text(&self) -> String {
+        match self {
+            Scalar::Str(t) | Scalar::Num(t) | Scalar::Date(t) => t.clone(),
+            Scalar::Bool(b) => b.to_string(),
+        }
+    }
+
     /// A short name of the literal's kind, for messages.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -244,7 +253,7 @@ pub fn read_rule_file(file: &SourceFile, acc: &mut Diagnostics) -> Vec<RawRule> 
     let Some(root) = parse_toml(file, "R001", acc) else {
         return Vec::new();
     };
-    let mut reader = Reader { file, acc };
+    let mut reader = Reader::new(file, acc);
     let root = root.get_ref();
     reader.deny_unknown(root, &["rule"], "a rule file");
     let Some(rules) = root.get("rule") else {
@@ -255,23 +264,12 @@ pub fn read_rule_file(file: &SourceFile, acc: &mut Diagnostics) -> Vec<RawRule> 
         );
         return Vec::new();
     };
-    let tables: Vec<&Spanned<DeValue>> = match rules.get_ref() {
-        DeValue::Array(items) => items.iter().collect(),
-        DeValue::Table(_) => vec![rules],
-        _ => {
-            reader.wrong_type(rules, "`rule`", "an array of tables (`[[rule]]`)");
-            return Vec::new();
-        }
+    let Some(tables) = reader.tables(rules, "rule", true) else {
+        return Vec::new();
     };
     tables
         .into_iter()
-        .filter_map(|value| match value.get_ref() {
-            DeValue::Table(table) => Some(reader.rule(table, value.span())),
-            _ => {
-                reader.wrong_type(value, "a `rule` entry", "a table");
-                None
-            }
-        })
+        .map(|(table, span)| reader.rule(table, span))
         .collect()
 }
 
@@ -285,10 +283,39 @@ fn first_line(text: &str) -> String {
     out.trim_end_matches('.').to_string()
 }
 
-/// Shape-checking helpers over the spanned TOML tree.
+/// Shape-checking helpers over the spanned TOML tree, shared by every TOML
+/// file redflag reads (rules, waivers, catalogues, rule tests); each kind of
+/// file reports under its own codes.
 pub(crate) struct Reader<'a> {
     pub(crate) file: &'a SourceFile,
     pub(crate) acc: &'a mut Diagnostics,
+    /// The code of an unknown key (`R002` in rule files).
+    unknown_key_code: &'static str,
+    /// The code of a value of the wrong type (`R004` in rule files).
+    wrong_type_code: &'static str,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader reporting under the rule files' codes (`R002`, `R004`).
+    pub(crate) fn new(file: &'a SourceFile, acc: &'a mut Diagnostics) -> Reader<'a> {
+        Reader::with_codes(file, acc, "R002", "R004")
+    }
+
+    /// A reader reporting an unknown key under `unknown_key_code` and a
+    /// value of the wrong type under `wrong_type_code`.
+    pub(crate) fn with_codes(
+        file: &'a SourceFile,
+        acc: &'a mut Diagnostics,
+        unknown_key_code: &'static str,
+        wrong_type_code: &'static str,
+    ) -> Reader<'a> {
+        Reader {
+            file,
+            acc,
+            unknown_key_code,
+            wrong_type_code,
+        }
+    }
 }
 
 impl Reader<'_> {
@@ -297,12 +324,15 @@ impl Reader<'_> {
             if !allowed.contains(&key.get_ref().as_ref()) {
                 let name = key.get_ref();
                 self.acc.push(
-                    Diagnostic::error("R002", format!("unknown key `{name}` in {what}"))
-                        .at(self.file, key.span(), "not a known key")
-                        .with_help(
-                            suggest(name, allowed.iter().copied())
-                                .or_else(|| Some(format!("known keys: {}", allowed.join(", ")))),
-                        ),
+                    Diagnostic::error(
+                        self.unknown_key_code,
+                        format!("unknown key `{name}` in {what}"),
+                    )
+                    .at(self.file, key.span(), "not a known key")
+                    .with_help(
+                        suggest(name, allowed.iter().copied())
+                            .or_else(|| Some(format!("known keys: {}", allowed.join(", ")))),
+                    ),
                 );
             }
         }
@@ -311,7 +341,7 @@ impl Reader<'_> {
     pub(crate) fn wrong_type(&mut self, value: &Spanned<DeValue>, what: &str, expected: &str) {
         self.acc.push(
             Diagnostic::error(
-                "R004",
+                self.wrong_type_code,
                 format!(
                     "{what} must be {expected}, not {}",
                     type_name(value.get_ref())
@@ -319,6 +349,39 @@ impl Reader<'_> {
             )
             .at(self.file, value.span(), format!("expected {expected}")),
         );
+    }
+
+    /// The tables of `[[key]]` (`value` is what `key` holds) with their
+    /// spans; with `one_table_too`, a single `[key]` table counts as one.
+    /// `None`, reported, when `value` is neither; entries that are not
+    /// tables are reported and left out.
+    pub(crate) fn tables<'t, 'de>(
+        &mut self,
+        value: &'t Spanned<DeValue<'de>>,
+        key: &str,
+        one_table_too: bool,
+    ) -> Option<Vec<(&'t DeTable<'de>, Range<usize>)>> {
+        let items: Vec<&Spanned<DeValue>> = match value.get_ref() {
+            DeValue::Array(items) => items.iter().collect(),
+            DeValue::Table(_) if one_table_too => vec![value],
+            _ => {
+                let expected = format!("an array of tables (`[[{key}]]`)");
+                self.wrong_type(value, &format!("`{key}`"), &expected);
+                return None;
+            }
+        };
+        let entry = format!("a `{key}` entry");
+        let tables = items
+            .into_iter()
+            .filter_map(|item| match item.get_ref() {
+                DeValue::Table(t) => Some((t, item.span())),
+                _ => {
+                    self.wrong_type(item, &entry, "a table");
+                    None
+                }
+            })
+            .collect();
+        Some(tables)
     }
 
     pub(crate) fn string(&mut self, table: &DeTable, key: &str) -> Option<Sp<String>> {

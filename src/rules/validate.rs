@@ -775,13 +775,7 @@ impl Validator<'_, '_> {
                 .cx
                 .lists
                 .get(list)
-                .map(|l| {
-                    l.rows
-                        .iter()
-                        .filter_map(|r| l.cell(r, column))
-                        .map(str::to_string)
-                        .collect()
-                })
+                .map(|l| l.cells(column).map(str::to_string).collect())
                 .unwrap_or_default(),
         }
     }
@@ -795,7 +789,7 @@ impl Validator<'_, '_> {
                         "`{op}` on {} needs {expected}, not the {} `{}`",
                         shape.name(),
                         value.value.kind(),
-                        scalar_text(&value.value)
+                        value.value.text()
                     ),
                 )
                 .at(v.file, value.span.clone(), format!("expected {expected}")),
@@ -1235,11 +1229,7 @@ impl Validator<'_, '_> {
                 };
                 let list = self.list(list_name)?;
                 let column = self.column(&list, c.column.as_ref())?;
-                let patterns: Vec<&str> = list
-                    .rows
-                    .iter()
-                    .filter_map(|r| list.cell(r, &column))
-                    .collect();
+                let patterns: Vec<&str> = list.cells(&column).collect();
                 for (row, p) in list.rows.iter().zip(&patterns) {
                     if let Err(e) = Regex::new(p) {
                         self.acc.push(
@@ -1475,7 +1465,7 @@ impl Validator<'_, '_> {
                             "R035",
                             format!(
                                 "`{key}` must be a number from 0 to 1, not `{}`",
-                                scalar_text(&raw.value)
+                                raw.value.text()
                             ),
                             raw.span.clone(),
                             "not a score",
@@ -1556,10 +1546,7 @@ impl Validator<'_, '_> {
                 Scalar::Str(name) if !name.trim().is_empty() => lists.push(name.trim().to_string()),
                 other => self.err(
                     "R035",
-                    format!(
-                        "`lists` names screening lists, not `{}`",
-                        scalar_text(other)
-                    ),
+                    format!("`lists` names screening lists, not `{}`", other.text()),
                     item.span.clone(),
                     "not a list name",
                 ),
@@ -1655,13 +1642,6 @@ impl Validator<'_, '_> {
             pieces,
             text: text.value.clone(),
         })
-    }
-}
-
-fn scalar_text(s: &Scalar) -> String {
-    match s {
-        Scalar::Str(t) | Scalar::Num(t) | Scalar::Date(t) => t.clone(),
-        Scalar::Bool(b) => b.to_string(),
     }
 }
 

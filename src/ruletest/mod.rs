@@ -12,6 +12,7 @@
 //! The format is documented in `docs/testing-rules.md`; the codes `T0xx` are
 //! listed there with an example and a fix each.
 
+mod outline;
 mod parse;
 mod run;
 
@@ -24,6 +25,7 @@ use crate::diag::{suggest, Diagnostic, Diagnostics, SourceFile};
 use crate::findings::Truth;
 use crate::rules::{PackFiles, RulePack, Severity};
 
+pub use outline::{CaseOutline, Outline, OutlineProblem};
 pub use parse::{CASE_KEYS, EXPECT_KEYS, FILE_KEYS};
 pub use run::run;
 

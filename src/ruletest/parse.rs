@@ -15,7 +15,7 @@ use super::{Case, CaseSpans, Expect, Fires, Input, ListOverride, TestFile};
 use crate::diag::{suggest, Diagnostic, Diagnostics, SourceFile};
 use crate::findings::Truth;
 use crate::order::InputFormat;
-use crate::rules::raw::type_name;
+use crate::rules::raw::{self, Sp};
 use crate::rules::{PackFiles, Severity};
 
 /// Top-level keys of a test file.
@@ -43,15 +43,14 @@ pub(super) fn parse_file(
     files: &PackFiles,
     acc: &mut Diagnostics,
 ) -> Option<TestFile> {
-    let root = crate::rules::raw::parse_toml(file, "T001", acc)?;
+    let root = raw::parse_toml(file, "T001", acc)?;
     let mut r = Reader {
-        file,
+        shape: raw::Reader::with_codes(file, acc, "T002", "T004"),
         files,
-        acc,
         base: Map::new(),
     };
     let root = root.get_ref();
-    r.deny_unknown(root, FILE_KEYS, "a test file");
+    r.shape.deny_unknown(root, FILE_KEYS, "a test file");
     if let Some(base) = root.get("base") {
         if let Some(Json::Object(map)) = r.table_json(base, "`base`") {
             if let Some((key, _)) = base
@@ -59,7 +58,7 @@ pub(super) fn parse_file(
                 .as_table()
                 .and_then(|t| t.get_key_value("id"))
             {
-                r.acc.push(
+                r.shape.acc.push(
                     Diagnostic::error("T009", "`base` must not set `id`")
                         .at(file, key.span(), "here")
                         .with_help(
@@ -72,7 +71,7 @@ pub(super) fn parse_file(
         }
     }
     let Some(cases) = root.get("case") else {
-        r.acc.push(
+        r.shape.acc.push(
             Diagnostic::error("T006", format!("`{}` defines no `[[case]]`", file.name()))
                 .in_file(file)
                 .with_help(
@@ -82,16 +81,8 @@ pub(super) fn parse_file(
         );
         return None;
     };
-    let tables: Vec<&Spanned<DeValue>> = match cases.get_ref() {
-        DeValue::Array(items) => items.iter().collect(),
-        DeValue::Table(_) => vec![cases],
-        _ => {
-            r.wrong_type(cases, "`case`", "an array of tables (`[[case]]`)");
-            return None;
-        }
-    };
-    if tables.is_empty() {
-        r.acc.push(
+    if matches!(cases.get_ref(), DeValue::Array(items) if items.is_empty()) {
+        r.shape.acc.push(
             Diagnostic::error("T006", format!("`{}` defines no `[[case]]`", file.name())).at(
                 file,
                 cases.span(),
@@ -99,14 +90,11 @@ pub(super) fn parse_file(
             ),
         );
     }
+    let tables = r.shape.tables(cases, "case", true)?;
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = Vec::new();
-    for value in tables {
-        let DeValue::Table(table) = value.get_ref() else {
-            r.wrong_type(value, "a `case` entry", "a table");
-            continue;
-        };
-        if let Some(case) = r.case(table, value.span(), &mut seen) {
+    for (table, span) in tables {
+        if let Some(case) = r.case(table, span, &mut seen) {
             out.push(case);
         }
     }
@@ -121,10 +109,11 @@ pub(super) fn parse_file(
 /// `values`.
 type ReadExpect = (Expect, Vec<Range<usize>>, Vec<Range<usize>>);
 
+/// The shape checks of [`raw::Reader`] (under `T002`/`T004`), with what a
+/// test file's cases need besides: the pack's files and the file's `base`.
 struct Reader<'a> {
-    file: &'a SourceFile,
+    shape: raw::Reader<'a>,
     files: &'a PackFiles,
-    acc: &'a mut Diagnostics,
     /// The file's `base` order.
     base: Map<String, Json>,
 }
@@ -136,14 +125,14 @@ impl Reader<'_> {
         span: Range<usize>,
         seen: &mut BTreeMap<String, usize>,
     ) -> Option<Case> {
-        self.deny_unknown(t, CASE_KEYS, "a case");
+        self.shape.deny_unknown(t, CASE_KEYS, "a case");
         // The header line is where a reader looks for a case as a whole.
         let head = span.start..span.start;
-        let name = self.string(t, "name");
-        let rule = self.string(t, "rule");
-        let todo = self.string(t, "todo").map(|s| s.0);
+        let name = self.shape.string(t, "name");
+        let rule = self.shape.string(t, "rule");
+        let todo = self.shape.string(t, "todo").map(|s| s.value);
         let as_of = self.date(t, "as_of");
-        let file = self.file;
+        let file = self.shape.file;
         let missing = |what: &str| {
             Diagnostic::error("T003", format!("a case needs `{what}`")).at(
                 file,
@@ -168,18 +157,21 @@ impl Reader<'_> {
             }
         };
         for p in problems {
-            self.acc.push(p);
+            self.shape.acc.push(p);
         }
-        let case_name = name.as_ref().map(|n| n.0.clone()).unwrap_or_default();
+        let case_name = name.as_ref().map(|n| n.value.clone()).unwrap_or_default();
         let input = self.input(t, head.clone(), &case_name);
         let lists = self.lists(t);
         let screening = self.screening(t);
-        let (name, name_span) = name?;
-        let line = self.file.line_col(name_span.start).0;
+        let Sp {
+            value: name,
+            span: name_span,
+        } = name?;
+        let line = self.shape.file.line_col(name_span.start).0;
         if let Some(first) = seen.get(&name) {
-            self.acc.push(
+            self.shape.acc.push(
                 Diagnostic::error("T007", format!("case name `{name}` is used twice"))
-                    .at(self.file, name_span, "second use")
+                    .at(self.shape.file, name_span, "second use")
                     .with_help(format!(
                         "first used on line {first}; names tell cases apart in reports"
                     )),
@@ -187,14 +179,17 @@ impl Reader<'_> {
             return None;
         }
         seen.insert(name.clone(), line);
-        let (rule, rule_span) = rule?;
+        let Sp {
+            value: rule,
+            span: rule_span,
+        } = rule?;
         let (expect, conditions, values) = expect?;
         let input = input?;
         let lists = lists?;
         let screening = screening?;
         Some(Case {
             name,
-            file: self.file.name().to_string(),
+            file: self.shape.file.name().to_string(),
             line,
             rule,
             input,
@@ -214,52 +209,51 @@ impl Reader<'_> {
 
     fn expect(&mut self, value: &Spanned<DeValue>) -> Option<ReadExpect> {
         let DeValue::Table(t) = value.get_ref() else {
-            self.wrong_type(value, "`expect`", "a table");
+            self.shape.wrong_type(value, "`expect`", "a table");
             return None;
         };
-        self.deny_unknown(t, EXPECT_KEYS, "`expect`");
+        self.shape.deny_unknown(t, EXPECT_KEYS, "`expect`");
         let fires = match t.get("fires") {
             None => {
-                self.acc.push(
+                self.shape.acc.push(
                     Diagnostic::error("T003", "`expect` needs `fires`")
-                        .at(self.file, value.span(), "no `fires` here")
+                        .at(self.shape.file, value.span(), "no `fires` here")
                         .with_help(
                             "`fires = true`, `fires = false` or `fires = \"unknown\"`".to_string(),
                         ),
                 );
                 None
             }
-            Some(v) => match v.get_ref() {
-                DeValue::Boolean(true) => Some(Fires::Yes),
-                DeValue::Boolean(false) => Some(Fires::No),
-                DeValue::String(s) if s == "unknown" => Some(Fires::Unknown),
-                DeValue::String(s) => {
-                    self.acc.push(
+            Some(v) => match (super::outline::fires(v.get_ref()), v.get_ref()) {
+                (Some(fires), _) => Some(fires),
+                (None, DeValue::String(s)) => {
+                    self.shape.acc.push(
                         Diagnostic::error(
                             "T009",
                             format!("`fires` must be true, false or `\"unknown\"`, not `\"{s}\"`"),
                         )
-                        .at(self.file, v.span(), "not an outcome")
+                        .at(self.shape.file, v.span(), "not an outcome")
                         .with_help(
                             "`\"unknown\"` expects a finding the rule could not decide".to_string(),
                         ),
                     );
                     None
                 }
-                _ => {
-                    self.wrong_type(v, "`fires`", "true, false or \"unknown\"");
+                (None, _) => {
+                    self.shape
+                        .wrong_type(v, "`fires`", "true, false or \"unknown\"");
                     None
                 }
             },
         };
-        let severity = match self.string(t, "severity") {
+        let severity = match self.shape.string(t, "severity") {
             None => None,
-            Some((text, span)) => match Severity::parse(&text) {
+            Some(Sp { value: text, span }) => match Severity::parse(&text) {
                 Some(s) => Some((s, span)),
                 None => {
-                    self.acc.push(
+                    self.shape.acc.push(
                         Diagnostic::error("T009", format!("unknown severity `{text}`"))
-                            .at(self.file, span, "not a severity")
+                            .at(self.shape.file, span, "not a severity")
                             .with_help(
                                 suggest(&text, Severity::ALL.iter().map(|s| s.as_str())).or_else(
                                     || Some("severities: info, review, hold, block".to_string()),
@@ -271,9 +265,9 @@ impl Reader<'_> {
             },
         };
         if let (Some(Fires::No), Some((_, span))) = (fires, &severity) {
-            self.acc.push(
+            self.shape.acc.push(
                 Diagnostic::error("T008", "`severity` has no meaning with `fires = false`")
-                    .at(self.file, span.clone(), "no finding has a severity")
+                    .at(self.shape.file, span.clone(), "no finding has a severity")
                     .with_help("remove `severity`, or expect `fires = true`".to_string()),
             );
         }
@@ -287,7 +281,7 @@ impl Reader<'_> {
                             DeValue::Boolean(b) => Some(Truth::from_bool(*b)),
                             DeValue::String(s) if s == "unknown" => Some(Truth::Unknown),
                             _ => {
-                                self.acc.push(
+                                self.shape.acc.push(
                                     Diagnostic::error(
                                         "T009",
                                         format!(
@@ -295,7 +289,7 @@ impl Reader<'_> {
                                             key.get_ref()
                                         ),
                                     )
-                                    .at(self.file, value.span(), "not an outcome"),
+                                    .at(self.shape.file, value.span(), "not an outcome"),
                                 );
                                 None
                             }
@@ -306,7 +300,9 @@ impl Reader<'_> {
                         }
                     }
                 }
-                _ => self.wrong_type(v, "`conditions`", "a table of condition = outcome"),
+                _ => self
+                    .shape
+                    .wrong_type(v, "`conditions`", "a table of condition = outcome"),
             }
         }
         let mut values = Vec::new();
@@ -315,28 +311,16 @@ impl Reader<'_> {
             match v.get_ref() {
                 DeValue::Table(vt) => {
                     for (key, value) in vt.iter() {
-                        let text = match value.get_ref() {
-                            DeValue::String(s) => Some(s.to_string()),
-                            DeValue::Integer(i) => Some(i.as_str().replace('_', "")),
-                            DeValue::Float(f) => Some(f.as_str().replace('_', "")),
-                            DeValue::Boolean(b) => Some(b.to_string()),
-                            DeValue::Datetime(d) => Some(d.to_string()),
-                            _ => {
-                                self.wrong_type(
-                                    value,
-                                    &format!("the value of `{}`", key.get_ref()),
-                                    "a string, number, boolean or date",
-                                );
-                                None
-                            }
-                        };
-                        if let Some(text) = text {
-                            values.push((key.get_ref().to_string(), text));
+                        let what = format!("the value of `{}`", key.get_ref());
+                        if let Some(scalar) = self.shape.scalar(value, &what) {
+                            values.push((key.get_ref().to_string(), scalar.value.text()));
                             value_spans.push(key.span());
                         }
                     }
                 }
-                _ => self.wrong_type(v, "`values`", "a table of condition = value seen"),
+                _ => self
+                    .shape
+                    .wrong_type(v, "`values`", "a table of condition = value seen"),
             }
         }
         Some((
@@ -358,17 +342,17 @@ impl Reader<'_> {
             .filter_map(|k| t.get(k).map(|v| (k, v)))
             .collect();
         if let (Some(id), None) = (t.get_key_value("id"), t.get("file")) {
-            self.acc.push(
+            self.shape.acc.push(
                 Diagnostic::error("T008", "`id` picks an order from `file`, and there is none")
-                    .at(self.file, id.0.span(), "`id` without `file`")
+                    .at(self.shape.file, id.0.span(), "`id` without `file`")
                     .with_help("give `file = \"orders.jsonl\"`, or drop `id`".to_string()),
             );
         }
         let (key, value) = match given.as_slice() {
             [] => {
-                self.acc.push(
+                self.shape.acc.push(
                     Diagnostic::error("T003", "a case needs an order")
-                        .at(self.file, head, "no order in this case")
+                        .at(self.shape.file, head, "no order in this case")
                         .with_help(
                             "give `order = { ... }`, `[case.order]`, `[[case.orders]]` or `file = \"orders.jsonl\"`"
                                 .to_string(),
@@ -379,12 +363,12 @@ impl Reader<'_> {
             [one] => *one,
             [_, (second, value), ..] => {
                 let first = given[0].0;
-                self.acc.push(
+                self.shape.acc.push(
                     Diagnostic::error(
                         "T008",
                         format!("a case gives its orders once, by `{first}` or by `{second}`"),
                     )
-                    .at(self.file, value.span(), "second source of orders")
+                    .at(self.shape.file, value.span(), "second source of orders")
                     .with_help(
                         "put orders that belong together in one `orders` array, or split the case"
                             .to_string(),
@@ -403,13 +387,17 @@ impl Reader<'_> {
             }
             "orders" => {
                 let DeValue::Array(items) = value.get_ref() else {
-                    self.wrong_type(value, "`orders`", "an array of tables (`[[case.orders]]`)");
+                    self.shape.wrong_type(
+                        value,
+                        "`orders`",
+                        "an array of tables (`[[case.orders]]`)",
+                    );
                     return None;
                 };
                 if items.is_empty() {
-                    self.acc.push(
+                    self.shape.acc.push(
                         Diagnostic::error("T009", "`orders` is empty")
-                            .at(self.file, value.span(), "no order")
+                            .at(self.shape.file, value.span(), "no order")
                             .with_help("give at least one order".to_string()),
                     );
                     return None;
@@ -433,20 +421,20 @@ impl Reader<'_> {
                 })
             }
             _ => {
-                let (path, span) = self.string(t, "file")?;
+                let Sp { value: path, span } = self.shape.string(t, "file")?;
                 let resolved = self.pack_file(&path, span.clone(), "order file")?;
                 if InputFormat::from_extension(&resolved).is_none() {
-                    self.acc.push(
+                    self.shape.acc.push(
                         Diagnostic::error(
                             "T010",
                             format!("cannot tell the format of order file `{path}`"),
                         )
-                        .at(self.file, span, "unknown extension")
+                        .at(self.shape.file, span, "unknown extension")
                         .with_help("order files end in `.jsonl`, `.json` or `.csv`".to_string()),
                     );
                     return None;
                 }
-                let id = self.string(t, "id").map(|s| s.0);
+                let id = self.shape.string(t, "id").map(|s| s.value);
                 Some(Input::File { path: resolved, id })
             }
         }
@@ -472,14 +460,15 @@ impl Reader<'_> {
             return Some(Vec::new());
         };
         let DeValue::Table(lt) = value.get_ref() else {
-            self.wrong_type(value, "`lists`", "a table of list = \"file.csv\"");
+            self.shape
+                .wrong_type(value, "`lists`", "a table of list = \"file.csv\"");
             return None;
         };
         let mut out = Vec::new();
         let mut ok = true;
         for (key, file) in lt.iter() {
             let DeValue::String(path) = file.get_ref() else {
-                self.wrong_type(
+                self.shape.wrong_type(
                     file,
                     &format!("the file of list `{}`", key.get_ref()),
                     "a string",
@@ -507,14 +496,16 @@ impl Reader<'_> {
             return Some(Vec::new());
         };
         let DeValue::Array(items) = value.get_ref() else {
-            self.wrong_type(value, "`screening`", "a list of list files");
+            self.shape
+                .wrong_type(value, "`screening`", "a list of list files");
             return None;
         };
         let mut out = Vec::new();
         let mut ok = true;
         for item in items {
             let DeValue::String(path) = item.get_ref() else {
-                self.wrong_type(item, "a screening-list file", "a string");
+                self.shape
+                    .wrong_type(item, "a screening-list file", "a string");
                 ok = false;
                 continue;
             };
@@ -528,10 +519,10 @@ impl Reader<'_> {
 
     /// A path relative to the test file, as a path in the pack that exists.
     fn pack_file(&mut self, path: &str, span: Range<usize>, what: &str) -> Option<String> {
-        let Some(resolved) = resolve(self.file.name(), path) else {
-            self.acc.push(
+        let Some(resolved) = resolve(self.shape.file.name(), path) else {
+            self.shape.acc.push(
                 Diagnostic::error("T010", format!("{what} `{path}` is outside the rule pack"))
-                    .at(self.file, span, "outside the pack")
+                    .at(self.shape.file, span, "outside the pack")
                     .with_help(
                         "paths are relative to the test file and stay inside the pack, so the pack's tests run wherever the pack goes"
                             .to_string(),
@@ -545,12 +536,12 @@ impl Reader<'_> {
         let hint = suggest(&resolved, self.files.files.keys().map(String::as_str))
             .map(|s| format!("{s} (paths are relative to the test file)"))
             .unwrap_or_else(|| "paths are relative to the test file".to_string());
-        self.acc.push(
+        self.shape.acc.push(
             Diagnostic::error(
                 "T010",
                 format!("{what} `{path}` does not exist (looked for `{resolved}` in the pack)"),
             )
-            .at(self.file, span, "no such file")
+            .at(self.shape.file, span, "no such file")
             .with_help(hint),
         );
         None
@@ -566,9 +557,9 @@ impl Reader<'_> {
         match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
             Ok(date) => Some(date),
             Err(_) => {
-                self.acc.push(
+                self.shape.acc.push(
                     Diagnostic::error("T009", format!("`{key}` must be a date `YYYY-MM-DD`")).at(
-                        self.file,
+                        self.shape.file,
                         value.span(),
                         "not a date",
                     ),
@@ -581,7 +572,7 @@ impl Reader<'_> {
     /// A TOML table as a JSON object; numbers keep their digits.
     fn table_json(&mut self, value: &Spanned<DeValue>, what: &str) -> Option<Json> {
         if !matches!(value.get_ref(), DeValue::Table(_)) {
-            self.wrong_type(value, what, "a table (an order)");
+            self.shape.wrong_type(value, what, "a table (an order)");
             return None;
         }
         self.json(value)
@@ -632,55 +623,15 @@ impl Reader<'_> {
     }
 
     fn bad_number(&mut self, value: &Spanned<DeValue>) -> Option<Json> {
-        self.acc.push(
+        self.shape.acc.push(
             Diagnostic::error(
                 "T009",
                 "an order holds a number that is not a plain decimal",
             )
-            .at(self.file, value.span(), "not a plain decimal")
+            .at(self.shape.file, value.span(), "not a plain decimal")
             .with_help("write amounts as decimals (`12500.00`) or as strings".to_string()),
         );
         None
-    }
-
-    fn deny_unknown(&mut self, table: &DeTable, allowed: &[&str], what: &str) {
-        for key in table.keys() {
-            let name = key.get_ref();
-            if !allowed.contains(&name.as_ref()) {
-                self.acc.push(
-                    Diagnostic::error("T002", format!("unknown key `{name}` in {what}"))
-                        .at(self.file, key.span(), "not a known key")
-                        .with_help(
-                            suggest(name, allowed.iter().copied())
-                                .or_else(|| Some(format!("known keys: {}", allowed.join(", ")))),
-                        ),
-                );
-            }
-        }
-    }
-
-    fn wrong_type(&mut self, value: &Spanned<DeValue>, what: &str, expected: &str) {
-        self.acc.push(
-            Diagnostic::error(
-                "T004",
-                format!(
-                    "{what} must be {expected}, not {}",
-                    type_name(value.get_ref())
-                ),
-            )
-            .at(self.file, value.span(), format!("expected {expected}")),
-        );
-    }
-
-    fn string(&mut self, table: &DeTable, key: &str) -> Option<(String, Range<usize>)> {
-        let value = table.get(key)?;
-        match value.get_ref() {
-            DeValue::String(s) => Some((s.to_string(), value.span())),
-            _ => {
-                self.wrong_type(value, &format!("`{key}`"), "a string");
-                None
-            }
-        }
     }
 }
 

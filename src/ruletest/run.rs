@@ -194,17 +194,7 @@ fn load_orders(case: &Case, files: &PackFiles) -> Result<Vec<Order>, Outcome> {
                         Some(id) => format!("order `{id}`"),
                         None => format!("the record on line {} of `{name}`", e.origin.line),
                     };
-                    let details: Vec<String> = e
-                        .problems
-                        .iter()
-                        .map(|p| {
-                            if p.path.is_empty() {
-                                format!("{} {}", p.code, p.message)
-                            } else {
-                                format!("{} `{}`: {}", p.code, p.path, p.message)
-                            }
-                        })
-                        .collect();
+                    let details: Vec<String> = e.problems.iter().map(ToString::to_string).collect();
                     problems.push(format!("{which} cannot be read: {}", details.join("; ")));
                 }
             }

@@ -132,6 +132,27 @@ fn record_that_is_not_an_object() {
     ");
 }
 
+#[test]
+fn a_problem_reads_as_its_code_path_and_message() {
+    let text = format!("[1]\n{}\n", order_with("A", "date", "\"03/02/2015\""));
+    let records = load_text(&text, "t.jsonl", InputFormat::Jsonl);
+    let problems: Vec<String> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Error(e) => Some(e.problems.iter().map(ToString::to_string)),
+            Record::Order(_) => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "O102 the record is a list, not an object",
+            "O109 `date`: `03/02/2015` is not a date in the form YYYY-MM-DD",
+        ]
+    );
+}
+
 // ---- normalisation ----
 
 #[test]

@@ -11,6 +11,7 @@ mod explain;
 mod language;
 mod lint;
 mod loaders;
+mod readers;
 mod report_html;
 mod reports;
 mod rules;
