@@ -4,53 +4,13 @@
 //! the human and JSON Lines reports.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde::Deserialize;
 
+use super::support::{code, redflag as run, redflag_in, stderr, stdout};
+
 const SAMPLE: &str = "fixtures/orders/sample.jsonl";
-
-/// Runs the binary with `NO_COLOR=1` in `dir` (the crate root by default).
-fn run_in(dir: Option<&Path>, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_redflag"));
-    command
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(dir) = dir {
-        command.current_dir(dir);
-    }
-    let mut child = command.spawn().expect("the redflag binary runs");
-    if let Some(text) = stdin {
-        let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(text.as_bytes()).unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn run(args: &[&str]) -> Output {
-    run_in(None, args, None)
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exit status")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
 
 /// The lines of the sample whose order id is one of `ids`.
 fn sample_lines(ids: &[&str]) -> String {
@@ -672,7 +632,11 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
 #[test]
 fn standard_input_is_read_for_dash() {
     let text = std::fs::read_to_string(SAMPLE).unwrap();
-    let out = run_in(None, &["check", "--format", "json", "-"], Some(&text));
+    let out = redflag_in(
+        None,
+        &["check", "--format", "json", "-"],
+        Some(text.as_bytes()),
+    );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let from_stdin = document(&out);
     let from_file = document(&run(&["check", "--format", "json", SAMPLE]));
@@ -755,7 +719,7 @@ fn redact(text: &str) -> String {
 #[test]
 fn human_report_of_the_dandong_order() {
     let dir = temp_input("dandong.jsonl", &sample_lines(&["SO-2015-0042"]));
-    let out = run_in(Some(dir.path()), &["check", "dandong.jsonl"], None);
+    let out = redflag_in(Some(dir.path()), &["check", "dandong.jsonl"], None);
     assert_eq!(code(&out), 1);
     insta::assert_snapshot!(redact(&stdout(&out)));
 }
@@ -763,7 +727,7 @@ fn human_report_of_the_dandong_order() {
 #[test]
 fn jsonl_report_of_a_clean_order() {
     let dir = temp_input("clean.jsonl", &sample_lines(&["SO-2025-0110"]));
-    let out = run_in(
+    let out = redflag_in(
         Some(dir.path()),
         &["check", "--format", "jsonl", "clean.jsonl"],
         None,

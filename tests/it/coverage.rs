@@ -5,9 +5,10 @@
 //! catalogue diagnostics, the default pack's catalogue and tags, and
 //! `Engine::trace` agreeing with `Engine::judge`.
 
+use super::support::redflag as run;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde::Deserialize;
 
@@ -23,15 +24,6 @@ use crate::support::load;
 
 const PACK: &str = "fixtures/coverage/pack";
 const ORDERS: &str = "fixtures/coverage/orders.jsonl";
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redflag"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the redflag binary runs")
-}
 
 /// Exit status, stdout and stderr as one text for a snapshot.
 fn transcript(out: &Output) -> String {

@@ -3,8 +3,14 @@
 //! compared in human and JSON form; exit statuses; reports that cannot be
 //! read; tolerance of fields a later schema version may add.
 
+use super::support::{code, redflag_in};
+
+/// Runs the binary in `dir`.
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    redflag_in(Some(dir), args, None)
+}
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -13,20 +19,6 @@ use redflag::diff;
 
 const PACK: &str = "fixtures/coverage/pack";
 const ORDERS: &str = "fixtures/coverage/orders.jsonl";
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redflag"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the redflag binary runs")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exit status")
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -99,7 +91,7 @@ fn two_runs(same_orders: bool, format_b: &str) -> tempfile::TempDir {
 #[test]
 fn changed_orders_human() {
     let dir = two_runs(false, "json");
-    let out = run_in(dir.path(), &["diff", "a.json", "b.json"]);
+    let out = redflag_in(Some(dir.path()), &["diff", "a.json", "b.json"], None);
     assert_eq!(code(&out), 1, "{}", text(&out.stderr));
     assert_eq!(text(&out.stderr), "");
     insta::assert_snapshot!(text(&out.stdout));
@@ -260,7 +252,7 @@ fn changed_orders_json_against_a_jsonl_report() {
 #[test]
 fn the_same_report_twice_exits_0() {
     let dir = two_runs(false, "json");
-    let out = run_in(dir.path(), &["diff", "a.json", "a.json"]);
+    let out = redflag_in(Some(dir.path()), &["diff", "a.json", "a.json"], None);
     assert_eq!(code(&out), 0);
     insta::assert_snapshot!(text(&out.stdout), @r"
     redflag diff: a.json → a.json
@@ -274,7 +266,7 @@ fn the_same_report_twice_exits_0() {
 fn a_list_update_that_changes_no_judgement_exits_0_but_shows_the_provenance() {
     // Only Shadyport left the list, and on these orders only FX-4 went there.
     let dir = two_runs(true, "json");
-    let out = run_in(dir.path(), &["diff", "a.json", "b.json"]);
+    let out = redflag_in(Some(dir.path()), &["diff", "a.json", "b.json"], None);
     assert_eq!(code(&out), 1, "FX-4 loses its city finding");
     let root = dir.path();
     std::fs::write(
@@ -296,7 +288,7 @@ fn a_list_update_that_changes_no_judgement_exits_0_but_shows_the_provenance() {
         ],
     );
     assert!(code(&out) <= 1);
-    let out = run_in(root, &["diff", "a.json", "b.json"]);
+    let out = redflag_in(Some(root), &["diff", "a.json", "b.json"], None);
     assert_eq!(code(&out), 0, "{}", text(&out.stdout));
     let stdout = text(&out.stdout);
     assert!(
@@ -340,7 +332,7 @@ fn unreadable_reports_exit_2_and_say_why() {
         ("a.json", "newer.json"),
         ("coverage.json", "a.json"),
     ] {
-        let out = run_in(root, &["diff", a, b]);
+        let out = redflag_in(Some(root), &["diff", a, b], None);
         assert_eq!(code(&out), 2, "{a} {b}");
         assert!(out.stdout.is_empty());
         all.push_str(&format!("$ redflag diff {a} {b}\n{}", text(&out.stderr)));

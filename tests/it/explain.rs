@@ -2,8 +2,8 @@
 //! not fired with why-not amounts, undecided, no combination at all), the
 //! engine trace it rests on (held to `judge`), and the usage errors.
 
+use super::support::redflag as run;
 use std::collections::BTreeMap;
-use std::process::{Command, Output, Stdio};
 
 use serde_json::{json, Value as Json};
 
@@ -19,15 +19,6 @@ use crate::support::{load, load_text};
 const SAMPLE: &str = "fixtures/orders/sample.jsonl";
 const TULIP_PACK: &str = "fixtures/explain/tulip-pack";
 const TULIP_ORDERS: &str = "fixtures/explain/orders.jsonl";
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redflag"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the redflag binary runs")
-}
 
 /// Runs `redflag explain ARGS`, which must succeed quietly; its stdout.
 #[track_caller]

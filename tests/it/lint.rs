@@ -3,8 +3,8 @@
 //! statuses with and without `--deny warnings`, the default pack, and the
 //! code documentation.
 
+use super::support::redflag as run;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use chrono::NaiveDate;
 use redflag::cli::lint::{render_human, render_json};
@@ -201,14 +201,6 @@ fn json_report_locates_each_problem() {
     );
     assert_eq!(item.label.as_deref(), Some("never true"));
     assert!(item.help.as_deref().unwrap().contains("< 5000 USD"));
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redflag"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
 }
 
 fn status(args: &[&str]) -> i32 {

@@ -4,9 +4,14 @@
 //! small frozen pack (fixtures/reports-pack) so they do not move when the
 //! default pack does.
 
-use std::io::Write;
+use super::support::redflag_in;
+
+/// Runs the binary, feeding `stdin` when given.
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    redflag_in(None, args, stdin)
+}
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -15,31 +20,12 @@ const SAMPLE: &str = "fixtures/orders/sample.jsonl";
 const BAD: &str = "fixtures/orders/bad/bad.jsonl";
 const PACK: &str = "fixtures/reports-pack";
 
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_redflag"));
-    command
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("the redflag binary runs");
-    if let Some(bytes) = stdin {
-        child.stdin.take().unwrap().write_all(bytes).unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
 /// Runs `check` and returns stdout, checking the exit status is 0 or 1.
 #[track_caller]
 fn check(args: &[&str]) -> Vec<u8> {
     let mut all = vec!["check"];
     all.extend_from_slice(args);
-    let out = run(&all, None);
+    let out = redflag_in(None, &all, None);
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
         "{all:?}: {}",

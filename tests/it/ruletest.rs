@@ -3,23 +3,14 @@
 //! `fixtures/ruletest/pack` (not the default pack, so the snapshots do not
 //! move when the default rules change).
 
+use super::support::redflag;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 use redflag::findings::Truth;
 use redflag::rules::{build, PackFiles};
 use redflag::ruletest::{self, Fires, Outcome, Suite, TodoStatus};
 
 const PACK: &str = "fixtures/ruletest/pack";
-
-fn redflag(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redflag"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the redflag binary runs")
-}
 
 /// Runs `redflag test ARGS`; asserts the exit status; returns (stdout, stderr).
 #[track_caller]

@@ -2,24 +2,12 @@
 //! rules (match at shipment, near miss, lookback, wrong check digits), the evidence they carry,
 //! and the ways a list can fail to load.
 
-use std::process::{Command, Output};
+use super::support::{redflag, stderr};
 
 use serde_json::Value as Json;
 
 const ORDERS: &str = "fixtures/orders/screening.jsonl";
 const DESIGNATED: &str = "fixtures/lists/designated/designated.ftm.json";
-
-fn redflag(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redflag"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run redflag")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 /// Runs `check --format json` and returns the document.
 #[track_caller]

@@ -1,7 +1,56 @@
-//! Helpers shared by the integration tests: loading inputs through the public
-//! API and rendering records as short, stable text for snapshots.
+//! Helpers shared by the integration tests: running the binary, loading inputs through the
+//! public API and rendering records as short, stable text for snapshots.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 use redflag::order::{self, ColumnMap, InputFormat, Record, Value};
+
+/// Runs the binary with `NO_COLOR=1` in `dir` (the crate root by default), feeding `stdin`
+/// (else no standard input at all).
+pub fn redflag_in(dir: Option<&Path>, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_redflag"));
+    command
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let mut child = command.spawn().expect("the redflag binary runs");
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().expect("a stdin pipe");
+        pipe.write_all(bytes).expect("stdin written");
+    }
+    child.wait_with_output().expect("the redflag binary ends")
+}
+
+/// Runs the binary in the crate root with no standard input.
+pub fn redflag(args: &[&str]) -> Output {
+    redflag_in(None, args, None)
+}
+
+/// The exit status.
+pub fn code(output: &Output) -> i32 {
+    output.status.code().expect("exit status")
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
 
 /// Every record of a fixture file (paths are relative to the crate root,
 /// where cargo runs integration tests).

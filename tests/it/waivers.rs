@@ -2,21 +2,13 @@
 //! sets the verdict; expired and unused waivers are reported; a broken waiver file stops the
 //! run; `--as-of` hides list entries listed after it (lookback over past orders).
 
-use std::process::{Command, Output};
+use super::support::redflag;
 
 use serde_json::Value as Json;
 
 const ORDERS: &str = "fixtures/orders/screening.jsonl";
 const DESIGNATED: &str = "fixtures/lists/designated/designated.ftm.json";
 const WAIVERS: &str = "fixtures/waivers/waivers.toml";
-
-fn redflag(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redflag"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run redflag")
-}
 
 #[track_caller]
 fn check_json(extra: &[&str]) -> Json {
