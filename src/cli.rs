@@ -300,10 +300,11 @@ pub fn render_each(diagnostics: &Diagnostics, color: bool) -> String {
     out
 }
 
-/// Loads and validates a pack: the embedded one or a directory.
+/// Loads and validates a pack (the embedded one or a directory), keeping its files for what
+/// reads them besides the rules (tests, catalogue), and the pack's warnings.
 pub fn load_pack(
     dir: Option<&std::path::Path>,
-) -> Result<(RulePack, String, Diagnostics), Diagnostics> {
+) -> Result<(RulePack, PackFiles, Diagnostics), Diagnostics> {
     let files = match dir {
         None => PackFiles::embedded(),
         Some(dir) => match PackFiles::read_dir(dir) {
@@ -315,15 +316,14 @@ pub fn load_pack(
             }
         },
     };
-    let origin = files.origin.clone();
     match rules::build(&files) {
-        (Some(pack), warnings) => Ok((pack, origin, warnings)),
+        (Some(pack), warnings) => Ok((pack, files, warnings)),
         (None, diagnostics) => Err(diagnostics),
     }
 }
 
 fn check(args: CheckArgs) -> Status {
-    let (pack, origin, warnings) = match load_pack(args.rules.as_deref()) {
+    let (pack, pack_files, warnings) = match load_pack(args.rules.as_deref()) {
         Ok(loaded) => loaded,
         Err(diagnostics) => {
             print_diagnostics(&diagnostics);
@@ -462,7 +462,12 @@ fn check(args: CheckArgs) -> Status {
         );
         print_diagnostics(&acc);
     }
-    let mut run = RunInfo::new(engine.pack(), origin, args.inputs.clone(), fail_on);
+    let mut run = RunInfo::new(
+        engine.pack(),
+        pack_files.origin.clone(),
+        args.inputs.clone(),
+        fail_on,
+    );
     run.screening = screening_provenance(&screening);
     run.as_of = args.as_of;
     if let Some(date) = args.as_of {
@@ -478,16 +483,10 @@ fn check(args: CheckArgs) -> Status {
     run.waiver_file = waivers.as_ref();
     if args.format == Format::Html {
         // The HTML report is what an auditor files: it carries the coverage matrix too.
-        let files = match &args.rules {
-            None => Ok(PackFiles::embedded()),
-            Some(dir) => PackFiles::read_dir(dir),
-        };
-        if let Ok(files) = files {
-            let (catalogue, _) = crate::coverage::catalogue::load(&files);
-            let (tests, _) = crate::coverage::ruletests::read(&files);
-            let matrix = crate::coverage::matrix(run.pack, &catalogue, &tests);
-            run.coverage = Some(crate::report::coverage_section(&matrix));
-        }
+        let (catalogue, _) = crate::coverage::catalogue::load(&pack_files);
+        let (tests, _) = crate::coverage::ruletests::read(&pack_files);
+        let matrix = crate::coverage::matrix(run.pack, &catalogue, &tests);
+        run.coverage = Some(crate::report::coverage_section(&matrix));
     }
     match run_check(
         &engine,

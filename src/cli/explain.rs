@@ -10,7 +10,6 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::explain;
 use crate::order;
 use crate::report::explain as render;
-use crate::rules::{self, PackFiles};
 
 pub(super) const EXIT_CODES: &str = "Exit codes:
   0  the rule was explained (whether or not it fired on the order)
@@ -27,25 +26,16 @@ pub(crate) enum ExplainFormat {
 }
 
 pub(super) fn run(args: ExplainArgs) -> Status {
-    let files = match &args.rules {
-        None => PackFiles::embedded(),
-        Some(dir) => match PackFiles::read_dir(dir) {
-            Ok(files) => files,
-            Err(problem) => return fail(*problem),
-        },
-    };
-    let pack = match rules::build(&files) {
-        (Some(pack), warnings) => {
-            if !warnings.is_empty() {
-                print_diagnostics(&warnings);
-            }
-            pack
-        }
-        (None, diagnostics) => {
+    let (pack, files, warnings) = match super::load_pack(args.rules.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(diagnostics) => {
             print_diagnostics(&diagnostics);
             return Status::Error;
         }
     };
+    if !warnings.is_empty() {
+        print_diagnostics(&warnings);
+    }
     if let Err(problem) = explain::find_rule(&pack, &args.rule) {
         return fail(*problem);
     }
