@@ -227,9 +227,9 @@ fn not_a_report(file: &SourceFile, why: &str) -> Box<Diagnostic> {
 }
 
 /// Flattens a JSON value into `(path, text)` pairs. Arrays of objects that
-/// all have a string `name` are keyed by it (`lists[chpl]`), so a list added
-/// to a pack does not shift every other list's index; arrays of scalars
-/// become one comma-separated value.
+/// all have a unique string `name` (or else `path`) are keyed by it
+/// (`lists[chpl]`, `files[lists/chpl.csv]`), so a file added to a pack does not
+/// shift every other one's index; arrays of scalars become one comma-separated value.
 fn flatten(prefix: &str, value: &Json, out: &mut Vec<(String, String)>) {
     let join = |key: &str| {
         if prefix.is_empty() {
@@ -249,13 +249,17 @@ fn flatten(prefix: &str, value: &Json, out: &mut Vec<(String, String)>) {
             out.push((prefix.to_string(), texts.join(", ")));
         }
         Json::Array(items) => {
-            let names: Option<Vec<&str>> = items
-                .iter()
-                .map(|i| i.get("name").and_then(Json::as_str))
-                .collect();
-            let unique = names
-                .as_ref()
-                .is_some_and(|n| n.iter().collect::<BTreeSet<_>>().len() == n.len());
+            let keyed_by = |field: &str| -> Option<Vec<&str>> {
+                let names: Vec<&str> = items
+                    .iter()
+                    .map(|i| i.get(field).and_then(Json::as_str))
+                    .collect::<Option<_>>()?;
+                (names.iter().collect::<BTreeSet<_>>().len() == names.len()).then_some(names)
+            };
+            // Inputs stay keyed by position: comparing a run on `a.jsonl` with one on
+            // `b.jsonl` is the usual case, and the files are then the same slot.
+            let names = keyed_by("name").or_else(|| keyed_by("path"));
+            let unique = names.is_some();
             for (i, item) in items.iter().enumerate() {
                 let key = match (&names, unique) {
                     (Some(names), true) => format!("{prefix}[{}]", names[i]),

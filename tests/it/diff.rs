@@ -197,7 +197,7 @@ fn changed_orders_json_against_a_jsonl_report() {
             "pack.sha256",
             "pack.lists[risky_cities].rows",
             "pack.lists[risky_cities].sha256",
-            "pack.files[1].sha256",
+            "pack.files[lists/risky_cities.csv].sha256",
             "inputs"
         ]
     );
