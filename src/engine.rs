@@ -1363,15 +1363,17 @@ fn screen_party(spec: &ScreenSpec, value: &Value, path: &str, cx: &Cx) -> Check 
             .collect(),
         _ => Vec::new(),
     };
-    if name.trim().is_empty() && ids.is_empty() {
-        return Check::unknown("has no name or identifier to screen".into());
-    }
+    // Without lists nothing was screened (and `check` says so once); with lists, a party
+    // that cannot be screened must not pass as clear.
     let Some(screener) = cx.engine.screener.as_deref() else {
         return Check {
             note: Some("was not screened: no screening list was given".into()),
             ..Check::of(Truth::False)
         };
     };
+    if name.trim().is_empty() && ids.is_empty() {
+        return Check::unknown("has no name or identifier to screen".into());
+    }
     let query = Query {
         name,
         aliases: match party.get("aliases") {
