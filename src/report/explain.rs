@@ -265,7 +265,7 @@ fn combination_text(c: &Combination) -> String {
             out.push_str(&format!(
                 "      {} {}\n",
                 mark(o.holds),
-                observation_text(o)
+                super::observation_line(o)
             ));
         }
         if e.more > 0 {
@@ -292,32 +292,6 @@ fn combination_text(c: &Combination) -> String {
         }
     }
     out
-}
-
-fn observation_text(o: &Observation) -> String {
-    let seen = match &o.seen {
-        Some(s) => format!("`{s}`"),
-        None => "missing".into(),
-    };
-    let mut text = format!("{} = {seen}, expected {}", o.path, o.expected);
-    if let Some(row) = &o.row {
-        let cells: Vec<String> = row
-            .cells
-            .iter()
-            .filter(|(k, v)| k != "source" && k != "status" && !v.is_empty())
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        text.push_str(&format!(
-            "; matched {} line {} ({})",
-            row.list,
-            row.line,
-            cells.join(", ")
-        ));
-    }
-    if let Some(note) = &o.note {
-        text.push_str(&format!("; {note}"));
-    }
-    text
 }
 
 /// The why-not of one condition, one line per value.

@@ -200,31 +200,7 @@ impl Reporter for HumanReporter {
             for c in &f.conditions {
                 let first = c.observations.first();
                 let detail = match first {
-                    Some(o) => {
-                        let seen = match &o.seen {
-                            Some(s) => format!("`{s}`"),
-                            None => "missing".into(),
-                        };
-                        let mut text = format!("{} = {seen}, expected {}", o.path, o.expected);
-                        if let Some(row) = &o.row {
-                            let cells: Vec<String> = row
-                                .cells
-                                .iter()
-                                .filter(|(k, _)| k != "source" && k != "status")
-                                .map(|(k, v)| format!("{k}={v}"))
-                                .collect();
-                            text.push_str(&format!(
-                                "; matched {} line {} ({})",
-                                row.list,
-                                row.line,
-                                cells.join(", ")
-                            ));
-                        }
-                        if let Some(note) = &o.note {
-                            text.push_str(&format!("; {note}"));
-                        }
-                        text
-                    }
+                    Some(o) => super::observation_line(o),
                     None => c.path.clone(),
                 };
                 let others = c.observations.len().saturating_sub(1) + c.more;

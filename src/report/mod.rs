@@ -220,6 +220,34 @@ pub trait Reporter {
     fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()>;
 }
 
+/// One value a condition read, on one line: path, value, expectation, the list row it matched
+/// (empty cells and bookkeeping columns left out) and the engine's note.
+pub(crate) fn observation_line(o: &crate::findings::Observation) -> String {
+    let seen = match &o.seen {
+        Some(s) => format!("`{s}`"),
+        None => "missing".into(),
+    };
+    let mut text = format!("{} = {seen}, expected {}", o.path, o.expected);
+    if let Some(row) = &o.row {
+        let cells: Vec<String> = row
+            .cells
+            .iter()
+            .filter(|(k, v)| k != "source" && k != "status" && !v.is_empty())
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        text.push_str(&format!(
+            "; matched {} line {} ({})",
+            row.list,
+            row.line,
+            cells.join(", ")
+        ));
+    }
+    if let Some(note) = &o.note {
+        text.push_str(&format!("; {note}"));
+    }
+    text
+}
+
 /// A screening match in words: which entry, how it matched, how strongly, when it was listed.
 /// Shared by the text formats so they say the same thing.
 pub fn screening_lines(s: &ScreeningEvidence) -> [String; 2] {
