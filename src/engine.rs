@@ -249,7 +249,7 @@ impl Engine {
             order,
             &screened,
             &mut |cx| {
-                let outcomes = self.evaluate_conditions(rule, compiled, cx);
+                let outcomes = self.evaluate_conditions(rule, compiled, cx, true);
                 combinations.push(Trace {
                     bindings: cx.bound_evidence(rule),
                     truth: eval_expr(&rule.condition, &outcomes),
@@ -299,7 +299,9 @@ impl Engine {
             order,
             screened,
             &mut |cx| {
-                let outcomes = self.evaluate_conditions(rule, compiled, cx);
+                // Most combinations come to nothing: evaluate them without evidence, and
+                // again with it only for the combination a finding keeps.
+                let outcomes = self.evaluate_conditions(rule, compiled, cx, false);
                 match eval_expr(&rule.condition, &outcomes) {
                     Truth::True => {
                         fired_count += 1;
@@ -320,6 +322,7 @@ impl Engine {
                             }
                         }
                         if fired.is_none() {
+                            let outcomes = self.evaluate_conditions(rule, compiled, cx, true);
                             let message = render(&rule.message, cx, &outcomes);
                             fired = Some((cx.bound_evidence(rule), outcomes, message));
                         }
@@ -327,6 +330,7 @@ impl Engine {
                     Truth::Unknown => {
                         undecided_count += 1;
                         if undecided.is_none() {
+                            let outcomes = self.evaluate_conditions(rule, compiled, cx, true);
                             undecided = Some((cx.bound_evidence(rule), outcomes));
                         }
                     }
@@ -426,7 +430,15 @@ impl Engine {
         bind(rule, 0, &mut cx, visit, walk);
     }
 
-    fn evaluate_conditions(&self, rule: &Rule, compiled: &CompiledRule, cx: &Cx) -> Vec<Outcome> {
+    /// Every condition's outcome for one combination; observations (the evidence) only when
+    /// `evidence` is true, since building them dominates the cost of judging.
+    fn evaluate_conditions(
+        &self,
+        rule: &Rule,
+        compiled: &CompiledRule,
+        cx: &Cx,
+        evidence: bool,
+    ) -> Vec<Outcome> {
         let mut outcomes: Vec<Outcome> = vec![Outcome::default(); rule.conditions.len()];
         let mut done = vec![false; rule.conditions.len()];
         for &i in &compiled.order {
@@ -435,7 +447,14 @@ impl Engine {
                 .get(i)
                 .map(String::as_str)
                 .unwrap_or_default();
-            let outcome = eval_condition(&rule.conditions[i], expected, cx, &outcomes, &done);
+            let outcome = eval_condition(
+                &rule.conditions[i],
+                expected,
+                cx,
+                &outcomes,
+                &done,
+                evidence,
+            );
             outcomes[i] = outcome;
             done[i] = true;
         }
@@ -851,6 +870,7 @@ fn eval_condition(
     cx: &Cx,
     outcomes: &[Outcome],
     done: &[bool],
+    evidence: bool,
 ) -> Outcome {
     let mut outcome = Outcome::default();
     let values = match values_of(&c.target, cx, outcomes, done) {
@@ -952,6 +972,9 @@ fn eval_condition(
                 Truth::False => any_false = true,
                 Truth::Unknown => any_unknown = true,
             }
+            if !evidence {
+                continue;
+            }
             outcome.observations.push(Observation {
                 path: path.clone(),
                 seen: None,
@@ -968,11 +991,6 @@ fn eval_condition(
             continue;
         };
         let mut check = test_value(c, value, path, cx, outcomes, done);
-        if check.row.is_none() {
-            if let (Some(r), Target::Row { list, .. }) = (source_row, &c.target) {
-                check.row = cx.engine.list(list).and_then(|t| row_evidence(t, *r));
-            }
-        }
         match check.truth {
             Truth::True => {
                 any_true = true;
@@ -983,6 +1001,14 @@ fn eval_condition(
             }
             Truth::False => any_false = true,
             Truth::Unknown => any_unknown = true,
+        }
+        if !evidence {
+            continue;
+        }
+        if check.row.is_none() {
+            if let (Some(r), Target::Row { list, .. }) = (source_row, &c.target) {
+                check.row = cx.engine.list(list).and_then(|t| row_evidence(t, *r));
+            }
         }
         let seen = match c.op {
             // A party or identifier is shown by its name or number, not as a whole object.
