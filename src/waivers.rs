@@ -152,10 +152,11 @@ impl Waivers {
     ) -> Option<&Waiver> {
         let mut found = None;
         for w in self.waivers.iter().filter(|w| w.rule == finding.rule_id) {
-            let order_ok = w.order.as_deref().map_or(true, |o| o == order_id);
-            let party_ok = w.party.as_deref().map_or(true, |p| {
-                parties_of(finding).iter().any(|q| fold(q) == fold(p))
-            });
+            let order_ok = w.order.as_deref().is_none_or(|o| o == order_id);
+            let party_ok = w
+                .party
+                .as_deref()
+                .is_none_or(|p| parties_of(finding).iter().any(|q| fold(q) == fold(p)));
             if !(order_ok && party_ok) {
                 continue;
             }

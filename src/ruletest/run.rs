@@ -184,7 +184,7 @@ fn load_orders(case: &Case, files: &PackFiles) -> Result<Vec<Order>, Outcome> {
     for record in records {
         match record {
             Record::Order(o) => {
-                if id.map_or(true, |id| o.id == id) {
+                if id.is_none_or(|id| o.id == id) {
                     orders.push(o);
                 }
             }
@@ -356,7 +356,7 @@ fn check_order(case: &Case, engine: &Engine, order: &Order) -> Vec<String> {
     });
     let candidates: Vec<Trace> = traces()
         .into_iter()
-        .filter(|t| want.map_or(true, |w| t.truth == w))
+        .filter(|t| want.is_none_or(|w| t.truth == w))
         .collect();
     if candidates.is_empty() {
         reasons.push(format!(
