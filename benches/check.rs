@@ -67,9 +67,9 @@ fn main() {
     let list_path =
         std::env::var("BENCH_LIST").unwrap_or_else(|_| "fixtures/lists/dpl/dpl.txt".into());
     let start = Instant::now();
-    let list = redflag::screening::import::load_spec(&list_path).unwrap();
+    let (list, _) = redflag::screening::import::load_spec(&list_path).unwrap();
     let entries = list.entries.len();
-    let screening_engine = Engine::with_screening(engine.pack().clone(), &[list]);
+    let screening_engine = Engine::with_screening(engine.pack().clone(), list.entries);
     println!(
         "screening list {list_path}: {entries} entries, load + index {:.0} ms",
         start.elapsed().as_secs_f64() * 1e3

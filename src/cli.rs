@@ -21,10 +21,9 @@ use crate::report::sarif::SarifReporter;
 use crate::report::{InputSummary, ProvenanceFile, Reporter, RunInfo, ScreeningInfo, Summary};
 use crate::rules::model::ScreeningList;
 use crate::rules::{self, PackFiles, RulePack, Severity};
-use crate::screening::{self, Screener};
+use crate::screening;
 use crate::waivers::{WaiverUse, Waivers};
 use chrono::NaiveDate;
-use std::sync::Arc;
 
 pub mod lint;
 
@@ -399,7 +398,7 @@ fn check(args: CheckArgs) -> Status {
             }
         },
     };
-    let screening = match load_screening(&pack, &args.lists) {
+    let screening = match load_screening(&args.lists) {
         Ok((lists, warnings)) => {
             if !warnings.is_empty() {
                 print_diagnostics(&warnings);
@@ -422,7 +421,8 @@ fn check(args: CheckArgs) -> Status {
             }
         },
     };
-    let engine = screening_engine(pack, &screening, args.as_of);
+    let screening_info = screening_provenance(pack.screening.iter().chain(&screening));
+    let engine = screening_engine(pack, screening, args.as_of);
     let missing = engine.missing_screening_lists();
     if !missing.is_empty() {
         let mut acc = Diagnostics::new();
@@ -434,10 +434,10 @@ fn check(args: CheckArgs) -> Status {
                 )
                 .with_help(Some(format!(
                     "loaded lists: {}",
-                    if screening.is_empty() {
+                    if screening_info.is_empty() {
                         "none".to_string()
                     } else {
-                        screening.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
+                        screening_info.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
                     }
                 ))),
             );
@@ -445,14 +445,14 @@ fn check(args: CheckArgs) -> Status {
         print_diagnostics(&acc);
         return Status::Error;
     }
-    if screening.is_empty() && !engine.screening_rules().is_empty() {
+    if screening_info.is_empty() && !engine.pack().screening_rules().is_empty() {
         let mut acc = Diagnostics::new();
         acc.push(
             Diagnostic::warning(
                 "S004",
                 format!(
                     "no screening list was given, so parties were not screened by {}",
-                    engine.screening_rules().join(", ")
+                    engine.pack().screening_rules().join(", ")
                 ),
             )
             .with_help(Some(
@@ -468,7 +468,7 @@ fn check(args: CheckArgs) -> Status {
         args.inputs.clone(),
         fail_on,
     );
-    run.screening = screening_provenance(&screening);
+    run.screening = screening_info;
     run.as_of = args.as_of;
     if let Some(date) = args.as_of {
         run.judged_on = date;
@@ -511,31 +511,20 @@ fn check(args: CheckArgs) -> Status {
     }
 }
 
-/// Loads the pack's screening lists and those named with `--list`. A list that cannot be
+/// Loads the screening lists named with `--list` (the pack's own are in `RulePack::screening`).
+/// A list that cannot be
 /// read is an error (nothing is judged); a bad row is a located warning.
-pub fn load_screening(
-    pack: &RulePack,
-    specs: &[String],
-) -> Result<(Vec<ScreeningList>, Diagnostics), Diagnostics> {
-    let mut lists = pack.screening.clone();
+pub fn load_screening(specs: &[String]) -> Result<(Vec<ScreeningList>, Diagnostics), Diagnostics> {
+    let mut lists = Vec::new();
     let mut errors = Diagnostics::new();
     let mut warnings = Diagnostics::new();
     for spec in specs {
         match screening::import::load_spec(spec) {
-            Ok(file) => {
+            Ok((file, digest)) => {
                 let path = spec
                     .split_once(':')
                     .filter(|(f, _)| screening::import::parse_format_name(f).is_some())
                     .map_or(spec.as_str(), |(_, p)| p);
-                let digest = std::fs::read(path)
-                    .map(|bytes| {
-                        use sha2::Digest;
-                        sha2::Sha256::digest(&bytes)
-                            .iter()
-                            .map(|b| format!("{b:02x}"))
-                            .collect::<String>()
-                    })
-                    .unwrap_or_default();
                 for p in &file.problems {
                     warnings.push(
                         Diagnostic::warning("S001", format!("{}:{}: {}", p.file, p.line, p.message))
@@ -602,22 +591,14 @@ fn input_options(
     Ok((format, map))
 }
 
-/// An engine over `pack` with the screening lists loaded (the pack's own and `--list` ones,
-/// as `load_screening` returns them) and the as-of date, if given.
+/// An engine over `pack` with its own screening lists and the `--list` ones (moved in, not
+/// copied: a full SDN is the biggest thing a run holds), as of `as_of` if given.
 pub fn screening_engine(
     pack: RulePack,
-    screening: &[ScreeningList],
+    lists: Vec<ScreeningList>,
     as_of: Option<NaiveDate>,
 ) -> Engine {
-    let engine = if screening.is_empty() {
-        Engine::new(pack)
-    } else {
-        let entries = screening
-            .iter()
-            .flat_map(|l| l.entries.iter().cloned())
-            .collect();
-        Engine::with_screener(pack, Arc::new(Screener::build(entries)))
-    };
+    let engine = Engine::with_screening(pack, lists.into_iter().flat_map(|l| l.entries).collect());
     match as_of {
         Some(date) => engine.as_of(date),
         None => engine,
@@ -625,9 +606,8 @@ pub fn screening_engine(
 }
 
 /// What reports say about each screening list.
-fn screening_provenance(lists: &[ScreeningList]) -> Vec<ScreeningInfo> {
+fn screening_provenance<'l>(lists: impl Iterator<Item = &'l ScreeningList>) -> Vec<ScreeningInfo> {
     lists
-        .iter()
         .map(|l| ScreeningInfo {
             name: l.name.clone(),
             file: l.file.clone(),

@@ -120,26 +120,25 @@ impl Engine {
     }
 
     /// Compiles a validated pack with screening lists for its `screen` conditions.
-    pub fn with_screener(pack: RulePack, screener: Arc<Screener>) -> Engine {
+    fn with_screener(pack: RulePack, screener: Arc<Screener>) -> Engine {
         Engine {
             screener: Some(screener),
             ..Engine::new(pack)
         }
     }
 
-    /// Compiles a pack with its own screening lists (`[screening.NAME]`) and `extra` ones (from
-    /// `--list`, or a rule test); without any, `screen` conditions have nothing to match.
-    pub fn with_screening(pack: RulePack, extra: &[crate::screening::ListFile]) -> Engine {
-        let entries: Vec<screening::Entry> = pack
-            .screening
-            .iter()
-            .flat_map(|l| l.entries.iter().cloned())
-            .chain(extra.iter().flat_map(|l| l.entries.iter().cloned()))
-            .collect();
-        if entries.is_empty() {
+    /// Compiles a pack with its own screening lists (`[screening.NAME]`) and `extra` entries
+    /// (from `--list`, or a rule test); without any, `screen` conditions have nothing to match.
+    pub fn with_screening(pack: RulePack, mut extra: Vec<screening::Entry>) -> Engine {
+        extra.extend(
+            pack.screening
+                .iter()
+                .flat_map(|l| l.entries.iter().cloned()),
+        );
+        if extra.is_empty() {
             Engine::new(pack)
         } else {
-            Engine::with_screener(pack, Arc::new(Screener::build(entries)))
+            Engine::with_screener(pack, Arc::new(Screener::build(extra)))
         }
     }
 
@@ -172,16 +171,6 @@ impl Engine {
             }
         }
         out
-    }
-
-    /// Rules with `screen` conditions, which judge nothing useful without lists.
-    pub fn screening_rules(&self) -> Vec<&str> {
-        self.pack
-            .rules
-            .iter()
-            .filter(|r| r.conditions.iter().any(|c| matches!(c.op, Op::Screen(_))))
-            .map(|r| r.id.as_str())
-            .collect()
     }
 
     /// The pack this engine judges with.

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod coverage;
 pub mod diag;
 pub mod diff;
+pub mod digest;
 pub mod engine;
 pub mod explain;
 pub mod findings;

@@ -80,12 +80,8 @@ impl WaiverUse {
 impl Waivers {
     /// Parses a waiver file; every problem is reported, and a file with errors gives `None`.
     pub fn parse(name: &str, text: &str, acc: &mut Diagnostics) -> Option<Waivers> {
-        use sha2::Digest;
         let file = SourceFile::new(name, text);
-        let digest = sha2::Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let digest = crate::digest::sha256_hex(text.as_bytes());
         let before = acc
             .iter()
             .filter(|d| d.level() == crate::diag::Level::Error)

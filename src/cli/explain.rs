@@ -39,7 +39,7 @@ pub(super) fn run(args: ExplainArgs) -> Status {
     if let Err(problem) = explain::find_rule(&pack, &args.rule) {
         return fail(*problem);
     }
-    let screening = match super::load_screening(&pack, &args.lists) {
+    let screening = match super::load_screening(&args.lists) {
         Ok((lists, warnings)) => {
             if !warnings.is_empty() {
                 print_diagnostics(&warnings);
@@ -51,7 +51,7 @@ pub(super) fn run(args: ExplainArgs) -> Status {
             return Status::Error;
         }
     };
-    let engine = super::screening_engine(pack, &screening, args.as_of);
+    let engine = super::screening_engine(pack, screening, args.as_of);
     let Ok(rule) = explain::find_rule(engine.pack(), &args.rule) else {
         return Status::Error;
     };

@@ -824,11 +824,7 @@ fn provenance(out: &mut dyn Write, run: &RunInfo, s: &Summary) -> io::Result<()>
             )?;
         }
         writeln!(out, "</tbody></table>")?;
-    } else if run.pack.rules.iter().any(|r| {
-        r.conditions
-            .iter()
-            .any(|c| matches!(c.op, crate::rules::model::Op::Screen(_)))
-    }) {
+    } else if !run.pack.screening_rules().is_empty() {
         writeln!(out, "<h3>Screening lists</h3><p>None given: parties were not screened against denied-party lists.</p>")?;
     }
 

@@ -85,6 +85,17 @@ pub struct RulePack {
     pub digest: String,
 }
 
+impl RulePack {
+    /// Ids of the rules with `screen` conditions, which match nothing without screening lists.
+    pub fn screening_rules(&self) -> Vec<&str> {
+        self.rules
+            .iter()
+            .filter(|r| r.conditions.iter().any(|c| matches!(c.op, Op::Screen(_))))
+            .map(|r| r.id.as_str())
+            .collect()
+    }
+}
+
 /// A screening list loaded for `screen` conditions, with where it came from.
 #[derive(Debug, Clone)]
 pub struct ScreeningList {

@@ -11,7 +11,6 @@ use std::path::Path as FsPath;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use sha2::{Digest, Sha256};
 use toml::de::DeValue;
 
 use super::lists::{ListTable, RatesTable, TableMeta};
@@ -19,6 +18,7 @@ use super::model::{Rule, RulePack, ScreeningList};
 use super::raw::{read_rule_file, RawRule, Reader, Sp};
 use super::validate::{validate_rule, PackContext};
 use crate::diag::{suggest, Diagnostic, Diagnostics, SourceFile};
+use crate::digest::sha256_hex;
 
 /// The files of a pack, by path relative to the pack root (`/`-separated).
 #[derive(Debug, Clone, Default)]
@@ -112,11 +112,6 @@ pub fn is_rule_file(path: &str) -> bool {
         && !crate::coverage::catalogue::is_catalogue_file(path)
         && !path.starts_with("lists/")
         && !path.starts_with("tests/")
-}
-
-fn hex_digest(bytes: &[u8]) -> String {
-    let hash = Sha256::digest(bytes);
-    hash.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn source(files: &PackFiles, path: &str, acc: &mut Diagnostics) -> Option<SourceFile> {
@@ -398,7 +393,7 @@ pub fn analyse(files: &PackFiles) -> Analysis {
             as_of: d.as_of.unwrap_or(NaiveDate::MIN),
             source: d.source,
             description: d.description,
-            digest: hex_digest(file.text().as_bytes()),
+            digest: sha256_hex(file.text().as_bytes()),
         };
         if let Some(list) = ListTable::parse(
             meta,
@@ -430,7 +425,7 @@ pub fn analyse(files: &PackFiles) -> Analysis {
                     as_of: d.as_of.unwrap_or(NaiveDate::MIN),
                     source: d.source,
                     description: d.description,
-                    digest: hex_digest(file.text().as_bytes()),
+                    digest: sha256_hex(file.text().as_bytes()),
                 };
                 let base = d.base.unwrap_or_else(|| "USD".into());
                 rates = RatesTable::parse(meta, &base, &file, &mut acc).map(Arc::new);
@@ -509,7 +504,7 @@ pub fn analyse(files: &PackFiles) -> Analysis {
     let file_digests: Vec<(String, String)> = files
         .files
         .iter()
-        .map(|(p, b)| (p.clone(), hex_digest(b)))
+        .map(|(p, b)| (p.clone(), sha256_hex(b)))
         .collect();
     let listing: String = file_digests
         .iter()
@@ -524,7 +519,7 @@ pub fn analyse(files: &PackFiles) -> Analysis {
         rates,
         screening,
         files: file_digests,
-        digest: hex_digest(listing.as_bytes()),
+        digest: sha256_hex(listing.as_bytes()),
     };
     analysis.pack = Some(pack);
     analysis
@@ -663,7 +658,7 @@ fn screening_list(
         format,
         as_of: d.as_of,
         source: d.source,
-        digest: hex_digest(bytes),
+        digest: sha256_hex(bytes),
         entries: list.entries,
         problems: list.problems,
     })

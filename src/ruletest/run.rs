@@ -6,7 +6,6 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use sha2::{Digest, Sha256};
 
 use super::{
     Case, CaseResult, FileResult, Fires, Input, Outcome, RunReport, Suite, TestFile, TodoStatus,
@@ -23,7 +22,7 @@ use crate::rules::{PackFiles, RulePack};
 /// without errors; a name that still does not resolve makes its case an
 /// error rather than a panic.
 pub fn run(suite: &Suite, pack: &RulePack, files: &PackFiles) -> RunReport {
-    let engine = Engine::with_screening(pack.clone(), &[]);
+    let engine = Engine::with_screening(pack.clone(), Vec::new());
     RunReport {
         pack: pack.name.clone(),
         version: pack.version.clone(),
@@ -242,10 +241,7 @@ fn with_lists(case: &Case, pack: &RulePack, files: &PackFiles) -> Result<Engine,
         let source = SourceFile::new(o.file.as_str(), text);
         let meta = TableMeta {
             file: o.file.clone(),
-            digest: Sha256::digest(text.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            digest: crate::digest::sha256_hex(text.as_bytes()),
             ..original.meta.clone()
         };
         let mut acc = Diagnostics::new();
@@ -293,7 +289,10 @@ fn with_lists(case: &Case, pack: &RulePack, files: &PackFiles) -> Result<Engine,
             }
         }
     }
-    let engine = Engine::with_screening(pack, &screening);
+    let engine = Engine::with_screening(
+        pack,
+        screening.into_iter().flat_map(|l| l.entries).collect(),
+    );
     Ok(match case.as_of {
         Some(date) => engine.as_of(date),
         None => engine,

@@ -301,3 +301,25 @@ fn screening_lists_are_in_the_provenance_of_html_and_sarif() {
         assert!(text.contains("demo_designations"), "{format}: no list name");
     }
 }
+
+#[test]
+fn several_lists_are_screened_together_and_each_is_in_the_provenance() {
+    let doc = check_json(&[
+        ORDERS,
+        "--list",
+        DESIGNATED,
+        "--list",
+        "dpl:fixtures/lists/dpl/dpl.txt",
+    ]);
+    let names: Vec<&str> = doc["screening"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["name"].as_str())
+        .collect();
+    assert_eq!(names, ["demo_designations", "DPL"]);
+    assert_eq!(doc["screening"][1]["file"], "fixtures/lists/dpl/dpl.txt");
+    // The first list still blocks its party with both loaded.
+    let f = finding(order(&doc, "SO-2024-0601"), "RF-SCREEN-001").expect("blocked");
+    assert_eq!(screening(f)["list"], "demo_designations");
+}

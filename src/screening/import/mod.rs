@@ -102,16 +102,26 @@ pub fn import_str(
 /// Reads a list file from disk, detects its format and imports it. For an OFAC `sdn.csv` (or
 /// `cons_prim.csv`) the companion files beside it are read too when present.
 pub fn load_file(path: &Path) -> Result<ListFile, ScreeningError> {
-    let display = path.display().to_string();
     let text = read_text(path)?;
-    let Some(format) = detect_format(&display, text.as_bytes()) else {
+    load_text(path, &text, None)
+}
+
+/// Imports the text read from `path`, in `format` or the detected one; an OFAC `sdn.csv`
+/// reads its companions beside it.
+fn load_text(
+    path: &Path,
+    text: &str,
+    format: Option<ListFormat>,
+) -> Result<ListFile, ScreeningError> {
+    let display = path.display().to_string();
+    let Some(format) = format.or_else(|| detect_format(&display, text.as_bytes())) else {
         return Err(ScreeningError::Unreadable {
             file: display,
             message: "the file is in no list format this tool knows".to_string(),
         });
     };
     if format != ListFormat::OfacSdn {
-        return import_str(format, &display, &text);
+        return import_str(format, &display, text);
     }
     let base = path
         .file_name()
@@ -143,7 +153,7 @@ pub fn load_file(path: &Path) -> Result<ListFile, ScreeningError> {
     import_ofac(&OfacFiles {
         sdn: NamedText {
             name: &display,
-            text: &text,
+            text,
         },
         alt: named(&alt),
         add: named(&add),
@@ -153,11 +163,14 @@ pub fn load_file(path: &Path) -> Result<ListFile, ScreeningError> {
 
 /// Reads a file as UTF-8, falling back to Latin-1 (older OFAC and BIS files are not UTF-8).
 fn read_text(path: &Path) -> Result<String, ScreeningError> {
-    let bytes = std::fs::read(path).map_err(|source| ScreeningError::Io {
+    Ok(decode(&read_bytes(path)?))
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, ScreeningError> {
+    std::fs::read(path).map_err(|source| ScreeningError::Io {
         path: path.display().to_string(),
         source,
-    })?;
-    Ok(decode(&bytes))
+    })
 }
 
 /// Bytes as UTF-8 text, falling back to Latin-1 (older OFAC and BIS files are not UTF-8).
@@ -204,19 +217,20 @@ pub fn import_bytes(file_name: &str, bytes: &[u8]) -> Result<ListFile, Screening
     }
 }
 
-/// Loads a list named on the command line: `FILE`, or `FORMAT:FILE` to skip detection.
-pub fn load_spec(spec: &str) -> Result<ListFile, ScreeningError> {
-    if let Some((prefix, rest)) = spec.split_once(':') {
-        if let Some(format) = parse_format_name(prefix) {
-            let path = Path::new(rest);
-            if format == ListFormat::OfacSdn {
-                return load_file(path);
-            }
-            let text = read_text(path)?;
-            return import_str(format, rest, &text);
+/// Loads a list named on the command line: `FILE`, or `FORMAT:FILE` to skip detection. The
+/// file is read once; its SHA-256 (of the main file, for an OFAC set) comes back with it for
+/// the run's provenance.
+pub fn load_spec(spec: &str) -> Result<(ListFile, String), ScreeningError> {
+    let (format, path) = match spec.split_once(':') {
+        Some((prefix, rest)) if parse_format_name(prefix).is_some() => {
+            (parse_format_name(prefix), rest)
         }
-    }
-    load_file(Path::new(spec))
+        _ => (None, spec),
+    };
+    let path = Path::new(path);
+    let bytes = read_bytes(path)?;
+    let digest = crate::digest::sha256_hex(&bytes);
+    Ok((load_text(path, &decode(&bytes), format)?, digest))
 }
 
 /// Parses `YYYY-MM-DD`, `YYYY-MM`, `YYYY` (partial dates take the first day) or
