@@ -4,6 +4,7 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod adversarial;
 mod coverage;
 mod diagnostics;
 mod diff;
