@@ -422,7 +422,14 @@ fn check(args: CheckArgs) -> Status {
         },
     };
     let screening_info = screening_provenance(pack.screening.iter().chain(&screening));
-    let engine = screening_engine(pack, screening, args.as_of);
+    let mut engine = screening_engine(pack, screening, args.as_of);
+    if let Some(w) = &waivers {
+        // Waivers are judged on the as-of date, else the day of the run.
+        let on = args
+            .as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        engine = engine.with_waivers(std::sync::Arc::new(w.clone()), on);
+    }
     let missing = engine.missing_screening_lists();
     if !missing.is_empty() {
         let mut acc = Diagnostics::new();
@@ -714,9 +721,7 @@ pub fn run_check<S: Into<Source>>(
                 pool.install(|| batch.par_iter().map(|r| engine.judge(r)).collect());
             input.records += judged.len();
             for judgement in &mut judged {
-                if let Some(waivers) = run.waiver_file {
-                    waivers.apply(judgement, run.judged_on, &mut used);
-                }
+                used.record(judgement);
                 summary.add(judgement, run.fail_on);
                 reporter.judgement(out, judgement)?;
             }

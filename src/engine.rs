@@ -21,10 +21,17 @@ use crate::rules::expr::Expr;
 use crate::rules::lists::{fold, ListTable};
 use crate::rules::model::*;
 use crate::screening::{self, IdCheck, ListedAt, MatchedOn, Query, Screener};
+use crate::waivers::{Waiver, Waivers};
 
-/// Above this many sets of bindings for one rule and one order, the rule is
-/// undecided rather than slow: a pathological order must not stall a run.
-const MAX_COMBINATIONS: usize = 20_000;
+mod waiving;
+
+/// Above this many sets of bindings of two or more variables for one rule and one order, the
+/// rule stops walking them: a pathological order must not stall a run. A rule that stops there
+/// takes the most severe verdict it can reach, never a milder one. A rule of one variable has
+/// no cross product and always sees every element.
+pub const MAX_COMBINATIONS: usize = 1_000_000;
+/// `trace` keeps the evidence of every combination it reports, so it stops sooner.
+const TRACE_COMBINATIONS: usize = 20_000;
 /// Observations kept per condition in evidence.
 const MAX_OBSERVATIONS: usize = 8;
 
@@ -43,6 +50,8 @@ pub struct Engine {
     /// The lowest `min_score` of any `screen` condition: each party is screened once per
     /// order at this score, and each condition keeps the matches it wants.
     screen_floor: f64,
+    /// Waivers, and the day they must be in force on.
+    waivers: Option<(Arc<Waivers>, NaiveDate)>,
 }
 
 /// Screening results of one order, by query, shared by every `screen` condition that asks.
@@ -109,7 +118,15 @@ impl Engine {
             screener: None,
             as_of: None,
             screen_floor,
+            waivers: None,
         }
+    }
+
+    /// Applies `waivers` in force on `on` while judging: a waiver clears the combinations it
+    /// covers (`waiving`), and a finding stays open while any combination is not covered.
+    pub fn with_waivers(mut self, waivers: Arc<Waivers>, on: NaiveDate) -> Engine {
+        self.waivers = Some((waivers, on));
+        self
     }
 
     /// Judges as of `date`: screening-list entries listed after it are left out, as they
@@ -188,6 +205,7 @@ impl Engine {
                 verdict: Verdict::Error,
                 findings: Vec::new(),
                 problems: e.problems.clone(),
+                waivers_lapsed: Vec::new(),
             },
             Record::Order(order) => self.judge_order(order),
         }
@@ -196,30 +214,31 @@ impl Engine {
     /// Judges one order against every rule of the pack.
     pub fn judge_order(&self, order: &Order) -> Judgement {
         let screened = ScreenCache::default();
-        let mut findings: Vec<Finding> = self
-            .pack
-            .rules
-            .iter()
-            .zip(&self.compiled)
-            .filter_map(|(rule, compiled)| self.judge_rule(rule, compiled, order, &screened))
-            .collect();
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut lapsed: Vec<String> = Vec::new();
+        for (rule, compiled) in self.pack.rules.iter().zip(&self.compiled) {
+            let candidates = match &self.waivers {
+                Some((waivers, on)) => waiving::Candidates::of(waivers, &rule.id, &order.id, *on),
+                None => waiving::Candidates::default(),
+            };
+            let outcome = self.judge_rule(rule, compiled, order, &screened, &candidates);
+            findings.extend(outcome.finding);
+            lapsed.extend(outcome.lapsed);
+        }
         findings.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
                 .then_with(|| a.rule_id.cmp(&b.rule_id))
         });
-        let verdict = findings
-            .iter()
-            .map(|f| f.severity)
-            .max()
-            .map(Verdict::Flagged)
-            .unwrap_or(Verdict::Clear);
+        lapsed.sort();
+        lapsed.dedup();
         Judgement {
             origin: order.origin.clone(),
             order_id: Some(order.id.clone()),
-            verdict,
+            verdict: Verdict::of(&findings),
             findings,
             problems: Vec::new(),
+            waivers_lapsed: lapsed,
         }
     }
 
@@ -231,7 +250,8 @@ impl Engine {
         let rule = &self.pack.rules[index];
         let compiled = self.compiled.get(index)?;
         let mut combinations = Vec::new();
-        let mut walk = Walk::new();
+        let mut walk = Walk::new(rule);
+        walk.limit = walk.limit.min(TRACE_COMBINATIONS);
         let screened = ScreenCache::default();
         self.each_binding(
             rule,
@@ -258,7 +278,7 @@ impl Engine {
         Some(RuleTrace {
             combinations,
             overflow: walk.overflow,
-            limit: MAX_COMBINATIONS,
+            limit: walk.limit,
             empty: rule
                 .bindings
                 .iter()
@@ -275,55 +295,78 @@ impl Engine {
         compiled: &CompiledRule,
         order: &Order,
         screened: &ScreenCache,
-    ) -> Option<Finding> {
-        let mut fired: Option<(Vec<BoundEvidence>, Vec<Outcome>, String)> = None;
-        let mut undecided: Option<(Vec<BoundEvidence>, Vec<Outcome>)> = None;
-        let mut fired_count = 0;
-        let mut undecided_count = 0;
-        let mut severity = rule.severity;
-        let mut escalation: Option<String> = None;
-        let mut walk = Walk::new();
+        candidates: &waiving::Candidates,
+    ) -> RuleOutcome {
+        // Combinations that fired or were undecided, split by whether a waiver covers them.
+        let mut fired = Tally::default();
+        let mut fired_waived = Tally::default();
+        let mut undecided = Tally::default();
+        let mut undecided_waived = Tally::default();
+        let mut lapsed: Vec<String> = Vec::new();
+        let mut walk = Walk::new(rule);
         self.each_binding(
             rule,
             order,
             screened,
             &mut |cx| {
                 // Most combinations come to nothing: evaluate them without evidence, and
-                // again with it only for the combination a finding keeps.
+                // again with it only for a combination a finding keeps or a waiver is tested on.
                 let outcomes = self.evaluate_conditions(rule, compiled, cx, false);
-                match eval_expr(&rule.condition, &outcomes) {
-                    Truth::True => {
-                        fired_count += 1;
-                        for e in &rule.escalations {
-                            let t = eval_expr(&e.condition, &outcomes);
-                            if t != Truth::False && e.severity > severity {
-                                severity = e.severity;
-                                let reason = if e.reason.is_empty() {
-                                    e.condition_text.clone()
-                                } else {
-                                    e.reason.clone()
-                                };
-                                escalation = Some(if t == Truth::Unknown {
-                                    format!("{reason} (could not be ruled out)")
-                                } else {
-                                    reason
-                                });
-                            }
-                        }
-                        if fired.is_none() {
-                            let outcomes = self.evaluate_conditions(rule, compiled, cx, true);
-                            let message = render(&rule.message, cx, &outcomes);
-                            fired = Some((cx.bound_evidence(rule), outcomes, message));
-                        }
-                    }
-                    Truth::Unknown => {
-                        undecided_count += 1;
-                        if undecided.is_none() {
-                            let outcomes = self.evaluate_conditions(rule, compiled, cx, true);
-                            undecided = Some((cx.bound_evidence(rule), outcomes));
+                let truth = eval_expr(&rule.condition, &outcomes);
+                if truth == Truth::False {
+                    return;
+                }
+                let mut evidence: Option<Vec<Outcome>> = None;
+                let mut waiver = None;
+                if !candidates.is_empty() {
+                    let full = self.evaluate_conditions(rule, compiled, cx, true);
+                    let bound = cx.bound_evidence(rule);
+                    let about = waiving::subjects(
+                        &order.root,
+                        &bound,
+                        &mut full.iter().flat_map(|o| &o.observations),
+                    );
+                    waiver = candidates
+                        .in_force
+                        .iter()
+                        .find(|w| waiving::covers(w, &about))
+                        .copied();
+                    for w in candidates
+                        .lapsed
+                        .iter()
+                        .filter(|w| waiving::covers(w, &about))
+                    {
+                        if !lapsed.contains(&w.id) {
+                            lapsed.push(w.id.clone());
                         }
                     }
-                    Truth::False => {}
+                    evidence = Some(full);
+                }
+                let tally = match (truth, waiver.is_some()) {
+                    (Truth::True, false) => &mut fired,
+                    (Truth::True, true) => &mut fired_waived,
+                    (_, false) => &mut undecided,
+                    (_, true) => &mut undecided_waived,
+                };
+                tally.count = tally.count.saturating_add(1);
+                if truth == Truth::True {
+                    tally.escalate(rule, &outcomes);
+                }
+                if let Some(w) = waiver {
+                    if !tally.waivers.contains(&w.id) {
+                        tally.waivers.push(w.id.clone());
+                    }
+                }
+                if tally.first.is_none() {
+                    let outcomes = evidence
+                        .unwrap_or_else(|| self.evaluate_conditions(rule, compiled, cx, true));
+                    let message = if truth == Truth::True {
+                        render(&rule.message, cx, &outcomes)
+                    } else {
+                        String::new()
+                    };
+                    tally.first = Some((cx.bound_evidence(rule), outcomes, message));
+                    tally.waiver = waiver.map(|w| Box::new(w.clone()));
                 }
             },
             &mut walk,
@@ -347,30 +390,116 @@ impl Engine {
             conditions,
             matches,
             waiver: None,
+            waived_in_part: Vec::new(),
         };
-        if let Some((bindings, outcomes, message)) = fired {
-            return Some(base(
+        // Waivers that cleared some combinations of a finding that stays open.
+        let in_part = |tallies: &[&Tally]| {
+            let mut ids: Vec<String> = tallies.iter().flat_map(|t| t.waivers.clone()).collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        };
+        let finding = if walk.overflow {
+            // Not every combination was seen, so none may be ruled out: the rule stands at the
+            // most severe verdict it can reach, with the first combination that fired as evidence.
+            let severity = rule
+                .escalations
+                .iter()
+                .map(|e| e.severity)
+                .chain([rule.severity, rule.on_unknown])
+                .max()
+                .unwrap_or(rule.severity);
+            let why = format!(
+                "the order has more than {} combinations of {}, so not all of them could be evaluated",
+                walk.limit,
+                binding_names(rule)
+            );
+            Some(match fired.first.take() {
+                Some((bindings, outcomes, message)) => {
+                    let mut f = base(
+                        FindingKind::Fired,
+                        severity,
+                        message,
+                        bindings,
+                        evidence_of(rule, &outcomes),
+                        fired.count,
+                        Some(format!("{why} (could not be ruled out)")),
+                    );
+                    f.waived_in_part = in_part(&[&fired_waived, &undecided_waived]);
+                    f
+                }
+                None => base(
+                    FindingKind::Undecided,
+                    severity,
+                    format!("could not evaluate `{}`: {why}", rule.id),
+                    Vec::new(),
+                    Vec::new(),
+                    0,
+                    None,
+                ),
+            })
+        } else if let Some((bindings, outcomes, message)) = fired.first.take() {
+            let mut f = base(
                 FindingKind::Fired,
-                severity,
+                fired.severity.unwrap_or(rule.severity),
                 message,
                 bindings,
                 evidence_of(rule, &outcomes),
-                fired_count,
-                escalation,
-            ));
-        }
-        if walk.overflow {
-            return Some(base(
-                FindingKind::Undecided,
-                rule.on_unknown,
-                format!("could not evaluate `{}`: the order has more than {MAX_COMBINATIONS} combinations of {}", rule.id, binding_names(rule)),
-                Vec::new(),
-                Vec::new(),
-                0,
-                None,
-            ));
-        }
-        let (bindings, outcomes) = undecided?;
+                fired.count,
+                fired.escalation.take(),
+            );
+            f.waived_in_part = in_part(&[&fired_waived, &undecided_waived]);
+            Some(f)
+        } else if let Some((bindings, outcomes, message)) = fired_waived.first.take() {
+            let mut f = base(
+                FindingKind::Fired,
+                fired_waived.severity.unwrap_or(rule.severity),
+                message,
+                bindings,
+                evidence_of(rule, &outcomes),
+                fired_waived.count,
+                fired_waived.escalation.take(),
+            );
+            f.waiver = fired_waived.waiver.take();
+            // Open undecided combinations of the same rule keep it in force.
+            if undecided.first.is_some() {
+                f.waiver = None;
+                f.kind = FindingKind::Undecided;
+                f.severity = f.severity.max(rule.on_unknown);
+            }
+            Some(f)
+        } else if let Some((bindings, outcomes, _)) = undecided.first.take() {
+            let mut f = self.undecided(rule, bindings, outcomes, undecided.count, &base);
+            f.waived_in_part = in_part(&[&undecided_waived]);
+            Some(f)
+        } else if let Some((bindings, outcomes, _)) = undecided_waived.first.take() {
+            let mut f = self.undecided(rule, bindings, outcomes, undecided_waived.count, &base);
+            f.waiver = undecided_waived.waiver.take();
+            Some(f)
+        } else {
+            None
+        };
+        RuleOutcome { finding, lapsed }
+    }
+
+    /// The finding of a rule that could not be decided, naming each condition that was unknown.
+    #[allow(clippy::type_complexity)]
+    fn undecided(
+        &self,
+        rule: &Rule,
+        bindings: Vec<BoundEvidence>,
+        outcomes: Vec<Outcome>,
+        count: usize,
+        base: &dyn Fn(
+            FindingKind,
+            Severity,
+            String,
+            Vec<BoundEvidence>,
+            Vec<ConditionEvidence>,
+            usize,
+            Option<String>,
+        ) -> Finding,
+    ) -> Finding {
         let unknown: Vec<String> = rule
             .conditions
             .iter()
@@ -390,15 +519,15 @@ impl Engine {
                 format!("{} ({why})", c.name)
             })
             .collect();
-        Some(base(
+        base(
             FindingKind::Undecided,
             rule.on_unknown,
             format!("could not evaluate: {}", unknown.join("; ")),
             bindings,
             evidence_of(rule, &outcomes),
-            undecided_count,
+            count,
             None,
-        ))
+        )
     }
 
     /// Calls `visit` for each set of bindings of the rule's variables.
@@ -495,9 +624,59 @@ pub struct Trace {
     pub outcomes: Vec<Truth>,
 }
 
+/// What one rule made of one order.
+struct RuleOutcome {
+    /// The finding, if the rule fired or could not be decided.
+    finding: Option<Finding>,
+    /// Waivers that would have covered a combination but were not in force.
+    lapsed: Vec<String>,
+}
+
+/// Combinations of one kind (fired or undecided; waived or not) seen in one walk.
+#[derive(Default)]
+struct Tally {
+    count: usize,
+    /// The first such combination: bindings, outcomes with evidence, rendered message.
+    first: Option<(Vec<BoundEvidence>, Vec<Outcome>, String)>,
+    /// The severity after escalation, over every such combination that fired.
+    severity: Option<Severity>,
+    /// Why the severity was raised.
+    escalation: Option<String>,
+    /// The waiver that covered the first combination.
+    waiver: Option<Box<Waiver>>,
+    /// Every waiver that covered one of them.
+    waivers: Vec<String>,
+}
+
+impl Tally {
+    /// Raises the severity by the escalations that hold (or could not be ruled out) here.
+    fn escalate(&mut self, rule: &Rule, outcomes: &[Outcome]) {
+        let mut severity = self.severity.unwrap_or(rule.severity);
+        for e in &rule.escalations {
+            let t = eval_expr(&e.condition, outcomes);
+            if t != Truth::False && e.severity > severity {
+                severity = e.severity;
+                let reason = if e.reason.is_empty() {
+                    e.condition_text.clone()
+                } else {
+                    e.reason.clone()
+                };
+                self.escalation = Some(if t == Truth::Unknown {
+                    format!("{reason} (could not be ruled out)")
+                } else {
+                    reason
+                });
+            }
+        }
+        self.severity = Some(severity);
+    }
+}
+
 /// The state of one walk over a rule's bindings.
 struct Walk {
     count: usize,
+    /// The most combinations this walk may visit.
+    limit: usize,
     overflow: bool,
     /// Bit `d` set: binding `d` once had nothing to take. A bit set rather
     /// than a `Vec` because `judge` walks every rule of every order; a rule
@@ -506,9 +685,14 @@ struct Walk {
 }
 
 impl Walk {
-    fn new() -> Walk {
+    fn new(rule: &Rule) -> Walk {
         Walk {
             count: 0,
+            limit: if rule.bindings.len() <= 1 {
+                usize::MAX
+            } else {
+                MAX_COMBINATIONS
+            },
             overflow: false,
             empty: 0,
         }
@@ -659,8 +843,8 @@ fn bind<'o>(
         return;
     }
     let Some(binding) = rule.bindings.get(depth) else {
-        walk.count += 1;
-        if walk.count > MAX_COMBINATIONS {
+        walk.count = walk.count.saturating_add(1);
+        if walk.count > walk.limit {
             walk.overflow = true;
             return;
         }
@@ -1326,9 +1510,11 @@ fn test_value(
                     continue;
                 };
                 let (lo, hi) = if a <= b { (*a, *b) } else { (*b, *a) };
-                let limit = lo
-                    .checked_add_months(Months::new(*months as u32))
-                    .and_then(|d| d.checked_add_signed(chrono::Duration::days(*days)));
+                let limit = u32::try_from(*months)
+                    .ok()
+                    .and_then(|m| lo.checked_add_months(Months::new(m)))
+                    .zip(chrono::Duration::try_days(*days))
+                    .and_then(|(d, span)| d.checked_add_signed(span));
                 let holds = limit.is_some_and(|limit| hi <= limit);
                 let mut check = Check::of(Truth::from_bool(holds));
                 check.note = Some(format!("{} days apart", (hi - lo).num_days()));
@@ -1606,7 +1792,7 @@ fn shift(date: NaiveDate, offset: Option<DateOffset>) -> Option<NaiveDate> {
     } else {
         date.checked_sub_months(Months::new(offset.months.unsigned_abs()))
     }?;
-    moved.checked_add_signed(chrono::Duration::days(offset.days))
+    moved.checked_add_signed(chrono::Duration::try_days(offset.days)?)
 }
 
 fn compare_values(
@@ -1702,7 +1888,14 @@ fn compare_money(
     let convert = |value: Decimal, cur: &str| -> Result<(Decimal, String), String> {
         match rates.rate(cur, date) {
             Some(rate) => Ok((
-                value / rate.per_base,
+                value.checked_div(rate.per_base).ok_or_else(|| {
+                    format!(
+                        "cannot be converted: {} {cur} at {} per {} is beyond the largest amount redflag can hold",
+                        value.normalize(),
+                        rate.per_base.normalize(),
+                        rates.base
+                    )
+                })?,
                 if cur == rates.base {
                     String::new()
                 } else {

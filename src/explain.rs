@@ -468,12 +468,11 @@ pub fn explain_order(
         ),
         None => (Vec::new(), None, Vec::new()),
     };
-    let outcome = if combinations.iter().any(|c| c.truth == Truth::True) {
-        Outcome::Fired
-    } else if overflow.is_some() || combinations.iter().any(|c| c.truth == Truth::Unknown) {
-        Outcome::Undecided
-    } else {
-        Outcome::NotFired
+    // The outcome is the judge's, which sees every combination; the trace may show fewer.
+    let outcome = match &finding {
+        Some(f) if f.kind == FindingKind::Fired => Outcome::Fired,
+        Some(_) => Outcome::Undecided,
+        None => Outcome::NotFired,
     };
     OrderExplanation {
         rule: described,

@@ -268,8 +268,12 @@ pub struct Finding {
     pub conditions: Vec<ConditionEvidence>,
     /// How many sets of bindings fired (or were undecided).
     pub matches: usize,
-    /// The waiver that cleared this finding, if one applies: it is still reported.
+    /// The waiver that cleared this finding, if one applies: it is still reported. Set only
+    /// when waivers cover every combination that fired or was undecided.
     pub waiver: Option<Box<crate::waivers::Waiver>>,
+    /// Waivers that cleared some combinations of a finding that stays open, because others
+    /// (another party, another path) are not theirs to clear.
+    pub waived_in_part: Vec<String>,
 }
 
 /// An order's overall verdict.
@@ -284,6 +288,17 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict of an order with these findings: the most severe that is not waived.
+    pub fn of(findings: &[Finding]) -> Verdict {
+        findings
+            .iter()
+            .filter(|f| f.waiver.is_none())
+            .map(|f| f.severity)
+            .max()
+            .map(Verdict::Flagged)
+            .unwrap_or(Verdict::Clear)
+    }
+
     /// The lowercase name used in output.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -307,4 +322,7 @@ pub struct Judgement {
     pub findings: Vec<Finding>,
     /// Problems reading the record (only for `Verdict::Error`).
     pub problems: Vec<FieldProblem>,
+    /// Waivers that would have covered a finding of this order but were not in force on the
+    /// day judged.
+    pub waivers_lapsed: Vec<String>,
 }

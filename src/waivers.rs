@@ -1,10 +1,13 @@
 //! Waivers: compliance's record that a finding was looked at and cleared.
 //!
-//! A waiver names a rule and an order (or a matched party), with a reason, an approver, the
-//! date of the decision and an expiry. A waived finding stays in every report, marked with the
-//! waiver, and is counted; it no longer sets the order's verdict. Waivers that expired before
-//! the run's as-of date are not applied and are reported, and so are waivers that matched
-//! nothing, so a stale waiver file cannot hide in silence.
+//! A waiver names a rule and an order or a party (optionally at a path), with a reason, an
+//! approver, the date of the decision and an expiry. It clears only what it names: the engine
+//! (`engine::waiving`) applies it to each combination of a rule's bindings whose parties are
+//! all the one named, and a finding stays open while any combination is not covered. A waived
+//! finding stays in every report, marked with the waiver, and is counted; it no longer sets
+//! the order's verdict. Waivers that were not in force on the run's as-of date are not applied
+//! and are reported, and so are waivers that matched nothing, so a stale waiver file cannot
+//! hide in silence.
 
 use std::collections::BTreeSet;
 
@@ -12,13 +15,12 @@ use chrono::NaiveDate;
 use toml::de::DeTable;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::findings::{Finding, Judgement, Verdict};
-use crate::rules::lists::fold;
+use crate::findings::Judgement;
 use crate::rules::raw::{Reader, Scalar, Sp};
 
 /// Keys of one `[[waiver]]`.
 pub const WAIVER_KEYS: &[&str] = &[
-    "id", "rule", "order", "party", "reason", "approver", "date", "expires",
+    "id", "rule", "order", "party", "path", "reason", "approver", "date", "expires",
 ];
 
 /// One recorded decision.
@@ -32,6 +34,8 @@ pub struct Waiver {
     pub order: Option<String>,
     /// The party, if the waiver is for every order of one matched party.
     pub party: Option<String>,
+    /// The concrete path of the party (`buyer`, `consignees[1]`), narrowing `order` or `party`.
+    pub path: Option<String>,
     /// Why the finding is cleared.
     pub reason: String,
     /// Who decided.
@@ -67,6 +71,19 @@ pub struct WaiverUse {
 }
 
 impl WaiverUse {
+    /// Counts what the engine did with the waivers on one judgement.
+    pub fn record(&mut self, judgement: &Judgement) {
+        for finding in &judgement.findings {
+            if let Some(w) = &finding.waiver {
+                self.waived += 1;
+                self.applied.insert(w.id.clone());
+            }
+            self.applied.extend(finding.waived_in_part.iter().cloned());
+        }
+        self.expired
+            .extend(judgement.waivers_lapsed.iter().cloned());
+    }
+
     /// Ids of waivers that matched no finding at all, in file order.
     pub fn unused<'w>(&self, waivers: &'w Waivers) -> Vec<&'w Waiver> {
         waivers
@@ -112,78 +129,6 @@ impl Waivers {
             waivers,
         })
     }
-
-    /// Applies the waivers to one judgement as of `as_of`: matching findings are marked, the
-    /// verdict is recomputed from the findings left, and the use is recorded.
-    pub fn apply(&self, judgement: &mut Judgement, as_of: NaiveDate, used: &mut WaiverUse) {
-        if judgement.verdict == Verdict::Error {
-            return;
-        }
-        let order_id = judgement.order_id.as_deref().unwrap_or("");
-        for finding in &mut judgement.findings {
-            let Some(w) = self.best_for(finding, order_id, as_of, used) else {
-                continue;
-            };
-            finding.waiver = Some(Box::new(w.clone()));
-            used.waived += 1;
-            used.applied.insert(w.id.clone());
-        }
-        judgement.verdict = judgement
-            .findings
-            .iter()
-            .filter(|f| f.waiver.is_none())
-            .map(|f| f.severity)
-            .max()
-            .map(Verdict::Flagged)
-            .unwrap_or(Verdict::Clear);
-    }
-
-    /// The first waiver in force for the finding; an expired match is recorded as such.
-    fn best_for(
-        &self,
-        finding: &Finding,
-        order_id: &str,
-        as_of: NaiveDate,
-        used: &mut WaiverUse,
-    ) -> Option<&Waiver> {
-        let mut found = None;
-        for w in self.waivers.iter().filter(|w| w.rule == finding.rule_id) {
-            let order_ok = w.order.as_deref().is_none_or(|o| o == order_id);
-            let party_ok = w
-                .party
-                .as_deref()
-                .is_none_or(|p| parties_of(finding).iter().any(|q| fold(q) == fold(p)));
-            if !(order_ok && party_ok) {
-                continue;
-            }
-            if w.expires < as_of || w.date > as_of {
-                used.expired.insert(w.id.clone());
-                continue;
-            }
-            if found.is_none() {
-                found = Some(w);
-            }
-        }
-        found
-    }
-}
-
-/// The parties a finding is about: screened parties and the names of bound parties.
-fn parties_of(finding: &Finding) -> Vec<String> {
-    let mut out: Vec<String> = finding
-        .conditions
-        .iter()
-        .flat_map(|c| &c.observations)
-        .filter_map(|o| o.screening.as_ref().map(|s| s.party.clone()))
-        .collect();
-    // A bound label is `Name (City, CC)`; the name is what a waiver gives.
-    out.extend(finding.bindings.iter().map(|b| {
-        b.label
-            .split_once(" (")
-            .map_or(b.label.as_str(), |(name, _)| name)
-            .to_string()
-    }));
-    out
 }
 
 fn date(reader: &mut Reader, t: &DeTable, key: &str) -> Option<Sp<NaiveDate>> {
@@ -216,6 +161,7 @@ fn waiver(
     let rule = reader.string(t, "rule");
     let order = reader.string(t, "order");
     let party = reader.string(t, "party");
+    let path = reader.string(t, "path");
     let reason = reader.string(t, "reason");
     let approver = reader.string(t, "approver");
     let decided = date(reader, t, "date");
@@ -295,6 +241,7 @@ fn waiver(
         rule: rule?.value,
         order: order.map(|o| o.value),
         party: party.map(|p| p.value),
+        path: path.map(|p| p.value),
         reason: reason?.value,
         approver: approver?.value,
         date: decided?.value,

@@ -597,8 +597,17 @@ fn contradiction(term: &[Lit], rule: &Rule, leaves: &[Leaf]) -> Option<Unsat> {
             };
             let (low, high) = if kind.discrete() {
                 (
-                    if lo.strict { lo.value + step } else { lo.value },
-                    if hi.strict { hi.value - step } else { hi.value },
+                    // At the edge of the decimal range a strict bound cannot move: keep it.
+                    if lo.strict {
+                        lo.value.checked_add(step).unwrap_or(lo.value)
+                    } else {
+                        lo.value
+                    },
+                    if hi.strict {
+                        hi.value.checked_sub(step).unwrap_or(hi.value)
+                    } else {
+                        hi.value
+                    },
                 )
             } else {
                 (lo.value, hi.value)

@@ -196,10 +196,10 @@ fn result_text(e: &OrderExplanation) -> String {
                 .filter(|c| c.truth == Truth::True)
                 .count();
             let severity = e.finding.as_ref().map(|f| f.severity).unwrap_or(r.severity);
-            let of = if total > 1 {
-                format!(" in {fired} of {total} combinations")
-            } else {
-                String::new()
+            let of = match (&e.finding, e.overflow) {
+                (Some(f), Some(_)) => format!(" in {} combinations", f.matches),
+                _ if total > 1 => format!(" in {fired} of {total} combinations"),
+                _ => String::new(),
             };
             out.push_str(&format!("result: fired{of} · {severity}\n"));
             if let Some(f) = &e.finding {
@@ -222,11 +222,6 @@ fn result_text(e: &OrderExplanation) -> String {
             if let Some(f) = &e.finding {
                 out.push_str(&format!("message: {}\n", f.message));
             }
-            if let Some(limit) = e.overflow {
-                out.push_str(&format!(
-                    "the order has more than {limit} combinations; only the first are shown\n"
-                ));
-            }
         }
         Outcome::NotFired if total == 0 => {
             out.push_str("result: not fired: there is no combination to evaluate\n");
@@ -240,7 +235,9 @@ fn result_text(e: &OrderExplanation) -> String {
             }
         }
         Outcome::NotFired => {
-            let every = if total > 1 {
+            let every = if e.overflow.is_some() {
+                " in every combination".to_string()
+            } else if total > 1 {
                 format!(" in all {total} combinations")
             } else {
                 String::new()
@@ -250,6 +247,11 @@ fn result_text(e: &OrderExplanation) -> String {
                 r.condition
             ));
         }
+    }
+    if let Some(limit) = e.overflow {
+        out.push_str(&format!(
+            "the order has more than {limit} combinations; only the first {limit} are shown, and the result comes from all of them\n"
+        ));
     }
     out
 }
@@ -412,10 +414,11 @@ fn compared_text(
     };
     let (relation, by) = match (l, r) {
         (Side::Num(l), Side::Num(r)) => {
-            let diff = (l - r).abs();
-            let by = match base {
-                Some(b) => format!("{} {b}", money(&diff)),
-                None => crate::explain::amount_text(&diff),
+            // Amounts near the limits of a decimal cannot be subtracted: say so, do not panic.
+            let by = match (l.checked_sub(r).map(|d| d.abs()), base) {
+                (Some(diff), Some(b)) => format!("{} {b}", money(&diff)),
+                (Some(diff), None) => crate::explain::amount_text(&diff),
+                (None, _) => "more than redflag can count".to_string(),
             };
             (l.cmp(&r), by)
         }

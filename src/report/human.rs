@@ -180,6 +180,13 @@ impl Reporter for HumanReporter {
                     w.reason, w.approver, w.date, w.expires, w.id
                 )?;
             }
+            if !f.waived_in_part.is_empty() {
+                writeln!(
+                    out,
+                    "    waived in part by {}: what is shown is not covered by it",
+                    f.waived_in_part.join(", ")
+                )?;
+            }
             if f.matches > 1 {
                 writeln!(
                     out,

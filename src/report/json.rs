@@ -186,8 +186,10 @@ pub fn finding_json(f: &Finding) -> Json {
             "expires": w.expires.to_string(),
             "order": w.order,
             "party": w.party,
+            "path": w.path,
             "line": w.line,
         })),
+        "waived_in_part": f.waived_in_part,
     })
 }
 

@@ -7,6 +7,11 @@
 
 use std::ops::Range;
 
+/// The deepest nesting of parentheses and `not` a condition may have. Evaluation recurses
+/// once per level, so an unbounded depth would let a rule file overflow the stack; real rules
+/// nest two or three levels.
+pub const MAX_DEPTH: usize = 64;
+
 /// A parsed condition expression; names are indices into the rule's conditions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
@@ -103,6 +108,7 @@ pub fn parse(text: &str, lookup: &dyn Fn(&str) -> Option<usize>) -> Result<Expr,
         pos: 0,
         end: text.len(),
         lookup,
+        depth: 0,
     };
     let expr = parser.or()?;
     if let Some((_, span)) = parser.tokens.get(parser.pos) {
@@ -120,6 +126,8 @@ struct Parser<'a> {
     pos: usize,
     end: usize,
     lookup: &'a dyn Fn(&str) -> Option<usize>,
+    /// Parentheses and `not` open at the current position.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -153,10 +161,33 @@ impl Parser<'_> {
         })
     }
 
+    /// Enters one level of nesting at the token `at`, refusing to pass [`MAX_DEPTH`].
+    fn deeper(&mut self, at: usize) -> Result<(), ExprError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let span = self
+                .tokens
+                .get(at)
+                .map(|(_, s)| s.clone())
+                .unwrap_or(self.end..self.end);
+            return Err(ExprError {
+                span,
+                message: format!(
+                    "the condition nests parentheses and `not` more than {MAX_DEPTH} deep"
+                ),
+                unknown_name: None,
+            });
+        }
+        Ok(())
+    }
+
     fn not(&mut self) -> Result<Expr, ExprError> {
         if self.peek() == Some(&Token::Not) {
+            self.deeper(self.pos)?;
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            let inner = self.not()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner)));
         }
         self.atom()
     }
@@ -180,7 +211,9 @@ impl Parser<'_> {
                 }),
             },
             Token::Open => {
+                self.deeper(self.pos - 1)?;
                 let inner = self.or()?;
+                self.depth -= 1;
                 match self.tokens.get(self.pos) {
                     Some((Token::Close, _)) => {
                         self.pos += 1;

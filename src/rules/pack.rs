@@ -457,6 +457,7 @@ pub fn analyse(files: &PackFiles) -> Analysis {
         );
     }
     let mut parsed_files = Vec::new();
+    let mut dropped = Vec::new();
     for path in rule_files {
         let Some(file) = source(files, path, &mut acc) else {
             continue;
@@ -479,14 +480,35 @@ pub fn analyse(files: &PackFiles) -> Analysis {
                     (file.name().to_string(), file.line_col(id.span.start).0),
                 );
             }
-            if let Some(rule) = rule {
-                rules.push(rule);
+            match rule {
+                Some(rule) => rules.push(rule),
+                None => dropped.push((file.clone(), raw.span.clone(), raw.id.clone())),
             }
         }
         parsed_files.push(RuleFile {
             file,
             rules: parsed,
         });
+    }
+    // A rule left out without any error would let the pack judge orders as if the rule had
+    // never been written: that is a load error of its own.
+    if !acc.has_errors() {
+        for (file, span, id) in dropped {
+            acc.push(
+                Diagnostic::error(
+                    "R036",
+                    format!(
+                        "rule `{}` could not be compiled",
+                        id.as_ref().map(|i| i.value.as_str()).unwrap_or("?")
+                    ),
+                )
+                .at(&file, id.map(|i| i.span).unwrap_or(span), "this rule")
+                .with_help(Some(
+                    "this is a defect of redflag, not of the rule: report it with the rule file; the pack is not used until then"
+                        .to_string(),
+                )),
+            );
+        }
     }
     acc.sort();
     let mut analysis = Analysis {

@@ -57,6 +57,13 @@ pub const OPERATORS: &[&str] = &[
 /// Values of a condition's `quantifier`.
 pub const QUANTIFIERS: &[&str] = &["any", "all"];
 
+/// The longest span of time a rule may give (`within`, `offset`): 100 years.
+pub const MAX_SPAN_DAYS: i64 = 36_525;
+/// The same limit in months.
+pub const MAX_SPAN_MONTHS: i32 = 1_200;
+/// The most memory a compiled set of patterns (`matches_list`, `contains_any`) may take.
+const PATTERN_SET_LIMIT: usize = 8 << 20;
+
 /// Values of a condition's `rate_date`.
 pub const RATE_DATES: &[&str] = &["date", "ship_date"];
 
@@ -71,17 +78,30 @@ pub struct PackContext<'a> {
     pub declared_lists: Vec<String>,
 }
 
-/// Validates one raw rule; `None` when it has errors (all of them reported).
+/// Validates one raw rule; `None` when it has errors (all of them reported, here or, for a
+/// list that did not load, where the list is declared).
 pub fn validate_rule(
     raw: &RawRule,
     file: &SourceFile,
     cx: &PackContext,
     acc: &mut Diagnostics,
 ) -> Option<Rule> {
-    let errors_before = acc
-        .iter()
+    compile_rule(raw, file, cx, acc)
+}
+
+fn error_count(acc: &Diagnostics) -> usize {
+    acc.iter()
         .filter(|d| d.level() == crate::diag::Level::Error)
-        .count();
+        .count()
+}
+
+fn compile_rule(
+    raw: &RawRule,
+    file: &SourceFile,
+    cx: &PackContext,
+    acc: &mut Diagnostics,
+) -> Option<Rule> {
+    let errors_before = error_count(acc);
     let mut v = Validator {
         file,
         present: &raw.keys,
@@ -227,11 +247,7 @@ pub fn validate_rule(
     }
     let message = message_raw.and_then(|m| v.template(m, &raw.when, &bindings));
 
-    let errors_after = v
-        .acc
-        .iter()
-        .filter(|d| d.level() == crate::diag::Level::Error)
-        .count();
+    let errors_after = error_count(v.acc);
     if errors_after > errors_before || conditions.len() != raw.when.len() {
         return None;
     }
@@ -1008,7 +1024,7 @@ impl Validator<'_, '_> {
                     self.err(
                         "R027",
                         format!(
-                            "invalid offset `{}`; write it like `-6 months` or `30 days`",
+                            "invalid offset `{}`; write it like `-6 months` or `30 days`, at most 100 years",
                             o.value
                         ),
                         o.span.clone(),
@@ -1246,11 +1262,32 @@ impl Validator<'_, '_> {
                         return None;
                     }
                 }
-                let set = RegexSetBuilder::new(&patterns)
+                let set = match RegexSetBuilder::new(&patterns)
                     .case_insensitive(true)
-                    .size_limit(8 << 20)
+                    .size_limit(PATTERN_SET_LIMIT)
                     .build()
-                    .ok()?;
+                {
+                    Ok(set) => set,
+                    Err(e) => {
+                        self.acc.push(
+                            Diagnostic::error(
+                                "R033",
+                                format!(
+                                    "the {} patterns of list `{}` do not compile together",
+                                    patterns.len(),
+                                    list.meta.name
+                                ),
+                            )
+                            .at(self.file, list_name.span.clone(), "list used here")
+                            .with_help(Some(format!(
+                                "{}; split the list, or simplify its patterns (the compiled set may take at most {} MiB)",
+                                first_error_line(&e.to_string()),
+                                PATTERN_SET_LIMIT >> 20
+                            ))),
+                        );
+                        return None;
+                    }
+                };
                 Op::MatchesList {
                     list: list.meta.name.clone(),
                     column,
@@ -1274,7 +1311,7 @@ impl Validator<'_, '_> {
                     .collect();
                 match RegexSetBuilder::new(&patterns)
                     .case_insensitive(true)
-                    .size_limit(8 << 20)
+                    .size_limit(PATTERN_SET_LIMIT)
                     .build()
                 {
                     Ok(set) => Op::ContainsAny { members, set },
@@ -1325,12 +1362,21 @@ impl Validator<'_, '_> {
                 }
                 let days = c.days.as_ref().map(|d| d.value).unwrap_or(0);
                 let months = c.months.as_ref().map(|m| m.value).unwrap_or(0);
-                if days < 0 || months < 0 || (days == 0 && months == 0) || months > 1200 {
+                if days < 0 || months < 0 || (days == 0 && months == 0) {
                     self.err(
                         "R027",
                         "`within` needs a positive `days` or `months`".to_string(),
                         c.span.clone(),
                         "no span of time",
+                    );
+                    return None;
+                }
+                if days > MAX_SPAN_DAYS || months > i64::from(MAX_SPAN_MONTHS) {
+                    self.err(
+                        "R027",
+                        format!("`within` spans at most {MAX_SPAN_MONTHS} months or {MAX_SPAN_DAYS} days (100 years)"),
+                        c.span.clone(),
+                        "too long a span",
                     );
                     return None;
                 }
@@ -1670,7 +1716,8 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
         .or_else(|| Decimal::from_scientific(text).ok())
 }
 
-/// Parses `-6 months`, `30 days`, `1 year`, `-2 weeks`.
+/// Parses `-6 months`, `30 days`, `1 year`, `-2 weeks`, up to 100 years either way: beyond
+/// that a date offset is a typo, and it must not wrap or overflow the calendar.
 pub fn parse_offset(text: &str) -> Option<DateOffset> {
     let mut parts = text.split_whitespace();
     let n: i64 = parts.next()?.trim_start_matches('+').parse().ok()?;
@@ -1679,18 +1726,17 @@ pub fn parse_offset(text: &str) -> Option<DateOffset> {
         return None;
     }
     let months = |m: i64| {
-        i32::try_from(m)
-            .ok()
+        (m.abs() <= i64::from(MAX_SPAN_MONTHS))
+            .then(|| i32::try_from(m).ok())
+            .flatten()
             .map(|months| DateOffset { months, days: 0 })
     };
+    let days = |d: i64| (d.abs() <= MAX_SPAN_DAYS).then_some(DateOffset { months: 0, days: d });
     match unit.trim_end_matches('s') {
-        "day" => Some(DateOffset { months: 0, days: n }),
-        "week" => Some(DateOffset {
-            months: 0,
-            days: n * 7,
-        }),
+        "day" => days(n),
+        "week" => days(n.checked_mul(7)?),
         "month" => months(n),
-        "year" => months(n * 12),
+        "year" => months(n.checked_mul(12)?),
         _ => None,
     }
 }

@@ -119,6 +119,7 @@ struct WaiverOut {
     expires: String,
     order: Option<String>,
     party: Option<String>,
+    path: Option<String>,
     line: usize,
 }
 
@@ -226,6 +227,7 @@ struct FindingOut {
     bindings: Vec<BindingOut>,
     evidence: Vec<EvidenceOut>,
     waiver: Option<WaiverOut>,
+    waived_in_part: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -452,12 +452,24 @@ field = "c.country"
     assert_eq!(trace.combinations.len(), trace.limit);
     assert_eq!(trace.limit, 20_000);
     let rule = &engine.pack().rules[0];
+    // The trace shows the first 20,000; the outcome is the judge's, over all 22,500.
     let explained = explain_order(&engine, &files, rule, &o);
-    assert_eq!(explained.outcome, Outcome::Undecided);
+    assert_eq!(explained.outcome, Outcome::NotFired);
     assert_eq!(explained.overflow, Some(20_000));
+    assert!(explained.finding.is_none());
+    // One pair that holds, past what the trace shows, makes the rule fire.
+    let mut consignees = consignees;
+    consignees[149] = json!({"name": "C149", "country": "DE"});
+    let o = order(json!({
+        "id": "BIG", "date": "2025-01-01", "buyer": {"name": "B"},
+        "items": (0..150).map(|i| json!({"sku": format!("S{i}"), "origin": "DE"})).collect::<Vec<_>>(),
+        "consignees": consignees,
+    }));
+    let explained = explain_order(&engine, &files, rule, &o);
+    assert_eq!(explained.outcome, Outcome::Fired);
     assert_eq!(
-        explained.finding.map(|f| f.kind),
-        Some(FindingKind::Undecided)
+        explained.finding.map(|f| (f.kind, f.matches)),
+        Some((FindingKind::Fired, 150))
     );
     assert!(engine.trace("T-NONE", &o).is_none());
 }

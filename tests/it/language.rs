@@ -728,16 +728,21 @@ rate_date = "ship_date"
 }
 
 #[test]
-fn too_many_combinations_make_the_rule_undecided_not_clear() {
-    let body = r#"
+fn a_cross_product_past_the_limit_takes_the_rules_own_severity_not_a_milder_one() {
+    let rules = r#"
+[[rule]]
+id = "T-1"
+title = "three of a kind"
+severity = "block"
 for_each = { a = "items[*]", b = "items[*]", c = "items[*]" }
+condition = "same"
+message = "x"
 [rule.when.same]
 path = "a.sku"
 op = "eq"
 value = "never"
 "#;
-    let rules = rule("1", "same", "x", body);
-    let engine = engine(&rules, &[], None);
+    let engine = engine(rules, &[], None);
     let many = |n: usize| {
         order(|o| {
             o["items"] = Json::Array(
@@ -747,13 +752,35 @@ value = "never"
             )
         })
     };
-    // 20^3 = 8,000 combinations are judged; 28^3 = 21,952 exceed the limit.
-    assert_eq!(kind(&engine, &many(20), "T-1"), "none");
-    let text = outcome(&engine, &many(28), "T-1");
+    // 28^3 = 21,952 combinations are all judged: the rule is decided, exactly.
+    assert_eq!(kind(&engine, &many(28), "T-1"), "none");
+    // 101^3 = 1,030,301 exceed the limit: the rule stands at its own severity, `block`.
+    let text = outcome(&engine, &many(101), "T-1");
     assert!(
         text.starts_with(
-            "undecided hold: could not evaluate `T-1`: the order has more than 20000 combinations"
+            "undecided block: could not evaluate `T-1`: the order has more than 1000000 combinations"
         ),
         "{text}"
     );
+}
+
+#[test]
+fn a_rule_of_one_variable_sees_every_element_however_many() {
+    let body = r#"
+for_each = { stop = "route[*]" }
+[rule.when.kp]
+path = "stop.country"
+op = "eq"
+value = "KP"
+"#;
+    let engine = engine(&rule("1", "kp", "{stop}", body), &[], None);
+    // The one stop in North Korea is the last of 30,000: no limit may hide it.
+    let o = order(|o| {
+        let mut stops: Vec<Json> = (0..30_000)
+            .map(|i| json!({"city": format!("Port {i}"), "country": "NL"}))
+            .collect();
+        stops.push(json!({"city": "Nampo", "country": "KP"}));
+        o["route"] = Json::Array(stops);
+    });
+    assert_eq!(outcome(&engine, &o, "T-1"), "fired review: Nampo, KP");
 }

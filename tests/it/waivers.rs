@@ -199,3 +199,86 @@ fn waived_findings_are_marked_in_sarif_csv_and_html() {
     assert!(html.contains("matched nothing"));
     assert!(html.contains("id=\"coverage\""));
 }
+
+mod property {
+    //! A waiver never hides a finding about a party it does not name: whatever parties an
+    //! order has and whichever one a waiver names, every other party in an embargoed country
+    //! keeps the order at `block`.
+
+    use std::sync::Arc;
+
+    use proptest::prelude::*;
+    use redflag::diag::Diagnostics;
+    use redflag::engine::Engine;
+    use redflag::findings::Verdict;
+    use redflag::order::{self, InputFormat, Record};
+    use redflag::rules::Severity;
+    use redflag::waivers::Waivers;
+
+    const COUNTRIES: &[&str] = &["DE", "FR", "KP", "IR", "CU", "SY", "CN", "TR"];
+    const EMBARGOED: &[&str] = &["KP", "IR", "CU", "SY"];
+    const ROLES: &[&str] = &["buyer", "end_user", "forwarder", "consignee"];
+
+    fn engine(waiver: &str) -> Engine {
+        static PACK: std::sync::OnceLock<redflag::rules::RulePack> = std::sync::OnceLock::new();
+        let pack = PACK
+            .get_or_init(|| {
+                redflag::cli::load_pack(None)
+                    .expect("the default pack loads")
+                    .0
+            })
+            .clone();
+        let mut acc = Diagnostics::new();
+        let waivers = Waivers::parse("w.toml", waiver, &mut acc).expect("the waiver parses");
+        let on = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+        Engine::new(pack).with_waivers(Arc::new(waivers), on)
+    }
+
+    fn party(name: &str, country: &str) -> serde_json::Value {
+        serde_json::json!({"name": name, "country": country, "city": "Somewhere"})
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        #[test]
+        fn a_waiver_never_clears_a_party_it_does_not_name(
+            countries in proptest::collection::vec(0..COUNTRIES.len(), 4),
+            names in proptest::collection::vec(0..3usize, 4),
+            waived in 0..4usize,
+            with_order in any::<bool>(),
+        ) {
+            // Up to three distinct names over four roles, so namesakes occur.
+            let name = |i: usize| format!("Party {}", ["Alpha", "Beta", "Gamma"][names[i]]);
+            let mut o: serde_json::Value = serde_json::from_str(
+                include_str!("../../fixtures/adversarial/clean-order.jsonl"),
+            ).unwrap();
+            for (i, role) in ROLES.iter().enumerate() {
+                let p = party(&name(i), COUNTRIES[countries[i]]);
+                if *role == "consignee" {
+                    o["consignees"] = serde_json::json!([p]);
+                } else {
+                    o[*role] = p;
+                }
+            }
+            let waiver = format!(
+                "[[waiver]]\nid = \"W-1\"\nrule = \"RF-EMBARGO-001\"\n{}party = \"{}\"\nreason = \"r\"\napprover = \"a\"\ndate = 2024-01-01\nexpires = 2024-12-31\n",
+                if with_order { "order = \"SO-1\"\n" } else { "" },
+                name(waived)
+            );
+            let records: Vec<Record> =
+                order::from_text(&o.to_string(), "o.jsonl", InputFormat::Jsonl, None)
+                    .unwrap()
+                    .collect();
+            let judgement = engine(&waiver).judge(&records[0]);
+            // A party the waiver does not name, in an embargoed country, must keep the block.
+            let unnamed_embargoed = (0..4).any(|i| {
+                name(i) != name(waived) && EMBARGOED.contains(&COUNTRIES[countries[i]])
+            });
+            if unnamed_embargoed {
+                prop_assert_eq!(judgement.verdict, Verdict::Flagged(Severity::Block));
+                let embargo = judgement.findings.iter().find(|f| f.rule_id == "RF-EMBARGO-001");
+                prop_assert!(embargo.is_some_and(|f| f.waiver.is_none()));
+            }
+        }
+    }
+}
