@@ -26,6 +26,7 @@ use crate::waivers::{WaiverUse, Waivers};
 use chrono::NaiveDate;
 
 pub mod lint;
+pub mod output;
 
 mod ruletest;
 
@@ -153,9 +154,9 @@ struct CheckArgs {
     /// TOML file renaming CSV headers to order paths.
     #[arg(long, value_name = "FILE")]
     map: Option<String>,
-    /// Worker threads (default: all cores); output is the same for any value.
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
+    /// Worker threads, 1 to 256 (default: all cores); output is the same for any value.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    threads: Option<u16>,
     /// Colour of human output.
     #[arg(long, value_enum, default_value = "auto")]
     color: Color,
@@ -173,6 +174,9 @@ struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     waivers: Option<PathBuf>,
 }
+
+/// The most worker threads `--threads` may ask for: each holds a batch of judgements.
+const MAX_THREADS: i64 = 256;
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -253,6 +257,13 @@ pub fn print_diagnostics(diagnostics: &Diagnostics) {
 pub fn print_each(diagnostics: &Diagnostics) {
     let text = render_each(diagnostics, stderr_color());
     let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Renders one diagnostic to stderr with no closing line.
+pub fn print_one(diagnostic: Diagnostic) {
+    let mut acc = Diagnostics::new();
+    acc.push(diagnostic);
+    print_each(&acc);
 }
 
 fn stderr_color() -> bool {
@@ -338,6 +349,21 @@ fn check(args: CheckArgs) -> Status {
         FailOn::Review => Severity::Review,
         FailOn::Info => Severity::Info,
     };
+    if let Some(path) = &args.output {
+        let mut reads: Vec<PathBuf> = args
+            .inputs
+            .iter()
+            .filter(|i| *i != "-")
+            .map(PathBuf::from)
+            .collect();
+        reads.extend(args.lists.iter().flat_map(|l| output::list_files(l)));
+        reads.extend(args.map.iter().map(PathBuf::from));
+        reads.extend(args.waivers.iter().cloned());
+        if let Err(d) = output::refuse_overwrite(path, &reads, args.rules.as_slice()) {
+            print_one(*d);
+            return Status::Error;
+        }
+    }
     let Ok((format, map)) = input_options(args.input_format, args.map.as_deref()) else {
         return Status::Error;
     };
@@ -357,7 +383,7 @@ fn check(args: CheckArgs) -> Status {
         }
     }
     let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(args.threads.map_or(0, usize::from))
         .build()
     {
         Ok(pool) => pool,
@@ -388,15 +414,12 @@ fn check(args: CheckArgs) -> Status {
         Format::Sarif => Box::new(SarifReporter::new()),
         Format::Csv => Box::new(CsvReporter::new()),
     };
-    let mut out: Box<dyn Write> = match &args.output {
-        None => Box::new(io::BufWriter::new(io::stdout().lock())),
-        Some(path) => match std::fs::File::create(path) {
-            Ok(file) => Box::new(io::BufWriter::new(file)),
-            Err(error) => {
-                eprintln!("error: cannot write `{}`: {error}", path.display());
-                return Status::Error;
-            }
-        },
+    let mut out = match output::Destination::open(args.output.as_deref()) {
+        Ok(out) => out,
+        Err(d) => {
+            print_one(*d);
+            return Status::Error;
+        }
     };
     let screening = match load_screening(&args.lists) {
         Ok((lists, warnings)) => {
@@ -501,8 +524,10 @@ fn check(args: CheckArgs) -> Status {
         sources,
         &pool,
         reporter.as_mut(),
-        out.as_mut(),
-    ) {
+        out.writer(),
+    )
+    .and_then(|summary| out.finish().map(|()| summary))
+    {
         Ok(summary) => {
             if summary.failing > 0 {
                 Status::Findings
@@ -671,6 +696,42 @@ pub fn load_waivers(path: &std::path::Path, pack: &RulePack) -> Result<Waivers, 
     }
 }
 
+/// Judges one record; should judging fail for any internal reason (a defect of redflag), the
+/// record is `error` with the reason, and the rest of the run goes on: no order is dropped, and
+/// none passes as clear because redflag failed on it.
+pub fn judge_or_error(engine: &Engine, record: &Record) -> crate::findings::Judgement {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.judge(record))) {
+        Ok(judgement) => judgement,
+        Err(cause) => {
+            let why = cause
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| cause.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let (origin, order_id) = match record {
+                Record::Order(o) => (o.origin.clone(), Some(o.id.clone())),
+                Record::Error(e) => (e.origin.clone(), e.order_id.clone()),
+            };
+            crate::findings::Judgement {
+                origin,
+                order_id,
+                verdict: crate::findings::Verdict::Error,
+                findings: Vec::new(),
+                problems: vec![order::FieldProblem {
+                    code: "J001",
+                    path: String::new(),
+                    column: None,
+                    line: None,
+                    message: format!(
+                        "redflag failed while judging this order ({why}); it is a defect of redflag: please report it with the order"
+                    ),
+                }],
+                waivers_lapsed: Vec::new(),
+            }
+        }
+    }
+}
+
 /// Records judged per batch: enough to keep every core busy, few enough that
 /// memory does not grow with the input.
 const BATCH: usize = 1024;
@@ -717,8 +778,12 @@ pub fn run_check<S: Into<Source>>(
             let batch: Vec<Record> = source.by_ref().take(BATCH).collect();
             // INVARIANT (deterministic output): par_iter + collect keeps input
             // order, so the report is the same for any thread count.
-            let mut judged: Vec<_> =
-                pool.install(|| batch.par_iter().map(|r| engine.judge(r)).collect());
+            let mut judged: Vec<_> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|r| judge_or_error(engine, r))
+                    .collect()
+            });
             input.records += judged.len();
             for judgement in &mut judged {
                 used.record(judgement);

@@ -5,7 +5,7 @@
 //! renders with `report::coverage`, and turns `--require` into the exit
 //! status.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
@@ -154,24 +154,33 @@ pub(super) fn run(args: CoverageArgs) -> Status {
         Some(outcomes)
     };
 
-    let mut out: Box<dyn Write> = match &args.output {
-        None => Box::new(io::BufWriter::new(io::stdout().lock())),
-        Some(path) => match std::fs::File::create(path) {
-            Ok(file) => Box::new(io::BufWriter::new(file)),
-            Err(error) => {
-                eprintln!("error: cannot write `{}`: {error}", path.display());
-                return Status::Error;
-            }
-        },
-    };
-    let written = match args.format {
-        CoverageFormat::Human => report::coverage::human(out.as_mut(), &matrix, outcomes.as_ref()),
-        CoverageFormat::Json => report::coverage::json(out.as_mut(), &matrix, outcomes.as_ref()),
-        CoverageFormat::Markdown => {
-            report::coverage::markdown(out.as_mut(), &matrix, outcomes.as_ref())
+    if let Some(path) = &args.output {
+        let reads: Vec<PathBuf> = args
+            .orders
+            .iter()
+            .filter(|o| *o != "-")
+            .map(PathBuf::from)
+            .collect();
+        if let Err(d) = super::output::refuse_overwrite(path, &reads, args.rules.as_slice()) {
+            super::print_one(*d);
+            return Status::Error;
         }
     }
-    .and_then(|()| out.flush());
+    let mut out = match super::output::Destination::open(args.output.as_deref()) {
+        Ok(out) => out,
+        Err(d) => {
+            super::print_one(*d);
+            return Status::Error;
+        }
+    };
+    let written = match args.format {
+        CoverageFormat::Human => report::coverage::human(out.writer(), &matrix, outcomes.as_ref()),
+        CoverageFormat::Json => report::coverage::json(out.writer(), &matrix, outcomes.as_ref()),
+        CoverageFormat::Markdown => {
+            report::coverage::markdown(out.writer(), &matrix, outcomes.as_ref())
+        }
+    }
+    .and_then(|()| out.finish());
     match written {
         Ok(()) => {}
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}

@@ -152,21 +152,20 @@ pub(super) fn test(args: TestArgs) -> Status {
                 && io::stdout().is_terminal()
         }
     };
-    let written = match &args.output {
-        None => {
-            let mut out = io::BufWriter::new(io::stdout().lock());
-            render(&mut out, &report, args.format, color).and_then(|()| out.flush())
+    if let Some(path) = &args.output {
+        if let Err(d) = super::output::refuse_overwrite(path, &[], args.path.as_slice()) {
+            super::print_one(*d);
+            return Status::Error;
         }
-        Some(path) => match std::fs::File::create(path) {
-            Ok(file) => {
-                let mut out = io::BufWriter::new(file);
-                render(&mut out, &report, args.format, color).and_then(|()| out.flush())
-            }
-            Err(error) => {
-                eprintln!("error: cannot write `{}`: {error}", path.display());
-                return Status::Error;
-            }
-        },
+    }
+    let written = match super::output::Destination::open(args.output.as_deref()) {
+        Ok(mut out) => {
+            render(out.writer(), &report, args.format, color).and_then(|()| out.finish())
+        }
+        Err(d) => {
+            super::print_one(*d);
+            return Status::Error;
+        }
     };
     if let Err(error) = written {
         if error.kind() != io::ErrorKind::BrokenPipe {

@@ -1281,7 +1281,7 @@ impl Validator<'_, '_> {
                             .at(self.file, list_name.span.clone(), "list used here")
                             .with_help(Some(format!(
                                 "{}; split the list, or simplify its patterns (the compiled set may take at most {} MiB)",
-                                first_error_line(&e.to_string()),
+                                first_error_line(&e.to_string()).trim_end_matches('.'),
                                 PATTERN_SET_LIMIT >> 20
                             ))),
                         );

@@ -1,0 +1,143 @@
+//! Where a report goes: standard output, or a file written whole or not at all.
+//!
+//! A report file is written to a temporary file beside it and renamed over it only when the
+//! report is complete, so a crash, a full disk or a killed process never leaves a half report
+//! that looks like a whole one. A report may not be written over a file the run reads (an
+//! input, a list, the map, the waivers) or into the rule pack: `-o orders.jsonl` would destroy
+//! the orders it was asked to judge.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+
+/// The report's destination, open for writing.
+pub enum Destination {
+    /// Standard output, buffered.
+    Stdout(io::BufWriter<io::StdoutLock<'static>>),
+    /// A temporary file beside `path`, renamed to it by [`Destination::finish`].
+    File {
+        /// Where the report belongs.
+        path: PathBuf,
+        /// The report as written so far.
+        temp: io::BufWriter<tempfile::NamedTempFile>,
+    },
+}
+
+impl Destination {
+    /// Opens standard output, or a temporary file beside `path`.
+    pub fn open(path: Option<&Path>) -> Result<Destination, Box<Diagnostic>> {
+        let Some(path) = path else {
+            return Ok(Destination::Stdout(io::BufWriter::new(io::stdout().lock())));
+        };
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        match tempfile::Builder::new()
+            .prefix(".redflag-report-")
+            .tempfile_in(dir)
+        {
+            Ok(temp) => Ok(Destination::File {
+                path: path.to_path_buf(),
+                temp: io::BufWriter::new(temp),
+            }),
+            Err(error) => Err(Box::new(Diagnostic::error(
+                "C002",
+                format!("cannot write `{}`: {error}", path.display()),
+            ))),
+        }
+    }
+
+    /// The writer.
+    pub fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Destination::Stdout(out) => out,
+            Destination::File { temp, .. } => temp,
+        }
+    }
+
+    /// Flushes and, for a file, moves the complete report into place.
+    pub fn finish(self) -> io::Result<()> {
+        match self {
+            Destination::Stdout(mut out) => out.flush(),
+            Destination::File { path, temp } => {
+                let temp = temp.into_inner().map_err(|e| e.into_error())?;
+                temp.as_file().sync_all()?;
+                temp.persist(&path).map(|_| ()).map_err(|e| e.error)
+            }
+        }
+    }
+}
+
+/// Refuses an output path that is one of the files the run reads, or lies inside a directory
+/// it reads (the rule pack), with a C003 diagnostic.
+pub fn refuse_overwrite(
+    output: &Path,
+    reads: &[PathBuf],
+    dirs: &[PathBuf],
+) -> Result<(), Box<Diagnostic>> {
+    let refuse = |what: &Path| {
+        Box::new(Diagnostic::error(
+            "C003",
+            format!(
+                "the report would overwrite `{}`, which this run reads",
+                what.display()
+            ),
+        )
+        .with_help(Some(
+            "write the report to a file of its own: `-o` never replaces an input, a list, the map, the waivers or a file of the rule pack"
+                .to_string(),
+        )))
+    };
+    for read in reads {
+        if same_file::is_same_file(output, read).unwrap_or(false) {
+            return Err(refuse(read));
+        }
+    }
+    // The output may not exist yet: compare the directory it would be created in.
+    let parent = match output.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if let Ok(parent) = parent.canonicalize() {
+        for dir in dirs {
+            if let Ok(dir) = dir.canonicalize() {
+                if parent.starts_with(&dir) {
+                    return Err(refuse(&dir));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The files a `--list [FORMAT:]FILE` reads: the file, and for an OFAC `sdn.csv` (or
+/// `cons_prim.csv`) the companion files beside it.
+pub fn list_files(spec: &str) -> Vec<PathBuf> {
+    let path = spec
+        .split_once(':')
+        .filter(|(format, _)| crate::screening::import::parse_format_name(format).is_some())
+        .map_or(spec, |(_, path)| path);
+    let path = PathBuf::from(path);
+    let mut out = vec![path.clone()];
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name != "sdn.csv" && name != "cons_prim.csv" {
+        return out;
+    }
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    for companion in [
+        "alt.csv",
+        "add.csv",
+        "sdn_comments.csv",
+        "cons_alt.csv",
+        "cons_add.csv",
+        "cons_comments.csv",
+    ] {
+        out.push(dir.join(companion));
+    }
+    out
+}
