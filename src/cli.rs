@@ -252,6 +252,13 @@ pub fn print_diagnostics(diagnostics: &Diagnostics) {
     let _ = stderr.write_all(text.as_bytes());
 }
 
+/// Renders diagnostics about `subject` (`the screening lists`) to stderr, with a closing count
+/// when there are errors.
+pub fn print_about(diagnostics: &Diagnostics, subject: &str) {
+    let text = render_diagnostics_of(diagnostics, stderr_color(), subject);
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// Renders diagnostics to stderr with no closing line: for problems that are not a broken
 /// rule pack (usage, test files, catalogue warnings).
 pub fn print_each(diagnostics: &Diagnostics) {
@@ -266,8 +273,25 @@ pub fn print_one(diagnostic: Diagnostic) {
     print_each(&acc);
 }
 
-fn stderr_color() -> bool {
-    std::env::var_os("NO_COLOR").is_none() && io::stderr().is_terminal()
+/// `--color` as given to the running subcommand; diagnostics on stderr follow it too.
+static DIAGNOSTICS_COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Makes diagnostics on stderr follow `--color`.
+pub fn set_diagnostics_color(color: Color) {
+    let value = match color {
+        Color::Auto => 0,
+        Color::Always => 1,
+        Color::Never => 2,
+    };
+    DIAGNOSTICS_COLOR.store(value, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub(crate) fn stderr_color() -> bool {
+    match DIAGNOSTICS_COLOR.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => std::env::var_os("NO_COLOR").is_none() && io::stderr().is_terminal(),
+    }
 }
 
 /// Renders diagnostics as miette's graphical report, 100 columns wide.
@@ -333,6 +357,7 @@ pub fn load_pack(
 }
 
 fn check(args: CheckArgs) -> Status {
+    set_diagnostics_color(args.color);
     let (pack, pack_files, warnings) = match load_pack(args.rules.as_deref()) {
         Ok(loaded) => loaded,
         Err(diagnostics) => {
@@ -393,7 +418,7 @@ fn check(args: CheckArgs) -> Status {
                 "C001",
                 format!("cannot start worker threads: {error}"),
             ));
-            print_diagnostics(&acc);
+            print_each(&acc);
             return Status::Error;
         }
     };
@@ -424,12 +449,12 @@ fn check(args: CheckArgs) -> Status {
     let screening = match load_screening(&args.lists) {
         Ok((lists, warnings)) => {
             if !warnings.is_empty() {
-                print_diagnostics(&warnings);
+                print_each(&warnings);
             }
             lists
         }
         Err(diagnostics) => {
-            print_diagnostics(&diagnostics);
+            print_about(&diagnostics, "the set of screening lists");
             return Status::Error;
         }
     };
@@ -472,7 +497,7 @@ fn check(args: CheckArgs) -> Status {
                 ))),
             );
         }
-        print_diagnostics(&acc);
+        print_about(&acc, "the set of screening lists");
         return Status::Error;
     }
     if screening_info.is_empty() && !engine.pack().screening_rules().is_empty() {
@@ -490,7 +515,7 @@ fn check(args: CheckArgs) -> Status {
                     .to_string(),
             )),
         );
-        print_diagnostics(&acc);
+        print_each(&acc);
     }
     let mut run = RunInfo::new(
         engine.pack(),
@@ -688,7 +713,7 @@ pub fn load_waivers(path: &std::path::Path, pack: &RulePack) -> Result<Waivers, 
                 }
             }
             if !acc.is_empty() {
-                print_diagnostics(&acc);
+                print_each(&acc);
             }
             Ok(w)
         }

@@ -319,6 +319,24 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
+    /// Errors before warnings, each in their present order: the problems that stop a pack
+    /// come first in a long report.
+    pub fn errors_first(mut self) -> Diagnostics {
+        self.items.sort_by_key(|d| d.level() != Level::Error);
+        self
+    }
+
+    /// Only the errors.
+    pub fn errors_only(self) -> Diagnostics {
+        Diagnostics {
+            items: self
+                .items
+                .into_iter()
+                .filter(|d| d.level() == Level::Error)
+                .collect(),
+        }
+    }
+
     /// Sorts problems by file, position and code so output is stable whatever
     /// order files were visited in.
     pub fn sort(&mut self) {
@@ -381,19 +399,7 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 /// Edit distance, ignoring case: `Country` is a typo of `country`, not a
 /// different word.
 fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b: Vec<char> = b.to_lowercase().chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+    strsim::levenshtein(&a.to_lowercase(), &b.to_lowercase())
 }
 
 #[cfg(test)]

@@ -54,6 +54,9 @@ pub struct LintArgs {
     /// The date ages are measured from, `YYYY-MM-DD` (default: today).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     today: Option<NaiveDate>,
+    /// Report errors only; warnings are counted but not shown.
+    #[arg(long, conflicts_with = "deny")]
+    errors_only: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: LintFormat,
@@ -69,6 +72,7 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
 
 /// Runs `redflag lint`.
 pub fn run(args: LintArgs) -> Status {
+    super::set_diagnostics_color(args.color);
     let files = match &args.path {
         None => PackFiles::embedded(),
         Some(dir) => match PackFiles::read_dir(dir) {
@@ -88,7 +92,13 @@ pub fn run(args: LintArgs) -> Status {
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
         max_age_days: args.max_age,
     };
-    let diagnostics = lint(&files, &options);
+    let diagnostics = lint(&files, &options).errors_first();
+    let (errors, warnings) = counts(&diagnostics);
+    let shown = if args.errors_only {
+        diagnostics.clone().errors_only()
+    } else {
+        diagnostics.clone()
+    };
     let text = match args.format {
         LintFormat::Human => {
             let color = match args.color {
@@ -96,9 +106,10 @@ pub fn run(args: LintArgs) -> Status {
                 Color::Never => false,
                 Color::Auto => std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal(),
             };
-            render_human(&diagnostics, &files.origin, color)
+            let hidden = if args.errors_only { warnings } else { 0 };
+            render_human(&shown, &files.origin, color, hidden)
         }
-        LintFormat::Json => render_json(&diagnostics, &files.origin),
+        LintFormat::Json => render_json(&shown, &files.origin),
     };
     let mut out = io::stdout().lock();
     if let Err(error) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -107,8 +118,8 @@ pub fn run(args: LintArgs) -> Status {
             return Status::Error;
         }
     }
-    let denied = args.deny == Some(Deny::Warnings) && !diagnostics.is_empty();
-    if diagnostics.has_errors() || denied {
+    let denied = args.deny == Some(Deny::Warnings) && warnings > 0;
+    if errors > 0 || denied {
         Status::Findings
     } else {
         Status::Clean
@@ -132,18 +143,22 @@ fn counts(diagnostics: &Diagnostics) -> (usize, usize) {
 
 /// The human report: every diagnostic rendered by miette, then one summary
 /// line naming the pack.
-pub fn render_human(diagnostics: &Diagnostics, origin: &str, color: bool) -> String {
+/// `hidden` warnings were left out (`--errors-only`) and are only counted.
+pub fn render_human(diagnostics: &Diagnostics, origin: &str, color: bool, hidden: usize) -> String {
     let mut out = render_each(diagnostics, color);
     let (errors, warnings) = counts(diagnostics);
-    if errors + warnings == 0 {
+    let warnings = if hidden > 0 {
+        format!("{hidden} warning(s) not shown (--errors-only)")
+    } else {
+        format!("{warnings} warning(s)")
+    };
+    if diagnostics.is_empty() && hidden == 0 {
         out.push_str(&format!("`{origin}`: no problems\n"));
     } else {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&format!(
-            "`{origin}`: {errors} error(s), {warnings} warning(s)\n"
-        ));
+        out.push_str(&format!("`{origin}`: {errors} error(s), {warnings}\n"));
     }
     out
 }

@@ -71,8 +71,7 @@ impl Selection {
 /// Like `print_diagnostics`, with a closing line about tests rather than
 /// the pack.
 fn print_test_diagnostics(acc: &Diagnostics) {
-    let color = std::env::var_os("NO_COLOR").is_none() && io::stderr().is_terminal();
-    let mut text = super::render_each(acc, color);
+    let mut text = super::render_each(acc, super::stderr_color());
     let errors = acc.iter().filter(|d| d.level() == Level::Error).count();
     if errors > 0 {
         text.push_str(&format!(
@@ -90,6 +89,7 @@ fn fail(code: &'static str, message: String, help: &str) -> Status {
 }
 
 pub(super) fn test(args: TestArgs) -> Status {
+    super::set_diagnostics_color(args.color);
     let selection = match &args.path {
         None => Selection {
             files: PackFiles::embedded(),

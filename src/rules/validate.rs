@@ -57,6 +57,32 @@ pub const OPERATORS: &[&str] = &[
 /// Values of a condition's `quantifier`.
 pub const QUANTIFIERS: &[&str] = &["any", "all"];
 
+/// The operator an author most likely meant by a name from another rule language (`>=`,
+/// `contains`, `in` with a list), which spelling distance alone would not find.
+fn operator_meant(op: &str, has_list: bool) -> Option<&'static str> {
+    Some(match op.trim().to_lowercase().as_str() {
+        ">=" | "=>" | "ge" | "greater_or_equal" | "at_least" => "gte",
+        ">" | "greater" | "greater_than" | "more_than" => "gt",
+        "<=" | "=<" | "le" | "less_or_equal" | "at_most" => "lte",
+        "<" | "less" | "less_than" => "lt",
+        "=" | "==" | "===" | "is" | "equals" | "equal" => "eq",
+        "!=" | "<>" | "!==" | "not_eq" | "not_equal" | "neq" => "ne",
+        "in" | "one_of" | "any_of" if has_list => "in_list",
+        "one_of" | "any_of" => "in",
+        "contains" | "includes" | "has" | "contains_word" => "contains_any",
+        "regex" | "match" | "re" | "like" | "regexp" if has_list => "matches_list",
+        "regex" | "match" | "re" | "like" | "regexp" => "matches",
+        "startswith" | "starts" | "prefix" | "begins_with" => "starts_with",
+        "present" | "is_set" | "defined" => "exists",
+        "absent" | "is_missing" | "undefined" | "null" => "missing",
+        "empty" | "is_empty" => "blank",
+        "true" => "is_true",
+        "false" => "is_false",
+        "sanctioned" | "listed" | "screening" | "denied" => "screen",
+        _ => return None,
+    })
+}
+
 /// The longest span of time a rule may give (`within`, `offset`): 100 years.
 pub const MAX_SPAN_DAYS: i64 = 36_525;
 /// The same limit in months.
@@ -906,13 +932,14 @@ impl Validator<'_, '_> {
         };
         let op = op_name.value.as_str();
         if !OPERATORS.contains(&op) {
+            let help = operator_meant(op, c.list.is_some())
+                .map(|meant| format!("did you mean `{meant}`?"))
+                .or_else(|| suggest(op, OPERATORS.iter().copied()))
+                .unwrap_or_else(|| format!("operators: {}", OPERATORS.join(", ")));
             self.acc.push(
                 Diagnostic::error("R028", format!("unknown operator `{op}`"))
                     .at(self.file, op_name.span.clone(), "not an operator")
-                    .with_help(
-                        suggest(op, OPERATORS.iter().copied())
-                            .or(Some(format!("operators: {}", OPERATORS.join(", ")))),
-                    ),
+                    .with_help(Some(help)),
             );
             return None;
         }
@@ -1144,11 +1171,15 @@ impl Validator<'_, '_> {
             "in" => {
                 need(self, scalar, "a single value")?;
                 let Some(values) = &c.values else {
-                    self.err(
-                        "R026",
-                        "`in` needs `values`".to_string(),
-                        c.span.clone(),
-                        "incomplete condition",
+                    let help = if c.list.is_some() {
+                        "to look a value up in a list, use `op = \"in_list\"`"
+                    } else {
+                        "give the accepted values: `values = [\"KP\", \"IR\"]`"
+                    };
+                    self.acc.push(
+                        Diagnostic::error("R026", "`in` needs `values`")
+                            .at(self.file, c.span.clone(), "incomplete condition")
+                            .with_help(Some(help.to_string())),
                     );
                     return None;
                 };

@@ -268,3 +268,65 @@ fn screening_conditions_written_wrong_are_all_reported() {
     );
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn an_operator_from_another_language_gets_the_operator_it_means() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("rules")).unwrap();
+    std::fs::create_dir_all(dir.path().join("lists")).unwrap();
+    std::fs::write(
+        dir.path().join("pack.toml"),
+        "[pack]\nname = \"p\"\nversion = \"1\"\n[lists.emb]\nfile = \"lists/emb.csv\"\nkey = \"country\"\nas_of = 2026-01-01\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("lists/emb.csv"), "country\nKP\n").unwrap();
+    std::fs::write(
+        dir.path().join("rules/r.toml"),
+        "[[rule]]\nid = \"T-1\"\ntitle = \"t\"\nseverity = \"block\"\ncondition = \"a and b and c\"\nmessage = \"m\"\n\
+         [rule.when.a]\npath = \"buyer.country\"\nop = \"in\"\nlist = \"emb\"\n\
+         [rule.when.b]\npath = \"payment.amount\"\nop = \">=\"\nvalue = 5\n\
+         [rule.when.c]\npath = \"buyer.name\"\nop = \"contains\"\nvalues = [\"x\"]\n",
+    )
+    .unwrap();
+    let out = super::support::redflag(&["lint", dir.path().to_str().unwrap(), "--errors-only"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("use `op = \"in_list\"`"), "{text}");
+    assert!(
+        text.contains("unknown operator `>=`") && text.contains("did you mean `gte`?"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `contains_any`?"), "{text}");
+    // Errors only: the warnings (no tests, no references) are counted, not shown.
+    assert!(!text.contains("has no test"), "{text}");
+    assert!(
+        text.contains("3 error(s), 3 warning(s) not shown (--errors-only)"),
+        "{text}"
+    );
+    // Without the flag, every error comes before the first warning.
+    let out = super::support::redflag(&["lint", dir.path().to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let last_error = text.rfind('×').unwrap();
+    let first_warning = text.find('⚠').unwrap();
+    assert!(last_error < first_warning, "{text}");
+}
+
+#[test]
+fn color_never_reaches_the_diagnostics_and_always_colours_them() {
+    let run = |color: &str| {
+        let out = super::support::redflag(&[
+            "check",
+            "fixtures/orders/sample.jsonl",
+            "--list",
+            "no-such-list.csv",
+            "--color",
+            color,
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(run("always").contains('\u{1b}'));
+    let never = run("never");
+    assert!(!never.contains('\u{1b}'), "{never}");
+    // A list that cannot be read is about the lists, not the rule pack.
+    assert!(!never.contains("the rule pack"), "{never}");
+}

@@ -145,7 +145,7 @@ fn every_lint_code_has_a_case() {
 fn rendered_output_of_each_case() {
     for (case, _) in CASES {
         let (dir, diagnostics) = lint_case(case);
-        let text = render_human(&diagnostics, &dir, false);
+        let text = render_human(&diagnostics, &dir, false, 0);
         insta::assert_snapshot!(case.to_string(), text);
     }
 }
@@ -263,7 +263,7 @@ fn the_default_pack_has_no_errors() {
     assert!(
         !diagnostics.has_errors(),
         "{}",
-        render_human(&diagnostics, "<default pack>", false)
+        render_human(&diagnostics, "<default pack>", false, 0)
     );
     // Warnings it may have: rules still without tests, and the CHPL list,
     // checked against its source in February 2024. Anything else is a new
