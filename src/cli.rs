@@ -86,6 +86,13 @@ enum Command {
     /// Print the JSON Schema of rule files (or `pack.toml`, or rule tests) for editors.
     #[command(after_help = schema::EXIT_CODES)]
     Schema(SchemaArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man -l -` or a man directory.
+    Manpage,
 }
 
 /// Output formats of `check`.
@@ -241,8 +248,39 @@ pub fn main() -> ExitCode {
         Command::Test(args) => ruletest::test(args),
         Command::Explain(args) => explain::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            // Generated into memory: clap_complete panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "redflag", &mut script);
+            write_stdout(&script)
+        }
+        Command::Manpage => {
+            use clap::CommandFactory;
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => write_stdout(&page),
+                Err(error) => {
+                    eprintln!("error: cannot render the manual page: {error}");
+                    Status::Error
+                }
+            }
+        }
     };
     ExitCode::from(status as u8)
+}
+
+/// Writes generated text to stdout; a reader that stops early is not an error.
+fn write_stdout(bytes: &[u8]) -> Status {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Status::Clean,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Status::Clean,
+        Err(error) => {
+            eprintln!("error: cannot write to standard output: {error}");
+            Status::Error
+        }
+    }
 }
 
 /// Renders diagnostics to stderr with miette.

@@ -757,3 +757,20 @@ fn output_file_holds_the_report_and_stdout_stays_empty() {
     let to_stdout = run(&["check", "fixtures/orders/sample.jsonl", "--format", "json"]);
     assert_eq!(written, stdout(&to_stdout));
 }
+
+#[test]
+fn completions_for_every_shell_and_a_manual_page() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = run(&["completions", shell]);
+        assert_eq!(code(&out), 0, "{shell}");
+        let script = stdout(&out);
+        assert!(
+            script.contains("check") && script.contains("fail-on"),
+            "{shell}:\n{script}"
+        );
+    }
+    assert_eq!(code(&run(&["completions", "tcsh"])), 2);
+    let page = stdout(&run(&["manpage"]));
+    assert!(page.contains(".TH redflag 1"), "{page}");
+    assert!(page.contains("check"), "{page}");
+}
