@@ -180,6 +180,9 @@ struct CheckArgs {
     /// TOML file of waivers: findings compliance has cleared (shown as waived, never hidden).
     #[arg(long, value_name = "FILE")]
     waivers: Option<PathBuf>,
+    /// No progress bar and no closing summary on stderr (warnings and errors are still shown).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 /// The most worker threads `--threads` may ask for: each holds a batch of judgements.
@@ -581,16 +584,40 @@ fn check(args: CheckArgs) -> Status {
         let matrix = crate::coverage::matrix(run.pack, &catalogue, &tests);
         run.coverage = Some(crate::report::coverage_section(&matrix));
     }
-    match run_check(
+    // Progress on a terminal only: a log file or a pipe gets the closing line alone.
+    let bar = (!args.quiet && io::stderr().is_terminal()).then(progress_bar);
+    let mut observe = |s: &Summary| {
+        if let Some(bar) = &bar {
+            bar.set_position(s.read as u64);
+            bar.set_message(verdict_counts(s));
+        }
+    };
+    let result = run_check_observed(
         &engine,
         &run,
         sources,
         &pool,
         reporter.as_mut(),
         out.writer(),
+        &mut observe,
     )
-    .and_then(|summary| out.finish().map(|()| summary))
-    {
+    .and_then(|summary| out.finish().map(|()| summary));
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    if let (Ok(summary), Some(path), false) = (&result, &args.output, args.quiet) {
+        eprintln!(
+            "wrote `{}`: {} read, {} judged, {} rejected · {} · {} at or above `{}`",
+            path.display(),
+            summary.read,
+            summary.judged,
+            summary.rejected,
+            verdict_counts(summary),
+            summary.failing,
+            fail_on
+        );
+    }
+    match result {
         Ok(summary) => {
             if summary.failing > 0 {
                 Status::Findings
@@ -817,6 +844,26 @@ impl From<order::Records> for Source {
     }
 }
 
+/// A spinner with records read, records per second and the verdicts so far.
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos} records · {per_sec} · {elapsed} · {msg}",
+    ) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+/// `5 block, 3 hold, 0 review, 0 info, 5 clear, 0 error`.
+fn verdict_counts(s: &Summary) -> String {
+    format!(
+        "{} block, {} hold, {} review, {} info, {} clear, {} error",
+        s.block, s.hold, s.review, s.info, s.clear, s.rejected
+    )
+}
+
 /// Judges every record of every source in order and streams the report.
 /// Sources pair with `run.inputs` by position.
 pub fn run_check<S: Into<Source>>(
@@ -826,6 +873,19 @@ pub fn run_check<S: Into<Source>>(
     pool: &rayon::ThreadPool,
     reporter: &mut dyn Reporter,
     out: &mut dyn Write,
+) -> io::Result<Summary> {
+    run_check_observed(engine, run, sources, pool, reporter, out, &mut |_| {})
+}
+
+/// [`run_check`], calling `observe` with the counts so far after each batch (for progress).
+pub fn run_check_observed<S: Into<Source>>(
+    engine: &Engine,
+    run: &RunInfo,
+    sources: Vec<S>,
+    pool: &rayon::ThreadPool,
+    reporter: &mut dyn Reporter,
+    out: &mut dyn Write,
+    observe: &mut dyn FnMut(&Summary),
 ) -> io::Result<Summary> {
     let mut summary = Summary::default();
     let mut used = WaiverUse::default();
@@ -853,6 +913,7 @@ pub fn run_check<S: Into<Source>>(
                 summary.add(judgement, run.fail_on);
                 reporter.judgement(out, judgement)?;
             }
+            observe(&summary);
         }
         if let Some(hash) = digest.and_then(|d| d.result()) {
             input.sha256 = Some(hash.sha256);

@@ -774,3 +774,23 @@ fn completions_for_every_shell_and_a_manual_page() {
     assert!(page.contains(".TH redflag 1"), "{page}");
     assert!(page.contains("check"), "{page}");
 }
+
+#[test]
+fn a_report_to_a_file_ends_with_one_summary_line_on_stderr_unless_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.json");
+    let file = file.to_str().unwrap();
+    let out = run(&["check", SAMPLE, "--format", "json", "-o", file]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("13 read, 13 judged, 0 rejected · 5 block, 3 hold, 0 review, 0 info, 5 clear, 0 error · 8 at or above `hold`"),
+        "{err}"
+    );
+    let quiet = run(&["check", SAMPLE, "--format", "json", "-o", file, "--quiet"]);
+    assert_eq!(code(&quiet), 1);
+    assert!(!stderr(&quiet).contains("13 read"), "{}", stderr(&quiet));
+    // Without a terminal there is no progress bar: stdout is the report alone.
+    let piped = run(&["check", SAMPLE, "--format", "json"]);
+    assert!(!stderr(&piped).contains("records ·"));
+}
