@@ -188,7 +188,7 @@ struct CheckArgs {
 /// The most worker threads `--threads` may ask for: each holds a batch of judgements.
 const MAX_THREADS: i64 = 256;
 
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| format!("`{text}` is not a date `YYYY-MM-DD`"))
 }

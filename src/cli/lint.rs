@@ -52,7 +52,7 @@ pub struct LintArgs {
     #[arg(long, value_name = "DAYS", default_value_t = 365)]
     max_age: u32,
     /// The date ages are measured from, `YYYY-MM-DD` (default: today).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     today: Option<NaiveDate>,
     /// Report errors only; warnings are counted but not shown.
     #[arg(long, conflicts_with = "deny")]
@@ -63,11 +63,6 @@ pub struct LintArgs {
     /// Colour of human output.
     #[arg(long, value_enum, default_value = "auto")]
     color: Color,
-}
-
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("`{text}` is not a date `YYYY-MM-DD`"))
 }
 
 /// Runs `redflag lint`.
