@@ -5,10 +5,13 @@
 
 use std::io::{self, Write};
 
+use super::escape::{visible, write_line as line};
 use crate::ruletest::{CaseResult, Counts, Outcome, RunReport, TodoStatus};
 
 /// Writes the human report: each file, each case with its outcome and, for
-/// a failure, every reason; then `N passed, N failed, N todo`.
+/// a failure, every reason; then `N passed, N failed, N todo`. Test files and the orders in
+/// them are data: every piece of them is made visible (see [`super::escape`]), and only the
+/// status words are painted.
 pub fn write_human(out: &mut dyn Write, report: &RunReport, color: bool) -> io::Result<()> {
     let paint = |code: &str, text: &str| {
         if color {
@@ -17,22 +20,24 @@ pub fn write_human(out: &mut dyn Write, report: &RunReport, color: bool) -> io::
             text.to_string()
         }
     };
-    writeln!(
+    line(
         out,
-        "pack {} {} ({})",
-        report.pack, report.version, report.origin
+        &format!(
+            "pack {} {} ({})",
+            report.pack, report.version, report.origin
+        ),
     )?;
     for file in &report.files {
         writeln!(out)?;
-        writeln!(out, "{}", paint("1", &file.path))?;
+        writeln!(out, "{}", paint("1", &visible(&file.path)))?;
         for case in &file.cases {
-            let label = case_label(case);
+            let label = visible(&case_label(case)).into_owned();
             match &case.outcome {
                 Outcome::Passed => writeln!(out, "  {}    {label}", paint("32", "ok"))?,
                 Outcome::Failed(reasons) => {
                     writeln!(out, "  {}  {label}", paint("1;31", "FAIL"))?;
                     for reason in reasons {
-                        writeln!(out, "        {reason}")?;
+                        line(out, &format!("        {reason}"))?;
                     }
                 }
                 Outcome::Todo { reason, status } => {
@@ -41,11 +46,16 @@ pub fn write_human(out: &mut dyn Write, report: &RunReport, color: bool) -> io::
                         TodoStatus::Fails(_) => "fails, as expected for now".to_string(),
                         TodoStatus::NotRun(why) => format!("not run: {why}"),
                     };
-                    writeln!(out, "  {}  {label}: {reason} ({now})", paint("33", "todo"))?;
+                    writeln!(
+                        out,
+                        "  {}  {label}: {}",
+                        paint("33", "todo"),
+                        visible(&format!("{reason} ({now})"))
+                    )?;
                 }
                 Outcome::Error { code, message } => {
                     writeln!(out, "  {} {label}", paint("1;31", "ERROR"))?;
-                    writeln!(out, "        {code} {message}")?;
+                    line(out, &format!("        {code} {message}"))?;
                 }
             }
         }

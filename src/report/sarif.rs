@@ -77,9 +77,21 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// A file name as given on the command line, as a relative URI reference.
+/// A file name as given on the command line, as a relative URI reference. A colon before the
+/// first `/` is percent-encoded too: left as it is, `javascript:alert(1)` (or `C:/orders.csv`)
+/// would read as a URI with a scheme, which a viewer might follow; a leading `//` likewise
+/// would name a host.
 pub fn uri(file: &str) -> String {
-    utf8_percent_encode(&file.replace('\\', "/"), URI).to_string()
+    let encoded = utf8_percent_encode(&file.replace('\\', "/"), URI).to_string();
+    match encoded.split_once('/') {
+        Some((first, rest)) if first.contains(':') => {
+            format!("{}/{rest}", first.replace(':', "%3A"))
+        }
+        None if encoded.contains(':') => encoded.replace(':', "%3A"),
+        // `//host/path` would name a host; keep it a path.
+        _ if encoded.starts_with("//") => format!("/%2F{}", &encoded[2..]),
+        _ => encoded,
+    }
 }
 
 fn text(s: &str) -> Json {
@@ -112,7 +124,13 @@ fn rule_json(rule: &Rule) -> Json {
     if !help.is_empty() {
         out.insert("help".into(), text(&help));
     }
-    if let Some(url) = rule.references.iter().find_map(|r| r.url.as_ref()) {
+    // Only a web address becomes `helpUri`, which viewers turn into a link; any other URL
+    // stays in the help text only.
+    if let Some(url) = rule
+        .references
+        .iter()
+        .find_map(|r| r.url.as_deref().and_then(super::web_url))
+    {
         out.insert("helpUri".into(), json!(url));
     }
     out.insert(
