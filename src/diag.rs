@@ -307,7 +307,10 @@ impl Rendered {
         }
         let mut labels = Vec::new();
         let mut source = None;
-        let spans: Vec<LabeledSpan> = diagnostic.labels().map(Iterator::collect).unwrap_or_default();
+        let spans: Vec<LabeledSpan> = diagnostic
+            .labels()
+            .map(Iterator::collect)
+            .unwrap_or_default();
         if let (Some(code), false) = (diagnostic.source_code(), spans.is_empty()) {
             // The whole text: from offset 0, with every line after it as context.
             let whole = code.read_span(&miette::SourceSpan::from((0, 0)), 0, usize::MAX);
@@ -315,7 +318,10 @@ impl Rendered {
                 let text = String::from_utf8_lossy(contents.data());
                 let (text, offsets) = visible_source(&text);
                 labels = spans.iter().map(|l| moved_label(l, &offsets)).collect();
-                let name = contents.name().map(|n| visible(n).into_owned()).unwrap_or_default();
+                let name = contents
+                    .name()
+                    .map(|n| visible(n).into_owned())
+                    .unwrap_or_default();
                 let mut named = NamedSource::new(name, text);
                 if let Some(language) = contents.language() {
                     named = named.with_language(language);
@@ -325,9 +331,13 @@ impl Rendered {
         }
         Rendered {
             message: visible(&message).into_owned(),
-            code: diagnostic.code().map(|c| visible(&c.to_string()).into_owned()),
+            code: diagnostic
+                .code()
+                .map(|c| visible(&c.to_string()).into_owned()),
             severity: diagnostic.severity(),
-            help: diagnostic.help().map(|h| visible(&h.to_string()).into_owned()),
+            help: diagnostic
+                .help()
+                .map(|h| visible(&h.to_string()).into_owned()),
             source,
             labels,
         }

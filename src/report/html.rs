@@ -99,9 +99,9 @@ fn link(url: &str, label: &str) -> String {
         Some(url) => format!(
             "<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
             esc(url),
-            bdi(label)
+            esc(label)
         ),
-        None => format!("{} &lt;{}&gt;", bdi(label), bdi(url)),
+        None => format!("{} &lt;{}&gt;", esc(label), esc(url)),
     }
 }
 
