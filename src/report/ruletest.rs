@@ -133,7 +133,7 @@ pub fn write_junit(out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
                 Outcome::Failed(reasons) => Some(format!(
                     "      <failure message=\"{}\" type=\"failure\">{}</failure>\n",
                     escape(reasons.first().map(String::as_str).unwrap_or("failed")),
-                    escape_text(&reasons.join("\n"))
+                    escape_lines(reasons)
                 )),
                 Outcome::Todo { reason, status } => {
                     let now = match status {
@@ -165,16 +165,27 @@ pub fn write_junit(out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
     writeln!(out, "</testsuites>")
 }
 
-/// Escapes element text: as [`escape`], but line breaks stay as they are.
-fn escape_text(text: &str) -> String {
-    escape(text).replace("&#10;", "\n")
+/// Element text of several lines of data: each line escaped as [`escape`] would, joined by
+/// line breaks.
+fn escape_lines(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|l| markup(&visible(l)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-/// Escapes text for an XML attribute (line breaks as `&#10;`, which
-/// attribute normalisation would otherwise turn into spaces). Characters XML 1.0 cannot
-/// hold at all (most control characters) become U+FFFD, so a stray byte in
-/// an order cannot make the report unreadable.
+/// Escapes data for an XML attribute or element: controls (which XML 1.0 cannot hold),
+/// bidirectional and invisible characters are made visible as `\u{HEX}` (see
+/// [`super::escape`]), so no line break or stray byte from an order reaches the CI page; then
+/// markup is escaped.
 fn escape(text: &str) -> String {
+    markup(&visible(text))
+}
+
+/// Escapes `&`, `<`, `>` and both quotes; the two non-characters XML cannot hold become
+/// U+FFFD.
+fn markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -183,9 +194,7 @@ fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' | '\r' => out.push_str(&format!("&#{};", c as u32)),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -199,9 +208,9 @@ mod tests {
     #[test]
     fn escapes_markup_quotes_and_control_characters() {
         assert_eq!(
-            escape("<a href=\"x\">&'\u{7}</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{FFFD}&lt;/a&gt;"
+            escape("<a href=\"x\">&'\u{7}\u{ffff}</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\\u{7}\u{FFFD}&lt;/a&gt;"
         );
-        assert_eq!(escape("a\nb"), "a&#10;b");
+        assert_eq!(escape("a\nb\r\u{202e}"), "a\\u{a}b\\u{d}\\u{202e}");
     }
 }

@@ -344,7 +344,7 @@ rule = "RT-CITY-001"
 expect = { fires = true, values = { watched_city = "Dandong" } }
 
 [case.order]
-consignees = [{ name = "Yalu\u001b[2K", country = "CN", city = "Dandong\nok    everything passed" }]
+buyer = { name = "Yalu\u001b[2K", country = "CN", city = "Dandong\nok    everything passed" }
 "#,
     )
     .unwrap();
@@ -365,11 +365,37 @@ fn rule_test_reports_escape_case_names_and_the_values_they_quote() {
         text.contains("ok\\u{d}\\u{1b}[32mPASS\\u{1b}]8;;https://evil.example/\\u{1b}\\ \\u{202e}"),
         "{text}"
     );
-    // The case fails (the city is not Dandong), and its line says so; no line is forged.
+    // The case fails (the city is not Dandong), and its reason quotes the city; no line is
+    // forged.
     assert!(text.contains("FAIL"), "{text}");
     assert!(
-        !text.lines().any(|l| l.starts_with("ok    everything")),
+        text.contains("`Dandong\\u{a}ok    everything passed`"),
         "{text}"
+    );
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.trim_start().starts_with("ok    everything")),
+        "{text}"
+    );
+
+    // JUnit, which CI pages show, the same way.
+    let out = redflag_in(
+        None,
+        &["test", dir.path().to_str().unwrap(), "--format", "junit"],
+        None,
+    );
+    let xml = stdout(&out);
+    assert_inert("junit", &xml.replace('\n', ""));
+    assert!(
+        xml.contains(
+            "name=\"ok\\u{d}\\u{1b}[32mPASS\\u{1b}]8;;https://evil.example/\\u{1b}\\ \\u{202e}\""
+        ),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("Dandong\\u{a}ok    everything passed"),
+        "{xml}"
     );
 }
 
