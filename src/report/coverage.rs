@@ -516,6 +516,6 @@ pub fn json(
     m: &CoverageMatrix,
     outcomes: Option<&Outcomes>,
 ) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &json_value(m, outcomes)).map_err(io::Error::other)?;
+    super::json::write(out, &json_value(m, outcomes), true)?;
     out.write_all(b"\n")
 }

@@ -188,6 +188,6 @@ pub fn json_value(d: &RunDiff) -> Json {
 
 /// Writes the JSON document, pretty-printed, with a final newline.
 pub fn json(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &json_value(d)).map_err(io::Error::other)?;
+    super::json::write(out, &json_value(d), true)?;
     out.write_all(b"\n")
 }

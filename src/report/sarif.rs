@@ -290,7 +290,7 @@ impl SarifReporter {
         }
         self.first = false;
         out.write_all(b"\n")?;
-        serde_json::to_writer(&mut *out, value).map_err(io::Error::other)
+        super::json::write(out, value, false)
     }
 }
 
@@ -312,9 +312,9 @@ impl Reporter for SarifReporter {
             },
         });
         out.write_all(b"{\"$schema\":")?;
-        serde_json::to_writer(&mut *out, SCHEMA_URI).map_err(io::Error::other)?;
+        super::json::write(out, &json!(SCHEMA_URI), false)?;
         out.write_all(b",\"version\":\"2.1.0\",\"runs\":[{\"tool\":")?;
-        serde_json::to_writer(&mut *out, &tool).map_err(io::Error::other)?;
+        super::json::write(out, &tool, false)?;
         out.write_all(b",\"results\":[")
     }
 
@@ -366,9 +366,9 @@ impl Reporter for SarifReporter {
             "summary": summary_json(summary, run),
         });
         out.write_all(b"\n],\"artifacts\":")?;
-        serde_json::to_writer(&mut *out, &artifacts).map_err(io::Error::other)?;
+        super::json::write(out, &Json::Array(artifacts), false)?;
         out.write_all(b",\"properties\":")?;
-        serde_json::to_writer(&mut *out, &properties).map_err(io::Error::other)?;
+        super::json::write(out, &properties, false)?;
         out.write_all(b"}]}\n")
     }
 }

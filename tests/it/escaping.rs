@@ -843,3 +843,49 @@ proptest! {
         prop_assert!(text.ends_with("\n\n"));
     }
 }
+
+// ---- JSON keeps exact values, written so a terminal shows them inert ----
+
+#[test]
+fn json_formats_escape_hidden_characters_and_keep_the_exact_values() {
+    let dir = scratch(&[("orders.jsonl", &hostile_order())]);
+    for format in ["json", "jsonl", "sarif"] {
+        let out = redflag_in(
+            Some(dir.path()),
+            &["check", "orders.jsonl", "--format", format],
+            None,
+        );
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        let text = stdout(&out);
+        assert_inert(format, &text.replace('\n', ""));
+        assert!(
+            text.contains("\\u001b]8;;https://evil.example/"),
+            "{format}"
+        );
+        assert!(text.contains("\\u202e"), "{format}");
+        assert!(text.contains("\\u009b"), "{format}");
+        // Read back, the values are the order's, byte for byte.
+        let docs: Vec<Json> = if format == "jsonl" {
+            text.lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect()
+        } else {
+            vec![serde_json::from_str(&text).unwrap()]
+        };
+        let all = serde_json::to_string(&docs).unwrap();
+        assert!(
+            all.contains(
+                &serde_json::to_string(&hostile_name())
+                    .unwrap()
+                    .trim_matches('"')
+            ),
+            "{format}"
+        );
+        let id = match format {
+            "json" => docs[0]["orders"][0]["id"].clone(),
+            "jsonl" => docs[1]["id"].clone(),
+            _ => docs[0]["runs"][0]["results"][0]["properties"]["order_id"].clone(),
+        };
+        assert_eq!(id, format!("SO-1{REDRAW}").as_str(), "{format}");
+    }
+}
