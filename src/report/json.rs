@@ -330,14 +330,14 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
             if !super::escape::is_hidden(c) {
                 continue;
             }
-            writer.write_all(fragment[copied..i].as_bytes())?;
+            writer.write_all(&fragment.as_bytes()[copied..i])?;
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 write!(writer, "\\u{unit:04x}")?;
             }
             copied = i + c.len_utf8();
         }
-        writer.write_all(fragment[copied..].as_bytes())
+        writer.write_all(&fragment.as_bytes()[copied..])
     }
 
     fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {

@@ -89,8 +89,10 @@ pub fn uri(file: &str) -> String {
         }
         None if encoded.contains(':') => encoded.replace(':', "%3A"),
         // `//host/path` would name a host; keep it a path.
-        _ if encoded.starts_with("//") => format!("/%2F{}", &encoded[2..]),
-        _ => encoded,
+        _ => match encoded.strip_prefix("//") {
+            Some(rest) => format!("/%2F{rest}"),
+            None => encoded,
+        },
     }
 }
 
