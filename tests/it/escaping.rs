@@ -737,6 +737,9 @@ fn any_miette_diagnostic_is_escaped_when_rendered_through_rendered_of() {
     assert!(text.contains("I002"), "{text}");
     assert!(text.contains("\\u{1b}]52;c;ZXZpbA==\\u{7}note"), "{text}");
     assert!(text.contains("orders\\u{1b}[2K.csv"), "{text}");
+    // What the CLI prints with: a miette report of it.
+    let report = miette::Report::new(Rendered::of(&error));
+    assert!(!report.to_string().contains('\u{1b}'), "{report}");
 
     // A map file's text is quoted under its label.
     let dir = scratch(&[("map.toml", "[columns]\n\"Kunde\u{1b}[2K\" = 7\n")]);
