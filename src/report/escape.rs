@@ -111,6 +111,10 @@ fn breaks_no_line(c: char, next: Option<char>) -> bool {
 
 /// Escapes the hidden characters for which `escape(char, next char)` says so.
 fn escape_where(text: &str, escape: impl Fn(char, Option<char>) -> bool) -> Cow<'_, str> {
+    // Nearly all text is printable ASCII: one pass over the bytes settles it.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Cow::Borrowed(text);
+    }
     let mut chars = text.char_indices().peekable();
     let mut out: Option<String> = None;
     let mut copied = 0;

@@ -325,6 +325,10 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // serde_json has escaped C0 already; printable ASCII, nearly all text, needs nothing.
+        if fragment.bytes().all(|b| b < 0x7f) {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut copied = 0;
         for (i, c) in fragment.char_indices() {
             if !super::escape::is_hidden(c) {
