@@ -155,7 +155,7 @@ impl OffsetMap {
             if is_hidden(c) && breaks_no_line(c, next) {
                 // `\u{` + hex digits + `}` replaces the character's own bytes.
                 let width = format!("{:x}", c as u32).len() + 4;
-                added += width.saturating_sub(c.len_utf8());
+                added = added.saturating_add(width.saturating_sub(c.len_utf8()));
                 shifts.push((i + c.len_utf8(), added));
             }
         }
