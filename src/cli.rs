@@ -369,7 +369,11 @@ pub fn render_each(diagnostics: &Diagnostics, color: bool) -> String {
     for d in diagnostics.iter() {
         let rendered = Rendered::new(d.clone());
         if handler.render_report(&mut out, &rendered).is_err() {
-            out.push_str(&format!("{}: {}\n", d.code(), d.message()));
+            out.push_str(&format!(
+                "{}: {}\n",
+                d.code(),
+                crate::report::escape::visible(d.message())
+            ));
         }
     }
     out
@@ -443,7 +447,10 @@ fn check(args: CheckArgs) -> Status {
                 digest: Some(digest),
             }),
             Err(error) => {
-                eprintln!("{:?}", miette::Report::new(error));
+                eprintln!(
+                    "{:?}",
+                    miette::Report::new(crate::diag::Rendered::of(&error))
+                );
                 return Status::Error;
             }
         }
@@ -700,7 +707,10 @@ fn input_options(
         Some(path) => match ColumnMap::load(path) {
             Ok(map) => Some(map),
             Err(error) => {
-                eprintln!("{:?}", miette::Report::new(error));
+                eprintln!(
+                    "{:?}",
+                    miette::Report::new(crate::diag::Rendered::of(&error))
+                );
                 return Err(());
             }
         },

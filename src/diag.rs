@@ -12,6 +12,8 @@ use std::sync::Arc;
 
 use miette::{LabeledSpan, NamedSource, SourceCode};
 
+use crate::report::escape::{visible, visible_lines, OffsetMap};
+
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -229,31 +231,122 @@ impl miette::Diagnostic for Diagnostic {
     }
 }
 
-/// A diagnostic wrapped with its file name for miette's renderer, which only
-/// shows a file name when the source is a [`NamedSource`].
+/// A diagnostic as miette's renderer shows it, with its file name (miette only shows one when
+/// the source is a [`NamedSource`]) and every text made visible: message, help, label, file
+/// name and the quoted lines of the file. Diagnostics quote data (list rows, CSV headers, file
+/// names, order values), and written raw to a terminal an ESC, a carriage return or a
+/// bidirectional override in them would act on it; see [`crate::report::escape`]. The quoted
+/// file keeps its line breaks and tabs, and the span is moved to match the escaped text.
 #[derive(Debug)]
 pub struct Rendered {
-    inner: Diagnostic,
+    message: String,
+    code: Option<String>,
+    severity: Option<miette::Severity>,
+    help: Option<String>,
     source: Option<NamedSource<Arc<str>>>,
+    labels: Vec<LabeledSpan>,
+}
+
+/// A file's text made visible line by line, and where its byte offsets went.
+fn visible_source(text: &str) -> (Arc<str>, OffsetMap) {
+    (
+        Arc::from(visible_lines(text).as_ref()),
+        OffsetMap::for_lines(text),
+    )
+}
+
+/// A label moved onto the escaped text, its words made visible.
+fn moved_label(label: &LabeledSpan, offsets: &OffsetMap) -> LabeledSpan {
+    let start = offsets.map(label.offset());
+    let end = offsets.map(label.offset().saturating_add(label.len()));
+    let text = label.label().map(|l| visible(l).into_owned());
+    if label.primary() {
+        LabeledSpan::new_primary_with_span(text, start..end.max(start))
+    } else {
+        LabeledSpan::new_with_span(text, start..end.max(start))
+    }
 }
 
 impl Rendered {
-    /// Prepares a diagnostic for rendering.
+    /// Prepares one of redflag's own diagnostics for rendering.
     pub fn new(inner: Diagnostic) -> Rendered {
-        let source = inner
-            .file
-            .as_ref()
-            .map(|f| NamedSource::new(&*f.name, f.text.clone()).with_language("toml"));
-        Rendered { inner, source }
+        let message = match (&inner.file, &inner.span) {
+            (Some(file), None) => format!("{}: {}", file.name(), inner.message),
+            _ => inner.message.clone(),
+        };
+        let mut labels = Vec::new();
+        let source = inner.file.as_ref().map(|f| {
+            let (text, offsets) = visible_source(&f.text);
+            if let Some(span) = &inner.span {
+                labels.push(moved_label(
+                    &LabeledSpan::new_primary_with_span(inner.label.clone(), span.clone()),
+                    &offsets,
+                ));
+            }
+            NamedSource::new(visible(&f.name), text).with_language("toml")
+        });
+        Rendered {
+            message: visible(&message).into_owned(),
+            code: Some(inner.code.to_string()),
+            severity: miette::Diagnostic::severity(&inner),
+            help: inner.help.as_deref().map(|h| visible(h).into_owned()),
+            source,
+            labels,
+        }
+    }
+
+    /// Prepares any miette diagnostic (an input that cannot be opened, say) for rendering the
+    /// same way: every text made visible, the quoted file too. Its causes, if any, are added to
+    /// the message; related diagnostics and URLs are left out.
+    pub fn of(diagnostic: &dyn miette::Diagnostic) -> Rendered {
+        let mut message = diagnostic.to_string();
+        let mut cause = std::error::Error::source(diagnostic);
+        while let Some(c) = cause {
+            message.push_str(&format!(": {c}"));
+            cause = c.source();
+        }
+        let mut labels = Vec::new();
+        let mut source = None;
+        let spans: Vec<LabeledSpan> = diagnostic
+            .labels()
+            .map(Iterator::collect)
+            .unwrap_or_default();
+        if let (Some(code), false) = (diagnostic.source_code(), spans.is_empty()) {
+            // The whole text: from offset 0, with every line after it as context.
+            let whole = code.read_span(&miette::SourceSpan::from((0, 0)), 0, usize::MAX);
+            if let Ok(contents) = whole {
+                let text = String::from_utf8_lossy(contents.data());
+                let (text, offsets) = visible_source(&text);
+                labels = spans.iter().map(|l| moved_label(l, &offsets)).collect();
+                let name = contents
+                    .name()
+                    .map(|n| visible(n).into_owned())
+                    .unwrap_or_default();
+                let mut named = NamedSource::new(name, text);
+                if let Some(language) = contents.language() {
+                    named = named.with_language(language);
+                }
+                source = Some(named);
+            }
+        }
+        Rendered {
+            message: visible(&message).into_owned(),
+            code: diagnostic
+                .code()
+                .map(|c| visible(&c.to_string()).into_owned()),
+            severity: diagnostic.severity(),
+            help: diagnostic
+                .help()
+                .map(|h| visible(&h.to_string()).into_owned()),
+            source,
+            labels,
+        }
     }
 }
 
 impl fmt::Display for Rendered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.inner.file, &self.inner.span) {
-            (Some(file), None) => write!(f, "{}: {}", file.name(), self.inner.message),
-            _ => f.write_str(&self.inner.message),
-        }
+        f.write_str(&self.message)
     }
 }
 
@@ -261,19 +354,26 @@ impl std::error::Error for Rendered {}
 
 impl miette::Diagnostic for Rendered {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        miette::Diagnostic::code(&self.inner)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<miette::Severity> {
-        miette::Diagnostic::severity(&self.inner)
+        self.severity
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        miette::Diagnostic::help(&self.inner)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        miette::Diagnostic::labels(&self.inner)
+        if self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().cloned()))
     }
 }
 

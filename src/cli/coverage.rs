@@ -115,7 +115,10 @@ pub(super) fn run(args: CoverageArgs) -> Status {
         match order::open(input, None, None) {
             Ok(records) => sources.push(records),
             Err(error) => {
-                eprintln!("{:?}", miette::Report::new(error));
+                eprintln!(
+                    "{:?}",
+                    miette::Report::new(crate::diag::Rendered::of(&error))
+                );
                 return Status::Error;
             }
         }

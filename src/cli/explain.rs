@@ -68,7 +68,10 @@ pub(super) fn run(args: ExplainArgs) -> Status {
     let records = match order::open(input, format, map.as_ref()) {
         Ok(records) => records,
         Err(error) => {
-            eprintln!("{:?}", miette::Report::new(error));
+            eprintln!(
+                "{:?}",
+                miette::Report::new(crate::diag::Rendered::of(&error))
+            );
             return Status::Error;
         }
     };
@@ -84,9 +87,7 @@ pub(super) fn run(args: ExplainArgs) -> Status {
 }
 
 fn json_text(value: &serde_json::Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::report::json::pretty_text(value)
 }
 
 fn print(text: String) -> Status {

@@ -190,7 +190,5 @@ pub fn render_json(diagnostics: &Diagnostics, origin: &str) -> String {
         "warnings": warnings,
         "diagnostics": items,
     });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::report::json::pretty_text(&doc)
 }

@@ -10,6 +10,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value as Json};
 
+use super::escape::write_line as line;
 use crate::coverage::{CoverageMatrix, ItemRow, Outcomes, Status, TestCounts};
 
 /// The schema identifier of the JSON output.
@@ -49,20 +50,24 @@ pub fn human(
     outcomes: Option<&Outcomes>,
 ) -> io::Result<()> {
     let totals = m.totals();
-    writeln!(
+    line(
         out,
-        "coverage of pack {} {} ({} rules, sha256 {})",
-        m.pack.name,
-        m.pack.version,
-        m.rules.len(),
-        short(&m.pack.digest)
+        &format!(
+            "coverage of pack {} {} ({} rules, sha256 {})",
+            m.pack.name,
+            m.pack.version,
+            m.rules.len(),
+            short(&m.pack.digest)
+        ),
     )?;
-    writeln!(
+    line(
         out,
-        "catalogue: {} ({} items in {} groups)",
-        m.catalogue_files.join(", "),
-        totals.items,
-        m.groups.len()
+        &format!(
+            "catalogue: {} ({} items in {} groups)",
+            m.catalogue_files.join(", "),
+            totals.items,
+            m.groups.len()
+        ),
     )?;
     let cases: usize = m
         .rules
@@ -71,18 +76,22 @@ pub fn human(
         .chain(m.orphan_tests.values())
         .map(|t| t.fires + t.does_not_fire + t.undecided + t.todo)
         .sum();
-    writeln!(
+    line(
         out,
-        "tests: {} in {}",
-        plural(cases, "case", "cases"),
-        plural(m.test_files.len(), "file", "files")
+        &format!(
+            "tests: {} in {}",
+            plural(cases, "case", "cases"),
+            plural(m.test_files.len(), "file", "files")
+        ),
     )?;
-    writeln!(
+    line(
         out,
-        "items: {} covered, {}, {} out of scope",
-        totals.covered,
-        plural(totals.gaps, "gap", "gaps"),
-        totals.out_of_scope
+        &format!(
+            "items: {} covered, {}, {} out of scope",
+            totals.covered,
+            plural(totals.gaps, "gap", "gaps"),
+            totals.out_of_scope
+        ),
     )?;
 
     writeln!(out, "\nrules")?;
@@ -93,46 +102,57 @@ pub fn human(
         } else {
             r.covers.join(", ")
         };
-        writeln!(out, "  {:width$}  covers {covers}", r.id)?;
+        line(out, &format!("  {:width$}  covers {covers}", r.id))?;
         if !r.unknown.is_empty() {
-            writeln!(
+            line(
                 out,
-                "  {:width$}  not in the catalogue: {}",
-                "",
-                r.unknown.join(", ")
+                &format!(
+                    "  {:width$}  not in the catalogue: {}",
+                    "",
+                    r.unknown.join(", ")
+                ),
             )?;
         }
-        writeln!(out, "  {:width$}  tests: {}", "", tests_text(&r.tests))?;
+        line(
+            out,
+            &format!("  {:width$}  tests: {}", "", tests_text(&r.tests)),
+        )?;
     }
     for (id, t) in &m.orphan_tests {
-        writeln!(
+        line(
             out,
-            "  tests name `{id}`, which the pack does not have: {}",
-            tests_text(t)
+            &format!(
+                "  tests name `{id}`, which the pack does not have: {}",
+                tests_text(t)
+            ),
         )?;
     }
 
     writeln!(out, "\ncatalogue")?;
     for g in &m.groups {
-        writeln!(
+        line(
             out,
-            "  {}: {} · {} of {} covered, {}, {} out of scope",
-            g.id,
-            g.title,
-            g.covered(),
-            g.items.len(),
-            plural(g.gaps(), "gap", "gaps"),
-            g.out_of_scope()
+            &format!(
+                "  {}: {} · {} of {} covered, {}, {} out of scope",
+                g.id,
+                g.title,
+                g.covered(),
+                g.items.len(),
+                plural(g.gaps(), "gap", "gaps"),
+                g.out_of_scope()
+            ),
         )?;
         let width = g.items.iter().map(|i| i.id.len()).max().unwrap_or(0);
         for i in &g.items {
             let (mark, tail) = item_mark(i);
-            writeln!(
+            line(
                 out,
-                "    {mark} {:width$}  {}{}{tail}",
-                i.id,
-                i.title,
-                status_suffix(i.status)
+                &format!(
+                    "    {mark} {:width$}  {}{}{tail}",
+                    i.id,
+                    i.title,
+                    status_suffix(i.status)
+                ),
             )?;
         }
     }
@@ -148,14 +168,20 @@ pub fn human(
             .filter(|i| i.is_gap())
             .map(|i| i.id.as_str())
             .collect();
-        writeln!(out, "  {} ({}): {}", g.id, ids.len(), ids.join(", "))?;
+        line(
+            out,
+            &format!("  {} ({}): {}", g.id, ids.len(), ids.join(", ")),
+        )?;
     }
 
     if let Some(o) = outcomes {
-        writeln!(
+        writeln!(out)?;
+        line(
             out,
-            "\norders: {} read, {} judged, {} rejected",
-            o.read, o.judged, o.rejected
+            &format!(
+                "orders: {} read, {} judged, {} rejected",
+                o.read, o.judged, o.rejected
+            ),
         )?;
         let width = o
             .rules
@@ -166,17 +192,21 @@ pub fn human(
             .max()
             .unwrap_or(0);
         for r in &o.rules {
-            writeln!(
+            line(
                 out,
-                "  {:width$}  fired {}, not fired {}, undecided {}",
-                r.id, r.fired, r.not_fired, r.undecided
+                &format!(
+                    "  {:width$}  fired {}, not fired {}, undecided {}",
+                    r.id, r.fired, r.not_fired, r.undecided
+                ),
             )?;
             for c in &r.conditions {
                 let name = format!("  {}", c.name);
-                writeln!(
+                line(
                     out,
-                    "  {name:width$}  true {}, false {}, unknown {}, unbound {}",
-                    c.held, c.failed, c.unknown, c.unbound
+                    &format!(
+                        "  {name:width$}  true {}, false {}, unknown {}, unbound {}",
+                        c.held, c.failed, c.unknown, c.unbound
+                    ),
                 )?;
             }
         }
@@ -209,43 +239,54 @@ pub fn markdown(
     outcomes: Option<&Outcomes>,
 ) -> io::Result<()> {
     let totals = m.totals();
-    writeln!(
+    line(
         out,
-        "# Coverage of {} {}\n",
-        cell(&m.pack.name),
-        cell(&m.pack.version)
+        &format!(
+            "# Coverage of {} {}",
+            cell(&m.pack.name),
+            cell(&m.pack.version)
+        ),
     )?;
-    writeln!(
+    writeln!(out)?;
+    line(
         out,
-        "Pack sha256 `{}`, {}. Catalogue: {}. Tests: {}.\n",
-        m.pack.digest,
-        plural(m.rules.len(), "rule", "rules"),
-        m.catalogue_files
-            .iter()
-            .map(|f| format!("`{}`", f))
-            .collect::<Vec<_>>()
-            .join(", "),
-        plural(m.test_files.len(), "file", "files")
+        &format!(
+            "Pack sha256 `{}`, {}. Catalogue: {}. Tests: {}.",
+            m.pack.digest,
+            plural(m.rules.len(), "rule", "rules"),
+            m.catalogue_files
+                .iter()
+                .map(|f| format!("`{}`", f))
+                .collect::<Vec<_>>()
+                .join(", "),
+            plural(m.test_files.len(), "file", "files")
+        ),
     )?;
+    writeln!(out)?;
     writeln!(out, "| group | items | covered | gaps | out of scope |")?;
     writeln!(out, "| --- | ---: | ---: | ---: | ---: |")?;
     for g in &m.groups {
-        writeln!(
+        line(
             out,
-            "| {} ({}) | {} | {} | {} | {} |",
-            cell(&g.title),
-            g.id,
-            g.items.len(),
-            g.covered(),
-            g.gaps(),
-            g.out_of_scope()
+            &format!(
+                "| {} ({}) | {} | {} | {} | {} |",
+                cell(&g.title),
+                g.id,
+                g.items.len(),
+                g.covered(),
+                g.gaps(),
+                g.out_of_scope()
+            ),
         )?;
     }
-    writeln!(
+    line(
         out,
-        "| **all** | {} | {} | {} | {} |\n",
-        totals.items, totals.covered, totals.gaps, totals.out_of_scope
+        &format!(
+            "| **all** | {} | {} | {} | {} |",
+            totals.items, totals.covered, totals.gaps, totals.out_of_scope
+        ),
     )?;
+    writeln!(out)?;
 
     writeln!(out, "## Rules\n")?;
     writeln!(
@@ -269,28 +310,33 @@ pub fn markdown(
         } else {
             String::new()
         };
-        writeln!(
+        line(
             out,
-            "| {} | {} | {} | {}{todo} | {} |",
-            r.id,
-            cell(&r.title),
-            cell(&covers),
-            r.tests.fires,
-            r.tests.does_not_fire
+            &format!(
+                "| {} | {} | {} | {}{todo} | {} |",
+                r.id,
+                cell(&r.title),
+                cell(&covers),
+                r.tests.fires,
+                r.tests.does_not_fire
+            ),
         )?;
     }
     writeln!(out)?;
 
     writeln!(out, "## Catalogue\n")?;
     for g in &m.groups {
-        writeln!(
+        line(
             out,
-            "### {} ({}): {} of {} covered\n",
-            cell(&g.title),
-            g.id,
-            g.covered(),
-            g.items.len()
+            &format!(
+                "### {} ({}): {} of {} covered",
+                cell(&g.title),
+                g.id,
+                g.covered(),
+                g.items.len()
+            ),
         )?;
+        writeln!(out)?;
         writeln!(out, "| item | title | status | covered by |")?;
         writeln!(out, "| --- | --- | --- | --- |")?;
         for i in &g.items {
@@ -301,13 +347,15 @@ pub fn markdown(
             } else {
                 "**gap**".to_string()
             };
-            writeln!(
+            line(
                 out,
-                "| {} | {} | {} | {} |",
-                i.id,
-                cell(&i.title),
-                i.status.as_str(),
-                by
+                &format!(
+                    "| {} | {} | {} | {} |",
+                    i.id,
+                    cell(&i.title),
+                    i.status.as_str(),
+                    by
+                ),
             )?;
         }
         writeln!(out)?;
@@ -324,32 +372,43 @@ pub fn markdown(
             .filter(|i| i.is_gap())
             .map(|i| format!("`{}`", i.id))
             .collect();
-        writeln!(out, "- {} ({}): {}", cell(&g.title), g.id, ids.join(", "))?;
+        line(
+            out,
+            &format!("- {} ({}): {}", cell(&g.title), g.id, ids.join(", ")),
+        )?;
     }
 
     if let Some(o) = outcomes {
-        writeln!(
+        writeln!(out, "\n## Orders\n")?;
+        line(
             out,
-            "\n## Orders\n\n{} read, {} judged, {} rejected.\n",
-            o.read, o.judged, o.rejected
+            &format!(
+                "{} read, {} judged, {} rejected.",
+                o.read, o.judged, o.rejected
+            ),
         )?;
+        writeln!(out)?;
         writeln!(out, "| rule | condition | fired / true | not fired / false | undecided / unknown | unbound |")?;
         writeln!(out, "| --- | --- | ---: | ---: | ---: | ---: |")?;
         for r in &o.rules {
-            writeln!(
+            line(
                 out,
-                "| {} | | {} | {} | {} | |",
-                r.id, r.fired, r.not_fired, r.undecided
+                &format!(
+                    "| {} | | {} | {} | {} | |",
+                    r.id, r.fired, r.not_fired, r.undecided
+                ),
             )?;
             for c in &r.conditions {
-                writeln!(
+                line(
                     out,
-                    "| | {} | {} | {} | {} | {} |",
-                    cell(&c.name),
-                    c.held,
-                    c.failed,
-                    c.unknown,
-                    c.unbound
+                    &format!(
+                        "| | {} | {} | {} | {} | {} |",
+                        cell(&c.name),
+                        c.held,
+                        c.failed,
+                        c.unknown,
+                        c.unbound
+                    ),
                 )?;
             }
         }
@@ -457,6 +516,6 @@ pub fn json(
     m: &CoverageMatrix,
     outcomes: Option<&Outcomes>,
 ) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &json_value(m, outcomes)).map_err(io::Error::other)?;
+    super::json::write(out, &json_value(m, outcomes), true)?;
     out.write_all(b"\n")
 }

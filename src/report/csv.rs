@@ -6,6 +6,7 @@
 
 use std::io::{self, Write};
 
+use super::escape::visible;
 use super::{evidence_line, kind_str, references_line, Reporter, RunInfo, Summary};
 use crate::findings::{Judgement, Verdict};
 
@@ -61,16 +62,28 @@ impl CsvReporter {
     }
 }
 
-/// Guards a cell against spreadsheet formula injection: order data is
-/// untrusted, and a cell starting with `=`, `+`, `-`, `@`, tab or carriage
-/// return may run as a formula when the file is opened in a spreadsheet.
-/// Such a cell gets a leading `'`, which spreadsheets hide. A lone `-`
+/// A cell as written: data made visible (controls, bidirectional and invisible characters as
+/// `\u{HEX}`, see [`super::escape`]), then [`guard`]ed against formulas. Every cell goes
+/// through here, so a value in a row cannot act on a terminal showing the file, break the row
+/// into lines or run in a spreadsheet.
+pub fn cell(text: &str) -> String {
+    guard(&visible(text))
+}
+
+/// Guards a cell against spreadsheet formula injection (OWASP "CSV injection"): order data is
+/// untrusted, and a cell starting with `=`, `+`, `-`, `@`, tab or carriage return may run as a
+/// formula when the file is opened in a spreadsheet. Such a cell gets a leading `'`, which
+/// spreadsheets read as "text". Leading spaces are looked through (some importers trim them),
+/// and the full-width `＝＋－＠` count too (some spreadsheets fold them to ASCII). A lone `-`
 /// (standard input) is left alone.
 pub fn guard(cell: &str) -> String {
-    let risky = matches!(
-        cell.as_bytes(),
-        [b'=' | b'+' | b'@' | b'\t' | b'\r', ..] | [b'-', _, ..]
-    );
+    let rest = cell.trim_start_matches(' ');
+    let mut chars = rest.chars();
+    let risky = match chars.next() {
+        Some('=' | '+' | '@' | '\t' | '\r' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF20}') => true,
+        Some('-' | '\u{FF0D}') => chars.next().is_some(),
+        _ => false,
+    };
     if risky {
         format!("'{cell}")
     } else {
@@ -88,8 +101,8 @@ impl Reporter for CsvReporter {
 
     fn judgement(&mut self, out: &mut dyn Write, j: &Judgement) -> io::Result<()> {
         let order = [
-            guard(j.order_id.as_deref().unwrap_or("")),
-            guard(&j.origin.file),
+            cell(j.order_id.as_deref().unwrap_or("")),
+            cell(&j.origin.file),
             j.origin.line.to_string(),
             j.verdict.as_str().to_string(),
         ];
@@ -125,7 +138,7 @@ impl Reporter for CsvReporter {
                         "error".into(),
                         String::new(),
                         String::new(),
-                        guard(&message),
+                        cell(&message),
                         String::new(),
                         String::new(),
                     ],
@@ -138,20 +151,20 @@ impl Reporter for CsvReporter {
             for f in &j.findings {
                 rows.push(row(
                     [
-                        guard(&f.rule_id),
+                        cell(&f.rule_id),
                         f.rule_version.to_string(),
                         f.severity.as_str().to_string(),
                         kind_str(f).to_string(),
-                        guard(&f.family),
-                        guard(&f.title),
-                        guard(&f.message),
-                        guard(&evidence_line(f)),
-                        guard(&references_line(f)),
+                        cell(&f.family),
+                        cell(&f.title),
+                        cell(&f.message),
+                        cell(&evidence_line(f)),
+                        cell(&references_line(f)),
                     ],
                     f.waiver
                         .as_ref()
                         .map(|w| {
-                            guard(&format!(
+                            cell(&format!(
                                 "{}: {} ({}, until {})",
                                 w.id, w.reason, w.approver, w.expires
                             ))
@@ -170,16 +183,27 @@ impl Reporter for CsvReporter {
 
 #[cfg(test)]
 mod tests {
-    use super::guard;
+    use super::{cell, guard};
 
     #[test]
     fn formulas_are_defused_and_plain_text_is_not() {
-        assert_eq!(guard("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(guard("+1"), "'+1");
-        assert_eq!(guard("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(guard("-2+3"), "'-2+3");
-        assert_eq!(guard("-"), "-");
-        assert_eq!(guard("SO-1"), "SO-1");
-        assert_eq!(guard(""), "");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("-2+3"), "'-2+3");
+        assert_eq!(cell("  =1+1"), "'  =1+1");
+        assert_eq!(cell("\u{FF1D}1+1"), "'\u{FF1D}1+1");
+        assert_eq!(guard("\t=1"), "'\t=1");
+        assert_eq!(guard("\r=1"), "'\r=1");
+        assert_eq!(cell("-"), "-");
+        assert_eq!(cell("SO-1"), "SO-1");
+        assert_eq!(cell("a = b"), "a = b");
+        assert_eq!(cell(""), "");
+    }
+
+    #[test]
+    fn controls_are_escaped_before_the_formula_check() {
+        assert_eq!(cell("\t=1"), "\\u{9}=1");
+        assert_eq!(cell("a\nb\u{1b}[2K"), "a\\u{a}b\\u{1b}[2K");
     }
 }

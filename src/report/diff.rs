@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value as Json};
 
+use super::escape::write_line as line;
 use crate::diff::{FieldChange, FindingKey, RunDiff, RunOrder};
 
 /// The schema identifier of the JSON output.
@@ -32,7 +33,10 @@ fn fields(out: &mut dyn Write, title: &str, changes: &[FieldChange]) -> io::Resu
     }
     writeln!(out, "\n{title}")?;
     for c in changes {
-        writeln!(out, "  {}: {} → {}", c.field, side(&c.a), side(&c.b))?;
+        line(
+            out,
+            &format!("  {}: {} → {}", c.field, side(&c.a), side(&c.b)),
+        )?;
     }
     Ok(())
 }
@@ -42,20 +46,23 @@ fn place(o: &RunOrder) -> String {
 }
 
 /// Human-readable text: counts, provenance differences, changed, added and
-/// removed orders, summary differences.
+/// removed orders, summary differences. The two reports are data (order ids, files, titles):
+/// every line is made visible (see [`super::escape`]).
 pub fn human(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
-    writeln!(out, "redflag diff: {} → {}", d.a, d.b)?;
-    writeln!(
+    line(out, &format!("redflag diff: {} → {}", d.a, d.b))?;
+    line(
         out,
-        "orders: {} in {}, {} in {} · {} changed, {} added, {} removed, {} unchanged",
-        d.orders_a,
-        d.a,
-        d.orders_b,
-        d.b,
-        d.changed.len(),
-        d.added.len(),
-        d.removed.len(),
-        d.unchanged
+        &format!(
+            "orders: {} in {}, {} in {} · {} changed, {} added, {} removed, {} unchanged",
+            d.orders_a,
+            d.a,
+            d.orders_b,
+            d.b,
+            d.changed.len(),
+            d.added.len(),
+            d.removed.len(),
+            d.unchanged
+        ),
     )?;
     fields(out, "provenance", &d.provenance)?;
     if !d.changed.is_empty() {
@@ -70,22 +77,27 @@ pub fn human(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
                     c.order.verdict.to_uppercase()
                 )
             };
-            writeln!(out, "  {}  {verdict}  {}", c.order.key, place(&c.order))?;
+            line(
+                out,
+                &format!("  {}  {verdict}  {}", c.order.key, place(&c.order)),
+            )?;
             for f in &c.added {
-                writeln!(out, "    + {}", finding_text(f))?;
+                line(out, &format!("    + {}", finding_text(f)))?;
             }
             for f in &c.removed {
-                writeln!(out, "    - {}", finding_text(f))?;
+                line(out, &format!("    - {}", finding_text(f)))?;
             }
             for (a, b) in &c.changed {
-                writeln!(
+                line(
                     out,
-                    "    ~ {}: {} {} → {} {}",
-                    b.rule_id,
-                    a.severity.to_uppercase(),
-                    a.kind,
-                    b.severity.to_uppercase(),
-                    b.kind
+                    &format!(
+                        "    ~ {}: {} {} → {} {}",
+                        b.rule_id,
+                        a.severity.to_uppercase(),
+                        a.kind,
+                        b.severity.to_uppercase(),
+                        b.kind
+                    ),
                 )?;
             }
         }
@@ -96,13 +108,15 @@ pub fn human(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
         }
         writeln!(out, "\n{title}")?;
         for o in orders {
-            writeln!(
+            line(
                 out,
-                "  {}  {}  {} ({} findings)",
-                o.key,
-                o.verdict.to_uppercase(),
-                place(o),
-                o.findings.len()
+                &format!(
+                    "  {}  {}  {} ({} findings)",
+                    o.key,
+                    o.verdict.to_uppercase(),
+                    place(o),
+                    o.findings.len()
+                ),
             )?;
         }
     }
@@ -174,6 +188,6 @@ pub fn json_value(d: &RunDiff) -> Json {
 
 /// Writes the JSON document, pretty-printed, with a final newline.
 pub fn json(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &json_value(d)).map_err(io::Error::other)?;
+    super::json::write(out, &json_value(d), true)?;
     out.write_all(b"\n")
 }

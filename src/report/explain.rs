@@ -5,9 +5,12 @@
 //! lays it out and words the why-not reasons. Amounts are written with
 //! thousands separators from their decimals, never through a float.
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 use serde_json::{json, Value as Json};
 
+use super::escape::{push_line as line, visible};
 use super::json::{condition_json, finding_json};
 use crate::explain::*;
 use crate::findings::*;
@@ -24,7 +27,8 @@ fn mark(truth: Truth) -> &'static str {
     }
 }
 
-/// A rule in plain words, as text.
+/// A rule in plain words, as text. Every line is made visible (see [`super::escape`]): rule
+/// packs, test names and order data cannot act on the terminal.
 pub fn rule_text(r: &RuleExplanation) -> String {
     let mut out = String::new();
     out.push_str(&header(r));
@@ -37,7 +41,8 @@ pub fn rule_text(r: &RuleExplanation) -> String {
     }
     facts.push(format!("status {}", r.status));
     facts.push(format!("{} line {}", r.file, r.line));
-    out.push_str(&format!("{}\n\n", facts.join(" · ")));
+    line(&mut out, &facts.join(" · "));
+    out.push('\n');
 
     out.push_str(&what_it_checks(r));
 
@@ -49,34 +54,37 @@ pub fn rule_text(r: &RuleExplanation) -> String {
             } else {
                 format!(": {}", e.reason)
             };
-            out.push_str(&format!(
-                "raised to {} when `{}` holds or cannot be ruled out{reason}\n",
-                e.severity, e.condition
-            ));
+            line(
+                &mut out,
+                &format!(
+                    "raised to {} when `{}` holds or cannot be ruled out{reason}",
+                    e.severity, e.condition
+                ),
+            );
         }
     }
     out.push('\n');
     if !r.why.is_empty() {
-        out.push_str(&format!("why: {}\n", r.why));
+        line(&mut out, &format!("why: {}", r.why));
     }
     if !r.action.is_empty() {
-        out.push_str(&format!("action: {}\n", r.action));
+        line(&mut out, &format!("action: {}", r.action));
     }
-    out.push_str(&format!("message: {}\n", r.message));
+    line(&mut out, &format!("message: {}", r.message));
     if !r.red_flags.is_empty() {
-        out.push_str(&format!("red flags: {}\n", r.red_flags.join(", ")));
+        line(&mut out, &format!("red flags: {}", r.red_flags.join(", ")));
     }
     if !r.icp.is_empty() {
-        out.push_str(&format!("ICP elements: {}\n", r.icp.join(", ")));
+        line(&mut out, &format!("ICP elements: {}", r.icp.join(", ")));
     }
     if r.references.is_empty() {
-        out.push_str("references: none\n");
+        line(&mut out, "references: none");
     } else {
-        out.push_str("references:\n");
+        line(&mut out, "references:");
         for reference in &r.references {
             match &reference.url {
-                Some(url) => out.push_str(&format!("  - {} <{url}>\n", reference.cite)),
-                None => out.push_str(&format!("  - {}\n", reference.cite)),
+                Some(url) => line(&mut out, &format!("  - {} <{url}>", reference.cite)),
+                None => line(&mut out, &format!("  - {}", reference.cite)),
             }
         }
     }
@@ -85,55 +93,60 @@ pub fn rule_text(r: &RuleExplanation) -> String {
 }
 
 fn header(r: &RuleExplanation) -> String {
-    format!("{} v{}: {}\n", r.id, r.version, r.title)
+    let mut out = String::new();
+    line(&mut out, &format!("{} v{}: {}", r.id, r.version, r.title));
+    out
+}
+
+/// Names made visible, and the width of the widest, for aligned columns.
+fn aligned<'a>(names: impl Iterator<Item = &'a str>) -> (Vec<Cow<'a, str>>, usize) {
+    let names: Vec<Cow<str>> = names.map(visible).collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    (names, width)
 }
 
 fn what_it_checks(r: &RuleExplanation) -> String {
     let mut out = String::new();
     if !r.bindings.is_empty() {
-        out.push_str("for each combination of\n");
-        let width = r
-            .bindings
-            .iter()
-            .map(|b| b.name.chars().count())
-            .max()
-            .unwrap_or(0);
-        for b in &r.bindings {
-            out.push_str(&format!(
-                "  {:<width$}  {} ({})\n",
-                b.name,
-                b.takes,
-                b.sources.join(", ")
-            ));
+        line(&mut out, "for each combination of");
+        let (names, width) = aligned(r.bindings.iter().map(|b| b.name.as_str()));
+        for (b, name) in r.bindings.iter().zip(&names) {
+            line(
+                &mut out,
+                &format!("  {name:<width$}  {} ({})", b.takes, b.sources.join(", ")),
+            );
         }
-        out.push_str(&format!(
-            "it fires when, for some combination, `{}` holds, where\n",
-            r.condition
-        ));
+        line(
+            &mut out,
+            &format!(
+                "it fires when, for some combination, `{}` holds, where",
+                r.condition
+            ),
+        );
     } else {
-        out.push_str(&format!("it fires when `{}` holds, where\n", r.condition));
+        line(
+            &mut out,
+            &format!("it fires when `{}` holds, where", r.condition),
+        );
     }
-    let width = r
-        .conditions
-        .iter()
-        .map(|c| c.name.chars().count())
-        .max()
-        .unwrap_or(0);
-    for c in &r.conditions {
-        out.push_str(&format!("  {:<width$}  {}\n", c.name, c.sentence));
-        out.push_str(&format!(
-            "  {:<width$}  ({} {}; {})\n",
-            "", c.path, c.op, c.if_missing
-        ));
+    let (names, width) = aligned(r.conditions.iter().map(|c| c.name.as_str()));
+    for (c, name) in r.conditions.iter().zip(&names) {
+        line(&mut out, &format!("  {name:<width$}  {}", c.sentence));
+        line(
+            &mut out,
+            &format!("  {:<width$}  ({} {}; {})", "", c.path, c.op, c.if_missing),
+        );
     }
     out
 }
 
 fn tests_text(tests: &[TestCase]) -> String {
+    let mut out = String::new();
     if tests.is_empty() {
-        return "tests: no tests\n".into();
+        line(&mut out, "tests: no tests");
+        return out;
     }
-    let mut out = format!("tests ({}):\n", tests.len());
+    line(&mut out, &format!("tests ({}):", tests.len()));
     for t in tests {
         let expect = match t.fires {
             Some(true) => "fires",
@@ -145,19 +158,22 @@ fn tests_text(tests: &[TestCase]) -> String {
             .as_ref()
             .map(|r| format!(" (todo: {r})"))
             .unwrap_or_default();
-        out.push_str(&format!("  {}: {} ({expect}){todo}\n", t.file, t.name));
+        line(
+            &mut out,
+            &format!("  {}: {} ({expect}){todo}", t.file, t.name),
+        );
     }
     out
 }
 
-/// A rule's run on one order, as text.
+/// A rule's run on one order, as text; every line made visible, as in [`rule_text`].
 pub fn order_text(e: &OrderExplanation) -> String {
     let r = &e.rule;
     let mut out = header(r);
-    out.push_str(&format!(
-        "order {} ({}:{})\n",
-        e.order_id, e.origin.file, e.origin.line
-    ));
+    line(
+        &mut out,
+        &format!("order {} ({}:{})", e.order_id, e.origin.file, e.origin.line),
+    );
     out.push_str(&result_text(e));
     out.push('\n');
     out.push_str(&what_it_checks(r));
@@ -172,11 +188,17 @@ pub fn order_text(e: &OrderExplanation) -> String {
             (Truth::Unknown, _) => "cannot be decided",
         };
         if c.bindings.is_empty() {
-            out.push_str(&format!("`{}` {state}:\n", r.condition));
+            line(&mut out, &format!("`{}` {state}:", r.condition));
         } else {
-            out.push_str(&format!("combination {} of {total}: {state}\n", i + 1));
+            line(
+                &mut out,
+                &format!("combination {} of {total}: {state}", i + 1),
+            );
             for b in &c.bindings {
-                out.push_str(&format!("  {} = {} ({})\n", b.name, b.path, b.label));
+                line(
+                    &mut out,
+                    &format!("  {} = {} ({})", b.name, b.path, b.label),
+                );
             }
         }
         out.push_str(&combination_text(c));
@@ -201,14 +223,14 @@ fn result_text(e: &OrderExplanation) -> String {
                 _ if total > 1 => format!(" in {fired} of {total} combinations"),
                 _ => String::new(),
             };
-            out.push_str(&format!("result: fired{of} · {severity}\n"));
+            line(&mut out, &format!("result: fired{of} · {severity}"));
             if let Some(f) = &e.finding {
-                out.push_str(&format!("message: {}\n", f.message));
+                line(&mut out, &format!("message: {}", f.message));
                 if let Some(reason) = &f.escalation {
-                    out.push_str(&format!(
-                        "raised from {} to {}: {reason}\n",
-                        r.severity, f.severity
-                    ));
+                    line(
+                        &mut out,
+                        &format!("raised from {} to {}: {reason}", r.severity, f.severity),
+                    );
                 }
             }
         }
@@ -218,20 +240,29 @@ fn result_text(e: &OrderExplanation) -> String {
                 .as_ref()
                 .map(|f| f.severity)
                 .unwrap_or(r.on_unknown);
-            out.push_str(&format!("result: undecided · {severity} (fails closed)\n"));
+            line(
+                &mut out,
+                &format!("result: undecided · {severity} (fails closed)"),
+            );
             if let Some(f) = &e.finding {
-                out.push_str(&format!("message: {}\n", f.message));
+                line(&mut out, &format!("message: {}", f.message));
             }
         }
         Outcome::NotFired if total == 0 => {
-            out.push_str("result: not fired: there is no combination to evaluate\n");
+            line(
+                &mut out,
+                "result: not fired: there is no combination to evaluate",
+            );
             for b in &e.empty {
-                out.push_str(&format!(
-                    "  `{}` had nothing to take ({}: {})\n",
-                    b.name,
-                    b.takes,
-                    b.sources.join(", ")
-                ));
+                line(
+                    &mut out,
+                    &format!(
+                        "  `{}` had nothing to take ({}: {})",
+                        b.name,
+                        b.takes,
+                        b.sources.join(", ")
+                    ),
+                );
             }
         }
         Outcome::NotFired => {
@@ -242,16 +273,19 @@ fn result_text(e: &OrderExplanation) -> String {
             } else {
                 String::new()
             };
-            out.push_str(&format!(
-                "result: not fired: `{}` is false{every}\n",
-                r.condition
-            ));
+            line(
+                &mut out,
+                &format!("result: not fired: `{}` is false{every}", r.condition),
+            );
         }
     }
     if let Some(limit) = e.overflow {
-        out.push_str(&format!(
-            "the order has more than {limit} combinations; only the first {limit} are shown, and the result comes from all of them\n"
-        ));
+        line(
+            &mut out,
+            &format!(
+                "the order has more than {limit} combinations; only the first {limit} are shown, and the result comes from all of them"
+            ),
+        );
     }
     out
 }
@@ -259,19 +293,18 @@ fn result_text(e: &OrderExplanation) -> String {
 fn combination_text(c: &Combination) -> String {
     let mut out = String::new();
     for e in &c.conditions {
-        out.push_str(&format!("  {} {}\n", mark(e.truth), e.name));
+        line(&mut out, &format!("  {} {}", mark(e.truth), e.name));
         if e.observations.is_empty() {
-            out.push_str(&format!("      {}: no value\n", e.path));
+            line(&mut out, &format!("      {}: no value", e.path));
         }
         for o in &e.observations {
-            out.push_str(&format!(
-                "      {} {}\n",
-                mark(o.holds),
-                super::observation_line(o)
-            ));
+            line(
+                &mut out,
+                &format!("      {} {}", mark(o.holds), super::observation_line(o)),
+            );
         }
         if e.more > 0 {
-            out.push_str(&format!("      (+{} more)\n", e.more));
+            line(&mut out, &format!("      (+{} more)", e.more));
         }
     }
     for (esc, truth) in &c.escalations {
@@ -280,16 +313,19 @@ fn combination_text(c: &Combination) -> String {
         } else {
             "holds"
         };
-        out.push_str(&format!(
-            "  escalation to {}: `{}` {how}\n",
-            esc.severity, esc.condition
-        ));
+        line(
+            &mut out,
+            &format!(
+                "  escalation to {}: `{}` {how}",
+                esc.severity, esc.condition
+            ),
+        );
     }
     if !c.why_not.is_empty() {
-        out.push_str("  why not:\n");
+        line(&mut out, "  why not:");
         for w in &c.why_not {
-            for line in why_not_lines(w) {
-                out.push_str(&format!("    {line}\n"));
+            for text in why_not_lines(w) {
+                line(&mut out, &format!("    {text}"));
             }
         }
     }

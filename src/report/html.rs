@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use super::escape::visible;
 use super::{short, ReportSection, Reporter, RunInfo, Summary};
 use crate::findings::*;
 use crate::rules::Severity;
@@ -49,9 +50,21 @@ impl HtmlReporter {
 
 /// Escapes text for HTML text and quoted attribute values alike: `&`, `<`,
 /// `>`, `"` and `'`. Every value in this report sits in one of those two
-/// places (never in a script, style or unquoted attribute).
+/// places (never in a script, style or unquoted attribute). Controls, bidirectional and
+/// invisible characters are first made visible as `\u{HEX}` (see [`super::escape`]), as in
+/// every other format for people, so a name cannot reorder or hide the text around it.
 pub fn esc(text: &str) -> Cow<'_, str> {
-    html_escape::encode_quoted_attribute(text)
+    match visible(text) {
+        Cow::Borrowed(text) => html_escape::encode_quoted_attribute(text),
+        Cow::Owned(text) => Cow::Owned(html_escape::encode_quoted_attribute(&text).into_owned()),
+    }
+}
+
+/// Escaped text in a `<bdi>`: its direction is isolated from the text around it, so a
+/// right-to-left name (with no control character at all) cannot reorder the verdict, the
+/// order id or the words next to it.
+fn bdi(text: &str) -> String {
+    format!("<bdi>{}</bdi>", esc(text))
 }
 
 /// Escapes text, then shows spans in backticks (how messages quote values)
@@ -82,15 +95,13 @@ fn esc_code(text: &str) -> String {
 /// A link for `http(s)` URLs only; anything else (a `javascript:` URL in a
 /// rule file, say) is shown as text.
 fn link(url: &str, label: &str) -> String {
-    let lower = url.trim_start().to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        format!(
+    match super::web_url(url) {
+        Some(url) => format!(
             "<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
-            esc(url.trim_start()),
+            esc(url),
             esc(label)
-        )
-    } else {
-        format!("{} &lt;{}&gt;", esc(label), esc(url))
+        ),
+        None => format!("{} &lt;{}&gt;", esc(label), esc(url)),
     }
 }
 
@@ -127,6 +138,7 @@ const STYLE: &str = r#"
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:var(--ink);background:var(--bg)}
 code{overflow-wrap:break-word}
+code,q,td,dd,li,.row,.msg,.note{unicode-bidi:isolate}
 code,.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12.5px}
 header.top{background:#1d2330;color:#fff;padding:18px 28px 0}
 header.top h1{margin:0;font-size:20px;font-weight:600}
@@ -381,7 +393,7 @@ fn finding_html(out: &mut dyn Write, f: &Finding) -> io::Result<()> {
         "<div class=\"finding s-{sev}\"><h4><span class=\"badge b-{sev}\">{sev}</span><code>{}</code><span class=\"count\">v{}</span><span class=\"title\">{}</span>",
         esc(&f.rule_id),
         f.rule_version,
-        esc(&f.title)
+        bdi(&f.title)
     )?;
     if f.kind == FindingKind::Undecided {
         write!(out, "<span class=\"undecided\">could not be decided</span>")?;
@@ -574,8 +586,8 @@ impl Reporter for HtmlReporter {
             out,
             "<article class=\"order v-{class}\" id=\"o-{}\"><h3><span class=\"badge b-{class}\">{class}</span><span class=\"oid\">{}</span><span class=\"loc\">{}:{}</span>",
             self.orders,
-            esc(id),
-            esc(&j.origin.file),
+            bdi(id),
+            bdi(&j.origin.file),
             j.origin.line
         )?;
         if !j.findings.is_empty() {

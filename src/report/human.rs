@@ -3,9 +3,15 @@
 //!
 //! Colour is an option the caller decides (terminal, `NO_COLOR`, `--color`);
 //! without it the text carries the same information.
+//!
+//! Every line that holds data is written through [`line`] (or, for the lines that carry
+//! colour, with each piece of data made [`visible`]), so no order, list or file name can move
+//! the cursor, recolour, link or reorder the report (see [`super::escape`]).
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
+use super::escape::{visible, write_line as line};
 use super::{Reporter, RunInfo, Summary};
 use crate::findings::*;
 use crate::rules::Severity;
@@ -53,29 +59,31 @@ fn mark(truth: Truth) -> &'static str {
 impl Reporter for HumanReporter {
     fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
         let pack = run.pack;
-        writeln!(
+        line(
             out,
-            "redflag {} · pack {} {} ({} rules, sha256 {}) · fail on {}",
-            env!("CARGO_PKG_VERSION"),
-            pack.name,
-            pack.version,
-            pack.rules.len(),
-            &pack.digest[..12.min(pack.digest.len())],
-            run.fail_on
+            &format!(
+                "redflag {} · pack {} {} ({} rules, sha256 {}) · fail on {}",
+                env!("CARGO_PKG_VERSION"),
+                pack.name,
+                pack.version,
+                pack.rules.len(),
+                super::short(&pack.digest),
+                run.fail_on
+            ),
         )?;
         // Without `--as-of` nothing is printed: the day of the run would make the same inputs
         // give other bytes tomorrow.
         if let Some(as_of) = run.as_of {
-            writeln!(out, "judged as of {as_of}")?;
+            line(out, &format!("judged as of {as_of}"))?;
         }
         // One line per table, aligned, so an auditor can read dates and
-        // digests down a column.
+        // digests down a column. Names are escaped before they are measured.
         let mut tables: Vec<(String, String, usize, &str)> = pack
             .lists
             .values()
             .map(|l| {
                 (
-                    format!("list {}", l.meta.name),
+                    visible(&format!("list {}", l.meta.name)).into_owned(),
                     l.meta.as_of.to_string(),
                     l.rows.len(),
                     l.meta.digest.as_str(),
@@ -101,30 +109,36 @@ impl Reporter for HumanReporter {
             .max()
             .unwrap_or(0);
         for (name, as_of, rows, digest) in &tables {
-            writeln!(
+            line(
                 out,
-                "  {name:<width$}  as of {as_of}  {rows:>rows_width$} rows  sha256 {}",
-                super::short(digest)
+                &format!(
+                    "  {name:<width$}  as of {as_of}  {rows:>rows_width$} rows  sha256 {}",
+                    super::short(digest)
+                ),
             )?;
         }
         for f in &run.other_files {
-            writeln!(
+            line(
                 out,
-                "  {} {}  sha256 {}",
-                f.role,
-                f.file,
-                super::short(&f.sha256)
+                &format!(
+                    "  {} {}  sha256 {}",
+                    f.role,
+                    f.file,
+                    super::short(&f.sha256)
+                ),
             )?;
         }
         for l in &run.screening {
             let as_of = l.as_of.map(|d| format!("  as of {d}")).unwrap_or_default();
-            writeln!(
+            line(
                 out,
-                "  screening {}{as_of}  {} entries, {} bad rows  sha256 {}",
-                l.name,
-                l.entries,
-                l.problems,
-                super::short(&l.digest)
+                &format!(
+                    "  screening {}{as_of}  {} entries, {} bad rows  sha256 {}",
+                    l.name,
+                    l.entries,
+                    l.problems,
+                    super::short(&l.digest)
+                ),
             )?;
         }
         writeln!(out)
@@ -132,13 +146,14 @@ impl Reporter for HumanReporter {
 
     fn judgement(&mut self, out: &mut dyn Write, j: &Judgement) -> io::Result<()> {
         let id = j.order_id.as_deref().unwrap_or("(no id)");
+        // The verdict line carries colour, so its data is escaped piece by piece; every other
+        // line is escaped whole by `line`.
         writeln!(
             out,
-            "{}  {}  {}:{}",
+            "{}  {}  {}",
             self.verdict(j.verdict),
-            self.paint("1", id),
-            j.origin.file,
-            j.origin.line
+            self.paint("1", &visible(id)),
+            visible(&format!("{}:{}", j.origin.file, j.origin.line))
         )?;
         for p in &j.problems {
             let mut at = p.path.clone();
@@ -150,9 +165,9 @@ impl Reporter for HumanReporter {
             }
             let at = at.trim().to_string();
             if at.is_empty() {
-                writeln!(out, "  {} {}", p.code, p.message)?;
+                line(out, &format!("  {} {}", p.code, p.message))?;
             } else {
-                writeln!(out, "  {} {at}: {}", p.code, p.message)?;
+                line(out, &format!("  {} {at}: {}", p.code, p.message))?;
             }
         }
         for f in &j.findings {
@@ -166,45 +181,48 @@ impl Reporter for HumanReporter {
             }
             writeln!(
                 out,
-                "  {} {} v{}{kind}: {}",
+                "  {} {}",
                 self.verdict(Verdict::Flagged(f.severity)),
-                f.rule_id,
-                f.rule_version,
-                f.title
+                visible(&format!(
+                    "{} v{}{kind}: {}",
+                    f.rule_id, f.rule_version, f.title
+                ))
             )?;
-            writeln!(out, "    {}", f.message)?;
+            line(out, &format!("    {}", f.message))?;
             if let Some(w) = &f.waiver {
-                writeln!(
+                line(
                     out,
-                    "    waived: {} (approved by {} on {}, until {}; waiver {})",
-                    w.reason, w.approver, w.date, w.expires, w.id
+                    &format!(
+                        "    waived: {} (approved by {} on {}, until {}; waiver {})",
+                        w.reason, w.approver, w.date, w.expires, w.id
+                    ),
                 )?;
             }
             if !f.waived_in_part.is_empty() {
-                writeln!(
+                line(
                     out,
-                    "    waived in part by {}: what is shown is not covered by it",
-                    f.waived_in_part.join(", ")
+                    &format!(
+                        "    waived in part by {}: what is shown is not covered by it",
+                        f.waived_in_part.join(", ")
+                    ),
                 )?;
             }
             if f.matches > 1 {
-                writeln!(
+                line(
                     out,
-                    "    ({} combinations matched; the first is shown)",
-                    f.matches
+                    &format!(
+                        "    ({} combinations matched; the first is shown)",
+                        f.matches
+                    ),
                 )?;
             }
             if let Some(reason) = &f.escalation {
-                writeln!(out, "    raised to {}: {reason}", f.severity)?;
+                line(out, &format!("    raised to {}: {reason}", f.severity))?;
             }
-            writeln!(out, "    evidence ({}):", f.condition)?;
-            let width = f
-                .conditions
-                .iter()
-                .map(|c| c.name.chars().count())
-                .max()
-                .unwrap_or(0);
-            for c in &f.conditions {
+            line(out, &format!("    evidence ({}):", f.condition))?;
+            let names: Vec<Cow<str>> = f.conditions.iter().map(|c| visible(&c.name)).collect();
+            let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+            for (c, name) in f.conditions.iter().zip(&names) {
                 let first = c.observations.first();
                 let detail = match first {
                     Some(o) => super::observation_line(o),
@@ -216,40 +234,40 @@ impl Reporter for HumanReporter {
                 } else {
                     String::new()
                 };
-                writeln!(
+                line(
                     out,
-                    "      {} {:<width$}  {detail}{extra}",
-                    mark(c.truth),
-                    c.name
+                    &format!("      {} {name:<width$}  {detail}{extra}", mark(c.truth)),
                 )?;
                 if let Some(s) = c.observations.iter().find_map(|o| o.screening.as_deref()) {
-                    for line in super::screening_lines(s) {
-                        writeln!(out, "        {line}")?;
+                    for text in super::screening_lines(s) {
+                        line(out, &format!("        {text}"))?;
                     }
                 }
             }
             if !f.why.is_empty() {
-                writeln!(out, "    why: {}", f.why)?;
+                line(out, &format!("    why: {}", f.why))?;
             }
             if !f.action.is_empty() {
-                writeln!(out, "    action: {}", f.action)?;
+                line(out, &format!("    action: {}", f.action))?;
             }
             for r in &f.references {
                 match &r.url {
-                    Some(url) => writeln!(out, "    ref: {} <{url}>", r.cite)?,
-                    None => writeln!(out, "    ref: {}", r.cite)?,
+                    Some(url) => line(out, &format!("    ref: {} <{url}>", r.cite))?,
+                    None => line(out, &format!("    ref: {}", r.cite))?,
                 }
             }
             if !f.red_flags.is_empty() || !f.icp.is_empty() {
-                writeln!(
+                line(
                     out,
-                    "    tags: {}",
-                    f.red_flags
-                        .iter()
-                        .chain(&f.icp)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    &format!(
+                        "    tags: {}",
+                        f.red_flags
+                            .iter()
+                            .chain(&f.icp)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 )?;
             }
         }
@@ -265,18 +283,22 @@ impl Reporter for HumanReporter {
         if run.waiver_file.is_some() {
             writeln!(out, "{} findings waived", s.waived)?;
             if !s.waivers_expired.is_empty() {
-                writeln!(
+                line(
                     out,
-                    "waivers matched but not in force on {}: {}",
-                    run.judged_on,
-                    s.waivers_expired.join(", ")
+                    &format!(
+                        "waivers matched but not in force on {}: {}",
+                        run.judged_on,
+                        s.waivers_expired.join(", ")
+                    ),
                 )?;
             }
             if !s.waivers_unused.is_empty() {
-                writeln!(
+                line(
                     out,
-                    "waivers that matched nothing: {}",
-                    s.waivers_unused.join(", ")
+                    &format!(
+                        "waivers that matched nothing: {}",
+                        s.waivers_unused.join(", ")
+                    ),
                 )?;
             }
         }
@@ -291,10 +313,12 @@ impl Reporter for HumanReporter {
                 None => "no digest".into(),
             };
             let plural = if input.records == 1 { "" } else { "s" };
-            writeln!(
+            line(
                 out,
-                "input {}: {} record{plural}, {digest}",
-                input.file, input.records
+                &format!(
+                    "input {}: {} record{plural}, {digest}",
+                    input.file, input.records
+                ),
             )?;
         }
         Ok(())

@@ -284,7 +284,111 @@ pub fn summary_json(s: &Summary, run: &RunInfo) -> Json {
 }
 
 fn write_json(out: &mut dyn Write, value: &Json) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)
+    write(out, value, false)
+}
+
+/// Writes a JSON value, compact or pretty-printed, as every JSON format of redflag does: like
+/// serde_json, except that the characters [`super::escape::is_hidden`] names beyond the C0
+/// controls JSON escapes anyway (DEL, C1 controls, bidirectional and invisible format
+/// characters, line and paragraph separators) are written as `\uXXXX` escapes. A JSON reader
+/// gets the same strings; a terminal showing the file gets nothing it would act on or reorder.
+pub fn write(out: &mut dyn Write, value: &Json, pretty: bool) -> io::Result<()> {
+    use serde::Serialize;
+    let result = if pretty {
+        let formatter = Escaping(serde_json::ser::PrettyFormatter::new());
+        value.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut *out, formatter,
+        ))
+    } else {
+        let formatter = Escaping(serde_json::ser::CompactFormatter);
+        value.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut *out, formatter,
+        ))
+    };
+    result.map_err(io::Error::other)
+}
+
+/// A JSON value as pretty-printed text with a final line feed, written by [`write`].
+pub fn pretty_text(value: &Json) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and serde_json writes UTF-8.
+    let _ = write(&mut out, value, true);
+    out.push(b'\n');
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// serde_json's formatter `F` with hidden characters escaped in strings. Only the methods
+/// `PrettyFormatter` overrides are passed on; the rest are the trait's defaults either way.
+struct Escaping<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        // serde_json has escaped C0 already; printable ASCII, nearly all text, needs nothing.
+        if fragment.bytes().all(|b| b < 0x7f) {
+            return writer.write_all(fragment.as_bytes());
+        }
+        let mut copied = 0;
+        for (i, c) in fragment.char_indices() {
+            if !super::escape::is_hidden(c) {
+                continue;
+            }
+            writer.write_all(&fragment.as_bytes()[copied..i])?;
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(writer, "\\u{unit:04x}")?;
+            }
+            copied = i + c.len_utf8();
+        }
+        writer.write_all(&fragment.as_bytes()[copied..])
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_array(writer)
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array(writer)
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array_value(writer)
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object(writer)
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object(writer)
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(writer)
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_value(writer)
+    }
 }
 
 impl Reporter for JsonReporter {

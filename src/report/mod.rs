@@ -9,6 +9,7 @@
 pub mod coverage;
 pub mod csv;
 pub mod diff;
+pub mod escape;
 pub mod explain;
 pub mod html;
 pub mod human;
@@ -295,6 +296,30 @@ pub fn screening_lines(s: &ScreeningEvidence) -> [String; 2] {
             s.score, s.query_normalized, s.entry_normalized
         ),
     ]
+}
+
+/// The URL of a rule's reference if it may be a link: an absolute `http` or `https` URL with a
+/// host, and no space, control, invisible or bidirectional character, quote or angle bracket.
+/// Anything else (`javascript:`, `data:`, `file:`, a relative path) is only ever shown as
+/// text: rule packs come from others too, and a report is opened in browsers and SARIF
+/// viewers that follow links. Surrounding spaces are ignored.
+pub fn web_url(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let rest = ["https://", "http://"].iter().find_map(|scheme| {
+        url.get(..scheme.len())
+            .filter(|head| head.eq_ignore_ascii_case(scheme))
+            .and_then(|_| url.get(scheme.len()..))
+    })?;
+    let has_host = rest
+        .chars()
+        .next()
+        .is_some_and(|c| !matches!(c, '/' | '\\' | '?' | '#'));
+    let clean = !url.chars().any(|c| {
+        c.is_whitespace()
+            || escape::is_hidden(c)
+            || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
+    });
+    (has_host && clean).then_some(url)
 }
 
 /// The first twelve hex digits of a digest, for text meant for people.

@@ -5,10 +5,13 @@
 
 use std::io::{self, Write};
 
+use super::escape::{visible, write_line as line};
 use crate::ruletest::{CaseResult, Counts, Outcome, RunReport, TodoStatus};
 
 /// Writes the human report: each file, each case with its outcome and, for
-/// a failure, every reason; then `N passed, N failed, N todo`.
+/// a failure, every reason; then `N passed, N failed, N todo`. Test files and the orders in
+/// them are data: every piece of them is made visible (see [`super::escape`]), and only the
+/// status words are painted.
 pub fn write_human(out: &mut dyn Write, report: &RunReport, color: bool) -> io::Result<()> {
     let paint = |code: &str, text: &str| {
         if color {
@@ -17,22 +20,24 @@ pub fn write_human(out: &mut dyn Write, report: &RunReport, color: bool) -> io::
             text.to_string()
         }
     };
-    writeln!(
+    line(
         out,
-        "pack {} {} ({})",
-        report.pack, report.version, report.origin
+        &format!(
+            "pack {} {} ({})",
+            report.pack, report.version, report.origin
+        ),
     )?;
     for file in &report.files {
         writeln!(out)?;
-        writeln!(out, "{}", paint("1", &file.path))?;
+        writeln!(out, "{}", paint("1", &visible(&file.path)))?;
         for case in &file.cases {
-            let label = case_label(case);
+            let label = visible(&case_label(case)).into_owned();
             match &case.outcome {
                 Outcome::Passed => writeln!(out, "  {}    {label}", paint("32", "ok"))?,
                 Outcome::Failed(reasons) => {
                     writeln!(out, "  {}  {label}", paint("1;31", "FAIL"))?;
                     for reason in reasons {
-                        writeln!(out, "        {reason}")?;
+                        line(out, &format!("        {reason}"))?;
                     }
                 }
                 Outcome::Todo { reason, status } => {
@@ -41,11 +46,16 @@ pub fn write_human(out: &mut dyn Write, report: &RunReport, color: bool) -> io::
                         TodoStatus::Fails(_) => "fails, as expected for now".to_string(),
                         TodoStatus::NotRun(why) => format!("not run: {why}"),
                     };
-                    writeln!(out, "  {}  {label}: {reason} ({now})", paint("33", "todo"))?;
+                    writeln!(
+                        out,
+                        "  {}  {label}: {}",
+                        paint("33", "todo"),
+                        visible(&format!("{reason} ({now})"))
+                    )?;
                 }
                 Outcome::Error { code, message } => {
                     writeln!(out, "  {} {label}", paint("1;31", "ERROR"))?;
-                    writeln!(out, "        {code} {message}")?;
+                    line(out, &format!("        {code} {message}"))?;
                 }
             }
         }
@@ -123,7 +133,7 @@ pub fn write_junit(out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
                 Outcome::Failed(reasons) => Some(format!(
                     "      <failure message=\"{}\" type=\"failure\">{}</failure>\n",
                     escape(reasons.first().map(String::as_str).unwrap_or("failed")),
-                    escape_text(&reasons.join("\n"))
+                    escape_lines(reasons)
                 )),
                 Outcome::Todo { reason, status } => {
                     let now = match status {
@@ -155,16 +165,27 @@ pub fn write_junit(out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
     writeln!(out, "</testsuites>")
 }
 
-/// Escapes element text: as [`escape`], but line breaks stay as they are.
-fn escape_text(text: &str) -> String {
-    escape(text).replace("&#10;", "\n")
+/// Element text of several lines of data: each line escaped as [`escape`] would, joined by
+/// line breaks.
+fn escape_lines(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|l| markup(&visible(l)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-/// Escapes text for an XML attribute (line breaks as `&#10;`, which
-/// attribute normalisation would otherwise turn into spaces). Characters XML 1.0 cannot
-/// hold at all (most control characters) become U+FFFD, so a stray byte in
-/// an order cannot make the report unreadable.
+/// Escapes data for an XML attribute or element: controls (which XML 1.0 cannot hold),
+/// bidirectional and invisible characters are made visible as `\u{HEX}` (see
+/// [`super::escape`]), so no line break or stray byte from an order reaches the CI page; then
+/// markup is escaped.
 fn escape(text: &str) -> String {
+    markup(&visible(text))
+}
+
+/// Escapes `&`, `<`, `>` and both quotes; the two non-characters XML cannot hold become
+/// U+FFFD.
+fn markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -173,9 +194,7 @@ fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' | '\r' => out.push_str(&format!("&#{};", c as u32)),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -189,9 +208,9 @@ mod tests {
     #[test]
     fn escapes_markup_quotes_and_control_characters() {
         assert_eq!(
-            escape("<a href=\"x\">&'\u{7}</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{FFFD}&lt;/a&gt;"
+            escape("<a href=\"x\">&'\u{7}\u{ffff}</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\\u{7}\u{FFFD}&lt;/a&gt;"
         );
-        assert_eq!(escape("a\nb"), "a&#10;b");
+        assert_eq!(escape("a\nb\r\u{202e}"), "a\\u{a}b\\u{d}\\u{202e}");
     }
 }

@@ -77,9 +77,23 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// A file name as given on the command line, as a relative URI reference.
+/// A file name as given on the command line, as a relative URI reference. A colon before the
+/// first `/` is percent-encoded too: left as it is, `javascript:alert(1)` (or `C:/orders.csv`)
+/// would read as a URI with a scheme, which a viewer might follow; a leading `//` likewise
+/// would name a host.
 pub fn uri(file: &str) -> String {
-    utf8_percent_encode(&file.replace('\\', "/"), URI).to_string()
+    let encoded = utf8_percent_encode(&file.replace('\\', "/"), URI).to_string();
+    match encoded.split_once('/') {
+        Some((first, rest)) if first.contains(':') => {
+            format!("{}/{rest}", first.replace(':', "%3A"))
+        }
+        None if encoded.contains(':') => encoded.replace(':', "%3A"),
+        // `//host/path` would name a host; keep it a path.
+        _ => match encoded.strip_prefix("//") {
+            Some(rest) => format!("/%2F{rest}"),
+            None => encoded,
+        },
+    }
 }
 
 fn text(s: &str) -> Json {
@@ -112,7 +126,13 @@ fn rule_json(rule: &Rule) -> Json {
     if !help.is_empty() {
         out.insert("help".into(), text(&help));
     }
-    if let Some(url) = rule.references.iter().find_map(|r| r.url.as_ref()) {
+    // Only a web address becomes `helpUri`, which viewers turn into a link; any other URL
+    // stays in the help text only.
+    if let Some(url) = rule
+        .references
+        .iter()
+        .find_map(|r| r.url.as_deref().and_then(super::web_url))
+    {
         out.insert("helpUri".into(), json!(url));
     }
     out.insert(
@@ -272,7 +292,7 @@ impl SarifReporter {
         }
         self.first = false;
         out.write_all(b"\n")?;
-        serde_json::to_writer(&mut *out, value).map_err(io::Error::other)
+        super::json::write(out, value, false)
     }
 }
 
@@ -294,9 +314,9 @@ impl Reporter for SarifReporter {
             },
         });
         out.write_all(b"{\"$schema\":")?;
-        serde_json::to_writer(&mut *out, SCHEMA_URI).map_err(io::Error::other)?;
+        super::json::write(out, &json!(SCHEMA_URI), false)?;
         out.write_all(b",\"version\":\"2.1.0\",\"runs\":[{\"tool\":")?;
-        serde_json::to_writer(&mut *out, &tool).map_err(io::Error::other)?;
+        super::json::write(out, &tool, false)?;
         out.write_all(b",\"results\":[")
     }
 
@@ -348,9 +368,9 @@ impl Reporter for SarifReporter {
             "summary": summary_json(summary, run),
         });
         out.write_all(b"\n],\"artifacts\":")?;
-        serde_json::to_writer(&mut *out, &artifacts).map_err(io::Error::other)?;
+        super::json::write(out, &Json::Array(artifacts), false)?;
         out.write_all(b",\"properties\":")?;
-        serde_json::to_writer(&mut *out, &properties).map_err(io::Error::other)?;
+        super::json::write(out, &properties, false)?;
         out.write_all(b"}]}\n")
     }
 }

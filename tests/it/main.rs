@@ -8,6 +8,7 @@ mod cli;
 mod coverage;
 mod diagnostics;
 mod diff;
+mod escaping;
 mod explain;
 mod language;
 mod lint;
