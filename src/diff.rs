@@ -244,6 +244,9 @@ fn flatten(prefix: &str, value: &Json, out: &mut Vec<(String, String)>) {
                 flatten(&join(key), v, out);
             }
         }
+        // An empty list has no fields: its first member shows as added, not as the list
+        // itself changing from "" to absent.
+        Json::Array(items) if items.is_empty() => {}
         Json::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
             let texts: Vec<String> = items.iter().map(scalar_text).collect();
             out.push((prefix.to_string(), texts.join(", ")));

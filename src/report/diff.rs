@@ -45,8 +45,8 @@ fn place(o: &RunOrder) -> String {
     format!("{}:{}", o.file, o.line)
 }
 
-/// Human-readable text: counts, provenance differences, changed, added and
-/// removed orders, summary differences. The two reports are data (order ids, files, titles):
+/// Human-readable text: counts, changed, added and removed orders, summary differences,
+/// then provenance differences. The two reports are data (order ids, files, titles):
 /// every line is made visible (see [`super::escape`]).
 pub fn human(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
     line(out, &format!("redflag diff: {} → {}", d.a, d.b))?;
@@ -64,7 +64,6 @@ pub fn human(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
             d.unchanged
         ),
     )?;
-    fields(out, "provenance", &d.provenance)?;
     if !d.changed.is_empty() {
         writeln!(out, "\nchanged")?;
         for c in &d.changed {
@@ -121,10 +120,18 @@ pub fn human(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
         }
     }
     fields(out, "counts", &d.summary)?;
+    // What the runs were made with comes after what changed: it explains the changes.
+    fields(out, "provenance", &d.provenance)?;
     writeln!(out)?;
     if d.has_changes() {
-        let n = d.changed.len() + d.added.len() + d.removed.len();
-        writeln!(out, "{n} order(s) changed")
+        // The same three numbers as the header, so the two lines can never disagree.
+        writeln!(
+            out,
+            "{} changed, {} added, {} removed",
+            d.changed.len(),
+            d.added.len(),
+            d.removed.len()
+        )
     } else {
         writeln!(out, "no order changed")
     }
