@@ -1,0 +1,455 @@
+//! Property tests of the invariants that hold for every input, not just the fixtures:
+//! records are counted once and every one is judged (`read = judged + rejected`), the
+//! report does not depend on the thread count, and adding a red flag never lowers a verdict.
+//! Generated orders draw countries, cities and HS codes from the default pack's own lists,
+//! so they reach the rules. Case counts are kept small: the tests run the binary.
+
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+use redflag::engine::Engine;
+use redflag::findings::Verdict;
+use redflag::order::{InputFormat, Record};
+use redflag::rules::{PackFiles, Severity};
+use serde_json::{json, Value as Json};
+
+use super::input_counts::{csv_count, csv_id_column, json_count, jsonl_count};
+use super::support::{redflag_in, stderr};
+
+// ---------------------------------------------------------------------------------------
+// Generators.
+
+/// One column of a default-pack list, read once.
+fn pack_column(file: &str, column: &str) -> Vec<String> {
+    let path = format!("rules/lists/{file}");
+    let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let index = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("{path} has no column {column}"));
+    reader
+        .records()
+        .map(|r| r.unwrap().get(index).unwrap_or_default().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+struct Vocabulary {
+    /// Cities with their countries: border, transit and covered-region cities from the
+    /// pack, and ordinary ones.
+    cities: Vec<(String, String)>,
+    /// HS codes: CHPL headings (written `8457.10`) and codes outside it.
+    hs: Vec<String>,
+    /// Lines of business, some of them unrelated trades from the pack.
+    trades: Vec<String>,
+}
+
+fn vocabulary() -> &'static Vocabulary {
+    static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
+    VOCABULARY.get_or_init(|| {
+        let mut cities: Vec<(String, String)> = [
+            ("Bremen", "DE"),
+            ("Pforzheim", "DE"),
+            ("Lyon", "FR"),
+            ("Milan", "IT"),
+            ("Istanbul", "TR"),
+            ("Dubai", "AE"),
+            ("Almaty", "KZ"),
+            ("Bishkek", "KG"),
+            ("Yerevan", "AM"),
+            ("Shenzhen", "CN"),
+            ("Moscow", "RU"),
+            ("Minsk", "BY"),
+            ("Tehran", "IR"),
+            ("Pyongyang", "KP"),
+            ("Chicago", "US"),
+        ]
+        .iter()
+        .map(|(c, k)| (c.to_string(), k.to_string()))
+        .collect();
+        for file in ["border_cities.csv", "embargoed_regions.csv"] {
+            let names = pack_column(file, "city");
+            let countries = pack_column(file, "country");
+            cities.extend(names.into_iter().zip(countries).step_by(3));
+        }
+        let mut hs: Vec<String> = pack_column("chpl.csv", "hs6")
+            .into_iter()
+            .step_by(2)
+            .map(|h| format!("{}.{}", &h[..4], &h[4..]))
+            .collect();
+        hs.extend(["8207.30", "9031.80", "4202.11", "0603.11"].map(String::from));
+        let mut trades: Vec<String> = pack_column("unrelated_trades.csv", "keyword")
+            .into_iter()
+            .step_by(4)
+            .map(|k| format!("wholesale {k}"))
+            .collect();
+        trades.extend(
+            [
+                "manufacture of precision hydraulic valves",
+                "machine-tool distribution",
+                "automotive chassis parts",
+            ]
+            .map(String::from),
+        );
+        Vocabulary { cities, hs, trades }
+    })
+}
+
+const NAMES: &[&str] = &[
+    "Weserland Fahrwerkteile GmbH",
+    "Ostalb Feinmechanik GmbH",
+    "Golden Tulip Trading Co.",
+    "Altynprom Machinery Supply LLP",
+    "Nordwerk Machine Tools",
+    "Silk Road Logistics FZE",
+    "Ivan Petrov",
+];
+const METHODS: &[&str] = &["wire", "letter_of_credit", "cash", "open_account"];
+const CURRENCIES: &[&str] = &["EUR", "USD", "GBP"];
+
+fn party() -> impl Strategy<Value = Json> {
+    let cities = vocabulary().cities.len();
+    (0..NAMES.len(), 0..cities, 0..vocabulary().trades.len()).prop_map(|(n, c, t)| {
+        let (city, country) = &vocabulary().cities[c];
+        json!({"name": NAMES[n], "country": country, "city": city,
+               "business": vocabulary().trades[t]})
+    })
+}
+
+fn item() -> impl Strategy<Value = Json> {
+    (0..vocabulary().hs.len(), 1u32..20, 100u32..250_000, 0..CURRENCIES.len()).prop_map(
+        |(h, quantity, value, currency)| {
+            json!({"sku": format!("SKU-{h}"), "description": "machine part",
+                   "hs": vocabulary().hs[h], "quantity": quantity, "value": value,
+                   "currency": CURRENCIES[currency], "origin": "DE"})
+        },
+    )
+}
+
+/// A plausible order (without its id): parties, route, items, payment and end use drawn
+/// from the vocabulary, with blocks sometimes left out.
+fn order() -> impl Strategy<Value = Json> {
+    (
+        (0u32..700, 0u32..90),
+        (party(), party(), proptest::option::of(party())),
+        proptest::collection::vec(party(), 0..3),
+        proptest::collection::vec(item(), 1..4),
+        proptest::option::of((0..METHODS.len(), 100u32..250_000, 0..CURRENCIES.len())),
+        proptest::option::of(any::<bool>()),
+    )
+        .prop_map(
+            |((day, ship), (seller, buyer, end_user), consignees, items, payment, end_use)| {
+                let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
+                    + chrono::Days::new(u64::from(day));
+                let mut order = json!({
+                    "date": date.to_string(),
+                    "ship_date": (date + chrono::Days::new(u64::from(ship))).to_string(),
+                    "seller": seller, "buyer": buyer, "consignees": consignees, "items": items,
+                });
+                if let Some(end_user) = end_user {
+                    order["end_user"] = end_user;
+                }
+                if let Some((method, amount, currency)) = payment {
+                    order["payment"] = json!({"method": METHODS[method], "amount": amount,
+                                              "currency": CURRENCIES[currency]});
+                }
+                if let Some(provided) = end_use {
+                    order["end_use"] = json!({"statement": "series production", "provided": provided});
+                }
+                order
+            },
+        )
+}
+
+fn with_id(mut order: Json, id: usize) -> Json {
+    order["id"] = json!(format!("P-{id:04}"));
+    order
+}
+
+fn jsonl(orders: &[Json]) -> String {
+    orders.iter().map(|o| format!("{o}\n")).collect()
+}
+
+/// A line of a hostile JSON Lines input: a real order, a cut-off one, blank space,
+/// something that is JSON but not an order, or raw bytes.
+fn jsonl_line() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        3 => (order(), 0usize..9).prop_map(|(o, id)| with_id(o, id).to_string().into_bytes()),
+        1 => (order(), any::<prop::sample::Index>()).prop_map(|(o, cut)| {
+            let text = with_id(o, 1).to_string().into_bytes();
+            text[..cut.index(text.len())].to_vec()
+        }),
+        1 => prop::sample::select(vec![&b""[..], b"   ", b"\t", b"\r", b"\xef\xbb\xbf", b"\x0c", b"\xe3\x80\x80"])
+            .prop_map(<[u8]>::to_vec),
+        1 => prop::sample::select(vec![&b"[]"[..], b"{}", b"null", b"3", b"\"x\"", b"[{\"id\":\"A\"}]", b"{\"id\":7}"])
+            .prop_map(<[u8]>::to_vec),
+        1 => proptest::collection::vec(any::<u8>(), 0..40),
+    ]
+}
+
+fn jsonl_input() -> impl Strategy<Value = Vec<u8>> {
+    (proptest::collection::vec(jsonl_line(), 0..8), any::<bool>()).prop_map(|(lines, crlf)| {
+        let end: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+        lines.join(end)
+    })
+}
+
+/// A JSON document: an array of mostly-orders, one order, a cut-off document or bytes.
+fn json_input() -> impl Strategy<Value = Vec<u8>> {
+    let element = prop_oneof![
+        4 => (order(), 0usize..9).prop_map(|(o, id)| with_id(o, id)),
+        1 => prop::sample::select(vec![json!(null), json!(1), json!("x"), json!([]), json!({"id": []})]),
+    ];
+    prop_oneof![
+        3 => proptest::collection::vec(element, 0..6)
+            .prop_map(|elements| serde_json::to_vec_pretty(&elements).unwrap()),
+        1 => order().prop_map(|o| with_id(o, 1).to_string().into_bytes()),
+        1 => (proptest::collection::vec(order(), 1..4), any::<prop::sample::Index>()).prop_map(|(orders, cut)| {
+            let text = serde_json::to_vec(&orders).unwrap();
+            text[..cut.index(text.len())].to_vec()
+        }),
+        1 => proptest::collection::vec(any::<u8>(), 0..60),
+    ]
+}
+
+/// A CSV input: a header of real paths (and sometimes a bad one), rows whose ids repeat so
+/// runs form, cells that are empty, quoted, ragged or not UTF-8.
+fn csv_input() -> impl Strategy<Value = Vec<u8>> {
+    const HEADERS: &[&str] = &[
+        "id",
+        "date",
+        "buyer.name",
+        "buyer.country",
+        "buyer.city",
+        "item.hs",
+        "item.value",
+        "item.currency",
+        "payment.method",
+        "payment.amount",
+        "payment.currency",
+        "consignees.0.country",
+        "Buyer Name",
+    ];
+    let cell = prop_oneof![
+        4 => prop::sample::select(vec!["", " ", "O-1", "O-2", "O-3", "DE", "KP", "RU", "2025-01-02", "8457.10",
+                                       "1000", "-5", "EUR", "cash", "wire", "Dandong", "x"])
+            .prop_map(|s| s.as_bytes().to_vec()),
+        1 => prop::sample::select(vec![&b"\"a,b\""[..], b"\"\"", b"\"unterminated", b"\xff\xfe", b"a\"b"])
+            .prop_map(<[u8]>::to_vec),
+    ];
+    let row = proptest::collection::vec(cell, 0..9);
+    (
+        proptest::sample::subsequence(HEADERS, 1..HEADERS.len()),
+        proptest::collection::vec(row, 0..8),
+        any::<bool>(),
+    )
+        .prop_map(|(headers, rows, bom)| {
+            let mut out = if bom { b"\xef\xbb\xbf".to_vec() } else { Vec::new() };
+            out.extend(headers.join(",").into_bytes());
+            for row in rows {
+                out.push(b'\n');
+                out.extend(row.join(&b","[..]));
+            }
+            out.push(b'\n');
+            out
+        })
+}
+
+// ---------------------------------------------------------------------------------------
+// Running the binary.
+
+/// The `jsonl` report of `check` on `input` (standard input in `format`): the order lines
+/// and the summary. `extra` adds arguments.
+fn check_jsonl(input: &[u8], format: &str, extra: &[&str]) -> Result<(Vec<Json>, Json), TestCaseError> {
+    let mut args = vec!["check", "--format", "jsonl", "--input-format", format, "--as-of", "2025-06-01"];
+    args.extend_from_slice(extra);
+    args.push("-");
+    let output = redflag_in(None, &args, Some(input));
+    let code = output.status.code();
+    prop_assert!(
+        matches!(code, Some(0..=2)),
+        "exit {code:?} (a crash?); stderr: {}",
+        stderr(&output)
+    );
+    let mut orders = Vec::new();
+    let mut summary = None;
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let value: Json = serde_json::from_str(line).map_err(|e| TestCaseError::fail(format!("{e}: {line}")))?;
+        match value["type"].as_str() {
+            Some("order") => orders.push(value),
+            Some("summary") => summary = Some(value),
+            _ => {}
+        }
+    }
+    let summary = summary.ok_or_else(|| TestCaseError::fail(format!("no summary; stderr: {}", stderr(&output))))?;
+    Ok((orders, summary))
+}
+
+/// `read = judged + rejected`, one reported order per record read, each record of the
+/// input counted once (`expected`, when the input's header was usable), and no record
+/// with problems reported `clear`.
+fn counts_add_up(input: &[u8], format: &str, expected: Option<usize>) -> Result<(), TestCaseError> {
+    let (orders, summary) = check_jsonl(input, format, &[])?;
+    let count = |key: &str| summary[key].as_u64().unwrap_or(u64::MAX) as usize;
+    prop_assert_eq!(count("read"), count("judged") + count("rejected"), "summary: {}", summary);
+    prop_assert_eq!(orders.len(), count("read"));
+    if let Some(expected) = expected {
+        prop_assert_eq!(count("read"), expected, "summary: {}", summary);
+    }
+    let errors = orders.iter().filter(|o| o["verdict"] == "error").count();
+    prop_assert_eq!(errors, count("rejected"));
+    for order in &orders {
+        let has_problems = order["problems"].as_array().is_some_and(|p| !p.is_empty());
+        prop_assert!(!(has_problems && order["verdict"] == "clear"), "clear with problems: {}", order);
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// The default pack, for judging through the library.
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let (pack, diagnostics) = redflag::rules::build(&PackFiles::embedded());
+        Engine::new(pack.unwrap_or_else(|| panic!("{diagnostics:?}")))
+    })
+}
+
+fn verdict_of(order: &Json) -> Verdict {
+    let records: Vec<Record> = redflag::order::from_text(&format!("{order}\n"), "p.jsonl", InputFormat::Jsonl, None)
+        .unwrap()
+        .collect();
+    assert_eq!(records.len(), 1);
+    engine().judge(&records[0]).verdict
+}
+
+/// A red flag an order can be given: each one alone is a finding of the default pack.
+#[derive(Debug, Clone, Copy)]
+enum RedFlag {
+    EmbargoedConsignee,
+    CashAboveThreshold,
+    EmbargoedEndUser,
+    UnrelatedTradeBuyer,
+}
+
+/// The least verdict the flag gives on its own (an unrelated trade is a finding only with
+/// capital equipment, which a generated order may not have).
+fn least(flag: RedFlag) -> Verdict {
+    match flag {
+        RedFlag::EmbargoedConsignee | RedFlag::EmbargoedEndUser => Verdict::Flagged(Severity::Block),
+        RedFlag::CashAboveThreshold => Verdict::Flagged(Severity::Hold),
+        RedFlag::UnrelatedTradeBuyer => Verdict::Clear,
+    }
+}
+
+fn add(order: &mut Json, flag: RedFlag) {
+    match flag {
+        RedFlag::EmbargoedConsignee => {
+            let consignee = json!({"name": "Korea Ryonbong General Corp.", "country": "KP", "city": "Pyongyang"});
+            match order["consignees"].as_array_mut() {
+                Some(list) => list.push(consignee),
+                None => order["consignees"] = json!([consignee]),
+            }
+        }
+        RedFlag::CashAboveThreshold => {
+            order["payment"] = json!({"method": "cash", "amount": 250000, "currency": "USD"});
+        }
+        RedFlag::EmbargoedEndUser => {
+            order["end_user"] = json!({"name": "Tehran Machine Works", "country": "IR", "city": "Tehran"});
+        }
+        RedFlag::UnrelatedTradeBuyer => {
+            order["buyer"]["business"] = json!("retail florist and bakery");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The properties.
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// JSON Lines: one record per non-blank line, whatever the line holds.
+    #[test]
+    fn jsonl_records_are_counted_once_and_judged(input in jsonl_input()) {
+        counts_add_up(&input, "jsonl", Some(jsonl_count(&input)))?;
+    }
+
+    /// A JSON document: one record per array element, else one.
+    #[test]
+    fn json_records_are_counted_once_and_judged(input in json_input()) {
+        counts_add_up(&input, "json", Some(json_count(&input)))?;
+    }
+
+    /// CSV: one record per run of rows sharing an id, when the header is usable (a header
+    /// that is not stops the input with I002 before any record, and nothing is counted).
+    #[test]
+    fn csv_records_are_counted_once_and_judged(input in csv_input()) {
+        let header_ok = redflag::order::from_reader(std::io::Cursor::new(input.clone()), "p.csv", InputFormat::Csv, None).is_ok();
+        if header_ok {
+            counts_add_up(&input, "csv", Some(csv_count(&input, csv_id_column(&input, None))))?;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, .. ProptestConfig::default() })]
+
+    /// The report is the same bytes for one, two and four worker threads, in every format
+    /// that is data, with and without a screening list.
+    #[test]
+    fn reports_do_not_depend_on_the_thread_count(
+        orders in proptest::collection::vec(order(), 20..60),
+        format in prop::sample::select(vec!["json", "jsonl", "sarif", "csv", "human"]),
+        screened in any::<bool>(),
+    ) {
+        let orders: Vec<Json> = orders.into_iter().enumerate().map(|(i, o)| with_id(o, i)).collect();
+        let input = jsonl(&orders);
+        let mut base = vec!["check", "--format", format, "--color", "never", "--as-of", "2025-06-01"];
+        if screened {
+            base.extend(["--list", "fixtures/lists/watchlist/own.csv"]);
+        }
+        let run = |threads: &str| {
+            let mut args = base.clone();
+            args.extend(["--threads", threads, "-"]);
+            redflag_in(None, &args, Some(input.as_bytes()))
+        };
+        let one = run("1");
+        prop_assert!(matches!(one.status.code(), Some(0..=1)), "stderr: {}", stderr(&one));
+        prop_assert!(!one.stdout.is_empty());
+        for threads in ["2", "4"] {
+            let many = run(threads);
+            prop_assert_eq!(one.status.code(), many.status.code());
+            prop_assert!(one.stdout == many.stdout, "--threads 1 and --threads {} differ ({} format)", threads, format);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// Adding a red flag to an order never lowers its verdict, and the verdict is at least
+    /// the flag's own.
+    #[test]
+    fn a_red_flag_never_lowers_the_verdict(
+        order in order(),
+        flag in prop::sample::select(vec![
+            RedFlag::EmbargoedConsignee,
+            RedFlag::CashAboveThreshold,
+            RedFlag::EmbargoedEndUser,
+            RedFlag::UnrelatedTradeBuyer,
+        ]),
+    ) {
+        let order = with_id(order, 1);
+        let before = verdict_of(&order);
+        let mut flagged = order.clone();
+        add(&mut flagged, flag);
+        let after = verdict_of(&flagged);
+        prop_assert!(after >= before, "{:?}: {:?} fell to {:?}", flag, before, after);
+        prop_assert!(after >= least(flag), "{:?} gave only {:?}", flag, after);
+    }
+}
