@@ -16,6 +16,9 @@ fuzz_target!(|data: &[u8]| {
         let plain = check_judgement(default_engine(), record);
         let screened = check_judgement(screening_engine(), record);
         // Both engines agree on what could not be read.
-        assert_eq!(plain.verdict == redflag::findings::Verdict::Error, screened.verdict == redflag::findings::Verdict::Error);
+        assert_eq!(
+            plain.verdict == redflag::findings::Verdict::Error,
+            screened.verdict == redflag::findings::Verdict::Error
+        );
     }
 });

@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
     let (alt, add, comments) = (text("alt.csv"), text("add.csv"), text("sdn_comments.csv"));
     check_list(|| {
         import_ofac(&OfacFiles {
-            sdn: NamedText { name: "sdn.csv", text: &sdn },
+            sdn: NamedText {
+                name: "sdn.csv",
+                text: &sdn,
+            },
             alt: named("alt.csv", alt.as_deref()),
             add: named("add.csv", add.as_deref()),
             comments: named("sdn_comments.csv", comments.as_deref()),

@@ -16,9 +16,16 @@ fuzz_target!(|data: &[u8]| {
     // Every header the map names resolves to the path it says, or is ignored.
     for (header, target) in map.columns() {
         assert!(!map.ignores(header), "`{header}` both mapped and ignored");
-        assert!(map.target(header).is_some(), "`{header}` mapped to `{target}` is not found");
+        assert!(
+            map.target(header).is_some(),
+            "`{header}` mapped to `{target}` is not found"
+        );
     }
     if let Some(records) = read_all(csv, InputFormat::Csv, Some(&map)) {
-        check_records(&records, csv_count(csv, csv_id_column(csv, Some(&map))), "csv with map");
+        check_records(
+            &records,
+            csv_count(csv, csv_id_column(csv, Some(&map))),
+            "csv with map",
+        );
     }
 });

@@ -23,7 +23,13 @@ fuzz_target!(|data: &[u8]| {
         "a pack must load exactly when no error is reported"
     );
     let today = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap_or_default();
-    let linted = lint(&files, &LintOptions { today, max_age_days: 400 });
+    let linted = lint(
+        &files,
+        &LintOptions {
+            today,
+            max_age_days: 400,
+        },
+    );
     if diagnostics.has_errors() {
         assert!(linted.has_errors(), "lint passed a pack that does not load");
     }

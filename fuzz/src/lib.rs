@@ -39,16 +39,31 @@ pub fn check_judgement(engine: &Engine, record: &Record) -> Judgement {
     let judgement = engine.judge(record);
     match record {
         Record::Error(error) => {
-            assert!(!error.problems.is_empty(), "an error record with no problem");
-            assert_eq!(judgement.verdict, Verdict::Error, "an unreadable record was not `error`");
+            assert!(
+                !error.problems.is_empty(),
+                "an error record with no problem"
+            );
+            assert_eq!(
+                judgement.verdict,
+                Verdict::Error,
+                "an unreadable record was not `error`"
+            );
         }
         Record::Order(order) => {
-            assert_ne!(judgement.verdict, Verdict::Error, "a readable order was judged `error`");
+            assert_ne!(
+                judgement.verdict,
+                Verdict::Error,
+                "a readable order was judged `error`"
+            );
             assert_eq!(judgement.order_id.as_deref(), Some(order.id.as_str()));
         }
     }
     if !judgement.problems.is_empty() {
-        assert_ne!(judgement.verdict, Verdict::Clear, "a record with problems was judged clear");
+        assert_ne!(
+            judgement.verdict,
+            Verdict::Clear,
+            "a record with problems was judged clear"
+        );
     }
     if judgement.verdict == Verdict::Clear {
         assert!(judgement.findings.is_empty(), "clear with findings");
@@ -77,7 +92,8 @@ pub fn default_engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         let (pack, diagnostics) = redflag::rules::build(&PackFiles::embedded());
-        let pack = pack.unwrap_or_else(|| panic!("the default pack does not load: {diagnostics:?}"));
+        let pack =
+            pack.unwrap_or_else(|| panic!("the default pack does not load: {diagnostics:?}"));
         Engine::new(pack)
     })
 }
@@ -99,7 +115,8 @@ pub fn screening_engine() -> &'static Engine {
             .unwrap_or_else(|error| panic!("the fuzz watch list does not load: {error}"));
         assert!(!list.entries.is_empty(), "the fuzz watch list is empty");
         let (pack, diagnostics) = redflag::rules::build(&PackFiles::embedded());
-        let pack = pack.unwrap_or_else(|| panic!("the default pack does not load: {diagnostics:?}"));
+        let pack =
+            pack.unwrap_or_else(|| panic!("the default pack does not load: {diagnostics:?}"));
         Engine::with_screening(pack, list.entries)
     })
 }
@@ -180,7 +197,12 @@ pub fn check_list(
             entry.entry_id
         );
     }
-    let names: Vec<String> = list.entries.iter().take(4).map(|e| e.primary_name.clone()).collect();
+    let names: Vec<String> = list
+        .entries
+        .iter()
+        .take(4)
+        .map(|e| e.primary_name.clone())
+        .collect();
     let screener = redflag::screening::index::Screener::build(list.entries);
     for name in names {
         let query = redflag::screening::index::Query::new(&name);

@@ -36,8 +36,7 @@ pub fn json_count(bytes: &[u8]) -> usize {
     };
     let body = text.trim_start_matches('\u{feff}');
     if body.trim_start().starts_with('[') {
-        if let Ok(elements) = serde_json::from_str::<Vec<Box<serde_json::value::RawValue>>>(body)
-        {
+        if let Ok(elements) = serde_json::from_str::<Vec<Box<serde_json::value::RawValue>>>(body) {
             return elements.len();
         }
     }

@@ -2,15 +2,19 @@
 //! records are counted once and every one is judged (`read = judged + rejected`), the
 //! report does not depend on the thread count, and adding a red flag never lowers a verdict.
 //! Generated orders draw countries, cities and HS codes from the default pack's own lists,
-//! so they reach the rules. Case counts are kept small: the tests run the binary.
+//! so they reach the rules. Counts are checked in-process through `cli::run_check` (the loop
+//! of `redflag check`); the thread-count property runs the binary, with few cases.
 
+use std::io::{self, Cursor, Write};
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
+use redflag::cli::run_check;
 use redflag::engine::Engine;
-use redflag::findings::Verdict;
+use redflag::findings::{Judgement, Verdict};
 use redflag::order::{InputFormat, Record};
+use redflag::report::{Reporter, RunInfo, Summary};
 use redflag::rules::{PackFiles, Severity};
 use serde_json::{json, Value as Json};
 
@@ -120,13 +124,17 @@ fn party() -> impl Strategy<Value = Json> {
 }
 
 fn item() -> impl Strategy<Value = Json> {
-    (0..vocabulary().hs.len(), 1u32..20, 100u32..250_000, 0..CURRENCIES.len()).prop_map(
-        |(h, quantity, value, currency)| {
+    (
+        0..vocabulary().hs.len(),
+        1u32..20,
+        100u32..250_000,
+        0..CURRENCIES.len(),
+    )
+        .prop_map(|(h, quantity, value, currency)| {
             json!({"sku": format!("SKU-{h}"), "description": "machine part",
                    "hs": vocabulary().hs[h], "quantity": quantity, "value": value,
                    "currency": CURRENCIES[currency], "origin": "DE"})
-        },
-    )
+        })
 }
 
 /// A plausible order (without its id): parties, route, items, payment and end use drawn
@@ -157,7 +165,8 @@ fn order() -> impl Strategy<Value = Json> {
                                               "currency": CURRENCIES[currency]});
                 }
                 if let Some(provided) = end_use {
-                    order["end_use"] = json!({"statement": "series production", "provided": provided});
+                    order["end_use"] =
+                        json!({"statement": "series production", "provided": provided});
                 }
                 order
             },
@@ -247,7 +256,11 @@ fn csv_input() -> impl Strategy<Value = Vec<u8>> {
         any::<bool>(),
     )
         .prop_map(|(headers, rows, bom)| {
-            let mut out = if bom { b"\xef\xbb\xbf".to_vec() } else { Vec::new() };
+            let mut out = if bom {
+                b"\xef\xbb\xbf".to_vec()
+            } else {
+                Vec::new()
+            };
             out.extend(headers.join(",").into_bytes());
             for row in rows {
                 out.push(b'\n');
@@ -259,51 +272,87 @@ fn csv_input() -> impl Strategy<Value = Vec<u8>> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Running the binary.
+// Running a check in-process, as the binary does.
 
-/// The `jsonl` report of `check` on `input` (standard input in `format`): the order lines
-/// and the summary. `extra` adds arguments.
-fn check_jsonl(input: &[u8], format: &str, extra: &[&str]) -> Result<(Vec<Json>, Json), TestCaseError> {
-    let mut args = vec!["check", "--format", "jsonl", "--input-format", format, "--as-of", "2025-06-01"];
-    args.extend_from_slice(extra);
-    args.push("-");
-    let output = redflag_in(None, &args, Some(input));
-    let code = output.status.code();
-    prop_assert!(
-        matches!(code, Some(0..=2)),
-        "exit {code:?} (a crash?); stderr: {}",
-        stderr(&output)
-    );
-    let mut orders = Vec::new();
-    let mut summary = None;
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let value: Json = serde_json::from_str(line).map_err(|e| TestCaseError::fail(format!("{e}: {line}")))?;
-        match value["type"].as_str() {
-            Some("order") => orders.push(value),
-            Some("summary") => summary = Some(value),
-            _ => {}
-        }
+/// What a check reported of each record: the verdict and whether it had problems.
+#[derive(Default)]
+struct Collected(Vec<(Verdict, bool)>);
+
+impl Reporter for Collected {
+    fn begin(&mut self, _: &mut dyn Write, _: &RunInfo) -> io::Result<()> {
+        Ok(())
     }
-    let summary = summary.ok_or_else(|| TestCaseError::fail(format!("no summary; stderr: {}", stderr(&output))))?;
-    Ok((orders, summary))
+    fn judgement(&mut self, _: &mut dyn Write, judgement: &Judgement) -> io::Result<()> {
+        self.0
+            .push((judgement.verdict, !judgement.problems.is_empty()));
+        Ok(())
+    }
+    fn finish(&mut self, _: &mut dyn Write, _: &RunInfo, _: &Summary) -> io::Result<()> {
+        Ok(())
+    }
 }
 
-/// `read = judged + rejected`, one reported order per record read, each record of the
-/// input counted once (`expected`, when the input's header was usable), and no record
-/// with problems reported `clear`.
-fn counts_add_up(input: &[u8], format: &str, expected: Option<usize>) -> Result<(), TestCaseError> {
-    let (orders, summary) = check_jsonl(input, format, &[])?;
-    let count = |key: &str| summary[key].as_u64().unwrap_or(u64::MAX) as usize;
-    prop_assert_eq!(count("read"), count("judged") + count("rejected"), "summary: {}", summary);
-    prop_assert_eq!(orders.len(), count("read"));
-    if let Some(expected) = expected {
-        prop_assert_eq!(count("read"), expected, "summary: {}", summary);
-    }
-    let errors = orders.iter().filter(|o| o["verdict"] == "error").count();
-    prop_assert_eq!(errors, count("rejected"));
-    for order in &orders {
-        let has_problems = order["problems"].as_array().is_some_and(|p| !p.is_empty());
-        prop_assert!(!(has_problems && order["verdict"] == "clear"), "clear with problems: {}", order);
+/// Runs `cli::run_check` (the loop behind `redflag check`) over `input` read as `format`
+/// with the default pack, on two worker threads.
+fn check(input: &[u8], format: InputFormat) -> Option<(Summary, Collected)> {
+    let records =
+        redflag::order::from_reader(Cursor::new(input.to_vec()), "p", format, None).ok()?;
+    let engine = engine();
+    let run = RunInfo {
+        pack: engine.pack(),
+        pack_origin: "<default pack>".into(),
+        inputs: vec!["p".into()],
+        fail_on: Severity::Hold,
+        screening: Vec::new(),
+        waiver_file: None,
+        judged_on: chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+        as_of: None,
+        other_files: Vec::new(),
+        coverage: None,
+        waivers: None,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let mut collected = Collected::default();
+    let summary = run_check(
+        engine,
+        &run,
+        vec![records],
+        &pool,
+        &mut collected,
+        &mut io::sink(),
+    )
+    .unwrap();
+    Some((summary, collected))
+}
+
+/// `read = judged + rejected`; one judgement per record read, each record of the input
+/// counted once (`expected`); `rejected` is the number of `error` verdicts, and no record
+/// with problems is `clear`. `None` when the input stopped before its first record.
+fn counts_add_up(input: &[u8], format: InputFormat, expected: usize) -> Result<(), TestCaseError> {
+    let Some((summary, Collected(judged))) = check(input, format) else {
+        prop_assert!(
+            format == InputFormat::Csv,
+            "only a CSV header can stop an input"
+        );
+        return Ok(());
+    };
+    prop_assert_eq!(summary.read, summary.judged + summary.rejected);
+    prop_assert_eq!(judged.len(), summary.read, "one judgement per record");
+    prop_assert_eq!(
+        summary.read,
+        expected,
+        "records read against records in the input"
+    );
+    let errors = judged.iter().filter(|(v, _)| *v == Verdict::Error).count();
+    prop_assert_eq!(errors, summary.rejected);
+    for (verdict, problems) in &judged {
+        prop_assert!(
+            !(*problems && *verdict == Verdict::Clear),
+            "a record with problems judged clear"
+        );
     }
     Ok(())
 }
@@ -320,9 +369,10 @@ fn engine() -> &'static Engine {
 }
 
 fn verdict_of(order: &Json) -> Verdict {
-    let records: Vec<Record> = redflag::order::from_text(&format!("{order}\n"), "p.jsonl", InputFormat::Jsonl, None)
-        .unwrap()
-        .collect();
+    let records: Vec<Record> =
+        redflag::order::from_text(&format!("{order}\n"), "p.jsonl", InputFormat::Jsonl, None)
+            .unwrap()
+            .collect();
     assert_eq!(records.len(), 1);
     engine().judge(&records[0]).verdict
 }
@@ -340,7 +390,9 @@ enum RedFlag {
 /// capital equipment, which a generated order may not have).
 fn least(flag: RedFlag) -> Verdict {
     match flag {
-        RedFlag::EmbargoedConsignee | RedFlag::EmbargoedEndUser => Verdict::Flagged(Severity::Block),
+        RedFlag::EmbargoedConsignee | RedFlag::EmbargoedEndUser => {
+            Verdict::Flagged(Severity::Block)
+        }
         RedFlag::CashAboveThreshold => Verdict::Flagged(Severity::Hold),
         RedFlag::UnrelatedTradeBuyer => Verdict::Clear,
     }
@@ -359,7 +411,8 @@ fn add(order: &mut Json, flag: RedFlag) {
             order["payment"] = json!({"method": "cash", "amount": 250000, "currency": "USD"});
         }
         RedFlag::EmbargoedEndUser => {
-            order["end_user"] = json!({"name": "Tehran Machine Works", "country": "IR", "city": "Tehran"});
+            order["end_user"] =
+                json!({"name": "Tehran Machine Works", "country": "IR", "city": "Tehran"});
         }
         RedFlag::UnrelatedTradeBuyer => {
             order["buyer"]["business"] = json!("retail florist and bakery");
@@ -371,28 +424,25 @@ fn add(order: &mut Json, flag: RedFlag) {
 // The properties.
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
 
     /// JSON Lines: one record per non-blank line, whatever the line holds.
     #[test]
     fn jsonl_records_are_counted_once_and_judged(input in jsonl_input()) {
-        counts_add_up(&input, "jsonl", Some(jsonl_count(&input)))?;
+        counts_add_up(&input, InputFormat::Jsonl, jsonl_count(&input))?;
     }
 
     /// A JSON document: one record per array element, else one.
     #[test]
     fn json_records_are_counted_once_and_judged(input in json_input()) {
-        counts_add_up(&input, "json", Some(json_count(&input)))?;
+        counts_add_up(&input, InputFormat::Json, json_count(&input))?;
     }
 
     /// CSV: one record per run of rows sharing an id, when the header is usable (a header
     /// that is not stops the input with I002 before any record, and nothing is counted).
     #[test]
     fn csv_records_are_counted_once_and_judged(input in csv_input()) {
-        let header_ok = redflag::order::from_reader(std::io::Cursor::new(input.clone()), "p.csv", InputFormat::Csv, None).is_ok();
-        if header_ok {
-            counts_add_up(&input, "csv", Some(csv_count(&input, csv_id_column(&input, None))))?;
-        }
+        counts_add_up(&input, InputFormat::Csv, csv_count(&input, csv_id_column(&input, None)))?;
     }
 }
 
