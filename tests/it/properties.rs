@@ -503,3 +503,75 @@ proptest! {
         prop_assert!(after >= least(flag), "{:?} gave only {:?}", flag, after);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Names that normalise to nothing: no letter or digit, only punctuation, symbols, dashes,
+// odd spaces or invisible characters. Screening cannot tell who such a party is.
+
+/// A name with no letter and no digit.
+fn nameless() -> impl Strategy<Value = String> {
+    let piece = prop::sample::select(vec![
+        "-", "*", ".", "_", "/", "#", "&", "'", "\"", "(", ")", "?", "!", "©", "•", "·", "‐", "–",
+        "—", "\u{200b}", "\u{200d}", "\u{2060}", "\u{00a0}",
+    ]);
+    proptest::collection::vec(piece, 1..6)
+        .prop_map(|pieces| pieces.concat())
+        .prop_filter("a name the reader keeps", |name| !name.trim().is_empty())
+}
+
+/// The default pack with the watch-list fixture, as `check --list` builds it.
+fn screening_engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let (pack, diagnostics) = redflag::rules::build(&PackFiles::embedded());
+        let pack = pack.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let list =
+            redflag::screening::load_file("fixtures/lists/watchlist/own.csv".as_ref()).unwrap();
+        Engine::with_screening(pack, list.entries)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
+
+    /// A buyer whose name has no letter or digit cannot be screened, so the screening rules
+    /// are undecided and the order is not clear, as for a buyer with no name at all. The
+    /// clean order is clear with its real buyer name.
+    #[test]
+    #[ignore = "fails until screening treats a party name that normalises to no token as missing (undecided, hold): today `***` or a zero-width space screens as no match and the order is clear"]
+    fn a_buyer_without_a_screenable_name_is_not_clear(name in nameless()) {
+        let text = std::fs::read_to_string("fixtures/adversarial/clean-order.jsonl").unwrap();
+        let mut order: Json = serde_json::from_str(text.trim()).unwrap();
+        let judge = |order: &Json| {
+            let records: Vec<Record> =
+                redflag::order::from_text(&format!("{order}\n"), "p.jsonl", InputFormat::Jsonl, None)
+                    .unwrap()
+                    .collect();
+            screening_engine().judge(&records[0]).verdict
+        };
+        prop_assert_eq!(judge(&order), Verdict::Clear, "the clean order is not clear");
+        order["buyer"]["name"] = json!(name);
+        let verdict = judge(&order);
+        prop_assert!(verdict != Verdict::Clear, "buyer {:?} screened clear", name);
+    }
+
+    /// A list entry none of whose names leaves a token after normalisation can never match:
+    /// the importer must say so, as it does for an entry with no name.
+    #[test]
+    #[ignore = "fails until the importers report an entry whose names all normalise to no token (today it is kept silently and can never match)"]
+    fn an_unscreenable_list_entry_is_reported(name in nameless()) {
+        let quoted = name.replace('"', "\"\"");
+        let text = format!("id,name,aliases,country\nWL-1,\"{quoted}\",,RU\nWL-2,Mashimport LLC,,RU\n");
+        let list = redflag::screening::import_str(redflag::screening::ListFormat::WatchlistCsv, "w.csv", &text).unwrap();
+        let unscreenable = list
+            .entries
+            .iter()
+            .filter(|e| {
+                std::iter::once(&e.primary_name)
+                    .chain(e.aliases.iter().map(|a| &a.name))
+                    .all(|n| redflag::screening::normalize(n, e.kind).tokens.is_empty())
+            })
+            .count();
+        prop_assert!(unscreenable <= list.problems.len(), "entry {:?} kept without a problem: {:?}", name, list.problems);
+    }
+}
