@@ -479,6 +479,37 @@ proptest! {
     }
 }
 
+/// Each order's verdict and findings (rule id, kind, severity), in input order.
+fn outcomes(text: &str, format: InputFormat) -> Vec<(Option<String>, Verdict, Vec<String>)> {
+    redflag::order::from_text(text, "p", format, None)
+        .unwrap()
+        .map(|record| {
+            let judgement = engine().judge(&record);
+            let findings = judgement
+                .findings
+                .iter()
+                .map(|f| format!("{} {:?} {:?}", f.rule_id, f.kind, f.severity))
+                .collect();
+            (judgement.order_id, judgement.verdict, findings)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
+
+    /// The same orders judge the same whether they come as JSON Lines or as a JSON array
+    /// (pretty-printed, so every line number differs).
+    #[test]
+    fn json_and_json_lines_judge_alike(orders in proptest::collection::vec(order(), 1..12)) {
+        let orders: Vec<Json> = orders.into_iter().enumerate().map(|(i, o)| with_id(o, i)).collect();
+        let lines = outcomes(&jsonl(&orders), InputFormat::Jsonl);
+        let document = outcomes(&serde_json::to_string_pretty(&orders).unwrap(), InputFormat::Json);
+        prop_assert_eq!(lines.len(), orders.len());
+        prop_assert_eq!(lines, document);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
 
