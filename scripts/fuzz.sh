@@ -73,6 +73,10 @@ for target in "${targets[@]}"; do
     artifacts=$fuzz/artifacts/$target
     mkdir -p "$seeds" "$scratch" "$artifacts"
     log=$target_dir/$target.log
+    # FUZZ_KEEP_GOING=1: fork mode, which records a crash and goes on fuzzing, for a target
+    # whose known crash would otherwise end every run early.
+    keep_going=()
+    if [ "${FUZZ_KEEP_GOING:-0}" = 1 ]; then keep_going=(-fork=1 -ignore_crashes=1); fi
     dict=()
     if [ -f "$fuzz/dict/$target.dict" ]; then dict=(-dict="$fuzz/dict/$target.dict"); fi
     status=0
@@ -86,7 +90,7 @@ for target in "${targets[@]}"; do
         fi
     fi
     # The scratch corpus comes first: libFuzzer writes new inputs to the first directory.
-    "$bin" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    "$bin" "${keep_going[@]}" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -max_len=16384 -print_final_stats=1 -artifact_prefix="$artifacts/" \
         "$scratch" "$seeds" >"$log" 2>&1 || status=$?
     stats=$(grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)' "$log" |

@@ -606,3 +606,28 @@ proptest! {
         prop_assert!(unscreenable <= list.problems.len(), "entry {:?} kept without a problem: {:?}", name, list.problems);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, .. ProptestConfig::default() })]
+
+    /// An FtM entity whose names are all blank has no name: the importer reports it, as it
+    /// does an entity with no `name` at all, and never keeps an entry named by blanks (found
+    /// by the `list_ftm` fuzz target: fuzz/regressions/list_ftm/blank-name.ftm.json).
+    #[test]
+    #[ignore = "fails until the FtM importer skips blank names (`strings` keeps \"\"; the first name becomes the primary name)"]
+    fn an_ftm_entity_with_blank_names_is_reported(
+        blanks in proptest::collection::vec(prop::sample::select(vec!["", " ", "\t", "\u{3000}"]), 1..3),
+        alias in proptest::option::of(Just("Ivan Sidorov")),
+    ) {
+        let mut properties = json!({"name": blanks});
+        if let Some(alias) = alias {
+            properties["alias"] = json!([alias]);
+        }
+        let line = json!({"id": "blank", "schema": "Company", "properties": properties});
+        let list = redflag::screening::import_str(redflag::screening::ListFormat::Ftm, "l.ftm.json", &format!("{line}\n")).unwrap();
+        for entry in &list.entries {
+            prop_assert!(!entry.primary_name.trim().is_empty(), "entry kept with name {:?}", entry.primary_name);
+        }
+        prop_assert!(!list.problems.is_empty() || !list.entries.is_empty(), "the entity vanished without a problem");
+    }
+}
