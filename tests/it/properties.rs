@@ -1,0 +1,633 @@
+//! Property tests of the invariants that hold for every input, not just the fixtures:
+//! records are counted once and every one is judged (`read = judged + rejected`), the
+//! report does not depend on the thread count, and adding a red flag never lowers a verdict.
+//! Generated orders draw countries, cities and HS codes from the default pack's own lists,
+//! so they reach the rules. Counts are checked in-process through `cli::run_check` (the loop
+//! of `redflag check`); the thread-count property runs the binary, with few cases.
+
+use std::io::{self, Cursor, Write};
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+use redflag::cli::run_check;
+use redflag::engine::Engine;
+use redflag::findings::{Judgement, Verdict};
+use redflag::order::{InputFormat, Record};
+use redflag::report::{Reporter, RunInfo, Summary};
+use redflag::rules::{PackFiles, Severity};
+use serde_json::{json, Value as Json};
+
+use super::input_counts::{csv_count, csv_id_column, json_count, jsonl_count};
+use super::support::{redflag_in, stderr};
+
+// ---------------------------------------------------------------------------------------
+// Generators.
+
+/// One column of a default-pack list, read once.
+fn pack_column(file: &str, column: &str) -> Vec<String> {
+    let path = format!("rules/lists/{file}");
+    let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let index = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("{path} has no column {column}"));
+    reader
+        .records()
+        .map(|r| r.unwrap().get(index).unwrap_or_default().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+struct Vocabulary {
+    /// Cities with their countries: border, transit and covered-region cities from the
+    /// pack, and ordinary ones.
+    cities: Vec<(String, String)>,
+    /// HS codes: CHPL headings (written `8457.10`) and codes outside it.
+    hs: Vec<String>,
+    /// Lines of business, some of them unrelated trades from the pack.
+    trades: Vec<String>,
+}
+
+fn vocabulary() -> &'static Vocabulary {
+    static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
+    VOCABULARY.get_or_init(|| {
+        let mut cities: Vec<(String, String)> = [
+            ("Bremen", "DE"),
+            ("Pforzheim", "DE"),
+            ("Lyon", "FR"),
+            ("Milan", "IT"),
+            ("Istanbul", "TR"),
+            ("Dubai", "AE"),
+            ("Almaty", "KZ"),
+            ("Bishkek", "KG"),
+            ("Yerevan", "AM"),
+            ("Shenzhen", "CN"),
+            ("Moscow", "RU"),
+            ("Minsk", "BY"),
+            ("Tehran", "IR"),
+            ("Pyongyang", "KP"),
+            ("Chicago", "US"),
+        ]
+        .iter()
+        .map(|(c, k)| (c.to_string(), k.to_string()))
+        .collect();
+        for file in ["border_cities.csv", "embargoed_regions.csv"] {
+            let names = pack_column(file, "city");
+            let countries = pack_column(file, "country");
+            cities.extend(names.into_iter().zip(countries).step_by(3));
+        }
+        let mut hs: Vec<String> = pack_column("chpl.csv", "hs6")
+            .into_iter()
+            .step_by(2)
+            .map(|h| format!("{}.{}", &h[..4], &h[4..]))
+            .collect();
+        hs.extend(["8207.30", "9031.80", "4202.11", "0603.11"].map(String::from));
+        let mut trades: Vec<String> = pack_column("unrelated_trades.csv", "keyword")
+            .into_iter()
+            .step_by(4)
+            .map(|k| format!("wholesale {k}"))
+            .collect();
+        trades.extend(
+            [
+                "manufacture of precision hydraulic valves",
+                "machine-tool distribution",
+                "automotive chassis parts",
+            ]
+            .map(String::from),
+        );
+        Vocabulary { cities, hs, trades }
+    })
+}
+
+const NAMES: &[&str] = &[
+    "Weserland Fahrwerkteile GmbH",
+    "Ostalb Feinmechanik GmbH",
+    "Golden Tulip Trading Co.",
+    "Altynprom Machinery Supply LLP",
+    "Nordwerk Machine Tools",
+    "Silk Road Logistics FZE",
+    "Ivan Petrov",
+];
+const METHODS: &[&str] = &["wire", "letter_of_credit", "cash", "open_account"];
+const CURRENCIES: &[&str] = &["EUR", "USD", "GBP"];
+
+fn party() -> impl Strategy<Value = Json> {
+    let cities = vocabulary().cities.len();
+    (0..NAMES.len(), 0..cities, 0..vocabulary().trades.len()).prop_map(|(n, c, t)| {
+        let (city, country) = &vocabulary().cities[c];
+        json!({"name": NAMES[n], "country": country, "city": city,
+               "business": vocabulary().trades[t]})
+    })
+}
+
+fn item() -> impl Strategy<Value = Json> {
+    (
+        0..vocabulary().hs.len(),
+        1u32..20,
+        100u32..250_000,
+        0..CURRENCIES.len(),
+    )
+        .prop_map(|(h, quantity, value, currency)| {
+            json!({"sku": format!("SKU-{h}"), "description": "machine part",
+                   "hs": vocabulary().hs[h], "quantity": quantity, "value": value,
+                   "currency": CURRENCIES[currency], "origin": "DE"})
+        })
+}
+
+/// A plausible order (without its id): parties, route, items, payment and end use drawn
+/// from the vocabulary, with blocks sometimes left out.
+fn order() -> impl Strategy<Value = Json> {
+    (
+        (0u32..700, 0u32..90),
+        (party(), party(), proptest::option::of(party())),
+        proptest::collection::vec(party(), 0..3),
+        proptest::collection::vec(item(), 1..4),
+        proptest::option::of((0..METHODS.len(), 100u32..250_000, 0..CURRENCIES.len())),
+        proptest::option::of(any::<bool>()),
+    )
+        .prop_map(
+            |((day, ship), (seller, buyer, end_user), consignees, items, payment, end_use)| {
+                let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
+                    + chrono::Days::new(u64::from(day));
+                let mut order = json!({
+                    "date": date.to_string(),
+                    "ship_date": (date + chrono::Days::new(u64::from(ship))).to_string(),
+                    "seller": seller, "buyer": buyer, "consignees": consignees, "items": items,
+                });
+                if let Some(end_user) = end_user {
+                    order["end_user"] = end_user;
+                }
+                if let Some((method, amount, currency)) = payment {
+                    order["payment"] = json!({"method": METHODS[method], "amount": amount,
+                                              "currency": CURRENCIES[currency]});
+                }
+                if let Some(provided) = end_use {
+                    order["end_use"] =
+                        json!({"statement": "series production", "provided": provided});
+                }
+                order
+            },
+        )
+}
+
+fn with_id(mut order: Json, id: usize) -> Json {
+    order["id"] = json!(format!("P-{id:04}"));
+    order
+}
+
+fn jsonl(orders: &[Json]) -> String {
+    orders.iter().map(|o| format!("{o}\n")).collect()
+}
+
+/// A line of a hostile JSON Lines input: a real order, a cut-off one, blank space,
+/// something that is JSON but not an order, or raw bytes.
+fn jsonl_line() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        3 => (order(), 0usize..9).prop_map(|(o, id)| with_id(o, id).to_string().into_bytes()),
+        1 => (order(), any::<prop::sample::Index>()).prop_map(|(o, cut)| {
+            let text = with_id(o, 1).to_string().into_bytes();
+            text[..cut.index(text.len())].to_vec()
+        }),
+        1 => prop::sample::select(vec![&b""[..], b"   ", b"\t", b"\r", b"\xef\xbb\xbf", b"\x0c", b"\xe3\x80\x80"])
+            .prop_map(<[u8]>::to_vec),
+        1 => prop::sample::select(vec![&b"[]"[..], b"{}", b"null", b"3", b"\"x\"", b"[{\"id\":\"A\"}]", b"{\"id\":7}"])
+            .prop_map(<[u8]>::to_vec),
+        1 => proptest::collection::vec(any::<u8>(), 0..40),
+    ]
+}
+
+fn jsonl_input() -> impl Strategy<Value = Vec<u8>> {
+    (proptest::collection::vec(jsonl_line(), 0..8), any::<bool>()).prop_map(|(lines, crlf)| {
+        let end: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+        lines.join(end)
+    })
+}
+
+/// A JSON document: an array of mostly-orders, one order, a cut-off document or bytes.
+fn json_input() -> impl Strategy<Value = Vec<u8>> {
+    let element = prop_oneof![
+        4 => (order(), 0usize..9).prop_map(|(o, id)| with_id(o, id)),
+        1 => prop::sample::select(vec![json!(null), json!(1), json!("x"), json!([]), json!({"id": []})]),
+    ];
+    prop_oneof![
+        3 => proptest::collection::vec(element, 0..6)
+            .prop_map(|elements| serde_json::to_vec_pretty(&elements).unwrap()),
+        1 => order().prop_map(|o| with_id(o, 1).to_string().into_bytes()),
+        1 => (proptest::collection::vec(order(), 1..4), any::<prop::sample::Index>()).prop_map(|(orders, cut)| {
+            let text = serde_json::to_vec(&orders).unwrap();
+            text[..cut.index(text.len())].to_vec()
+        }),
+        1 => proptest::collection::vec(any::<u8>(), 0..60),
+    ]
+}
+
+/// A CSV input: a header of real paths (and sometimes a bad one), rows whose ids repeat so
+/// runs form, cells that are empty, quoted, ragged or not UTF-8.
+fn csv_input() -> impl Strategy<Value = Vec<u8>> {
+    const HEADERS: &[&str] = &[
+        "id",
+        "date",
+        "buyer.name",
+        "buyer.country",
+        "buyer.city",
+        "item.hs",
+        "item.value",
+        "item.currency",
+        "payment.method",
+        "payment.amount",
+        "payment.currency",
+        "consignees.0.country",
+        "Buyer Name",
+    ];
+    let cell = prop_oneof![
+        4 => prop::sample::select(vec!["", " ", "O-1", "O-2", "O-3", "DE", "KP", "RU", "2025-01-02", "8457.10",
+                                       "1000", "-5", "EUR", "cash", "wire", "Dandong", "x"])
+            .prop_map(|s| s.as_bytes().to_vec()),
+        1 => prop::sample::select(vec![&b"\"a,b\""[..], b"\"\"", b"\"unterminated", b"\xff\xfe", b"a\"b"])
+            .prop_map(<[u8]>::to_vec),
+    ];
+    let row = proptest::collection::vec(cell, 0..9);
+    (
+        proptest::sample::subsequence(HEADERS, 1..HEADERS.len()),
+        proptest::collection::vec(row, 0..8),
+        any::<bool>(),
+    )
+        .prop_map(|(headers, rows, bom)| {
+            let mut out = if bom {
+                b"\xef\xbb\xbf".to_vec()
+            } else {
+                Vec::new()
+            };
+            out.extend(headers.join(",").into_bytes());
+            for row in rows {
+                out.push(b'\n');
+                out.extend(row.join(&b","[..]));
+            }
+            out.push(b'\n');
+            out
+        })
+}
+
+// ---------------------------------------------------------------------------------------
+// Running a check in-process, as the binary does.
+
+/// What a check reported of each record: the verdict and whether it had problems.
+#[derive(Default)]
+struct Collected(Vec<(Verdict, bool)>);
+
+impl Reporter for Collected {
+    fn begin(&mut self, _: &mut dyn Write, _: &RunInfo) -> io::Result<()> {
+        Ok(())
+    }
+    fn judgement(&mut self, _: &mut dyn Write, judgement: &Judgement) -> io::Result<()> {
+        self.0
+            .push((judgement.verdict, !judgement.problems.is_empty()));
+        Ok(())
+    }
+    fn finish(&mut self, _: &mut dyn Write, _: &RunInfo, _: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs `cli::run_check` (the loop behind `redflag check`) over `input` read as `format`
+/// with the default pack, on two worker threads.
+fn check(input: &[u8], format: InputFormat) -> Option<(Summary, Collected)> {
+    let records =
+        redflag::order::from_reader(Cursor::new(input.to_vec()), "p", format, None).ok()?;
+    let engine = engine();
+    let run = RunInfo {
+        pack: engine.pack(),
+        pack_origin: "<default pack>".into(),
+        inputs: vec!["p".into()],
+        fail_on: Severity::Hold,
+        screening: Vec::new(),
+        waiver_file: None,
+        judged_on: chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+        as_of: None,
+        other_files: Vec::new(),
+        coverage: None,
+        waivers: None,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let mut collected = Collected::default();
+    let summary = run_check(
+        engine,
+        &run,
+        vec![records],
+        &pool,
+        &mut collected,
+        &mut io::sink(),
+    )
+    .unwrap();
+    Some((summary, collected))
+}
+
+/// `read = judged + rejected`; one judgement per record read, each record of the input
+/// counted once (`expected`); `rejected` is the number of `error` verdicts, and no record
+/// with problems is `clear`. `None` when the input stopped before its first record.
+fn counts_add_up(input: &[u8], format: InputFormat, expected: usize) -> Result<(), TestCaseError> {
+    let Some((summary, Collected(judged))) = check(input, format) else {
+        prop_assert!(
+            format == InputFormat::Csv,
+            "only a CSV header can stop an input"
+        );
+        return Ok(());
+    };
+    prop_assert_eq!(summary.read, summary.judged + summary.rejected);
+    prop_assert_eq!(judged.len(), summary.read, "one judgement per record");
+    prop_assert_eq!(
+        summary.read,
+        expected,
+        "records read against records in the input"
+    );
+    let errors = judged.iter().filter(|(v, _)| *v == Verdict::Error).count();
+    prop_assert_eq!(errors, summary.rejected);
+    for (verdict, problems) in &judged {
+        prop_assert!(
+            !(*problems && *verdict == Verdict::Clear),
+            "a record with problems judged clear"
+        );
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// The default pack, for judging through the library.
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let (pack, diagnostics) = redflag::rules::build(&PackFiles::embedded());
+        Engine::new(pack.unwrap_or_else(|| panic!("{diagnostics:?}")))
+    })
+}
+
+fn verdict_of(order: &Json) -> Verdict {
+    let records: Vec<Record> =
+        redflag::order::from_text(&format!("{order}\n"), "p.jsonl", InputFormat::Jsonl, None)
+            .unwrap()
+            .collect();
+    assert_eq!(records.len(), 1);
+    engine().judge(&records[0]).verdict
+}
+
+/// A red flag an order can be given: each one alone is a finding of the default pack.
+#[derive(Debug, Clone, Copy)]
+enum RedFlag {
+    EmbargoedConsignee,
+    CashAboveThreshold,
+    EmbargoedEndUser,
+    UnrelatedTradeBuyer,
+}
+
+/// The least verdict the flag gives on its own (an unrelated trade is a finding only with
+/// capital equipment, which a generated order may not have).
+fn least(flag: RedFlag) -> Verdict {
+    match flag {
+        RedFlag::EmbargoedConsignee | RedFlag::EmbargoedEndUser => {
+            Verdict::Flagged(Severity::Block)
+        }
+        RedFlag::CashAboveThreshold => Verdict::Flagged(Severity::Hold),
+        RedFlag::UnrelatedTradeBuyer => Verdict::Clear,
+    }
+}
+
+fn add(order: &mut Json, flag: RedFlag) {
+    match flag {
+        RedFlag::EmbargoedConsignee => {
+            let consignee = json!({"name": "Korea Ryonbong General Corp.", "country": "KP", "city": "Pyongyang"});
+            match order["consignees"].as_array_mut() {
+                Some(list) => list.push(consignee),
+                None => order["consignees"] = json!([consignee]),
+            }
+        }
+        RedFlag::CashAboveThreshold => {
+            order["payment"] = json!({"method": "cash", "amount": 250000, "currency": "USD"});
+        }
+        RedFlag::EmbargoedEndUser => {
+            order["end_user"] =
+                json!({"name": "Tehran Machine Works", "country": "IR", "city": "Tehran"});
+        }
+        RedFlag::UnrelatedTradeBuyer => {
+            order["buyer"]["business"] = json!("retail florist and bakery");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The properties.
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
+
+    /// JSON Lines: one record per non-blank line, whatever the line holds.
+    #[test]
+    fn jsonl_records_are_counted_once_and_judged(input in jsonl_input()) {
+        counts_add_up(&input, InputFormat::Jsonl, jsonl_count(&input))?;
+    }
+
+    /// A JSON document: one record per array element, else one.
+    #[test]
+    fn json_records_are_counted_once_and_judged(input in json_input()) {
+        counts_add_up(&input, InputFormat::Json, json_count(&input))?;
+    }
+
+    /// CSV: one record per run of rows sharing an id, when the header is usable (a header
+    /// that is not stops the input with I002 before any record, and nothing is counted).
+    #[test]
+    fn csv_records_are_counted_once_and_judged(input in csv_input()) {
+        counts_add_up(&input, InputFormat::Csv, csv_count(&input, csv_id_column(&input, None)))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, .. ProptestConfig::default() })]
+
+    /// The report is the same bytes for one, two and four worker threads, in every format
+    /// that is data, with and without a screening list.
+    #[test]
+    fn reports_do_not_depend_on_the_thread_count(
+        orders in proptest::collection::vec(order(), 20..60),
+        format in prop::sample::select(vec!["json", "jsonl", "sarif", "csv", "human"]),
+        screened in any::<bool>(),
+    ) {
+        let orders: Vec<Json> = orders.into_iter().enumerate().map(|(i, o)| with_id(o, i)).collect();
+        let input = jsonl(&orders);
+        let mut base = vec!["check", "--format", format, "--color", "never", "--as-of", "2025-06-01"];
+        if screened {
+            base.extend(["--list", "fixtures/lists/watchlist/own.csv"]);
+        }
+        let run = |threads: &str| {
+            let mut args = base.clone();
+            args.extend(["--threads", threads, "-"]);
+            redflag_in(None, &args, Some(input.as_bytes()))
+        };
+        let one = run("1");
+        prop_assert!(matches!(one.status.code(), Some(0..=1)), "stderr: {}", stderr(&one));
+        prop_assert!(!one.stdout.is_empty());
+        for threads in ["2", "4"] {
+            let many = run(threads);
+            prop_assert_eq!(one.status.code(), many.status.code());
+            prop_assert!(one.stdout == many.stdout, "--threads 1 and --threads {} differ ({} format)", threads, format);
+        }
+    }
+}
+
+/// Each order's verdict and findings (rule id, kind, severity), in input order.
+fn outcomes(text: &str, format: InputFormat) -> Vec<(Option<String>, Verdict, Vec<String>)> {
+    redflag::order::from_text(text, "p", format, None)
+        .unwrap()
+        .map(|record| {
+            let judgement = engine().judge(&record);
+            let findings = judgement
+                .findings
+                .iter()
+                .map(|f| format!("{} {:?} {:?}", f.rule_id, f.kind, f.severity))
+                .collect();
+            (judgement.order_id, judgement.verdict, findings)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
+
+    /// The same orders judge the same whether they come as JSON Lines or as a JSON array
+    /// (pretty-printed, so every line number differs).
+    #[test]
+    fn json_and_json_lines_judge_alike(orders in proptest::collection::vec(order(), 1..12)) {
+        let orders: Vec<Json> = orders.into_iter().enumerate().map(|(i, o)| with_id(o, i)).collect();
+        let lines = outcomes(&jsonl(&orders), InputFormat::Jsonl);
+        let document = outcomes(&serde_json::to_string_pretty(&orders).unwrap(), InputFormat::Json);
+        prop_assert_eq!(lines.len(), orders.len());
+        prop_assert_eq!(lines, document);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// Adding a red flag to an order never lowers its verdict, and the verdict is at least
+    /// the flag's own.
+    #[test]
+    fn a_red_flag_never_lowers_the_verdict(
+        order in order(),
+        flag in prop::sample::select(vec![
+            RedFlag::EmbargoedConsignee,
+            RedFlag::CashAboveThreshold,
+            RedFlag::EmbargoedEndUser,
+            RedFlag::UnrelatedTradeBuyer,
+        ]),
+    ) {
+        let order = with_id(order, 1);
+        let before = verdict_of(&order);
+        let mut flagged = order.clone();
+        add(&mut flagged, flag);
+        let after = verdict_of(&flagged);
+        prop_assert!(after >= before, "{:?}: {:?} fell to {:?}", flag, before, after);
+        prop_assert!(after >= least(flag), "{:?} gave only {:?}", flag, after);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Names that normalise to nothing: no letter or digit, only punctuation, symbols, dashes,
+// odd spaces or invisible characters. Screening cannot tell who such a party is.
+
+/// A name with no letter and no digit.
+fn nameless() -> impl Strategy<Value = String> {
+    let piece = prop::sample::select(vec![
+        "-", "*", ".", "_", "/", "#", "&", "'", "\"", "(", ")", "?", "!", "©", "•", "·", "‐", "–",
+        "—", "\u{200b}", "\u{200d}", "\u{2060}", "\u{00a0}",
+    ]);
+    proptest::collection::vec(piece, 1..6)
+        .prop_map(|pieces| pieces.concat())
+        .prop_filter("a name the reader keeps", |name| !name.trim().is_empty())
+}
+
+/// The default pack with the watch-list fixture, as `check --list` builds it.
+fn screening_engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let (pack, diagnostics) = redflag::rules::build(&PackFiles::embedded());
+        let pack = pack.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let list =
+            redflag::screening::load_file("fixtures/lists/watchlist/own.csv".as_ref()).unwrap();
+        Engine::with_screening(pack, list.entries)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
+
+    /// A buyer whose name has no letter or digit cannot be screened, so the screening rules
+    /// are undecided and the order is not clear, as for a buyer with no name at all. The
+    /// clean order is clear with its real buyer name.
+    #[test]
+    #[ignore = "fails until screening treats a party name that normalises to no token as missing (undecided, hold): today `***` or a zero-width space screens as no match and the order is clear"]
+    fn a_buyer_without_a_screenable_name_is_not_clear(name in nameless()) {
+        let text = std::fs::read_to_string("fixtures/adversarial/clean-order.jsonl").unwrap();
+        let mut order: Json = serde_json::from_str(text.trim()).unwrap();
+        let judge = |order: &Json| {
+            let records: Vec<Record> =
+                redflag::order::from_text(&format!("{order}\n"), "p.jsonl", InputFormat::Jsonl, None)
+                    .unwrap()
+                    .collect();
+            screening_engine().judge(&records[0]).verdict
+        };
+        prop_assert_eq!(judge(&order), Verdict::Clear, "the clean order is not clear");
+        order["buyer"]["name"] = json!(name);
+        let verdict = judge(&order);
+        prop_assert!(verdict != Verdict::Clear, "buyer {:?} screened clear", name);
+    }
+
+    /// A list entry none of whose names leaves a token after normalisation can never match:
+    /// the importer must say so, as it does for an entry with no name.
+    #[test]
+    #[ignore = "fails until the importers report an entry whose names all normalise to no token (today it is kept silently and can never match)"]
+    fn an_unscreenable_list_entry_is_reported(name in nameless()) {
+        let quoted = name.replace('"', "\"\"");
+        let text = format!("id,name,aliases,country\nWL-1,\"{quoted}\",,RU\nWL-2,Mashimport LLC,,RU\n");
+        let list = redflag::screening::import_str(redflag::screening::ListFormat::WatchlistCsv, "w.csv", &text).unwrap();
+        let unscreenable = list
+            .entries
+            .iter()
+            .filter(|e| {
+                std::iter::once(&e.primary_name)
+                    .chain(e.aliases.iter().map(|a| &a.name))
+                    .all(|n| redflag::screening::normalize(n, e.kind).tokens.is_empty())
+            })
+            .count();
+        prop_assert!(unscreenable <= list.problems.len(), "entry {:?} kept without a problem: {:?}", name, list.problems);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, .. ProptestConfig::default() })]
+
+    /// An FtM entity whose names are all blank has no name: the importer reports it, as it
+    /// does an entity with no `name` at all, and never keeps an entry named by blanks (found
+    /// by the `list_ftm` fuzz target: fuzz/regressions/list_ftm/blank-name.ftm.json).
+    #[test]
+    #[ignore = "fails until the FtM importer skips blank names (`strings` keeps \"\"; the first name becomes the primary name)"]
+    fn an_ftm_entity_with_blank_names_is_reported(
+        blanks in proptest::collection::vec(prop::sample::select(vec!["", " ", "\t", "\u{3000}"]), 1..3),
+        alias in proptest::option::of(Just("Ivan Sidorov")),
+    ) {
+        let mut properties = json!({"name": blanks});
+        if let Some(alias) = alias {
+            properties["alias"] = json!([alias]);
+        }
+        let line = json!({"id": "blank", "schema": "Company", "properties": properties});
+        let list = redflag::screening::import_str(redflag::screening::ListFormat::Ftm, "l.ftm.json", &format!("{line}\n")).unwrap();
+        for entry in &list.entries {
+            prop_assert!(!entry.primary_name.trim().is_empty(), "entry kept with name {:?}", entry.primary_name);
+        }
+        prop_assert!(!list.problems.is_empty() || !list.entries.is_empty(), "the entity vanished without a problem");
+    }
+}
