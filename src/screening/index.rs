@@ -19,7 +19,9 @@ use super::countries;
 use super::ids;
 use super::model::{Entry, EntryKind};
 use super::normalize::{fold, normalize, NormalizedName};
-use super::score::{compare, TokenPair, TokenStats, WeightedTokens};
+use super::score::{
+    compare_variants, query_variants, TokenPair, TokenStats, WeightedTokens, MAX_TOKENS,
+};
 
 /// A name that matched only a weak alias must be this close to count at all.
 pub const WEAK_ALIAS_MIN: f64 = 0.95;
@@ -31,6 +33,14 @@ pub const COUNTRY_MISMATCH_PENALTY: f64 = 0.15;
 pub const KIND_CONFLICT_FACTOR: f64 = 0.8;
 /// Added when the query address shares its place words with an entry address.
 pub const ADDRESS_MATCH_BONUS: f64 = 0.05;
+/// A name score from which a match of a primary name or strong alias counts as exact: a
+/// country mismatch does not lower it unless the entry is a person (docs/screening.md,
+/// "Exact names and countries").
+pub const EXACT_NAME_MIN: f64 = 0.95;
+/// Name scores below this are not kept in the name cache: a screen with a lower `min_score`
+/// (less the address bonus) is computed afresh, so the cache holds only the few candidates
+/// that can matter and its answers are the same as a fresh computation's.
+pub const CACHE_MIN_SCORE: f64 = 0.5;
 
 /// How much more a shared whole token counts than a shared trigram when ranking candidates.
 const TOKEN_VOTE: f32 = 3.0;
@@ -45,8 +55,10 @@ pub struct ScreenerConfig {
     /// Tokens with longer posting lists are too common to select candidates by themselves
     /// (they still count in the score and through their trigrams).
     pub max_token_postings: usize,
-    /// The name cache is emptied when it reaches this many names.
+    /// At most this many query names are cached (0: no cache).
     pub cache_capacity: usize,
+    /// At most about this many bytes of cached scores (keys and entries, estimated).
+    pub cache_bytes: usize,
 }
 
 impl Default for ScreenerConfig {
@@ -55,7 +67,8 @@ impl Default for ScreenerConfig {
             max_candidates: 200,
             max_postings: 20_000,
             max_token_postings: 200,
-            cache_capacity: 200_000,
+            cache_capacity: 100_000,
+            cache_bytes: 64 << 20,
         }
     }
 }
@@ -144,15 +157,87 @@ struct NameRecord {
     weighted: WeightedTokens,
 }
 
+/// One candidate's name score. Depends only on the normalised query tokens and kind (the
+/// cache key), never on the query's original spelling, so a cached answer equals a fresh one.
 #[derive(Debug, Clone)]
 struct Scored {
     record: u32,
     score: f64,
     pairs: Vec<TokenPair>,
-    query: Arc<NormalizedName>,
 }
 
 type CacheKey = (String, EntryKind);
+
+/// The name-score cache: two generations, bounded together by entry count and estimated
+/// bytes. New entries go to `young`; when it cannot take one more, `young` becomes `old` and
+/// the previous `old` is dropped, so recently computed names survive one turnover and memory
+/// stays flat over a run of any length.
+#[derive(Debug, Default)]
+struct NameCache {
+    young: HashMap<CacheKey, Arc<Vec<Scored>>>,
+    old: HashMap<CacheKey, Arc<Vec<Scored>>>,
+    young_bytes: usize,
+    old_bytes: usize,
+}
+
+impl NameCache {
+    fn get(&self, key: &CacheKey) -> Option<Arc<Vec<Scored>>> {
+        self.young.get(key).or_else(|| self.old.get(key)).cloned()
+    }
+
+    fn len(&self) -> usize {
+        self.young.len() + self.old.len()
+    }
+
+    fn insert(&mut self, key: CacheKey, value: Arc<Vec<Scored>>, config: &ScreenerConfig) {
+        let bytes = entry_bytes(&key, &value);
+        // One entry may take at most half the budget, so that a turnover always makes room.
+        if config.cache_capacity == 0 || bytes > config.cache_bytes / 2 {
+            return;
+        }
+        let fits = |young: usize, young_bytes: usize, old: usize, old_bytes: usize| {
+            young + old < config.cache_capacity
+                && young_bytes + old_bytes + bytes <= config.cache_bytes
+        };
+        if !fits(
+            self.young.len(),
+            self.young_bytes,
+            self.old.len(),
+            self.old_bytes,
+        ) {
+            self.old = std::mem::take(&mut self.young);
+            self.old_bytes = std::mem::take(&mut self.young_bytes);
+            if !fits(0, 0, self.old.len(), self.old_bytes) {
+                self.old.clear();
+                self.old_bytes = 0;
+            }
+        }
+        self.young_bytes += bytes;
+        self.young.insert(key, value);
+    }
+
+    fn clear(&mut self) {
+        *self = NameCache::default();
+    }
+}
+
+/// Estimated heap and table bytes of one cache entry.
+fn entry_bytes(key: &CacheKey, value: &[Scored]) -> usize {
+    use std::mem::size_of;
+    let pairs: usize = value
+        .iter()
+        .flat_map(|s| &s.pairs)
+        .map(|p| size_of::<TokenPair>() + p.query.len() + p.candidate.len())
+        .sum();
+    // Key, value and the hash table's own slot, plus the Arc's counters.
+    size_of::<CacheKey>()
+        + key.0.len()
+        + 2 * size_of::<usize>()
+        + 16
+        + size_of::<Arc<Vec<Scored>>>()
+        + value.len() * size_of::<Scored>()
+        + pairs
+}
 
 /// The screening index over a set of list entries.
 #[derive(Debug)]
@@ -162,9 +247,12 @@ pub struct Screener {
     stats: TokenStats,
     token_postings: HashMap<String, Vec<u32>>,
     gram_postings: HashMap<u32, Vec<u32>>,
+    /// Compact forms (folded letters and digits without spaces, before and after removals)
+    /// to the records that have them: names that differ only in spacing meet here.
+    compact_postings: HashMap<String, Vec<u32>>,
     id_map: HashMap<String, Vec<(u32, u32)>>,
     config: ScreenerConfig,
-    cache: RwLock<HashMap<CacheKey, Arc<Vec<Scored>>>>,
+    cache: RwLock<NameCache>,
 }
 
 /// Per-record candidate votes (shared trigram count, summed rarity) and the records touched.
@@ -236,16 +324,25 @@ impl Screener {
             .collect();
         let mut token_postings: HashMap<String, Vec<u32>> = HashMap::new();
         let mut gram_postings: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut compact_postings: HashMap<String, Vec<u32>> = HashMap::new();
         for (ri, r) in records.iter().enumerate() {
-            let mut seen: Vec<&str> = Vec::new();
-            for t in &r.name.tokens {
-                if !seen.contains(&t.as_str()) {
-                    seen.push(t);
-                    token_postings.entry(t.clone()).or_default().push(ri as u32);
-                }
+            let mut seen: Vec<&str> = r.name.tokens.iter().map(String::as_str).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for t in seen {
+                token_postings
+                    .entry(t.to_string())
+                    .or_default()
+                    .push(ri as u32);
             }
             for g in name_grams(&r.name.tokens) {
                 gram_postings.entry(g).or_default().push(ri as u32);
+            }
+            for key in compact_keys(&r.name) {
+                let list = compact_postings.entry(key).or_default();
+                if list.last() != Some(&(ri as u32)) {
+                    list.push(ri as u32);
+                }
             }
         }
         let mut id_map: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
@@ -263,9 +360,10 @@ impl Screener {
             stats,
             token_postings,
             gram_postings,
+            compact_postings,
             id_map,
             config,
-            cache: RwLock::new(HashMap::new()),
+            cache: RwLock::new(NameCache::default()),
         }
     }
 
@@ -318,8 +416,12 @@ impl Screener {
         let query_address = query.address.as_deref().map(fold);
         let mut names: Vec<&str> = vec![query.name.as_str()];
         names.extend(query.aliases.iter().map(String::as_str));
+        // A candidate whose name scores below this cannot reach `min_score` (only the address
+        // raises a score).
+        let floor = min_score - ADDRESS_MATCH_BONUS;
         for name in names {
-            let scored = self.name_scores(name, query_kind);
+            let query_name = normalize(name, query_kind);
+            let scored = self.name_scores(&query_name, query_kind, floor);
             for s in scored.iter() {
                 let r = &self.records[s.record as usize];
                 let mut name_score = s.score;
@@ -339,7 +441,12 @@ impl Screener {
                     (Some(c), false) => Some(entry.countries.iter().any(|x| x == c)),
                     _ => None,
                 };
-                if country_match == Some(false) {
+                // A namesake abroad is likely for a fuzzy match or a person; an exact full name
+                // of a listed company, vessel or aircraft is the listed party wherever it
+                // says it is (branches, front addresses). `country_match` keeps the evidence.
+                let exact_non_person =
+                    !r.weak && name_score >= EXACT_NAME_MIN && entry.kind != EntryKind::Person;
+                if country_match == Some(false) && !exact_non_person {
                     score -= COUNTRY_MISMATCH_PENALTY;
                 }
                 let address_match = query_address
@@ -371,12 +478,12 @@ impl Screener {
                         score,
                         name_score,
                         matched_on,
-                        query_normalized: s.query.normalized.clone(),
+                        query_normalized: query_name.normalized.clone(),
                         entry_normalized: r.name.normalized.clone(),
                         country_match,
                         address_match,
                         kind_conflict,
-                        legal_forms: (s.query.legal_form.clone(), r.name.legal_form.clone()),
+                        legal_forms: (query_name.legal_form.clone(), r.name.legal_form.clone()),
                         pairs: s.pairs.clone(),
                     },
                 );
@@ -453,43 +560,120 @@ impl Screener {
         out
     }
 
-    /// Name scores of all candidates for one query name, from the cache when possible.
-    fn name_scores(&self, name: &str, kind: EntryKind) -> Arc<Vec<Scored>> {
-        let query = normalize(name, kind);
-        if query.tokens.is_empty() {
+    /// Name scores of the candidates for one normalised query name that score at least
+    /// `floor`, best first: from the cache when `floor` is at least [`CACHE_MIN_SCORE`],
+    /// computed afresh otherwise. Names equal to an indexed name up to spacing and punctuation
+    /// (their compact forms meet) score 1 whatever the token alignment says.
+    fn name_scores(&self, query: &NormalizedName, kind: EntryKind, floor: f64) -> Arc<Vec<Scored>> {
+        if query.tokens.is_empty() && query.compact.is_empty() {
             return Arc::new(Vec::new());
         }
+        let cacheable = floor >= CACHE_MIN_SCORE;
         let key = (query.normalized.clone(), kind);
-        if let Ok(cache) = self.cache.read() {
-            if let Some(hit) = cache.get(&key) {
-                return Arc::clone(hit);
+        let cached = if cacheable {
+            self.cache.read().ok().and_then(|c| c.get(&key))
+        } else {
+            None
+        };
+        let aligned = match cached {
+            Some(hit) => hit,
+            None => {
+                let keep = if cacheable { CACHE_MIN_SCORE } else { floor };
+                let scored = Arc::new(self.align_candidates(&query.tokens, keep));
+                if cacheable {
+                    if let Ok(mut cache) = self.cache.write() {
+                        cache.insert(key, Arc::clone(&scored), &self.config);
+                    }
+                }
+                scored
             }
+        };
+        let compact = self.compact_matches(query);
+        if compact.is_empty() && floor <= CACHE_MIN_SCORE {
+            return aligned;
         }
-        let query = Arc::new(query);
-        let weighted = WeightedTokens::new(&query.tokens, &self.stats);
-        let mut scored: Vec<Scored> = self
-            .candidates(&query.tokens)
+        let mut out: Vec<Scored> = compact;
+        let exact: Vec<u32> = out.iter().map(|s| s.record).collect();
+        out.extend(
+            aligned
+                .iter()
+                .filter(|s| s.score >= floor && !exact.contains(&s.record))
+                .cloned(),
+        );
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));
+        Arc::new(out)
+    }
+
+    /// Aligns the query tokens (and their rejoined variant) against every candidate and keeps
+    /// those scoring at least `floor` (and above 0), best first.
+    fn align_candidates(&self, tokens: &[String], floor: f64) -> Vec<Scored> {
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let variants = query_variants(tokens, &self.stats);
+        let mut candidates: Vec<u32> = Vec::new();
+        for v in &variants {
+            candidates.extend(self.candidates(&v.tokens));
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut scored: Vec<Scored> = candidates
             .into_iter()
             .filter_map(|ri| {
                 let r = &self.records[ri as usize];
-                let s = compare(&weighted, &r.weighted);
-                (s.score > 0.0).then(|| Scored {
+                let s = compare_variants(&variants, &r.weighted);
+                (s.score > 0.0 && s.score >= floor).then_some(Scored {
                     record: ri,
                     score: s.score,
                     pairs: s.pairs,
-                    query: Arc::clone(&query),
                 })
             })
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));
-        let scored = Arc::new(scored);
-        if let Ok(mut cache) = self.cache.write() {
-            if cache.len() >= self.config.cache_capacity {
-                cache.clear();
-            }
-            cache.insert(key, Arc::clone(&scored));
-        }
         scored
+    }
+
+    /// Records whose compact form equals one of the query's, also after a legal form is cut
+    /// from the start or end of the query's compact form (`m a h a n a i r l t d`); each
+    /// scores 1. Cheap (a few hash look-ups), so it runs outside the cache.
+    fn compact_matches(&self, query: &NormalizedName) -> Vec<Scored> {
+        let mut keys = compact_keys(query);
+        let whole = keys.clone();
+        for key in &whole {
+            for form in legal_form_compacts() {
+                if key.len() <= form.len() {
+                    continue;
+                }
+                if let Some(rest) = key.strip_suffix(form.as_str()) {
+                    keys.push(rest.to_string());
+                }
+                if let Some(rest) = key.strip_prefix(form.as_str()) {
+                    keys.push(rest.to_string());
+                }
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        let mut records: Vec<(u32, &str)> = Vec::new();
+        for key in &keys {
+            if let Some(hits) = self.compact_postings.get(key) {
+                records.extend(hits.iter().map(|&r| (r, key.as_str())));
+            }
+        }
+        records.sort_unstable();
+        records.dedup_by_key(|r| r.0);
+        records
+            .into_iter()
+            .map(|(ri, key)| Scored {
+                record: ri,
+                score: 1.0,
+                pairs: vec![TokenPair {
+                    query: key.to_string(),
+                    candidate: key.to_string(),
+                    similarity: 1.0,
+                }],
+            })
+            .collect()
     }
 
     /// Records sharing an uncommon token with the query, plus the records sharing the most
@@ -497,12 +681,18 @@ impl Screener {
     fn candidates(&self, tokens: &[String]) -> Vec<u32> {
         let cap = self.config.max_postings;
         let mut out: Vec<u32> = Vec::new();
-        for t in tokens {
-            if let Some(p) = self.token_postings.get(t) {
-                if p.len() <= self.config.max_token_postings {
-                    out.extend_from_slice(p);
-                }
-            }
+        // Every record sharing a rare token, from the MAX_TOKENS rarest tokens of the query: a
+        // hostile name of thousands of tokens must not bring in every record. A record left
+        // out here still competes through its votes below.
+        let mut rare: Vec<&Vec<u32>> = tokens
+            .iter()
+            .filter_map(|t| self.token_postings.get(t))
+            .filter(|p| p.len() <= self.config.max_token_postings)
+            .collect();
+        rare.sort_by_key(|p| (p.len(), p.first().copied()));
+        rare.dedup();
+        for p in rare.into_iter().take(MAX_TOKENS) {
+            out.extend_from_slice(p);
         }
         let qgrams = name_grams(tokens);
         let n = self.records.len().max(2) as f32;
@@ -530,7 +720,8 @@ impl Screener {
                 if let Some(p) = self.token_postings.get(t) {
                     if p.len() <= cap {
                         let rarity = (n / p.len() as f32).ln().max(0.1);
-                        vote(p, t.len() as u16, TOKEN_VOTE * rarity);
+                        let len = u16::try_from(t.len()).unwrap_or(u16::MAX);
+                        vote(p, len, TOKEN_VOTE * rarity);
                     }
                 }
             }
@@ -557,7 +748,7 @@ impl Screener {
             }
             // At least a third of the query's trigrams (or a whole token, which counts as its
             // length) must be shared to be worth scoring.
-            let min_shared = (qgrams.len() / 3).max(1) as u16;
+            let min_shared = u16::try_from((qgrams.len() / 3).max(1)).unwrap_or(u16::MAX);
             ranked.retain(|(c, _, _)| *c >= min_shared);
             ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
             out.extend(ranked.iter().take(self.config.max_candidates).map(|x| x.2));
@@ -578,10 +769,38 @@ fn address_overlaps(query: &str, addresses: &[String]) -> bool {
     if q.is_empty() {
         return false;
     }
+    let mut q = q;
+    q.sort_unstable();
+    q.dedup();
     let need = q.len().min(2);
     addresses.iter().any(|a| {
         let folded = fold(a);
-        let words: Vec<&str> = folded.split(' ').collect();
-        q.iter().filter(|w| words.contains(w)).count() >= need
+        let words: std::collections::HashSet<&str> = folded.split(' ').collect();
+        q.iter().filter(|w| words.contains(*w)).count() >= need
+    })
+}
+
+/// The compact forms a name is found by: its letters and digits as written (spacing and
+/// punctuation aside) and after titles, connectives and legal forms are removed.
+fn compact_keys(name: &NormalizedName) -> Vec<String> {
+    let core: String = name.tokens.concat();
+    let mut keys = vec![name.compact.clone()];
+    if core != name.compact && !core.is_empty() {
+        keys.push(core);
+    }
+    keys.retain(|k| !k.is_empty());
+    keys
+}
+
+/// The legal forms of the normaliser, spaces removed (`co ltd` → `coltd`), longest first.
+fn legal_form_compacts() -> &'static [String] {
+    static FORMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    FORMS.get_or_init(|| {
+        let mut forms: Vec<String> = super::normalize::legal_forms()
+            .map(|f| f.replace(' ', ""))
+            .collect();
+        forms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        forms.dedup();
+        forms
     })
 }
