@@ -115,3 +115,86 @@ pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
     }
     std::borrow::Cow::Owned(out)
 }
+
+/// The Latin letter a Cyrillic or Greek letter looks like (`Н` → `H`, `р` → `p`), for text
+/// that mixes those scripts with Latin inside one word or identifier, where the glyph is what
+/// a reader sees. Written out because no crate already in the build carries Unicode's
+/// confusables table, and only letters that share a glyph with a Latin one are needed.
+pub fn latin_look_alike(c: char) -> Option<char> {
+    Some(match c {
+        'А' | 'Α' => 'A',
+        'В' | 'Β' => 'B',
+        'С' | 'Ϲ' => 'C',
+        'Е' | 'Ε' => 'E',
+        'Н' | 'Η' => 'H',
+        'І' | 'Ι' | 'Ӏ' => 'I',
+        'Ј' => 'J',
+        'К' | 'Κ' => 'K',
+        'М' | 'Μ' => 'M',
+        'Ν' => 'N',
+        'О' | 'Ο' => 'O',
+        'Р' | 'Ρ' => 'P',
+        'Ѕ' => 'S',
+        'Т' | 'Τ' => 'T',
+        'Х' | 'Χ' => 'X',
+        'У' | 'Υ' | 'Ү' => 'Y',
+        'Ζ' => 'Z',
+        'а' | 'α' => 'a',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' => 'e',
+        'һ' => 'h',
+        'і' | 'ι' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' => 'u',
+        'ν' => 'v',
+        'х' | 'χ' => 'x',
+        'у' => 'y',
+        _ => return None,
+    })
+}
+
+fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || (matches!(c, '\u{C0}'..='\u{24F}') && c.is_alphabetic())
+}
+
+fn is_cyrillic_or_greek(c: char) -> bool {
+    matches!(c, '\u{370}'..='\u{3FF}' | '\u{400}'..='\u{52F}')
+}
+
+/// Replaces Cyrillic and Greek letters by the Latin letters they look like, in words that
+/// also hold Latin letters (`MAНAN` with a Cyrillic `Н` → `MAHAN`, not `manan`). A word
+/// wholly in Cyrillic or Greek is left for transliteration.
+pub fn unmix_scripts(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_cyrillic_or_greek) || !text.chars().any(is_latin_letter) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word: Vec<char> = Vec::new();
+    let flush = |word: &mut Vec<char>, out: &mut String| {
+        let mixed = word.iter().any(|&c| is_latin_letter(c))
+            && word.iter().any(|&c| is_cyrillic_or_greek(c));
+        for &c in word.iter() {
+            match latin_look_alike(c) {
+                Some(l) if mixed => out.push(l),
+                _ => out.push(c),
+            }
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    std::borrow::Cow::Owned(out)
+}

@@ -84,7 +84,7 @@ pub fn normalize_value(scheme: &str, value: &str) -> String {
             out.push(char::from_digit(d, 10).unwrap_or('0'));
         } else if c.is_alphanumeric() && !super::chars::is_invisible(c) {
             for u in c.to_uppercase() {
-                out.push(latin_look_alike(u).unwrap_or(u));
+                out.push(super::chars::latin_look_alike(u).unwrap_or(u));
             }
         }
     }
@@ -92,32 +92,6 @@ pub fn normalize_value(scheme: &str, value: &str) -> String {
         out.drain(..3);
     }
     out
-}
-
-/// The Latin capital a Cyrillic or Greek capital looks like. Written out because no crate
-/// already in the build carries Unicode's confusables table, and identifiers only need the
-/// capitals that share a glyph with a Latin letter.
-fn latin_look_alike(c: char) -> Option<char> {
-    Some(match c {
-        'А' | 'Α' => 'A',
-        'В' | 'Β' => 'B',
-        'С' | 'Ϲ' => 'C',
-        'Е' | 'Ε' => 'E',
-        'Н' | 'Η' => 'H',
-        'І' | 'Ι' | 'Ӏ' => 'I',
-        'Ј' => 'J',
-        'К' | 'Κ' => 'K',
-        'М' | 'Μ' => 'M',
-        'О' | 'Ο' => 'O',
-        'Р' | 'Ρ' => 'P',
-        'Ѕ' => 'S',
-        'Т' | 'Τ' => 'T',
-        'Х' | 'Χ' => 'X',
-        'У' | 'Υ' | 'Ү' => 'Y',
-        'Ζ' => 'Z',
-        'Ν' => 'N',
-        _ => return None,
-    })
 }
 
 /// Whether a value under `a` may be the same identifier as a value under `b`: the same

@@ -387,6 +387,14 @@ impl Screener {
         self.cache.read().map(|c| c.len()).unwrap_or(0)
     }
 
+    /// Estimated bytes held by the name-score cache (keys, candidates and pair strings).
+    pub fn cache_bytes(&self) -> usize {
+        self.cache
+            .read()
+            .map(|c| c.young_bytes + c.old_bytes)
+            .unwrap_or(0)
+    }
+
     /// Empties the name-score cache (for example between runs).
     pub fn clear_cache(&self) {
         if let Ok(mut c) = self.cache.write() {

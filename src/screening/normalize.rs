@@ -77,7 +77,8 @@ pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
 /// other punctuation turned into spaces. Used for names and for address comparison.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in chars::clean(text).nfkc() {
+    let nfkc: String = chars::clean(text).nfkc().collect();
+    for c in chars::unmix_scripts(&nfkc).chars() {
         push_folded(c, &mut out);
     }
     let mut collapsed = String::with_capacity(out.len());

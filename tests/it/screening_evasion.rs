@@ -204,6 +204,25 @@ fn emoji_and_symbols_are_separators() {
 }
 
 #[test]
+fn look_alike_letters_of_another_script_inside_a_latin_word_read_as_latin() {
+    let s = screener();
+    // Cyrillic М, Н, А and Greek Ι, Ν inside Latin words.
+    for disguised in ["MAНAN AIR", "МAHАN АIR", "MAHAN AΙR", "BANK MELLI IRAΝ"] {
+        let (plain, id) = if disguised.starts_with('B') {
+            ("BANK MELLI IRAN", "2")
+        } else {
+            ("MAHAN AIR", "1")
+        };
+        check_as_plain(&s, plain, disguised, id);
+    }
+    // A word wholly in Cyrillic is transliterated as before.
+    assert_eq!(
+        normalize("Нина Сахарова", EntryKind::Person).normalized,
+        "nina sakharova"
+    );
+}
+
+#[test]
 fn rejoining_letters_does_not_make_ordinary_names_collide() {
     let s = screener();
     // Other names that share letters with a listed one stay apart.
