@@ -10,7 +10,7 @@
 //! and ID evidence (cheap, query-specific) is applied afterwards.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
@@ -426,7 +426,7 @@ impl Screener {
         names.extend(query.aliases.iter().map(String::as_str));
         // A candidate whose name scores below this cannot reach `min_score` (only the address
         // raises a score).
-        let floor = min_score - ADDRESS_MATCH_BONUS;
+        let floor = min_score - ADDRESS_MATCH_BONUS - 1e-9;
         for name in names {
             let query_name = normalize(name, query_kind);
             let scored = self.name_scores(&query_name, query_kind, floor);
@@ -641,25 +641,13 @@ impl Screener {
         scored
     }
 
-    /// Records whose compact form equals one of the query's, also after a legal form is cut
-    /// from the start or end of the query's compact form (`m a h a n a i r l t d`); each
-    /// scores 1. Cheap (a few hash look-ups), so it runs outside the cache.
+    /// Records whose compact form equals one of the query's, also after legal forms are cut
+    /// from the start or end of the query's folded tokens (`m a h a n a i r l t d`); each
+    /// scores 1. A cut falls on token boundaries only, so `Asahi` is never read as `as` +
+    /// `ahi`. Cheap (a few hash look-ups), so it runs outside the cache.
     fn compact_matches(&self, query: &NormalizedName) -> Vec<Scored> {
         let mut keys = compact_keys(query);
-        let whole = keys.clone();
-        for key in &whole {
-            for form in legal_form_compacts() {
-                if key.len() <= form.len() {
-                    continue;
-                }
-                if let Some(rest) = key.strip_suffix(form.as_str()) {
-                    keys.push(rest.to_string());
-                }
-                if let Some(rest) = key.strip_prefix(form.as_str()) {
-                    keys.push(rest.to_string());
-                }
-            }
-        }
+        keys.extend(legal_form_cuts(&fold(&query.original)));
         keys.sort_unstable();
         keys.dedup();
         let mut records: Vec<(u32, &str)> = Vec::new();
@@ -800,15 +788,63 @@ fn compact_keys(name: &NormalizedName) -> Vec<String> {
     keys
 }
 
-/// The legal forms of the normaliser, spaces removed (`co ltd` → `coltd`), longest first.
-fn legal_form_compacts() -> &'static [String] {
-    static FORMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+/// The legal forms of the normaliser, spaces removed (`co ltd` → `coltd`).
+fn legal_form_compacts() -> &'static HashSet<String> {
+    static FORMS: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
     FORMS.get_or_init(|| {
-        let mut forms: Vec<String> = super::normalize::legal_forms()
+        super::normalize::legal_forms()
             .map(|f| f.replace(' ', ""))
-            .collect();
-        forms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        forms.dedup();
-        forms
+            .collect()
     })
+}
+
+/// Longest legal form, spaces removed, in bytes (bounds the cuts tried).
+const MAX_FORM_LEN: usize = 48;
+
+/// Compact forms of `folded` (a folded name, tokens separated by single spaces) with legal
+/// forms cut at its start, its end or both, where the cut tokens spell a legal form
+/// (`m a h a n a i r c o l t d` → `mahanair`). At most a few dozen candidates: cuts are
+/// tried only within the first and last [`MAX_FORM_LEN`] bytes.
+fn legal_form_cuts(folded: &str) -> Vec<String> {
+    let tokens: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
+    let forms = legal_form_compacts();
+    // Token counts that can be cut from the front, and from the back.
+    let spans = |iter: &mut dyn Iterator<Item = &&str>| -> Vec<usize> {
+        let mut out = vec![0];
+        let mut acc = String::new();
+        for (k, t) in iter.enumerate() {
+            acc.push_str(t);
+            if acc.len() > MAX_FORM_LEN {
+                break;
+            }
+            if forms.contains(&acc) {
+                out.push(k + 1);
+            }
+        }
+        out
+    };
+    let front = spans(&mut tokens.iter());
+    let mut reversed_acc: Vec<usize> = vec![0];
+    {
+        let mut acc: Vec<&str> = Vec::new();
+        for (k, t) in tokens.iter().rev().enumerate() {
+            acc.insert(0, t);
+            let joined: String = acc.concat();
+            if joined.len() > MAX_FORM_LEN {
+                break;
+            }
+            if forms.contains(&joined) {
+                reversed_acc.push(k + 1);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for &f in &front {
+        for &b in &reversed_acc {
+            if (f, b) != (0, 0) && f + b < tokens.len() {
+                out.push(tokens[f..tokens.len() - b].concat());
+            }
+        }
+    }
+    out
 }

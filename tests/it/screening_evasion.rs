@@ -44,6 +44,8 @@ fn entries() -> Vec<Entry> {
     add("9", EntryKind::Entity, "Mahanagar Telephone Nigam", "IN");
     add("10", EntryKind::Person, "ROWLING, Joanne Kathleen", "GB");
     add("11", EntryKind::Entity, "Air Mahan Holdings", "AE");
+    add("12", EntryKind::Entity, "AHI BANK", "IR");
+    add("13", EntryKind::Entity, "LING CORP", "KP");
     let mut with_ids = Entry::new("T", "test", "30", EntryKind::Entity, "Mashimport");
     with_ids.add_country("RU");
     for (scheme, value) in [
@@ -235,6 +237,20 @@ fn rejoining_letters_does_not_make_ordinary_names_collide() {
         let got = score_of(&s, query, entry_id);
         assert!(got < below, "{query} vs entry {entry_id}: {got:.3}");
     }
+    // A legal form is cut from a compact form only where the name's tokens spell it: `Asahi`
+    // does not start with the form `as`, nor `Tooling` with `too`.
+    for (query, entry_id) in [
+        ("Asahi Bank", "12"),
+        ("Tooling Corp", "13"),
+        ("Spaling Corp", "13"),
+    ] {
+        let got = score_of(&s, query, entry_id);
+        assert!(got < 0.9, "{query} vs entry {entry_id}: {got:.3}");
+    }
+    assert!(
+        score_of(&s, "A O  A H I  B A N K", "12") >= 0.99,
+        "`a o` spells the form `ao`"
+    );
     // Spaced-out letters score as the same letters written together, no higher.
     assert!(score_of(&s, "M A H A N  A I D", "1") <= score_of(&s, "MAHANAID", "1") + 1e-9);
     // Word order still matters for compact forms, but not for the aligned score.
