@@ -235,7 +235,7 @@ fn entry_bytes(key: &CacheKey, value: &[Scored]) -> usize {
         + 2 * size_of::<usize>()
         + 16
         + size_of::<Arc<Vec<Scored>>>()
-        + value.len() * size_of::<Scored>()
+        + std::mem::size_of_val(value)
         + pairs
 }
 
