@@ -247,9 +247,11 @@ pub struct Screener {
     stats: TokenStats,
     token_postings: HashMap<String, Vec<u32>>,
     gram_postings: HashMap<u32, Vec<u32>>,
-    /// Compact forms (folded letters and digits without spaces, before and after removals)
-    /// to the records that have them: names that differ only in spacing meet here.
-    compact_postings: HashMap<String, Vec<u32>>,
+    /// (hash of a compact form, record), sorted: the compact forms (folded letters and digits
+    /// without spaces, before and after removals) of every record, so that names that differ
+    /// only in spacing meet. Hashes keep it at 16 bytes a form on a list of millions of
+    /// names; a hit is confirmed against the record's own forms.
+    compact_index: Vec<(u64, u32)>,
     id_map: HashMap<String, Vec<(u32, u32)>>,
     config: ScreenerConfig,
     cache: RwLock<NameCache>,
@@ -324,7 +326,7 @@ impl Screener {
             .collect();
         let mut token_postings: HashMap<String, Vec<u32>> = HashMap::new();
         let mut gram_postings: HashMap<u32, Vec<u32>> = HashMap::new();
-        let mut compact_postings: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut compact_index: Vec<(u64, u32)> = Vec::with_capacity(records.len());
         for (ri, r) in records.iter().enumerate() {
             let mut seen: Vec<&str> = r.name.tokens.iter().map(String::as_str).collect();
             seen.sort_unstable();
@@ -339,12 +341,11 @@ impl Screener {
                 gram_postings.entry(g).or_default().push(ri as u32);
             }
             for key in compact_keys(&r.name) {
-                let list = compact_postings.entry(key).or_default();
-                if list.last() != Some(&(ri as u32)) {
-                    list.push(ri as u32);
-                }
+                compact_index.push((compact_hash(&key), ri as u32));
             }
         }
+        compact_index.sort_unstable();
+        compact_index.dedup();
         let mut id_map: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
         for (ei, e) in entries.iter().enumerate() {
             for (ii, id) in e.ids.iter().enumerate() {
@@ -360,7 +361,7 @@ impl Screener {
             stats,
             token_postings,
             gram_postings,
-            compact_postings,
+            compact_index,
             id_map,
             config,
             cache: RwLock::new(NameCache::default()),
@@ -652,8 +653,18 @@ impl Screener {
         keys.dedup();
         let mut records: Vec<(u32, &str)> = Vec::new();
         for key in &keys {
-            if let Some(hits) = self.compact_postings.get(key) {
-                records.extend(hits.iter().map(|&r| (r, key.as_str())));
+            let hash = compact_hash(key);
+            let from = self.compact_index.partition_point(|&(h, _)| h < hash);
+            for &(_, ri) in self.compact_index[from..]
+                .iter()
+                .take_while(|&&(h, _)| h == hash)
+            {
+                let Some(r) = self.records.get(ri as usize) else {
+                    continue;
+                };
+                if compact_keys(&r.name).iter().any(|k| k == key) {
+                    records.push((ri, key.as_str()));
+                }
             }
         }
         records.sort_unstable();
@@ -774,6 +785,12 @@ fn address_overlaps(query: &str, addresses: &[String]) -> bool {
         let words: std::collections::HashSet<&str> = folded.split(' ').collect();
         q.iter().filter(|w| words.contains(*w)).count() >= need
     })
+}
+
+/// A hash of a compact form with fixed keys, so the index is the same in every process.
+fn compact_hash(key: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
 }
 
 /// The compact forms a name is found by: its letters and digits as written (spacing and
