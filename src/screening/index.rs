@@ -574,7 +574,7 @@ impl Screener {
     /// computed afresh otherwise. Names equal to an indexed name up to spacing and punctuation
     /// (their compact forms meet) score 1 whatever the token alignment says.
     fn name_scores(&self, query: &NormalizedName, kind: EntryKind, floor: f64) -> Arc<Vec<Scored>> {
-        if query.tokens.is_empty() && query.compact.is_empty() {
+        if query.tokens.is_empty() && query.folded.is_empty() {
             return Arc::new(Vec::new());
         }
         let cacheable = floor >= CACHE_MIN_SCORE;
@@ -598,7 +598,8 @@ impl Screener {
             }
         };
         let compact = self.compact_matches(query);
-        if compact.is_empty() && floor <= CACHE_MIN_SCORE {
+        if compact.is_empty() {
+            // `screen` drops what scores below its threshold anyway.
             return aligned;
         }
         let mut out: Vec<Scored> = compact;
@@ -648,7 +649,7 @@ impl Screener {
     /// `ahi`. Cheap (a few hash look-ups), so it runs outside the cache.
     fn compact_matches(&self, query: &NormalizedName) -> Vec<Scored> {
         let mut keys = compact_keys(query);
-        keys.extend(legal_form_cuts(&fold(&query.original)));
+        keys.extend(legal_form_cuts(&query.folded));
         keys.sort_unstable();
         keys.dedup();
         let mut records: Vec<(u32, &str)> = Vec::new();
@@ -797,10 +798,12 @@ fn compact_hash(key: &str) -> u64 {
 /// punctuation aside) and after titles, connectives and legal forms are removed.
 fn compact_keys(name: &NormalizedName) -> Vec<String> {
     let core: String = name.tokens.concat();
-    let mut keys = vec![name.compact.clone()];
-    if core != name.compact && !core.is_empty() {
+    let compact = name.compact();
+    let mut keys = Vec::with_capacity(2);
+    if core != compact && !core.is_empty() {
         keys.push(core);
     }
+    keys.push(compact);
     keys.retain(|k| !k.is_empty());
     keys
 }

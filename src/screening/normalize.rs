@@ -27,13 +27,19 @@ pub struct NormalizedName {
     pub tokens: Vec<String>,
     /// The legal form(s) removed, in normalised spelling (`ooo`, `co ltd`, `有限公司`).
     pub legal_form: Option<String>,
-    /// Every letter and digit of the folded name, before anything is removed, without spaces
-    /// (`M A H A N  A I R` and `Ma-han Air` → `mahanair`): names that differ only in spacing
-    /// and punctuation have the same compact form.
-    pub compact: String,
+    /// The folded name before anything is removed (titles, connectives, legal forms), tokens
+    /// separated by single spaces.
+    pub folded: String,
 }
 
 impl NormalizedName {
+    /// Every letter and digit of the folded name, before anything is removed, without spaces
+    /// (`M A H A N  A I R` and `Ma-han Air` → `mahanair`): names that differ only in spacing
+    /// and punctuation have the same compact form.
+    pub fn compact(&self) -> String {
+        self.folded.split(' ').collect()
+    }
+
     /// Normalises a name of unknown kind: legal forms are removed.
     pub fn new(name: &str) -> NormalizedName {
         normalize(name, EntryKind::Unknown)
@@ -51,7 +57,6 @@ pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
         strip_cjk_forms(&nfkc, &mut removed)
     };
     let folded = fold(&text);
-    let compact: String = folded.split(' ').collect();
     let mut tokens: Vec<String> = folded.split_whitespace().map(str::to_string).collect();
     drop_if_more(&mut tokens, |t| STOP_TOKENS.contains(&t));
     strip_titles(&mut tokens);
@@ -68,7 +73,7 @@ pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
         normalized: tokens.join(" "),
         tokens,
         legal_form,
-        compact,
+        folded,
     }
 }
 
