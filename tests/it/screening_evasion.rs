@@ -519,13 +519,24 @@ fn cache_size_never_changes_a_result() {
 
 #[test]
 fn cache_stays_within_its_bounds_over_many_names() {
-    let config = cache_config(50, 20_000);
-    let s = Screener::build_with(entries(), config);
+    // Bounded by entries.
+    let s = Screener::build_with(entries(), cache_config(50, 1 << 30));
     for i in 0..2_000 {
         s.screen(&Query::new(&format!("Mahan Air Branch {i}")), 0.7);
         assert!(s.cache_len() <= 50);
     }
-    assert!(s.cache_len() > 0, "the cache is used");
+    assert!(s.cache_len() > 25, "the cache is used");
+    // Bounded by bytes.
+    let s = Screener::build_with(entries(), cache_config(100_000, 20_000));
+    for i in 0..2_000 {
+        s.screen(&Query::new(&format!("Mahan Air Branch {i}")), 0.7);
+        assert!(s.cache_bytes() <= 20_000, "{} bytes", s.cache_bytes());
+    }
+    assert!(
+        s.cache_len() > 0 && s.cache_len() < 2_000,
+        "{}",
+        s.cache_len()
+    );
 }
 
 /// Characters a diverter inserts: invisible ones, spacing and separators, symbols.
