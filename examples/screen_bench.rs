@@ -179,6 +179,7 @@ fn run_queries(label: &str, s: &Screener, qs: &[Query], threshold: f64) {
         let _ = s.screen(q, threshold);
     }
     let warm = t.elapsed().as_secs_f64();
+    let (cached_names, cached_bytes) = (s.cache_len(), s.cache_bytes());
     s.clear_cache();
     let t = Instant::now();
     let par_hits: usize = qs
@@ -212,6 +213,10 @@ fn run_queries(label: &str, s: &Screener, qs: &[Query], threshold: f64) {
         "  rayon ({} threads), cold: {:>7.0} queries/s",
         rayon::current_num_threads(),
         n / par
+    );
+    println!(
+        "  name cache after the warm pass: {cached_names} names, about {:.1} MB",
+        cached_bytes as f64 / 1e6
     );
 }
 

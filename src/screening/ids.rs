@@ -68,13 +68,26 @@ pub fn canonical_scheme(scheme: &str) -> String {
 }
 
 /// Normalises an identifier value for exact comparison: upper-case ASCII letters and digits
-/// only (spaces, dashes, dots and slashes go), and a leading `IMO` dropped for IMO numbers.
+/// only, and a leading `IMO` dropped for IMO numbers. Spaces, dashes, dots, slashes and
+/// invisible characters go; full-width forms are folded (NFKC), decimal digits of any script
+/// become ASCII digits (`٧٧١٩`, `۷۷۱۹`, `७७१९` → `7719`), and Cyrillic and Greek capitals
+/// that look like Latin ones are read as those (an ID is a string of glyphs, so `А` in
+/// `АВ1234567` is the Latin `A` it shows). Other letters are kept (upper-cased), so an ID in
+/// another alphabet never collapses onto its digits alone.
 pub fn normalize_value(scheme: &str, value: &str) -> String {
-    let mut out: String = value
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(value.len());
+    for c in super::chars::clean(value).nfkc() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_uppercase());
+        } else if let Some(d) = super::chars::digit_value(c) {
+            out.push(char::from_digit(d, 10).unwrap_or('0'));
+        } else if c.is_alphanumeric() && !super::chars::is_invisible(c) {
+            for u in c.to_uppercase() {
+                out.push(super::chars::latin_look_alike(u).unwrap_or(u));
+            }
+        }
+    }
     if scheme == "IMO" && out.starts_with("IMO") {
         out.drain(..3);
     }

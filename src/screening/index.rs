@@ -10,7 +10,7 @@
 //! and ID evidence (cheap, query-specific) is applied afterwards.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,9 @@ use super::countries;
 use super::ids;
 use super::model::{Entry, EntryKind};
 use super::normalize::{fold, normalize, NormalizedName};
-use super::score::{compare, TokenPair, TokenStats, WeightedTokens};
+use super::score::{
+    compare_variants, query_variants, TokenPair, TokenStats, WeightedTokens, MAX_TOKENS,
+};
 
 /// A name that matched only a weak alias must be this close to count at all.
 pub const WEAK_ALIAS_MIN: f64 = 0.95;
@@ -31,6 +33,14 @@ pub const COUNTRY_MISMATCH_PENALTY: f64 = 0.15;
 pub const KIND_CONFLICT_FACTOR: f64 = 0.8;
 /// Added when the query address shares its place words with an entry address.
 pub const ADDRESS_MATCH_BONUS: f64 = 0.05;
+/// A name score from which a match of a primary name or strong alias counts as exact: a
+/// country mismatch does not lower it unless the entry is a person (docs/screening.md,
+/// "Exact names and countries").
+pub const EXACT_NAME_MIN: f64 = 0.95;
+/// Name scores below this are not kept in the name cache: a screen with a lower `min_score`
+/// (less the address bonus) is computed afresh, so the cache holds only the few candidates
+/// that can matter and its answers are the same as a fresh computation's.
+pub const CACHE_MIN_SCORE: f64 = 0.5;
 
 /// How much more a shared whole token counts than a shared trigram when ranking candidates.
 const TOKEN_VOTE: f32 = 3.0;
@@ -45,8 +55,10 @@ pub struct ScreenerConfig {
     /// Tokens with longer posting lists are too common to select candidates by themselves
     /// (they still count in the score and through their trigrams).
     pub max_token_postings: usize,
-    /// The name cache is emptied when it reaches this many names.
+    /// At most this many query names are cached (0: no cache).
     pub cache_capacity: usize,
+    /// At most about this many bytes of cached scores (keys and entries, estimated).
+    pub cache_bytes: usize,
 }
 
 impl Default for ScreenerConfig {
@@ -55,7 +67,8 @@ impl Default for ScreenerConfig {
             max_candidates: 200,
             max_postings: 20_000,
             max_token_postings: 200,
-            cache_capacity: 200_000,
+            cache_capacity: 100_000,
+            cache_bytes: 64 << 20,
         }
     }
 }
@@ -144,15 +157,87 @@ struct NameRecord {
     weighted: WeightedTokens,
 }
 
+/// One candidate's name score. Depends only on the normalised query tokens and kind (the
+/// cache key), never on the query's original spelling, so a cached answer equals a fresh one.
 #[derive(Debug, Clone)]
 struct Scored {
     record: u32,
     score: f64,
     pairs: Vec<TokenPair>,
-    query: Arc<NormalizedName>,
 }
 
 type CacheKey = (String, EntryKind);
+
+/// The name-score cache: two generations, bounded together by entry count and estimated
+/// bytes. New entries go to `young`; when it cannot take one more, `young` becomes `old` and
+/// the previous `old` is dropped, so recently computed names survive one turnover and memory
+/// stays flat over a run of any length.
+#[derive(Debug, Default)]
+struct NameCache {
+    young: HashMap<CacheKey, Arc<Vec<Scored>>>,
+    old: HashMap<CacheKey, Arc<Vec<Scored>>>,
+    young_bytes: usize,
+    old_bytes: usize,
+}
+
+impl NameCache {
+    fn get(&self, key: &CacheKey) -> Option<Arc<Vec<Scored>>> {
+        self.young.get(key).or_else(|| self.old.get(key)).cloned()
+    }
+
+    fn len(&self) -> usize {
+        self.young.len() + self.old.len()
+    }
+
+    fn insert(&mut self, key: CacheKey, value: Arc<Vec<Scored>>, config: &ScreenerConfig) {
+        let bytes = entry_bytes(&key, &value);
+        // One entry may take at most half the budget, so that a turnover always makes room.
+        if config.cache_capacity == 0 || bytes > config.cache_bytes / 2 {
+            return;
+        }
+        let fits = |young: usize, young_bytes: usize, old: usize, old_bytes: usize| {
+            young + old < config.cache_capacity
+                && young_bytes + old_bytes + bytes <= config.cache_bytes
+        };
+        if !fits(
+            self.young.len(),
+            self.young_bytes,
+            self.old.len(),
+            self.old_bytes,
+        ) {
+            self.old = std::mem::take(&mut self.young);
+            self.old_bytes = std::mem::take(&mut self.young_bytes);
+            if !fits(0, 0, self.old.len(), self.old_bytes) {
+                self.old.clear();
+                self.old_bytes = 0;
+            }
+        }
+        self.young_bytes += bytes;
+        self.young.insert(key, value);
+    }
+
+    fn clear(&mut self) {
+        *self = NameCache::default();
+    }
+}
+
+/// Estimated heap and table bytes of one cache entry.
+fn entry_bytes(key: &CacheKey, value: &[Scored]) -> usize {
+    use std::mem::size_of;
+    let pairs: usize = value
+        .iter()
+        .flat_map(|s| &s.pairs)
+        .map(|p| size_of::<TokenPair>() + p.query.len() + p.candidate.len())
+        .sum();
+    // Key, value and the hash table's own slot, plus the Arc's counters.
+    size_of::<CacheKey>()
+        + key.0.len()
+        + 2 * size_of::<usize>()
+        + 16
+        + size_of::<Arc<Vec<Scored>>>()
+        + std::mem::size_of_val(value)
+        + pairs
+}
 
 /// The screening index over a set of list entries.
 #[derive(Debug)]
@@ -162,9 +247,14 @@ pub struct Screener {
     stats: TokenStats,
     token_postings: HashMap<String, Vec<u32>>,
     gram_postings: HashMap<u32, Vec<u32>>,
+    /// (hash of a compact form, record), sorted: the compact forms (folded letters and digits
+    /// without spaces, before and after removals) of every record, so that names that differ
+    /// only in spacing meet. Hashes keep it at 16 bytes a form on a list of millions of
+    /// names; a hit is confirmed against the record's own forms.
+    compact_index: Vec<(u64, u32)>,
     id_map: HashMap<String, Vec<(u32, u32)>>,
     config: ScreenerConfig,
-    cache: RwLock<HashMap<CacheKey, Arc<Vec<Scored>>>>,
+    cache: RwLock<NameCache>,
 }
 
 /// Per-record candidate votes (shared trigram count, summed rarity) and the records touched.
@@ -236,18 +326,26 @@ impl Screener {
             .collect();
         let mut token_postings: HashMap<String, Vec<u32>> = HashMap::new();
         let mut gram_postings: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut compact_index: Vec<(u64, u32)> = Vec::with_capacity(records.len());
         for (ri, r) in records.iter().enumerate() {
-            let mut seen: Vec<&str> = Vec::new();
-            for t in &r.name.tokens {
-                if !seen.contains(&t.as_str()) {
-                    seen.push(t);
-                    token_postings.entry(t.clone()).or_default().push(ri as u32);
-                }
+            let mut seen: Vec<&str> = r.name.tokens.iter().map(String::as_str).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for t in seen {
+                token_postings
+                    .entry(t.to_string())
+                    .or_default()
+                    .push(ri as u32);
             }
             for g in name_grams(&r.name.tokens) {
                 gram_postings.entry(g).or_default().push(ri as u32);
             }
+            for key in compact_keys(&r.name) {
+                compact_index.push((compact_hash(&key), ri as u32));
+            }
         }
+        compact_index.sort_unstable();
+        compact_index.dedup();
         let mut id_map: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
         for (ei, e) in entries.iter().enumerate() {
             for (ii, id) in e.ids.iter().enumerate() {
@@ -263,9 +361,10 @@ impl Screener {
             stats,
             token_postings,
             gram_postings,
+            compact_index,
             id_map,
             config,
-            cache: RwLock::new(HashMap::new()),
+            cache: RwLock::new(NameCache::default()),
         }
     }
 
@@ -287,6 +386,14 @@ impl Screener {
     /// Number of query names whose scores are cached.
     pub fn cache_len(&self) -> usize {
         self.cache.read().map(|c| c.len()).unwrap_or(0)
+    }
+
+    /// Estimated bytes held by the name-score cache (keys, candidates and pair strings).
+    pub fn cache_bytes(&self) -> usize {
+        self.cache
+            .read()
+            .map(|c| c.young_bytes + c.old_bytes)
+            .unwrap_or(0)
     }
 
     /// Empties the name-score cache (for example between runs).
@@ -318,8 +425,12 @@ impl Screener {
         let query_address = query.address.as_deref().map(fold);
         let mut names: Vec<&str> = vec![query.name.as_str()];
         names.extend(query.aliases.iter().map(String::as_str));
+        // A candidate whose name scores below this cannot reach `min_score` (only the address
+        // raises a score).
+        let floor = min_score - ADDRESS_MATCH_BONUS - 1e-9;
         for name in names {
-            let scored = self.name_scores(name, query_kind);
+            let query_name = normalize(name, query_kind);
+            let scored = self.name_scores(&query_name, query_kind, floor);
             for s in scored.iter() {
                 let r = &self.records[s.record as usize];
                 let mut name_score = s.score;
@@ -339,7 +450,12 @@ impl Screener {
                     (Some(c), false) => Some(entry.countries.iter().any(|x| x == c)),
                     _ => None,
                 };
-                if country_match == Some(false) {
+                // A namesake abroad is likely for a fuzzy match or a person; an exact full name
+                // of a listed company, vessel or aircraft is the listed party wherever it
+                // says it is (branches, front addresses). `country_match` keeps the evidence.
+                let exact_non_person =
+                    !r.weak && name_score >= EXACT_NAME_MIN && entry.kind != EntryKind::Person;
+                if country_match == Some(false) && !exact_non_person {
                     score -= COUNTRY_MISMATCH_PENALTY;
                 }
                 let address_match = query_address
@@ -371,12 +487,12 @@ impl Screener {
                         score,
                         name_score,
                         matched_on,
-                        query_normalized: s.query.normalized.clone(),
+                        query_normalized: query_name.normalized.clone(),
                         entry_normalized: r.name.normalized.clone(),
                         country_match,
                         address_match,
                         kind_conflict,
-                        legal_forms: (s.query.legal_form.clone(), r.name.legal_form.clone()),
+                        legal_forms: (query_name.legal_form.clone(), r.name.legal_form.clone()),
                         pairs: s.pairs.clone(),
                     },
                 );
@@ -453,43 +569,119 @@ impl Screener {
         out
     }
 
-    /// Name scores of all candidates for one query name, from the cache when possible.
-    fn name_scores(&self, name: &str, kind: EntryKind) -> Arc<Vec<Scored>> {
-        let query = normalize(name, kind);
-        if query.tokens.is_empty() {
+    /// Name scores of the candidates for one normalised query name that score at least
+    /// `floor`, best first: from the cache when `floor` is at least [`CACHE_MIN_SCORE`],
+    /// computed afresh otherwise. Names equal to an indexed name up to spacing and punctuation
+    /// (their compact forms meet) score 1 whatever the token alignment says.
+    fn name_scores(&self, query: &NormalizedName, kind: EntryKind, floor: f64) -> Arc<Vec<Scored>> {
+        if query.tokens.is_empty() && query.folded.is_empty() {
             return Arc::new(Vec::new());
         }
+        let cacheable = floor >= CACHE_MIN_SCORE;
         let key = (query.normalized.clone(), kind);
-        if let Ok(cache) = self.cache.read() {
-            if let Some(hit) = cache.get(&key) {
-                return Arc::clone(hit);
+        let cached = if cacheable {
+            self.cache.read().ok().and_then(|c| c.get(&key))
+        } else {
+            None
+        };
+        let aligned = match cached {
+            Some(hit) => hit,
+            None => {
+                let keep = if cacheable { CACHE_MIN_SCORE } else { floor };
+                let scored = Arc::new(self.align_candidates(&query.tokens, keep));
+                if cacheable {
+                    if let Ok(mut cache) = self.cache.write() {
+                        cache.insert(key, Arc::clone(&scored), &self.config);
+                    }
+                }
+                scored
             }
+        };
+        let compact = self.compact_matches(query);
+        if compact.is_empty() {
+            // `screen` drops what scores below its threshold anyway.
+            return aligned;
         }
-        let query = Arc::new(query);
-        let weighted = WeightedTokens::new(&query.tokens, &self.stats);
-        let mut scored: Vec<Scored> = self
-            .candidates(&query.tokens)
+        let mut out: Vec<Scored> = compact;
+        let exact: Vec<u32> = out.iter().map(|s| s.record).collect();
+        out.extend(
+            aligned
+                .iter()
+                .filter(|s| s.score >= floor && !exact.contains(&s.record))
+                .cloned(),
+        );
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));
+        Arc::new(out)
+    }
+
+    /// Aligns the query tokens (and their rejoined variant) against every candidate and keeps
+    /// those scoring at least `floor` (and above 0), best first.
+    fn align_candidates(&self, tokens: &[String], floor: f64) -> Vec<Scored> {
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let variants = query_variants(tokens, &self.stats);
+        let mut candidates: Vec<u32> = Vec::new();
+        for v in &variants {
+            candidates.extend(self.candidates(&v.tokens));
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut scored: Vec<Scored> = candidates
             .into_iter()
             .filter_map(|ri| {
                 let r = &self.records[ri as usize];
-                let s = compare(&weighted, &r.weighted);
-                (s.score > 0.0).then(|| Scored {
+                let s = compare_variants(&variants, &r.weighted);
+                (s.score > 0.0 && s.score >= floor).then_some(Scored {
                     record: ri,
                     score: s.score,
                     pairs: s.pairs,
-                    query: Arc::clone(&query),
                 })
             })
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));
-        let scored = Arc::new(scored);
-        if let Ok(mut cache) = self.cache.write() {
-            if cache.len() >= self.config.cache_capacity {
-                cache.clear();
-            }
-            cache.insert(key, Arc::clone(&scored));
-        }
         scored
+    }
+
+    /// Records whose compact form equals one of the query's, also after legal forms are cut
+    /// from the start or end of the query's folded tokens (`m a h a n a i r l t d`); each
+    /// scores 1. A cut falls on token boundaries only, so `Asahi` is never read as `as` +
+    /// `ahi`. Cheap (a few hash look-ups), so it runs outside the cache.
+    fn compact_matches(&self, query: &NormalizedName) -> Vec<Scored> {
+        let mut keys = compact_keys(query);
+        keys.extend(legal_form_cuts(&query.folded));
+        keys.sort_unstable();
+        keys.dedup();
+        let mut records: Vec<(u32, &str)> = Vec::new();
+        for key in &keys {
+            let hash = compact_hash(key);
+            let from = self.compact_index.partition_point(|&(h, _)| h < hash);
+            for &(_, ri) in self.compact_index[from..]
+                .iter()
+                .take_while(|&&(h, _)| h == hash)
+            {
+                let Some(r) = self.records.get(ri as usize) else {
+                    continue;
+                };
+                if compact_keys(&r.name).iter().any(|k| k == key) {
+                    records.push((ri, key.as_str()));
+                }
+            }
+        }
+        records.sort_unstable();
+        records.dedup_by_key(|r| r.0);
+        records
+            .into_iter()
+            .map(|(ri, key)| Scored {
+                record: ri,
+                score: 1.0,
+                pairs: vec![TokenPair {
+                    query: key.to_string(),
+                    candidate: key.to_string(),
+                    similarity: 1.0,
+                }],
+            })
+            .collect()
     }
 
     /// Records sharing an uncommon token with the query, plus the records sharing the most
@@ -497,12 +689,18 @@ impl Screener {
     fn candidates(&self, tokens: &[String]) -> Vec<u32> {
         let cap = self.config.max_postings;
         let mut out: Vec<u32> = Vec::new();
-        for t in tokens {
-            if let Some(p) = self.token_postings.get(t) {
-                if p.len() <= self.config.max_token_postings {
-                    out.extend_from_slice(p);
-                }
-            }
+        // Every record sharing a rare token, from the MAX_TOKENS rarest tokens of the query: a
+        // hostile name of thousands of tokens must not bring in every record. A record left
+        // out here still competes through its votes below.
+        let mut rare: Vec<&Vec<u32>> = tokens
+            .iter()
+            .filter_map(|t| self.token_postings.get(t))
+            .filter(|p| p.len() <= self.config.max_token_postings)
+            .collect();
+        rare.sort_by_key(|p| (p.len(), p.first().copied()));
+        rare.dedup();
+        for p in rare.into_iter().take(MAX_TOKENS) {
+            out.extend_from_slice(p);
         }
         let qgrams = name_grams(tokens);
         let n = self.records.len().max(2) as f32;
@@ -530,7 +728,8 @@ impl Screener {
                 if let Some(p) = self.token_postings.get(t) {
                     if p.len() <= cap {
                         let rarity = (n / p.len() as f32).ln().max(0.1);
-                        vote(p, t.len() as u16, TOKEN_VOTE * rarity);
+                        let len = u16::try_from(t.len()).unwrap_or(u16::MAX);
+                        vote(p, len, TOKEN_VOTE * rarity);
                     }
                 }
             }
@@ -557,7 +756,7 @@ impl Screener {
             }
             // At least a third of the query's trigrams (or a whole token, which counts as its
             // length) must be shared to be worth scoring.
-            let min_shared = (qgrams.len() / 3).max(1) as u16;
+            let min_shared = u16::try_from((qgrams.len() / 3).max(1)).unwrap_or(u16::MAX);
             ranked.retain(|(c, _, _)| *c >= min_shared);
             ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
             out.extend(ranked.iter().take(self.config.max_candidates).map(|x| x.2));
@@ -578,10 +777,94 @@ fn address_overlaps(query: &str, addresses: &[String]) -> bool {
     if q.is_empty() {
         return false;
     }
+    let mut q = q;
+    q.sort_unstable();
+    q.dedup();
     let need = q.len().min(2);
     addresses.iter().any(|a| {
         let folded = fold(a);
-        let words: Vec<&str> = folded.split(' ').collect();
-        q.iter().filter(|w| words.contains(w)).count() >= need
+        let words: std::collections::HashSet<&str> = folded.split(' ').collect();
+        q.iter().filter(|w| words.contains(*w)).count() >= need
     })
+}
+
+/// A hash of a compact form with fixed keys, so the index is the same in every process.
+fn compact_hash(key: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
+}
+
+/// The compact forms a name is found by: its letters and digits as written (spacing and
+/// punctuation aside) and after titles, connectives and legal forms are removed.
+fn compact_keys(name: &NormalizedName) -> Vec<String> {
+    let core: String = name.tokens.concat();
+    let compact = name.compact();
+    let mut keys = Vec::with_capacity(2);
+    if core != compact && !core.is_empty() {
+        keys.push(core);
+    }
+    keys.push(compact);
+    keys.retain(|k| !k.is_empty());
+    keys
+}
+
+/// The legal forms of the normaliser, spaces removed (`co ltd` → `coltd`).
+fn legal_form_compacts() -> &'static HashSet<String> {
+    static FORMS: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
+    FORMS.get_or_init(|| {
+        super::normalize::legal_forms()
+            .map(|f| f.replace(' ', ""))
+            .collect()
+    })
+}
+
+/// Longest legal form, spaces removed, in bytes (bounds the cuts tried).
+const MAX_FORM_LEN: usize = 48;
+
+/// Compact forms of `folded` (a folded name, tokens separated by single spaces) with legal
+/// forms cut at its start, its end or both, where the cut tokens spell a legal form
+/// (`m a h a n a i r c o l t d` → `mahanair`). At most a few dozen candidates: cuts are
+/// tried only within the first and last [`MAX_FORM_LEN`] bytes.
+fn legal_form_cuts(folded: &str) -> Vec<String> {
+    let tokens: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
+    let forms = legal_form_compacts();
+    // Token counts that can be cut from the front, and from the back.
+    let spans = |iter: &mut dyn Iterator<Item = &&str>| -> Vec<usize> {
+        let mut out = vec![0];
+        let mut acc = String::new();
+        for (k, t) in iter.enumerate() {
+            acc.push_str(t);
+            if acc.len() > MAX_FORM_LEN {
+                break;
+            }
+            if forms.contains(&acc) {
+                out.push(k + 1);
+            }
+        }
+        out
+    };
+    let front = spans(&mut tokens.iter());
+    let mut reversed_acc: Vec<usize> = vec![0];
+    {
+        let mut acc: Vec<&str> = Vec::new();
+        for (k, t) in tokens.iter().rev().enumerate() {
+            acc.insert(0, t);
+            let joined: String = acc.concat();
+            if joined.len() > MAX_FORM_LEN {
+                break;
+            }
+            if forms.contains(&joined) {
+                reversed_acc.push(k + 1);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for &f in &front {
+        for &b in &reversed_acc {
+            if (f, b) != (0, 0) && f + b < tokens.len() {
+                out.push(tokens[f..tokens.len() - b].concat());
+            }
+        }
+    }
+    out
 }

@@ -6,6 +6,7 @@
 //! code does no I/O; only [`import::load_file`] reads files. The method and the list formats are
 //! documented in docs/screening.md.
 
+pub mod chars;
 pub mod countries;
 pub mod ids;
 pub mod import;

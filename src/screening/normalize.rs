@@ -13,6 +13,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use super::chars;
 use super::model::EntryKind;
 
 /// A name prepared for matching, with the evidence of what was removed.
@@ -26,9 +27,19 @@ pub struct NormalizedName {
     pub tokens: Vec<String>,
     /// The legal form(s) removed, in normalised spelling (`ooo`, `co ltd`, `有限公司`).
     pub legal_form: Option<String>,
+    /// The folded name before anything is removed (titles, connectives, legal forms), tokens
+    /// separated by single spaces.
+    pub folded: String,
 }
 
 impl NormalizedName {
+    /// Every letter and digit of the folded name, before anything is removed, without spaces
+    /// (`M A H A N  A I R` and `Ma-han Air` → `mahanair`): names that differ only in spacing
+    /// and punctuation have the same compact form.
+    pub fn compact(&self) -> String {
+        self.folded.split(' ').collect()
+    }
+
     /// Normalises a name of unknown kind: legal forms are removed.
     pub fn new(name: &str) -> NormalizedName {
         normalize(name, EntryKind::Unknown)
@@ -38,7 +49,7 @@ impl NormalizedName {
 /// Normalises `name` for a party of `kind`. Legal forms are not removed from person names
 /// (a surname may look like a legal-form token); titles are removed from all names.
 pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
-    let nfkc: String = name.nfkc().collect();
+    let nfkc: String = chars::clean(name).nfkc().collect();
     let mut removed: Vec<String> = Vec::new();
     let text = if kind == EntryKind::Person {
         nfkc
@@ -62,6 +73,7 @@ pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
         normalized: tokens.join(" "),
         tokens,
         legal_form,
+        folded,
     }
 }
 
@@ -70,7 +82,8 @@ pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
 /// other punctuation turned into spaces. Used for names and for address comparison.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.nfkc() {
+    let nfkc: String = chars::clean(text).nfkc().collect();
+    for c in chars::unmix_scripts(&nfkc).chars() {
         push_folded(c, &mut out);
     }
     let mut collapsed = String::with_capacity(out.len());
@@ -86,8 +99,9 @@ pub fn fold(text: &str) -> String {
 fn push_ascii(c: char, out: &mut String) {
     if c.is_ascii_alphanumeric() {
         out.push(c.to_ascii_lowercase());
-    } else if matches!(c, '.' | '\'' | '`') {
-        // Dropped without a space so that abbreviations stay one token.
+    } else if matches!(c, '.' | '\'' | '`') || (c.is_ascii_control() && !c.is_ascii_whitespace()) {
+        // Dropped without a space so that abbreviations stay one token; control characters
+        // are invisible, dropped like the Unicode format characters.
     } else {
         out.push(' ');
     }
@@ -98,7 +112,15 @@ fn push_folded(c: char, out: &mut String) {
         push_ascii(c, out);
         return;
     }
-    if matches!(c, '’' | '‘' | 'ʼ' | 'ʻ' | '´') {
+    if matches!(c, '’' | '‘' | 'ʼ' | 'ʻ' | '´') || chars::is_invisible(c) {
+        return;
+    }
+    if chars::is_symbol(c) {
+        out.push(' ');
+        return;
+    }
+    if let Some(d) = chars::digit_value(c) {
+        push_ascii(char::from_digit(d, 10).unwrap_or(' '), out);
         return;
     }
     for lc in c.to_lowercase() {
@@ -207,9 +229,12 @@ fn drop_if_more(tokens: &mut Vec<String>, pred: impl Fn(&str) -> bool) {
 }
 
 fn strip_titles(tokens: &mut Vec<String>) {
-    while tokens.len() > 1 && TITLES.contains(&tokens[0].as_str()) {
-        tokens.remove(0);
-    }
+    let titles = tokens
+        .iter()
+        .take(tokens.len().saturating_sub(1))
+        .take_while(|t| TITLES.contains(&t.as_str()))
+        .count();
+    tokens.drain(..titles);
 }
 
 /// CJK legal forms, removed from the raw text because Han script has no spaces between words.
@@ -228,26 +253,27 @@ const CJK_FORMS: &[&str] = &[
     "公司",
 ];
 
+/// Cuts CJK legal forms from either end of the raw text, on a shrinking slice: a text made of
+/// thousands of forms costs one pass, not one copy per form.
 fn strip_cjk_forms(text: &str, removed: &mut Vec<String>) -> String {
-    let mut t = text.trim().to_string();
-    loop {
-        let before = t.len();
+    let mut t = text.trim();
+    'cut: loop {
         for form in CJK_FORMS {
-            if t.len() > form.len() && t.ends_with(form) {
-                t.truncate(t.len() - form.len());
-                t = t.trim_end().to_string();
-                removed.push((*form).to_string());
-                break;
+            if t.len() <= form.len() {
+                continue;
             }
-            if t.len() > form.len() && t.starts_with(form) {
-                t = t[form.len()..].trim_start().to_string();
+            if let Some(rest) = t.strip_suffix(form) {
+                t = rest.trim_end();
                 removed.push((*form).to_string());
-                break;
+                continue 'cut;
+            }
+            if let Some(rest) = t.strip_prefix(form) {
+                t = rest.trim_start();
+                removed.push((*form).to_string());
+                continue 'cut;
             }
         }
-        if t.len() == before {
-            return t;
-        }
+        return t.to_string();
     }
 }
 
@@ -421,55 +447,84 @@ fn phrase_tokens(phrase: &str) -> Vec<&str> {
     phrase.split(' ').collect()
 }
 
+/// Whether `tokens` ends with the phrase `form`.
+fn ends_with_phrase(tokens: &[String], form: &[&str]) -> bool {
+    tokens.len() >= form.len()
+        && tokens[tokens.len() - form.len()..]
+            .iter()
+            .zip(form)
+            .all(|(a, b)| a == b)
+}
+
+/// Removes legal forms, never down to an empty name: every occurrence of an unambiguous
+/// phrase (`ANYWHERE_FORMS`), then suffix forms from the end, then prefix forms from the
+/// start. Each stage is one pass (the phrases through a stack, so a phrase that only appears
+/// once an inner one is cut goes too): a hostile name made of thousands of legal forms costs
+/// linear time, and all of them are still removed.
 fn strip_legal_forms(tokens: &mut Vec<String>, removed: &mut Vec<String>) {
-    let mut prefix_removed: Vec<String> = Vec::new();
-    let mut suffix_removed: Vec<String> = Vec::new();
-    let mut middle_removed: Vec<String> = Vec::new();
-    loop {
-        let mut changed = false;
-        // Anywhere forms first: they are the longest and the least ambiguous.
-        for form in ANYWHERE_FORMS {
-            let ft = phrase_tokens(form);
-            if tokens.len() <= ft.len() {
-                continue;
-            }
-            if let Some(pos) = (0..=tokens.len() - ft.len())
-                .find(|&i| tokens[i..i + ft.len()].iter().zip(&ft).all(|(a, b)| a == b))
-            {
-                tokens.drain(pos..pos + ft.len());
-                if pos == 0 {
-                    prefix_removed.push((*form).to_string());
-                } else if pos == tokens.len() {
-                    suffix_removed.insert(0, (*form).to_string());
-                } else {
-                    middle_removed.push((*form).to_string());
-                }
-                changed = true;
-            }
-        }
-        for form in SUFFIX_FORMS {
-            let ft = phrase_tokens(form);
-            let n = tokens.len();
-            if n > ft.len() && tokens[n - ft.len()..].iter().zip(&ft).all(|(a, b)| a == b) {
-                tokens.truncate(n - ft.len());
-                suffix_removed.insert(0, (*form).to_string());
-                changed = true;
+    let phrases: Vec<Vec<&str>> = ANYWHERE_FORMS.iter().map(|f| phrase_tokens(f)).collect();
+    let mut kept: Vec<String> = Vec::with_capacity(tokens.len());
+    // (kept length when cut, the phrase, its tokens)
+    let mut cuts: Vec<(usize, &str, Vec<String>)> = Vec::new();
+    for token in std::mem::take(tokens) {
+        kept.push(token);
+        for (form, ft) in ANYWHERE_FORMS.iter().zip(&phrases) {
+            if ends_with_phrase(&kept, ft) {
+                let cut = kept.split_off(kept.len() - ft.len());
+                cuts.push((kept.len(), form, cut));
                 break;
             }
-        }
-        for form in PREFIX_FORMS {
-            if tokens.len() > 1 && tokens[0] == *form {
-                tokens.remove(0);
-                prefix_removed.push((*form).to_string());
-                changed = true;
-                break;
-            }
-        }
-        if !changed {
-            break;
         }
     }
+    if kept.is_empty() {
+        // The name is nothing but legal forms: keep the last one as the name.
+        if let Some((_, _, cut)) = cuts.pop() {
+            kept = cut;
+        }
+    }
+    let mut prefix_removed: Vec<String> = Vec::new();
+    let mut middle_removed: Vec<String> = Vec::new();
+    let mut suffix_removed: Vec<String> = Vec::new();
+    for (at, form, _) in &cuts {
+        if *at == 0 {
+            prefix_removed.push((*form).to_string());
+        } else if *at >= kept.len() {
+            suffix_removed.push((*form).to_string());
+        } else {
+            middle_removed.push((*form).to_string());
+        }
+    }
+    let mut suffixes: Vec<String> = Vec::new();
+    'suffix: loop {
+        for form in SUFFIX_FORMS {
+            let ft = phrase_tokens(form);
+            if kept.len() > ft.len() && ends_with_phrase(&kept, &ft) {
+                kept.truncate(kept.len() - ft.len());
+                suffixes.push((*form).to_string());
+                continue 'suffix;
+            }
+        }
+        break;
+    }
+    suffixes.reverse();
+    suffixes.extend(suffix_removed);
+    let prefixes = kept
+        .iter()
+        .take(kept.len().saturating_sub(1))
+        .take_while(|t| PREFIX_FORMS.contains(&t.as_str()))
+        .count();
+    prefix_removed.extend(kept.drain(..prefixes));
+    *tokens = kept;
     removed.extend(prefix_removed);
     removed.extend(middle_removed);
-    removed.extend(suffix_removed);
+    removed.extend(suffixes);
+}
+
+/// Every legal form the normaliser removes (the CJK ones aside), for matching on compact forms.
+pub fn legal_forms() -> impl Iterator<Item = &'static str> {
+    ANYWHERE_FORMS
+        .iter()
+        .chain(PREFIX_FORMS)
+        .chain(SUFFIX_FORMS)
+        .copied()
 }

@@ -50,8 +50,15 @@ pub const GENERIC_WEIGHT: f64 = 0.2;
 pub const PARTICLE_WEIGHT: f64 = 0.2;
 /// Lowest weight of any token.
 pub const MIN_WEIGHT: f64 = 0.2;
-/// Names with more tokens than this are not compared (no real name comes close).
+/// Names with at most this many tokens on both sides are aligned in full (every token pair,
+/// merges of neighbours). Longer names are still compared: identical tokens are paired first,
+/// and at most this many of the remaining tokens of each side are aligned fuzzily (the rest
+/// count as unpaired); see [`compare`].
 pub const MAX_TOKENS: usize = 64;
+/// Tokens longer than this (in bytes) are compared only for equality: edit distance costs
+/// the product of the lengths. No word of a real name comes close; spaced-out names that are
+/// rejoined into one long token are matched exactly through the screener's compact index.
+pub const MAX_FUZZY_TOKEN_LEN: usize = 256;
 
 /// Business words that say what a company does or how big it is, not who it is.
 const GENERIC_TOKENS: &[&str] = &[
@@ -173,12 +180,11 @@ impl TokenStats {
     /// Counts each distinct token of one name once.
     pub fn add_name(&mut self, tokens: &[String]) {
         self.names += 1;
-        let mut seen: Vec<&str> = Vec::with_capacity(tokens.len());
-        for t in tokens {
-            if !seen.contains(&t.as_str()) {
-                seen.push(t);
-                *self.df.entry(t.clone()).or_insert(0) += 1;
-            }
+        let mut seen: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        for t in seen {
+            *self.df.entry(t.to_string()).or_insert(0) += 1;
         }
     }
 
@@ -332,7 +338,14 @@ pub fn token_similarity(a: &str, b: &str) -> f64 {
             0.0
         };
     }
-    let longest = a.len().max(b.len());
+    let (shortest, longest) = (a.len().min(b.len()), a.len().max(b.len()));
+    // With lengths r = shortest/longest apart, the Levenshtein ratio is at most r and
+    // Jaro-Winkler at most 0.4 + 0.6·(2 + r)/3, so their mean is at most 0.4 + 0.6·r: below
+    // MIN_TOKEN_SIM whenever r < 1/3. Returning early gives the same 0, without the
+    // quadratic edit distance on a hostile long token.
+    if 3 * shortest < longest || longest > MAX_FUZZY_TOKEN_LEN {
+        return 0.0;
+    }
     let ratio = 1.0 - levenshtein(a, b) as f64 / longest as f64;
     let sim = (ratio + jaro_winkler(a, b)) / 2.0;
     if sim < MIN_TOKEN_SIM {
@@ -405,10 +418,17 @@ pub const MERGE_MIN_SIM: f64 = 0.85;
 /// merged on one side (`van der bilt` vs `vanderbilt`, `jin ping` vs `jinping`); a merge is
 /// kept only if the merged token then pairs with similarity at least [`MERGE_MIN_SIM`], so
 /// merging cannot manufacture fuzzy pairs such as `banktrust`/`bank`.
+///
+/// Names longer than [`MAX_TOKENS`] on either side are compared by [`compare_long`], whose
+/// cost is linear in the tokens plus a bounded fuzzy part; an identical long name still
+/// scores 1.
 pub fn compare(query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore {
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
-    if nq == 0 || nc == 0 || nq > MAX_TOKENS || nc > MAX_TOKENS {
+    if nq == 0 || nc == 0 {
         return Alignment::empty().materialize(query, candidate);
+    }
+    if nq > MAX_TOKENS || nc > MAX_TOKENS {
+        return compare_long(query, candidate);
     }
     let sims = SimMatrix::new(query, candidate);
     let base = align(query, candidate, &sims);
@@ -588,11 +608,73 @@ impl Alignment {
     }
 }
 
+/// Compares names of which at least one has more than [`MAX_TOKENS`] tokens, in time linear
+/// in the tokens plus at most `MAX_TOKENS²` token comparisons:
+///
+/// 1. identical tokens are paired first, each token used once, in name order (what the greedy
+///    alignment does too, since identical tokens are its best pairs);
+/// 2. the tokens left on each side, at most [`MAX_TOKENS`] of them in name order, are aligned
+///    greedily as usual; any further leftovers count as unpaired.
+///
+/// Merges of neighbouring tokens are not tried. An identical name therefore scores 1 at any
+/// length, and a name that differs in a few tokens scores as it would without the limit; only
+/// names that differ in more than [`MAX_TOKENS`] tokens on both sides lose fuzzy pairs, and
+/// those are far below any match threshold already.
+pub fn compare_long(query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore {
+    let mut positions: HashMap<&str, std::collections::VecDeque<usize>> = HashMap::new();
+    for (j, t) in candidate.tokens.iter().enumerate() {
+        positions.entry(t.as_str()).or_default().push_back(j);
+    }
+    let mut pairs: Vec<(usize, usize, f64)> = Vec::new();
+    let mut c_paired = vec![false; candidate.tokens.len()];
+    let mut q_rest: Vec<usize> = Vec::new();
+    for (i, t) in query.tokens.iter().enumerate() {
+        match positions.get_mut(t.as_str()).and_then(|p| p.pop_front()) {
+            Some(j) => {
+                c_paired[j] = true;
+                pairs.push((i, j, 1.0));
+            }
+            None => q_rest.push(i),
+        }
+    }
+    let c_rest: Vec<usize> = (0..candidate.tokens.len())
+        .filter(|&j| !c_paired[j])
+        .collect();
+    let q_fuzzy = &q_rest[..q_rest.len().min(MAX_TOKENS)];
+    let c_fuzzy = &c_rest[..c_rest.len().min(MAX_TOKENS)];
+    let pick = |w: &WeightedTokens, idx: &[usize]| WeightedTokens {
+        tokens: idx.iter().map(|&i| w.tokens[i].clone()).collect(),
+        weights: idx.iter().map(|&i| w.weights[i]).collect(),
+    };
+    if !q_fuzzy.is_empty() && !c_fuzzy.is_empty() {
+        let (sub_q, sub_c) = (pick(query, q_fuzzy), pick(candidate, c_fuzzy));
+        let sims = SimMatrix::new(&sub_q, &sub_c);
+        for (i, j, sim) in greedy_pairs(&sub_q, &sub_c, &sims) {
+            pairs.push((q_fuzzy[i], c_fuzzy[j], sim));
+        }
+    }
+    finish(query, candidate, pairs).materialize(query, candidate)
+}
+
 fn align(query: &WeightedTokens, candidate: &WeightedTokens, sims: &SimMatrix) -> Alignment {
-    let empty = Alignment::empty();
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
     if nq == 0 || nc == 0 || nq > MAX_TOKENS || nc > MAX_TOKENS {
-        return empty;
+        return Alignment::empty();
+    }
+    let pairs = greedy_pairs(query, candidate, sims);
+    finish(query, candidate, pairs)
+}
+
+/// Greedy alignment of names of at most [`MAX_TOKENS`] tokens each: best similarity first,
+/// then the heavier pair, then name order; each token used once.
+fn greedy_pairs(
+    query: &WeightedTokens,
+    candidate: &WeightedTokens,
+    sims: &SimMatrix,
+) -> Vec<(usize, usize, f64)> {
+    let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
+    if nq == 0 || nc == 0 || nq > MAX_TOKENS || nc > MAX_TOKENS {
+        return Vec::new();
     }
     let mut options: Vec<(f64, f64, usize, usize)> = Vec::with_capacity(nq * nc);
     for i in 0..nq {
@@ -611,29 +693,48 @@ fn align(query: &WeightedTokens, candidate: &WeightedTokens, sims: &SimMatrix) -
     });
     let mut q_used = 0u64;
     let mut c_used = 0u64;
-    let mut num = 0.0;
-    let mut den = 0.0;
     let mut pairs = Vec::with_capacity(nq.min(nc));
-    let mut substantive = false;
-    for (sim, w, i, j) in options {
+    for (sim, _, i, j) in options {
         if q_used & (1 << i) != 0 || c_used & (1 << j) != 0 {
             continue;
         }
         q_used |= 1 << i;
         c_used |= 1 << j;
+        pairs.push((i, j, sim));
+    }
+    pairs
+}
+
+/// The score of an alignment given as `(query position, candidate position, similarity)`
+/// pairs, each position used at most once.
+fn finish(
+    query: &WeightedTokens,
+    candidate: &WeightedTokens,
+    pairs: Vec<(usize, usize, f64)>,
+) -> Alignment {
+    let empty = Alignment::empty();
+    let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
+    let mut q_used = vec![false; nq];
+    let mut c_used = vec![false; nc];
+    let mut num = 0.0;
+    let mut den = 0.0;
+    let mut substantive = false;
+    for &(i, j, sim) in &pairs {
+        q_used[i] = true;
+        c_used[j] = true;
+        let w = query.weights[i] + candidate.weights[j];
         num += credit(sim) * w;
         den += w;
         if sim >= 0.8 && !(is_generic(&query.tokens[i]) && is_generic(&candidate.tokens[j])) {
             substantive = true;
         }
-        pairs.push((i, j, sim));
     }
     let q_left: f64 = (0..nq)
-        .filter(|&i| q_used & (1 << i) == 0)
+        .filter(|&i| !q_used[i])
         .map(|i| query.weights[i])
         .sum();
     let c_left: f64 = (0..nc)
-        .filter(|&j| c_used & (1 << j) == 0)
+        .filter(|&j| !c_used[j])
         .map(|j| candidate.weights[j])
         .sum();
     let leftover = q_left > 0.0 || c_left > 0.0;
@@ -666,6 +767,55 @@ fn align(query: &WeightedTokens, candidate: &WeightedTokens, sims: &SimMatrix) -
     }
 }
 
+/// The query tokens with every run of two or more single letters joined into one token
+/// (`m a h a n air` → `mahan air`, `j k rowling` → `jk rowling`), or `None` when there is no
+/// such run. Letters spaced out to dodge screening come back together; the plain tokens are
+/// compared too and the better score is kept, so initials lose nothing.
+pub fn rejoined(tokens: &[String]) -> Option<Vec<String>> {
+    let single = |t: &String| t.len() == 1;
+    if !tokens.windows(2).any(|w| single(&w[0]) && single(&w[1])) {
+        return None;
+    }
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut run = String::new();
+    for t in tokens {
+        if single(t) {
+            run.push_str(t);
+            continue;
+        }
+        if !run.is_empty() {
+            out.push(std::mem::take(&mut run));
+        }
+        out.push(t.clone());
+    }
+    if !run.is_empty() {
+        out.push(run);
+    }
+    Some(out)
+}
+
+/// Compares each query variant (the plain tokens first, then [`rejoined`] ones) with the
+/// candidate and keeps the best score; on a tie, the earlier variant.
+pub fn compare_variants(variants: &[WeightedTokens], candidate: &WeightedTokens) -> NameScore {
+    let mut best: Option<NameScore> = None;
+    for v in variants {
+        let s = compare(v, candidate);
+        if best.as_ref().is_none_or(|b| s.score > b.score) {
+            best = Some(s);
+        }
+    }
+    best.unwrap_or_else(|| Alignment::empty().materialize(&WeightedTokens::default(), candidate))
+}
+
+/// The plain query tokens and, if it differs, their [`rejoined`] variant, weighed.
+pub fn query_variants(tokens: &[String], stats: &TokenStats) -> Vec<WeightedTokens> {
+    let mut out = vec![WeightedTokens::new(tokens, stats)];
+    if let Some(r) = rejoined(tokens) {
+        out.push(WeightedTokens::new(&r, stats));
+    }
+    out
+}
+
 /// Normalises and compares two names of the given kind, weighing tokens with `stats` (pass
 /// [`TokenStats::new`] for uniform weights). The pair-scoring entry point used by benchmarks.
 pub fn score_names(
@@ -676,8 +826,8 @@ pub fn score_names(
 ) -> NameScore {
     let q = super::normalize::normalize(query, kind);
     let c = super::normalize::normalize(candidate, kind);
-    compare(
-        &WeightedTokens::new(&q.tokens, stats),
+    compare_variants(
+        &query_variants(&q.tokens, stats),
         &WeightedTokens::new(&c.tokens, stats),
     )
 }

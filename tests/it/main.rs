@@ -21,6 +21,7 @@ mod reports;
 mod rules;
 mod ruletest;
 mod schema;
+mod screening_evasion;
 mod screening_ids_and_dates;
 mod screening_importers;
 mod screening_matching;

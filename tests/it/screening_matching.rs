@@ -141,17 +141,50 @@ fn word_order_and_comma_inversion_do_not_matter() {
 
 #[test]
 fn namesakes_in_other_countries_score_lower() {
+    // Persons: a full name shared by a person elsewhere is a namesake more often than not.
     let s = screener();
-    let mut here = Query::new("Romashka");
-    here.country = Some("RU".into());
-    let mut there = Query::new("Romashka");
-    there.country = Some("Brazil".into());
-    let a = check_top(&s, &here, "1", 0.99);
-    let b = check_top(&s, &there, "1", 0.5);
-    assert_eq!(a.country_match, Some(true));
-    assert_eq!(b.country_match, Some(false));
-    assert!(b.score + 0.1 < a.score, "{} vs {}", b.score, a.score);
-    assert!(b.score < 0.9);
+    let query = |country: &str| {
+        let mut q = Query::new("Ivan Sergeyevich Petrov");
+        q.country = Some(country.into());
+        q
+    };
+    let here = check_top(&s, &query("RU"), "20", 0.99);
+    let there = check_top(&s, &query("Brazil"), "20", 0.5);
+    assert_eq!(here.country_match, Some(true));
+    assert_eq!(there.country_match, Some(false));
+    assert!(
+        there.score + 0.1 < here.score,
+        "{} vs {}",
+        there.score,
+        here.score
+    );
+    assert!(there.score < 0.9);
+    // A fuzzy company match abroad is lowered too.
+    let mut fuzzy = Query::new("Romashko");
+    fuzzy.country = Some("RU".into());
+    let near = check_top(&s, &fuzzy, "1", 0.5);
+    fuzzy.country = Some("Brazil".into());
+    let far = check_top(&s, &fuzzy, "1", 0.3);
+    assert!(near.name_score < 0.95, "{}", near.name_score);
+    assert!(
+        far.score + 0.1 < near.score,
+        "{} vs {}",
+        far.score,
+        near.score
+    );
+}
+
+#[test]
+fn an_exact_company_name_abroad_is_not_lowered() {
+    let s = screener();
+    let mut q = Query::new("Romashka");
+    q.country = Some("Brazil".into());
+    let m = check_top(&s, &q, "1", 0.99);
+    assert_eq!(
+        m.country_match,
+        Some(false),
+        "the mismatch stays as evidence"
+    );
 }
 
 #[test]
@@ -255,7 +288,7 @@ fn results_are_ordered_and_repeatable() {
     let ids = |ms: Vec<Match>| -> Vec<(String, String)> {
         ms.into_iter().map(|m| (m.list, m.entry_id)).collect()
     };
-    let first = ids(s.screen(&Query::new("Volga Trading"), 0.5));
+    let first = ids(s.screen(&Query::new("Volga Trading"), 0.6));
     assert_eq!(
         first,
         vec![
@@ -266,7 +299,7 @@ fn results_are_ordered_and_repeatable() {
         ]
     );
     assert_eq!(s.cache_len(), 1);
-    let again = ids(s.screen(&Query::new("VOLGA  trading"), 0.5));
+    let again = ids(s.screen(&Query::new("VOLGA  trading"), 0.6));
     assert_eq!(first, again);
     assert_eq!(s.cache_len(), 1, "same normalised name, one cache entry");
 }

@@ -1,0 +1,200 @@
+//! Character classes that screening folds away before names and identifiers are compared:
+//! invisible characters (dropped, so `MA\u{200B}HAN` is `MAHAN`), symbols and emoji (a
+//! separator, so `MAHAN AIR ✈️` is `MAHAN AIR`), and decimal digits of every script (their
+//! ASCII value, so `٧٧١٩` is `7719`).
+//!
+//! The Unicode data comes from `regex_syntax`'s tables (already a dependency through `regex`),
+//! not from hand-written code point ranges.
+
+use std::sync::OnceLock;
+
+use regex_syntax::hir::{Class, ClassUnicode, HirKind};
+
+struct Tables {
+    /// `Default_Ignorable_Code_Point` and general category `Cf`: zero-width spaces and joiners,
+    /// the Mongolian vowel separator, the soft hyphen, variation selectors, bidi controls,
+    /// Hangul fillers, tags.
+    invisible: ClassUnicode,
+    /// General category `S` (math, currency, modifier and other symbols) and
+    /// `Extended_Pictographic` (emoji, including those not yet assigned).
+    symbol: ClassUnicode,
+    /// General category `Nd`: decimal digits, always assigned in runs of ten from zero.
+    digit: ClassUnicode,
+}
+
+fn class(pattern: &str) -> ClassUnicode {
+    match regex_syntax::parse(pattern).map(|h| h.into_kind()) {
+        Ok(HirKind::Class(Class::Unicode(class))) => class,
+        // The patterns are constants that parse to a class; the tests pin each class.
+        _ => ClassUnicode::empty(),
+    }
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| Tables {
+        invisible: class(r"[\p{Default_Ignorable_Code_Point}\p{Cf}]"),
+        symbol: class(r"[\p{S}\p{Extended_Pictographic}]"),
+        digit: class(r"\p{Nd}"),
+    })
+}
+
+fn range_of(class: &ClassUnicode, c: char) -> Option<char> {
+    let ranges = class.ranges();
+    let i = ranges
+        .binary_search_by(|r| {
+            if r.end() < c {
+                std::cmp::Ordering::Less
+            } else if r.start() > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .ok()?;
+    Some(ranges[i].start())
+}
+
+/// Whether `c` is invisible and carries no letter: format characters, default-ignorable code
+/// points, and control characters other than whitespace. Such characters are removed.
+pub fn is_invisible(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control() && !c.is_ascii_whitespace();
+    }
+    (c.is_control() && !c.is_whitespace()) || range_of(&tables().invisible, c).is_some()
+}
+
+/// Whether `c` is a symbol or an emoji (not a letter, digit or mark). ASCII symbols are not
+/// included: the folding code treats ASCII punctuation itself.
+pub fn is_symbol(c: char) -> bool {
+    !c.is_ascii() && range_of(&tables().symbol, c).is_some()
+}
+
+/// The value of a decimal digit of any script (`７`, `٧`, `۷`, `७` → 7), `None` for anything
+/// else.
+pub fn digit_value(c: char) -> Option<u32> {
+    if c.is_ascii_digit() {
+        return c.to_digit(10);
+    }
+    if c.is_ascii() {
+        return None;
+    }
+    // Unicode assigns decimal digits in contiguous runs 0..9, so a merged range of the class
+    // starts at a zero and its length is a multiple of ten.
+    let zero = range_of(&tables().digit, c)?;
+    Some((u32::from(c) - u32::from(zero)) % 10)
+}
+
+/// Removes invisible characters and turns symbols and emoji into spaces, before Unicode
+/// normalisation: NFKC would otherwise spell `™` as `TM` and glue it to the word before.
+/// A symbol whose compatibility form is one letter or digit (`Ⓜ`, `①`) is kept for NFKC to
+/// fold, since it reads as that letter.
+pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    let needs = |c: char| !c.is_ascii() || is_invisible(c);
+    if !text.chars().any(needs) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_invisible(c) {
+            continue;
+        }
+        if is_symbol(c) {
+            let mut folded = std::iter::once(c).nfkc();
+            let reads_as_one = match (folded.next(), folded.next()) {
+                (Some(f), None) => f.is_alphanumeric(),
+                _ => false,
+            };
+            if !reads_as_one {
+                out.push(' ');
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The Latin letter a Cyrillic or Greek letter looks like (`Н` → `H`, `р` → `p`), for text
+/// that mixes those scripts with Latin inside one word or identifier, where the glyph is what
+/// a reader sees. Written out because no crate already in the build carries Unicode's
+/// confusables table, and only letters that share a glyph with a Latin one are needed.
+pub fn latin_look_alike(c: char) -> Option<char> {
+    Some(match c {
+        'А' | 'Α' => 'A',
+        'В' | 'Β' => 'B',
+        'С' | 'Ϲ' => 'C',
+        'Е' | 'Ε' => 'E',
+        'Н' | 'Η' => 'H',
+        'І' | 'Ι' | 'Ӏ' => 'I',
+        'Ј' => 'J',
+        'К' | 'Κ' => 'K',
+        'М' | 'Μ' => 'M',
+        'Ν' => 'N',
+        'О' | 'Ο' => 'O',
+        'Р' | 'Ρ' => 'P',
+        'Ѕ' => 'S',
+        'Т' | 'Τ' => 'T',
+        'Х' | 'Χ' => 'X',
+        'У' | 'Υ' | 'Ү' => 'Y',
+        'Ζ' => 'Z',
+        'а' | 'α' => 'a',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' => 'e',
+        'һ' => 'h',
+        'і' | 'ι' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' => 'u',
+        'ν' => 'v',
+        'х' | 'χ' => 'x',
+        'у' => 'y',
+        _ => return None,
+    })
+}
+
+fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || (matches!(c, '\u{C0}'..='\u{24F}') && c.is_alphabetic())
+}
+
+fn is_cyrillic_or_greek(c: char) -> bool {
+    matches!(c, '\u{370}'..='\u{3FF}' | '\u{400}'..='\u{52F}')
+}
+
+/// Replaces Cyrillic and Greek letters by the Latin letters they look like, in words that
+/// also hold Latin letters (`MAНAN` with a Cyrillic `Н` → `MAHAN`, not `manan`). A word
+/// wholly in Cyrillic or Greek is left for transliteration.
+pub fn unmix_scripts(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_cyrillic_or_greek) || !text.chars().any(is_latin_letter) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word: Vec<char> = Vec::new();
+    let flush = |word: &mut Vec<char>, out: &mut String| {
+        let mixed = word.iter().any(|&c| is_latin_letter(c))
+            && word.iter().any(|&c| is_cyrillic_or_greek(c));
+        for &c in word.iter() {
+            match latin_look_alike(c) {
+                Some(l) if mixed => out.push(l),
+                _ => out.push(c),
+            }
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    std::borrow::Cow::Owned(out)
+}
