@@ -29,6 +29,7 @@ pub mod lint;
 
 mod ruletest;
 
+mod audit;
 mod explain;
 mod schema;
 
@@ -85,6 +86,9 @@ enum Command {
     /// Print the JSON Schema of rule files (or `pack.toml`, or rule tests) for editors.
     #[command(after_help = schema::EXIT_CODES)]
     Schema(SchemaArgs),
+    /// Verify or export the audit trail of a `serve` database.
+    #[command(subcommand, after_help = audit::EXIT_CODES)]
+    Audit(audit::AuditCommand),
 }
 
 /// Output formats of `check`.
@@ -237,6 +241,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => ruletest::test(args),
         Command::Explain(args) => explain::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Audit(command) => audit::run(command),
     };
     ExitCode::from(status as u8)
 }

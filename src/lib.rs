@@ -21,4 +21,5 @@ pub mod rules;
 pub mod ruletest;
 pub mod schema;
 pub mod screening;
+pub mod store;
 pub mod waivers;
