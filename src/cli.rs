@@ -32,6 +32,7 @@ mod ruletest;
 mod audit;
 mod explain;
 mod schema;
+mod serve;
 
 /// Exit statuses, documented in `--help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +87,9 @@ enum Command {
     /// Print the JSON Schema of rule files (or `pack.toml`, or rule tests) for editors.
     #[command(after_help = schema::EXIT_CODES)]
     Schema(SchemaArgs),
+    /// Serve checks over HTTP, keep a queue of held orders and an audit trail of decisions.
+    #[command(after_help = serve::EXIT_CODES)]
+    Serve(Box<serve::ServeArgs>),
     /// Verify or export the audit trail of a `serve` database.
     #[command(subcommand, after_help = audit::EXIT_CODES)]
     Audit(audit::AuditCommand),
@@ -241,6 +245,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => ruletest::test(args),
         Command::Explain(args) => explain::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Serve(args) => serve::run(*args),
         Command::Audit(command) => audit::run(command),
     };
     ExitCode::from(status as u8)
@@ -611,7 +616,7 @@ pub fn screening_engine(
 }
 
 /// What reports say about each screening list.
-fn screening_provenance<'l>(lists: impl Iterator<Item = &'l ScreeningList>) -> Vec<ScreeningInfo> {
+pub fn screening_provenance<'l>(lists: impl Iterator<Item = &'l ScreeningList>) -> Vec<ScreeningInfo> {
     lists
         .map(|l| ScreeningInfo {
             name: l.name.clone(),

@@ -15,7 +15,7 @@ pub mod schema;
 pub mod value;
 
 pub use input::{
-    from_reader, from_text, open, open_digested, ColumnMap, HeaderProblem, InputDigest, InputError,
+    from_reader, from_reader_digested, from_text, open, open_digested, ColumnMap, HeaderProblem, InputDigest, InputError,
     InputFormat, InputHash, Records,
 };
 pub use normalize::normalize_order;
