@@ -18,6 +18,7 @@ mod reports;
 mod rules;
 mod ruletest;
 mod schema;
+mod serve;
 mod screening_ids_and_dates;
 mod screening_importers;
 mod screening_matching;
