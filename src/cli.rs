@@ -616,7 +616,9 @@ pub fn screening_engine(
 }
 
 /// What reports say about each screening list.
-pub fn screening_provenance<'l>(lists: impl Iterator<Item = &'l ScreeningList>) -> Vec<ScreeningInfo> {
+pub fn screening_provenance<'l>(
+    lists: impl Iterator<Item = &'l ScreeningList>,
+) -> Vec<ScreeningInfo> {
     lists
         .map(|l| ScreeningInfo {
             name: l.name.clone(),

@@ -61,20 +61,27 @@ fn verify(db: &str, head: Option<&str>) -> Status {
             return Status::Error;
         }
     };
-    let outcome = store.states().and_then(|states| {
-        store::verify(|after| store.audit_rows(after, PAGE), &states, head)
-    });
+    let outcome = store
+        .states()
+        .and_then(|states| store::verify(|after| store.audit_rows(after, PAGE), &states, head));
     match outcome {
         Ok(v) => {
             for p in &v.problems {
                 eprintln!("error: {p}");
             }
-            let head = v.head.as_ref().map_or_else(|| "none (empty trail)".to_string(), |(s, h)| format!("{s}:{h}"));
+            let head = v.head.as_ref().map_or_else(
+                || "none (empty trail)".to_string(),
+                |(s, h)| format!("{s}:{h}"),
+            );
             if v.problems.is_empty() {
                 println!("intact: {} rows; head {head}", v.rows);
                 Status::Clean
             } else {
-                println!("BROKEN: {} problem(s) in {} rows; head {head}", v.problems.len(), v.rows);
+                println!(
+                    "BROKEN: {} problem(s) in {} rows; head {head}",
+                    v.problems.len(),
+                    v.rows
+                );
                 Status::Findings
             }
         }

@@ -120,7 +120,11 @@ pub(super) fn run(args: ServeArgs) -> Status {
     let outcome = serve::serve(options, auth, |addr, tls| {
         // The address is data (a caller may have asked for port 0): stdout, flushed at once.
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "listening on {}://{addr}", if tls { "https" } else { "http" });
+        let _ = writeln!(
+            out,
+            "listening on {}://{addr}",
+            if tls { "https" } else { "http" }
+        );
         let _ = out.flush();
     });
     match outcome {

@@ -81,7 +81,7 @@ pub const SESSION_SECONDS: i64 = 8 * 3600;
 pub const SESSION_COOKIE: &str = "redflag_session";
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
@@ -122,7 +122,10 @@ impl Auth {
                 problems.push(format!("token {} has no name", i + 1));
             }
             if tokens.iter().any(|t: &Token| t.name == entry.name) {
-                problems.push(format!("two tokens are named `{}`; a name is who decided", entry.name));
+                problems.push(format!(
+                    "two tokens are named `{}`; a name is who decided",
+                    entry.name
+                ));
             }
             if entry.roles.is_empty() {
                 problems.push(format!("token `{}` has no role", entry.name));
@@ -146,7 +149,8 @@ impl Auth {
             Some(key) => match unhex(key) {
                 Some(bytes) if bytes.len() >= 32 => bytes,
                 _ => {
-                    problems.push("`session_key` must be at least 32 bytes as hex (64 digits)".into());
+                    problems
+                        .push("`session_key` must be at least 32 bytes as hex (64 digits)".into());
                     Vec::new()
                 }
             },
@@ -219,7 +223,8 @@ impl Auth {
     /// exists.
     pub fn by_session(&self, cookie: &str) -> Option<Caller> {
         let mut parts = cookie.split('.');
-        let (name, expires, nonce, mac) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let (name, expires, nonce, mac) =
+            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
         let expected = self.mac(&["session", name, expires, nonce]);
         if !bool::from(expected.ct_eq(&unhex(mac)?)) {
             return None;
@@ -244,7 +249,12 @@ impl Auth {
     /// Whether a form's CSRF token is the session's.
     pub fn csrf_ok(&self, caller: &Caller, presented: &str) -> bool {
         caller.session_nonce.is_some()
-            && unhex(presented).is_some_and(|p| bool::from(self.mac(&["csrf", caller.session_nonce.as_deref().unwrap_or("")]).ct_eq(&p)))
+            && unhex(presented).is_some_and(|p| {
+                bool::from(
+                    self.mac(&["csrf", caller.session_nonce.as_deref().unwrap_or("")])
+                        .ct_eq(&p),
+                )
+            })
     }
 }
 
@@ -286,9 +296,10 @@ impl IntoResponse for Unauthorized {
             "send a valid token as `Authorization: Bearer TOKEN`",
         )
         .into_response();
-        response
-            .headers_mut()
-            .insert(WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        response.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer"),
+        );
         response
     }
 }
@@ -306,7 +317,10 @@ impl FromRequestParts<Shared> for Bearer {
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
             .ok_or(Unauthorized)?;
-        app.auth.by_token(token.trim()).map(Bearer).ok_or(Unauthorized)
+        app.auth
+            .by_token(token.trim())
+            .map(Bearer)
+            .ok_or(Unauthorized)
     }
 }
 
@@ -316,7 +330,10 @@ pub struct Session(pub Option<Caller>);
 impl FromRequestParts<Shared> for Session {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, app: &Shared) -> Result<Session, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Shared,
+    ) -> Result<Session, Self::Rejection> {
         let caller = parts
             .headers
             .get_all(COOKIE)

@@ -175,9 +175,8 @@ pub async fn check(
     blocking(move || {
         let app = worker;
         let (records, digest) =
-            order::from_reader_digested(io::Cursor::new(body), "-", format, None).map_err(|e| {
-                ApiError::new(StatusCode::BAD_REQUEST, e.to_string())
-            })?;
+            order::from_reader_digested(io::Cursor::new(body), "-", format, None)
+                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
         let max = app.limits.max_orders;
         let records: Vec<Record> = records.take(max.saturating_add(1)).collect();
         if records.len() > max {
@@ -189,7 +188,10 @@ pub async fn check(
         let unreadable: Vec<Json> = records
             .iter()
             .filter(|r| match r {
-                Record::Error(e) => e.problems.iter().any(|p| p.code == order::normalize::codes::UNREADABLE),
+                Record::Error(e) => e
+                    .problems
+                    .iter()
+                    .any(|p| p.code == order::normalize::codes::UNREADABLE),
                 Record::Order(_) => false,
             })
             .map(|r| judgement_json(&loaded.engine.judge(r)))
@@ -215,9 +217,20 @@ pub async fn check(
             records: Box::new(records.into_iter()),
             digest: Some(digest),
         };
-        run_check(&loaded.engine, &run, vec![source], &app.pool, &mut recording, &mut out).map_err(
-            |e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot write the report: {e}")),
-        )?;
+        run_check(
+            &loaded.engine,
+            &run,
+            vec![source],
+            &app.pool,
+            &mut recording,
+            &mut out,
+        )
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("cannot write the report: {e}"),
+            )
+        })?;
         let verdicts: Vec<String> = recording.kept.iter().map(|j| j.verdict.clone()).collect();
         let idempotent = key.map(|key| Idempotent {
             client,

@@ -25,7 +25,12 @@ impl Loaded {
     /// The run a request's report describes: the body is the input `-`, as if piped to
     /// `redflag check --format json -` with the same pack and lists.
     pub fn run(&self) -> RunInfo<'_> {
-        let mut run = RunInfo::new(self.engine.pack(), self.origin.clone(), vec!["-".into()], Severity::Hold);
+        let mut run = RunInfo::new(
+            self.engine.pack(),
+            self.origin.clone(),
+            vec!["-".into()],
+            Severity::Hold,
+        );
         run.screening = self.screening.clone();
         run
     }

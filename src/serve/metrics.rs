@@ -84,8 +84,16 @@ impl Metrics {
             latency.clone(),
         );
         registry.register("verdicts", "Orders judged, by verdict", verdicts.clone());
-        registry.register("pack_info", "The rule pack and lists in force (value 1)", pack.clone());
-        registry.register("reloads", "Reloads of the pack and lists, by outcome", reloads.clone());
+        registry.register(
+            "pack_info",
+            "The rule pack and lists in force (value 1)",
+            pack.clone(),
+        );
+        registry.register(
+            "reloads",
+            "Reloads of the pack and lists, by outcome",
+            reloads.clone(),
+        );
         Metrics {
             registry,
             requests,

@@ -184,7 +184,10 @@ pub fn router(app: Shared) -> axum::Router {
         .route("/logout", post(page::logout))
         .route("/orders/{id}", get(page::order))
         .route("/orders/{id}/decide", post(page::decide))
-        .layer(axum::middleware::from_fn_with_state(app.clone(), metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            metrics::track,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(limits.max_body))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -196,14 +199,18 @@ pub fn router(app: Shared) -> axum::Router {
 
 /// Starts the server and runs until SIGTERM or Ctrl-C, then finishes the requests in flight.
 /// `ready` is called with the bound address (the CLI prints it) once the server accepts.
-pub fn serve(options: Options, auth: auth::Auth, ready: impl FnOnce(SocketAddr, bool)) -> Result<(), String> {
-    let loaded = loaded::load(options.rules.as_deref(), &options.lists).map_err(|d| {
-        crate::cli::render_diagnostics(&d, false)
-    })?;
+pub fn serve(
+    options: Options,
+    auth: auth::Auth,
+    ready: impl FnOnce(SocketAddr, bool),
+) -> Result<(), String> {
+    let loaded = loaded::load(options.rules.as_deref(), &options.lists)
+        .map_err(|d| crate::cli::render_diagnostics(&d, false))?;
     for warning in &loaded.warnings {
         tracing::warn!("{warning}");
     }
-    let store: Arc<dyn Store> = Arc::from(crate::store::open(&options.db).map_err(|e| e.to_string())?);
+    let store: Arc<dyn Store> =
+        Arc::from(crate::store::open(&options.db).map_err(|e| e.to_string())?);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .thread_name(|i| format!("redflag-judge-{i}"))
@@ -245,9 +252,15 @@ pub fn serve(options: Options, auth: auth::Auth, ready: impl FnOnce(SocketAddr, 
         let served = match tls {
             Some(config) => {
                 let listener = tls::TlsListener::new(tcp, config).map_err(|e| e.to_string())?;
-                axum::serve(listener, routes).with_graceful_shutdown(shutdown()).await
+                axum::serve(listener, routes)
+                    .with_graceful_shutdown(shutdown())
+                    .await
             }
-            None => axum::serve(tcp, routes).with_graceful_shutdown(shutdown()).await,
+            None => {
+                axum::serve(tcp, routes)
+                    .with_graceful_shutdown(shutdown())
+                    .await
+            }
         };
         served.map_err(|e| format!("the server failed: {e}"))?;
         tracing::info!("stopped: every request in flight was answered");
@@ -282,7 +295,8 @@ async fn shutdown() {
 async fn reload_on_hangup(app: Shared) {
     #[cfg(unix)]
     {
-        let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+        let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
             return;
         };
         while hangup.recv().await.is_some() {

@@ -25,7 +25,11 @@ pub async fn readyz(State(app): State<Shared>) -> Response {
     let store = app.store.clone();
     match blocking(move || Ok(store.ping()?)).await {
         Ok(()) => (StatusCode::OK, "ready\n").into_response(),
-        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {}\n", e.message)).into_response(),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("not ready: {}\n", e.message),
+        )
+            .into_response(),
     }
 }
 
@@ -33,7 +37,10 @@ pub async fn readyz(State(app): State<Shared>) -> Response {
 #[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, description = "Prometheus text exposition format")), security(("token" = [])))]
 pub async fn metrics(State(app): State<Shared>, Bearer(_): Bearer) -> Response {
     (
-        [(CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        [(
+            CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
         app.metrics.render(),
     )
         .into_response()
@@ -76,7 +83,10 @@ pub async fn reload_now(app: &Arc<App>) -> Result<Json_, ApiError> {
         }
         Err(diagnostics) => {
             app.metrics.reload(false);
-            tracing::warn!(problems = diagnostics.len(), "reload failed; the running pack stays");
+            tracing::warn!(
+                problems = diagnostics.len(),
+                "reload failed; the running pack stays"
+            );
             let mut error = ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "the pack or a list failed to load; the running ones stay in force",
@@ -95,7 +105,10 @@ pub async fn reload_now(app: &Arc<App>) -> Result<Json_, ApiError> {
     responses((status = 200, description = "The new pack and lists are in force"),
         (status = 422, description = "They failed to load; the running ones stay, with the diagnostics")),
     security(("token" = [])))]
-pub async fn reload(State(app): State<Shared>, Bearer(caller): Bearer) -> Result<Json<Json_>, ApiError> {
+pub async fn reload(
+    State(app): State<Shared>,
+    Bearer(caller): Bearer,
+) -> Result<Json<Json_>, ApiError> {
     caller.require(Role::Admin)?;
     reload_now(&app).await.map(Json)
 }

@@ -57,7 +57,10 @@ fn html(status: StatusCode, text: String) -> Response {
     let headers = response.headers_mut();
     headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     response
 }
@@ -91,7 +94,9 @@ pub async fn login_form() -> Response {
 }
 
 fn login_body(problem: Option<&str>) -> String {
-    let flash = problem.map_or(String::new(), |p| format!("<p class=\"flash error\">{}</p>", esc(p)));
+    let flash = problem.map_or(String::new(), |p| {
+        format!("<p class=\"flash error\">{}</p>", esc(p))
+    });
     format!(
         "<section><h2>Sign in</h2>{flash}<form class=\"decide\" method=\"post\" action=\"/login\"><label>Reviewer token <input type=\"password\" name=\"token\" autocomplete=\"current-password\" required></label><div class=\"actions\"><button type=\"submit\">Sign in</button></div></form></section>"
     )
@@ -106,19 +111,34 @@ pub struct LoginForm {
 /// Signs a reviewer in: a valid token with the reviewer role gets a session cookie.
 pub async fn login(State(app): State<Shared>, Form(form): Form<LoginForm>) -> Response {
     let Some(caller) = app.auth.by_token(form.token.trim()) else {
-        return html(StatusCode::UNAUTHORIZED, page("sign in", None, &login_body(Some("that token is not known"))));
+        return html(
+            StatusCode::UNAUTHORIZED,
+            page(
+                "sign in",
+                None,
+                &login_body(Some("that token is not known")),
+            ),
+        );
     };
     if caller.require(Role::Reviewer).is_err() {
         return html(
             StatusCode::FORBIDDEN,
-            page("sign in", None, &login_body(Some("that token has no reviewer role"))),
+            page(
+                "sign in",
+                None,
+                &login_body(Some("that token has no reviewer role")),
+            ),
         );
     }
     let session = match app.auth.session_for(&caller) {
         Ok(s) => s,
         Err(e) => return error_page(None, &ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e)),
     };
-    let secure = if app.auth.secure_cookies { "; Secure" } else { "" };
+    let secure = if app.auth.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_SECONDS}{secure}");
     let mut response = redirect("/");
     if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -134,10 +154,20 @@ pub struct CsrfForm {
 }
 
 /// Signs out (the cookie is cleared).
-pub async fn logout(State(app): State<Shared>, Session(caller): Session, Form(form): Form<CsrfForm>) -> Response {
+pub async fn logout(
+    State(app): State<Shared>,
+    Session(caller): Session,
+    Form(form): Form<CsrfForm>,
+) -> Response {
     if let Some(caller) = &caller {
         if !app.auth.csrf_ok(caller, &form.csrf) {
-            return error_page(None, &ApiError::new(StatusCode::FORBIDDEN, "the form's CSRF token is not this session's"));
+            return error_page(
+                None,
+                &ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "the form's CSRF token is not this session's",
+                ),
+            );
         }
     }
     let mut response = redirect("/login");
@@ -149,7 +179,11 @@ pub async fn logout(State(app): State<Shared>, Session(caller): Session, Form(fo
 }
 
 /// The queue, with filters.
-pub async fn queue(State(app): State<Shared>, Session(caller): Session, Query(q): Query<QueueQuery>) -> Response {
+pub async fn queue(
+    State(app): State<Shared>,
+    Session(caller): Session,
+    Query(q): Query<QueueQuery>,
+) -> Response {
     let Some(caller) = caller.filter(|c| c.roles.contains(&Role::Reviewer)) else {
         return redirect("/login");
     };
@@ -276,7 +310,10 @@ pub async fn order(
         ));
     }
     body.push_str("</table></section>");
-    html(StatusCode::OK, page(&s.order_id, Some((&caller, &csrf)), &body))
+    html(
+        StatusCode::OK,
+        page(&s.order_id, Some((&caller, &csrf)), &body),
+    )
 }
 
 /// The decision form's fields.
@@ -303,7 +340,10 @@ pub async fn decide(
     if !app.auth.csrf_ok(&caller, &form.csrf) {
         return error_page(
             Some((&caller, &csrf)),
-            &ApiError::new(StatusCode::FORBIDDEN, "the form's CSRF token is not this session's; reload the page"),
+            &ApiError::new(
+                StatusCode::FORBIDDEN,
+                "the form's CSRF token is not this session's; reload the page",
+            ),
         );
     }
     let request = DecisionRequest {
@@ -312,7 +352,11 @@ pub async fn decide(
         judgement: form.judgement,
     };
     match record_decision(&app, &caller, id.clone(), request).await {
-        Ok(_) => redirect(&format!("{}?done={}", order_link(&id), utf8_percent_encode(&form.action, NON_ALPHANUMERIC))),
+        Ok(_) => redirect(&format!(
+            "{}?done={}",
+            order_link(&id),
+            utf8_percent_encode(&form.action, NON_ALPHANUMERIC)
+        )),
         Err(e) => error_page(Some((&caller, &csrf)), &e),
     }
 }

@@ -7,7 +7,9 @@ use serde_json::{json, Value as Json_};
 
 use super::auth::{Bearer, Caller, Role};
 use super::{blocking, ApiError, Shared};
-use crate::store::{releases_needed, Action, AuditRow, Decided, NewDecision, OrderHistory, OrderState, QueueFilter};
+use crate::store::{
+    releases_needed, Action, AuditRow, Decided, NewDecision, OrderHistory, OrderState, QueueFilter,
+};
 
 /// Filters of `GET /v1/queue`.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -53,8 +55,19 @@ pub fn row_json(r: &AuditRow) -> Json_ {
 }
 
 fn history_json(h: &OrderHistory) -> Json_ {
-    let judgements: Vec<Json_> = h.rows.iter().filter(|r| r.kind == "judgement").rev().map(row_json).collect();
-    let decisions: Vec<Json_> = h.rows.iter().filter(|r| r.kind == "decision").map(row_json).collect();
+    let judgements: Vec<Json_> = h
+        .rows
+        .iter()
+        .filter(|r| r.kind == "judgement")
+        .rev()
+        .map(row_json)
+        .collect();
+    let decisions: Vec<Json_> = h
+        .rows
+        .iter()
+        .filter(|r| r.kind == "decision")
+        .map(row_json)
+        .collect();
     let (latest, earlier) = match judgements.split_first() {
         Some((latest, earlier)) => (latest.clone(), earlier.to_vec()),
         None => (Json_::Null, Vec::new()),
@@ -84,7 +97,9 @@ pub async fn queue(
     };
     let store = app.store.clone();
     let states = blocking(move || Ok(store.queue(&filter)?)).await?;
-    Ok(Json(json!({"orders": states.iter().map(state_json).collect::<Vec<_>>()})))
+    Ok(Json(
+        json!({"orders": states.iter().map(state_json).collect::<Vec<_>>()}),
+    ))
 }
 
 /// One order: the latest judgement, earlier ones, and decisions.
@@ -109,7 +124,12 @@ pub async fn load_order(app: &Shared, id: String) -> Result<OrderHistory, ApiErr
     let missing = id.clone();
     blocking(move || Ok(store.order(&id)?))
         .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no order `{missing}` has been judged")))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("no order `{missing}` has been judged"),
+            )
+        })
 }
 
 /// Records a decision by `caller` (shared with the review page).
@@ -123,7 +143,10 @@ pub async fn record_decision(
     let action = Action::parse(&request.action).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!("`{}` is not a decision: use release, confirm or escalate", request.action),
+            format!(
+                "`{}` is not a decision: use release, confirm or escalate",
+                request.action
+            ),
         )
     })?;
     let decision = NewDecision {
@@ -157,6 +180,8 @@ pub async fn decide(
     let decided = record_decision(&app, &caller, id, request).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"seq": decided.seq, "hash": decided.hash, "state": state_json(&decided.state)})),
+        Json(
+            json!({"seq": decided.seq, "hash": decided.hash, "state": state_json(&decided.state)}),
+        ),
     ))
 }

@@ -16,7 +16,14 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// The hash of a row: SHA-256 over the fields, each length-prefixed so no two different rows
 /// can be written as the same bytes.
-pub fn row_hash(prev_hash: &str, seq: i64, at: &str, kind: &str, order_id: &str, body: &str) -> String {
+pub fn row_hash(
+    prev_hash: &str,
+    seq: i64,
+    at: &str,
+    kind: &str,
+    order_id: &str,
+    body: &str,
+) -> String {
     let mut hasher = Sha256::new();
     hasher.update(b"redflag.audit/1\n");
     let seq = seq.to_string();
@@ -24,7 +31,11 @@ pub fn row_hash(prev_hash: &str, seq: i64, at: &str, kind: &str, order_id: &str,
         hasher.update((field.len() as u64).to_be_bytes());
         hasher.update(field.as_bytes());
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// What `audit verify` found.
@@ -77,7 +88,14 @@ pub fn verify(
                     row.seq
                 ));
             }
-            let hash = row_hash(&row.prev_hash, row.seq, &row.at, &row.kind, &row.order_id, &row.body);
+            let hash = row_hash(
+                &row.prev_hash,
+                row.seq,
+                &row.at,
+                &row.kind,
+                &row.order_id,
+                &row.body,
+            );
             if hash != row.hash {
                 out.problems.push(format!(
                     "row {} ({} of order `{}`) was edited: its content does not hash to its stored hash",

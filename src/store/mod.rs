@@ -420,7 +420,11 @@ pub fn record_check_in(
 
 /// An order's state after a judgement: the same result keeps the decisions made on it; a
 /// different one starts over (the release no longer applies).
-pub fn after_judgement(before: Option<&OrderState>, row: &AuditRow, j: &NewJudgement) -> OrderState {
+pub fn after_judgement(
+    before: Option<&OrderState>,
+    row: &AuditRow,
+    j: &NewJudgement,
+) -> OrderState {
     let fresh = || OrderState {
         order_id: j.order_id.clone(),
         latest_seq: row.seq,
@@ -539,7 +543,11 @@ pub fn replay(rows: &[AuditRow]) -> std::collections::BTreeMap<String, OrderStat
                     rules: body
                         .get("rules")
                         .and_then(Json::as_array)
-                        .map(|a| a.iter().filter_map(|r| r.as_str().map(String::from)).collect())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|r| r.as_str().map(String::from))
+                                .collect()
+                        })
                         .unwrap_or_default(),
                     result_sha256: text("result_sha256"),
                     pack_sha256: String::new(),
@@ -578,7 +586,9 @@ pub fn open(db: &str) -> Result<Box<dyn Store>, StoreError> {
     if db.starts_with("postgres://") || db.starts_with("postgresql://") {
         Ok(Box::new(postgres::PgStore::open(db)?))
     } else {
-        Ok(Box::new(sqlite::SqliteStore::open(std::path::Path::new(db))?))
+        Ok(Box::new(sqlite::SqliteStore::open(std::path::Path::new(
+            db,
+        ))?))
     }
 }
 

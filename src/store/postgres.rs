@@ -80,7 +80,10 @@ impl PgStore {
         })
     }
 
-    fn with<T>(&self, work: impl FnOnce(&mut Client) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn with<T>(
+        &self,
+        work: impl FnOnce(&mut Client) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let pooled = self.pool.lock().ok().and_then(|mut pool| pool.pop());
         let mut client = match pooled {
             Some(client) if !client.is_closed() => client,
@@ -97,7 +100,10 @@ impl PgStore {
         outcome
     }
 
-    fn write<T>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn write<T>(
+        &self,
+        work: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         self.with(|client| {
             let tx = client.transaction()?;
             let mut wrapped = PgTx { tx, head: None };
@@ -157,9 +163,10 @@ impl Tx for PgTx<'_> {
             return Ok(head.clone());
         }
         // Locks the head row until commit: every writer of every instance queues here.
-        let row = self
-            .tx
-            .query_one("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE", &[])?;
+        let row = self.tx.query_one(
+            "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+            &[],
+        )?;
         let head: (i64, String) = (row.get(0), row.get(1));
         self.head = Some(head.clone());
         Ok(head)
@@ -259,7 +266,10 @@ impl Store for PgStore {
 
     fn queue(&self, filter: &QueueFilter) -> Result<Vec<OrderState>, StoreError> {
         let limit = filter.limit.clamp(1, QUEUE_CAP) as i64;
-        let rule = filter.rule.as_ref().map(|r| format!("%,{},%", like_escape(r)));
+        let rule = filter
+            .rule
+            .as_ref()
+            .map(|r| format!("%,{},%", like_escape(r)));
         self.with(|c| {
             let rows = c.query(
                 &format!(
@@ -321,7 +331,10 @@ impl Store for PgStore {
 
     fn states(&self) -> Result<Vec<OrderState>, StoreError> {
         self.with(|c| {
-            let rows = c.query(&format!("SELECT {STATE_COLUMNS} FROM orders ORDER BY order_id"), &[])?;
+            let rows = c.query(
+                &format!("SELECT {STATE_COLUMNS} FROM orders ORDER BY order_id"),
+                &[],
+            )?;
             Ok(rows.iter().map(state_from).collect())
         })
     }

@@ -58,10 +58,14 @@ CREATE TABLE IF NOT EXISTS idempotency (
 
 type Finish = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
 
+/// A request's work in the writer's transaction: whether it succeeded, and how to answer once
+/// the commit is known.
+type Work = Box<dyn FnOnce(&mut SqliteTx<'_>) -> (bool, Finish) + Send>;
+
 /// One request for the writer: its work (which says whether it succeeded, and how to answer
 /// once the commit is known), and how to answer if it never ran.
 struct Job {
-    run: Box<dyn FnOnce(&mut SqliteTx<'_>) -> (bool, Finish) + Send>,
+    run: Work,
     abort: Finish,
 }
 
@@ -134,7 +138,10 @@ impl SqliteStore {
             .map_err(|_| StoreError::Backend("the writer thread stopped".into()))?
     }
 
-    fn read<T>(&self, work: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn read<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let conn = match self.readers.lock().ok().and_then(|mut pool| pool.pop()) {
             Some(conn) => conn,
             None => connect(&self.path)?,
@@ -232,9 +239,11 @@ impl Tx for SqliteTx<'_> {
         // under it, even with other processes on the same file.
         let r = self
             .conn
-            .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional();
         Ok(self.guard(r)?.unwrap_or((0, GENESIS.to_string())))
     }
@@ -298,7 +307,11 @@ impl Tx for SqliteTx<'_> {
     }
 }
 
-fn idempotent_row(conn: &Connection, client: &str, key: &str) -> rusqlite::Result<Option<Idempotent>> {
+fn idempotent_row(
+    conn: &Connection,
+    client: &str,
+    key: &str,
+) -> rusqlite::Result<Option<Idempotent>> {
     conn.query_row(
         "SELECT client, key, request_sha256, status, response FROM idempotency WHERE client = ?1 AND key = ?2",
         [client, key],
@@ -334,7 +347,10 @@ impl Store for SqliteStore {
 
     fn queue(&self, filter: &QueueFilter) -> Result<Vec<OrderState>, StoreError> {
         let limit = filter.limit.clamp(1, QUEUE_CAP) as i64;
-        let rule = filter.rule.as_ref().map(|r| format!("%,{},%", like_escape(r)));
+        let rule = filter
+            .rule
+            .as_ref()
+            .map(|r| format!("%,{},%", like_escape(r)));
         self.read(|c| {
             let mut stmt = c.prepare_cached(&format!(
                 "SELECT {STATE_COLUMNS} FROM orders WHERE status IN ('pending', 'escalated')
@@ -392,14 +408,18 @@ impl Store for SqliteStore {
 
     fn states(&self) -> Result<Vec<OrderState>, StoreError> {
         self.read(|c| {
-            let mut stmt =
-                c.prepare(&format!("SELECT {STATE_COLUMNS} FROM orders ORDER BY order_id"))?;
+            let mut stmt = c.prepare(&format!(
+                "SELECT {STATE_COLUMNS} FROM orders ORDER BY order_id"
+            ))?;
             let rows = stmt.query_map([], state_from)?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
 
     fn ping(&self) -> Result<(), StoreError> {
-        self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ())?))
+        self.read(|c| {
+            Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+                .map(|_| ())?)
+        })
     }
 }

@@ -3,8 +3,8 @@
 // Tests fail by panicking; the crate-wide denials guard library code.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-mod cli;
 mod adversarial;
+mod cli;
 mod coverage;
 mod diagnostics;
 mod diff;
@@ -18,10 +18,10 @@ mod reports;
 mod rules;
 mod ruletest;
 mod schema;
-mod serve;
 mod screening_ids_and_dates;
 mod screening_importers;
 mod screening_matching;
 mod screening_rules;
+mod serve;
 mod support;
 mod waivers;

@@ -13,7 +13,8 @@ const ORDERS: usize = 40;
 fn acknowledged_decisions_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("redflag.db").display().to_string();
-    let template: serde_json::Value = serde_json::from_slice(&std::fs::read(SAMPLE).unwrap()).unwrap();
+    let template: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(SAMPLE).unwrap()).unwrap();
     let orders: Vec<serde_json::Value> = (0..ORDERS)
         .map(|i| {
             let mut o = template[1].clone();
@@ -64,7 +65,11 @@ fn acknowledged_decisions_survive_kill_9() {
         }
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
-    assert!(acknowledged.len() > 20, "too few decisions got through: {}", acknowledged.len());
+    assert!(
+        acknowledged.len() > 20,
+        "too few decisions got through: {}",
+        acknowledged.len()
+    );
     let (status, out, err) = redflag(&["audit", "export", "--db", &db], b"");
     assert_eq!(status, 0, "{err}");
     let rows: std::collections::HashMap<i64, serde_json::Value> = String::from_utf8(out)
@@ -76,7 +81,9 @@ fn acknowledged_decisions_survive_kill_9() {
         })
         .collect();
     for (seq, order) in &acknowledged {
-        let row = rows.get(seq).unwrap_or_else(|| panic!("acknowledged decision {seq} on {order} is lost"));
+        let row = rows
+            .get(seq)
+            .unwrap_or_else(|| panic!("acknowledged decision {seq} on {order} is lost"));
         assert_eq!(row["kind"], "decision");
         assert_eq!(&row["order"], order);
     }

@@ -46,7 +46,10 @@ impl Answer {
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(String::from)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from)
     }
 }
 
@@ -83,7 +86,8 @@ pub fn start_in(dir: tempfile::TempDir, db: &str, args: &[&str]) -> Server {
     }
     all.extend(["--log-format".into(), "text".into()]);
     all.extend(args.iter().map(|a| a.to_string()));
-    let log = std::fs::File::create(dir.path().join(format!("serve-{}.log", std::process::id()))).unwrap();
+    let log = std::fs::File::create(dir.path().join(format!("serve-{}.log", std::process::id())))
+        .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_redflag"))
         .args(&all)
         .stdin(Stdio::null())
@@ -112,7 +116,10 @@ pub fn start_in(dir: tempfile::TempDir, db: &str, args: &[&str]) -> Server {
             panic!("the server did not start: {all:?}\n{logs}");
         }
     };
-    let base = line.strip_prefix("listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
+    let base = line
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_string();
     Server {
         child,
         base,
@@ -191,7 +198,12 @@ impl Server {
 pub fn answer(mut response: ureq::http::Response<ureq::Body>) -> Answer {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_vec().unwrap();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_vec()
+        .unwrap();
     Answer {
         status,
         headers,
@@ -267,11 +279,16 @@ pub fn postgres_database(name: &str) -> String {
         "rf_{}_{}_{}",
         name,
         std::process::id(),
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
     );
     let mut admin = postgres::Client::connect(url, postgres::NoTls)
         .unwrap_or_else(|e| panic!("REDFLAG_POSTGRES_URL={url} does not answer: {e}"));
-    admin.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .unwrap();
     let (base, _) = url.rsplit_once('/').unwrap();
     format!("{base}/{db}")
 }
