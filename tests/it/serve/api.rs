@@ -498,11 +498,39 @@ fn the_openapi_document_describes_every_route() {
 }
 
 #[test]
-fn sigterm_stops_after_answering() {
-    let server = start(&[]);
-    assert_eq!(server.check(&sample()).status, 200);
-    let status = server.terminate();
-    assert_eq!(status.code(), Some(0));
+fn sigterm_finishes_the_request_in_flight() {
+    use std::io::{Read, Write};
+    let mut server = start(&[]);
+    let body = sample();
+    let addr = server.base.strip_prefix("http://").unwrap().to_string();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ERP}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(&body[..100]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&server.child, "TERM");
+    std::thread::sleep(Duration::from_millis(300));
+    // Still running: it waits for the request it is reading.
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "stopped with a request in flight"
+    );
+    stream.write_all(&body[100..]).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut text = String::new();
+    let _ = stream.read_to_string(&mut text);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(text.contains("\"schema\":\"redflag.check/1\""));
+    let status = wait_bounded(&mut server.child, Duration::from_secs(30));
+    assert_eq!(status.code(), Some(0), "{}", server.log());
+    // New connections are refused once it has stopped.
+    assert!(std::net::TcpStream::connect(&addr).is_err());
 }
 
 #[test]

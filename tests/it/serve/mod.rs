@@ -187,12 +187,6 @@ impl Server {
             .collect::<Vec<_>>()
             .join("\n")
     }
-
-    /// Sends SIGTERM and waits for the exit status.
-    pub fn terminate(mut self) -> std::process::ExitStatus {
-        signal(&self.child, "TERM");
-        wait_bounded(&mut self.child, Duration::from_secs(30))
-    }
 }
 
 pub fn answer(mut response: ureq::http::Response<ureq::Body>) -> Answer {
