@@ -9,7 +9,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::{replay, AuditRow, OrderState};
+use super::{replay_row, AuditRow, OrderState};
 
 /// The `prev_hash` of the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -60,7 +60,8 @@ pub fn verify(
     let mut out = Verification::default();
     let mut prev_seq = 0i64;
     let mut prev_hash = GENESIS.to_string();
-    let mut all = Vec::new();
+    // Replayed page by page: a trail of millions of rows is never held in memory.
+    let mut replayed = std::collections::BTreeMap::new();
     let (want_seq, want_hash) = match head.map(|h| h.split_once(':')) {
         Some(Some((seq, hash))) => (seq.parse::<i64>().ok(), Some(hash.to_string())),
         Some(None) => (None, head.map(String::from)),
@@ -110,7 +111,7 @@ pub fn verify(
             prev_seq = row.seq;
             prev_hash = row.hash.clone();
             out.head = Some((row.seq, row.hash.clone()));
-            all.push(row);
+            replay_row(&mut replayed, &row);
         }
     }
     if !head_found {
@@ -119,7 +120,6 @@ pub fn verify(
             head.unwrap_or_default()
         ));
     }
-    let replayed = replay(&all);
     for state in states {
         match replayed.get(&state.order_id) {
             None => out.problems.push(format!(
@@ -137,8 +137,10 @@ pub fn verify(
             Some(_) => {}
         }
     }
+    let stored: std::collections::HashSet<&str> =
+        states.iter().map(|s| s.order_id.as_str()).collect();
     for id in replayed.keys() {
-        if !states.iter().any(|s| &s.order_id == id) {
+        if !stored.contains(id.as_str()) {
             out.problems.push(format!(
                 "order `{id}` is in the trail but has no state: the state was deleted"
             ));

@@ -13,6 +13,8 @@ pub mod chain;
 pub mod postgres;
 pub mod sqlite;
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value as Json};
 
 pub use chain::{row_hash, verify, Verification, GENESIS};
@@ -524,60 +526,66 @@ pub fn after_decision(state: &OrderState, d: &NewDecision) -> Result<OrderState,
 }
 
 /// The order states a trail implies, replayed from its rows (what `audit verify` compares the
-/// stored states with). Rows that cannot be read are skipped here; the chain check reports them.
-pub fn replay(rows: &[AuditRow]) -> std::collections::BTreeMap<String, OrderState> {
-    let mut states = std::collections::BTreeMap::new();
+/// stored states with).
+pub fn replay(rows: &[AuditRow]) -> BTreeMap<String, OrderState> {
+    let mut states = BTreeMap::new();
     for row in rows {
-        if row.order_id.is_empty() {
-            continue;
-        }
-        let Ok(body) = serde_json::from_str::<Json>(&row.body) else {
-            continue;
-        };
-        let text = |k: &str| body.get(k).and_then(Json::as_str).unwrap_or("").to_string();
-        match row.kind.as_str() {
-            "judgement" => {
-                let j = NewJudgement {
-                    order_id: row.order_id.clone(),
-                    verdict: text("verdict"),
-                    rules: body
-                        .get("rules")
-                        .and_then(Json::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|r| r.as_str().map(String::from))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    result_sha256: text("result_sha256"),
-                    pack_sha256: String::new(),
-                    lists: Vec::new(),
-                    judgement: Json::Null,
-                    html: String::new(),
-                    client: String::new(),
-                };
-                let next = after_judgement(states.get(&row.order_id), row, &j);
-                states.insert(row.order_id.clone(), next);
-            }
-            "decision" => {
-                let Some(state) = states.get(&row.order_id) else {
-                    continue;
-                };
-                let d = NewDecision {
-                    order_id: row.order_id.clone(),
-                    action: Action::parse(&text("action")).unwrap_or(Action::Escalate),
-                    reviewer: text("reviewer"),
-                    reason: text("reason"),
-                    judgement_seq: body.get("judgement_seq").and_then(Json::as_i64),
-                };
-                if let Ok(next) = after_decision(state, &d) {
-                    states.insert(row.order_id.clone(), next);
-                }
-            }
-            _ => {}
-        }
+        replay_row(&mut states, row);
     }
     states
+}
+
+/// Applies one trail row to replayed states. A row that cannot be read is skipped here; the
+/// chain check reports it.
+pub fn replay_row(states: &mut BTreeMap<String, OrderState>, row: &AuditRow) {
+    if row.order_id.is_empty() {
+        return;
+    }
+    let Ok(body) = serde_json::from_str::<Json>(&row.body) else {
+        return;
+    };
+    let text = |k: &str| body.get(k).and_then(Json::as_str).unwrap_or("").to_string();
+    match row.kind.as_str() {
+        "judgement" => {
+            let j = NewJudgement {
+                order_id: row.order_id.clone(),
+                verdict: text("verdict"),
+                rules: body
+                    .get("rules")
+                    .and_then(Json::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|r| r.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                result_sha256: text("result_sha256"),
+                pack_sha256: String::new(),
+                lists: Vec::new(),
+                judgement: Json::Null,
+                html: String::new(),
+                client: String::new(),
+            };
+            let next = after_judgement(states.get(&row.order_id), row, &j);
+            states.insert(row.order_id.clone(), next);
+        }
+        "decision" => {
+            let Some(state) = states.get(&row.order_id) else {
+                return;
+            };
+            let d = NewDecision {
+                order_id: row.order_id.clone(),
+                action: Action::parse(&text("action")).unwrap_or(Action::Escalate),
+                reviewer: text("reviewer"),
+                reason: text("reason"),
+                judgement_seq: body.get("judgement_seq").and_then(Json::as_i64),
+            };
+            if let Ok(next) = after_decision(state, &d) {
+                states.insert(row.order_id.clone(), next);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Opens the store a `--db` argument names: a `postgres://` or `postgresql://` URL, or a
