@@ -31,8 +31,8 @@ pub struct DecisionRequest {
     /// Why; required for a release, kept for auditors.
     #[serde(default)]
     pub reason: String,
-    /// The judgement (trail row) the reviewer looked at; if the order was judged again since,
-    /// the decision is refused.
+    /// The judgement (trail row) the reviewer looked at, required for a release; if the order
+    /// was judged again since, the decision is refused.
     pub judgement: Option<i64>,
 }
 
@@ -149,6 +149,13 @@ pub async fn record_decision(
             ),
         )
     })?;
+    if action == Action::Release && request.judgement.is_none() {
+        // A release answers one judgement: one made since (a list changed) must be reviewed anew.
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a release names the judgement it answers: send `judgement`, the `state.judgement` of GET /v1/orders/{id}",
+        ));
+    }
     let decision = NewDecision {
         order_id: id,
         action,

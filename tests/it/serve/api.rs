@@ -205,6 +205,10 @@ fn a_block_needs_two_different_reviewers_and_a_reason() {
         .collect();
     assert_eq!(ids, [BLOCKED, HELD]);
 
+    let unnamed =
+        server.decide_as_sent(ALICE, BLOCKED, json!({"action": "release", "reason": "ok"}));
+    assert_eq!(unnamed.status, 422, "{}", unnamed.text());
+    assert!(unnamed.text().contains("names the judgement"));
     let no_reason = server.decide(ALICE, BLOCKED, json!({"action": "release"}));
     assert_eq!(no_reason.status, 422, "{}", no_reason.text());
     assert_eq!(

@@ -168,7 +168,20 @@ impl Server {
         self.post("/v1/check", Some(ERP), "application/json", body)
     }
 
-    pub fn decide(&self, token: &str, id: &str, decision: serde_json::Value) -> Answer {
+    /// Posts a decision; a release without `judgement` is sent for the order's latest one, as a
+    /// reviewer who just looked at it would.
+    pub fn decide(&self, token: &str, id: &str, mut decision: serde_json::Value) -> Answer {
+        if decision["action"] == "release" && decision.get("judgement").is_none() {
+            let latest = self.get(&format!("/v1/orders/{id}"), Some(ALICE)).json()["state"]
+                ["judgement"]
+                .clone();
+            decision["judgement"] = latest;
+        }
+        self.decide_as_sent(token, id, decision)
+    }
+
+    /// Posts a decision as it is.
+    pub fn decide_as_sent(&self, token: &str, id: &str, decision: serde_json::Value) -> Answer {
         self.post(
             &format!("/v1/orders/{id}/decisions"),
             Some(token),
