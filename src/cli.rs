@@ -30,8 +30,10 @@ pub mod output;
 
 mod ruletest;
 
+mod audit;
 mod explain;
 mod schema;
+mod serve;
 
 /// Exit statuses, documented in `--help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +95,12 @@ enum Command {
     },
     /// Print the manual page (roff), for `man -l -` or a man directory.
     Manpage,
+    /// Serve checks over HTTP, keep a queue of held orders and an audit trail of decisions.
+    #[command(after_help = serve::EXIT_CODES)]
+    Serve(Box<serve::ServeArgs>),
+    /// Verify or export the audit trail of a `serve` database.
+    #[command(subcommand, after_help = audit::EXIT_CODES)]
+    Audit(audit::AuditCommand),
 }
 
 /// Output formats of `check`.
@@ -269,6 +277,8 @@ pub fn main() -> ExitCode {
                 }
             }
         }
+        Command::Serve(args) => serve::run(*args),
+        Command::Audit(command) => audit::run(command),
     };
     ExitCode::from(status as u8)
 }
@@ -738,7 +748,9 @@ pub fn screening_engine(
 }
 
 /// What reports say about each screening list.
-fn screening_provenance<'l>(lists: impl Iterator<Item = &'l ScreeningList>) -> Vec<ScreeningInfo> {
+pub fn screening_provenance<'l>(
+    lists: impl Iterator<Item = &'l ScreeningList>,
+) -> Vec<ScreeningInfo> {
     lists
         .map(|l| ScreeningInfo {
             name: l.name.clone(),

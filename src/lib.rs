@@ -21,4 +21,6 @@ pub mod rules;
 pub mod ruletest;
 pub mod schema;
 pub mod screening;
+pub mod serve;
+pub mod store;
 pub mod waivers;

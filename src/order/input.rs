@@ -453,6 +453,19 @@ pub fn from_reader<R: BufRead + Send + 'static>(
     }
 }
 
+/// Like [`from_reader`], and also returns the digest of the bytes read, complete once the
+/// records are: for callers that hold an input in memory (`redflag serve`'s request bodies).
+pub fn from_reader_digested<R: Read + Send + 'static>(
+    reader: R,
+    name: &str,
+    format: InputFormat,
+    map: Option<&ColumnMap>,
+) -> Result<(Records, InputDigest), InputError> {
+    let digest = InputDigest::default();
+    let records = from_reader(BufReader::new(digest.tap(reader)), name, format, map)?;
+    Ok((records, digest))
+}
+
 /// Tells JSON from JSON Lines on a stream that has no name: a document that
 /// starts with `[` is a JSON array, anything else is read as JSON Lines
 /// (a single object on one line is both). Returns the format and the bytes

@@ -15,8 +15,8 @@ pub mod schema;
 pub mod value;
 
 pub use input::{
-    from_reader, from_text, open, open_digested, ColumnMap, HeaderProblem, InputDigest, InputError,
-    InputFormat, InputHash, Records,
+    from_reader, from_reader_digested, from_text, open, open_digested, ColumnMap, HeaderProblem,
+    InputDigest, InputError, InputFormat, InputHash, Records,
 };
 pub use normalize::normalize_order;
 pub use path::{Path, Segment};

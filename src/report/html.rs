@@ -197,6 +197,11 @@ footer{color:var(--muted);font-size:12px;text-align:center;padding:0 0 24px}
 @media print{header.top nav{display:none}main{display:block}section{break-inside:auto;margin-bottom:14px}}
 "#;
 
+/// The report's style sheet, for pages that show its order cards (`redflag serve`'s review page).
+pub fn style() -> &'static str {
+    STYLE
+}
+
 /// The colour of a severity in charts (the same as the CSS variables).
 fn severity_color(s: Severity) -> &'static str {
     match s {

@@ -26,5 +26,6 @@ mod screening_ids_and_dates;
 mod screening_importers;
 mod screening_matching;
 mod screening_rules;
+mod serve;
 mod support;
 mod waivers;

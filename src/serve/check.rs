@@ -1,0 +1,267 @@
+//! `POST /v1/check`: judge the orders of the body and answer the `redflag.check/1` report,
+//! byte for byte what `redflag check --format json --input-format json -` (or `jsonl` for a
+//! JSON Lines body) prints for the same body, pack and lists. Every judgement is appended to
+//! the trail before the answer leaves.
+
+use std::io::{self, Write};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value as Json};
+
+use super::auth::{Bearer, Role};
+use super::{blocking, ApiError, Shared};
+use crate::cli::{run_check, Source};
+use crate::findings::Judgement;
+use crate::order::{self, InputFormat, Record};
+use crate::report::html::HtmlReporter;
+use crate::report::json::{judgement_json, JsonReporter};
+use crate::report::{Reporter, RunInfo, Summary};
+use crate::store::{Idempotent, NewJudgement, Recorded};
+
+/// The longest `Idempotency-Key` kept.
+const MAX_KEY: usize = 200;
+
+/// The input format a content type names: JSON (one order or an array) by default, JSON Lines
+/// for `application/x-ndjson`, `application/jsonl` or `application/json-lines`.
+fn format_of(headers: &HeaderMap) -> Result<InputFormat, ApiError> {
+    let Some(value) = headers.get(CONTENT_TYPE) else {
+        return Ok(InputFormat::Json);
+    };
+    let essence = value
+        .to_str()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" | "" => Ok(InputFormat::Json),
+        "application/x-ndjson" | "application/jsonl" | "application/json-lines" | "application/x-jsonlines" => {
+            Ok(InputFormat::Jsonl)
+        }
+        other => Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("cannot read `{other}`: send application/json (an order or an array of orders) or application/x-ndjson (JSON Lines)"),
+        )),
+    }
+}
+
+/// Wraps the JSON reporter and keeps what the trail needs of each judgement.
+struct Recording {
+    json: JsonReporter,
+    kept: Vec<NewJudgement>,
+    client: String,
+    pack_sha256: String,
+    lists: Vec<(String, String)>,
+}
+
+/// The digest of a result: the judgement without where the record sat in the body, so the same
+/// order judged the same way in another request has the same result.
+pub fn result_digest(judgement: &Json) -> String {
+    let mut value = judgement.clone();
+    if let Some(map) = value.as_object_mut() {
+        map.shift_remove("file");
+        map.shift_remove("line");
+    }
+    crate::digest::sha256_hex(value.to_string().as_bytes())
+}
+
+impl Reporter for Recording {
+    fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
+        self.json.begin(out, run)
+    }
+
+    fn judgement(&mut self, out: &mut dyn Write, j: &Judgement) -> io::Result<()> {
+        self.json.judgement(out, j)?;
+        let value = judgement_json(j);
+        let mut html = Vec::new();
+        HtmlReporter::new().judgement(&mut html, j)?;
+        let mut rules: Vec<String> = j.findings.iter().map(|f| f.rule_id.clone()).collect();
+        rules.sort();
+        rules.dedup();
+        self.kept.push(NewJudgement {
+            order_id: j.order_id.clone().unwrap_or_default(),
+            verdict: j.verdict.as_str().to_string(),
+            rules,
+            result_sha256: result_digest(&value),
+            pack_sha256: self.pack_sha256.clone(),
+            lists: self.lists.clone(),
+            judgement: value,
+            html: String::from_utf8_lossy(&html).into_owned(),
+            client: self.client.clone(),
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()> {
+        self.json.finish(out, run, summary)
+    }
+}
+
+fn answer(status: u16, body: Vec<u8>, replayed: bool) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}
+
+/// Judges the orders of the body.
+#[utoipa::path(
+    post,
+    path = "/v1/check",
+    tag = "check",
+    request_body(content = String, description = "One order (a JSON object), an array of orders, or JSON Lines (`application/x-ndjson`)", content_type = "application/json"),
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retried request with the same key answers the stored result instead of judging again")),
+    responses(
+        (status = 200, description = "The `redflag.check/1` report, as `check --format json` gives it", content_type = "application/json"),
+        (status = 400, description = "Malformed JSON, with the located diagnostics `check` gives"),
+        (status = 401, description = "No valid token"),
+        (status = 403, description = "The token lacks the `client` role"),
+        (status = 408, description = "The request took longer than the time-out"),
+        (status = 413, description = "The body is too large, or holds too many orders"),
+        (status = 415, description = "Neither JSON nor JSON Lines"),
+        (status = 422, description = "The Idempotency-Key was used for another request"),
+        (status = 503, description = "The store failed: nothing was recorded, retry with the same key"),
+    ),
+    security(("token" = []))
+)]
+pub async fn check(
+    State(app): State<Shared>,
+    Bearer(caller): Bearer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    caller.require(Role::Client)?;
+    let format = format_of(&headers)?;
+    let key = match headers.get("idempotency-key") {
+        None => None,
+        Some(value) => {
+            let key = value.to_str().unwrap_or("").trim().to_string();
+            if key.is_empty() || key.len() > MAX_KEY {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("`Idempotency-Key` must be 1 to {MAX_KEY} visible ASCII characters"),
+                ));
+            }
+            Some(key)
+        }
+    };
+    let request_sha256 = {
+        let mut bytes = format!("{format:?}\n").into_bytes();
+        bytes.extend_from_slice(&body);
+        crate::digest::sha256_hex(&bytes)
+    };
+    if let Some(key) = &key {
+        let (store, client, key) = (app.store.clone(), caller.name.clone(), key.clone());
+        if let Some(stored) = blocking(move || Ok(store.idempotent(&client, &key)?)).await? {
+            return replay(stored, &request_sha256);
+        }
+    }
+    let loaded = app.current();
+    let worker = app.clone();
+    let client = caller.name.clone();
+    blocking(move || {
+        let app = worker;
+        let (records, digest) =
+            order::from_reader_digested(io::Cursor::new(body), "-", format, None)
+                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
+        let max = app.limits.max_orders;
+        let records: Vec<Record> = records.take(max.saturating_add(1)).collect();
+        if records.len() > max {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("more than {max} orders in one request; send them in several"),
+            ));
+        }
+        let unreadable: Vec<Json> = records
+            .iter()
+            .filter(|r| match r {
+                Record::Error(e) => e
+                    .problems
+                    .iter()
+                    .any(|p| p.code == order::normalize::codes::UNREADABLE),
+                Record::Order(_) => false,
+            })
+            .map(|r| judgement_json(&loaded.engine.judge(r)))
+            .collect();
+        if !unreadable.is_empty() {
+            let mut error = ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "the body is not well-formed JSON; nothing was judged or recorded",
+            );
+            error.detail = Some(json!({"orders": unreadable}));
+            return Err(error);
+        }
+        let run = loaded.run();
+        let mut recording = Recording {
+            json: JsonReporter::document(),
+            kept: Vec::new(),
+            client: client.clone(),
+            pack_sha256: loaded.pack_sha256().to_string(),
+            lists: loaded.list_digests(),
+        };
+        let mut out = Vec::new();
+        let source = Source {
+            records: Box::new(records.into_iter()),
+            digest: Some(digest),
+        };
+        run_check(
+            &loaded.engine,
+            &run,
+            vec![source],
+            &app.pool,
+            &mut recording,
+            &mut out,
+        )
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("cannot write the report: {e}"),
+            )
+        })?;
+        let verdicts: Vec<String> = recording.kept.iter().map(|j| j.verdict.clone()).collect();
+        let idempotent = key.map(|key| Idempotent {
+            client,
+            key,
+            request_sha256: request_sha256.clone(),
+            status: 200,
+            response: out.clone(),
+        });
+        match app.store.record_check(recording.kept, idempotent)? {
+            Recorded::Appended(_) => {
+                for v in &verdicts {
+                    app.metrics.verdict(v);
+                }
+                Ok(answer(200, out, false))
+            }
+            Recorded::Replayed(stored) => replay(stored, &request_sha256),
+        }
+    })
+    .await
+}
+
+fn replay(stored: Idempotent, request_sha256: &str) -> Result<Response, ApiError> {
+    if stored.request_sha256 == request_sha256 {
+        Ok(answer(stored.status, stored.response, true))
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "`Idempotency-Key` `{}` was used for another request; use a new key for new orders",
+                stored.key
+            ),
+        ))
+    }
+}

@@ -1,0 +1,106 @@
+//! The pack and lists a server judges with: loaded and validated in full before they are put in
+//! force, so a reload that fails leaves the running ones in place.
+
+use std::path::Path;
+
+use crate::cli;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::engine::Engine;
+use crate::report::{RunInfo, ScreeningInfo};
+use crate::rules::Severity;
+
+/// A loaded pack with its screening lists, ready to judge.
+pub struct Loaded {
+    /// The engine.
+    pub engine: Engine,
+    /// Where the pack came from, as reports name it.
+    pub origin: String,
+    /// The screening lists' provenance.
+    pub screening: Vec<ScreeningInfo>,
+    /// Warnings from loading (bad list rows, lists not given), one line each.
+    pub warnings: Vec<String>,
+}
+
+impl Loaded {
+    /// The run a request's report describes: the body is the input `-`, as if piped to
+    /// `redflag check --format json -` with the same pack and lists.
+    pub fn run(&self) -> RunInfo<'_> {
+        let mut run = RunInfo::new(
+            self.engine.pack(),
+            self.origin.clone(),
+            vec!["-".into()],
+            Severity::Hold,
+        );
+        run.screening = self.screening.clone();
+        run
+    }
+
+    /// The pack's digest.
+    pub fn pack_sha256(&self) -> &str {
+        &self.engine.pack().digest
+    }
+
+    /// Each screening list's name and digest.
+    pub fn list_digests(&self) -> Vec<(String, String)> {
+        self.screening
+            .iter()
+            .map(|l| (l.name.clone(), l.digest.clone()))
+            .collect()
+    }
+}
+
+/// Loads the pack (`rules`, or the embedded one) and the lists, with every check `check` makes
+/// before judging: a pack with errors, a list that cannot be read, or a rule that screens
+/// against a list that was not loaded stops the load.
+pub fn load(rules: Option<&Path>, lists: &[String]) -> Result<Loaded, Diagnostics> {
+    let (pack, files, pack_warnings) = cli::load_pack(rules)?;
+    let (screening, list_warnings) = cli::load_screening(lists)?;
+    let info = cli::screening_provenance(pack.screening.iter().chain(&screening));
+    let engine = cli::screening_engine(pack, screening, None);
+    let missing = engine.missing_screening_lists();
+    if !missing.is_empty() {
+        let mut acc = Diagnostics::new();
+        for (rule, condition, list) in missing {
+            acc.push(Diagnostic::error(
+                "S003",
+                format!("rule `{rule}` screens against list `{list}` (condition `{condition}`), which was not loaded"),
+            ));
+        }
+        return Err(acc);
+    }
+    let mut warnings: Vec<String> = pack_warnings
+        .iter()
+        .chain(list_warnings.iter())
+        .map(|d| format!("{}: {}", d.code(), d.message()))
+        .collect();
+    if info.is_empty() && !engine.pack().screening_rules().is_empty() {
+        warnings.push(format!(
+            "S004: no screening list was given, so parties are not screened by {}",
+            engine.pack().screening_rules().join(", ")
+        ));
+    }
+    Ok(Loaded {
+        engine,
+        origin: files.origin,
+        screening: info,
+        warnings,
+    })
+}
+
+/// Diagnostics as JSON, for answers that say why a load failed.
+pub fn diagnostics_json(diagnostics: &Diagnostics) -> serde_json::Value {
+    diagnostics
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "code": d.code(),
+                "level": format!("{:?}", d.level()).to_lowercase(),
+                "message": d.message(),
+                "file": d.file_name(),
+                "line": d.line_col().map(|(l, _)| l),
+                "column": d.line_col().map(|(_, c)| c),
+                "help": d.help(),
+            })
+        })
+        .collect()
+}

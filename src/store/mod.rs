@@ -1,0 +1,642 @@
+//! Where `redflag serve` keeps what it decided: the append-only audit trail (judgements and
+//! decisions, each row chained to the one before by SHA-256), the state of each order (derived
+//! from the trail in the same transaction, so the queue needs no replay), and the answers to
+//! requests that carried an `Idempotency-Key`.
+//!
+//! Two backends sit behind [`Store`]: SQLite (embedded, the default; [`sqlite`]) and
+//! PostgreSQL (shared by several servers; [`postgres`]). Both implement the same few primitive
+//! operations inside one transaction ([`Tx`]); what a check or a decision does with them is
+//! written once, here, so the backends cannot disagree on the rules (four eyes, releases tied
+//! to the judgement they answered, the chain).
+
+pub mod chain;
+pub mod postgres;
+pub mod sqlite;
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value as Json};
+
+pub use chain::{row_hash, verify, Verification, GENESIS};
+
+/// A store error: the database failed, or a request conflicts with the state it found.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached or failed; nothing was acknowledged.
+    #[error("store: {0}")]
+    Backend(String),
+    /// No such order.
+    #[error("no order `{0}` has been judged")]
+    NotFound(String),
+    /// The decision does not fit the order's state (stale judgement, four eyes, not awaiting).
+    #[error("{0}")]
+    Conflict(String),
+    /// The request itself is unusable (an unknown action, a release without a reason).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+impl From<::postgres::Error> for StoreError {
+    fn from(e: ::postgres::Error) -> StoreError {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+/// One row of the audit trail, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    /// Position in the trail, from 1, without gaps.
+    pub seq: i64,
+    /// When it was appended (RFC 3339, UTC).
+    pub at: String,
+    /// `judgement` or `decision`.
+    pub kind: String,
+    /// The order it concerns (empty for a record that had no id).
+    pub order_id: String,
+    /// The row's content, canonical JSON.
+    pub body: String,
+    /// The hash of the row before (the genesis hash for the first).
+    pub prev_hash: String,
+    /// This row's hash: [`row_hash`] of everything above.
+    pub hash: String,
+}
+
+impl AuditRow {
+    /// The row as one JSON object (the export format).
+    pub fn to_json(&self) -> Json {
+        let body: Json = serde_json::from_str(&self.body).unwrap_or(Json::Null);
+        json!({
+            "seq": self.seq,
+            "at": self.at,
+            "kind": self.kind,
+            "order": self.order_id,
+            "body": body,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        })
+    }
+}
+
+/// Where an order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Its latest judgement is below `hold`: nothing to decide.
+    Clear,
+    /// Awaiting a decision.
+    Pending,
+    /// Escalated; still awaiting a decision.
+    Escalated,
+    /// Released by enough reviewers for its verdict.
+    Released,
+    /// The block was confirmed.
+    Confirmed,
+}
+
+impl Status {
+    /// The lowercase name stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Clear => "clear",
+            Status::Pending => "pending",
+            Status::Escalated => "escalated",
+            Status::Released => "released",
+            Status::Confirmed => "confirmed",
+        }
+    }
+
+    /// Parses a stored name; an unknown one is a corrupt store, kept awaiting (fail closed).
+    pub fn parse(text: &str) -> Status {
+        match text {
+            "clear" => Status::Clear,
+            "escalated" => Status::Escalated,
+            "released" => Status::Released,
+            "confirmed" => Status::Confirmed,
+            _ => Status::Pending,
+        }
+    }
+
+    /// Whether the order is in the queue.
+    pub fn awaiting(self) -> bool {
+        matches!(self, Status::Pending | Status::Escalated)
+    }
+}
+
+/// The state of one order, derived from the trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderState {
+    /// The order id.
+    pub order_id: String,
+    /// The trail row of its latest judgement.
+    pub latest_seq: i64,
+    /// The latest verdict (`block`, `hold`, ..., `error`).
+    pub verdict: String,
+    /// Rule ids of the latest findings, sorted.
+    pub rules: Vec<String>,
+    /// Digest of the latest result (verdict and findings, not where the record sat in the body).
+    pub result_sha256: String,
+    /// The first judgement of the current run of identical results: decisions made since then
+    /// answer the current result; earlier ones answered another.
+    pub streak_start: i64,
+    /// Where it stands.
+    pub status: Status,
+    /// Reviewers who released the current result (a block needs two different ones).
+    pub releases: Vec<String>,
+}
+
+/// Verdicts that hold an order until a reviewer decides.
+pub fn needs_decision(verdict: &str) -> bool {
+    matches!(verdict, "hold" | "block" | "error")
+}
+
+/// Releases needed for a verdict: a block (and a record that could not be read) needs two
+/// different reviewers.
+pub fn releases_needed(verdict: &str) -> usize {
+    if verdict == "hold" {
+        1
+    } else {
+        2
+    }
+}
+
+/// One judgement to append.
+#[derive(Debug, Clone)]
+pub struct NewJudgement {
+    /// The order id (empty when the record had none: it is recorded, never queued).
+    pub order_id: String,
+    /// The verdict.
+    pub verdict: String,
+    /// Rule ids of the findings, sorted, deduplicated.
+    pub rules: Vec<String>,
+    /// Digest of the result (see [`OrderState::result_sha256`]).
+    pub result_sha256: String,
+    /// The pack digest it was made with.
+    pub pack_sha256: String,
+    /// Each screening list's name and digest.
+    pub lists: Vec<(String, String)>,
+    /// The judgement as in `redflag.check/1`.
+    pub judgement: Json,
+    /// The HTML report's rendering of the order (kept beside the trail; its digest is in it).
+    pub html: String,
+    /// The API client that asked.
+    pub client: String,
+}
+
+impl NewJudgement {
+    fn body(&self) -> String {
+        let lists: Vec<Json> = self
+            .lists
+            .iter()
+            .map(|(name, sha)| json!({"name": name, "sha256": sha}))
+            .collect();
+        json!({
+            "verdict": self.verdict,
+            "rules": self.rules,
+            "result_sha256": self.result_sha256,
+            "pack_sha256": self.pack_sha256,
+            "lists": lists,
+            "html_sha256": crate::digest::sha256_hex(self.html.as_bytes()),
+            "client": self.client,
+            "judgement": self.judgement,
+        })
+        .to_string()
+    }
+}
+
+/// What a request with an `Idempotency-Key` stores with its judgements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotent {
+    /// The client that sent it (keys are per client).
+    pub client: String,
+    /// The key.
+    pub key: String,
+    /// Digest of the request (content type and body): a key reused for another request is
+    /// refused rather than answered with the wrong result.
+    pub request_sha256: String,
+    /// The answer's status code.
+    pub status: u16,
+    /// The answer's body.
+    pub response: Vec<u8>,
+}
+
+/// What recording a check did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// Appended; the trail rows of the judgements, in order.
+    Appended(Vec<i64>),
+    /// The key was seen before: the stored answer, nothing appended.
+    Replayed(Idempotent),
+}
+
+/// The decisions a reviewer can make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Let the order go (a block needs two different reviewers).
+    Release,
+    /// Confirm the block: the order does not ship.
+    Confirm,
+    /// Pass it on; it stays in the queue.
+    Escalate,
+}
+
+impl Action {
+    /// Parses `release`, `confirm`, `escalate`.
+    pub fn parse(text: &str) -> Option<Action> {
+        match text {
+            "release" => Some(Action::Release),
+            "confirm" => Some(Action::Confirm),
+            "escalate" => Some(Action::Escalate),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Release => "release",
+            Action::Confirm => "confirm",
+            Action::Escalate => "escalate",
+        }
+    }
+}
+
+/// A decision to record.
+#[derive(Debug, Clone)]
+pub struct NewDecision {
+    /// The order.
+    pub order_id: String,
+    /// What was decided.
+    pub action: Action,
+    /// Who decided (the token's name).
+    pub reviewer: String,
+    /// Why; required for a release.
+    pub reason: String,
+    /// The judgement the reviewer saw; when given and no longer the latest, the decision is
+    /// refused (the order was judged again since).
+    pub judgement_seq: Option<i64>,
+}
+
+/// A recorded decision and where it left the order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decided {
+    /// The decision's trail row.
+    pub seq: i64,
+    /// Its hash.
+    pub hash: String,
+    /// The order's state after it.
+    pub state: OrderState,
+}
+
+/// Which orders of the queue to list.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    /// Only this verdict.
+    pub verdict: Option<String>,
+    /// Only orders with a finding of this rule.
+    pub rule: Option<String>,
+    /// At most this many (the store caps it).
+    pub limit: usize,
+}
+
+/// An order's latest state and its whole history.
+#[derive(Debug, Clone)]
+pub struct OrderHistory {
+    /// Where it stands.
+    pub state: OrderState,
+    /// Every trail row about it, oldest first (judgements and decisions).
+    pub rows: Vec<AuditRow>,
+    /// The HTML rendering of the latest judgement, if it matches the digest in the trail.
+    pub latest_html: Option<String>,
+}
+
+/// The primitive operations of one write transaction; the backends implement these, and the
+/// logic above them is shared.
+pub trait Tx {
+    /// The last row's seq and hash (0 and [`GENESIS`] on an empty trail), locked against other
+    /// writers until the transaction ends.
+    fn head(&mut self) -> Result<(i64, String), StoreError>;
+    /// Appends a row (its seq is head + 1, checked by the caller).
+    fn append(&mut self, row: &AuditRow) -> Result<(), StoreError>;
+    /// An order's state.
+    fn state(&mut self, order_id: &str) -> Result<Option<OrderState>, StoreError>;
+    /// Writes an order's state.
+    fn put_state(&mut self, state: &OrderState) -> Result<(), StoreError>;
+    /// Keeps the HTML rendering of a judgement row.
+    fn put_html(&mut self, seq: i64, html: &str) -> Result<(), StoreError>;
+    /// A stored answer.
+    fn idempotent(&mut self, client: &str, key: &str) -> Result<Option<Idempotent>, StoreError>;
+    /// Stores an answer.
+    fn put_idempotent(&mut self, entry: &Idempotent) -> Result<(), StoreError>;
+}
+
+/// The store behind `redflag serve`.
+pub trait Store: Send + Sync {
+    /// Appends the judgements of one request, and its answer when it has a key, atomically; a
+    /// key seen before answers the stored result and appends nothing.
+    fn record_check(
+        &self,
+        judgements: Vec<NewJudgement>,
+        idempotent: Option<Idempotent>,
+    ) -> Result<Recorded, StoreError>;
+    /// The stored answer of a key, if any (looked up before judging).
+    fn idempotent(&self, client: &str, key: &str) -> Result<Option<Idempotent>, StoreError>;
+    /// Records a decision, if it fits the order's state.
+    fn decide(&self, decision: NewDecision) -> Result<Decided, StoreError>;
+    /// Orders awaiting a decision, oldest judgement first.
+    fn queue(&self, filter: &QueueFilter) -> Result<Vec<OrderState>, StoreError>;
+    /// One order's state and history.
+    fn order(&self, order_id: &str) -> Result<Option<OrderHistory>, StoreError>;
+    /// Trail rows with seq > `after`, at most `limit`, in order.
+    fn audit_rows(&self, after: i64, limit: usize) -> Result<Vec<AuditRow>, StoreError>;
+    /// Every order state (for `audit verify`, which checks them against the trail).
+    fn states(&self) -> Result<Vec<OrderState>, StoreError>;
+    /// Whether the database answers.
+    fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// The most rows one queue answer holds.
+pub const QUEUE_CAP: usize = 1000;
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn append_row(
+    tx: &mut dyn Tx,
+    kind: &str,
+    order_id: &str,
+    body: String,
+) -> Result<AuditRow, StoreError> {
+    let (seq, prev_hash) = tx.head()?;
+    let seq = seq
+        .checked_add(1)
+        .ok_or_else(|| StoreError::Backend("the trail is full".into()))?;
+    let at = now();
+    let hash = row_hash(&prev_hash, seq, &at, kind, order_id, &body);
+    let row = AuditRow {
+        seq,
+        at,
+        kind: kind.to_string(),
+        order_id: order_id.to_string(),
+        body,
+        prev_hash,
+        hash,
+    };
+    tx.append(&row)?;
+    Ok(row)
+}
+
+/// Records a check's judgements in `tx` (shared by the backends).
+pub fn record_check_in(
+    tx: &mut dyn Tx,
+    judgements: &[NewJudgement],
+    idempotent: Option<&Idempotent>,
+) -> Result<Recorded, StoreError> {
+    if let Some(entry) = idempotent {
+        // Checked again under the write lock: two retries racing must not both append.
+        tx.head()?;
+        if let Some(stored) = tx.idempotent(&entry.client, &entry.key)? {
+            return Ok(Recorded::Replayed(stored));
+        }
+    }
+    let mut seqs = Vec::with_capacity(judgements.len());
+    for j in judgements {
+        let row = append_row(tx, "judgement", &j.order_id, j.body())?;
+        tx.put_html(row.seq, &j.html)?;
+        if !j.order_id.is_empty() {
+            let before = tx.state(&j.order_id)?;
+            tx.put_state(&after_judgement(before.as_ref(), &row, j))?;
+        }
+        seqs.push(row.seq);
+    }
+    if let Some(entry) = idempotent {
+        tx.put_idempotent(entry)?;
+    }
+    Ok(Recorded::Appended(seqs))
+}
+
+/// An order's state after a judgement: the same result keeps the decisions made on it; a
+/// different one starts over (the release no longer applies).
+pub fn after_judgement(
+    before: Option<&OrderState>,
+    row: &AuditRow,
+    j: &NewJudgement,
+) -> OrderState {
+    let fresh = || OrderState {
+        order_id: j.order_id.clone(),
+        latest_seq: row.seq,
+        verdict: j.verdict.clone(),
+        rules: j.rules.clone(),
+        result_sha256: j.result_sha256.clone(),
+        streak_start: row.seq,
+        status: if needs_decision(&j.verdict) {
+            Status::Pending
+        } else {
+            Status::Clear
+        },
+        releases: Vec::new(),
+    };
+    match before {
+        Some(b) if b.result_sha256 == j.result_sha256 => OrderState {
+            latest_seq: row.seq,
+            ..b.clone()
+        },
+        _ => fresh(),
+    }
+}
+
+/// Records a decision in `tx` (shared by the backends).
+pub fn decide_in(tx: &mut dyn Tx, d: &NewDecision) -> Result<Decided, StoreError> {
+    tx.head()?;
+    let Some(state) = tx.state(&d.order_id)? else {
+        return Err(StoreError::NotFound(d.order_id.clone()));
+    };
+    let next = after_decision(&state, d)?;
+    let body = json!({
+        "action": d.action.as_str(),
+        "reviewer": d.reviewer,
+        "reason": d.reason,
+        "judgement_seq": state.latest_seq,
+        "verdict": state.verdict,
+        "result_sha256": state.result_sha256,
+        "status": next.status.as_str(),
+    })
+    .to_string();
+    let row = append_row(tx, "decision", &d.order_id, body)?;
+    tx.put_state(&next)?;
+    Ok(Decided {
+        seq: row.seq,
+        hash: row.hash,
+        state: next,
+    })
+}
+
+/// The rules of deciding: only an order awaiting a decision, only on the judgement the reviewer
+/// saw, a release with a reason, and a block released by two different reviewers.
+pub fn after_decision(state: &OrderState, d: &NewDecision) -> Result<OrderState, StoreError> {
+    if let Some(seen) = d.judgement_seq {
+        if seen != state.latest_seq {
+            return Err(StoreError::Conflict(format!(
+                "order `{}` was judged again (judgement {} is the latest, not {seen}); review it again",
+                state.order_id, state.latest_seq
+            )));
+        }
+    }
+    if !state.status.awaiting() {
+        return Err(StoreError::Conflict(format!(
+            "order `{}` is not awaiting a decision (it is {})",
+            state.order_id,
+            state.status.as_str()
+        )));
+    }
+    if d.reviewer.trim().is_empty() {
+        return Err(StoreError::Invalid("a decision needs a reviewer".into()));
+    }
+    let mut next = state.clone();
+    match d.action {
+        Action::Release => {
+            if d.reason.trim().is_empty() {
+                return Err(StoreError::Invalid(
+                    "a release needs a reason an auditor can read".into(),
+                ));
+            }
+            if state.releases.iter().any(|r| r == &d.reviewer) {
+                return Err(StoreError::Conflict(format!(
+                    "`{}` already released order `{}`; a {} needs {} different reviewers (four eyes)",
+                    d.reviewer,
+                    state.order_id,
+                    state.verdict,
+                    releases_needed(&state.verdict)
+                )));
+            }
+            next.releases.push(d.reviewer.clone());
+            if next.releases.len() >= releases_needed(&state.verdict) {
+                next.status = Status::Released;
+            }
+        }
+        Action::Confirm => next.status = Status::Confirmed,
+        Action::Escalate => next.status = Status::Escalated,
+    }
+    Ok(next)
+}
+
+/// The order states a trail implies, replayed from its rows (what `audit verify` compares the
+/// stored states with).
+pub fn replay(rows: &[AuditRow]) -> BTreeMap<String, OrderState> {
+    let mut states = BTreeMap::new();
+    for row in rows {
+        replay_row(&mut states, row);
+    }
+    states
+}
+
+/// Applies one trail row to replayed states. A row that cannot be read is skipped here; the
+/// chain check reports it.
+pub fn replay_row(states: &mut BTreeMap<String, OrderState>, row: &AuditRow) {
+    if row.order_id.is_empty() {
+        return;
+    }
+    let Ok(body) = serde_json::from_str::<Json>(&row.body) else {
+        return;
+    };
+    let text = |k: &str| body.get(k).and_then(Json::as_str).unwrap_or("").to_string();
+    match row.kind.as_str() {
+        "judgement" => {
+            let j = NewJudgement {
+                order_id: row.order_id.clone(),
+                verdict: text("verdict"),
+                rules: body
+                    .get("rules")
+                    .and_then(Json::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|r| r.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                result_sha256: text("result_sha256"),
+                pack_sha256: String::new(),
+                lists: Vec::new(),
+                judgement: Json::Null,
+                html: String::new(),
+                client: String::new(),
+            };
+            let next = after_judgement(states.get(&row.order_id), row, &j);
+            states.insert(row.order_id.clone(), next);
+        }
+        "decision" => {
+            let Some(state) = states.get(&row.order_id) else {
+                return;
+            };
+            let d = NewDecision {
+                order_id: row.order_id.clone(),
+                action: Action::parse(&text("action")).unwrap_or(Action::Escalate),
+                reviewer: text("reviewer"),
+                reason: text("reason"),
+                judgement_seq: body.get("judgement_seq").and_then(Json::as_i64),
+            };
+            if let Ok(next) = after_decision(state, &d) {
+                states.insert(row.order_id.clone(), next);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Opens the store a `--db` argument names: a `postgres://` or `postgresql://` URL, or a
+/// SQLite file (created if missing).
+pub fn open(db: &str) -> Result<Box<dyn Store>, StoreError> {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        Ok(Box::new(postgres::PgStore::open(db)?))
+    } else {
+        Ok(Box::new(sqlite::SqliteStore::open(std::path::Path::new(
+            db,
+        ))?))
+    }
+}
+
+fn rules_column(rules: &[String]) -> String {
+    // `,a,b,` so a rule is found with LIKE '%,id,%' and never by a prefix of another id.
+    format!(",{},", rules.join(","))
+}
+
+fn rules_from_column(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|r| !r.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn releases_column(releases: &[String]) -> String {
+    json!(releases).to_string()
+}
+
+fn releases_from_column(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The state's `html` is shown only when its digest is the one the trail holds.
+fn html_if_intact(rows: &[AuditRow], latest_seq: i64, html: Option<String>) -> Option<String> {
+    let html = html?;
+    let row = rows.iter().find(|r| r.seq == latest_seq)?;
+    let body: Json = serde_json::from_str(&row.body).ok()?;
+    let expected = body.get("html_sha256")?.as_str()?;
+    (crate::digest::sha256_hex(html.as_bytes()) == expected).then_some(html)
+}

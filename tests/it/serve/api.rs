@@ -1,0 +1,636 @@
+//! The HTTP API: checks, idempotency, authentication, limits, decisions, reload, operations.
+
+use serde_json::json;
+
+use super::*;
+
+fn sample() -> Vec<u8> {
+    std::fs::read(SAMPLE).unwrap()
+}
+
+/// The order ids of the sample, with their verdicts: one block, one hold.
+const BLOCKED: &str = "SO-2015-0042-J";
+const HELD: &str = "SO-2024-0412-J";
+
+#[test]
+fn check_answers_the_bytes_check_gives() {
+    let server = start(&[]);
+    let body = sample();
+    let served = server.check(&body);
+    assert_eq!(served.status, 200, "{}", served.text());
+    let (status, cli, _) = redflag(
+        &["check", "--format", "json", "--input-format", "json", "-"],
+        &body,
+    );
+    assert_eq!(status, 1);
+    assert_eq!(served.text(), String::from_utf8(cli).unwrap());
+
+    // One order as an object, and JSON Lines by content type.
+    let one = serde_json::to_vec(&serde_json::from_slice::<serde_json::Value>(&body).unwrap()[1])
+        .unwrap();
+    let served = server.check(&one);
+    let (_, cli, _) = redflag(
+        &["check", "--format", "json", "--input-format", "json", "-"],
+        &one,
+    );
+    assert_eq!(served.body, cli);
+    let lines = std::fs::read("fixtures/orders/sample.jsonl").unwrap();
+    let served = server.post("/v1/check", Some(ERP), "application/x-ndjson", &lines);
+    let (_, cli, _) = redflag(
+        &["check", "--format", "json", "--input-format", "jsonl", "-"],
+        &lines,
+    );
+    assert_eq!(served.status, 200);
+    assert_eq!(served.body, cli);
+    // The report names the pack digest and the input's digest.
+    let report = served.json();
+    assert!(report["pack"]["sha256"].as_str().unwrap().len() == 64);
+    assert!(
+        report["summary"]["inputs"][0]["sha256"]
+            .as_str()
+            .unwrap()
+            .len()
+            == 64
+    );
+}
+
+#[test]
+fn an_unknown_field_is_reported_as_check_reports_it() {
+    let server = start(&[]);
+    let body = br#"{"id": "SO-X-1", "date": "2024-01-01", "buyer": {"name": "A", "country": "DE"}, "colour": "red"}"#;
+    let served = server.check(body);
+    let (_, cli, _) = redflag(
+        &["check", "--format", "json", "--input-format", "json", "-"],
+        body,
+    );
+    assert_eq!(served.status, 200);
+    assert_eq!(served.body, cli);
+    assert_eq!(served.json()["orders"][0]["verdict"], "error");
+    // An unreadable order is never let through quietly: it waits for a reviewer.
+    let queue = server.get("/v1/queue", Some(ALICE)).json();
+    assert_eq!(queue["orders"][0]["order"], "SO-X-1");
+    assert_eq!(queue["orders"][0]["releases_needed"], 2);
+}
+
+#[test]
+fn an_idempotency_key_answers_the_stored_result_once() {
+    let server = start(&[]);
+    let body = sample();
+    let key = [("Idempotency-Key", "erp-batch-7")];
+    let first = server.post_with("/v1/check", Some(ERP), "application/json", &body, &key);
+    let again = server.post_with("/v1/check", Some(ERP), "application/json", &body, &key);
+    assert_eq!(first.status, 200);
+    assert_eq!(again.status, 200);
+    assert_eq!(first.body, again.body);
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(first.header("idempotent-replayed"), None);
+    // Judged once: two orders, two judgement rows.
+    let history = server
+        .get(&format!("/v1/orders/{BLOCKED}"), Some(ALICE))
+        .json();
+    assert_eq!(history["earlier"].as_array().unwrap().len(), 0);
+    // The same key for other orders is refused, not answered with the wrong result.
+    let other = server.post_with("/v1/check", Some(ERP), "application/json", b"[]", &key);
+    assert_eq!(other.status, 422, "{}", other.text());
+    assert!(other.text().contains("erp-batch-7"));
+}
+
+#[test]
+fn everything_but_health_needs_a_token_with_the_right_role() {
+    let server = start(&[]);
+    assert_eq!(server.get("/healthz", None).status, 200);
+    assert_eq!(server.get("/readyz", None).status, 200);
+    for path in ["/metrics", "/openapi.json", "/v1/queue", "/v1/orders/X"] {
+        let a = server.get(path, None);
+        assert_eq!(a.status, 401, "{path}");
+        assert_eq!(a.header("www-authenticate").as_deref(), Some("Bearer"));
+        assert_eq!(
+            server.get(path, Some("test-token-nobody")).status,
+            401,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        server
+            .post("/v1/check", None, "application/json", b"[]")
+            .status,
+        401
+    );
+    // Roles: a reviewer cannot check, a client cannot read the queue or decide, only admin reloads.
+    assert_eq!(
+        server
+            .post("/v1/check", Some(ALICE), "application/json", b"[]")
+            .status,
+        403
+    );
+    assert_eq!(server.get("/v1/queue", Some(ERP)).status, 403);
+    assert_eq!(
+        server
+            .decide(ERP, HELD, json!({"action": "release", "reason": "x"}))
+            .status,
+        403
+    );
+    assert_eq!(
+        server
+            .post("/v1/admin/reload", Some(ALICE), "application/json", b"")
+            .status,
+        403
+    );
+    assert_eq!(
+        server
+            .post("/v1/admin/reload", Some(OPS), "application/json", b"")
+            .status,
+        200
+    );
+}
+
+#[test]
+fn limits_answer_clearly() {
+    let server = start(&["--max-body", "4096", "--max-orders", "1"]);
+    let big = server.check(&sample());
+    assert_eq!(big.status, 413, "{}", big.text());
+    let two = br#"[{"id": "A"}, {"id": "B"}]"#;
+    let many = server.check(two);
+    assert_eq!(many.status, 413);
+    assert!(
+        many.text().contains("more than 1 orders"),
+        "{}",
+        many.text()
+    );
+    let bad =
+        server.check(b"{\"id\": \"SO-1\",\n \"buyer\": {\"name\": \"A\" \"country\": \"DE\"}}");
+    assert_eq!(bad.status, 400);
+    let problem = &bad.json()["detail"]["orders"][0]["problems"][0];
+    assert_eq!(problem["code"], "O101");
+    assert!(
+        problem["message"].as_str().unwrap().contains("line 2"),
+        "{problem}"
+    );
+    // Nothing of a malformed body is recorded.
+    assert_eq!(server.get("/v1/orders/SO-1", Some(ALICE)).status, 404);
+    let csv = server.post("/v1/check", Some(ERP), "text/csv", b"id\nA\n");
+    assert_eq!(csv.status, 415);
+}
+
+#[test]
+fn a_request_that_takes_too_long_is_cut_off() {
+    // A body that trickles in slower than the time-out allows.
+    let server = start(&["--timeout", "1"]);
+    let addr = server.base.strip_prefix("http://").unwrap().to_string();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    use std::io::{Read, Write};
+    write!(
+        stream,
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ERP}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n["
+    )
+    .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut text = String::new();
+    let _ = stream.read_to_string(&mut text);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+}
+
+#[test]
+fn a_block_needs_two_different_reviewers_and_a_reason() {
+    let server = start(&[]);
+    assert_eq!(server.check(&sample()).status, 200);
+    let queue = server.get("/v1/queue", Some(ALICE)).json();
+    let ids: Vec<&str> = queue["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["order"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [BLOCKED, HELD]);
+
+    let unnamed =
+        server.decide_as_sent(ALICE, BLOCKED, json!({"action": "release", "reason": "ok"}));
+    assert_eq!(unnamed.status, 422, "{}", unnamed.text());
+    assert!(unnamed.text().contains("names the judgement"));
+    let no_reason = server.decide(ALICE, BLOCKED, json!({"action": "release"}));
+    assert_eq!(no_reason.status, 422, "{}", no_reason.text());
+    assert_eq!(
+        server
+            .decide(ALICE, BLOCKED, json!({"action": "waive", "reason": "x"}))
+            .status,
+        422
+    );
+    assert_eq!(
+        server
+            .decide(ALICE, "SO-NOPE", json!({"action": "confirm"}))
+            .status,
+        404
+    );
+
+    let first = server.decide(
+        ALICE,
+        BLOCKED,
+        json!({"action": "release", "reason": "end user verified on site"}),
+    );
+    assert_eq!(first.status, 201, "{}", first.text());
+    assert_eq!(first.json()["state"]["status"], "pending");
+    let twice = server.decide(
+        ALICE,
+        BLOCKED,
+        json!({"action": "release", "reason": "really"}),
+    );
+    assert_eq!(twice.status, 409);
+    assert!(twice.text().contains("four eyes"));
+    let second = server.decide(
+        BOB,
+        BLOCKED,
+        json!({"action": "release", "reason": "agreed"}),
+    );
+    assert_eq!(second.status, 201);
+    assert_eq!(second.json()["state"]["status"], "released");
+    assert_eq!(second.json()["state"]["releases"], json!(["alice", "bob"]));
+    // Released: out of the queue; a further decision is refused.
+    let queue = server.get("/v1/queue", Some(ALICE)).json();
+    assert_eq!(queue["orders"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        server
+            .decide(BOB, BLOCKED, json!({"action": "confirm"}))
+            .status,
+        409
+    );
+
+    // A hold needs one release; escalation keeps it in the queue; a decision on a judgement
+    // that is no longer the latest is refused.
+    let latest = server
+        .get(&format!("/v1/orders/{HELD}"), Some(ALICE))
+        .json()["state"]["judgement"]
+        .clone();
+    assert_eq!(
+        server
+            .decide(
+                ALICE,
+                HELD,
+                json!({"action": "escalate", "reason": "unsure"})
+            )
+            .status,
+        201
+    );
+    assert_eq!(
+        server.get("/v1/queue?verdict=hold", Some(ALICE)).json()["orders"][0]["status"],
+        "escalated"
+    );
+    assert_eq!(server.check(&sample()).status, 200);
+    let stale = server.decide(
+        BOB,
+        HELD,
+        json!({"action": "release", "reason": "fine", "judgement": latest}),
+    );
+    assert_eq!(stale.status, 409, "{}", stale.text());
+    assert!(stale.text().contains("judged again"));
+    let history = server
+        .get(&format!("/v1/orders/{HELD}"), Some(ALICE))
+        .json();
+    let latest = history["state"]["judgement"].clone();
+    assert_eq!(history["earlier"].as_array().unwrap().len(), 1);
+    assert_eq!(history["decisions"][0]["body"]["action"], "escalate");
+    let ok = server.decide(
+        BOB,
+        HELD,
+        json!({"action": "release", "reason": "fine", "judgement": latest}),
+    );
+    assert_eq!(ok.status, 201);
+    assert_eq!(ok.json()["state"]["status"], "released");
+    // The same result judged again keeps the release (the block too).
+    assert_eq!(server.check(&sample()).status, 200);
+    assert_eq!(
+        server.get("/v1/queue", Some(ALICE)).json()["orders"],
+        json!([])
+    );
+}
+
+#[test]
+fn the_queue_filters_by_verdict_and_rule() {
+    let server = start(&[]);
+    server.check(&sample());
+    let block = server.get("/v1/queue?verdict=block", Some(ALICE)).json();
+    assert_eq!(block["orders"].as_array().unwrap().len(), 1);
+    assert_eq!(block["orders"][0]["order"], BLOCKED);
+    let cash = server.get("/v1/queue?rule=RF-CASH-001", Some(ALICE)).json();
+    assert_eq!(cash["orders"].as_array().unwrap().len(), 2);
+    let border = server
+        .get("/v1/queue?rule=RF-BORDER-001", Some(ALICE))
+        .json();
+    assert_eq!(border["orders"].as_array().unwrap().len(), 1);
+    // A prefix of a rule id, or a LIKE wildcard, matches nothing.
+    for rule in ["RF-CASH", "RF-CASH-00%25", "%25"] {
+        let none = server
+            .get(&format!("/v1/queue?rule={rule}"), Some(ALICE))
+            .json();
+        assert_eq!(none["orders"], json!([]), "{rule}");
+    }
+}
+
+/// The diverter's case: an order released on Monday whose buyer is listed on Tuesday must come
+/// back, however the list reaches the server (reload endpoint or SIGHUP).
+#[test]
+fn a_release_does_not_survive_a_changed_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("watch.csv");
+    write_watchlist(&list, &["Somebody Else Entirely GmbH"]);
+    let spec = format!("watchlist-csv:{}", list.display());
+    let db = dir.path().join("redflag.db").display().to_string();
+    let server = start_in(dir, &db, &["--list", &spec]);
+    let held =
+        serde_json::to_vec(&serde_json::from_slice::<serde_json::Value>(&sample()).unwrap()[1])
+            .unwrap();
+    assert_eq!(server.check(&held).json()["orders"][0]["verdict"], "hold");
+    assert_eq!(
+        server
+            .decide(
+                ALICE,
+                HELD,
+                json!({"action": "release", "reason": "cash is normal here"})
+            )
+            .json()["state"]["status"],
+        "released"
+    );
+
+    write_watchlist(&list, &["Uludağ Dokuma Makine Servis Ltd. Şti."]);
+    let reload = server.post("/v1/admin/reload", Some(OPS), "application/json", b"");
+    assert_eq!(reload.status, 200, "{}", reload.text());
+    let report = server.check(&held).json();
+    assert_eq!(report["orders"][0]["verdict"], "block");
+    let queue = server.get("/v1/queue", Some(ALICE)).json();
+    assert_eq!(queue["orders"][0]["order"], HELD);
+    assert_eq!(queue["orders"][0]["releases"], json!([]));
+    // Every judgement names the digests it was made with.
+    let history = server
+        .get(&format!("/v1/orders/{HELD}"), Some(ALICE))
+        .json();
+    let before = &history["earlier"][0]["body"]["lists"][0]["sha256"];
+    let after = &history["latest"]["body"]["lists"][0]["sha256"];
+    assert_ne!(before, after);
+    assert_eq!(
+        history["latest"]["body"]["pack_sha256"],
+        report["pack"]["sha256"]
+    );
+
+    // SIGHUP reads the list again too: delisted, the result changes once more.
+    write_watchlist(&list, &["Somebody Else Entirely GmbH"]);
+    signal(&server.child, "HUP");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let verdict = server.check(&held).json()["orders"][0]["verdict"].clone();
+        if verdict == "hold" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "SIGHUP did not reload:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        server.get("/v1/queue", Some(ALICE)).json()["orders"][0]["verdict"],
+        "hold"
+    );
+}
+
+#[test]
+fn a_reload_that_fails_leaves_the_running_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    copy_dir(std::path::Path::new("rules"), &pack);
+    let db = dir.path().join("redflag.db").display().to_string();
+    let pack_arg = pack.display().to_string();
+    let server = start_in(dir, &db, &["--rules", &pack_arg]);
+    let digest = server.check(b"[]").json()["pack"]["sha256"].clone();
+
+    let rules = pack.join("rules/payment.toml");
+    let good = std::fs::read_to_string(&rules).unwrap();
+    std::fs::write(&rules, format!("{good}\n[[rule]]\nid = \"broken\"\n")).unwrap();
+    let failed = server.post("/v1/admin/reload", Some(OPS), "application/json", b"");
+    assert_eq!(failed.status, 422, "{}", failed.text());
+    let answer = failed.json();
+    assert!(!answer["detail"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(answer["detail"]["in_force"]["pack"]["sha256"], digest);
+    assert_eq!(server.check(b"[]").json()["pack"]["sha256"], digest);
+
+    // A change that loads is put in force, and the metrics say which pack.
+    std::fs::write(
+        &rules,
+        good.replace("Cash payment", "Cash payment (edited)"),
+    )
+    .unwrap();
+    let ok = server.post("/v1/admin/reload", Some(OPS), "application/json", b"");
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    let fresh = server.check(b"[]").json()["pack"]["sha256"].clone();
+    assert_ne!(fresh, digest);
+    let metrics = server.get("/metrics", Some(OPS)).text();
+    assert!(
+        metrics.contains(&format!("sha256=\"{}\"", fresh.as_str().unwrap())),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("redflag_reloads_total{outcome=\"failed\"} 1"),
+        "{metrics}"
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn metrics_count_requests_latency_verdicts_and_name_the_pack() {
+    let server = start(&[]);
+    let report = server.check(&sample()).json();
+    let text = server.get("/metrics", Some(ERP)).text();
+    for needle in [
+        "redflag_http_requests_total{method=\"POST\",route=\"/v1/check\",status=\"200\"} 1",
+        "redflag_http_request_duration_seconds_bucket{le=",
+        "redflag_verdicts_total{verdict=\"block\"} 1",
+        "redflag_verdicts_total{verdict=\"hold\"} 1",
+        &format!("sha256=\"{}\"", report["pack"]["sha256"].as_str().unwrap()),
+    ] {
+        assert!(text.contains(needle), "{needle} not in\n{text}");
+    }
+    assert!(text.contains("redflag_pack_info{"), "{text}");
+}
+
+#[test]
+fn the_openapi_document_describes_every_route() {
+    let server = start(&[]);
+    let doc = server.get("/openapi.json", Some(ERP)).json();
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().unwrap();
+    for route in [
+        "/v1/check",
+        "/v1/queue",
+        "/v1/orders/{id}",
+        "/v1/orders/{id}/decisions",
+        "/v1/admin/reload",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/openapi.json",
+    ] {
+        assert!(
+            paths.contains_key(route),
+            "{route} missing from {:?}",
+            paths.keys()
+        );
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["token"]["scheme"],
+        "bearer"
+    );
+}
+
+#[test]
+fn sigterm_finishes_the_request_in_flight() {
+    use std::io::{Read, Write};
+    let mut server = start(&[]);
+    let body = sample();
+    let addr = server.base.strip_prefix("http://").unwrap().to_string();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ERP}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(&body[..100]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&server.child, "TERM");
+    std::thread::sleep(Duration::from_millis(300));
+    // Still running: it waits for the request it is reading.
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "stopped with a request in flight"
+    );
+    stream.write_all(&body[100..]).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut text = String::new();
+    let _ = stream.read_to_string(&mut text);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(text.contains("\"schema\":\"redflag.check/1\""));
+    let status = wait_bounded(&mut server.child, Duration::from_secs(30));
+    assert_eq!(status.code(), Some(0), "{}", server.log());
+    // New connections are refused once it has stopped.
+    assert!(std::net::TcpStream::connect(&addr).is_err());
+}
+
+#[test]
+fn tls_with_a_certificate() {
+    use std::io::{Read, Write};
+    use tokio_rustls::rustls;
+    let server = start(&[
+        "--tls-cert",
+        "fixtures/serve/tls/cert.pem",
+        "--tls-key",
+        "fixtures/serve/tls/key.pem",
+    ]);
+    assert!(
+        server.base.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.base
+    );
+    let mut roots = rustls::RootCertStore::empty();
+    use rustls_pki_types::pem::PemObject;
+    for cert in
+        rustls_pki_types::CertificateDer::pem_file_iter("fixtures/serve/tls/ca.pem").unwrap()
+    {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
+    let conn = rustls::ClientConnection::new(std::sync::Arc::new(config), name).unwrap();
+    let tcp = std::net::TcpStream::connect(server.base.strip_prefix("https://").unwrap()).unwrap();
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    write!(tls, "GET /v1/queue HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {ALICE}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut text = String::new();
+    let _ = tls.read_to_string(&mut text);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(text.contains("{\"orders\":[]}"), "{text}");
+    // Plain HTTP to the TLS port gets no answer.
+    let plain = agent()
+        .get(server.base.replace("https://", "http://") + "/healthz")
+        .call();
+    assert!(plain.is_err() || plain.unwrap().status() != 200);
+}
+
+/// Several servers on one PostgreSQL database share one queue and one trail.
+#[test]
+#[cfg_attr(
+    not(redflag_postgres),
+    ignore = "needs REDFLAG_POSTGRES_URL (set by .ci/run, which starts PostgreSQL)"
+)]
+fn two_servers_share_a_postgres_queue() {
+    #[cfg(redflag_postgres)]
+    {
+        let url = postgres_database("shared");
+        let a = start(&["--db", &url]);
+        let b = start(&["--db", &url]);
+        assert_eq!(a.check(&sample()).status, 200);
+        let queue = b.get("/v1/queue", Some(ALICE)).json();
+        assert_eq!(queue["orders"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            a.decide(
+                ALICE,
+                BLOCKED,
+                json!({"action": "release", "reason": "one"})
+            )
+            .status,
+            201
+        );
+        // Four eyes across instances: alice again on the other server is refused; bob completes.
+        assert_eq!(
+            b.decide(
+                ALICE,
+                BLOCKED,
+                json!({"action": "release", "reason": "two"})
+            )
+            .status,
+            409
+        );
+        assert_eq!(
+            b.decide(BOB, BLOCKED, json!({"action": "release", "reason": "two"}))
+                .json()["state"]["status"],
+            "released"
+        );
+        assert_eq!(
+            a.get("/v1/queue", Some(ALICE)).json()["orders"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        let (status, out, err) = redflag(&["audit", "verify", "--db", &url], b"");
+        assert_eq!(status, 0, "{err}");
+        let out = String::from_utf8_lossy(&out);
+        assert!(out.starts_with("intact: 5 rows"), "{out}");
+    }
+}

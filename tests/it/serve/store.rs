@@ -1,0 +1,338 @@
+//! The store behind `serve`, through its trait: the same cases against SQLite and against a real
+//! PostgreSQL server (when `.ci/run` started one; listed as ignored otherwise).
+
+use redflag::store::{
+    self, Action, NewDecision, NewJudgement, QueueFilter, Recorded, Status, Store, StoreError,
+};
+use serde_json::json;
+
+fn judgement(order: &str, verdict: &str, rules: &[&str], result: &str) -> NewJudgement {
+    NewJudgement {
+        order_id: order.into(),
+        verdict: verdict.into(),
+        rules: rules.iter().map(|r| r.to_string()).collect(),
+        result_sha256: result.into(),
+        pack_sha256: "p".repeat(64),
+        lists: vec![("watch".into(), "l".repeat(64))],
+        judgement: json!({"id": order, "verdict": verdict}),
+        html: format!("<article>{order}</article>"),
+        client: "erp".into(),
+    }
+}
+
+fn decision(order: &str, action: Action, reviewer: &str, reason: &str) -> NewDecision {
+    NewDecision {
+        order_id: order.into(),
+        action,
+        reviewer: reviewer.into(),
+        reason: reason.into(),
+        judgement_seq: None,
+    }
+}
+
+fn all_rows(s: &dyn Store) -> Vec<store::AuditRow> {
+    s.audit_rows(0, 100_000).unwrap()
+}
+
+fn verify(s: &dyn Store) -> store::Verification {
+    store::verify(|after| s.audit_rows(after, 7), &s.states().unwrap(), None).unwrap()
+}
+
+/// Every case, run against one backend; `fresh` opens an empty store.
+fn cases(fresh: &dyn Fn() -> Box<dyn Store>) {
+    four_eyes_and_reasons(fresh().as_ref());
+    a_changed_result_reopens_the_order(fresh().as_ref());
+    idempotent_answers(fresh().as_ref());
+    queue_filters(fresh().as_ref());
+    concurrent_writers_keep_one_chain(fresh);
+}
+
+fn four_eyes_and_reasons(s: &dyn Store) {
+    s.record_check(
+        vec![
+            judgement("B", "block", &["R1"], "b1"),
+            judgement("H", "hold", &["R2"], "h1"),
+            judgement("C", "clear", &[], "c1"),
+        ],
+        None,
+    )
+    .unwrap();
+    let queue: Vec<String> = s
+        .queue(&QueueFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|q| q.order_id)
+        .collect();
+    assert_eq!(queue, ["B", "H"]);
+    assert!(matches!(
+        s.decide(decision("B", Action::Release, "alice", " ")),
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        s.decide(decision("Z", Action::Confirm, "alice", "")),
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        s.decide(decision("C", Action::Confirm, "alice", "")),
+        Err(StoreError::Conflict(_))
+    ));
+    let first = s
+        .decide(decision("B", Action::Release, "alice", "ok"))
+        .unwrap();
+    assert_eq!(first.state.status, Status::Pending);
+    assert!(matches!(
+        s.decide(decision("B", Action::Release, "alice", "ok")),
+        Err(StoreError::Conflict(_))
+    ));
+    let second = s
+        .decide(decision("B", Action::Release, "bob", "ok"))
+        .unwrap();
+    assert_eq!(second.state.status, Status::Released);
+    assert_eq!(
+        s.decide(decision("H", Action::Confirm, "bob", ""))
+            .unwrap()
+            .state
+            .status,
+        Status::Confirmed
+    );
+    assert!(s
+        .queue(&QueueFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap()
+        .is_empty());
+    // A refused decision left nothing behind: 3 judgements and 3 decisions.
+    assert_eq!(all_rows(s).len(), 6);
+    let v = verify(s);
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    assert_eq!(v.rows, 6);
+    let history = s.order("B").unwrap().unwrap();
+    assert_eq!(history.rows.len(), 3);
+    assert_eq!(history.latest_html.as_deref(), Some("<article>B</article>"));
+}
+
+fn a_changed_result_reopens_the_order(s: &dyn Store) {
+    s.record_check(vec![judgement("H", "hold", &["R2"], "h1")], None)
+        .unwrap();
+    s.decide(decision("H", Action::Release, "alice", "fine"))
+        .unwrap();
+    // Same result again: still released.
+    s.record_check(vec![judgement("H", "hold", &["R2"], "h1")], None)
+        .unwrap();
+    assert_eq!(
+        s.order("H").unwrap().unwrap().state.status,
+        Status::Released
+    );
+    // Another result: back in the queue with no release, and a decision naming the old
+    // judgement is refused.
+    let Recorded::Appended(seqs) = s
+        .record_check(vec![judgement("H", "block", &["R2", "S1"], "h2")], None)
+        .unwrap()
+    else {
+        panic!("appended")
+    };
+    let state = s.order("H").unwrap().unwrap().state;
+    assert_eq!(
+        (state.status, state.releases.len(), state.latest_seq),
+        (Status::Pending, 0, seqs[0])
+    );
+    let mut stale = decision("H", Action::Release, "bob", "fine");
+    stale.judgement_seq = Some(seqs[0] - 1);
+    assert!(matches!(s.decide(stale), Err(StoreError::Conflict(_))));
+    let v = verify(s);
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+}
+
+fn idempotent_answers(s: &dyn Store) {
+    let entry = store::Idempotent {
+        client: "erp".into(),
+        key: "k1".into(),
+        request_sha256: "r".repeat(64),
+        status: 200,
+        response: b"answer".to_vec(),
+    };
+    assert!(matches!(
+        s.record_check(vec![judgement("A", "hold", &[], "a")], Some(entry.clone()))
+            .unwrap(),
+        Recorded::Appended(_)
+    ));
+    let again = s
+        .record_check(vec![judgement("A", "hold", &[], "a")], Some(entry.clone()))
+        .unwrap();
+    assert_eq!(again, Recorded::Replayed(entry.clone()));
+    assert_eq!(s.idempotent("erp", "k1").unwrap(), Some(entry));
+    // Keys are per client.
+    assert_eq!(s.idempotent("other", "k1").unwrap(), None);
+    assert_eq!(all_rows(s).len(), 1);
+}
+
+fn queue_filters(s: &dyn Store) {
+    s.record_check(
+        vec![
+            judgement("1", "block", &["RF-A-1", "RF-B-1"], "1"),
+            judgement("2", "hold", &["RF-A-10"], "2"),
+            judgement("3", "error", &[], "3"),
+            judgement("4", "review", &["RF-A-1"], "4"),
+        ],
+        None,
+    )
+    .unwrap();
+    let ids = |verdict: Option<&str>, rule: Option<&str>| -> Vec<String> {
+        s.queue(&QueueFilter {
+            verdict: verdict.map(String::from),
+            rule: rule.map(String::from),
+            limit: 10,
+        })
+        .unwrap()
+        .into_iter()
+        .map(|q| q.order_id)
+        .collect()
+    };
+    assert_eq!(ids(None, None), ["1", "2", "3"]);
+    assert_eq!(ids(Some("hold"), None), ["2"]);
+    assert_eq!(ids(None, Some("RF-A-1")), ["1"]);
+    assert_eq!(ids(None, Some("RF-A-1%")), Vec::<String>::new());
+    assert_eq!(ids(None, Some("RF-A-1_")), Vec::<String>::new());
+    assert_eq!(ids(Some("block"), Some("RF-B-1")), ["1"]);
+}
+
+fn concurrent_writers_keep_one_chain(fresh: &dyn Fn() -> Box<dyn Store>) {
+    let s: std::sync::Arc<dyn Store> = std::sync::Arc::from(fresh());
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let s = s.clone();
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    let id = format!("T{t}-{i}");
+                    s.record_check(vec![judgement(&id, "hold", &["R"], "x")], None)
+                        .unwrap();
+                    s.decide(decision(&id, Action::Escalate, "alice", ""))
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let v = store::verify(|after| s.audit_rows(after, 50), &s.states().unwrap(), None).unwrap();
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    assert_eq!(v.rows, 400);
+}
+
+#[test]
+fn store_cases_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    cases(&|| {
+        let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Box::new(store::sqlite::SqliteStore::open(&dir.path().join(format!("s{n}.db"))).unwrap())
+    });
+}
+
+#[test]
+#[cfg_attr(
+    not(redflag_postgres),
+    ignore = "needs REDFLAG_POSTGRES_URL (set by .ci/run, which starts PostgreSQL)"
+)]
+fn store_cases_on_postgres() {
+    #[cfg(redflag_postgres)]
+    cases(&|| {
+        Box::new(store::postgres::PgStore::open(&super::postgres_database("store")).unwrap())
+    });
+}
+
+/// A SQLite trail of three holds and one release, and its head as `audit verify` prints it.
+fn small_trail(path: &std::path::Path) -> String {
+    {
+        let s = store::sqlite::SqliteStore::open(path).unwrap();
+        for id in ["A", "B", "C"] {
+            s.record_check(vec![judgement(id, "hold", &["R"], id)], None)
+                .unwrap();
+        }
+        s.decide(decision("A", Action::Release, "alice", "looked at it"))
+            .unwrap();
+    }
+    let (status, out, err) = super::redflag(
+        &["audit", "verify", "--db", &path.display().to_string()],
+        b"",
+    );
+    assert_eq!(status, 0, "{err}");
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.starts_with("intact: 4 rows; head 4:"), "{out}");
+    out.trim().rsplit(' ').next().unwrap().to_string()
+}
+
+/// Tampering with a SQLite trail, as someone with the file would: every kind is found.
+#[test]
+fn audit_verify_finds_edited_deleted_and_cut_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("guarded.db");
+    small_trail(&path);
+    // The database refuses edits through SQL as it is...
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert!(conn
+        .execute("UPDATE audit SET body = '{}' WHERE seq = 1", [])
+        .is_err());
+    assert!(conn.execute("DELETE FROM audit WHERE seq = 2", []).is_err());
+    drop(conn);
+
+    // ...so a forger drops the guards first.
+    let check = |what: &str, sql: &str, expect: &str| {
+        let path = dir.path().join(format!("{}.db", what.replace(' ', "-")));
+        let head = small_trail(&path);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete")
+            .unwrap();
+        conn.execute_batch(sql).unwrap();
+        drop(conn);
+        let db = path.display().to_string();
+        let (status, out, err) =
+            super::redflag(&["audit", "verify", "--db", &db, "--head", &head], b"");
+        assert_eq!(status, 1, "{what}: {}", String::from_utf8_lossy(&out));
+        assert!(err.contains(expect), "{what}: {err}");
+    };
+    check(
+        "edit a reason",
+        "UPDATE audit SET body = replace(body, 'looked at it', 'approved by board') WHERE seq = 4",
+        "row 4 (decision of order `A`) was edited",
+    );
+    check("edit a hash", "UPDATE audit SET hash = CASE WHEN substr(hash, 1, 1) = '0' THEN '1' ELSE '0' END || substr(hash, 2) WHERE seq = 2", "row 3 does not name the hash");
+    check(
+        "delete a middle row",
+        "DELETE FROM audit WHERE seq = 2",
+        "rows 2..2 are missing",
+    );
+    check(
+        "cut the tail",
+        "DELETE FROM audit WHERE seq = 4",
+        "order `A` stands released",
+    );
+    check("cut the tail and the state", "DELETE FROM audit WHERE seq >= 3; DELETE FROM orders WHERE order_id = 'C'; UPDATE orders SET status = 'pending', releases = '[]' WHERE order_id = 'A'", "the recorded head");
+    check(
+        "the state only",
+        "UPDATE orders SET status = 'released' WHERE order_id = 'B'",
+        "order `B` stands released",
+    );
+
+    // Export writes every row as JSON Lines.
+    let db = path.display().to_string();
+    let (status, out, _) = super::redflag(&["audit", "export", "--db", &db], b"");
+    assert_eq!(status, 0);
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[3]["body"]["reason"], "looked at it");
+    assert_eq!(lines[3]["prev_hash"], lines[2]["hash"]);
+    // A database that is not there is an error, not an intact empty trail.
+    let (status, _, err) =
+        super::redflag(&["audit", "verify", "--db", "/nonexistent/redflag.db"], b"");
+    assert_eq!(status, 2, "{err}");
+}
