@@ -1575,6 +1575,23 @@ fn screen_party(spec: &ScreenSpec, value: &Value, path: &str, cx: &Cx) -> Check 
     if name.trim().is_empty() && ids.is_empty() {
         return Check::unknown("has no name or identifier to screen".into());
     }
+    // A placeholder (`-`, `***`, an invisible character) is no name: screening it would find
+    // nothing and let the party pass, so without an identifier the party cannot be screened.
+    let screenable = |text: &str| {
+        !screening::normalize(text, screening::EntryKind::Unknown)
+            .folded
+            .trim()
+            .is_empty()
+    };
+    let aliases_screenable = match party.get("aliases") {
+        Some(Value::List(a)) => a.iter().filter_map(Value::as_text).any(screenable),
+        _ => false,
+    };
+    if !screenable(&name) && !aliases_screenable && ids.is_empty() {
+        return Check::unknown(format!(
+            "has no name that can be screened (`{name}` has no letter or digit) and no identifier"
+        ));
+    }
     let query = Query {
         name,
         aliases: match party.get("aliases") {
