@@ -113,8 +113,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                     let problem = record_problem(
                         codes::LIMIT,
                         format!(
-                            "the line is {} long, over the limit of {} per record, so it was not read",
-                            size_text(bytes),
+                            "the line is {bytes} bytes long, over the limit of {} per record, so it was not read",
                             size_text(MAX_LINE_BYTES as u64)
                         ),
                     );

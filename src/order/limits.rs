@@ -15,9 +15,10 @@ pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 /// The largest JSON document (`.json`, read whole before its first record is judged).
 pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
 
-/// The deepest nesting of arrays and objects in a JSON record. This is serde_json's own
-/// recursion limit, stated here so the documentation and the tests can name it.
-pub const MAX_NESTING: usize = 128;
+/// The deepest nesting of arrays and objects in a JSON record, the record's own object
+/// counting as one. This is serde_json's recursion limit (it refuses the 128th level), stated
+/// here so the documentation and the tests can name it.
+pub const MAX_NESTING: usize = 127;
 
 /// The most members one list of an order may have (`items`, `consignees`, `route`, a party's
 /// `ids`, an item's `restrictions`, a `;`-separated cell), and the most CSV rows one order may

@@ -37,6 +37,8 @@ struct Row {
     id: Option<String>,
     cells: Vec<Option<String>>,
     problems: Vec<FieldProblem>,
+    /// The row could not be read at all (its cells are empty).
+    broken: bool,
 }
 
 /// Rows of one order being collected.
@@ -100,8 +102,7 @@ impl<R: BufRead> CsvRecords<R> {
                     return Err(InputError::TooLarge {
                         file: file.clone(),
                         message: format!(
-                            "the header row is {} long, over the limit of {} per line",
-                            size_text(bytes),
+                            "the header row is {bytes} bytes long, over the limit of {} per line",
                             size_text(MAX_LINE_BYTES as u64)
                         ),
                     })
@@ -182,6 +183,7 @@ impl<R: BufRead> CsvRecords<R> {
             id,
             cells: vec![None; self.columns.len()],
             problems: vec![problem],
+            broken: true,
         }
     }
 
@@ -232,9 +234,8 @@ impl<R: BufRead> CsvRecords<R> {
                         codes::LIMIT,
                         self.line,
                         format!(
-                            "line {} is {} long, over the limit of {} per row, so it was not read",
+                            "line {} is {bytes} bytes long, over the limit of {} per row, so it was not read",
                             self.line,
-                            size_text(bytes),
                             size_text(MAX_LINE_BYTES as u64)
                         ),
                     );
@@ -325,6 +326,7 @@ impl<R: BufRead> CsvRecords<R> {
             id,
             cells,
             problems,
+            broken: false,
         })
     }
 
@@ -376,6 +378,10 @@ impl<R: BufRead> CsvRecords<R> {
         for row in &group.rows {
             problems.extend(row.problems.iter().cloned());
         }
+        if group.rows.iter().all(|row| row.broken) {
+            // Nothing was read, so there is nothing to normalise: only the reasons.
+            return error_record(origin, group.id, without_first_line(problems, first_line));
+        }
         let (json, cells) = self.build(&group.rows, &mut problems);
         let result = normalize_order(&json);
         let normalize_problems = match &result {
@@ -389,12 +395,7 @@ impl<R: BufRead> CsvRecords<R> {
             }
             problems.push(p);
         }
-        // A problem on the record's first line needs no second mention.
-        for p in &mut problems {
-            if p.line == Some(first_line) {
-                p.line = None;
-            }
-        }
+        let problems = without_first_line(problems, first_line);
         match result {
             Ok((id, root)) if problems.is_empty() => Record::Order(Order { id, origin, root }),
             _ => error_record(origin, group.id, problems),
@@ -489,6 +490,16 @@ impl<R: BufRead> CsvRecords<R> {
         }
         (json, cells)
     }
+}
+
+/// A problem on the record's first line needs no second mention.
+fn without_first_line(mut problems: Vec<FieldProblem>, first_line: usize) -> Vec<FieldProblem> {
+    for p in &mut problems {
+        if p.line == Some(first_line) {
+            p.line = None;
+        }
+    }
+    problems
 }
 
 /// A problem of one row as a whole, located on its line.
