@@ -9,6 +9,7 @@ mod coverage;
 mod diagnostics;
 mod diff;
 mod explain;
+mod hostile_lists;
 mod hostile_orders;
 mod language;
 mod lint;

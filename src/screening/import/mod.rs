@@ -370,9 +370,9 @@ pub(crate) fn check_yield(
         let why = if text.trim_matches(|c: char| c.is_whitespace() || c == '\u{1a}' || c == '\u{feff}').is_empty() {
             "the file is empty".to_string()
         } else if tally.rows == 0 {
-            "the file holds no row after its header".to_string()
+            "the file holds no data row".to_string()
         } else {
-            format!("none of its {} rows could be read", tally.rows)
+            format!("none of its {} rows gives an entry", tally.rows)
         };
         return refuse(format!(
             "{why}, so the list has no entry to screen against (a failed download?); fetch it again"
