@@ -169,7 +169,9 @@ mod tests {
             vec!["buyer.country"]
         );
         assert_eq!(
-            repeated_keys(r#"{"items": [{"sku": 1}, {"sku": 1, "s\u006bu": 2}], "id": 1, "id": 2}"#),
+            repeated_keys(
+                r#"{"items": [{"sku": 1}, {"sku": 1, "s\u006bu": 2}], "id": 1, "id": 2}"#
+            ),
             vec!["items[1].sku", "id"]
         );
     }

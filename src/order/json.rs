@@ -143,9 +143,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                     }
                     let line = self.line;
                     let seen = &mut self.seen;
-                    return Some(text_record(text, origin, |id| {
-                        seen.problem(id, line)
-                    }));
+                    return Some(text_record(text, origin, |id| seen.problem(id, line)));
                 }
                 Err(error) => {
                     // The rest of the input is lost; say so once, as a record,

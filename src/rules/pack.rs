@@ -553,7 +553,10 @@ fn no_rows(what: &str, file: &SourceFile, empty: bool) -> Diagnostic {
     let (message, label) = if empty {
         (format!("{what} is empty"), "no header and no row")
     } else {
-        (format!("{what} has a header and no row"), "nothing after the header")
+        (
+            format!("{what} has a header and no row"),
+            "nothing after the header",
+        )
     };
     Diagnostic::error("R044", message)
         .at(file, file.line_span(1), label)

@@ -74,7 +74,10 @@ fn cases() -> Vec<PathBuf> {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let relative = entry.path().strip_prefix(from).unwrap();
         let target = to.join(relative);
         if entry.file_type().is_dir() {
@@ -103,7 +106,9 @@ fn run_case(dir: &Path) -> Vec<String> {
         .collect();
     let mut args = case.args.clone();
     let wants_json = args.first().is_some_and(|a| a == "check")
-        && !args.iter().any(|a| a == "--format" || a == "-o" || a == "--output");
+        && !args
+            .iter()
+            .any(|a| a == "--format" || a == "-o" || a == "--output");
     if wants_json {
         args.extend(["--format".to_string(), "json".to_string()]);
     }
@@ -149,11 +154,7 @@ fn run_case(dir: &Path) -> Vec<String> {
         Some(file) => std::fs::read_to_string(scratch.path().join(file)).unwrap_or_default(),
         None => out.clone(),
     };
-    let json_report = wants_json
-        || case
-            .report
-            .as_deref()
-            .is_some_and(|r| r.ends_with(".json"));
+    let json_report = wants_json || case.report.as_deref().is_some_and(|r| r.ends_with(".json"));
     if json_report && !report.trim().is_empty() {
         problems.extend(judge_report(&case, &report));
     } else if !case.orders.is_empty() {

@@ -20,7 +20,9 @@ fn watch_row(i: usize) -> String {
 }
 
 fn csl_row(i: usize) -> String {
-    format!("{i},Entity List (EL) - Bureau of Industry and Security,Listed Party {i},,\"Moscow, RU\"\n")
+    format!(
+        "{i},Entity List (EL) - Bureau of Industry and Security,Listed Party {i},,\"Moscow, RU\"\n"
+    )
 }
 
 fn dpl_row(i: usize) -> String {
@@ -87,7 +89,10 @@ fn an_empty_list_in_any_format_is_refused() {
         ("csl.csv", "the file holds no data row"),
         ("dpl.txt", "the file holds no data row"),
         ("watch.toml", "the file holds no data row"),
-        ("only-addresses.ftm.json", "none of its 1 rows gives an entry"),
+        (
+            "only-addresses.ftm.json",
+            "none of its 1 rows gives an entry",
+        ),
     ] {
         let message = refused(dir.path(), name);
         assert!(message.starts_with(why), "{name}: {message}");
@@ -123,11 +128,20 @@ fn a_list_cut_off_in_the_middle_of_a_row_is_refused() {
     let second = SDN_ROW.replace("36,", "37,");
     let set = ofac_set(&format!("{SDN_ROW}{}", &second[..second.len() - 5]));
     let message = refused(set.path(), "sdn.csv");
-    assert!(message.starts_with("the file ends in the middle of a row"), "{message}");
+    assert!(
+        message.starts_with("the file ends in the middle of a row"),
+        "{message}"
+    );
     // The same rows ending with a line break, or a last row complete without one, are fine.
     let whole = dir_with(&[
-        ("watch.csv", format!("{WATCH_HEADER}{}", watch_row(1)).as_bytes()),
-        ("dpl.txt", format!("{DPL_HEADER}{}", dpl_row(1).trim_end()).as_bytes()),
+        (
+            "watch.csv",
+            format!("{WATCH_HEADER}{}", watch_row(1)).as_bytes(),
+        ),
+        (
+            "dpl.txt",
+            format!("{DPL_HEADER}{}", dpl_row(1).trim_end()).as_bytes(),
+        ),
     ]);
     assert_eq!(loaded(whole.path(), "watch.csv").entries.len(), 1);
     assert_eq!(loaded(whole.path(), "dpl.txt").entries.len(), 1);
@@ -201,7 +215,10 @@ fn a_list_in_utf16_or_with_nul_bytes_is_refused() {
     let dir = dir_with(&[("watch.csv", &utf16), ("sdn.csv", b"36,\"A\0B\"\n")]);
     for name in ["watch.csv", "sdn.csv"] {
         let message = refused(dir.path(), name);
-        assert!(message.starts_with("the file is not text this tool reads"), "{message}");
+        assert!(
+            message.starts_with("the file is not text this tool reads"),
+            "{message}"
+        );
     }
 }
 
@@ -211,19 +228,23 @@ fn a_stray_latin1_byte_spoils_only_its_own_line() {
         "{WATCH_HEADER}WL-1,Müller Maschinenbau,,DE,,2024-01-01,,,\nWL-2,Caf\u{e9} Export,,FR,,2024-01-01,,,\n"
     );
     let bytes = text.replace('\u{e9}', "\u{1}").into_bytes();
-    let bytes: Vec<u8> = bytes.into_iter().map(|b| if b == 1 { 0xE9 } else { b }).collect();
+    let bytes: Vec<u8> = bytes
+        .into_iter()
+        .map(|b| if b == 1 { 0xE9 } else { b })
+        .collect();
     let dir = dir_with(&[("watch.csv", &bytes)]);
     let list = loaded(dir.path(), "watch.csv");
-    let names: Vec<&str> = list.entries.iter().map(|e| e.primary_name.as_str()).collect();
+    let names: Vec<&str> = list
+        .entries
+        .iter()
+        .map(|e| e.primary_name.as_str())
+        .collect();
     assert_eq!(names, ["Müller Maschinenbau", "Café Export"]);
 }
 
 #[test]
 fn check_stops_on_a_list_that_yields_nothing() {
-    let dir = dir_with(&[
-        ("watch.csv", WATCH_HEADER.as_bytes()),
-        ("empty.csv", b""),
-    ]);
+    let dir = dir_with(&[("watch.csv", WATCH_HEADER.as_bytes()), ("empty.csv", b"")]);
     for name in ["watch.csv", "empty.csv"] {
         let list = dir.path().join(name);
         let output = redflag(&[
@@ -240,7 +261,10 @@ fn check_stops_on_a_list_that_yields_nothing() {
 /// A copy of a pack directory with some files replaced.
 fn pack_copy(from: &str, replace: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let relative = entry.path().strip_prefix(from).unwrap();
         let target = dir.path().join(relative);
         if entry.file_type().is_dir() {
@@ -264,7 +288,12 @@ fn codes_of_pack(dir: &Path) -> Vec<&'static str> {
 #[test]
 fn a_pack_list_cut_to_its_header_stops_check_lint_and_test() {
     let header = std::fs::read_to_string("rules/lists/embargoed.csv").unwrap();
-    let header = header.lines().find(|l| !l.starts_with('#')).unwrap().to_string() + "\n";
+    let header = header
+        .lines()
+        .find(|l| !l.starts_with('#'))
+        .unwrap()
+        .to_string()
+        + "\n";
     for (file, text) in [
         ("lists/embargoed.csv", header.as_str()),
         ("lists/embargoed.csv", ""),
@@ -273,12 +302,20 @@ fn a_pack_list_cut_to_its_header_stops_check_lint_and_test() {
         let pack = pack_copy("rules", &[(file, text)]);
         assert_eq!(codes_of_pack(pack.path()), ["R044"], "{file} = {text:?}");
         let dir = pack.path().to_str().unwrap();
-        let check = redflag(&["check", "--rules", dir, "fixtures/adversarial/clean-order.jsonl"]);
+        let check = redflag(&[
+            "check",
+            "--rules",
+            dir,
+            "fixtures/adversarial/clean-order.jsonl",
+        ]);
         assert_eq!(code(&check), 2, "{}", stderr(&check));
         assert!(stderr(&check).contains("R044"), "{}", stderr(&check));
         let lint = redflag(&["lint", dir]);
         assert_eq!(code(&lint), 1, "{}", stderr(&lint));
-        assert!(stderr(&lint).contains("R044") || String::from_utf8_lossy(&lint.stdout).contains("R044"));
+        assert!(
+            stderr(&lint).contains("R044")
+                || String::from_utf8_lossy(&lint.stdout).contains("R044")
+        );
         let test = redflag(&["test", dir]);
         assert_ne!(code(&test), 0, "{}", stderr(&test));
     }
@@ -290,7 +327,10 @@ fn a_pack_screening_list_that_yields_nothing_stops_the_pack() {
     let cases = [
         ("lists/watch.csv", WATCH_HEADER.to_string()),
         ("lists/watch.csv", String::new()),
-        ("lists/watch.csv", format!("{WATCH_HEADER}WL-1,,,,,,,,\nWL-2,,,,,,,,\n{}", watch_row(3))),
+        (
+            "lists/watch.csv",
+            format!("{WATCH_HEADER}WL-1,,,,,,,,\nWL-2,,,,,,,,\n{}", watch_row(3)),
+        ),
     ];
     for (file, text) in &cases {
         let pack = pack_copy(own, &[(file, text)]);
@@ -311,9 +351,14 @@ fn a_pack_screening_list_that_yields_nothing_stops_the_pack() {
         .replace("watchlist-csv", "ofac");
     std::fs::write(pack.path().join("pack.toml"), manifest).unwrap();
     let (_, diagnostics) = build(&PackFiles::read_dir(pack.path()).unwrap());
-    let messages: Vec<String> = diagnostics.iter().map(|d| d.message().to_string()).collect();
+    let messages: Vec<String> = diagnostics
+        .iter()
+        .map(|d| d.message().to_string())
+        .collect();
     assert!(
-        messages.iter().any(|m| m.contains("`alt.csv` is not beside it")),
+        messages
+            .iter()
+            .any(|m| m.contains("`alt.csv` is not beside it")),
         "{messages:?}"
     );
 }

@@ -36,10 +36,7 @@ fn codes(records: &[Record], index: usize) -> Vec<String> {
 fn input_error(text: &[u8], name: &str, format: InputFormat) -> InputError {
     match order::from_reader(Cursor::new(text.to_vec()), name, format, None) {
         Err(error) => error,
-        Ok(records) => panic!(
-            "{name} was read: {}",
-            render(&records.collect::<Vec<_>>())
-        ),
+        Ok(records) => panic!("{name} was read: {}", render(&records.collect::<Vec<_>>())),
     }
 }
 
@@ -73,7 +70,10 @@ fn a_key_repeated_in_one_object_is_a_record_error_at_any_depth() {
     // The same in a JSON document, an array element or the single object.
     let array = format!("[{},\n{}]", lines[0], lines[5]);
     let records = load_text(&array, "t.json", InputFormat::Json);
-    assert_eq!((codes(&records, 0), codes(&records, 1)), (vec!["O115".to_string()], vec!["order".to_string()]));
+    assert_eq!(
+        (codes(&records, 0), codes(&records, 1)),
+        (vec!["O115".to_string()], vec!["order".to_string()])
+    );
     let records = load_text(&lines[0], "t.json", InputFormat::Json);
     assert_eq!(codes(&records, 0), ["O115"]);
 }
@@ -115,7 +115,10 @@ fn control_characters_that_hide_text_are_record_errors() {
         order_json("B", r#""end_user": {"name": "\u202eKorea Ryonbong"}"#),
         order_json("C", r#""attributes": {"note": ["ok", "cut\u0000here"]}"#),
         // Tabs and line breaks are ordinary text.
-        order_json("D", r#""end_user": {"name": "Acme\tGmbH", "address": "Hauptstr. 1\r\nBerlin"}"#),
+        order_json(
+            "D",
+            r#""end_user": {"name": "Acme\tGmbH", "address": "Hauptstr. 1\r\nBerlin"}"#,
+        ),
     ];
     let records = load_text(&lines.join("\n"), "t.jsonl", InputFormat::Jsonl);
     insta::assert_snapshot!(render(&records), @r"
@@ -128,17 +131,29 @@ fn control_characters_that_hide_text_are_record_errors() {
     t.jsonl:4 order D
     ");
     // A raw NUL byte in a CSV cell after the first few KiB is a record error, located.
-    let padding = format!("id,date,buyer.name,item.hs\n{}", "P,2024-01-02,B,847130\n".repeat(300));
+    let padding = format!(
+        "id,date,buyer.name,item.hs\n{}",
+        "P,2024-01-02,B,847130\n".repeat(300)
+    );
     let text = format!("{padding}Q,2024-01-02,Korea\0Ryonbong,847130\n");
     let records = load_text(&text, "t.csv", InputFormat::Csv);
     let last = records.len() - 1;
-    assert_eq!(codes(&records, last), ["O117"], "{}", render(&records[last..]));
+    assert_eq!(
+        codes(&records, last),
+        ["O117"],
+        "{}",
+        render(&records[last..])
+    );
 }
 
 #[test]
 fn a_byte_order_mark_at_the_start_of_a_later_line_carries_no_data() {
     // Two exports joined with `cat`: each starts with a mark.
-    let text = format!("\u{feff}{}\n\u{feff}{}\n", order_json("A", ""), order_json("B", ""));
+    let text = format!(
+        "\u{feff}{}\n\u{feff}{}\n",
+        order_json("A", ""),
+        order_json("B", "")
+    );
     let records = load_text(&text, "t.jsonl", InputFormat::Jsonl);
     assert_eq!(counts(&records), (2, 0), "{}", render(&records));
     assert_eq!(order(&records, "B").origin.line, 2);
@@ -245,7 +260,11 @@ fn a_hundred_thousand_columns_are_read_in_linear_time() {
     assert_eq!(counts(&records), (1, 0));
     // As many unusable headers: every one is listed, suggestions stop after the first few.
     let junk: String = (0..n).map(|i| format!(",junk{i}")).collect();
-    let error = input_error(format!("id{junk}\n").as_bytes(), "junk.csv", InputFormat::Csv);
+    let error = input_error(
+        format!("id{junk}\n").as_bytes(),
+        "junk.csv",
+        InputFormat::Csv,
+    );
     let InputError::UnknownHeaders { headers, .. } = &error else {
         panic!("{error}")
     };
@@ -253,7 +272,11 @@ fn a_hundred_thousand_columns_are_read_in_linear_time() {
     assert!(error.to_string().ends_with(&format!("and {} more", n - 50)));
     // As many columns that clash: each is reported once, in linear time.
     let same: String = (0..n).map(|_| ",buyer.name").collect();
-    let error = input_error(format!("id{same}\n").as_bytes(), "same.csv", InputFormat::Csv);
+    let error = input_error(
+        format!("id{same}\n").as_bytes(),
+        "same.csv",
+        InputFormat::Csv,
+    );
     let InputError::UnknownHeaders { headers, .. } = &error else {
         panic!("{error}")
     };
@@ -313,9 +336,15 @@ fn lists_over_the_member_limit_are_record_errors() {
     let at_limit = vec![item; MAX_LIST_MEMBERS].join(",");
     let codes_of = format!("KP{}", ";DE".repeat(MAX_LIST_MEMBERS));
     let lines = [
-        format!(r#"{{"id": "A", "date": "2024-01-02", "buyer": {{"name": "B"}}, "items": [{items}]}}"#),
-        format!(r#"{{"id": "B", "date": "2024-01-02", "buyer": {{"name": "B"}}, "items": [{at_limit}]}}"#),
-        format!(r#"{{"id": "C", "date": "2024-01-02", "buyer": {{"name": "B"}}, "items": [{{"hs": "847130", "restrictions": [{{"destinations": "{codes_of}"}}]}}]}}"#),
+        format!(
+            r#"{{"id": "A", "date": "2024-01-02", "buyer": {{"name": "B"}}, "items": [{items}]}}"#
+        ),
+        format!(
+            r#"{{"id": "B", "date": "2024-01-02", "buyer": {{"name": "B"}}, "items": [{at_limit}]}}"#
+        ),
+        format!(
+            r#"{{"id": "C", "date": "2024-01-02", "buyer": {{"name": "B"}}, "items": [{{"hs": "847130", "restrictions": [{{"destinations": "{codes_of}"}}]}}]}}"#
+        ),
     ];
     let records = load_text(&lines.join("\n"), "t.jsonl", InputFormat::Jsonl);
     insta::assert_snapshot!(render(&records), @r"
@@ -347,8 +376,14 @@ fn nesting_deeper_than_the_limit_is_a_record_error() {
         format!("{}1{}", "[".repeat(inner), "]".repeat(inner))
     };
     let lines = [
-        order_json("A", &format!("\"attributes\": {{\"deep\": {}}}", nested(MAX_NESTING))),
-        order_json("B", &format!("\"attributes\": {{\"deep\": {}}}", nested(MAX_NESTING + 1))),
+        order_json(
+            "A",
+            &format!("\"attributes\": {{\"deep\": {}}}", nested(MAX_NESTING)),
+        ),
+        order_json(
+            "B",
+            &format!("\"attributes\": {{\"deep\": {}}}", nested(MAX_NESTING + 1)),
+        ),
     ];
     let records = load_text(&lines.join("\n"), "t.jsonl", InputFormat::Jsonl);
     assert_eq!(codes(&records, 0), ["order"], "{}", render(&records));

@@ -3,8 +3,8 @@
 // Tests fail by panicking; the crate-wide denials guard library code.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-mod cli;
 mod adversarial;
+mod cli;
 mod coverage;
 mod diagnostics;
 mod diff;

@@ -85,7 +85,13 @@ pub(crate) fn check_path(text: &str) -> Result<ColumnPath, PathIssue> {
 }
 
 fn check_path_with(text: &str, suggest: bool) -> Result<ColumnPath, PathIssue> {
-    let template = |text: &str| if suggest { suggest_template(text) } else { None };
+    let template = |text: &str| {
+        if suggest {
+            suggest_template(text)
+        } else {
+            None
+        }
+    };
     let segments: Vec<&str> = text.split('.').collect();
     if segments.len() > MAX_PATH_SEGMENTS {
         return Err(issue(
@@ -138,8 +144,8 @@ fn check_path_with(text: &str, suggest: bool) -> Result<ColumnPath, PathIssue> {
                     fixed.push("0");
                     fixed.extend(&rest[i..]);
                     let fixed = fixed.join(".");
-                    let suggestion = (suggest && check_path_with(&fixed, false).is_ok())
-                        .then_some(fixed);
+                    let suggestion =
+                        (suggest && check_path_with(&fixed, false).is_ok()).then_some(fixed);
                     return Err(issue(
                         "needs a list index (list members are numbered from 0)".into(),
                         suggestion,
@@ -449,9 +455,18 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                (3, "clashes with column `attributes.a.b` (same or enclosing path)".into()),
-                (5, "clashes with column `attributes.a.b` (same or enclosing path)".into()),
-                (6, "clashes with column `attributes.a` (same or enclosing path)".into()),
+                (
+                    3,
+                    "clashes with column `attributes.a.b` (same or enclosing path)".into()
+                ),
+                (
+                    5,
+                    "clashes with column `attributes.a.b` (same or enclosing path)".into()
+                ),
+                (
+                    6,
+                    "clashes with column `attributes.a` (same or enclosing path)".into()
+                ),
             ]
         );
     }

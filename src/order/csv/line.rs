@@ -90,10 +90,16 @@ mod tests {
         assert_eq!(cells(&parser), ["a", "b,c", "d"]);
         assert_eq!(parser.parse(b"SO-1,\"Acme, 12\" pipe,x\n"), Parsed::Whole);
         assert_eq!(cells(&parser), ["SO-1", "Acme, 12 pipe", "x"]);
-        assert_eq!(parser.parse(b"SO-1,\"Acme 12 pipe,x\n"), Parsed::Unclosed { cell: 1 });
+        assert_eq!(
+            parser.parse(b"SO-1,\"Acme 12 pipe,x\n"),
+            Parsed::Unclosed { cell: 1 }
+        );
         assert_eq!(cells(&parser), ["SO-1"]);
         // The broken quote does not carry over to the next line.
-        assert_eq!(parser.parse(b"SO-2,plain 12\" pipe,\"\"\"q\"\"\""), Parsed::Whole);
+        assert_eq!(
+            parser.parse(b"SO-2,plain 12\" pipe,\"\"\"q\"\"\""),
+            Parsed::Whole
+        );
         assert_eq!(cells(&parser), ["SO-2", "plain 12\" pipe", "\"q\""]);
         assert_eq!(parser.parse(b"x,y\rz"), Parsed::Whole);
         assert_eq!(cells(&parser), ["x", "y\rz"]);

@@ -115,8 +115,9 @@ impl<R: BufRead> CsvRecords<R> {
                     if buf.contains(&0) {
                         return Err(InputError::NotText {
                             file: file.clone(),
-                            reason: "its header row holds NUL bytes (UTF-16 text, or not text at all)"
-                                .into(),
+                            reason:
+                                "its header row holds NUL bytes (UTF-16 text, or not text at all)"
+                                    .into(),
                         });
                     }
                     if let Parsed::Unclosed { cell } = parser.parse(&buf) {

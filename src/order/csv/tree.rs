@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map as JsonMap, Value as Json};
 
-use super::super::FieldProblem;
 use super::super::normalize::codes;
+use super::super::FieldProblem;
 use super::headers::Step;
 
 /// One cell on its way into the record tree.

@@ -367,7 +367,10 @@ pub(crate) fn check_yield(
         ));
     }
     if entries == 0 {
-        let why = if text.trim_matches(|c: char| c.is_whitespace() || c == '\u{1a}' || c == '\u{feff}').is_empty() {
+        let why = if text
+            .trim_matches(|c: char| c.is_whitespace() || c == '\u{1a}' || c == '\u{feff}')
+            .is_empty()
+        {
             "the file is empty".to_string()
         } else if tally.rows == 0 {
             "the file holds no data row".to_string()
@@ -407,7 +410,10 @@ pub(crate) fn check_companion(
     text: &str,
     tally: &Tally,
 ) -> Result<(), ScreeningError> {
-    if text.trim_matches(|c: char| c.is_whitespace() || c == '\u{1a}').is_empty() {
+    if text
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{1a}')
+        .is_empty()
+    {
         return Err(ScreeningError::Unreadable {
             file: file_name.to_string(),
             message: "the file is empty (a failed download?); fetch the ofac set again".into(),

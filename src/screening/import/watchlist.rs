@@ -162,7 +162,15 @@ pub fn import_watchlist_csv(file_name: &str, text: &str) -> Result<ListFile, Scr
     let mut seen = HashSet::new();
     // Column positions once, not per cell.
     let columns: std::collections::HashMap<&str, usize> = [
-        "id", "name", "kind", "aliases", "country", "ids", "listed_on", "ends_on", "program",
+        "id",
+        "name",
+        "kind",
+        "aliases",
+        "country",
+        "ids",
+        "listed_on",
+        "ends_on",
+        "program",
         "notes",
     ]
     .into_iter()
