@@ -90,7 +90,7 @@ pub(crate) fn size_text(bytes: u64) -> String {
         return format!("{bytes} bytes");
     }
     let tenths = bytes.saturating_mul(10) / MIB;
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         format!("{} MiB", tenths / 10)
     } else {
         format!("{}.{} MiB", tenths / 10, tenths % 10)
