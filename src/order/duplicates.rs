@@ -107,10 +107,11 @@ impl<'de> Visitor<'de> for Scan<'_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let Scan { path, found } = self;
-        let mut keys: HashSet<Cow<'de, str>> = HashSet::new();
-        let mut reported: HashSet<Cow<'de, str>> = HashSet::new();
+        let mut keys = Keys::default();
+        let mut reported: Vec<Cow<'de, str>> = Vec::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            if !keys.insert(key.clone()) && reported.insert(key.clone()) {
+            if !keys.insert(&key) && !reported.contains(&key) {
+                reported.push(key.clone());
                 path.push(Step::Key(key.clone()));
                 found.push(render(path));
                 path.pop();
@@ -123,6 +124,34 @@ impl<'de> Visitor<'de> for Scan<'_, 'de> {
             path.pop();
         }
         Ok(())
+    }
+}
+
+/// The keys of one object so far. Most objects of an order have a handful of keys, for which
+/// comparing with each is cheaper than hashing; past a few dozen a hash set keeps an object
+/// of 100,000 keys linear.
+#[derive(Default)]
+struct Keys<'de> {
+    few: Vec<Cow<'de, str>>,
+    many: HashSet<Cow<'de, str>>,
+}
+
+impl<'de> Keys<'de> {
+    const FEW: usize = 32;
+
+    /// Adds `key`; false when it was there already.
+    fn insert(&mut self, key: &Cow<'de, str>) -> bool {
+        if self.many.is_empty() {
+            if self.few.contains(key) {
+                return false;
+            }
+            if self.few.len() < Self::FEW {
+                self.few.push(key.clone());
+                return true;
+            }
+            self.many.extend(self.few.drain(..));
+        }
+        self.many.insert(key.clone())
     }
 }
 
