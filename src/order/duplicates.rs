@@ -110,7 +110,7 @@ impl<'de> Visitor<'de> for Scan<'_, 'de> {
         let mut keys = Keys::default();
         let mut reported: Vec<Cow<'de, str>> = Vec::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            if !keys.insert(&key) && !reported.contains(&key) {
+            if !keys.insert(key.clone()) && !reported.contains(&key) {
                 reported.push(key.clone());
                 path.push(Step::Key(key.clone()));
                 found.push(render(path));
@@ -140,18 +140,18 @@ impl<'de> Keys<'de> {
     const FEW: usize = 32;
 
     /// Adds `key`; false when it was there already.
-    fn insert(&mut self, key: &Cow<'de, str>) -> bool {
+    fn insert(&mut self, key: Cow<'de, str>) -> bool {
         if self.many.is_empty() {
-            if self.few.contains(key) {
+            if self.few.contains(&key) {
                 return false;
             }
             if self.few.len() < Self::FEW {
-                self.few.push(key.clone());
+                self.few.push(key);
                 return true;
             }
             self.many.extend(self.few.drain(..));
         }
-        self.many.insert(key.clone())
+        self.many.insert(key)
     }
 }
 
@@ -202,6 +202,12 @@ mod tests {
                 r#"{"items": [{"sku": 1}, {"sku": 1, "s\u006bu": 2}], "id": 1, "id": 2}"#
             ),
             vec!["items[1].sku", "id"]
+        );
+        // Past the few keys compared directly, the hash set takes over.
+        let many: String = (0..40).map(|i| format!("\"k{i}\": {i}, ")).collect();
+        assert_eq!(
+            repeated_keys(&format!("{{{many}\"k35\": 0, \"k2\": 0, \"k2\": 1}}")),
+            vec!["k35", "k2"]
         );
     }
 }
