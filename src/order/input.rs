@@ -2,10 +2,11 @@
 //! extension, by sniffing standard input, or as told), loads the CSV column
 //! map, and opens the matching streaming reader.
 //!
-//! This module owns the input-level errors (`I001`–`I004`): problems that
+//! This module owns the input-level errors (`I001`–`I006`): problems that
 //! stop a whole input before any record is read, as opposed to the per-record
 //! `O1xx` problems, which never stop the run.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
@@ -14,8 +15,10 @@ use std::sync::{Arc, Mutex};
 use miette::{NamedSource, SourceSpan};
 use sha2::{Digest, Sha256};
 
-use super::csv::{check_path, CsvRecords};
+use super::csv::{check_path, ColumnPath, CsvRecords};
 use super::json::{JsonDocument, JsonLines};
+use super::limits::{size_text, MAX_DOCUMENT_BYTES};
+use super::normalize::quote;
 use super::Record;
 
 /// The formats an input can have.
@@ -73,7 +76,9 @@ impl fmt::Display for HeaderProblem {
         write!(
             f,
             "column {} `{}` {}",
-            self.column, self.header, self.reason
+            self.column,
+            quote(&self.header),
+            self.reason
         )?;
         if let Some(suggestion) = &self.suggestion {
             write!(f, " (did you mean `{suggestion}`?)")?;
@@ -82,12 +87,20 @@ impl fmt::Display for HeaderProblem {
     }
 }
 
+/// The unusable headers for the message: every one up to a screenful, then how many more
+/// (the error itself keeps them all).
 fn list_headers(headers: &[HeaderProblem]) -> String {
-    headers
+    const SHOWN: usize = 50;
+    let mut text = headers
         .iter()
+        .take(SHOWN)
         .map(ToString::to_string)
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    if headers.len() > SHOWN {
+        text.push_str(&format!("; and {} more", headers.len() - SHOWN));
+    }
+    text
 }
 
 /// A problem that stops a whole input before any record is read.
@@ -135,6 +148,30 @@ pub enum InputError {
         #[label("here")]
         span: Option<SourceSpan>,
     },
+    /// The input is over a reader limit (`order::limits`).
+    #[error("`{file}` is too large to read: {message}")]
+    #[diagnostic(
+        code(I005),
+        help("split the input, or write a large JSON document as JSON Lines (one order per line, streamed); docs/orders.md lists every limit")
+    )]
+    TooLarge {
+        /// The file as the user named it.
+        file: String,
+        /// Which limit, lowercase.
+        message: String,
+    },
+    /// The input is not UTF-8 text.
+    #[error("`{file}` is not UTF-8 text: {reason}")]
+    #[diagnostic(
+        code(I006),
+        help("save the export as UTF-8 (without NUL bytes) and run again")
+    )]
+    NotText {
+        /// The file as the user named it.
+        file: String,
+        /// What gives it away, lowercase.
+        reason: String,
+    },
     /// The input's format cannot be told from its extension.
     #[error("cannot tell the format of `{file}` from its extension")]
     #[diagnostic(
@@ -155,6 +192,8 @@ impl InputError {
             InputError::UnknownHeaders { .. } => "I002",
             InputError::BadMap { .. } => "I003",
             InputError::UnknownExtension { .. } => "I004",
+            InputError::TooLarge { .. } => "I005",
+            InputError::NotText { .. } => "I006",
         }
     }
 }
@@ -173,6 +212,10 @@ impl InputError {
 pub struct ColumnMap {
     columns: Vec<(String, String)>,
     ignore: Vec<String>,
+    /// Header to its place in `columns`, so an export of many columns is resolved in
+    /// linear time.
+    target_of: HashMap<String, usize>,
+    ignored: std::collections::HashSet<String>,
 }
 
 impl ColumnMap {
@@ -213,8 +256,16 @@ impl ColumnMap {
                                 find(text, target),
                             ));
                         }
-                        map.columns
-                            .push((header.trim().to_string(), target.clone()));
+                        let trimmed = header.trim().to_string();
+                        if let Some(&at) = map.target_of.get(&trimmed) {
+                            let (first, _) = &map.columns[at];
+                            return Err(bad(
+                                format!("`{header}` is mapped twice (as `{first}` too): header names match after trimming"),
+                                find(text, header),
+                            ));
+                        }
+                        map.target_of.insert(trimmed.clone(), map.columns.len());
+                        map.columns.push((trimmed, target.clone()));
                     }
                 }
                 ("ignore", toml::Value::Array(headers)) => {
@@ -225,7 +276,10 @@ impl ColumnMap {
                                 find(text, "ignore"),
                             ));
                         };
-                        map.ignore.push(header.trim().to_string());
+                        let trimmed = header.trim().to_string();
+                        if map.ignored.insert(trimmed.clone()) {
+                            map.ignore.push(trimmed);
+                        }
                     }
                 }
                 ("columns", _) => {
@@ -248,13 +302,44 @@ impl ColumnMap {
                 }
             }
         }
-        if let Some((header, _)) = map.columns.iter().find(|(h, _)| map.ignore.contains(h)) {
+        if let Some((header, _)) = map.columns.iter().find(|(h, _)| map.ignored.contains(h)) {
             return Err(bad(
                 format!("`{header}` is both mapped and ignored"),
                 find(text, header),
             ));
         }
+        if let Some((a, b, target)) = map.clashing_targets() {
+            return Err(bad(
+                format!("`{a}` and `{b}` both fill `{target}`: which column holds the value cannot be told"),
+                find(text, &b),
+            ));
+        }
         Ok(map)
+    }
+
+    /// Two headers whose targets are one path, or a path and one of its members: an export
+    /// that has both columns would be refused anyway (`I002`), one that has either would be
+    /// read differently by whoever reads the map. Sorted, a path comes right before the
+    /// paths it encloses, so neighbours are enough.
+    fn clashing_targets(&self) -> Option<(String, String, String)> {
+        let mut paths: Vec<(ColumnPath, usize)> = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, target))| check_path(target).ok().map(|p| (p, i)))
+            .collect();
+        paths.sort();
+        paths.windows(2).find_map(|pair| {
+            let ((a, i), (b, j)) = (&pair[0], &pair[1]);
+            a.encloses(b).then(|| {
+                let (first, second) = if i < j { (*i, *j) } else { (*j, *i) };
+                (
+                    self.columns[first].0.clone(),
+                    self.columns[second].0.clone(),
+                    self.columns[*i].1.clone(),
+                )
+            })
+        })
     }
 
     /// Reads and parses a map file.
@@ -268,15 +353,15 @@ impl ColumnMap {
 
     /// The order path a header is renamed to, if the map renames it.
     pub fn target(&self, header: &str) -> Option<&str> {
-        self.columns
-            .iter()
-            .find(|(h, _)| h == header)
+        self.target_of
+            .get(header)
+            .and_then(|at| self.columns.get(*at))
             .map(|(_, target)| target.as_str())
     }
 
     /// True when the map drops this header on purpose.
     pub fn ignores(&self, header: &str) -> bool {
-        self.ignore.iter().any(|h| h == header)
+        self.ignored.contains(header)
     }
 
     /// The renamings, in file order.
@@ -437,16 +522,28 @@ pub fn from_reader<R: BufRead + Send + 'static>(
     format: InputFormat,
     map: Option<&ColumnMap>,
 ) -> Result<Records, InputError> {
+    check_text(&mut reader, name)?;
     match format {
         InputFormat::Jsonl => Ok(Box::new(JsonLines::new(reader, name))),
         InputFormat::Json => {
             let mut bytes = Vec::new();
+            // One byte past the limit tells a document at the limit from one over it.
             reader
+                .take(MAX_DOCUMENT_BYTES + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|error| InputError::Open {
                     file: name.to_string(),
                     reason: io_reason(&error),
                 })?;
+            if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+                return Err(InputError::TooLarge {
+                    file: name.to_string(),
+                    message: format!(
+                        "a JSON document is read whole, and this one is over the limit of {}",
+                        size_text(MAX_DOCUMENT_BYTES)
+                    ),
+                });
+            }
             Ok(Box::new(JsonDocument::from_bytes(bytes, name)))
         }
         InputFormat::Csv => Ok(Box::new(CsvRecords::new(reader, name, map)?)),
@@ -464,6 +561,30 @@ pub fn from_reader_digested<R: Read + Send + 'static>(
     let digest = InputDigest::default();
     let records = from_reader(BufReader::new(digest.tap(reader)), name, format, map)?;
     Ok((records, digest))
+}
+
+/// Refuses an input that is plainly not UTF-8 text, by its first bytes: a UTF-16 or UTF-32
+/// byte-order mark, or NUL bytes (UTF-16 without a mark puts one beside every ASCII letter).
+/// Read as UTF-8, such a file would be one unreadable record per line at best; said once,
+/// the cause is clear. Nothing is consumed.
+fn check_text<R: BufRead>(reader: &mut R, name: &str) -> Result<(), InputError> {
+    let head = reader.fill_buf().map_err(|error| InputError::Open {
+        file: name.to_string(),
+        reason: io_reason(&error),
+    })?;
+    let reason = if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        "it starts with a UTF-16 byte-order mark"
+    } else if head.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        "it starts with a UTF-32 byte-order mark"
+    } else if head.iter().take(4096).any(|b| *b == 0) {
+        "it holds NUL bytes near its start (UTF-16 text without a byte-order mark, or not text at all)"
+    } else {
+        return Ok(());
+    };
+    Err(InputError::NotText {
+        file: name.to_string(),
+        reason: reason.to_string(),
+    })
 }
 
 /// Tells JSON from JSON Lines on a stream that has no name: a document that

@@ -3,21 +3,73 @@
 //!
 //! This module owns locating records: the 1-based line each record starts on,
 //! and turning syntax errors into `O101` error records with serde_json's
-//! position. Values are normalised by `normalize.rs`; duplicate ids in one
-//! input become `O111` errors naming the first line.
+//! position. Values are normalised by `normalize.rs`. A record with a key
+//! repeated in one object is `O115` (see `duplicates.rs`); a line over
+//! [`MAX_LINE_BYTES`] is `O116`. A repeated order id is `O111`: in JSON Lines
+//! the later record names the first line (the first was judged already, as
+//! the input streams); in a JSON document, read whole, every record with
+//! that id is refused, since which one is the order cannot be told.
 
+use std::collections::HashMap;
 use std::io::BufRead;
 
+use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value as Json;
 
+use super::duplicates::repeated_keys;
+use super::limits::{read_line, size_text, Line, MAX_LINE_BYTES};
 use super::normalize::{
-    codes, error_record, json_record, json_syntax_problem, record_problem, SeenIds,
+    codes, error_record, id_text, json_record, json_syntax_problem, order_id, quote,
+    record_problem, SeenIds,
 };
-use super::{Origin, Record};
+use super::{FieldProblem, Origin, Record};
+
+/// Parses the text of one record (a line, or an element of a document) and normalises it;
+/// `id_problem` says what is wrong with the record's id in its input (a repeat), if anything.
+fn text_record(
+    text: &str,
+    origin: Origin,
+    id_problem: impl FnOnce(&str) -> Option<FieldProblem>,
+) -> Record {
+    match serde_json::from_str::<Json>(text) {
+        Ok(raw) => parsed_record(&raw, text, origin, id_problem),
+        Err(error) => error_record(origin, None, vec![json_syntax_problem(&error, false)]),
+    }
+}
+
+/// Normalises a record already parsed from `text`, with the problems only its text shows.
+fn parsed_record(
+    raw: &Json,
+    text: &str,
+    origin: Origin,
+    id_problem: impl FnOnce(&str) -> Option<FieldProblem>,
+) -> Record {
+    let mut found: Vec<FieldProblem> = repeated_keys(text)
+        .into_iter()
+        .map(|path| {
+            let key = path.rsplit('.').next().unwrap_or(&path).to_string();
+            FieldProblem {
+                code: codes::DUPLICATE_KEY,
+                message: format!(
+                    "key `{}` appears more than once in one object: readers keep different values, so the record is ambiguous",
+                    quote(&key)
+                ),
+                path,
+                column: None,
+                line: None,
+            }
+        })
+        .collect();
+    if let Some(id) = order_id(raw) {
+        found.extend(id_problem(&id));
+    }
+    json_record(raw, origin, found)
+}
 
 /// Streams a JSON Lines input: one record per non-blank line. Memory holds
-/// one line at a time, plus the set of ids seen (for duplicate detection).
+/// one line at a time (at most [`MAX_LINE_BYTES`]), plus the set of ids seen
+/// (for duplicate detection).
 pub struct JsonLines<R> {
     reader: R,
     file: String,
@@ -54,10 +106,20 @@ impl<R: BufRead> Iterator for JsonLines<R> {
 
     fn next(&mut self) -> Option<Record> {
         while !self.done {
-            self.buf.clear();
-            match self.reader.read_until(b'\n', &mut self.buf) {
-                Ok(0) => self.done = true,
-                Ok(_) => {
+            match read_line(&mut self.reader, &mut self.buf, MAX_LINE_BYTES) {
+                Ok(Line::End) => self.done = true,
+                Ok(Line::TooLong { bytes }) => {
+                    self.line += 1;
+                    let problem = record_problem(
+                        codes::LIMIT,
+                        format!(
+                            "the line is {bytes} bytes long, over the limit of {} per record, so it was not read",
+                            size_text(MAX_LINE_BYTES as u64)
+                        ),
+                    );
+                    return Some(error_record(self.origin(), None, vec![problem]));
+                }
+                Ok(Line::Whole) => {
                     self.line += 1;
                     let origin = self.origin();
                     let text = match std::str::from_utf8(&self.buf) {
@@ -73,21 +135,15 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                             return Some(error_record(origin, None, vec![problem]));
                         }
                     };
-                    // Editors on Windows write a byte-order mark at the start.
-                    let text = if self.line == 1 {
-                        text.trim_start_matches('\u{feff}')
-                    } else {
-                        text
-                    };
+                    // Editors on Windows write a byte-order mark at the start, and
+                    // files joined with `cat` keep each one's; it carries no data.
+                    let text = text.trim_start_matches('\u{feff}');
                     if text.trim().is_empty() {
                         continue;
                     }
-                    return Some(match serde_json::from_str::<Json>(text) {
-                        Ok(raw) => json_record(&raw, origin, &mut self.seen),
-                        Err(error) => {
-                            error_record(origin, None, vec![json_syntax_problem(&error, false)])
-                        }
-                    });
+                    let line = self.line;
+                    let seen = &mut self.seen;
+                    return Some(text_record(text, origin, |id| seen.problem(id, line)));
                 }
                 Err(error) => {
                     // The rest of the input is lost; say so once, as a record,
@@ -125,7 +181,8 @@ pub struct JsonDocument {
     text: String,
     file: String,
     pending: std::vec::IntoIter<Pending>,
-    seen: SeenIds,
+    /// Ids that more than one element has, with the lines of those elements.
+    repeated: HashMap<String, Vec<usize>>,
 }
 
 impl JsonDocument {
@@ -154,7 +211,7 @@ impl JsonDocument {
                     text: String::new(),
                     file,
                     pending: vec![Pending::Ready(Box::new(record))].into_iter(),
-                    seen: SeenIds::default(),
+                    repeated: HashMap::new(),
                 }
             }
         }
@@ -164,11 +221,12 @@ impl JsonDocument {
     pub fn from_text(text: String, file: impl Into<String>) -> JsonDocument {
         let file = file.into();
         let pending = locate(&text, &file);
+        let repeated = repeated_ids(&text, &pending);
         JsonDocument {
             text,
             file,
             pending: pending.into_iter(),
-            seen: SeenIds::default(),
+            repeated,
         }
     }
 }
@@ -185,10 +243,16 @@ fn locate(text: &str, file: &str) -> Vec<Pending> {
     let start_line = |offset: usize| 1 + text[..offset].matches('\n').count();
     let syntax_error = |error: serde_json::Error| {
         let line = error.line().max(1);
+        let mut problem = json_syntax_problem(&error, true);
+        if error.to_string().starts_with("trailing characters") {
+            problem.message.push_str(
+                " (the file holds more than one JSON value: if it is JSON Lines, name it `.jsonl`)",
+            );
+        }
         vec![Pending::Ready(Box::new(error_record(
             origin(line),
             None,
-            vec![json_syntax_problem(&error, true)],
+            vec![problem],
         )))]
     };
     match first.map(|at| body.as_bytes()[at]) {
@@ -216,10 +280,13 @@ fn locate(text: &str, file: &str) -> Vec<Pending> {
         },
         Some(_) => match serde_json::from_str::<Json>(body) {
             Ok(raw) => {
+                // A single object: no other record to clash with.
                 let line = start_line(skipped + first.unwrap_or(0));
-                vec![Pending::Ready(Box::new(json_record_fresh(
+                vec![Pending::Ready(Box::new(parsed_record(
                     &raw,
+                    body,
                     origin(line),
+                    |_| None,
                 )))]
             }
             Err(error) => syntax_error(error),
@@ -235,9 +302,43 @@ fn locate(text: &str, file: &str) -> Vec<Pending> {
     }
 }
 
-/// A single-object document: no other record to clash with.
-fn json_record_fresh(raw: &Json, origin: Origin) -> Record {
-    json_record(raw, origin, &mut SeenIds::default())
+/// Just the `id` of an element, read without building the rest.
+#[derive(Deserialize)]
+struct IdProbe {
+    #[serde(default)]
+    id: Option<Json>,
+}
+
+/// The ids more than one element of the document has, each with the lines of its elements.
+fn repeated_ids(text: &str, pending: &[Pending]) -> HashMap<String, Vec<usize>> {
+    let mut lines: HashMap<String, Vec<usize>> = HashMap::new();
+    for p in pending {
+        let Pending::Element { start, end, line } = p else {
+            continue;
+        };
+        let id = text
+            .get(*start..*end)
+            .and_then(|slice| serde_json::from_str::<IdProbe>(slice).ok())
+            .and_then(|probe| id_text(probe.id.as_ref()));
+        if let Some(id) = id {
+            lines.entry(id).or_default().push(*line);
+        }
+    }
+    lines.retain(|_, at| at.len() > 1);
+    lines
+}
+
+/// `2, 9 and 14`, or the first five and how many more.
+fn line_list(lines: &[usize]) -> String {
+    const SHOWN: usize = 5;
+    let shown: Vec<String> = lines.iter().take(SHOWN).map(ToString::to_string).collect();
+    match lines.len() {
+        n if n > SHOWN => format!("{} and {} more", shown.join(", "), n - SHOWN),
+        _ => match shown.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => shown.join(""),
+        },
+    }
 }
 
 impl Iterator for JsonDocument {
@@ -252,12 +353,20 @@ impl Iterator for JsonDocument {
                     line,
                 };
                 let slice = self.text.get(start..end).unwrap_or_default();
-                Some(match serde_json::from_str::<Json>(slice) {
-                    Ok(raw) => json_record(&raw, origin, &mut self.seen),
-                    Err(error) => {
-                        error_record(origin, None, vec![json_syntax_problem(&error, false)])
-                    }
-                })
+                let repeated = &self.repeated;
+                Some(text_record(slice, origin, |id| {
+                    repeated.get(id).map(|lines| {
+                        record_problem(
+                            codes::DUPLICATE_ID,
+                            format!(
+                                "order id `{}` is used by {} records of this document (lines {}): which one is the order cannot be told, so none is judged",
+                                quote(id),
+                                lines.len(),
+                                line_list(lines)
+                            ),
+                        )
+                    })
+                }))
             }
         }
     }

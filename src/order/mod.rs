@@ -6,9 +6,11 @@
 //! engine only ever sees orders that loaded cleanly.
 
 pub mod csv;
+mod duplicates;
 pub mod input;
 pub mod iso;
 pub mod json;
+pub mod limits;
 pub mod normalize;
 pub mod path;
 pub mod schema;

@@ -4,7 +4,7 @@
 //! Every loader ends here: JSON and JSON Lines hand over what serde_json
 //! parsed, CSV hands over a tree of cell strings. This module owns the value
 //! rules (country and currency codes, HS codes, decimal amounts, dates,
-//! booleans, lists), the problem codes `O101`–`O114` and their wording, and
+//! booleans, lists), the problem codes `O101`–`O117` and their wording, and
 //! the duplicate-id bookkeeping shared by the loaders. It collects every
 //! problem of a record rather than stopping at the first, so a user fixes a
 //! bad export in one pass.
@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
 use super::iso::{COUNTRIES, CURRENCIES};
+use super::limits::MAX_LIST_MEMBERS;
 use super::{FieldProblem, Order, Origin, Record, RecordError, Shape, Value};
 
 /// Stable problem codes of records, documented in `docs/orders.md`.
@@ -50,6 +51,12 @@ pub mod codes {
     pub const NOT_CONTIGUOUS: &str = "O113";
     /// A CSV cell or row could not be read.
     pub const CSV_CELL: &str = "O114";
+    /// A key appears more than once in one JSON object.
+    pub const DUPLICATE_KEY: &str = "O115";
+    /// The record is over a reader limit (line size, list members, CSV rows per order).
+    pub const LIMIT: &str = "O116";
+    /// A text holds a control character that can hide or reorder what a reviewer sees.
+    pub const CONTROL: &str = "O117";
 }
 
 /// Normalises one raw record into its id and a [`Value::Map`], or returns
@@ -83,7 +90,16 @@ pub fn order_id(raw: &Json) -> Option<String> {
 }
 
 fn read_id(raw: &Json, problems: &mut Vec<FieldProblem>) -> Option<String> {
-    match raw.get("id") {
+    id_value(raw.get("id"), problems)
+}
+
+/// The order id a record's `id` member stands for, when it is usable.
+pub(crate) fn id_text(id: Option<&Json>) -> Option<String> {
+    id_value(id, &mut Vec::new())
+}
+
+fn id_value(id: Option<&Json>, problems: &mut Vec<FieldProblem>) -> Option<String> {
+    match id {
         None | Some(Json::Null) => {
             problems.push(missing("id"));
             None
@@ -160,7 +176,7 @@ fn join(path: &str, field: &str) -> String {
 
 /// Shortens a user value for quoting in a message, so one bad cell cannot
 /// flood the report.
-fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     const MAX: usize = 60;
     if text.chars().count() <= MAX {
         text.to_string()
@@ -214,7 +230,10 @@ fn normalize_value(
     }
     match shape {
         Shape::Text => match raw {
-            Json::String(text) => Some(Value::Text(text.trim().to_string())),
+            Json::String(text) => match hidden_control(text) {
+                Some(c) => fail(problems, control_problem(c, path)),
+                None => Some(Value::Text(text.trim().to_string())),
+            },
             Json::Number(number) => Some(Value::Text(number.to_string())),
             _ => fail(problems, wrong_type(shape, raw, path)),
         },
@@ -315,13 +334,16 @@ fn normalize_value(
         },
         Shape::ListOf(inner) => match raw {
             Json::Array(members) => {
+                if members.len() > MAX_LIST_MEMBERS {
+                    return fail(problems, too_many_members(path, members.len()));
+                }
                 // Bad members are reported and left out; the list itself
                 // stays, so the parent is not also reported as missing.
                 let out = members
                     .iter()
                     .enumerate()
                     .filter_map(|(i, member)| {
-                        normalize_value(*inner, member, &format!("{path}[{i}]"), problems)
+                        list_member(*inner, member, &format!("{path}[{i}]"), problems)
                     })
                     .collect();
                 Some(Value::List(out))
@@ -329,8 +351,16 @@ fn normalize_value(
             // A list of codes or words in one cell: `KP; IR; SY` (CSV cells,
             // and JSON exports that flatten short lists the same way).
             Json::String(text) if !inner.is_object() => {
-                let parts = text.split(';').map(str::trim).filter(|p| !p.is_empty());
+                let parts: Vec<&str> = text
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                if parts.len() > MAX_LIST_MEMBERS {
+                    return fail(problems, too_many_members(path, parts.len()));
+                }
                 let out = parts
+                    .into_iter()
                     .enumerate()
                     .filter_map(|(i, part)| {
                         let member = Json::String(part.to_string());
@@ -342,15 +372,21 @@ fn normalize_value(
             _ => fail(problems, wrong_type(shape, raw, path)),
         },
         Shape::Attributes => match raw {
-            Json::Object(members) => Some(Value::Map(
-                members
-                    .iter()
-                    .map(|(key, member)| (key.clone(), generic(member)))
-                    .collect(),
-            )),
+            Json::Object(members) => {
+                check_controls(raw, path, problems);
+                Some(Value::Map(
+                    members
+                        .iter()
+                        .map(|(key, member)| (key.clone(), generic(member)))
+                        .collect(),
+                ))
+            }
             _ => fail(problems, wrong_type(shape, raw, path)),
         },
-        Shape::Any => Some(generic(raw)),
+        Shape::Any => {
+            check_controls(raw, path, problems);
+            Some(generic(raw))
+        }
         Shape::Order
         | Shape::Party
         | Shape::Stop
@@ -368,7 +404,10 @@ fn normalize_value(
                             normalize_value(field_shape, member, &join(path, key), problems)
                         }
                         // A loader may accept more: unknown members ride along.
-                        None => Some(generic(member)),
+                        None => {
+                            check_controls(member, &join(path, key), problems);
+                            Some(generic(member))
+                        }
                     };
                     if let Some(value) = value {
                         out.insert(key.clone(), value);
@@ -418,6 +457,90 @@ pub(crate) fn covers(field: &str, path: &str) -> bool {
         || path
             .strip_prefix(field)
             .is_some_and(|rest| rest.starts_with(['.', '[']))
+}
+
+/// One member of a list: a member that is null (or an empty text where a code belongs)
+/// says nothing, and a list of parties or items with a hole in it is not an order anyone can
+/// judge, so it is a problem rather than a silent absence.
+fn list_member(
+    shape: Shape,
+    member: &Json,
+    path: &str,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<Value> {
+    let value = normalize_value(shape, member, path, problems)?;
+    if matches!(value, Value::Null) {
+        let what = if member.is_null() { "null" } else { "empty" };
+        return fail(
+            problems,
+            problem(
+                codes::WRONG_TYPE,
+                path,
+                format!(
+                    "the list member is {what}, not {}",
+                    with_article(&shape.name())
+                ),
+            ),
+        );
+    }
+    Some(value)
+}
+
+fn too_many_members(path: &str, count: usize) -> FieldProblem {
+    problem(
+        codes::LIMIT,
+        path,
+        format!("the list has {count} members, over the limit of {MAX_LIST_MEMBERS}"),
+    )
+}
+
+/// The first character of `text` that can hide or reorder what a reviewer sees: a control
+/// character other than tab and line breaks (NUL cuts the text short in many tools), or a
+/// bidirectional embedding, override or isolate (which shows text in another order than it
+/// is stored).
+pub(crate) fn hidden_control(text: &str) -> Option<char> {
+    text.chars().find(|c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+fn control_problem(c: char, path: &str) -> FieldProblem {
+    problem(
+        codes::CONTROL,
+        path,
+        format!(
+            "the text holds U+{:04X}, a control character that can hide or reorder what a reviewer sees",
+            u32::from(c)
+        ),
+    )
+}
+
+/// Reports the first hidden control character in any text of a value kept as it is
+/// (`attributes`, unknown members); their keys too.
+fn check_controls(raw: &Json, path: &str, problems: &mut Vec<FieldProblem>) {
+    match raw {
+        Json::String(text) => {
+            if let Some(c) = hidden_control(text) {
+                problems.push(control_problem(c, path));
+            }
+        }
+        Json::Array(members) => {
+            for (i, member) in members.iter().enumerate() {
+                check_controls(member, &format!("{path}[{i}]"), problems);
+            }
+        }
+        Json::Object(members) => {
+            for (key, member) in members {
+                let at = join(path, key);
+                if let Some(c) = hidden_control(key) {
+                    problems.push(control_problem(c, &at));
+                }
+                check_controls(member, &at, problems);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn fail(problems: &mut Vec<FieldProblem>, p: FieldProblem) -> Option<Value> {
@@ -636,27 +759,28 @@ impl SeenIds {
     }
 }
 
-/// Normalises a parsed JSON record into the `Record` the input yields,
-/// including the duplicate-id check.
-pub(crate) fn json_record(raw: &Json, origin: Origin, seen: &mut SeenIds) -> Record {
-    let id = order_id(raw);
-    let duplicate = id
-        .as_deref()
-        .and_then(|id| seen.check(id, origin.line))
-        .map(|first| {
+impl SeenIds {
+    /// The problem of a record whose id was seen before in a streamed input.
+    pub(crate) fn problem(&mut self, id: &str, line: usize) -> Option<FieldProblem> {
+        self.check(id, line).map(|first| {
             record_problem(
                 codes::DUPLICATE_ID,
-                format!(
-                    "order id `{}` already appears on line {first}",
-                    quote(id.as_deref().unwrap_or_default())
-                ),
+                format!("order id `{}` already appears on line {first}", quote(id)),
             )
-        });
-    match (normalize_order(raw), duplicate) {
-        (Ok((id, root)), None) => Record::Order(Order { id, origin, root }),
-        (Ok(_), Some(dup)) => error_record(origin, id, vec![dup]),
-        (Err(mut problems), dup) => {
-            problems.extend(dup);
+        })
+    }
+}
+
+/// Normalises a parsed JSON record into the `Record` the input yields; `found` holds the
+/// problems the reader found on its own (repeated keys, a repeated id), which make the
+/// record an error whatever its values.
+pub(crate) fn json_record(raw: &Json, origin: Origin, found: Vec<FieldProblem>) -> Record {
+    let id = order_id(raw);
+    match normalize_order(raw) {
+        Ok((id, root)) if found.is_empty() => Record::Order(Order { id, origin, root }),
+        Ok(_) => error_record(origin, id, found),
+        Err(mut problems) => {
+            problems.extend(found);
             error_record(origin, id, problems)
         }
     }

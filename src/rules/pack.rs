@@ -395,6 +395,11 @@ pub fn analyse(files: &PackFiles) -> Analysis {
             description: d.description,
             digest: sha256_hex(file.text().as_bytes()),
         };
+        let what = format!("list `{}`", d.name.value);
+        if file.text().trim().is_empty() {
+            acc.push(no_rows(&what, &file, true));
+            continue;
+        }
         if let Some(list) = ListTable::parse(
             meta,
             d.key.as_deref(),
@@ -402,6 +407,10 @@ pub fn analyse(files: &PackFiles) -> Analysis {
             &file,
             &mut acc,
         ) {
+            if list.rows.is_empty() {
+                acc.push(no_rows(&what, &file, false));
+                continue;
+            }
             lists.insert(d.name.value, Arc::new(list));
         }
     }
@@ -428,7 +437,19 @@ pub fn analyse(files: &PackFiles) -> Analysis {
                     digest: sha256_hex(file.text().as_bytes()),
                 };
                 let base = d.base.unwrap_or_else(|| "USD".into());
-                rates = RatesTable::parse(meta, &base, &file, &mut acc).map(Arc::new);
+                if file.text().trim().is_empty() {
+                    acc.push(no_rows("the rates table", &file, true));
+                } else {
+                    rates = RatesTable::parse(meta, &base, &file, &mut acc)
+                        .filter(|table| {
+                            let empty = table.row_count() == 0;
+                            if empty {
+                                acc.push(no_rows("the rates table", &file, false));
+                            }
+                            !empty
+                        })
+                        .map(Arc::new);
+                }
             }
         }
     }
@@ -547,8 +568,29 @@ pub fn analyse(files: &PackFiles) -> Analysis {
     analysis
 }
 
+/// A list or rates file with nothing in it: a table cut to its header (a failed export, a
+/// careless edit) matches nothing, so every rule that reads it would pass every order. It is
+/// an error of the pack, for `check` and `lint` alike.
+fn no_rows(what: &str, file: &SourceFile, empty: bool) -> Diagnostic {
+    let (message, label) = if empty {
+        (format!("{what} is empty"), "no header and no row")
+    } else {
+        (
+            format!("{what} has a header and no row"),
+            "nothing after the header",
+        )
+    };
+    Diagnostic::error("R044", message)
+        .at(file, file.line_span(1), label)
+        .with_help(
+            "a table with no row matches no order, so the rules that read it could never fire; restore its rows from its source, or remove it and the rules that use it"
+                .to_string(),
+        )
+}
+
 /// Imports a screening list the pack names; its bad rows become located warnings (the rest of
-/// the list is still used), a file in no known format an error.
+/// the list is still used). A file in no known format, an OFAC set without its companions, or
+/// a list the importer refuses (empty, cut off, mostly bad rows) is an error.
 fn screening_list(
     files: &PackFiles,
     manifest: &SourceFile,
@@ -573,7 +615,21 @@ fn screening_list(
         );
         return None;
     };
-    let text = import::decode(bytes);
+    let unreadable = |message: String| {
+        Diagnostic::error("R054", message)
+            .at(manifest, d.file.span.clone(), "unreadable list")
+            .with_help(
+                "a screening list that cannot be read whole stops the pack from loading (nothing is screened against part of a list); fetch the list again, or fix `file` and `format`"
+                    .to_string(),
+            )
+    };
+    let text = match import::text_of(&d.file.value, bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            acc.push(unreadable(e.to_string()));
+            return None;
+        }
+    };
     let format = match &d.format {
         Some(f) => match import::parse_format_name(&f.value) {
             Some(format) => Some(format),
@@ -605,33 +661,31 @@ fn screening_list(
         );
         return None;
     };
-    let companions: Vec<(String, String)> = if format == crate::screening::ListFormat::OfacSdn {
+    let mut companions: Vec<(String, String)> = Vec::new();
+    if format == crate::screening::ListFormat::OfacSdn {
         let dir = d.file.value.rsplit_once('/').map_or("", |(dir, _)| dir);
-        ["alt.csv", "add.csv", "sdn_comments.csv"]
-            .iter()
-            .map(|n| {
-                if dir.is_empty() {
-                    n.to_string()
-                } else {
-                    format!("{dir}/{n}")
+        for name in import::ofac_companions(&d.file.value) {
+            let path = if dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{dir}/{name}")
+            };
+            let text = match files.files.get(&path) {
+                None => Err(import::missing_companion(&d.file.value, name)),
+                Some(bytes) => import::text_of(&path, bytes),
+            };
+            match text {
+                Ok(text) => companions.push((path, text)),
+                Err(e) => {
+                    acc.push(unreadable(e.to_string()));
+                    return None;
                 }
-            })
-            .map(|p| {
-                let text = files
-                    .files
-                    .get(&p)
-                    .map(|b| import::decode(b))
-                    .unwrap_or_default();
-                (p, text)
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+            }
+        }
+    }
     let named = |i: usize| {
         companions
             .get(i)
-            .filter(|(_, t)| !t.is_empty())
             .map(|(n, t)| NamedText { name: n, text: t })
     };
     let imported = if format == crate::screening::ListFormat::OfacSdn {
@@ -650,11 +704,7 @@ fn screening_list(
     let mut list = match imported {
         Ok(list) => list,
         Err(e) => {
-            acc.push(Diagnostic::error("R054", e.to_string()).at(
-                manifest,
-                d.file.span.clone(),
-                "unreadable list",
-            ));
+            acc.push(unreadable(e.to_string()));
             return None;
         }
     };

@@ -49,7 +49,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("two-different-equalities", &["L010"]),
     ("true-and-false", &["L010"]),
     ("empty-in-values", &["L010"]),
-    ("list-without-rows", &["L010"]),
+    ("list-without-rows", &["R044"]),
     ("hs-heading-compared-with-eq", &["L010"]),
     ("currency-name-not-code", &["L010"]),
     ("negated-tautology", &["L010"]),

@@ -330,10 +330,12 @@ fn json_single_object_and_duplicates_in_an_array() {
 
     let array = format!("[{single},\n{single}]");
     let records = load_text(&array, "t.json", InputFormat::Json);
+    // Read whole, a document shows both records of the id: neither is judged.
     insta::assert_snapshot!(render(&records), @r"
-    t.json:1 order A
+    t.json:1 error [A]
+      O111 : order id `A` is used by 2 records of this document (lines 1 and 2): which one is the order cannot be told, so none is judged
     t.json:2 error [A]
-      O111 : order id `A` already appears on line 1
+      O111 : order id `A` is used by 2 records of this document (lines 1 and 2): which one is the order cannot be told, so none is judged
     ");
 }
 

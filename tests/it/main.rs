@@ -10,6 +10,8 @@ mod diagnostics;
 mod diff;
 mod escaping;
 mod explain;
+mod hostile_lists;
+mod hostile_orders;
 mod input_counts;
 mod language;
 mod lint;

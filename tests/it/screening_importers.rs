@@ -121,7 +121,9 @@ fn ofac_malformed_sdn_rows_are_reported_not_skipped_silently() {
         "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n\
                x1,\"BAD NUMBER\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n\
                37,\"SHORT ROW\"\n\
-               36,\"AGAIN\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n";
+               36,\"AGAIN\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n\
+               38,\"GOOD ONE\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n\
+               39,\"GOOD TWO\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n";
     let lf = match import_ofac(&OfacFiles {
         sdn: NamedText {
             name: "sdn.csv",
@@ -134,7 +136,8 @@ fn ofac_malformed_sdn_rows_are_reported_not_skipped_silently() {
         Ok(lf) => lf,
         Err(e) => panic!("{e}"),
     };
-    assert_eq!(lf.entries.len(), 1);
+    // Three bad rows of six: located problems, not yet a broken list.
+    assert_eq!(lf.entries.len(), 3);
     let messages: Vec<String> = lf.problems.iter().map(|p| p.to_string()).collect();
     assert_eq!(
         messages,

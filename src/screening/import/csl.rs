@@ -6,12 +6,13 @@ use super::super::countries;
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat};
 use super::super::ScreeningError;
 use super::remarks::parse_id_item;
-use super::{parse_date, problem, read_table, split_multi};
+use super::{check_yield, parse_date, problem, read_table, split_multi};
 
 /// Imports a CSL CSV file.
 pub fn import_csl(file_name: &str, text: &str) -> Result<ListFile, ScreeningError> {
     let mut problems = Vec::new();
     let table = read_table(file_name, text, b',', "csv", true, &mut problems)?;
+    let mut tally = table.tally;
     let headers = &table.headers;
     let col = |name: &str| {
         headers
@@ -43,6 +44,7 @@ pub fn import_csl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
         let full_name = get(r, Some(name_col));
         let mut names = split_multi(&full_name, "; ").filter(|n| !n.starts_with("and any "));
         let Some(primary) = names.next() else {
+            tally.skip(line);
             problems.push(problem(file_name, line, "row has no name".to_string()));
             continue;
         };
@@ -106,6 +108,7 @@ pub fn import_csl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
         e.remarks = get(r, remarks_col);
         entries.push(e);
     }
+    check_yield(file_name, text, entries.len(), &tally)?;
     Ok(ListFile {
         name: file_name.to_string(),
         format: ListFormat::Csl,

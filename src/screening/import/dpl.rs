@@ -3,14 +3,14 @@
 //! entry id is a short hash of those three, stable across downloads. `Effective_Date` and
 //! `Expiration_Date` (MM/DD/YYYY) become the listing and end dates.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
 use super::super::countries;
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat};
 use super::super::ScreeningError;
-use super::{parse_date, problem, read_table};
+use super::{check_yield, parse_date, problem, read_table};
 
 const SOURCE: &str = "Denied Persons List (DPL) - Bureau of Industry and Security";
 
@@ -25,6 +25,7 @@ pub fn import_dpl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
         false,
         &mut problems,
     )?;
+    let mut tally = table.tally;
     let headers = &table.headers;
     let col = |name: &str| {
         headers
@@ -51,10 +52,13 @@ pub fn import_dpl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
     };
     let mut entries: Vec<Entry> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
+    // Addresses already on each entry: a name with many rows stays linear.
+    let mut addresses: HashSet<(usize, String)> = HashSet::new();
     for (line, r) in &table.rows {
         let line = *line;
         let name = get(r, Some(name_col));
         if name.is_empty() {
+            tally.skip(line);
             problems.push(problem(file_name, line, "row has no name".to_string()));
             continue;
         }
@@ -127,11 +131,12 @@ pub fn import_dpl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
         }
         if !parts.is_empty() {
             let address = parts.join(", ");
-            if !e.addresses.contains(&address) {
+            if addresses.insert((idx, address.clone())) {
                 e.addresses.push(address);
             }
         }
     }
+    check_yield(file_name, text, entries.len(), &tally)?;
     Ok(ListFile {
         name: file_name.to_string(),
         format: ListFormat::Dpl,

@@ -13,7 +13,7 @@ use super::super::countries;
 use super::super::ids::{canonical_scheme, refine_scheme};
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat, PartyId};
 use super::super::ScreeningError;
-use super::{file_stem, parse_date, problem};
+use super::{check_yield, file_stem, parse_date, problem, Tally};
 
 /// FtM identifier properties and the scheme each stands for.
 const ID_PROPS: &[(&str, &str)] = &[
@@ -63,15 +63,18 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
     let mut problems = Vec::new();
     let stem = file_stem(file_name);
     let mut parsed_any = false;
+    let mut tally = Tally::default();
     for (i, raw) in text.lines().enumerate() {
         let line = i as u64 + 1;
-        let raw = raw.trim();
+        let raw = raw.trim().trim_start_matches('\u{feff}');
         if raw.is_empty() {
             continue;
         }
+        tally.row(line);
         let v: Value = match serde_json::from_str(raw) {
             Ok(v) => v,
             Err(_) => {
+                tally.skip(line);
                 problems.push(problem(
                     file_name,
                     line,
@@ -89,6 +92,7 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
         let schema = v.get("schema").and_then(Value::as_str).unwrap_or("");
         let props = v.get("properties").cloned().unwrap_or(Value::Null);
         if id.is_empty() || schema.is_empty() {
+            tally.skip(line);
             problems.push(problem(
                 file_name,
                 line,
@@ -119,6 +123,7 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
                 .collect();
             let targets = strings(&props, "entity");
             if targets.is_empty() {
+                tally.skip(line);
                 problems.push(problem(
                     file_name,
                     line,
@@ -148,6 +153,7 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
         };
         let names = strings(&props, "name");
         let Some(primary) = names.first() else {
+            tally.skip(line);
             problems.push(problem(
                 file_name,
                 line,
@@ -209,6 +215,7 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
         }
         e.remarks = remarks.join("; ");
         if by_id.contains_key(&id) {
+            tally.skip(line);
             problems.push(problem(
                 file_name,
                 line,
@@ -228,6 +235,8 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
     let mut collected: HashMap<usize, SanctionInfo> = HashMap::new();
     for (line, sid, target, info) in sanctions {
         let Some(&i) = by_id.get(&target) else {
+            // Valid JSON, so not a cut line: counted as left out, not as the last row bad.
+            tally.skipped += 1;
             problems.push(problem(
                 file_name,
                 line,
@@ -255,6 +264,7 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
             }
         }
     }
+    check_yield(file_name, text, entries.len(), &tally)?;
     problems.sort();
     Ok(ListFile {
         name: file_name.to_string(),

@@ -67,22 +67,21 @@ fn looks_like_sdn_row(line: &str) -> bool {
     !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) && rest.starts_with('"')
 }
 
-/// Imports text of a known format. OFAC companion files cannot be imported alone: use
-/// [`import_ofac`] with the whole set.
+/// Imports text of a known format. An OFAC set cannot be imported from one text: use
+/// [`load_file`] on its `sdn.csv` (which reads the companions beside it), or [`import_ofac`]
+/// with the files in hand.
 pub fn import_str(
     format: ListFormat,
     file_name: &str,
     text: &str,
 ) -> Result<ListFile, ScreeningError> {
     match format {
-        ListFormat::OfacSdn => import_ofac(&OfacFiles {
-            sdn: NamedText {
-                name: file_name,
-                text,
-            },
-            alt: None,
-            add: None,
-            comments: None,
+        ListFormat::OfacSdn => Err(ScreeningError::Unreadable {
+            file: file_name.to_string(),
+            message: format!(
+                "an ofac `sdn.csv` is read with {} beside it, or its aliases and addresses are lost; load it from its directory",
+                companion_list(file_name)
+            ),
         }),
         ListFormat::OfacAlt | ListFormat::OfacAdd | ListFormat::OfacComments => {
             Err(ScreeningError::Unreadable {
@@ -100,10 +99,38 @@ pub fn import_str(
 }
 
 /// Reads a list file from disk, detects its format and imports it. For an OFAC `sdn.csv` (or
-/// `cons_prim.csv`) the companion files beside it are read too when present.
+/// `cons_prim.csv`) the companion files beside it are read too, and must be there.
 pub fn load_file(path: &Path) -> Result<ListFile, ScreeningError> {
     let text = read_text(path)?;
     load_text(path, &text, None)
+}
+
+/// The companions of an OFAC main file (`sdn.csv` or `cons_prim.csv`), in the order alias,
+/// address, comments: the set is one list, and a main file without them loses aliases,
+/// addresses and the ends of long remarks without a word.
+pub fn ofac_companions(main_file: &str) -> [&'static str; 3] {
+    let base = main_file.rsplit(['/', '\\']).next().unwrap_or(main_file);
+    if base.to_ascii_lowercase().starts_with("cons_") {
+        ["cons_alt.csv", "cons_add.csv", "cons_comments.csv"]
+    } else {
+        ["alt.csv", "add.csv", "sdn_comments.csv"]
+    }
+}
+
+fn companion_list(main_file: &str) -> String {
+    let [alt, add, comments] = ofac_companions(main_file);
+    format!("`{alt}`, `{add}` and `{comments}`")
+}
+
+/// The error for an OFAC main file whose companion is missing.
+pub fn missing_companion(main_file: &str, companion: &str) -> ScreeningError {
+    ScreeningError::Unreadable {
+        file: main_file.to_string(),
+        message: format!(
+            "`{companion}` is not beside it: an ofac list is the set of {}, and without one its entries lose aliases, addresses or remarks; keep the files of one download together",
+            companion_list(main_file)
+        ),
+    }
 }
 
 /// Imports the text read from `path`, in `format` or the detected one; an OFAC `sdn.csv`
@@ -123,47 +150,53 @@ fn load_text(
     if format != ListFormat::OfacSdn {
         return import_str(format, &display, text);
     }
-    let base = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let (alt, add, comments) = if base.starts_with("cons_") {
-        ("cons_alt.csv", "cons_add.csv", "cons_comments.csv")
-    } else {
-        ("alt.csv", "add.csv", "sdn_comments.csv")
-    };
+    let [alt, add, comments] = ofac_companions(&display);
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let companion = |name: &str| -> Result<Option<(String, String)>, ScreeningError> {
+    let companion = |name: &str| -> Result<(String, String), ScreeningError> {
         let p = dir.join(name);
-        if p.exists() {
-            Ok(Some((p.display().to_string(), read_text(&p)?)))
-        } else {
-            Ok(None)
+        if !p.exists() {
+            return Err(missing_companion(&display, name));
         }
+        Ok((p.display().to_string(), read_text(&p)?))
     };
     let alt = companion(alt)?;
     let add = companion(add)?;
     let comments = companion(comments)?;
-    fn named(c: &Option<(String, String)>) -> Option<NamedText<'_>> {
-        c.as_ref().map(|(n, t)| NamedText {
-            name: n.as_str(),
-            text: t.as_str(),
-        })
+    fn named((name, text): &(String, String)) -> NamedText<'_> {
+        NamedText { name, text }
     }
     import_ofac(&OfacFiles {
         sdn: NamedText {
             name: &display,
             text,
         },
-        alt: named(&alt),
-        add: named(&add),
-        comments: named(&comments),
+        alt: Some(named(&alt)),
+        add: Some(named(&add)),
+        comments: Some(named(&comments)),
     })
 }
 
-/// Reads a file as UTF-8, falling back to Latin-1 (older OFAC and BIS files are not UTF-8).
+/// Reads a file as text (see [`text_of`]).
 fn read_text(path: &Path) -> Result<String, ScreeningError> {
-    Ok(decode(&read_bytes(path)?))
+    text_of(&path.display().to_string(), &read_bytes(path)?)
+}
+
+/// The text of a list file: refused when it is plainly not text in a byte encoding (a UTF-16
+/// or UTF-32 byte-order mark, NUL bytes), else [`decode`]d.
+pub fn text_of(file_name: &str, bytes: &[u8]) -> Result<String, ScreeningError> {
+    let why = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        "it starts with a UTF-16 byte-order mark"
+    } else if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        "it starts with a UTF-32 byte-order mark"
+    } else if bytes.contains(&0) {
+        "it holds NUL bytes (UTF-16 text without a byte-order mark, or not text at all)"
+    } else {
+        return Ok(decode(bytes));
+    };
+    Err(ScreeningError::Unreadable {
+        file: file_name.to_string(),
+        message: format!("the file is not text this tool reads: {why}; save it as UTF-8"),
+    })
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, ScreeningError> {
@@ -173,12 +206,21 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, ScreeningError> {
     })
 }
 
-/// Bytes as UTF-8 text, falling back to Latin-1 (older OFAC and BIS files are not UTF-8).
+/// Bytes as UTF-8 text, falling back to Latin-1 (older OFAC and BIS files are not UTF-8) line
+/// by line: one stray byte in a UTF-8 file spoils its own line only, instead of turning every
+/// accented name of the file into mojibake that no query would match.
 pub fn decode(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return text.to_string();
     }
+    let mut out = String::with_capacity(bytes.len());
+    for line in bytes.split_inclusive(|b| *b == b'\n') {
+        match std::str::from_utf8(line) {
+            Ok(text) => out.push_str(text),
+            Err(_) => out.extend(line.iter().map(|&b| char::from(b))),
+        }
+    }
+    out
 }
 
 /// The names a user gives formats (`--list csl:FILE`, `format = "csl"` in a pack).
@@ -204,10 +246,10 @@ pub fn parse_format_name(name: &str) -> Option<ListFormat> {
     })
 }
 
-/// Imports a list from bytes already read (a file of a rule pack), detecting its format. An
-/// OFAC `sdn.csv` is read without companions.
+/// Imports a list from bytes already read (a rule test's file), detecting its format. An
+/// OFAC set cannot be read this way (see [`import_str`]).
 pub fn import_bytes(file_name: &str, bytes: &[u8]) -> Result<ListFile, ScreeningError> {
-    let text = decode(bytes);
+    let text = text_of(file_name, bytes)?;
     match detect_format(file_name, text.as_bytes()) {
         Some(format) => import_str(format, file_name, &text),
         None => Err(ScreeningError::Unreadable {
@@ -230,7 +272,8 @@ pub fn load_spec(spec: &str) -> Result<(ListFile, String), ScreeningError> {
     let path = Path::new(path);
     let bytes = read_bytes(path)?;
     let digest = crate::digest::sha256_hex(&bytes);
-    Ok((load_text(path, &decode(&bytes), format)?, digest))
+    let text = text_of(&path.display().to_string(), &bytes)?;
+    Ok((load_text(path, &text, format)?, digest))
 }
 
 /// Parses `YYYY-MM-DD`, `YYYY-MM`, `YYYY` (partial dates take the first day) or
@@ -258,10 +301,126 @@ pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
-/// A delimited file read whole: its header and its data rows with their lines.
+/// A delimited file read whole: its header, its data rows with their lines, and the tally of
+/// rows read and left out so far.
 pub(crate) struct Table {
     pub(crate) headers: csv::StringRecord,
     pub(crate) rows: Vec<(u64, csv::StringRecord)>,
+    pub(crate) tally: Tally,
+}
+
+/// How the rows of one list file fared: the importers count every row they read and every
+/// row they leave out, so a list that is empty, mostly bad or cut off is refused whole
+/// ([`check_yield`]) instead of screening against what happened to be left.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tally {
+    /// Data rows (lines of JSON, `[[entry]]` tables) read.
+    pub(crate) rows: u64,
+    /// Rows left out: unreadable, or lacking what an entry needs.
+    pub(crate) skipped: u64,
+    /// The line of the last row read.
+    pub(crate) last_line: u64,
+    /// The last row was left out, or has fewer cells than the header.
+    pub(crate) last_bad: bool,
+    /// Cells are quoted CSV, so an odd number of quotes on the last line means it was cut.
+    pub(crate) quoted: bool,
+}
+
+impl Tally {
+    /// Counts a row starting on `line`.
+    pub(crate) fn row(&mut self, line: u64) {
+        self.rows += 1;
+        self.last_line = line;
+        self.last_bad = false;
+    }
+
+    /// Counts the row starting on `line` as left out.
+    pub(crate) fn skip(&mut self, line: u64) {
+        self.skipped += 1;
+        if line == self.last_line {
+            self.last_bad = true;
+        }
+    }
+}
+
+/// Refuses a list that cannot be trusted whole: a file that ends in the middle of a row (a
+/// download or copy cut off), one that yields no entry (an empty file, a header alone, every
+/// row bad: a failed download leaves just that, and screening against nothing clears every
+/// party), and one whose rows are mostly bad (more than half left out: a damaged file, or
+/// another file than it looks like). A few bad rows stay located problems (warnings).
+pub(crate) fn check_yield(
+    file_name: &str,
+    text: &str,
+    entries: usize,
+    tally: &Tally,
+) -> Result<(), ScreeningError> {
+    let refuse = |message: String| {
+        Err(ScreeningError::Unreadable {
+            file: file_name.to_string(),
+            message,
+        })
+    };
+    if ends_mid_row(text, tally) {
+        return refuse(format!(
+            "the file ends in the middle of a row (line {}): it looks cut off, so part of the list is missing; fetch it again",
+            tally.last_line
+        ));
+    }
+    if entries == 0 {
+        let why = if text
+            .trim_matches(|c: char| c.is_whitespace() || c == '\u{1a}' || c == '\u{feff}')
+            .is_empty()
+        {
+            "the file is empty".to_string()
+        } else if tally.rows == 0 {
+            "the file holds no data row".to_string()
+        } else {
+            format!("none of its {} rows gives an entry", tally.rows)
+        };
+        return refuse(format!(
+            "{why}, so the list has no entry to screen against (a failed download?); fetch it again"
+        ));
+    }
+    if tally.skipped.saturating_mul(2) > tally.rows {
+        return refuse(format!(
+            "{} of its {} rows could not be read, more than half: the file is damaged or not the list it looks like",
+            tally.skipped, tally.rows
+        ));
+    }
+    Ok(())
+}
+
+/// True when the text stops inside its last row: no line break at the end, and that row was
+/// left out, is short, or has a quote that never closes.
+fn ends_mid_row(text: &str, tally: &Tally) -> bool {
+    // OFAC downloads may end with a DOS end-of-file byte.
+    let body = text.trim_end_matches(['\u{1a}', ' ', '\t']);
+    if body.is_empty() || body.ends_with('\n') {
+        return false;
+    }
+    let last_line = body.rsplit('\n').next().unwrap_or(body);
+    tally.last_bad || (tally.quoted && last_line.matches('"').count() % 2 == 1)
+}
+
+/// Checks an OFAC companion file on its own: the rows that refer to no entry or lack cells
+/// are left out, and a companion that is empty, cut off or mostly bad means the set does not
+/// belong together.
+pub(crate) fn check_companion(
+    file_name: &str,
+    text: &str,
+    tally: &Tally,
+) -> Result<(), ScreeningError> {
+    if text
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{1a}')
+        .is_empty()
+    {
+        return Err(ScreeningError::Unreadable {
+            file: file_name.to_string(),
+            message: "the file is empty (a failed download?); fetch the ofac set again".into(),
+        });
+    }
+    // A companion yields no entries of its own; its rows are what counts.
+    check_yield(file_name, text, 1, tally)
 }
 
 /// Reads a delimited file with a header row. A row that cannot be read, or
@@ -287,17 +446,25 @@ pub(crate) fn read_table(
         })?
         .clone();
     let mut rows = Vec::new();
+    let mut tally = Tally {
+        quoted: true,
+        ..Tally::default()
+    };
     for result in reader.records() {
         let record = match result {
             Ok(record) => record,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
+                tally.row(line);
+                tally.skip(line);
                 problems.push(problem(file_name, line, format!("row is not valid {what}")));
                 continue;
             }
         };
         let line = record.position().map_or(0, |p| p.line());
+        tally.row(line);
         if same_width && record.len() != headers.len() {
+            tally.skip(line);
             problems.push(problem(
                 file_name,
                 line,
@@ -309,9 +476,16 @@ pub(crate) fn read_table(
             ));
             continue;
         }
+        // Kept (some lists omit empty trailing cells), but a short last row without a line
+        // break is a file cut off.
+        tally.last_bad = record.len() < headers.len();
         rows.push((line, record));
     }
-    Ok(Table { headers, rows })
+    Ok(Table {
+        headers,
+        rows,
+        tally,
+    })
 }
 
 /// Builds a located problem.

@@ -12,7 +12,7 @@ use super::super::countries;
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat, PartyId, RowProblem};
 use super::super::ScreeningError;
 use super::remarks::parse_remarks;
-use super::{file_stem, problem};
+use super::{check_companion, check_yield, file_stem, problem, Tally};
 
 /// A file's display name and its text.
 #[derive(Debug, Clone, Copy)]
@@ -45,17 +45,20 @@ fn cell(record: &csv::StringRecord, i: usize) -> &str {
     }
 }
 
-/// Reads headerless OFAC CSV rows, reporting unreadable rows and rows with too few columns.
+/// Reads headerless OFAC CSV rows, reporting unreadable rows and rows with too few columns,
+/// and counting them in `tally`.
 fn rows(
     file: &NamedText<'_>,
     min_cols: usize,
     problems: &mut Vec<RowProblem>,
+    tally: &mut Tally,
 ) -> Vec<(u64, csv::StringRecord)> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(file.text.as_bytes());
     let mut out = Vec::new();
+    tally.quoted = true;
     for result in reader.records() {
         match result {
             Ok(r) => {
@@ -67,7 +70,9 @@ fn rows(
                 {
                     continue;
                 }
+                tally.row(line);
                 if r.len() < min_cols {
+                    tally.skip(line);
                     problems.push(problem(
                         file.name,
                         line,
@@ -79,6 +84,8 @@ fn rows(
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
+                tally.row(line);
+                tally.skip(line);
                 problems.push(problem(file.name, line, "row is not valid csv".to_string()));
             }
         }
@@ -112,7 +119,8 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
         )
     };
     let mut problems = Vec::new();
-    let sdn_rows = rows(&files.sdn, 12, &mut problems);
+    let mut tally = Tally::default();
+    let sdn_rows = rows(&files.sdn, 12, &mut problems, &mut tally);
     if sdn_rows.is_empty() && !files.sdn.text.trim().is_empty() && !problems.is_empty() {
         return Err(ScreeningError::Unreadable {
             file: files.sdn.name.to_string(),
@@ -125,6 +133,7 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
     for (line, r) in &sdn_rows {
         let num = cell(r, 0);
         if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
+            tally.skip(*line);
             problems.push(problem(
                 files.sdn.name,
                 *line,
@@ -134,6 +143,7 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
         }
         let name = cell(r, 1);
         if name.is_empty() {
+            tally.skip(*line);
             problems.push(problem(
                 files.sdn.name,
                 *line,
@@ -142,6 +152,7 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
             continue;
         }
         if by_num.contains_key(num) {
+            tally.skip(*line);
             problems.push(problem(
                 files.sdn.name,
                 *line,
@@ -168,18 +179,24 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
         by_num.insert(num.to_string(), entries.len());
         entries.push(e);
     }
+    check_yield(files.sdn.name, files.sdn.text, entries.len(), &tally)?;
     if let Some(comments) = &files.comments {
-        for (line, r) in rows(comments, 2, &mut problems) {
+        let mut tally = Tally::default();
+        for (line, r) in rows(comments, 2, &mut problems, &mut tally) {
             let num = cell(&r, 0);
             match by_num.get(num) {
                 Some(&i) => entries[i].remarks.push_str(r.get(1).unwrap_or("")),
-                None => problems.push(problem(
-                    comments.name,
-                    line,
-                    format!("comment row refers to unknown entry `{num}`"),
-                )),
+                None => {
+                    tally.skip(line);
+                    problems.push(problem(
+                        comments.name,
+                        line,
+                        format!("comment row refers to unknown entry `{num}`"),
+                    ))
+                }
             }
         }
+        check_companion(comments.name, comments.text, &tally)?;
     }
     for (e, flag) in entries.iter_mut().zip(&vessel_flags) {
         if let Some(code) = countries::to_iso2(flag) {
@@ -200,28 +217,38 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
         }
     }
     if let Some(alt) = &files.alt {
-        for (line, r) in rows(alt, 4, &mut problems) {
+        let mut tally = Tally::default();
+        for (line, r) in rows(alt, 4, &mut problems, &mut tally) {
             let num = cell(&r, 0);
             let name = cell(&r, 3);
             match by_num.get(num) {
                 Some(&i) if !name.is_empty() => entries[i].add_alias(name, false),
-                Some(_) => problems.push(problem(
-                    alt.name,
-                    line,
-                    format!("alias row for entry `{num}` has no name"),
-                )),
-                None => problems.push(problem(
-                    alt.name,
-                    line,
-                    format!("alias row refers to unknown entry `{num}`"),
-                )),
+                Some(_) => {
+                    tally.skip(line);
+                    problems.push(problem(
+                        alt.name,
+                        line,
+                        format!("alias row for entry `{num}` has no name"),
+                    ))
+                }
+                None => {
+                    tally.skip(line);
+                    problems.push(problem(
+                        alt.name,
+                        line,
+                        format!("alias row refers to unknown entry `{num}`"),
+                    ))
+                }
             }
         }
+        check_companion(alt.name, alt.text, &tally)?;
     }
     if let Some(add) = &files.add {
-        for (line, r) in rows(add, 5, &mut problems) {
+        let mut tally = Tally::default();
+        for (line, r) in rows(add, 5, &mut problems, &mut tally) {
             let num = cell(&r, 0);
             let Some(&i) = by_num.get(num) else {
+                tally.skip(line);
                 problems.push(problem(
                     add.name,
                     line,
@@ -240,6 +267,7 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
                 entries[i].addresses.push(parts.join(", "));
             }
         }
+        check_companion(add.name, add.text, &tally)?;
     }
     problems.sort();
     Ok(ListFile {

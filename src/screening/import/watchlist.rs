@@ -2,13 +2,15 @@
 //! program,notes`, optional `kind`) or as TOML (`[[entry]]` tables with the same keys). Both
 //! are described in docs/screening.md. The list name is the file name without extension.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 
 use super::super::countries;
 use super::super::ids::{canonical_scheme, refine_scheme};
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat, PartyId, RowProblem};
 use super::super::ScreeningError;
-use super::{file_stem, parse_date, problem, read_table, split_multi};
+use super::{check_yield, file_stem, parse_date, problem, read_table, split_multi, Tally};
 
 const SOURCE: &str = "redflag watch list";
 
@@ -65,7 +67,7 @@ fn build(
     list: &str,
     file: &str,
     line: u64,
-    seen: &mut Vec<String>,
+    seen: &mut HashSet<String>,
     problems: &mut Vec<RowProblem>,
 ) -> Option<Entry> {
     let id = raw.id.trim();
@@ -78,7 +80,7 @@ fn build(
         problems.push(problem(file, line, format!("entry `{id}` has no name")));
         return None;
     }
-    if seen.iter().any(|s| s == id) {
+    if !seen.insert(id.to_string()) {
         problems.push(problem(
             file,
             line,
@@ -86,7 +88,6 @@ fn build(
         ));
         return None;
     }
-    seen.push(id.to_string());
     let kind = parse_kind(&raw.kind).unwrap_or_else(|| {
         problems.push(problem(
             file,
@@ -141,6 +142,7 @@ fn build(
 pub fn import_watchlist_csv(file_name: &str, text: &str) -> Result<ListFile, ScreeningError> {
     let mut problems = Vec::new();
     let table = read_table(file_name, text, b',', "csv", true, &mut problems)?;
+    let mut tally = table.tally;
     let headers = &table.headers;
     let col = |name: &str| {
         headers.iter().position(|h| {
@@ -157,11 +159,29 @@ pub fn import_watchlist_csv(file_name: &str, text: &str) -> Result<ListFile, Scr
     }
     let list = file_stem(file_name);
     let mut entries = Vec::new();
-    let mut seen = Vec::new();
+    let mut seen = HashSet::new();
+    // Column positions once, not per cell.
+    let columns: std::collections::HashMap<&str, usize> = [
+        "id",
+        "name",
+        "kind",
+        "aliases",
+        "country",
+        "ids",
+        "listed_on",
+        "ends_on",
+        "program",
+        "notes",
+    ]
+    .into_iter()
+    .filter_map(|name| col(name).map(|i| (name, i)))
+    .collect();
     for (line, r) in &table.rows {
         let line = *line;
         let get = |name: &str| -> String {
-            col(name)
+            columns
+                .get(name)
+                .copied()
                 .and_then(|i| r.get(i))
                 .unwrap_or("")
                 .trim()
@@ -182,10 +202,12 @@ pub fn import_watchlist_csv(file_name: &str, text: &str) -> Result<ListFile, Scr
             programs: multi("program"),
             notes: get("notes"),
         };
-        if let Some(e) = build(raw, &list, file_name, line, &mut seen, &mut problems) {
-            entries.push(e);
+        match build(raw, &list, file_name, line, &mut seen, &mut problems) {
+            Some(e) => entries.push(e),
+            None => tally.skip(line),
         }
     }
+    check_yield(file_name, text, entries.len(), &tally)?;
     Ok(ListFile {
         name: file_name.to_string(),
         format: ListFormat::WatchlistCsv,
@@ -237,7 +259,8 @@ pub fn import_watchlist_toml(file_name: &str, text: &str) -> Result<ListFile, Sc
     let list = file_stem(file_name);
     let mut entries = Vec::new();
     let mut problems = Vec::new();
-    let mut seen = Vec::new();
+    let mut seen = HashSet::new();
+    let mut tally = Tally::default();
     let items: &[toml::Value] = match table.get("entry") {
         Some(toml::Value::Array(a)) => a,
         Some(_) => {
@@ -250,7 +273,9 @@ pub fn import_watchlist_toml(file_name: &str, text: &str) -> Result<ListFile, Sc
     };
     for (n, item) in items.iter().enumerate() {
         let line = header_lines.get(n).copied().unwrap_or(0);
+        tally.row(line);
         let Some(t) = item.as_table() else {
+            tally.skip(line);
             problems.push(problem(file_name, line, "entry is not a table".to_string()));
             continue;
         };
@@ -266,10 +291,14 @@ pub fn import_watchlist_toml(file_name: &str, text: &str) -> Result<ListFile, Sc
             programs: toml_strings(t.get("program")),
             notes: toml_string(t.get("notes")),
         };
-        if let Some(e) = build(raw, &list, file_name, line, &mut seen, &mut problems) {
-            entries.push(e);
+        match build(raw, &list, file_name, line, &mut seen, &mut problems) {
+            Some(e) => entries.push(e),
+            None => tally.skip(line),
         }
     }
+    // A TOML file that parsed is not cut off, whatever its last entry.
+    tally.last_bad = false;
+    check_yield(file_name, text, entries.len(), &tally)?;
     Ok(ListFile {
         name: file_name.to_string(),
         format: ListFormat::WatchlistToml,
