@@ -241,3 +241,21 @@ fn every_hostile_or_broken_input_fails_closed() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn the_corpus_covers_every_reader_with_at_least_80_cases() {
+    let cases = cases();
+    assert!(
+        cases.len() >= 80,
+        "the adversarial corpus has {} cases; it must hold at least 80",
+        cases.len()
+    );
+    for group in ["orders", "lists", "screening", "packs", "waivers", "cli", "output"] {
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.starts_with(format!("{CORPUS}/{group}"))),
+            "no case under {CORPUS}/{group}"
+        );
+    }
+}
