@@ -8,25 +8,26 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Level, Rendered};
 use crate::engine::Engine;
-use crate::order::{self, ColumnMap, InputFormat, Record};
+use crate::order::{self, ColumnMap, InputFormat};
 use crate::report::csv::CsvReporter;
 use crate::report::html::HtmlReporter;
 use crate::report::human::HumanReporter;
 use crate::report::json::JsonReporter;
 use crate::report::sarif::SarifReporter;
-use crate::report::{InputSummary, ProvenanceFile, Reporter, RunInfo, ScreeningInfo, Summary};
+use crate::report::{ProvenanceFile, Reporter, RunInfo, ScreeningInfo, Summary};
 use crate::rules::model::ScreeningList;
 use crate::rules::{self, PackFiles, RulePack, Severity};
 use crate::screening;
-use crate::waivers::{WaiverUse, Waivers};
+use crate::waivers::Waivers;
 use chrono::NaiveDate;
 
 pub mod lint;
 pub mod output;
+
+pub use crate::pipeline::{judge_or_error, run_check, run_check_observed, Source};
 
 mod ruletest;
 
@@ -451,7 +452,7 @@ fn check(args: CheckArgs) -> Status {
     // name does not leave half a report behind.
     let mut sources = Vec::new();
     for input in &args.inputs {
-        match order::open_digested(input, format, map.as_ref()) {
+        match order::open_pending_digested(input, format, map.as_ref()) {
             Ok((records, digest)) => sources.push(Source {
                 records,
                 digest: Some(digest),
@@ -808,64 +809,6 @@ pub fn load_waivers(path: &std::path::Path, pack: &RulePack) -> Result<Waivers, 
     }
 }
 
-/// Judges one record; should judging fail for any internal reason (a defect of redflag), the
-/// record is `error` with the reason, and the rest of the run goes on: no order is dropped, and
-/// none passes as clear because redflag failed on it.
-pub fn judge_or_error(engine: &Engine, record: &Record) -> crate::findings::Judgement {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.judge(record))) {
-        Ok(judgement) => judgement,
-        Err(cause) => {
-            let why = cause
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| cause.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            let (origin, order_id) = match record {
-                Record::Order(o) => (o.origin.clone(), Some(o.id.clone())),
-                Record::Error(e) => (e.origin.clone(), e.order_id.clone()),
-            };
-            crate::findings::Judgement {
-                origin,
-                order_id,
-                verdict: crate::findings::Verdict::Error,
-                findings: Vec::new(),
-                problems: vec![order::FieldProblem {
-                    code: "J001",
-                    path: String::new(),
-                    column: None,
-                    line: None,
-                    message: format!(
-                        "redflag failed while judging this order ({why}); it is a defect of redflag: please report it with the order"
-                    ),
-                }],
-                waivers_lapsed: Vec::new(),
-            }
-        }
-    }
-}
-
-/// Records judged per batch: enough to keep every core busy, few enough that
-/// memory does not grow with the input.
-const BATCH: usize = 1024;
-
-/// One input of a run: its records and, when it was opened with
-/// [`order::open_digested`], the digest of its bytes.
-pub struct Source {
-    /// The records, in input order.
-    pub records: order::Records,
-    /// The digest, complete once the records are read.
-    pub digest: Option<order::InputDigest>,
-}
-
-impl From<order::Records> for Source {
-    fn from(records: order::Records) -> Source {
-        Source {
-            records,
-            digest: None,
-        }
-    }
-}
-
 /// A spinner with records read, records per second and the verdicts so far.
 fn progress_bar() -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new_spinner();
@@ -884,70 +827,4 @@ fn verdict_counts(s: &Summary) -> String {
         "{} block, {} hold, {} review, {} info, {} clear, {} error",
         s.block, s.hold, s.review, s.info, s.clear, s.rejected
     )
-}
-
-/// Judges every record of every source in order and streams the report.
-/// Sources pair with `run.inputs` by position.
-pub fn run_check<S: Into<Source>>(
-    engine: &Engine,
-    run: &RunInfo,
-    sources: Vec<S>,
-    pool: &rayon::ThreadPool,
-    reporter: &mut dyn Reporter,
-    out: &mut dyn Write,
-) -> io::Result<Summary> {
-    run_check_observed(engine, run, sources, pool, reporter, out, &mut |_| {})
-}
-
-/// [`run_check`], calling `observe` with the counts so far after each batch (for progress).
-pub fn run_check_observed<S: Into<Source>>(
-    engine: &Engine,
-    run: &RunInfo,
-    sources: Vec<S>,
-    pool: &rayon::ThreadPool,
-    reporter: &mut dyn Reporter,
-    out: &mut dyn Write,
-    observe: &mut dyn FnMut(&Summary),
-) -> io::Result<Summary> {
-    let mut summary = Summary::default();
-    let mut used = WaiverUse::default();
-    reporter.begin(out, run)?;
-    for (index, source) in sources.into_iter().enumerate() {
-        let Source { records, digest } = source.into();
-        let mut input = InputSummary {
-            file: run.inputs.get(index).cloned().unwrap_or_default(),
-            ..InputSummary::default()
-        };
-        let mut source = records.peekable();
-        while source.peek().is_some() {
-            let batch: Vec<Record> = source.by_ref().take(BATCH).collect();
-            // INVARIANT (deterministic output): par_iter + collect keeps input
-            // order, so the report is the same for any thread count.
-            let mut judged: Vec<_> = pool.install(|| {
-                batch
-                    .par_iter()
-                    .map(|r| judge_or_error(engine, r))
-                    .collect()
-            });
-            input.records += judged.len();
-            for judgement in &mut judged {
-                used.record(judgement);
-                summary.add(judgement, run.fail_on);
-                reporter.judgement(out, judgement)?;
-            }
-            observe(&summary);
-        }
-        if let Some(hash) = digest.and_then(|d| d.result()) {
-            input.sha256 = Some(hash.sha256);
-            input.bytes = Some(hash.bytes);
-        }
-        summary.inputs.push(input);
-    }
-    if let Some(waivers) = run.waiver_file {
-        summary.waivers_expired = used.expired.iter().cloned().collect();
-        summary.waivers_unused = used.unused(waivers).iter().map(|w| w.id.clone()).collect();
-    }
-    reporter.finish(out, run, &summary)?;
-    out.flush()?;
-    Ok(summary)
 }

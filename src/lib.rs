@@ -16,6 +16,7 @@ pub mod explain;
 pub mod findings;
 pub mod lint;
 pub mod order;
+pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod ruletest;

@@ -16,7 +16,7 @@ use miette::{NamedSource, SourceSpan};
 use sha2::{Digest, Sha256};
 
 use super::csv::{check_path, ColumnPath, CsvRecords};
-use super::json::{JsonDocument, JsonLines};
+use super::json::{JsonDocument, JsonLineFrames, JsonLines, Pending};
 use super::limits::{size_text, MAX_DOCUMENT_BYTES};
 use super::normalize::quote;
 use super::Record;
@@ -400,6 +400,9 @@ fn io_reason(error: &std::io::Error) -> String {
 /// The records of one input.
 pub type Records = Box<dyn Iterator<Item = Record> + Send>;
 
+/// The records of an input, some perhaps not yet parsed (see [`Pending`]).
+pub type PendingRecords = Box<dyn Iterator<Item = Pending> + Send>;
+
 /// The SHA-256 of an input's bytes, computed while the records are read, so
 /// the digest names exactly the bytes that were judged (standard input
 /// included) without reading a file twice.
@@ -482,6 +485,32 @@ pub fn open_digested(
     format: Option<InputFormat>,
     map: Option<&ColumnMap>,
 ) -> Result<(Records, InputDigest), InputError> {
+    open_with(path, format, map, from_reader)
+}
+
+/// Like [`open_digested`], with JSON Lines records left unparsed until [`Pending::parse`], so
+/// the caller can parse them on several threads (`pipeline`); ids of such records are still to
+/// be checked in input order ([`RepeatedIds`]).
+pub fn open_pending_digested(
+    path: &str,
+    format: Option<InputFormat>,
+    map: Option<&ColumnMap>,
+) -> Result<(PendingRecords, InputDigest), InputError> {
+    open_with(path, format, map, pending_from_reader)
+}
+
+/// A reader of one opened input: the bytes, the name to cite, its format and the CSV map.
+type ReadInput<T> =
+    fn(Box<dyn BufRead + Send>, &str, InputFormat, Option<&ColumnMap>) -> Result<T, InputError>;
+
+/// Opens `path` (`-` is standard input, its format sniffed when not given) and reads it with
+/// `read`, hashing every byte read.
+fn open_with<T>(
+    path: &str,
+    format: Option<InputFormat>,
+    map: Option<&ColumnMap>,
+    read: ReadInput<T>,
+) -> Result<(T, InputDigest), InputError> {
     let digest = InputDigest::default();
     let cannot_open = |error: std::io::Error| InputError::Open {
         file: path.to_string(),
@@ -494,7 +523,12 @@ pub fn open_digested(
             Some(format) => (format, Vec::new()),
             None => sniff(&mut stdin).map_err(cannot_open)?,
         };
-        let records = from_reader(Cursor::new(prefix).chain(stdin), path, format, map)?;
+        let records = read(
+            Box::new(Cursor::new(prefix).chain(stdin)),
+            path,
+            format,
+            map,
+        )?;
         return Ok((records, digest));
     }
     let format = match format {
@@ -510,8 +544,28 @@ pub fn open_digested(
             reason: "it is a directory".into(),
         });
     }
-    let records = from_reader(BufReader::new(digest.tap(file)), path, format, map)?;
+    let records = read(
+        Box::new(BufReader::new(digest.tap(file))),
+        path,
+        format,
+        map,
+    )?;
     Ok((records, digest))
+}
+
+/// Like [`from_reader`], with JSON Lines records framed but not parsed.
+pub fn pending_from_reader<R: BufRead + Send + 'static>(
+    mut reader: R,
+    name: &str,
+    format: InputFormat,
+    map: Option<&ColumnMap>,
+) -> Result<PendingRecords, InputError> {
+    if format == InputFormat::Jsonl {
+        check_text(&mut reader, name)?;
+        return Ok(Box::new(JsonLineFrames::new(reader, name)));
+    }
+    let records = from_reader(reader, name, format, map)?;
+    Ok(Box::new(records.map(Pending::Ready)))
 }
 
 /// Reads records of a known format from any reader; `name` names the input

@@ -67,28 +67,85 @@ fn parsed_record(
     json_record(raw, origin, found)
 }
 
-/// Streams a JSON Lines input: one record per non-blank line. Memory holds
-/// one line at a time (at most [`MAX_LINE_BYTES`]), plus the set of ids seen
-/// (for duplicate detection).
-pub struct JsonLines<R> {
+/// A record of an input that may not be parsed yet: a JSON Lines line is framed by the reader
+/// and parsed where it is judged, so parsing runs on every core (see `pipeline`).
+#[derive(Debug)]
+pub enum Pending {
+    /// A record already read.
+    Ready(Record),
+    /// The text of one JSON Lines record and where it starts; its id is not yet checked
+    /// against the input's earlier ids.
+    Line {
+        /// The line, without its line break or byte-order mark.
+        text: String,
+        /// Where it starts.
+        origin: Origin,
+    },
+}
+
+impl Pending {
+    /// The record: parsed and normalised now if it was not yet.
+    pub fn parse(self) -> Record {
+        match self {
+            Pending::Ready(record) => record,
+            Pending::Line { text, origin } => text_record(&text, origin, |_| None),
+        }
+    }
+
+    /// True for a record whose id must still be checked against the input's earlier ids
+    /// ([`RepeatedIds`]), in input order.
+    pub fn id_unchecked(&self) -> bool {
+        matches!(self, Pending::Line { .. })
+    }
+}
+
+/// The ids of a streamed input seen so far: a later record with the same id is an error
+/// naming the first (the first was judged already, as the input streams).
+#[derive(Debug, Default)]
+pub struct RepeatedIds(SeenIds);
+
+impl RepeatedIds {
+    /// The `O111` problem of the record with `id` on `line`, if an earlier record had that id.
+    pub fn problem(&mut self, id: &str, line: usize) -> Option<FieldProblem> {
+        self.0.problem(id, line)
+    }
+
+    /// `record` as the input yields it: an error when its id repeated an earlier record's.
+    pub fn check(&mut self, record: Record) -> Record {
+        match record {
+            Record::Order(order) => match self.problem(&order.id, order.origin.line) {
+                None => Record::Order(order),
+                Some(problem) => error_record(order.origin, Some(order.id), vec![problem]),
+            },
+            Record::Error(mut error) => {
+                if let Some(id) = error.order_id.clone() {
+                    error.problems.extend(self.problem(&id, error.origin.line));
+                }
+                Record::Error(error)
+            }
+        }
+    }
+}
+
+/// Frames a JSON Lines input: one pending record per non-blank line. Memory holds one line
+/// at a time (at most [`MAX_LINE_BYTES`]).
+pub struct JsonLineFrames<R> {
     reader: R,
     file: String,
     line: usize,
     buf: Vec<u8>,
-    seen: SeenIds,
     done: bool,
 }
 
-impl<R: BufRead> JsonLines<R> {
-    /// Reads JSON Lines from `reader`; `file` names the input in origins
+impl<R: BufRead> JsonLineFrames<R> {
+    /// Frames JSON Lines from `reader`; `file` names the input in origins
     /// (`-` for standard input).
-    pub fn new(reader: R, file: impl Into<String>) -> JsonLines<R> {
-        JsonLines {
+    pub fn new(reader: R, file: impl Into<String>) -> JsonLineFrames<R> {
+        JsonLineFrames {
             reader,
             file: file.into(),
             line: 0,
             buf: Vec::new(),
-            seen: SeenIds::default(),
             done: false,
         }
     }
@@ -101,10 +158,11 @@ impl<R: BufRead> JsonLines<R> {
     }
 }
 
-impl<R: BufRead> Iterator for JsonLines<R> {
-    type Item = Record;
+impl<R: BufRead> Iterator for JsonLineFrames<R> {
+    type Item = Pending;
 
-    fn next(&mut self) -> Option<Record> {
+    fn next(&mut self) -> Option<Pending> {
+        let ready = |record| Some(Pending::Ready(record));
         while !self.done {
             match read_line(&mut self.reader, &mut self.buf, MAX_LINE_BYTES) {
                 Ok(Line::End) => self.done = true,
@@ -117,7 +175,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                             size_text(MAX_LINE_BYTES as u64)
                         ),
                     );
-                    return Some(error_record(self.origin(), None, vec![problem]));
+                    return ready(error_record(self.origin(), None, vec![problem]));
                 }
                 Ok(Line::Whole) => {
                     self.line += 1;
@@ -132,7 +190,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                                     error.valid_up_to() + 1
                                 ),
                             );
-                            return Some(error_record(origin, None, vec![problem]));
+                            return ready(error_record(origin, None, vec![problem]));
                         }
                     };
                     // Editors on Windows write a byte-order mark at the start, and
@@ -141,9 +199,10 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                     if text.trim().is_empty() {
                         continue;
                     }
-                    let line = self.line;
-                    let seen = &mut self.seen;
-                    return Some(text_record(text, origin, |id| seen.problem(id, line)));
+                    return Some(Pending::Line {
+                        text: text.to_string(),
+                        origin,
+                    });
                 }
                 Err(error) => {
                     // The rest of the input is lost; say so once, as a record,
@@ -154,7 +213,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                         codes::UNREADABLE,
                         format!("cannot read the input after this point: {error}"),
                     );
-                    return Some(error_record(self.origin(), None, vec![problem]));
+                    return ready(error_record(self.origin(), None, vec![problem]));
                 }
             }
         }
@@ -162,8 +221,42 @@ impl<R: BufRead> Iterator for JsonLines<R> {
     }
 }
 
+/// Streams a JSON Lines input: one record per non-blank line, parsed as it is read. Memory
+/// holds one line at a time (at most [`MAX_LINE_BYTES`]), plus the set of ids seen (for
+/// duplicate detection).
+pub struct JsonLines<R> {
+    frames: JsonLineFrames<R>,
+    seen: RepeatedIds,
+}
+
+impl<R: BufRead> JsonLines<R> {
+    /// Reads JSON Lines from `reader`; `file` names the input in origins
+    /// (`-` for standard input).
+    pub fn new(reader: R, file: impl Into<String>) -> JsonLines<R> {
+        JsonLines {
+            frames: JsonLineFrames::new(reader, file),
+            seen: RepeatedIds::default(),
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for JsonLines<R> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        let pending = self.frames.next()?;
+        let unchecked = pending.id_unchecked();
+        let record = pending.parse();
+        Some(if unchecked {
+            self.seen.check(record)
+        } else {
+            record
+        })
+    }
+}
+
 /// What is left to yield from a JSON document.
-enum Pending {
+enum Slot {
     /// An array element: byte range in the text and its starting line.
     Element {
         start: usize,
@@ -180,7 +273,7 @@ enum Pending {
 pub struct JsonDocument {
     text: String,
     file: String,
-    pending: std::vec::IntoIter<Pending>,
+    pending: std::vec::IntoIter<Slot>,
     /// Ids that more than one element has, with the lines of those elements.
     repeated: HashMap<String, Vec<usize>>,
 }
@@ -210,7 +303,7 @@ impl JsonDocument {
                 JsonDocument {
                     text: String::new(),
                     file,
-                    pending: vec![Pending::Ready(Box::new(record))].into_iter(),
+                    pending: vec![Slot::Ready(Box::new(record))].into_iter(),
                     repeated: HashMap::new(),
                 }
             }
@@ -232,7 +325,7 @@ impl JsonDocument {
 }
 
 /// Splits the document into pending records without building value trees.
-fn locate(text: &str, file: &str) -> Vec<Pending> {
+fn locate(text: &str, file: &str) -> Vec<Slot> {
     let origin = |line| Origin {
         file: file.to_string(),
         line,
@@ -249,7 +342,7 @@ fn locate(text: &str, file: &str) -> Vec<Pending> {
                 " (the file holds more than one JSON value: if it is JSON Lines, name it `.jsonl`)",
             );
         }
-        vec![Pending::Ready(Box::new(error_record(
+        vec![Slot::Ready(Box::new(error_record(
             origin(line),
             None,
             vec![problem],
@@ -268,7 +361,7 @@ fn locate(text: &str, file: &str) -> Vec<Pending> {
                     let start = skipped + (slice.as_ptr() as usize - body.as_ptr() as usize);
                     line += text[counted..start].matches('\n').count();
                     counted = start;
-                    pending.push(Pending::Element {
+                    pending.push(Slot::Element {
                         start,
                         end: start + slice.len(),
                         line,
@@ -282,7 +375,7 @@ fn locate(text: &str, file: &str) -> Vec<Pending> {
             Ok(raw) => {
                 // A single object: no other record to clash with.
                 let line = start_line(skipped + first.unwrap_or(0));
-                vec![Pending::Ready(Box::new(parsed_record(
+                vec![Slot::Ready(Box::new(parsed_record(
                     &raw,
                     body,
                     origin(line),
@@ -293,7 +386,7 @@ fn locate(text: &str, file: &str) -> Vec<Pending> {
         },
         None => {
             let problem = record_problem(codes::UNREADABLE, "the file is empty".into());
-            vec![Pending::Ready(Box::new(error_record(
+            vec![Slot::Ready(Box::new(error_record(
                 origin(1),
                 None,
                 vec![problem],
@@ -310,10 +403,10 @@ struct IdProbe {
 }
 
 /// The ids more than one element of the document has, each with the lines of its elements.
-fn repeated_ids(text: &str, pending: &[Pending]) -> HashMap<String, Vec<usize>> {
+fn repeated_ids(text: &str, pending: &[Slot]) -> HashMap<String, Vec<usize>> {
     let mut lines: HashMap<String, Vec<usize>> = HashMap::new();
     for p in pending {
-        let Pending::Element { start, end, line } = p else {
+        let Slot::Element { start, end, line } = p else {
             continue;
         };
         let id = text
@@ -346,8 +439,8 @@ impl Iterator for JsonDocument {
 
     fn next(&mut self) -> Option<Record> {
         match self.pending.next()? {
-            Pending::Ready(record) => Some(*record),
-            Pending::Element { start, end, line } => {
+            Slot::Ready(record) => Some(*record),
+            Slot::Element { start, end, line } => {
                 let origin = Origin {
                     file: self.file.clone(),
                     line,

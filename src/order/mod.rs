@@ -17,9 +17,11 @@ pub mod schema;
 pub mod value;
 
 pub use input::{
-    from_reader, from_reader_digested, from_text, open, open_digested, ColumnMap, HeaderProblem,
-    InputDigest, InputError, InputFormat, InputHash, Records,
+    from_reader, from_reader_digested, from_text, open, open_digested, open_pending_digested,
+    ColumnMap, HeaderProblem, InputDigest, InputError, InputFormat, InputHash, PendingRecords,
+    Records,
 };
+pub use json::{Pending, RepeatedIds};
 pub use normalize::normalize_order;
 pub use path::{Path, Segment};
 pub use schema::Shape;

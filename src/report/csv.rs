@@ -100,6 +100,28 @@ impl Reporter for CsvReporter {
     }
 
     fn judgement(&mut self, out: &mut dyn Write, j: &Judgement) -> io::Result<()> {
+        let rows = self.rows(j);
+        self.write_rows(out, &rows)
+    }
+
+    fn render(&self, j: &Judgement) -> Option<Vec<u8>> {
+        let mut writer = csv::WriterBuilder::new()
+            .buffer_capacity(1024)
+            .from_writer(Vec::new());
+        for row in self.rows(j) {
+            writer.write_record(&row).ok()?;
+        }
+        writer.into_inner().ok()
+    }
+
+    fn finish(&mut self, _out: &mut dyn Write, _run: &RunInfo, _s: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl CsvReporter {
+    /// The rows of one judgement: one per finding, per problem, or one for a clear order.
+    fn rows(&self, j: &Judgement) -> Vec<Vec<String>> {
         let order = [
             cell(j.order_id.as_deref().unwrap_or("")),
             cell(&j.origin.file),
@@ -173,11 +195,7 @@ impl Reporter for CsvReporter {
                 ));
             }
         }
-        self.write_rows(out, &rows)
-    }
-
-    fn finish(&mut self, _out: &mut dyn Write, _run: &RunInfo, _s: &Summary) -> io::Result<()> {
-        Ok(())
+        rows
     }
 }
 

@@ -56,95 +56,9 @@ fn mark(truth: Truth) -> &'static str {
     }
 }
 
-impl Reporter for HumanReporter {
-    fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
-        let pack = run.pack;
-        line(
-            out,
-            &format!(
-                "redflag {} · pack {} {} ({} rules, sha256 {}) · fail on {}",
-                env!("CARGO_PKG_VERSION"),
-                pack.name,
-                pack.version,
-                pack.rules.len(),
-                super::short(&pack.digest),
-                run.fail_on
-            ),
-        )?;
-        // Without `--as-of` nothing is printed: the day of the run would make the same inputs
-        // give other bytes tomorrow.
-        if let Some(as_of) = run.as_of {
-            line(out, &format!("judged as of {as_of}"))?;
-        }
-        // One line per table, aligned, so an auditor can read dates and
-        // digests down a column. Names are escaped before they are measured.
-        let mut tables: Vec<(String, String, usize, &str)> = pack
-            .lists
-            .values()
-            .map(|l| {
-                (
-                    visible(&format!("list {}", l.meta.name)).into_owned(),
-                    l.meta.as_of.to_string(),
-                    l.rows.len(),
-                    l.meta.digest.as_str(),
-                )
-            })
-            .collect();
-        if let Some(r) = &pack.rates {
-            tables.push((
-                "rates".into(),
-                r.meta.as_of.to_string(),
-                r.row_count(),
-                r.meta.digest.as_str(),
-            ));
-        }
-        let width = tables
-            .iter()
-            .map(|t| t.0.chars().count())
-            .max()
-            .unwrap_or(0);
-        let rows_width = tables
-            .iter()
-            .map(|t| t.2.to_string().len())
-            .max()
-            .unwrap_or(0);
-        for (name, as_of, rows, digest) in &tables {
-            line(
-                out,
-                &format!(
-                    "  {name:<width$}  as of {as_of}  {rows:>rows_width$} rows  sha256 {}",
-                    super::short(digest)
-                ),
-            )?;
-        }
-        for f in &run.other_files {
-            line(
-                out,
-                &format!(
-                    "  {} {}  sha256 {}",
-                    f.role,
-                    f.file,
-                    super::short(&f.sha256)
-                ),
-            )?;
-        }
-        for l in &run.screening {
-            let as_of = l.as_of.map(|d| format!("  as of {d}")).unwrap_or_default();
-            line(
-                out,
-                &format!(
-                    "  screening {}{as_of}  {} entries, {} bad rows  sha256 {}",
-                    l.name,
-                    l.entries,
-                    l.problems,
-                    super::short(&l.digest)
-                ),
-            )?;
-        }
-        writeln!(out)
-    }
-
-    fn judgement(&mut self, out: &mut dyn Write, j: &Judgement) -> io::Result<()> {
+impl HumanReporter {
+    /// One order's block: the verdict line, its problems or findings with their evidence.
+    fn write_judgement(&self, out: &mut dyn Write, j: &Judgement) -> io::Result<()> {
         let id = j.order_id.as_deref().unwrap_or("(no id)");
         // The verdict line carries colour, so its data is escaped piece by piece; every other
         // line is escaped whole by `line`.
@@ -272,6 +186,105 @@ impl Reporter for HumanReporter {
             }
         }
         writeln!(out)
+    }
+}
+
+impl Reporter for HumanReporter {
+    fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
+        let pack = run.pack;
+        line(
+            out,
+            &format!(
+                "redflag {} · pack {} {} ({} rules, sha256 {}) · fail on {}",
+                env!("CARGO_PKG_VERSION"),
+                pack.name,
+                pack.version,
+                pack.rules.len(),
+                super::short(&pack.digest),
+                run.fail_on
+            ),
+        )?;
+        // Without `--as-of` nothing is printed: the day of the run would make the same inputs
+        // give other bytes tomorrow.
+        if let Some(as_of) = run.as_of {
+            line(out, &format!("judged as of {as_of}"))?;
+        }
+        // One line per table, aligned, so an auditor can read dates and
+        // digests down a column. Names are escaped before they are measured.
+        let mut tables: Vec<(String, String, usize, &str)> = pack
+            .lists
+            .values()
+            .map(|l| {
+                (
+                    visible(&format!("list {}", l.meta.name)).into_owned(),
+                    l.meta.as_of.to_string(),
+                    l.rows.len(),
+                    l.meta.digest.as_str(),
+                )
+            })
+            .collect();
+        if let Some(r) = &pack.rates {
+            tables.push((
+                "rates".into(),
+                r.meta.as_of.to_string(),
+                r.row_count(),
+                r.meta.digest.as_str(),
+            ));
+        }
+        let width = tables
+            .iter()
+            .map(|t| t.0.chars().count())
+            .max()
+            .unwrap_or(0);
+        let rows_width = tables
+            .iter()
+            .map(|t| t.2.to_string().len())
+            .max()
+            .unwrap_or(0);
+        for (name, as_of, rows, digest) in &tables {
+            line(
+                out,
+                &format!(
+                    "  {name:<width$}  as of {as_of}  {rows:>rows_width$} rows  sha256 {}",
+                    super::short(digest)
+                ),
+            )?;
+        }
+        for f in &run.other_files {
+            line(
+                out,
+                &format!(
+                    "  {} {}  sha256 {}",
+                    f.role,
+                    f.file,
+                    super::short(&f.sha256)
+                ),
+            )?;
+        }
+        for l in &run.screening {
+            let as_of = l.as_of.map(|d| format!("  as of {d}")).unwrap_or_default();
+            line(
+                out,
+                &format!(
+                    "  screening {}{as_of}  {} entries, {} bad rows  sha256 {}",
+                    l.name,
+                    l.entries,
+                    l.problems,
+                    super::short(&l.digest)
+                ),
+            )?;
+        }
+        writeln!(out)
+    }
+
+    fn judgement(&mut self, out: &mut dyn Write, j: &Judgement) -> io::Result<()> {
+        self.write_judgement(out, j)
+    }
+
+    fn render(&self, j: &Judgement) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(2048);
+        self.write_judgement(&mut out, j).ok()?;
+        Some(out)
     }
 
     fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, s: &Summary) -> io::Result<()> {

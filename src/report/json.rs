@@ -391,6 +391,24 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
     }
 }
 
+impl JsonReporter {
+    /// One judgement's text: a JSON Lines line with its line break, or a document's element.
+    fn rendered(&self, judgement: &Judgement) -> io::Result<Vec<u8>> {
+        let mut value = judgement_json(judgement);
+        let mut out = Vec::with_capacity(1024);
+        if self.lines {
+            if let Json::Object(m) = &mut value {
+                m.shift_insert(0, "type".into(), json!("order"));
+            }
+            write_json(&mut out, &value)?;
+            out.push(b'\n');
+        } else {
+            write_json(&mut out, &value)?;
+        }
+        Ok(out)
+    }
+}
+
 impl Reporter for JsonReporter {
     fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
         let mut head = run_json(run);
@@ -416,20 +434,23 @@ impl Reporter for JsonReporter {
     }
 
     fn judgement(&mut self, out: &mut dyn Write, judgement: &Judgement) -> io::Result<()> {
-        let mut value = judgement_json(judgement);
-        if self.lines {
-            if let Json::Object(m) = &mut value {
-                m.shift_insert(0, "type".into(), json!("order"));
+        let rendered = self.rendered(judgement)?;
+        self.write_rendered(out, &rendered)
+    }
+
+    fn render(&self, judgement: &Judgement) -> Option<Vec<u8>> {
+        self.rendered(judgement).ok()
+    }
+
+    fn write_rendered(&mut self, out: &mut dyn Write, rendered: &[u8]) -> io::Result<()> {
+        if !self.lines {
+            if !self.first {
+                out.write_all(b",")?;
             }
-            write_json(out, &value)?;
-            return out.write_all(b"\n");
+            self.first = false;
+            out.write_all(b"\n")?;
         }
-        if !self.first {
-            out.write_all(b",")?;
-        }
-        self.first = false;
-        out.write_all(b"\n")?;
-        write_json(out, &value)
+        out.write_all(rendered)
     }
 
     fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()> {

@@ -212,11 +212,22 @@ impl Summary {
 }
 
 /// A streaming output format.
-pub trait Reporter {
+pub trait Reporter: Send + Sync {
     /// Writes whatever precedes the orders.
     fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()>;
     /// Writes one judgement.
     fn judgement(&mut self, out: &mut dyn Write, judgement: &Judgement) -> io::Result<()>;
+    /// Renders one judgement on its own, after `begin`, when the format allows it (each
+    /// judgement's text depends on it alone): the run then renders judgements on every core
+    /// and writes them in order with [`Reporter::write_rendered`]. `None` (the default): the
+    /// run calls [`Reporter::judgement`] instead.
+    fn render(&self, _judgement: &Judgement) -> Option<Vec<u8>> {
+        None
+    }
+    /// Writes a judgement [`Reporter::render`] rendered, in input order.
+    fn write_rendered(&mut self, out: &mut dyn Write, rendered: &[u8]) -> io::Result<()> {
+        out.write_all(rendered)
+    }
     /// Writes the closing summary.
     fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()>;
 }

@@ -214,7 +214,7 @@ pub async fn check(
         };
         let mut out = Vec::new();
         let source = Source {
-            records: Box::new(records.into_iter()),
+            records: Box::new(records.into_iter().map(crate::order::Pending::Ready)),
             digest: Some(digest),
         };
         run_check(

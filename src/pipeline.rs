@@ -1,0 +1,229 @@
+//! A run, streamed: a reader thread turns inputs into batches of records, the judging pool
+//! parses, judges and renders each batch in parallel, and the calling thread writes the
+//! rendered judgements in input order and keeps the counts.
+//!
+//! Reading, judging and writing overlap, so both cores work and the single-threaded parts
+//! (framing lines, writing bytes, counting) stay small. Memory is bounded: at most a few
+//! batches are in flight. Output is the same for any thread count, because each batch is
+//! collected in input order before it is written.
+
+use std::io::{self, Write};
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use crate::engine::Engine;
+use crate::findings::{Judgement, Verdict};
+use crate::order::{self, Record, RepeatedIds};
+use crate::report::{InputSummary, Reporter, RunInfo, Summary};
+use crate::waivers::WaiverUse;
+
+/// Records per batch: enough to keep every core busy, few enough that memory does not grow
+/// with the input.
+const BATCH: usize = 1024;
+
+/// Batches read ahead of the one being judged.
+const READ_AHEAD: usize = 2;
+
+/// One input of a run: its records (JSON Lines ones perhaps not yet parsed) and, when it was
+/// opened with [`order::open_pending_digested`], the digest of its bytes.
+pub struct Source {
+    /// The records, in input order.
+    pub records: order::PendingRecords,
+    /// The digest, complete once the records are read.
+    pub digest: Option<order::InputDigest>,
+}
+
+impl From<order::Records> for Source {
+    fn from(records: order::Records) -> Source {
+        Source {
+            records: Box::new(records.map(order::Pending::Ready)),
+            digest: None,
+        }
+    }
+}
+
+/// What the reader thread hands on.
+enum Read {
+    /// Records of input `index`.
+    Batch(usize, Vec<order::Pending>),
+    /// Input `index` is read to its end.
+    End(usize, Option<order::InputDigest>),
+}
+
+/// Judges one record; should judging fail for any internal reason (a defect of redflag), the
+/// record is `error` with the reason, and the rest of the run goes on: no order is dropped, and
+/// none passes as clear because redflag failed on it.
+pub fn judge_or_error(engine: &Engine, record: &Record) -> Judgement {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.judge(record))) {
+        Ok(judgement) => judgement,
+        Err(cause) => {
+            let why = cause
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| cause.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let (origin, order_id) = match record {
+                Record::Order(o) => (o.origin.clone(), Some(o.id.clone())),
+                Record::Error(e) => (e.origin.clone(), e.order_id.clone()),
+            };
+            Judgement {
+                origin,
+                order_id,
+                verdict: Verdict::Error,
+                findings: Vec::new(),
+                problems: vec![order::FieldProblem {
+                    code: "J001",
+                    path: String::new(),
+                    column: None,
+                    line: None,
+                    message: format!(
+                        "redflag failed while judging this order ({why}); it is a defect of redflag: please report it with the order"
+                    ),
+                }],
+                waivers_lapsed: Vec::new(),
+            }
+        }
+    }
+}
+
+/// Judges every record of every source in order and streams the report.
+/// Sources pair with `run.inputs` by position.
+pub fn run_check<S: Into<Source> + Send>(
+    engine: &Engine,
+    run: &RunInfo,
+    sources: Vec<S>,
+    pool: &rayon::ThreadPool,
+    reporter: &mut dyn Reporter,
+    out: &mut dyn Write,
+) -> io::Result<Summary> {
+    run_check_observed(engine, run, sources, pool, reporter, out, &mut |_| {})
+}
+
+/// [`run_check`], calling `observe` with the counts so far after each batch (for progress).
+pub fn run_check_observed<S: Into<Source> + Send>(
+    engine: &Engine,
+    run: &RunInfo,
+    sources: Vec<S>,
+    pool: &rayon::ThreadPool,
+    reporter: &mut dyn Reporter,
+    out: &mut dyn Write,
+    observe: &mut dyn FnMut(&Summary),
+) -> io::Result<Summary> {
+    let mut summary = Summary::default();
+    let mut used = WaiverUse::default();
+    reporter.begin(out, run)?;
+    let mut inputs: Vec<InputSummary> = Vec::new();
+    let mut ids: Vec<RepeatedIds> = Vec::new();
+    std::thread::scope(|scope| -> io::Result<()> {
+        let (send, receive) = mpsc::sync_channel::<Read>(READ_AHEAD);
+        scope.spawn(move || read(sources, send));
+        for read in receive {
+            match read {
+                Read::Batch(index, batch) => {
+                    while inputs.len() <= index {
+                        inputs.push(InputSummary {
+                            file: run.inputs.get(inputs.len()).cloned().unwrap_or_default(),
+                            ..InputSummary::default()
+                        });
+                    }
+                    let shared: &dyn Reporter = reporter;
+                    // INVARIANT (deterministic output): par_iter + collect keeps input
+                    // order, so the report is the same for any thread count.
+                    let judged: Vec<(Judgement, Option<Vec<u8>>, bool)> = pool.install(|| {
+                        batch
+                            .into_par_iter()
+                            .map(|pending| {
+                                let unchecked = pending.id_unchecked();
+                                let judgement = judge_or_error(engine, &pending.parse());
+                                let rendered = shared.render(&judgement);
+                                (judgement, rendered, unchecked)
+                            })
+                            .collect()
+                    });
+                    inputs[index].records += judged.len();
+                    while ids.len() <= index {
+                        ids.push(RepeatedIds::default());
+                    }
+                    for (mut judgement, mut rendered, unchecked) in judged {
+                        // Ids are checked here, in input order, for records parsed on the
+                        // pool: a later record with an earlier record's id is an error.
+                        if unchecked && repeated(&mut ids[index], &mut judgement) {
+                            rendered = reporter.render(&judgement);
+                        }
+                        used.record(&judgement);
+                        summary.add(&judgement, run.fail_on);
+                        match rendered {
+                            Some(bytes) => reporter.write_rendered(out, &bytes)?,
+                            None => reporter.judgement(out, &judgement)?,
+                        }
+                    }
+                    observe(&summary);
+                }
+                Read::End(index, digest) => {
+                    while inputs.len() <= index {
+                        inputs.push(InputSummary {
+                            file: run.inputs.get(inputs.len()).cloned().unwrap_or_default(),
+                            ..InputSummary::default()
+                        });
+                    }
+                    if let Some(hash) = digest.and_then(|d| d.result()) {
+                        inputs[index].sha256 = Some(hash.sha256);
+                        inputs[index].bytes = Some(hash.bytes);
+                    }
+                }
+            }
+        }
+        Ok(())
+    })?;
+    summary.inputs = inputs;
+    if let Some(waivers) = run.waiver_file {
+        summary.waivers_expired = used.expired.iter().cloned().collect();
+        summary.waivers_unused = used.unused(waivers).iter().map(|w| w.id.clone()).collect();
+    }
+    reporter.finish(out, run, &summary)?;
+    out.flush()?;
+    Ok(summary)
+}
+
+/// Makes `judgement` an error when its id repeats an earlier record's of the same input; true
+/// when it did.
+fn repeated(ids: &mut RepeatedIds, judgement: &mut Judgement) -> bool {
+    let Some(id) = judgement.order_id.as_deref() else {
+        return false;
+    };
+    let Some(problem) = ids.problem(id, judgement.origin.line) else {
+        return false;
+    };
+    if judgement.verdict != Verdict::Error {
+        judgement.verdict = Verdict::Error;
+        judgement.findings.clear();
+        judgement.problems.clear();
+        judgement.waivers_lapsed.clear();
+    }
+    judgement.problems.push(problem);
+    true
+}
+
+/// The reader thread: frames each source into batches. It stops when the writer stops
+/// listening (an output error ends the run).
+fn read<S: Into<Source>>(sources: Vec<S>, send: mpsc::SyncSender<Read>) {
+    for (index, source) in sources.into_iter().enumerate() {
+        let Source {
+            records: mut pending,
+            digest,
+        } = source.into();
+        loop {
+            let batch: Vec<order::Pending> = pending.by_ref().take(BATCH).collect();
+            if batch.is_empty() {
+                break;
+            }
+            if send.send(Read::Batch(index, batch)).is_err() {
+                return;
+            }
+        }
+        if send.send(Read::End(index, digest)).is_err() {
+            return;
+        }
+    }
+}
