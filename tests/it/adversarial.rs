@@ -250,7 +250,15 @@ fn the_corpus_covers_every_reader_with_at_least_80_cases() {
         "the adversarial corpus has {} cases; it must hold at least 80",
         cases.len()
     );
-    for group in ["orders", "lists", "screening", "packs", "waivers", "cli", "output"] {
+    for group in [
+        "orders",
+        "lists",
+        "screening",
+        "packs",
+        "waivers",
+        "cli",
+        "output",
+    ] {
         assert!(
             cases
                 .iter()
