@@ -18,7 +18,7 @@ use redflag::report::{Reporter, RunInfo, Summary};
 use redflag::rules::{PackFiles, Severity};
 use serde_json::{json, Value as Json};
 
-use super::input_counts::{csv_count, csv_id_column, json_count, jsonl_count};
+use super::input_counts::{csv_count, json_count, jsonl_count};
 use super::support::{redflag_in, stderr};
 
 // ---------------------------------------------------------------------------------------
@@ -193,8 +193,15 @@ fn jsonl_line() -> impl Strategy<Value = Vec<u8>> {
         }),
         1 => prop::sample::select(vec![&b""[..], b"   ", b"\t", b"\r", b"\xef\xbb\xbf", b"\x0c", b"\xe3\x80\x80"])
             .prop_map(<[u8]>::to_vec),
-        1 => prop::sample::select(vec![&b"[]"[..], b"{}", b"null", b"3", b"\"x\"", b"[{\"id\":\"A\"}]", b"{\"id\":7}"])
+        1 => prop::sample::select(vec![&b"[]"[..], b"{}", b"null", b"3", b"\"x\"", b"[{\"id\":\"A\"}]", b"{\"id\":7}",
+                                       b"{}\r{}", b"\xef\xbb\xbf\xef\xbb\xbf \r"])
             .prop_map(<[u8]>::to_vec),
+        // Files joined with `cat` keep a byte-order mark each, so several can open a line.
+        1 => (order(), 1usize..3).prop_map(|(o, marks)| {
+            let mut line = "\u{feff}".repeat(marks).into_bytes();
+            line.extend(with_id(o, 2).to_string().into_bytes());
+            line
+        }),
         1 => proptest::collection::vec(any::<u8>(), 0..40),
     ]
 }
@@ -225,7 +232,9 @@ fn json_input() -> impl Strategy<Value = Vec<u8>> {
 }
 
 /// A CSV input: a header of real paths (and sometimes a bad one), rows whose ids repeat so
-/// runs form, cells that are empty, quoted, ragged or not UTF-8.
+/// runs form, cells that are empty, quoted, ragged or not UTF-8, quotes that never close,
+/// blank lines, the header repeated (two exports joined), byte-order marks opening rows,
+/// `\r\n` or `\n` line ends and a lone `\r` inside a cell.
 fn csv_input() -> impl Strategy<Value = Vec<u8>> {
     const HEADERS: &[&str] = &[
         "id",
@@ -243,30 +252,47 @@ fn csv_input() -> impl Strategy<Value = Vec<u8>> {
         "Buyer Name",
     ];
     let cell = prop_oneof![
-        4 => prop::sample::select(vec!["", " ", "O-1", "O-2", "O-3", "DE", "KP", "RU", "2025-01-02", "8457.10",
-                                       "1000", "-5", "EUR", "cash", "wire", "Dandong", "x"])
+        4 => prop::sample::select(vec!["", " ", "O-1", "O-2", "O-3", " O-1 ", "DE", "KP", "RU", "2025-01-02", "8457.10",
+                                       "1000", "-5", "EUR", "cash", "wire", "Dandong", "x", "id"])
             .prop_map(|s| s.as_bytes().to_vec()),
-        1 => prop::sample::select(vec![&b"\"a,b\""[..], b"\"\"", b"\"unterminated", b"\xff\xfe", b"a\"b"])
+        1 => prop::sample::select(vec![&b"\"a,b\""[..], b"\"\"", b"\"unterminated", b"\xff\xfe", b"a\"b",
+                                       b"\"O-1\"", b"a\rb", b"\xe3\x80\x80"])
             .prop_map(<[u8]>::to_vec),
     ];
-    let row = proptest::collection::vec(cell, 0..9);
+    // What a line holds: its cells, and whether it is written as they are (0), as the
+    // header row again (1) or after a byte-order mark (2).
+    let line = (
+        proptest::collection::vec(cell, 0..9),
+        prop_oneof![6 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)],
+    );
     (
         proptest::sample::subsequence(HEADERS, 1..HEADERS.len()),
-        proptest::collection::vec(row, 0..8),
+        proptest::collection::vec(line, 0..8),
+        any::<bool>(),
         any::<bool>(),
     )
-        .prop_map(|(headers, rows, bom)| {
+        .prop_map(|(headers, lines, bom, crlf)| {
+            let end: &[u8] = if crlf { b"\r\n" } else { b"\n" };
             let mut out = if bom {
                 b"\xef\xbb\xbf".to_vec()
             } else {
                 Vec::new()
             };
             out.extend(headers.join(",").into_bytes());
-            for row in rows {
-                out.push(b'\n');
-                out.extend(row.join(&b","[..]));
+            for (cells, kind) in lines {
+                out.extend(end);
+                match kind {
+                    1 => out.extend(headers.join(",").into_bytes()),
+                    // A mark before a row of fewer than two cells is the reader defect
+                    // `a_csv_row_of_byte_order_marks_only_is_blank` shows; kept out here.
+                    2 if cells.len() >= 2 => {
+                        out.extend("\u{feff}".as_bytes());
+                        out.extend(cells.join(&b","[..]));
+                    }
+                    _ => out.extend(cells.join(&b","[..])),
+                }
             }
-            out.push(b'\n');
+            out.extend(end);
             out
         })
 }
@@ -293,10 +319,11 @@ impl Reporter for Collected {
 }
 
 /// Runs `cli::run_check` (the loop behind `redflag check`) over `input` read as `format`
-/// with the default pack, on two worker threads.
-fn check(input: &[u8], format: InputFormat) -> Option<(Summary, Collected)> {
-    let records =
-        redflag::order::from_reader(Cursor::new(input.to_vec()), "p", format, None).ok()?;
+/// with the default pack, on two worker threads; the input error's code when the reader
+/// refuses the input whole.
+fn check(input: &[u8], format: InputFormat) -> Result<(Summary, Collected), &'static str> {
+    let records = redflag::order::from_reader(Cursor::new(input.to_vec()), "p", format, None)
+        .map_err(|error| error.code_str())?;
     let engine = engine();
     let run = RunInfo {
         pack: engine.pack(),
@@ -325,24 +352,39 @@ fn check(input: &[u8], format: InputFormat) -> Option<(Summary, Collected)> {
         &mut io::sink(),
     )
     .unwrap();
-    Some((summary, collected))
+    Ok((summary, collected))
 }
 
 /// `read = judged + rejected`; one judgement per record read, each record of the input
-/// counted once (`expected`); `rejected` is the number of `error` verdicts, and no record
-/// with problems is `clear`. `None` when the input stopped before its first record.
-fn counts_add_up(input: &[u8], format: InputFormat, expected: usize) -> Result<(), TestCaseError> {
-    let Some((summary, Collected(judged))) = check(input, format) else {
-        prop_assert!(
-            format == InputFormat::Csv,
-            "only a CSV header can stop an input"
-        );
-        return Ok(());
+/// counted once (`expected`, from `input_counts`: `None` when the format refuses the input
+/// whole); `rejected` is the number of `error` verdicts, and no record with problems is
+/// `clear`. A CSV input may also be refused for headers that are not order paths (`I002`),
+/// which the format alone does not decide.
+fn counts_add_up(
+    input: &[u8],
+    format: InputFormat,
+    expected: Option<usize>,
+) -> Result<(), TestCaseError> {
+    let (summary, Collected(judged)) = match check(input, format) {
+        Ok(checked) => checked,
+        Err(code) => {
+            prop_assert!(
+                expected.is_none() || (format == InputFormat::Csv && code == "I002"),
+                "the reader refused the input ({}) where it holds {:?} records",
+                code,
+                expected
+            );
+            return Ok(());
+        }
     };
+    prop_assert!(
+        expected.is_some(),
+        "the reader read an input the format refuses whole"
+    );
     prop_assert_eq!(summary.read, summary.judged + summary.rejected);
     prop_assert_eq!(judged.len(), summary.read, "one judgement per record");
     prop_assert_eq!(
-        summary.read,
+        Some(summary.read),
         expected,
         "records read against records in the input"
     );
@@ -442,8 +484,45 @@ proptest! {
     /// that is not stops the input with I002 before any record, and nothing is counted).
     #[test]
     fn csv_records_are_counted_once_and_judged(input in csv_input()) {
-        counts_add_up(&input, InputFormat::Csv, csv_count(&input, csv_id_column(&input, None)))?;
+        counts_add_up(&input, InputFormat::Csv, csv_count(&input, None))?;
     }
+}
+
+/// The records the CSV reader yields for `input`, or its input error's code.
+fn csv_records(input: &[u8]) -> Result<usize, &'static str> {
+    redflag::order::from_reader(Cursor::new(input.to_vec()), "p.csv", InputFormat::Csv, None)
+        .map(Iterator::count)
+        .map_err(|error| error.code_str())
+}
+
+/// A byte-order mark at the start of a CSV row carries no data (docs/orders.md, Encoding), so
+/// a row of marks is blank and `\u{feff}\u{feff}O-1` is a row of order `O-1`. The reader
+/// leaves the mark to csv-core, which takes off one and then reads nothing from a line of
+/// marks: such a line is an `O114` record "a quote opened in column `id` is never closed"
+/// (before the header, `I001`), and a second mark stays in the id.
+#[test]
+#[ignore = "fails until the CSV reader takes byte-order marks off the start of every row (src/order/csv, outside this branch's area)"]
+fn a_csv_row_of_byte_order_marks_only_is_blank() {
+    let inputs: [&[u8]; 4] = [
+        b"id,date\n\xef\xbb\xbf\n",
+        b"\xef\xbb\xbf\nid,date\n",
+        b"id,date\nO-1,2025-01-02\n\xef\xbb\xbf\xef\xbb\xbfO-1,2025-01-02\n",
+        b"id,date,buyer.name\n\xef\xbb\xbf  \n",
+    ];
+    let wrong: Vec<String> = inputs
+        .iter()
+        .filter_map(|input| {
+            let read = csv_records(input);
+            let holds = csv_count(input, None).ok_or("refused");
+            (read != holds).then(|| {
+                format!(
+                    "{:?}: read {read:?}, holds {holds:?}",
+                    String::from_utf8_lossy(input)
+                )
+            })
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
 proptest! {
