@@ -8,6 +8,7 @@ mod cli;
 mod coverage;
 mod diagnostics;
 mod diff;
+mod differential;
 mod escaping;
 mod explain;
 mod hostile_lists;
