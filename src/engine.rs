@@ -926,8 +926,6 @@ struct Outcome {
     observations: Vec<Observation>,
     /// Rows of the list matched (for `@name.column` readers), by row index.
     rows: Vec<usize>,
-    /// The list those rows belong to.
-    list: Option<String>,
 }
 
 impl Default for Outcome {
@@ -936,7 +934,6 @@ impl Default for Outcome {
             truth: Truth::Unknown,
             observations: Vec::new(),
             rows: Vec::new(),
-            list: None,
         }
     }
 }
@@ -1244,14 +1241,11 @@ fn eval_condition(
             });
             continue;
         };
-        let mut check = test_value(c, value, (loc, *parent), cx, outcomes, done);
+        let mut check = test_value(c, value, (loc, *parent), cx, (outcomes, done), evidence);
         match check.truth {
             Truth::True => {
                 any_true = true;
                 outcome.rows.extend(check.rows.iter().copied());
-                if outcome.list.is_none() {
-                    outcome.list = check.list.clone();
-                }
             }
             Truth::False => any_false = true,
             Truth::Unknown => any_unknown = true,
@@ -1321,7 +1315,6 @@ struct Check {
     truth: Truth,
     row: Option<RowEvidence>,
     rows: Vec<usize>,
-    list: Option<String>,
     note: Option<String>,
     screening: Option<Box<ScreeningEvidence>>,
     comparison: Option<Comparison>,
@@ -1333,7 +1326,6 @@ impl Check {
             truth,
             row: None,
             rows: Vec::new(),
-            list: None,
             note: None,
             screening: None,
             comparison: None,
@@ -1362,8 +1354,8 @@ fn test_value(
     value: &Value,
     at: (&Loc, Option<&Value>),
     cx: &Cx,
-    outcomes: &[Outcome],
-    done: &[bool],
+    (outcomes, done): (&[Outcome], &[bool]),
+    evidence: bool,
 ) -> Check {
     match &c.op {
         Op::Compare {
@@ -1396,7 +1388,7 @@ fn test_value(
             let mut result = Check::of(Truth::False);
             for other in others {
                 let check = if shape == crate::order::Shape::Money {
-                    compare_money(*cmp, value, at.1, &other, operand, cx, *rate_date)
+                    compare_money(*cmp, value, at.1, &other, operand, cx, *rate_date, evidence)
                 } else {
                     compare_values(*cmp, value, &other, *case_sensitive, *offset)
                 };
@@ -1481,9 +1473,12 @@ fn test_value(
             if !matched.is_empty() {
                 return Check {
                     truth: Truth::True,
-                    row: row_evidence(table, matched[0]),
+                    row: if evidence {
+                        row_evidence(table, matched[0])
+                    } else {
+                        None
+                    },
                     rows: matched,
-                    list: Some(list.clone()),
                     note: None,
                     screening: None,
                     comparison: None,
@@ -1530,7 +1525,7 @@ fn test_value(
             let Some(text) = text_of(value) else {
                 return Check::unknown(format!("is {}, not text", value.kind()));
             };
-            list_hit(cx, list, set.matches(&text).into_iter().collect())
+            list_hit(cx, list, set.matches(&text).into_iter().collect(), evidence)
         }
         Op::ContainsAny { members, set } => {
             let Some(text) = text_of(value) else {
@@ -1538,7 +1533,7 @@ fn test_value(
             };
             let hits: Vec<usize> = set.matches(&text).into_iter().collect();
             match members {
-                Members::List { list, .. } => list_hit(cx, list, hits),
+                Members::List { list, .. } => list_hit(cx, list, hits, evidence),
                 Members::Values(words) => {
                     let mut check = Check::of(Truth::from_bool(!hits.is_empty()));
                     if let Some(&first) = hits.first() {
@@ -1571,7 +1566,7 @@ fn test_value(
                             rows.extend(found.iter().copied());
                         }
                     }
-                    list_hit(cx, list, rows)
+                    list_hit(cx, list, rows, evidence)
                 }
             }
         }
@@ -1601,7 +1596,9 @@ fn test_value(
                     .and_then(|(d, span)| d.checked_add_signed(span));
                 let holds = limit.is_some_and(|limit| hi <= limit);
                 let mut check = Check::of(Truth::from_bool(holds));
-                check.note = Some(format!("{} days apart", (hi - lo).num_days()));
+                if evidence {
+                    check.note = Some(format!("{} days apart", (hi - lo).num_days()));
+                }
                 if holds {
                     return check;
                 }
@@ -1857,17 +1854,20 @@ fn check_id(value: &Value) -> Check {
     }
 }
 
-fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>) -> Check {
+fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>, evidence: bool) -> Check {
     rows.dedup();
     if rows.is_empty() {
         return Check::of(Truth::False);
     }
-    let row = cx.engine.list(list).and_then(|t| row_evidence(t, rows[0]));
+    let row = if evidence {
+        cx.engine.list(list).and_then(|t| row_evidence(t, rows[0]))
+    } else {
+        None
+    };
     Check {
         truth: Truth::True,
         row,
         rows,
-        list: Some(list.to_string()),
         note: None,
         screening: None,
         comparison: None,
@@ -1967,6 +1967,7 @@ fn compare_money(
     operand: &Operand,
     cx: &Cx,
     rate_date: RateDate,
+    evidence: bool,
 ) -> Check {
     let Value::Number(amount) = amount else {
         return Check::unknown(format!("is {}, not an amount", amount.kind()));
@@ -1989,6 +1990,7 @@ fn compare_money(
     let Some(rates) = cx.engine.pack.rates.as_ref() else {
         return Check::unknown("cannot be converted: the pack has no rates table".into());
     };
+    // The rate's words are formatted only when the comparison is kept as evidence.
     let convert = |value: Decimal, cur: &str| -> Result<(Decimal, String), String> {
         match rates.rate(cur, date) {
             Some(rate) => Ok((
@@ -2000,7 +2002,7 @@ fn compare_money(
                         rates.base
                     )
                 })?,
-                if cur == rates.base {
+                if cur == rates.base || !evidence {
                     String::new()
                 } else {
                     format!("{cur} {} per {} from {} (rates line {})", rate.per_base.normalize(), rates.base, rate.valid_from, rate.line)
@@ -2018,6 +2020,9 @@ fn compare_money(
         Err(note) => return Check::unknown(note),
     };
     let mut check = Check::of(Truth::from_bool(cmp.holds(left.cmp(&right))));
+    if !evidence {
+        return check;
+    }
     check.comparison = Some(Comparison {
         cmp,
         left: Quantity::Money(*amount, currency.clone()),
