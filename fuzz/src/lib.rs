@@ -255,9 +255,12 @@ pub fn check_list(
     }
 }
 
+/// A fuzz target's name and body.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// Every target, by name, with its body: what scripts/fuzz.sh runs and what
 /// tests/it/fuzz_replay.rs replays the kept inputs through.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[Target] = &[
     ("order_json", order_json),
     ("order_jsonl", order_jsonl),
     ("order_csv", order_csv),

@@ -2,6 +2,8 @@
 
 // Tests fail by panicking; the crate-wide denials guard library code.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+// fuzz_replay includes fuzz/src/lib.rs, which includes input_counts.rs for itself.
+#![allow(clippy::duplicate_mod)]
 
 mod adversarial;
 mod cli;
