@@ -192,6 +192,9 @@ struct CheckArgs {
     /// No progress bar and no closing summary on stderr (warnings and errors are still shown).
     #[arg(long, short)]
     quiet: bool,
+    /// Every bad row of a screening list on its own line, instead of one summary per list.
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 /// The most worker threads `--threads` may ask for: each holds a batch of judgements.
@@ -505,7 +508,7 @@ fn check(args: CheckArgs) -> Status {
             return Status::Error;
         }
     };
-    let screening = match load_screening(&args.lists) {
+    let screening = match load_screening_rows(&args.lists, args.verbose) {
         Ok((lists, warnings)) => {
             if !warnings.is_empty() {
                 print_each(&warnings);
@@ -655,6 +658,18 @@ fn check(args: CheckArgs) -> Status {
 /// A list that cannot be
 /// read is an error (nothing is judged); a bad row is a located warning.
 pub fn load_screening(specs: &[String]) -> Result<(Vec<ScreeningList>, Diagnostics), Diagnostics> {
+    load_screening_rows(specs, false)
+}
+
+/// Above this many bad rows in one list, `check` says so in one line (`--verbose` lists them).
+const ROWS_LISTED: usize = 3;
+
+/// [`load_screening`], with every bad row its own warning when `verbose`; otherwise a list
+/// with more than [`ROWS_LISTED`] bad rows gets one line that counts them and quotes the first.
+pub fn load_screening_rows(
+    specs: &[String],
+    verbose: bool,
+) -> Result<(Vec<ScreeningList>, Diagnostics), Diagnostics> {
     let mut lists = Vec::new();
     let mut errors = Diagnostics::new();
     let mut warnings = Diagnostics::new();
@@ -665,12 +680,35 @@ pub fn load_screening(specs: &[String]) -> Result<(Vec<ScreeningList>, Diagnosti
                     .split_once(':')
                     .filter(|(f, _)| screening::import::parse_format_name(f).is_some())
                     .map_or(spec.as_str(), |(_, p)| p);
-                for p in &file.problems {
+                if verbose || file.problems.len() <= ROWS_LISTED {
+                    for p in &file.problems {
+                        warnings.push(
+                            Diagnostic::warning("S001", format!("{}:{}: {}", p.file, p.line, p.message))
+                                .with_help(Some(
+                                    "the row was left out of screening or only partly read; fix it at the source".to_string(),
+                                )),
+                        );
+                    }
+                } else if let Some(first) = file.problems.first() {
+                    let mut files: Vec<&str> =
+                        file.problems.iter().map(|p| p.file.as_str()).collect();
+                    files.sort_unstable();
+                    files.dedup();
                     warnings.push(
-                        Diagnostic::warning("S001", format!("{}:{}: {}", p.file, p.line, p.message))
-                            .with_help(Some(
-                                "the row was left out of screening or only partly read; fix it at the source".to_string(),
-                            )),
+                        Diagnostic::warning(
+                            "S001",
+                            format!(
+                                "{} rows of {} were left out of screening or only partly read (the first, {}:{}: {})",
+                                file.problems.len(),
+                                files.join(", "),
+                                first.file,
+                                first.line,
+                                first.message
+                            ),
+                        )
+                        .with_help(Some(
+                            "`--verbose` lists every row; fix them at the source".to_string(),
+                        )),
                     );
                 }
                 let mut names: Vec<&str> = file.entries.iter().map(|e| e.list.as_str()).collect();

@@ -381,3 +381,55 @@ fn formats_are_detected_from_name_and_header() {
 fn missing_file_is_an_error() {
     assert!(load_file(&fixture("no-such-file.csv")).is_err());
 }
+
+/// A list with a handful of bad rows gets one warning line per list each run, not a page;
+/// `--verbose` lists every row.
+#[test]
+fn many_bad_rows_of_a_list_are_summed_up_in_one_line_unless_verbose() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("id,name,aliases,country,ids,listed_on,ends_on,program,notes\n");
+    for i in 0..12 {
+        text.push_str(&format!(
+            "WL-{i},Listed Trading Company {i},,RU,,2024-01-01,,,\n"
+        ));
+    }
+    for i in 12..16 {
+        text.push_str(&format!("WL-{i},Bad Date Company {i},,RU,,2024-13-01,,,\n"));
+    }
+    let list = dir.path().join("watch.csv");
+    std::fs::write(&list, text).unwrap();
+    let order = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/adversarial/clean-order.jsonl");
+    let run = |verbose: bool| {
+        let mut args = vec![
+            "check",
+            order.to_str().unwrap(),
+            "--list",
+            list.to_str().unwrap(),
+            "--quiet",
+        ];
+        if verbose {
+            args.push("--verbose");
+        }
+        let output = crate::support::redflag(&args);
+        assert_eq!(
+            crate::support::code(&output),
+            0,
+            "{}",
+            crate::support::stderr(&output)
+        );
+        crate::support::stderr(&output)
+    };
+    let summary = run(false);
+    assert_eq!(summary.matches("S001").count(), 1, "{summary}");
+    assert!(summary.contains("4 rows of"), "{summary}");
+    assert!(summary.contains("--verbose"), "{summary}");
+    let each = run(true);
+    assert_eq!(each.matches("S001").count(), 4, "{each}");
+    for line in 14..=17 {
+        assert!(
+            each.contains(&format!("watch.csv:{line}:")),
+            "line {line}: {each}"
+        );
+    }
+}
