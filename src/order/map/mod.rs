@@ -147,13 +147,16 @@ struct Check<'t> {
     text: &'t str,
     file: SourceFile,
     problems: Vec<Diagnostic>,
+    /// Texts found in turn before the one a problem points at (`[columns]`, then the
+    /// header), so a label lands in the entry at fault rather than on an earlier mention.
+    scope: Vec<String>,
 }
 
 impl Check<'_> {
     /// Records a problem at the first place `needle` appears (the whole file if nowhere).
     fn at(&mut self, code: &'static str, needle: &str, message: String, help: &str) {
         let mut problem = Diagnostic::error(code, message).with_help(help.to_string());
-        problem = match find(self.text, needle) {
+        problem = match find_in_scope(self.text, &self.scope, needle) {
             Some(span) => problem.at(&self.file, span, "here"),
             None => problem.in_file(&self.file),
         };
@@ -247,6 +250,7 @@ impl ColumnMap {
             text,
             file: SourceFile::new(file_name, text),
             problems: Vec::new(),
+            scope: Vec::new(),
         };
         let map = match toml::from_str::<toml::Table>(text) {
             Ok(table) => ColumnMap::read(&table, &mut check),
@@ -285,8 +289,10 @@ impl ColumnMap {
             match (key.as_str(), value) {
                 ("columns", toml::Value::Table(columns)) => {
                     for (header, entry) in columns {
+                        check.scope = vec!["[columns]".into(), header.clone()];
                         map.read_column(header, entry, check);
                     }
+                    check.scope.clear();
                 }
                 ("ignore", toml::Value::Array(headers)) => {
                     for header in headers {
@@ -307,13 +313,17 @@ impl ColumnMap {
                 }
                 ("defaults", toml::Value::Table(defaults)) => {
                     for (target, value) in defaults {
+                        check.scope = vec!["[defaults]".into(), target.clone()];
                         map.read_default(target, value, check);
                     }
+                    check.scope.clear();
                 }
                 ("join", toml::Value::Table(joins)) => {
                     for (target, entry) in joins {
+                        check.scope = vec!["[join".into(), target.clone()];
                         map.read_join(target, entry, check);
                     }
+                    check.scope.clear();
                 }
                 ("sheet", toml::Value::String(name)) if !name.is_empty() => {
                     map.sheet = Some(SheetChoice::Name(name.clone()));
@@ -879,6 +889,21 @@ fn read_symbols(
         symbols.push((symbol.clone(), code));
     }
     good.then_some(symbols)
+}
+
+/// The byte range of `needle` after each text of `scope` in turn, for a label; where the
+/// scope cannot be followed (a map written with dotted keys, say), its first occurrence.
+fn find_in_scope(text: &str, scope: &[String], needle: &str) -> Option<Range<usize>> {
+    let mut from = 0;
+    for anchor in scope {
+        match find(&text[from..], anchor) {
+            Some(found) => from += found.start,
+            None => return find(text, needle),
+        }
+    }
+    find(&text[from..], needle)
+        .map(|r| r.start + from..r.end + from)
+        .or_else(|| find(text, needle))
 }
 
 /// The byte range of the first occurrence of `needle`, for a label.
