@@ -735,7 +735,12 @@ fn input_options(
                 // Every problem of the map at once, each with its own code and place.
                 let mut all = Diagnostics::new();
                 problems.into_iter().for_each(|p| all.push(p));
-                print_about(&all, "the map file");
+                print_diagnostics(&all);
+                eprintln!(
+                    "\nerror[I003]: the map file `{}` has {} problem(s); nothing was read",
+                    crate::report::escape::visible(path),
+                    all.len()
+                );
                 return Err(());
             }
             Err(error) => {

@@ -8,6 +8,7 @@ mod cli;
 mod coverage;
 mod diagnostics;
 mod diff;
+mod erp;
 mod escaping;
 mod explain;
 mod hostile_lists;

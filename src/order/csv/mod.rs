@@ -515,7 +515,19 @@ impl<R: BufRead> CsvRecords<R> {
             Ok(_) => Vec::new(),
             Err(found) => found.clone(),
         };
+        // A cell refused by its column's format was kept out; that its field is then missing
+        // says nothing new.
+        let refused: Vec<&str> = problems
+            .iter()
+            .filter(|p| p.column.is_some() && !p.path.is_empty())
+            .map(|p| p.path.as_str())
+            .collect();
+        let refused: std::collections::HashSet<String> =
+            refused.into_iter().map(str::to_string).collect();
         for mut p in normalize_problems {
+            if p.code == codes::MISSING && refused.contains(&any_item(&p.path)) {
+                continue;
+            }
             if let Some((column, line)) = cells.find(&p.path) {
                 p.column = Some(column.clone());
                 p.line = Some(*line);
@@ -639,6 +651,17 @@ impl CsvRecords<std::io::Empty> {
             map,
             Some(rows),
         )
+    }
+}
+
+/// A normalised path with its item's place written as a column path writes it
+/// (`items[2].value` → `items[*].value`).
+fn any_item(path: &str) -> String {
+    match path.strip_prefix("items[").and_then(|rest| rest.split_once(']')) {
+        Some((index, rest)) if index.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("items[*]{rest}")
+        }
+        _ => path.to_string(),
     }
 }
 

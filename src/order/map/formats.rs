@@ -277,6 +277,22 @@ fn plain_number(text: &str, decimal: char, thousands: Option<char>) -> Result<St
             ));
         }
     }
+    // `10.500` in a column of `1,234.56` numbers is ten and a half by the declared format, but
+    // ten thousand five hundred to whoever exported it the other way; a cash amount read a
+    // thousand times too small slips under every threshold. Three decimals after a short
+    // whole part with no group separator are refused, not read.
+    if let (Some(fraction), Some(t)) = (fraction, thousands) {
+        if fraction.len() == 3
+            && (1..=3).contains(&whole.len())
+            && whole != "0"
+            && !whole.contains(t)
+        {
+            return Err(format!(
+                "three decimals after `{}` read like a thousands group of the other convention; write it with fewer or more decimals, or with a thousands separator",
+                quote(whole)
+            ));
+        }
+    }
     let is_space = |c: char| matches!(c, ' ' | '\u{a0}' | '\u{202f}');
     let groups: Vec<&str> = match thousands {
         Some(t) if is_space(t) => whole.split(is_space).collect(),
@@ -341,6 +357,11 @@ mod tests {
         assert_eq!(us("1,050,000.00"), Ok("1050000.00".into()));
         assert!(us("1,05,000").is_err());
         assert_eq!(plain_number("1 050,5", ',', Some(' ')), Ok("1050.5".into()));
+        assert!(us("10.500").is_err());
+        assert!(de("10,500").is_err());
+        assert_eq!(us("0.125"), Ok("0.125".into()));
+        assert_eq!(us("10,500.000"), Ok("10500.000".into()));
+        assert_eq!(plain_number("10.500", '.', None), Ok("10.500".into()));
     }
 
     #[test]
