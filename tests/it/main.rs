@@ -17,6 +17,7 @@ mod input_counts;
 mod language;
 mod lint;
 mod loaders;
+mod order_fields;
 mod properties;
 mod readers;
 mod report_html;
