@@ -27,6 +27,10 @@ HEADERS = ["MANDT", "VBELN", "AUDAT", "LFDAT", "KUNNR_NAME", "STRAS", "PSTLZ", "
 D = datetime.date
 
 
+class Error(str):
+    """A cell holding a spreadsheet error (`#N/A`)."""
+
+
 def order(id_, dates):
     """One item row of the clean order (fixtures/adversarial/clean-order.jsonl) as the ERP
     exports it; `dates` is how the three date cells are held."""
@@ -68,7 +72,9 @@ def xlsx_sheet(rows):
         out.append(f'<row r="{r}">')
         for c, value in enumerate(row):
             ref = f"{col(c)}{r}"
-            if isinstance(value, D):
+            if isinstance(value, Error):
+                out.append(f'<c r="{ref}" t="e"><v>{escape(value)}</v></c>')
+            elif isinstance(value, D):
                 out.append(f'<c r="{ref}" s="1"><v>{serial(value)}</v></c>')
             elif isinstance(value, (int, float)):
                 out.append(f'<c r="{ref}"><v>{value}</v></c>')
@@ -170,11 +176,25 @@ def fixed_times(path):
             z.writestr(info, data)
 
 
+def adversarial(case):
+    return os.path.join(ROOT, "fixtures", "adversarial", "orders", case, "export.xlsx")
+
+
 def main():
     sheets = {"Notes": NOTES, "Orders": [HEADERS] + ROWS}
-    for name, write in (("export.xlsx", write_xlsx), ("export.ods", write_ods)):
-        path = os.path.join(OUT, name)
-        write(path, sheets)
+    error_cell = order("SO-1", ROWS[0][2:3] + ROWS[0][3:4] + ROWS[0][11:12])
+    error_cell[HEADERS.index("NETWR")] = Error("#N/A")
+    books = [
+        (os.path.join(OUT, "export.xlsx"), write_xlsx, sheets),
+        (os.path.join(OUT, "export.ods"), write_ods, sheets),
+        # The orders on a sheet named otherwise than the map says.
+        (adversarial("erp-workbook-missing-sheet"), write_xlsx, {"Sheet1": [HEADERS] + ROWS[:1]}),
+        # A formula whose lookup failed: the item value is `#N/A`, not an amount.
+        (adversarial("erp-workbook-error-cell"), write_xlsx, {"Orders": [HEADERS, error_cell]}),
+    ]
+    for path, write, book in books:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write(path, book)
         fixed_times(path)
         print("wrote", os.path.relpath(path, ROOT))
 
