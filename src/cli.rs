@@ -215,7 +215,7 @@ struct ExplainArgs {
     /// Rule pack directory (default: the pack built into redflag).
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
-    /// Run the rule on an order from FILE (`.jsonl`, `.json`, `.csv`, or `-`) and show each condition's outcome.
+    /// Run the rule on an order from FILE (`.jsonl`, `.json`, `.csv`, a workbook, or `-`) and show each condition's outcome.
     #[arg(long, value_name = "FILE")]
     order: Option<String>,
     /// The order's id; may be left out when FILE holds one order.
@@ -753,7 +753,10 @@ fn input_options(
         },
     };
     let map = match (map, sheet) {
-        (map, Some(sheet)) => Some(map.unwrap_or_default().with_sheet(order::SheetChoice::parse(sheet))),
+        (map, Some(sheet)) => Some(
+            map.unwrap_or_default()
+                .with_sheet(order::SheetChoice::parse(sheet)),
+        ),
         (map, None) => map,
     };
     let format = kind.map(|k| match k {

@@ -497,7 +497,6 @@ static NAMES: &[(&str, &str)] = &[
     ("zimbabwe", "ZW"),
 ];
 
-
 /// Maps a country name or code as found in list files to an ISO alpha-2 code.
 ///
 /// Accepts alpha-2 codes in any case, English short or official names, and the OFAC spellings

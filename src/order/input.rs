@@ -15,9 +15,9 @@ use miette::{NamedSource, SourceSpan};
 use sha2::{Digest, Sha256};
 
 use super::csv::CsvRecords;
-pub use super::map::ColumnMap;
 use super::json::{JsonDocument, JsonLineFrames, JsonLines, Pending};
 use super::limits::{size_text, MAX_DOCUMENT_BYTES};
+pub use super::map::ColumnMap;
 use super::normalize::quote;
 use super::Record;
 

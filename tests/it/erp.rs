@@ -34,10 +34,11 @@ fn without_id(record: &Record) -> BTreeMap<String, Value> {
 
 /// The value at a dotted path (`items.0.value`).
 fn at<'v>(root: &'v Value, path: &str) -> Option<&'v Value> {
-    path.split('.').try_fold(root, |value, step| match (value, step.parse::<usize>()) {
-        (Value::List(members), Ok(i)) => members.get(i),
-        _ => value.get(step),
-    })
+    path.split('.')
+        .try_fold(root, |value, step| match (value, step.parse::<usize>()) {
+            (Value::List(members), Ok(i)) => members.get(i),
+            _ => value.get(step),
+        })
 }
 
 #[test]
@@ -45,7 +46,10 @@ fn a_german_sap_export_reads_as_the_order_it_holds() {
     let map = erp_map();
     let expected = load("fixtures/orders/erp/export.expected.jsonl", None);
     let records = load("fixtures/orders/erp/export.csv", Some(&map));
-    assert_eq!(render(&records), "fixtures/orders/erp/export.csv:2 order SO-1\n");
+    assert_eq!(
+        render(&records),
+        "fixtures/orders/erp/export.csv:2 order SO-1\n"
+    );
     assert_eq!(without_id(&records[0]), without_id(&expected[0]));
 }
 
@@ -70,7 +74,10 @@ fn workbooks_read_through_the_same_map() {
 #[test]
 fn the_sheet_is_chosen_by_name_or_place_and_a_missing_one_stops_the_input() {
     let by_place = erp_map().with_sheet(SheetChoice::parse("2"));
-    assert_eq!(load("fixtures/orders/erp/export.xlsx", Some(&by_place)).len(), 2);
+    assert_eq!(
+        load("fixtures/orders/erp/export.xlsx", Some(&by_place)).len(),
+        2
+    );
     // The first sheet is a note, not orders: its lines are no order paths.
     let first = erp_map().with_sheet(SheetChoice::Index(1));
     let Err(error) = order::open("fixtures/orders/erp/export.xlsx", None, Some(&first)) else {
@@ -88,7 +95,11 @@ fn the_sheet_is_chosen_by_name_or_place_and_a_missing_one_stops_the_input() {
         ]);
         assert_eq!(code(&out), 2, "{}", stderr(&out));
         assert!(stderr(&out).contains("I008"), "{}", stderr(&out));
-        assert!(stderr(&out).contains("`Notes`, `Orders`"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("`Notes`, `Orders`"),
+            "{}",
+            stderr(&out)
+        );
     }
 }
 
@@ -287,7 +298,10 @@ separator = ", ""#,
     assert_eq!(get("buyer.country"), "Some(Text(\"CN\"))");
     assert_eq!(get("seller.country"), "Some(Text(\"DE\"))");
     assert_eq!(get("items.0.origin"), "Some(Text(\"DE\"))");
-    assert_eq!(get("buyer.address"), "Some(Text(\"Hafenstraße 12, Bremen\"))");
+    assert_eq!(
+        get("buyer.address"),
+        "Some(Text(\"Hafenstraße 12, Bremen\"))"
+    );
 }
 
 #[test]
@@ -381,7 +395,9 @@ columns = ["STRAS"]
     ]);
     assert_eq!(code(&out), 2);
     let err = stderr(&out);
-    for code in ["M002", "M008", "M009", "M010", "M011", "M012", "M013", "M014"] {
+    for code in [
+        "M002", "M008", "M009", "M010", "M011", "M012", "M013", "M014",
+    ] {
         assert!(err.contains(code), "{code} in {err}");
     }
     assert!(err.contains("has 18 problem(s); nothing was read"), "{err}");
@@ -394,10 +410,15 @@ fn map_codes_are_documented_with_the_other_input_codes() {
     let source = std::fs::read_to_string("src/order/map/mod.rs").unwrap();
     let codes: Vec<&str> = source
         .split('"')
-        .filter(|s| s.len() == 4 && s.starts_with('M') && s[1..].bytes().all(|b| b.is_ascii_digit()))
+        .filter(|s| {
+            s.len() == 4 && s.starts_with('M') && s[1..].bytes().all(|b| b.is_ascii_digit())
+        })
         .collect();
     assert_eq!(codes.len(), 14, "{codes:?}");
     for code in codes.iter().chain(&["I007", "I008", "I009"]) {
-        assert!(docs.contains(&format!("| `{code}` |")), "{code} is not in docs/orders.md");
+        assert!(
+            docs.contains(&format!("| `{code}` |")),
+            "{code} is not in docs/orders.md"
+        );
     }
 }

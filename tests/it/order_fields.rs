@@ -36,8 +36,14 @@ fn every_schema_path_is_in_the_field_reference() {
         .collect();
     let missing: Vec<&String> = schema.difference(&listed).collect();
     let unknown: Vec<&String> = listed.difference(&schema).collect();
-    assert!(missing.is_empty(), "schema paths missing from docs/order-fields.md: {missing:?}");
-    assert!(unknown.is_empty(), "docs/order-fields.md lists paths the schema lacks: {unknown:?}");
+    assert!(
+        missing.is_empty(),
+        "schema paths missing from docs/order-fields.md: {missing:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "docs/order-fields.md lists paths the schema lacks: {unknown:?}"
+    );
     assert!(schema.contains("payment.payer.ids[].scheme"), "{schema:?}");
     assert!(schema.contains("items[].restrictions[].destinations"));
 }

@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 use crate::diag::did_you_mean;
 
 use super::super::input::{ColumnMap, HeaderProblem};
-use super::super::map::ValueFormat;
 use super::super::limits::MAX_PATH_SEGMENTS;
+use super::super::map::ValueFormat;
 use super::super::Shape;
 
 /// One step of a column path: a member name or a list index.
@@ -306,7 +306,10 @@ pub(crate) fn add_map_fills(columns: &mut Vec<Column>, map: &ColumnMap) -> Vec<S
     for join in map.joins() {
         let mut sources = Vec::new();
         for header in &join.columns {
-            match columns.iter().position(|c| c.fill == Fill::Cell && &c.header == header) {
+            match columns
+                .iter()
+                .position(|c| c.fill == Fill::Cell && &c.header == header)
+            {
                 Some(at) => sources.push(at),
                 None => missing.push(format!("`{header}` ({})", join.target)),
             }

@@ -24,9 +24,9 @@ use serde_json::Value as Json;
 
 use super::input::{ColumnMap, InputError};
 use super::limits::{read_line, size_text, Line, MAX_LINE_BYTES, MAX_LIST_MEMBERS};
+use super::map::CellKind;
 use super::normalize::{codes, error_record, normalize_order, quote, record_problem};
 use super::{FieldProblem, Order, Origin, Record};
-use super::map::CellKind;
 use headers::{add_map_fills, resolve_headers, Column, Fill};
 use line::{LineParser, Parsed};
 use tree::{Cell, CellIndex, Node};
@@ -384,7 +384,10 @@ impl<R: BufRead> CsvRecords<R> {
             problems.push(row_problem(
                 codes::CSV_CELL,
                 line,
-                format!("the row has {width} cells but the header has {}", self.width),
+                format!(
+                    "the row has {width} cells but the header has {}",
+                    self.width
+                ),
             ));
         }
         let mut cells = Vec::with_capacity(self.columns.len());
@@ -657,7 +660,10 @@ impl CsvRecords<std::io::Empty> {
 /// A normalised path with its item's place written as a column path writes it
 /// (`items[2].value` → `items[*].value`).
 fn any_item(path: &str) -> String {
-    match path.strip_prefix("items[").and_then(|rest| rest.split_once(']')) {
+    match path
+        .strip_prefix("items[")
+        .and_then(|rest| rest.split_once(']'))
+    {
         Some((index, rest)) if index.bytes().all(|b| b.is_ascii_digit()) => {
             format!("items[*]{rest}")
         }

@@ -77,9 +77,19 @@ const SYMBOLS: &[(&str, &str)] = &[
 /// currencies of embargoed destinations (the Syrian pound is written `£`, the North Korean won
 /// `₩`, the Iranian rial `﷼`), so a map must choose for each, never the loader.
 pub(crate) const AMBIGUOUS_SYMBOLS: &[(&str, &[&str])] = &[
-    ("$", &["USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "ARS", "CLP", "COP", "CUP"]),
+    (
+        "$",
+        &[
+            "USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "ARS", "CLP", "COP", "CUP",
+        ],
+    ),
     ("C$", &["CAD", "NIO"]),
-    ("£", &["GBP", "EGP", "LBP", "SYP", "SDG", "SSP", "FKP", "GIP", "SHP"]),
+    (
+        "£",
+        &[
+            "GBP", "EGP", "LBP", "SYP", "SDG", "SSP", "FKP", "GIP", "SHP",
+        ],
+    ),
     ("¥", &["JPY", "CNY"]),
     ("￥", &["JPY", "CNY"]),
     ("₩", &["KRW", "KPW"]),
@@ -125,12 +135,10 @@ pub(crate) fn date_pattern_problem(pattern: &str) -> Option<String> {
             Item::Numeric(Numeric::Month, _) => month = true,
             Item::Fixed(Fixed::ShortMonthName | Fixed::LongMonthName) => month = true,
             Item::Numeric(Numeric::Year, _) => year = true,
-            Item::Numeric(Numeric::YearMod100, _) => {
-                return Some(format!(
-                    "`{}` has a two-digit year (`%y`), which would be a guess at the century; use `%Y`",
-                    quote(pattern)
-                ))
-            }
+            Item::Numeric(Numeric::YearMod100, _) => return Some(format!(
+                "`{}` has a two-digit year (`%y`), which would be a guess at the century; use `%Y`",
+                quote(pattern)
+            )),
             _ => {}
         }
     }
@@ -147,7 +155,9 @@ pub(crate) fn date_pattern_problem(pattern: &str) -> Option<String> {
 /// Why a pair of separators cannot be used, if it cannot.
 pub(crate) fn number_format_problem(decimal: char, thousands: Option<char>) -> Option<String> {
     if !matches!(decimal, '.' | ',') {
-        return Some(format!("the decimal separator `{decimal}` is not `.` or `,`"));
+        return Some(format!(
+            "the decimal separator `{decimal}` is not `.` or `,`"
+        ));
     }
     match thousands {
         Some(t) if t == decimal => Some(format!(
@@ -189,11 +199,7 @@ impl ValueFormat {
     pub(crate) fn convert(&self, text: &str, kind: CellKind) -> Result<String, Misfit> {
         let misfit = |code: &'static str, why: String| Misfit {
             code,
-            message: format!(
-                "`{}` is not {}: {why}",
-                quote(text),
-                self.describe()
-            ),
+            message: format!("`{}` is not {}: {why}", quote(text), self.describe()),
         };
         match (self, kind) {
             (ValueFormat::Date(_) | ValueFormat::Serial, CellKind::Date) => Ok(text.to_string()),
@@ -212,11 +218,15 @@ impl ValueFormat {
                 Ok(code) => Ok(code.to_string()),
                 Err(CountryName::Ambiguous(codes)) => Err(misfit(
                     codes::COUNTRY,
-                    format!("the name stands for {}; write the ISO code", codes.join(" or ")),
+                    format!(
+                        "the name stands for {}; write the ISO code",
+                        codes.join(" or ")
+                    ),
                 )),
-                Err(CountryName::Unknown) => {
-                    Err(misfit(codes::COUNTRY, "no country has that name or code".into()))
-                }
+                Err(CountryName::Unknown) => Err(misfit(
+                    codes::COUNTRY,
+                    "no country has that name or code".into(),
+                )),
             },
             (ValueFormat::CurrencySymbol { symbols }, CellKind::Text) => {
                 currency_of(text, symbols).map_err(|why| misfit(codes::CURRENCY, why))
@@ -228,7 +238,11 @@ impl ValueFormat {
                     ValueFormat::CountryName => codes::COUNTRY,
                     ValueFormat::CurrencySymbol { .. } => codes::CURRENCY,
                 };
-                let held = if kind == CellKind::Date { "a date" } else { "a number" };
+                let held = if kind == CellKind::Date {
+                    "a date"
+                } else {
+                    "a number"
+                };
                 Err(misfit(code, format!("the workbook cell holds {held}")))
             }
         }
@@ -300,9 +314,7 @@ fn plain_number(text: &str, decimal: char, thousands: Option<char>) -> Result<St
         None => vec![whole],
     };
     if groups.len() > 1
-        && (groups[0].is_empty()
-            || groups[0].len() > 3
-            || groups[1..].iter().any(|g| g.len() != 3))
+        && (groups[0].is_empty() || groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3))
     {
         return Err("the thousands separators do not group the digits in threes".into());
     }

@@ -7,8 +7,8 @@
 
 mod formats;
 
-pub use formats::ValueFormat;
 pub(crate) use formats::CellKind;
+pub use formats::ValueFormat;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -460,13 +460,16 @@ impl ColumnMap {
             return;
         }
         let fits = match target_shape(target) {
-            Some(Shape::Country) => super::country_names::country_of_name(&text)
-                .is_ok_and(|_| text.trim().len() <= 3),
+            Some(Shape::Country) => {
+                super::country_names::country_of_name(&text).is_ok_and(|_| text.trim().len() <= 3)
+            }
             Some(Shape::Currency) => iso_currency(&text).is_some(),
             Some(Shape::Date) => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok(),
             Some(Shape::Number | Shape::Money) => {
                 text.parse::<rust_decimal::Decimal>().is_ok()
-                    && text.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+                    && text
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
             }
             Some(Shape::Bool) => matches!(text.as_str(), "true" | "false"),
             _ => !text.trim().is_empty(),
@@ -507,13 +510,13 @@ impl ColumnMap {
             check.at(
                 codes::JOIN,
                 target,
-                "`id` cannot be joined: rows are grouped into orders by the id column as written".into(),
+                "`id` cannot be joined: rows are grouped into orders by the id column as written"
+                    .into(),
                 "map the export's order-number column to `id`",
             );
             return;
         }
         if !matches!(target_shape(target), Some(Shape::Text | Shape::Any)) {
-
             check.at(
                 codes::JOIN,
                 target,
@@ -630,7 +633,9 @@ impl ColumnMap {
 
     /// True when a join reads this header.
     pub fn joins_header(&self, header: &str) -> bool {
-        self.joins.iter().any(|j| j.columns.iter().any(|c| c == header))
+        self.joins
+            .iter()
+            .any(|j| j.columns.iter().any(|c| c == header))
     }
 
     /// How a header's cells are written, when the map says.
@@ -785,7 +790,12 @@ fn read_format(
                 },
             };
             if let Some(problem) = number_format_problem(decimal, thousands) {
-                check.at(codes::NUMBER_FORMAT, header, format!("`{header}`: {problem}"), help);
+                check.at(
+                    codes::NUMBER_FORMAT,
+                    header,
+                    format!("`{header}`: {problem}"),
+                    help,
+                );
                 return None;
             }
             Some(ValueFormat::Number { decimal, thousands })
@@ -845,7 +855,9 @@ fn read_symbols(
             check.at(
                 codes::SYMBOL,
                 symbol,
-                format!("`{symbol}` is mapped to `{code_text}`, which is not an ISO 4217 currency code"),
+                format!(
+                    "`{symbol}` is mapped to `{code_text}`, which is not an ISO 4217 currency code"
+                ),
                 help,
             );
             good = false;
