@@ -581,5 +581,14 @@ pub(crate) fn country_of_name(text: &str) -> Result<&'static str, CountryName> {
     if let Some((_, codes)) = AMBIGUOUS.iter().find(|(name, _)| *name == key) {
         return Err(CountryName::Ambiguous(codes));
     }
-    to_iso2(trimmed).ok_or(CountryName::Unknown)
+    // Unlike `to_iso2`, a two-letter text that is no ISO code is still looked up as a name
+    // (`UK`).
+    to_iso2(trimmed)
+        .or_else(|| {
+            NAMES
+                .binary_search_by(|(name, _)| (*name).cmp(key.as_str()))
+                .ok()
+                .map(|i| NAMES[i].1)
+        })
+        .ok_or(CountryName::Unknown)
 }

@@ -186,7 +186,7 @@ WAERK = { path = "item.currency", currency = "symbol" }"#,
     e.csv:3 error [C]
       O109 date (column AUDAT): `2025-02-05` is not a date `%d/%m/%Y`: input contains invalid characters
     e.csv:4 error [D]
-      O105 buyer.country (column LAND1): `Korea` is not a country name or ISO code: the name stands for KP or KR; write the ISO code
+      O105 buyer.country (column LAND1): `Korea` is not a country name or ISO code: the name stands for KP or KR; write the ISO code, or settle the name in the map's `names`
     e.csv:5 error [E]
       O105 buyer.country (column LAND1): `Freedonia` is not a country name or ISO code: no country has that name or code
     e.csv:6 error [F]
@@ -244,6 +244,32 @@ fn a_symbol_the_map_settles_is_read_as_chosen() {
     assert_eq!(
         format!("{:?}", at(&order.root, "items.0.currency")),
         "Some(Text(\"CAD\"))"
+    );
+}
+
+#[test]
+fn country_names_of_the_exporters_own_are_settled_in_the_map() {
+    let map = map_with(
+        r#"LAND1 = { path = "buyer.country", country = "name", names = { "Holland" = "NL", "Korea" = "KR" } }"#,
+    );
+    let map = ColumnMap::from_toml(&map, "m.toml").unwrap();
+    let text = format!(
+        "{HEAD}A,2025-02-05,B,holland,847130,100.00,EUR\nB,2025-02-05,B,Korea,847130,100.00,EUR\nC,2025-02-05,B,UK,847130,100.00,EUR\nD,2025-02-05,B,Congo,847130,100.00,EUR\n"
+    );
+    let records: Vec<Record> = order::from_text(&text, "e.csv", InputFormat::Csv, Some(&map))
+        .unwrap()
+        .collect();
+    let country = |i: usize| match &records[i] {
+        Record::Order(o) => format!("{:?}", at(&o.root, "buyer.country")),
+        Record::Error(e) => format!("{:?}", e.problems[0].code),
+    };
+    assert_eq!(country(0), "Some(Text(\"NL\"))");
+    assert_eq!(country(1), "Some(Text(\"KR\"))");
+    assert_eq!(country(2), "Some(Text(\"GB\"))");
+    assert_eq!(country(3), "\"O105\"");
+    assert_eq!(
+        map_problems("[columns]\nL = { path = \"buyer.country\", country = \"name\", names = { \"Korea\" = \"Korea\" } }\nM = { path = \"end_user.country\", names = {} }\n"),
+        "M003 `Korea`: `Korea` is named as `KOREA`, which is not an ISO 3166-1 alpha-2 code\nM003 `names`: `M` has `names` but no `country = \"name\"`\n"
     );
 }
 
@@ -420,5 +446,43 @@ fn map_codes_are_documented_with_the_other_input_codes() {
             docs.contains(&format!("| `{code}` |")),
             "{code} is not in docs/orders.md"
         );
+    }
+}
+
+/// `cents` written with grouped thousands and the given separators (`1.050.000,25`).
+fn grouped(cents: i64, decimal: char, thousands: char) -> String {
+    let digits = (cents.unsigned_abs() / 100).to_string();
+    let mut whole = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            whole.push(thousands);
+        }
+        whole.push(d);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{whole}{decimal}{:02}", cents.unsigned_abs() % 100)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any amount written in either convention reads back as the same decimal.
+    #[test]
+    fn grouped_amounts_read_back_exactly(cents in -10_000_000_000_000i64..10_000_000_000_000i64, german: bool) {
+        let (decimal, thousands) = if german { (',', '.') } else { ('.', ',') };
+        let map = map_with(&format!(
+            "NETWR = {{ path = \"item.value\", decimal = \"{decimal}\", thousands = \"{thousands}\" }}"
+        ));
+        let map = ColumnMap::from_toml(&map, "m.toml").unwrap();
+        let cell = grouped(cents, decimal, thousands);
+        let text = format!("{HEAD}A,2025-02-05,B,CN,847130,\"{cell}\",EUR\n");
+        let records: Vec<Record> = order::from_text(&text, "e.csv", InputFormat::Csv, Some(&map))
+            .unwrap()
+            .collect();
+        let Record::Order(order) = &records[0] else {
+            panic!("{cell}: {}", render(&records));
+        };
+        let expected = rust_decimal::Decimal::new(cents, 2);
+        proptest::prop_assert_eq!(at(&order.root, "items.0.value"), Some(&Value::Number(expected)));
     }
 }

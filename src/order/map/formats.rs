@@ -24,8 +24,12 @@ pub enum ValueFormat {
         /// `,`, `.`, ` `, `'` or none.
         thousands: Option<char>,
     },
-    /// A country as an ISO code (alpha-2 or alpha-3) or an English name.
-    CountryName,
+    /// A country as an ISO code (alpha-2 or alpha-3) or an English name, or a spelling of
+    /// the exporter's own.
+    CountryName {
+        /// Lowercased spelling to ISO alpha-2 code, in map-file order.
+        names: Vec<(String, String)>,
+    },
     /// A currency as an ISO code or a symbol; `symbols` settles the symbols that stand for
     /// several currencies (`$`, `£`, `¥`), each as the map file chose.
     CurrencySymbol {
@@ -135,10 +139,12 @@ pub(crate) fn date_pattern_problem(pattern: &str) -> Option<String> {
             Item::Numeric(Numeric::Month, _) => month = true,
             Item::Fixed(Fixed::ShortMonthName | Fixed::LongMonthName) => month = true,
             Item::Numeric(Numeric::Year, _) => year = true,
-            Item::Numeric(Numeric::YearMod100, _) => return Some(format!(
+            Item::Numeric(Numeric::YearMod100, _) => {
+                return Some(format!(
                 "`{}` has a two-digit year (`%y`), which would be a guess at the century; use `%Y`",
                 quote(pattern)
-            )),
+            ))
+            }
             _ => {}
         }
     }
@@ -190,7 +196,7 @@ impl ValueFormat {
                 };
                 format!("a number like `{example}`")
             }
-            ValueFormat::CountryName => "a country name or ISO code".into(),
+            ValueFormat::CountryName { .. } => "a country name or ISO code".into(),
             ValueFormat::CurrencySymbol { .. } => "an ISO currency code or symbol".into(),
         }
     }
@@ -214,12 +220,17 @@ impl ValueFormat {
             (ValueFormat::Number { decimal, thousands }, CellKind::Text) => {
                 plain_number(text, *decimal, *thousands).map_err(|why| misfit(codes::NUMBER, why))
             }
-            (ValueFormat::CountryName, CellKind::Text) => match country_of_name(text) {
+            (ValueFormat::CountryName { names }, CellKind::Text) => match names
+                .iter()
+                .find(|(name, _)| *name == text.trim().to_lowercase())
+                .map(|(_, code)| Ok(code.as_str()))
+                .unwrap_or_else(|| country_of_name(text))
+            {
                 Ok(code) => Ok(code.to_string()),
                 Err(CountryName::Ambiguous(codes)) => Err(misfit(
                     codes::COUNTRY,
                     format!(
-                        "the name stands for {}; write the ISO code",
+                        "the name stands for {}; write the ISO code, or settle the name in the map's `names`",
                         codes.join(" or ")
                     ),
                 )),
@@ -235,7 +246,7 @@ impl ValueFormat {
                 let code = match self {
                     ValueFormat::Date(_) | ValueFormat::Serial => codes::DATE,
                     ValueFormat::Number { .. } => codes::NUMBER,
-                    ValueFormat::CountryName => codes::COUNTRY,
+                    ValueFormat::CountryName { .. } => codes::COUNTRY,
                     ValueFormat::CurrencySymbol { .. } => codes::CURRENCY,
                 };
                 let held = if kind == CellKind::Date {
