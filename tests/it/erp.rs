@@ -454,7 +454,7 @@ fn grouped(cents: i64, decimal: char, thousands: char) -> String {
     let digits = (cents.unsigned_abs() / 100).to_string();
     let mut whole = String::new();
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             whole.push(thousands);
         }
         whole.push(d);
