@@ -14,9 +14,10 @@ use std::sync::Arc;
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use crate::findings::*;
-use crate::order::{Order, Path, Record, Value};
+use crate::order::{Order, Record, Trail, Value};
 use crate::rules::expr::Expr;
 use crate::rules::lists::{fold, ListTable};
 use crate::rules::model::*;
@@ -39,8 +40,9 @@ const MAX_OBSERVATIONS: usize = 8;
 #[derive(Debug, Clone)]
 pub struct Engine {
     pack: Arc<RulePack>,
-    /// (list, column) → folded key → row indices.
-    indexes: HashMap<(String, String), HashMap<String, Vec<usize>>>,
+    /// list → column → folded key → row indices; nested so that a lookup borrows the names
+    /// instead of building a key.
+    indexes: HashMap<String, HashMap<String, ListIndex>>,
     /// Per rule (same index as `pack.rules`), what is derived once.
     compiled: Vec<CompiledRule>,
     /// Denied-party and sanctions lists for `screen` conditions, if any were loaded.
@@ -54,13 +56,18 @@ pub struct Engine {
     waivers: Option<(Arc<Waivers>, NaiveDate)>,
 }
 
+/// A list column's folded keys and the rows that carry each. Fx hashing: keys are order
+/// values looked up on every order, and the index is built from the pack, not from input
+/// an attacker shapes to collide.
+type ListIndex = FxHashMap<String, Vec<usize>>;
+
 /// Screening results of one order, by query, shared by every `screen` condition that asks.
 type ScreenCache = RefCell<HashMap<String, Arc<Vec<screening::Match>>>>;
 
 impl Engine {
     /// Compiles a validated pack.
     pub fn new(pack: RulePack) -> Engine {
-        let mut indexes: HashMap<(String, String), HashMap<String, Vec<usize>>> = HashMap::new();
+        let mut indexes: HashMap<String, HashMap<String, ListIndex>> = HashMap::new();
         let mut wanted: Vec<(String, String)> = Vec::new();
         for rule in &pack.rules {
             for c in &rule.conditions {
@@ -77,7 +84,11 @@ impl Engine {
             let Some(list) = pack.lists.get(&list_name) else {
                 continue;
             };
-            let entry = indexes.entry((list_name, column.clone())).or_default();
+            let entry = indexes
+                .entry(list_name)
+                .or_default()
+                .entry(column.clone())
+                .or_default();
             if !entry.is_empty() {
                 continue;
             }
@@ -579,6 +590,12 @@ impl Engine {
         outcomes
     }
 
+    fn index(&self, list: &str, column: &str) -> Option<&ListIndex> {
+        self.indexes
+            .get(list)
+            .and_then(|columns| columns.get(column))
+    }
+
     fn list(&self, name: &str) -> Option<&ListTable> {
         self.pack.lists.get(name).map(|l| l.as_ref())
     }
@@ -775,17 +792,33 @@ impl Cx<'_, '_> {
     }
 
     /// Resolves a path in the current bindings.
-    fn resolve<'a>(&'a self, path: &PathRef) -> Vec<(String, Option<&'a Value>)> {
-        let mut out = Vec::new();
-        match path.base {
-            Base::Order => path.path.resolve(&self.order.root, "", &mut out),
-            Base::Var(i) => {
-                if let Some(bound) = self.vars.get(i) {
-                    path.path.resolve(bound.value, &bound.path, &mut out);
-                }
+    fn resolve<'a>(&'a self, path: &'a PathRef) -> Vec<Reached<'a>> {
+        let mut reached = Vec::new();
+        let prefix = match path.base {
+            Base::Order => {
+                path.path.reach(&self.order.root, &mut reached);
+                ""
             }
-        }
-        out
+            Base::Var(i) => match self.vars.get(i) {
+                Some(bound) => {
+                    path.path.reach(bound.value, &mut reached);
+                    bound.path.as_str()
+                }
+                None => "",
+            },
+        };
+        reached
+            .into_iter()
+            .map(|r| Reached {
+                loc: Loc::Path {
+                    prefix,
+                    trail: r.trail,
+                },
+                value: r.value.map(Cow::Borrowed),
+                row: None,
+                parent: r.parent,
+            })
+            .collect()
     }
 
     fn order_date(&self, which: RateDate) -> Option<NaiveDate> {
@@ -854,15 +887,24 @@ fn bind<'o>(
     let mut elements: Vec<(String, &'o Value)> = Vec::new();
     for source in &binding.sources {
         let mut found = Vec::new();
-        match source.base {
-            Base::Order => source.path.resolve(&cx.order.root, "", &mut found),
-            Base::Var(i) => {
-                if let Some(bound) = cx.vars.get(i) {
-                    source.path.resolve(bound.value, &bound.path, &mut found);
-                }
+        let prefix = match source.base {
+            Base::Order => {
+                source.path.reach(&cx.order.root, &mut found);
+                ""
             }
-        }
-        elements.extend(found.into_iter().filter_map(|(p, v)| v.map(|v| (p, v))));
+            Base::Var(i) => match cx.vars.get(i) {
+                Some(bound) => {
+                    source.path.reach(bound.value, &mut found);
+                    bound.path.as_str()
+                }
+                None => "",
+            },
+        };
+        elements.extend(
+            found
+                .into_iter()
+                .filter_map(|r| r.value.map(|v| (r.trail.concrete(prefix), v))),
+        );
     }
     if elements.is_empty() && depth < 64 {
         walk.empty |= 1 << depth;
@@ -884,8 +926,6 @@ struct Outcome {
     observations: Vec<Observation>,
     /// Rows of the list matched (for `@name.column` readers), by row index.
     rows: Vec<usize>,
-    /// The list those rows belong to.
-    list: Option<String>,
 }
 
 impl Default for Outcome {
@@ -894,7 +934,6 @@ impl Default for Outcome {
             truth: Truth::Unknown,
             observations: Vec::new(),
             rows: Vec::new(),
-            list: None,
         }
     }
 }
@@ -970,22 +1009,42 @@ pub fn kleene<F: Fn(usize) -> Truth>(expr: &Expr, leaf: &F) -> Truth {
     }
 }
 
-/// The values a target reaches: (concrete path, value or missing, row used).
-/// A value a target reached: concrete path, the value (or missing), the list row it came from.
-type Reached<'a> = (String, Option<Cow<'a, Value>>, Option<usize>);
+/// Where a reached value sits; its text is formatted only for evidence.
+#[derive(Debug, Clone)]
+enum Loc<'a> {
+    /// Reached by a path, after the concrete path of the variable it starts from.
+    Path { prefix: &'a str, trail: Trail<'a> },
+    /// A cell of a matched list row, already in words.
+    Row(String),
+}
+
+impl Loc<'_> {
+    fn text(&self) -> String {
+        match self {
+            Loc::Path { prefix, trail } => trail.concrete(prefix),
+            Loc::Row(text) => text.clone(),
+        }
+    }
+}
+
+/// A value a target reached: where, the value (or missing), the list row it came from, and
+/// the object holding it (for the `currency` beside an amount).
+#[derive(Debug, Clone)]
+struct Reached<'a> {
+    loc: Loc<'a>,
+    value: Option<Cow<'a, Value>>,
+    row: Option<usize>,
+    parent: Option<&'a Value>,
+}
 
 fn values_of<'a>(
-    target: &Target,
+    target: &'a Target,
     cx: &'a Cx,
     outcomes: &[Outcome],
     done: &[bool],
 ) -> Result<Vec<Reached<'a>>, Truth> {
     match target {
-        Target::Path(p) => Ok(cx
-            .resolve(p)
-            .into_iter()
-            .map(|(path, v)| (path, v.map(Cow::Borrowed), None))
-            .collect()),
+        Target::Path(p) => Ok(cx.resolve(p)),
         Target::Row {
             condition,
             condition_name,
@@ -1012,11 +1071,15 @@ fn values_of<'a>(
                     let cell = table.cell(row, column)?;
                     let value =
                         (!cell.is_empty()).then(|| Cow::Owned(Value::Text(cell.to_string())));
-                    Some((
-                        format!("@{condition_name}.{column} ({list} line {})", row.line),
+                    Some(Reached {
+                        loc: Loc::Row(format!(
+                            "@{condition_name}.{column} ({list} line {})",
+                            row.line
+                        )),
                         value,
-                        Some(r),
-                    ))
+                        row: Some(r),
+                        parent: None,
+                    })
                 })
                 .collect())
         }
@@ -1050,6 +1113,9 @@ fn eval_condition(
         Ok(v) => v,
         Err(truth) => {
             outcome.truth = truth;
+            if !evidence {
+                return outcome;
+            }
             outcome.observations.push(Observation {
                 path: c.target.text(),
                 seen: None,
@@ -1068,23 +1134,26 @@ fn eval_condition(
         Op::Exists | Op::Missing | Op::Blank => {
             let present: Vec<&Reached> = values
                 .iter()
-                .filter(|(_, v, _)| v.as_deref().is_some_and(|v| !is_blank(v)))
+                .filter(|Reached { value: v, .. }| v.as_deref().is_some_and(|v| !is_blank(v)))
                 .collect();
             let truth = match c.op {
-                Op::Exists => values.iter().any(|(_, v, _)| v.is_some()),
-                Op::Missing => values.iter().all(|(_, v, _)| v.is_none()),
+                Op::Exists => values.iter().any(|Reached { value: v, .. }| v.is_some()),
+                Op::Missing => values.iter().all(|Reached { value: v, .. }| v.is_none()),
                 _ => present.is_empty(),
             };
             outcome.truth = Truth::from_bool(truth);
+            if !evidence {
+                return outcome;
+            }
             let path = values
                 .first()
-                .map(|(p, _, _)| p.clone())
+                .map(|Reached { loc, .. }| loc.text())
                 .unwrap_or_else(|| c.target.text());
             outcome.observations.push(Observation {
                 path,
                 seen: values
                     .iter()
-                    .find_map(|(_, v, _)| v.as_deref().map(display)),
+                    .find_map(|Reached { value: v, .. }| v.as_deref().map(display)),
                 expected: expected.to_string(),
                 holds: outcome.truth,
                 row: None,
@@ -1097,7 +1166,7 @@ fn eval_condition(
         Op::Count { cmp, n } => {
             let count: usize = values
                 .iter()
-                .map(|(_, v, _)| match v.as_deref() {
+                .map(|Reached { value: v, .. }| match v.as_deref() {
                     Some(Value::List(l)) => l.len(),
                     Some(Value::Map(m)) => m.len(),
                     Some(_) => 1,
@@ -1105,6 +1174,9 @@ fn eval_condition(
                 })
                 .sum();
             outcome.truth = Truth::from_bool(cmp.holds((count as u64).cmp(n)));
+            if !evidence {
+                return outcome;
+            }
             let comparison = Some(Comparison {
                 cmp: *cmp,
                 left: Quantity::Count(count as u64),
@@ -1114,7 +1186,7 @@ fn eval_condition(
             outcome.observations.push(Observation {
                 path: values
                     .first()
-                    .map(|(p, _, _)| p.clone())
+                    .map(|Reached { loc, .. }| loc.text())
                     .unwrap_or_else(|| c.target.text()),
                 seen: Some(format!(
                     "{count} member{}",
@@ -1134,7 +1206,13 @@ fn eval_condition(
     let mut any_true = false;
     let mut any_false = false;
     let mut any_unknown = false;
-    for (path, value, source_row) in &values {
+    for Reached {
+        loc,
+        value,
+        row: source_row,
+        parent,
+    } in &values
+    {
         let Some(value) = value.as_deref() else {
             let holds = match c.if_missing {
                 Some(b) => Truth::from_bool(b),
@@ -1149,7 +1227,7 @@ fn eval_condition(
                 continue;
             }
             outcome.observations.push(Observation {
-                path: path.clone(),
+                path: loc.text(),
                 seen: None,
                 expected: expected.to_string(),
                 holds,
@@ -1163,14 +1241,11 @@ fn eval_condition(
             });
             continue;
         };
-        let mut check = test_value(c, value, path, cx, outcomes, done);
+        let mut check = test_value(c, value, (loc, *parent), cx, (outcomes, done), evidence);
         match check.truth {
             Truth::True => {
                 any_true = true;
                 outcome.rows.extend(check.rows.iter().copied());
-                if outcome.list.is_none() {
-                    outcome.list = check.list.clone();
-                }
             }
             Truth::False => any_false = true,
             Truth::Unknown => any_unknown = true,
@@ -1189,7 +1264,7 @@ fn eval_condition(
             _ => display(value),
         };
         outcome.observations.push(Observation {
-            path: path.clone(),
+            path: loc.text(),
             seen: Some(seen),
             expected: expected.to_string(),
             holds: check.truth,
@@ -1240,7 +1315,6 @@ struct Check {
     truth: Truth,
     row: Option<RowEvidence>,
     rows: Vec<usize>,
-    list: Option<String>,
     note: Option<String>,
     screening: Option<Box<ScreeningEvidence>>,
     comparison: Option<Comparison>,
@@ -1252,7 +1326,6 @@ impl Check {
             truth,
             row: None,
             rows: Vec::new(),
-            list: None,
             note: None,
             screening: None,
             comparison: None,
@@ -1279,10 +1352,10 @@ fn text_of(value: &Value) -> Option<Cow<'_, str>> {
 fn test_value(
     c: &Condition,
     value: &Value,
-    path: &str,
+    at: (&Loc, Option<&Value>),
     cx: &Cx,
-    outcomes: &[Outcome],
-    done: &[bool],
+    (outcomes, done): (&[Outcome], &[bool]),
+    evidence: bool,
 ) -> Check {
     match &c.op {
         Op::Compare {
@@ -1297,8 +1370,10 @@ fn test_value(
                 Operand::Literal(l) => vec![Cow::Owned(literal_value(l))],
                 Operand::Field(t) => match values_of(t, cx, outcomes, done) {
                     Ok(v) => {
-                        let present: Vec<Cow<Value>> =
-                            v.into_iter().filter_map(|(_, v, _)| v).collect();
+                        let present: Vec<Cow<Value>> = v
+                            .into_iter()
+                            .filter_map(|Reached { value: v, .. }| v)
+                            .collect();
                         if present.is_empty() {
                             return Check::unknown(format!(
                                 "cannot be compared: `{}` is missing",
@@ -1313,7 +1388,7 @@ fn test_value(
             let mut result = Check::of(Truth::False);
             for other in others {
                 let check = if shape == crate::order::Shape::Money {
-                    compare_money(c, *cmp, value, path, &other, operand, cx, *rate_date)
+                    compare_money(*cmp, value, at.1, &other, operand, cx, *rate_date, evidence)
                 } else {
                     compare_values(*cmp, value, &other, *case_sensitive, *offset)
                 };
@@ -1350,8 +1425,7 @@ fn test_value(
             let empty = Vec::new();
             let candidates = cx
                 .engine
-                .indexes
-                .get(&(list.clone(), column.clone()))
+                .index(list, column)
                 .and_then(|idx| idx.get(&fold(&text)))
                 .unwrap_or(&empty);
             let mut matched = Vec::new();
@@ -1372,7 +1446,9 @@ fn test_value(
                     };
                     let present: Vec<String> = got
                         .iter()
-                        .filter_map(|(_, v, _)| v.as_deref().and_then(text_of).map(|t| fold(&t)))
+                        .filter_map(|Reached { value: v, .. }| {
+                            v.as_deref().and_then(text_of).map(|t| fold(&t))
+                        })
                         .collect();
                     if present.is_empty() {
                         row_truth = Truth::Unknown;
@@ -1397,9 +1473,12 @@ fn test_value(
             if !matched.is_empty() {
                 return Check {
                     truth: Truth::True,
-                    row: row_evidence(table, matched[0]),
+                    row: if evidence {
+                        row_evidence(table, matched[0])
+                    } else {
+                        None
+                    },
                     rows: matched,
-                    list: Some(list.clone()),
                     note: None,
                     screening: None,
                     comparison: None,
@@ -1417,13 +1496,13 @@ fn test_value(
             };
             let members: Vec<&Value> = set
                 .iter()
-                .filter_map(|(_, v, _)| v.as_deref())
+                .filter_map(|Reached { value: v, .. }| v.as_deref())
                 .flat_map(|v| match v {
                     Value::List(items) => items.iter().collect::<Vec<_>>(),
                     other => vec![other],
                 })
                 .collect();
-            if set.iter().all(|(_, v, _)| v.is_none()) {
+            if set.iter().all(|Reached { value: v, .. }| v.is_none()) {
                 return Check::unknown(format!(
                     "cannot be looked up: `{}` is missing",
                     field.text()
@@ -1446,7 +1525,7 @@ fn test_value(
             let Some(text) = text_of(value) else {
                 return Check::unknown(format!("is {}, not text", value.kind()));
             };
-            list_hit(cx, list, set.matches(&text).into_iter().collect())
+            list_hit(cx, list, set.matches(&text).into_iter().collect(), evidence)
         }
         Op::ContainsAny { members, set } => {
             let Some(text) = text_of(value) else {
@@ -1454,7 +1533,7 @@ fn test_value(
             };
             let hits: Vec<usize> = set.matches(&text).into_iter().collect();
             match members {
-                Members::List { list, .. } => list_hit(cx, list, hits),
+                Members::List { list, .. } => list_hit(cx, list, hits, evidence),
                 Members::Values(words) => {
                     let mut check = Check::of(Truth::from_bool(!hits.is_empty()));
                     if let Some(&first) = hits.first() {
@@ -1477,7 +1556,7 @@ fn test_value(
                     check
                 }
                 Members::List { list, column } => {
-                    let Some(index) = cx.engine.indexes.get(&(list.clone(), column.clone())) else {
+                    let Some(index) = cx.engine.index(list, column) else {
                         return Check::unknown(format!("list `{list}` is not loaded"));
                     };
                     // Longest prefix first, so a 6-digit CHPL code wins over a chapter.
@@ -1487,7 +1566,7 @@ fn test_value(
                             rows.extend(found.iter().copied());
                         }
                     }
-                    list_hit(cx, list, rows)
+                    list_hit(cx, list, rows, evidence)
                 }
             }
         }
@@ -1505,7 +1584,7 @@ fn test_value(
             };
             let mut result =
                 Check::unknown(format!("cannot be compared: `{}` is missing", field.text()));
-            for (_, other, _) in others {
+            for Reached { value: other, .. } in others {
                 let Some(Value::Date(b)) = other.as_deref() else {
                     continue;
                 };
@@ -1517,7 +1596,9 @@ fn test_value(
                     .and_then(|(d, span)| d.checked_add_signed(span));
                 let holds = limit.is_some_and(|limit| hi <= limit);
                 let mut check = Check::of(Truth::from_bool(holds));
-                check.note = Some(format!("{} days apart", (hi - lo).num_days()));
+                if evidence {
+                    check.note = Some(format!("{} days apart", (hi - lo).num_days()));
+                }
                 if holds {
                     return check;
                 }
@@ -1537,14 +1618,14 @@ fn test_value(
                 other => Check::unknown(format!("is {}, not a boolean", other.kind())),
             }
         }
-        Op::Screen(spec) => screen_party(spec, value, path, cx),
+        Op::Screen(spec) => screen_party(spec, value, at.0, cx),
         Op::InvalidId => check_id(value),
         Op::Exists | Op::Missing | Op::Blank | Op::Count { .. } => Check::of(Truth::Unknown),
     }
 }
 
 /// Screens one party (an order object with `name`, `aliases`, `country`, `address`, `ids`).
-fn screen_party(spec: &ScreenSpec, value: &Value, path: &str, cx: &Cx) -> Check {
+fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx) -> Check {
     use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
     let Value::Map(party) = value else {
         return Check::unknown("is not a party".into());
@@ -1726,7 +1807,7 @@ fn screen_party(spec: &ScreenSpec, value: &Value, path: &str, cx: &Cx) -> Check 
     };
     Check {
         screening: Some(Box::new(ScreeningEvidence {
-            role: path.to_string(),
+            role: loc.text(),
             party: query.name.clone(),
             list: entry.list.clone(),
             source: entry.source.clone(),
@@ -1773,17 +1854,20 @@ fn check_id(value: &Value) -> Check {
     }
 }
 
-fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>) -> Check {
+fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>, evidence: bool) -> Check {
     rows.dedup();
     if rows.is_empty() {
         return Check::of(Truth::False);
     }
-    let row = cx.engine.list(list).and_then(|t| row_evidence(t, rows[0]));
+    let row = if evidence {
+        cx.engine.list(list).and_then(|t| row_evidence(t, rows[0]))
+    } else {
+        None
+    };
     Check {
         truth: Truth::True,
         row,
         rows,
-        list: Some(list.to_string()),
         note: None,
         screening: None,
         comparison: None,
@@ -1876,19 +1960,23 @@ fn compare_values(
 
 #[allow(clippy::too_many_arguments)]
 fn compare_money(
-    c: &Condition,
     cmp: Cmp,
     amount: &Value,
-    path: &str,
+    holder: Option<&Value>,
     other: &Value,
     operand: &Operand,
     cx: &Cx,
     rate_date: RateDate,
+    evidence: bool,
 ) -> Check {
     let Value::Number(amount) = amount else {
         return Check::unknown(format!("is {}, not an amount", amount.kind()));
     };
-    let Some(currency) = sibling_currency(c, path, cx) else {
+    let Some(currency) = holder
+        .and_then(|h| h.get("currency"))
+        .and_then(Value::as_text)
+        .map(str::to_string)
+    else {
         return Check::unknown("has no `currency` beside it".into());
     };
     let (threshold, threshold_currency) = match (operand, other) {
@@ -1902,6 +1990,7 @@ fn compare_money(
     let Some(rates) = cx.engine.pack.rates.as_ref() else {
         return Check::unknown("cannot be converted: the pack has no rates table".into());
     };
+    // The rate's words are formatted only when the comparison is kept as evidence.
     let convert = |value: Decimal, cur: &str| -> Result<(Decimal, String), String> {
         match rates.rate(cur, date) {
             Some(rate) => Ok((
@@ -1913,7 +2002,7 @@ fn compare_money(
                         rates.base
                     )
                 })?,
-                if cur == rates.base {
+                if cur == rates.base || !evidence {
                     String::new()
                 } else {
                     format!("{cur} {} per {} from {} (rates line {})", rate.per_base.normalize(), rates.base, rate.valid_from, rate.line)
@@ -1931,6 +2020,9 @@ fn compare_money(
         Err(note) => return Check::unknown(note),
     };
     let mut check = Check::of(Truth::from_bool(cmp.holds(left.cmp(&right))));
+    if !evidence {
+        return check;
+    }
     check.comparison = Some(Comparison {
         cmp,
         left: Quantity::Money(*amount, currency.clone()),
@@ -1953,32 +2045,6 @@ fn compare_money(
         }
     ));
     check
-}
-
-/// The currency of a money value: the `currency` field beside it.
-fn sibling_currency(c: &Condition, path: &str, cx: &Cx) -> Option<String> {
-    let Target::Path(p) = &c.target else {
-        return None;
-    };
-    let mut segments = p.path.segments().to_vec();
-    segments.pop();
-    segments.push(crate::order::Segment::Field("currency".into()));
-    let sibling = PathRef {
-        base: p.base,
-        path: Path::from_segments(segments),
-        text: String::new(),
-        shape: crate::order::Shape::Currency,
-    };
-    // With `[*]` in the path, pick the sibling whose concrete path matches.
-    let wanted = path
-        .rsplit_once('.')
-        .map(|(parent, _)| format!("{parent}.currency"));
-    let found = cx.resolve(&sibling);
-    found
-        .iter()
-        .find(|(p, _)| Some(p) == wanted.as_ref())
-        .or_else(|| found.first())
-        .and_then(|(_, v)| v.and_then(|v| v.as_text()).map(str::to_string))
 }
 
 /// What a condition expects, in words; formatted once per condition when the
@@ -2120,7 +2186,7 @@ fn render(template: &Template, cx: &Cx, outcomes: &[Outcome]) -> String {
                 Ok(values) => {
                     let shown: Vec<String> = values
                         .iter()
-                        .filter_map(|(_, v, _)| v.as_deref().map(display))
+                        .filter_map(|Reached { value: v, .. }| v.as_deref().map(display))
                         .collect();
                     let mut unique: Vec<String> = Vec::new();
                     for s in shown {

@@ -1,12 +1,4 @@
-//! The Csl list importer (`import_str`) on fuzzed text, as `load_file` decodes it.
+//! The `list_csl` fuzz target: its body and what it checks are `redflag_fuzz::list_csl`.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use redflag::screening::import::{decode, import_str};
-use redflag::screening::model::ListFormat;
-use redflag_fuzz::check_list;
-
-fuzz_target!(|data: &[u8]| {
-    let text = decode(data);
-    check_list(|| import_str(ListFormat::Csl, "csl.csv", &text));
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| redflag_fuzz::list_csl(data));

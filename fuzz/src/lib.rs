@@ -1,6 +1,14 @@
-//! What the fuzz targets share: the invariants every reader and judgement must
-//! keep, independent counts of the records an input holds, and the small
-//! archive format that packs several files into one fuzz input.
+//! The fuzz targets' bodies (one `pub fn` per target, named as the target; the
+//! binaries under fuzz_targets/ only hand libFuzzer's bytes to them) and what they
+//! share: the invariants every reader and judgement must keep, independent counts
+//! of the records an input holds, and the small archive format that packs several
+//! files into one fuzz input.
+//!
+//! The main package's tests replay every seed and regression input through these
+//! same functions (tests/it/fuzz_replay.rs includes this file by path rather than
+//! depending on this package, which would build libFuzzer into `cargo test`), so
+//! this file may use only `std`, `redflag` and `redflag`'s own dependencies, and
+//! must not name this package (`crate::`, `redflag_fuzz::`).
 //!
 //! The counts here are written from the input format's definition (a JSON
 //! Lines record is a non-blank line; a CSV order is a run of rows with one
@@ -8,27 +16,64 @@
 //! disagrees with them.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
+use chrono::NaiveDate;
+use redflag::diag::Diagnostics;
 use redflag::engine::Engine;
 use redflag::findings::{Judgement, Verdict};
+use redflag::lint::{lint, LintOptions};
+use redflag::order::input::InputError;
 use redflag::order::{ColumnMap, InputFormat, Record};
 use redflag::rules::PackFiles;
-use redflag::screening::import::import_str;
+use redflag::screening::import::{decode, import_ofac, import_str, NamedText, OfacFiles};
 use redflag::screening::model::ListFormat;
+use redflag::waivers::{WaiverUse, Waivers};
 
 // The counts are shared with the property tests, which must not need this package.
 #[path = "../../tests/it/input_counts.rs"]
 pub mod input_counts;
-pub use input_counts::{csv_count, csv_id_column, json_count, jsonl_count};
+pub use input_counts::{csv_count, json_count, jsonl_count};
 
-/// Everything a reader yields for one input's bytes, or `None` when the input stops
-/// before its first record (a CSV header that cannot be used).
-pub fn read_all(bytes: &[u8], format: InputFormat, map: Option<&ColumnMap>) -> Option<Vec<Record>> {
+/// Everything a reader yields for one input's bytes, or the error that refuses it whole.
+pub fn read_all(
+    bytes: &[u8],
+    format: InputFormat,
+    map: Option<&ColumnMap>,
+) -> Result<Vec<Record>, InputError> {
     let reader = std::io::Cursor::new(bytes.to_vec());
-    match redflag::order::input::from_reader(reader, "fuzz", format, map) {
-        Ok(records) => Some(records.collect()),
-        Err(_) => None,
+    redflag::order::input::from_reader(reader, "fuzz", format, map).map(Iterator::collect)
+}
+
+/// Reads an input and checks the records against `expected`, what the format's definition
+/// says the input holds (`None`: refused whole); returns the records read.
+pub fn read_counted(
+    bytes: &[u8],
+    format: InputFormat,
+    map: Option<&ColumnMap>,
+    expected: Option<usize>,
+    what: &str,
+) -> Vec<Record> {
+    match read_all(bytes, format, map) {
+        Ok(records) => {
+            assert_eq!(
+                Some(records.len()),
+                expected,
+                "{what}: the reader yielded {} records where the input holds {expected:?}",
+                records.len()
+            );
+            records
+        }
+        Err(error) => {
+            // Headers that name no order path are refused by the schema (I002), which the
+            // format's count does not know.
+            assert!(
+                expected.is_none() || (format == InputFormat::Csv && error.code_str() == "I002"),
+                "{what}: the reader refused ({}) an input that holds {expected:?} records: {error}",
+                error.code_str()
+            );
+            Vec::new()
+        }
     }
 }
 
@@ -121,17 +166,17 @@ pub fn screening_engine() -> &'static Engine {
     })
 }
 
-/// Checks a reader's records against the count the input holds and judges each one with
-/// `engine`, checking every judgement.
-pub fn check_records(records: &[Record], expected: usize, what: &str) {
-    assert_eq!(
-        records.len(),
-        expected,
-        "{what}: the reader yielded {} records where the input holds {expected}",
-        records.len()
-    );
-    for record in records {
-        check_judgement(default_engine(), record);
+/// Reads an input, checks the records against the count the input holds and judges each
+/// one with the default pack, checking every judgement.
+pub fn check_records(
+    bytes: &[u8],
+    format: InputFormat,
+    map: Option<&ColumnMap>,
+    expected: Option<usize>,
+    what: &str,
+) {
+    for record in read_counted(bytes, format, map, expected, what) {
+        check_judgement(default_engine(), &record);
     }
 }
 
@@ -207,5 +252,259 @@ pub fn check_list(
     for name in names {
         let query = redflag::screening::index::Query::new(&name);
         let _ = screener.screen(&query, 0.5);
+    }
+}
+
+/// A fuzz target's name and body.
+pub type Target = (&'static str, fn(&[u8]));
+
+/// Every target, by name, with its body: what scripts/fuzz.sh runs and what
+/// tests/it/fuzz_replay.rs replays the kept inputs through.
+pub const TARGETS: &[Target] = &[
+    ("order_json", order_json),
+    ("order_jsonl", order_jsonl),
+    ("order_csv", order_csv),
+    ("order_csv_map", order_csv_map),
+    ("pack", pack),
+    ("list_ofac", list_ofac),
+    ("list_csl", list_csl),
+    ("list_dpl", list_dpl),
+    ("list_ftm", list_ftm),
+    ("list_watchlist_csv", list_watchlist_csv),
+    ("list_watchlist_toml", list_watchlist_toml),
+    ("waivers", waivers),
+    ("judge", judge),
+];
+
+/// JSON documents: one record per element of a top-level array, else one; each judged.
+pub fn order_json(data: &[u8]) {
+    check_records(data, InputFormat::Json, None, json_count(data), "json");
+}
+
+/// JSON Lines orders: one record per non-blank line, each judged; no panic.
+pub fn order_jsonl(data: &[u8]) {
+    check_records(data, InputFormat::Jsonl, None, jsonl_count(data), "jsonl");
+}
+
+/// CSV orders without a column map: one record per run of rows sharing an id; each judged.
+pub fn order_csv(data: &[u8]) {
+    check_records(data, InputFormat::Csv, None, csv_count(data, None), "csv");
+}
+
+/// CSV orders with a column map. The input is the map's TOML, then a line
+/// `--- orders.csv`, then the CSV.
+pub fn order_csv_map(data: &[u8]) {
+    let files = unpack(data, "map.toml");
+    let map_text = String::from_utf8_lossy(files.get("map.toml").map_or(&[][..], |v| v));
+    let csv = files.get("orders.csv").map_or(&[][..], |v| v);
+    let Ok(map) = ColumnMap::from_toml(&map_text, "map.toml") else {
+        return;
+    };
+    // Every header the map names resolves to the path it says, or is ignored.
+    for (header, target) in map.columns() {
+        assert!(!map.ignores(header), "`{header}` both mapped and ignored");
+        assert!(
+            map.target(header).is_some(),
+            "`{header}` mapped to `{target}` is not found"
+        );
+    }
+    let expected = csv_count(csv, Some(&map));
+    check_records(csv, InputFormat::Csv, Some(&map), expected, "csv with map");
+}
+
+/// A rule pack from fuzzed files. The input is `pack.toml`, then each further file after
+/// a line `--- path` (`--- rules/r.toml`, `--- lists/cities.csv`, ...). A pack loads
+/// exactly when no error is reported; a pack that loads judges the sample orders with
+/// every judgement invariant kept, and lint never panics on it either way.
+pub fn pack(data: &[u8]) {
+    let files = PackFiles {
+        origin: "fuzz".into(),
+        files: unpack(data, "pack.toml"),
+    };
+    let (pack, diagnostics) = redflag::rules::build(&files);
+    assert_eq!(
+        pack.is_none(),
+        diagnostics.has_errors(),
+        "a pack must load exactly when no error is reported"
+    );
+    let today = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap_or_default();
+    let linted = lint(
+        &files,
+        &LintOptions {
+            today,
+            max_age_days: 400,
+        },
+    );
+    if diagnostics.has_errors() {
+        assert!(linted.has_errors(), "lint passed a pack that does not load");
+    }
+    if let Some(pack) = pack {
+        let engine = Engine::with_screening(pack, Vec::new());
+        for record in sample_records() {
+            check_judgement(&engine, record);
+        }
+    }
+}
+
+/// The OFAC SDN importer on a fuzzed set: `sdn.csv`, then optional companions after a line
+/// `--- alt.csv`, `--- add.csv` or `--- sdn_comments.csv`.
+pub fn list_ofac(data: &[u8]) {
+    fn named<'a>(name: &'a str, text: Option<&'a str>) -> Option<NamedText<'a>> {
+        text.map(|text| NamedText { name, text })
+    }
+    let files = unpack(data, "sdn.csv");
+    let text = |name: &str| files.get(name).map(|bytes| decode(bytes));
+    let sdn = text("sdn.csv").unwrap_or_default();
+    let (alt, add, comments) = (text("alt.csv"), text("add.csv"), text("sdn_comments.csv"));
+    check_list(|| {
+        import_ofac(&OfacFiles {
+            sdn: NamedText {
+                name: "sdn.csv",
+                text: &sdn,
+            },
+            alt: named("alt.csv", alt.as_deref()),
+            add: named("add.csv", add.as_deref()),
+            comments: named("sdn_comments.csv", comments.as_deref()),
+        })
+    });
+}
+
+/// One list importer (`import_str`) on fuzzed text, decoded as `load_file` decodes it.
+fn list(data: &[u8], format: ListFormat, file_name: &str) {
+    let text = decode(data);
+    check_list(|| import_str(format, file_name, &text));
+}
+
+/// The CSL importer on fuzzed text.
+pub fn list_csl(data: &[u8]) {
+    list(data, ListFormat::Csl, "csl.csv");
+}
+
+/// The DPL importer on fuzzed text.
+pub fn list_dpl(data: &[u8]) {
+    list(data, ListFormat::Dpl, "dpl.txt");
+}
+
+/// The FollowTheMoney importer on fuzzed text.
+pub fn list_ftm(data: &[u8]) {
+    list(data, ListFormat::Ftm, "entities.ftm.json");
+}
+
+/// The CSV watch-list importer on fuzzed text.
+pub fn list_watchlist_csv(data: &[u8]) {
+    list(data, ListFormat::WatchlistCsv, "watch.csv");
+}
+
+/// The TOML watch-list importer on fuzzed text.
+pub fn list_watchlist_toml(data: &[u8]) {
+    list(data, ListFormat::WatchlistToml, "watch.toml");
+}
+
+/// The sample orders judged by the default pack without waivers, once per process.
+fn unwaived_judgements() -> &'static [Judgement] {
+    static JUDGEMENTS: OnceLock<Vec<Judgement>> = OnceLock::new();
+    JUDGEMENTS.get_or_init(|| {
+        sample_records()
+            .iter()
+            .map(|r| default_engine().judge(r))
+            .collect()
+    })
+}
+
+/// Waiver files: parsed, and when they parse, the sample orders judged by the default pack
+/// with them (`Engine::with_waivers`). Against the same orders judged without waivers: the
+/// same findings (a waiver marks a finding, never removes or adds one), an `error` verdict
+/// untouched, the verdict never above what it was and what the unwaived findings say; a
+/// waiver marks only a finding of its own rule, while in force, on the order it names if it
+/// names one; and every waiver is counted as applied, lapsed or unused, never two of them.
+pub fn waivers(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut acc = Diagnostics::new();
+    let parsed = Waivers::parse("waivers.toml", &text, &mut acc);
+    assert_eq!(
+        parsed.is_some(),
+        !acc.has_errors(),
+        "waivers parse exactly when no error is reported"
+    );
+    let Some(waivers) = parsed else { return };
+    let as_of = NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or_default();
+    let engine = default_engine()
+        .clone()
+        .with_waivers(Arc::new(waivers.clone()), as_of);
+    let mut used = WaiverUse::default();
+    for (record, before) in sample_records().iter().zip(unwaived_judgements()) {
+        let after = check_judgement(&engine, record);
+        used.record(&after);
+        let rules = |j: &Judgement| -> Vec<(String, String)> {
+            j.findings
+                .iter()
+                .map(|f| (f.rule_id.clone(), f.severity.as_str().to_string()))
+                .collect()
+        };
+        assert_eq!(
+            rules(&after),
+            rules(before),
+            "waivers changed which findings an order has"
+        );
+        if before.verdict == Verdict::Error {
+            assert_eq!(
+                after.verdict,
+                Verdict::Error,
+                "a waiver changed an error verdict"
+            );
+            continue;
+        }
+        assert!(
+            after.verdict <= before.verdict,
+            "a waiver raised the verdict"
+        );
+        assert_eq!(
+            after.verdict,
+            Verdict::of(&after.findings),
+            "the verdict is not what the unwaived findings say"
+        );
+        for finding in &after.findings {
+            let Some(w) = &finding.waiver else { continue };
+            assert_eq!(w.rule, finding.rule_id, "a waiver applied to another rule");
+            assert!(
+                w.date <= as_of && as_of <= w.expires,
+                "a waiver out of force applied"
+            );
+            if let Some(order) = &w.order {
+                assert_eq!(
+                    Some(order),
+                    after.order_id.as_ref(),
+                    "a waiver for one order applied to another"
+                );
+            }
+        }
+    }
+    for w in &waivers.waivers {
+        let states = [
+            used.applied.contains(&w.id),
+            used.expired.contains(&w.id),
+            used.unused(&waivers).iter().any(|u| u.id == w.id),
+        ];
+        assert!(
+            states.iter().filter(|s| **s).count() == 1,
+            "waiver `{}` is not exactly one of applied, lapsed and unused",
+            w.id
+        );
+    }
+}
+
+/// Judging: orders read from a fuzzed JSON document, judged against the default pack
+/// with and without a small screening list; every record counted, every judgement
+/// invariant kept (see `check_judgement`).
+pub fn judge(data: &[u8]) {
+    let records = read_counted(data, InputFormat::Json, None, json_count(data), "judge");
+    for record in &records {
+        let plain = check_judgement(default_engine(), record);
+        let screened = check_judgement(screening_engine(), record);
+        // Both engines agree on what could not be read.
+        assert_eq!(
+            plain.verdict == Verdict::Error,
+            screened.verdict == Verdict::Error
+        );
     }
 }

@@ -27,7 +27,7 @@ pub use input::{
 pub use json::{Pending, RepeatedIds};
 pub use map::{Join, SheetChoice, ValueFormat};
 pub use normalize::normalize_order;
-pub use path::{Path, Segment};
+pub use path::{Path, Reach, Segment, Trail};
 pub use schema::Shape;
 pub use value::Value;
 

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use smallvec::SmallVec;
+
 use super::value::Value;
 
 /// One step of a path.
@@ -130,57 +132,160 @@ impl Path {
         prefix: &str,
         out: &mut Vec<(String, Option<&'v Value>)>,
     ) {
-        resolve_from(root, &self.segments, prefix.to_string(), out);
+        let mut reached = Vec::new();
+        self.reach(root, &mut reached);
+        out.extend(
+            reached
+                .into_iter()
+                .map(|r| (r.trail.concrete(prefix), r.value)),
+        );
+    }
+
+    /// Every value this path reaches from `root`, as [`Path::resolve`], with the concrete
+    /// path kept as a [`Trail`]: judging reads far more values than evidence quotes, so the
+    /// text is formatted only when it is asked for.
+    pub fn reach<'p, 'v>(&'p self, root: &'v Value, out: &mut Vec<Reach<'p, 'v>>) {
+        let mut slots = SmallVec::new();
+        reach_from(root, None, &self.segments, 0, &mut slots, out);
     }
 }
 
-fn resolve_from<'v>(
-    value: &'v Value,
-    segments: &[Segment],
-    at: String,
-    out: &mut Vec<(String, Option<&'v Value>)>,
-) {
-    let Some((first, rest)) = segments.split_first() else {
-        let present = (!matches!(value, Value::Null)).then_some(value);
-        out.push((at, present));
-        return;
-    };
-    match first {
-        Segment::Field(name) => {
-            let next = if at.is_empty() {
-                name.clone()
-            } else {
-                format!("{at}.{name}")
-            };
-            match value.get(name) {
-                Some(member) => resolve_from(member, rest, next, out),
-                // An absent list is an empty list: the spec makes `consignees`,
-                // `route` and the like optional, and "no consignees" is a fact.
-                None if rest.first() == Some(&Segment::Each) => {}
-                None => out.push((next, None)),
+/// Where a value was reached: the steps of its path that were followed and the list member
+/// each `[*]` or index step took.
+#[derive(Debug, Clone)]
+pub struct Trail<'p> {
+    /// The path's steps up to and including the one where resolution stopped.
+    steps: &'p [Segment],
+    /// Per index or `[*]` step in `steps`, the member taken; `None` where the step is
+    /// quoted as written (an index out of range, `[*]` over something not a list).
+    slots: SmallVec<[Option<usize>; 4]>,
+}
+
+impl Trail<'_> {
+    /// The concrete path (`consignees[1].city`) after `prefix`.
+    pub fn concrete(&self, prefix: &str) -> String {
+        let mut out = String::with_capacity(prefix.len() + 16);
+        out.push_str(prefix);
+        let mut slots = self.slots.iter();
+        for step in self.steps {
+            match step {
+                Segment::Field(name) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(name);
+                }
+                Segment::Index(index) => match slots.next().copied().flatten() {
+                    Some(slot) => push_index(&mut out, slot),
+                    None => {
+                        out.push('[');
+                        out.push_str(&index.to_string());
+                        out.push(']');
+                    }
+                },
+                Segment::Each => match slots.next().copied().flatten() {
+                    Some(slot) => push_index(&mut out, slot),
+                    None => out.push_str("[*]"),
+                },
             }
         }
-        Segment::Index(index) => match value.as_list() {
-            Some(list) => {
-                let len = list.len() as i64;
-                let actual = if *index < 0 { len + index } else { *index };
-                if (0..len).contains(&actual) {
-                    let slot = actual as usize;
-                    resolve_from(&list[slot], rest, format!("{at}[{slot}]"), out);
+        out
+    }
+}
+
+fn push_index(out: &mut String, slot: usize) {
+    out.push('[');
+    out.push_str(&slot.to_string());
+    out.push(']');
+}
+
+/// A value a path reached (or `None` where it was expected but absent or null).
+#[derive(Debug, Clone)]
+pub struct Reach<'p, 'v> {
+    /// The value, if present and not null.
+    pub value: Option<&'v Value>,
+    /// The object whose member the last step named, for reading a sibling such as the
+    /// `currency` beside an amount.
+    pub parent: Option<&'v Value>,
+    /// Where the value sits.
+    pub trail: Trail<'p>,
+}
+
+fn reach_from<'p, 'v>(
+    value: &'v Value,
+    parent: Option<&'v Value>,
+    segments: &'p [Segment],
+    depth: usize,
+    slots: &mut SmallVec<[Option<usize>; 4]>,
+    out: &mut Vec<Reach<'p, 'v>>,
+) {
+    let all = segments;
+    let Some(first) = segments.get(depth) else {
+        let present = (!matches!(value, Value::Null)).then_some(value);
+        out.push(Reach {
+            value: present,
+            parent,
+            trail: Trail {
+                steps: all,
+                slots: slots.clone(),
+            },
+        });
+        return;
+    };
+    let stop = |slots: &SmallVec<[Option<usize>; 4]>, parent| Reach {
+        value: None,
+        parent,
+        trail: Trail {
+            steps: &all[..=depth],
+            slots: slots.clone(),
+        },
+    };
+    match first {
+        Segment::Field(name) => match value.get(name) {
+            Some(member) => reach_from(member, Some(value), all, depth + 1, slots, out),
+            // An absent list is an empty list: the spec makes `consignees`,
+            // `route` and the like optional, and "no consignees" is a fact.
+            None if all.get(depth + 1) == Some(&Segment::Each) => {}
+            None => out.push(stop(slots, Some(value))),
+        },
+        Segment::Index(index) => {
+            let taken = value.as_list().and_then(|list| {
+                let len = i64::try_from(list.len()).ok()?;
+                let actual = if *index < 0 {
+                    len.checked_add(*index)?
                 } else {
-                    out.push((format!("{at}[{index}]"), None));
+                    *index
+                };
+                let slot = usize::try_from(actual).ok()?;
+                list.get(slot).map(|member| (slot, member))
+            });
+            match taken {
+                Some((slot, member)) => {
+                    slots.push(Some(slot));
+                    reach_from(member, None, all, depth + 1, slots, out);
+                    slots.pop();
+                }
+                None => {
+                    slots.push(None);
+                    out.push(stop(slots, None));
+                    slots.pop();
                 }
             }
-            None => out.push((format!("{at}[{index}]"), None)),
-        },
+        }
         Segment::Each => match value.as_list() {
             Some(list) => {
                 for (slot, member) in list.iter().enumerate() {
-                    resolve_from(member, rest, format!("{at}[{slot}]"), out);
+                    slots.push(Some(slot));
+                    reach_from(member, None, all, depth + 1, slots, out);
+                    slots.pop();
                 }
             }
             None if matches!(value, Value::Null) => {}
-            None => out.push((format!("{at}[*]"), None)),
+            None => {
+                slots.push(None);
+                out.push(stop(slots, None));
+                slots.pop();
+            }
         },
     }
 }

@@ -182,6 +182,18 @@ impl ListTable {
 /// removed, lower case, inner whitespace collapsed. "Dandong", "DANDONG " and
 /// "Dàndōng" all fold to `dandong`.
 pub fn fold(text: &str) -> String {
+    // Most order and list text is ASCII, where compatibility decomposition and
+    // mark removal change nothing: lower-case and collapse spaces in one pass.
+    if text.is_ascii() {
+        let mut out = String::with_capacity(text.len());
+        for word in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        }
+        return out;
+    }
     let stripped: String = text
         .nfkd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))

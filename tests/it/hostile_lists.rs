@@ -9,32 +9,33 @@ use redflag::screening::{load_file, ListFile, ScreeningError};
 
 use crate::support::{code, redflag, stderr};
 
-const WATCH_HEADER: &str = "id,name,aliases,country,ids,listed_on,ends_on,program,notes\n";
-const CSL_HEADER: &str = "_id,source,name,alt_names,addresses\n";
-const DPL_HEADER: &str = "Name\tStreet_Address\tCity\tState\tCountry\tPostal_Code\tEffective_Date\tExpiration_Date\tFR_Citation\n";
-const SDN_ROW: &str =
+pub(crate) const WATCH_HEADER: &str =
+    "id,name,aliases,country,ids,listed_on,ends_on,program,notes\n";
+pub(crate) const CSL_HEADER: &str = "_id,source,name,alt_names,addresses\n";
+pub(crate) const DPL_HEADER: &str = "Name\tStreet_Address\tCity\tState\tCountry\tPostal_Code\tEffective_Date\tExpiration_Date\tFR_Citation\n";
+pub(crate) const SDN_ROW: &str =
     "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"remark\"\n";
 
-fn watch_row(i: usize) -> String {
+pub(crate) fn watch_row(i: usize) -> String {
     format!("WL-{i},Listed Party {i},,RU,,2024-01-01,,,\n")
 }
 
-fn csl_row(i: usize) -> String {
+pub(crate) fn csl_row(i: usize) -> String {
     format!(
         "{i},Entity List (EL) - Bureau of Industry and Security,Listed Party {i},,\"Moscow, RU\"\n"
     )
 }
 
-fn dpl_row(i: usize) -> String {
+pub(crate) fn dpl_row(i: usize) -> String {
     format!("\"LISTED PARTY {i}\"\t\"1 MAIN ST\"\t\"TOWN\"\t\"\"\t\"US\"\t\"\"\t\"01/02/2020\"\t\"\"\t\"85 F.R. {i}\"\n")
 }
 
-fn ftm_row(i: usize) -> String {
+pub(crate) fn ftm_row(i: usize) -> String {
     format!("{{\"id\": \"e{i}\", \"schema\": \"Company\", \"properties\": {{\"name\": [\"Listed Party {i}\"]}}}}\n")
 }
 
 /// Writes `files` into a fresh directory.
-fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+pub(crate) fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (name, bytes) in files {
         let path = dir.path().join(name);
@@ -45,7 +46,7 @@ fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 #[track_caller]
-fn refused(dir: &Path, name: &str) -> String {
+pub(crate) fn refused(dir: &Path, name: &str) -> String {
     match load_file(&dir.join(name)) {
         Err(ScreeningError::Unreadable { message, .. }) => message,
         Err(other) => panic!("{name}: another error: {other}"),
@@ -58,7 +59,7 @@ fn refused(dir: &Path, name: &str) -> String {
 }
 
 #[track_caller]
-fn loaded(dir: &Path, name: &str) -> ListFile {
+pub(crate) fn loaded(dir: &Path, name: &str) -> ListFile {
     match load_file(&dir.join(name)) {
         Ok(list) => list,
         Err(error) => panic!("{name}: {error}"),
@@ -66,7 +67,7 @@ fn loaded(dir: &Path, name: &str) -> ListFile {
 }
 
 /// The four OFAC files, with `sdn` as the main one.
-fn ofac_set(sdn: &str) -> tempfile::TempDir {
+pub(crate) fn ofac_set(sdn: &str) -> tempfile::TempDir {
     dir_with(&[
         ("sdn.csv", sdn.as_bytes()),
         ("alt.csv", b"36,1,\"aka\",\"AEROCARIBBEAN\",-0- \n"),

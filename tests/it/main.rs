@@ -2,15 +2,19 @@
 
 // Tests fail by panicking; the crate-wide denials guard library code.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+// fuzz_replay includes fuzz/src/lib.rs, which includes input_counts.rs for itself.
+#![allow(clippy::duplicate_mod)]
 
 mod adversarial;
 mod cli;
 mod coverage;
 mod diagnostics;
 mod diff;
+mod differential;
 mod erp;
 mod escaping;
 mod explain;
+mod fuzz_replay;
 mod hostile_lists;
 mod hostile_orders;
 mod input_counts;
@@ -32,4 +36,5 @@ mod screening_matching;
 mod screening_rules;
 mod serve;
 mod support;
+mod unmatchable_list_names;
 mod waivers;

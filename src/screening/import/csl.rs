@@ -6,7 +6,7 @@ use super::super::countries;
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat};
 use super::super::ScreeningError;
 use super::remarks::parse_id_item;
-use super::{check_yield, parse_date, problem, read_table, split_multi};
+use super::{check_yield, parse_date, placeholder_names, problem, read_table, split_multi};
 
 /// Imports a CSL CSV file.
 pub fn import_csl(file_name: &str, text: &str) -> Result<ListFile, ScreeningError> {
@@ -106,6 +106,14 @@ pub fn import_csl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
             }
         }
         e.remarks = get(r, remarks_col);
+        match placeholder_names(&e, file_name, line) {
+            Ok(warning) => problems.extend(warning),
+            Err(bad) => {
+                tally.skip(line);
+                problems.push(bad);
+                continue;
+            }
+        }
         entries.push(e);
     }
     check_yield(file_name, text, entries.len(), &tally)?;

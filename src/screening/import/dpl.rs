@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::super::countries;
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat};
 use super::super::ScreeningError;
-use super::{check_yield, parse_date, problem, read_table};
+use super::{check_yield, parse_date, placeholder_names, problem, read_table};
 
 const SOURCE: &str = "Denied Persons List (DPL) - Bureau of Industry and Security";
 
@@ -111,6 +111,13 @@ pub fn import_dpl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
                 e.listed_on = listed_on;
                 e.ends_on = ends_on;
                 e.remarks = fr.clone();
+                // A DPL row has no identifier, so a name without a letter or digit is a bad
+                // row (reported on each row that names it).
+                if let Err(bad) = placeholder_names(&e, file_name, line) {
+                    tally.skip(line);
+                    problems.push(bad);
+                    continue;
+                }
                 by_key.insert(key, entries.len());
                 entries.push(e);
                 entries.len() - 1

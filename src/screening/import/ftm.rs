@@ -4,7 +4,7 @@
 //! (`entity` property). Other schemata (Address, Ownership ...) are not parties and are passed
 //! over.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -13,7 +13,7 @@ use super::super::countries;
 use super::super::ids::{canonical_scheme, refine_scheme};
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat, PartyId};
 use super::super::ScreeningError;
-use super::{check_yield, file_stem, parse_date, problem, Tally};
+use super::{check_yield, file_stem, parse_date, placeholder_names, problem, Tally};
 
 /// FtM identifier properties and the scheme each stands for.
 const ID_PROPS: &[(&str, &str)] = &[
@@ -40,12 +40,19 @@ const COUNTRY_PROPS: &[&str] = &[
     "mainCountry",
 ];
 
+/// The values of a property, trimmed; blank values carry nothing and are left out (a name
+/// `[""]` is no name, not an empty one).
 fn strings<'a>(props: &'a Value, key: &str) -> Vec<&'a str> {
-    match props.get(key) {
+    let values: Vec<&str> = match props.get(key) {
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         Some(Value::String(s)) => vec![s.as_str()],
         _ => Vec::new(),
-    }
+    };
+    values
+        .into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 #[derive(Debug, Default)]
@@ -59,6 +66,8 @@ struct SanctionInfo {
 pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningError> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
+    // Entities left out because no name of theirs could ever match.
+    let mut unmatchable: HashSet<String> = HashSet::new();
     let mut sanctions: Vec<(u64, String, String, SanctionInfo)> = Vec::new();
     let mut problems = Vec::new();
     let stem = file_stem(file_name);
@@ -214,6 +223,15 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
             remarks.push(format!("topics: {}", topics.join(", ")));
         }
         e.remarks = remarks.join("; ");
+        match placeholder_names(&e, file_name, line) {
+            Ok(warning) => problems.extend(warning),
+            Err(bad) => {
+                tally.skip(line);
+                problems.push(bad);
+                unmatchable.insert(id);
+                continue;
+            }
+        }
         if by_id.contains_key(&id) {
             tally.skip(line);
             problems.push(problem(
@@ -235,6 +253,10 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
     let mut collected: HashMap<usize, SanctionInfo> = HashMap::new();
     for (line, sid, target, info) in sanctions {
         let Some(&i) = by_id.get(&target) else {
+            if unmatchable.contains(&target) {
+                // The entity's own line says why it was left out.
+                continue;
+            }
             // Valid JSON, so not a cut line: counted as left out, not as the last row bad.
             tally.skipped += 1;
             problems.push(problem(

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::model::{ListFile, ListFormat, RowProblem};
+use super::model::{Entry, EntryKind, ListFile, ListFormat, RowProblem};
+use super::normalize::normalize;
 use super::ScreeningError;
 
 pub mod csl;
@@ -486,6 +487,56 @@ pub(crate) fn read_table(
         rows,
         tally,
     })
+}
+
+/// True when a name has no letter or digit once folded (`-`, `***`, a zero-width space): the
+/// index keys names by their folded letters and digits, so such a name matches nothing.
+fn screenable_name(name: &str, kind: EntryKind) -> bool {
+    !normalize(name, kind).folded.is_empty()
+}
+
+/// What to make of an entry none of whose names has a letter or digit (a placeholder where a
+/// sloppy export masked or lost the name). Without an identifier it can never match: it is a
+/// bad row, located and counted (`Err`, the problem to report), so a list of such rows is
+/// refused as mostly bad instead of screening every party clear. With an identifier it still
+/// matches by that and is kept, with a located warning (`Ok(Some)`). `Ok(None)`: a name can be
+/// screened.
+pub(crate) fn placeholder_names(
+    entry: &Entry,
+    file: &str,
+    line: u64,
+) -> Result<Option<RowProblem>, RowProblem> {
+    let names = std::iter::once(entry.primary_name.as_str())
+        .chain(entry.aliases.iter().map(|a| a.name.as_str()));
+    if names.clone().any(|n| screenable_name(n, entry.kind)) {
+        return Ok(None);
+    }
+    // A few names say what the row holds; a row of thousands must not make a huge message.
+    let count = 1 + entry.aliases.len();
+    let mut shown: Vec<String> = names.take(3).map(|n| format!("`{n}`")).collect();
+    if count > shown.len() {
+        shown.push(format!("and {} more", count - shown.len()));
+    }
+    let names = shown.join(", ");
+    if entry.ids.is_empty() {
+        Err(problem(
+            file,
+            line,
+            format!(
+                "entry `{}` has no name with a letter or digit ({names}) and no identifier, so it could never match",
+                entry.entry_id
+            ),
+        ))
+    } else {
+        Ok(Some(problem(
+            file,
+            line,
+            format!(
+                "entry `{}` has no name with a letter or digit ({names}), so it matches by identifier only",
+                entry.entry_id
+            ),
+        )))
+    }
 }
 
 /// Builds a located problem.

@@ -12,7 +12,7 @@ use super::super::countries;
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat, PartyId, RowProblem};
 use super::super::ScreeningError;
 use super::remarks::parse_remarks;
-use super::{check_companion, check_yield, file_stem, problem, Tally};
+use super::{check_companion, check_yield, file_stem, placeholder_names, problem, Tally};
 
 /// A file's display name and its text.
 #[derive(Debug, Clone, Copy)]
@@ -128,6 +128,7 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
         });
     }
     let mut entries: Vec<Entry> = Vec::with_capacity(sdn_rows.len());
+    let mut entry_lines: Vec<u64> = Vec::with_capacity(sdn_rows.len());
     let mut by_num: HashMap<String, usize> = HashMap::new();
     let mut vessel_flags: Vec<String> = Vec::new();
     for (line, r) in &sdn_rows {
@@ -178,6 +179,7 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
         e.remarks = cell(r, 11).to_string();
         by_num.insert(num.to_string(), entries.len());
         entries.push(e);
+        entry_lines.push(*line);
     }
     check_yield(files.sdn.name, files.sdn.text, entries.len(), &tally)?;
     if let Some(comments) = &files.comments {
@@ -269,6 +271,24 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
         }
         check_companion(add.name, add.text, &tally)?;
     }
+    // Only now, with aliases and identifiers from every file of the set, can an entry be
+    // known to have no name that could match and nothing else to match by.
+    let mut kept = Vec::with_capacity(entries.len());
+    for (e, line) in entries.into_iter().zip(entry_lines) {
+        match placeholder_names(&e, files.sdn.name, line) {
+            Ok(warning) => {
+                problems.extend(warning);
+                kept.push(e);
+            }
+            Err(bad) => {
+                // Left out, but read whole: not a sign of a file cut off.
+                tally.skipped = tally.skipped.saturating_add(1);
+                problems.push(bad);
+            }
+        }
+    }
+    let entries = kept;
+    check_yield(files.sdn.name, files.sdn.text, entries.len(), &tally)?;
     problems.sort();
     Ok(ListFile {
         name: files.sdn.name.to_string(),

@@ -10,7 +10,9 @@ use super::super::countries;
 use super::super::ids::{canonical_scheme, refine_scheme};
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat, PartyId, RowProblem};
 use super::super::ScreeningError;
-use super::{check_yield, file_stem, parse_date, problem, read_table, split_multi, Tally};
+use super::{
+    check_yield, file_stem, parse_date, placeholder_names, problem, read_table, split_multi, Tally,
+};
 
 const SOURCE: &str = "redflag watch list";
 
@@ -135,6 +137,13 @@ fn build(
     e.ends_on = date("ends_on", &raw.ends_on, file, line, problems);
     e.programs = raw.programs;
     e.remarks = raw.notes;
+    match placeholder_names(&e, file, line) {
+        Ok(warning) => problems.extend(warning),
+        Err(bad) => {
+            problems.push(bad);
+            return None;
+        }
+    }
     Some(e)
 }
 

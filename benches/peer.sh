@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# benches/peer.sh [N]: redflag against the Rego peer of ../shared/bench, in one run so the
+# machine's noise cancels (compare the ratios, not the times). Numbers go to
+# docs/performance.md. Needs python3 and the peer's sources in ../shared/bench.
+#   N        orders generated (default 100000); the list has 20,000 entries
+#   BIG=1    also measures peak memory at 1,000,000 orders (several minutes)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-100000}"
+SHARED="${SHARED:-../shared/bench}"
+WORK=target/bench-peer
+mkdir -p "$WORK"
+
+echo "machine: $(nproc) cores, $(uname -m), $(rustc --version), load $(cut -d' ' -f1-3 /proc/loadavg)"
+cargo build --release --quiet
+# ../shared is read-only: the peer is built from a copy.
+if [ ! -x "$WORK/peer/target/release/peer-rego" ]; then
+  rm -rf "$WORK/peer" && cp -r "$SHARED/peer-rego" "$WORK/peer"
+  (cd "$WORK/peer" && cargo build --release --quiet)
+fi
+PEER="$WORK/peer/target/release/peer-rego"
+RF=target/release/redflag
+ORDERS="$WORK/orders-$N.jsonl"
+LIST="$WORK/list-20k.csv"
+[ -f "$ORDERS" ] || python3 "$SHARED/gen_orders.py" "$ORDERS" "$N" --list "$LIST" --list-size 20000 --seed 7 >/dev/null
+
+# run KEY LABEL CMD...: wall seconds, CPU seconds (user+sys) and peak memory of one run;
+# the wall time is kept in W_KEY.
+run() {
+  local key=$1 label=$2; shift 2
+  local out
+  /usr/bin/time -o "$WORK/time" -f "%e %U %S %M" "$@" >/dev/null 2>&1 || true
+  out=$(tail -1 "$WORK/time")
+  read -r wall user sys rss <<<"$out"
+  local cpu
+  cpu=$(echo "$user + $sys" | bc)
+  printf "| %-44s | %7.2f s | %7.2f s | %6d MB | %9.0f |\n" "$label" "$wall" "$cpu" $((rss / 1024)) "$(echo "$N / $wall" | bc -l)"
+  printf -v "W_$key" '%s' "$wall"
+}
+
+echo
+echo "$N orders ($(du -h "$ORDERS" | cut -f1)), default pack unless said, JSON Lines report to /dev/null"
+echo
+echo "| run | wall | CPU | peak memory | orders/s |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+run peer "peer (regorus, 6 red flags, 1 thread)" "$PEER" "$SHARED/peer-rego/policy.rego" "$ORDERS"
+run two "redflag, 2 threads" $RF check "$ORDERS" --format jsonl -o /dev/null --threads 2
+run one "redflag, 1 thread" $RF check "$ORDERS" --format jsonl -o /dev/null --threads 1
+run empty "redflag, empty pack, 2 threads" $RF check "$ORDERS" --rules benches/empty-pack --format jsonl -o /dev/null --threads 2
+run list "redflag, --list 20,000 entries, 2 threads" $RF check "$ORDERS" --list "$LIST" --format jsonl -o /dev/null --threads 2
+head -1 "$ORDERS" > "$WORK/one.jsonl"
+run cold "one order, cold, --list 20,000 entries" $RF check "$WORK/one.jsonl" --list "$LIST" --format jsonl -o /dev/null
+echo
+printf "redflag (2 threads) vs peer: %.1fx the peer's orders/s (target 10x)\n" "$(echo "$W_peer / $W_two" | bc -l)"
+printf "default pack vs empty pack: %.1fx the time (target at most 2x)\n" "$(echo "$W_two / $W_empty" | bc -l)"
+printf "two threads vs one: %.2fx (target at least 1.8x)\n" "$(echo "$W_one / $W_two" | bc -l)"
+printf "with the list vs without: %.2f of the rate (target at least 0.5)\n" "$(echo "$W_two / $W_list" | bc -l)"
+
+if [ "${BIG:-}" = 1 ]; then
+  BIGF="$WORK/orders-1000000.jsonl"
+  SMALLF="$WORK/orders-10000.jsonl"
+  [ -f "$BIGF" ] || python3 "$SHARED/gen_orders.py" "$BIGF" 1000000 --seed 7 >/dev/null
+  head -10000 "$BIGF" > "$SMALLF"
+  echo
+  echo "| peak memory | 10,000 orders | 1,000,000 orders |"
+  echo "| --- | ---: | ---: |"
+  for args in "" "--list $LIST"; do
+    /usr/bin/time -o "$WORK/time" -f "%M" $RF check "$SMALLF" $args --format jsonl -o /dev/null >/dev/null 2>&1 || true
+    small=$(tail -1 "$WORK/time")
+    /usr/bin/time -o "$WORK/time" -f "%M" $RF check "$BIGF" $args --format jsonl -o /dev/null >/dev/null 2>&1 || true
+    big=$(tail -1 "$WORK/time")
+    echo "| ${args:-no list} | $((small / 1024)) MB | $((big / 1024)) MB |"
+  done
+fi
