@@ -145,11 +145,13 @@ enum InputKind {
     Jsonl,
     Json,
     Csv,
+    /// An `.xlsx`, `.xlsm`, `.xlsb`, `.xls` or `.ods` workbook.
+    Workbook,
 }
 
 #[derive(Debug, clap::Args)]
 struct CheckArgs {
-    /// Order files (`.jsonl`, `.json`, `.csv`), or `-` for standard input.
+    /// Order files (`.jsonl`, `.json`, `.csv`, `.xlsx`, `.xls`, `.ods`), or `-` for standard input.
     #[arg(required = true)]
     inputs: Vec<String>,
     /// Rule pack directory (default: the pack built into redflag).
@@ -167,9 +169,13 @@ struct CheckArgs {
     /// Format of the inputs, when the file extension does not say it.
     #[arg(long, value_enum)]
     input_format: Option<InputKind>,
-    /// TOML file renaming CSV headers to order paths.
+    /// TOML file mapping CSV or workbook columns to order paths, with value formats
+    /// (docs/orders.md).
     #[arg(long, value_name = "FILE")]
     map: Option<String>,
+    /// Workbook sheet to read, by name or by place (1 for the first); wins over the map's `sheet`.
+    #[arg(long, value_name = "NAME|N")]
+    sheet: Option<String>,
     /// Worker threads, 1 to 256 (default: all cores); output is the same for any value.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     threads: Option<u16>,
@@ -212,7 +218,7 @@ struct ExplainArgs {
     /// Rule pack directory (default: the pack built into redflag).
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
-    /// Run the rule on an order from FILE (`.jsonl`, `.json`, `.csv`, or `-`) and show each condition's outcome.
+    /// Run the rule on an order from FILE (`.jsonl`, `.json`, `.csv`, a workbook, or `-`) and show each condition's outcome.
     #[arg(long, value_name = "FILE")]
     order: Option<String>,
     /// The order's id; may be left out when FILE holds one order.
@@ -221,9 +227,12 @@ struct ExplainArgs {
     /// Format of FILE, when its extension does not say it.
     #[arg(long, value_enum, requires = "order")]
     input_format: Option<InputKind>,
-    /// TOML file renaming CSV headers to order paths.
+    /// TOML file mapping CSV or workbook columns to order paths, with value formats.
     #[arg(long, value_name = "MAP", requires = "order")]
     map: Option<String>,
+    /// Workbook sheet to read, by name or by place (1 for the first).
+    #[arg(long, value_name = "NAME|N", requires = "order")]
+    sheet: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: explain::ExplainFormat,
@@ -448,7 +457,11 @@ fn check(args: CheckArgs) -> Status {
             return Status::Error;
         }
     }
-    let Ok((format, map)) = input_options(args.input_format, args.map.as_deref()) else {
+    let Ok((format, map)) = input_options(
+        args.input_format,
+        args.map.as_deref(),
+        args.sheet.as_deref(),
+    ) else {
         return Status::Error;
     };
     // Open every input before writing anything, so a typo in the last file
@@ -750,11 +763,24 @@ pub fn load_screening_rows(
 fn input_options(
     kind: Option<InputKind>,
     map: Option<&str>,
+    sheet: Option<&str>,
 ) -> Result<(Option<InputFormat>, Option<ColumnMap>), ()> {
     let map = match map {
         None => None,
         Some(path) => match ColumnMap::load(path) {
             Ok(map) => Some(map),
+            Err(order::InputError::BadMap { problems, .. }) if !problems.is_empty() => {
+                // Every problem of the map at once, each with its own code and place.
+                let mut all = Diagnostics::new();
+                problems.into_iter().for_each(|p| all.push(p));
+                print_diagnostics(&all);
+                eprintln!(
+                    "\nerror[I003]: the map file `{}` has {} problem(s); nothing was read",
+                    crate::report::escape::visible(path),
+                    all.len()
+                );
+                return Err(());
+            }
             Err(error) => {
                 eprintln!(
                     "{:?}",
@@ -764,10 +790,18 @@ fn input_options(
             }
         },
     };
+    let map = match (map, sheet) {
+        (map, Some(sheet)) => Some(
+            map.unwrap_or_default()
+                .with_sheet(order::SheetChoice::parse(sheet)),
+        ),
+        (map, None) => map,
+    };
     let format = kind.map(|k| match k {
         InputKind::Jsonl => InputFormat::Jsonl,
         InputKind::Json => InputFormat::Json,
         InputKind::Csv => InputFormat::Csv,
+        InputKind::Workbook => InputFormat::Workbook,
     });
     Ok((format, map))
 }

@@ -62,7 +62,11 @@ pub(super) fn run(args: ExplainArgs) -> Status {
             ExplainFormat::Json => json_text(&render::rule_json(&described)),
         });
     };
-    let Ok((format, map)) = super::input_options(args.input_format, args.map.as_deref()) else {
+    let Ok((format, map)) = super::input_options(
+        args.input_format,
+        args.map.as_deref(),
+        args.sheet.as_deref(),
+    ) else {
         return Status::Error;
     };
     let records = match order::open(input, format, map.as_ref()) {

@@ -6,7 +6,6 @@
 //! stop a whole input before any record is read, as opposed to the per-record
 //! `O1xx` problems, which never stop the run.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
@@ -15,9 +14,10 @@ use std::sync::{Arc, Mutex};
 use miette::{NamedSource, SourceSpan};
 use sha2::{Digest, Sha256};
 
-use super::csv::{check_path, ColumnPath, CsvRecords};
+use super::csv::CsvRecords;
 use super::json::{JsonDocument, JsonLineFrames, JsonLines, Pending};
 use super::limits::{size_text, MAX_DOCUMENT_BYTES};
+pub use super::map::ColumnMap;
 use super::normalize::quote;
 use super::Record;
 
@@ -30,6 +30,9 @@ pub enum InputFormat {
     Json,
     /// CSV with one row per item (`.csv`).
     Csv,
+    /// A spreadsheet workbook (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`), one row per item
+    /// like CSV, from one sheet.
+    Workbook,
 }
 
 impl InputFormat {
@@ -43,6 +46,7 @@ impl InputFormat {
             "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
             "json" => Some(InputFormat::Json),
             "csv" => Some(InputFormat::Csv),
+            "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Some(InputFormat::Workbook),
             _ => None,
         }
     }
@@ -53,6 +57,7 @@ impl InputFormat {
             "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
             "json" => Some(InputFormat::Json),
             "csv" => Some(InputFormat::Csv),
+            "workbook" | "xlsx" | "xls" | "ods" => Some(InputFormat::Workbook),
             _ => None,
         }
     }
@@ -130,11 +135,11 @@ pub enum InputError {
         /// Every unusable header, in column order.
         headers: Vec<HeaderProblem>,
     },
-    /// The column map file is not valid.
+    /// The column map file is not valid: its first problem, and every problem in `problems`.
     #[error("bad map file `{file}`: {message}")]
     #[diagnostic(
         code(I003),
-        help("a map file has a `[columns]` table of `\"ERP header\" = \"order.path\"` and an optional top-level `ignore = [\"header\", ...]`")
+        help("a map file has a `[columns]` table of `\"ERP header\" = \"order.path\"` (or `{{ path = ..., date = ... }}`), and optional `ignore`, `sheet`, `[defaults]` and `[join]`; docs/orders.md describes each")
     )]
     BadMap {
         /// The map file.
@@ -147,6 +152,8 @@ pub enum InputError {
         /// Where in the map file, when known.
         #[label("here")]
         span: Option<SourceSpan>,
+        /// Every problem of the map file, each with its `M0xx` code.
+        problems: Vec<crate::diag::Diagnostic>,
     },
     /// The input is over a reader limit (`order::limits`).
     #[error("`{file}` is too large to read: {message}")]
@@ -172,11 +179,49 @@ pub enum InputError {
         /// What gives it away, lowercase.
         reason: String,
     },
+    /// Columns the map joins that the export does not have.
+    #[error("`{file}` lacks column(s) the map joins: {}", columns.join(", "))]
+    #[diagnostic(
+        code(I007),
+        help("a join reads every column it names, so a missing one would leave the field cut short; add the columns to the export or change the map's `[join]`")
+    )]
+    MissingColumns {
+        /// The input.
+        file: String,
+        /// Each missing header with the field it joins into (`` `STRAS` (buyer.address) ``).
+        columns: Vec<String>,
+    },
+    /// The workbook has no sheet by that name or at that place.
+    #[error("`{file}` has no sheet {sheet} (its sheets: {})", sheets.join(", "))]
+    #[diagnostic(
+        code(I008),
+        help("name the sheet with `--sheet NAME` or `--sheet N` (1 for the first), or `sheet` in the map file")
+    )]
+    NoSheet {
+        /// The workbook.
+        file: String,
+        /// The sheet asked for, as words.
+        sheet: String,
+        /// The sheets it has, quoted.
+        sheets: Vec<String>,
+    },
+    /// The workbook cannot be read as a workbook.
+    #[error("cannot read `{file}` as a workbook: {reason}")]
+    #[diagnostic(
+        code(I009),
+        help("save it again as .xlsx, .xls or .ods (or export CSV); a password-protected workbook cannot be read")
+    )]
+    BadWorkbook {
+        /// The workbook.
+        file: String,
+        /// Why, lowercase.
+        reason: String,
+    },
     /// The input's format cannot be told from its extension.
     #[error("cannot tell the format of `{file}` from its extension")]
     #[diagnostic(
         code(I004),
-        help("use a `.jsonl`, `.ndjson`, `.json` or `.csv` file, or name the format explicitly")
+        help("use a `.jsonl`, `.ndjson`, `.json`, `.csv`, `.xlsx`, `.xls` or `.ods` file, or name the format explicitly")
     )]
     UnknownExtension {
         /// The file as the user named it.
@@ -194,190 +239,11 @@ impl InputError {
             InputError::UnknownExtension { .. } => "I004",
             InputError::TooLarge { .. } => "I005",
             InputError::NotText { .. } => "I006",
+            InputError::MissingColumns { .. } => "I007",
+            InputError::NoSheet { .. } => "I008",
+            InputError::BadWorkbook { .. } => "I009",
         }
     }
-}
-
-/// Renames ERP CSV headers to order paths, and lists headers to drop on purpose.
-///
-/// ```toml
-/// ignore = ["MANDT", "ERNAM"]
-///
-/// [columns]
-/// VBELN = "id"
-/// KUNNR_NAME = "buyer.name"
-/// MATNR = "item.sku"
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ColumnMap {
-    columns: Vec<(String, String)>,
-    ignore: Vec<String>,
-    /// Header to its place in `columns`, so an export of many columns is resolved in
-    /// linear time.
-    target_of: HashMap<String, usize>,
-    ignored: std::collections::HashSet<String>,
-}
-
-impl ColumnMap {
-    /// Parses and checks a map file: every target must be a valid column path.
-    pub fn from_toml(text: &str, file_name: &str) -> Result<ColumnMap, InputError> {
-        let bad = |message: String, span: Option<std::ops::Range<usize>>| InputError::BadMap {
-            file: file_name.to_string(),
-            message,
-            source_code: Arc::new(NamedSource::new(file_name, text.to_string())),
-            span: span.map(SourceSpan::from),
-        };
-        let table: toml::Table = toml::from_str(text).map_err(|error| {
-            let message = error.message().trim().to_string();
-            let message = lowercase_first(message.trim_end_matches('.'));
-            bad(message, error.span())
-        })?;
-        let mut map = ColumnMap::default();
-        for (key, value) in &table {
-            match (key.as_str(), value) {
-                ("columns", toml::Value::Table(columns)) => {
-                    for (header, target) in columns {
-                        let toml::Value::String(target) = target else {
-                            return Err(bad(
-                                format!("the target of `{header}` must be a string path"),
-                                find(text, header),
-                            ));
-                        };
-                        if let Err(found) = check_path(target) {
-                            let hint = found
-                                .suggestion
-                                .map(|s| format!(" (did you mean `{s}`?)"))
-                                .unwrap_or_default();
-                            return Err(bad(
-                                format!(
-                                    "`{header}` maps to `{target}`, which {}{hint}",
-                                    found.reason
-                                ),
-                                find(text, target),
-                            ));
-                        }
-                        let trimmed = header.trim().to_string();
-                        if let Some(&at) = map.target_of.get(&trimmed) {
-                            let (first, _) = &map.columns[at];
-                            return Err(bad(
-                                format!("`{header}` is mapped twice (as `{first}` too): header names match after trimming"),
-                                find(text, header),
-                            ));
-                        }
-                        map.target_of.insert(trimmed.clone(), map.columns.len());
-                        map.columns.push((trimmed, target.clone()));
-                    }
-                }
-                ("ignore", toml::Value::Array(headers)) => {
-                    for header in headers {
-                        let toml::Value::String(header) = header else {
-                            return Err(bad(
-                                "`ignore` must be a list of header strings".into(),
-                                find(text, "ignore"),
-                            ));
-                        };
-                        let trimmed = header.trim().to_string();
-                        if map.ignored.insert(trimmed.clone()) {
-                            map.ignore.push(trimmed);
-                        }
-                    }
-                }
-                ("columns", _) => {
-                    return Err(bad(
-                        "`columns` must be a table".into(),
-                        find(text, "columns"),
-                    ))
-                }
-                ("ignore", _) => {
-                    return Err(bad(
-                        "`ignore` must be a list of header strings".into(),
-                        find(text, "ignore"),
-                    ))
-                }
-                (other, _) => {
-                    return Err(bad(
-                        format!("unknown key `{other}` (expected `columns` or `ignore`)"),
-                        find(text, other),
-                    ))
-                }
-            }
-        }
-        if let Some((header, _)) = map.columns.iter().find(|(h, _)| map.ignored.contains(h)) {
-            return Err(bad(
-                format!("`{header}` is both mapped and ignored"),
-                find(text, header),
-            ));
-        }
-        if let Some((a, b, target)) = map.clashing_targets() {
-            return Err(bad(
-                format!("`{a}` and `{b}` both fill `{target}`: which column holds the value cannot be told"),
-                find(text, &b),
-            ));
-        }
-        Ok(map)
-    }
-
-    /// Two headers whose targets are one path, or a path and one of its members: an export
-    /// that has both columns would be refused anyway (`I002`), one that has either would be
-    /// read differently by whoever reads the map. Sorted, a path comes right before the
-    /// paths it encloses, so neighbours are enough.
-    fn clashing_targets(&self) -> Option<(String, String, String)> {
-        let mut paths: Vec<(ColumnPath, usize)> = self
-            .columns
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, target))| check_path(target).ok().map(|p| (p, i)))
-            .collect();
-        paths.sort();
-        paths.windows(2).find_map(|pair| {
-            let ((a, i), (b, j)) = (&pair[0], &pair[1]);
-            a.encloses(b).then(|| {
-                let (first, second) = if i < j { (*i, *j) } else { (*j, *i) };
-                (
-                    self.columns[first].0.clone(),
-                    self.columns[second].0.clone(),
-                    self.columns[*i].1.clone(),
-                )
-            })
-        })
-    }
-
-    /// Reads and parses a map file.
-    pub fn load(path: &str) -> Result<ColumnMap, InputError> {
-        let text = std::fs::read_to_string(path).map_err(|error| InputError::Open {
-            file: path.to_string(),
-            reason: io_reason(&error),
-        })?;
-        ColumnMap::from_toml(&text, path)
-    }
-
-    /// The order path a header is renamed to, if the map renames it.
-    pub fn target(&self, header: &str) -> Option<&str> {
-        self.target_of
-            .get(header)
-            .and_then(|at| self.columns.get(*at))
-            .map(|(_, target)| target.as_str())
-    }
-
-    /// True when the map drops this header on purpose.
-    pub fn ignores(&self, header: &str) -> bool {
-        self.ignored.contains(header)
-    }
-
-    /// The renamings, in file order.
-    pub fn columns(&self) -> &[(String, String)] {
-        &self.columns
-    }
-
-    /// The ignored headers, in file order.
-    pub fn ignored(&self) -> &[String] {
-        &self.ignore
-    }
-}
-
-/// The byte range of the first occurrence of `needle`, for a label.
-fn find(text: &str, needle: &str) -> Option<std::ops::Range<usize>> {
-    text.find(needle).map(|at| at..at + needle.len())
 }
 
 fn lowercase_first(text: &str) -> String {
@@ -388,7 +254,7 @@ fn lowercase_first(text: &str) -> String {
     }
 }
 
-fn io_reason(error: &std::io::Error) -> String {
+pub(crate) fn io_reason(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -576,7 +442,10 @@ pub fn from_reader<R: BufRead + Send + 'static>(
     format: InputFormat,
     map: Option<&ColumnMap>,
 ) -> Result<Records, InputError> {
-    check_text(&mut reader, name)?;
+    // A workbook is a binary container; its cells are text once calamine has read them.
+    if format != InputFormat::Workbook {
+        check_text(&mut reader, name)?;
+    }
     match format {
         InputFormat::Jsonl => Ok(Box::new(JsonLines::new(reader, name))),
         InputFormat::Json => {
@@ -601,6 +470,7 @@ pub fn from_reader<R: BufRead + Send + 'static>(
             Ok(Box::new(JsonDocument::from_bytes(bytes, name)))
         }
         InputFormat::Csv => Ok(Box::new(CsvRecords::new(reader, name, map)?)),
+        InputFormat::Workbook => super::workbook::records(reader, name, map),
     }
 }
 

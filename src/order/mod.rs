@@ -5,16 +5,19 @@
 //! (where, and every problem found). Nothing here knows about rules; the
 //! engine only ever sees orders that loaded cleanly.
 
+pub mod country_names;
 pub mod csv;
 mod duplicates;
 pub mod input;
 pub mod iso;
 pub mod json;
 pub mod limits;
+pub mod map;
 pub mod normalize;
 pub mod path;
 pub mod schema;
 pub mod value;
+pub mod workbook;
 
 pub use input::{
     from_reader, from_reader_digested, from_text, open, open_digested, open_pending_digested,
@@ -22,6 +25,7 @@ pub use input::{
     Records,
 };
 pub use json::{Pending, RepeatedIds};
+pub use map::{Join, SheetChoice, ValueFormat};
 pub use normalize::normalize_order;
 pub use path::{Path, Reach, Segment, Trail};
 pub use schema::Shape;

@@ -437,7 +437,7 @@ fn csv_bad_map_file() {
     let error =
         ColumnMap::from_toml("[columns]\nVBELN = \"buyer.contry\"\n", "m.toml").unwrap_err();
     assert_eq!(error.code_str(), "I003");
-    insta::assert_snapshot!(error.to_string(), @"bad map file `m.toml`: `VBELN` maps to `buyer.contry`, which is not a known path (`contry` is not a field of `buyer`) (did you mean `buyer.country`?)");
+    insta::assert_snapshot!(error.to_string(), @"bad map file `m.toml`: M004: `VBELN` maps to `buyer.contry`, which is not a known path (`contry` is not a field of `buyer`) (did you mean `buyer.country`?)");
     let error = ColumnMap::from_toml("[columns\n", "m.toml").unwrap_err();
     assert_eq!(error.code_str(), "I003");
 }
@@ -553,14 +553,14 @@ fn input_errors_render_with_code_and_help() {
         .render_report(&mut out, &error)
         .unwrap();
     insta::assert_snapshot!(out, @r#"
-    bad map file `m.toml`: `VBELN` maps to `buyer`, which names a party object, not a value
+    bad map file `m.toml`: M004: `VBELN` maps to `buyer`, which names a party object, not a value
         Diagnostic severity: error
     Begin snippet for m.toml starting at line 1, column 1
 
     snippet line 1: [columns]
     snippet line 2: VBELN = "buyer"
         label at line 2, columns 10 to 14: here
-    diagnostic help: a map file has a `[columns]` table of `"ERP header" = "order.path"` and an optional top-level `ignore = ["header", ...]`
+    diagnostic help: a map file has a `[columns]` table of `"ERP header" = "order.path"` (or `{ path = ..., date = ... }`), and optional `ignore`, `sheet`, `[defaults]` and `[join]`; docs/orders.md describes each
     diagnostic code: I003
     "#);
 }

@@ -9,6 +9,7 @@ use crate::diag::did_you_mean;
 
 use super::super::input::{ColumnMap, HeaderProblem};
 use super::super::limits::MAX_PATH_SEGMENTS;
+use super::super::map::ValueFormat;
 use super::super::Shape;
 
 /// One step of a column path: a member name or a list index.
@@ -273,11 +274,77 @@ pub(crate) fn suggest_template(header: &str) -> Option<String> {
     did_you_mean(&wanted, all.iter().map(String::as_str)).map(str::to_string)
 }
 
-/// One CSV column: its header and where its cells go (`None`: ignored).
+/// One CSV column: its header, where its cells go (`None`: ignored, or read only by a join),
+/// how its cells are written, and where they come from.
 #[derive(Debug, Clone)]
 pub(crate) struct Column {
     pub(crate) header: String,
     pub(crate) target: Option<ColumnPath>,
+    pub(crate) format: Option<ValueFormat>,
+    pub(crate) fill: Fill,
+}
+
+/// Where a column's cells come from: the file, or the map file (after the file's columns).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Fill {
+    /// The file's cell in this column.
+    Cell,
+    /// The non-empty cells of these file columns, joined by the separator.
+    Join {
+        sources: Vec<usize>,
+        separator: String,
+    },
+    /// The same text on every row.
+    Constant(String),
+}
+
+/// The map file's joins and defaults as columns after the file's own: a join reads its
+/// columns (every one must be in the file), a default fills a path no column fills.
+/// Returns the joined headers that are missing, each with its target.
+pub(crate) fn add_map_fills(columns: &mut Vec<Column>, map: &ColumnMap) -> Vec<String> {
+    let mut missing = Vec::new();
+    for join in map.joins() {
+        let mut sources = Vec::new();
+        for header in &join.columns {
+            match columns
+                .iter()
+                .position(|c| c.fill == Fill::Cell && &c.header == header)
+            {
+                Some(at) => sources.push(at),
+                None => missing.push(format!("`{header}` ({})", join.target)),
+            }
+        }
+        if let Ok(target) = check_path(&join.target) {
+            columns.push(Column {
+                header: join.columns.join(" + "),
+                target: Some(target),
+                format: None,
+                fill: Fill::Join {
+                    sources,
+                    separator: join.separator.clone(),
+                },
+            });
+        }
+    }
+    for (path, value) in map.defaults() {
+        let Ok(target) = check_path(path) else {
+            continue;
+        };
+        let filled = columns.iter().any(|c| {
+            c.target
+                .as_ref()
+                .is_some_and(|t| t.encloses(&target) || target.encloses(t))
+        });
+        if !filled {
+            columns.push(Column {
+                header: format!("default {path}"),
+                target: Some(target),
+                format: None,
+                fill: Fill::Constant(value.clone()),
+            });
+        }
+    }
+    missing
 }
 
 /// Resolves every header through the map and the schema; all problems at once.
@@ -288,10 +355,14 @@ pub(crate) fn resolve_headers(
     let mut columns = Vec::with_capacity(headers.len());
     let mut problems = Vec::new();
     for (i, header) in headers.iter().enumerate() {
-        if map.is_some_and(|m| m.ignores(header)) {
+        let format = map.and_then(|m| m.format(header)).cloned();
+        let mapped_here = map.is_some_and(|m| m.target(header).is_some());
+        if map.is_some_and(|m| m.ignores(header) || (m.joins_header(header) && !mapped_here)) {
             columns.push(Column {
                 header: header.clone(),
                 target: None,
+                format,
+                fill: Fill::Cell,
             });
             continue;
         }
@@ -305,6 +376,8 @@ pub(crate) fn resolve_headers(
                 columns.push(Column {
                     header: header.clone(),
                     target: Some(path),
+                    format,
+                    fill: Fill::Cell,
                 });
                 continue;
             }
@@ -432,6 +505,8 @@ mod tests {
         Column {
             header: header.to_string(),
             target: check_path(header).ok(),
+            format: None,
+            fill: Fill::Cell,
         }
     }
 

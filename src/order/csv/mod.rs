@@ -24,11 +24,29 @@ use serde_json::Value as Json;
 
 use super::input::{ColumnMap, InputError};
 use super::limits::{read_line, size_text, Line, MAX_LINE_BYTES, MAX_LIST_MEMBERS};
+use super::map::CellKind;
 use super::normalize::{codes, error_record, normalize_order, quote, record_problem};
 use super::{FieldProblem, Order, Origin, Record};
-use headers::{resolve_headers, Column};
+use headers::{add_map_fills, resolve_headers, Column, Fill};
 use line::{LineParser, Parsed};
 use tree::{Cell, CellIndex, Node};
+
+/// A cell as read, before its column's value format.
+pub(crate) enum RawCell {
+    /// Nothing, or only spaces.
+    Empty,
+    /// Trimmed text, and what the cell held (CSV cells are all text).
+    Value(String, CellKind),
+    /// A cell that cannot be read, and why (lowercase).
+    Unreadable(String),
+}
+
+/// One row of a workbook sheet, cells in column order.
+pub(crate) struct SheetRow {
+    /// 1-based row number in the sheet.
+    pub(crate) line: usize,
+    pub(crate) cells: Vec<RawCell>,
+}
 
 /// One data row: its line, its order id when it could be read, trimmed
 /// non-empty cells by column, and problems found while reading it.
@@ -75,6 +93,10 @@ pub struct CsvRecords<R> {
     failure: Option<Record>,
     seen: HashMap<String, usize>,
     done: bool,
+    /// How many columns the file has; the map's joins and defaults come after them.
+    width: usize,
+    /// The rows of a workbook sheet, when the input is one (then `reader` is not read).
+    sheet: Option<std::vec::IntoIter<SheetRow>>,
 }
 
 impl<R: BufRead> CsvRecords<R> {
@@ -138,11 +160,36 @@ impl<R: BufRead> CsvRecords<R> {
                 }
             }
         };
-        let columns =
+        CsvRecords::assemble(reader, parser, buf, line, file, headers, map, None)
+    }
+
+    /// Checks the headers, adds the map's joins and defaults, and starts reading.
+    #[allow(clippy::too_many_arguments)]
+    fn assemble(
+        reader: R,
+        parser: LineParser,
+        buf: Vec<u8>,
+        line: usize,
+        file: String,
+        headers: Vec<String>,
+        map: Option<&ColumnMap>,
+        sheet: Option<Vec<SheetRow>>,
+    ) -> Result<CsvRecords<R>, InputError> {
+        let mut columns =
             resolve_headers(&headers, map).map_err(|headers| InputError::UnknownHeaders {
                 file: file.clone(),
                 headers,
             })?;
+        let width = columns.len();
+        if let Some(map) = map {
+            let missing = add_map_fills(&mut columns, map);
+            if !missing.is_empty() {
+                return Err(InputError::MissingColumns {
+                    file,
+                    columns: missing,
+                });
+            }
+        }
         let id_column = columns
             .iter()
             .position(|c| c.target.as_ref().is_some_and(ColumnPath::is_id));
@@ -159,6 +206,8 @@ impl<R: BufRead> CsvRecords<R> {
             failure: None,
             seen: HashMap::new(),
             done: false,
+            width,
+            sheet: sheet.map(Vec::into_iter),
         })
     }
 
@@ -208,6 +257,9 @@ impl<R: BufRead> CsvRecords<R> {
 
     /// The next non-empty row, `None` at the end; a read failure ends the input.
     fn read_row(&mut self) -> Option<Row> {
+        if self.sheet.is_some() {
+            return self.read_sheet_row();
+        }
         loop {
             match read_line(&mut self.reader, &mut self.buf, MAX_LINE_BYTES) {
                 Ok(Line::End) => return None,
@@ -279,40 +331,104 @@ impl<R: BufRead> CsvRecords<R> {
         }
     }
 
+    /// The next non-empty row of a workbook sheet.
+    fn read_sheet_row(&mut self) -> Option<Row> {
+        loop {
+            let row = self.sheet.as_mut()?.next()?;
+            self.line = row.line;
+            let repeats = row.cells.len() >= self.headers.len()
+                && row.cells.iter().enumerate().all(|(i, cell)| match cell {
+                    RawCell::Value(text, _) => self.headers.get(i) == Some(text),
+                    _ => self.headers.get(i).is_none_or(String::is_empty),
+                });
+            if repeats {
+                let problem = row_problem(
+                    codes::CSV_CELL,
+                    row.line,
+                    format!(
+                        "row {} repeats the header row (were two exports joined?)",
+                        row.line
+                    ),
+                );
+                return Some(self.broken_row(None, problem));
+            }
+            let width = row.cells.len();
+            if let Some(row) = self.row_from(row.line, width, row.cells) {
+                return Some(row);
+            }
+        }
+    }
+
     /// The row of the last parsed line; `None` for a row of empty cells, which
     /// carries nothing (like a blank line).
     fn row_of_cells(&self) -> Option<Row> {
-        let line = self.line;
-        let width = self.parser.cells().count();
+        let raw: Vec<RawCell> = self
+            .parser
+            .cells()
+            .map(|cell| match std::str::from_utf8(cell) {
+                Ok(text) if !text.trim().is_empty() => {
+                    RawCell::Value(text.trim().to_string(), CellKind::Text)
+                }
+                Ok(_) => RawCell::Empty,
+                Err(_) => RawCell::Unreadable("the cell is not UTF-8 text".into()),
+            })
+            .collect();
+        self.row_from(self.line, raw.len(), raw)
+    }
+
+    /// A row of `width` cells read on `line`: each cell through its column's value format,
+    /// then the map's joins and defaults. `None` for a row of empty cells.
+    fn row_from(&self, line: usize, width: usize, raw: Vec<RawCell>) -> Option<Row> {
         let mut problems = Vec::new();
-        if width != self.columns.len() {
+        if width != self.width {
             problems.push(row_problem(
                 codes::CSV_CELL,
                 line,
                 format!(
                     "the row has {width} cells but the header has {}",
-                    self.columns.len()
+                    self.width
                 ),
             ));
         }
         let mut cells = Vec::with_capacity(self.columns.len());
-        let mut raw = self.parser.cells();
-        for column in &self.columns {
-            let cell = raw.next().unwrap_or_default();
-            match std::str::from_utf8(cell) {
-                Ok(text) if !text.trim().is_empty() => cells.push(Some(text.trim().to_string())),
-                Ok(_) => cells.push(None),
-                Err(_) => {
+        let mut raw = raw.into_iter();
+        for column in self.columns.iter().take(self.width) {
+            let path = || {
+                column
+                    .target
+                    .as_ref()
+                    .map(ColumnPath::display)
+                    .unwrap_or_default()
+            };
+            let (text, kind) = match raw.next().unwrap_or(RawCell::Empty) {
+                RawCell::Empty => {
+                    cells.push(None);
+                    continue;
+                }
+                RawCell::Unreadable(message) => {
                     problems.push(FieldProblem {
                         code: codes::CSV_CELL,
-                        path: column
-                            .target
-                            .as_ref()
-                            .map(ColumnPath::display)
-                            .unwrap_or_default(),
+                        path: path(),
                         column: Some(column.header.clone()),
                         line: Some(line),
-                        message: "the cell is not UTF-8 text".into(),
+                        message,
+                    });
+                    cells.push(None);
+                    continue;
+                }
+                RawCell::Value(text, kind) => (text, kind),
+            };
+            match column.format.as_ref().map(|f| f.convert(&text, kind)) {
+                None => cells.push(Some(text)),
+                Some(Ok(converted)) => cells.push(Some(converted)),
+                Some(Err(misfit)) => {
+                    // The cell is kept out, and the record is an error: never blank, never guessed.
+                    problems.push(FieldProblem {
+                        code: misfit.code,
+                        path: path(),
+                        column: Some(column.header.clone()),
+                        line: Some(line),
+                        message: misfit.message,
                     });
                     cells.push(None);
                 }
@@ -320,6 +436,19 @@ impl<R: BufRead> CsvRecords<R> {
         }
         if cells.iter().all(Option::is_none) && problems.is_empty() {
             return None;
+        }
+        for column in self.columns.iter().skip(self.width) {
+            cells.push(match &column.fill {
+                Fill::Cell => None,
+                Fill::Join { sources, separator } => {
+                    let parts: Vec<&str> = sources
+                        .iter()
+                        .filter_map(|at| cells.get(*at).and_then(|c| c.as_deref()))
+                        .collect();
+                    (!parts.is_empty()).then(|| parts.join(separator))
+                }
+                Fill::Constant(text) => Some(text.clone()),
+            });
         }
         let id = self.id_column.and_then(|i| cells.get(i).cloned().flatten());
         Some(Row {
@@ -389,7 +518,19 @@ impl<R: BufRead> CsvRecords<R> {
             Ok(_) => Vec::new(),
             Err(found) => found.clone(),
         };
+        // A cell refused by its column's format was kept out; that its field is then missing
+        // says nothing new.
+        let refused: Vec<&str> = problems
+            .iter()
+            .filter(|p| p.column.is_some() && !p.path.is_empty())
+            .map(|p| p.path.as_str())
+            .collect();
+        let refused: std::collections::HashSet<String> =
+            refused.into_iter().map(str::to_string).collect();
         for mut p in normalize_problems {
+            if p.code == codes::MISSING && refused.contains(&any_item(&p.path)) {
+                continue;
+            }
             if let Some((column, line)) = cells.find(&p.path) {
                 p.column = Some(column.clone());
                 p.line = Some(*line);
@@ -462,7 +603,8 @@ impl<R: BufRead> CsvRecords<R> {
                 if !target.item {
                     continue;
                 }
-                any = true;
+                // A default alone does not make an item of a row.
+                any |= !matches!(column.fill, Fill::Constant(_));
                 let cell = Cell {
                     text: value.clone(),
                     column: column.header.clone(),
@@ -490,6 +632,42 @@ impl<R: BufRead> CsvRecords<R> {
             }
         }
         (json, cells)
+    }
+}
+
+impl CsvRecords<std::io::Empty> {
+    /// The records of a workbook sheet's rows, its headers read from `header_line`.
+    pub(crate) fn from_sheet(
+        file: String,
+        header_line: usize,
+        headers: Vec<String>,
+        rows: Vec<SheetRow>,
+        map: Option<&ColumnMap>,
+    ) -> Result<Self, InputError> {
+        CsvRecords::assemble(
+            std::io::empty(),
+            LineParser::new(),
+            Vec::new(),
+            header_line,
+            file,
+            headers,
+            map,
+            Some(rows),
+        )
+    }
+}
+
+/// A normalised path with its item's place written as a column path writes it
+/// (`items[2].value` → `items[*].value`).
+fn any_item(path: &str) -> String {
+    match path
+        .strip_prefix("items[")
+        .and_then(|rest| rest.split_once(']'))
+    {
+        Some((index, rest)) if index.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("items[*]{rest}")
+        }
+        _ => path.to_string(),
     }
 }
 
