@@ -206,6 +206,7 @@ impl Engine {
                 findings: Vec::new(),
                 problems: e.problems.clone(),
                 waivers_lapsed: Vec::new(),
+                context: None,
             },
             Record::Order(order) => self.judge_order(order),
         }
@@ -239,6 +240,7 @@ impl Engine {
             findings,
             problems: Vec::new(),
             waivers_lapsed: lapsed,
+            context: Some(crate::context::OrderContext::of(order)),
         }
     }
 
