@@ -18,6 +18,7 @@ mod lint;
 mod loaders;
 mod properties;
 mod readers;
+mod report_filters;
 mod report_html;
 mod reports;
 mod rules;

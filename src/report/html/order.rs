@@ -246,19 +246,25 @@ pub fn order_html(out: &mut dyn Write, number: usize, j: &Judgement) -> io::Resu
 pub fn compact_order_html(out: &mut dyn Write, number: usize, j: &Judgement) -> io::Result<()> {
     heading(out, number, j)?;
     if !j.findings.is_empty() {
-        let mut text = String::with_capacity(512);
+        // One string per line, each escaped whole when written: a line feed inside data shows
+        // as `\u{a}` and cannot start a line of its own.
+        let mut lines: Vec<String> = Vec::new();
         for f in &j.findings {
-            text.push_str(&f.severity.as_str().to_uppercase());
-            text.push(' ');
-            text.push_str(&f.rule_id);
-            text.push_str(&format!(" v{}", f.rule_version));
+            let mut head = format!(
+                "{} {} v{}",
+                f.severity.as_str().to_uppercase(),
+                f.rule_id,
+                f.rule_version
+            );
             if f.kind == FindingKind::Undecided {
-                text.push_str(" (could not be decided)");
+                head.push_str(" (could not be decided)");
             }
             if let Some(w) = &f.waiver {
-                text.push_str(&format!(" [waived by {}: {}]", w.id, w.reason));
+                head.push_str(&format!(" [waived by {}: {}]", w.id, w.reason));
             }
-            text.push_str(&format!(": {}\n  {}\n", f.title, f.message));
+            head.push_str(&format!(": {}", f.title));
+            lines.push(head);
+            lines.push(format!("  {}", f.message));
             for c in &f.conditions {
                 let detail = match c.observations.first() {
                     Some(o) => observation_text(o),
@@ -270,14 +276,14 @@ pub fn compact_order_html(out: &mut dyn Write, number: usize, j: &Judgement) -> 
                 } else {
                     String::new()
                 };
-                text.push_str(&format!(
-                    "  {} {}  {detail}{extra}\n",
-                    mark(c.truth).0,
-                    c.name
-                ));
+                lines.push(format!("  {} {}  {detail}{extra}", mark(c.truth).0, c.name));
             }
         }
-        writeln!(out, "<pre class=\"ev\">{}</pre>", esc(&text))?;
+        write!(out, "<pre class=\"ev\">")?;
+        for line in &lines {
+            writeln!(out, "{}", esc(line))?;
+        }
+        writeln!(out, "</pre>")?;
     }
     writeln!(out, "</article>")
 }
