@@ -314,7 +314,7 @@ fn the_html_report_starts_with_an_index_and_puts_the_coverage_after_the_orders()
 }
 
 /// `n` orders: every seventh pays cash (hold), every 500th cannot be read.
-fn many_orders(n: usize) -> String {
+pub(super) fn many_orders(n: usize) -> String {
     let mut text = String::new();
     for i in 0..n {
         let id = format!("SO-{i:05}");
