@@ -13,11 +13,11 @@ use crate::diag::{Diagnostic, Diagnostics, Level, Rendered};
 use crate::engine::Engine;
 use crate::order::{self, ColumnMap, InputFormat};
 use crate::report::csv::CsvReporter;
+use crate::report::filter::{Filtered, ReportFilter};
 use crate::report::html::HtmlReporter;
 use crate::report::human::HumanReporter;
 use crate::report::json::JsonReporter;
 use crate::report::sarif::SarifReporter;
-use crate::report::filter::{Filtered, ReportFilter};
 use crate::report::{ProvenanceFile, Reporter, RunInfo, ScreeningInfo, Summary};
 use crate::rules::model::ScreeningList;
 use crate::rules::{self, PackFiles, RulePack, Severity};
@@ -688,9 +688,12 @@ fn check(args: CheckArgs) -> Status {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let left_out = filter
-        .option()
-        .map(|option| format!("{} left out of the report by `{option}`", reporter.left_out()));
+    let left_out = filter.option().map(|option| {
+        format!(
+            "{} left out of the report by `{option}`",
+            reporter.left_out()
+        )
+    });
     if let (Ok(summary), Some(path), false) = (&result, &args.output, args.quiet) {
         eprintln!(
             "wrote `{}`: {} read, {} judged, {} rejected · {} · {} at or above `{}`{}",

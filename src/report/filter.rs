@@ -36,7 +36,9 @@ impl ReportFilter {
     pub fn keeps(&self, j: &Judgement) -> bool {
         match self.min {
             None => true,
-            Some(min) => j.verdict == Verdict::Error || j.findings.iter().any(|f| f.severity >= min),
+            Some(min) => {
+                j.verdict == Verdict::Error || j.findings.iter().any(|f| f.severity >= min)
+            }
         }
     }
 

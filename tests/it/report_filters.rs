@@ -50,12 +50,26 @@ fn ids(doc: &Json) -> Vec<String> {
 #[test]
 fn a_filter_shows_fewer_orders_but_counts_every_order_and_keeps_the_exit_status() {
     let all = redflag(&["check", "--format", "json", SAMPLE, BAD]);
-    let hold = redflag(&["check", "--format", "json", "--min-verdict", "hold", SAMPLE, BAD]);
-    let flagged = redflag(&["check", "--format", "json", "--only", "flagged", SAMPLE, BAD]);
+    let hold = redflag(&[
+        "check",
+        "--format",
+        "json",
+        "--min-verdict",
+        "hold",
+        SAMPLE,
+        BAD,
+    ]);
+    let flagged = redflag(&[
+        "check", "--format", "json", "--only", "flagged", SAMPLE, BAD,
+    ]);
     assert_eq!(code(&all), 1);
     assert_eq!(code(&hold), code(&all));
     assert_eq!(code(&flagged), code(&all));
-    let (all, hold, flagged) = (json(&stdout(&all)), json(&stdout(&hold)), json(&stdout(&flagged)));
+    let (all, hold, flagged) = (
+        json(&stdout(&all)),
+        json(&stdout(&hold)),
+        json(&stdout(&flagged)),
+    );
     let read = all["summary"]["read"].as_u64().unwrap();
     for (doc, min) in [(&hold, "hold"), (&flagged, "info")] {
         // The summary is the unfiltered one, plus how many were left out.
@@ -69,16 +83,22 @@ fn a_filter_shows_fewer_orders_but_counts_every_order_and_keeps_the_exit_status(
         assert_eq!(doc["filter"]["min_verdict"], min);
         // Exactly the orders with a finding at or above the threshold, and every error, in
         // input order.
-        let rank = |s: &str| ["info", "review", "hold", "block"].iter().position(|x| *x == s);
+        let rank = |s: &str| {
+            ["info", "review", "hold", "block"]
+                .iter()
+                .position(|x| *x == s)
+        };
         let expected: Vec<&Json> = all["orders"]
             .as_array()
             .unwrap()
             .iter()
             .filter(|o| {
                 o["verdict"] == "error"
-                    || o["findings"].as_array().unwrap().iter().any(|f| {
-                        rank(f["severity"].as_str().unwrap()) >= rank(min)
-                    })
+                    || o["findings"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|f| rank(f["severity"].as_str().unwrap()) >= rank(min))
             })
             .collect();
         assert_eq!(shown.iter().collect::<Vec<_>>(), expected, "{min}");
@@ -124,8 +144,16 @@ fn a_waived_finding_keeps_its_order_in_a_filtered_report() {
     );
     for filter in [["--min-verdict", "hold"], ["--only", "flagged"]] {
         let out = redflag(&[
-            "check", "--format", "json", &orders, "--waivers", &waivers, "--as-of", "2025-06-01",
-            filter[0], filter[1],
+            "check",
+            "--format",
+            "json",
+            &orders,
+            "--waivers",
+            &waivers,
+            "--as-of",
+            "2025-06-01",
+            filter[0],
+            filter[1],
         ]);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         let doc = json(&stdout(&out));
@@ -137,8 +165,16 @@ fn a_waived_finding_keeps_its_order_in_a_filtered_report() {
     }
     // Above the waived finding's severity, it is left out like any order.
     let out = redflag(&[
-        "check", "--format", "json", &orders, "--waivers", &waivers, "--as-of", "2025-06-01",
-        "--min-verdict", "block",
+        "check",
+        "--format",
+        "json",
+        &orders,
+        "--waivers",
+        &waivers,
+        "--as-of",
+        "2025-06-01",
+        "--min-verdict",
+        "block",
     ]);
     assert!(ids(&json(&stdout(&out))).is_empty());
 }
@@ -146,7 +182,16 @@ fn a_waived_finding_keeps_its_order_in_a_filtered_report() {
 #[test]
 fn every_format_says_what_it_left_out() {
     let args = |format: &str| {
-        redflag(&["check", "--format", format, "--min-verdict", "hold", "--color", "never", SAMPLE])
+        redflag(&[
+            "check",
+            "--format",
+            format,
+            "--min-verdict",
+            "hold",
+            "--color",
+            "never",
+            SAMPLE,
+        ])
     };
     // Human: a footer line before the counts.
     let human = stdout(&args("human"));
@@ -163,7 +208,10 @@ fn every_format_says_what_it_left_out() {
     // SARIF: in the run's properties.
     let sarif = json(&stdout(&args("sarif")));
     assert_eq!(sarif["runs"][0]["properties"]["summary"]["left_out"], 5);
-    assert_eq!(sarif["runs"][0]["properties"]["filter"]["min_verdict"], "hold");
+    assert_eq!(
+        sarif["runs"][0]["properties"]["filter"]["min_verdict"],
+        "hold"
+    );
     // HTML: a notice in the summary.
     let html = stdout(&args("html"));
     assert!(html.contains("<p class=\"notice\">This report shows orders with a finding at or above hold (waived findings count) and every unreadable record (`--min-verdict hold`): 5 of 13 records are left out of it."), "{html}");
@@ -174,10 +222,25 @@ fn every_format_says_what_it_left_out() {
     assert!(!stdout(&csv).contains(",clear,"));
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("r.csv");
-    let out = redflag(&["check", "--format", "csv", "--only", "flagged", SAMPLE, "-o", file.to_str().unwrap()]);
-    assert!(stderr(&out).contains(" · 5 left out of the report by `--only flagged`"), "{}", stderr(&out));
+    let out = redflag(&[
+        "check",
+        "--format",
+        "csv",
+        "--only",
+        "flagged",
+        SAMPLE,
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&out).contains(" · 5 left out of the report by `--only flagged`"),
+        "{}",
+        stderr(&out)
+    );
     // --quiet says nothing on stderr, as before.
-    let quiet = redflag(&["check", "--format", "csv", "--only", "flagged", "-q", SAMPLE]);
+    let quiet = redflag(&[
+        "check", "--format", "csv", "--only", "flagged", "-q", SAMPLE,
+    ]);
     assert!(!stderr(&quiet).contains("left out"));
 }
 
@@ -201,14 +264,26 @@ fn sort_severity_writes_the_worst_orders_first_then_in_input_order() {
     };
     let (sorted_heads, plain_heads) = (heads(&sorted), heads(&plain));
     assert_eq!(sorted_heads.len(), 18);
-    let rank = |v: &str| ["ERROR", "BLOCK", "HOLD", "REVIEW", "INFO", "CLEAR"].iter().position(|x| *x == v);
+    let rank = |v: &str| {
+        ["ERROR", "BLOCK", "HOLD", "REVIEW", "INFO", "CLEAR"]
+            .iter()
+            .position(|x| *x == v)
+    };
     let mut expected = plain_heads.clone();
     expected.sort_by_key(|(v, _)| rank(v));
     assert_eq!(sorted_heads, expected);
     assert_ne!(sorted_heads, plain_heads);
     // The same bytes on any thread count, and the same footer.
     let one = stdout(&redflag(&[
-        "check", "--sort", "severity", "--color", "never", "--threads", "1", SAMPLE, BAD,
+        "check",
+        "--sort",
+        "severity",
+        "--color",
+        "never",
+        "--threads",
+        "1",
+        SAMPLE,
+        BAD,
     ]));
     assert_eq!(one, sorted);
     assert_eq!(sorted.rsplit("\n\n").next(), plain.rsplit("\n\n").next());
@@ -222,7 +297,14 @@ fn sort_severity_is_for_the_human_report_only() {
         assert!(stderr(&out).contains("C004"), "{format}");
         assert!(stdout(&out).is_empty());
     }
-    let out = redflag(&["check", "--only", "flagged", "--min-verdict", "hold", SAMPLE]);
+    let out = redflag(&[
+        "check",
+        "--only",
+        "flagged",
+        "--min-verdict",
+        "hold",
+        SAMPLE,
+    ]);
     assert_eq!(code(&out), 2);
 }
 
@@ -261,7 +343,12 @@ fn the_context_comes_from_the_normalised_order() {
     .join("\n");
     let orders = write(dir.path(), "orders.jsonl", &text);
     let doc = json(&stdout(&redflag(&["check", "--format", "json", &orders])));
-    let context: Vec<&Json> = doc["orders"].as_array().unwrap().iter().map(|o| &o["context"]).collect();
+    let context: Vec<&Json> = doc["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| &o["context"])
+        .collect();
     assert_eq!(
         *context[0],
         serde_json::json!({"buyer_name": "Weserland Fahrwerkteile GmbH", "buyer_country": "DE", "destination": "AT", "value": "86500", "currency": "EUR"})
@@ -273,7 +360,12 @@ fn the_context_comes_from_the_normalised_order() {
     assert_eq!(context[2]["currency"], "EUR");
     // An unreadable record has none.
     let bad = json(&stdout(&redflag(&["check", "--format", "json", BAD])));
-    let errors: Vec<&Json> = bad["orders"].as_array().unwrap().iter().filter(|o| o["verdict"] == "error").collect();
+    let errors: Vec<&Json> = bad["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["verdict"] == "error")
+        .collect();
     assert!(!errors.is_empty());
     assert!(errors.iter().all(|o| o["context"].is_null()));
 }
@@ -288,12 +380,27 @@ fn the_context_is_escaped_like_other_order_data() {
     let human = stdout(&redflag(&["check", "--color", "never", &orders]));
     assert!(human.contains("  buyer =HYPERLINK(\"http://x\")\\u{200f}kcolb\\u{2028} <b> (DE) · destination DE · 86500 EUR\n"), "{human}");
     let csv = stdout(&redflag(&["check", "--format", "csv", &orders]));
-    assert!(csv.contains(",\"'=HYPERLINK(\"\"http://x\"\")\\u{200f}kcolb\\u{2028} <b>\",DE,DE,86500,EUR"), "{csv}");
+    assert!(
+        csv.contains(
+            ",\"'=HYPERLINK(\"\"http://x\"\")\\u{200f}kcolb\\u{2028} <b>\",DE,DE,86500,EUR"
+        ),
+        "{csv}"
+    );
     let html = stdout(&redflag(&["check", "--format", "html", &orders]));
-    assert!(html.contains("<td>=HYPERLINK(&quot;http://x&quot;)\\u{200f}kcolb\\u{2028} &lt;b&gt; (DE)</td>"), "{html}");
-    assert!(!html.contains('\u{200f}') && !html.contains('\u{2028}') && !html.contains("kcolb <b>"));
+    assert!(
+        html.contains(
+            "<td>=HYPERLINK(&quot;http://x&quot;)\\u{200f}kcolb\\u{2028} &lt;b&gt; (DE)</td>"
+        ),
+        "{html}"
+    );
+    assert!(
+        !html.contains('\u{200f}') && !html.contains('\u{2028}') && !html.contains("kcolb <b>")
+    );
     let jsonl = stdout(&redflag(&["check", "--format", "jsonl", &orders]));
-    assert!(jsonl.contains("\"buyer_name\":\"=HYPERLINK(\\\"http://x\\\")\\u200fkcolb\\u2028 <b>\""), "{jsonl}");
+    assert!(
+        jsonl.contains("\"buyer_name\":\"=HYPERLINK(\\\"http://x\\\")\\u200fkcolb\\u2028 <b>\""),
+        "{jsonl}"
+    );
 }
 
 #[test]
@@ -309,7 +416,10 @@ fn the_html_report_starts_with_an_index_and_puts_the_coverage_after_the_orders()
     assert!(index.contains("<tr class=\"v-block\"><td><a href=\"#o-1\">SO-2015-0042</a></td><td>Dandong Golden Tulip Trading Co. (CN)</td><td>CN</td><td class=\"num\">1050000 USD</td><td class=\"vd\">block</td><td>RF-REEXPORT-002 RF-BORDER-001 RF-BUSINESS-001 RF-CASH-001"), "{index}");
     // A clear order has no entry to link to beyond its row; an unreadable one lists its codes.
     assert!(index.contains("<tr class=\"v-clear\"><td>SO-2025-0110</td>"));
-    assert!(index.contains("<td class=\"vd\">error</td><td>O101</td>"), "{index}");
+    assert!(
+        index.contains("<td class=\"vd\">error</td><td>O101</td>"),
+        "{index}"
+    );
     assert!(!html.contains("A large run"));
 }
 
@@ -336,31 +446,65 @@ fn a_large_html_report_keeps_every_order_in_the_index_and_evidence_for_flagged_o
     let dir = tempfile::tempdir().unwrap();
     let orders = write(dir.path(), "orders.jsonl", &many_orders(2100));
     let file = dir.path().join("large.html");
-    let out = redflag(&["check", "--format", "html", &orders, "-o", file.to_str().unwrap()]);
+    let out = redflag(&[
+        "check",
+        "--format",
+        "html",
+        &orders,
+        "-o",
+        file.to_str().unwrap(),
+    ]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let html = std::fs::read_to_string(&file).unwrap();
     let flagged = (0..2100).filter(|i| i % 7 == 0 && i % 500 != 499).count();
     let errors = (0..2100).filter(|i| i % 500 == 499).count();
-    assert!(html.contains("A large run: 2100 orders, more than 2000."), "the notice");
+    assert!(
+        html.contains("A large run: 2100 orders, more than 2000."),
+        "the notice"
+    );
     let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("no {needle}"));
     let index = &html[at("id=\"index\"")..at("id=\"orders\"")];
     assert_eq!(index.matches("<tr class=\"v-").count(), 2100);
     assert_eq!(index.matches("<tr class=\"v-hold\">").count(), flagged);
     // Entries for the flagged and unreadable orders only, compact, each linked from its row.
     let entries = &html[at("id=\"orders\"")..at("id=\"rules\"")];
-    assert_eq!(entries.matches("<article class=\"order ").count(), flagged + errors);
+    assert_eq!(
+        entries.matches("<article class=\"order ").count(),
+        flagged + errors
+    );
     assert_eq!(entries.matches("<article class=\"order v-clear").count(), 0);
     assert_eq!(index.matches("<a href=\"#o-").count(), flagged + errors);
     assert!(entries.contains("<article class=\"order v-hold\" id=\"o-8\">"));
     assert!(index.contains("<a href=\"#o-8\">SO-00007</a>"));
-    assert!(entries.contains("<pre class=\"ev\">HOLD RF-CASH-001 v1: Cash payment at or above 10,000 USD\n"), "{}", &entries[..3000]);
+    assert!(
+        entries.contains(
+            "<pre class=\"ev\">HOLD RF-CASH-001 v1: Cash payment at or above 10,000 USD\n"
+        ),
+        "{}",
+        &entries[..3000]
+    );
     // Why, action and references once per rule.
-    assert_eq!(html.matches("<dt><code>RF-CASH-001</code> v1</dt>").count(), 1);
+    assert_eq!(
+        html.matches("<dt><code>RF-CASH-001</code> v1</dt>").count(),
+        1
+    );
     assert!(at("id=\"rules\"") < at("id=\"coverage\""));
     // Deterministic whatever the thread count.
     let again = dir.path().join("again.html");
-    redflag(&["check", "--format", "html", "--threads", "1", &orders, "-o", again.to_str().unwrap()]);
-    assert!(std::fs::read_to_string(&again).unwrap() == html, "the two runs differ");
+    redflag(&[
+        "check",
+        "--format",
+        "html",
+        "--threads",
+        "1",
+        &orders,
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    assert!(
+        std::fs::read_to_string(&again).unwrap() == html,
+        "the two runs differ"
+    );
 }
 
 #[test]

@@ -29,7 +29,10 @@ pub(crate) fn begin(out: &mut dyn Write, orders: usize) -> io::Result<()> {
 }
 
 fn open_block(out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "<div class=\"block\"><table class=\"ix\">{COLUMNS}<tbody>")
+    writeln!(
+        out,
+        "<div class=\"block\"><table class=\"ix\">{COLUMNS}<tbody>"
+    )
 }
 
 /// Closes a block of rows and opens the next.

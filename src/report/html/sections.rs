@@ -57,7 +57,11 @@ pub(crate) fn summary(
     )
 }
 
-pub(crate) fn section_table(out: &mut dyn Write, id: &str, section: &ReportSection) -> io::Result<()> {
+pub(crate) fn section_table(
+    out: &mut dyn Write,
+    id: &str,
+    section: &ReportSection,
+) -> io::Result<()> {
     writeln!(out, "<section id=\"{id}\"><h2>{}</h2>", esc(&section.title))?;
     if let Some(note) = &section.note {
         writeln!(out, "<p>{}</p>", esc(note))?;
@@ -216,7 +220,12 @@ pub(crate) fn rules_that_fired(
         out,
         "<section id=\"rules\"><h2>Rules that fired</h2><dl class=\"meta\">"
     )?;
-    for rule in run.pack.rules.iter().filter(|r| by_rule.contains_key(&r.id)) {
+    for rule in run
+        .pack
+        .rules
+        .iter()
+        .filter(|r| by_rule.contains_key(&r.id))
+    {
         writeln!(
             out,
             "<dt><code>{}</code> v{}</dt><dd><b>{}</b>",
