@@ -92,7 +92,7 @@ impl Spool {
     }
 
     /// Moves what is in memory to a temporary file.
-    fn to_file(&mut self) -> io::Result<()> {
+    fn move_to_file(&mut self) -> io::Result<()> {
         if let Spool::Memory(bytes) = self {
             let mut file = Spool::file()?;
             file.writer().write_all(bytes)?;
@@ -135,7 +135,7 @@ impl HtmlReporter {
             None => self.evidence.insert(Spool::file()?),
         };
         let out = evidence.writer();
-        if self.entries % BLOCK == 0 {
+        if self.entries.is_multiple_of(BLOCK) {
             if self.entries > 0 {
                 writeln!(out, "</div>")?;
             }
@@ -229,7 +229,7 @@ impl Reporter for HtmlReporter {
             self.by_family.entry(f.family.clone()).or_default().counts[i] += 1;
         }
         let linked = !j.findings.is_empty() || !j.problems.is_empty();
-        if (number - 1) % BLOCK == 0 && number > 1 {
+        if number > 1 && (number - 1).is_multiple_of(BLOCK) {
             index::next_block(self.index.writer())?;
         }
         index::row(self.index.writer(), number, j, linked)?;
@@ -239,7 +239,7 @@ impl Reporter for HtmlReporter {
         }
         if !self.held.is_empty() {
             // The run has just become large: what was held goes to files, compact.
-            self.index.to_file()?;
+            self.index.move_to_file()?;
             for (n, held) in std::mem::take(&mut self.held) {
                 self.spool_entry(n, &held)?;
             }

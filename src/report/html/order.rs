@@ -178,7 +178,7 @@ pub(crate) fn finding_html(out: &mut dyn Write, f: &Finding) -> io::Result<()> {
 }
 
 /// The opening of an order's entry: its verdict, id and location, and how many findings.
-fn heading(out: &mut dyn Write, number: usize, j: &Judgement) -> io::Result<()> {
+fn heading(out: &mut dyn Write, number: usize, j: &Judgement, context: bool) -> io::Result<()> {
     let class = verdict_class(j.verdict);
     let id = j.order_id.as_deref().unwrap_or("(no id)");
     write!(
@@ -197,8 +197,13 @@ fn heading(out: &mut dyn Write, number: usize, j: &Judgement) -> io::Result<()> 
         )?;
     }
     writeln!(out, "</h3>")?;
-    if let Some(context) = j.context.as_ref().and_then(crate::report::context_line) {
-        writeln!(out, "<p class=\"ctx\">{}</p>", esc(&context))?;
+    if let Some(line) = j
+        .context
+        .as_ref()
+        .filter(|_| context)
+        .and_then(crate::report::context_line)
+    {
+        writeln!(out, "<p class=\"ctx\">{}</p>", esc(&line))?;
     }
     if !j.problems.is_empty() {
         writeln!(out, "<ul class=\"problems\">")?;
@@ -231,20 +236,22 @@ fn heading(out: &mut dyn Write, number: usize, j: &Judgement) -> io::Result<()> 
 /// An order's full entry: heading, problems, and each finding with its evidence table, why,
 /// action, references and tags. `number` is its place in the report (the anchor `o-N`).
 pub fn order_html(out: &mut dyn Write, number: usize, j: &Judgement) -> io::Result<()> {
-    heading(out, number, j)?;
+    heading(out, number, j, true)?;
     for f in &j.findings {
         finding_html(out, f)?;
     }
     writeln!(out, "</article>")
 }
 
-/// An order's entry in a large run: heading and problems as in [`order_html`], and each finding
+/// An order's entry in a large run: heading and problems as in [`order_html`] (the context is in
+/// the index), and each finding
 /// as text (severity, rule, title, message, waiver, and every condition with the value it read,
 /// what was expected and the list line matched) in one `<pre>`, which a browser reads as one
 /// text node: what lets a report of 200,000 orders open in seconds. What is the same for every
 /// finding of a rule (why, action, references) is in the rule's entry, once.
 pub fn compact_order_html(out: &mut dyn Write, number: usize, j: &Judgement) -> io::Result<()> {
-    heading(out, number, j)?;
+    // The context is in the order's index row, which links here.
+    heading(out, number, j, false)?;
     if !j.findings.is_empty() {
         // One string per line, each escaped whole when written: a line feed inside data shows
         // as `\u{a}` and cannot start a line of its own.
