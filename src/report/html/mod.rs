@@ -11,11 +11,13 @@
 //! buyer, destination, value, verdict, rules), each order's evidence, the coverage matrix,
 //! waivers, provenance. The summary needs every order, so the index and the evidence are
 //! kept aside while the run streams and written at the end. A run of at most [`LARGE_RUN`]
-//! orders keeps its judgements and writes each order in full. A larger run spools the index
-//! rows and the evidence of orders with findings or problems to temporary files, in a compact
-//! form (see [`order::compact_order_html`]); clear orders are in the index only. Memory does
-//! not grow with the number of orders, and a report of 200,000 orders opens in a browser in
-//! seconds (docs/performance.md).
+//! orders keeps its judgements and writes each order in full: an index table, and each
+//! order's entry with its evidence tables. A larger run spools its index rows and the evidence
+//! of orders with findings or problems to temporary files, as text in `<pre>` blocks (see
+//! [`index::text_row`] and [`order::compact_order_html`]): a browser builds one text node where
+//! a table needs a dozen elements a row, which is what lets a report of 200,000 orders open in
+//! seconds (docs/performance.md). Clear orders are in the index only; memory does not grow
+//! with the number of orders.
 
 mod charts;
 mod index;
@@ -53,8 +55,13 @@ pub struct HtmlReporter {
     orders: usize,
     by_rule: BTreeMap<String, Tally>,
     by_family: BTreeMap<String, Tally>,
-    /// The index rows, in memory until the run is large.
-    index: Spool,
+    /// The index rows of a large run, as text.
+    index: Option<Spool>,
+    /// Index rows written to `index`.
+    rows: usize,
+    /// What each condition of each rule that fired expects, for the rules section of a large
+    /// run (compact entries leave it out).
+    expected: BTreeMap<(String, String), String>,
     /// The judgements of a run not (yet) large, written in full at the end.
     held: Vec<(usize, Judgement)>,
     /// The compact entries of a large run.
@@ -63,54 +70,26 @@ pub struct HtmlReporter {
     entries: usize,
 }
 
-/// Bytes kept aside until the end: in memory, or in an anonymous temporary file once the run
-/// is large.
-enum Spool {
-    Memory(Vec<u8>),
-    File(BufWriter<File>),
-}
-
-impl Default for Spool {
-    fn default() -> Spool {
-        Spool::Memory(Vec::new())
-    }
-}
+/// Bytes of a large run kept aside until the end, in an anonymous temporary file.
+struct Spool(BufWriter<File>);
 
 impl Spool {
     fn file() -> io::Result<Spool> {
-        Ok(Spool::File(BufWriter::with_capacity(
+        Ok(Spool(BufWriter::with_capacity(
             1 << 16,
             tempfile::tempfile()?,
         )))
     }
 
     fn writer(&mut self) -> &mut dyn Write {
-        match self {
-            Spool::Memory(bytes) => bytes,
-            Spool::File(file) => file,
-        }
-    }
-
-    /// Moves what is in memory to a temporary file.
-    fn move_to_file(&mut self) -> io::Result<()> {
-        if let Spool::Memory(bytes) = self {
-            let mut file = Spool::file()?;
-            file.writer().write_all(bytes)?;
-            *self = file;
-        }
-        Ok(())
+        &mut self.0
     }
 
     /// Writes everything kept to `out`.
     fn copy_to(self, out: &mut dyn Write) -> io::Result<()> {
-        match self {
-            Spool::Memory(bytes) => out.write_all(&bytes),
-            Spool::File(file) => {
-                let mut file = file.into_inner().map_err(|e| e.into_error())?;
-                file.rewind()?;
-                io::copy(&mut file, out).map(|_| ())
-            }
-        }
+        let mut file = self.0.into_inner().map_err(|e| e.into_error())?;
+        file.rewind()?;
+        io::copy(&mut file, out).map(|_| ())
     }
 }
 
@@ -125,10 +104,38 @@ impl HtmlReporter {
         self.orders > LARGE_RUN
     }
 
-    /// A compact entry of a large run, for an order with findings or problems.
-    fn spool_entry(&mut self, number: usize, j: &Judgement) -> io::Result<()> {
-        if j.findings.is_empty() && j.problems.is_empty() {
+    /// An order of a large run: its index row, and its compact entry when it has findings or
+    /// problems. Both are text in blocks of [`BLOCK`] (see [`index::text_row`]).
+    fn spool(&mut self, number: usize, j: &Judgement) -> io::Result<()> {
+        let index = match &mut self.index {
+            Some(spool) => spool,
+            None => self.index.insert(Spool::file()?),
+        };
+        let out = index.writer();
+        if self.rows.is_multiple_of(BLOCK) {
+            if self.rows > 0 {
+                writeln!(out, "</pre></div>")?;
+            }
+            write!(out, "<div class=\"block\"><pre class=\"ix\">")?;
+        }
+        self.rows += 1;
+        let linked = !j.findings.is_empty() || !j.problems.is_empty();
+        index::text_row(out, number, j, linked)?;
+        if !linked {
             return Ok(());
+        }
+        for f in &j.findings {
+            for c in &f.conditions {
+                if let Some(o) = c.observations.first() {
+                    if !self
+                        .expected
+                        .contains_key(&(f.rule_id.clone(), c.name.clone()))
+                    {
+                        self.expected
+                            .insert((f.rule_id.clone(), c.name.clone()), o.expected.clone());
+                    }
+                }
+            }
         }
         let evidence = match &mut self.evidence {
             Some(spool) => spool,
@@ -137,9 +144,9 @@ impl HtmlReporter {
         let out = evidence.writer();
         if self.entries.is_multiple_of(BLOCK) {
             if self.entries > 0 {
-                writeln!(out, "</div>")?;
+                writeln!(out, "</pre></div>")?;
             }
-            writeln!(out, "<div class=\"block\">")?;
+            write!(out, "<div class=\"block\"><pre class=\"ev\">")?;
         }
         self.entries += 1;
         compact_order_html(out, number, j)
@@ -228,23 +235,15 @@ impl Reporter for HtmlReporter {
             rule.counts[i] += 1;
             self.by_family.entry(f.family.clone()).or_default().counts[i] += 1;
         }
-        let linked = !j.findings.is_empty() || !j.problems.is_empty();
-        if number > 1 && (number - 1).is_multiple_of(BLOCK) {
-            index::next_block(self.index.writer())?;
-        }
-        index::row(self.index.writer(), number, j, linked)?;
         if !self.large() {
             self.held.push((number, j.clone()));
             return Ok(());
         }
-        if !self.held.is_empty() {
-            // The run has just become large: what was held goes to files, compact.
-            self.index.move_to_file()?;
-            for (n, held) in std::mem::take(&mut self.held) {
-                self.spool_entry(n, &held)?;
-            }
+        // The run has just become large: what was held goes to files, in the compact form.
+        for (n, held) in std::mem::take(&mut self.held) {
+            self.spool(n, &held)?;
         }
-        self.spool_entry(number, j)
+        self.spool(number, j)
     }
 
     fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, s: &Summary) -> io::Result<()> {
@@ -257,16 +256,30 @@ impl Reporter for HtmlReporter {
         }
         if self.large() {
             notes.push(format!(
-                "A large run: {} orders, more than {LARGE_RUN}. The index lists every order in the report; the evidence is shown, in a compact form, for the {} orders with findings or problems only, and clear orders are in the index alone. Why, action and references of each rule are under Rules that fired.",
+                "A large run: {} orders, more than {LARGE_RUN}. The index lists every order in the report, as text; the evidence is shown, in a compact form, for the {} orders with findings or problems only, and clear orders are in the index alone. Each rule's title, what each of its conditions expects, why, action and references are under Rules that fired.",
                 self.orders, self.entries
             ));
         }
         sections::summary(out, run, s, &notes)?;
         charts::charts(out, s, &self.by_rule, &self.by_family)?;
 
-        index::begin(out, self.orders)?;
-        std::mem::take(&mut self.index).copy_to(out)?;
-        index::end(out)?;
+        match self.index.take() {
+            Some(rows) => {
+                index::begin_text(out, self.orders)?;
+                rows.copy_to(out)?;
+                index::end_text(out)?;
+            }
+            None => {
+                index::begin(out, self.orders)?;
+                for (number, (n, j)) in self.held.iter().enumerate() {
+                    if number > 0 && number.is_multiple_of(BLOCK) {
+                        index::next_block(out)?;
+                    }
+                    index::row(out, *n, j, !j.findings.is_empty() || !j.problems.is_empty())?;
+                }
+                index::end(out)?;
+            }
+        }
 
         writeln!(out, "<section id=\"orders\"><h2>Orders</h2>")?;
         if self.orders == 0 {
@@ -277,13 +290,13 @@ impl Reporter for HtmlReporter {
         }
         if let Some(evidence) = self.evidence.take() {
             evidence.copy_to(out)?;
-            writeln!(out, "</div>")?;
+            writeln!(out, "</pre></div>")?;
         } else if self.large() {
             writeln!(out, "<p>No order has a finding or a problem.</p>")?;
         }
         writeln!(out, "</section>")?;
         if self.large() {
-            sections::rules_that_fired(out, run, &self.by_rule)?;
+            sections::rules_that_fired(out, run, &self.by_rule, &self.expected)?;
         }
 
         // Sections computed by the caller.

@@ -243,66 +243,76 @@ pub fn order_html(out: &mut dyn Write, number: usize, j: &Judgement) -> io::Resu
     writeln!(out, "</article>")
 }
 
-/// An order's entry in a large run: heading and problems as in [`order_html`] (the context is in
-/// the index), and each finding
-/// as text (severity, rule, title, message, waiver, and every condition with the value it read,
-/// what was expected and the list line matched) in one `<pre>`, which a browser reads as one
-/// text node: what lets a report of 200,000 orders open in seconds. What is the same for every
-/// finding of a rule (why, action, references) is in the rule's entry, once.
+/// An order's entry in a large run, as text inside the `<pre>` block the caller opened: a
+/// heading line (verdict, id, file and line; the anchor `o-N` its index row links to), the
+/// problems of an unreadable record, and for each finding its severity, rule, waiver and
+/// message, then each condition with the value it read and the list line it matched. What is
+/// the same for every finding of a rule (title, what each condition expects, why, action,
+/// references) is in the rules section, once; the order's context is in its index row. Every
+/// line is escaped whole, so a line feed in data shows as `\u{a}` and cannot start a line.
 pub fn compact_order_html(out: &mut dyn Write, number: usize, j: &Judgement) -> io::Result<()> {
-    // The context is in the order's index row, which links here.
-    heading(out, number, j, false)?;
-    if !j.findings.is_empty() {
-        // One string per line, each escaped whole when written: a line feed inside data shows
-        // as `\u{a}` and cannot start a line of its own.
-        let mut lines: Vec<String> = Vec::new();
-        for f in &j.findings {
-            let mut head = format!(
-                "{} {} v{}",
-                f.severity.as_str().to_uppercase(),
-                f.rule_id,
-                f.rule_version
-            );
-            if f.kind == FindingKind::Undecided {
-                head.push_str(" (could not be decided)");
-            }
-            if let Some(w) = &f.waiver {
-                head.push_str(&format!(" [waived by {}: {}]", w.id, w.reason));
-            }
-            head.push_str(&format!(": {}", f.title));
-            lines.push(head);
-            lines.push(format!("  {}", f.message));
-            for c in &f.conditions {
-                let detail = match c.observations.first() {
-                    Some(o) => observation_text(o),
-                    None => c.path.clone(),
-                };
-                let others = c.observations.len().saturating_sub(1) + c.more;
-                let extra = if others > 0 {
-                    format!(" (+{others} more)")
-                } else {
-                    String::new()
-                };
-                lines.push(format!("  {} {}  {detail}{extra}", mark(c.truth).0, c.name));
-            }
-        }
-        write!(out, "<pre class=\"ev\">")?;
-        for line in &lines {
-            writeln!(out, "{}", esc(line))?;
-        }
-        writeln!(out, "</pre>")?;
+    let class = verdict_class(j.verdict);
+    writeln!(
+        out,
+        "<b id=\"o-{number}\" class=\"v-{class}\">{}  <bdi>{}</bdi>  {}:{}</b>",
+        class.to_uppercase(),
+        esc(j.order_id.as_deref().unwrap_or("(no id)")),
+        esc(&j.origin.file),
+        j.origin.line
+    )?;
+    let mut lines: Vec<String> = Vec::new();
+    for p in &j.problems {
+        let at = match (&p.path, &p.column) {
+            (path, Some(column)) if !path.is_empty() => format!(" {path} (column `{column}`):"),
+            (path, None) if !path.is_empty() => format!(" {path}:"),
+            (_, Some(column)) => format!(" (column `{column}`):"),
+            _ => String::new(),
+        };
+        lines.push(format!("  {}{at} {}", p.code, p.message));
     }
-    writeln!(out, "</article>")
+    for f in &j.findings {
+        let mut head = format!("  {} {}", f.severity.as_str().to_uppercase(), f.rule_id);
+        if f.kind == FindingKind::Undecided {
+            head.push_str(" (could not be decided)");
+        }
+        if let Some(w) = &f.waiver {
+            head.push_str(&format!(" [waived by {}: {}]", w.id, w.reason));
+        }
+        lines.push(head);
+        lines.push(format!("    {}", f.message));
+        for c in &f.conditions {
+            let detail = match c.observations.first() {
+                Some(o) => observation_text(o),
+                None => c.path.clone(),
+            };
+            let others = c.observations.len().saturating_sub(1) + c.more;
+            let extra = if others > 0 {
+                format!(" (+{others} more)")
+            } else {
+                String::new()
+            };
+            lines.push(format!(
+                "    {} {}  {detail}{extra}",
+                mark(c.truth).0,
+                c.name
+            ));
+        }
+    }
+    for line in &lines {
+        writeln!(out, "{}", esc(line))?;
+    }
+    writeln!(out)
 }
 
-/// One value read, on one line: path, value, expectation, the list line it matched, the note.
-/// The matched row's cells are left out (the list and its digest are in the provenance).
+/// One value read, on one line: path, value, the list line it matched, the note. The
+/// expectation is the rule's (in the rules section) and the matched row's cells are left out
+/// (the list and its digest are in the provenance).
 fn observation_text(o: &Observation) -> String {
     let seen = match &o.seen {
         Some(s) => format!("`{s}`"),
         None => "missing".into(),
     };
-    let mut text = format!("{} = {seen}, expected {}", o.path, o.expected);
+    let mut text = format!("{} = {seen}", o.path);
     if let Some(row) = &o.row {
         text.push_str(&format!("; matched {} line {}", row.list, row.line));
     }

@@ -215,6 +215,7 @@ pub(crate) fn rules_that_fired(
     out: &mut dyn Write,
     run: &RunInfo,
     by_rule: &BTreeMap<String, Tally>,
+    expected: &BTreeMap<(String, String), String>,
 ) -> io::Result<()> {
     writeln!(
         out,
@@ -233,6 +234,17 @@ pub(crate) fn rules_that_fired(
             rule.version,
             esc(&rule.title)
         )?;
+        for ((of, condition), what) in expected.range((rule.id.clone(), String::new())..) {
+            if *of != rule.id {
+                break;
+            }
+            writeln!(
+                out,
+                "<div><code>{}</code> expects {}</div>",
+                esc(condition),
+                esc(what)
+            )?;
+        }
         if !rule.why.is_empty() {
             writeln!(out, "<div>why: {}</div>", esc(&rule.why))?;
         }

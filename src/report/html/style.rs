@@ -70,7 +70,9 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 td.vd{font-weight:700;font-size:11px;text-transform:uppercase;letter-spacing:.05em}
 tr.v-block td.vd{color:var(--block)}tr.v-hold td.vd{color:var(--hold)}tr.v-review td.vd{color:var(--review)}
 tr.v-info td.vd{color:var(--info)}tr.v-clear td.vd{color:var(--clear)}tr.v-error td.vd{color:var(--error)}
-pre.ev{white-space:pre-wrap;overflow-wrap:anywhere;margin:6px 0 0;font:12.5px/1.4 ui-monospace,Menlo,Consolas,monospace;unicode-bidi:isolate}
+pre.ev,pre.ix{white-space:pre-wrap;overflow-wrap:anywhere;margin:0;font:12.5px/1.4 ui-monospace,Menlo,Consolas,monospace;unicode-bidi:isolate}
+pre.ix{white-space:pre;overflow-x:auto}pre.ix.head{position:sticky;top:0;z-index:1;background:#f8f9fb;color:var(--muted);font-weight:600;border-bottom:1px solid var(--line)}
+pre.ev b{display:inline-block;margin-top:8px}pre.ev b.v-block{color:var(--block)}pre.ev b.v-hold{color:var(--hold)}pre.ev b.v-review{color:var(--review)}pre.ev b.v-info{color:var(--info)}pre.ev b.v-error{color:var(--error)}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:0 0 24px}
 @media print{header.top nav{display:none}main{display:block}section{break-inside:auto;margin-bottom:14px}}
 "#;
