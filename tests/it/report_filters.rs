@@ -467,7 +467,13 @@ fn a_large_html_report_keeps_every_order_in_the_index_and_evidence_for_flagged_o
     let index = &html[at("id=\"index\"")..at("id=\"orders\"")];
     assert_eq!(index.matches("SO-0").count(), 2100);
     assert_eq!(index.matches("<a href=\"#o-").count(), flagged + errors);
-    assert!(index.contains("<a href=\"#o-8\">SO-00007</a>         hold    DE              86500 EUR  RF-CASH-001"), "{}", &index[..2000]);
+    assert!(
+        index.contains(
+            "<a href=\"#o-8\">SO-00007</a>         hold    DE              86500 EUR  RF-CASH-001"
+        ),
+        "{}",
+        &index[..2000]
+    );
     assert!(index.contains("\nSO-00001         clear   DE              86500 EUR                                     Weserland Fahrwerkteile GmbH (DE)\n"), "{}", &index[..2000]);
     // Entries for the flagged and unreadable orders only, compact.
     let entries = &html[at("id=\"orders\"")..at("id=\"rules\"")];

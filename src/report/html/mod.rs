@@ -127,13 +127,9 @@ impl HtmlReporter {
         for f in &j.findings {
             for c in &f.conditions {
                 if let Some(o) = c.observations.first() {
-                    if !self
-                        .expected
-                        .contains_key(&(f.rule_id.clone(), c.name.clone()))
-                    {
-                        self.expected
-                            .insert((f.rule_id.clone(), c.name.clone()), o.expected.clone());
-                    }
+                    self.expected
+                        .entry((f.rule_id.clone(), c.name.clone()))
+                        .or_insert_with(|| o.expected.clone());
                 }
             }
         }
