@@ -13,6 +13,7 @@ use crate::diag::{Diagnostic, Diagnostics, Level, Rendered};
 use crate::engine::Engine;
 use crate::order::{self, ColumnMap, InputFormat};
 use crate::report::csv::CsvReporter;
+use crate::report::filter::{Filtered, ReportFilter};
 use crate::report::html::HtmlReporter;
 use crate::report::human::HumanReporter;
 use crate::report::json::JsonReporter;
@@ -140,6 +141,31 @@ enum FailOn {
     Info,
 }
 
+/// `--only`: which orders the report shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Only {
+    /// Orders with a finding (waived ones count) and unreadable records.
+    Flagged,
+}
+
+/// `--min-verdict`: the lowest severity an order's findings must reach to be shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MinVerdict {
+    Info,
+    Review,
+    Hold,
+    Block,
+}
+
+/// `--sort`: the order of orders in the human report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SortOrder {
+    /// As read.
+    Input,
+    /// Unreadable records, then block, hold, review, info, clear; input order within each.
+    Severity,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum InputKind {
     Jsonl,
@@ -201,6 +227,17 @@ struct CheckArgs {
     /// Every bad row of a screening list on its own line, instead of one summary per list.
     #[arg(long, short)]
     verbose: bool,
+    /// Show only orders with a finding (waived ones count) and unreadable records, in every
+    /// format; the counts and the exit status still cover every order.
+    #[arg(long, value_enum, value_name = "WHAT", conflicts_with = "min_verdict")]
+    only: Option<Only>,
+    /// Show only orders with a finding at or above this severity (waived ones count) and
+    /// unreadable records, in every format; the counts and the exit status cover every order.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    min_verdict: Option<MinVerdict>,
+    /// Order of orders in the human report: as read, or most severe first.
+    #[arg(long, value_enum, default_value = "input")]
+    sort: SortOrder,
 }
 
 /// The most worker threads `--threads` may ask for: each holds a batch of judgements.
@@ -442,6 +479,29 @@ fn check(args: CheckArgs) -> Status {
         FailOn::Review => Severity::Review,
         FailOn::Info => Severity::Info,
     };
+    if args.sort == SortOrder::Severity && args.format != Format::Human {
+        print_one(
+            Diagnostic::error(
+                "C004",
+                "`--sort severity` orders the human report only".to_string(),
+            )
+            .with_help(Some(
+                "the other formats keep input order, which tools and diffs rely on; filter them with `--min-verdict` instead"
+                    .to_string(),
+            )),
+        );
+        return Status::Error;
+    }
+    let filter = match (args.only, args.min_verdict) {
+        (Some(Only::Flagged), _) => ReportFilter::at_least(Severity::Info),
+        (None, Some(min)) => ReportFilter::at_least(match min {
+            MinVerdict::Info => Severity::Info,
+            MinVerdict::Review => Severity::Review,
+            MinVerdict::Hold => Severity::Hold,
+            MinVerdict::Block => Severity::Block,
+        }),
+        (None, None) => ReportFilter::all(),
+    };
     if let Some(path) = &args.output {
         let mut reads: Vec<PathBuf> = args
             .inputs
@@ -506,7 +566,10 @@ fn check(args: CheckArgs) -> Status {
                 && io::stdout().is_terminal()
         }
     };
-    let mut reporter: Box<dyn Reporter> = match args.format {
+    let reporter: Box<dyn Reporter> = match args.format {
+        Format::Human if args.sort == SortOrder::Severity => {
+            Box::new(HumanReporter::by_severity(color))
+        }
         Format::Human => Box::new(HumanReporter::new(color)),
         Format::Json => Box::new(JsonReporter::document()),
         Format::Jsonl => Box::new(JsonReporter::lines()),
@@ -514,6 +577,7 @@ fn check(args: CheckArgs) -> Status {
         Format::Sarif => Box::new(SarifReporter::new()),
         Format::Csv => Box::new(CsvReporter::new()),
     };
+    let mut reporter = Filtered::new(reporter, filter);
     let mut out = match output::Destination::open(args.output.as_deref()) {
         Ok(out) => out,
         Err(d) => {
@@ -611,6 +675,7 @@ fn check(args: CheckArgs) -> Status {
         });
     }
     run.waiver_file = waivers.as_ref();
+    run.filter = filter;
     if args.format == Format::Html {
         // The HTML report is what an auditor files: it carries the coverage matrix too.
         let (catalogue, _) = crate::coverage::catalogue::load(&pack_files);
@@ -631,7 +696,7 @@ fn check(args: CheckArgs) -> Status {
         &run,
         sources,
         &pool,
-        reporter.as_mut(),
+        &mut reporter,
         out.writer(),
         &mut observe,
     )
@@ -639,17 +704,30 @@ fn check(args: CheckArgs) -> Status {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    let left_out = filter.option().map(|option| {
+        format!(
+            "{} left out of the report by `{option}`",
+            reporter.left_out()
+        )
+    });
     if let (Ok(summary), Some(path), false) = (&result, &args.output, args.quiet) {
         eprintln!(
-            "wrote `{}`: {} read, {} judged, {} rejected · {} · {} at or above `{}`",
+            "wrote `{}`: {} read, {} judged, {} rejected · {} · {} at or above `{}`{}",
             path.display(),
             summary.read,
             summary.judged,
             summary.rejected,
             verdict_counts(summary),
             summary.failing,
-            fail_on
+            fail_on,
+            left_out.map(|l| format!(" · {l}")).unwrap_or_default()
         );
+    } else if let (Ok(_), None, false, Some(left_out)) =
+        (&result, &args.output, args.quiet, left_out)
+    {
+        // On standard output too, a filtered run says on stderr what it left out: CSV has no
+        // summary of its own to say it in.
+        eprintln!("{left_out}; the counts and the exit status cover every record");
     }
     match result {
         Ok(summary) => {

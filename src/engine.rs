@@ -217,6 +217,7 @@ impl Engine {
                 findings: Vec::new(),
                 problems: e.problems.clone(),
                 waivers_lapsed: Vec::new(),
+                context: None,
             },
             Record::Order(order) => self.judge_order(order),
         }
@@ -250,6 +251,7 @@ impl Engine {
             findings,
             problems: Vec::new(),
             waivers_lapsed: lapsed,
+            context: Some(crate::context::OrderContext::of(order)),
         }
     }
 

@@ -325,4 +325,7 @@ pub struct Judgement {
     /// Waivers that would have covered a finding of this order but were not in force on the
     /// day judged.
     pub waivers_lapsed: Vec<String>,
+    /// The order's buyer, destination and value, for reports; `None` for a record that could
+    /// not be read.
+    pub context: Option<crate::context::OrderContext>,
 }

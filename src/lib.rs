@@ -7,6 +7,7 @@
 //! loaders read files.
 
 pub mod cli;
+pub mod context;
 pub mod coverage;
 pub mod diag;
 pub mod diff;

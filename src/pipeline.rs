@@ -82,6 +82,7 @@ pub fn judge_or_error(engine: &Engine, record: &Record) -> Judgement {
                     ),
                 }],
                 waivers_lapsed: Vec::new(),
+                context: None,
             }
         }
     }

@@ -10,8 +10,9 @@ use super::escape::visible;
 use super::{evidence_line, kind_str, references_line, Reporter, RunInfo, Summary};
 use crate::findings::{Judgement, Verdict};
 
-/// The header row.
-pub const COLUMNS: [&str; 16] = [
+/// The header row. The order's context (buyer, destination, value) comes last, so the columns
+/// before it keep their places.
+pub const COLUMNS: [&str; 21] = [
     "order_id",
     "file",
     "line",
@@ -28,6 +29,11 @@ pub const COLUMNS: [&str; 16] = [
     "as_of",
     "pack_sha256",
     "waiver",
+    "buyer_name",
+    "buyer_country",
+    "destination",
+    "value",
+    "currency",
 ];
 
 /// The CSV reporter.
@@ -129,6 +135,16 @@ impl CsvReporter {
             j.verdict.as_str().to_string(),
         ];
         let tail = [self.as_of.clone(), self.pack_sha256.clone()];
+        let context: [String; 5] = match &j.context {
+            Some(c) => [
+                cell(c.buyer_name.as_deref().unwrap_or("")),
+                cell(c.buyer_country.as_deref().unwrap_or("")),
+                cell(c.destination.as_deref().unwrap_or("")),
+                cell(&c.value.map(|v| v.to_string()).unwrap_or_default()),
+                cell(c.currency.as_deref().unwrap_or("")),
+            ],
+            None => Default::default(),
+        };
         let row = |rest: [String; 9], waiver: String| -> Vec<String> {
             order
                 .iter()
@@ -136,6 +152,7 @@ impl CsvReporter {
                 .chain(rest)
                 .chain(tail.iter().cloned())
                 .chain(std::iter::once(waiver))
+                .chain(context.iter().cloned())
                 .collect()
         };
         let mut rows = Vec::new();

@@ -19,12 +19,29 @@ use crate::rules::Severity;
 /// The human reporter.
 pub struct HumanReporter {
     color: bool,
+    /// `--sort severity`: orders are held, with their rank, until the summary.
+    by_severity: bool,
+    held: Vec<(u8, Vec<u8>)>,
 }
 
 impl HumanReporter {
-    /// A reporter; `color` adds ANSI colours.
+    /// A reporter; `color` adds ANSI colours. Orders come in input order.
     pub fn new(color: bool) -> HumanReporter {
-        HumanReporter { color }
+        HumanReporter {
+            color,
+            by_severity: false,
+            held: Vec::new(),
+        }
+    }
+
+    /// A reporter that writes orders most severe first (unreadable records, then block, hold,
+    /// review, info, clear), in input order within a verdict. It holds the report's orders in
+    /// memory until the run ends.
+    pub fn by_severity(color: bool) -> HumanReporter {
+        HumanReporter {
+            by_severity: true,
+            ..HumanReporter::new(color)
+        }
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
@@ -45,6 +62,18 @@ impl HumanReporter {
             Verdict::Flagged(Severity::Block) | Verdict::Error => "1;31",
         };
         self.paint(code, &text)
+    }
+}
+
+/// Where a verdict sorts with `--sort severity`: higher first.
+fn rank(verdict: Verdict) -> u8 {
+    match verdict {
+        Verdict::Clear => 0,
+        Verdict::Flagged(Severity::Info) => 1,
+        Verdict::Flagged(Severity::Review) => 2,
+        Verdict::Flagged(Severity::Hold) => 3,
+        Verdict::Flagged(Severity::Block) => 4,
+        Verdict::Error => 5,
     }
 }
 
@@ -69,6 +98,9 @@ impl HumanReporter {
             self.paint("1", &visible(id)),
             visible(&format!("{}:{}", j.origin.file, j.origin.line))
         )?;
+        if let Some(context) = j.context.as_ref().and_then(super::context_line) {
+            line(out, &format!("  {context}"))?;
+        }
         for p in &j.problems {
             let mut at = p.path.clone();
             if let Some(column) = &p.column {
@@ -278,16 +310,48 @@ impl Reporter for HumanReporter {
     }
 
     fn judgement(&mut self, out: &mut dyn Write, j: &Judgement) -> io::Result<()> {
+        if self.by_severity {
+            let mut text = Vec::with_capacity(2048);
+            self.write_judgement(&mut text, j)?;
+            self.held.push((rank(j.verdict), text));
+            return Ok(());
+        }
         self.write_judgement(out, j)
     }
 
     fn render(&self, j: &Judgement) -> Option<Vec<u8>> {
         let mut out = Vec::with_capacity(2048);
+        if self.by_severity {
+            // The rank rides in front, for `write_rendered`.
+            out.push(rank(j.verdict));
+        }
         self.write_judgement(&mut out, j).ok()?;
         Some(out)
     }
 
+    fn write_rendered(&mut self, out: &mut dyn Write, rendered: &[u8]) -> io::Result<()> {
+        match (self.by_severity, rendered.split_first()) {
+            (true, Some((&rank, text))) => {
+                self.held.push((rank, text.to_vec()));
+                Ok(())
+            }
+            _ => out.write_all(rendered),
+        }
+    }
+
     fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, s: &Summary) -> io::Result<()> {
+        // A stable sort: input order within a verdict, so the output is deterministic.
+        self.held.sort_by_key(|(rank, _)| std::cmp::Reverse(*rank));
+        for (_, text) in std::mem::take(&mut self.held) {
+            out.write_all(&text)?;
+        }
+        if let (Some(option), Some(holds)) = (run.filter.option(), run.filter.describe()) {
+            writeln!(
+                out,
+                "{} of {} records left out of this report by `{option}`, which shows {holds}; the counts below cover every record",
+                s.left_out, s.read
+            )?;
+        }
         writeln!(
             out,
             "{} read: {} judged, {} rejected · verdicts: {} block, {} hold, {} review, {} info, {} clear, {} error · {} findings ({} undecided)",

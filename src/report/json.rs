@@ -59,6 +59,32 @@ pub fn run_json(run: &RunInfo) -> Json {
             "count": w.waivers.len(),
         })),
         "screening": screening_lists_json(run),
+        "filter": filter_json(run),
+    })
+}
+
+/// What the report holds: `null` for every order, else the lowest severity kept and the
+/// option that chose it.
+pub(crate) fn filter_json(run: &RunInfo) -> Json {
+    match run.filter.min_str() {
+        None => Json::Null,
+        Some(min) => json!({
+            "min_verdict": min,
+            "option": run.filter.option(),
+            "holds": run.filter.describe(),
+        }),
+    }
+}
+
+/// An order's buyer, destination and value (`null` parts when the order does not give them);
+/// the value is a string, exact as the order gave it.
+pub fn context_json(c: &crate::context::OrderContext) -> Json {
+    json!({
+        "buyer_name": c.buyer_name,
+        "buyer_country": c.buyer_country,
+        "destination": c.destination,
+        "value": c.value.map(|v| v.to_string()),
+        "currency": c.currency,
     })
 }
 
@@ -135,6 +161,10 @@ pub fn judgement_json(j: &Judgement) -> Json {
     order.insert("file".into(), json!(j.origin.file));
     order.insert("line".into(), json!(j.origin.line));
     order.insert("verdict".into(), json!(j.verdict.as_str()));
+    order.insert(
+        "context".into(),
+        j.context.as_ref().map(context_json).unwrap_or(Json::Null),
+    );
     order.insert(
         "findings".into(),
         Json::Array(j.findings.iter().map(finding_json).collect()),
@@ -274,6 +304,7 @@ pub fn summary_json(s: &Summary, run: &RunInfo) -> Json {
         "waived": s.waived,
         "waivers_expired": s.waivers_expired,
         "waivers_unused": s.waivers_unused,
+        "left_out": s.left_out,
         "inputs": s.inputs.iter().map(|i| json!({
             "file": i.file,
             "records": i.records,

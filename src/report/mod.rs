@@ -11,6 +11,7 @@ pub mod csv;
 pub mod diff;
 pub mod escape;
 pub mod explain;
+pub mod filter;
 pub mod html;
 pub mod human;
 pub mod json;
@@ -56,6 +57,9 @@ pub struct RunInfo<'a> {
     /// Waivers applied, expired and unused, when the caller has them; the
     /// HTML report shows them as a section of its own.
     pub waivers: Option<ReportSection>,
+    /// Which orders the report shows (`--only flagged`, `--min-verdict`); the counts always
+    /// cover every order.
+    pub filter: filter::ReportFilter,
 }
 
 /// Provenance of one screening list.
@@ -99,6 +103,7 @@ impl<'a> RunInfo<'a> {
             waivers: None,
             waiver_file: None,
             judged_on: chrono::Local::now().date_naive(),
+            filter: filter::ReportFilter::all(),
         }
     }
 }
@@ -175,6 +180,9 @@ pub struct Summary {
     pub waivers_unused: Vec<String>,
     /// Each input, in the order given.
     pub inputs: Vec<InputSummary>,
+    /// Orders the report does not show because of its filter ([`RunInfo::filter`]); they are
+    /// counted above all the same.
+    pub left_out: usize,
 }
 
 impl Summary {
@@ -230,6 +238,53 @@ pub trait Reporter: Send + Sync {
     }
     /// Writes the closing summary.
     fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()>;
+}
+
+impl<R: Reporter + ?Sized> Reporter for Box<R> {
+    fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
+        (**self).begin(out, run)
+    }
+    fn judgement(&mut self, out: &mut dyn Write, judgement: &Judgement) -> io::Result<()> {
+        (**self).judgement(out, judgement)
+    }
+    fn render(&self, judgement: &Judgement) -> Option<Vec<u8>> {
+        (**self).render(judgement)
+    }
+    fn write_rendered(&mut self, out: &mut dyn Write, rendered: &[u8]) -> io::Result<()> {
+        (**self).write_rendered(out, rendered)
+    }
+    fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()> {
+        (**self).finish(out, run, summary)
+    }
+}
+
+/// An order's context as written in every format for people: `buyer Name (CN) · destination
+/// DE · 1,050,000.00 USD`; parts the order does not give are left out, and `None` when it
+/// gives none. Data is not escaped here: each format escapes the whole.
+pub fn context_line(c: &crate::context::OrderContext) -> Option<String> {
+    let mut parts = Vec::new();
+    match (&c.buyer_name, &c.buyer_country) {
+        (Some(name), Some(country)) => parts.push(format!("buyer {name} ({country})")),
+        (Some(name), None) => parts.push(format!("buyer {name}")),
+        (None, Some(country)) => parts.push(format!("buyer in {country}")),
+        (None, None) => {}
+    }
+    if let Some(d) = &c.destination {
+        parts.push(format!("destination {d}"));
+    }
+    if let Some(v) = value_text(c) {
+        parts.push(v);
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// The order's value with its currency (`1050000.00 USD`), as the order gives it: exact, no
+/// rounding, no grouping.
+pub fn value_text(c: &crate::context::OrderContext) -> Option<String> {
+    c.value.map(|v| match &c.currency {
+        Some(cur) => format!("{v} {cur}"),
+        None => v.to_string(),
+    })
 }
 
 /// One value a condition read, on one line: path, value, expectation, the list row it matched

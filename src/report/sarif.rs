@@ -238,6 +238,7 @@ impl SarifReporter {
             json!({
                 "order_id": j.order_id,
                 "verdict": j.verdict.as_str(),
+                "context": j.context.as_ref().map(super::json::context_json),
                 "severity": f.severity.as_str(),
                 "kind": kind_str(f),
                 "rule_version": f.rule_version,
@@ -365,6 +366,7 @@ impl Reporter for SarifReporter {
             "as_of": run.as_of.map(|d| d.to_string()),
             "other_files": other_files,
             "screening": super::json::screening_lists_json(run),
+            "filter": super::json::filter_json(run),
             "summary": summary_json(summary, run),
         });
         out.write_all(b"\n],\"artifacts\":")?;

@@ -17,7 +17,7 @@ use super::{blocking, ApiError, Shared};
 use crate::cli::{run_check, Source};
 use crate::findings::Judgement;
 use crate::order::{self, InputFormat, Record};
-use crate::report::html::HtmlReporter;
+use crate::report::html::order_html;
 use crate::report::json::{judgement_json, JsonReporter};
 use crate::report::{Reporter, RunInfo, Summary};
 use crate::store::{Idempotent, NewJudgement, Recorded};
@@ -80,7 +80,7 @@ impl Reporter for Recording {
         self.json.judgement(out, j)?;
         let value = judgement_json(j);
         let mut html = Vec::new();
-        HtmlReporter::new().judgement(&mut html, j)?;
+        order_html(&mut html, 1, j)?;
         let mut rules: Vec<String> = j.findings.iter().map(|f| f.rule_id.clone()).collect();
         rules.sort();
         rules.dedup();

@@ -2,7 +2,7 @@
 //! `case.toml` saying what the input attempts and what must come of it. Each case runs the
 //! binary in a scratch copy of its directory, so a case that tries to overwrite its own
 //! inputs cannot damage the fixtures. Whatever a case expects, no run may panic, counts must
-//! add up, and no order may come out `clear` unless the case names it as a benign control.
+//! add up (a filtered report's orders and the ones it left out), and no order may come out `clear` unless the case names it as a benign control.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -175,9 +175,11 @@ fn judge_report(case: &Case, report: &str) -> Vec<String> {
     let read = summary["read"].as_u64().unwrap_or(u64::MAX);
     let judged = summary["judged"].as_u64().unwrap_or(0);
     let rejected = summary["rejected"].as_u64().unwrap_or(0);
-    if read != judged + rejected || read != orders.len() as u64 {
+    // A filtered report (`--min-verdict`) shows fewer orders and says how many it left out.
+    let left_out = summary["left_out"].as_u64().unwrap_or(0);
+    if read != judged + rejected || read != orders.len() as u64 + left_out {
         problems.push(format!(
-            "counts do not add up: read {read}, judged {judged}, rejected {rejected}, {} in the report",
+            "counts do not add up: read {read}, judged {judged}, rejected {rejected}, {} in the report, {left_out} left out",
             orders.len()
         ));
     }

@@ -55,8 +55,28 @@ struct Document {
     other_files: Vec<OtherFileOut>,
     waivers: Option<WaiversOut>,
     screening: Vec<ScreeningListOut>,
+    filter: Option<FilterOut>,
     orders: Vec<OrderOut>,
     summary: Summary,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct FilterOut {
+    min_verdict: String,
+    option: String,
+    holds: String,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+struct ContextOut {
+    buyer_name: Option<String>,
+    buyer_country: Option<String>,
+    destination: Option<String>,
+    value: Option<String>,
+    currency: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -189,6 +209,7 @@ struct OrderOut {
     file: String,
     line: usize,
     verdict: String,
+    context: Option<ContextOut>,
     findings: Vec<FindingOut>,
     #[serde(default)]
     problems: Vec<ProblemOut>,
@@ -295,6 +316,7 @@ struct Summary {
     waived: usize,
     waivers_expired: Vec<String>,
     waivers_unused: Vec<String>,
+    left_out: usize,
     inputs: Vec<InputOut>,
 }
 
@@ -547,6 +569,18 @@ fn json_output_matches_the_contract() {
     assert_eq!(row.list, "border_cities");
     assert_eq!(row.cells.get("faces").map(String::as_str), Some("KP"));
     assert!(row.line > 1);
+    // The order's context, from the normalised order.
+    assert_eq!(
+        doc.orders[0].context,
+        Some(ContextOut {
+            buyer_name: Some("Dandong Golden Tulip Trading Co.".into()),
+            buyer_country: Some("CN".into()),
+            destination: Some("CN".into()),
+            value: Some("1050000".into()),
+            currency: Some("USD".into()),
+        })
+    );
+    assert!(doc.filter.is_none());
     // The summary.
     assert_eq!(
         doc.summary,
@@ -569,6 +603,7 @@ fn json_output_matches_the_contract() {
             waived: 0,
             waivers_expired: Vec::new(),
             waivers_unused: Vec::new(),
+            left_out: 0,
             inputs: vec![InputOut {
                 file: SAMPLE.into(),
                 records: 13,

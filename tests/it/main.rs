@@ -24,6 +24,7 @@ mod loaders;
 mod order_fields;
 mod properties;
 mod readers;
+mod report_filters;
 mod report_html;
 mod reports;
 mod rules;

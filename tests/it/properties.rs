@@ -337,6 +337,7 @@ fn check(input: &[u8], format: InputFormat) -> Result<(Summary, Collected), &'st
         other_files: Vec::new(),
         coverage: None,
         waivers: None,
+        filter: redflag::report::filter::ReportFilter::all(),
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)

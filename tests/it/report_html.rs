@@ -265,3 +265,40 @@ fn coverage_and_waiver_sections_and_other_files_render_when_the_run_has_them() {
     // Without a digest handle the input's digest is "not computed", not made up.
     assert!(html.contains("not computed"));
 }
+
+#[test]
+#[cfg_attr(
+    not(redflag_browser),
+    ignore = "needs headless Chromium: build with REDFLAG_BROWSER=1 (.ci/run does)"
+)]
+fn a_large_run_opens_in_chromium_with_every_order_in_the_index_and_evidence_for_flagged_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let orders = dir.path().join("orders.jsonl");
+    std::fs::write(&orders, super::report_filters::many_orders(3000)).unwrap();
+    let file = dir.path().join("large.html");
+    report("rules", &[orders.to_str().unwrap()], &file);
+    let started = Instant::now();
+    let dom = dump_dom(&file, &dir.path().join("profile"));
+    // Not a timing assertion (shared CI machines vary); docs/performance.md has the measurement.
+    eprintln!(
+        "chromium loaded a report of 3000 orders ({} bytes) in {:.1} s",
+        std::fs::metadata(&file).unwrap().len(),
+        started.elapsed().as_secs_f64()
+    );
+    let flagged = (0..3000).filter(|i| i % 7 == 0 && i % 500 != 499).count();
+    let errors = (0..3000).filter(|i| i % 500 == 499).count();
+    assert!(dom.contains("A large run: 3000 orders, more than 2000."));
+    // The browser built every index row and only the flagged and unreadable orders' entries.
+    let at = |needle: &str| dom.find(needle).unwrap_or_else(|| panic!("no {needle}"));
+    let index = &dom[at("id=\"index\"")..at("id=\"orders\"")];
+    assert_eq!(index.matches("SO-0").count(), 3000);
+    assert_eq!(index.matches("<a href=\"#o-").count(), flagged + errors);
+    let entries = &dom[at("id=\"orders\"")..at("id=\"rules\"")];
+    assert_eq!(entries.matches("<b id=\"o-").count(), flagged + errors);
+    assert!(!entries.contains("class=\"v-clear\""));
+    assert!(dom.contains("<a href=\"#o-8\">SO-00007</a>"));
+    assert!(dom.contains("<b id=\"o-8\" class=\"v-hold\">HOLD  <bdi>SO-00007</bdi>"));
+    // The index comes first, the coverage matrix after the orders.
+    assert!(at("id=\"index\"") < at("id=\"orders\""));
+    assert!(at("id=\"orders\"") < at("id=\"coverage\""));
+}
