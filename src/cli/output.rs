@@ -2,7 +2,10 @@
 //!
 //! A report file is written to a temporary file beside it and renamed over it only when the
 //! report is complete, so a crash, a full disk or a killed process never leaves a half report
-//! that looks like a whole one. A report may not be written over a file the run reads (an
+//! that looks like a whole one. A destination that is not a regular file (`/dev/null`, a
+//! named pipe, a terminal) is written in place: renaming over it would replace the device
+//! with a file. A symbolic link stays a link: the report replaces the file it points to.
+//! A report may not be written over a file the run reads (an
 //! input, a list, the map, the waivers) or into the rule pack: `-o orders.jsonl` would destroy
 //! the orders it was asked to judge.
 
@@ -15,6 +18,8 @@ use crate::diag::Diagnostic;
 pub enum Destination {
     /// Standard output, buffered.
     Stdout(io::BufWriter<io::StdoutLock<'static>>),
+    /// A device, pipe or socket, written as the report goes.
+    Stream(io::BufWriter<std::fs::File>),
     /// A temporary file beside `path`, renamed to it by [`Destination::finish`].
     File {
         /// Where the report belongs.
@@ -30,6 +35,26 @@ impl Destination {
         let Some(path) = path else {
             return Ok(Destination::Stdout(io::BufWriter::new(io::stdout().lock())));
         };
+        let cannot = |error: io::Error| {
+            Box::new(Diagnostic::error(
+                "C002",
+                format!("cannot write `{}`: {error}", path.display()),
+            ))
+        };
+        if let Ok(meta) = std::fs::metadata(path) {
+            if !meta.is_file() && !meta.is_dir() {
+                let stream = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(cannot)?;
+                return Ok(Destination::Stream(io::BufWriter::new(stream)));
+            }
+        }
+        let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let path = match linked {
+            true => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+            false => path.to_path_buf(),
+        };
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
@@ -39,13 +64,10 @@ impl Destination {
             .tempfile_in(dir)
         {
             Ok(temp) => Ok(Destination::File {
-                path: path.to_path_buf(),
                 temp: io::BufWriter::new(temp),
+                path,
             }),
-            Err(error) => Err(Box::new(Diagnostic::error(
-                "C002",
-                format!("cannot write `{}`: {error}", path.display()),
-            ))),
+            Err(error) => Err(cannot(error)),
         }
     }
 
@@ -53,6 +75,7 @@ impl Destination {
     pub fn writer(&mut self) -> &mut dyn Write {
         match self {
             Destination::Stdout(out) => out,
+            Destination::Stream(out) => out,
             Destination::File { temp, .. } => temp,
         }
     }
@@ -61,6 +84,7 @@ impl Destination {
     pub fn finish(self) -> io::Result<()> {
         match self {
             Destination::Stdout(mut out) => out.flush(),
+            Destination::Stream(mut out) => out.flush(),
             Destination::File { path, temp } => {
                 let temp = temp.into_inner().map_err(|e| e.into_error())?;
                 temp.as_file().sync_all()?;

@@ -829,3 +829,64 @@ fn a_report_to_a_file_ends_with_one_summary_line_on_stderr_unless_quiet() {
     let piped = run(&["check", SAMPLE, "--format", "json"]);
     assert!(!stderr(&piped).contains("records ·"));
 }
+
+/// `-o /dev/null` (or a named pipe) is written in place: renaming a finished report over a
+/// device would replace it with a file, and every later `> /dev/null` on the machine would
+/// fail. A symbolic link stays a link, and the file it points to gets the report.
+#[test]
+fn output_to_a_pipe_or_a_link_keeps_what_the_path_is() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Read and write ends held here, so the run's open neither blocks nor finds no reader.
+    let mut pipe = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&fifo)
+        .unwrap();
+    let out = run(&[
+        "check",
+        "fixtures/adversarial/clean-order.jsonl",
+        "--format",
+        "jsonl",
+        "--quiet",
+        "-o",
+        fifo.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    let mut head = [0u8; 64];
+    let n = pipe.read(&mut head).unwrap();
+    assert!(String::from_utf8_lossy(&head[..n]).starts_with("{\"type\":\"run\""));
+
+    let real = dir.path().join("real.jsonl");
+    std::fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = run(&[
+        "check",
+        "fixtures/adversarial/clean-order.jsonl",
+        "--format",
+        "jsonl",
+        "--quiet",
+        "-o",
+        link.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&real)
+        .unwrap()
+        .starts_with("{\"type\":\"run\""));
+}
