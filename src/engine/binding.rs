@@ -1,0 +1,204 @@
+//! Binding a rule's variables to the order's values, and resolving paths in those bindings.
+
+use super::*;
+
+/// A bound variable: the element and where it is.
+#[derive(Debug, Clone)]
+pub(super) struct Bound<'o> {
+    pub(super) value: &'o Value,
+    pub(super) path: String,
+}
+
+/// Evaluation context: the order and the current bindings.
+pub(super) struct Cx<'o, 'e> {
+    pub(super) order: &'o Order,
+    pub(super) engine: &'e Engine,
+    pub(super) screened: &'e ScreenCache,
+    pub(super) vars: Vec<Bound<'o>>,
+}
+
+impl Cx<'_, '_> {
+    pub(super) fn bound_evidence(&self, rule: &Rule) -> Vec<BoundEvidence> {
+        rule.bindings
+            .iter()
+            .zip(&self.vars)
+            .map(|(b, v)| BoundEvidence {
+                name: b.name.clone(),
+                path: v.path.clone(),
+                label: label_of(v.value),
+            })
+            .collect()
+    }
+
+    /// Resolves a path in the current bindings.
+    pub(super) fn resolve<'a>(&'a self, path: &'a PathRef) -> Vec<Reached<'a>> {
+        let mut reached = Vec::new();
+        let prefix = match path.base {
+            Base::Order => {
+                path.path.reach(&self.order.root, &mut reached);
+                ""
+            }
+            Base::Var(i) => match self.vars.get(i) {
+                Some(bound) => {
+                    path.path.reach(bound.value, &mut reached);
+                    bound.path.as_str()
+                }
+                None => "",
+            },
+        };
+        reached
+            .into_iter()
+            .map(|r| Reached {
+                loc: Loc::Path {
+                    prefix,
+                    trail: r.trail,
+                },
+                value: r.value.map(Cow::Borrowed),
+                row: None,
+                parent: r.parent,
+            })
+            .collect()
+    }
+
+    pub(super) fn order_date(&self, which: RateDate) -> Option<NaiveDate> {
+        let get = |name: &str| match self.order.root.get(name) {
+            Some(Value::Date(d)) => Some(*d),
+            _ => None,
+        };
+        match which {
+            RateDate::OrderDate => get("date"),
+            RateDate::ShipDate => get("ship_date").or_else(|| get("date")),
+        }
+    }
+}
+
+pub(super) fn bind<'o>(
+    rule: &Rule,
+    depth: usize,
+    cx: &mut Cx<'o, '_>,
+    visit: &mut dyn FnMut(&Cx<'o, '_>),
+    walk: &mut Walk,
+) {
+    if walk.overflow {
+        return;
+    }
+    let Some(binding) = rule.bindings.get(depth) else {
+        walk.count = walk.count.saturating_add(1);
+        if walk.count > walk.limit {
+            walk.overflow = true;
+            return;
+        }
+        visit(cx);
+        return;
+    };
+    let mut elements: Vec<(String, &'o Value)> = Vec::new();
+    for source in &binding.sources {
+        let mut found = Vec::new();
+        let prefix = match source.base {
+            Base::Order => {
+                source.path.reach(&cx.order.root, &mut found);
+                ""
+            }
+            Base::Var(i) => match cx.vars.get(i) {
+                Some(bound) => {
+                    source.path.reach(bound.value, &mut found);
+                    bound.path.as_str()
+                }
+                None => "",
+            },
+        };
+        elements.extend(
+            found
+                .into_iter()
+                .filter_map(|r| r.value.map(|v| (r.trail.concrete(prefix), v))),
+        );
+    }
+    if elements.is_empty() && depth < 64 {
+        walk.empty |= 1 << depth;
+    }
+    for (path, value) in elements {
+        cx.vars.push(Bound { value, path });
+        bind(rule, depth + 1, cx, visit, walk);
+        cx.vars.pop();
+        if walk.overflow {
+            return;
+        }
+    }
+}
+
+/// Where a reached value sits; its text is formatted only for evidence.
+#[derive(Debug, Clone)]
+pub(super) enum Loc<'a> {
+    /// Reached by a path, after the concrete path of the variable it starts from.
+    Path { prefix: &'a str, trail: Trail<'a> },
+    /// A cell of a matched list row, already in words.
+    Row(String),
+}
+
+impl Loc<'_> {
+    pub(super) fn text(&self) -> String {
+        match self {
+            Loc::Path { prefix, trail } => trail.concrete(prefix),
+            Loc::Row(text) => text.clone(),
+        }
+    }
+}
+
+/// A value a target reached: where, the value (or missing), the list row it came from, and
+/// the object holding it (for the `currency` beside an amount).
+#[derive(Debug, Clone)]
+pub(super) struct Reached<'a> {
+    pub(super) loc: Loc<'a>,
+    pub(super) value: Option<Cow<'a, Value>>,
+    pub(super) row: Option<usize>,
+    pub(super) parent: Option<&'a Value>,
+}
+
+pub(super) fn values_of<'a>(
+    target: &'a Target,
+    cx: &'a Cx,
+    outcomes: &[Outcome],
+    done: &[bool],
+) -> Result<Vec<Reached<'a>>, Truth> {
+    match target {
+        Target::Path(p) => Ok(cx.resolve(p)),
+        Target::Row {
+            condition,
+            condition_name,
+            column,
+            list,
+        } => {
+            let Some(o) = outcomes
+                .get(*condition)
+                .filter(|_| done.get(*condition).copied().unwrap_or(false))
+            else {
+                return Err(Truth::Unknown);
+            };
+            if o.truth != Truth::True {
+                // No matched row: the reader is as false (or unknown) as its source.
+                return Err(o.truth);
+            }
+            let Some(table) = cx.engine.list(list) else {
+                return Err(Truth::Unknown);
+            };
+            Ok(o.rows
+                .iter()
+                .filter_map(|&r| {
+                    let row = table.rows.get(r)?;
+                    let cell = table.cell(row, column)?;
+                    let value =
+                        (!cell.is_empty()).then(|| Cow::Owned(Value::Text(cell.to_string())));
+                    Some(Reached {
+                        loc: Loc::Row(format!(
+                            "@{condition_name}.{column} ({list} line {})",
+                            row.line
+                        )),
+                        value,
+                        row: Some(r),
+                        parent: None,
+                    })
+                })
+                .collect())
+        }
+    }
+}

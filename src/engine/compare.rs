@@ -1,0 +1,166 @@
+//! Comparisons of numbers, dates, text and money (converted by the pack's rates).
+
+use super::*;
+
+pub(super) fn shift(date: NaiveDate, offset: Option<DateOffset>) -> Option<NaiveDate> {
+    let Some(offset) = offset else {
+        return Some(date);
+    };
+    let moved = if offset.months >= 0 {
+        date.checked_add_months(Months::new(offset.months as u32))
+    } else {
+        date.checked_sub_months(Months::new(offset.months.unsigned_abs()))
+    }?;
+    moved.checked_add_signed(chrono::Duration::try_days(offset.days)?)
+}
+
+pub(super) fn compare_values(
+    cmp: Cmp,
+    left: &Value,
+    right: &Value,
+    case_sensitive: bool,
+    offset: Option<DateOffset>,
+) -> Check {
+    use std::cmp::Ordering;
+    let mut sides: Option<(Quantity, Quantity)> = None;
+    let ordering: Option<Ordering> = match (left, right) {
+        (Value::Number(a), Value::Number(b)) => {
+            sides = Some((Quantity::Number(*a), Quantity::Number(*b)));
+            Some(a.cmp(b))
+        }
+        (Value::Date(a), Value::Date(b)) => match shift(*b, offset) {
+            Some(b) => {
+                sides = Some((Quantity::Date(*a), Quantity::Date(b)));
+                Some(a.cmp(&b))
+            }
+            None => return Check::unknown("date offset out of range".into()),
+        },
+        (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+        (Value::Text(a), Value::Text(b)) => Some(if case_sensitive {
+            a.trim().cmp(b.trim())
+        } else {
+            fold(a).cmp(&fold(b))
+        }),
+        // Attribute values arrive as text from CSV: read them as the literal's type.
+        (Value::Text(a), Value::Number(b)) => {
+            crate::rules::validate::parse_decimal(a.trim()).map(|a| {
+                sides = Some((Quantity::Number(a), Quantity::Number(*b)));
+                a.cmp(b)
+            })
+        }
+        (Value::Text(a), Value::Bool(b)) => match a.trim().to_lowercase().as_str() {
+            "true" | "yes" | "1" | "x" => Some(true.cmp(b)),
+            "false" | "no" | "0" => Some(false.cmp(b)),
+            _ => None,
+        },
+        (Value::Number(a), Value::Text(b)) => {
+            Some(a.normalize().to_string().cmp(&b.trim().to_string()))
+        }
+        _ => None,
+    };
+    match ordering {
+        Some(o) => Check {
+            comparison: sides.map(|(left, right)| Comparison {
+                cmp,
+                left,
+                right,
+                converted: None,
+            }),
+            ..Check::of(Truth::from_bool(cmp.holds(o)))
+        },
+        None => Check::unknown(format!(
+            "is {} and cannot be compared with {}",
+            left.kind(),
+            right.kind()
+        )),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn compare_money(
+    cmp: Cmp,
+    amount: &Value,
+    holder: Option<&Value>,
+    other: &Value,
+    operand: &Operand,
+    cx: &Cx,
+    rate_date: RateDate,
+    evidence: bool,
+) -> Check {
+    let Value::Number(amount) = amount else {
+        return Check::unknown(format!("is {}, not an amount", amount.kind()));
+    };
+    let Some(currency) = holder
+        .and_then(|h| h.get("currency"))
+        .and_then(Value::as_text)
+        .map(str::to_string)
+    else {
+        return Check::unknown("has no `currency` beside it".into());
+    };
+    let (threshold, threshold_currency) = match (operand, other) {
+        (Operand::Literal(Literal::Money(n, cur)), _) => (*n, cur.clone()),
+        (_, Value::Number(n)) => (*n, currency.clone()),
+        _ => return Check::unknown(format!("cannot compare an amount with {}", other.kind())),
+    };
+    let Some(date) = cx.order_date(rate_date) else {
+        return Check::unknown("cannot be converted: the order has no date".into());
+    };
+    let Some(rates) = cx.engine.pack.rates.as_ref() else {
+        return Check::unknown("cannot be converted: the pack has no rates table".into());
+    };
+    // The rate's words are formatted only when the comparison is kept as evidence.
+    let convert = |value: Decimal, cur: &str| -> Result<(Decimal, String), String> {
+        match rates.rate(cur, date) {
+            Some(rate) => Ok((
+                value.checked_div(rate.per_base).ok_or_else(|| {
+                    format!(
+                        "cannot be converted: {} {cur} at {} per {} is beyond the largest amount redflag can hold",
+                        value.normalize(),
+                        rate.per_base.normalize(),
+                        rates.base
+                    )
+                })?,
+                if cur == rates.base || !evidence {
+                    String::new()
+                } else {
+                    format!("{cur} {} per {} from {} (rates line {})", rate.per_base.normalize(), rates.base, rate.valid_from, rate.line)
+                },
+            )),
+            None => Err(format!("cannot be converted: no `{cur}` rate on or before {date} in the rates table (as of {})", rates.meta.as_of)),
+        }
+    };
+    let (left, left_note) = match convert(*amount, &currency) {
+        Ok(v) => v,
+        Err(note) => return Check::unknown(note),
+    };
+    let (right, right_note) = match convert(threshold, &threshold_currency) {
+        Ok(v) => v,
+        Err(note) => return Check::unknown(note),
+    };
+    let mut check = Check::of(Truth::from_bool(cmp.holds(left.cmp(&right))));
+    if !evidence {
+        return check;
+    }
+    check.comparison = Some(Comparison {
+        cmp,
+        left: Quantity::Money(*amount, currency.clone()),
+        right: Quantity::Money(threshold, threshold_currency.clone()),
+        converted: Some((left, right, rates.base.clone())),
+    });
+    let notes: Vec<String> = [left_note, right_note]
+        .into_iter()
+        .filter(|n| !n.is_empty())
+        .collect();
+    check.note = Some(format!(
+        "{} {currency} = {} {}{}",
+        amount.normalize(),
+        left.round_dp(2).normalize(),
+        rates.base,
+        if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", notes.join("; "))
+        }
+    ));
+    check
+}

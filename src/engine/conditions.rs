@@ -1,0 +1,627 @@
+//! Evaluating one condition on the values its target reaches, in three-valued logic.
+
+use super::*;
+
+/// A condition's outcome in one set of bindings.
+#[derive(Debug, Clone)]
+pub(super) struct Outcome {
+    pub(super) truth: Truth,
+    pub(super) observations: Vec<Observation>,
+    /// Rows of the list matched (for `@name.column` readers), by row index.
+    pub(super) rows: Vec<usize>,
+}
+
+impl Default for Outcome {
+    fn default() -> Self {
+        Outcome {
+            truth: Truth::Unknown,
+            observations: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+}
+
+pub(super) fn eval_expr(expr: &Expr, outcomes: &[Outcome]) -> Truth {
+    kleene(expr, &|i| {
+        outcomes.get(i).map(|o| o.truth).unwrap_or(Truth::Unknown)
+    })
+}
+
+/// Kleene's three-valued evaluation of a condition expression, given each
+/// leaf's truth by condition index.
+pub fn kleene<F: Fn(usize) -> Truth>(expr: &Expr, leaf: &F) -> Truth {
+    match expr {
+        Expr::Leaf(i) => leaf(*i),
+        Expr::Not(inner) => kleene(inner, leaf).negate(),
+        Expr::And(items) => {
+            let mut result = Truth::True;
+            for item in items {
+                match kleene(item, leaf) {
+                    Truth::False => return Truth::False,
+                    Truth::Unknown => result = Truth::Unknown,
+                    Truth::True => {}
+                }
+            }
+            result
+        }
+        Expr::Or(items) => {
+            let mut result = Truth::False;
+            for item in items {
+                match kleene(item, leaf) {
+                    Truth::True => return Truth::True,
+                    Truth::Unknown => result = Truth::Unknown,
+                    Truth::False => {}
+                }
+            }
+            result
+        }
+    }
+}
+
+pub(super) fn row_evidence(table: &ListTable, index: usize) -> Option<RowEvidence> {
+    let row = table.rows.get(index)?;
+    Some(RowEvidence {
+        list: table.meta.name.clone(),
+        line: row.line,
+        cells: table
+            .columns
+            .iter()
+            .cloned()
+            .zip(row.cells.iter().cloned())
+            .collect(),
+    })
+}
+
+pub(super) fn eval_condition(
+    c: &Condition,
+    expected: &str,
+    cx: &Cx,
+    outcomes: &[Outcome],
+    done: &[bool],
+    evidence: bool,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    let values = match values_of(&c.target, cx, outcomes, done) {
+        Ok(v) => v,
+        Err(truth) => {
+            outcome.truth = truth;
+            if !evidence {
+                return outcome;
+            }
+            outcome.observations.push(Observation {
+                path: c.target.text(),
+                seen: None,
+                expected: expected.to_string(),
+                holds: truth,
+                row: None,
+                note: Some(format!("depends on a condition that is {}", truth.as_str())),
+                screening: None,
+                comparison: None,
+            });
+            return outcome;
+        }
+    };
+    // Operators that are never unknown look at presence itself.
+    match &c.op {
+        Op::Exists | Op::Missing | Op::Blank => {
+            let present: Vec<&Reached> = values
+                .iter()
+                .filter(|Reached { value: v, .. }| v.as_deref().is_some_and(|v| !is_blank(v)))
+                .collect();
+            let truth = match c.op {
+                Op::Exists => values.iter().any(|Reached { value: v, .. }| v.is_some()),
+                Op::Missing => values.iter().all(|Reached { value: v, .. }| v.is_none()),
+                _ => present.is_empty(),
+            };
+            outcome.truth = Truth::from_bool(truth);
+            if !evidence {
+                return outcome;
+            }
+            let path = values
+                .first()
+                .map(|Reached { loc, .. }| loc.text())
+                .unwrap_or_else(|| c.target.text());
+            outcome.observations.push(Observation {
+                path,
+                seen: values
+                    .iter()
+                    .find_map(|Reached { value: v, .. }| v.as_deref().map(display)),
+                expected: expected.to_string(),
+                holds: outcome.truth,
+                row: None,
+                note: None,
+                screening: None,
+                comparison: None,
+            });
+            return outcome;
+        }
+        Op::Count { cmp, n } => {
+            let count: usize = values
+                .iter()
+                .map(|Reached { value: v, .. }| match v.as_deref() {
+                    Some(Value::List(l)) => l.len(),
+                    Some(Value::Map(m)) => m.len(),
+                    Some(_) => 1,
+                    None => 0,
+                })
+                .sum();
+            outcome.truth = Truth::from_bool(cmp.holds((count as u64).cmp(n)));
+            if !evidence {
+                return outcome;
+            }
+            let comparison = Some(Comparison {
+                cmp: *cmp,
+                left: Quantity::Count(count as u64),
+                right: Quantity::Count(*n),
+                converted: None,
+            });
+            outcome.observations.push(Observation {
+                path: values
+                    .first()
+                    .map(|Reached { loc, .. }| loc.text())
+                    .unwrap_or_else(|| c.target.text()),
+                seen: Some(format!(
+                    "{count} member{}",
+                    if count == 1 { "" } else { "s" }
+                )),
+                expected: expected.to_string(),
+                holds: outcome.truth,
+                row: None,
+                note: None,
+                screening: None,
+                comparison,
+            });
+            return outcome;
+        }
+        _ => {}
+    }
+    let mut any_true = false;
+    let mut any_false = false;
+    let mut any_unknown = false;
+    for Reached {
+        loc,
+        value,
+        row: source_row,
+        parent,
+    } in &values
+    {
+        let Some(value) = value.as_deref() else {
+            let holds = match c.if_missing {
+                Some(b) => Truth::from_bool(b),
+                None => Truth::Unknown,
+            };
+            match holds {
+                Truth::True => any_true = true,
+                Truth::False => any_false = true,
+                Truth::Unknown => any_unknown = true,
+            }
+            if !evidence {
+                continue;
+            }
+            outcome.observations.push(Observation {
+                path: loc.text(),
+                seen: None,
+                expected: expected.to_string(),
+                holds,
+                row: None,
+                note: Some(match c.if_missing {
+                    Some(b) => format!("is missing, which this rule counts as {b}"),
+                    None => "is missing".into(),
+                }),
+                screening: None,
+                comparison: None,
+            });
+            continue;
+        };
+        let mut check = test_value(c, value, (loc, *parent), cx, (outcomes, done), evidence);
+        match check.truth {
+            Truth::True => {
+                any_true = true;
+                outcome.rows.extend(check.rows.iter().copied());
+            }
+            Truth::False => any_false = true,
+            Truth::Unknown => any_unknown = true,
+        }
+        if !evidence {
+            continue;
+        }
+        if check.row.is_none() {
+            if let (Some(r), Target::Row { list, .. }) = (source_row, &c.target) {
+                check.row = cx.engine.list(list).and_then(|t| row_evidence(t, *r));
+            }
+        }
+        let seen = match c.op {
+            // A party or identifier is shown by its name or number, not as a whole object.
+            Op::Screen(_) | Op::InvalidId => label_of(value),
+            _ => display(value),
+        };
+        outcome.observations.push(Observation {
+            path: loc.text(),
+            seen: Some(seen),
+            expected: expected.to_string(),
+            holds: check.truth,
+            row: check.row,
+            note: check.note,
+            screening: check.screening,
+            comparison: check.comparison,
+        });
+    }
+    if values.is_empty() {
+        // An empty list under `[*]`: nothing to test.
+        outcome.truth = match c.quantifier {
+            Quantifier::Any => Truth::False,
+            Quantifier::All => Truth::True,
+        };
+        return outcome;
+    }
+    outcome.truth = match c.quantifier {
+        Quantifier::Any if any_true => Truth::True,
+        Quantifier::Any if any_unknown => Truth::Unknown,
+        Quantifier::Any => Truth::False,
+        Quantifier::All if any_false => Truth::False,
+        Quantifier::All if any_unknown => Truth::Unknown,
+        Quantifier::All => Truth::True,
+    };
+    if c.quantifier == Quantifier::All && outcome.truth != Truth::True {
+        outcome.rows.clear();
+    }
+    outcome
+}
+
+pub(super) fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Text(t) => t.trim().is_empty(),
+        Value::List(l) => l.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        Value::Null => true,
+        _ => false,
+    }
+}
+
+pub(super) fn display(value: &Value) -> String {
+    value.to_string()
+}
+
+/// The result of testing one value.
+pub(super) struct Check {
+    pub(super) truth: Truth,
+    pub(super) row: Option<RowEvidence>,
+    pub(super) rows: Vec<usize>,
+    pub(super) note: Option<String>,
+    pub(super) screening: Option<Box<ScreeningEvidence>>,
+    pub(super) comparison: Option<Comparison>,
+}
+
+impl Check {
+    pub(super) fn of(truth: Truth) -> Check {
+        Check {
+            truth,
+            row: None,
+            rows: Vec::new(),
+            note: None,
+            screening: None,
+            comparison: None,
+        }
+    }
+    pub(super) fn unknown(note: String) -> Check {
+        Check {
+            note: Some(note),
+            ..Check::of(Truth::Unknown)
+        }
+    }
+}
+
+pub(super) fn text_of(value: &Value) -> Option<Cow<'_, str>> {
+    match value {
+        Value::Text(t) => Some(Cow::Borrowed(t)),
+        Value::Number(n) => Some(Cow::Owned(n.normalize().to_string())),
+        Value::Bool(b) => Some(Cow::Owned(b.to_string())),
+        Value::Date(d) => Some(Cow::Owned(d.format("%Y-%m-%d").to_string())),
+        _ => None,
+    }
+}
+
+pub(super) fn test_value(
+    c: &Condition,
+    value: &Value,
+    at: (&Loc, Option<&Value>),
+    cx: &Cx,
+    (outcomes, done): (&[Outcome], &[bool]),
+    evidence: bool,
+) -> Check {
+    match &c.op {
+        Op::Compare {
+            cmp,
+            operand,
+            case_sensitive,
+            offset,
+            rate_date,
+        } => {
+            let shape = c.target.shape();
+            let others: Vec<Cow<Value>> = match operand {
+                Operand::Literal(l) => vec![Cow::Owned(literal_value(l))],
+                Operand::Field(t) => match values_of(t, cx, outcomes, done) {
+                    Ok(v) => {
+                        let present: Vec<Cow<Value>> = v
+                            .into_iter()
+                            .filter_map(|Reached { value: v, .. }| v)
+                            .collect();
+                        if present.is_empty() {
+                            return Check::unknown(format!(
+                                "cannot be compared: `{}` is missing",
+                                t.text()
+                            ));
+                        }
+                        present
+                    }
+                    Err(t) => return Check::of(t),
+                },
+            };
+            let mut result = Check::of(Truth::False);
+            for other in others {
+                let check = if shape == crate::order::Shape::Money {
+                    compare_money(*cmp, value, at.1, &other, operand, cx, *rate_date, evidence)
+                } else {
+                    compare_values(*cmp, value, &other, *case_sensitive, *offset)
+                };
+                match check.truth {
+                    Truth::True => return check,
+                    Truth::Unknown => result = check,
+                    Truth::False => {
+                        if result.truth == Truth::False {
+                            result = check
+                        }
+                    }
+                }
+            }
+            result
+        }
+        Op::In { values } => {
+            let mut any = false;
+            for l in values {
+                let t = compare_values(Cmp::Eq, value, &literal_value(l), false, None);
+                if t.truth == Truth::True {
+                    any = true;
+                    break;
+                }
+            }
+            Check::of(Truth::from_bool(any))
+        }
+        Op::InList { list, column, also } => {
+            let Some(text) = text_of(value) else {
+                return Check::unknown(format!("is {}, not text", value.kind()));
+            };
+            let Some(table) = cx.engine.list(list) else {
+                return Check::unknown(format!("list `{list}` is not loaded"));
+            };
+            let empty = Vec::new();
+            let candidates = cx
+                .engine
+                .index(list, column)
+                .and_then(|idx| idx.get(&fold(&text)))
+                .unwrap_or(&empty);
+            let mut matched = Vec::new();
+            let mut unknown_note = None;
+            for &r in candidates {
+                let Some(row) = table.rows.get(r) else {
+                    continue;
+                };
+                let mut row_truth = Truth::True;
+                for (col, target) in also {
+                    let want = table.cell(row, col).map(fold).unwrap_or_default();
+                    let got = match values_of(target, cx, outcomes, done) {
+                        Ok(v) => v,
+                        Err(t) => {
+                            row_truth = t;
+                            break;
+                        }
+                    };
+                    let present: Vec<String> = got
+                        .iter()
+                        .filter_map(|Reached { value: v, .. }| {
+                            v.as_deref().and_then(text_of).map(|t| fold(&t))
+                        })
+                        .collect();
+                    if present.is_empty() {
+                        row_truth = Truth::Unknown;
+                        unknown_note = Some(format!(
+                            "matched `{}` in `{list}` but `{}` is missing",
+                            text,
+                            target.text()
+                        ));
+                        continue;
+                    }
+                    if !present.contains(&want) {
+                        row_truth = Truth::False;
+                        break;
+                    }
+                }
+                match row_truth {
+                    Truth::True => matched.push(r),
+                    Truth::Unknown => {}
+                    Truth::False => {}
+                }
+            }
+            if !matched.is_empty() {
+                return Check {
+                    truth: Truth::True,
+                    row: if evidence {
+                        row_evidence(table, matched[0])
+                    } else {
+                        None
+                    },
+                    rows: matched,
+                    note: None,
+                    screening: None,
+                    comparison: None,
+                };
+            }
+            match unknown_note {
+                Some(note) => Check::unknown(note),
+                None => Check::of(Truth::False),
+            }
+        }
+        Op::InField { field } => {
+            let set = match values_of(field, cx, outcomes, done) {
+                Ok(v) => v,
+                Err(t) => return Check::of(t),
+            };
+            let members: Vec<&Value> = set
+                .iter()
+                .filter_map(|Reached { value: v, .. }| v.as_deref())
+                .flat_map(|v| match v {
+                    Value::List(items) => items.iter().collect::<Vec<_>>(),
+                    other => vec![other],
+                })
+                .collect();
+            if set.iter().all(|Reached { value: v, .. }| v.is_none()) {
+                return Check::unknown(format!(
+                    "cannot be looked up: `{}` is missing",
+                    field.text()
+                ));
+            }
+            let hit = members
+                .iter()
+                .any(|m| compare_values(Cmp::Eq, value, m, false, None).truth == Truth::True);
+            Check::of(Truth::from_bool(hit))
+        }
+        Op::Matches { regex } => match text_of(value) {
+            Some(t) => Check::of(Truth::from_bool(regex.is_match(&t))),
+            None => Check::unknown(format!("is {}, not text", value.kind())),
+        },
+        Op::MatchesList {
+            list,
+            column: _,
+            set,
+        } => {
+            let Some(text) = text_of(value) else {
+                return Check::unknown(format!("is {}, not text", value.kind()));
+            };
+            list_hit(cx, list, set.matches(&text).into_iter().collect(), evidence)
+        }
+        Op::ContainsAny { members, set } => {
+            let Some(text) = text_of(value) else {
+                return Check::unknown(format!("is {}, not text", value.kind()));
+            };
+            let hits: Vec<usize> = set.matches(&text).into_iter().collect();
+            match members {
+                Members::List { list, .. } => list_hit(cx, list, hits, evidence),
+                Members::Values(words) => {
+                    let mut check = Check::of(Truth::from_bool(!hits.is_empty()));
+                    if let Some(&first) = hits.first() {
+                        check.note = words.get(first).map(|w| format!("contains `{w}`"));
+                    }
+                    check
+                }
+            }
+        }
+        Op::StartsWith { members } => {
+            let Some(text) = text_of(value) else {
+                return Check::unknown(format!("is {}, not text", value.kind()));
+            };
+            let folded = fold(&text);
+            match members {
+                Members::Values(prefixes) => {
+                    let hit = prefixes.iter().find(|p| folded.starts_with(&fold(p)));
+                    let mut check = Check::of(Truth::from_bool(hit.is_some()));
+                    check.note = hit.map(|p| format!("starts with `{p}`"));
+                    check
+                }
+                Members::List { list, column } => {
+                    let Some(index) = cx.engine.index(list, column) else {
+                        return Check::unknown(format!("list `{list}` is not loaded"));
+                    };
+                    // Longest prefix first, so a 6-digit CHPL code wins over a chapter.
+                    let mut rows = Vec::new();
+                    for end in (1..=folded.len()).rev() {
+                        if let Some(found) = folded.get(..end).and_then(|p| index.get(p)) {
+                            rows.extend(found.iter().copied());
+                        }
+                    }
+                    list_hit(cx, list, rows, evidence)
+                }
+            }
+        }
+        Op::Within {
+            field,
+            months,
+            days,
+        } => {
+            let Value::Date(a) = value else {
+                return Check::unknown(format!("is {}, not a date", value.kind()));
+            };
+            let others = match values_of(field, cx, outcomes, done) {
+                Ok(v) => v,
+                Err(t) => return Check::of(t),
+            };
+            let mut result =
+                Check::unknown(format!("cannot be compared: `{}` is missing", field.text()));
+            for Reached { value: other, .. } in others {
+                let Some(Value::Date(b)) = other.as_deref() else {
+                    continue;
+                };
+                let (lo, hi) = if a <= b { (*a, *b) } else { (*b, *a) };
+                let limit = u32::try_from(*months)
+                    .ok()
+                    .and_then(|m| lo.checked_add_months(Months::new(m)))
+                    .zip(chrono::Duration::try_days(*days))
+                    .and_then(|(d, span)| d.checked_add_signed(span));
+                let holds = limit.is_some_and(|limit| hi <= limit);
+                let mut check = Check::of(Truth::from_bool(holds));
+                if evidence {
+                    check.note = Some(format!("{} days apart", (hi - lo).num_days()));
+                }
+                if holds {
+                    return check;
+                }
+                result = check;
+            }
+            result
+        }
+        Op::IsTrue | Op::IsFalse => {
+            let want = matches!(c.op, Op::IsTrue);
+            match value {
+                Value::Bool(b) => Check::of(Truth::from_bool(*b == want)),
+                Value::Text(t) => match t.to_lowercase().as_str() {
+                    "true" | "yes" | "y" | "1" | "x" => Check::of(Truth::from_bool(want)),
+                    "false" | "no" | "n" | "0" => Check::of(Truth::from_bool(!want)),
+                    _ => Check::unknown(format!("= `{t}` is not a yes/no answer")),
+                },
+                other => Check::unknown(format!("is {}, not a boolean", other.kind())),
+            }
+        }
+        Op::Screen(spec) => screen_party(spec, value, at.0, cx),
+        Op::InvalidId => check_id(value),
+        Op::Exists | Op::Missing | Op::Blank | Op::Count { .. } => Check::of(Truth::Unknown),
+    }
+}
+
+pub(super) fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>, evidence: bool) -> Check {
+    rows.dedup();
+    if rows.is_empty() {
+        return Check::of(Truth::False);
+    }
+    let row = if evidence {
+        cx.engine.list(list).and_then(|t| row_evidence(t, rows[0]))
+    } else {
+        None
+    };
+    Check {
+        truth: Truth::True,
+        row,
+        rows,
+        note: None,
+        screening: None,
+        comparison: None,
+    }
+}
+
+pub(super) fn literal_value(l: &Literal) -> Value {
+    match l {
+        Literal::Text(t) => Value::Text(t.clone()),
+        Literal::Number(n) => Value::Number(*n),
+        Literal::Money(n, _) => Value::Number(*n),
+        Literal::Date(d) => Value::Date(*d),
+        Literal::Bool(b) => Value::Bool(*b),
+    }
+}

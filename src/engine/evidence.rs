@@ -1,0 +1,229 @@
+//! Evidence in words: labels of bound values, condition evidence, expected texts and messages.
+
+use super::*;
+
+pub(super) fn label_of(value: &Value) -> String {
+    match value {
+        Value::Map(m) if m.contains_key("scheme") && m.contains_key("value") => format!(
+            "{} {}",
+            m.get("scheme").map(|v| v.to_string()).unwrap_or_default(),
+            m.get("value").map(|v| v.to_string()).unwrap_or_default()
+        ),
+        Value::Map(m) => {
+            let name = m.get("name").map(|v| v.to_string());
+            let city = m.get("city").map(|v| v.to_string());
+            let country = m.get("country").map(|v| v.to_string());
+            let place = match (city, country) {
+                (Some(c), Some(k)) => Some(format!("{c}, {k}")),
+                (Some(c), None) => Some(c),
+                (None, Some(k)) => Some(k),
+                (None, None) => None,
+            };
+            match (name, place) {
+                (Some(n), Some(p)) => format!("{n} ({p})"),
+                (Some(n), None) => n,
+                (None, Some(p)) => p,
+                (None, None) => m
+                    .get("sku")
+                    .or_else(|| m.get("kind"))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+pub(super) fn evidence_of(rule: &Rule, outcomes: &[Outcome]) -> Vec<ConditionEvidence> {
+    // Conditions in the order the expression names them, then any others.
+    let mut order = Vec::new();
+    rule.condition.leaves(&mut order);
+    for e in &rule.escalations {
+        e.condition.leaves(&mut order);
+    }
+    for i in 0..rule.conditions.len() {
+        if !order.contains(&i) {
+            order.push(i);
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|i| {
+            let c = rule.conditions.get(i)?;
+            let o = outcomes.get(i)?;
+            let mut observations = o.observations.clone();
+            let more = observations.len().saturating_sub(MAX_OBSERVATIONS);
+            // Keep the observations that decided the outcome first.
+            observations.sort_by_key(|ob| if ob.holds == o.truth { 0 } else { 1 });
+            observations.truncate(MAX_OBSERVATIONS);
+            Some(ConditionEvidence {
+                name: c.name.clone(),
+                op: c.op_name.clone(),
+                path: c.target.text(),
+                truth: o.truth,
+                observations,
+                more,
+            })
+        })
+        .collect()
+}
+
+/// What a condition expects, in words; formatted once per condition when the
+/// engine is built, since it is the same for every order.
+pub(super) fn expected_text(c: &Condition, pack: &RulePack) -> String {
+    let list_meta = |name: &str| {
+        pack.lists
+            .get(name)
+            .map(|l| format!("list `{name}` (as of {})", l.meta.as_of))
+            .unwrap_or_else(|| format!("list `{name}`"))
+    };
+    match &c.op {
+        Op::Compare {
+            cmp,
+            operand,
+            offset,
+            ..
+        } => {
+            let rhs = match operand {
+                Operand::Literal(l) => format!("`{l}`"),
+                Operand::Field(t) => format!("`{}`", t.text()),
+            };
+            let off = offset.map(|o| format!(" {o}")).unwrap_or_default();
+            format!("{} {rhs}{off}", cmp.symbol())
+        }
+        Op::In { values } => format!(
+            "one of {}",
+            values
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Op::InList { list, column, also } => {
+            let extra = if also.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " with {}",
+                    also.iter()
+                        .map(|(c, t)| format!("`{c}` = `{}`", t.text()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            format!("a `{column}` in {}{extra}", list_meta(list))
+        }
+        Op::InField { field } => format!("a member of `{}`", field.text()),
+        Op::Matches { regex } => format!("matches `{}`", regex.as_str()),
+        Op::MatchesList { list, .. } => format!("matches a pattern in {}", list_meta(list)),
+        Op::ContainsAny {
+            members: Members::List { list, .. },
+            ..
+        } => format!("contains a word from {}", list_meta(list)),
+        Op::ContainsAny {
+            members: Members::Values(v),
+            ..
+        } => format!(
+            "contains one of {}",
+            v.iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Op::StartsWith {
+            members: Members::List { list, column },
+        } => format!("starts with a `{column}` in {}", list_meta(list)),
+        Op::StartsWith {
+            members: Members::Values(v),
+        } => format!(
+            "starts with one of {}",
+            v.iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Op::Within {
+            field,
+            months,
+            days,
+        } => {
+            let span = match (months, days) {
+                (0, d) => format!("{d} days"),
+                (m, 0) => format!("{m} months"),
+                (m, d) => format!("{m} months {d} days"),
+            };
+            format!("within {span} of `{}`", field.text())
+        }
+        Op::Exists => "present".into(),
+        Op::Missing => "missing".into(),
+        Op::Blank => "missing or blank".into(),
+        Op::Count { cmp, n } => format!("count {} {n}", cmp.symbol()),
+        Op::IsTrue => "true".into(),
+        Op::IsFalse => "false".into(),
+        Op::Screen(spec) => {
+            let lists = if spec.lists.is_empty() {
+                "any screening list".to_string()
+            } else {
+                format!(
+                    "screening list {}",
+                    spec.lists
+                        .iter()
+                        .map(|l| format!("`{l}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )
+            };
+            let basis = match spec.match_on {
+                MatchOn::Any => "a match",
+                MatchOn::Id => "an identifier match",
+                MatchOn::Name => "a name match",
+            };
+            let band = match spec.below_score {
+                Some(below) => format!("scoring from {} to below {below}", spec.min_score),
+                None => format!("scoring at least {}", spec.min_score),
+            };
+            let listed = match spec.listed {
+                ListedFilter::AtShipment => ", listed at shipment",
+                ListedFilter::AfterShipment => ", listed only after shipment",
+                ListedFilter::Any => "",
+            };
+            format!("{basis} in {lists} {band}{listed}")
+        }
+        Op::InvalidId => "an identifier whose check digits are wrong".into(),
+    }
+}
+
+pub(super) fn render(template: &Template, cx: &Cx, outcomes: &[Outcome]) -> String {
+    let done = vec![true; outcomes.len()];
+    let mut out = String::new();
+    for piece in &template.pieces {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Var(i) => match cx.vars.get(*i) {
+                Some(b) => out.push_str(&label_of(b.value)),
+                None => out.push_str("(none)"),
+            },
+            Piece::Value(target) => match values_of(target, cx, outcomes, &done) {
+                Ok(values) => {
+                    let shown: Vec<String> = values
+                        .iter()
+                        .filter_map(|Reached { value: v, .. }| v.as_deref().map(display))
+                        .collect();
+                    let mut unique: Vec<String> = Vec::new();
+                    for s in shown {
+                        if !unique.contains(&s) {
+                            unique.push(s);
+                        }
+                    }
+                    if unique.is_empty() {
+                        out.push_str("(missing)");
+                    } else {
+                        out.push_str(&unique.join(", "));
+                    }
+                }
+                Err(_) => out.push_str("(none)"),
+            },
+        }
+    }
+    out
+}
