@@ -1,6 +1,7 @@
 //! Binding a rule's variables to the order's values, and resolving paths in those bindings.
 
 use super::*;
+use crate::order::Reach;
 
 /// A bound variable: the element and where it is.
 #[derive(Debug, Clone)]
@@ -17,7 +18,7 @@ pub(super) struct Cx<'o, 'e> {
     pub(super) vars: Vec<Bound<'o>>,
 }
 
-impl Cx<'_, '_> {
+impl<'o> Cx<'o, '_> {
     pub(super) fn bound_evidence(&self, rule: &Rule) -> Vec<BoundEvidence> {
         rule.bindings
             .iter()
@@ -30,8 +31,9 @@ impl Cx<'_, '_> {
             .collect()
     }
 
-    /// Resolves a path in the current bindings.
-    pub(super) fn resolve<'a>(&'a self, path: &'a PathRef) -> Vec<Reached<'a>> {
+    /// The values `path` reaches from the order or from the variable it starts at, and the
+    /// concrete path of that start (empty for the order).
+    fn reach<'a>(&'a self, path: &'a PathRef) -> (&'a str, Vec<Reach<'a, 'o>>) {
         let mut reached = Vec::new();
         let prefix = match path.base {
             Base::Order => {
@@ -46,6 +48,12 @@ impl Cx<'_, '_> {
                 None => "",
             },
         };
+        (prefix, reached)
+    }
+
+    /// Resolves a path in the current bindings.
+    pub(super) fn resolve<'a>(&'a self, path: &'a PathRef) -> Vec<Reached<'a>> {
+        let (prefix, reached) = self.reach(path);
         reached
             .into_iter()
             .map(|r| Reached {
@@ -93,20 +101,7 @@ pub(super) fn bind<'o>(
     };
     let mut elements: Vec<(String, &'o Value)> = Vec::new();
     for source in &binding.sources {
-        let mut found = Vec::new();
-        let prefix = match source.base {
-            Base::Order => {
-                source.path.reach(&cx.order.root, &mut found);
-                ""
-            }
-            Base::Var(i) => match cx.vars.get(i) {
-                Some(bound) => {
-                    source.path.reach(bound.value, &mut found);
-                    bound.path.as_str()
-                }
-                None => "",
-            },
-        };
+        let (prefix, found) = cx.reach(source);
         elements.extend(
             found
                 .into_iter()

@@ -449,24 +449,7 @@ pub fn from_reader<R: BufRead + Send + 'static>(
     match format {
         InputFormat::Jsonl => Ok(Box::new(JsonLines::new(reader, name))),
         InputFormat::Json => {
-            let mut bytes = Vec::new();
-            // One byte past the limit tells a document at the limit from one over it.
-            reader
-                .take(MAX_DOCUMENT_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|error| InputError::Open {
-                    file: name.to_string(),
-                    reason: io_reason(&error),
-                })?;
-            if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-                return Err(InputError::TooLarge {
-                    file: name.to_string(),
-                    message: format!(
-                        "a JSON document is read whole, and this one is over the limit of {}",
-                        size_text(MAX_DOCUMENT_BYTES)
-                    ),
-                });
-            }
+            let bytes = read_whole(reader, name, "a JSON document")?;
             Ok(Box::new(JsonDocument::from_bytes(bytes, name)))
         }
         InputFormat::Csv => Ok(Box::new(CsvRecords::new(reader, name, map)?)),
@@ -550,6 +533,29 @@ pub fn from_text(
     map: Option<&ColumnMap>,
 ) -> Result<Records, InputError> {
     from_reader(Cursor::new(text.as_bytes().to_vec()), name, format, map)
+}
+
+/// Reads an input that is parsed whole (`what`, for the message), refusing one over
+/// `MAX_DOCUMENT_BYTES`: one byte past the limit tells a file at the limit from one over it.
+pub(crate) fn read_whole(reader: impl Read, name: &str, what: &str) -> Result<Vec<u8>, InputError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_DOCUMENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| InputError::Open {
+            file: name.to_string(),
+            reason: io_reason(&error),
+        })?;
+    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(InputError::TooLarge {
+            file: name.to_string(),
+            message: format!(
+                "{what} is read whole, and this one is over the limit of {}",
+                size_text(MAX_DOCUMENT_BYTES)
+            ),
+        });
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]

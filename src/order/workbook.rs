@@ -5,13 +5,12 @@
 //! (an Excel serial number with a date style, or an ODS date) becomes `YYYY-MM-DD`, a number
 //! its shortest decimal. Records are located as `file[sheet]:row`.
 
-use std::io::{BufRead, Cursor, Read};
+use std::io::{BufRead, Cursor};
 
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 
 use super::csv::{CsvRecords, RawCell, SheetRow};
-use super::input::{io_reason, InputError, Records};
-use super::limits::{size_text, MAX_DOCUMENT_BYTES};
+use super::input::{read_whole, InputError, Records};
 use super::map::{CellKind, ColumnMap, SheetChoice};
 
 /// The records of a workbook's sheet; the whole file is read first (a workbook is a zip or
@@ -21,23 +20,7 @@ pub(crate) fn records<R: BufRead>(
     name: &str,
     map: Option<&ColumnMap>,
 ) -> Result<Records, InputError> {
-    let mut bytes = Vec::new();
-    reader
-        .take(MAX_DOCUMENT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| InputError::Open {
-            file: name.to_string(),
-            reason: io_reason(&error),
-        })?;
-    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(InputError::TooLarge {
-            file: name.to_string(),
-            message: format!(
-                "a workbook is read whole, and this one is over the limit of {}",
-                size_text(MAX_DOCUMENT_BYTES)
-            ),
-        });
-    }
+    let bytes = read_whole(reader, name, "a workbook")?;
     let unreadable = |error: calamine::Error| InputError::BadWorkbook {
         file: name.to_string(),
         reason: lowercase_first(&error.to_string()),

@@ -850,16 +850,19 @@ fn output_to_a_pipe_or_a_link_keeps_what_the_path_is() {
         .write(true)
         .open(&fifo)
         .unwrap();
-    let out = run(&[
-        "check",
-        "fixtures/adversarial/clean-order.jsonl",
-        "--format",
-        "jsonl",
-        "--quiet",
-        "-o",
-        fifo.to_str().unwrap(),
-    ]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report_to = |path: &std::path::Path| {
+        let out = run(&[
+            "check",
+            "fixtures/adversarial/clean-order.jsonl",
+            "--format",
+            "jsonl",
+            "--quiet",
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    };
+    report_to(&fifo);
     assert!(std::fs::symlink_metadata(&fifo)
         .unwrap()
         .file_type()
@@ -872,16 +875,7 @@ fn output_to_a_pipe_or_a_link_keeps_what_the_path_is() {
     std::fs::write(&real, "old").unwrap();
     let link = dir.path().join("link.jsonl");
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    let out = run(&[
-        "check",
-        "fixtures/adversarial/clean-order.jsonl",
-        "--format",
-        "jsonl",
-        "--quiet",
-        "-o",
-        link.to_str().unwrap(),
-    ]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    report_to(&link);
     assert!(std::fs::symlink_metadata(&link)
         .unwrap()
         .file_type()
