@@ -152,9 +152,13 @@ struct CheckArgs {
     /// Order files (`.jsonl`, `.json`, `.csv`), or `-` for standard input.
     #[arg(required = true)]
     inputs: Vec<String>,
-    /// Rule pack directory (default: the pack built into redflag).
+    /// Rule pack directory (default: the pack built into redflag); repeatable: each later
+    /// pack is layered over the ones before it, as if it extended them.
     #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+    rules: Vec<PathBuf>,
+    /// CSV of exchange rates (`date,currency,per_base`) replacing the pack's rates table.
+    #[arg(long, value_name = "FILE")]
+    rates: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -206,9 +210,9 @@ pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
 struct ExplainArgs {
     /// The rule's id (`RF-CASH-001`).
     rule: String,
-    /// Rule pack directory (default: the pack built into redflag).
+    /// Rule pack directory (default: the pack built into redflag); repeatable, as in `check`.
     #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+    rules: Vec<PathBuf>,
     /// Run the rule on an order from FILE (`.jsonl`, `.json`, `.csv`, or `-`) and show each condition's outcome.
     #[arg(long, value_name = "FILE")]
     order: Option<String>,
@@ -390,37 +394,120 @@ pub fn render_each(diagnostics: &Diagnostics, color: bool) -> String {
     out
 }
 
-/// Loads and validates a pack (the embedded one or a directory), keeping its files for what
-/// reads them besides the rules (tests, catalogue), and the pack's warnings.
+/// Loads and validates a pack (the embedded one, or each `--rules` directory layered over the
+/// ones before it), keeping the top pack's files for what reads them besides the rules (tests,
+/// catalogue), and the warnings.
 pub fn load_pack(
-    dir: Option<&std::path::Path>,
+    dirs: &[PathBuf],
 ) -> Result<(RulePack, PackFiles, Diagnostics), Diagnostics> {
-    let files = match dir {
-        None => PackFiles::embedded(),
-        Some(dir) => match PackFiles::read_dir(dir) {
-            Ok(files) => files,
-            Err(d) => {
-                let mut acc = Diagnostics::new();
-                acc.push(*d);
-                return Err(acc);
+    let mut loaded: Option<(RulePack, PackFiles)> = None;
+    let mut warnings = Diagnostics::new();
+    let read = |dir: &std::path::Path| {
+        PackFiles::read_dir(dir).map_err(|d| {
+            let mut acc = Diagnostics::new();
+            acc.push(*d);
+            acc
+        })
+    };
+    if dirs.is_empty() {
+        let files = PackFiles::embedded();
+        return match rules::build(&files) {
+            (Some(pack), warnings) => Ok((pack, files, warnings)),
+            (None, diagnostics) => Err(diagnostics),
+        };
+    }
+    for dir in dirs {
+        let files = read(dir)?;
+        let analysis = match &loaded {
+            None => rules::pack::analyse(&files),
+            Some((under, _)) => rules::pack::analyse_over(&files, under),
+        };
+        let Some(pack) = analysis.pack else {
+            return Err(analysis.diagnostics);
+        };
+        warnings.extend(analysis.diagnostics);
+        loaded = Some((pack, files));
+    }
+    let Some((pack, files)) = loaded else {
+        return Err(Diagnostics::new());
+    };
+    Ok((pack, files, warnings))
+}
+
+/// Replaces the pack's rates table with `--rates FILE`, read and checked as a pack's
+/// `rates.csv` is (in the pack's base currency, USD when it has none).
+pub fn replace_rates(pack: &mut RulePack, path: &std::path::Path) -> Result<(), Diagnostics> {
+    let mut acc = Diagnostics::new();
+    let shown = path.display().to_string();
+    let text = match std::fs::read(path).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
+            acc.push(Diagnostic::error("R069", format!("`{shown}` is not UTF-8 text")));
+            return Err(acc);
+        }
+        Err(e) => {
+            acc.push(
+                Diagnostic::error("R069", format!("cannot read rates file `{shown}`: {e}"))
+                    .with_help("`--rates` takes a CSV with columns `date`, `currency` and `per_base`".to_string()),
+            );
+            return Err(acc);
+        }
+    };
+    let file = crate::diag::SourceFile::new(shown.as_str(), text.as_str());
+    if text.trim().is_empty() {
+        acc.push(
+            Diagnostic::error("R044", "the rates table is empty")
+                .at(&file, file.line_span(1), "no header and no row"),
+        );
+        return Err(acc);
+    }
+    let base = pack
+        .rates
+        .as_ref()
+        .map_or_else(|| "USD".to_string(), |r| r.base.clone());
+    let meta = rules::lists::TableMeta {
+        name: "rates".into(),
+        file: shown.clone(),
+        as_of: chrono::NaiveDate::MIN,
+        source: format!("--rates {shown}"),
+        description: "exchange rates given with --rates, in place of the pack's table".into(),
+        digest: crate::digest::sha256_hex(text.as_bytes()),
+    };
+    let table = rules::lists::RatesTable::parse(meta, &base, &file, &mut acc);
+    match table {
+        Some(mut table) if !acc.has_errors() => match table.latest_date() {
+            Some(latest) => {
+                table.meta.as_of = latest;
+                pack.rates = Some(std::sync::Arc::new(table));
+                Ok(())
+            }
+            None => {
+                acc.push(
+                    Diagnostic::error("R044", "the rates table has a header and no row")
+                        .at(&file, file.line_span(1), "nothing after the header"),
+                );
+                Err(acc)
             }
         },
-    };
-    match rules::build(&files) {
-        (Some(pack), warnings) => Ok((pack, files, warnings)),
-        (None, diagnostics) => Err(diagnostics),
+        _ => Err(acc),
     }
 }
 
 fn check(args: CheckArgs) -> Status {
     set_diagnostics_color(args.color);
-    let (pack, pack_files, warnings) = match load_pack(args.rules.as_deref()) {
+    let (mut pack, pack_files, warnings) = match load_pack(&args.rules) {
         Ok(loaded) => loaded,
         Err(diagnostics) => {
             print_diagnostics(&diagnostics);
             return Status::Error;
         }
     };
+    if let Some(path) = &args.rates {
+        if let Err(diagnostics) = replace_rates(&mut pack, path) {
+            print_diagnostics(&diagnostics);
+            return Status::Error;
+        }
+    }
     if !warnings.is_empty() {
         print_diagnostics(&warnings);
     }
@@ -440,6 +527,7 @@ fn check(args: CheckArgs) -> Status {
         reads.extend(args.lists.iter().flat_map(|l| output::list_files(l)));
         reads.extend(args.map.iter().map(PathBuf::from));
         reads.extend(args.waivers.iter().cloned());
+        reads.extend(args.rates.iter().cloned());
         if let Err(d) = output::refuse_overwrite(path, &reads, args.rules.as_slice()) {
             print_one(*d);
             return Status::Error;

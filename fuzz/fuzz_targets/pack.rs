@@ -15,6 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let files = PackFiles {
         origin: "fuzz".into(),
         files: unpack(data, "pack.toml"),
+        root: None,
     };
     let (pack, diagnostics) = redflag::rules::build(&files);
     assert_eq!(
