@@ -33,6 +33,7 @@ mod ruletest;
 
 mod audit;
 mod explain;
+mod init;
 mod schema;
 mod serve;
 
@@ -80,6 +81,9 @@ enum Command {
     /// Report every problem of a rule pack at once: errors and warnings.
     #[command(after_help = lint::EXIT_CODES)]
     Lint(lint::LintArgs),
+    /// Write a starter pack that extends the default pack into a new or empty DIR.
+    #[command(after_help = init::EXIT_CODES)]
+    Init(init::InitArgs),
     /// Run the rule tests (`*.test.toml`) of a pack and report each case.
     #[command(after_help = ruletest::EXIT_CODES)]
     Test(ruletest::TestArgs),
@@ -264,6 +268,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => ruletest::test(args),
         Command::Explain(args) => explain::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Init(args) => init::run(args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             // Generated into memory: clap_complete panics on a write error (a closed pipe).
@@ -397,9 +402,7 @@ pub fn render_each(diagnostics: &Diagnostics, color: bool) -> String {
 /// Loads and validates a pack (the embedded one, or each `--rules` directory layered over the
 /// ones before it), keeping the top pack's files for what reads them besides the rules (tests,
 /// catalogue), and the warnings.
-pub fn load_pack(
-    dirs: &[PathBuf],
-) -> Result<(RulePack, PackFiles, Diagnostics), Diagnostics> {
+pub fn load_pack(dirs: &[PathBuf]) -> Result<(RulePack, PackFiles, Diagnostics), Diagnostics> {
     let mut loaded: Option<(RulePack, PackFiles)> = None;
     let mut warnings = Diagnostics::new();
     let read = |dir: &std::path::Path| {
@@ -442,23 +445,30 @@ pub fn replace_rates(pack: &mut RulePack, path: &std::path::Path) -> Result<(), 
     let text = match std::fs::read(path).map(String::from_utf8) {
         Ok(Ok(text)) => text,
         Ok(Err(_)) => {
-            acc.push(Diagnostic::error("R069", format!("`{shown}` is not UTF-8 text")));
+            acc.push(Diagnostic::error(
+                "R069",
+                format!("`{shown}` is not UTF-8 text"),
+            ));
             return Err(acc);
         }
         Err(e) => {
             acc.push(
                 Diagnostic::error("R069", format!("cannot read rates file `{shown}`: {e}"))
-                    .with_help("`--rates` takes a CSV with columns `date`, `currency` and `per_base`".to_string()),
+                    .with_help(
+                        "`--rates` takes a CSV with columns `date`, `currency` and `per_base`"
+                            .to_string(),
+                    ),
             );
             return Err(acc);
         }
     };
     let file = crate::diag::SourceFile::new(shown.as_str(), text.as_str());
     if text.trim().is_empty() {
-        acc.push(
-            Diagnostic::error("R044", "the rates table is empty")
-                .at(&file, file.line_span(1), "no header and no row"),
-        );
+        acc.push(Diagnostic::error("R044", "the rates table is empty").at(
+            &file,
+            file.line_span(1),
+            "no header and no row",
+        ));
         return Err(acc);
     }
     let base = pack
@@ -483,8 +493,11 @@ pub fn replace_rates(pack: &mut RulePack, path: &std::path::Path) -> Result<(), 
             }
             None => {
                 acc.push(
-                    Diagnostic::error("R044", "the rates table has a header and no row")
-                        .at(&file, file.line_span(1), "nothing after the header"),
+                    Diagnostic::error("R044", "the rates table has a header and no row").at(
+                        &file,
+                        file.line_span(1),
+                        "nothing after the header",
+                    ),
                 );
                 Err(acc)
             }

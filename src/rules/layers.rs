@@ -140,20 +140,28 @@ pub(super) fn resolve(
     }
 }
 
-/// A cycle of `extends`: `stack` holds the packs being loaded, outermost first.
+/// A cycle of `extends`: `stack` holds the packs being loaded (identity, origin), outermost
+/// first.
 pub(super) fn cycle(
-    stack: &[String],
+    stack: &[(String, String)],
     base: &PackFiles,
     extends: &Sp<String>,
     manifest: &SourceFile,
 ) -> Option<Diagnostic> {
     let id = identity(base);
-    stack.contains(&id).then(|| {
-        let mut chain: Vec<String> = stack.to_vec();
-        chain.push(id);
-        Diagnostic::error("R061", format!("`extends` makes a cycle: {}", chain.join(" -> ")))
-            .at(manifest, extends.span.clone(), "back to a pack already being loaded")
-            .with_help("a pack cannot extend itself, directly or through its bases".to_string())
+    stack.iter().any(|(i, _)| *i == id).then(|| {
+        let mut chain: Vec<String> = stack.iter().map(|(_, o)| o.clone()).collect();
+        chain.push(origin(base));
+        Diagnostic::error(
+            "R061",
+            format!("`extends` makes a cycle: {}", chain.join(" -> ")),
+        )
+        .at(
+            manifest,
+            extends.span.clone(),
+            "back to a pack already being loaded",
+        )
+        .with_help("a pack cannot extend itself, directly or through its bases".to_string())
     })
 }
 
@@ -164,11 +172,18 @@ pub(super) fn base_failed(extends: &Sp<String>, manifest: &SourceFile) -> Diagno
         format!("base pack `{}` does not load", extends.value),
     )
     .at(manifest, extends.span.clone(), "this base")
-    .with_help("its own problems are reported with it; an extending pack is never used without its base".to_string())
+    .with_help(
+        "its own problems are reported with it; an extending pack is never used without its base"
+            .to_string(),
+    )
 }
 
 /// A later `--rules` pack whose `extends` names a pack that is not beneath it.
-pub(super) fn not_beneath(extends: &Sp<String>, manifest: &SourceFile, under: &RulePack) -> Diagnostic {
+pub(super) fn not_beneath(
+    extends: &Sp<String>,
+    manifest: &SourceFile,
+    under: &RulePack,
+) -> Diagnostic {
     Diagnostic::error(
         "R068",
         format!(
@@ -203,11 +218,7 @@ fn listing_digest(files: &[(String, String)]) -> String {
 }
 
 /// A rule of the extending pack whose id the base already uses, without `replace = true`.
-pub(super) fn redefined(
-    id: &Sp<String>,
-    file: &SourceFile,
-    base: &RulePack,
-) -> Option<Diagnostic> {
+pub(super) fn redefined(id: &Sp<String>, file: &SourceFile, base: &RulePack) -> Option<Diagnostic> {
     base.rules.iter().any(|r| r.id == id.value).then(|| {
         Diagnostic::error(
             "R063",
@@ -269,9 +280,8 @@ pub(super) fn check_overrides(
             None => acc.push(no_reason(manifest, id.span.clone(), &id.value)),
         }
         let disabled = o.disabled.as_ref().is_some_and(|d| d.value);
-        let changes = usize::from(disabled)
-            + usize::from(o.severity.is_some())
-            + usize::from(o.replaces());
+        let changes =
+            usize::from(disabled) + usize::from(o.severity.is_some()) + usize::from(o.replaces());
         if changes != 1 {
             acc.push(
                 Diagnostic::error(

@@ -305,10 +305,10 @@ pub fn analyse_over(files: &PackFiles, under: &RulePack) -> Analysis {
 
 fn analyse_stacked(
     files: &PackFiles,
-    stack: &mut Vec<String>,
+    stack: &mut Vec<(String, String)>,
     under: Option<&RulePack>,
 ) -> Analysis {
-    stack.push(layers::identity(files));
+    stack.push((layers::identity(files), layers::origin(files)));
     let analysis = analyse_layer(files, stack, under);
     stack.pop();
     analysis
@@ -320,7 +320,7 @@ fn base_of(
     files: &PackFiles,
     extends: Option<&Sp<String>>,
     under: Option<&RulePack>,
-    stack: &mut Vec<String>,
+    stack: &mut Vec<(String, String)>,
     manifest: &SourceFile,
     acc: &mut Diagnostics,
 ) -> Result<Option<RulePack>, ()> {
@@ -354,7 +354,11 @@ fn base_of(
     }
 }
 
-fn analyse_layer(files: &PackFiles, stack: &mut Vec<String>, under: Option<&RulePack>) -> Analysis {
+fn analyse_layer(
+    files: &PackFiles,
+    stack: &mut Vec<(String, String)>,
+    under: Option<&RulePack>,
+) -> Analysis {
     let mut acc = Diagnostics::new();
     let Some(manifest) = source(files, "pack.toml", &mut acc) else {
         acc.push(

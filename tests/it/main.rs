@@ -17,6 +17,7 @@ mod input_counts;
 mod language;
 mod lint;
 mod loaders;
+mod packs;
 mod properties;
 mod readers;
 mod report_html;
