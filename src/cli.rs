@@ -541,7 +541,19 @@ fn check(args: CheckArgs) -> Status {
         reads.extend(args.map.iter().map(PathBuf::from));
         reads.extend(args.waivers.iter().cloned());
         reads.extend(args.rates.iter().cloned());
-        if let Err(d) = output::refuse_overwrite(path, &reads, args.rules.as_slice()) {
+        // Every layer's directory, the bases `extends` reached included.
+        let pack_dirs: Vec<PathBuf> = args
+            .rules
+            .iter()
+            .cloned()
+            .chain(
+                pack.layers
+                    .iter()
+                    .filter(|l| l.origin != "embedded")
+                    .map(|l| PathBuf::from(&l.origin)),
+            )
+            .collect();
+        if let Err(d) = output::refuse_overwrite(path, &reads, &pack_dirs) {
             print_one(*d);
             return Status::Error;
         }

@@ -459,6 +459,22 @@ fn analyse_layer(
             };
         }
     };
+    if let (Some(base), Some(name)) = (&base, &name) {
+        // A pack that takes a base's name would pass for it in every report header.
+        if base.layers.iter().any(|l| l.name == *name) {
+            acc.push(
+                Diagnostic::error(
+                    "R070",
+                    format!("this pack is named `{name}`, like a pack beneath it"),
+                )
+                .in_file(&manifest)
+                .with_help(
+                    "give an extending pack a name of its own: reports name the top pack first"
+                        .to_string(),
+                ),
+            );
+        }
+    }
     if let Some(base) = &base {
         let taken = declared_lists
             .iter()

@@ -241,3 +241,23 @@ fn init_writes_a_starter_pack_that_checks_lints_and_tests() {
         "edited"
     );
 }
+
+#[test]
+fn lint_and_test_take_an_extending_pack_with_its_base() {
+    // The company's tests name its own rule and a base rule it re-graded.
+    let lint = redflag(&["lint", COMPANY, "--deny", "warnings"]);
+    assert_eq!(code(&lint), 0, "{}{}", stdout(&lint), stderr(&lint));
+    let test = redflag(&["test", COMPANY]);
+    assert_eq!(code(&test), 0, "{}{}", stdout(&test), stderr(&test));
+    assert!(
+        stdout(&test).contains("3 passed, 0 failed"),
+        "{}",
+        stdout(&test)
+    );
+    let lint = redflag(&[
+        "lint",
+        "fixtures/adversarial/packs/layer-override-unknown-id/pack",
+    ]);
+    assert_eq!(code(&lint), 1, "{}{}", stdout(&lint), stderr(&lint));
+    assert!(stderr(&lint).contains("R064") || stdout(&lint).contains("R064"));
+}
