@@ -261,3 +261,54 @@ fn lint_and_test_take_an_extending_pack_with_its_base() {
     assert_eq!(code(&lint), 1, "{}{}", stdout(&lint), stderr(&lint));
     assert!(stderr(&lint).contains("R064") || stdout(&lint).contains("R064"));
 }
+
+fn over_default(manifest_tail: &str) -> redflag::rules::PackFiles {
+    let mut files = std::collections::BTreeMap::new();
+    files.insert(
+        "pack.toml".to_string(),
+        format!(
+            "extends = \"redflag-default\"\n[pack]\nname = \"p\"\nversion = \"1\"\n{manifest_tail}"
+        )
+        .into_bytes(),
+    );
+    redflag::rules::PackFiles {
+        origin: "<test>".into(),
+        files,
+        root: None,
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, .. proptest::prelude::ProptestConfig::default() })]
+
+    /// Whatever base rules a pack disables, each one is gone from the pack and named in its
+    /// provenance with its reason, and every other base rule is still there: nothing is lost
+    /// or switched off silently.
+    #[test]
+    fn disabled_rules_are_gone_and_accounted_for(mask in 0u32..(1 << 21)) {
+        let base = redflag::rules::build(&redflag::rules::PackFiles::embedded()).0.unwrap();
+        let ids: Vec<&str> = base.rules.iter().map(|r| r.id.as_str()).collect();
+        let disabled: Vec<&str> = ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << (i % 21)) != 0)
+            .map(|(_, id)| *id)
+            .collect();
+        let tail: String = disabled
+            .iter()
+            .map(|id| format!("[overrides.\"{id}\"]\ndisabled = true\nreason = \"policy {id}\"\n"))
+            .collect();
+        let (pack, diagnostics) = redflag::rules::build(&over_default(&tail));
+        let pack = pack.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let left: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
+        proptest::prop_assert_eq!(left.len() + disabled.len(), ids.len());
+        for id in &disabled {
+            proptest::prop_assert!(!left.contains(id));
+            let reason = format!("policy {id}");
+            let named = pack.overrides.iter().any(|o| o.rule == *id && o.reason == reason);
+            proptest::prop_assert!(named);
+        }
+        proptest::prop_assert_eq!(pack.overrides.len(), disabled.len());
+        proptest::prop_assert_eq!(pack.layers.len(), 2);
+    }
+}
