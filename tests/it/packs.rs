@@ -312,3 +312,17 @@ proptest::proptest! {
         proptest::prop_assert_eq!(pack.layers.len(), 2);
     }
 }
+
+#[test]
+fn the_html_report_names_each_layer_and_override() {
+    let out = redflag(&["check", ORDERS, "--rules", COMPANY, "--format", "html"]);
+    let html = stdout(&out);
+    assert!(
+        html.contains("<dt>layer</dt><dd>redflag-default "),
+        "layers"
+    );
+    assert!(
+        html.contains("<dt>override</dt><dd><code>RF-CASH-001</code> disabled by acme-compliance: cash not accepted by policy, see ICP 4.2</dd>"),
+        "overrides"
+    );
+}
