@@ -201,6 +201,91 @@ pub(super) fn not_beneath(
     .with_help("give `--rules` the base first, then the packs that extend it".to_string())
 }
 
+/// The base of a pack: `under`, the pack `extends` names, or none. `Err` when a base is named
+/// and cannot be had (reported).
+pub(super) fn base_of(
+    files: &PackFiles,
+    extends: Option<&Sp<String>>,
+    under: Option<&RulePack>,
+    stack: &mut Vec<(String, String)>,
+    manifest: &SourceFile,
+    acc: &mut Diagnostics,
+) -> Result<Option<RulePack>, ()> {
+    let Some(extends) = extends else {
+        return Ok(under.cloned());
+    };
+    let base_files = resolve(files, extends, manifest, acc).ok_or(())?;
+    if let Some(under) = under {
+        let (_, digest) = own_digest(&base_files);
+        if under.layers.iter().any(|l| l.digest == digest) {
+            return Ok(Some(under.clone()));
+        }
+        acc.push(not_beneath(extends, manifest, under));
+        return Err(());
+    }
+    if let Some(cycle) = cycle(stack, &base_files, extends, manifest) {
+        acc.push(cycle);
+        return Err(());
+    }
+    let base = super::pack::analyse_stacked(&base_files, stack, None);
+    match base.pack {
+        Some(pack) => {
+            acc.extend(base.diagnostics);
+            Ok(Some(pack))
+        }
+        None => {
+            acc.push(base_failed(extends, manifest));
+            acc.extend(base.diagnostics);
+            Err(())
+        }
+    }
+}
+
+/// An extending pack's names against its base: a list or screening list the base declares
+/// (`R067`), or the name of a pack beneath it (`R070`).
+pub(super) fn check_names<'a>(
+    base: &RulePack,
+    name: Option<&str>,
+    lists: impl Iterator<Item = &'a Sp<String>>,
+    screening: impl Iterator<Item = &'a Sp<String>>,
+    manifest: &SourceFile,
+    acc: &mut Diagnostics,
+) {
+    // A pack that takes a base's name would pass for it in every report header.
+    if let Some(name) = name.filter(|n| base.layers.iter().any(|l| l.name == *n)) {
+        acc.push(
+            Diagnostic::error(
+                "R070",
+                format!("this pack is named `{name}`, like a pack beneath it"),
+            )
+            .in_file(manifest)
+            .with_help(
+                "give an extending pack a name of its own: reports name the top pack first"
+                    .to_string(),
+            ),
+        );
+    }
+    let taken = lists
+        .filter(|n| base.lists.contains_key(&n.value))
+        .chain(screening.filter(|n| base.screening.iter().any(|s| s.name == n.value)));
+    for n in taken {
+        acc.push(
+            Diagnostic::error(
+                "R067",
+                format!(
+                    "list `{}` is already declared by base pack `{}`",
+                    n.value, base.name
+                ),
+            )
+            .at(manifest, n.span.clone(), "declared again")
+            .with_help(
+                "an extending pack adds lists under new names; rules of this pack can use the base's list as it is"
+                    .to_string(),
+            ),
+        );
+    }
+}
+
 /// The files' `sha256  path` listing and its digest: a pack's own digest.
 pub(super) fn own_digest(files: &PackFiles) -> (Vec<(String, String)>, String) {
     let file_digests: Vec<(String, String)> = files

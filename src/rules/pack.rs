@@ -303,7 +303,7 @@ pub fn analyse_over(files: &PackFiles, under: &RulePack) -> Analysis {
     analyse_stacked(files, &mut Vec::new(), Some(under))
 }
 
-fn analyse_stacked(
+pub(super) fn analyse_stacked(
     files: &PackFiles,
     stack: &mut Vec<(String, String)>,
     under: Option<&RulePack>,
@@ -312,46 +312,6 @@ fn analyse_stacked(
     let analysis = analyse_layer(files, stack, under);
     stack.pop();
     analysis
-}
-
-/// The base of a pack: `under`, the pack `extends` names, or none. `Err` when a base is named
-/// and cannot be had (reported).
-fn base_of(
-    files: &PackFiles,
-    extends: Option<&Sp<String>>,
-    under: Option<&RulePack>,
-    stack: &mut Vec<(String, String)>,
-    manifest: &SourceFile,
-    acc: &mut Diagnostics,
-) -> Result<Option<RulePack>, ()> {
-    let Some(extends) = extends else {
-        return Ok(under.cloned());
-    };
-    let base_files = layers::resolve(files, extends, manifest, acc).ok_or(())?;
-    if let Some(under) = under {
-        let (_, digest) = layers::own_digest(&base_files);
-        if under.layers.iter().any(|l| l.digest == digest) {
-            return Ok(Some(under.clone()));
-        }
-        acc.push(layers::not_beneath(extends, manifest, under));
-        return Err(());
-    }
-    if let Some(cycle) = layers::cycle(stack, &base_files, extends, manifest) {
-        acc.push(cycle);
-        return Err(());
-    }
-    let base = analyse_stacked(&base_files, stack, None);
-    match base.pack {
-        Some(pack) => {
-            acc.extend(base.diagnostics);
-            Ok(Some(pack))
-        }
-        None => {
-            acc.push(layers::base_failed(extends, manifest));
-            acc.extend(base.diagnostics);
-            Err(())
-        }
-    }
 }
 
 fn analyse_layer(
@@ -448,7 +408,7 @@ fn analyse_layer(
         )
     });
 
-    let base = match base_of(files, extends.as_ref(), under, stack, &manifest, &mut acc) {
+    let base = match layers::base_of(files, extends.as_ref(), under, stack, &manifest, &mut acc) {
         Ok(base) => base,
         Err(()) => {
             acc.sort();
@@ -459,47 +419,10 @@ fn analyse_layer(
             };
         }
     };
-    if let (Some(base), Some(name)) = (&base, &name) {
-        // A pack that takes a base's name would pass for it in every report header.
-        if base.layers.iter().any(|l| l.name == *name) {
-            acc.push(
-                Diagnostic::error(
-                    "R070",
-                    format!("this pack is named `{name}`, like a pack beneath it"),
-                )
-                .in_file(&manifest)
-                .with_help(
-                    "give an extending pack a name of its own: reports name the top pack first"
-                        .to_string(),
-                ),
-            );
-        }
-    }
     if let Some(base) = &base {
-        let taken = declared_lists
-            .iter()
-            .filter(|d| base.lists.contains_key(&d.name.value))
-            .chain(
-                declared_screening
-                    .iter()
-                    .filter(|d| base.screening.iter().any(|s| s.name == d.name.value)),
-            );
-        for d in taken {
-            acc.push(
-                Diagnostic::error(
-                    "R067",
-                    format!(
-                        "list `{}` is already declared by base pack `{}`",
-                        d.name.value, base.name
-                    ),
-                )
-                .at(&manifest, d.name.span.clone(), "declared again")
-                .with_help(
-                    "an extending pack adds lists under new names; rules of this pack can use the base's list as it is"
-                        .to_string(),
-                ),
-            );
-        }
+        let lists = declared_lists.iter().map(|d| &d.name);
+        let screening = declared_screening.iter().map(|d| &d.name);
+        layers::check_names(base, name.as_deref(), lists, screening, &manifest, &mut acc);
     }
     let mut declared_names: Vec<String> = declared_lists
         .iter()
