@@ -34,6 +34,9 @@ mod ruletest;
 
 mod audit;
 mod explain;
+mod init;
+mod rates;
+pub use rates::replace_rates;
 mod schema;
 mod serve;
 
@@ -81,6 +84,9 @@ enum Command {
     /// Report every problem of a rule pack at once: errors and warnings.
     #[command(after_help = lint::EXIT_CODES)]
     Lint(lint::LintArgs),
+    /// Write a starter pack that extends the default pack into a new or empty DIR.
+    #[command(after_help = init::EXIT_CODES)]
+    Init(init::InitArgs),
     /// Run the rule tests (`*.test.toml`) of a pack and report each case.
     #[command(after_help = ruletest::EXIT_CODES)]
     Test(ruletest::TestArgs),
@@ -180,9 +186,13 @@ struct CheckArgs {
     /// Order files (`.jsonl`, `.json`, `.csv`, `.xlsx`, `.xls`, `.ods`), or `-` for standard input.
     #[arg(required = true)]
     inputs: Vec<String>,
-    /// Rule pack directory (default: the pack built into redflag).
+    /// Rule pack directory (default: the pack built into redflag); repeatable: each later
+    /// pack is layered over the ones before it, as if it extended them.
     #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+    rules: Vec<PathBuf>,
+    /// CSV of exchange rates (`date,currency,per_base`) replacing the pack's rates table.
+    #[arg(long, value_name = "FILE")]
+    rates: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -252,9 +262,9 @@ pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
 struct ExplainArgs {
     /// The rule's id (`RF-CASH-001`).
     rule: String,
-    /// Rule pack directory (default: the pack built into redflag).
+    /// Rule pack directory (default: the pack built into redflag); repeatable, as in `check`.
     #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+    rules: Vec<PathBuf>,
     /// Run the rule on an order from FILE (`.jsonl`, `.json`, `.csv`, a workbook, or `-`) and show each condition's outcome.
     #[arg(long, value_name = "FILE")]
     order: Option<String>,
@@ -309,6 +319,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => ruletest::test(args),
         Command::Explain(args) => explain::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Init(args) => init::run(args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             // Generated into memory: clap_complete panics on a write error (a closed pipe).
@@ -439,37 +450,59 @@ pub fn render_each(diagnostics: &Diagnostics, color: bool) -> String {
     out
 }
 
-/// Loads and validates a pack (the embedded one or a directory), keeping its files for what
-/// reads them besides the rules (tests, catalogue), and the pack's warnings.
-pub fn load_pack(
-    dir: Option<&std::path::Path>,
-) -> Result<(RulePack, PackFiles, Diagnostics), Diagnostics> {
-    let files = match dir {
-        None => PackFiles::embedded(),
-        Some(dir) => match PackFiles::read_dir(dir) {
-            Ok(files) => files,
-            Err(d) => {
-                let mut acc = Diagnostics::new();
-                acc.push(*d);
-                return Err(acc);
-            }
-        },
+/// Loads and validates a pack (the embedded one, or each `--rules` directory layered over the
+/// ones before it), keeping the top pack's files for what reads them besides the rules (tests,
+/// catalogue), and the warnings.
+pub fn load_pack(dirs: &[PathBuf]) -> Result<(RulePack, PackFiles, Diagnostics), Diagnostics> {
+    let mut loaded: Option<(RulePack, PackFiles)> = None;
+    let mut warnings = Diagnostics::new();
+    let read = |dir: &std::path::Path| {
+        PackFiles::read_dir(dir).map_err(|d| {
+            let mut acc = Diagnostics::new();
+            acc.push(*d);
+            acc
+        })
     };
-    match rules::build(&files) {
-        (Some(pack), warnings) => Ok((pack, files, warnings)),
-        (None, diagnostics) => Err(diagnostics),
+    if dirs.is_empty() {
+        let files = PackFiles::embedded();
+        return match rules::build(&files) {
+            (Some(pack), warnings) => Ok((pack, files, warnings)),
+            (None, diagnostics) => Err(diagnostics),
+        };
     }
+    for dir in dirs {
+        let files = read(dir)?;
+        let analysis = match &loaded {
+            None => rules::pack::analyse(&files),
+            Some((under, _)) => rules::pack::analyse_over(&files, under),
+        };
+        let Some(pack) = analysis.pack else {
+            return Err(analysis.diagnostics);
+        };
+        warnings.extend(analysis.diagnostics);
+        loaded = Some((pack, files));
+    }
+    let Some((pack, files)) = loaded else {
+        return Err(Diagnostics::new());
+    };
+    Ok((pack, files, warnings))
 }
 
 fn check(args: CheckArgs) -> Status {
     set_diagnostics_color(args.color);
-    let (pack, pack_files, warnings) = match load_pack(args.rules.as_deref()) {
+    let (mut pack, pack_files, warnings) = match load_pack(&args.rules) {
         Ok(loaded) => loaded,
         Err(diagnostics) => {
             print_diagnostics(&diagnostics);
             return Status::Error;
         }
     };
+    if let Some(path) = &args.rates {
+        if let Err(diagnostics) = replace_rates(&mut pack, path) {
+            print_diagnostics(&diagnostics);
+            return Status::Error;
+        }
+    }
     if !warnings.is_empty() {
         print_diagnostics(&warnings);
     }
@@ -512,7 +545,20 @@ fn check(args: CheckArgs) -> Status {
         reads.extend(args.lists.iter().flat_map(|l| output::list_files(l)));
         reads.extend(args.map.iter().map(PathBuf::from));
         reads.extend(args.waivers.iter().cloned());
-        if let Err(d) = output::refuse_overwrite(path, &reads, args.rules.as_slice()) {
+        reads.extend(args.rates.iter().cloned());
+        // Every layer's directory, the bases `extends` reached included.
+        let pack_dirs: Vec<PathBuf> = args
+            .rules
+            .iter()
+            .cloned()
+            .chain(
+                pack.layers
+                    .iter()
+                    .filter(|l| l.origin != "embedded")
+                    .map(|l| PathBuf::from(&l.origin)),
+            )
+            .collect();
+        if let Err(d) = output::refuse_overwrite(path, &reads, &pack_dirs) {
             print_one(*d);
             return Status::Error;
         }

@@ -572,6 +572,16 @@ fn manifest_property(key: &str) -> Option<Json> {
             "additionalProperties": { "$ref": "#/definitions/list" }
         }),
         "rates" => json!({ "$ref": "#/definitions/rates" }),
+        "extends" => json!({
+            "description": "The pack this one builds on: `redflag-default` (the pack built into redflag) or a pack directory relative to this one. Its rules, lists and rates come first; this pack adds to them (see docs/authoring.md, Layering packs).",
+            "type": "string",
+            "minLength": 1
+        }),
+        "overrides" => json!({
+            "description": "Base rules this pack changes, by id: `[overrides.\"RF-CASH-001\"]` with one of `disabled = true`, `severity`, `replace = true`, and a `reason` that reports show.",
+            "type": "object",
+            "additionalProperties": { "$ref": "#/definitions/override" }
+        }),
         "screening" => json!({
             "description": "Named denied-party or sanctions lists for `screen` conditions: `[screening.NAME]` tables (OFAC SDN, CSL, DPL, OpenSanctions FtM, watch list).",
             "type": "object",
@@ -614,6 +624,18 @@ fn pack_file() -> Json {
             },
             "list": table_definition(LIST_KEYS, "A named list: a CSV table whose rows rules match (`op = \"in_list\"`, `list = \"NAME\"`)."),
             "screening": table_definition(SCREENING_KEYS, "A screening list: a denied-party or sanctions list file whose entries `screen` conditions match parties against."),
+            "override": {
+                "description": "A change to one base rule, with the reason reports show.",
+                "type": "object",
+                "properties": {
+                    "disabled": { "description": "The rule is not evaluated.", "const": true },
+                    "severity": { "description": "The rule's base severity is replaced (escalations still apply).", "enum": ["block", "hold", "review", "info"] },
+                    "replace": { "description": "A rule of the same id in this pack takes the base rule's place.", "const": true },
+                    "reason": { "description": "Why: shown in every report's provenance.", "type": "string", "minLength": 1, "pattern": "\\S" }
+                },
+                "required": ["reason"],
+                "additionalProperties": false
+            },
             "rates": table_definition(RATES_KEYS, "Dated exchange rates: columns `date`, `currency` and `per_base` (or `per_usd`), units of the currency per base unit."),
         }
     })

@@ -322,6 +322,7 @@ pub fn pack(data: &[u8]) {
     let files = PackFiles {
         origin: "fuzz".into(),
         files: unpack(data, "pack.toml"),
+        root: None,
     };
     let (pack, diagnostics) = redflag::rules::build(&files);
     assert_eq!(

@@ -26,7 +26,7 @@ pub(crate) enum ExplainFormat {
 }
 
 pub(super) fn run(args: ExplainArgs) -> Status {
-    let (pack, files, warnings) = match super::load_pack(args.rules.as_deref()) {
+    let (pack, files, warnings) = match super::load_pack(&args.rules) {
         Ok(loaded) => loaded,
         Err(diagnostics) => {
             print_diagnostics(&diagnostics);

@@ -282,6 +282,32 @@ impl Reporter for HumanReporter {
                 ),
             )?;
         }
+        if super::json::is_layered(pack) {
+            for l in &pack.layers {
+                line(
+                    out,
+                    &format!(
+                        "  layer {} {} ({})  sha256 {}",
+                        l.name,
+                        l.version,
+                        l.origin,
+                        super::short(&l.digest)
+                    ),
+                )?;
+            }
+            for o in &pack.overrides {
+                line(
+                    out,
+                    &format!(
+                        "  override {} {} by {}: {}",
+                        o.rule,
+                        o.change.describe(),
+                        o.layer,
+                        o.reason
+                    ),
+                )?;
+            }
+        }
         for f in &run.other_files {
             line(
                 out,

@@ -139,7 +139,7 @@ pub(crate) fn pack_json(run: &RunInfo) -> Json {
         .iter()
         .map(|(path, digest)| json!({"path": path, "sha256": digest}))
         .collect();
-    json!({
+    let mut out = json!({
         "name": pack.name,
         "version": pack.version,
         "origin": run.pack_origin,
@@ -148,7 +148,36 @@ pub(crate) fn pack_json(run: &RunInfo) -> Json {
         "lists": lists,
         "rates": rates,
         "files": files,
-    })
+    });
+    // Only a layered pack has more to say; a pack that extends nothing keeps its shape.
+    if let (Some(map), true) = (out.as_object_mut(), is_layered(pack)) {
+        map.insert("layers".into(), layers_json(pack));
+        map.insert("overrides".into(), overrides_json(pack));
+    }
+    out
+}
+
+/// True when the pack is made of more than one layer or changes base rules.
+pub fn is_layered(pack: &crate::rules::RulePack) -> bool {
+    pack.layers.len() > 1 || !pack.overrides.is_empty()
+}
+
+fn layers_json(pack: &crate::rules::RulePack) -> Json {
+    Json::Array(
+        pack.layers
+            .iter()
+            .map(|l| json!({"name": l.name, "version": l.version, "origin": l.origin, "sha256": l.digest}))
+            .collect(),
+    )
+}
+
+fn overrides_json(pack: &crate::rules::RulePack) -> Json {
+    Json::Array(
+        pack.overrides
+            .iter()
+            .map(|o| json!({"rule": o.rule, "change": o.change.describe(), "reason": o.reason, "by": o.layer}))
+            .collect(),
+    )
 }
 
 /// One judgement as JSON.

@@ -350,6 +350,16 @@ impl RatesTable {
         self.rates.keys().map(String::as_str)
     }
 
+    /// The latest date a row is valid from: what a rates file given alone (`--rates`) is
+    /// dated by, since it has no `pack.toml` to state `as_of`.
+    pub fn latest_date(&self) -> Option<NaiveDate> {
+        self.rates
+            .values()
+            .filter_map(|rows| rows.last())
+            .map(|r| r.0)
+            .max()
+    }
+
     /// How many dated rates the file holds, for provenance.
     pub fn row_count(&self) -> usize {
         self.rates.values().map(Vec::len).sum()

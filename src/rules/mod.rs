@@ -5,6 +5,7 @@
 //! together; `model` is the result the engine compiles.
 
 pub mod expr;
+pub mod layers;
 pub mod lists;
 pub mod model;
 pub mod pack;

@@ -83,6 +83,65 @@ pub struct RulePack {
     pub files: Vec<(String, String)>,
     /// SHA-256 over the sorted `path digest` lines of `files`.
     pub digest: String,
+    /// Every pack this one is made of, the bottom base first and this pack last (one entry
+    /// for a pack that extends nothing).
+    pub layers: Vec<PackLayer>,
+    /// Base rules an extending pack switched off, re-graded or replaced, in layer order.
+    pub overrides: Vec<RuleOverride>,
+}
+
+/// One pack of a layered pack, as provenance names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackLayer {
+    /// `[pack] name`.
+    pub name: String,
+    /// `[pack] version`.
+    pub version: String,
+    /// The directory it was read from, or `embedded` for the pack built into redflag.
+    pub origin: String,
+    /// SHA-256 of that pack's own files, as a pack that extends nothing is digested.
+    pub digest: String,
+}
+
+/// A base rule changed by an `[overrides."ID"]` table of an extending pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleOverride {
+    /// The rule's id.
+    pub rule: String,
+    /// What was done to it.
+    pub change: OverrideChange,
+    /// Why, as the extending pack states it (never empty).
+    pub reason: String,
+    /// The name of the pack that made the change.
+    pub layer: String,
+}
+
+/// What an override does to a base rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverrideChange {
+    /// The rule is not evaluated.
+    Disabled,
+    /// The rule's base severity is replaced (escalations still apply).
+    Severity {
+        /// The base pack's severity.
+        from: Severity,
+        /// The severity used.
+        to: Severity,
+    },
+    /// The extending pack defines a rule of the same id in its place.
+    Replaced,
+}
+
+impl OverrideChange {
+    /// The change in a few words, for reports: `disabled`, `severity hold -> review`,
+    /// `replaced`.
+    pub fn describe(self) -> String {
+        match self {
+            OverrideChange::Disabled => "disabled".into(),
+            OverrideChange::Severity { from, to } => format!("severity {from} -> {to}"),
+            OverrideChange::Replaced => "replaced".into(),
+        }
+    }
 }
 
 impl RulePack {

@@ -7,12 +7,13 @@
 //! code serves the embedded default pack and `--rules DIR`.
 
 use std::collections::BTreeMap;
-use std::path::Path as FsPath;
+use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use toml::de::DeValue;
 
+use super::layers;
 use super::lists::{ListTable, RatesTable, TableMeta};
 use super::model::{Rule, RulePack, ScreeningList};
 use super::raw::{read_rule_file, RawRule, Reader, Sp};
@@ -27,19 +28,26 @@ pub struct PackFiles {
     pub origin: String,
     /// Path to bytes, sorted by path.
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The directory the files were read from (`None` for the embedded pack): a relative
+    /// `extends` is found from it.
+    pub root: Option<PathBuf>,
 }
 
 /// The default pack, embedded at build time from `rules/`.
 static EMBEDDED: include_dir::Dir = include_dir::include_dir!("$CARGO_MANIFEST_DIR/rules");
 
 impl PackFiles {
+    /// The `origin` of the embedded pack.
+    pub const EMBEDDED_ORIGIN: &'static str = "<default pack>";
+
     /// The default pack compiled into the binary.
     pub fn embedded() -> PackFiles {
         let mut files = BTreeMap::new();
         collect_embedded(&EMBEDDED, &mut files);
         PackFiles {
-            origin: "<default pack>".into(),
+            origin: Self::EMBEDDED_ORIGIN.into(),
             files,
+            root: None,
         }
     }
 
@@ -86,6 +94,7 @@ impl PackFiles {
         Ok(PackFiles {
             origin: dir.display().to_string(),
             files,
+            root: Some(dir.to_path_buf()),
         })
     }
 }
@@ -141,7 +150,14 @@ struct Declared {
 }
 
 /// Top-level tables of `pack.toml`.
-pub const MANIFEST_KEYS: &[&str] = &["pack", "lists", "rates", "screening"];
+pub const MANIFEST_KEYS: &[&str] = &[
+    "pack",
+    "extends",
+    "overrides",
+    "lists",
+    "rates",
+    "screening",
+];
 
 /// Keys of `[pack]`.
 pub const PACK_KEYS: &[&str] = &["name", "version", "description"];
@@ -275,8 +291,34 @@ pub struct RuleFile {
     pub rules: Vec<(RawRule, Option<Rule>)>,
 }
 
-/// Validates a whole pack like [`build`] and keeps the parts.
+/// Validates a whole pack like [`build`] and keeps the parts. A pack that `extends` another
+/// is validated over its base, which is loaded (and reported on) first.
 pub fn analyse(files: &PackFiles) -> Analysis {
+    analyse_stacked(files, &mut Vec::new(), None)
+}
+
+/// Validates a pack layered over `under` (a later `--rules`), as if it extended it: its own
+/// `extends`, if any, must name one of `under`'s layers.
+pub fn analyse_over(files: &PackFiles, under: &RulePack) -> Analysis {
+    analyse_stacked(files, &mut Vec::new(), Some(under))
+}
+
+pub(super) fn analyse_stacked(
+    files: &PackFiles,
+    stack: &mut Vec<(String, String)>,
+    under: Option<&RulePack>,
+) -> Analysis {
+    stack.push((layers::identity(files), layers::origin(files)));
+    let analysis = analyse_layer(files, stack, under);
+    stack.pop();
+    analysis
+}
+
+fn analyse_layer(
+    files: &PackFiles,
+    stack: &mut Vec<(String, String)>,
+    under: Option<&RulePack>,
+) -> Analysis {
     let mut acc = Diagnostics::new();
     let Some(manifest) = source(files, "pack.toml", &mut acc) else {
         acc.push(
@@ -324,6 +366,8 @@ pub fn analyse(files: &PackFiles) -> Analysis {
             .with_help("the name and version are stamped on every report".to_string()),
         );
     }
+    let extends = reader.string(root, "extends");
+    let overrides = layers::read_overrides(&mut reader, root);
     let mut declared_lists = Vec::new();
     if let Some(lists) = root.get("lists") {
         match lists.get_ref() {
@@ -364,7 +408,23 @@ pub fn analyse(files: &PackFiles) -> Analysis {
         )
     });
 
-    let declared_names: Vec<String> = declared_lists
+    let base = match layers::base_of(files, extends.as_ref(), under, stack, &manifest, &mut acc) {
+        Ok(base) => base,
+        Err(()) => {
+            acc.sort();
+            return Analysis {
+                diagnostics: acc,
+                manifest: Some(manifest),
+                ..Analysis::default()
+            };
+        }
+    };
+    if let Some(base) = &base {
+        let lists = declared_lists.iter().map(|d| &d.name);
+        let screening = declared_screening.iter().map(|d| &d.name);
+        layers::check_names(base, name.as_deref(), lists, screening, &manifest, &mut acc);
+    }
+    let mut declared_names: Vec<String> = declared_lists
         .iter()
         .map(|d| d.name.value.clone())
         .collect();
@@ -459,17 +519,27 @@ pub fn analyse(files: &PackFiles) -> Analysis {
         .filter_map(|d| screening_list(files, &manifest, d, &mut acc))
         .collect();
 
+    // Rules of an extending pack may use the base's lists and rates.
+    let mut visible_lists = lists.clone();
+    if let Some(base) = &base {
+        for (name, list) in &base.lists {
+            visible_lists
+                .entry(name.clone())
+                .or_insert_with(|| list.clone());
+        }
+        declared_names.extend(base.lists.keys().cloned());
+    }
     let cx = PackContext {
-        lists: &lists,
+        lists: &visible_lists,
         // Declared, loaded or not: a broken rates table has been reported
         // once; money conditions should not each add "no rates table".
-        has_rates: root.get("rates").is_some(),
+        has_rates: root.get("rates").is_some() || base.as_ref().is_some_and(|b| b.rates.is_some()),
         declared_lists: declared_names,
     };
     let mut rules = Vec::new();
     let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
     let rule_files: Vec<&String> = files.files.keys().filter(|p| is_rule_file(p)).collect();
-    if rule_files.is_empty() {
+    if rule_files.is_empty() && base.is_none() {
         acc.push(
             Diagnostic::error("R053", format!("`{}` holds no rule files", files.origin)).with_help(
                 "rule files are `.toml` files with `[[rule]]` tables beside `pack.toml`"
@@ -500,6 +570,13 @@ pub fn analyse(files: &PackFiles) -> Analysis {
                     id.value.clone(),
                     (file.name().to_string(), file.line_col(id.span.start).0),
                 );
+                if let Some(base) = &base {
+                    if !layers::replaces(&overrides, &id.value) {
+                        if let Some(d) = layers::redefined(id, &file, base) {
+                            acc.push(d);
+                        }
+                    }
+                }
             }
             match rule {
                 Some(rule) => rules.push(rule),
@@ -511,6 +588,8 @@ pub fn analyse(files: &PackFiles) -> Analysis {
             rules: parsed,
         });
     }
+    let own_ids: std::collections::BTreeSet<String> = seen.keys().cloned().collect();
+    layers::check_overrides(&overrides, base.as_ref(), &own_ids, &manifest, &mut acc);
     // A rule left out without any error would let the pack judge orders as if the rule had
     // never been written: that is a load error of its own.
     if !acc.has_errors() {
@@ -544,16 +623,8 @@ pub fn analyse(files: &PackFiles) -> Analysis {
         return analysis;
     }
     rules.sort_by(|a, b| a.id.cmp(&b.id));
-    let file_digests: Vec<(String, String)> = files
-        .files
-        .iter()
-        .map(|(p, b)| (p.clone(), sha256_hex(b)))
-        .collect();
-    let listing: String = file_digests
-        .iter()
-        .map(|(p, d)| format!("{d}  {p}\n"))
-        .collect();
-    let pack = RulePack {
+    let (file_digests, digest) = layers::own_digest(files);
+    let mut pack = RulePack {
         name: name.unwrap_or_default(),
         version: version.unwrap_or_default(),
         description,
@@ -562,9 +633,15 @@ pub fn analyse(files: &PackFiles) -> Analysis {
         rates,
         screening,
         files: file_digests,
-        digest: sha256_hex(listing.as_bytes()),
+        digest: digest.clone(),
+        layers: Vec::new(),
+        overrides: Vec::new(),
     };
-    analysis.pack = Some(pack);
+    pack.layers = vec![layers::layer(&pack, layers::origin(files), digest)];
+    analysis.pack = Some(match base {
+        Some(base) => layers::compose(base, pack, &overrides),
+        None => pack,
+    });
     analysis
 }
 

@@ -53,7 +53,7 @@ impl Loaded {
 /// before judging: a pack with errors, a list that cannot be read, or a rule that screens
 /// against a list that was not loaded stops the load.
 pub fn load(rules: Option<&Path>, lists: &[String]) -> Result<Loaded, Diagnostics> {
-    let (pack, files, pack_warnings) = cli::load_pack(rules)?;
+    let (pack, files, pack_warnings) = cli::load_pack(rules.map(Path::to_path_buf).as_slice())?;
     let (screening, list_warnings) = cli::load_screening(lists)?;
     let info = cli::screening_provenance(pack.screening.iter().chain(&screening));
     let engine = cli::screening_engine(pack, screening, None);

@@ -12,7 +12,7 @@ use redflag::rules::{build, PackFiles};
 #[track_caller]
 fn diagnose(case: &str) -> (Vec<&'static str>, String) {
     let dir = format!("fixtures/rules-bad/{case}");
-    match load_pack(Some(Path::new(&dir))) {
+    match load_pack(&[Path::new(&dir).to_path_buf()]) {
         Ok(_) => panic!("{dir} was accepted"),
         Err(diagnostics) => {
             assert!(
@@ -235,7 +235,7 @@ op = "exists"
 
 #[test]
 fn a_directory_without_pack_toml_is_rejected() {
-    let (codes, text) = match load_pack(Some(Path::new("fixtures/orders"))) {
+    let (codes, text) = match load_pack(&[Path::new("fixtures/orders").to_path_buf()]) {
         Ok(_) => panic!("fixtures/orders accepted as a pack"),
         Err(d) => (
             d.iter().map(|d| d.code()).collect::<Vec<_>>(),

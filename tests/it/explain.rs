@@ -403,6 +403,7 @@ fn engine(rules: &str) -> (Engine, PackFiles) {
     let files = PackFiles {
         origin: "<test>".into(),
         files,
+        root: None,
     };
     let (pack, diagnostics) = build(&files);
     match pack {

@@ -34,6 +34,7 @@ fn engine(rules: &str, lists: &[(&str, &str, &str)], rates: Option<&str>) -> Eng
     let (pack, diagnostics) = build(&PackFiles {
         origin: "<test pack>".into(),
         files,
+        root: None,
     });
     match pack {
         Some(pack) => Engine::new(pack),

@@ -22,6 +22,7 @@ mod language;
 mod lint;
 mod loaders;
 mod order_fields;
+mod packs;
 mod properties;
 mod readers;
 mod report_filters;

@@ -19,6 +19,7 @@ fn pack(files: &[(&str, &str)]) -> PackFiles {
             .iter()
             .map(|(path, text)| (path.to_string(), text.as_bytes().to_vec()))
             .collect::<BTreeMap<_, _>>(),
+        root: None,
     }
 }
 

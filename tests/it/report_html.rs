@@ -213,7 +213,7 @@ fn the_report_holds_every_order_its_evidence_and_the_provenance() {
 #[test]
 fn coverage_and_waiver_sections_and_other_files_render_when_the_run_has_them() {
     use redflag::report::{html::HtmlReporter, ProvenanceFile, ReportSection, RunInfo};
-    let (pack, files, _) = redflag::cli::load_pack(Some(Path::new(PACK))).unwrap();
+    let (pack, files, _) = redflag::cli::load_pack(&[Path::new(PACK).to_path_buf()]).unwrap();
     let origin = files.origin.clone();
     let engine = redflag::engine::Engine::new(pack);
     let mut run = RunInfo::new(

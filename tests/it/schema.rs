@@ -231,6 +231,7 @@ fn codes_of(body: &str) -> Vec<&'static str> {
     let (_, diagnostics) = build(&PackFiles {
         origin: "<test>".into(),
         files,
+        root: None,
     });
     diagnostics.iter().map(|d| d.code()).collect()
 }

@@ -223,7 +223,7 @@ mod property {
         static PACK: std::sync::OnceLock<redflag::rules::RulePack> = std::sync::OnceLock::new();
         let pack = PACK
             .get_or_init(|| {
-                redflag::cli::load_pack(None)
+                redflag::cli::load_pack(&[])
                     .expect("the default pack loads")
                     .0
             })

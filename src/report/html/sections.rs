@@ -105,6 +105,29 @@ pub(crate) fn provenance(out: &mut dyn Write, run: &RunInfo, s: &Summary) -> io:
         "<dt>pack sha256</dt><dd class=\"hash\">{}</dd>",
         esc(&pack.digest)
     )?;
+    // A layered pack names each layer and every base rule it changed, with the reason.
+    if crate::report::json::is_layered(pack) {
+        for l in &pack.layers {
+            writeln!(
+                out,
+                "<dt>layer</dt><dd>{} {} from {} <span class=\"hash\">{}</span></dd>",
+                esc(&l.name),
+                esc(&l.version),
+                esc(&l.origin),
+                esc(&l.digest)
+            )?;
+        }
+        for o in &pack.overrides {
+            writeln!(
+                out,
+                "<dt>override</dt><dd><code>{}</code> {} by {}: {}</dd>",
+                esc(&o.rule),
+                esc(&o.change.describe()),
+                esc(&o.layer),
+                esc(&o.reason)
+            )?;
+        }
+    }
     if let Some(as_of) = run.as_of {
         writeln!(out, "<dt>judged as of</dt><dd>{as_of}</dd>")?;
     }
