@@ -3,9 +3,9 @@
 //! Pure: no I/O, no printing. Evaluation is three-valued: a condition on a
 //! missing value is unknown unless the rule says otherwise, and a rule whose
 //! outcome is unknown yields an "undecided" finding of at least `hold`, so
-//! nothing unreadable ever passes as clear. Every condition is evaluated (no
-//! short-circuit) so that evidence is complete and a typo cannot hide behind
-//! an earlier false.
+//! nothing unreadable ever passes as clear. A combination a finding keeps has
+//! every condition evaluated with evidence (no short-circuit), so evidence is
+//! complete; combinations already false are cut short (`staging`).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -29,6 +29,7 @@ mod compare;
 mod conditions;
 mod evidence;
 mod screen;
+mod staging;
 mod waiving;
 
 use binding::*;
@@ -37,6 +38,7 @@ pub use conditions::kleene;
 use conditions::*;
 use evidence::*;
 use screen::*;
+use staging::*;
 
 /// Above this many sets of bindings of two or more variables for one rule and one order, the
 /// rule stops walking them: a pathological order must not stall a run. A rule that stops there
@@ -125,13 +127,17 @@ impl Engine {
         let compiled = pack
             .rules
             .iter()
-            .map(|rule| CompiledRule {
-                order: evaluation_order(rule),
-                expected: rule
-                    .conditions
-                    .iter()
-                    .map(|c| expected_text(c, &pack))
-                    .collect(),
+            .map(|rule| {
+                let order = evaluation_order(rule);
+                CompiledRule {
+                    stages: Stages::of(rule, &order),
+                    order,
+                    expected: rule
+                        .conditions
+                        .iter()
+                        .map(|c| expected_text(c, &pack))
+                        .collect(),
+                }
             })
             .collect();
         Engine {
@@ -329,73 +335,100 @@ impl Engine {
         let mut undecided_waived = Tally::default();
         let mut lapsed: Vec<String> = Vec::new();
         let mut walk = Walk::new(rule);
-        self.each_binding(
-            rule,
-            order,
-            screened,
-            &mut |cx| {
-                // Most combinations come to nothing: evaluate them without evidence, and
-                // again with it only for a combination a finding keeps or a waiver is tested on.
-                let outcomes = self.evaluate_conditions(rule, compiled, cx, false);
-                let truth = eval_expr(&rule.condition, &outcomes);
-                if truth == Truth::False {
-                    return;
-                }
-                let mut evidence: Option<Vec<Outcome>> = None;
-                let mut waiver = None;
-                if !candidates.is_empty() {
-                    let full = self.evaluate_conditions(rule, compiled, cx, true);
-                    let bound = cx.bound_evidence(rule);
-                    let about = waiving::subjects(
-                        &order.root,
-                        &bound,
-                        &mut full.iter().flat_map(|o| &o.observations),
-                    );
-                    waiver = candidates
-                        .in_force
-                        .iter()
-                        .find(|w| waiving::covers(w, &about))
-                        .copied();
-                    for w in candidates
-                        .lapsed
-                        .iter()
-                        .filter(|w| waiving::covers(w, &about))
-                    {
-                        if !lapsed.contains(&w.id) {
-                            lapsed.push(w.id.clone());
-                        }
+        // Most combinations come to nothing: they are evaluated without evidence, and again
+        // with it only for a combination a finding keeps or a waiver is tested on.
+        let mut on_combination = |cx: &Cx, outcomes: &[Outcome]| {
+            let truth = eval_expr(&rule.condition, outcomes);
+            if truth == Truth::False {
+                return;
+            }
+            let mut evidence: Option<Vec<Outcome>> = None;
+            let mut waiver = None;
+            if !candidates.is_empty() {
+                let full = self.evaluate_conditions(rule, compiled, cx, true);
+                let bound = cx.bound_evidence(rule);
+                let about = waiving::subjects(
+                    &order.root,
+                    &bound,
+                    &mut full.iter().flat_map(|o| &o.observations),
+                );
+                waiver = candidates
+                    .in_force
+                    .iter()
+                    .find(|w| waiving::covers(w, &about))
+                    .copied();
+                for w in candidates
+                    .lapsed
+                    .iter()
+                    .filter(|w| waiving::covers(w, &about))
+                {
+                    if !lapsed.contains(&w.id) {
+                        lapsed.push(w.id.clone());
                     }
-                    evidence = Some(full);
                 }
-                let tally = match (truth, waiver.is_some()) {
-                    (Truth::True, false) => &mut fired,
-                    (Truth::True, true) => &mut fired_waived,
-                    (_, false) => &mut undecided,
-                    (_, true) => &mut undecided_waived,
+                evidence = Some(full);
+            }
+            let tally = match (truth, waiver.is_some()) {
+                (Truth::True, false) => &mut fired,
+                (Truth::True, true) => &mut fired_waived,
+                (_, false) => &mut undecided,
+                (_, true) => &mut undecided_waived,
+            };
+            tally.count = tally.count.saturating_add(1);
+            if truth == Truth::True {
+                tally.escalate(rule, outcomes);
+            }
+            if let Some(w) = waiver {
+                if !tally.waivers.contains(&w.id) {
+                    tally.waivers.push(w.id.clone());
+                }
+            }
+            if tally.first.is_none() {
+                let outcomes =
+                    evidence.unwrap_or_else(|| self.evaluate_conditions(rule, compiled, cx, true));
+                let message = if truth == Truth::True {
+                    render(&rule.message, cx, &outcomes)
+                } else {
+                    String::new()
                 };
-                tally.count = tally.count.saturating_add(1);
-                if truth == Truth::True {
-                    tally.escalate(rule, &outcomes);
-                }
-                if let Some(w) = waiver {
-                    if !tally.waivers.contains(&w.id) {
-                        tally.waivers.push(w.id.clone());
-                    }
-                }
-                if tally.first.is_none() {
-                    let outcomes = evidence
-                        .unwrap_or_else(|| self.evaluate_conditions(rule, compiled, cx, true));
-                    let message = if truth == Truth::True {
-                        render(&rule.message, cx, &outcomes)
-                    } else {
-                        String::new()
-                    };
-                    tally.first = Some((cx.bound_evidence(rule), outcomes, message));
-                    tally.waiver = waiver.map(|w| Box::new(w.clone()));
-                }
-            },
-            &mut walk,
-        );
+                tally.first = Some((cx.bound_evidence(rule), outcomes, message));
+                tally.waiver = waiver.map(|w| Box::new(w.clone()));
+            }
+        };
+        match &compiled.stages {
+            Some(stages) => {
+                let mut cx = Cx {
+                    order,
+                    engine: self,
+                    screened,
+                    vars: Vec::with_capacity(rule.bindings.len()),
+                };
+                let mut staged = Staged {
+                    stages,
+                    expected: &compiled.expected,
+                    outcomes: vec![Outcome::default(); rule.conditions.len()],
+                    done: vec![false; rule.conditions.len()],
+                };
+                bind_staged(
+                    rule,
+                    0,
+                    &mut cx,
+                    &mut staged,
+                    &mut on_combination,
+                    &mut walk,
+                );
+            }
+            None => self.each_binding(
+                rule,
+                order,
+                screened,
+                &mut |cx| {
+                    let outcomes = self.evaluate_conditions(rule, compiled, cx, false);
+                    on_combination(cx, &outcomes);
+                },
+                &mut walk,
+            ),
+        }
         let base = |kind, severity, message, bindings, conditions, matches, escalation| Finding {
             rule_id: rule.id.clone(),
             rule_version: rule.version,
@@ -558,7 +591,7 @@ impl Engine {
     /// Calls `visit` for each set of bindings of the rule's variables.
     fn each_binding<'o>(
         &self,
-        rule: &Rule,
+        rule: &'o Rule,
         order: &'o Order,
         screened: &ScreenCache,
         visit: &mut dyn FnMut(&Cx<'o, '_>),
@@ -623,6 +656,9 @@ struct CompiledRule {
     order: Vec<usize>,
     /// Per condition, what it expects, in words (for evidence).
     expected: Vec<String>,
+    /// When each condition can be evaluated while binding; `None` for a rule that must
+    /// evaluate every condition per combination.
+    stages: Option<Stages>,
 }
 
 /// Every set of bindings of one rule on one order, and how the walk ended.

@@ -1,13 +1,33 @@
 //! Binding a rule's variables to the order's values, and resolving paths in those bindings.
 
+use smallvec::SmallVec;
+
 use super::*;
 use crate::order::Reach;
 
-/// A bound variable: the element and where it is.
+/// A bound variable: the element, and where it is as the trails followed from the order root
+/// (one per variable its source started from, then its own). Judging binds far more elements
+/// than evidence quotes, so the concrete path (`consignees[2]`) is formatted only on demand.
 #[derive(Debug, Clone)]
 pub(super) struct Bound<'o> {
     pub(super) value: &'o Value,
-    pub(super) path: String,
+    chain: SmallVec<[Trail<'o>; 2]>,
+}
+
+impl Bound<'_> {
+    /// The concrete path of the element (`consignees[2]`).
+    pub(super) fn path(&self) -> String {
+        concrete(&self.chain, None)
+    }
+}
+
+/// The concrete path of `last` (if any) after the trails of `chain`.
+fn concrete(chain: &[Trail], last: Option<&Trail>) -> String {
+    let mut text = String::new();
+    for trail in chain.iter().chain(last) {
+        text = trail.concrete(&text);
+    }
+    text
 }
 
 /// Evaluation context: the order and the current bindings.
@@ -25,27 +45,27 @@ impl<'o> Cx<'o, '_> {
             .zip(&self.vars)
             .map(|(b, v)| BoundEvidence {
                 name: b.name.clone(),
-                path: v.path.clone(),
+                path: v.path(),
                 label: label_of(v.value),
             })
             .collect()
     }
 
     /// The values `path` reaches from the order or from the variable it starts at, and the
-    /// concrete path of that start (empty for the order).
-    fn reach<'a>(&'a self, path: &'a PathRef) -> (&'a str, Vec<Reach<'a, 'o>>) {
+    /// trails to that start (none for the order).
+    fn reach<'a, 'p>(&'a self, path: &'p PathRef) -> (&'a [Trail<'o>], Vec<Reach<'p, 'o>>) {
         let mut reached = Vec::new();
-        let prefix = match path.base {
+        let prefix: &[Trail<'o>] = match path.base {
             Base::Order => {
                 path.path.reach(&self.order.root, &mut reached);
-                ""
+                &[]
             }
             Base::Var(i) => match self.vars.get(i) {
                 Some(bound) => {
                     path.path.reach(bound.value, &mut reached);
-                    bound.path.as_str()
+                    &bound.chain
                 }
-                None => "",
+                None => &[],
             },
         };
         (prefix, reached)
@@ -68,6 +88,21 @@ impl<'o> Cx<'o, '_> {
             .collect()
     }
 
+    /// The elements binding `binding` takes in the current bindings, in source order.
+    pub(super) fn elements(&self, binding: &'o Binding) -> Vec<Bound<'o>> {
+        let mut elements = Vec::new();
+        for source in &binding.sources {
+            let (prefix, found) = self.reach(source);
+            elements.extend(found.into_iter().filter_map(|r| {
+                let value = r.value?;
+                let mut chain: SmallVec<[Trail<'o>; 2]> = prefix.iter().cloned().collect();
+                chain.push(r.trail);
+                Some(Bound { value, chain })
+            }));
+        }
+        elements
+    }
+
     pub(super) fn order_date(&self, which: RateDate) -> Option<NaiveDate> {
         let get = |name: &str| match self.order.root.get(name) {
             Some(Value::Date(d)) => Some(*d),
@@ -81,7 +116,7 @@ impl<'o> Cx<'o, '_> {
 }
 
 pub(super) fn bind<'o>(
-    rule: &Rule,
+    rule: &'o Rule,
     depth: usize,
     cx: &mut Cx<'o, '_>,
     visit: &mut dyn FnMut(&Cx<'o, '_>),
@@ -99,20 +134,12 @@ pub(super) fn bind<'o>(
         visit(cx);
         return;
     };
-    let mut elements: Vec<(String, &'o Value)> = Vec::new();
-    for source in &binding.sources {
-        let (prefix, found) = cx.reach(source);
-        elements.extend(
-            found
-                .into_iter()
-                .filter_map(|r| r.value.map(|v| (r.trail.concrete(prefix), v))),
-        );
-    }
+    let elements = cx.elements(binding);
     if elements.is_empty() && depth < 64 {
         walk.empty |= 1 << depth;
     }
-    for (path, value) in elements {
-        cx.vars.push(Bound { value, path });
+    for bound in elements {
+        cx.vars.push(bound);
         bind(rule, depth + 1, cx, visit, walk);
         cx.vars.pop();
         if walk.overflow {
@@ -125,7 +152,10 @@ pub(super) fn bind<'o>(
 #[derive(Debug, Clone)]
 pub(super) enum Loc<'a> {
     /// Reached by a path, after the concrete path of the variable it starts from.
-    Path { prefix: &'a str, trail: Trail<'a> },
+    Path {
+        prefix: &'a [Trail<'a>],
+        trail: Trail<'a>,
+    },
     /// A cell of a matched list row, already in words.
     Row(String),
 }
@@ -133,7 +163,7 @@ pub(super) enum Loc<'a> {
 impl Loc<'_> {
     pub(super) fn text(&self) -> String {
         match self {
-            Loc::Path { prefix, trail } => trail.concrete(prefix),
+            Loc::Path { prefix, trail } => concrete(prefix, Some(trail)),
             Loc::Row(text) => text.clone(),
         }
     }

@@ -6,10 +6,14 @@
 
 use std::io::{self, Write};
 
-use serde_json::{json, Map, Value as Json};
+use serde_json::{json, Value as Json};
 
 use super::{Reporter, RunInfo, Summary};
 use crate::findings::*;
+
+mod wire;
+
+use wire::{ConditionOut, ContextOut, FindingOut, JudgementOut};
 
 /// The schema identifier written in every document.
 pub const SCHEMA: &str = "redflag.check/1";
@@ -79,13 +83,13 @@ pub(crate) fn filter_json(run: &RunInfo) -> Json {
 /// An order's buyer, destination and value (`null` parts when the order does not give them);
 /// the value is a string, exact as the order gave it.
 pub fn context_json(c: &crate::context::OrderContext) -> Json {
-    json!({
-        "buyer_name": c.buyer_name,
-        "buyer_country": c.buyer_country,
-        "destination": c.destination,
-        "value": c.value.map(|v| v.to_string()),
-        "currency": c.currency,
-    })
+    to_json(&ContextOut::of(c))
+}
+
+/// A wire view as a value. Serializing these views into a value cannot fail (every map key is
+/// a string); `null` stands in if it ever did.
+fn to_json<T: serde::Serialize>(view: &T) -> Json {
+    serde_json::to_value(view).unwrap_or(Json::Null)
 }
 
 /// The screening lists of a run: name, file, format, date, source, digest, counts.
@@ -182,134 +186,17 @@ fn overrides_json(pack: &crate::rules::RulePack) -> Json {
 
 /// One judgement as JSON.
 pub fn judgement_json(j: &Judgement) -> Json {
-    let mut order = Map::new();
-    order.insert(
-        "id".into(),
-        j.order_id.clone().map(Json::String).unwrap_or(Json::Null),
-    );
-    order.insert("file".into(), json!(j.origin.file));
-    order.insert("line".into(), json!(j.origin.line));
-    order.insert("verdict".into(), json!(j.verdict.as_str()));
-    order.insert(
-        "context".into(),
-        j.context.as_ref().map(context_json).unwrap_or(Json::Null),
-    );
-    order.insert(
-        "findings".into(),
-        Json::Array(j.findings.iter().map(finding_json).collect()),
-    );
-    if !j.problems.is_empty() {
-        let problems = j
-            .problems
-            .iter()
-            .map(|p| {
-                json!({
-                    "code": p.code,
-                    "path": p.path,
-                    "column": p.column,
-                    "line": p.line,
-                    "message": p.message,
-                })
-            })
-            .collect();
-        order.insert("problems".into(), Json::Array(problems));
-    }
-    Json::Object(order)
+    to_json(&JudgementOut::of(j, None))
 }
 
 /// One finding, as in `redflag.check/1`.
 pub fn finding_json(f: &Finding) -> Json {
-    json!({
-        "rule_id": f.rule_id,
-        "rule_version": f.rule_version,
-        "kind": super::kind_str(f),
-        "severity": f.severity.as_str(),
-        "title": f.title,
-        "message": f.message,
-        "family": f.family,
-        "red_flags": f.red_flags,
-        "icp": f.icp,
-        "references": f.references.iter().map(|r| json!({"cite": r.cite, "url": r.url})).collect::<Vec<_>>(),
-        "why": f.why,
-        "action": f.action,
-        "escalation": f.escalation,
-        "condition": f.condition,
-        "matches": f.matches,
-        "bindings": f.bindings.iter().map(|b| json!({"name": b.name, "path": b.path, "label": b.label})).collect::<Vec<_>>(),
-        "evidence": f.conditions.iter().map(condition_json).collect::<Vec<_>>(),
-        "waiver": f.waiver.as_ref().map(|w| json!({
-            "id": w.id,
-            "reason": w.reason,
-            "approver": w.approver,
-            "date": w.date.to_string(),
-            "expires": w.expires.to_string(),
-            "order": w.order,
-            "party": w.party,
-            "path": w.path,
-            "line": w.line,
-        })),
-        "waived_in_part": f.waived_in_part,
-    })
+    to_json(&FindingOut::of(f))
 }
 
 /// One condition's evidence, as in `redflag.check/1`.
 pub fn condition_json(c: &ConditionEvidence) -> Json {
-    json!({
-        "condition": c.name,
-        "op": c.op,
-        "path": c.path,
-        "truth": c.truth.as_str(),
-        "observations": c.observations.iter().map(|o| {
-            let row = o.row.as_ref().map(|r| {
-                let cells: Map<String, Json> = r.cells.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
-                json!({"list": r.list, "line": r.line, "cells": cells})
-            });
-            let mut obs = json!({
-                "path": o.path,
-                "seen": o.seen,
-                "expected": o.expected,
-                "holds": o.holds.as_str(),
-                "note": o.note,
-                "row": row,
-            });
-            if let (Some(s), Some(map)) = (o.screening.as_deref(), obs.as_object_mut()) {
-                map.insert("screening".into(), screening_json(s));
-            }
-            obs
-        }).collect::<Vec<_>>(),
-        "more": c.more,
-    })
-}
-
-fn screening_json(s: &ScreeningEvidence) -> Json {
-    let (basis, alias, id) = match &s.basis {
-        MatchBasis::Name => ("name", None, None),
-        MatchBasis::Alias(a) => ("alias", Some(a.clone()), None),
-        MatchBasis::Id { scheme, value } => {
-            ("id", None, Some(json!({"scheme": scheme, "value": value})))
-        }
-    };
-    json!({
-        "role": s.role,
-        "party": s.party,
-        "list": s.list,
-        "source": s.source,
-        "entry_id": s.entry_id,
-        "primary_name": s.primary_name,
-        "programs": s.programs,
-        "listed_on": s.listed_on.map(|d| d.to_string()),
-        "ends_on": s.ends_on.map(|d| d.to_string()),
-        "shipment_date": s.shipment_date.map(|d| d.to_string()),
-        "listing": s.status.as_str(),
-        "matched_on": basis,
-        "alias": alias,
-        "id": id,
-        "score": s.score.to_string(),
-        "query_normalized": s.query_normalized,
-        "entry_normalized": s.entry_normalized,
-        "country_match": s.country_match,
-        "other_matches": s.other_matches,
-    })
+    to_json(&ConditionOut::of(c))
 }
 
 /// The closing counts.
@@ -353,7 +240,15 @@ fn write_json(out: &mut dyn Write, value: &Json) -> io::Result<()> {
 /// characters, line and paragraph separators) are written as `\uXXXX` escapes. A JSON reader
 /// gets the same strings; a terminal showing the file gets nothing it would act on or reorder.
 pub fn write(out: &mut dyn Write, value: &Json, pretty: bool) -> io::Result<()> {
-    use serde::Serialize;
+    write_view(out, value, pretty)
+}
+
+/// Writes anything serializable as [`write`] writes a value, without building one.
+fn write_view<T: serde::Serialize + ?Sized>(
+    out: &mut dyn Write,
+    value: &T,
+    pretty: bool,
+) -> io::Result<()> {
     let result = if pretty {
         let formatter = Escaping(serde_json::ser::PrettyFormatter::new());
         value.serialize(&mut serde_json::Serializer::with_formatter(
@@ -454,16 +349,11 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
 impl JsonReporter {
     /// One judgement's text: a JSON Lines line with its line break, or a document's element.
     fn rendered(&self, judgement: &Judgement) -> io::Result<Vec<u8>> {
-        let mut value = judgement_json(judgement);
-        let mut out = Vec::with_capacity(1024);
+        let mut out = Vec::with_capacity(4096);
+        let record = self.lines.then_some("order");
+        write_view(&mut out, &JudgementOut::of(judgement, record), false)?;
         if self.lines {
-            if let Json::Object(m) = &mut value {
-                m.shift_insert(0, "type".into(), json!("order"));
-            }
-            write_json(&mut out, &value)?;
             out.push(b'\n');
-        } else {
-            write_json(&mut out, &value)?;
         }
         Ok(out)
     }

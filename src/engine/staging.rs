@@ -1,0 +1,200 @@
+//! Staged evaluation for `judge`: each condition is evaluated once per set of the variables it
+//! reads, as soon as they are bound, and a subtree of bindings whose outcome is already false
+//! is not walked.
+//!
+//! Sound because Kleene's logic is monotone in knowledge: if the rule's expression is false
+//! with every condition not yet evaluated taken as unknown, it is false whatever those
+//! conditions turn out to be. Nothing of a false combination reaches a finding (its evidence is
+//! never built), so skipping it changes no output; its combinations are still counted against
+//! the limit, so a rule overflows on exactly the orders it did before. `trace` walks every
+//! combination with full evidence and does not use this.
+
+use super::*;
+
+/// When each condition of a rule can be evaluated.
+#[derive(Debug, Clone)]
+pub(super) struct Stages {
+    /// `by_depth[d]`: the conditions that read variables `0..d` at most (and the order), in
+    /// evaluation order. `by_depth[0]` reads the order only.
+    by_depth: Vec<Vec<usize>>,
+    /// Per condition, its depth.
+    depth: Vec<usize>,
+}
+
+impl Stages {
+    /// `None` when a condition reads the matched row of one evaluated after it (a cycle the
+    /// validator lets through): such a rule keeps evaluating every condition per combination,
+    /// so the reader sees "not evaluated" exactly as before.
+    pub(super) fn of(rule: &Rule, order: &[usize]) -> Option<Stages> {
+        let bindings = rule.bindings.len();
+        let mut position = vec![usize::MAX; rule.conditions.len()];
+        for (p, &i) in order.iter().enumerate() {
+            *position.get_mut(i)? = p;
+        }
+        let mut depth = vec![0usize; rule.conditions.len()];
+        for &i in order {
+            let condition = rule.conditions.get(i)?;
+            let mut d = 0;
+            for target in targets(condition) {
+                let need = match target {
+                    Target::Path(p) => match p.base {
+                        Base::Order => 0,
+                        Base::Var(v) => v.checked_add(1)?,
+                    },
+                    Target::Row {
+                        condition: source, ..
+                    } => {
+                        if *position.get(*source)? >= position[i] {
+                            return None;
+                        }
+                        depth[*source]
+                    }
+                };
+                d = d.max(need);
+            }
+            if d > bindings {
+                return None;
+            }
+            depth[i] = d;
+        }
+        let mut by_depth = vec![Vec::new(); bindings + 1];
+        for &i in order {
+            by_depth[depth[i]].push(i);
+        }
+        Some(Stages { by_depth, depth })
+    }
+}
+
+/// Every target a condition reads: its own, and those of its operator. Exhaustive on purpose:
+/// an operator that gains a target must be staged by it.
+fn targets(c: &Condition) -> Vec<&Target> {
+    let mut out = vec![&c.target];
+    match &c.op {
+        Op::Compare { operand, .. } => match operand {
+            Operand::Field(t) => out.push(t),
+            Operand::Literal(_) => {}
+        },
+        Op::InField { field } | Op::Within { field, .. } => out.push(field),
+        Op::InList { also, .. } => out.extend(also.iter().map(|(_, t)| t)),
+        Op::In { .. }
+        | Op::Matches { .. }
+        | Op::MatchesList { .. }
+        | Op::ContainsAny { .. }
+        | Op::StartsWith { .. }
+        | Op::Exists
+        | Op::Missing
+        | Op::Blank
+        | Op::Count { .. }
+        | Op::IsTrue
+        | Op::IsFalse
+        | Op::Screen(_)
+        | Op::InvalidId => {}
+    }
+    out
+}
+
+/// The state of one staged walk: outcomes of the conditions evaluated for the current bindings.
+pub(super) struct Staged<'s> {
+    pub(super) stages: &'s Stages,
+    pub(super) expected: &'s [String],
+    pub(super) outcomes: Vec<Outcome>,
+    pub(super) done: Vec<bool>,
+}
+
+/// Walks the bindings of `rule` as [`bind`] does, evaluating each condition at the depth where
+/// its variables are bound, and calls `visit` with every combination that is not already false
+/// and the outcomes of all its conditions (without evidence).
+pub(super) fn bind_staged<'o>(
+    rule: &'o Rule,
+    depth: usize,
+    cx: &mut Cx<'o, '_>,
+    staged: &mut Staged,
+    visit: &mut dyn FnMut(&Cx<'o, '_>, &[Outcome]),
+    walk: &mut Walk,
+) {
+    if walk.overflow {
+        return;
+    }
+    for &i in staged
+        .stages
+        .by_depth
+        .get(depth)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        let expected = staged
+            .expected
+            .get(i)
+            .map(String::as_str)
+            .unwrap_or_default();
+        let outcome = eval_condition(
+            &rule.conditions[i],
+            expected,
+            cx,
+            &staged.outcomes,
+            &staged.done,
+            false,
+        );
+        staged.outcomes[i] = outcome;
+        staged.done[i] = true;
+    }
+    let Some(binding) = rule.bindings.get(depth) else {
+        walk.count = walk.count.saturating_add(1);
+        if walk.count > walk.limit {
+            walk.overflow = true;
+            return;
+        }
+        visit(cx, &staged.outcomes);
+        return;
+    };
+    let settled = kleene(&rule.condition, &|i| match (
+        staged.stages.depth.get(i),
+        staged.outcomes.get(i),
+    ) {
+        (Some(&d), Some(o)) if d <= depth => o.truth,
+        _ => Truth::Unknown,
+    });
+    if settled == Truth::False {
+        if walk.limit != usize::MAX {
+            let leaves = count_leaves(rule, depth, cx, walk.limit.saturating_sub(walk.count));
+            walk.count = walk.count.saturating_add(leaves);
+            walk.overflow = walk.count > walk.limit;
+        }
+        return;
+    }
+    for bound in cx.elements(binding) {
+        cx.vars.push(bound);
+        bind_staged(rule, depth + 1, cx, staged, visit, walk);
+        cx.vars.pop();
+        if walk.overflow {
+            return;
+        }
+    }
+}
+
+/// The number of combinations below the current bindings, counting no further than just past
+/// `budget` (enough to tell that the limit is passed).
+fn count_leaves<'o>(rule: &'o Rule, depth: usize, cx: &mut Cx<'o, '_>, budget: usize) -> usize {
+    let Some(binding) = rule.bindings.get(depth) else {
+        return 1;
+    };
+    let elements = cx.elements(binding);
+    if rule.bindings.len() == depth + 1 {
+        return elements.len();
+    }
+    let mut total: usize = 0;
+    for bound in elements {
+        cx.vars.push(bound);
+        total = total.saturating_add(count_leaves(
+            rule,
+            depth + 1,
+            cx,
+            budget.saturating_sub(total),
+        ));
+        cx.vars.pop();
+        if total > budget {
+            break;
+        }
+    }
+    total
+}
