@@ -719,3 +719,59 @@ proptest! {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// `judge` cuts a walk short once a rule's expression is false for every value the unbound
+// variables could take; `trace` walks every combination. They must agree.
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, .. ProptestConfig::default() })]
+
+    /// For every rule, `judge` has a finding exactly when some combination `trace` walks is
+    /// not false, fired exactly when one is true, and counts as many fired combinations.
+    #[test]
+    fn judging_finds_what_the_full_walk_finds(
+        order in order(),
+        flag in prop::option::of(prop::sample::select(vec![
+            RedFlag::EmbargoedConsignee,
+            RedFlag::CashAboveThreshold,
+            RedFlag::EmbargoedEndUser,
+            RedFlag::UnrelatedTradeBuyer,
+        ])),
+    ) {
+        let mut order = with_id(order, 1);
+        if let Some(flag) = flag {
+            add(&mut order, flag);
+        }
+        let records: Vec<Record> =
+            redflag::order::from_text(&format!("{order}\n"), "p.jsonl", InputFormat::Jsonl, None)
+                .unwrap()
+                .collect();
+        let Record::Order(parsed) = &records[0] else {
+            return Ok(());
+        };
+        let judgement = engine().judge_order(parsed);
+        for rule in &engine().pack().rules {
+            let trace = engine().trace(&rule.id, parsed).unwrap();
+            prop_assume!(!trace.overflow);
+            let fired = trace
+                .combinations
+                .iter()
+                .filter(|c| c.truth == redflag::findings::Truth::True)
+                .count();
+            let open = trace
+                .combinations
+                .iter()
+                .any(|c| c.truth != redflag::findings::Truth::False);
+            let finding = judgement.findings.iter().find(|f| f.rule_id == rule.id);
+            prop_assert_eq!(finding.is_some(), open, "rule {}", rule.id);
+            if let Some(f) = finding {
+                let is_fired = f.kind == redflag::findings::FindingKind::Fired;
+                prop_assert_eq!(is_fired, fired > 0, "rule {}", rule.id);
+                if is_fired {
+                    prop_assert_eq!(f.matches, fired, "rule {}", rule.id);
+                }
+            }
+        }
+    }
+}
