@@ -244,8 +244,8 @@ pub fn write(out: &mut dyn Write, value: &Json, pretty: bool) -> io::Result<()> 
 }
 
 /// Writes anything serializable as [`write`] writes a value, without building one.
-fn write_view<T: serde::Serialize + ?Sized>(
-    out: &mut dyn Write,
+fn write_view<T: serde::Serialize + ?Sized, W: Write + ?Sized>(
+    out: &mut W,
     value: &T,
     pretty: bool,
 ) -> io::Result<()> {
