@@ -158,7 +158,28 @@ pub struct Trail<'p> {
     steps: &'p [Segment],
     /// Per index or `[*]` step in `steps`, the member taken; `None` where the step is
     /// quoted as written (an index out of range, `[*]` over something not a list).
-    slots: SmallVec<[Option<usize>; 4]>,
+    slots: SmallVec<[Slot; 4]>,
+}
+
+/// The list member an index or `[*]` step took, or [`Slot::QUOTED`] where the step is quoted as
+/// written. Four bytes rather than an `Option<usize>`: judging moves trails around by the
+/// million, and an order's lists are far shorter than `u32::MAX` (`order::limits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot(u32);
+
+impl Slot {
+    const QUOTED: Slot = Slot(u32::MAX);
+
+    fn taken(member: usize) -> Slot {
+        u32::try_from(member)
+            .ok()
+            .filter(|&m| m != u32::MAX)
+            .map_or(Slot::QUOTED, Slot)
+    }
+
+    fn member(self) -> Option<usize> {
+        (self != Slot::QUOTED).then_some(self.0 as usize)
+    }
 }
 
 impl Trail<'_> {
@@ -175,7 +196,7 @@ impl Trail<'_> {
                     }
                     out.push_str(name);
                 }
-                Segment::Index(index) => match slots.next().copied().flatten() {
+                Segment::Index(index) => match slots.next().and_then(|s| s.member()) {
                     Some(slot) => push_index(&mut out, slot),
                     None => {
                         out.push('[');
@@ -183,7 +204,7 @@ impl Trail<'_> {
                         out.push(']');
                     }
                 },
-                Segment::Each => match slots.next().copied().flatten() {
+                Segment::Each => match slots.next().and_then(|s| s.member()) {
                     Some(slot) => push_index(&mut out, slot),
                     None => out.push_str("[*]"),
                 },
@@ -216,7 +237,7 @@ fn reach_from<'p, 'v>(
     parent: Option<&'v Value>,
     segments: &'p [Segment],
     depth: usize,
-    slots: &mut SmallVec<[Option<usize>; 4]>,
+    slots: &mut SmallVec<[Slot; 4]>,
     out: &mut Vec<Reach<'p, 'v>>,
 ) {
     let all = segments;
@@ -232,7 +253,7 @@ fn reach_from<'p, 'v>(
         });
         return;
     };
-    let stop = |slots: &SmallVec<[Option<usize>; 4]>, parent| Reach {
+    let stop = |slots: &SmallVec<[Slot; 4]>, parent| Reach {
         value: None,
         parent,
         trail: Trail {
@@ -261,12 +282,12 @@ fn reach_from<'p, 'v>(
             });
             match taken {
                 Some((slot, member)) => {
-                    slots.push(Some(slot));
+                    slots.push(Slot::taken(slot));
                     reach_from(member, None, all, depth + 1, slots, out);
                     slots.pop();
                 }
                 None => {
-                    slots.push(None);
+                    slots.push(Slot::QUOTED);
                     out.push(stop(slots, None));
                     slots.pop();
                 }
@@ -275,14 +296,14 @@ fn reach_from<'p, 'v>(
         Segment::Each => match value.as_list() {
             Some(list) => {
                 for (slot, member) in list.iter().enumerate() {
-                    slots.push(Some(slot));
+                    slots.push(Slot::taken(slot));
                     reach_from(member, None, all, depth + 1, slots, out);
                     slots.pop();
                 }
             }
             None if matches!(value, Value::Null) => {}
             None => {
-                slots.push(None);
+                slots.push(Slot::QUOTED);
                 out.push(stop(slots, None));
                 slots.pop();
             }
