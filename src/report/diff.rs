@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use serde_json::{json, Value as Json};
 
 use super::escape::write_line as line;
-use crate::diff::{FieldChange, FindingKey, RunDiff, RunOrder};
+use crate::diff::{FieldChange, FindingKey, OrderChange, RunDiff, RunOrder};
 
 /// The schema identifier of the JSON output.
 pub const SCHEMA: &str = "redflag.diff/1";
@@ -147,54 +147,112 @@ fn finding_json(f: &FindingKey) -> Json {
 
 fn order_json(o: &RunOrder) -> Json {
     json!({
-        "key": o.key,
-        "id": o.id,
-        "file": o.file,
+        "key": &*o.key,
+        "id": o.id.as_deref(),
+        "file": &*o.file,
         "line": o.line,
-        "verdict": o.verdict,
-        "findings": o.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        "verdict": &*o.verdict,
+        "findings": o.findings.iter().map(|f| finding_json(f)).collect::<Vec<_>>(),
     })
 }
 
-/// The JSON document (schema `redflag.diff/1`).
-pub fn json_value(d: &RunDiff) -> Json {
+fn change_json(c: &OrderChange) -> Json {
     json!({
-        "schema": SCHEMA,
-        "redflag_version": env!("CARGO_PKG_VERSION"),
-        "a": d.a,
-        "b": d.b,
-        "orders": {
-            "a": d.orders_a,
-            "b": d.orders_b,
-            "changed": d.changed.len(),
-            "added": d.added.len(),
-            "removed": d.removed.len(),
-            "unchanged": d.unchanged,
-        },
-        "provenance": d.provenance.iter().map(field_json).collect::<Vec<_>>(),
-        "changed": d.changed.iter().map(|c| json!({
-            "key": c.order.key,
-            "id": c.order.id,
-            "file": c.order.file,
-            "line": c.order.line,
-            "verdict": {"a": c.verdict_a, "b": c.order.verdict},
-            "added": c.added.iter().map(finding_json).collect::<Vec<_>>(),
-            "removed": c.removed.iter().map(finding_json).collect::<Vec<_>>(),
-            "changed": c.changed.iter().map(|(a, b)| json!({
-                "rule_id": b.rule_id,
-                "a": {"severity": a.severity, "kind": a.kind},
-                "b": {"severity": b.severity, "kind": b.kind},
-            })).collect::<Vec<_>>(),
+        "key": &*c.order.key,
+        "id": c.order.id.as_deref(),
+        "file": &*c.order.file,
+        "line": c.order.line,
+        "verdict": {"a": &*c.verdict_a, "b": &*c.order.verdict},
+        "added": c.added.iter().map(|f| finding_json(f)).collect::<Vec<_>>(),
+        "removed": c.removed.iter().map(|f| finding_json(f)).collect::<Vec<_>>(),
+        "changed": c.changed.iter().map(|(a, b)| json!({
+            "rule_id": b.rule_id,
+            "a": {"severity": a.severity, "kind": a.kind},
+            "b": {"severity": b.severity, "kind": b.kind},
         })).collect::<Vec<_>>(),
-        "added": d.added.iter().map(order_json).collect::<Vec<_>>(),
-        "removed": d.removed.iter().map(order_json).collect::<Vec<_>>(),
-        "summary": d.summary.iter().map(field_json).collect::<Vec<_>>(),
-        "has_changes": d.has_changes(),
     })
 }
 
-/// Writes the JSON document, pretty-printed, with a final newline.
+/// Writes `value` pretty-printed as a member of an object or array `depth` levels deep: the
+/// standalone text with each line after the first indented by the depth, which is what
+/// serde_json's pretty printer writes for the value in place (strings hold no line breaks).
+fn nested(out: &mut dyn Write, value: &Json, depth: usize) -> io::Result<()> {
+    let mut text = Vec::new();
+    super::json::write(&mut text, value, true)?;
+    let indent = "  ".repeat(depth);
+    for (i, line) in text.split(|b| *b == b'\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+            out.write_all(indent.as_bytes())?;
+        }
+        out.write_all(line)?;
+    }
+    Ok(())
+}
+
+/// Writes a member of the top-level object, after the ones before it.
+fn member(out: &mut dyn Write, first: bool, key: &str) -> io::Result<()> {
+    out.write_all(if first { b"\n  " } else { b",\n  " })?;
+    super::json::write(out, &Json::String(key.to_string()), false)?;
+    out.write_all(b": ")
+}
+
+/// Writes a list of the top-level object one element at a time.
+fn list<T>(out: &mut dyn Write, items: &[T], element: impl Fn(&T) -> Json) -> io::Result<()> {
+    if items.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    for (i, item) in items.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        nested(out, &element(item), 2)?;
+    }
+    out.write_all(b"\n  ]")
+}
+
+/// Writes the JSON document (schema `redflag.diff/1`), pretty-printed, with a final newline.
+/// The lists of orders are written element by element, so a comparison of large runs is
+/// never held as one JSON tree; the bytes are those of serde_json's pretty printer.
 pub fn json(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
-    super::json::write(out, &json_value(d), true)?;
-    out.write_all(b"\n")
+    out.write_all(b"{")?;
+    let head = [
+        ("schema", json!(SCHEMA)),
+        ("redflag_version", json!(env!("CARGO_PKG_VERSION"))),
+        ("a", json!(d.a)),
+        ("b", json!(d.b)),
+        (
+            "orders",
+            json!({
+                "a": d.orders_a,
+                "b": d.orders_b,
+                "changed": d.changed.len(),
+                "added": d.added.len(),
+                "removed": d.removed.len(),
+                "unchanged": d.unchanged,
+            }),
+        ),
+        (
+            "provenance",
+            Json::Array(d.provenance.iter().map(field_json).collect()),
+        ),
+    ];
+    for (i, (key, value)) in head.iter().enumerate() {
+        member(out, i == 0, key)?;
+        nested(out, value, 1)?;
+    }
+    member(out, false, "changed")?;
+    list(out, &d.changed, change_json)?;
+    member(out, false, "added")?;
+    list(out, &d.added, order_json)?;
+    member(out, false, "removed")?;
+    list(out, &d.removed, order_json)?;
+    member(out, false, "summary")?;
+    nested(
+        out,
+        &Json::Array(d.summary.iter().map(field_json).collect()),
+        1,
+    )?;
+    member(out, false, "has_changes")?;
+    nested(out, &json!(d.has_changes()), 1)?;
+    out.write_all(b"\n}\n")
 }

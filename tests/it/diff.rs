@@ -37,12 +37,11 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A directory with two runs of `check`: `a.json` (the fixture pack `a/`
-/// on `orders.jsonl`) and `b.json` (pack `b/`, whose list no longer has
-/// Shadyport, on `orders-b.jsonl`, where FX-2 now pays cash, FX-3 is gone,
-/// FX-4 states that no end-use statement was given and FX-6 is new).
-/// With `same_orders`, B judges `orders.jsonl` too.
-fn two_runs(same_orders: bool, format_b: &str) -> tempfile::TempDir {
+/// A directory with the fixture pack as `a/` and as `b/`, whose list no
+/// longer has Shadyport, and two order files: `orders.jsonl` and
+/// `orders-b.jsonl`, where FX-2 now pays cash, FX-3 is gone, FX-4 states that
+/// no end-use statement was given and FX-6 is new.
+fn two_packs_and_order_files() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     copy_dir(Path::new(PACK), &root.join("a"));
@@ -65,26 +64,37 @@ fn two_runs(same_orders: bool, format_b: &str) -> tempfile::TempDir {
         r#"{"id": "FX-6", "date": "2025-02-01", "buyer": {"name": "Epsilon AB", "country": "SE"}, "items": [{"sku": "E1"}], "payment": {"method": "cash"}}"#.into(),
     );
     std::fs::write(root.join("orders-b.jsonl"), lines.join("\n") + "\n").unwrap();
-    let check = |pack: &str, input: &str, format: &str, output: &str| {
-        let out = run_in(
-            root,
-            &[
-                "check", input, "--rules", pack, "--format", format, "-o", output,
-            ],
-        );
-        assert!(
-            code(&out) <= 1,
-            "check {pack} failed: {}",
-            text(&out.stderr)
-        );
-    };
-    check("a", "orders.jsonl", "json", "a.json");
+    dir
+}
+
+/// Runs `check` on `input` with `pack` in `root`, writing `output`.
+fn check(root: &Path, pack: &str, input: &str, format: &str, output: &str) {
+    let out = run_in(
+        root,
+        &[
+            "check", input, "--rules", pack, "--format", format, "-o", output,
+        ],
+    );
+    assert!(
+        code(&out) <= 1,
+        "check {pack} failed: {}",
+        text(&out.stderr)
+    );
+}
+
+/// [`two_packs_and_order_files`] with two runs of `check`: `a.json` (pack
+/// `a/` on `orders.jsonl`) and `b.json` (pack `b/` on `orders-b.jsonl`, in
+/// `format_b`). With `same_orders`, B judges `orders.jsonl` too.
+fn two_runs(same_orders: bool, format_b: &str) -> tempfile::TempDir {
+    let dir = two_packs_and_order_files();
+    let root = dir.path();
+    check(root, "a", "orders.jsonl", "json", "a.json");
     let b_orders = if same_orders {
         "orders.jsonl"
     } else {
         "orders-b.jsonl"
     };
-    check("b", b_orders, format_b, "b.json");
+    check(root, "b", b_orders, format_b, "b.json");
     dir
 }
 
@@ -382,10 +392,168 @@ fn orders_without_an_id_and_repeated_ids_are_matched_by_place_and_occurrence() {
     };
     let a = diff::parse(&report("clear"), "a").unwrap();
     let b = diff::parse(&report("error"), "b").unwrap();
-    let keys: Vec<&str> = a.orders.iter().map(|o| o.key.as_str()).collect();
+    let keys: Vec<&str> = a.orders.iter().map(|o| &*o.key).collect();
     assert_eq!(keys, ["X", "X#2", "o.jsonl:3"]);
     let d = diff::diff(&a, &b);
-    let changed: Vec<&str> = d.changed.iter().map(|c| c.order.key.as_str()).collect();
+    let changed: Vec<&str> = d.changed.iter().map(|c| &*c.order.key).collect();
     assert_eq!(changed, ["X#2"]);
     assert_eq!(d.unchanged, 2);
+}
+
+/// The second run's orders reversed, each run written as a JSON document and
+/// as JSON Lines: `doc/`, `lines/` and `mixed/` (first run a document, second
+/// JSON Lines) each hold `a.report` and `b.report`.
+fn both_forms_reordered() -> tempfile::TempDir {
+    let dir = two_packs_and_order_files();
+    let root = dir.path();
+    let b_orders = std::fs::read_to_string(root.join("orders-b.jsonl")).unwrap();
+    let reversed: Vec<&str> = b_orders.lines().rev().collect();
+    std::fs::write(root.join("orders-b.jsonl"), reversed.join("\n") + "\n").unwrap();
+    for (form, format) in [("doc", "json"), ("lines", "jsonl")] {
+        std::fs::create_dir(root.join(form)).unwrap();
+        check(
+            root,
+            "a",
+            "orders.jsonl",
+            format,
+            &format!("{form}/a.report"),
+        );
+        check(
+            root,
+            "b",
+            "orders-b.jsonl",
+            format,
+            &format!("{form}/b.report"),
+        );
+    }
+    std::fs::create_dir(root.join("mixed")).unwrap();
+    std::fs::copy(root.join("doc/a.report"), root.join("mixed/a.report")).unwrap();
+    std::fs::copy(root.join("lines/b.report"), root.join("mixed/b.report")).unwrap();
+    dir
+}
+
+#[test]
+fn both_forms_of_a_report_and_any_order_of_its_orders_give_the_same_comparison() {
+    let dir = both_forms_reordered();
+    let root = dir.path();
+    for format in ["human", "json"] {
+        let outputs: Vec<(String, Vec<u8>)> = ["doc", "lines", "mixed"]
+            .iter()
+            .map(|form| {
+                let out = run_in(
+                    &root.join(form),
+                    &["diff", "a.report", "b.report", "--format", format],
+                );
+                assert_eq!(code(&out), 1, "{form}: {}", text(&out.stderr));
+                (form.to_string(), out.stdout)
+            })
+            .collect();
+        for (form, output) in &outputs[1..] {
+            assert!(
+                *output == outputs[0].1,
+                "{format}: `{form}` differs from `doc`:\n{}\n---\n{}",
+                text(output),
+                text(&outputs[0].1)
+            );
+        }
+    }
+    let out = run_in(&root.join("lines"), &["diff", "a.report", "b.report"]);
+    // Changed and added orders come in the second run's order (FX-6 was last, now first),
+    // removed ones in the first's; the counts are those of the unreordered comparison.
+    insta::assert_snapshot!(text(&out.stdout));
+}
+
+/// The lines of a diagnostic that say what and on which line, without the
+/// quoted text and the column (which moves with the length of any field).
+fn headlines(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|l| {
+            l.starts_with('D') || l.contains('×') || l.starts_with("  │ ") || l.contains("╭─[")
+        })
+        .map(|l| match l.rsplit_once(':') {
+            Some((place, _)) if l.contains("╭─[") => format!("{place}]\n"),
+            _ => format!("{}\n", l.trim_end()),
+        })
+        .collect()
+}
+
+#[test]
+fn a_report_cut_off_edited_or_joined_is_refused_and_never_compared() {
+    let dir = two_runs(false, "json");
+    let root = dir.path();
+    check(root, "a", "orders.jsonl", "jsonl", "a.jsonl");
+    let document = std::fs::read_to_string(root.join("a.json")).unwrap();
+    let lines_text = std::fs::read_to_string(root.join("a.jsonl")).unwrap();
+    let lines: Vec<&str> = lines_text.lines().collect();
+    assert_eq!(lines.len(), 7, "run header, five orders, summary");
+    let joined = |lines: &[&str]| lines.join("\n") + "\n";
+    let variants: Vec<(&str, String)> = vec![
+        ("cut.json", document[..document.len() / 2].to_string()),
+        (
+            "unclosed.json",
+            document.trim_end().trim_end_matches('}').to_string(),
+        ),
+        (
+            "trailing.json",
+            document.clone() + "{\"schema\": \"redflag.check/1\"}\n",
+        ),
+        (
+            "orders-twice.json",
+            document.replacen("\"orders\":[", "\"orders\":[],\"orders\":[", 1),
+        ),
+        (
+            "order-without-verdict.json",
+            document.replacen("\"verdict\":", "\"verdikt\":", 1),
+        ),
+        ("cut-at-a-line.jsonl", joined(&lines[..4])),
+        ("no-summary.jsonl", joined(&lines[..6])),
+        (
+            "order-deleted.jsonl",
+            joined(&[&lines[..2], &lines[3..]].concat()),
+        ),
+        (
+            "cut-mid-line.jsonl",
+            joined(&lines[..2]) + &lines[2][..lines[2].len() / 2],
+        ),
+        ("joined.jsonl", lines_text.clone() + &lines_text),
+        ("header-only.jsonl", joined(&lines[..1])),
+    ];
+    let mut all = String::new();
+    for (name, content) in &variants {
+        std::fs::write(root.join(name), content).unwrap();
+        // Against itself, too: two copies cut alike must not compare as "no order changed".
+        for (a, b) in [("a.json", *name), (*name, *name)] {
+            let out = run_in(root, &["diff", a, b]);
+            assert_eq!(code(&out), 2, "diff {a} {b}: {}", text(&out.stdout));
+            assert!(out.stdout.is_empty(), "diff {a} {b}");
+        }
+        let out = run_in(root, &["diff", "a.json", name]);
+        all.push_str(&format!(
+            "$ redflag diff a.json {name}\n{}",
+            headlines(&text(&out.stderr))
+        ));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn a_report_on_standard_input_is_read_and_its_problems_are_placed_in_words() {
+    let dir = two_runs(false, "jsonl");
+    let root = dir.path();
+    let b = std::fs::read(root.join("b.json")).unwrap();
+    let from_file = run_in(root, &["diff", "a.json", "b.json"]);
+    let from_stdin = redflag_in(Some(root), &["diff", "a.json", "/dev/stdin"], Some(&b));
+    assert_eq!(code(&from_stdin), 1, "{}", text(&from_stdin.stderr));
+    assert_eq!(
+        text(&from_stdin.stdout).replace("/dev/stdin", "b.json"),
+        text(&from_file.stdout)
+    );
+    // A stream cannot be read again to quote the line, so the place is given in words.
+    let cut = &b[..b.len() - 10];
+    let out = redflag_in(Some(root), &["diff", "a.json", "/dev/stdin"], Some(cut));
+    assert_eq!(code(&out), 2);
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("D002"), "{stderr}");
+    assert!(stderr.contains("(line 7, column"), "{stderr}");
 }
