@@ -20,7 +20,7 @@ use super::ids;
 use super::model::{Entry, EntryKind};
 use super::normalize::{fold, normalize, NormalizedName};
 use super::score::{
-    compare_variants, query_variants, TokenPair, TokenStats, WeightedTokens, MAX_TOKENS,
+    compare_variants_at_least, query_variants, TokenPair, TokenStats, WeightedTokens, MAX_TOKENS,
 };
 
 /// A name that matched only a weak alias must be this close to count at all.
@@ -631,8 +631,8 @@ impl Screener {
             .into_iter()
             .filter_map(|ri| {
                 let r = &self.records[ri as usize];
-                let s = compare_variants(&variants, &r.weighted);
-                (s.score > 0.0 && s.score >= floor).then_some(Scored {
+                let s = compare_variants_at_least(&variants, &r.weighted, floor)?;
+                Some(Scored {
                     record: ri,
                     score: s.score,
                     pairs: s.pairs,
@@ -758,8 +758,19 @@ impl Screener {
             // length) must be shared to be worth scoring.
             let min_shared = u16::try_from((qgrams.len() / 3).max(1)).unwrap_or(u16::MAX);
             ranked.retain(|(c, _, _)| *c >= min_shared);
-            ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
-            out.extend(ranked.iter().take(self.config.max_candidates).map(|x| x.2));
+            // The order is total (record indexes differ), so selecting the best
+            // `max_candidates` first and sorting only those keeps exactly the same records.
+            let by_votes = |a: &(u16, f32, u32), b: &(u16, f32, u32)| {
+                b.1.total_cmp(&a.1).then(a.2.cmp(&b.2))
+            };
+            let keep = self.config.max_candidates;
+            if keep == 0 {
+                ranked.clear();
+            } else if ranked.len() > keep {
+                ranked.select_nth_unstable_by(keep - 1, by_votes);
+                ranked.truncate(keep);
+            }
+            out.extend(ranked.iter().map(|x| x.2));
         });
         out.sort_unstable();
         out.dedup();

@@ -346,6 +346,22 @@ pub fn token_similarity(a: &str, b: &str) -> f64 {
     if 3 * shortest < longest || longest > MAX_FUZZY_TOKEN_LEN {
         return 0.0;
     }
+    // Most token pairs of two different names are far apart: a bound from their letters and
+    // common prefix rules them out without the quadratic edit distance and Jaro-Winkler.
+    if similarity_bound(a, b) < MIN_TOKEN_SIM - BOUND_SLACK {
+        return 0.0;
+    }
+    exact_similarity(a, b)
+}
+
+/// What [`token_similarity`] computes for two tokens its early exits do not decide, without
+/// the letter bound: the mean of the Levenshtein ratio and Jaro-Winkler, 0 below
+/// [`MIN_TOKEN_SIM`]. Public so that tests can compare the bounded path with it.
+pub fn exact_similarity(a: &str, b: &str) -> f64 {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
     let ratio = 1.0 - levenshtein(a, b) as f64 / longest as f64;
     let sim = (ratio + jaro_winkler(a, b)) / 2.0;
     if sim < MIN_TOKEN_SIM {
@@ -353,6 +369,55 @@ pub fn token_similarity(a: &str, b: &str) -> f64 {
     } else {
         sim
     }
+}
+
+/// Margin below [`MIN_TOKEN_SIM`] a bound must fall to rule a pair out, so that rounding in
+/// the bound's arithmetic (a different sum than the exact one's) can never drop a pair whose
+/// exact similarity sits on the threshold.
+const BOUND_SLACK: f64 = 1e-9;
+
+/// An upper bound on the mean of the Levenshtein ratio and Jaro-Winkler of two non-empty
+/// byte strings, in time linear in their lengths. With `m` (at least) the size of the
+/// multiset intersection of their bytes and `L` the longer length:
+/// - every edit removes at most one byte of the longer string that the shorter lacks, so the
+///   edit distance is at least `L - m` and the ratio at most `m / L`;
+/// - Jaro matches pair equal bytes, each byte once, so there are at most `m` of them, and
+///   Jaro is at most `(m/|a| + m/|b| + 1) / 3` (0 when `m` is 0);
+/// - Winkler's prefix bonus `p·0.1·(1 - jaro)` grows with Jaro, and `p` (the common prefix,
+///   at most 4) is known exactly.
+pub fn similarity_bound(a: &str, b: &str) -> f64 {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.is_empty() || b.is_empty() {
+        return if a.len() == b.len() { 1.0 } else { 0.0 };
+    }
+    if a.len() > usize::from(u16::MAX) {
+        return 1.0;
+    }
+    // Bytes are counted by their low five bits: lowercase letters (what tokens are made of)
+    // each have their own slot, and bytes that share one can only make `m` larger, which
+    // keeps the bound an upper bound.
+    let mut counts = [0u16; 32];
+    for &c in a {
+        counts[usize::from(c & 31)] += 1;
+    }
+    let mut common = 0usize;
+    for &c in b {
+        let n = &mut counts[usize::from(c & 31)];
+        if *n > 0 {
+            *n -= 1;
+            common += 1;
+        }
+    }
+    if common == 0 {
+        return 0.0;
+    }
+    let m = common as f64;
+    let (la, lb) = (a.len() as f64, b.len() as f64);
+    let ratio = m / la.max(lb);
+    let jaro = ((m / la + m / lb + 1.0) / 3.0).min(1.0);
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
+    let winkler = jaro + prefix * 0.1 * (1.0 - jaro);
+    (ratio + winkler) / 2.0
 }
 
 /// One aligned token pair.
@@ -423,19 +488,24 @@ pub const MERGE_MIN_SIM: f64 = 0.85;
 /// cost is linear in the tokens plus a bounded fuzzy part; an identical long name still
 /// scores 1.
 pub fn compare(query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore {
+    compare_found(query, candidate).materialize(query, candidate)
+}
+
+/// [`compare`] without materialising the pairs: most candidates of a query are dropped.
+fn compare_found(query: &WeightedTokens, candidate: &WeightedTokens) -> Found {
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
     if nq == 0 || nc == 0 {
-        return Alignment::empty().materialize(query, candidate);
+        return Found::Short(Alignment::empty(), Merged::Neither);
     }
     if nq > MAX_TOKENS || nc > MAX_TOKENS {
-        return compare_long(query, candidate);
+        return Found::Long(compare_long(query, candidate));
     }
     let sims = SimMatrix::new(query, candidate);
     let base = align(query, candidate, &sims);
     // A merge can only help a token that the plain alignment left over or paired weakly, so
     // only spans containing such a token are tried; this also bounds the work on long names.
-    let mut q_loose = vec![true; nq];
-    let mut c_loose = vec![true; nc];
+    let mut q_loose: smallvec::SmallVec<[bool; 16]> = smallvec::smallvec![true; nq];
+    let mut c_loose: smallvec::SmallVec<[bool; 16]> = smallvec::smallvec![true; nc];
     for &(i, j, sim) in &base.pairs {
         if sim >= MERGE_MIN_SIM {
             q_loose[i] = false;
@@ -443,45 +513,104 @@ pub fn compare(query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore 
         }
     }
     let any_loose = |v: &[bool]| v.iter().any(|&b| b);
-    let mut best = base.materialize(query, candidate);
-    if best.score >= 1.0 || !any_loose(&q_loose) || !any_loose(&c_loose) {
-        return best;
+    if base.score >= 1.0 || !any_loose(&q_loose) || !any_loose(&c_loose) {
+        return Found::Short(base, Merged::Neither);
     }
+    // The best alignment so far, and the merged name of the side it merged, if any; only the
+    // one kept is materialised.
+    let mut best = (base, Merged::Neither);
     for span in [2usize, 3] {
         for i in 0..(nq + 1).saturating_sub(span) {
             if !any_loose(&q_loose[i..i + span]) {
                 continue;
             }
-            let merged = query.merged(i, span);
-            let len = merged.tokens[i].len();
+            let len: usize = query.tokens[i..i + span].iter().map(String::len).sum();
             if !candidate.tokens.iter().any(|t| t.len() + 2 >= len) {
                 continue;
             }
+            let joined: String = query.tokens[i..i + span].concat();
+            // A merge counts only if its token pairs at MERGE_MIN_SIM or more.
+            if !candidate.tokens.iter().any(|t| may_reach(&joined, t, MERGE_MIN_SIM)) {
+                continue;
+            }
+            let merged = query.merged(i, span);
             let m = sims.with_query_merged(i, span, &merged, candidate);
             let s = align(&merged, candidate, &m);
             let genuine = s.pairs.iter().any(|p| p.0 == i && p.2 >= MERGE_MIN_SIM);
-            if genuine && s.score > best.score {
-                best = s.materialize(&merged, candidate);
+            if genuine && s.score > best.0.score {
+                best = (s, Merged::Query(merged));
             }
         }
         for j in 0..(nc + 1).saturating_sub(span) {
             if !any_loose(&c_loose[j..j + span]) {
                 continue;
             }
-            let merged = candidate.merged(j, span);
-            let len = merged.tokens[j].len();
+            let len: usize = candidate.tokens[j..j + span].iter().map(String::len).sum();
             if !query.tokens.iter().any(|t| t.len() + 2 >= len) {
                 continue;
             }
+            let joined: String = candidate.tokens[j..j + span].concat();
+            if !query.tokens.iter().any(|t| may_reach(t, &joined, MERGE_MIN_SIM)) {
+                continue;
+            }
+            let merged = candidate.merged(j, span);
             let m = sims.with_candidate_merged(j, span, query, &merged);
             let s = align(query, &merged, &m);
             let genuine = s.pairs.iter().any(|p| p.1 == j && p.2 >= MERGE_MIN_SIM);
-            if genuine && s.score > best.score {
-                best = s.materialize(query, &merged);
+            if genuine && s.score > best.0.score {
+                best = (s, Merged::Candidate(merged));
             }
         }
     }
-    best
+    Found::Short(best.0, best.1)
+}
+
+/// The best alignment [`compare`] found, before its pairs are materialised.
+enum Found {
+    /// An alignment by positions, and the side whose neighbours it merged.
+    Short(Alignment, Merged),
+    /// A long name's score (already materialised: long names are rare).
+    Long(NameScore),
+}
+
+impl Found {
+    fn score(&self) -> f64 {
+        match self {
+            Found::Short(a, _) => a.score,
+            Found::Long(s) => s.score,
+        }
+    }
+
+    fn materialize(self, query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore {
+        match self {
+            Found::Short(a, Merged::Neither) => a.materialize(query, candidate),
+            Found::Short(a, Merged::Query(q)) => a.materialize(&q, candidate),
+            Found::Short(a, Merged::Candidate(c)) => a.materialize(query, &c),
+            Found::Long(s) => s,
+        }
+    }
+}
+
+/// Whether [`token_similarity`] of `a` and `b` can reach `min`: false only when it certainly
+/// stays below (through the same early exits and [`similarity_bound`]).
+fn may_reach(a: &str, b: &str, min: f64) -> bool {
+    if a == b {
+        return true;
+    }
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a.len() == 1 || b.len() == 1 {
+        return INITIAL_SIM >= min;
+    }
+    similarity_bound(a, b) >= min - BOUND_SLACK
+}
+
+/// Which side of a comparison an alignment merged neighbouring tokens of, with that side.
+enum Merged {
+    Neither,
+    Query(WeightedTokens),
+    Candidate(WeightedTokens),
 }
 
 /// Token similarities of one comparison, row-major (query × candidate), computed once and
@@ -489,13 +618,13 @@ pub fn compare(query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore 
 struct SimMatrix {
     nq: usize,
     nc: usize,
-    sims: Vec<f64>,
+    sims: smallvec::SmallVec<[f64; 16]>,
 }
 
 impl SimMatrix {
     fn new(query: &WeightedTokens, candidate: &WeightedTokens) -> SimMatrix {
         let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
-        let mut sims = Vec::with_capacity(nq * nc);
+        let mut sims = smallvec::SmallVec::with_capacity(nq * nc);
         for q in &query.tokens {
             for c in &candidate.tokens {
                 sims.push(token_similarity(q, c));
@@ -516,7 +645,7 @@ impl SimMatrix {
         candidate: &WeightedTokens,
     ) -> SimMatrix {
         let nq = self.nq - span + 1;
-        let mut sims = Vec::with_capacity(nq * self.nc);
+        let mut sims = smallvec::SmallVec::with_capacity(nq * self.nc);
         for i in 0..nq {
             for j in 0..self.nc {
                 sims.push(match i.cmp(&at) {
@@ -543,7 +672,7 @@ impl SimMatrix {
         merged: &WeightedTokens,
     ) -> SimMatrix {
         let nc = self.nc - span + 1;
-        let mut sims = Vec::with_capacity(self.nq * nc);
+        let mut sims = smallvec::SmallVec::with_capacity(self.nq * nc);
         for i in 0..self.nq {
             for j in 0..nc {
                 sims.push(match j.cmp(&at) {
@@ -676,7 +805,8 @@ fn greedy_pairs(
     if nq == 0 || nc == 0 || nq > MAX_TOKENS || nc > MAX_TOKENS {
         return Vec::new();
     }
-    let mut options: Vec<(f64, f64, usize, usize)> = Vec::with_capacity(nq * nc);
+    let mut options: smallvec::SmallVec<[(f64, f64, usize, usize); 16]> =
+        smallvec::SmallVec::with_capacity(nq * nc);
     for i in 0..nq {
         for j in 0..nc {
             let sim = sims.get(i, j);
@@ -694,7 +824,7 @@ fn greedy_pairs(
     let mut q_used = 0u64;
     let mut c_used = 0u64;
     let mut pairs = Vec::with_capacity(nq.min(nc));
-    for (sim, _, i, j) in options {
+    for (sim, _, i, j) in options.into_iter() {
         if q_used & (1 << i) != 0 || c_used & (1 << j) != 0 {
             continue;
         }
@@ -714,8 +844,8 @@ fn finish(
 ) -> Alignment {
     let empty = Alignment::empty();
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
-    let mut q_used = vec![false; nq];
-    let mut c_used = vec![false; nc];
+    let mut q_used: smallvec::SmallVec<[bool; 16]> = smallvec::smallvec![false; nq];
+    let mut c_used: smallvec::SmallVec<[bool; 16]> = smallvec::smallvec![false; nc];
     let mut num = 0.0;
     let mut den = 0.0;
     let mut substantive = false;
@@ -797,14 +927,37 @@ pub fn rejoined(tokens: &[String]) -> Option<Vec<String>> {
 /// Compares each query variant (the plain tokens first, then [`rejoined`] ones) with the
 /// candidate and keeps the best score; on a tie, the earlier variant.
 pub fn compare_variants(variants: &[WeightedTokens], candidate: &WeightedTokens) -> NameScore {
-    let mut best: Option<NameScore> = None;
+    match best_variant(variants, candidate) {
+        Some((v, found)) => found.materialize(v, candidate),
+        None => Alignment::empty().materialize(&WeightedTokens::default(), candidate),
+    }
+}
+
+/// [`compare_variants`] when its score is above 0 and at least `floor`; `None` otherwise,
+/// without materialising the pairs of a comparison that is dropped.
+pub fn compare_variants_at_least(
+    variants: &[WeightedTokens],
+    candidate: &WeightedTokens,
+    floor: f64,
+) -> Option<NameScore> {
+    let (v, found) = best_variant(variants, candidate)?;
+    let score = found.score();
+    (score > 0.0 && score >= floor).then(|| found.materialize(v, candidate))
+}
+
+/// The variant whose comparison scores highest (the earlier one on a tie), with it.
+fn best_variant<'a>(
+    variants: &'a [WeightedTokens],
+    candidate: &WeightedTokens,
+) -> Option<(&'a WeightedTokens, Found)> {
+    let mut best: Option<(&WeightedTokens, Found)> = None;
     for v in variants {
-        let s = compare(v, candidate);
-        if best.as_ref().is_none_or(|b| s.score > b.score) {
-            best = Some(s);
+        let found = compare_found(v, candidate);
+        if best.as_ref().is_none_or(|(_, b)| found.score() > b.score()) {
+            best = Some((v, found));
         }
     }
-    best.unwrap_or_else(|| Alignment::empty().materialize(&WeightedTokens::default(), candidate))
+    best
 }
 
 /// The plain query tokens and, if it differs, their [`rejoined`] variant, weighed.

@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::model::{Entry, EntryKind, ListFile, ListFormat, RowProblem};
-use super::normalize::normalize;
+use super::normalize::has_folded_text;
 use super::ScreeningError;
 
 pub mod csl;
@@ -489,10 +489,10 @@ pub(crate) fn read_table(
     })
 }
 
-/// True when a name has no letter or digit once folded (`-`, `***`, a zero-width space): the
+/// False when a name has no letter or digit once folded (`-`, `***`, a zero-width space): the
 /// index keys names by their folded letters and digits, so such a name matches nothing.
 fn screenable_name(name: &str, kind: EntryKind) -> bool {
-    !normalize(name, kind).folded.is_empty()
+    has_folded_text(name, kind)
 }
 
 /// What to make of an entry none of whose names has a letter or digit (a placeholder where a
