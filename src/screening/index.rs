@@ -20,7 +20,8 @@ use super::ids;
 use super::model::{Entry, EntryKind};
 use super::normalize::{fold, normalize, NormalizedName};
 use super::score::{
-    compare_variants_at_least, query_variants, TokenPair, TokenStats, WeightedTokens, MAX_TOKENS,
+    compare_variants_at_least, query_variants, Pruning, TokenPair, TokenStats, WeightedTokens,
+    MAX_TOKENS,
 };
 
 /// A name that matched only a weak alias must be this close to count at all.
@@ -59,6 +60,10 @@ pub struct ScreenerConfig {
     pub cache_capacity: usize,
     /// At most about this many bytes of cached scores (keys and entries, estimated).
     pub cache_bytes: usize,
+    /// Whether candidates are scored with the bounds that skip token pairs and merges below
+    /// their thresholds ([`Pruning::Bounded`], the default) or in full (the reference that
+    /// tests compare the bounded path with: the same results, slower).
+    pub pruning: Pruning,
 }
 
 impl Default for ScreenerConfig {
@@ -69,6 +74,7 @@ impl Default for ScreenerConfig {
             max_token_postings: 200,
             cache_capacity: 100_000,
             cache_bytes: 64 << 20,
+            pruning: Pruning::Bounded,
         }
     }
 }
@@ -631,7 +637,8 @@ impl Screener {
             .into_iter()
             .filter_map(|ri| {
                 let r = &self.records[ri as usize];
-                let s = compare_variants_at_least(&variants, &r.weighted, floor)?;
+                let s =
+                    compare_variants_at_least(&variants, &r.weighted, floor, self.config.pruning)?;
                 Some(Scored {
                     record: ri,
                     score: s.score,
@@ -760,9 +767,8 @@ impl Screener {
             ranked.retain(|(c, _, _)| *c >= min_shared);
             // The order is total (record indexes differ), so selecting the best
             // `max_candidates` first and sorting only those keeps exactly the same records.
-            let by_votes = |a: &(u16, f32, u32), b: &(u16, f32, u32)| {
-                b.1.total_cmp(&a.1).then(a.2.cmp(&b.2))
-            };
+            let by_votes =
+                |a: &(u16, f32, u32), b: &(u16, f32, u32)| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2));
             let keep = self.config.max_candidates;
             if keep == 0 {
                 ranked.clear();

@@ -321,6 +321,23 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
 
 /// Similarity of two normalised tokens in `0..=1` (0 below [`MIN_TOKEN_SIM`]).
 pub fn token_similarity(a: &str, b: &str) -> f64 {
+    similarity(a, b, Pruning::Bounded)
+}
+
+/// How a comparison treats pairs that cannot reach a threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pruning {
+    /// Pairs a cheap upper bound (letter counts, lengths) puts below the threshold are not
+    /// computed: the same results, faster.
+    #[default]
+    Bounded,
+    /// Every token pair and every merge is computed in full: the reference the bounded path
+    /// is tested against.
+    Exhaustive,
+}
+
+/// [`token_similarity`], with or without the letter bound.
+pub fn similarity(a: &str, b: &str, pruning: Pruning) -> f64 {
     if a == b {
         return 1.0;
     }
@@ -348,7 +365,7 @@ pub fn token_similarity(a: &str, b: &str) -> f64 {
     }
     // Most token pairs of two different names are far apart: a bound from their letters and
     // common prefix rules them out without the quadratic edit distance and Jaro-Winkler.
-    if similarity_bound(a, b) < MIN_TOKEN_SIM - BOUND_SLACK {
+    if pruning == Pruning::Bounded && similarity_bound(a, b) < MIN_TOKEN_SIM - BOUND_SLACK {
         return 0.0;
     }
     exact_similarity(a, b)
@@ -488,19 +505,28 @@ pub const MERGE_MIN_SIM: f64 = 0.85;
 /// cost is linear in the tokens plus a bounded fuzzy part; an identical long name still
 /// scores 1.
 pub fn compare(query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore {
-    compare_found(query, candidate).materialize(query, candidate)
+    compare_with(query, candidate, Pruning::Bounded)
+}
+
+/// [`compare`], with or without the bounds that skip pairs and merges below their thresholds.
+pub fn compare_with(
+    query: &WeightedTokens,
+    candidate: &WeightedTokens,
+    pruning: Pruning,
+) -> NameScore {
+    compare_found(query, candidate, pruning).materialize(query, candidate)
 }
 
 /// [`compare`] without materialising the pairs: most candidates of a query are dropped.
-fn compare_found(query: &WeightedTokens, candidate: &WeightedTokens) -> Found {
+fn compare_found(query: &WeightedTokens, candidate: &WeightedTokens, pruning: Pruning) -> Found {
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
     if nq == 0 || nc == 0 {
         return Found::Short(Alignment::empty(), Merged::Neither);
     }
     if nq > MAX_TOKENS || nc > MAX_TOKENS {
-        return Found::Long(compare_long(query, candidate));
+        return Found::Long(compare_long_with(query, candidate, pruning));
     }
-    let sims = SimMatrix::new(query, candidate);
+    let sims = SimMatrix::new(query, candidate, pruning);
     let base = align(query, candidate, &sims);
     // A merge can only help a token that the plain alignment left over or paired weakly, so
     // only spans containing such a token are tried; this also bounds the work on long names.
@@ -530,7 +556,12 @@ fn compare_found(query: &WeightedTokens, candidate: &WeightedTokens) -> Found {
             }
             let joined: String = query.tokens[i..i + span].concat();
             // A merge counts only if its token pairs at MERGE_MIN_SIM or more.
-            if !candidate.tokens.iter().any(|t| may_reach(&joined, t, MERGE_MIN_SIM)) {
+            if pruning == Pruning::Bounded
+                && !candidate
+                    .tokens
+                    .iter()
+                    .any(|t| may_reach(&joined, t, MERGE_MIN_SIM))
+            {
                 continue;
             }
             let merged = query.merged(i, span);
@@ -550,7 +581,12 @@ fn compare_found(query: &WeightedTokens, candidate: &WeightedTokens) -> Found {
                 continue;
             }
             let joined: String = candidate.tokens[j..j + span].concat();
-            if !query.tokens.iter().any(|t| may_reach(t, &joined, MERGE_MIN_SIM)) {
+            if pruning == Pruning::Bounded
+                && !query
+                    .tokens
+                    .iter()
+                    .any(|t| may_reach(t, &joined, MERGE_MIN_SIM))
+            {
                 continue;
             }
             let merged = candidate.merged(j, span);
@@ -616,21 +652,27 @@ enum Merged {
 /// Token similarities of one comparison, row-major (query × candidate), computed once and
 /// reused by the merge variants, which only recompute the merged token's row or column.
 struct SimMatrix {
+    pruning: Pruning,
     nq: usize,
     nc: usize,
     sims: smallvec::SmallVec<[f64; 16]>,
 }
 
 impl SimMatrix {
-    fn new(query: &WeightedTokens, candidate: &WeightedTokens) -> SimMatrix {
+    fn new(query: &WeightedTokens, candidate: &WeightedTokens, pruning: Pruning) -> SimMatrix {
         let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
         let mut sims = smallvec::SmallVec::with_capacity(nq * nc);
         for q in &query.tokens {
             for c in &candidate.tokens {
-                sims.push(token_similarity(q, c));
+                sims.push(similarity(q, c, pruning));
             }
         }
-        SimMatrix { nq, nc, sims }
+        SimMatrix {
+            pruning,
+            nq,
+            nc,
+            sims,
+        }
     }
 
     fn get(&self, i: usize, j: usize) -> f64 {
@@ -651,13 +693,14 @@ impl SimMatrix {
                 sims.push(match i.cmp(&at) {
                     std::cmp::Ordering::Less => self.get(i, j),
                     std::cmp::Ordering::Equal => {
-                        token_similarity(&merged.tokens[at], &candidate.tokens[j])
+                        similarity(&merged.tokens[at], &candidate.tokens[j], self.pruning)
                     }
                     std::cmp::Ordering::Greater => self.get(i + span - 1, j),
                 });
             }
         }
         SimMatrix {
+            pruning: self.pruning,
             nq,
             nc: self.nc,
             sims,
@@ -678,13 +721,14 @@ impl SimMatrix {
                 sims.push(match j.cmp(&at) {
                     std::cmp::Ordering::Less => self.get(i, j),
                     std::cmp::Ordering::Equal => {
-                        token_similarity(&query.tokens[i], &merged.tokens[at])
+                        similarity(&query.tokens[i], &merged.tokens[at], self.pruning)
                     }
                     std::cmp::Ordering::Greater => self.get(i, j + span - 1),
                 });
             }
         }
         SimMatrix {
+            pruning: self.pruning,
             nq: self.nq,
             nc,
             sims,
@@ -750,6 +794,14 @@ impl Alignment {
 /// names that differ in more than [`MAX_TOKENS`] tokens on both sides lose fuzzy pairs, and
 /// those are far below any match threshold already.
 pub fn compare_long(query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore {
+    compare_long_with(query, candidate, Pruning::Bounded)
+}
+
+fn compare_long_with(
+    query: &WeightedTokens,
+    candidate: &WeightedTokens,
+    pruning: Pruning,
+) -> NameScore {
     let mut positions: HashMap<&str, std::collections::VecDeque<usize>> = HashMap::new();
     for (j, t) in candidate.tokens.iter().enumerate() {
         positions.entry(t.as_str()).or_default().push_back(j);
@@ -777,7 +829,7 @@ pub fn compare_long(query: &WeightedTokens, candidate: &WeightedTokens) -> NameS
     };
     if !q_fuzzy.is_empty() && !c_fuzzy.is_empty() {
         let (sub_q, sub_c) = (pick(query, q_fuzzy), pick(candidate, c_fuzzy));
-        let sims = SimMatrix::new(&sub_q, &sub_c);
+        let sims = SimMatrix::new(&sub_q, &sub_c, pruning);
         for (i, j, sim) in greedy_pairs(&sub_q, &sub_c, &sims) {
             pairs.push((q_fuzzy[i], c_fuzzy[j], sim));
         }
@@ -927,7 +979,7 @@ pub fn rejoined(tokens: &[String]) -> Option<Vec<String>> {
 /// Compares each query variant (the plain tokens first, then [`rejoined`] ones) with the
 /// candidate and keeps the best score; on a tie, the earlier variant.
 pub fn compare_variants(variants: &[WeightedTokens], candidate: &WeightedTokens) -> NameScore {
-    match best_variant(variants, candidate) {
+    match best_variant(variants, candidate, Pruning::Bounded) {
         Some((v, found)) => found.materialize(v, candidate),
         None => Alignment::empty().materialize(&WeightedTokens::default(), candidate),
     }
@@ -939,8 +991,9 @@ pub fn compare_variants_at_least(
     variants: &[WeightedTokens],
     candidate: &WeightedTokens,
     floor: f64,
+    pruning: Pruning,
 ) -> Option<NameScore> {
-    let (v, found) = best_variant(variants, candidate)?;
+    let (v, found) = best_variant(variants, candidate, pruning)?;
     let score = found.score();
     (score > 0.0 && score >= floor).then(|| found.materialize(v, candidate))
 }
@@ -949,10 +1002,11 @@ pub fn compare_variants_at_least(
 fn best_variant<'a>(
     variants: &'a [WeightedTokens],
     candidate: &WeightedTokens,
+    pruning: Pruning,
 ) -> Option<(&'a WeightedTokens, Found)> {
     let mut best: Option<(&WeightedTokens, Found)> = None;
     for v in variants {
-        let found = compare_found(v, candidate);
+        let found = compare_found(v, candidate, pruning);
         if best.as_ref().is_none_or(|(_, b)| found.score() > b.score()) {
             best = Some((v, found));
         }
