@@ -13,6 +13,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
+use rustc_hash::FxHashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::compact::{compact_hash, compact_keys, legal_form_cuts};
@@ -252,14 +254,14 @@ pub struct Screener {
     entries: Vec<Entry>,
     records: Vec<NameRecord>,
     stats: TokenStats,
-    token_postings: HashMap<String, Vec<u32>>,
-    gram_postings: HashMap<u32, Vec<u32>>,
+    token_postings: FxHashMap<String, Vec<u32>>,
+    gram_postings: FxHashMap<u32, Vec<u32>>,
     /// (hash of a compact form, record), sorted: the compact forms (folded letters and digits
     /// without spaces, before and after removals) of every record, so that names that differ
     /// only in spacing meet. Hashes keep it at 16 bytes a form on a list of millions of
     /// names; a hit is confirmed against the record's own forms.
     compact_index: Vec<(u64, u32)>,
-    id_map: HashMap<String, Vec<(u32, u32)>>,
+    id_map: FxHashMap<String, Vec<(u32, u32)>>,
     config: ScreenerConfig,
     cache: RwLock<NameCache>,
 }
@@ -331,8 +333,10 @@ impl Screener {
                 name,
             })
             .collect();
-        let mut token_postings: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut gram_postings: HashMap<u32, Vec<u32>> = HashMap::new();
+        // Fx hashing: the keys are the list's own short tokens and trigrams, looked up by the
+        // million in a run; no order of these maps reaches a result.
+        let mut token_postings: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut gram_postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         let mut compact_index: Vec<(u64, u32)> = Vec::with_capacity(records.len());
         for (ri, r) in records.iter().enumerate() {
             let mut seen: Vec<&str> = r.name.tokens.iter().map(String::as_str).collect();
@@ -353,7 +357,7 @@ impl Screener {
         }
         compact_index.sort_unstable();
         compact_index.dedup();
-        let mut id_map: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        let mut id_map: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
         for (ei, e) in entries.iter().enumerate() {
             for (ii, id) in e.ids.iter().enumerate() {
                 let v = ids::normalize_value(&id.scheme, &id.value);

@@ -173,7 +173,7 @@ fn is_particle(token: &str) -> bool {
 /// Token document frequencies over a set of names, for rarity weights.
 #[derive(Debug, Clone, Default)]
 pub struct TokenStats {
-    df: HashMap<String, u32>,
+    df: rustc_hash::FxHashMap<String, u32>,
     names: u32,
 }
 

@@ -207,6 +207,19 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, ScreeningError> {
     })
 }
 
+/// [`text_of`] for bytes the caller no longer needs: valid UTF-8 (the usual case) becomes the
+/// text without a copy of the file.
+fn owned_text_of(file_name: &str, bytes: Vec<u8>) -> Result<String, ScreeningError> {
+    if bytes.contains(&0) || bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
+    {
+        return text_of(file_name, &bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => Ok(decode(e.as_bytes())),
+    }
+}
+
 /// Bytes as UTF-8 text, falling back to Latin-1 (older OFAC and BIS files are not UTF-8) line
 /// by line: one stray byte in a UTF-8 file spoils its own line only, instead of turning every
 /// accented name of the file into mojibake that no query would match.
@@ -273,7 +286,7 @@ pub fn load_spec(spec: &str) -> Result<(ListFile, String), ScreeningError> {
     let path = Path::new(path);
     let bytes = read_bytes(path)?;
     let digest = crate::digest::sha256_hex(&bytes);
-    let text = text_of(&path.display().to_string(), &bytes)?;
+    let text = owned_text_of(&path.display().to_string(), bytes)?;
     Ok((load_text(path, &text, format)?, digest))
 }
 
