@@ -1,14 +1,16 @@
-//! The bounds that make screening fast must never change a result: the bounded token
-//! similarity equals the full computation, the letter-count bound is never below the exact
-//! similarity, and a screener that scores every candidate in full returns exactly the
-//! matches of the bounded one, on generated lists and on queries made from their names.
+//! The bounds and shortcuts that make screening fast must never change a result: the bounded
+//! token similarity equals the full computation, the letter-count bound is never below the
+//! exact similarity, a screener that scores every candidate in full returns exactly the
+//! matches of the bounded one (on generated lists and on queries made from their names), and
+//! ASCII names, which skip Unicode normalisation, normalise as the general path does.
 
 use proptest::prelude::*;
 use redflag::screening::score::{
     jaro_winkler, levenshtein, similarity_bound, token_similarity, Pruning, INITIAL_SIM,
     MAX_FUZZY_TOKEN_LEN, MIN_TOKEN_SIM,
 };
-use redflag::screening::{Entry, EntryKind, Query, Screener, ScreenerConfig};
+use redflag::screening::normalize::fold;
+use redflag::screening::{normalize, Entry, EntryKind, Query, Screener, ScreenerConfig};
 
 /// Token similarity as it was computed before any bound: written out here from the method in
 /// docs/screening.md, so that the library's bounded path is checked against independent code.
@@ -102,7 +104,7 @@ fn company(seed: &[usize]) -> String {
         first.push_str(pick(k + 1, SYLLABLES));
     }
     let mut name = first[..1].to_uppercase() + &first[1..];
-    if seed[4] % 3 == 0 {
+    if seed[4].is_multiple_of(3) {
         name.push(' ');
         name.push_str(pick(5, SYLLABLES));
         name.push_str(pick(6, SYLLABLES));
@@ -149,8 +151,8 @@ fn list(seeds: &[Vec<usize>]) -> Vec<Entry> {
                 EntryKind::Entity,
                 &company(seed),
             );
-            if seed[9] % 4 == 0 {
-                e.add_alias(&company(&seed[1..]), seed[10] % 5 == 0);
+            if seed[9].is_multiple_of(4) {
+                e.add_alias(&company(&seed[1..]), seed[10].is_multiple_of(5));
             }
             e
         })
@@ -202,6 +204,37 @@ proptest! {
                     "query `{}` at {}", query.name, min_score
                 );
             }
+        }
+    }
+}
+
+/// ASCII text of the kinds names hold: letters, digits, punctuation, controls, legal forms.
+fn ascii_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[ -~]{0,40}",
+        "[a-zA-Z0-9 .,'`&()\t\x01\x0b\x7f-]{0,40}",
+        prop::collection::vec(any::<usize>(), 11).prop_map(|seed| company(&seed)),
+        ("[A-Za-z]{1,8}", prop::sample::select(vec![
+            "Co., Ltd.", "S.A. de C.V.", "OOO", "Limited Liability Company", "y Cia", "mr"
+        ]))
+            .prop_map(|(a, b)| format!("{b} {a} {b}")),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn ascii_names_normalise_as_the_general_path_does(name in ascii_name()) {
+        // A zero-width space is removed by the general path, and sends the text down it.
+        let general = format!("{name}\u{200B}");
+        prop_assert_eq!(fold(&name), fold(&general));
+        for kind in [EntryKind::Entity, EntryKind::Person, EntryKind::Unknown] {
+            let (fast, slow) = (normalize(&name, kind), normalize(&general, kind));
+            prop_assert_eq!(&fast.tokens, &slow.tokens);
+            prop_assert_eq!(&fast.normalized, &slow.normalized);
+            prop_assert_eq!(&fast.folded, &slow.folded);
+            prop_assert_eq!(&fast.legal_form, &slow.legal_form);
         }
     }
 }
