@@ -5,11 +5,11 @@
 //! ASCII names, which skip Unicode normalisation, normalise as the general path does.
 
 use proptest::prelude::*;
+use redflag::screening::normalize::fold;
 use redflag::screening::score::{
     jaro_winkler, levenshtein, similarity_bound, token_similarity, Pruning, INITIAL_SIM,
     MAX_FUZZY_TOKEN_LEN, MIN_TOKEN_SIM,
 };
-use redflag::screening::normalize::fold;
 use redflag::screening::{normalize, Entry, EntryKind, Query, Screener, ScreenerConfig};
 
 /// Token similarity as it was computed before any bound: written out here from the method in
@@ -214,9 +214,17 @@ fn ascii_name() -> impl Strategy<Value = String> {
         "[ -~]{0,40}",
         "[a-zA-Z0-9 .,'`&()\t\x01\x0b\x7f-]{0,40}",
         prop::collection::vec(any::<usize>(), 11).prop_map(|seed| company(&seed)),
-        ("[A-Za-z]{1,8}", prop::sample::select(vec![
-            "Co., Ltd.", "S.A. de C.V.", "OOO", "Limited Liability Company", "y Cia", "mr"
-        ]))
+        (
+            "[A-Za-z]{1,8}",
+            prop::sample::select(vec![
+                "Co., Ltd.",
+                "S.A. de C.V.",
+                "OOO",
+                "Limited Liability Company",
+                "y Cia",
+                "mr"
+            ])
+        )
             .prop_map(|(a, b)| format!("{b} {a} {b}")),
     ]
 }

@@ -210,8 +210,7 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, ScreeningError> {
 /// [`text_of`] for bytes the caller no longer needs: valid UTF-8 (the usual case) becomes the
 /// text without a copy of the file.
 fn owned_text_of(file_name: &str, bytes: Vec<u8>) -> Result<String, ScreeningError> {
-    if bytes.contains(&0) || bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
-    {
+    if bytes.contains(&0) || bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return text_of(file_name, &bytes);
     }
     match String::from_utf8(bytes) {
