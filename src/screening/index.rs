@@ -10,17 +10,21 @@
 //! and ID evidence (cheap, query-specific) is applied afterwards.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
+
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::compact::{compact_hash, compact_keys, legal_form_cuts};
 use super::countries;
 use super::ids;
 use super::model::{Entry, EntryKind};
 use super::normalize::{fold, normalize, NormalizedName};
 use super::score::{
-    compare_variants, query_variants, TokenPair, TokenStats, WeightedTokens, MAX_TOKENS,
+    compare_variants_at_least, query_variants, Pruning, TokenPair, TokenStats, WeightedTokens,
+    MAX_TOKENS,
 };
 
 /// A name that matched only a weak alias must be this close to count at all.
@@ -59,6 +63,10 @@ pub struct ScreenerConfig {
     pub cache_capacity: usize,
     /// At most about this many bytes of cached scores (keys and entries, estimated).
     pub cache_bytes: usize,
+    /// Whether candidates are scored with the bounds that skip token pairs and merges below
+    /// their thresholds ([`Pruning::Bounded`], the default) or in full (the reference that
+    /// tests compare the bounded path with: the same results, slower).
+    pub pruning: Pruning,
 }
 
 impl Default for ScreenerConfig {
@@ -69,6 +77,7 @@ impl Default for ScreenerConfig {
             max_token_postings: 200,
             cache_capacity: 100_000,
             cache_bytes: 64 << 20,
+            pruning: Pruning::Bounded,
         }
     }
 }
@@ -245,14 +254,14 @@ pub struct Screener {
     entries: Vec<Entry>,
     records: Vec<NameRecord>,
     stats: TokenStats,
-    token_postings: HashMap<String, Vec<u32>>,
-    gram_postings: HashMap<u32, Vec<u32>>,
+    token_postings: FxHashMap<String, Vec<u32>>,
+    gram_postings: FxHashMap<u32, Vec<u32>>,
     /// (hash of a compact form, record), sorted: the compact forms (folded letters and digits
     /// without spaces, before and after removals) of every record, so that names that differ
     /// only in spacing meet. Hashes keep it at 16 bytes a form on a list of millions of
     /// names; a hit is confirmed against the record's own forms.
     compact_index: Vec<(u64, u32)>,
-    id_map: HashMap<String, Vec<(u32, u32)>>,
+    id_map: FxHashMap<String, Vec<(u32, u32)>>,
     config: ScreenerConfig,
     cache: RwLock<NameCache>,
 }
@@ -324,8 +333,10 @@ impl Screener {
                 name,
             })
             .collect();
-        let mut token_postings: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut gram_postings: HashMap<u32, Vec<u32>> = HashMap::new();
+        // Fx hashing: the keys are the list's own short tokens and trigrams, looked up by the
+        // million in a run; no order of these maps reaches a result.
+        let mut token_postings: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut gram_postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         let mut compact_index: Vec<(u64, u32)> = Vec::with_capacity(records.len());
         for (ri, r) in records.iter().enumerate() {
             let mut seen: Vec<&str> = r.name.tokens.iter().map(String::as_str).collect();
@@ -346,7 +357,7 @@ impl Screener {
         }
         compact_index.sort_unstable();
         compact_index.dedup();
-        let mut id_map: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        let mut id_map: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
         for (ei, e) in entries.iter().enumerate() {
             for (ii, id) in e.ids.iter().enumerate() {
                 let v = ids::normalize_value(&id.scheme, &id.value);
@@ -631,8 +642,9 @@ impl Screener {
             .into_iter()
             .filter_map(|ri| {
                 let r = &self.records[ri as usize];
-                let s = compare_variants(&variants, &r.weighted);
-                (s.score > 0.0 && s.score >= floor).then_some(Scored {
+                let s =
+                    compare_variants_at_least(&variants, &r.weighted, floor, self.config.pruning)?;
+                Some(Scored {
                     record: ri,
                     score: s.score,
                     pairs: s.pairs,
@@ -758,8 +770,18 @@ impl Screener {
             // length) must be shared to be worth scoring.
             let min_shared = u16::try_from((qgrams.len() / 3).max(1)).unwrap_or(u16::MAX);
             ranked.retain(|(c, _, _)| *c >= min_shared);
-            ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
-            out.extend(ranked.iter().take(self.config.max_candidates).map(|x| x.2));
+            // The order is total (record indexes differ), so selecting the best
+            // `max_candidates` first and sorting only those keeps exactly the same records.
+            let by_votes =
+                |a: &(u16, f32, u32), b: &(u16, f32, u32)| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2));
+            let keep = self.config.max_candidates;
+            if keep == 0 {
+                ranked.clear();
+            } else if ranked.len() > keep {
+                ranked.select_nth_unstable_by(keep - 1, by_votes);
+                ranked.truncate(keep);
+            }
+            out.extend(ranked.iter().map(|x| x.2));
         });
         out.sort_unstable();
         out.dedup();
@@ -786,85 +808,4 @@ fn address_overlaps(query: &str, addresses: &[String]) -> bool {
         let words: std::collections::HashSet<&str> = folded.split(' ').collect();
         q.iter().filter(|w| words.contains(*w)).count() >= need
     })
-}
-
-/// A hash of a compact form with fixed keys, so the index is the same in every process.
-fn compact_hash(key: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
-}
-
-/// The compact forms a name is found by: its letters and digits as written (spacing and
-/// punctuation aside) and after titles, connectives and legal forms are removed.
-fn compact_keys(name: &NormalizedName) -> Vec<String> {
-    let core: String = name.tokens.concat();
-    let compact = name.compact();
-    let mut keys = Vec::with_capacity(2);
-    if core != compact && !core.is_empty() {
-        keys.push(core);
-    }
-    keys.push(compact);
-    keys.retain(|k| !k.is_empty());
-    keys
-}
-
-/// The legal forms of the normaliser, spaces removed (`co ltd` → `coltd`).
-fn legal_form_compacts() -> &'static HashSet<String> {
-    static FORMS: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
-    FORMS.get_or_init(|| {
-        super::normalize::legal_forms()
-            .map(|f| f.replace(' ', ""))
-            .collect()
-    })
-}
-
-/// Longest legal form, spaces removed, in bytes (bounds the cuts tried).
-const MAX_FORM_LEN: usize = 48;
-
-/// Compact forms of `folded` (a folded name, tokens separated by single spaces) with legal
-/// forms cut at its start, its end or both, where the cut tokens spell a legal form
-/// (`m a h a n a i r c o l t d` → `mahanair`). At most a few dozen candidates: cuts are
-/// tried only within the first and last [`MAX_FORM_LEN`] bytes.
-fn legal_form_cuts(folded: &str) -> Vec<String> {
-    let tokens: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
-    let forms = legal_form_compacts();
-    // Token counts that can be cut from the front, and from the back.
-    let spans = |iter: &mut dyn Iterator<Item = &&str>| -> Vec<usize> {
-        let mut out = vec![0];
-        let mut acc = String::new();
-        for (k, t) in iter.enumerate() {
-            acc.push_str(t);
-            if acc.len() > MAX_FORM_LEN {
-                break;
-            }
-            if forms.contains(&acc) {
-                out.push(k + 1);
-            }
-        }
-        out
-    };
-    let front = spans(&mut tokens.iter());
-    let mut reversed_acc: Vec<usize> = vec![0];
-    {
-        let mut acc: Vec<&str> = Vec::new();
-        for (k, t) in tokens.iter().rev().enumerate() {
-            acc.insert(0, t);
-            let joined: String = acc.concat();
-            if joined.len() > MAX_FORM_LEN {
-                break;
-            }
-            if forms.contains(&joined) {
-                reversed_acc.push(k + 1);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for &f in &front {
-        for &b in &reversed_acc {
-            if (f, b) != (0, 0) && f + b < tokens.len() {
-                out.push(tokens[f..tokens.len() - b].concat());
-            }
-        }
-    }
-    out
 }

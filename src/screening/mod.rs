@@ -7,6 +7,7 @@
 //! documented in docs/screening.md.
 
 pub mod chars;
+mod compact;
 pub mod countries;
 pub mod ids;
 pub mod import;
@@ -14,6 +15,7 @@ pub mod index;
 pub mod model;
 pub mod normalize;
 pub mod score;
+pub mod similarity;
 
 pub use ids::{validate, IdCheck};
 pub use import::{detect_format, import_str, load_file};

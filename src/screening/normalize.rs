@@ -49,14 +49,8 @@ impl NormalizedName {
 /// Normalises `name` for a party of `kind`. Legal forms are not removed from person names
 /// (a surname may look like a legal-form token); titles are removed from all names.
 pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
-    let nfkc: String = chars::clean(name).nfkc().collect();
     let mut removed: Vec<String> = Vec::new();
-    let text = if kind == EntryKind::Person {
-        nfkc
-    } else {
-        strip_cjk_forms(&nfkc, &mut removed)
-    };
-    let folded = fold(&text);
+    let folded = folded_name(name, kind, &mut removed);
     let mut tokens: Vec<String> = folded.split_whitespace().map(str::to_string).collect();
     drop_if_more(&mut tokens, |t| STOP_TOKENS.contains(&t));
     strip_titles(&mut tokens);
@@ -77,10 +71,34 @@ pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
     }
 }
 
+/// The folded name (what [`NormalizedName::folded`] holds), with the CJK legal forms cut from
+/// a name that is not a person's put in `removed`.
+fn folded_name(name: &str, kind: EntryKind, removed: &mut Vec<String>) -> String {
+    // ASCII text is its own NFKC form and holds no CJK legal form: `fold` is all there is to do.
+    if name.is_ascii() {
+        return fold(name);
+    }
+    let nfkc: String = chars::clean(name).nfkc().collect();
+    if kind == EntryKind::Person {
+        fold(&nfkc)
+    } else {
+        fold(&strip_cjk_forms(&nfkc, removed))
+    }
+}
+
+/// Whether `name` keeps a letter or digit once folded (what a name needs to be screened at
+/// all): the normalised name's `folded` is not empty.
+pub fn has_folded_text(name: &str, kind: EntryKind) -> bool {
+    !folded_name(name, kind, &mut Vec::new()).is_empty()
+}
+
 /// Folds free text to lowercase ASCII words separated by single spaces: NFKC, transliteration,
 /// diacritics stripped, dots and apostrophes dropped (so `S.A.` → `sa`, `D'S` → `ds`), all
 /// other punctuation turned into spaces. Used for names and for address comparison.
 pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return fold_ascii(text);
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let nfkc: String = chars::clean(text).nfkc().collect();
     for c in chars::unmix_scripts(&nfkc).chars() {
@@ -96,13 +114,37 @@ pub fn fold(text: &str) -> String {
     collapsed
 }
 
+/// [`fold`] of ASCII text in one pass: ASCII is its own NFKC form and holds no symbol, no
+/// invisible character but the controls, and no letter of another script, so only
+/// [`push_ascii`]'s rules apply, with runs of separators written as one space.
+fn fold_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut separated = false;
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() {
+            if separated && !out.is_empty() {
+                out.push(' ');
+            }
+            separated = false;
+            out.push(char::from(b.to_ascii_lowercase()));
+        } else if !is_dropped_ascii(b) {
+            separated = true;
+        }
+    }
+    out
+}
+
+/// ASCII characters [`fold`] drops without a space: dots and apostrophes (so abbreviations
+/// stay one token) and control characters other than whitespace (invisible, dropped like the
+/// Unicode format characters).
+fn is_dropped_ascii(b: u8) -> bool {
+    matches!(b, b'.' | b'\'' | b'`') || (b.is_ascii_control() && !b.is_ascii_whitespace())
+}
+
 fn push_ascii(c: char, out: &mut String) {
     if c.is_ascii_alphanumeric() {
         out.push(c.to_ascii_lowercase());
-    } else if matches!(c, '.' | '\'' | '`') || (c.is_ascii_control() && !c.is_ascii_whitespace()) {
-        // Dropped without a space so that abbreviations stay one token; control characters
-        // are invisible, dropped like the Unicode format characters.
-    } else {
+    } else if !u8::try_from(c).is_ok_and(is_dropped_ascii) {
         out.push(' ');
     }
 }
@@ -443,13 +485,29 @@ const SUFFIX_FORMS: &[&str] = &[
     "spzoo",
 ];
 
-fn phrase_tokens(phrase: &str) -> Vec<&str> {
-    phrase.split(' ').collect()
+/// A legal form and its words.
+type Phrase = (&'static str, Vec<&'static str>);
+
+/// `forms` with their words, split once per process (names are normalised by the thousand).
+fn phrases(forms: &'static [&'static str]) -> Vec<Phrase> {
+    forms.iter().map(|f| (*f, f.split(' ').collect())).collect()
 }
 
-/// Whether `tokens` ends with the phrase `form`.
+fn anywhere_phrases() -> &'static [Phrase] {
+    static PHRASES: std::sync::OnceLock<Vec<Phrase>> = std::sync::OnceLock::new();
+    PHRASES.get_or_init(|| phrases(ANYWHERE_FORMS))
+}
+
+fn suffix_phrases() -> &'static [Phrase] {
+    static PHRASES: std::sync::OnceLock<Vec<Phrase>> = std::sync::OnceLock::new();
+    PHRASES.get_or_init(|| phrases(SUFFIX_FORMS))
+}
+
+/// Whether `tokens` ends with the phrase `form` (its last word compared first: most tokens
+/// end no phrase at all).
 fn ends_with_phrase(tokens: &[String], form: &[&str]) -> bool {
     tokens.len() >= form.len()
+        && tokens.last().map(String::as_str) == form.last().copied()
         && tokens[tokens.len() - form.len()..]
             .iter()
             .zip(form)
@@ -462,13 +520,12 @@ fn ends_with_phrase(tokens: &[String], form: &[&str]) -> bool {
 /// once an inner one is cut goes too): a hostile name made of thousands of legal forms costs
 /// linear time, and all of them are still removed.
 fn strip_legal_forms(tokens: &mut Vec<String>, removed: &mut Vec<String>) {
-    let phrases: Vec<Vec<&str>> = ANYWHERE_FORMS.iter().map(|f| phrase_tokens(f)).collect();
     let mut kept: Vec<String> = Vec::with_capacity(tokens.len());
     // (kept length when cut, the phrase, its tokens)
     let mut cuts: Vec<(usize, &str, Vec<String>)> = Vec::new();
     for token in std::mem::take(tokens) {
         kept.push(token);
-        for (form, ft) in ANYWHERE_FORMS.iter().zip(&phrases) {
+        for (form, ft) in anywhere_phrases() {
             if ends_with_phrase(&kept, ft) {
                 let cut = kept.split_off(kept.len() - ft.len());
                 cuts.push((kept.len(), form, cut));
@@ -496,9 +553,8 @@ fn strip_legal_forms(tokens: &mut Vec<String>, removed: &mut Vec<String>) {
     }
     let mut suffixes: Vec<String> = Vec::new();
     'suffix: loop {
-        for form in SUFFIX_FORMS {
-            let ft = phrase_tokens(form);
-            if kept.len() > ft.len() && ends_with_phrase(&kept, &ft) {
+        for (form, ft) in suffix_phrases() {
+            if kept.len() > ft.len() && ends_with_phrase(&kept, ft) {
                 kept.truncate(kept.len() - ft.len());
                 suffixes.push((*form).to_string());
                 continue 'suffix;

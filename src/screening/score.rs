@@ -22,6 +22,12 @@
 
 use std::collections::HashMap;
 
+use super::similarity::may_reach;
+pub use super::similarity::{
+    exact_similarity, jaro_winkler, levenshtein, similarity, similarity_bound, token_similarity,
+    Pruning,
+};
+
 /// Similarity below which two tokens count as different.
 pub const MIN_TOKEN_SIM: f64 = 0.6;
 /// Similarity of an initial to a token starting with that letter.
@@ -167,7 +173,7 @@ fn is_particle(token: &str) -> bool {
 /// Token document frequencies over a set of names, for rarity weights.
 #[derive(Debug, Clone, Default)]
 pub struct TokenStats {
-    df: HashMap<String, u32>,
+    df: rustc_hash::FxHashMap<String, u32>,
     names: u32,
 }
 
@@ -219,139 +225,6 @@ impl TokenStats {
         } else {
             base
         }
-    }
-}
-
-/// Levenshtein edit distance over bytes (the normalised tokens are ASCII).
-pub fn levenshtein(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.is_empty() {
-        return b.len();
-    }
-    // Tokens are short: two rows on the stack avoid an allocation per comparison.
-    const STACK: usize = 64;
-    let mut prev_s = [0usize; STACK + 1];
-    let mut cur_s = [0usize; STACK + 1];
-    let mut prev_h;
-    let mut cur_h;
-    let (prev, cur): (&mut [usize], &mut [usize]) = if b.len() <= STACK {
-        (&mut prev_s[..=b.len()], &mut cur_s[..=b.len()])
-    } else {
-        prev_h = vec![0usize; b.len() + 1];
-        cur_h = vec![0usize; b.len() + 1];
-        (&mut prev_h[..], &mut cur_h[..])
-    };
-    for (j, p) in prev.iter_mut().enumerate() {
-        *p = j;
-    }
-    let (mut prev, mut cur) = (prev, cur);
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
-/// Jaro-Winkler similarity (prefix scale 0.1, prefix up to 4).
-pub fn jaro_winkler(a: &str, b: &str) -> f64 {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.is_empty() || b.is_empty() {
-        return if a.is_empty() && b.is_empty() {
-            1.0
-        } else {
-            0.0
-        };
-    }
-    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
-    let mut a_stack = [false; 64];
-    let mut b_stack = [false; 64];
-    let mut a_heap;
-    let mut b_heap;
-    let a_match: &mut [bool] = if a.len() <= 64 {
-        &mut a_stack[..a.len()]
-    } else {
-        a_heap = vec![false; a.len()];
-        &mut a_heap[..]
-    };
-    let b_match: &mut [bool] = if b.len() <= 64 {
-        &mut b_stack[..b.len()]
-    } else {
-        b_heap = vec![false; b.len()];
-        &mut b_heap[..]
-    };
-    let mut matches = 0usize;
-    for (i, &ca) in a.iter().enumerate() {
-        let lo = i.saturating_sub(window);
-        let hi = (i + window + 1).min(b.len());
-        for j in lo..hi {
-            if !b_match[j] && b[j] == ca {
-                a_match[i] = true;
-                b_match[j] = true;
-                matches += 1;
-                break;
-            }
-        }
-    }
-    if matches == 0 {
-        return 0.0;
-    }
-    let mut transpositions = 0usize;
-    let mut j = 0usize;
-    for (i, &ca) in a.iter().enumerate() {
-        if a_match[i] {
-            while !b_match[j] {
-                j += 1;
-            }
-            if ca != b[j] {
-                transpositions += 1;
-            }
-            j += 1;
-        }
-    }
-    let m = matches as f64;
-    let jaro =
-        (m / a.len() as f64 + m / b.len() as f64 + (m - transpositions as f64 / 2.0) / m) / 3.0;
-    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
-    jaro + prefix * 0.1 * (1.0 - jaro)
-}
-
-/// Similarity of two normalised tokens in `0..=1` (0 below [`MIN_TOKEN_SIM`]).
-pub fn token_similarity(a: &str, b: &str) -> f64 {
-    if a == b {
-        return 1.0;
-    }
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    if a.bytes().any(|c| c.is_ascii_digit()) || b.bytes().any(|c| c.is_ascii_digit()) {
-        return 0.0;
-    }
-    if a.len() == 1 || b.len() == 1 {
-        let (short, long) = if a.len() == 1 { (a, b) } else { (b, a) };
-        return if long.starts_with(short) {
-            INITIAL_SIM
-        } else {
-            0.0
-        };
-    }
-    let (shortest, longest) = (a.len().min(b.len()), a.len().max(b.len()));
-    // With lengths r = shortest/longest apart, the Levenshtein ratio is at most r and
-    // Jaro-Winkler at most 0.4 + 0.6·(2 + r)/3, so their mean is at most 0.4 + 0.6·r: below
-    // MIN_TOKEN_SIM whenever r < 1/3. Returning early gives the same 0, without the
-    // quadratic edit distance on a hostile long token.
-    if 3 * shortest < longest || longest > MAX_FUZZY_TOKEN_LEN {
-        return 0.0;
-    }
-    let ratio = 1.0 - levenshtein(a, b) as f64 / longest as f64;
-    let sim = (ratio + jaro_winkler(a, b)) / 2.0;
-    if sim < MIN_TOKEN_SIM {
-        0.0
-    } else {
-        sim
     }
 }
 
@@ -423,19 +296,33 @@ pub const MERGE_MIN_SIM: f64 = 0.85;
 /// cost is linear in the tokens plus a bounded fuzzy part; an identical long name still
 /// scores 1.
 pub fn compare(query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore {
+    compare_with(query, candidate, Pruning::Bounded)
+}
+
+/// [`compare`], with or without the bounds that skip pairs and merges below their thresholds.
+pub fn compare_with(
+    query: &WeightedTokens,
+    candidate: &WeightedTokens,
+    pruning: Pruning,
+) -> NameScore {
+    compare_found(query, candidate, pruning).materialize(query, candidate)
+}
+
+/// [`compare`] without materialising the pairs: most candidates of a query are dropped.
+fn compare_found(query: &WeightedTokens, candidate: &WeightedTokens, pruning: Pruning) -> Found {
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
     if nq == 0 || nc == 0 {
-        return Alignment::empty().materialize(query, candidate);
+        return Found::Short(Alignment::empty(), Merged::Neither);
     }
     if nq > MAX_TOKENS || nc > MAX_TOKENS {
-        return compare_long(query, candidate);
+        return Found::Long(compare_long_with(query, candidate, pruning));
     }
-    let sims = SimMatrix::new(query, candidate);
+    let sims = SimMatrix::new(query, candidate, pruning);
     let base = align(query, candidate, &sims);
     // A merge can only help a token that the plain alignment left over or paired weakly, so
     // only spans containing such a token are tried; this also bounds the work on long names.
-    let mut q_loose = vec![true; nq];
-    let mut c_loose = vec![true; nc];
+    let mut q_loose: smallvec::SmallVec<[bool; 16]> = smallvec::smallvec![true; nq];
+    let mut c_loose: smallvec::SmallVec<[bool; 16]> = smallvec::smallvec![true; nc];
     for &(i, j, sim) in &base.pairs {
         if sim >= MERGE_MIN_SIM {
             q_loose[i] = false;
@@ -443,65 +330,125 @@ pub fn compare(query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore 
         }
     }
     let any_loose = |v: &[bool]| v.iter().any(|&b| b);
-    let mut best = base.materialize(query, candidate);
-    if best.score >= 1.0 || !any_loose(&q_loose) || !any_loose(&c_loose) {
-        return best;
+    if base.score >= 1.0 || !any_loose(&q_loose) || !any_loose(&c_loose) {
+        return Found::Short(base, Merged::Neither);
     }
+    // The best alignment so far, and the merged name of the side it merged, if any; only the
+    // one kept is materialised.
+    let mut best = (base, Merged::Neither);
     for span in [2usize, 3] {
         for i in 0..(nq + 1).saturating_sub(span) {
             if !any_loose(&q_loose[i..i + span]) {
                 continue;
             }
-            let merged = query.merged(i, span);
-            let len = merged.tokens[i].len();
+            let len: usize = query.tokens[i..i + span].iter().map(String::len).sum();
             if !candidate.tokens.iter().any(|t| t.len() + 2 >= len) {
                 continue;
             }
+            let joined: String = query.tokens[i..i + span].concat();
+            // A merge counts only if its token pairs at MERGE_MIN_SIM or more.
+            if pruning == Pruning::Bounded
+                && !candidate
+                    .tokens
+                    .iter()
+                    .any(|t| may_reach(&joined, t, MERGE_MIN_SIM))
+            {
+                continue;
+            }
+            let merged = query.merged(i, span);
             let m = sims.with_query_merged(i, span, &merged, candidate);
             let s = align(&merged, candidate, &m);
             let genuine = s.pairs.iter().any(|p| p.0 == i && p.2 >= MERGE_MIN_SIM);
-            if genuine && s.score > best.score {
-                best = s.materialize(&merged, candidate);
+            if genuine && s.score > best.0.score {
+                best = (s, Merged::Query(merged));
             }
         }
         for j in 0..(nc + 1).saturating_sub(span) {
             if !any_loose(&c_loose[j..j + span]) {
                 continue;
             }
-            let merged = candidate.merged(j, span);
-            let len = merged.tokens[j].len();
+            let len: usize = candidate.tokens[j..j + span].iter().map(String::len).sum();
             if !query.tokens.iter().any(|t| t.len() + 2 >= len) {
                 continue;
             }
+            let joined: String = candidate.tokens[j..j + span].concat();
+            if pruning == Pruning::Bounded
+                && !query
+                    .tokens
+                    .iter()
+                    .any(|t| may_reach(t, &joined, MERGE_MIN_SIM))
+            {
+                continue;
+            }
+            let merged = candidate.merged(j, span);
             let m = sims.with_candidate_merged(j, span, query, &merged);
             let s = align(query, &merged, &m);
             let genuine = s.pairs.iter().any(|p| p.1 == j && p.2 >= MERGE_MIN_SIM);
-            if genuine && s.score > best.score {
-                best = s.materialize(query, &merged);
+            if genuine && s.score > best.0.score {
+                best = (s, Merged::Candidate(merged));
             }
         }
     }
-    best
+    Found::Short(best.0, best.1)
+}
+
+/// The best alignment [`compare`] found, before its pairs are materialised.
+enum Found {
+    /// An alignment by positions, and the side whose neighbours it merged.
+    Short(Alignment, Merged),
+    /// A long name's score (already materialised: long names are rare).
+    Long(NameScore),
+}
+
+impl Found {
+    fn score(&self) -> f64 {
+        match self {
+            Found::Short(a, _) => a.score,
+            Found::Long(s) => s.score,
+        }
+    }
+
+    fn materialize(self, query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore {
+        match self {
+            Found::Short(a, Merged::Neither) => a.materialize(query, candidate),
+            Found::Short(a, Merged::Query(q)) => a.materialize(&q, candidate),
+            Found::Short(a, Merged::Candidate(c)) => a.materialize(query, &c),
+            Found::Long(s) => s,
+        }
+    }
+}
+
+/// Which side of a comparison an alignment merged neighbouring tokens of, with that side.
+enum Merged {
+    Neither,
+    Query(WeightedTokens),
+    Candidate(WeightedTokens),
 }
 
 /// Token similarities of one comparison, row-major (query × candidate), computed once and
 /// reused by the merge variants, which only recompute the merged token's row or column.
 struct SimMatrix {
+    pruning: Pruning,
     nq: usize,
     nc: usize,
-    sims: Vec<f64>,
+    sims: smallvec::SmallVec<[f64; 16]>,
 }
 
 impl SimMatrix {
-    fn new(query: &WeightedTokens, candidate: &WeightedTokens) -> SimMatrix {
+    fn new(query: &WeightedTokens, candidate: &WeightedTokens, pruning: Pruning) -> SimMatrix {
         let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
-        let mut sims = Vec::with_capacity(nq * nc);
+        let mut sims = smallvec::SmallVec::with_capacity(nq * nc);
         for q in &query.tokens {
             for c in &candidate.tokens {
-                sims.push(token_similarity(q, c));
+                sims.push(similarity(q, c, pruning));
             }
         }
-        SimMatrix { nq, nc, sims }
+        SimMatrix {
+            pruning,
+            nq,
+            nc,
+            sims,
+        }
     }
 
     fn get(&self, i: usize, j: usize) -> f64 {
@@ -516,19 +463,20 @@ impl SimMatrix {
         candidate: &WeightedTokens,
     ) -> SimMatrix {
         let nq = self.nq - span + 1;
-        let mut sims = Vec::with_capacity(nq * self.nc);
+        let mut sims = smallvec::SmallVec::with_capacity(nq * self.nc);
         for i in 0..nq {
             for j in 0..self.nc {
                 sims.push(match i.cmp(&at) {
                     std::cmp::Ordering::Less => self.get(i, j),
                     std::cmp::Ordering::Equal => {
-                        token_similarity(&merged.tokens[at], &candidate.tokens[j])
+                        similarity(&merged.tokens[at], &candidate.tokens[j], self.pruning)
                     }
                     std::cmp::Ordering::Greater => self.get(i + span - 1, j),
                 });
             }
         }
         SimMatrix {
+            pruning: self.pruning,
             nq,
             nc: self.nc,
             sims,
@@ -543,19 +491,20 @@ impl SimMatrix {
         merged: &WeightedTokens,
     ) -> SimMatrix {
         let nc = self.nc - span + 1;
-        let mut sims = Vec::with_capacity(self.nq * nc);
+        let mut sims = smallvec::SmallVec::with_capacity(self.nq * nc);
         for i in 0..self.nq {
             for j in 0..nc {
                 sims.push(match j.cmp(&at) {
                     std::cmp::Ordering::Less => self.get(i, j),
                     std::cmp::Ordering::Equal => {
-                        token_similarity(&query.tokens[i], &merged.tokens[at])
+                        similarity(&query.tokens[i], &merged.tokens[at], self.pruning)
                     }
                     std::cmp::Ordering::Greater => self.get(i, j + span - 1),
                 });
             }
         }
         SimMatrix {
+            pruning: self.pruning,
             nq: self.nq,
             nc,
             sims,
@@ -621,6 +570,14 @@ impl Alignment {
 /// names that differ in more than [`MAX_TOKENS`] tokens on both sides lose fuzzy pairs, and
 /// those are far below any match threshold already.
 pub fn compare_long(query: &WeightedTokens, candidate: &WeightedTokens) -> NameScore {
+    compare_long_with(query, candidate, Pruning::Bounded)
+}
+
+fn compare_long_with(
+    query: &WeightedTokens,
+    candidate: &WeightedTokens,
+    pruning: Pruning,
+) -> NameScore {
     let mut positions: HashMap<&str, std::collections::VecDeque<usize>> = HashMap::new();
     for (j, t) in candidate.tokens.iter().enumerate() {
         positions.entry(t.as_str()).or_default().push_back(j);
@@ -648,7 +605,7 @@ pub fn compare_long(query: &WeightedTokens, candidate: &WeightedTokens) -> NameS
     };
     if !q_fuzzy.is_empty() && !c_fuzzy.is_empty() {
         let (sub_q, sub_c) = (pick(query, q_fuzzy), pick(candidate, c_fuzzy));
-        let sims = SimMatrix::new(&sub_q, &sub_c);
+        let sims = SimMatrix::new(&sub_q, &sub_c, pruning);
         for (i, j, sim) in greedy_pairs(&sub_q, &sub_c, &sims) {
             pairs.push((q_fuzzy[i], c_fuzzy[j], sim));
         }
@@ -676,7 +633,8 @@ fn greedy_pairs(
     if nq == 0 || nc == 0 || nq > MAX_TOKENS || nc > MAX_TOKENS {
         return Vec::new();
     }
-    let mut options: Vec<(f64, f64, usize, usize)> = Vec::with_capacity(nq * nc);
+    let mut options: smallvec::SmallVec<[(f64, f64, usize, usize); 16]> =
+        smallvec::SmallVec::with_capacity(nq * nc);
     for i in 0..nq {
         for j in 0..nc {
             let sim = sims.get(i, j);
@@ -694,7 +652,7 @@ fn greedy_pairs(
     let mut q_used = 0u64;
     let mut c_used = 0u64;
     let mut pairs = Vec::with_capacity(nq.min(nc));
-    for (sim, _, i, j) in options {
+    for (sim, _, i, j) in options.into_iter() {
         if q_used & (1 << i) != 0 || c_used & (1 << j) != 0 {
             continue;
         }
@@ -714,8 +672,8 @@ fn finish(
 ) -> Alignment {
     let empty = Alignment::empty();
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
-    let mut q_used = vec![false; nq];
-    let mut c_used = vec![false; nc];
+    let mut q_used: smallvec::SmallVec<[bool; 16]> = smallvec::smallvec![false; nq];
+    let mut c_used: smallvec::SmallVec<[bool; 16]> = smallvec::smallvec![false; nc];
     let mut num = 0.0;
     let mut den = 0.0;
     let mut substantive = false;
@@ -797,14 +755,39 @@ pub fn rejoined(tokens: &[String]) -> Option<Vec<String>> {
 /// Compares each query variant (the plain tokens first, then [`rejoined`] ones) with the
 /// candidate and keeps the best score; on a tie, the earlier variant.
 pub fn compare_variants(variants: &[WeightedTokens], candidate: &WeightedTokens) -> NameScore {
-    let mut best: Option<NameScore> = None;
+    match best_variant(variants, candidate, Pruning::Bounded) {
+        Some((v, found)) => found.materialize(v, candidate),
+        None => Alignment::empty().materialize(&WeightedTokens::default(), candidate),
+    }
+}
+
+/// [`compare_variants`] when its score is above 0 and at least `floor`; `None` otherwise,
+/// without materialising the pairs of a comparison that is dropped.
+pub fn compare_variants_at_least(
+    variants: &[WeightedTokens],
+    candidate: &WeightedTokens,
+    floor: f64,
+    pruning: Pruning,
+) -> Option<NameScore> {
+    let (v, found) = best_variant(variants, candidate, pruning)?;
+    let score = found.score();
+    (score > 0.0 && score >= floor).then(|| found.materialize(v, candidate))
+}
+
+/// The variant whose comparison scores highest (the earlier one on a tie), with it.
+fn best_variant<'a>(
+    variants: &'a [WeightedTokens],
+    candidate: &WeightedTokens,
+    pruning: Pruning,
+) -> Option<(&'a WeightedTokens, Found)> {
+    let mut best: Option<(&WeightedTokens, Found)> = None;
     for v in variants {
-        let s = compare(v, candidate);
-        if best.as_ref().is_none_or(|b| s.score > b.score) {
-            best = Some(s);
+        let found = compare_found(v, candidate, pruning);
+        if best.as_ref().is_none_or(|(_, b)| found.score() > b.score()) {
+            best = Some((v, found));
         }
     }
-    best.unwrap_or_else(|| Alignment::empty().materialize(&WeightedTokens::default(), candidate))
+    best
 }
 
 /// The plain query tokens and, if it differs, their [`rejoined`] variant, weighed.

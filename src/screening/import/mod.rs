@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::model::{Entry, EntryKind, ListFile, ListFormat, RowProblem};
-use super::normalize::normalize;
+use super::normalize::has_folded_text;
 use super::ScreeningError;
 
 pub mod csl;
@@ -207,6 +207,18 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, ScreeningError> {
     })
 }
 
+/// [`text_of`] for bytes the caller no longer needs: valid UTF-8 (the usual case) becomes the
+/// text without a copy of the file.
+fn owned_text_of(file_name: &str, bytes: Vec<u8>) -> Result<String, ScreeningError> {
+    if bytes.contains(&0) || bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return text_of(file_name, &bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => Ok(decode(e.as_bytes())),
+    }
+}
+
 /// Bytes as UTF-8 text, falling back to Latin-1 (older OFAC and BIS files are not UTF-8) line
 /// by line: one stray byte in a UTF-8 file spoils its own line only, instead of turning every
 /// accented name of the file into mojibake that no query would match.
@@ -273,7 +285,7 @@ pub fn load_spec(spec: &str) -> Result<(ListFile, String), ScreeningError> {
     let path = Path::new(path);
     let bytes = read_bytes(path)?;
     let digest = crate::digest::sha256_hex(&bytes);
-    let text = text_of(&path.display().to_string(), &bytes)?;
+    let text = owned_text_of(&path.display().to_string(), bytes)?;
     Ok((load_text(path, &text, format)?, digest))
 }
 
@@ -489,10 +501,10 @@ pub(crate) fn read_table(
     })
 }
 
-/// True when a name has no letter or digit once folded (`-`, `***`, a zero-width space): the
+/// False when a name has no letter or digit once folded (`-`, `***`, a zero-width space): the
 /// index keys names by their folded letters and digits, so such a name matches nothing.
 fn screenable_name(name: &str, kind: EntryKind) -> bool {
-    !normalize(name, kind).folded.is_empty()
+    has_folded_text(name, kind)
 }
 
 /// What to make of an entry none of whose names has a letter or digit (a placeholder where a

@@ -1,0 +1,236 @@
+//! Token similarity: Levenshtein ratio and Jaro-Winkler (both written here, no crate), the
+//! hard rules around them (equal tokens, digits, initials, lengths far apart), and the cheap
+//! upper bound that rules out most pairs of different words before either is computed. See
+//! [`super::score`] for how token pairs become a name score.
+
+use super::score::{INITIAL_SIM, MAX_FUZZY_TOKEN_LEN, MIN_TOKEN_SIM};
+
+/// Levenshtein edit distance over bytes (the normalised tokens are ASCII).
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.is_empty() {
+        return b.len();
+    }
+    // Tokens are short: two rows on the stack avoid an allocation per comparison.
+    const STACK: usize = 64;
+    let mut prev_s = [0usize; STACK + 1];
+    let mut cur_s = [0usize; STACK + 1];
+    let mut prev_h;
+    let mut cur_h;
+    let (prev, cur): (&mut [usize], &mut [usize]) = if b.len() <= STACK {
+        (&mut prev_s[..=b.len()], &mut cur_s[..=b.len()])
+    } else {
+        prev_h = vec![0usize; b.len() + 1];
+        cur_h = vec![0usize; b.len() + 1];
+        (&mut prev_h[..], &mut cur_h[..])
+    };
+    for (j, p) in prev.iter_mut().enumerate() {
+        *p = j;
+    }
+    let (mut prev, mut cur) = (prev, cur);
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Jaro-Winkler similarity (prefix scale 0.1, prefix up to 4).
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.is_empty() || b.is_empty() {
+        return if a.is_empty() && b.is_empty() {
+            1.0
+        } else {
+            0.0
+        };
+    }
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let mut a_stack = [false; 64];
+    let mut b_stack = [false; 64];
+    let mut a_heap;
+    let mut b_heap;
+    let a_match: &mut [bool] = if a.len() <= 64 {
+        &mut a_stack[..a.len()]
+    } else {
+        a_heap = vec![false; a.len()];
+        &mut a_heap[..]
+    };
+    let b_match: &mut [bool] = if b.len() <= 64 {
+        &mut b_stack[..b.len()]
+    } else {
+        b_heap = vec![false; b.len()];
+        &mut b_heap[..]
+    };
+    let mut matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(b.len());
+        for j in lo..hi {
+            if !b_match[j] && b[j] == ca {
+                a_match[i] = true;
+                b_match[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut j = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        if a_match[i] {
+            while !b_match[j] {
+                j += 1;
+            }
+            if ca != b[j] {
+                transpositions += 1;
+            }
+            j += 1;
+        }
+    }
+    let m = matches as f64;
+    let jaro =
+        (m / a.len() as f64 + m / b.len() as f64 + (m - transpositions as f64 / 2.0) / m) / 3.0;
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
+    jaro + prefix * 0.1 * (1.0 - jaro)
+}
+
+/// Similarity of two normalised tokens in `0..=1` (0 below [`MIN_TOKEN_SIM`]).
+pub fn token_similarity(a: &str, b: &str) -> f64 {
+    similarity(a, b, Pruning::Bounded)
+}
+
+/// How a comparison treats pairs that cannot reach a threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pruning {
+    /// Pairs a cheap upper bound (letter counts, lengths) puts below the threshold are not
+    /// computed: the same results, faster.
+    #[default]
+    Bounded,
+    /// Every token pair and every merge is computed in full: the reference the bounded path
+    /// is tested against.
+    Exhaustive,
+}
+
+/// [`token_similarity`], with or without the letter bound.
+pub fn similarity(a: &str, b: &str, pruning: Pruning) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a.bytes().any(|c| c.is_ascii_digit()) || b.bytes().any(|c| c.is_ascii_digit()) {
+        return 0.0;
+    }
+    if a.len() == 1 || b.len() == 1 {
+        let (short, long) = if a.len() == 1 { (a, b) } else { (b, a) };
+        return if long.starts_with(short) {
+            INITIAL_SIM
+        } else {
+            0.0
+        };
+    }
+    let (shortest, longest) = (a.len().min(b.len()), a.len().max(b.len()));
+    // With lengths r = shortest/longest apart, the Levenshtein ratio is at most r and
+    // Jaro-Winkler at most 0.4 + 0.6·(2 + r)/3, so their mean is at most 0.4 + 0.6·r: below
+    // MIN_TOKEN_SIM whenever r < 1/3. Returning early gives the same 0, without the
+    // quadratic edit distance on a hostile long token.
+    if 3 * shortest < longest || longest > MAX_FUZZY_TOKEN_LEN {
+        return 0.0;
+    }
+    // Most token pairs of two different names are far apart: a bound from their letters and
+    // common prefix rules them out without the quadratic edit distance and Jaro-Winkler.
+    if pruning == Pruning::Bounded && similarity_bound(a, b) < MIN_TOKEN_SIM - BOUND_SLACK {
+        return 0.0;
+    }
+    exact_similarity(a, b)
+}
+
+/// What [`token_similarity`] computes for two tokens its early exits do not decide, without
+/// the letter bound: the mean of the Levenshtein ratio and Jaro-Winkler, 0 below
+/// [`MIN_TOKEN_SIM`]. Public so that tests can compare the bounded path with it.
+pub fn exact_similarity(a: &str, b: &str) -> f64 {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    let ratio = 1.0 - levenshtein(a, b) as f64 / longest as f64;
+    let sim = (ratio + jaro_winkler(a, b)) / 2.0;
+    if sim < MIN_TOKEN_SIM {
+        0.0
+    } else {
+        sim
+    }
+}
+
+/// Margin below [`MIN_TOKEN_SIM`] a bound must fall to rule a pair out, so that rounding in
+/// the bound's arithmetic (a different sum than the exact one's) can never drop a pair whose
+/// exact similarity sits on the threshold.
+const BOUND_SLACK: f64 = 1e-9;
+
+/// An upper bound on the mean of the Levenshtein ratio and Jaro-Winkler of two non-empty
+/// byte strings, in time linear in their lengths. With `m` (at least) the size of the
+/// multiset intersection of their bytes and `L` the longer length:
+/// - every edit removes at most one byte of the longer string that the shorter lacks, so the
+///   edit distance is at least `L - m` and the ratio at most `m / L`;
+/// - Jaro matches pair equal bytes, each byte once, so there are at most `m` of them, and
+///   Jaro is at most `(m/|a| + m/|b| + 1) / 3` (0 when `m` is 0);
+/// - Winkler's prefix bonus `p·0.1·(1 - jaro)` grows with Jaro, and `p` (the common prefix,
+///   at most 4) is known exactly.
+pub fn similarity_bound(a: &str, b: &str) -> f64 {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.is_empty() || b.is_empty() {
+        return if a.len() == b.len() { 1.0 } else { 0.0 };
+    }
+    if a.len() > usize::from(u16::MAX) {
+        return 1.0;
+    }
+    // Bytes are counted by their low five bits: lowercase letters (what tokens are made of)
+    // each have their own slot, and bytes that share one can only make `m` larger, which
+    // keeps the bound an upper bound.
+    let mut counts = [0u16; 32];
+    for &c in a {
+        counts[usize::from(c & 31)] += 1;
+    }
+    let mut common = 0usize;
+    for &c in b {
+        let n = &mut counts[usize::from(c & 31)];
+        if *n > 0 {
+            *n -= 1;
+            common += 1;
+        }
+    }
+    if common == 0 {
+        return 0.0;
+    }
+    let m = common as f64;
+    let (la, lb) = (a.len() as f64, b.len() as f64);
+    let ratio = m / la.max(lb);
+    let jaro = ((m / la + m / lb + 1.0) / 3.0).min(1.0);
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
+    let winkler = jaro + prefix * 0.1 * (1.0 - jaro);
+    (ratio + winkler) / 2.0
+}
+
+/// Whether [`token_similarity`] of `a` and `b` can reach `min`: false only when it certainly
+/// stays below (through the same early exits and [`similarity_bound`]).
+pub(super) fn may_reach(a: &str, b: &str, min: f64) -> bool {
+    if a == b {
+        return true;
+    }
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a.len() == 1 || b.len() == 1 {
+        return INITIAL_SIM >= min;
+    }
+    similarity_bound(a, b) >= min - BOUND_SLACK
+}

@@ -1,0 +1,248 @@
+//! The bounds and shortcuts that make screening fast must never change a result: the bounded
+//! token similarity equals the full computation, the letter-count bound is never below the
+//! exact similarity, a screener that scores every candidate in full returns exactly the
+//! matches of the bounded one (on generated lists and on queries made from their names), and
+//! ASCII names, which skip Unicode normalisation, normalise as the general path does.
+
+use proptest::prelude::*;
+use redflag::screening::normalize::fold;
+use redflag::screening::score::{
+    jaro_winkler, levenshtein, similarity_bound, token_similarity, Pruning, INITIAL_SIM,
+    MAX_FUZZY_TOKEN_LEN, MIN_TOKEN_SIM,
+};
+use redflag::screening::{normalize, Entry, EntryKind, Query, Screener, ScreenerConfig};
+
+/// Token similarity as it was computed before any bound: written out here from the method in
+/// docs/screening.md, so that the library's bounded path is checked against independent code.
+fn reference_similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a.bytes().any(|c| c.is_ascii_digit()) || b.bytes().any(|c| c.is_ascii_digit()) {
+        return 0.0;
+    }
+    if a.len() == 1 || b.len() == 1 {
+        let (short, long) = if a.len() == 1 { (a, b) } else { (b, a) };
+        return if long.starts_with(short) {
+            INITIAL_SIM
+        } else {
+            0.0
+        };
+    }
+    let (shortest, longest) = (a.len().min(b.len()), a.len().max(b.len()));
+    if 3 * shortest < longest || longest > MAX_FUZZY_TOKEN_LEN {
+        return 0.0;
+    }
+    let sim = raw_similarity(a, b);
+    if sim < MIN_TOKEN_SIM {
+        0.0
+    } else {
+        sim
+    }
+}
+
+fn raw_similarity(a: &str, b: &str) -> f64 {
+    let longest = a.len().max(b.len());
+    let ratio = 1.0 - levenshtein(a, b) as f64 / longest as f64;
+    (ratio + jaro_winkler(a, b)) / 2.0
+}
+
+/// A token and a near variant of it: a typo, a dropped or doubled letter, a swap, or an
+/// unrelated word, so that pairs fall on both sides of the threshold.
+fn token_pair() -> impl Strategy<Value = (String, String)> {
+    let token = "[a-z]{1,12}";
+    (
+        token,
+        token,
+        0usize..6,
+        any::<prop::sample::Index>(),
+        "[a-z]",
+    )
+        .prop_map(|(a, other, how, at, letter)| {
+            let chars: Vec<char> = a.chars().collect();
+            let i = at.index(chars.len());
+            let mut b = chars.clone();
+            match how {
+                0 => b[i] = letter.chars().next().unwrap_or('x'),
+                1 if b.len() > 1 => {
+                    b.remove(i);
+                }
+                2 => b.insert(i, letter.chars().next().unwrap_or('x')),
+                3 if i + 1 < b.len() => b.swap(i, i + 1),
+                4 => return (a, other),
+                _ => b.extend(letter.chars()),
+            }
+            (a, b.into_iter().collect())
+        })
+}
+
+const SYLLABLES: &[&str] = &[
+    "ba", "ka", "ri", "lo", "ur", "ta", "del", "ry", "mi", "zen", "vo", "lga", "sin", "or", "ha",
+    "bel", "kap", "tri", "len", "ma",
+];
+const WORDS: &[&str] = &[
+    "Precision",
+    "Trading",
+    "Machinery",
+    "Industries",
+    "Systems",
+    "Engineering",
+    "Electronics",
+    "Logistics",
+];
+const FORMS: &[&str] = &["Co., Ltd.", "GmbH", "LLC", "", "JSC", "Limited"];
+
+/// A generated company name: a made-up word of syllables, sometimes two, a business word and
+/// a legal form (the shape of the bench list's names).
+fn company(seed: &[usize]) -> String {
+    let pick = |i: usize, from: &[&'static str]| -> &'static str { from[seed[i] % from.len()] };
+    let mut first = String::new();
+    for k in 0..2 + seed[0] % 2 {
+        first.push_str(pick(k + 1, SYLLABLES));
+    }
+    let mut name = first[..1].to_uppercase() + &first[1..];
+    if seed[4].is_multiple_of(3) {
+        name.push(' ');
+        name.push_str(pick(5, SYLLABLES));
+        name.push_str(pick(6, SYLLABLES));
+    }
+    format!("{name} {} {}", pick(7, WORDS), pick(8, FORMS))
+        .trim()
+        .to_string()
+}
+
+/// A query made from a listed name: as listed, with a typo, with two words run together,
+/// spaced out letter by letter, without its business word, or unrelated.
+fn disguise(name: &str, how: usize, at: usize) -> String {
+    let words: Vec<&str> = name.split(' ').collect();
+    match how {
+        0 => name.to_string(),
+        1 => {
+            let mut chars: Vec<char> = name.chars().collect();
+            let i = at % chars.len();
+            chars[i] = if chars[i] == 'e' { 'a' } else { 'e' };
+            chars.into_iter().collect()
+        }
+        2 if words.len() > 1 => format!("{}{} {}", words[0], words[1], words[2..].join(" ")),
+        3 => {
+            words[0]
+                .chars()
+                .map(|c| format!("{c} "))
+                .collect::<String>()
+                + &words[1..].join(" ")
+        }
+        4 => words[0].to_string(),
+        _ => format!("{} Holding", words[words.len() - 1]),
+    }
+}
+
+fn list(seeds: &[Vec<usize>]) -> Vec<Entry> {
+    seeds
+        .iter()
+        .enumerate()
+        .map(|(i, seed)| {
+            let mut e = Entry::new(
+                "G",
+                "generated",
+                &i.to_string(),
+                EntryKind::Entity,
+                &company(seed),
+            );
+            if seed[9].is_multiple_of(4) {
+                e.add_alias(&company(&seed[1..]), seed[10].is_multiple_of(5));
+            }
+            e
+        })
+        .collect()
+}
+
+fn config(pruning: Pruning) -> ScreenerConfig {
+    ScreenerConfig {
+        pruning,
+        ..ScreenerConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn bounded_token_similarity_equals_the_full_computation((a, b) in token_pair()) {
+        prop_assert_eq!(token_similarity(&a, &b), reference_similarity(&a, &b));
+        prop_assert_eq!(token_similarity(&b, &a), reference_similarity(&b, &a));
+    }
+
+    #[test]
+    fn the_letter_bound_is_never_below_the_exact_similarity((a, b) in token_pair()) {
+        let exact = raw_similarity(&a, &b);
+        let bound = similarity_bound(&a, &b);
+        prop_assert!(bound >= exact - 1e-12, "{a} / {b}: bound {bound} below {exact}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn a_bounded_screen_returns_exactly_what_a_full_screen_returns(
+        seeds in prop::collection::vec(prop::collection::vec(any::<usize>(), 11), 150..300),
+        queries in prop::collection::vec((any::<prop::sample::Index>(), 0usize..6, any::<usize>()), 20),
+    ) {
+        let bounded = Screener::build_with(list(&seeds), config(Pruning::Bounded));
+        let full = Screener::build_with(list(&seeds), config(Pruning::Exhaustive));
+        for (pick, how, at) in queries {
+            let entry = &bounded.entries()[pick.index(seeds.len())];
+            let query = Query::new(&disguise(&entry.primary_name, how, at));
+            // 0.7 is served through the name cache, 0.3 computed afresh below its floor.
+            for min_score in [0.7, 0.3] {
+                prop_assert_eq!(
+                    bounded.screen(&query, min_score),
+                    full.screen(&query, min_score),
+                    "query `{}` at {}", query.name, min_score
+                );
+            }
+        }
+    }
+}
+
+/// ASCII text of the kinds names hold: letters, digits, punctuation, controls, legal forms.
+fn ascii_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[ -~]{0,40}",
+        "[a-zA-Z0-9 .,'`&()\t\x01\x0b\x7f-]{0,40}",
+        prop::collection::vec(any::<usize>(), 11).prop_map(|seed| company(&seed)),
+        (
+            "[A-Za-z]{1,8}",
+            prop::sample::select(vec![
+                "Co., Ltd.",
+                "S.A. de C.V.",
+                "OOO",
+                "Limited Liability Company",
+                "y Cia",
+                "mr"
+            ])
+        )
+            .prop_map(|(a, b)| format!("{b} {a} {b}")),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn ascii_names_normalise_as_the_general_path_does(name in ascii_name()) {
+        // A zero-width space is removed by the general path, and sends the text down it.
+        let general = format!("{name}\u{200B}");
+        prop_assert_eq!(fold(&name), fold(&general));
+        for kind in [EntryKind::Entity, EntryKind::Person, EntryKind::Unknown] {
+            let (fast, slow) = (normalize(&name, kind), normalize(&general, kind));
+            prop_assert_eq!(&fast.tokens, &slow.tokens);
+            prop_assert_eq!(&fast.normalized, &slow.normalized);
+            prop_assert_eq!(&fast.folded, &slow.folded);
+            prop_assert_eq!(&fast.legal_form, &slow.legal_form);
+        }
+    }
+}
