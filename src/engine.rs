@@ -618,21 +618,15 @@ impl Engine {
         let mut outcomes: Vec<Outcome> = vec![Outcome::default(); rule.conditions.len()];
         let mut done = vec![false; rule.conditions.len()];
         for &i in &compiled.order {
-            let expected = compiled
-                .expected
-                .get(i)
-                .map(String::as_str)
-                .unwrap_or_default();
-            let outcome = eval_condition(
-                &rule.conditions[i],
-                expected,
+            evaluate_into(
+                rule,
+                i,
+                &compiled.expected,
                 cx,
-                &outcomes,
-                &done,
+                &mut outcomes,
+                &mut done,
                 evidence,
             );
-            outcomes[i] = outcome;
-            done[i] = true;
         }
         outcomes
     }

@@ -72,6 +72,25 @@ pub(super) fn row_evidence(table: &ListTable, index: usize) -> Option<RowEvidenc
     })
 }
 
+/// Evaluates condition `i` into `outcomes` and marks it done, for the readers of its row.
+pub(super) fn evaluate_into(
+    rule: &Rule,
+    i: usize,
+    expected: &[String],
+    cx: &Cx,
+    outcomes: &mut [Outcome],
+    done: &mut [bool],
+    evidence: bool,
+) {
+    let (Some(condition), true) = (rule.conditions.get(i), i < outcomes.len() && i < done.len())
+    else {
+        return;
+    };
+    let expected = expected.get(i).map(String::as_str).unwrap_or_default();
+    outcomes[i] = eval_condition(condition, expected, cx, outcomes, done, evidence);
+    done[i] = true;
+}
+
 pub(super) fn eval_condition(
     c: &Condition,
     expected: &str,

@@ -122,21 +122,15 @@ pub(super) fn bind_staged<'o>(
         .map(Vec::as_slice)
         .unwrap_or(&[])
     {
-        let expected = staged
-            .expected
-            .get(i)
-            .map(String::as_str)
-            .unwrap_or_default();
-        let outcome = eval_condition(
-            &rule.conditions[i],
-            expected,
+        evaluate_into(
+            rule,
+            i,
+            staged.expected,
             cx,
-            &staged.outcomes,
-            &staged.done,
+            &mut staged.outcomes,
+            &mut staged.done,
             false,
         );
-        staged.outcomes[i] = outcome;
-        staged.done[i] = true;
     }
     let Some(binding) = rule.bindings.get(depth) else {
         walk.count = walk.count.saturating_add(1);
