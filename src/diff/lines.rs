@@ -192,11 +192,11 @@ pub(super) fn read_lines<R: BufRead>(
                 ))
             }
         };
-        if summary.is_some() {
-            let why = format!("line {number} follows its summary");
-            return Err(not_a_report(name, &why).on_line(number));
-        }
         let why = match record {
+            Record::Run => {
+                format!("line {number} is a second run header; were two reports joined?")
+            }
+            _ if summary.is_some() => format!("line {number} follows its summary"),
             Record::Order(order) => {
                 sink(order, orders);
                 continue;
@@ -204,9 +204,6 @@ pub(super) fn read_lines<R: BufRead>(
             Record::Summary(object) => {
                 summary = Some(Json::Object(object));
                 continue;
-            }
-            Record::Run => {
-                format!("line {number} is a second run header; were two reports joined?")
             }
             Record::Other(kind) => {
                 format!("line {number} has type `{kind}`, not `order` or `summary`")

@@ -365,7 +365,7 @@ fn check_count(summary: Option<&Json>, held: usize, name: &str) -> Result<(), Un
     Err(not_a_report(
         name,
         &format!(
-            "it holds {held} orders, but its summary counts {read} records read and {left_out} left out of the report: it is incomplete or was edited"
+            "its summary counts {read} records read and {left_out} left out of the report, but the report holds {held}: it is incomplete or was edited"
         ),
     ))
 }

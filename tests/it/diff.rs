@@ -517,6 +517,10 @@ fn a_report_cut_off_edited_or_joined_is_refused_and_never_compared() {
             joined(&lines[..2]) + &lines[2][..lines[2].len() / 2],
         ),
         ("joined.jsonl", lines_text.clone() + &lines_text),
+        (
+            "order-after-the-summary.jsonl",
+            lines_text.clone() + lines[1] + "\n",
+        ),
         ("header-only.jsonl", joined(&lines[..1])),
     ];
     let mut all = String::new();
