@@ -561,3 +561,41 @@ fn a_report_on_standard_input_is_read_and_its_problems_are_placed_in_words() {
     assert!(stderr.contains("D002"), "{stderr}");
     assert!(stderr.contains("(line 7, column"), "{stderr}");
 }
+
+#[test]
+fn a_filtered_report_counts_its_left_out_orders_and_still_compares() {
+    let dir = two_runs(false, "json");
+    let root = dir.path();
+    let out = run_in(
+        root,
+        &[
+            "check",
+            "orders.jsonl",
+            "--rules",
+            "a",
+            "--format",
+            "jsonl",
+            "--min-verdict",
+            "hold",
+            "-o",
+            "held.jsonl",
+        ],
+    );
+    assert!(code(&out) <= 1, "{}", text(&out.stderr));
+    // The summary counts five read and two left out; the three held orders are all there.
+    let out = run_in(root, &["diff", "held.jsonl", "held.jsonl"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("3 unchanged"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Against the whole run, the orders the filter left out show as added.
+    let out = run_in(root, &["diff", "held.jsonl", "a.json"]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("0 changed, 2 added, 0 removed"),
+        "{}",
+        text(&out.stdout)
+    );
+}
