@@ -2,8 +2,9 @@
 //! orders changed verdict or findings, which were added or removed, and how
 //! the provenance (tool version, pack digest, lists) differs.
 //!
-//! Reads report text, not files, and prints nothing; `cli` opens the files and
-//! `report::diff` renders. `read` reads a report record by record; the first
+//! Reads reports from any `BufRead` (a file, standard input, text in memory)
+//! and prints nothing; `cli` opens the files and `report::diff` renders.
+//! `read` reads a report record by record; the first
 //! run is held as the few fields a comparison needs per order (strings orders
 //! share held once), the second is compared with it as it is read, so only its
 //! changed and added orders are kept. Orders are matched by id; an order
