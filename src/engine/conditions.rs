@@ -82,13 +82,16 @@ pub(super) fn evaluate_into(
     done: &mut [bool],
     evidence: bool,
 ) {
-    let (Some(condition), true) = (rule.conditions.get(i), i < outcomes.len() && i < done.len())
-    else {
+    // Indices come from the rule's own evaluation order; one out of range stays unknown.
+    let Some(condition) = rule.conditions.get(i) else {
         return;
     };
     let expected = expected.get(i).map(String::as_str).unwrap_or_default();
-    outcomes[i] = eval_condition(condition, expected, cx, outcomes, done, evidence);
-    done[i] = true;
+    let outcome = eval_condition(condition, expected, cx, outcomes, done, evidence);
+    if let (Some(slot), Some(flag)) = (outcomes.get_mut(i), done.get_mut(i)) {
+        *slot = outcome;
+        *flag = true;
+    }
 }
 
 pub(super) fn eval_condition(

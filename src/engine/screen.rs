@@ -36,12 +36,8 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
     }
     // A placeholder (`-`, `***`, an invisible character) is no name: screening it would find
     // nothing and let the party pass, so without an identifier the party cannot be screened.
-    let screenable = |text: &str| {
-        !screening::normalize(text, screening::EntryKind::Unknown)
-            .folded
-            .trim()
-            .is_empty()
-    };
+    let screenable =
+        |text: &str| screening::normalize::has_folded_text(text, screening::EntryKind::Unknown);
     let aliases_screenable = match party.get("aliases") {
         Some(Value::List(a)) => a.iter().filter_map(Value::as_text).any(screenable),
         _ => false,

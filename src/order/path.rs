@@ -156,8 +156,8 @@ impl Path {
 pub struct Trail<'p> {
     /// The path's steps up to and including the one where resolution stopped.
     steps: &'p [Segment],
-    /// Per index or `[*]` step in `steps`, the member taken; `None` where the step is
-    /// quoted as written (an index out of range, `[*]` over something not a list).
+    /// Per index or `[*]` step in `steps`, the member taken; [`Slot::QUOTED`] where the step
+    /// is quoted as written (an index out of range, `[*]` over something not a list).
     slots: SmallVec<[Slot; 4]>,
 }
 
