@@ -313,8 +313,27 @@ impl RatesTable {
                 }
             }
         }
-        for list in rates.values_mut() {
-            list.sort_by_key(|r| r.0);
+        for (currency, list) in rates.iter_mut() {
+            list.sort_by_key(|r| (r.0, r.2));
+            // Two different rates from one day make the conversion depend on row order: a
+            // correction appended by a treasury export, or an absurd rate that shrinks an
+            // amount below a threshold. Neither may be picked silently.
+            for pair in list.windows(2) {
+                let ((date, first, first_line), (next_date, second, line)) = (pair[0], pair[1]);
+                if date == next_date && first != second {
+                    acc.push(
+                        Diagnostic::error(
+                            "R043",
+                            format!(
+                                "two rates for `{currency}` on {date}: {first} on line {first_line} and {second} on line {line}"
+                            ),
+                        )
+                        .at(file, file.line_span(line), "second rate for the same day")
+                        .with_help("keep one rate per currency and day".to_string()),
+                    );
+                    ok = false;
+                }
+            }
         }
         ok.then(|| RatesTable {
             meta,
