@@ -24,25 +24,36 @@ fn secs(var: &str, default: u64) -> Duration {
     )
 }
 
-/// One order of the sample that holds (three findings), with id `n`.
-fn order(template: &serde_json::Value, n: usize) -> Vec<u8> {
-    let mut o = template.clone();
-    o["id"] = format!("BENCH-{n}").into();
-    serde_json::to_vec(&o).unwrap()
+/// Ids cycle over this many orders.
+const ORDERS: usize = 5000;
+
+/// The bodies the clients send: the sample order that holds (three findings) under ids
+/// `BENCH-0` to `BENCH-4999`, serialized once so the clients spend their share of the two
+/// cores on HTTP, not on building bodies.
+fn bodies(template: &serde_json::Value) -> Arc<Vec<Vec<u8>>> {
+    Arc::new(
+        (0..ORDERS)
+            .map(|n| {
+                let mut o = template.clone();
+                o["id"] = format!("BENCH-{n}").into();
+                serde_json::to_vec(&o).unwrap()
+            })
+            .collect(),
+    )
 }
 
 /// Runs `clients` threads posting checks until `length` has passed; returns the latencies in
 /// microseconds and the failures.
 fn run(
     base: &str,
-    template: &serde_json::Value,
+    bodies: &Arc<Vec<Vec<u8>>>,
     clients: usize,
     length: Duration,
 ) -> (Vec<u32>, usize) {
     let stop = Arc::new(AtomicBool::new(false));
     let threads: Vec<_> = (0..clients)
         .map(|c| {
-            let (base, template, stop) = (base.to_string(), template.clone(), stop.clone());
+            let (base, bodies, stop) = (base.to_string(), bodies.clone(), stop.clone());
             std::thread::spawn(move || {
                 let agent: ureq::Agent = ureq::Agent::config_builder()
                     .http_status_as_error(false)
@@ -53,7 +64,7 @@ fn run(
                 let mut failures = 0;
                 let mut n = c;
                 while !stop.load(Ordering::Relaxed) {
-                    let body = order(&template, n % 5000);
+                    let body = &bodies[n % ORDERS];
                     n += clients;
                     let start = Instant::now();
                     let sent = agent
@@ -117,7 +128,7 @@ fn main() {
         &std::fs::read(format!("{root}/fixtures/orders/sample.json")).unwrap(),
     )
     .unwrap();
-    let template = template[1].clone();
+    let bodies = bodies(&template[1]);
     let dir = std::env::temp_dir().join(format!("redflag-serve-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let db = dir.join("bench.db");
@@ -155,9 +166,9 @@ fn main() {
     println!("| clients | checks/s | p50 ms | p99 ms | failed |");
     println!("|---:|---:|---:|---:|---:|");
     // Warm up: first connections, SQLite pages, allocator.
-    run(&base, &template, 8, Duration::from_secs(1));
+    run(&base, &bodies, 8, Duration::from_secs(1));
     for clients in [1, 8, 64] {
-        let (latencies, failures) = run(&base, &template, clients, level);
+        let (latencies, failures) = run(&base, &bodies, clients, level);
         println!(
             "| {clients} | {:.0} | {:.2} | {:.2} | {failures} |",
             latencies.len() as f64 / level.as_secs_f64(),
@@ -179,7 +190,7 @@ fn main() {
             samples
         })
     };
-    let (latencies, failures) = run(&base, &template, 8, soak);
+    let (latencies, failures) = run(&base, &bodies, 8, soak);
     sampling.store(false, Ordering::Relaxed);
     let samples = sampler.join().unwrap();
     let tenth = (samples.len() / 10).max(1);

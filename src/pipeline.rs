@@ -111,80 +111,166 @@ pub fn run_check_observed<S: Into<Source> + Send>(
     out: &mut dyn Write,
     observe: &mut dyn FnMut(&Summary),
 ) -> io::Result<Summary> {
-    let mut summary = Summary::default();
-    let mut used = WaiverUse::default();
+    let mut tally = Tally::new(run);
     reporter.begin(out, run)?;
-    let mut inputs: Vec<InputSummary> = Vec::new();
-    let mut ids: Vec<RepeatedIds> = Vec::new();
     std::thread::scope(|scope| -> io::Result<()> {
         let (send, receive) = mpsc::sync_channel::<Read>(READ_AHEAD);
         scope.spawn(move || read(sources, send));
         for read in receive {
             match read {
                 Read::Batch(index, batch) => {
-                    while inputs.len() <= index {
-                        inputs.push(InputSummary {
-                            file: run.inputs.get(inputs.len()).cloned().unwrap_or_default(),
-                            ..InputSummary::default()
-                        });
-                    }
                     let shared: &dyn Reporter = reporter;
                     // INVARIANT (deterministic output): par_iter + collect keeps input
                     // order, so the report is the same for any thread count.
-                    let judged: Vec<(Judgement, Option<Vec<u8>>, bool)> = pool.install(|| {
+                    let judged: Vec<Judged> = pool.install(|| {
                         batch
                             .into_par_iter()
-                            .map(|pending| {
-                                let unchecked = pending.id_unchecked();
-                                let judgement = judge_or_error(engine, &pending.parse());
-                                let rendered = shared.render(&judgement);
-                                (judgement, rendered, unchecked)
-                            })
+                            .map(|pending| judge_pending(engine, shared, pending))
                             .collect()
                     });
-                    inputs[index].records += judged.len();
-                    while ids.len() <= index {
-                        ids.push(RepeatedIds::default());
-                    }
-                    for (mut judgement, mut rendered, unchecked) in judged {
-                        // Ids are checked here, in input order, for records parsed on the
-                        // pool: a later record with an earlier record's id is an error.
-                        if unchecked && repeated(&mut ids[index], &mut judgement) {
-                            rendered = reporter.render(&judgement);
-                        }
-                        used.record(&judgement);
-                        summary.add(&judgement, run.fail_on);
-                        match rendered {
-                            Some(bytes) => reporter.write_rendered(out, &bytes)?,
-                            None => reporter.judgement(out, &judgement)?,
-                        }
-                    }
-                    observe(&summary);
+                    tally.batch(index, judged, reporter, out)?;
+                    observe(&tally.summary);
                 }
-                Read::End(index, digest) => {
-                    while inputs.len() <= index {
-                        inputs.push(InputSummary {
-                            file: run.inputs.get(inputs.len()).cloned().unwrap_or_default(),
-                            ..InputSummary::default()
-                        });
-                    }
-                    if let Some(hash) = digest.and_then(|d| d.result()) {
-                        inputs[index].sha256 = Some(hash.sha256);
-                        inputs[index].bytes = Some(hash.bytes);
-                    }
-                }
+                Read::End(index, digest) => tally.end(index, digest),
             }
         }
         Ok(())
     })?;
-    summary.inputs = inputs;
-    if let Some(waivers) = run.waiver_file {
-        summary.waivers_expired = used.expired.iter().cloned().collect();
-        summary.waivers_unused = used.unused(waivers).iter().map(|w| w.id.clone()).collect();
+    tally.finish(reporter, out)
+}
+
+/// [`run_check`] on the calling thread alone: no reader thread, no pool. For a few records
+/// already in memory (one request to `redflag serve`), where handing them to other threads
+/// costs more than judging them. The report is the same bytes as [`run_check`]'s.
+pub fn run_check_inline<S: Into<Source>>(
+    engine: &Engine,
+    run: &RunInfo,
+    sources: Vec<S>,
+    reporter: &mut dyn Reporter,
+    out: &mut dyn Write,
+) -> io::Result<Summary> {
+    let mut tally = Tally::new(run);
+    reporter.begin(out, run)?;
+    for (index, source) in sources.into_iter().enumerate() {
+        let Source {
+            records: mut pending,
+            digest,
+        } = source.into();
+        loop {
+            let shared: &dyn Reporter = reporter;
+            let judged: Vec<Judged> = pending
+                .by_ref()
+                .take(BATCH)
+                .map(|pending| judge_pending(engine, shared, pending))
+                .collect();
+            if judged.is_empty() {
+                break;
+            }
+            tally.batch(index, judged, reporter, out)?;
+        }
+        tally.end(index, digest);
     }
-    reporter.finish(out, run, &summary)?;
-    out.flush()?;
-    Ok(summary)
+    tally.finish(reporter, out)
+}
+
+/// One record judged: its judgement, its rendering when the reporter renders ahead, and
+/// whether its id is still to be checked against earlier records.
+type Judged = (Judgement, Option<Vec<u8>>, bool);
+
+fn judge_pending(engine: &Engine, reporter: &dyn Reporter, pending: order::Pending) -> Judged {
+    let unchecked = pending.id_unchecked();
+    let judgement = judge_or_error(engine, &pending.parse());
+    let rendered = reporter.render(&judgement);
+    (judgement, rendered, unchecked)
+}
+
+/// The counts of a run as its batches are written, in input order.
+struct Tally<'r> {
+    run: &'r RunInfo<'r>,
+    summary: Summary,
+    used: WaiverUse,
+    inputs: Vec<InputSummary>,
+    ids: Vec<RepeatedIds>,
+}
+
+impl<'r> Tally<'r> {
+    fn new(run: &'r RunInfo<'r>) -> Tally<'r> {
+        Tally {
+            run,
+            summary: Summary::default(),
+            used: WaiverUse::default(),
+            inputs: Vec::new(),
+            ids: Vec::new(),
+        }
+    }
+
+    fn input(&mut self, index: usize) -> &mut InputSummary {
+        while self.inputs.len() <= index {
+            self.inputs.push(InputSummary {
+                file: self
+                    .run
+                    .inputs
+                    .get(self.inputs.len())
+                    .cloned()
+                    .unwrap_or_default(),
+                ..InputSummary::default()
+            });
+        }
+        &mut self.inputs[index]
+    }
+
+    /// Counts and writes one batch of input `index`.
+    fn batch(
+        &mut self,
+        index: usize,
+        judged: Vec<Judged>,
+        reporter: &mut dyn Reporter,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        self.input(index).records += judged.len();
+        while self.ids.len() <= index {
+            self.ids.push(RepeatedIds::default());
+        }
+        for (mut judgement, mut rendered, unchecked) in judged {
+            // Ids are checked here, in input order, for records parsed on the pool: a later
+            // record with an earlier record's id is an error.
+            if unchecked && repeated(&mut self.ids[index], &mut judgement) {
+                rendered = reporter.render(&judgement);
+            }
+            self.used.record(&judgement);
+            self.summary.add(&judgement, self.run.fail_on);
+            match rendered {
+                Some(bytes) => reporter.write_rendered(out, &bytes)?,
+                None => reporter.judgement(out, &judgement)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Input `index` is read to its end.
+    fn end(&mut self, index: usize, digest: Option<order::InputDigest>) {
+        let input = self.input(index);
+        if let Some(hash) = digest.and_then(|d| d.result()) {
+            input.sha256 = Some(hash.sha256);
+            input.bytes = Some(hash.bytes);
+        }
+    }
+
+    fn finish(mut self, reporter: &mut dyn Reporter, out: &mut dyn Write) -> io::Result<Summary> {
+        self.summary.inputs = self.inputs;
+        if let Some(waivers) = self.run.waiver_file {
+            self.summary.waivers_expired = self.used.expired.iter().cloned().collect();
+            self.summary.waivers_unused = self
+                .used
+                .unused(waivers)
+                .iter()
+                .map(|w| w.id.clone())
+                .collect();
+        }
+        reporter.finish(out, self.run, &self.summary)?;
+        out.flush()?;
+        Ok(self.summary)
+    }
 }
 
 /// Makes `judgement` an error when its id repeats an earlier record's of the same input; true

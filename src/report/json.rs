@@ -22,6 +22,8 @@ pub const SCHEMA: &str = "redflag.check/1";
 pub struct JsonReporter {
     lines: bool,
     first: bool,
+    /// The document's opening, rendered before for the same run (see [`JsonReporter::head`]).
+    head: Option<std::sync::Arc<[u8]>>,
 }
 
 impl JsonReporter {
@@ -30,6 +32,26 @@ impl JsonReporter {
         JsonReporter {
             lines: false,
             first: true,
+            head: None,
+        }
+    }
+
+    /// What [`JsonReporter::document`] writes before the first order of `run`: the run's
+    /// provenance, the same for every report of one pack and its lists.
+    pub fn head(run: &RunInfo) -> Vec<u8> {
+        let mut out = Vec::new();
+        // Writing to memory cannot fail.
+        let _ = JsonReporter::document().begin(&mut out, run);
+        out
+    }
+
+    /// A reporter writing one JSON document that opens with `head`, which
+    /// [`JsonReporter::head`] rendered for the same run: a server answering many requests with
+    /// one pack renders it once.
+    pub fn document_after(head: std::sync::Arc<[u8]>) -> JsonReporter {
+        JsonReporter {
+            head: Some(head),
+            ..JsonReporter::document()
         }
     }
 
@@ -38,6 +60,7 @@ impl JsonReporter {
         JsonReporter {
             lines: true,
             first: true,
+            head: None,
         }
     }
 }
@@ -187,6 +210,18 @@ fn overrides_json(pack: &crate::rules::RulePack) -> Json {
 /// One judgement as JSON.
 pub fn judgement_json(j: &Judgement) -> Json {
     to_json(&JudgementOut::of(j, None))
+}
+
+/// One judgement as compact JSON text: the bytes of [`judgement_json`]'s value, without
+/// building it.
+pub fn judgement_text(j: &Judgement) -> String {
+    serde_json::to_string(&JudgementOut::of(j, None)).unwrap_or_else(|_| "null".into())
+}
+
+/// [`judgement_text`] without where the record sat (its `file` and `line`): the same order
+/// judged the same way in another request or file has the same result text.
+pub fn result_text(j: &Judgement) -> String {
+    serde_json::to_string(&JudgementOut::result(j)).unwrap_or_else(|_| "null".into())
 }
 
 /// One finding, as in `redflag.check/1`.
@@ -361,6 +396,9 @@ impl JsonReporter {
 
 impl Reporter for JsonReporter {
     fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
+        if let Some(head) = &self.head {
+            return out.write_all(head);
+        }
         let mut head = run_json(run);
         if self.lines {
             if let Json::Object(m) = &mut head {

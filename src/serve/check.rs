@@ -14,13 +14,16 @@ use serde_json::{json, Value as Json};
 
 use super::auth::{Bearer, Role};
 use super::{blocking, ApiError, Shared};
-use crate::cli::{run_check, Source};
 use crate::findings::Judgement;
 use crate::order::{self, InputFormat, Record};
+use crate::pipeline::{run_check, run_check_inline, Source};
 use crate::report::html::order_html;
-use crate::report::json::{judgement_json, JsonReporter};
+use crate::report::json::{judgement_json, judgement_text, result_text, JsonReporter};
 use crate::report::{Reporter, RunInfo, Summary};
 use crate::store::{Idempotent, NewJudgement, Recorded};
+
+/// Requests with at most this many orders are judged on the request's own thread.
+const INLINE: usize = 32;
 
 /// The longest `Idempotency-Key` kept.
 const MAX_KEY: usize = 200;
@@ -60,17 +63,6 @@ struct Recording {
     lists: Vec<(String, String)>,
 }
 
-/// The digest of a result: the judgement without where the record sat in the body, so the same
-/// order judged the same way in another request has the same result.
-pub fn result_digest(judgement: &Json) -> String {
-    let mut value = judgement.clone();
-    if let Some(map) = value.as_object_mut() {
-        map.shift_remove("file");
-        map.shift_remove("line");
-    }
-    crate::digest::sha256_hex(value.to_string().as_bytes())
-}
-
 impl Reporter for Recording {
     fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
         self.json.begin(out, run)
@@ -78,7 +70,6 @@ impl Reporter for Recording {
 
     fn judgement(&mut self, out: &mut dyn Write, j: &Judgement) -> io::Result<()> {
         self.json.judgement(out, j)?;
-        let value = judgement_json(j);
         let mut html = Vec::new();
         order_html(&mut html, 1, j)?;
         let mut rules: Vec<String> = j.findings.iter().map(|f| f.rule_id.clone()).collect();
@@ -88,10 +79,12 @@ impl Reporter for Recording {
             order_id: j.order_id.clone().unwrap_or_default(),
             verdict: j.verdict.as_str().to_string(),
             rules,
-            result_sha256: result_digest(&value),
+            // The result without where the record sat in the body, so the same order judged
+            // the same way in another request has the same result.
+            result_sha256: crate::digest::sha256_hex(result_text(j).as_bytes()),
             pack_sha256: self.pack_sha256.clone(),
             lists: self.lists.clone(),
-            judgement: value,
+            judgement: judgement_text(j),
             html: String::from_utf8_lossy(&html).into_owned(),
             client: self.client.clone(),
         });
@@ -172,7 +165,15 @@ pub async fn check(
     let loaded = app.current();
     let worker = app.clone();
     let client = caller.name.clone();
-    blocking(move || {
+    let permit = app.judging.clone().acquire_owned().await.map_err(|_| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is shutting down",
+        )
+    })?;
+    let (recorded, committed) = tokio::sync::oneshot::channel();
+    let request_digest = request_sha256.clone();
+    let (out, verdicts) = blocking(move || {
         let app = worker;
         let (records, digest) =
             order::from_reader_digested(io::Cursor::new(body), "-", format, None)
@@ -206,50 +207,72 @@ pub async fn check(
         }
         let run = loaded.run();
         let mut recording = Recording {
-            json: JsonReporter::document(),
+            json: JsonReporter::document_after(loaded.json_head.clone()),
             kept: Vec::new(),
             client: client.clone(),
             pack_sha256: loaded.pack_sha256().to_string(),
             lists: loaded.list_digests(),
         };
         let mut out = Vec::new();
+        let count = records.len();
         let source = Source {
             records: Box::new(records.into_iter().map(crate::order::Pending::Ready)),
             digest: Some(digest),
         };
-        run_check(
-            &loaded.engine,
-            &run,
-            vec![source],
-            &app.pool,
-            &mut recording,
-            &mut out,
-        )
-        .map_err(|e| {
+        // A few orders are judged on this thread: handing them to the judging pool costs
+        // more than judging them, and concurrent requests already keep every core busy.
+        let written = if count <= INLINE {
+            run_check_inline(&loaded.engine, &run, vec![source], &mut recording, &mut out)
+        } else {
+            run_check(
+                &loaded.engine,
+                &run,
+                vec![source],
+                &app.pool,
+                &mut recording,
+                &mut out,
+            )
+        };
+        written.map_err(|e| {
             ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 format!("cannot write the report: {e}"),
             )
         })?;
+        drop(permit);
         let verdicts: Vec<String> = recording.kept.iter().map(|j| j.verdict.clone()).collect();
         let idempotent = key.map(|key| Idempotent {
             client,
             key,
-            request_sha256: request_sha256.clone(),
+            request_sha256: request_digest,
             status: 200,
             response: out.clone(),
         });
-        match app.store.record_check(recording.kept, idempotent)? {
-            Recorded::Appended(_) => {
-                for v in &verdicts {
-                    app.metrics.verdict(v);
-                }
-                Ok(answer(200, out, false))
-            }
-            Recorded::Replayed(stored) => replay(stored, &request_sha256),
-        }
+        app.store.record_check_then(
+            recording.kept,
+            idempotent,
+            Box::new(move |outcome| {
+                let _ = recorded.send(outcome);
+            }),
+        );
+        Ok((out, verdicts))
     })
-    .await
+    .await?;
+    let outcome = committed.await.map_err(|_| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the store stopped before recording the judgements; retry with the same key",
+        )
+    })?;
+    match outcome? {
+        Recorded::Appended(_) => {
+            for v in &verdicts {
+                app.metrics.verdict(v);
+            }
+            Ok(answer(200, out, false))
+        }
+        Recorded::Replayed(stored) => replay(stored, &request_sha256),
+    }
 }
 
 fn replay(stored: Idempotent, request_sha256: &str) -> Result<Response, ApiError> {

@@ -19,6 +19,8 @@ pub struct Loaded {
     pub screening: Vec<ScreeningInfo>,
     /// Warnings from loading (bad list rows, lists not given), one line each.
     pub warnings: Vec<String>,
+    /// The opening of every `redflag.check/1` answer (the run's provenance), rendered once.
+    pub json_head: std::sync::Arc<[u8]>,
 }
 
 impl Loaded {
@@ -79,12 +81,15 @@ pub fn load(rules: Option<&Path>, lists: &[String]) -> Result<Loaded, Diagnostic
             engine.pack().screening_rules().join(", ")
         ));
     }
-    Ok(Loaded {
+    let mut loaded = Loaded {
         engine,
         origin: files.origin,
         screening: info,
         warnings,
-    })
+        json_head: std::sync::Arc::from(Vec::new()),
+    };
+    loaded.json_head = crate::report::json::JsonReporter::head(&loaded.run()).into();
+    Ok(loaded)
 }
 
 /// Diagnostics as JSON, for answers that say why a load failed.

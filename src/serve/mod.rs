@@ -1,8 +1,9 @@
 //! `redflag serve`: the engine behind HTTP, for ERPs that vet orders as they are saved, with a
 //! queue of held orders, reviewers' decisions and an append-only audit trail (see docs/serve.md).
 //!
-//! axum on tokio; judging runs on a rayon pool from blocking tasks, so the async threads only
-//! move bytes. The pack and lists in force ([`loaded::Loaded`]) sit behind one lock and are
+//! axum on tokio; judging runs in blocking tasks (at most one per core; a large request's
+//! orders go on to a rayon pool), so the async threads only move bytes, and a request waits
+//! for the store's commit without holding a thread. The pack and lists in force ([`loaded::Loaded`]) sit behind one lock and are
 //! swapped whole on reload; a request holds the `Arc` it started with.
 
 pub mod auth;
@@ -81,6 +82,9 @@ pub struct App {
     pub metrics: metrics::Metrics,
     /// The judging threads.
     pub pool: rayon::ThreadPool,
+    /// Requests judged at once, one per judging thread: more would only take turns on the
+    /// same cores, each on a thread (and allocator heap) of its own.
+    pub judging: Arc<tokio::sync::Semaphore>,
     /// Request limits.
     pub limits: Limits,
     /// What to read again on reload.
@@ -229,6 +233,9 @@ pub fn serve(
         store,
         auth,
         metrics,
+        judging: Arc::new(tokio::sync::Semaphore::new(
+            pool.current_num_threads().max(1),
+        )),
         pool,
         limits: options.limits,
         rules: options.rules.clone(),

@@ -179,8 +179,8 @@ pub struct NewJudgement {
     pub pack_sha256: String,
     /// Each screening list's name and digest.
     pub lists: Vec<(String, String)>,
-    /// The judgement as in `redflag.check/1`.
-    pub judgement: Json,
+    /// The judgement as in `redflag.check/1`, compact JSON text.
+    pub judgement: String,
     /// The HTML report's rendering of the order (kept beside the trail; its digest is in it).
     pub html: String,
     /// The API client that asked.
@@ -188,23 +188,48 @@ pub struct NewJudgement {
 }
 
 impl NewJudgement {
-    fn body(&self) -> String {
-        let lists: Vec<Json> = self
-            .lists
-            .iter()
-            .map(|(name, sha)| json!({"name": name, "sha256": sha}))
-            .collect();
-        json!({
-            "verdict": self.verdict,
-            "rules": self.rules,
-            "result_sha256": self.result_sha256,
-            "pack_sha256": self.pack_sha256,
-            "lists": lists,
-            "html_sha256": crate::digest::sha256_hex(self.html.as_bytes()),
-            "client": self.client,
-            "judgement": self.judgement,
-        })
-        .to_string()
+    /// The trail row's content. Built by the request's thread before the store's writer takes
+    /// the request, so the one writer only hashes and inserts.
+    pub fn body(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct ListOut<'a> {
+            name: &'a str,
+            sha256: &'a str,
+        }
+        #[derive(serde::Serialize)]
+        struct BodyOut<'a> {
+            verdict: &'a str,
+            rules: &'a [String],
+            result_sha256: &'a str,
+            pack_sha256: &'a str,
+            lists: Vec<ListOut<'a>>,
+            html_sha256: String,
+            client: &'a str,
+        }
+        let head = BodyOut {
+            verdict: &self.verdict,
+            rules: &self.rules,
+            result_sha256: &self.result_sha256,
+            pack_sha256: &self.pack_sha256,
+            lists: self
+                .lists
+                .iter()
+                .map(|(name, sha256)| ListOut { name, sha256 })
+                .collect(),
+            html_sha256: crate::digest::sha256_hex(self.html.as_bytes()),
+            client: &self.client,
+        };
+        // The judgement is JSON text already: it goes in as the last member, spliced before
+        // the closing brace of the compact object, instead of being parsed and written again.
+        let mut body = serde_json::to_string(&head).unwrap_or_else(|_| "{}".into());
+        body.pop();
+        if body.len() > 1 {
+            body.push(',');
+        }
+        body.push_str("\"judgement\":");
+        body.push_str(&self.judgement);
+        body.push('}');
+        body
     }
 }
 
@@ -343,6 +368,18 @@ pub trait Store: Send + Sync {
         judgements: Vec<NewJudgement>,
         idempotent: Option<Idempotent>,
     ) -> Result<Recorded, StoreError>;
+    /// [`Store::record_check`], answering through `done` once the judgements are committed.
+    /// The SQLite store returns at once and its writer thread calls `done` after the group
+    /// commit, so a request waits for the disk without holding a thread; by default the
+    /// judgements are recorded before this returns.
+    fn record_check_then(
+        &self,
+        judgements: Vec<NewJudgement>,
+        idempotent: Option<Idempotent>,
+        done: Box<dyn FnOnce(Result<Recorded, StoreError>) + Send>,
+    ) {
+        done(self.record_check(judgements, idempotent));
+    }
     /// The stored answer of a key, if any (looked up before judging).
     fn idempotent(&self, client: &str, key: &str) -> Result<Option<Idempotent>, StoreError>;
     /// Records a decision, if it fits the order's state.
@@ -391,10 +428,21 @@ fn append_row(
     Ok(row)
 }
 
+/// Each judgement with its trail row's content.
+pub fn with_bodies(judgements: Vec<NewJudgement>) -> Vec<(NewJudgement, String)> {
+    judgements
+        .into_iter()
+        .map(|j| {
+            let body = j.body();
+            (j, body)
+        })
+        .collect()
+}
+
 /// Records a check's judgements in `tx` (shared by the backends).
 pub fn record_check_in(
     tx: &mut dyn Tx,
-    judgements: &[NewJudgement],
+    judgements: &[(NewJudgement, String)],
     idempotent: Option<&Idempotent>,
 ) -> Result<Recorded, StoreError> {
     if let Some(entry) = idempotent {
@@ -405,8 +453,8 @@ pub fn record_check_in(
         }
     }
     let mut seqs = Vec::with_capacity(judgements.len());
-    for j in judgements {
-        let row = append_row(tx, "judgement", &j.order_id, j.body())?;
+    for (j, body) in judgements {
+        let row = append_row(tx, "judgement", &j.order_id, body.clone())?;
         tx.put_html(row.seq, &j.html)?;
         if !j.order_id.is_empty() {
             let before = tx.state(&j.order_id)?;
@@ -562,7 +610,7 @@ pub fn replay_row(states: &mut BTreeMap<String, OrderState>, row: &AuditRow) {
                 result_sha256: text("result_sha256"),
                 pack_sha256: String::new(),
                 lists: Vec::new(),
-                judgement: Json::Null,
+                judgement: "null".into(),
                 html: String::new(),
                 client: String::new(),
             };

@@ -247,7 +247,8 @@ impl Store for PgStore {
         judgements: Vec<NewJudgement>,
         idempotent: Option<Idempotent>,
     ) -> Result<Recorded, StoreError> {
-        self.write(|tx| record_check_in(tx, &judgements, idempotent.as_ref()))
+        let bodied = with_bodies(judgements);
+        self.write(|tx| record_check_in(tx, &bodied, idempotent.as_ref()))
     }
 
     fn idempotent(&self, client: &str, key: &str) -> Result<Option<Idempotent>, StoreError> {

@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -107,32 +107,52 @@ impl SqliteStore {
         })
     }
 
-    fn write<T: Send + 'static>(
+    /// Hands `work` to the writer thread and returns at once; the writer calls `done` once the
+    /// group commit that holds it is on disk (or failed).
+    fn submit<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, StoreError> {
-        let (reply, answer) = mpsc::sync_channel::<Result<T, StoreError>>(1);
-        let aborted = reply.clone();
+        done: impl FnOnce(Result<T, StoreError>) + Send + 'static,
+    ) {
+        // Exactly one of `run` and `abort` is called; both need `done`.
+        let done = Arc::new(Mutex::new(Some(done)));
+        let aborted = done.clone();
         let job = Job {
             run: Box::new(move |tx: &mut SqliteTx<'_>| {
                 let outcome = work(tx);
                 let ok = outcome.is_ok();
                 let finish: Finish = Box::new(move |committed: Result<(), StoreError>| {
-                    let _ = reply.send(committed.and(outcome));
+                    if let Some(done) = done.lock().ok().and_then(|mut d| d.take()) {
+                        done(committed.and(outcome));
+                    }
                 });
                 (ok, finish)
             }),
             abort: Box::new(move |committed: Result<(), StoreError>| {
-                let _ = aborted.send(committed.and(Err(StoreError::Backend(
-                    "the transaction failed before this request ran".into(),
-                ))));
+                if let Some(done) = aborted.lock().ok().and_then(|mut d| d.take()) {
+                    done(committed.and(Err(StoreError::Backend(
+                        "the transaction failed before this request ran".into(),
+                    ))));
+                }
             }),
         };
-        self.writer
-            .lock()
-            .map_err(|_| StoreError::Backend("the writer is gone".into()))?
-            .send(job)
-            .map_err(|_| StoreError::Backend("the writer thread stopped".into()))?;
+        let unsent = match self.writer.lock() {
+            Ok(writer) => writer.send(job).err().map(|e| e.0),
+            Err(_) => Some(job),
+        };
+        if let Some(job) = unsent {
+            (job.abort)(Err(StoreError::Backend("the writer thread stopped".into())));
+        }
+    }
+
+    fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (reply, answer) = mpsc::sync_channel::<Result<T, StoreError>>(1);
+        self.submit(work, move |outcome| {
+            let _ = reply.send(outcome);
+        });
         answer
             .recv()
             .map_err(|_| StoreError::Backend("the writer thread stopped".into()))?
@@ -171,11 +191,12 @@ fn writer(mut conn: Connection, jobs: mpsc::Receiver<Job>) {
         let committed = (|| -> Result<(), StoreError> {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             while let Some(job) = batch.pop_front() {
-                tx.execute_batch("SAVEPOINT request")?;
+                // Cached statements: parsing SQL would cost more than running it.
+                tx.prepare_cached("SAVEPOINT request")?.execute([])?;
                 let (ok, finish) = (job.run)(&mut SqliteTx { conn: &tx });
                 finishers.push(finish);
                 if ok {
-                    tx.execute_batch("RELEASE request")?;
+                    tx.prepare_cached("RELEASE request")?.execute([])?;
                 } else {
                     tx.execute_batch("ROLLBACK TO request; RELEASE request")?;
                 }
@@ -239,39 +260,39 @@ impl Tx for SqliteTx<'_> {
         // under it, even with other processes on the same file.
         let r = self
             .conn
-            .query_row(
-                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+            .and_then(|mut head| head.query_row([], |r| Ok((r.get(0)?, r.get(1)?))))
             .optional();
         Ok(self.guard(r)?.unwrap_or((0, GENESIS.to_string())))
     }
 
     fn append(&mut self, row: &AuditRow) -> Result<(), StoreError> {
-        let r = self.conn.execute(
-            "INSERT INTO audit (seq, at, kind, order_id, body, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![row.seq, row.at, row.kind, row.order_id, row.body, row.prev_hash, row.hash],
-        );
+        let r = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO audit (seq, at, kind, order_id, body, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut insert| {
+                insert.execute(params![row.seq, row.at, row.kind, row.order_id, row.body, row.prev_hash, row.hash])
+            });
         self.guard(r).map(|_| ())
     }
 
     fn state(&mut self, order_id: &str) -> Result<Option<OrderState>, StoreError> {
         let r = self
             .conn
-            .query_row(
-                &format!("SELECT {STATE_COLUMNS} FROM orders WHERE order_id = ?1"),
-                [order_id],
-                state_from,
-            )
+            .prepare_cached(&format!(
+                "SELECT {STATE_COLUMNS} FROM orders WHERE order_id = ?1"
+            ))
+            .and_then(|mut select| select.query_row([order_id], state_from))
             .optional();
         self.guard(r)
     }
 
     fn put_state(&mut self, s: &OrderState) -> Result<(), StoreError> {
-        let r = self.conn.execute(
+        let r = self.conn.prepare_cached(
             &format!("INSERT OR REPLACE INTO orders ({STATE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
-            params![
+        ).and_then(|mut upsert| upsert.execute(params![
                 s.order_id,
                 s.latest_seq,
                 s.verdict,
@@ -280,16 +301,15 @@ impl Tx for SqliteTx<'_> {
                 s.streak_start,
                 s.status.as_str(),
                 releases_column(&s.releases)
-            ],
-        );
+            ]));
         self.guard(r).map(|_| ())
     }
 
     fn put_html(&mut self, seq: i64, html: &str) -> Result<(), StoreError> {
-        let r = self.conn.execute(
-            "INSERT INTO judgement_html (seq, html) VALUES (?1, ?2)",
-            params![seq, html],
-        );
+        let r = self
+            .conn
+            .prepare_cached("INSERT INTO judgement_html (seq, html) VALUES (?1, ?2)")
+            .and_then(|mut insert| insert.execute(params![seq, html]));
         self.guard(r).map(|_| ())
     }
 
@@ -299,10 +319,14 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn put_idempotent(&mut self, e: &Idempotent) -> Result<(), StoreError> {
-        let r = self.conn.execute(
-            "INSERT INTO idempotency (client, key, request_sha256, status, response) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![e.client, e.key, e.request_sha256, e.status, e.response],
-        );
+        let r = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO idempotency (client, key, request_sha256, status, response) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut insert| {
+                insert.execute(params![e.client, e.key, e.request_sha256, e.status, e.response])
+            });
         self.guard(r).map(|_| ())
     }
 }
@@ -312,8 +336,10 @@ fn idempotent_row(
     client: &str,
     key: &str,
 ) -> rusqlite::Result<Option<Idempotent>> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT client, key, request_sha256, status, response FROM idempotency WHERE client = ?1 AND key = ?2",
+    )?
+    .query_row(
         [client, key],
         |r| {
             Ok(Idempotent {
@@ -334,7 +360,21 @@ impl Store for SqliteStore {
         judgements: Vec<NewJudgement>,
         idempotent: Option<Idempotent>,
     ) -> Result<Recorded, StoreError> {
-        self.write(move |tx| record_check_in(tx, &judgements, idempotent.as_ref()))
+        let bodied = with_bodies(judgements);
+        self.write(move |tx| record_check_in(tx, &bodied, idempotent.as_ref()))
+    }
+
+    fn record_check_then(
+        &self,
+        judgements: Vec<NewJudgement>,
+        idempotent: Option<Idempotent>,
+        done: Box<dyn FnOnce(Result<Recorded, StoreError>) + Send>,
+    ) {
+        let bodied = with_bodies(judgements);
+        self.submit(
+            move |tx| record_check_in(tx, &bodied, idempotent.as_ref()),
+            done,
+        );
     }
 
     fn idempotent(&self, client: &str, key: &str) -> Result<Option<Idempotent>, StoreError> {

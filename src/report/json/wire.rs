@@ -27,8 +27,10 @@ pub(crate) struct JudgementOut<'a> {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     record: Option<&'static str>,
     id: Option<&'a str>,
-    file: &'a str,
-    line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
     verdict: &'static str,
     context: Option<ContextOut<'a>>,
     findings: Each<'a, Finding, FindingOut<'a>>,
@@ -37,12 +39,22 @@ pub(crate) struct JudgementOut<'a> {
 }
 
 impl<'a> JudgementOut<'a> {
+    /// The judgement without where its record sat (file and line): what it decided, alike for
+    /// the same order wherever it was read.
+    pub(crate) fn result(j: &'a Judgement) -> JudgementOut<'a> {
+        JudgementOut {
+            file: None,
+            line: None,
+            ..JudgementOut::of(j, None)
+        }
+    }
+
     pub(crate) fn of(j: &'a Judgement, record: Option<&'static str>) -> JudgementOut<'a> {
         JudgementOut {
             record,
             id: j.order_id.as_deref(),
-            file: &j.origin.file,
-            line: j.origin.line,
+            file: Some(&j.origin.file),
+            line: Some(j.origin.line),
             verdict: j.verdict.as_str(),
             context: j.context.as_ref().map(ContextOut::of),
             findings: Each(&j.findings, FindingOut::of),

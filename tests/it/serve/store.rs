@@ -14,7 +14,7 @@ fn judgement(order: &str, verdict: &str, rules: &[&str], result: &str) -> NewJud
         result_sha256: result.into(),
         pack_sha256: "p".repeat(64),
         lists: vec![("watch".into(), "l".repeat(64))],
-        judgement: json!({"id": order, "verdict": verdict}),
+        judgement: json!({"id": order, "verdict": verdict}).to_string(),
         html: format!("<article>{order}</article>"),
         client: "erp".into(),
     }
