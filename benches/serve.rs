@@ -57,7 +57,12 @@ fn run(
             std::thread::spawn(move || {
                 let agent: ureq::Agent = ureq::Agent::config_builder()
                     .http_status_as_error(false)
-                    .timeout_global(Some(Duration::from_secs(30)))
+                    // Not a global time-out: with one, ureq resolves every request's address
+                    // on a new thread, and the clients' thread churn would load the cores the
+                    // server is measured on.
+                    .timeout_connect(Some(Duration::from_secs(5)))
+                    .timeout_recv_response(Some(Duration::from_secs(30)))
+                    .timeout_recv_body(Some(Duration::from_secs(30)))
                     .build()
                     .into();
                 let mut latencies = Vec::new();

@@ -519,13 +519,13 @@ pub(super) fn test_value(
             let Some(text) = text_of(value) else {
                 return Check::unknown(format!("is {}, not text", value.kind()));
             };
-            list_hit(cx, list, set.matches(&text).into_iter().collect(), evidence)
+            list_hit(cx, list, set_hits(set, &text), evidence)
         }
         Op::ContainsAny { members, set } => {
             let Some(text) = text_of(value) else {
                 return Check::unknown(format!("is {}, not text", value.kind()));
             };
-            let hits: Vec<usize> = set.matches(&text).into_iter().collect();
+            let hits = set_hits(set, &text);
             match members {
                 Members::List { list, .. } => list_hit(cx, list, hits, evidence),
                 Members::Values(words) => {
@@ -646,4 +646,15 @@ pub(super) fn literal_value(l: &Literal) -> Value {
         Literal::Date(d) => Value::Date(*d),
         Literal::Bool(b) => Value::Bool(*b),
     }
+}
+
+/// The patterns of `set` that match `text`, in pattern order.
+fn set_hits(set: &regex::RegexSet, text: &str) -> Vec<usize> {
+    // Asking which patterns match runs the slowest of regex's engines (the PikeVM) whenever
+    // `\b` meets a non-ASCII letter (a party named `Doğu`: about 13 µs against 0.1 µs);
+    // whether any matches runs a faster one, and nearly all texts match none.
+    if !set.is_match(text) {
+        return Vec::new();
+    }
+    set.matches(text).into_iter().collect()
 }
