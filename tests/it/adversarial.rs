@@ -260,6 +260,7 @@ fn the_corpus_covers_every_reader_with_at_least_80_cases() {
         "waivers",
         "cli",
         "output",
+        "rules",
     ] {
         assert!(
             cases

@@ -498,7 +498,7 @@ fn json_output_matches_the_contract() {
     assert_eq!(doc.pack.name, "redflag-default");
     assert_eq!(doc.pack.origin, "<default pack>");
     assert!(!doc.pack.version.is_empty());
-    assert_eq!(doc.pack.rules, 22);
+    assert_eq!(doc.pack.rules, 25);
     // No `--list`: the run says so by naming no screening list.
     assert!(doc.screening.is_empty());
     // No waiver file.
@@ -551,7 +551,7 @@ fn json_output_matches_the_contract() {
             f.kind.as_str(),
             f.severity.as_str()
         ),
-        ("RF-REEXPORT-002", 1, "fired", "block")
+        ("RF-REEXPORT-002", 2, "fired", "block")
     );
     assert!(f.message.contains("facing `KP` (Sinuiju)"), "{}", f.message);
     assert!(!f.references.is_empty() && f.references.iter().all(|r| !r.cite.is_empty()));

@@ -282,3 +282,63 @@ mod property {
         }
     }
 }
+
+/// The default pack's rules read the seller, the ultimate consignee or the buyer through
+/// `field` (docs/rules.md, "The default pack"), so a finding stays about the place or party it
+/// names and a waiver naming that party clears it: a Chinese seller's CHPL bearings to a Turkish
+/// buyer (RF-CHPL-002, which compares each place with the seller's country), and a consignee
+/// in another city than the end user (RF-CHAIN-002, about the end user).
+#[test]
+fn findings_that_read_other_parties_through_fields_are_waived_by_their_own_party() {
+    let dir = tempfile::tempdir().unwrap();
+    let orders = r#"{"id": "SO-CN-1", "date": "2025-01-14", "seller": {"name": "Liaoning Bearing Works Co., Ltd.", "country": "CN", "city": "Shenyang"}, "buyer": {"name": "Bosphorus Rulman A.S.", "country": "TR", "city": "Bursa"}, "end_user": {"name": "Bosphorus Rulman A.S.", "country": "TR", "city": "Bursa"}, "consignees": [{"name": "Bosphorus Rulman A.S.", "country": "TR", "city": "Bursa"}], "route": [{"city": "Dalian", "country": "CN"}, {"city": "Bursa", "country": "TR"}], "items": [{"sku": "BB-6204", "hs": "8482.10"}], "payment": {"method": "wire", "amount": 12000, "currency": "USD"}, "end_use": {"statement": "Loom repair", "provided": true}}
+{"id": "SO-KZ-1", "date": "2025-01-14", "seller": {"name": "Hessler Werkzeugbau GmbH", "country": "DE", "city": "Pforzheim"}, "buyer": {"name": "Qaraghandy Pribor LLP", "country": "KZ", "city": "Karaganda"}, "end_user": {"name": "Qaraghandy Pribor LLP", "country": "KZ", "city": "Karaganda"}, "consignees": [{"name": "Saryarka Sklad LLP", "country": "KZ", "city": "Astana"}], "items": [{"sku": "PD-BB-220", "hs": "8207.30"}], "payment": {"method": "wire", "amount": 86500, "currency": "EUR"}, "end_use": {"statement": "Meter housings", "provided": true}}
+"#;
+    let waivers = r#"[[waiver]]
+id = "W-1"
+rule = "RF-CHPL-002"
+order = "SO-CN-1"
+party = "Bosphorus Rulman A.S."
+reason = "end use verified on site"
+approver = "A. Keller"
+date = 2025-01-01
+expires = 2025-12-31
+
+[[waiver]]
+id = "W-2"
+rule = "RF-CHAIN-002"
+order = "SO-KZ-1"
+party = "Qaraghandy Pribor LLP"
+reason = "the end user's contracted warehouse in Astana"
+approver = "A. Keller"
+date = 2025-01-01
+expires = 2025-12-31
+"#;
+    std::fs::write(dir.path().join("orders.jsonl"), orders).unwrap();
+    std::fs::write(dir.path().join("waivers.toml"), waivers).unwrap();
+    let run = |extra: &[&str]| -> Json {
+        let mut args = vec![
+            "check",
+            "--format",
+            "json",
+            "orders.jsonl",
+            "--as-of",
+            "2025-02-01",
+        ];
+        args.extend_from_slice(extra);
+        let out = super::support::redflag_in(Some(dir.path()), &args, None);
+        serde_json::from_slice(&out.stdout).expect("json report")
+    };
+    let without = run(&[]);
+    assert_eq!(rules_of(order(&without, "SO-CN-1")), ["RF-CHPL-002"]);
+    assert_eq!(rules_of(order(&without, "SO-KZ-1")), ["RF-CHAIN-002"]);
+    let with = run(&["--waivers", "waivers.toml"]);
+    for (id, rule, waiver) in [
+        ("SO-CN-1", "RF-CHPL-002", "W-1"),
+        ("SO-KZ-1", "RF-CHAIN-002", "W-2"),
+    ] {
+        let o = order(&with, id);
+        assert_eq!(finding(o, rule)["waiver"]["id"], waiver, "{id}");
+        assert_eq!(o["verdict"], "clear", "{id}");
+    }
+}
