@@ -90,6 +90,45 @@ fn jsonl_duplicate_id_names_the_first_line() {
 }
 
 #[test]
+fn jsonl_repeated_ids_are_found_across_thousands_of_orders() {
+    // Ids are remembered in tables that fill one after another (896 ids, then 1,792, 3,584,
+    // ...): a repeat must be found whichever table holds the first, and only a repeat.
+    let mut lines: Vec<String> = (0..5000)
+        .map(|n| order_with(&format!("ID-{n}"), "date", "\"2024-01-02\""))
+        .collect();
+    for id in ["ID-0", "ID-895", "ID-896", "ID-2700", "ID-4999", "ID-NEW"] {
+        lines.push(order_with(id, "date", "\"2024-01-03\""));
+    }
+    let records = load_text(&lines.join("\n"), "t.jsonl", InputFormat::Jsonl);
+    check_counts(&records, 5001, 5);
+    let repeats: Vec<String> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Error(e) => Some(format!(
+                "{}: {}",
+                e.origin.line,
+                e.problems
+                    .iter()
+                    .map(|p| p.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+            Record::Order(_) => None,
+        })
+        .collect();
+    assert_eq!(
+        repeats,
+        [
+            "5001: order id `ID-0` already appears on line 1",
+            "5002: order id `ID-895` already appears on line 896",
+            "5003: order id `ID-896` already appears on line 897",
+            "5004: order id `ID-2700` already appears on line 2701",
+            "5005: order id `ID-4999` already appears on line 5000",
+        ]
+    );
+}
+
+#[test]
 fn jsonl_skips_blank_lines_and_keeps_line_numbers() {
     let text = format!(
         "\n{}\n   \n{}\n",
