@@ -237,6 +237,10 @@ struct CheckArgs {
     /// Every bad row of a screening list on its own line, instead of one summary per list.
     #[arg(long, short)]
     verbose: bool,
+    /// Warn about a list or the rates table last checked against its source more than DAYS
+    /// ago (its `as_of`), as `redflag lint` does.
+    #[arg(long, value_name = "DAYS", default_value_t = crate::lint::DEFAULT_MAX_AGE_DAYS)]
+    max_age: u32,
     /// Show only orders with a finding (waived ones count) and unreadable records, in every
     /// format; the counts and the exit status still cover every order.
     #[arg(long, value_enum, value_name = "WHAT", conflicts_with = "min_verdict")]
@@ -252,6 +256,16 @@ struct CheckArgs {
 
 /// The most worker threads `--threads` may ask for: each holds a batch of judgements.
 const MAX_THREADS: i64 = 256;
+
+/// The day list ages are measured from: `REDFLAG_TODAY` (`YYYY-MM-DD`, so that tests and
+/// reproducible runs do not depend on the calendar) or the local date. Only warnings about
+/// ages read it: waivers are judged on `--as-of`, which the report records.
+pub(crate) fn age_reference_day() -> NaiveDate {
+    std::env::var("REDFLAG_TODAY")
+        .ok()
+        .and_then(|text| parse_date(text.trim()).ok())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
 
 pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -701,6 +715,16 @@ fn check(args: CheckArgs) -> Status {
             )),
         );
         print_each(&acc);
+    }
+    // An exporter runs `check`, not `lint`: a table nobody has checked for a year is said here.
+    let stale = crate::lint::stale_tables(
+        engine.pack(),
+        &screening_info,
+        age_reference_day(),
+        args.max_age,
+    );
+    if !stale.is_empty() {
+        print_each(&stale);
     }
     let mut run = RunInfo::new(
         engine.pack(),

@@ -463,3 +463,46 @@ impl Problem {
             .with_help(self.help)
     }
 }
+
+/// The oldest `as_of` accepted by default, in days (`--max-age` of `lint` and `check`).
+pub const DEFAULT_MAX_AGE_DAYS: u32 = 365;
+
+/// `L050` for every list of the pack, its rates table and every screening list last checked
+/// more than `max_age_days` before `today`: what `lint` says about the pack's files, said by
+/// `check` without pointing into them. A screening list that states no date is not judged.
+pub fn stale_tables(
+    pack: &crate::rules::RulePack,
+    screening: &[crate::report::ScreeningInfo],
+    today: NaiveDate,
+    max_age_days: u32,
+) -> Diagnostics {
+    let mut dated: Vec<(String, NaiveDate)> = pack
+        .lists
+        .values()
+        .map(|l| (format!("list `{}`", l.meta.name), l.meta.as_of))
+        .collect();
+    if let Some(rates) = &pack.rates {
+        dated.push(("the rates table".to_string(), rates.meta.as_of));
+    }
+    for list in screening {
+        if let Some(as_of) = list.as_of {
+            dated.push((format!("screening list `{}`", list.name), as_of));
+        }
+    }
+    let mut acc = Diagnostics::new();
+    for (what, as_of) in dated {
+        let age = (today - as_of).num_days();
+        if age > i64::from(max_age_days) {
+            acc.push(
+                Diagnostic::warning(
+                    "L050",
+                    format!("{what} was last checked on `{as_of}`, {age} days before `{today}`"),
+                )
+                .with_help(Some(format!(
+                    "check the data against its source and update `as_of`; findings may miss what changed since (warned beyond {max_age_days} days, `--max-age`)"
+                ))),
+            );
+        }
+    }
+    acc
+}

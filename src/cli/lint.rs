@@ -49,7 +49,7 @@ pub struct LintArgs {
     #[arg(long, value_enum, value_name = "WHAT")]
     deny: Option<Deny>,
     /// Oldest `as_of` date of a list or rates table accepted, in days.
-    #[arg(long, value_name = "DAYS", default_value_t = 365)]
+    #[arg(long, value_name = "DAYS", default_value_t = crate::lint::DEFAULT_MAX_AGE_DAYS)]
     max_age: u32,
     /// The date ages are measured from, `YYYY-MM-DD` (default: today).
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
@@ -82,9 +82,7 @@ pub fn run(args: LintArgs) -> Status {
         );
     }
     let options = LintOptions {
-        today: args
-            .today
-            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        today: args.today.unwrap_or_else(super::age_reference_day),
         max_age_days: args.max_age,
     };
     let diagnostics = lint(&files, &options).errors_first();

@@ -374,6 +374,47 @@ fn the_sample_exits_1_with_the_report_on_stdout_only() {
 }
 
 #[test]
+fn check_warns_on_stderr_about_tables_older_than_the_allowed_age() {
+    // The default pack's CHPL is dated 2024-02-23 and its rates table 2026-01-01; the tests'
+    // today is 2026-11-30 (support::TODAY): 1,011 and 333 days.
+    let stale = |max_age: &str| {
+        let out = run(&[
+            "check",
+            "fixtures/orders/sample.jsonl",
+            "-q",
+            "--max-age",
+            max_age,
+        ]);
+        assert_eq!(
+            code(&out),
+            1,
+            "the verdicts set the exit status, not the warning"
+        );
+        assert!(
+            !stdout(&out).contains("L050"),
+            "warnings stay off the report"
+        );
+        stderr(&out)
+            .lines()
+            .filter(|l| l.contains("was last checked on"))
+            .map(|l| l.trim().trim_start_matches('⚠').trim().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        stale("365"),
+        ["list `chpl` was last checked on `2024-02-23`, 1011 days before `2026-11-30`"]
+    );
+    assert_eq!(
+        stale("300"),
+        [
+            "list `chpl` was last checked on `2024-02-23`, 1011 days before `2026-11-30`",
+            "the rates table was last checked on `2026-01-01`, 333 days before `2026-11-30`",
+        ]
+    );
+    assert!(stale("1011").is_empty(), "an age at the limit is allowed");
+}
+
+#[test]
 fn fail_on_block_still_fails_for_the_dandong_order() {
     let out = run(&["check", "--fail-on", "block", SAMPLE]);
     assert_eq!(code(&out), 1);

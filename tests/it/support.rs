@@ -7,13 +7,18 @@ use std::process::{Command, Output, Stdio};
 
 use redflag::order::{self, ColumnMap, InputFormat, Record, Value};
 
-/// Runs the binary with `NO_COLOR=1` in `dir` (the crate root by default), feeding `stdin`
-/// (else no standard input at all).
+/// The day the binary takes as today in tests (`REDFLAG_TODAY`), so warnings about the age of
+/// the default pack's tables do not change with the calendar.
+pub const TODAY: &str = "2026-11-30";
+
+/// Runs the binary with `NO_COLOR=1` and `REDFLAG_TODAY` in `dir` (the crate root by default),
+/// feeding `stdin` (else no standard input at all).
 pub fn redflag_in(dir: Option<&Path>, args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_redflag"));
     command
         .args(args)
         .env("NO_COLOR", "1")
+        .env("REDFLAG_TODAY", TODAY)
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
