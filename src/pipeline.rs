@@ -115,7 +115,7 @@ pub fn run_check_observed<S: Into<Source> + Send>(
     reporter.begin(out, run)?;
     std::thread::scope(|scope| -> io::Result<()> {
         let (send, receive) = mpsc::sync_channel::<Read>(READ_AHEAD);
-        scope.spawn(move || read(sources, send));
+        scope.spawn(move || read(sources, |read| send.send(read).is_ok()));
         for read in receive {
             match read {
                 Read::Batch(index, batch) => {
@@ -151,24 +151,26 @@ pub fn run_check_inline<S: Into<Source>>(
 ) -> io::Result<Summary> {
     let mut tally = Tally::new(run);
     reporter.begin(out, run)?;
-    for (index, source) in sources.into_iter().enumerate() {
-        let Source {
-            records: mut pending,
-            digest,
-        } = source.into();
-        loop {
-            let shared: &dyn Reporter = reporter;
-            let judged: Vec<Judged> = pending
-                .by_ref()
-                .take(BATCH)
-                .map(|pending| judge_pending(engine, shared, pending))
-                .collect();
-            if judged.is_empty() {
-                break;
+    let mut failed = None;
+    read(sources, |read| {
+        match read {
+            Read::Batch(index, batch) => {
+                let shared: &dyn Reporter = reporter;
+                let judged: Vec<Judged> = batch
+                    .into_iter()
+                    .map(|pending| judge_pending(engine, shared, pending))
+                    .collect();
+                if let Err(error) = tally.batch(index, judged, reporter, out) {
+                    failed = Some(error);
+                    return false;
+                }
             }
-            tally.batch(index, judged, reporter, out)?;
+            Read::End(index, digest) => tally.end(index, digest),
         }
-        tally.end(index, digest);
+        true
+    });
+    if let Some(error) = failed {
+        return Err(error);
     }
     tally.finish(reporter, out)
 }
@@ -292,9 +294,10 @@ fn repeated(ids: &mut RepeatedIds, judgement: &mut Judgement) -> bool {
     true
 }
 
-/// The reader thread: frames each source into batches. It stops when the writer stops
-/// listening (an output error ends the run).
-fn read<S: Into<Source>>(sources: Vec<S>, send: mpsc::SyncSender<Read>) {
+/// Frames each source into batches and hands them to `send` (the reader thread's channel, or
+/// the inline run's judging), in input order. It stops when `send` says no more (the writer
+/// stopped listening: an output error ends the run).
+fn read<S: Into<Source>>(sources: Vec<S>, mut send: impl FnMut(Read) -> bool) {
     for (index, source) in sources.into_iter().enumerate() {
         let Source {
             records: mut pending,
@@ -305,11 +308,11 @@ fn read<S: Into<Source>>(sources: Vec<S>, send: mpsc::SyncSender<Read>) {
             if batch.is_empty() {
                 break;
             }
-            if send.send(Read::Batch(index, batch)).is_err() {
+            if !send(Read::Batch(index, batch)) {
                 return;
             }
         }
-        if send.send(Read::End(index, digest)).is_err() {
+        if !send(Read::End(index, digest)) {
             return;
         }
     }
