@@ -1,6 +1,8 @@
 //! A run, streamed: a reader thread turns inputs into batches of records, the judging pool
 //! parses, judges and renders each batch in parallel, and the calling thread writes the
-//! rendered judgements in input order and keeps the counts.
+//! rendered judgements in input order and keeps the counts. When the reporter hands out a
+//! renderer of its own, a judging thread feeds the pool, so the next batch is judged while
+//! the last is written.
 //!
 //! Reading, judging and writing overlap, so both cores work and the single-threaded parts
 //! (framing lines, writing bytes, counting) stay small. Memory is bounded: at most a few
@@ -41,6 +43,14 @@ impl From<order::Records> for Source {
             digest: None,
         }
     }
+}
+
+/// What the judging thread hands on to the writer.
+enum Judging {
+    /// Records of input `index`, judged (and rendered) in input order.
+    Batch(usize, Vec<Judged>),
+    /// Input `index` is read to its end.
+    End(usize, Option<order::InputDigest>),
 }
 
 /// What the reader thread hands on.
@@ -113,19 +123,55 @@ pub fn run_check_observed<S: Into<Source> + Send>(
 ) -> io::Result<Summary> {
     let mut tally = Tally::new(run);
     reporter.begin(out, run)?;
+    let renderer = reporter.renderer();
     std::thread::scope(|scope| -> io::Result<()> {
         let (send, receive) = mpsc::sync_channel::<Read>(READ_AHEAD);
         scope.spawn(move || read(sources, |read| send.send(read).is_ok()));
+        // INVARIANT (deterministic output): par_iter + collect keeps input order, and batches
+        // pass through the channels in order, so the report is the same for any thread count.
+        if let Some(render) = &renderer {
+            // The reporter renders without being borrowed: the next batch is judged and
+            // rendered on the pool while this thread writes the last one.
+            let (judged_send, judged_receive) = mpsc::sync_channel::<Judging>(1);
+            scope.spawn(move || {
+                for read in receive {
+                    let next = match read {
+                        Read::Batch(index, batch) => Judging::Batch(
+                            index,
+                            pool.install(|| {
+                                batch
+                                    .into_par_iter()
+                                    .map(|pending| judge_pending(engine, render, pending))
+                                    .collect()
+                            }),
+                        ),
+                        Read::End(index, digest) => Judging::End(index, digest),
+                    };
+                    if judged_send.send(next).is_err() {
+                        return;
+                    }
+                }
+            });
+            for judging in judged_receive {
+                match judging {
+                    Judging::Batch(index, judged) => {
+                        tally.batch(index, judged, reporter, out)?;
+                        observe(&tally.summary);
+                    }
+                    Judging::End(index, digest) => tally.end(index, digest),
+                }
+            }
+            return Ok(());
+        }
         for read in receive {
             match read {
                 Read::Batch(index, batch) => {
                     let shared: &dyn Reporter = reporter;
-                    // INVARIANT (deterministic output): par_iter + collect keeps input
-                    // order, so the report is the same for any thread count.
+                    let render = |judgement: &Judgement| shared.render(judgement);
                     let judged: Vec<Judged> = pool.install(|| {
                         batch
                             .into_par_iter()
-                            .map(|pending| judge_pending(engine, shared, pending))
+                            .map(|pending| judge_pending(engine, &render, pending))
                             .collect()
                     });
                     tally.batch(index, judged, reporter, out)?;
@@ -156,9 +202,10 @@ pub fn run_check_inline<S: Into<Source>>(
         match read {
             Read::Batch(index, batch) => {
                 let shared: &dyn Reporter = reporter;
+                let render = |judgement: &Judgement| shared.render(judgement);
                 let judged: Vec<Judged> = batch
                     .into_iter()
-                    .map(|pending| judge_pending(engine, shared, pending))
+                    .map(|pending| judge_pending(engine, &render, pending))
                     .collect();
                 if let Err(error) = tally.batch(index, judged, reporter, out) {
                     failed = Some(error);
@@ -179,10 +226,14 @@ pub fn run_check_inline<S: Into<Source>>(
 /// whether its id is still to be checked against earlier records.
 type Judged = (Judgement, Option<Vec<u8>>, bool);
 
-fn judge_pending(engine: &Engine, reporter: &dyn Reporter, pending: order::Pending) -> Judged {
+/// How a judgement is rendered ahead of writing: [`Reporter::render`], or the reporter's
+/// [`Reporter::renderer`].
+type Render<'r> = dyn Fn(&Judgement) -> Option<Vec<u8>> + Sync + 'r;
+
+fn judge_pending(engine: &Engine, render: &Render<'_>, pending: order::Pending) -> Judged {
     let unchecked = pending.id_unchecked();
     let judgement = judge_or_error(engine, &pending.parse());
-    let rendered = reporter.render(&judgement);
+    let rendered = render(&judgement);
     (judgement, rendered, unchecked)
 }
 

@@ -120,6 +120,15 @@ impl Reporter for CsvReporter {
         writer.into_inner().ok()
     }
 
+    fn renderer(&self) -> Option<super::Renderer> {
+        let copy = CsvReporter {
+            buffer: Vec::new(),
+            as_of: self.as_of.clone(),
+            pack_sha256: self.pack_sha256.clone(),
+        };
+        Some(Box::new(move |j| copy.render(j)))
+    }
+
     fn finish(&mut self, _out: &mut dyn Write, _run: &RunInfo, _s: &Summary) -> io::Result<()> {
         Ok(())
     }

@@ -121,6 +121,19 @@ impl<R: Reporter> Reporter for Filtered<R> {
         Some(bytes)
     }
 
+    fn renderer(&self) -> Option<super::Renderer> {
+        let inner = self.inner.renderer()?;
+        let filter = self.filter;
+        Some(Box::new(move |judgement| {
+            if !filter.keeps(judgement) {
+                return Some(vec![LEFT_OUT]);
+            }
+            let mut bytes = inner(judgement)?;
+            bytes.push(KEPT);
+            Some(bytes)
+        }))
+    }
+
     fn write_rendered(&mut self, out: &mut dyn Write, rendered: &[u8]) -> io::Result<()> {
         match rendered.split_last() {
             Some((&KEPT, bytes)) => self.inner.write_rendered(out, bytes),

@@ -384,14 +384,18 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
 impl JsonReporter {
     /// One judgement's text: a JSON Lines line with its line break, or a document's element.
     fn rendered(&self, judgement: &Judgement) -> io::Result<Vec<u8>> {
-        let mut out = Vec::with_capacity(4096);
-        let record = self.lines.then_some("order");
-        write_view(&mut out, &JudgementOut::of(judgement, record), false)?;
-        if self.lines {
-            out.push(b'\n');
-        }
-        Ok(out)
+        render_judgement(self.lines, judgement)
     }
+}
+
+fn render_judgement(lines: bool, judgement: &Judgement) -> io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(4096);
+    let record = lines.then_some("order");
+    write_view(&mut out, &JudgementOut::of(judgement, record), false)?;
+    if lines {
+        out.push(b'\n');
+    }
+    Ok(out)
 }
 
 impl Reporter for JsonReporter {
@@ -428,6 +432,13 @@ impl Reporter for JsonReporter {
 
     fn render(&self, judgement: &Judgement) -> Option<Vec<u8>> {
         self.rendered(judgement).ok()
+    }
+
+    fn renderer(&self) -> Option<super::Renderer> {
+        let lines = self.lines;
+        Some(Box::new(move |judgement| {
+            render_judgement(lines, judgement).ok()
+        }))
     }
 
     fn write_rendered(&mut self, out: &mut dyn Write, rendered: &[u8]) -> io::Result<()> {

@@ -236,9 +236,18 @@ pub trait Reporter: Send + Sync {
     fn write_rendered(&mut self, out: &mut dyn Write, rendered: &[u8]) -> io::Result<()> {
         out.write_all(rendered)
     }
+    /// [`Reporter::render`] as a function of its own, after `begin`, that renders the same
+    /// bytes without borrowing the reporter: the run then judges and renders the next batch
+    /// while this reporter writes the last. `None` (the default): judging waits for writing.
+    fn renderer(&self) -> Option<Renderer> {
+        None
+    }
     /// Writes the closing summary.
     fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()>;
 }
+
+/// What [`Reporter::renderer`] hands out.
+pub type Renderer = Box<dyn Fn(&Judgement) -> Option<Vec<u8>> + Send + Sync>;
 
 impl<R: Reporter + ?Sized> Reporter for Box<R> {
     fn begin(&mut self, out: &mut dyn Write, run: &RunInfo) -> io::Result<()> {
@@ -252,6 +261,9 @@ impl<R: Reporter + ?Sized> Reporter for Box<R> {
     }
     fn write_rendered(&mut self, out: &mut dyn Write, rendered: &[u8]) -> io::Result<()> {
         (**self).write_rendered(out, rendered)
+    }
+    fn renderer(&self) -> Option<Renderer> {
+        (**self).renderer()
     }
     fn finish(&mut self, out: &mut dyn Write, run: &RunInfo, summary: &Summary) -> io::Result<()> {
         (**self).finish(out, run, summary)

@@ -414,6 +414,49 @@ fn check_warns_on_stderr_about_tables_older_than_the_allowed_age() {
     assert!(stale("1011").is_empty(), "an age at the limit is allowed");
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_ends_the_run_with_an_error() {
+    // 2,100 orders: three batches, so writing fails while the next batch is being judged
+    // (the reporters that render ahead overlap the two), and the run must stop, not hang.
+    let text = std::fs::read_to_string(SAMPLE).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let orders: String = (0..2100)
+        .map(|n| {
+            let mut order: serde_json::Value =
+                serde_json::from_str(lines[n % lines.len()]).unwrap();
+            order["id"] = format!("X-{n}").into();
+            format!("{order}\n")
+        })
+        .collect();
+    let dir = temp_input("many.jsonl", &orders);
+    let input = dir.path().join("many.jsonl");
+    for (format, threads) in [("jsonl", "1"), ("jsonl", "2"), ("csv", "2")] {
+        let out = run(&[
+            "check",
+            input.to_str().unwrap(),
+            "--format",
+            format,
+            "--threads",
+            threads,
+            "-q",
+            "-o",
+            "/dev/full",
+        ]);
+        assert_eq!(
+            code(&out),
+            2,
+            "{format}, {threads} threads: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains("cannot write the report"),
+            "{format}: {}",
+            stderr(&out)
+        );
+    }
+}
+
 #[test]
 fn fail_on_block_still_fails_for_the_dandong_order() {
     let out = run(&["check", "--fail-on", "block", SAMPLE]);
