@@ -396,20 +396,16 @@ impl Cx<'_> {
                 continue;
             };
             let age = (self.options.today - date).num_days();
-            if age > i64::from(self.options.max_age_days) {
+            if let Some(stale) =
+                stale_table(&what, date, self.options.today, self.options.max_age_days)
+            {
                 acc.push(
-                    Diagnostic::warning(
-                        "L050",
-                        format!(
-                            "{what} was last checked on `{text}`, {age} days before `{}`",
-                            self.options.today
-                        ),
-                    )
-                    .at(manifest, as_of.span(), "older than the allowed age")
-                    .with_help(format!(
-                        "check the data against its source and update `as_of`; lint allows {} days (`--max-age`)",
-                        self.options.max_age_days
-                    )),
+                    stale
+                        .at(manifest, as_of.span(), "older than the allowed age")
+                        .with_help(format!(
+                            "check the data against its source and update `as_of`; lint allows {} days (`--max-age`)",
+                            self.options.max_age_days
+                        )),
                 );
             } else if age < 0 {
                 acc.push(
@@ -491,18 +487,28 @@ pub fn stale_tables(
     }
     let mut acc = Diagnostics::new();
     for (what, as_of) in dated {
-        let age = (today - as_of).num_days();
-        if age > i64::from(max_age_days) {
-            acc.push(
-                Diagnostic::warning(
-                    "L050",
-                    format!("{what} was last checked on `{as_of}`, {age} days before `{today}`"),
-                )
-                .with_help(Some(format!(
-                    "check the data against its source and update `as_of`; findings may miss what changed since (warned beyond {max_age_days} days, `--max-age`)"
-                ))),
-            );
+        if let Some(stale) = stale_table(&what, as_of, today, max_age_days) {
+            acc.push(stale.with_help(Some(format!(
+                "check the data against its source and update `as_of`; findings may miss what changed since (warned beyond {max_age_days} days, `--max-age`)"
+            ))));
         }
     }
     acc
+}
+
+/// `L050` for `what`, last checked on `as_of`, when that is more than `max_age_days` before
+/// `today`; each command adds its own help.
+fn stale_table(
+    what: &str,
+    as_of: NaiveDate,
+    today: NaiveDate,
+    max_age_days: u32,
+) -> Option<Diagnostic> {
+    let age = (today - as_of).num_days();
+    (age > i64::from(max_age_days)).then(|| {
+        Diagnostic::warning(
+            "L050",
+            format!("{what} was last checked on `{as_of}`, {age} days before `{today}`"),
+        )
+    })
 }

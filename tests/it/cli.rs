@@ -412,6 +412,21 @@ fn check_warns_on_stderr_about_tables_older_than_the_allowed_age() {
         ]
     );
     assert!(stale("1011").is_empty(), "an age at the limit is allowed");
+    // A screening list the pack names is judged by its own date too.
+    let out = run(&[
+        "check",
+        "fixtures/orders/sample.jsonl",
+        "-q",
+        "--rules",
+        "fixtures/packs/screening-own",
+    ]);
+    assert!(
+        stderr(&out).contains(
+            "screening list `own` was last checked on `2024-06-01`, 912 days before `2026-11-30`"
+        ),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[cfg(target_os = "linux")]
