@@ -61,6 +61,16 @@ enum Read {
     End(usize, Option<order::InputDigest>),
 }
 
+impl Read {
+    /// The same, its batch judged by `judge`.
+    fn judged(self, judge: impl FnOnce(Vec<order::Pending>) -> Vec<Judged>) -> Judging {
+        match self {
+            Read::Batch(index, batch) => Judging::Batch(index, judge(batch)),
+            Read::End(index, digest) => Judging::End(index, digest),
+        }
+    }
+}
+
 /// Judges one record; should judging fail for any internal reason (a defect of redflag), the
 /// record is `error` with the reason, and the rest of the run goes on: no order is dropped, and
 /// none passes as clear because redflag failed on it.
@@ -135,50 +145,24 @@ pub fn run_check_observed<S: Into<Source> + Send>(
             let (judged_send, judged_receive) = mpsc::sync_channel::<Judging>(1);
             scope.spawn(move || {
                 for read in receive {
-                    let next = match read {
-                        Read::Batch(index, batch) => Judging::Batch(
-                            index,
-                            pool.install(|| {
-                                batch
-                                    .into_par_iter()
-                                    .map(|pending| judge_pending(engine, render, pending))
-                                    .collect()
-                            }),
-                        ),
-                        Read::End(index, digest) => Judging::End(index, digest),
-                    };
+                    let next = read.judged(|batch| judge_on(pool, engine, render, batch));
                     if judged_send.send(next).is_err() {
                         return;
                     }
                 }
             });
             for judging in judged_receive {
-                match judging {
-                    Judging::Batch(index, judged) => {
-                        tally.batch(index, judged, reporter, out)?;
-                        observe(&tally.summary);
-                    }
-                    Judging::End(index, digest) => tally.end(index, digest),
-                }
+                tally.take(judging, reporter, out)?;
+                observe(&tally.summary);
             }
             return Ok(());
         }
         for read in receive {
-            match read {
-                Read::Batch(index, batch) => {
-                    let shared: &dyn Reporter = reporter;
-                    let render = |judgement: &Judgement| shared.render(judgement);
-                    let judged: Vec<Judged> = pool.install(|| {
-                        batch
-                            .into_par_iter()
-                            .map(|pending| judge_pending(engine, &render, pending))
-                            .collect()
-                    });
-                    tally.batch(index, judged, reporter, out)?;
-                    observe(&tally.summary);
-                }
-                Read::End(index, digest) => tally.end(index, digest),
-            }
+            let shared: &dyn Reporter = reporter;
+            let render = |judgement: &Judgement| shared.render(judgement);
+            let judging = read.judged(|batch| judge_on(pool, engine, &render, batch));
+            tally.take(judging, reporter, out)?;
+            observe(&tally.summary);
         }
         Ok(())
     })?;
@@ -199,22 +183,21 @@ pub fn run_check_inline<S: Into<Source>>(
     reporter.begin(out, run)?;
     let mut failed = None;
     read(sources, |read| {
-        match read {
-            Read::Batch(index, batch) => {
-                let shared: &dyn Reporter = reporter;
-                let render = |judgement: &Judgement| shared.render(judgement);
-                let judged: Vec<Judged> = batch
-                    .into_iter()
-                    .map(|pending| judge_pending(engine, &render, pending))
-                    .collect();
-                if let Err(error) = tally.batch(index, judged, reporter, out) {
-                    failed = Some(error);
-                    return false;
-                }
+        let shared: &dyn Reporter = reporter;
+        let render = |judgement: &Judgement| shared.render(judgement);
+        let judging = read.judged(|batch| {
+            batch
+                .into_iter()
+                .map(|pending| judge_pending(engine, &render, pending))
+                .collect()
+        });
+        match tally.take(judging, reporter, out) {
+            Ok(()) => true,
+            Err(error) => {
+                failed = Some(error);
+                false
             }
-            Read::End(index, digest) => tally.end(index, digest),
         }
-        true
     });
     if let Some(error) = failed {
         return Err(error);
@@ -229,6 +212,22 @@ type Judged = (Judgement, Option<Vec<u8>>, bool);
 /// How a judgement is rendered ahead of writing: [`Reporter::render`], or the reporter's
 /// [`Reporter::renderer`].
 type Render<'r> = dyn Fn(&Judgement) -> Option<Vec<u8>> + Sync + 'r;
+
+/// A batch judged and rendered on the pool, in input order.
+fn judge_on(
+    pool: &rayon::ThreadPool,
+    engine: &Engine,
+    render: &Render<'_>,
+    batch: Vec<order::Pending>,
+) -> Vec<Judged> {
+    // INVARIANT (deterministic output): par_iter + collect keeps input order.
+    pool.install(|| {
+        batch
+            .into_par_iter()
+            .map(|pending| judge_pending(engine, render, pending))
+            .collect()
+    })
+}
 
 fn judge_pending(engine: &Engine, render: &Render<'_>, pending: order::Pending) -> Judged {
     let unchecked = pending.id_unchecked();
@@ -298,6 +297,22 @@ impl<'r> Tally<'r> {
             }
         }
         Ok(())
+    }
+
+    /// Counts and writes what judging handed on.
+    fn take(
+        &mut self,
+        judging: Judging,
+        reporter: &mut dyn Reporter,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        match judging {
+            Judging::Batch(index, judged) => self.batch(index, judged, reporter, out),
+            Judging::End(index, digest) => {
+                self.end(index, digest);
+                Ok(())
+            }
+        }
     }
 
     /// Input `index` is read to its end.

@@ -3,7 +3,8 @@
 //!
 //! axum on tokio; judging runs in blocking tasks (at most one per core; a large request's
 //! orders go on to a rayon pool), so the async threads only move bytes, and a request waits
-//! for the store's commit without holding a thread. The pack and lists in force ([`loaded::Loaded`]) sit behind one lock and are
+//! for the store's commit without holding a thread. The pack and lists in force
+//! ([`loaded::Loaded`]) sit behind one lock and are
 //! swapped whole on reload; a request holds the `Arc` it started with.
 
 pub mod auth;
