@@ -28,6 +28,7 @@ mod binding;
 mod compare;
 mod conditions;
 mod evidence;
+mod in_force;
 mod screen;
 mod staging;
 mod waiving;
@@ -37,6 +38,7 @@ use compare::*;
 pub use conditions::kleene;
 use conditions::*;
 use evidence::*;
+use in_force::*;
 use screen::*;
 use staging::*;
 
@@ -244,6 +246,7 @@ impl Engine {
     /// Judges one order against every rule of the pack.
     pub fn judge_order(&self, order: &Order) -> Judgement {
         let screened = ScreenCache::default();
+        let dates = OrderDates::of(order, self.as_of);
         let mut findings: Vec<Finding> = Vec::new();
         let mut lapsed: Vec<String> = Vec::new();
         for (rule, compiled) in self.pack.rules.iter().zip(&self.compiled) {
@@ -251,9 +254,54 @@ impl Engine {
                 Some((waivers, on)) => waiving::Candidates::of(waivers, &rule.id, &order.id, *on),
                 None => waiving::Candidates::default(),
             };
-            let outcome = self.judge_rule(rule, compiled, order, &screened, &candidates);
-            findings.extend(outcome.finding);
+            let rows = RowDates::at_shipment(dates);
+            let outcome = self.judge_rule(rule, compiled, order, &screened, &candidates, &rows);
             lapsed.extend(outcome.lapsed);
+            let finding = match outcome.finding {
+                Some(mut finding) => {
+                    // A rule dated after the shipment was not the law then.
+                    if let Some(from) = rule.valid_from {
+                        if let Some(ship) = dates.shipped_before(from) {
+                            later_finding(
+                                &mut finding,
+                                format!(
+                                    "rule `{}` applies from {from}, after the shipment date {ship}",
+                                    rule.id
+                                ),
+                            );
+                        }
+                    }
+                    Some(finding)
+                }
+                // Only rows that came into force after the shipment were left out: what the
+                // rule finds with them is a lookback finding.
+                None if rows.left_out_later.get() => {
+                    let with_later = RowDates::with_later(dates);
+                    let again =
+                        self.judge_rule(rule, compiled, order, &screened, &candidates, &with_later);
+                    lapsed.extend(again.lapsed);
+                    again.finding.map(|mut finding| {
+                        let why = match with_later.first_later.take() {
+                            Some(row) => format!(
+                                "row `{}` of list `{}` (line {}) applies from {}, after the shipment date {}",
+                                row.key,
+                                row.list,
+                                row.line,
+                                row.from,
+                                dates
+                                    .shipped_before(row.from)
+                                    .map(|d| d.to_string())
+                                    .unwrap_or_default()
+                            ),
+                            None => "rows of its lists came into force after the shipment date".into(),
+                        };
+                        later_finding(&mut finding, why);
+                        finding
+                    })
+                }
+                None => None,
+            };
+            findings.extend(finding);
         }
         findings.sort_by(|a, b| {
             b.severity
@@ -284,10 +332,12 @@ impl Engine {
         let mut walk = Walk::new(rule);
         walk.limit = walk.limit.min(TRACE_COMBINATIONS);
         let screened = ScreenCache::default();
+        let rows = RowDates::at_shipment(OrderDates::of(order, self.as_of));
         self.each_binding(
             rule,
             order,
             &screened,
+            &rows,
             &mut |cx| {
                 let outcomes = self.evaluate_conditions(rule, compiled, cx, true);
                 combinations.push(Trace {
@@ -327,6 +377,7 @@ impl Engine {
         order: &Order,
         screened: &ScreenCache,
         candidates: &waiving::Candidates,
+        rows: &RowDates,
     ) -> RuleOutcome {
         // Combinations that fired or were undecided, split by whether a waiver covers them.
         let mut fired = Tally::default();
@@ -401,6 +452,7 @@ impl Engine {
                     order,
                     engine: self,
                     screened,
+                    rows,
                     vars: Vec::with_capacity(rule.bindings.len()),
                 };
                 let mut staged = Staged {
@@ -422,6 +474,7 @@ impl Engine {
                 rule,
                 order,
                 screened,
+                rows,
                 &mut |cx| {
                     let outcomes = self.evaluate_conditions(rule, compiled, cx, false);
                     on_combination(cx, &outcomes);
@@ -449,6 +502,7 @@ impl Engine {
             matches,
             waiver: None,
             waived_in_part: Vec::new(),
+            later: None,
         };
         // Waivers that cleared some combinations of a finding that stays open.
         let in_part = |tallies: &[&Tally]| {
@@ -594,6 +648,7 @@ impl Engine {
         rule: &'o Rule,
         order: &'o Order,
         screened: &ScreenCache,
+        rows: &RowDates,
         visit: &mut dyn FnMut(&Cx<'o, '_>),
         walk: &mut Walk,
     ) {
@@ -601,6 +656,7 @@ impl Engine {
             order,
             engine: self,
             screened,
+            rows,
             vars: Vec::with_capacity(rule.bindings.len()),
         };
         bind(rule, 0, &mut cx, visit, walk);
@@ -805,4 +861,11 @@ fn evaluation_order(rule: &Rule) -> Vec<usize> {
         visit(rule, i, &mut state, &mut out);
     }
     out
+}
+
+/// Marks a finding as one the law did not ask for at shipment (a lookback finding): it says
+/// why, and stands at `review` at most, as a party listed after the shipment does.
+fn later_finding(finding: &mut Finding, why: String) {
+    finding.severity = finding.severity.min(Severity::Review);
+    finding.later = Some(why);
 }

@@ -274,6 +274,9 @@ pub struct Finding {
     /// Waivers that cleared some combinations of a finding that stays open, because others
     /// (another party, another path) are not theirs to clear.
     pub waived_in_part: Vec<String>,
+    /// Set when the finding comes only from a rule or list rows that came into force after
+    /// the order's shipment date (a lookback finding, at most `review`): why.
+    pub later: Option<String>,
 }
 
 /// An order's overall verdict.

@@ -224,6 +224,7 @@ fn rule_property(key: &str) -> Option<Json> {
             "type": "string",
             "enum": Severity::ALL.iter().rev().filter(|s| **s >= Severity::Hold).map(|s| s.as_str()).collect::<Vec<_>>()
         }),
+        "valid_from" => date_string("The first day the rule applies (the law or guidance it checks came into force, `2024-03-20`). An order whose `ship_date` is earlier gets a lookback finding: marked, and at most `review`."),
         "escalate" => json!({
             "description": "Severity escalations: when one holds (or cannot be ruled out) for a combination that fired, the finding's severity rises.",
             "type": "array",

@@ -16,7 +16,7 @@ use toml::de::DeTable;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::findings::Judgement;
-use crate::rules::raw::{Reader, Scalar, Sp};
+use crate::rules::raw::{Reader, Sp};
 
 /// Keys of one `[[waiver]]`.
 pub const WAIVER_KEYS: &[&str] = &[
@@ -132,21 +132,7 @@ impl Waivers {
 }
 
 fn date(reader: &mut Reader, t: &DeTable, key: &str) -> Option<Sp<NaiveDate>> {
-    let v = t.get(key)?;
-    let parsed = match reader.scalar(v, &format!("`{key}`")) {
-        Some(Sp {
-            value: Scalar::Date(d) | Scalar::Str(d),
-            ..
-        }) => NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok(),
-        _ => None,
-    };
-    match parsed {
-        Some(d) => Some(Sp::new(d, v.span())),
-        None => {
-            reader.wrong_type(v, &format!("`{key}`"), "a date `YYYY-MM-DD`");
-            None
-        }
-    }
+    reader.date(t, key)
 }
 
 fn waiver(

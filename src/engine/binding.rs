@@ -35,6 +35,8 @@ pub(super) struct Cx<'o, 'e> {
     pub(super) order: &'o Order,
     pub(super) engine: &'e Engine,
     pub(super) screened: &'e ScreenCache,
+    /// Which dated list rows count.
+    pub(super) rows: &'e RowDates,
     pub(super) vars: Vec<Bound<'o>>,
 }
 

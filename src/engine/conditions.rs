@@ -417,14 +417,20 @@ pub(super) fn test_value(
                 return Check::unknown(format!("list `{list}` is not loaded"));
             };
             let empty = Vec::new();
-            let candidates = cx
-                .engine
-                .index(list, column)
-                .and_then(|idx| idx.get(&fold(&text)))
-                .unwrap_or(&empty);
+            let mut candidates = Cow::Borrowed(
+                cx.engine
+                    .index(list, column)
+                    .and_then(|idx| idx.get(&fold(&text)))
+                    .unwrap_or(&empty),
+            );
+            let set_aside = if table.is_dated() {
+                cx.rows.retain(table, candidates.to_mut())
+            } else {
+                None
+            };
             let mut matched = Vec::new();
             let mut unknown_note = None;
-            for &r in candidates {
+            for &r in candidates.iter() {
                 let Some(row) = table.rows.get(r) else {
                     continue;
                 };
@@ -480,7 +486,10 @@ pub(super) fn test_value(
             }
             match unknown_note {
                 Some(note) => Check::unknown(note),
-                None => Check::of(Truth::False),
+                None => Check {
+                    note: set_aside,
+                    ..Check::of(Truth::False)
+                },
             }
         }
         Op::InField { field } => {
@@ -623,8 +632,18 @@ pub(super) fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>, evidence: bool
     if rows.is_empty() {
         return Check::of(Truth::False);
     }
+    let table = cx.engine.list(list);
+    if let Some(table) = table.filter(|t| t.is_dated()) {
+        let set_aside = cx.rows.retain(table, &mut rows);
+        if rows.is_empty() {
+            return Check {
+                note: set_aside,
+                ..Check::of(Truth::False)
+            };
+        }
+    }
     let row = if evidence {
-        cx.engine.list(list).and_then(|t| row_evidence(t, rows[0]))
+        table.and_then(|t| row_evidence(t, rows[0]))
     } else {
         None
     };

@@ -165,6 +165,12 @@ impl HumanReporter {
             if let Some(reason) = &f.escalation {
                 line(out, &format!("    raised to {}: {reason}", f.severity))?;
             }
+            if let Some(why) = &f.later {
+                line(
+                    out,
+                    &format!("    lookback, not the law at shipment: {why}"),
+                )?;
+            }
             line(out, &format!("    evidence ({}):", f.condition))?;
             let names: Vec<Cow<str>> = f.conditions.iter().map(|c| visible(&c.name)).collect();
             let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);

@@ -250,6 +250,11 @@ impl SarifReporter {
                 "evidence": f.conditions.iter().map(condition_json).collect::<Vec<_>>(),
             }),
         );
+        if let (Some(why), Some(Json::Object(properties))) =
+            (&f.later, result.get_mut("properties"))
+        {
+            properties.insert("later".into(), Json::String(why.clone()));
+        }
         Json::Object(result)
     }
 

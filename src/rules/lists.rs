@@ -53,6 +53,66 @@ pub struct ListTable {
     pub aliases: Option<String>,
     /// The rows, in file order.
     pub rows: Vec<ListRow>,
+    /// When each row is in force, by row index, if the list has a `valid_from` or
+    /// `valid_until` column; empty otherwise (every row always in force).
+    pub validity: Vec<Validity>,
+}
+
+/// The column a list row states the first day it is in force in.
+pub const VALID_FROM: &str = "valid_from";
+/// The column a list row states the last day it is in force in.
+pub const VALID_UNTIL: &str = "valid_until";
+
+/// One end of the period a list row is in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowDate {
+    /// No bound: in force since always, or for good.
+    Open,
+    /// The source does not give the date (`unverified`): the row is treated as in force
+    /// on any date, so an unknown date never clears an order, and evidence says so.
+    Unverified,
+    /// The first or last day in force.
+    On(NaiveDate),
+}
+
+impl RowDate {
+    /// The date, if one is known.
+    pub fn date(self) -> Option<NaiveDate> {
+        match self {
+            RowDate::On(d) => Some(d),
+            RowDate::Open | RowDate::Unverified => None,
+        }
+    }
+}
+
+/// The period a list row is in force: from and until, both days included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Validity {
+    /// The first day in force.
+    pub from: RowDate,
+    /// The last day in force.
+    pub until: RowDate,
+}
+
+impl Validity {
+    /// A row in force on every date.
+    pub const ALWAYS: Validity = Validity {
+        from: RowDate::Open,
+        until: RowDate::Open,
+    };
+}
+
+/// Reads a `valid_from` or `valid_until` cell: empty, `unverified`, or a date.
+fn row_date(cell: &str) -> Option<RowDate> {
+    if cell.is_empty() {
+        Some(RowDate::Open)
+    } else if cell.eq_ignore_ascii_case("unverified") {
+        Some(RowDate::Unverified)
+    } else {
+        NaiveDate::parse_from_str(cell, "%Y-%m-%d")
+            .ok()
+            .map(RowDate::On)
+    }
 }
 
 impl ListTable {
@@ -139,13 +199,29 @@ impl ListTable {
                 }
             }
         }
+        let validity = validity_of(&meta.name, &columns, &rows, file, acc);
+        ok &= validity.is_some();
         ok.then(|| ListTable {
             meta,
             columns,
             key,
             aliases: aliases.map(str::to_string),
             rows,
+            validity: validity.unwrap_or_default(),
         })
+    }
+
+    /// When row `index` is in force (always, for a list without date columns).
+    pub fn validity(&self, index: usize) -> Validity {
+        self.validity
+            .get(index)
+            .copied()
+            .unwrap_or(Validity::ALWAYS)
+    }
+
+    /// Whether any row states when it is in force.
+    pub fn is_dated(&self) -> bool {
+        !self.validity.is_empty()
     }
 
     /// The index of a column by name.
@@ -176,6 +252,71 @@ impl ListTable {
         }
         keys
     }
+}
+
+/// The period each row is in force, from the `valid_from` and `valid_until` columns: empty
+/// for a list with neither; `None` (with an `R045` for each bad cell) when a cell is not a
+/// date, `unverified` or empty, or a row ends before it starts. A bad date is an error,
+/// not a row in force on no date: a typo must not take a row out of the list.
+fn validity_of(
+    list: &str,
+    columns: &[String],
+    rows: &[ListRow],
+    file: &SourceFile,
+    acc: &mut Diagnostics,
+) -> Option<Vec<Validity>> {
+    let from = columns.iter().position(|c| c == VALID_FROM);
+    let until = columns.iter().position(|c| c == VALID_UNTIL);
+    if from.is_none() && until.is_none() {
+        return Some(Vec::new());
+    }
+    let mut ok = true;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut read = |column: Option<usize>, name: &str| {
+            let cell = column
+                .and_then(|i| row.cells.get(i))
+                .map(String::as_str)
+                .unwrap_or("");
+            row_date(cell).unwrap_or_else(|| {
+                acc.push(
+                    Diagnostic::error(
+                        "R045",
+                        format!("`{name}` of a row of list `{list}` is `{cell}`, not a date"),
+                    )
+                    .at(file, file.line_span(row.line), "this row")
+                    .with_help(
+                        "write the date as `YYYY-MM-DD`, `unverified` when the source does not \
+                         give it, or leave the cell empty for no bound"
+                            .to_string(),
+                    ),
+                );
+                ok = false;
+                RowDate::Open
+            })
+        };
+        let validity = Validity {
+            from: read(from, VALID_FROM),
+            until: read(until, VALID_UNTIL),
+        };
+        if let (Some(a), Some(b)) = (validity.from.date(), validity.until.date()) {
+            if a > b {
+                acc.push(
+                    Diagnostic::error(
+                        "R045",
+                        format!(
+                            "a row of list `{list}` is in force from {a} until {b}, which ends before it starts"
+                        ),
+                    )
+                    .at(file, file.line_span(row.line), "this row")
+                    .with_help("swap the dates, or correct the one that is wrong".to_string()),
+                );
+                ok = false;
+            }
+        }
+        out.push(validity);
+    }
+    ok.then_some(out)
 }
 
 /// Folds text for list matching: compatibility-normalised, diacritics

@@ -224,6 +224,9 @@ pub struct Rule {
     pub message: Template,
     /// Severity of a "could not evaluate" finding (at least `hold`).
     pub on_unknown: Severity,
+    /// The first day the rule applies (the law or guidance it checks came into force); an
+    /// order shipped before it gets a lookback finding at most.
+    pub valid_from: Option<NaiveDate>,
     /// File the rule is defined in, relative to the pack.
     pub file: String,
     /// 1-based line of the rule's `id`.

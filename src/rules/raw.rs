@@ -6,6 +6,8 @@
 
 use std::ops::Range;
 
+use chrono::NaiveDate;
+
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
@@ -170,6 +172,8 @@ pub struct RawRule {
     pub message: Option<Sp<String>>,
     /// `on_unknown`.
     pub on_unknown: Option<Sp<String>>,
+    /// `valid_from`: the first day the rule applies.
+    pub valid_from: Option<Sp<NaiveDate>>,
     /// `escalate`.
     pub escalate: Vec<RawEscalation>,
     /// `when`.
@@ -193,6 +197,7 @@ pub const RULE_KEYS: &[&str] = &[
     "condition",
     "message",
     "on_unknown",
+    "valid_from",
     "escalate",
     "when",
 ];
@@ -395,6 +400,25 @@ impl Reader<'_> {
         }
     }
 
+    /// A date `YYYY-MM-DD`, written as a TOML date or a string.
+    pub(crate) fn date(&mut self, table: &DeTable, key: &str) -> Option<Sp<NaiveDate>> {
+        let v = table.get(key)?;
+        let parsed = match self.scalar(v, &format!("`{key}`")) {
+            Some(Sp {
+                value: Scalar::Date(d) | Scalar::Str(d),
+                ..
+            }) => NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok(),
+            _ => None,
+        };
+        match parsed {
+            Some(d) => Some(Sp::new(d, v.span())),
+            None => {
+                self.wrong_type(v, &format!("`{key}`"), "a date `YYYY-MM-DD`");
+                None
+            }
+        }
+    }
+
     pub(crate) fn integer(&mut self, table: &DeTable, key: &str) -> Option<Sp<i64>> {
         let value = table.get(key)?;
         let parsed = match value.get_ref() {
@@ -505,6 +529,7 @@ impl Reader<'_> {
             condition: self.string(table, "condition"),
             message: self.string(table, "message"),
             on_unknown: self.string(table, "on_unknown"),
+            valid_from: self.date(table, "valid_from"),
             escalate,
             when,
         }

@@ -335,6 +335,7 @@ fn compile_rule(
         escalations,
         message: message?,
         on_unknown: on_unknown?,
+        valid_from: raw.valid_from.as_ref().map(|d| d.value),
         file: file.name().to_string(),
         line,
     })

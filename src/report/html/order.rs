@@ -78,6 +78,13 @@ pub(crate) fn finding_html(out: &mut dyn Write, f: &Finding) -> io::Result<()> {
             esc(reason)
         )?;
     }
+    if let Some(why) = &f.later {
+        writeln!(
+            out,
+            "<p class=\"note\"><b>lookback</b>, not the law at shipment: {}</p>",
+            esc(why)
+        )?;
+    }
     if f.matches > 1 {
         writeln!(
             out,

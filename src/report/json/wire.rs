@@ -121,6 +121,10 @@ pub(crate) struct FindingOut<'a> {
     why: &'a str,
     action: &'a str,
     escalation: Option<&'a str>,
+    /// Only on a lookback finding, so reports of orders judged by the law at shipment keep
+    /// their bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    later: Option<&'a str>,
     condition: &'a str,
     matches: usize,
     bindings: Each<'a, BoundEvidence, BoundOut<'a>>,
@@ -145,6 +149,7 @@ impl<'a> FindingOut<'a> {
             why: &f.why,
             action: &f.action,
             escalation: f.escalation.as_deref(),
+            later: f.later.as_deref(),
             condition: &f.condition,
             matches: f.matches,
             bindings: Each(&f.bindings, BoundOut::of),

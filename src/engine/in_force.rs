@@ -1,0 +1,176 @@
+//! Whether a dated list row or a dated rule was in force when an order shipped.
+//!
+//! A row counts when it was in force on the shipment date. A row that came into force only
+//! after an order's stated `ship_date` is "later": the law did not ask for it then, so a rule
+//! that fires only through such rows (or a rule dated after the shipment) gives a lookback
+//! finding, marked and held at `review`, like screening's listed-after-shipment rule. The
+//! order date alone never makes a row later: goods ship on or after it, possibly today, so
+//! an order without a `ship_date` is judged against every row in force since its date (an
+//! unknown date never clears an order). With `--as-of`, rows that came into force after that
+//! day were not known yet and do not count at all, as list entries listed after it.
+
+use std::cell::{Cell, RefCell};
+
+use chrono::NaiveDate;
+
+use crate::order::{Order, Value};
+use crate::rules::lists::{ListTable, RowDate};
+
+/// Where a row stands for one order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowStatus {
+    /// In force at shipment, or no date says otherwise.
+    InForce,
+    /// In force only from this day, after the stated shipment date.
+    Later(NaiveDate),
+    /// Ended on this day, before the shipment (or the order) date.
+    Ended(NaiveDate),
+    /// In force only from this day, after the as-of date: not known on it.
+    AfterAsOf(NaiveDate),
+}
+
+/// The dates of one order that rows are compared with.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct OrderDates {
+    /// The stated shipment date.
+    ship: Option<NaiveDate>,
+    /// The order date.
+    ordered: Option<NaiveDate>,
+    /// The as-of date of the run, if one was given.
+    as_of: Option<NaiveDate>,
+}
+
+impl OrderDates {
+    pub(super) fn of(order: &Order, as_of: Option<NaiveDate>) -> OrderDates {
+        let date = |name: &str| match order.root.get(name) {
+            Some(Value::Date(d)) => Some(*d),
+            _ => None,
+        };
+        OrderDates {
+            ship: date("ship_date"),
+            ordered: date("date"),
+            as_of,
+        }
+    }
+
+    /// The stated shipment date, if it is before `day`: the order shipped before something
+    /// dated `day` came into force.
+    pub(super) fn shipped_before(&self, day: NaiveDate) -> Option<NaiveDate> {
+        self.ship.filter(|s| *s < day)
+    }
+
+    fn status(&self, from: RowDate, until: RowDate) -> RowStatus {
+        if let (Some(as_of), Some(from)) = (self.as_of, from.date()) {
+            if from > as_of {
+                return RowStatus::AfterAsOf(from);
+            }
+        }
+        let Some(shipped) = self.ship.or(self.ordered) else {
+            return RowStatus::InForce;
+        };
+        if let Some(until) = until.date().filter(|u| *u < shipped) {
+            return RowStatus::Ended(until);
+        }
+        match (self.ship, from.date()) {
+            (Some(ship), Some(from)) if from > ship => RowStatus::Later(from),
+            _ => RowStatus::InForce,
+        }
+    }
+}
+
+/// A row that came into force after the shipment, as a finding names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct LaterRow {
+    pub(super) list: String,
+    pub(super) line: usize,
+    pub(super) key: String,
+    pub(super) from: NaiveDate,
+}
+
+/// Which rows count while one rule is judged on one order, and what was seen.
+#[derive(Debug)]
+pub(super) struct RowDates {
+    pub(super) dates: OrderDates,
+    /// Whether rows that came into force after the shipment count (the second pass).
+    include_later: bool,
+    /// Set when a later row was left out: the rule may fire in the second pass.
+    pub(super) left_out_later: Cell<bool>,
+    /// The first later row that counted in the second pass.
+    pub(super) first_later: RefCell<Option<LaterRow>>,
+}
+
+impl RowDates {
+    pub(super) fn at_shipment(dates: OrderDates) -> RowDates {
+        RowDates {
+            dates,
+            include_later: false,
+            left_out_later: Cell::new(false),
+            first_later: RefCell::new(None),
+        }
+    }
+
+    pub(super) fn with_later(dates: OrderDates) -> RowDates {
+        RowDates {
+            include_later: true,
+            ..RowDates::at_shipment(dates)
+        }
+    }
+
+    /// Keeps the rows of `table` that count and returns why the first one left out was, for
+    /// a note when none is left.
+    pub(super) fn retain(&self, table: &ListTable, rows: &mut Vec<usize>) -> Option<String> {
+        if !table.is_dated() {
+            return None;
+        }
+        let mut set_aside = None;
+        rows.retain(|&r| {
+            let validity = table.validity(r);
+            let why = match self.dates.status(validity.from, validity.until) {
+                RowStatus::InForce => return true,
+                RowStatus::Later(from) if self.include_later => {
+                    let mut first = self.first_later.borrow_mut();
+                    if first.is_none() {
+                        *first = Some(LaterRow {
+                            list: table.meta.name.clone(),
+                            line: table.rows.get(r).map_or(0, |row| row.line),
+                            key: key_of(table, r),
+                            from,
+                        });
+                    }
+                    return true;
+                }
+                RowStatus::Later(from) => {
+                    self.left_out_later.set(true);
+                    format!(
+                        "in force from {from}, after the shipment date {}",
+                        self.dates.ship.map(|d| d.to_string()).unwrap_or_default()
+                    )
+                }
+                RowStatus::Ended(until) => format!("in force until {until}, before the shipment"),
+                RowStatus::AfterAsOf(from) => format!(
+                    "in force from {from}, after the as-of date {}",
+                    self.dates.as_of.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            };
+            if set_aside.is_none() {
+                set_aside = Some(format!(
+                    "row `{}` of `{}` (line {}) matched but is {why}",
+                    key_of(table, r),
+                    table.meta.name,
+                    table.rows.get(r).map_or(0, |row| row.line)
+                ));
+            }
+            false
+        });
+        set_aside
+    }
+}
+
+fn key_of(table: &ListTable, r: usize) -> String {
+    table
+        .rows
+        .get(r)
+        .and_then(|row| table.cell(row, &table.key))
+        .unwrap_or_default()
+        .to_string()
+}

@@ -1,0 +1,264 @@
+//! List rows and rules that state when they are in force: a row counts when it was in
+//! force at shipment; a finding that comes only from rows or rules that came into force
+//! after the stated shipment date is a lookback finding (marked, at most `review`); an
+//! order without a `ship_date` is never judged "before" a row, since it may ship today.
+
+#![allow(clippy::panic)] // test helpers fail by panicking
+
+use serde_json::Value as Json;
+
+use crate::support::{code, redflag_in, stderr, stdout};
+
+const PACK: &str = "fixtures/packs/dated";
+
+/// One order of machine `hs`, paid in cash, to a buyer in `country`, ordered on `date` and
+/// shipped on `ship` (no `ship_date` when `None`).
+fn order(id: &str, date: &str, ship: Option<&str>, hs: &str, country: &str) -> String {
+    let ship = ship
+        .map(|s| format!("\"ship_date\":\"{s}\","))
+        .unwrap_or_default();
+    format!(
+        "{{\"id\":\"{id}\",\"date\":\"{date}\",{ship}\"seller\":{{\"name\":\"Werk GmbH\",\"country\":\"DE\"}},\
+         \"buyer\":{{\"name\":\"Buyer LLC\",\"country\":\"{country}\"}},\
+         \"items\":[{{\"sku\":\"M1\",\"hs\":\"{hs}\",\"quantity\":1}}],\
+         \"payment\":{{\"method\":\"cash\",\"amount\":100,\"currency\":\"USD\"}}}}\n"
+    )
+}
+
+/// Checks `orders` with `args` added, JSON Lines out; the order records by id.
+fn check(orders: &str, args: &[&str]) -> (i32, Vec<Json>) {
+    let mut all = vec!["check", "-", "--format", "jsonl"];
+    all.extend_from_slice(args);
+    let out = redflag_in(None, &all, Some(orders.as_bytes()));
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    let records = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<Json>(l).unwrap())
+        .filter(|r| r["type"] == "order")
+        .collect();
+    (code(&out), records)
+}
+
+/// `(rule, severity, later)` of each finding of order `id`.
+fn findings(records: &[Json], id: &str) -> Vec<(String, String, Option<String>)> {
+    let record = records
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no order {id}"));
+    record["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f.get("later").and_then(Json::as_str).map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+fn verdict(records: &[Json], id: &str) -> String {
+    records.iter().find(|r| r["id"] == id).unwrap()["verdict"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a_row_that_came_into_force_after_the_shipment_gives_a_lookback_finding_at_review() {
+    let (_, records) = check(
+        &order("A", "2019-01-10", Some("2019-02-01"), "845811", "KZ"),
+        &["--rules", PACK],
+    );
+    let found = findings(&records, "A");
+    let (_, severity, later) = found.iter().find(|f| f.0 == "DATED-001").unwrap();
+    assert_eq!(severity, "review");
+    let later = later.as_deref().unwrap();
+    assert!(
+        later.contains("row `845811` of list `controlled`")
+            && later.contains("2024-03-20")
+            && later.contains("after the shipment date 2019-02-01"),
+        "{later}"
+    );
+}
+
+#[test]
+fn an_order_without_a_ship_date_is_judged_against_every_row_in_force_since_its_date() {
+    // An old order date must not turn a block into a lookback: the goods may ship today.
+    let (status, records) = check(
+        &order("B", "2019-01-10", None, "845811", "KZ"),
+        &["--rules", PACK],
+    );
+    assert_eq!(status, 1);
+    let found = findings(&records, "B");
+    assert!(
+        found.contains(&("DATED-001".into(), "block".into(), None)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("DATED-002".into(), "hold".into(), None)),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_row_in_force_at_shipment_and_a_rule_in_force_at_shipment_are_the_law() {
+    let (_, records) = check(
+        &order("C", "2024-03-01", Some("2024-04-01"), "845811", "KZ"),
+        &["--rules", PACK],
+    );
+    assert_eq!(
+        findings(&records, "C"),
+        vec![
+            ("DATED-001".into(), "block".into(), None),
+            ("DATED-002".into(), "hold".into(), None)
+        ]
+    );
+}
+
+#[test]
+fn a_row_that_ended_before_the_shipment_does_not_count_and_one_in_force_then_does() {
+    let orders = [
+        order("ended", "2021-01-10", Some("2021-02-01"), "845710", "KZ"),
+        order("in-force", "2015-01-10", Some("2015-02-01"), "845710", "KZ"),
+        order("last-day", "2020-06-01", Some("2020-06-30"), "845710", "KZ"),
+    ]
+    .concat();
+    let (_, records) = check(&orders, &["--rules", PACK]);
+    assert!(findings(&records, "ended")
+        .iter()
+        .all(|f| f.0 != "DATED-001"));
+    assert!(findings(&records, "in-force").contains(&("DATED-001".into(), "block".into(), None)));
+    assert!(findings(&records, "last-day").contains(&("DATED-001".into(), "block".into(), None)));
+}
+
+#[test]
+fn an_unverified_or_missing_start_counts_on_any_date() {
+    let orders = [
+        order(
+            "unverified",
+            "1999-01-10",
+            Some("1999-02-01"),
+            "845891",
+            "KZ",
+        ),
+        order("undated", "1999-01-10", Some("1999-02-01"), "846693", "KZ"),
+    ]
+    .concat();
+    let (_, records) = check(&orders, &["--rules", PACK]);
+    for id in ["unverified", "undated"] {
+        assert!(
+            findings(&records, id).contains(&("DATED-001".into(), "block".into(), None)),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn a_rule_dated_after_the_shipment_gives_a_lookback_finding() {
+    let (_, records) = check(
+        &order("D", "2021-01-10", Some("2021-02-01"), "999999", "KZ"),
+        &["--rules", PACK],
+    );
+    let found = findings(&records, "D");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (rule, severity, later) = &found[0];
+    assert_eq!((rule.as_str(), severity.as_str()), ("DATED-002", "review"));
+    assert!(
+        later
+            .as_deref()
+            .unwrap()
+            .contains("rule `DATED-002` applies from 2024-03-20"),
+        "{later:?}"
+    );
+    assert_eq!(verdict(&records, "D"), "review");
+}
+
+#[test]
+fn rows_in_force_only_after_the_as_of_date_are_not_known_on_it() {
+    // As screening entries listed after `--as-of`: a lookback as of a day judges with the
+    // rows known that day.
+    let (_, records) = check(
+        &order("E", "2024-03-01", Some("2024-04-01"), "845811", "KZ"),
+        &["--rules", PACK, "--as-of", "2024-01-01"],
+    );
+    assert!(findings(&records, "E").iter().all(|f| f.0 != "DATED-001"));
+}
+
+#[test]
+fn the_default_pack_judges_a_2019_chpl_machine_to_russia_as_a_lookback_and_a_2024_one_as_a_block() {
+    let orders = [
+        order("old", "2019-01-10", Some("2019-02-01"), "845710", "RU"),
+        order("new", "2024-01-10", Some("2024-02-01"), "845710", "RU"),
+        order("unshipped", "2019-01-10", None, "845710", "RU"),
+    ]
+    .concat();
+    let (_, records) = check(&orders, &[]);
+    let chpl = |id: &str| {
+        findings(&records, id)
+            .into_iter()
+            .find(|f| f.0 == "RF-CHPL-001")
+            .unwrap_or_else(|| panic!("RF-CHPL-001 on {id}"))
+    };
+    let (_, severity, later) = chpl("old");
+    assert_eq!(severity, "review");
+    assert!(later
+        .unwrap()
+        .contains("after the shipment date 2019-02-01"));
+    assert_eq!(chpl("new"), ("RF-CHPL-001".into(), "block".into(), None));
+    assert_eq!(
+        chpl("unshipped"),
+        ("RF-CHPL-001".into(), "block".into(), None)
+    );
+}
+
+#[test]
+fn the_human_report_says_a_finding_is_a_lookback() {
+    let out = redflag_in(
+        None,
+        &["check", "-", "--rules", PACK],
+        Some(order("A", "2019-01-10", Some("2019-02-01"), "845811", "KZ").as_bytes()),
+    );
+    assert!(
+        stdout(&out).contains("lookback, not the law at shipment: row `845811`"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_bad_date_in_a_list_row_stops_the_pack_from_loading() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(pack.join("lists")).unwrap();
+    std::fs::create_dir_all(pack.join("rules")).unwrap();
+    std::fs::copy(format!("{PACK}/pack.toml"), pack.join("pack.toml")).unwrap();
+    std::fs::copy(
+        format!("{PACK}/rules/dated.toml"),
+        pack.join("rules/dated.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        pack.join("lists/controlled.csv"),
+        "hs6,control,valid_from,valid_until\n\
+         845710,typo,2024-13-01,\n\
+         845811,backwards,2024-03-20,2020-01-01\n\
+         845891,fine,2024-03-20,\n",
+    )
+    .unwrap();
+    let out = redflag_in(
+        None,
+        &["check", "-", "--rules", pack.to_str().unwrap()],
+        Some(order("A", "2024-01-10", None, "845891", "KZ").as_bytes()),
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches("R045").count(), 2, "{err}");
+    assert!(
+        err.contains("`valid_from` of a row of list `controlled` is `2024-13-01`"),
+        "{err}"
+    );
+    assert!(err.contains("which ends before it"), "{err}");
+}
