@@ -113,6 +113,9 @@ pub enum ListingStatus {
     Ended,
     /// The order has no date to compare with; counted as listed at shipment.
     OrderUndated,
+    /// Listed after the order date, and the order states no shipment date: the goods may ship
+    /// today, so counted as listed at shipment.
+    AfterOrderNoShipDate,
 }
 
 impl ListingStatus {
@@ -124,6 +127,9 @@ impl ListingStatus {
             ListingStatus::Undated => "listing date not given",
             ListingStatus::Ended => "listing ended before shipment",
             ListingStatus::OrderUndated => "order has no date",
+            ListingStatus::AfterOrderNoShipDate => {
+                "listed after the order date; no ship date, so counted as listed at shipment"
+            }
         }
     }
 }

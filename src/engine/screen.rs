@@ -64,11 +64,15 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
     };
     let shipment_date = cx.order_date(RateDate::ShipDate);
     let min = spec.min_score.to_f64().unwrap_or(1.0);
+    // Only a stated ship date can show the goods left before a listing: the order date is
+    // the earliest they could ship, and an order without a ship date may ship today.
+    let ship_stated = matches!(cx.order.root.get("ship_date"), Some(Value::Date(_)));
     let status_of = |entry: &screening::Entry| match shipment_date {
         None => ListingStatus::OrderUndated,
         Some(date) => match entry.listed_at(date) {
             ListedAt::ListedBefore => ListingStatus::AtShipment,
-            ListedAt::ListedAfter => ListingStatus::AfterShipment,
+            ListedAt::ListedAfter if ship_stated => ListingStatus::AfterShipment,
+            ListedAt::ListedAfter => ListingStatus::AfterOrderNoShipDate,
             ListedAt::Unknown => ListingStatus::Undated,
             ListedAt::Expired => ListingStatus::Ended,
         },
@@ -111,7 +115,10 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
             ListedFilter::Any => true,
             ListedFilter::AtShipment => matches!(
                 status,
-                ListingStatus::AtShipment | ListingStatus::Undated | ListingStatus::OrderUndated
+                ListingStatus::AtShipment
+                    | ListingStatus::Undated
+                    | ListingStatus::OrderUndated
+                    | ListingStatus::AfterOrderNoShipDate
             ),
             ListedFilter::AfterShipment => status == ListingStatus::AfterShipment,
         };

@@ -90,6 +90,30 @@ fn a_party_listed_after_shipment_gives_a_lookback_review_not_a_block() {
 }
 
 #[test]
+fn a_party_listed_after_an_old_order_date_blocks_when_no_ship_date_says_the_goods_left() {
+    // A sloppy export: an order of 2024-06-20 that has not shipped (no `ship_date`), checked
+    // after its buyer was listed (2024-09-20). The goods may ship today, so the listing
+    // counts; an old order date must not turn a block into a lookback review.
+    let line = r#"{"id":"SO-UNSHIPPED","date":"2024-06-20","seller":{"name":"Albrecht Drehmaschinen GmbH","country":"DE"},"buyer":{"name":"Tverstankomash JSC","country":"RU","city":"Tver","ids":[{"scheme":"RU-INN","value":"6901122333"}]},"items":[{"sku":"SP-KIT","hs":"8466.93","quantity":4}]}"#;
+    let output = super::support::redflag_in(
+        None,
+        &["check", "-", "--format", "json", "--list", DESIGNATED],
+        Some(format!("{line}\n").as_bytes()),
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let doc: Json = serde_json::from_slice(&output.stdout).unwrap();
+    let so = order(&doc, "SO-UNSHIPPED");
+    let f = finding(so, "RF-SCREEN-001").expect("listed at shipment");
+    assert_eq!(f["severity"], "block");
+    let s = screening(f);
+    assert_eq!(
+        s["listing"],
+        "listed after the order date; no ship date, so counted as listed at shipment"
+    );
+    assert!(finding(so, "RF-SCREEN-003").is_none());
+}
+
+#[test]
 fn a_close_name_blocks_and_a_near_miss_is_reviewed() {
     let doc = check_json(&[ORDERS, "--list", DESIGNATED]);
     let close = finding(order(&doc, "SO-2024-0815"), "RF-SCREEN-001").expect("name match");
