@@ -1,7 +1,7 @@
 //! Whether a dated list row or a dated rule was in force when an order shipped.
 //!
 //! A row counts when it was in force on the shipment date. A row that came into force only
-//! after an order's stated `ship_date` is "later": the law did not ask for it then, so a rule
+//! after an order's stated `ship_date` (on or after its order date) is "later": the law did not ask for it then, so a rule
 //! that fires only through such rows (or a rule dated after the shipment) gives a lookback
 //! finding, marked and held at `review`, like screening's listed-after-shipment rule. The
 //! order date alone never makes a row later: goods ship on or after it, possibly today, so
@@ -46,11 +46,20 @@ impl OrderDates {
             Some(Value::Date(d)) => Some(*d),
             _ => None,
         };
+        let ordered = date("date");
         OrderDates {
-            ship: date("ship_date"),
-            ordered: date("date"),
+            // A ship date before the order date is a placeholder (`1900-01-01` from an ERP's
+            // empty date) or a mistake, not evidence that the goods left early.
+            ship: date("ship_date").filter(|s| ordered.is_none_or(|o| *s >= o)),
+            ordered,
             as_of,
         }
+    }
+
+    /// The stated shipment date, when it can show that the goods left before something
+    /// came into force.
+    pub(super) fn stated_ship(&self) -> Option<NaiveDate> {
+        self.ship
     }
 
     /// The stated shipment date, if it is before `day`: the order shipped before something

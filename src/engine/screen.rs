@@ -62,11 +62,18 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
         kind: None,
         address: text("address"),
     };
-    let shipment_date = cx.order_date(RateDate::ShipDate);
+    // A ship date before the order date is not used (see `OrderDates`): the order date
+    // stands in, as when there is no ship date.
+    let shipment_date = cx
+        .rows
+        .dates
+        .stated_ship()
+        .or_else(|| cx.order_date(RateDate::OrderDate));
     let min = spec.min_score.to_f64().unwrap_or(1.0);
-    // Only a stated ship date can show the goods left before a listing: the order date is
-    // the earliest they could ship, and an order without a ship date may ship today.
-    let ship_stated = matches!(cx.order.root.get("ship_date"), Some(Value::Date(_)));
+    // Only a stated ship date (not before the order date) can show the goods left before a
+    // listing: the order date is the earliest they could ship, and an order without a ship
+    // date may ship today.
+    let ship_stated = cx.rows.dates.stated_ship().is_some();
     let status_of = |entry: &screening::Entry| match shipment_date {
         None => ListingStatus::OrderUndated,
         Some(date) => match entry.listed_at(date) {

@@ -104,6 +104,22 @@ fn an_order_without_a_ship_date_is_judged_against_every_row_in_force_since_its_d
 }
 
 #[test]
+fn a_ship_date_before_the_order_date_is_a_placeholder_not_an_early_shipment() {
+    // ERPs write `1900-01-01` for an empty date: it must not make every row "later".
+    let (_, records) = check(
+        &order("P", "2025-01-10", Some("1900-01-01"), "845811", "KZ"),
+        &["--rules", PACK],
+    );
+    assert_eq!(
+        findings(&records, "P"),
+        vec![
+            ("DATED-001".into(), "block".into(), None),
+            ("DATED-002".into(), "hold".into(), None)
+        ]
+    );
+}
+
+#[test]
 fn a_row_in_force_at_shipment_and_a_rule_in_force_at_shipment_are_the_law() {
     let (_, records) = check(
         &order("C", "2024-03-01", Some("2024-04-01"), "845811", "KZ"),

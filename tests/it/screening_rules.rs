@@ -114,6 +114,24 @@ fn a_party_listed_after_an_old_order_date_blocks_when_no_ship_date_says_the_good
 }
 
 #[test]
+fn a_placeholder_ship_date_before_the_order_date_does_not_make_a_listing_later() {
+    let line = r#"{"id":"SO-PLACEHOLDER","date":"2024-10-01","ship_date":"1900-01-01","seller":{"name":"Albrecht Drehmaschinen GmbH","country":"DE"},"buyer":{"name":"Tverstankomash JSC","country":"RU","city":"Tver","ids":[{"scheme":"RU-INN","value":"6901122333"}]},"items":[{"sku":"SP-KIT","hs":"8466.93","quantity":4}]}"#;
+    let output = super::support::redflag_in(
+        None,
+        &["check", "-", "--format", "json", "--list", DESIGNATED],
+        Some(format!("{line}\n").as_bytes()),
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let doc: Json = serde_json::from_slice(&output.stdout).unwrap();
+    let so = order(&doc, "SO-PLACEHOLDER");
+    let f = finding(so, "RF-SCREEN-001").expect("listed at shipment");
+    assert_eq!(f["severity"], "block");
+    let s = screening(f);
+    assert_eq!(s["listing"], "listed at shipment");
+    assert_eq!(s["shipment_date"], "2024-10-01");
+}
+
+#[test]
 fn a_close_name_blocks_and_a_near_miss_is_reviewed() {
     let doc = check_json(&[ORDERS, "--list", DESIGNATED]);
     let close = finding(order(&doc, "SO-2024-0815"), "RF-SCREEN-001").expect("name match");
