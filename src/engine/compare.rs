@@ -39,7 +39,7 @@ pub(super) fn compare_values(
         (Value::Text(a), Value::Text(b)) => Some(if case_sensitive {
             a.trim().cmp(b.trim())
         } else {
-            fold(a).cmp(&fold(b))
+            crate::rules::lists::fold_cmp(a, b)
         }),
         // Attribute values arrive as text from CSV: read them as the literal's type.
         (Value::Text(a), Value::Number(b)) => {

@@ -346,6 +346,24 @@ pub fn fold(text: &str) -> String {
         .join(" ")
 }
 
+/// Orders two texts as their [`fold`]s would be ordered, without building them when both
+/// are ASCII (nearly every comparison a rule makes: codes, methods, yes/no answers).
+pub fn fold_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn folded(text: &str) -> impl Iterator<Item = u8> + '_ {
+        text.split_whitespace().enumerate().flat_map(|(i, word)| {
+            (i > 0)
+                .then_some(b' ')
+                .into_iter()
+                .chain(word.bytes().map(|b| b.to_ascii_lowercase()))
+        })
+    }
+    if a.is_ascii() && b.is_ascii() {
+        folded(a).cmp(folded(b))
+    } else {
+        fold(a).cmp(&fold(b))
+    }
+}
+
 /// A dated exchange-rate table: units of each currency per one unit of `base`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RatesTable {

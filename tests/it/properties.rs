@@ -775,3 +775,20 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Text comparisons skip building the folded texts when both are ASCII; they must order
+    /// exactly as the folded texts do (case, runs of spaces, tabs and vertical tabs, and a
+    /// non-ASCII side that takes the slow path).
+    #[test]
+    fn folded_comparison_without_folding_orders_as_fold_does(
+        a in "[ \t\u{0b}aAbBzZ0-9.,-]{0,12}|[ aé]{0,4}",
+        b in "[ \t\u{0b}aAbBzZ0-9.,-]{0,12}|[ aé]{0,4}",
+    ) {
+        use redflag::rules::lists::{fold, fold_cmp};
+        prop_assert_eq!(fold_cmp(&a, &b), fold(&a).cmp(&fold(&b)));
+        prop_assert_eq!(fold_cmp(&a, &a), std::cmp::Ordering::Equal);
+    }
+}
