@@ -31,6 +31,7 @@ mod reports;
 mod rules;
 mod ruletest;
 mod schema;
+mod screening_addresses;
 mod screening_evasion;
 mod screening_ids_and_dates;
 mod screening_importers;

@@ -1,0 +1,168 @@
+//! Address screening through the public API: a party at a listed firm's address under another
+//! name, written the ways a diverter would write it, and the addresses that must not match
+//! (another building, the same city only, another suite of a business centre).
+
+use redflag::screening::address::{compare, parse_listed, parse_party, ADDRESS_MATCH_MIN};
+use redflag::screening::{Entry, EntryKind, Screener};
+
+fn listed(id: &str, name: &str, country: &str, addresses: &[&str]) -> Entry {
+    let mut e = Entry::new("T", "test", id, EntryKind::Entity, name);
+    e.add_country(country);
+    e.addresses = addresses.iter().map(|a| a.to_string()).collect();
+    e
+}
+
+fn screener() -> Screener {
+    Screener::build(vec![
+        listed(
+            "1",
+            "Mashimport GmbH",
+            "DE",
+            &["Hauptstrasse 12, 10115 Berlin, Germany"],
+        ),
+        listed(
+            "2",
+            "Crimea Port Services",
+            "UA",
+            &["Lenin St. 2, Alushta, Crimea 29850, Ukraine"],
+        ),
+        listed(
+            "3",
+            "Shahid Bakeri Industries",
+            "IR",
+            &[
+                "P.O. Box 14155-5568, No. 27 Shahamat Ave, Vallie Asr Sqr, Tehran 15946, Iran",
+                "Shahih Shar Industrial Zone, Esfahan, Iran",
+            ],
+        ),
+        listed(
+            "4",
+            "Gulf Front Trading FZE",
+            "AE",
+            &["Office 1203, Tower B, Business Bay, Dubai, United Arab Emirates"],
+        ),
+        // A city or country alone: never indexed.
+        listed("5", "Tehran Only", "IR", &["Tehran, Iran"]),
+        listed("6", "Country Only", "RU", &["Russia"]),
+    ])
+}
+
+fn hits(s: &Screener, address: &str, city: Option<&str>, country: &str) -> Vec<String> {
+    s.addresses()
+        .screen_party(s.entries(), address, city, Some(country), ADDRESS_MATCH_MIN)
+        .iter()
+        .map(|m| s.entries()[m.entry_index].entry_id.clone())
+        .collect()
+}
+
+#[test]
+fn the_same_address_written_another_way_matches() {
+    let s = screener();
+    for (address, city) in [
+        ("Hauptstrasse 12", Some("Berlin")),
+        ("Hauptstr. 12", Some("Berlin")),
+        ("Haupt Str. 12", Some("Berlin")),
+        ("Hauptstraße 12", Some("Berlin")),
+        ("HAUPTSTRASSE   12", Some("10115 BERLIN")),
+        ("hauptstrasse nr. 12", None),
+        ("Haupt\u{200b}strasse 12", Some("Berlin")),
+        ("Hauptstrasse 12, 10115 Berlin, Germany", None),
+    ] {
+        assert_eq!(hits(&s, address, city, "DE"), ["1"], "{address} {city:?}");
+    }
+    for address in [
+        "Lenin Street 2",
+        "lenin st 2, Alushta",
+        "ul. Lenina 2, Alushta",
+        "Lenin Str. No.2",
+    ] {
+        assert_eq!(hits(&s, address, None, "UA"), ["2"], "{address}");
+    }
+    assert_eq!(hits(&s, "27 Shahamat Avenue", Some("Tehran"), "IR"), ["3"]);
+    assert_eq!(hits(&s, "PO Box 14155-5568", Some("Tehran"), "IR"), ["3"]);
+    assert_eq!(
+        hits(
+            &s,
+            "Tower B, office 1203, Business Bay",
+            Some("Dubai"),
+            "AE"
+        ),
+        ["4"]
+    );
+}
+
+#[test]
+fn other_premises_and_places_do_not_match() {
+    let s = screener();
+    // Another building on the same street.
+    assert!(hits(&s, "Hauptstrasse 14", Some("Berlin"), "DE").is_empty());
+    // The same street and number in another city.
+    assert!(hits(&s, "Hauptstrasse 12", Some("Munich"), "DE").is_empty());
+    assert!(hits(&s, "Hauptstrasse 12", Some("80331 Berlin"), "DE").is_empty());
+    // Another street, same number and city.
+    assert!(hits(&s, "Friedrichstrasse 12", Some("Berlin"), "DE").is_empty());
+    // Another country.
+    assert!(hits(&s, "Hauptstrasse 12", Some("Berlin"), "AT").is_empty());
+    // The city alone, or no street number.
+    assert!(hits(&s, "Tehran", None, "IR").is_empty());
+    assert!(hits(&s, "Berlin", None, "DE").is_empty());
+    assert!(hits(&s, "Hauptstrasse", Some("Berlin"), "DE").is_empty());
+    assert!(hits(&s, "Shahih Shar Industrial Zone", Some("Esfahan"), "IR").is_empty());
+    // Another suite of the same business tower is another tenant.
+    assert!(hits(
+        &s,
+        "Office 1507, Tower B, Business Bay",
+        Some("Dubai"),
+        "AE"
+    )
+    .is_empty());
+    // Another street type on a street of the same name.
+    assert!(hits(&s, "Lenin Avenue 2", Some("Alushta"), "UA").is_empty());
+}
+
+#[test]
+fn bare_cities_and_countries_are_not_street_level() {
+    assert!(!parse_listed("Tehran, Iran", &["IR".into()]).street_level());
+    assert!(!parse_listed("Russia", &["RU".into()]).street_level());
+    assert!(!parse_party("Berlin", None, Some("DE")).street_level());
+    assert!(parse_party("Hauptstrasse 12", Some("Berlin"), Some("DE")).street_level());
+    // Without a country nothing is compared: the same street exists in many countries.
+    assert!(!parse_party("Hauptstrasse 12", Some("Berlin"), None).street_level());
+}
+
+#[test]
+fn a_two_letter_state_is_not_read_as_a_country() {
+    // DPL rows without a country end with the state: `AZ` is Arizona, not Azerbaijan.
+    let form = parse_listed("3037 S. 69TH DRIVE, PHOENIX, AZ", &[]);
+    assert_eq!(form.country, None);
+    let form = parse_listed("3037 S. 69TH DRIVE, PHOENIX, AZ, 85043, US", &["US".into()]);
+    assert_eq!(form.country.as_deref(), Some("US"));
+    let party = parse_party("3037 South 69th Drive", Some("Phoenix"), Some("US"));
+    assert!(compare(&party, &form).score >= ADDRESS_MATCH_MIN);
+}
+
+#[test]
+fn results_are_sorted_and_shared_addresses_counted() {
+    let s = Screener::build(vec![
+        listed(
+            "B",
+            "Second Front",
+            "DE",
+            &["Hauptstrasse 12, Berlin, Germany"],
+        ),
+        listed("A", "First Front", "DE", &["Hauptstr. 12, Berlin, Germany"]),
+    ]);
+    let m = s.addresses().screen_party(
+        s.entries(),
+        "Hauptstrasse 12",
+        Some("Berlin"),
+        Some("DE"),
+        ADDRESS_MATCH_MIN,
+    );
+    let ids: Vec<&str> = m
+        .iter()
+        .map(|m| s.entries()[m.entry_index].entry_id.as_str())
+        .collect();
+    assert_eq!(ids, ["B", "A"]);
+    assert!(m.iter().all(|m| m.shared_by == 2));
+}
