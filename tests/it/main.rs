@@ -36,6 +36,7 @@ mod screening_evasion;
 mod screening_ids_and_dates;
 mod screening_importers;
 mod screening_matching;
+mod screening_ownership;
 mod screening_pruning;
 mod screening_rules;
 mod serve;
