@@ -861,6 +861,7 @@ fn predicate(op: &Op, c: &Condition, rule: &Rule, pack: &RulePack) -> String {
                 MatchOn::Any => "by name, alias or identifier (an equal identifier scores 1)",
                 MatchOn::Id => "by an equal identifier",
                 MatchOn::Name => "by name or alias",
+                MatchOn::Address => "by street address, whatever the names",
             };
             let band = match spec.below_score {
                 Some(below) => format!(

@@ -177,6 +177,7 @@ pub(super) fn expected_text(c: &Condition, pack: &RulePack) -> String {
                 MatchOn::Any => "a match",
                 MatchOn::Id => "an identifier match",
                 MatchOn::Name => "a name match",
+                MatchOn::Address => "an address match",
             };
             let band = match spec.below_score {
                 Some(below) => format!("scoring from {} to below {below}", spec.min_score),

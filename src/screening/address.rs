@@ -148,6 +148,28 @@ impl AddressForm {
     }
 }
 
+impl AddressForm {
+    /// The parsed form in one line for evidence: country, words, then the numbers by kind
+    /// (`DE: haupt st berlin; no. 12; postcode 10115`).
+    pub fn summary(&self) -> String {
+        let mut out = format!(
+            "{}: {}",
+            self.country.as_deref().unwrap_or("??"),
+            self.words.join(" ")
+        );
+        for (label, numbers) in [
+            ("no.", &self.premises),
+            ("unit", &self.units),
+            ("postcode", &self.postcodes),
+        ] {
+            if !numbers.is_empty() {
+                out.push_str(&format!("; {label} {}", numbers.join(" ")));
+            }
+        }
+        out
+    }
+}
+
 fn is_street_type(word: &str) -> bool {
     STREET_TYPES.iter().any(|(_, canon)| *canon == word)
 }
