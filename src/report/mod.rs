@@ -410,7 +410,7 @@ pub fn ownership_lines(o: &crate::screening::ownership::OwnedBy) -> Vec<String> 
         }
     };
     let mut lines = vec![format!(
-        "not listed itself: owned {} % by listed parties {how} (OFAC 50 % rule)",
+        "not listed itself: {} % held by listed parties and entities they own {how} (OFAC 50 % rule)",
         percent(o.share)
     )];
     for l in &o.links {
