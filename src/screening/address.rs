@@ -255,6 +255,11 @@ fn read_part(text: &str, premises: bool, form: &mut AddressForm) {
                     i += 1;
                 }
             }
+            // `2nd floor`, `3 etage`: the marker after the number makes it a unit.
+            if marker == Marker::None && words.get(i).is_some_and(|n| UNIT_MARKERS.contains(n)) {
+                marker = Marker::Unit;
+                i += 1;
+            }
             let digit_count = number.bytes().filter(u8::is_ascii_digit).count();
             let target = match marker {
                 Marker::Unit => &mut form.units,
@@ -265,7 +270,7 @@ fn read_part(text: &str, premises: bool, form: &mut AddressForm) {
                 // A short number in a locality: a postal code of four digits or fewer.
                 _ => &mut form.postcodes,
             };
-            if !target.contains(&number) {
+            if target.len() < MAX_NUMBERS && !target.contains(&number) {
                 target.push(number);
             }
             marker = Marker::None;
@@ -291,13 +296,14 @@ fn read_part(text: &str, premises: bool, form: &mut AddressForm) {
                 // `Tower B`, `Block C`: the lettered building is a premise of its own.
                 Some(n) if n.len() == 1 && premises => {
                     let named = format!("bldg-{n}");
-                    if !form.premises.contains(&named) {
+                    if form.premises.len() < MAX_NUMBERS && !form.premises.contains(&named) {
                         form.premises.push(named);
                     }
                     i += 1;
                     continue;
                 }
-                _ => {}
+                // `Elenion Bldg.`: the word says only that a building follows or precedes.
+                _ => continue,
             }
         }
         marker = Marker::None;
@@ -344,8 +350,15 @@ fn split_letters_digits(word: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// The most words kept of one address: real addresses have a dozen; a hostile one with
+/// thousands would make every comparison cost their product.
+pub const MAX_WORDS: usize = 48;
+
+/// The most numbers of each kind kept of one address.
+pub const MAX_NUMBERS: usize = 16;
+
 fn push_word(form: &mut AddressForm, word: &str) {
-    if !form.words.iter().any(|w| w == word) {
+    if form.words.len() < MAX_WORDS && !form.words.iter().any(|w| w == word) {
         form.words.push(word.to_string());
     }
 }

@@ -166,3 +166,97 @@ fn results_are_sorted_and_shared_addresses_counted() {
     assert_eq!(ids, ["B", "A"]);
     assert!(m.iter().all(|m| m.shared_by == 2));
 }
+
+fn loaded(rel: &str) -> Screener {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/lists")
+        .join(rel);
+    Screener::build(redflag::screening::load_file(&path).unwrap().entries)
+}
+
+#[test]
+fn published_list_addresses_are_found_by_a_party_writing_them_its_own_way() {
+    // OFAC add.csv: street, `city_state_zip` and country in their own cells, joined.
+    let ofac = loaded("ofac-sample/sdn.csv");
+    assert_eq!(
+        hits(&ofac, "No 27 Shahamat Avenue", Some("Tehran"), "IR"),
+        ["11195"]
+    );
+    assert_eq!(
+        hits(&ofac, "Rue Henri Mussard 22", Some("1208 Geneva"), "CH"),
+        ["12685"]
+    );
+    assert_eq!(
+        hits(&ofac, "561 Vista del Mar", Some("Ladyville"), "BZ"),
+        ["15102"]
+    );
+    assert!(hits(&ofac, "563 Vista del Mar", Some("Ladyville"), "BZ").is_empty());
+    assert!(hits(&ofac, "Shahamat Avenue", Some("Tehran"), "IR").is_empty());
+    // CSL: one `; `-separated column, the country code last.
+    let csl = loaded("csl/consolidated.csv");
+    let ids = |address: &str, city: &str, country: &str| {
+        csl.addresses()
+            .screen_party(
+                csl.entries(),
+                address,
+                Some(city),
+                Some(country),
+                ADDRESS_MATCH_MIN,
+            )
+            .iter()
+            .map(|m| csl.entries()[m.entry_index].primary_name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids("Themistokli Dervi 5, Elenion Bldg.", "1066 Nicosia", "CY"),
+        ["ROSNEFT TRADE LIMITED"]
+    );
+    assert_eq!(
+        ids("ulitsa Sadovnicheskaya 79", "Moscow", "RU"),
+        ["SME BANK"]
+    );
+    assert!(ids("ulitsa Sadovnicheskaya 81", "Moscow", "RU").is_empty());
+    // DPL: one row per address.
+    let dpl = loaded("dpl/dpl.txt");
+    let found = dpl.addresses().screen_party(
+        dpl.entries(),
+        "9426 Blessing Dr.",
+        Some("Pleasanton, CA 94588"),
+        Some("US"),
+        ADDRESS_MATCH_MIN,
+    );
+    let names: Vec<&str> = found
+        .iter()
+        .map(|m| dpl.entries()[m.entry_index].primary_name.as_str())
+        .collect();
+    // The DPL lists the same man twice, under two spellings, at this address.
+    assert_eq!(names, ["(SEAN) NAGHIBI", "AFSHIN (SEAN) NAGHIBI"]);
+    assert!(found.iter().all(|m| m.shared_by == 2));
+}
+
+#[test]
+fn hostile_addresses_cost_bounded_work() {
+    let s = screener();
+    let long = "Hauptstrasse 12 ".repeat(5_000) + &"Word ".repeat(20_000);
+    let form = parse_party(&long, Some("Berlin"), Some("DE"));
+    assert!(form.words.len() <= redflag::screening::address::MAX_WORDS);
+    assert!(form.premises.len() <= redflag::screening::address::MAX_NUMBERS);
+    let started = std::time::Instant::now();
+    let _ = s.addresses().screen(s.entries(), &form, ADDRESS_MATCH_MIN);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    // Nothing in an address panics: controls, lone marks, digits of other scripts.
+    for text in [
+        "\u{0}",
+        "№",
+        "#",
+        "٢٧ شارع",
+        "No.",
+        "Box",
+        "12 a b c",
+        "-",
+        "Tower",
+    ] {
+        let _ = parse_party(text, Some(text), Some("DE"));
+        let _ = parse_listed(text, &["DE".into()]);
+    }
+}
