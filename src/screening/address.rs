@@ -58,7 +58,6 @@ const STREET_TYPES: &[(&str, &str)] = &[
     ("platz", "sq"),
     ("pr", "ave"),
     ("prospekt", "ave"),
-    ("pr-t", "ave"),
     ("rd", "rd"),
     ("road", "rd"),
     ("rue", "st"),
@@ -135,6 +134,9 @@ pub struct AddressForm {
     pub units: Vec<String>,
     /// Postal codes (numbers longer than a premise number).
     pub postcodes: Vec<String>,
+    /// Of `words`, those that came only from a party's `city` field: they place the address
+    /// but cannot be all it has in common with a listed one.
+    pub locality: Vec<String>,
 }
 
 impl AddressForm {
@@ -144,7 +146,17 @@ impl AddressForm {
     pub fn street_level(&self) -> bool {
         self.country.is_some()
             && !self.premises.is_empty()
-            && self.words.iter().any(|w| !is_street_type(w))
+            && (self.has_box()
+                || self
+                    .words
+                    .iter()
+                    .any(|w| !is_street_type(w) && !self.locality.contains(w)))
+    }
+
+    /// Whether a P.O. box number is among the premises: a box, with its town, is an address
+    /// of its own even without a street.
+    fn has_box(&self) -> bool {
+        self.premises.iter().any(|p| p.starts_with("box-"))
     }
 }
 
@@ -176,9 +188,8 @@ fn is_street_type(word: &str) -> bool {
 
 fn street_type(word: &str) -> Option<&'static str> {
     STREET_TYPES
-        .binary_search_by(|(w, _)| (*w).cmp(word))
-        .ok()
-        .and_then(|i| STREET_TYPES.get(i))
+        .iter()
+        .find(|(w, _)| *w == word)
         .map(|(_, canon)| *canon)
 }
 
@@ -259,8 +270,17 @@ fn read_part(text: &str, premises: bool, form: &mut AddressForm) {
             if marker == Marker::None && words.get(i).is_some_and(|n| UNIT_MARKERS.contains(n)) {
                 marker = Marker::Unit;
                 i += 1;
+            } else if is_ordinal(w) {
+                // `69th Drive`, `6th Ave`: the ordinal names the street.
+                push_word(form, w);
+                marker = Marker::None;
+                continue;
             }
             let digit_count = number.bytes().filter(u8::is_ascii_digit).count();
+            // A box number is a premise of its own kind: `Box 12` is not house 12.
+            if marker == Marker::Box {
+                number = format!("box-{number}");
+            }
             let target = match marker {
                 Marker::Unit => &mut form.units,
                 Marker::Box => &mut form.premises,
@@ -326,6 +346,12 @@ fn read_part(text: &str, premises: bool, form: &mut AddressForm) {
             push_word(form, w);
         }
     }
+}
+
+/// `1st`, `2nd`, `3rd`, `69th`.
+fn is_ordinal(w: &str) -> bool {
+    let digits = w.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && matches!(w.get(digits..), Some("st" | "nd" | "rd" | "th"))
 }
 
 fn starts_digit(w: &str) -> bool {
@@ -430,7 +456,19 @@ pub fn parse_party(address: &str, city: Option<&str>, country: Option<&str>) -> 
         read_part(part, true, &mut form);
     }
     if let Some(city) = city {
-        read_part(city, false, &mut form);
+        let mut place = AddressForm::default();
+        read_part(city, false, &mut place);
+        for w in place.words {
+            if !form.words.contains(&w) {
+                form.locality.push(w.clone());
+                push_word(&mut form, &w);
+            }
+        }
+        for p in place.postcodes {
+            if form.postcodes.len() < MAX_NUMBERS && !form.postcodes.contains(&p) {
+                form.postcodes.push(p);
+            }
+        }
     }
     drop_country_words(&mut form);
     form
@@ -496,12 +534,18 @@ pub fn compare(party: &AddressForm, listed: &AddressForm) -> AddressScore {
         if let Some((sim, l)) = best {
             if sim >= WORD_SIM_MIN {
                 earned += weight * sim;
-                if w.len() >= 3 {
+                // The city alone is not enough: `Str. 5, Berlin` must not meet every
+                // `5` of Berlin.
+                if w.len() >= 3 && !party.locality.contains(w) {
                     distinctive = true;
                 }
                 pairs.push((w.clone(), l.clone()));
             }
         }
+    }
+    // Every premise of the party's is in the listed address, so a box number agrees.
+    if party.has_box() {
+        distinctive = true;
     }
     if !distinctive || total <= 0.0 {
         return zero;

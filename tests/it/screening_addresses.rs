@@ -116,6 +116,10 @@ fn other_premises_and_places_do_not_match() {
         "AE"
     )
     .is_empty());
+    // A street type, or a number, with the listed firm's city: no street to compare.
+    assert!(hits(&s, "Str. 12", Some("Berlin"), "DE").is_empty());
+    assert!(hits(&s, "12", Some("10115 Berlin"), "DE").is_empty());
+    assert!(!parse_party("Str. 12", Some("Berlin"), Some("DE")).street_level());
     // Another street type on a street of the same name.
     assert!(hits(&s, "Lenin Avenue 2", Some("Alushta"), "UA").is_empty());
 }
