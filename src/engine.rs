@@ -119,7 +119,8 @@ impl Engine {
             .iter()
             .flat_map(|r| &r.conditions)
             .filter_map(|c| match &c.op {
-                Op::Screen(spec) => {
+                // Address scores are another scale and never reach the name index.
+                Op::Screen(spec) if spec.match_on != MatchOn::Address => {
                     use rust_decimal::prelude::ToPrimitive;
                     spec.min_score.to_f64()
                 }

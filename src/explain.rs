@@ -861,6 +861,7 @@ fn predicate(op: &Op, c: &Condition, rule: &Rule, pack: &RulePack) -> String {
                 MatchOn::Any => "by name, alias or identifier (an equal identifier scores 1)",
                 MatchOn::Id => "by an equal identifier",
                 MatchOn::Name => "by name or alias",
+                MatchOn::Address => "by street address, whatever the names",
             };
             let band = match spec.below_score {
                 Some(below) => format!(
@@ -876,7 +877,17 @@ fn predicate(op: &Op, c: &Condition, rule: &Rule, pack: &RulePack) -> String {
                 ListedFilter::AfterShipment => ", listed only after the ship date (else the order date)",
                 ListedFilter::Any => ", whatever its listing dates",
             };
-            format!("matches an entry of {lists} {basis} {band}{listed}")
+            let owned = match spec.ownership {
+                OwnershipFilter::Include => "",
+                OwnershipFilter::Exclude => " (entries listed in their own right, not through ownership)",
+                OwnershipFilter::Only => {
+                    " (only entries not listed themselves but owned 50 % or more by listed parties, by the percentages the list gives)"
+                }
+                OwnershipFilter::Unresolved => {
+                    " (only entries counted as owned 50 % by listed parties by assumption: a holding without a percentage, or owners in a circle)"
+                }
+            };
+            format!("matches an entry of {lists} {basis} {band}{listed}{owned}")
         }
         Op::InvalidId => "has check digits that are wrong for its scheme".into(),
     }

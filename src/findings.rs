@@ -98,6 +98,16 @@ pub enum MatchBasis {
         /// Value as written in the list.
         value: String,
     },
+    /// The party's street address against one of the entry's addresses, whatever the names.
+    Address {
+        /// The party's address as the order gives it (`address`, `city`, `country` joined).
+        party_address: String,
+        /// The entry's address as the list writes it.
+        listed_address: String,
+        /// How many listed entries give this same address (more than one: a shared address,
+        /// such as a registered agent's).
+        shared_by: usize,
+    },
 }
 
 /// Where a listing stood at the shipment date.
@@ -171,6 +181,9 @@ pub struct ScreeningEvidence {
     pub country_match: Option<bool>,
     /// Further entries that also matched this party.
     pub other_matches: usize,
+    /// Set when the entry is listed only through ownership (OFAC's 50 % rule): the owners'
+    /// share, how it was resolved and the chain of owners.
+    pub ownership: Option<crate::screening::ownership::OwnedBy>,
 }
 
 /// One side of an ordered comparison.

@@ -346,7 +346,7 @@ const OPERATOR_DOCS: &[(&str, &str, Operands)] = &[
     ("count_lte", "The list has at most `value` members (absent = 0).", Operands::Count),
     ("is_true", "The boolean is true (or a yes answer).", Operands::None),
     ("is_false", "The boolean is false (or a no answer).", Operands::None),
-    ("screen", "The party matches an entry of a screening list scoring at least `min_score` (an equal identifier scores 1); `below_score`, `lists`, `listed` and `match_on` narrow it.", Operands::Screen),
+    ("screen", "The party matches an entry of a screening list scoring at least `min_score` (an equal identifier scores 1); `below_score`, `lists`, `listed`, `match_on` and `ownership` narrow it.", Operands::Screen),
     ("invalid_id", "The party identifier's check digits are wrong (RU INN and OGRN, CN USCC, LEI, IMO).", Operands::None),
 ];
 
@@ -448,9 +448,14 @@ fn condition_property(key: &str) -> Option<Json> {
             "enum": ["at_shipment", "after_shipment", "any"]
         }),
         "match_on" => json!({
-            "description": "`screen`: what a match may rest on: `any` (default), `id` or `name`.",
+            "description": "`screen`: what a match may rest on: `any` (default: name, alias or identifier), `id`, `name`, or `address` (the party's street address against listed addresses, whatever the names).",
             "type": "string",
-            "enum": ["any", "id", "name"]
+            "enum": ["any", "id", "name", "address"]
+        }),
+        "ownership" => json!({
+            "description": "`screen`: entries listed through ownership (owned 50 % or more by listed parties): `include` (default), `exclude`, `only` (by the percentages given) or `unresolved` (counted by assumption: a percentage missing, or owners in a circle).",
+            "type": "string",
+            "enum": ["include", "exclude", "only", "unresolved"]
         }),
         _ => return None,
     })

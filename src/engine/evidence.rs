@@ -177,6 +177,7 @@ pub(super) fn expected_text(c: &Condition, pack: &RulePack) -> String {
                 MatchOn::Any => "a match",
                 MatchOn::Id => "an identifier match",
                 MatchOn::Name => "a name match",
+                MatchOn::Address => "an address match",
             };
             let band = match spec.below_score {
                 Some(below) => format!("scoring from {} to below {below}", spec.min_score),
@@ -187,7 +188,15 @@ pub(super) fn expected_text(c: &Condition, pack: &RulePack) -> String {
                 ListedFilter::AfterShipment => ", listed only after shipment",
                 ListedFilter::Any => "",
             };
-            format!("{basis} in {lists} {band}{listed}")
+            let owned = match spec.ownership {
+                OwnershipFilter::Include => "",
+                OwnershipFilter::Exclude => ", listed in its own right",
+                OwnershipFilter::Only => ", of an entity owned 50 % or more by listed parties",
+                OwnershipFilter::Unresolved => {
+                    ", of an entity counted as owned 50 % by listed parties only by assumption"
+                }
+            };
+            format!("{basis} in {lists} {band}{listed}{owned}")
         }
         Op::InvalidId => "an identifier whose check digits are wrong".into(),
     }

@@ -1,13 +1,48 @@
 //! `screen` and `invalid_id`: parties against the denied-party lists, identifiers by their check digits.
 
-use super::*;
+use std::collections::BTreeMap;
 
-/// Screens one party (an order object with `name`, `aliases`, `country`, `address`, `ids`).
+use super::*;
+use crate::screening::ownership::Resolution;
+
+/// Screens one party (an order object with `name`, `aliases`, `country`, `city`, `address`,
+/// `ids`): by name, alias and identifier, or with `match_on = "address"` by its street address.
 pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx) -> Check {
-    use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
     let Value::Map(party) = value else {
         return Check::unknown("is not a party".into());
     };
+    // Without lists nothing was screened (and `check` says so once); with lists, a party
+    // that cannot be screened must not pass as clear.
+    let Some(screener) = cx.engine.screener.as_deref() else {
+        return Check {
+            note: Some("was not screened: no screening list was given".into()),
+            ..Check::of(Truth::False)
+        };
+    };
+    if spec.match_on == MatchOn::Address {
+        return screen_address(spec, party, loc, cx, screener);
+    }
+    screen_names(spec, party, loc, cx, screener)
+}
+
+/// One candidate entry of a screening, before the condition's filters.
+struct Candidate {
+    entry_index: usize,
+    score: f64,
+    basis: MatchBasis,
+    query_normalized: String,
+    entry_normalized: String,
+    country_match: Option<bool>,
+}
+
+/// The party's name and identifiers against the index.
+fn screen_names(
+    spec: &ScreenSpec,
+    party: &BTreeMap<String, Value>,
+    loc: &Loc,
+    cx: &Cx,
+    screener: &Screener,
+) -> Check {
     let text = |key: &str| party.get(key).and_then(Value::as_text).map(str::to_string);
     let name = text("name").unwrap_or_default();
     let ids: Vec<(String, String)> = match party.get("ids") {
@@ -22,14 +57,6 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
             })
             .collect(),
         _ => Vec::new(),
-    };
-    // Without lists nothing was screened (and `check` says so once); with lists, a party
-    // that cannot be screened must not pass as clear.
-    let Some(screener) = cx.engine.screener.as_deref() else {
-        return Check {
-            note: Some("was not screened: no screening list was given".into()),
-            ..Check::of(Truth::False)
-        };
     };
     if name.trim().is_empty() && ids.is_empty() {
         return Check::unknown("has no name or identifier to screen".into());
@@ -62,28 +89,7 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
         kind: None,
         address: text("address"),
     };
-    // A ship date before the order date is not used (see `OrderDates`): the order date
-    // stands in, as when there is no ship date.
-    let shipment_date = cx
-        .rows
-        .dates
-        .stated_ship()
-        .or_else(|| cx.order_date(RateDate::OrderDate));
-    let min = spec.min_score.to_f64().unwrap_or(1.0);
-    // Only a stated ship date (not before the order date) can show the goods left before a
-    // listing: the order date is the earliest they could ship, and an order without a ship
-    // date may ship today.
-    let ship_stated = cx.rows.dates.stated_ship().is_some();
-    let status_of = |entry: &screening::Entry| match shipment_date {
-        None => ListingStatus::OrderUndated,
-        Some(date) => match entry.listed_at(date) {
-            ListedAt::ListedBefore => ListingStatus::AtShipment,
-            ListedAt::ListedAfter if ship_stated => ListingStatus::AfterShipment,
-            ListedAt::ListedAfter => ListingStatus::AfterOrderNoShipDate,
-            ListedAt::Unknown => ListingStatus::Undated,
-            ListedAt::Expired => ListingStatus::Ended,
-        },
-    };
+    let min = min_of(spec);
     // The same party is screened by several rules (match, near miss, lookback): once per order.
     let key = format!(
         "{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}",
@@ -98,11 +104,127 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
             m
         }
     };
-    // Each match at or above the condition's score either counts, or is set aside for a
-    // reason the why-not names (the nearest such entry).
-    let mut kept: Vec<(screening::Match, ListingStatus)> = Vec::new();
+    let candidates = matches
+        .iter()
+        .filter(|m| m.score >= min)
+        .map(|m| Candidate {
+            entry_index: m.entry_index,
+            score: m.score,
+            basis: match &m.matched_on {
+                MatchedOn::Name => MatchBasis::Name,
+                MatchedOn::Alias(a) => MatchBasis::Alias(a.clone()),
+                MatchedOn::Id { scheme, value } => MatchBasis::Id {
+                    scheme: scheme.clone(),
+                    value: value.clone(),
+                },
+            },
+            query_normalized: m.query_normalized.clone(),
+            entry_normalized: m.entry_normalized.clone(),
+            country_match: m.country_match,
+        });
+    judge_candidates(spec, loc, cx, screener, &query.name, candidates)
+}
+
+/// The party's street address against the listed addresses, whatever the names: a listed
+/// firm trading under a new name from its old premises.
+fn screen_address(
+    spec: &ScreenSpec,
+    party: &BTreeMap<String, Value>,
+    loc: &Loc,
+    cx: &Cx,
+    screener: &Screener,
+) -> Check {
+    let text = |key: &str| party.get(key).and_then(Value::as_text).map(str::to_string);
+    let name = text("name").unwrap_or_default();
+    let Some(address) = text("address").filter(|a| !a.trim().is_empty()) else {
+        return Check {
+            note: Some("has no `address` to screen by".into()),
+            ..Check::of(Truth::False)
+        };
+    };
+    let city = text("city");
+    let country = text("country");
+    let form = screening::address::parse_party(&address, city.as_deref(), country.as_deref());
+    if !form.street_level() {
+        return Check {
+            note: Some(format!(
+                "address `{address}` names no premises (a house or box number and a street) with a known country, so it is not compared with listed addresses"
+            )),
+            ..Check::of(Truth::False)
+        };
+    }
+    let party_address = [Some(address), city, country]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let found = screener
+        .addresses()
+        .screen(screener.entries(), &form, min_of(spec));
+    let party_form = form.summary();
+    let candidates = found.into_iter().map(|m| {
+        let entry_normalized = screener
+            .entries()
+            .get(m.entry_index)
+            .map(|e| screening::address::parse_listed(&m.listed_address, &e.countries).summary())
+            .unwrap_or_default();
+        Candidate {
+            entry_index: m.entry_index,
+            score: m.score,
+            basis: MatchBasis::Address {
+                party_address: party_address.clone(),
+                listed_address: m.listed_address,
+                shared_by: m.shared_by,
+            },
+            query_normalized: party_form.clone(),
+            entry_normalized,
+            country_match: Some(true),
+        }
+    });
+    judge_candidates(spec, loc, cx, screener, &name, candidates)
+}
+
+fn min_of(spec: &ScreenSpec) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    spec.min_score.to_f64().unwrap_or(1.0)
+}
+
+/// Keeps the candidates the condition counts (lists, basis, listing date, ownership), and
+/// turns the best into evidence; the nearest one set aside is named in the why-not.
+fn judge_candidates(
+    spec: &ScreenSpec,
+    loc: &Loc,
+    cx: &Cx,
+    screener: &Screener,
+    party_name: &str,
+    candidates: impl Iterator<Item = Candidate>,
+) -> Check {
+    use rust_decimal::prelude::FromPrimitive;
+    // A ship date before the order date is not used (see `OrderDates`): the order date
+    // stands in, as when there is no ship date.
+    let shipment_date = cx
+        .rows
+        .dates
+        .stated_ship()
+        .or_else(|| cx.order_date(RateDate::OrderDate));
+    // Only a stated ship date (not before the order date) can show the goods left before a
+    // listing: the order date is the earliest they could ship, and an order without a ship
+    // date may ship today.
+    let ship_stated = cx.rows.dates.stated_ship().is_some();
+    let status_of = |entry: &screening::Entry| match shipment_date {
+        None => ListingStatus::OrderUndated,
+        Some(date) => match entry.listed_at(date) {
+            ListedAt::ListedBefore => ListingStatus::AtShipment,
+            ListedAt::ListedAfter if ship_stated => ListingStatus::AfterShipment,
+            ListedAt::ListedAfter => ListingStatus::AfterOrderNoShipDate,
+            ListedAt::Unknown => ListingStatus::Undated,
+            ListedAt::Expired => ListingStatus::Ended,
+        },
+    };
+    let mut kept: Vec<(Candidate, ListingStatus)> = Vec::new();
     let mut set_aside: Option<String> = None;
-    for m in matches.iter().filter(|m| m.score >= min) {
+    for m in candidates {
         let Some(entry) = screener.entries().get(m.entry_index) else {
             continue;
         };
@@ -112,9 +234,21 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
                 l.eq_ignore_ascii_case(&entry.list) || l.eq_ignore_ascii_case(&entry.source)
             });
         let basis_ok = match spec.match_on {
-            MatchOn::Any => true,
-            MatchOn::Id => matches!(m.matched_on, MatchedOn::Id { .. }),
-            MatchOn::Name => !matches!(m.matched_on, MatchedOn::Id { .. }),
+            MatchOn::Any | MatchOn::Address => true,
+            MatchOn::Id => matches!(m.basis, MatchBasis::Id { .. }),
+            MatchOn::Name => !matches!(m.basis, MatchBasis::Id { .. }),
+        };
+        let resolution = entry.owned_by.as_ref().map(|o| o.resolution);
+        let ownership_ok = match spec.ownership {
+            OwnershipFilter::Include => true,
+            OwnershipFilter::Exclude => resolution.is_none(),
+            OwnershipFilter::Only => resolution == Some(Resolution::Known),
+            OwnershipFilter::Unresolved => {
+                matches!(
+                    resolution,
+                    Some(Resolution::UnknownShare | Resolution::Circular)
+                )
+            }
         };
         // Undated listings and undated orders count as listed at shipment: an unknown date
         // must not clear a party.
@@ -136,11 +270,21 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
             _ if !in_lists => Some(format!("on list `{}`, not one this rule uses", entry.list)),
             _ if !basis_ok => Some(format!(
                 "matched on {}, which this rule does not count",
-                match m.matched_on {
-                    MatchedOn::Id { .. } => "an identifier",
+                match m.basis {
+                    MatchBasis::Id { .. } => "an identifier",
                     _ => "a name",
                 }
             )),
+            _ if !ownership_ok => Some(match resolution {
+                None => "listed in its own right, which this rule does not count".to_string(),
+                Some(Resolution::Known) => {
+                    "listed through ownership, which this rule does not count".to_string()
+                }
+                Some(_) => {
+                    "counted as owned by listed parties only by assumption, which this rule does not count"
+                        .to_string()
+                }
+            }),
             _ if !listed_ok => Some(match entry.listed_on {
                 Some(d) => format!("{} ({d})", status.as_str()),
                 None => status.as_str().to_string(),
@@ -148,7 +292,7 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
             _ => None,
         };
         match why_not {
-            None => kept.push((m.clone(), status)),
+            None => kept.push((m, status)),
             Some(reason) if set_aside.is_none() => {
                 set_aside = Some(format!(
                     "nearest entry {} `{}` of {} scores {:.3} but is {reason}",
@@ -158,45 +302,35 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
             Some(_) => {}
         }
     }
-    if kept.is_empty() {
+    let others = kept.len().saturating_sub(1);
+    let Some((best, status)) = kept.into_iter().next() else {
         return Check {
             note: set_aside,
             ..Check::of(Truth::False)
         };
-    }
-    let Some((best, status)) = kept.first() else {
-        return Check::of(Truth::False);
     };
     let mut score = Decimal::from_f64(best.score)
         .unwrap_or(Decimal::ZERO)
         .round_dp(3);
     score.rescale(3);
+    let Some(entry) = screener.entries().get(best.entry_index) else {
+        return Check::unknown("matched an entry that is not in the index".into());
+    };
     if let Some(below) = spec.below_score {
         if score >= below {
             return Check {
                 note: Some(format!(
                     "best match `{}` scores {score}, at or above {below}: a stronger rule covers it",
-                    best.entry_id
+                    entry.entry_id
                 )),
                 ..Check::of(Truth::False)
             };
         }
     }
-    let Some(entry) = screener.entries().get(best.entry_index) else {
-        return Check::unknown("matched an entry that is not in the index".into());
-    };
-    let basis = match &best.matched_on {
-        MatchedOn::Name => MatchBasis::Name,
-        MatchedOn::Alias(a) => MatchBasis::Alias(a.clone()),
-        MatchedOn::Id { scheme, value } => MatchBasis::Id {
-            scheme: scheme.clone(),
-            value: value.clone(),
-        },
-    };
     Check {
         screening: Some(Box::new(ScreeningEvidence {
             role: loc.text(),
-            party: query.name.clone(),
+            party: party_name.to_string(),
             list: entry.list.clone(),
             source: entry.source.clone(),
             entry_id: entry.entry_id.clone(),
@@ -205,13 +339,14 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
             listed_on: entry.listed_on,
             ends_on: entry.ends_on,
             shipment_date,
-            status: *status,
-            basis,
+            status,
+            basis: best.basis,
             score,
-            query_normalized: best.query_normalized.clone(),
-            entry_normalized: best.entry_normalized.clone(),
+            query_normalized: best.query_normalized,
+            entry_normalized: best.entry_normalized,
             country_match: best.country_match,
-            other_matches: kept.len() - 1,
+            other_matches: others,
+            ownership: entry.owned_by.clone(),
         })),
         ..Check::of(Truth::True)
     }

@@ -327,9 +327,10 @@ pub(crate) fn observation_line(o: &crate::findings::Observation) -> String {
     text
 }
 
-/// A screening match in words: which entry, how it matched, how strongly, when it was listed.
-/// Shared by the text formats so they say the same thing.
-pub fn screening_lines(s: &ScreeningEvidence) -> [String; 2] {
+/// A screening match in words: which entry, how it matched, how strongly, when it was listed;
+/// for an address match both addresses, for an entry listed through ownership its chain of
+/// owners. Shared by the text formats so they say the same thing.
+pub fn screening_lines(s: &ScreeningEvidence) -> Vec<String> {
     let programs = if s.programs.is_empty() {
         String::new()
     } else {
@@ -349,6 +350,7 @@ pub fn screening_lines(s: &ScreeningEvidence) -> [String; 2] {
         MatchBasis::Name => "the entry's name".to_string(),
         MatchBasis::Alias(a) => format!("alias `{a}`"),
         MatchBasis::Id { scheme, value } => format!("identifier {scheme} `{value}`"),
+        MatchBasis::Address { .. } => "the address".to_string(),
     };
     let country = match s.country_match {
         Some(true) => "; countries agree",
@@ -364,7 +366,7 @@ pub fn screening_lines(s: &ScreeningEvidence) -> [String; 2] {
     } else {
         String::new()
     };
-    [
+    let mut lines = vec![
         format!(
             "{} `{}` matches {} entry {} `{}`{programs} ({listed}{ended})",
             s.role, s.party, s.list, s.entry_id, s.primary_name
@@ -373,7 +375,58 @@ pub fn screening_lines(s: &ScreeningEvidence) -> [String; 2] {
             "on {basis}, score {}; compared `{}` with `{}`{country}{others}",
             s.score, s.query_normalized, s.entry_normalized
         ),
-    ]
+    ];
+    if let MatchBasis::Address {
+        party_address,
+        listed_address,
+        shared_by,
+    } = &s.basis
+    {
+        lines.push(format!("party address `{party_address}`"));
+        let shared = if *shared_by > 1 {
+            format!(" (shared by {shared_by} listed entries)")
+        } else {
+            String::new()
+        };
+        lines.push(format!("listed address `{listed_address}`{shared}"));
+    }
+    if let Some(o) = &s.ownership {
+        lines.extend(ownership_lines(o));
+    }
+    lines
+}
+
+/// The chain of owners of an entry listed through ownership, one line for the share and one
+/// per link.
+pub fn ownership_lines(o: &crate::screening::ownership::OwnedBy) -> Vec<String> {
+    use crate::screening::ownership::{percent, Resolution};
+    let how = match o.resolution {
+        Resolution::Known => "by the percentages the list gives",
+        Resolution::UnknownShare => {
+            "only if holdings without a percentage are counted (they are: fail closed)"
+        }
+        Resolution::Circular => {
+            "only through owners that own each other in a circle (counted: fail closed)"
+        }
+    };
+    let mut lines = vec![format!(
+        "not listed itself: {} % held by listed parties and entities they own {how} (OFAC 50 % rule)",
+        percent(o.share)
+    )];
+    for l in &o.links {
+        let share = l.share.map_or("an unknown share".to_string(), |s| {
+            format!("{} %", percent(s))
+        });
+        let listed = if l.owner_listed { " (listed)" } else { "" };
+        lines.push(format!(
+            "owner {} `{}`{listed} holds {share} of {} `{}`",
+            l.owner_id, l.owner_name, l.asset_id, l.asset_name
+        ));
+    }
+    if o.cut {
+        lines.push("chain cut here; the list holds more owners".to_string());
+    }
+    lines
 }
 
 /// The URL of a rule's reference if it may be a link: an absolute `http` or `https` URL with a
@@ -427,6 +480,25 @@ pub(crate) fn evidence_line(f: &Finding) -> String {
                 }
                 if let Some(row) = &o.row {
                     text.push_str(&format!(" (matched {} line {})", row.list, row.line));
+                }
+                if let Some(s) = &o.screening {
+                    text.push_str(&format!(
+                        " (matched {} entry {} `{}`, score {})",
+                        s.list, s.entry_id, s.primary_name, s.score
+                    ));
+                    if let MatchBasis::Address {
+                        party_address,
+                        listed_address,
+                        ..
+                    } = &s.basis
+                    {
+                        text.push_str(&format!(
+                            " (address `{party_address}` against listed `{listed_address}`)"
+                        ));
+                    }
+                    if let Some(own) = &s.ownership {
+                        text.push_str(&format!(" ({})", ownership_lines(own).join("; ")));
+                    }
                 }
                 if o.holds == Truth::Unknown {
                     if let Some(note) = &o.note {

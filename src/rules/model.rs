@@ -548,6 +548,35 @@ pub struct ScreenSpec {
     pub listed: ListedFilter,
     /// What a match may rest on.
     pub match_on: MatchOn,
+    /// Whether entries listed only through ownership (OFAC's 50 % rule) count.
+    pub ownership: OwnershipFilter,
+}
+
+/// Which entries a `screen` condition counts by how they are listed: in their own right, or
+/// as owned 50 % or more by listed parties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnershipFilter {
+    /// Both.
+    Include,
+    /// Only entries listed in their own right.
+    Exclude,
+    /// Only entries owned 50 % or more by listed parties, by the percentages the list gives.
+    Only,
+    /// Only entries counted as owned by assumption: a holding without a percentage, or
+    /// owners that own each other in a circle.
+    Unresolved,
+}
+
+impl OwnershipFilter {
+    /// The name used in rule files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OwnershipFilter::Include => "include",
+            OwnershipFilter::Exclude => "exclude",
+            OwnershipFilter::Only => "only",
+            OwnershipFilter::Unresolved => "unresolved",
+        }
+    }
 }
 
 /// Which listings a `screen` condition counts, relative to the order's `ship_date` (else
@@ -583,6 +612,8 @@ pub enum MatchOn {
     Id,
     /// Only a name or alias.
     Name,
+    /// Only the party's street address against a listed entry's address, whatever the names.
+    Address,
 }
 
 impl MatchOn {
@@ -592,6 +623,7 @@ impl MatchOn {
             MatchOn::Any => "any",
             MatchOn::Id => "id",
             MatchOn::Name => "name",
+            MatchOn::Address => "address",
         }
     }
 }

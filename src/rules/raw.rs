@@ -130,8 +130,10 @@ pub struct RawCondition {
     pub below_score: Option<Sp<Scalar>>,
     /// `listed` for `screen`: `at_shipment`, `after_shipment` or `any`.
     pub listed: Option<Sp<String>>,
-    /// `match_on` for `screen`: `any`, `id` or `name`.
+    /// `match_on` for `screen`: `any`, `id`, `name` or `address`.
     pub match_on: Option<Sp<String>>,
+    /// `ownership` for `screen`: `include`, `exclude`, `only` or `unresolved`.
+    pub ownership: Option<Sp<String>>,
 }
 
 /// One `[[rule]]` table.
@@ -231,6 +233,7 @@ pub const CONDITION_KEYS: &[&str] = &[
     "below_score",
     "listed",
     "match_on",
+    "ownership",
 ];
 
 /// Parses a TOML file of any kind, reporting every syntax error under `code` (`R001` for
@@ -689,6 +692,7 @@ impl Reader<'_> {
                     .and_then(|v| self.scalar(v, "`below_score`")),
                 listed: self.string(c, "listed"),
                 match_on: self.string(c, "match_on"),
+                ownership: self.string(c, "ownership"),
             });
         }
         out

@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::address_index::AddressIndex;
 use super::compact::{compact_hash, compact_keys, legal_form_cuts};
 use super::countries;
 use super::ids;
@@ -262,6 +263,7 @@ pub struct Screener {
     /// names; a hit is confirmed against the record's own forms.
     compact_index: Vec<(u64, u32)>,
     id_map: FxHashMap<String, Vec<(u32, u32)>>,
+    addresses: AddressIndex,
     config: ScreenerConfig,
     cache: RwLock<NameCache>,
 }
@@ -366,7 +368,9 @@ impl Screener {
                 }
             }
         }
+        let addresses = AddressIndex::build(&entries);
         Screener {
+            addresses,
             entries,
             records,
             stats,
@@ -377,6 +381,11 @@ impl Screener {
             config,
             cache: RwLock::new(NameCache::default()),
         }
+    }
+
+    /// The listed addresses, for screening a party by its address alone.
+    pub fn addresses(&self) -> &AddressIndex {
+        &self.addresses
     }
 
     /// The indexed entries, in the order given to [`Screener::build`].

@@ -6,6 +6,8 @@
 //! code does no I/O; only [`import::load_file`] reads files. The method and the list formats are
 //! documented in docs/screening.md.
 
+pub mod address;
+pub mod address_index;
 pub mod chars;
 mod compact;
 pub mod countries;
@@ -14,6 +16,7 @@ pub mod import;
 pub mod index;
 pub mod model;
 pub mod normalize;
+pub mod ownership;
 pub mod score;
 pub mod similarity;
 

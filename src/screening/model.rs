@@ -7,6 +7,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::ownership::OwnedBy;
+
 /// What kind of party a list entry describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum EntryKind {
@@ -83,6 +85,10 @@ pub struct Entry {
     pub ends_on: Option<NaiveDate>,
     /// Free-text remarks kept for the reviewer.
     pub remarks: String,
+    /// Set when the entry is not listed itself but owned 50 % or more by listed parties
+    /// (OFAC's 50 % rule), with the chain of owners.
+    #[serde(default)]
+    pub owned_by: Option<OwnedBy>,
 }
 
 /// Where a listing stands relative to a given date (for example an order date).
@@ -115,6 +121,7 @@ impl Entry {
             listed_on: None,
             ends_on: None,
             remarks: String::new(),
+            owned_by: None,
         }
     }
 

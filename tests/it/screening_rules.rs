@@ -365,3 +365,104 @@ fn several_lists_are_screened_together_and_each_is_in_the_provenance() {
     let f = finding(order(&doc, "SO-2024-0601"), "RF-SCREEN-001").expect("blocked");
     assert_eq!(screening(f)["list"], "demo_designations");
 }
+
+const OWNERSHIP_ORDERS: &str = "fixtures/orders/ownership-and-addresses.jsonl";
+const OWNERSHIP: &str = "fixtures/lists/ownership/ownership.ftm.json";
+
+#[test]
+fn address_and_ownership_findings_carry_both_addresses_and_the_chain_of_owners() {
+    let doc = check_json(&["--list", OWNERSHIP, OWNERSHIP_ORDERS]);
+    // A new name at a listed firm's address: reviewed, with both addresses.
+    let f = finding(order(&doc, "OA-1"), "RF-SCREEN-004").expect("address finding");
+    assert_eq!(f["severity"], "review");
+    let s = screening(f);
+    assert_eq!(s["matched_on"], "address");
+    assert_eq!(s["entry_id"], "os-x1");
+    assert_eq!(s["address"]["party"], "Hauptstr. 12, 10115 Berlin, DE");
+    assert_eq!(s["address"]["listed"], "Hauptstrasse 12, 10115 Berlin, DE");
+    assert_eq!(s["address"]["shared_by"], 1);
+    assert!(s.get("ownership").is_none());
+    assert!(finding(order(&doc, "OA-1"), "RF-SCREEN-001").is_none());
+    // An entity owned through a chain: blocked, with the chain.
+    let o = order(&doc, "OA-2");
+    assert_eq!(o["verdict"], "block");
+    let f = finding(o, "RF-SCREEN-005").expect("ownership finding");
+    let s = screening(f);
+    assert_eq!(s["role"], "consignees[0]");
+    assert_eq!(s["ownership"]["share"], "60");
+    assert_eq!(s["ownership"]["resolution"], "known");
+    let chain: Vec<(String, String, String)> = s["ownership"]["chain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["owner_name"].as_str().unwrap().to_string(),
+                l["asset_name"].as_str().unwrap().to_string(),
+                l["share"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        chain,
+        [
+            (
+                "Kama Holding LLC".into(),
+                "Kama Optics LLC".into(),
+                "60".into()
+            ),
+            (
+                "Volkov Holding JSC".into(),
+                "Kama Holding LLC".into(),
+                "100".into()
+            ),
+        ]
+    );
+    // Another building on the street: nothing.
+    assert!(finding(order(&doc, "OA-3"), "RF-SCREEN-004").is_none());
+
+    // The other formats say the same.
+    for (format, needles) in [
+        (
+            "human",
+            vec![
+                "listed address `Hauptstrasse 12, 10115 Berlin, DE`",
+                "owner os-x1 `Volkov Holding JSC` (listed) holds 100 % of os-a4 `Kama Holding LLC`",
+            ],
+        ),
+        (
+            "html",
+            vec![
+                "listed address <code>Hauptstrasse 12, 10115 Berlin, DE</code>",
+                "Volkov Holding JSC",
+            ],
+        ),
+        (
+            "csv",
+            vec![
+                "against listed `Hauptstrasse 12, 10115 Berlin, DE`",
+                "owner os-a4 `Kama Holding LLC` holds 60 % of os-a5 `Kama Optics LLC`",
+            ],
+        ),
+        (
+            "sarif",
+            vec![
+                "\"listed\":\"Hauptstrasse 12, 10115 Berlin, DE\"",
+                "\"owner_name\":\"Volkov Holding JSC\"",
+            ],
+        ),
+    ] {
+        let out = redflag(&[
+            "check",
+            "--format",
+            format,
+            "--list",
+            OWNERSHIP,
+            OWNERSHIP_ORDERS,
+        ]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        for needle in needles {
+            assert!(text.contains(needle), "{format} lacks {needle}");
+        }
+    }
+}

@@ -322,6 +322,39 @@ pub(crate) struct ScreeningOut<'a> {
     entry_normalized: &'a str,
     country_match: Option<bool>,
     other_matches: usize,
+    /// Only for `matched_on = "address"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address: Option<AddressOut<'a>>,
+    /// Only for an entry listed through ownership.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ownership: Option<OwnershipOut<'a>>,
+}
+
+#[derive(DeriveSerialize)]
+pub(crate) struct AddressOut<'a> {
+    party: &'a str,
+    listed: &'a str,
+    shared_by: usize,
+}
+
+#[derive(DeriveSerialize)]
+pub(crate) struct OwnershipOut<'a> {
+    /// Percent, exact (`50`, `33.3333`).
+    share: String,
+    /// `known`, `unknown_share` or `circular`.
+    resolution: &'static str,
+    chain: Vec<OwnerLinkOut<'a>>,
+    cut: bool,
+}
+
+#[derive(DeriveSerialize)]
+pub(crate) struct OwnerLinkOut<'a> {
+    owner_id: &'a str,
+    owner_name: &'a str,
+    owner_listed: bool,
+    asset_id: &'a str,
+    asset_name: &'a str,
+    share: Option<String>,
 }
 
 #[derive(DeriveSerialize)]
@@ -336,7 +369,44 @@ impl<'a> ScreeningOut<'a> {
             MatchBasis::Name => ("name", None, None),
             MatchBasis::Alias(a) => ("alias", Some(a.as_str()), None),
             MatchBasis::Id { scheme, value } => ("id", None, Some(IdOut { scheme, value })),
+            MatchBasis::Address { .. } => ("address", None, None),
         };
+        let address = match &s.basis {
+            MatchBasis::Address {
+                party_address,
+                listed_address,
+                shared_by,
+            } => Some(AddressOut {
+                party: party_address,
+                listed: listed_address,
+                shared_by: *shared_by,
+            }),
+            _ => None,
+        };
+        let ownership = s.ownership.as_ref().map(|o| {
+            use crate::screening::ownership::{percent, Resolution};
+            OwnershipOut {
+                share: percent(o.share),
+                resolution: match o.resolution {
+                    Resolution::Known => "known",
+                    Resolution::UnknownShare => "unknown_share",
+                    Resolution::Circular => "circular",
+                },
+                chain: o
+                    .links
+                    .iter()
+                    .map(|l| OwnerLinkOut {
+                        owner_id: &l.owner_id,
+                        owner_name: &l.owner_name,
+                        owner_listed: l.owner_listed,
+                        asset_id: &l.asset_id,
+                        asset_name: &l.asset_name,
+                        share: l.share.map(percent),
+                    })
+                    .collect(),
+                cut: o.cut,
+            }
+        });
         ScreeningOut {
             role: &s.role,
             party: &s.party,
@@ -357,6 +427,8 @@ impl<'a> ScreeningOut<'a> {
             entry_normalized: &s.entry_normalized,
             country_match: s.country_match,
             other_matches: s.other_matches,
+            address,
+            ownership,
         }
     }
 }

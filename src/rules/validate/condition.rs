@@ -562,6 +562,7 @@ impl Validator<'_, '_> {
                     .map(|l| ("below_score", l.span.clone())),
                 c.listed.as_ref().map(|l| ("listed", l.span.clone())),
                 c.match_on.as_ref().map(|l| ("match_on", l.span.clone())),
+                c.ownership.as_ref().map(|l| ("ownership", l.span.clone())),
             ];
             for (key, span) in stray.into_iter().flatten() {
                 self.acc.push(

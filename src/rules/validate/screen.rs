@@ -57,6 +57,7 @@ impl Validator<'_, '_> {
             None | Some("any") => Some(MatchOn::Any),
             Some("id") => Some(MatchOn::Id),
             Some("name") => Some(MatchOn::Name),
+            Some("address") => Some(MatchOn::Address),
             Some(other) => {
                 let span = c
                     .match_on
@@ -66,14 +67,35 @@ impl Validator<'_, '_> {
                 self.acc.push(
                     Diagnostic::error("R035", format!("unknown match basis `{other}`"))
                         .at(self.file, span, "not a basis")
-                        .with_help(Some("use `any`, `id` or `name`".to_string())),
+                        .with_help(Some("use `any`, `id`, `name` or `address`".to_string())),
+                );
+                None
+            }
+        };
+        let ownership = match c.ownership.as_ref().map(|m| m.value.as_str()) {
+            None | Some("include") => Some(OwnershipFilter::Include),
+            Some("exclude") => Some(OwnershipFilter::Exclude),
+            Some("only") => Some(OwnershipFilter::Only),
+            Some("unresolved") => Some(OwnershipFilter::Unresolved),
+            Some(other) => {
+                let span = c
+                    .ownership
+                    .as_ref()
+                    .map(|m| m.span.clone())
+                    .unwrap_or(c.span.clone());
+                self.acc.push(
+                    Diagnostic::error("R035", format!("unknown ownership filter `{other}`"))
+                        .at(self.file, span, "not a filter")
+                        .with_help(Some(
+                            "use `include`, `exclude`, `only` or `unresolved`".to_string(),
+                        )),
                 );
                 None
             }
         };
         // Every problem above is reported before giving up on the condition.
-        let (Ok(min_score), Ok(below_score), Some(listed), Some(match_on)) =
-            (min_score, below_score, listed, match_on)
+        let (Ok(min_score), Ok(below_score), Some(listed), Some(match_on), Some(ownership)) =
+            (min_score, below_score, listed, match_on, ownership)
         else {
             return None;
         };
@@ -115,6 +137,7 @@ impl Validator<'_, '_> {
             below_score,
             listed,
             match_on,
+            ownership,
         }))
     }
 }

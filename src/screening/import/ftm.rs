@@ -1,8 +1,9 @@
 //! OpenSanctions FollowTheMoney JSON lines: one entity per line. Person, Company,
 //! Organization, LegalEntity (and PublicBody, Vessel, Airplane) become entries; Sanction
 //! entities give listing dates, end dates and programmes to the entity they point to
-//! (`entity` property). Other schemata (Address, Ownership ...) are not parties and are passed
-//! over.
+//! (`entity` property). `Address` entities give addresses to the parties that point to them
+//! (`addressEntity`); `Ownership` entities make unlisted entities owned 50 % or more by listed
+//! parties count as listed (`ftm_links`). Other schemata are passed over.
 
 use std::collections::{HashMap, HashSet};
 
@@ -13,6 +14,7 @@ use super::super::countries;
 use super::super::ids::{canonical_scheme, refine_scheme};
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat, PartyId};
 use super::super::ScreeningError;
+use super::ftm_links::Links;
 use super::{check_yield, file_stem, parse_date, placeholder_names, problem, Tally};
 
 /// FtM identifier properties and the scheme each stands for.
@@ -42,7 +44,7 @@ const COUNTRY_PROPS: &[&str] = &[
 
 /// The values of a property, trimmed; blank values carry nothing and are left out (a name
 /// `[""]` is no name, not an empty one).
-fn strings<'a>(props: &'a Value, key: &str) -> Vec<&'a str> {
+pub(super) fn strings<'a>(props: &'a Value, key: &str) -> Vec<&'a str> {
     let values: Vec<&str> = match props.get(key) {
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         Some(Value::String(s)) => vec![s.as_str()],
@@ -73,6 +75,7 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
     let stem = file_stem(file_name);
     let mut parsed_any = false;
     let mut tally = Tally::default();
+    let mut links = Links::default();
     for (i, raw) in text.lines().enumerate() {
         let line = i as u64 + 1;
         let raw = raw.trim().trim_start_matches('\u{feff}');
@@ -150,6 +153,17 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
                         programs: info.programs.clone(),
                     },
                 ));
+            }
+            continue;
+        }
+        if schema == "Address" {
+            links.address(&id, &props);
+            continue;
+        }
+        if schema == "Ownership" {
+            if let Err(bad) = links.ownership(file_name, line, &id, &props, &mut problems) {
+                tally.skip(line);
+                problems.push(bad);
             }
             continue;
         }
@@ -232,7 +246,7 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
                 continue;
             }
         }
-        if by_id.contains_key(&id) {
+        if by_id.contains_key(&id) || links.related.contains_key(&id) {
             tally.skip(line);
             problems.push(problem(
                 file_name,
@@ -241,8 +255,22 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
             ));
             continue;
         }
+        links.refer(&id, line, &props);
+        // OpenSanctions exports the owners, subsidiaries and associates of listed parties as
+        // context, marked `"target": false`: not listed, screened only if owned (below).
+        if v.get("target").and_then(Value::as_bool) == Some(false) {
+            links.related.insert(id, (line, e));
+            continue;
+        }
         by_id.insert(id, entries.len());
         entries.push(e);
+    }
+    // A sanction on an entity marked as context makes it listed after all.
+    for (_, _, target, _) in &sanctions {
+        if let Some((_, e)) = links.related.remove(target) {
+            by_id.insert(target.clone(), entries.len());
+            entries.push(e);
+        }
     }
     if !parsed_any && !text.trim().is_empty() {
         return Err(ScreeningError::Unreadable {
@@ -286,6 +314,8 @@ pub fn import_ftm(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
             }
         }
     }
+    let owned = links.finish(file_name, &mut entries, &mut problems);
+    entries.extend(owned);
     check_yield(file_name, text, entries.len(), &tally)?;
     problems.sort();
     Ok(ListFile {

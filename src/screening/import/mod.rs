@@ -12,6 +12,7 @@ use super::ScreeningError;
 pub mod csl;
 pub mod dpl;
 pub mod ftm;
+mod ftm_links;
 pub mod ofac;
 pub mod remarks;
 pub mod watchlist;
