@@ -16,6 +16,7 @@ pub mod model;
 pub mod normalize;
 pub mod score;
 pub mod similarity;
+pub mod translit;
 
 pub use ids::{validate, IdCheck};
 pub use import::{detect_format, import_str, load_file};

@@ -24,8 +24,8 @@ use std::collections::HashMap;
 
 use super::similarity::may_reach;
 pub use super::similarity::{
-    exact_similarity, jaro_winkler, levenshtein, similarity, similarity_bound, token_similarity,
-    Pruning,
+    exact_similarity, jaro_winkler, levenshtein, similarity, similarity_bound, skeleton_similarity,
+    token_similarity, Pruning,
 };
 
 /// Similarity below which two tokens count as different.

@@ -4,6 +4,7 @@
 //! [`super::score`] for how token pairs become a name score.
 
 use super::score::{INITIAL_SIM, MAX_FUZZY_TOKEN_LEN, MIN_TOKEN_SIM};
+use super::translit;
 
 /// Levenshtein edit distance over bytes (the normalised tokens are ASCII).
 pub fn levenshtein(a: &str, b: &str) -> usize {
@@ -138,6 +139,13 @@ pub fn similarity(a: &str, b: &str, pruning: Pruning) -> f64 {
             0.0
         };
     }
+    let skeletal = skeleton_similarity(a, b).unwrap_or(0.0);
+    plain_similarity(a, b, pruning).max(skeletal)
+}
+
+/// [`similarity`] of two different non-empty tokens without digits or initials, on their
+/// letters as written.
+fn plain_similarity(a: &str, b: &str, pruning: Pruning) -> f64 {
     let (shortest, longest) = (a.len().min(b.len()), a.len().max(b.len()));
     // With lengths r = shortest/longest apart, the Levenshtein ratio is at most r and
     // Jaro-Winkler at most 0.4 + 0.6·(2 + r)/3, so their mean is at most 0.4 + 0.6·r: below
@@ -152,6 +160,32 @@ pub fn similarity(a: &str, b: &str, pruning: Pruning) -> f64 {
         return 0.0;
     }
     exact_similarity(a, b)
+}
+
+/// How much a pair matched on consonants alone is trusted: the vowels a Latin spelling adds
+/// are unknown on the Arabic side, so equal skeletons still fall a little short of equal
+/// tokens (but reach full credit).
+pub const SKELETON_FACTOR: f64 = 0.95;
+
+/// The similarity of an Arabic-script skeleton (`mhmd`, see [`translit::is_skeleton`]) and a
+/// vowelled token (`muhammad`), compared on their consonants; `None` unless exactly one of
+/// the two is a skeleton. [`similarity`] keeps the better of this and the plain comparison,
+/// so reading a token as a skeleton never lowers a score.
+pub fn skeleton_similarity(a: &str, b: &str) -> Option<f64> {
+    let (sa, sb) = (translit::is_skeleton(a), translit::is_skeleton(b));
+    if sa == sb || a.len() > MAX_FUZZY_TOKEN_LEN || b.len() > MAX_FUZZY_TOKEN_LEN {
+        return None;
+    }
+    let (ka, kb) = (translit::skeleton(a), translit::skeleton(b));
+    if ka.len() < 2 || kb.len() < 2 {
+        return None;
+    }
+    let sim = if ka == kb {
+        1.0
+    } else {
+        exact_similarity(&ka, &kb)
+    };
+    Some(SKELETON_FACTOR * sim)
 }
 
 /// What [`token_similarity`] computes for two tokens its early exits do not decide, without
@@ -231,6 +265,9 @@ pub(super) fn may_reach(a: &str, b: &str, min: f64) -> bool {
     }
     if a.len() == 1 || b.len() == 1 {
         return INITIAL_SIM >= min;
+    }
+    if translit::is_skeleton(a) != translit::is_skeleton(b) {
+        return true;
     }
     similarity_bound(a, b) >= min - BOUND_SLACK
 }
