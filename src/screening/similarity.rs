@@ -6,35 +6,42 @@
 use super::score::{INITIAL_SIM, MAX_FUZZY_TOKEN_LEN, MIN_TOKEN_SIM};
 use super::translit;
 
-/// Levenshtein edit distance over bytes (the normalised tokens are ASCII).
+/// Edit distance over bytes (the normalised tokens are ASCII) counting insertions,
+/// deletions, substitutions and swaps of two adjacent letters as one edit each (optimal string
+/// alignment): `donlad`/`donald` is one slip of the fingers, not two substitutions.
 pub fn levenshtein(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.is_empty() {
         return b.len();
     }
-    // Tokens are short: two rows on the stack avoid an allocation per comparison.
+    // Tokens are short: three rows on the stack avoid an allocation per comparison.
     const STACK: usize = 64;
-    let mut prev_s = [0usize; STACK + 1];
-    let mut cur_s = [0usize; STACK + 1];
-    let mut prev_h;
-    let mut cur_h;
-    let (prev, cur): (&mut [usize], &mut [usize]) = if b.len() <= STACK {
-        (&mut prev_s[..=b.len()], &mut cur_s[..=b.len()])
+    let n = b.len() + 1;
+    let mut stack = [0usize; 3 * (STACK + 1)];
+    let mut heap;
+    let buf: &mut [usize] = if n <= STACK + 1 {
+        &mut stack[..3 * n]
     } else {
-        prev_h = vec![0usize; b.len() + 1];
-        cur_h = vec![0usize; b.len() + 1];
-        (&mut prev_h[..], &mut cur_h[..])
+        heap = vec![0usize; 3 * n];
+        &mut heap[..]
     };
+    let (before, rest) = buf.split_at_mut(n);
+    let (prev, cur) = rest.split_at_mut(n);
     for (j, p) in prev.iter_mut().enumerate() {
         *p = j;
     }
-    let (mut prev, mut cur) = (prev, cur);
+    let (mut before, mut prev, mut cur) = (before, prev, cur);
     for (i, &ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            let mut d = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && ca == b[j - 1] && a[i - 1] == cb {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
         }
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
