@@ -30,6 +30,8 @@ struct Args {
     threshold: f64,
     /// Print the misclassified cases of the tuning half (never the held-out half).
     errors: bool,
+    /// redflag's own cases (same columns), reported apart from the upstream bench.
+    extra_cases: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -48,6 +50,7 @@ fn parse_args() -> Result<Args, String> {
             "--cross-script" => a.cross_script = Some(value()?),
             "--threshold" => a.threshold = value()?.parse().map_err(|_| "bad threshold")?,
             "--errors" => a.errors = true,
+            "--extra-cases" => a.extra_cases = Some(value()?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -344,6 +347,9 @@ fn run(args: &Args) -> Result<(), String> {
     if let Some(path) = &args.cross_script {
         cross_script(path, stats)?;
     }
+    if let Some(path) = &args.extra_cases {
+        extra_cases(path, stats, args.threshold)?;
+    }
 
     if let Some(screener) = &screener {
         for path in &args.negatives {
@@ -423,5 +429,47 @@ fn cross_script(path: &str, stats: &TokenStats) -> Result<(), String> {
         );
     }
     println!("  {ok} of {total} pairs reach their minimum score");
+    Ok(())
+}
+
+/// Scores redflag's own cases (the columns of `cases.csv`, `case_group` naming the script) and
+/// prints precision and recall per group at the threshold and at [`BLOCK`], with every case.
+fn extra_cases(path: &str, stats: &TokenStats, threshold: f64) -> Result<(), String> {
+    let (h, rows) = read_csv(path)?;
+    let (g, s, n1, n2, m) = (
+        col(&h, "case_group")?,
+        col(&h, "schema")?,
+        col(&h, "name1")?,
+        col(&h, "name2")?,
+        col(&h, "is_match")?,
+    );
+    println!();
+    println!("own cases ({path}):");
+    let mut groups: Vec<(String, Counts, Counts)> = Vec::new();
+    for r in &rows {
+        let sc = score_names(&r[n1], &r[n2], kind_of(&r[s]), stats).score;
+        let actual = r[m] == "true";
+        let i = match groups.iter().position(|x| x.0 == r[g]) {
+            Some(i) => i,
+            None => {
+                groups.push((r[g].clone(), Counts::default(), Counts::default()));
+                groups.len() - 1
+            }
+        };
+        groups[i].1.add(sc >= threshold, actual);
+        groups[i].2.add(sc >= BLOCK, actual);
+        let ok = (sc >= threshold) == actual;
+        println!(
+            "  {:<5} {sc:.3} {} | {} -> `{}` (expected {actual})",
+            if ok { "ok" } else { "wrong" },
+            r[n1],
+            r[n2],
+            normalize(&r[n1], kind_of(&r[s])).normalized
+        );
+    }
+    for (group, at, block) in &groups {
+        println!("{}", at.line(&format!("  {group}, t={threshold:.2}")));
+        println!("{}", block.line(&format!("  {group}, t={BLOCK:.2}")));
+    }
     Ok(())
 }

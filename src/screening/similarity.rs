@@ -184,11 +184,11 @@ pub fn skeleton_similarity(a: &str, b: &str) -> Option<f64> {
         return None;
     }
     let (ka, kb) = (translit::skeleton(a), translit::skeleton(b));
-    if ka.len() < 2 || kb.len() < 2 {
-        return None;
-    }
-    let sim = if ka == kb {
+    // One consonant (`ss` of `Sisi`, doubled letters written once) may pair only exactly.
+    let sim = if ka == kb && !ka.is_empty() {
         1.0
+    } else if ka.len() < 2 || kb.len() < 2 {
+        return None;
     } else {
         exact_similarity(&ka, &kb)
     };

@@ -37,6 +37,7 @@ mod screening_importers;
 mod screening_matching;
 mod screening_pruning;
 mod screening_rules;
+mod screening_translit;
 mod serve;
 mod support;
 mod unmatchable_list_names;
