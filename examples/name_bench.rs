@@ -28,6 +28,10 @@ struct Args {
     negatives: Vec<String>,
     cross_script: Option<String>,
     threshold: f64,
+    /// Print the misclassified cases of the tuning half (never the held-out half).
+    errors: bool,
+    /// redflag's own cases (same columns), reported apart from the upstream bench.
+    extra_cases: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -45,6 +49,8 @@ fn parse_args() -> Result<Args, String> {
             "--negatives" => a.negatives.push(value()?),
             "--cross-script" => a.cross_script = Some(value()?),
             "--threshold" => a.threshold = value()?.parse().map_err(|_| "bad threshold")?,
+            "--errors" => a.errors = true,
+            "--extra-cases" => a.extra_cases = Some(value()?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -61,6 +67,25 @@ struct Case {
     name2: String,
     is_match: bool,
     quality: String,
+    category: String,
+    notes: String,
+}
+
+/// The block threshold: scores from here stop an order instead of holding it for review.
+const BLOCK: f64 = 0.90;
+
+/// Which half of the bench a case is in: FNV-1a over `name1`, a unit separator and `name2`,
+/// bit 32 of the hash clear in the tuning half, set in the held-out half. A hash of the names rather than the row
+/// number, so that near-duplicate neighbouring rows (`Olaf Scholze`, `Olaf Schulze`) fall
+/// into halves by chance, not alternately, and adding cases does not move the others.
+fn held_out(name1: &str, name2: &str) -> bool {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name1.bytes().chain([0x1f]).chain(name2.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // Bit 32, not bit 0: FNV's low bit is only the parity of the odd bytes.
+    (h >> 32) & 1 == 1
 }
 
 fn kind_of(schema: &str) -> EntryKind {
@@ -154,6 +179,7 @@ fn run(args: &Args) -> Result<(), String> {
         col(&h, "is_match")?,
         col(&h, "quality")?,
     );
+    let (cat, notes) = (col(&h, "category")?, col(&h, "notes")?);
     let cases: Vec<Case> = rows
         .iter()
         .map(|r| Case {
@@ -163,6 +189,8 @@ fn run(args: &Args) -> Result<(), String> {
             name2: r[n2].clone(),
             is_match: r[m] == "true",
             quality: r[q].clone(),
+            category: r[cat].clone(),
+            notes: r[notes].clone(),
         })
         .collect();
 
@@ -180,10 +208,22 @@ fn run(args: &Args) -> Result<(), String> {
     } else {
         "uniform"
     };
-    let scores: Vec<f64> = cases
-        .iter()
-        .map(|c| score_names(&c.name1, &c.name2, kind_of(&c.schema), stats).score)
-        .collect();
+    let score_all = || -> Vec<f64> {
+        cases
+            .iter()
+            .map(|c| score_names(&c.name1, &c.name2, kind_of(&c.schema), stats).score)
+            .collect()
+    };
+    // Pairs per second: normalising both names and scoring them, as `score_names` does, over
+    // the whole bench repeated for at least a second (one thread).
+    let started = std::time::Instant::now();
+    let mut rounds = 0u32;
+    let mut scores = Vec::new();
+    while rounds < 3 || started.elapsed().as_secs_f64() < 1.0 {
+        scores = score_all();
+        rounds += 1;
+    }
+    let pairs_per_s = f64::from(rounds) * cases.len() as f64 / started.elapsed().as_secs_f64();
 
     println!(
         "name bench: {} cases, token weights: {weights}",
@@ -210,6 +250,24 @@ fn run(args: &Args) -> Result<(), String> {
         "{}",
         all.line(&format!("redflag, all, t={:.2}", args.threshold))
     );
+    println!("speed: {pairs_per_s:.0} pairs/s (normalise both names and score, one thread)");
+    println!("halves (FNV-1a of name1, US, name2: bit 32 clear = tuning, set = held out):");
+    for (label, want) in [("tuning", false), ("held out", true)] {
+        for t in [args.threshold, BLOCK] {
+            let mut c = Counts::default();
+            for (case, sc) in cases.iter().zip(&scores) {
+                if held_out(&case.name1, &case.name2) == want {
+                    c.add(*sc >= t, case.is_match);
+                }
+            }
+            println!("{}", c.line(&format!("  {label}, t={t:.2}")));
+        }
+    }
+    let mut block = Counts::default();
+    for (case, sc) in cases.iter().zip(&scores) {
+        block.add(*sc >= BLOCK, case.is_match);
+    }
+    println!("{}", block.line(&format!("  all, t={BLOCK:.2}")));
     let mut schemas: Vec<_> = by_schema.into_iter().collect();
     schemas.sort_by(|a, b| a.0.cmp(&b.0));
     for (schema, c) in &schemas {
@@ -218,6 +276,22 @@ fn run(args: &Args) -> Result<(), String> {
     println!("STRONG-tier failures: {}", strong_failures.len());
     for f in &strong_failures {
         println!("{f}");
+    }
+    if args.errors {
+        println!("misclassified, tuning half only, t={:.2}:", args.threshold);
+        for (c, sc) in cases.iter().zip(&scores) {
+            if !held_out(&c.name1, &c.name2) && (*sc >= args.threshold) != c.is_match {
+                println!(
+                    "  {} {sc:.3} {} | {} | {} | {} | {}",
+                    if c.is_match { "FN" } else { "FP" },
+                    c.schema,
+                    c.name1,
+                    c.name2,
+                    c.category,
+                    c.notes
+                );
+            }
+        }
     }
 
     if let Some(frozen) = &args.frozen {
@@ -272,6 +346,9 @@ fn run(args: &Args) -> Result<(), String> {
 
     if let Some(path) = &args.cross_script {
         cross_script(path, stats)?;
+    }
+    if let Some(path) = &args.extra_cases {
+        extra_cases(path, stats, args.threshold)?;
     }
 
     if let Some(screener) = &screener {
@@ -352,5 +429,47 @@ fn cross_script(path: &str, stats: &TokenStats) -> Result<(), String> {
         );
     }
     println!("  {ok} of {total} pairs reach their minimum score");
+    Ok(())
+}
+
+/// Scores redflag's own cases (the columns of `cases.csv`, `case_group` naming the script) and
+/// prints precision and recall per group at the threshold and at [`BLOCK`], with every case.
+fn extra_cases(path: &str, stats: &TokenStats, threshold: f64) -> Result<(), String> {
+    let (h, rows) = read_csv(path)?;
+    let (g, s, n1, n2, m) = (
+        col(&h, "case_group")?,
+        col(&h, "schema")?,
+        col(&h, "name1")?,
+        col(&h, "name2")?,
+        col(&h, "is_match")?,
+    );
+    println!();
+    println!("own cases ({path}):");
+    let mut groups: Vec<(String, Counts, Counts)> = Vec::new();
+    for r in &rows {
+        let sc = score_names(&r[n1], &r[n2], kind_of(&r[s]), stats).score;
+        let actual = r[m] == "true";
+        let i = match groups.iter().position(|x| x.0 == r[g]) {
+            Some(i) => i,
+            None => {
+                groups.push((r[g].clone(), Counts::default(), Counts::default()));
+                groups.len() - 1
+            }
+        };
+        groups[i].1.add(sc >= threshold, actual);
+        groups[i].2.add(sc >= BLOCK, actual);
+        let ok = (sc >= threshold) == actual;
+        println!(
+            "  {:<5} {sc:.3} {} | {} -> `{}` (expected {actual})",
+            if ok { "ok" } else { "wrong" },
+            r[n1],
+            r[n2],
+            normalize(&r[n1], kind_of(&r[s])).normalized
+        );
+    }
+    for (group, at, block) in &groups {
+        println!("{}", at.line(&format!("  {group}, t={threshold:.2}")));
+        println!("{}", block.line(&format!("  {group}, t={BLOCK:.2}")));
+    }
     Ok(())
 }

@@ -19,6 +19,7 @@ pub mod normalize;
 pub mod ownership;
 pub mod score;
 pub mod similarity;
+pub mod translit;
 
 pub use ids::{validate, IdCheck};
 pub use import::{detect_format, import_str, load_file};

@@ -5,16 +5,20 @@
 //! Transliteration: Cyrillic uses our own BGN/PCGN-like table (`й`→`y`, `ю`→`yu`, `х`→`kh`),
 //! because that is how OFAC and the CSL romanise Russian names; `deunicode` would give
 //! `Iur'evich` where the lists write `Yurevich`. Everything else that is not ASCII after
-//! diacritic stripping goes through `deunicode`, which is good for Greek and Turkish, gives Han
-//! characters as space-separated Mandarin pinyin syllables (`习近平` → `xi jin ping`; Japanese
-//! kanji therefore come out in Chinese readings), Hangul as Revised Romanisation syllables, and
-//! Arabic, Hebrew and Thai as bare consonant skeletons (`محمد` → `mhmd`) that will not match
-//! the vowelled Latin spellings used in lists. See docs/screening.md for these limits.
+//! diacritic stripping goes through `deunicode`, which is good for Greek and Turkish, and gives
+//! Han characters as space-separated Mandarin pinyin syllables (`习近平` → `xi jin ping`;
+//! Japanese kanji therefore come out in Chinese readings). Hangul and the Arabic script go
+//! through [`super::translit`]: Hangul in the DPRK McCune-Reischauer style the lists use
+//! (`김정은` → `kim jong un`), Arabic, Persian and Urdu as consonant skeletons with the article
+//! split off (`محمد السوداني` → `mhmd al sdn`), which the scorer compares with the consonants
+//! of Latin spellings. Hebrew and Thai come out as `deunicode` writes them. See
+//! docs/screening.md for these limits.
 
 use unicode_normalization::UnicodeNormalization;
 
 use super::chars;
 use super::model::EntryKind;
+use super::translit;
 
 /// A name prepared for matching, with the evidence of what was removed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -101,8 +105,11 @@ pub fn fold(text: &str) -> String {
     }
     let mut out = String::with_capacity(text.len() + 8);
     let nfkc: String = chars::clean(text).nfkc().collect();
-    for c in chars::unmix_scripts(&nfkc).chars() {
-        push_folded(c, &mut out);
+    let unmixed = chars::unmix_scripts(&nfkc);
+    let mut word_start = true;
+    for c in translit::split_article(&unmixed).chars() {
+        push_folded(c, word_start, &mut out);
+        word_start = !(c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c));
     }
     let mut collapsed = String::with_capacity(out.len());
     for word in out.split_whitespace() {
@@ -149,7 +156,9 @@ fn push_ascii(c: char, out: &mut String) {
     }
 }
 
-fn push_folded(c: char, out: &mut String) {
+/// Appends the folded form of `c`; `word_start` tells whether it begins a word (the Arabic
+/// script writes `و` and `ي` as consonants there, as long vowels elsewhere).
+fn push_folded(c: char, word_start: bool, out: &mut String) {
     if c.is_ascii() {
         push_ascii(c, out);
         return;
@@ -163,6 +172,17 @@ fn push_folded(c: char, out: &mut String) {
     }
     if let Some(d) = chars::digit_value(c) {
         push_ascii(char::from_digit(d, 10).unwrap_or(' '), out);
+        return;
+    }
+    if let Some(latin) = translit::arabic(c, word_start) {
+        out.push_str(latin);
+        return;
+    }
+    if let Some(latin) = translit::hangul(c) {
+        // One syllable, one token, as for Han below.
+        out.push(' ');
+        out.push_str(&latin);
+        out.push(' ');
         return;
     }
     for lc in c.to_lowercase() {

@@ -2,18 +2,19 @@
 //! names, giving a score in `0..=1` and the aligned token pairs as evidence.
 //!
 //! The method (also in docs/screening.md):
-//! 1. Token similarity is the mean of Levenshtein ratio and Jaro-Winkler (both written here, no
+//! 1. Token similarity is the mean of an edit-distance ratio (Levenshtein with adjacent
+//!    transpositions) and Jaro-Winkler (both written here, no
 //!    crate), with hard rules: equal tokens score 1; tokens with digits must be equal; a single
 //!    letter matches a token it starts with at 0.6 (an initial); below 0.6 is no match.
-//! 2. A pair earns full credit from similarity 0.9 and steeply less below it (`ortiz`/`ortega`
-//!    is a different surname more often than a typo).
+//! 2. A pair earns nearly full credit from similarity 0.9 (it loses half of what it lacks) and
+//!    steeply less below it (`ortiz`/`ortega` is a different surname more often than a typo).
 //! 3. Pairs are aligned greedily, best similarity first, each token used once, so word order
 //!    does not matter. Merged neighbours are tried too (`bel kap` vs `belkap`, `jin ping` vs
 //!    `jinping`).
 //! 4. Each token has a weight: its rarity in the indexed names (IDF-like), capped low for
 //!    generic business words and name particles so they cannot carry a match.
 //! 5. score = Σ credit·(w_q + w_c) / (Σ_aligned (w_q + w_c) + k·(1.0·Σ_unaligned-query w +
-//!    0.7·Σ_unaligned-candidate w)), k = 1.5 when both sides have unaligned tokens (a
+//!    0.7·Σ_unaligned-candidate w)), k = 2.5 when both sides have unaligned tokens (a
 //!    substitution), else 1. Extra candidate tokens cost less than extra query tokens because
 //!    list entries are often fuller (patronymics, second surnames) than names on an order.
 //! 6. If tokens are left unaligned and every aligned pair is generic, the score is capped at
@@ -24,8 +25,8 @@ use std::collections::HashMap;
 
 use super::similarity::may_reach;
 pub use super::similarity::{
-    exact_similarity, jaro_winkler, levenshtein, similarity, similarity_bound, token_similarity,
-    Pruning,
+    exact_similarity, jaro_winkler, levenshtein, similarity, similarity_bound, skeleton_similarity,
+    token_similarity, Pruning,
 };
 
 /// Similarity below which two tokens count as different.
@@ -41,9 +42,19 @@ pub const SHORT_NAME_FACTOR: f64 = 0.8;
 /// Similarity from which a token pair earns full credit; below it credit falls off steeply
 /// (`ortiz`/`ortega` is a different surname more often than a typo).
 pub const FULL_CREDIT_SIM: f64 = 0.9;
+/// Share of the similarity a near-identical pair (from [`FULL_CREDIT_SIM`]) lacks that it
+/// loses in credit: `schloz`/`scholz` is a typo of the same word, so it should not pull a
+/// name far below the block threshold (chosen on the bench's tuning half, see
+/// docs/performance-screening.md).
+pub const NEAR_LOSS: f64 = 0.5;
+/// Most credit a pair of different tokens earns: a one-word name with a typo must stay below
+/// the scores at which the screener treats a name as exact (`index::EXACT_NAME_MIN`,
+/// `index::WEAK_ALIAS_MIN`, both 0.95), so that a namesake abroad is still lowered.
+pub const NEAR_CREDIT_MAX: f64 = 0.94;
 /// Factor on unaligned tokens when both names have some: a substitution (one surname where
-/// the other name has a different one) is evidence of a different party, not a gap.
-pub const CONFLICT_FACTOR: f64 = 1.5;
+/// the other name has a different one) is evidence of a different party, not a gap. (1.5
+/// until issue 12; 2.5 chosen on the bench's tuning half, where 2.5 to 3 is a plateau.)
+pub const CONFLICT_FACTOR: f64 = 2.5;
 /// Weight of an unaligned query token relative to its own weight.
 pub const UNMATCHED_QUERY_FACTOR: f64 = 1.0;
 /// Weight of an unaligned candidate (list) token relative to its own weight.
@@ -512,15 +523,20 @@ impl SimMatrix {
     }
 }
 
-/// Credit a token pair earns for its similarity: full from [`FULL_CREDIT_SIM`], falling off
-/// as a square root towards [`MIN_TOKEN_SIM`].
+/// Credit a token pair earns for its similarity: from [`FULL_CREDIT_SIM`] it loses only
+/// [`NEAR_LOSS`] of the similarity it lacks (a one-letter slip is still the same word); below,
+/// it falls off as a square root towards [`MIN_TOKEN_SIM`], continuously.
 pub fn credit(sim: f64) -> f64 {
-    if sim >= FULL_CREDIT_SIM {
-        sim
+    let top = 1.0 - NEAR_LOSS * (1.0 - FULL_CREDIT_SIM);
+    if sim >= 1.0 {
+        1.0
+    } else if sim >= FULL_CREDIT_SIM {
+        (1.0 - NEAR_LOSS * (1.0 - sim)).min(NEAR_CREDIT_MAX)
     } else if sim < MIN_TOKEN_SIM {
         0.0
     } else {
-        sim * ((sim - MIN_TOKEN_SIM) / (FULL_CREDIT_SIM - MIN_TOKEN_SIM)).sqrt()
+        top * ((sim - MIN_TOKEN_SIM) / (FULL_CREDIT_SIM - MIN_TOKEN_SIM)).sqrt() * sim
+            / FULL_CREDIT_SIM
     }
 }
 

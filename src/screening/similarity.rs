@@ -4,36 +4,44 @@
 //! [`super::score`] for how token pairs become a name score.
 
 use super::score::{INITIAL_SIM, MAX_FUZZY_TOKEN_LEN, MIN_TOKEN_SIM};
+use super::translit;
 
-/// Levenshtein edit distance over bytes (the normalised tokens are ASCII).
+/// Edit distance over bytes (the normalised tokens are ASCII) counting insertions,
+/// deletions, substitutions and swaps of two adjacent letters as one edit each (optimal string
+/// alignment): `donlad`/`donald` is one slip of the fingers, not two substitutions.
 pub fn levenshtein(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.is_empty() {
         return b.len();
     }
-    // Tokens are short: two rows on the stack avoid an allocation per comparison.
+    // Tokens are short: three rows on the stack avoid an allocation per comparison.
     const STACK: usize = 64;
-    let mut prev_s = [0usize; STACK + 1];
-    let mut cur_s = [0usize; STACK + 1];
-    let mut prev_h;
-    let mut cur_h;
-    let (prev, cur): (&mut [usize], &mut [usize]) = if b.len() <= STACK {
-        (&mut prev_s[..=b.len()], &mut cur_s[..=b.len()])
+    let n = b.len() + 1;
+    let mut stack = [0usize; 3 * (STACK + 1)];
+    let mut heap;
+    let buf: &mut [usize] = if n <= STACK + 1 {
+        &mut stack[..3 * n]
     } else {
-        prev_h = vec![0usize; b.len() + 1];
-        cur_h = vec![0usize; b.len() + 1];
-        (&mut prev_h[..], &mut cur_h[..])
+        heap = vec![0usize; 3 * n];
+        &mut heap[..]
     };
+    let (before, rest) = buf.split_at_mut(n);
+    let (prev, cur) = rest.split_at_mut(n);
     for (j, p) in prev.iter_mut().enumerate() {
         *p = j;
     }
-    let (mut prev, mut cur) = (prev, cur);
+    let (mut before, mut prev, mut cur) = (before, prev, cur);
     for (i, &ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            let mut d = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && ca == b[j - 1] && a[i - 1] == cb {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
         }
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
@@ -138,6 +146,13 @@ pub fn similarity(a: &str, b: &str, pruning: Pruning) -> f64 {
             0.0
         };
     }
+    let skeletal = skeleton_similarity(a, b).unwrap_or(0.0);
+    plain_similarity(a, b, pruning).max(skeletal)
+}
+
+/// [`similarity`] of two different non-empty tokens without digits or initials, on their
+/// letters as written.
+fn plain_similarity(a: &str, b: &str, pruning: Pruning) -> f64 {
     let (shortest, longest) = (a.len().min(b.len()), a.len().max(b.len()));
     // With lengths r = shortest/longest apart, the Levenshtein ratio is at most r and
     // Jaro-Winkler at most 0.4 + 0.6·(2 + r)/3, so their mean is at most 0.4 + 0.6·r: below
@@ -152,6 +167,32 @@ pub fn similarity(a: &str, b: &str, pruning: Pruning) -> f64 {
         return 0.0;
     }
     exact_similarity(a, b)
+}
+
+/// How much a pair matched on consonants alone is trusted: the vowels a Latin spelling adds
+/// are unknown on the Arabic side, so equal skeletons still fall a little short of equal
+/// tokens (but reach full credit).
+pub const SKELETON_FACTOR: f64 = 0.95;
+
+/// The similarity of an Arabic-script skeleton (`mhmd`, see [`translit::is_skeleton`]) and a
+/// vowelled token (`muhammad`), compared on their consonants; `None` unless exactly one of
+/// the two is a skeleton. [`similarity`] keeps the better of this and the plain comparison,
+/// so reading a token as a skeleton never lowers a score.
+pub fn skeleton_similarity(a: &str, b: &str) -> Option<f64> {
+    let (sa, sb) = (translit::is_skeleton(a), translit::is_skeleton(b));
+    if sa == sb || a.len() > MAX_FUZZY_TOKEN_LEN || b.len() > MAX_FUZZY_TOKEN_LEN {
+        return None;
+    }
+    let (ka, kb) = (translit::skeleton(a), translit::skeleton(b));
+    // One consonant (`ss` of `Sisi`, doubled letters written once) may pair only exactly.
+    let sim = if ka == kb && !ka.is_empty() {
+        1.0
+    } else if ka.len() < 2 || kb.len() < 2 {
+        return None;
+    } else {
+        exact_similarity(&ka, &kb)
+    };
+    Some(SKELETON_FACTOR * sim)
 }
 
 /// What [`token_similarity`] computes for two tokens its early exits do not decide, without
@@ -231,6 +272,9 @@ pub(super) fn may_reach(a: &str, b: &str, min: f64) -> bool {
     }
     if a.len() == 1 || b.len() == 1 {
         return INITIAL_SIM >= min;
+    }
+    if translit::is_skeleton(a) != translit::is_skeleton(b) {
+        return true;
     }
     similarity_bound(a, b) >= min - BOUND_SLACK
 }

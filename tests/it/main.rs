@@ -40,6 +40,7 @@ mod screening_matching;
 mod screening_ownership;
 mod screening_pruning;
 mod screening_rules;
+mod screening_translit;
 mod serve;
 mod support;
 mod unmatchable_list_names;

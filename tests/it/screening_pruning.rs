@@ -7,8 +7,8 @@
 use proptest::prelude::*;
 use redflag::screening::normalize::fold;
 use redflag::screening::score::{
-    jaro_winkler, levenshtein, similarity_bound, token_similarity, Pruning, INITIAL_SIM,
-    MAX_FUZZY_TOKEN_LEN, MIN_TOKEN_SIM,
+    jaro_winkler, levenshtein, similarity_bound, skeleton_similarity, token_similarity, Pruning,
+    INITIAL_SIM, MAX_FUZZY_TOKEN_LEN, MIN_TOKEN_SIM,
 };
 use redflag::screening::{normalize, Entry, EntryKind, Query, Screener, ScreenerConfig};
 
@@ -32,16 +32,15 @@ fn reference_similarity(a: &str, b: &str) -> f64 {
             0.0
         };
     }
+    // An Arabic-script consonant skeleton against a vowelled token may also pair on consonants.
+    let skeletal = skeleton_similarity(a, b).unwrap_or(0.0);
     let (shortest, longest) = (a.len().min(b.len()), a.len().max(b.len()));
     if 3 * shortest < longest || longest > MAX_FUZZY_TOKEN_LEN {
-        return 0.0;
+        return skeletal;
     }
     let sim = raw_similarity(a, b);
-    if sim < MIN_TOKEN_SIM {
-        0.0
-    } else {
-        sim
-    }
+    let plain = if sim < MIN_TOKEN_SIM { 0.0 } else { sim };
+    plain.max(skeletal)
 }
 
 fn raw_similarity(a: &str, b: &str) -> f64 {

@@ -1,0 +1,195 @@
+//! Transliteration of the scripts `deunicode` leaves far from how sanctions lists spell names:
+//! Hangul (to the McCune-Reischauer style of the DPRK names on OFAC and UN lists) and the
+//! Arabic script, including its Persian and Urdu letters (to a consonant skeleton that
+//! [`skeleton`] compares with vowelled Latin spellings).
+//!
+//! Hand-written, because no maintained crate does either: `hangeul` only splits syllables
+//! into jamo, `korean-romanize` is an early Revised Romanisation, and no Rust crate romanises
+//! the Arabic script beyond `deunicode`'s letter table. Hangul syllables decompose
+//! arithmetically (Unicode chapter 3.12), so a table of 19 + 21 + 28 jamo is all there is.
+
+/// Initial consonants, in Unicode order. DPRK style, as the lists write North Korean names:
+/// `ㅈ` is `j` (`Jong`, `Jang`), the aspirates `kh`, `th`, `ph` (`Thaek`, `Phyo`), `ㄹ` `r`.
+const LEADS: [&str; 19] = [
+    "k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "kh", "th",
+    "ph", "h",
+];
+
+/// Vowels, McCune-Reischauer without its breves (`ŏ` and `ŭ` are written `o` and `u` on the
+/// lists: `Kim Jong Un` for 김정은).
+const VOWELS: [&str; 21] = [
+    "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we",
+    "wi", "yu", "u", "ui", "i",
+];
+
+/// Final consonants (index 0: none), as they are pronounced at the end of a syllable.
+const TAILS: [&str; 28] = [
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p",
+    "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+];
+
+/// The romanisation of a precomposed Hangul syllable (`김` → `kim`), `None` for any other
+/// character.
+pub fn hangul(c: char) -> Option<String> {
+    let s = u32::from(c).checked_sub(0xAC00)?;
+    if s >= 11_172 {
+        return None;
+    }
+    let (lead, vowel, tail) = (
+        (s / 588) as usize,
+        (s % 588 / 28) as usize,
+        (s % 28) as usize,
+    );
+    let mut out = String::with_capacity(6);
+    out.push_str(LEADS.get(lead)?);
+    out.push_str(VOWELS.get(vowel)?);
+    out.push_str(TAILS.get(tail)?);
+    Some(out)
+}
+
+/// Whether `c` is a letter of the Arabic script that [`arabic`] reads.
+pub fn is_arabic_letter(c: char) -> bool {
+    arabic(c, false).is_some()
+}
+
+/// The consonants of an Arabic, Persian or Urdu letter. Short vowels are not written, and the
+/// long-vowel letters (`ا`, `و`, `ي`) and `ع`, `ء` stand for sounds Latin spellings write as
+/// vowels or not at all, so they give nothing, except `و` and `ي` at the start of a word
+/// (`w`, `y`: `Walid`, `Yusuf`). What is left is the skeleton [`skeleton`] compares with the
+/// consonants of a Latin spelling (`محمد` → `mhmd` ~ `Muhammad`, `Mohamed`).
+pub fn arabic(c: char, word_start: bool) -> Option<&'static str> {
+    Some(match c {
+        'ا' | 'أ' | 'إ' | 'آ' | 'ٱ' | 'ء' | 'ؤ' | 'ئ' | 'ى' | 'ة' | 'ۀ' | 'ع' | 'ـ' => {
+            ""
+        }
+        'و' if word_start => "w",
+        'ي' | 'ی' | 'ے' if word_start => "y",
+        'و' | 'ي' | 'ی' | 'ے' => "",
+        'ب' => "b",
+        'پ' => "p",
+        'ت' | 'ط' | 'ٹ' => "t",
+        'ث' => "th",
+        'ج' => "j",
+        'چ' => "ch",
+        'ح' | 'ه' | 'ہ' | 'ھ' => "h",
+        'خ' => "kh",
+        'د' | 'ض' | 'ڈ' => "d",
+        'ذ' => "dh",
+        'ر' | 'ڑ' => "r",
+        'ز' | 'ظ' => "z",
+        'ژ' => "zh",
+        'س' | 'ص' => "s",
+        'ش' => "sh",
+        'غ' => "gh",
+        'ف' => "f",
+        'ق' => "q",
+        'ك' | 'ک' => "k",
+        'گ' => "g",
+        'ل' => "l",
+        'م' => "m",
+        'ن' | 'ں' => "n",
+        _ => return None,
+    })
+}
+
+/// Splits the Arabic definite article from the word it is written onto (`السوداني` →
+/// `al سوداني`), so that it becomes the particle `al` as in the Latin `al-Sudani`; `الله`
+/// (God, in `عبد الله`) keeps its letters.
+pub fn split_article(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("ال") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        match word.strip_prefix("ال") {
+            Some(rest) if rest.chars().count() >= 2 && rest != "له" => {
+                out.push_str("al ");
+                out.push_str(rest);
+            }
+            _ => out.push_str(word),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether a token looks like an Arabic-script skeleton: no Latin vowel letter, `w` or `y`
+/// only first, at least two letters. (A Latin token rarely qualifies: `ltd`, `hsbc`.)
+pub fn is_skeleton(token: &str) -> bool {
+    token.len() >= 2
+        && token.bytes().enumerate().all(|(i, b)| match b {
+            b'a' | b'e' | b'i' | b'o' | b'u' => false,
+            b'w' | b'y' => i == 0,
+            _ => b.is_ascii_lowercase(),
+        })
+}
+
+/// The consonant skeleton of a token for comparison with an Arabic-script one: vowels, `w`
+/// and `y` dropped, the letters the Arabic script does not tell apart merged (`p`→`b`,
+/// `v`→`f`, `g`→`j`, `q` and `c`→`k`, `ph`→`f`), doubled letters written once
+/// (`Muhammad` → `mhmd`, `Pérez` → `brz`).
+pub fn skeleton(token: &str) -> String {
+    let bytes = token.as_bytes();
+    let mut out = String::with_capacity(token.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        let mapped = match (b, next) {
+            (b'p', Some(b'h')) => {
+                i += 1;
+                Some('f')
+            }
+            (b'a' | b'e' | b'i' | b'o' | b'u' | b'w' | b'y', _) => None,
+            (b'p', _) => Some('b'),
+            (b'v', _) => Some('f'),
+            (b'g', Some(b'h')) => Some('g'),
+            (b'g', _) => Some('j'),
+            (b'q' | b'c', _) => Some('k'),
+            (b'x', _) => {
+                out.push('k');
+                Some('s')
+            }
+            _ => Some(char::from(b)),
+        };
+        if let Some(m) = mapped {
+            if !out.ends_with(m) {
+                out.push(m);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hangul_syllables_read_as_the_lists_write_them() {
+        let read = |s: &str| s.chars().filter_map(hangul).collect::<Vec<_>>().join(" ");
+        assert_eq!(read("김정은"), "kim jong un");
+        assert_eq!(read("리병철"), "ri pyong chol");
+        assert_eq!(read("장성택"), "jang song thaek");
+        assert_eq!(hangul('A'), None);
+    }
+
+    #[test]
+    fn skeletons_of_arabic_and_latin_spellings_meet() {
+        let arabic_word = |w: &str| -> String {
+            w.chars()
+                .enumerate()
+                .filter_map(|(i, c)| arabic(c, i == 0))
+                .collect()
+        };
+        assert_eq!(arabic_word("محمد"), "mhmd");
+        assert_eq!(skeleton("muhammad"), "mhmd");
+        assert_eq!(skeleton("mohamed"), "mhmd");
+        assert_eq!(skeleton(&arabic_word("بيريز")), skeleton("perez"));
+        assert!(is_skeleton("mhmd") && !is_skeleton("lynn") && !is_skeleton("ali"));
+        assert_eq!(split_article("عبد الله السوداني"), "عبد الله al سوداني");
+    }
+}
