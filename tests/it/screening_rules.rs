@@ -89,19 +89,26 @@ fn a_party_listed_after_shipment_gives_a_lookback_review_not_a_block() {
     assert_eq!(s["shipment_date"], "2024-07-01");
 }
 
-#[test]
-fn a_party_listed_after_an_old_order_date_blocks_when_no_ship_date_says_the_goods_left() {
-    // A sloppy export: an order of 2024-06-20 that has not shipped (no `ship_date`), checked
-    // after its buyer was listed (2024-09-20). The goods may ship today, so the listing
-    // counts; an old order date must not turn a block into a lookback review.
-    let line = r#"{"id":"SO-UNSHIPPED","date":"2024-06-20","seller":{"name":"Albrecht Drehmaschinen GmbH","country":"DE"},"buyer":{"name":"Tverstankomash JSC","country":"RU","city":"Tver","ids":[{"scheme":"RU-INN","value":"6901122333"}]},"items":[{"sku":"SP-KIT","hs":"8466.93","quantity":4}]}"#;
+/// Checks one JSON Lines order read from standard input against the designations fixture;
+/// it must stop the run (exit 1).
+#[track_caller]
+fn check_line_against_designated(line: &str) -> Json {
     let output = super::support::redflag_in(
         None,
         &["check", "-", "--format", "json", "--list", DESIGNATED],
         Some(format!("{line}\n").as_bytes()),
     );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let doc: Json = serde_json::from_slice(&output.stdout).unwrap();
+    serde_json::from_slice(&output.stdout).expect("json report")
+}
+
+#[test]
+fn a_party_listed_after_an_old_order_date_blocks_when_no_ship_date_says_the_goods_left() {
+    // A sloppy export: an order of 2024-06-20 that has not shipped (no `ship_date`), checked
+    // after its buyer was listed (2024-09-20). The goods may ship today, so the listing
+    // counts; an old order date must not turn a block into a lookback review.
+    let line = r#"{"id":"SO-UNSHIPPED","date":"2024-06-20","seller":{"name":"Albrecht Drehmaschinen GmbH","country":"DE"},"buyer":{"name":"Tverstankomash JSC","country":"RU","city":"Tver","ids":[{"scheme":"RU-INN","value":"6901122333"}]},"items":[{"sku":"SP-KIT","hs":"8466.93","quantity":4}]}"#;
+    let doc = check_line_against_designated(line);
     let so = order(&doc, "SO-UNSHIPPED");
     let f = finding(so, "RF-SCREEN-001").expect("listed at shipment");
     assert_eq!(f["severity"], "block");
@@ -116,13 +123,7 @@ fn a_party_listed_after_an_old_order_date_blocks_when_no_ship_date_says_the_good
 #[test]
 fn a_placeholder_ship_date_before_the_order_date_does_not_make_a_listing_later() {
     let line = r#"{"id":"SO-PLACEHOLDER","date":"2024-10-01","ship_date":"1900-01-01","seller":{"name":"Albrecht Drehmaschinen GmbH","country":"DE"},"buyer":{"name":"Tverstankomash JSC","country":"RU","city":"Tver","ids":[{"scheme":"RU-INN","value":"6901122333"}]},"items":[{"sku":"SP-KIT","hs":"8466.93","quantity":4}]}"#;
-    let output = super::support::redflag_in(
-        None,
-        &["check", "-", "--format", "json", "--list", DESIGNATED],
-        Some(format!("{line}\n").as_bytes()),
-    );
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let doc: Json = serde_json::from_slice(&output.stdout).unwrap();
+    let doc = check_line_against_designated(line);
     let so = order(&doc, "SO-PLACEHOLDER");
     let f = finding(so, "RF-SCREEN-001").expect("listed at shipment");
     assert_eq!(f["severity"], "block");
