@@ -23,7 +23,7 @@ enum RowStatus {
     InForce,
     /// In force only from this day, after the stated shipment date.
     Later(NaiveDate),
-    /// Ended on this day, before the shipment (or the order) date.
+    /// Ended on this day, before the order date.
     Ended(NaiveDate),
     /// In force only from this day, after the as-of date: not known on it.
     AfterAsOf(NaiveDate),
@@ -74,10 +74,13 @@ impl OrderDates {
                 return RowStatus::AfterAsOf(from);
             }
         }
-        let Some(shipped) = self.ship.or(self.ordered) else {
+        // A row ends for an order only before its order date: a ship date after the end may
+        // be an ERP's `9999-12-31` placeholder, and a stated date must not take a row out
+        // (the goods may have left while it was in force; a false alarm is the safe error).
+        let Some(ordered) = self.ordered.or(self.ship) else {
             return RowStatus::InForce;
         };
-        if let Some(until) = until.date().filter(|u| *u < shipped) {
+        if let Some(until) = until.date().filter(|u| *u < ordered) {
             return RowStatus::Ended(until);
         }
         match (self.ship, from.date()) {
@@ -155,7 +158,7 @@ impl RowDates {
                         self.dates.ship.map(|d| d.to_string()).unwrap_or_default()
                     )
                 }
-                RowStatus::Ended(until) => format!("in force until {until}, before the shipment"),
+                RowStatus::Ended(until) => format!("in force until {until}, before the order date"),
                 RowStatus::AfterAsOf(from) => format!(
                     "in force from {from}, after the as-of date {}",
                     self.dates.as_of.map(|d| d.to_string()).unwrap_or_default()

@@ -151,6 +151,31 @@ fn a_row_that_ended_before_the_shipment_does_not_count_and_one_in_force_then_doe
 }
 
 #[test]
+fn a_far_future_placeholder_ship_date_does_not_end_a_row() {
+    // `9999-12-31` for "not planned yet": the row was in force when the order was placed.
+    let (_, records) = check(
+        &order("F", "2020-01-10", Some("9999-12-31"), "845710", "KZ"),
+        &["--rules", PACK],
+    );
+    assert!(findings(&records, "F").contains(&("DATED-001".into(), "block".into(), None)));
+}
+
+#[test]
+fn a_lookback_as_of_a_later_day_still_names_the_later_row() {
+    let (_, records) = check(
+        &order("L", "2019-01-10", Some("2019-02-01"), "845811", "KZ"),
+        &["--rules", PACK, "--as-of", "2025-01-01"],
+    );
+    let found = findings(&records, "L");
+    let (_, severity, later) = found.iter().find(|f| f.0 == "DATED-001").unwrap();
+    assert_eq!(severity, "review");
+    assert!(later
+        .as_deref()
+        .unwrap()
+        .contains("applies from 2024-03-20"));
+}
+
+#[test]
 fn an_unverified_or_missing_start_counts_on_any_date() {
     let orders = [
         order(
