@@ -212,15 +212,32 @@ fn judge_candidates(
     // listing: the order date is the earliest they could ship, and an order without a ship
     // date may ship today.
     let ship_stated = cx.rows.dates.stated_ship().is_some();
+    // A listing ends for an order only before its order date, as a list row does (see
+    // `OrderDates`): a `9999-12-31` placeholder ship date must not end it.
+    let order_date = cx.order_date(RateDate::OrderDate);
     let status_of = |entry: &screening::Entry| match shipment_date {
         None => ListingStatus::OrderUndated,
-        Some(date) => match entry.listed_at(date) {
-            ListedAt::ListedBefore => ListingStatus::AtShipment,
-            ListedAt::ListedAfter if ship_stated => ListingStatus::AfterShipment,
-            ListedAt::ListedAfter => ListingStatus::AfterOrderNoShipDate,
-            ListedAt::Unknown => ListingStatus::Undated,
-            ListedAt::Expired => ListingStatus::Ended,
-        },
+        Some(date) => {
+            let ended = entry
+                .ends_on
+                .is_some_and(|end| end < order_date.unwrap_or(date));
+            match entry.listed_at(date) {
+                _ if ended => ListingStatus::Ended,
+                ListedAt::ListedAfter if ship_stated => ListingStatus::AfterShipment,
+                ListedAt::ListedAfter => ListingStatus::AfterOrderNoShipDate,
+                ListedAt::Unknown => ListingStatus::Undated,
+                // Ended after the order date: still listed when the order was placed.
+                ListedAt::Expired if entry.listed_on.is_some_and(|start| start > date) => {
+                    if ship_stated {
+                        ListingStatus::AfterShipment
+                    } else {
+                        ListingStatus::AfterOrderNoShipDate
+                    }
+                }
+                ListedAt::Expired if entry.listed_on.is_none() => ListingStatus::Undated,
+                ListedAt::ListedBefore | ListedAt::Expired => ListingStatus::AtShipment,
+            }
+        }
     };
     let mut kept: Vec<(Candidate, ListingStatus)> = Vec::new();
     let mut set_aside: Option<String> = None;

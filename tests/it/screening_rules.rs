@@ -133,6 +133,37 @@ fn a_placeholder_ship_date_before_the_order_date_does_not_make_a_listing_later()
 }
 
 #[test]
+fn a_far_future_placeholder_ship_date_does_not_end_a_listing() {
+    // Listed until the end of 2024; ordered while listed, with `9999-12-31` for "not
+    // planned yet": the listing must still count.
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("watch.csv");
+    std::fs::write(
+        &list,
+        "id,name,aliases,country,ids,listed_on,ends_on,program,notes\n\
+         w1,Orlan Machinery Trading LLC,,AE,,2020-03-01,2024-12-31,TEST,made up\n",
+    )
+    .unwrap();
+    let line = r#"{"id":"SO-FAR","date":"2024-06-01","ship_date":"9999-12-31","seller":{"name":"Albrecht Drehmaschinen GmbH","country":"DE"},"buyer":{"name":"Orlan Machinery Trading LLC","country":"AE","city":"Dubai"},"items":[{"sku":"SP-KIT","hs":"8466.93","quantity":4}]}"#;
+    let output = super::support::redflag_in(
+        None,
+        &[
+            "check",
+            "-",
+            "--format",
+            "json",
+            "--list",
+            list.to_str().unwrap(),
+        ],
+        Some(format!("{line}\n").as_bytes()),
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let doc: Json = serde_json::from_slice(&output.stdout).unwrap();
+    let f = finding(order(&doc, "SO-FAR"), "RF-SCREEN-001").expect("listed when ordered");
+    assert_eq!(f["severity"], "block");
+}
+
+#[test]
 fn a_close_name_blocks_and_a_near_miss_is_reviewed() {
     let doc = check_json(&[ORDERS, "--list", DESIGNATED]);
     let close = finding(order(&doc, "SO-2024-0815"), "RF-SCREEN-001").expect("name match");
