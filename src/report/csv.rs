@@ -10,9 +10,9 @@ use super::escape::visible;
 use super::{evidence_line, kind_str, references_line, Reporter, RunInfo, Summary};
 use crate::findings::{Judgement, Verdict};
 
-/// The header row. The order's context (buyer, destination, value) comes last, so the columns
-/// before it keep their places.
-pub const COLUMNS: [&str; 21] = [
+/// The header row. Columns are only ever added at the end, so every column keeps its place:
+/// the order's context (buyer, destination, value), then `lookback`.
+pub const COLUMNS: [&str; 22] = [
     "order_id",
     "file",
     "line",
@@ -34,6 +34,7 @@ pub const COLUMNS: [&str; 21] = [
     "destination",
     "value",
     "currency",
+    "lookback",
 ];
 
 /// The CSV reporter.
@@ -154,7 +155,7 @@ impl CsvReporter {
             ],
             None => Default::default(),
         };
-        let row = |rest: [String; 9], waiver: String| -> Vec<String> {
+        let row = |rest: [String; 9], waiver: String, lookback: String| -> Vec<String> {
             order
                 .iter()
                 .cloned()
@@ -162,6 +163,7 @@ impl CsvReporter {
                 .chain(tail.iter().cloned())
                 .chain(std::iter::once(waiver))
                 .chain(context.iter().cloned())
+                .chain(std::iter::once(lookback))
                 .collect()
         };
         let mut rows = Vec::new();
@@ -191,10 +193,11 @@ impl CsvReporter {
                         String::new(),
                     ],
                     String::new(),
+                    String::new(),
                 ));
             }
         } else if j.findings.is_empty() {
-            rows.push(row(Default::default(), String::new()));
+            rows.push(row(Default::default(), String::new(), String::new()));
         } else {
             for f in &j.findings {
                 rows.push(row(
@@ -218,6 +221,7 @@ impl CsvReporter {
                             ))
                         })
                         .unwrap_or_default(),
+                    f.later.as_deref().map(cell).unwrap_or_default(),
                 ));
             }
         }

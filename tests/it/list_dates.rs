@@ -270,6 +270,54 @@ fn the_human_report_says_a_finding_is_a_lookback() {
 }
 
 #[test]
+fn the_csv_report_says_a_finding_is_a_lookback_in_its_last_column() {
+    let orders = format!(
+        "{}{}",
+        order("OLD", "2019-01-10", Some("2019-02-01"), "845811", "KZ"),
+        order("NEW", "2024-05-10", Some("2024-06-01"), "845811", "KZ"),
+    );
+    let out = redflag_in(
+        None,
+        &["check", "-", "--rules", PACK, "--format", "csv"],
+        Some(orders.as_bytes()),
+    );
+    let text = stdout(&out);
+    let header: Vec<String> = text
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        header.last().map(String::as_str),
+        Some("lookback"),
+        "{header:?}"
+    );
+    let lookback = |id: &str| -> Vec<String> {
+        reader_rows(&text)
+            .into_iter()
+            .filter(|r| r[0] == *id && r[4] == *"DATED-001")
+            .map(|r| r[header.len() - 1].clone())
+            .collect()
+    };
+    let old = lookback("OLD");
+    assert_eq!(old.len(), 1, "{}", stdout(&out));
+    assert!(
+        old[0].contains("row `845811` of list `controlled`") && old[0].contains("2019-02-01"),
+        "{old:?}"
+    );
+    assert_eq!(lookback("NEW"), vec![String::new()], "{}", stdout(&out));
+}
+
+fn reader_rows(text: &str) -> Vec<Vec<String>> {
+    csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
 fn a_bad_date_in_a_list_row_stops_the_pack_from_loading() {
     let dir = tempfile::tempdir().unwrap();
     let pack = dir.path().join("pack");
