@@ -31,6 +31,7 @@ mod evidence;
 mod in_force;
 mod screen;
 mod staging;
+mod trace;
 mod waiving;
 
 use binding::*;
@@ -41,14 +42,14 @@ use evidence::*;
 use in_force::*;
 use screen::*;
 use staging::*;
+pub use trace::{RuleTrace, Trace};
 
 /// Above this many sets of bindings of two or more variables for one rule and one order, the
 /// rule stops walking them: a pathological order must not stall a run. A rule that stops there
 /// takes the most severe verdict it can reach, never a milder one. A rule of one variable has
 /// no cross product and always sees every element.
 pub const MAX_COMBINATIONS: usize = 1_000_000;
-/// `trace` keeps the evidence of every combination it reports, so it stops sooner.
-const TRACE_COMBINATIONS: usize = 20_000;
+
 /// Observations kept per condition in evidence.
 const MAX_OBSERVATIONS: usize = 8;
 
@@ -320,55 +321,6 @@ impl Engine {
             waivers_lapsed: lapsed,
             context: Some(crate::context::OrderContext::of(order)),
         }
-    }
-
-    /// Evaluates one rule on one order and reports every condition's outcome
-    /// for each set of bindings, whether or not the rule fired: the basis of
-    /// explanations and why-not. `None` when the pack has no such rule.
-    pub fn trace(&self, rule_id: &str, order: &Order) -> Option<RuleTrace> {
-        let index = self.pack.rules.iter().position(|r| r.id == rule_id)?;
-        let rule = &self.pack.rules[index];
-        let compiled = self.compiled.get(index)?;
-        let mut combinations = Vec::new();
-        let mut walk = Walk::new(rule);
-        walk.limit = walk.limit.min(TRACE_COMBINATIONS);
-        let screened = ScreenCache::default();
-        let rows = RowDates::at_shipment(OrderDates::of(order, self.as_of));
-        self.each_binding(
-            rule,
-            order,
-            &screened,
-            &rows,
-            &mut |cx| {
-                let outcomes = self.evaluate_conditions(rule, compiled, cx, true);
-                combinations.push(Trace {
-                    bindings: cx.bound_evidence(rule),
-                    truth: eval_expr(&rule.condition, &outcomes),
-                    escalations: rule
-                        .escalations
-                        .iter()
-                        .map(|e| eval_expr(&e.condition, &outcomes))
-                        .collect(),
-                    conditions: evidence_of(rule, &outcomes),
-                    outcomes: outcomes.iter().map(|o| o.truth).collect(),
-                });
-            },
-            &mut walk,
-        );
-        // Past the limit `judge` calls the rule undecided; the trace says
-        // so rather than pretend its first combinations are the whole story.
-        Some(RuleTrace {
-            combinations,
-            overflow: walk.overflow,
-            limit: walk.limit,
-            empty: rule
-                .bindings
-                .iter()
-                .enumerate()
-                .filter(|(d, _)| *d < 64 && walk.empty & (1 << d) != 0)
-                .map(|(_, b)| b.name.clone())
-                .collect(),
-        })
     }
 
     fn judge_rule(
@@ -710,36 +662,6 @@ struct CompiledRule {
     /// When each condition can be evaluated while binding; `None` for a rule that must
     /// evaluate every condition per combination.
     stages: Option<Stages>,
-}
-
-/// Every set of bindings of one rule on one order, and how the walk ended.
-#[derive(Debug, Clone)]
-pub struct RuleTrace {
-    /// Each set of bindings, in binding order.
-    pub combinations: Vec<Trace>,
-    /// True when the order has more combinations than `limit`: `judge`
-    /// then calls the rule undecided, and `combinations` holds only the first.
-    pub overflow: bool,
-    /// The most combinations one rule may take on one order.
-    pub limit: usize,
-    /// Variables that had no element to take at least once (`ban` on an
-    /// item without restrictions): why a rule can have no combination at all.
-    pub empty: Vec<String>,
-}
-
-/// One set of bindings and every condition's outcome in it.
-#[derive(Debug, Clone)]
-pub struct Trace {
-    /// The bound variables.
-    pub bindings: Vec<BoundEvidence>,
-    /// The rule's condition for these bindings.
-    pub truth: Truth,
-    /// Each escalation's condition, in the rule's order.
-    pub escalations: Vec<Truth>,
-    /// Each condition's evidence, in the order the expression names them.
-    pub conditions: Vec<ConditionEvidence>,
-    /// Each condition's outcome by its index in `Rule::conditions`.
-    pub outcomes: Vec<Truth>,
 }
 
 /// What one rule made of one order.

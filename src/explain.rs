@@ -155,6 +155,9 @@ pub struct OrderExplanation {
     pub overflow: Option<usize>,
     /// Variables that had nothing to take, with what they range over.
     pub empty: Vec<BindingText>,
+    /// True when the rule finds nothing with the list rows in force at shipment and
+    /// `combinations` count the rows that came into force after it (a lookback finding).
+    pub lookback: bool,
 }
 
 /// One combination of bindings.
@@ -468,6 +471,7 @@ pub fn explain_order(
         ),
         None => (Vec::new(), None, Vec::new()),
     };
+    let lookback = trace.as_ref().is_some_and(|t| t.lookback);
     // The outcome is the judge's, which sees every combination; the trace may show fewer.
     let outcome = match &finding {
         Some(f) if f.kind == FindingKind::Fired => Outcome::Fired,
@@ -483,6 +487,7 @@ pub fn explain_order(
         combinations,
         overflow,
         empty,
+        lookback,
     }
 }
 

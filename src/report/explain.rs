@@ -279,6 +279,18 @@ fn result_text(e: &OrderExplanation) -> String {
             );
         }
     }
+    if let Some(why) = e.finding.as_ref().and_then(|f| f.later.as_ref()) {
+        line(
+            &mut out,
+            &format!("lookback, not the law at shipment: {why}"),
+        );
+    }
+    if e.lookback {
+        line(
+            &mut out,
+            "with the rows in force at shipment it does not fire; the combinations below also count rows that came into force after the shipment",
+        );
+    }
     if let Some(limit) = e.overflow {
         line(
             &mut out,
@@ -592,6 +604,7 @@ pub fn order_json(e: &OrderExplanation) -> Json {
         },
         "finding": e.finding.as_ref().map(finding_json),
         "overflow": e.overflow,
+        "lookback": e.lookback,
         "empty": e.empty.iter().map(|b| b.name.clone()).collect::<Vec<_>>(),
         "combinations": e.combinations.iter().map(|c| json!({
             "bindings": c.bindings.iter().map(|b| json!({"name": b.name, "path": b.path, "label": b.label})).collect::<Vec<_>>(),

@@ -310,6 +310,70 @@ fn the_csv_report_says_a_finding_is_a_lookback_in_its_last_column() {
     assert_eq!(lookback("NEW"), vec![String::new()], "{}", stdout(&out));
 }
 
+#[test]
+fn explain_shows_the_lookback_walk_that_check_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("old.jsonl");
+    std::fs::write(
+        &file,
+        order("OLD", "2019-01-10", Some("2019-02-01"), "845811", "KZ"),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let text = stdout(&redflag_in(
+        None,
+        &["explain", "DATED-001", "--rules", PACK, "--order", file],
+        None,
+    ));
+    assert!(text.contains("result: fired · review"), "{text}");
+    assert!(
+        text.contains("lookback, not the law at shipment: row `845811`")
+            && text.contains("with the rows in force at shipment it does not fire")
+            && text.contains("combination 1 of 1: fires"),
+        "{text}"
+    );
+    let json: Json = serde_json::from_str(&stdout(&redflag_in(
+        None,
+        &[
+            "explain",
+            "DATED-001",
+            "--rules",
+            PACK,
+            "--order",
+            file,
+            "--format",
+            "json",
+        ],
+        None,
+    )))
+    .unwrap();
+    assert_eq!(json["lookback"], true);
+    assert_eq!(json["combinations"][0]["truth"], "true");
+    // Shipped after the row came into force: the law at shipment, no lookback.
+    std::fs::write(
+        dir.path().join("new.jsonl"),
+        order("NEW", "2024-05-10", Some("2024-06-01"), "845811", "KZ"),
+    )
+    .unwrap();
+    let new = dir.path().join("new.jsonl");
+    let text = stdout(&redflag_in(
+        None,
+        &[
+            "explain",
+            "DATED-001",
+            "--rules",
+            PACK,
+            "--order",
+            new.to_str().unwrap(),
+        ],
+        None,
+    ));
+    assert!(
+        text.contains("result: fired · block") && !text.contains("lookback"),
+        "{text}"
+    );
+}
+
 fn reader_rows(text: &str) -> Vec<Vec<String>> {
     csv::Reader::from_reader(text.as_bytes())
         .records()
