@@ -256,6 +256,11 @@ impl Engine {
                 Some((waivers, on)) => waiving::Candidates::of(waivers, &rule.id, &order.id, *on),
                 None => waiving::Candidates::default(),
             };
+            // As a list row in force only after `--as-of`: a rule that did not exist yet on
+            // that day is not known on it.
+            if rule.valid_from.zip(self.as_of).is_some_and(|(from, on)| from > on) {
+                continue;
+            }
             let rows = RowDates::at_shipment(dates);
             let outcome = self.judge_rule(rule, compiled, order, &screened, &candidates, &rows);
             lapsed.extend(outcome.lapsed);

@@ -229,6 +229,20 @@ fn rows_in_force_only_after_the_as_of_date_are_not_known_on_it() {
 }
 
 #[test]
+fn a_rule_in_force_only_after_the_as_of_date_is_not_known_on_it() {
+    let shipped = order("F", "2024-03-01", Some("2024-04-01"), "999999", "KZ");
+    let (_, before) = check(&shipped, &["--rules", PACK, "--as-of", "2024-01-01"]);
+    assert!(
+        findings(&before, "F").iter().all(|f| f.0 != "DATED-002"),
+        "{:?}",
+        findings(&before, "F")
+    );
+    // On and after the day it came into force, it is.
+    let (_, after) = check(&shipped, &["--rules", PACK, "--as-of", "2024-03-20"]);
+    assert!(findings(&after, "F").iter().any(|f| f.0 == "DATED-002"));
+}
+
+#[test]
 fn the_default_pack_judges_a_2019_chpl_machine_to_russia_as_a_lookback_and_a_2024_one_as_a_block() {
     let orders = [
         order("old", "2019-01-10", Some("2019-02-01"), "845710", "RU"),
