@@ -1,6 +1,6 @@
 //! `screen` and `invalid_id`: parties against the denied-party lists, identifiers by their check digits.
 
-use std::collections::BTreeMap;
+use crate::order::Fields;
 
 use super::*;
 use crate::screening::ownership::Resolution;
@@ -38,7 +38,7 @@ struct Candidate {
 /// The party's name and identifiers against the index.
 fn screen_names(
     spec: &ScreenSpec,
-    party: &BTreeMap<String, Value>,
+    party: &Fields,
     loc: &Loc,
     cx: &Cx,
     screener: &Screener,
@@ -129,7 +129,7 @@ fn screen_names(
 /// firm trading under a new name from its old premises.
 fn screen_address(
     spec: &ScreenSpec,
-    party: &BTreeMap<String, Value>,
+    party: &Fields,
     loc: &Loc,
     cx: &Cx,
     screener: &Screener,

@@ -8,6 +8,7 @@
 pub mod country_names;
 pub mod csv;
 mod duplicates;
+pub mod fields;
 pub mod input;
 pub mod iso;
 pub mod json;
@@ -29,6 +30,7 @@ pub use map::{Join, SheetChoice, ValueFormat};
 pub use normalize::normalize_order;
 pub use path::{Path, Reach, Segment, Trail};
 pub use schema::Shape;
+pub use fields::Fields;
 pub use value::Value;
 
 /// Where a record came from: the file (or `-` for standard input) and the

@@ -9,7 +9,6 @@
 //! problem of a record rather than stopping at the first, so a user fixes a
 //! bad export in one pass.
 
-use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
@@ -19,7 +18,7 @@ use serde_json::Value as Json;
 
 use super::iso::{COUNTRIES, CURRENCIES};
 use super::limits::MAX_LIST_MEMBERS;
-use super::{FieldProblem, Order, Origin, Record, RecordError, Shape, Value};
+use super::{FieldProblem, Fields, Order, Origin, Record, RecordError, Shape, Value};
 
 /// Stable problem codes of records, documented in `docs/orders.md`.
 pub mod codes {
@@ -397,7 +396,7 @@ fn normalize_value(
         | Shape::EndUse => match raw {
             Json::Object(members) => {
                 // Bad members are reported and left out; the object stays.
-                let mut out = BTreeMap::new();
+                let mut out = Vec::with_capacity(members.len());
                 for (key, member) in members {
                     let value = match shape.field(key) {
                         Some(field_shape) => {
@@ -410,9 +409,11 @@ fn normalize_value(
                         }
                     };
                     if let Some(value) = value {
-                        out.insert(key.clone(), value);
+                        out.push((key.clone(), value));
                     }
                 }
+                // Sorted once, not member by member: unknown members are unbounded.
+                let out: Fields = out.into_iter().collect();
                 required_members(shape, &out, problems);
                 Some(Value::Map(out))
             }
@@ -422,7 +423,7 @@ fn normalize_value(
 }
 
 /// Checks the members an object shape cannot do without.
-fn required_members(shape: Shape, out: &BTreeMap<String, Value>, problems: &mut Vec<FieldProblem>) {
+fn required_members(shape: Shape, out: &Fields, problems: &mut Vec<FieldProblem>) {
     let present = |key: &str| out.get(key).is_some_and(|v| !matches!(v, Value::Null));
     // A field whose value was rejected is reported once, not also as missing.
     let rejected =

@@ -5,11 +5,12 @@
 //! alpha-2, HS codes digits only, amounts decimal, dates parsed); the schema in
 //! `schema.rs` says which type each path has. Nothing here knows about rules.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+
+use super::fields::Fields;
 
 /// One normalised value of an order record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub enum Value {
     /// An ordered list.
     List(Vec<Value>),
     /// An object; keys are sorted so output built from it is deterministic.
-    Map(BTreeMap<String, Value>),
+    Map(Fields),
 }
 
 impl Value {

@@ -791,4 +791,23 @@ proptest! {
         prop_assert_eq!(fold_cmp(&a, &b), fold(&a).cmp(&fold(&b)));
         prop_assert_eq!(fold_cmp(&a, &a), std::cmp::Ordering::Equal);
     }
+
+    #[test]
+    fn an_objects_members_are_found_and_ordered_as_in_a_sorted_map(
+        members in proptest::collection::vec(("[a-e]{1,3}", 0u8..9), 0..40),
+        probes in proptest::collection::vec("[a-e]{1,3}", 0..10),
+    ) {
+        use redflag::order::{Fields, Value};
+        use std::collections::BTreeMap;
+        let number = |n: u8| Value::Number(n.into());
+        let fields: Fields = members.iter().map(|(k, n)| (k.clone(), number(*n))).collect();
+        // Of repeated names the last one stays, as a map's insert keeps it.
+        let map: BTreeMap<String, Value> =
+            members.iter().map(|(k, n)| (k.clone(), number(*n))).collect();
+        prop_assert_eq!(fields.len(), map.len());
+        prop_assert!(fields.iter().eq(map.iter()));
+        for probe in probes.iter().chain(members.iter().map(|(k, _)| k)) {
+            prop_assert_eq!(fields.get(probe), map.get(probe));
+        }
+    }
 }
