@@ -59,7 +59,9 @@ pub struct Engine {
     pack: Arc<RulePack>,
     /// list → column → folded key → row indices; nested so that a lookup borrows the names
     /// instead of building a key.
-    indexes: HashMap<String, HashMap<String, ListIndex>>,
+    /// By list, then column: looked up on every list condition of every combination, so
+    /// hashed with Fx (keys come from the pack, not from orders).
+    indexes: FxHashMap<String, FxHashMap<String, ListIndex>>,
     /// Per rule (same index as `pack.rules`), what is derived once.
     compiled: Vec<CompiledRule>,
     /// Denied-party and sanctions lists for `screen` conditions, if any were loaded.
@@ -84,7 +86,7 @@ type ScreenCache = RefCell<HashMap<String, Arc<Vec<screening::Match>>>>;
 impl Engine {
     /// Compiles a validated pack.
     pub fn new(pack: RulePack) -> Engine {
-        let mut indexes: HashMap<String, HashMap<String, ListIndex>> = HashMap::new();
+        let mut indexes: FxHashMap<String, FxHashMap<String, ListIndex>> = FxHashMap::default();
         let mut wanted: Vec<(String, String)> = Vec::new();
         for rule in &pack.rules {
             for c in &rule.conditions {

@@ -53,32 +53,28 @@ impl<'o> Cx<'o, '_> {
             .collect()
     }
 
-    /// The values `path` reaches from the order or from the variable it starts at, and the
-    /// trails to that start (none for the order).
-    fn reach<'a, 'p>(&'a self, path: &'p PathRef) -> (&'a [Trail<'o>], Vec<Reach<'p, 'o>>) {
-        let mut reached = Vec::new();
-        let prefix: &[Trail<'o>] = match path.base {
-            Base::Order => {
-                path.path.reach(&self.order.root, &mut reached);
-                &[]
-            }
-            Base::Var(i) => match self.vars.get(i) {
-                Some(bound) => {
-                    path.path.reach(bound.value, &mut reached);
-                    &bound.chain
+    /// Hands each value `path` reaches from the order or from the variable it starts at to
+    /// `sink`, with the trails to that start (none for the order).
+    fn reach_each<'a, 'p, F: FnMut(&'a [Trail<'o>], Reach<'p, 'o>)>(
+        &'a self,
+        path: &'p PathRef,
+        sink: &mut F,
+    ) {
+        match path.base {
+            Base::Order => path.path.reach_each(&self.order.root, &mut |r| sink(&[], r)),
+            Base::Var(i) => {
+                if let Some(bound) = self.vars.get(i) {
+                    path.path.reach_each(bound.value, &mut |r| sink(&bound.chain, r));
                 }
-                None => &[],
-            },
-        };
-        (prefix, reached)
+            }
+        }
     }
 
     /// Resolves a path in the current bindings.
     pub(super) fn resolve<'a>(&'a self, path: &'a PathRef) -> Vec<Reached<'a>> {
-        let (prefix, reached) = self.reach(path);
-        reached
-            .into_iter()
-            .map(|r| Reached {
+        let mut out = Vec::new();
+        self.reach_each(path, &mut |prefix, r| {
+            out.push(Reached {
                 loc: Loc::Path {
                     prefix,
                     trail: r.trail,
@@ -87,20 +83,21 @@ impl<'o> Cx<'o, '_> {
                 row: None,
                 parent: r.parent,
             })
-            .collect()
+        });
+        out
     }
 
     /// The elements binding `binding` takes in the current bindings, in source order.
     pub(super) fn elements(&self, binding: &'o Binding) -> Vec<Bound<'o>> {
         let mut elements = Vec::new();
         for source in &binding.sources {
-            let (prefix, found) = self.reach(source);
-            elements.extend(found.into_iter().filter_map(|r| {
-                let value = r.value?;
-                let mut chain: SmallVec<[Trail<'o>; 2]> = prefix.iter().cloned().collect();
-                chain.push(r.trail);
-                Some(Bound { value, chain })
-            }));
+            self.reach_each(source, &mut |prefix, r| {
+                if let Some(value) = r.value {
+                    let mut chain: SmallVec<[Trail<'o>; 2]> = prefix.iter().cloned().collect();
+                    chain.push(r.trail);
+                    elements.push(Bound { value, chain });
+                }
+            });
         }
         elements
     }

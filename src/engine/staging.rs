@@ -141,13 +141,24 @@ pub(super) fn bind_staged<'o>(
         visit(cx, &staged.outcomes);
         return;
     };
-    let settled = kleene(&rule.condition, &|i| match (
-        staged.stages.depth.get(i),
-        staged.outcomes.get(i),
-    ) {
-        (Some(&d), Some(o)) if d <= depth => o.truth,
-        _ => Truth::Unknown,
-    });
+    // With nothing evaluated at this depth the expression is as settled as at the one above,
+    // which was not false, or this walk would not be here.
+    let evaluated_here = staged
+        .stages
+        .by_depth
+        .get(depth)
+        .is_some_and(|here| !here.is_empty());
+    let settled = if evaluated_here {
+        kleene(&rule.condition, &|i| match (
+            staged.stages.depth.get(i),
+            staged.outcomes.get(i),
+        ) {
+            (Some(&d), Some(o)) if d <= depth => o.truth,
+            _ => Truth::Unknown,
+        })
+    } else {
+        Truth::Unknown
+    };
     if settled == Truth::False {
         if walk.limit != usize::MAX {
             let leaves = count_leaves(rule, depth, cx, walk.limit.saturating_sub(walk.count));

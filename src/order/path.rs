@@ -145,8 +145,14 @@ impl Path {
     /// path kept as a [`Trail`]: judging reads far more values than evidence quotes, so the
     /// text is formatted only when it is asked for.
     pub fn reach<'p, 'v>(&'p self, root: &'v Value, out: &mut Vec<Reach<'p, 'v>>) {
+        self.reach_each(root, &mut |reached| out.push(reached));
+    }
+
+    /// Every value this path reaches from `root`, as [`Path::reach`], handed to `sink` one at
+    /// a time: a caller that keeps them in its own form needs no vector of them first.
+    pub fn reach_each<'p, 'v, F: FnMut(Reach<'p, 'v>)>(&'p self, root: &'v Value, sink: &mut F) {
         let mut slots = SmallVec::new();
-        reach_from(root, None, &self.segments, 0, &mut slots, out);
+        reach_from(root, None, &self.segments, 0, &mut slots, sink);
     }
 }
 
@@ -232,18 +238,18 @@ pub struct Reach<'p, 'v> {
     pub trail: Trail<'p>,
 }
 
-fn reach_from<'p, 'v>(
+fn reach_from<'p, 'v, F: FnMut(Reach<'p, 'v>)>(
     value: &'v Value,
     parent: Option<&'v Value>,
     segments: &'p [Segment],
     depth: usize,
     slots: &mut SmallVec<[Slot; 4]>,
-    out: &mut Vec<Reach<'p, 'v>>,
+    out: &mut F,
 ) {
     let all = segments;
     let Some(first) = segments.get(depth) else {
         let present = (!matches!(value, Value::Null)).then_some(value);
-        out.push(Reach {
+        out(Reach {
             value: present,
             parent,
             trail: Trail {
@@ -267,7 +273,7 @@ fn reach_from<'p, 'v>(
             // An absent list is an empty list: the spec makes `consignees`,
             // `route` and the like optional, and "no consignees" is a fact.
             None if all.get(depth + 1) == Some(&Segment::Each) => {}
-            None => out.push(stop(slots, Some(value))),
+            None => out(stop(slots, Some(value))),
         },
         Segment::Index(index) => {
             let taken = value.as_list().and_then(|list| {
@@ -288,7 +294,7 @@ fn reach_from<'p, 'v>(
                 }
                 None => {
                     slots.push(Slot::QUOTED);
-                    out.push(stop(slots, None));
+                    out(stop(slots, None));
                     slots.pop();
                 }
             }
@@ -304,7 +310,7 @@ fn reach_from<'p, 'v>(
             None if matches!(value, Value::Null) => {}
             None => {
                 slots.push(Slot::QUOTED);
-                out.push(stop(slots, None));
+                out(stop(slots, None));
                 slots.pop();
             }
         },
