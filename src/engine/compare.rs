@@ -14,6 +14,16 @@ pub(super) fn shift(date: NaiveDate, offset: Option<DateOffset>) -> Option<Naive
     moved.checked_add_signed(chrono::Duration::try_days(offset.days)?)
 }
 
+/// How two texts order: as written but for surrounding spaces when the condition asks for
+/// case, else as their folds (`rules::lists::fold`), as list keys are matched.
+pub(super) fn text_ordering(a: &str, b: &str, case_sensitive: bool) -> std::cmp::Ordering {
+    if case_sensitive {
+        a.trim().cmp(b.trim())
+    } else {
+        crate::rules::lists::fold_cmp(a, b)
+    }
+}
+
 pub(super) fn compare_values(
     cmp: Cmp,
     left: &Value,
@@ -36,11 +46,7 @@ pub(super) fn compare_values(
             None => return Check::unknown("date offset out of range".into()),
         },
         (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
-        (Value::Text(a), Value::Text(b)) => Some(if case_sensitive {
-            a.trim().cmp(b.trim())
-        } else {
-            crate::rules::lists::fold_cmp(a, b)
-        }),
+        (Value::Text(a), Value::Text(b)) => Some(text_ordering(a, b, case_sensitive)),
         // Attribute values arrive as text from CSV: read them as the literal's type.
         (Value::Text(a), Value::Number(b)) => {
             crate::rules::validate::parse_decimal(a.trim()).map(|a| {

@@ -360,6 +360,9 @@ pub(super) fn test_value(
             rate_date,
         } => {
             let shape = c.target.shape();
+            if let (Operand::Literal(l), false) = (operand, shape == crate::order::Shape::Money) {
+                return compare_literal(*cmp, value, l, *case_sensitive, *offset);
+            }
             let others: Vec<Cow<Value>> = match operand {
                 Operand::Literal(l) => vec![Cow::Owned(literal_value(l))],
                 Operand::Field(t) => match values_of(t, cx, outcomes, done) {
@@ -401,7 +404,7 @@ pub(super) fn test_value(
         Op::In { values } => {
             let mut any = false;
             for l in values {
-                let t = compare_values(Cmp::Eq, value, &literal_value(l), false, None);
+                let t = compare_literal(Cmp::Eq, value, l, false, None);
                 if t.truth == Truth::True {
                     any = true;
                     break;
@@ -664,6 +667,23 @@ pub(super) fn literal_value(l: &Literal) -> Value {
         Literal::Money(n, _) => Value::Number(*n),
         Literal::Date(d) => Value::Date(*d),
         Literal::Bool(b) => Value::Bool(*b),
+    }
+}
+
+/// [`compare_values`] against a literal, without building a text value of it for each value
+/// compared: a text literal meets text as `compare_values` has it meet text.
+fn compare_literal(
+    cmp: Cmp,
+    value: &Value,
+    literal: &Literal,
+    case_sensitive: bool,
+    offset: Option<DateOffset>,
+) -> Check {
+    match (value, literal) {
+        (Value::Text(a), Literal::Text(b)) => Check::of(Truth::from_bool(
+            cmp.holds(text_ordering(a, b, case_sensitive)),
+        )),
+        _ => compare_values(cmp, value, &literal_value(literal), case_sensitive, offset),
     }
 }
 
