@@ -260,7 +260,11 @@ impl Engine {
             };
             // As a list row in force only after `--as-of`: a rule that did not exist yet on
             // that day is not known on it.
-            if rule.valid_from.zip(self.as_of).is_some_and(|(from, on)| from > on) {
+            if rule
+                .valid_from
+                .zip(self.as_of)
+                .is_some_and(|(from, on)| from > on)
+            {
                 continue;
             }
             let rows = RowDates::at_shipment(dates);

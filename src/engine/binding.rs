@@ -61,10 +61,13 @@ impl<'o> Cx<'o, '_> {
         sink: &mut F,
     ) {
         match path.base {
-            Base::Order => path.path.reach_each(&self.order.root, &mut |r| sink(&[], r)),
+            Base::Order => path
+                .path
+                .reach_each(&self.order.root, &mut |r| sink(&[], r)),
             Base::Var(i) => {
                 if let Some(bound) = self.vars.get(i) {
-                    path.path.reach_each(bound.value, &mut |r| sink(&bound.chain, r));
+                    path.path
+                        .reach_each(bound.value, &mut |r| sink(&bound.chain, r));
                 }
             }
         }

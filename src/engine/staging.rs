@@ -149,13 +149,13 @@ pub(super) fn bind_staged<'o>(
         .get(depth)
         .is_some_and(|here| !here.is_empty());
     let settled = if evaluated_here {
-        kleene(&rule.condition, &|i| match (
-            staged.stages.depth.get(i),
-            staged.outcomes.get(i),
-        ) {
-            (Some(&d), Some(o)) if d <= depth => o.truth,
-            _ => Truth::Unknown,
-        })
+        kleene(
+            &rule.condition,
+            &|i| match (staged.stages.depth.get(i), staged.outcomes.get(i)) {
+                (Some(&d), Some(o)) if d <= depth => o.truth,
+                _ => Truth::Unknown,
+            },
+        )
     } else {
         Truth::Unknown
     };

@@ -20,6 +20,7 @@ pub mod schema;
 pub mod value;
 pub mod workbook;
 
+pub use fields::Fields;
 pub use input::{
     from_reader, from_reader_digested, from_text, open, open_digested, open_pending_digested,
     ColumnMap, HeaderProblem, InputDigest, InputError, InputFormat, InputHash, PendingRecords,
@@ -30,7 +31,6 @@ pub use map::{Join, SheetChoice, ValueFormat};
 pub use normalize::normalize_order;
 pub use path::{Path, Reach, Segment, Trail};
 pub use schema::Shape;
-pub use fields::Fields;
 pub use value::Value;
 
 /// Where a record came from: the file (or `-` for standard input) and the

@@ -296,18 +296,11 @@ fn the_csv_report_says_a_finding_is_a_lookback_in_its_last_column() {
         Some(orders.as_bytes()),
     );
     let text = stdout(&out);
-    let header: Vec<String> = text
-        .lines()
-        .next()
+    let header = csv::Reader::from_reader(text.as_bytes())
+        .headers()
         .unwrap()
-        .split(',')
-        .map(str::to_string)
-        .collect();
-    assert_eq!(
-        header.last().map(String::as_str),
-        Some("lookback"),
-        "{header:?}"
-    );
+        .clone();
+    assert_eq!(header.iter().last(), Some("lookback"), "{header:?}");
     let lookback = |id: &str| -> Vec<String> {
         reader_rows(&text)
             .into_iter()
@@ -324,21 +317,21 @@ fn the_csv_report_says_a_finding_is_a_lookback_in_its_last_column() {
     assert_eq!(lookback("NEW"), vec![String::new()], "{}", stdout(&out));
 }
 
+/// `redflag explain RULE` of the fixture pack on the one order `record`, with `args` added.
+fn explain(rule: &str, record: &str, args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("order.jsonl");
+    std::fs::write(&file, record).unwrap();
+    let mut all = vec!["explain", rule, "--rules", PACK, "--order"];
+    all.push(file.to_str().unwrap());
+    all.extend_from_slice(args);
+    stdout(&redflag_in(None, &all, None))
+}
+
 #[test]
 fn explain_shows_the_lookback_walk_that_check_reports() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("old.jsonl");
-    std::fs::write(
-        &file,
-        order("OLD", "2019-01-10", Some("2019-02-01"), "845811", "KZ"),
-    )
-    .unwrap();
-    let file = file.to_str().unwrap();
-    let text = stdout(&redflag_in(
-        None,
-        &["explain", "DATED-001", "--rules", PACK, "--order", file],
-        None,
-    ));
+    let old = order("OLD", "2019-01-10", Some("2019-02-01"), "845811", "KZ");
+    let text = explain("DATED-001", &old, &[]);
     assert!(text.contains("result: fired · review"), "{text}");
     assert!(
         text.contains("lookback, not the law at shipment: row `845811`")
@@ -346,42 +339,13 @@ fn explain_shows_the_lookback_walk_that_check_reports() {
             && text.contains("combination 1 of 1: fires"),
         "{text}"
     );
-    let json: Json = serde_json::from_str(&stdout(&redflag_in(
-        None,
-        &[
-            "explain",
-            "DATED-001",
-            "--rules",
-            PACK,
-            "--order",
-            file,
-            "--format",
-            "json",
-        ],
-        None,
-    )))
-    .unwrap();
+    let json: Json =
+        serde_json::from_str(&explain("DATED-001", &old, &["--format", "json"])).unwrap();
     assert_eq!(json["lookback"], true);
     assert_eq!(json["combinations"][0]["truth"], "true");
     // Shipped after the row came into force: the law at shipment, no lookback.
-    std::fs::write(
-        dir.path().join("new.jsonl"),
-        order("NEW", "2024-05-10", Some("2024-06-01"), "845811", "KZ"),
-    )
-    .unwrap();
-    let new = dir.path().join("new.jsonl");
-    let text = stdout(&redflag_in(
-        None,
-        &[
-            "explain",
-            "DATED-001",
-            "--rules",
-            PACK,
-            "--order",
-            new.to_str().unwrap(),
-        ],
-        None,
-    ));
+    let new = order("NEW", "2024-05-10", Some("2024-06-01"), "845811", "KZ");
+    let text = explain("DATED-001", &new, &[]);
     assert!(
         text.contains("result: fired · block") && !text.contains("lookback"),
         "{text}"
