@@ -825,6 +825,58 @@ pub fn load_screening(specs: &[String]) -> Result<(Vec<ScreeningList>, Diagnosti
 /// Above this many bad rows in one list, `check` says so in one line (`--verbose` lists them).
 const ROWS_LISTED: usize = 3;
 
+/// The located problems of one list as warnings: rows left out or partly read (`S001`) apart
+/// from what its ownership left unsettled (`S005`), each listed one by one up to
+/// `ROWS_LISTED` (all with `verbose`), else counted in one line that quotes the first.
+fn row_warnings(problems: &[screening::RowProblem], verbose: bool, out: &mut Diagnostics) {
+    use screening::RowProblemKind;
+    for (kind, code, what, help) in [
+        (
+            RowProblemKind::Unread,
+            "S001",
+            "were left out of screening or only partly read",
+            "the row was left out of screening or only partly read; fix it at the source",
+        ),
+        (
+            RowProblemKind::Ownership,
+            "S005",
+            "leave the 50 % rule something it cannot settle",
+            "the owned parties that could be found are screened, an assumed share counting as enough; check the list's ownership data",
+        ),
+    ] {
+        let of_kind: Vec<&screening::RowProblem> =
+            problems.iter().filter(|p| p.kind == kind).collect();
+        if verbose || of_kind.len() <= ROWS_LISTED {
+            for p in &of_kind {
+                out.push(
+                    Diagnostic::warning(code, format!("{}:{}: {}", p.file, p.line, p.message))
+                        .with_help(Some(help.to_string())),
+                );
+            }
+        } else if let Some(first) = of_kind.first() {
+            let mut files: Vec<&str> = of_kind.iter().map(|p| p.file.as_str()).collect();
+            files.sort_unstable();
+            files.dedup();
+            out.push(
+                Diagnostic::warning(
+                    code,
+                    format!(
+                        "{} rows of {} {what} (the first, {}:{}: {})",
+                        of_kind.len(),
+                        files.join(", "),
+                        first.file,
+                        first.line,
+                        first.message
+                    ),
+                )
+                .with_help(Some(
+                    "`--verbose` lists every row; fix them at the source".to_string(),
+                )),
+            );
+        }
+    }
+}
+
 /// [`load_screening`], with every bad row its own warning when `verbose`; otherwise a list
 /// with more than [`ROWS_LISTED`] bad rows gets one line that counts them and quotes the first.
 pub fn load_screening_rows(
@@ -841,37 +893,7 @@ pub fn load_screening_rows(
                     .split_once(':')
                     .filter(|(f, _)| screening::import::parse_format_name(f).is_some())
                     .map_or(spec.as_str(), |(_, p)| p);
-                if verbose || file.problems.len() <= ROWS_LISTED {
-                    for p in &file.problems {
-                        warnings.push(
-                            Diagnostic::warning("S001", format!("{}:{}: {}", p.file, p.line, p.message))
-                                .with_help(Some(
-                                    "the row was left out of screening or only partly read; fix it at the source".to_string(),
-                                )),
-                        );
-                    }
-                } else if let Some(first) = file.problems.first() {
-                    let mut files: Vec<&str> =
-                        file.problems.iter().map(|p| p.file.as_str()).collect();
-                    files.sort_unstable();
-                    files.dedup();
-                    warnings.push(
-                        Diagnostic::warning(
-                            "S001",
-                            format!(
-                                "{} rows of {} were left out of screening or only partly read (the first, {}:{}: {})",
-                                file.problems.len(),
-                                files.join(", "),
-                                first.file,
-                                first.line,
-                                first.message
-                            ),
-                        )
-                        .with_help(Some(
-                            "`--verbose` lists every row; fix them at the source".to_string(),
-                        )),
-                    );
-                }
+                row_warnings(&file.problems, verbose, &mut warnings);
                 let mut names: Vec<&str> = file.entries.iter().map(|e| e.list.as_str()).collect();
                 names.sort_unstable();
                 names.dedup();

@@ -24,7 +24,9 @@ pub mod translit;
 pub use ids::{validate, IdCheck};
 pub use import::{detect_format, import_str, load_file};
 pub use index::{Match, MatchedOn, Query, Screener, ScreenerConfig};
-pub use model::{Alias, Entry, EntryKind, ListFile, ListFormat, ListedAt, PartyId, RowProblem};
+pub use model::{
+    Alias, Entry, EntryKind, ListFile, ListFormat, ListedAt, PartyId, RowProblem, RowProblemKind,
+};
 pub use normalize::{normalize, NormalizedName};
 
 /// A list file that cannot be read at all (as opposed to a bad row, which is a

@@ -182,7 +182,8 @@ impl Entry {
     }
 }
 
-/// A located problem in a list file: the row was skipped or only partly read.
+/// A located problem in a list file: the row was skipped or only partly read, or the list's
+/// ownership left something the 50 % rule could not settle.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RowProblem {
     /// Display name of the file.
@@ -191,6 +192,22 @@ pub struct RowProblem {
     pub line: u64,
     /// Lowercase one-sentence message with user values in backticks.
     pub message: String,
+    /// What kind of problem; lists stored before kinds existed have only unread rows.
+    #[serde(default)]
+    pub kind: RowProblemKind,
+}
+
+/// What a [`RowProblem`] is about: the two are told apart on stderr (`S001`, `S005`) because
+/// their remedies differ.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RowProblemKind {
+    /// The row was left out of screening or only partly read.
+    #[default]
+    Unread,
+    /// The row was read, but the 50 % rule could not settle what it says: a holding that
+    /// names an entity not in the file, an owned entity without a name, a share counted by
+    /// assumption (no usable percentage, a circle).
+    Ownership,
 }
 
 impl std::fmt::Display for RowProblem {

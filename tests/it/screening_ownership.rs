@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use redflag::screening::ownership::{derive, parse_percent, Holding, Resolution, HALF, WHOLE};
-use redflag::screening::{import_str, Entry, ListFile, ListFormat};
+use redflag::screening::{import_str, Entry, ListFile, ListFormat, RowProblemKind};
 
 fn list() -> ListFile {
     let text = std::fs::read_to_string(concat!(
@@ -87,6 +87,27 @@ fn ownership_propagates_through_owned_entities() {
 }
 
 #[test]
+fn check_warns_of_unsettled_ownership_apart_from_unread_rows() {
+    let out = crate::support::redflag_in(
+        None,
+        &[
+            "check",
+            "fixtures/orders/ownership-and-addresses.jsonl",
+            "--list",
+            "fixtures/lists/ownership/ownership.ftm.json",
+            "-o",
+            "/dev/null",
+        ],
+        None,
+    );
+    let err = crate::support::stderr(&out);
+    let warnings = |code: &str| err.matches(&format!("{code}\n")).count();
+    assert_eq!(warnings("S001"), 1, "{err}");
+    assert!(warnings("S005") >= 3, "{err}");
+    assert!(err.contains("check the list's ownership data"), "{err}");
+}
+
+#[test]
 fn unknown_percentages_and_circles_fail_closed() {
     let l = list();
     let a10 = entry(&l, "os-a10").expect("a holding without a percentage counts");
@@ -111,6 +132,16 @@ fn unknown_percentages_and_circles_fail_closed() {
     assert!(messages
         .iter()
         .any(|m| m.contains("`own-bad` names no `owner` or no `asset`")));
+    // A row left out is told apart from what the 50 % rule could not settle (S001, S005).
+    let kind_of = |needle: &str| {
+        l.problems
+            .iter()
+            .find(|p| p.message.contains(needle))
+            .map(|p| p.kind)
+    };
+    assert_eq!(kind_of("`own-bad` names no"), Some(RowProblemKind::Unread));
+    assert_eq!(kind_of("`os-c1`"), Some(RowProblemKind::Ownership));
+    assert_eq!(kind_of("`os-a10`"), Some(RowProblemKind::Ownership));
     // Context entities that are not owned are not screened at all.
     assert!(entry(&l, "os-a3").is_none());
     // Listed parties keep their addresses, from an address entity or inline.

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::super::countries;
 use super::super::model::{Entry, RowProblem};
 use super::super::ownership::{derive, parse_percent, Holding, OwnerLink};
-use super::problem;
+use super::{ownership_note, problem};
 
 /// Addresses, holdings and related (unlisted) entities met while reading an FtM file.
 #[derive(Debug, Default)]
@@ -110,7 +110,7 @@ impl Links {
         for p in super::ftm::strings(props, "percentage") {
             match parse_percent(p) {
                 Ok(s) => share = Some(share.map_or(s, |old: u64| old.max(s))),
-                Err(msg) => problems.push(problem(
+                Err(msg) => problems.push(ownership_note(
                     file,
                     line,
                     format!(
@@ -177,7 +177,7 @@ impl Links {
         for (line, oid, h) in &self.holdings {
             for (role, who) in [("owner", &h.owner), ("asset", &h.asset)] {
                 if !known(who) {
-                    problems.push(problem(
+                    problems.push(ownership_note(
                         file,
                         *line,
                         format!("ownership `{oid}` names {role} `{who}`, which is not in the file"),
@@ -207,7 +207,7 @@ impl Links {
                     .iter()
                     .find(|(_, _, h)| h.asset == id)
                     .map_or(1, |(line, _, _)| *line);
-                problems.push(problem(
+                problems.push(ownership_note(
                     file,
                     line,
                     format!(
@@ -220,7 +220,7 @@ impl Links {
                 .iter()
                 .find(|n| n.starts_with(&format!("entity `{id}` ")))
             {
-                problems.push(problem(file, line, note.clone()));
+                problems.push(ownership_note(file, line, note.clone()));
             }
             e.listed_on = owners_listed_on(&owned_by.links, &dates);
             e.owned_by = Some(owned_by);

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::model::{Entry, EntryKind, ListFile, ListFormat, RowProblem};
+use super::model::{Entry, EntryKind, ListFile, ListFormat, RowProblem, RowProblemKind};
 use super::normalize::has_folded_text;
 use super::ScreeningError;
 
@@ -552,12 +552,21 @@ pub(crate) fn placeholder_names(
     }
 }
 
-/// Builds a located problem.
+/// Builds a located problem: a row left out or only partly read.
 pub(crate) fn problem(file: &str, line: u64, message: String) -> RowProblem {
     RowProblem {
         file: file.to_string(),
         line,
         message,
+        kind: RowProblemKind::Unread,
+    }
+}
+
+/// Builds a located note on what the 50 % rule could not settle.
+pub(crate) fn ownership_note(file: &str, line: u64, message: String) -> RowProblem {
+    RowProblem {
+        kind: RowProblemKind::Ownership,
+        ..problem(file, line, message)
     }
 }
 
