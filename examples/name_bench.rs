@@ -31,7 +31,9 @@ struct Args {
     /// Print the misclassified cases of the tuning half (never the held-out half).
     errors: bool,
     /// redflag's own cases (same columns), reported apart from the upstream bench.
-    extra_cases: Option<String>,
+    extra_cases: Vec<String>,
+    /// Print every true negative with a hit (not only the first five), with the countries.
+    all_negatives: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -50,7 +52,8 @@ fn parse_args() -> Result<Args, String> {
             "--cross-script" => a.cross_script = Some(value()?),
             "--threshold" => a.threshold = value()?.parse().map_err(|_| "bad threshold")?,
             "--errors" => a.errors = true,
-            "--extra-cases" => a.extra_cases = Some(value()?),
+            "--all-negatives" => a.all_negatives = true,
+            "--extra-cases" => a.extra_cases.push(value()?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -347,7 +350,7 @@ fn run(args: &Args) -> Result<(), String> {
     if let Some(path) = &args.cross_script {
         cross_script(path, stats)?;
     }
-    if let Some(path) = &args.extra_cases {
+    for path in &args.extra_cases {
         extra_cases(path, stats, args.threshold)?;
     }
 
@@ -359,13 +362,46 @@ fn run(args: &Args) -> Result<(), String> {
             let mut hit = 0usize;
             let mut hit_country = 0usize;
             let mut examples = Vec::new();
+            // People named in Hangul: their best score by name only and with nationality, to
+            // count hits at the hit, review and block thresholds.
+            let mut hangul: Vec<(f64, f64)> = Vec::new();
             for r in &nrows {
+                if r[name_col]
+                    .chars()
+                    .any(|c| ('\u{AC00}'..='\u{D7AF}').contains(&c))
+                {
+                    let mut q = Query::new(&r[name_col]);
+                    q.kind = Some(EntryKind::Person);
+                    let best = |q: &Query| screener.screen(q, 0.5).first().map_or(0.0, |m| m.score);
+                    let plain = best(&q);
+                    q.country = nat_col.map(|i| r[i].clone());
+                    hangul.push((plain, best(&q)));
+                }
                 let mut q = Query::new(&r[name_col]);
                 q.kind = Some(EntryKind::Person);
                 let plain = screener.screen(&q, args.threshold);
+                let nationality = nat_col.map(|i| r[i].clone());
                 if !plain.is_empty() {
                     hit += 1;
-                    if examples.len() < 5 {
+                    if args.all_negatives {
+                        let e = &screener.entries()[plain[0].entry_index];
+                        let mut qc = q.clone();
+                        qc.country = nationality.clone();
+                        let with = screener.screen(&qc, 0.0);
+                        let with = with
+                            .iter()
+                            .find(|m| m.entry_index == plain[0].entry_index)
+                            .map_or(0.0, |m| m.score);
+                        examples.push(format!(
+                            "  `{}` ({}) [{}] -> `{}` [{}] {:.3}, with nationality {with:.3}",
+                            r[name_col],
+                            normalize(&r[name_col], EntryKind::Person).normalized,
+                            nationality.as_deref().unwrap_or(""),
+                            e.primary_name,
+                            e.countries.join(" "),
+                            plain[0].score
+                        ));
+                    } else if examples.len() < 5 {
                         let e = &screener.entries()[plain[0].entry_index];
                         examples.push(format!(
                             "  `{}` ({}) -> `{}` {:.3}",
@@ -376,7 +412,7 @@ fn run(args: &Args) -> Result<(), String> {
                         ));
                     }
                 }
-                q.country = nat_col.map(|i| r[i].clone());
+                q.country = nationality;
                 if !screener.screen(&q, args.threshold).is_empty() {
                     hit_country += 1;
                 }
@@ -393,6 +429,23 @@ fn run(args: &Args) -> Result<(), String> {
             for e in examples {
                 println!("{e}");
             }
+            let at = |t: f64, with: bool| {
+                hangul
+                    .iter()
+                    .filter(|(p, c)| if with { *c >= t } else { *p >= t })
+                    .count()
+            };
+            println!(
+                "  named in Hangul: {} people; hits at {:.2} / 0.75 / {BLOCK:.2}: {} / {} / {} by name only, {} / {} / {} with nationality",
+                hangul.len(),
+                args.threshold,
+                at(args.threshold, false),
+                at(0.75, false),
+                at(BLOCK, false),
+                at(args.threshold, true),
+                at(0.75, true),
+                at(BLOCK, true)
+            );
         }
     }
     Ok(())

@@ -31,7 +31,8 @@ BENCH=target/release/examples/name_bench
 CASES=fixtures/lists/name-bench
 echo "## uniform token weights"
 "$BENCH" --cases "$CASES/cases.csv" --frozen "$CASES/logicv2-frozen.csv" \
-  --cross-script "$CASES/cross_script_pairs.csv" --extra-cases "$CASES/translit_cases.csv"
+  --cross-script "$CASES/cross_script_pairs.csv" --extra-cases "$CASES/translit_cases.csv" \
+  --extra-cases "$CASES/number_cases.csv"
 echo
 echo "## token rarity from the 2019 SDN, true negatives screened against it"
 "$BENCH" --cases "$CASES/cases.csv" --frozen "$CASES/logicv2-frozen.csv" \

@@ -27,6 +27,7 @@ use super::score::{
     compare_variants_at_least, query_variants, Pruning, TokenPair, TokenStats, WeightedTokens,
     MAX_TOKENS,
 };
+use super::translit;
 
 /// A name that matched only a weak alias must be this close to count at all.
 pub const WEAK_ALIAS_MIN: f64 = 0.95;
@@ -42,6 +43,12 @@ pub const ADDRESS_MATCH_BONUS: f64 = 0.05;
 /// country mismatch does not lower it unless the entry is a person (docs/screening.md,
 /// "Exact names and countries").
 pub const EXACT_NAME_MIN: f64 = 0.95;
+/// Highest score of a match that rests on a query name written in Hangul, read in the
+/// romanisation of the lists, when the query country is not one of the entry's: a review,
+/// never a block. The reading is lossy (`ㅓ` and `ㅗ` are both `o`) and Korean names share a few
+/// surnames and syllables, so a Hangul name meets listed North Korean names often by chance
+/// (docs/screening.md, "Names in Hangul"). A listed party named in Hangul is still held.
+pub const HANGUL_ONLY_MAX: f64 = 0.85;
 /// Name scores below this are not kept in the name cache: a screen with a lower `min_score`
 /// (less the address bonus) is computed afresh, so the cache holds only the few candidates
 /// that can matter and its answers are the same as a fresh computation's.
@@ -450,6 +457,7 @@ impl Screener {
         let floor = min_score - ADDRESS_MATCH_BONUS - 1e-9;
         for name in names {
             let query_name = normalize(name, query_kind);
+            let hangul_query = translit::has_hangul(name);
             let scored = self.name_scores(&query_name, query_kind, floor);
             for s in scored.iter() {
                 let r = &self.records[s.record as usize];
@@ -483,6 +491,12 @@ impl Screener {
                     .is_some_and(|a| address_overlaps(a, &entry.addresses));
                 if address_match {
                     score += ADDRESS_MATCH_BONUS;
+                }
+                if hangul_query
+                    && country_match != Some(true)
+                    && !translit::has_hangul(&r.name.original)
+                {
+                    score = score.min(HANGUL_ONLY_MAX);
                 }
                 let score = score.clamp(0.0, 1.0);
                 if score < min_score {

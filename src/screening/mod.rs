@@ -14,6 +14,7 @@ pub mod countries;
 pub mod ids;
 pub mod import;
 pub mod index;
+pub mod mandarin;
 pub mod model;
 pub mod normalize;
 pub mod ownership;

@@ -58,6 +58,8 @@ pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
     let mut tokens: Vec<String> = folded.split_whitespace().map(str::to_string).collect();
     drop_if_more(&mut tokens, |t| STOP_TOKENS.contains(&t));
     strip_titles(&mut tokens);
+    letters_for_digits(&mut tokens);
+    numbers_as_digits(&mut tokens);
     if kind != EntryKind::Person {
         strip_legal_forms(&mut tokens, &mut removed);
     }
@@ -297,6 +299,179 @@ fn strip_titles(tokens: &mut Vec<String>) {
         .take_while(|t| TITLES.contains(&t.as_str()))
         .count();
     tokens.drain(..titles);
+}
+
+/// The letter a digit stands for inside a word (`Ig0r Sech1n`, `I9or`): `0` `o`, `1` `i`,
+/// `3` `e`, `4` `a`, `5` `s`, `7` `t`, `8` `b`, `9` `g`.
+fn look_alike_letter(digit: u8) -> Option<u8> {
+    Some(match digit {
+        b'0' => b'o',
+        b'1' => b'i',
+        b'3' => b'e',
+        b'4' => b'a',
+        b'5' => b's',
+        b'7' => b't',
+        b'8' => b'b',
+        b'9' => b'g',
+        _ => return None,
+    })
+}
+
+/// Reads a digit between two letters of a word as the letter it looks like (`ig0r` →
+/// `igor`, `sech1n` → `sechin`): a name spelled with digits for letters dodges the rule that
+/// tokens with digits must be equal. Digits at the edge of a token (`1st`, `ahl1`, `b52`)
+/// and runs of digits are numbers and stay.
+fn letters_for_digits(tokens: &mut [String]) {
+    for token in tokens.iter_mut() {
+        let b = token.as_bytes();
+        let swap = |i: usize| {
+            i > 0
+                && i + 1 < b.len()
+                && b[i - 1].is_ascii_lowercase()
+                && b[i + 1].is_ascii_lowercase()
+                && look_alike_letter(b[i]).is_some()
+        };
+        if !(1..b.len().saturating_sub(1)).any(swap) {
+            continue;
+        }
+        let read: Vec<u8> = (0..b.len())
+            .map(|i| {
+                if swap(i) {
+                    look_alike_letter(b[i]).unwrap_or(b[i])
+                } else {
+                    b[i]
+                }
+            })
+            .collect();
+        *token = String::from_utf8(read).unwrap_or_else(|_| token.clone());
+    }
+}
+
+/// English number words up to nineteen, and the tens, with their values.
+const NUMBER_WORDS: &[(&str, u32)] = &[
+    ("zero", 0),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    // A common misspelling of `forty`.
+    ("fourty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+];
+
+/// English ordinal words, with their values.
+const ORDINAL_WORDS: &[(&str, u32)] = &[
+    ("first", 1),
+    ("second", 2),
+    ("third", 3),
+    ("fourth", 4),
+    ("fifth", 5),
+    ("sixth", 6),
+    ("seventh", 7),
+    ("eighth", 8),
+    ("ninth", 9),
+    ("tenth", 10),
+    ("eleventh", 11),
+    ("twelfth", 12),
+    ("thirteenth", 13),
+    ("fourteenth", 14),
+    ("fifteenth", 15),
+    ("sixteenth", 16),
+    ("seventeenth", 17),
+    ("eighteenth", 18),
+    ("nineteenth", 19),
+    ("twentieth", 20),
+    ("thirtieth", 30),
+    ("fortieth", 40),
+    ("fiftieth", 50),
+    ("sixtieth", 60),
+    ("seventieth", 70),
+    ("eightieth", 80),
+    ("ninetieth", 90),
+];
+
+/// The value of a number written as an English word (`forty` → 40, `third` → 3) or as digits
+/// with an ordinal suffix (`1st`, `22nd`, `3rd`, `44th` → their number); `None` otherwise.
+fn number_value(token: &str) -> Option<u32> {
+    let first = *token.as_bytes().first()?;
+    if !first.is_ascii_digit() {
+        // Every token of every name passes here: most are ruled out by their first letter
+        // and length before the tables are searched.
+        if !matches!(first, b'e' | b'f' | b'n' | b'o' | b's' | b't' | b'z') || token.len() > 11 {
+            return None;
+        }
+        let word = |table: &[(&str, u32)]| table.iter().find(|(w, _)| *w == token).map(|p| p.1);
+        return word(NUMBER_WORDS).or_else(|| word(ORDINAL_WORDS));
+    }
+    let digits = token.trim_end_matches(|c: char| c.is_ascii_lowercase());
+    let suffix = &token[digits.len()..];
+    if !digits.is_empty()
+        && digits.len() <= 9
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && matches!(suffix, "st" | "nd" | "rd" | "th")
+    {
+        return digits.parse().ok();
+    }
+    None
+}
+
+/// Writes numbers the one way whatever their spelling: English number words and ordinals
+/// become digits, a tens word followed by a unit word becomes one number (`forty four`, from
+/// `Forty-Four`, → `44`), and an ordinal suffix on digits goes (`1st` → `1`). `1st
+/// International Bank`, `First International Bank` and `Brigade 44`, `Brigade Forty-Four` are
+/// the same names; as digits, they must then be equal to pair (`Victory 3` is not `Victory 4`).
+fn numbers_as_digits(tokens: &mut Vec<String>) {
+    if !tokens.iter().any(|t| number_value(t).is_some()) {
+        return;
+    }
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let Some(v) = number_value(&tokens[i]) else {
+            out.push(std::mem::take(&mut tokens[i]));
+            i += 1;
+            continue;
+        };
+        let is_tens = v >= 20 && v % 10 == 0 && NUMBER_WORDS.iter().any(|(w, _)| *w == tokens[i]);
+        let unit = tokens
+            .get(i + 1)
+            .filter(|next| !next.bytes().any(|b| b.is_ascii_digit()))
+            .and_then(|next| number_value(next))
+            .filter(|u| (1..=9).contains(u));
+        match unit {
+            Some(u) if is_tens => {
+                out.push((v + u).to_string());
+                i += 2;
+            }
+            _ => {
+                out.push(v.to_string());
+                i += 1;
+            }
+        }
+    }
+    *tokens = out;
 }
 
 /// CJK legal forms, removed from the raw text because Han script has no spaces between words.

@@ -23,10 +23,11 @@
 
 use std::collections::HashMap;
 
+use super::mandarin;
 use super::similarity::may_reach;
 pub use super::similarity::{
     exact_similarity, jaro_winkler, levenshtein, similarity, similarity_bound, skeleton_similarity,
-    token_similarity, Pruning,
+    token_similarity, Pruning, SKELETON_FACTOR,
 };
 
 /// Similarity below which two tokens count as different.
@@ -328,7 +329,8 @@ fn compare_found(query: &WeightedTokens, candidate: &WeightedTokens, pruning: Pr
     if nq > MAX_TOKENS || nc > MAX_TOKENS {
         return Found::Long(compare_long_with(query, candidate, pruning));
     }
-    let sims = SimMatrix::new(query, candidate, pruning);
+    let syllabic = SyllabicNames::new(query, candidate);
+    let sims = SimMatrix::new(query, candidate, pruning, &syllabic);
     let base = align(query, candidate, &sims);
     // A merge can only help a token that the plain alignment left over or paired weakly, so
     // only spans containing such a token are tried; this also bounds the work on long names.
@@ -353,21 +355,26 @@ fn compare_found(query: &WeightedTokens, candidate: &WeightedTokens, pruning: Pr
                 continue;
             }
             let len: usize = query.tokens[i..i + span].iter().map(String::len).sum();
-            if !candidate.tokens.iter().any(|t| t.len() + 2 >= len) {
+            let joined: String = query.tokens[i..i + span].concat();
+            // Wade-Giles writes a syllable up to two letters longer than pinyin (`chieh`/`jie`).
+            if !candidate
+                .tokens
+                .iter()
+                .any(|t| t.len() + 2 >= len || syllabic.reads(&joined, t))
+            {
                 continue;
             }
-            let joined: String = query.tokens[i..i + span].concat();
             // A merge counts only if its token pairs at MERGE_MIN_SIM or more.
             if pruning == Pruning::Bounded
                 && !candidate
                     .tokens
                     .iter()
-                    .any(|t| may_reach(&joined, t, MERGE_MIN_SIM))
+                    .any(|t| may_reach(&joined, t, MERGE_MIN_SIM) || syllabic.reads(&joined, t))
             {
                 continue;
             }
             let merged = query.merged(i, span);
-            let m = sims.with_query_merged(i, span, &merged, candidate);
+            let m = sims.with_query_merged(i, span, &merged, candidate, &syllabic);
             let s = align(&merged, candidate, &m);
             let genuine = s.pairs.iter().any(|p| p.0 == i && p.2 >= MERGE_MIN_SIM);
             if genuine && s.score > best.0.score {
@@ -379,20 +386,24 @@ fn compare_found(query: &WeightedTokens, candidate: &WeightedTokens, pruning: Pr
                 continue;
             }
             let len: usize = candidate.tokens[j..j + span].iter().map(String::len).sum();
-            if !query.tokens.iter().any(|t| t.len() + 2 >= len) {
+            let joined: String = candidate.tokens[j..j + span].concat();
+            if !query
+                .tokens
+                .iter()
+                .any(|t| t.len() + 2 >= len || syllabic.reads(t, &joined))
+            {
                 continue;
             }
-            let joined: String = candidate.tokens[j..j + span].concat();
             if pruning == Pruning::Bounded
                 && !query
                     .tokens
                     .iter()
-                    .any(|t| may_reach(t, &joined, MERGE_MIN_SIM))
+                    .any(|t| may_reach(t, &joined, MERGE_MIN_SIM) || syllabic.reads(t, &joined))
             {
                 continue;
             }
             let merged = candidate.merged(j, span);
-            let m = sims.with_candidate_merged(j, span, query, &merged);
+            let m = sims.with_candidate_merged(j, span, query, &merged, &syllabic);
             let s = align(query, &merged, &m);
             let genuine = s.pairs.iter().any(|p| p.1 == j && p.2 >= MERGE_MIN_SIM);
             if genuine && s.score > best.0.score {
@@ -446,12 +457,17 @@ struct SimMatrix {
 }
 
 impl SimMatrix {
-    fn new(query: &WeightedTokens, candidate: &WeightedTokens, pruning: Pruning) -> SimMatrix {
+    fn new(
+        query: &WeightedTokens,
+        candidate: &WeightedTokens,
+        pruning: Pruning,
+        syllabic: &SyllabicNames,
+    ) -> SimMatrix {
         let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
         let mut sims = smallvec::SmallVec::with_capacity(nq * nc);
         for q in &query.tokens {
             for c in &candidate.tokens {
-                sims.push(similarity(q, c, pruning));
+                sims.push(syllabic.similarity(q, c, pruning));
             }
         }
         SimMatrix {
@@ -472,6 +488,7 @@ impl SimMatrix {
         span: usize,
         merged: &WeightedTokens,
         candidate: &WeightedTokens,
+        syllabic: &SyllabicNames,
     ) -> SimMatrix {
         let nq = self.nq - span + 1;
         let mut sims = smallvec::SmallVec::with_capacity(nq * self.nc);
@@ -480,7 +497,7 @@ impl SimMatrix {
                 sims.push(match i.cmp(&at) {
                     std::cmp::Ordering::Less => self.get(i, j),
                     std::cmp::Ordering::Equal => {
-                        similarity(&merged.tokens[at], &candidate.tokens[j], self.pruning)
+                        syllabic.similarity(&merged.tokens[at], &candidate.tokens[j], self.pruning)
                     }
                     std::cmp::Ordering::Greater => self.get(i + span - 1, j),
                 });
@@ -500,6 +517,7 @@ impl SimMatrix {
         span: usize,
         query: &WeightedTokens,
         merged: &WeightedTokens,
+        syllabic: &SyllabicNames,
     ) -> SimMatrix {
         let nc = self.nc - span + 1;
         let mut sims = smallvec::SmallVec::with_capacity(self.nq * nc);
@@ -508,7 +526,7 @@ impl SimMatrix {
                 sims.push(match j.cmp(&at) {
                     std::cmp::Ordering::Less => self.get(i, j),
                     std::cmp::Ordering::Equal => {
-                        similarity(&query.tokens[i], &merged.tokens[at], self.pruning)
+                        syllabic.similarity(&query.tokens[i], &merged.tokens[at], self.pruning)
                     }
                     std::cmp::Ordering::Greater => self.get(i, j + span - 1),
                 });
@@ -519,6 +537,56 @@ impl SimMatrix {
             nq: self.nq,
             nc,
             sims,
+        }
+    }
+}
+
+/// Similarity of two spellings of one Mandarin syllable in the two romanisations (`hsi`/`xi`,
+/// `tung`/`dong`): as trusted as an Arabic skeleton's reading ([`SKELETON_FACTOR`]), since
+/// the lost apostrophes leave each Wade-Giles syllable two or more pinyin readings.
+pub const ROMANISATION_SIM: f64 = SKELETON_FACTOR;
+
+/// Whether the two names of one comparison are both wholly Mandarin syllables, and so may
+/// be read in either romanisation; worked out only when a token pair first needs it (few
+/// pairs read as each other at all), once per comparison.
+struct SyllabicNames<'a> {
+    query: &'a [String],
+    candidate: &'a [String],
+    known: std::cell::Cell<Option<bool>>,
+}
+
+impl<'a> SyllabicNames<'a> {
+    fn new(query: &'a WeightedTokens, candidate: &'a WeightedTokens) -> SyllabicNames<'a> {
+        SyllabicNames {
+            query: &query.tokens,
+            candidate: &candidate.tokens,
+            known: std::cell::Cell::new(None),
+        }
+    }
+
+    fn both(&self) -> bool {
+        if let Some(b) = self.known.get() {
+            return b;
+        }
+        let b =
+            mandarin::is_syllabic_name(self.query) && mandarin::is_syllabic_name(self.candidate);
+        self.known.set(Some(b));
+        b
+    }
+
+    /// Whether Wade-Giles reads one token as the other, between two Mandarin names.
+    fn reads(&self, a: &str, b: &str) -> bool {
+        (mandarin::reads_as(a, b) || mandarin::reads_as(b, a)) && self.both()
+    }
+
+    /// [`similarity`], raised to [`ROMANISATION_SIM`] for a Wade-Giles spelling of the other
+    /// token between two Mandarin names.
+    fn similarity(&self, a: &str, b: &str, pruning: Pruning) -> f64 {
+        let sim = similarity(a, b, pruning);
+        if sim < ROMANISATION_SIM && self.reads(a, b) {
+            ROMANISATION_SIM
+        } else {
+            sim
         }
     }
 }
@@ -621,7 +689,7 @@ fn compare_long_with(
     };
     if !q_fuzzy.is_empty() && !c_fuzzy.is_empty() {
         let (sub_q, sub_c) = (pick(query, q_fuzzy), pick(candidate, c_fuzzy));
-        let sims = SimMatrix::new(&sub_q, &sub_c, pruning);
+        let sims = SimMatrix::new(&sub_q, &sub_c, pruning, &SyllabicNames::new(&sub_q, &sub_c));
         for (i, j, sim) in greedy_pairs(&sub_q, &sub_c, &sims) {
             pairs.push((q_fuzzy[i], c_fuzzy[j], sim));
         }

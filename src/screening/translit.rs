@@ -47,6 +47,11 @@ pub fn hangul(c: char) -> Option<String> {
     Some(out)
 }
 
+/// Whether `text` holds a precomposed Hangul syllable (what [`hangul`] reads).
+pub fn has_hangul(text: &str) -> bool {
+    text.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+}
+
 /// Whether `c` is a letter of the Arabic script that [`arabic`] reads.
 pub fn is_arabic_letter(c: char) -> bool {
     arabic(c, false).is_some()

@@ -63,3 +63,83 @@ fn han_names_read_as_pinyin() {
     assert_eq!(score("毛泽东", "Mao Zedong"), 1.0);
     assert!(score("王毅", "Wang Yang") < 0.7);
 }
+
+#[test]
+fn wade_giles_spellings_meet_pinyin_between_chinese_names() {
+    // Han script comes out as pinyin; older, Taiwanese and Hong Kong spellings are Wade-Giles
+    // (apostrophes and hyphens lost in folding).
+    for (a, b) in [
+        ("毛泽东", "Mao Tse-tung"),
+        ("习近平", "Hsi Chin-ping"),
+        ("Deng Xiaoping", "Teng Hsiao-p'ing"),
+        ("Zhou Enlai", "Chou En-lai"),
+        ("Xi Jinping", "Hsi Chin-ping"),
+        ("Jiang Jieshi", "Chiang Chieh-shih"),
+    ] {
+        let s = score(a, b);
+        assert!(s >= 0.9, "{a} / {b}: {s}");
+        let r = score(b, a);
+        assert!(r >= 0.9, "{b} / {a}: {r}");
+    }
+    // Another name stays another name.
+    assert!(score("毛泽东", "Mao Tse-min") < 0.7);
+    assert!(score("Hsi Chin-ping", "Li Keqiang") < 0.5);
+}
+
+#[test]
+fn wade_giles_is_read_only_between_names_made_of_mandarin_syllables() {
+    // `tan` would read as pinyin `dan`, but `Dan Smith` is not a Chinese name.
+    assert_eq!(score("Dan Smith", "Dan Smith"), 1.0);
+    assert!(score("Dan Smith", "Tan Smith") < score("Dan Li", "Tan Li"));
+}
+
+#[test]
+fn numbers_are_the_same_written_as_words_or_digits() {
+    let entity = |s: &str| normalize(s, EntryKind::Entity).normalized;
+    assert_eq!(entity("First International Bank"), "1 international bank");
+    assert_eq!(entity("1st International Bank"), "1 international bank");
+    assert_eq!(entity("Brigade Forty-Four"), "brigade 44");
+    assert_eq!(entity("Twenty Second Century Fox"), "22 century fox");
+    assert_eq!(entity("Three Percenters"), "3 percenters");
+    // Not numbers: a word that only starts like one, a lone tens word keeps its value.
+    assert_eq!(entity("Tenex Ninety"), "tenex 90");
+    let pair = |a: &str, b: &str| score_names(a, b, EntryKind::Entity, &TokenStats::new()).score;
+    assert_eq!(
+        pair("1st International Bank", "First International Bank"),
+        1.0
+    );
+    assert_eq!(pair("Brigade 44", "Brigade Forty Four"), 1.0);
+    // Different numbers stay different, however they are written.
+    assert!(pair("Victory Three", "Victory 4") < 0.7);
+}
+
+#[test]
+fn a_name_in_hangul_is_reviewed_unless_the_country_agrees() {
+    use redflag::screening::{Entry, Query, Screener};
+    let mut kim = Entry::new("SDN", "test", "1", EntryKind::Person, "KIM, Jong Un");
+    kim.add_country("KP");
+    let mut ri = Entry::new("SDN", "test", "2", EntryKind::Person, "RI, Pyong Chol");
+    ri.add_country("KP");
+    let s = Screener::build(vec![kim, ri]);
+    let best = |name: &str, country: Option<&str>| {
+        let mut q = Query::new(name);
+        q.kind = Some(EntryKind::Person);
+        q.country = country.map(str::to_string);
+        s.screen(&q, 0.5)
+            .first()
+            .map(|m| (m.entry_id.clone(), m.score))
+    };
+    // Fail closed: the listed party named in Hangul is still found, held for review (the
+    // review band is 0.75 to 0.90), not cleared.
+    let (id, score) = best("김정은", None).expect("a listed name in Hangul is found");
+    assert_eq!(id, "1");
+    assert!((0.75..0.9).contains(&score), "{score}");
+    // With the entry's country, the reading stands: a block.
+    assert_eq!(best("김정은", Some("KP")).map(|m| m.1), Some(1.0));
+    assert_eq!(best("리병철", Some("North Korea")).map(|m| m.1), Some(1.0));
+    // Another country is not a way out: still reviewed, as the Latin spelling would be.
+    let (_, abroad) = best("김정은", Some("KR")).expect("found");
+    assert!((0.75..0.9).contains(&abroad), "{abroad}");
+    // The Latin spelling is not a transliteration: unchanged.
+    assert_eq!(best("Kim Jong Un", None).map(|m| m.1), Some(1.0));
+}
