@@ -44,10 +44,10 @@ pub const ADDRESS_MATCH_BONUS: f64 = 0.05;
 /// "Exact names and countries").
 pub const EXACT_NAME_MIN: f64 = 0.95;
 /// Highest score of a match that rests on a query name written in Hangul, read in the
-/// romanisation of the lists, when the query country is not one of the entry's: a review,
-/// never a block. The reading is lossy (`ㅓ` and `ㅗ` are both `o`) and Korean names share a few
+/// romanisation of the lists, when the query gives a country that is not one of the entry's: a
+/// review, never a block. The reading is lossy (`ㅓ` and `ㅗ` are both `o`) and Korean names share a few
 /// surnames and syllables, so a Hangul name meets listed North Korean names often by chance
-/// (docs/screening.md, "Names in Hangul"). A listed party named in Hangul is still held.
+/// (docs/screening.md, "Names in Hangul"). Without a country a match stands (fail closed).
 pub const HANGUL_ONLY_MAX: f64 = 0.85;
 /// Name scores below this are not kept in the name cache: a screen with a lower `min_score`
 /// (less the address bonus) is computed afresh, so the cache holds only the few candidates
@@ -492,8 +492,10 @@ impl Screener {
                 if address_match {
                     score += ADDRESS_MATCH_BONUS;
                 }
+                // Only against a stated other country: with none, leaving the country out
+                // would turn the block of a listed party named in Hangul into a review.
                 if hangul_query
-                    && country_match != Some(true)
+                    && country_match == Some(false)
                     && !translit::has_hangul(&r.name.original)
                 {
                     score = score.min(HANGUL_ONLY_MAX);

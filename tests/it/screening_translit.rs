@@ -114,7 +114,7 @@ fn numbers_are_the_same_written_as_words_or_digits() {
 }
 
 #[test]
-fn a_name_in_hangul_is_reviewed_unless_the_country_agrees() {
+fn a_name_in_hangul_is_reviewed_only_when_another_country_is_given() {
     use redflag::screening::{Entry, Query, Screener};
     let mut kim = Entry::new("SDN", "test", "1", EntryKind::Person, "KIM, Jong Un");
     kim.add_country("KP");
@@ -129,11 +129,11 @@ fn a_name_in_hangul_is_reviewed_unless_the_country_agrees() {
             .first()
             .map(|m| (m.entry_id.clone(), m.score))
     };
-    // Fail closed: the listed party named in Hangul is still found, held for review (the
-    // review band is 0.75 to 0.90), not cleared.
+    // Fail closed: without a country, the listed party named in Hangul is blocked; leaving
+    // the country out is no way to turn a block into a review.
     let (id, score) = best("김정은", None).expect("a listed name in Hangul is found");
     assert_eq!(id, "1");
-    assert!((0.75..0.9).contains(&score), "{score}");
+    assert_eq!(score, 1.0);
     // With the entry's country, the reading stands: a block.
     assert_eq!(best("김정은", Some("KP")).map(|m| m.1), Some(1.0));
     assert_eq!(best("리병철", Some("North Korea")).map(|m| m.1), Some(1.0));
