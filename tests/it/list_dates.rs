@@ -300,7 +300,7 @@ fn the_csv_report_says_a_finding_is_a_lookback_in_its_last_column() {
         .headers()
         .unwrap()
         .clone();
-    assert_eq!(header.iter().last(), Some("lookback"), "{header:?}");
+    assert_eq!(header.iter().next_back(), Some("lookback"), "{header:?}");
     let lookback = |id: &str| -> Vec<String> {
         reader_rows(&text)
             .into_iter()
