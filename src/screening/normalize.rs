@@ -59,7 +59,7 @@ pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
     drop_if_more(&mut tokens, |t| STOP_TOKENS.contains(&t));
     strip_titles(&mut tokens);
     letters_for_digits(&mut tokens);
-    numbers_as_digits(&mut tokens);
+    numbers_as_words(&mut tokens);
     if kind != EntryKind::Person {
         strip_legal_forms(&mut tokens, &mut removed);
     }
@@ -347,128 +347,108 @@ fn letters_for_digits(tokens: &mut [String]) {
     }
 }
 
-/// English number words up to nineteen, and the tens, with their values.
-const NUMBER_WORDS: &[(&str, u32)] = &[
-    ("zero", 0),
-    ("one", 1),
-    ("two", 2),
-    ("three", 3),
-    ("four", 4),
-    ("five", 5),
-    ("six", 6),
-    ("seven", 7),
-    ("eight", 8),
-    ("nine", 9),
-    ("ten", 10),
-    ("eleven", 11),
-    ("twelve", 12),
-    ("thirteen", 13),
-    ("fourteen", 14),
-    ("fifteen", 15),
-    ("sixteen", 16),
-    ("seventeen", 17),
-    ("eighteen", 18),
-    ("nineteen", 19),
-    ("twenty", 20),
-    ("thirty", 30),
-    ("forty", 40),
-    // A common misspelling of `forty`.
-    ("fourty", 40),
-    ("fifty", 50),
-    ("sixty", 60),
-    ("seventy", 70),
-    ("eighty", 80),
-    ("ninety", 90),
+/// English words for 0 to 19, and for the tens from 20 (index: tens digit).
+const UNITS: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+const TENS: [&str; 10] = [
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+const UNIT_ORDINALS: [&str; 20] = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+];
+const TENS_ORDINALS: [&str; 10] = [
+    "",
+    "",
+    "twentieth",
+    "thirtieth",
+    "fortieth",
+    "fiftieth",
+    "sixtieth",
+    "seventieth",
+    "eightieth",
+    "ninetieth",
 ];
 
-/// English ordinal words, with their values.
-const ORDINAL_WORDS: &[(&str, u32)] = &[
-    ("first", 1),
-    ("second", 2),
-    ("third", 3),
-    ("fourth", 4),
-    ("fifth", 5),
-    ("sixth", 6),
-    ("seventh", 7),
-    ("eighth", 8),
-    ("ninth", 9),
-    ("tenth", 10),
-    ("eleventh", 11),
-    ("twelfth", 12),
-    ("thirteenth", 13),
-    ("fourteenth", 14),
-    ("fifteenth", 15),
-    ("sixteenth", 16),
-    ("seventeenth", 17),
-    ("eighteenth", 18),
-    ("nineteenth", 19),
-    ("twentieth", 20),
-    ("thirtieth", 30),
-    ("fortieth", 40),
-    ("fiftieth", 50),
-    ("sixtieth", 60),
-    ("seventieth", 70),
-    ("eightieth", 80),
-    ("ninetieth", 90),
-];
-
-/// The value of a number written as an English word (`forty` → 40, `third` → 3) or as digits
-/// with an ordinal suffix (`1st`, `22nd`, `3rd`, `44th` → their number); `None` otherwise.
-fn number_value(token: &str) -> Option<u32> {
-    let first = *token.as_bytes().first()?;
-    if !first.is_ascii_digit() {
-        // Every token of every name passes here: most are ruled out by their first letter
-        // and length before the tables are searched.
-        if !matches!(first, b'e' | b'f' | b'n' | b'o' | b's' | b't' | b'z') || token.len() > 11 {
-            return None;
-        }
-        let word = |table: &[(&str, u32)]| table.iter().find(|(w, _)| *w == token).map(|p| p.1);
-        return word(NUMBER_WORDS).or_else(|| word(ORDINAL_WORDS));
-    }
-    let digits = token.trim_end_matches(|c: char| c.is_ascii_lowercase());
-    let suffix = &token[digits.len()..];
-    if !digits.is_empty()
-        && digits.len() <= 9
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && matches!(suffix, "st" | "nd" | "rd" | "th")
+/// Writes numbers below 100 as English words (`3` → `three`, `44` → `forty four`, `1st` →
+/// `first`, `21st` → `twenty first`), so that `1st Source Bank` and `First Source Bank` are
+/// the same name. Words, not digits, are the common form because a typo in a word keeps
+/// it similar (`Frist` still resembles `first`), while tokens with digits must be equal:
+/// reading `First` as `1` let `Frist East Export Bank` fall far below review of a listed
+/// `First East Export Bank`. Leading zeros do not count (`07` → `seven`); larger numbers
+/// stay digits.
+fn numbers_as_words(tokens: &mut Vec<String>) {
+    if !tokens
+        .iter()
+        .any(|t| t.as_bytes().first().is_some_and(u8::is_ascii_digit))
     {
-        return digits.parse().ok();
-    }
-    None
-}
-
-/// Writes numbers the one way whatever their spelling: English number words and ordinals
-/// become digits, a tens word followed by a unit word becomes one number (`forty four`, from
-/// `Forty-Four`, → `44`), and an ordinal suffix on digits goes (`1st` → `1`). `1st
-/// International Bank`, `First International Bank` and `Brigade 44`, `Brigade Forty-Four` are
-/// the same names; as digits, they must then be equal to pair (`Victory 3` is not `Victory 4`).
-fn numbers_as_digits(tokens: &mut Vec<String>) {
-    if !tokens.iter().any(|t| number_value(t).is_some()) {
         return;
     }
-    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
-    let mut i = 0;
-    while i < tokens.len() {
-        let Some(v) = number_value(&tokens[i]) else {
-            out.push(std::mem::take(&mut tokens[i]));
-            i += 1;
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len() + 1);
+    for token in tokens.drain(..) {
+        let digits = token.trim_end_matches(|c: char| c.is_ascii_lowercase());
+        let suffix = &token[digits.len()..];
+        let ordinal = matches!(suffix, "st" | "nd" | "rd" | "th");
+        let value = (!digits.is_empty()
+            && digits.trim_start_matches('0').len() <= 2
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (suffix.is_empty() || ordinal))
+            .then(|| digits.parse::<usize>().ok())
+            .flatten();
+        let Some(n) = value else {
+            out.push(token);
             continue;
         };
-        let is_tens = v >= 20 && v % 10 == 0 && NUMBER_WORDS.iter().any(|(w, _)| *w == tokens[i]);
-        let unit = tokens
-            .get(i + 1)
-            .filter(|next| !next.bytes().any(|b| b.is_ascii_digit()))
-            .and_then(|next| number_value(next))
-            .filter(|u| (1..=9).contains(u));
-        match unit {
-            Some(u) if is_tens => {
-                out.push((v + u).to_string());
-                i += 2;
-            }
-            _ => {
-                out.push(v.to_string());
-                i += 1;
-            }
+        let (units, tens) = if ordinal {
+            (&UNIT_ORDINALS, &TENS_ORDINALS)
+        } else {
+            (&UNITS, &TENS)
+        };
+        if n < 20 {
+            out.push(units[n].to_string());
+        } else if n % 10 == 0 {
+            out.push(tens[n / 10].to_string());
+        } else {
+            out.push(TENS[n / 10].to_string());
+            out.push(units[n % 10].to_string());
         }
     }
     *tokens = out;
