@@ -16,6 +16,7 @@ pub mod import;
 pub mod index;
 pub mod mandarin;
 pub mod model;
+pub mod nicknames;
 pub mod normalize;
 pub mod ownership;
 pub mod score;

@@ -678,6 +678,57 @@ fn suffix_phrases() -> &'static [Phrase] {
     PHRASES.get_or_init(|| phrases(SUFFIX_FORMS))
 }
 
+/// Fewest letters the cut-off last word of a one-word legal form keeps
+/// (`aktiengesellsch`): shorter starts are ordinary words.
+const CUT_FORM_MIN_LEN: usize = 6;
+
+/// The legal form the end of `tokens` is the cut-off start of, and how many tokens that is:
+/// two or more words of a longer form, the last of them possibly cut (`joint stock compan`,
+/// `limited liability`), or a one-word form cut after [`CUT_FORM_MIN_LEN`] letters or more.
+/// Never the whole name.
+fn cut_off_form(tokens: &[String]) -> Option<(&'static str, usize)> {
+    let last = tokens.last()?;
+    // Every name not of a person passes here; almost all are ruled out by one look-up.
+    static STARTS: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let starts = STARTS.get_or_init(|| {
+        let mut set = rustc_hash::FxHashSet::default();
+        for (_, words) in anywhere_phrases().iter().chain(suffix_phrases()) {
+            for word in words {
+                set.extend((1..=word.len()).filter_map(|i| word.get(..i)));
+            }
+        }
+        set
+    });
+    if !starts.contains(last.as_str()) {
+        return None;
+    }
+    for (form, words) in anywhere_phrases().iter().chain(suffix_phrases()) {
+        for n in 1..=words.len() {
+            if n >= tokens.len() {
+                break;
+            }
+            let whole = &words[..n - 1];
+            let end = words[n - 1];
+            let cut = last.len() < end.len() && end.starts_with(last.as_str());
+            let long_enough = if n == 1 {
+                words.len() == 1 && cut && last.len() >= CUT_FORM_MIN_LEN
+            } else {
+                cut || (last == end && n < words.len())
+            };
+            if long_enough
+                && tokens[tokens.len() - n..tokens.len() - 1]
+                    .iter()
+                    .zip(whole)
+                    .all(|(a, b)| a == b)
+            {
+                return Some((form, n));
+            }
+        }
+    }
+    None
+}
+
 /// Whether `tokens` ends with the phrase `form` (its last word compared first: most tokens
 /// end no phrase at all).
 fn ends_with_phrase(tokens: &[String], form: &[&str]) -> bool {
@@ -727,6 +778,13 @@ fn strip_legal_forms(tokens: &mut Vec<String>, removed: &mut Vec<String>) {
         }
     }
     let mut suffixes: Vec<String> = Vec::new();
+    // A name cut at a field's length (35 characters in SAP and SWIFT name fields) often ends
+    // in the first words of its legal form (`... joint stock compan`): they go like the form,
+    // before the suffixes that stood in front of it.
+    if let Some((form, words)) = cut_off_form(&kept) {
+        kept.truncate(kept.len() - words);
+        suffixes.push(form.to_string());
+    }
     'suffix: loop {
         for (form, ft) in suffix_phrases() {
             if kept.len() > ft.len() && ends_with_phrase(&kept, ft) {

@@ -24,6 +24,7 @@
 use std::collections::HashMap;
 
 use super::mandarin;
+use super::nicknames;
 use super::similarity::may_reach;
 pub use super::similarity::{
     exact_similarity, jaro_winkler, levenshtein, similarity, similarity_bound, skeleton_similarity,
@@ -546,6 +547,13 @@ impl SimMatrix {
 /// the lost apostrophes leave each Wade-Giles syllable two or more pinyin readings.
 pub const ROMANISATION_SIM: f64 = SKELETON_FACTOR;
 
+/// Similarity of a given name and its nickname (`benjamin`/`ben`, [`nicknames::related`])
+/// in two names of more than one word: full credit less a little, like a one-letter slip, so
+/// `Ben Netanyahu` meets a listed `Benjamin Netanyahu` as the same name with a small
+/// difference. A one-word name is no given name with a surname (`Emma LLC`, `Emmy Ltd`): it
+/// is left to spelling and to the rules that keep short names apart.
+pub const NICKNAME_SIM: f64 = FULL_CREDIT_SIM;
+
 /// Whether the two names of one comparison are both wholly Mandarin syllables, and so may
 /// be read in either romanisation; worked out only when a token pair first needs it (few
 /// pairs read as each other at all), once per comparison.
@@ -585,6 +593,12 @@ impl<'a> SyllabicNames<'a> {
         let sim = similarity(a, b, pruning);
         if sim < ROMANISATION_SIM && self.reads(a, b) {
             ROMANISATION_SIM
+        } else if sim < NICKNAME_SIM
+            && self.query.len() > 1
+            && self.candidate.len() > 1
+            && nicknames::related(a, b)
+        {
+            NICKNAME_SIM
         } else {
             sim
         }

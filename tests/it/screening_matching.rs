@@ -383,3 +383,48 @@ fn address_and_query_aliases_are_evidence() {
     assert_eq!(results[0].first().map(|m| m.entry_id.as_str()), Some("2"));
     assert!(results[1].is_empty());
 }
+
+#[test]
+fn a_nickname_is_the_given_name_it_stands_for() {
+    // The embedded table is read whole (2,691 rows, `al` left out): a table that failed to
+    // parse would silently match no nickname.
+    assert!(redflag::screening::nicknames::pair_count() > 2_600);
+    let person = EntryKind::Person;
+    check_pair_at_least("Ben Netanyahu", "Benjamin Netanyahu", person, 0.9);
+    check_pair_at_least("Ted Doe", "Theodore Doe", person, 0.9);
+    check_pair_at_least("Bill Frost", "William Frost", person, 0.9);
+    // Only a name and its own nickname: two nicknames of one name are not related
+    // (`jamie` stands for `benjamin` and for `james`), nor is a particle a nickname.
+    check_pair_below("Ben Doe", "James Doe", person, 0.7);
+    check_pair_below("Al Rashid", "Albert Rashid", person, 0.9);
+}
+
+#[test]
+fn a_name_cut_at_a_field_length_loses_its_legal_form_too() {
+    // A SAP or SWIFT name field holds 35 characters: the legal form is cut off mid-word.
+    let full = normalize(
+        "TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY",
+        EntryKind::Entity,
+    );
+    check_norm(
+        "TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN",
+        &full.normalized,
+        full.legal_form.as_deref(),
+    );
+    assert_eq!(full.normalized, "tactical missiles");
+    check_norm(
+        "Volga Shipping Limited Liability",
+        "volga shipping",
+        Some("limited liability company"),
+    );
+    check_pair_at_least(
+        "TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN",
+        "TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY",
+        EntryKind::Entity,
+        0.99,
+    );
+    // One word that only begins a legal form is part of the name; a name is never cut empty.
+    check_norm("Joint Venture Partners", "joint venture partners", None);
+    check_norm("Volga Limit", "volga limit", None);
+    check_norm("Limited Liability", "limited liability", None);
+}

@@ -1,0 +1,59 @@
+//! English given names and their nicknames (`benjamin`/`ben`, `theodore`/`ted`,
+//! `william`/`bill`), from the hand-curated table of carltonnorthern/nicknames (Apache-2.0,
+//! `nicknames/README.md`). Screening reads a name and its nickname as nearly the same token:
+//! an order for `Ben Netanyahu` must meet a listed `Benjamin Netanyahu`. Only the direct
+//! relation counts, not two nicknames of one name (`jamie` is a nickname of both `benjamin`
+//! and `james`, so siblings would make `ben` resemble `james`).
+
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet;
+
+/// The table as published: `name1,relationship,name2` rows, all `has_nickname`.
+const TABLE: &str = include_str!("nicknames/names.csv");
+
+/// Tokens that are name particles in other languages as well as English nicknames (`al` for
+/// `albert`; `al` is also the Arabic article): a particle must not become a given name.
+const NOT_NICKNAMES: &[&str] = &[
+    "al", "abu", "bin", "da", "de", "del", "di", "do", "du", "el", "la", "le",
+];
+
+struct Nicknames {
+    /// Both orders of every (name, nickname) pair.
+    pairs: FxHashSet<(&'static str, &'static str)>,
+    /// Every token in a pair, so that most token pairs are ruled out by one look-up.
+    names: FxHashSet<&'static str>,
+}
+
+static NICKNAMES: LazyLock<Nicknames> = LazyLock::new(|| {
+    let mut pairs = FxHashSet::default();
+    let mut names = FxHashSet::default();
+    for line in TABLE.lines().skip(1) {
+        let mut fields = line.trim().split(',');
+        let (Some(name), Some("has_nickname"), Some(nick), None) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let plain = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_lowercase());
+        if !plain(name) || !plain(nick) || name == nick || NOT_NICKNAMES.contains(&nick) {
+            continue;
+        }
+        pairs.insert((name, nick));
+        pairs.insert((nick, name));
+        names.insert(name);
+        names.insert(nick);
+    }
+    Nicknames { pairs, names }
+});
+
+/// Whether one of two normalised tokens is a nickname of the other (`ben`, `benjamin`).
+pub fn related(a: &str, b: &str) -> bool {
+    let table = &*NICKNAMES;
+    table.names.contains(a) && table.names.contains(b) && table.pairs.contains(&(a, b))
+}
+
+/// How many (name, nickname) pairs the table holds, counted once each.
+pub fn pair_count() -> usize {
+    NICKNAMES.pairs.len() / 2
+}
