@@ -688,45 +688,44 @@ const CUT_FORM_MIN_LEN: usize = 6;
 /// Never the whole name.
 fn cut_off_form(tokens: &[String]) -> Option<(&'static str, usize)> {
     let last = tokens.last()?;
-    // Every name not of a person passes here; almost all are ruled out by one look-up.
-    static STARTS: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    let starts = STARTS.get_or_init(|| {
-        let mut set = rustc_hash::FxHashSet::default();
-        for (_, words) in anywhere_phrases().iter().chain(suffix_phrases()) {
-            for word in words {
-                set.extend((1..=word.len()).filter_map(|i| word.get(..i)));
+    // Every name not of a person passes here, most still ending in a whole legal form: the
+    // words a cut form can end in map to the (form, word count) pairs they may end, in the
+    // order of the form tables, so most names are ruled out by one look-up.
+    type Ends = rustc_hash::FxHashMap<&'static str, Vec<(&'static str, &'static [&'static str])>>;
+    static ENDS: std::sync::OnceLock<Ends> = std::sync::OnceLock::new();
+    let ends = ENDS.get_or_init(|| {
+        let mut map: Ends = rustc_hash::FxHashMap::default();
+        for (form, words) in anywhere_phrases().iter().chain(suffix_phrases()) {
+            for n in 1..=words.len() {
+                let end = words[n - 1];
+                // A cut word (a strict start of `end`), or `end` whole when more words follow.
+                let shortest = if n == 1 { CUT_FORM_MIN_LEN } else { 1 };
+                let mut cuts: Vec<&'static str> =
+                    (shortest..end.len()).filter_map(|i| end.get(..i)).collect();
+                if n == 1 && words.len() > 1 {
+                    cuts.clear();
+                }
+                if n > 1 && n < words.len() {
+                    cuts.push(end);
+                }
+                for cut in cuts {
+                    map.entry(cut).or_default().push((form, &words[..n]));
+                }
             }
         }
-        set
+        map
     });
-    if !starts.contains(last.as_str()) {
-        return None;
-    }
-    for (form, words) in anywhere_phrases().iter().chain(suffix_phrases()) {
-        for n in 1..=words.len() {
-            if n >= tokens.len() {
-                break;
-            }
-            let whole = &words[..n - 1];
-            let end = words[n - 1];
-            let cut = last.len() < end.len() && end.starts_with(last.as_str());
-            let long_enough = if n == 1 {
-                words.len() == 1 && cut && last.len() >= CUT_FORM_MIN_LEN
-            } else {
-                cut || (last == end && n < words.len())
-            };
-            if long_enough
-                && tokens[tokens.len() - n..tokens.len() - 1]
+    let candidates = ends.get(last.as_str())?;
+    candidates
+        .iter()
+        .find(|(_, words)| {
+            words.len() < tokens.len()
+                && tokens[tokens.len() - words.len()..tokens.len() - 1]
                     .iter()
-                    .zip(whole)
+                    .zip(*words)
                     .all(|(a, b)| a == b)
-            {
-                return Some((form, n));
-            }
-        }
-    }
-    None
+        })
+        .map(|(form, words)| (*form, words.len()))
 }
 
 /// Whether `tokens` ends with the phrase `form` (its last word compared first: most tokens
