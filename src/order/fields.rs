@@ -68,6 +68,16 @@ impl Fields {
     }
 }
 
+impl Fields {
+    /// The members of one object read from JSON, or `None` when a name repeats (a record the
+    /// JSON reader then reads again the long way, which reports the repeat: `order::direct`).
+    pub(crate) fn from_distinct(mut members: Vec<(String, Value)>) -> Option<Fields> {
+        members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let repeats = members.windows(2).any(|pair| pair[0].0 == pair[1].0);
+        (!repeats).then_some(Fields { members })
+    }
+}
+
 impl FromIterator<(String, Value)> for Fields {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(members: I) -> Fields {
         let mut members: Vec<(String, Value)> = members.into_iter().collect();

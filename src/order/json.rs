@@ -17,17 +17,36 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value as Json;
 
+use super::direct;
 use super::duplicates::repeated_keys;
 use super::limits::{read_line, size_text, Line, MAX_LINE_BYTES};
 use super::normalize::{
     codes, error_record, id_text, json_record, json_syntax_problem, order_id, quote,
     record_problem, SeenIds,
 };
-use super::{FieldProblem, Origin, Record};
+use super::{FieldProblem, Order, Origin, Record};
 
 /// Parses the text of one record (a line, or an element of a document) and normalises it;
 /// `id_problem` says what is wrong with the record's id in its input (a repeat), if anything.
 fn text_record(
+    text: &str,
+    origin: Origin,
+    id_problem: impl FnOnce(&str) -> Option<FieldProblem>,
+) -> Record {
+    // Most records read cleanly in one pass; any other is read again below, which reports it.
+    if let Some((id, root)) = direct::read(text) {
+        // As `parsed_record` decides for a record without repeated keys or other problems.
+        return match id_problem(&id) {
+            None => Record::Order(Order { id, origin, root }),
+            Some(problem) => error_record(origin, Some(id), vec![problem]),
+        };
+    }
+    long_way(text, origin, id_problem)
+}
+
+/// [`text_record`] through a `serde_json::Value`: the reader of every record that has
+/// something to report, and the reference `direct::read` agrees with.
+pub(super) fn long_way(
     text: &str,
     origin: Origin,
     id_problem: impl FnOnce(&str) -> Option<FieldProblem>,

@@ -7,6 +7,7 @@
 
 pub mod country_names;
 pub mod csv;
+mod direct;
 mod duplicates;
 pub mod fields;
 pub mod input;

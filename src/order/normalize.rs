@@ -154,14 +154,14 @@ fn json_kind(raw: &Json) -> &'static str {
 }
 
 fn wrong_type(shape: Shape, raw: &Json, path: &str) -> FieldProblem {
+    wrong_kind(shape, json_kind(raw), path)
+}
+
+fn wrong_kind(shape: Shape, kind: &str, path: &str) -> FieldProblem {
     problem(
         codes::WRONG_TYPE,
         path,
-        format!(
-            "expected {}, found {}",
-            with_article(&shape.name()),
-            json_kind(raw)
-        ),
+        format!("expected {}, found {kind}", with_article(&shape.name())),
     )
 }
 
@@ -185,27 +185,36 @@ pub(crate) fn quote(text: &str) -> String {
     }
 }
 
-/// The text of a scalar that may stand for a code: strings trimmed, numbers
-/// as written (some exports write HS codes and dates as numbers).
-enum Scalar<'a> {
+/// A JSON value that is neither null nor a list or object. Both JSON readers hand their
+/// scalars to [`normalize_leaf`]: a record read straight from its text (`order::direct`) and
+/// one read through a `serde_json::Value` follow the same value rules.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Leaf<'a> {
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as serde_json writes it back (its text, with `arbitrary_precision`).
+    Number(&'a str),
+    /// A string, unescaped.
     Text(&'a str),
-    Number(String),
 }
 
-impl Scalar<'_> {
-    fn as_str(&self) -> &str {
+impl<'a> Leaf<'a> {
+    fn kind(self) -> &'static str {
         match self {
-            Scalar::Text(text) => text,
-            Scalar::Number(text) => text,
+            Leaf::Bool(_) => "a boolean",
+            Leaf::Number(_) => "a number",
+            Leaf::Text(_) => "text",
         }
     }
-}
 
-fn scalar(raw: &Json) -> Option<Scalar<'_>> {
-    match raw {
-        Json::String(text) => Some(Scalar::Text(text.trim())),
-        Json::Number(number) => Some(Scalar::Number(number.to_string())),
-        _ => None,
+    /// The text of a scalar that may stand for a code: strings trimmed, numbers as written
+    /// (some exports write HS codes and dates as numbers).
+    fn code_text(self) -> Option<&'a str> {
+        match self {
+            Leaf::Text(text) => Some(text.trim()),
+            Leaf::Number(text) => Some(text),
+            Leaf::Bool(_) => None,
+        }
     }
 }
 
@@ -217,26 +226,44 @@ fn normalize_value(
     path: &str,
     problems: &mut Vec<FieldProblem>,
 ) -> Option<Value> {
-    if raw.is_null() {
-        return Some(Value::Null);
-    }
+    let number;
+    let leaf = match raw {
+        Json::Null => return Some(Value::Null),
+        Json::Bool(b) => Leaf::Bool(*b),
+        Json::Number(n) => {
+            number = n.to_string();
+            Leaf::Number(&number)
+        }
+        Json::String(text) => Leaf::Text(text),
+        Json::Array(_) | Json::Object(_) => return normalize_composite(shape, raw, path, problems),
+    };
+    normalize_leaf(shape, leaf, path, problems)
+}
+
+/// [`normalize_value`] for a scalar that is not null.
+pub(crate) fn normalize_leaf(
+    shape: Shape,
+    leaf: Leaf<'_>,
+    path: &str,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<Value> {
     // An empty string in a coded or numeric field is an empty export cell:
     // absent, not an error (text fields keep their empty string).
-    if let Json::String(text) = raw {
+    if let Leaf::Text(text) = leaf {
         if text.trim().is_empty() && !matches!(shape, Shape::Text | Shape::Any) {
             return Some(Value::Null);
         }
     }
     match shape {
-        Shape::Text => match raw {
-            Json::String(text) => match hidden_control(text) {
+        Shape::Text => match leaf {
+            Leaf::Text(text) => match hidden_control(text) {
                 Some(c) => fail(problems, control_problem(c, path)),
                 None => Some(Value::Text(text.trim().to_string())),
             },
-            Json::Number(number) => Some(Value::Text(number.to_string())),
-            _ => fail(problems, wrong_type(shape, raw, path)),
+            Leaf::Number(number) => Some(Value::Text(number.to_string())),
+            Leaf::Bool(_) => fail(problems, wrong_kind(shape, leaf.kind(), path)),
         },
-        Shape::Country => with_scalar(shape, raw, path, problems, |text| {
+        Shape::Country => with_code(shape, leaf, path, problems, |text| {
             country(text).map(Value::Text).ok_or_else(|| {
                 (
                     codes::COUNTRY,
@@ -244,7 +271,7 @@ fn normalize_value(
                 )
             })
         }),
-        Shape::Currency => with_scalar(shape, raw, path, problems, |text| {
+        Shape::Currency => with_code(shape, leaf, path, problems, |text| {
             currency(text).map(Value::Text).ok_or_else(|| {
                 (
                     codes::CURRENCY,
@@ -252,7 +279,7 @@ fn normalize_value(
                 )
             })
         }),
-        Shape::Hs => with_scalar(shape, raw, path, problems, |text| {
+        Shape::Hs => with_code(shape, leaf, path, problems, |text| {
             hs_code(text).map(Value::Text).ok_or_else(|| {
                 (
                     codes::HS,
@@ -266,8 +293,8 @@ fn normalize_value(
             } else {
                 "a decimal number"
             };
-            match raw {
-                Json::Number(number) => match number_decimal(&number.to_string()) {
+            match leaf {
+                Leaf::Number(number) => match number_decimal(number) {
                     Some(decimal) => Some(Value::Number(decimal)),
                     None => fail(
                         problems,
@@ -278,7 +305,7 @@ fn normalize_value(
                         ),
                     ),
                 },
-                Json::String(text) => match decimal_text(text.trim()) {
+                Leaf::Text(text) => match decimal_text(text.trim()) {
                     Ok(decimal) => Some(Value::Number(decimal)),
                     Err(DecimalError::Syntax) => fail(
                         problems,
@@ -300,21 +327,19 @@ fn normalize_value(
                         ),
                     ),
                 },
-                _ => fail(problems, wrong_type(shape, raw, path)),
+                Leaf::Bool(_) => fail(problems, wrong_kind(shape, leaf.kind(), path)),
             }
         }
-        Shape::Date => with_scalar(shape, raw, path, problems, |text| {
+        Shape::Date => with_code(shape, leaf, path, problems, |text| {
             date(text)
                 .map(Value::Date)
                 .map_err(|message| (codes::DATE, message))
         }),
-        Shape::Bool => match raw {
-            Json::Bool(b) => Some(Value::Bool(*b)),
-            Json::String(_) | Json::Number(_) => {
-                let text = scalar(raw)
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default();
-                match boolean(&text) {
+        Shape::Bool => match leaf {
+            Leaf::Bool(b) => Some(Value::Bool(b)),
+            Leaf::Text(_) | Leaf::Number(_) => {
+                let text = leaf.code_text().unwrap_or_default();
+                match boolean(text) {
                     Some(b) => Some(Value::Bool(b)),
                     None => fail(
                         problems,
@@ -323,33 +348,17 @@ fn normalize_value(
                             path,
                             format!(
                                 "`{}` is not a boolean (true/false, yes/no, 1/0 or X)",
-                                quote(&text)
+                                quote(text)
                             ),
                         ),
                     ),
                 }
             }
-            _ => fail(problems, wrong_type(shape, raw, path)),
         },
-        Shape::ListOf(inner) => match raw {
-            Json::Array(members) => {
-                if members.len() > MAX_LIST_MEMBERS {
-                    return fail(problems, too_many_members(path, members.len()));
-                }
-                // Bad members are reported and left out; the list itself
-                // stays, so the parent is not also reported as missing.
-                let out = members
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, member)| {
-                        list_member(*inner, member, &format!("{path}[{i}]"), problems)
-                    })
-                    .collect();
-                Some(Value::List(out))
-            }
+        Shape::ListOf(inner) => match leaf {
             // A list of codes or words in one cell: `KP; IR; SY` (CSV cells,
             // and JSON exports that flatten short lists the same way).
-            Json::String(text) if !inner.is_object() => {
+            Leaf::Text(text) if !inner.is_object() => {
                 let parts: Vec<&str> = text
                     .split(';')
                     .map(str::trim)
@@ -362,68 +371,108 @@ fn normalize_value(
                     .into_iter()
                     .enumerate()
                     .filter_map(|(i, part)| {
-                        let member = Json::String(part.to_string());
-                        normalize_value(*inner, &member, &format!("{path}[{i}]"), problems)
+                        normalize_leaf(*inner, Leaf::Text(part), &format!("{path}[{i}]"), problems)
                     })
                     .collect();
                 Some(Value::List(out))
             }
-            _ => fail(problems, wrong_type(shape, raw, path)),
-        },
-        Shape::Attributes => match raw {
-            Json::Object(members) => {
-                check_controls(raw, path, problems);
-                Some(Value::Map(
-                    members
-                        .iter()
-                        .map(|(key, member)| (key.clone(), generic(member)))
-                        .collect(),
-                ))
-            }
-            _ => fail(problems, wrong_type(shape, raw, path)),
+            _ => fail(problems, wrong_kind(shape, leaf.kind(), path)),
         },
         Shape::Any => {
-            check_controls(raw, path, problems);
-            Some(generic(raw))
+            if let Leaf::Text(text) = leaf {
+                if let Some(c) = hidden_control(text) {
+                    problems.push(control_problem(c, path));
+                }
+            }
+            Some(generic_leaf(leaf))
         }
-        Shape::Order
+        Shape::Attributes
+        | Shape::Order
         | Shape::Party
         | Shape::Stop
         | Shape::Item
         | Shape::Restriction
         | Shape::PartyId
         | Shape::Payment
-        | Shape::EndUse => match raw {
-            Json::Object(members) => {
-                // Bad members are reported and left out; the object stays.
-                let mut out = Vec::with_capacity(members.len());
-                for (key, member) in members {
-                    let value = match shape.field(key) {
-                        Some(field_shape) => {
-                            normalize_value(field_shape, member, &join(path, key), problems)
-                        }
-                        // A loader may accept more: unknown members ride along.
-                        None => {
-                            check_controls(member, &join(path, key), problems);
-                            Some(generic(member))
-                        }
-                    };
-                    if let Some(value) = value {
-                        out.push((key.clone(), value));
-                    }
-                }
-                // Sorted once, not member by member: unknown members are unbounded.
-                let out: Fields = out.into_iter().collect();
-                required_members(shape, &out, problems);
-                Some(Value::Map(out))
+        | Shape::EndUse => fail(problems, wrong_kind(shape, leaf.kind(), path)),
+    }
+}
+
+/// [`normalize_value`] for a list or an object.
+fn normalize_composite(
+    shape: Shape,
+    raw: &Json,
+    path: &str,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<Value> {
+    match (shape, raw) {
+        (Shape::ListOf(inner), Json::Array(members)) => {
+            if members.len() > MAX_LIST_MEMBERS {
+                return fail(problems, too_many_members(path, members.len()));
             }
-            _ => fail(problems, wrong_type(shape, raw, path)),
-        },
+            // Bad members are reported and left out; the list itself
+            // stays, so the parent is not also reported as missing.
+            let out = members
+                .iter()
+                .enumerate()
+                .filter_map(|(i, member)| {
+                    list_member(*inner, member, &format!("{path}[{i}]"), problems)
+                })
+                .collect();
+            Some(Value::List(out))
+        }
+        (Shape::Attributes, Json::Object(members)) => {
+            check_controls(raw, path, problems);
+            Some(Value::Map(
+                members
+                    .iter()
+                    .map(|(key, member)| (key.clone(), generic(member)))
+                    .collect(),
+            ))
+        }
+        (Shape::Any, _) => {
+            check_controls(raw, path, problems);
+            Some(generic(raw))
+        }
+        (
+            Shape::Order
+            | Shape::Party
+            | Shape::Stop
+            | Shape::Item
+            | Shape::Restriction
+            | Shape::PartyId
+            | Shape::Payment
+            | Shape::EndUse,
+            Json::Object(members),
+        ) => {
+            // Bad members are reported and left out; the object stays.
+            let mut out = Vec::with_capacity(members.len());
+            for (key, member) in members {
+                let value = match shape.field(key) {
+                    Some(field_shape) => {
+                        normalize_value(field_shape, member, &join(path, key), problems)
+                    }
+                    // A loader may accept more: unknown members ride along.
+                    None => {
+                        check_controls(member, &join(path, key), problems);
+                        Some(generic(member))
+                    }
+                };
+                if let Some(value) = value {
+                    out.push((key.clone(), value));
+                }
+            }
+            // Sorted once, not member by member: unknown members are unbounded.
+            let out: Fields = out.into_iter().collect();
+            required_members(shape, &out, problems);
+            Some(Value::Map(out))
+        }
+        _ => fail(problems, wrong_type(shape, raw, path)),
     }
 }
 
 /// Checks the members an object shape cannot do without.
-fn required_members(shape: Shape, out: &Fields, problems: &mut Vec<FieldProblem>) {
+pub(crate) fn required_members(shape: Shape, out: &Fields, problems: &mut Vec<FieldProblem>) {
     let present = |key: &str| out.get(key).is_some_and(|v| !matches!(v, Value::Null));
     // A field whose value was rejected is reported once, not also as missing.
     let rejected =
@@ -551,18 +600,18 @@ fn fail(problems: &mut Vec<FieldProblem>, p: FieldProblem) -> Option<Value> {
 
 type Check = Result<Value, (&'static str, String)>;
 
-/// Runs a code check on a string or number; other JSON kinds are a type problem.
-fn with_scalar(
+/// Runs a code check on a string or number; a boolean is a type problem.
+fn with_code(
     shape: Shape,
-    raw: &Json,
+    leaf: Leaf<'_>,
     path: &str,
     problems: &mut Vec<FieldProblem>,
     check: impl FnOnce(&str) -> Check,
 ) -> Option<Value> {
-    let Some(text) = scalar(raw) else {
-        return fail(problems, wrong_type(shape, raw, path));
+    let Some(text) = leaf.code_text() else {
+        return fail(problems, wrong_kind(shape, leaf.kind(), path));
     };
-    match check(text.as_str()) {
+    match check(text) {
         Ok(value) => Some(value),
         Err((code, message)) => fail(problems, problem(code, path, message)),
     }
@@ -572,13 +621,9 @@ fn with_scalar(
 fn generic(raw: &Json) -> Value {
     match raw {
         Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(number) => {
-            let text = number.to_string();
-            // Out-of-range numbers in fields nobody checks stay readable as text.
-            number_decimal(&text).map_or(Value::Text(text), Value::Number)
-        }
-        Json::String(text) => Value::Text(text.clone()),
+        Json::Bool(b) => generic_leaf(Leaf::Bool(*b)),
+        Json::Number(number) => generic_leaf(Leaf::Number(&number.to_string())),
+        Json::String(text) => generic_leaf(Leaf::Text(text)),
         Json::Array(members) => Value::List(members.iter().map(generic).collect()),
         Json::Object(members) => Value::Map(
             members
@@ -586,6 +631,18 @@ fn generic(raw: &Json) -> Value {
                 .map(|(key, member)| (key.clone(), generic(member)))
                 .collect(),
         ),
+    }
+}
+
+/// [`generic`] for a scalar that is not null.
+pub(crate) fn generic_leaf(leaf: Leaf<'_>) -> Value {
+    match leaf {
+        Leaf::Bool(b) => Value::Bool(b),
+        // Out-of-range numbers in fields nobody checks stay readable as text.
+        Leaf::Number(text) => {
+            number_decimal(text).map_or(Value::Text(text.to_string()), Value::Number)
+        }
+        Leaf::Text(text) => Value::Text(text.to_string()),
     }
 }
 

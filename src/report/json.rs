@@ -11,6 +11,7 @@ use serde_json::{json, Value as Json};
 use super::{Reporter, RunInfo, Summary};
 use crate::findings::*;
 
+mod compact;
 mod wire;
 
 use wire::{ConditionOut, ContextOut, FindingOut, JudgementOut};
@@ -389,9 +390,9 @@ impl JsonReporter {
 }
 
 fn render_judgement(lines: bool, judgement: &Judgement) -> io::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(4096);
+    let mut out = Vec::with_capacity(8192);
     let record = lines.then_some("order");
-    write_view(&mut out, &JudgementOut::of(judgement, record), false)?;
+    compact::write(&mut out, &JudgementOut::of(judgement, record)).map_err(io::Error::other)?;
     if lines {
         out.push(b'\n');
     }
