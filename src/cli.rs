@@ -799,6 +799,26 @@ fn check(args: CheckArgs) -> Status {
         // summary of its own to say it in.
         eprintln!("{left_out}; the counts and the exit status cover every record");
     }
+    if let (Ok(summary), Some(as_of)) = (&result, args.as_of) {
+        if summary.dated_after_as_of > 0 {
+            // A gate run with a pinned `--as-of` (for reports that reproduce) would judge new
+            // orders without the listings since that day: it must not pass them in silence.
+            let mut acc = Diagnostics::new();
+            acc.push(
+                Diagnostic::warning(
+                    "S006",
+                    format!(
+                        "{} of {} orders are dated after the as-of date {as_of}: entries listed and list rows in force after {as_of} were left out for them",
+                        summary.dated_after_as_of, summary.judged
+                    ),
+                )
+                .with_help(Some(
+                    "to vet orders before shipment, run without `--as-of` (or with today's date); `--as-of` is for looking back".to_string(),
+                )),
+            );
+            print_each(&acc);
+        }
+    }
     match result {
         Ok(summary) => {
             if summary.failing > 0 {

@@ -24,6 +24,9 @@ pub struct OrderContext {
     pub value: Option<Decimal>,
     /// The currency of `value`.
     pub currency: Option<String>,
+    /// The later of `date` and `ship_date`: what a run judged as of an earlier day cannot
+    /// have known about.
+    pub latest_date: Option<chrono::NaiveDate>,
 }
 
 impl OrderContext {
@@ -49,6 +52,13 @@ impl OrderContext {
             destination: destination(root),
             value,
             currency,
+            latest_date: ["date", "ship_date"]
+                .iter()
+                .filter_map(|key| match root.get(key) {
+                    Some(Value::Date(d)) => Some(*d),
+                    _ => None,
+                })
+                .max(),
         }
     }
 }

@@ -291,6 +291,12 @@ impl<'r> Tally<'r> {
             }
             self.used.record(&judgement);
             self.summary.add(&judgement, self.run.fail_on);
+            let latest = judgement.context.as_ref().and_then(|c| c.latest_date);
+            if let (Some(as_of), Some(latest)) = (self.run.as_of, latest) {
+                if latest > as_of {
+                    self.summary.dated_after_as_of += 1;
+                }
+            }
             match rendered {
                 Some(bytes) => reporter.write_rendered(out, &bytes)?,
                 None => reporter.judgement(out, &judgement)?,

@@ -180,6 +180,9 @@ pub struct Summary {
     pub waivers_unused: Vec<String>,
     /// Each input, in the order given.
     pub inputs: Vec<InputSummary>,
+    /// Orders whose `date` or `ship_date` is after the run's `--as-of` day: entries listed
+    /// and rows in force between that day and theirs were left out for them.
+    pub dated_after_as_of: usize,
     /// Orders the report does not show because of its filter ([`RunInfo::filter`]); they are
     /// counted above all the same.
     pub left_out: usize,

@@ -393,3 +393,43 @@ fn a_bad_date_in_a_list_row_stops_the_pack_from_loading() {
     );
     assert!(err.contains("which ends before it"), "{err}");
 }
+
+#[test]
+fn check_warns_of_orders_dated_after_the_as_of_date() {
+    // A gate pinned to an old `--as-of` (for reports that reproduce) would judge new orders
+    // without what was listed since: it says so on stderr, counting them.
+    let orders = [
+        order("OLD", "2023-05-01", Some("2023-06-01"), "845710", "KZ"),
+        order(
+            "SHIPS-LATER",
+            "2023-12-01",
+            Some("2024-02-01"),
+            "845710",
+            "KZ",
+        ),
+        order("NEW", "2024-03-01", None, "845710", "KZ"),
+    ]
+    .concat();
+    let args = [
+        "check",
+        "-",
+        "--format",
+        "jsonl",
+        "--rules",
+        PACK,
+        "--as-of",
+        "2024-01-01",
+    ];
+    let out = redflag_in(None, &args, Some(orders.as_bytes()));
+    let err = stderr(&out);
+    assert!(
+        err.contains("S006")
+            && err.contains("2 of 3 orders are dated after the as-of date 2024-01-01"),
+        "{err}"
+    );
+    // Nothing after the as-of date: no warning; without `--as-of`: none either.
+    let out = redflag_in(None, &args, Some(orders.lines().next().unwrap().as_bytes()));
+    assert!(!stderr(&out).contains("S006"), "{}", stderr(&out));
+    let out = redflag_in(None, &args[..6], Some(orders.as_bytes()));
+    assert!(!stderr(&out).contains("S006"), "{}", stderr(&out));
+}
