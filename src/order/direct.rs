@@ -17,6 +17,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use super::duplicates::KeySeed;
 use super::limits::MAX_LIST_MEMBERS;
 use super::normalize::{generic_leaf, hidden_control, normalize_leaf, required_members, Leaf};
 use super::{Fields, Shape, Value};
@@ -145,7 +146,7 @@ impl<'de> Visitor<'de> for Known {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let Some(first) = map.next_key_seed(Key)? else {
+        let Some(first) = map.next_key_seed(KeySeed)? else {
             return match self.0 {
                 Shape::Attributes | Shape::Any => Ok(Value::Map(Fields::new())),
                 _ if self.is_object() => object(self.0, Vec::new()),
@@ -169,7 +170,7 @@ impl<'de> Visitor<'de> for Known {
                         None => map.next_value_seed(Generic)?,
                     };
                     members.push((name.into_owned(), value));
-                    key = map.next_key_seed(Key)?;
+                    key = map.next_key_seed(KeySeed)?;
                 }
                 object(self.0, members)
             }
@@ -221,7 +222,7 @@ fn generic_map<'de, A: MapAccess<'de>>(
         }
         let value = map.next_value_seed(Generic)?;
         members.push((name.into_owned(), value));
-        key = map.next_key_seed(Key)?;
+        key = map.next_key_seed(KeySeed)?;
     }
     match Fields::from_distinct(members) {
         Some(fields) => Ok(Value::Map(fields)),
@@ -280,7 +281,7 @@ impl<'de> Visitor<'de> for Generic {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        match map.next_key_seed(Key)? {
+        match map.next_key_seed(KeySeed)? {
             None => Ok(Value::Map(Fields::new())),
             Some(first) if first == NUMBER_TOKEN => {
                 let text = number_text(&mut map)?;
@@ -292,36 +293,6 @@ impl<'de> Visitor<'de> for Generic {
 }
 
 /// A key, borrowed from the text when it has no escapes.
-struct Key;
-
-impl<'de> DeserializeSeed<'de> for Key {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Key {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object key")
-    }
-
-    fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Borrowed(key))
-    }
-
-    fn visit_str<E>(self, key: &str) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Owned(key.to_string()))
-    }
-
-    fn visit_string<E>(self, key: String) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Owned(key))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -155,8 +155,8 @@ impl<'de> Keys<'de> {
     }
 }
 
-/// A key, borrowed from the text when it has no escapes.
-struct KeySeed;
+/// A key, borrowed from the text when it has no escapes (shared with `direct`).
+pub(super) struct KeySeed;
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Cow<'de, str>;
