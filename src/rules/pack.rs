@@ -535,6 +535,7 @@ fn analyse_layer(
         // once; money conditions should not each add "no rates table".
         has_rates: root.get("rates").is_some() || base.as_ref().is_some_and(|b| b.rates.is_some()),
         declared_lists: declared_names,
+        pattern_sets: Default::default(),
     };
     let mut rules = Vec::new();
     let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();

@@ -106,6 +106,34 @@ pub struct PackContext<'a> {
     /// Every list `pack.toml` declares, loaded or not: a list whose file is
     /// broken has been reported once and is not "unknown" at each use.
     pub declared_lists: Vec<String>,
+    /// Pattern sets compiled so far, by their patterns: the default pack matches one list of
+    /// patterns from four conditions, and compiling a set is most of building the pack.
+    pub pattern_sets: PatternSets,
+}
+
+/// Compiled case-insensitive pattern sets, shared by the conditions of one pack that use the
+/// same patterns (a `RegexSet` is a cheap handle to one compiled set).
+#[derive(Default)]
+pub struct PatternSets(std::cell::RefCell<std::collections::HashMap<Vec<String>, regex::RegexSet>>);
+
+impl PatternSets {
+    /// The set of `patterns` (case-insensitive, at most [`PATTERN_SET_LIMIT`] compiled),
+    /// compiled once per pack.
+    pub(super) fn get<S: AsRef<str>>(
+        &self,
+        patterns: &[S],
+    ) -> Result<regex::RegexSet, regex::Error> {
+        let key: Vec<String> = patterns.iter().map(|p| p.as_ref().to_string()).collect();
+        if let Some(set) = self.0.borrow().get(&key) {
+            return Ok(set.clone());
+        }
+        let set = RegexSetBuilder::new(&key)
+            .case_insensitive(true)
+            .size_limit(PATTERN_SET_LIMIT)
+            .build()?;
+        self.0.borrow_mut().insert(key, set.clone());
+        Ok(set)
+    }
 }
 
 /// Validates one raw rule; `None` when it has errors (all of them reported, here or, for a

@@ -367,11 +367,7 @@ impl Validator<'_, '_> {
                 let patterns: Vec<&str> = list.cells(&column).collect();
                 // Compiling each pattern on its own costs as much as the set; it is done only
                 // to name the pattern that broke a set that did not compile.
-                let set = match RegexSetBuilder::new(&patterns)
-                    .case_insensitive(true)
-                    .size_limit(PATTERN_SET_LIMIT)
-                    .build()
-                {
+                let set = match self.cx.pattern_sets.get(&patterns) {
                     Ok(set) => set,
                     Err(e) => {
                         for (row, p) in list.rows.iter().zip(&patterns) {
@@ -430,11 +426,7 @@ impl Validator<'_, '_> {
                         )
                     })
                     .collect();
-                match RegexSetBuilder::new(&patterns)
-                    .case_insensitive(true)
-                    .size_limit(PATTERN_SET_LIMIT)
-                    .build()
-                {
+                match self.cx.pattern_sets.get(&patterns) {
                     Ok(set) => Op::ContainsAny { members, set },
                     Err(e) => {
                         self.err(
