@@ -5,8 +5,8 @@
 //!
 //! The bound is exact in the sense that matters for fail-closed screening: it is never below
 //! the score, so a candidate it drops scores below the floor in full too. The argument, step
-//! by step, is in the comments of [`score_ceiling`]; `Pruning::Exhaustive` skips it, and the
-//! property tests of `tests/it/screening_pruning.rs` compare the two paths.
+//! by step, is in the comments of [`score_ceiling`] and its helpers; `Pruning::Exhaustive`
+//! skips it, and the property tests of `tests/it/screening_pruning.rs` compare the two paths.
 
 use super::mandarin;
 use super::nicknames;
@@ -35,6 +35,42 @@ pub fn score_ceiling(
     query_syllabic: Option<bool>,
     candidate: &WeightedTokens,
 ) -> Option<f64> {
+    let ceiling = plain_ceiling(query, query_syllabic, candidate)?;
+    // The alignment the bound covers is the plain one; a merge changes which tokens exist,
+    // so the bound is only used when no merge can be tried. `compare` tries a merge only if
+    // some token of the other side is long enough for it and the merged token may reach
+    // MERGE_MIN_SIM with some token of the other side (`may_reach`); the Wade-Giles escape of
+    // both conditions needs two Mandarin names, excluded by `plain_ceiling`. Checking every
+    // span (not only those with a loosely paired token, as `compare` does) asks for more,
+    // never less.
+    if merge_possible(&query.tokens, &candidate.tokens)
+        || merge_possible(&candidate.tokens, &query.tokens)
+    {
+        return None;
+    }
+    Some(ceiling)
+}
+
+/// Whether the comparison of `query` with `candidate` certainly scores below `floor` (by
+/// more than [`CEILING_SLACK`]): [`score_ceiling`], with the merge check, the dearer part,
+/// done only for a ceiling below the floor.
+pub(super) fn below_floor(
+    query: &WeightedTokens,
+    query_syllabic: Option<bool>,
+    candidate: &WeightedTokens,
+    floor: f64,
+) -> bool {
+    plain_ceiling(query, query_syllabic, candidate).is_some_and(|c| c + CEILING_SLACK < floor)
+        && !merge_possible(&query.tokens, &candidate.tokens)
+        && !merge_possible(&candidate.tokens, &query.tokens)
+}
+
+/// [`score_ceiling`] of the plain alignment, as if no merge could be tried.
+fn plain_ceiling(
+    query: &WeightedTokens,
+    query_syllabic: Option<bool>,
+    candidate: &WeightedTokens,
+) -> Option<f64> {
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
     if nq == 0 || nc == 0 || nq > MAX_TOKENS || nc > MAX_TOKENS {
         return None;
@@ -45,17 +81,6 @@ pub fn score_ceiling(
     }
     if query_syllabic.unwrap_or_else(|| mandarin::is_syllabic_name(&query.tokens))
         && mandarin::is_syllabic_name(&candidate.tokens)
-    {
-        return None;
-    }
-    // The alignment the bound covers is the plain one; a merge changes which tokens exist,
-    // so the bound is only used when no merge can be tried. `compare` tries a merge only if
-    // some token of the other side is long enough for it and the merged token may reach
-    // MERGE_MIN_SIM with some token of the other side (`may_reach`); the Wade-Giles escape of
-    // both conditions needs two Mandarin names, excluded above. Checking every span (not
-    // only those with a loosely paired token, as `compare` does) asks for more, never less.
-    if merge_possible(&query.tokens, &candidate.tokens)
-        || merge_possible(&candidate.tokens, &query.tokens)
     {
         return None;
     }

@@ -24,6 +24,7 @@
 use std::collections::HashMap;
 
 use super::mandarin;
+use super::name_bound::below_floor;
 pub use super::name_bound::{score_ceiling, CEILING_SLACK};
 use super::nicknames;
 use super::similarity::may_reach;
@@ -367,6 +368,11 @@ fn compare_found(
                 continue;
             }
             let len: usize = query.tokens[i..i + span].iter().map(String::len).sum();
+            // Between names known not to be both Mandarin only the lengths can let a merge
+            // through here: the merged token is not built for a merge they rule out.
+            if !syllabic.may_read() && !candidate.tokens.iter().any(|t| t.len() + 2 >= len) {
+                continue;
+            }
             let joined: String = query.tokens[i..i + span].concat();
             // Wade-Giles writes a syllable up to two letters longer than pinyin (`chieh`/`jie`).
             if !candidate
@@ -398,6 +404,9 @@ fn compare_found(
                 continue;
             }
             let len: usize = candidate.tokens[j..j + span].iter().map(String::len).sum();
+            if !syllabic.may_read() && !query.tokens.iter().any(|t| t.len() + 2 >= len) {
+                continue;
+            }
             let joined: String = candidate.tokens[j..j + span].concat();
             if !query
                 .tokens
@@ -598,10 +607,16 @@ impl<'a> SyllabicNames<'a> {
         b
     }
 
+    /// False when the names are known not to be both Mandarin, so that [`Self::reads`] is
+    /// false for every pair.
+    fn may_read(&self) -> bool {
+        self.known.get() != Some(false)
+    }
+
     /// Whether Wade-Giles reads one token as the other, between two Mandarin names.
     fn reads(&self, a: &str, b: &str) -> bool {
         // Known not both Mandarin: no reading to look for (otherwise the cheap test first).
-        if self.known.get() == Some(false) {
+        if !self.may_read() {
             return false;
         }
         (mandarin::reads_as(a, b) || mandarin::reads_as(b, a)) && self.both()
@@ -964,10 +979,7 @@ fn best_variant<'a>(
         let query_syllabic = syllabic.and_then(|s| s.get(k).copied());
         // A variant whose score cannot reach the floor cannot be the one returned: the
         // variant kept scores at least the floor, or the comparison returns nothing.
-        if pruning == Pruning::Bounded
-            && score_ceiling(v, query_syllabic, candidate)
-                .is_some_and(|c| c + CEILING_SLACK < floor)
-        {
+        if pruning == Pruning::Bounded && below_floor(v, query_syllabic, candidate, floor) {
             continue;
         }
         let found = compare_found(v, candidate, query_syllabic, pruning);
