@@ -87,9 +87,16 @@ fn plain_ceiling(
     let nicknames_count = nq > 1 && nc > 1;
     let mut q_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nq];
     let mut c_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nc];
+    // What the pair rules ask of one token is worked out once per token, not once per pair.
+    let c_facts: smallvec::SmallVec<[TokenFacts; 8]> = candidate
+        .tokens
+        .iter()
+        .map(|t| TokenFacts::of(t, false))
+        .collect();
     for (i, q) in query.tokens.iter().enumerate() {
+        let q_facts = TokenFacts::of(q, nicknames_count);
         for (j, c) in candidate.tokens.iter().enumerate() {
-            let most = credit_ceiling(similarity_ceiling(q, c, nicknames_count));
+            let most = credit_ceiling(similarity_ceiling(q, &q_facts, c, &c_facts[j]));
             q_credit[i] = q_credit[i].max(most);
             c_credit[j] = c_credit[j].max(most);
         }
@@ -167,12 +174,12 @@ fn merge_possible(side: &[String], other: &[String]) -> bool {
 /// an Arabic skeleton can give ([`SKELETON_FACTOR`]), the letter bound on Levenshtein and
 /// Jaro-Winkler (with [`CEILING_SLACK`] for its rounding), and [`NICKNAME_SIM`] for a
 /// nickname when both names have more than one token.
-fn similarity_ceiling(a: &str, b: &str, nicknames_count: bool) -> f64 {
+fn similarity_ceiling(a: &str, fa: &TokenFacts, b: &str, fb: &TokenFacts) -> f64 {
     let spelled = if a == b {
         1.0
     } else if a.is_empty() || b.is_empty() {
         0.0
-    } else if a.bytes().any(|c| c.is_ascii_digit()) || b.bytes().any(|c| c.is_ascii_digit()) {
+    } else if fa.digits || fb.digits {
         0.0
     } else if a.len() == 1 || b.len() == 1 {
         let (short, long) = if a.len() == 1 { (a, b) } else { (b, a) };
@@ -183,9 +190,7 @@ fn similarity_ceiling(a: &str, b: &str, nicknames_count: bool) -> f64 {
         }
     } else {
         let (shortest, longest) = (a.len().min(b.len()), a.len().max(b.len()));
-        let skeletal = if translit::is_skeleton(a) != translit::is_skeleton(b)
-            && longest <= MAX_FUZZY_TOKEN_LEN
-        {
+        let skeletal = if fa.skeleton != fb.skeleton && longest <= MAX_FUZZY_TOKEN_LEN {
             SKELETON_FACTOR
         } else {
             0.0
@@ -197,10 +202,32 @@ fn similarity_ceiling(a: &str, b: &str, nicknames_count: bool) -> f64 {
         };
         plain.max(skeletal)
     };
-    if nicknames_count && nicknames::related(a, b) {
+    // `related` holds only between two names of the table: a query token outside it (the
+    // look-up done once per token) has no nickname.
+    if fa.nickname && nicknames::related(a, b) {
         spelled.max(NICKNAME_SIM)
     } else {
         spelled
+    }
+}
+
+/// What [`similarity_ceiling`] asks of one token.
+struct TokenFacts {
+    /// It has a digit (then only an equal token pairs with it).
+    digits: bool,
+    /// It is an Arabic consonant skeleton ([`translit::is_skeleton`]).
+    skeleton: bool,
+    /// Nicknames count between the two names and the token is in the nickname table.
+    nickname: bool,
+}
+
+impl TokenFacts {
+    fn of(token: &str, nicknames_count: bool) -> TokenFacts {
+        TokenFacts {
+            digits: token.bytes().any(|c| c.is_ascii_digit()),
+            skeleton: translit::is_skeleton(token),
+            nickname: nicknames_count && nicknames::is_name(token),
+        }
     }
 }
 
