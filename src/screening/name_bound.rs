@@ -177,9 +177,7 @@ fn merge_possible(side: &[String], other: &[String]) -> bool {
 fn similarity_ceiling(a: &str, fa: &TokenFacts, b: &str, fb: &TokenFacts) -> f64 {
     let spelled = if a == b {
         1.0
-    } else if a.is_empty() || b.is_empty() {
-        0.0
-    } else if fa.digits || fb.digits {
+    } else if a.is_empty() || b.is_empty() || fa.digits || fb.digits {
         0.0
     } else if a.len() == 1 || b.len() == 1 {
         let (short, long) = if a.len() == 1 { (a, b) } else { (b, a) };
