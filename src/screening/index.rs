@@ -24,8 +24,7 @@ use super::ids;
 use super::model::{Entry, EntryKind};
 use super::normalize::{fold, normalize, NormalizedName};
 use super::score::{
-    compare_variants_at_least, query_variants, Pruning, TokenPair, TokenStats, WeightedTokens,
-    MAX_TOKENS,
+    compare_query_at_least, Pruning, QueryName, TokenPair, TokenStats, WeightedTokens, MAX_TOKENS,
 };
 use super::translit;
 
@@ -656,9 +655,9 @@ impl Screener {
         if tokens.is_empty() {
             return Vec::new();
         }
-        let variants = query_variants(tokens, &self.stats);
+        let query = QueryName::new(tokens, &self.stats);
         let mut candidates: Vec<u32> = Vec::new();
-        for v in &variants {
+        for v in query.variants() {
             candidates.extend(self.candidates(&v.tokens));
         }
         candidates.sort_unstable();
@@ -667,8 +666,7 @@ impl Screener {
             .into_iter()
             .filter_map(|ri| {
                 let r = &self.records[ri as usize];
-                let s =
-                    compare_variants_at_least(&variants, &r.weighted, floor, self.config.pruning)?;
+                let s = compare_query_at_least(&query, &r.weighted, floor, self.config.pruning)?;
                 Some(Scored {
                     record: ri,
                     score: s.score,

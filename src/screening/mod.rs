@@ -16,6 +16,7 @@ pub mod import;
 pub mod index;
 pub mod mandarin;
 pub mod model;
+mod name_bound;
 pub mod nicknames;
 pub mod normalize;
 pub mod ownership;

@@ -53,6 +53,12 @@ pub fn related(a: &str, b: &str) -> bool {
     table.names.contains(a) && table.names.contains(b) && table.pairs.contains(&(a, b))
 }
 
+/// Whether `token` is a name or nickname of the table: [`related`] is false for any pair
+/// with a token that is not.
+pub fn is_name(token: &str) -> bool {
+    NICKNAMES.names.contains(token)
+}
+
 /// How many (name, nickname) pairs the table holds, counted once each.
 pub fn pair_count() -> usize {
     NICKNAMES.pairs.len() / 2

@@ -24,6 +24,8 @@
 use std::collections::HashMap;
 
 use super::mandarin;
+use super::name_bound::below_floor;
+pub use super::name_bound::{score_ceiling, CEILING_SLACK};
 use super::nicknames;
 use super::similarity::may_reach;
 pub use super::similarity::{
@@ -320,11 +322,19 @@ pub fn compare_with(
     candidate: &WeightedTokens,
     pruning: Pruning,
 ) -> NameScore {
-    compare_found(query, candidate, pruning).materialize(query, candidate)
+    compare_found(query, candidate, None, pruning).materialize(query, candidate)
 }
 
 /// [`compare`] without materialising the pairs: most candidates of a query are dropped.
-fn compare_found(query: &WeightedTokens, candidate: &WeightedTokens, pruning: Pruning) -> Found {
+///
+/// `query_syllabic` is whether the query is a Mandarin name ([`mandarin::is_syllabic_name`]),
+/// when the caller knows it (it is the same for every candidate of a query).
+fn compare_found(
+    query: &WeightedTokens,
+    candidate: &WeightedTokens,
+    query_syllabic: Option<bool>,
+    pruning: Pruning,
+) -> Found {
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
     if nq == 0 || nc == 0 {
         return Found::Short(Alignment::empty(), Merged::Neither);
@@ -332,7 +342,7 @@ fn compare_found(query: &WeightedTokens, candidate: &WeightedTokens, pruning: Pr
     if nq > MAX_TOKENS || nc > MAX_TOKENS {
         return Found::Long(compare_long_with(query, candidate, pruning));
     }
-    let syllabic = SyllabicNames::new(query, candidate);
+    let syllabic = SyllabicNames::new(query, candidate, query_syllabic);
     let sims = SimMatrix::new(query, candidate, pruning, &syllabic);
     let base = align(query, candidate, &sims);
     // A merge can only help a token that the plain alignment left over or paired weakly, so
@@ -358,6 +368,11 @@ fn compare_found(query: &WeightedTokens, candidate: &WeightedTokens, pruning: Pr
                 continue;
             }
             let len: usize = query.tokens[i..i + span].iter().map(String::len).sum();
+            // Between names known not to be both Mandarin only the lengths can let a merge
+            // through here: the merged token is not built for a merge they rule out.
+            if !syllabic.may_read() && !candidate.tokens.iter().any(|t| t.len() + 2 >= len) {
+                continue;
+            }
             let joined: String = query.tokens[i..i + span].concat();
             // Wade-Giles writes a syllable up to two letters longer than pinyin (`chieh`/`jie`).
             if !candidate
@@ -389,6 +404,9 @@ fn compare_found(query: &WeightedTokens, candidate: &WeightedTokens, pruning: Pr
                 continue;
             }
             let len: usize = candidate.tokens[j..j + span].iter().map(String::len).sum();
+            if !syllabic.may_read() && !query.tokens.iter().any(|t| t.len() + 2 >= len) {
+                continue;
+            }
             let joined: String = candidate.tokens[j..j + span].concat();
             if !query
                 .tokens
@@ -566,11 +584,16 @@ struct SyllabicNames<'a> {
 }
 
 impl<'a> SyllabicNames<'a> {
-    fn new(query: &'a WeightedTokens, candidate: &'a WeightedTokens) -> SyllabicNames<'a> {
+    /// With `query_syllabic` known false, both names are known not to be Mandarin.
+    fn new(
+        query: &'a WeightedTokens,
+        candidate: &'a WeightedTokens,
+        query_syllabic: Option<bool>,
+    ) -> SyllabicNames<'a> {
         SyllabicNames {
             query: &query.tokens,
             candidate: &candidate.tokens,
-            known: std::cell::Cell::new(None),
+            known: std::cell::Cell::new(query_syllabic.filter(|&q| !q)),
         }
     }
 
@@ -584,8 +607,18 @@ impl<'a> SyllabicNames<'a> {
         b
     }
 
+    /// False when the names are known not to be both Mandarin, so that [`Self::reads`] is
+    /// false for every pair.
+    fn may_read(&self) -> bool {
+        self.known.get() != Some(false)
+    }
+
     /// Whether Wade-Giles reads one token as the other, between two Mandarin names.
     fn reads(&self, a: &str, b: &str) -> bool {
+        // Known not both Mandarin: no reading to look for (otherwise the cheap test first).
+        if !self.may_read() {
+            return false;
+        }
         (mandarin::reads_as(a, b) || mandarin::reads_as(b, a)) && self.both()
     }
 
@@ -705,7 +738,12 @@ fn compare_long_with(
     };
     if !q_fuzzy.is_empty() && !c_fuzzy.is_empty() {
         let (sub_q, sub_c) = (pick(query, q_fuzzy), pick(candidate, c_fuzzy));
-        let sims = SimMatrix::new(&sub_q, &sub_c, pruning, &SyllabicNames::new(&sub_q, &sub_c));
+        let sims = SimMatrix::new(
+            &sub_q,
+            &sub_c,
+            pruning,
+            &SyllabicNames::new(&sub_q, &sub_c, None),
+        );
         for (i, j, sim) in greedy_pairs(&sub_q, &sub_c, &sims) {
             pairs.push((q_fuzzy[i], c_fuzzy[j], sim));
         }
@@ -855,7 +893,13 @@ pub fn rejoined(tokens: &[String]) -> Option<Vec<String>> {
 /// Compares each query variant (the plain tokens first, then [`rejoined`] ones) with the
 /// candidate and keeps the best score; on a tie, the earlier variant.
 pub fn compare_variants(variants: &[WeightedTokens], candidate: &WeightedTokens) -> NameScore {
-    match best_variant(variants, candidate, Pruning::Bounded) {
+    match best_variant(
+        variants,
+        None,
+        candidate,
+        f64::NEG_INFINITY,
+        Pruning::Bounded,
+    ) {
         Some((v, found)) => found.materialize(v, candidate),
         None => Alignment::empty().materialize(&WeightedTokens::default(), candidate),
     }
@@ -869,20 +913,76 @@ pub fn compare_variants_at_least(
     floor: f64,
     pruning: Pruning,
 ) -> Option<NameScore> {
-    let (v, found) = best_variant(variants, candidate, pruning)?;
+    compare_query_at_least(
+        &QueryName::from_variants(variants.to_vec()),
+        candidate,
+        floor,
+        pruning,
+    )
+}
+
+/// A query name's variants ([`query_variants`]) with what comparing them needs that is the
+/// same for every candidate, worked out once per query.
+#[derive(Debug, Clone)]
+pub struct QueryName {
+    variants: Vec<WeightedTokens>,
+    /// Per variant: whether it is a Mandarin name ([`mandarin::is_syllabic_name`]).
+    syllabic: Vec<bool>,
+}
+
+impl QueryName {
+    /// The plain query tokens and their rejoined variant ([`query_variants`]), weighed.
+    pub fn new(tokens: &[String], stats: &TokenStats) -> QueryName {
+        QueryName::from_variants(query_variants(tokens, stats))
+    }
+
+    /// Query variants weighed by the caller, the plain one first.
+    pub fn from_variants(variants: Vec<WeightedTokens>) -> QueryName {
+        let syllabic = variants
+            .iter()
+            .map(|v| mandarin::is_syllabic_name(&v.tokens))
+            .collect();
+        QueryName { variants, syllabic }
+    }
+
+    /// The variants, the plain one first.
+    pub fn variants(&self) -> &[WeightedTokens] {
+        &self.variants
+    }
+}
+
+/// [`compare_variants_at_least`] for a prepared query.
+pub fn compare_query_at_least(
+    query: &QueryName,
+    candidate: &WeightedTokens,
+    floor: f64,
+    pruning: Pruning,
+) -> Option<NameScore> {
+    let variants = &query.variants;
+    let (v, found) = best_variant(variants, Some(&query.syllabic), candidate, floor, pruning)?;
     let score = found.score();
     (score > 0.0 && score >= floor).then(|| found.materialize(v, candidate))
 }
 
-/// The variant whose comparison scores highest (the earlier one on a tie), with it.
+/// The variant whose comparison scores highest (the earlier one on a tie), with it; with
+/// [`Pruning::Bounded`], variants whose score is certainly below `floor` are not compared,
+/// and `None` may mean that none can reach it.
 fn best_variant<'a>(
     variants: &'a [WeightedTokens],
+    syllabic: Option<&[bool]>,
     candidate: &WeightedTokens,
+    floor: f64,
     pruning: Pruning,
 ) -> Option<(&'a WeightedTokens, Found)> {
     let mut best: Option<(&WeightedTokens, Found)> = None;
-    for v in variants {
-        let found = compare_found(v, candidate, pruning);
+    for (k, v) in variants.iter().enumerate() {
+        let query_syllabic = syllabic.and_then(|s| s.get(k).copied());
+        // A variant whose score cannot reach the floor cannot be the one returned: the
+        // variant kept scores at least the floor, or the comparison returns nothing.
+        if pruning == Pruning::Bounded && below_floor(v, query_syllabic, candidate, floor) {
+            continue;
+        }
+        let found = compare_found(v, candidate, query_syllabic, pruning);
         if best.as_ref().is_none_or(|(_, b)| found.score() > b.score()) {
             best = Some((v, found));
         }

@@ -1,14 +1,17 @@
 //! The bounds and shortcuts that make screening fast must never change a result: the bounded
 //! token similarity equals the full computation, the letter-count bound is never below the
 //! exact similarity, a screener that scores every candidate in full returns exactly the
-//! matches of the bounded one (on generated lists and on queries made from their names), and
-//! ASCII names, which skip Unicode normalisation, normalise as the general path does.
+//! matches of the bounded one (on generated lists and on queries made from their names), a
+//! name comparison that skips candidates by its score ceiling keeps exactly what the full one
+//! keeps at any floor, and ASCII names, which skip Unicode normalisation, normalise as the
+//! general path does.
 
 use proptest::prelude::*;
 use redflag::screening::normalize::fold;
 use redflag::screening::score::{
-    jaro_winkler, levenshtein, similarity_bound, skeleton_similarity, token_similarity, Pruning,
-    INITIAL_SIM, MAX_FUZZY_TOKEN_LEN, MIN_TOKEN_SIM,
+    compare_variants_at_least, compare_with, jaro_winkler, levenshtein, rejoined, score_ceiling,
+    similarity_bound, skeleton_similarity, token_similarity, Pruning, WeightedTokens,
+    CEILING_SLACK, INITIAL_SIM, MAX_FUZZY_TOKEN_LEN, MIN_TOKEN_SIM,
 };
 use redflag::screening::{normalize, Entry, EntryKind, Query, Screener, ScreenerConfig};
 
@@ -244,4 +247,131 @@ proptest! {
             prop_assert_eq!(&fast.legal_form, &slow.legal_form);
         }
     }
+}
+
+/// Token pairs the hard rules and special readings of the scorer treat apart: nicknames,
+/// Arabic skeletons, Wade-Giles and pinyin, initials, numbers, generic words and particles.
+const SPECIAL_PAIRS: &[(&str, &str)] = &[
+    ("ben", "benjamin"),
+    ("bill", "william"),
+    ("ted", "theodore"),
+    ("mhmd", "muhammad"),
+    ("hsn", "hassan"),
+    ("hsi", "xi"),
+    ("chieh", "jie"),
+    ("tung", "dong"),
+    ("jin", "ping"),
+    ("j", "james"),
+    ("k", "kim"),
+    ("11420", "11421"),
+    ("7", "7"),
+    ("trading", "trading"),
+    ("group", "groups"),
+    ("al", "el"),
+    ("de", "del"),
+];
+
+/// One position of a pair of names: a token and a near variant (or a special pair, or one
+/// word split in two on one side), with their weights.
+fn slot() -> impl Strategy<Value = (Vec<String>, Vec<String>)> {
+    prop_oneof![
+        4 => token_pair().prop_map(|(a, b)| (vec![a], vec![b])),
+        2 => prop::sample::select(SPECIAL_PAIRS)
+            .prop_map(|(a, b)| (vec![a.to_string()], vec![b.to_string()])),
+        1 => ("[a-z]{4,10}", 1usize..9, any::<bool>()).prop_map(|(w, at, left)| {
+            let at = at.min(w.len() - 1);
+            let split = vec![w[..at].to_string(), w[at..].to_string()];
+            if left { (split, vec![w]) } else { (vec![w], split) }
+        }),
+        1 => "[a-z]".prop_map(|l| (vec![l.clone()], vec![l])),
+    ]
+}
+
+fn weight() -> impl Strategy<Value = f64> {
+    prop_oneof![4 => 0.2f64..=1.0, 1 => Just(0.2), 1 => Just(1.0), 1 => Just(0.0)]
+}
+
+/// Two names built from slots, with tokens only one side has, in a shuffled order.
+fn name_pair() -> impl Strategy<Value = (WeightedTokens, WeightedTokens)> {
+    (
+        prop::collection::vec(slot(), 1..4),
+        prop::collection::vec("[a-z]{1,9}", 0..3),
+        prop::collection::vec("[a-z]{1,9}", 0..3),
+        prop::collection::vec(weight(), 16),
+        any::<usize>(),
+    )
+        .prop_map(|(slots, q_extra, c_extra, weights, turn)| {
+            let mut q: Vec<String> = slots.iter().flat_map(|s| s.0.clone()).collect();
+            let mut c: Vec<String> = slots.iter().flat_map(|s| s.1.clone()).collect();
+            q.extend(q_extra);
+            c.extend(c_extra);
+            let q_len = q.len();
+            q.rotate_left(turn % q_len);
+            let weigh = |tokens: Vec<String>, from: usize| WeightedTokens {
+                weights: (0..tokens.len())
+                    .map(|i| weights[(from + i) % weights.len()])
+                    .collect(),
+                tokens,
+            };
+            (weigh(q, 0), weigh(c, 7))
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// The ceiling is checked wherever it is given, not only where a floor happens to fall.
+    #[test]
+    fn the_score_ceiling_is_never_below_the_score((query, candidate) in name_pair()) {
+        let full = compare_with(&query, &candidate, Pruning::Exhaustive).score;
+        let known = redflag::screening::mandarin::is_syllabic_name(&query.tokens);
+        for syllabic in [None, Some(known)] {
+            if let Some(ceiling) = score_ceiling(&query, syllabic, &candidate) {
+                prop_assert!(
+                    ceiling + CEILING_SLACK >= full,
+                    "{:?} vs {:?}: ceiling {} below {}", query, candidate, ceiling, full
+                );
+            }
+        }
+    }
+
+    /// The bounded comparison drops a candidate before aligning it only when its score ceiling
+    /// is below the floor: at floors at, just around and away from the full score, it must
+    /// keep exactly what the exhaustive comparison keeps, with the same score and pairs.
+    #[test]
+    fn a_score_ceiling_never_drops_a_name_that_reaches_the_floor(
+        (query, candidate) in name_pair(),
+        offset in prop_oneof![Just(0.0), Just(-1e-12), Just(1e-12), -0.3f64..0.3],
+    ) {
+        let mut variants = vec![query.clone()];
+        if let Some(r) = rejoined(&query.tokens) {
+            let weights = vec![0.6; r.len()];
+            variants.push(WeightedTokens { tokens: r, weights });
+        }
+        let full = compare_with(&query, &candidate, Pruning::Exhaustive).score;
+        for floor in [full + offset, full, 0.5, 0.25] {
+            let bounded = compare_variants_at_least(&variants, &candidate, floor, Pruning::Bounded);
+            let exhaustive =
+                compare_variants_at_least(&variants, &candidate, floor, Pruning::Exhaustive);
+            prop_assert_eq!(
+                &bounded, &exhaustive,
+                "{:?} vs {:?} at floor {}", query, candidate, floor
+            );
+        }
+    }
+}
+
+/// The ceiling is tight where names agree (so a ceiling cut too low fails above) and prunes
+/// where they do not (so the tests above exercise it).
+#[test]
+fn the_score_ceiling_is_one_for_equal_names_and_low_for_unrelated_ones() {
+    let name = |tokens: &[&str]| WeightedTokens {
+        tokens: tokens.iter().map(|t| t.to_string()).collect(),
+        weights: vec![0.9; tokens.len()],
+    };
+    let listed = name(&["rylen", "trilo", "industries"]);
+    let ceiling = score_ceiling(&listed, None, &listed).expect("a ceiling");
+    assert!((ceiling - 1.0).abs() < 1e-12, "{ceiling}");
+    let unrelated = score_ceiling(&name(&["urka", "precision"]), None, &listed).expect("a ceiling");
+    assert!(unrelated < 0.25, "{unrelated}");
 }

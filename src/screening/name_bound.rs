@@ -1,0 +1,245 @@
+//! A cheap upper bound on the score [`super::score::compare`] gives two names, so that a
+//! candidate that cannot reach the screen's floor is dropped before its similarity matrix,
+//! alignment and merges are computed. Most of the candidates the index hands a query share a
+//! trigram or a common word with it and nothing more; this is where they are let go.
+//!
+//! The bound is exact in the sense that matters for fail-closed screening: it is never below
+//! the score, so a candidate it drops scores below the floor in full too. The argument, step
+//! by step, is in the comments of [`score_ceiling`] and its helpers; `Pruning::Exhaustive`
+//! skips it, and the property tests of `tests/it/screening_pruning.rs` compare the two paths.
+
+use super::mandarin;
+use super::nicknames;
+use super::score::{
+    credit, similarity_bound, WeightedTokens, FULL_CREDIT_SIM, INITIAL_SIM, MAX_FUZZY_TOKEN_LEN,
+    MAX_TOKENS, MERGE_MIN_SIM, NEAR_LOSS, NICKNAME_SIM, SKELETON_FACTOR,
+    UNMATCHED_CANDIDATE_FACTOR, UNMATCHED_QUERY_FACTOR,
+};
+use super::similarity::may_reach;
+use super::translit;
+
+/// Margin by which a ceiling must fall below the floor to drop a candidate: the ceiling sums
+/// the same kinds of terms as the score in another order, so the two can differ by rounding
+/// (a few ulps), never by this much.
+pub const CEILING_SLACK: f64 = 1e-9;
+
+/// An upper bound on the score of the comparison of `query` with `candidate` (before the
+/// screener's entry-level evidence), or `None` when no cheap bound is known and the pair must
+/// be compared in full: names longer than [`MAX_TOKENS`], two Mandarin names (Wade-Giles
+/// readings raise pairs no letter count bounds), weights that are not finite and
+/// non-negative, and any pair of names where a merge of neighbouring tokens might be tried.
+///
+/// `query_syllabic` is [`mandarin::is_syllabic_name`] of the query when the caller knows it.
+pub fn score_ceiling(
+    query: &WeightedTokens,
+    query_syllabic: Option<bool>,
+    candidate: &WeightedTokens,
+) -> Option<f64> {
+    let ceiling = plain_ceiling(query, query_syllabic, candidate)?;
+    // The alignment the bound covers is the plain one; a merge changes which tokens exist,
+    // so the bound is only used when no merge can be tried. `compare` tries a merge only if
+    // some token of the other side is long enough for it and the merged token may reach
+    // MERGE_MIN_SIM with some token of the other side (`may_reach`); the Wade-Giles escape of
+    // both conditions needs two Mandarin names, excluded by `plain_ceiling`. Checking every
+    // span (not only those with a loosely paired token, as `compare` does) asks for more,
+    // never less.
+    if merge_possible(&query.tokens, &candidate.tokens)
+        || merge_possible(&candidate.tokens, &query.tokens)
+    {
+        return None;
+    }
+    Some(ceiling)
+}
+
+/// Whether the comparison of `query` with `candidate` certainly scores below `floor` (by
+/// more than [`CEILING_SLACK`]): [`score_ceiling`], with the merge check, the dearer part,
+/// done only for a ceiling below the floor.
+pub(super) fn below_floor(
+    query: &WeightedTokens,
+    query_syllabic: Option<bool>,
+    candidate: &WeightedTokens,
+    floor: f64,
+) -> bool {
+    plain_ceiling(query, query_syllabic, candidate).is_some_and(|c| c + CEILING_SLACK < floor)
+        && !merge_possible(&query.tokens, &candidate.tokens)
+        && !merge_possible(&candidate.tokens, &query.tokens)
+}
+
+/// [`score_ceiling`] of the plain alignment, as if no merge could be tried.
+fn plain_ceiling(
+    query: &WeightedTokens,
+    query_syllabic: Option<bool>,
+    candidate: &WeightedTokens,
+) -> Option<f64> {
+    let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
+    if nq == 0 || nc == 0 || nq > MAX_TOKENS || nc > MAX_TOKENS {
+        return None;
+    }
+    let sane = |w: &[f64]| w.iter().all(|&x| x.is_finite() && x >= 0.0);
+    if !sane(&query.weights) || !sane(&candidate.weights) {
+        return None;
+    }
+    if query_syllabic.unwrap_or_else(|| mandarin::is_syllabic_name(&query.tokens))
+        && mandarin::is_syllabic_name(&candidate.tokens)
+    {
+        return None;
+    }
+    let nicknames_count = nq > 1 && nc > 1;
+    let mut q_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nq];
+    let mut c_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nc];
+    // What the pair rules ask of one token is worked out once per token, not once per pair.
+    let c_facts: smallvec::SmallVec<[TokenFacts; 8]> = candidate
+        .tokens
+        .iter()
+        .map(|t| TokenFacts::of(t, false))
+        .collect();
+    for (i, q) in query.tokens.iter().enumerate() {
+        let q_facts = TokenFacts::of(q, nicknames_count);
+        for (j, c) in candidate.tokens.iter().enumerate() {
+            let most = credit_ceiling(similarity_ceiling(q, &q_facts, c, &c_facts[j]));
+            q_credit[i] = q_credit[i].max(most);
+            c_credit[j] = c_credit[j].max(most);
+        }
+    }
+    // The score is `num / den` (then clamped to 1, and only lowered by the short-name factor
+    // and the generic cap), with P the aligned pairs, Pq and Pc their tokens:
+    //   num = Σ_P credit(sim_ij)·(wq_i + wc_j) ≤ Σ_Pq cq_i·wq_i + Σ_Pc cc_j·wc_j,
+    // where cq_i (cc_j) is the most credit token i (j) can earn with any partner; and, since
+    // the factor on unaligned weight is 1 or more and weights are non-negative,
+    //   den ≥ Σ_Pq wq_i + Σ_Pc wc_j + 0.85·Σ_{q∉Pq} wq + 0.7·Σ_{c∉Pc} wc
+    //       = base + Σ_Pq 0.15·wq_i + Σ_Pc 0.3·wc_j,   base = 0.85·Σ wq + 0.7·Σ wc.
+    // So the score is at most (Σ_S a_t) / (base + Σ_S b_t) for S = Pq ∪ Pc, with a_t the
+    // credit times the weight and b_t what pairing adds to the denominator. Whatever P the
+    // greedy alignment picks, this is at most its maximum over all sets S of tokens, and that
+    // maximum is reached by taking tokens in decreasing a/b while the ratio grows: for the
+    // best ratio R, a set is best exactly when it holds every token with a/b > R (adding one
+    // with a/b > R raises the ratio, removing one with a/b < R does too), which is a prefix
+    // of that order. Every prefix is tried, so the order's ties do not matter.
+    let mut terms: smallvec::SmallVec<[(f64, f64, f64); 16]> = smallvec::SmallVec::new();
+    let mut base = 0.0;
+    let sides = [
+        (&query.weights, &q_credit, UNMATCHED_QUERY_FACTOR),
+        (&candidate.weights, &c_credit, UNMATCHED_CANDIDATE_FACTOR),
+    ];
+    for (weights, credits, unmatched) in sides {
+        for (&w, &cr) in weights.iter().zip(credits.iter()) {
+            base += unmatched * w;
+            let (a, b) = (cr * w, (1.0 - unmatched) * w);
+            if a > 0.0 && b > 0.0 {
+                terms.push((a / b, a, b));
+            }
+        }
+    }
+    if base <= 0.0 {
+        return None;
+    }
+    terms.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let (mut num, mut den, mut best) = (0.0, base, 0.0f64);
+    for (_, a, b) in terms {
+        num += a;
+        den += b;
+        best = best.max(num / den);
+    }
+    Some(best.min(1.0))
+}
+
+/// Whether `compare` may try merging two or three neighbouring tokens of `side` (see the
+/// comment in [`score_ceiling`]): some token of `other` is at most two letters shorter than
+/// the merged token, and the merged token may reach [`MERGE_MIN_SIM`] with some token of
+/// `other`.
+fn merge_possible(side: &[String], other: &[String]) -> bool {
+    let longest_other = other.iter().map(String::len).max().unwrap_or(0);
+    let mut joined = String::new();
+    for span in [2usize, 3] {
+        for i in 0..(side.len() + 1).saturating_sub(span) {
+            let parts = &side[i..i + span];
+            let len: usize = parts.iter().map(String::len).sum();
+            if longest_other + 2 < len {
+                continue;
+            }
+            joined.clear();
+            for p in parts {
+                joined.push_str(p);
+            }
+            if other.iter().any(|t| may_reach(&joined, t, MERGE_MIN_SIM)) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// An upper bound on the similarity `compare` gives tokens `a` and `b` between two names that
+/// are not both Mandarin: the hard rules of `similarity` (equal, digits, initials), the most
+/// an Arabic skeleton can give ([`SKELETON_FACTOR`]), the letter bound on Levenshtein and
+/// Jaro-Winkler (with [`CEILING_SLACK`] for its rounding), and [`NICKNAME_SIM`] for a
+/// nickname when both names have more than one token.
+fn similarity_ceiling(a: &str, fa: &TokenFacts, b: &str, fb: &TokenFacts) -> f64 {
+    let spelled = if a == b {
+        1.0
+    } else if a.is_empty() || b.is_empty() || fa.digits || fb.digits {
+        0.0
+    } else if a.len() == 1 || b.len() == 1 {
+        let (short, long) = if a.len() == 1 { (a, b) } else { (b, a) };
+        if long.starts_with(short) {
+            INITIAL_SIM
+        } else {
+            0.0
+        }
+    } else {
+        let (shortest, longest) = (a.len().min(b.len()), a.len().max(b.len()));
+        let skeletal = if fa.skeleton != fb.skeleton && longest <= MAX_FUZZY_TOKEN_LEN {
+            SKELETON_FACTOR
+        } else {
+            0.0
+        };
+        let plain = if 3 * shortest < longest || longest > MAX_FUZZY_TOKEN_LEN {
+            0.0
+        } else {
+            similarity_bound(a, b) + CEILING_SLACK
+        };
+        plain.max(skeletal)
+    };
+    // `related` holds only between two names of the table: a query token outside it (the
+    // look-up done once per token) has no nickname.
+    if fa.nickname && nicknames::related(a, b) {
+        spelled.max(NICKNAME_SIM)
+    } else {
+        spelled
+    }
+}
+
+/// What [`similarity_ceiling`] asks of one token.
+struct TokenFacts {
+    /// It has a digit (then only an equal token pairs with it).
+    digits: bool,
+    /// It is an Arabic consonant skeleton ([`translit::is_skeleton`]).
+    skeleton: bool,
+    /// Nicknames count between the two names and the token is in the nickname table.
+    nickname: bool,
+}
+
+impl TokenFacts {
+    fn of(token: &str, nicknames_count: bool) -> TokenFacts {
+        TokenFacts {
+            digits: token.bytes().any(|c| c.is_ascii_digit()),
+            skeleton: translit::is_skeleton(token),
+            nickname: nicknames_count && nicknames::is_name(token),
+        }
+    }
+}
+
+/// The most [`credit`] a pair whose similarity is at most `ceiling` can earn. Credit is 0
+/// below `MIN_TOKEN_SIM` and grows with the similarity up to [`FULL_CREDIT_SIM`], where it is
+/// just under `top`; from there to 1 (exclusive) it is at most `NEAR_CREDIT_MAX`, below
+/// `top`; only equal tokens earn 1.
+fn credit_ceiling(ceiling: f64) -> f64 {
+    let top = 1.0 - NEAR_LOSS * (1.0 - FULL_CREDIT_SIM);
+    if ceiling >= 1.0 {
+        1.0
+    } else if ceiling >= FULL_CREDIT_SIM {
+        top
+    } else {
+        credit(ceiling)
+    }
+}
