@@ -678,56 +678,6 @@ fn suffix_phrases() -> &'static [Phrase] {
     PHRASES.get_or_init(|| phrases(SUFFIX_FORMS))
 }
 
-/// Fewest letters the cut-off last word of a one-word legal form keeps
-/// (`aktiengesellsch`): shorter starts are ordinary words.
-const CUT_FORM_MIN_LEN: usize = 6;
-
-/// The legal form the end of `tokens` is the cut-off start of, and how many tokens that is:
-/// two or more words of a longer form, the last of them possibly cut (`joint stock compan`,
-/// `limited liability`), or a one-word form cut after [`CUT_FORM_MIN_LEN`] letters or more.
-/// Never the whole name.
-fn cut_off_form(tokens: &[String]) -> Option<(&'static str, usize)> {
-    let last = tokens.last()?;
-    // Every name not of a person passes here, most still ending in a whole legal form: the
-    // words a cut form can end in map to the (form, word count) pairs they may end, in the
-    // order of the form tables, so most names are ruled out by one look-up.
-    type Ends = rustc_hash::FxHashMap<&'static str, Vec<(&'static str, &'static [&'static str])>>;
-    static ENDS: std::sync::OnceLock<Ends> = std::sync::OnceLock::new();
-    let ends = ENDS.get_or_init(|| {
-        let mut map: Ends = rustc_hash::FxHashMap::default();
-        for (form, words) in anywhere_phrases().iter().chain(suffix_phrases()) {
-            for n in 1..=words.len() {
-                let end = words[n - 1];
-                // A cut word (a strict start of `end`), or `end` whole when more words follow.
-                let shortest = if n == 1 { CUT_FORM_MIN_LEN } else { 1 };
-                let mut cuts: Vec<&'static str> =
-                    (shortest..end.len()).filter_map(|i| end.get(..i)).collect();
-                if n == 1 && words.len() > 1 {
-                    cuts.clear();
-                }
-                if n > 1 && n < words.len() {
-                    cuts.push(end);
-                }
-                for cut in cuts {
-                    map.entry(cut).or_default().push((form, &words[..n]));
-                }
-            }
-        }
-        map
-    });
-    let candidates = ends.get(last.as_str())?;
-    candidates
-        .iter()
-        .find(|(_, words)| {
-            words.len() < tokens.len()
-                && tokens[tokens.len() - words.len()..tokens.len() - 1]
-                    .iter()
-                    .zip(*words)
-                    .all(|(a, b)| a == b)
-        })
-        .map(|(form, words)| (*form, words.len()))
-}
-
 /// Whether `tokens` ends with the phrase `form` (its last word compared first: most tokens
 /// end no phrase at all).
 fn ends_with_phrase(tokens: &[String], form: &[&str]) -> bool {
@@ -777,13 +727,6 @@ fn strip_legal_forms(tokens: &mut Vec<String>, removed: &mut Vec<String>) {
         }
     }
     let mut suffixes: Vec<String> = Vec::new();
-    // A name cut at a field's length (35 characters in SAP and SWIFT name fields) often ends
-    // in the first words of its legal form (`... joint stock compan`): they go like the form,
-    // before the suffixes that stood in front of it.
-    if let Some((form, words)) = cut_off_form(&kept) {
-        kept.truncate(kept.len() - words);
-        suffixes.push(form.to_string());
-    }
     'suffix: loop {
         for (form, ft) in suffix_phrases() {
             if kept.len() > ft.len() && ends_with_phrase(&kept, ft) {
