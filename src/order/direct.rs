@@ -71,18 +71,10 @@ impl Known {
         }
     }
 
+    /// A shape with named fields of its own (`attributes`, whose members are free, is read
+    /// as generic).
     fn is_object(&self) -> bool {
-        matches!(
-            self.0,
-            Shape::Order
-                | Shape::Party
-                | Shape::Stop
-                | Shape::Item
-                | Shape::Restriction
-                | Shape::PartyId
-                | Shape::Payment
-                | Shape::EndUse
-        )
+        !self.0.fields().is_empty()
     }
 }
 
