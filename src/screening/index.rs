@@ -180,6 +180,9 @@ struct Scored {
     record: u32,
     score: f64,
     pairs: Vec<TokenPair>,
+    /// The second reading of the query that scored (`score::query_variants`: rejoined letters,
+    /// a cut-off legal form left out), when not the name as written.
+    reading: Option<String>,
 }
 
 type CacheKey = (String, EntryKind);
@@ -244,7 +247,12 @@ fn entry_bytes(key: &CacheKey, value: &[Scored]) -> usize {
         .iter()
         .flat_map(|s| &s.pairs)
         .map(|p| size_of::<TokenPair>() + p.query.len() + p.candidate.len())
-        .sum();
+        .sum::<usize>()
+        + value
+            .iter()
+            .filter_map(|s| s.reading.as_ref())
+            .map(String::len)
+            .sum::<usize>();
     // Key, value and the hash table's own slot, plus the Arc's counters.
     size_of::<CacheKey>()
         + key.0.len()
@@ -522,7 +530,11 @@ impl Screener {
                         score,
                         name_score,
                         matched_on,
-                        query_normalized: query_name.normalized.clone(),
+                        // The reading compared, so that the evidence shows what scored.
+                        query_normalized: s
+                            .reading
+                            .clone()
+                            .unwrap_or_else(|| query_name.normalized.clone()),
                         entry_normalized: r.name.normalized.clone(),
                         country_match,
                         address_match,
@@ -666,11 +678,15 @@ impl Screener {
             .into_iter()
             .filter_map(|ri| {
                 let r = &self.records[ri as usize];
-                let s = compare_query_at_least(&query, &r.weighted, floor, self.config.pruning)?;
+                let (s, variant) =
+                    compare_query_at_least(&query, &r.weighted, floor, self.config.pruning)?;
                 Some(Scored {
                     record: ri,
                     score: s.score,
                     pairs: s.pairs,
+                    reading: (variant > 0)
+                        .then(|| query.variants().get(variant).map(|v| v.tokens.join(" ")))
+                        .flatten(),
                 })
             })
             .collect();
@@ -715,6 +731,7 @@ impl Screener {
                     candidate: key.to_string(),
                     similarity: 1.0,
                 }],
+                reading: None,
             })
             .collect()
     }

@@ -678,6 +678,71 @@ fn suffix_phrases() -> &'static [Phrase] {
     PHRASES.get_or_init(|| phrases(SUFFIX_FORMS))
 }
 
+/// Fewest letters the cut-off last word of a one-word legal form keeps
+/// (`aktiengesellsch`): shorter starts are ordinary words.
+const CUT_FORM_MIN_LEN: usize = 6;
+
+/// How many tokens at the end of `tokens` are the cut-off start of a legal form, when a name
+/// cut at a field's length (35 characters in SAP and SWIFT name fields) looks so: two or more
+/// words of a longer form, the last possibly cut (`joint stock compan`, `limited liability`),
+/// or one word of a one-word form cut after [`CUT_FORM_MIN_LEN`] letters or more
+/// (`aktiengesellsch`). Never the whole name.
+///
+/// Only ever a second reading of a query ([`cut_reading`]).
+fn cut_off_form(tokens: &[String]) -> Option<usize> {
+    let last = tokens.last()?;
+    // Most queries end in no cut form: the words a cut form can end in map to the form words
+    // they may end, so most names are ruled out by one look-up.
+    type Ends = rustc_hash::FxHashMap<&'static str, Vec<&'static [&'static str]>>;
+    static ENDS: std::sync::OnceLock<Ends> = std::sync::OnceLock::new();
+    let ends = ENDS.get_or_init(|| {
+        let mut map: Ends = rustc_hash::FxHashMap::default();
+        for (_, words) in anywhere_phrases().iter().chain(suffix_phrases()) {
+            for n in 1..=words.len() {
+                let end = words[n - 1];
+                // A cut word (a strict start of `end`), or `end` whole when more words follow.
+                let shortest = if n == 1 { CUT_FORM_MIN_LEN } else { 1 };
+                let mut cuts: Vec<&'static str> =
+                    (shortest..end.len()).filter_map(|i| end.get(..i)).collect();
+                if n == 1 && words.len() > 1 {
+                    cuts.clear();
+                }
+                if n > 1 && n < words.len() {
+                    cuts.push(end);
+                }
+                for cut in cuts {
+                    map.entry(cut).or_default().push(&words[..n]);
+                }
+            }
+        }
+        map
+    });
+    ends.get(last.as_str())?
+        .iter()
+        .find(|words| {
+            words.len() < tokens.len()
+                && tokens[tokens.len() - words.len()..tokens.len() - 1]
+                    .iter()
+                    .zip(words.iter())
+                    .all(|(a, b)| a == b)
+        })
+        .map(|words| words.len())
+}
+
+/// The name without the cut-off legal form it may end in ([`cut_off_form`]), with the legal
+/// forms that stood before it removed as well (`tactical missiles corporation joint stock
+/// compan` → `tactical missiles`); `None` when it ends in none.
+///
+/// Only ever a second reading of a query ([`super::score::query_variants`]), compared beside
+/// the name as written: read instead of it, a query that ends just there (`Promsvyazbank Joint
+/// Stock`) fell away from a listed name that goes on (`... Joint Stock Commercial Bank`).
+pub fn cut_reading(tokens: &[String]) -> Option<Vec<String>> {
+    let cut = cut_off_form(tokens)?;
+    let mut kept = tokens.get(..tokens.len().checked_sub(cut)?)?.to_vec();
+    strip_legal_forms(&mut kept, &mut Vec::new());
+    Some(kept)
+}
+
 /// Whether `tokens` ends with the phrase `form` (its last word compared first: most tokens
 /// end no phrase at all).
 fn ends_with_phrase(tokens: &[String], form: &[&str]) -> bool {

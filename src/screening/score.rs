@@ -27,6 +27,7 @@ use super::mandarin;
 use super::name_bound::below_floor;
 pub use super::name_bound::{score_ceiling, CEILING_SLACK};
 use super::nicknames;
+use super::normalize::cut_reading;
 use super::similarity::may_reach;
 pub use super::similarity::{
     exact_similarity, jaro_winkler, levenshtein, similarity, similarity_bound, skeleton_similarity,
@@ -900,7 +901,10 @@ pub fn compare_variants(variants: &[WeightedTokens], candidate: &WeightedTokens)
         f64::NEG_INFINITY,
         Pruning::Bounded,
     ) {
-        Some((v, found)) => found.materialize(v, candidate),
+        Some((k, found)) => match variants.get(k) {
+            Some(v) => found.materialize(v, candidate),
+            None => Alignment::empty().materialize(&WeightedTokens::default(), candidate),
+        },
         None => Alignment::empty().materialize(&WeightedTokens::default(), candidate),
     }
 }
@@ -919,6 +923,7 @@ pub fn compare_variants_at_least(
         floor,
         pruning,
     )
+    .map(|(score, _)| score)
 }
 
 /// A query name's variants ([`query_variants`]) with what comparing them needs that is the
@@ -951,30 +956,34 @@ impl QueryName {
     }
 }
 
-/// [`compare_variants_at_least`] for a prepared query.
+/// [`compare_variants_at_least`] for a prepared query, with the index of the variant that
+/// scored (0 for the name as written), so that evidence can say which reading was compared.
 pub fn compare_query_at_least(
     query: &QueryName,
     candidate: &WeightedTokens,
     floor: f64,
     pruning: Pruning,
-) -> Option<NameScore> {
+) -> Option<(NameScore, usize)> {
     let variants = &query.variants;
-    let (v, found) = best_variant(variants, Some(&query.syllabic), candidate, floor, pruning)?;
+    let (k, found) = best_variant(variants, Some(&query.syllabic), candidate, floor, pruning)?;
     let score = found.score();
-    (score > 0.0 && score >= floor).then(|| found.materialize(v, candidate))
+    if score <= 0.0 || score < floor {
+        return None;
+    }
+    Some((found.materialize(variants.get(k)?, candidate), k))
 }
 
 /// The variant whose comparison scores highest (the earlier one on a tie), with it; with
 /// [`Pruning::Bounded`], variants whose score is certainly below `floor` are not compared,
 /// and `None` may mean that none can reach it.
-fn best_variant<'a>(
-    variants: &'a [WeightedTokens],
+fn best_variant(
+    variants: &[WeightedTokens],
     syllabic: Option<&[bool]>,
     candidate: &WeightedTokens,
     floor: f64,
     pruning: Pruning,
-) -> Option<(&'a WeightedTokens, Found)> {
-    let mut best: Option<(&WeightedTokens, Found)> = None;
+) -> Option<(usize, Found)> {
+    let mut best: Option<(usize, Found)> = None;
     for (k, v) in variants.iter().enumerate() {
         let query_syllabic = syllabic.and_then(|s| s.get(k).copied());
         // A variant whose score cannot reach the floor cannot be the one returned: the
@@ -984,17 +993,23 @@ fn best_variant<'a>(
         }
         let found = compare_found(v, candidate, query_syllabic, pruning);
         if best.as_ref().is_none_or(|(_, b)| found.score() > b.score()) {
-            best = Some((v, found));
+            best = Some((k, found));
         }
     }
     best
 }
 
-/// The plain query tokens and, if it differs, their [`rejoined`] variant, weighed.
+/// The plain query tokens and, if they differ, their [`rejoined`] variant and the name without
+/// the cut-off legal form it may end in ([`cut_reading`]: `... JOINT STOCK COMPAN`, a name
+/// cut at a field's length), weighed. Each variant is compared beside the plain one and the
+/// best score kept, so a second reading can raise a score and never lower it.
 pub fn query_variants(tokens: &[String], stats: &TokenStats) -> Vec<WeightedTokens> {
     let mut out = vec![WeightedTokens::new(tokens, stats)];
     if let Some(r) = rejoined(tokens) {
         out.push(WeightedTokens::new(&r, stats));
+    }
+    if let Some(kept) = cut_reading(tokens) {
+        out.push(WeightedTokens::new(&kept, stats));
     }
     out
 }

@@ -412,3 +412,34 @@ fn words_of_a_legal_form_inside_a_listed_name_are_not_cut_from_a_query() {
         0.7,
     );
 }
+
+#[test]
+fn a_name_cut_at_a_field_length_is_also_read_without_its_cut_legal_form() {
+    // A SAP or SWIFT name field holds 35 characters: an export cuts the legal form mid-word,
+    // and the cut word, rare in every list, would cost the name its match.
+    check_pair_at_least(
+        "TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN",
+        "TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY",
+        EntryKind::Entity,
+        0.99,
+    );
+    check_pair_at_least(
+        "Sinobright Import and Export Limited Liab",
+        "Sinobright Import and Export Company",
+        EntryKind::Entity,
+        0.99,
+    );
+    // Through the index too, against a list whose rarity weights make the cut word costly.
+    let s = screener();
+    check_top(&s, &Query::new("Volga Shipping Compan"), "5", 0.99);
+    check_top(
+        &s,
+        &Query::new("Petrov Engineering Holding Aktiengesellsch"),
+        "3",
+        0.99,
+    );
+    // A second reading only: a word that merely begins a legal form stays part of the name
+    // as written (`Volga Limit` is not `Volga`), and the name is never read as empty.
+    check_norm("Volga Limit", "volga limit", None);
+    check_pair_below("Compan", "Company", EntryKind::Entity, 1.0);
+}
