@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/name-bench.sh: name-matching accuracy (examples/name_bench.rs) with uniform token
 # weights, then with token rarity from the 2019 OFAC SDN and the true negatives screened
-# against it. Numbers go to docs/performance-screening.md.
+# against it, then address screening (examples/address_bench.rs) on the SDN's addresses and
+# the Denied Persons List's. Numbers go to docs/performance-screening.md.
 #
 # The SDN set of ../shared/data/ofac-2019 does not hold together: its sdn_comments.csv comes
 # from a later download (10 of its 13 rows continue entries up to 45430, which the 2019
@@ -39,3 +40,7 @@ echo "## token rarity from the 2019 SDN, true negatives screened against it"
   --sdn "$SET/sdn.csv" \
   --negatives fixtures/lists/negatives/negatives_global.csv \
   --negatives fixtures/lists/negatives/negatives_us.csv
+echo
+echo "## addresses: the 2019 SDN's street-level addresses, and the BIS Denied Persons List's against them"
+cargo build --release --quiet --example address_bench
+target/release/examples/address_bench --list "$SET/sdn.csv" --negatives-list "${SHARED%/*}/dpl/dpl.txt"

@@ -130,7 +130,7 @@ pub struct AddressForm {
     pub words: Vec<String>,
     /// House, building and P.O. box numbers (digits, with a trailing letter: `12a`).
     pub premises: Vec<String>,
-    /// Floor, room, office and suite numbers.
+    /// Floor, room, office and suite numbers, each after its kind (`floor:4`, `room:12`).
     pub units: Vec<String>,
     /// Postal codes (numbers longer than a premise number).
     pub postcodes: Vec<String>,
@@ -169,9 +169,15 @@ impl AddressForm {
             self.country.as_deref().unwrap_or("??"),
             self.words.join(" ")
         );
+        // Units without their kind, as written before kinds were told apart.
+        let units: Vec<String> = self
+            .units
+            .iter()
+            .map(|u| u.split_once(':').map_or(u.as_str(), |(_, n)| n).to_string())
+            .collect();
         for (label, numbers) in [
             ("no.", &self.premises),
-            ("unit", &self.units),
+            ("unit", &units),
             ("postcode", &self.postcodes),
         ] {
             if !numbers.is_empty() {
@@ -211,8 +217,34 @@ fn split_compound(word: &str) -> Option<(&str, &'static str)> {
 enum Marker {
     None,
     Premise,
-    Unit,
+    Unit(UnitKind),
     Box,
+}
+
+/// What kind of sub-premise a unit number is: two units of one kind that differ are different
+/// tenants (`Suite 10, 4th Floor` is not `Suite 8, 4th Floor`), while a floor and a room with
+/// the same number say nothing against each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UnitKind {
+    Floor,
+    Room,
+}
+
+impl UnitKind {
+    fn of(marker: &str) -> UnitKind {
+        match marker {
+            "etage" | "fl" | "floor" | "flr" => UnitKind::Floor,
+            _ => UnitKind::Room,
+        }
+    }
+
+    /// The prefix a unit number of this kind is kept under in [`AddressForm::units`].
+    fn prefix(self) -> &'static str {
+        match self {
+            UnitKind::Floor => "floor:",
+            UnitKind::Room => "room:",
+        }
+    }
 }
 
 /// Reads one part of an address (a street line, or a locality such as `Tehran 15946`) into
@@ -267,8 +299,12 @@ fn read_part(text: &str, premises: bool, form: &mut AddressForm) {
                 }
             }
             // `2nd floor`, `3 etage`: the marker after the number makes it a unit.
-            if marker == Marker::None && words.get(i).is_some_and(|n| UNIT_MARKERS.contains(n)) {
-                marker = Marker::Unit;
+            if let Some(kind) = words
+                .get(i)
+                .filter(|n| marker == Marker::None && UNIT_MARKERS.contains(n))
+                .map(|n| UnitKind::of(n))
+            {
+                marker = Marker::Unit(kind);
                 i += 1;
             } else if is_ordinal(w) {
                 // `69th Drive`, `6th Ave`: the ordinal names the street.
@@ -281,8 +317,15 @@ fn read_part(text: &str, premises: bool, form: &mut AddressForm) {
             if marker == Marker::Box {
                 number = format!("box-{number}");
             }
+            if let Marker::Unit(kind) = marker {
+                // `4th Floor` is `Floor 4`.
+                if is_ordinal(&number) {
+                    number.retain(|c| c.is_ascii_digit());
+                }
+                number = format!("{}{number}", kind.prefix());
+            }
             let target = match marker {
-                Marker::Unit => &mut form.units,
+                Marker::Unit(_) => &mut form.units,
                 Marker::Box => &mut form.premises,
                 Marker::Premise if premises => &mut form.premises,
                 _ if premises && digit_count <= MAX_PREMISE_DIGITS => &mut form.premises,
@@ -300,7 +343,7 @@ fn read_part(text: &str, premises: bool, form: &mut AddressForm) {
             continue;
         }
         if UNIT_MARKERS.contains(&w) {
-            marker = Marker::Unit;
+            marker = Marker::Unit(UnitKind::of(w));
             continue;
         }
         if w == "box" || w == "pobox" || w == "postfach" {
@@ -502,8 +545,20 @@ pub fn compare(party: &AddressForm, listed: &AddressForm) -> AddressScore {
     let disjoint = |a: &[String], b: &[String]| {
         !a.is_empty() && !b.is_empty() && !a.iter().any(|x| b.contains(x))
     };
-    // Another suite of the same building is another tenant; another postal code another place.
-    if disjoint(&party.units, &listed.units) || disjoint(&party.postcodes, &listed.postcodes) {
+    // Another suite of the same building is another tenant, another floor another tenant too
+    // (compared kind by kind: floor 4 and suite 4 are not in conflict); another postal code
+    // is another place.
+    let of_kind = |units: &[String], kind: UnitKind| -> Vec<String> {
+        units
+            .iter()
+            .filter(|u| u.starts_with(kind.prefix()))
+            .cloned()
+            .collect()
+    };
+    let units_conflict = [UnitKind::Floor, UnitKind::Room]
+        .into_iter()
+        .any(|kind| disjoint(&of_kind(&party.units, kind), &of_kind(&listed.units, kind)));
+    if units_conflict || disjoint(&party.postcodes, &listed.postcodes) {
         return zero;
     }
     let listed_has_type = listed.words.iter().any(|w| is_street_type(w));

@@ -264,3 +264,48 @@ fn hostile_addresses_cost_bounded_work() {
         let _ = parse_listed(text, &["DE".into()]);
     }
 }
+
+#[test]
+fn units_are_compared_kind_by_kind() {
+    let listed = |text: &str| parse_listed(text, &["AF".into()]);
+    let party = |text: &str| parse_party(text, Some("Kandahar City"), Some("AF"));
+    let tower =
+        listed("Suite 8, 4th Floor, Sarrafi Market, District 1, Kandahar City, Afghanistan");
+    // Another suite on the same floor is another tenant (found by address_bench on the 2019
+    // SDN: the floors agreeing used to hide the suites differing).
+    assert_eq!(
+        compare(
+            &party("Suite 10, 4th Floor, Sarrafi Market, District 1"),
+            &tower
+        )
+        .score,
+        0.0
+    );
+    assert_eq!(
+        compare(
+            &party("Suite 8, 5th Floor, Sarrafi Market, District 1"),
+            &tower
+        )
+        .score,
+        0.0
+    );
+    // The same premises, with the units written the other way round or in other words.
+    for same in [
+        "Suite 8, 4th Floor, Sarrafi Market, District 1",
+        "Floor 4, Office 8, Sarrafi Market, District 1",
+        "Sarrafi Market, District 1, Room 8",
+        "Sarrafi Market, District 1, 4th floor",
+        // `Floor 4` is `4th Floor`: read as different numbers, the floors conflicted.
+        "Sarrafi Market, District 1, Floor 4",
+    ] {
+        let score = compare(&party(same), &tower).score;
+        assert!(score >= ADDRESS_MATCH_MIN, "{same}: {score}");
+    }
+    // A floor and a room of the same number do not contradict each other.
+    let score = compare(
+        &party("Sarrafi Market 1, Room 4"),
+        &listed("Sarrafi Market 1, 4th Floor, Kandahar City, Afghanistan"),
+    )
+    .score;
+    assert!(score >= ADDRESS_MATCH_MIN, "{score}");
+}
