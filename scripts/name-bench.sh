@@ -2,7 +2,8 @@
 # scripts/name-bench.sh: name-matching accuracy (examples/name_bench.rs) with uniform token
 # weights, then with token rarity from the 2019 OFAC SDN and the true negatives screened
 # against it, then address screening (examples/address_bench.rs) on the SDN's addresses and
-# the Denied Persons List's. Numbers go to docs/performance-screening.md.
+# the Denied Persons List's, then the SDN's long names cut at a field's length
+# (examples/cut_bench.rs). Numbers go to docs/performance-screening.md.
 #
 # The SDN set of ../shared/data/ofac-2019 does not hold together: its sdn_comments.csv comes
 # from a later download (10 of its 13 rows continue entries up to 45430, which the 2019
@@ -44,3 +45,7 @@ echo
 echo "## addresses: the 2019 SDN's street-level addresses, and the BIS Denied Persons List's against them"
 cargo build --release --quiet --example address_bench
 target/release/examples/address_bench --list "$SET/sdn.csv" --negatives-list "${SHARED%/*}/dpl/dpl.txt"
+echo
+echo "## names cut at a field's length: the 2019 SDN's long names cut at 30, 35 and 40 characters"
+cargo build --release --quiet --example cut_bench
+target/release/examples/cut_bench --list "$SET/sdn.csv"

@@ -48,6 +48,22 @@ pub const EXACT_NAME_MIN: f64 = 0.95;
 /// surnames and syllables, so a Hangul name meets listed North Korean names often by chance
 /// (docs/screening.md, "Names in Hangul"). Without a country a match stands (fail closed).
 pub const HANGUL_ONLY_MAX: f64 = 0.85;
+/// Fewest characters of a folded query name that may be a listed name cut at a field's length
+/// (SAP and SWIFT name fields hold 35 characters, some ERP exports 30; folding drops
+/// punctuation, so a cut at 30 folds to about 25).
+pub const CUT_MIN_CHARS: usize = 25;
+/// Name score of a query that is a listed name cut inside a word (`FOREIGN TRADE BANK OF THE
+/// DEMOCRATIC PEO`): a block, since the name is the listed one as far as the field holds it,
+/// but below [`EXACT_NAME_MIN`], since what the field cut off is unknown, so a namesake abroad
+/// is still lowered by its country.
+pub const CUT_NAME_SCORE: f64 = 0.92;
+/// Name score of a query that is the start of a listed name up to a word's end (`NATIONAL
+/// COMMITTEE FOR THE LIBERATION`): a review, since it may be a whole name of its own (a parent
+/// firm whose listed subsidiary's name goes on).
+pub const CUT_WORDS_SCORE: f64 = 0.75;
+/// Most records one cut name is matched with (the first in folded order): a prefix of 25
+/// characters or more is shared by few names of a real list.
+const MAX_CUT_MATCHES: usize = 256;
 /// Name scores below this are not kept in the name cache: a screen with a lower `min_score`
 /// (less the address bonus) is computed afresh, so the cache holds only the few candidates
 /// that can matter and its answers are the same as a fresh computation's.
@@ -276,6 +292,9 @@ pub struct Screener {
     /// only in spacing meet. Hashes keep it at 16 bytes a form on a list of millions of
     /// names; a hit is confirmed against the record's own forms.
     compact_index: Vec<(u64, u32)>,
+    /// Every record, in the order of its folded name (`NormalizedName::folded`), so that the
+    /// names a cut query begins are one range.
+    folded_order: Vec<u32>,
     id_map: FxHashMap<String, Vec<(u32, u32)>>,
     addresses: AddressIndex,
     config: ScreenerConfig,
@@ -373,6 +392,11 @@ impl Screener {
         }
         compact_index.sort_unstable();
         compact_index.dedup();
+        let mut folded_order: Vec<u32> = (0..records.len() as u32).collect();
+        folded_order.sort_by(|&a, &b| {
+            let name = |ri: u32| records.get(ri as usize).map(|r| r.name.folded.as_str());
+            name(a).cmp(&name(b)).then(a.cmp(&b))
+        });
         let mut id_map: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
         for (ei, e) in entries.iter().enumerate() {
             for (ii, id) in e.ids.iter().enumerate() {
@@ -391,6 +415,7 @@ impl Screener {
             token_postings,
             gram_postings,
             compact_index,
+            folded_order,
             id_map,
             config,
             cache: RwLock::new(NameCache::default()),
@@ -644,21 +669,77 @@ impl Screener {
                 scored
             }
         };
-        let compact = self.compact_matches(query);
-        if compact.is_empty() {
+        let mut extra = self.compact_matches(query);
+        for cut in self.cut_matches(query) {
+            if !extra.iter().any(|s| s.record == cut.record) {
+                extra.push(cut);
+            }
+        }
+        if extra.is_empty() {
             // `screen` drops what scores below its threshold anyway.
             return aligned;
         }
-        let mut out: Vec<Scored> = compact;
-        let exact: Vec<u32> = out.iter().map(|s| s.record).collect();
-        out.extend(
-            aligned
-                .iter()
-                .filter(|s| s.score >= floor && !exact.contains(&s.record))
-                .cloned(),
-        );
+        // Each record once, with its better score.
+        let mut out: Vec<Scored> = extra;
+        for s in aligned.iter().filter(|s| s.score >= floor) {
+            match out.iter_mut().find(|o| o.record == s.record) {
+                Some(o) if o.score < s.score => *o = s.clone(),
+                Some(_) => {}
+                None => out.push(s.clone()),
+            }
+        }
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));
         Arc::new(out)
+    }
+
+    /// Records whose folded name goes on from the whole folded query (`foreign trade bank of
+    /// the democratic peo` begins `foreign trade bank of the democratic peoples republic of
+    /// korea`), when the query is long enough to have been cut at a field's length: at
+    /// [`CUT_NAME_SCORE`] when the cut falls inside a word, at [`CUT_WORDS_SCORE`] when at a
+    /// word's end. Token alignment scores such a name low (its cut word is rare, the listed
+    /// words after it unpaired), so an ERP export cutting a listed name at 35 characters let
+    /// it pass. Cheap (a binary search), so it runs outside the cache.
+    fn cut_matches(&self, query: &NormalizedName) -> Vec<Scored> {
+        let q = query.folded.as_str();
+        if q.chars().count() < CUT_MIN_CHARS {
+            return Vec::new();
+        }
+        let folded = |ri: u32| {
+            self.records
+                .get(ri as usize)
+                .map_or("", |r| r.name.folded.as_str())
+        };
+        let from = self.folded_order.partition_point(|&ri| folded(ri) < q);
+        let mut out = Vec::new();
+        for &ri in self.folded_order[from..]
+            .iter()
+            .take_while(|&&ri| folded(ri).starts_with(q))
+        {
+            let name = folded(ri);
+            // The query whole is an exact match, found by its compact form.
+            let Some(next) = name.get(q.len()..).and_then(|rest| rest.chars().next()) else {
+                continue;
+            };
+            let score = if next.is_alphanumeric() {
+                CUT_NAME_SCORE
+            } else {
+                CUT_WORDS_SCORE
+            };
+            out.push(Scored {
+                record: ri,
+                score,
+                pairs: vec![TokenPair {
+                    query: q.to_string(),
+                    candidate: name.to_string(),
+                    similarity: score,
+                }],
+                reading: None,
+            });
+            if out.len() >= MAX_CUT_MATCHES {
+                break;
+            }
+        }
+        out
     }
 
     /// Aligns the query tokens (and their rejoined variant) against every candidate and keeps

@@ -443,3 +443,58 @@ fn a_name_cut_at_a_field_length_is_also_read_without_its_cut_legal_form() {
     check_norm("Volga Limit", "volga limit", None);
     check_pair_below("Compan", "Company", EntryKind::Entity, 1.0);
 }
+
+#[test]
+fn a_listed_name_cut_at_a_field_length_is_found() {
+    let s = Screener::build(vec![
+        entity(
+            "T",
+            "1",
+            "Foreign Trade Bank of the Democratic People's Republic of Korea",
+            "KP",
+        ),
+        entity(
+            "T",
+            "2",
+            "Korea Mining Development Trading Corporation",
+            "KP",
+        ),
+        entity("T", "3", "Volga Shipping Company", "RU"),
+    ]);
+    // Cut inside a word at 35 and 40 characters, as an ERP export writes it: the name is the
+    // listed one as far as the field holds it (token alignment gave 0.667 and 0.5: clear).
+    let m = check_top(
+        &s,
+        &Query::new("FOREIGN TRADE BANK OF THE DEMOCRATI"),
+        "1",
+        0.9,
+    );
+    assert!(m.score < 0.95, "a cut name is not an exact one: {m:?}");
+    check_top(
+        &s,
+        &Query::new("FOREIGN TRADE BANK OF THE DEMOCRATIC PEO"),
+        "1",
+        0.9,
+    );
+    check_top(
+        &s,
+        &Query::new("Korea Mining Development Trading Co"),
+        "2",
+        0.9,
+    );
+    // Cut at a word's end: it may be a whole name of its own, so a review.
+    check_top(
+        &s,
+        &Query::new("Foreign Trade Bank of the Democratic"),
+        "1",
+        0.7,
+    );
+    // Not a cut: the name goes on differently, or is too short to have been cut.
+    let other = Query::new("Foreign Trade Bank of the Democratic Republic of Congo");
+    assert!(
+        top(&s, &other).is_none_or(|m| m.score < 0.9),
+        "{:?}",
+        top(&s, &other)
+    );
+    assert!(top(&s, &Query::new("Volga Shipping Comp")).is_none_or(|m| m.score < 0.9));
+}
