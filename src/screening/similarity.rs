@@ -276,5 +276,8 @@ pub(super) fn may_reach(a: &str, b: &str, min: f64) -> bool {
     if translit::is_skeleton(a) != translit::is_skeleton(b) {
         return true;
     }
+    // A nickname pair scores `NICKNAME_SIM` whatever its letters (`billy` merged from `bill y`
+    // is `william`); only a merge asks this, and a merge the table allows must be tried.
     similarity_bound(a, b) >= min - BOUND_SLACK
+        || (super::score::NICKNAME_SIM >= min && super::nicknames::related(a, b))
 }

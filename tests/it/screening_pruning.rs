@@ -375,3 +375,32 @@ fn the_score_ceiling_is_one_for_equal_names_and_low_for_unrelated_ones() {
     let unrelated = score_ceiling(&name(&["urka", "precision"]), None, &listed).expect("a ceiling");
     assert!(unrelated < 0.25, "{unrelated}");
 }
+
+/// Merged neighbours that spell a nickname (`bill y` → `billy`, a nickname of `william`) pair
+/// at the nickname score whatever their letters: the bounds must let such a merge be tried
+/// (found by proptest: the ceiling said nothing could reach the floor, and the bounded
+/// comparison scored lower than the full one).
+#[test]
+fn a_merge_that_spells_a_nickname_is_not_pruned() {
+    let name = |tokens: &[&str]| WeightedTokens {
+        tokens: tokens.iter().map(|t| t.to_string()).collect(),
+        weights: vec![0.2; tokens.len()],
+    };
+    for (query, candidate) in [
+        (name(&["bill", "y"]), name(&["william", "a"])),
+        (name(&["j", "e", "m"]), name(&["m", "james", "a"])),
+    ] {
+        let full = compare_with(&query, &candidate, Pruning::Exhaustive).score;
+        let bounded = compare_with(&query, &candidate, Pruning::Bounded).score;
+        assert!(full > 0.5, "{query:?}: {full}");
+        assert!(
+            (full - bounded).abs() < 1e-12,
+            "{query:?}: {full} vs {bounded}"
+        );
+        let ceiling = score_ceiling(&query, None, &candidate);
+        assert!(
+            ceiling.is_none_or(|c| c + CEILING_SLACK >= full),
+            "{ceiling:?} < {full}"
+        );
+    }
+}
