@@ -24,7 +24,8 @@ use super::ids;
 use super::model::{Entry, EntryKind};
 use super::normalize::{fold, normalize, NormalizedName};
 use super::score::{
-    compare_query_at_least, Pruning, QueryName, TokenPair, TokenStats, WeightedTokens, MAX_TOKENS,
+    compare_query_at_least, is_generic, Pruning, QueryName, TokenPair, TokenStats, WeightedTokens,
+    MAX_TOKENS,
 };
 use super::translit;
 
@@ -61,6 +62,12 @@ pub const CUT_NAME_SCORE: f64 = 0.92;
 /// COMMITTEE FOR THE LIBERATION`): a review, since it may be a whole name of its own (a parent
 /// firm whose listed subsidiary's name goes on).
 pub const CUT_WORDS_SCORE: f64 = 0.75;
+/// Name score of a query that holds a listed company's name whole among other words (`Mahan
+/// Air Cargo`, `Bank Melli Iran Hamburg Branch`, `Hessler Trading GmbH c/o Mahan Air`): a
+/// review, and not lowered by another country, since a branch, a front or a name written
+/// "care of" is the listed party's business wherever it says it is. Token alignment charges
+/// every added word, so such names fell below review, and an address abroad cleared them.
+pub const CONTAINED_NAME_SCORE: f64 = 0.85;
 /// Most records one cut name is matched with (the first in folded order): a prefix of 25
 /// characters or more is shared by few names of a real list.
 const MAX_CUT_MATCHES: usize = 256;
@@ -199,6 +206,8 @@ struct Scored {
     /// The second reading of the query that scored (`score::query_variants`: rejoined letters,
     /// a cut-off legal form left out), when not the name as written.
     reading: Option<String>,
+    /// Whether the query holds the record's name whole ([`CONTAINED_NAME_SCORE`]).
+    contained: bool,
 }
 
 type CacheKey = (String, EntryKind);
@@ -513,8 +522,9 @@ impl Screener {
                 // A namesake abroad is likely for a fuzzy match or a person; an exact full name
                 // of a listed company, vessel or aircraft is the listed party wherever it
                 // says it is (branches, front addresses). `country_match` keeps the evidence.
-                let exact_non_person =
-                    !r.weak && name_score >= EXACT_NAME_MIN && entry.kind != EntryKind::Person;
+                let exact_non_person = !r.weak
+                    && (name_score >= EXACT_NAME_MIN || s.contained)
+                    && entry.kind != EntryKind::Person;
                 if country_match == Some(false) && !exact_non_person {
                     score -= COUNTRY_MISMATCH_PENALTY;
                 }
@@ -734,6 +744,7 @@ impl Screener {
                     similarity: score,
                 }],
                 reading: None,
+                contained: false,
             });
             if out.len() >= MAX_CUT_MATCHES {
                 break;
@@ -759,20 +770,42 @@ impl Screener {
             .into_iter()
             .filter_map(|ri| {
                 let r = &self.records[ri as usize];
+                let contained = self.holds_listed_name(tokens, r);
+                let floor = if contained { 0.0 } else { floor };
                 let (s, variant) =
                     compare_query_at_least(&query, &r.weighted, floor, self.config.pruning)?;
                 Some(Scored {
                     record: ri,
-                    score: s.score,
+                    score: if contained {
+                        s.score.max(CONTAINED_NAME_SCORE)
+                    } else {
+                        s.score
+                    },
                     pairs: s.pairs,
                     reading: (variant > 0)
                         .then(|| query.variants().get(variant).map(|v| v.tokens.join(" ")))
                         .flatten(),
+                    contained,
                 })
             })
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));
         scored
+    }
+
+    /// Whether the query tokens hold `record`'s name whole, its tokens in a row and in order,
+    /// among other words: a name of a company, organisation, vessel or aircraft (people share
+    /// names, and add patronymics), of two tokens or more, at least one not a generic business
+    /// word (`Trading Corp` is in many names). In a row, because a word inside a listed name
+    /// makes another name (`Zelmi Kaan Trading` is not `Zelmi Trading`), which alignment scores.
+    fn holds_listed_name(&self, query: &[String], record: &NameRecord) -> bool {
+        let tokens = &record.name.tokens;
+        let kind = self.entries.get(record.entry as usize).map(|e| e.kind);
+        kind.is_some_and(|k| k != EntryKind::Person)
+            && tokens.len() >= 2
+            && tokens.len() < query.len()
+            && tokens.iter().any(|t| !is_generic(t))
+            && query.windows(tokens.len()).any(|w| w == tokens.as_slice())
     }
 
     /// Records whose compact form equals one of the query's, also after legal forms are cut
@@ -813,6 +846,7 @@ impl Screener {
                     similarity: 1.0,
                 }],
                 reading: None,
+                contained: false,
             })
             .collect()
     }

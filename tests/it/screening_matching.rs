@@ -498,3 +498,36 @@ fn a_listed_name_cut_at_a_field_length_is_found() {
     );
     assert!(top(&s, &Query::new("Volga Shipping Comp")).is_none_or(|m| m.score < 0.9));
 }
+
+#[test]
+fn a_listed_company_name_held_whole_among_other_words_is_reviewed_wherever_it_is() {
+    let s = screener();
+    let abroad = |name: &str| {
+        let mut q = Query::new(name);
+        q.country = Some("AE".into());
+        q
+    };
+    // A branch, a trading style, a name written "care of": the listed name is there whole,
+    // and an address in another country does not lower it (each scored below review before,
+    // and lower still abroad: an order to them was clear).
+    for name in [
+        "Kamaz Export Trading Dubai",
+        "Hessler Werkzeugbau GmbH c/o Kamaz Export",
+        "Kamaz Export / Hessler Werkzeugbau GmbH",
+        "Volga Shipping Company Dubai Branch",
+    ] {
+        let m = top(&s, &abroad(name)).unwrap_or_else(|| panic!("{name}: no match"));
+        assert!(m.score >= 0.85, "{name}: {m:?}");
+    }
+    // Not whole, or not in a row: another name, which alignment scores.
+    let inside = top(&s, &abroad("Kamaz Heavy Export"));
+    assert!(inside.as_ref().is_none_or(|m| m.score < 0.85), "{inside:?}");
+    // Generic words only (`Trading Corp`), or a person's name: no such rule.
+    let generic = top(&s, &abroad("Global Trading Corp International"));
+    assert!(
+        generic.as_ref().is_none_or(|m| m.score < 0.75),
+        "{generic:?}"
+    );
+    let person = top(&s, &abroad("Ivan Sergeyevich Petrov Holding Trust"));
+    assert!(person.as_ref().is_none_or(|m| m.score < 0.85), "{person:?}");
+}
