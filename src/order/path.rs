@@ -254,7 +254,7 @@ fn reach_from<'p, 'v, F: FnMut(Reach<'p, 'v>)>(
             parent,
             trail: Trail {
                 steps: all,
-                slots: slots.clone(),
+                slots: SmallVec::from_slice(slots),
             },
         });
         return;
@@ -264,7 +264,7 @@ fn reach_from<'p, 'v, F: FnMut(Reach<'p, 'v>)>(
         parent,
         trail: Trail {
             steps: &all[..=depth],
-            slots: slots.clone(),
+            slots: SmallVec::from_slice(slots),
         },
     };
     match first {
