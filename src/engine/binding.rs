@@ -73,23 +73,6 @@ impl<'o> Cx<'o, '_> {
         }
     }
 
-    /// Resolves a path in the current bindings.
-    pub(super) fn resolve<'a>(&'a self, path: &'a PathRef) -> Vec<Reached<'a>> {
-        let mut out = Vec::new();
-        self.reach_each(path, &mut |prefix, r| {
-            out.push(Reached {
-                loc: Loc::Path {
-                    prefix,
-                    trail: r.trail,
-                },
-                value: r.value.map(Cow::Borrowed),
-                row: None,
-                parent: r.parent,
-            })
-        });
-        out
-    }
-
     /// The elements binding `binding` takes in the current bindings, in source order.
     pub(super) fn elements(&self, binding: &'o Binding) -> Vec<Bound<'o>> {
         let mut elements = Vec::new();
@@ -187,8 +170,36 @@ pub(super) fn values_of<'a>(
     outcomes: &[Outcome],
     done: &[bool],
 ) -> Result<Vec<Reached<'a>>, Truth> {
+    let mut out = Vec::new();
+    each_value(target, cx, outcomes, done, &mut |reached| out.push(reached))?;
+    Ok(out)
+}
+
+/// Hands each value `target` reaches to `sink`, in the order [`values_of`] lists them, without
+/// collecting them first: most conditions read one value, and a vector per evaluation cost
+/// more than the test. On `Err`, `sink` was not called.
+pub(super) fn each_value<'a, F: FnMut(Reached<'a>)>(
+    target: &'a Target,
+    cx: &'a Cx,
+    outcomes: &[Outcome],
+    done: &[bool],
+    sink: &mut F,
+) -> Result<(), Truth> {
     match target {
-        Target::Path(p) => Ok(cx.resolve(p)),
+        Target::Path(p) => {
+            cx.reach_each(p, &mut |prefix, r| {
+                sink(Reached {
+                    loc: Loc::Path {
+                        prefix,
+                        trail: r.trail,
+                    },
+                    value: r.value.map(Cow::Borrowed),
+                    row: None,
+                    parent: r.parent,
+                })
+            });
+            Ok(())
+        }
         Target::Row {
             condition,
             condition_name,
@@ -208,24 +219,25 @@ pub(super) fn values_of<'a>(
             let Some(table) = cx.engine.list(list) else {
                 return Err(Truth::Unknown);
             };
-            Ok(o.rows
-                .iter()
-                .filter_map(|&r| {
-                    let row = table.rows.get(r)?;
-                    let cell = table.cell(row, column)?;
-                    let value =
-                        (!cell.is_empty()).then(|| Cow::Owned(Value::Text(cell.to_string())));
-                    Some(Reached {
-                        loc: Loc::Row(format!(
-                            "@{condition_name}.{column} ({list} line {})",
-                            row.line
-                        )),
-                        value,
-                        row: Some(r),
-                        parent: None,
-                    })
-                })
-                .collect())
+            for &r in &o.rows {
+                let Some(row) = table.rows.get(r) else {
+                    continue;
+                };
+                let Some(cell) = table.cell(row, column) else {
+                    continue;
+                };
+                let value = (!cell.is_empty()).then(|| Cow::Owned(Value::Text(cell.to_string())));
+                sink(Reached {
+                    loc: Loc::Row(format!(
+                        "@{condition_name}.{column} ({list} line {})",
+                        row.line
+                    )),
+                    value,
+                    row: Some(r),
+                    parent: None,
+                });
+            }
+            Ok(())
         }
     }
 }
