@@ -5,26 +5,33 @@ use smallvec::SmallVec;
 use super::*;
 use crate::order::Reach;
 
-/// A bound variable: the element, and where it is as the trails followed from the order root
-/// (one per variable its source started from, then its own). Judging binds far more elements
-/// than evidence quotes, so the concrete path (`consignees[2]`) is formatted only on demand.
+/// A bound variable: the element, the variable its source started from (none for the order
+/// root) and the trail followed from there. Judging binds far more elements than evidence
+/// quotes, so the concrete path (`consignees[2]`) is formatted only on demand, from the trails
+/// of the variables it passes through; an element borrows where its parent is instead of
+/// copying the parent's trails.
 #[derive(Debug, Clone)]
 pub(super) struct Bound<'o> {
     pub(super) value: &'o Value,
-    chain: SmallVec<[Trail<'o>; 2]>,
+    from: Option<usize>,
+    trail: Trail<'o>,
 }
 
-impl Bound<'_> {
-    /// The concrete path of the element (`consignees[2]`).
-    pub(super) fn path(&self) -> String {
-        concrete(&self.chain, None)
+/// The concrete path of `last` (if any) after the trails of the variable `from` (and those it
+/// came from), the variables being `vars`.
+fn concrete(vars: &[Bound], from: Option<usize>, last: Option<&Trail>) -> String {
+    let mut chain: SmallVec<[&Trail; 4]> = SmallVec::new();
+    chain.extend(last);
+    let mut at = from;
+    while let Some(bound) = at.and_then(|i| vars.get(i).map(|b| (i, b))) {
+        let (i, bound) = bound;
+        chain.push(&bound.trail);
+        // A variable is bound from one bound before it, so the walk ends; a `from` that does
+        // not go back would loop, and ends here instead.
+        at = bound.from.filter(|&up| up < i);
     }
-}
-
-/// The concrete path of `last` (if any) after the trails of `chain`.
-fn concrete(chain: &[Trail], last: Option<&Trail>) -> String {
     let mut text = String::new();
-    for trail in chain.iter().chain(last) {
+    for trail in chain.iter().rev() {
         text = trail.concrete(&text);
     }
     text
@@ -47,15 +54,15 @@ impl<'o> Cx<'o, '_> {
             .zip(&self.vars)
             .map(|(b, v)| BoundEvidence {
                 name: b.name.clone(),
-                path: v.path(),
+                path: concrete(&self.vars, v.from, Some(&v.trail)),
                 label: label_of(v.value),
             })
             .collect()
     }
 
     /// Hands each value `path` reaches from the order or from the variable it starts at to
-    /// `sink`, with the trails to that start (none for the order).
-    fn reach_each<'a, 'p, F: FnMut(&'a [Trail<'o>], Reach<'p, 'o>)>(
+    /// `sink`, with that variable (none for the order).
+    fn reach_each<'a, 'p, F: FnMut(Option<usize>, Reach<'p, 'o>)>(
         &'a self,
         path: &'p PathRef,
         sink: &mut F,
@@ -63,11 +70,10 @@ impl<'o> Cx<'o, '_> {
         match path.base {
             Base::Order => path
                 .path
-                .reach_each(&self.order.root, &mut |r| sink(&[], r)),
+                .reach_each(&self.order.root, &mut |r| sink(None, r)),
             Base::Var(i) => {
                 if let Some(bound) = self.vars.get(i) {
-                    path.path
-                        .reach_each(bound.value, &mut |r| sink(&bound.chain, r));
+                    path.path.reach_each(bound.value, &mut |r| sink(Some(i), r));
                 }
             }
         }
@@ -77,11 +83,13 @@ impl<'o> Cx<'o, '_> {
     pub(super) fn elements(&self, binding: &'o Binding) -> Vec<Bound<'o>> {
         let mut elements = Vec::new();
         for source in &binding.sources {
-            self.reach_each(source, &mut |prefix, r| {
+            self.reach_each(source, &mut |from, r| {
                 if let Some(value) = r.value {
-                    let mut chain: SmallVec<[Trail<'o>; 2]> = prefix.iter().cloned().collect();
-                    chain.push(r.trail);
-                    elements.push(Bound { value, chain });
+                    elements.push(Bound {
+                        value,
+                        from,
+                        trail: r.trail,
+                    });
                 }
             });
         }
@@ -136,9 +144,11 @@ pub(super) fn bind<'o>(
 /// Where a reached value sits; its text is formatted only for evidence.
 #[derive(Debug, Clone)]
 pub(super) enum Loc<'a> {
-    /// Reached by a path, after the concrete path of the variable it starts from.
+    /// Reached by a path, after the concrete path of the variable it starts from (`from`, of
+    /// `vars`; none for the order).
     Path {
-        prefix: &'a [Trail<'a>],
+        vars: &'a [Bound<'a>],
+        from: Option<usize>,
         trail: Trail<'a>,
     },
     /// A cell of a matched list row, already in words.
@@ -148,7 +158,7 @@ pub(super) enum Loc<'a> {
 impl Loc<'_> {
     pub(super) fn text(&self) -> String {
         match self {
-            Loc::Path { prefix, trail } => concrete(prefix, Some(trail)),
+            Loc::Path { vars, from, trail } => concrete(vars, *from, Some(trail)),
             Loc::Row(text) => text.clone(),
         }
     }
@@ -187,10 +197,11 @@ pub(super) fn each_value<'a, F: FnMut(Reached<'a>)>(
 ) -> Result<(), Truth> {
     match target {
         Target::Path(p) => {
-            cx.reach_each(p, &mut |prefix, r| {
+            cx.reach_each(p, &mut |from, r| {
                 sink(Reached {
                     loc: Loc::Path {
-                        prefix,
+                        vars: &cx.vars,
+                        from,
                         trail: r.trail,
                     },
                     value: r.value.map(Cow::Borrowed),
