@@ -497,7 +497,7 @@ impl Engine {
                         severity,
                         message,
                         bindings,
-                        evidence_of(rule, &outcomes),
+                        evidence_of(rule, outcomes),
                         fired.count,
                         Some(format!("{why} (could not be ruled out)")),
                     );
@@ -520,7 +520,7 @@ impl Engine {
                 fired.severity.unwrap_or(rule.severity),
                 message,
                 bindings,
-                evidence_of(rule, &outcomes),
+                evidence_of(rule, outcomes),
                 fired.count,
                 fired.escalation.take(),
             );
@@ -532,7 +532,7 @@ impl Engine {
                 fired_waived.severity.unwrap_or(rule.severity),
                 message,
                 bindings,
-                evidence_of(rule, &outcomes),
+                evidence_of(rule, outcomes),
                 fired_waived.count,
                 fired_waived.escalation.take(),
             );
@@ -600,7 +600,7 @@ impl Engine {
             rule.on_unknown,
             format!("could not evaluate: {}", unknown.join("; ")),
             bindings,
-            evidence_of(rule, &outcomes),
+            evidence_of(rule, outcomes),
             count,
             None,
         )

@@ -5,26 +5,33 @@ use smallvec::SmallVec;
 use super::*;
 use crate::order::Reach;
 
-/// A bound variable: the element, and where it is as the trails followed from the order root
-/// (one per variable its source started from, then its own). Judging binds far more elements
-/// than evidence quotes, so the concrete path (`consignees[2]`) is formatted only on demand.
+/// A bound variable: the element, the variable its source started from (none for the order
+/// root) and the trail followed from there. Judging binds far more elements than evidence
+/// quotes, so the concrete path (`consignees[2]`) is formatted only on demand, from the trails
+/// of the variables it passes through; an element borrows where its parent is instead of
+/// copying the parent's trails.
 #[derive(Debug, Clone)]
 pub(super) struct Bound<'o> {
     pub(super) value: &'o Value,
-    chain: SmallVec<[Trail<'o>; 2]>,
+    from: Option<usize>,
+    trail: Trail<'o>,
 }
 
-impl Bound<'_> {
-    /// The concrete path of the element (`consignees[2]`).
-    pub(super) fn path(&self) -> String {
-        concrete(&self.chain, None)
+/// The concrete path of `last` (if any) after the trails of the variable `from` (and those it
+/// came from), the variables being `vars`.
+fn concrete(vars: &[Bound], from: Option<usize>, last: Option<&Trail>) -> String {
+    let mut chain: SmallVec<[&Trail; 4]> = SmallVec::new();
+    chain.extend(last);
+    let mut at = from;
+    while let Some(bound) = at.and_then(|i| vars.get(i).map(|b| (i, b))) {
+        let (i, bound) = bound;
+        chain.push(&bound.trail);
+        // A variable is bound from one bound before it, so the walk ends; a `from` that does
+        // not go back would loop, and ends here instead.
+        at = bound.from.filter(|&up| up < i);
     }
-}
-
-/// The concrete path of `last` (if any) after the trails of `chain`.
-fn concrete(chain: &[Trail], last: Option<&Trail>) -> String {
     let mut text = String::new();
-    for trail in chain.iter().chain(last) {
+    for trail in chain.iter().rev() {
         text = trail.concrete(&text);
     }
     text
@@ -47,15 +54,15 @@ impl<'o> Cx<'o, '_> {
             .zip(&self.vars)
             .map(|(b, v)| BoundEvidence {
                 name: b.name.clone(),
-                path: v.path(),
+                path: concrete(&self.vars, v.from, Some(&v.trail)),
                 label: label_of(v.value),
             })
             .collect()
     }
 
     /// Hands each value `path` reaches from the order or from the variable it starts at to
-    /// `sink`, with the trails to that start (none for the order).
-    fn reach_each<'a, 'p, F: FnMut(&'a [Trail<'o>], Reach<'p, 'o>)>(
+    /// `sink`, with that variable (none for the order).
+    fn reach_each<'a, 'p, F: FnMut(Option<usize>, Reach<'p, 'o>)>(
         &'a self,
         path: &'p PathRef,
         sink: &mut F,
@@ -63,42 +70,26 @@ impl<'o> Cx<'o, '_> {
         match path.base {
             Base::Order => path
                 .path
-                .reach_each(&self.order.root, &mut |r| sink(&[], r)),
+                .reach_each(&self.order.root, &mut |r| sink(None, r)),
             Base::Var(i) => {
                 if let Some(bound) = self.vars.get(i) {
-                    path.path
-                        .reach_each(bound.value, &mut |r| sink(&bound.chain, r));
+                    path.path.reach_each(bound.value, &mut |r| sink(Some(i), r));
                 }
             }
         }
-    }
-
-    /// Resolves a path in the current bindings.
-    pub(super) fn resolve<'a>(&'a self, path: &'a PathRef) -> Vec<Reached<'a>> {
-        let mut out = Vec::new();
-        self.reach_each(path, &mut |prefix, r| {
-            out.push(Reached {
-                loc: Loc::Path {
-                    prefix,
-                    trail: r.trail,
-                },
-                value: r.value.map(Cow::Borrowed),
-                row: None,
-                parent: r.parent,
-            })
-        });
-        out
     }
 
     /// The elements binding `binding` takes in the current bindings, in source order.
     pub(super) fn elements(&self, binding: &'o Binding) -> Vec<Bound<'o>> {
         let mut elements = Vec::new();
         for source in &binding.sources {
-            self.reach_each(source, &mut |prefix, r| {
+            self.reach_each(source, &mut |from, r| {
                 if let Some(value) = r.value {
-                    let mut chain: SmallVec<[Trail<'o>; 2]> = prefix.iter().cloned().collect();
-                    chain.push(r.trail);
-                    elements.push(Bound { value, chain });
+                    elements.push(Bound {
+                        value,
+                        from,
+                        trail: r.trail,
+                    });
                 }
             });
         }
@@ -153,9 +144,11 @@ pub(super) fn bind<'o>(
 /// Where a reached value sits; its text is formatted only for evidence.
 #[derive(Debug, Clone)]
 pub(super) enum Loc<'a> {
-    /// Reached by a path, after the concrete path of the variable it starts from.
+    /// Reached by a path, after the concrete path of the variable it starts from (`from`, of
+    /// `vars`; none for the order).
     Path {
-        prefix: &'a [Trail<'a>],
+        vars: &'a [Bound<'a>],
+        from: Option<usize>,
         trail: Trail<'a>,
     },
     /// A cell of a matched list row, already in words.
@@ -165,7 +158,7 @@ pub(super) enum Loc<'a> {
 impl Loc<'_> {
     pub(super) fn text(&self) -> String {
         match self {
-            Loc::Path { prefix, trail } => concrete(prefix, Some(trail)),
+            Loc::Path { vars, from, trail } => concrete(vars, *from, Some(trail)),
             Loc::Row(text) => text.clone(),
         }
     }
@@ -187,8 +180,37 @@ pub(super) fn values_of<'a>(
     outcomes: &[Outcome],
     done: &[bool],
 ) -> Result<Vec<Reached<'a>>, Truth> {
+    let mut out = Vec::new();
+    each_value(target, cx, outcomes, done, &mut |reached| out.push(reached))?;
+    Ok(out)
+}
+
+/// Hands each value `target` reaches to `sink`, in the order [`values_of`] lists them, without
+/// collecting them first: most conditions read one value, and a vector per evaluation cost
+/// more than the test. On `Err`, `sink` was not called.
+pub(super) fn each_value<'a, F: FnMut(Reached<'a>)>(
+    target: &'a Target,
+    cx: &'a Cx,
+    outcomes: &[Outcome],
+    done: &[bool],
+    sink: &mut F,
+) -> Result<(), Truth> {
     match target {
-        Target::Path(p) => Ok(cx.resolve(p)),
+        Target::Path(p) => {
+            cx.reach_each(p, &mut |from, r| {
+                sink(Reached {
+                    loc: Loc::Path {
+                        vars: &cx.vars,
+                        from,
+                        trail: r.trail,
+                    },
+                    value: r.value.map(Cow::Borrowed),
+                    row: None,
+                    parent: r.parent,
+                })
+            });
+            Ok(())
+        }
         Target::Row {
             condition,
             condition_name,
@@ -208,24 +230,25 @@ pub(super) fn values_of<'a>(
             let Some(table) = cx.engine.list(list) else {
                 return Err(Truth::Unknown);
             };
-            Ok(o.rows
-                .iter()
-                .filter_map(|&r| {
-                    let row = table.rows.get(r)?;
-                    let cell = table.cell(row, column)?;
-                    let value =
-                        (!cell.is_empty()).then(|| Cow::Owned(Value::Text(cell.to_string())));
-                    Some(Reached {
-                        loc: Loc::Row(format!(
-                            "@{condition_name}.{column} ({list} line {})",
-                            row.line
-                        )),
-                        value,
-                        row: Some(r),
-                        parent: None,
-                    })
-                })
-                .collect())
+            for &r in &o.rows {
+                let Some(row) = table.rows.get(r) else {
+                    continue;
+                };
+                let Some(cell) = table.cell(row, column) else {
+                    continue;
+                };
+                let value = (!cell.is_empty()).then(|| Cow::Owned(Value::Text(cell.to_string())));
+                sink(Reached {
+                    loc: Loc::Row(format!(
+                        "@{condition_name}.{column} ({list} line {})",
+                        row.line
+                    )),
+                    value,
+                    row: Some(r),
+                    parent: None,
+                });
+            }
+            Ok(())
         }
     }
 }

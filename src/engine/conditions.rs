@@ -103,13 +103,14 @@ pub(super) fn eval_condition(
     evidence: bool,
 ) -> Outcome {
     let mut outcome = Outcome::default();
-    let values = match values_of(&c.target, cx, outcomes, done) {
-        Ok(v) => v,
-        Err(truth) => {
-            outcome.truth = truth;
-            if !evidence {
-                return outcome;
-            }
+    // Values are taken one at a time as the target reaches them (`each_value`); the first
+    // `Err` comes before any value.
+    let unresolved = |truth: Truth| {
+        let mut outcome = Outcome {
+            truth,
+            ..Outcome::default()
+        };
+        if evidence {
             outcome.observations.push(Observation {
                 path: c.target.text(),
                 seen: None,
@@ -120,34 +121,43 @@ pub(super) fn eval_condition(
                 screening: None,
                 comparison: None,
             });
-            return outcome;
         }
+        outcome
     };
     // Operators that are never unknown look at presence itself.
     match &c.op {
         Op::Exists | Op::Missing | Op::Blank => {
-            let present: Vec<&Reached> = values
-                .iter()
-                .filter(|Reached { value: v, .. }| v.as_deref().is_some_and(|v| !is_blank(v)))
-                .collect();
+            let mut any_present = false;
+            let mut any_filled = false;
+            let mut first_path: Option<String> = None;
+            let mut seen: Option<String> = None;
+            let reached = each_value(&c.target, cx, outcomes, done, &mut |r: Reached| {
+                if evidence && first_path.is_none() {
+                    first_path = Some(r.loc.text());
+                }
+                if let Some(v) = r.value.as_deref() {
+                    any_present = true;
+                    any_filled |= !is_blank(v);
+                    if evidence && seen.is_none() {
+                        seen = Some(display(v));
+                    }
+                }
+            });
+            if let Err(truth) = reached {
+                return unresolved(truth);
+            }
             let truth = match c.op {
-                Op::Exists => values.iter().any(|Reached { value: v, .. }| v.is_some()),
-                Op::Missing => values.iter().all(|Reached { value: v, .. }| v.is_none()),
-                _ => present.is_empty(),
+                Op::Exists => any_present,
+                Op::Missing => !any_present,
+                _ => !any_filled,
             };
             outcome.truth = Truth::from_bool(truth);
             if !evidence {
                 return outcome;
             }
-            let path = values
-                .first()
-                .map(|Reached { loc, .. }| loc.text())
-                .unwrap_or_else(|| c.target.text());
             outcome.observations.push(Observation {
-                path,
-                seen: values
-                    .iter()
-                    .find_map(|Reached { value: v, .. }| v.as_deref().map(display)),
+                path: first_path.unwrap_or_else(|| c.target.text()),
+                seen,
                 expected: expected.to_string(),
                 holds: outcome.truth,
                 row: None,
@@ -158,15 +168,22 @@ pub(super) fn eval_condition(
             return outcome;
         }
         Op::Count { cmp, n } => {
-            let count: usize = values
-                .iter()
-                .map(|Reached { value: v, .. }| match v.as_deref() {
+            let mut count: usize = 0;
+            let mut first_path: Option<String> = None;
+            let reached = each_value(&c.target, cx, outcomes, done, &mut |r: Reached| {
+                if evidence && first_path.is_none() {
+                    first_path = Some(r.loc.text());
+                }
+                count += match r.value.as_deref() {
                     Some(Value::List(l)) => l.len(),
                     Some(Value::Map(m)) => m.len(),
                     Some(_) => 1,
                     None => 0,
-                })
-                .sum();
+                };
+            });
+            if let Err(truth) = reached {
+                return unresolved(truth);
+            }
             outcome.truth = Truth::from_bool(cmp.holds((count as u64).cmp(n)));
             if !evidence {
                 return outcome;
@@ -178,10 +195,7 @@ pub(super) fn eval_condition(
                 converted: None,
             });
             outcome.observations.push(Observation {
-                path: values
-                    .first()
-                    .map(|Reached { loc, .. }| loc.text())
-                    .unwrap_or_else(|| c.target.text()),
+                path: first_path.unwrap_or_else(|| c.target.text()),
                 seen: Some(format!(
                     "{count} member{}",
                     if count == 1 { "" } else { "s" }
@@ -200,13 +214,15 @@ pub(super) fn eval_condition(
     let mut any_true = false;
     let mut any_false = false;
     let mut any_unknown = false;
-    for Reached {
-        loc,
-        value,
-        row: source_row,
-        parent,
-    } in &values
-    {
+    let mut reached_any = false;
+    let reached = each_value(&c.target, cx, outcomes, done, &mut |r: Reached| {
+        reached_any = true;
+        let Reached {
+            loc,
+            value,
+            row: source_row,
+            parent,
+        } = r;
         let Some(value) = value.as_deref() else {
             let holds = match c.if_missing {
                 Some(b) => Truth::from_bool(b),
@@ -218,7 +234,7 @@ pub(super) fn eval_condition(
                 Truth::Unknown => any_unknown = true,
             }
             if !evidence {
-                continue;
+                return;
             }
             outcome.observations.push(Observation {
                 path: loc.text(),
@@ -233,9 +249,9 @@ pub(super) fn eval_condition(
                 screening: None,
                 comparison: None,
             });
-            continue;
+            return;
         };
-        let mut check = test_value(c, value, (loc, *parent), cx, (outcomes, done), evidence);
+        let mut check = test_value(c, value, (&loc, parent), cx, (outcomes, done), evidence);
         match check.truth {
             Truth::True => {
                 any_true = true;
@@ -245,11 +261,11 @@ pub(super) fn eval_condition(
             Truth::Unknown => any_unknown = true,
         }
         if !evidence {
-            continue;
+            return;
         }
         if check.row.is_none() {
             if let (Some(r), Target::Row { list, .. }) = (source_row, &c.target) {
-                check.row = cx.engine.list(list).and_then(|t| row_evidence(t, *r));
+                check.row = cx.engine.list(list).and_then(|t| row_evidence(t, r));
             }
         }
         let seen = match c.op {
@@ -267,8 +283,11 @@ pub(super) fn eval_condition(
             screening: check.screening,
             comparison: check.comparison,
         });
+    });
+    if let Err(truth) = reached {
+        return unresolved(truth);
     }
-    if values.is_empty() {
+    if !reached_any {
         // An empty list under `[*]`: nothing to test.
         outcome.truth = match c.quantifier {
             Quantifier::Any => Truth::False,

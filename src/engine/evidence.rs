@@ -34,7 +34,10 @@ pub(super) fn label_of(value: &Value) -> String {
     }
 }
 
-pub(super) fn evidence_of(rule: &Rule, outcomes: &[Outcome]) -> Vec<ConditionEvidence> {
+/// The evidence of each condition, taking the observations out of `outcomes` (a finding's
+/// outcomes are not read again, and copying every observation's texts cost as much as
+/// building them).
+pub(super) fn evidence_of(rule: &Rule, mut outcomes: Vec<Outcome>) -> Vec<ConditionEvidence> {
     // Conditions in the order the expression names them, then any others.
     let mut order = Vec::new();
     rule.condition.leaves(&mut order);
@@ -46,26 +49,32 @@ pub(super) fn evidence_of(rule: &Rule, outcomes: &[Outcome]) -> Vec<ConditionEvi
             order.push(i);
         }
     }
-    order
-        .into_iter()
-        .filter_map(|i| {
-            let c = rule.conditions.get(i)?;
-            let o = outcomes.get(i)?;
-            let mut observations = o.observations.clone();
-            let more = observations.len().saturating_sub(MAX_OBSERVATIONS);
-            // Keep the observations that decided the outcome first.
-            observations.sort_by_key(|ob| if ob.holds == o.truth { 0 } else { 1 });
-            observations.truncate(MAX_OBSERVATIONS);
-            Some(ConditionEvidence {
-                name: c.name.clone(),
-                op: c.op_name.clone(),
-                path: c.target.text(),
-                truth: o.truth,
-                observations,
-                more,
-            })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(order.len());
+    for (at, &i) in order.iter().enumerate() {
+        let (Some(c), Some(o)) = (rule.conditions.get(i), outcomes.get_mut(i)) else {
+            continue;
+        };
+        // `leaves` lists each condition once; were one listed twice, each would show it in full.
+        let named_again = order.get(at + 1..).is_some_and(|rest| rest.contains(&i));
+        let mut observations = if named_again {
+            o.observations.clone()
+        } else {
+            std::mem::take(&mut o.observations)
+        };
+        let more = observations.len().saturating_sub(MAX_OBSERVATIONS);
+        // Keep the observations that decided the outcome first.
+        observations.sort_by_key(|ob| if ob.holds == o.truth { 0 } else { 1 });
+        observations.truncate(MAX_OBSERVATIONS);
+        out.push(ConditionEvidence {
+            name: c.name.clone(),
+            op: c.op_name.clone(),
+            path: c.target.text(),
+            truth: o.truth,
+            observations,
+            more,
+        });
+    }
+    out
 }
 
 /// What a condition expects, in words; formatted once per condition when the

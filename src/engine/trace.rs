@@ -134,8 +134,8 @@ impl Engine {
                         .iter()
                         .map(|e| eval_expr(&e.condition, &outcomes))
                         .collect(),
-                    conditions: evidence_of(rule, &outcomes),
                     outcomes: outcomes.iter().map(|o| o.truth).collect(),
+                    conditions: evidence_of(rule, outcomes),
                 });
             },
             walk,

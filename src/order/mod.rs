@@ -21,7 +21,7 @@ pub mod schema;
 pub mod value;
 pub mod workbook;
 
-pub use fields::Fields;
+pub use fields::{FieldHint, Fields};
 pub use input::{
     from_reader, from_reader_digested, from_text, open, open_digested, open_pending_digested,
     ColumnMap, HeaderProblem, InputDigest, InputError, InputFormat, InputHash, PendingRecords,

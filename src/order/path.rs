@@ -8,6 +8,7 @@ use std::fmt;
 
 use smallvec::SmallVec;
 
+use super::fields::FieldHint;
 use super::value::Value;
 
 /// One step of a path.
@@ -22,10 +23,21 @@ pub enum Segment {
 }
 
 /// A parsed path, relative to the order or to a bound variable.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Path {
     segments: Vec<Segment>,
+    /// Per segment, where its field was last found (used by field segments only): a guess
+    /// that speeds the look-up and is no part of what the path means.
+    hints: Vec<FieldHint>,
 }
+
+impl PartialEq for Path {
+    fn eq(&self, other: &Path) -> bool {
+        self.segments == other.segments
+    }
+}
+
+impl Eq for Path {}
 
 /// Why a path text could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,12 +115,13 @@ impl Path {
                 message: "the path is empty or ends with `.`".into(),
             });
         }
-        Ok(Path { segments })
+        Ok(Path::from_segments(segments))
     }
 
     /// Builds a path from segments.
     pub fn from_segments(segments: Vec<Segment>) -> Path {
-        Path { segments }
+        let hints = segments.iter().map(|_| FieldHint::default()).collect();
+        Path { segments, hints }
     }
 
     /// The steps of the path.
@@ -152,7 +165,7 @@ impl Path {
     /// a time: a caller that keeps them in its own form needs no vector of them first.
     pub fn reach_each<'p, 'v, F: FnMut(Reach<'p, 'v>)>(&'p self, root: &'v Value, sink: &mut F) {
         let mut slots = SmallVec::new();
-        reach_from(root, None, &self.segments, 0, &mut slots, sink);
+        reach_from(root, None, &self.segments, &self.hints, 0, &mut slots, sink);
     }
 }
 
@@ -242,6 +255,7 @@ fn reach_from<'p, 'v, F: FnMut(Reach<'p, 'v>)>(
     value: &'v Value,
     parent: Option<&'v Value>,
     segments: &'p [Segment],
+    hints: &[FieldHint],
     depth: usize,
     slots: &mut SmallVec<[Slot; 4]>,
     out: &mut F,
@@ -254,7 +268,7 @@ fn reach_from<'p, 'v, F: FnMut(Reach<'p, 'v>)>(
             parent,
             trail: Trail {
                 steps: all,
-                slots: slots.clone(),
+                slots: SmallVec::from_slice(slots),
             },
         });
         return;
@@ -264,12 +278,15 @@ fn reach_from<'p, 'v, F: FnMut(Reach<'p, 'v>)>(
         parent,
         trail: Trail {
             steps: &all[..=depth],
-            slots: slots.clone(),
+            slots: SmallVec::from_slice(slots),
         },
     };
     match first {
-        Segment::Field(name) => match value.get(name) {
-            Some(member) => reach_from(member, Some(value), all, depth + 1, slots, out),
+        Segment::Field(name) => match hints
+            .get(depth)
+            .map_or_else(|| value.get(name), |hint| value.get_hinted(name, hint))
+        {
+            Some(member) => reach_from(member, Some(value), all, hints, depth + 1, slots, out),
             // An absent list is an empty list: the spec makes `consignees`,
             // `route` and the like optional, and "no consignees" is a fact.
             None if all.get(depth + 1) == Some(&Segment::Each) => {}
@@ -289,7 +306,7 @@ fn reach_from<'p, 'v, F: FnMut(Reach<'p, 'v>)>(
             match taken {
                 Some((slot, member)) => {
                     slots.push(Slot::taken(slot));
-                    reach_from(member, None, all, depth + 1, slots, out);
+                    reach_from(member, None, all, hints, depth + 1, slots, out);
                     slots.pop();
                 }
                 None => {
@@ -303,7 +320,7 @@ fn reach_from<'p, 'v, F: FnMut(Reach<'p, 'v>)>(
             Some(list) => {
                 for (slot, member) in list.iter().enumerate() {
                     slots.push(Slot::taken(slot));
-                    reach_from(member, None, all, depth + 1, slots, out);
+                    reach_from(member, None, all, hints, depth + 1, slots, out);
                     slots.pop();
                 }
             }

@@ -10,7 +10,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::fields::Fields;
+use super::fields::{FieldHint, Fields};
 
 /// One normalised value of an order record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +36,17 @@ impl Value {
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
             Value::Map(map) => map.get(key).filter(|v| !matches!(v, Value::Null)),
+            _ => None,
+        }
+    }
+
+    /// The member `key`, as [`Value::get`], looked for first where `hint` says it was the
+    /// last time (`Fields::get_hinted`).
+    pub fn get_hinted(&self, key: &str, hint: &FieldHint) -> Option<&Value> {
+        match self {
+            Value::Map(map) => map
+                .get_hinted(key, hint)
+                .filter(|v| !matches!(v, Value::Null)),
             _ => None,
         }
     }

@@ -810,4 +810,28 @@ proptest! {
             prop_assert_eq!(fields.get(probe), map.get(probe));
         }
     }
+
+    /// A path step looks its field up where it found it the last time (`FieldHint`): from any
+    /// hint, stale, out of range or left by another object, a look-up finds what a look-up by
+    /// name finds, and so does the next one from the hint it left.
+    #[test]
+    fn a_hinted_look_up_finds_what_a_look_up_by_name_finds(
+        objects in proptest::collection::vec(
+            proptest::collection::vec(("[a-e]{1,3}", 0u8..9), 0..24), 1..4),
+        probes in proptest::collection::vec(("[a-e]{1,3}", 0usize..4), 0..16),
+        start in 0u32..30,
+    ) {
+        use redflag::order::{FieldHint, Fields, Value};
+        let number = |n: u8| Value::Number(n.into());
+        let objects: Vec<Fields> = objects
+            .iter()
+            .map(|members| members.iter().map(|(k, n)| (k.clone(), number(*n))).collect())
+            .collect();
+        let hint = FieldHint::at(start);
+        for (probe, which) in &probes {
+            let fields = &objects[which % objects.len()];
+            prop_assert_eq!(fields.get_hinted(probe, &hint), fields.get(probe));
+            prop_assert_eq!(fields.get_hinted(probe, &hint), fields.get(probe));
+        }
+    }
 }
