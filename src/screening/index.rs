@@ -24,8 +24,9 @@ use super::ids;
 use super::model::{Entry, EntryKind};
 use super::normalize::{fold, normalize, NormalizedName};
 use super::score::{
-    compare_query_at_least, Pruning, QueryName, TokenPair, TokenStats, WeightedTokens,
+    compare_listed_at_least, Pruning, QueryName, TokenPair, TokenStats, WeightedTokens,
 };
+use super::similarity::TokenFacts;
 use super::translit;
 
 /// A name that matched only a weak alias must be this close to count at all.
@@ -168,6 +169,9 @@ struct NameRecord {
     weak: bool,
     name: NormalizedName,
     weighted: WeightedTokens,
+    /// What the similarity rules ask of each token, worked out once at build time instead of
+    /// for every query the name is a candidate of.
+    facts: Box<[TokenFacts]>,
 }
 
 /// One candidate's name score. Depends only on the normalised query tokens and kind (the
@@ -313,6 +317,7 @@ impl Screener {
                 alias: *alias,
                 weak: *weak,
                 weighted: WeightedTokens::new(&name.tokens, &stats),
+                facts: name.tokens.iter().map(|t| TokenFacts::of(t)).collect(),
                 name,
             })
             .collect();
@@ -673,8 +678,13 @@ impl Screener {
             .into_iter()
             .filter_map(|ri| {
                 let r = &self.records[ri as usize];
-                let (s, variant) =
-                    compare_query_at_least(&query, &r.weighted, floor, self.config.pruning)?;
+                let (s, variant) = compare_listed_at_least(
+                    &query,
+                    &r.weighted,
+                    &r.facts,
+                    floor,
+                    self.config.pruning,
+                )?;
                 Some(Scored {
                     record: ri,
                     score: s.score,

@@ -956,6 +956,7 @@ pub fn compare_variants(variants: &[WeightedTokens], candidate: &WeightedTokens)
         variants,
         None,
         candidate,
+        &TokenFacts::all(&candidate.tokens),
         f64::NEG_INFINITY,
         Pruning::Bounded,
     ) {
@@ -1032,11 +1033,30 @@ pub fn compare_query_at_least(
     floor: f64,
     pruning: Pruning,
 ) -> Option<(NameScore, usize)> {
+    compare_listed_at_least(
+        query,
+        candidate,
+        &TokenFacts::all(&candidate.tokens),
+        floor,
+        pruning,
+    )
+}
+
+/// [`compare_query_at_least`] with the candidate's [`TokenFacts`] worked out beforehand (the
+/// index keeps them with each listed name).
+pub(super) fn compare_listed_at_least(
+    query: &QueryName,
+    candidate: &WeightedTokens,
+    candidate_facts: &[TokenFacts],
+    floor: f64,
+    pruning: Pruning,
+) -> Option<(NameScore, usize)> {
     let variants = &query.variants;
     let (k, found) = best_variant(
         variants,
         Some((&query.syllabic, &query.facts)),
         candidate,
+        candidate_facts,
         floor,
         pruning,
     )?;
@@ -1054,12 +1074,11 @@ fn best_variant(
     variants: &[WeightedTokens],
     prepared: Option<(&[bool], &[NameFacts])>,
     candidate: &WeightedTokens,
+    candidate_facts: &[TokenFacts],
     floor: f64,
     pruning: Pruning,
 ) -> Option<(usize, Found)> {
     let mut best: Option<(usize, Found)> = None;
-    // The candidate's token facts serve every variant and both the bound and the comparison.
-    let candidate_facts = TokenFacts::all(&candidate.tokens);
     for (k, v) in variants.iter().enumerate() {
         let query_syllabic = prepared.and_then(|(s, _)| s.get(k).copied());
         let computed;
@@ -1078,7 +1097,7 @@ fn best_variant(
                 query_facts,
                 query_syllabic,
                 candidate,
-                &candidate_facts,
+                candidate_facts,
                 floor,
             )
         {
@@ -1088,7 +1107,7 @@ fn best_variant(
             v,
             query_facts,
             candidate,
-            &candidate_facts,
+            candidate_facts,
             query_syllabic,
             pruning,
         );

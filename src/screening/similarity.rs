@@ -163,17 +163,19 @@ pub(super) struct TokenFacts {
     /// for a token that is not.
     pub(super) nickname: bool,
     /// Its bytes counted by their low five bits as [`similarity_bound`] counts them, when it
-    /// is at most [`MAX_FUZZY_TOKEN_LEN`] long (longer tokens are never bounded this way).
-    letters: Option<[u16; 32]>,
+    /// is at most 255 bytes long (so that a count fits a byte; longer tokens are bounded by
+    /// [`similarity_bound`] itself).
+    letters: Option<[u8; 32]>,
 }
 
 impl TokenFacts {
     /// The facts of one token.
     pub(super) fn of(token: &str) -> TokenFacts {
-        let letters = (token.len() <= MAX_FUZZY_TOKEN_LEN).then(|| {
-            let mut counts = [0u16; 32];
+        let letters = (token.len() <= usize::from(u8::MAX)).then(|| {
+            let mut counts = [0u8; 32];
             for &c in token.as_bytes() {
-                counts[usize::from(c & 31)] += 1;
+                let slot = &mut counts[usize::from(c & 31)];
+                *slot = slot.saturating_add(1);
             }
             counts
         });
