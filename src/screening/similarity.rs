@@ -229,10 +229,12 @@ pub(super) fn similarity_known(
         0.0
     };
     let (shortest, longest) = (a.len().min(b.len()), a.len().max(b.len()));
-    let plain = if 3 * shortest < longest || longest > MAX_FUZZY_TOKEN_LEN {
-        0.0
-    } else if pruning == Pruning::Bounded && bound_known(a, fa, b, fb) < MIN_TOKEN_SIM - BOUND_SLACK
-    {
+    // Lengths a third apart or past the fuzzy limit, or a letter bound below the threshold,
+    // leave the plain comparison at 0, as in `plain_similarity`.
+    let ruled_out = 3 * shortest < longest
+        || longest > MAX_FUZZY_TOKEN_LEN
+        || (pruning == Pruning::Bounded && bound_known(a, fa, b, fb) < MIN_TOKEN_SIM - BOUND_SLACK);
+    let plain = if ruled_out {
         0.0
     } else {
         exact_similarity(a, b)
