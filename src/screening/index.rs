@@ -9,7 +9,6 @@
 //! customer name is aligned against its candidates once per run, and country, kind, address
 //! and ID evidence (cheap, query-specific) is applied afterwards.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
@@ -18,15 +17,16 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::address_index::AddressIndex;
+use super::candidates::{name_grams, Postings};
 use super::compact::{compact_hash, compact_keys, legal_form_cuts};
 use super::countries;
 use super::ids;
 use super::model::{Entry, EntryKind};
 use super::normalize::{fold, normalize, NormalizedName};
 use super::score::{
-    compare_query_at_least, is_generic, Pruning, QueryName, TokenPair, TokenStats, WeightedTokens,
-    MAX_TOKENS,
+    compare_listed_at_least, is_generic, Pruning, QueryName, TokenPair, TokenStats, WeightedTokens,
 };
+use super::similarity::TokenFacts;
 use super::translit;
 
 /// A name that matched only a weak alias must be this close to count at all.
@@ -75,9 +75,6 @@ const MAX_CUT_MATCHES: usize = 256;
 /// (less the address bonus) is computed afresh, so the cache holds only the few candidates
 /// that can matter and its answers are the same as a fresh computation's.
 pub const CACHE_MIN_SCORE: f64 = 0.5;
-
-/// How much more a shared whole token counts than a shared trigram when ranking candidates.
-const TOKEN_VOTE: f32 = 3.0;
 
 /// Tuning of candidate generation and caching.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -194,6 +191,9 @@ struct NameRecord {
     weak: bool,
     name: NormalizedName,
     weighted: WeightedTokens,
+    /// What the similarity rules ask of each token, worked out once at build time instead of
+    /// for every query the name is a candidate of.
+    facts: Box<[TokenFacts]>,
 }
 
 /// One candidate's name score. Depends only on the normalised query tokens and kind (the
@@ -294,8 +294,7 @@ pub struct Screener {
     entries: Vec<Entry>,
     records: Vec<NameRecord>,
     stats: TokenStats,
-    token_postings: FxHashMap<String, Vec<u32>>,
-    gram_postings: FxHashMap<u32, Vec<u32>>,
+    postings: Postings,
     /// (hash of a compact form, record), sorted: the compact forms (folded letters and digits
     /// without spaces, before and after removals) of every record, so that names that differ
     /// only in spacing meet. Hashes keep it at 16 bytes a form on a list of millions of
@@ -308,35 +307,6 @@ pub struct Screener {
     addresses: AddressIndex,
     config: ScreenerConfig,
     cache: RwLock<NameCache>,
-}
-
-/// Per-record candidate votes (shared trigram count, summed rarity) and the records touched.
-type Votes = (Vec<(u16, f32)>, Vec<u32>);
-
-thread_local! {
-    /// Per-thread trigram counters, reused across queries so candidate generation does not
-    /// allocate a counter per record for every query.
-    static COUNTS: RefCell<Votes> = const { RefCell::new((Vec::new(), Vec::new())) };
-}
-
-fn grams(token: &str, out: &mut Vec<u32>) {
-    let mut padded = Vec::with_capacity(token.len() + 2);
-    padded.push(b' ');
-    padded.extend_from_slice(token.as_bytes());
-    padded.push(b' ');
-    for w in padded.windows(3) {
-        out.push(u32::from(w[0]) << 16 | u32::from(w[1]) << 8 | u32::from(w[2]));
-    }
-}
-
-fn name_grams(tokens: &[String]) -> Vec<u32> {
-    let mut out = Vec::new();
-    for t in tokens {
-        grams(t, &mut out);
-    }
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 impl Screener {
@@ -374,6 +344,7 @@ impl Screener {
                 alias: *alias,
                 weak: *weak,
                 weighted: WeightedTokens::new(&name.tokens, &stats),
+                facts: name.tokens.iter().map(|t| TokenFacts::of(t)).collect(),
                 name,
             })
             .collect();
@@ -416,13 +387,17 @@ impl Screener {
             }
         }
         let addresses = AddressIndex::build(&entries);
+        let postings = Postings {
+            tokens: token_postings,
+            grams: gram_postings,
+            records: records.len(),
+        };
         Screener {
             addresses,
             entries,
             records,
             stats,
-            token_postings,
-            gram_postings,
+            postings,
             compact_index,
             folded_order,
             id_map,
@@ -444,6 +419,30 @@ impl Screener {
     /// Number of indexed names (primary names plus aliases).
     pub fn name_count(&self) -> usize {
         self.records.len()
+    }
+
+    /// The indexed names a query name is aligned against (numbered as the index numbers its
+    /// names: primary names and aliases in list order, names without tokens left out), for
+    /// each reading of the name ([`QueryName`]), in increasing order. With `reference`, the
+    /// plain vote that tests compare the index's own with: the two must select the same
+    /// names.
+    pub fn candidate_names(&self, name: &str, kind: EntryKind, reference: bool) -> Vec<u32> {
+        let normalized = normalize(name, kind);
+        if normalized.tokens.is_empty() {
+            return Vec::new();
+        }
+        let query = QueryName::new(&normalized.tokens, &self.stats);
+        let mut out = Vec::new();
+        for v in query.variants() {
+            if reference {
+                out.extend(self.postings.select_reference(&v.tokens, &self.config));
+            } else {
+                out.extend(self.postings.select(&v.tokens, &self.config));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Token statistics over the indexed names (for weights).
@@ -762,7 +761,7 @@ impl Screener {
         let query = QueryName::new(tokens, &self.stats);
         let mut candidates: Vec<u32> = Vec::new();
         for v in query.variants() {
-            candidates.extend(self.candidates(&v.tokens));
+            candidates.extend(self.postings.select(&v.tokens, &self.config));
         }
         candidates.sort_unstable();
         candidates.dedup();
@@ -772,8 +771,13 @@ impl Screener {
                 let r = &self.records[ri as usize];
                 let contained = self.holds_listed_name(tokens, r);
                 let floor = if contained { 0.0 } else { floor };
-                let (s, variant) =
-                    compare_query_at_least(&query, &r.weighted, floor, self.config.pruning)?;
+                let (s, variant) = compare_listed_at_least(
+                    &query,
+                    &r.weighted,
+                    &r.facts,
+                    floor,
+                    self.config.pruning,
+                )?;
                 Some(Scored {
                     record: ri,
                     score: if contained {
@@ -849,98 +853,6 @@ impl Screener {
                 contained: false,
             })
             .collect()
-    }
-
-    /// Records sharing an uncommon token with the query, plus the records sharing the most
-    /// uncommon trigrams; sorted by record index.
-    fn candidates(&self, tokens: &[String]) -> Vec<u32> {
-        let cap = self.config.max_postings;
-        let mut out: Vec<u32> = Vec::new();
-        // Every record sharing a rare token, from the MAX_TOKENS rarest tokens of the query: a
-        // hostile name of thousands of tokens must not bring in every record. A record left
-        // out here still competes through its votes below.
-        let mut rare: Vec<&Vec<u32>> = tokens
-            .iter()
-            .filter_map(|t| self.token_postings.get(t))
-            .filter(|p| p.len() <= self.config.max_token_postings)
-            .collect();
-        rare.sort_by_key(|p| (p.len(), p.first().copied()));
-        rare.dedup();
-        for p in rare.into_iter().take(MAX_TOKENS) {
-            out.extend_from_slice(p);
-        }
-        let qgrams = name_grams(tokens);
-        let n = self.records.len().max(2) as f32;
-        COUNTS.with(|cell| {
-            let mut guard = cell.borrow_mut();
-            let (counts, touched) = &mut *guard;
-            if counts.len() < self.records.len() {
-                counts.resize(self.records.len(), (0, 0.0));
-            }
-            touched.clear();
-            let mut vote = |p: &[u32], count: u16, weight: f32| {
-                for &ri in p {
-                    let c = &mut counts[ri as usize];
-                    if c.0 == 0 && c.1 == 0.0 {
-                        touched.push(ri);
-                    }
-                    c.0 = c.0.saturating_add(count);
-                    c.1 += weight;
-                }
-            };
-            // Whole tokens vote too, with more weight than a trigram: in a large list the
-            // right record is the one sharing several moderately common tokens, which
-            // trigrams alone (mostly common in a big list) do not single out.
-            for t in tokens {
-                if let Some(p) = self.token_postings.get(t) {
-                    if p.len() <= cap {
-                        let rarity = (n / p.len() as f32).ln().max(0.1);
-                        let len = u16::try_from(t.len()).unwrap_or(u16::MAX);
-                        vote(p, len, TOKEN_VOTE * rarity);
-                    }
-                }
-            }
-            for g in &qgrams {
-                let Some(p) = self.gram_postings.get(g) else {
-                    continue;
-                };
-                if p.len() > cap {
-                    continue;
-                }
-                // Rare trigrams say more about identity than common ones.
-                let rarity = (n / p.len() as f32).ln().max(0.1);
-                vote(p, 1, rarity);
-            }
-            let mut ranked: Vec<(u16, f32, u32)> = touched
-                .iter()
-                .map(|&ri| {
-                    let (c, w) = counts[ri as usize];
-                    (c, w, ri)
-                })
-                .collect();
-            for &ri in touched.iter() {
-                counts[ri as usize] = (0, 0.0);
-            }
-            // At least a third of the query's trigrams (or a whole token, which counts as its
-            // length) must be shared to be worth scoring.
-            let min_shared = u16::try_from((qgrams.len() / 3).max(1)).unwrap_or(u16::MAX);
-            ranked.retain(|(c, _, _)| *c >= min_shared);
-            // The order is total (record indexes differ), so selecting the best
-            // `max_candidates` first and sorting only those keeps exactly the same records.
-            let by_votes =
-                |a: &(u16, f32, u32), b: &(u16, f32, u32)| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2));
-            let keep = self.config.max_candidates;
-            if keep == 0 {
-                ranked.clear();
-            } else if ranked.len() > keep {
-                ranked.select_nth_unstable_by(keep - 1, by_votes);
-                ranked.truncate(keep);
-            }
-            out.extend(ranked.iter().map(|x| x.2));
-        });
-        out.sort_unstable();
-        out.dedup();
-        out
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod address;
 pub mod address_index;
+mod candidates;
 pub mod chars;
 mod compact;
 pub mod countries;

@@ -11,12 +11,11 @@
 use super::mandarin;
 use super::nicknames;
 use super::score::{
-    credit, similarity_bound, WeightedTokens, FULL_CREDIT_SIM, INITIAL_SIM, MAX_FUZZY_TOKEN_LEN,
-    MAX_TOKENS, MERGE_MIN_SIM, NEAR_LOSS, NICKNAME_SIM, SKELETON_FACTOR,
-    UNMATCHED_CANDIDATE_FACTOR, UNMATCHED_QUERY_FACTOR,
+    credit, WeightedTokens, FULL_CREDIT_SIM, INITIAL_SIM, MAX_FUZZY_TOKEN_LEN, MAX_TOKENS,
+    MERGE_MIN_SIM, NEAR_LOSS, NICKNAME_SIM, SKELETON_FACTOR, UNMATCHED_CANDIDATE_FACTOR,
+    UNMATCHED_QUERY_FACTOR,
 };
-use super::similarity::may_reach;
-use super::translit;
+use super::similarity::{bound_known, may_reach, TokenFacts};
 
 /// Margin by which a ceiling must fall below the floor to drop a candidate: the ceiling sums
 /// the same kinds of terms as the score in another order, so the two can differ by rounding
@@ -35,7 +34,13 @@ pub fn score_ceiling(
     query_syllabic: Option<bool>,
     candidate: &WeightedTokens,
 ) -> Option<f64> {
-    let ceiling = plain_ceiling(query, query_syllabic, candidate)?;
+    let ceiling = plain_ceiling(
+        query,
+        &TokenFacts::all(&query.tokens),
+        query_syllabic,
+        candidate,
+        &TokenFacts::all(&candidate.tokens),
+    )?;
     // The alignment the bound covers is the plain one; a merge changes which tokens exist,
     // so the bound is only used when no merge can be tried. `compare` tries a merge only if
     // some token of the other side is long enough for it and the merged token may reach
@@ -53,14 +58,24 @@ pub fn score_ceiling(
 
 /// Whether the comparison of `query` with `candidate` certainly scores below `floor` (by
 /// more than [`CEILING_SLACK`]): [`score_ceiling`], with the merge check, the dearer part,
-/// done only for a ceiling below the floor.
+/// done only for a ceiling below the floor. `query_facts` and `candidate_facts` are the
+/// [`TokenFacts`] of each name's tokens.
 pub(super) fn below_floor(
     query: &WeightedTokens,
+    query_facts: &[TokenFacts],
     query_syllabic: Option<bool>,
     candidate: &WeightedTokens,
+    candidate_facts: &[TokenFacts],
     floor: f64,
 ) -> bool {
-    plain_ceiling(query, query_syllabic, candidate).is_some_and(|c| c + CEILING_SLACK < floor)
+    plain_ceiling(
+        query,
+        query_facts,
+        query_syllabic,
+        candidate,
+        candidate_facts,
+    )
+    .is_some_and(|c| c + CEILING_SLACK < floor)
         && !merge_possible(&query.tokens, &candidate.tokens)
         && !merge_possible(&candidate.tokens, &query.tokens)
 }
@@ -68,11 +83,16 @@ pub(super) fn below_floor(
 /// [`score_ceiling`] of the plain alignment, as if no merge could be tried.
 fn plain_ceiling(
     query: &WeightedTokens,
+    query_facts: &[TokenFacts],
     query_syllabic: Option<bool>,
     candidate: &WeightedTokens,
+    candidate_facts: &[TokenFacts],
 ) -> Option<f64> {
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
     if nq == 0 || nc == 0 || nq > MAX_TOKENS || nc > MAX_TOKENS {
+        return None;
+    }
+    if query_facts.len() != nq || candidate_facts.len() != nc {
         return None;
     }
     let sane = |w: &[f64]| w.iter().all(|&x| x.is_finite() && x >= 0.0);
@@ -88,15 +108,9 @@ fn plain_ceiling(
     let mut q_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nq];
     let mut c_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nc];
     // What the pair rules ask of one token is worked out once per token, not once per pair.
-    let c_facts: smallvec::SmallVec<[TokenFacts; 8]> = candidate
-        .tokens
-        .iter()
-        .map(|t| TokenFacts::of(t, false))
-        .collect();
-    for (i, q) in query.tokens.iter().enumerate() {
-        let q_facts = TokenFacts::of(q, nicknames_count);
-        for (j, c) in candidate.tokens.iter().enumerate() {
-            let most = credit_ceiling(similarity_ceiling(q, &q_facts, c, &c_facts[j]));
+    for (i, (q, q_facts)) in query.tokens.iter().zip(query_facts).enumerate() {
+        for (j, (c, c_facts)) in candidate.tokens.iter().zip(candidate_facts).enumerate() {
+            let most = credit_ceiling(similarity_ceiling(q, q_facts, c, c_facts, nicknames_count));
             q_credit[i] = q_credit[i].max(most);
             c_credit[j] = c_credit[j].max(most);
         }
@@ -135,7 +149,7 @@ fn plain_ceiling(
     }
     terms.sort_by(|x, y| y.0.total_cmp(&x.0));
     let (mut num, mut den, mut best) = (0.0, base, 0.0f64);
-    for (_, a, b) in terms {
+    for &(_, a, b) in &terms {
         num += a;
         den += b;
         best = best.max(num / den);
@@ -173,8 +187,14 @@ fn merge_possible(side: &[String], other: &[String]) -> bool {
 /// are not both Mandarin: the hard rules of `similarity` (equal, digits, initials), the most
 /// an Arabic skeleton can give ([`SKELETON_FACTOR`]), the letter bound on Levenshtein and
 /// Jaro-Winkler (with [`CEILING_SLACK`] for its rounding), and [`NICKNAME_SIM`] for a
-/// nickname when both names have more than one token.
-fn similarity_ceiling(a: &str, fa: &TokenFacts, b: &str, fb: &TokenFacts) -> f64 {
+/// nickname when both names have more than one token (`nicknames_count`).
+fn similarity_ceiling(
+    a: &str,
+    fa: &TokenFacts,
+    b: &str,
+    fb: &TokenFacts,
+    nicknames_count: bool,
+) -> f64 {
     let spelled = if a == b {
         1.0
     } else if a.is_empty() || b.is_empty() || fa.digits || fb.digits {
@@ -196,36 +216,16 @@ fn similarity_ceiling(a: &str, fa: &TokenFacts, b: &str, fb: &TokenFacts) -> f64
         let plain = if 3 * shortest < longest || longest > MAX_FUZZY_TOKEN_LEN {
             0.0
         } else {
-            similarity_bound(a, b) + CEILING_SLACK
+            bound_known(a, fa, b, fb) + CEILING_SLACK
         };
         plain.max(skeletal)
     };
-    // `related` holds only between two names of the table: a query token outside it (the
-    // look-up done once per token) has no nickname.
-    if fa.nickname && nicknames::related(a, b) {
+    // `related` holds only between two names of the table: a token outside it (the look-up
+    // done once per token) has no nickname.
+    if nicknames_count && fa.nickname && fb.nickname && nicknames::related(a, b) {
         spelled.max(NICKNAME_SIM)
     } else {
         spelled
-    }
-}
-
-/// What [`similarity_ceiling`] asks of one token.
-struct TokenFacts {
-    /// It has a digit (then only an equal token pairs with it).
-    digits: bool,
-    /// It is an Arabic consonant skeleton ([`translit::is_skeleton`]).
-    skeleton: bool,
-    /// Nicknames count between the two names and the token is in the nickname table.
-    nickname: bool,
-}
-
-impl TokenFacts {
-    fn of(token: &str, nicknames_count: bool) -> TokenFacts {
-        TokenFacts {
-            digits: token.bytes().any(|c| c.is_ascii_digit()),
-            skeleton: translit::is_skeleton(token),
-            nickname: nicknames_count && nicknames::is_name(token),
-        }
     }
 }
 

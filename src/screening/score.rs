@@ -33,6 +33,7 @@ pub use super::similarity::{
     exact_similarity, jaro_winkler, levenshtein, similarity, similarity_bound, skeleton_similarity,
     token_similarity, Pruning, SKELETON_FACTOR,
 };
+use super::similarity::{similarity_known, NameFacts, TokenFacts};
 
 /// Similarity below which two tokens count as different.
 pub const MIN_TOKEN_SIM: f64 = 0.6;
@@ -323,16 +324,27 @@ pub fn compare_with(
     candidate: &WeightedTokens,
     pruning: Pruning,
 ) -> NameScore {
-    compare_found(query, candidate, None, pruning).materialize(query, candidate)
+    compare_found(
+        query,
+        &TokenFacts::all(&query.tokens),
+        candidate,
+        &TokenFacts::all(&candidate.tokens),
+        None,
+        pruning,
+    )
+    .materialize(query, candidate)
 }
 
 /// [`compare`] without materialising the pairs: most candidates of a query are dropped.
 ///
 /// `query_syllabic` is whether the query is a Mandarin name ([`mandarin::is_syllabic_name`]),
-/// when the caller knows it (it is the same for every candidate of a query).
+/// when the caller knows it (it is the same for every candidate of a query);
+/// `query_facts` and `candidate_facts` are the [`TokenFacts`] of each name's tokens.
 fn compare_found(
     query: &WeightedTokens,
+    query_facts: &[TokenFacts],
     candidate: &WeightedTokens,
+    candidate_facts: &[TokenFacts],
     query_syllabic: Option<bool>,
     pruning: Pruning,
 ) -> Found {
@@ -344,7 +356,14 @@ fn compare_found(
         return Found::Long(compare_long_with(query, candidate, pruning));
     }
     let syllabic = SyllabicNames::new(query, candidate, query_syllabic);
-    let sims = SimMatrix::new(query, candidate, pruning, &syllabic);
+    let sims = SimMatrix::new(
+        query,
+        query_facts,
+        candidate,
+        candidate_facts,
+        pruning,
+        &syllabic,
+    );
     let base = align(query, candidate, &sims);
     // A merge can only help a token that the plain alignment left over or paired weakly, so
     // only spans containing such a token are tried; this also bounds the work on long names.
@@ -479,17 +498,29 @@ struct SimMatrix {
 }
 
 impl SimMatrix {
+    /// `query_facts` and `candidate_facts` hold the [`TokenFacts`] of every token of each
+    /// side (each fact then read once per token rather than once per pair).
     fn new(
         query: &WeightedTokens,
+        query_facts: &[TokenFacts],
         candidate: &WeightedTokens,
+        candidate_facts: &[TokenFacts],
         pruning: Pruning,
         syllabic: &SyllabicNames,
     ) -> SimMatrix {
         let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
         let mut sims = smallvec::SmallVec::with_capacity(nq * nc);
-        for q in &query.tokens {
-            for c in &candidate.tokens {
-                sims.push(syllabic.similarity(q, c, pruning));
+        if query_facts.len() == nq && candidate_facts.len() == nc {
+            for (q, fq) in query.tokens.iter().zip(query_facts) {
+                for (c, fc) in candidate.tokens.iter().zip(candidate_facts) {
+                    sims.push(syllabic.similarity_known(q, fq, c, fc, pruning));
+                }
+            }
+        } else {
+            for q in &query.tokens {
+                for c in &candidate.tokens {
+                    sims.push(syllabic.similarity(q, c, pruning));
+                }
             }
         }
         SimMatrix {
@@ -623,6 +654,31 @@ impl<'a> SyllabicNames<'a> {
         (mandarin::reads_as(a, b) || mandarin::reads_as(b, a)) && self.both()
     }
 
+    /// [`Self::similarity`] with the tokens' [`TokenFacts`]: the same value.
+    fn similarity_known(
+        &self,
+        a: &str,
+        fa: &TokenFacts,
+        b: &str,
+        fb: &TokenFacts,
+        pruning: Pruning,
+    ) -> f64 {
+        let sim = similarity_known(a, fa, b, fb, pruning);
+        if sim < ROMANISATION_SIM && self.reads(a, b) {
+            ROMANISATION_SIM
+        } else if sim < NICKNAME_SIM
+            && self.query.len() > 1
+            && self.candidate.len() > 1
+            && fa.nickname
+            && fb.nickname
+            && nicknames::related(a, b)
+        {
+            NICKNAME_SIM
+        } else {
+            sim
+        }
+    }
+
     /// [`similarity`], raised to [`ROMANISATION_SIM`] for a Wade-Giles spelling of the other
     /// token between two Mandarin names.
     fn similarity(&self, a: &str, b: &str, pruning: Pruning) -> f64 {
@@ -741,7 +797,9 @@ fn compare_long_with(
         let (sub_q, sub_c) = (pick(query, q_fuzzy), pick(candidate, c_fuzzy));
         let sims = SimMatrix::new(
             &sub_q,
+            &TokenFacts::all(&sub_q.tokens),
             &sub_c,
+            &TokenFacts::all(&sub_c.tokens),
             pruning,
             &SyllabicNames::new(&sub_q, &sub_c, None),
         );
@@ -898,6 +956,7 @@ pub fn compare_variants(variants: &[WeightedTokens], candidate: &WeightedTokens)
         variants,
         None,
         candidate,
+        &TokenFacts::all(&candidate.tokens),
         f64::NEG_INFINITY,
         Pruning::Bounded,
     ) {
@@ -933,6 +992,8 @@ pub struct QueryName {
     variants: Vec<WeightedTokens>,
     /// Per variant: whether it is a Mandarin name ([`mandarin::is_syllabic_name`]).
     syllabic: Vec<bool>,
+    /// Per variant: the [`TokenFacts`] of its tokens.
+    facts: Vec<NameFacts>,
 }
 
 impl QueryName {
@@ -947,7 +1008,15 @@ impl QueryName {
             .iter()
             .map(|v| mandarin::is_syllabic_name(&v.tokens))
             .collect();
-        QueryName { variants, syllabic }
+        let facts = variants
+            .iter()
+            .map(|v| TokenFacts::all(&v.tokens))
+            .collect();
+        QueryName {
+            variants,
+            syllabic,
+            facts,
+        }
     }
 
     /// The variants, the plain one first.
@@ -964,8 +1033,33 @@ pub fn compare_query_at_least(
     floor: f64,
     pruning: Pruning,
 ) -> Option<(NameScore, usize)> {
+    compare_listed_at_least(
+        query,
+        candidate,
+        &TokenFacts::all(&candidate.tokens),
+        floor,
+        pruning,
+    )
+}
+
+/// [`compare_query_at_least`] with the candidate's [`TokenFacts`] worked out beforehand (the
+/// index keeps them with each listed name).
+pub(super) fn compare_listed_at_least(
+    query: &QueryName,
+    candidate: &WeightedTokens,
+    candidate_facts: &[TokenFacts],
+    floor: f64,
+    pruning: Pruning,
+) -> Option<(NameScore, usize)> {
     let variants = &query.variants;
-    let (k, found) = best_variant(variants, Some(&query.syllabic), candidate, floor, pruning)?;
+    let (k, found) = best_variant(
+        variants,
+        Some((&query.syllabic, &query.facts)),
+        candidate,
+        candidate_facts,
+        floor,
+        pruning,
+    )?;
     let score = found.score();
     if score <= 0.0 || score < floor {
         return None;
@@ -978,20 +1072,45 @@ pub fn compare_query_at_least(
 /// and `None` may mean that none can reach it.
 fn best_variant(
     variants: &[WeightedTokens],
-    syllabic: Option<&[bool]>,
+    prepared: Option<(&[bool], &[NameFacts])>,
     candidate: &WeightedTokens,
+    candidate_facts: &[TokenFacts],
     floor: f64,
     pruning: Pruning,
 ) -> Option<(usize, Found)> {
     let mut best: Option<(usize, Found)> = None;
     for (k, v) in variants.iter().enumerate() {
-        let query_syllabic = syllabic.and_then(|s| s.get(k).copied());
+        let query_syllabic = prepared.and_then(|(s, _)| s.get(k).copied());
+        let computed;
+        let query_facts = match prepared.and_then(|(_, f)| f.get(k)) {
+            Some(f) => f.as_slice(),
+            None => {
+                computed = TokenFacts::all(&v.tokens);
+                computed.as_slice()
+            }
+        };
         // A variant whose score cannot reach the floor cannot be the one returned: the
         // variant kept scores at least the floor, or the comparison returns nothing.
-        if pruning == Pruning::Bounded && below_floor(v, query_syllabic, candidate, floor) {
+        if pruning == Pruning::Bounded
+            && below_floor(
+                v,
+                query_facts,
+                query_syllabic,
+                candidate,
+                candidate_facts,
+                floor,
+            )
+        {
             continue;
         }
-        let found = compare_found(v, candidate, query_syllabic, pruning);
+        let found = compare_found(
+            v,
+            query_facts,
+            candidate,
+            candidate_facts,
+            query_syllabic,
+            pruning,
+        );
         if best.as_ref().is_none_or(|(_, b)| found.score() > b.score()) {
             best = Some((k, found));
         }

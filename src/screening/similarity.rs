@@ -3,6 +3,7 @@
 //! upper bound that rules out most pairs of different words before either is computed. See
 //! [`super::score`] for how token pairs become a name score.
 
+use super::nicknames;
 use super::score::{INITIAL_SIM, MAX_FUZZY_TOKEN_LEN, MIN_TOKEN_SIM};
 use super::translit;
 
@@ -150,6 +151,116 @@ pub fn similarity(a: &str, b: &str, pruning: Pruning) -> f64 {
     plain_similarity(a, b, pruning).max(skeletal)
 }
 
+/// What the similarity rules ask of one token, worked out once per token instead of once per
+/// token pair: a name's tokens meet every token of each of some hundred candidates.
+#[derive(Debug, Clone)]
+pub(super) struct TokenFacts {
+    /// It has a digit (then only an equal token pairs with it).
+    pub(super) digits: bool,
+    /// It is an Arabic consonant skeleton ([`translit::is_skeleton`]).
+    pub(super) skeleton: bool,
+    /// It is in the nickname table ([`nicknames::is_name`]): [`nicknames::related`] is false
+    /// for a token that is not.
+    pub(super) nickname: bool,
+    /// Its bytes counted by their low five bits as [`similarity_bound`] counts them, when it
+    /// is at most 255 bytes long (so that a count fits a byte; longer tokens are bounded by
+    /// [`similarity_bound`] itself).
+    letters: Option<[u8; 32]>,
+}
+
+impl TokenFacts {
+    /// The facts of one token.
+    pub(super) fn of(token: &str) -> TokenFacts {
+        let letters = (token.len() <= usize::from(u8::MAX)).then(|| {
+            let mut counts = [0u8; 32];
+            for &c in token.as_bytes() {
+                let slot = &mut counts[usize::from(c & 31)];
+                *slot = slot.saturating_add(1);
+            }
+            counts
+        });
+        TokenFacts {
+            digits: token.bytes().any(|c| c.is_ascii_digit()),
+            skeleton: translit::is_skeleton(token),
+            nickname: nicknames::is_name(token),
+            letters,
+        }
+    }
+
+    /// The facts of each token of a name.
+    pub(super) fn all(tokens: &[String]) -> NameFacts {
+        tokens.iter().map(|t| TokenFacts::of(t)).collect()
+    }
+}
+
+/// The [`TokenFacts`] of a name's tokens (on the stack for names of up to eight tokens).
+pub(super) type NameFacts = smallvec::SmallVec<[TokenFacts; 8]>;
+
+/// [`similarity`] of `a` and `b` with their [`TokenFacts`]: the same value, without scanning
+/// either token again for what the facts hold.
+pub(super) fn similarity_known(
+    a: &str,
+    fa: &TokenFacts,
+    b: &str,
+    fb: &TokenFacts,
+    pruning: Pruning,
+) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if fa.digits || fb.digits {
+        return 0.0;
+    }
+    if a.len() == 1 || b.len() == 1 {
+        let (short, long) = if a.len() == 1 { (a, b) } else { (b, a) };
+        return if long.starts_with(short) {
+            INITIAL_SIM
+        } else {
+            0.0
+        };
+    }
+    // `skeleton_similarity` is `None` unless exactly one of the two is a skeleton.
+    let skeletal = if fa.skeleton != fb.skeleton {
+        skeleton_similarity(a, b).unwrap_or(0.0)
+    } else {
+        0.0
+    };
+    let (shortest, longest) = (a.len().min(b.len()), a.len().max(b.len()));
+    // Lengths a third apart or past the fuzzy limit, or a letter bound below the threshold,
+    // leave the plain comparison at 0, as in `plain_similarity`.
+    let ruled_out = 3 * shortest < longest
+        || longest > MAX_FUZZY_TOKEN_LEN
+        || (pruning == Pruning::Bounded && bound_known(a, fa, b, fb) < MIN_TOKEN_SIM - BOUND_SLACK);
+    let plain = if ruled_out {
+        0.0
+    } else {
+        exact_similarity(a, b)
+    };
+    plain.max(skeletal)
+}
+
+/// [`similarity_bound`] of `a` and `b` with their [`TokenFacts`]: the same value, the shared
+/// letters counted from the facts' counts (the multiset intersection is the sum of the
+/// smaller count of each slot, which is what the bound's loop counts).
+pub(super) fn bound_known(a: &str, fa: &TokenFacts, b: &str, fb: &TokenFacts) -> f64 {
+    let (Some(la), Some(lb)) = (&fa.letters, &fb.letters) else {
+        return similarity_bound(a, b);
+    };
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.is_empty() || b.is_empty() {
+        return if a.len() == b.len() { 1.0 } else { 0.0 };
+    }
+    let common: u32 = la
+        .iter()
+        .zip(lb.iter())
+        .map(|(x, y)| u32::from(*x.min(y)))
+        .sum();
+    bound_from_common(common as usize, a, b)
+}
+
 /// [`similarity`] of two different non-empty tokens without digits or initials, on their
 /// letters as written.
 fn plain_similarity(a: &str, b: &str, pruning: Pruning) -> f64 {
@@ -249,6 +360,11 @@ pub fn similarity_bound(a: &str, b: &str) -> f64 {
             common += 1;
         }
     }
+    bound_from_common(common, a, b)
+}
+
+/// The bound of [`similarity_bound`] for `common` shared bytes of `a` and `b` (non-empty).
+fn bound_from_common(common: usize, a: &[u8], b: &[u8]) -> f64 {
     if common == 0 {
         return 0.0;
     }

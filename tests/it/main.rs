@@ -33,6 +33,7 @@ mod rules;
 mod ruletest;
 mod schema;
 mod screening_addresses;
+mod screening_candidates;
 mod screening_evasion;
 mod screening_ids_and_dates;
 mod screening_importers;
