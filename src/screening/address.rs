@@ -545,19 +545,20 @@ pub fn compare(party: &AddressForm, listed: &AddressForm) -> AddressScore {
     let disjoint = |a: &[String], b: &[String]| {
         !a.is_empty() && !b.is_empty() && !a.iter().any(|x| b.contains(x))
     };
-    // Another suite of the same building is another tenant, another floor another tenant too
-    // (compared kind by kind: floor 4 and suite 4 are not in conflict); another postal code
-    // is another place.
-    let of_kind = |units: &[String], kind: UnitKind| -> Vec<String> {
-        units
+    // Another suite of the same building is another tenant; another floor too, unless a room
+    // number agrees (a wrong floor beside the listed suite must not hide it; floor 4 and suite 4
+    // are not in conflict). Another postal code is another place.
+    fn units(form: &AddressForm, kind: UnitKind) -> impl Iterator<Item = &String> {
+        form.units
             .iter()
-            .filter(|u| u.starts_with(kind.prefix()))
-            .cloned()
-            .collect()
-    };
-    let units_conflict = [UnitKind::Floor, UnitKind::Room]
-        .into_iter()
-        .any(|kind| disjoint(&of_kind(&party.units, kind), &of_kind(&listed.units, kind)));
+            .filter(move |u| u.starts_with(kind.prefix()))
+    }
+    let given = |kind| units(party, kind).next().is_some() && units(listed, kind).next().is_some();
+    let agree = |kind| units(party, kind).any(|u| units(listed, kind).any(|l| l == u));
+    let rooms_conflict = given(UnitKind::Room) && !agree(UnitKind::Room);
+    let floors_conflict =
+        given(UnitKind::Floor) && !agree(UnitKind::Floor) && !agree(UnitKind::Room);
+    let units_conflict = rooms_conflict || floors_conflict;
     if units_conflict || disjoint(&party.postcodes, &listed.postcodes) {
         return zero;
     }

@@ -281,12 +281,9 @@ fn units_are_compared_kind_by_kind() {
         .score,
         0.0
     );
+    // Another floor, with no room to agree, is another tenant too.
     assert_eq!(
-        compare(
-            &party("Suite 8, 5th Floor, Sarrafi Market, District 1"),
-            &tower
-        )
-        .score,
+        compare(&party("Sarrafi Market, District 1, 5th Floor"), &tower).score,
         0.0
     );
     // The same premises, with the units written the other way round or in other words.
@@ -301,6 +298,14 @@ fn units_are_compared_kind_by_kind() {
         let score = compare(&party(same), &tower).score;
         assert!(score >= ADDRESS_MATCH_MIN, "{same}: {score}");
     }
+    // A wrong floor beside the listed suite does not hide it (a diverter's extra number, or a
+    // typo): the suite agreeing is the premises.
+    let score = compare(
+        &party("Suite 8, 5th Floor, Sarrafi Market, District 1"),
+        &tower,
+    )
+    .score;
+    assert!(score >= ADDRESS_MATCH_MIN, "wrong floor: {score}");
     // A floor and a room of the same number do not contradict each other.
     let score = compare(
         &party("Sarrafi Market 1, Room 4"),
