@@ -664,30 +664,26 @@ impl<'a> SyllabicNames<'a> {
         pruning: Pruning,
     ) -> f64 {
         let sim = similarity_known(a, fa, b, fb, pruning);
-        if sim < ROMANISATION_SIM && self.reads(a, b) {
-            ROMANISATION_SIM
-        } else if sim < NICKNAME_SIM
-            && self.query.len() > 1
-            && self.candidate.len() > 1
-            && fa.nickname
-            && fb.nickname
-            && nicknames::related(a, b)
-        {
-            NICKNAME_SIM
-        } else {
-            sim
-        }
+        self.raised(sim, a, b, fa.nickname && fb.nickname)
     }
 
     /// [`similarity`], raised to [`ROMANISATION_SIM`] for a Wade-Giles spelling of the other
     /// token between two Mandarin names.
     fn similarity(&self, a: &str, b: &str, pruning: Pruning) -> f64 {
-        let sim = similarity(a, b, pruning);
+        self.raised(similarity(a, b, pruning), a, b, true)
+    }
+
+    /// `sim` raised to [`ROMANISATION_SIM`] for a Wade-Giles spelling between two Mandarin
+    /// names, or to [`NICKNAME_SIM`] for a name and its nickname between two names of more
+    /// than one token; `may_be_nicknames` is false when a token is known not to be in the
+    /// table (the table is then not asked).
+    fn raised(&self, sim: f64, a: &str, b: &str, may_be_nicknames: bool) -> f64 {
         if sim < ROMANISATION_SIM && self.reads(a, b) {
             ROMANISATION_SIM
         } else if sim < NICKNAME_SIM
             && self.query.len() > 1
             && self.candidate.len() > 1
+            && may_be_nicknames
             && nicknames::related(a, b)
         {
             NICKNAME_SIM
@@ -982,7 +978,6 @@ pub fn compare_variants_at_least(
         floor,
         pruning,
     )
-    .map(|(score, _)| score)
 }
 
 /// A query name's variants ([`query_variants`]) with what comparing them needs that is the
@@ -1025,14 +1020,13 @@ impl QueryName {
     }
 }
 
-/// [`compare_variants_at_least`] for a prepared query, with the index of the variant that
-/// scored (0 for the name as written), so that evidence can say which reading was compared.
+/// [`compare_variants_at_least`] for a prepared query.
 pub fn compare_query_at_least(
     query: &QueryName,
     candidate: &WeightedTokens,
     floor: f64,
     pruning: Pruning,
-) -> Option<(NameScore, usize)> {
+) -> Option<NameScore> {
     compare_listed_at_least(
         query,
         candidate,
@@ -1040,10 +1034,12 @@ pub fn compare_query_at_least(
         floor,
         pruning,
     )
+    .map(|(score, _)| score)
 }
 
 /// [`compare_query_at_least`] with the candidate's [`TokenFacts`] worked out beforehand (the
-/// index keeps them with each listed name).
+/// index keeps them with each listed name), and with the index of the variant that scored (0
+/// for the name as written), so that evidence can say which reading was compared.
 pub(super) fn compare_listed_at_least(
     query: &QueryName,
     candidate: &WeightedTokens,

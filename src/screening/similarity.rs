@@ -128,24 +128,32 @@ pub enum Pruning {
     Exhaustive,
 }
 
-/// [`token_similarity`], with or without the letter bound.
-pub fn similarity(a: &str, b: &str, pruning: Pruning) -> f64 {
+/// The hard rules of [`similarity`], when one decides the pair: equal tokens score 1, an empty
+/// token or a token with digits (`digits`, asked only when needed) 0 unless equal, an initial
+/// [`INITIAL_SIM`] against a token it begins and 0 otherwise.
+fn hard_rules(a: &str, b: &str, digits: impl FnOnce() -> bool) -> Option<f64> {
     if a == b {
-        return 1.0;
+        return Some(1.0);
     }
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    if a.bytes().any(|c| c.is_ascii_digit()) || b.bytes().any(|c| c.is_ascii_digit()) {
-        return 0.0;
+    if a.is_empty() || b.is_empty() || digits() {
+        return Some(0.0);
     }
     if a.len() == 1 || b.len() == 1 {
         let (short, long) = if a.len() == 1 { (a, b) } else { (b, a) };
-        return if long.starts_with(short) {
+        return Some(if long.starts_with(short) {
             INITIAL_SIM
         } else {
             0.0
-        };
+        });
+    }
+    None
+}
+
+/// [`token_similarity`], with or without the letter bound.
+pub fn similarity(a: &str, b: &str, pruning: Pruning) -> f64 {
+    let has_digit = |t: &str| t.bytes().any(|c| c.is_ascii_digit());
+    if let Some(decided) = hard_rules(a, b, || has_digit(a) || has_digit(b)) {
+        return decided;
     }
     let skeletal = skeleton_similarity(a, b).unwrap_or(0.0);
     plain_similarity(a, b, pruning).max(skeletal)
@@ -205,22 +213,8 @@ pub(super) fn similarity_known(
     fb: &TokenFacts,
     pruning: Pruning,
 ) -> f64 {
-    if a == b {
-        return 1.0;
-    }
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    if fa.digits || fb.digits {
-        return 0.0;
-    }
-    if a.len() == 1 || b.len() == 1 {
-        let (short, long) = if a.len() == 1 { (a, b) } else { (b, a) };
-        return if long.starts_with(short) {
-            INITIAL_SIM
-        } else {
-            0.0
-        };
+    if let Some(decided) = hard_rules(a, b, || fa.digits || fb.digits) {
+        return decided;
     }
     // `skeleton_similarity` is `None` unless exactly one of the two is a skeleton.
     let skeletal = if fa.skeleton != fb.skeleton {
