@@ -24,6 +24,12 @@ pub use ofac::{import_ofac, NamedText, OfacFiles};
 /// OFAC companion files are recognised by name only (they have no header); everything else by
 /// its header line or first character, with the file extension as a fallback.
 pub fn detect_format(file_name: &str, first_bytes: &[u8]) -> Option<ListFormat> {
+    detect_text_format(file_name, &String::from_utf8_lossy(first_bytes))
+}
+
+/// [`detect_format`] for text already read: a list of megabytes is not checked for UTF-8 again
+/// (a cold run would spend milliseconds on it).
+fn detect_text_format(file_name: &str, head: &str) -> Option<ListFormat> {
     let base = file_name
         .rsplit(['/', '\\'])
         .next()
@@ -36,7 +42,6 @@ pub fn detect_format(file_name: &str, first_bytes: &[u8]) -> Option<ListFormat> 
         "sdn_comments.csv" | "cons_comments.csv" => return Some(ListFormat::OfacComments),
         _ => {}
     }
-    let head = String::from_utf8_lossy(first_bytes);
     let head = head.trim_start_matches('\u{feff}').trim_start();
     let first_line = head.lines().next().unwrap_or("");
     let lower = first_line.to_ascii_lowercase();
@@ -157,7 +162,7 @@ fn format_of(
     format: Option<ListFormat>,
 ) -> Result<ListFormat, ScreeningError> {
     format
-        .or_else(|| detect_format(display, text.as_bytes()))
+        .or_else(|| detect_text_format(display, text))
         .ok_or_else(|| ScreeningError::Unreadable {
             file: display.to_string(),
             message: "the file is in no list format this tool knows".to_string(),

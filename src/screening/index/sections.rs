@@ -90,8 +90,17 @@ impl Screener {
             .enumerate()
             .map(|(i, bytes)| decode_one(i, bytes))
             .collect::<Result<_, _>>()?;
-        let mut entries = Vec::new();
-        let mut records = Vec::new();
+        // Sized once, so that the chunks are moved in once.
+        let (entry_count, record_count) =
+            decoded
+                .iter()
+                .fold((0usize, 0usize), |(e, r), section| match section {
+                    Section::Entries(part) => (e.saturating_add(part.len()), r),
+                    Section::Records(part) => (e, r.saturating_add(part.len())),
+                    _ => (e, r),
+                });
+        let mut entries = Vec::with_capacity(entry_count);
+        let mut records = Vec::with_capacity(record_count);
         let (mut stats, mut postings, mut lookups, mut addresses) = (None, None, None, None);
         for section in decoded {
             match section {
