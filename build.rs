@@ -73,10 +73,7 @@ fn fingerprint() -> String {
             &std::fs::read(&path).unwrap_or_default(),
         );
     }
-    hash.finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn env(name: &str) -> String {

@@ -170,7 +170,6 @@ pub fn screening_provenance<'l>(
         .collect()
 }
 
-
 /// The list index cache directory: `REDFLAG_CACHE_DIR`, else `$XDG_CACHE_HOME/redflag` (an
 /// absolute path only, as the XDG specification asks), else `$HOME/.cache/redflag`; `None`
 /// when `off` (`--no-list-cache`) or none of these is set.
@@ -178,7 +177,11 @@ pub fn cache_dir(off: bool) -> Option<PathBuf> {
     if off {
         return None;
     }
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(dir) = var("REDFLAG_CACHE_DIR") {
         return Some(dir);
     }
@@ -295,7 +298,11 @@ pub fn load_indexed(
         .collect();
     // As `Engine::with_screening` orders them: the `--list` entries, then the pack's.
     let mut entries: Vec<screening::Entry> = lists.into_iter().flat_map(|l| l.entries).collect();
-    entries.extend(pack.screening.iter().flat_map(|l| l.entries.iter().cloned()));
+    entries.extend(
+        pack.screening
+            .iter()
+            .flat_map(|l| l.entries.iter().cloned()),
+    );
     let screener = Screener::build(entries);
     if let (Some(dir), Some(key)) = (cache, &key) {
         if let Err(why) = persist::write(dir, key, &summaries, &screener) {
@@ -350,9 +357,9 @@ fn from_cache(
     if lists.len() != specs.len() {
         return None;
     }
-    let listed = lists
-        .iter()
-        .try_fold(0usize, |n, l| n.checked_add(usize::try_from(l.entries).ok()?))?;
+    let listed = lists.iter().try_fold(0usize, |n, l| {
+        n.checked_add(usize::try_from(l.entries).ok()?)
+    })?;
     let from_pack = screener.entries().get(listed..)?;
     if !from_pack
         .iter()

@@ -22,7 +22,6 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-
 use super::index::Screener;
 use super::model::{ListFormat, RowProblem};
 
@@ -323,7 +322,10 @@ fn prune(dir: &Path) {
             continue;
         };
         if name.starts_with(TEMP_PREFIX) {
-            if now.duration_since(modified).is_ok_and(|age| age > STALE_TEMP) {
+            if now
+                .duration_since(modified)
+                .is_ok_and(|age| age > STALE_TEMP)
+            {
                 let _ = fs::remove_file(&path);
             }
         } else if path.extension().is_some_and(|e| e == EXTENSION) {

@@ -199,7 +199,10 @@ fn an_entry_of_other_lists_is_not_used() {
     std::fs::write(&other_list, half.join("\n") + "\n").unwrap();
     let other_dir = cache_dir("other-list");
     let other = check(Some(&other_dir), other_list.to_str().unwrap(), "2");
-    assert!(other.stdout != want.stdout, "the other list screens otherwise");
+    assert!(
+        other.stdout != want.stdout,
+        "the other list screens otherwise"
+    );
     let other_entry = entries(&other_dir).pop().expect("an entry was written");
     std::fs::copy(&other_entry, &entry).unwrap();
     assert_spoiled_entry_is_ignored(&dir, &entry, &want, "other lists");
@@ -262,6 +265,10 @@ fn a_changed_ofac_companion_is_another_entry() {
     )
     .unwrap();
     let after = run(Some(&dir));
-    assert_eq!(entries(&dir).len(), 2, "a changed companion is another entry");
+    assert_eq!(
+        entries(&dir).len(),
+        2,
+        "a changed companion is another entry"
+    );
     assert!(after == run(None));
 }

@@ -17,7 +17,11 @@ use crate::screening::score::TokenStats;
 const CHUNKS: usize = 4;
 
 /// The lookups that are not worth a section each.
-type Lookups = (Vec<(u64, u32)>, Vec<u32>, FxHashMap<String, Vec<(u32, u32)>>);
+type Lookups = (
+    Vec<(u64, u32)>,
+    Vec<u32>,
+    FxHashMap<String, Vec<(u32, u32)>>,
+);
 
 /// One decoded section.
 enum Section {
