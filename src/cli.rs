@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diag::{Diagnostic, Diagnostics, Level, Rendered};
-use crate::engine::Engine;
 use crate::order::{self, ColumnMap, InputFormat};
 use crate::report::csv::CsvReporter;
 use crate::report::filter::{Filtered, ReportFilter};
@@ -18,10 +17,8 @@ use crate::report::html::HtmlReporter;
 use crate::report::human::HumanReporter;
 use crate::report::json::JsonReporter;
 use crate::report::sarif::SarifReporter;
-use crate::report::{ProvenanceFile, Reporter, RunInfo, ScreeningInfo, Summary};
-use crate::rules::model::ScreeningList;
+use crate::report::{ProvenanceFile, Reporter, RunInfo, Summary};
 use crate::rules::{self, PackFiles, RulePack, Severity};
-use crate::screening;
 use crate::waivers::Waivers;
 use chrono::NaiveDate;
 
@@ -34,6 +31,11 @@ mod ruletest;
 
 mod audit;
 mod explain;
+mod lists;
+pub use lists::{
+    cache_dir, load_indexed, load_screening, load_screening_rows, screening_engine,
+    screening_provenance, IndexedLists,
+};
 mod init;
 mod rates;
 pub use rates::replace_rates;
@@ -224,6 +226,11 @@ struct CheckArgs {
     /// watchlist-csv, watchlist-toml).
     #[arg(long = "list", value_name = "[FORMAT:]FILE")]
     lists: Vec<String>,
+    /// Import and index the `--list` files afresh, without reading or writing the list index
+    /// cache (`REDFLAG_CACHE_DIR`, else `$XDG_CACHE_HOME/redflag` or `~/.cache/redflag`), which
+    /// otherwise keeps the index of lists already seen; results are the same either way.
+    #[arg(long)]
+    no_list_cache: bool,
     /// Judge as of this date (default: today): screening-list entries listed after it are not
     /// known yet, and waivers must be in force on it. For lookback over past orders.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
@@ -645,12 +652,14 @@ fn check(args: CheckArgs) -> Status {
             return Status::Error;
         }
     };
-    let screening = match load_screening_rows(&args.lists, args.verbose) {
-        Ok((lists, warnings)) => {
+    let cache = cache_dir(args.no_list_cache);
+    let mut screening = match load_indexed(&args.lists, &pack, args.verbose, cache.as_deref()) {
+        Ok(mut indexed) => {
+            let warnings = std::mem::take(&mut indexed.warnings);
             if !warnings.is_empty() {
                 print_each(&warnings);
             }
-            lists
+            indexed
         }
         Err(diagnostics) => {
             print_about(&diagnostics, "the set of screening lists");
@@ -668,8 +677,8 @@ fn check(args: CheckArgs) -> Status {
             }
         },
     };
-    let screening_info = screening_provenance(pack.screening.iter().chain(&screening));
-    let mut engine = screening_engine(pack, screening, args.as_of);
+    let screening_info = std::mem::take(&mut screening.info);
+    let mut engine = screening.engine(pack, args.as_of);
     if let Some(w) = &waivers {
         // Waivers are judged on the as-of date, else the day of the run.
         let on = args
@@ -819,6 +828,10 @@ fn check(args: CheckArgs) -> Status {
             print_each(&acc);
         }
     }
+    // A one-shot run ends here: freeing the engine (the screening index of a large list is
+    // a million small allocations) only delays the exit, and the system takes the memory back
+    // at once.
+    std::mem::forget(engine);
     match result {
         Ok(summary) => {
             if summary.failing > 0 {
@@ -832,119 +845,6 @@ fn check(args: CheckArgs) -> Status {
             eprintln!("error: cannot write the report: {error}");
             Status::Error
         }
-    }
-}
-
-/// Loads the screening lists named with `--list` (the pack's own are in `RulePack::screening`).
-/// A list that cannot be
-/// read is an error (nothing is judged); a bad row is a located warning.
-pub fn load_screening(specs: &[String]) -> Result<(Vec<ScreeningList>, Diagnostics), Diagnostics> {
-    load_screening_rows(specs, false)
-}
-
-/// Above this many bad rows in one list, `check` says so in one line (`--verbose` lists them).
-const ROWS_LISTED: usize = 3;
-
-/// The located problems of one list as warnings: rows left out or partly read (`S001`) apart
-/// from what its ownership left unsettled (`S005`), each listed one by one up to
-/// `ROWS_LISTED` (all with `verbose`), else counted in one line that quotes the first.
-fn row_warnings(problems: &[screening::RowProblem], verbose: bool, out: &mut Diagnostics) {
-    use screening::RowProblemKind;
-    for (kind, code, what, help) in [
-        (
-            RowProblemKind::Unread,
-            "S001",
-            "were left out of screening or only partly read",
-            "the row was left out of screening or only partly read; fix it at the source",
-        ),
-        (
-            RowProblemKind::Ownership,
-            "S005",
-            "leave the 50 % rule something it cannot settle",
-            "the owned parties that could be found are screened, an assumed share counting as enough; check the list's ownership data",
-        ),
-    ] {
-        let of_kind: Vec<&screening::RowProblem> =
-            problems.iter().filter(|p| p.kind == kind).collect();
-        if verbose || of_kind.len() <= ROWS_LISTED {
-            for p in &of_kind {
-                out.push(
-                    Diagnostic::warning(code, format!("{}:{}: {}", p.file, p.line, p.message))
-                        .with_help(Some(help.to_string())),
-                );
-            }
-        } else if let Some(first) = of_kind.first() {
-            let mut files: Vec<&str> = of_kind.iter().map(|p| p.file.as_str()).collect();
-            files.sort_unstable();
-            files.dedup();
-            out.push(
-                Diagnostic::warning(
-                    code,
-                    format!(
-                        "{} rows of {} {what} (the first, {}:{}: {})",
-                        of_kind.len(),
-                        files.join(", "),
-                        first.file,
-                        first.line,
-                        first.message
-                    ),
-                )
-                .with_help(Some(
-                    "`--verbose` lists every row; fix them at the source".to_string(),
-                )),
-            );
-        }
-    }
-}
-
-/// [`load_screening`], with every bad row its own warning when `verbose`; otherwise a list
-/// with more than [`ROWS_LISTED`] bad rows gets one line that counts them and quotes the first.
-pub fn load_screening_rows(
-    specs: &[String],
-    verbose: bool,
-) -> Result<(Vec<ScreeningList>, Diagnostics), Diagnostics> {
-    let mut lists = Vec::new();
-    let mut errors = Diagnostics::new();
-    let mut warnings = Diagnostics::new();
-    for spec in specs {
-        match screening::import::load_spec(spec) {
-            Ok((file, digest)) => {
-                let path = spec
-                    .split_once(':')
-                    .filter(|(f, _)| screening::import::parse_format_name(f).is_some())
-                    .map_or(spec.as_str(), |(_, p)| p);
-                row_warnings(&file.problems, verbose, &mut warnings);
-                let mut names: Vec<&str> = file.entries.iter().map(|e| e.list.as_str()).collect();
-                names.sort_unstable();
-                names.dedup();
-                lists.push(ScreeningList {
-                    name: if names.is_empty() {
-                        path.to_string()
-                    } else {
-                        names.join("+")
-                    },
-                    file: path.to_string(),
-                    format: file.format,
-                    as_of: None,
-                    source: String::new(),
-                    digest,
-                    entries: file.entries,
-                    problems: file.problems,
-                });
-            }
-            Err(error) => errors.push(
-                Diagnostic::error("S002", format!("cannot load screening list: {error}"))
-                    .with_help(Some(
-                        "a list that cannot be read stops the run: nothing is judged without it"
-                            .to_string(),
-                    )),
-            ),
-        }
-    }
-    if errors.is_empty() {
-        Ok((lists, warnings))
-    } else {
-        Err(errors)
     }
 }
 
@@ -994,38 +894,6 @@ fn input_options(
         InputKind::Workbook => InputFormat::Workbook,
     });
     Ok((format, map))
-}
-
-/// An engine over `pack` with its own screening lists and the `--list` ones (moved in, not
-/// copied: a full SDN is the biggest thing a run holds), as of `as_of` if given.
-pub fn screening_engine(
-    pack: RulePack,
-    lists: Vec<ScreeningList>,
-    as_of: Option<NaiveDate>,
-) -> Engine {
-    let engine = Engine::with_screening(pack, lists.into_iter().flat_map(|l| l.entries).collect());
-    match as_of {
-        Some(date) => engine.as_of(date),
-        None => engine,
-    }
-}
-
-/// What reports say about each screening list.
-pub fn screening_provenance<'l>(
-    lists: impl Iterator<Item = &'l ScreeningList>,
-) -> Vec<ScreeningInfo> {
-    lists
-        .map(|l| ScreeningInfo {
-            name: l.name.clone(),
-            file: l.file.clone(),
-            format: format!("{:?}", l.format),
-            as_of: l.as_of,
-            source: l.source.clone(),
-            digest: l.digest.clone(),
-            entries: l.entries.len(),
-            problems: l.problems.len(),
-        })
-        .collect()
 }
 
 /// Reads and checks a waiver file; any problem stops the run, since a broken waiver file must

@@ -194,6 +194,13 @@ impl Engine {
         }
     }
 
+    /// Compiles a pack with a screening index already built over the `--list` entries followed
+    /// by the pack's own, as [`Engine::with_screening`] builds it (one read back from the list
+    /// index cache, `screening::persist`).
+    pub fn with_index(pack: RulePack, screener: Screener) -> Engine {
+        Engine::with_screener(pack, Arc::new(screener))
+    }
+
     /// The screening index, when lists were given.
     pub fn screener(&self) -> Option<&Screener> {
         self.screener.as_deref()

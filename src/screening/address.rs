@@ -122,7 +122,7 @@ const FILLER: &[&str] = &[
 ];
 
 /// An address reduced to what identifies premises.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddressForm {
     /// ISO alpha-2 country, when known.
     pub country: Option<String>,

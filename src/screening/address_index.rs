@@ -24,7 +24,7 @@ pub struct AddressMatch {
 }
 
 /// Listed addresses, parsed once.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddressIndex {
     /// (entry, address index within the entry, parsed form).
     forms: Vec<(u32, u32, AddressForm)>,
@@ -79,6 +79,20 @@ impl AddressIndex {
         }
         index.shared = owners.into_iter().map(|(k, v)| (k, v.len())).collect();
         index
+    }
+
+    /// Whether every form refers to an address of `entries` and every posting to a form (an
+    /// index read back from a cache file, [`super::persist`]).
+    pub(crate) fn consistent(&self, entries: &[Entry]) -> bool {
+        self.forms.iter().all(|(ei, ai, _)| {
+            entries
+                .get(*ei as usize)
+                .is_some_and(|e| (*ai as usize) < e.addresses.len())
+        }) && self
+            .postings
+            .values()
+            .flatten()
+            .all(|&fi| (fi as usize) < self.forms.len())
     }
 
     /// How many listed addresses are indexed.

@@ -18,7 +18,7 @@ use super::score::MAX_TOKENS;
 const TOKEN_VOTE: f32 = 3.0;
 
 /// The token and trigram postings of an index: record numbers in increasing order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct Postings {
     pub(super) tokens: FxHashMap<String, Vec<u32>>,
     pub(super) grams: FxHashMap<u32, Vec<u32>>,

@@ -29,6 +29,8 @@ use super::score::{
 use super::similarity::TokenFacts;
 use super::translit;
 
+mod sections;
+
 /// A name that matched only a weak alias must be this close to count at all.
 pub const WEAK_ALIAS_MIN: f64 = 0.95;
 /// Score given to a (near-)exact weak-alias match.
@@ -184,7 +186,7 @@ pub struct Match {
     pub pairs: Vec<TokenPair>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct NameRecord {
     entry: u32,
     alias: Option<u32>,
@@ -289,6 +291,10 @@ fn entry_bytes(key: &CacheKey, value: &[Scored]) -> usize {
 }
 
 /// The screening index over a set of list entries.
+///
+/// Persisted in the list index cache ([`super::persist`]) as the sections of
+/// [`sections`]: everything derived from the entries, not the configuration (a persisted index
+/// is always built with the default one) nor the runtime name cache.
 #[derive(Debug)]
 pub struct Screener {
     entries: Vec<Entry>,
@@ -404,6 +410,49 @@ impl Screener {
             config,
             cache: RwLock::new(NameCache::default()),
         }
+    }
+
+    /// Whether the index was built with the default configuration (the only one a persisted
+    /// index is written with, and read back with).
+    pub(crate) fn default_config(&self) -> bool {
+        self.config == ScreenerConfig::default()
+    }
+
+    /// Whether every number the index holds refers to an entry, alias, identifier, name or
+    /// address it holds, and each name's token lists agree: checked on an index read back from
+    /// a cache file ([`super::persist`]), since screening indexes by these numbers.
+    pub(crate) fn consistent(&self) -> bool {
+        let records = self.records.len();
+        let entries = &self.entries;
+        let record_ok = |r: &NameRecord| {
+            let Some(entry) = entries.get(r.entry as usize) else {
+                return false;
+            };
+            let n = r.name.tokens.len();
+            r.alias.is_none_or(|a| (a as usize) < entry.aliases.len())
+                && r.weighted.tokens.len() == n
+                && r.weighted.weights.len() == n
+                && r.facts.len() == n
+        };
+        let below = |ri: &u32| (*ri as usize) < records;
+        let mut seen = vec![false; records];
+        let permutation = self.folded_order.len() == records
+            && self.folded_order.iter().all(|&ri| {
+                seen.get_mut(ri as usize)
+                    .is_some_and(|s| !std::mem::replace(s, true))
+            });
+        self.records.iter().all(record_ok)
+            && permutation
+            && self.postings.records == records
+            && self.postings.tokens.values().flatten().all(below)
+            && self.postings.grams.values().flatten().all(below)
+            && self.compact_index.iter().all(|(_, ri)| below(ri))
+            && self.id_map.values().flatten().all(|&(ei, ii)| {
+                entries
+                    .get(ei as usize)
+                    .is_some_and(|e| (ii as usize) < e.ids.len())
+            })
+            && self.addresses.consistent(entries)
     }
 
     /// The listed addresses, for screening a party by its address alone.

@@ -21,6 +21,7 @@ mod name_bound;
 pub mod nicknames;
 pub mod normalize;
 pub mod ownership;
+pub mod persist;
 pub mod score;
 pub mod similarity;
 pub mod translit;

@@ -253,19 +253,29 @@ pub struct ListFile {
 }
 
 /// `Option<NaiveDate>` as an ISO `YYYY-MM-DD` string or null, without needing chrono's serde
-/// feature (the main crate builds chrono without it).
+/// feature (the main crate builds chrono without it); in binary formats (the persisted list
+/// index) as the day number from the common era, which reads back without parsing.
 mod opt_date {
-    use chrono::NaiveDate;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
-        match d {
-            Some(d) => s.serialize_str(&d.format("%Y-%m-%d").to_string()),
-            None => s.serialize_none(),
+        if s.is_human_readable() {
+            d.map(|d| d.format("%Y-%m-%d").to_string()).serialize(s)
+        } else {
+            d.map(|d| d.num_days_from_ce()).serialize(s)
         }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        if !d.is_human_readable() {
+            return match Option::<i32>::deserialize(d)? {
+                None => Ok(None),
+                Some(days) => NaiveDate::from_num_days_from_ce_opt(days)
+                    .map(Some)
+                    .ok_or_else(|| serde::de::Error::custom("a day out of range")),
+            };
+        }
         let text: Option<String> = Option::deserialize(d)?;
         match text {
             None => Ok(None),

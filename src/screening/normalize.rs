@@ -21,7 +21,9 @@ use super::model::EntryKind;
 use super::translit;
 
 /// A name prepared for matching, with the evidence of what was removed.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct NormalizedName {
     /// The name as given.
     pub original: String,

@@ -190,7 +190,7 @@ fn is_particle(token: &str) -> bool {
 }
 
 /// Token document frequencies over a set of names, for rarity weights.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct TokenStats {
     df: rustc_hash::FxHashMap<String, u32>,
     names: u32,
@@ -270,7 +270,7 @@ pub struct NameScore {
 }
 
 /// A token list with its weights, ready for comparison.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WeightedTokens {
     /// The tokens.
     pub tokens: Vec<String>,

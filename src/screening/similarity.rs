@@ -161,7 +161,7 @@ pub fn similarity(a: &str, b: &str, pruning: Pruning) -> f64 {
 
 /// What the similarity rules ask of one token, worked out once per token instead of once per
 /// token pair: a name's tokens meet every token of each of some hundred candidates.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct TokenFacts {
     /// It has a digit (then only an equal token pairs with it).
     pub(super) digits: bool,

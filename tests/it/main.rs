@@ -20,6 +20,7 @@ mod hostile_orders;
 mod input_counts;
 mod language;
 mod lint;
+mod list_cache;
 mod list_dates;
 mod loaders;
 mod order_fields;

@@ -32,6 +32,7 @@ fn report(pack: &str, inputs: &[&str], out: &Path) -> String {
     args.extend_from_slice(inputs);
     let status = Command::new(env!("CARGO_BIN_EXE_redflag"))
         .args(&args)
+        .env("REDFLAG_CACHE_DIR", crate::support::list_cache())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .status()

@@ -11,14 +11,20 @@ use redflag::order::{self, ColumnMap, InputFormat, Record, Value};
 /// the default pack's tables do not change with the calendar.
 pub const TODAY: &str = "2026-11-30";
 
-/// Runs the binary with `NO_COLOR=1` and `REDFLAG_TODAY` in `dir` (the crate root by default),
-/// feeding `stdin` (else no standard input at all).
+/// The list index cache of the tests' runs: under the target directory, never the user's.
+pub fn list_cache() -> &'static str {
+    concat!(env!("CARGO_TARGET_TMPDIR"), "/list-cache")
+}
+
+/// Runs the binary with `NO_COLOR=1`, `REDFLAG_TODAY` and the tests' [`list_cache`] in `dir`
+/// (the crate root by default), feeding `stdin` (else no standard input at all).
 pub fn redflag_in(dir: Option<&Path>, args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_redflag"));
     command
         .args(args)
         .env("NO_COLOR", "1")
         .env("REDFLAG_TODAY", TODAY)
+        .env("REDFLAG_CACHE_DIR", list_cache())
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {

@@ -24,6 +24,12 @@ pub use ofac::{import_ofac, NamedText, OfacFiles};
 /// OFAC companion files are recognised by name only (they have no header); everything else by
 /// its header line or first character, with the file extension as a fallback.
 pub fn detect_format(file_name: &str, first_bytes: &[u8]) -> Option<ListFormat> {
+    detect_text_format(file_name, &String::from_utf8_lossy(first_bytes))
+}
+
+/// [`detect_format`] for text already read: a list of megabytes is not checked for UTF-8 again
+/// (a cold run would spend milliseconds on it).
+fn detect_text_format(file_name: &str, head: &str) -> Option<ListFormat> {
     let base = file_name
         .rsplit(['/', '\\'])
         .next()
@@ -36,7 +42,6 @@ pub fn detect_format(file_name: &str, first_bytes: &[u8]) -> Option<ListFormat> 
         "sdn_comments.csv" | "cons_comments.csv" => return Some(ListFormat::OfacComments),
         _ => {}
     }
-    let head = String::from_utf8_lossy(first_bytes);
     let head = head.trim_start_matches('\u{feff}').trim_start();
     let first_line = head.lines().next().unwrap_or("");
     let lower = first_line.to_ascii_lowercase();
@@ -143,15 +148,30 @@ fn load_text(
     format: Option<ListFormat>,
 ) -> Result<ListFile, ScreeningError> {
     let display = path.display().to_string();
-    let Some(format) = format.or_else(|| detect_format(&display, text.as_bytes())) else {
-        return Err(ScreeningError::Unreadable {
-            file: display,
-            message: "the file is in no list format this tool knows".to_string(),
-        });
-    };
+    let format = format_of(&display, text, format)?;
     if format != ListFormat::OfacSdn {
         return import_str(format, &display, text);
     }
+    import_ofac_set(&display, text, &read_companions(path)?)
+}
+
+/// The format named, else the one detected.
+fn format_of(
+    display: &str,
+    text: &str,
+    format: Option<ListFormat>,
+) -> Result<ListFormat, ScreeningError> {
+    format
+        .or_else(|| detect_text_format(display, text))
+        .ok_or_else(|| ScreeningError::Unreadable {
+            file: display.to_string(),
+            message: "the file is in no list format this tool knows".to_string(),
+        })
+}
+
+/// The companions of the OFAC main file at `path` (name and text), read from beside it.
+fn read_companions(path: &Path) -> Result<[(String, String); 3], ScreeningError> {
+    let display = path.display().to_string();
     let [alt, add, comments] = ofac_companions(&display);
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let companion = |name: &str| -> Result<(String, String), ScreeningError> {
@@ -161,20 +181,26 @@ fn load_text(
         }
         Ok((p.display().to_string(), read_text(&p)?))
     };
-    let alt = companion(alt)?;
-    let add = companion(add)?;
-    let comments = companion(comments)?;
+    Ok([companion(alt)?, companion(add)?, companion(comments)?])
+}
+
+/// Imports an OFAC set from its main file's text and its companions'.
+fn import_ofac_set(
+    display: &str,
+    text: &str,
+    [alt, add, comments]: &[(String, String); 3],
+) -> Result<ListFile, ScreeningError> {
     fn named((name, text): &(String, String)) -> NamedText<'_> {
         NamedText { name, text }
     }
     import_ofac(&OfacFiles {
         sdn: NamedText {
-            name: &display,
+            name: display,
             text,
         },
-        alt: Some(named(&alt)),
-        add: Some(named(&add)),
-        comments: Some(named(&comments)),
+        alt: Some(named(alt)),
+        add: Some(named(add)),
+        comments: Some(named(comments)),
     })
 }
 
@@ -277,6 +303,29 @@ pub fn import_bytes(file_name: &str, bytes: &[u8]) -> Result<ListFile, Screening
 /// file is read once; its SHA-256 (of the main file, for an OFAC set) comes back with it for
 /// the run's provenance.
 pub fn load_spec(spec: &str) -> Result<(ListFile, String), ScreeningError> {
+    let source = read_spec(spec)?;
+    let digest = source.digest.clone();
+    Ok((source.import()?, digest))
+}
+
+/// A list named on the command line, read but not imported yet: its digest is known before
+/// the costly import, so that a persisted index ([`crate::screening::persist`]) can be looked
+/// up by it. An OFAC set's companions are read with it, so that the import reads the bytes the
+/// digest of its input covers.
+#[derive(Debug)]
+pub struct ListSource {
+    display: String,
+    /// The format named or detected; `Err` is the import's error.
+    format: Result<ListFormat, ScreeningError>,
+    text: String,
+    /// An OFAC set's companion files, when the format is OFAC.
+    companions: Option<Result<[(String, String); 3], ScreeningError>>,
+    /// SHA-256 of the file's bytes, for the run's provenance.
+    pub digest: String,
+}
+
+/// Reads the list `spec` names (`FILE` or `FORMAT:FILE`), without importing it.
+pub fn read_spec(spec: &str) -> Result<ListSource, ScreeningError> {
     let (format, path) = match spec.split_once(':') {
         Some((prefix, rest)) if parse_format_name(prefix).is_some() => {
             (parse_format_name(prefix), rest)
@@ -286,8 +335,49 @@ pub fn load_spec(spec: &str) -> Result<(ListFile, String), ScreeningError> {
     let path = Path::new(path);
     let bytes = read_bytes(path)?;
     let digest = crate::digest::sha256_hex(&bytes);
-    let text = owned_text_of(&path.display().to_string(), bytes)?;
-    Ok((load_text(path, &text, format)?, digest))
+    let display = path.display().to_string();
+    let text = owned_text_of(&display, bytes)?;
+    let format = format_of(&display, &text, format);
+    let companions = matches!(format, Ok(ListFormat::OfacSdn)).then(|| read_companions(path));
+    Ok(ListSource {
+        display,
+        format,
+        text,
+        companions,
+        digest,
+    })
+}
+
+impl ListSource {
+    /// Imports the list (for an OFAC `sdn.csv`, with the companions read beside it).
+    pub fn import(self) -> Result<ListFile, ScreeningError> {
+        let format = self.format?;
+        match self.companions {
+            None => import_str(format, &self.display, &self.text),
+            Some(companions) => import_ofac_set(&self.display, &self.text, &companions?),
+        }
+    }
+
+    /// The digest of everything [`ListSource::import`] reads: the file's digest, and for an
+    /// OFAC set its companions' too (provenance names the main file's only, but the
+    /// companions change the entries). `None` when the import will fail.
+    pub fn input_digest(&self) -> Option<String> {
+        self.format.as_ref().ok()?;
+        match &self.companions {
+            None => Some(self.digest.clone()),
+            Some(Err(_)) => None,
+            Some(Ok(companions)) => {
+                let mut all = self.digest.clone();
+                for (name, text) in companions {
+                    all.push(' ');
+                    all.push_str(&crate::digest::sha256_hex(name.as_bytes()));
+                    all.push(' ');
+                    all.push_str(&crate::digest::sha256_hex(text.as_bytes()));
+                }
+                Some(crate::digest::sha256_hex(all.as_bytes()))
+            }
+        }
+    }
 }
 
 /// Parses `YYYY-MM-DD`, `YYYY-MM`, `YYYY` (partial dates take the first day) or

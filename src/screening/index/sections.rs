@@ -1,0 +1,154 @@
+//! A [`Screener`] as independent sections for the persisted list index
+//! ([`crate::screening::persist`]): the entries and the names in a few chunks each, then the
+//! token statistics, the postings, the smaller lookups and the addresses. Reading an index back
+//! is a million small allocations; sections decode on the rayon pool at once, so a cold run
+//! waits for the longest one instead of all.
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::{NameRecord, Screener, ScreenerConfig};
+use crate::screening::address_index::AddressIndex;
+use crate::screening::candidates::Postings;
+use crate::screening::model::Entry;
+use crate::screening::score::TokenStats;
+
+/// How many chunks the entries and the names are each cut into.
+const CHUNKS: usize = 4;
+
+/// The lookups that are not worth a section each.
+type Lookups = (
+    Vec<(u64, u32)>,
+    Vec<u32>,
+    FxHashMap<String, Vec<(u32, u32)>>,
+);
+
+/// One decoded section.
+enum Section {
+    Entries(Vec<Entry>),
+    Records(Vec<NameRecord>),
+    Stats(TokenStats),
+    Postings(Postings),
+    Lookups(Lookups),
+    Addresses(AddressIndex),
+}
+
+/// The kind of section at each place: `CHUNKS` of entries, `CHUNKS` of names, then the rest.
+fn kind_at(i: usize) -> Option<u8> {
+    match i {
+        i if i < CHUNKS => Some(0),
+        i if i < 2 * CHUNKS => Some(1),
+        i if i == 2 * CHUNKS => Some(2),
+        i if i == 2 * CHUNKS + 1 => Some(3),
+        i if i == 2 * CHUNKS + 2 => Some(4),
+        i if i == 2 * CHUNKS + 3 => Some(5),
+        _ => None,
+    }
+}
+
+/// How many sections an index has.
+pub(crate) const SECTIONS: usize = 2 * CHUNKS + 4;
+
+fn chunks<T>(items: &[T]) -> impl Iterator<Item = &[T]> {
+    let size = items.len().div_ceil(CHUNKS).max(1);
+    (0..CHUNKS).map(move |i| {
+        let from = (i * size).min(items.len());
+        let to = ((i + 1) * size).min(items.len());
+        &items[from..to]
+    })
+}
+
+impl Screener {
+    /// The index as [`SECTIONS`] encoded sections, in the order [`Screener::decode_sections`]
+    /// reads them.
+    pub(crate) fn encode_sections(&self) -> Result<Vec<Vec<u8>>, String> {
+        let fail = |e: bitcode::Error| format!("cannot encode the index: {e}");
+        let mut out = Vec::with_capacity(SECTIONS);
+        for part in chunks(&self.entries) {
+            out.push(bitcode::serialize(part).map_err(fail)?);
+        }
+        for part in chunks(&self.records) {
+            out.push(bitcode::serialize(part).map_err(fail)?);
+        }
+        out.push(bitcode::serialize(&self.stats).map_err(fail)?);
+        out.push(bitcode::serialize(&self.postings).map_err(fail)?);
+        out.push(
+            bitcode::serialize(&(&self.compact_index, &self.folded_order, &self.id_map))
+                .map_err(fail)?,
+        );
+        out.push(bitcode::serialize(&self.addresses).map_err(fail)?);
+        Ok(out)
+    }
+
+    /// The index from its sections, decoded in parallel, with the default configuration and an
+    /// empty name cache. `Err` when there are not [`SECTIONS`] of them or one does not decode.
+    pub(crate) fn decode_sections(sections: &[&[u8]]) -> Result<Screener, String> {
+        if sections.len() != SECTIONS {
+            return Err(format!(
+                "it has {} sections, an index has {SECTIONS}",
+                sections.len()
+            ));
+        }
+        let decoded: Vec<Section> = sections
+            .par_iter()
+            .enumerate()
+            .map(|(i, bytes)| decode_one(i, bytes))
+            .collect::<Result<_, _>>()?;
+        // Sized once, so that the chunks are moved in once.
+        let (entry_count, record_count) =
+            decoded
+                .iter()
+                .fold((0usize, 0usize), |(e, r), section| match section {
+                    Section::Entries(part) => (e.saturating_add(part.len()), r),
+                    Section::Records(part) => (e, r.saturating_add(part.len())),
+                    _ => (e, r),
+                });
+        let mut entries = Vec::with_capacity(entry_count);
+        let mut records = Vec::with_capacity(record_count);
+        let (mut stats, mut postings, mut lookups, mut addresses) = (None, None, None, None);
+        for section in decoded {
+            match section {
+                Section::Entries(mut part) => entries.append(&mut part),
+                Section::Records(mut part) => records.append(&mut part),
+                Section::Stats(s) => stats = Some(s),
+                Section::Postings(p) => postings = Some(p),
+                Section::Lookups(l) => lookups = Some(l),
+                Section::Addresses(a) => addresses = Some(a),
+            }
+        }
+        let (
+            Some(stats),
+            Some(postings),
+            Some((compact_index, folded_order, id_map)),
+            Some(addresses),
+        ) = (stats, postings, lookups, addresses)
+        else {
+            return Err("a section is missing".to_string());
+        };
+        Ok(Screener {
+            entries,
+            records,
+            stats,
+            postings,
+            compact_index,
+            folded_order,
+            id_map,
+            addresses,
+            config: ScreenerConfig::default(),
+            cache: Default::default(),
+        })
+    }
+}
+
+fn decode_one(i: usize, bytes: &[u8]) -> Result<Section, String> {
+    let fail = |e: bitcode::Error| format!("section {i} does not decode: {e}");
+    Ok(match kind_at(i) {
+        Some(0) => Section::Entries(bitcode::deserialize(bytes).map_err(fail)?),
+        Some(1) => Section::Records(bitcode::deserialize(bytes).map_err(fail)?),
+        Some(2) => Section::Stats(bitcode::deserialize(bytes).map_err(fail)?),
+        Some(3) => Section::Postings(bitcode::deserialize(bytes).map_err(fail)?),
+        Some(4) => Section::Lookups(bitcode::deserialize(bytes).map_err(fail)?),
+        Some(5) => Section::Addresses(bitcode::deserialize(bytes).map_err(fail)?),
+        _ => return Err(format!("there is no section {i}")),
+    })
+}

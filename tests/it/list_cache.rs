@@ -1,0 +1,274 @@
+//! The list index cache (`screening::persist`): a run that reads the index of its lists from
+//! the cache gives the same reports as the run that wrote it and as one without the cache, and
+//! an entry that is damaged, cut off, of other lists or cannot be written never changes a
+//! result or fails a run: the lists are read again.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::support::{code, stderr, TODAY};
+
+const DIR: &str = "fixtures/differential";
+
+/// Runs `check` on the generated orders and list in the fixture directory, with the list
+/// index cache in `cache` (`None`: `--no-list-cache`).
+fn check(cache: Option<&Path>, list: &str, threads: &str) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_redflag"));
+    command
+        .args([
+            "check",
+            "orders.jsonl",
+            "--list",
+            list,
+            "--format",
+            "jsonl",
+            "--threads",
+            threads,
+        ])
+        .current_dir(&root)
+        .env("NO_COLOR", "1")
+        .env("REDFLAG_TODAY", TODAY)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    match cache {
+        Some(dir) => command.env("REDFLAG_CACHE_DIR", dir),
+        None => command
+            .arg("--no-list-cache")
+            .env("REDFLAG_CACHE_DIR", "/nonexistent/never-written"),
+    };
+    let output = command.output().expect("the redflag binary runs");
+    assert_eq!(code(&output), 1, "stderr:\n{}", stderr(&output));
+    output
+}
+
+/// A fresh, empty cache directory for one test.
+fn cache_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("list-cache-tests")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The entries in a cache directory.
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rfidx"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The report and warnings of a run without the cache, the reference the others must equal.
+fn reference() -> Output {
+    check(None, "list.csv", "2")
+}
+
+#[test]
+fn a_cached_index_gives_the_same_reports_as_building_it() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = cache_dir("same");
+    let want = reference();
+    let first = check(Some(&dir), "list.csv", "1");
+    let written = entries(&dir);
+    assert_eq!(written.len(), 1, "the first run writes one entry");
+    // Made old, so that a hit (which refreshes the time) is told from a miss (which writes a
+    // new file, another inode).
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    std::fs::File::options()
+        .append(true)
+        .open(&written[0])
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let inode = std::fs::metadata(&written[0]).unwrap().ino();
+    for threads in ["1", "2"] {
+        let cached = check(Some(&dir), "list.csv", threads);
+        assert!(
+            cached.stdout == want.stdout,
+            "a run from the cache ({threads} threads) reports otherwise than one without it"
+        );
+        assert_eq!(stderr(&cached), stderr(&want));
+    }
+    assert!(first.stdout == want.stdout, "the run that wrote the entry");
+    assert_eq!(stderr(&first), stderr(&want));
+    let meta = std::fs::metadata(&written[0]).unwrap();
+    assert_eq!(meta.ino(), inode, "the entry was read, not written again");
+    assert!(meta.modified().unwrap() > old, "a hit refreshes the entry");
+    assert_eq!(entries(&dir), written);
+}
+
+/// Writes the entry of `list.csv` into a fresh directory and returns it with the reference run.
+fn written(name: &str) -> (PathBuf, PathBuf, Output) {
+    let dir = cache_dir(name);
+    let want = reference();
+    let first = check(Some(&dir), "list.csv", "2");
+    assert!(first.stdout == want.stdout);
+    let entry = entries(&dir).pop().expect("an entry was written");
+    (dir, entry, want)
+}
+
+/// Rendered diagnostics as one line of words (the renderer wraps long messages).
+fn flat(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs from a spoiled entry: the same report and list warnings as without the cache, a
+/// warning that the entry was not used, and a good entry written in its place.
+fn assert_spoiled_entry_is_ignored(dir: &Path, entry: &Path, want: &Output, why: &str) {
+    let got = check(Some(dir), "list.csv", "2");
+    assert!(
+        got.stdout == want.stdout,
+        "a spoiled entry ({why}) changed the report"
+    );
+    let warnings = stderr(&got);
+    let words = flat(&warnings);
+    assert!(
+        words.contains("S007") && words.contains("cannot be used") && words.contains(why),
+        "{warnings}"
+    );
+    let mut lines = warnings.lines();
+    assert!(
+        stderr(want).lines().all(|w| lines.any(|g| g == w)),
+        "the other warnings are kept: {warnings}"
+    );
+    // Written again: the next run is a clean hit.
+    let again = check(Some(dir), "list.csv", "1");
+    assert!(again.stdout == want.stdout);
+    assert_eq!(stderr(&again), stderr(want));
+    assert!(entry.exists());
+}
+
+#[test]
+fn a_damaged_entry_is_not_used() {
+    let (dir, entry, want) = written("damaged");
+    let mut bytes = std::fs::read(&entry).unwrap();
+    // A listed name that the report shows, changed by one letter wherever the entry holds it:
+    // the payload still decodes, so only its checksum tells.
+    let report = String::from_utf8_lossy(&want.stdout).into_owned();
+    let list = std::fs::read_to_string(Path::new(DIR).join("list.csv")).unwrap();
+    let name = list
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split("\",\"").nth(5))
+        .find(|name| name.len() > 8 && report.contains(name))
+        .expect("the report names a listed party");
+    let mut changed = name.as_bytes().to_vec();
+    let last = changed.len() - 1;
+    changed[last] = if changed[last] == b'x' { b'y' } else { b'x' };
+    let mut hits = 0;
+    let mut i = 0;
+    while i + changed.len() <= bytes.len() {
+        if &bytes[i..i + changed.len()] == name.as_bytes() {
+            bytes[i..i + changed.len()].copy_from_slice(&changed);
+            hits += 1;
+        }
+        i += 1;
+    }
+    assert!(hits > 0, "`{name}` is in the entry");
+    std::fs::write(&entry, &bytes).unwrap();
+    assert_spoiled_entry_is_ignored(&dir, &entry, &want, "checksum");
+}
+
+#[test]
+fn a_cut_off_entry_is_not_used() {
+    let (dir, entry, want) = written("cut");
+    let bytes = std::fs::read(&entry).unwrap();
+    std::fs::write(&entry, &bytes[..bytes.len() / 2]).unwrap();
+    assert_spoiled_entry_is_ignored(&dir, &entry, &want, "cut off");
+    // Cut inside the header too.
+    std::fs::write(&entry, &bytes[..40]).unwrap();
+    assert_spoiled_entry_is_ignored(&dir, &entry, &want, "cut off");
+}
+
+#[test]
+fn an_entry_of_other_lists_is_not_used() {
+    let (dir, entry, want) = written("other");
+    // The index of another list (the first half of the rows), filed under this list's name.
+    let list = std::fs::read_to_string(Path::new(DIR).join("list.csv")).unwrap();
+    let half: Vec<&str> = list.lines().take(200).collect();
+    let other_list = Path::new(env!("CARGO_TARGET_TMPDIR")).join("list-cache-other.csv");
+    std::fs::write(&other_list, half.join("\n") + "\n").unwrap();
+    let other_dir = cache_dir("other-list");
+    let other = check(Some(&other_dir), other_list.to_str().unwrap(), "2");
+    assert!(
+        other.stdout != want.stdout,
+        "the other list screens otherwise"
+    );
+    let other_entry = entries(&other_dir).pop().expect("an entry was written");
+    std::fs::copy(&other_entry, &entry).unwrap();
+    assert_spoiled_entry_is_ignored(&dir, &entry, &want, "other lists");
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_does_not_fail_the_run() {
+    let want = reference();
+    // A directory cannot be made under a file, whoever runs the test.
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("list-cache-a-file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let got = check(Some(&file.join("cache")), "list.csv", "2");
+    assert!(got.stdout == want.stdout);
+    let warnings = stderr(&got);
+    assert!(
+        flat(&warnings).contains("S007")
+            && flat(&warnings).contains("cannot write the list index cache"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn a_changed_ofac_companion_is_another_entry() {
+    // An OFAC set's digest in reports is its `sdn.csv`'s, but its aliases come from `alt.csv`:
+    // the entry must be keyed by both.
+    let set = Path::new(env!("CARGO_TARGET_TMPDIR")).join("list-cache-ofac");
+    let _ = std::fs::remove_dir_all(&set);
+    std::fs::create_dir_all(&set).unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lists/ofac-sample");
+    for name in ["sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"] {
+        std::fs::copy(source.join(name), set.join(name)).unwrap();
+    }
+    let dir = cache_dir("ofac");
+    let orders = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/orders/screening.jsonl");
+    let run = |cache: Option<&Path>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_redflag"));
+        command
+            .arg("check")
+            .arg(&orders)
+            .arg("--list")
+            .arg(set.join("sdn.csv"))
+            .args(["--format", "jsonl"])
+            .env("REDFLAG_TODAY", TODAY)
+            .stdin(Stdio::null());
+        match cache {
+            Some(dir) => command.env("REDFLAG_CACHE_DIR", dir),
+            None => command.arg("--no-list-cache"),
+        };
+        command.output().expect("the redflag binary runs").stdout
+    };
+    run(Some(&dir));
+    assert_eq!(entries(&dir).len(), 1);
+    // One alias more: an order party named by it is a match only when alt.csv is read again.
+    let alt = std::fs::read_to_string(set.join("alt.csv")).unwrap();
+    let sdn = std::fs::read_to_string(set.join("sdn.csv")).unwrap();
+    let ent = sdn.split(',').next().unwrap().trim();
+    std::fs::write(
+        set.join("alt.csv"),
+        format!("{alt}{ent},99999,\"aka\",\"SOME NEW ALIAS\",-0- \n"),
+    )
+    .unwrap();
+    let after = run(Some(&dir));
+    assert_eq!(
+        entries(&dir).len(),
+        2,
+        "a changed companion is another entry"
+    );
+    assert!(after == run(None));
+}
