@@ -120,6 +120,9 @@ impl Key {
 /// which the bound on the directory keeps the newest by.
 pub fn read(dir: &Path, key: &Key) -> Lookup {
     let path = key.path_in(dir);
+    if let Some(why) = untrusted(dir, &path) {
+        return Lookup::Unusable(why);
+    }
     let bytes = match fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Missing,
@@ -136,6 +139,46 @@ pub fn read(dir: &Path, key: &Key) -> Lookup {
     }
 }
 
+/// Why an entry at `path` in `dir` must not be trusted, if it must not: the report names the
+/// lists by the digests of their files, not of the index, so an entry planted by someone else
+/// would change screening where no auditor sees it. An entry is read only when neither it nor
+/// its directory can be written by every user (`REDFLAG_CACHE_DIR=/tmp`, where the next user
+/// could file an entry under the key, which hashes nothing secret) and, where the system says
+/// who the process is (Linux's `/proc/self`), both belong to the user running the check.
+/// Whoever can write a user's own cache can replace the redflag binary too.
+#[cfg(unix)]
+fn untrusted(dir: &Path, path: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let me = fs::metadata("/proc/self").ok().map(|m| m.uid());
+    for (what, place) in [("the cache directory", dir), ("the entry", path)] {
+        let Ok(meta) = fs::metadata(place) else {
+            continue;
+        };
+        if meta.mode() & 0o002 != 0 {
+            return Some(format!("{what} can be written by every user"));
+        }
+        if me.is_some_and(|uid| uid != meta.uid()) {
+            return Some(format!("{what} belongs to another user"));
+        }
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn untrusted(_dir: &Path, _path: &Path) -> Option<String> {
+    None
+}
+
+/// Creates the cache directory (and its parents) for its owner only, whatever the umask:
+/// a directory every user can write is refused by [`untrusted`].
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 /// Writes the entry for `key` into `dir` (created when missing), then bounds the directory to
 /// [`MAX_ENTRIES`]. Only an index built with the default configuration is written.
 pub fn write(
@@ -145,7 +188,7 @@ pub fn write(
     screener: &Screener,
 ) -> Result<(), String> {
     let bytes = encode(key, lists, screener)?;
-    fs::create_dir_all(dir).map_err(|e| format!("cannot create the directory: {e}"))?;
+    create_private_dir(dir).map_err(|e| format!("cannot create the directory: {e}"))?;
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .tempfile_in(dir)

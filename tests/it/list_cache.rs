@@ -272,3 +272,59 @@ fn a_changed_ofac_companion_is_another_entry() {
     );
     assert!(after == run(None));
 }
+
+/// A cache directory every user can write (`REDFLAG_CACHE_DIR=/tmp`): anyone could file an
+/// entry under the key, which hashes nothing secret, and change screening where the report's
+/// list digests do not show it. Its entries are never read, even a planted one that would
+/// decode: the run screens the list itself.
+#[cfg(unix)]
+#[test]
+fn a_cache_every_user_can_write_is_not_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, entry, want) = written("world-writable");
+    // Planted: the entry of half the list, filed under the whole list's key. Read, it would
+    // leave half the listed parties unscreened.
+    let list = std::fs::read_to_string(Path::new(DIR).join("list.csv")).unwrap();
+    let half: Vec<&str> = list.lines().take(200).collect();
+    let other_list = Path::new(env!("CARGO_TARGET_TMPDIR")).join("list-cache-planted.csv");
+    std::fs::write(&other_list, half.join("\n") + "\n").unwrap();
+    let other_dir = cache_dir("planted-source");
+    check_any(Some(&other_dir), other_list.to_str().unwrap());
+    let planted = entries(&other_dir).pop().expect("the half list's entry");
+    let mut bytes = std::fs::read(&planted).unwrap();
+    // Its header names its own key: give it the whole list's, as a planter would.
+    let whole = std::fs::read(&entry).unwrap();
+    let key_at = 8 + 4 + 64;
+    bytes[key_at..key_at + 32].copy_from_slice(&whole[key_at..key_at + 32]);
+    std::fs::write(&entry, &bytes).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let got = check(Some(&dir), "list.csv", "2");
+    assert!(
+        got.stdout == want.stdout,
+        "an entry in a directory every user can write was read"
+    );
+    let words = flat(&stderr(&got));
+    assert!(
+        words.contains("S007") && words.contains("every user"),
+        "{}",
+        stderr(&got)
+    );
+}
+
+/// Runs `check` on the fixture's orders with `list`, whatever it finds.
+fn check_any(cache: Option<&Path>, list: &str) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_redflag"));
+    command
+        .args(["check", "orders.jsonl", "--list", list, "--format", "jsonl"])
+        .current_dir(&root)
+        .env("NO_COLOR", "1")
+        .env("REDFLAG_TODAY", TODAY)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(dir) = cache {
+        command.env("REDFLAG_CACHE_DIR", dir);
+    }
+    command.output().expect("the redflag binary runs")
+}
