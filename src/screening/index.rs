@@ -387,11 +387,7 @@ impl Screener {
             }
         }
         let addresses = AddressIndex::build(&entries);
-        let postings = Postings {
-            tokens: token_postings,
-            grams: gram_postings,
-            records: records.len(),
-        };
+        let postings = Postings::new(token_postings, gram_postings, records.len());
         Screener {
             addresses,
             entries,
