@@ -249,7 +249,6 @@ impl Postings {
         if shared.len() < self.records {
             shared.resize(self.records, 0);
         }
-        touched.clear();
         // Each distinct list with the bits of the votes it casts.
         let mut lists: smallvec::SmallVec<[(u32, u64, &[u32]); 32]> = smallvec::SmallVec::new();
         for (i, v) in votes.iter().enumerate().take(64) {
@@ -259,17 +258,26 @@ impl Postings {
                 None => lists.push((v.list, bit, v.postings)),
             }
         }
+        // Every posting writes its record at the end of `touched`, which grows only when the
+        // record was untouched: no branch, no capacity check. A record joins once (its bits
+        // are not 0 afterwards), so `touched` needs one slot per record and one to spare.
+        if touched.len() <= self.records {
+            touched.resize(self.records.saturating_add(1), 0);
+        }
+        let mut joined = 0usize;
         for &(_, bits, postings) in &lists {
             for &ri in postings {
                 let Some(s) = shared.get_mut(ri as usize) else {
                     continue;
                 };
-                if *s == 0 {
-                    touched.push(ri);
+                if let Some(t) = touched.get_mut(joined) {
+                    *t = ri;
                 }
+                joined += usize::from(*s == 0);
                 *s |= bits;
             }
         }
+        let touched = touched.get(..joined).unwrap_or_default();
         // Records sharing the same votes have the same count and sum: most of the thousands
         // touched share one of a few dozen sets, so each set is worked out once (a small
         // direct-mapped table; a set never seen before, or pushed out, is worked out again).
