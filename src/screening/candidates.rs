@@ -17,22 +17,48 @@ use super::score::MAX_TOKENS;
 /// How much more a shared whole token counts than a shared trigram when ranking candidates.
 const TOKEN_VOTE: f32 = 3.0;
 
-/// The token and trigram postings of an index: record numbers in increasing order.
+/// The token and trigram postings of an index: record numbers in increasing order, each
+/// distinct list kept once. In a generated or real list most trigrams of a word occur in no
+/// other word, so the word and its trigrams select the same records; the vote walks such a
+/// list once (see [`Postings::select`]).
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct Postings {
-    pub(super) tokens: FxHashMap<String, Vec<u32>>,
-    pub(super) grams: FxHashMap<u32, Vec<u32>>,
+    /// The distinct posting lists.
+    pub(super) lists: Vec<Box<[u32]>>,
+    /// Token to its list in `lists`.
+    pub(super) tokens: FxHashMap<String, u32>,
+    /// Trigram to its list in `lists`.
+    pub(super) grams: FxHashMap<u32, u32>,
     /// Number of records (names) indexed.
     pub(super) records: usize,
 }
 
 /// Per-record vote (shared trigram count plus shared token lengths, summed rarity) and the
 /// records touched. A record is untouched exactly when its count is 0: every vote adds at
-/// least 1 (a trigram 1, a token its length), so the count alone tells.
+/// least 1 (a trigram 1, a token its length), so the count alone tells. `shared` is the
+/// same for [`Postings::select`]'s usual path: per record, the set of the query's votes (as
+/// bits, in the order they are cast) whose lists hold it; a record is untouched when it is 0.
 #[derive(Default)]
 struct Votes {
     tally: Vec<(u32, f32)>,
+    shared: Vec<u64>,
     touched: Vec<u32>,
+    /// A set of votes (bits of `shared`) and its summed rarity if its count reaches the
+    /// minimum share; slots of a direct-mapped table.
+    memo: Vec<(u64, Option<f32>)>,
+}
+
+/// log2 of the slots of `Votes::memo`.
+const MEMO_BITS: u32 = 9;
+const MEMO_SLOTS: usize = 1 << MEMO_BITS;
+
+/// One vote of a query: its posting list, what it adds to a record's count and to its
+/// summed rarity.
+struct Vote<'a> {
+    list: u32,
+    postings: &'a [u32],
+    count: u32,
+    weight: f32,
 }
 
 thread_local! {
@@ -78,6 +104,91 @@ fn rank_key(weight: f32, record: u32) -> u64 {
 }
 
 impl Postings {
+    /// The postings of `tokens` and `grams` (each list's records in increasing order), keeping
+    /// each distinct list once.
+    pub(super) fn new(
+        tokens: FxHashMap<String, Vec<u32>>,
+        grams: FxHashMap<u32, Vec<u32>>,
+        records: usize,
+    ) -> Postings {
+        let mut ids: FxHashMap<Box<[u32]>, u32> = FxHashMap::default();
+        // There are fewer distinct lists than postings, whose record numbers are u32 already.
+        let mut id_of = |list: Vec<u32>| {
+            let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+            *ids.entry(list.into_boxed_slice()).or_insert(next)
+        };
+        let tokens: FxHashMap<String, u32> =
+            tokens.into_iter().map(|(t, l)| (t, id_of(l))).collect();
+        let grams: FxHashMap<u32, u32> = grams.into_iter().map(|(g, l)| (g, id_of(l))).collect();
+        let mut lists: Vec<Box<[u32]>> = vec![Box::default(); ids.len()];
+        for (list, id) in ids {
+            if let Some(slot) = lists.get_mut(id as usize) {
+                *slot = list;
+            }
+        }
+        Postings {
+            lists,
+            tokens,
+            grams,
+            records,
+        }
+    }
+
+    fn list(&self, id: u32) -> &[u32] {
+        self.lists.get(id as usize).map_or(&[], |l| l)
+    }
+
+    /// The records holding token `t`, and the number of their list.
+    fn token(&self, t: &str) -> Option<(u32, &[u32])> {
+        self.tokens.get(t).map(|&id| (id, self.list(id)))
+    }
+
+    /// The records holding trigram `g`, and the number of their list.
+    fn gram(&self, g: u32) -> Option<(u32, &[u32])> {
+        self.grams.get(&g).map(|&id| (id, self.list(id)))
+    }
+
+    /// The query's votes in the order they are cast: whole tokens as written, then trigrams
+    /// in order; lists longer than `cap` do not vote. The order fixes the f32 sums.
+    fn votes<'a>(&'a self, tokens: &[String], qgrams: &[u32], cap: usize) -> Vec<Vote<'a>> {
+        let n = self.records.max(2) as f32;
+        let mut votes = Vec::with_capacity(tokens.len() + qgrams.len());
+        // Whole tokens vote too, with more weight than a trigram: in a large list the right
+        // record is the one sharing several moderately common tokens, which trigrams alone
+        // (mostly common in a big list) do not single out.
+        for t in tokens {
+            if let Some((list, p)) = self.token(t) {
+                if p.len() <= cap {
+                    let rarity = (n / p.len() as f32).ln().max(0.1);
+                    let len = u16::try_from(t.len()).unwrap_or(u16::MAX);
+                    votes.push(Vote {
+                        list,
+                        postings: p,
+                        count: u32::from(len),
+                        weight: TOKEN_VOTE * rarity,
+                    });
+                }
+            }
+        }
+        for &g in qgrams {
+            let Some((list, p)) = self.gram(g) else {
+                continue;
+            };
+            if p.len() > cap {
+                continue;
+            }
+            // Rare trigrams say more about identity than common ones.
+            let rarity = (n / p.len() as f32).ln().max(0.1);
+            votes.push(Vote {
+                list,
+                postings: p,
+                count: 1,
+                weight: rarity,
+            });
+        }
+        votes
+    }
+
     /// Records sharing an uncommon token with the query, plus the `max_candidates` records
     /// with the most rarity-weighted shared trigrams and tokens among those sharing at least
     /// a third of the query's trigrams (a whole token counts as its length); sorted by record
@@ -85,64 +196,19 @@ impl Postings {
     pub(super) fn select(&self, tokens: &[String], config: &ScreenerConfig) -> Vec<u32> {
         let mut out = self.rare_token_records(tokens, config);
         let qgrams = name_grams(tokens);
-        let cap = config.max_postings;
-        let n = self.records.max(2) as f32;
+        let votes = self.votes(tokens, &qgrams, config.max_postings);
+        // At least a third of the query's trigrams (or a whole token, which counts as its
+        // length) must be shared to be worth scoring. Counts are compared as the u16
+        // counters of the reference saturate.
+        let min_shared = u32::from(u16::try_from((qgrams.len() / 3).max(1)).unwrap_or(u16::MAX));
         VOTES.with(|cell| {
             let mut guard = cell.borrow_mut();
-            let Votes { tally, touched } = &mut *guard;
-            if tally.len() < self.records {
-                tally.resize(self.records, (0, 0.0));
-            }
-            touched.clear();
-            let mut vote = |p: &[u32], count: u32, weight: f32| {
-                for &ri in p {
-                    let Some(t) = tally.get_mut(ri as usize) else {
-                        continue;
-                    };
-                    if t.0 == 0 {
-                        touched.push(ri);
-                    }
-                    t.0 = t.0.saturating_add(count);
-                    t.1 += weight;
-                }
-            };
-            // Whole tokens vote too, with more weight than a trigram: in a large list the
-            // right record is the one sharing several moderately common tokens, which
-            // trigrams alone (mostly common in a big list) do not single out. The order of
-            // the votes (tokens as written, then trigrams in order) fixes the f32 sums.
-            for t in tokens {
-                if let Some(p) = self.tokens.get(t) {
-                    if p.len() <= cap {
-                        let rarity = (n / p.len() as f32).ln().max(0.1);
-                        let len = u16::try_from(t.len()).unwrap_or(u16::MAX);
-                        vote(p, u32::from(len), TOKEN_VOTE * rarity);
-                    }
-                }
-            }
-            for g in &qgrams {
-                let Some(p) = self.grams.get(g) else {
-                    continue;
-                };
-                if p.len() > cap {
-                    continue;
-                }
-                // Rare trigrams say more about identity than common ones.
-                let rarity = (n / p.len() as f32).ln().max(0.1);
-                vote(p, 1, rarity);
-            }
-            // At least a third of the query's trigrams (or a whole token, which counts as its
-            // length) must be shared to be worth scoring. Counts are compared as the u16
-            // counters of the reference saturate.
-            let min_shared =
-                u32::from(u16::try_from((qgrams.len() / 3).max(1)).unwrap_or(u16::MAX));
-            let mut ranked: Vec<u64> = Vec::with_capacity(touched.len());
-            for &ri in touched.iter() {
-                if let Some(t) = tally.get_mut(ri as usize) {
-                    if t.0.min(u32::from(u16::MAX)) >= min_shared {
-                        ranked.push(rank_key(t.1, ri));
-                    }
-                    *t = (0, 0.0);
-                }
+            let state = &mut *guard;
+            let mut ranked: Vec<u64> = Vec::new();
+            if votes.len() <= 64 {
+                self.tally_by_list(&votes, min_shared, state, &mut ranked);
+            } else {
+                self.tally_by_posting(&votes, min_shared, state, &mut ranked);
             }
             // The order is total (record numbers differ), so selecting the best
             // `max_candidates` keeps exactly the same records as sorting all would.
@@ -160,13 +226,141 @@ impl Postings {
         out
     }
 
+    /// The vote of up to 64 votes, one pass over each distinct list: a record gathers the
+    /// bits of the votes whose lists hold it, and its count and summed rarity are worked out
+    /// from those bits afterwards, adding the weights in the order the votes are cast (the
+    /// bits' order), so the f32 sums are those of adding vote by vote. A word and the
+    /// trigrams found in no other word share one list, walked once instead of once per vote.
+    /// Appends the rank keys of the records sharing at least `min_shared` to `ranked`.
+    fn tally_by_list(
+        &self,
+        votes: &[Vote],
+        min_shared: u32,
+        state: &mut Votes,
+        ranked: &mut Vec<u64>,
+    ) {
+        debug_assert!(votes.len() <= 64);
+        let Votes {
+            shared,
+            touched,
+            memo,
+            ..
+        } = state;
+        if shared.len() < self.records {
+            shared.resize(self.records, 0);
+        }
+        // Each distinct list with the bits of the votes it casts.
+        let mut lists: smallvec::SmallVec<[(u32, u64, &[u32]); 32]> = smallvec::SmallVec::new();
+        for (i, v) in votes.iter().enumerate().take(64) {
+            let bit = 1u64 << i;
+            match lists.iter_mut().find(|l| l.0 == v.list) {
+                Some(l) => l.1 |= bit,
+                None => lists.push((v.list, bit, v.postings)),
+            }
+        }
+        // Every posting writes its record at the end of `touched`, which grows only when the
+        // record was untouched: no branch, no capacity check. A record joins once (its bits
+        // are not 0 afterwards), so `touched` needs one slot per record and one to spare.
+        if touched.len() <= self.records {
+            touched.resize(self.records.saturating_add(1), 0);
+        }
+        let mut joined = 0usize;
+        for &(_, bits, postings) in &lists {
+            for &ri in postings {
+                let Some(s) = shared.get_mut(ri as usize) else {
+                    continue;
+                };
+                if let Some(t) = touched.get_mut(joined) {
+                    *t = ri;
+                }
+                joined += usize::from(*s == 0);
+                *s |= bits;
+            }
+        }
+        let touched = touched.get(..joined).unwrap_or_default();
+        // Records sharing the same votes have the same count and sum: most of the thousands
+        // touched share one of a few dozen sets, so each set is worked out once (a small
+        // direct-mapped table; a set never seen before, or pushed out, is worked out again).
+        memo.clear();
+        memo.resize(MEMO_SLOTS, (0, None));
+        let rank_of = |bits: u64| -> Option<f32> {
+            let mut count = 0u32;
+            let mut weight = 0.0f32;
+            let mut rest = bits;
+            while rest != 0 {
+                let i = rest.trailing_zeros() as usize;
+                if let Some(v) = votes.get(i) {
+                    count = count.saturating_add(v.count);
+                    weight += v.weight;
+                }
+                rest &= rest - 1;
+            }
+            (count.min(u32::from(u16::MAX)) >= min_shared).then_some(weight)
+        };
+        ranked.reserve(touched.len());
+        for &ri in touched.iter() {
+            let Some(s) = shared.get_mut(ri as usize) else {
+                continue;
+            };
+            let bits = std::mem::take(s);
+            let slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - MEMO_BITS)) as usize;
+            let weight = match memo.get_mut(slot) {
+                Some(m) if m.0 == bits => m.1,
+                Some(m) => {
+                    *m = (bits, rank_of(bits));
+                    m.1
+                }
+                None => rank_of(bits),
+            };
+            if let Some(w) = weight {
+                ranked.push(rank_key(w, ri));
+            }
+        }
+    }
+
+    /// The vote cast posting by posting, for queries of more than 64 votes (long names).
+    fn tally_by_posting(
+        &self,
+        votes: &[Vote],
+        min_shared: u32,
+        state: &mut Votes,
+        ranked: &mut Vec<u64>,
+    ) {
+        let Votes { tally, touched, .. } = state;
+        if tally.len() < self.records {
+            tally.resize(self.records, (0, 0.0));
+        }
+        touched.clear();
+        for v in votes {
+            for &ri in v.postings {
+                let Some(t) = tally.get_mut(ri as usize) else {
+                    continue;
+                };
+                if t.0 == 0 {
+                    touched.push(ri);
+                }
+                t.0 = t.0.saturating_add(v.count);
+                t.1 += v.weight;
+            }
+        }
+        ranked.reserve(touched.len());
+        for &ri in touched.iter() {
+            if let Some(t) = tally.get_mut(ri as usize) {
+                if t.0.min(u32::from(u16::MAX)) >= min_shared {
+                    ranked.push(rank_key(t.1, ri));
+                }
+                *t = (0, 0.0);
+            }
+        }
+    }
+
     /// Every record sharing a rare token, from the [`MAX_TOKENS`] rarest tokens of the query:
     /// a hostile name of thousands of tokens must not bring in every record. A record left
     /// out here still competes through its votes.
     fn rare_token_records(&self, tokens: &[String], config: &ScreenerConfig) -> Vec<u32> {
-        let mut rare: Vec<&Vec<u32>> = tokens
+        let mut rare: Vec<&[u32]> = tokens
             .iter()
-            .filter_map(|t| self.tokens.get(t))
+            .filter_map(|t| self.token(t).map(|(_, p)| p))
             .filter(|p| p.len() <= config.max_token_postings)
             .collect();
         rare.sort_by_key(|p| (p.len(), p.first().copied()));
@@ -195,7 +389,7 @@ impl Postings {
             }
         };
         for t in tokens {
-            if let Some(p) = self.tokens.get(t) {
+            if let Some((_, p)) = self.token(t) {
                 if p.len() <= cap {
                     let rarity = (n / p.len() as f32).ln().max(0.1);
                     let len = u16::try_from(t.len()).unwrap_or(u16::MAX);
@@ -204,7 +398,7 @@ impl Postings {
             }
         }
         for g in &qgrams {
-            if let Some(p) = self.grams.get(g) {
+            if let Some((_, p)) = self.gram(*g) {
                 if p.len() <= cap {
                     let rarity = (n / p.len() as f32).ln().max(0.1);
                     vote(p, 1, rarity);
@@ -224,5 +418,86 @@ impl Postings {
         out.sort_unstable();
         out.dedup();
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The vote against its reference on hand-made postings: lists of a few lengths only, so
+    //! that many records share the same rarities in another order and their f32 sums differ
+    //! by the order they are added in; some lists equal, so that lists are walked once for
+    //! several votes; small budgets, so that the ranking's last places (ties included)
+    //! decide. `tests/it/screening_candidates.rs` checks the same through whole screeners.
+
+    use super::*;
+
+    fn next(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    /// Postings for `tokens` on `records` records: each list of one of the lengths `lens`, or a
+    /// copy of a list drawn before.
+    fn postings(tokens: &[String], records: u32, lens: [u64; 3], state: &mut u64) -> Postings {
+        let mut drawn: Vec<Vec<u32>> = Vec::new();
+        let mut list = |state: &mut u64| {
+            if !drawn.is_empty() && next(state).is_multiple_of(3) {
+                return drawn[(next(state) % drawn.len() as u64) as usize].clone();
+            }
+            let len = lens[(next(state) % 3) as usize];
+            let mut l: Vec<u32> = Vec::new();
+            while (l.len() as u64) < len {
+                let r = (next(state) % u64::from(records)) as u32;
+                if !l.contains(&r) {
+                    l.push(r);
+                }
+            }
+            l.sort_unstable();
+            drawn.push(l.clone());
+            l
+        };
+        let mut token_lists = FxHashMap::default();
+        for t in tokens {
+            token_lists.insert(t.clone(), list(state));
+        }
+        let mut gram_lists = FxHashMap::default();
+        for g in name_grams(tokens) {
+            gram_lists.insert(g, list(state));
+        }
+        Postings::new(token_lists, gram_lists, records as usize)
+    }
+
+    fn check(tokens: &[String], cases: usize, records: u32, lens: [u64; 3]) {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for case in 0..cases {
+            let postings = postings(tokens, records, lens, &mut state);
+            let config = ScreenerConfig {
+                max_candidates: 1 + (next(&mut state) % 4) as usize,
+                max_token_postings: 0,
+                ..ScreenerConfig::default()
+            };
+            assert_eq!(
+                postings.select(tokens, &config),
+                postings.select_reference(tokens, &config),
+                "case {case}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_vote_by_list_ranks_as_the_reference_does() {
+        let tokens: Vec<String> = ["aa", "bb", "cc", "dd"].map(String::from).to_vec();
+        check(&tokens, 3000, 24, [2, 3, 5]);
+    }
+
+    #[test]
+    fn the_vote_by_posting_ranks_as_the_reference_does() {
+        // More than 64 votes: 26 tokens and their 52 trigrams.
+        let tokens: Vec<String> = (b'a'..=b'z')
+            .map(|c| String::from_utf8(vec![c, b'q']).unwrap_or_default())
+            .collect();
+        check(&tokens, 1000, 60, [3, 5, 8]);
     }
 }

@@ -393,11 +393,7 @@ impl Screener {
             }
         }
         let addresses = AddressIndex::build(&entries);
-        let postings = Postings {
-            tokens: token_postings,
-            grams: gram_postings,
-            records: records.len(),
-        };
+        let postings = Postings::new(token_postings, gram_postings, records.len());
         Screener {
             addresses,
             entries,
@@ -444,8 +440,13 @@ impl Screener {
         self.records.iter().all(record_ok)
             && permutation
             && self.postings.records == records
-            && self.postings.tokens.values().flatten().all(below)
-            && self.postings.grams.values().flatten().all(below)
+            && self.postings.lists.iter().flat_map(|l| l.iter()).all(below)
+            && self
+                .postings
+                .tokens
+                .values()
+                .chain(self.postings.grams.values())
+                .all(|&list| (list as usize) < self.postings.lists.len())
             && self.compact_index.iter().all(|(_, ri)| below(ri))
             && self.id_map.values().flatten().all(|&(ei, ii)| {
                 entries
