@@ -64,6 +64,16 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Another list: the first half of the fixture's rows, written as `file` in the test's scratch
+/// directory.
+fn half_list(file: &str) -> PathBuf {
+    let list = std::fs::read_to_string(Path::new(DIR).join("list.csv")).unwrap();
+    let half: Vec<&str> = list.lines().take(200).collect();
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(file);
+    std::fs::write(&path, half.join("\n") + "\n").unwrap();
+    path
+}
+
 /// The report and warnings of a run without the cache, the reference the others must equal.
 fn reference() -> Output {
     check(None, "list.csv", "2")
@@ -193,10 +203,7 @@ fn a_cut_off_entry_is_not_used() {
 fn an_entry_of_other_lists_is_not_used() {
     let (dir, entry, want) = written("other");
     // The index of another list (the first half of the rows), filed under this list's name.
-    let list = std::fs::read_to_string(Path::new(DIR).join("list.csv")).unwrap();
-    let half: Vec<&str> = list.lines().take(200).collect();
-    let other_list = Path::new(env!("CARGO_TARGET_TMPDIR")).join("list-cache-other.csv");
-    std::fs::write(&other_list, half.join("\n") + "\n").unwrap();
+    let other_list = half_list("list-cache-other.csv");
     let other_dir = cache_dir("other-list");
     let other = check(Some(&other_dir), other_list.to_str().unwrap(), "2");
     assert!(
@@ -284,12 +291,9 @@ fn a_cache_every_user_can_write_is_not_read() {
     let (dir, entry, want) = written("world-writable");
     // Planted: the entry of half the list, filed under the whole list's key. Read, it would
     // leave half the listed parties unscreened.
-    let list = std::fs::read_to_string(Path::new(DIR).join("list.csv")).unwrap();
-    let half: Vec<&str> = list.lines().take(200).collect();
-    let other_list = Path::new(env!("CARGO_TARGET_TMPDIR")).join("list-cache-planted.csv");
-    std::fs::write(&other_list, half.join("\n") + "\n").unwrap();
+    let other_list = half_list("list-cache-planted.csv");
     let other_dir = cache_dir("planted-source");
-    check_any(Some(&other_dir), other_list.to_str().unwrap());
+    check(Some(&other_dir), other_list.to_str().unwrap(), "2");
     let planted = entries(&other_dir).pop().expect("the half list's entry");
     let mut bytes = std::fs::read(&planted).unwrap();
     // Its header names its own key: give it the whole list's, as a planter would.
@@ -309,22 +313,4 @@ fn a_cache_every_user_can_write_is_not_read() {
         "{}",
         stderr(&got)
     );
-}
-
-/// Runs `check` on the fixture's orders with `list`, whatever it finds.
-fn check_any(cache: Option<&Path>, list: &str) -> Output {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR);
-    let mut command = Command::new(env!("CARGO_BIN_EXE_redflag"));
-    command
-        .args(["check", "orders.jsonl", "--list", list, "--format", "jsonl"])
-        .current_dir(&root)
-        .env("NO_COLOR", "1")
-        .env("REDFLAG_TODAY", TODAY)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(dir) = cache {
-        command.env("REDFLAG_CACHE_DIR", dir);
-    }
-    command.output().expect("the redflag binary runs")
 }
