@@ -83,20 +83,36 @@ pub fn load_screening_rows(
     specs: &[String],
     verbose: bool,
 ) -> Result<(Vec<ScreeningList>, Diagnostics), Diagnostics> {
+    let mut warnings = Diagnostics::new();
+    let sources = specs.iter().map(|spec| import::read_spec(spec));
+    let lists = import_all(specs, sources, verbose, &mut warnings)?;
+    Ok((lists, warnings))
+}
+
+/// Imports each read `--list` file, its bad rows as warnings; any file that cannot be read or
+/// imported is an error, and all of them are reported at once.
+fn import_all(
+    specs: &[String],
+    sources: impl IntoIterator<Item = Result<ListSource, ScreeningError>>,
+    verbose: bool,
+    warnings: &mut Diagnostics,
+) -> Result<Vec<ScreeningList>, Diagnostics> {
     let mut lists = Vec::new();
     let mut errors = Diagnostics::new();
-    let mut warnings = Diagnostics::new();
-    for spec in specs {
-        match screening::import::load_spec(spec) {
+    for (spec, source) in specs.iter().zip(sources) {
+        match source.and_then(|source| {
+            let digest = source.digest.clone();
+            Ok((source.import()?, digest))
+        }) {
             Ok((file, digest)) => {
-                row_warnings(&file.problems, verbose, &mut warnings);
+                row_warnings(&file.problems, verbose, warnings);
                 lists.push(list_of(spec, file, digest));
             }
             Err(error) => errors.push(unloadable(&error)),
         }
     }
     if errors.is_empty() {
-        Ok((lists, warnings))
+        Ok(lists)
     } else {
         Err(errors)
     }
@@ -269,23 +285,7 @@ pub fn load_indexed(
             )));
         }
     }
-    let mut lists = Vec::new();
-    let mut errors = Diagnostics::new();
-    for (spec, source) in specs.iter().zip(sources) {
-        match source.and_then(|source| {
-            let digest = source.digest.clone();
-            Ok((source.import()?, digest))
-        }) {
-            Ok((file, digest)) => {
-                row_warnings(&file.problems, verbose, &mut warnings);
-                lists.push(list_of(spec, file, digest));
-            }
-            Err(error) => errors.push(unloadable(&error)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let lists = import_all(specs, sources, verbose, &mut warnings)?;
     info.extend(screening_provenance(lists.iter()));
     let summaries: Vec<ListSummary> = lists
         .iter()
