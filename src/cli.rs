@@ -32,10 +32,7 @@ mod ruletest;
 mod audit;
 mod explain;
 mod lists;
-pub use lists::{
-    cache_dir, load_indexed, load_screening, load_screening_rows, screening_engine,
-    screening_provenance, IndexedLists,
-};
+pub use lists::{cache_dir, load_indexed, screening_provenance, IndexedLists};
 mod init;
 mod rates;
 pub use rates::replace_rates;
@@ -307,6 +304,10 @@ struct ExplainArgs {
     /// Screening list for `screen` conditions, as in `check` (repeatable).
     #[arg(long = "list", value_name = "[FORMAT:]FILE", requires = "order")]
     lists: Vec<String>,
+    /// Import and index the `--list` files afresh, without the list index cache (see `check
+    /// --no-list-cache`); results are the same either way.
+    #[arg(long)]
+    no_list_cache: bool,
     /// Judge as of this date, as in `check`.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, requires = "order")]
     as_of: Option<NaiveDate>,

@@ -39,19 +39,21 @@ pub(super) fn run(args: ExplainArgs) -> Status {
     if let Err(problem) = explain::find_rule(&pack, &args.rule) {
         return fail(*problem);
     }
-    let screening = match super::load_screening(&args.lists) {
-        Ok((lists, warnings)) => {
+    let cache = super::cache_dir(args.no_list_cache);
+    let screening = match super::load_indexed(&args.lists, &pack, false, cache.as_deref()) {
+        Ok(mut indexed) => {
+            let warnings = std::mem::take(&mut indexed.warnings);
             if !warnings.is_empty() {
                 print_diagnostics(&warnings);
             }
-            lists
+            indexed
         }
         Err(diagnostics) => {
             print_diagnostics(&diagnostics);
             return Status::Error;
         }
     };
-    let engine = super::screening_engine(pack, screening, args.as_of);
+    let engine = screening.engine(pack, args.as_of);
     let Ok(rule) = explain::find_rule(engine.pack(), &args.rule) else {
         return Status::Error;
     };

@@ -15,13 +15,6 @@ use crate::screening::import::{self, ListSource};
 use crate::screening::persist::{self, Key, ListSummary, Lookup};
 use crate::screening::{self, Screener, ScreeningError};
 
-/// Loads the screening lists named with `--list` (the pack's own are in `RulePack::screening`).
-/// A list that cannot be
-/// read is an error (nothing is judged); a bad row is a located warning.
-pub fn load_screening(specs: &[String]) -> Result<(Vec<ScreeningList>, Diagnostics), Diagnostics> {
-    load_screening_rows(specs, false)
-}
-
 /// Above this many bad rows in one list, `check` says so in one line (`--verbose` lists them).
 const ROWS_LISTED: usize = 3;
 
@@ -75,18 +68,6 @@ fn row_warnings(problems: &[screening::RowProblem], verbose: bool, out: &mut Dia
             );
         }
     }
-}
-
-/// [`load_screening`], with every bad row its own warning when `verbose`; otherwise a list
-/// with more than [`ROWS_LISTED`] bad rows gets one line that counts them and quotes the first.
-pub fn load_screening_rows(
-    specs: &[String],
-    verbose: bool,
-) -> Result<(Vec<ScreeningList>, Diagnostics), Diagnostics> {
-    let mut warnings = Diagnostics::new();
-    let sources = specs.iter().map(|spec| import::read_spec(spec));
-    let lists = import_all(specs, sources, verbose, &mut warnings)?;
-    Ok((lists, warnings))
 }
 
 /// Imports each read `--list` file, its bad rows as warnings; any file that cannot be read or
@@ -154,20 +135,6 @@ fn unloadable(error: &screening::ScreeningError) -> Diagnostic {
     ))
 }
 
-/// An engine over `pack` with its own screening lists and the `--list` ones (moved in, not
-/// copied: a full SDN is the biggest thing a run holds), as of `as_of` if given.
-pub fn screening_engine(
-    pack: RulePack,
-    lists: Vec<ScreeningList>,
-    as_of: Option<NaiveDate>,
-) -> Engine {
-    let engine = Engine::with_screening(pack, lists.into_iter().flat_map(|l| l.entries).collect());
-    match as_of {
-        Some(date) => engine.as_of(date),
-        None => engine,
-    }
-}
-
 /// What reports say about each screening list.
 pub fn screening_provenance<'l>(
     lists: impl Iterator<Item = &'l ScreeningList>,
@@ -220,8 +187,8 @@ pub struct IndexedLists {
 }
 
 impl IndexedLists {
-    /// The engine over `pack` with these lists, as of `as_of` if given: the same engine
-    /// [`screening_engine`] makes from the lists themselves.
+    /// The engine over `pack` with these lists, as of `as_of` if given (the lists are moved in,
+    /// not copied: a full SDN is the biggest thing a run holds).
     pub fn engine(self, pack: RulePack, as_of: Option<NaiveDate>) -> Engine {
         let engine = match self.screener {
             Some(screener) => Engine::with_index(pack, screener),
@@ -234,7 +201,9 @@ impl IndexedLists {
     }
 }
 
-/// [`load_screening_rows`] and the index over the lists' entries and the pack's, through the
+/// The `--list` files imported (each bad row a warning, every row its own with `verbose`, else
+/// more than [`ROWS_LISTED`] in one line that counts them and quotes the first; a file that
+/// cannot be read an error) and the index over the lists' entries and the pack's, through the
 /// list index cache in `cache` (when given): a usable entry for the same list bytes, specs,
 /// pack lists and build is read instead of importing and indexing; otherwise the lists are
 /// imported and indexed as without a cache, and the entry written for next time. The cache

@@ -29,6 +29,10 @@ pub(crate) struct ServeArgs {
     /// Screening list, as `check --list` takes it (repeatable).
     #[arg(long = "list", value_name = "[FORMAT:]FILE")]
     lists: Vec<String>,
+    /// Import and index the `--list` files afresh on every load, without the list index cache
+    /// that `check` shares (see `check --no-list-cache`); results are the same either way.
+    #[arg(long)]
+    no_list_cache: bool,
     /// Address to listen on. Without TLS keep it on loopback and put a TLS proxy in front
     /// (docs/serve.md).
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
@@ -106,6 +110,7 @@ pub(super) fn run(args: ServeArgs) -> Status {
     let options = Options {
         rules: args.rules,
         lists: args.lists,
+        list_cache: super::cache_dir(args.no_list_cache),
         listen: args.listen,
         db: args.db,
         auth: args.auth,

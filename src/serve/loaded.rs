@@ -53,12 +53,18 @@ impl Loaded {
 
 /// Loads the pack (`rules`, or the embedded one) and the lists, with every check `check` makes
 /// before judging: a pack with errors, a list that cannot be read, or a rule that screens
-/// against a list that was not loaded stops the load.
-pub fn load(rules: Option<&Path>, lists: &[String]) -> Result<Loaded, Diagnostics> {
+/// against a list that was not loaded stops the load. The lists' index is read from the list
+/// index cache `cache` when it holds one for the same lists and build, as `check` does.
+pub fn load(
+    rules: Option<&Path>,
+    lists: &[String],
+    cache: Option<&Path>,
+) -> Result<Loaded, Diagnostics> {
     let (pack, files, pack_warnings) = cli::load_pack(rules.map(Path::to_path_buf).as_slice())?;
-    let (screening, list_warnings) = cli::load_screening(lists)?;
-    let info = cli::screening_provenance(pack.screening.iter().chain(&screening));
-    let engine = cli::screening_engine(pack, screening, None);
+    let mut indexed = cli::load_indexed(lists, &pack, false, cache)?;
+    let info = std::mem::take(&mut indexed.info);
+    let list_warnings = std::mem::take(&mut indexed.warnings);
+    let engine = indexed.engine(pack, None);
     let missing = engine.missing_screening_lists();
     if !missing.is_empty() {
         let mut acc = Diagnostics::new();

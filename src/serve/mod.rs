@@ -36,6 +36,9 @@ pub struct Options {
     pub rules: Option<PathBuf>,
     /// Screening lists, as `check --list` takes them.
     pub lists: Vec<String>,
+    /// The list index cache (`check`'s): where the index of lists already seen is kept;
+    /// `None` imports and indexes the lists afresh on every load.
+    pub list_cache: Option<PathBuf>,
     /// Address to listen on.
     pub listen: SocketAddr,
     /// SQLite file or PostgreSQL URL.
@@ -92,6 +95,8 @@ pub struct App {
     pub rules: Option<PathBuf>,
     /// The lists to read again on reload.
     pub lists: Vec<String>,
+    /// The list index cache a load reads and writes.
+    pub list_cache: Option<PathBuf>,
     /// Serialises reloads (two at once would read the files twice for nothing).
     pub reloading: tokio::sync::Mutex<()>,
 }
@@ -209,8 +214,12 @@ pub fn serve(
     auth: auth::Auth,
     ready: impl FnOnce(SocketAddr, bool),
 ) -> Result<(), String> {
-    let loaded = loaded::load(options.rules.as_deref(), &options.lists)
-        .map_err(|d| crate::cli::render_diagnostics(&d, false))?;
+    let loaded = loaded::load(
+        options.rules.as_deref(),
+        &options.lists,
+        options.list_cache.as_deref(),
+    )
+    .map_err(|d| crate::cli::render_diagnostics(&d, false))?;
     for warning in &loaded.warnings {
         tracing::warn!("{warning}");
     }
@@ -241,6 +250,7 @@ pub fn serve(
         limits: options.limits,
         rules: options.rules.clone(),
         lists: options.lists.clone(),
+        list_cache: options.list_cache.clone(),
         reloading: tokio::sync::Mutex::new(()),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -66,8 +66,9 @@ pub fn loaded_json(l: &loaded::Loaded) -> Json_ {
 /// running ones stay and the answer says why. Shared by the endpoint and SIGHUP.
 pub async fn reload_now(app: &Arc<App>) -> Result<Json_, ApiError> {
     let _one_at_a_time = app.reloading.lock().await;
-    let (rules, lists) = (app.rules.clone(), app.lists.clone());
-    let outcome = blocking(move || Ok(loaded::load(rules.as_deref(), &lists))).await?;
+    let (rules, lists, cache) = (app.rules.clone(), app.lists.clone(), app.list_cache.clone());
+    let outcome =
+        blocking(move || Ok(loaded::load(rules.as_deref(), &lists, cache.as_deref()))).await?;
     match outcome {
         Ok(fresh) => {
             let body = loaded_json(&fresh);

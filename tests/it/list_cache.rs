@@ -314,3 +314,61 @@ fn a_cache_every_user_can_write_is_not_read() {
         stderr(&got)
     );
 }
+
+/// `explain` reads the entry `check` wrote (and explains as it does without the cache): one
+/// order explained against a large list should not import and index the list again.
+#[cfg(unix)]
+#[test]
+fn explain_reads_the_entry_check_wrote() {
+    use std::os::unix::fs::MetadataExt;
+    let (dir, entry, _) = written("explain");
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    std::fs::File::options()
+        .append(true)
+        .open(&entry)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let inode = std::fs::metadata(&entry).unwrap().ino();
+    let explain = |cache: Option<&Path>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_redflag"));
+        command
+            .args([
+                "explain",
+                "RF-SCREEN-001",
+                "--order",
+                "orders.jsonl",
+                "--id",
+                "SO-00000001",
+                "--list",
+                "list.csv",
+                "--format",
+                "json",
+            ])
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR))
+            .env("NO_COLOR", "1")
+            .env("REDFLAG_TODAY", TODAY)
+            .stdin(Stdio::null());
+        match cache {
+            Some(dir) => command.env("REDFLAG_CACHE_DIR", dir),
+            None => command
+                .arg("--no-list-cache")
+                .env("REDFLAG_CACHE_DIR", "/nonexistent/never-written"),
+        };
+        let output = command.output().expect("the redflag binary runs");
+        assert_eq!(code(&output), 0, "stderr:\n{}", stderr(&output));
+        output
+    };
+    let cached = explain(Some(&dir));
+    let meta = std::fs::metadata(&entry).unwrap();
+    assert_eq!(meta.ino(), inode, "the entry was read, not written again");
+    assert!(meta.modified().unwrap() > old, "explain read the entry");
+    let fresh = explain(None);
+    assert!(cached.stdout == fresh.stdout);
+    assert_eq!(stderr(&cached), stderr(&fresh));
+    assert!(
+        String::from_utf8_lossy(&cached.stdout).contains("\"fired\""),
+        "the order's screening finding is explained: {}",
+        String::from_utf8_lossy(&cached.stdout)
+    );
+}

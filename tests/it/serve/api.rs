@@ -327,6 +327,64 @@ fn the_queue_filters_by_verdict_and_rule() {
     }
 }
 
+/// A server reads the index of its lists from the list index cache that `check` keeps, and
+/// writes it when it is not there: a restart or a reload over unchanged lists does not import
+/// and index them again, and judges as the server that built the index did.
+#[cfg(unix)]
+#[test]
+fn a_server_reads_the_list_index_cache() {
+    use std::os::unix::fs::MetadataExt;
+    let scratch = tempfile::tempdir().unwrap();
+    let cache = scratch.path().join("cache");
+    let list = scratch.path().join("watch.csv");
+    write_watchlist(&list, &["Uludağ Dokuma Makine Servis Ltd. Şti."]);
+    let spec = format!("watchlist-csv:{}", list.display());
+    let held =
+        serde_json::to_vec(&serde_json::from_slice::<serde_json::Value>(&sample()).unwrap()[1])
+            .unwrap();
+    let entries = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&cache)
+            .map(|dir| dir.map(|e| e.unwrap().path()).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p: &std::path::PathBuf| p.extension().is_some_and(|e| e == "rfidx"))
+            .collect()
+    };
+    let serve = || {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("redflag.db").display().to_string();
+        start_with_cache(dir, &db, &["--list", &spec], &cache)
+    };
+    let built = serve();
+    let verdict = built.check(&held).json()["orders"][0].clone();
+    assert_eq!(verdict["verdict"], "block");
+    drop(built);
+    let written = entries();
+    assert_eq!(written.len(), 1, "the server wrote the index of its list");
+    // Made old, so that a read (which refreshes the time) is told from a rewrite (a new file).
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    std::fs::File::options()
+        .append(true)
+        .open(&written[0])
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let inode = std::fs::metadata(&written[0]).unwrap().ino();
+    let restarted = serve();
+    let meta = std::fs::metadata(&written[0]).unwrap();
+    assert_eq!(meta.ino(), inode, "the entry was read, not written again");
+    assert!(meta.modified().unwrap() > old, "the restart read the entry");
+    assert_eq!(restarted.check(&held).json()["orders"][0], verdict);
+    let reload = restarted.post("/v1/admin/reload", Some(OPS), "application/json", b"");
+    assert_eq!(reload.status, 200, "{}", reload.text());
+    assert_eq!(
+        entries(),
+        written,
+        "a reload of unchanged lists reads the same entry"
+    );
+    assert_eq!(restarted.check(&held).json()["orders"][0], verdict);
+}
+
 /// The diverter's case: an order released on Monday whose buyer is listed on Tuesday must come
 /// back, however the list reaches the server (reload endpoint or SIGHUP).
 #[test]

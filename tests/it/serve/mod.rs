@@ -77,6 +77,11 @@ pub fn start(args: &[&str]) -> Server {
 
 /// Starts a server on database `db` (empty: `args` names it), keeping `dir`.
 pub fn start_in(dir: tempfile::TempDir, db: &str, args: &[&str]) -> Server {
+    start_with_cache(dir, db, args, Path::new(crate::support::list_cache()))
+}
+
+/// [`start_in`] with the list index cache in `cache` (the tests' shared one by default).
+pub fn start_with_cache(dir: tempfile::TempDir, db: &str, args: &[&str], cache: &Path) -> Server {
     let mut all: Vec<String> = vec!["serve".into(), "--listen".into(), "127.0.0.1:0".into()];
     if !args.contains(&"--auth") {
         all.extend(["--auth".into(), TOKENS.into()]);
@@ -90,6 +95,7 @@ pub fn start_in(dir: tempfile::TempDir, db: &str, args: &[&str]) -> Server {
         .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_redflag"))
         .args(&all)
+        .env("REDFLAG_CACHE_DIR", cache)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::from(log))
