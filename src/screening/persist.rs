@@ -107,7 +107,7 @@ impl Key {
     }
 
     fn hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(self.0)
     }
 
     /// The entry's file in `dir`.

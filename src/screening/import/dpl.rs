@@ -100,7 +100,7 @@ pub fn import_dpl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
             Some(&i) => i,
             None => {
                 let digest = Sha256::digest(key.as_bytes());
-                let id: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+                let id = hex::encode(&digest[..6]);
                 let mut e = Entry::new(
                     "DPL",
                     SOURCE,
