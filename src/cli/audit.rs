@@ -124,7 +124,11 @@ fn export(db: &str, output: Option<&std::path::Path>) -> Status {
         };
         after = last.seq;
         for row in &rows {
-            if writeln!(out, "{}", row.to_json()).is_err() {
+            // Hidden characters escaped, as in every JSON report: an auditor reading the trail
+            // sees a zero-width space in a party's name instead of nothing.
+            let written = crate::report::json::write(&mut out, &row.to_json(), false)
+                .and_then(|()| out.write_all(b"\n"));
+            if written.is_err() {
                 return Status::Error;
             }
         }

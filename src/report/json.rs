@@ -213,16 +213,27 @@ pub fn judgement_json(j: &Judgement) -> Json {
     to_json(&JudgementOut::of(j, None))
 }
 
-/// One judgement as compact JSON text: the bytes of [`judgement_json`]'s value, without
-/// building it.
+/// One judgement as compact JSON text: the bytes of [`judgement_json`]'s value as [`write`]
+/// writes it (hidden characters escaped, as in the JSON Lines report), without building it.
+/// `serve` stores this text in its trail, which auditors export.
 pub fn judgement_text(j: &Judgement) -> String {
-    serde_json::to_string(&JudgementOut::of(j, None)).unwrap_or_else(|_| "null".into())
+    compact_text(&JudgementOut::of(j, None))
 }
 
 /// [`judgement_text`] without where the record sat (its `file` and `line`): the same order
 /// judged the same way in another request or file has the same result text.
 pub fn result_text(j: &Judgement) -> String {
-    serde_json::to_string(&JudgementOut::result(j)).unwrap_or_else(|_| "null".into())
+    compact_text(&JudgementOut::result(j))
+}
+
+/// A view as compact JSON text, as the JSON Lines report writes it.
+fn compact_text<T: serde::Serialize>(view: &T) -> String {
+    let mut out = Vec::new();
+    match compact::write(&mut out, view) {
+        // The compact writer writes only JSON text, which is UTF-8.
+        Ok(()) => String::from_utf8(out).unwrap_or_else(|_| "null".into()),
+        Err(_) => "null".into(),
+    }
 }
 
 /// One finding, as in `redflag.check/1`.

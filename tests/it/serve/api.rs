@@ -327,6 +327,37 @@ fn the_queue_filters_by_verdict_and_rule() {
     }
 }
 
+/// A hidden character in an order (a zero-width space in the buyer's name) reaches the trail
+/// and the auditor's export escaped, as in every JSON report: an auditor reading the export
+/// sees it instead of a name that looks like another.
+#[test]
+fn the_trail_keeps_hidden_characters_visible() {
+    let server = start(&[]);
+    let mut order = serde_json::from_slice::<serde_json::Value>(&sample()).unwrap()[1].clone();
+    let name = order["buyer"]["name"].as_str().unwrap().to_string();
+    let (head, tail) = name.split_at(3);
+    order["buyer"]["name"] = json!(format!("{head}\u{200B}{tail}"));
+    let answer = server.check(&serde_json::to_vec(&order).unwrap());
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let db = server.dir.path().join("redflag.db").display().to_string();
+    let (status, out, err) = redflag(&["audit", "export", "--db", &db], b"");
+    assert_eq!(status, 0, "{err}");
+    let export = String::from_utf8(out).unwrap();
+    assert!(!export.contains('\u{200B}'), "raw in the export: {export}");
+    assert!(
+        export.contains(&format!("{head}\\u200b{tail}")),
+        "escaped in the export: {export}"
+    );
+    let row: serde_json::Value = serde_json::from_str(export.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        row["body"]["judgement"]["context"]["buyer_name"],
+        json!(format!("{head}\u{200B}{tail}")),
+        "a JSON reader gets the same name"
+    );
+    let (status, _, err) = redflag(&["audit", "verify", "--db", &db], b"");
+    assert_eq!(status, 0, "{err}");
+}
+
 /// A server reads the index of its lists from the list index cache that `check` keeps, and
 /// writes it when it is not there: a restart or a reload over unchanged lists does not import
 /// and index them again, and judges as the server that built the index did.
