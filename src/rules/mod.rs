@@ -9,6 +9,7 @@ pub mod layers;
 pub mod lists;
 pub mod model;
 pub mod pack;
+pub mod pattern_set;
 pub mod raw;
 pub mod validate;
 

@@ -11,7 +11,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use regex::{Regex, RegexSet};
+use regex::Regex;
+
+use super::pattern_set::PatternSet;
 use rust_decimal::Decimal;
 
 use super::expr::Expr;
@@ -488,14 +490,14 @@ pub enum Op {
         /// Column holding the patterns.
         column: String,
         /// The compiled patterns, in row order.
-        set: RegexSet,
+        set: PatternSet,
     },
     /// `contains_any`: a word or phrase from the members, on word boundaries.
     ContainsAny {
         /// The words.
         members: Members,
         /// One case-insensitive whole-word pattern per member, in order.
-        set: RegexSet,
+        set: PatternSet,
     },
     /// `starts_with`: a prefix from the members (codes: `84`, `854231`).
     StartsWith {

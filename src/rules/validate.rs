@@ -13,7 +13,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use regex::{Regex, RegexBuilder, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
+
+use super::pattern_set::PatternSet;
 use rust_decimal::Decimal;
 
 use super::expr::{self, Expr};
@@ -112,25 +114,19 @@ pub struct PackContext<'a> {
 }
 
 /// Compiled case-insensitive pattern sets, shared by the conditions of one pack that use the
-/// same patterns (a `RegexSet` is a cheap handle to one compiled set).
+/// same patterns (a `PatternSet` is a cheap handle to one compiled set).
 #[derive(Default)]
-pub struct PatternSets(std::cell::RefCell<std::collections::HashMap<Vec<String>, regex::RegexSet>>);
+pub struct PatternSets(std::cell::RefCell<std::collections::HashMap<Vec<String>, PatternSet>>);
 
 impl PatternSets {
     /// The set of `patterns` (case-insensitive, at most [`PATTERN_SET_LIMIT`] compiled),
     /// compiled once per pack.
-    pub(super) fn get<S: AsRef<str>>(
-        &self,
-        patterns: &[S],
-    ) -> Result<regex::RegexSet, regex::Error> {
+    pub(super) fn get<S: AsRef<str>>(&self, patterns: &[S]) -> Result<PatternSet, String> {
         let key: Vec<String> = patterns.iter().map(|p| p.as_ref().to_string()).collect();
         if let Some(set) = self.0.borrow().get(&key) {
             return Ok(set.clone());
         }
-        let set = RegexSetBuilder::new(&key)
-            .case_insensitive(true)
-            .size_limit(PATTERN_SET_LIMIT)
-            .build()?;
+        let set = PatternSet::new(&key, PATTERN_SET_LIMIT)?;
         self.0.borrow_mut().insert(key, set.clone());
         Ok(set)
     }

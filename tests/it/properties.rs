@@ -792,6 +792,29 @@ proptest! {
         prop_assert_eq!(fold_cmp(&a, &a), std::cmp::Ordering::Equal);
     }
 
+    /// Pattern sets are compiled without `regex::RegexSet`'s literal prefilter
+    /// (`rules::pattern_set`); they must find exactly what a `RegexSet` finds, in the
+    /// `contains_any` form (whole words, spaces as runs of white space) and with non-ASCII
+    /// letters and case, where the faster engines give up and word boundaries are Unicode's.
+    #[test]
+    fn a_pattern_set_finds_what_a_regex_set_finds(
+        words in proptest::collection::vec("[a-cA-CçÇığ]{1,4}( [a-cıÇ]{1,3})?", 1..6),
+        text in r"[ a-cA-CçÇığİ.\-]{0,24}",
+    ) {
+        use redflag::rules::pattern_set::PatternSet;
+        let patterns: Vec<String> = words
+            .iter()
+            .map(|w| format!(r"\b{}\b", regex::escape(w).replace(' ', r"\s+")))
+            .collect();
+        let ours = PatternSet::new(&patterns, 8 << 20).unwrap();
+        let theirs = regex::RegexSetBuilder::new(&patterns)
+            .case_insensitive(true)
+            .build()
+            .unwrap();
+        prop_assert_eq!(ours.is_match(&text), theirs.is_match(&text));
+        prop_assert_eq!(ours.matches(&text), theirs.matches(&text).into_iter().collect::<Vec<_>>());
+    }
+
     #[test]
     fn an_objects_members_are_found_and_ordered_as_in_a_sorted_map(
         members in proptest::collection::vec(("[a-e]{1,3}", 0u8..9), 0..40),

@@ -1,0 +1,55 @@
+//! A compiled set of case-insensitive patterns (`contains_any` words, a `matches_list` column),
+//! asked whether any pattern matches a text and which.
+//!
+//! The set is `regex::RegexSet`'s matcher (`regex_automata::meta`, configured as `RegexSet`
+//! configures it: every pattern's matches, UTF-8, no captures) without its automatic literal
+//! prefilter. For case-insensitive word lists the prefilter is an Aho-Corasick automaton over
+//! every case variant of every literal, and building it was about half of building the default
+//! pack (46 M of 94 M instructions): a cost every run pays before it judges one order, which
+//! is most of a one-order check. The texts these sets see are short (names, descriptions), so
+//! the lazy DFA that scans them without a prefilter costs about the same per text.
+
+use regex_automata::{meta, nfa::thompson::WhichCaptures, util::syntax, Input, MatchKind};
+
+/// A compiled, case-insensitive set of patterns; cheap to clone (a handle to one set).
+#[derive(Debug, Clone)]
+pub struct PatternSet {
+    meta: meta::Regex,
+}
+
+impl PatternSet {
+    /// Compiles `patterns` case-insensitively, the compiled program limited to `size_limit`
+    /// bytes. The error reads as `regex::Error`'s would.
+    pub fn new<S: AsRef<str>>(patterns: &[S], size_limit: usize) -> Result<PatternSet, String> {
+        let config = meta::Config::new()
+            .match_kind(MatchKind::All)
+            .utf8_empty(true)
+            .which_captures(WhichCaptures::None)
+            .nfa_size_limit(Some(size_limit))
+            .auto_prefilter(false);
+        let syntax = syntax::Config::new().case_insensitive(true).utf8(true);
+        meta::Builder::new()
+            .configure(config)
+            .syntax(syntax)
+            .build_many(patterns)
+            .map(|meta| PatternSet { meta })
+            .map_err(|e| match (e.size_limit(), e.syntax_error()) {
+                (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+                (None, Some(syntax)) => syntax.to_string(),
+                (None, None) => e.to_string(),
+            })
+    }
+
+    /// Whether any pattern matches somewhere in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.meta.is_match(text)
+    }
+
+    /// The patterns that match somewhere in `text`, in pattern order.
+    pub fn matches(&self, text: &str) -> Vec<usize> {
+        let mut hits = regex_automata::PatternSet::new(self.meta.pattern_len());
+        self.meta
+            .which_overlapping_matches(&Input::new(text), &mut hits);
+        hits.iter().map(|p| p.as_usize()).collect()
+    }
+}
