@@ -22,6 +22,7 @@ use super::compact::{compact_hash, compact_keys, legal_form_cuts};
 use super::countries;
 use super::ids;
 use super::model::{Entry, EntryKind};
+use super::name_bound::{CeilingMemo, ListedIds};
 use super::normalize::{fold, normalize, NormalizedName};
 use super::score::{
     compare_listed_at_least, is_generic, Pruning, QueryName, TokenPair, TokenStats, WeightedTokens,
@@ -189,7 +190,7 @@ pub struct Match {
     pub pairs: Vec<TokenPair>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 struct NameRecord {
     entry: u32,
     alias: Option<u32>,
@@ -199,6 +200,17 @@ struct NameRecord {
     /// What the similarity rules ask of each token, worked out once at build time instead of
     /// for every query the name is a candidate of.
     facts: Box<[TokenFacts]>,
+    /// Each token's id among the distinct tokens of the index's names ([`names`]), so that a
+    /// query works out its bounds against a listed token once for all its candidates (empty
+    /// when the names could not be packed: then each candidate works them out).
+    ids: ListedIds,
+}
+
+thread_local! {
+    /// Per-thread memos of the score ceilings' token bounds, one per reading of the query
+    /// being aligned, reused from query to query.
+    static CEILING_MEMOS: std::cell::RefCell<Vec<CeilingMemo>> =
+        std::cell::RefCell::new(Vec::new());
 }
 
 /// One candidate's name score. Depends only on the normalised query tokens and kind (the
@@ -356,6 +368,7 @@ impl Screener {
                 weak: *weak,
                 weighted: WeightedTokens::new(&name.tokens, &stats),
                 facts: name.tokens.iter().map(|t| TokenFacts::of(t)).collect(),
+                ids: ListedIds::default(),
                 name,
             })
             .collect();
@@ -808,6 +821,9 @@ impl Screener {
         }
         candidates.sort_unstable();
         candidates.dedup();
+        let mut memos = CEILING_MEMOS.with(|m| std::mem::take(&mut *m.borrow_mut()));
+        memos.resize_with(query.variants().len(), CeilingMemo::default);
+        memos.iter_mut().for_each(CeilingMemo::clear);
         let mut scored: Vec<Scored> = candidates
             .into_iter()
             .filter_map(|ri| {
@@ -820,6 +836,7 @@ impl Screener {
                     &r.facts,
                     floor,
                     self.config.pruning,
+                    Some((&mut memos, &r.ids)),
                 )?;
                 Some(Scored {
                     record: ri,
@@ -836,6 +853,7 @@ impl Screener {
                 })
             })
             .collect();
+        CEILING_MEMOS.with(|m| *m.borrow_mut() = memos);
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));
         scored
     }

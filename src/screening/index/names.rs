@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::NameRecord;
 use crate::screening::model::Entry;
+use crate::screening::name_bound::ListedIds;
 use crate::screening::normalize::NormalizedName;
 use crate::screening::score::WeightedTokens;
 use crate::screening::similarity::TokenFacts;
@@ -94,7 +95,13 @@ impl Names {
         let packed = Packed::of(&records).ok();
         let unpacked = records
             .into_iter()
-            .map(|r| OnceLock::from(Box::new(r)))
+            .enumerate()
+            .map(|(i, mut r)| {
+                if let Some(p) = &packed {
+                    r.ids = ListedIds(p.ids(i).into());
+                }
+                OnceLock::from(Box::new(r))
+            })
             .collect();
         Names { packed, unpacked }
     }
@@ -230,6 +237,13 @@ impl Packed {
                 .all(|i| span(&self.text_ends, i).is_some_and(|s| self.text.get(s).is_some()))
     }
 
+    /// The token ids of name `i`.
+    fn ids(&self, i: usize) -> &[u32] {
+        span(&self.token_ends, i)
+            .and_then(|s| self.tokens.get(s))
+            .unwrap_or_default()
+    }
+
     fn token(&self, t: usize) -> Option<&str> {
         self.vocabulary.get(span(&self.vocabulary_ends, t)?)
     }
@@ -242,9 +256,7 @@ impl Packed {
     /// Name `i` as the index built it. The `unwrap_or` fallbacks are never taken: `decode`
     /// checked every id and end (`well_formed`) before the names could be asked for.
     fn unpack(&self, i: usize) -> NameRecord {
-        let ids = span(&self.token_ends, i)
-            .and_then(|s| self.tokens.get(s))
-            .unwrap_or_default();
+        let ids = self.ids(i);
         let tokens: Vec<String> = ids
             .iter()
             .map(|&t| self.token(t as usize).unwrap_or_default().to_string())
@@ -277,6 +289,7 @@ impl Packed {
             },
             weighted: WeightedTokens { tokens, weights },
             facts,
+            ids: ListedIds(ids.into()),
         }
     }
 }
@@ -296,6 +309,7 @@ mod tests {
             weak: false,
             weighted: WeightedTokens::new(&name.tokens, &TokenStats::new()),
             facts: name.tokens.iter().map(|t| TokenFacts::of(t)).collect(),
+            ids: ListedIds::default(),
             name,
         }
     }
