@@ -210,7 +210,7 @@ thread_local! {
     /// Per-thread memos of the score ceilings' token bounds, one per reading of the query
     /// being aligned, reused from query to query.
     static CEILING_MEMOS: std::cell::RefCell<Vec<CeilingMemo>> =
-        std::cell::RefCell::new(Vec::new());
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// One candidate's name score. Depends only on the normalised query tokens and kind (the

@@ -26,7 +26,7 @@ type Lookups = (
 /// One decoded section.
 enum Section {
     Entries(Vec<Entry>),
-    Names(Names),
+    Names(Box<Names>),
     Stats(TokenStats),
     Postings(Postings),
     Lookups(Lookups),
@@ -103,7 +103,7 @@ impl Screener {
         for section in decoded {
             match section {
                 Section::Entries(mut part) => entries.append(&mut part),
-                Section::Names(n) => names = Some(n),
+                Section::Names(n) => names = Some(*n),
                 Section::Stats(s) => stats = Some(s),
                 Section::Postings(p) => postings = Some(p),
                 Section::Lookups(l) => lookups = Some(l),
@@ -139,7 +139,9 @@ fn decode_one(i: usize, bytes: &[u8]) -> Result<Section, String> {
     let fail = |e: bitcode::Error| format!("section {i} does not decode: {e}");
     Ok(match kind_at(i) {
         Some(0) => Section::Entries(bitcode::deserialize(bytes).map_err(fail)?),
-        Some(1) => Section::Names(Names::decode(bytes).map_err(|e| format!("section {i}: {e}"))?),
+        Some(1) => Section::Names(Box::new(
+            Names::decode(bytes).map_err(|e| format!("section {i}: {e}"))?,
+        )),
         Some(2) => Section::Stats(bitcode::deserialize(bytes).map_err(fail)?),
         Some(3) => Section::Postings(bitcode::deserialize(bytes).map_err(fail)?),
         Some(4) => Section::Lookups(bitcode::deserialize(bytes).map_err(fail)?),
