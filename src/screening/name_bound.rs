@@ -126,8 +126,11 @@ fn plain_ceiling(
     let mut memo = memo.filter(|(_, ids)| ids.0.len() == nc);
     let mut spelled_row: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nq];
     for (j, (c, c_facts)) in candidate.tokens.iter().zip(candidate_facts).enumerate() {
-        let row: &[f64] = match memo.as_mut() {
-            Some((memo, ids)) => memo.row(ids.0[j], nq, |i| {
+        let listed = memo
+            .as_mut()
+            .and_then(|(memo, ids)| Some((&mut **memo, *ids.0.get(j)?)));
+        let row: &[f64] = match listed {
+            Some((memo, id)) => memo.row(id, nq, |i| {
                 query
                     .tokens
                     .get(i)
