@@ -22,6 +22,7 @@ use super::compact::{compact_hash, compact_keys, legal_form_cuts};
 use super::countries;
 use super::ids;
 use super::model::{Entry, EntryKind};
+use super::name_bound::{CeilingMemo, ListedIds};
 use super::normalize::{fold, normalize, NormalizedName};
 use super::score::{
     compare_listed_at_least, is_generic, Pruning, QueryName, TokenPair, TokenStats, WeightedTokens,
@@ -29,7 +30,10 @@ use super::score::{
 use super::similarity::TokenFacts;
 use super::translit;
 
+mod names;
 mod sections;
+
+use names::Names;
 
 /// A name that matched only a weak alias must be this close to count at all.
 pub const WEAK_ALIAS_MIN: f64 = 0.95;
@@ -186,7 +190,7 @@ pub struct Match {
     pub pairs: Vec<TokenPair>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 struct NameRecord {
     entry: u32,
     alias: Option<u32>,
@@ -196,6 +200,17 @@ struct NameRecord {
     /// What the similarity rules ask of each token, worked out once at build time instead of
     /// for every query the name is a candidate of.
     facts: Box<[TokenFacts]>,
+    /// Each token's id among the distinct tokens of the index's names ([`names`]), so that a
+    /// query works out its bounds against a listed token once for all its candidates (empty
+    /// when the names could not be packed: then each candidate works them out).
+    ids: ListedIds,
+}
+
+thread_local! {
+    /// Per-thread memos of the score ceilings' token bounds, one per reading of the query
+    /// being aligned, reused from query to query.
+    static CEILING_MEMOS: std::cell::RefCell<Vec<CeilingMemo>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// One candidate's name score. Depends only on the normalised query tokens and kind (the
@@ -298,7 +313,9 @@ fn entry_bytes(key: &CacheKey, value: &[Scored]) -> usize {
 #[derive(Debug)]
 pub struct Screener {
     entries: Vec<Entry>,
-    records: Vec<NameRecord>,
+    /// The names of the entries (primary names and aliases with tokens), numbered as the
+    /// postings and lookups below number them.
+    names: Names,
     stats: TokenStats,
     postings: Postings,
     /// (hash of a compact form, record), sorted: the compact forms (folded letters and digits
@@ -351,6 +368,7 @@ impl Screener {
                 weak: *weak,
                 weighted: WeightedTokens::new(&name.tokens, &stats),
                 facts: name.tokens.iter().map(|t| TokenFacts::of(t)).collect(),
+                ids: ListedIds::default(),
                 name,
             })
             .collect();
@@ -397,7 +415,7 @@ impl Screener {
         Screener {
             addresses,
             entries,
-            records,
+            names: Names::new(records),
             stats,
             postings,
             compact_index,
@@ -418,18 +436,8 @@ impl Screener {
     /// address it holds, and each name's token lists agree: checked on an index read back from
     /// a cache file ([`super::persist`]), since screening indexes by these numbers.
     pub(crate) fn consistent(&self) -> bool {
-        let records = self.records.len();
+        let records = self.names.len();
         let entries = &self.entries;
-        let record_ok = |r: &NameRecord| {
-            let Some(entry) = entries.get(r.entry as usize) else {
-                return false;
-            };
-            let n = r.name.tokens.len();
-            r.alias.is_none_or(|a| (a as usize) < entry.aliases.len())
-                && r.weighted.tokens.len() == n
-                && r.weighted.weights.len() == n
-                && r.facts.len() == n
-        };
         let below = |ri: &u32| (*ri as usize) < records;
         let mut seen = vec![false; records];
         let permutation = self.folded_order.len() == records
@@ -437,7 +445,7 @@ impl Screener {
                 seen.get_mut(ri as usize)
                     .is_some_and(|s| !std::mem::replace(s, true))
             });
-        self.records.iter().all(record_ok)
+        self.names.consistent(entries)
             && permutation
             && self.postings.records == records
             && self.postings.lists.iter().flat_map(|l| l.iter()).all(below)
@@ -468,7 +476,7 @@ impl Screener {
 
     /// Number of indexed names (primary names plus aliases).
     pub fn name_count(&self) -> usize {
-        self.records.len()
+        self.names.len()
     }
 
     /// The indexed names a query name is aligned against (numbered as the index numbers its
@@ -550,7 +558,9 @@ impl Screener {
             let hangul_query = translit::has_hangul(name);
             let scored = self.name_scores(&query_name, query_kind, floor);
             for s in scored.iter() {
-                let r = &self.records[s.record as usize];
+                let Some(r) = self.names.get(s.record) else {
+                    continue;
+                };
                 let mut name_score = s.score;
                 if r.weak {
                     if name_score < WEAK_ALIAS_MIN {
@@ -763,11 +773,7 @@ impl Screener {
         if q.chars().count() < CUT_MIN_CHARS {
             return Vec::new();
         }
-        let folded = |ri: u32| {
-            self.records
-                .get(ri as usize)
-                .map_or("", |r| r.name.folded.as_str())
-        };
+        let folded = |ri: u32| self.names.folded(ri).unwrap_or("");
         let from = self.folded_order.partition_point(|&ri| folded(ri) < q);
         let mut out = Vec::new();
         for &ri in self.folded_order[from..]
@@ -815,10 +821,13 @@ impl Screener {
         }
         candidates.sort_unstable();
         candidates.dedup();
+        let mut memos = CEILING_MEMOS.with(|m| std::mem::take(&mut *m.borrow_mut()));
+        memos.resize_with(query.variants().len(), CeilingMemo::default);
+        memos.iter_mut().for_each(CeilingMemo::clear);
         let mut scored: Vec<Scored> = candidates
             .into_iter()
             .filter_map(|ri| {
-                let r = &self.records[ri as usize];
+                let r = self.names.get(ri)?;
                 let contained = self.holds_listed_name(tokens, r);
                 let floor = if contained { 0.0 } else { floor };
                 let (s, variant) = compare_listed_at_least(
@@ -827,6 +836,7 @@ impl Screener {
                     &r.facts,
                     floor,
                     self.config.pruning,
+                    Some((&mut memos, &r.ids)),
                 )?;
                 Some(Scored {
                     record: ri,
@@ -843,6 +853,7 @@ impl Screener {
                 })
             })
             .collect();
+        CEILING_MEMOS.with(|m| *m.borrow_mut() = memos);
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));
         scored
     }
@@ -879,7 +890,7 @@ impl Screener {
                 .iter()
                 .take_while(|&&(h, _)| h == hash)
             {
-                let Some(r) = self.records.get(ri as usize) else {
+                let Some(r) = self.names.get(ri) else {
                     continue;
                 };
                 if compact_keys(&r.name).iter().any(|k| k == key) {

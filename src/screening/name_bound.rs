@@ -40,6 +40,7 @@ pub fn score_ceiling(
         query_syllabic,
         candidate,
         &TokenFacts::all(&candidate.tokens),
+        None,
     )?;
     // The alignment the bound covers is the plain one; a merge changes which tokens exist,
     // so the bound is only used when no merge can be tried. `compare` tries a merge only if
@@ -60,6 +61,11 @@ pub fn score_ceiling(
 /// more than [`CEILING_SLACK`]): [`score_ceiling`], with the merge check, the dearer part,
 /// done only for a ceiling below the floor. `query_facts` and `candidate_facts` are the
 /// [`TokenFacts`] of each name's tokens.
+///
+/// With `memo`, the credit ceilings of the query's tokens against each listed token (by its
+/// id in the index, `ListedIds`) are looked up in, or added to, the memo of this query
+/// reading, and the query's neighbouring tokens are joined once for the merge check: the
+/// hundreds of candidates of a query share their business word and syllables.
 pub(super) fn below_floor(
     query: &WeightedTokens,
     query_facts: &[TokenFacts],
@@ -67,16 +73,22 @@ pub(super) fn below_floor(
     candidate: &WeightedTokens,
     candidate_facts: &[TokenFacts],
     floor: f64,
+    mut memo: Option<(&mut CeilingMemo, &ListedIds)>,
 ) -> bool {
-    plain_ceiling(
+    let below = plain_ceiling(
         query,
         query_facts,
         query_syllabic,
         candidate,
         candidate_facts,
+        memo.as_mut().map(|(m, ids)| (&mut **m, *ids)),
     )
-    .is_some_and(|c| c + CEILING_SLACK < floor)
-        && !merge_possible(&query.tokens, &candidate.tokens)
+    .is_some_and(|c| c + CEILING_SLACK < floor);
+    below
+        && !match memo {
+            Some((m, _)) => merge_joined(m.joined(&query.tokens), &candidate.tokens),
+            None => merge_possible(&query.tokens, &candidate.tokens),
+        }
         && !merge_possible(&candidate.tokens, &query.tokens)
 }
 
@@ -87,6 +99,7 @@ fn plain_ceiling(
     query_syllabic: Option<bool>,
     candidate: &WeightedTokens,
     candidate_facts: &[TokenFacts],
+    memo: Option<(&mut CeilingMemo, &ListedIds)>,
 ) -> Option<f64> {
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
     if nq == 0 || nc == 0 || nq > MAX_TOKENS || nc > MAX_TOKENS {
@@ -107,10 +120,38 @@ fn plain_ceiling(
     let nicknames_count = nq > 1 && nc > 1;
     let mut q_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nq];
     let mut c_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nc];
-    // What the pair rules ask of one token is worked out once per token, not once per pair.
-    for (i, (q, q_facts)) in query.tokens.iter().zip(query_facts).enumerate() {
-        for (j, (c, c_facts)) in candidate.tokens.iter().zip(candidate_facts).enumerate() {
-            let most = credit_ceiling(similarity_ceiling(q, q_facts, c, c_facts, nicknames_count));
+    // What the pair rules ask of one token is worked out once per token, not once per pair;
+    // with a memo, each pair's spelling ceiling once per query reading and listed token. The
+    // maxima do not depend on the order the pairs are met in.
+    let mut memo = memo.filter(|(_, ids)| ids.0.len() == nc);
+    let mut spelled_row: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nq];
+    for (j, (c, c_facts)) in candidate.tokens.iter().zip(candidate_facts).enumerate() {
+        let listed = memo
+            .as_mut()
+            .and_then(|(memo, ids)| Some((&mut **memo, *ids.0.get(j)?)));
+        let row: &[f64] = match listed {
+            Some((memo, id)) => memo.row(id, nq, |i| {
+                query
+                    .tokens
+                    .get(i)
+                    .zip(query_facts.get(i))
+                    .map_or(0.0, |(q, q_facts)| {
+                        credit_ceiling(spelled_ceiling(q, q_facts, c, c_facts))
+                    })
+            }),
+            None => {
+                for (slot, (q, q_facts)) in spelled_row
+                    .iter_mut()
+                    .zip(query.tokens.iter().zip(query_facts))
+                {
+                    *slot = credit_ceiling(spelled_ceiling(q, q_facts, c, c_facts));
+                }
+                &spelled_row
+            }
+        };
+        for (i, (q, q_facts)) in query.tokens.iter().zip(query_facts).enumerate() {
+            let spelled = row.get(i).copied().unwrap_or(0.0);
+            let most = with_nickname(spelled, q, q_facts, c, c_facts, nicknames_count);
             q_credit[i] = q_credit[i].max(most);
             c_credit[j] = c_credit[j].max(most);
         }
@@ -183,19 +224,35 @@ fn merge_possible(side: &[String], other: &[String]) -> bool {
     false
 }
 
+/// Every run of two and three neighbouring tokens of `side`, joined, with its length: what
+/// [`merge_possible`] joins, in its order.
+fn joined_spans(side: &[String]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for span in [2usize, 3] {
+        for parts in side.windows(span) {
+            let joined = parts.concat();
+            out.push((joined.len(), joined));
+        }
+    }
+    out
+}
+
+/// [`merge_possible`] of a side whose runs are joined already ([`joined_spans`]).
+fn merge_joined(joined: &[(usize, String)], other: &[String]) -> bool {
+    let longest_other = other.iter().map(String::len).max().unwrap_or(0);
+    joined.iter().any(|(len, joined)| {
+        longest_other + 2 >= *len && other.iter().any(|t| may_reach(joined, t, MERGE_MIN_SIM))
+    })
+}
+
 /// An upper bound on the similarity `compare` gives tokens `a` and `b` between two names that
-/// are not both Mandarin: the hard rules of `similarity` (equal, digits, initials), the most
-/// an Arabic skeleton can give ([`SKELETON_FACTOR`]), the letter bound on Levenshtein and
-/// Jaro-Winkler (with [`CEILING_SLACK`] for its rounding), and [`NICKNAME_SIM`] for a
-/// nickname when both names have more than one token (`nicknames_count`).
-fn similarity_ceiling(
-    a: &str,
-    fa: &TokenFacts,
-    b: &str,
-    fb: &TokenFacts,
-    nicknames_count: bool,
-) -> f64 {
-    let spelled = if a == b {
+/// are not both Mandarin, but for nicknames ([`with_nickname`]): the hard rules of
+/// `similarity` (equal, digits, initials), the most an Arabic skeleton can give
+/// ([`SKELETON_FACTOR`]), and the letter bound on Levenshtein and Jaro-Winkler (with
+/// [`CEILING_SLACK`] for its rounding). A function of the two tokens alone, so the same for
+/// every candidate holding the listed token.
+fn spelled_ceiling(a: &str, fa: &TokenFacts, b: &str, fb: &TokenFacts) -> f64 {
+    if a == b {
         1.0
     } else if a.is_empty() || b.is_empty() || fa.digits || fb.digits {
         0.0
@@ -219,11 +276,26 @@ fn similarity_ceiling(
             bound_known(a, fa, b, fb) + CEILING_SLACK
         };
         plain.max(skeletal)
-    };
+    }
+}
+
+/// The most credit the pair `a`, `b` can earn: `spelled`, the [`credit_ceiling`] of their
+/// [`spelled_ceiling`], raised to that of [`NICKNAME_SIM`] for a nickname when both names
+/// have more than one token (`nicknames_count`). `credit_ceiling` never decreases, so this is
+/// the credit ceiling of the similarity ceiling raised to `NICKNAME_SIM`, and the spelled part
+/// can be worked out once per pair of tokens.
+fn with_nickname(
+    spelled: f64,
+    a: &str,
+    fa: &TokenFacts,
+    b: &str,
+    fb: &TokenFacts,
+    nicknames_count: bool,
+) -> f64 {
     // `related` holds only between two names of the table: a token outside it (the look-up
     // done once per token) has no nickname.
     if nicknames_count && fa.nickname && fb.nickname && nicknames::related(a, b) {
-        spelled.max(NICKNAME_SIM)
+        spelled.max(credit_ceiling(NICKNAME_SIM))
     } else {
         spelled
     }
@@ -241,5 +313,68 @@ fn credit_ceiling(ceiling: f64) -> f64 {
         top
     } else {
         credit(ceiling)
+    }
+}
+
+/// The ids of a listed name's tokens in its index's vocabulary, one per token: the key of
+/// [`CeilingMemo`].
+#[derive(Debug, Clone, Default)]
+pub(super) struct ListedIds(pub(super) Box<[u32]>);
+
+/// The credit ceilings of the [`spelled_ceiling`]s of one query reading's tokens against the
+/// listed tokens met so far, by listed token id: a query's hundreds of candidates share most of their tokens, so
+/// each (query token, listed token) ceiling is worked out once per query instead of once per
+/// candidate. Reused from query to query (`clear`), so it does not allocate per query.
+#[derive(Debug, Default)]
+pub(super) struct CeilingMemo {
+    /// Per listed token id: 1 + the row of its ceilings in `rows`, 0 when not met yet.
+    slots: Vec<u32>,
+    /// The ids met, to clear `slots` for the next query.
+    met: Vec<u32>,
+    /// Rows of credit ceilings, one per query token each.
+    rows: Vec<f64>,
+    /// The query reading's runs of neighbouring tokens joined ([`joined_spans`]), once asked.
+    joined: Option<Vec<(usize, String)>>,
+}
+
+impl CeilingMemo {
+    /// Forgets every row: the memo of a new query reading.
+    pub(super) fn clear(&mut self) {
+        for &id in &self.met {
+            if let Some(s) = self.slots.get_mut(id as usize) {
+                *s = 0;
+            }
+        }
+        self.met.clear();
+        self.rows.clear();
+        self.joined = None;
+    }
+
+    /// The runs of two and three neighbouring tokens of the query reading, joined.
+    fn joined(&mut self, query: &[String]) -> &[(usize, String)] {
+        self.joined.get_or_insert_with(|| joined_spans(query))
+    }
+
+    /// The `width` credit ceilings of listed token `id`, each worked out by `ceiling(i)` the
+    /// first time. A memo serves one query reading (one width) between `clear`s.
+    fn row(&mut self, id: u32, width: usize, ceiling: impl Fn(usize) -> f64) -> &[f64] {
+        let at = id as usize;
+        if self.slots.len() <= at {
+            self.slots.resize(at + 1, 0);
+        }
+        let slot = self.slots.get(at).copied().unwrap_or(0) as usize;
+        let start = match slot.checked_sub(1) {
+            Some(row) => row * width,
+            None => {
+                let row = self.rows.len() / width.max(1);
+                self.rows.extend((0..width).map(ceiling));
+                if let Some(s) = self.slots.get_mut(at) {
+                    *s = u32::try_from(row + 1).unwrap_or(0);
+                }
+                self.met.push(id);
+                row * width
+            }
+        };
+        self.rows.get(start..start + width).unwrap_or_default()
     }
 }

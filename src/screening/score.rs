@@ -24,7 +24,7 @@
 use std::collections::HashMap;
 
 use super::mandarin;
-use super::name_bound::below_floor;
+use super::name_bound::{below_floor, CeilingMemo, ListedIds};
 pub use super::name_bound::{score_ceiling, CEILING_SLACK};
 use super::nicknames;
 use super::normalize::cut_reading;
@@ -959,6 +959,7 @@ pub fn compare_variants(variants: &[WeightedTokens], candidate: &WeightedTokens)
         &TokenFacts::all(&candidate.tokens),
         f64::NEG_INFINITY,
         Pruning::Bounded,
+        None,
     ) {
         Some((k, found)) => match variants.get(k) {
             Some(v) => found.materialize(v, candidate),
@@ -1037,6 +1038,7 @@ pub fn compare_query_at_least(
         &TokenFacts::all(&candidate.tokens),
         floor,
         pruning,
+        None,
     )
     .map(|(score, _)| score)
 }
@@ -1044,12 +1046,16 @@ pub fn compare_query_at_least(
 /// [`compare_query_at_least`] with the candidate's [`TokenFacts`] worked out beforehand (the
 /// index keeps them with each listed name), and with the index of the variant that scored (0
 /// for the name as written), so that evidence can say which reading was compared.
+///
+/// `memos` (one per query variant) and the candidate's token ids let the score ceilings of
+/// the query's candidates share their (query token, listed token) bounds.
 pub(super) fn compare_listed_at_least(
     query: &QueryName,
     candidate: &WeightedTokens,
     candidate_facts: &[TokenFacts],
     floor: f64,
     pruning: Pruning,
+    memos: Option<(&mut [CeilingMemo], &ListedIds)>,
 ) -> Option<(NameScore, usize)> {
     let variants = &query.variants;
     let (k, found) = best_variant(
@@ -1059,6 +1065,7 @@ pub(super) fn compare_listed_at_least(
         candidate_facts,
         floor,
         pruning,
+        memos,
     )?;
     let score = found.score();
     if score <= 0.0 || score < floor {
@@ -1077,6 +1084,7 @@ fn best_variant(
     candidate_facts: &[TokenFacts],
     floor: f64,
     pruning: Pruning,
+    mut memos: Option<(&mut [CeilingMemo], &ListedIds)>,
 ) -> Option<(usize, Found)> {
     let mut best: Option<(usize, Found)> = None;
     for (k, v) in variants.iter().enumerate() {
@@ -1099,6 +1107,9 @@ fn best_variant(
                 candidate,
                 candidate_facts,
                 floor,
+                memos
+                    .as_mut()
+                    .and_then(|(m, ids)| Some((m.get_mut(k)?, *ids))),
             )
         {
             continue;

@@ -1,19 +1,19 @@
 //! A [`Screener`] as independent sections for the persisted list index
-//! ([`crate::screening::persist`]): the entries and the names in a few chunks each, then the
-//! token statistics, the postings, the smaller lookups and the addresses. Reading an index back
-//! is a million small allocations; sections decode on the rayon pool at once, so a cold run
-//! waits for the longest one instead of all.
+//! ([`crate::screening::persist`]): the entries in a few chunks, the names (packed, see
+//! [`super::names`]), then the token statistics, the postings, the smaller lookups and the
+//! addresses. Sections decode on the rayon pool at once, so a cold run waits for the longest
+//! one instead of all.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::{NameRecord, Screener, ScreenerConfig};
+use super::{Names, Screener, ScreenerConfig};
 use crate::screening::address_index::AddressIndex;
 use crate::screening::candidates::Postings;
 use crate::screening::model::Entry;
 use crate::screening::score::TokenStats;
 
-/// How many chunks the entries and the names are each cut into.
+/// How many chunks the entries are cut into.
 const CHUNKS: usize = 4;
 
 /// The lookups that are not worth a section each.
@@ -26,28 +26,28 @@ type Lookups = (
 /// One decoded section.
 enum Section {
     Entries(Vec<Entry>),
-    Records(Vec<NameRecord>),
+    Names(Box<Names>),
     Stats(TokenStats),
     Postings(Postings),
     Lookups(Lookups),
     Addresses(AddressIndex),
 }
 
-/// The kind of section at each place: `CHUNKS` of entries, `CHUNKS` of names, then the rest.
+/// The kind of section at each place: `CHUNKS` of entries, the names, then the rest.
 fn kind_at(i: usize) -> Option<u8> {
     match i {
         i if i < CHUNKS => Some(0),
-        i if i < 2 * CHUNKS => Some(1),
-        i if i == 2 * CHUNKS => Some(2),
-        i if i == 2 * CHUNKS + 1 => Some(3),
-        i if i == 2 * CHUNKS + 2 => Some(4),
-        i if i == 2 * CHUNKS + 3 => Some(5),
+        i if i == CHUNKS => Some(1),
+        i if i == CHUNKS + 1 => Some(2),
+        i if i == CHUNKS + 2 => Some(3),
+        i if i == CHUNKS + 3 => Some(4),
+        i if i == CHUNKS + 4 => Some(5),
         _ => None,
     }
 }
 
 /// How many sections an index has.
-pub(crate) const SECTIONS: usize = 2 * CHUNKS + 4;
+pub(crate) const SECTIONS: usize = CHUNKS + 5;
 
 fn chunks<T>(items: &[T]) -> impl Iterator<Item = &[T]> {
     let size = items.len().div_ceil(CHUNKS).max(1);
@@ -67,9 +67,7 @@ impl Screener {
         for part in chunks(&self.entries) {
             out.push(bitcode::serialize(part).map_err(fail)?);
         }
-        for part in chunks(&self.records) {
-            out.push(bitcode::serialize(part).map_err(fail)?);
-        }
+        out.push(self.names.encode()?);
         out.push(bitcode::serialize(&self.stats).map_err(fail)?);
         out.push(bitcode::serialize(&self.postings).map_err(fail)?);
         out.push(
@@ -95,21 +93,17 @@ impl Screener {
             .map(|(i, bytes)| decode_one(i, bytes))
             .collect::<Result<_, _>>()?;
         // Sized once, so that the chunks are moved in once.
-        let (entry_count, record_count) =
-            decoded
-                .iter()
-                .fold((0usize, 0usize), |(e, r), section| match section {
-                    Section::Entries(part) => (e.saturating_add(part.len()), r),
-                    Section::Records(part) => (e, r.saturating_add(part.len())),
-                    _ => (e, r),
-                });
+        let entry_count = decoded.iter().fold(0usize, |e, section| match section {
+            Section::Entries(part) => e.saturating_add(part.len()),
+            _ => e,
+        });
         let mut entries = Vec::with_capacity(entry_count);
-        let mut records = Vec::with_capacity(record_count);
-        let (mut stats, mut postings, mut lookups, mut addresses) = (None, None, None, None);
+        let (mut names, mut stats, mut postings, mut lookups, mut addresses) =
+            (None, None, None, None, None);
         for section in decoded {
             match section {
                 Section::Entries(mut part) => entries.append(&mut part),
-                Section::Records(mut part) => records.append(&mut part),
+                Section::Names(n) => names = Some(*n),
                 Section::Stats(s) => stats = Some(s),
                 Section::Postings(p) => postings = Some(p),
                 Section::Lookups(l) => lookups = Some(l),
@@ -117,17 +111,18 @@ impl Screener {
             }
         }
         let (
+            Some(names),
             Some(stats),
             Some(postings),
             Some((compact_index, folded_order, id_map)),
             Some(addresses),
-        ) = (stats, postings, lookups, addresses)
+        ) = (names, stats, postings, lookups, addresses)
         else {
             return Err("a section is missing".to_string());
         };
         Ok(Screener {
             entries,
-            records,
+            names,
             stats,
             postings,
             compact_index,
@@ -144,7 +139,9 @@ fn decode_one(i: usize, bytes: &[u8]) -> Result<Section, String> {
     let fail = |e: bitcode::Error| format!("section {i} does not decode: {e}");
     Ok(match kind_at(i) {
         Some(0) => Section::Entries(bitcode::deserialize(bytes).map_err(fail)?),
-        Some(1) => Section::Records(bitcode::deserialize(bytes).map_err(fail)?),
+        Some(1) => Section::Names(Box::new(
+            Names::decode(bytes).map_err(|e| format!("section {i}: {e}"))?,
+        )),
         Some(2) => Section::Stats(bitcode::deserialize(bytes).map_err(fail)?),
         Some(3) => Section::Postings(bitcode::deserialize(bytes).map_err(fail)?),
         Some(4) => Section::Lookups(bitcode::deserialize(bytes).map_err(fail)?),

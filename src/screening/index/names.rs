@@ -1,0 +1,378 @@
+//! The indexed names (every entry's primary name and aliases) as the list index cache keeps
+//! them: packed into a few flat arrays, each distinct token once, and unpacked into a
+//! [`NameRecord`] only when screening first asks for that name.
+//!
+//! A cold run screens one order against some hundred candidates of each party name, a few
+//! thousandths of a real list's names. Decoding every name into its strings, token vectors
+//! and facts (a dozen allocations each) made a hit of the cache touch some ten times the
+//! memory of the file; packed, the names are a handful of arrays, and the vocabulary of a list
+//! (a few thousand distinct tokens for tens of thousands of names) carries each token's weight
+//! and [`TokenFacts`] once.
+//!
+//! Fails closed like the rest of the cache: every number of the packed form (token ids, ends
+//! of strings and token runs, entries and aliases) is checked when the names are decoded
+//! ([`Names::decode`]) and against the entries ([`Names::consistent`]) before an index is
+//! used, so unpacking a name later cannot meet a bad one.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::NameRecord;
+use crate::screening::model::Entry;
+use crate::screening::name_bound::ListedIds;
+use crate::screening::normalize::NormalizedName;
+use crate::screening::score::WeightedTokens;
+use crate::screening::similarity::TokenFacts;
+
+/// `alias` of a primary name.
+const PRIMARY: u32 = u32::MAX;
+/// Strings kept per name in `Packed::text`, in this order.
+const TEXTS: usize = 4;
+const ORIGINAL: usize = 0;
+const NORMALIZED: usize = 1;
+const FOLDED: usize = 2;
+const LEGAL_FORM: usize = 3;
+
+/// The names in flat arrays: what the cache file holds.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Packed {
+    /// The distinct tokens of all names, one after another, and where each ends.
+    vocabulary: String,
+    vocabulary_ends: Vec<u32>,
+    /// Per distinct token, its weight ([`crate::screening::score::TokenStats::weight`], a
+    /// function of the token and the list's statistics, so the same in every name) and facts.
+    weights: Vec<f64>,
+    facts: Vec<TokenFacts>,
+    /// Per name: its entry, its alias in the entry ([`PRIMARY`] for the primary name), whether
+    /// the alias is weak, and whether a legal form was removed from it.
+    entry: Vec<u32>,
+    alias: Vec<u32>,
+    weak: Vec<bool>,
+    legal_form: Vec<bool>,
+    /// Per name, where its run of token ids in `tokens` ends.
+    token_ends: Vec<u32>,
+    tokens: Vec<u32>,
+    /// Per name, where each of its [`TEXTS`] strings ends in `text`.
+    text_ends: Vec<u32>,
+    text: String,
+}
+
+/// The indexed names: the packed form and each name unpacked once asked for.
+#[derive(Debug)]
+pub(in crate::screening) struct Names {
+    /// `None` only for names built from lists too large for the packed form's 32-bit ends
+    /// (gigabytes of names): then every name is unpacked and the index is not cached.
+    packed: Option<Packed>,
+    unpacked: Box<[OnceLock<Box<NameRecord>>]>,
+}
+
+/// The range of item `i` of runs laid end to end, each ending where `ends` says.
+fn span(ends: &[u32], i: usize) -> Option<Range<usize>> {
+    let start = match i.checked_sub(1) {
+        Some(before) => *ends.get(before)? as usize,
+        None => 0,
+    };
+    let end = *ends.get(i)? as usize;
+    (start <= end).then_some(start..end)
+}
+
+/// Whether `ends` splits `len` items into runs: never decreasing, the last at `len`.
+fn splits(ends: &[u32], len: usize) -> bool {
+    ends.windows(2).all(|w| w[0] <= w[1]) && ends.last().map_or(len == 0, |&l| l as usize == len)
+}
+
+/// Where a run ends, as the packed form keeps it.
+fn end(n: usize) -> Result<u32, String> {
+    u32::try_from(n).map_err(|_| "the names are too many or too long to pack".to_string())
+}
+
+impl Names {
+    /// The names of the index, in record order; each is kept unpacked as well.
+    pub(super) fn new(records: Vec<NameRecord>) -> Names {
+        let packed = Packed::of(&records).ok();
+        let unpacked = records
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut r)| {
+                if let Some(p) = &packed {
+                    r.ids = ListedIds(p.ids(i).into());
+                }
+                OnceLock::from(Box::new(r))
+            })
+            .collect();
+        Names { packed, unpacked }
+    }
+
+    /// The packed form, for the cache file.
+    pub(super) fn encode(&self) -> Result<Vec<u8>, String> {
+        let packed = self
+            .packed
+            .as_ref()
+            .ok_or("the names are too many or too long to pack")?;
+        bitcode::serialize(packed).map_err(|e| format!("cannot encode the names: {e}"))
+    }
+
+    /// The names from [`Names::encode`]'s bytes, none unpacked yet. `Err` unless every token
+    /// id and every end lies within what it refers to (the entries are checked by
+    /// [`Names::consistent`]).
+    pub(super) fn decode(bytes: &[u8]) -> Result<Names, String> {
+        let packed: Packed =
+            bitcode::deserialize(bytes).map_err(|e| format!("the names do not decode: {e}"))?;
+        if !packed.well_formed() {
+            return Err("the names refer to tokens or text they do not hold".to_string());
+        }
+        let unpacked = (0..packed.entry.len()).map(|_| OnceLock::new()).collect();
+        Ok(Names {
+            packed: Some(packed),
+            unpacked,
+        })
+    }
+
+    /// How many names there are.
+    pub(super) fn len(&self) -> usize {
+        self.unpacked.len()
+    }
+
+    /// Name `ri`, unpacked the first time it is asked for.
+    pub(super) fn get(&self, ri: u32) -> Option<&NameRecord> {
+        let i = ri as usize;
+        let cell = self.unpacked.get(i)?;
+        if let Some(r) = cell.get() {
+            return Some(r);
+        }
+        let packed = self.packed.as_ref()?;
+        Some(cell.get_or_init(|| Box::new(packed.unpack(i))))
+    }
+
+    /// The folded name of name `ri` (`NormalizedName::folded`), without unpacking it.
+    pub(super) fn folded(&self, ri: u32) -> Option<&str> {
+        match &self.packed {
+            Some(p) => p.text(ri as usize, FOLDED),
+            None => self.get(ri).map(|r| r.name.folded.as_str()),
+        }
+    }
+
+    /// Whether every name refers to an entry and alias of `entries`, and the packed form is
+    /// well formed (which [`Names::decode`] checks as well).
+    pub(super) fn consistent(&self, entries: &[Entry]) -> bool {
+        let alias_of = |e: u32, a: Option<u32>| {
+            entries
+                .get(e as usize)
+                .is_some_and(|entry| a.is_none_or(|a| (a as usize) < entry.aliases.len()))
+        };
+        match &self.packed {
+            Some(p) => {
+                p.well_formed()
+                    && p.entry
+                        .iter()
+                        .zip(&p.alias)
+                        .all(|(&e, &a)| alias_of(e, (a != PRIMARY).then_some(a)))
+            }
+            None => self
+                .unpacked
+                .iter()
+                .all(|c| c.get().is_some_and(|r| alias_of(r.entry, r.alias))),
+        }
+    }
+}
+
+impl Packed {
+    /// `records` packed; `Err` when they hold more than the 32-bit ends can count.
+    fn of(records: &[NameRecord]) -> Result<Packed, String> {
+        let mut p = Packed::default();
+        let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+        for r in records {
+            for (t, &w) in r.weighted.tokens.iter().zip(&r.weighted.weights) {
+                if !ids.contains_key(t.as_str()) {
+                    ids.insert(t, end(p.weights.len())?);
+                    p.vocabulary.push_str(t);
+                    p.vocabulary_ends.push(end(p.vocabulary.len())?);
+                    p.weights.push(w);
+                    p.facts.push(TokenFacts::of(t));
+                }
+                p.tokens
+                    .push(ids.get(t.as_str()).copied().unwrap_or_default());
+            }
+            p.token_ends.push(end(p.tokens.len())?);
+            p.entry.push(r.entry);
+            p.alias.push(r.alias.unwrap_or(PRIMARY));
+            p.weak.push(r.weak);
+            p.legal_form.push(r.name.legal_form.is_some());
+            let n = &r.name;
+            for text in [
+                &n.original,
+                &n.normalized,
+                &n.folded,
+                n.legal_form.as_deref().unwrap_or(""),
+            ] {
+                p.text.push_str(text);
+                p.text_ends.push(end(p.text.len())?);
+            }
+        }
+        drop(ids);
+        Ok(p)
+    }
+
+    /// Whether every array has one item per name (or per distinct token), every run of
+    /// token ids and every string lies within its array, and every token id names a token.
+    fn well_formed(&self) -> bool {
+        let names = self.entry.len();
+        let tokens = self.vocabulary_ends.len();
+        [self.alias.len(), self.weak.len(), self.legal_form.len()]
+            .iter()
+            .chain([&self.token_ends.len()])
+            .all(|&n| n == names)
+            && names.checked_mul(TEXTS) == Some(self.text_ends.len())
+            && self.weights.len() == tokens
+            && self.facts.len() == tokens
+            && splits(&self.vocabulary_ends, self.vocabulary.len())
+            && (0..tokens).all(|t| self.token(t).is_some())
+            && splits(&self.token_ends, self.tokens.len())
+            && self.tokens.iter().all(|&t| (t as usize) < tokens)
+            && splits(&self.text_ends, self.text.len())
+            && (0..self.text_ends.len())
+                .all(|i| span(&self.text_ends, i).is_some_and(|s| self.text.get(s).is_some()))
+    }
+
+    /// The token ids of name `i`.
+    fn ids(&self, i: usize) -> &[u32] {
+        span(&self.token_ends, i)
+            .and_then(|s| self.tokens.get(s))
+            .unwrap_or_default()
+    }
+
+    fn token(&self, t: usize) -> Option<&str> {
+        self.vocabulary.get(span(&self.vocabulary_ends, t)?)
+    }
+
+    fn text(&self, name: usize, which: usize) -> Option<&str> {
+        let i = name.checked_mul(TEXTS)?.checked_add(which)?;
+        self.text.get(span(&self.text_ends, i)?)
+    }
+
+    /// Name `i` as the index built it. The `unwrap_or` fallbacks are never taken: `decode`
+    /// checked every id and end (`well_formed`) before the names could be asked for.
+    fn unpack(&self, i: usize) -> NameRecord {
+        let ids = self.ids(i);
+        let tokens: Vec<String> = ids
+            .iter()
+            .map(|&t| self.token(t as usize).unwrap_or_default().to_string())
+            .collect();
+        let weights = ids
+            .iter()
+            .map(|&t| self.weights.get(t as usize).copied().unwrap_or_default())
+            .collect();
+        let facts = ids
+            .iter()
+            .filter_map(|&t| self.facts.get(t as usize).cloned())
+            .collect();
+        let text = |which| self.text(i, which).unwrap_or_default().to_string();
+        let alias = self.alias.get(i).copied().unwrap_or(PRIMARY);
+        NameRecord {
+            entry: self.entry.get(i).copied().unwrap_or_default(),
+            alias: (alias != PRIMARY).then_some(alias),
+            weak: self.weak.get(i).copied().unwrap_or_default(),
+            name: NormalizedName {
+                original: text(ORIGINAL),
+                normalized: text(NORMALIZED),
+                tokens: tokens.clone(),
+                legal_form: self
+                    .legal_form
+                    .get(i)
+                    .copied()
+                    .unwrap_or_default()
+                    .then(|| text(LEGAL_FORM)),
+                folded: text(FOLDED),
+            },
+            weighted: WeightedTokens { tokens, weights },
+            facts,
+            ids: ListedIds(ids.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::screening::model::EntryKind;
+    use crate::screening::normalize::normalize;
+    use crate::screening::score::TokenStats;
+
+    fn record(entry: u32, name: &str) -> NameRecord {
+        let name = normalize(name, EntryKind::Entity);
+        NameRecord {
+            entry,
+            alias: None,
+            weak: false,
+            weighted: WeightedTokens::new(&name.tokens, &TokenStats::new()),
+            facts: name.tokens.iter().map(|t| TokenFacts::of(t)).collect(),
+            ids: ListedIds::default(),
+            name,
+        }
+    }
+
+    fn packed() -> Packed {
+        let records = [record(0, "Mahan Air LLC"), record(1, "Air Mahan")];
+        Packed::of(&records).unwrap_or_default()
+    }
+
+    fn decodes(p: &Packed) -> bool {
+        let bytes = bitcode::serialize(p).unwrap_or_default();
+        Names::decode(&bytes).is_ok()
+    }
+
+    #[test]
+    fn a_name_unpacks_as_it_was_built() {
+        let records = [record(0, "Mahan Air LLC"), record(1, "Air Mahan")];
+        let p = packed();
+        assert_eq!(p.vocabulary, "mahanair");
+        for (i, r) in records.iter().enumerate() {
+            let u = p.unpack(i);
+            assert_eq!((u.entry, u.alias, u.weak), (r.entry, r.alias, r.weak));
+            assert_eq!(u.name, r.name);
+            assert_eq!(u.weighted, r.weighted);
+            assert_eq!(format!("{:?}", u.facts), format!("{:?}", r.facts));
+        }
+        assert!(decodes(&p));
+    }
+
+    #[test]
+    fn a_number_out_of_range_is_refused_when_decoded() {
+        let mut p = packed();
+        p.tokens[1] = 2;
+        assert!(!decodes(&p), "a token id past the vocabulary");
+        let mut p = packed();
+        p.token_ends[0] = 9;
+        assert!(!decodes(&p), "a run of tokens past the last");
+        let mut p = packed();
+        p.text_ends[7] += 1;
+        assert!(!decodes(&p), "a string past the text");
+        let mut p = packed();
+        p.vocabulary_ends[0] = 99;
+        assert!(!decodes(&p), "a token past the vocabulary's text");
+        let mut p = packed();
+        p.facts.pop();
+        assert!(!decodes(&p), "a token without its facts");
+    }
+
+    #[test]
+    fn a_name_of_an_entry_or_alias_not_held_is_inconsistent() {
+        let names = Names::decode(&bitcode::serialize(&packed()).unwrap_or_default());
+        let entry = Entry::new("L", "L", "1", EntryKind::Entity, "Mahan Air");
+        assert!(names
+            .as_ref()
+            .is_ok_and(|n| n.consistent(&[entry.clone(), entry.clone()])));
+        assert!(
+            names.is_ok_and(|n| !n.consistent(&[entry])),
+            "entry 1 is not held"
+        );
+        let mut p = packed();
+        p.alias[0] = 0;
+        let names = Names::decode(&bitcode::serialize(&p).unwrap_or_default());
+        let entry = Entry::new("L", "L", "1", EntryKind::Entity, "Mahan Air");
+        assert!(names.is_ok_and(|n| !n.consistent(&[entry.clone(), entry])));
+    }
+}
