@@ -209,12 +209,15 @@ impl Engine {
     /// Screening lists named by `screen` conditions that no loaded entry belongs to, as
     /// `(rule id, condition, list)`: a rule must not screen against a list that is not there.
     pub fn missing_screening_lists(&self) -> Vec<(String, String, String)> {
-        let mut loaded: Vec<String> = self
+        // A list names a few lists and sources over many entries: each distinct name is
+        // lowercased once, not once per entry (40,000 times for a 20,000-entry list).
+        let distinct: std::collections::BTreeSet<&str> = self
             .screener
             .iter()
             .flat_map(|s| s.entries().iter())
-            .flat_map(|e| [e.list.to_lowercase(), e.source.to_lowercase()])
+            .flat_map(|e| [e.list.as_str(), e.source.as_str()])
             .collect();
+        let mut loaded: Vec<String> = distinct.into_iter().map(str::to_lowercase).collect();
         loaded.sort();
         loaded.dedup();
         let mut out = Vec::new();
