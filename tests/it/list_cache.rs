@@ -10,22 +10,13 @@ use crate::support::{code, stderr, TODAY};
 
 const DIR: &str = "fixtures/differential";
 
-/// Runs `check` on the generated orders and list in the fixture directory, with the list
-/// index cache in `cache` (`None`: `--no-list-cache`).
-fn check(cache: Option<&Path>, list: &str, threads: &str) -> Output {
+/// Runs the binary with `args` in the fixture directory, with the list index cache in `cache`
+/// (`None`: `--no-list-cache`), and checks its exit code.
+fn run(args: &[&str], cache: Option<&Path>, exit: i32) -> Output {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR);
     let mut command = Command::new(env!("CARGO_BIN_EXE_redflag"));
     command
-        .args([
-            "check",
-            "orders.jsonl",
-            "--list",
-            list,
-            "--format",
-            "jsonl",
-            "--threads",
-            threads,
-        ])
+        .args(args)
         .current_dir(&root)
         .env("NO_COLOR", "1")
         .env("REDFLAG_TODAY", TODAY)
@@ -39,8 +30,48 @@ fn check(cache: Option<&Path>, list: &str, threads: &str) -> Output {
             .env("REDFLAG_CACHE_DIR", "/nonexistent/never-written"),
     };
     let output = command.output().expect("the redflag binary runs");
-    assert_eq!(code(&output), 1, "stderr:\n{}", stderr(&output));
+    assert_eq!(code(&output), exit, "stderr:\n{}", stderr(&output));
     output
+}
+
+/// Runs `check` on the generated orders and list in the fixture directory, with the list
+/// index cache in `cache` (`None`: `--no-list-cache`).
+fn check(cache: Option<&Path>, list: &str, threads: &str) -> Output {
+    let args = [
+        "check",
+        "orders.jsonl",
+        "--list",
+        list,
+        "--format",
+        "jsonl",
+        "--threads",
+        threads,
+    ];
+    run(&args, cache, 1)
+}
+
+/// Makes a cache entry old and returns that time and its inode, so that a later run is seen
+/// to have read it (a read refreshes the time) rather than written it again (a new file).
+#[cfg(unix)]
+pub fn age(entry: &Path) -> (std::time::SystemTime, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    std::fs::File::options()
+        .append(true)
+        .open(entry)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    (old, std::fs::metadata(entry).unwrap().ino())
+}
+
+/// Asserts that the entry [`age`]d as `(old, inode)` was read since, not written again.
+#[cfg(unix)]
+pub fn assert_read(entry: &Path, (old, inode): (std::time::SystemTime, u64)) {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(entry).unwrap();
+    assert_eq!(meta.ino(), inode, "the entry was read, not written again");
+    assert!(meta.modified().unwrap() > old, "a read refreshes the entry");
 }
 
 /// A fresh, empty cache directory for one test.
@@ -81,22 +112,12 @@ fn reference() -> Output {
 
 #[test]
 fn a_cached_index_gives_the_same_reports_as_building_it() {
-    use std::os::unix::fs::MetadataExt;
     let dir = cache_dir("same");
     let want = reference();
     let first = check(Some(&dir), "list.csv", "1");
     let written = entries(&dir);
     assert_eq!(written.len(), 1, "the first run writes one entry");
-    // Made old, so that a hit (which refreshes the time) is told from a miss (which writes a
-    // new file, another inode).
-    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
-    std::fs::File::options()
-        .append(true)
-        .open(&written[0])
-        .unwrap()
-        .set_modified(old)
-        .unwrap();
-    let inode = std::fs::metadata(&written[0]).unwrap().ino();
+    let aged = age(&written[0]);
     for threads in ["1", "2"] {
         let cached = check(Some(&dir), "list.csv", threads);
         assert!(
@@ -107,9 +128,7 @@ fn a_cached_index_gives_the_same_reports_as_building_it() {
     }
     assert!(first.stdout == want.stdout, "the run that wrote the entry");
     assert_eq!(stderr(&first), stderr(&want));
-    let meta = std::fs::metadata(&written[0]).unwrap();
-    assert_eq!(meta.ino(), inode, "the entry was read, not written again");
-    assert!(meta.modified().unwrap() > old, "a hit refreshes the entry");
+    assert_read(&written[0], aged);
     assert_eq!(entries(&dir), written);
 }
 
@@ -320,49 +339,25 @@ fn a_cache_every_user_can_write_is_not_read() {
 #[cfg(unix)]
 #[test]
 fn explain_reads_the_entry_check_wrote() {
-    use std::os::unix::fs::MetadataExt;
     let (dir, entry, _) = written("explain");
-    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
-    std::fs::File::options()
-        .append(true)
-        .open(&entry)
-        .unwrap()
-        .set_modified(old)
-        .unwrap();
-    let inode = std::fs::metadata(&entry).unwrap().ino();
+    let aged = age(&entry);
     let explain = |cache: Option<&Path>| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_redflag"));
-        command
-            .args([
-                "explain",
-                "RF-SCREEN-001",
-                "--order",
-                "orders.jsonl",
-                "--id",
-                "SO-00000001",
-                "--list",
-                "list.csv",
-                "--format",
-                "json",
-            ])
-            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR))
-            .env("NO_COLOR", "1")
-            .env("REDFLAG_TODAY", TODAY)
-            .stdin(Stdio::null());
-        match cache {
-            Some(dir) => command.env("REDFLAG_CACHE_DIR", dir),
-            None => command
-                .arg("--no-list-cache")
-                .env("REDFLAG_CACHE_DIR", "/nonexistent/never-written"),
-        };
-        let output = command.output().expect("the redflag binary runs");
-        assert_eq!(code(&output), 0, "stderr:\n{}", stderr(&output));
-        output
+        let args = [
+            "explain",
+            "RF-SCREEN-001",
+            "--order",
+            "orders.jsonl",
+            "--id",
+            "SO-00000001",
+            "--list",
+            "list.csv",
+            "--format",
+            "json",
+        ];
+        run(&args, cache, 0)
     };
     let cached = explain(Some(&dir));
-    let meta = std::fs::metadata(&entry).unwrap();
-    assert_eq!(meta.ino(), inode, "the entry was read, not written again");
-    assert!(meta.modified().unwrap() > old, "explain read the entry");
+    assert_read(&entry, aged);
     let fresh = explain(None);
     assert!(cached.stdout == fresh.stdout);
     assert_eq!(stderr(&cached), stderr(&fresh));

@@ -364,7 +364,6 @@ fn the_trail_keeps_hidden_characters_visible() {
 #[cfg(unix)]
 #[test]
 fn a_server_reads_the_list_index_cache() {
-    use std::os::unix::fs::MetadataExt;
     let scratch = tempfile::tempdir().unwrap();
     let cache = scratch.path().join("cache");
     let list = scratch.path().join("watch.csv");
@@ -392,19 +391,9 @@ fn a_server_reads_the_list_index_cache() {
     drop(built);
     let written = entries();
     assert_eq!(written.len(), 1, "the server wrote the index of its list");
-    // Made old, so that a read (which refreshes the time) is told from a rewrite (a new file).
-    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
-    std::fs::File::options()
-        .append(true)
-        .open(&written[0])
-        .unwrap()
-        .set_modified(old)
-        .unwrap();
-    let inode = std::fs::metadata(&written[0]).unwrap().ino();
+    let aged = crate::list_cache::age(&written[0]);
     let restarted = serve();
-    let meta = std::fs::metadata(&written[0]).unwrap();
-    assert_eq!(meta.ino(), inode, "the entry was read, not written again");
-    assert!(meta.modified().unwrap() > old, "the restart read the entry");
+    crate::list_cache::assert_read(&written[0], aged);
     assert_eq!(restarted.check(&held).json()["orders"][0], verdict);
     let reload = restarted.post("/v1/admin/reload", Some(OPS), "application/json", b"");
     assert_eq!(reload.status, 200, "{}", reload.text());
