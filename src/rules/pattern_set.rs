@@ -26,6 +26,8 @@ impl PatternSet {
             .utf8_empty(true)
             .which_captures(WhichCaptures::None)
             .nfa_size_limit(Some(size_limit))
+            // `regex`'s own default, which `RegexSet` had.
+            .hybrid_cache_capacity(2 * (1 << 20))
             .auto_prefilter(false);
         let syntax = syntax::Config::new().case_insensitive(true).utf8(true);
         meta::Builder::new()
