@@ -21,9 +21,7 @@ use super::model::EntryKind;
 use super::translit;
 
 /// A name prepared for matching, with the evidence of what was removed.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NormalizedName {
     /// The name as given.
     pub original: String,

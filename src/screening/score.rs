@@ -274,7 +274,7 @@ pub struct NameScore {
 }
 
 /// A token list with its weights, ready for comparison.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WeightedTokens {
     /// The tokens.
     pub tokens: Vec<String>,
