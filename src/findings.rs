@@ -173,6 +173,9 @@ pub struct ScreeningEvidence {
     pub basis: MatchBasis,
     /// Score in `0..=1`, three decimals (identifier matches score 1).
     pub score: rust_decimal::Decimal,
+    /// How the score was reached: the name (or identifier, or address) score, then each
+    /// step after it, each with the score it left, three decimals.
+    pub score_steps: Vec<(crate::screening::steps::StepKind, rust_decimal::Decimal)>,
     /// The party's name (or alias) as compared, normalised.
     pub query_normalized: String,
     /// The entry's name or alias as compared, normalised.

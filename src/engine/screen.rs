@@ -4,6 +4,7 @@ use crate::order::Fields;
 
 use super::*;
 use crate::screening::ownership::Resolution;
+use crate::screening::steps::{ScoreStep, ScoreSteps, StepKind};
 
 /// Screens one party (an order object with `name`, `aliases`, `country`, `city`, `address`,
 /// `ids`): by name, alias and identifier, or with `match_on = "address"` by its street address.
@@ -33,6 +34,7 @@ struct Candidate {
     query_normalized: String,
     entry_normalized: String,
     country_match: Option<bool>,
+    steps: ScoreSteps,
 }
 
 /// The party's name and identifiers against the index.
@@ -121,6 +123,7 @@ fn screen_names(
             query_normalized: m.query_normalized.clone(),
             entry_normalized: m.entry_normalized.clone(),
             country_match: m.country_match,
+            steps: m.steps.clone(),
         });
     judge_candidates(spec, loc, cx, screener, &query.name, candidates)
 }
@@ -180,6 +183,10 @@ fn screen_address(
             query_normalized: party_form.clone(),
             entry_normalized,
             country_match: Some(true),
+            steps: smallvec::smallvec![ScoreStep {
+                kind: StepKind::Address,
+                score: m.score,
+            }],
         }
     });
     judge_candidates(spec, loc, cx, screener, &name, candidates)
@@ -326,10 +333,12 @@ fn judge_candidates(
             ..Check::of(Truth::False)
         };
     };
-    let mut score = Decimal::from_f64(best.score)
-        .unwrap_or(Decimal::ZERO)
-        .round_dp(3);
-    score.rescale(3);
+    let three_places = |x: f64| {
+        let mut d = Decimal::from_f64(x).unwrap_or(Decimal::ZERO).round_dp(3);
+        d.rescale(3);
+        d
+    };
+    let score = three_places(best.score);
     let Some(entry) = screener.entries().get(best.entry_index) else {
         return Check::unknown("matched an entry that is not in the index".into());
     };
@@ -359,6 +368,11 @@ fn judge_candidates(
             status,
             basis: best.basis,
             score,
+            score_steps: best
+                .steps
+                .iter()
+                .map(|s| (s.kind, three_places(s.score)))
+                .collect(),
             query_normalized: best.query_normalized,
             entry_normalized: best.entry_normalized,
             country_match: best.country_match,

@@ -379,6 +379,15 @@ pub fn screening_lines(s: &ScreeningEvidence) -> Vec<String> {
             s.score, s.query_normalized, s.entry_normalized
         ),
     ];
+    // One step is the basis named above; more say what raised, lowered or capped it.
+    if s.score_steps.len() > 1 {
+        let steps: Vec<String> = s
+            .score_steps
+            .iter()
+            .map(|(kind, score)| format!("{} {score}", kind.words()))
+            .collect();
+        lines.push(format!("score steps: {}", steps.join("; ")));
+    }
     if let MatchBasis::Address {
         party_address,
         listed_address,

@@ -28,6 +28,7 @@ use super::score::{
     compare_listed_at_least, is_generic, Pruning, QueryName, TokenPair, TokenStats, WeightedTokens,
 };
 use super::similarity::TokenFacts;
+use super::steps::{self, ScoreSteps, StepKind};
 use super::translit;
 
 mod names;
@@ -159,7 +160,7 @@ pub enum MatchedOn {
 }
 
 /// One screening hit, with the evidence a reviewer needs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Match {
     /// Index of the entry in [`Screener::entries`].
     pub entry_index: usize,
@@ -188,6 +189,8 @@ pub struct Match {
     pub legal_forms: (Option<String>, Option<String>),
     /// The aligned token pairs behind the name score.
     pub pairs: Vec<TokenPair>,
+    /// How the score was reached: the name score, then each step after it, in order.
+    pub steps: ScoreSteps,
 }
 
 #[derive(Debug, Clone)]
@@ -225,6 +228,8 @@ struct Scored {
     reading: Option<String>,
     /// Whether the query holds the record's name whole ([`CONTAINED_NAME_SCORE`]).
     contained: bool,
+    /// How the name score was reached (what [`Match::steps`] starts with).
+    steps: ScoreSteps,
 }
 
 type CacheKey = (String, EntryKind);
@@ -562,17 +567,20 @@ impl Screener {
                     continue;
                 };
                 let mut name_score = s.score;
+                let mut steps = s.steps.clone();
                 if r.weak {
                     if name_score < WEAK_ALIAS_MIN {
                         continue;
                     }
                     name_score = name_score.min(WEAK_ALIAS_SCORE);
+                    steps::push(&mut steps, StepKind::WeakAlias, name_score);
                 }
                 let entry = &self.entries[r.entry as usize];
                 let mut score = name_score;
                 let kind_conflict = query.kind.is_some_and(|k| k.conflicts_with(entry.kind));
                 if kind_conflict {
                     score *= KIND_CONFLICT_FACTOR;
+                    steps::push(&mut steps, StepKind::KindConflict, score);
                 }
                 let country_match = match (query_country, entry.countries.is_empty()) {
                     (Some(c), false) => Some(entry.countries.iter().any(|x| x == c)),
@@ -584,22 +592,30 @@ impl Screener {
                 let exact_non_person = !r.weak
                     && (name_score >= EXACT_NAME_MIN || s.contained)
                     && entry.kind != EntryKind::Person;
-                if country_match == Some(false) && !exact_non_person {
-                    score -= COUNTRY_MISMATCH_PENALTY;
+                if country_match == Some(false) {
+                    if exact_non_person {
+                        steps::push(&mut steps, StepKind::CountryDiffersExactName, score);
+                    } else {
+                        score -= COUNTRY_MISMATCH_PENALTY;
+                        steps::push(&mut steps, StepKind::CountryDiffers, score);
+                    }
                 }
                 let address_match = query_address
                     .as_deref()
                     .is_some_and(|a| address_overlaps(a, &entry.addresses));
                 if address_match {
                     score += ADDRESS_MATCH_BONUS;
+                    steps::push(&mut steps, StepKind::AddressShared, score);
                 }
                 // Only against a stated other country: with none, leaving the country out
                 // would turn the block of a listed party named in Hangul into a review.
                 if hangul_query
                     && country_match == Some(false)
                     && !translit::has_hangul(&r.name.original)
+                    && score > HANGUL_ONLY_MAX
                 {
-                    score = score.min(HANGUL_ONLY_MAX);
+                    score = HANGUL_ONLY_MAX;
+                    steps::push(&mut steps, StepKind::HangulOnly, score);
                 }
                 let score = score.clamp(0.0, 1.0);
                 if score < min_score {
@@ -635,6 +651,7 @@ impl Screener {
                         kind_conflict,
                         legal_forms: (query_name.legal_form.clone(), r.name.legal_form.clone()),
                         pairs: s.pairs.clone(),
+                        steps,
                     },
                 );
             }
@@ -704,6 +721,10 @@ impl Screener {
                     kind_conflict: false,
                     legal_forms: (None, None),
                     pairs: Vec::new(),
+                    steps: smallvec::smallvec![steps::ScoreStep {
+                        kind: StepKind::Identifier,
+                        score: 1.0,
+                    }],
                 });
             }
         }
@@ -800,6 +821,14 @@ impl Screener {
                 }],
                 reading: None,
                 contained: false,
+                steps: smallvec::smallvec![steps::ScoreStep {
+                    kind: if score == CUT_NAME_SCORE {
+                        StepKind::CutInWord
+                    } else {
+                        StepKind::CutAtWordEnd
+                    },
+                    score,
+                }],
             });
             if out.len() >= MAX_CUT_MATCHES {
                 break;
@@ -838,6 +867,21 @@ impl Screener {
                     self.config.pruning,
                     Some((&mut memos, &r.ids)),
                 )?;
+                let mut name_steps = ScoreSteps::new();
+                steps::push(&mut name_steps, StepKind::Aligned, s.uncapped);
+                if s.generic_capped {
+                    steps::push(&mut name_steps, StepKind::GenericOnly, s.score);
+                }
+                if s.patronymic_capped {
+                    steps::push(&mut name_steps, StepKind::CrossedPatronymic, s.score);
+                }
+                if contained && s.score < CONTAINED_NAME_SCORE {
+                    steps::push(
+                        &mut name_steps,
+                        StepKind::HoldsListedName,
+                        CONTAINED_NAME_SCORE,
+                    );
+                }
                 Some(Scored {
                     record: ri,
                     score: if contained {
@@ -845,6 +889,7 @@ impl Screener {
                     } else {
                         s.score
                     },
+                    steps: name_steps,
                     pairs: s.pairs,
                     reading: (variant > 0)
                         .then(|| query.variants().get(variant).map(|v| v.tokens.join(" ")))
@@ -912,6 +957,10 @@ impl Screener {
                 }],
                 reading: None,
                 contained: false,
+                steps: smallvec::smallvec![steps::ScoreStep {
+                    kind: StepKind::SameLetters,
+                    score: 1.0,
+                }],
             })
             .collect()
     }

@@ -21,9 +21,11 @@ mod name_bound;
 pub mod nicknames;
 pub mod normalize;
 pub mod ownership;
+mod patronymic;
 pub mod persist;
 pub mod score;
 pub mod similarity;
+pub mod steps;
 pub mod translit;
 
 pub use ids::{validate, IdCheck};

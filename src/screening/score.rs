@@ -20,6 +20,8 @@
 //! 6. If tokens are left unaligned and every aligned pair is generic, the score is capped at
 //!    0.5 ("Global Trading Corp" must not match "Trading Corp"); two different short names
 //!    (5 letters or fewer in all) are multiplied by 0.8 (`ACME` vs `ACMA`).
+//! 7. A name whose own given name pairs with the other's father's name across `bin`/`ibn`
+//!    (`AHMAD BIN HASAN` vs `HASAN BIN AHMAD`) is capped at 0.85, a review (`patronymic`).
 
 use std::collections::HashMap;
 
@@ -28,6 +30,7 @@ use super::name_bound::{below_floor, CeilingMemo, ListedIds};
 pub use super::name_bound::{score_ceiling, CEILING_SLACK};
 use super::nicknames;
 use super::normalize::cut_reading;
+use super::patronymic::{self, CROSSED_PATRONYMIC_MAX};
 use super::similarity::may_reach;
 pub use super::similarity::{
     exact_similarity, jaro_winkler, levenshtein, similarity, similarity_bound, skeleton_similarity,
@@ -271,6 +274,10 @@ pub struct NameScore {
     pub pairs: Vec<TokenPair>,
     /// Whether the generic-only cap was applied.
     pub generic_capped: bool,
+    /// Whether the crossed-patronymic cap was applied ([`patronymic::crossed`]).
+    pub patronymic_capped: bool,
+    /// The score before either cap.
+    pub uncapped: f64,
 }
 
 /// A token list with its weights, ready for comparison.
@@ -719,6 +726,8 @@ struct Alignment {
     score: f64,
     pairs: Vec<(usize, usize, f64)>,
     generic_capped: bool,
+    patronymic_capped: bool,
+    uncapped: f64,
 }
 
 impl Alignment {
@@ -727,6 +736,8 @@ impl Alignment {
             score: 0.0,
             pairs: Vec::new(),
             generic_capped: false,
+            patronymic_capped: false,
+            uncapped: 0.0,
         }
     }
 
@@ -743,6 +754,8 @@ impl Alignment {
                 })
                 .collect(),
             generic_capped: self.generic_capped,
+            patronymic_capped: self.patronymic_capped,
+            uncapped: self.uncapped,
         }
     }
 }
@@ -910,15 +923,25 @@ fn finish(
     {
         score *= SHORT_NAME_FACTOR;
     }
+    let uncapped = score;
     let mut generic_capped = false;
     if leftover && !substantive && score > GENERIC_ONLY_CAP {
         score = GENERIC_ONLY_CAP;
         generic_capped = true;
     }
+    let mut patronymic_capped = false;
+    if score > CROSSED_PATRONYMIC_MAX
+        && patronymic::crossed(&query.tokens, &candidate.tokens, &pairs)
+    {
+        score = CROSSED_PATRONYMIC_MAX;
+        patronymic_capped = true;
+    }
     Alignment {
         score,
         pairs,
         generic_capped,
+        patronymic_capped,
+        uncapped,
     }
 }
 

@@ -5,6 +5,7 @@
 #![allow(clippy::panic)] // test helpers fail by panicking
 
 use redflag::screening::score::{score_names, TokenStats};
+use redflag::screening::steps::StepKind;
 use redflag::screening::{
     normalize, Entry, EntryKind, Match, MatchedOn, NormalizedName, PartyId, Query, Screener,
 };
@@ -532,4 +533,114 @@ fn a_listed_company_name_held_whole_among_other_words_is_reviewed_wherever_it_is
     );
     let person = top(&s, &abroad("Ivan Sergeyevich Petrov Holding Trust"));
     assert!(person.as_ref().is_none_or(|m| m.score < 0.85), "{person:?}");
+}
+
+fn steps_of(m: &Match) -> Vec<(StepKind, f64)> {
+    m.steps.iter().map(|s| (s.kind, s.score)).collect()
+}
+
+#[test]
+fn a_son_named_after_his_father_is_a_review_not_a_block() {
+    let person = |id: &str, name: &str| Entry::new("T", "test", id, EntryKind::Person, name);
+    let s = Screener::build(vec![
+        person("1", "HASAN BIN AHMAD AL-UBAIDI"),
+        person("2", "BIN LADIN, Usama bin Muhammad bin Awad"),
+        person("3", "AL-MASRI, Khalid bin Yusuf"),
+        person("4", "SAIF-AL-DIN BIN IBRAHIM AL-MASRI"),
+    ]);
+    // Every token pairs, but the father's and the son's names have changed places.
+    let crossed = check_top(&s, &Query::new("AHMAD BIN HASAN AL-UBAIDI"), "1", 0.7);
+    assert_eq!(crossed.score, 0.85, "{crossed:?}");
+    assert_eq!(
+        steps_of(&crossed),
+        [
+            (StepKind::Aligned, 1.0),
+            (StepKind::CrossedPatronymic, 0.85)
+        ]
+    );
+    let crossed = check_top(&s, &Query::new("IBRAHIM BIN AL-DIN AL-MASRI"), "4", 0.0);
+    assert!(crossed.score <= 0.85, "{crossed:?}");
+    // The same people written in another order, or with the family name first, are not
+    // crossed: the roles come from the connector that has a name before it.
+    for (name, id) in [
+        ("Usama bin Muhammad bin Awad bin Ladin", "2"),
+        ("Usama bin Muhammad bin Awad", "2"), // without the family name: 0.889
+        ("Khalid bin Yusuf al-Masri", "3"),
+        ("AL-UBAIDI, Hasan bin Ahmad", "1"),
+    ] {
+        let m = check_top(&s, &Query::new(name), id, 0.85);
+        assert!(
+            m.steps
+                .iter()
+                .all(|s| s.kind != StepKind::CrossedPatronymic),
+            "{name}: {m:?}"
+        );
+    }
+}
+
+#[test]
+fn a_match_shows_each_step_from_its_name_score_to_its_score() {
+    let s = screener();
+    // A namesake abroad: the name score, then the country deducted.
+    let mut q = Query::new("Ivan Sergeyevich Petrov");
+    q.country = Some("DE".into());
+    q.kind = Some(EntryKind::Person);
+    let m = check_top(&s, &q, "20", 0.5);
+    assert_eq!(
+        steps_of(&m),
+        [(StepKind::Aligned, 1.0), (StepKind::CountryDiffers, 0.85)]
+    );
+    // The exact name of a listed company abroad: the country is noted, nothing deducted.
+    let mut q = Query::new("Volga Shipping Company");
+    q.country = Some("DE".into());
+    let m = check_top(&s, &q, "5", 0.99);
+    assert_eq!(
+        steps_of(&m),
+        [
+            (StepKind::SameLetters, 1.0),
+            (StepKind::CountryDiffersExactName, 1.0)
+        ]
+    );
+    // A company name against a listed person: lowered for the kind.
+    let mut q = Query::new("Ivan Sergeyevich Petrov");
+    q.kind = Some(EntryKind::Entity);
+    let m = check_top(&s, &q, "20", 0.5);
+    assert_eq!(
+        steps_of(&m),
+        [(StepKind::Aligned, 1.0), (StepKind::KindConflict, 0.8)]
+    );
+    // Only generic words in common: the cap is a step of its own.
+    let m = check_top(&s, &Query::new("Global Trading Corp"), "2", 0.0);
+    assert_eq!(
+        m.steps.last().map(|s| s.kind),
+        Some(StepKind::GenericOnly),
+        "{m:?}"
+    );
+    // An identifier, a weak alias.
+    let mut q = Query::new("Someone Else");
+    q.ids.push(("RU-INN".into(), "7719717008".into()));
+    let m = check_top(&s, &q, "30", 1.0);
+    assert_eq!(steps_of(&m), [(StepKind::Identifier, 1.0)]);
+    let m = check_top(&s, &Query::new("MSH"), "30", 0.0);
+    assert_eq!(
+        m.steps.last().map(|s| s.kind),
+        Some(StepKind::WeakAlias),
+        "{m:?}"
+    );
+    // Whatever the steps, the last one leaves the match's score.
+    for name in [
+        "Romashko",
+        "Petrov Engineering",
+        "Bel Kap",
+        "Zenit Trading",
+        "Kamaz",
+    ] {
+        for m in s.screen(&Query::new(name), 0.3) {
+            assert_eq!(
+                m.steps.last().map(|s| s.score),
+                Some(m.score),
+                "{name}: {m:?}"
+            );
+        }
+    }
 }

@@ -498,3 +498,60 @@ fn address_and_ownership_findings_carry_both_addresses_and_the_chain_of_owners()
         }
     }
 }
+
+/// A namesake of a listed firm with another country, and the listed firm's name with its
+/// own: the evidence says how each score was reached, in JSON and in words.
+#[test]
+fn the_evidence_shows_each_step_from_the_name_score_to_the_score() {
+    let line = std::fs::read_to_string(ORDERS)
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("SO-2024-0815"))
+        .unwrap()
+        .replace(
+            r#""name": "Altynprom Machinery Trade LLP", "country": "KZ""#,
+            r#""name": "Altynprom Machinery Trade LLP", "country": "AE""#,
+        );
+    let run = |format: &str| {
+        let output = super::support::redflag_in(
+            None,
+            &["check", "-", "--format", format, "--list", DESIGNATED],
+            Some(format!("{line}\n").as_bytes()),
+        );
+        // A review does not stop the run.
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        output.stdout
+    };
+    let doc: Json = serde_json::from_slice(&run("json")).expect("json report");
+    let abroad = order(&doc, "SO-2024-0815");
+    let f = finding(abroad, "RF-SCREEN-002").expect("a namesake abroad is reviewed");
+    let s = screening(f);
+    assert_eq!(s["country_match"], false);
+    let steps: Vec<(String, String)> = s["score_steps"]
+        .as_array()
+        .expect("score_steps")
+        .iter()
+        .map(|s| {
+            (
+                s["step"].as_str().unwrap().into(),
+                s["score"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    assert_eq!(steps[0].0, "name");
+    assert_eq!(steps[1].0, "country_differs");
+    assert_eq!(
+        steps[1].1,
+        s["score"].as_str().unwrap(),
+        "the last step leaves the score"
+    );
+    let human = run("human");
+    let text = String::from_utf8_lossy(&human);
+    let steps_line: String = text
+        .lines()
+        .filter(|l| l.contains("score steps:"))
+        .map(|l| format!("{}\n", l.trim()))
+        .collect();
+    insta::assert_snapshot!(steps_line);
+}

@@ -318,6 +318,7 @@ pub(crate) struct ScreeningOut<'a> {
     alias: Option<&'a str>,
     id: Option<IdOut<'a>>,
     score: String,
+    score_steps: Vec<ScoreStepOut>,
     query_normalized: &'a str,
     entry_normalized: &'a str,
     country_match: Option<bool>,
@@ -328,6 +329,13 @@ pub(crate) struct ScreeningOut<'a> {
     /// Only for an entry listed through ownership.
     #[serde(skip_serializing_if = "Option::is_none")]
     ownership: Option<OwnershipOut<'a>>,
+}
+
+#[derive(DeriveSerialize)]
+pub(crate) struct ScoreStepOut {
+    step: &'static str,
+    /// The score once the step was done, three decimals.
+    score: String,
 }
 
 #[derive(DeriveSerialize)]
@@ -423,6 +431,14 @@ impl<'a> ScreeningOut<'a> {
             alias,
             id,
             score: s.score.to_string(),
+            score_steps: s
+                .score_steps
+                .iter()
+                .map(|(kind, score)| ScoreStepOut {
+                    step: kind.code(),
+                    score: score.to_string(),
+                })
+                .collect(),
             query_normalized: &s.query_normalized,
             entry_normalized: &s.entry_normalized,
             country_match: s.country_match,

@@ -1,0 +1,107 @@
+//! How a match's score was reached: the name score and each rule that raised, lowered or
+//! capped it afterwards, in the order applied. A reviewer sees why an identical-looking name
+//! is a review rather than a block (a Hangul name against another country, a weak alias, a
+//! person against a company), and an auditor can check each step against docs/screening.md.
+
+/// One step towards a match's score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StepKind {
+    /// The names aligned token by token (`score::compare`).
+    Aligned,
+    /// The same letters and digits once spacing and punctuation are left out.
+    SameLetters,
+    /// The query is the listed name cut inside a word, as a field's length cuts it.
+    CutInWord,
+    /// The query is the listed name's start up to a word's end.
+    CutAtWordEnd,
+    /// The query holds the listed company's name whole among other words.
+    HoldsListedName,
+    /// Only generic business words matched while others were left over: capped.
+    GenericOnly,
+    /// A name stands on the other side of `bin`/`ibn` in the two names (father and son): capped.
+    CrossedPatronymic,
+    /// The name matched a weak alias: capped.
+    WeakAlias,
+    /// The party's kind contradicts the entry's (person against company).
+    KindConflict,
+    /// The countries are both known and differ.
+    CountryDiffers,
+    /// The countries differ, but the name is the exact name of a listed company, vessel or
+    /// aircraft, which is the listed party wherever it says it is: nothing deducted.
+    CountryDiffersExactName,
+    /// The party's address shares its place words with a listed address.
+    AddressShared,
+    /// A name written in Hangul, against a listed name that is not, with another country.
+    HangulOnly,
+    /// An identifier matched.
+    Identifier,
+    /// The street address compared with a listed address.
+    Address,
+}
+
+impl StepKind {
+    /// The stable code written in reports.
+    pub fn code(self) -> &'static str {
+        match self {
+            StepKind::Aligned => "name",
+            StepKind::SameLetters => "same_letters",
+            StepKind::CutInWord => "cut_in_word",
+            StepKind::CutAtWordEnd => "cut_at_word_end",
+            StepKind::HoldsListedName => "holds_listed_name",
+            StepKind::GenericOnly => "generic_only_cap",
+            StepKind::CrossedPatronymic => "crossed_patronymic_cap",
+            StepKind::WeakAlias => "weak_alias_cap",
+            StepKind::KindConflict => "kind_conflict",
+            StepKind::CountryDiffers => "country_differs",
+            StepKind::CountryDiffersExactName => "country_differs_exact_name",
+            StepKind::AddressShared => "address_shared",
+            StepKind::HangulOnly => "hangul_only_cap",
+            StepKind::Identifier => "identifier",
+            StepKind::Address => "address",
+        }
+    }
+
+    /// The step in words, for the text formats.
+    pub fn words(self) -> &'static str {
+        match self {
+            StepKind::Aligned => "names aligned token by token",
+            StepKind::SameLetters => "same letters and digits",
+            StepKind::CutInWord => "listed name cut inside a word",
+            StepKind::CutAtWordEnd => "start of the listed name, to a word's end",
+            StepKind::HoldsListedName => "holds the listed name whole",
+            StepKind::GenericOnly => "only generic words matched, capped",
+            StepKind::CrossedPatronymic => "names on both sides of bin/ibn, capped",
+            StepKind::WeakAlias => "weak alias, capped",
+            StepKind::KindConflict => "person against company, lowered",
+            StepKind::CountryDiffers => "countries differ, lowered",
+            StepKind::CountryDiffersExactName => {
+                "countries differ, exact name of a listed company: not lowered"
+            }
+            StepKind::AddressShared => "address shares place words, raised",
+            StepKind::HangulOnly => "Hangul name, other country: capped",
+            StepKind::Identifier => "identifier matched",
+            StepKind::Address => "street address compared",
+        }
+    }
+}
+
+/// A step and the score after it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoreStep {
+    /// What was done.
+    pub kind: StepKind,
+    /// The score once it was done.
+    pub score: f64,
+}
+
+/// The steps of one match, in the order applied. Most matches have two or three.
+pub type ScoreSteps = smallvec::SmallVec<[ScoreStep; 4]>;
+
+/// Appends a step with the score after it, as reports show it (in `0..=1`: the running score
+/// is clamped only at the end, and a step in between may pass a bound).
+pub fn push(steps: &mut ScoreSteps, kind: StepKind, score: f64) {
+    steps.push(ScoreStep {
+        kind,
+        score: score.clamp(0.0, 1.0),
+    });
+}
