@@ -24,8 +24,10 @@ use super::ids;
 use super::model::{Entry, EntryKind};
 use super::name_bound::{CeilingMemo, ListedIds};
 use super::normalize::{fold, normalize, NormalizedName};
+use super::patronymic::CROSSED_PATRONYMIC_MAX;
 use super::score::{
     compare_listed_at_least, is_generic, Pruning, QueryName, TokenPair, TokenStats, WeightedTokens,
+    GENERIC_ONLY_CAP,
 };
 use super::similarity::TokenFacts;
 use super::steps::{self, ScoreSteps, StepKind};
@@ -229,7 +231,54 @@ struct Scored {
     /// Whether the query holds the record's name whole ([`CONTAINED_NAME_SCORE`]).
     contained: bool,
     /// How the name score was reached (what [`Match::steps`] starts with).
-    steps: ScoreSteps,
+    origin: NameOrigin,
+}
+
+/// How a name score was reached, kept small: every candidate of a query carries one, and
+/// only the matches kept spell it out as steps ([`NameOrigin::steps`]).
+#[derive(Debug, Clone, Copy)]
+struct NameOrigin {
+    /// How the names were compared.
+    kind: StepKind,
+    /// The score of that comparison, before any cap.
+    score: f64,
+    /// The cap that lowered it, if any.
+    cap: Option<StepKind>,
+}
+
+impl NameOrigin {
+    fn of(kind: StepKind, score: f64) -> NameOrigin {
+        NameOrigin {
+            kind,
+            score,
+            cap: None,
+        }
+    }
+
+    /// The steps to `name_score`, the score the record was given: the comparison, the cap
+    /// that lowered it, and what raised it past both (the query holds the listed name whole).
+    fn steps(self, name_score: f64) -> ScoreSteps {
+        let mut out = ScoreSteps::new();
+        steps::push(&mut out, self.kind, self.score);
+        match self.cap {
+            Some(StepKind::GenericOnly) => {
+                steps::push(&mut out, StepKind::GenericOnly, GENERIC_ONLY_CAP);
+            }
+            Some(StepKind::CrossedPatronymic) => {
+                steps::push(
+                    &mut out,
+                    StepKind::CrossedPatronymic,
+                    CROSSED_PATRONYMIC_MAX,
+                );
+            }
+            Some(other) => steps::push(&mut out, other, name_score),
+            None => {}
+        }
+        if out.last().is_some_and(|last| name_score > last.score) {
+            steps::push(&mut out, StepKind::HoldsListedName, name_score);
+        }
+        out
+    }
 }
 
 type CacheKey = (String, EntryKind);
@@ -567,7 +616,7 @@ impl Screener {
                     continue;
                 };
                 let mut name_score = s.score;
-                let mut steps = s.steps.clone();
+                let mut steps = s.origin.steps(s.score);
                 if r.weak {
                     if name_score < WEAK_ALIAS_MIN {
                         continue;
@@ -821,14 +870,14 @@ impl Screener {
                 }],
                 reading: None,
                 contained: false,
-                steps: smallvec::smallvec![steps::ScoreStep {
-                    kind: if score == CUT_NAME_SCORE {
+                origin: NameOrigin::of(
+                    if score == CUT_NAME_SCORE {
                         StepKind::CutInWord
                     } else {
                         StepKind::CutAtWordEnd
                     },
                     score,
-                }],
+                ),
             });
             if out.len() >= MAX_CUT_MATCHES {
                 break;
@@ -867,21 +916,17 @@ impl Screener {
                     self.config.pruning,
                     Some((&mut memos, &r.ids)),
                 )?;
-                let mut name_steps = ScoreSteps::new();
-                steps::push(&mut name_steps, StepKind::Aligned, s.uncapped);
-                if s.generic_capped {
-                    steps::push(&mut name_steps, StepKind::GenericOnly, s.score);
-                }
-                if s.patronymic_capped {
-                    steps::push(&mut name_steps, StepKind::CrossedPatronymic, s.score);
-                }
-                if contained && s.score < CONTAINED_NAME_SCORE {
-                    steps::push(
-                        &mut name_steps,
-                        StepKind::HoldsListedName,
-                        CONTAINED_NAME_SCORE,
-                    );
-                }
+                let origin = NameOrigin {
+                    kind: StepKind::Aligned,
+                    score: s.uncapped,
+                    cap: if s.generic_capped {
+                        Some(StepKind::GenericOnly)
+                    } else if s.patronymic_capped {
+                        Some(StepKind::CrossedPatronymic)
+                    } else {
+                        None
+                    },
+                };
                 Some(Scored {
                     record: ri,
                     score: if contained {
@@ -889,7 +934,7 @@ impl Screener {
                     } else {
                         s.score
                     },
-                    steps: name_steps,
+                    origin,
                     pairs: s.pairs,
                     reading: (variant > 0)
                         .then(|| query.variants().get(variant).map(|v| v.tokens.join(" ")))
@@ -957,10 +1002,7 @@ impl Screener {
                 }],
                 reading: None,
                 contained: false,
-                steps: smallvec::smallvec![steps::ScoreStep {
-                    kind: StepKind::SameLetters,
-                    score: 1.0,
-                }],
+                origin: NameOrigin::of(StepKind::SameLetters, 1.0),
             })
             .collect()
     }
