@@ -136,6 +136,7 @@ impl Engine {
             .map(|rule| {
                 let order = evaluation_order(rule);
                 CompiledRule {
+                    info: Arc::new(RuleInfo::of(rule)),
                     stages: Stages::of(rule, &order),
                     order,
                     expected: rule
@@ -329,7 +330,7 @@ impl Engine {
         findings.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
-                .then_with(|| a.rule_id.cmp(&b.rule_id))
+                .then_with(|| a.rule.id.cmp(&b.rule.id))
         });
         lapsed.sort();
         lapsed.dedup();
@@ -457,20 +458,11 @@ impl Engine {
             ),
         }
         let base = |kind, severity, message, bindings, conditions, matches, escalation| Finding {
-            rule_id: rule.id.clone(),
-            rule_version: rule.version,
+            rule: compiled.info.clone(),
             kind,
             severity,
-            title: rule.title.clone(),
             message,
-            family: rule.family.clone(),
-            red_flags: rule.red_flags.clone(),
-            icp: rule.icp.clone(),
-            references: rule.references.clone(),
-            why: rule.why.clone(),
-            action: rule.action.clone(),
             escalation,
-            condition: rule.condition_text.clone(),
             bindings,
             conditions,
             matches,
@@ -675,6 +667,8 @@ impl Engine {
 /// What `Engine::new` derives once per rule.
 #[derive(Debug, Clone)]
 struct CompiledRule {
+    /// What its findings say about it, shared by all of them.
+    info: Arc<RuleInfo>,
     /// Condition indices in evaluation order (a condition that reads
     /// another's matched row comes after it).
     order: Vec<usize>,

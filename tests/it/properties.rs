@@ -568,7 +568,7 @@ fn outcomes(text: &str, format: InputFormat) -> Vec<(Option<String>, Verdict, Ve
             let findings = judgement
                 .findings
                 .iter()
-                .map(|f| format!("{} {:?} {:?}", f.rule_id, f.kind, f.severity))
+                .map(|f| format!("{} {:?} {:?}", f.rule.id, f.kind, f.severity))
                 .collect();
             (judgement.order_id, judgement.verdict, findings)
         })
@@ -763,7 +763,7 @@ proptest! {
                 .combinations
                 .iter()
                 .any(|c| c.truth != redflag::findings::Truth::False);
-            let finding = judgement.findings.iter().find(|f| f.rule_id == rule.id);
+            let finding = judgement.findings.iter().find(|f| f.rule.id == rule.id);
             prop_assert_eq!(finding.is_some(), open, "rule {}", rule.id);
             if let Some(f) = finding {
                 let is_fired = f.kind == redflag::findings::FindingKind::Fired;
