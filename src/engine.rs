@@ -261,6 +261,7 @@ impl Engine {
     /// Judges one order against every rule of the pack.
     pub fn judge_order(&self, order: &Order) -> Judgement {
         let screened = ScreenCache::default();
+        let mut scratch = Scratch::default();
         let dates = OrderDates::of(order, self.as_of);
         let mut findings: Vec<Finding> = Vec::new();
         let mut lapsed: Vec<String> = Vec::new();
@@ -279,7 +280,15 @@ impl Engine {
                 continue;
             }
             let rows = RowDates::at_shipment(dates);
-            let outcome = self.judge_rule(rule, compiled, order, &screened, &candidates, &rows);
+            let outcome = self.judge_rule(
+                rule,
+                compiled,
+                order,
+                &screened,
+                &candidates,
+                &rows,
+                &mut scratch,
+            );
             lapsed.extend(outcome.lapsed);
             let finding = match outcome.finding {
                 Some(mut finding) => {
@@ -301,8 +310,15 @@ impl Engine {
                 // rule finds with them is a lookback finding.
                 None if rows.left_out_later.get() => {
                     let with_later = RowDates::with_later(dates);
-                    let again =
-                        self.judge_rule(rule, compiled, order, &screened, &candidates, &with_later);
+                    let again = self.judge_rule(
+                        rule,
+                        compiled,
+                        order,
+                        &screened,
+                        &candidates,
+                        &with_later,
+                        &mut scratch,
+                    );
                     lapsed.extend(again.lapsed);
                     again.finding.map(|mut finding| {
                         let why = match with_later.first_later.take() {
@@ -345,14 +361,16 @@ impl Engine {
         }
     }
 
-    fn judge_rule(
+    #[allow(clippy::too_many_arguments)]
+    fn judge_rule<'o>(
         &self,
-        rule: &Rule,
+        rule: &'o Rule,
         compiled: &CompiledRule,
-        order: &Order,
+        order: &'o Order,
         screened: &ScreenCache,
         candidates: &waiving::Candidates,
         rows: &RowDates,
+        scratch: &mut Scratch<'o>,
     ) -> RuleOutcome {
         // Combinations that fired or were undecided, split by whether a waiver covers them.
         let mut fired = Tally::default();
@@ -423,18 +441,14 @@ impl Engine {
         };
         match &compiled.stages {
             Some(stages) => {
+                let (mut staged, vars) =
+                    scratch.take(stages, &compiled.expected, rule.conditions.len());
                 let mut cx = Cx {
                     order,
                     engine: self,
                     screened,
                     rows,
-                    vars: Vec::with_capacity(rule.bindings.len()),
-                };
-                let mut staged = Staged {
-                    stages,
-                    expected: &compiled.expected,
-                    outcomes: vec![Outcome::default(); rule.conditions.len()],
-                    done: vec![false; rule.conditions.len()],
+                    vars,
                 };
                 bind_staged(
                     rule,
@@ -444,6 +458,7 @@ impl Engine {
                     &mut on_combination,
                     &mut walk,
                 );
+                scratch.give_back(staged, cx.vars);
             }
             None => self.each_binding(
                 rule,
