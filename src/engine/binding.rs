@@ -30,9 +30,10 @@ fn concrete(vars: &[Bound], from: Option<usize>, last: Option<&Trail>) -> String
         // not go back would loop, and ends here instead.
         at = bound.from.filter(|&up| up < i);
     }
-    let mut text = String::new();
+    // Most paths fit (`consignees[2].address.city`), so the string is not grown step by step.
+    let mut text = String::with_capacity(32);
     for trail in chain.iter().rev() {
-        text = trail.concrete(&text);
+        trail.push_concrete(&mut text);
     }
     text
 }

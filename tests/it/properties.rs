@@ -792,6 +792,16 @@ proptest! {
         prop_assert_eq!(fold_cmp(&a, &a), std::cmp::Ordering::Equal);
     }
 
+    /// A list lookup borrows its text when it is already folded (`folded`); borrowed or not,
+    /// it must be the fold (leading, trailing and repeated spaces, tabs and vertical tabs,
+    /// capitals and non-ASCII letters are not folded).
+    #[test]
+    fn folded_is_the_fold(a in "[ \t\u{0b}aAbBzZ0-9.,-]{0,12}|[ aé]{0,4}|[a-z0-9 ]{0,12}") {
+        use redflag::rules::lists::{fold, folded};
+        let (borrowed_or_not, fold) = (folded(&a), fold(&a));
+        prop_assert_eq!(borrowed_or_not.as_ref(), fold.as_str());
+    }
+
     /// Pattern sets are compiled without `regex::RegexSet`'s literal prefilter
     /// (`rules::pattern_set`); they must find exactly what a `RegexSet` finds, in the
     /// `contains_any` form (whole words, spaces as runs of white space) and with non-ASCII
