@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 use crate::findings::*;
 use crate::order::{Order, Record, Trail, Value};
 use crate::rules::expr::Expr;
-use crate::rules::lists::{fold, ListTable};
+use crate::rules::lists::{fold, folded, ListTable};
 use crate::rules::model::*;
 use crate::screening::{self, IdCheck, ListedAt, MatchedOn, Query, Screener};
 use crate::waivers::{Waiver, Waivers};
@@ -136,6 +136,7 @@ impl Engine {
             .map(|rule| {
                 let order = evaluation_order(rule);
                 CompiledRule {
+                    info: Arc::new(RuleInfo::of(rule)),
                     stages: Stages::of(rule, &order),
                     order,
                     expected: rule
@@ -260,6 +261,7 @@ impl Engine {
     /// Judges one order against every rule of the pack.
     pub fn judge_order(&self, order: &Order) -> Judgement {
         let screened = ScreenCache::default();
+        let mut scratch = Scratch::default();
         let dates = OrderDates::of(order, self.as_of);
         let mut findings: Vec<Finding> = Vec::new();
         let mut lapsed: Vec<String> = Vec::new();
@@ -278,7 +280,15 @@ impl Engine {
                 continue;
             }
             let rows = RowDates::at_shipment(dates);
-            let outcome = self.judge_rule(rule, compiled, order, &screened, &candidates, &rows);
+            let outcome = self.judge_rule(
+                rule,
+                compiled,
+                order,
+                &screened,
+                &candidates,
+                &rows,
+                &mut scratch,
+            );
             lapsed.extend(outcome.lapsed);
             let finding = match outcome.finding {
                 Some(mut finding) => {
@@ -300,8 +310,15 @@ impl Engine {
                 // rule finds with them is a lookback finding.
                 None if rows.left_out_later.get() => {
                     let with_later = RowDates::with_later(dates);
-                    let again =
-                        self.judge_rule(rule, compiled, order, &screened, &candidates, &with_later);
+                    let again = self.judge_rule(
+                        rule,
+                        compiled,
+                        order,
+                        &screened,
+                        &candidates,
+                        &with_later,
+                        &mut scratch,
+                    );
                     lapsed.extend(again.lapsed);
                     again.finding.map(|mut finding| {
                         let why = match with_later.first_later.take() {
@@ -329,7 +346,7 @@ impl Engine {
         findings.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
-                .then_with(|| a.rule_id.cmp(&b.rule_id))
+                .then_with(|| a.rule.id.cmp(&b.rule.id))
         });
         lapsed.sort();
         lapsed.dedup();
@@ -344,14 +361,16 @@ impl Engine {
         }
     }
 
-    fn judge_rule(
+    #[allow(clippy::too_many_arguments)]
+    fn judge_rule<'o>(
         &self,
-        rule: &Rule,
+        rule: &'o Rule,
         compiled: &CompiledRule,
-        order: &Order,
+        order: &'o Order,
         screened: &ScreenCache,
         candidates: &waiving::Candidates,
         rows: &RowDates,
+        scratch: &mut Scratch<'o>,
     ) -> RuleOutcome {
         // Combinations that fired or were undecided, split by whether a waiver covers them.
         let mut fired = Tally::default();
@@ -422,18 +441,14 @@ impl Engine {
         };
         match &compiled.stages {
             Some(stages) => {
+                let (mut staged, vars) =
+                    scratch.take(stages, &compiled.expected, rule.conditions.len());
                 let mut cx = Cx {
                     order,
                     engine: self,
                     screened,
                     rows,
-                    vars: Vec::with_capacity(rule.bindings.len()),
-                };
-                let mut staged = Staged {
-                    stages,
-                    expected: &compiled.expected,
-                    outcomes: vec![Outcome::default(); rule.conditions.len()],
-                    done: vec![false; rule.conditions.len()],
+                    vars,
                 };
                 bind_staged(
                     rule,
@@ -443,6 +458,7 @@ impl Engine {
                     &mut on_combination,
                     &mut walk,
                 );
+                scratch.give_back(staged, cx.vars);
             }
             None => self.each_binding(
                 rule,
@@ -457,20 +473,11 @@ impl Engine {
             ),
         }
         let base = |kind, severity, message, bindings, conditions, matches, escalation| Finding {
-            rule_id: rule.id.clone(),
-            rule_version: rule.version,
+            rule: compiled.info.clone(),
             kind,
             severity,
-            title: rule.title.clone(),
             message,
-            family: rule.family.clone(),
-            red_flags: rule.red_flags.clone(),
-            icp: rule.icp.clone(),
-            references: rule.references.clone(),
-            why: rule.why.clone(),
-            action: rule.action.clone(),
             escalation,
-            condition: rule.condition_text.clone(),
             bindings,
             conditions,
             matches,
@@ -675,6 +682,8 @@ impl Engine {
 /// What `Engine::new` derives once per rule.
 #[derive(Debug, Clone)]
 struct CompiledRule {
+    /// What its findings say about it, shared by all of them.
+    info: Arc<RuleInfo>,
     /// Condition indices in evaluation order (a condition that reads
     /// another's matched row comes after it).
     order: Vec<usize>,

@@ -454,7 +454,7 @@ pub fn explain_order(
         .judge_order(order)
         .findings
         .into_iter()
-        .find(|f| f.rule_id == rule.id);
+        .find(|f| f.rule.id == rule.id);
     let trace = engine.trace(&rule.id, order);
     let (combinations, overflow, empty) = match &trace {
         Some(t) => (

@@ -119,10 +119,10 @@ pub fn check_judgement(engine: &Engine, record: &Record) -> Judgement {
     for pair in judgement.findings.windows(2) {
         assert!(
             pair[0].severity > pair[1].severity
-                || (pair[0].severity == pair[1].severity && pair[0].rule_id < pair[1].rule_id),
+                || (pair[0].severity == pair[1].severity && pair[0].rule.id < pair[1].rule.id),
             "findings out of order or repeated: {} then {}",
-            pair[0].rule_id,
-            pair[1].rule_id
+            pair[0].rule.id,
+            pair[1].rule.id
         );
     }
     let again = engine.judge(record);
@@ -441,7 +441,7 @@ pub fn waivers(data: &[u8]) {
         let rules = |j: &Judgement| -> Vec<(String, String)> {
             j.findings
                 .iter()
-                .map(|f| (f.rule_id.clone(), f.severity.as_str().to_string()))
+                .map(|f| (f.rule.id.clone(), f.severity.as_str().to_string()))
                 .collect()
         };
         assert_eq!(
@@ -468,7 +468,7 @@ pub fn waivers(data: &[u8]) {
         );
         for finding in &after.findings {
             let Some(w) = &finding.waiver else { continue };
-            assert_eq!(w.rule, finding.rule_id, "a waiver applied to another rule");
+            assert_eq!(w.rule, finding.rule.id, "a waiver applied to another rule");
             assert!(
                 w.date <= as_of && as_of <= w.expires,
                 "a waiver out of force applied"

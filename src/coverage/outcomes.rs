@@ -99,7 +99,7 @@ impl Outcomes {
     fn add_order(&mut self, engine: &Engine, order: &Order) {
         let judgement = engine.judge_order(order);
         for rule in &mut self.rules {
-            match judgement.findings.iter().find(|f| f.rule_id == rule.id) {
+            match judgement.findings.iter().find(|f| f.rule.id == rule.id) {
                 Some(f) if f.kind == FindingKind::Fired => rule.fired += 1,
                 Some(_) => rule.undecided += 1,
                 None => rule.not_fired += 1,

@@ -30,9 +30,10 @@ fn concrete(vars: &[Bound], from: Option<usize>, last: Option<&Trail>) -> String
         // not go back would loop, and ends here instead.
         at = bound.from.filter(|&up| up < i);
     }
-    let mut text = String::new();
+    // Most paths fit (`consignees[2].address.city`), so the string is not grown step by step.
+    let mut text = String::with_capacity(32);
     for trail in chain.iter().rev() {
-        text = trail.concrete(&text);
+        trail.push_concrete(&mut text);
     }
     text
 }
@@ -82,10 +83,16 @@ impl<'o> Cx<'o, '_> {
     /// The elements binding `binding` takes in the current bindings, in source order.
     pub(super) fn elements(&self, binding: &'o Binding) -> Vec<Bound<'o>> {
         let mut elements = Vec::new();
+        self.elements_into(binding, &mut elements);
+        elements
+    }
+
+    /// [`Cx::elements`] appended to `out`, a vector the caller reuses.
+    pub(super) fn elements_into(&self, binding: &'o Binding, out: &mut Vec<Bound<'o>>) {
         for source in &binding.sources {
             self.reach_each(source, &mut |from, r| {
                 if let Some(value) = r.value {
-                    elements.push(Bound {
+                    out.push(Bound {
                         value,
                         from,
                         trail: r.trail,
@@ -93,7 +100,19 @@ impl<'o> Cx<'o, '_> {
                 }
             });
         }
-        elements
+    }
+
+    /// How many elements binding `binding` takes in the current bindings.
+    pub(super) fn count_elements(&self, binding: &'o Binding) -> usize {
+        let mut count: usize = 0;
+        for source in &binding.sources {
+            self.reach_each(source, &mut |_, r| {
+                if r.value.is_some() {
+                    count = count.saturating_add(1);
+                }
+            });
+        }
+        count
     }
 
     pub(super) fn order_date(&self, which: RateDate) -> Option<NaiveDate> {

@@ -43,7 +43,7 @@ pub(super) fn compare_values(
                 sides = Some((Quantity::Date(*a), Quantity::Date(b)));
                 Some(a.cmp(&b))
             }
-            None => return Check::unknown("date offset out of range".into()),
+            None => return Check::unknown("date offset out of range"),
         },
         (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
         (Value::Text(a), Value::Text(b)) => Some(text_ordering(a, b, case_sensitive)),
@@ -101,7 +101,7 @@ pub(super) fn compare_money(
         .and_then(Value::as_text)
         .map(str::to_string)
     else {
-        return Check::unknown("has no `currency` beside it".into());
+        return Check::unknown("has no `currency` beside it");
     };
     let (threshold, threshold_currency) = match (operand, other) {
         (Operand::Literal(Literal::Money(n, cur)), _) => (*n, cur.clone()),
@@ -109,10 +109,10 @@ pub(super) fn compare_money(
         _ => return Check::unknown(format!("cannot compare an amount with {}", other.kind())),
     };
     let Some(date) = cx.order_date(rate_date) else {
-        return Check::unknown("cannot be converted: the order has no date".into());
+        return Check::unknown("cannot be converted: the order has no date");
     };
     let Some(rates) = cx.engine.pack.rates.as_ref() else {
-        return Check::unknown("cannot be converted: the pack has no rates table".into());
+        return Check::unknown("cannot be converted: the pack has no rates table");
     };
     // The rate's words are formatted only when the comparison is kept as evidence.
     let convert = |value: Decimal, cur: &str| -> Result<(Decimal, String), String> {
@@ -157,16 +157,19 @@ pub(super) fn compare_money(
         .into_iter()
         .filter(|n| !n.is_empty())
         .collect();
-    check.note = Some(format!(
-        "{} {currency} = {} {}{}",
-        amount.normalize(),
-        left.round_dp(2).normalize(),
-        rates.base,
-        if notes.is_empty() {
-            String::new()
-        } else {
-            format!(" at {}", notes.join("; "))
-        }
-    ));
+    check.note = Some(
+        format!(
+            "{} {currency} = {} {}{}",
+            amount.normalize(),
+            left.round_dp(2).normalize(),
+            rates.base,
+            if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" at {}", notes.join("; "))
+            }
+        )
+        .into(),
+    );
     check
 }

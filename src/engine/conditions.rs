@@ -279,7 +279,7 @@ pub(super) fn eval_condition(
             expected: expected.to_string(),
             holds: check.truth,
             row: check.row,
-            note: check.note,
+            note: check.note.map(Cow::into_owned),
             screening: check.screening,
             comparison: check.comparison,
         });
@@ -328,7 +328,9 @@ pub(super) struct Check {
     pub(super) truth: Truth,
     pub(super) row: Option<RowEvidence>,
     pub(super) rows: Vec<usize>,
-    pub(super) note: Option<String>,
+    /// Most notes are fixed texts, and most checks are made without evidence, where the
+    /// note is never read: a fixed one is not copied.
+    pub(super) note: Option<Cow<'static, str>>,
     pub(super) screening: Option<Box<ScreeningEvidence>>,
     pub(super) comparison: Option<Comparison>,
 }
@@ -344,9 +346,9 @@ impl Check {
             comparison: None,
         }
     }
-    pub(super) fn unknown(note: String) -> Check {
+    pub(super) fn unknown(note: impl Into<Cow<'static, str>>) -> Check {
         Check {
-            note: Some(note),
+            note: Some(note.into()),
             ..Check::of(Truth::Unknown)
         }
     }
@@ -382,39 +384,50 @@ pub(super) fn test_value(
             if let (Operand::Literal(l), false) = (operand, shape == crate::order::Shape::Money) {
                 return compare_literal(*cmp, value, l, *case_sensitive, *offset);
             }
-            let others: Vec<Cow<Value>> = match operand {
-                Operand::Literal(l) => vec![Cow::Owned(literal_value(l))],
-                Operand::Field(t) => match values_of(t, cx, outcomes, done) {
-                    Ok(v) => {
-                        let present: Vec<Cow<Value>> = v
-                            .into_iter()
-                            .filter_map(|Reached { value: v, .. }| v)
-                            .collect();
-                        if present.is_empty() {
-                            return Check::unknown(format!(
-                                "cannot be compared: `{}` is missing",
-                                t.text()
-                            ));
-                        }
-                        present
-                    }
-                    Err(t) => return Check::of(t),
-                },
-            };
+            // The operand's values are compared as the target reaches them, not collected
+            // first: most operands are one value, and a vector of them cost more than the test.
             let mut result = Check::of(Truth::False);
-            for other in others {
+            let mut settled = false;
+            let mut against = |other: &Value| {
+                if settled {
+                    return;
+                }
                 let check = if shape == crate::order::Shape::Money {
-                    compare_money(*cmp, value, at.1, &other, operand, cx, *rate_date, evidence)
+                    compare_money(*cmp, value, at.1, other, operand, cx, *rate_date, evidence)
                 } else {
-                    compare_values(*cmp, value, &other, *case_sensitive, *offset)
+                    compare_values(*cmp, value, other, *case_sensitive, *offset)
                 };
                 match check.truth {
-                    Truth::True => return check,
+                    Truth::True => {
+                        result = check;
+                        settled = true;
+                    }
                     Truth::Unknown => result = check,
                     Truth::False => {
                         if result.truth == Truth::False {
                             result = check
                         }
+                    }
+                }
+            };
+            match operand {
+                Operand::Literal(l) => against(&literal_value(l)),
+                Operand::Field(t) => {
+                    let mut present = false;
+                    let reached = each_value(t, cx, outcomes, done, &mut |r: Reached| {
+                        if let Some(other) = r.value.as_deref() {
+                            present = true;
+                            against(other);
+                        }
+                    });
+                    if let Err(t) = reached {
+                        return Check::of(t);
+                    }
+                    if !present {
+                        return Check::unknown(format!(
+                            "cannot be compared: `{}` is missing",
+                            t.text()
+                        ));
                     }
                 }
             }
@@ -442,7 +455,7 @@ pub(super) fn test_value(
             let mut candidates = Cow::Borrowed(
                 cx.engine
                     .index(list, column)
-                    .and_then(|idx| idx.get(&fold(&text)))
+                    .and_then(|idx| idx.get(folded(&text).as_ref()))
                     .unwrap_or(&empty),
             );
             let set_aside = if table.is_dated() {
@@ -509,7 +522,7 @@ pub(super) fn test_value(
             match unknown_note {
                 Some(note) => Check::unknown(note),
                 None => Check {
-                    note: set_aside,
+                    note: set_aside.map(Cow::Owned),
                     ..Check::of(Truth::False)
                 },
             }
@@ -562,7 +575,7 @@ pub(super) fn test_value(
                 Members::Values(words) => {
                     let mut check = Check::of(Truth::from_bool(!hits.is_empty()));
                     if let Some(&first) = hits.first() {
-                        check.note = words.get(first).map(|w| format!("contains `{w}`"));
+                        check.note = words.get(first).map(|w| format!("contains `{w}`").into());
                     }
                     check
                 }
@@ -572,12 +585,14 @@ pub(super) fn test_value(
             let Some(text) = text_of(value) else {
                 return Check::unknown(format!("is {}, not text", value.kind()));
             };
-            let folded = fold(&text);
+            let text = folded(&text);
             match members {
                 Members::Values(prefixes) => {
-                    let hit = prefixes.iter().find(|p| folded.starts_with(&fold(p)));
+                    let hit = prefixes
+                        .iter()
+                        .find(|p| text.starts_with(folded(p).as_ref()));
                     let mut check = Check::of(Truth::from_bool(hit.is_some()));
-                    check.note = hit.map(|p| format!("starts with `{p}`"));
+                    check.note = hit.map(|p| format!("starts with `{p}`").into());
                     check
                 }
                 Members::List { list, column } => {
@@ -586,8 +601,8 @@ pub(super) fn test_value(
                     };
                     // Longest prefix first, so a 6-digit CHPL code wins over a chapter.
                     let mut rows = Vec::new();
-                    for end in (1..=folded.len()).rev() {
-                        if let Some(found) = folded.get(..end).and_then(|p| index.get(p)) {
+                    for end in (1..=text.len()).rev() {
+                        if let Some(found) = text.get(..end).and_then(|p| index.get(p)) {
                             rows.extend(found.iter().copied());
                         }
                     }
@@ -622,7 +637,7 @@ pub(super) fn test_value(
                 let holds = limit.is_some_and(|limit| hi <= limit);
                 let mut check = Check::of(Truth::from_bool(holds));
                 if evidence {
-                    check.note = Some(format!("{} days apart", (hi - lo).num_days()));
+                    check.note = Some(format!("{} days apart", (hi - lo).num_days()).into());
                 }
                 if holds {
                     return check;
@@ -659,7 +674,7 @@ pub(super) fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>, evidence: bool
         let set_aside = cx.rows.retain(table, &mut rows);
         if rows.is_empty() {
             return Check {
-                note: set_aside,
+                note: set_aside.map(Cow::Owned),
                 ..Check::of(Truth::False)
             };
         }

@@ -10,7 +10,7 @@ use crate::screening::steps::{ScoreStep, ScoreSteps, StepKind};
 /// `ids`): by name, alias and identifier, or with `match_on = "address"` by its street address.
 pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx) -> Check {
     let Value::Map(party) = value else {
-        return Check::unknown("is not a party".into());
+        return Check::unknown("is not a party");
     };
     // Without lists nothing was screened (and `check` says so once); with lists, a party
     // that cannot be screened must not pass as clear.
@@ -61,7 +61,7 @@ fn screen_names(
         _ => Vec::new(),
     };
     if name.trim().is_empty() && ids.is_empty() {
-        return Check::unknown("has no name or identifier to screen".into());
+        return Check::unknown("has no name or identifier to screen");
     }
     // A placeholder (`-`, `***`, an invisible character) is no name: screening it would find
     // nothing and let the party pass, so without an identifier the party cannot be screened.
@@ -152,7 +152,7 @@ fn screen_address(
         return Check {
             note: Some(format!(
                 "address `{address}` names no premises (a house or box number and a street) with a known country, so it is not compared with listed addresses"
-            )),
+            ).into()),
             ..Check::of(Truth::False)
         };
     }
@@ -329,7 +329,7 @@ fn judge_candidates(
     let others = kept.len().saturating_sub(1);
     let Some((best, status)) = kept.into_iter().next() else {
         return Check {
-            note: set_aside,
+            note: set_aside.map(Cow::Owned),
             ..Check::of(Truth::False)
         };
     };
@@ -340,7 +340,7 @@ fn judge_candidates(
     };
     let score = three_places(best.score);
     let Some(entry) = screener.entries().get(best.entry_index) else {
-        return Check::unknown("matched an entry that is not in the index".into());
+        return Check::unknown("matched an entry that is not in the index");
     };
     if let Some(below) = spec.below_score {
         if score >= below {
@@ -348,7 +348,7 @@ fn judge_candidates(
                 note: Some(format!(
                     "best match `{}` scores {score}, at or above {below}: a stronger rule covers it",
                     entry.entry_id
-                )),
+                ).into()),
                 ..Check::of(Truth::False)
             };
         }
@@ -387,22 +387,20 @@ fn judge_candidates(
 /// made-up or mistyped tax number).
 pub(super) fn check_id(value: &Value) -> Check {
     let Value::Map(id) = value else {
-        return Check::unknown("is not a `{ scheme, value }` identifier".into());
+        return Check::unknown("is not a `{ scheme, value }` identifier");
     };
     let get = |key: &str| id.get(key).and_then(Value::as_text);
     let (Some(scheme), Some(number)) = (get("scheme"), get("value")) else {
-        return Check::unknown("has no `scheme` or no `value`".into());
+        return Check::unknown("has no `scheme` or no `value`");
     };
     match screening::validate(scheme, number) {
         IdCheck::Invalid { reason } => Check {
-            note: Some(reason),
+            note: Some(reason.into()),
             ..Check::of(Truth::True)
         },
         IdCheck::Valid => Check::of(Truth::False),
         IdCheck::Unchecked => Check {
-            note: Some(format!(
-                "scheme `{scheme}` has no check digit redflag knows"
-            )),
+            note: Some(format!("scheme `{scheme}` has no check digit redflag knows").into()),
             ..Check::of(Truth::False)
         },
     }

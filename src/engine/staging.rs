@@ -94,11 +94,59 @@ fn targets(c: &Condition) -> Vec<&Target> {
 }
 
 /// The state of one staged walk: outcomes of the conditions evaluated for the current bindings.
-pub(super) struct Staged<'s> {
+pub(super) struct Staged<'s, 'o> {
     pub(super) stages: &'s Stages,
     pub(super) expected: &'s [String],
     pub(super) outcomes: Vec<Outcome>,
     pub(super) done: Vec<bool>,
+    /// Per depth, the elements its binding takes (emptied after each walk over them).
+    pub(super) elements: Vec<Vec<Bound<'o>>>,
+}
+
+/// The vectors the staged walks of one order reuse from rule to rule, instead of allocating
+/// outcomes, flags, bound variables and elements afresh for each of the pack's rules.
+#[derive(Default)]
+pub(super) struct Scratch<'o> {
+    outcomes: Vec<Outcome>,
+    done: Vec<bool>,
+    vars: Vec<Bound<'o>>,
+    elements: Vec<Vec<Bound<'o>>>,
+}
+
+impl<'o> Scratch<'o> {
+    /// A walk's state for a rule of `conditions` conditions, each not evaluated yet, and the
+    /// variables' vector, empty.
+    pub(super) fn take<'s>(
+        &mut self,
+        stages: &'s Stages,
+        expected: &'s [String],
+        conditions: usize,
+    ) -> (Staged<'s, 'o>, Vec<Bound<'o>>) {
+        let mut outcomes = std::mem::take(&mut self.outcomes);
+        outcomes.clear();
+        outcomes.resize_with(conditions, Outcome::default);
+        let mut done = std::mem::take(&mut self.done);
+        done.clear();
+        done.resize(conditions, false);
+        let mut vars = std::mem::take(&mut self.vars);
+        vars.clear();
+        let staged = Staged {
+            stages,
+            expected,
+            outcomes,
+            done,
+            elements: std::mem::take(&mut self.elements),
+        };
+        (staged, vars)
+    }
+
+    /// Keeps the vectors of a finished walk for the next rule.
+    pub(super) fn give_back(&mut self, staged: Staged<'_, 'o>, vars: Vec<Bound<'o>>) {
+        self.outcomes = staged.outcomes;
+        self.done = staged.done;
+        self.elements = staged.elements;
+        self.vars = vars;
+    }
 }
 
 /// Walks the bindings of `rule` as [`bind`] does, evaluating each condition at the depth where
@@ -108,7 +156,7 @@ pub(super) fn bind_staged<'o>(
     rule: &'o Rule,
     depth: usize,
     cx: &mut Cx<'o, '_>,
-    staged: &mut Staged,
+    staged: &mut Staged<'_, 'o>,
     visit: &mut dyn FnMut(&Cx<'o, '_>, &[Outcome]),
     walk: &mut Walk,
 ) {
@@ -167,13 +215,22 @@ pub(super) fn bind_staged<'o>(
         }
         return;
     }
-    for bound in cx.elements(binding) {
+    if staged.elements.len() <= depth {
+        staged.elements.resize_with(depth + 1, Vec::new);
+    }
+    let mut elements = std::mem::take(&mut staged.elements[depth]);
+    elements.clear();
+    cx.elements_into(binding, &mut elements);
+    for bound in elements.drain(..) {
         cx.vars.push(bound);
         bind_staged(rule, depth + 1, cx, staged, visit, walk);
         cx.vars.pop();
         if walk.overflow {
-            return;
+            break;
         }
+    }
+    if let Some(slot) = staged.elements.get_mut(depth) {
+        *slot = elements;
     }
 }
 
@@ -183,10 +240,10 @@ fn count_leaves<'o>(rule: &'o Rule, depth: usize, cx: &mut Cx<'o, '_>, budget: u
     let Some(binding) = rule.bindings.get(depth) else {
         return 1;
     };
-    let elements = cx.elements(binding);
     if rule.bindings.len() == depth + 1 {
-        return elements.len();
+        return cx.count_elements(binding);
     }
+    let elements = cx.elements(binding);
     let mut total: usize = 0;
     for bound in elements {
         cx.vars.push(bound);

@@ -4,7 +4,7 @@
 //! orders. Resolution yields every value the path reaches together with the
 //! concrete path (`consignees[1].city`), which is what evidence quotes.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use smallvec::SmallVec;
 
@@ -206,6 +206,13 @@ impl Trail<'_> {
     pub fn concrete(&self, prefix: &str) -> String {
         let mut out = String::with_capacity(prefix.len() + 16);
         out.push_str(prefix);
+        self.push_concrete(&mut out);
+        out
+    }
+
+    /// Appends the concrete path to `out`, which holds the path before it (or nothing): the
+    /// path through several variables is written into one string.
+    pub fn push_concrete(&self, out: &mut String) {
         let mut slots = self.slots.iter();
         for step in self.steps {
             match step {
@@ -216,27 +223,24 @@ impl Trail<'_> {
                     out.push_str(name);
                 }
                 Segment::Index(index) => match slots.next().and_then(|s| s.member()) {
-                    Some(slot) => push_index(&mut out, slot),
+                    Some(slot) => push_index(out, slot),
                     None => {
-                        out.push('[');
-                        out.push_str(&index.to_string());
-                        out.push(']');
+                        // Writing to a `String` cannot fail.
+                        let _ = write!(out, "[{index}]");
                     }
                 },
                 Segment::Each => match slots.next().and_then(|s| s.member()) {
-                    Some(slot) => push_index(&mut out, slot),
+                    Some(slot) => push_index(out, slot),
                     None => out.push_str("[*]"),
                 },
             }
         }
-        out
     }
 }
 
 fn push_index(out: &mut String, slot: usize) {
-    out.push('[');
-    out.push_str(&slot.to_string());
-    out.push(']');
+    // Writing to a `String` cannot fail; the number is written without a string of its own.
+    let _ = write!(out, "[{slot}]");
 }
 
 /// A value a path reached (or `None` where it was expected but absent or null).

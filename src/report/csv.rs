@@ -202,12 +202,12 @@ impl CsvReporter {
             for f in &j.findings {
                 rows.push(row(
                     [
-                        cell(&f.rule_id),
-                        f.rule_version.to_string(),
+                        cell(&f.rule.id),
+                        f.rule.version.to_string(),
                         f.severity.as_str().to_string(),
                         kind_str(f).to_string(),
-                        cell(&f.family),
-                        cell(&f.title),
+                        cell(&f.rule.family),
+                        cell(&f.rule.title),
                         cell(&f.message),
                         cell(&evidence_line(f)),
                         cell(&references_line(f)),

@@ -131,7 +131,7 @@ impl HumanReporter {
                 self.verdict(Verdict::Flagged(f.severity)),
                 visible(&format!(
                     "{} v{}{kind}: {}",
-                    f.rule_id, f.rule_version, f.title
+                    f.rule.id, f.rule.version, f.rule.title
                 ))
             )?;
             line(out, &format!("    {}", f.message))?;
@@ -171,7 +171,7 @@ impl HumanReporter {
                     &format!("    lookback, not the law at shipment: {why}"),
                 )?;
             }
-            line(out, &format!("    evidence ({}):", f.condition))?;
+            line(out, &format!("    evidence ({}):", f.rule.condition))?;
             let names: Vec<Cow<str>> = f.conditions.iter().map(|c| visible(&c.name)).collect();
             let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
             for (c, name) in f.conditions.iter().zip(&names) {
@@ -196,26 +196,27 @@ impl HumanReporter {
                     }
                 }
             }
-            if !f.why.is_empty() {
-                line(out, &format!("    why: {}", f.why))?;
+            if !f.rule.why.is_empty() {
+                line(out, &format!("    why: {}", f.rule.why))?;
             }
-            if !f.action.is_empty() {
-                line(out, &format!("    action: {}", f.action))?;
+            if !f.rule.action.is_empty() {
+                line(out, &format!("    action: {}", f.rule.action))?;
             }
-            for r in &f.references {
+            for r in &f.rule.references {
                 match &r.url {
                     Some(url) => line(out, &format!("    ref: {} <{url}>", r.cite))?,
                     None => line(out, &format!("    ref: {}", r.cite))?,
                 }
             }
-            if !f.red_flags.is_empty() || !f.icp.is_empty() {
+            if !f.rule.red_flags.is_empty() || !f.rule.icp.is_empty() {
                 line(
                     out,
                     &format!(
                         "    tags: {}",
-                        f.red_flags
+                        f.rule
+                            .red_flags
                             .iter()
-                            .chain(&f.icp)
+                            .chain(&f.rule.icp)
                             .cloned()
                             .collect::<Vec<_>>()
                             .join(", ")

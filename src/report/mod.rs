@@ -530,7 +530,8 @@ pub(crate) fn evidence_line(f: &Finding) -> String {
 
 /// A finding's references on one line: `cite <url>`, separated by ` | `.
 pub(crate) fn references_line(f: &Finding) -> String {
-    f.references
+    f.rule
+        .references
         .iter()
         .map(|r| match &r.url {
             Some(url) => format!("{} <{url}>", r.cite),

@@ -203,8 +203,8 @@ impl SarifReporter {
     fn finding_result(&self, j: &Judgement, f: &Finding) -> Json {
         let id = j.order_id.as_deref().unwrap_or("(no id)");
         let mut result = Map::new();
-        result.insert("ruleId".into(), json!(f.rule_id));
-        if let Some(index) = self.rule_index.get(&f.rule_id) {
+        result.insert("ruleId".into(), json!(f.rule.id));
+        if let Some(index) = self.rule_index.get(&f.rule.id) {
             result.insert("ruleIndex".into(), json!(index));
         }
         result.insert("level".into(), json!(level(f.severity)));
@@ -231,7 +231,7 @@ impl SarifReporter {
         }
         result.insert(
             "partialFingerprints".into(),
-            json!({ "redflagFinding/v1": fingerprint(&f.rule_id, j) }),
+            json!({ "redflagFinding/v1": fingerprint(&f.rule.id, j) }),
         );
         result.insert(
             "properties".into(),
@@ -241,8 +241,8 @@ impl SarifReporter {
                 "context": j.context.as_ref().map(super::json::context_json),
                 "severity": f.severity.as_str(),
                 "kind": kind_str(f),
-                "rule_version": f.rule_version,
-                "family": f.family,
+                "rule_version": f.rule.version,
+                "family": f.rule.family,
                 "escalation": f.escalation,
                 "matches": f.matches,
                 "references": references_line(f),

@@ -5,6 +5,7 @@
 //! row that matched; the rates table answers "units of a currency per base
 //! unit on a date" and says so when it cannot.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
@@ -344,6 +345,31 @@ pub fn fold(text: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// [`fold`] of `text`, borrowed when `text` is already folded: ASCII, no capital, each space
+/// single and between two words. Most texts an order is looked up by in a list (codes, city
+/// names written in lower case) are, and the lookup then allocates nothing.
+pub fn folded(text: &str) -> Cow<'_, str> {
+    // A leading space is not folded: the text starts as if after one.
+    let mut after_space = true;
+    let mut is_folded = true;
+    for &b in text.as_bytes() {
+        // `split_whitespace` splits at Unicode white space, which has the vertical tab too.
+        if char::from(b).is_whitespace() {
+            is_folded &= b == b' ' && !after_space;
+            after_space = true;
+        } else {
+            is_folded &= b.is_ascii() && !b.is_ascii_uppercase();
+            after_space = false;
+        }
+    }
+    is_folded &= !after_space || text.is_empty();
+    if is_folded {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(fold(text))
+    }
 }
 
 /// Orders two texts as their [`fold`]s would be ordered, without building them when both

@@ -303,7 +303,7 @@ fn with_lists(case: &Case, pack: &RulePack, files: &PackFiles) -> Result<Engine,
 fn check_order(case: &Case, engine: &Engine, order: &Order) -> Vec<String> {
     let rule = case.rule.as_str();
     let judgement = engine.judge_order(order);
-    let finding = judgement.findings.iter().find(|f| f.rule_id == rule);
+    let finding = judgement.findings.iter().find(|f| f.rule.id == rule);
     let traces = || {
         engine
             .trace(rule, order)

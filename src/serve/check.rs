@@ -72,7 +72,7 @@ impl Reporter for Recording {
         self.json.judgement(out, j)?;
         let mut html = Vec::new();
         order_html(&mut html, 1, j)?;
-        let mut rules: Vec<String> = j.findings.iter().map(|f| f.rule_id.clone()).collect();
+        let mut rules: Vec<String> = j.findings.iter().map(|f| f.rule.id.clone()).collect();
         rules.sort();
         rules.dedup();
         self.kept.push(NewJudgement {

@@ -464,7 +464,7 @@ fn trace_agrees_with_judge_on_every_sample_order_and_rule() {
         let judgement = engine.judge_order(order);
         for rule in &engine.pack().rules {
             let traces = engine.trace(&rule.id, order).unwrap().combinations;
-            let finding = judgement.findings.iter().find(|f| f.rule_id == rule.id);
+            let finding = judgement.findings.iter().find(|f| f.rule.id == rule.id);
             let any = |t: Truth| traces.iter().any(|tr| tr.truth == t);
             let expected = match finding.map(|f| f.kind) {
                 Some(FindingKind::Fired) => "fired",

@@ -352,7 +352,7 @@ fn the_trace_agrees_with_judge_on_every_rule_and_sample_order() {
         let judgement = engine.judge_order(&order);
         for rule in &engine.pack().rules {
             let explained = explain_order(&engine, &files, rule, &order);
-            let finding = judgement.findings.iter().find(|f| f.rule_id == rule.id);
+            let finding = judgement.findings.iter().find(|f| f.rule.id == rule.id);
             let expected = match finding.map(|f| f.kind) {
                 Some(FindingKind::Fired) => Outcome::Fired,
                 Some(FindingKind::Undecided) => Outcome::Undecided,

@@ -85,7 +85,7 @@ fn judge_all(engine: &Engine, order: &Json) -> Vec<Finding> {
 fn outcome(engine: &Engine, order: &Json, rule_id: &str) -> String {
     match judge_all(engine, order)
         .into_iter()
-        .find(|f| f.rule_id == rule_id)
+        .find(|f| f.rule.id == rule_id)
     {
         None => "none".to_string(),
         Some(f) => format!(
@@ -359,7 +359,7 @@ list = "prefixes"
     let o = items(&[Some("8457.10.90")]);
     let f = judge_all(&engine, &o)
         .into_iter()
-        .find(|f| f.rule_id == "T-1")
+        .find(|f| f.rule.id == "T-1")
         .expect("T-1 fires");
     // The evidence row is the longest prefix.
     let row = f.conditions[0].observations[0].row.clone().expect("a row");
@@ -600,7 +600,7 @@ if_missing = false
     let f = |o: &Json| {
         judge_all(&engine, o)
             .into_iter()
-            .find(|f| f.rule_id == "T-1")
+            .find(|f| f.rule.id == "T-1")
             .map(|f| (f.severity.as_str().to_string(), f.escalation))
             .unwrap()
     };
@@ -631,7 +631,7 @@ value = "C28"
     let engine = engine(&rules, &[], None);
     let f = judge_all(&engine, &base())
         .into_iter()
-        .find(|f| f.rule_id == "T-1")
+        .find(|f| f.rule.id == "T-1")
         .unwrap();
     assert_eq!(f.kind, FindingKind::Fired);
     assert_eq!(f.severity.as_str(), "hold");
@@ -667,7 +667,7 @@ list = "cities"
     });
     let f = judge_all(&engine, &o)
         .into_iter()
-        .find(|f| f.rule_id == "T-1")
+        .find(|f| f.rule.id == "T-1")
         .unwrap();
     // A bound party reads as "name (city, country)"; a missing value as
     // `(missing)`; a wildcard path lists each distinct value once.

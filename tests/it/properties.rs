@@ -568,7 +568,7 @@ fn outcomes(text: &str, format: InputFormat) -> Vec<(Option<String>, Verdict, Ve
             let findings = judgement
                 .findings
                 .iter()
-                .map(|f| format!("{} {:?} {:?}", f.rule_id, f.kind, f.severity))
+                .map(|f| format!("{} {:?} {:?}", f.rule.id, f.kind, f.severity))
                 .collect();
             (judgement.order_id, judgement.verdict, findings)
         })
@@ -763,7 +763,7 @@ proptest! {
                 .combinations
                 .iter()
                 .any(|c| c.truth != redflag::findings::Truth::False);
-            let finding = judgement.findings.iter().find(|f| f.rule_id == rule.id);
+            let finding = judgement.findings.iter().find(|f| f.rule.id == rule.id);
             prop_assert_eq!(finding.is_some(), open, "rule {}", rule.id);
             if let Some(f) = finding {
                 let is_fired = f.kind == redflag::findings::FindingKind::Fired;
@@ -790,6 +790,16 @@ proptest! {
         use redflag::rules::lists::{fold, fold_cmp};
         prop_assert_eq!(fold_cmp(&a, &b), fold(&a).cmp(&fold(&b)));
         prop_assert_eq!(fold_cmp(&a, &a), std::cmp::Ordering::Equal);
+    }
+
+    /// A list lookup borrows its text when it is already folded (`folded`); borrowed or not,
+    /// it must be the fold (leading, trailing and repeated spaces, tabs and vertical tabs,
+    /// capitals and non-ASCII letters are not folded).
+    #[test]
+    fn folded_is_the_fold(a in "[ \t\u{0b}aAbBzZ0-9.,-]{0,12}|[ aé]{0,4}|[a-z0-9 ]{0,12}") {
+        use redflag::rules::lists::{fold, folded};
+        let (borrowed_or_not, fold) = (folded(&a), fold(&a));
+        prop_assert_eq!(borrowed_or_not.as_ref(), fold.as_str());
     }
 
     /// Pattern sets are compiled without `regex::RegexSet`'s literal prefilter

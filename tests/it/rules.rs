@@ -53,7 +53,7 @@ fn check_rule(order_json: &str, rule_id: &str) -> Option<(String, String, String
 }
 
 fn finding<'j>(j: &'j Judgement, rule_id: &str) -> Option<&'j Finding> {
-    j.findings.iter().find(|f| f.rule_id == rule_id)
+    j.findings.iter().find(|f| f.rule.id == rule_id)
 }
 
 /// A clean order: a German maker buys a stamping die (HS 8207.30, not on
@@ -746,7 +746,7 @@ fn the_dandong_order_is_blocked_with_its_red_flags() {
     let all = sample_judgements();
     let j = by_id(&all, "SO-2015-0042");
     assert_eq!(j.verdict.as_str(), "block");
-    let ids: Vec<&str> = j.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let ids: Vec<&str> = j.findings.iter().map(|f| f.rule.id.as_str()).collect();
     for id in [
         "RF-REEXPORT-002",
         "RF-CASH-001",

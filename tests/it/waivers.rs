@@ -276,7 +276,7 @@ mod property {
             });
             if unnamed_embargoed {
                 prop_assert_eq!(judgement.verdict, Verdict::Flagged(Severity::Block));
-                let embargo = judgement.findings.iter().find(|f| f.rule_id == "RF-EMBARGO-001");
+                let embargo = judgement.findings.iter().find(|f| f.rule.id == "RF-EMBARGO-001");
                 prop_assert!(embargo.is_some_and(|f| f.waiver.is_none()));
             }
         }

@@ -174,9 +174,9 @@ fn rules(j: &Judgement) -> String {
         .iter()
         .map(|f| {
             if f.waiver.is_some() {
-                format!("{} (waived)", f.rule_id)
+                format!("{} (waived)", f.rule.id)
             } else {
-                f.rule_id.clone()
+                f.rule.id.clone()
             }
         })
         .chain(j.problems.iter().map(|p| p.code.to_string()))

@@ -128,7 +128,7 @@ impl HtmlReporter {
             for c in &f.conditions {
                 if let Some(o) = c.observations.first() {
                     self.expected
-                        .entry((f.rule_id.clone(), c.name.clone()))
+                        .entry((f.rule.id.clone(), c.name.clone()))
                         .or_insert_with(|| o.expected.clone());
                 }
             }
@@ -226,10 +226,13 @@ impl Reporter for HtmlReporter {
         let number = self.orders;
         for f in &j.findings {
             let i = severity_index(f.severity);
-            let rule = self.by_rule.entry(f.rule_id.clone()).or_default();
-            rule.title.clone_from(&f.title);
+            let rule = self.by_rule.entry(f.rule.id.clone()).or_default();
+            rule.title.clone_from(&f.rule.title);
             rule.counts[i] += 1;
-            self.by_family.entry(f.family.clone()).or_default().counts[i] += 1;
+            self.by_family
+                .entry(f.rule.family.clone())
+                .or_default()
+                .counts[i] += 1;
         }
         if !self.large() {
             self.held.push((number, j.clone()));

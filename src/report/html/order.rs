@@ -51,9 +51,9 @@ pub(crate) fn finding_html(out: &mut dyn Write, f: &Finding) -> io::Result<()> {
     write!(
         out,
         "<div class=\"finding s-{sev}\"><h4><span class=\"badge b-{sev}\">{sev}</span><code>{}</code><span class=\"count\">v{}</span><span class=\"title\">{}</span>",
-        esc(&f.rule_id),
-        f.rule_version,
-        bdi(&f.title)
+        esc(&f.rule.id),
+        f.rule.version,
+        bdi(&f.rule.title)
     )?;
     if f.kind == FindingKind::Undecided {
         write!(out, "<span class=\"undecided\">could not be decided</span>")?;
@@ -157,24 +157,24 @@ pub(crate) fn finding_html(out: &mut dyn Write, f: &Finding) -> io::Result<()> {
     writeln!(
         out,
         "<dt>condition</dt><dd><code>{}</code></dd>",
-        esc(&f.condition)
+        esc(&f.rule.condition)
     )?;
-    if !f.why.is_empty() {
-        writeln!(out, "<dt>why</dt><dd>{}</dd>", esc(&f.why))?;
+    if !f.rule.why.is_empty() {
+        writeln!(out, "<dt>why</dt><dd>{}</dd>", esc(&f.rule.why))?;
     }
-    if !f.action.is_empty() {
-        writeln!(out, "<dt>action</dt><dd>{}</dd>", esc(&f.action))?;
+    if !f.rule.action.is_empty() {
+        writeln!(out, "<dt>action</dt><dd>{}</dd>", esc(&f.rule.action))?;
     }
-    for r in &f.references {
+    for r in &f.rule.references {
         let text = match &r.url {
             Some(url) => link(url, &r.cite),
             None => esc(&r.cite).into_owned(),
         };
         writeln!(out, "<dt>reference</dt><dd>{text}</dd>")?;
     }
-    let tags: Vec<String> = std::iter::once(&f.family)
-        .chain(&f.red_flags)
-        .chain(&f.icp)
+    let tags: Vec<String> = std::iter::once(&f.rule.family)
+        .chain(&f.rule.red_flags)
+        .chain(&f.rule.icp)
         .filter(|t| !t.is_empty())
         .map(|t| format!("<code>{}</code>", esc(t)))
         .collect();
@@ -278,7 +278,7 @@ pub fn compact_order_html(out: &mut dyn Write, number: usize, j: &Judgement) -> 
         lines.push(format!("  {}{at} {}", p.code, p.message));
     }
     for f in &j.findings {
-        let mut head = format!("  {} {}", f.severity.as_str().to_uppercase(), f.rule_id);
+        let mut head = format!("  {} {}", f.severity.as_str().to_uppercase(), f.rule.id);
         if f.kind == FindingKind::Undecided {
             head.push_str(" (could not be decided)");
         }
