@@ -22,6 +22,7 @@ pub mod nicknames;
 pub mod normalize;
 pub mod ownership;
 pub mod persist;
+mod row_memo;
 pub mod score;
 pub mod similarity;
 pub mod translit;
