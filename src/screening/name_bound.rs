@@ -10,12 +10,12 @@
 
 use super::mandarin;
 use super::nicknames;
-use super::score::{
-    credit, WeightedTokens, CONFLICT_FACTOR, FULL_CREDIT_SIM, MIN_TOKEN_SIM, INITIAL_SIM, MAX_FUZZY_TOKEN_LEN, MAX_TOKENS,
-    MERGE_MIN_SIM, NEAR_LOSS, NICKNAME_SIM, SKELETON_FACTOR, UNMATCHED_CANDIDATE_FACTOR,
-    UNMATCHED_QUERY_FACTOR,
-};
 use super::row_memo::RowMemo;
+use super::score::{
+    credit, WeightedTokens, CONFLICT_FACTOR, FULL_CREDIT_SIM, INITIAL_SIM, MAX_FUZZY_TOKEN_LEN,
+    MAX_TOKENS, MERGE_MIN_SIM, MIN_TOKEN_SIM, NEAR_LOSS, NICKNAME_SIM, SKELETON_FACTOR,
+    UNMATCHED_CANDIDATE_FACTOR, UNMATCHED_QUERY_FACTOR,
+};
 use super::similarity::{bound_known, may_reach, TokenFacts};
 
 /// Margin by which a ceiling must fall below the floor to drop a candidate: the ceiling sums
@@ -91,11 +91,9 @@ pub(super) fn below_floor(
     .is_some_and(|c| c + CEILING_SLACK < floor);
     below
         && !match memo {
-            Some((m, _)) => merge_joined(
-                m.joined(&query.tokens),
-                &candidate.tokens,
-                candidate_facts
-            ),
+            Some((m, _)) => {
+                merge_joined(m.joined(&query.tokens), &candidate.tokens, candidate_facts)
+            }
             None => merge_possible(&query.tokens, &candidate.tokens, candidate_facts),
         }
         && !merge_possible(&candidate.tokens, &query.tokens, query_facts)
@@ -207,10 +205,12 @@ fn plain_ceiling(
         best = best.max(num / den);
     }
     let best = best.min(1.0);
-    Some(match conflict_ceiling(query, &q_credit, candidate, &c_credit) {
-        Some(conflict) => best.min(conflict),
-        None => best,
-    })
+    Some(
+        match conflict_ceiling(query, &q_credit, candidate, &c_credit) {
+            Some(conflict) => best.min(conflict),
+            None => best,
+        },
+    )
 }
 
 /// The score's ceiling when both names certainly keep a token unpaired (`credits` below 0: no
@@ -317,9 +317,9 @@ fn joined_spans(side: &[String]) -> Vec<(usize, String)> {
 /// [`merge_possible`] of a side whose runs are joined already ([`joined_spans`]).
 fn merge_joined(joined: &[(usize, String)], other: &[String], other_facts: &[TokenFacts]) -> bool {
     let longest_other = other.iter().map(String::len).max().unwrap_or(0);
-    joined.iter().any(|(len, joined)| {
-        longest_other + 2 >= *len && reaches_any(joined, other, other_facts)
-    })
+    joined
+        .iter()
+        .any(|(len, joined)| longest_other + 2 >= *len && reaches_any(joined, other, other_facts))
 }
 
 /// Whether the merged token `joined` may reach [`MERGE_MIN_SIM`] with some token of `other`

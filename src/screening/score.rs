@@ -418,8 +418,7 @@ fn compare_found(
                     .iter()
                     .zip(in_table(candidate_facts))
                     .any(|(t, listed)| {
-                        may_reach(&joined, t, MERGE_MIN_SIM, listed)
-                            || syllabic.reads(&joined, t)
+                        may_reach(&joined, t, MERGE_MIN_SIM, listed) || syllabic.reads(&joined, t)
                     })
             {
                 continue;
@@ -454,8 +453,7 @@ fn compare_found(
                     .iter()
                     .zip(in_table(query_facts))
                     .any(|(t, listed)| {
-                        may_reach(t, &joined, MERGE_MIN_SIM, listed)
-                            || syllabic.reads(t, &joined)
+                        may_reach(t, &joined, MERGE_MIN_SIM, listed) || syllabic.reads(t, &joined)
                     })
             {
                 continue;
@@ -542,7 +540,11 @@ impl SimMatrix {
         let known = query_facts.len() == nq && candidate_facts.len() == nc;
         if let Some((memo, ids)) = memo.filter(|(_, ids)| known && ids.0.len() == nc) {
             sims.resize(nq * nc, 0.0);
-            let listed = candidate.tokens.iter().zip(candidate_facts).zip(ids.0.iter());
+            let listed = candidate
+                .tokens
+                .iter()
+                .zip(candidate_facts)
+                .zip(ids.0.iter());
             for (j, ((c, fc), &id)) in listed.enumerate() {
                 let row = memo.row(id, nq, |i| {
                     query
