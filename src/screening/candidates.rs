@@ -103,6 +103,37 @@ fn rank_key(weight: f32, record: u32) -> u64 {
     (u64::from(!ascending) << 32) | u64::from(record)
 }
 
+/// Per distinct list of a query's vote (as [`Postings::select`] gathers them: list, bits of
+/// its votes, postings), whether it may join a record: false for the longest lists whose
+/// counts (the sum of their votes' counts) add up to less than `min_shared`, since a record
+/// held only by those cannot reach it. The others join every record they hold, so the
+/// records that can reach the minimum share are all joined, with all their bits.
+fn joining_lists(lists: &[(u32, u64, &[u32])], votes: &[Vote], min_shared: u32) -> Vec<bool> {
+    let count = |bits: u64| -> u32 {
+        votes
+            .iter()
+            .enumerate()
+            .take(64)
+            .filter(|(i, _)| bits & (1u64 << i) != 0)
+            .fold(0u32, |n, (_, v)| n.saturating_add(v.count))
+    };
+    let mut longest: Vec<usize> = (0..lists.len()).collect();
+    longest.sort_by_key(|&l| std::cmp::Reverse(lists.get(l).map_or(0, |x| x.2.len())));
+    let mut joining = vec![true; lists.len()];
+    let mut left_out = 0u32;
+    for l in longest {
+        let (Some(&(_, bits, _)), Some(j)) = (lists.get(l), joining.get_mut(l)) else {
+            continue;
+        };
+        let with = left_out.saturating_add(count(bits));
+        if with < min_shared {
+            left_out = with;
+            *j = false;
+        }
+    }
+    joining
+}
+
 impl Postings {
     /// The postings of `tokens` and `grams` (each list's records in increasing order), keeping
     /// each distinct list once.
@@ -264,8 +295,13 @@ impl Postings {
         if touched.len() <= self.records {
             touched.resize(self.records.saturating_add(1), 0);
         }
+        // A record reaches the minimum share only through a list outside any set of lists
+        // whose counts add up to less than it: the longest lists (common trigrams, a vote of 1
+        // each) join no record, they only add their bits to records the others joined, so the
+        // thousands of names that share nothing but a common trigram are never looked at.
+        let joining = joining_lists(&lists, votes, min_shared);
         let mut joined = 0usize;
-        for &(_, bits, postings) in &lists {
+        for (&(_, bits, postings), _) in lists.iter().zip(&joining).filter(|(_, &j)| j) {
             for &ri in postings {
                 let Some(s) = shared.get_mut(ri as usize) else {
                     continue;
@@ -275,6 +311,13 @@ impl Postings {
                 }
                 joined += usize::from(*s == 0);
                 *s |= bits;
+            }
+        }
+        for (&(_, bits, postings), _) in lists.iter().zip(&joining).filter(|(_, &j)| !j) {
+            for &ri in postings {
+                if let Some(s) = shared.get_mut(ri as usize) {
+                    *s |= if *s != 0 { bits } else { 0 };
+                }
             }
         }
         let touched = touched.get(..joined).unwrap_or_default();

@@ -23,6 +23,7 @@ pub mod normalize;
 pub mod ownership;
 mod patronymic;
 pub mod persist;
+mod row_memo;
 pub mod score;
 pub mod similarity;
 pub mod steps;

@@ -10,10 +10,11 @@
 
 use super::mandarin;
 use super::nicknames;
+use super::row_memo::RowMemo;
 use super::score::{
-    credit, WeightedTokens, FULL_CREDIT_SIM, INITIAL_SIM, MAX_FUZZY_TOKEN_LEN, MAX_TOKENS,
-    MERGE_MIN_SIM, NEAR_LOSS, NICKNAME_SIM, SKELETON_FACTOR, UNMATCHED_CANDIDATE_FACTOR,
-    UNMATCHED_QUERY_FACTOR,
+    credit, WeightedTokens, CONFLICT_FACTOR, FULL_CREDIT_SIM, INITIAL_SIM, MAX_FUZZY_TOKEN_LEN,
+    MAX_TOKENS, MERGE_MIN_SIM, MIN_TOKEN_SIM, NEAR_LOSS, NICKNAME_SIM, SKELETON_FACTOR,
+    UNMATCHED_CANDIDATE_FACTOR, UNMATCHED_QUERY_FACTOR,
 };
 use super::similarity::{bound_known, may_reach, TokenFacts};
 
@@ -34,12 +35,16 @@ pub fn score_ceiling(
     query_syllabic: Option<bool>,
     candidate: &WeightedTokens,
 ) -> Option<f64> {
+    let (query_facts, candidate_facts) = (
+        TokenFacts::all(&query.tokens),
+        TokenFacts::all(&candidate.tokens),
+    );
     let ceiling = plain_ceiling(
         query,
-        &TokenFacts::all(&query.tokens),
+        &query_facts,
         query_syllabic,
         candidate,
-        &TokenFacts::all(&candidate.tokens),
+        &candidate_facts,
         None,
     )?;
     // The alignment the bound covers is the plain one; a merge changes which tokens exist,
@@ -49,8 +54,8 @@ pub fn score_ceiling(
     // both conditions needs two Mandarin names, excluded by `plain_ceiling`. Checking every
     // span (not only those with a loosely paired token, as `compare` does) asks for more,
     // never less.
-    if merge_possible(&query.tokens, &candidate.tokens)
-        || merge_possible(&candidate.tokens, &query.tokens)
+    if merge_possible(&query.tokens, &candidate.tokens, &candidate_facts)
+        || merge_possible(&candidate.tokens, &query.tokens, &query_facts)
     {
         return None;
     }
@@ -86,10 +91,12 @@ pub(super) fn below_floor(
     .is_some_and(|c| c + CEILING_SLACK < floor);
     below
         && !match memo {
-            Some((m, _)) => merge_joined(m.joined(&query.tokens), &candidate.tokens),
-            None => merge_possible(&query.tokens, &candidate.tokens),
+            Some((m, _)) => {
+                merge_joined(m.joined(&query.tokens), &candidate.tokens, candidate_facts)
+            }
+            None => merge_possible(&query.tokens, &candidate.tokens, candidate_facts),
         }
-        && !merge_possible(&candidate.tokens, &query.tokens)
+        && !merge_possible(&candidate.tokens, &query.tokens, query_facts)
 }
 
 /// [`score_ceiling`] of the plain alignment, as if no merge could be tried.
@@ -118,8 +125,10 @@ fn plain_ceiling(
         return None;
     }
     let nicknames_count = nq > 1 && nc > 1;
-    let mut q_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nq];
-    let mut c_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nc];
+    // Each token's most credit with any partner, or `UNREACHABLE` when its similarity with
+    // every partner is certainly 0 (so the alignment leaves it unpaired).
+    let mut q_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![UNREACHABLE; nq];
+    let mut c_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![UNREACHABLE; nc];
     // What the pair rules ask of one token is worked out once per token, not once per pair;
     // with a memo, each pair's spelling ceiling once per query reading and listed token. The
     // maxima do not depend on the order the pairs are met in.
@@ -136,7 +145,7 @@ fn plain_ceiling(
                     .get(i)
                     .zip(query_facts.get(i))
                     .map_or(0.0, |(q, q_facts)| {
-                        credit_ceiling(spelled_ceiling(q, q_facts, c, c_facts))
+                        pair_ceiling(spelled_ceiling(q, q_facts, c, c_facts))
                     })
             }),
             None => {
@@ -144,7 +153,7 @@ fn plain_ceiling(
                     .iter_mut()
                     .zip(query.tokens.iter().zip(query_facts))
                 {
-                    *slot = credit_ceiling(spelled_ceiling(q, q_facts, c, c_facts));
+                    *slot = pair_ceiling(spelled_ceiling(q, q_facts, c, c_facts));
                 }
                 &spelled_row
             }
@@ -195,14 +204,82 @@ fn plain_ceiling(
         den += b;
         best = best.max(num / den);
     }
-    Some(best.min(1.0))
+    let best = best.min(1.0);
+    Some(
+        match conflict_ceiling(query, &q_credit, candidate, &c_credit) {
+            Some(conflict) => best.min(conflict),
+            None => best,
+        },
+    )
 }
+
+/// The score's ceiling when both names certainly keep a token unpaired (`credits` below 0: no
+/// partner's similarity with it can be above 0), so that `compare` charges unpaired weight
+/// [`CONFLICT_FACTOR`] times (a substitution); `None` otherwise. With F the tokens that stay
+/// unpaired for certain and T the others, every unpaired token of T adds at least its weight
+/// to the denominator (`CONFLICT_FACTOR` times 0.85 or 0.7 is more than 1), as a paired one
+/// does, so
+///   den ≥ Σ_T w + CONFLICT_FACTOR·(0.85·Σ_Fq w + 0.7·Σ_Fc w),   num ≤ Σ_T credit·w.
+/// Between a two-word order name and a listed name that share one word, the other two words
+/// are this substitution, which the plain ceiling (factor 1) does not see.
+fn conflict_ceiling(
+    query: &WeightedTokens,
+    q_credit: &[f64],
+    candidate: &WeightedTokens,
+    c_credit: &[f64],
+) -> Option<f64> {
+    let (mut num, mut paired, mut unpaired) = (0.0, 0.0, [0.0f64; 2]);
+    let sides = [
+        (&query.weights, q_credit, UNMATCHED_QUERY_FACTOR),
+        (&candidate.weights, c_credit, UNMATCHED_CANDIDATE_FACTOR),
+    ];
+    for (side, (weights, credits, unmatched)) in sides.into_iter().enumerate() {
+        if weights.len() != credits.len() {
+            return None;
+        }
+        for (&w, &cr) in weights.iter().zip(credits) {
+            if cr < 0.0 {
+                unpaired[side] += unmatched * w;
+            } else {
+                num += cr * w;
+                paired += w;
+            }
+        }
+    }
+    if unpaired[0] <= 0.0 || unpaired[1] <= 0.0 {
+        return None;
+    }
+    let den = paired + CONFLICT_FACTOR * (unpaired[0] + unpaired[1]);
+    (den > 0.0).then(|| (num / den).min(1.0))
+}
+
+/// [`credit_ceiling`] of a pair's [`spelled_ceiling`], or [`UNREACHABLE`] when that ceiling
+/// is below [`MIN_TOKEN_SIM`] by more than [`ZERO_MARGIN`]: then the letter bound ruled the
+/// plain comparison out and no skeleton, initial or equality rule applies, so `similarity`
+/// gives the pair 0 (only a nickname, [`with_nickname`], can still raise it).
+fn pair_ceiling(spelled: f64) -> f64 {
+    if spelled < MIN_TOKEN_SIM - ZERO_MARGIN {
+        UNREACHABLE
+    } else {
+        credit_ceiling(spelled)
+    }
+}
+
+/// A pair ceiling's mark of a pair whose similarity is certainly 0 ([`pair_ceiling`]); as a
+/// credit, below any (`max` with a real credit keeps the credit).
+const UNREACHABLE: f64 = -1.0;
+
+/// How far below [`MIN_TOKEN_SIM`] a spelled ceiling must be to mark a pair [`UNREACHABLE`]:
+/// far more than the [`CEILING_SLACK`] added to the letter bound and the `1e-9` under the
+/// threshold at which `similarity` rules a pair out, so that no rounding can mark a pair
+/// `similarity` compares.
+const ZERO_MARGIN: f64 = 1e-6;
 
 /// Whether `compare` may try merging two or three neighbouring tokens of `side` (see the
 /// comment in [`score_ceiling`]): some token of `other` is at most two letters shorter than
 /// the merged token, and the merged token may reach [`MERGE_MIN_SIM`] with some token of
-/// `other`.
-fn merge_possible(side: &[String], other: &[String]) -> bool {
+/// `other`. `other_facts` are the [`TokenFacts`] of `other`'s tokens (for the nickname table).
+fn merge_possible(side: &[String], other: &[String], other_facts: &[TokenFacts]) -> bool {
     let longest_other = other.iter().map(String::len).max().unwrap_or(0);
     let mut joined = String::new();
     for span in [2usize, 3] {
@@ -216,7 +293,7 @@ fn merge_possible(side: &[String], other: &[String]) -> bool {
             for p in parts {
                 joined.push_str(p);
             }
-            if other.iter().any(|t| may_reach(&joined, t, MERGE_MIN_SIM)) {
+            if reaches_any(&joined, other, other_facts) {
                 return true;
             }
         }
@@ -238,10 +315,20 @@ fn joined_spans(side: &[String]) -> Vec<(usize, String)> {
 }
 
 /// [`merge_possible`] of a side whose runs are joined already ([`joined_spans`]).
-fn merge_joined(joined: &[(usize, String)], other: &[String]) -> bool {
+fn merge_joined(joined: &[(usize, String)], other: &[String], other_facts: &[TokenFacts]) -> bool {
     let longest_other = other.iter().map(String::len).max().unwrap_or(0);
-    joined.iter().any(|(len, joined)| {
-        longest_other + 2 >= *len && other.iter().any(|t| may_reach(joined, t, MERGE_MIN_SIM))
+    joined
+        .iter()
+        .any(|(len, joined)| longest_other + 2 >= *len && reaches_any(joined, other, other_facts))
+}
+
+/// Whether the merged token `joined` may reach [`MERGE_MIN_SIM`] with some token of `other`
+/// (`may_reach`), the nickname table asked only for tokens of `other` that are in it.
+fn reaches_any(joined: &str, other: &[String], other_facts: &[TokenFacts]) -> bool {
+    other.iter().enumerate().any(|(i, t)| {
+        // Facts missing (they never are): the table is asked.
+        let in_table = other_facts.get(i).is_none_or(|f| f.nickname);
+        may_reach(joined, t, MERGE_MIN_SIM, in_table)
     })
 }
 
@@ -321,18 +408,19 @@ fn credit_ceiling(ceiling: f64) -> f64 {
 #[derive(Debug, Clone, Default)]
 pub(super) struct ListedIds(pub(super) Box<[u32]>);
 
-/// The credit ceilings of the [`spelled_ceiling`]s of one query reading's tokens against the
-/// listed tokens met so far, by listed token id: a query's hundreds of candidates share most of their tokens, so
-/// each (query token, listed token) ceiling is worked out once per query instead of once per
-/// candidate. Reused from query to query (`clear`), so it does not allocate per query.
+/// What is worked out for one query reading against the listed tokens met so far, by listed
+/// token id: the [`pair_ceiling`]s of the reading's tokens against each listed token, and (filled by the alignment, `score::SimMatrix`) their similarities. A
+/// query's hundreds of candidates share most of their tokens, so each (query token, listed
+/// token) value is worked out once per query instead of once per candidate. Reused from query
+/// to query (`clear`), so it does not allocate per query.
 #[derive(Debug, Default)]
 pub(super) struct CeilingMemo {
-    /// Per listed token id: 1 + the row of its ceilings in `rows`, 0 when not met yet.
-    slots: Vec<u32>,
-    /// The ids met, to clear `slots` for the next query.
-    met: Vec<u32>,
-    /// Rows of credit ceilings, one per query token each.
-    rows: Vec<f64>,
+    /// Pair ceilings ([`pair_ceiling`]: the credit ceiling, or [`UNREACHABLE`]), one per
+    /// query token for each listed token.
+    ceilings: RowMemo,
+    /// Token similarities (`similarity_known`, before the Wade-Giles and nickname raises,
+    /// which depend on the two names), one per query token for each listed token.
+    pub(super) sims: RowMemo,
     /// The query reading's runs of neighbouring tokens joined ([`joined_spans`]), once asked.
     joined: Option<Vec<(usize, String)>>,
 }
@@ -340,13 +428,8 @@ pub(super) struct CeilingMemo {
 impl CeilingMemo {
     /// Forgets every row: the memo of a new query reading.
     pub(super) fn clear(&mut self) {
-        for &id in &self.met {
-            if let Some(s) = self.slots.get_mut(id as usize) {
-                *s = 0;
-            }
-        }
-        self.met.clear();
-        self.rows.clear();
+        self.ceilings.clear();
+        self.sims.clear();
         self.joined = None;
     }
 
@@ -355,26 +438,9 @@ impl CeilingMemo {
         self.joined.get_or_insert_with(|| joined_spans(query))
     }
 
-    /// The `width` credit ceilings of listed token `id`, each worked out by `ceiling(i)` the
-    /// first time. A memo serves one query reading (one width) between `clear`s.
+    /// The `width` pair ceilings of listed token `id`, each worked out by `ceiling(i)` the
+    /// first time.
     fn row(&mut self, id: u32, width: usize, ceiling: impl Fn(usize) -> f64) -> &[f64] {
-        let at = id as usize;
-        if self.slots.len() <= at {
-            self.slots.resize(at + 1, 0);
-        }
-        let slot = self.slots.get(at).copied().unwrap_or(0) as usize;
-        let start = match slot.checked_sub(1) {
-            Some(row) => row * width,
-            None => {
-                let row = self.rows.len() / width.max(1);
-                self.rows.extend((0..width).map(ceiling));
-                if let Some(s) = self.slots.get_mut(at) {
-                    *s = u32::try_from(row + 1).unwrap_or(0);
-                }
-                self.met.push(id);
-                row * width
-            }
-        };
-        self.rows.get(start..start + width).unwrap_or_default()
+        self.ceilings.row(id, width, ceiling)
     }
 }

@@ -31,6 +31,7 @@ pub use super::name_bound::{score_ceiling, CEILING_SLACK};
 use super::nicknames;
 use super::normalize::cut_reading;
 use super::patronymic::{self, CROSSED_PATRONYMIC_MAX};
+use super::row_memo::RowMemo;
 use super::similarity::may_reach;
 pub use super::similarity::{
     exact_similarity, jaro_winkler, levenshtein, similarity, similarity_bound, skeleton_similarity,
@@ -342,6 +343,7 @@ pub fn compare_with(
         &TokenFacts::all(&candidate.tokens),
         None,
         pruning,
+        None,
     )
     .materialize(query, candidate)
 }
@@ -350,7 +352,8 @@ pub fn compare_with(
 ///
 /// `query_syllabic` is whether the query is a Mandarin name ([`mandarin::is_syllabic_name`]),
 /// when the caller knows it (it is the same for every candidate of a query);
-/// `query_facts` and `candidate_facts` are the [`TokenFacts`] of each name's tokens.
+/// `query_facts` and `candidate_facts` are the [`TokenFacts`] of each name's tokens; `memo`,
+/// the query reading's memo of token similarities with the candidate's token ids.
 fn compare_found(
     query: &WeightedTokens,
     query_facts: &[TokenFacts],
@@ -358,6 +361,7 @@ fn compare_found(
     candidate_facts: &[TokenFacts],
     query_syllabic: Option<bool>,
     pruning: Pruning,
+    memo: Option<(&mut RowMemo, &ListedIds)>,
 ) -> Found {
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
     if nq == 0 || nc == 0 {
@@ -374,6 +378,7 @@ fn compare_found(
         candidate_facts,
         pruning,
         &syllabic,
+        memo,
     );
     let base = align(query, candidate, &sims);
     // A merge can only help a token that the plain alignment left over or paired weakly, so
@@ -418,7 +423,10 @@ fn compare_found(
                 && !candidate
                     .tokens
                     .iter()
-                    .any(|t| may_reach(&joined, t, MERGE_MIN_SIM) || syllabic.reads(&joined, t))
+                    .zip(in_table(candidate_facts))
+                    .any(|(t, listed)| {
+                        may_reach(&joined, t, MERGE_MIN_SIM, listed) || syllabic.reads(&joined, t)
+                    })
             {
                 continue;
             }
@@ -450,7 +458,10 @@ fn compare_found(
                 && !query
                     .tokens
                     .iter()
-                    .any(|t| may_reach(t, &joined, MERGE_MIN_SIM) || syllabic.reads(t, &joined))
+                    .zip(in_table(query_facts))
+                    .any(|(t, listed)| {
+                        may_reach(t, &joined, MERGE_MIN_SIM, listed) || syllabic.reads(t, &joined)
+                    })
             {
                 continue;
             }
@@ -464,6 +475,15 @@ fn compare_found(
         }
     }
     Found::Short(best.0, best.1)
+}
+
+/// Per token of a name, whether it may be in the nickname table: its fact, and true past the
+/// facts' end (they are never short), so that zipping a name's tokens with this meets them all.
+fn in_table(facts: &[TokenFacts]) -> impl Iterator<Item = bool> + '_ {
+    facts
+        .iter()
+        .map(|f| f.nickname)
+        .chain(std::iter::repeat(true))
 }
 
 /// The best alignment [`compare`] found, before its pairs are materialised.
@@ -510,7 +530,9 @@ struct SimMatrix {
 
 impl SimMatrix {
     /// `query_facts` and `candidate_facts` hold the [`TokenFacts`] of every token of each
-    /// side (each fact then read once per token rather than once per pair).
+    /// side (each fact then read once per token rather than once per pair); with `memo` and
+    /// the candidate's token ids, a listed token's similarities with the query reading's
+    /// tokens are looked up in or added to the reading's memo.
     fn new(
         query: &WeightedTokens,
         query_facts: &[TokenFacts],
@@ -518,10 +540,34 @@ impl SimMatrix {
         candidate_facts: &[TokenFacts],
         pruning: Pruning,
         syllabic: &SyllabicNames,
+        memo: Option<(&mut RowMemo, &ListedIds)>,
     ) -> SimMatrix {
         let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
         let mut sims = smallvec::SmallVec::with_capacity(nq * nc);
-        if query_facts.len() == nq && candidate_facts.len() == nc {
+        let known = query_facts.len() == nq && candidate_facts.len() == nc;
+        if let Some((memo, ids)) = memo.filter(|(_, ids)| known && ids.0.len() == nc) {
+            sims.resize(nq * nc, 0.0);
+            let listed = candidate
+                .tokens
+                .iter()
+                .zip(candidate_facts)
+                .zip(ids.0.iter());
+            for (j, ((c, fc), &id)) in listed.enumerate() {
+                let row = memo.row(id, nq, |i| {
+                    query
+                        .tokens
+                        .get(i)
+                        .zip(query_facts.get(i))
+                        .map_or(0.0, |(q, fq)| similarity_known(q, fq, c, fc, pruning))
+                });
+                for (i, (q, fq)) in query.tokens.iter().zip(query_facts).enumerate() {
+                    let sim = row.get(i).copied().unwrap_or(0.0);
+                    if let Some(slot) = sims.get_mut(i * nc + j) {
+                        *slot = syllabic.raised(sim, q, c, fq.nickname && fc.nickname);
+                    }
+                }
+            }
+        } else if known {
             for (q, fq) in query.tokens.iter().zip(query_facts) {
                 for (c, fc) in candidate.tokens.iter().zip(candidate_facts) {
                     sims.push(syllabic.similarity_known(q, fq, c, fc, pruning));
@@ -815,6 +861,7 @@ fn compare_long_with(
             &TokenFacts::all(&sub_c.tokens),
             pruning,
             &SyllabicNames::new(&sub_q, &sub_c, None),
+            None,
         );
         for (i, j, sim) in greedy_pairs(&sub_q, &sub_c, &sims) {
             pairs.push((q_fuzzy[i], c_fuzzy[j], sim));
@@ -1137,6 +1184,11 @@ fn best_variant(
         {
             continue;
         }
+        // The exhaustive reference works every pair out afresh.
+        let sims = memos
+            .as_mut()
+            .filter(|_| pruning == Pruning::Bounded)
+            .and_then(|(m, ids)| Some((&mut m.get_mut(k)?.sims, *ids)));
         let found = compare_found(
             v,
             query_facts,
@@ -1144,6 +1196,7 @@ fn best_variant(
             candidate_facts,
             query_syllabic,
             pruning,
+            sims,
         );
         if best.as_ref().is_none_or(|(_, b)| found.score() > b.score()) {
             best = Some((k, found));

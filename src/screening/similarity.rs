@@ -372,8 +372,11 @@ fn bound_from_common(common: usize, a: &[u8], b: &[u8]) -> f64 {
 }
 
 /// Whether [`token_similarity`] of `a` and `b` can reach `min`: false only when it certainly
-/// stays below (through the same early exits and [`similarity_bound`]).
-pub(super) fn may_reach(a: &str, b: &str, min: f64) -> bool {
+/// stays below (through the same early exits and [`similarity_bound`]). `in_table` is false
+/// when one of the two tokens is known not to be in the nickname table
+/// ([`TokenFacts::nickname`]): the same answer, without the table's look-ups (`related` holds
+/// only between two names of the table).
+pub(super) fn may_reach(a: &str, b: &str, min: f64, in_table: bool) -> bool {
     if a == b {
         return true;
     }
@@ -389,5 +392,5 @@ pub(super) fn may_reach(a: &str, b: &str, min: f64) -> bool {
     // A nickname pair scores `NICKNAME_SIM` whatever its letters (`billy` merged from `bill y`
     // is `william`); only a merge asks this, and a merge the table allows must be tried.
     similarity_bound(a, b) >= min - BOUND_SLACK
-        || (super::score::NICKNAME_SIM >= min && super::nicknames::related(a, b))
+        || (in_table && super::score::NICKNAME_SIM >= min && super::nicknames::related(a, b))
 }
