@@ -12,14 +12,8 @@
 #   from DHAT's JSON output; start-up's allocations are among them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=1000
-if [[ "${1:-}" =~ ^[0-9]+$ ]]; then N=$1; shift; fi
-ORDERS=target/bench-peer/orders-20000.jsonl
-[ -f "$ORDERS" ] || { echo "run benches/peer.sh 20000 first (it generates $ORDERS)" >&2; exit 2; }
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-head -"$N" "$ORDERS" > "$WORK/orders.jsonl"
-: > "$WORK/none.jsonl"
+source benches/first-orders.sh
+set -- "${BINS[@]}"
 blocks() { # BIN INPUT OUT DHAT_OUT: prints "blocks bytes"; check's exit status says what it found
   { valgrind --tool=dhat --dhat-out-file="$4" "$1" check "$2" --format jsonl \
     -o "$3" -q --threads 1 ${EXTRA:-} 2>&1 || true; } |

@@ -9,14 +9,8 @@
 #   EXTRA="--list target/bench-peer/list-20k.csv" adds the generated list.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=1000
-if [[ "${1:-}" =~ ^[0-9]+$ ]]; then N=$1; shift; fi
-ORDERS=target/bench-peer/orders-20000.jsonl
-[ -f "$ORDERS" ] || { echo "run benches/peer.sh 20000 first (it generates $ORDERS)" >&2; exit 2; }
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-head -"$N" "$ORDERS" > "$WORK/orders.jsonl"
-: > "$WORK/none.jsonl"
+source benches/first-orders.sh
+set -- "${BINS[@]}"
 ir() { # BIN INPUT OUT; check's exit status says what it found, so it is not checked here
   { valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$1" check "$2" --format jsonl \
     -o "$3" -q --threads 1 ${EXTRA:-} 2>&1 || true; } | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
