@@ -243,7 +243,16 @@ struct NameOrigin {
     /// The score of that comparison, before any cap.
     score: f64,
     /// The cap that lowered it, if any.
-    cap: Option<StepKind>,
+    cap: Option<NameCap>,
+}
+
+/// A cap on a name score from the comparison itself.
+#[derive(Debug, Clone, Copy)]
+enum NameCap {
+    /// Only generic words matched ([`GENERIC_ONLY_CAP`]).
+    GenericOnly,
+    /// Own and father's names crossed ([`CROSSED_PATRONYMIC_MAX`]).
+    CrossedPatronymic,
 }
 
 impl NameOrigin {
@@ -261,17 +270,16 @@ impl NameOrigin {
         let mut out = ScoreSteps::new();
         steps::push(&mut out, self.kind, self.score);
         match self.cap {
-            Some(StepKind::GenericOnly) => {
+            Some(NameCap::GenericOnly) => {
                 steps::push(&mut out, StepKind::GenericOnly, GENERIC_ONLY_CAP);
             }
-            Some(StepKind::CrossedPatronymic) => {
+            Some(NameCap::CrossedPatronymic) => {
                 steps::push(
                     &mut out,
                     StepKind::CrossedPatronymic,
                     CROSSED_PATRONYMIC_MAX,
                 );
             }
-            Some(other) => steps::push(&mut out, other, name_score),
             None => {}
         }
         if out.last().is_some_and(|last| name_score > last.score) {
@@ -920,9 +928,9 @@ impl Screener {
                     kind: StepKind::Aligned,
                     score: s.uncapped,
                     cap: if s.generic_capped {
-                        Some(StepKind::GenericOnly)
+                        Some(NameCap::GenericOnly)
                     } else if s.patronymic_capped {
-                        Some(StepKind::CrossedPatronymic)
+                        Some(NameCap::CrossedPatronymic)
                     } else {
                         None
                     },
