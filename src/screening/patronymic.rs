@@ -18,6 +18,8 @@ const CONNECTORS: &[&str] = &["bin", "binte", "binti", "bint", "ibn"];
 /// Particles that may open the father's name (`bin al-Din`): not the name itself.
 const PARTICLES: &[&str] = &["abd", "abdul", "abu", "al", "el"];
 
+use super::similarity::{similarity, Pruning};
+
 /// Highest score of a name whose own and father's names are crossed with the other's: a
 /// review, since a son or father of a listed person is worth a look, never a block.
 pub const CROSSED_PATRONYMIC_MAX: f64 = 0.85;
@@ -36,10 +38,11 @@ fn roles(tokens: &[String]) -> Option<(usize, usize)> {
     Some((connector - 1, father))
 }
 
-/// Whether an alignment pairs one name's own given name with the other's father's name (or
-/// the other way round), `pairs` as `(query position, candidate position, similarity)`.
-pub fn crossed(query: &[String], candidate: &[String], pairs: &[(usize, usize, f64)]) -> bool {
-    // Cheap rejection first: this runs for every aligned candidate of every query.
+/// Whether the two names' own given names differ and each is the other's father's name:
+/// a reading of the names themselves, not of one alignment of them, so names that repeat a
+/// token (`MUHAMMAD BIN MUHAMMAD`) are never crossed by how an alignment happened to pair it.
+pub fn crossed(query: &[String], candidate: &[String]) -> bool {
+    // Cheap rejection first: this runs for every alignment above the cap.
     let has_connector = |t: &[String]| {
         t.iter()
             .skip(1)
@@ -52,9 +55,11 @@ pub fn crossed(query: &[String], candidate: &[String], pairs: &[(usize, usize, f
     else {
         return false;
     };
-    pairs.iter().any(|&(i, j, sim)| {
-        sim >= SAME_NAME_SIM && ((i == q_own && j == c_father) || (i == q_father && j == c_own))
-    })
+    let same = |a: usize, b: usize| match (query.get(a), candidate.get(b)) {
+        (Some(a), Some(b)) => similarity(a, b, Pruning::Exhaustive) >= SAME_NAME_SIM,
+        _ => false,
+    };
+    !same(q_own, c_own) && same(q_own, c_father) && same(q_father, c_own)
 }
 
 #[cfg(test)]
@@ -79,13 +84,14 @@ mod tests {
     fn surname_first_order_is_not_a_crossing() {
         let q = tokens("ahmad bin hasan al ubaidi");
         let c = tokens("al ubaidi ahmad bin hasan");
-        let pairs = [
-            (0, 2, 1.0),
-            (1, 3, 1.0),
-            (2, 4, 1.0),
-            (3, 0, 1.0),
-            (4, 1, 1.0),
-        ];
-        assert!(!crossed(&q, &c, &pairs));
+        assert!(!crossed(&q, &c));
+        // The same name as father and son is no crossing, however an alignment pairs it.
+        let q = tokens("muhammad bin muhammad al x");
+        let c = tokens("al x muhammad bin muhammad");
+        assert!(!crossed(&q, &c));
+        assert!(crossed(
+            &tokens("ahmad bin hasan al ubaidi"),
+            &tokens("hasan bin ahmad al ubaidi")
+        ));
     }
 }

@@ -20,8 +20,8 @@
 //! 6. If tokens are left unaligned and every aligned pair is generic, the score is capped at
 //!    0.5 ("Global Trading Corp" must not match "Trading Corp"); two different short names
 //!    (5 letters or fewer in all) are multiplied by 0.8 (`ACME` vs `ACMA`).
-//! 7. A name whose own given name pairs with the other's father's name across `bin`/`ibn`
-//!    (`AHMAD BIN HASAN` vs `HASAN BIN AHMAD`) is capped at 0.85, a review (`patronymic`).
+//! 7. Names whose own given names are each other's father's names across `bin`/`ibn`
+//!    (`AHMAD BIN HASAN` vs `HASAN BIN AHMAD`) are capped at 0.85, a review (`patronymic`).
 
 use std::collections::HashMap;
 
@@ -554,9 +554,7 @@ fn finish(
         generic_capped = true;
     }
     let mut patronymic_capped = false;
-    if score > CROSSED_PATRONYMIC_MAX
-        && patronymic::crossed(&query.tokens, &candidate.tokens, &pairs)
-    {
+    if score > CROSSED_PATRONYMIC_MAX && patronymic::crossed(&query.tokens, &candidate.tokens) {
         score = CROSSED_PATRONYMIC_MAX;
         patronymic_capped = true;
     }
