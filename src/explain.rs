@@ -536,7 +536,7 @@ fn combination(rule: &Rule, trace: &Trace) -> Combination {
 /// `a` false, an unknown `b` changes nothing and is not blamed.
 fn blame<F: Fn(usize) -> Truth>(expr: &Expr, want: bool, truth: &F, out: &mut Vec<(usize, bool)>) {
     let wanted = Truth::from_bool(want);
-    if kleene(expr, truth) == wanted {
+    if kleene(expr, &mut |i| truth(i)) == wanted {
         return;
     }
     match expr {
@@ -556,7 +556,7 @@ fn blame<F: Fn(usize) -> Truth>(expr: &Expr, want: bool, truth: &F, out: &mut Ve
             };
             let deciding: Vec<&Expr> = items
                 .iter()
-                .filter(|e| decisive.is_some_and(|d| kleene(e, truth) == d))
+                .filter(|e| decisive.is_some_and(|d| kleene(e, &mut |i| truth(i)) == d))
                 .collect();
             let culprits: Vec<&Expr> = if deciding.is_empty() {
                 items.iter().collect()

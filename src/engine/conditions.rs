@@ -22,14 +22,16 @@ impl Default for Outcome {
 }
 
 pub(super) fn eval_expr(expr: &Expr, outcomes: &[Outcome]) -> Truth {
-    kleene(expr, &|i| {
+    kleene(expr, &mut |i| {
         outcomes.get(i).map(|o| o.truth).unwrap_or(Truth::Unknown)
     })
 }
 
 /// Kleene's three-valued evaluation of a condition expression, given each
-/// leaf's truth by condition index.
-pub fn kleene<F: Fn(usize) -> Truth>(expr: &Expr, leaf: &F) -> Truth {
+/// leaf's truth by condition index. `leaf` is asked only for the leaves the value depends
+/// on, left to right: an `and` stops at its first false member and an `or` at its first true
+/// one, whose value no later member can change (staged judging evaluates leaves on demand).
+pub fn kleene<F: FnMut(usize) -> Truth>(expr: &Expr, leaf: &mut F) -> Truth {
     match expr {
         Expr::Leaf(i) => leaf(*i),
         Expr::Not(inner) => kleene(inner, leaf).negate(),

@@ -128,6 +128,11 @@ impl RowDates {
         }
     }
 
+    /// True in the lookback pass, which counts rows in force only after the shipment.
+    pub(super) fn include_later(&self) -> bool {
+        self.include_later
+    }
+
     /// Keeps the rows of `table` that count and returns why the first one left out was, for
     /// a note when none is left.
     pub(super) fn retain(&self, table: &ListTable, rows: &mut Vec<usize>) -> Option<String> {

@@ -1,14 +1,19 @@
 //! Staged evaluation for `judge`: each condition is evaluated once per set of the variables it
-//! reads, as soon as they are bound, and a subtree of bindings whose outcome is already false
-//! is not walked.
+//! reads, once they are bound and only when the rule's expression asks for it, and a subtree of
+//! bindings whose outcome is already false is not walked.
 //!
 //! Sound because Kleene's logic is monotone in knowledge: if the rule's expression is false
 //! with every condition not yet evaluated taken as unknown, it is false whatever those
 //! conditions turn out to be. Nothing of a false combination reaches a finding (its evidence is
 //! never built), so skipping it changes no output; its combinations are still counted against
-//! the limit, so a rule overflows on exactly the orders it did before. `trace` walks every
-//! combination with full evidence and does not use this.
-
+//! the limit, so a rule overflows on exactly the orders it did before. For the same reason a
+//! condition the expression does not ask for (`a` is false in `a and b`) is not evaluated: a
+//! combination that is not false has every condition evaluated before it is visited, so a
+//! finding, its escalations and its waivers see the outcomes they saw before. A condition left
+//! out this way matched no row that came into force after the shipment, so it cannot have
+//! asked for the lookback pass; that pass (`RowDates::include_later`), which names the first
+//! later row matched, evaluates every condition of a depth as it is reached. `trace` walks
+//! every combination with full evidence and does not use this.
 use super::*;
 
 /// When each condition of a rule can be evaluated.
@@ -19,6 +24,8 @@ pub(super) struct Stages {
     by_depth: Vec<Vec<usize>>,
     /// Per condition, its depth.
     depth: Vec<usize>,
+    /// Per condition, the conditions whose matched rows it reads, evaluated before it.
+    sources: Vec<Vec<usize>>,
 }
 
 impl Stages {
@@ -32,6 +39,7 @@ impl Stages {
             *position.get_mut(i)? = p;
         }
         let mut depth = vec![0usize; rule.conditions.len()];
+        let mut sources = vec![Vec::new(); rule.conditions.len()];
         for &i in order {
             let condition = rule.conditions.get(i)?;
             let mut d = 0;
@@ -47,6 +55,7 @@ impl Stages {
                         if *position.get(*source)? >= position[i] {
                             return None;
                         }
+                        sources.get_mut(i)?.push(*source);
                         depth[*source]
                     }
                 };
@@ -61,7 +70,11 @@ impl Stages {
         for &i in order {
             by_depth[depth[i]].push(i);
         }
-        Some(Stages { by_depth, depth })
+        Some(Stages {
+            by_depth,
+            depth,
+            sources,
+        })
     }
 }
 
@@ -149,9 +162,11 @@ impl<'o> Scratch<'o> {
     }
 }
 
-/// Walks the bindings of `rule` as [`bind`] does, evaluating each condition at the depth where
-/// its variables are bound, and calls `visit` with every combination that is not already false
-/// and the outcomes of all its conditions (without evidence).
+/// Walks the bindings of `rule` as [`bind`] does, evaluating a condition once its variables are
+/// bound and the expression asks for it, and calls `visit` with every combination that is not
+/// already false and the outcomes of all its conditions (without evidence). A false combination
+/// is visited with the outcomes its expression asked for, the others unknown, which make it
+/// false all the same.
 pub(super) fn bind_staged<'o>(
     rule: &'o Rule,
     depth: usize,
@@ -163,22 +178,21 @@ pub(super) fn bind_staged<'o>(
     if walk.overflow {
         return;
     }
-    for &i in staged
-        .stages
-        .by_depth
-        .get(depth)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-    {
-        evaluate_into(
-            rule,
-            i,
-            staged.expected,
-            cx,
-            &mut staged.outcomes,
-            &mut staged.done,
-            false,
-        );
+    // The conditions of this depth read the variable just bound: what they said of the one
+    // before it no longer holds.
+    let stages = staged.stages;
+    let here = stages.by_depth.get(depth).map(Vec::as_slice).unwrap_or(&[]);
+    for &i in here {
+        if let Some(flag) = staged.done.get_mut(i) {
+            *flag = false;
+        }
+    }
+    // The lookback pass names the first later row any condition matched, so it evaluates
+    // every condition as before, in evaluation order, not only those the expression asks for.
+    if cx.rows.include_later() {
+        for &i in here {
+            ensure(rule, i, cx, staged);
+        }
     }
     let Some(binding) = rule.bindings.get(depth) else {
         walk.count = walk.count.saturating_add(1);
@@ -186,26 +200,20 @@ pub(super) fn bind_staged<'o>(
             walk.overflow = true;
             return;
         }
+        if settle(rule, depth, cx, staged) != Truth::False {
+            for &i in stages.by_depth.iter().flatten() {
+                ensure(rule, i, cx, staged);
+            }
+        }
         visit(cx, &staged.outcomes);
         return;
     };
     // With nothing evaluated at this depth the expression is as settled as at the one above,
     // which was not false, or this walk would not be here.
-    let evaluated_here = staged
-        .stages
-        .by_depth
-        .get(depth)
-        .is_some_and(|here| !here.is_empty());
-    let settled = if evaluated_here {
-        kleene(
-            &rule.condition,
-            &|i| match (staged.stages.depth.get(i), staged.outcomes.get(i)) {
-                (Some(&d), Some(o)) if d <= depth => o.truth,
-                _ => Truth::Unknown,
-            },
-        )
-    } else {
+    let settled = if here.is_empty() {
         Truth::Unknown
+    } else {
+        settle(rule, depth, cx, staged)
     };
     if settled == Truth::False {
         if walk.limit != usize::MAX {
@@ -232,6 +240,40 @@ pub(super) fn bind_staged<'o>(
     if let Some(slot) = staged.elements.get_mut(depth) {
         *slot = elements;
     }
+}
+
+/// The rule's expression with the variables up to `depth` bound: each condition they allow is
+/// evaluated when the expression asks for it (at most once per binding of its variables), the
+/// others are unknown.
+fn settle(rule: &Rule, depth: usize, cx: &Cx, staged: &mut Staged) -> Truth {
+    kleene(&rule.condition, &mut |i| {
+        if staged.stages.depth.get(i).is_none_or(|&d| d > depth) {
+            return Truth::Unknown;
+        }
+        ensure(rule, i, cx, staged);
+        staged.outcomes.get(i).map_or(Truth::Unknown, |o| o.truth)
+    })
+}
+
+/// Evaluates condition `i` unless it is done for the current bindings, after the conditions
+/// whose rows it reads (which `Stages::of` put at its depth or above, and before it).
+fn ensure(rule: &Rule, i: usize, cx: &Cx, staged: &mut Staged) {
+    if staged.done.get(i).is_none_or(|&done| done) {
+        return;
+    }
+    let stages = staged.stages;
+    for &source in stages.sources.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+        ensure(rule, source, cx, staged);
+    }
+    evaluate_into(
+        rule,
+        i,
+        staged.expected,
+        cx,
+        &mut staged.outcomes,
+        &mut staged.done,
+        false,
+    );
 }
 
 /// The number of combinations below the current bindings, counting no further than just past

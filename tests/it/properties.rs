@@ -722,13 +722,31 @@ proptest! {
 
 // ---------------------------------------------------------------------------------------
 // `judge` cuts a walk short once a rule's expression is false for every value the unbound
-// variables could take; `trace` walks every combination. They must agree.
+// variables could take, and asks only for the conditions the expression needs; `trace` walks
+// every combination and evaluates every condition. They must agree, on the default pack and
+// on rules of shapes it does not have (`fixtures/staging/shapes.toml`).
+
+/// The default pack with the rules of `fixtures/staging/shapes.toml` added.
+fn shapes_engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let mut files = PackFiles::embedded();
+        files.files.insert(
+            "rules/shapes.toml".into(),
+            std::fs::read("fixtures/staging/shapes.toml").unwrap(),
+        );
+        let (pack, diagnostics) = redflag::rules::build(&files);
+        Engine::new(pack.unwrap_or_else(|| panic!("{diagnostics:?}")))
+    })
+}
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 160, .. ProptestConfig::default() })]
 
     /// For every rule, `judge` has a finding exactly when some combination `trace` walks is
-    /// not false, fired exactly when one is true, and counts as many fired combinations.
+    /// not false, fired exactly when one is true, counts as many fired combinations, and
+    /// raises a fired finding by every escalation that holds (or could not be ruled out) in
+    /// one of them.
     #[test]
     fn judging_finds_what_the_full_walk_finds(
         order in order(),
@@ -750,15 +768,17 @@ proptest! {
         let Record::Order(parsed) = &records[0] else {
             return Ok(());
         };
-        let judgement = engine().judge_order(parsed);
-        for rule in &engine().pack().rules {
-            let trace = engine().trace(&rule.id, parsed).unwrap();
+        let engine = shapes_engine();
+        let judgement = engine.judge_order(parsed);
+        for rule in &engine.pack().rules {
+            let trace = engine.trace(&rule.id, parsed).unwrap();
             prop_assume!(!trace.overflow);
-            let fired = trace
+            prop_assume!(!trace.lookback);
+            let fired: Vec<_> = trace
                 .combinations
                 .iter()
                 .filter(|c| c.truth == redflag::findings::Truth::True)
-                .count();
+                .collect();
             let open = trace
                 .combinations
                 .iter()
@@ -767,9 +787,18 @@ proptest! {
             prop_assert_eq!(finding.is_some(), open, "rule {}", rule.id);
             if let Some(f) = finding {
                 let is_fired = f.kind == redflag::findings::FindingKind::Fired;
-                prop_assert_eq!(is_fired, fired > 0, "rule {}", rule.id);
+                prop_assert_eq!(is_fired, !fired.is_empty(), "rule {}", rule.id);
                 if is_fired {
-                    prop_assert_eq!(f.matches, fired, "rule {}", rule.id);
+                    prop_assert_eq!(f.matches, fired.len(), "rule {}", rule.id);
+                    let raised = fired
+                        .iter()
+                        .flat_map(|c| rule.escalations.iter().zip(&c.escalations))
+                        .filter(|(_, t)| **t != redflag::findings::Truth::False)
+                        .map(|(e, _)| e.severity)
+                        .fold(rule.severity, Ord::max);
+                    // A rule dated after the shipment stands at `review` at most.
+                    let raised = if f.later.is_some() { raised.min(Severity::Review) } else { raised };
+                    prop_assert_eq!(f.severity, raised, "rule {}", rule.id);
                 }
             }
         }
