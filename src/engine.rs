@@ -64,6 +64,8 @@ pub struct Engine {
     indexes: FxHashMap<String, FxHashMap<String, ListIndex>>,
     /// Per rule (same index as `pack.rules`), what is derived once.
     compiled: Vec<CompiledRule>,
+    /// The evidence of the pack's list rows, built once per row quoted.
+    rows: RowEvidenceCache,
     /// Denied-party and sanctions lists for `screen` conditions, if any were loaded.
     screener: Option<Arc<Screener>>,
     /// The date judged as of: list entries listed later are not known yet.
@@ -148,6 +150,7 @@ impl Engine {
             })
             .collect();
         Engine {
+            rows: RowEvidenceCache::of(&pack.lists),
             pack: Arc::new(pack),
             indexes,
             compiled,

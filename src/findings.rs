@@ -75,8 +75,9 @@ pub struct Observation {
     pub expected: String,
     /// Whether this value satisfied the condition.
     pub holds: Truth,
-    /// The list row matched, if any.
-    pub row: Option<RowEvidence>,
+    /// The list row matched, if any: built once per row and shared by every observation that
+    /// quotes it.
+    pub row: Option<Arc<RowEvidence>>,
     /// Extra detail (a conversion, why it is unknown).
     pub note: Option<String>,
     /// The list entry a party matched, for `screen` conditions.

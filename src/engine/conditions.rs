@@ -1,5 +1,8 @@
 //! Evaluating one condition on the values its target reaches, in three-valued logic.
 
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
 use super::*;
 
 /// A condition's outcome in one set of bindings.
@@ -72,6 +75,43 @@ pub(super) fn row_evidence(table: &ListTable, index: usize) -> Option<RowEvidenc
             .zip(row.cells.iter().cloned())
             .collect(),
     })
+}
+
+/// A list's rows' evidence, each built the first time a finding quotes it: a row of a pack's
+/// list is quoted by finding after finding, and its cells were copied for each.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RowEvidenceCache {
+    by_list: FxHashMap<String, Box<[OnceLock<Arc<RowEvidence>>]>>,
+}
+
+impl RowEvidenceCache {
+    pub(super) fn of(lists: &BTreeMap<String, Arc<ListTable>>) -> RowEvidenceCache {
+        RowEvidenceCache {
+            by_list: lists
+                .iter()
+                .map(|(name, table)| {
+                    let slots = (0..table.rows.len()).map(|_| OnceLock::new()).collect();
+                    (name.clone(), slots)
+                })
+                .collect(),
+        }
+    }
+
+    /// The evidence of row `index` of `table`.
+    pub(super) fn get(&self, table: &ListTable, index: usize) -> Option<Arc<RowEvidence>> {
+        let Some(slot) = self
+            .by_list
+            .get(&table.meta.name)
+            .and_then(|rows| rows.get(index))
+        else {
+            return row_evidence(table, index).map(Arc::new);
+        };
+        if let Some(built) = slot.get() {
+            return Some(Arc::clone(built));
+        }
+        let built = Arc::new(row_evidence(table, index)?);
+        Some(Arc::clone(slot.get_or_init(|| built)))
+    }
 }
 
 /// Evaluates condition `i` into `outcomes` and marks it done, for the readers of its row.
@@ -267,7 +307,7 @@ pub(super) fn eval_condition(
         }
         if check.row.is_none() {
             if let (Some(r), Target::Row { list, .. }) = (source_row, &c.target) {
-                check.row = cx.engine.list(list).and_then(|t| row_evidence(t, r));
+                check.row = cx.engine.list(list).and_then(|t| cx.engine.rows.get(t, r));
             }
         }
         let seen = match c.op {
@@ -328,7 +368,7 @@ pub(super) fn display(value: &Value) -> String {
 /// The result of testing one value.
 pub(super) struct Check {
     pub(super) truth: Truth,
-    pub(super) row: Option<RowEvidence>,
+    pub(super) row: Option<Arc<RowEvidence>>,
     pub(super) rows: Vec<usize>,
     /// Most notes are fixed texts, and most checks are made without evidence, where the
     /// note is never read: a fixed one is not copied.
@@ -511,7 +551,7 @@ pub(super) fn test_value(
                 return Check {
                     truth: Truth::True,
                     row: if evidence {
-                        row_evidence(table, matched[0])
+                        cx.engine.rows.get(table, matched[0])
                     } else {
                         None
                     },
@@ -682,7 +722,7 @@ pub(super) fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>, evidence: bool
         }
     }
     let row = if evidence {
-        table.and_then(|t| row_evidence(t, rows[0]))
+        table.and_then(|t| cx.engine.rows.get(t, rows[0]))
     } else {
         None
     };

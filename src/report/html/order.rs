@@ -122,7 +122,7 @@ pub(crate) fn finding_html(out: &mut dyn Write, f: &Finding) -> io::Result<()> {
         let rows: Vec<String> = c
             .observations
             .iter()
-            .filter_map(|o| o.row.as_ref().map(row_html))
+            .filter_map(|o| o.row.as_deref().map(row_html))
             .collect();
         let list = |items: Vec<String>| -> String {
             match items.len() {

@@ -265,7 +265,7 @@ impl<'a> ObservationOut<'a> {
             expected: &o.expected,
             holds: o.holds.as_str(),
             note: o.note.as_deref(),
-            row: o.row.as_ref().map(RowOut::of),
+            row: o.row.as_deref().map(RowOut::of),
             screening: o.screening.as_deref().map(ScreeningOut::of),
         }
     }
