@@ -144,8 +144,9 @@ impl Engine {
                     expected: rule
                         .conditions
                         .iter()
-                        .map(|c| expected_text(c, &pack))
+                        .map(|c| Arc::from(expected_text(c, &pack)))
                         .collect(),
+                    labels: rule.conditions.iter().map(ConditionLabels::of).collect(),
                 }
             })
             .collect();
@@ -517,7 +518,7 @@ impl Engine {
                         severity,
                         message,
                         bindings,
-                        evidence_of(rule, outcomes),
+                        evidence_of(rule, &compiled.labels, outcomes),
                         fired.count,
                         Some(format!("{why} (could not be ruled out)")),
                     );
@@ -540,7 +541,7 @@ impl Engine {
                 fired.severity.unwrap_or(rule.severity),
                 message,
                 bindings,
-                evidence_of(rule, outcomes),
+                evidence_of(rule, &compiled.labels, outcomes),
                 fired.count,
                 fired.escalation.take(),
             );
@@ -552,7 +553,7 @@ impl Engine {
                 fired_waived.severity.unwrap_or(rule.severity),
                 message,
                 bindings,
-                evidence_of(rule, outcomes),
+                evidence_of(rule, &compiled.labels, outcomes),
                 fired_waived.count,
                 fired_waived.escalation.take(),
             );
@@ -565,11 +566,25 @@ impl Engine {
             }
             Some(f)
         } else if let Some((bindings, outcomes, _)) = undecided.first.take() {
-            let mut f = self.undecided(rule, bindings, outcomes, undecided.count, &base);
+            let mut f = self.undecided(
+                rule,
+                &compiled.labels,
+                bindings,
+                outcomes,
+                undecided.count,
+                &base,
+            );
             f.waived_in_part = in_part(&[&undecided_waived]);
             Some(f)
         } else if let Some((bindings, outcomes, _)) = undecided_waived.first.take() {
-            let mut f = self.undecided(rule, bindings, outcomes, undecided_waived.count, &base);
+            let mut f = self.undecided(
+                rule,
+                &compiled.labels,
+                bindings,
+                outcomes,
+                undecided_waived.count,
+                &base,
+            );
             f.waiver = undecided_waived.waiver.take();
             Some(f)
         } else {
@@ -583,6 +598,7 @@ impl Engine {
     fn undecided(
         &self,
         rule: &Rule,
+        labels: &[ConditionLabels],
         bindings: Vec<BoundEvidence>,
         outcomes: Vec<Outcome>,
         count: usize,
@@ -620,7 +636,7 @@ impl Engine {
             rule.on_unknown,
             format!("could not evaluate: {}", unknown.join("; ")),
             bindings,
-            evidence_of(rule, outcomes),
+            evidence_of(rule, labels, outcomes),
             count,
             None,
         )
@@ -691,7 +707,9 @@ struct CompiledRule {
     /// another's matched row comes after it).
     order: Vec<usize>,
     /// Per condition, what it expects, in words (for evidence).
-    expected: Vec<String>,
+    expected: Vec<Arc<str>>,
+    /// Per condition, its name, operator and path as evidence quotes them.
+    labels: Vec<ConditionLabels>,
     /// When each condition can be evaluated while binding; `None` for a rule that must
     /// evaluate every condition per combination.
     stages: Option<Stages>,

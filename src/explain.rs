@@ -511,7 +511,8 @@ fn combination(rule: &Rule, trace: &Trace) -> Combination {
             let Some(condition) = rule.conditions.get(index) else {
                 continue;
             };
-            let Some(evidence) = trace.conditions.iter().find(|e| e.name == condition.name) else {
+            let Some(evidence) = trace.conditions.iter().find(|e| *e.name == *condition.name)
+            else {
                 continue;
             };
             why_not.push(WhyNot {
@@ -624,7 +625,7 @@ fn reasons(condition: &Condition, evidence: &ConditionEvidence, wanted: bool) ->
                 return Reason::Held {
                     path,
                     seen: o.seen.clone(),
-                    expected: o.expected.clone(),
+                    expected: o.expected.to_string(),
                 };
             }
             let seen = o.seen.clone().unwrap_or_default();
@@ -642,7 +643,7 @@ fn reasons(condition: &Condition, evidence: &ConditionEvidence, wanted: bool) ->
                 _ => Reason::Mismatch {
                     path,
                     seen,
-                    expected: o.expected.clone(),
+                    expected: o.expected.to_string(),
                     note: o.note.clone(),
                 },
             }
@@ -650,7 +651,7 @@ fn reasons(condition: &Condition, evidence: &ConditionEvidence, wanted: bool) ->
         .collect();
     if out.is_empty() && evidence.observations.is_empty() {
         out.push(Reason::NoValue {
-            path: evidence.path.clone(),
+            path: evidence.path.to_string(),
         });
     }
     out

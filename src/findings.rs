@@ -71,8 +71,9 @@ pub struct Observation {
     pub path: String,
     /// The value seen, rendered; `None` when it was missing.
     pub seen: Option<String>,
-    /// What the condition expected, in words (`in list border_cities`).
-    pub expected: String,
+    /// What the condition expected, in words (`in list border_cities`); written once per
+    /// condition when the engine is built and shared.
+    pub expected: Arc<str>,
     /// Whether this value satisfied the condition.
     pub holds: Truth,
     /// The list row matched, if any: built once per row and shared by every observation that
@@ -222,12 +223,13 @@ pub struct Comparison {
 /// The outcome of one named condition of a rule, for one set of bindings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConditionEvidence {
-    /// The condition's name.
-    pub name: String,
+    /// The condition's name (this and the two below are shared by the evidence of every
+    /// finding of the rule).
+    pub name: Arc<str>,
     /// Its operator.
-    pub op: String,
+    pub op: Arc<str>,
     /// Its path as written.
-    pub path: String,
+    pub path: Arc<str>,
     /// Its outcome.
     pub truth: Truth,
     /// The values it read (capped; see `more`).

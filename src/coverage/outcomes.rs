@@ -111,7 +111,8 @@ impl Outcomes {
             for condition in &mut rule.conditions {
                 let mut truth = None;
                 for trace in &traces {
-                    let Some(c) = trace.conditions.iter().find(|c| c.name == condition.name) else {
+                    let Some(c) = trace.conditions.iter().find(|c| *c.name == *condition.name)
+                    else {
                         continue;
                     };
                     truth = Some(match (truth, c.truth) {

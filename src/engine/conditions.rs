@@ -118,7 +118,7 @@ impl RowEvidenceCache {
 pub(super) fn evaluate_into(
     rule: &Rule,
     i: usize,
-    expected: &[String],
+    expected: &[Arc<str>],
     cx: &Cx,
     outcomes: &mut [Outcome],
     done: &mut [bool],
@@ -128,7 +128,9 @@ pub(super) fn evaluate_into(
     let Some(condition) = rule.conditions.get(i) else {
         return;
     };
-    let expected = expected.get(i).map(String::as_str).unwrap_or_default();
+    let Some(expected) = expected.get(i) else {
+        return;
+    };
     let outcome = eval_condition(condition, expected, cx, outcomes, done, evidence);
     if let (Some(slot), Some(flag)) = (outcomes.get_mut(i), done.get_mut(i)) {
         *slot = outcome;
@@ -138,7 +140,7 @@ pub(super) fn evaluate_into(
 
 pub(super) fn eval_condition(
     c: &Condition,
-    expected: &str,
+    expected: &Arc<str>,
     cx: &Cx,
     outcomes: &[Outcome],
     done: &[bool],
@@ -156,7 +158,7 @@ pub(super) fn eval_condition(
             outcome.observations.push(Observation {
                 path: c.target.text(),
                 seen: None,
-                expected: expected.to_string(),
+                expected: Arc::clone(expected),
                 holds: truth,
                 row: None,
                 note: Some(format!("depends on a condition that is {}", truth.as_str())),
@@ -200,7 +202,7 @@ pub(super) fn eval_condition(
             outcome.observations.push(Observation {
                 path: first_path.unwrap_or_else(|| c.target.text()),
                 seen,
-                expected: expected.to_string(),
+                expected: Arc::clone(expected),
                 holds: outcome.truth,
                 row: None,
                 note: None,
@@ -242,7 +244,7 @@ pub(super) fn eval_condition(
                     "{count} member{}",
                     if count == 1 { "" } else { "s" }
                 )),
-                expected: expected.to_string(),
+                expected: Arc::clone(expected),
                 holds: outcome.truth,
                 row: None,
                 note: None,
@@ -281,7 +283,7 @@ pub(super) fn eval_condition(
             outcome.observations.push(Observation {
                 path: loc.text(),
                 seen: None,
-                expected: expected.to_string(),
+                expected: Arc::clone(expected),
                 holds,
                 row: None,
                 note: Some(match c.if_missing {
@@ -318,7 +320,7 @@ pub(super) fn eval_condition(
         outcome.observations.push(Observation {
             path: loc.text(),
             seen: Some(seen),
-            expected: expected.to_string(),
+            expected: Arc::clone(expected),
             holds: check.truth,
             row: check.row,
             note: check.note.map(Cow::into_owned),

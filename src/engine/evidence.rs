@@ -37,7 +37,29 @@ pub(super) fn label_of(value: &Value) -> String {
 /// The evidence of each condition, taking the observations out of `outcomes` (a finding's
 /// outcomes are not read again, and copying every observation's texts cost as much as
 /// building them).
-pub(super) fn evidence_of(rule: &Rule, mut outcomes: Vec<Outcome>) -> Vec<ConditionEvidence> {
+/// A condition's name, operator and path as its evidence quotes them, made once per condition.
+#[derive(Debug, Clone)]
+pub(super) struct ConditionLabels {
+    name: Arc<str>,
+    op: Arc<str>,
+    path: Arc<str>,
+}
+
+impl ConditionLabels {
+    pub(super) fn of(c: &Condition) -> ConditionLabels {
+        ConditionLabels {
+            name: Arc::from(c.name.as_str()),
+            op: Arc::from(c.op_name.as_str()),
+            path: Arc::from(c.target.text()),
+        }
+    }
+}
+
+pub(super) fn evidence_of(
+    rule: &Rule,
+    labels: &[ConditionLabels],
+    mut outcomes: Vec<Outcome>,
+) -> Vec<ConditionEvidence> {
     // Conditions in the order the expression names them, then any others.
     let mut order = Vec::new();
     rule.condition.leaves(&mut order);
@@ -51,7 +73,7 @@ pub(super) fn evidence_of(rule: &Rule, mut outcomes: Vec<Outcome>) -> Vec<Condit
     }
     let mut out = Vec::with_capacity(order.len());
     for (at, &i) in order.iter().enumerate() {
-        let (Some(c), Some(o)) = (rule.conditions.get(i), outcomes.get_mut(i)) else {
+        let (Some(c), Some(o)) = (labels.get(i), outcomes.get_mut(i)) else {
             continue;
         };
         // `leaves` lists each condition once; were one listed twice, each would show it in full.
@@ -66,9 +88,9 @@ pub(super) fn evidence_of(rule: &Rule, mut outcomes: Vec<Outcome>) -> Vec<Condit
         observations.sort_by_key(|ob| if ob.holds == o.truth { 0 } else { 1 });
         observations.truncate(MAX_OBSERVATIONS);
         out.push(ConditionEvidence {
-            name: c.name.clone(),
-            op: c.op_name.clone(),
-            path: c.target.text(),
+            name: Arc::clone(&c.name),
+            op: Arc::clone(&c.op),
+            path: Arc::clone(&c.path),
             truth: o.truth,
             observations,
             more,

@@ -109,7 +109,7 @@ fn targets(c: &Condition) -> Vec<&Target> {
 /// The state of one staged walk: outcomes of the conditions evaluated for the current bindings.
 pub(super) struct Staged<'s, 'o> {
     pub(super) stages: &'s Stages,
-    pub(super) expected: &'s [String],
+    pub(super) expected: &'s [Arc<str>],
     pub(super) outcomes: Vec<Outcome>,
     pub(super) done: Vec<bool>,
     /// Per depth, the elements its binding takes (emptied after each walk over them).
@@ -132,7 +132,7 @@ impl<'o> Scratch<'o> {
     pub(super) fn take<'s>(
         &mut self,
         stages: &'s Stages,
-        expected: &'s [String],
+        expected: &'s [Arc<str>],
         conditions: usize,
     ) -> (Staged<'s, 'o>, Vec<Bound<'o>>) {
         let mut outcomes = std::mem::take(&mut self.outcomes);

@@ -135,7 +135,7 @@ impl Engine {
                         .map(|e| eval_expr(&e.condition, &outcomes))
                         .collect(),
                     outcomes: outcomes.iter().map(|o| o.truth).collect(),
-                    conditions: evidence_of(rule, outcomes),
+                    conditions: evidence_of(rule, &compiled.labels, outcomes),
                 });
             },
             walk,

@@ -178,7 +178,7 @@ impl HumanReporter {
                 let first = c.observations.first();
                 let detail = match first {
                     Some(o) => super::observation_line(o),
-                    None => c.path.clone(),
+                    None => c.path.to_string(),
                 };
                 let others = c.observations.len().saturating_sub(1) + c.more;
                 let extra = if others > 0 {

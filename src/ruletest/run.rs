@@ -463,7 +463,7 @@ fn bindings_text(bindings: &[BoundEvidence]) -> Option<String> {
 
 /// The expected condition outcomes and values one combination does not show.
 fn mismatches(case: &Case, trace: &Trace) -> Vec<String> {
-    let evidence = |name: &str| trace.conditions.iter().find(|c| c.name == name);
+    let evidence = |name: &str| trace.conditions.iter().find(|c| &*c.name == name);
     let mut out = Vec::new();
     for (name, expected) in &case.expect.conditions {
         match evidence(name) {

@@ -481,8 +481,7 @@ fn trace_agrees_with_judge_on_every_sample_order_and_rule() {
             assert_eq!(traced, expected, "{} on {}", rule.id, order.id);
             for trace in &traces {
                 // Every condition of the rule, once, for every set of bindings.
-                let mut names: Vec<&str> =
-                    trace.conditions.iter().map(|c| c.name.as_str()).collect();
+                let mut names: Vec<&str> = trace.conditions.iter().map(|c| &*c.name).collect();
                 names.sort();
                 let mut want: Vec<&str> = rule.conditions.iter().map(|c| c.name.as_str()).collect();
                 want.sort();

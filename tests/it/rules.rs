@@ -803,7 +803,7 @@ fn evidence_names_the_concrete_path_the_value_and_the_list_row() {
     let border = f
         .conditions
         .iter()
-        .find(|c| c.name == "border_city")
+        .find(|c| &*c.name == "border_city")
         .expect("border_city evidence");
     assert_eq!(border.truth.as_str(), "true");
     let seen = &border.observations[0];
@@ -824,7 +824,7 @@ fn evidence_names_the_concrete_path_the_value_and_the_list_row() {
     let faces = f
         .conditions
         .iter()
-        .find(|c| c.name == "faces_banned")
+        .find(|c| &*c.name == "faces_banned")
         .unwrap();
     assert!(
         faces.observations[0]
@@ -840,7 +840,7 @@ fn evidence_names_the_concrete_path_the_value_and_the_list_row() {
 fn cash_evidence_shows_the_conversion() {
     let j = judge(&cash(12_500, "EUR", "2024-04-08"));
     let f = finding(&j, "RF-CASH-001").unwrap();
-    let large = f.conditions.iter().find(|c| c.name == "large").unwrap();
+    let large = f.conditions.iter().find(|c| &*c.name == "large").unwrap();
     let note = large.observations[0].note.as_deref().unwrap_or("");
     assert!(
         note.contains(
@@ -861,7 +861,7 @@ fn count_evidence_names_the_path_as_written_not_the_concrete_one() {
     let count = f
         .conditions
         .iter()
-        .find(|c| c.name == "control_entries")
+        .find(|c| &*c.name == "control_entries")
         .unwrap();
     assert_eq!(count.observations[0].seen.as_deref(), Some("1 member"));
     // Like every operator, `count_*` names the concrete path it counted.
@@ -869,7 +869,7 @@ fn count_evidence_names_the_path_as_written_not_the_concrete_one() {
     let border = f
         .conditions
         .iter()
-        .find(|c| c.name == "border_city")
+        .find(|c| &*c.name == "border_city")
         .unwrap();
     assert_eq!(border.observations[0].path, "consignees[0].city");
 }

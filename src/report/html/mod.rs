@@ -128,8 +128,8 @@ impl HtmlReporter {
             for c in &f.conditions {
                 if let Some(o) = c.observations.first() {
                     self.expected
-                        .entry((f.rule.id.clone(), c.name.clone()))
-                        .or_insert_with(|| o.expected.clone());
+                        .entry((f.rule.id.clone(), c.name.to_string()))
+                        .or_insert_with(|| o.expected.to_string());
                 }
             }
         }

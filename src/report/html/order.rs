@@ -290,7 +290,7 @@ pub fn compact_order_html(out: &mut dyn Write, number: usize, j: &Judgement) -> 
         for c in &f.conditions {
             let detail = match c.observations.first() {
                 Some(o) => observation_text(o),
-                None => c.path.clone(),
+                None => c.path.to_string(),
             };
             let others = c.observations.len().saturating_sub(1) + c.more;
             let extra = if others > 0 {
