@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 use crate::findings::*;
 use crate::order::{Order, Record, Trail, Value};
 use crate::rules::expr::Expr;
-use crate::rules::lists::{fold, folded, ListTable};
+use crate::rules::lists::{fold, folded, with_folded, ListTable};
 use crate::rules::model::*;
 use crate::screening::{self, IdCheck, ListedAt, MatchedOn, Query, Screener};
 use crate::waivers::{Waiver, Waivers};

@@ -499,14 +499,10 @@ pub(super) fn test_value(
             let mut candidates = Cow::Borrowed(
                 cx.engine
                     .index(list, column)
-                    .and_then(|idx| idx.get(folded(&text).as_ref()))
+                    .and_then(|idx| with_folded(&text, |key| idx.get(key)))
                     .unwrap_or(&empty),
             );
-            let set_aside = if table.is_dated() {
-                cx.rows.retain(table, candidates.to_mut())
-            } else {
-                None
-            };
+            let set_aside = cx.rows.retain_borrowed(table, &mut candidates);
             let mut matched = Vec::new();
             let mut unknown_note = None;
             for &r in candidates.iter() {

@@ -133,6 +133,29 @@ impl RowDates {
         self.include_later
     }
 
+    /// [`RowDates::retain`] on rows borrowed from a list's index, copied only when a row is
+    /// left out or a later one is recorded: nearly every matched row is simply in force.
+    pub(super) fn retain_borrowed(
+        &self,
+        table: &ListTable,
+        rows: &mut std::borrow::Cow<'_, Vec<usize>>,
+    ) -> Option<String> {
+        if !table.is_dated() {
+            return None;
+        }
+        let in_force = |&r: &usize| {
+            let validity = table.validity(r);
+            matches!(
+                self.dates.status(validity.from, validity.until),
+                RowStatus::InForce
+            )
+        };
+        if rows.iter().all(in_force) {
+            return None;
+        }
+        self.retain(table, rows.to_mut())
+    }
+
     /// Keeps the rows of `table` that count and returns why the first one left out was, for
     /// a note when none is left.
     pub(super) fn retain(&self, table: &ListTable, rows: &mut Vec<usize>) -> Option<String> {

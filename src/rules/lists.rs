@@ -372,6 +372,28 @@ pub fn folded(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Calls `f` with [`fold`] of `text`: borrowed when `text` is folded already, written on the
+/// stack when it is short ASCII (a country code in capitals, a city name), built only
+/// otherwise. A lookup by folded key, made for every list condition of every order, then
+/// allocates nothing.
+pub fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    const SHORT: usize = 64;
+    if text.len() <= SHORT && text.is_ascii() {
+        let mut buffer = [0u8; SHORT];
+        let mut length = 0;
+        let mut bytes = FoldedAscii::new(text);
+        while let (Some(byte), Some(slot)) = (bytes.next(), buffer.get_mut(length)) {
+            *slot = byte;
+            length += 1;
+        }
+        // Folded ASCII is ASCII, so always UTF-8; the slice is never longer than the text.
+        if let Some(Ok(key)) = buffer.get(..length).map(std::str::from_utf8) {
+            return f(key);
+        }
+    }
+    f(&folded(text))
+}
+
 /// Orders two texts as their [`fold`]s would be ordered, without building them when both
 /// are ASCII (nearly every comparison a rule makes: codes, methods, yes/no answers).
 pub fn fold_cmp(a: &str, b: &str) -> std::cmp::Ordering {

@@ -831,6 +831,16 @@ proptest! {
         prop_assert_eq!(borrowed_or_not.as_ref(), fold.as_str());
     }
 
+    /// The key a list is looked up by is folded on the stack for short ASCII text; it must be
+    /// the fold too, at and past the stack buffer's 64 bytes.
+    #[test]
+    fn a_key_folded_on_the_stack_is_the_fold(
+        a in "[ \t\u{0b}aAbBzZ0-9.,-]{0,12}|[ aé]{0,4}|[ A-Za-z]{60,70}|[ \tA]{0,80}",
+    ) {
+        use redflag::rules::lists::{fold, with_folded};
+        prop_assert_eq!(with_folded(&a, str::to_string), fold(&a));
+    }
+
     /// Pattern sets are compiled without `regex::RegexSet`'s literal prefilter
     /// (`rules::pattern_set`); they must find exactly what a `RegexSet` finds, in the
     /// `contains_any` form (whole words, spaces as runs of white space) and with non-ASCII
