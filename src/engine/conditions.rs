@@ -495,12 +495,11 @@ pub(super) fn test_value(
             let Some(table) = cx.engine.list(list) else {
                 return Check::unknown(format!("list `{list}` is not loaded"));
             };
-            let empty = Vec::new();
             let mut candidates = Cow::Borrowed(
                 cx.engine
                     .index(list, column)
                     .and_then(|idx| with_folded(&text, |key| idx.get(key)))
-                    .unwrap_or(&empty),
+                    .map_or(&[][..], Vec::as_slice),
             );
             let set_aside = cx.rows.retain_borrowed(table, &mut candidates);
             let mut matched = Vec::new();

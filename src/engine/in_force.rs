@@ -138,7 +138,7 @@ impl RowDates {
     pub(super) fn retain_borrowed(
         &self,
         table: &ListTable,
-        rows: &mut std::borrow::Cow<'_, Vec<usize>>,
+        rows: &mut std::borrow::Cow<'_, [usize]>,
     ) -> Option<String> {
         if !table.is_dated() {
             return None;
