@@ -231,8 +231,13 @@ fn judge_on(
 
 fn judge_pending(engine: &Engine, render: &Render<'_>, pending: order::Pending) -> Judged {
     let unchecked = pending.id_unchecked();
-    let judgement = judge_or_error(engine, &pending.parse());
+    let mut judgement = judge_or_error(engine, &pending.parse());
     let rendered = render(&judgement);
+    // Once rendered, the writer counts the judgement and writes the bytes; should its id
+    // repeat an earlier one, it becomes an error, whose rendering has no findings.
+    if rendered.is_some() {
+        judgement.shed_evidence();
+    }
     (judgement, rendered, unchecked)
 }
 
