@@ -18,6 +18,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::duplicates::KeySeed;
+use super::fields::Key;
 use super::limits::MAX_LIST_MEMBERS;
 use super::normalize::{generic_leaf, hidden_control, normalize_leaf, required_members, Leaf};
 use super::{Fields, Shape, Value};
@@ -155,13 +156,15 @@ impl<'de> Visitor<'de> for Known {
                 let mut members = Vec::with_capacity(12);
                 let mut key = Some(first);
                 while let Some(name) = key {
-                    let value = match self.0.field(&name) {
-                        Some(shape) => map.next_value_seed(Known(shape))?,
+                    let member = match self.0.named_field(&name) {
+                        Some((known, shape)) => {
+                            (Cow::Borrowed(known), map.next_value_seed(Known(shape))?)
+                        }
                         // A loader may accept more: unknown members ride along. (Their own
                         // key is not checked for control characters, as in `normalize`.)
-                        None => map.next_value_seed(Generic)?,
+                        None => (Cow::Owned(name.into_owned()), map.next_value_seed(Generic)?),
                     };
-                    members.push((name.into_owned(), value));
+                    members.push(member);
                     key = map.next_key_seed(KeySeed)?;
                 }
                 object(self.0, members)
@@ -172,7 +175,7 @@ impl<'de> Visitor<'de> for Known {
 }
 
 /// An object of a known shape from its members, if they are distinct and complete.
-fn object<E: de::Error>(shape: Shape, members: Vec<(String, Value)>) -> Result<Value, E> {
+fn object<E: de::Error>(shape: Shape, members: Vec<(Key, Value)>) -> Result<Value, E> {
     let Some(fields) = Fields::from_distinct(members) else {
         return give_up();
     };
@@ -213,7 +216,7 @@ fn generic_map<'de, A: MapAccess<'de>>(
             return give_up();
         }
         let value = map.next_value_seed(Generic)?;
-        members.push((name.into_owned(), value));
+        members.push((Cow::Owned(name.into_owned()), value));
         key = map.next_key_seed(KeySeed)?;
     }
     match Fields::from_distinct(members) {

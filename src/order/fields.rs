@@ -6,6 +6,7 @@
 //! every step is a full string comparison. Sorted by name so that anything built by iterating
 //! it is deterministic, as with the map it replaces.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::value::Value;
@@ -14,10 +15,14 @@ use super::value::Value;
 /// can be large), it searches by halves.
 const LINEAR: usize = 16;
 
+/// A member's name: the schema's own name for a member the schema knows (no copy per order),
+/// the name as read for any other (`attributes`, members a loader lets ride along).
+pub type Key = Cow<'static, str>;
+
 /// An object's members, sorted by name, each name once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fields {
-    members: Vec<(String, Value)>,
+    members: Vec<(Key, Value)>,
 }
 
 impl Fields {
@@ -55,7 +60,7 @@ impl Fields {
         if self.members.len() > LINEAR {
             return self
                 .members
-                .binary_search_by(|(key, _)| key.as_str().cmp(name))
+                .binary_search_by(|(key, _)| key.as_ref().cmp(name))
                 .ok();
         }
         // Most names differ in length from the one asked for, so most members are passed over
@@ -81,20 +86,22 @@ impl Fields {
     }
 
     /// The members in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
-        self.members.iter().map(|(key, value)| (key, value))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.members
+            .iter()
+            .map(|(key, value)| (key.as_ref(), value))
     }
 
     /// The member names in order.
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.members.iter().map(|(key, _)| key)
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.members.iter().map(|(key, _)| key.as_ref())
     }
 }
 
 impl Fields {
     /// The members of one object read from JSON, or `None` when a name repeats (a record the
     /// JSON reader then reads again the long way, which reports the repeat: `order::direct`).
-    pub(crate) fn from_distinct(mut members: Vec<(String, Value)>) -> Option<Fields> {
+    pub(crate) fn from_distinct(mut members: Vec<(Key, Value)>) -> Option<Fields> {
         members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let repeats = members.windows(2).any(|pair| pair[0].0 == pair[1].0);
         (!repeats).then_some(Fields { members })
@@ -103,10 +110,19 @@ impl Fields {
 
 impl FromIterator<(String, Value)> for Fields {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(members: I) -> Fields {
-        let mut members: Vec<(String, Value)> = members.into_iter().collect();
+        members
+            .into_iter()
+            .map(|(key, value)| (Cow::Owned(key), value))
+            .collect()
+    }
+}
+
+impl FromIterator<(Key, Value)> for Fields {
+    fn from_iter<I: IntoIterator<Item = (Key, Value)>>(members: I) -> Fields {
+        let mut members: Vec<(Key, Value)> = members.into_iter().collect();
         // Stable, so of repeated names the last stays last, and is kept (as `insert` does).
         members.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut kept: Vec<(String, Value)> = Vec::with_capacity(members.len());
+        let mut kept: Vec<(Key, Value)> = Vec::with_capacity(members.len());
         for member in members {
             match kept.last_mut() {
                 Some(last) if last.0 == member.0 => *last = member,
@@ -118,14 +134,16 @@ impl FromIterator<(String, Value)> for Fields {
 }
 
 impl<'f> IntoIterator for &'f Fields {
-    type Item = (&'f String, &'f Value);
+    type Item = (&'f str, &'f Value);
     type IntoIter = std::iter::Map<
-        std::slice::Iter<'f, (String, Value)>,
-        fn(&'f (String, Value)) -> (&'f String, &'f Value),
+        std::slice::Iter<'f, (Key, Value)>,
+        fn(&'f (Key, Value)) -> (&'f str, &'f Value),
     >;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.members.iter().map(|(key, value)| (key, value))
+        self.members
+            .iter()
+            .map(|(key, value)| (key.as_ref(), value))
     }
 }
 

@@ -140,6 +140,15 @@ impl Shape {
         }
     }
 
+    /// The schema's own name for member `name` and its shape, if this shape has one by that
+    /// name (`attributes` has any member, and its names are not the schema's).
+    pub fn named_field(self, name: &str) -> Option<(&'static str, Shape)> {
+        self.fields()
+            .iter()
+            .find(|(field, _)| *field == name)
+            .copied()
+    }
+
     /// The shape of member `name`, if this shape has one by that name.
     pub fn field(self, name: &str) -> Option<Shape> {
         if self == Shape::Attributes {

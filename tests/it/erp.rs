@@ -27,8 +27,8 @@ fn without_id(record: &Record) -> BTreeMap<String, Value> {
     };
     members
         .iter()
-        .filter(|(key, _)| key.as_str() != "id")
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .filter(|(key, _)| *key != "id")
+        .map(|(k, v)| (k.to_string(), v.clone()))
         .collect()
 }
 

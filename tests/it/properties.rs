@@ -877,7 +877,7 @@ proptest! {
         let map: BTreeMap<String, Value> =
             members.iter().map(|(k, n)| (k.clone(), number(*n))).collect();
         prop_assert_eq!(fields.len(), map.len());
-        prop_assert!(fields.iter().eq(map.iter()));
+        prop_assert!(fields.iter().eq(map.iter().map(|(k, v)| (k.as_ref(), v))));
         for probe in probes.iter().chain(members.iter().map(|(k, _)| k)) {
             prop_assert_eq!(fields.get(probe), map.get(probe));
         }
