@@ -318,8 +318,20 @@ fn judge_candidates(
         match why_not {
             None => kept.push((m, status)),
             Some(reason) if set_aside.is_none() => {
+                // As a kept match's evidence does, the steps say how the name score became
+                // the score, when there is more than the name score itself.
+                let steps = if m.steps.len() > 1 {
+                    let each: Vec<String> = m
+                        .steps
+                        .iter()
+                        .map(|s| format!("{} {:.3}", s.kind.words(), s.score))
+                        .collect();
+                    format!(" ({})", each.join(", "))
+                } else {
+                    String::new()
+                };
                 set_aside = Some(format!(
-                    "nearest entry {} `{}` of {} scores {:.3} but is {reason}",
+                    "nearest entry {} `{}` of {} scores {:.3}{steps} but is {reason}",
                     entry.entry_id, entry.primary_name, entry.list, m.score
                 ));
             }

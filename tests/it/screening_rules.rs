@@ -322,6 +322,44 @@ fn human_report_of_a_screening_block() {
 }
 
 #[test]
+fn explain_shows_how_a_set_aside_entry_came_to_its_score() {
+    // SO-2024-0702's buyer in another country than its listing, without its tax id: the name
+    // alone matches, and the steps from the name score to the score are named beside the
+    // reason the entry is set aside, as a kept match's evidence names them.
+    let line = std::fs::read_to_string(ORDERS)
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("SO-2024-0702"))
+        .unwrap()
+        .to_string();
+    let mut order: serde_json::Value = serde_json::from_str(&line).unwrap();
+    order["buyer"] =
+        serde_json::json!({"name": "Tverstankomash JSC", "country": "KZ", "city": "Almaty"});
+    let members = order.as_object_mut().unwrap();
+    members.remove("end_user");
+    members.remove("consignees");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kz.jsonl");
+    std::fs::write(&path, format!("{order}\n")).unwrap();
+    let output = redflag(&[
+        "explain",
+        "RF-SCREEN-001",
+        "--order",
+        path.to_str().unwrap(),
+        "--id",
+        "SO-2024-0702",
+        "--list",
+        DESIGNATED,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("nearest entry dsg-tver `АО «Тверьстанкомаш»` of demo_designations scores 1.000 (same letters and digits 1.000, countries differ, exact name of a listed company: not lowered 1.000) but is listed after shipment (2024-09-20)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn explain_says_why_a_listed_party_was_not_blocked() {
     let output = redflag(&[
         "explain",
