@@ -321,18 +321,38 @@ fn human_report_of_a_screening_block() {
     insta::assert_snapshot!(block);
 }
 
+/// `explain RF-SCREEN-001` of order SO-2024-0702 in `orders`, against the designations.
+fn explain_0702(orders: &str) -> String {
+    let output = redflag(&[
+        "explain",
+        "RF-SCREEN-001",
+        "--order",
+        orders,
+        "--id",
+        "SO-2024-0702",
+        "--list",
+        DESIGNATED,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The line of `ORDERS` holding order `id`.
+fn order_line(id: &str) -> String {
+    std::fs::read_to_string(ORDERS)
+        .unwrap()
+        .lines()
+        .find(|l| l.contains(id))
+        .unwrap()
+        .to_string()
+}
+
 #[test]
 fn explain_shows_how_a_set_aside_entry_came_to_its_score() {
     // SO-2024-0702's buyer in another country than its listing, without its tax id: the name
     // alone matches, and the steps from the name score to the score are named beside the
     // reason the entry is set aside, as a kept match's evidence names them.
-    let line = std::fs::read_to_string(ORDERS)
-        .unwrap()
-        .lines()
-        .find(|l| l.contains("SO-2024-0702"))
-        .unwrap()
-        .to_string();
-    let mut order: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let mut order: serde_json::Value = serde_json::from_str(&order_line("SO-2024-0702")).unwrap();
     order["buyer"] =
         serde_json::json!({"name": "Tverstankomash JSC", "country": "KZ", "city": "Almaty"});
     let members = order.as_object_mut().unwrap();
@@ -341,18 +361,7 @@ fn explain_shows_how_a_set_aside_entry_came_to_its_score() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kz.jsonl");
     std::fs::write(&path, format!("{order}\n")).unwrap();
-    let output = redflag(&[
-        "explain",
-        "RF-SCREEN-001",
-        "--order",
-        path.to_str().unwrap(),
-        "--id",
-        "SO-2024-0702",
-        "--list",
-        DESIGNATED,
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = explain_0702(path.to_str().unwrap());
     assert!(
         text.contains("nearest entry dsg-tver `АО «Тверьстанкомаш»` of demo_designations scores 1.000 (same letters and digits 1.000, countries differ, exact name of a listed company: not lowered 1.000) but is listed after shipment (2024-09-20)"),
         "{text}"
@@ -361,18 +370,7 @@ fn explain_shows_how_a_set_aside_entry_came_to_its_score() {
 
 #[test]
 fn explain_says_why_a_listed_party_was_not_blocked() {
-    let output = redflag(&[
-        "explain",
-        "RF-SCREEN-001",
-        "--order",
-        ORDERS,
-        "--id",
-        "SO-2024-0702",
-        "--list",
-        DESIGNATED,
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = explain_0702(ORDERS);
     assert!(
         text.contains("nearest entry dsg-tver `АО «Тверьстанкомаш»` of demo_designations scores 1.000 but is listed after shipment (2024-09-20)"),
         "{text}"
@@ -541,15 +539,10 @@ fn address_and_ownership_findings_carry_both_addresses_and_the_chain_of_owners()
 /// own: the evidence says how each score was reached, in JSON and in words.
 #[test]
 fn the_evidence_shows_each_step_from_the_name_score_to_the_score() {
-    let line = std::fs::read_to_string(ORDERS)
-        .unwrap()
-        .lines()
-        .find(|l| l.contains("SO-2024-0815"))
-        .unwrap()
-        .replace(
-            r#""name": "Altynprom Machinery Trade LLP", "country": "KZ""#,
-            r#""name": "Altynprom Machinery Trade LLP", "country": "AE""#,
-        );
+    let line = order_line("SO-2024-0815").replace(
+        r#""name": "Altynprom Machinery Trade LLP", "country": "KZ""#,
+        r#""name": "Altynprom Machinery Trade LLP", "country": "AE""#,
+    );
     let run = |format: &str| {
         let output = super::support::redflag_in(
             None,
