@@ -963,12 +963,16 @@ impl Screener {
     /// makes another name (`Zelmi Kaan Trading` is not `Zelmi Trading`), which alignment scores.
     fn holds_listed_name(&self, query: &[String], record: &NameRecord) -> bool {
         let tokens = &record.name.tokens;
-        let kind = self.entries.get(record.entry as usize).map(|e| e.kind);
-        kind.is_some_and(|k| k != EntryKind::Person)
-            && tokens.len() >= 2
+        // The entry's kind last: asked for every candidate of every query, a look-up in the
+        // entries (a cache miss each) costs more than the token tests that rule most out.
+        tokens.len() >= 2
             && tokens.len() < query.len()
-            && tokens.iter().any(|t| !is_generic(t))
             && query.windows(tokens.len()).any(|w| w == tokens.as_slice())
+            && tokens.iter().any(|t| !is_generic(t))
+            && self
+                .entries
+                .get(record.entry as usize)
+                .is_some_and(|e| e.kind != EntryKind::Person)
     }
 
     /// Records whose compact form equals one of the query's, also after legal forms are cut
