@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::NameRecord;
 use crate::screening::model::Entry;
-use crate::screening::name_bound::ListedIds;
+use crate::screening::name_bound::{Listed, ListedIds};
 use crate::screening::normalize::NormalizedName;
 use crate::screening::score::WeightedTokens;
 use crate::screening::similarity::TokenFacts;
@@ -67,6 +67,43 @@ pub(in crate::screening) struct Names {
     /// (gigabytes of names): then every name is unpacked and the index is not cached.
     packed: Option<Packed>,
     unpacked: Box<[OnceLock<Box<NameRecord>>]>,
+}
+
+/// What a score ceiling asks of a name (its tokens, their weights and facts, their ids), and
+/// its entry, read in place from the packed form: a query's hundreds of candidates are mostly
+/// ruled out by their ceilings, and the few arrays of the packed form (each distinct token's
+/// string, weight and facts once) stay in the processor's caches where unpacked names (a
+/// dozen allocations each, scattered over the heap) cost a cache miss per field.
+#[derive(Debug)]
+pub(in crate::screening) struct View<'a> {
+    tokens: smallvec::SmallVec<[&'a str; 8]>,
+    weights: smallvec::SmallVec<[f64; 8]>,
+    facts: smallvec::SmallVec<[TokenFacts; 8]>,
+    /// The tokens' ids in the vocabulary.
+    pub(in crate::screening) ids: &'a [u32],
+    packed: &'a Packed,
+    name: usize,
+}
+
+impl<'a> View<'a> {
+    /// The name's tokens.
+    pub(in crate::screening) fn tokens(&self) -> &[&'a str] {
+        &self.tokens
+    }
+
+    /// The name's entry, read only when asked (another array, another cache miss).
+    pub(in crate::screening) fn entry(&self) -> Option<u32> {
+        self.packed.entry.get(self.name).copied()
+    }
+
+    /// The name as the score ceiling reads it.
+    pub(in crate::screening) fn listed(&self) -> Listed<'_, &'a str> {
+        Listed {
+            tokens: &self.tokens,
+            weights: &self.weights,
+            facts: &self.facts,
+        }
+    }
 }
 
 /// The range of item `i` of runs laid end to end, each ending where `ends` says.
@@ -145,6 +182,29 @@ impl Names {
         }
         let packed = self.packed.as_ref()?;
         Some(cell.get_or_init(|| Box::new(packed.unpack(i))))
+    }
+
+    /// Name `ri` read in place ([`View`]), holding what [`Names::get`] would give it; `None`
+    /// when the names are not packed (then every name is unpacked already).
+    pub(in crate::screening) fn view(&self, ri: u32) -> Option<View<'_>> {
+        let p = self.packed.as_ref()?;
+        let i = ri as usize;
+        let ids = p.ids(i);
+        let mut view = View {
+            tokens: smallvec::SmallVec::with_capacity(ids.len()),
+            weights: smallvec::SmallVec::with_capacity(ids.len()),
+            facts: smallvec::SmallVec::with_capacity(ids.len()),
+            ids,
+            packed: p,
+            name: i,
+        };
+        for &t in ids {
+            let t = t as usize;
+            view.tokens.push(p.token(t)?);
+            view.weights.push(*p.weights.get(t)?);
+            view.facts.push(p.facts.get(t)?.clone());
+        }
+        Some(view)
     }
 
     /// The folded name of name `ri` (`NormalizedName::folded`), without unpacking it.
@@ -337,6 +397,25 @@ mod tests {
             assert_eq!(format!("{:?}", u.facts), format!("{:?}", r.facts));
         }
         assert!(decodes(&p));
+    }
+
+    #[test]
+    fn a_name_read_in_place_holds_what_it_unpacks_to() {
+        let names = Names::new(vec![record(0, "Mahan Air LLC"), record(1, "Air Mahan")]);
+        for ri in 0..2u32 {
+            let (view, r) = (names.view(ri), names.get(ri));
+            assert!(view.is_some() && r.is_some(), "name {ri} is packed");
+            let (Some(view), Some(r)) = (view, r) else {
+                continue;
+            };
+            let listed = view.listed();
+            assert_eq!(listed.tokens, r.weighted.tokens.as_slice());
+            assert_eq!(view.tokens(), r.name.tokens.as_slice());
+            assert_eq!(listed.weights, r.weighted.weights.as_slice());
+            assert_eq!(format!("{:?}", listed.facts), format!("{:?}", r.facts));
+            assert_eq!(view.ids, &r.ids.0[..]);
+            assert_eq!(view.entry(), Some(r.entry));
+        }
     }
 
     #[test]
