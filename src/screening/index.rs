@@ -914,6 +914,7 @@ impl Screener {
             n @ 0..64 => (1u64 << n) - 1,
             _ => u64::MAX,
         };
+        let mut view = names::View::default();
         let mut scored: Vec<Scored> = candidates
             .into_iter()
             .filter_map(|ri| {
@@ -922,7 +923,7 @@ impl Screener {
                 // The variants found below are not worked out again.
                 let mut below = None;
                 if self.config.pruning == Pruning::Bounded {
-                    if let Some(view) = self.names.view(ri) {
+                    if self.names.view(ri, &mut view) {
                         if !self.holds_listed(tokens, view.tokens(), || view.entry()) {
                             let mask = variants_below_floor(
                                 &query,

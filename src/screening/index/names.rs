@@ -74,14 +74,16 @@ pub(in crate::screening) struct Names {
 /// ruled out by their ceilings, and the few arrays of the packed form (each distinct token's
 /// string, weight and facts once) stay in the processor's caches where unpacked names (a
 /// dozen allocations each, scattered over the heap) cost a cache miss per field.
-#[derive(Debug)]
+/// Filled by [`Names::view`] and reused from candidate to candidate, so that reading a name
+/// neither allocates nor copies a large value.
+#[derive(Debug, Default)]
 pub(in crate::screening) struct View<'a> {
-    tokens: smallvec::SmallVec<[&'a str; 8]>,
-    weights: smallvec::SmallVec<[f64; 8]>,
-    facts: smallvec::SmallVec<[TokenFacts; 8]>,
+    tokens: Vec<&'a str>,
+    weights: Vec<f64>,
+    facts: Vec<TokenFacts>,
     /// The tokens' ids in the vocabulary.
     pub(in crate::screening) ids: &'a [u32],
-    packed: &'a Packed,
+    packed: Option<&'a Packed>,
     name: usize,
 }
 
@@ -93,7 +95,7 @@ impl<'a> View<'a> {
 
     /// The name's entry, read only when asked (another array, another cache miss).
     pub(in crate::screening) fn entry(&self) -> Option<u32> {
-        self.packed.entry.get(self.name).copied()
+        self.packed?.entry.get(self.name).copied()
     }
 
     /// The name as the score ceiling reads it.
@@ -184,27 +186,34 @@ impl Names {
         Some(cell.get_or_init(|| Box::new(packed.unpack(i))))
     }
 
-    /// Name `ri` read in place ([`View`]), holding what [`Names::get`] would give it; `None`
-    /// when the names are not packed (then every name is unpacked already).
-    pub(in crate::screening) fn view(&self, ri: u32) -> Option<View<'_>> {
-        let p = self.packed.as_ref()?;
+    /// Name `ri` read in place into `view` ([`View`]), holding what [`Names::get`] would give
+    /// it; false when the names are not packed (then every name is unpacked already).
+    pub(in crate::screening) fn view<'a>(&'a self, ri: u32, view: &mut View<'a>) -> bool {
+        view.tokens.clear();
+        view.weights.clear();
+        view.facts.clear();
+        view.ids = &[];
+        view.packed = None;
+        let Some(p) = self.packed.as_ref() else {
+            return false;
+        };
         let i = ri as usize;
         let ids = p.ids(i);
-        let mut view = View {
-            tokens: smallvec::SmallVec::with_capacity(ids.len()),
-            weights: smallvec::SmallVec::with_capacity(ids.len()),
-            facts: smallvec::SmallVec::with_capacity(ids.len()),
-            ids,
-            packed: p,
-            name: i,
-        };
         for &t in ids {
             let t = t as usize;
-            view.tokens.push(p.token(t)?);
-            view.weights.push(*p.weights.get(t)?);
-            view.facts.push(p.facts.get(t)?.clone());
+            let (Some(token), Some(&weight), Some(facts)) =
+                (p.token(t), p.weights.get(t), p.facts.get(t))
+            else {
+                return false;
+            };
+            view.tokens.push(token);
+            view.weights.push(weight);
+            view.facts.push(facts.clone());
         }
-        Some(view)
+        view.ids = ids;
+        view.packed = Some(p);
+        view.name = i;
+        true
     }
 
     /// The folded name of name `ri` (`NormalizedName::folded`), without unpacking it.
@@ -403,9 +412,9 @@ mod tests {
     fn a_name_read_in_place_holds_what_it_unpacks_to() {
         let names = Names::new(vec![record(0, "Mahan Air LLC"), record(1, "Air Mahan")]);
         for ri in 0..2u32 {
-            let (view, r) = (names.view(ri), names.get(ri));
-            assert!(view.is_some() && r.is_some(), "name {ri} is packed");
-            let (Some(view), Some(r)) = (view, r) else {
+            let mut view = View::default();
+            assert!(names.view(ri, &mut view), "name {ri} is packed");
+            let Some(r) = names.get(ri) else {
                 continue;
             };
             let listed = view.listed();
