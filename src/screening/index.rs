@@ -922,22 +922,16 @@ impl Screener {
                 // out on the name read in place, before it is unpacked (see `names::View`).
                 // The variants found below are not worked out again.
                 let mut below = None;
-                if self.config.pruning == Pruning::Bounded {
-                    if self.names.view(ri, &mut view) {
-                        if !self.holds_listed(tokens, view.tokens(), || view.entry()) {
-                            let mask = variants_below_floor(
-                                &query,
-                                view.listed(),
-                                floor,
-                                &mut memos,
-                                view.ids,
-                            );
-                            if mask == every_variant {
-                                return None;
-                            }
-                            below = Some(mask);
-                        }
+                if self.config.pruning == Pruning::Bounded
+                    && self.names.view(ri, &mut view)
+                    && !self.holds_listed(tokens, view.tokens(), || view.entry())
+                {
+                    let mask =
+                        variants_below_floor(&query, view.listed(), floor, &mut memos, view.ids);
+                    if mask == every_variant {
+                        return None;
                     }
+                    below = Some(mask);
                 }
                 let r = self.names.get(ri)?;
                 let contained = self.holds_listed(tokens, &r.name.tokens, || Some(r.entry));
