@@ -26,8 +26,8 @@ use super::name_bound::{CeilingMemo, ListedIds};
 use super::normalize::{fold, normalize, NormalizedName};
 use super::patronymic::CROSSED_PATRONYMIC_MAX;
 use super::score::{
-    compare_listed_at_least, is_generic, Pruning, QueryName, TokenPair, TokenStats, WeightedTokens,
-    GENERIC_ONLY_CAP,
+    compare_listed_at_least, is_generic, variants_below_floor, Pruning, QueryName, TokenPair,
+    TokenStats, WeightedTokens, GENERIC_ONLY_CAP,
 };
 use super::similarity::TokenFacts;
 use super::steps::{self, ScoreSteps, StepKind};
@@ -910,11 +910,31 @@ impl Screener {
         let mut memos = CEILING_MEMOS.with(|m| std::mem::take(&mut *m.borrow_mut()));
         memos.resize_with(query.variants().len(), CeilingMemo::default);
         memos.iter_mut().for_each(CeilingMemo::clear);
+        let every_variant = match query.variants().len() {
+            n @ 0..64 => (1u64 << n) - 1,
+            _ => u64::MAX,
+        };
+        let mut view = names::View::default();
         let mut scored: Vec<Scored> = candidates
             .into_iter()
             .filter_map(|ri| {
+                // Most candidates are ruled out by their score ceilings at the floor: worked
+                // out on the name read in place, before it is unpacked (see `names::View`).
+                // The variants found below are not worked out again.
+                let mut below = None;
+                if self.config.pruning == Pruning::Bounded
+                    && self.names.view(ri, &mut view)
+                    && !self.holds_listed(tokens, view.tokens(), || view.entry())
+                {
+                    let mask =
+                        variants_below_floor(&query, view.listed(), floor, &mut memos, view.ids);
+                    if mask == every_variant {
+                        return None;
+                    }
+                    below = Some(mask);
+                }
                 let r = self.names.get(ri)?;
-                let contained = self.holds_listed_name(tokens, r);
+                let contained = self.holds_listed(tokens, &r.name.tokens, || Some(r.entry));
                 let floor = if contained { 0.0 } else { floor };
                 let (s, variant) = compare_listed_at_least(
                     &query,
@@ -922,7 +942,7 @@ impl Screener {
                     &r.facts,
                     floor,
                     self.config.pruning,
-                    Some((&mut memos, &r.ids)),
+                    Some((&mut memos, &r.ids, below.filter(|_| !contained))),
                 )?;
                 let origin = NameOrigin {
                     kind: StepKind::Aligned,
@@ -961,14 +981,24 @@ impl Screener {
     /// names, and add patronymics), of two tokens or more, at least one not a generic business
     /// word (`Trading Corp` is in many names). In a row, because a word inside a listed name
     /// makes another name (`Zelmi Kaan Trading` is not `Zelmi Trading`), which alignment scores.
-    fn holds_listed_name(&self, query: &[String], record: &NameRecord) -> bool {
-        let tokens = &record.name.tokens;
-        let kind = self.entries.get(record.entry as usize).map(|e| e.kind);
-        kind.is_some_and(|k| k != EntryKind::Person)
-            && tokens.len() >= 2
+    /// `tokens` and `entry` are the listed name's, unpacked or read in place.
+    fn holds_listed<S: AsRef<str>>(
+        &self,
+        query: &[String],
+        tokens: &[S],
+        entry: impl FnOnce() -> Option<u32>,
+    ) -> bool {
+        // The entry's kind last: asked for every candidate of every query, a look-up in the
+        // entries (a cache miss each) costs more than the token tests that rule most out.
+        tokens.len() >= 2
             && tokens.len() < query.len()
-            && tokens.iter().any(|t| !is_generic(t))
-            && query.windows(tokens.len()).any(|w| w == tokens.as_slice())
+            && query
+                .windows(tokens.len())
+                .any(|w| w.iter().zip(tokens).all(|(q, t)| q.as_str() == t.as_ref()))
+            && tokens.iter().any(|t| !is_generic(t.as_ref()))
+            && entry()
+                .and_then(|e| self.entries.get(e as usize))
+                .is_some_and(|e| e.kind != EntryKind::Person)
     }
 
     /// Records whose compact form equals one of the query's, also after legal forms are cut

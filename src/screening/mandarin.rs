@@ -50,8 +50,8 @@ pub fn is_syllabic(token: &str) -> bool {
 }
 
 /// Whether every token of a name is [`is_syllabic`]: a name Wade-Giles may be read in.
-pub fn is_syllabic_name(tokens: &[String]) -> bool {
-    !tokens.is_empty() && tokens.iter().all(|t| is_syllabic(t))
+pub fn is_syllabic_name<S: AsRef<str>>(tokens: &[S]) -> bool {
+    !tokens.is_empty() && tokens.iter().all(|t| is_syllabic(t.as_ref()))
 }
 
 fn splits(text: &[u8], initials: &[&str], finals: &[&str], depth: usize) -> bool {

@@ -39,14 +39,12 @@ pub fn score_ceiling(
         TokenFacts::all(&query.tokens),
         TokenFacts::all(&candidate.tokens),
     );
-    let ceiling = plain_ceiling(
-        query,
-        &query_facts,
-        query_syllabic,
-        candidate,
-        &candidate_facts,
-        None,
-    )?;
+    let listed = Listed {
+        tokens: &candidate.tokens,
+        weights: &candidate.weights,
+        facts: &candidate_facts,
+    };
+    let ceiling = plain_ceiling(query, &query_facts, query_syllabic, listed, None)?;
     // The alignment the bound covers is the plain one; a merge changes which tokens exist,
     // so the bound is only used when no merge can be tried. `compare` tries a merge only if
     // some token of the other side is long enough for it and the merged token may reach
@@ -62,52 +60,69 @@ pub fn score_ceiling(
     Some(ceiling)
 }
 
+/// A candidate name as the ceiling reads it: its tokens, their weights and their
+/// [`TokenFacts`]. The tokens are the strings of an unpacked name or borrowed from the
+/// index's vocabulary (`index::names`), so that a candidate can be ruled out without being
+/// unpacked.
+#[derive(Debug)]
+pub(super) struct Listed<'a, S> {
+    pub(super) tokens: &'a [S],
+    pub(super) weights: &'a [f64],
+    pub(super) facts: &'a [TokenFacts],
+}
+
+// Borrows only, whatever `S` is (a derive would ask `S: Copy`).
+impl<S> Clone for Listed<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S> Copy for Listed<'_, S> {}
+
 /// Whether the comparison of `query` with `candidate` certainly scores below `floor` (by
 /// more than [`CEILING_SLACK`]): [`score_ceiling`], with the merge check, the dearer part,
-/// done only for a ceiling below the floor. `query_facts` and `candidate_facts` are the
-/// [`TokenFacts`] of each name's tokens.
+/// done only for a ceiling below the floor. `query_facts` are the [`TokenFacts`] of the
+/// query's tokens.
 ///
 /// With `memo`, the credit ceilings of the query's tokens against each listed token (by its
 /// id in the index, `ListedIds`) are looked up in, or added to, the memo of this query
 /// reading, and the query's neighbouring tokens are joined once for the merge check: the
 /// hundreds of candidates of a query share their business word and syllables.
-pub(super) fn below_floor(
+pub(super) fn below_floor<S: AsRef<str>>(
     query: &WeightedTokens,
     query_facts: &[TokenFacts],
     query_syllabic: Option<bool>,
-    candidate: &WeightedTokens,
-    candidate_facts: &[TokenFacts],
+    candidate: Listed<S>,
     floor: f64,
-    mut memo: Option<(&mut CeilingMemo, &ListedIds)>,
+    mut memo: Option<(&mut CeilingMemo, &[u32])>,
 ) -> bool {
     let below = plain_ceiling(
         query,
         query_facts,
         query_syllabic,
         candidate,
-        candidate_facts,
         memo.as_mut().map(|(m, ids)| (&mut **m, *ids)),
     )
     .is_some_and(|c| c + CEILING_SLACK < floor);
     below
         && !match memo {
             Some((m, _)) => {
-                merge_joined(m.joined(&query.tokens), &candidate.tokens, candidate_facts)
+                merge_joined(m.joined(&query.tokens), candidate.tokens, candidate.facts)
             }
-            None => merge_possible(&query.tokens, &candidate.tokens, candidate_facts),
+            None => merge_possible(&query.tokens, candidate.tokens, candidate.facts),
         }
-        && !merge_possible(&candidate.tokens, &query.tokens, query_facts)
+        && !merge_possible(candidate.tokens, &query.tokens, query_facts)
 }
 
 /// [`score_ceiling`] of the plain alignment, as if no merge could be tried.
-fn plain_ceiling(
+fn plain_ceiling<S: AsRef<str>>(
     query: &WeightedTokens,
     query_facts: &[TokenFacts],
     query_syllabic: Option<bool>,
-    candidate: &WeightedTokens,
-    candidate_facts: &[TokenFacts],
-    memo: Option<(&mut CeilingMemo, &ListedIds)>,
+    candidate: Listed<S>,
+    memo: Option<(&mut CeilingMemo, &[u32])>,
 ) -> Option<f64> {
+    let candidate_facts = candidate.facts;
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
     if nq == 0 || nc == 0 || nq > MAX_TOKENS || nc > MAX_TOKENS {
         return None;
@@ -116,11 +131,11 @@ fn plain_ceiling(
         return None;
     }
     let sane = |w: &[f64]| w.iter().all(|&x| x.is_finite() && x >= 0.0);
-    if !sane(&query.weights) || !sane(&candidate.weights) {
+    if candidate.weights.len() != nc || !sane(&query.weights) || !sane(candidate.weights) {
         return None;
     }
     if query_syllabic.unwrap_or_else(|| mandarin::is_syllabic_name(&query.tokens))
-        && mandarin::is_syllabic_name(&candidate.tokens)
+        && mandarin::is_syllabic_name(candidate.tokens)
     {
         return None;
     }
@@ -132,12 +147,13 @@ fn plain_ceiling(
     // What the pair rules ask of one token is worked out once per token, not once per pair;
     // with a memo, each pair's spelling ceiling once per query reading and listed token. The
     // maxima do not depend on the order the pairs are met in.
-    let mut memo = memo.filter(|(_, ids)| ids.0.len() == nc);
+    let mut memo = memo.filter(|(_, ids)| ids.len() == nc);
     let mut spelled_row: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nq];
     for (j, (c, c_facts)) in candidate.tokens.iter().zip(candidate_facts).enumerate() {
+        let c = c.as_ref();
         let listed = memo
             .as_mut()
-            .and_then(|(memo, ids)| Some((&mut **memo, *ids.0.get(j)?)));
+            .and_then(|(memo, ids)| Some((&mut **memo, *ids.get(j)?)));
         let row: &[f64] = match listed {
             Some((memo, id)) => memo.row(id, nq, |i| {
                 query
@@ -182,8 +198,8 @@ fn plain_ceiling(
     let mut terms: smallvec::SmallVec<[(f64, f64, f64); 16]> = smallvec::SmallVec::new();
     let mut base = 0.0;
     let sides = [
-        (&query.weights, &q_credit, UNMATCHED_QUERY_FACTOR),
-        (&candidate.weights, &c_credit, UNMATCHED_CANDIDATE_FACTOR),
+        (&query.weights[..], &q_credit[..], UNMATCHED_QUERY_FACTOR),
+        (candidate.weights, &c_credit[..], UNMATCHED_CANDIDATE_FACTOR),
     ];
     for (weights, credits, unmatched) in sides {
         for (&w, &cr) in weights.iter().zip(credits.iter()) {
@@ -206,7 +222,7 @@ fn plain_ceiling(
     }
     let best = best.min(1.0);
     Some(
-        match conflict_ceiling(query, &q_credit, candidate, &c_credit) {
+        match conflict_ceiling(&query.weights, &q_credit, candidate.weights, &c_credit) {
             Some(conflict) => best.min(conflict),
             None => best,
         },
@@ -223,15 +239,15 @@ fn plain_ceiling(
 /// Between a two-word order name and a listed name that share one word, the other two words
 /// are this substitution, which the plain ceiling (factor 1) does not see.
 fn conflict_ceiling(
-    query: &WeightedTokens,
+    query_weights: &[f64],
     q_credit: &[f64],
-    candidate: &WeightedTokens,
+    candidate_weights: &[f64],
     c_credit: &[f64],
 ) -> Option<f64> {
     let (mut num, mut paired, mut unpaired) = (0.0, 0.0, [0.0f64; 2]);
     let sides = [
-        (&query.weights, q_credit, UNMATCHED_QUERY_FACTOR),
-        (&candidate.weights, c_credit, UNMATCHED_CANDIDATE_FACTOR),
+        (query_weights, q_credit, UNMATCHED_QUERY_FACTOR),
+        (candidate_weights, c_credit, UNMATCHED_CANDIDATE_FACTOR),
     ];
     for (side, (weights, credits, unmatched)) in sides.into_iter().enumerate() {
         if weights.len() != credits.len() {
@@ -279,19 +295,23 @@ const ZERO_MARGIN: f64 = 1e-6;
 /// comment in [`score_ceiling`]): some token of `other` is at most two letters shorter than
 /// the merged token, and the merged token may reach [`MERGE_MIN_SIM`] with some token of
 /// `other`. `other_facts` are the [`TokenFacts`] of `other`'s tokens (for the nickname table).
-fn merge_possible(side: &[String], other: &[String], other_facts: &[TokenFacts]) -> bool {
-    let longest_other = other.iter().map(String::len).max().unwrap_or(0);
+fn merge_possible<S: AsRef<str>, T: AsRef<str>>(
+    side: &[S],
+    other: &[T],
+    other_facts: &[TokenFacts],
+) -> bool {
+    let longest_other = other.iter().map(|t| t.as_ref().len()).max().unwrap_or(0);
     let mut joined = String::new();
     for span in [2usize, 3] {
         for i in 0..(side.len() + 1).saturating_sub(span) {
             let parts = &side[i..i + span];
-            let len: usize = parts.iter().map(String::len).sum();
+            let len: usize = parts.iter().map(|p| p.as_ref().len()).sum();
             if longest_other + 2 < len {
                 continue;
             }
             joined.clear();
             for p in parts {
-                joined.push_str(p);
+                joined.push_str(p.as_ref());
             }
             if reaches_any(&joined, other, other_facts) {
                 return true;
@@ -315,8 +335,12 @@ fn joined_spans(side: &[String]) -> Vec<(usize, String)> {
 }
 
 /// [`merge_possible`] of a side whose runs are joined already ([`joined_spans`]).
-fn merge_joined(joined: &[(usize, String)], other: &[String], other_facts: &[TokenFacts]) -> bool {
-    let longest_other = other.iter().map(String::len).max().unwrap_or(0);
+fn merge_joined<S: AsRef<str>>(
+    joined: &[(usize, String)],
+    other: &[S],
+    other_facts: &[TokenFacts],
+) -> bool {
+    let longest_other = other.iter().map(|t| t.as_ref().len()).max().unwrap_or(0);
     joined
         .iter()
         .any(|(len, joined)| longest_other + 2 >= *len && reaches_any(joined, other, other_facts))
@@ -324,8 +348,9 @@ fn merge_joined(joined: &[(usize, String)], other: &[String], other_facts: &[Tok
 
 /// Whether the merged token `joined` may reach [`MERGE_MIN_SIM`] with some token of `other`
 /// (`may_reach`), the nickname table asked only for tokens of `other` that are in it.
-fn reaches_any(joined: &str, other: &[String], other_facts: &[TokenFacts]) -> bool {
+fn reaches_any<S: AsRef<str>>(joined: &str, other: &[S], other_facts: &[TokenFacts]) -> bool {
     other.iter().enumerate().any(|(i, t)| {
+        let t = t.as_ref();
         // Facts missing (they never are): the table is asked.
         let in_table = other_facts.get(i).is_none_or(|f| f.nickname);
         may_reach(joined, t, MERGE_MIN_SIM, in_table)

@@ -26,7 +26,7 @@
 use std::collections::HashMap;
 
 use super::mandarin;
-use super::name_bound::{below_floor, CeilingMemo, ListedIds};
+use super::name_bound::{below_floor, CeilingMemo, Listed, ListedIds};
 pub use super::name_bound::{score_ceiling, CEILING_SLACK};
 use super::nicknames;
 use super::normalize::cut_reading;
@@ -693,14 +693,16 @@ pub fn compare_query_at_least(
 /// for the name as written), so that evidence can say which reading was compared.
 ///
 /// `memos` (one per query variant) and the candidate's token ids let the score ceilings of
-/// the query's candidates share their (query token, listed token) bounds.
+/// the query's candidates share their (query token, listed token) bounds; with them, the
+/// variants already known to score below `floor` at `floor` ([`variants_below_floor`], bit k
+/// for variant k), if the caller worked that out.
 pub(super) fn compare_listed_at_least(
     query: &QueryName,
     candidate: &WeightedTokens,
     candidate_facts: &[TokenFacts],
     floor: f64,
     pruning: Pruning,
-    memos: Option<(&mut [CeilingMemo], &ListedIds)>,
+    memos: Option<(&mut [CeilingMemo], &ListedIds, Option<u64>)>,
 ) -> Option<(NameScore, usize)> {
     let variants = &query.variants;
     let (k, found) = best_variant(
@@ -729,9 +731,10 @@ fn best_variant(
     candidate_facts: &[TokenFacts],
     floor: f64,
     pruning: Pruning,
-    mut memos: Option<(&mut [CeilingMemo], &ListedIds)>,
+    mut memos: Option<(&mut [CeilingMemo], &ListedIds, Option<u64>)>,
 ) -> Option<(usize, Found)> {
     let mut best: Option<(usize, Found)> = None;
+    let known_below = memos.as_ref().and_then(|m| m.2);
     for (k, v) in variants.iter().enumerate() {
         let query_syllabic = prepared.and_then(|(s, _)| s.get(k).copied());
         let computed;
@@ -744,18 +747,25 @@ fn best_variant(
         };
         // A variant whose score cannot reach the floor cannot be the one returned: the
         // variant kept scores at least the floor, or the comparison returns nothing.
+        let listed = Listed {
+            tokens: &candidate.tokens,
+            weights: &candidate.weights,
+            facts: candidate_facts,
+        };
         if pruning == Pruning::Bounded
-            && below_floor(
-                v,
-                query_facts,
-                query_syllabic,
-                candidate,
-                candidate_facts,
-                floor,
-                memos
-                    .as_mut()
-                    .and_then(|(m, ids)| Some((m.get_mut(k)?, *ids))),
-            )
+            && match known_below.filter(|_| k < 64) {
+                Some(below) => below >> k & 1 == 1,
+                None => below_floor(
+                    v,
+                    query_facts,
+                    query_syllabic,
+                    listed,
+                    floor,
+                    memos
+                        .as_mut()
+                        .and_then(|(m, ids, _)| Some((m.get_mut(k)?, &ids.0[..]))),
+                ),
+            }
         {
             continue;
         }
@@ -763,7 +773,7 @@ fn best_variant(
         let sims = memos
             .as_mut()
             .filter(|_| pruning == Pruning::Bounded)
-            .and_then(|(m, ids)| Some((&mut m.get_mut(k)?.sims, *ids)));
+            .and_then(|(m, ids, _)| Some((&mut m.get_mut(k)?.sims, *ids)));
         let found = compare_found(
             v,
             query_facts,
@@ -778,6 +788,31 @@ fn best_variant(
         }
     }
     best
+}
+
+/// Which of the query's variants certainly score below `floor` against the listed name
+/// `candidate` (bit k for variant k, [`below_floor`] with the variant's memo and the name's
+/// token `ids`): what [`compare_listed_at_least`] would work out first at that floor, asked
+/// before the name is unpacked (`index::names`). When every variant is below, the comparison
+/// returns nothing. Variants past the 64th are left out of the mask (their bits unset).
+pub(super) fn variants_below_floor(
+    query: &QueryName,
+    candidate: Listed<&str>,
+    floor: f64,
+    memos: &mut [CeilingMemo],
+    ids: &[u32],
+) -> u64 {
+    let mut below = 0u64;
+    for (k, v) in query.variants.iter().enumerate().take(64) {
+        let (Some(facts), Some(memo)) = (query.facts.get(k), memos.get_mut(k)) else {
+            continue;
+        };
+        let syllabic = query.syllabic.get(k).copied();
+        if below_floor(v, facts, syllabic, candidate, floor, Some((memo, ids))) {
+            below |= 1 << k;
+        }
+    }
+    below
 }
 
 /// The plain query tokens and, if they differ, their [`rejoined`] variant and the name without

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::NameRecord;
 use crate::screening::model::Entry;
-use crate::screening::name_bound::ListedIds;
+use crate::screening::name_bound::{Listed, ListedIds};
 use crate::screening::normalize::NormalizedName;
 use crate::screening::score::WeightedTokens;
 use crate::screening::similarity::TokenFacts;
@@ -67,6 +67,45 @@ pub(in crate::screening) struct Names {
     /// (gigabytes of names): then every name is unpacked and the index is not cached.
     packed: Option<Packed>,
     unpacked: Box<[OnceLock<Box<NameRecord>>]>,
+}
+
+/// What a score ceiling asks of a name (its tokens, their weights and facts, their ids), and
+/// its entry, read in place from the packed form: a query's hundreds of candidates are mostly
+/// ruled out by their ceilings, and the few arrays of the packed form (each distinct token's
+/// string, weight and facts once) stay in the processor's caches where unpacked names (a
+/// dozen allocations each, scattered over the heap) cost a cache miss per field.
+/// Filled by [`Names::view`] and reused from candidate to candidate, so that reading a name
+/// neither allocates nor copies a large value.
+#[derive(Debug, Default)]
+pub(in crate::screening) struct View<'a> {
+    tokens: Vec<&'a str>,
+    weights: Vec<f64>,
+    facts: Vec<TokenFacts>,
+    /// The tokens' ids in the vocabulary.
+    pub(in crate::screening) ids: &'a [u32],
+    packed: Option<&'a Packed>,
+    name: usize,
+}
+
+impl<'a> View<'a> {
+    /// The name's tokens.
+    pub(in crate::screening) fn tokens(&self) -> &[&'a str] {
+        &self.tokens
+    }
+
+    /// The name's entry, read only when asked (another array, another cache miss).
+    pub(in crate::screening) fn entry(&self) -> Option<u32> {
+        self.packed?.entry.get(self.name).copied()
+    }
+
+    /// The name as the score ceiling reads it.
+    pub(in crate::screening) fn listed(&self) -> Listed<'_, &'a str> {
+        Listed {
+            tokens: &self.tokens,
+            weights: &self.weights,
+            facts: &self.facts,
+        }
+    }
 }
 
 /// The range of item `i` of runs laid end to end, each ending where `ends` says.
@@ -145,6 +184,36 @@ impl Names {
         }
         let packed = self.packed.as_ref()?;
         Some(cell.get_or_init(|| Box::new(packed.unpack(i))))
+    }
+
+    /// Name `ri` read in place into `view` ([`View`]), holding what [`Names::get`] would give
+    /// it; false when the names are not packed (then every name is unpacked already).
+    pub(in crate::screening) fn view<'a>(&'a self, ri: u32, view: &mut View<'a>) -> bool {
+        view.tokens.clear();
+        view.weights.clear();
+        view.facts.clear();
+        view.ids = &[];
+        view.packed = None;
+        let Some(p) = self.packed.as_ref() else {
+            return false;
+        };
+        let i = ri as usize;
+        let ids = p.ids(i);
+        for &t in ids {
+            let t = t as usize;
+            let (Some(token), Some(&weight), Some(facts)) =
+                (p.token(t), p.weights.get(t), p.facts.get(t))
+            else {
+                return false;
+            };
+            view.tokens.push(token);
+            view.weights.push(weight);
+            view.facts.push(facts.clone());
+        }
+        view.ids = ids;
+        view.packed = Some(p);
+        view.name = i;
+        true
     }
 
     /// The folded name of name `ri` (`NormalizedName::folded`), without unpacking it.
@@ -337,6 +406,25 @@ mod tests {
             assert_eq!(format!("{:?}", u.facts), format!("{:?}", r.facts));
         }
         assert!(decodes(&p));
+    }
+
+    #[test]
+    fn a_name_read_in_place_holds_what_it_unpacks_to() {
+        let names = Names::new(vec![record(0, "Mahan Air LLC"), record(1, "Air Mahan")]);
+        for ri in 0..2u32 {
+            let mut view = View::default();
+            assert!(names.view(ri, &mut view), "name {ri} is packed");
+            let Some(r) = names.get(ri) else {
+                continue;
+            };
+            let listed = view.listed();
+            assert_eq!(listed.tokens, r.weighted.tokens.as_slice());
+            assert_eq!(view.tokens(), r.name.tokens.as_slice());
+            assert_eq!(listed.weights, r.weighted.weights.as_slice());
+            assert_eq!(format!("{:?}", listed.facts), format!("{:?}", r.facts));
+            assert_eq!(view.ids, &r.ids.0[..]);
+            assert_eq!(view.entry(), Some(r.entry));
+        }
     }
 
     #[test]
