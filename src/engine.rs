@@ -798,45 +798,6 @@ fn binding_names(rule: &Rule) -> String {
         .join(", ")
 }
 
-fn evaluation_order(rule: &Rule) -> Vec<usize> {
-    fn deps(c: &Condition) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut add = |t: &Target| {
-            if let Target::Row { condition, .. } = t {
-                out.push(*condition);
-            }
-        };
-        add(&c.target);
-        match &c.op {
-            Op::Compare {
-                operand: Operand::Field(t),
-                ..
-            } => add(t),
-            Op::InField { field } | Op::Within { field, .. } => add(field),
-            Op::InList { also, .. } => also.iter().for_each(|(_, t)| add(t)),
-            _ => {}
-        }
-        out
-    }
-    fn visit(rule: &Rule, i: usize, state: &mut Vec<u8>, out: &mut Vec<usize>) {
-        if state[i] != 0 {
-            return; // done, or a cycle: the reader then sees "not evaluated" (unknown)
-        }
-        state[i] = 1;
-        for d in deps(&rule.conditions[i]) {
-            visit(rule, d, state, out);
-        }
-        state[i] = 2;
-        out.push(i);
-    }
-    let mut state = vec![0; rule.conditions.len()];
-    let mut out = Vec::new();
-    for i in 0..rule.conditions.len() {
-        visit(rule, i, &mut state, &mut out);
-    }
-    out
-}
-
 /// Marks a finding as one the law did not ask for at shipment (a lookback finding): it says
 /// why, and stands at `review` at most, as a party listed after the shipment does.
 fn later_finding(finding: &mut Finding, why: String) {

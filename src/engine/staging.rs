@@ -78,6 +78,47 @@ impl Stages {
     }
 }
 
+/// The conditions of `rule` in the order they are evaluated: each after the conditions whose
+/// matched rows it reads, otherwise as written.
+pub(super) fn evaluation_order(rule: &Rule) -> Vec<usize> {
+    fn deps(c: &Condition) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut add = |t: &Target| {
+            if let Target::Row { condition, .. } = t {
+                out.push(*condition);
+            }
+        };
+        add(&c.target);
+        match &c.op {
+            Op::Compare {
+                operand: Operand::Field(t),
+                ..
+            } => add(t),
+            Op::InField { field } | Op::Within { field, .. } => add(field),
+            Op::InList { also, .. } => also.iter().for_each(|(_, t)| add(t)),
+            _ => {}
+        }
+        out
+    }
+    fn visit(rule: &Rule, i: usize, state: &mut Vec<u8>, out: &mut Vec<usize>) {
+        if state[i] != 0 {
+            return; // done, or a cycle: the reader then sees "not evaluated" (unknown)
+        }
+        state[i] = 1;
+        for d in deps(&rule.conditions[i]) {
+            visit(rule, d, state, out);
+        }
+        state[i] = 2;
+        out.push(i);
+    }
+    let mut state = vec![0; rule.conditions.len()];
+    let mut out = Vec::new();
+    for i in 0..rule.conditions.len() {
+        visit(rule, i, &mut state, &mut out);
+    }
+    out
+}
+
 /// Every target a condition reads: its own, and those of its operator. Exhaustive on purpose:
 /// an operator that gains a target must be staged by it.
 fn targets(c: &Condition) -> Vec<&Target> {

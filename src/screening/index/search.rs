@@ -1,0 +1,270 @@
+//! The names one normalised query name is scored against, and their name scores: candidates
+//! of the index aligned token by token (after the score ceiling rules most out), listed names
+//! cut at a field's length, listed company names held whole, and names equal up to spacing and
+//! punctuation; cached per query name and kind.
+
+use super::*;
+
+impl Screener {
+    /// Name scores of the candidates for one normalised query name that score at least
+    /// `floor`, best first: from the cache when `floor` is at least [`CACHE_MIN_SCORE`],
+    /// computed afresh otherwise. Names equal to an indexed name up to spacing and punctuation
+    /// (their compact forms meet) score 1 whatever the token alignment says.
+    pub(super) fn name_scores(
+        &self,
+        query: &NormalizedName,
+        kind: EntryKind,
+        floor: f64,
+    ) -> Arc<Vec<Scored>> {
+        if query.tokens.is_empty() && query.folded.is_empty() {
+            return Arc::new(Vec::new());
+        }
+        let cacheable = floor >= CACHE_MIN_SCORE;
+        let key = (query.normalized.clone(), kind);
+        let cached = if cacheable {
+            self.cache.read().ok().and_then(|c| c.get(&key))
+        } else {
+            None
+        };
+        let aligned = match cached {
+            Some(hit) => hit,
+            None => {
+                let keep = if cacheable { CACHE_MIN_SCORE } else { floor };
+                let scored = Arc::new(self.align_candidates(&query.tokens, keep));
+                if cacheable {
+                    if let Ok(mut cache) = self.cache.write() {
+                        cache.insert(key, Arc::clone(&scored), &self.config);
+                    }
+                }
+                scored
+            }
+        };
+        let mut extra = self.compact_matches(query);
+        for cut in self.cut_matches(query) {
+            if !extra.iter().any(|s| s.record == cut.record) {
+                extra.push(cut);
+            }
+        }
+        if extra.is_empty() {
+            // `screen` drops what scores below its threshold anyway.
+            return aligned;
+        }
+        // Each record once, with its better score.
+        let mut out: Vec<Scored> = extra;
+        for s in aligned.iter().filter(|s| s.score >= floor) {
+            match out.iter_mut().find(|o| o.record == s.record) {
+                Some(o) if o.score < s.score => *o = s.clone(),
+                Some(_) => {}
+                None => out.push(s.clone()),
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));
+        Arc::new(out)
+    }
+
+    /// Records whose folded name goes on from the whole folded query (`foreign trade bank of
+    /// the democratic peo` begins `foreign trade bank of the democratic peoples republic of
+    /// korea`), when the query is long enough to have been cut at a field's length: at
+    /// [`CUT_NAME_SCORE`] when the cut falls inside a word, at [`CUT_WORDS_SCORE`] when at a
+    /// word's end. Token alignment scores such a name low (its cut word is rare, the listed
+    /// words after it unpaired), so an ERP export cutting a listed name at 35 characters let
+    /// it pass. Cheap (a binary search), so it runs outside the cache.
+    fn cut_matches(&self, query: &NormalizedName) -> Vec<Scored> {
+        let q = query.folded.as_str();
+        if q.chars().count() < CUT_MIN_CHARS {
+            return Vec::new();
+        }
+        let folded = |ri: u32| self.names.folded(ri).unwrap_or("");
+        let from = self.folded_order.partition_point(|&ri| folded(ri) < q);
+        let mut out = Vec::new();
+        for &ri in self.folded_order[from..]
+            .iter()
+            .take_while(|&&ri| folded(ri).starts_with(q))
+        {
+            let name = folded(ri);
+            // The query whole is an exact match, found by its compact form.
+            let Some(next) = name.get(q.len()..).and_then(|rest| rest.chars().next()) else {
+                continue;
+            };
+            let score = if next.is_alphanumeric() {
+                CUT_NAME_SCORE
+            } else {
+                CUT_WORDS_SCORE
+            };
+            out.push(Scored {
+                record: ri,
+                score,
+                pairs: vec![TokenPair {
+                    query: q.to_string(),
+                    candidate: name.to_string(),
+                    similarity: score,
+                }],
+                reading: None,
+                contained: false,
+                origin: NameOrigin::of(
+                    if score == CUT_NAME_SCORE {
+                        StepKind::CutInWord
+                    } else {
+                        StepKind::CutAtWordEnd
+                    },
+                    score,
+                ),
+            });
+            if out.len() >= MAX_CUT_MATCHES {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Aligns the query tokens (and their rejoined variant) against every candidate and keeps
+    /// those scoring at least `floor` (and above 0), best first.
+    fn align_candidates(&self, tokens: &[String], floor: f64) -> Vec<Scored> {
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let query = QueryName::new(tokens, &self.stats);
+        let mut candidates: Vec<u32> = Vec::new();
+        for v in query.variants() {
+            candidates.extend(self.postings.select(&v.tokens, &self.config));
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut memos = CEILING_MEMOS.with(|m| std::mem::take(&mut *m.borrow_mut()));
+        memos.resize_with(query.variants().len(), CeilingMemo::default);
+        memos.iter_mut().for_each(CeilingMemo::clear);
+        let every_variant = match query.variants().len() {
+            n @ 0..64 => (1u64 << n) - 1,
+            _ => u64::MAX,
+        };
+        let mut view = names::View::default();
+        let mut scored: Vec<Scored> = candidates
+            .into_iter()
+            .filter_map(|ri| {
+                // Most candidates are ruled out by their score ceilings at the floor: worked
+                // out on the name read in place, before it is unpacked (see `names::View`).
+                // The variants found below are not worked out again.
+                let mut below = None;
+                if self.config.pruning == Pruning::Bounded
+                    && self.names.view(ri, &mut view)
+                    && !self.holds_listed(tokens, view.tokens(), || view.entry())
+                {
+                    let mask =
+                        variants_below_floor(&query, view.listed(), floor, &mut memos, view.ids);
+                    if mask == every_variant {
+                        return None;
+                    }
+                    below = Some(mask);
+                }
+                let r = self.names.get(ri)?;
+                let contained = self.holds_listed(tokens, &r.name.tokens, || Some(r.entry));
+                let floor = if contained { 0.0 } else { floor };
+                let (s, variant) = compare_listed_at_least(
+                    &query,
+                    &r.weighted,
+                    &r.facts,
+                    floor,
+                    self.config.pruning,
+                    Some((&mut memos, &r.ids, below.filter(|_| !contained))),
+                )?;
+                let origin = NameOrigin {
+                    kind: StepKind::Aligned,
+                    score: s.uncapped,
+                    cap: if s.generic_capped {
+                        Some(NameCap::GenericOnly)
+                    } else if s.patronymic_capped {
+                        Some(NameCap::CrossedPatronymic)
+                    } else {
+                        None
+                    },
+                };
+                Some(Scored {
+                    record: ri,
+                    score: if contained {
+                        s.score.max(CONTAINED_NAME_SCORE)
+                    } else {
+                        s.score
+                    },
+                    origin,
+                    pairs: s.pairs,
+                    reading: (variant > 0)
+                        .then(|| query.variants().get(variant).map(|v| v.tokens.join(" ")))
+                        .flatten(),
+                    contained,
+                })
+            })
+            .collect();
+        CEILING_MEMOS.with(|m| *m.borrow_mut() = memos);
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));
+        scored
+    }
+
+    /// Whether the query tokens hold `record`'s name whole, its tokens in a row and in order,
+    /// among other words: a name of a company, organisation, vessel or aircraft (people share
+    /// names, and add patronymics), of two tokens or more, at least one not a generic business
+    /// word (`Trading Corp` is in many names). In a row, because a word inside a listed name
+    /// makes another name (`Zelmi Kaan Trading` is not `Zelmi Trading`), which alignment scores.
+    /// `tokens` and `entry` are the listed name's, unpacked or read in place.
+    fn holds_listed<S: AsRef<str>>(
+        &self,
+        query: &[String],
+        tokens: &[S],
+        entry: impl FnOnce() -> Option<u32>,
+    ) -> bool {
+        // The entry's kind last: asked for every candidate of every query, a look-up in the
+        // entries (a cache miss each) costs more than the token tests that rule most out.
+        tokens.len() >= 2
+            && tokens.len() < query.len()
+            && query
+                .windows(tokens.len())
+                .any(|w| w.iter().zip(tokens).all(|(q, t)| q.as_str() == t.as_ref()))
+            && tokens.iter().any(|t| !is_generic(t.as_ref()))
+            && entry()
+                .and_then(|e| self.entries.get(e as usize))
+                .is_some_and(|e| e.kind != EntryKind::Person)
+    }
+
+    /// Records whose compact form equals one of the query's, also after legal forms are cut
+    /// from the start or end of the query's folded tokens (`m a h a n a i r l t d`); each
+    /// scores 1. A cut falls on token boundaries only, so `Asahi` is never read as `as` +
+    /// `ahi`. Cheap (a few hash look-ups), so it runs outside the cache.
+    fn compact_matches(&self, query: &NormalizedName) -> Vec<Scored> {
+        let mut keys = compact_keys(query);
+        keys.extend(legal_form_cuts(&query.folded));
+        keys.sort_unstable();
+        keys.dedup();
+        let mut records: Vec<(u32, &str)> = Vec::new();
+        for key in &keys {
+            let hash = compact_hash(key);
+            let from = self.compact_index.partition_point(|&(h, _)| h < hash);
+            for &(_, ri) in self.compact_index[from..]
+                .iter()
+                .take_while(|&&(h, _)| h == hash)
+            {
+                let Some(r) = self.names.get(ri) else {
+                    continue;
+                };
+                if compact_keys(&r.name).iter().any(|k| k == key) {
+                    records.push((ri, key.as_str()));
+                }
+            }
+        }
+        records.sort_unstable();
+        records.dedup_by_key(|r| r.0);
+        records
+            .into_iter()
+            .map(|(ri, key)| Scored {
+                record: ri,
+                score: 1.0,
+                pairs: vec![TokenPair {
+                    query: key.to_string(),
+                    candidate: key.to_string(),
+                    similarity: 1.0,
+                }],
+                reading: None,
+                contained: false,
+                origin: NameOrigin::of(StepKind::SameLetters, 1.0),
+            })
+            .collect()
+    }
+}
