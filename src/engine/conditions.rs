@@ -1,8 +1,5 @@
 //! Evaluating one condition on the values its target reaches, in three-valued logic.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
-
 use super::*;
 
 /// A condition's outcome in one set of bindings.
@@ -60,57 +57,6 @@ pub fn kleene<F: FnMut(usize) -> Truth>(expr: &Expr, leaf: &mut F) -> Truth {
             }
             result
         }
-    }
-}
-
-pub(super) fn row_evidence(table: &ListTable, index: usize) -> Option<RowEvidence> {
-    let row = table.rows.get(index)?;
-    Some(RowEvidence {
-        list: table.meta.name.clone(),
-        line: row.line,
-        cells: table
-            .columns
-            .iter()
-            .cloned()
-            .zip(row.cells.iter().cloned())
-            .collect(),
-    })
-}
-
-/// A list's rows' evidence, each built the first time a finding quotes it: a row of a pack's
-/// list is quoted by finding after finding, and its cells were copied for each.
-#[derive(Debug, Clone, Default)]
-pub(super) struct RowEvidenceCache {
-    by_list: FxHashMap<String, Box<[OnceLock<Arc<RowEvidence>>]>>,
-}
-
-impl RowEvidenceCache {
-    pub(super) fn of(lists: &BTreeMap<String, Arc<ListTable>>) -> RowEvidenceCache {
-        RowEvidenceCache {
-            by_list: lists
-                .iter()
-                .map(|(name, table)| {
-                    let slots = (0..table.rows.len()).map(|_| OnceLock::new()).collect();
-                    (name.clone(), slots)
-                })
-                .collect(),
-        }
-    }
-
-    /// The evidence of row `index` of `table`.
-    pub(super) fn get(&self, table: &ListTable, index: usize) -> Option<Arc<RowEvidence>> {
-        let Some(slot) = self
-            .by_list
-            .get(&table.meta.name)
-            .and_then(|rows| rows.get(index))
-        else {
-            return row_evidence(table, index).map(Arc::new);
-        };
-        if let Some(built) = slot.get() {
-            return Some(Arc::clone(built));
-        }
-        let built = Arc::new(row_evidence(table, index)?);
-        Some(Arc::clone(slot.get_or_init(|| built)))
     }
 }
 

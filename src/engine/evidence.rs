@@ -1,4 +1,8 @@
-//! Evidence in words: labels of bound values, condition evidence, expected texts and messages.
+//! Evidence in words: labels of bound values, condition evidence, the rows of lists matched
+//! (built once per row), expected texts and messages.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::*;
 
@@ -37,6 +41,57 @@ pub(super) fn label_of(value: &Value) -> String {
 /// The evidence of each condition, taking the observations out of `outcomes` (a finding's
 /// outcomes are not read again, and copying every observation's texts cost as much as
 /// building them).
+pub(super) fn row_evidence(table: &ListTable, index: usize) -> Option<RowEvidence> {
+    let row = table.rows.get(index)?;
+    Some(RowEvidence {
+        list: table.meta.name.clone(),
+        line: row.line,
+        cells: table
+            .columns
+            .iter()
+            .cloned()
+            .zip(row.cells.iter().cloned())
+            .collect(),
+    })
+}
+
+/// A list's rows' evidence, each built the first time a finding quotes it: a row of a pack's
+/// list is quoted by finding after finding, and its cells were copied for each.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RowEvidenceCache {
+    by_list: FxHashMap<String, Box<[OnceLock<Arc<RowEvidence>>]>>,
+}
+
+impl RowEvidenceCache {
+    pub(super) fn of(lists: &BTreeMap<String, Arc<ListTable>>) -> RowEvidenceCache {
+        RowEvidenceCache {
+            by_list: lists
+                .iter()
+                .map(|(name, table)| {
+                    let slots = (0..table.rows.len()).map(|_| OnceLock::new()).collect();
+                    (name.clone(), slots)
+                })
+                .collect(),
+        }
+    }
+
+    /// The evidence of row `index` of `table`.
+    pub(super) fn get(&self, table: &ListTable, index: usize) -> Option<Arc<RowEvidence>> {
+        let Some(slot) = self
+            .by_list
+            .get(&table.meta.name)
+            .and_then(|rows| rows.get(index))
+        else {
+            return row_evidence(table, index).map(Arc::new);
+        };
+        if let Some(built) = slot.get() {
+            return Some(Arc::clone(built));
+        }
+        let built = Arc::new(row_evidence(table, index)?);
+        Some(Arc::clone(slot.get_or_init(|| built)))
+    }
+}
+
 /// A condition's name, operator and path as its evidence quotes them, made once per condition.
 #[derive(Debug, Clone)]
 pub(super) struct ConditionLabels {

@@ -82,23 +82,13 @@ impl Stages {
 /// matched rows it reads, otherwise as written.
 pub(super) fn evaluation_order(rule: &Rule) -> Vec<usize> {
     fn deps(c: &Condition) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut add = |t: &Target| {
-            if let Target::Row { condition, .. } = t {
-                out.push(*condition);
-            }
-        };
-        add(&c.target);
-        match &c.op {
-            Op::Compare {
-                operand: Operand::Field(t),
-                ..
-            } => add(t),
-            Op::InField { field } | Op::Within { field, .. } => add(field),
-            Op::InList { also, .. } => also.iter().for_each(|(_, t)| add(t)),
-            _ => {}
-        }
-        out
+        targets(c)
+            .into_iter()
+            .filter_map(|t| match t {
+                Target::Row { condition, .. } => Some(*condition),
+                Target::Path(_) => None,
+            })
+            .collect()
     }
     fn visit(rule: &Rule, i: usize, state: &mut Vec<u8>, out: &mut Vec<usize>) {
         if state[i] != 0 {
@@ -206,8 +196,8 @@ impl<'o> Scratch<'o> {
 /// Walks the bindings of `rule` as [`bind`] does, evaluating a condition once its variables are
 /// bound and the expression asks for it, and calls `visit` with every combination that is not
 /// already false and the outcomes of all its conditions (without evidence). A false combination
-/// is visited with the outcomes its expression asked for, the others unknown, which make it
-/// false all the same.
+/// is counted but not visited: the conditions its expression did not ask for still hold what
+/// they said of an earlier combination.
 pub(super) fn bind_staged<'o>(
     rule: &'o Rule,
     depth: usize,
@@ -241,10 +231,11 @@ pub(super) fn bind_staged<'o>(
             walk.overflow = true;
             return;
         }
-        if settle(rule, depth, cx, staged) != Truth::False {
-            for &i in stages.by_depth.iter().flatten() {
-                ensure(rule, i, cx, staged);
-            }
+        if settle(rule, depth, cx, staged) == Truth::False {
+            return;
+        }
+        for &i in stages.by_depth.iter().flatten() {
+            ensure(rule, i, cx, staged);
         }
         visit(cx, &staged.outcomes);
         return;
