@@ -405,7 +405,7 @@ pub(super) fn check_id(value: &Value) -> Check {
     let (Some(scheme), Some(number)) = (get("scheme"), get("value")) else {
         return Check::unknown("has no `scheme` or no `value`");
     };
-    match screening::validate(scheme, number) {
+    match screening::ids::validate_written(scheme, number) {
         IdCheck::Invalid { reason } => Check {
             note: Some(reason.into()),
             ..Check::of(Truth::True)

@@ -7,6 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod written;
+pub use written::{in_text, readings, validate_written};
+
 /// Outcome of a check-digit test.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IdCheck {
@@ -27,6 +30,13 @@ const GENERIC_SCHEMES: &[&str] = &["ID", "NATIONAL-ID", "OTHER", "REGISTRATION",
 
 /// Values shorter than this are too likely to collide by chance to match across schemes.
 const MIN_CROSS_SCHEME_LEN: usize = 6;
+
+/// Values this long match whatever schemes the two sides name. An export or a customer that
+/// calls a Russian INN a `VAT` or `US-EIN` number (by mistake or to slip past screening)
+/// still writes the listed number; and the usual schemes differ in length (EIN 9, INN 10 or
+/// 12, OGRN 13, USCC 18, LEI 20 characters), so two different identifiers this long are
+/// equal by chance about never.
+const MIN_ANY_SCHEME_LEN: usize = 8;
 
 /// Maps the many spellings of a scheme to one canonical name (`INN` → `RU-INN`,
 /// `lei_code` → `LEI`, `ogrnCode` → `RU-OGRN`); unknown schemes are upper-cased with `-`.
@@ -95,10 +105,10 @@ pub fn normalize_value(scheme: &str, value: &str) -> String {
 }
 
 /// Whether a value under `a` may be the same identifier as a value under `b`: the same
-/// canonical scheme, or one side generic (`TAX-ID`, `REGISTRATION`, ...) and the value long
-/// enough not to collide by chance.
+/// canonical scheme; one side generic (`TAX-ID`, `REGISTRATION`, ...) and the value long
+/// enough not to collide by chance; or any schemes and a value of eight characters or more.
 pub fn schemes_compatible(a: &str, b: &str, normalized_value: &str) -> bool {
-    if a == b {
+    if a == b || normalized_value.len() >= MIN_ANY_SCHEME_LEN {
         return true;
     }
     let generic = GENERIC_SCHEMES.contains(&a) || GENERIC_SCHEMES.contains(&b);

@@ -33,6 +33,7 @@ use super::similarity::TokenFacts;
 use super::steps::{self, ScoreSteps, StepKind};
 use super::translit;
 
+mod identifiers;
 mod names;
 mod search;
 mod sections;
@@ -611,12 +612,19 @@ impl Screener {
         let query_kind = query.kind.unwrap_or(EntryKind::Unknown);
         let query_country = query.country.as_deref().and_then(countries::to_iso2);
         let query_address = query.address.as_deref().map(fold);
-        let mut names: Vec<&str> = vec![query.name.as_str()];
-        names.extend(query.aliases.iter().map(String::as_str));
+        // Each name with whether the address gave it for another party (`c/o ...`).
+        let mut names: Vec<(&str, bool)> = vec![(query.name.as_str(), false)];
+        names.extend(query.aliases.iter().map(|alias| (alias.as_str(), false)));
+        let named_in_address = query
+            .address
+            .as_deref()
+            .map(super::care_of::names_in_address)
+            .unwrap_or_default();
+        names.extend(named_in_address.iter().map(|name| (name.as_str(), true)));
         // A candidate whose name scores below this cannot reach `min_score` (only the address
         // raises a score).
         let floor = min_score - ADDRESS_MATCH_BONUS - 1e-9;
-        for name in names {
+        for (name, in_address) in names {
             let query_name = normalize(name, query_kind);
             let hangul_query = translit::has_hangul(name);
             let scored = self.name_scores(&query_name, query_kind, floor);
@@ -626,6 +634,9 @@ impl Screener {
                 };
                 let mut name_score = s.score;
                 let mut steps = s.origin.steps(s.score);
+                if in_address {
+                    steps::push(&mut steps, StepKind::NamedInAddress, name_score);
+                }
                 if r.weak {
                     if name_score < WEAK_ALIAS_MIN {
                         continue;
@@ -735,58 +746,6 @@ impl Screener {
             .par_iter()
             .map(|q| self.screen(q, min_score))
             .collect()
-    }
-
-    fn id_matches(&self, query: &Query) -> Vec<Match> {
-        let mut out = Vec::new();
-        for (scheme, value) in &query.ids {
-            let qs = ids::canonical_scheme(scheme);
-            let v = ids::normalize_value(&qs, value);
-            let Some(hits) = self.id_map.get(&v) else {
-                continue;
-            };
-            for &(ei, ii) in hits {
-                let entry = &self.entries[ei as usize];
-                let Some(id) = entry.ids.get(ii as usize) else {
-                    continue;
-                };
-                if !ids::schemes_compatible(&qs, &id.scheme, &v) {
-                    continue;
-                }
-                let query_country = query.country.as_deref().and_then(countries::to_iso2);
-                let country_match = match (query_country, entry.countries.is_empty()) {
-                    (Some(c), false) => Some(entry.countries.iter().any(|x| x == c)),
-                    _ => None,
-                };
-                out.push(Match {
-                    entry_index: ei as usize,
-                    list: entry.list.clone(),
-                    entry_id: entry.entry_id.clone(),
-                    score: 1.0,
-                    name_score: 1.0,
-                    matched_on: MatchedOn::Id {
-                        scheme: id.scheme.clone(),
-                        value: id.value.clone(),
-                    },
-                    query_normalized: format!("{qs}:{v}"),
-                    entry_normalized: format!(
-                        "{}:{}",
-                        id.scheme,
-                        ids::normalize_value(&id.scheme, &id.value)
-                    ),
-                    country_match,
-                    address_match: false,
-                    kind_conflict: false,
-                    legal_forms: (None, None),
-                    pairs: Vec::new(),
-                    steps: smallvec::smallvec![steps::ScoreStep {
-                        kind: StepKind::Identifier,
-                        score: 1.0,
-                    }],
-                });
-            }
-        }
-        out
     }
 }
 

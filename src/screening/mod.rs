@@ -9,6 +9,7 @@
 pub mod address;
 pub mod address_index;
 mod candidates;
+pub mod care_of;
 pub mod chars;
 mod compact;
 pub mod countries;

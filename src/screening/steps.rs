@@ -35,6 +35,10 @@ pub enum StepKind {
     HangulOnly,
     /// An identifier matched.
     Identifier,
+    /// A number written in the party's name or address equals a listed identifier.
+    IdentifierInText,
+    /// The name matched is one the party's address names after `c/o` or the like.
+    NamedInAddress,
     /// The street address compared with a listed address.
     Address,
 }
@@ -57,6 +61,8 @@ impl StepKind {
             StepKind::AddressShared => "address_shared",
             StepKind::HangulOnly => "hangul_only_cap",
             StepKind::Identifier => "identifier",
+            StepKind::IdentifierInText => "identifier_in_text",
+            StepKind::NamedInAddress => "named_in_address",
             StepKind::Address => "address",
         }
     }
@@ -80,6 +86,8 @@ impl StepKind {
             StepKind::AddressShared => "address shares place words, raised",
             StepKind::HangulOnly => "Hangul name, other country: capped",
             StepKind::Identifier => "identifier matched",
+            StepKind::IdentifierInText => "identifier written in the name or address matched",
+            StepKind::NamedInAddress => "name given in the address (c/o), not the party's own",
             StepKind::Address => "street address compared",
         }
     }

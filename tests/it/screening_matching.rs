@@ -259,9 +259,39 @@ fn identifier_match_outweighs_names() {
     let mut q = Query::new("x");
     q.ids = vec![("tax id".into(), "7719717008".into())];
     check_top(&s, &q, "30", 1.0);
-    // A different specific scheme is not.
+    // Nor does a different specific scheme hide it: an INN called a VAT or EIN number is the
+    // listed number all the same (eight characters or more).
+    for scheme in ["LEI", "VAT", "US-EIN"] {
+        let mut q = Query::new("x");
+        q.ids = vec![(scheme.into(), "7719717008".into())];
+        check_top(&s, &q, "30", 1.0);
+    }
+    // Written with a label, with its KPP, with a country prefix, or in the name.
+    for (scheme, value) in [
+        ("INN", "INN 7719717008"),
+        ("TAX-ID", "ИНН/КПП 7719717008/771901001"),
+        ("VAT", "RU7719717008"),
+        ("OTHER", "7719717008, 9144030071526726XG"),
+    ] {
+        let mut q = Query::new("x");
+        q.ids = vec![(scheme.into(), value.into())];
+        check_top(&s, &q, "30", 1.0);
+    }
+    let m = check_top(&s, &Query::new("Severny Trade (INN 7719717008)"), "30", 1.0);
+    assert_eq!(m.query_normalized, "written in name:7719717008");
+    // A short value under different specific schemes is not the same identifier: a vessel's
+    // IMO number is no one's passport.
+    let mut vessel = Entry::new("T", "test", "40", EntryKind::Vessel, "Blue Star");
+    vessel.add_id(PartyId {
+        scheme: "IMO".into(),
+        value: "9187629".into(),
+        country: None,
+    });
+    let s = Screener::build(vec![vessel]);
     let mut q = Query::new("x");
-    q.ids = vec![("LEI".into(), "7719717008".into())];
+    q.ids = vec![("IMO".into(), "9187629".into())];
+    check_top(&s, &q, "40", 1.0);
+    q.ids = vec![("PASSPORT".into(), "9187629".into())];
     assert!(s.screen(&q, 0.5).is_empty());
 }
 
