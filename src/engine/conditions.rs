@@ -301,12 +301,54 @@ pub(super) fn eval_condition(
 
 pub(super) fn is_blank(value: &Value) -> bool {
     match value {
-        Value::Text(t) => t.trim().is_empty(),
+        Value::Text(t) => is_placeholder(t),
         Value::List(l) => l.is_empty(),
         Value::Map(m) => m.is_empty(),
         Value::Null => true,
         _ => false,
     }
+}
+
+/// Words that fill a required field without saying anything, as folded letters and digits
+/// (`n/a` is `n a`, `k.A.` is `k a`).
+const PLACEHOLDERS: &[&str] = &[
+    "n a",
+    "na",
+    "none",
+    "nil",
+    "null",
+    "tbd",
+    "tba",
+    "tbc",
+    "unknown",
+    "not applicable",
+    "not available",
+    "x",
+    "xx",
+    "xxx",
+    "xxxx",
+    "no",
+    "nothing",
+    "keine",
+    "k a",
+    "нет",
+];
+
+/// Text that says nothing: empty, white space, no letter or digit once invisible characters
+/// are left out (`-`, `.`, `?`, `***`, a zero-width space), or a placeholder word (`n/a`,
+/// `none`, `TBD`, `xxx`). An end-use statement of `n/a` is no statement.
+fn is_placeholder(text: &str) -> bool {
+    // Most texts are ASCII statements and names with more letters than any placeholder; in
+    // ASCII nothing is invisible, so counting is enough for them.
+    if text.is_ascii() && text.bytes().filter(u8::is_ascii_alphanumeric).count() > 16 {
+        return false;
+    }
+    let words: Vec<String> = crate::rules::lists::fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect();
+    words.is_empty() || PLACEHOLDERS.contains(&words.join(" ").as_str())
 }
 
 pub(super) fn display(value: &Value) -> String {
@@ -537,7 +579,9 @@ pub(super) fn test_value(
             Check::of(Truth::from_bool(hit))
         }
         Op::Matches { regex } => match text_of(value) {
-            Some(t) => Check::of(Truth::from_bool(regex.is_match(&t))),
+            Some(t) => Check::of(Truth::from_bool(
+                regex.is_match(&crate::rules::lists::visible(&t)),
+            )),
             None => Check::unknown(format!("is {}, not text", value.kind())),
         },
         Op::MatchesList {
@@ -708,6 +752,8 @@ fn compare_literal(
 
 /// The patterns of `set` that match `text`, in pattern order.
 fn set_hits(set: &crate::rules::pattern_set::PatternSet, text: &str) -> Vec<usize> {
+    let text = crate::rules::lists::visible(text);
+    let text = text.as_ref();
     // Asking which patterns match runs the slowest of regex's engines (the PikeVM) whenever
     // `\b` meets a non-ASCII letter (a party named `Doğu`: about 13 µs against 0.1 µs);
     // whether any matches runs a faster one, and nearly all texts match none.

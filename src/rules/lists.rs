@@ -322,7 +322,11 @@ fn validity_of(
 
 /// Folds text for list matching: compatibility-normalised, diacritics
 /// removed, lower case, inner whitespace collapsed. "Dandong", "DANDONG " and
-/// "Dàndōng" all fold to `dandong`.
+/// "Dàndōng" all fold to `dandong`. Invisible characters go (`cash` with a zero-width space
+/// is `cash`), and in a word that mixes Latin with Cyrillic or Greek letters those read as
+/// the Latin letters they look like (`Dаndong` with a Cyrillic `а` is `dandong`): either
+/// would otherwise take a value past every list and comparison while it looks the same to a
+/// reviewer, as party names already cannot (`screening::chars`).
 pub fn fold(text: &str) -> String {
     // Most order and list text is ASCII, where compatibility decomposition and
     // mark removal change nothing: lower-case and collapse spaces in one pass.
@@ -336,7 +340,7 @@ pub fn fold(text: &str) -> String {
         }
         return out;
     }
-    let stripped: String = text
+    let stripped: String = visible(text)
         .nfkd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .collect();
@@ -345,6 +349,19 @@ pub fn fold(text: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `text` as a reviewer reads it: invisible characters left out, and Cyrillic or Greek
+/// letters inside a Latin word read as the Latin letters they look like. What [`fold`] and
+/// the pattern sets of `contains_any` and `matches_list` compare, so that neither can be
+/// passed by a value that looks the same as one they catch. Borrowed for ASCII.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    use crate::screening::chars::{is_invisible, unmix_scripts};
+    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_control()) {
+        return Cow::Borrowed(text);
+    }
+    let shown: String = text.chars().filter(|&c| !is_invisible(c)).collect();
+    Cow::Owned(unmix_scripts(&shown).into_owned())
 }
 
 /// [`fold`] of `text`, borrowed when `text` is already folded: ASCII, no capital, each space

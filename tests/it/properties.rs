@@ -841,6 +841,28 @@ proptest! {
         prop_assert_eq!(with_folded(&a, str::to_string), fold(&a));
     }
 
+    /// Invisible characters put anywhere into a text change neither its fold (what list
+    /// look-ups and text comparisons see) nor what the pattern sets read: `cash` with a
+    /// zero-width space is `cash` to every rule.
+    #[test]
+    fn invisible_characters_change_no_fold(
+        text in "[A-Za-z ]{1,16}",
+        inserts in proptest::collection::vec(
+            (0usize..17, prop::sample::select(vec!['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}', '\u{FE0F}', '\u{180E}'])),
+            1..5,
+        ),
+    ) {
+        use redflag::rules::lists::{fold, visible};
+        let mut hidden: Vec<char> = text.chars().collect();
+        for (at, c) in inserts {
+            hidden.insert(at.min(hidden.len()), c);
+        }
+        let hidden: String = hidden.into_iter().collect();
+        prop_assert_eq!(fold(&hidden), fold(&text));
+        let shown = visible(&hidden);
+        prop_assert_eq!(shown.as_ref(), text.as_str());
+    }
+
     /// Pattern sets are compiled without `regex::RegexSet`'s literal prefilter
     /// (`rules::pattern_set`); they must find exactly what a `RegexSet` finds, in the
     /// `contains_any` form (whole words, spaces as runs of white space) and with non-ASCII
