@@ -681,7 +681,7 @@ pub(super) fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>, evidence: bool
 
 pub(super) fn literal_value(l: &Literal) -> Value {
     match l {
-        Literal::Text(t) => Value::Text(t.clone()),
+        Literal::Text(t) => Value::Text(t.as_str().into()),
         Literal::Number(n) => Value::Number(*n),
         Literal::Money(n, _) => Value::Number(*n),
         Literal::Date(d) => Value::Date(*d),
