@@ -376,11 +376,9 @@ impl Engine {
         rows: &RowDates,
         scratch: &mut Scratch<'o>,
     ) -> RuleOutcome {
-        // Combinations that fired or were undecided, split by whether a waiver covers them.
-        let mut fired = Tally::default();
-        let mut fired_waived = Tally::default();
-        let mut undecided = Tally::default();
-        let mut undecided_waived = Tally::default();
+        // Combinations that fired or were undecided, split by whether a waiver covers them; made
+        // at the first such combination, since most rules of an order have none.
+        let mut tallies: Option<Tallies> = None;
         let mut lapsed: Vec<String> = Vec::new();
         let mut walk = Walk::new(rule);
         // Most combinations come to nothing: they are evaluated without evidence, and again
@@ -416,11 +414,12 @@ impl Engine {
                 }
                 evidence = Some(full);
             }
+            let tallies = tallies.get_or_insert_with(Tallies::default);
             let tally = match (truth, waiver.is_some()) {
-                (Truth::True, false) => &mut fired,
-                (Truth::True, true) => &mut fired_waived,
-                (_, false) => &mut undecided,
-                (_, true) => &mut undecided_waived,
+                (Truth::True, false) => &mut tallies.fired,
+                (Truth::True, true) => &mut tallies.fired_waived,
+                (_, false) => &mut tallies.undecided,
+                (_, true) => &mut tallies.undecided_waived,
             };
             tally.count = tally.count.saturating_add(1);
             if truth == Truth::True {
@@ -476,6 +475,22 @@ impl Engine {
                 &mut walk,
             ),
         }
+        let Tallies {
+            mut fired,
+            mut fired_waived,
+            mut undecided,
+            mut undecided_waived,
+        } = match tallies {
+            Some(tallies) => tallies,
+            // Nothing fired or was undecided: no finding, unless the walk was cut short.
+            None if !walk.overflow => {
+                return RuleOutcome {
+                    finding: None,
+                    lapsed,
+                }
+            }
+            None => Tallies::default(),
+        };
         let base = |kind, severity, message, bindings, conditions, matches, escalation| Finding {
             rule: compiled.info.clone(),
             kind,
@@ -721,6 +736,16 @@ struct RuleOutcome {
     finding: Option<Finding>,
     /// Waivers that would have covered a combination but were not in force.
     lapsed: Vec<String>,
+}
+
+/// The combinations of one rule that fired or were undecided, split by whether a waiver covers
+/// them.
+#[derive(Default)]
+struct Tallies {
+    fired: Tally,
+    fired_waived: Tally,
+    undecided: Tally,
+    undecided_waived: Tally,
 }
 
 /// Combinations of one kind (fired or undecided; waived or not) seen in one walk.

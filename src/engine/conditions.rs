@@ -27,6 +27,21 @@ impl Default for Outcome {
     }
 }
 
+impl Outcome {
+    /// Back to `Outcome::default()`, keeping the vectors' room. Destructured so that a field
+    /// added to `Outcome` must be reset here too.
+    pub(super) fn reset(&mut self) {
+        let Outcome {
+            truth,
+            observations,
+            rows,
+        } = self;
+        *truth = Truth::Unknown;
+        observations.clear();
+        rows.clear();
+    }
+}
+
 pub(super) fn eval_expr(expr: &Expr, outcomes: &[Outcome]) -> Truth {
     kleene(expr, &mut |i| {
         outcomes.get(i).map(|o| o.truth).unwrap_or(Truth::Unknown)
