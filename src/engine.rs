@@ -31,6 +31,7 @@ mod evidence;
 mod in_force;
 mod screen;
 mod staging;
+mod tally;
 mod trace;
 mod waiving;
 
@@ -42,6 +43,7 @@ use evidence::*;
 use in_force::*;
 use screen::*;
 use staging::*;
+use tally::*;
 pub use trace::{RuleTrace, Trace};
 
 /// Above this many sets of bindings of two or more variables for one rule and one order, the
@@ -736,56 +738,6 @@ struct RuleOutcome {
     finding: Option<Finding>,
     /// Waivers that would have covered a combination but were not in force.
     lapsed: Vec<String>,
-}
-
-/// The combinations of one rule that fired or were undecided, split by whether a waiver covers
-/// them.
-#[derive(Default)]
-struct Tallies {
-    fired: Tally,
-    fired_waived: Tally,
-    undecided: Tally,
-    undecided_waived: Tally,
-}
-
-/// Combinations of one kind (fired or undecided; waived or not) seen in one walk.
-#[derive(Default)]
-struct Tally {
-    count: usize,
-    /// The first such combination: bindings, outcomes with evidence, rendered message.
-    first: Option<(Vec<BoundEvidence>, Vec<Outcome>, String)>,
-    /// The severity after escalation, over every such combination that fired.
-    severity: Option<Severity>,
-    /// Why the severity was raised.
-    escalation: Option<String>,
-    /// The waiver that covered the first combination.
-    waiver: Option<Box<Waiver>>,
-    /// Every waiver that covered one of them.
-    waivers: Vec<String>,
-}
-
-impl Tally {
-    /// Raises the severity by the escalations that hold (or could not be ruled out) here.
-    fn escalate(&mut self, rule: &Rule, outcomes: &[Outcome]) {
-        let mut severity = self.severity.unwrap_or(rule.severity);
-        for e in &rule.escalations {
-            let t = eval_expr(&e.condition, outcomes);
-            if t != Truth::False && e.severity > severity {
-                severity = e.severity;
-                let reason = if e.reason.is_empty() {
-                    e.condition_text.clone()
-                } else {
-                    e.reason.clone()
-                };
-                self.escalation = Some(if t == Truth::Unknown {
-                    format!("{reason} (could not be ruled out)")
-                } else {
-                    reason
-                });
-            }
-        }
-        self.severity = Some(severity);
-    }
 }
 
 /// The state of one walk over a rule's bindings.
