@@ -31,6 +31,7 @@ mod evidence;
 mod in_force;
 mod screen;
 mod staging;
+mod tally;
 mod trace;
 mod waiving;
 
@@ -42,6 +43,7 @@ use evidence::*;
 use in_force::*;
 use screen::*;
 use staging::*;
+use tally::*;
 pub use trace::{RuleTrace, Trace};
 
 /// Above this many sets of bindings of two or more variables for one rule and one order, the
@@ -376,11 +378,9 @@ impl Engine {
         rows: &RowDates,
         scratch: &mut Scratch<'o>,
     ) -> RuleOutcome {
-        // Combinations that fired or were undecided, split by whether a waiver covers them.
-        let mut fired = Tally::default();
-        let mut fired_waived = Tally::default();
-        let mut undecided = Tally::default();
-        let mut undecided_waived = Tally::default();
+        // Combinations that fired or were undecided, split by whether a waiver covers them; made
+        // at the first such combination, since most rules of an order have none.
+        let mut tallies: Option<Tallies> = None;
         let mut lapsed: Vec<String> = Vec::new();
         let mut walk = Walk::new(rule);
         // Most combinations come to nothing: they are evaluated without evidence, and again
@@ -416,11 +416,12 @@ impl Engine {
                 }
                 evidence = Some(full);
             }
+            let tallies = tallies.get_or_insert_with(Tallies::default);
             let tally = match (truth, waiver.is_some()) {
-                (Truth::True, false) => &mut fired,
-                (Truth::True, true) => &mut fired_waived,
-                (_, false) => &mut undecided,
-                (_, true) => &mut undecided_waived,
+                (Truth::True, false) => &mut tallies.fired,
+                (Truth::True, true) => &mut tallies.fired_waived,
+                (_, false) => &mut tallies.undecided,
+                (_, true) => &mut tallies.undecided_waived,
             };
             tally.count = tally.count.saturating_add(1);
             if truth == Truth::True {
@@ -476,6 +477,22 @@ impl Engine {
                 &mut walk,
             ),
         }
+        let Tallies {
+            mut fired,
+            mut fired_waived,
+            mut undecided,
+            mut undecided_waived,
+        } = match tallies {
+            Some(tallies) => tallies,
+            // Nothing fired or was undecided: no finding, unless the walk was cut short.
+            None if !walk.overflow => {
+                return RuleOutcome {
+                    finding: None,
+                    lapsed,
+                }
+            }
+            None => Tallies::default(),
+        };
         let base = |kind, severity, message, bindings, conditions, matches, escalation| Finding {
             rule: compiled.info.clone(),
             kind,
@@ -721,46 +738,6 @@ struct RuleOutcome {
     finding: Option<Finding>,
     /// Waivers that would have covered a combination but were not in force.
     lapsed: Vec<String>,
-}
-
-/// Combinations of one kind (fired or undecided; waived or not) seen in one walk.
-#[derive(Default)]
-struct Tally {
-    count: usize,
-    /// The first such combination: bindings, outcomes with evidence, rendered message.
-    first: Option<(Vec<BoundEvidence>, Vec<Outcome>, String)>,
-    /// The severity after escalation, over every such combination that fired.
-    severity: Option<Severity>,
-    /// Why the severity was raised.
-    escalation: Option<String>,
-    /// The waiver that covered the first combination.
-    waiver: Option<Box<Waiver>>,
-    /// Every waiver that covered one of them.
-    waivers: Vec<String>,
-}
-
-impl Tally {
-    /// Raises the severity by the escalations that hold (or could not be ruled out) here.
-    fn escalate(&mut self, rule: &Rule, outcomes: &[Outcome]) {
-        let mut severity = self.severity.unwrap_or(rule.severity);
-        for e in &rule.escalations {
-            let t = eval_expr(&e.condition, outcomes);
-            if t != Truth::False && e.severity > severity {
-                severity = e.severity;
-                let reason = if e.reason.is_empty() {
-                    e.condition_text.clone()
-                } else {
-                    e.reason.clone()
-                };
-                self.escalation = Some(if t == Truth::Unknown {
-                    format!("{reason} (could not be ruled out)")
-                } else {
-                    reason
-                });
-            }
-        }
-        self.severity = Some(severity);
-    }
 }
 
 /// The state of one walk over a rule's bindings.

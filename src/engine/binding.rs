@@ -256,7 +256,7 @@ pub(super) fn each_value<'a, F: FnMut(Reached<'a>)>(
                 let Some(cell) = table.cell(row, column) else {
                     continue;
                 };
-                let value = (!cell.is_empty()).then(|| Cow::Owned(Value::Text(cell.to_string())));
+                let value = (!cell.is_empty()).then(|| Cow::Owned(Value::Text(cell.into())));
                 sink(Reached {
                     loc: Loc::Row(format!(
                         "@{condition_name}.{column} ({list} line {})",

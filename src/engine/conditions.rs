@@ -1,5 +1,7 @@
 //! Evaluating one condition on the values its target reaches, in three-valued logic.
 
+use smallvec::SmallVec;
+
 use super::*;
 
 /// A condition's outcome in one set of bindings.
@@ -8,16 +10,35 @@ pub(super) struct Outcome {
     pub(super) truth: Truth,
     pub(super) observations: Vec<Observation>,
     /// Rows of the list matched (for `@name.column` readers), by row index.
-    pub(super) rows: Vec<usize>,
+    pub(super) rows: Rows,
 }
+
+/// The rows of a list a condition matched: nearly always one or two (a country, a CHPL code
+/// and its chapter), so held inline rather than a vector per condition that matched.
+pub(super) type Rows = SmallVec<[usize; 2]>;
 
 impl Default for Outcome {
     fn default() -> Self {
         Outcome {
             truth: Truth::Unknown,
             observations: Vec::new(),
-            rows: Vec::new(),
+            rows: Rows::new(),
         }
+    }
+}
+
+impl Outcome {
+    /// Back to `Outcome::default()`, keeping the vectors' room. Destructured so that a field
+    /// added to `Outcome` must be reset here too.
+    pub(super) fn reset(&mut self) {
+        let Outcome {
+            truth,
+            observations,
+            rows,
+        } = self;
+        *truth = Truth::Unknown;
+        observations.clear();
+        rows.clear();
     }
 }
 
@@ -359,7 +380,7 @@ pub(super) fn display(value: &Value) -> String {
 pub(super) struct Check {
     pub(super) truth: Truth,
     pub(super) row: Option<Arc<RowEvidence>>,
-    pub(super) rows: Vec<usize>,
+    pub(super) rows: Rows,
     /// Most notes are fixed texts, and most checks are made without evidence, where the
     /// note is never read: a fixed one is not copied.
     pub(super) note: Option<Cow<'static, str>>,
@@ -372,7 +393,7 @@ impl Check {
         Check {
             truth,
             row: None,
-            rows: Vec::new(),
+            rows: Rows::new(),
             note: None,
             screening: None,
             comparison: None,
@@ -490,7 +511,7 @@ pub(super) fn test_value(
                     .map_or(&[][..], Vec::as_slice),
             );
             let set_aside = cx.rows.retain_borrowed(table, &mut candidates);
-            let mut matched = Vec::new();
+            let mut matched = Rows::new();
             let mut unknown_note = None;
             for &r in candidates.iter() {
                 let Some(row) = table.rows.get(r) else {
@@ -629,7 +650,7 @@ pub(super) fn test_value(
                         return Check::unknown(format!("list `{list}` is not loaded"));
                     };
                     // Longest prefix first, so a 6-digit CHPL code wins over a chapter.
-                    let mut rows = Vec::new();
+                    let mut rows = Rows::new();
                     for end in (1..=text.len()).rev() {
                         if let Some(found) = text.get(..end).and_then(|p| index.get(p)) {
                             rows.extend(found.iter().copied());
@@ -693,7 +714,7 @@ pub(super) fn test_value(
     }
 }
 
-pub(super) fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>, evidence: bool) -> Check {
+pub(super) fn list_hit(cx: &Cx, list: &str, mut rows: Rows, evidence: bool) -> Check {
     rows.dedup();
     if rows.is_empty() {
         return Check::of(Truth::False);
@@ -725,7 +746,7 @@ pub(super) fn list_hit(cx: &Cx, list: &str, mut rows: Vec<usize>, evidence: bool
 
 pub(super) fn literal_value(l: &Literal) -> Value {
     match l {
-        Literal::Text(t) => Value::Text(t.clone()),
+        Literal::Text(t) => Value::Text(t.as_str().into()),
         Literal::Number(n) => Value::Number(*n),
         Literal::Money(n, _) => Value::Number(*n),
         Literal::Date(d) => Value::Date(*d),
@@ -751,14 +772,14 @@ fn compare_literal(
 }
 
 /// The patterns of `set` that match `text`, in pattern order.
-fn set_hits(set: &crate::rules::pattern_set::PatternSet, text: &str) -> Vec<usize> {
+fn set_hits(set: &crate::rules::pattern_set::PatternSet, text: &str) -> Rows {
     let text = crate::rules::lists::visible(text);
     let text = text.as_ref();
     // Asking which patterns match runs the slowest of regex's engines (the PikeVM) whenever
     // `\b` meets a non-ASCII letter (a party named `Doğu`: about 13 µs against 0.1 µs);
     // whether any matches runs a faster one, and nearly all texts match none.
     if !set.is_match(text) {
-        return Vec::new();
+        return Rows::new();
     }
-    set.matches(text)
+    Rows::from_vec(set.matches(text))
 }

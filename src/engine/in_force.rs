@@ -13,6 +13,7 @@ use std::cell::{Cell, RefCell};
 
 use chrono::NaiveDate;
 
+use super::conditions::Rows;
 use crate::order::{Order, Value};
 use crate::rules::lists::{ListTable, RowDate};
 
@@ -153,17 +154,21 @@ impl RowDates {
         if rows.iter().all(in_force) {
             return None;
         }
-        self.retain(table, rows.to_mut())
+        // Rare (a row not in force): the copy back and forth is not worth a second `retain`.
+        let mut kept: Rows = rows.iter().copied().collect();
+        let set_aside = self.retain(table, &mut kept);
+        *rows = std::borrow::Cow::Owned(kept.into_vec());
+        set_aside
     }
 
     /// Keeps the rows of `table` that count and returns why the first one left out was, for
     /// a note when none is left.
-    pub(super) fn retain(&self, table: &ListTable, rows: &mut Vec<usize>) -> Option<String> {
+    pub(super) fn retain(&self, table: &ListTable, rows: &mut Rows) -> Option<String> {
         if !table.is_dated() {
             return None;
         }
         let mut set_aside = None;
-        rows.retain(|&r| {
+        rows.retain(|&mut r| {
             let validity = table.validity(r);
             let why = match self.dates.status(validity.from, validity.until) {
                 RowStatus::InForce => return true,

@@ -166,8 +166,13 @@ impl<'o> Scratch<'o> {
         expected: &'s [Arc<str>],
         conditions: usize,
     ) -> (Staged<'s, 'o>, Vec<Bound<'o>>) {
+        // Emptied in place rather than dropped and made anew: an empty vector's `clear` is a
+        // store, and the rule's outcomes are then as `Outcome::default()` makes them.
         let mut outcomes = std::mem::take(&mut self.outcomes);
-        outcomes.clear();
+        outcomes.truncate(conditions);
+        for outcome in &mut outcomes {
+            outcome.reset();
+        }
         outcomes.resize_with(conditions, Outcome::default);
         let mut done = std::mem::take(&mut self.done);
         done.clear();

@@ -45,7 +45,7 @@ pub(crate) fn read(text: &str) -> Option<(String, Value)> {
     // What `normalize::read_id` accepts: a text (trimmed already) that is not empty, or a
     // number's text; anything else is a problem.
     let id = match fields.get("id") {
-        Some(Value::Text(id)) if !id.is_empty() => id.clone(),
+        Some(Value::Text(id)) if !id.is_empty() => id.to_string(),
         _ => return None,
     };
     Some((id, root))

@@ -12,6 +12,7 @@ mod duplicates;
 pub mod fields;
 pub mod input;
 pub mod iso;
+mod iso_lookup;
 pub mod json;
 pub mod limits;
 pub mod map;

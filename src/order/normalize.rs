@@ -10,13 +10,14 @@
 //! bad export in one pass.
 
 use std::str::FromStr;
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
-use super::iso::{COUNTRIES, CURRENCIES};
+pub use super::iso_lookup::{country, currency, hs_code};
+use super::iso_lookup::{country_code, currency_code, hs_digits};
 use super::limits::MAX_LIST_MEMBERS;
 use super::{FieldProblem, Fields, Order, Origin, Record, RecordError, Shape, Value};
 
@@ -258,13 +259,13 @@ pub(crate) fn normalize_leaf(
         Shape::Text => match leaf {
             Leaf::Text(text) => match hidden_control(text) {
                 Some(c) => fail(problems, control_problem(c, path)),
-                None => Some(Value::Text(text.trim().to_string())),
+                None => Some(Value::Text(text.trim().into())),
             },
-            Leaf::Number(number) => Some(Value::Text(number.to_string())),
+            Leaf::Number(number) => Some(Value::Text(number.into())),
             Leaf::Bool(_) => fail(problems, wrong_kind(shape, leaf.kind(), path)),
         },
         Shape::Country => with_code(shape, leaf, path, problems, |text| {
-            country(text).map(Value::Text).ok_or_else(|| {
+            country_code(text).map(static_text).ok_or_else(|| {
                 (
                     codes::COUNTRY,
                     format!("`{}` is not an ISO 3166-1 country code", quote(text)),
@@ -272,7 +273,7 @@ pub(crate) fn normalize_leaf(
             })
         }),
         Shape::Currency => with_code(shape, leaf, path, problems, |text| {
-            currency(text).map(Value::Text).ok_or_else(|| {
+            currency_code(text).map(static_text).ok_or_else(|| {
                 (
                     codes::CURRENCY,
                     format!("`{}` is not an ISO 4217 currency code", quote(text)),
@@ -280,7 +281,7 @@ pub(crate) fn normalize_leaf(
             })
         }),
         Shape::Hs => with_code(shape, leaf, path, problems, |text| {
-            hs_code(text).map(Value::Text).ok_or_else(|| {
+            hs_digits(text).map(Value::Text).ok_or_else(|| {
                 (
                     codes::HS,
                     format!("`{}` is not an HS code of 6 to 10 digits", quote(text)),
@@ -617,6 +618,11 @@ fn with_code(
     }
 }
 
+/// A code from one of the ISO tables as a text value, without copying it.
+fn static_text(code: &'static str) -> Value {
+    Value::Text(CompactString::const_new(code))
+}
+
 /// Converts a value of a field the schema does not know, or of `attributes`.
 fn generic(raw: &Json) -> Value {
     match raw {
@@ -640,53 +646,10 @@ pub(crate) fn generic_leaf(leaf: Leaf<'_>) -> Value {
         Leaf::Bool(b) => Value::Bool(b),
         // Out-of-range numbers in fields nobody checks stay readable as text.
         Leaf::Number(text) => {
-            number_decimal(text).map_or(Value::Text(text.to_string()), Value::Number)
+            number_decimal(text).map_or_else(|| Value::Text(text.into()), Value::Number)
         }
-        Leaf::Text(text) => Value::Text(text.to_string()),
+        Leaf::Text(text) => Value::Text(text.into()),
     }
-}
-
-/// Upper-case alpha-2 for an alpha-2 or alpha-3 code in any case.
-pub fn country(text: &str) -> Option<String> {
-    let upper = text.trim().to_ascii_uppercase();
-    match upper.len() {
-        2 => COUNTRIES
-            .binary_search_by(|(alpha2, _)| (*alpha2).cmp(upper.as_str()))
-            .ok()
-            .map(|_| upper),
-        3 => {
-            let by_alpha3 = alpha3_index();
-            by_alpha3
-                .binary_search_by(|(alpha3, _)| (*alpha3).cmp(upper.as_str()))
-                .ok()
-                .map(|i| by_alpha3[i].1.to_string())
-        }
-        _ => None,
-    }
-}
-
-/// `COUNTRIES` sorted by alpha-3, as `(alpha3, alpha2)`, built once.
-fn alpha3_index() -> &'static [(&'static str, &'static str)] {
-    static INDEX: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut index: Vec<_> = COUNTRIES.iter().map(|(a2, a3)| (*a3, *a2)).collect();
-        index.sort_unstable();
-        index
-    })
-}
-
-/// Upper-case ISO 4217 code for a known code in any case.
-pub fn currency(text: &str) -> Option<String> {
-    let upper = text.trim().to_ascii_uppercase();
-    (upper.len() == 3 && CURRENCIES.binary_search(&upper.as_str()).is_ok()).then_some(upper)
-}
-
-/// The digits of an HS code written with or without dots and spaces, when
-/// there are 6 to 10 of them.
-pub fn hs_code(text: &str) -> Option<String> {
-    let digits: String = text.chars().filter(|c| *c != '.' && *c != ' ').collect();
-    let valid = (6..=10).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
-    valid.then_some(digits)
 }
 
 /// The number text serde_json kept (arbitrary precision), as a decimal.
@@ -940,19 +903,5 @@ mod tests {
         assert!(date("2015-3-2").is_err());
         assert!(date("2015-02-30").is_err());
         assert!(date("2015-03-02T").is_err());
-    }
-
-    #[test]
-    fn codes_in_any_case() {
-        assert_eq!(country("kp").as_deref(), Some("KP"));
-        assert_eq!(country("PRK").as_deref(), Some("KP"));
-        assert_eq!(country("deu").as_deref(), Some("DE"));
-        assert_eq!(country("XX"), None);
-        assert_eq!(currency("usd").as_deref(), Some("USD"));
-        assert_eq!(currency("USX"), None);
-        assert_eq!(hs_code("8457.10").as_deref(), Some("845710"));
-        assert_eq!(hs_code("8457 10 00").as_deref(), Some("84571000"));
-        assert_eq!(hs_code("8457"), None);
-        assert_eq!(hs_code("8457.1a"), None);
     }
 }

@@ -8,6 +8,7 @@
 use std::fmt;
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 
 use super::fields::{FieldHint, Fields};
@@ -19,8 +20,10 @@ pub enum Value {
     Null,
     /// `true` or `false`.
     Bool(bool),
-    /// Any text, including normalised codes (country, currency, HS).
-    Text(String),
+    /// Any text, including normalised codes (country, currency, HS). Held inline up to 24
+    /// bytes: most of an order's texts are codes, names and cities, and a heap `String` for
+    /// each was a quarter of the allocations of judging an order.
+    Text(CompactString),
     /// A decimal number; money amounts are numbers with a sibling currency.
     Number(Decimal),
     /// A calendar date.
