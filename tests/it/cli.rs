@@ -650,7 +650,7 @@ fn json_output_matches_the_contract() {
             f.kind.as_str(),
             f.severity.as_str()
         ),
-        ("RF-REEXPORT-002", 2, "fired", "block")
+        ("RF-REEXPORT-002", 3, "fired", "block")
     );
     assert!(f.message.contains("facing `KP` (Sinuiju)"), "{}", f.message);
     assert!(!f.references.is_empty() && f.references.iter().all(|r| !r.cite.is_empty()));
