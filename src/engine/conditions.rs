@@ -359,10 +359,8 @@ const PLACEHOLDERS: &[&str] = &[
 /// are left out (`-`, `.`, `?`, `***`, a zero-width space), or a placeholder word (`n/a`,
 /// `none`, `TBD`, `xxx`). An end-use statement of `n/a` is no statement.
 fn is_placeholder(text: &str) -> bool {
-    // Most texts are ASCII statements and names with more letters than any placeholder; in
-    // ASCII nothing is invisible, so counting is enough for them.
-    if text.is_ascii() && text.bytes().filter(u8::is_ascii_alphanumeric).count() > 16 {
-        return false;
+    if text.is_ascii() {
+        return is_ascii_placeholder(text.as_bytes());
     }
     let words: Vec<String> = crate::rules::lists::fold(text)
         .split(|c: char| !c.is_alphanumeric())
@@ -370,6 +368,37 @@ fn is_placeholder(text: &str) -> bool {
         .map(str::to_string)
         .collect();
     words.is_empty() || PLACEHOLDERS.contains(&words.join(" ").as_str())
+}
+
+/// [`is_placeholder`] of ASCII text (nothing in it is invisible) without allocating: its
+/// words, lower case and one space apart, written to the stack; a text whose words do not
+/// fit is longer than any placeholder. Most names and statements are passed over here.
+fn is_ascii_placeholder(text: &[u8]) -> bool {
+    const LONGEST: usize = 16;
+    let mut words = [0u8; LONGEST];
+    let mut length = 0;
+    let mut in_word = false;
+    for &byte in text {
+        if byte.is_ascii_alphanumeric() {
+            if !in_word && length > 0 {
+                let Some(slot) = words.get_mut(length) else {
+                    return false;
+                };
+                *slot = b' ';
+                length += 1;
+            }
+            let Some(slot) = words.get_mut(length) else {
+                return false;
+            };
+            *slot = byte.to_ascii_lowercase();
+            length += 1;
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    let written = words.get(..length).unwrap_or_default();
+    written.is_empty() || PLACEHOLDERS.iter().any(|p| p.as_bytes() == written)
 }
 
 pub(super) fn display(value: &Value) -> String {
@@ -782,4 +811,31 @@ fn set_hits(set: &crate::rules::pattern_set::PatternSet, text: &str) -> Rows {
         return Rows::new();
     }
     Rows::from_vec(set.matches(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The general reading of a placeholder: its folded words.
+    fn placeholder_by_fold(text: &str) -> bool {
+        let words: Vec<String> = crate::rules::lists::fold(text)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(str::to_string)
+            .collect();
+        words.is_empty() || PLACEHOLDERS.contains(&words.join(" ").as_str())
+    }
+
+    proptest! {
+        /// ASCII text is judged on the stack as its folded words would judge it, placeholders
+        /// padded and cased at random and texts around the buffer's length included.
+        #[test]
+        fn an_ascii_placeholder_is_found_as_the_fold_finds_it(
+            text in r"[ ./\-?*]{0,3}(n/a|N\.A\.|none|TBD|not  applicable|xxx|no|k\.A\.|[a-zA-Z ]{0,20})[ ./\-?*]{0,3}",
+        ) {
+            prop_assert_eq!(is_ascii_placeholder(text.as_bytes()), placeholder_by_fold(&text));
+        }
+    }
 }
