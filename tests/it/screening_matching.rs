@@ -279,6 +279,11 @@ fn identifier_match_outweighs_names() {
     }
     let m = check_top(&s, &Query::new("Severny Trade (INN 7719717008)"), "30", 1.0);
     assert_eq!(m.query_normalized, "written in name:7719717008");
+    let mut q = Query::new("Severny Trade");
+    q.address = Some("Bremer Str. 5, 28195 Bremen, INN 7719717008".into());
+    let m = check_top(&s, &q, "30", 1.0);
+    assert_eq!(m.query_normalized, "written in address:7719717008");
+    assert_eq!(m.steps[0].kind, StepKind::IdentifierInText);
     // A short value under different specific schemes is not the same identifier: a vessel's
     // IMO number is no one's passport.
     let mut vessel = Entry::new("T", "test", "40", EntryKind::Vessel, "Blue Star");

@@ -44,6 +44,7 @@ impl Screener {
             Found::InName => ("ID", "written in name", StepKind::IdentifierInText),
             Found::InAddress => ("ID", "written in address", StepKind::IdentifierInText),
         };
+        let query_country = query.country.as_deref().and_then(countries::to_iso2);
         for &(ei, ii) in hits {
             let entry = &self.entries[ei as usize];
             let Some(id) = entry.ids.get(ii as usize) else {
@@ -52,7 +53,6 @@ impl Screener {
             if !ids::schemes_compatible(scheme, &id.scheme, value) {
                 continue;
             }
-            let query_country = query.country.as_deref().and_then(countries::to_iso2);
             let country_match = match (query_country, entry.countries.is_empty()) {
                 (Some(c), false) => Some(entry.countries.iter().any(|x| x == c)),
                 _ => None,
