@@ -108,6 +108,21 @@ pub(super) fn compare_money(
         (_, Value::Number(n)) => (*n, currency.clone()),
         _ => return Check::unknown(format!("cannot compare an amount with {}", other.kind())),
     };
+    // Zero is zero in every currency and every rate is positive (checked when the rates
+    // table loads), so the sign of an amount needs no rate: a cash payment of 9,000,000 in a
+    // currency the table lacks is still known to be more than nothing.
+    if threshold.is_zero() {
+        let mut check = Check::of(Truth::from_bool(cmp.holds(amount.cmp(&Decimal::ZERO))));
+        if evidence {
+            check.comparison = Some(Comparison {
+                cmp,
+                left: Quantity::Money(*amount, currency),
+                right: Quantity::Money(threshold, threshold_currency),
+                converted: None,
+            });
+        }
+        return check;
+    }
     let Some(date) = cx.order_date(rate_date) else {
         return Check::unknown("cannot be converted: the order has no date");
     };

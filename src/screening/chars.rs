@@ -137,6 +137,9 @@ pub fn latin_look_alike(c: char) -> Option<char> {
         'Ѕ' => 'S',
         'Т' | 'Τ' => 'T',
         'Х' | 'Χ' => 'X',
+        'Һ' => 'H',
+        'Ԛ' => 'Q',
+        'Ԝ' => 'W',
         'У' | 'Υ' | 'Ү' => 'Y',
         'Ζ' => 'Z',
         'а' | 'α' => 'a',
@@ -144,12 +147,15 @@ pub fn latin_look_alike(c: char) -> Option<char> {
         'ԁ' => 'd',
         'е' => 'e',
         'һ' => 'h',
+        'ӏ' => 'l',
         'і' | 'ι' => 'i',
         'ј' => 'j',
         'к' | 'κ' => 'k',
         'о' | 'ο' => 'o',
         'р' | 'ρ' => 'p',
         'ѕ' => 's',
+        'ԛ' => 'q',
+        'ԝ' => 'w',
         'т' | 'τ' => 't',
         'υ' => 'u',
         'ν' => 'v',
@@ -168,20 +174,25 @@ fn is_cyrillic_or_greek(c: char) -> bool {
 }
 
 /// Replaces Cyrillic and Greek letters by the Latin letters they look like, in words that
-/// also hold Latin letters (`MAНAN` with a Cyrillic `Н` → `MAHAN`, not `manan`). A word
-/// wholly in Cyrillic or Greek is left for transliteration.
+/// also hold Latin letters (`MAНAN` with a Cyrillic `Н` → `MAHAN`, not `manan`), and in words
+/// forged wholly from look-alikes (`саѕһ` → `cash`, `Неіһе` → `Heihe`): every letter has a
+/// Latin look-alike and the word has a letter no Russian, Ukrainian or Belarusian word
+/// writes beside only such letters (`ѕ`, `һ`, `ԁ`, `ԛ`, `ԝ`, `ӏ`), or mixes Greek with
+/// Cyrillic, which no language does. Any other word wholly in Cyrillic or Greek (`Москва`,
+/// `Сірко`) is left for transliteration.
 pub fn unmix_scripts(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_cyrillic_or_greek) || !text.chars().any(is_latin_letter) {
+    if !text.chars().any(is_cyrillic_or_greek) || !text.chars().any(may_read_as_latin) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut word: Vec<char> = Vec::new();
     let flush = |word: &mut Vec<char>, out: &mut String| {
-        let mixed = word.iter().any(|&c| is_latin_letter(c))
-            && word.iter().any(|&c| is_cyrillic_or_greek(c));
+        let foreign = word.iter().any(|&c| is_cyrillic_or_greek(c));
+        let mixed = foreign && word.iter().any(|&c| is_latin_letter(c));
+        let forged = foreign && !mixed && is_forged_word(word);
         for &c in word.iter() {
             match latin_look_alike(c) {
-                Some(l) if mixed => out.push(l),
+                Some(l) if mixed || forged => out.push(l),
                 _ => out.push(c),
             }
         }
@@ -197,4 +208,34 @@ pub fn unmix_scripts(text: &str) -> std::borrow::Cow<'_, str> {
     }
     flush(&mut word, &mut out);
     std::borrow::Cow::Owned(out)
+}
+
+/// A letter that can make a word read as Latin: a Latin letter beside Cyrillic or Greek
+/// ones, a forgery mark, or a Greek letter (which may sit beside Cyrillic ones). Text with
+/// none skips the word-by-word pass.
+fn may_read_as_latin(c: char) -> bool {
+    is_latin_letter(c) || is_forgery_mark(c) || is_greek(c)
+}
+
+/// Look-alikes of `s`, `h`, `d`, `q`, `w` and `l` that the Russian, Ukrainian and
+/// Belarusian alphabets lack: a forger spelling `cash` or `Heihe` in Cyrillic needs one, and
+/// a Russian or Ukrainian word has none.
+fn is_forgery_mark(c: char) -> bool {
+    matches!(
+        c,
+        'ѕ' | 'Ѕ' | 'һ' | 'Һ' | 'ԁ' | 'ԛ' | 'Ԛ' | 'ԝ' | 'Ԝ' | 'ӏ' | 'Ӏ'
+    )
+}
+
+fn is_greek(c: char) -> bool {
+    matches!(c, '\u{370}'..='\u{3FF}')
+}
+
+/// A word wholly in Cyrillic or Greek that only a forger writes: every letter has a Latin
+/// look-alike, and it holds a forgery mark or mixes Greek with Cyrillic.
+fn is_forged_word(word: &[char]) -> bool {
+    let cyrillic = |c: char| matches!(c, '\u{400}'..='\u{52F}');
+    word.iter().all(|&c| latin_look_alike(c).is_some())
+        && (word.iter().any(|&c| is_forgery_mark(c))
+            || (word.iter().any(|&c| is_greek(c)) && word.iter().any(|&c| cyrillic(c))))
 }

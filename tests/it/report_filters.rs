@@ -492,7 +492,7 @@ fn a_large_html_report_keeps_every_order_in_the_index_and_evidence_for_flagged_o
     assert!(entries.contains("<b id=\"o-500\" class=\"v-error\">ERROR  <bdi>SO-00499</bdi>"));
     // Why, action and references once per rule.
     assert_eq!(
-        html.matches("<dt><code>RF-CASH-001</code> v1</dt>").count(),
+        html.matches("<dt><code>RF-CASH-001</code> v2</dt>").count(),
         1
     );
     assert!(at("id=\"rules\"") < at("id=\"coverage\""));

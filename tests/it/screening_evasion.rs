@@ -225,6 +225,29 @@ fn look_alike_letters_of_another_script_inside_a_latin_word_read_as_latin() {
 }
 
 #[test]
+fn words_forged_wholly_from_look_alike_letters_read_as_latin() {
+    let s = screener();
+    // `МАҺАN АІR`: Cyrillic letters and a Cyrillic Shha (`Һ`), which no Russian word has,
+    // and Greek `Ν` beside Cyrillic letters, which no language writes.
+    check_as_plain(&s, "MAHAN AIR", "МАҺАΝ АІR", "1");
+    for (forged, plain) in [
+        ("саѕһ", "cash"),
+        ("Неіһе", "Heihe"),
+        ("ΜΑНΑΝ", "MAHAN"),
+        ("ԁеаԁ", "dead"),
+    ] {
+        assert_eq!(redflag::rules::lists::visible(forged), plain, "{forged}");
+    }
+    // Russian and Ukrainian words stay as written, for transliteration: only letters
+    // those alphabets lack, or Greek beside Cyrillic, mark a forged word.
+    for real in ["Москва", "сок", "Сірко", "ТОКУО", "Нина Сахарова"]
+    {
+        assert_eq!(redflag::rules::lists::visible(real), real, "{real}");
+    }
+    assert_eq!(normalize("Сірко", EntryKind::Person).normalized, "sirko");
+}
+
+#[test]
 fn rejoining_letters_does_not_make_ordinary_names_collide() {
     let s = screener();
     // Other names that share letters with a listed one stay apart.
