@@ -47,7 +47,7 @@ fn screen_names(
 ) -> Check {
     let text = |key: &str| party.get(key).and_then(Value::as_text).map(str::to_string);
     let name = text("name").unwrap_or_default();
-    let ids: Vec<(String, String)> = match party.get("ids") {
+    let mut ids: Vec<(String, String)> = match party.get("ids") {
         Some(Value::List(ids)) => ids
             .iter()
             .filter_map(|id| match id {
@@ -76,6 +76,9 @@ fn screen_names(
             "has no name that can be screened (`{name}` has no letter or digit) and no identifier"
         ));
     }
+    // Numbers in `attributes` are screened too, but do not make a nameless party screenable:
+    // a phone number there is no identity to clear it by.
+    ids.extend(attribute_ids(party));
     let query = Query {
         name,
         aliases: match party.get("aliases") {
@@ -126,6 +129,35 @@ fn screen_names(
             steps: m.steps.clone(),
         });
     judge_candidates(spec, loc, cx, screener, &query.name, candidates)
+}
+
+/// Identifiers an export left in the party's `attributes` (`{"inn": 7719717008}`, a column
+/// the column map had no field for): each value that holds a number long enough to be an
+/// identifier (`ids::in_text`), with its key as the scheme, so `inn`, `tax_id` or
+/// `imo_number` name theirs. Left out, a listed firm's tax ID written there passed unseen.
+fn attribute_ids(party: &Fields) -> Vec<(String, String)> {
+    let Some(Value::Map(attributes)) = party.get("attributes") else {
+        return Vec::new();
+    };
+    let as_written = |value: &Value| match value {
+        Value::Text(text) => Some(text.to_string()),
+        // A number column keeps its digits: `7719717008`, not `7.719717008E9`.
+        Value::Number(number) => Some(number.normalize().to_string()),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for (key, value) in attributes.iter() {
+        let values: Vec<String> = match value {
+            Value::List(items) => items.iter().filter_map(as_written).collect(),
+            other => as_written(other).into_iter().collect(),
+        };
+        for value in values {
+            if !screening::ids::in_text(&value).is_empty() {
+                out.push((key.to_string(), value));
+            }
+        }
+    }
+    out
 }
 
 /// The party's street address against the listed addresses, whatever the names: a listed
