@@ -528,6 +528,7 @@ fn table_property(key: &str) -> Option<Json> {
         "file" => json!({ "description": "The CSV file, relative to the pack directory.", "type": "string", "minLength": 1 }),
         "key" => json!({ "description": "The column matched by default (default: the first column).", "type": "string" }),
         "aliases" => json!({ "description": "A column of `;`-separated other spellings of the key.", "type": "string" }),
+        "places" => json!({ "description": "The keys are place names: a text that is not a key as a whole is looked up by the places it names (`Dandong, Liaoning`, `Zhenxing District, Dandong`, `丹东市` find `Dandong`).", "type": "boolean" }),
         "as_of" => date_string("When the data was last checked against its source (`2026-11-28`); shown in every report."),
         "source" => json!({ "description": "Where the data comes from; shown in reports.", "type": "string" }),
         "description" => json!({ "description": "What the table is, in a sentence.", "type": "string" }),

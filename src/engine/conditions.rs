@@ -538,12 +538,17 @@ pub(super) fn test_value(
             let Some(table) = cx.engine.list(list) else {
                 return Check::unknown(format!("list `{list}` is not loaded"));
             };
+            let index = cx.engine.index(list, column);
             let mut candidates = Cow::Borrowed(
-                cx.engine
-                    .index(list, column)
+                index
                     .and_then(|idx| with_folded(&text, |key| idx.get(key)))
                     .map_or(&[][..], Vec::as_slice),
             );
+            if candidates.is_empty() && table.places {
+                if let Some(idx) = index {
+                    candidates = Cow::Owned(place_hits(idx, &text));
+                }
+            }
             let set_aside = cx.rows.retain_borrowed(table, &mut candidates);
             let mut matched = Rows::new();
             let mut unknown_note = None;
@@ -803,6 +808,20 @@ fn compare_literal(
         )),
         _ => compare_values(cmp, value, &literal_value(literal), case_sensitive, offset),
     }
+}
+
+/// The rows of a list of place names that a place text names among other words
+/// (`Dandong, Liaoning`: `rules::places`), in row order, each once.
+fn place_hits(index: &ListIndex, text: &str) -> Vec<usize> {
+    let mut rows: Vec<usize> = crate::rules::places::place_readings(&fold(text))
+        .iter()
+        .filter_map(|reading| index.get(reading.as_str()))
+        .flatten()
+        .copied()
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    rows
 }
 
 /// The patterns of `set` that match `text`, in pattern order.

@@ -52,6 +52,10 @@ pub struct ListTable {
     pub key: String,
     /// A column of `;`-separated alternative spellings of the key, if any.
     pub aliases: Option<String>,
+    /// The keys are place names (`places = true`): a text that is not a key as a whole is
+    /// looked up by the places it names ([`place_readings`]), so `Dandong, Liaoning`,
+    /// `Zhenxing District, Dandong` and `丹东市` find `Dandong`.
+    pub places: bool,
     /// The rows, in file order.
     pub rows: Vec<ListRow>,
     /// When each row is in force, by row index, if the list has a `valid_from` or
@@ -207,6 +211,7 @@ impl ListTable {
             columns,
             key,
             aliases: aliases.map(str::to_string),
+            places: false,
             rows,
             validity: validity.unwrap_or_default(),
         })

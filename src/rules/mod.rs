@@ -10,6 +10,7 @@ pub mod lists;
 pub mod model;
 pub mod pack;
 pub mod pattern_set;
+pub mod places;
 pub mod raw;
 pub mod validate;
 

@@ -142,6 +142,7 @@ struct Declared {
     file: Sp<String>,
     key: Option<String>,
     aliases: Option<String>,
+    places: bool,
     as_of: Option<NaiveDate>,
     source: String,
     description: String,
@@ -167,6 +168,7 @@ pub const LIST_KEYS: &[&str] = &[
     "file",
     "key",
     "aliases",
+    "places",
     "as_of",
     "source",
     "description",
@@ -242,6 +244,7 @@ fn declared(
         file,
         key: reader.string(t, "key").map(|s| s.value),
         aliases: reader.string(t, "aliases").map(|s| s.value),
+        places: reader.boolean(t, "places").is_some_and(|b| b.value),
         as_of,
         source: reader
             .string(t, "source")
@@ -471,6 +474,10 @@ fn analyse_layer(
                 acc.push(no_rows(&what, &file, false));
                 continue;
             }
+            let list = ListTable {
+                places: d.places,
+                ..list
+            };
             lists.insert(d.name.value, Arc::new(list));
         }
     }

@@ -1,0 +1,107 @@
+//! The places a free-text city field names, for lists whose keys are place names
+//! (`places = true` in `pack.toml`).
+//!
+//! ERP exports write a city with its district, province or rank (`Dandong, Liaoning`,
+//! `Zhenxing District, Dandong`, `Dandong Shi`, `丹东市`, `г. Благовещенск`) and Pinyin with a
+//! space between syllables (`Dan dong`). A list of border cities looked up by the whole text
+//! found none of them, and a consignee in Dandong passed as a consignee nowhere in particular.
+
+/// Words of administrative rank written beside a place's name, folded: they name no place
+/// of their own.
+const RANK_WORDS: &[&str] = &[
+    "city",
+    "shi",
+    "district",
+    "qu",
+    "county",
+    "xian",
+    "prefecture",
+    "province",
+    "sheng",
+    "municipality",
+    "oblast",
+    "krai",
+    "kray",
+    "region",
+    "gorod",
+    "g",
+    "область",
+    "край",
+    "город",
+    "г",
+    "район",
+];
+
+/// Han characters of administrative rank that end a place's name: city, district, county,
+/// province (simplified and traditional). Han text has no spaces, so they also end a part
+/// (`辽宁省丹东市` is the province of Liaoning and the city of Dandong).
+const HAN_RANKS: &[char] = &['市', '区', '區', '县', '縣', '省'];
+
+/// Characters that separate the parts of a place text: `Dandong, Liaoning`, `Dandong (CN)`.
+fn is_part_separator(c: char) -> bool {
+    matches!(c, ',' | ';' | '(' | ')' | '/' | '，' | '、' | '（' | '）') || HAN_RANKS.contains(&c)
+}
+
+/// The readings of a folded place text other than the text itself, each a key a list of
+/// place names may hold: every part between separators, every run of one to three of its
+/// words with rank words left out, and runs of two or three words also written together
+/// (`dan dong` as `dandong`). Empty for a text of one word, which the whole-text look-up
+/// already tried: the common case costs one pass over the text.
+pub fn place_readings(folded: &str) -> Vec<String> {
+    if folded
+        .chars()
+        .all(|c| c.is_alphanumeric() && !HAN_RANKS.contains(&c))
+    {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    let push = |reading: String, out: &mut Vec<String>| {
+        if !reading.is_empty() && reading != folded && !out.contains(&reading) {
+            out.push(reading);
+        }
+    };
+    for part in folded.split(is_part_separator) {
+        push(part.trim().to_string(), &mut out);
+    }
+    // An apostrophe or hyphen stays inside its word: `Jian'ou` in Fujian is not `Jian`
+    // (Ji'an) on the Yalu, and `Ulan-Ude` is one name.
+    let in_word = |c: char| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-');
+    let words: Vec<&str> = folded
+        .split(|c: char| !in_word(c) || HAN_RANKS.contains(&c))
+        .filter(|w| !w.is_empty() && !RANK_WORDS.contains(w))
+        .collect();
+    for n in 1..=3 {
+        for run in words.windows(n) {
+            push(run.join(" "), &mut out);
+            if n > 1 {
+                push(run.concat(), &mut out);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place_readings;
+
+    #[test]
+    fn a_city_is_read_from_its_district_province_and_rank() {
+        for (text, wanted) in [
+            ("dandong, liaoning", "dandong"),
+            ("zhenxing district, dandong", "dandong"),
+            ("dandong shi", "dandong"),
+            ("dan dong", "dandong"),
+            ("丹东市", "丹东"),
+            ("辽宁省丹东市振兴区", "丹东"),
+            ("г. благовещенск", "благовещенск"),
+            ("ulan-ude, buryatia", "ulan-ude"),
+        ] {
+            let readings = place_readings(text);
+            assert!(readings.iter().any(|r| r == wanted), "{text}: {readings:?}");
+        }
+        assert!(place_readings("bremen").is_empty());
+        // An apostrophe or hyphen joins: Jian'ou in Fujian is no reading of Ji'an (`jian`).
+        assert!(!place_readings("jian'ou, fujian").contains(&"jian".to_string()));
+    }
+}
