@@ -140,10 +140,12 @@ impl Engine {
             .rules
             .iter()
             .zip(memo::classes(&pack))
-            .map(|(rule, shared)| {
+            .zip(memo::first_bindings(&pack))
+            .map(|((rule, shared), first_class)| {
                 let order = evaluation_order(rule);
                 CompiledRule {
                     shared,
+                    first_class,
                     info: Arc::new(RuleInfo::of(rule)),
                     stages: Stages::of(rule, &order),
                     order,
@@ -455,6 +457,7 @@ impl Engine {
                     stages,
                     &compiled.expected,
                     &compiled.shared,
+                    compiled.first_class,
                     rule.conditions.len(),
                 );
                 let mut cx = Cx {
@@ -738,6 +741,9 @@ struct CompiledRule {
     labels: Vec<ConditionLabels>,
     /// Per condition, how its outcome is shared with the order's other conditions (`memo`).
     shared: Vec<Option<Shared>>,
+    /// The class of its first binding's sources, when another rule's has the same
+    /// (`memo::first_bindings`).
+    first_class: Option<u32>,
     /// When each condition can be evaluated while binding; `None` for a rule that must
     /// evaluate every condition per combination.
     stages: Option<Stages>,

@@ -302,3 +302,74 @@ pub(super) fn evaluate_shared(
         );
     }
 }
+
+/// Per rule of the pack, the class of its first binding's sources when another rule's first
+/// binding has the same (all from the order: `party = ["buyer", "consignees[*]", ...]` in
+/// each screening rule): the elements they take are the same for both on any order, and are
+/// found once per order (`FirstElements`). Equal paths quote equal concrete paths, so an element
+/// found through one rule's path serves another's evidence.
+pub(super) fn first_bindings(pack: &RulePack) -> Vec<Option<u32>> {
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut counts: Vec<usize> = Vec::new();
+    let classes: Vec<Option<u32>> = pack
+        .rules
+        .iter()
+        .map(|rule| {
+            let binding = rule.bindings.first()?;
+            let mut key = String::new();
+            for source in &binding.sources {
+                if source.base != Base::Order {
+                    return None;
+                }
+                key.push_str(&format!("{}|", source.path));
+            }
+            let fresh = u32::try_from(counts.len()).ok()?;
+            let class = *ids.entry(key).or_insert(fresh);
+            if class == fresh {
+                counts.push(0);
+            }
+            *counts.get_mut(class as usize)? += 1;
+            Some(class)
+        })
+        .collect();
+    classes
+        .into_iter()
+        .map(|class| class.filter(|c| counts.get(*c as usize).is_some_and(|&n| n > 1)))
+        .collect()
+}
+
+/// The elements of the order's first bindings, by class (`first_bindings`), found the first
+/// time a rule asks and copied for the others.
+#[derive(Default)]
+pub(super) struct FirstElements<'o> {
+    elements: Vec<Bound<'o>>,
+    /// By class, where its elements sit in `elements`.
+    found: Vec<Option<(usize, usize)>>,
+}
+
+impl<'o> FirstElements<'o> {
+    /// The elements `binding` (a rule's first, of `class`) takes, appended to `out`.
+    pub(super) fn elements_into(
+        &mut self,
+        class: u32,
+        cx: &Cx<'o, '_>,
+        binding: &'o Binding,
+        out: &mut Vec<Bound<'o>>,
+    ) {
+        let slot = class as usize;
+        if let Some(Some((start, end))) = self.found.get(slot) {
+            out.extend_from_slice(self.elements.get(*start..*end).unwrap_or_default());
+            return;
+        }
+        let start = self.elements.len();
+        cx.elements_into(binding, &mut self.elements);
+        let end = self.elements.len();
+        if self.found.len() <= slot {
+            self.found.resize(slot + 1, None);
+        }
+        if let Some(found) = self.found.get_mut(slot) {
+            *found = Some((start, end));
+        }
+        out.extend_from_slice(self.elements.get(start..end).unwrap_or_default());
+    }
+}

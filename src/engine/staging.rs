@@ -145,6 +145,10 @@ pub(super) struct Staged<'s, 'o> {
     pub(super) shared: &'s [Option<Shared>],
     /// The order's kept outcomes, shared by every rule's walk.
     pub(super) memo: Memo,
+    /// The class of the rule's first binding's sources (`memo::first_bindings`), if shared.
+    pub(super) first_class: Option<u32>,
+    /// The order's elements of first bindings, shared by every rule's walk.
+    pub(super) first: FirstElements<'o>,
     pub(super) outcomes: Vec<Outcome>,
     pub(super) done: Vec<bool>,
     /// Per depth, the elements its binding takes (emptied after each walk over them).
@@ -160,6 +164,7 @@ pub(super) struct Scratch<'o> {
     vars: Vec<Bound<'o>>,
     elements: Vec<Vec<Bound<'o>>>,
     memo: Memo,
+    first: FirstElements<'o>,
 }
 
 impl<'o> Scratch<'o> {
@@ -183,6 +188,7 @@ impl<'o> Scratch<'o> {
         stages: &'s Stages,
         expected: &'s [Arc<str>],
         shared: &'s [Option<Shared>],
+        first_class: Option<u32>,
         conditions: usize,
     ) -> (Staged<'s, 'o>, Vec<Bound<'o>>) {
         // Emptied in place rather than dropped and made anew: an empty vector's `clear` is a
@@ -203,6 +209,8 @@ impl<'o> Scratch<'o> {
             expected,
             shared,
             memo: std::mem::take(&mut self.memo),
+            first_class,
+            first: std::mem::take(&mut self.first),
             outcomes,
             done,
             elements: std::mem::take(&mut self.elements),
@@ -216,6 +224,7 @@ impl<'o> Scratch<'o> {
         self.done = staged.done;
         self.elements = staged.elements;
         self.memo = staged.memo;
+        self.first = staged.first;
         self.vars = vars;
     }
 }
@@ -287,7 +296,12 @@ pub(super) fn bind_staged<'o>(
     }
     let mut elements = std::mem::take(&mut staged.elements[depth]);
     elements.clear();
-    cx.elements_into(binding, &mut elements);
+    match staged.first_class.filter(|_| depth == 0) {
+        Some(class) => staged
+            .first
+            .elements_into(class, cx, binding, &mut elements),
+        None => cx.elements_into(binding, &mut elements),
+    }
     for bound in elements.drain(..) {
         cx.vars.push(bound);
         bind_staged(rule, depth + 1, cx, staged, visit, walk);

@@ -171,7 +171,7 @@ impl Path {
 
 /// Where a value was reached: the steps of its path that were followed and the list member
 /// each `[*]` or index step took.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Trail<'p> {
     /// The path's steps up to and including the one where resolution stopped.
     steps: &'p [Segment],
@@ -198,6 +198,18 @@ impl Slot {
 
     fn member(self) -> Option<usize> {
         (self != Slot::QUOTED).then_some(self.0 as usize)
+    }
+}
+
+impl Clone for Trail<'_> {
+    /// Copies the slots at once (`SmallVec`'s own `clone` copies them one by one through an
+    /// iterator): judging copies the trails of the elements a rule's first binding shares with
+    /// other rules (`engine::memo::FirstElements`).
+    fn clone(&self) -> Self {
+        Trail {
+            steps: self.steps,
+            slots: SmallVec::from_slice(&self.slots),
+        }
     }
 }
 
