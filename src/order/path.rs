@@ -378,3 +378,17 @@ impl fmt::Display for Path {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_index_is_written_as_format_writes_it() {
+        for slot in [0, 1, 9, 10, 99, 100, 12_345, usize::MAX] {
+            let mut out = String::from("items");
+            push_index(&mut out, slot);
+            assert_eq!(out, format!("items[{slot}]"));
+        }
+    }
+}
