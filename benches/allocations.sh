@@ -41,9 +41,12 @@ for (f, c), b in sorted(by.items(), key=lambda x: -x[1])[:k]:
     print(f"  {b / n:7.1f}  {f[:110]}\n           -> {c[:110]}")
 EOF
 }
+# Outputs are named by position, since the builds compared are often all called `redflag`.
 first=""
+i=0
 for bin in "$@"; do
-  out="$WORK/out-$(basename "$bin").jsonl"
+  i=$((i + 1))
+  out="$WORK/out-$i.jsonl"
   read -r total tbytes < <(blocks "$bin" "$WORK/orders.jsonl" "$out" "$WORK/dhat.json")
   read -r start sbytes < <(blocks "$bin" "$WORK/none.jsonl" /dev/null "$WORK/dhat-none.json")
   printf "%-40s %7.1f allocations per order (%.0f bytes), %d to start\n" "$bin" \

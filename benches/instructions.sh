@@ -15,13 +15,15 @@ ir() { # BIN INPUT OUT; check's exit status says what it found, so it is not che
   { valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$1" check "$2" --format jsonl \
     -o "$3" -q --threads 1 ${EXTRA:-} 2>&1 || true; } | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
-first=""
+# Outputs are named by position, since the builds compared are often all called `redflag`.
+i=0
 for bin in "$@"; do
-  total=$(ir "$bin" "$WORK/orders.jsonl" "$WORK/out-$(basename "$bin").jsonl")
+  i=$((i + 1))
+  total=$(ir "$bin" "$WORK/orders.jsonl" "$WORK/out-$i.jsonl")
   start=$(ir "$bin" "$WORK/none.jsonl" /dev/null)
   printf "%-40s %6.1f M instructions for %d orders, %6.1f M to start\n" "$bin" \
     "$(echo "($total - $start) / 1000000" | bc -l)" "$N" "$(echo "$start / 1000000" | bc -l)"
-  if [ -z "$first" ]; then first=$bin; elif ! cmp -s "$WORK/out-$(basename "$first").jsonl" "$WORK/out-$(basename "$bin").jsonl"; then
+  if [ "$i" -gt 1 ] && ! cmp -s "$WORK/out-1.jsonl" "$WORK/out-$i.jsonl"; then
     echo "OUTPUT DIFFERS: $bin" >&2
   fi
 done

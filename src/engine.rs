@@ -29,6 +29,7 @@ mod compare;
 mod conditions;
 mod evidence;
 mod in_force;
+mod memo;
 mod screen;
 mod staging;
 mod tally;
@@ -41,6 +42,7 @@ pub use conditions::kleene;
 use conditions::*;
 use evidence::*;
 use in_force::*;
+use memo::*;
 use screen::*;
 use staging::*;
 use tally::*;
@@ -137,9 +139,13 @@ impl Engine {
         let compiled = pack
             .rules
             .iter()
-            .map(|rule| {
+            .zip(memo::classes(&pack))
+            .zip(memo::first_bindings(&pack))
+            .map(|((rule, shared), first_class)| {
                 let order = evaluation_order(rule);
                 CompiledRule {
+                    shared,
+                    first_class,
                     info: Arc::new(RuleInfo::of(rule)),
                     stages: Stages::of(rule, &order),
                     order,
@@ -267,7 +273,7 @@ impl Engine {
     /// Judges one order against every rule of the pack.
     pub fn judge_order(&self, order: &Order) -> Judgement {
         let screened = ScreenCache::default();
-        let mut scratch = Scratch::default();
+        let mut scratch = Scratch::with_memo(memo::for_order());
         let dates = OrderDates::of(order, self.as_of);
         let mut findings: Vec<Finding> = Vec::new();
         let mut lapsed: Vec<String> = Vec::new();
@@ -354,6 +360,7 @@ impl Engine {
                 .cmp(&a.severity)
                 .then_with(|| a.rule.id.cmp(&b.rule.id))
         });
+        memo::done_with(scratch.into_memo());
         lapsed.sort();
         lapsed.dedup();
         Judgement {
@@ -446,8 +453,13 @@ impl Engine {
         };
         match &compiled.stages {
             Some(stages) => {
-                let (mut staged, vars) =
-                    scratch.take(stages, &compiled.expected, rule.conditions.len());
+                let (mut staged, vars) = scratch.take(
+                    stages,
+                    &compiled.expected,
+                    &compiled.shared,
+                    compiled.first_class,
+                    rule.conditions.len(),
+                );
                 let mut cx = Cx {
                     order,
                     engine: self,
@@ -727,6 +739,11 @@ struct CompiledRule {
     expected: Vec<Arc<str>>,
     /// Per condition, its name, operator and path as evidence quotes them.
     labels: Vec<ConditionLabels>,
+    /// Per condition, how its outcome is shared with the order's other conditions (`memo`).
+    shared: Vec<Option<Shared>>,
+    /// The class of its first binding's sources, when another rule's has the same
+    /// (`memo::first_bindings`).
+    first_class: Option<u32>,
     /// When each condition can be evaluated while binding; `None` for a rule that must
     /// evaluate every condition per combination.
     stages: Option<Stages>,

@@ -406,10 +406,6 @@ fn is_ascii_placeholder(text: &[u8]) -> bool {
     written.is_empty() || PLACEHOLDERS.iter().any(|p| p.as_bytes() == written)
 }
 
-pub(super) fn display(value: &Value) -> String {
-    value.to_string()
-}
-
 /// The result of testing one value.
 pub(super) struct Check {
     pub(super) truth: Truth,

@@ -6,35 +6,65 @@ use std::sync::OnceLock;
 
 use super::*;
 
+/// How a bound value is named in evidence: an identifier by scheme and value, a party or stop
+/// by name and place, an item by SKU or kind. Written into one string: a finding labels each
+/// of its bindings, and a string per part joined by `format!` cost several times the text.
 pub(super) fn label_of(value: &Value) -> String {
+    let mut out = String::new();
     match value {
-        Value::Map(m) if m.contains_key("scheme") && m.contains_key("value") => format!(
-            "{} {}",
-            m.get("scheme").map(|v| v.to_string()).unwrap_or_default(),
-            m.get("value").map(|v| v.to_string()).unwrap_or_default()
-        ),
+        Value::Map(m) if m.contains_key("scheme") && m.contains_key("value") => {
+            push_shown(&mut out, m.get("scheme"));
+            out.push(' ');
+            push_shown(&mut out, m.get("value"));
+        }
         Value::Map(m) => {
-            let name = m.get("name").map(|v| v.to_string());
-            let city = m.get("city").map(|v| v.to_string());
-            let country = m.get("country").map(|v| v.to_string());
-            let place = match (city, country) {
-                (Some(c), Some(k)) => Some(format!("{c}, {k}")),
-                (Some(c), None) => Some(c),
-                (None, Some(k)) => Some(k),
-                (None, None) => None,
+            let (city, country) = (m.get("city"), m.get("country"));
+            let place = |out: &mut String| {
+                push_shown(out, city);
+                if city.is_some() && country.is_some() {
+                    out.push_str(", ");
+                }
+                push_shown(out, country);
             };
-            match (name, place) {
-                (Some(n), Some(p)) => format!("{n} ({p})"),
-                (Some(n), None) => n,
-                (None, Some(p)) => p,
-                (None, None) => m
-                    .get("sku")
-                    .or_else(|| m.get("kind"))
-                    .map(|v| v.to_string())
-                    .unwrap_or_default(),
+            let has_place = city.is_some() || country.is_some();
+            match m.get("name") {
+                Some(name) => {
+                    push_shown(&mut out, Some(name));
+                    if has_place {
+                        out.push_str(" (");
+                        place(&mut out);
+                        out.push(')');
+                    }
+                }
+                None if has_place => place(&mut out),
+                None => push_shown(&mut out, m.get("sku").or_else(|| m.get("kind"))),
             }
         }
+        other => push_shown(&mut out, Some(other)),
+    }
+    out
+}
+
+/// A value as an observation shows it (`Value`'s `Display`), text copied without the formatting
+/// machinery.
+pub(super) fn display(value: &Value) -> String {
+    match value {
+        Value::Text(text) => String::from(text.as_str()),
         other => other.to_string(),
+    }
+}
+
+/// Appends `value` as [`Value`]'s `Display` shows it (nothing for `None`), text without the
+/// formatting machinery.
+fn push_shown(out: &mut String, value: Option<&Value>) {
+    match value {
+        Some(Value::Text(text)) => out.push_str(text),
+        Some(other) => {
+            use std::fmt::Write as _;
+            // Writing to a `String` cannot fail.
+            let _ = write!(out, "{other}");
+        }
+        None => {}
     }
 }
 
@@ -321,4 +351,68 @@ pub(super) fn render(template: &Template, cx: &Cx, outcomes: &[Outcome]) -> Stri
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `label_of` as it was written before it wrote into one string.
+    fn label_by_format(value: &Value) -> String {
+        match value {
+            Value::Map(m) if m.contains_key("scheme") && m.contains_key("value") => format!(
+                "{} {}",
+                m.get("scheme").map(|v| v.to_string()).unwrap_or_default(),
+                m.get("value").map(|v| v.to_string()).unwrap_or_default()
+            ),
+            Value::Map(m) => {
+                let name = m.get("name").map(|v| v.to_string());
+                let city = m.get("city").map(|v| v.to_string());
+                let country = m.get("country").map(|v| v.to_string());
+                let place = match (city, country) {
+                    (Some(c), Some(k)) => Some(format!("{c}, {k}")),
+                    (Some(c), None) => Some(c),
+                    (None, Some(k)) => Some(k),
+                    (None, None) => None,
+                };
+                match (name, place) {
+                    (Some(n), Some(p)) => format!("{n} ({p})"),
+                    (Some(n), None) => n,
+                    (None, Some(p)) => p,
+                    (None, None) => m
+                        .get("sku")
+                        .or_else(|| m.get("kind"))
+                        .map(|v| v.to_string())
+                        .unwrap_or_default(),
+                }
+            }
+            other => other.to_string(),
+        }
+    }
+
+    fn member() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            "[a-zA-Z ]{0,6}".prop_map(|t| Value::Text(t.into())),
+            (0i64..1000).prop_map(|n| Value::Number(Decimal::new(n, 1))),
+            Just(Value::Null),
+        ]
+    }
+
+    proptest! {
+        /// Every mix of the members a label reads, present, null or absent, text or not.
+        #[test]
+        fn a_label_reads_as_the_formatted_one(
+            members in prop::collection::vec(
+                (prop::sample::select(vec!["name", "city", "country", "scheme", "value", "sku", "kind"]), member()),
+                0..7,
+            ),
+            scalar in member(),
+        ) {
+            let map = Value::Map(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
+            prop_assert_eq!(label_of(&map), label_by_format(&map));
+            prop_assert_eq!(label_of(&scalar), label_by_format(&scalar));
+            prop_assert_eq!(display(&scalar), scalar.to_string());
+        }
+    }
 }

@@ -111,7 +111,7 @@ pub(super) fn evaluation_order(rule: &Rule) -> Vec<usize> {
 
 /// Every target a condition reads: its own, and those of its operator. Exhaustive on purpose:
 /// an operator that gains a target must be staged by it.
-fn targets(c: &Condition) -> Vec<&Target> {
+pub(super) fn targets(c: &Condition) -> Vec<&Target> {
     let mut out = vec![&c.target];
     match &c.op {
         Op::Compare { operand, .. } => match operand {
@@ -141,6 +141,14 @@ fn targets(c: &Condition) -> Vec<&Target> {
 pub(super) struct Staged<'s, 'o> {
     pub(super) stages: &'s Stages,
     pub(super) expected: &'s [Arc<str>],
+    /// Per condition, how its outcome is shared within the order (`memo`).
+    pub(super) shared: &'s [Option<Shared>],
+    /// The order's kept outcomes, shared by every rule's walk.
+    pub(super) memo: Memo,
+    /// The class of the rule's first binding's sources (`memo::first_bindings`), if shared.
+    pub(super) first_class: Option<u32>,
+    /// The order's elements of first bindings, shared by every rule's walk.
+    pub(super) first: FirstElements<'o>,
     pub(super) outcomes: Vec<Outcome>,
     pub(super) done: Vec<bool>,
     /// Per depth, the elements its binding takes (emptied after each walk over them).
@@ -155,15 +163,32 @@ pub(super) struct Scratch<'o> {
     done: Vec<bool>,
     vars: Vec<Bound<'o>>,
     elements: Vec<Vec<Bound<'o>>>,
+    memo: Memo,
+    first: FirstElements<'o>,
 }
 
 impl<'o> Scratch<'o> {
+    /// The scratch of one order, sharing condition outcomes through `memo` (empty).
+    pub(super) fn with_memo(memo: Memo) -> Scratch<'o> {
+        Scratch {
+            memo,
+            ..Scratch::default()
+        }
+    }
+
+    /// The memo, for the next order's room.
+    pub(super) fn into_memo(self) -> Memo {
+        self.memo
+    }
+
     /// A walk's state for a rule of `conditions` conditions, each not evaluated yet, and the
     /// variables' vector, empty.
     pub(super) fn take<'s>(
         &mut self,
         stages: &'s Stages,
         expected: &'s [Arc<str>],
+        shared: &'s [Option<Shared>],
+        first_class: Option<u32>,
         conditions: usize,
     ) -> (Staged<'s, 'o>, Vec<Bound<'o>>) {
         // Emptied in place rather than dropped and made anew: an empty vector's `clear` is a
@@ -182,6 +207,10 @@ impl<'o> Scratch<'o> {
         let staged = Staged {
             stages,
             expected,
+            shared,
+            memo: std::mem::take(&mut self.memo),
+            first_class,
+            first: std::mem::take(&mut self.first),
             outcomes,
             done,
             elements: std::mem::take(&mut self.elements),
@@ -194,6 +223,8 @@ impl<'o> Scratch<'o> {
         self.outcomes = staged.outcomes;
         self.done = staged.done;
         self.elements = staged.elements;
+        self.memo = staged.memo;
+        self.first = staged.first;
         self.vars = vars;
     }
 }
@@ -265,7 +296,12 @@ pub(super) fn bind_staged<'o>(
     }
     let mut elements = std::mem::take(&mut staged.elements[depth]);
     elements.clear();
-    cx.elements_into(binding, &mut elements);
+    match staged.first_class.filter(|_| depth == 0) {
+        Some(class) => staged
+            .first
+            .elements_into(class, cx, binding, &mut elements),
+        None => cx.elements_into(binding, &mut elements),
+    }
     for bound in elements.drain(..) {
         cx.vars.push(bound);
         bind_staged(rule, depth + 1, cx, staged, visit, walk);
@@ -301,6 +337,19 @@ fn ensure(rule: &Rule, i: usize, cx: &Cx, staged: &mut Staged) {
     let stages = staged.stages;
     for &source in stages.sources.get(i).map(Vec::as_slice).unwrap_or(&[]) {
         ensure(rule, source, cx, staged);
+    }
+    if let Some(Some(shared)) = staged.shared.get(i).filter(|_| !cx.rows.include_later()) {
+        evaluate_shared(
+            rule,
+            i,
+            shared,
+            staged.expected,
+            cx,
+            &mut staged.outcomes,
+            &mut staged.done,
+            &mut staged.memo,
+        );
+        return;
     }
     evaluate_into(
         rule,

@@ -171,7 +171,7 @@ impl Path {
 
 /// Where a value was reached: the steps of its path that were followed and the list member
 /// each `[*]` or index step took.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Trail<'p> {
     /// The path's steps up to and including the one where resolution stopped.
     steps: &'p [Segment],
@@ -198,6 +198,18 @@ impl Slot {
 
     fn member(self) -> Option<usize> {
         (self != Slot::QUOTED).then_some(self.0 as usize)
+    }
+}
+
+impl Clone for Trail<'_> {
+    /// Copies the slots at once (`SmallVec`'s own `clone` copies them one by one through an
+    /// iterator): judging copies the trails of the elements a rule's first binding shares with
+    /// other rules (`engine::memo::FirstElements`).
+    fn clone(&self) -> Self {
+        Trail {
+            steps: self.steps,
+            slots: SmallVec::from_slice(&self.slots),
+        }
     }
 }
 
@@ -238,9 +250,24 @@ impl Trail<'_> {
     }
 }
 
+/// Appends `[slot]`, its digits written by hand: evidence quotes a concrete path for every
+/// value it observes, and `write!`'s integer formatting cost more than the rest of the path.
 fn push_index(out: &mut String, slot: usize) {
-    // Writing to a `String` cannot fail; the number is written without a string of its own.
-    let _ = write!(out, "[{slot}]");
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = slot;
+    while let Some(digit) = at.checked_sub(1).and_then(|i| digits.get_mut(i)) {
+        // `rest % 10` is below 10.
+        *digit = b'0' + (rest % 10) as u8;
+        at -= 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push('[');
+    out.push_str(std::str::from_utf8(digits.get(at..).unwrap_or_default()).unwrap_or_default());
+    out.push(']');
 }
 
 /// A value a path reached (or `None` where it was expected but absent or null).
@@ -349,5 +376,19 @@ impl fmt::Display for Path {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_index_is_written_as_format_writes_it() {
+        for slot in [0, 1, 9, 10, 99, 100, 12_345, usize::MAX] {
+            let mut out = String::from("items");
+            push_index(&mut out, slot);
+            assert_eq!(out, format!("items[{slot}]"));
+        }
     }
 }

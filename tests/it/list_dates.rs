@@ -433,3 +433,44 @@ fn check_warns_of_orders_dated_after_the_as_of_date() {
     let out = redflag_in(None, &args[..6], Some(orders.as_bytes()));
     assert!(!stderr(&out).contains("S006"), "{}", stderr(&out));
 }
+
+/// A condition another rule asked of the same values in the same order is answered from that
+/// outcome (`engine::memo`), and a row it left out because it came into force after the
+/// shipment asks for the lookback pass for the second rule too: both rules give a lookback
+/// finding, as each does alone.
+#[test]
+fn a_shared_condition_that_left_out_a_later_row_gives_each_rule_its_lookback_finding() {
+    let (_, records) = check(
+        &order("A", "2019-01-10", Some("2019-02-01"), "845811", "KZ"),
+        &["--rules", "fixtures/packs/dated-shared"],
+    );
+    let found = findings(&records, "A");
+    for rule in ["DATED-001", "DATED-003"] {
+        let (_, severity, later) = found
+            .iter()
+            .find(|f| f.0 == rule)
+            .unwrap_or_else(|| panic!("no finding of {rule}: {found:?}"));
+        assert_eq!(severity, "review", "{rule}");
+        assert!(
+            later
+                .as_deref()
+                .unwrap_or("")
+                .contains("row `845811` of list `controlled`"),
+            "{rule}: {later:?}"
+        );
+    }
+    // Shipped after the row came into force: both rules find it at shipment.
+    let (_, records) = check(
+        &order("B", "2024-04-01", Some("2024-04-02"), "845811", "KZ"),
+        &["--rules", "fixtures/packs/dated-shared"],
+    );
+    let found = findings(&records, "B");
+    assert!(
+        found.contains(&("DATED-001".into(), "block".into(), None)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("DATED-003".into(), "hold".into(), None)),
+        "{found:?}"
+    );
+}
