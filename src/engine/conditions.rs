@@ -809,7 +809,9 @@ fn compare_literal(
 /// The rows of a list of place names that a place text names among other words
 /// (`Dandong, Liaoning`: `rules::places`), in row order, each once.
 fn place_hits(index: &ListIndex, text: &str) -> Vec<usize> {
-    let mut rows: Vec<usize> = crate::rules::places::place_readings(&fold(text))
+    // Most place texts an order is looked up by are one short ASCII word (`Bremen`): folded
+    // on the stack, and no reading is made of them.
+    let mut rows: Vec<usize> = with_folded(text, crate::rules::places::place_readings)
         .iter()
         .filter_map(|reading| index.get(reading.as_str()))
         .flatten()
