@@ -145,17 +145,37 @@ fn attribute_ids(party: &Fields) -> Vec<(String, String)> {
         Value::Number(number) => Some(number.normalize().to_string()),
         _ => None,
     };
-    let mut out = Vec::new();
-    for (key, value) in attributes.iter() {
-        let values: Vec<String> = match value {
-            Value::List(items) => items.iter().filter_map(as_written).collect(),
-            other => as_written(other).into_iter().collect(),
-        };
-        for value in values {
-            if !screening::ids::in_text(&value).is_empty() {
-                out.push((key.to_string(), value));
+    // Attributes nest (`{"registration": {"inn": …}}`): every value at any depth, under the
+    // key nearest to it.
+    fn walk(
+        key: &str,
+        value: &Value,
+        as_written: &dyn Fn(&Value) -> Option<String>,
+        out: &mut Vec<(String, String)>,
+    ) {
+        match value {
+            Value::Map(members) => {
+                for (inner, member) in members.iter() {
+                    walk(inner, member, as_written, out);
+                }
+            }
+            Value::List(items) => {
+                for item in items {
+                    walk(key, item, as_written, out);
+                }
+            }
+            scalar => {
+                if let Some(text) = as_written(scalar) {
+                    if !screening::ids::in_text(&text).is_empty() {
+                        out.push((key.to_string(), text));
+                    }
+                }
             }
         }
+    }
+    let mut out = Vec::new();
+    for (key, value) in attributes.iter() {
+        walk(key, value, &as_written, &mut out);
     }
     out
 }
