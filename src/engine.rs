@@ -25,6 +25,7 @@ use crate::screening::{self, IdCheck, ListedAt, MatchedOn, Query, Screener};
 use crate::waivers::{Waiver, Waivers};
 
 mod binding;
+mod blank;
 mod compare;
 mod conditions;
 mod evidence;
@@ -37,6 +38,7 @@ mod trace;
 mod waiving;
 
 use binding::*;
+use blank::is_blank;
 use compare::*;
 pub use conditions::kleene;
 use conditions::*;

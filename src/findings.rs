@@ -182,6 +182,9 @@ pub struct ScreeningEvidence {
     pub score_steps: Vec<(crate::screening::steps::StepKind, rust_decimal::Decimal)>,
     /// The party's name (or alias) as compared, normalised.
     pub query_normalized: String,
+    /// Where a matched identifier was written when the party's `ids` do not hold it: an
+    /// attribute of the party (`buyer.attributes.inn`) or of the order.
+    pub id_written_in: Option<String>,
     /// The entry's name or alias as compared, normalised.
     pub entry_normalized: String,
     /// Whether the countries agree (`None`: one side unknown).

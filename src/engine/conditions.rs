@@ -320,92 +320,6 @@ pub(super) fn eval_condition(
     outcome
 }
 
-pub(super) fn is_blank(value: &Value) -> bool {
-    match value {
-        Value::Text(t) => is_placeholder(t),
-        Value::List(l) => l.is_empty(),
-        Value::Map(m) => m.is_empty(),
-        Value::Null => true,
-        _ => false,
-    }
-}
-
-/// Words that fill a required field without saying anything, as folded letters and digits
-/// (`n/a` is `n a`, `k.A.` is `k a`).
-const PLACEHOLDERS: &[&str] = &[
-    "n a",
-    "na",
-    "none",
-    "nil",
-    "null",
-    "tbd",
-    "tba",
-    "tbc",
-    "unknown",
-    "not applicable",
-    "not available",
-    "x",
-    "xx",
-    "xxx",
-    "xxxx",
-    "no",
-    "nothing",
-    "keine",
-    "k a",
-    "нет",
-];
-
-/// Text that says nothing: empty, white space, no letter or digit once invisible characters
-/// are left out (`-`, `.`, `?`, `***`, a zero-width space), or a placeholder word (`n/a`,
-/// `none`, `TBD`, `xxx`). An end-use statement of `n/a` is no statement.
-fn is_placeholder(text: &str) -> bool {
-    if text.is_ascii() {
-        return is_ascii_placeholder(text.as_bytes());
-    }
-    is_folded_placeholder(text)
-}
-
-/// [`is_placeholder`] read from the folded words of any text.
-fn is_folded_placeholder(text: &str) -> bool {
-    let words: Vec<String> = crate::rules::lists::fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_string)
-        .collect();
-    words.is_empty() || PLACEHOLDERS.contains(&words.join(" ").as_str())
-}
-
-/// [`is_placeholder`] of ASCII text (nothing in it is invisible) without allocating: its
-/// words, lower case and one space apart, written to the stack; a text whose words do not
-/// fit is longer than any placeholder. Most names and statements are passed over here.
-fn is_ascii_placeholder(text: &[u8]) -> bool {
-    const LONGEST: usize = 16;
-    let mut words = [0u8; LONGEST];
-    let mut length = 0;
-    let mut in_word = false;
-    for &byte in text {
-        if byte.is_ascii_alphanumeric() {
-            if !in_word && length > 0 {
-                let Some(slot) = words.get_mut(length) else {
-                    return false;
-                };
-                *slot = b' ';
-                length += 1;
-            }
-            let Some(slot) = words.get_mut(length) else {
-                return false;
-            };
-            *slot = byte.to_ascii_lowercase();
-            length += 1;
-            in_word = true;
-        } else {
-            in_word = false;
-        }
-    }
-    let written = words.get(..length).unwrap_or_default();
-    written.is_empty() || PLACEHOLDERS.iter().any(|p| p.as_bytes() == written)
-}
-
 /// The result of testing one value.
 pub(super) struct Check {
     pub(super) truth: Truth,
@@ -833,21 +747,4 @@ fn set_hits(set: &crate::rules::pattern_set::PatternSet, text: &str) -> Rows {
         return Rows::new();
     }
     Rows::from_vec(set.matches(text))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// ASCII text is judged on the stack as its folded words would judge it, placeholders
-        /// padded and cased at random and texts around the buffer's length included.
-        #[test]
-        fn an_ascii_placeholder_is_found_as_the_fold_finds_it(
-            text in r"[ ./\-?*]{0,3}(n/a|N\.A\.|none|TBD|not  applicable|xxx|no|k\.A\.|[a-zA-Z ]{0,20})[ ./\-?*]{0,3}",
-        ) {
-            prop_assert_eq!(is_ascii_placeholder(text.as_bytes()), is_folded_placeholder(&text));
-        }
-    }
 }

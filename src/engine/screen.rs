@@ -35,6 +35,8 @@ struct Candidate {
     entry_normalized: String,
     country_match: Option<bool>,
     steps: ScoreSteps,
+    /// Where a matched identifier was written when only `attributes` hold it.
+    id_written_in: Option<String>,
 }
 
 /// The party's name and identifiers against the index.
@@ -47,7 +49,7 @@ fn screen_names(
 ) -> Check {
     let text = |key: &str| party.get(key).and_then(Value::as_text).map(str::to_string);
     let name = text("name").unwrap_or_default();
-    let mut ids: Vec<(String, String)> = match party.get("ids") {
+    let ids: Vec<(String, String)> = match party.get("ids") {
         Some(Value::List(ids)) => ids
             .iter()
             .filter_map(|id| match id {
@@ -78,7 +80,34 @@ fn screen_names(
     }
     // Numbers in `attributes` are screened too, but do not make a nameless party screenable:
     // a phone number there is no identity to clear it by.
-    ids.extend(attribute_ids(party));
+    let mut from_attributes = attribute_ids(party);
+    from_attributes.extend(order_attribute_ids(&cx.order.root, party));
+    // Where a matched number was written, when only `attributes` hold it.
+    let written_in = |query_normalized: &str| -> Option<String> {
+        let number = query_normalized.rsplit(':').next()?;
+        let holds = |text: &str| {
+            screening::ids::in_text(text).iter().any(|n| n == number)
+                || screening::ids::normalize_value("ID", text) == number
+        };
+        if ids.iter().any(|(_, value)| holds(value)) {
+            return None;
+        }
+        let found = from_attributes.iter().find(|a| holds(&a.text))?;
+        Some(if found.of_order {
+            format!("the order's `{}`", found.path)
+        } else {
+            format!("`{}.{}`", loc.text(), found.path)
+        })
+    };
+    let all_ids: Vec<(String, String)> = ids
+        .iter()
+        .cloned()
+        .chain(
+            from_attributes
+                .iter()
+                .map(|a| (a.scheme.clone(), a.text.clone())),
+        )
+        .collect();
     let query = Query {
         name,
         aliases: match party.get("aliases") {
@@ -90,7 +119,7 @@ fn screen_names(
             _ => Vec::new(),
         },
         country: text("country"),
-        ids,
+        ids: all_ids,
         kind: None,
         address: text("address"),
     };
@@ -123,6 +152,10 @@ fn screen_names(
                     value: value.clone(),
                 },
             },
+            id_written_in: match m.matched_on {
+                MatchedOn::Id { .. } => written_in(&m.query_normalized),
+                _ => None,
+            },
             query_normalized: m.query_normalized.clone(),
             entry_normalized: m.entry_normalized.clone(),
             country_match: m.country_match,
@@ -135,49 +168,147 @@ fn screen_names(
 /// the column map had no field for): each value that holds a number long enough to be an
 /// identifier (`ids::in_text`), with its key as the scheme, so `inn`, `tax_id` or
 /// `imo_number` name theirs. Left out, a listed firm's tax ID written there passed unseen.
-fn attribute_ids(party: &Fields) -> Vec<(String, String)> {
-    let Some(Value::Map(attributes)) = party.get("attributes") else {
+fn attribute_ids(party: &Fields) -> Vec<AttributeId> {
+    let mut out = Vec::new();
+    if let Some(Value::Map(attributes)) = party.get("attributes") {
+        walk_attributes(attributes, &mut Vec::new(), &mut |path, key, text| {
+            out.push(AttributeId {
+                scheme: key.to_string(),
+                text,
+                path: format!("attributes.{}", path.join(".")),
+                of_order: false,
+            });
+        });
+    }
+    out
+}
+
+/// An identifier read from `attributes`, and where: a match on it names the attribute, as
+/// the party's `ids` hold nothing a reviewer could find it by.
+struct AttributeId {
+    scheme: String,
+    text: String,
+    /// The keys that lead to it from the party (or the order), `attributes.registration.inn`.
+    path: String,
+    /// Whether it is in the order's own `attributes` rather than the party's.
+    of_order: bool,
+}
+
+/// The parties an order names, as the words an export's attribute keys name them by
+/// (`buyer_inn`, `consignee.tax_id`, `ship_to_vat`), folded to lower case.
+const ROLE_WORDS: &[(&str, &[&str])] = &[
+    (
+        "buyer",
+        &["buyer", "customer", "sold_to", "soldto", "sold-to", "kunde"],
+    ),
+    ("end_user", &["end_user", "enduser", "end-user", "end user"]),
+    (
+        "consignees",
+        &["consignee", "ship_to", "shipto", "ship-to", "empfanger"],
+    ),
+    ("forwarder", &["forwarder", "freight_agent", "spediteur"]),
+    ("payer", &["payer", "paying"]),
+    // Named so that the seller's own identifiers are given to no one screened.
+    (
+        "seller",
+        &["seller", "vendor", "exporter", "supplier", "lieferant"],
+    ),
+];
+
+/// Identifiers left in the order's own `attributes` (`{"buyer_inn": 7719717008}`) that belong
+/// to `party`: those whose keys name its role (`ROLE_WORDS`), and for the buyer also those
+/// that name no party, as an order header's identifiers are the sold-to party's. Left out, a
+/// listed buyer's tax ID written beside the order rather than in the party passed unseen.
+fn order_attribute_ids(root: &Value, party: &Fields) -> Vec<AttributeId> {
+    let Value::Map(order) = root else {
         return Vec::new();
     };
-    let as_written = |value: &Value| match value {
-        Value::Text(text) => Some(text.to_string()),
-        // A number column keeps its digits: `7719717008`, not `7.719717008E9`.
-        Value::Number(number) => Some(number.normalize().to_string()),
+    let Some(Value::Map(attributes)) = order.get("attributes") else {
+        return Vec::new();
+    };
+    let is = |value: Option<&Value>| matches!(value, Some(Value::Map(m)) if std::ptr::eq(m, party));
+    let payer = match order.get("payment") {
+        Some(Value::Map(payment)) => payment.get("payer"),
         _ => None,
     };
-    // Attributes nest (`{"registration": {"inn": …}}`): every value at any depth, under the
-    // key nearest to it.
-    fn walk(
-        key: &str,
-        value: &Value,
-        as_written: &dyn Fn(&Value) -> Option<String>,
-        out: &mut Vec<(String, String)>,
+    let consignee = match order.get("consignees") {
+        Some(Value::List(items)) => items.iter().any(|c| is(Some(c))),
+        _ => false,
+    };
+    let role = if is(order.get("buyer")) {
+        "buyer"
+    } else if is(order.get("end_user")) {
+        "end_user"
+    } else if consignee {
+        "consignees"
+    } else if is(order.get("forwarder")) {
+        "forwarder"
+    } else if is(payer) {
+        "payer"
+    } else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    walk_attributes(attributes, &mut Vec::new(), &mut |path, key, text| {
+        let path = path.join(".");
+        let lower = path.to_lowercase();
+        let named: Vec<&str> = ROLE_WORDS
+            .iter()
+            .filter(|(_, words)| words.iter().any(|w| lower.contains(w)))
+            .map(|(role, _)| *role)
+            .collect();
+        if named.contains(&role) || (named.is_empty() && role == "buyer") {
+            out.push(AttributeId {
+                scheme: key.to_string(),
+                text,
+                path: format!("attributes.{path}"),
+                of_order: true,
+            });
+        }
+    });
+    out
+}
+
+/// Every value of `attributes` at any depth (`{"registration": {"inn": …}}`) that holds a
+/// number long enough to be an identifier, with the keys that lead to it and the one nearest.
+fn walk_attributes<'a>(
+    attributes: &'a Fields,
+    path: &mut Vec<&'a str>,
+    found: &mut dyn FnMut(&[&'a str], &'a str, String),
+) {
+    fn walk<'a>(
+        key: &'a str,
+        value: &'a Value,
+        path: &mut Vec<&'a str>,
+        found: &mut dyn FnMut(&[&'a str], &'a str, String),
     ) {
         match value {
-            Value::Map(members) => {
-                for (inner, member) in members.iter() {
-                    walk(inner, member, as_written, out);
-                }
-            }
+            Value::Map(members) => walk_attributes(members, path, found),
             Value::List(items) => {
                 for item in items {
-                    walk(key, item, as_written, out);
+                    walk(key, item, path, found);
                 }
             }
             scalar => {
-                if let Some(text) = as_written(scalar) {
+                let text = match scalar {
+                    Value::Text(text) => Some(text.to_string()),
+                    // A number column keeps its digits: `7719717008`, not `7.719717008E9`.
+                    Value::Number(number) => Some(number.normalize().to_string()),
+                    _ => None,
+                };
+                if let Some(text) = text {
                     if !screening::ids::in_text(&text).is_empty() {
-                        out.push((key.to_string(), text));
+                        found(path, key, text);
                     }
                 }
             }
         }
     }
-    let mut out = Vec::new();
     for (key, value) in attributes.iter() {
-        walk(key, value, &as_written, &mut out);
+        path.push(key);
+        walk(key, value, path, found);
+        path.pop();
     }
-    out
 }
 
 /// The party's street address against the listed addresses, whatever the names: a listed
@@ -232,6 +363,7 @@ fn screen_address(
                 listed_address: m.listed_address,
                 shared_by: m.shared_by,
             },
+            id_written_in: None,
             query_normalized: party_form.clone(),
             entry_normalized,
             country_match: Some(true),
@@ -438,6 +570,7 @@ fn judge_candidates(
                 .map(|s| (s.kind, three_places(s.score)))
                 .collect(),
             query_normalized: best.query_normalized,
+            id_written_in: best.id_written_in,
             entry_normalized: best.entry_normalized,
             country_match: best.country_match,
             other_matches: others,

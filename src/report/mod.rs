@@ -352,7 +352,10 @@ pub fn screening_lines(s: &ScreeningEvidence) -> Vec<String> {
     let basis = match &s.basis {
         MatchBasis::Name => "the entry's name".to_string(),
         MatchBasis::Alias(a) => format!("alias `{a}`"),
-        MatchBasis::Id { scheme, value } => format!("identifier {scheme} `{value}`"),
+        MatchBasis::Id { scheme, value } => match &s.id_written_in {
+            Some(place) => format!("identifier {scheme} `{value}` (written in {place})"),
+            None => format!("identifier {scheme} `{value}`"),
+        },
         MatchBasis::Address { .. } => "the address".to_string(),
     };
     let country = match s.country_match {

@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::rules::spacing::{close_spaced_letters, has_spaced_letters};
 
 /// Metadata a pack states for a list or the rates table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -331,11 +332,15 @@ fn validity_of(
 /// is `cash`), and in a word that mixes Latin with Cyrillic or Greek letters those read as
 /// the Latin letters they look like (`Dаndong` with a Cyrillic `а` is `dandong`): either
 /// would otherwise take a value past every list and comparison while it looks the same to a
-/// reviewer, as party names already cannot (`screening::chars`).
+/// reviewer, as party names already cannot (`screening::chars`). A word spelled out in single
+/// letters is closed up (`C A S H` is `cash`: `rules::spacing`).
 pub fn fold(text: &str) -> String {
     // Most order and list text is ASCII, where compatibility decomposition and
     // mark removal change nothing: lower-case and collapse spaces in one pass.
     if text.is_ascii() {
+        if let Cow::Owned(closed) = close_spaced_letters(text) {
+            return fold(&closed);
+        }
         let mut out = String::with_capacity(text.len());
         for word in text.split_whitespace() {
             if !out.is_empty() {
@@ -349,26 +354,36 @@ pub fn fold(text: &str) -> String {
         .nfkd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .collect();
-    stripped
+    let folded = stripped
         .to_lowercase()
         .split_whitespace()
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    // Marks left out may leave letters one apart (`c̈ a s h`): close them up as well, so that
+    // a fold folds to itself.
+    match close_spaced_letters(&folded) {
+        Cow::Owned(closed) => closed,
+        Cow::Borrowed(_) => folded,
+    }
 }
 
 /// `text` as a reviewer reads it: invisible characters left out, and Cyrillic or Greek
 /// letters inside a Latin word read as the Latin letters they look like. What [`fold`] and
 /// the pattern sets of `contains_any` and `matches_list` compare, so that neither can be
-/// passed by a value that looks the same as one they catch. Borrowed for ASCII.
+/// passed by a value that looks the same as one they catch; a word spelled out in single
+/// letters is closed up (`C A S H` as `CASH`). Borrowed for ASCII without such a word.
 pub fn visible(text: &str) -> Cow<'_, str> {
     use crate::screening::chars::{is_invisible, unmix_scripts};
     // ASCII has no invisible characters but controls, and the order reader refuses a text
     // with one (`O117`).
     if text.is_ascii() {
-        return Cow::Borrowed(text);
+        return close_spaced_letters(text);
     }
     let shown: String = text.chars().filter(|&c| !is_invisible(c)).collect();
-    Cow::Owned(unmix_scripts(&shown).into_owned())
+    // Closed up first, so that letters spelled out in look-alikes (`С А S Н`) make one word
+    // whose scripts are then read.
+    let closed = close_spaced_letters(&shown);
+    Cow::Owned(unmix_scripts(&closed).into_owned())
 }
 
 /// [`fold`] of `text`, borrowed when `text` is already folded: ASCII, no capital, each space
@@ -389,7 +404,7 @@ pub fn folded(text: &str) -> Cow<'_, str> {
         }
     }
     is_folded &= !after_space || text.is_empty();
-    if is_folded {
+    if is_folded && !has_spaced_letters(text) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(fold(text))
@@ -402,7 +417,7 @@ pub fn folded(text: &str) -> Cow<'_, str> {
 /// allocates nothing.
 pub fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     const SHORT: usize = 64;
-    if text.len() <= SHORT && text.is_ascii() {
+    if text.len() <= SHORT && text.is_ascii() && !has_spaced_letters(text) {
         let mut buffer = [0u8; SHORT];
         let mut length = 0;
         let mut bytes = FoldedAscii::new(text);
@@ -421,7 +436,7 @@ pub fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
 /// Orders two texts as their [`fold`]s would be ordered, without building them when both
 /// are ASCII (nearly every comparison a rule makes: codes, methods, yes/no answers).
 pub fn fold_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    if a.is_ascii() && b.is_ascii() {
+    if a.is_ascii() && b.is_ascii() && !has_spaced_letters(a) && !has_spaced_letters(b) {
         let (mut a, mut b) = (FoldedAscii::new(a), FoldedAscii::new(b));
         loop {
             match (a.next(), b.next()) {

@@ -12,6 +12,7 @@ pub mod pack;
 pub mod pattern_set;
 pub mod places;
 pub mod raw;
+pub mod spacing;
 pub mod validate;
 
 pub use model::{RulePack, Severity};

@@ -30,6 +30,70 @@ const RANK_WORDS: &[&str] = &[
     "город",
     "г",
     "район",
+    "р-н",
+    "обл",
+    "пгт",
+    "пос",
+    "поселок",
+    "село",
+    "с",
+    // Ukrainian: місто (city), смт (urban-type settlement), селище.
+    "м",
+    "місто",
+    "смт",
+    "селище",
+    "zhen",
+    "xiang",
+    "autonomous",
+    "zizhiqu",
+    "zizhizhou",
+    "zizhixian",
+];
+
+/// Provinces and autonomous regions of China in Pinyin, folded, and the Russian regions on
+/// its border: written after a city with a hyphen (`Dandong-Liaoning`) they name no place a
+/// city list holds, so the city is read without them. A hyphen otherwise joins: `Jian-ou`.
+const REGION_WORDS: &[&str] = &[
+    "anhui",
+    "beijing",
+    "chongqing",
+    "fujian",
+    "gansu",
+    "guangdong",
+    "guangxi",
+    "guizhou",
+    "hainan",
+    "hebei",
+    "heilongjiang",
+    "henan",
+    "hubei",
+    "hunan",
+    "jiangsu",
+    "jiangxi",
+    "jilin",
+    "liaoning",
+    "neimenggu",
+    "ningxia",
+    "qinghai",
+    "shaanxi",
+    "shandong",
+    "shanghai",
+    "shanxi",
+    "sichuan",
+    "tianjin",
+    "xinjiang",
+    "xizang",
+    "yunnan",
+    "zhejiang",
+    "amur",
+    "amurskaya",
+    "primorye",
+    "primorsky",
+    "primorskiy",
+    "zabaykalsky",
+    "zabaykalskiy",
+    "evreyskaya",
+    "yevreyskaya",
 ];
 
 /// Han characters of administrative rank that end a place's name: city, district, county,
@@ -70,6 +134,26 @@ pub fn place_readings(folded: &str) -> Vec<String> {
         .split(|c: char| !in_word(c) || HAN_RANKS.contains(&c))
         .filter(|w| !w.is_empty() && !RANK_WORDS.contains(w))
         .collect();
+    // A city written with its rank or region after a hyphen (`Dandong-shi`,
+    // `Dandong-Liaoning`): the city without them is a reading of its own.
+    for word in &words {
+        if !word.contains('-') {
+            continue;
+        }
+        let is_rank_or_region =
+            |part: &&str| RANK_WORDS.contains(part) || REGION_WORDS.contains(part);
+        let parts: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
+        let named: Vec<&str> = parts
+            .iter()
+            .copied()
+            .filter(|p| !is_rank_or_region(p))
+            .collect();
+        if named.len() < parts.len() && !named.is_empty() {
+            push(named.join("-"), &mut out);
+            push(named.join(" "), &mut out);
+            push(named.concat(), &mut out);
+        }
+    }
     for n in 1..=3 {
         for run in words.windows(n) {
             push(run.join(" "), &mut out);
@@ -96,6 +180,11 @@ mod tests {
             ("辽宁省丹东市振兴区", "丹东"),
             ("г. благовещенск", "благовещенск"),
             ("ulan-ude, buryatia", "ulan-ude"),
+            ("dandong-liaoning", "dandong"),
+            ("dandong-shi", "dandong"),
+            ("hunchun-jilin province", "hunchun"),
+            ("м. ізмаїл", "ізмаїл"),
+            ("смт вилкове", "вилкове"),
         ] {
             let readings = place_readings(text);
             assert!(readings.iter().any(|r| r == wanted), "{text}: {readings:?}");
@@ -103,5 +192,7 @@ mod tests {
         assert!(place_readings("bremen").is_empty());
         // An apostrophe or hyphen joins: Jian'ou in Fujian is no reading of Ji'an (`jian`).
         assert!(!place_readings("jian'ou, fujian").contains(&"jian".to_string()));
+        assert!(!place_readings("jian-ou, fujian").contains(&"jian".to_string()));
+        assert!(!place_readings("ulan-ude").contains(&"ulan".to_string()));
     }
 }

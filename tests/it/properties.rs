@@ -860,7 +860,30 @@ proptest! {
         let hidden: String = hidden.into_iter().collect();
         prop_assert_eq!(fold(&hidden), fold(&text));
         let shown = visible(&hidden);
-        prop_assert_eq!(shown.as_ref(), text.as_str());
+        let plain = visible(&text);
+        prop_assert_eq!(shown.as_ref(), plain.as_ref());
+    }
+
+    /// A word spelled out one letter apart (`C A S H`, `c.a.s.h`, `D-A-N-D-O-N-G`) folds and
+    /// reads as the word, among other words; and a fold folds to itself, so that a list key
+    /// and an order's text meet whichever was folded first.
+    #[test]
+    fn spelling_a_word_out_changes_no_fold(
+        word in "[A-Za-zа-я]{3,10}",
+        gap in prop::sample::select(vec![" ", ".", "-", "_", "*", ". ", "  ", " - ", "\n"]),
+        before in "([A-Za-z]{2,6} )?",
+        after in "( [a-z]{2,6})?",
+        any in r"[a-cA-C .\-]{0,16}",
+    ) {
+        use redflag::rules::lists::{fold, visible};
+        let letters: Vec<String> = word.chars().map(String::from).collect();
+        let spelled = format!("{before}{}{after}", letters.join(gap));
+        let plain = format!("{before}{word}{after}");
+        prop_assert_eq!(fold(&spelled), fold(&plain));
+        let (read, plain_read) = (visible(&spelled), visible(&plain));
+        prop_assert_eq!(read.as_ref(), plain_read.as_ref());
+        prop_assert_eq!(fold(&fold(&any)), fold(&any));
+        prop_assert_eq!(fold(&fold(&spelled)), fold(&spelled));
     }
 
     /// Pattern sets are compiled without `regex::RegexSet`'s literal prefilter

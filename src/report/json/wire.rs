@@ -320,6 +320,9 @@ pub(crate) struct ScreeningOut<'a> {
     score: String,
     score_steps: Vec<ScoreStepOut>,
     query_normalized: &'a str,
+    /// Only for an identifier that the party's `ids` do not hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_written_in: Option<&'a str>,
     entry_normalized: &'a str,
     country_match: Option<bool>,
     other_matches: usize,
@@ -440,6 +443,7 @@ impl<'a> ScreeningOut<'a> {
                 })
                 .collect(),
             query_normalized: &s.query_normalized,
+            id_written_in: s.id_written_in.as_deref(),
             entry_normalized: &s.entry_normalized,
             country_match: s.country_match,
             other_matches: s.other_matches,
