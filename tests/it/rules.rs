@@ -426,7 +426,7 @@ fn business_001_fires_for_an_unrelated_trade_buying_capital_equipment() {
         &o,
         "RF-BUSINESS-001",
         "hold",
-        "trades in `a small bakery` (matched `bakery`) yet orders `Rack servers` (HS 847150)",
+        "trades in `a small bakery` yet orders `Rack servers` (HS 847150)",
     );
 }
 
