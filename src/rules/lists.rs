@@ -367,7 +367,8 @@ pub fn fold(text: &str) -> String {
     }
 }
 
-/// `text` as a reviewer reads it: invisible characters left out, and Cyrillic or Greek
+/// `text` as a reviewer reads it: invisible characters left out, compatibility forms
+/// (full-width, mathematical, enclosed letters) as the letters they stand for, and Cyrillic or Greek
 /// letters inside a Latin word read as the Latin letters they look like. What [`fold`] and
 /// the pattern sets of `contains_any` and `matches_list` compare, so that neither can be
 /// passed by a value that looks the same as one they catch; a word spelled out in single
@@ -379,7 +380,10 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         return close_spaced_letters(text);
     }
-    let shown: String = text.chars().filter(|&c| !is_invisible(c)).collect();
+    // Compatibility forms read as the letters they stand for: full-width (`ｃａｓｈ`),
+    // mathematical (`𝐜𝐚𝐬𝐡`) and enclosed (`ⓒⓐⓢⓗ`) letters passed every pattern as symbols.
+    // Composed, so that accented letters stay one letter for patterns that name them.
+    let shown: String = text.chars().filter(|&c| !is_invisible(c)).nfkc().collect();
     // Closed up first, so that letters spelled out in look-alikes (`С А S Н`) make one word
     // whose scripts are then read.
     let closed = close_spaced_letters(&shown);

@@ -864,6 +864,20 @@ proptest! {
         prop_assert_eq!(shown.as_ref(), plain.as_ref());
     }
 
+    /// Full-width letters, digits and marks (`ｃａｓｈ`, `ｎｏ＿ｒｅｅｘｐｏｒｔ`, `２Ｂ００１`) read as
+    /// the plain ones in every comparison and pattern: they look the same to a reviewer.
+    #[test]
+    fn full_width_text_reads_as_plain_text(text in "[!-~ ]{1,24}") {
+        use redflag::rules::lists::{fold, visible};
+        let wide: String = text
+            .chars()
+            .map(|c| if c == ' ' { c } else { char::from_u32(u32::from(c) - 0x21 + 0xFF01).unwrap_or(c) })
+            .collect();
+        let (read, plain) = (visible(&wide), visible(&text));
+        prop_assert_eq!(read.as_ref(), plain.as_ref());
+        prop_assert_eq!(fold(&wide), fold(&text));
+    }
+
     /// A word spelled out one letter apart (`C A S H`, `c.a.s.h`, `D-A-N-D-O-N-G`) folds and
     /// reads as the word, among other words; and a fold folds to itself, so that a list key
     /// and an order's text meet whichever was folded first.
