@@ -195,7 +195,8 @@ struct AttributeId {
 }
 
 /// The parties an order names, as the words an export's attribute keys name them by
-/// (`buyer_inn`, `consignee.tax_id`, `ship_to_vat`), folded to lower case.
+/// (`buyer_inn`, `consignee.tax_id`, `ship_to_vat`), in lower case: a key is compared in lower
+/// case and names a role when it holds one of its words.
 const ROLE_WORDS: &[(&str, &[&str])] = &[
     (
         "buyer",
@@ -204,7 +205,14 @@ const ROLE_WORDS: &[(&str, &[&str])] = &[
     ("end_user", &["end_user", "enduser", "end-user", "end user"]),
     (
         "consignees",
-        &["consignee", "ship_to", "shipto", "ship-to", "empfanger"],
+        &[
+            "consignee",
+            "ship_to",
+            "shipto",
+            "ship-to",
+            "empfänger",
+            "empfaenger",
+        ],
     ),
     ("forwarder", &["forwarder", "freight_agent", "spediteur"]),
     ("payer", &["payer", "paying"]),
