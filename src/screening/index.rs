@@ -84,7 +84,9 @@ pub const CONTAINED_NAME_SCORE: f64 = 0.85;
 const MAX_CUT_MATCHES: usize = 256;
 /// Name scores below this are not kept in the name cache: a screen with a lower `min_score`
 /// (less the address bonus) is computed afresh, so the cache holds only the few candidates
-/// that can matter and its answers are the same as a fresh computation's.
+/// that can matter and its answers are the same as a fresh computation's. Above it, an entry
+/// keeps the names from the lowest floor screens of the run have asked for so far
+/// ([`NameCache::lowest`]), which is what lets the score ceiling drop most candidates.
 pub const CACHE_MIN_SCORE: f64 = 0.5;
 
 /// Tuning of candidate generation and caching.
@@ -293,29 +295,64 @@ impl NameOrigin {
 
 type CacheKey = (String, EntryKind);
 
+/// The name scores of one query name: every candidate scoring at least `floor`.
+#[derive(Debug, Clone)]
+struct Cached {
+    floor: f64,
+    scored: Arc<Vec<Scored>>,
+}
+
 /// The name-score cache: two generations, bounded together by entry count and estimated
 /// bytes. New entries go to `young`; when it cannot take one more, `young` becomes `old` and
 /// the previous `old` is dropped, so recently computed names survive one turnover and memory
 /// stays flat over a run of any length.
-#[derive(Debug, Default)]
+///
+/// An entry holds the candidates from the floor it was computed at, and answers a screen
+/// whose floor is that or higher (the answer a fresh computation at the higher floor gives,
+/// since the floor only leaves out names scoring below it). Entries are computed at the
+/// lowest floor met so far (`lowest`), not at [`CACHE_MIN_SCORE`]: a pack's screens ask for
+/// a few floors (0.70 and 0.85 in the default one), and at those the score ceiling rules out
+/// most of the candidates that score around 0.5, which a floor of 0.5 had to align.
+#[derive(Debug)]
 struct NameCache {
-    young: HashMap<CacheKey, Arc<Vec<Scored>>>,
-    old: HashMap<CacheKey, Arc<Vec<Scored>>>,
+    young: HashMap<CacheKey, Cached>,
+    old: HashMap<CacheKey, Cached>,
     young_bytes: usize,
     old_bytes: usize,
+    /// The lowest floor of a cacheable screen so far (infinite before the first).
+    lowest: f64,
+}
+
+impl Default for NameCache {
+    fn default() -> Self {
+        NameCache {
+            young: HashMap::new(),
+            old: HashMap::new(),
+            young_bytes: 0,
+            old_bytes: 0,
+            lowest: f64::INFINITY,
+        }
+    }
 }
 
 impl NameCache {
-    fn get(&self, key: &CacheKey) -> Option<Arc<Vec<Scored>>> {
-        self.young.get(key).or_else(|| self.old.get(key)).cloned()
+    /// The cached scores of `key` if they were computed at `floor` or lower.
+    fn get(&self, key: &CacheKey, floor: f64) -> Option<Arc<Vec<Scored>>> {
+        let hit = match self.young.get(key) {
+            Some(c) if c.floor <= floor => Some(c),
+            // An entry in `young` at a higher floor replaced any older one.
+            Some(_) => None,
+            None => self.old.get(key).filter(|c| c.floor <= floor),
+        };
+        hit.map(|c| Arc::clone(&c.scored))
     }
 
     fn len(&self) -> usize {
         self.young.len() + self.old.len()
     }
 
-    fn insert(&mut self, key: CacheKey, value: Arc<Vec<Scored>>, config: &ScreenerConfig) {
-        let bytes = entry_bytes(&key, &value);
+    fn insert(&mut self, key: CacheKey, value: Cached, config: &ScreenerConfig) {
+        let bytes = entry_bytes(&key, &value.scored);
         // One entry may take at most half the budget, so that a turnover always makes room.
         if config.cache_capacity == 0 || bytes > config.cache_bytes / 2 {
             return;
@@ -338,7 +375,17 @@ impl NameCache {
             }
         }
         self.young_bytes += bytes;
-        self.young.insert(key, value);
+        // A name computed again at a lower floor replaces its entry.
+        match self.young.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                let freed = entry_bytes(o.key(), &o.get().scored);
+                self.young_bytes = self.young_bytes.saturating_sub(freed);
+                o.insert(value);
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(value);
+            }
+        }
     }
 
     fn clear(&mut self) {
