@@ -460,7 +460,11 @@ mod tests {
             .to_vec();
         for _ in 0..400 {
             let len = 1 + (next() % 24) as usize;
-            let letters = if next() % 4 == 0 { "bcdkmnrst" } else { "aeinorst" };
+            let letters = if next() % 4 == 0 {
+                "bcdkmnrst"
+            } else {
+                "aeinorst"
+            };
             let token: String = (0..len)
                 .map(|_| letters.as_bytes()[(next() % letters.len() as u64) as usize] as char)
                 .collect();
@@ -480,7 +484,10 @@ mod tests {
                 }
             }
         }
-        assert!(reached > 1_000 && ruled_out > 1_000, "{reached} {ruled_out}");
+        assert!(
+            reached > 1_000 && ruled_out > 1_000,
+            "{reached} {ruled_out}"
+        );
     }
 
     const MERGE_MIN: f64 = super::super::score::MERGE_MIN_SIM;

@@ -147,16 +147,25 @@ impl Screener {
             n @ 0..64 => (1u64 << n) - 1,
             _ => u64::MAX,
         };
+        let (mut runs, mut ends) = (Vec::new(), Vec::new());
+        self.names.gather(&candidates, &mut runs, &mut ends);
+        let run = |k: usize| {
+            let start = k.checked_sub(1).and_then(|k| ends.get(k)).copied();
+            let end = ends.get(k).copied();
+            runs.get(start.unwrap_or(0)..end.unwrap_or(0))
+                .unwrap_or_default()
+        };
         let mut view = names::View::default();
         let mut scored: Vec<Scored> = candidates
             .into_iter()
-            .filter_map(|ri| {
+            .enumerate()
+            .filter_map(|(k, ri)| {
                 // Most candidates are ruled out by their score ceilings at the floor: worked
                 // out on the name read in place, before it is unpacked (see `names::View`).
                 // The variants found below are not worked out again.
                 let mut below = None;
                 if self.config.pruning == Pruning::Bounded
-                    && self.names.view(ri, &mut view)
+                    && self.names.view_with(ri, run(k), &mut view)
                     && !self.holds_listed(tokens, view.tokens(), || view.entry())
                 {
                     let mask =
@@ -317,7 +326,12 @@ mod tests {
         let fresh = Screener::build_with(entries(), uncached);
         let cached = Screener::build(entries());
         let mins = [0.95, 0.9, 0.6, 0.75, 0.55, 0.9, 0.6, 1.0];
-        for name in ["Volga Trading", "Volga Trade", "Volga Shipping", "Olga Tradin"] {
+        for name in [
+            "Volga Trading",
+            "Volga Trade",
+            "Volga Shipping",
+            "Olga Tradin",
+        ] {
             for min in mins {
                 assert_eq!(
                     scores(&cached, name, min),
