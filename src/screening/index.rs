@@ -9,7 +9,7 @@
 //! customer name is aligned against its candidates once per run, and country, kind, address
 //! and ID evidence (cheap, query-specific) is applied afterwards.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use rustc_hash::FxHashMap;
@@ -33,11 +33,13 @@ use super::similarity::TokenFacts;
 use super::steps::{self, ScoreSteps, StepKind};
 use super::translit;
 
+mod cache;
 mod identifiers;
 mod names;
 mod search;
 mod sections;
 
+use cache::{Cached, NameCache};
 use names::Names;
 
 /// A name that matched only a weak alias must be this close to count at all.
@@ -84,7 +86,9 @@ pub const CONTAINED_NAME_SCORE: f64 = 0.85;
 const MAX_CUT_MATCHES: usize = 256;
 /// Name scores below this are not kept in the name cache: a screen with a lower `min_score`
 /// (less the address bonus) is computed afresh, so the cache holds only the few candidates
-/// that can matter and its answers are the same as a fresh computation's.
+/// that can matter and its answers are the same as a fresh computation's. Above it, an entry
+/// keeps the names from the lowest floor screens of the run have asked for so far
+/// ([`NameCache::lowest`]), which is what lets the score ceiling drop most candidates.
 pub const CACHE_MIN_SCORE: f64 = 0.5;
 
 /// Tuning of candidate generation and caching.
@@ -289,84 +293,6 @@ impl NameOrigin {
         }
         out
     }
-}
-
-type CacheKey = (String, EntryKind);
-
-/// The name-score cache: two generations, bounded together by entry count and estimated
-/// bytes. New entries go to `young`; when it cannot take one more, `young` becomes `old` and
-/// the previous `old` is dropped, so recently computed names survive one turnover and memory
-/// stays flat over a run of any length.
-#[derive(Debug, Default)]
-struct NameCache {
-    young: HashMap<CacheKey, Arc<Vec<Scored>>>,
-    old: HashMap<CacheKey, Arc<Vec<Scored>>>,
-    young_bytes: usize,
-    old_bytes: usize,
-}
-
-impl NameCache {
-    fn get(&self, key: &CacheKey) -> Option<Arc<Vec<Scored>>> {
-        self.young.get(key).or_else(|| self.old.get(key)).cloned()
-    }
-
-    fn len(&self) -> usize {
-        self.young.len() + self.old.len()
-    }
-
-    fn insert(&mut self, key: CacheKey, value: Arc<Vec<Scored>>, config: &ScreenerConfig) {
-        let bytes = entry_bytes(&key, &value);
-        // One entry may take at most half the budget, so that a turnover always makes room.
-        if config.cache_capacity == 0 || bytes > config.cache_bytes / 2 {
-            return;
-        }
-        let fits = |young: usize, young_bytes: usize, old: usize, old_bytes: usize| {
-            young + old < config.cache_capacity
-                && young_bytes + old_bytes + bytes <= config.cache_bytes
-        };
-        if !fits(
-            self.young.len(),
-            self.young_bytes,
-            self.old.len(),
-            self.old_bytes,
-        ) {
-            self.old = std::mem::take(&mut self.young);
-            self.old_bytes = std::mem::take(&mut self.young_bytes);
-            if !fits(0, 0, self.old.len(), self.old_bytes) {
-                self.old.clear();
-                self.old_bytes = 0;
-            }
-        }
-        self.young_bytes += bytes;
-        self.young.insert(key, value);
-    }
-
-    fn clear(&mut self) {
-        *self = NameCache::default();
-    }
-}
-
-/// Estimated heap and table bytes of one cache entry.
-fn entry_bytes(key: &CacheKey, value: &[Scored]) -> usize {
-    use std::mem::size_of;
-    let pairs: usize = value
-        .iter()
-        .flat_map(|s| &s.pairs)
-        .map(|p| size_of::<TokenPair>() + p.query.len() + p.candidate.len())
-        .sum::<usize>()
-        + value
-            .iter()
-            .filter_map(|s| s.reading.as_ref())
-            .map(String::len)
-            .sum::<usize>();
-    // Key, value and the hash table's own slot, plus the Arc's counters.
-    size_of::<CacheKey>()
-        + key.0.len()
-        + 2 * size_of::<usize>()
-        + 16
-        + size_of::<Arc<Vec<Scored>>>()
-        + std::mem::size_of_val(value)
-        + pairs
 }
 
 /// The screening index over a set of list entries.

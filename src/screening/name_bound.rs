@@ -16,7 +16,8 @@ use super::score::{
     MAX_TOKENS, MERGE_MIN_SIM, MIN_TOKEN_SIM, NEAR_LOSS, NICKNAME_SIM, SKELETON_FACTOR,
     UNMATCHED_CANDIDATE_FACTOR, UNMATCHED_QUERY_FACTOR,
 };
-use super::similarity::{bound_known, may_reach, TokenFacts};
+use super::similarity::{bound_known, may_reach_skeletons, TokenFacts};
+use super::translit;
 
 /// Margin by which a ceiling must fall below the floor to drop a candidate: the ceiling sums
 /// the same kinds of terms as the score in another order, so the two can differ by rounding
@@ -313,7 +314,7 @@ fn merge_possible<S: AsRef<str>, T: AsRef<str>>(
             for p in parts {
                 joined.push_str(p.as_ref());
             }
-            if reaches_any(&joined, other, other_facts) {
+            if reaches_any(&joined, translit::is_skeleton(&joined), other, other_facts) {
                 return true;
             }
         }
@@ -321,14 +322,19 @@ fn merge_possible<S: AsRef<str>, T: AsRef<str>>(
     false
 }
 
-/// Every run of two and three neighbouring tokens of `side`, joined, with its length: what
-/// [`merge_possible`] joins, in its order.
-fn joined_spans(side: &[String]) -> Vec<(usize, String)> {
+/// A run of neighbouring tokens joined: its length, the joined token and whether it is a
+/// skeleton ([`translit::is_skeleton`]).
+type JoinedRun = (usize, String, bool);
+
+/// Every run of two and three neighbouring tokens of `side`, joined: what [`merge_possible`]
+/// joins, in its order.
+fn joined_spans(side: &[String]) -> Vec<JoinedRun> {
     let mut out = Vec::new();
     for span in [2usize, 3] {
         for parts in side.windows(span) {
             let joined = parts.concat();
-            out.push((joined.len(), joined));
+            let skeleton = translit::is_skeleton(&joined);
+            out.push((joined.len(), joined, skeleton));
         }
     }
     out
@@ -336,24 +342,35 @@ fn joined_spans(side: &[String]) -> Vec<(usize, String)> {
 
 /// [`merge_possible`] of a side whose runs are joined already ([`joined_spans`]).
 fn merge_joined<S: AsRef<str>>(
-    joined: &[(usize, String)],
+    joined: &[JoinedRun],
     other: &[S],
     other_facts: &[TokenFacts],
 ) -> bool {
     let longest_other = other.iter().map(|t| t.as_ref().len()).max().unwrap_or(0);
-    joined
-        .iter()
-        .any(|(len, joined)| longest_other + 2 >= *len && reaches_any(joined, other, other_facts))
+    joined.iter().any(|(len, joined, skeleton)| {
+        longest_other + 2 >= *len && reaches_any(joined, *skeleton, other, other_facts)
+    })
 }
 
-/// Whether the merged token `joined` may reach [`MERGE_MIN_SIM`] with some token of `other`
-/// (`may_reach`), the nickname table asked only for tokens of `other` that are in it.
-fn reaches_any<S: AsRef<str>>(joined: &str, other: &[S], other_facts: &[TokenFacts]) -> bool {
+/// Whether the merged token `joined` (a skeleton or not, `joined_skeleton`) may reach
+/// [`MERGE_MIN_SIM`] with some token of `other` (`may_reach`), the nickname table asked only
+/// for tokens of `other` that are in it, and whether they are skeletons read from their facts.
+fn reaches_any<S: AsRef<str>>(
+    joined: &str,
+    joined_skeleton: bool,
+    other: &[S],
+    other_facts: &[TokenFacts],
+) -> bool {
     other.iter().enumerate().any(|(i, t)| {
         let t = t.as_ref();
-        // Facts missing (they never are): the table is asked.
-        let in_table = other_facts.get(i).is_none_or(|f| f.nickname);
-        may_reach(joined, t, MERGE_MIN_SIM, in_table)
+        let facts = other_facts.get(i);
+        // Facts missing (they never are): the table is asked, the token read.
+        let in_table = facts.is_none_or(|f| f.nickname);
+        let skeletons = || {
+            let other = facts.map_or_else(|| translit::is_skeleton(t), |f| f.skeleton);
+            (joined_skeleton, other)
+        };
+        may_reach_skeletons(joined, t, skeletons, MERGE_MIN_SIM, in_table)
     })
 }
 
@@ -447,7 +464,7 @@ pub(super) struct CeilingMemo {
     /// which depend on the two names), one per query token for each listed token.
     pub(super) sims: RowMemo,
     /// The query reading's runs of neighbouring tokens joined ([`joined_spans`]), once asked.
-    joined: Option<Vec<(usize, String)>>,
+    joined: Option<Vec<JoinedRun>>,
 }
 
 impl CeilingMemo {
@@ -459,7 +476,7 @@ impl CeilingMemo {
     }
 
     /// The runs of two and three neighbouring tokens of the query reading, joined.
-    fn joined(&mut self, query: &[String]) -> &[(usize, String)] {
+    fn joined(&mut self, query: &[String]) -> &[JoinedRun] {
         self.joined.get_or_insert_with(|| joined_spans(query))
     }
 

@@ -377,6 +377,20 @@ fn bound_from_common(common: usize, a: &[u8], b: &[u8]) -> f64 {
 /// ([`TokenFacts::nickname`]): the same answer, without the table's look-ups (`related` holds
 /// only between two names of the table).
 pub(super) fn may_reach(a: &str, b: &str, min: f64, in_table: bool) -> bool {
+    let skeletons = || (translit::is_skeleton(a), translit::is_skeleton(b));
+    may_reach_skeletons(a, b, skeletons, min, in_table)
+}
+
+/// [`may_reach`] with whether each token is a skeleton ([`translit::is_skeleton`]) given by
+/// `skeletons` (asked at most once, from what the caller knows already: a token's
+/// [`TokenFacts`], a merged run's flag worked out once for all the tokens it meets).
+pub(super) fn may_reach_skeletons(
+    a: &str,
+    b: &str,
+    skeletons: impl FnOnce() -> (bool, bool),
+    min: f64,
+    in_table: bool,
+) -> bool {
     if a == b {
         return true;
     }
@@ -386,11 +400,95 @@ pub(super) fn may_reach(a: &str, b: &str, min: f64, in_table: bool) -> bool {
     if a.len() == 1 || b.len() == 1 {
         return INITIAL_SIM >= min;
     }
-    if translit::is_skeleton(a) != translit::is_skeleton(b) {
+    let (skeleton_a, skeleton_b) = skeletons();
+    if skeleton_a != skeleton_b {
         return true;
     }
     // A nickname pair scores `NICKNAME_SIM` whatever its letters (`billy` merged from `bill y`
     // is `william`); only a merge asks this, and a merge the table allows must be tried.
-    similarity_bound(a, b) >= min - BOUND_SLACK
+    (lengths_may_reach(a, b, min) && similarity_bound(a, b) >= min - BOUND_SLACK)
         || (in_table && super::score::NICKNAME_SIM >= min && super::nicknames::related(a, b))
+}
+
+/// False when [`similarity_bound`] of `a` and `b` (non-empty) is certainly below `min` (less
+/// [`BOUND_SLACK`]) by their lengths alone: the bound grows with the bytes the two share,
+/// which are at most the shorter length, so the bound with that many shared is the most it
+/// can be. Merges ask whether a run of joined tokens reaches 0.85 with tokens of every length,
+/// and most are ruled out here without counting letters.
+fn lengths_may_reach(a: &str, b: &str, min: f64) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    // `similarity_bound` gives 1 to a token too long for its counters.
+    a.len() > usize::from(u16::MAX)
+        || bound_from_common(a.len().min(b.len()), a, b) >= min - BOUND_SLACK
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`may_reach`] as it was before the length check: the letters counted for every pair.
+    fn may_reach_counting(a: &str, b: &str, min: f64, in_table: bool) -> bool {
+        if a == b {
+            return true;
+        }
+        if a.is_empty() || b.is_empty() {
+            return false;
+        }
+        if a.len() == 1 || b.len() == 1 {
+            return INITIAL_SIM >= min;
+        }
+        if translit::is_skeleton(a) != translit::is_skeleton(b) {
+            return true;
+        }
+        similarity_bound(a, b) >= min - BOUND_SLACK
+            || (in_table && super::super::score::NICKNAME_SIM >= min && nicknames::related(a, b))
+    }
+
+    #[test]
+    fn the_length_check_rules_out_only_what_the_letters_do() {
+        // Tokens of every length from 1 to 24 over a few letters (so that many pairs share
+        // most of their letters), merged runs among them, skeletons and nicknames.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut tokens: Vec<String> = ["mhmd", "muhammad", "bill", "billy", "william", "wm"]
+            .map(String::from)
+            .to_vec();
+        for _ in 0..400 {
+            let len = 1 + (next() % 24) as usize;
+            let letters = if next() % 4 == 0 {
+                "bcdkmnrst"
+            } else {
+                "aeinorst"
+            };
+            let token: String = (0..len)
+                .map(|_| letters.as_bytes()[(next() % letters.len() as u64) as usize] as char)
+                .collect();
+            tokens.push(token);
+        }
+        let (mut reached, mut ruled_out) = (0, 0);
+        for a in &tokens {
+            for b in &tokens {
+                for min in [MERGE_MIN, 0.6] {
+                    let expected = may_reach_counting(a, b, min, true);
+                    assert_eq!(may_reach(a, b, min, true), expected, "{a} {b} {min}");
+                    if expected {
+                        reached += 1;
+                    } else {
+                        ruled_out += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            reached > 1_000 && ruled_out > 1_000,
+            "{reached} {ruled_out}"
+        );
+    }
+
+    const MERGE_MIN: f64 = super::super::score::MERGE_MIN_SIM;
 }

@@ -188,7 +188,48 @@ impl Names {
 
     /// Name `ri` read in place into `view` ([`View`]), holding what [`Names::get`] would give
     /// it; false when the names are not packed (then every name is unpacked already).
-    pub(in crate::screening) fn view<'a>(&'a self, ri: u32, view: &mut View<'a>) -> bool {
+    /// Screening reads its candidates' runs gathered ([`Names::gather`]).
+    #[cfg(test)]
+    fn view<'a>(&'a self, ri: u32, view: &mut View<'a>) -> bool {
+        let ids = self.packed.as_ref().map_or(&[][..], |p| p.ids(ri as usize));
+        self.view_with(ri, ids, view)
+    }
+
+    /// The token ids of each name of `names`, gathered into `runs` (cleared first), each
+    /// name's run ending where `ends` says: [`Names::view_with`] reads a name from its run.
+    /// A query's candidates are scattered over the names' arrays, and reading each one's run
+    /// just before its score ceiling cost two cache misses a candidate (where its run starts,
+    /// then the run), one after the other, between long stretches of work; read here for
+    /// all candidates in two tight passes, the misses overlap.
+    pub(in crate::screening) fn gather(
+        &self,
+        names: &[u32],
+        runs: &mut Vec<u32>,
+        ends: &mut Vec<usize>,
+    ) {
+        runs.clear();
+        ends.clear();
+        let Some(p) = self.packed.as_ref() else {
+            return;
+        };
+        let spans: Vec<Range<usize>> = names
+            .iter()
+            .map(|&ri| span(&p.token_ends, ri as usize).unwrap_or_default())
+            .collect();
+        for s in spans {
+            runs.extend_from_slice(p.tokens.get(s).unwrap_or_default());
+            ends.push(runs.len());
+        }
+    }
+
+    /// [`Names::view`] of name `ri` whose token ids are `ids` (its run, as [`Names::gather`]
+    /// gathers it or the packed form holds it).
+    pub(in crate::screening) fn view_with<'a>(
+        &'a self,
+        ri: u32,
+        ids: &'a [u32],
+        view: &mut View<'a>,
+    ) -> bool {
         view.tokens.clear();
         view.weights.clear();
         view.facts.clear();
@@ -198,7 +239,6 @@ impl Names {
             return false;
         };
         let i = ri as usize;
-        let ids = p.ids(i);
         for &t in ids {
             let t = t as usize;
             let (Some(token), Some(&weight), Some(facts)) =
@@ -410,10 +450,29 @@ mod tests {
 
     #[test]
     fn a_name_read_in_place_holds_what_it_unpacks_to() {
-        let names = Names::new(vec![record(0, "Mahan Air LLC"), record(1, "Air Mahan")]);
-        for ri in 0..2u32 {
+        let names = Names::new(vec![
+            record(0, "Mahan Air LLC"),
+            record(1, "Air Mahan"),
+            record(2, "Volga Trading House"),
+        ]);
+        let mut views = Vec::new();
+        for ri in 0..3u32 {
             let mut view = View::default();
             assert!(names.view(ri, &mut view), "name {ri} is packed");
+            views.push((ri, view));
+        }
+        // Read from the runs gathered for a query's candidates, in its order.
+        let candidates = [2u32, 0, 1];
+        let (mut runs, mut ends) = (Vec::new(), Vec::new());
+        names.gather(&candidates, &mut runs, &mut ends);
+        assert_eq!(ends.len(), candidates.len());
+        for (k, &ri) in candidates.iter().enumerate() {
+            let start = if k == 0 { 0 } else { ends[k - 1] };
+            let mut view = View::default();
+            assert!(names.view_with(ri, &runs[start..ends[k]], &mut view));
+            views.push((ri, view));
+        }
+        for (ri, view) in views {
             let Some(r) = names.get(ri) else {
                 continue;
             };

@@ -7,8 +7,9 @@ use super::*;
 
 impl Screener {
     /// Name scores of the candidates for one normalised query name that score at least
-    /// `floor`, best first: from the cache when `floor` is at least [`CACHE_MIN_SCORE`],
-    /// computed afresh otherwise. Names equal to an indexed name up to spacing and punctuation
+    /// `floor` (and perhaps some below it, down to the floor the cache entry was computed
+    /// at, which `screen` drops), best first: from the cache when `floor` is at least
+    /// [`CACHE_MIN_SCORE`], computed afresh otherwise. Names equal to an indexed name up to spacing and punctuation
     /// (their compact forms meet) score 1 whatever the token alignment says.
     pub(super) fn name_scores(
         &self,
@@ -21,19 +22,28 @@ impl Screener {
         }
         let cacheable = floor >= CACHE_MIN_SCORE;
         let key = (query.normalized.clone(), kind);
-        let cached = if cacheable {
-            self.cache.read().ok().and_then(|c| c.get(&key))
+        // A miss is computed at the lowest floor screens have asked for so far (at most this
+        // one), so that the other screens of the run find it too (see `NameCache`).
+        let (cached, keep) = if cacheable {
+            match self.cache.read() {
+                Ok(c) => (c.get(&key, floor), floor.min(c.lowest)),
+                Err(_) => (None, floor),
+            }
         } else {
-            None
+            (None, floor)
         };
         let aligned = match cached {
             Some(hit) => hit,
             None => {
-                let keep = if cacheable { CACHE_MIN_SCORE } else { floor };
                 let scored = Arc::new(self.align_candidates(&query.tokens, keep));
                 if cacheable {
                     if let Ok(mut cache) = self.cache.write() {
-                        cache.insert(key, Arc::clone(&scored), &self.config);
+                        cache.lowest = cache.lowest.min(floor);
+                        let entry = Cached {
+                            floor: keep,
+                            scored: Arc::clone(&scored),
+                        };
+                        cache.insert(key, entry, &self.config);
                     }
                 }
                 scored
@@ -137,16 +147,25 @@ impl Screener {
             n @ 0..64 => (1u64 << n) - 1,
             _ => u64::MAX,
         };
+        let (mut runs, mut ends) = (Vec::new(), Vec::new());
+        self.names.gather(&candidates, &mut runs, &mut ends);
+        let run = |k: usize| {
+            let start = k.checked_sub(1).and_then(|k| ends.get(k)).copied();
+            let end = ends.get(k).copied();
+            runs.get(start.unwrap_or(0)..end.unwrap_or(0))
+                .unwrap_or_default()
+        };
         let mut view = names::View::default();
         let mut scored: Vec<Scored> = candidates
             .into_iter()
-            .filter_map(|ri| {
+            .enumerate()
+            .filter_map(|(k, ri)| {
                 // Most candidates are ruled out by their score ceilings at the floor: worked
                 // out on the name read in place, before it is unpacked (see `names::View`).
                 // The variants found below are not worked out again.
                 let mut below = None;
                 if self.config.pruning == Pruning::Bounded
-                    && self.names.view(ri, &mut view)
+                    && self.names.view_with(ri, run(k), &mut view)
                     && !self.holds_listed(tokens, view.tokens(), || view.entry())
                 {
                     let mask =
@@ -266,5 +285,72 @@ impl Screener {
                 origin: NameOrigin::of(StepKind::SameLetters, 1.0),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The name cache answers a screen only from an entry computed at its floor or lower.
+
+    use super::*;
+
+    fn entries() -> Vec<Entry> {
+        [
+            "Volga Trading",
+            "Volga Tradin",
+            "Volga Shipping Trading",
+            "Volgar Trade",
+            "Volga River Trading House",
+            "Olga Trading",
+            "Volga",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Entry::new("L", "L", &i.to_string(), EntryKind::Entity, n))
+        .collect()
+    }
+
+    fn scores(s: &Screener, name: &str, min: f64) -> Vec<(String, f64)> {
+        s.screen(&Query::new(name), min)
+            .into_iter()
+            .map(|m| (m.entry_id, m.score))
+            .collect()
+    }
+
+    #[test]
+    fn a_cached_name_answers_only_screens_at_its_floor_or_above() {
+        let uncached = ScreenerConfig {
+            cache_capacity: 0,
+            ..ScreenerConfig::default()
+        };
+        let fresh = Screener::build_with(entries(), uncached);
+        let cached = Screener::build(entries());
+        let mins = [0.95, 0.9, 0.6, 0.75, 0.55, 0.9, 0.6, 1.0];
+        for name in [
+            "Volga Trading",
+            "Volga Trade",
+            "Volga Shipping",
+            "Olga Tradin",
+        ] {
+            for min in mins {
+                assert_eq!(
+                    scores(&cached, name, min),
+                    scores(&fresh, name, min),
+                    "{name} at {min}"
+                );
+            }
+        }
+        // The lower screens find names the higher ones leave out, so an entry of a higher
+        // floor answering them would be seen.
+        let (high, low) = (
+            scores(&fresh, "Volga Trading", 0.9),
+            scores(&fresh, "Volga Trading", 0.6),
+        );
+        assert!(low.len() > high.len(), "{low:?} against {high:?}");
+        // A name first screened at a high floor, then at a lower one.
+        let cached = Screener::build(entries());
+        assert_eq!(scores(&cached, "Volga Trading", 0.9), high);
+        assert_eq!(scores(&cached, "Volga Trading", 0.6), low);
+        assert_eq!(cached.cache_len(), 1, "the entry is replaced");
     }
 }
