@@ -36,6 +36,34 @@ const PLACEHOLDERS: &[&str] = &[
     "keine",
     "k a",
     "нет",
+    // The same said in words: an end user `to be advised` is no end user.
+    "to be advised",
+    "to be announced",
+    "to be confirmed",
+    "to be determined",
+    "to be named",
+    "to be nominated",
+    "will be advised",
+    "to order",
+    "various",
+    "diverse",
+    "divers",
+    "verschiedene",
+    "unknown end user",
+    "end user unknown",
+    "unknown customer",
+    "end customer",
+    "endkunde",
+    "customer",
+    "client",
+    "not known",
+    "not disclosed",
+    "undisclosed",
+    "confidential",
+    "anonymous",
+    "unbekannt",
+    "неизвестно",
+    "не указан",
 ];
 
 /// Text that says nothing: empty, white space, no letter or digit once invisible characters
@@ -62,6 +90,7 @@ fn is_folded_placeholder(text: &str) -> bool {
 /// words, lower case and one space apart, written to the stack; a text whose words do not
 /// fit is longer than any placeholder. Most names and statements are passed over here.
 fn is_ascii_placeholder(text: &[u8]) -> bool {
+    // The longest placeholder, `unknown end user`, is 16 bytes.
     const LONGEST: usize = 16;
     let mut words = [0u8; LONGEST];
     let mut length = 0;
@@ -94,12 +123,20 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    #[test]
+    fn every_placeholder_is_found_on_the_stack_as_by_its_fold() {
+        for placeholder in PLACEHOLDERS {
+            assert!(is_placeholder(placeholder), "{placeholder}");
+            assert!(is_folded_placeholder(placeholder), "{placeholder}");
+        }
+    }
+
     proptest! {
         /// ASCII text is judged on the stack as its folded words would judge it, placeholders
         /// padded and cased at random and texts around the buffer's length included.
         #[test]
         fn an_ascii_placeholder_is_found_as_the_fold_finds_it(
-            text in r"[ ./\-?*]{0,3}(n/a|N\.A\.|none|TBD|not  applicable|xxx|no|k\.A\.|N O N E|t\.b\.d|[a-zA-Z ]{0,20})[ ./\-?*]{0,3}",
+            text in r"[ ./\-?*]{0,3}(n/a|N\.A\.|none|TBD|not  applicable|xxx|no|k\.A\.|N O N E|t\.b\.d|To Be Advised|unknown end-user|[a-zA-Z ]{0,20})[ ./\-?*]{0,3}",
         ) {
             prop_assert_eq!(is_placeholder(&text), is_folded_placeholder(&text));
         }
