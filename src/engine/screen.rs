@@ -260,9 +260,20 @@ fn order_attribute_ids(root: &Value, party: &Fields) -> Vec<AttributeId> {
     walk_attributes(attributes, &mut Vec::new(), &mut |path, key, text| {
         let path = path.join(".");
         let lower = path.to_lowercase();
+        // A role word is found where a word of the key starts (`buyer_inn`, `buyerINN`), not
+        // inside another word: `reseller_inn` names a reseller, most often the buyer, and
+        // read as `seller` it was given to no one and a listed buyer's number passed.
+        let starts = |w: &str| {
+            lower.match_indices(w).any(|(at, _)| {
+                lower[..at]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+            })
+        };
         let named: Vec<&str> = ROLE_WORDS
             .iter()
-            .filter(|(_, words)| words.iter().any(|w| lower.contains(w)))
+            .filter(|(_, words)| words.iter().any(|w| starts(w)))
             .map(|(role, _)| *role)
             .collect();
         if named.contains(&role) || (named.is_empty() && role == "buyer") {
