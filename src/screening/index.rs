@@ -538,19 +538,39 @@ impl Screener {
         let query_kind = query.kind.unwrap_or(EntryKind::Unknown);
         let query_country = query.country.as_deref().and_then(countries::to_iso2);
         let query_address = query.address.as_deref().map(fold);
-        // Each name with whether the address gave it for another party (`c/o ...`).
-        let mut names: Vec<(&str, bool)> = vec![(query.name.as_str(), false)];
-        names.extend(query.aliases.iter().map(|alias| (alias.as_str(), false)));
+        // Each name with whether the address gave it for another party (`c/o ...`) and
+        // whether it is a reading of the party's Chinese name with its trade words in English.
+        let mut names: Vec<(&str, bool, bool)> = vec![(query.name.as_str(), false, false)];
+        names.extend(
+            query
+                .aliases
+                .iter()
+                .map(|alias| (alias.as_str(), false, false)),
+        );
         let named_in_address = query
             .address
             .as_deref()
             .map(super::care_of::names_in_address)
             .unwrap_or_default();
-        names.extend(named_in_address.iter().map(|name| (name.as_str(), true)));
+        names.extend(
+            named_in_address
+                .iter()
+                .map(|name| (name.as_str(), true, false)),
+        );
+        // A person's name has no trade words; what reads as one is part of the name.
+        let readings: Vec<String> = if query_kind == EntryKind::Person {
+            Vec::new()
+        } else {
+            names
+                .iter()
+                .flat_map(|&(name, _, _)| super::han_terms::english_readings(name))
+                .collect()
+        };
+        names.extend(readings.iter().map(|name| (name.as_str(), false, true)));
         // A candidate whose name scores below this cannot reach `min_score` (only the address
         // raises a score).
         let floor = min_score - ADDRESS_MATCH_BONUS - 1e-9;
-        for (name, in_address) in names {
+        for (name, in_address, in_english) in names {
             let query_name = normalize(name, query_kind);
             let hangul_query = translit::has_hangul(name);
             let scored = self.name_scores(&query_name, query_kind, floor);
@@ -562,6 +582,9 @@ impl Screener {
                 let mut steps = s.origin.steps(s.score);
                 if in_address {
                     steps::push(&mut steps, StepKind::NamedInAddress, name_score);
+                }
+                if in_english {
+                    steps::push(&mut steps, StepKind::ReadInEnglish, name_score);
                 }
                 if r.weak {
                     if name_score < WEAK_ALIAS_MIN {

@@ -13,6 +13,7 @@ pub mod care_of;
 pub mod chars;
 mod compact;
 pub mod countries;
+mod han_terms;
 pub mod ids;
 pub mod import;
 pub mod index;

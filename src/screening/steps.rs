@@ -39,6 +39,9 @@ pub enum StepKind {
     IdentifierInText,
     /// The name matched is one the party's address names after `c/o` or the like.
     NamedInAddress,
+    /// The name matched is the party's Chinese name with its trade words read in English
+    /// (`screening::han_terms`).
+    ReadInEnglish,
     /// The street address compared with a listed address.
     Address,
 }
@@ -63,6 +66,7 @@ impl StepKind {
             StepKind::Identifier => "identifier",
             StepKind::IdentifierInText => "identifier_in_text",
             StepKind::NamedInAddress => "named_in_address",
+            StepKind::ReadInEnglish => "read_in_english",
             StepKind::Address => "address",
         }
     }
@@ -88,6 +92,7 @@ impl StepKind {
             StepKind::Identifier => "identifier matched",
             StepKind::IdentifierInText => "identifier written in the name or address matched",
             StepKind::NamedInAddress => "name given in the address (c/o), not the party's own",
+            StepKind::ReadInEnglish => "Chinese name with its trade words read in English",
             StepKind::Address => "street address compared",
         }
     }
