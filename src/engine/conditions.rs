@@ -550,7 +550,9 @@ pub(super) fn test_value(
         }
         Op::Matches { regex } => match text_of(value) {
             Some(t) => Check::of(Truth::from_bool(
-                regex.is_match(&crate::rules::lists::visible(&t)),
+                regex.is_match(&crate::rules::lists::visible(&t))
+                    || crate::rules::letters::letter_reading(&t)
+                        .is_some_and(|r| regex.is_match(&crate::rules::lists::visible(&r))),
             )),
             None => Check::unknown(format!("is {}, not text", value.kind())),
         },
@@ -725,7 +727,12 @@ fn compare_literal(
 fn place_hits(index: &ListIndex, text: &str) -> Vec<usize> {
     // Most place texts an order is looked up by are one short ASCII word (`Bremen`): folded
     // on the stack, and no reading is made of them.
-    let mut rows: Vec<usize> = with_folded(text, crate::rules::places::place_readings)
+    let mut readings = with_folded(text, crate::rules::places::place_readings);
+    // `D4ndong`: digits and symbols written for letters (`rules::letters`).
+    if let Some(letters) = crate::rules::letters::letter_reading(text) {
+        readings.extend(with_folded(&letters, crate::rules::places::place_readings));
+    }
+    let mut rows: Vec<usize> = readings
         .iter()
         .filter_map(|reading| index.get(reading.as_str()))
         .flatten()
@@ -736,8 +743,19 @@ fn place_hits(index: &ListIndex, text: &str) -> Vec<usize> {
     rows
 }
 
-/// The patterns of `set` that match `text`, in pattern order.
+/// The patterns of `set` that match `text` or its letter reading (`c4sh` as `cash`:
+/// `rules::letters`), in pattern order.
 fn set_hits(set: &crate::rules::pattern_set::PatternSet, text: &str) -> Rows {
+    let mut rows = set_hits_as_written(set, text);
+    if let Some(reading) = crate::rules::letters::letter_reading(text) {
+        rows.extend(set_hits_as_written(set, &reading));
+        rows.sort_unstable();
+        rows.dedup();
+    }
+    rows
+}
+
+fn set_hits_as_written(set: &crate::rules::pattern_set::PatternSet, text: &str) -> Rows {
     let text = crate::rules::lists::visible(text);
     let text = text.as_ref();
     // Asking which patterns match runs the slowest of regex's engines (the PikeVM) whenever

@@ -6,6 +6,7 @@
 
 pub mod expr;
 pub mod layers;
+pub mod letters;
 pub mod lists;
 pub mod model;
 pub mod pack;

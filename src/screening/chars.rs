@@ -180,6 +180,12 @@ fn is_cyrillic_or_greek(c: char) -> bool {
 /// writes beside only such letters (`ѕ`, `һ`, `ԁ`, `ԛ`, `ԝ`, `ӏ`), or mixes Greek with
 /// Cyrillic, which no language does. Any other word wholly in Cyrillic or Greek (`Москва`,
 /// `Сірко`) is left for transliteration.
+///
+/// A word of more Cyrillic letters than Latin ones, whose Latin letters all look like
+/// letters of the Russian and Ukrainian alphabets, is read the other way, as Cyrillic
+/// (`нaличные` with a Latin `a` → `наличные`: a keyboard left on the Latin layout for one
+/// letter, or a forger hiding a Russian word from a pattern), unless it then reads as a word
+/// forged from look-alikes (`саѕh` is still `cash`).
 pub fn unmix_scripts(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(is_cyrillic_or_greek) || !text.chars().any(may_read_as_latin) {
         return std::borrow::Cow::Borrowed(text);
@@ -187,6 +193,18 @@ pub fn unmix_scripts(text: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(text.len());
     let mut word: Vec<char> = Vec::new();
     let flush = |word: &mut Vec<char>, out: &mut String| {
+        if reads_as_cyrillic(word) {
+            let cyrillic: Vec<char> = word
+                .iter()
+                .map(|&c| cyrillic_look_alike(c).unwrap_or(c))
+                .collect();
+            if !is_forged_word(&cyrillic) {
+                out.extend(cyrillic);
+                word.clear();
+                return;
+            }
+            *word = cyrillic;
+        }
         let foreign = word.iter().any(|&c| is_cyrillic_or_greek(c));
         let mixed = foreign && word.iter().any(|&c| is_latin_letter(c));
         let forged = foreign && !mixed && is_forged_word(word);
@@ -208,6 +226,55 @@ pub fn unmix_scripts(text: &str) -> std::borrow::Cow<'_, str> {
     }
     flush(&mut word, &mut out);
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether a word mixing scripts is a Cyrillic word with Latin look-alikes in it: more
+/// Cyrillic letters than Latin ones, one of them a letter no Latin one looks like (`л`, `ч`:
+/// the word is Cyrillic, not a Latin word forged from look-alikes such as `сiе`), and every
+/// Latin letter one that a Russian or Ukrainian letter looks like.
+fn reads_as_cyrillic(word: &[char]) -> bool {
+    let is_cyrillic = |c: char| matches!(c, '\u{400}'..='\u{52F}');
+    let cyrillic = word.iter().filter(|&&c| is_cyrillic(c)).count();
+    let latin: Vec<char> = word
+        .iter()
+        .copied()
+        .filter(|&c| is_latin_letter(c))
+        .collect();
+    !latin.is_empty()
+        && cyrillic > latin.len()
+        && word
+            .iter()
+            .any(|&c| is_cyrillic(c) && c.is_alphabetic() && latin_look_alike(c).is_none())
+        && latin.iter().all(|&c| cyrillic_look_alike(c).is_some())
+}
+
+/// The letter of the Russian and Ukrainian alphabets that a Latin letter looks like.
+fn cyrillic_look_alike(c: char) -> Option<char> {
+    Some(match c {
+        'A' => 'А',
+        'B' => 'В',
+        'C' => 'С',
+        'E' => 'Е',
+        'H' => 'Н',
+        'I' => 'І',
+        'K' => 'К',
+        'M' => 'М',
+        'O' => 'О',
+        'P' => 'Р',
+        'T' => 'Т',
+        'X' => 'Х',
+        'Y' => 'У',
+        'a' => 'а',
+        'c' => 'с',
+        'e' => 'е',
+        'i' => 'і',
+        'k' => 'к',
+        'o' => 'о',
+        'p' => 'р',
+        'x' => 'х',
+        'y' => 'у',
+        _ => return None,
+    })
 }
 
 /// A letter that can make a word read as Latin: a Latin letter beside Cyrillic or Greek

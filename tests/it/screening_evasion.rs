@@ -248,6 +248,30 @@ fn words_forged_wholly_from_look_alike_letters_read_as_latin() {
 }
 
 #[test]
+fn latin_look_alike_letters_inside_a_cyrillic_word_read_as_cyrillic() {
+    // A Latin `a`, `c`, `o`, `e` or `p` in a Russian word (a keyboard left on the Latin
+    // layout for one letter, or a forger hiding the word from a pattern): read as the
+    // Cyrillic letter, so the word is the Russian one, and transliterated as one.
+    for (mixed, cyrillic) in [
+        ("нaличные", "наличные"),
+        ("Рособоронэкcпорт", "Рособоронэкспорт"),
+        ("ПЛAТЕЖ", "ПЛАТЕЖ"),
+    ] {
+        assert_eq!(redflag::rules::lists::visible(mixed), cyrillic, "{mixed}");
+    }
+    assert_eq!(
+        normalize("Рособоронэкcпорт", EntryKind::Unknown).normalized,
+        normalize("Рособоронэкспорт", EntryKind::Unknown).normalized
+    );
+    // A word that is Latin under its look-alikes stays Latin: no letter in it is one only
+    // Cyrillic writes (`сiе`), or a Latin letter in it has no Cyrillic look-alike (`саѕh`,
+    // `МAHАN`).
+    for (forged, plain) in [("сiе", "cie"), ("саѕh", "cash"), ("МAHАN", "MAHAN")] {
+        assert_eq!(redflag::rules::lists::visible(forged), plain, "{forged}");
+    }
+}
+
+#[test]
 fn rejoining_letters_does_not_make_ordinary_names_collide() {
     let s = screener();
     // Other names that share letters with a listed one stay apart.
