@@ -20,6 +20,9 @@ use super::chars;
 use super::model::EntryKind;
 use super::translit;
 
+mod tokens;
+use tokens::{abbreviations_written_out, letters_for_digits, numbers_as_words};
+
 /// A name prepared for matching, with the evidence of what was removed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NormalizedName {
@@ -61,6 +64,7 @@ pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
     letters_for_digits(&mut tokens);
     numbers_as_words(&mut tokens);
     if kind != EntryKind::Person {
+        abbreviations_written_out(&mut tokens);
         strip_legal_forms(&mut tokens, &mut removed);
     }
     let legal_form = if removed.is_empty() {
@@ -102,6 +106,8 @@ pub fn has_folded_text(name: &str, kind: EntryKind) -> bool {
 /// diacritics stripped, dots and apostrophes dropped (so `S.A.` → `sa`, `D'S` → `ds`), all
 /// other punctuation turned into spaces. Used for names and for address comparison.
 pub fn fold(text: &str) -> String {
+    let text = symbols_for_letters(text);
+    let text = text.as_ref();
     if text.is_ascii() {
         return fold_ascii(text);
     }
@@ -121,6 +127,36 @@ pub fn fold(text: &str) -> String {
         collapsed.push_str(word);
     }
     collapsed
+}
+
+/// `text` with `@` and `$` between two letters read as the `a` and `s` they stand for
+/// (`M@han Air`, `Ca$pian`): folding turns symbols into spaces, which split the word, and
+/// `M han` no longer met `Mahan`. Digits for letters are read after folding
+/// (`letters_for_digits`); a symbol elsewhere (`AT&T`, `@home`) stays a separator.
+fn symbols_for_letters(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.bytes().any(|b| b == b'@' || b == b'$') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let letter_at = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|c| c.is_alphabetic())
+    };
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| match c {
+            '@' | '$' if letter_at(i.checked_sub(1)) && letter_at(i.checked_add(1)) => {
+                if c == '@' {
+                    'a'
+                } else {
+                    's'
+                }
+            }
+            _ => c,
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// [`fold`] of ASCII text in one pass: ASCII is its own NFKC form and holds no symbol, no
@@ -299,159 +335,6 @@ fn strip_titles(tokens: &mut Vec<String>) {
         .take_while(|t| TITLES.contains(&t.as_str()))
         .count();
     tokens.drain(..titles);
-}
-
-/// The letter a digit stands for inside a word (`Ig0r Sech1n`, `I9or`): `0` `o`, `1` `i`,
-/// `3` `e`, `4` `a`, `5` `s`, `7` `t`, `8` `b`, `9` `g`.
-fn look_alike_letter(digit: u8) -> Option<u8> {
-    Some(match digit {
-        b'0' => b'o',
-        b'1' => b'i',
-        b'3' => b'e',
-        b'4' => b'a',
-        b'5' => b's',
-        b'7' => b't',
-        b'8' => b'b',
-        b'9' => b'g',
-        _ => return None,
-    })
-}
-
-/// Reads a digit between two letters of a word as the letter it looks like (`ig0r` →
-/// `igor`, `sech1n` → `sechin`): a name spelled with digits for letters dodges the rule that
-/// tokens with digits must be equal. Digits at the edge of a token (`1st`, `ahl1`, `b52`)
-/// and runs of digits are numbers and stay.
-fn letters_for_digits(tokens: &mut [String]) {
-    for token in tokens.iter_mut() {
-        let b = token.as_bytes();
-        let swap = |i: usize| {
-            i > 0
-                && i + 1 < b.len()
-                && b[i - 1].is_ascii_lowercase()
-                && b[i + 1].is_ascii_lowercase()
-                && look_alike_letter(b[i]).is_some()
-        };
-        if !(1..b.len().saturating_sub(1)).any(swap) {
-            continue;
-        }
-        let read: Vec<u8> = (0..b.len())
-            .map(|i| {
-                if swap(i) {
-                    look_alike_letter(b[i]).unwrap_or(b[i])
-                } else {
-                    b[i]
-                }
-            })
-            .collect();
-        *token = String::from_utf8(read).unwrap_or_else(|_| token.clone());
-    }
-}
-
-/// English words for 0 to 19, and for the tens from 20 (index: tens digit).
-const UNITS: [&str; 20] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 10] = [
-    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
-const UNIT_ORDINALS: [&str; 20] = [
-    "zeroth",
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-];
-const TENS_ORDINALS: [&str; 10] = [
-    "",
-    "",
-    "twentieth",
-    "thirtieth",
-    "fortieth",
-    "fiftieth",
-    "sixtieth",
-    "seventieth",
-    "eightieth",
-    "ninetieth",
-];
-
-/// Writes numbers below 100 as English words (`3` → `three`, `44` → `forty four`, `1st` →
-/// `first`, `21st` → `twenty first`), so that `1st Source Bank` and `First Source Bank` are
-/// the same name. Words, not digits, are the common form because a typo in a word keeps
-/// it similar (`Frist` still resembles `first`), while tokens with digits must be equal:
-/// reading `First` as `1` let `Frist East Export Bank` fall far below review of a listed
-/// `First East Export Bank`. Leading zeros do not count (`07` → `seven`); larger numbers
-/// stay digits.
-fn numbers_as_words(tokens: &mut Vec<String>) {
-    if !tokens
-        .iter()
-        .any(|t| t.as_bytes().first().is_some_and(u8::is_ascii_digit))
-    {
-        return;
-    }
-    let mut out: Vec<String> = Vec::with_capacity(tokens.len() + 1);
-    for token in tokens.drain(..) {
-        let digits = token.trim_end_matches(|c: char| c.is_ascii_lowercase());
-        let suffix = &token[digits.len()..];
-        let ordinal = matches!(suffix, "st" | "nd" | "rd" | "th");
-        let value = (!digits.is_empty()
-            && digits.trim_start_matches('0').len() <= 2
-            && digits.bytes().all(|b| b.is_ascii_digit())
-            && (suffix.is_empty() || ordinal))
-            .then(|| digits.parse::<usize>().ok())
-            .flatten();
-        let Some(n) = value else {
-            out.push(token);
-            continue;
-        };
-        let (units, tens) = if ordinal {
-            (&UNIT_ORDINALS, &TENS_ORDINALS)
-        } else {
-            (&UNITS, &TENS)
-        };
-        if n < 20 {
-            out.push(units[n].to_string());
-        } else if n % 10 == 0 {
-            out.push(tens[n / 10].to_string());
-        } else {
-            out.push(TENS[n / 10].to_string());
-            out.push(units[n % 10].to_string());
-        }
-    }
-    *tokens = out;
 }
 
 /// CJK legal forms, removed from the raw text because Han script has no spaces between words.

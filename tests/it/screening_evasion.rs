@@ -684,3 +684,34 @@ proptest! {
         prop_assert!(invalid, "{:?}", wrong);
     }
 }
+
+#[test]
+fn symbols_and_abbreviations_written_for_words_read_as_the_words() {
+    let s = screener();
+    // `@` and `$` between letters are the letters they stand for, not separators.
+    check_as_plain(&s, "MAHAN AIR", "M@han Air", "1");
+    check_as_plain(&s, "BANK MELLI IRAN", "B@nk Melli Ir@n", "2");
+    // A carrier's `Airlines` is the listed `Air`; business words abbreviated are the words.
+    check_as_plain(&s, "MAHAN AIR", "Mahan Airlines", "1");
+    check_as_plain(&s, "Alpha Industries", "Alpha Inds.", "7");
+    check_as_plain(
+        &s,
+        "Sinobright Import and Export Company",
+        "Sinobright Import & Export Co",
+        "6",
+    );
+    assert_eq!(
+        normalize("Dandong Hong Xiang Ind. Dev. Co.", EntryKind::Unknown).normalized,
+        "dandong hong xiang industrial development"
+    );
+    // A symbol beside a space or a digit stays a separator, and a person's name keeps its
+    // words as written.
+    assert_eq!(
+        normalize("AT&T @home $5", EntryKind::Unknown).normalized,
+        "at t home five"
+    );
+    assert_eq!(
+        normalize("DEV, Anand", EntryKind::Person).normalized,
+        "dev anand"
+    );
+}

@@ -1,0 +1,206 @@
+//! Token rewrites of a folded name: digits written for letters (`sech1n`), numbers written
+//! as digits (`1st`), and abbreviated business words (`Ind.`, `Intl`, `Airlines`), each read
+//! the one way both the listed and the screened name are read.
+
+/// The letter a digit stands for inside a word (`Ig0r Sech1n`, `I9or`): `0` `o`, `1` `i`,
+/// `3` `e`, `4` `a`, `5` `s`, `7` `t`, `8` `b`, `9` `g`.
+fn look_alike_letter(digit: u8) -> Option<u8> {
+    Some(match digit {
+        b'0' => b'o',
+        b'1' => b'i',
+        b'3' => b'e',
+        b'4' => b'a',
+        b'5' => b's',
+        b'7' => b't',
+        b'8' => b'b',
+        b'9' => b'g',
+        _ => return None,
+    })
+}
+
+/// Reads a digit between two letters of a word as the letter it looks like (`ig0r` →
+/// `igor`, `sech1n` → `sechin`): a name spelled with digits for letters dodges the rule that
+/// tokens with digits must be equal. Digits at the edge of a token (`1st`, `ahl1`, `b52`)
+/// and runs of digits are numbers and stay.
+pub(super) fn letters_for_digits(tokens: &mut [String]) {
+    for token in tokens.iter_mut() {
+        let b = token.as_bytes();
+        let swap = |i: usize| {
+            i > 0
+                && i + 1 < b.len()
+                && b[i - 1].is_ascii_lowercase()
+                && b[i + 1].is_ascii_lowercase()
+                && look_alike_letter(b[i]).is_some()
+        };
+        if !(1..b.len().saturating_sub(1)).any(swap) {
+            continue;
+        }
+        let read: Vec<u8> = (0..b.len())
+            .map(|i| {
+                if swap(i) {
+                    look_alike_letter(b[i]).unwrap_or(b[i])
+                } else {
+                    b[i]
+                }
+            })
+            .collect();
+        *token = String::from_utf8(read).unwrap_or_else(|_| token.clone());
+    }
+}
+
+/// English words for 0 to 19, and for the tens from 20 (index: tens digit).
+const UNITS: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+const TENS: [&str; 10] = [
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+const UNIT_ORDINALS: [&str; 20] = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+];
+const TENS_ORDINALS: [&str; 10] = [
+    "",
+    "",
+    "twentieth",
+    "thirtieth",
+    "fortieth",
+    "fiftieth",
+    "sixtieth",
+    "seventieth",
+    "eightieth",
+    "ninetieth",
+];
+
+/// Writes numbers below 100 as English words (`3` → `three`, `44` → `forty four`, `1st` →
+/// `first`, `21st` → `twenty first`), so that `1st Source Bank` and `First Source Bank` are
+/// the same name. Words, not digits, are the common form because a typo in a word keeps
+/// it similar (`Frist` still resembles `first`), while tokens with digits must be equal:
+/// reading `First` as `1` let `Frist East Export Bank` fall far below review of a listed
+/// `First East Export Bank`. Leading zeros do not count (`07` → `seven`); larger numbers
+/// stay digits.
+pub(super) fn numbers_as_words(tokens: &mut Vec<String>) {
+    if !tokens
+        .iter()
+        .any(|t| t.as_bytes().first().is_some_and(u8::is_ascii_digit))
+    {
+        return;
+    }
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len() + 1);
+    for token in tokens.drain(..) {
+        let digits = token.trim_end_matches(|c: char| c.is_ascii_lowercase());
+        let suffix = &token[digits.len()..];
+        let ordinal = matches!(suffix, "st" | "nd" | "rd" | "th");
+        let value = (!digits.is_empty()
+            && digits.trim_start_matches('0').len() <= 2
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (suffix.is_empty() || ordinal))
+            .then(|| digits.parse::<usize>().ok())
+            .flatten();
+        let Some(n) = value else {
+            out.push(token);
+            continue;
+        };
+        let (units, tens) = if ordinal {
+            (&UNIT_ORDINALS, &TENS_ORDINALS)
+        } else {
+            (&UNITS, &TENS)
+        };
+        if n < 20 {
+            out.push(units[n].to_string());
+        } else if n % 10 == 0 {
+            out.push(tens[n / 10].to_string());
+        } else {
+            out.push(TENS[n / 10].to_string());
+            out.push(units[n % 10].to_string());
+        }
+    }
+    *tokens = out;
+}
+
+/// Abbreviations of business words, and the word each stands for as lists write it out. A
+/// name abbreviated on an order (`Dandong Hong Xiang Ind. Dev. Co.`) aligned `ind` with
+/// `industrial` as two unrelated tokens, and a listed firm fell below review; both names are
+/// read with the word written out, so the comparison is the same whichever side abbreviates.
+/// `Airlines` and `Airways` are read as `Air`, the word lists write carriers with (`MAHAN
+/// AIR`, called Mahan Airlines), which alignment scored as another word. Only for names that
+/// are not a person's: a surname may look like an abbreviation (`Dev`).
+fn written_out(token: &str) -> Option<&'static str> {
+    // A match on the text compiles to a switch on the length and a comparison or two, which
+    // screening can afford for every token of every name.
+    Some(match token {
+        "airlines" => "air",
+        "airline" => "air",
+        "airways" => "air",
+        "assn" => "association",
+        "bros" => "brothers",
+        "dev" => "development",
+        "devt" => "development",
+        "elec" => "electric",
+        "engg" => "engineering",
+        "equip" => "equipment",
+        "grp" => "group",
+        "hldg" => "holding",
+        "hldgs" => "holdings",
+        "ind" => "industrial",
+        "inds" => "industries",
+        "indus" => "industrial",
+        "intl" => "international",
+        "mach" => "machinery",
+        "mfg" => "manufacturing",
+        "mgmt" => "management",
+        "natl" => "national",
+        "svc" => "service",
+        "svcs" => "services",
+        "tech" => "technology",
+        "trdg" => "trading",
+        _ => return None,
+    })
+}
+
+/// Writes out the abbreviated business words of a name that is not a person's
+/// ([`written_out`]).
+pub(super) fn abbreviations_written_out(tokens: &mut [String]) {
+    for token in tokens.iter_mut() {
+        if let Some(word) = written_out(token) {
+            *token = word.to_string();
+        }
+    }
+}
