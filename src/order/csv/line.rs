@@ -43,6 +43,13 @@ impl LineParser {
     pub(crate) fn parse(&mut self, line: &[u8]) -> Parsed {
         let body = line.strip_suffix(b"\n").unwrap_or(line);
         let body = body.strip_suffix(b"\r").unwrap_or(body);
+        // Byte-order marks at the start of a row carry no data (exports joined file to file
+        // leave one per part). csv-core takes off one and then reads a line of marks as a
+        // quote never closed, and leaves a second mark in the first cell.
+        let mut body = body;
+        while let Some(rest) = body.strip_prefix(b"\xef\xbb\xbf") {
+            body = rest;
+        }
         self.input.clear();
         self.input.extend_from_slice(body);
         self.input.push(b'\n');

@@ -69,8 +69,13 @@ struct Group {
     dropped: usize,
 }
 
-/// True for a line of spaces and line breaks only: skipped, like an empty row.
+/// True for a line of spaces, line breaks and leading byte-order marks only: skipped, like an
+/// empty row (a mark carries no data; `LineParser::parse` takes them off a row's start).
 fn blank(line: &[u8]) -> bool {
+    let mut line = line;
+    while let Some(rest) = line.strip_prefix(b"\xef\xbb\xbf") {
+        line = rest;
+    }
     line.iter().all(u8::is_ascii_whitespace)
 }
 
