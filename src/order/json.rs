@@ -21,9 +21,9 @@ use super::direct;
 use super::duplicates::repeated_keys;
 use super::limits::{read_line, size_text, Line, MAX_LINE_BYTES};
 use super::normalize::{
-    codes, error_record, id_text, json_record, json_syntax_problem, order_id, quote,
-    record_problem, SeenIds,
+    codes, error_record, id_text, json_record, json_syntax_problem, order_id, quote, record_problem,
 };
+use super::seen_ids::SeenIds;
 use super::{FieldProblem, Order, Origin, Record};
 
 /// Parses the text of one record (a line, or an element of a document) and normalises it;

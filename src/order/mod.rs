@@ -18,7 +18,9 @@ pub mod limits;
 pub mod map;
 pub mod normalize;
 pub mod path;
+mod scalars;
 pub mod schema;
+mod seen_ids;
 pub mod value;
 pub mod workbook;
 

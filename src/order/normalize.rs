@@ -3,22 +3,19 @@
 //!
 //! Every loader ends here: JSON and JSON Lines hand over what serde_json
 //! parsed, CSV hands over a tree of cell strings. This module owns the value
-//! rules (country and currency codes, HS codes, decimal amounts, dates,
-//! booleans, lists), the problem codes `O101`–`O117` and their wording, and
-//! the duplicate-id bookkeeping shared by the loaders. It collects every
+//! rules (country and currency codes, HS codes, lists; decimal amounts, dates and
+//! booleans are read by `scalars`), the problem codes `O101`–`O117` and their
+//! wording; the duplicate-id bookkeeping shared by the loaders is `seen_ids`. It collects every
 //! problem of a record rather than stopping at the first, so a user fixes a
 //! bad export in one pass.
 
-use std::str::FromStr;
-
-use chrono::NaiveDate;
 use compact_str::CompactString;
-use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
 pub use super::iso_lookup::{country, currency, hs_code};
 use super::iso_lookup::{country_code, currency_code, hs_digits};
 use super::limits::MAX_LIST_MEMBERS;
+use super::scalars::{boolean, date, decimal_text, number_decimal, DecimalError};
 use super::{FieldProblem, Fields, Order, Origin, Record, RecordError, Shape, Value};
 
 /// Stable problem codes of records, documented in `docs/orders.md`.
@@ -652,80 +649,6 @@ pub(crate) fn generic_leaf(leaf: Leaf<'_>) -> Value {
     }
 }
 
-/// The number text serde_json kept (arbitrary precision), as a decimal.
-fn number_decimal(text: &str) -> Option<Decimal> {
-    Decimal::from_str(text)
-        .or_else(|_| Decimal::from_scientific(text))
-        .ok()
-}
-
-/// Why a string is not a decimal.
-#[derive(Debug, PartialEq, Eq)]
-enum DecimalError {
-    Syntax,
-    Range,
-}
-
-/// A plain decimal string: `-`? digits, optionally `.` and digits. No
-/// thousands separators, exponents or currency signs: `12,500` could be
-/// twelve thousand five hundred or twelve and a half, so it is refused.
-fn decimal_text(text: &str) -> Result<Decimal, DecimalError> {
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = match unsigned.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (unsigned, None),
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || fraction.is_some_and(|f| !digits(f)) {
-        return Err(DecimalError::Syntax);
-    }
-    Decimal::from_str(text).map_err(|_| DecimalError::Range)
-}
-
-/// `YYYY-MM-DD`, `YYYYMMDD`, or a date-time whose first ten characters are
-/// `YYYY-MM-DD` followed by `T` or a space (the date is kept as written,
-/// without converting time zones).
-fn date(text: &str) -> Result<NaiveDate, String> {
-    let bytes = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
-    let parts = if bytes.len() == 8 && digits(0..8) {
-        Some((&text[0..4], &text[4..6], &text[6..8]))
-    } else if bytes.len() >= 10
-        && digits(0..4)
-        && bytes[4] == b'-'
-        && digits(5..7)
-        && bytes[7] == b'-'
-        && digits(8..10)
-        && (bytes.len() == 10 || (bytes.len() > 11 && matches!(bytes[10], b'T' | b' ')))
-    {
-        Some((&text[0..4], &text[5..7], &text[8..10]))
-    } else {
-        None
-    };
-    let Some((year, month, day)) = parts else {
-        return Err(format!(
-            "`{}` is not a date in the form YYYY-MM-DD",
-            quote(text)
-        ));
-    };
-    let parsed = (year.parse(), month.parse(), day.parse());
-    if let (Ok(y), Ok(m), Ok(d)) = parsed {
-        if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
-            return Ok(date);
-        }
-    }
-    Err(format!("`{}` is not a calendar date", quote(text)))
-}
-
-/// Booleans as exports write them; SAP marks a set flag with `X`.
-fn boolean(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" | "x" => Some(true),
-        "false" | "no" | "n" | "0" => Some(false),
-        _ => None,
-    }
-}
-
 /// The problem for a line or file that is not JSON, with serde_json's
 /// position; `with_line` for whole files, where the line is not the record's.
 pub(crate) fn json_syntax_problem(error: &serde_json::Error, with_line: bool) -> FieldProblem {
@@ -759,94 +682,6 @@ pub(crate) fn record_problem(code: &'static str, message: String) -> FieldProble
     problem(code, "", message)
 }
 
-/// Remembers the first line of every order id in one input, so a later
-/// record with the same id becomes an error naming the first one. This is the
-/// one piece of state that grows with the input: one entry per id, 12 bytes (a
-/// 64-bit fingerprint of the id and its first line) in tables that are never
-/// rehashed. A table that is full stays as it is and a new one (twice as large,
-/// up to [`LARGEST_TABLE`]) takes the next ids, so memory follows the count of
-/// ids at about 15 bytes each, without the doubling and the old-plus-new peak
-/// of a growing hash table: a million orders hold about 16 MB here, where their
-/// ids as strings in a `HashMap` held 108 MB.
-///
-/// Two different ids share a fingerprint with probability about n²/2⁶⁵ (one
-/// run of a million orders in 37 million); the later one is then an error that
-/// names the earlier, never a record that passes unchecked.
-#[derive(Debug, Default)]
-pub(crate) struct SeenIds {
-    /// Entries `[fingerprint low, fingerprint high, first line]`; the line
-    /// saturates at `u32::MAX`, which the problem reports as "an earlier line".
-    tables: Vec<hashbrown::HashTable<[u32; 3]>>,
-}
-
-/// The first table's capacity, in ids.
-const FIRST_TABLE: usize = 896;
-
-/// The largest table's capacity (2¹⁸ buckets filled to 7/8): a lookup probes each table, a
-/// dozen for a million ids.
-const LARGEST_TABLE: usize = 229_376;
-
-/// A 64-bit fingerprint of an id: std's SipHash with its fixed keys, so the same within a run
-/// (all it must be) and the same from run to run.
-fn fingerprint(id: &str) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = std::hash::DefaultHasher::new();
-    hasher.write(id.as_bytes());
-    hasher.finish()
-}
-
-fn print_of(entry: &[u32; 3]) -> u64 {
-    u64::from(entry[0]) | (u64::from(entry[1]) << 32)
-}
-
-impl SeenIds {
-    /// Records `id` at `line`; returns the earlier line if it was seen before (`None` inside
-    /// when that line is beyond `u32::MAX`).
-    pub(crate) fn check(&mut self, id: &str, line: usize) -> Option<Option<usize>> {
-        let print = fingerprint(id);
-        for table in &self.tables {
-            if let Some(seen) = table.find(print, |e| print_of(e) == print) {
-                let first = seen[2];
-                return Some((first != u32::MAX).then_some(first as usize));
-            }
-        }
-        let full = self.tables.last().is_none_or(|t| t.len() >= t.capacity());
-        if full {
-            let next = self
-                .tables
-                .last()
-                .map_or(FIRST_TABLE, |t| t.capacity().saturating_mul(2))
-                .min(LARGEST_TABLE);
-            self.tables.push(hashbrown::HashTable::with_capacity(next));
-        }
-        let entry = [
-            print as u32,
-            (print >> 32) as u32,
-            u32::try_from(line).unwrap_or(u32::MAX),
-        ];
-        if let Some(table) = self.tables.last_mut() {
-            table.insert_unique(print, entry, print_of);
-        }
-        None
-    }
-}
-
-impl SeenIds {
-    /// The problem of a record whose id was seen before in a streamed input.
-    pub(crate) fn problem(&mut self, id: &str, line: usize) -> Option<FieldProblem> {
-        self.check(id, line).map(|first| {
-            let place = match first {
-                Some(first) => format!("on line {first}"),
-                None => "on an earlier line".to_string(),
-            };
-            record_problem(
-                codes::DUPLICATE_ID,
-                format!("order id `{}` already appears {place}", quote(id)),
-            )
-        })
-    }
-}
-
 /// Normalises a parsed JSON record into the `Record` the input yields; `found` holds the
 /// problems the reader found on its own (repeated keys, a repeated id), which make the
 /// record an error whatever its values.
@@ -873,35 +708,4 @@ pub(crate) fn error_record(
         order_id,
         problems,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decimal_strings() {
-        assert_eq!(decimal_text("12.50"), Ok(Decimal::new(1250, 2)));
-        assert_eq!(decimal_text("-3"), Ok(Decimal::new(-3, 0)));
-        assert_eq!(decimal_text("12,500"), Err(DecimalError::Syntax));
-        assert_eq!(decimal_text("1e3"), Err(DecimalError::Syntax));
-        assert_eq!(decimal_text(".5"), Err(DecimalError::Syntax));
-        assert_eq!(decimal_text("5."), Err(DecimalError::Syntax));
-        assert_eq!(
-            decimal_text("99999999999999999999999999999999"),
-            Err(DecimalError::Range)
-        );
-    }
-
-    #[test]
-    fn dates() {
-        let d = NaiveDate::from_ymd_opt(2015, 3, 2);
-        assert_eq!(date("2015-03-02").ok(), d);
-        assert_eq!(date("20150302").ok(), d);
-        assert_eq!(date("2015-03-02T23:59:00-05:00").ok(), d);
-        assert_eq!(date("2015-03-02 10:00").ok(), d);
-        assert!(date("2015-3-2").is_err());
-        assert!(date("2015-02-30").is_err());
-        assert!(date("2015-03-02T").is_err());
-    }
 }
