@@ -233,7 +233,6 @@ pub fn unmix_scripts(text: &str) -> std::borrow::Cow<'_, str> {
 /// the word is Cyrillic, not a Latin word forged from look-alikes such as `сiе`), and every
 /// Latin letter one that a Russian or Ukrainian letter looks like.
 fn reads_as_cyrillic(word: &[char]) -> bool {
-    let is_cyrillic = |c: char| matches!(c, '\u{400}'..='\u{52F}');
     let cyrillic = word.iter().filter(|&&c| is_cyrillic(c)).count();
     let latin: Vec<char> = word
         .iter()
@@ -301,8 +300,11 @@ fn is_greek(c: char) -> bool {
 /// A word wholly in Cyrillic or Greek that only a forger writes: every letter has a Latin
 /// look-alike, and it holds a forgery mark or mixes Greek with Cyrillic.
 fn is_forged_word(word: &[char]) -> bool {
-    let cyrillic = |c: char| matches!(c, '\u{400}'..='\u{52F}');
     word.iter().all(|&c| latin_look_alike(c).is_some())
         && (word.iter().any(|&c| is_forgery_mark(c))
-            || (word.iter().any(|&c| is_greek(c)) && word.iter().any(|&c| cyrillic(c))))
+            || (word.iter().any(|&c| is_greek(c)) && word.iter().any(|&c| is_cyrillic(c))))
+}
+
+fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{400}'..='\u{52F}')
 }

@@ -558,15 +558,23 @@ impl Screener {
                 .map(|name| (name.as_str(), true, false)),
         );
         // A person's name has no trade words; what reads as one is part of the name.
-        let readings: Vec<String> = if query_kind == EntryKind::Person {
+        let readings: Vec<(String, bool)> = if query_kind == EntryKind::Person {
             Vec::new()
         } else {
             names
                 .iter()
-                .flat_map(|&(name, _, _)| super::han_terms::english_readings(name))
+                .flat_map(|&(name, in_address, _)| {
+                    super::han_terms::english_readings(name)
+                        .into_iter()
+                        .map(move |reading| (reading, in_address))
+                })
                 .collect()
         };
-        names.extend(readings.iter().map(|name| (name.as_str(), false, true)));
+        names.extend(
+            readings
+                .iter()
+                .map(|(name, in_address)| (name.as_str(), *in_address, true)),
+        );
         // A candidate whose name scores below this cannot reach `min_score` (only the address
         // raises a score).
         let floor = min_score - ADDRESS_MATCH_BONUS - 1e-9;

@@ -15,6 +15,15 @@ pub(crate) enum Parsed {
     Unclosed { cell: usize },
 }
 
+/// `line` without the byte-order marks at its start: they carry no data, and exports joined
+/// file to file leave one per part.
+pub(crate) fn without_marks(mut line: &[u8]) -> &[u8] {
+    while let Some(rest) = line.strip_prefix(b"\xef\xbb\xbf") {
+        line = rest;
+    }
+    line
+}
+
 /// Parses lines into cells, reusing its buffers from line to line.
 pub(crate) struct LineParser {
     core: csv_core::Reader,
@@ -43,13 +52,9 @@ impl LineParser {
     pub(crate) fn parse(&mut self, line: &[u8]) -> Parsed {
         let body = line.strip_suffix(b"\n").unwrap_or(line);
         let body = body.strip_suffix(b"\r").unwrap_or(body);
-        // Byte-order marks at the start of a row carry no data (exports joined file to file
-        // leave one per part). csv-core takes off one and then reads a line of marks as a
-        // quote never closed, and leaves a second mark in the first cell.
-        let mut body = body;
-        while let Some(rest) = body.strip_prefix(b"\xef\xbb\xbf") {
-            body = rest;
-        }
+        // csv-core takes off one mark and then reads a line of marks as a quote never closed,
+        // and leaves a second mark in the first cell.
+        let body = without_marks(body);
         self.input.clear();
         self.input.extend_from_slice(body);
         self.input.push(b'\n');

@@ -72,11 +72,9 @@ struct Group {
 /// True for a line of spaces, line breaks and leading byte-order marks only: skipped, like an
 /// empty row (a mark carries no data; `LineParser::parse` takes them off a row's start).
 fn blank(line: &[u8]) -> bool {
-    let mut line = line;
-    while let Some(rest) = line.strip_prefix(b"\xef\xbb\xbf") {
-        line = rest;
-    }
-    line.iter().all(u8::is_ascii_whitespace)
+    line::without_marks(line)
+        .iter()
+        .all(u8::is_ascii_whitespace)
 }
 
 /// Streams orders from a CSV input: rows are read one line at a time and an
