@@ -335,6 +335,14 @@ fn validity_of(
 /// reviewer, as party names already cannot (`screening::chars`). A word spelled out in single
 /// letters is closed up (`C A S H` is `cash`: `rules::spacing`).
 pub fn fold(text: &str) -> String {
+    // Apostrophes go first, whatever their form: romanised Russian and Ukrainian write the
+    // soft sign as one (`Simferopol'`, `Luhans’k`, `Alchevsʹk`), and a city written so
+    // passed every list that spells it without. Pinyin's syllable mark goes too (`Ji'an` is
+    // `jian`, as the list's own alias has it).
+    if text.chars().any(is_apostrophe) {
+        let without: String = text.chars().filter(|&c| !is_apostrophe(c)).collect();
+        return fold(&without);
+    }
     // Most order and list text is ASCII, where compatibility decomposition and
     // mark removal change nothing: lower-case and collapse spaces in one pass.
     if text.is_ascii() {
@@ -365,6 +373,32 @@ pub fn fold(text: &str) -> String {
         Cow::Owned(closed) => closed,
         Cow::Borrowed(_) => folded,
     }
+}
+
+/// Apostrophes and the marks written for them, which [`fold`] leaves out: the ASCII ones, the
+/// typographic ones, the modifier letters of transliteration (the soft sign as `ʹ`, `ʼ`),
+/// primes and the spacing acute and grave accents typed for an apostrophe.
+pub fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '`'
+            | '\u{00B4}'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{201B}'
+            | '\u{2032}'
+            | '\u{02B9}'
+            | '\u{02BB}'
+            | '\u{02BC}'
+            | '\u{02BD}'
+            | '\u{FF07}'
+            | '\u{FF40}'
+    )
+}
+
+/// Whether ASCII `text` has an apostrophe [`fold`] leaves out: such a text takes the long way.
+fn has_ascii_apostrophe(text: &str) -> bool {
+    text.bytes().any(|b| b == b'\'' || b == b'`')
 }
 
 /// `text` as a reviewer reads it: invisible characters left out, compatibility forms
@@ -408,7 +442,7 @@ pub fn folded(text: &str) -> Cow<'_, str> {
         }
     }
     is_folded &= !after_space || text.is_empty();
-    if is_folded && !has_spaced_letters(text) {
+    if is_folded && !has_spaced_letters(text) && !has_ascii_apostrophe(text) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(fold(text))
@@ -421,7 +455,11 @@ pub fn folded(text: &str) -> Cow<'_, str> {
 /// allocates nothing.
 pub fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     const SHORT: usize = 64;
-    if text.len() <= SHORT && text.is_ascii() && !has_spaced_letters(text) {
+    if text.len() <= SHORT
+        && text.is_ascii()
+        && !has_spaced_letters(text)
+        && !has_ascii_apostrophe(text)
+    {
         let mut buffer = [0u8; SHORT];
         let mut length = 0;
         let mut bytes = FoldedAscii::new(text);
@@ -440,7 +478,8 @@ pub fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
 /// Orders two texts as their [`fold`]s would be ordered, without building them when both
 /// are ASCII (nearly every comparison a rule makes: codes, methods, yes/no answers).
 pub fn fold_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    if a.is_ascii() && b.is_ascii() && !has_spaced_letters(a) && !has_spaced_letters(b) {
+    let plain = |t: &str| t.is_ascii() && !has_spaced_letters(t) && !has_ascii_apostrophe(t);
+    if plain(a) && plain(b) {
         let (mut a, mut b) = (FoldedAscii::new(a), FoldedAscii::new(b));
         loop {
             match (a.next(), b.next()) {

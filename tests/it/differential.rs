@@ -90,11 +90,12 @@ fn csv_report_with_the_generated_list_is_unchanged() {
 
 proptest! {
     /// Folding takes a shortcut for ASCII text; it must fold exactly as the general path
-    /// does, where decomposition changes nothing: words spelled out in single letters closed
-    /// up, lower case, whitespace runs to one space.
+    /// does, where decomposition changes nothing: apostrophes left out, words spelled out in
+    /// single letters closed up, lower case, whitespace runs to one space.
     #[test]
     fn folding_ascii_text_lowers_case_and_collapses_whitespace(text in "[ -~\t\n\r\x0b\x0c\x1c-\x1f]{0,40}") {
-        let closed = redflag::rules::spacing::close_spaced_letters(&text);
+        let without: String = text.chars().filter(|&c| c != '\'' && c != '`').collect();
+        let closed = redflag::rules::spacing::close_spaced_letters(&without);
         let expected = closed.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
         prop_assert_eq!(fold(&text), expected);
     }

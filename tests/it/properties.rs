@@ -806,12 +806,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     /// Text comparisons skip building the folded texts when both are ASCII; they must order
-    /// exactly as the folded texts do (case, runs of spaces, tabs and vertical tabs, and a
-    /// non-ASCII side that takes the slow path).
+    /// exactly as the folded texts do (case, runs of spaces, tabs and vertical tabs,
+    /// apostrophes, and a non-ASCII side that takes the slow path).
     #[test]
     fn folded_comparison_without_folding_orders_as_fold_does(
-        a in "[ \t\u{0b}aAbBzZ0-9.,-]{0,12}|[ aé]{0,4}",
-        b in "[ \t\u{0b}aAbBzZ0-9.,-]{0,12}|[ aé]{0,4}",
+        a in "[ \t\u{0b}aAbBzZ0-9.,'`-]{0,12}|[ aé’]{0,4}",
+        b in "[ \t\u{0b}aAbBzZ0-9.,'`-]{0,12}|[ aé’]{0,4}",
     ) {
         use redflag::rules::lists::{fold, fold_cmp};
         prop_assert_eq!(fold_cmp(&a, &b), fold(&a).cmp(&fold(&b)));
@@ -822,7 +822,7 @@ proptest! {
     /// it must be the fold (leading, trailing and repeated spaces, tabs and vertical tabs,
     /// capitals and non-ASCII letters are not folded).
     #[test]
-    fn folded_is_the_fold(a in "[ \t\u{0b}aAbBzZ0-9.,-]{0,12}|[ aé]{0,4}|[a-z0-9 ]{0,12}") {
+    fn folded_is_the_fold(a in "[ \t\u{0b}aAbBzZ0-9.,'`-]{0,12}|[ aé’]{0,4}|[a-z0-9 ']{0,12}") {
         use redflag::rules::lists::{fold, folded};
         let (borrowed_or_not, fold) = (folded(&a), fold(&a));
         prop_assert_eq!(borrowed_or_not.as_ref(), fold.as_str());
@@ -832,7 +832,7 @@ proptest! {
     /// the fold too, at and past the stack buffer's 64 bytes.
     #[test]
     fn a_key_folded_on_the_stack_is_the_fold(
-        a in "[ \t\u{0b}aAbBzZ0-9.,-]{0,12}|[ aé]{0,4}|[ A-Za-z]{60,70}|[ \tA]{0,80}",
+        a in "[ \t\u{0b}aAbBzZ0-9.,'`-]{0,12}|[ aé’]{0,4}|[ A-Za-z']{60,70}|[ \tA]{0,80}",
     ) {
         use redflag::rules::lists::{fold, with_folded};
         prop_assert_eq!(with_folded(&a, str::to_string), fold(&a));
