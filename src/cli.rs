@@ -232,6 +232,13 @@ struct CheckArgs {
     /// known yet, and waivers must be in force on it. For lookback over past orders.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     as_of: Option<NaiveDate>,
+    /// The orders have not shipped yet (a gate before shipment): a `ship_date` before today is
+    /// a plan that has passed or a wrong date, not the day the goods left, so the list rows,
+    /// rules and screening entries in force today count and no finding turns into a lookback
+    /// through it. Without it, a stated `ship_date` is the day the law is read for (re-screening
+    /// past shipments).
+    #[arg(long, conflicts_with = "as_of")]
+    pending: bool,
     /// TOML file of waivers: findings compliance has cleared (shown as waived, never hidden).
     #[arg(long, value_name = "FILE")]
     waivers: Option<PathBuf>,
@@ -311,6 +318,9 @@ struct ExplainArgs {
     /// Judge as of this date, as in `check`.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, requires = "order")]
     as_of: Option<NaiveDate>,
+    /// The order has not shipped yet, as in `check --pending`.
+    #[arg(long, requires = "order", conflicts_with = "as_of")]
+    pending: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -680,6 +690,10 @@ fn check(args: CheckArgs) -> Status {
     };
     let screening_info = std::mem::take(&mut screening.info);
     let mut engine = screening.engine(pack, args.as_of);
+    let pending_on = args.pending.then(|| chrono::Local::now().date_naive());
+    if let Some(day) = pending_on {
+        engine = engine.pending(crate::engine::Pending::On(day));
+    }
     if let Some(w) = &waivers {
         // Waivers are judged on the as-of date, else the day of the run.
         let on = args
@@ -744,6 +758,7 @@ fn check(args: CheckArgs) -> Status {
     );
     run.screening = screening_info;
     run.as_of = args.as_of;
+    run.pending_on = pending_on;
     if let Some(date) = args.as_of {
         run.judged_on = date;
     }

@@ -59,6 +59,15 @@ pub const MAX_COMBINATIONS: usize = 1_000_000;
 /// Observations kept per condition in evidence.
 const MAX_OBSERVATIONS: usize = 8;
 
+/// The day orders that have not shipped yet are judged on ([`Engine::pending`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// A fixed day: the day a `check` run started, so that one run judges all its orders alike.
+    On(NaiveDate),
+    /// The day each order is judged: a server that runs for days.
+    Today,
+}
+
 /// A pack ready to judge orders: list lookups indexed once.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -76,6 +85,8 @@ pub struct Engine {
     screener: Option<Arc<Screener>>,
     /// The date judged as of: list entries listed later are not known yet.
     as_of: Option<NaiveDate>,
+    /// Whether the orders have not shipped yet, and the day they are judged on.
+    pending: Option<Pending>,
     /// The lowest `min_score` of any `screen` condition: each party is screened once per
     /// order at this score, and each condition keeps the matches it wants.
     screen_floor: f64,
@@ -167,6 +178,7 @@ impl Engine {
             compiled,
             screener: None,
             as_of: None,
+            pending: None,
             screen_floor,
             waivers: None,
         }
@@ -183,6 +195,14 @@ impl Engine {
     /// were not on the list yet (lookback over past orders with today's lists).
     pub fn as_of(mut self, date: NaiveDate) -> Engine {
         self.as_of = Some(date);
+        self
+    }
+
+    /// Judges orders that have not shipped yet (a gate before shipment): a `ship_date` before
+    /// the day of judging is not taken as the day the goods left, so the rows, rules and list
+    /// entries in force on that day count, and no finding becomes a lookback through it.
+    pub fn pending(mut self, on: Pending) -> Engine {
+        self.pending = Some(on);
         self
     }
 
@@ -255,6 +275,15 @@ impl Engine {
         &self.pack
     }
 
+    /// The day pending orders are judged on, if they are pending.
+    fn pending_day(&self) -> Option<NaiveDate> {
+        self.pending.map(|p| match p {
+            Pending::On(day) => day,
+            // A server runs for days: each order is judged on the day it is asked about.
+            Pending::Today => chrono::Local::now().date_naive(),
+        })
+    }
+
     /// Judges one record: an error record is `error`; an order gets every
     /// rule's finding, most severe first.
     pub fn judge(&self, record: &Record) -> Judgement {
@@ -276,7 +305,7 @@ impl Engine {
     pub fn judge_order(&self, order: &Order) -> Judgement {
         let screened = ScreenCache::default();
         let mut scratch = Scratch::with_memo(memo::for_order());
-        let dates = OrderDates::of(order, self.as_of);
+        let dates = OrderDates::of(order, self.as_of, self.pending_day());
         let mut findings: Vec<Finding> = Vec::new();
         let mut lapsed: Vec<String> = Vec::new();
         for (rule, compiled) in self.pack.rules.iter().zip(&self.compiled) {

@@ -53,7 +53,12 @@ pub(super) fn run(args: ExplainArgs) -> Status {
             return Status::Error;
         }
     };
-    let engine = screening.engine(pack, args.as_of);
+    let mut engine = screening.engine(pack, args.as_of);
+    if args.pending {
+        engine = engine.pending(crate::engine::Pending::On(
+            chrono::Local::now().date_naive(),
+        ));
+    }
     let Ok(rule) = explain::find_rule(engine.pack(), &args.rule) else {
         return Status::Error;
     };

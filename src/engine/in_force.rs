@@ -42,7 +42,13 @@ pub(super) struct OrderDates {
 }
 
 impl OrderDates {
-    pub(super) fn of(order: &Order, as_of: Option<NaiveDate>) -> OrderDates {
+    /// `pending`: the day of a run over orders that have not shipped yet (`check
+    /// --pending`, `serve`), if it is one.
+    pub(super) fn of(
+        order: &Order,
+        as_of: Option<NaiveDate>,
+        pending: Option<NaiveDate>,
+    ) -> OrderDates {
         let date = |name: &str| match order.root.get(name) {
             Some(Value::Date(d)) => Some(*d),
             _ => None,
@@ -50,8 +56,13 @@ impl OrderDates {
         let ordered = date("date");
         OrderDates {
             // A ship date before the order date is a placeholder (`1900-01-01` from an ERP's
-            // empty date) or a mistake, not evidence that the goods left early.
-            ship: date("ship_date").filter(|s| ordered.is_none_or(|o| *s >= o)),
+            // empty date) or a mistake, not evidence that the goods left early. Before a
+            // shipment, a ship date before the day of the run is a plan that has passed or a
+            // wrong date, not evidence either: the goods leave today or later, and today's
+            // law applies. Believed, it turned a block into a lookback review.
+            ship: date("ship_date")
+                .filter(|s| ordered.is_none_or(|o| *s >= o))
+                .filter(|s| pending.is_none_or(|today| *s >= today)),
             ordered,
             as_of,
         }

@@ -248,6 +248,12 @@ impl Reporter for HumanReporter {
         if let Some(as_of) = run.as_of {
             line(out, &format!("judged as of {as_of}"))?;
         }
+        if let Some(day) = run.pending_on {
+            line(
+                out,
+                &format!("judged before shipment on {day}: a ship_date before it is no shipment"),
+            )?;
+        }
         // One line per table, aligned, so an auditor can read dates and
         // digests down a column. Names are escaped before they are measured.
         let mut tables: Vec<(String, String, usize, &str)> = pack

@@ -73,7 +73,7 @@ pub fn run_json(run: &RunInfo) -> Json {
         .iter()
         .map(|f| json!({"role": f.role, "file": f.file, "sha256": f.sha256}))
         .collect();
-    json!({
+    let mut head = json!({
         "schema": SCHEMA,
         "redflag_version": env!("CARGO_PKG_VERSION"),
         "pack": pack_json(run),
@@ -88,7 +88,12 @@ pub fn run_json(run: &RunInfo) -> Json {
         })),
         "screening": screening_lists_json(run),
         "filter": filter_json(run),
-    })
+    });
+    // Only when given, so that the reports of other runs keep their bytes.
+    if let (Some(day), Some(fields)) = (run.pending_on, head.as_object_mut()) {
+        fields.insert("pending_on".into(), Json::String(day.to_string()));
+    }
+    head
 }
 
 /// What the report holds: `null` for every order, else the lowest severity kept and the

@@ -207,7 +207,8 @@ pub async fn check(
         }
         let run = loaded.run();
         let mut recording = Recording {
-            json: JsonReporter::document_after(loaded.json_head.clone()),
+            // Rendered per request: it names the day the orders were judged on.
+            json: JsonReporter::document_after(JsonReporter::head(&run).into()),
             kept: Vec::new(),
             client: client.clone(),
             pack_sha256: loaded.pack_sha256().to_string(),

@@ -19,8 +19,6 @@ pub struct Loaded {
     pub screening: Vec<ScreeningInfo>,
     /// Warnings from loading (bad list rows, lists not given), one line each.
     pub warnings: Vec<String>,
-    /// The opening of every `redflag.check/1` answer (the run's provenance), rendered once.
-    pub json_head: std::sync::Arc<[u8]>,
 }
 
 impl Loaded {
@@ -34,6 +32,8 @@ impl Loaded {
             Severity::Hold,
         );
         run.screening = self.screening.clone();
+        // Orders come to a server before they ship (see `load`), judged on the day asked.
+        run.pending_on = Some(chrono::Local::now().date_naive());
         run
     }
 
@@ -64,7 +64,10 @@ pub fn load(
     let mut indexed = cli::load_indexed(lists, &pack, false, cache)?;
     let info = std::mem::take(&mut indexed.info);
     let list_warnings = std::mem::take(&mut indexed.warnings);
-    let engine = indexed.engine(pack, None);
+    // A server is a gate before shipment: an order's past `ship_date` is no shipment.
+    let engine = indexed
+        .engine(pack, None)
+        .pending(crate::engine::Pending::Today);
     let missing = engine.missing_screening_lists();
     if !missing.is_empty() {
         let mut acc = Diagnostics::new();
@@ -87,15 +90,12 @@ pub fn load(
             engine.pack().screening_rules().join(", ")
         ));
     }
-    let mut loaded = Loaded {
+    Ok(Loaded {
         engine,
         origin: files.origin,
         screening: info,
         warnings,
-        json_head: std::sync::Arc::from(Vec::new()),
-    };
-    loaded.json_head = crate::report::json::JsonReporter::head(&loaded.run()).into();
-    Ok(loaded)
+    })
 }
 
 /// Diagnostics as JSON, for answers that say why a load failed.

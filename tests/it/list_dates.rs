@@ -350,6 +350,12 @@ fn explain_shows_the_lookback_walk_that_check_reports() {
         text.contains("result: fired · block") && !text.contains("lookback"),
         "{text}"
     );
+    // Not shipped yet: the past ship date is no shipment, as `check --pending` has it.
+    let text = explain("DATED-001", &old, &["--pending"]);
+    assert!(
+        text.contains("result: fired · block") && !text.contains("lookback"),
+        "{text}"
+    );
 }
 
 fn reader_rows(text: &str) -> Vec<Vec<String>> {
@@ -473,4 +479,82 @@ fn a_shared_condition_that_left_out_a_later_row_gives_each_rule_its_lookback_fin
         found.contains(&("DATED-003".into(), "hold".into(), None)),
         "{found:?}"
     );
+}
+
+#[test]
+fn a_pending_order_with_a_past_ship_date_is_judged_by_the_rows_in_force_today() {
+    // A gate before shipment: the goods have not left, so a ship date in the past (a plan
+    // that has passed, an ERP filling the order date in) is no shipment. Believed, it made
+    // the block of a row in force since 2024 a lookback review, which passes `--fail-on hold`.
+    let orders = order("A", "2019-01-10", Some("2019-02-01"), "845811", "KZ");
+    let (status, records) = check(&orders, &["--rules", PACK]);
+    assert_eq!(
+        status, 0,
+        "the lookback review passes the gate without --pending"
+    );
+    let (status, pending) = check(&orders, &["--rules", PACK, "--pending"]);
+    assert_eq!(status, 1);
+    let lookback = findings(&records, "A");
+    let found = findings(&pending, "A");
+    let (_, severity, later) = found.iter().find(|f| f.0 == "DATED-001").unwrap();
+    assert_ne!(severity, "review", "{found:?} against {lookback:?}");
+    assert!(later.is_none(), "{later:?}");
+    // A ship date still ahead is believed: nothing dated after it is in force today.
+    let ahead = order("B", "2019-01-10", Some("2999-01-01"), "845811", "KZ");
+    let (_, records) = check(&ahead, &["--rules", PACK, "--pending"]);
+    assert_eq!(verdict(&records, "B"), verdict(&pending, "A"));
+}
+
+#[test]
+fn a_pending_run_says_so_in_its_report_and_conflicts_with_as_of() {
+    let orders = order("A", "2019-01-10", Some("2019-02-01"), "845811", "KZ");
+    let out = redflag_in(
+        None,
+        &[
+            "check",
+            "-",
+            "--rules",
+            PACK,
+            "--pending",
+            "--format",
+            "json",
+        ],
+        Some(orders.as_bytes()),
+    );
+    let doc: Json = serde_json::from_str(&stdout(&out)).unwrap();
+    let today = chrono::Local::now().date_naive().to_string();
+    assert_eq!(
+        doc["pending_on"],
+        Json::String(today.clone()),
+        "{}",
+        doc["schema"]
+    );
+    let human = redflag_in(
+        None,
+        &["check", "-", "--rules", PACK, "--pending"],
+        Some(orders.as_bytes()),
+    );
+    assert!(stdout(&human).contains(&format!("judged before shipment on {today}")));
+    // Without it the run header has no such field: other runs keep their bytes.
+    let plain = redflag_in(
+        None,
+        &["check", "-", "--rules", PACK, "--format", "json"],
+        Some(orders.as_bytes()),
+    );
+    let doc: Json = serde_json::from_str(&stdout(&plain)).unwrap();
+    assert!(doc.get("pending_on").is_none(), "{}", doc["schema"]);
+    let both = redflag_in(
+        None,
+        &[
+            "check",
+            "-",
+            "--rules",
+            PACK,
+            "--pending",
+            "--as-of",
+            "2020-01-01",
+        ],
+        Some(orders.as_bytes()),
+    );
+    assert_eq!(code(&both), 2, "{}", stderr(&both));
 }

@@ -12,6 +12,7 @@ fn sample() -> Vec<u8> {
 const BLOCKED: &str = "SO-2015-0042-J";
 const HELD: &str = "SO-2024-0412-J";
 
+/// A server is a gate before shipment: it answers what `check --pending` gives.
 #[test]
 fn check_answers_the_bytes_check_gives() {
     let server = start(&[]);
@@ -19,7 +20,15 @@ fn check_answers_the_bytes_check_gives() {
     let served = server.check(&body);
     assert_eq!(served.status, 200, "{}", served.text());
     let (status, cli, _) = redflag(
-        &["check", "--format", "json", "--input-format", "json", "-"],
+        &[
+            "check",
+            "--pending",
+            "--format",
+            "json",
+            "--input-format",
+            "json",
+            "-",
+        ],
         &body,
     );
     assert_eq!(status, 1);
@@ -30,20 +39,41 @@ fn check_answers_the_bytes_check_gives() {
         .unwrap();
     let served = server.check(&one);
     let (_, cli, _) = redflag(
-        &["check", "--format", "json", "--input-format", "json", "-"],
+        &[
+            "check",
+            "--pending",
+            "--format",
+            "json",
+            "--input-format",
+            "json",
+            "-",
+        ],
         &one,
     );
     assert_eq!(served.body, cli);
     let lines = std::fs::read("fixtures/orders/sample.jsonl").unwrap();
     let served = server.post("/v1/check", Some(ERP), "application/x-ndjson", &lines);
     let (_, cli, _) = redflag(
-        &["check", "--format", "json", "--input-format", "jsonl", "-"],
+        &[
+            "check",
+            "--pending",
+            "--format",
+            "json",
+            "--input-format",
+            "jsonl",
+            "-",
+        ],
         &lines,
     );
     assert_eq!(served.status, 200);
     assert_eq!(served.body, cli);
-    // The report names the pack digest and the input's digest.
+    // The report names the pack digest and the input's digest, and the day the orders were
+    // judged on before shipment.
     let report = served.json();
+    assert_eq!(
+        report["pending_on"],
+        chrono::Local::now().date_naive().to_string()
+    );
     assert!(report["pack"]["sha256"].as_str().unwrap().len() == 64);
     assert!(
         report["summary"]["inputs"][0]["sha256"]
@@ -60,7 +90,15 @@ fn an_unknown_field_is_reported_as_check_reports_it() {
     let body = br#"{"id": "SO-X-1", "date": "2024-01-01", "buyer": {"name": "A", "country": "DE"}, "colour": "red"}"#;
     let served = server.check(body);
     let (_, cli, _) = redflag(
-        &["check", "--format", "json", "--input-format", "json", "-"],
+        &[
+            "check",
+            "--pending",
+            "--format",
+            "json",
+            "--input-format",
+            "json",
+            "-",
+        ],
         body,
     );
     assert_eq!(served.status, 200);
