@@ -69,7 +69,7 @@ pub(super) fn run(args: ExplainArgs) -> Status {
             ExplainFormat::Json => json_text(&render::rule_json(&described)),
         });
     };
-    let Ok((format, map)) = super::input_options(
+    let Ok((format, map)) = super::check::input_options(
         args.input_format,
         args.map.as_deref(),
         args.sheet.as_deref(),

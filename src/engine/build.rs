@@ -1,0 +1,174 @@
+//! Building an engine from a validated pack: the list indexes its conditions look up, each
+//! rule compiled, the screening lists, and the options a run judges with (waivers, as-of
+//! date, orders not shipped yet).
+
+use super::*;
+
+impl Engine {
+    /// Compiles a validated pack.
+    pub fn new(pack: RulePack) -> Engine {
+        let mut indexes: FxHashMap<String, FxHashMap<String, ListIndex>> = FxHashMap::default();
+        let mut wanted: Vec<(String, String)> = Vec::new();
+        for rule in &pack.rules {
+            for c in &rule.conditions {
+                match &c.op {
+                    Op::InList { list, column, .. } => wanted.push((list.clone(), column.clone())),
+                    Op::StartsWith {
+                        members: Members::List { list, column },
+                    } => wanted.push((list.clone(), column.clone())),
+                    _ => {}
+                }
+            }
+        }
+        for (list_name, column) in wanted {
+            let Some(list) = pack.lists.get(&list_name) else {
+                continue;
+            };
+            let entry = indexes
+                .entry(list_name)
+                .or_default()
+                .entry(column.clone())
+                .or_default();
+            if !entry.is_empty() {
+                continue;
+            }
+            for (i, row) in list.rows.iter().enumerate() {
+                for key in list.keys_of(row, &column) {
+                    entry.entry(fold(key)).or_default().push(i);
+                }
+            }
+        }
+        let screen_floor = pack
+            .rules
+            .iter()
+            .flat_map(|r| &r.conditions)
+            .filter_map(|c| match &c.op {
+                // Address scores are another scale and never reach the name index.
+                Op::Screen(spec) if spec.match_on != MatchOn::Address => {
+                    use rust_decimal::prelude::ToPrimitive;
+                    spec.min_score.to_f64()
+                }
+                _ => None,
+            })
+            .fold(1.0_f64, f64::min);
+        let compiled = pack
+            .rules
+            .iter()
+            .zip(memo::classes(&pack))
+            .zip(memo::first_bindings(&pack))
+            .map(|((rule, shared), first_class)| {
+                let order = evaluation_order(rule);
+                CompiledRule {
+                    shared,
+                    first_class,
+                    info: Arc::new(RuleInfo::of(rule)),
+                    stages: Stages::of(rule, &order),
+                    order,
+                    expected: rule
+                        .conditions
+                        .iter()
+                        .map(|c| Arc::from(expected_text(c, &pack)))
+                        .collect(),
+                    labels: rule.conditions.iter().map(ConditionLabels::of).collect(),
+                }
+            })
+            .collect();
+        Engine {
+            rows: RowEvidenceCache::of(&pack.lists),
+            pack: Arc::new(pack),
+            indexes,
+            compiled,
+            screener: None,
+            as_of: None,
+            pending: None,
+            screen_floor,
+            waivers: None,
+        }
+    }
+
+    /// Applies `waivers` in force on `on` while judging: a waiver clears the combinations it
+    /// covers (`waiving`), and a finding stays open while any combination is not covered.
+    pub fn with_waivers(mut self, waivers: Arc<Waivers>, on: NaiveDate) -> Engine {
+        self.waivers = Some((waivers, on));
+        self
+    }
+
+    /// Judges as of `date`: screening-list entries listed after it are left out, as they
+    /// were not on the list yet (lookback over past orders with today's lists).
+    pub fn as_of(mut self, date: NaiveDate) -> Engine {
+        self.as_of = Some(date);
+        self
+    }
+
+    /// Judges orders that have not shipped yet (a gate before shipment): a `ship_date` before
+    /// the day of judging is not taken as the day the goods left, so the rows, rules and list
+    /// entries in force on that day count, and no finding becomes a lookback through it.
+    pub fn pending(mut self, on: Pending) -> Engine {
+        self.pending = Some(on);
+        self
+    }
+
+    /// Compiles a validated pack with screening lists for its `screen` conditions.
+    fn with_screener(pack: RulePack, screener: Arc<Screener>) -> Engine {
+        Engine {
+            screener: Some(screener),
+            ..Engine::new(pack)
+        }
+    }
+
+    /// Compiles a pack with its own screening lists (`[screening.NAME]`) and `extra` entries
+    /// (from `--list`, or a rule test); without any, `screen` conditions have nothing to match.
+    pub fn with_screening(pack: RulePack, mut extra: Vec<screening::Entry>) -> Engine {
+        extra.extend(
+            pack.screening
+                .iter()
+                .flat_map(|l| l.entries.iter().cloned()),
+        );
+        if extra.is_empty() {
+            Engine::new(pack)
+        } else {
+            Engine::with_screener(pack, Arc::new(Screener::build(extra)))
+        }
+    }
+
+    /// Compiles a pack with a screening index already built over the `--list` entries followed
+    /// by the pack's own, as [`Engine::with_screening`] builds it (one read back from the list
+    /// index cache, `screening::persist`).
+    pub fn with_index(pack: RulePack, screener: Screener) -> Engine {
+        Engine::with_screener(pack, Arc::new(screener))
+    }
+
+    /// The screening index, when lists were given.
+    pub fn screener(&self) -> Option<&Screener> {
+        self.screener.as_deref()
+    }
+
+    /// Screening lists named by `screen` conditions that no loaded entry belongs to, as
+    /// `(rule id, condition, list)`: a rule must not screen against a list that is not there.
+    pub fn missing_screening_lists(&self) -> Vec<(String, String, String)> {
+        // A list names a few lists and sources over many entries: each distinct name is
+        // lowercased once, not once per entry (40,000 times for a 20,000-entry list).
+        let distinct: std::collections::BTreeSet<&str> = self
+            .screener
+            .iter()
+            .flat_map(|s| s.entries().iter())
+            .flat_map(|e| [e.list.as_str(), e.source.as_str()])
+            .collect();
+        let mut loaded: Vec<String> = distinct.into_iter().map(str::to_lowercase).collect();
+        loaded.sort();
+        loaded.dedup();
+        let mut out = Vec::new();
+        for rule in &self.pack.rules {
+            for c in &rule.conditions {
+                if let Op::Screen(spec) = &c.op {
+                    for list in &spec.lists {
+                        if loaded.binary_search(&list.to_lowercase()).is_err() {
+                            out.push((rule.id.clone(), c.name.clone(), list.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
