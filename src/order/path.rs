@@ -316,7 +316,17 @@ fn reach_from<'p, 'v, F: FnMut(Reach<'p, 'v>)>(
         Segment::Field(name) => match hints
             .get(depth)
             .map_or_else(|| value.get(name), |hint| value.get_hinted(name, hint))
-        {
+            .or_else(|| {
+                // Below `attributes` names are free, and an export writes a flag as its clerk
+                // names it (`Installation Declined`): read exactly, it was absent, and a rule
+                // that takes absent as "no" passed the order.
+                let free = all
+                    .get(..depth)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|s| matches!(s, Segment::Field(f) if f == "attributes"));
+                free.then(|| value.get_loose(name)).flatten()
+            }) {
             Some(member) => reach_from(member, Some(value), all, hints, depth + 1, slots, out),
             // An absent list is an empty list: the spec makes `consignees`,
             // `route` and the like optional, and "no consignees" is a fact.

@@ -43,6 +43,21 @@ impl Value {
         }
     }
 
+    /// The member whose name is `key` written another way (case, spaces, hyphens or dots for
+    /// underscores: `Installation Declined` for `installation_declined`), if this is a map
+    /// with one that is not null; the first in name order when several are. For the free
+    /// names below `attributes`, where an export names a flag as its clerk does.
+    pub fn get_loose(&self, key: &str) -> Option<&Value> {
+        let wanted = loose_name(key);
+        match self {
+            Value::Map(map) => map
+                .iter()
+                .find(|(name, v)| !matches!(v, Value::Null) && loose_name(name) == wanted)
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     /// The member `key`, as [`Value::get`], looked for first where `hint` says it was the
     /// last time (`Fields::get_hinted`).
     pub fn get_hinted(&self, key: &str, hint: &FieldHint) -> Option<&Value> {
@@ -108,5 +123,43 @@ impl fmt::Display for Value {
                 None => f.write_str("{…}"),
             },
         }
+    }
+}
+
+/// A free member name as [`Value::get_loose`] compares it: lower case, with each run of
+/// spaces, hyphens, dots and underscores one underscore, none at either end.
+fn loose_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut gap = false;
+    for c in name.chars() {
+        if matches!(c, ' ' | '-' | '.' | '_') || c.is_whitespace() {
+            gap = !out.is_empty();
+            continue;
+        }
+        if gap {
+            out.push('_');
+            gap = false;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loose_name;
+
+    #[test]
+    fn a_free_name_is_compared_without_case_and_separators() {
+        for written in [
+            "installation_declined",
+            "Installation Declined",
+            "INSTALLATION-DECLINED",
+            " installation.declined ",
+            "Installation__ -Declined",
+        ] {
+            assert_eq!(loose_name(written), "installation_declined", "{written}");
+        }
+        assert_ne!(loose_name("installationdeclined"), "installation_declined");
     }
 }
