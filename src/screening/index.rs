@@ -81,6 +81,12 @@ pub const CUT_WORDS_SCORE: f64 = 0.75;
 /// "care of" is the listed party's business wherever it says it is. Token alignment charges
 /// every added word, so such names fell below review, and an address abroad cleared them.
 pub const CONTAINED_NAME_SCORE: f64 = 0.85;
+/// Name score of a query whose words, two or more that are not generic business words, stand
+/// in a row inside a listed company's longer name (`Dandong Zhicheng Co Ltd` for `DANDONG
+/// ZHICHENG METALLIC MATERIAL CO., LTD.`): a review, since a shortened listed name is how an
+/// export or a front writes it, and a name of its own may share the words. Token alignment
+/// charges every listed word left out, so such names fell below review.
+pub const PART_OF_LISTED_SCORE: f64 = 0.75;
 /// Most records one cut name is matched with (the first in folded order): a prefix of 25
 /// characters or more is shared by few names of a real list.
 const MAX_CUT_MATCHES: usize = 256;
@@ -236,6 +242,9 @@ struct Scored {
     reading: Option<String>,
     /// Whether the query holds the record's name whole ([`CONTAINED_NAME_SCORE`]).
     contained: bool,
+    /// Whether the query's words stand in a row in the record's longer name
+    /// ([`PART_OF_LISTED_SCORE`]).
+    part_of_listed: bool,
     /// How the name score was reached (what [`Match::steps`] starts with).
     origin: NameOrigin,
 }
@@ -272,7 +281,7 @@ impl NameOrigin {
 
     /// The steps to `name_score`, the score the record was given: the comparison, the cap
     /// that lowered it, and what raised it past both (the query holds the listed name whole).
-    fn steps(self, name_score: f64) -> ScoreSteps {
+    fn steps(self, name_score: f64, part_of_listed: bool) -> ScoreSteps {
         let mut out = ScoreSteps::new();
         steps::push(&mut out, self.kind, self.score);
         match self.cap {
@@ -289,7 +298,12 @@ impl NameOrigin {
             None => {}
         }
         if out.last().is_some_and(|last| name_score > last.score) {
-            steps::push(&mut out, StepKind::HoldsListedName, name_score);
+            let raised = if part_of_listed {
+                StepKind::PartOfListedName
+            } else {
+                StepKind::HoldsListedName
+            };
+            steps::push(&mut out, raised, name_score);
         }
         out
     }
@@ -587,7 +601,7 @@ impl Screener {
                     continue;
                 };
                 let mut name_score = s.score;
-                let mut steps = s.origin.steps(s.score);
+                let mut steps = s.origin.steps(s.score, s.part_of_listed);
                 if in_address {
                     steps::push(&mut steps, StepKind::NamedInAddress, name_score);
                 }

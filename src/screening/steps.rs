@@ -16,6 +16,8 @@ pub enum StepKind {
     CutAtWordEnd,
     /// The query holds the listed company's name whole among other words.
     HoldsListedName,
+    /// The query is the listed company's name with words left out, its own words in a row.
+    PartOfListedName,
     /// Only generic business words matched while others were left over: capped.
     GenericOnly,
     /// A name stands on the other side of `bin`/`ibn` in the two names (father and son): capped.
@@ -55,6 +57,7 @@ impl StepKind {
             StepKind::CutInWord => "cut_in_word",
             StepKind::CutAtWordEnd => "cut_at_word_end",
             StepKind::HoldsListedName => "holds_listed_name",
+            StepKind::PartOfListedName => "part_of_listed_name",
             StepKind::GenericOnly => "generic_only_cap",
             StepKind::CrossedPatronymic => "crossed_patronymic_cap",
             StepKind::WeakAlias => "weak_alias_cap",
@@ -79,6 +82,7 @@ impl StepKind {
             StepKind::CutInWord => "listed name cut inside a word",
             StepKind::CutAtWordEnd => "start of the listed name, to a word's end",
             StepKind::HoldsListedName => "holds the listed name whole",
+            StepKind::PartOfListedName => "the listed company's name with words left out",
             StepKind::GenericOnly => "only generic words matched, capped",
             StepKind::CrossedPatronymic => "names on both sides of bin/ibn, capped",
             StepKind::WeakAlias => "weak alias, capped",

@@ -111,6 +111,7 @@ impl Screener {
                 }],
                 reading: None,
                 contained: false,
+                part_of_listed: false,
                 origin: NameOrigin::of(
                     if score == CUT_NAME_SCORE {
                         StepKind::CutInWord
@@ -134,6 +135,12 @@ impl Screener {
             return Vec::new();
         }
         let query = QueryName::new(tokens, &self.stats);
+        // The query's own words, for `part_of_listed`: worked out once for its candidates.
+        let core: Vec<&str> = tokens
+            .iter()
+            .map(String::as_str)
+            .filter(|t| !is_generic(t))
+            .collect();
         let mut candidates: Vec<u32> = Vec::new();
         for v in query.variants() {
             candidates.extend(self.postings.select(&v.tokens, &self.config));
@@ -167,6 +174,7 @@ impl Screener {
                 if self.config.pruning == Pruning::Bounded
                     && self.names.view_with(ri, run(k), &mut view)
                     && !self.holds_listed(tokens, view.tokens(), || view.entry())
+                    && !self.part_of_listed(&core, view.tokens(), || view.entry())
                 {
                     let mask =
                         variants_below_floor(&query, view.listed(), floor, &mut memos, view.ids);
@@ -177,7 +185,13 @@ impl Screener {
                 }
                 let r = self.names.get(ri)?;
                 let contained = self.holds_listed(tokens, &r.name.tokens, || Some(r.entry));
-                let floor = if contained { 0.0 } else { floor };
+                let part_of_listed =
+                    !contained && self.part_of_listed(&core, &r.name.tokens, || Some(r.entry));
+                let floor = if contained || part_of_listed {
+                    0.0
+                } else {
+                    floor
+                };
                 let (s, variant) = compare_listed_at_least(
                     &query,
                     &r.weighted,
@@ -201,6 +215,8 @@ impl Screener {
                     record: ri,
                     score: if contained {
                         s.score.max(CONTAINED_NAME_SCORE)
+                    } else if part_of_listed {
+                        s.score.max(PART_OF_LISTED_SCORE)
                     } else {
                         s.score
                     },
@@ -210,6 +226,7 @@ impl Screener {
                         .then(|| query.variants().get(variant).map(|v| v.tokens.join(" ")))
                         .flatten(),
                     contained,
+                    part_of_listed,
                 })
             })
             .collect();
@@ -238,6 +255,30 @@ impl Screener {
                 .windows(tokens.len())
                 .any(|w| w.iter().zip(tokens).all(|(q, t)| q.as_str() == t.as_ref()))
             && tokens.iter().any(|t| !is_generic(t.as_ref()))
+            && entry()
+                .and_then(|e| self.entries.get(e as usize))
+                .is_some_and(|e| e.kind != EntryKind::Person)
+    }
+
+    /// Whether the query's own words (`core`: its tokens that are not generic business
+    /// words), two or more, stand in a row inside `record`'s name, a company's (not a
+    /// person's: people share names) that has more such words: the listed name with words left
+    /// out (`Dandong Zhicheng Co Ltd` in `DANDONG ZHICHENG METALLIC MATERIAL CO., LTD.`). In
+    /// a row, so that words taken from all over a long name make no match. `tokens` and
+    /// `entry` are the listed name's, unpacked or read in place.
+    fn part_of_listed<S: AsRef<str>>(
+        &self,
+        core: &[&str],
+        tokens: &[S],
+        entry: impl FnOnce() -> Option<u32>,
+    ) -> bool {
+        let listed_words = || tokens.iter().filter(|t| !is_generic(t.as_ref())).count();
+        core.len() >= 2
+            && tokens.len() > core.len()
+            && tokens
+                .windows(core.len())
+                .any(|w| w.iter().zip(core).all(|(t, q)| t.as_ref() == *q))
+            && listed_words() > core.len()
             && entry()
                 .and_then(|e| self.entries.get(e as usize))
                 .is_some_and(|e| e.kind != EntryKind::Person)
@@ -282,6 +323,7 @@ impl Screener {
                 }],
                 reading: None,
                 contained: false,
+                part_of_listed: false,
                 origin: NameOrigin::of(StepKind::SameLetters, 1.0),
             })
             .collect()
