@@ -508,53 +508,25 @@ fn a_pending_order_with_a_past_ship_date_is_judged_by_the_rows_in_force_today() 
 #[test]
 fn a_pending_run_says_so_in_its_report_and_conflicts_with_as_of() {
     let orders = order("A", "2019-01-10", Some("2019-02-01"), "845811", "KZ");
-    let out = redflag_in(
-        None,
-        &[
-            "check",
-            "-",
-            "--rules",
-            PACK,
-            "--pending",
-            "--format",
-            "json",
-        ],
-        Some(orders.as_bytes()),
-    );
-    let doc: Json = serde_json::from_str(&stdout(&out)).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "-", "--rules", PACK];
+        args.extend_from_slice(extra);
+        redflag_in(None, &args, Some(orders.as_bytes()))
+    };
     let today = chrono::Local::now().date_naive().to_string();
+    let doc: Json =
+        serde_json::from_str(&stdout(&run(&["--pending", "--format", "json"]))).unwrap();
     assert_eq!(
         doc["pending_on"],
         Json::String(today.clone()),
         "{}",
         doc["schema"]
     );
-    let human = redflag_in(
-        None,
-        &["check", "-", "--rules", PACK, "--pending"],
-        Some(orders.as_bytes()),
-    );
+    let human = run(&["--pending"]);
     assert!(stdout(&human).contains(&format!("judged before shipment on {today}")));
     // Without it the run header has no such field: other runs keep their bytes.
-    let plain = redflag_in(
-        None,
-        &["check", "-", "--rules", PACK, "--format", "json"],
-        Some(orders.as_bytes()),
-    );
-    let doc: Json = serde_json::from_str(&stdout(&plain)).unwrap();
+    let doc: Json = serde_json::from_str(&stdout(&run(&["--format", "json"]))).unwrap();
     assert!(doc.get("pending_on").is_none(), "{}", doc["schema"]);
-    let both = redflag_in(
-        None,
-        &[
-            "check",
-            "-",
-            "--rules",
-            PACK,
-            "--pending",
-            "--as-of",
-            "2020-01-01",
-        ],
-        Some(orders.as_bytes()),
-    );
+    let both = run(&["--pending", "--as-of", "2020-01-01"]);
     assert_eq!(code(&both), 2, "{}", stderr(&both));
 }

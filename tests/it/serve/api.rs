@@ -8,6 +8,19 @@ fn sample() -> Vec<u8> {
     std::fs::read(SAMPLE).unwrap()
 }
 
+/// The `check` a server's answer equals: before shipment, JSON out, the body as `input`.
+fn check_as_served(input: &str) -> [&str; 7] {
+    [
+        "check",
+        "--pending",
+        "--format",
+        "json",
+        "--input-format",
+        input,
+        "-",
+    ]
+}
+
 /// The order ids of the sample, with their verdicts: one block, one hold.
 const BLOCKED: &str = "SO-2015-0042-J";
 const HELD: &str = "SO-2024-0412-J";
@@ -19,18 +32,7 @@ fn check_answers_the_bytes_check_gives() {
     let body = sample();
     let served = server.check(&body);
     assert_eq!(served.status, 200, "{}", served.text());
-    let (status, cli, _) = redflag(
-        &[
-            "check",
-            "--pending",
-            "--format",
-            "json",
-            "--input-format",
-            "json",
-            "-",
-        ],
-        &body,
-    );
+    let (status, cli, _) = redflag(&check_as_served("json"), &body);
     assert_eq!(status, 1);
     assert_eq!(served.text(), String::from_utf8(cli).unwrap());
 
@@ -38,33 +40,11 @@ fn check_answers_the_bytes_check_gives() {
     let one = serde_json::to_vec(&serde_json::from_slice::<serde_json::Value>(&body).unwrap()[1])
         .unwrap();
     let served = server.check(&one);
-    let (_, cli, _) = redflag(
-        &[
-            "check",
-            "--pending",
-            "--format",
-            "json",
-            "--input-format",
-            "json",
-            "-",
-        ],
-        &one,
-    );
+    let (_, cli, _) = redflag(&check_as_served("json"), &one);
     assert_eq!(served.body, cli);
     let lines = std::fs::read("fixtures/orders/sample.jsonl").unwrap();
     let served = server.post("/v1/check", Some(ERP), "application/x-ndjson", &lines);
-    let (_, cli, _) = redflag(
-        &[
-            "check",
-            "--pending",
-            "--format",
-            "json",
-            "--input-format",
-            "jsonl",
-            "-",
-        ],
-        &lines,
-    );
+    let (_, cli, _) = redflag(&check_as_served("jsonl"), &lines);
     assert_eq!(served.status, 200);
     assert_eq!(served.body, cli);
     // The report names the pack digest and the input's digest, and the day the orders were
@@ -89,18 +69,7 @@ fn an_unknown_field_is_reported_as_check_reports_it() {
     let server = start(&[]);
     let body = br#"{"id": "SO-X-1", "date": "2024-01-01", "buyer": {"name": "A", "country": "DE"}, "colour": "red"}"#;
     let served = server.check(body);
-    let (_, cli, _) = redflag(
-        &[
-            "check",
-            "--pending",
-            "--format",
-            "json",
-            "--input-format",
-            "json",
-            "-",
-        ],
-        body,
-    );
+    let (_, cli, _) = redflag(&check_as_served("json"), body);
     assert_eq!(served.status, 200);
     assert_eq!(served.body, cli);
     assert_eq!(served.json()["orders"][0]["verdict"], "error");
