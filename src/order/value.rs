@@ -127,19 +127,24 @@ impl fmt::Display for Value {
 }
 
 /// A free member name as [`Value::get_loose`] compares it: lower case, with each run of
-/// spaces, hyphens, dots and underscores one underscore, none at either end.
+/// spaces, hyphens, dots and underscores one underscore, none at either end, and a word
+/// boundary where a lower-case letter or digit meets a capital (`installationDeclined`, the
+/// way JSON exports most often name a field).
 fn loose_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
+    let mut out = String::with_capacity(name.len() + 4);
     let mut gap = false;
+    let mut after_lower = false;
     for c in name.chars() {
         if matches!(c, ' ' | '-' | '.' | '_') || c.is_whitespace() {
             gap = !out.is_empty();
+            after_lower = false;
             continue;
         }
-        if gap {
+        if gap || (after_lower && c.is_uppercase()) {
             out.push('_');
             gap = false;
         }
+        after_lower = c.is_lowercase() || c.is_numeric();
         out.extend(c.to_lowercase());
     }
     out
@@ -157,6 +162,8 @@ mod tests {
             "INSTALLATION-DECLINED",
             " installation.declined ",
             "Installation__ -Declined",
+            "installationDeclined",
+            "InstallationDeclined",
         ] {
             assert_eq!(loose_name(written), "installation_declined", "{written}");
         }
