@@ -424,9 +424,10 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(unmix_scripts(&closed).into_owned())
 }
 
-/// [`fold`] of `text`, borrowed when `text` is already folded: ASCII, no capital, each space
-/// single and between two words. Most texts an order is looked up by in a list (codes, city
-/// names written in lower case) are, and the lookup then allocates nothing.
+/// [`fold`] of `text`, borrowed when `text` is already folded: ASCII, no capital, no
+/// apostrophe, each space single and between two words. Most texts an order is looked up by
+/// in a list (codes, city names written in lower case) are, and the lookup then allocates
+/// nothing.
 pub fn folded(text: &str) -> Cow<'_, str> {
     // A leading space is not folded: the text starts as if after one.
     let mut after_space = true;
@@ -437,12 +438,12 @@ pub fn folded(text: &str) -> Cow<'_, str> {
             is_folded &= b == b' ' && !after_space;
             after_space = true;
         } else {
-            is_folded &= b.is_ascii() && !b.is_ascii_uppercase();
+            is_folded &= b.is_ascii() && !b.is_ascii_uppercase() && b != b'\'' && b != b'`';
             after_space = false;
         }
     }
     is_folded &= !after_space || text.is_empty();
-    if is_folded && !has_spaced_letters(text) && !has_ascii_apostrophe(text) {
+    if is_folded && !has_spaced_letters(text) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(fold(text))
