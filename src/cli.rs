@@ -234,8 +234,12 @@ struct ExplainArgs {
     /// Judge as of this date, as in `check`.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, requires = "order")]
     as_of: Option<NaiveDate>,
-    /// The order has not shipped yet, as in `check --pending`.
-    #[arg(long, requires = "order", conflicts_with = "as_of")]
+    /// The order has shipped: its `ship_date` is the day the goods left, as in `check
+    /// --shipped`. Without it the order has not shipped yet, as in `check`.
+    #[arg(long, requires = "order")]
+    shipped: bool,
+    /// Accepted for scripts written for it: an order not shipped yet is the default.
+    #[arg(long, hide = true, requires = "order", conflicts_with_all = ["shipped", "as_of"])]
     pending: bool,
 }
 

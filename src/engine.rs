@@ -60,13 +60,18 @@ pub const MAX_COMBINATIONS: usize = 1_000_000;
 /// Observations kept per condition in evidence.
 const MAX_OBSERVATIONS: usize = 8;
 
-/// The day orders that have not shipped yet are judged on ([`Engine::pending`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pending {
-    /// A fixed day: the day a `check` run started, so that one run judges all its orders alike.
-    On(NaiveDate),
-    /// The day each order is judged: a server that runs for days.
-    Today,
+/// What an order's stated `ship_date` is taken for ([`Engine::ship_dates`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ShipDates {
+    /// The day the goods left: rows, rules and listings in force only after it give lookback
+    /// findings. For re-screening past shipments (`check --shipped`, `--as-of`, rule tests).
+    #[default]
+    Shipped,
+    /// A plan: the goods have not left, so a stated `ship_date` proves nothing about the law
+    /// they leave under, and whatever is in force from the order date on counts. For a gate
+    /// before shipment (`check` by default, `serve`): believed, a stale or wrong `ship_date`
+    /// turned a block into a lookback review.
+    Planned,
 }
 
 /// A pack ready to judge orders: list lookups indexed once.
@@ -86,8 +91,8 @@ pub struct Engine {
     screener: Option<Arc<Screener>>,
     /// The date judged as of: list entries listed later are not known yet.
     as_of: Option<NaiveDate>,
-    /// Whether the orders have not shipped yet, and the day they are judged on.
-    pending: Option<Pending>,
+    /// What a stated `ship_date` is taken for.
+    ship_dates: ShipDates,
     /// The lowest `min_score` of any `screen` condition: each party is screened once per
     /// order at this score, and each condition keeps the matches it wants.
     screen_floor: f64,
@@ -107,15 +112,6 @@ impl Engine {
     /// The pack this engine judges with.
     pub fn pack(&self) -> &RulePack {
         &self.pack
-    }
-
-    /// The day pending orders are judged on, if they are pending.
-    fn pending_day(&self) -> Option<NaiveDate> {
-        self.pending.map(|p| match p {
-            Pending::On(day) => day,
-            // A server runs for days: each order is judged on the day it is asked about.
-            Pending::Today => chrono::Local::now().date_naive(),
-        })
     }
 
     /// Judges one record: an error record is `error`; an order gets every
@@ -139,7 +135,7 @@ impl Engine {
     pub fn judge_order(&self, order: &Order) -> Judgement {
         let screened = ScreenCache::default();
         let mut scratch = Scratch::with_memo(memo::for_order());
-        let dates = OrderDates::of(order, self.as_of, self.pending_day());
+        let dates = OrderDates::of(order, self.as_of, self.ship_dates);
         let mut findings: Vec<Finding> = Vec::new();
         let mut lapsed: Vec<String> = Vec::new();
         for (rule, compiled) in self.pack.rules.iter().zip(&self.compiled) {

@@ -130,6 +130,9 @@ pub enum ListingStatus {
     /// Listed after the order date, and the order states no shipment date: the goods may ship
     /// today, so counted as listed at shipment.
     AfterOrderNoShipDate,
+    /// Listed after the order date, and the order's ship date is a plan (a run before
+    /// shipment): the goods have not left, so counted as listed at shipment.
+    AfterOrderNotShipped,
 }
 
 impl ListingStatus {
@@ -143,6 +146,9 @@ impl ListingStatus {
             ListingStatus::OrderUndated => "order has no date",
             ListingStatus::AfterOrderNoShipDate => {
                 "listed after the order date; no ship date, so counted as listed at shipment"
+            }
+            ListingStatus::AfterOrderNotShipped => {
+                "listed after the order date; not shipped yet, so counted as listed at shipment"
             }
         }
     }

@@ -55,12 +55,15 @@ pub(super) struct CheckArgs {
     /// known yet, and waivers must be in force on it. For lookback over past orders.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     as_of: Option<NaiveDate>,
-    /// The orders have not shipped yet (a gate before shipment): a `ship_date` before today is
-    /// a plan that has passed or a wrong date, not the day the goods left, so the list rows,
-    /// rules and screening entries in force today count and no finding turns into a lookback
-    /// through it. Without it, a stated `ship_date` is the day the law is read for (re-screening
-    /// past shipments).
-    #[arg(long, conflicts_with = "as_of")]
+    /// The orders have shipped (re-screening past shipments): a stated `ship_date` is the day
+    /// the goods left, and the list rows, rules and screening entries that came into force
+    /// after it give lookback findings (at most `review`). Without it (and without `--as-of`,
+    /// which implies it) the orders have not shipped yet, as at a gate: a `ship_date` is a plan,
+    /// and whatever is in force from the order date on counts in full.
+    #[arg(long)]
+    shipped: bool,
+    /// Accepted for scripts written for it: judging orders as not shipped yet is the default.
+    #[arg(long, hide = true, conflicts_with_all = ["shipped", "as_of"])]
     pending: bool,
     /// TOML file of waivers: findings compliance has cleared (shown as waived, never hidden).
     #[arg(long, value_name = "FILE")]
@@ -258,9 +261,10 @@ pub(super) fn check(args: CheckArgs) -> Status {
     };
     let screening_info = std::mem::take(&mut screening.info);
     let mut engine = screening.engine(pack, args.as_of);
-    let pending_on = args.pending.then(|| chrono::Local::now().date_naive());
-    if let Some(day) = pending_on {
-        engine = engine.pending(crate::engine::Pending::On(day));
+    // A lookback as of a day re-screens past shipments, whose ship dates are what they say.
+    let shipped = args.shipped || args.as_of.is_some();
+    if !shipped {
+        engine = engine.ship_dates(crate::engine::ShipDates::Planned);
     }
     if let Some(w) = &waivers {
         // Waivers are judged on the as-of date, else the day of the run.
@@ -326,7 +330,7 @@ pub(super) fn check(args: CheckArgs) -> Status {
     );
     run.screening = screening_info;
     run.as_of = args.as_of;
-    run.pending_on = pending_on;
+    run.shipped = shipped;
     if let Some(date) = args.as_of {
         run.judged_on = date;
     }

@@ -54,10 +54,8 @@ pub(super) fn run(args: ExplainArgs) -> Status {
         }
     };
     let mut engine = screening.engine(pack, args.as_of);
-    if args.pending {
-        engine = engine.pending(crate::engine::Pending::On(
-            chrono::Local::now().date_naive(),
-        ));
+    if !(args.shipped || args.as_of.is_some()) {
+        engine = engine.ship_dates(crate::engine::ShipDates::Planned);
     }
     let Ok(rule) = explain::find_rule(engine.pack(), &args.rule) else {
         return Status::Error;

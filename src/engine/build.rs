@@ -80,7 +80,7 @@ impl Engine {
             compiled,
             screener: None,
             as_of: None,
-            pending: None,
+            ship_dates: ShipDates::default(),
             screen_floor,
             waivers: None,
         }
@@ -100,11 +100,10 @@ impl Engine {
         self
     }
 
-    /// Judges orders that have not shipped yet (a gate before shipment): a `ship_date` before
-    /// the day of judging is not taken as the day the goods left, so the rows, rules and list
-    /// entries in force on that day count, and no finding becomes a lookback through it.
-    pub fn pending(mut self, on: Pending) -> Engine {
-        self.pending = Some(on);
+    /// Takes a stated `ship_date` for `what`: the day the goods left (the default), or a plan
+    /// (a gate before shipment, where no finding becomes a lookback through it).
+    pub fn ship_dates(mut self, what: ShipDates) -> Engine {
+        self.ship_dates = what;
         self
     }
 

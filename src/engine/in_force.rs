@@ -6,7 +6,8 @@
 //! finding, marked and held at `review`, like screening's listed-after-shipment rule. The
 //! order date alone never makes a row later: goods ship on or after it, possibly today, so
 //! an order without a `ship_date` is judged against every row in force since its date (an
-//! unknown date never clears an order). With `--as-of`, rows that came into force after that
+//! unknown date never clears an order). Before shipment ([`ShipDates::Planned`]) a stated
+//! `ship_date` is a plan and no row is later through it. With `--as-of`, rows that came into force after that
 //! day were not known yet and do not count at all, as list entries listed after it.
 
 use std::cell::{Cell, RefCell};
@@ -14,6 +15,7 @@ use std::cell::{Cell, RefCell};
 use chrono::NaiveDate;
 
 use super::conditions::Rows;
+use super::ShipDates;
 use crate::order::{Order, Value};
 use crate::rules::lists::{ListTable, RowDate};
 
@@ -39,16 +41,13 @@ pub(super) struct OrderDates {
     ordered: Option<NaiveDate>,
     /// The as-of date of the run, if one was given.
     as_of: Option<NaiveDate>,
+    /// Whether the order states a ship date that was taken as a plan, not the shipment.
+    ship_planned: bool,
 }
 
 impl OrderDates {
-    /// `pending`: the day of a run over orders that have not shipped yet (`check
-    /// --pending`, `serve`), if it is one.
-    pub(super) fn of(
-        order: &Order,
-        as_of: Option<NaiveDate>,
-        pending: Option<NaiveDate>,
-    ) -> OrderDates {
+    /// `ship_dates`: whether a stated `ship_date` is the day the goods left, or a plan.
+    pub(super) fn of(order: &Order, as_of: Option<NaiveDate>, ship_dates: ShipDates) -> OrderDates {
         let date = |name: &str| match order.root.get(name) {
             Some(Value::Date(d)) => Some(*d),
             _ => None,
@@ -57,14 +56,16 @@ impl OrderDates {
         OrderDates {
             // A ship date before the order date is a placeholder (`1900-01-01` from an ERP's
             // empty date) or a mistake, not evidence that the goods left early. Before a
-            // shipment, a ship date before the day of the run is a plan that has passed or a
-            // wrong date, not evidence either: the goods leave today or later, and today's
-            // law applies. Believed, it turned a block into a lookback review.
-            ship: date("ship_date")
-                .filter(|s| ordered.is_none_or(|o| *s >= o))
-                .filter(|s| pending.is_none_or(|today| *s >= today)),
+            // shipment, a ship date is a plan, stale or wrong as often as not (an ERP that
+            // fills in the order date), not evidence either: believed, it turned a block into
+            // a lookback review.
+            ship: match ship_dates {
+                ShipDates::Shipped => date("ship_date").filter(|s| ordered.is_none_or(|o| *s >= o)),
+                ShipDates::Planned => None,
+            },
             ordered,
             as_of,
+            ship_planned: ship_dates == ShipDates::Planned && date("ship_date").is_some(),
         }
     }
 
@@ -72,6 +73,11 @@ impl OrderDates {
     /// came into force.
     pub(super) fn stated_ship(&self) -> Option<NaiveDate> {
         self.ship
+    }
+
+    /// Whether the order states a ship date that was taken as a plan (a run before shipment).
+    pub(super) fn ship_planned(&self) -> bool {
+        self.ship_planned
     }
 
     /// The stated shipment date, if it is before `day`: the order shipped before something

@@ -425,6 +425,11 @@ fn judge_candidates(
     // A listing ends for an order only before its order date, as a list row does (see
     // `OrderDates`): a `9999-12-31` placeholder ship date must not end it.
     let order_date = cx.order_date(RateDate::OrderDate);
+    let unshipped = if cx.rows.dates.ship_planned() {
+        ListingStatus::AfterOrderNotShipped
+    } else {
+        ListingStatus::AfterOrderNoShipDate
+    };
     let status_of = |entry: &screening::Entry| match shipment_date {
         None => ListingStatus::OrderUndated,
         Some(date) => {
@@ -434,14 +439,14 @@ fn judge_candidates(
             match entry.listed_at(date) {
                 _ if ended => ListingStatus::Ended,
                 ListedAt::ListedAfter if ship_stated => ListingStatus::AfterShipment,
-                ListedAt::ListedAfter => ListingStatus::AfterOrderNoShipDate,
+                ListedAt::ListedAfter => unshipped,
                 ListedAt::Unknown => ListingStatus::Undated,
                 // Ended after the order date: still listed when the order was placed.
                 ListedAt::Expired if entry.listed_on.is_some_and(|start| start > date) => {
                     if ship_stated {
                         ListingStatus::AfterShipment
                     } else {
-                        ListingStatus::AfterOrderNoShipDate
+                        unshipped
                     }
                 }
                 ListedAt::Expired if entry.listed_on.is_none() => ListingStatus::Undated,
@@ -487,6 +492,7 @@ fn judge_candidates(
                     | ListingStatus::Undated
                     | ListingStatus::OrderUndated
                     | ListingStatus::AfterOrderNoShipDate
+                    | ListingStatus::AfterOrderNotShipped
             ),
             ListedFilter::AfterShipment => status == ListingStatus::AfterShipment,
         };

@@ -248,10 +248,10 @@ impl Reporter for HumanReporter {
         if let Some(as_of) = run.as_of {
             line(out, &format!("judged as of {as_of}"))?;
         }
-        if let Some(day) = run.pending_on {
+        if run.shipped {
             line(
                 out,
-                &format!("judged before shipment on {day}: a ship_date before it is no shipment"),
+                "judged as shipped: a ship_date is the day the goods left, and what came into force after it is a lookback",
             )?;
         }
         // One line per table, aligned, so an auditor can read dates and

@@ -90,8 +90,8 @@ pub fn run_json(run: &RunInfo) -> Json {
         "filter": filter_json(run),
     });
     // Only when given, so that the reports of other runs keep their bytes.
-    if let (Some(day), Some(fields)) = (run.pending_on, head.as_object_mut()) {
-        fields.insert("pending_on".into(), Json::String(day.to_string()));
+    if let (true, Some(fields)) = (run.shipped, head.as_object_mut()) {
+        fields.insert("shipped".into(), Json::Bool(true));
     }
     head
 }

@@ -48,9 +48,9 @@ pub struct RunInfo<'a> {
     /// The date the orders are judged as of (`--as-of`), when one was given: screening-list
     /// entries listed later are not known yet. `None`: the day of the run, no cut-off.
     pub as_of: Option<NaiveDate>,
-    /// The day orders that have not shipped yet were judged on (`check --pending`): a past
-    /// `ship_date` was not taken as the shipment. `None`: a stated `ship_date` is the shipment.
-    pub pending_on: Option<NaiveDate>,
+    /// Whether a stated `ship_date` was taken as the day the goods left (`check --shipped`,
+    /// `--as-of`). `false`: the orders had not shipped, and a `ship_date` was a plan.
+    pub shipped: bool,
     /// Further files the run depends on (a waiver file, say), shown with the
     /// provenance in every format.
     pub other_files: Vec<ProvenanceFile>,
@@ -101,7 +101,7 @@ impl<'a> RunInfo<'a> {
             fail_on,
             screening: Vec::new(),
             as_of: None,
-            pending_on: None,
+            shipped: false,
             other_files: Vec::new(),
             coverage: None,
             waivers: None,

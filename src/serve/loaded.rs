@@ -32,8 +32,6 @@ impl Loaded {
             Severity::Hold,
         );
         run.screening = self.screening.clone();
-        // Orders come to a server before they ship (see `load`), judged on the day asked.
-        run.pending_on = Some(chrono::Local::now().date_naive());
         run
     }
 
@@ -64,10 +62,10 @@ pub fn load(
     let mut indexed = cli::load_indexed(lists, &pack, false, cache)?;
     let info = std::mem::take(&mut indexed.info);
     let list_warnings = std::mem::take(&mut indexed.warnings);
-    // A server is a gate before shipment: an order's past `ship_date` is no shipment.
+    // A server is a gate before shipment: an order's `ship_date` is a plan, no shipment.
     let engine = indexed
         .engine(pack, None)
-        .pending(crate::engine::Pending::Today);
+        .ship_dates(crate::engine::ShipDates::Planned);
     let missing = engine.missing_screening_lists();
     if !missing.is_empty() {
         let mut acc = Diagnostics::new();

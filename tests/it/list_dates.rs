@@ -70,7 +70,7 @@ fn verdict(records: &[Json], id: &str) -> String {
 fn a_row_that_came_into_force_after_the_shipment_gives_a_lookback_finding_at_review() {
     let (_, records) = check(
         &order("A", "2019-01-10", Some("2019-02-01"), "845811", "KZ"),
-        &["--rules", PACK],
+        &["--rules", PACK, "--shipped"],
     );
     let found = findings(&records, "A");
     let (_, severity, later) = found.iter().find(|f| f.0 == "DATED-001").unwrap();
@@ -201,7 +201,7 @@ fn an_unverified_or_missing_start_counts_on_any_date() {
 fn a_rule_dated_after_the_shipment_gives_a_lookback_finding() {
     let (_, records) = check(
         &order("D", "2021-01-10", Some("2021-02-01"), "999999", "KZ"),
-        &["--rules", PACK],
+        &["--rules", PACK, "--shipped"],
     );
     let found = findings(&records, "D");
     assert_eq!(found.len(), 1, "{found:?}");
@@ -250,7 +250,7 @@ fn the_default_pack_judges_a_2019_chpl_machine_to_russia_as_a_lookback_and_a_202
         order("unshipped", "2019-01-10", None, "845710", "RU"),
     ]
     .concat();
-    let (_, records) = check(&orders, &[]);
+    let (_, records) = check(&orders, &["--shipped"]);
     let chpl = |id: &str| {
         findings(&records, id)
             .into_iter()
@@ -273,7 +273,7 @@ fn the_default_pack_judges_a_2019_chpl_machine_to_russia_as_a_lookback_and_a_202
 fn the_human_report_says_a_finding_is_a_lookback() {
     let out = redflag_in(
         None,
-        &["check", "-", "--rules", PACK],
+        &["check", "-", "--rules", PACK, "--shipped"],
         Some(order("A", "2019-01-10", Some("2019-02-01"), "845811", "KZ").as_bytes()),
     );
     assert!(
@@ -292,7 +292,15 @@ fn the_csv_report_says_a_finding_is_a_lookback_in_its_last_column() {
     );
     let out = redflag_in(
         None,
-        &["check", "-", "--rules", PACK, "--format", "csv"],
+        &[
+            "check",
+            "-",
+            "--rules",
+            PACK,
+            "--shipped",
+            "--format",
+            "csv",
+        ],
         Some(orders.as_bytes()),
     );
     let text = stdout(&out);
@@ -331,7 +339,7 @@ fn explain(rule: &str, record: &str, args: &[&str]) -> String {
 #[test]
 fn explain_shows_the_lookback_walk_that_check_reports() {
     let old = order("OLD", "2019-01-10", Some("2019-02-01"), "845811", "KZ");
-    let text = explain("DATED-001", &old, &[]);
+    let text = explain("DATED-001", &old, &["--shipped"]);
     assert!(text.contains("result: fired · review"), "{text}");
     assert!(
         text.contains("lookback, not the law at shipment: row `845811`")
@@ -339,8 +347,12 @@ fn explain_shows_the_lookback_walk_that_check_reports() {
             && text.contains("combination 1 of 1: fires"),
         "{text}"
     );
-    let json: Json =
-        serde_json::from_str(&explain("DATED-001", &old, &["--format", "json"])).unwrap();
+    let json: Json = serde_json::from_str(&explain(
+        "DATED-001",
+        &old,
+        &["--shipped", "--format", "json"],
+    ))
+    .unwrap();
     assert_eq!(json["lookback"], true);
     assert_eq!(json["combinations"][0]["truth"], "true");
     // Shipped after the row came into force: the law at shipment, no lookback.
@@ -448,7 +460,7 @@ fn check_warns_of_orders_dated_after_the_as_of_date() {
 fn a_shared_condition_that_left_out_a_later_row_gives_each_rule_its_lookback_finding() {
     let (_, records) = check(
         &order("A", "2019-01-10", Some("2019-02-01"), "845811", "KZ"),
-        &["--rules", "fixtures/packs/dated-shared"],
+        &["--rules", "fixtures/packs/dated-shared", "--shipped"],
     );
     let found = findings(&records, "A");
     for rule in ["DATED-001", "DATED-003"] {
@@ -482,51 +494,67 @@ fn a_shared_condition_that_left_out_a_later_row_gives_each_rule_its_lookback_fin
 }
 
 #[test]
-fn a_pending_order_with_a_past_ship_date_is_judged_by_the_rows_in_force_today() {
-    // A gate before shipment: the goods have not left, so a ship date in the past (a plan
-    // that has passed, an ERP filling the order date in) is no shipment. Believed, it made
-    // the block of a row in force since 2024 a lookback review, which passes `--fail-on hold`.
+fn a_ship_date_is_a_plan_unless_the_run_says_the_orders_shipped() {
+    // A gate before shipment: the goods have not left, so a ship date (a plan that has
+    // passed, an ERP filling the order date in) is no shipment. Believed, it made the block
+    // of a row in force since 2024 a lookback review, which passes `--fail-on hold`.
     let orders = order("A", "2019-01-10", Some("2019-02-01"), "845811", "KZ");
-    let (status, records) = check(&orders, &["--rules", PACK]);
+    let (status, gate) = check(&orders, &["--rules", PACK]);
+    assert_eq!(status, 1, "{gate:?}");
+    let (status, shipped) = check(&orders, &["--rules", PACK, "--shipped"]);
     assert_eq!(
         status, 0,
-        "the lookback review passes the gate without --pending"
+        "the lookback review of a past shipment passes --fail-on hold"
     );
+    let found = findings(&gate, "A");
+    let (_, severity, later) = found.iter().find(|f| f.0 == "DATED-001").unwrap();
+    assert_eq!(severity, "block", "{found:?}");
+    assert!(later.is_none(), "{later:?}");
+    let lookback = findings(&shipped, "A");
+    let (_, severity, later) = lookback.iter().find(|f| f.0 == "DATED-001").unwrap();
+    assert_eq!(severity, "review", "{lookback:?}");
+    assert!(later.is_some(), "{lookback:?}");
+    // A ship date ahead proves nothing either: the goods may leave later still.
+    let ahead = order("B", "2019-01-10", Some("2999-01-01"), "845811", "KZ");
+    let (_, records) = check(&ahead, &["--rules", PACK]);
+    assert_eq!(verdict(&records, "B"), verdict(&gate, "A"));
+    // `--pending`, the default's old name, is still accepted and changes nothing.
     let (status, pending) = check(&orders, &["--rules", PACK, "--pending"]);
     assert_eq!(status, 1);
-    let lookback = findings(&records, "A");
-    let found = findings(&pending, "A");
-    let (_, severity, later) = found.iter().find(|f| f.0 == "DATED-001").unwrap();
-    assert_ne!(severity, "review", "{found:?} against {lookback:?}");
-    assert!(later.is_none(), "{later:?}");
-    // A ship date still ahead is believed: nothing dated after it is in force today.
-    let ahead = order("B", "2019-01-10", Some("2999-01-01"), "845811", "KZ");
-    let (_, records) = check(&ahead, &["--rules", PACK, "--pending"]);
-    assert_eq!(verdict(&records, "B"), verdict(&pending, "A"));
+    assert_eq!(findings(&pending, "A"), found);
 }
 
 #[test]
-fn a_pending_run_says_so_in_its_report_and_conflicts_with_as_of() {
+fn a_shipped_run_says_so_in_its_report() {
     let orders = order("A", "2019-01-10", Some("2019-02-01"), "845811", "KZ");
     let run = |extra: &[&str]| {
         let mut args = vec!["check", "-", "--rules", PACK];
         args.extend_from_slice(extra);
         redflag_in(None, &args, Some(orders.as_bytes()))
     };
-    let today = chrono::Local::now().date_naive().to_string();
     let doc: Json =
-        serde_json::from_str(&stdout(&run(&["--pending", "--format", "json"]))).unwrap();
-    assert_eq!(
-        doc["pending_on"],
-        Json::String(today.clone()),
+        serde_json::from_str(&stdout(&run(&["--shipped", "--format", "json"]))).unwrap();
+    assert_eq!(doc["shipped"], Json::Bool(true), "{}", doc["schema"]);
+    let human = run(&["--shipped"]);
+    assert!(
+        stdout(&human).contains("judged as shipped"),
         "{}",
-        doc["schema"]
+        stdout(&human)
     );
-    let human = run(&["--pending"]);
-    assert!(stdout(&human).contains(&format!("judged before shipment on {today}")));
-    // Without it the run header has no such field: other runs keep their bytes.
+    // A lookback as of a day re-screens past shipments: it reads ship dates as shipped.
+    let doc: Json = serde_json::from_str(&stdout(&run(&[
+        "--as-of",
+        "2030-01-01",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(doc["shipped"], Json::Bool(true), "{}", doc["schema"]);
+    // Without either the run header has no such field, and no day: the same inputs give the
+    // same bytes tomorrow.
     let doc: Json = serde_json::from_str(&stdout(&run(&["--format", "json"]))).unwrap();
+    assert!(doc.get("shipped").is_none(), "{}", doc["schema"]);
     assert!(doc.get("pending_on").is_none(), "{}", doc["schema"]);
-    let both = run(&["--pending", "--as-of", "2020-01-01"]);
+    let both = run(&["--pending", "--shipped"]);
     assert_eq!(code(&both), 2, "{}", stderr(&both));
 }

@@ -332,7 +332,7 @@ fn check(input: &[u8], format: InputFormat) -> Result<(Summary, Collected), &'st
         waiver_file: None,
         judged_on: chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
         as_of: None,
-        pending_on: None,
+        shipped: false,
         other_files: Vec::new(),
         coverage: None,
         waivers: None,

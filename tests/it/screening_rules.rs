@@ -52,7 +52,7 @@ fn screening(finding: &Json) -> &Json {
 
 #[test]
 fn cyrillic_buyer_under_a_new_name_with_a_listed_tax_id_is_blocked_with_the_id_in_evidence() {
-    let doc = check_json(&[ORDERS, "--list", DESIGNATED]);
+    let doc = check_json(&[ORDERS, "--list", DESIGNATED, "--shipped"]);
     let so = order(&doc, "SO-2024-0601");
     assert_eq!(so["verdict"], "block");
     let f = finding(so, "RF-SCREEN-001").expect("RF-SCREEN-001 fired");
@@ -78,7 +78,7 @@ fn cyrillic_buyer_under_a_new_name_with_a_listed_tax_id_is_blocked_with_the_id_i
 
 #[test]
 fn a_party_listed_after_shipment_gives_a_lookback_review_not_a_block() {
-    let doc = check_json(&[ORDERS, "--list", DESIGNATED]);
+    let doc = check_json(&[ORDERS, "--list", DESIGNATED, "--shipped"]);
     let so = order(&doc, "SO-2024-0702");
     assert!(finding(so, "RF-SCREEN-001").is_none());
     let f = finding(so, "RF-SCREEN-003").expect("lookback finding");
@@ -87,6 +87,26 @@ fn a_party_listed_after_shipment_gives_a_lookback_review_not_a_block() {
     assert_eq!(s["listing"], "listed after shipment");
     assert_eq!(s["listed_on"], "2024-09-20");
     assert_eq!(s["shipment_date"], "2024-07-01");
+}
+
+#[test]
+fn at_a_gate_a_party_listed_after_the_planned_ship_date_is_blocked() {
+    // The same order not shipped yet, as `check` judges by default: its ship date is a plan,
+    // and a party listed since the order was placed is listed when the goods leave.
+    let doc = check_json(&[ORDERS, "--list", DESIGNATED]);
+    let so = order(&doc, "SO-2024-0702");
+    assert!(finding(so, "RF-SCREEN-003").is_none());
+    let f = finding(so, "RF-SCREEN-001").expect("block at the gate");
+    assert_eq!(f["severity"], "block");
+    let s = screening(f);
+    assert_eq!(
+        s["listing"],
+        "listed after the order date; not shipped yet, so counted as listed at shipment"
+    );
+    assert_eq!(
+        s["shipment_date"], "2024-06-20",
+        "the order date is compared"
+    );
 }
 
 /// Checks one JSON Lines order read from standard input against the designations fixture;
@@ -307,7 +327,7 @@ fn a_rule_naming_a_list_that_is_not_loaded_stops_the_run() {
 
 #[test]
 fn human_report_of_a_screening_block() {
-    let output = redflag(&["check", ORDERS, "--list", DESIGNATED]);
+    let output = redflag(&["check", ORDERS, "--list", DESIGNATED, "--shipped"]);
     let text = String::from_utf8_lossy(&output.stdout);
     let block: String = text
         .split("\n\n")
@@ -332,6 +352,7 @@ fn explain_0702(orders: &str) -> String {
         "SO-2024-0702",
         "--list",
         DESIGNATED,
+        "--shipped",
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     String::from_utf8_lossy(&output.stdout).into_owned()
