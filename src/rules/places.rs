@@ -101,6 +101,60 @@ const REGION_WORDS: &[&str] = &[
 /// (`辽宁省丹东市` is the province of Liaoning and the city of Dandong).
 const HAN_RANKS: &[char] = &['市', '区', '區', '县', '縣', '省'];
 
+/// Street designators written after a street's name, folded: a place name right before one
+/// names the street (`Dandong Road` in Shanghai, `Moscow Road` in London), not the place.
+const STREET_AFTER: &[&str] = &[
+    "road",
+    "rd",
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "lane",
+    "ln",
+    "boulevard",
+    "blvd",
+    "drive",
+    "lu",
+    "jie",
+    "dajie",
+    "str",
+    "strasse",
+    "straße",
+];
+
+/// Street designators written before a street's name (Russian, Ukrainian and Belarusian
+/// usage), folded: `ul. Moskovskaya`, `пр. Минский`.
+const STREET_BEFORE: &[&str] = &[
+    "ul",
+    "ulitsa",
+    "ул",
+    "улица",
+    "pr",
+    "prospekt",
+    "prosp",
+    "пр",
+    "просп",
+    "проспект",
+    "per",
+    "pereulok",
+    "пер",
+    "переулок",
+    "bulvar",
+    "бульвар",
+    "shosse",
+    "шоссе",
+    "nab",
+    "наб",
+    "набережная",
+    "pl",
+    "пл",
+    "площадь",
+    "vul",
+    "вул",
+    "вулиця",
+];
+
 /// Characters that separate the parts of a place text: `Dandong, Liaoning`, `Dandong (CN)`.
 fn is_part_separator(c: char) -> bool {
     matches!(c, ',' | ';' | '(' | ')' | '/' | '，' | '、' | '（' | '）') || HAN_RANKS.contains(&c)
@@ -131,10 +185,28 @@ pub fn place_readings(folded: &str) -> Vec<String> {
     // and `Ulan-Ude` is one name. The text is folded, so apostrophes are gone already
     // (`Jian'ou` is `jianou`: `rules::lists::fold`).
     let in_word = |c: char| c.is_alphanumeric() || c == '-';
-    let words: Vec<&str> = folded
-        .split(|c: char| !in_word(c) || HAN_RANKS.contains(&c))
-        .filter(|w| !w.is_empty() && !RANK_WORDS.contains(w))
-        .collect();
+    // Each word with the part it is in: a street designator names the street beside it only
+    // within one part (`Minsk, pr. Nezavisimosti` is Minsk, `Moscow, Road Town` is Moscow).
+    let mut words: Vec<&str> = Vec::new();
+    let mut part_of: Vec<usize> = Vec::new();
+    for (part, text) in folded.split(is_part_separator).enumerate() {
+        for word in text
+            .split(|c: char| !in_word(c))
+            .filter(|w| !w.is_empty() && !RANK_WORDS.contains(w))
+        {
+            words.push(word);
+            part_of.push(part);
+        }
+    }
+    let names_a_street = |start: usize, end: usize| {
+        let after = words
+            .get(end)
+            .is_some_and(|w| part_of[end] == part_of[end - 1] && STREET_AFTER.contains(w));
+        let before = start > 0
+            && part_of[start - 1] == part_of[start]
+            && STREET_BEFORE.contains(&words[start - 1]);
+        after || before
+    };
     // A city written with its rank or region after a hyphen (`Dandong-shi`,
     // `Dandong-Liaoning`): the city without them is a reading of its own.
     for word in &words {
@@ -156,7 +228,10 @@ pub fn place_readings(folded: &str) -> Vec<String> {
         }
     }
     for n in 1..=3 {
-        for run in words.windows(n) {
+        for (start, run) in words.windows(n).enumerate() {
+            if names_a_street(start, start + n) {
+                continue;
+            }
             push(run.join(" "), &mut out);
             if n > 1 {
                 push(run.concat(), &mut out);
@@ -196,5 +271,29 @@ mod tests {
         assert!(!place_readings(&folded).contains(&"jian".to_string()));
         assert!(!place_readings("jian-ou, fujian").contains(&"jian".to_string()));
         assert!(!place_readings("ulan-ude").contains(&"ulan".to_string()));
+    }
+
+    #[test]
+    fn a_place_name_beside_a_street_designator_names_the_street() {
+        for (text, street) in [
+            ("88 dandong road, yangpu district, shanghai", "dandong"),
+            ("12 moscow road, london w2", "moscow"),
+            ("ul. moskovskaya 5, almaty", "moskovskaya"),
+            ("пр. минский 3, вильнюс", "минский"),
+            ("dandong lu 7, shanghai", "dandong"),
+        ] {
+            assert!(!place_readings(text).iter().any(|r| r == street), "{text}");
+        }
+        for (text, place) in [
+            ("minsk, pr. nezavisimosti 10", "minsk"),
+            ("ul. lenina 5, simferopol", "simferopol"),
+            ("tverskaya st 7 moscow", "moscow"),
+            ("moscow, road town", "moscow"),
+            ("st petersburg, nevsky pr 1", "st petersburg"),
+            ("no. 5 jiangcheng st, zhenxing district, dandong", "dandong"),
+        ] {
+            let readings = place_readings(text);
+            assert!(readings.iter().any(|r| r == place), "{text}: {readings:?}");
+        }
     }
 }
