@@ -365,7 +365,7 @@ impl Reporter for SarifReporter {
             .iter()
             .map(|f| json!({"role": f.role, "file": f.file, "sha256": f.sha256}))
             .collect();
-        let properties = json!({
+        let mut properties = json!({
             "redflag_version": env!("CARGO_PKG_VERSION"),
             "pack": pack_json(run),
             "as_of": run.as_of.map(|d| d.to_string()),
@@ -374,6 +374,10 @@ impl Reporter for SarifReporter {
             "filter": super::json::filter_json(run),
             "summary": summary_json(summary, run),
         });
+        // Only when set, as in the JSON header: the reports of other runs keep their bytes.
+        if let (true, Some(fields)) = (run.shipped, properties.as_object_mut()) {
+            fields.insert("shipped".into(), Json::Bool(true));
+        }
         out.write_all(b"\n],\"artifacts\":")?;
         super::json::write(out, &Json::Array(artifacts), false)?;
         out.write_all(b",\"properties\":")?;

@@ -541,6 +541,11 @@ fn a_shipped_run_says_so_in_its_report() {
         "{}",
         stdout(&human)
     );
+    let sarif: Json =
+        serde_json::from_str(&stdout(&run(&["--shipped", "--format", "sarif"]))).unwrap();
+    assert_eq!(sarif["runs"][0]["properties"]["shipped"], Json::Bool(true));
+    let html = stdout(&run(&["--shipped", "--format", "html"]));
+    assert!(html.contains("judged as shipped"), "no shipped mark in the HTML header");
     // A lookback as of a day re-screens past shipments: it reads ship dates as shipped.
     let doc: Json = serde_json::from_str(&stdout(&run(&[
         "--as-of",
@@ -555,6 +560,9 @@ fn a_shipped_run_says_so_in_its_report() {
     let doc: Json = serde_json::from_str(&stdout(&run(&["--format", "json"]))).unwrap();
     assert!(doc.get("shipped").is_none(), "{}", doc["schema"]);
     assert!(doc.get("pending_on").is_none(), "{}", doc["schema"]);
+    let sarif: Json = serde_json::from_str(&stdout(&run(&["--format", "sarif"]))).unwrap();
+    assert!(sarif["runs"][0]["properties"].get("shipped").is_none());
+    assert!(!stdout(&run(&["--format", "html"])).contains("judged as shipped"));
     let both = run(&["--pending", "--shipped"]);
     assert_eq!(code(&both), 2, "{}", stderr(&both));
 }

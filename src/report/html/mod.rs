@@ -204,6 +204,9 @@ impl Reporter for HtmlReporter {
         if let Some(as_of) = run.as_of {
             write!(out, " · judged as of {as_of}")?;
         }
+        if run.shipped {
+            write!(out, " · judged as shipped")?;
+        }
         write!(
             out,
             " · redflag {}</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a><a href=\"#index\">Index</a><a href=\"#orders\">Orders</a>",

@@ -131,6 +131,12 @@ pub(crate) fn provenance(out: &mut dyn Write, run: &RunInfo, s: &Summary) -> io:
     if let Some(as_of) = run.as_of {
         writeln!(out, "<dt>judged as of</dt><dd>{as_of}</dd>")?;
     }
+    if run.shipped {
+        writeln!(
+            out,
+            "<dt>ship dates</dt><dd>read as the day the goods left: what came into force after one is a lookback finding</dd>"
+        )?;
+    }
     writeln!(out, "<dt>fail on</dt><dd>{}</dd>", run.fail_on)?;
     writeln!(
         out,
