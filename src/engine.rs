@@ -152,7 +152,8 @@ impl Engine {
             {
                 continue;
             }
-            let rows = RowDates::at_shipment(dates);
+            let rule_dates = dates.for_rule(rule.valid_from);
+            let rows = RowDates::at_shipment(rule_dates);
             let outcome = self.judge_rule(
                 rule,
                 compiled,
@@ -182,7 +183,7 @@ impl Engine {
                 // Only rows that came into force after the shipment were left out: what the
                 // rule finds with them is a lookback finding.
                 None if rows.left_out_later.get() => {
-                    let with_later = RowDates::with_later(dates);
+                    let with_later = RowDates::with_later(rule_dates);
                     let again = self.judge_rule(
                         rule,
                         compiled,

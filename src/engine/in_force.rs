@@ -43,6 +43,9 @@ pub(super) struct OrderDates {
     as_of: Option<NaiveDate>,
     /// Whether the order states a ship date that was taken as a plan, not the shipment.
     ship_planned: bool,
+    /// Whether `ship` was moved to the day a rule came into force ([`OrderDates::for_rule`]):
+    /// what is evaluated with these dates is not what other rules see, so it is not shared.
+    moved_to_rule: bool,
 }
 
 impl OrderDates {
@@ -66,6 +69,24 @@ impl OrderDates {
             ordered,
             as_of,
             ship_planned: ship_dates == ShipDates::Planned && date("ship_date").is_some(),
+            moved_to_rule: false,
+        }
+    }
+
+    /// The dates a rule in force from `valid_from` is judged with. An order that shipped
+    /// before the rule existed is judged as if it had shipped on the day the rule came into
+    /// force: its lookback finding asks what the rule says of it as the law then stood. Judged
+    /// with the rows of the earlier shipment, a rule that asks for a good outside a list
+    /// (RF-CHPL-003: described as CHPL, not coded as CHPL) found every good outside the list
+    /// that did not exist yet, and said so in a second, misleading lookback.
+    pub(super) fn for_rule(self, valid_from: Option<NaiveDate>) -> OrderDates {
+        match valid_from.filter(|from| self.shipped_before(*from).is_some()) {
+            Some(from) => OrderDates {
+                ship: Some(from),
+                moved_to_rule: true,
+                ..self
+            },
+            None => self,
         }
     }
 
@@ -149,6 +170,12 @@ impl RowDates {
     /// True in the lookback pass, which counts rows in force only after the shipment.
     pub(super) fn include_later(&self) -> bool {
         self.include_later
+    }
+
+    /// Whether outcomes evaluated with these rows may be shared with the order's other rules
+    /// (`memo`): not in the lookback pass, nor on dates moved to a rule's first day.
+    pub(super) fn shares(&self) -> bool {
+        !self.include_later && !self.dates.moved_to_rule
     }
 
     /// [`RowDates::retain`] on rows borrowed from a list's index, copied only when a row is

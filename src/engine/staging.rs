@@ -338,7 +338,7 @@ fn ensure(rule: &Rule, i: usize, cx: &Cx, staged: &mut Staged) {
     for &source in stages.sources.get(i).map(Vec::as_slice).unwrap_or(&[]) {
         ensure(rule, source, cx, staged);
     }
-    if let Some(Some(shared)) = staged.shared.get(i).filter(|_| !cx.rows.include_later()) {
+    if let Some(Some(shared)) = staged.shared.get(i).filter(|_| cx.rows.shares()) {
         evaluate_shared(
             rule,
             i,

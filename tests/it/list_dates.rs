@@ -545,7 +545,10 @@ fn a_shipped_run_says_so_in_its_report() {
         serde_json::from_str(&stdout(&run(&["--shipped", "--format", "sarif"]))).unwrap();
     assert_eq!(sarif["runs"][0]["properties"]["shipped"], Json::Bool(true));
     let html = stdout(&run(&["--shipped", "--format", "html"]));
-    assert!(html.contains("judged as shipped"), "no shipped mark in the HTML header");
+    assert!(
+        html.contains("judged as shipped"),
+        "no shipped mark in the HTML header"
+    );
     // A lookback as of a day re-screens past shipments: it reads ship dates as shipped.
     let doc: Json = serde_json::from_str(&stdout(&run(&[
         "--as-of",
@@ -565,4 +568,47 @@ fn a_shipped_run_says_so_in_its_report() {
     assert!(!stdout(&run(&["--format", "html"])).contains("judged as shipped"));
     let both = run(&["--pending", "--shipped"]);
     assert_eq!(code(&both), 2, "{}", stderr(&both));
+}
+
+#[test]
+fn a_rule_dated_after_the_shipment_reads_the_lists_as_they_stood_when_it_came_into_force() {
+    // RF-CHPL-003 (from 2023-05-19) holds a good described as CHPL under a code outside the
+    // list. A machining centre coded 8457.10 that shipped to Russia in July 2022, under the
+    // Russia controls but before the list existed, was outside a list that did not exist
+    // yet: judged with the rows of its shipment it gave a
+    // second lookback beside RF-CHPL-001's, saying the code was outside the list. As the
+    // rule came into force the code was on it: one lookback, RF-CHPL-001's.
+    let with_description = |id: &str, hs: &str| {
+        order(id, "2022-06-10", Some("2022-07-01"), hs, "RU").replace(
+            "\"sku\":\"M1\"",
+            "\"sku\":\"M1\",\"description\":\"5-axis CNC machining centre\"",
+        )
+    };
+    let orders = [
+        with_description("CODED", "845710"),
+        with_description("MISCODED", "847989"),
+    ]
+    .concat();
+    let (_, records) = check(&orders, &["--shipped"]);
+    let rules = |id: &str| -> Vec<String> {
+        findings(&records, id)
+            .into_iter()
+            .filter(|f| f.0.starts_with("RF-CHPL"))
+            .map(|f| format!("{} {}", f.0, f.1))
+            .collect()
+    };
+    assert_eq!(rules("CODED"), ["RF-CHPL-001 review"]);
+    // Outside the list as it came into force too: RF-CHPL-003's lookback stands.
+    assert_eq!(rules("MISCODED"), ["RF-CHPL-003 review"]);
+    let (_, later) = findings(&records, "MISCODED")
+        .into_iter()
+        .find(|f| f.0 == "RF-CHPL-003")
+        .map(|f| (f.1, f.2))
+        .unwrap();
+    assert!(
+        later.as_deref().is_some_and(
+            |l| l.contains("applies from 2023-05-19, after the shipment date 2022-07-01")
+        ),
+        "{later:?}"
+    );
 }
