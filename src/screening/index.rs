@@ -552,14 +552,16 @@ impl Screener {
         let query_kind = query.kind.unwrap_or(EntryKind::Unknown);
         let query_country = query.country.as_deref().and_then(countries::to_iso2);
         let query_address = query.address.as_deref().map(fold);
-        // Each name with whether the address gave it for another party (`c/o ...`) and
-        // whether it is a reading of the party's Chinese name with its trade words in English.
-        let mut names: Vec<(&str, bool, bool)> = vec![(query.name.as_str(), false, false)];
+        // Each name with the step that says where another party's name was given (`c/o ...`
+        // in the address or in the party's own name or aliases), and whether it is a reading
+        // of the party's Chinese name with its trade words in English.
+        let mut names: Vec<(&str, Option<StepKind>, bool)> =
+            vec![(query.name.as_str(), None, false)];
         names.extend(
             query
                 .aliases
                 .iter()
-                .map(|alias| (alias.as_str(), false, false)),
+                .map(|alias| (alias.as_str(), None, false)),
         );
         let named_in_address = query
             .address
@@ -569,30 +571,42 @@ impl Screener {
         names.extend(
             named_in_address
                 .iter()
-                .map(|name| (name.as_str(), true, false)),
+                .map(|name| (name.as_str(), Some(StepKind::NamedInAddress), false)),
+        );
+        // A clean name with a listed one written after `c/o` (`Weserland GmbH c/o ...`): the
+        // whole name holds the listed one, but a listed name of one word once its legal form
+        // is left out is not held by the rule that finds names inside longer ones.
+        let named_care_of: Vec<String> = std::iter::once(&query.name)
+            .chain(&query.aliases)
+            .flat_map(|name| super::care_of::names_in_address(name))
+            .collect();
+        names.extend(
+            named_care_of
+                .iter()
+                .map(|name| (name.as_str(), Some(StepKind::NamedCareOf), false)),
         );
         // A person's name has no trade words; what reads as one is part of the name.
-        let readings: Vec<(String, bool)> = if query_kind == EntryKind::Person {
+        let readings: Vec<(String, Option<StepKind>)> = if query_kind == EntryKind::Person {
             Vec::new()
         } else {
             names
                 .iter()
-                .flat_map(|&(name, in_address, _)| {
+                .flat_map(|&(name, given_for, _)| {
                     super::han_terms::english_readings(name)
                         .into_iter()
-                        .map(move |reading| (reading, in_address))
+                        .map(move |reading| (reading, given_for))
                 })
                 .collect()
         };
         names.extend(
             readings
                 .iter()
-                .map(|(name, in_address)| (name.as_str(), *in_address, true)),
+                .map(|(name, given_for)| (name.as_str(), *given_for, true)),
         );
         // A candidate whose name scores below this cannot reach `min_score` (only the address
         // raises a score).
         let floor = min_score - ADDRESS_MATCH_BONUS - 1e-9;
-        for (name, in_address, in_english) in names {
+        for (name, given_for, in_english) in names {
             let query_name = normalize(name, query_kind);
             let hangul_query = translit::has_hangul(name);
             let scored = self.name_scores(&query_name, query_kind, floor);
@@ -602,8 +616,8 @@ impl Screener {
                 };
                 let mut name_score = s.score;
                 let mut steps = s.origin.steps(s.score, s.part_of_listed);
-                if in_address {
-                    steps::push(&mut steps, StepKind::NamedInAddress, name_score);
+                if let Some(given_for) = given_for {
+                    steps::push(&mut steps, given_for, name_score);
                 }
                 if in_english {
                     steps::push(&mut steps, StepKind::ReadInEnglish, name_score);

@@ -41,6 +41,9 @@ pub enum StepKind {
     IdentifierInText,
     /// The name matched is one the party's address names after `c/o` or the like.
     NamedInAddress,
+    /// The name matched is one the party's own name gives after `c/o` or the like
+    /// (`Weserland GmbH c/o ...`).
+    NamedCareOf,
     /// The name matched is the party's Chinese name with its trade words read in English
     /// (`screening::han_terms`).
     ReadInEnglish,
@@ -69,6 +72,7 @@ impl StepKind {
             StepKind::Identifier => "identifier",
             StepKind::IdentifierInText => "identifier_in_text",
             StepKind::NamedInAddress => "named_in_address",
+            StepKind::NamedCareOf => "named_care_of",
             StepKind::ReadInEnglish => "read_in_english",
             StepKind::Address => "address",
         }
@@ -96,6 +100,7 @@ impl StepKind {
             StepKind::Identifier => "identifier matched",
             StepKind::IdentifierInText => "identifier written in the name or address matched",
             StepKind::NamedInAddress => "name given in the address (c/o), not the party's own",
+            StepKind::NamedCareOf => "name given after c/o in the party's name",
             StepKind::ReadInEnglish => "Chinese name with its trade words read in English",
             StepKind::Address => "street address compared",
         }

@@ -679,3 +679,30 @@ fn a_match_shows_each_step_from_its_name_score_to_its_score() {
         }
     }
 }
+
+#[test]
+fn a_listed_name_of_one_word_after_c_o_in_the_party_s_own_name_is_screened_as_that_party() {
+    // `Romashka LLC` is one word once its legal form is left out, too short for the rule
+    // that finds a listed name held whole inside a longer one: written after `c/o` in a clean
+    // buyer's name it scored low and the order was clear.
+    let s = screener();
+    let mut q = Query::new("Weserland Fahrwerkteile GmbH c/o Romashka LLC");
+    q.country = Some("DE".into());
+    let m = check_top(&s, &q, "1", 0.9);
+    assert!(
+        steps_of(&m)
+            .iter()
+            .any(|(k, _)| *k == StepKind::NamedCareOf),
+        "{:?}",
+        m.steps
+    );
+    // The same name in an alias, and care of a clean firm: no match.
+    let mut alias = Query::new("Weserland Fahrwerkteile GmbH");
+    alias.aliases = vec!["Weserland c/o Romashka".into()];
+    check_top(&s, &alias, "1", 0.9);
+    let clean = top(
+        &s,
+        &Query::new("Weserland Fahrwerkteile GmbH c/o DHL Freight"),
+    );
+    assert!(clean.as_ref().is_none_or(|m| m.score < 0.75), "{clean:?}");
+}
