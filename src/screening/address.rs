@@ -426,7 +426,24 @@ pub const MAX_WORDS: usize = 48;
 /// The most numbers of each kind kept of one address.
 pub const MAX_NUMBERS: usize = 16;
 
+/// City names written in English, German, French, Italian or Spanish that are far from the
+/// transliteration of the city's own name, folded, with that transliteration: a party writes
+/// `Moscow` where a list taken from a Russian register writes `Москва` (`moskva`), and the
+/// two words are too far apart to meet as spellings of one.
+const CITY_EXONYMS: &[(&str, &str)] = &[
+    ("archangel", "arkhangelsk"),
+    ("mosca", "moskva"),
+    ("moscou", "moskva"),
+    ("moscow", "moskva"),
+    ("moscu", "moskva"),
+    ("moskau", "moskva"),
+];
+
 fn push_word(form: &mut AddressForm, word: &str) {
+    let word = CITY_EXONYMS
+        .iter()
+        .find(|(exonym, _)| *exonym == word)
+        .map_or(word, |(_, own)| own);
     if form.words.len() < MAX_WORDS && !form.words.iter().any(|w| w == word) {
         form.words.push(word.to_string());
     }

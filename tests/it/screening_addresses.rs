@@ -314,3 +314,28 @@ fn units_are_compared_kind_by_kind() {
     .score;
     assert!(score >= ADDRESS_MATCH_MIN, "{score}");
 }
+
+#[test]
+fn a_city_written_in_english_meets_its_own_name_in_a_listed_cyrillic_address() {
+    // A list taken from a Russian register writes `Москва` (read `moskva`); a party writing
+    // `Moscow` was too far from it, and a new name at the listed premises was clear.
+    let s = Screener::build(vec![listed(
+        "7",
+        "Stankoimport-Vostok",
+        "RU",
+        &["ул. Профсоюзная, 65, Москва"],
+    )]);
+    for (address, city) in [
+        ("Profsoyuznaya ul. 65, Moscow", None),
+        ("ul. Profsoyuznaya, d. 65", Some("Moscow")),
+        ("Profsoyuznaya Str. 65, Moskau", None),
+        ("ul. Profsoyuznaya 65, Moskva", None),
+        ("ul. Profsoiuznaia 65, Moscow", None),
+        ("ul. Profsojuznaja 65, Moskau", None),
+    ] {
+        assert_eq!(hits(&s, address, city, "RU"), ["7"], "{address} {city:?}");
+    }
+    // Another house on the street, or the street in another city, is not the listed address.
+    assert!(hits(&s, "Profsoyuznaya ul. 67, Moscow", None, "RU").is_empty());
+    assert!(hits(&s, "Profsoyuznaya ul. 65, Kazan", None, "RU").is_empty());
+}
