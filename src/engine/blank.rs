@@ -49,6 +49,23 @@ const PLACEHOLDERS: &[&str] = &[
     "diverse",
     "divers",
     "verschiedene",
+    // A distributor's own stock or its customers at large: nobody in particular.
+    "various customers",
+    "various clients",
+    "diverse kunden",
+    "verschiedene kunden",
+    "stock",
+    "for stock",
+    "own stock",
+    "lager",
+    "auf lager",
+    "ab lager",
+    "lagerware",
+    "resale",
+    "for resale",
+    "на склад",
+    "склад",
+    "库存",
     "unknown end user",
     "end user unknown",
     "unknown customer",
@@ -114,8 +131,9 @@ fn is_folded_placeholder(text: &str) -> bool {
 /// words, lower case and one space apart, written to the stack; a text whose words do not
 /// fit is longer than any placeholder. Most names and statements are passed over here.
 fn is_ascii_placeholder(text: &[u8]) -> bool {
-    // The longest placeholder, `unknown end user`, is 16 bytes.
-    const LONGEST: usize = 16;
+    // The longest ASCII placeholder, `verschiedene kunden`, is 19 bytes; a test checks that
+    // every placeholder fits.
+    const LONGEST: usize = 19;
     let mut words = [0u8; LONGEST];
     let mut length = 0;
     let mut in_word = false;
@@ -160,7 +178,7 @@ mod tests {
         /// padded and cased at random and texts around the buffer's length included.
         #[test]
         fn an_ascii_placeholder_is_found_as_the_fold_finds_it(
-            text in r"[ ./\-?*]{0,3}(n/a|N\.A\.|none|TBD|not  applicable|xxx|no|k\.A\.|N O N E|t\.b\.d|To Be Advised|unknown end-user|[a-zA-Z ]{0,20})[ ./\-?*]{0,3}",
+            text in r"[ ./\-?*]{0,3}(n/a|N\.A\.|none|TBD|not  applicable|xxx|no|k\.A\.|N O N E|t\.b\.d|To Be Advised|unknown end-user|Verschiedene Kunden|for stock|[a-zA-Z ]{0,22})[ ./\-?*]{0,3}",
         ) {
             prop_assert_eq!(is_placeholder(&text), is_folded_placeholder(&text));
         }
