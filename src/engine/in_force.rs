@@ -1,14 +1,15 @@
 //! Whether a dated list row or a dated rule was in force when an order shipped.
 //!
 //! A row counts when it was in force on the shipment date. A row that came into force only
-//! after an order's stated `ship_date` (on or after its order date) is "later": the law did not ask for it then, so a rule
-//! that fires only through such rows (or a rule dated after the shipment) gives a lookback
-//! finding, marked and held at `review`, like screening's listed-after-shipment rule. The
-//! order date alone never makes a row later: goods ship on or after it, possibly today, so
-//! an order without a `ship_date` is judged against every row in force since its date (an
-//! unknown date never clears an order). Before shipment ([`ShipDates::Planned`]) a stated
-//! `ship_date` is a plan and no row is later through it. With `--as-of`, rows that came into force after that
-//! day were not known yet and do not count at all, as list entries listed after it.
+//! after an order's stated `ship_date` (on or after its order date) is "later": the law did
+//! not ask for it then, so a rule that fires only through such rows (or a rule dated after
+//! the shipment, judged with the rows of its own first day) gives a lookback finding, marked
+//! and held at `review`, like screening's listed-after-shipment rule. The order date alone
+//! never makes a row later: goods ship on or after it, possibly today, so an order without a
+//! `ship_date` is judged against every row in force since its date (an unknown date never
+//! clears an order). Before shipment ([`ShipDates::Planned`]) a stated `ship_date` is a plan
+//! and nothing is later through it. With `--as-of`, rows that came into force after that day
+//! were not known yet and do not count at all, as list entries listed after it.
 
 use std::cell::{Cell, RefCell};
 
