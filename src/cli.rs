@@ -194,6 +194,17 @@ pub(crate) fn age_reference_day() -> NaiveDate {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
+/// How a run takes stated ship dates: as the shipment with `--shipped`, or in a lookback as of
+/// a day (`--as-of`), which re-screens past shipments; else as plans, as at a gate before
+/// shipment (`check` and `explain` alike).
+pub(crate) fn ship_dates(shipped: bool, as_of: Option<NaiveDate>) -> crate::engine::ShipDates {
+    if shipped || as_of.is_some() {
+        crate::engine::ShipDates::Shipped
+    } else {
+        crate::engine::ShipDates::Planned
+    }
+}
+
 pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| format!("`{text}` is not a date `YYYY-MM-DD`"))

@@ -261,11 +261,8 @@ pub(super) fn check(args: CheckArgs) -> Status {
     };
     let screening_info = std::mem::take(&mut screening.info);
     let mut engine = screening.engine(pack, args.as_of);
-    // A lookback as of a day re-screens past shipments, whose ship dates are what they say.
-    let shipped = args.shipped || args.as_of.is_some();
-    if !shipped {
-        engine = engine.ship_dates(crate::engine::ShipDates::Planned);
-    }
+    let ship_dates = super::ship_dates(args.shipped, args.as_of);
+    engine = engine.ship_dates(ship_dates);
     if let Some(w) = &waivers {
         // Waivers are judged on the as-of date, else the day of the run.
         let on = args
@@ -330,7 +327,7 @@ pub(super) fn check(args: CheckArgs) -> Status {
     );
     run.screening = screening_info;
     run.as_of = args.as_of;
-    run.shipped = shipped;
+    run.shipped = ship_dates == crate::engine::ShipDates::Shipped;
     if let Some(date) = args.as_of {
         run.judged_on = date;
     }

@@ -53,10 +53,9 @@ pub(super) fn run(args: ExplainArgs) -> Status {
             return Status::Error;
         }
     };
-    let mut engine = screening.engine(pack, args.as_of);
-    if !(args.shipped || args.as_of.is_some()) {
-        engine = engine.ship_dates(crate::engine::ShipDates::Planned);
-    }
+    let engine = screening
+        .engine(pack, args.as_of)
+        .ship_dates(super::ship_dates(args.shipped, args.as_of));
     let Ok(rule) = explain::find_rule(engine.pack(), &args.rule) else {
         return Status::Error;
     };

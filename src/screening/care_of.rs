@@ -1,5 +1,5 @@
-//! Names an address gives for someone else: `Bremer Str. 5, c/o Mahan Air`, `z. Hd. Bank
-//! Melli`, `Attn: ...`. Goods and papers sent "care of" a party reach that party, so a listed
+//! Names an address (or a party's own name) gives for someone else: `Bremer Str. 5, c/o
+//! Mahan Air`, `z. Hd. Bank Melli`, `Attn: ...`, `Weserland GmbH c/o ...`. Goods and papers sent "care of" a party reach that party, so a listed
 //! party named there is screened like an alias of the order's party; otherwise a listed
 //! firm could receive goods under a clean name with its own written beside the street.
 
@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// A marker at the start of the address or after a space or punctuation, then the name up to
+/// A marker at the start of the text or after a space or punctuation, then the name up to
 /// the next comma, semicolon, bracket or line break. Compiled once; the unit test below
 /// proves it compiles and finds what it should.
 static CARE_OF: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -20,15 +20,15 @@ static CARE_OF: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
-/// The names written after a care-of marker in `address`, trimmed, in the order written;
-/// only those with a letter or digit.
-pub fn names_in_address(address: &str) -> Vec<String> {
+/// The names written after a care-of marker in `text` (an address, a party's name or alias),
+/// trimmed, in the order written; only those with a letter or digit.
+pub fn names_care_of(text: &str) -> Vec<String> {
     use unicode_normalization::UnicodeNormalization;
     let Some(care_of) = CARE_OF.as_ref() else {
         return Vec::new();
     };
     // `℅` is one symbol for `c/o`; cleaning would turn it into a space.
-    let spelled = address.replace('℅', " c/o ");
+    let spelled = text.replace('℅', " c/o ");
     let text: String = super::chars::clean(&spelled).nfkc().collect();
     care_of
         .captures_iter(&text)
@@ -46,24 +46,18 @@ mod tests {
     fn care_of_markers_give_the_name_after_them() {
         assert!(CARE_OF.is_some());
         assert_eq!(
-            names_in_address("Bremer Str. 5, c/o Mahan Air, 28195 Bremen"),
+            names_care_of("Bremer Str. 5, c/o Mahan Air, 28195 Bremen"),
             ["Mahan Air"]
         );
-        assert_eq!(names_in_address("℅ Bank Melli Iran"), ["Bank Melli Iran"]);
-        assert_eq!(names_in_address("C / O: Mahan Air"), ["Mahan Air"]);
+        assert_eq!(names_care_of("℅ Bank Melli Iran"), ["Bank Melli Iran"]);
+        assert_eq!(names_care_of("C / O: Mahan Air"), ["Mahan Air"]);
         assert_eq!(
-            names_in_address("Hafenstr. 1; z. Hd. Herrn Ivanov; Hamburg"),
+            names_care_of("Hafenstr. 1; z. Hd. Herrn Ivanov; Hamburg"),
             ["Herrn Ivanov"]
         );
-        assert_eq!(
-            names_in_address("in care of Mahan Air (cargo)"),
-            ["Mahan Air"]
-        );
-        assert_eq!(
-            names_in_address("Attn: Purchasing, 5 Main St"),
-            ["Purchasing"]
-        );
-        assert!(names_in_address("Cocos Road 5, Bremen").is_empty());
-        assert!(names_in_address("Marco/Olsen Str. 5").is_empty());
+        assert_eq!(names_care_of("in care of Mahan Air (cargo)"), ["Mahan Air"]);
+        assert_eq!(names_care_of("Attn: Purchasing, 5 Main St"), ["Purchasing"]);
+        assert!(names_care_of("Cocos Road 5, Bremen").is_empty());
+        assert!(names_care_of("Marco/Olsen Str. 5").is_empty());
     }
 }

@@ -566,7 +566,7 @@ impl Screener {
         let named_in_address = query
             .address
             .as_deref()
-            .map(super::care_of::names_in_address)
+            .map(super::care_of::names_care_of)
             .unwrap_or_default();
         names.extend(
             named_in_address
@@ -578,7 +578,7 @@ impl Screener {
         // is left out is not held by the rule that finds names inside longer ones.
         let named_care_of: Vec<String> = std::iter::once(&query.name)
             .chain(&query.aliases)
-            .flat_map(|name| super::care_of::names_in_address(name))
+            .flat_map(|name| super::care_of::names_care_of(name))
             .collect();
         names.extend(
             named_care_of
