@@ -62,6 +62,13 @@ pub const EXACT_NAME_MIN: f64 = 0.95;
 /// surnames and syllables, so a Hangul name meets listed North Korean names often by chance
 /// (docs/screening.md, "Names in Hangul"). Without a country a match stands (fail closed).
 pub const HANGUL_ONLY_MAX: f64 = 0.85;
+/// Lowest name score of a match that rests on a name in Chinese characters read in Korean
+/// (`screening::hanja`). The reading is a guess at the name's language, and Korean names share
+/// a few surnames and syllables, so a loose match of a guessed reading meets listed North
+/// Korean names by chance (a Chinese `杨李` read `ryang ri` against `RI, Yong Mu`); only a
+/// reading that gives the listed name nearly as written counts. A diverter gains nothing by
+/// choosing other characters: a character of the same Korean sound gives the same reading.
+pub const KOREAN_READING_MIN: f64 = 0.90;
 /// Fewest characters of a folded query name that may be a listed name cut at a field's length
 /// (SAP and SWIFT name fields hold 35 characters, some ERP exports 30; folding drops
 /// punctuation, so a cut at 30 folds to about 25).
@@ -553,15 +560,15 @@ impl Screener {
         let query_country = query.country.as_deref().and_then(countries::to_iso2);
         let query_address = query.address.as_deref().map(fold);
         // Each name with the step that says where another party's name was given (`c/o ...`
-        // in the address or in the party's own name or aliases), and whether it is a reading
-        // of the party's Chinese name with its trade words in English.
-        let mut names: Vec<(&str, Option<StepKind>, bool)> =
-            vec![(query.name.as_str(), None, false)];
+        // in the address or in the party's own name or aliases), and the step that says it is
+        // a reading of the party's name in characters: trade words in English, or Korean.
+        let mut names: Vec<(&str, Option<StepKind>, Option<StepKind>)> =
+            vec![(query.name.as_str(), None, None)];
         names.extend(
             query
                 .aliases
                 .iter()
-                .map(|alias| (alias.as_str(), None, false)),
+                .map(|alias| (alias.as_str(), None, None)),
         );
         let named_in_address = query
             .address
@@ -571,7 +578,7 @@ impl Screener {
         names.extend(
             named_in_address
                 .iter()
-                .map(|name| (name.as_str(), Some(StepKind::NamedInAddress), false)),
+                .map(|name| (name.as_str(), Some(StepKind::NamedInAddress), None)),
         );
         // A clean name with a listed one written after `c/o` (`Weserland GmbH c/o ...`): the
         // whole name holds the listed one, but a listed name of one word once its legal form
@@ -583,30 +590,33 @@ impl Screener {
         names.extend(
             named_care_of
                 .iter()
-                .map(|name| (name.as_str(), Some(StepKind::NamedCareOf), false)),
+                .map(|name| (name.as_str(), Some(StepKind::NamedCareOf), None)),
         );
-        // A person's name has no trade words; what reads as one is part of the name.
-        let readings: Vec<(String, Option<StepKind>)> = if query_kind == EntryKind::Person {
-            Vec::new()
-        } else {
-            names
-                .iter()
-                .flat_map(|&(name, given_for, _)| {
+        let mut readings: Vec<(String, Option<StepKind>, StepKind)> = Vec::new();
+        for &(name, given_for, _) in &names {
+            // A person's name has no trade words; what reads as one is part of the name.
+            if query_kind != EntryKind::Person {
+                readings.extend(
                     super::han_terms::english_readings(name)
                         .into_iter()
-                        .map(move |reading| (reading, given_for))
-                })
-                .collect()
-        };
+                        .map(|reading| (reading, given_for, StepKind::ReadInEnglish)),
+                );
+            }
+            readings.extend(
+                super::hanja::korean_readings(name)
+                    .into_iter()
+                    .map(|reading| (reading, given_for, StepKind::ReadInKorean)),
+            );
+        }
         names.extend(
             readings
                 .iter()
-                .map(|(name, given_for)| (name.as_str(), *given_for, true)),
+                .map(|(name, given_for, read)| (name.as_str(), *given_for, Some(*read))),
         );
         // A candidate whose name scores below this cannot reach `min_score` (only the address
         // raises a score).
         let floor = min_score - ADDRESS_MATCH_BONUS - 1e-9;
-        for (name, given_for, in_english) in names {
+        for (name, given_for, read) in names {
             let query_name = normalize(name, query_kind);
             let hangul_query = translit::has_hangul(name);
             let scored = self.name_scores(&query_name, query_kind, floor);
@@ -619,8 +629,11 @@ impl Screener {
                 if let Some(given_for) = given_for {
                     steps::push(&mut steps, given_for, name_score);
                 }
-                if in_english {
-                    steps::push(&mut steps, StepKind::ReadInEnglish, name_score);
+                if let Some(read) = read {
+                    if read == StepKind::ReadInKorean && name_score < KOREAN_READING_MIN {
+                        continue;
+                    }
+                    steps::push(&mut steps, read, name_score);
                 }
                 if r.weak {
                     if name_score < WEAK_ALIAS_MIN {

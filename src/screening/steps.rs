@@ -47,6 +47,9 @@ pub enum StepKind {
     /// The name matched is the party's Chinese name with its trade words read in English
     /// (`screening::han_terms`).
     ReadInEnglish,
+    /// The name matched is the party's name in Chinese characters read in Korean
+    /// (`screening::hanja`).
+    ReadInKorean,
     /// The street address compared with a listed address.
     Address,
 }
@@ -74,6 +77,7 @@ impl StepKind {
             StepKind::NamedInAddress => "named_in_address",
             StepKind::NamedCareOf => "named_care_of",
             StepKind::ReadInEnglish => "read_in_english",
+            StepKind::ReadInKorean => "read_in_korean",
             StepKind::Address => "address",
         }
     }
@@ -102,6 +106,7 @@ impl StepKind {
             StepKind::NamedInAddress => "name given in the address (c/o), not the party's own",
             StepKind::NamedCareOf => "name given after c/o in the party's name",
             StepKind::ReadInEnglish => "Chinese name with its trade words read in English",
+            StepKind::ReadInKorean => "name in Chinese characters read in Korean",
             StepKind::Address => "street address compared",
         }
     }

@@ -156,3 +156,44 @@ fn a_typo_in_a_listed_number_word_still_resembles_it() {
         assert!(s >= 0.75, "{typo} vs {listed}: {s}");
     }
 }
+
+#[test]
+fn a_korean_name_in_chinese_characters_is_read_in_korean_too() {
+    use redflag::screening::steps::StepKind;
+    use redflag::screening::{Entry, Query, Screener};
+    let person = |id: &str, name: &str, country: &str| {
+        let mut e = Entry::new("SDN", "test", id, EntryKind::Person, name);
+        if !country.is_empty() {
+            e.add_country(country);
+        }
+        e
+    };
+    let s = Screener::build(vec![
+        person("1", "KIM, Jong Un", "KP"),
+        person("2", "RI, Pyong Chol", "KP"),
+        person("3", "RI, Yong Mu", "KP"),
+        person("4", "XI, Jinping", ""),
+    ]);
+    let best = |name: &str, country: Option<&str>| {
+        let mut q = Query::new(name);
+        q.country = country.map(str::to_string);
+        s.screen(&q, 0.5).into_iter().next()
+    };
+    // Chinese paperwork writes a Korean's name in characters; read in Mandarin it met nothing.
+    let kim = best("金正恩", None).expect("金正恩 is read as Kim Jong Un");
+    assert_eq!((kim.entry_id.as_str(), kim.score), ("1", 1.0));
+    assert!(kim.steps.iter().any(|st| st.kind == StepKind::ReadInKorean));
+    // North Korean spelling keeps the initial `r` the South drops (李 is Ri, not I).
+    assert_eq!(best("李炳哲", None).map(|m| m.entry_id), Some("2".into()));
+    // From another country, as a name in Hangul: a review, not a block and not clear.
+    let abroad = best("金正恩", Some("CN")).expect("found");
+    assert!((0.75..0.9).contains(&abroad.score), "{}", abroad.score);
+    // A loose match of a guessed reading does not count: `杨李` read `yang ri` is not
+    // `RI, Yong Mu` (0.66 if it counted). A Chinese name still meets its Mandarin spelling.
+    let q = Query::new("杨李");
+    assert!(s
+        .screen(&q, 0.0)
+        .iter()
+        .all(|m| !m.steps.iter().any(|st| st.kind == StepKind::ReadInKorean)));
+    assert_eq!(best("习近平", None).map(|m| m.entry_id), Some("4".into()));
+}
