@@ -8,6 +8,7 @@
 //! by step, is in the comments of [`score_ceiling`] and its helpers; `Pruning::Exhaustive`
 //! skips it, and the property tests of `tests/it/screening_pruning.rs` compare the two paths.
 
+use super::korean;
 use super::mandarin;
 use super::nicknames;
 use super::row_memo::RowMemo;
@@ -137,6 +138,13 @@ fn plain_ceiling<S: AsRef<str>>(
     }
     if query_syllabic.unwrap_or_else(|| mandarin::is_syllabic_name(&query.tokens))
         && mandarin::is_syllabic_name(candidate.tokens)
+    {
+        return None;
+    }
+    // Nor between two Korean names, whose tokens may be one word in two romanisations.
+    if korean::has_name_shape(candidate.tokens)
+        && korean::has_name_shape(&query.tokens)
+        && candidate_facts.iter().chain(query_facts).all(|f| f.korean)
     {
         return None;
     }

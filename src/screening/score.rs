@@ -25,6 +25,7 @@
 
 use std::collections::HashMap;
 
+use super::korean;
 use super::mandarin;
 use super::name_bound::{below_floor, CeilingMemo, Listed, ListedIds};
 pub use super::name_bound::{score_ceiling, CEILING_SLACK};

@@ -3,6 +3,7 @@
 //! upper bound that rules out most pairs of different words before either is computed. See
 //! [`super::score`] for how token pairs become a name score.
 
+use super::korean;
 use super::nicknames;
 use super::score::{INITIAL_SIM, MAX_FUZZY_TOKEN_LEN, MIN_TOKEN_SIM};
 use super::translit;
@@ -170,6 +171,9 @@ pub(super) struct TokenFacts {
     /// It is in the nickname table ([`nicknames::is_name`]): [`nicknames::related`] is false
     /// for a token that is not.
     pub(super) nickname: bool,
+    /// It is made of Korean syllables in some romanisation ([`korean::is_korean`]): a
+    /// Korean reading ([`korean::reads_as`]) is only looked for between two such tokens.
+    pub(super) korean: bool,
     /// Its bytes counted by their low five bits as [`similarity_bound`] counts them, when it
     /// is at most 255 bytes long (so that a count fits a byte; longer tokens are bounded by
     /// [`similarity_bound`] itself).
@@ -191,6 +195,7 @@ impl TokenFacts {
             digits: token.bytes().any(|c| c.is_ascii_digit()),
             skeleton: translit::is_skeleton(token),
             nickname: nicknames::is_name(token),
+            korean: korean::is_korean(token),
             letters,
         }
     }

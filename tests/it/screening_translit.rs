@@ -197,3 +197,26 @@ fn a_korean_name_in_chinese_characters_is_read_in_korean_too() {
         .all(|m| !m.steps.iter().any(|st| st.kind == StepKind::ReadInKorean)));
     assert_eq!(best("习近平", None).map(|m| m.entry_id), Some("4".into()));
 }
+
+#[test]
+fn a_korean_name_meets_its_spelling_in_another_romanisation() {
+    // McCune-Reischauer as the lists write it, against Revised Romanisation and the spellings
+    // people use for themselves (`Lee`, `Park`, `Young`, `Choi`).
+    for (listed, written) in [
+        ("Choe Pu Il", "Choe Bu Il"),
+        ("Hwang Pyong So", "Hwang Byung Seo"),
+        ("Ri Man Gon", "Lee Man Geon"),
+        ("Pak Yong Sik", "Park Young Sik"),
+        ("Kim Jong Un", "Kim Jong Eun"),
+        ("Jang Song Thaek", "Chang Sung Taek"),
+        ("Choe Ryong Hae", "Choi Yong Hae"),
+    ] {
+        let s = score(written, listed);
+        assert!(s >= 0.9, "{written} vs {listed}: {s}");
+    }
+    // Other syllables stay apart, and words that merely look Korean are not read so: a name
+    // needs a Korean surname at one end.
+    assert!(score("Kim Song Min", "Kim Song Chol") < 0.7);
+    let entity = |a: &str, b: &str| score_names(a, b, EntryKind::Entity, &TokenStats::new()).score;
+    assert!(entity("Luta Metal", "Rota Metal") < 0.9);
+}

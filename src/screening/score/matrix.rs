@@ -47,7 +47,13 @@ impl SimMatrix {
                 for (i, (q, fq)) in query.tokens.iter().zip(query_facts).enumerate() {
                     let sim = row.get(i).copied().unwrap_or(0.0);
                     if let Some(slot) = sims.get_mut(i * nc + j) {
-                        *slot = syllabic.raised(sim, q, c, fq.nickname && fc.nickname);
+                        *slot = syllabic.raised(
+                            sim,
+                            q,
+                            c,
+                            fq.nickname && fc.nickname,
+                            fq.korean && fc.korean,
+                        );
                     }
                 }
             }
@@ -136,8 +142,9 @@ impl SimMatrix {
 }
 
 /// Similarity of two spellings of one Mandarin syllable in the two romanisations (`hsi`/`xi`,
-/// `tung`/`dong`): as trusted as an Arabic skeleton's reading ([`SKELETON_FACTOR`]), since
-/// the lost apostrophes leave each Wade-Giles syllable two or more pinyin readings.
+/// `tung`/`dong`), or of one Korean word in two (`pu`/`bu`, `jong`/`jeong`): as trusted as an
+/// Arabic skeleton's reading ([`SKELETON_FACTOR`]), since the lost apostrophes and breves
+/// leave each syllable two or more readings.
 pub const ROMANISATION_SIM: f64 = SKELETON_FACTOR;
 
 /// Similarity of a given name and its nickname (`benjamin`/`ben`, [`nicknames::related`])
@@ -154,6 +161,8 @@ pub(super) struct SyllabicNames<'a> {
     query: &'a [String],
     candidate: &'a [String],
     known: std::cell::Cell<Option<bool>>,
+    /// Whether both names are Korean syllables ([`korean::is_korean_name`]), once asked.
+    korean: std::cell::Cell<Option<bool>>,
 }
 
 impl<'a> SyllabicNames<'a> {
@@ -167,6 +176,7 @@ impl<'a> SyllabicNames<'a> {
             query: &query.tokens,
             candidate: &candidate.tokens,
             known: std::cell::Cell::new(query_syllabic.filter(|&q| !q)),
+            korean: std::cell::Cell::new(None),
         }
     }
 
@@ -180,19 +190,34 @@ impl<'a> SyllabicNames<'a> {
         b
     }
 
-    /// False when the names are known not to be both Mandarin, so that [`Self::reads`] is
-    /// false for every pair.
+    fn both_korean(&self) -> bool {
+        if let Some(b) = self.korean.get() {
+            return b;
+        }
+        let b = korean::is_korean_name(self.query) && korean::is_korean_name(self.candidate);
+        self.korean.set(Some(b));
+        b
+    }
+
+    /// False when the names are known not to be both Mandarin, so that no Wade-Giles reading
+    /// can let a merge through that the tokens' lengths rule out. (A Korean reading changes a
+    /// syllable's length by a letter or two, `eo` for `o`, within what the lengths allow.)
     pub(super) fn may_read(&self) -> bool {
         self.known.get() != Some(false)
     }
 
-    /// Whether Wade-Giles reads one token as the other, between two Mandarin names.
+    /// Whether Wade-Giles reads one token as the other between two Mandarin names, or one
+    /// Korean romanisation the other between two Korean names.
     pub(super) fn reads(&self, a: &str, b: &str) -> bool {
-        // Known not both Mandarin: no reading to look for (otherwise the cheap test first).
-        if !self.may_read() {
-            return false;
-        }
-        (mandarin::reads_as(a, b) || mandarin::reads_as(b, a)) && self.both()
+        self.reads_known(a, b, true)
+    }
+
+    /// [`Self::reads`], with `may_be_korean` false when a token is known not to be Korean
+    /// syllables (no Korean reading is then looked for).
+    fn reads_known(&self, a: &str, b: &str, may_be_korean: bool) -> bool {
+        // The cheap tests first; whether the names are both of a kind once per comparison.
+        (self.may_read() && (mandarin::reads_as(a, b) || mandarin::reads_as(b, a)) && self.both())
+            || (may_be_korean && korean::reads_as(a, b) && self.both_korean())
     }
 
     /// [`Self::similarity`] with the tokens' [`TokenFacts`]: the same value.
@@ -205,21 +230,36 @@ impl<'a> SyllabicNames<'a> {
         pruning: Pruning,
     ) -> f64 {
         let sim = similarity_known(a, fa, b, fb, pruning);
-        self.raised(sim, a, b, fa.nickname && fb.nickname)
+        self.raised(
+            sim,
+            a,
+            b,
+            fa.nickname && fb.nickname,
+            fa.korean && fb.korean,
+        )
     }
 
     /// [`similarity`], raised to [`ROMANISATION_SIM`] for a Wade-Giles spelling of the other
-    /// token between two Mandarin names.
+    /// token between two Mandarin names, or another Korean romanisation between two Korean
+    /// names.
     fn similarity(&self, a: &str, b: &str, pruning: Pruning) -> f64 {
-        self.raised(similarity(a, b, pruning), a, b, true)
+        self.raised(similarity(a, b, pruning), a, b, true, true)
     }
 
     /// `sim` raised to [`ROMANISATION_SIM`] for a Wade-Giles spelling between two Mandarin
-    /// names, or to [`NICKNAME_SIM`] for a name and its nickname between two names of more
-    /// than one token; `may_be_nicknames` is false when a token is known not to be in the
-    /// table (the table is then not asked).
-    fn raised(&self, sim: f64, a: &str, b: &str, may_be_nicknames: bool) -> f64 {
-        if sim < ROMANISATION_SIM && self.reads(a, b) {
+    /// names or another Korean romanisation between two Korean names, or to [`NICKNAME_SIM`]
+    /// for a name and its nickname between two names of more than one token;
+    /// `may_be_nicknames` is false when a token is known not to be in the table (the table is
+    /// then not asked), `may_be_korean` when one is known not to be Korean syllables.
+    fn raised(
+        &self,
+        sim: f64,
+        a: &str,
+        b: &str,
+        may_be_nicknames: bool,
+        may_be_korean: bool,
+    ) -> f64 {
+        if sim < ROMANISATION_SIM && self.reads_known(a, b, may_be_korean) {
             ROMANISATION_SIM
         } else if sim < NICKNAME_SIM
             && self.query.len() > 1
