@@ -277,24 +277,23 @@ fn same_syllable(a: Syllable, b: Syllable, word_start: bool) -> bool {
     (a[0] == b'r' && dropped(b[0])) || (b[0] == b'r' && dropped(a[0]))
 }
 
+/// Whether `a` and `b` may be one Korean word in two romanisations: the cheap tests of
+/// [`reads_as`], false only when it is.
+pub fn may_read_as(a: &str, b: &str) -> bool {
+    let (Some(&fa), Some(&fb)) = (a.as_bytes().first(), b.as_bytes().first()) else {
+        return false;
+    };
+    // The first letters' classes must agree (or be an `r` that may drop), and so must the
+    // stops and sibilants in order.
+    let (ca, cb) = (initial_class(fa), initial_class(fb));
+    (ca == cb || ca == b'r' || cb == b'r') && stops(a) == stops(b)
+}
+
 /// Whether `a` and `b` are one Korean word in two romanisations (`pu` and `bu`, `jong` and
 /// `jeong`, `ri` and `lee`): some reading of each, syllable by syllable, in the same classes.
 /// Equal tokens are not asked.
 pub fn reads_as(a: &str, b: &str) -> bool {
-    let (Some(&fa), Some(&fb)) = (a.as_bytes().first(), b.as_bytes().first()) else {
-        return false;
-    };
-    // Cheap tests first: the first letters' classes must agree (or be an `r` that may drop),
-    // and so must the stops and sibilants in order.
-    if initial_class(fa) != initial_class(fb)
-        && !matches!(
-            (initial_class(fa), initial_class(fb)),
-            (b'r', _) | (_, b'r')
-        )
-    {
-        return false;
-    }
-    if stops(a) != stops(b) {
+    if !may_read_as(a, b) {
         return false;
     }
     let (ra, rb) = (readings(a), readings(b));

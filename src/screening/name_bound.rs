@@ -142,9 +142,11 @@ fn plain_ceiling<S: AsRef<str>>(
         return None;
     }
     // Nor between two Korean names, whose tokens may be one word in two romanisations.
-    if korean::has_name_shape(candidate.tokens)
+    // The query's facts first: the same for every candidate, and seldom all Korean.
+    if query_facts.iter().all(|f| f.korean)
+        && candidate_facts.iter().all(|f| f.korean)
         && korean::has_name_shape(&query.tokens)
-        && candidate_facts.iter().chain(query_facts).all(|f| f.korean)
+        && korean::has_name_shape(candidate.tokens)
     {
         return None;
     }

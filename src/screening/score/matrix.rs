@@ -217,7 +217,10 @@ impl<'a> SyllabicNames<'a> {
     fn reads_known(&self, a: &str, b: &str, may_be_korean: bool) -> bool {
         // The cheap tests first; whether the names are both of a kind once per comparison.
         (self.may_read() && (mandarin::reads_as(a, b) || mandarin::reads_as(b, a)) && self.both())
-            || (may_be_korean && korean::reads_as(a, b) && self.both_korean())
+            || (may_be_korean
+                && korean::may_read_as(a, b)
+                && self.both_korean()
+                && korean::reads_as(a, b))
     }
 
     /// [`Self::similarity`] with the tokens' [`TokenFacts`]: the same value.
