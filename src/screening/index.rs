@@ -561,7 +561,8 @@ impl Screener {
         let query_address = query.address.as_deref().map(fold);
         // Each name with the step that says where another party's name was given (`c/o ...`
         // in the address or in the party's own name or aliases), and the step that says it is
-        // a reading of the party's name in characters: trade words in English, or Korean.
+        // a reading of the party's name in another script: trade words in English, Korean,
+        // Arabic with its long vowels.
         let mut names: Vec<(&str, Option<StepKind>, Option<StepKind>)> =
             vec![(query.name.as_str(), None, None)];
         names.extend(
@@ -592,22 +593,14 @@ impl Screener {
                 .iter()
                 .map(|name| (name.as_str(), Some(StepKind::NamedCareOf), None)),
         );
-        let mut readings: Vec<(String, Option<StepKind>, StepKind)> = Vec::new();
-        for &(name, given_for, _) in &names {
-            // A person's name has no trade words; what reads as one is part of the name.
-            if query_kind != EntryKind::Person {
-                readings.extend(
-                    super::han_terms::english_readings(name)
-                        .into_iter()
-                        .map(|reading| (reading, given_for, StepKind::ReadInEnglish)),
-                );
-            }
-            readings.extend(
-                super::hanja::korean_readings(name)
+        let readings: Vec<(String, Option<StepKind>, StepKind)> = names
+            .iter()
+            .flat_map(|&(name, given_for, _)| {
+                name_readings(name, query_kind)
                     .into_iter()
-                    .map(|reading| (reading, given_for, StepKind::ReadInKorean)),
-            );
-        }
+                    .map(move |(reading, read)| (reading, given_for, read))
+            })
+            .collect();
         names.extend(
             readings
                 .iter()
@@ -630,7 +623,7 @@ impl Screener {
                     steps::push(&mut steps, given_for, name_score);
                 }
                 if let Some(read) = read {
-                    if read == StepKind::ReadInKorean && name_score < KOREAN_READING_MIN {
+                    if name_score < reading_floor(read) {
                         continue;
                     }
                     steps::push(&mut steps, read, name_score);
@@ -744,6 +737,41 @@ impl Screener {
             .par_iter()
             .map(|q| self.screen(q, min_score))
             .collect()
+    }
+}
+
+/// The readings of a party's name that the screener compares beside the name as written,
+/// each with the step its matches carry: a Chinese company name with its trade words in
+/// English (not for a person, whose name has no trade words), a name in Chinese characters
+/// read in Korean, a name in Arabic script read with its long vowels. A match on a reading
+/// counts only from [`reading_floor`].
+pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
+    let mut out: Vec<(String, StepKind)> = Vec::new();
+    if kind != EntryKind::Person {
+        out.extend(
+            super::han_terms::english_readings(name)
+                .into_iter()
+                .map(|reading| (reading, StepKind::ReadInEnglish)),
+        );
+    }
+    out.extend(
+        super::hanja::korean_readings(name)
+            .into_iter()
+            .map(|reading| (reading, StepKind::ReadInKorean)),
+    );
+    out.extend(
+        translit::arabic_with_vowels(name).map(|reading| (reading, StepKind::ReadWithVowels)),
+    );
+    out
+}
+
+/// The lowest name score at which a match on a reading of [`name_readings`] counts:
+/// [`KOREAN_READING_MIN`] for a Korean reading, which is a guess at the name's language;
+/// any score for the others, which only read what the script writes.
+pub fn reading_floor(read: StepKind) -> f64 {
+    match read {
+        StepKind::ReadInKorean => KOREAN_READING_MIN,
+        _ => 0.0,
     }
 }
 

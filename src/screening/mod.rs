@@ -14,7 +14,7 @@ pub mod chars;
 mod compact;
 pub mod countries;
 mod han_terms;
-pub mod hanja;
+mod hanja;
 pub mod ids;
 pub mod import;
 pub mod index;

@@ -50,6 +50,9 @@ pub enum StepKind {
     /// The name matched is the party's name in Chinese characters read in Korean
     /// (`screening::hanja`).
     ReadInKorean,
+    /// The name matched is the party's name in Arabic script read with its long vowels
+    /// (`translit::arabic_with_vowels`), not as a consonant skeleton.
+    ReadWithVowels,
     /// The street address compared with a listed address.
     Address,
 }
@@ -78,6 +81,7 @@ impl StepKind {
             StepKind::NamedCareOf => "named_care_of",
             StepKind::ReadInEnglish => "read_in_english",
             StepKind::ReadInKorean => "read_in_korean",
+            StepKind::ReadWithVowels => "read_with_vowels",
             StepKind::Address => "address",
         }
     }
@@ -107,6 +111,7 @@ impl StepKind {
             StepKind::NamedCareOf => "name given after c/o in the party's name",
             StepKind::ReadInEnglish => "Chinese name with its trade words read in English",
             StepKind::ReadInKorean => "name in Chinese characters read in Korean",
+            StepKind::ReadWithVowels => "name in Arabic script read with its long vowels",
             StepKind::Address => "street address compared",
         }
     }

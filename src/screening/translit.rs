@@ -97,6 +97,51 @@ pub fn arabic(c: char, word_start: bool) -> Option<&'static str> {
     })
 }
 
+/// `name` with its Arabic, Persian and Urdu letters written in Latin letters with the long
+/// vowels the script writes (`ا` `a`, `و` `u`, `ي` `i`, and `ع` as `a`): a second
+/// reading beside the consonant skeleton of normalisation, for the words a skeleton cannot
+/// carry. `علي` (Ali) is the skeleton `l`, one consonant that pairs with nothing, so `علی
+/// خامنه‌ای` met the listed `Ali Khamenei` at 0.38; read `ali khamnhai` it meets it. `None`
+/// when the name has no Arabic letter. Other text stays as written; the article is split off
+/// as for the skeleton ([`split_article`]).
+pub fn arabic_with_vowels(name: &str) -> Option<String> {
+    if !name.chars().any(is_arabic_letter) {
+        return None;
+    }
+    // Persian letters tell a Persian name, whose `ض`, `ظ` and `ذ` sound `z` (`فضلی` Fazli),
+    // where Arabic says `d`, `z` and `dh`.
+    let persian = name
+        .chars()
+        .any(|c| matches!(c, 'ی' | 'ک' | 'گ' | 'پ' | 'چ' | 'ژ'));
+    let name = split_article(name);
+    let mut out = String::with_capacity(name.len());
+    let mut word_start = true;
+    for c in name.chars() {
+        let latin = match c {
+            'ض' | 'ظ' | 'ذ' if persian => "z",
+            'ا' | 'أ' | 'آ' | 'ٱ' | 'ى' | 'ة' => "a",
+            'إ' => "i",
+            // `ع` is written `a` at a word's start (`Ali`) and mostly inside one (`Jafari`).
+            'ع' => "a",
+            'ء' | 'ؤ' | 'ئ' | 'ـ' => "",
+            'ۀ' => "e",
+            'و' if !word_start => "u",
+            'ي' | 'ی' | 'ے' if !word_start => "i",
+            _ => match arabic(c, word_start) {
+                Some(latin) => latin,
+                None => {
+                    out.push(c);
+                    word_start = !c.is_alphanumeric() && !super::chars::is_invisible(c);
+                    continue;
+                }
+            },
+        };
+        out.push_str(latin);
+        word_start = false;
+    }
+    Some(out)
+}
+
 /// Splits the Arabic definite article from the word it is written onto (`السوداني` →
 /// `al سوداني`), so that it becomes the particle `al` as in the Latin `al-Sudani`; `الله`
 /// (God, in `عبد الله`) keeps its letters.
@@ -180,6 +225,19 @@ mod tests {
         assert_eq!(read("리병철"), "ri pyong chol");
         assert_eq!(read("장성택"), "jang song thaek");
         assert_eq!(hangul('A'), None);
+    }
+
+    #[test]
+    fn arabic_script_is_read_with_the_vowels_it_writes() {
+        let read = |s: &str| arabic_with_vowels(s).unwrap_or_default();
+        assert_eq!(read("علي مملوك"), "ali mmluk");
+        assert_eq!(read("بشار الأسد"), "bshar al asd");
+        // A Persian name: `ض` is `z`, `ی` a vowel inside a word.
+        assert_eq!(read("علی فضلی"), "ali fzli");
+        assert_eq!(read("قاسم سلیمانی"), "qasm slimani");
+        // Initial `و` and `ي` are consonants; other text stays.
+        assert_eq!(read("وليد يوسف Ltd"), "wlid yusf Ltd");
+        assert!(arabic_with_vowels("Ali Mamluk").is_none());
     }
 
     #[test]

@@ -220,3 +220,26 @@ fn a_korean_name_meets_its_spelling_in_another_romanisation() {
     let entity = |a: &str, b: &str| score_names(a, b, EntryKind::Entity, &TokenStats::new()).score;
     assert!(entity("Luta Metal", "Rota Metal") < 0.9);
 }
+
+#[test]
+fn a_name_in_arabic_script_is_also_read_with_its_long_vowels() {
+    use redflag::screening::steps::StepKind;
+    use redflag::screening::{Entry, Query, Screener};
+    let person = |id: &str, name: &str| Entry::new("SDN", "test", id, EntryKind::Person, name);
+    let s = Screener::build(vec![
+        person("1", "MAMLUK, Ali"),
+        person("2", "FAZLI, Ali"),
+        person("3", "VARELA, Wilber"),
+    ]);
+    let best = |name: &str| s.screen(&Query::new(name), 0.5).into_iter().next();
+    // `علي` is the skeleton `l`, which pairs with nothing; read `ali` it meets `Ali`.
+    let m = best("علي مملوك").expect("علي مملوك is read as Ali Mamluk");
+    assert_eq!(m.entry_id, "1");
+    assert!(m.score >= 0.9, "{}", m.score);
+    assert!(m.steps.iter().any(|st| st.kind == StepKind::ReadWithVowels));
+    // In a Persian name `ض` is `z`: `فضلی` is Fazli.
+    let m = best("علی فضلی").expect("علی فضلی is read as Ali Fazli");
+    assert_eq!((m.entry_id.as_str(), m.score >= 0.9), ("2", true));
+    // Another Ali is not either of them.
+    assert!(best("علی رضایی").is_none_or(|m| m.score < 0.7));
+}
