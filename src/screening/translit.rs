@@ -116,8 +116,20 @@ pub fn arabic_with_vowels(name: &str) -> Option<String> {
     let name = split_article(name);
     let mut out = String::with_capacity(name.len());
     let mut word_start = true;
-    for c in name.chars() {
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        // The adjective ending `-وی` (`موسوی` Mousavi, `فدوی` Fadavi, `بدوي` Badawi): its `و` is
+        // a consonant, `v` in Persian and `w` in Arabic, where elsewhere inside a word it is
+        // the vowel `u`.
+        let ending =
+            !word_start && c == 'و' && chars.peek().is_some_and(|&n| matches!(n, 'ي' | 'ی')) && {
+                let mut after = chars.clone();
+                after.next();
+                after.next().is_none_or(|n| !is_arabic_letter(n))
+            };
         let latin = match c {
+            'و' if ending && persian => "v",
+            'و' if ending => "w",
             'ض' | 'ظ' | 'ذ' if persian => "z",
             'ا' | 'أ' | 'آ' | 'ٱ' | 'ى' | 'ة' => "a",
             'إ' => "i",
@@ -237,6 +249,9 @@ mod tests {
         assert_eq!(read("قاسم سلیمانی"), "qasm slimani");
         // Initial `و` and `ي` are consonants; other text stays.
         assert_eq!(read("وليد يوسف Ltd"), "wlid yusf Ltd");
+        // The ending `-وی` is `-vi` in Persian and `-wi` in Arabic.
+        assert_eq!(read("علی فدوی"), "ali fdvi");
+        assert_eq!(read("محمد بدوي"), "mhmd bdwi");
         assert!(arabic_with_vowels("Ali Mamluk").is_none());
     }
 
