@@ -19,6 +19,8 @@
 //! wholly made of Korean syllables ([`is_korean_name`]), so `Dan` is not read as `Tan` in
 //! `Dan Smith`.
 
+use super::mandarin::strip;
+
 /// Initials, longest first where one is a prefix of another, with their class.
 const INITIALS: &[(&str, u8)] = &[
     ("tch", b'c'),
@@ -161,24 +163,6 @@ fn split(
             }
         }
     }
-}
-
-/// `text` after `prefix`, if it starts with it: the table's entries are a few letters, and
-/// comparing them byte by byte costs less than the call `strip_prefix` makes to `memcmp`.
-#[inline]
-fn strip<'a>(text: &'a [u8], prefix: &str) -> Option<&'a [u8]> {
-    let p = prefix.as_bytes();
-    if text.len() < p.len() {
-        return None;
-    }
-    let mut i = 0;
-    while i < p.len() {
-        if text[i] != p[i] {
-            return None;
-        }
-        i += 1;
-    }
-    Some(&text[p.len()..])
 }
 
 /// Whether `token` is made of one to [`MAX_SYLLABLES`] Korean syllables in some

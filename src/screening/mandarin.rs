@@ -243,8 +243,10 @@ fn reads_from(wg: &[u8], pinyin: &[u8], depth: usize) -> bool {
 }
 
 /// `text` without the prefix `prefix`, byte by byte: the strings are a few bytes long, and
-/// a library comparison costs more than the comparison itself.
-fn strip<'t>(text: &'t [u8], prefix: &str) -> Option<&'t [u8]> {
+/// a library comparison costs more than the comparison itself. Also the Korean syllable
+/// tables' ([`super::korean`]).
+#[inline]
+pub(super) fn strip<'t>(text: &'t [u8], prefix: &str) -> Option<&'t [u8]> {
     let p = prefix.as_bytes();
     if text.len() < p.len() {
         return None;
