@@ -164,6 +164,38 @@ const TERMS: &[(&str, &str)] = &[
     ("動力", "power"),
 ];
 
+/// Forms of address written after a name in Chinese and Korean (`金正恩先生`, Mr Kim Jong Un;
+/// `김정은 동지`, Comrade Kim Jong Un), longest first. Read as part of the name they added
+/// syllables (`xian sheng`, `tong ji`) that lowered a listed name's score below review.
+const HONORIFICS: &[&str] = &[
+    "선생님",
+    "先生",
+    "女士",
+    "小姐",
+    "同志",
+    "夫人",
+    "동지",
+    "선생",
+    "여사",
+    "씨",
+    "님",
+];
+
+/// `name` without a form of address after it ([`HONORIFICS`]), when at least two characters
+/// of a name are left before it; otherwise `name` as written.
+pub fn without_honorific(name: &str) -> &str {
+    let trimmed = name.trim_end();
+    for honorific in HONORIFICS {
+        if let Some(rest) = trimmed.strip_suffix(honorific) {
+            let rest = rest.trim_end();
+            if rest.chars().filter(|c| !c.is_whitespace()).count() >= 2 {
+                return rest;
+            }
+        }
+    }
+    name
+}
+
 /// Whether `c` is a Han character (the CJK ideograph blocks).
 fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
@@ -223,7 +255,18 @@ pub fn english_readings(name: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{english_readings, TERMS};
+    use super::{english_readings, without_honorific, TERMS};
+
+    #[test]
+    fn a_form_of_address_after_a_name_is_left_out() {
+        assert_eq!(without_honorific("金正恩先生"), "金正恩");
+        assert_eq!(without_honorific("김정은 동지"), "김정은");
+        assert_eq!(without_honorific("김정은씨"), "김정은");
+        // Nothing of a name would be left, or there is no form of address.
+        assert_eq!(without_honorific("先生"), "先生");
+        assert_eq!(without_honorific("王先生"), "王先生");
+        assert_eq!(without_honorific("Kim Jong Un"), "Kim Jong Un");
+    }
 
     #[test]
     fn trade_words_are_read_in_english_and_the_rest_stays() {

@@ -36,6 +36,7 @@ pub fn korean_readings(name: &str) -> Vec<String> {
     if !name.chars().any(hanja_hangul::is_hanja) {
         return Vec::new();
     }
+    let name = super::han_terms::without_honorific(name);
     let converter = Converter::global();
     let mut north = String::with_capacity(name.len());
     let mut south = String::with_capacity(name.len());

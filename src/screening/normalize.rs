@@ -57,7 +57,11 @@ impl NormalizedName {
 /// (a surname may look like a legal-form token); titles are removed from all names.
 pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
     let mut removed: Vec<String> = Vec::new();
-    let folded = folded_name(name, kind, &mut removed);
+    let folded = folded_name(
+        super::han_terms::without_honorific(name),
+        kind,
+        &mut removed,
+    );
     let mut tokens: Vec<String> = folded.split_whitespace().map(str::to_string).collect();
     drop_if_more(&mut tokens, |t| STOP_TOKENS.contains(&t));
     strip_titles(&mut tokens);
