@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use redflag::screening::index::{name_readings, reading_floor};
+use redflag::screening::readings::{name_readings, reading_floor};
 use redflag::screening::score::{score_names, TokenStats};
 use redflag::screening::{load_file, normalize, EntryKind, Query, Screener};
 
@@ -453,7 +453,7 @@ fn run(args: &Args) -> Result<(), String> {
 }
 
 /// The score of `query` against `listed` as the screener gives it: the better of the name as
-/// written and each of its readings (`index::name_readings`: Chinese trade words in English,
+/// written and each of its readings (`readings::name_readings`: Chinese trade words in English,
 /// Chinese characters in Korean, Arabic script with its long vowels) from its floor.
 fn screened_score(query: &str, listed: &str, kind: EntryKind, stats: &TokenStats) -> f64 {
     name_readings(query, kind)

@@ -62,13 +62,6 @@ pub const EXACT_NAME_MIN: f64 = 0.95;
 /// surnames and syllables, so a Hangul name meets listed North Korean names often by chance
 /// (docs/screening.md, "Names in Hangul"). Without a country a match stands (fail closed).
 pub const HANGUL_ONLY_MAX: f64 = 0.85;
-/// Lowest name score of a match that rests on a name in Chinese characters read in Korean
-/// (`screening::hanja`). The reading is a guess at the name's language, and Korean names share
-/// a few surnames and syllables, so a loose match of a guessed reading meets listed North
-/// Korean names by chance (a Chinese `杨李` read `ryang ri` against `RI, Yong Mu`); only a
-/// reading that gives the listed name nearly as written counts. A diverter gains nothing by
-/// choosing other characters: a character of the same Korean sound gives the same reading.
-pub const KOREAN_READING_MIN: f64 = 0.90;
 /// Fewest characters of a folded query name that may be a listed name cut at a field's length
 /// (SAP and SWIFT name fields hold 35 characters, some ERP exports 30; folding drops
 /// punctuation, so a cut at 30 folds to about 25).
@@ -596,7 +589,7 @@ impl Screener {
         let readings: Vec<(String, Option<StepKind>, StepKind)> = names
             .iter()
             .flat_map(|&(name, given_for, _)| {
-                name_readings(name, query_kind)
+                super::readings::name_readings(name, query_kind)
                     .into_iter()
                     .map(move |(reading, read)| (reading, given_for, read))
             })
@@ -623,7 +616,7 @@ impl Screener {
                     steps::push(&mut steps, given_for, name_score);
                 }
                 if let Some(read) = read {
-                    if name_score < reading_floor(read) {
+                    if name_score < super::readings::reading_floor(read) {
                         continue;
                     }
                     steps::push(&mut steps, read, name_score);
@@ -737,41 +730,6 @@ impl Screener {
             .par_iter()
             .map(|q| self.screen(q, min_score))
             .collect()
-    }
-}
-
-/// The readings of a party's name that the screener compares beside the name as written,
-/// each with the step its matches carry: a Chinese company name with its trade words in
-/// English (not for a person, whose name has no trade words), a name in Chinese characters
-/// read in Korean, a name in Arabic script read with its long vowels. A match on a reading
-/// counts only from [`reading_floor`].
-pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
-    let mut out: Vec<(String, StepKind)> = Vec::new();
-    if kind != EntryKind::Person {
-        out.extend(
-            super::han_terms::english_readings(name)
-                .into_iter()
-                .map(|reading| (reading, StepKind::ReadInEnglish)),
-        );
-    }
-    out.extend(
-        super::hanja::korean_readings(name)
-            .into_iter()
-            .map(|reading| (reading, StepKind::ReadInKorean)),
-    );
-    out.extend(
-        translit::arabic_with_vowels(name).map(|reading| (reading, StepKind::ReadWithVowels)),
-    );
-    out
-}
-
-/// The lowest name score at which a match on a reading of [`name_readings`] counts:
-/// [`KOREAN_READING_MIN`] for a Korean reading, which is a guess at the name's language;
-/// any score for the others, which only read what the script writes.
-pub fn reading_floor(read: StepKind) -> f64 {
-    match read {
-        StepKind::ReadInKorean => KOREAN_READING_MIN,
-        _ => 0.0,
     }
 }
 

@@ -27,6 +27,7 @@ pub mod normalize;
 pub mod ownership;
 mod patronymic;
 pub mod persist;
+pub mod readings;
 mod row_memo;
 pub mod score;
 pub mod similarity;

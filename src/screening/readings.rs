@@ -1,0 +1,53 @@
+//! The readings of a party's name that the screener compares beside the name as written, each
+//! as another name of the party whose matches carry the step that says which reading it was
+//! (docs/screening.md, "Transliteration"): a Chinese company name with its trade words in
+//! English (`han_terms`), a name in Chinese characters read in Korean (`hanja`), a name in
+//! Arabic script read with its long vowels (`translit`). A reading can only add matches;
+//! where it is a guess, only a close match on it counts ([`reading_floor`]).
+
+use super::model::EntryKind;
+use super::steps::StepKind;
+
+/// Lowest name score of a match that rests on a name in Chinese characters read in Korean
+/// (`screening::hanja`). The reading is a guess at the name's language, and Korean names share
+/// a few surnames and syllables, so a loose match of a guessed reading meets listed North
+/// Korean names by chance (a Chinese `杨李` read `ryang ri` against `RI, Yong Mu`); only a
+/// reading that gives the listed name nearly as written counts. A diverter gains nothing by
+/// choosing other characters: a character of the same Korean sound gives the same reading.
+pub const KOREAN_READING_MIN: f64 = 0.90;
+
+/// The readings of a party's name that the screener compares beside the name as written,
+/// each with the step its matches carry: a Chinese company name with its trade words in
+/// English (not for a person, whose name has no trade words), a name in Chinese characters
+/// read in Korean, a name in Arabic script read with its long vowels. A match on a reading
+/// counts only from [`reading_floor`].
+pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
+    let mut out: Vec<(String, StepKind)> = Vec::new();
+    if kind != EntryKind::Person {
+        out.extend(
+            super::han_terms::english_readings(name)
+                .into_iter()
+                .map(|reading| (reading, StepKind::ReadInEnglish)),
+        );
+    }
+    out.extend(
+        super::hanja::korean_readings(name)
+            .into_iter()
+            .map(|reading| (reading, StepKind::ReadInKorean)),
+    );
+    out.extend(
+        super::translit::arabic_with_vowels(name)
+            .map(|reading| (reading, StepKind::ReadWithVowels)),
+    );
+    out
+}
+
+/// The lowest name score at which a match on a reading of [`name_readings`] counts:
+/// [`KOREAN_READING_MIN`] for a Korean reading, which is a guess at the name's language;
+/// any score for the others, which only read what the script writes.
+pub fn reading_floor(read: StepKind) -> f64 {
+    match read {
+        StepKind::ReadInKorean => KOREAN_READING_MIN,
+        _ => 0.0,
+    }
+}
