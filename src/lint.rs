@@ -12,6 +12,7 @@
 //! files already read ([`PackFiles`]) and returns [`Diagnostics`].
 
 mod cases;
+mod leaves;
 mod logic;
 mod pattern;
 mod scripts;
