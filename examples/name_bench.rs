@@ -218,8 +218,9 @@ fn run(args: &Args) -> Result<(), String> {
             .map(|c| screened_score(&c.name1, &c.name2, kind_of(&c.schema), stats))
             .collect()
     };
-    // Pairs per second: normalising both names and scoring them, as `score_names` does, over
-    // the whole bench repeated for at least a second (one thread).
+    // Pairs per second: normalising both names and scoring them with the query's readings, as
+    // the screener does (`screened_score`), over the whole bench repeated for at least a
+    // second (one thread).
     let started = std::time::Instant::now();
     let mut rounds = 0u32;
     let mut scores = Vec::new();

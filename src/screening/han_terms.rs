@@ -181,19 +181,18 @@ const HONORIFICS: &[&str] = &[
     "님",
 ];
 
-/// `name` without a form of address after it ([`HONORIFICS`]), when at least two characters
-/// of a name are left before it; otherwise `name` as written.
+/// `name` without the forms of address after it ([`HONORIFICS`], each as often as it is
+/// written), as long as at least two characters of a name are left before them; otherwise
+/// `name` as written.
 pub fn without_honorific(name: &str) -> &str {
-    let trimmed = name.trim_end();
-    for honorific in HONORIFICS {
-        if let Some(rest) = trimmed.strip_suffix(honorific) {
-            let rest = rest.trim_end();
-            if rest.chars().filter(|c| !c.is_whitespace()).count() >= 2 {
-                return rest;
-            }
-        }
+    let mut kept = name;
+    while let Some(rest) = HONORIFICS.iter().find_map(|honorific| {
+        let rest = kept.trim_end().strip_suffix(honorific)?.trim_end();
+        (rest.chars().filter(|c| !c.is_whitespace()).count() >= 2).then_some(rest)
+    }) {
+        kept = rest;
     }
-    name
+    kept
 }
 
 /// Whether `c` is a Han character (the CJK ideograph blocks).
@@ -262,6 +261,9 @@ mod tests {
         assert_eq!(without_honorific("金正恩先生"), "金正恩");
         assert_eq!(without_honorific("김정은 동지"), "김정은");
         assert_eq!(without_honorific("김정은씨"), "김정은");
+        // Written twice, or two of them: no way to keep one as part of the name.
+        assert_eq!(without_honorific("金正恩先生先生"), "金正恩");
+        assert_eq!(without_honorific("김정은 동지 님"), "김정은");
         // Nothing of a name would be left, or there is no form of address.
         assert_eq!(without_honorific("先生"), "先生");
         assert_eq!(without_honorific("王先生"), "王先生");

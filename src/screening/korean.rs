@@ -116,28 +116,46 @@ type Syllable = [u8; 3];
 /// At most this many readings of one token are compared (a token splits few ways).
 const MAX_READINGS: usize = 8;
 
-/// Every way `token` reads as one to [`MAX_SYLLABLES`] Korean syllables, each as its classes;
-/// at most [`MAX_READINGS`].
-fn readings(token: &str) -> smallvec::SmallVec<[smallvec::SmallVec<[Syllable; 3]>; 2]> {
+/// Up to `limit` of the ways `token` reads as one to [`MAX_SYLLABLES`] Korean syllables, each
+/// as its classes; none when it has a letter no romanisation of Korean writes (`f`, `q`, `v`,
+/// `x`, `z`, a `c` that is not `ch`, anything but a lowercase ASCII letter), which rules most
+/// words out at once.
+fn readings_up_to(
+    token: &str,
+    limit: usize,
+) -> smallvec::SmallVec<[smallvec::SmallVec<[Syllable; 3]>; 2]> {
     let mut out = smallvec::SmallVec::new();
-    if token.is_empty()
-        || token.len() > 7 * MAX_SYLLABLES
-        || !token.bytes().all(|b| b.is_ascii_lowercase())
-    {
+    let bytes = token.as_bytes();
+    let foreign = bytes.iter().enumerate().any(|(i, &b)| {
+        !b.is_ascii_lowercase()
+            || matches!(b, b'f' | b'q' | b'v' | b'x' | b'z')
+            || (b == b'c' && bytes.get(i + 1) != Some(&b'h'))
+    });
+    if token.is_empty() || token.len() > 7 * MAX_SYLLABLES || foreign {
         return out;
     }
     let mut path = smallvec::SmallVec::new();
-    split(token.as_bytes(), &mut path, &mut out);
+    split(bytes, &mut path, &mut out, limit);
     out
 }
 
+/// Every reading of `token` ([`readings_up_to`] [`MAX_READINGS`]).
+fn readings(token: &str) -> smallvec::SmallVec<[smallvec::SmallVec<[Syllable; 3]>; 2]> {
+    readings_up_to(token, MAX_READINGS)
+}
+
+/// The readings of `text` after the syllables of `path`, into `out` until it holds `limit`.
 fn split(
     text: &[u8],
     path: &mut smallvec::SmallVec<[Syllable; 3]>,
     out: &mut smallvec::SmallVec<[smallvec::SmallVec<[Syllable; 3]>; 2]>,
+    limit: usize,
 ) {
+    if out.len() >= limit {
+        return;
+    }
     if text.is_empty() {
-        if !path.is_empty() && out.len() < MAX_READINGS {
+        if !path.is_empty() {
             out.push(path.clone());
         }
         return;
@@ -158,46 +176,20 @@ fn split(
                     continue;
                 };
                 path.push([ic, vc, fc]);
-                split(rest, path, out);
+                split(rest, path, out, limit);
                 path.pop();
+                if out.len() >= limit {
+                    return;
+                }
             }
         }
     }
 }
 
 /// Whether `token` is made of one to [`MAX_SYLLABLES`] Korean syllables in some
-/// romanisation.
+/// romanisation: the first reading found answers.
 pub fn is_korean(token: &str) -> bool {
-    let bytes = token.as_bytes();
-    // Letters no romanisation of Korean writes, and a `c` that is not `ch`, rule most words
-    // out at once.
-    let foreign = bytes.iter().enumerate().any(|(i, &b)| {
-        !b.is_ascii_lowercase()
-            || matches!(b, b'f' | b'q' | b'v' | b'x' | b'z')
-            || (b == b'c' && bytes.get(i + 1) != Some(&b'h'))
-    });
-    !token.is_empty() && token.len() <= 7 * MAX_SYLLABLES && !foreign && parses(bytes, 0)
-}
-
-/// Whether `text` splits into at most [`MAX_SYLLABLES`] syllables after `depth` of them.
-fn parses(text: &[u8], depth: usize) -> bool {
-    if text.is_empty() {
-        return depth > 0;
-    }
-    if depth == MAX_SYLLABLES {
-        return false;
-    }
-    INITIALS.iter().any(|&(initial, _)| {
-        strip(text, initial).is_some_and(|rest| {
-            VOWELS.iter().any(|&(vowel, _)| {
-                strip(rest, vowel).is_some_and(|rest| {
-                    FINALS.iter().any(|&(final_, _)| {
-                        strip(rest, final_).is_some_and(|rest| parses(rest, depth + 1))
-                    })
-                })
-            })
-        })
-    })
+    !readings_up_to(token, 1).is_empty()
 }
 
 /// Whether a name may be a Korean name written in Latin letters: [`has_name_shape`], and each
@@ -252,8 +244,9 @@ fn same_syllable(a: Syllable, b: Syllable, word_start: bool) -> bool {
     if !word_start {
         return false;
     }
-    // South Korean spelling drops an initial `r` before `i` and `y` (`Ri` is `I`, `Ryong` is
-    // `Yong`) and writes it `n` before the other vowels (`Ro` is `No`).
+    // South Korean spelling writes an initial `r` as `n` (`Ro` is `No`), and before `i` and
+    // `y` drops it, as it drops an initial `n` there (`Ri` is `I`, `Ryong` is `Yong`): `n`
+    // and nothing stand for `r` before those, `n` before the other vowels.
     let dropped = |c: u8| match a[1] {
         b'i' | b'y' | b'Y' | b'B' if c == b'0' => true,
         _ => c == b'n',
