@@ -97,6 +97,72 @@ pub fn arabic(c: char, word_start: bool) -> Option<&'static str> {
     })
 }
 
+/// First words of given names that Persian writes as one word with the name after them
+/// (`محمدعلی`, Mohammad Ali), and the names they join.
+const COMPOUND_FIRSTS: &[&str] = &["محمد", "علی", "علي", "غلام"];
+const COMPOUND_SECONDS: &[&str] = &[
+    "علی",
+    "علي",
+    "رضا",
+    "حسین",
+    "حسين",
+    "حسن",
+    "جواد",
+    "مهدی",
+    "مهدي",
+    "باقر",
+    "صادق",
+    "کاظم",
+    "كاظم",
+    "تقی",
+    "تقي",
+    "هادی",
+    "هادي",
+    "امین",
+    "اسماعیل",
+    "ابراهیم",
+    "کریم",
+    "رحیم",
+    "جعفر",
+    "اکبر",
+    "اصغر",
+    "اسلام",
+    "حسینی",
+];
+
+/// `text` with each compound given name written as one word split into its two names
+/// (`محمدعلی جعفری` is `محمد علی جعفری`): the lists write `JAFARI, Mohammad Ali`, and the
+/// one-word reading `mhmdali` pairs with neither of the two listed words, so the name met
+/// nothing. Only a listed first word followed by a listed second name is split: `محمدی`
+/// (Mohammadi, a family name) stays whole.
+fn split_compound_names(text: &str) -> std::borrow::Cow<'_, str> {
+    let split = |word: &str| -> Option<(usize, usize)> {
+        let first = COMPOUND_FIRSTS.iter().find(|f| word.starts_with(*f))?;
+        let rest = word[first.len()..].trim_start_matches('\u{200C}');
+        COMPOUND_SECONDS
+            .contains(&rest)
+            .then(|| (first.len(), word.len() - rest.len()))
+    };
+    if !text.split(' ').any(|w| split(w).is_some()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        match split(word) {
+            Some((first_end, rest_start)) => {
+                out.push_str(&word[..first_end]);
+                out.push(' ');
+                out.push_str(&word[rest_start..]);
+            }
+            None => out.push_str(word),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// `name` with its Arabic, Persian and Urdu letters written in Latin letters with the long
 /// vowels the script writes (`ا` `a`, `و` `u`, `ي` `i`, and `ع` as `a`): a second
 /// reading beside the consonant skeleton of normalisation, for the words a skeleton cannot
@@ -113,7 +179,8 @@ pub fn arabic_with_vowels(name: &str) -> Option<String> {
     let persian = name
         .chars()
         .any(|c| matches!(c, 'ی' | 'ک' | 'گ' | 'پ' | 'چ' | 'ژ'));
-    let name = split_article(name);
+    let article_split = split_article(name);
+    let name = split_compound_names(&article_split);
     let mut out = String::with_capacity(name.len());
     let mut word_start = true;
     let mut chars = name.chars().peekable();
@@ -128,6 +195,7 @@ pub fn arabic_with_vowels(name: &str) -> Option<String> {
                 after.next().is_none_or(|n| !is_arabic_letter(n))
             };
         let latin = match c {
+            'و' if word_start && persian => "v",
             'و' if ending && persian => "v",
             'و' if ending => "w",
             'ض' | 'ظ' | 'ذ' if persian => "z",
@@ -253,6 +321,19 @@ mod tests {
         assert_eq!(read("علی فدوی"), "ali fdvi");
         assert_eq!(read("محمد بدوي"), "mhmd bdwi");
         assert!(arabic_with_vowels("Ali Mamluk").is_none());
+        // Persian writes an initial `و` for `v`.
+        assert_eq!(read("احمد وحیدی"), "ahmd vhidi");
+    }
+
+    #[test]
+    fn a_compound_given_name_written_as_one_word_is_read_as_two() {
+        let read = |s: &str| arabic_with_vowels(s).unwrap_or_default();
+        assert_eq!(read("محمدعلی جعفری"), "mhmd ali jafri");
+        assert_eq!(read("محمدرضا نقدی"), "mhmd rza nqdi");
+        // With a zero-width non-joiner between the two names, as Persian typing often has.
+        assert_eq!(read("علی\u{200C}اکبر"), "ali akbr");
+        // A family name on the same first word stays whole.
+        assert_eq!(read("علی محمدی"), "ali mhmdi");
     }
 
     #[test]

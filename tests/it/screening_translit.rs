@@ -243,3 +243,32 @@ fn a_name_in_arabic_script_is_also_read_with_its_long_vowels() {
     // Another Ali is not either of them.
     assert!(best("علی رضایی").is_none_or(|m| m.score < 0.7));
 }
+
+#[test]
+fn a_listed_iranian_written_in_persian_is_found_by_the_consonants_of_the_name() {
+    use redflag::screening::{Entry, Query, Screener};
+    let person = |id: &str, name: &str| Entry::new("SDN", "test", id, EntryKind::Person, name);
+    let s = Screener::build(vec![
+        person("1", "SOLEIMANI, Qasem"),
+        person("2", "JAFARI, Mohammad Ali"),
+        person("3", "NAQDI, Mohammad Reza"),
+        person("4", "VAHIDI, Ahmad"),
+        person("5", "JAFARI, Mohammad Javad"),
+    ]);
+    let best = |name: &str| s.screen(&Query::new(name), 0.5).into_iter().next();
+    let found = |name: &str| {
+        best(name)
+            .map(|m| (m.entry_id, m.score >= 0.9))
+            .unwrap_or_default()
+    };
+    // The skeleton `qsm slmn` shares no trigram with `soleimani qasem`: only its vowelled
+    // reading was a candidate, at 0.86. The listed spellings of a skeleton are candidates too.
+    assert_eq!(found("قاسم سلیمانی"), ("1".to_string(), true));
+    // A compound given name written as one word, as Persian writes it.
+    assert_eq!(found("محمدعلی جعفری"), ("2".to_string(), true));
+    assert_eq!(found("محمدرضا نقدی").0, "3");
+    // An initial `و` is `v` in Persian.
+    assert_eq!(found("احمد وحیدی"), ("4".to_string(), true));
+    // The family name Mohammadi is not the given name Mohammad.
+    assert!(best("علی محمدی").is_none_or(|m| m.score < 0.9));
+}

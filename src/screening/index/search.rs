@@ -145,6 +145,7 @@ impl Screener {
         for v in query.variants() {
             candidates.extend(self.postings.select(&v.tokens, &self.config));
         }
+        candidates.extend(self.postings.skeleton_records(tokens, &self.config));
         candidates.sort_unstable();
         candidates.dedup();
         let mut memos = CEILING_MEMOS.with(|m| std::mem::take(&mut *m.borrow_mut()));
