@@ -26,8 +26,8 @@ use super::name_bound::{CeilingMemo, ListedIds};
 use super::normalize::{fold, normalize, NormalizedName};
 use super::patronymic::CROSSED_PATRONYMIC_MAX;
 use super::score::{
-    compare_listed_at_least, is_generic, variants_below_floor, Pruning, QueryName, TokenPair,
-    TokenStats, WeightedTokens, GENERIC_ONLY_CAP,
+    compare_listed_at_least, is_generic, query_variants, variants_below_floor, Pruning, QueryName,
+    TokenPair, TokenStats, WeightedTokens, GENERIC_ONLY_CAP,
 };
 use super::similarity::TokenFacts;
 use super::steps::{self, ScoreSteps, StepKind};
@@ -155,6 +155,18 @@ impl Query {
             ..Query::default()
         }
     }
+}
+
+/// A reading of one of a query's names ([`super::readings::name_readings`]), screened as
+/// another name of the party.
+struct Reading {
+    text: String,
+    /// Where the name read was given for another party (`c/o`), if it was.
+    given_for: Option<StepKind>,
+    read: StepKind,
+    /// For a reading with vowels, the tokens of the name as written (its skeleton), which
+    /// the reading's candidates are also scored on.
+    written: Option<Vec<String>>,
 }
 
 /// What a match rests on.
@@ -586,26 +598,36 @@ impl Screener {
                 .iter()
                 .map(|name| (name.as_str(), Some(StepKind::NamedCareOf), None)),
         );
-        let readings: Vec<(String, Option<StepKind>, StepKind)> = names
+        let readings: Vec<Reading> = names
             .iter()
             .flat_map(|&(name, given_for, _)| {
                 super::readings::name_readings(name, query_kind)
                     .into_iter()
-                    .map(move |(reading, read)| (reading, given_for, read))
+                    .map(move |(text, read)| Reading {
+                        text,
+                        given_for,
+                        read,
+                        // A reading with vowels is also scored on the name as written (its
+                        // skeleton), for the candidates the reading finds.
+                        written: (read == StepKind::ReadWithVowels)
+                            .then(|| normalize(name, query_kind).tokens),
+                    })
             })
             .collect();
-        names.extend(
-            readings
-                .iter()
-                .map(|(name, given_for, read)| (name.as_str(), *given_for, Some(*read))),
-        );
+        let names = names
+            .into_iter()
+            .map(|(name, given_for, read)| (name, given_for, read, None))
+            .chain(readings.iter().map(|r| {
+                let written = r.written.as_deref();
+                (r.text.as_str(), r.given_for, Some(r.read), written)
+            }));
         // A candidate whose name scores below this cannot reach `min_score` (only the address
         // raises a score).
         let floor = min_score - ADDRESS_MATCH_BONUS - 1e-9;
-        for (name, given_for, read) in names {
+        for (name, given_for, read, written) in names {
             let query_name = normalize(name, query_kind);
             let hangul_query = translit::has_hangul(name);
-            let scored = self.name_scores(&query_name, query_kind, floor);
+            let scored = self.name_scores(&query_name, query_kind, floor, written);
             for s in scored.iter() {
                 let Some(r) = self.names.get(s.record) else {
                     continue;

@@ -254,6 +254,7 @@ fn a_listed_iranian_written_in_persian_is_found_by_the_consonants_of_the_name() 
         person("3", "NAQDI, Mohammad Reza"),
         person("4", "VAHIDI, Ahmad"),
         person("5", "JAFARI, Mohammad Javad"),
+        person("6", "SALAMI, Hoseyn"),
     ]);
     let best = |name: &str| s.screen(&Query::new(name), 0.5).into_iter().next();
     let found = |name: &str| {
@@ -269,6 +270,9 @@ fn a_listed_iranian_written_in_persian_is_found_by_the_consonants_of_the_name() 
     assert_eq!(found("محمدرضا نقدی").0, "3");
     // An initial `و` is `v` in Persian.
     assert_eq!(found("احمد وحیدی"), ("4".to_string(), true));
+    // The reading `hsin slami` guesses the vowels (0.55); the candidates it finds are also
+    // scored on the consonants of the name as written, `hsn slm`.
+    assert_eq!(found("حسین سلامی"), ("6".to_string(), true));
     // The family name Mohammadi is not the given name Mohammad.
     assert!(best("علی محمدی").is_none_or(|m| m.score < 0.9));
 }

@@ -11,17 +11,26 @@ impl Screener {
     /// at, which `screen` drops), best first: from the cache when `floor` is at least
     /// [`CACHE_MIN_SCORE`], computed afresh otherwise. Names equal to an indexed name up to spacing and punctuation
     /// (their compact forms meet) score 1 whatever the token alignment says.
+    ///
+    /// `written` is, for a reading of a name in Arabic script, the name as written (its
+    /// consonant skeleton), which each candidate of the reading is also scored against.
     pub(super) fn name_scores(
         &self,
         query: &NormalizedName,
         kind: EntryKind,
         floor: f64,
+        written: Option<&[String]>,
     ) -> Arc<Vec<Scored>> {
         if query.tokens.is_empty() && query.folded.is_empty() {
             return Arc::new(Vec::new());
         }
         let cacheable = floor >= CACHE_MIN_SCORE;
-        let key = (query.normalized.clone(), kind);
+        // Two names may share a reading and not their skeletons (`ض` and `ذ` are both `z` in
+        // a Persian reading): the skeleton is part of the key.
+        let key = match written {
+            Some(w) => (format!("{}\u{1f}{}", query.normalized, w.join(" ")), kind),
+            None => (query.normalized.clone(), kind),
+        };
         // A miss is computed at the lowest floor screens have asked for so far (at most this
         // one), so that the other screens of the run find it too (see `NameCache`).
         let (cached, keep) = if cacheable {
@@ -35,7 +44,7 @@ impl Screener {
         let aligned = match cached {
             Some(hit) => hit,
             None => {
-                let scored = Arc::new(self.align_candidates(&query.tokens, keep));
+                let scored = Arc::new(self.align_candidates(&query.tokens, keep, written));
                 if cacheable {
                     if let Ok(mut cache) = self.cache.write() {
                         cache.lowest = cache.lowest.min(floor);
@@ -129,12 +138,28 @@ impl Screener {
     }
 
     /// Aligns the query tokens (and their rejoined variant) against every candidate and keeps
-    /// those scoring at least `floor` (and above 0), best first.
-    fn align_candidates(&self, tokens: &[String], floor: f64) -> Vec<Scored> {
+    /// those scoring at least `floor` (and above 0), best first. With `written` (a reading's
+    /// name as written), each candidate is also scored against those tokens, and the better
+    /// counts: a reading's vowels are a guess at the Latin spelling (`hsin` for `Hossein`,
+    /// `Hoseyn`, `Husayn`), which the consonants of the name as written are not, while the
+    /// reading finds the candidates that the skeleton, sharing no trigram with them, cannot.
+    fn align_candidates(
+        &self,
+        tokens: &[String],
+        floor: f64,
+        written: Option<&[String]>,
+    ) -> Vec<Scored> {
         if tokens.is_empty() {
             return Vec::new();
         }
-        let query = QueryName::new(tokens, &self.stats);
+        let mut variants = query_variants(tokens, &self.stats);
+        // Candidates come from the reading's own variants; the name as written found its own
+        // when it was screened.
+        let selecting = variants.len();
+        if let Some(w) = written.filter(|w| !w.is_empty() && *w != tokens) {
+            variants.push(WeightedTokens::new(w, &self.stats));
+        }
+        let query = QueryName::from_variants(variants);
         // The query's own words, for `part_of_listed`: worked out once for its candidates.
         let core: Vec<&str> = tokens
             .iter()
@@ -142,7 +167,7 @@ impl Screener {
             .filter(|t| !is_generic(t))
             .collect();
         let mut candidates: Vec<u32> = Vec::new();
-        for v in query.variants() {
+        for v in query.variants().iter().take(selecting) {
             candidates.extend(self.postings.select(&v.tokens, &self.config));
         }
         candidates.extend(self.postings.skeleton_records(tokens, &self.config));
