@@ -127,7 +127,6 @@ const COMPOUND_SECONDS: &[&str] = &[
     "اکبر",
     "اصغر",
     "اسلام",
-    "حسینی",
 ];
 
 /// `text` with each compound given name written as one word split into its two names
@@ -138,7 +137,7 @@ const COMPOUND_SECONDS: &[&str] = &[
 fn split_compound_names(text: &str) -> std::borrow::Cow<'_, str> {
     let split = |word: &str| -> Option<(usize, usize)> {
         let first = COMPOUND_FIRSTS.iter().find(|f| word.starts_with(*f))?;
-        let rest = word[first.len()..].trim_start_matches('\u{200C}');
+        let rest = &word[first.len()..];
         COMPOUND_SECONDS
             .contains(&rest)
             .then(|| (first.len(), word.len() - rest.len()))
@@ -179,7 +178,10 @@ pub fn arabic_with_vowels(name: &str) -> Option<String> {
     let persian = name
         .chars()
         .any(|c| matches!(c, 'ی' | 'ک' | 'گ' | 'پ' | 'چ' | 'ژ'));
-    let article_split = split_article(name);
+    // Invisible characters out first, as normalisation takes them out: a joiner inside
+    // `محمد‍علی` must not keep the compound whole.
+    let cleaned = super::chars::clean(name);
+    let article_split = split_article(&cleaned);
     let name = split_compound_names(&article_split);
     let mut out = String::with_capacity(name.len());
     let mut word_start = true;
@@ -330,8 +332,10 @@ mod tests {
         let read = |s: &str| arabic_with_vowels(s).unwrap_or_default();
         assert_eq!(read("محمدعلی جعفری"), "mhmd ali jafri");
         assert_eq!(read("محمدرضا نقدی"), "mhmd rza nqdi");
-        // With a zero-width non-joiner between the two names, as Persian typing often has.
+        // With a zero-width non-joiner between the two names, as Persian typing often has,
+        // or a joiner a diverter put there.
         assert_eq!(read("علی\u{200C}اکبر"), "ali akbr");
+        assert_eq!(read("محمد\u{200D}علی جعفری"), "mhmd ali jafri");
         // A family name on the same first word stays whole.
         assert_eq!(read("علی محمدی"), "ali mhmdi");
     }
