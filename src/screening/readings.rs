@@ -19,7 +19,8 @@ pub const KOREAN_READING_MIN: f64 = 0.90;
 /// The readings of a party's name that the screener compares beside the name as written,
 /// each with the step its matches carry: a Chinese company name with its trade words in
 /// English (not for a person, whose name has no trade words), a name in Chinese characters
-/// read in Korean, a name in Arabic script read with its long vowels. A match on a reading
+/// read in Korean, a name in Arabic script read with its long vowels (and, without a letter
+/// that tells it Persian, also as Persian). A match on a reading
 /// counts only from [`reading_floor`].
 pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
     let mut out: Vec<(String, StepKind)> = Vec::new();
@@ -37,6 +38,10 @@ pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
     );
     out.extend(
         super::translit::arabic_with_vowels(name)
+            .map(|reading| (reading, StepKind::ReadWithVowels)),
+    );
+    out.extend(
+        super::translit::persian_with_vowels(name)
             .map(|reading| (reading, StepKind::ReadWithVowels)),
     );
     out

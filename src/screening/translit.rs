@@ -98,36 +98,25 @@ pub fn arabic(c: char, word_start: bool) -> Option<&'static str> {
 }
 
 /// First words of given names that Persian writes as one word with the name after them
-/// (`محمدعلی`, Mohammad Ali), and the names they join.
-const COMPOUND_FIRSTS: &[&str] = &["محمد", "علی", "علي", "غلام"];
+/// (`محمدعلی`, Mohammad Ali), and the names they join, in Persian letters: a word is compared
+/// with the Arabic `ي` and `ك` of an Arabic keyboard read as the Persian `ی` and `ک`.
+const COMPOUND_FIRSTS: &[&str] = &["محمد", "علی", "غلام"];
 const COMPOUND_SECONDS: &[&str] = &[
-    "علی",
-    "علي",
-    "رضا",
-    "حسین",
-    "حسين",
-    "حسن",
-    "جواد",
-    "مهدی",
-    "مهدي",
-    "باقر",
-    "صادق",
-    "کاظم",
-    "كاظم",
-    "تقی",
-    "تقي",
-    "هادی",
-    "هادي",
-    "امین",
-    "اسماعیل",
-    "ابراهیم",
-    "کریم",
-    "رحیم",
-    "جعفر",
-    "اکبر",
-    "اصغر",
-    "اسلام",
+    "علی", "رضا", "حسین", "حسن", "جواد", "مهدی", "باقر", "صادق", "کاظم", "تقی", "هادی", "امین",
+    "اسماعیل", "ابراهیم", "کریم", "رحیم", "جعفر", "اکبر", "اصغر", "اسلام",
 ];
+
+/// `word` with the Arabic letters an Arabic keyboard types for the Persian `ی` and `ک`
+/// written as the Persian ones; each pair has the same UTF-8 length, so byte offsets hold.
+fn persian_keyboard(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'ي' | 'ى' => 'ی',
+            'ك' => 'ک',
+            c => c,
+        })
+        .collect()
+}
 
 /// `text` with each compound given name written as one word split into its two names
 /// (`محمدعلی جعفری` is `محمد علی جعفری`): the lists write `JAFARI, Mohammad Ali`, and the
@@ -136,6 +125,7 @@ const COMPOUND_SECONDS: &[&str] = &[
 /// (Mohammadi, a family name) stays whole.
 fn split_compound_names(text: &str) -> std::borrow::Cow<'_, str> {
     let split = |word: &str| -> Option<(usize, usize)> {
+        let word = persian_keyboard(word);
         let first = COMPOUND_FIRSTS.iter().find(|f| word.starts_with(*f))?;
         let rest = &word[first.len()..];
         COMPOUND_SECONDS
@@ -175,9 +165,30 @@ pub fn arabic_with_vowels(name: &str) -> Option<String> {
     }
     // Persian letters tell a Persian name, whose `ض`, `ظ` and `ذ` sound `z` (`فضلی` Fazli),
     // where Arabic says `d`, `z` and `dh`.
-    let persian = name
-        .chars()
-        .any(|c| matches!(c, 'ی' | 'ک' | 'گ' | 'پ' | 'چ' | 'ژ'));
+    Some(read_with_vowels(name, has_persian_letter(name)))
+}
+
+/// The Persian reading of a name written without a Persian letter, where it differs from
+/// the Arabic one of [`arabic_with_vowels`]: a Persian name typed on an Arabic keyboard
+/// (`احمد وحيدي`, with the Arabic `ي`) has no letter that tells it Persian, so its initial
+/// `و` is read `w` (`ahmad wahidi`) and met the listed `VAHIDI, Ahmad` too loosely to count;
+/// read as Persian it is `ahmad vahidi`. Not the only reading: `وليد` is Walid. `None` when
+/// the name has a Persian letter (it is read as Persian already), no Arabic letter, or no
+/// letter Persian reads otherwise.
+pub fn persian_with_vowels(name: &str) -> Option<String> {
+    if !name.chars().any(is_arabic_letter) || has_persian_letter(name) {
+        return None;
+    }
+    let persian = read_with_vowels(name, true);
+    (persian != read_with_vowels(name, false)).then_some(persian)
+}
+
+fn has_persian_letter(name: &str) -> bool {
+    name.chars()
+        .any(|c| matches!(c, 'ی' | 'ک' | 'گ' | 'پ' | 'چ' | 'ژ'))
+}
+
+fn read_with_vowels(name: &str, persian: bool) -> String {
     // Invisible characters out first, as normalisation takes them out: a joiner inside
     // `محمد‍علی` must not keep the compound whole.
     let cleaned = super::chars::clean(name);
@@ -221,7 +232,7 @@ pub fn arabic_with_vowels(name: &str) -> Option<String> {
         out.push_str(latin);
         word_start = false;
     }
-    Some(out)
+    out
 }
 
 /// Splits the Arabic definite article from the word it is written onto (`السوداني` →
@@ -338,6 +349,22 @@ mod tests {
         assert_eq!(read("محمد\u{200D}علی جعفری"), "mhmd ali jafri");
         // A family name on the same first word stays whole.
         assert_eq!(read("علی محمدی"), "ali mhmdi");
+        // Typed on an Arabic keyboard, with `ي` and `ك` for `ی` and `ک`.
+        assert_eq!(read("محمدامين"), "mhmd amin");
+        assert_eq!(read("غلامكريم"), "ghlam krim");
+    }
+
+    #[test]
+    fn a_persian_name_typed_on_an_arabic_keyboard_is_also_read_as_persian() {
+        // Nothing tells `احمد وحيدي` Persian: it is read as Arabic and, beside that, as
+        // Persian, where the initial `و` is `v`.
+        assert_eq!(arabic_with_vowels("احمد وحيدي").as_deref(), Some("ahmd whidi"));
+        assert_eq!(persian_with_vowels("احمد وحيدي").as_deref(), Some("ahmd vhidi"));
+        assert_eq!(persian_with_vowels("علي فضلي").as_deref(), Some("ali fzli"));
+        // Read as Persian already, read the same either way, or not Arabic script.
+        assert_eq!(persian_with_vowels("احمد وحیدی"), None);
+        assert_eq!(persian_with_vowels("بشار الأسد"), None);
+        assert_eq!(persian_with_vowels("Walid"), None);
     }
 
     #[test]

@@ -270,6 +270,8 @@ fn a_listed_iranian_written_in_persian_is_found_by_the_consonants_of_the_name() 
     assert_eq!(found("محمدرضا نقدی").0, "3");
     // An initial `و` is `v` in Persian.
     assert_eq!(found("احمد وحیدی"), ("4".to_string(), true));
+    // Also when an Arabic keyboard types the name, whose `ي` does not tell it Persian.
+    assert_eq!(found("احمد وحيدي"), ("4".to_string(), true));
     // The reading `hsin slami` guesses the vowels (0.55); the candidates it finds are also
     // scored on the consonants of the name as written, `hsn slm`.
     assert_eq!(found("حسین سلامی"), ("6".to_string(), true));
