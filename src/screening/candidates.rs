@@ -22,6 +22,11 @@ use super::translit;
 /// by chance, against 13 before; with four, 14 (`حسین محمدی` as `MOHAMMADI, Ehsan`, whose
 /// consonants are Hossein Mohammadi's).
 const MIN_SKELETON_KEY: usize = 4;
+/// Fewest consonants of a skeleton that selects the listed tokens written with it in a
+/// record that also holds a word of the query as written (a company name read with its trade
+/// words in English, `bank سپه`: the records of `sph` that hold `bank`, BANK SEPAH). The
+/// shared word stands for the consonant missing from a four-consonant key.
+const MIN_SKELETON_KEY_WITH_WORD: usize = 3;
 /// Most listed spellings of one skeleton whose records join the candidates (the rarest
 /// first): a skeleton of four consonants has a few dozen at most in a large list.
 const MAX_SKELETON_SPELLINGS: usize = 64;
@@ -451,7 +456,7 @@ impl Postings {
                     continue;
                 }
                 let key = translit::skeleton(token);
-                if key.len() >= MIN_SKELETON_KEY {
+                if key.len() >= MIN_SKELETON_KEY_WITH_WORD {
                     map.entry(key).or_default().push(list);
                 }
             }
@@ -461,8 +466,19 @@ impl Postings {
             }
             map
         });
+        // The records holding a word of the query as written, for the short keys.
+        let worded: Vec<&[u32]> = tokens
+            .iter()
+            .filter(|t| !translit::is_skeleton(t))
+            .filter_map(|t| self.token(t).map(|(_, p)| p))
+            .collect();
         for token in tokens.iter().filter(|t| translit::is_skeleton(t)) {
-            let Some(lists) = by_skeleton.get(&translit::skeleton(token)) else {
+            let key = translit::skeleton(token);
+            let short = key.len() < MIN_SKELETON_KEY;
+            if short && worded.is_empty() {
+                continue;
+            }
+            let Some(lists) = by_skeleton.get(&key) else {
                 continue;
             };
             let mut rare: Vec<&[u32]> = lists
@@ -472,7 +488,14 @@ impl Postings {
                 .collect();
             rare.sort_by_key(|p| (p.len(), p.first().copied()));
             for p in rare.into_iter().take(MAX_SKELETON_SPELLINGS) {
-                out.extend_from_slice(p);
+                if short {
+                    out.extend(
+                        p.iter()
+                            .filter(|r| worded.iter().any(|w| w.binary_search(r).is_ok())),
+                    );
+                } else {
+                    out.extend_from_slice(p);
+                }
             }
         }
         out

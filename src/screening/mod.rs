@@ -8,6 +8,7 @@
 
 pub mod address;
 pub mod address_index;
+mod arabic_terms;
 mod candidates;
 pub mod care_of;
 pub mod chars;

@@ -44,8 +44,8 @@ pub enum StepKind {
     /// The name matched is one the party's own name gives after `c/o` or the like
     /// (`Weserland GmbH c/o ...`).
     NamedCareOf,
-    /// The name matched is the party's Chinese name with its trade words read in English
-    /// (`screening::han_terms`).
+    /// The name matched is the party's Chinese or Arabic-script name with its trade words read
+    /// in English (`screening::han_terms`, `screening::arabic_terms`).
     ReadInEnglish,
     /// The name matched is the party's name in Chinese characters read in Korean
     /// (`screening::hanja`).
@@ -109,7 +109,7 @@ impl StepKind {
             StepKind::IdentifierInText => "identifier written in the name or address matched",
             StepKind::NamedInAddress => "name given in the address (c/o), not the party's own",
             StepKind::NamedCareOf => "name given after c/o in the party's name",
-            StepKind::ReadInEnglish => "Chinese name with its trade words read in English",
+            StepKind::ReadInEnglish => "trade words of the name read in English",
             StepKind::ReadInKorean => "name in Chinese characters read in Korean",
             StepKind::ReadWithVowels => "name in Arabic script read with its long vowels",
             StepKind::Address => "street address compared",

@@ -102,8 +102,26 @@ pub fn arabic(c: char, word_start: bool) -> Option<&'static str> {
 /// with the Arabic `ي` and `ك` of an Arabic keyboard read as the Persian `ی` and `ک`.
 const COMPOUND_FIRSTS: &[&str] = &["محمد", "علی", "غلام"];
 const COMPOUND_SECONDS: &[&str] = &[
-    "علی", "رضا", "حسین", "حسن", "جواد", "مهدی", "باقر", "صادق", "کاظم", "تقی", "هادی", "امین",
-    "اسماعیل", "ابراهیم", "کریم", "رحیم", "جعفر", "اکبر", "اصغر", "اسلام",
+    "علی",
+    "رضا",
+    "حسین",
+    "حسن",
+    "جواد",
+    "مهدی",
+    "باقر",
+    "صادق",
+    "کاظم",
+    "تقی",
+    "هادی",
+    "امین",
+    "اسماعیل",
+    "ابراهیم",
+    "کریم",
+    "رحیم",
+    "جعفر",
+    "اکبر",
+    "اصغر",
+    "اسلام",
 ];
 
 /// `word` with the Arabic letters an Arabic keyboard types for the Persian `ی` and `ک`
@@ -272,8 +290,10 @@ pub fn is_skeleton(token: &str) -> bool {
 /// The consonant skeleton of a token for comparison with an Arabic-script one: vowels, `w`
 /// and `y` dropped, the letters the Arabic script does not tell apart merged (`p`→`b`,
 /// `v`→`f`, `g`→`j`, `q` and `c`→`k`, `ph`→`f`), doubled letters written once
-/// (`Muhammad` → `mhmd`, `Pérez` → `brz`).
+/// (`Muhammad` → `mhmd`, `Pérez` → `brz`). A Latin `ph` is `f`; in a skeleton it is `پ` and
+/// `ه` (`سپه` `sph` is Sepah, `sbh`, not `sf`).
 pub fn skeleton(token: &str) -> String {
+    let latin = !is_skeleton(token);
     let bytes = token.as_bytes();
     let mut out = String::with_capacity(token.len());
     let mut i = 0;
@@ -281,7 +301,7 @@ pub fn skeleton(token: &str) -> String {
         let b = bytes[i];
         let next = bytes.get(i + 1).copied();
         let mapped = match (b, next) {
-            (b'p', Some(b'h')) => {
+            (b'p', Some(b'h')) if latin => {
                 i += 1;
                 Some('f')
             }
@@ -358,8 +378,14 @@ mod tests {
     fn a_persian_name_typed_on_an_arabic_keyboard_is_also_read_as_persian() {
         // Nothing tells `احمد وحيدي` Persian: it is read as Arabic and, beside that, as
         // Persian, where the initial `و` is `v`.
-        assert_eq!(arabic_with_vowels("احمد وحيدي").as_deref(), Some("ahmd whidi"));
-        assert_eq!(persian_with_vowels("احمد وحيدي").as_deref(), Some("ahmd vhidi"));
+        assert_eq!(
+            arabic_with_vowels("احمد وحيدي").as_deref(),
+            Some("ahmd whidi")
+        );
+        assert_eq!(
+            persian_with_vowels("احمد وحيدي").as_deref(),
+            Some("ahmd vhidi")
+        );
         assert_eq!(persian_with_vowels("علي فضلي").as_deref(), Some("ali fzli"));
         // Read as Persian already, read the same either way, or not Arabic script.
         assert_eq!(persian_with_vowels("احمد وحیدی"), None);
@@ -379,6 +405,9 @@ mod tests {
         assert_eq!(skeleton("muhammad"), "mhmd");
         assert_eq!(skeleton("mohamed"), "mhmd");
         assert_eq!(skeleton(&arabic_word("بيريز")), skeleton("perez"));
+        // `پ` and `ه` are not the Latin `ph`.
+        assert_eq!(skeleton(&arabic_word("سپهر")), skeleton("sepehr"));
+        assert_eq!(skeleton("phillip"), skeleton("filib"));
         assert!(is_skeleton("mhmd") && !is_skeleton("lynn") && !is_skeleton("ali"));
         assert_eq!(split_article("عبد الله السوداني"), "عبد الله al سوداني");
     }

@@ -278,3 +278,45 @@ fn a_listed_iranian_written_in_persian_is_found_by_the_consonants_of_the_name() 
     // The family name Mohammadi is not the given name Mohammad.
     assert!(best("علی محمدی").is_none_or(|m| m.score < 0.9));
 }
+
+#[test]
+fn a_listed_company_written_in_arabic_script_is_found_by_its_trade_words_in_english() {
+    use redflag::screening::{Entry, Query, Screener};
+    let entity = |id: &str, name: &str| Entry::new("SDN", "test", id, EntryKind::Entity, name);
+    // Many banks, as a real list has: `bank` alone then finds none of them.
+    let banks = (0..400).map(|i| {
+        let word: String = [i % 26, i / 26 % 26, 25]
+            .iter()
+            .map(|&k| char::from(b'A' + k as u8))
+            .collect();
+        entity(&format!("b{i}"), &format!("BANK {word}UMBAT"))
+    });
+    let s = Screener::build(banks.chain([
+        entity("1", "NATIONAL IRANIAN OIL COMPANY"),
+        entity("2", "MAHAN AIR"),
+        entity("3", "BANK SEPAH"),
+        entity("4", "BANK MELLAT"),
+        entity("5", "COMMERCIAL BANK OF SYRIA"),
+        entity("6", "GENERAL PETROLEUM CORPORATION"),
+        entity("7", "SAVING BANK"),
+    ]).collect());
+    let best = |name: &str| s.screen(&Query::new(name), 0.5).into_iter().next();
+    let found = |name: &str| {
+        best(name)
+            .map(|m| (m.entry_id, m.score >= 0.9))
+            .unwrap_or_default()
+    };
+    // The list translates the trade words; the consonants `shrkt ml nft rn` met nothing.
+    assert_eq!(found("شرکت ملی نفت ایران"), ("1".to_string(), true));
+    assert_eq!(found("شركة ملي نفط ايران"), ("1".to_string(), true));
+    assert_eq!(found("هواپیمایی ماهان"), ("2".to_string(), true));
+    // `sph` has three consonants: the listed spelling is a candidate because its record also
+    // holds `bank`; `پ` and `ه` are not the Latin `ph`.
+    assert_eq!(found("بانک سپه"), ("3".to_string(), true));
+    assert_eq!(found("بانک ملت"), ("4".to_string(), true));
+    // Arabic: the article and prepositions written onto the words.
+    assert_eq!(found("المصرف التجاري السوري"), ("5".to_string(), true));
+    assert_eq!(found("المؤسسة العامة للنفط"), ("6".to_string(), true));
+    // Another bank is not one of them.
+    assert!(best("بانک آینده").is_none_or(|m| m.score < 0.7));
+}
