@@ -1,4 +1,4 @@
-//! Chinese business words read in English, as the lists write them.
+//! Chinese and Korean business words read in English, as the lists write them.
 //!
 //! US and EU lists write a Chinese company's name in English: the place and brand in pinyin,
 //! the trade words translated (`丹东至诚金属材料有限公司` is listed as `Dandong Zhicheng
@@ -13,7 +13,11 @@
 //! two ways (`金属`: `Metal`, `Metallic`; `贸易`: `Trading`, `Trade`) both are tried, a reading
 //! for each choice (the listed `Metallic Material` has the alias `Metal Materials`). Place names
 //! and brands are left to pinyin, which is how the lists write them. Legal forms (`有限公司`)
-//! are cut by normalisation already.
+//! are cut by normalisation already. North Korean names are read the same way, from Chinese
+//! characters (`朝鲜矿业开发贸易会社`) and from Hangul ([`HANGUL_TERMS`]: `조선광업개발무역회사`),
+//! both listed as `KOREA MINING DEVELOPMENT TRADING CORPORATION`; what is left in characters
+//! is also read in Korean (`readings::name_readings`), since a North Korean name is romanised
+//! from its Korean sounds (`高丽航空` is `AIR KORYO`, not `gao li`).
 
 /// Han words and their English, a second rendering after `|`. Longest first is not needed:
 /// [`english_readings`] tries every word at each place and takes the longest that matches.
@@ -158,10 +162,91 @@ const TERMS: &[(&str, &str)] = &[
     ("矿产", "mineral"),
     ("礦產", "mineral"),
     ("礦業", "mining"),
-    ("航空", "aviation"),
+    ("航空", "air|aviation"),
     ("航天", "aerospace"),
     ("动力", "power"),
     ("動力", "power"),
+    // North Korean names as Chinese writes them: `朝鲜` is Choson, Korea, and a North Korean
+    // company is a `会社` (KOMID is `朝鲜矿业开发贸易会社`).
+    ("朝鲜", "korea|korean"),
+    ("朝鮮", "korea|korean"),
+    ("总会社", "general corporation"),
+    ("總會社", "general corporation"),
+    ("会社", "corporation|company"),
+    ("會社", "corporation|company"),
+    ("总局", "general bureau"),
+    ("總局", "general bureau"),
+    ("侦察", "reconnaissance"),
+    ("偵察", "reconnaissance"),
+    ("劳动党", "workers party"),
+    ("勞動黨", "workers party"),
+    ("人民军", "peoples army"),
+    ("人民軍", "peoples army"),
+    ("国防", "national defense|defense"),
+    ("國防", "national defense|defense"),
+    ("科学院", "academy of sciences"),
+    ("科學院", "academy of sciences"),
+    ("海运", "shipping"),
+    ("海運", "shipping"),
+    ("远洋", "ocean"),
+    ("遠洋", "ocean"),
+];
+
+/// Korean business words in Hangul and their English, as [`TERMS`]: North Korean firms and
+/// organs write their names in Hangul (`조선광업개발무역회사`, KOMID), the lists in English
+/// (`KOREA MINING DEVELOPMENT TRADING CORPORATION`), and the romanised syllables alone (`jo
+/// son gwang eop`) met nothing. Words of two syllables or more only: a single syllable is
+/// as often part of a name.
+const HANGUL_TERMS: &[(&str, &str)] = &[
+    ("조선", "korea|korean"),
+    ("은행", "bank|banking"),
+    ("무역", "trading|trade"),
+    ("총회사", "general corporation"),
+    ("회사", "corporation|company"),
+    ("공사", "corporation"),
+    ("상사", "trading company"),
+    ("그룹", "group"),
+    ("총국", "general bureau"),
+    ("정찰", "reconnaissance"),
+    ("총정치국", "general political bureau"),
+    ("로동당", "workers party"),
+    ("노동당", "workers party"),
+    ("중앙", "central"),
+    ("위원회", "committee"),
+    ("인민군", "peoples army"),
+    ("국방", "national defense|defense"),
+    ("과학원", "academy of sciences"),
+    ("과학", "science"),
+    ("경제", "economic"),
+    ("군수", "munitions"),
+    ("공업", "industry|industrial"),
+    ("광업", "mining"),
+    ("광산", "mine|mining"),
+    ("개발", "development"),
+    ("항공", "air|airlines"),
+    ("해운", "shipping|maritime"),
+    ("해사", "maritime"),
+    ("원양", "ocean"),
+    ("관리", "management"),
+    ("합영", "joint venture"),
+    ("합작", "joint venture"),
+    ("기계", "machinery|machine"),
+    ("설비", "equipment"),
+    ("기술", "technology"),
+    ("수출입", "export import"),
+    ("대외", "foreign"),
+    ("국제", "international"),
+    ("연구소", "research institute"),
+    ("연구원", "research institute"),
+    ("대학", "university"),
+    ("석유", "oil|petroleum"),
+    ("화학", "chemical"),
+    ("금속", "metal"),
+    ("전자", "electronics"),
+    ("통신", "communications"),
+    ("보험", "insurance"),
+    ("투자", "investment"),
+    ("상업", "commercial"),
 ];
 
 /// Forms of address written after a name in Chinese and Korean (`金正恩先生`, Mr Kim Jong Un;
@@ -200,6 +285,37 @@ fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
+/// Words that tell a name in Chinese characters North Korean: Korea as North Korea calls
+/// itself (`朝鲜`, Choson), a company as Korean writes it (`会社`, where Chinese writes
+/// `公司`), Koryo, and the cities of the DPRK's trade.
+const NORTH_KOREAN_WORDS: &[&str] = &[
+    "朝鲜",
+    "朝鮮",
+    "会社",
+    "會社",
+    "高丽",
+    "高麗",
+    "平壤",
+    "南浦",
+    "新义州",
+    "新義州",
+    "咸兴",
+    "咸興",
+    "清津",
+    "罗先",
+    "羅先",
+];
+
+/// Whether `name`, in Chinese characters, has a word of [`NORTH_KOREAN_WORDS`].
+pub fn north_korean(name: &str) -> bool {
+    NORTH_KOREAN_WORDS.iter().any(|w| name.contains(w))
+}
+
+/// Whether `c` is a Hangul syllable.
+fn is_hangul(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
 /// Most readings of one name: each word with two renderings doubles them.
 const MAX_READINGS: usize = 8;
 
@@ -210,7 +326,7 @@ const MAX_READINGS: usize = 8;
 /// with two renderings take their first); none when the name has no such word. At each place
 /// the longest word that starts there is taken (`微电子` before `电子`).
 pub fn english_readings(name: &str) -> Vec<String> {
-    if !name.chars().any(is_han) {
+    if !name.chars().any(|c| is_han(c) || is_hangul(c)) {
         return Vec::new();
     }
     let mut readings = vec![String::new()];
@@ -219,6 +335,7 @@ pub fn english_readings(name: &str) -> Vec<String> {
     while let Some(c) = rest.chars().next() {
         let term = TERMS
             .iter()
+            .chain(HANGUL_TERMS)
             .filter(|(han, _)| rest.starts_with(han))
             .max_by_key(|(han, _)| han.len());
         match term {
@@ -295,6 +412,36 @@ mod tests {
         assert_eq!(readings.len(), 8);
         assert!(readings.iter().all(|r| r.ends_with("electronics")));
         assert!(english_readings("Metal Trading Ltd").is_empty());
+    }
+
+    #[test]
+    fn north_korean_names_in_characters_or_hangul_have_their_trade_words_in_english() {
+        assert!(english_readings("朝鲜矿业开发贸易会社")
+            .contains(&"korea mining development trading corporation".to_string()));
+        assert!(english_readings("조선광업개발무역회사")
+            .contains(&"korea mining development trading corporation".to_string()));
+        // The proper name stays, in characters or syllables, for its own reading.
+        assert!(english_readings("조선광선은행").contains(&"korea 광선 banking".to_string()));
+        assert!(english_readings("高丽航空").contains(&"高丽 air".to_string()));
+        // A Korean name with no trade word of two syllables or more.
+        assert!(english_readings("김정은").is_empty());
+        // Words that tell a name in characters North Korean, and a Chinese name without.
+        assert!(super::north_korean("高丽航空") && super::north_korean("朝鲜光鲜银行"));
+        assert!(!super::north_korean("大连机床集团有限公司"));
+    }
+
+    #[test]
+    fn every_hangul_term_is_hangul_of_two_syllables_or_more() {
+        for (hangul, english) in super::HANGUL_TERMS {
+            assert!(hangul.chars().all(super::is_hangul), "{hangul}");
+            assert!(hangul.chars().count() >= 2, "{hangul}");
+            assert!(
+                english
+                    .split(['|', ' '])
+                    .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase())),
+                "{english}"
+            );
+        }
     }
 
     #[test]

@@ -291,15 +291,19 @@ fn a_listed_company_written_in_arabic_script_is_found_by_its_trade_words_in_engl
             .collect();
         entity(&format!("b{i}"), &format!("BANK {word}UMBAT"))
     });
-    let s = Screener::build(banks.chain([
-        entity("1", "NATIONAL IRANIAN OIL COMPANY"),
-        entity("2", "MAHAN AIR"),
-        entity("3", "BANK SEPAH"),
-        entity("4", "BANK MELLAT"),
-        entity("5", "COMMERCIAL BANK OF SYRIA"),
-        entity("6", "GENERAL PETROLEUM CORPORATION"),
-        entity("7", "SAVING BANK"),
-    ]).collect());
+    let s = Screener::build(
+        banks
+            .chain([
+                entity("1", "NATIONAL IRANIAN OIL COMPANY"),
+                entity("2", "MAHAN AIR"),
+                entity("3", "BANK SEPAH"),
+                entity("4", "BANK MELLAT"),
+                entity("5", "COMMERCIAL BANK OF SYRIA"),
+                entity("6", "GENERAL PETROLEUM CORPORATION"),
+                entity("7", "SAVING BANK"),
+            ])
+            .collect(),
+    );
     let best = |name: &str| s.screen(&Query::new(name), 0.5).into_iter().next();
     let found = |name: &str| {
         best(name)
@@ -319,4 +323,34 @@ fn a_listed_company_written_in_arabic_script_is_found_by_its_trade_words_in_engl
     assert_eq!(found("المؤسسة العامة للنفط"), ("6".to_string(), true));
     // Another bank is not one of them.
     assert!(best("بانک آینده").is_none_or(|m| m.score < 0.7));
+}
+
+#[test]
+fn a_listed_north_korean_firm_in_hangul_or_characters_is_found_by_its_trade_words() {
+    use redflag::screening::{Entry, Query, Screener};
+    let entity = |id: &str, name: &str| Entry::new("SDN", "test", id, EntryKind::Entity, name);
+    let s = Screener::build(vec![
+        entity("1", "KOREA MINING DEVELOPMENT TRADING CORPORATION"),
+        entity("2", "AIR KORYO"),
+        entity("3", "KOREA KWANGSON BANKING CORP"),
+        entity("4", "OCEAN MARITIME MANAGEMENT COMPANY LIMITED"),
+        entity("5", "KOREA DAESONG BANK"),
+    ]);
+    let best = |name: &str| s.screen(&Query::new(name), 0.5).into_iter().next();
+    let found = |name: &str| {
+        best(name)
+            .map(|m| (m.entry_id, m.score >= 0.9))
+            .unwrap_or_default()
+    };
+    // The syllables alone (`jo son gwang eop gae bal`) met nothing.
+    assert_eq!(found("조선광업개발무역회사"), ("1".to_string(), true));
+    assert_eq!(found("朝鲜矿业开发贸易会社"), ("1".to_string(), true));
+    // What is left in characters is read in Korean: `高丽` is Koryo, not `gao li`.
+    assert_eq!(found("高丽航空"), ("2".to_string(), true));
+    assert_eq!(found("고려항공"), ("2".to_string(), true));
+    assert_eq!(found("조선광선은행"), ("3".to_string(), true));
+    assert_eq!(found("원양해운관리회사"), ("4".to_string(), true));
+    // Korean Air is not Air Koryo; a South Korean bank is not a listed one.
+    assert!(best("대한항공").is_none_or(|m| m.score < 0.7));
+    assert!(best("한국수출입은행").is_none_or(|m| m.score < 0.7));
 }
