@@ -14,6 +14,7 @@ pub mod care_of;
 pub mod chars;
 mod compact;
 pub mod countries;
+mod cyrillic_korean;
 mod han_terms;
 mod hanja;
 pub mod ids;

@@ -20,9 +20,9 @@ pub const KOREAN_READING_MIN: f64 = 0.90;
 /// The readings of a party's name that the screener compares beside the name as written,
 /// each with the step its matches carry: a Chinese or Arabic-script company name with its
 /// trade words in English (not for a person, whose name has no trade words), a name in
-/// Chinese characters read in Korean, a name in Arabic script read with its long vowels (and,
-/// without a letter that tells it Persian, also as Persian). A match on a reading counts only
-/// from [`reading_floor`].
+/// Chinese characters or a Korean name in Cyrillic read in Korean, a name in Arabic script
+/// read with its long vowels (and, without a letter that tells it Persian, also as Persian).
+/// A match on a reading counts only from [`reading_floor`].
 pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
     let mut out: Vec<(String, StepKind)> = Vec::new();
     if kind != EntryKind::Person {
@@ -53,6 +53,11 @@ pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
                     .next()
                     .unwrap_or(reading),
             })
+            .map(|reading| (reading, StepKind::ReadInKorean)),
+    );
+    out.extend(
+        super::cyrillic_korean::korean_readings(name)
+            .into_iter()
             .map(|reading| (reading, StepKind::ReadInKorean)),
     );
     out.extend(

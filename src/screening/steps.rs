@@ -47,8 +47,8 @@ pub enum StepKind {
     /// The name matched is the party's Chinese or Arabic-script name with its trade words read
     /// in English (`screening::han_terms`, `screening::arabic_terms`).
     ReadInEnglish,
-    /// The name matched is the party's name in Chinese characters read in Korean
-    /// (`screening::hanja`).
+    /// The name matched is the party's name in Chinese characters, or a Korean name in
+    /// Cyrillic, read in Korean (`screening::hanja`, `screening::cyrillic_korean`).
     ReadInKorean,
     /// The name matched is the party's name in Arabic script read with its long vowels
     /// (`translit::arabic_with_vowels`), not as a consonant skeleton.
@@ -110,7 +110,7 @@ impl StepKind {
             StepKind::NamedInAddress => "name given in the address (c/o), not the party's own",
             StepKind::NamedCareOf => "name given after c/o in the party's name",
             StepKind::ReadInEnglish => "trade words of the name read in English",
-            StepKind::ReadInKorean => "name in Chinese characters read in Korean",
+            StepKind::ReadInKorean => "name read in Korean",
             StepKind::ReadWithVowels => "name in Arabic script read with its long vowels",
             StepKind::Address => "street address compared",
         }

@@ -354,3 +354,31 @@ fn a_listed_north_korean_firm_in_hangul_or_characters_is_found_by_its_trade_word
     assert!(best("대한항공").is_none_or(|m| m.score < 0.7));
     assert!(best("한국수출입은행").is_none_or(|m| m.score < 0.7));
 }
+
+#[test]
+fn a_listed_north_korean_written_in_cyrillic_is_read_back_into_korean() {
+    use redflag::screening::{Entry, Query, Screener};
+    let person = |id: &str, name: &str| Entry::new("SDN", "test", id, EntryKind::Person, name);
+    let s = Screener::build(vec![
+        person("1", "KIM, Jong Un"),
+        person("2", "RI, Pyong Chol"),
+        person("3", "CHOE, Ryong Hae"),
+        person("4", "KIM, Yong Chol"),
+        person("5", "KIM, Chol"),
+    ]);
+    let best = |name: &str| s.screen(&Query::new(name), 0.5).into_iter().next();
+    let found = |name: &str| {
+        best(name)
+            .map(|m| (m.entry_id, m.score >= 0.9))
+            .unwrap_or_default()
+    };
+    // Transliterated letter by letter (`kim chen yn`, `chkhve ryon khe`) they met nothing.
+    assert_eq!(found("Ким Чен Ын"), ("1".to_string(), true));
+    assert_eq!(found("Ри Пён Чхоль"), ("2".to_string(), true));
+    assert_eq!(found("Ли Бён Чхоль"), ("2".to_string(), true));
+    assert_eq!(found("Чхве Рён Хэ"), ("3".to_string(), true));
+    assert_eq!(found("Ким Ен Чоль"), ("4".to_string(), true));
+    // A Russian name is not read in Korean; another Kim is not Kim Jong Un.
+    assert!(best("Иван Петров").is_none());
+    assert!(best("Ким Ен Нам").is_none_or(|m| m.entry_id != "1"));
+}

@@ -1,0 +1,203 @@
+//! Korean names written in Cyrillic read as the lists romanise them.
+//!
+//! Russian paperwork writes a Korean's name in the Russian system for Korean (Kontsevich's,
+//! and the older spellings the press keeps): `Ким Чен Ын` for `KIM Jong Un`, `Ри Пён Чхоль`
+//! for `RI Pyong Chol`, `Чхве Рён Хэ` for `CHOE Ryong Hae`. Normalisation transliterates
+//! Cyrillic letter by letter (`kim chen yn`, `ri pen chkhol`), which met none of them: the
+//! Russian system writes `ы` for the vowel the lists write `u`, `чх` for their `ch`, `ё` for
+//! `yo`, and one `н` for both finals `n` and `ng`. [`korean_readings`] reads a name whose
+//! every word is one such syllable back into McCune-Reischauer, the lists' system, which
+//! `screening::korean` then compares by sound classes; the final `н` is read `n` in one reading
+//! and `ng` after `а`, `о`, `ё`, `е` in the other (`Чен` is `chong`, `Ын` is `un`).
+//!
+//! Hand-written: the crates that transliterate Cyrillic (`deunicode`, which normalisation
+//! uses) write Russian sounds, not the Korean ones the Russian system stands for.
+
+/// Initials, longest first where one is a prefix of another, with their McCune-Reischauer.
+const INITIALS: &[(&str, &str)] = &[
+    ("кх", "kh"),
+    ("тх", "th"),
+    ("пх", "ph"),
+    ("чх", "ch"),
+    ("чж", "ch"),
+    ("чч", "tch"),
+    ("кк", "kk"),
+    ("тт", "tt"),
+    ("пп", "pp"),
+    ("сс", "ss"),
+    ("дж", "ch"),
+    ("к", "k"),
+    ("т", "t"),
+    ("п", "p"),
+    ("ч", "ch"),
+    // Spellings after South Korean and Chinese models: `Бён`, `Гук`, `Дон`, `Жон`.
+    ("б", "p"),
+    ("г", "k"),
+    ("д", "t"),
+    ("ж", "ch"),
+    ("ц", "ch"),
+    ("с", "s"),
+    ("х", "h"),
+    ("м", "m"),
+    ("н", "n"),
+    ("р", "r"),
+    ("л", "r"),
+    ("", ""),
+];
+
+/// Vowels, longest first, with their McCune-Reischauer; `е` is handled on its own (see
+/// [`vowel`]).
+const VOWELS: &[(&str, &str)] = &[
+    ("ва", "wa"),
+    ("во", "wo"),
+    ("вэ", "wae"),
+    ("ве", "oe"),
+    ("ви", "wi"),
+    ("ый", "ui"),
+    // `Цой`, as Soviet Koreans write `최` (Choe).
+    ("ой", "oe"),
+    ("ы", "u"),
+    ("а", "a"),
+    ("я", "ya"),
+    ("о", "o"),
+    ("ё", "yo"),
+    ("у", "u"),
+    ("ю", "yu"),
+    ("и", "i"),
+    ("э", "ae"),
+];
+
+/// Finals, longest first, with their McCune-Reischauer (`н` apart: see [`syllable`]).
+const FINALS: &[(&str, &str)] = &[
+    ("нъ", "ng"),
+    ("ль", "l"),
+    ("к", "k"),
+    ("т", "t"),
+    ("п", "p"),
+    ("м", "m"),
+    ("л", "l"),
+    // The older spelling of `ㄹ` at a syllable's end (`Ир`, `일`, Il).
+    ("р", "l"),
+    ("", ""),
+];
+
+/// The vowel at the start of `rest` and what follows it; `е` is `ŏ` (`o`) before a final, as
+/// the older spellings write `정` (`Чен`), and `ye` at a syllable's end (`Хе`, `혜`); with no
+/// initial before it (`initial`: false) it is `yŏ` or `ye` (`Ен` is `영`, Yong).
+fn vowel(rest: &str, initial: bool) -> Option<(String, &str)> {
+    if let Some(after) = rest.strip_prefix('е') {
+        let read = match (initial, after.is_empty()) {
+            (true, false) => "o",
+            (false, false) => "yo",
+            (_, true) => "ye",
+        };
+        return Some((read.to_string(), after));
+    }
+    VOWELS
+        .iter()
+        .find_map(|(cyr, latin)| Some((latin.to_string(), rest.strip_prefix(cyr)?)))
+}
+
+/// One Korean syllable in Cyrillic (`word`, lower case), in McCune-Reischauer, with the final
+/// `н` read `ng` when `ng_after_open` and the vowel is `a` or `o`-like; `None` when `word` is
+/// not one syllable of the Russian system.
+fn syllable(word: &str, ng_after_open: bool) -> Option<String> {
+    INITIALS.iter().find_map(|(cyr, initial)| {
+        let rest = word.strip_prefix(cyr)?;
+        let (vowel, rest) = vowel(rest, !cyr.is_empty())?;
+        let final_ = if rest == "н" {
+            if ng_after_open && (vowel.ends_with('a') || vowel.ends_with('o')) {
+                "ng"
+            } else {
+                "n"
+            }
+        } else {
+            FINALS
+                .iter()
+                .find_map(|(cyr, latin)| (rest == *cyr).then_some(*latin))?
+        };
+        Some(format!("{initial}{vowel}{final_}"))
+    })
+}
+
+/// `name` read as a Korean name in the Russian system, in McCune-Reischauer: two readings,
+/// the final `н` as `n`, and as `ng` after an open vowel (see the module notes); none unless
+/// the name has two to four words (spaces or hyphens between them) and each is one Korean
+/// syllable in Cyrillic.
+pub fn korean_readings(name: &str) -> Vec<String> {
+    if !name.chars().any(|c| matches!(c, 'А'..='я' | 'Ё' | 'ё')) {
+        return Vec::new();
+    }
+    let words: Vec<String> = name
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if !(2..=4).contains(&words.len())
+        || !words
+            .iter()
+            .all(|w| w.chars().all(|c| ('а'..='я').contains(&c) || c == 'ё'))
+    {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::with_capacity(2);
+    for ng in [false, true] {
+        let Some(read) = words
+            .iter()
+            .map(|w| syllable(w, ng))
+            .collect::<Option<Vec<String>>>()
+        else {
+            return Vec::new();
+        };
+        let read = read.join(" ");
+        if !out.contains(&read) {
+            out.push(read);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::korean_readings;
+
+    #[test]
+    fn korean_names_in_the_russian_system_read_as_the_lists_write_them() {
+        assert_eq!(
+            korean_readings("Ким Чен Ын"),
+            ["kim chon un", "kim chong un"]
+        );
+        assert_eq!(
+            korean_readings("Ри Пён Чхоль"),
+            ["ri pyon chol", "ri pyong chol"]
+        );
+        assert_eq!(
+            korean_readings("Чхве Рён Хэ"),
+            ["choe ryon hae", "choe ryong hae"]
+        );
+        assert_eq!(
+            korean_readings("Ли Бён Чхоль"),
+            ["ri pyon chol", "ri pyong chol"]
+        );
+        // A vowel with no initial; the older final `р`; Soviet Koreans' `Цой`.
+        assert_eq!(
+            korean_readings("Ким Ен Чоль"),
+            ["kim yon chol", "kim yong chol"]
+        );
+        assert_eq!(korean_readings("Ким Ир Сен")[1], "kim il song");
+        assert_eq!(korean_readings("Цой Ен Хва")[1], "choe yong hwa");
+        // `чж`, as the press writes `정` after the Chinese model; a hyphen between syllables.
+        assert_eq!(
+            korean_readings("Ким Ё-Чжон"),
+            ["kim yo chon", "kim yo chong"]
+        );
+    }
+
+    #[test]
+    fn russian_names_and_latin_text_are_not_read() {
+        assert!(korean_readings("Иван Петров").is_empty());
+        assert!(korean_readings("Махан Эйр").is_empty());
+        assert!(korean_readings("Kim Jong Un").is_empty());
+        assert!(korean_readings("Ким").is_empty());
+    }
+}
