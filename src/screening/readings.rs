@@ -1,10 +1,10 @@
 //! The readings of a party's name that the screener compares beside the name as written, each
 //! as another name of the party whose matches carry the step that says which reading it was
-//! (docs/screening.md, "Transliteration"): a Chinese or Arabic-script company name with its
-//! trade words in English (`han_terms`, `arabic_terms`), a name in Chinese characters read in
-//! Korean (`hanja`), a name in Arabic script read with its long vowels (`translit`). A reading
-//! can only add matches; where it is a guess, only a close match on it counts
-//! ([`reading_floor`]).
+//! (docs/screening.md, "Transliteration"): a Chinese, Arabic-script or Cyrillic company name
+//! with its trade words in English (`han_terms`, `arabic_terms`, `cyrillic_terms`), a name in
+//! Chinese characters (`hanja`) or a Korean name in Cyrillic (`cyrillic_korean`) read in
+//! Korean, a name in Arabic script read with its long vowels (`translit`). A reading can only
+//! add matches; where it is a guess, only a close match on it counts ([`reading_floor`]).
 
 use super::model::EntryKind;
 use super::steps::StepKind;
@@ -18,9 +18,9 @@ use super::steps::StepKind;
 pub const KOREAN_READING_MIN: f64 = 0.90;
 
 /// The readings of a party's name that the screener compares beside the name as written,
-/// each with the step its matches carry: a Chinese or Arabic-script company name with its
-/// trade words in English (not for a person, whose name has no trade words), a name in
-/// Chinese characters or a Korean name in Cyrillic read in Korean, a name in Arabic script
+/// each with the step its matches carry: a Chinese, Arabic-script or Cyrillic company name
+/// with its trade words in English (not for a person, whose name has no trade words), a name
+/// in Chinese characters or a Korean name in Cyrillic read in Korean, a name in Arabic script
 /// read with its long vowels (and, without a letter that tells it Persian, also as Persian).
 /// A match on a reading counts only from [`reading_floor`].
 pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
@@ -30,6 +30,7 @@ pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
             super::han_terms::english_readings(name)
                 .into_iter()
                 .chain(super::arabic_terms::english_readings(name))
+                .chain(super::cyrillic_terms::english_reading(name))
                 .map(|reading| (reading, StepKind::ReadInEnglish)),
         );
     }

@@ -382,3 +382,34 @@ fn a_listed_north_korean_written_in_cyrillic_is_read_back_into_korean() {
     assert!(best("Иван Петров").is_none());
     assert!(best("Ким Ен Нам").is_none_or(|m| m.entry_id != "1"));
 }
+
+#[test]
+fn a_listed_firm_named_in_cyrillic_is_found_by_its_business_words_in_english() {
+    use redflag::screening::{Entry, Query, Screener};
+    let entity = |id: &str, name: &str| Entry::new("SDN", "test", id, EntryKind::Entity, name);
+    let s = Screener::build(vec![
+        entity("1", "KALASHNIKOV CONCERN"),
+        entity("2", "MAHAN AIR"),
+        entity("3", "NATIONAL IRANIAN OIL COMPANY"),
+        entity("4", "SYRIAN ARAB AIRLINES"),
+    ]);
+    let best = |name: &str| s.screen(&Query::new(name), 0.5).into_iter().next();
+    let found = |name: &str| {
+        best(name)
+            .map(|m| (m.entry_id, m.score >= 0.9))
+            .unwrap_or_default()
+    };
+    // Russian words by their stem, whatever the ending; English words spelled in Cyrillic.
+    assert_eq!(found("АО «Концерн Калашников»"), ("1".to_string(), true));
+    assert_eq!(found("Махан Эйр"), ("2".to_string(), true));
+    assert_eq!(
+        found("Национальная иранская нефтяная компания"),
+        ("3".to_string(), true)
+    );
+    assert_eq!(
+        found("Сирийская арабская авиакомпания"),
+        ("4".to_string(), true)
+    );
+    // Another national oil company is not the Iranian one.
+    assert!(best("Национальная нефтяная компания").is_none_or(|m| m.score < 0.7));
+}
