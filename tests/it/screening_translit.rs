@@ -3,10 +3,35 @@
 //! `fixtures/lists/name-bench/translit_cases.csv`.
 
 use redflag::screening::score::{score_names, TokenStats};
-use redflag::screening::{normalize, EntryKind};
+use redflag::screening::{normalize, Entry, EntryKind, Query, Screener};
 
 fn score(a: &str, b: &str) -> f64 {
     score_names(a, b, EntryKind::Person, &TokenStats::new()).score
+}
+
+/// A list of test entries of one kind, `(id, name)` each, to screen against.
+fn listed(kind: EntryKind, entries: &[(&str, &str)]) -> Screener {
+    Screener::build(
+        entries
+            .iter()
+            .map(|&(id, name)| Entry::new("SDN", "test", id, kind, name))
+            .collect(),
+    )
+}
+
+/// The best match of `name` from 0.5: its entry's id and its score.
+fn best(s: &Screener, name: &str) -> Option<(String, f64)> {
+    s.screen(&Query::new(name), 0.5)
+        .into_iter()
+        .next()
+        .map(|m| (m.entry_id, m.score))
+}
+
+/// The entry `name` meets best, and whether at 0.9 or more (an empty id without a match).
+fn found(s: &Screener, name: &str) -> (String, bool) {
+    best(s, name)
+        .map(|(id, score)| (id, score >= 0.9))
+        .unwrap_or_default()
 }
 
 #[test]
@@ -246,42 +271,36 @@ fn a_name_in_arabic_script_is_also_read_with_its_long_vowels() {
 
 #[test]
 fn a_listed_iranian_written_in_persian_is_found_by_the_consonants_of_the_name() {
-    use redflag::screening::{Entry, Query, Screener};
-    let person = |id: &str, name: &str| Entry::new("SDN", "test", id, EntryKind::Person, name);
-    let s = Screener::build(vec![
-        person("1", "SOLEIMANI, Qasem"),
-        person("2", "JAFARI, Mohammad Ali"),
-        person("3", "NAQDI, Mohammad Reza"),
-        person("4", "VAHIDI, Ahmad"),
-        person("5", "JAFARI, Mohammad Javad"),
-        person("6", "SALAMI, Hoseyn"),
-    ]);
-    let best = |name: &str| s.screen(&Query::new(name), 0.5).into_iter().next();
-    let found = |name: &str| {
-        best(name)
-            .map(|m| (m.entry_id, m.score >= 0.9))
-            .unwrap_or_default()
-    };
+    let s = listed(
+        EntryKind::Person,
+        &[
+            ("1", "SOLEIMANI, Qasem"),
+            ("2", "JAFARI, Mohammad Ali"),
+            ("3", "NAQDI, Mohammad Reza"),
+            ("4", "VAHIDI, Ahmad"),
+            ("5", "JAFARI, Mohammad Javad"),
+            ("6", "SALAMI, Hoseyn"),
+        ],
+    );
     // The skeleton `qsm slmn` shares no trigram with `soleimani qasem`: only its vowelled
     // reading was a candidate, at 0.86. The listed spellings of a skeleton are candidates too.
-    assert_eq!(found("قاسم سلیمانی"), ("1".to_string(), true));
+    assert_eq!(found(&s, "قاسم سلیمانی"), ("1".to_string(), true));
     // A compound given name written as one word, as Persian writes it.
-    assert_eq!(found("محمدعلی جعفری"), ("2".to_string(), true));
-    assert_eq!(found("محمدرضا نقدی").0, "3");
+    assert_eq!(found(&s, "محمدعلی جعفری"), ("2".to_string(), true));
+    assert_eq!(found(&s, "محمدرضا نقدی").0, "3");
     // An initial `و` is `v` in Persian.
-    assert_eq!(found("احمد وحیدی"), ("4".to_string(), true));
+    assert_eq!(found(&s, "احمد وحیدی"), ("4".to_string(), true));
     // Also when an Arabic keyboard types the name, whose `ي` does not tell it Persian.
-    assert_eq!(found("احمد وحيدي"), ("4".to_string(), true));
+    assert_eq!(found(&s, "احمد وحيدي"), ("4".to_string(), true));
     // The reading `hsin slami` guesses the vowels (0.55); the candidates it finds are also
     // scored on the consonants of the name as written, `hsn slm`.
-    assert_eq!(found("حسین سلامی"), ("6".to_string(), true));
+    assert_eq!(found(&s, "حسین سلامی"), ("6".to_string(), true));
     // The family name Mohammadi is not the given name Mohammad.
-    assert!(best("علی محمدی").is_none_or(|m| m.score < 0.9));
+    assert!(best(&s, "علی محمدی").is_none_or(|(_, score)| score < 0.9));
 }
 
 #[test]
 fn a_listed_company_written_in_arabic_script_is_found_by_its_trade_words_in_english() {
-    use redflag::screening::{Entry, Query, Screener};
     let entity = |id: &str, name: &str| Entry::new("SDN", "test", id, EntryKind::Entity, name);
     // Many banks, as a real list has: `bank` alone then finds none of them.
     let banks = (0..400).map(|i| {
@@ -304,112 +323,94 @@ fn a_listed_company_written_in_arabic_script_is_found_by_its_trade_words_in_engl
             ])
             .collect(),
     );
-    let best = |name: &str| s.screen(&Query::new(name), 0.5).into_iter().next();
-    let found = |name: &str| {
-        best(name)
-            .map(|m| (m.entry_id, m.score >= 0.9))
-            .unwrap_or_default()
-    };
     // The list translates the trade words; the consonants `shrkt ml nft rn` met nothing.
-    assert_eq!(found("شرکت ملی نفت ایران"), ("1".to_string(), true));
-    assert_eq!(found("شركة ملي نفط ايران"), ("1".to_string(), true));
-    assert_eq!(found("هواپیمایی ماهان"), ("2".to_string(), true));
+    assert_eq!(found(&s, "شرکت ملی نفت ایران"), ("1".to_string(), true));
+    assert_eq!(found(&s, "شركة ملي نفط ايران"), ("1".to_string(), true));
+    assert_eq!(found(&s, "هواپیمایی ماهان"), ("2".to_string(), true));
     // `sph` has three consonants: the listed spelling is a candidate because its record also
     // holds `bank`; `پ` and `ه` are not the Latin `ph`.
-    assert_eq!(found("بانک سپه"), ("3".to_string(), true));
-    assert_eq!(found("بانک ملت"), ("4".to_string(), true));
+    assert_eq!(found(&s, "بانک سپه"), ("3".to_string(), true));
+    assert_eq!(found(&s, "بانک ملت"), ("4".to_string(), true));
     // Arabic: the article and prepositions written onto the words.
-    assert_eq!(found("المصرف التجاري السوري"), ("5".to_string(), true));
-    assert_eq!(found("المؤسسة العامة للنفط"), ("6".to_string(), true));
+    assert_eq!(found(&s, "المصرف التجاري السوري"), ("5".to_string(), true));
+    assert_eq!(found(&s, "المؤسسة العامة للنفط"), ("6".to_string(), true));
     // Another bank is not one of them.
-    assert!(best("بانک آینده").is_none_or(|m| m.score < 0.7));
+    assert!(best(&s, "بانک آینده").is_none_or(|(_, score)| score < 0.7));
 }
 
 #[test]
 fn a_listed_north_korean_firm_in_hangul_or_characters_is_found_by_its_trade_words() {
-    use redflag::screening::{Entry, Query, Screener};
-    let entity = |id: &str, name: &str| Entry::new("SDN", "test", id, EntryKind::Entity, name);
-    let s = Screener::build(vec![
-        entity("1", "KOREA MINING DEVELOPMENT TRADING CORPORATION"),
-        entity("2", "AIR KORYO"),
-        entity("3", "KOREA KWANGSON BANKING CORP"),
-        entity("4", "OCEAN MARITIME MANAGEMENT COMPANY LIMITED"),
-        entity("5", "KOREA DAESONG BANK"),
-    ]);
-    let best = |name: &str| s.screen(&Query::new(name), 0.5).into_iter().next();
-    let found = |name: &str| {
-        best(name)
-            .map(|m| (m.entry_id, m.score >= 0.9))
-            .unwrap_or_default()
-    };
+    let s = listed(
+        EntryKind::Entity,
+        &[
+            ("1", "KOREA MINING DEVELOPMENT TRADING CORPORATION"),
+            ("2", "AIR KORYO"),
+            ("3", "KOREA KWANGSON BANKING CORP"),
+            ("4", "OCEAN MARITIME MANAGEMENT COMPANY LIMITED"),
+            ("5", "KOREA DAESONG BANK"),
+        ],
+    );
     // The syllables alone (`jo son gwang eop gae bal`) met nothing.
-    assert_eq!(found("조선광업개발무역회사"), ("1".to_string(), true));
-    assert_eq!(found("朝鲜矿业开发贸易会社"), ("1".to_string(), true));
+    assert_eq!(found(&s, "조선광업개발무역회사"), ("1".to_string(), true));
+    assert_eq!(found(&s, "朝鲜矿业开发贸易会社"), ("1".to_string(), true));
     // What is left in characters is read in Korean: `高丽` is Koryo, not `gao li`.
-    assert_eq!(found("高丽航空"), ("2".to_string(), true));
-    assert_eq!(found("고려항공"), ("2".to_string(), true));
-    assert_eq!(found("조선광선은행"), ("3".to_string(), true));
-    assert_eq!(found("원양해운관리회사"), ("4".to_string(), true));
+    assert_eq!(found(&s, "高丽航空"), ("2".to_string(), true));
+    assert_eq!(found(&s, "고려항공"), ("2".to_string(), true));
+    assert_eq!(found(&s, "조선광선은행"), ("3".to_string(), true));
+    assert_eq!(found(&s, "원양해운관리회사"), ("4".to_string(), true));
     // Korean Air is not Air Koryo; a South Korean bank is not a listed one.
-    assert!(best("대한항공").is_none_or(|m| m.score < 0.7));
-    assert!(best("한국수출입은행").is_none_or(|m| m.score < 0.7));
+    assert!(best(&s, "대한항공").is_none_or(|(_, score)| score < 0.7));
+    assert!(best(&s, "한국수출입은행").is_none_or(|(_, score)| score < 0.7));
 }
 
 #[test]
 fn a_listed_north_korean_written_in_cyrillic_is_read_back_into_korean() {
-    use redflag::screening::{Entry, Query, Screener};
-    let person = |id: &str, name: &str| Entry::new("SDN", "test", id, EntryKind::Person, name);
-    let s = Screener::build(vec![
-        person("1", "KIM, Jong Un"),
-        person("2", "RI, Pyong Chol"),
-        person("3", "CHOE, Ryong Hae"),
-        person("4", "KIM, Yong Chol"),
-        person("5", "KIM, Chol"),
-    ]);
-    let best = |name: &str| s.screen(&Query::new(name), 0.5).into_iter().next();
-    let found = |name: &str| {
-        best(name)
-            .map(|m| (m.entry_id, m.score >= 0.9))
-            .unwrap_or_default()
-    };
+    let s = listed(
+        EntryKind::Person,
+        &[
+            ("1", "KIM, Jong Un"),
+            ("2", "RI, Pyong Chol"),
+            ("3", "CHOE, Ryong Hae"),
+            ("4", "KIM, Yong Chol"),
+            ("5", "KIM, Chol"),
+        ],
+    );
     // Transliterated letter by letter (`kim chen yn`, `chkhve ryon khe`) they met nothing.
-    assert_eq!(found("Ким Чен Ын"), ("1".to_string(), true));
-    assert_eq!(found("Ри Пён Чхоль"), ("2".to_string(), true));
-    assert_eq!(found("Ли Бён Чхоль"), ("2".to_string(), true));
-    assert_eq!(found("Чхве Рён Хэ"), ("3".to_string(), true));
-    assert_eq!(found("Ким Ен Чоль"), ("4".to_string(), true));
+    assert_eq!(found(&s, "Ким Чен Ын"), ("1".to_string(), true));
+    assert_eq!(found(&s, "Ри Пён Чхоль"), ("2".to_string(), true));
+    assert_eq!(found(&s, "Ли Бён Чхоль"), ("2".to_string(), true));
+    assert_eq!(found(&s, "Чхве Рён Хэ"), ("3".to_string(), true));
+    assert_eq!(found(&s, "Ким Ен Чоль"), ("4".to_string(), true));
     // A Russian name is not read in Korean; another Kim is not Kim Jong Un.
-    assert!(best("Иван Петров").is_none());
-    assert!(best("Ким Ен Нам").is_none_or(|m| m.entry_id != "1"));
+    assert!(best(&s, "Иван Петров").is_none());
+    assert!(best(&s, "Ким Ен Нам").is_none_or(|(id, _)| id != "1"));
 }
 
 #[test]
 fn a_listed_firm_named_in_cyrillic_is_found_by_its_business_words_in_english() {
-    use redflag::screening::{Entry, Query, Screener};
-    let entity = |id: &str, name: &str| Entry::new("SDN", "test", id, EntryKind::Entity, name);
-    let s = Screener::build(vec![
-        entity("1", "KALASHNIKOV CONCERN"),
-        entity("2", "MAHAN AIR"),
-        entity("3", "NATIONAL IRANIAN OIL COMPANY"),
-        entity("4", "SYRIAN ARAB AIRLINES"),
-    ]);
-    let best = |name: &str| s.screen(&Query::new(name), 0.5).into_iter().next();
-    let found = |name: &str| {
-        best(name)
-            .map(|m| (m.entry_id, m.score >= 0.9))
-            .unwrap_or_default()
-    };
+    let s = listed(
+        EntryKind::Entity,
+        &[
+            ("1", "KALASHNIKOV CONCERN"),
+            ("2", "MAHAN AIR"),
+            ("3", "NATIONAL IRANIAN OIL COMPANY"),
+            ("4", "SYRIAN ARAB AIRLINES"),
+        ],
+    );
     // Russian words by their stem, whatever the ending; English words spelled in Cyrillic.
-    assert_eq!(found("АО «Концерн Калашников»"), ("1".to_string(), true));
-    assert_eq!(found("Махан Эйр"), ("2".to_string(), true));
     assert_eq!(
-        found("Национальная иранская нефтяная компания"),
+        found(&s, "АО «Концерн Калашников»"),
+        ("1".to_string(), true)
+    );
+    assert_eq!(found(&s, "Махан Эйр"), ("2".to_string(), true));
+    assert_eq!(
+        found(&s, "Национальная иранская нефтяная компания"),
         ("3".to_string(), true)
     );
     assert_eq!(
-        found("Сирийская арабская авиакомпания"),
+        found(&s, "Сирийская арабская авиакомпания"),
         ("4".to_string(), true)
     );
     // Another national oil company is not the Iranian one.
-    assert!(best("Национальная нефтяная компания").is_none_or(|m| m.score < 0.7));
+    assert!(best(&s, "Национальная нефтяная компания").is_none_or(|(_, score)| score < 0.7));
 }
