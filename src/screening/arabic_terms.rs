@@ -238,10 +238,11 @@ pub fn english_readings(name: &str) -> Vec<String> {
     if !name.chars().any(super::translit::is_arabic_letter) {
         return Vec::new();
     }
-    let written: Vec<&str> = name
-        .split(|c: char| c.is_whitespace() || c == '\u{200C}')
-        .filter(|w| !w.is_empty())
-        .collect();
+    // The non-joiner Persian writes inside compounds separates words; other invisible
+    // characters are taken out, as normalisation takes them out (`بان\u{200D}ک`).
+    let spaced = name.replace('\u{200C}', " ");
+    let cleaned = super::chars::clean(&spaced);
+    let written: Vec<&str> = cleaned.split_whitespace().collect();
     let folded: Vec<String> = written.iter().map(|w| fold(w)).collect();
     let mut readings: Vec<(Vec<&str>, Vec<&str>)> = vec![(Vec::new(), Vec::new())];
     let mut read = false;
@@ -331,6 +332,9 @@ mod tests {
             english_readings("صنایع هسته\u{200C}ای"),
             ["industries nuclear"]
         );
+        // A joiner or a zero-width space a diverter puts inside a word.
+        assert_eq!(english_readings("بان\u{200D}ک سپه"), ["bank سپه"]);
+        assert_eq!(english_readings("بانک\u{200B} ملی"), ["bank national"]);
         // No business word, or not Arabic script.
         assert!(english_readings("قاسم سلیمانی").is_empty());
         assert!(english_readings("National Iranian Oil Company").is_empty());

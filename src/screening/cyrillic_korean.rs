@@ -125,9 +125,11 @@ fn syllable(word: &str, ng_after_open: bool) -> Option<String> {
 /// the name has two to four words (spaces or hyphens between them) and each is one Korean
 /// syllable in Cyrillic.
 pub fn korean_readings(name: &str) -> Vec<String> {
-    if !name.chars().any(|c| matches!(c, 'А'..='я' | 'Ё' | 'ё')) {
+    if !name.chars().any(super::cyrillic_terms::is_cyrillic) {
         return Vec::new();
     }
+    // Invisible characters out first, as normalisation takes them out.
+    let name = super::chars::clean(name);
     let words: Vec<String> = name
         .split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty())
@@ -136,7 +138,7 @@ pub fn korean_readings(name: &str) -> Vec<String> {
     if !(2..=4).contains(&words.len())
         || !words
             .iter()
-            .all(|w| w.chars().all(|c| ('а'..='я').contains(&c) || c == 'ё'))
+            .all(|w| w.chars().all(super::cyrillic_terms::is_cyrillic))
     {
         return Vec::new();
     }
@@ -186,6 +188,10 @@ mod tests {
         );
         assert_eq!(korean_readings("Ким Ир Сен")[1], "kim il song");
         assert_eq!(korean_readings("Цой Ен Хва")[1], "choe yong hwa");
+        assert_eq!(
+            korean_readings("Ким Чен\u{200B} Ын"),
+            ["kim chon un", "kim chong un"]
+        );
         // `чж`, as the press writes `정` after the Chinese model; a hyphen between syllables.
         assert_eq!(
             korean_readings("Ким Ё-Чжон"),

@@ -123,7 +123,7 @@ const MAX_ENDING: usize = 3;
 const LEGAL_FORMS: &[&str] = &["company", "corporation"];
 
 /// Whether `c` is a Cyrillic letter of Russian.
-fn is_cyrillic(c: char) -> bool {
+pub(super) fn is_cyrillic(c: char) -> bool {
     matches!(c, 'А'..='я' | 'Ё' | 'ё')
 }
 
@@ -155,6 +155,8 @@ pub fn english_reading(name: &str) -> Option<String> {
     let mut words: Vec<String> = Vec::new();
     let mut legal: Vec<&str> = Vec::new();
     let mut read = false;
+    // Invisible characters out first, as normalisation takes them out (`Кон\u{200B}церн`).
+    let name = super::chars::clean(name);
     for word in name
         .split(|c: char| c.is_whitespace() || matches!(c, '-' | '"' | '«' | '»' | '„' | '“'))
         .filter(|w| !w.is_empty())
@@ -205,6 +207,11 @@ mod tests {
         assert_eq!(
             english_reading("Национального банка").as_deref(),
             Some("national bank")
+        );
+        // A zero-width space a diverter puts inside a word.
+        assert_eq!(
+            english_reading("Кон\u{200B}церн Калашников").as_deref(),
+            Some("concern Калашников")
         );
         // A word that only starts like a stem, a name with no business word, Latin text.
         assert_eq!(english_reading("Банкетов Иван"), None);

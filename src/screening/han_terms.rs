@@ -15,9 +15,10 @@
 //! and brands are left to pinyin, which is how the lists write them. Legal forms (`有限公司`)
 //! are cut by normalisation already. North Korean names are read the same way, from Chinese
 //! characters (`朝鲜矿业开发贸易会社`) and from Hangul ([`HANGUL_TERMS`]: `조선광업개발무역회사`),
-//! both listed as `KOREA MINING DEVELOPMENT TRADING CORPORATION`; what is left in characters
-//! is also read in Korean (`readings::name_readings`), since a North Korean name is romanised
-//! from its Korean sounds (`高丽航空` is `AIR KORYO`, not `gao li`).
+//! both listed as `KOREA MINING DEVELOPMENT TRADING CORPORATION`; a name in characters with a
+//! word that tells it North Korean ([`north_korean`]) also has its Korean reading read with
+//! its trade words in English (`readings::name_readings`), since a North Korean name is
+//! romanised from its Korean sounds (`高丽航空` is `AIR KORYO`, not `gao li`).
 
 /// Han words and their English, a second rendering after `|`. Longest first is not needed:
 /// [`english_readings`] tries every word at each place and takes the longest that matches.
@@ -311,11 +312,6 @@ pub fn north_korean(name: &str) -> bool {
     NORTH_KOREAN_WORDS.iter().any(|w| name.contains(w))
 }
 
-/// Whether `c` is a Hangul syllable.
-fn is_hangul(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c)
-}
-
 /// Most readings of one name: each word with two renderings doubles them.
 const MAX_READINGS: usize = 8;
 
@@ -326,7 +322,10 @@ const MAX_READINGS: usize = 8;
 /// with two renderings take their first); none when the name has no such word. At each place
 /// the longest word that starts there is taken (`微电子` before `电子`).
 pub fn english_readings(name: &str) -> Vec<String> {
-    if !name.chars().any(|c| is_han(c) || is_hangul(c)) {
+    if !name
+        .chars()
+        .any(|c| is_han(c) || super::translit::is_hangul(c))
+    {
         return Vec::new();
     }
     let mut readings = vec![String::new()];
@@ -433,7 +432,10 @@ mod tests {
     #[test]
     fn every_hangul_term_is_hangul_of_two_syllables_or_more() {
         for (hangul, english) in super::HANGUL_TERMS {
-            assert!(hangul.chars().all(super::is_hangul), "{hangul}");
+            assert!(
+                hangul.chars().all(super::super::translit::is_hangul),
+                "{hangul}"
+            );
             assert!(hangul.chars().count() >= 2, "{hangul}");
             assert!(
                 english

@@ -49,7 +49,12 @@ pub fn hangul(c: char) -> Option<String> {
 
 /// Whether `text` holds a precomposed Hangul syllable (what [`hangul`] reads).
 pub fn has_hangul(text: &str) -> bool {
-    text.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+    text.chars().any(is_hangul)
+}
+
+/// Whether `c` is a Hangul syllable.
+pub fn is_hangul(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
 /// Whether `c` is a letter of the Arabic script that [`arabic`] reads.
@@ -189,8 +194,8 @@ pub fn arabic_with_vowels(name: &str) -> Option<String> {
 /// The Persian reading of a name written without a Persian letter, where it differs from
 /// the Arabic one of [`arabic_with_vowels`]: a Persian name typed on an Arabic keyboard
 /// (`احمد وحيدي`, with the Arabic `ي`) has no letter that tells it Persian, so its initial
-/// `و` is read `w` (`ahmad wahidi`) and met the listed `VAHIDI, Ahmad` too loosely to count;
-/// read as Persian it is `ahmad vahidi`. Not the only reading: `وليد` is Walid. `None` when
+/// `و` is read `w` (`ahmd whidi`) and met the listed `VAHIDI, Ahmad` too loosely to count;
+/// read as Persian it is `ahmd vhidi`. Not the only reading: `وليد` is Walid. `None` when
 /// the name has a Persian letter (it is read as Persian already), no Arabic letter, or no
 /// letter Persian reads otherwise.
 pub fn persian_with_vowels(name: &str) -> Option<String> {
@@ -201,11 +206,13 @@ pub fn persian_with_vowels(name: &str) -> Option<String> {
     (persian != read_with_vowels(name, false)).then_some(persian)
 }
 
+/// Whether `name` has a letter Persian writes and Arabic does not.
 fn has_persian_letter(name: &str) -> bool {
     name.chars()
         .any(|c| matches!(c, 'ی' | 'ک' | 'گ' | 'پ' | 'چ' | 'ژ'))
 }
 
+/// [`arabic_with_vowels`] of `name`, read as Persian or as Arabic.
 fn read_with_vowels(name: &str, persian: bool) -> String {
     // Invisible characters out first, as normalisation takes them out: a joiner inside
     // `محمد‍علی` must not keep the compound whole.
