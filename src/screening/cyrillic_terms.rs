@@ -63,6 +63,7 @@ const SPELLED: &[(&str, &str)] = &[
     ("марин", "marine"),
     ("петролеум", "petroleum"),
     ("ойл", "oil"),
+    ("металлик", "metallic"),
 ];
 
 /// Russian stems of business words (lower case), and the English; a word is read when it is

@@ -14,6 +14,7 @@ pub mod care_of;
 pub mod chars;
 mod compact;
 pub mod countries;
+mod cyrillic_chinese;
 mod cyrillic_korean;
 mod cyrillic_terms;
 mod han_terms;

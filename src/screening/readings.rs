@@ -3,8 +3,9 @@
 //! (docs/screening.md, "Transliteration"): a Chinese, Arabic-script or Cyrillic company name
 //! with its trade words in English (`han_terms`, `arabic_terms`, `cyrillic_terms`), a name in
 //! Chinese characters (`hanja`) or a Korean name in Cyrillic (`cyrillic_korean`) read in
-//! Korean, a name in Arabic script read with its long vowels (`translit`). A reading can only
-//! add matches; where it is a guess, only a close match on it counts ([`reading_floor`]).
+//! Korean, a Chinese name in Cyrillic read in pinyin (`cyrillic_chinese`), a name in Arabic
+//! script read with its long vowels (`translit`). A reading can only add matches; where it is
+//! a guess, only a close match on it counts ([`reading_floor`]).
 
 use super::model::EntryKind;
 use super::steps::StepKind;
@@ -20,9 +21,10 @@ pub const KOREAN_READING_MIN: f64 = 0.90;
 /// The readings of a party's name that the screener compares beside the name as written,
 /// each with the step its matches carry: a Chinese, Arabic-script or Cyrillic company name
 /// with its trade words in English (not for a person, whose name has no trade words), a name
-/// in Chinese characters or a Korean name in Cyrillic read in Korean, a name in Arabic script
-/// read with its long vowels (and, without a letter that tells it Persian, also as Persian).
-/// A match on a reading counts only from [`reading_floor`].
+/// in Chinese characters or a Korean name in Cyrillic read in Korean, a Chinese name in
+/// Cyrillic read in pinyin, a name in Arabic script read with its long vowels (and, without a
+/// letter that tells it Persian, also as Persian). A match on a reading counts only from
+/// [`reading_floor`].
 pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
     let mut out: Vec<(String, StepKind)> = Vec::new();
     if kind != EntryKind::Person {
@@ -61,6 +63,14 @@ pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
             .into_iter()
             .map(|reading| (reading, StepKind::ReadInKorean)),
     );
+    if let Some(pinyin) = super::cyrillic_chinese::pinyin_reading(name) {
+        // A company's business words left in Cyrillic are read in English too.
+        let english = match kind {
+            EntryKind::Person => None,
+            _ => super::cyrillic_terms::english_reading(&pinyin),
+        };
+        out.push((english.unwrap_or(pinyin), StepKind::ReadInPinyin));
+    }
     out.extend(
         super::translit::arabic_with_vowels(name)
             .map(|reading| (reading, StepKind::ReadWithVowels)),
@@ -73,11 +83,12 @@ pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
 }
 
 /// The lowest name score at which a match on a reading of [`name_readings`] counts:
-/// [`KOREAN_READING_MIN`] for a Korean reading, which is a guess at the name's language;
+/// [`KOREAN_READING_MIN`] for a Korean reading and for a Chinese reading of Cyrillic, which
+/// are guesses at the name's language;
 /// any score for the others, which only read what the script writes.
 pub fn reading_floor(read: StepKind) -> f64 {
     match read {
-        StepKind::ReadInKorean => KOREAN_READING_MIN,
+        StepKind::ReadInKorean | StepKind::ReadInPinyin => KOREAN_READING_MIN,
         _ => 0.0,
     }
 }

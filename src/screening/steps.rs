@@ -50,6 +50,9 @@ pub enum StepKind {
     /// The name matched is the party's name in Chinese characters, or a Korean name in
     /// Cyrillic, read in Korean (`screening::hanja`, `screening::cyrillic_korean`).
     ReadInKorean,
+    /// The name matched is a Chinese name in Cyrillic read back into pinyin
+    /// (`screening::cyrillic_chinese`).
+    ReadInPinyin,
     /// The name matched is the party's name in Arabic script read with its long vowels
     /// (`translit::arabic_with_vowels`), not as a consonant skeleton.
     ReadWithVowels,
@@ -81,6 +84,7 @@ impl StepKind {
             StepKind::NamedCareOf => "named_care_of",
             StepKind::ReadInEnglish => "read_in_english",
             StepKind::ReadInKorean => "read_in_korean",
+            StepKind::ReadInPinyin => "read_in_pinyin",
             StepKind::ReadWithVowels => "read_with_vowels",
             StepKind::Address => "address",
         }
@@ -111,6 +115,7 @@ impl StepKind {
             StepKind::NamedCareOf => "name given after c/o in the party's name",
             StepKind::ReadInEnglish => "trade words of the name read in English",
             StepKind::ReadInKorean => "name read in Korean",
+            StepKind::ReadInPinyin => "Chinese name in Cyrillic read in pinyin",
             StepKind::ReadWithVowels => "name in Arabic script read with its long vowels",
             StepKind::Address => "street address compared",
         }

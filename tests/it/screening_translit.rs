@@ -414,3 +414,26 @@ fn a_listed_firm_named_in_cyrillic_is_found_by_its_business_words_in_english() {
     // Another national oil company is not the Iranian one.
     assert!(best(&s, "Национальная нефтяная компания").is_none_or(|(_, score)| score < 0.7));
 }
+
+#[test]
+fn a_listed_chinese_party_written_in_cyrillic_is_read_back_into_pinyin() {
+    let s = listed(
+        EntryKind::Entity,
+        &[
+            ("1", "DANDONG HONGXIANG INDUSTRIAL DEVELOPMENT CO LTD"),
+            ("2", "MA, Xiaohong"),
+            ("3", "LUO, Chuanxu"),
+            ("4", "ZHOU, Jianshu"),
+        ],
+    );
+    // Transliterated letter by letter (`dandun khunsian`, `chzhou tszyanshu`) they met nothing.
+    assert_eq!(
+        found(&s, "Даньдун Хунсян Индастриал Девелопмент"),
+        ("1".to_string(), true)
+    );
+    assert_eq!(found(&s, "Ма Сяохун"), ("2".to_string(), true));
+    assert_eq!(found(&s, "Ло Чуаньсюй"), ("3".to_string(), true));
+    assert_eq!(found(&s, "Чжоу Цзяньшу"), ("4".to_string(), true));
+    // A Russian name with a Chinese surname is not read as Chinese.
+    assert!(best(&s, "Иван Ли").is_none());
+}
