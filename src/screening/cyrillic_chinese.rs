@@ -143,8 +143,11 @@ fn read_word(word: &str, depth: usize) -> Option<String> {
             })
         })
     });
+    // A syllable with no initial only starts a word: inside one, Palladius runs it into the
+    // syllable before (and `Иван` would read `yi wang`).
     let whole = WHOLE
         .iter()
+        .filter(|_| depth == 0)
         .filter_map(|&(cyr, pinyin)| Some((pinyin.to_string(), word.strip_prefix(cyr)?)));
     with_initial
         .chain(whole)
@@ -212,6 +215,9 @@ mod tests {
         assert_eq!(pinyin_reading("Иван Петров"), None);
         assert_eq!(pinyin_reading("Концерн Калашников"), None);
         assert_eq!(pinyin_reading("Ли"), None);
+        // `Иван` is not `yi` + `wang`: a syllable with no initial starts a word only.
+        assert_eq!(pinyin_reading("Иван Ли"), None);
+        assert_eq!(pinyin_reading("Ван Ли").as_deref(), Some("wang li"));
         assert_eq!(pinyin_reading("Dandong Hongxiang"), None);
     }
 }
