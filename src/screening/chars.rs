@@ -248,7 +248,7 @@ fn reads_as_cyrillic(word: &[char]) -> bool {
 }
 
 /// The letter of the Russian and Ukrainian alphabets that a Latin letter looks like.
-fn cyrillic_look_alike(c: char) -> Option<char> {
+pub fn cyrillic_look_alike(c: char) -> Option<char> {
     Some(match c {
         'A' => 'А',
         'B' => 'В',

@@ -128,11 +128,10 @@ fn read_word(word: &str, depth: usize) -> Option<String> {
         word.strip_prefix(cyr).into_iter().flat_map(move |rest| {
             FINALS.iter().filter_map(move |&(fin, pinyin)| {
                 let after = rest.strip_prefix(fin)?;
-                // `ы` is the `i` of `zi`, `ci`, `si`, after the plain initials.
+                // An `i` or `ü` final (`ю…`, written `u` in pinyin) takes `j`, `q`, `x`; the
+                // `i` of `zi`, `ci`, `si` (`ы`) the plain initials.
                 let palatal_final = (pinyin.starts_with('i') && fin != "ы") || fin.starts_with('ю');
                 let initial = if palatal_final { palatal } else { plain };
-                // `юй`, `юэ`, `юань`, `юнь` are `ü` after `j`, `q`, `x` (written `u`), `lü`
-                // and `nü` after `l` and `n` (written `v` by many, `u` here).
                 // `о` is `uo` after most initials (`Ло` is Luo), `o` after the labials.
                 let pinyin = if fin == "о" && !matches!(cyr, "б" | "п" | "м" | "ф") {
                     "uo"
@@ -162,7 +161,7 @@ pub fn pinyin_reading(name: &str) -> Option<String> {
     if !name.chars().any(super::cyrillic_terms::is_cyrillic) {
         return None;
     }
-    let name = super::chars::clean(name);
+    let name = super::cyrillic_terms::as_cyrillic(name);
     let mut read = 0;
     let words: Vec<String> = name
         .split(|c: char| c.is_whitespace() || c == '-')
@@ -199,6 +198,8 @@ mod tests {
             Some("luo chuanxu")
         );
         assert_eq!(pinyin_reading("Мо Янь").as_deref(), Some("mo yan"));
+        // A Latin `a` typed into a Cyrillic word.
+        assert_eq!(pinyin_reading("Мa Сяохун").as_deref(), Some("ma xiaohong"));
         assert_eq!(
             pinyin_reading("Чжэн Цзэминь").as_deref(),
             Some("zheng zemin")

@@ -128,8 +128,7 @@ pub fn korean_readings(name: &str) -> Vec<String> {
     if !name.chars().any(super::cyrillic_terms::is_cyrillic) {
         return Vec::new();
     }
-    // Invisible characters out first, as normalisation takes them out.
-    let name = super::chars::clean(name);
+    let name = super::cyrillic_terms::as_cyrillic(name);
     let words: Vec<String> = name
         .split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty())
@@ -188,8 +187,13 @@ mod tests {
         );
         assert_eq!(korean_readings("Ким Ир Сен")[1], "kim il song");
         assert_eq!(korean_readings("Цой Ен Хва")[1], "choe yong hwa");
+        // A zero-width space, a Latin `K` typed into a Cyrillic word.
         assert_eq!(
             korean_readings("Ким Чен\u{200B} Ын"),
+            ["kim chon un", "kim chong un"]
+        );
+        assert_eq!(
+            korean_readings("Kим Чен Ын"),
             ["kim chon un", "kim chong un"]
         );
         // `чж`, as the press writes `정` after the Chinese model; a hyphen between syllables.

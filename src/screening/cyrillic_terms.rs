@@ -123,6 +123,38 @@ const MAX_ENDING: usize = 3;
 /// English words a reading puts last: normalisation cuts a legal form only at a name's end.
 const LEGAL_FORMS: &[&str] = &["company", "corporation"];
 
+/// `name` as the Cyrillic readings read it: invisible characters out (`chars::clean`, as
+/// normalisation), and in a word with a Cyrillic letter each Latin letter read as the
+/// Cyrillic one it looks like (`Кoнцерн`, `Мa` with a Latin `o`, `a`), when all of them look
+/// like one: one Latin letter typed into a word kept it from every Cyrillic reading.
+/// Normalisation's `chars::unmix_scripts` reads a short word (`Мa`) the other way, as Latin,
+/// which is right for a name in Latin letters and wrong for these readings.
+pub(super) fn as_cyrillic(name: &str) -> String {
+    let cleaned = super::chars::clean(name);
+    let mut out = String::with_capacity(cleaned.len());
+    for (i, word) in cleaned.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let latin = |c: char| c.is_ascii_alphabetic();
+        let unmix = word.chars().any(is_cyrillic)
+            && word.chars().any(latin)
+            && word
+                .chars()
+                .filter(|&c| latin(c))
+                .all(|c| super::chars::cyrillic_look_alike(c).is_some());
+        if unmix {
+            out.extend(
+                word.chars()
+                    .map(|c| super::chars::cyrillic_look_alike(c).unwrap_or(c)),
+            );
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
 /// Whether `c` is a Cyrillic letter of Russian.
 pub(super) fn is_cyrillic(c: char) -> bool {
     matches!(c, 'А'..='я' | 'Ё' | 'ё')
@@ -156,8 +188,7 @@ pub fn english_reading(name: &str) -> Option<String> {
     let mut words: Vec<String> = Vec::new();
     let mut legal: Vec<&str> = Vec::new();
     let mut read = false;
-    // Invisible characters out first, as normalisation takes them out (`Кон\u{200B}церн`).
-    let name = super::chars::clean(name);
+    let name = as_cyrillic(name);
     for word in name
         .split(|c: char| c.is_whitespace() || matches!(c, '-' | '"' | '«' | '»' | '„' | '“'))
         .filter(|w| !w.is_empty())
@@ -209,9 +240,13 @@ mod tests {
             english_reading("Национального банка").as_deref(),
             Some("national bank")
         );
-        // A zero-width space a diverter puts inside a word.
+        // A zero-width space or a Latin look-alike a diverter puts inside a word.
         assert_eq!(
             english_reading("Кон\u{200B}церн Калашников").as_deref(),
+            Some("concern Калашников")
+        );
+        assert_eq!(
+            english_reading("Кoнцерн Калашников").as_deref(),
             Some("concern Калашников")
         );
         // A word that only starts like a stem, a name with no business word, Latin text.

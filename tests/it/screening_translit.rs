@@ -377,6 +377,8 @@ fn a_listed_north_korean_written_in_cyrillic_is_read_back_into_korean() {
     );
     // Transliterated letter by letter (`kim chen yn`, `chkhve ryon khe`) they met nothing.
     assert_eq!(found(&s, "Ким Чен Ын"), ("1".to_string(), true));
+    // A Latin `K` typed into the Cyrillic word.
+    assert_eq!(found(&s, "Kим Чен Ын"), ("1".to_string(), true));
     assert_eq!(found(&s, "Ри Пён Чхоль"), ("2".to_string(), true));
     assert_eq!(found(&s, "Ли Бён Чхоль"), ("2".to_string(), true));
     assert_eq!(found(&s, "Чхве Рён Хэ"), ("3".to_string(), true));
@@ -403,6 +405,7 @@ fn a_listed_firm_named_in_cyrillic_is_found_by_its_business_words_in_english() {
         ("1".to_string(), true)
     );
     assert_eq!(found(&s, "Махан Эйр"), ("2".to_string(), true));
+    assert_eq!(found(&s, "Кoнцерн Калашников"), ("1".to_string(), true));
     assert_eq!(
         found(&s, "Национальная иранская нефтяная компания"),
         ("3".to_string(), true)
@@ -432,6 +435,7 @@ fn a_listed_chinese_party_written_in_cyrillic_is_read_back_into_pinyin() {
         ("1".to_string(), true)
     );
     assert_eq!(found(&s, "Ма Сяохун"), ("2".to_string(), true));
+    assert_eq!(found(&s, "Мa Сяохун"), ("2".to_string(), true));
     assert_eq!(found(&s, "Ло Чуаньсюй"), ("3".to_string(), true));
     assert_eq!(found(&s, "Чжоу Цзяньшу"), ("4".to_string(), true));
     // A Russian name with a Chinese surname is not read as Chinese.
