@@ -20,6 +20,12 @@
 //! 6. If tokens are left unaligned and every aligned pair is generic, the score is capped at
 //!    0.5 ("Global Trading Corp" must not match "Trading Corp"); two different short names
 //!    (5 letters or fewer in all) are multiplied by 0.8 (`ACME` vs `ACMA`).
+//!    A pair spelled plainly (no reading, nickname or skeleton made it) whose spellings are
+//!    more than a slip apart ([`more_than_a_slip`]: more than two edits, three from 15
+//!    letters, and consonants that differ by more than one) keeps only
+//!    [`BEYOND_SLIP_CREDIT`] of its credit: a typo changes a letter or two, a different
+//!    surname of the same stem (`lukashevich`/`lukashenko`) more. Two generic business words
+//!    (`trade`/`trading`) are forms of one word and keep theirs.
 //! 7. Names whose own given names are each other's father's names across `bin`/`ibn`
 //!    (`AHMAD BIN HASAN` vs `HASAN BIN AHMAD`) are capped at 0.85, a review (`patronymic`).
 
@@ -35,8 +41,8 @@ use super::patronymic::{self, CROSSED_PATRONYMIC_MAX};
 use super::row_memo::RowMemo;
 use super::similarity::may_reach;
 pub use super::similarity::{
-    exact_similarity, jaro_winkler, levenshtein, similarity, similarity_bound, skeleton_similarity,
-    token_similarity, Pruning, SKELETON_FACTOR,
+    exact_similarity, jaro_winkler, levenshtein, more_than_a_slip, similarity, similarity_bound,
+    skeleton_similarity, token_similarity, Pruning, SKELETON_FACTOR, SLIP_EDITS,
 };
 use super::similarity::{similarity_known, NameFacts, TokenFacts};
 
@@ -84,6 +90,12 @@ pub const CONFLICT_FACTOR: f64 = 2.5;
 pub const UNMATCHED_QUERY_FACTOR: f64 = 0.85;
 /// Weight of an unaligned candidate (list) token relative to its own weight.
 pub const UNMATCHED_CANDIDATE_FACTOR: f64 = 0.7;
+/// Share of its credit a pair keeps when its spellings differ by more than a slip
+/// ([`more_than_a_slip`]): `sancho`/`sanchez`, `lukashevich`/`lukashenko` and
+/// `monteiro`/`montenegro` are similar words and different surnames. Chosen on the bench's
+/// tuning half (0.3 to 0.4 a plateau, 0.5 close; 1.0 until 2026-12-02), see
+/// docs/performance-screening.md.
+pub const BEYOND_SLIP_CREDIT: f64 = 0.4;
 /// Cap on a score that rests only on generic tokens while other tokens are left over.
 pub const GENERIC_ONLY_CAP: f64 = 0.5;
 /// Highest weight of a generic business word.
@@ -522,7 +534,13 @@ fn finish(
         q_used[i] = true;
         c_used[j] = true;
         let w = query.weights[i] + candidate.weights[j];
-        num += credit(sim) * w;
+        let (q, c) = (&query.tokens[i], &candidate.tokens[j]);
+        let earned = if !(is_generic(q) && is_generic(c)) && more_than_a_slip(q, c, sim) {
+            BEYOND_SLIP_CREDIT * credit(sim)
+        } else {
+            credit(sim)
+        };
+        num += earned * w;
         den += w;
         if sim >= 0.8 && !(is_generic(&query.tokens[i]) && is_generic(&candidate.tokens[j])) {
             substantive = true;

@@ -322,6 +322,45 @@ pub fn exact_similarity(a: &str, b: &str) -> f64 {
     }
 }
 
+/// Most edits two spellings of one word of under [`LONG_SLIP_LEN`] letters differ by when
+/// one is a slip or a variant spelling of the other (`donlad`/`donald` 1,
+/// `muhammad`/`mohammed` 2); longer words may differ by one more. Like the edit budget of
+/// OpenSanctions' name matcher (nomenklatura's `levenshtein_similarity` allows
+/// `⌊ln(length − 2)⌋` edits), a budget on edits rather than a ratio: a long word does not
+/// gather more typos per letter than a short one.
+pub const SLIP_EDITS: usize = 2;
+/// Length (bytes of the longer token) from which one more edit is still a slip.
+pub const LONG_SLIP_LEN: usize = 15;
+
+/// Whether two different tokens that [`similarity`] scored `sim` by their plain spelling are
+/// further apart than a slip or a variant spelling of one word: more edits than
+/// [`SLIP_EDITS`] (one more from [`LONG_SLIP_LEN`] letters), and consonant skeletons
+/// ([`translit::skeleton`]) more than one edit apart. The skeleton keeps vowel-only
+/// transliteration variants (`husayn`/`hussein`, `khamneh`/`khamenei`) and a declension's
+/// ending (`alexandros`/`alexander`) as one word; `sancho`/`sanchez`, `orbach`/`orban` and
+/// `ronaldinho`/`ronaldo` are not.
+///
+/// False for pairs another rule scored (a nickname, a romanisation, a Korean or Mandarin
+/// reading, an Arabic skeleton: their letters may differ wholly), which is seen as `sim`
+/// differing from the plain comparison's.
+pub fn more_than_a_slip(a: &str, b: &str, sim: f64) -> bool {
+    if sim <= 0.0 || sim >= 1.0 || translit::is_skeleton(a) || translit::is_skeleton(b) {
+        return false;
+    }
+    let longest = a.len().max(b.len());
+    if longest > MAX_FUZZY_TOKEN_LEN {
+        return false;
+    }
+    let budget = if longest >= LONG_SLIP_LEN {
+        SLIP_EDITS + 1
+    } else {
+        SLIP_EDITS
+    };
+    levenshtein(a, b) > budget
+        && levenshtein(&translit::skeleton(a), &translit::skeleton(b)) > 1
+        && exact_similarity(a, b) == sim
+}
+
 /// Margin below [`MIN_TOKEN_SIM`] a bound must fall to rule a pair out, so that rounding in
 /// the bound's arithmetic (a different sum than the exact one's) can never drop a pair whose
 /// exact similarity sits on the threshold.

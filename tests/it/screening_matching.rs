@@ -4,7 +4,7 @@
 
 #![allow(clippy::panic)] // test helpers fail by panicking
 
-use redflag::screening::score::{score_names, TokenStats};
+use redflag::screening::score::{more_than_a_slip, score_names, token_similarity, TokenStats};
 use redflag::screening::steps::StepKind;
 use redflag::screening::{
     normalize, Entry, EntryKind, Match, MatchedOn, NormalizedName, PartyId, Query, Screener,
@@ -705,4 +705,63 @@ fn a_listed_name_of_one_word_after_c_o_in_the_party_s_own_name_is_screened_as_th
         &Query::new("Weserland Fahrwerkteile GmbH c/o DHL Freight"),
     );
     assert!(clean.as_ref().is_none_or(|m| m.score < 0.75), "{clean:?}");
+}
+
+/// A typo changes a letter or two; a surname of the same stem changes more, and two similar
+/// surnames are two people (name bench, issue 12). Vowel-only transliteration variants, a
+/// declension's ending, long words and readings stay one word.
+#[test]
+fn a_surname_of_the_same_stem_is_not_a_typo_of_it() {
+    for (a, b) in [
+        ("saldivar", "salinas"),
+        ("lukashevich", "lukashenko"),
+        ("monteiro", "montenegro"),
+        ("ronaldinho", "ronaldo"),
+        ("zuckermann", "zuckerberg"),
+    ] {
+        let sim = token_similarity(a, b);
+        assert!(sim >= 0.6, "{a}/{b} pair at all: {sim:.3}");
+        assert!(more_than_a_slip(a, b, sim), "{a}/{b} is more than a slip");
+    }
+    for (a, b) in [
+        ("donlad", "donald"),
+        ("muhammad", "mohammed"),
+        ("husayn", "hussein"),
+        ("alexandros", "alexander"),
+        ("khordorovsky", "khodorkovsky"),
+        // Three slips in a word of 15 letters are still slips of it.
+        ("rasaboronexpart", "rosoboronexport"),
+        // A nickname pairs by the table, not by its letters.
+        ("ted", "theodore"),
+    ] {
+        let sim = token_similarity(a, b);
+        assert!(!more_than_a_slip(a, b, sim), "{a}/{b} is one word");
+    }
+    let person = EntryKind::Person;
+    check_pair_below("Luis Monteiro", "Luis Montenegro", person, 0.7);
+    check_pair_below("Alexander Lukashevich", "Alexander Lukashenko", person, 0.7);
+    check_pair_at_least("Saddam Husayn", "Saddam Hussein", person, 0.7);
+    check_pair_at_least(
+        "Alexandros Lukashenko",
+        "Alexander Lukashenko",
+        person,
+        0.85,
+    );
+    check_pair_at_least("Vladmir Putin", "Vladimir Putin", person, 0.95);
+    // Forms of one business word: the firm's name is not lowered for `Trade` against `Trading`.
+    let entity = EntryKind::Entity;
+    let trade = score_names(
+        "Altynprom Machinery Trade",
+        "Altynprom Machinery Trading",
+        entity,
+        &TokenStats::new(),
+    );
+    let typo = score_names(
+        "Altynprom Machinery Tradin",
+        "Altynprom Machinery Trading",
+        entity,
+        &TokenStats::new(),
+    );
+    assert!(trade.score >= 0.9, "{:.3}", trade.score);
+    assert!(typo.score >= 0.9, "{:.3}", typo.score);
 }
