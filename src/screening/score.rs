@@ -535,7 +535,9 @@ fn finish(
         c_used[j] = true;
         let w = query.weights[i] + candidate.weights[j];
         let (q, c) = (&query.tokens[i], &candidate.tokens[j]);
-        let earned = if !(is_generic(q) && is_generic(c)) && more_than_a_slip(q, c, sim) {
+        // Most aligned pairs are equal tokens: they are not looked up as generic words.
+        let fuzzy = sim < 1.0 && !(is_generic(q) && is_generic(c));
+        let earned = if fuzzy && more_than_a_slip(q, c, sim) {
             BEYOND_SLIP_CREDIT * credit(sim)
         } else {
             credit(sim)
