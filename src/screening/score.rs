@@ -8,6 +8,12 @@
 //!    letter matches a token it starts with at 0.6 (an initial); below 0.6 is no match.
 //! 2. A pair earns nearly full credit from similarity 0.9 (it loses half of what it lacks) and
 //!    steeply less below it (`ortiz`/`ortega` is a different surname more often than a typo).
+//!    A pair spelled plainly (no reading, nickname or skeleton made it) whose spellings are
+//!    more than a slip apart ([`more_than_a_slip`]: more than two edits, three from 15
+//!    letters, and consonants that differ by more than one) keeps only
+//!    [`BEYOND_SLIP_CREDIT`] of its credit: a typo changes a letter or two, a different
+//!    surname of the same stem (`lukashevich`/`lukashenko`) more. Two generic business words
+//!    (`trade`/`trading`) are forms of one word and keep theirs.
 //! 3. Pairs are aligned greedily, best similarity first, each token used once, so word order
 //!    does not matter. Merged neighbours are tried too (`bel kap` vs `belkap`, `jin ping` vs
 //!    `jinping`).
@@ -20,12 +26,6 @@
 //! 6. If tokens are left unaligned and every aligned pair is generic, the score is capped at
 //!    0.5 ("Global Trading Corp" must not match "Trading Corp"); two different short names
 //!    (5 letters or fewer in all) are multiplied by 0.8 (`ACME` vs `ACMA`).
-//!    A pair spelled plainly (no reading, nickname or skeleton made it) whose spellings are
-//!    more than a slip apart ([`more_than_a_slip`]: more than two edits, three from 15
-//!    letters, and consonants that differ by more than one) keeps only
-//!    [`BEYOND_SLIP_CREDIT`] of its credit: a typo changes a letter or two, a different
-//!    surname of the same stem (`lukashevich`/`lukashenko`) more. Two generic business words
-//!    (`trade`/`trading`) are forms of one word and keep theirs.
 //! 7. Names whose own given names are each other's father's names across `bin`/`ibn`
 //!    (`AHMAD BIN HASAN` vs `HASAN BIN AHMAD`) are capped at 0.85, a review (`patronymic`).
 
@@ -91,7 +91,7 @@ pub const UNMATCHED_QUERY_FACTOR: f64 = 0.85;
 /// Weight of an unaligned candidate (list) token relative to its own weight.
 pub const UNMATCHED_CANDIDATE_FACTOR: f64 = 0.7;
 /// Share of its credit a pair keeps when its spellings differ by more than a slip
-/// ([`more_than_a_slip`]): `sancho`/`sanchez`, `lukashevich`/`lukashenko` and
+/// ([`more_than_a_slip`]): `saldivar`/`salinas`, `lukashevich`/`lukashenko` and
 /// `monteiro`/`montenegro` are similar words and different surnames. Chosen on the bench's
 /// tuning half (0.3 to 0.4 a plateau, 0.5 close; 1.0 until 2026-12-02), see
 /// docs/performance-screening.md.
@@ -535,16 +535,15 @@ fn finish(
         c_used[j] = true;
         let w = query.weights[i] + candidate.weights[j];
         let (q, c) = (&query.tokens[i], &candidate.tokens[j]);
-        // Most aligned pairs are equal tokens: they are not looked up as generic words.
-        let fuzzy = sim < 1.0 && !(is_generic(q) && is_generic(c));
-        let earned = if fuzzy && more_than_a_slip(q, c, sim) {
+        let both_generic = is_generic(q) && is_generic(c);
+        let earned = if !both_generic && more_than_a_slip(q, c, sim) {
             BEYOND_SLIP_CREDIT * credit(sim)
         } else {
             credit(sim)
         };
         num += earned * w;
         den += w;
-        if sim >= 0.8 && !(is_generic(&query.tokens[i]) && is_generic(&candidate.tokens[j])) {
+        if sim >= 0.8 && !both_generic {
             substantive = true;
         }
     }

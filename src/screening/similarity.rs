@@ -337,8 +337,9 @@ pub const LONG_SLIP_LEN: usize = 15;
 /// [`SLIP_EDITS`] (one more from [`LONG_SLIP_LEN`] letters), and consonant skeletons
 /// ([`translit::skeleton`]) more than one edit apart. The skeleton keeps vowel-only
 /// transliteration variants (`husayn`/`hussein`, `khamneh`/`khamenei`) and a declension's
-/// ending (`alexandros`/`alexander`) as one word; `sancho`/`sanchez`, `orbach`/`orban` and
-/// `ronaldinho`/`ronaldo` are not.
+/// ending (`alexandros`/`alexander`) as one word; `saldivar`/`salinas`,
+/// `subandrio`/`subianto` and `ronaldinho`/`ronaldo` are not. Two edits are a slip even
+/// between two surnames (`sancho`/`sanchez`, `orbach`/`orban` keep their credit).
 ///
 /// False for pairs another rule scored (a nickname, a romanisation, a Korean or Mandarin
 /// reading, an Arabic skeleton: their letters may differ wholly), which is seen as `sim`
