@@ -11,9 +11,12 @@
 //!    A pair spelled plainly (no reading, nickname or skeleton made it) whose spellings are
 //!    more than a slip apart ([`more_than_a_slip`]: more than two edits, three from 15
 //!    letters, and consonants that differ by more than one) keeps only
-//!    [`BEYOND_SLIP_CREDIT`] of its credit: a typo changes a letter or two, a different
-//!    surname of the same stem (`lukashevich`/`lukashenko`) more. Two generic business words
-//!    (`trade`/`trading`) are forms of one word and keep theirs.
+//!    [`BEYOND_SLIP_CREDIT`] of its credit when another pair of distinctive words (neither
+//!    generic nor a particle) agrees from 0.9: a typo changes a letter or two, a different
+//!    surname of the same stem (`alexander lukashevich`/`alexander lukashenko`) more. With
+//!    no such pair it keeps its credit, since a listed one-word name with three letters
+//!    changed on purpose must stay a review. Two generic business words (`trade`/`trading`)
+//!    are forms of one word and keep theirs.
 //! 3. Pairs are aligned greedily, best similarity first, each token used once, so word order
 //!    does not matter. Merged neighbours are tried too (`bel kap` vs `belkap`, `jin ping` vs
 //!    `jinping`).
@@ -91,8 +94,9 @@ pub const UNMATCHED_QUERY_FACTOR: f64 = 0.85;
 /// Weight of an unaligned candidate (list) token relative to its own weight.
 pub const UNMATCHED_CANDIDATE_FACTOR: f64 = 0.7;
 /// Share of its credit a pair keeps when its spellings differ by more than a slip
-/// ([`more_than_a_slip`]): `saldivar`/`salinas`, `lukashevich`/`lukashenko` and
-/// `monteiro`/`montenegro` are similar words and different surnames. Chosen on the bench's
+/// ([`more_than_a_slip`]) and another distinctive pair of the names agrees:
+/// `saldivar`/`salinas`, `lukashevich`/`lukashenko` and `monteiro`/`montenegro` are similar
+/// words and different surnames. Chosen on the bench's
 /// tuning half (0.3 to 0.4 a plateau, 0.5 close; 1.0 until 2026-12-02), see
 /// docs/performance-screening.md.
 pub const BEYOND_SLIP_CREDIT: f64 = 0.4;
@@ -530,13 +534,26 @@ fn finish(
     let mut num = 0.0;
     let mut den = 0.0;
     let mut substantive = false;
+    // A pair more than a slip apart loses credit only beside another pair of distinctive
+    // words that agree (`luis` in `luis monteiro`/`luis montenegro`): then it is a
+    // different surname of a named person. Alone, it may be a listed one-word name with
+    // letters changed on purpose, and that keeps its full credit (a review, not a clear).
+    let distinctive = |t: &str| !is_generic(t) && !weights::is_particle(t);
+    let is_anchor = |i: usize, j: usize, sim: f64| {
+        sim >= FULL_CREDIT_SIM && distinctive(&query.tokens[i]) && distinctive(&candidate.tokens[j])
+    };
+    let anchors = pairs
+        .iter()
+        .filter(|&&(i, j, sim)| is_anchor(i, j, sim))
+        .count();
     for &(i, j, sim) in &pairs {
         q_used[i] = true;
         c_used[j] = true;
         let w = query.weights[i] + candidate.weights[j];
         let (q, c) = (&query.tokens[i], &candidate.tokens[j]);
         let both_generic = is_generic(q) && is_generic(c);
-        let earned = if !both_generic && more_than_a_slip(q, c, sim) {
+        let other_anchors = anchors - usize::from(is_anchor(i, j, sim));
+        let earned = if other_anchors > 0 && !both_generic && more_than_a_slip(q, c, sim) {
             BEYOND_SLIP_CREDIT * credit(sim)
         } else {
             credit(sim)

@@ -767,3 +767,19 @@ fn a_surname_of_the_same_stem_is_not_a_typo_of_it() {
     assert!(trade.score >= 0.9, "{:.3}", trade.score);
     assert!(typo.score >= 0.9, "{:.3}", typo.score);
 }
+
+/// A diverter changing three letters of a listed one-word name (consonants among them) must
+/// not turn a review into a clear: a pair more than a slip apart loses credit only beside
+/// another distinctive word of both names that agrees (`luis` in `luis monteiro`), which is
+/// what tells a different surname of a named person from a disguised listed name. A name
+/// particle or a generic business word agreeing is not enough.
+#[test]
+fn letters_changed_in_a_one_word_name_keep_their_credit() {
+    let sim = token_similarity("maschimborth", "mashimport");
+    assert!(more_than_a_slip("maschimborth", "mashimport", sim));
+    let entity = EntryKind::Entity;
+    check_pair_at_least("Maschimborth", "Mashimport", entity, 0.7);
+    check_pair_at_least("OOO Maschimborth", "OOO Mashimport", entity, 0.7);
+    check_pair_at_least("Al Maschimborth", "Al Mashimport", entity, 0.7);
+    check_pair_below("Luis Monteiro", "Luis Montenegro", EntryKind::Person, 0.7);
+}

@@ -108,7 +108,9 @@ pub fn is_generic(token: &str) -> bool {
     GENERIC.contains(token)
 }
 
-fn is_particle(token: &str) -> bool {
+/// Whether a token is a name particle or a single letter (an initial): weak evidence that
+/// two names are the same.
+pub(crate) fn is_particle(token: &str) -> bool {
     token.len() == 1 || PARTICLES.binary_search(&token).is_ok()
 }
 
