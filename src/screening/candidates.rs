@@ -472,8 +472,22 @@ impl Postings {
             .filter(|t| !translit::is_skeleton(t))
             .filter_map(|t| self.token(t).map(|(_, p)| p))
             .collect();
-        for token in tokens.iter().filter(|t| translit::is_skeleton(t)) {
-            let key = translit::skeleton(token);
+        // Each skeleton token's key, and the key of each two neighbouring skeleton tokens
+        // joined: Arabic writes `الله` as a word of its own in compound names that the lists
+        // write as one (`حزب الله`, `HIZBALLAH`; `نصر الله`, `NASRALLAH`), and neither half's
+        // key is the listed token's.
+        let mut keys: Vec<String> = tokens
+            .iter()
+            .filter(|t| translit::is_skeleton(t))
+            .map(|t| translit::skeleton(t))
+            .collect();
+        keys.extend(
+            tokens
+                .windows(2)
+                .filter(|pair| pair.iter().all(|t| translit::is_skeleton(t)))
+                .map(|pair| translit::skeleton(&format!("{}{}", pair[0], pair[1]))),
+        );
+        for key in keys {
             let short = key.len() < MIN_SKELETON_KEY;
             if short && worded.is_empty() {
                 continue;

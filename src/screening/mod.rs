@@ -15,6 +15,7 @@ pub mod chars;
 mod compact;
 pub mod countries;
 mod cyrillic_chinese;
+mod cyrillic_foreign;
 mod cyrillic_korean;
 mod cyrillic_terms;
 mod han_terms;

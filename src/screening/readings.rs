@@ -3,8 +3,9 @@
 //! (docs/screening.md, "Transliteration"): a Chinese, Arabic-script or Cyrillic company name
 //! with its trade words in English (`han_terms`, `arabic_terms`, `cyrillic_terms`), a name in
 //! Chinese characters (`hanja`) or a Korean name in Cyrillic (`cyrillic_korean`) read in
-//! Korean, a Chinese name in Cyrillic read in pinyin (`cyrillic_chinese`), a name in Arabic
-//! script read with its long vowels (`translit`). A reading can only add matches; where it is
+//! Korean, a Chinese name in Cyrillic read in pinyin (`cyrillic_chinese`), a foreign name in
+//! Cyrillic with `х`, `ё` and `дж` read `h`, `yo` and `j` (`cyrillic_foreign`), a name in
+//! Arabic script read with its long vowels (`translit`). A reading can only add matches; where it is
 //! a guess, only a close match on it counts ([`reading_floor`]).
 
 use super::model::EntryKind;
@@ -71,6 +72,10 @@ pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
         };
         out.push((english.unwrap_or(pinyin), StepKind::ReadInPinyin));
     }
+    out.extend(
+        super::cyrillic_foreign::foreign_reading(name, kind)
+            .map(|reading| (reading, StepKind::ReadAsForeignName)),
+    );
     out.extend(
         super::translit::arabic_with_vowels(name)
             .map(|reading| (reading, StepKind::ReadWithVowels)),

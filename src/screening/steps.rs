@@ -53,6 +53,9 @@ pub enum StepKind {
     /// The name matched is a Chinese name in Cyrillic read back into pinyin
     /// (`screening::cyrillic_chinese`).
     ReadInPinyin,
+    /// The name matched is a foreign name in Cyrillic with `х`, `ё` and `дж` read as the
+    /// `h`, `yo` and `j` they stand for (`screening::cyrillic_foreign`).
+    ReadAsForeignName,
     /// The name matched is the party's name in Arabic script read with its long vowels
     /// (`translit::arabic_with_vowels`), not as a consonant skeleton.
     ReadWithVowels,
@@ -85,6 +88,7 @@ impl StepKind {
             StepKind::ReadInEnglish => "read_in_english",
             StepKind::ReadInKorean => "read_in_korean",
             StepKind::ReadInPinyin => "read_in_pinyin",
+            StepKind::ReadAsForeignName => "read_as_foreign_name",
             StepKind::ReadWithVowels => "read_with_vowels",
             StepKind::Address => "address",
         }
@@ -116,6 +120,7 @@ impl StepKind {
             StepKind::ReadInEnglish => "trade words of the name read in English",
             StepKind::ReadInKorean => "name read in Korean",
             StepKind::ReadInPinyin => "Chinese name in Cyrillic read in pinyin",
+            StepKind::ReadAsForeignName => "foreign name in Cyrillic read with h, yo and j",
             StepKind::ReadWithVowels => "name in Arabic script read with its long vowels",
             StepKind::Address => "street address compared",
         }

@@ -441,3 +441,55 @@ fn a_listed_chinese_party_written_in_cyrillic_is_read_back_into_pinyin() {
     // A Russian name with a Chinese surname is not read as Chinese.
     assert!(best(&s, "Иван Ли").is_none());
 }
+
+/// Russian writes a foreign `h` as `х`, the `yo` of Korean names as `ё` and `j` as `дж`,
+/// which transliteration reads `kh`, `e` and `dzh`: each of these listed names in a Russian
+/// document was clear. Read as the foreign sounds (`read_as_foreign_name`) they meet their
+/// entries; a Russian name with `х` still meets its `kh` spelling. Arabic writes `الله` as a
+/// word of its own where the lists join it (`حزب الله`, `HIZBALLAH`), which kept the name from
+/// being a candidate at all.
+#[test]
+fn foreign_names_in_cyrillic_and_split_arabic_compounds_meet_their_entries() {
+    use redflag::screening::steps::StepKind;
+    let entity = |id: &str, name: &str| Entry::new("SDN", "test", id, EntryKind::Entity, name);
+    let mut hizballah = entity("1", "HIZBALLAH");
+    hizballah.add_alias("HEZBOLLAH", false);
+    let s = Screener::build(vec![
+        hizballah,
+        entity("2", "HAMAS"),
+        entity("3", "AIR KORYO"),
+        entity("4", "JABHAT AL-NUSRA"),
+        Entry::new("SDN", "test", "5", EntryKind::Person, "KHARITONOV, Igor"),
+        entity("6", "ROSOBORONEXPORT"),
+    ]);
+    for (written, id, read) in [
+        ("Хезболла", "1", Some(StepKind::ReadAsForeignName)),
+        ("Хамас", "2", Some(StepKind::ReadAsForeignName)),
+        ("Эйр Корё", "3", Some(StepKind::ReadAsForeignName)),
+        ("Джабхат ан-Нусра", "4", Some(StepKind::ReadAsForeignName)),
+        ("Харитонов Игорь", "5", None),
+        ("حزب الله", "1", None),
+    ] {
+        let m = s
+            .screen(&Query::new(written), 0.5)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("{written} meets no entry"));
+        assert_eq!(m.entry_id, id, "{written}");
+        assert!(m.score >= 0.85, "{written}: {:.3}", m.score);
+        if let Some(step) = read {
+            assert!(
+                m.steps.iter().any(|st| st.kind == step),
+                "{written} matched by its foreign reading"
+            );
+        }
+    }
+    // A name without those letters has no such reading, and meets nothing new.
+    assert!(s
+        .screen(&Query::new("Газпром Нефть"), 0.5)
+        .iter()
+        .all(|m| !m
+            .steps
+            .iter()
+            .any(|st| st.kind == StepKind::ReadAsForeignName)));
+}
