@@ -9,6 +9,7 @@ const GENERIC_TOKENS: &[&str] = &[
     "agency",
     "asia",
     "bank",
+    "banking",
     "business",
     "capital",
     "center",
