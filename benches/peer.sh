@@ -61,6 +61,11 @@ for round in $(seq "$ROUNDS"); do
   # a run held to one core by the kernel shows how the whole process scales with cores.
   if command -v taskset >/dev/null; then
     run core1 "redflag, 2 threads held to 1 core (taskset)" taskset -c 0 $RF check "$ORDERS" --format jsonl -o /dev/null --threads 2
+    # What two cores of this VM give any program: one process held to one core, then two
+    # such processes at once on the two cores. On a host that shares its cores, the second
+    # vCPU is worth less than the first, and no thread count can scale past that.
+    run alone "one core, one process (taskset -c 0)" taskset -c 0 $RF check "$ORDERS" --format jsonl -o /dev/null --threads 1
+    run pair "two cores, two such processes at once (each)" bash -c "taskset -c 0 $RF check '$ORDERS' --format jsonl -o /dev/null --threads 1 & taskset -c 1 $RF check '$ORDERS' --format jsonl -o /dev/null --threads 1; wait"
   fi
   run empty "redflag, empty pack, 2 threads" $RF check "$ORDERS" --rules benches/empty-pack --format jsonl -o /dev/null --threads 2
   run list "redflag, --list 20,000 entries, 2 threads" $RF check "$ORDERS" --list "$LIST" --format jsonl -o /dev/null --threads 2
@@ -73,7 +78,7 @@ echo "$N orders ($(du -h "$ORDERS" | cut -f1)), default pack unless said, JSON L
 echo
 echo "| run | wall | CPU | peak memory | orders/s |"
 echo "| --- | ---: | ---: | ---: | ---: |"
-for key in peer two one core1 empty list cold coldbuild; do
+for key in peer two one core1 alone pair empty list cold coldbuild; do
   [ -n "${ROW[$key]:-}" ] && echo "${ROW[$key]}"
 done
 echo
@@ -81,6 +86,7 @@ printf "redflag (2 threads) vs peer: %.1fx the peer's orders/s (target 10x)\n" "
 printf "default pack vs empty pack: %.1fx the time (target at most 2x)\n" "$(echo "$W_two / $W_empty" | bc -l)"
 printf "two threads vs one: %.2fx (target at least 1.8x)\n" "$(echo "$W_one / $W_two" | bc -l)"
 [ -n "${W_core1:-}" ] && printf "two cores vs one core: %.2fx\n" "$(echo "$W_core1 / $W_two" | bc -l)"
+[ -n "${W_pair:-}" ] && printf "the machine's own two-core scaling (two one-core processes at once against one): %.2fx (2.00 is perfect)\n" "$(echo "2 * $W_alone / $W_pair" | bc -l)"
 printf "with the list vs without: %.2f of the rate (target at least 0.5)\n" "$(echo "$W_two / $W_list" | bc -l)"
 
 if [ "${BIG:-}" = 1 ]; then
