@@ -22,17 +22,20 @@ use super::model::EntryKind;
 /// Cyrillic letter as normalisation reads it, and (for a company) its trade words in English;
 /// `None` for a name without those letters.
 pub fn foreign_reading(name: &str, kind: EntryKind) -> Option<String> {
-    let has_foreign_letter = name.chars().any(|c| matches!(c, 'х' | 'Х' | 'ё' | 'Ё'))
-        || name.to_lowercase().contains("дж");
-    if !has_foreign_letter {
+    if !name.chars().any(cyrillic_terms::is_cyrillic) {
         return None;
     }
+    // Latin look-alikes typed into a Cyrillic word read as the Cyrillic letters first, so a
+    // Latin `X` in `Xезболла` is the `х` it stands for.
     let text = match kind {
         EntryKind::Person => cyrillic_terms::as_cyrillic(name),
         _ => cyrillic_terms::english_reading(name)
             .unwrap_or_else(|| cyrillic_terms::as_cyrillic(name)),
     };
     let lower = text.to_lowercase();
+    if !lower.contains(['х', 'ё']) && !lower.contains("дж") {
+        return None;
+    }
     let mut out = String::with_capacity(lower.len());
     let mut letters = lower.chars().peekable();
     while let Some(c) = letters.next() {
@@ -70,6 +73,11 @@ mod tests {
         assert_eq!(
             foreign_reading("Эйр Корё", EntryKind::Entity).as_deref(),
             Some("air koryo")
+        );
+        assert_eq!(
+            foreign_reading("Xезболла", person).as_deref(),
+            Some("hezbolla"),
+            "a Latin X typed into the word"
         );
         assert_eq!(foreign_reading("Калашников", person), None);
         assert_eq!(foreign_reading("Kharitonov", person), None);
