@@ -158,9 +158,105 @@ pub fn korean_readings(name: &str) -> Vec<String> {
     out
 }
 
+/// Latin letters as the US lists' romanisation of Russian (normalisation's table) writes the
+/// Cyrillic ones, longest first, each with the Cyrillic letters it may stand for: `y` is `ы`
+/// or `й`, `e` is `е` or `э`.
+const LATIN_TO_CYRILLIC: &[(&str, &[&str])] = &[
+    ("shch", &["щ"]),
+    ("zh", &["ж"]),
+    ("kh", &["х"]),
+    ("ts", &["ц"]),
+    ("ch", &["ч"]),
+    ("sh", &["ш"]),
+    ("yu", &["ю"]),
+    ("ya", &["я"]),
+    ("yo", &["ё"]),
+    ("ye", &["е"]),
+    ("a", &["а"]),
+    ("b", &["б"]),
+    ("v", &["в"]),
+    ("g", &["г"]),
+    ("d", &["д"]),
+    ("e", &["е", "э"]),
+    ("z", &["з"]),
+    ("i", &["и"]),
+    ("y", &["ы", "й"]),
+    ("k", &["к"]),
+    ("l", &["л"]),
+    ("m", &["м"]),
+    ("n", &["н"]),
+    ("o", &["о"]),
+    ("p", &["п"]),
+    ("r", &["р"]),
+    ("s", &["с"]),
+    ("t", &["т"]),
+    ("u", &["у"]),
+    ("f", &["ф"]),
+    ("h", &["х"]),
+];
+
+/// Most letters of a word read back into Cyrillic: one Korean syllable in the Russian system
+/// is at most five Cyrillic letters (`Чхоль`), seven Latin ones (`chkhol`).
+const MAX_SYLLABLE_LATIN: usize = 7;
+
+/// One word of Latin letters (lower case) read back into the Cyrillic of a Korean syllable in
+/// the Russian system: the first spelling the US lists' romanisation of Russian could have
+/// made it from that [`syllable`] reads. `chen` is `чен`, `yn` is `ын`, `tsoy` is `цой`.
+fn syllable_in_cyrillic(word: &str) -> Option<String> {
+    if word.len() > MAX_SYLLABLE_LATIN || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    let mut spellings: Vec<String> = vec![String::new()];
+    let mut rest = word;
+    while !rest.is_empty() {
+        let (latin, cyrillic) = LATIN_TO_CYRILLIC
+            .iter()
+            .find(|(latin, _)| rest.starts_with(latin))?;
+        spellings = spellings
+            .iter()
+            .flat_map(|so_far| cyrillic.iter().map(move |c| format!("{so_far}{c}")))
+            .collect();
+        rest = &rest[latin.len()..];
+    }
+    spellings
+        .into_iter()
+        .find(|spelling| syllable(spelling, false).is_some())
+}
+
+/// [`korean_readings`] of a name whose words, or some of them, are Korean syllables of the
+/// Russian system romanised as the US lists romanise Russian: a Russian document's `Ким Чен
+/// Ын` typed or exported in Latin letters is `Kim Chen Yn`, which met `KIM Jong Un` at 0.49,
+/// and a name mixing the two (`Ким Chen Ын`) had no reading either. Each Latin word is read
+/// back into Cyrillic ([`syllable_in_cyrillic`]) and the name read as one in Cyrillic; none
+/// unless every word is such a syllable.
+pub fn korean_readings_of_romanised(name: &str) -> Vec<String> {
+    let name = super::chars::clean(name);
+    if !name.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return Vec::new();
+    }
+    let mut cyrillic = String::with_capacity(name.len() * 2);
+    for word in name
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+    {
+        if !cyrillic.is_empty() {
+            cyrillic.push(' ');
+        }
+        if word.chars().all(super::cyrillic_terms::is_cyrillic) {
+            cyrillic.push_str(word);
+            continue;
+        }
+        let Some(read) = syllable_in_cyrillic(&word.to_ascii_lowercase()) else {
+            return Vec::new();
+        };
+        cyrillic.push_str(&read);
+    }
+    korean_readings(&cyrillic)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::korean_readings;
+    use super::{korean_readings, korean_readings_of_romanised};
 
     #[test]
     fn korean_names_in_the_russian_system_read_as_the_lists_write_them() {
@@ -209,5 +305,17 @@ mod tests {
         assert!(korean_readings("Махан Эйр").is_empty());
         assert!(korean_readings("Kim Jong Un").is_empty());
         assert!(korean_readings("Ким").is_empty());
+    }
+
+    #[test]
+    fn korean_names_romanised_from_the_russian_system_are_read_too() {
+        assert!(korean_readings_of_romanised("Kim Chen Yn").contains(&"kim chong un".to_string()));
+        assert!(korean_readings_of_romanised("Ким Chen Ын").contains(&"kim chong un".to_string()));
+        assert!(!korean_readings_of_romanised("Chkhve Ren Khe").is_empty());
+        // A name with a word that is no Korean syllable, or already in Cyrillic, is not read
+        // here (the Cyrillic one is `korean_readings`' own).
+        assert!(korean_readings_of_romanised("Kim Jong Un").is_empty());
+        assert!(korean_readings_of_romanised("Urka Precision").is_empty());
+        assert!(korean_readings_of_romanised("Ким Чен Ын").is_empty());
     }
 }

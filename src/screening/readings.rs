@@ -62,6 +62,7 @@ pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
     out.extend(
         super::cyrillic_korean::korean_readings(name)
             .into_iter()
+            .chain(super::cyrillic_korean::korean_readings_of_romanised(name))
             .map(|reading| (reading, StepKind::ReadInKorean)),
     );
     if let Some(pinyin) = super::cyrillic_chinese::pinyin_reading(name) {
