@@ -5,8 +5,8 @@
 //! Chinese characters (`hanja`) or a Korean name in Cyrillic (`cyrillic_korean`) read in
 //! Korean, a Chinese name in Cyrillic read in pinyin (`cyrillic_chinese`), a foreign name in
 //! Cyrillic with `х`, `ё` and `дж` read `h`, `yo` and `j` (`cyrillic_foreign`), a name in
-//! Arabic script read with its long vowels (`translit`). A reading can only add matches; where it is
-//! a guess, only a close match on it counts ([`reading_floor`]).
+//! Arabic script read with its long vowels (`translit`). A reading can only add matches;
+//! where it is a guess, only a close match on it counts ([`reading_floor`]).
 
 use super::model::EntryKind;
 use super::steps::StepKind;

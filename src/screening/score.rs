@@ -96,9 +96,8 @@ pub const UNMATCHED_CANDIDATE_FACTOR: f64 = 0.7;
 /// Share of its credit a pair keeps when its spellings differ by more than a slip
 /// ([`more_than_a_slip`]) and another distinctive pair of the names agrees:
 /// `saldivar`/`salinas`, `lukashevich`/`lukashenko` and `monteiro`/`montenegro` are similar
-/// words and different surnames. Chosen on the bench's
-/// tuning half (0.3 to 0.4 a plateau, 0.5 close; 1.0 until 2026-12-02), see
-/// docs/performance-screening.md.
+/// words and different surnames. Chosen on the bench's tuning half (0.3 to 0.4 a plateau, 0.5
+/// close; 1.0 until 2026-12-02), see docs/performance-screening.md.
 pub const BEYOND_SLIP_CREDIT: f64 = 0.4;
 /// Cap on a score that rests only on generic tokens while other tokens are left over.
 pub const GENERIC_ONLY_CAP: f64 = 0.5;
@@ -552,7 +551,7 @@ fn finish(
         let w = query.weights[i] + candidate.weights[j];
         let (q, c) = (&query.tokens[i], &candidate.tokens[j]);
         let both_generic = is_generic(q) && is_generic(c);
-        let other_anchors = anchors - usize::from(is_anchor(i, j, sim));
+        let other_anchors = anchors.saturating_sub(usize::from(is_anchor(i, j, sim)));
         let earned = if other_anchors > 0 && !both_generic && more_than_a_slip(q, c, sim) {
             BEYOND_SLIP_CREDIT * credit(sim)
         } else {
