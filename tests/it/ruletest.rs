@@ -47,6 +47,41 @@ fn the_default_pack_passes_its_own_tests() {
     assert_eq!(last_line(&from_dir), summary);
 }
 
+/// Every rule of the default pack names, in `rules/tests/false-alarms/`, ordinary orders it
+/// must leave alone (issue 12): a new rule without them fails here, whatever its own tests.
+#[test]
+fn every_default_rule_has_false_alarm_cases() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let read_all = |dir: &str| -> String {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
+    };
+    let rules = read_all("rules");
+    let false_alarms = read_all("tests/false-alarms");
+    let ids: Vec<&str> = rules
+        .lines()
+        .filter_map(|l| l.strip_prefix("id = \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .collect();
+    assert!(ids.len() >= 40, "rule ids read: {ids:?}");
+    let missing: Vec<&&str> = ids
+        .iter()
+        .filter(|id| !false_alarms.contains(&format!("rule = \"{id}\"")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules without false-alarm cases: {missing:?}"
+    );
+}
+
 #[test]
 fn every_default_rule_has_a_case_that_fires_and_one_that_does_not() {
     let files = PackFiles::embedded();
