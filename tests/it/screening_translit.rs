@@ -493,3 +493,24 @@ fn foreign_names_in_cyrillic_and_split_arabic_compounds_meet_their_entries() {
             .iter()
             .any(|st| st.kind == StepKind::ReadAsForeignName)));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Whatever mix of Cyrillic (the foreign reading's `х`, `ё`, `дж` among it), Latin (the
+    /// romanised Korean reading's syllables), Arabic and Han letters a name holds, screening it
+    /// ends with scores in `0..=1`, each match carrying its name score as its first step.
+    #[test]
+    fn any_mix_of_scripts_screens_without_failing(
+        name in "[хёдж кимченынXKChenYnkhyoالله حزب金正恩 -]{0,24}"
+    ) {
+        let s = listed(
+            EntryKind::Entity,
+            &[("1", "HIZBALLAH"), ("2", "AIR KORYO"), ("3", "KIM Jong Un")],
+        );
+        for m in s.screen(&Query::new(&name), 0.0) {
+            proptest::prop_assert!((0.0..=1.0).contains(&m.score), "{name}: {}", m.score);
+            proptest::prop_assert!(!m.steps.is_empty(), "{name}");
+        }
+    }
+}
