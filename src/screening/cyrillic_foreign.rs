@@ -46,7 +46,7 @@ pub fn foreign_reading(name: &str, kind: EntryKind) -> Option<String> {
                 letters.next();
                 out.push('j');
             }
-            _ => match super::normalize::cyrillic_letter(c) {
+            _ => match super::normalize::cyrillic(c) {
                 Some(latin) => out.push_str(latin),
                 None => out.push(c),
             },

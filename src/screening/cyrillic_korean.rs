@@ -234,11 +234,16 @@ pub fn korean_readings_of_romanised(name: &str) -> Vec<String> {
     if !name.bytes().any(|b| b.is_ascii_alphabetic()) {
         return Vec::new();
     }
-    let mut cyrillic = String::with_capacity(name.len() * 2);
-    for word in name
+    let words: Vec<&str> = name
         .split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty())
-    {
+        .collect();
+    // As `korean_readings` asks: two to four words, checked before any is read back.
+    if !(2..=4).contains(&words.len()) {
+        return Vec::new();
+    }
+    let mut cyrillic = String::with_capacity(name.len() * 2);
+    for word in words {
         if !cyrillic.is_empty() {
             cyrillic.push(' ');
         }

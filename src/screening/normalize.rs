@@ -268,15 +268,10 @@ fn is_syllabic(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0xAC00..=0xD7AF)
 }
 
-/// A lower-case Cyrillic letter as normalisation romanises it ([`cyrillic`]), for the
-/// readings that change only a few letters of it (`cyrillic_foreign`).
-pub(super) fn cyrillic_letter(c: char) -> Option<&'static str> {
-    cyrillic(c)
-}
-
 /// Russian, Ukrainian, Belarusian, Serbian, Macedonian and Kazakh letters, romanised the way
-/// US lists do (BGN/PCGN without diacritics).
-fn cyrillic(c: char) -> Option<&'static str> {
+/// US lists do (BGN/PCGN without diacritics). Also read by `cyrillic_foreign`, which changes
+/// only a few letters of it.
+pub(super) fn cyrillic(c: char) -> Option<&'static str> {
     Some(match c {
         'а' => "a",
         'б' => "b",
