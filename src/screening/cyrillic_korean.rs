@@ -129,7 +129,7 @@ pub fn korean_readings(name: &str) -> Vec<String> {
         return Vec::new();
     }
     let name = super::cyrillic_terms::as_cyrillic(name);
-    let words: Vec<String> = name
+    let words: Vec<String> = without_titles(&name)
         .split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
@@ -156,6 +156,36 @@ pub fn korean_readings(name: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Russian titles before a name, in lower case without a final full stop (`г-н Ким`,
+/// `тов. Ким`); the English ones are normalisation's [`super::normalize::TITLES`].
+const RUSSIAN_TITLES: &[&str] = &[
+    "г-н",
+    "г-жа",
+    "господин",
+    "госпожа",
+    "тов",
+    "товарищ",
+    "гражданин",
+    "гражданка",
+];
+
+/// `name` without the titles written before it (`Mr.`, `Dr`, `г-н`, `товарищ`): a title is
+/// no Korean syllable, so `Mr. Ким Чен Ын` had no Korean reading and met `KIM Jong Un` at 0.49,
+/// clear. A name that is only a title is kept.
+fn without_titles(name: &str) -> &str {
+    let mut rest = name.trim_start();
+    while let Some((word, after)) = rest.split_once(char::is_whitespace) {
+        let word = word.trim_end_matches('.').to_lowercase();
+        let title = super::normalize::TITLES.contains(&word.as_str())
+            || RUSSIAN_TITLES.contains(&word.as_str());
+        if !title || after.trim().is_empty() {
+            break;
+        }
+        rest = after.trim_start();
+    }
+    rest
 }
 
 /// Latin letters as the US lists' romanisation of Russian (normalisation's table) writes the
@@ -234,7 +264,7 @@ pub fn korean_readings_of_romanised(name: &str) -> Vec<String> {
     if !name.bytes().any(|b| b.is_ascii_alphabetic()) {
         return Vec::new();
     }
-    let words: Vec<&str> = name
+    let words: Vec<&str> = without_titles(&name)
         .split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty())
         .collect();
@@ -322,5 +352,22 @@ mod tests {
         assert!(korean_readings_of_romanised("Kim Jong Un").is_empty());
         assert!(korean_readings_of_romanised("Urka Precision").is_empty());
         assert!(korean_readings_of_romanised("Ким Чен Ын").is_empty());
+    }
+
+    #[test]
+    fn a_title_before_the_name_does_not_keep_it_from_its_reading() {
+        for name in ["Mr. Ким Чен Ын", "г-н Ким Чен Ын", "товарищ Ким Чен Ын"]
+        {
+            assert!(
+                korean_readings(name).contains(&"kim chong un".to_string()),
+                "{name}"
+            );
+        }
+        for name in ["Mr Kim Chen Yn", "Dr. Kim Chen Yn"] {
+            assert!(
+                korean_readings_of_romanised(name).contains(&"kim chong un".to_string()),
+                "{name}"
+            );
+        }
     }
 }

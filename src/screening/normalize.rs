@@ -325,7 +325,7 @@ pub(super) fn cyrillic(c: char) -> Option<&'static str> {
 const STOP_TOKENS: &[&str] = &["and", "the", "of", "und"];
 
 /// Titles and honorifics removed from the start of a name.
-const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam"];
+pub(super) const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam"];
 
 fn drop_if_more(tokens: &mut Vec<String>, pred: impl Fn(&str) -> bool) {
     if tokens.iter().any(|t| !pred(t)) {
