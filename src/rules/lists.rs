@@ -406,9 +406,10 @@ fn has_ascii_apostrophe(text: &str) -> bool {
 /// letters inside a Latin word read as the Latin letters they look like. What [`fold`] and
 /// the pattern sets of `contains_any` and `matches_list` compare, so that neither can be
 /// passed by a value that looks the same as one they catch; a word spelled out in single
-/// letters is closed up (`C A S H` as `CASH`). Borrowed for ASCII without such a word.
+/// letters is closed up (`C A S H` as `CASH`), and letters in parentheses read as the letters
+/// (`⒞⒜⒮⒣` as `cash`). Borrowed for ASCII without such a word.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    use crate::screening::chars::{is_invisible, unmix_scripts};
+    use crate::screening::chars::{is_invisible, unmix_scripts, unparenthesized};
     // ASCII has no invisible characters but controls, and the order reader refuses a text
     // with one (`O117`).
     if text.is_ascii() {
@@ -417,7 +418,14 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     // Compatibility forms read as the letters they stand for: full-width (`ｃａｓｈ`),
     // mathematical (`𝐜𝐚𝐬𝐡`) and enclosed (`ⓒⓐⓢⓗ`) letters passed every pattern as symbols.
     // Composed, so that accented letters stay one letter for patterns that name them.
-    let shown: String = text.chars().filter(|&c| !is_invisible(c)).nfkc().collect();
+    let mut plain = String::with_capacity(text.len());
+    for c in text.chars().filter(|&c| !is_invisible(c)) {
+        match unparenthesized(c) {
+            Some(inner) => plain.push_str(&inner),
+            None => plain.push(c),
+        }
+    }
+    let shown: String = plain.nfkc().collect();
     // Closed up first, so that letters spelled out in look-alikes (`С А S Н`) make one word
     // whose scripts are then read.
     let closed = close_spaced_letters(&shown);

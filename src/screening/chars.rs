@@ -100,6 +100,10 @@ pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
         if is_invisible(c) {
             continue;
         }
+        if let Some(inner) = unparenthesized(c) {
+            out.push_str(&inner);
+            continue;
+        }
         if is_symbol(c) {
             let mut folded = std::iter::once(c).nfkc();
             let reads_as_one = match (folded.next(), folded.next()) {
@@ -114,6 +118,24 @@ pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
         out.push(c);
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// The letters or digits a parenthesized form stands for (`⒜` → `a`, `⑽` → `10`, `🄰` → `A`,
+/// `㈜` → `주`): NFKC spells them in parentheses, `(a)`, so a word written in them (`⒞⒜⒮⒣`)
+/// became single letters between brackets, which screening read as punctuation and the
+/// rules' patterns as no word at all, while a reader sees the word. `None` for any other
+/// character.
+pub fn unparenthesized(c: char) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    // Unicode's parenthesized letters, numbers and syllables: ⑴..⒇ and ⒜..⒵, Hangul and
+    // ideographs in parentheses, and the supplement's capitals 🄐..🄩.
+    if !matches!(u32::from(c), 0x2474..=0x2487 | 0x249C..=0x24B5 | 0x3200..=0x3243 | 0x1F110..=0x1F12A)
+    {
+        return None;
+    }
+    let folded: String = std::iter::once(c).nfkc().collect();
+    let inner = folded.strip_prefix('(')?.strip_suffix(')')?;
+    (!inner.is_empty() && inner.chars().all(char::is_alphanumeric)).then(|| inner.to_string())
 }
 
 /// The Latin letter a Cyrillic or Greek letter looks like (`Н` → `H`, `р` → `p`), for text

@@ -180,6 +180,22 @@ fn spaced_hyphenated_dotted_and_chunked_letters_score_as_the_plain_name() {
     }
 }
 
+/// Parenthesized letters (`⒜`, `🄰`) are spelled `(a)` by Unicode's compatibility form:
+/// before they were read as their letters, the name vanished between the brackets.
+#[test]
+fn parenthesized_letters_read_as_the_letters() {
+    let s = screener();
+    for disguised in ["⒨⒜⒣⒜⒩ ⒜⒤⒭", "🄜🄐🄗🄐🄝 🄐🄘🄡", "⒨⒜⒣⒜⒩ AIR"]
+    {
+        check_as_plain(&s, "MAHAN AIR", disguised, "1");
+    }
+    assert_eq!(
+        redflag::rules::lists::fold("⒞⒜⒮⒣ ⒤⒩ ⒜⒟⒱⒜⒩⒞⒠"),
+        "cash in advance"
+    );
+    assert_eq!(redflag::rules::lists::fold("🄳⒜⒩⒟⒪⒩⒢"), "dandong");
+}
+
 #[test]
 fn emoji_and_symbols_are_separators() {
     let s = screener();
