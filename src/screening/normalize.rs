@@ -5,13 +5,15 @@
 //! Transliteration: Cyrillic uses our own BGN/PCGN-like table (`й`→`y`, `ю`→`yu`, `х`→`kh`),
 //! because that is how OFAC and the CSL romanise Russian names; `deunicode` would give
 //! `Iur'evich` where the lists write `Yurevich`. Everything else that is not ASCII after
-//! diacritic stripping goes through `deunicode`, which is good for Greek and Turkish, and gives
+//! diacritic stripping goes through `deunicode`, which is good for Turkish, and gives
 //! Han characters as space-separated Mandarin pinyin syllables (`习近平` → `xi jin ping`;
 //! Japanese kanji therefore come out in Chinese readings). Hangul and the Arabic script go
 //! through [`super::translit`]: Hangul in the DPRK McCune-Reischauer style the lists use
 //! (`김정은` → `kim jong un`), Arabic, Persian and Urdu as consonant skeletons with the article
 //! split off (`محمد السوداني` → `mhmd al sdn`), which the scorer compares with the consonants
-//! of Latin spellings. Hebrew and Thai come out as `deunicode` writes them. See
+//! of Latin spellings. Greek, Georgian and Armenian are read as the lists romanise names in
+//! them (ELOT 743, the Georgian national system, BGN/PCGN: [`scripts`]). Hebrew and Thai come
+//! out as `deunicode` writes them. See
 //! docs/screening.md for these limits.
 
 use unicode_normalization::UnicodeNormalization;
@@ -20,6 +22,7 @@ use super::chars;
 use super::model::EntryKind;
 use super::translit;
 
+pub(super) mod scripts;
 mod tokens;
 use tokens::{abbreviations_written_out, letters_for_digits, numbers_as_words};
 
@@ -118,8 +121,9 @@ pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let nfkc: String = chars::clean(text).nfkc().collect();
     let unmixed = chars::unmix_scripts(&nfkc);
+    let romanised = scripts::romanise(&unmixed);
     let mut word_start = true;
-    for c in translit::split_article(&unmixed).chars() {
+    for c in translit::split_article(&romanised).chars() {
         push_folded(c, word_start, &mut out);
         word_start = !(c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c));
     }

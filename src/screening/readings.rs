@@ -4,7 +4,8 @@
 //! with its trade words in English (`han_terms`, `arabic_terms`, `cyrillic_terms`), a name in
 //! Chinese characters (`hanja`) or a Korean name in Cyrillic (`cyrillic_korean`) read in
 //! Korean, a Chinese name in Cyrillic read in pinyin (`cyrillic_chinese`), a foreign name in
-//! Cyrillic with `х`, `ё` and `дж` read `h`, `yo` and `j` (`cyrillic_foreign`), a name in
+//! Cyrillic with `х`, `ё` and `дж` read `h`, `yo` and `j` (`cyrillic_foreign`), a foreign name
+//! in Greek or Georgian letters read as its sounds (`normalize::scripts`), a name in
 //! Arabic script read with its long vowels (`translit`). A reading can only add matches;
 //! where it is a guess, only a close match on it counts ([`reading_floor`]).
 
@@ -75,6 +76,8 @@ pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
     }
     out.extend(
         super::cyrillic_foreign::foreign_reading(name, kind)
+            .into_iter()
+            .chain(super::normalize::scripts::foreign_reading(name))
             .map(|reading| (reading, StepKind::ReadAsForeignName)),
     );
     out.extend(

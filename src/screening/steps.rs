@@ -54,7 +54,8 @@ pub enum StepKind {
     /// (`screening::cyrillic_chinese`).
     ReadInPinyin,
     /// The name matched is a foreign name in Cyrillic with `х`, `ё` and `дж` read as the
-    /// `h`, `yo` and `j` they stand for (`screening::cyrillic_foreign`).
+    /// `h`, `yo` and `j` they stand for (`screening::cyrillic_foreign`), or in Greek or
+    /// Georgian letters read as the foreign sounds they stand for (`normalize::scripts`).
     ReadAsForeignName,
     /// The name matched is the party's name in Arabic script read with its long vowels
     /// (`translit::arabic_with_vowels`), not as a consonant skeleton.
@@ -120,7 +121,9 @@ impl StepKind {
             StepKind::ReadInEnglish => "trade words of the name read in English",
             StepKind::ReadInKorean => "name read in Korean",
             StepKind::ReadInPinyin => "Chinese name in Cyrillic read in pinyin",
-            StepKind::ReadAsForeignName => "foreign name in Cyrillic read with h, yo and j",
+            StepKind::ReadAsForeignName => {
+                "foreign name in Cyrillic, Greek or Georgian read as the sounds it stands for"
+            }
             StepKind::ReadWithVowels => "name in Arabic script read with its long vowels",
             StepKind::Address => "street address compared",
         }
