@@ -197,6 +197,11 @@ impl Postings {
         self.tokens.get(t).map(|&id| (id, self.list(id)))
     }
 
+    /// How many records (listed names) hold token `t`.
+    pub(super) fn records_with_token(&self, t: &str) -> usize {
+        self.token(t).map_or(0, |(_, records)| records.len())
+    }
+
     /// The records holding trigram `g`, and the number of their list.
     fn gram(&self, g: u32) -> Option<(u32, &[u32])> {
         self.grams.get(&g).map(|&id| (id, self.list(id)))

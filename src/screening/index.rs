@@ -81,6 +81,18 @@ pub const CUT_WORDS_SCORE: f64 = 0.75;
 /// "care of" is the listed party's business wherever it says it is. Token alignment charges
 /// every added word, so such names fell below review, and an address abroad cleared them.
 pub const CONTAINED_NAME_SCORE: f64 = 0.85;
+/// Name score of a query that holds, among other words, a listed company's name of one word
+/// that is rare in the list and not a generic business word (`Stankoimport Kazakhstan Branch`,
+/// `KOMID Beijing Representative Office` for `STANKOIMPORT`, `KOMID`): a review, not lowered
+/// by another country, as [`CONTAINED_NAME_SCORE`]; lower than it, since one word, however
+/// rare in the list, may be a word of another firm's name.
+pub const ONE_WORD_HELD_SCORE: f64 = 0.75;
+/// Most listed names a one-word listed name's word may be in for [`ONE_WORD_HELD_SCORE`]: a
+/// word many listed names share (a city, a trade) is no firm's own.
+pub const ONE_WORD_HELD_MAX_RECORDS: usize = 3;
+/// Fewest letters of a one-word listed name held among other words (`KOMID`): shorter words
+/// are as often an abbreviation of something else.
+pub const ONE_WORD_HELD_MIN_LETTERS: usize = 5;
 /// Name score of a query whose words, two or more that are not generic business words, stand
 /// in a row inside a listed company's longer name (`Dandong Zhicheng Co Ltd` for `DANDONG
 /// ZHICHENG METALLIC MATERIAL CO., LTD.`): a review, since a shortened listed name is how an
@@ -252,7 +264,8 @@ struct Scored {
     /// The second reading of the query that scored (`score::query_variants`: rejoined letters,
     /// a cut-off legal form left out), when not the name as written.
     reading: Option<String>,
-    /// Whether the query holds the record's name whole ([`CONTAINED_NAME_SCORE`]).
+    /// Whether the query holds the record's name whole ([`CONTAINED_NAME_SCORE`],
+    /// [`ONE_WORD_HELD_SCORE`]).
     contained: bool,
     /// Whether the query's words stand in a row in the record's longer name
     /// ([`PART_OF_LISTED_SCORE`]).
@@ -597,6 +610,17 @@ impl Screener {
             named_care_of
                 .iter()
                 .map(|name| (name.as_str(), Some(StepKind::NamedCareOf), None)),
+        );
+        // A former or other name written in the party's name (`Stankotrade (formerly
+        // Stankoimport)`) is a name of the party itself.
+        let other_names: Vec<String> = std::iter::once(&query.name)
+            .chain(&query.aliases)
+            .flat_map(|name| super::other_names::other_names_in(name))
+            .collect();
+        names.extend(
+            other_names
+                .iter()
+                .map(|name| (name.as_str(), Some(StepKind::OtherNameInName), None)),
         );
         let readings: Vec<Reading> = names
             .iter()

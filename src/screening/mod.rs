@@ -29,6 +29,7 @@ pub mod model;
 mod name_bound;
 pub mod nicknames;
 pub mod normalize;
+pub mod other_names;
 pub mod ownership;
 mod patronymic;
 pub mod persist;

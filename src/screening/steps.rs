@@ -44,6 +44,9 @@ pub enum StepKind {
     /// The name matched is one the party's own name gives after `c/o` or the like
     /// (`Weserland GmbH c/o ...`).
     NamedCareOf,
+    /// The name matched is another name the party's own name gives for it (`formerly ...`,
+    /// `f/k/a ...`, `trading as ...`: `screening::other_names`).
+    OtherNameInName,
     /// The name matched is the party's Chinese or Arabic-script name with its trade words read
     /// in English (`screening::han_terms`, `screening::arabic_terms`).
     ReadInEnglish,
@@ -86,6 +89,7 @@ impl StepKind {
             StepKind::IdentifierInText => "identifier_in_text",
             StepKind::NamedInAddress => "named_in_address",
             StepKind::NamedCareOf => "named_care_of",
+            StepKind::OtherNameInName => "other_name_in_name",
             StepKind::ReadInEnglish => "read_in_english",
             StepKind::ReadInKorean => "read_in_korean",
             StepKind::ReadInPinyin => "read_in_pinyin",
@@ -118,6 +122,9 @@ impl StepKind {
             StepKind::IdentifierInText => "identifier written in the name or address matched",
             StepKind::NamedInAddress => "name given in the address (c/o), not the party's own",
             StepKind::NamedCareOf => "name given after c/o in the party's name",
+            StepKind::OtherNameInName => {
+                "another name the party's name gives for it (formerly, aka, trading as)"
+            }
             StepKind::ReadInEnglish => "trade words of the name read in English",
             StepKind::ReadInKorean => "name read in Korean",
             StepKind::ReadInPinyin => "Chinese name in Cyrillic read in pinyin",

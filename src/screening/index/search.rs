@@ -199,7 +199,9 @@ impl Screener {
                 let mut below = None;
                 if self.config.pruning == Pruning::Bounded
                     && self.names.view_with(ri, run(k), &mut view)
-                    && !self.holds_listed(tokens, view.tokens(), || view.entry())
+                    && self
+                        .holds_listed(tokens, view.tokens(), || view.entry())
+                        .is_none()
                     && !self.part_of_listed(&core, view.tokens(), || view.entry())
                 {
                     let mask =
@@ -210,7 +212,8 @@ impl Screener {
                     below = Some(mask);
                 }
                 let r = self.names.get(ri)?;
-                let contained = self.holds_listed(tokens, &r.name.tokens, || Some(r.entry));
+                let held = self.holds_listed(tokens, &r.name.tokens, || Some(r.entry));
+                let contained = held.is_some();
                 let part_of_listed =
                     !contained && self.part_of_listed(&core, &r.name.tokens, || Some(r.entry));
                 let floor = if contained || part_of_listed {
@@ -239,8 +242,8 @@ impl Screener {
                 };
                 Some(Scored {
                     record: ri,
-                    score: if contained {
-                        s.score.max(CONTAINED_NAME_SCORE)
+                    score: if let Some(held) = held {
+                        s.score.max(held)
                     } else if part_of_listed {
                         s.score.max(PART_OF_LISTED_SCORE)
                     } else {
@@ -261,29 +264,50 @@ impl Screener {
         scored
     }
 
-    /// Whether the query tokens hold `record`'s name whole, its tokens in a row and in order,
-    /// among other words: a name of a company, organisation, vessel or aircraft (people share
-    /// names, and add patronymics), of two tokens or more, at least one not a generic business
-    /// word (`Trading Corp` is in many names). In a row, because a word inside a listed name
-    /// makes another name (`Zelmi Kaan Trading` is not `Zelmi Trading`), which alignment scores.
-    /// `tokens` and `entry` are the listed name's, unpacked or read in place.
+    /// The name score the query earns by holding `record`'s name whole, its tokens in a row
+    /// and in order, among other words: [`CONTAINED_NAME_SCORE`] for a name of a company,
+    /// organisation, vessel or aircraft (people share names, and add patronymics) of two
+    /// tokens or more, at least one not a generic business word (`Trading Corp` is in many
+    /// names); [`ONE_WORD_HELD_SCORE`] for a name of one word of a company (or of an entry of
+    /// no stated kind: a watch list's) that is no generic
+    /// business word, has [`ONE_WORD_HELD_MIN_LETTERS`] letters or more and is in few listed
+    /// names (`Stankoimport Kazakhstan Branch`). In a row, because a word inside a listed name
+    /// makes another name (`Zelmi Kaan Trading` is not `Zelmi Trading`), which alignment
+    /// scores. `tokens` and `entry` are the listed name's, unpacked or read in place.
     fn holds_listed<S: AsRef<str>>(
         &self,
         query: &[String],
         tokens: &[S],
         entry: impl FnOnce() -> Option<u32>,
-    ) -> bool {
+    ) -> Option<f64> {
         // The entry's kind last: asked for every candidate of every query, a look-up in the
         // entries (a cache miss each) costs more than the token tests that rule most out.
-        tokens.len() >= 2
-            && tokens.len() < query.len()
-            && query
+        if tokens.is_empty()
+            || tokens.len() >= query.len()
+            || !query
                 .windows(tokens.len())
                 .any(|w| w.iter().zip(tokens).all(|(q, t)| q.as_str() == t.as_ref()))
-            && tokens.iter().any(|t| !is_generic(t.as_ref()))
-            && entry()
+        {
+            return None;
+        }
+        let kind = || {
+            entry()
                 .and_then(|e| self.entries.get(e as usize))
-                .is_some_and(|e| e.kind != EntryKind::Person)
+                .map(|e| e.kind)
+        };
+        match tokens {
+            [word] => {
+                let word = word.as_ref();
+                (word.chars().count() >= ONE_WORD_HELD_MIN_LETTERS
+                    && !is_generic(word)
+                    && self.postings.records_with_token(word) <= ONE_WORD_HELD_MAX_RECORDS
+                    && kind().is_some_and(|k| matches!(k, EntryKind::Entity | EntryKind::Unknown)))
+                .then_some(ONE_WORD_HELD_SCORE)
+            }
+            _ => (tokens.iter().any(|t| !is_generic(t.as_ref()))
+                && kind().is_some_and(|k| k != EntryKind::Person))
+            .then_some(CONTAINED_NAME_SCORE),
+        }
     }
 
     /// Whether the query's own words (`core`: its tokens that are not generic business
