@@ -599,28 +599,30 @@ impl Screener {
                 .iter()
                 .map(|name| (name.as_str(), Some(StepKind::NamedInAddress), None)),
         );
-        // A clean name with a listed one written after `c/o` (`Weserland GmbH c/o ...`): the
-        // whole name holds the listed one, but a listed name of one word once its legal form
-        // is left out is not held by the rule that finds names inside longer ones.
-        let named_care_of: Vec<String> = std::iter::once(&query.name)
-            .chain(&query.aliases)
-            .flat_map(|name| super::care_of::names_care_of(name))
-            .collect();
+        // Names the party's own name and aliases give: a listed one written after `c/o`
+        // (`Weserland GmbH c/o ...`), whose whole name holds the listed one, but a listed name
+        // of one word once its legal form is left out is not held by the rule that finds names
+        // inside longer ones; and a former or other name (`Stankotrade (formerly
+        // Stankoimport)`), a name of the party itself.
+        let given_in_own_names = |find: fn(&str) -> Vec<String>, step: StepKind| {
+            std::iter::once(&query.name)
+                .chain(&query.aliases)
+                .flat_map(|name| find(name))
+                .map(move |found| (found, step))
+                .collect::<Vec<_>>()
+        };
+        let given: Vec<(String, StepKind)> = [
+            given_in_own_names(super::care_of::names_care_of, StepKind::NamedCareOf),
+            given_in_own_names(
+                super::other_names::other_names_in,
+                StepKind::OtherNameInName,
+            ),
+        ]
+        .concat();
         names.extend(
-            named_care_of
+            given
                 .iter()
-                .map(|name| (name.as_str(), Some(StepKind::NamedCareOf), None)),
-        );
-        // A former or other name written in the party's name (`Stankotrade (formerly
-        // Stankoimport)`) is a name of the party itself.
-        let other_names: Vec<String> = std::iter::once(&query.name)
-            .chain(&query.aliases)
-            .flat_map(|name| super::other_names::other_names_in(name))
-            .collect();
-        names.extend(
-            other_names
-                .iter()
-                .map(|name| (name.as_str(), Some(StepKind::OtherNameInName), None)),
+                .map(|(name, step)| (name.as_str(), Some(*step), None)),
         );
         let readings: Vec<Reading> = names
             .iter()
