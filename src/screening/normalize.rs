@@ -114,6 +114,7 @@ pub fn has_folded_text(name: &str, kind: EntryKind) -> bool {
 /// other punctuation turned into spaces. Used for names and for address comparison.
 pub fn fold(text: &str) -> String {
     let text = symbols_for_letters(text);
+    let text = possessive_apart(&text);
     let text = text.as_ref();
     if text.is_ascii() {
         return fold_ascii(text);
@@ -165,6 +166,45 @@ fn symbols_for_letters(text: &str) -> std::borrow::Cow<'_, str> {
         })
         .collect::<String>()
         .into()
+}
+
+/// `text` with the apostrophe of a possessive `'s` at a word's end written as a space
+/// (`Stankoimport's branch` as `Stankoimport s branch`): dropped, as other apostrophes are,
+/// it glued the `s` to the name (`stankoimports`), which then held no listed name of one word.
+/// Apart, the `s` is a token of its own; a listed `PEOPLE'S` folds the same way, and a name
+/// written without the apostrophe still meets it through its compact form.
+fn possessive_apart(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_apostrophe = |c: char| matches!(c, '\'' | '’' | '`' | 'ʼ');
+    // Most names have no apostrophe: nothing to collect.
+    if !text.contains(is_apostrophe) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let letters: Vec<char> = text.chars().collect();
+    // Invisible characters are passed over, as folding leaves them out (`a\u{7f}'s`).
+    let visible = |c: &&char| !chars::is_invisible(**c);
+    let at_possessive = |i: usize| {
+        letters.get(i).copied().is_some_and(is_apostrophe)
+            && letters
+                .get(..i)
+                .and_then(|before| before.iter().rev().find(visible))
+                .is_some_and(|c| c.is_alphanumeric())
+            && letters.get(i + 1).is_some_and(|c| matches!(c, 's' | 'S'))
+            && letters
+                .get(i + 2..)
+                .and_then(|after| after.iter().find(visible))
+                .is_none_or(|c| !c.is_alphanumeric())
+    };
+    if !(0..letters.len()).any(at_possessive) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        (0..letters.len())
+            .filter_map(|i| match at_possessive(i) {
+                true => Some(' '),
+                false => letters.get(i).copied(),
+            })
+            .collect(),
+    )
 }
 
 /// [`fold`] of ASCII text in one pass: ASCII is its own NFKC form and holds no symbol, no
