@@ -180,19 +180,24 @@ fn possessive_apart(text: &str) -> std::borrow::Cow<'_, str> {
         return std::borrow::Cow::Borrowed(text);
     }
     let letters: Vec<char> = text.chars().collect();
-    // Invisible characters are passed over, as folding leaves them out (`a\u{7f}'s`).
-    let visible = |c: &&char| !chars::is_invisible(**c);
+    // Invisible characters are passed over, as folding leaves them out (`a\u{7f}'s`,
+    // `a'\u{7f}s`): the next visible character after position `i`.
+    let next_visible = |i: usize| {
+        letters
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .find(|(_, c)| !chars::is_invisible(**c))
+    };
     let at_possessive = |i: usize| {
         letters.get(i).copied().is_some_and(is_apostrophe)
             && letters
                 .get(..i)
-                .and_then(|before| before.iter().rev().find(visible))
+                .and_then(|before| before.iter().rev().find(|c| !chars::is_invisible(**c)))
                 .is_some_and(|c| c.is_alphanumeric())
-            && letters.get(i + 1).is_some_and(|c| matches!(c, 's' | 'S'))
-            && letters
-                .get(i + 2..)
-                .and_then(|after| after.iter().find(visible))
-                .is_none_or(|c| !c.is_alphanumeric())
+            && next_visible(i).is_some_and(|(s, c)| {
+                matches!(c, 's' | 'S') && next_visible(s).is_none_or(|(_, c)| !c.is_alphanumeric())
+            })
     };
     if !(0..letters.len()).any(at_possessive) {
         return std::borrow::Cow::Borrowed(text);
