@@ -199,17 +199,17 @@ fn possessive_apart(text: &str) -> std::borrow::Cow<'_, str> {
                 matches!(c, 's' | 'S') && next_visible(s).is_none_or(|(_, c)| !c.is_alphanumeric())
             })
     };
-    if !(0..letters.len()).any(at_possessive) {
+    let apostrophes: Vec<usize> = (0..letters.len()).filter(|&i| at_possessive(i)).collect();
+    if apostrophes.is_empty() {
         return std::borrow::Cow::Borrowed(text);
     }
-    std::borrow::Cow::Owned(
-        (0..letters.len())
-            .filter_map(|i| match at_possessive(i) {
-                true => Some(' '),
-                false => letters.get(i).copied(),
-            })
-            .collect(),
-    )
+    let mut apart = letters;
+    for i in apostrophes {
+        if let Some(c) = apart.get_mut(i) {
+            *c = ' ';
+        }
+    }
+    std::borrow::Cow::Owned(apart.into_iter().collect())
 }
 
 /// [`fold`] of ASCII text in one pass: ASCII is its own NFKC form and holds no symbol, no

@@ -11,19 +11,20 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// A marker at the start of the text or after a space or punctuation, then the name up to
-/// the next comma, semicolon, bracket or line break. English, German, French, Spanish and
+/// A marker at the start of the text or after a space, punctuation or an opening quote, then
+/// (after a colon, dot or comma, if any) the name up to the next comma, semicolon, bracket or
+/// line break. English, German, French, Spanish and
 /// Russian markers of a former name and of another name the party goes by. Compiled once;
 /// the unit test below proves it compiles and finds what it should.
 static OTHER_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)(?:^|[\s,;(\[])",
+        r#"(?i)(?:^|[\s,;(\["'«“„])"#,
         r"(?:formerly(?:\s+known\s+as)?|previously(?:\s+known\s+as)?|former\s+name",
         r"|f\s*/\s*k\s*/\s*a|f\.\s*k\.\s*a\.?|fka|also\s+known\s+as|a\s*/\s*k\s*/\s*a|a\.\s*k\.\s*a\.?|aka",
         r"|d\s*/\s*b\s*/\s*a|d\.\s*b\.\s*a\.?|doing\s+business\s+as|trading\s+as|t\s*/\s*a",
         r"|vormals|ehemals|ehem\.|fr(?:ü|ue)her|anciennement|ex-|anteriormente|antes",
         r"|бывш(?:ее|ий|\.)?|ранее|прежнее\s+наименование)",
-        r"(?:\s*[:.]|\b|\s)\s*([^,;\n\r()\[\]]+)"
+        r"(?:\s*[:.,]|\b|\s)\s*([^,;\n\r()\[\]]+)"
     ))
     .ok()
 });
@@ -84,6 +85,15 @@ mod tests {
         assert_eq!(
             other_names_in("Nordic Tools AKA: Mashimport"),
             ["Mashimport"]
+        );
+        // Set off by a comma or inside quotes, the marker still gives the name.
+        assert_eq!(
+            other_names_in("Stankotrade (formerly, Stankoimport)"),
+            ["Stankoimport"]
+        );
+        assert_eq!(
+            other_names_in("Stankotrade (\"formerly Stankoimport\")"),
+            ["Stankoimport"]
         );
         // Words that only begin like a marker are no marker.
         assert!(other_names_in("Akademia Trading").is_empty());
