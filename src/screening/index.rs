@@ -20,6 +20,7 @@ use super::address_index::AddressIndex;
 use super::candidates::{name_grams, Postings};
 use super::compact::{compact_hash, compact_keys, legal_form_cuts};
 use super::countries;
+use super::country_words;
 use super::ids;
 use super::model::{Entry, EntryKind};
 use super::name_bound::{CeilingMemo, ListedIds};
@@ -264,12 +265,15 @@ struct Scored {
     /// The second reading of the query that scored (`score::query_variants`: rejoined letters,
     /// a cut-off legal form left out), when not the name as written.
     reading: Option<String>,
-    /// Whether the query holds the record's name whole ([`CONTAINED_NAME_SCORE`],
-    /// [`ONE_WORD_HELD_SCORE`]).
+    /// Whether the query holds the record's name whole, or without the words naming the
+    /// listed party's country ([`CONTAINED_NAME_SCORE`], [`ONE_WORD_HELD_SCORE`]): not
+    /// lowered by another country.
     contained: bool,
-    /// Whether the query's words stand in a row in the record's longer name
-    /// ([`PART_OF_LISTED_SCORE`]).
-    part_of_listed: bool,
+    /// What raised the name score past the alignment's, if anything did: the query holds
+    /// the listed name ([`StepKind::HoldsListedName`]) or it without its country
+    /// ([`StepKind::WithoutOwnCountry`]), or its words stand in a row in the record's longer
+    /// name ([`StepKind::PartOfListedName`], [`PART_OF_LISTED_SCORE`]).
+    raised_by: Option<StepKind>,
     /// How the name score was reached (what [`Match::steps`] starts with).
     origin: NameOrigin,
 }
@@ -306,7 +310,7 @@ impl NameOrigin {
 
     /// The steps to `name_score`, the score the record was given: the comparison, the cap
     /// that lowered it, and what raised it past both (the query holds the listed name whole).
-    fn steps(self, name_score: f64, part_of_listed: bool) -> ScoreSteps {
+    fn steps(self, name_score: f64, raised_by: Option<StepKind>) -> ScoreSteps {
         let mut out = ScoreSteps::new();
         steps::push(&mut out, self.kind, self.score);
         match self.cap {
@@ -323,11 +327,7 @@ impl NameOrigin {
             None => {}
         }
         if out.last().is_some_and(|last| name_score > last.score) {
-            let raised = if part_of_listed {
-                StepKind::PartOfListedName
-            } else {
-                StepKind::HoldsListedName
-            };
+            let raised = raised_by.unwrap_or(StepKind::HoldsListedName);
             steps::push(&mut out, raised, name_score);
         }
         out
@@ -659,7 +659,7 @@ impl Screener {
                     continue;
                 };
                 let mut name_score = s.score;
-                let mut steps = s.origin.steps(s.score, s.part_of_listed);
+                let mut steps = s.origin.steps(s.score, s.raised_by);
                 if let Some(given_for) = given_for {
                     steps::push(&mut steps, given_for, name_score);
                 }

@@ -18,6 +18,9 @@ pub enum StepKind {
     HoldsListedName,
     /// The query is the listed company's name with words left out, its own words in a row.
     PartOfListedName,
+    /// The query is, or holds, the listed company's name without the words naming its own
+    /// country (`Ryonbong General Corp` for `KOREA RYONBONG GENERAL CORPORATION`).
+    WithoutOwnCountry,
     /// Only generic business words matched while others were left over: capped.
     GenericOnly,
     /// A name stands on the other side of `bin`/`ibn` in the two names (father and son): capped.
@@ -77,6 +80,7 @@ impl StepKind {
             StepKind::CutAtWordEnd => "cut_at_word_end",
             StepKind::HoldsListedName => "holds_listed_name",
             StepKind::PartOfListedName => "part_of_listed_name",
+            StepKind::WithoutOwnCountry => "listed_name_without_its_country",
             StepKind::GenericOnly => "generic_only_cap",
             StepKind::CrossedPatronymic => "crossed_patronymic_cap",
             StepKind::WeakAlias => "weak_alias_cap",
@@ -108,6 +112,9 @@ impl StepKind {
             StepKind::CutAtWordEnd => "start of the listed name, to a word's end",
             StepKind::HoldsListedName => "holds the listed name whole",
             StepKind::PartOfListedName => "the listed company's name with words left out",
+            StepKind::WithoutOwnCountry => {
+                "the listed company's name without the word naming its country"
+            }
             StepKind::GenericOnly => "only generic words matched, capped",
             StepKind::CrossedPatronymic => "names on both sides of bin/ibn, capped",
             StepKind::WeakAlias => "weak alias, capped",

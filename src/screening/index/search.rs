@@ -120,7 +120,7 @@ impl Screener {
                 }],
                 reading: None,
                 contained: false,
-                part_of_listed: false,
+                raised_by: None,
                 origin: NameOrigin::of(
                     if score == CUT_NAME_SCORE {
                         StepKind::CutInWord
@@ -216,6 +216,10 @@ impl Screener {
                 let contained = held.is_some();
                 let part_of_listed =
                     !contained && self.part_of_listed(&core, &r.name.tokens, || Some(r.entry));
+                let raised_by = match held {
+                    Some((_, step)) => Some(step),
+                    None => part_of_listed.then_some(StepKind::PartOfListedName),
+                };
                 let floor = if contained || part_of_listed {
                     0.0
                 } else {
@@ -242,7 +246,7 @@ impl Screener {
                 };
                 Some(Scored {
                     record: ri,
-                    score: if let Some(held) = held {
+                    score: if let Some((held, _)) = held {
                         s.score.max(held)
                     } else if part_of_listed {
                         s.score.max(PART_OF_LISTED_SCORE)
@@ -255,7 +259,7 @@ impl Screener {
                         .then(|| query.variants().get(variant).map(|v| v.tokens.join(" ")))
                         .flatten(),
                     contained,
-                    part_of_listed,
+                    raised_by,
                 })
             })
             .collect();
@@ -275,6 +279,20 @@ impl Screener {
     /// makes another name (`Zelmi Kaan Trading` is not `Zelmi Trading`), which alignment
     /// scores. `tokens` and `entry` are the listed name's, unpacked or read in place.
     fn holds_listed<S: AsRef<str>>(
+        &self,
+        query: &[String],
+        tokens: &[S],
+        entry: impl Fn() -> Option<u32>,
+    ) -> Option<(f64, StepKind)> {
+        if let Some(score) = self.holds_listed_whole(query, tokens, &entry) {
+            return Some((score, StepKind::HoldsListedName));
+        }
+        self.without_own_country(query, tokens, &entry)
+            .then_some((CONTAINED_NAME_SCORE, StepKind::WithoutOwnCountry))
+    }
+
+    /// [`Self::holds_listed`] for the listed name as it is.
+    fn holds_listed_whole<S: AsRef<str>>(
         &self,
         query: &[String],
         tokens: &[S],
@@ -308,6 +326,64 @@ impl Screener {
                 && kind().is_some_and(|k| k != EntryKind::Person))
             .then_some(CONTAINED_NAME_SCORE),
         }
+    }
+
+    /// Whether the query is, or holds in a row, a listed company's name less the words that
+    /// name the listed party's own country (`country_words`): `Ryonbong General Corp` (of
+    /// Dandong) for `KOREA RYONBONG GENERAL CORPORATION` (of North Korea). A front or a branch
+    /// abroad drops the country from its name, and another country then lowered the
+    /// alignment's score (a word short) below review; what is left must still be the firm's
+    /// own: two words that are not generic business words, or one that is as rare and long as
+    /// a one-word listed name held must be ([`Self::holds_listed_whole`]): `IRAN AIRCRAFT
+    /// INDUSTRIES` less `iran` is many firms' name. Not a person's name, and a word naming
+    /// another country than the entry's is not left out (an entry of no stated country has
+    /// none to differ).
+    fn without_own_country<S: AsRef<str>>(
+        &self,
+        query: &[String],
+        tokens: &[S],
+        entry: impl FnOnce() -> Option<u32>,
+    ) -> bool {
+        // Most listed names name no country: one pass of cheap matches rules them out.
+        if !tokens
+            .iter()
+            .any(|t| country_words::codes(t.as_ref()).is_some())
+        {
+            return false;
+        }
+        let rest: Vec<&str> = tokens
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|t| country_words::codes(t).is_none())
+            .collect();
+        let held = !rest.is_empty()
+            && rest.len() <= query.len()
+            && query
+                .windows(rest.len())
+                .any(|w| w.iter().zip(&rest).all(|(q, t)| q.as_str() == *t));
+        let mut distinctive = rest.iter().filter(|t| !is_generic(t));
+        let own = match (distinctive.next(), distinctive.next()) {
+            (Some(_), Some(_)) => true,
+            (Some(word), None) => {
+                word.chars().count() >= ONE_WORD_HELD_MIN_LETTERS
+                    && self.postings.records_with_token(word) <= ONE_WORD_HELD_MAX_RECORDS
+            }
+            _ => false,
+        };
+        if !held || !own {
+            return false;
+        }
+        let Some(entry) = entry().and_then(|e| self.entries.get(e as usize)) else {
+            return false;
+        };
+        entry.kind != EntryKind::Person
+            && tokens
+                .iter()
+                .filter_map(|t| country_words::codes(t.as_ref()))
+                .all(|codes| {
+                    entry.countries.is_empty()
+                        || codes.iter().any(|c| entry.countries.iter().any(|x| x == c))
+                })
     }
 
     /// Whether the query's own words (`core`: its tokens that are not generic business
@@ -373,7 +449,7 @@ impl Screener {
                 }],
                 reading: None,
                 contained: false,
-                part_of_listed: false,
+                raised_by: None,
                 origin: NameOrigin::of(StepKind::SameLetters, 1.0),
             })
             .collect()
