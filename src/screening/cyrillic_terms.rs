@@ -177,6 +177,40 @@ fn english(word: &str) -> Option<&'static str> {
         .map(|&(_, english)| english)
 }
 
+/// Trade words Soviet and Russian firm names end in, glued to what the firm trades
+/// (`Рособоронэкспорт`, `Технопромэкспорт`, `Тяжпромэкспорт`), and the English the lists
+/// write them in (`ROSOBORONEXPORT`). Transliterated, `экспорт` is `eksport`, a letter off
+/// the listed name in a long word: a review where the Latin name blocks. `импорт` transliterates
+/// as `import` already.
+const COMPOUND_ENDINGS: &[(&str, &str)] = &[("экспорт", "export")];
+
+/// A word ending in one of [`COMPOUND_ENDINGS`] (with at most [`MAX_ENDING`] letters of a
+/// case ending after it, left out) after a stem of its own, with that trade word in English
+/// and the stem transliterated: `рособоронэкспорт` → `rosoboronexport`.
+fn compound_in_english(word: &str) -> Option<String> {
+    COMPOUND_ENDINGS.iter().find_map(|(russian, english)| {
+        let at = word.rfind(russian)?;
+        let (stem, rest) = word.split_at(at);
+        let ending = &rest[russian.len()..];
+        (!stem.is_empty() && ending.chars().count() <= MAX_ENDING).then(|| {
+            // The whole word in Latin letters: a word of both scripts would be read as
+            // look-alikes by normalisation (`chars::unmix_scripts`), not as transliterated.
+            let latin = |part: &str| -> String {
+                let mut out = String::with_capacity(part.len());
+                for c in part.chars() {
+                    match super::normalize::cyrillic(c) {
+                        Some(latin) => out.push_str(latin),
+                        None => out.push(c),
+                    }
+                }
+                out
+            };
+            // The case ending goes, as the stems' do: `Технопромэкспорта` is the genitive.
+            format!("{}{english}", latin(stem))
+        })
+    })
+}
+
 /// `name` with its business words in English (see the module notes) and the rest as written,
 /// the legal form last (`Национальная иранская нефтяная компания` → `national iranian oil
 /// company`, `Махан Эйр` → `Махан air`); `None` when the name has no Cyrillic letter or no such
@@ -193,7 +227,13 @@ pub fn english_reading(name: &str) -> Option<String> {
         .split(|c: char| c.is_whitespace() || matches!(c, '-' | '"' | '«' | '»' | '„' | '“'))
         .filter(|w| !w.is_empty())
     {
-        match english(&word.to_lowercase()) {
+        let lower = word.to_lowercase();
+        if let Some(english) = compound_in_english(&lower) {
+            words.push(english);
+            read = true;
+            continue;
+        }
+        match english(&lower) {
             Some(english) if LEGAL_FORMS.contains(&english) => {
                 legal.push(english);
                 read = true;
@@ -249,6 +289,17 @@ mod tests {
             english_reading("Кoнцерн Калашников").as_deref(),
             Some("concern Калашников")
         );
+        // A trade word glued to the end of a firm's name, in any case.
+        assert_eq!(
+            english_reading("АО «Рособоронэкспорт»").as_deref(),
+            Some("АО rosoboronexport")
+        );
+        assert_eq!(
+            english_reading("Технопромэкспорта").as_deref(),
+            Some("tekhnopromexport")
+        );
+        // The word alone is the English word (a Russian `экспорт` is not glued to anything).
+        assert_eq!(english_reading("Экспорт"), None);
         // A word that only starts like a stem, a name with no business word, Latin text.
         assert_eq!(english_reading("Банкетов Иван"), None);
         assert_eq!(english_reading("Иван Петров"), None);
