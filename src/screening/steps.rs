@@ -121,7 +121,7 @@ impl StepKind {
             StepKind::KindConflict => "person against company, lowered",
             StepKind::CountryDiffers => "countries differ, lowered",
             StepKind::CountryDiffersExactName => {
-                "countries differ, exact name of a listed company: not lowered"
+                "countries differ, exact or held name of a listed company: not lowered"
             }
             StepKind::AddressShared => "address shares place words, raised",
             StepKind::HangulOnly => "Hangul name, other country: capped",

@@ -384,7 +384,7 @@ fn explain_shows_how_a_set_aside_entry_came_to_its_score() {
     std::fs::write(&path, format!("{order}\n")).unwrap();
     let text = explain_0702(path.to_str().unwrap());
     assert!(
-        text.contains("nearest entry dsg-tver `АО «Тверьстанкомаш»` of demo_designations scores 1.000 (same letters and digits 1.000, countries differ, exact name of a listed company: not lowered 1.000) but is listed after shipment (2024-09-20)"),
+        text.contains("nearest entry dsg-tver `АО «Тверьстанкомаш»` of demo_designations scores 1.000 (same letters and digits 1.000, countries differ, exact or held name of a listed company: not lowered 1.000) but is listed after shipment (2024-09-20)"),
         "{text}"
     );
 }

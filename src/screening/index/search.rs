@@ -288,7 +288,7 @@ impl Screener {
             return Some((score, StepKind::HoldsListedName));
         }
         self.without_own_country(query, tokens, &entry)
-            .then_some((CONTAINED_NAME_SCORE, StepKind::WithoutOwnCountry))
+            .map(|score| (score, StepKind::WithoutOwnCountry))
     }
 
     /// [`Self::holds_listed`] for the listed name as it is.
@@ -328,28 +328,31 @@ impl Screener {
         }
     }
 
-    /// Whether the query is, or holds in a row, a listed company's name less the words that
-    /// name the listed party's own country (`country_words`): `Ryonbong General Corp` (of
-    /// Dandong) for `KOREA RYONBONG GENERAL CORPORATION` (of North Korea). A front or a branch
-    /// abroad drops the country from its name, and another country then lowered the
-    /// alignment's score (a word short) below review; what is left must still be the firm's
-    /// own: two words that are not generic business words, or one that is as rare and long as
-    /// a one-word listed name held must be ([`Self::holds_listed_whole`]): `IRAN AIRCRAFT
-    /// INDUSTRIES` less `iran` is many firms' name. Not a person's name, and a word naming
-    /// another country than the entry's is not left out (an entry of no stated country has
-    /// none to differ).
+    /// The name score the query earns by being, or holding in a row, a listed company's name
+    /// less the words that name the listed party's own country (`country_words`):
+    /// [`CONTAINED_NAME_SCORE`] for `Ryonbong General Corp` (of Dandong) against `KOREA
+    /// RYONBONG GENERAL CORPORATION` (of North Korea). A front or a branch abroad drops the
+    /// country from its name, and another country then lowered the alignment's score (a word
+    /// short) below review. What is left must still be the firm's own: two words that are not
+    /// generic business words, or one that is as rare and long as a one-word listed name held
+    /// must be ([`Self::holds_listed_whole`]): `IRAN AIRCRAFT INDUSTRIES` less `iran` is many
+    /// firms' name. When what is left is that one word and at most one generic word, the
+    /// query holding the word alone (`Ryonbong Co., Ltd.`) earns [`ONE_WORD_HELD_SCORE`], as
+    /// a one-word listed name held does (`mining` of `KOREA MINING DEVELOPMENT TRADING` is
+    /// too little of it). Not a person's name, and a word naming another country than the entry's is not
+    /// left out (an entry of no stated country has none to differ).
     fn without_own_country<S: AsRef<str>>(
         &self,
         query: &[String],
         tokens: &[S],
         entry: impl FnOnce() -> Option<u32>,
-    ) -> bool {
+    ) -> Option<f64> {
         // Most listed names name no country: one pass of cheap matches rules them out.
         if !tokens
             .iter()
             .any(|t| country_words::codes(t.as_ref()).is_some())
         {
-            return false;
+            return None;
         }
         let rest: Vec<&str> = tokens
             .iter()
@@ -362,28 +365,32 @@ impl Screener {
                 .windows(rest.len())
                 .any(|w| w.iter().zip(&rest).all(|(q, t)| q.as_str() == *t));
         let mut distinctive = rest.iter().filter(|t| !is_generic(t));
-        let own = match (distinctive.next(), distinctive.next()) {
-            (Some(_), Some(_)) => true,
-            (Some(word), None) => {
-                word.chars().count() >= ONE_WORD_HELD_MIN_LETTERS
-                    && self.postings.records_with_token(word) <= ONE_WORD_HELD_MAX_RECORDS
+        let rare = |word: &str| {
+            word.chars().count() >= ONE_WORD_HELD_MIN_LETTERS
+                && self.postings.records_with_token(word) <= ONE_WORD_HELD_MAX_RECORDS
+        };
+        let score = match (distinctive.next(), distinctive.next()) {
+            (Some(_), Some(_)) if held => CONTAINED_NAME_SCORE,
+            (Some(word), None) if rare(word) => {
+                if held {
+                    CONTAINED_NAME_SCORE
+                } else if rest.len() <= 2 && query.iter().any(|q| q.as_str() == *word) {
+                    ONE_WORD_HELD_SCORE
+                } else {
+                    return None;
+                }
             }
-            _ => false,
+            _ => return None,
         };
-        if !held || !own {
-            return false;
-        }
-        let Some(entry) = entry().and_then(|e| self.entries.get(e as usize)) else {
-            return false;
-        };
-        entry.kind != EntryKind::Person
-            && tokens
-                .iter()
-                .filter_map(|t| country_words::codes(t.as_ref()))
-                .all(|codes| {
-                    entry.countries.is_empty()
-                        || codes.iter().any(|c| entry.countries.iter().any(|x| x == c))
-                })
+        let entry = entry().and_then(|e| self.entries.get(e as usize))?;
+        let own_country = tokens
+            .iter()
+            .filter_map(|t| country_words::codes(t.as_ref()))
+            .all(|codes| {
+                entry.countries.is_empty()
+                    || codes.iter().any(|c| entry.countries.iter().any(|x| x == c))
+            });
+        (entry.kind != EntryKind::Person && own_country).then_some(score)
     }
 
     /// Whether the query's own words (`core`: its tokens that are not generic business
