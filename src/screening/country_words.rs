@@ -7,33 +7,87 @@
 //! adjectives as the lists spell them in Latin letters; a word names the countries a listed
 //! entry's own countries are compared with (`korea` is either Korea).
 
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
+
+/// Each word that names a country, and the ISO alpha-2 codes of the countries it names.
+const WORDS: &[(&str, &[&str])] = &[
+    ("korea", &["KP", "KR"]),
+    ("korean", &["KP", "KR"]),
+    ("coree", &["KP", "KR"]),
+    ("koreya", &["KP", "KR"]),
+    ("dprk", &["KP"]),
+    ("dprkn", &["KP"]),
+    ("choson", &["KP"]),
+    ("chosun", &["KP"]),
+    ("joson", &["KP"]),
+    ("iran", &["IR"]),
+    ("iranian", &["IR"]),
+    ("persia", &["IR"]),
+    ("persian", &["IR"]),
+    ("syria", &["SY"]),
+    ("syrian", &["SY"]),
+    ("suriya", &["SY"]),
+    ("russia", &["RU"]),
+    ("russian", &["RU"]),
+    ("rossii", &["RU"]),
+    ("rossiya", &["RU"]),
+    ("rossiyskaya", &["RU"]),
+    ("rossiiskaya", &["RU"]),
+    ("rossiyskiy", &["RU"]),
+    ("rossiiskii", &["RU"]),
+    ("belarus", &["BY"]),
+    ("belarusian", &["BY"]),
+    ("belorussian", &["BY"]),
+    ("byelorussian", &["BY"]),
+    ("belarusi", &["BY"]),
+    ("cuba", &["CU"]),
+    ("cuban", &["CU"]),
+    ("cubana", &["CU"]),
+    ("cubano", &["CU"]),
+    ("venezuela", &["VE"]),
+    ("venezuelan", &["VE"]),
+    ("venezolana", &["VE"]),
+    ("venezolano", &["VE"]),
+    ("china", &["CN"]),
+    ("chinese", &["CN"]),
+    ("zhongguo", &["CN"]),
+    ("burma", &["MM"]),
+    ("burmese", &["MM"]),
+    ("myanmar", &["MM"]),
+    ("myanma", &["MM"]),
+    ("iraq", &["IQ"]),
+    ("iraqi", &["IQ"]),
+    ("libya", &["LY"]),
+    ("libyan", &["LY"]),
+    ("libyana", &["LY"]),
+    ("sudan", &["SD"]),
+    ("sudanese", &["SD"]),
+    ("lebanon", &["LB"]),
+    ("lebanese", &["LB"]),
+    ("yemen", &["YE"]),
+    ("yemeni", &["YE"]),
+    ("afghan", &["AF"]),
+    ("afghanistan", &["AF"]),
+    ("nicaragua", &["NI"]),
+    ("nicaraguan", &["NI"]),
+    ("zimbabwe", &["ZW"]),
+    ("eritrea", &["ER"]),
+    ("eritrean", &["ER"]),
+    ("somalia", &["SO"]),
+    ("somali", &["SO"]),
+    ("crimea", &["UA", "RU"]),
+    ("crimean", &["UA", "RU"]),
+];
+
 /// The ISO alpha-2 codes a normalised name token names, if it names a country.
 pub fn codes(token: &str) -> Option<&'static [&'static str]> {
-    Some(match token {
-        "korea" | "korean" | "coree" | "koreya" => &["KP", "KR"],
-        "dprk" | "dprkn" | "choson" | "chosun" | "joson" => &["KP"],
-        "iran" | "iranian" | "persia" | "persian" => &["IR"],
-        "syria" | "syrian" | "suriya" => &["SY"],
-        "russia" | "russian" | "rossii" | "rossiya" | "rossiyskaya" | "rossiiskaya"
-        | "rossiyskiy" | "rossiiskii" => &["RU"],
-        "belarus" | "belarusian" | "belorussian" | "byelorussian" | "belarusi" => &["BY"],
-        "cuba" | "cuban" | "cubana" | "cubano" => &["CU"],
-        "venezuela" | "venezuelan" | "venezolana" | "venezolano" => &["VE"],
-        "china" | "chinese" | "zhongguo" => &["CN"],
-        "burma" | "burmese" | "myanmar" | "myanma" => &["MM"],
-        "iraq" | "iraqi" => &["IQ"],
-        "libya" | "libyan" | "libyana" => &["LY"],
-        "sudan" | "sudanese" => &["SD"],
-        "lebanon" | "lebanese" => &["LB"],
-        "yemen" | "yemeni" => &["YE"],
-        "afghan" | "afghanistan" => &["AF"],
-        "nicaragua" | "nicaraguan" => &["NI"],
-        "zimbabwe" => &["ZW"],
-        "eritrea" | "eritrean" => &["ER"],
-        "somalia" | "somali" => &["SO"],
-        "crimea" | "crimean" => &["UA", "RU"],
-        _ => return None,
-    })
+    // Asked of listed names' words for many candidates: one hash look-up, not a compare per
+    // word of the table.
+    static BY_WORD: LazyLock<FxHashMap<&'static str, &'static [&'static str]>> =
+        LazyLock::new(|| WORDS.iter().copied().collect());
+    BY_WORD.get(token).copied()
 }
 
 #[cfg(test)]
@@ -48,5 +102,8 @@ mod tests {
         assert_eq!(codes("general"), None);
         // Tokens are normalised: a capital or a plural is no country word.
         assert_eq!(codes("Korea"), None);
+        // The shortest and longest words.
+        assert_eq!(codes("iraq"), Some(&["IQ"][..]));
+        assert_eq!(codes("byelorussian"), Some(&["BY"][..]));
     }
 }

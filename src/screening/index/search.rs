@@ -339,19 +339,36 @@ impl Screener {
     /// firms' name. When what is left is that one word and at most one generic word, the
     /// query holding the word alone (`Ryonbong Co., Ltd.`) earns [`ONE_WORD_HELD_SCORE`], as
     /// a one-word listed name held does (`mining` of `KOREA MINING DEVELOPMENT TRADING` is
-    /// too little of it). Not a person's name, and a word naming another country than the entry's is not
-    /// left out (an entry of no stated country has none to differ).
+    /// too little of it). A query that keeps every country word of the listed name is left
+    /// to alignment and [`Self::holds_listed_whole`]. Not a person's name, and a word naming
+    /// another country than the entry's is not left out (an entry of no stated country has
+    /// none to differ).
     fn without_own_country<S: AsRef<str>>(
         &self,
         query: &[String],
         tokens: &[S],
         entry: impl FnOnce() -> Option<u32>,
     ) -> Option<f64> {
-        // Most listed names name no country: one pass of cheap matches rules them out.
-        if !tokens
-            .iter()
-            .any(|t| country_words::codes(t.as_ref()).is_some())
-        {
+        // Asked of every candidate: a country word must be left out, and every form below
+        // leaves at most one other word of the listed name out of the query. The query's few
+        // tokens are looked through first, so most candidates are ruled out after a second
+        // such word with a country look-up or two.
+        let (mut absent, mut dropped) = (0usize, false);
+        for t in tokens {
+            let t = t.as_ref();
+            if query.iter().any(|q| q.as_str() == t) {
+                continue;
+            }
+            if country_words::codes(t).is_some() {
+                dropped = true;
+            } else {
+                absent += 1;
+                if absent > 1 {
+                    return None;
+                }
+            }
+        }
+        if !dropped {
             return None;
         }
         let rest: Vec<&str> = tokens
