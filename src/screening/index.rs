@@ -265,10 +265,6 @@ struct Scored {
     /// The second reading of the query that scored (`score::query_variants`: rejoined letters,
     /// a cut-off legal form left out), when not the name as written.
     reading: Option<String>,
-    /// Whether the query holds the record's name whole, or without the words naming the
-    /// listed party's country ([`CONTAINED_NAME_SCORE`], [`ONE_WORD_HELD_SCORE`]): not
-    /// lowered by another country.
-    contained: bool,
     /// What raised the name score past the alignment's, if anything did: the query holds
     /// the listed name ([`StepKind::HoldsListedName`]) or it without its country
     /// ([`StepKind::WithoutOwnCountry`]), or its words stand in a row in the record's longer
@@ -276,6 +272,18 @@ struct Scored {
     raised_by: Option<StepKind>,
     /// How the name score was reached (what [`Match::steps`] starts with).
     origin: NameOrigin,
+}
+
+impl Scored {
+    /// Whether the query holds the record's name whole, or without the words naming a
+    /// country ([`CONTAINED_NAME_SCORE`], [`ONE_WORD_HELD_SCORE`]): not lowered by another
+    /// country.
+    fn contained(&self) -> bool {
+        matches!(
+            self.raised_by,
+            Some(StepKind::HoldsListedName | StepKind::WithoutOwnCountry)
+        )
+    }
 }
 
 /// How a name score was reached, kept small: every candidate of a query carries one, and
@@ -691,7 +699,7 @@ impl Screener {
                 // of a listed company, vessel or aircraft is the listed party wherever it
                 // says it is (branches, front addresses). `country_match` keeps the evidence.
                 let exact_non_person = !r.weak
-                    && (name_score >= EXACT_NAME_MIN || s.contained)
+                    && (name_score >= EXACT_NAME_MIN || s.contained())
                     && entry.kind != EntryKind::Person;
                 if country_match == Some(false) {
                     if exact_non_person {

@@ -119,7 +119,6 @@ impl Screener {
                     similarity: score,
                 }],
                 reading: None,
-                contained: false,
                 raised_by: None,
                 origin: NameOrigin::of(
                     if score == CUT_NAME_SCORE {
@@ -258,7 +257,6 @@ impl Screener {
                     reading: (variant > 0)
                         .then(|| query.variants().get(variant).map(|v| v.tokens.join(" ")))
                         .flatten(),
-                    contained,
                     raised_by,
                 })
             })
@@ -329,7 +327,7 @@ impl Screener {
     }
 
     /// The name score the query earns by being, or holding in a row, a listed company's name
-    /// less the words that name the listed party's own country (`country_words`):
+    /// less its words that name a country (`country_words`):
     /// [`CONTAINED_NAME_SCORE`] for `Ryonbong General Corp` (of Dandong) against `KOREA
     /// RYONBONG GENERAL CORPORATION` (of North Korea). A front or a branch abroad drops the
     /// country from its name, and another country then lowered the alignment's score (a word
@@ -340,9 +338,8 @@ impl Screener {
     /// query holding the word alone (`Ryonbong Co., Ltd.`) earns [`ONE_WORD_HELD_SCORE`], as
     /// a one-word listed name held does (`mining` of `KOREA MINING DEVELOPMENT TRADING` is
     /// too little of it). A query that keeps every country word of the listed name is left
-    /// to alignment and [`Self::holds_listed_whole`]. Not a person's name, and a word naming
-    /// another country than the entry's is not left out (an entry of no stated country has
-    /// none to differ).
+    /// to alignment and [`Self::holds_listed_whole`]. Not a person's name. Whichever country
+    /// the word names: a front in Dubai listed as `IRAN ...` drops `iran` as readily.
     fn without_own_country<S: AsRef<str>>(
         &self,
         query: &[String],
@@ -359,7 +356,7 @@ impl Screener {
             if query.iter().any(|q| q.as_str() == t) {
                 continue;
             }
-            if country_words::codes(t).is_some() {
+            if country_words::is_country_word(t) {
                 dropped = true;
             } else {
                 absent += 1;
@@ -374,7 +371,7 @@ impl Screener {
         let rest: Vec<&str> = tokens
             .iter()
             .map(AsRef::as_ref)
-            .filter(|t| country_words::codes(t).is_none())
+            .filter(|t| !country_words::is_country_word(t))
             .collect();
         let held = !rest.is_empty()
             && rest.len() <= query.len()
@@ -400,14 +397,7 @@ impl Screener {
             _ => return None,
         };
         let entry = entry().and_then(|e| self.entries.get(e as usize))?;
-        let own_country = tokens
-            .iter()
-            .filter_map(|t| country_words::codes(t.as_ref()))
-            .all(|codes| {
-                entry.countries.is_empty()
-                    || codes.iter().any(|c| entry.countries.iter().any(|x| x == c))
-            });
-        (entry.kind != EntryKind::Person && own_country).then_some(score)
+        (entry.kind != EntryKind::Person).then_some(score)
     }
 
     /// Whether the query's own words (`core`: its tokens that are not generic business
@@ -472,7 +462,6 @@ impl Screener {
                     similarity: 1.0,
                 }],
                 reading: None,
-                contained: false,
                 raised_by: None,
                 origin: NameOrigin::of(StepKind::SameLetters, 1.0),
             })
