@@ -267,15 +267,14 @@ impl Screener {
     }
 
     /// The name score the query earns by holding `record`'s name whole, its tokens in a row
-    /// and in order, among other words: [`CONTAINED_NAME_SCORE`] for a name of a company,
+    /// in any order ([`stand_together`]), among other words: [`CONTAINED_NAME_SCORE`] for a name of a company,
     /// organisation, vessel or aircraft (people share names, and add patronymics) of two
     /// tokens or more, at least one not a generic business word (`Trading Corp` is in many
     /// names); [`ONE_WORD_HELD_SCORE`] for a name of one word of a company (or of an entry of
     /// no stated kind: a watch list's) that is no generic
     /// business word, has [`ONE_WORD_HELD_MIN_LETTERS`] letters or more and is in few listed
-    /// names (`Stankoimport Kazakhstan Branch`). In a row, because a word inside a listed name
-    /// makes another name (`Zelmi Kaan Trading` is not `Zelmi Trading`), which alignment
-    /// scores. `tokens` and `entry` are the listed name's, unpacked or read in place.
+    /// names (`Stankoimport Kazakhstan Branch`). `tokens` and `entry` are the listed name's,
+    /// unpacked or read in place.
     fn holds_listed<S: AsRef<str>>(
         &self,
         query: &[String],
@@ -298,12 +297,7 @@ impl Screener {
     ) -> Option<f64> {
         // The entry's kind last: asked for every candidate of every query, a look-up in the
         // entries (a cache miss each) costs more than the token tests that rule most out.
-        if tokens.is_empty()
-            || tokens.len() >= query.len()
-            || !query
-                .windows(tokens.len())
-                .any(|w| w.iter().zip(tokens).all(|(q, t)| q.as_str() == t.as_ref()))
-        {
+        if tokens.len() >= query.len() || !stand_together(query, tokens) {
             return None;
         }
         let kind = || {
@@ -333,11 +327,12 @@ impl Screener {
     /// country from its name, and another country then lowered the alignment's score (a word
     /// short) below review. What is left must still be the firm's own: two words that are not
     /// generic business words, or one that is as rare and long as a one-word listed name held
-    /// must be ([`Self::holds_listed_whole`]): `IRAN AIRCRAFT INDUSTRIES` less `iran` is many
-    /// firms' name. When what is left is that one word and at most one generic word, the
-    /// query holding the word alone (`Ryonbong Co., Ltd.`) earns [`ONE_WORD_HELD_SCORE`], as
-    /// a one-word listed name held does (`mining` of `KOREA MINING DEVELOPMENT TRADING` is
-    /// too little of it). A query that keeps every country word of the listed name is left
+    /// must be ([`Self::holds_listed_whole`]), or three words or more held in their order
+    /// with one of them not generic ([`MIN_HELD_REST_WORDS`]: `mining development trading` of
+    /// KOMID): `IRAN AIRCRAFT INDUSTRIES` less `iran` is many firms' name. When what is left
+    /// is that one word and at most one generic word, the query holding the word alone
+    /// (`Ryonbong Co., Ltd.`) earns [`ONE_WORD_HELD_SCORE`], as a one-word listed name held
+    /// does (`mining` of `KOREA MINING DEVELOPMENT TRADING` is too little of it). A query that keeps every country word of the listed name is left
     /// to alignment and [`Self::holds_listed_whole`]. Not a person's name. Whichever country
     /// the word names: a front in Dubai listed as `IRAN ...` drops `iran` as readily.
     fn without_own_country<S: AsRef<str>>(
@@ -373,11 +368,7 @@ impl Screener {
             .map(AsRef::as_ref)
             .filter(|t| !country_words::is_country_word(t))
             .collect();
-        let held = !rest.is_empty()
-            && rest.len() <= query.len()
-            && query
-                .windows(rest.len())
-                .any(|w| w.iter().zip(&rest).all(|(q, t)| q.as_str() == *t));
+        let held = stand_together(query, &rest);
         let mut distinctive = rest.iter().filter(|t| !is_generic(t));
         let rare = |word: &str| {
             word.chars().count() >= ONE_WORD_HELD_MIN_LETTERS
@@ -385,6 +376,9 @@ impl Screener {
         };
         let score = match (distinctive.next(), distinctive.next()) {
             (Some(_), Some(_)) if held => CONTAINED_NAME_SCORE,
+            // Three words or more of the listed name, in its order, one of them its own: a
+            // name that long, copied word for word, is the firm's name, not a description.
+            (Some(_), None) if held && rest.len() >= MIN_HELD_REST_WORDS => CONTAINED_NAME_SCORE,
             (Some(word), None) if rare(word) => {
                 if held {
                     CONTAINED_NAME_SCORE
@@ -469,6 +463,34 @@ impl Screener {
     }
 }
 
+/// Whether `words` stand together in `query`: some run of as many of its tokens holds exactly
+/// them, in any order (`MiG Aircraft Corporation` holds `aircraft corporation mig`). Together,
+/// because a word inside a listed name makes another name (`Zelmi Kaan Trading` is not
+/// `Zelmi Trading`); in any order, because the same words reordered are the same firm's name
+/// (an export's or a translation's word order), and alignment charged the move. Asked of every
+/// candidate: most leave a word out of the query, found before any run is looked at.
+fn stand_together<S: AsRef<str>>(query: &[String], words: &[S]) -> bool {
+    let n = words.len();
+    if n == 0 || n > query.len() {
+        return false;
+    }
+    if !words
+        .iter()
+        .all(|w| query.iter().any(|q| q.as_str() == w.as_ref()))
+    {
+        return false;
+    }
+    let count =
+        |tokens: &mut dyn Iterator<Item = &str>, word: &str| tokens.filter(|t| *t == word).count();
+    query.windows(n).any(|run| {
+        words.iter().all(|w| {
+            let w = w.as_ref();
+            count(&mut run.iter().map(String::as_str), w)
+                == count(&mut words.iter().map(AsRef::as_ref), w)
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     //! The name cache answers a screen only from an entry computed at its floor or lower.
@@ -489,6 +511,29 @@ mod tests {
         .enumerate()
         .map(|(i, n)| Entry::new("L", "L", &i.to_string(), EntryKind::Entity, n))
         .collect()
+    }
+
+    fn together(query: &str, words: &str) -> bool {
+        let query: Vec<String> = query.split(' ').map(str::to_string).collect();
+        let words: Vec<&str> = words.split(' ').collect();
+        stand_together(&query, &words)
+    }
+
+    /// Listed words stand together in any order, never with another word among them, and a
+    /// word the listed name repeats must be there as often.
+    #[test]
+    fn listed_words_stand_together_in_any_order_but_not_apart() {
+        assert!(together("khodro iran parts", "iran khodro"));
+        assert!(together("parts iran khodro", "iran khodro"));
+        assert!(together(
+            "corporation mig aircraft",
+            "aircraft corporation mig"
+        ));
+        assert!(!together("khodro parts iran", "iran khodro"));
+        assert!(!together("zelmi kaan trading", "zelmi trading"));
+        assert!(!together("bank bank saderat", "bank saderat saderat"));
+        assert!(together("x saderat bank saderat", "saderat bank saderat"));
+        assert!(!together("iran", "iran khodro"));
     }
 
     fn scores(s: &Screener, name: &str, min: f64) -> Vec<(String, f64)> {
