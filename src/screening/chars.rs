@@ -254,6 +254,58 @@ pub fn unmix_scripts(text: &str) -> std::borrow::Cow<'_, str> {
 /// Cyrillic letters than Latin ones, one of them a letter no Latin one looks like (`л`, `ч`:
 /// the word is Cyrillic, not a Latin word forged from look-alikes such as `сiе`), and every
 /// Latin letter one that a Russian or Ukrainian letter looks like.
+/// The name with each word written wholly in Cyrillic or Greek letters that all look like
+/// Latin ones read as those Latin letters, when the name also has a word wholly in Latin
+/// letters (`ΜΑΗΑΝ Air Cargo` with the Greek word `ΜΑΗΑΝ` → `MAHAN Air Cargo`), or is in
+/// Greek with a word of capitals that all look like Latin ones (`ΜΑΗΑΝ ΑΙΡ`). [`unmix_scripts`] reads a
+/// word so only when it mixes scripts inside itself or has a letter only a forger writes: a
+/// whole word of Greek capitals is Greek as often as not, and `ΜΑΗΑΝ` transliterated is
+/// `maian`. As a reading beside the name (`readings`), it can only add matches: a Russian
+/// word of look-alikes (`ТЕХНО` in `ООО ТЕХНО Machinery`) keeps its transliteration too.
+/// `None` when no word reads otherwise.
+pub fn look_alikes_read_as_latin(text: &str) -> Option<String> {
+    if !text.chars().any(is_cyrillic_or_greek) {
+        return None;
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c)))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let look_alike = |w: &str| {
+        w.chars()
+            .all(|c| is_cyrillic_or_greek(c) && latin_look_alike(c).is_some())
+    };
+    let latin_word = words.iter().any(|w| w.chars().all(is_latin_letter));
+    let greek_capitals = !text.chars().any(is_cyrillic)
+        && words.iter().any(|w| {
+            w.chars()
+                .all(|c| is_greek(c) && c.is_uppercase() && latin_look_alike(c).is_some())
+        });
+    if !(latin_word || greek_capitals) || !words.iter().any(|w| look_alike(w)) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if look_alike(word) {
+            out.extend(word.chars().filter_map(latin_look_alike));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    Some(out)
+}
+
 fn reads_as_cyrillic(word: &[char]) -> bool {
     let cyrillic = word.iter().filter(|&&c| is_cyrillic(c)).count();
     let latin: Vec<char> = word

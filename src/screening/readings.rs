@@ -6,7 +6,8 @@
 //! Korean, a Chinese name in Cyrillic read in pinyin (`cyrillic_chinese`), a foreign name in
 //! Cyrillic with `х`, `ё` and `дж` read `h`, `yo` and `j` (`cyrillic_foreign`), a foreign name
 //! in Greek or Georgian letters read as its sounds (`normalize::scripts`), a name in
-//! Arabic script read with its long vowels (`translit`). A reading can only add matches;
+//! Arabic script read with its long vowels (`translit`), words of Cyrillic or Greek
+//! look-alikes read as the Latin letters they look like (`chars`). A reading can only add matches;
 //! where it is a guess, only a close match on it counts ([`reading_floor`]).
 
 use super::model::EntryKind;
@@ -87,6 +88,10 @@ pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
     out.extend(
         super::translit::persian_with_vowels(name)
             .map(|reading| (reading, StepKind::ReadWithVowels)),
+    );
+    out.extend(
+        super::chars::look_alikes_read_as_latin(name)
+            .map(|reading| (reading, StepKind::ReadAsLookAlikes)),
     );
     out
 }

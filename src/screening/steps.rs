@@ -66,6 +66,10 @@ pub enum StepKind {
     /// The name matched is the party's name in Arabic script read with its long vowels
     /// (`translit::arabic_with_vowels`), not as a consonant skeleton.
     ReadWithVowels,
+    /// The name matched is the party's name with its words written wholly in Cyrillic or
+    /// Greek letters that look like Latin ones read as those letters
+    /// (`chars::look_alikes_read_as_latin`): `ΜΑΗΑΝ Air Cargo` is `MAHAN Air Cargo`.
+    ReadAsLookAlikes,
     /// The street address compared with a listed address.
     Address,
 }
@@ -99,6 +103,7 @@ impl StepKind {
             StepKind::ReadInPinyin => "read_in_pinyin",
             StepKind::ReadAsForeignName => "read_as_foreign_name",
             StepKind::ReadWithVowels => "read_with_vowels",
+            StepKind::ReadAsLookAlikes => "read_as_look_alikes",
             StepKind::Address => "address",
         }
     }
@@ -139,6 +144,9 @@ impl StepKind {
                 "foreign name in Cyrillic, Greek or Georgian read as the sounds it stands for"
             }
             StepKind::ReadWithVowels => "name in Arabic script read with its long vowels",
+            StepKind::ReadAsLookAlikes => {
+                "words in Cyrillic or Greek look-alikes read as the Latin letters they look like"
+            }
             StepKind::Address => "street address compared",
         }
     }

@@ -264,6 +264,29 @@ fn words_forged_wholly_from_look_alike_letters_read_as_latin() {
 }
 
 #[test]
+fn words_wholly_of_look_alikes_beside_latin_words_are_also_read_as_latin() {
+    use redflag::screening::chars::look_alikes_read_as_latin as read;
+    // A word wholly in Greek capitals is transliterated (`ΜΑΗΑΝ` is `maian`); beside a Latin
+    // word, the name is also read with it as the Latin letters it looks like.
+    assert_eq!(
+        read("ΜΑΗΑΝ Air Technik GmbH").as_deref(),
+        Some("MAHAN Air Technik GmbH")
+    );
+    assert_eq!(read("ΜΑΗΑΝ ΑΙΡ").as_deref(), Some("MAHAN AIP"));
+    // A Russian word of look-alikes gets the reading too; its transliteration, the name as
+    // written, is still screened.
+    assert_eq!(
+        read("ООО Вектор Machinery").as_deref(),
+        Some("OOO Bektop Machinery")
+    );
+    // Nothing to read otherwise: a Russian name alone, a word with a letter that has no
+    // look-alike, a Latin name, a Greek name in small letters.
+    for name in ["ООО ТЕХНО", "Москва Machinery", "Mahan Air", "μηχανική"] {
+        assert_eq!(read(name), None, "{name}");
+    }
+}
+
+#[test]
 fn latin_look_alike_letters_inside_a_cyrillic_word_read_as_cyrillic() {
     // A Latin `a`, `c`, `o`, `e` or `p` in a Russian word (a keyboard left on the Latin
     // layout for one letter, or a forger hiding the word from a pattern): read as the
