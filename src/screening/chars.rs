@@ -250,19 +250,15 @@ pub fn unmix_scripts(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Whether a word mixing scripts is a Cyrillic word with Latin look-alikes in it: more
-/// Cyrillic letters than Latin ones, one of them a letter no Latin one looks like (`л`, `ч`:
-/// the word is Cyrillic, not a Latin word forged from look-alikes such as `сiе`), and every
-/// Latin letter one that a Russian or Ukrainian letter looks like.
 /// The name with each word written wholly in Cyrillic or Greek letters that all look like
 /// Latin ones read as those Latin letters, when the name also has a word wholly in Latin
 /// letters (`ΜΑΗΑΝ Air Cargo` with the Greek word `ΜΑΗΑΝ` → `MAHAN Air Cargo`), or is in
-/// Greek with a word of capitals that all look like Latin ones (`ΜΑΗΑΝ ΑΙΡ`). [`unmix_scripts`] reads a
-/// word so only when it mixes scripts inside itself or has a letter only a forger writes: a
-/// whole word of Greek capitals is Greek as often as not, and `ΜΑΗΑΝ` transliterated is
-/// `maian`. As a reading beside the name (`readings`), it can only add matches: a Russian
-/// word of look-alikes (`ТЕХНО` in `ООО ТЕХНО Machinery`) keeps its transliteration too.
-/// `None` when no word reads otherwise.
+/// Greek with a word of capitals that all look like Latin ones (`ΜΑΗΑΝ ΑΙΡ`).
+/// [`unmix_scripts`] reads a word so only when it mixes scripts inside itself or has a letter
+/// only a forger writes: a whole word of Greek capitals is Greek as often as not, and `ΜΑΗΑΝ`
+/// transliterated is `maian`. As a reading beside the name (`readings`), it can only add
+/// matches: a Russian word of look-alikes (`Вектор` in `ООО Вектор Machinery`) keeps its
+/// transliteration too. `None` when no word reads otherwise.
 pub fn look_alikes_read_as_latin(text: &str) -> Option<String> {
     if !text.chars().any(is_cyrillic_or_greek) {
         return None;
@@ -306,6 +302,10 @@ pub fn look_alikes_read_as_latin(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// Whether a word mixing scripts is a Cyrillic word with Latin look-alikes in it: more
+/// Cyrillic letters than Latin ones, one of them a letter no Latin one looks like (`л`, `ч`:
+/// the word is Cyrillic, not a Latin word forged from look-alikes such as `сiе`), and every
+/// Latin letter one that a Russian or Ukrainian letter looks like.
 fn reads_as_cyrillic(word: &[char]) -> bool {
     let cyrillic = word.iter().filter(|&&c| is_cyrillic(c)).count();
     let latin: Vec<char> = word

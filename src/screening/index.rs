@@ -91,10 +91,10 @@ pub const ONE_WORD_HELD_SCORE: f64 = 0.75;
 /// Most listed names a one-word listed name's word may be in for [`ONE_WORD_HELD_SCORE`]: a
 /// word many listed names share (a city, a trade) is no firm's own.
 pub const ONE_WORD_HELD_MAX_RECORDS: usize = 3;
-/// Fewest words a listed name less its country words must keep, in a row in the party's name,
-/// to count when only one of them is not a generic business word: `mining development
-/// trading` of `KOREA MINING DEVELOPMENT TRADING CORPORATION` is a name, `aircraft industries`
-/// of `IRAN AIRCRAFT INDUSTRIES` a description many firms fit.
+/// Fewest words a listed name less its country words must keep, together in the party's name
+/// (in any order), to count when only one of them is not a generic business word: `mining
+/// development trading` of `KOREA MINING DEVELOPMENT TRADING CORPORATION` is a name,
+/// `aircraft industries` of `IRAN AIRCRAFT INDUSTRIES` a description many firms fit.
 pub const MIN_HELD_REST_WORDS: usize = 3;
 /// Fewest letters of a one-word listed name held among other words (`KOMID`): shorter words
 /// are as often an abbreviation of something else.

@@ -267,8 +267,9 @@ impl Screener {
     }
 
     /// The name score the query earns by holding `record`'s name whole, its tokens in a row
-    /// in any order ([`stand_together`]), among other words: [`CONTAINED_NAME_SCORE`] for a name of a company,
-    /// organisation, vessel or aircraft (people share names, and add patronymics) of two
+    /// in any order ([`stand_together`]), among other words: [`CONTAINED_NAME_SCORE`] for a
+    /// name of a company, organisation, vessel or aircraft (people share names, and add
+    /// patronymics) of two
     /// tokens or more, at least one not a generic business word (`Trading Corp` is in many
     /// names); [`ONE_WORD_HELD_SCORE`] for a name of one word of a company (or of an entry of
     /// no stated kind: a watch list's) that is no generic
@@ -327,13 +328,15 @@ impl Screener {
     /// country from its name, and another country then lowered the alignment's score (a word
     /// short) below review. What is left must still be the firm's own: two words that are not
     /// generic business words, or one that is as rare and long as a one-word listed name held
-    /// must be ([`Self::holds_listed_whole`]), or three words or more held in their order
-    /// with one of them not generic ([`MIN_HELD_REST_WORDS`]: `mining development trading` of
-    /// KOMID): `IRAN AIRCRAFT INDUSTRIES` less `iran` is many firms' name. When what is left
+    /// must be ([`Self::holds_listed_whole`]), or three words or more held together (in any
+    /// order) with one of them not generic ([`MIN_HELD_REST_WORDS`]: `mining development
+    /// trading` of KOMID): `IRAN AIRCRAFT INDUSTRIES` less `iran` is many firms' name. When
+    /// what is left
     /// is that one word and at most one generic word, the query holding the word alone
     /// (`Ryonbong Co., Ltd.`) earns [`ONE_WORD_HELD_SCORE`], as a one-word listed name held
-    /// does (`mining` of `KOREA MINING DEVELOPMENT TRADING` is too little of it). A query that keeps every country word of the listed name is left
-    /// to alignment and [`Self::holds_listed_whole`]. Not a person's name. Whichever country
+    /// does (`mining` of `KOREA MINING DEVELOPMENT TRADING` is too little of it). A query
+    /// that keeps every country word of the listed name is left to alignment and
+    /// [`Self::holds_listed_whole`]. Not a person's name. Whichever country
     /// the word names: a front in Dubai listed as `IRAN ...` drops `iran` as readily.
     fn without_own_country<S: AsRef<str>>(
         &self,
@@ -376,8 +379,8 @@ impl Screener {
         };
         let score = match (distinctive.next(), distinctive.next()) {
             (Some(_), Some(_)) if held => CONTAINED_NAME_SCORE,
-            // Three words or more of the listed name, in its order, one of them its own: a
-            // name that long, copied word for word, is the firm's name, not a description.
+            // Three words or more of the listed name together, one of them its own: a name
+            // that long, copied word for word, is the firm's name, not a description.
             (Some(_), None) if held && rest.len() >= MIN_HELD_REST_WORDS => CONTAINED_NAME_SCORE,
             (Some(word), None) if rare(word) => {
                 if held {
