@@ -136,6 +136,7 @@ impl Engine {
         let screened = ScreenCache::default();
         let mut scratch = Scratch::with_memo(memo::for_order());
         let dates = OrderDates::of(order, self.as_of, self.ship_dates);
+        let longest = longest_list(&order.root);
         let mut findings: Vec<Finding> = Vec::new();
         let mut lapsed: Vec<String> = Vec::new();
         for (rule, compiled) in self.pack.rules.iter().zip(&self.compiled) {
@@ -162,6 +163,7 @@ impl Engine {
                 &candidates,
                 &rows,
                 &mut scratch,
+                longest,
             );
             lapsed.extend(outcome.lapsed);
             let finding = match outcome.finding {
@@ -192,6 +194,7 @@ impl Engine {
                         &candidates,
                         &with_later,
                         &mut scratch,
+                        longest,
                     );
                     lapsed.extend(again.lapsed);
                     again.finding.map(|mut finding| {
@@ -246,12 +249,13 @@ impl Engine {
         candidates: &waiving::Candidates,
         rows: &RowDates,
         scratch: &mut Scratch<'o>,
+        longest: usize,
     ) -> RuleOutcome {
         // Combinations that fired or were undecided, split by whether a waiver covers them; made
         // at the first such combination, since most rules of an order have none.
         let mut tallies: Option<Tallies> = None;
         let mut lapsed: Vec<String> = Vec::new();
-        let mut walk = Walk::new(rule);
+        let mut walk = Walk::for_order(rule, longest);
         // Most combinations come to nothing: they are evaluated without evidence, and again
         // with it only for a combination a finding keeps or a waiver is tested on.
         let mut on_combination = |cx: &Cx, outcomes: &[Outcome]| {
@@ -632,6 +636,21 @@ struct Walk {
 }
 
 impl Walk {
+    /// A walk of `rule` over an order whose longest list has `longest` members. Without a
+    /// limit when the rule cannot have more combinations than [`MAX_COMBINATIONS`] on it:
+    /// then nothing is counted (a subtree ruled out is not walked again to count its
+    /// combinations), and the walk ends as a limited one would, since that limit is never
+    /// passed.
+    fn for_order(rule: &Rule, longest: usize) -> Walk {
+        let mut walk = Walk::new(rule);
+        if walk.limit != usize::MAX
+            && combinations_bound(rule, longest).is_some_and(|most| most <= MAX_COMBINATIONS)
+        {
+            walk.limit = usize::MAX;
+        }
+        walk
+    }
+
     fn new(rule: &Rule) -> Walk {
         Walk {
             count: 0,
@@ -643,6 +662,42 @@ impl Walk {
             overflow: false,
             empty: 0,
         }
+    }
+}
+
+/// The most combinations `rule`'s bindings can take on an order whose longest list has
+/// `longest` members (`None` past `usize`): a source path reaches at most `longest` values per
+/// `[*]` in it and one otherwise, so a binding takes at most the sum over its sources, and the
+/// walk at most the product over its bindings, whatever the variables bound before.
+fn combinations_bound(rule: &Rule, longest: usize) -> Option<usize> {
+    let longest = longest.max(1);
+    rule.bindings.iter().try_fold(1usize, |product, binding| {
+        let most = binding.sources.iter().try_fold(0usize, |sum, source| {
+            let each = source
+                .path
+                .segments()
+                .iter()
+                .filter(|s| matches!(s, crate::order::path::Segment::Each))
+                .count();
+            sum.checked_add(longest.checked_pow(u32::try_from(each).ok()?)?)
+        })?;
+        product.checked_mul(most)
+    })
+}
+
+/// The most members of any list in `value`.
+fn longest_list(value: &Value) -> usize {
+    match value {
+        Value::List(members) => members
+            .iter()
+            .map(longest_list)
+            .fold(members.len(), usize::max),
+        Value::Map(fields) => fields
+            .iter()
+            .map(|(_, v)| longest_list(v))
+            .max()
+            .unwrap_or(0),
+        _ => 0,
     }
 }
 

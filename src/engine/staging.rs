@@ -6,7 +6,8 @@
 //! with every condition not yet evaluated taken as unknown, it is false whatever those
 //! conditions turn out to be. Nothing of a false combination reaches a finding (its evidence is
 //! never built), so skipping it changes no output; its combinations are still counted against
-//! the limit, so a rule overflows on exactly the orders it did before. For the same reason a
+//! the limit, so a rule overflows on exactly the orders it did before (and need not be counted
+//! when the order's lists are too short for the rule to reach the limit: `Walk::for_order`). For the same reason a
 //! condition the expression does not ask for (`a` is false in `a and b`) is not evaluated: a
 //! combination that is not false has every condition evaluated before it is visited, so a
 //! finding, its escalations and its waivers see the outcomes they saw before. A condition left

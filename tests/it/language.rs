@@ -755,6 +755,8 @@ value = "never"
     };
     // 28^3 = 21,952 combinations are all judged: the rule is decided, exactly.
     assert_eq!(kind(&engine, &many(28), "T-1"), "none");
+    // 100^3 = 1,000,000 is the limit itself, not past it: still decided.
+    assert_eq!(kind(&engine, &many(100), "T-1"), "none");
     // 101^3 = 1,030,301 exceed the limit: the rule stands at its own severity, `block`.
     let text = outcome(&engine, &many(101), "T-1");
     assert!(
