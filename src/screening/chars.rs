@@ -212,42 +212,58 @@ pub fn unmix_scripts(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(is_cyrillic_or_greek) || !text.chars().any(may_read_as_latin) {
         return std::borrow::Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len());
-    let mut word: Vec<char> = Vec::new();
-    let flush = |word: &mut Vec<char>, out: &mut String| {
-        if reads_as_cyrillic(word) {
+    std::borrow::Cow::Owned(rewrite_words(text, |written, out| {
+        let mut word: Vec<char> = written.chars().collect();
+        if reads_as_cyrillic(&word) {
             let cyrillic: Vec<char> = word
                 .iter()
                 .map(|&c| cyrillic_look_alike(c).unwrap_or(c))
                 .collect();
             if !is_forged_word(&cyrillic) {
                 out.extend(cyrillic);
-                word.clear();
                 return;
             }
-            *word = cyrillic;
+            word = cyrillic;
         }
         let foreign = word.iter().any(|&c| is_cyrillic_or_greek(c));
         let mixed = foreign && word.iter().any(|&c| is_latin_letter(c));
-        let forged = foreign && !mixed && is_forged_word(word);
-        for &c in word.iter() {
+        let forged = foreign && !mixed && is_forged_word(&word);
+        for &c in &word {
             match latin_look_alike(c) {
                 Some(l) if mixed || forged => out.push(l),
                 _ => out.push(c),
             }
         }
-        word.clear();
-    };
-    for c in text.chars() {
-        if c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c) {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
+    }))
+}
+
+/// Whether `c` belongs to a word: a letter, or a mark combining with the letter before it.
+fn in_word(c: char) -> bool {
+    c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// `text` with each word (a run of [`in_word`] characters) written by `write_word` and every
+/// other character copied.
+fn rewrite_words(text: &str, mut write_word: impl FnMut(&str, &mut String)) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut start = None;
+    for (at, c) in text.char_indices() {
+        match (in_word(c), start) {
+            (true, None) => start = Some(at),
+            (true, Some(_)) => {}
+            (false, from) => {
+                if let Some(word) = from.and_then(|from| text.get(from..at)) {
+                    write_word(word, &mut out);
+                }
+                start = None;
+                out.push(c);
+            }
         }
     }
-    flush(&mut word, &mut out);
-    std::borrow::Cow::Owned(out)
+    if let Some(word) = start.and_then(|from| text.get(from..)) {
+        write_word(word, &mut out);
+    }
+    out
 }
 
 /// The name with each word written wholly in Cyrillic or Greek letters that all look like
@@ -264,7 +280,7 @@ pub fn look_alikes_read_as_latin(text: &str) -> Option<String> {
         return None;
     }
     let words: Vec<&str> = text
-        .split(|c: char| !(c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c)))
+        .split(|c: char| !in_word(c))
         .filter(|w| !w.is_empty())
         .collect();
     let look_alike = |w: &str| {
@@ -280,26 +296,13 @@ pub fn look_alikes_read_as_latin(text: &str) -> Option<String> {
     if !(latin_word || greek_capitals) || !words.iter().any(|w| look_alike(w)) {
         return None;
     }
-    let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
+    Some(rewrite_words(text, |word, out| {
         if look_alike(word) {
             out.extend(word.chars().filter_map(latin_look_alike));
         } else {
             out.push_str(word);
         }
-        word.clear();
-    };
-    for c in text.chars() {
-        if c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c) {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    Some(out)
+    }))
 }
 
 /// Whether a word mixing scripts is a Cyrillic word with Latin look-alikes in it: more
