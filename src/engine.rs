@@ -255,7 +255,7 @@ impl Engine {
         // at the first such combination, since most rules of an order have none.
         let mut tallies: Option<Tallies> = None;
         let mut lapsed: Vec<String> = Vec::new();
-        let mut walk = Walk::for_order(rule, longest);
+        let mut walk = Walk::for_order(rule, &compiled.wildcards, longest);
         // Most combinations come to nothing: they are evaluated without evidence, and again
         // with it only for a combination a finding keeps or a waiver is tested on.
         let mut on_combination = |cx: &Cx, outcomes: &[Outcome]| {
@@ -613,6 +613,9 @@ struct CompiledRule {
     /// When each condition can be evaluated while binding; `None` for a rule that must
     /// evaluate every condition per combination.
     stages: Option<Stages>,
+    /// Per binding, per source, the `[*]` in its path: how many values it can reach on an
+    /// order, given the order's longest list (`Walk::for_order`).
+    wildcards: Vec<Vec<u32>>,
 }
 
 /// What one rule made of one order.
@@ -641,10 +644,10 @@ impl Walk {
     /// then nothing is counted (a subtree ruled out is not walked again to count its
     /// combinations), and the walk ends as a limited one would, since that limit is never
     /// passed.
-    fn for_order(rule: &Rule, longest: usize) -> Walk {
+    fn for_order(rule: &Rule, wildcards: &[Vec<u32>], longest: usize) -> Walk {
         let mut walk = Walk::new(rule);
         if walk.limit != usize::MAX
-            && combinations_bound(rule, longest).is_some_and(|most| most <= MAX_COMBINATIONS)
+            && combinations_bound(wildcards, longest).is_some_and(|most| most <= MAX_COMBINATIONS)
         {
             walk.limit = usize::MAX;
         }
@@ -665,24 +668,41 @@ impl Walk {
     }
 }
 
-/// The most combinations `rule`'s bindings can take on an order whose longest list has
-/// `longest` members (`None` past `usize`): a source path reaches at most `longest` values per
-/// `[*]` in it and one otherwise, so a binding takes at most the sum over its sources, and the
-/// walk at most the product over its bindings, whatever the variables bound before.
-fn combinations_bound(rule: &Rule, longest: usize) -> Option<usize> {
+/// The most combinations a rule's bindings can take on an order whose longest list has
+/// `longest` members (`None` past `usize`), from the `[*]` of each binding's sources
+/// (`wildcards_per_source`): a source path reaches at most `longest` values per `[*]` in it
+/// and one otherwise, so a binding takes at most the sum over its sources, and the walk at
+/// most the product over its bindings, whatever the variables bound before.
+fn combinations_bound(wildcards: &[Vec<u32>], longest: usize) -> Option<usize> {
     let longest = longest.max(1);
-    rule.bindings.iter().try_fold(1usize, |product, binding| {
-        let most = binding.sources.iter().try_fold(0usize, |sum, source| {
-            let each = source
-                .path
-                .segments()
-                .iter()
-                .filter(|s| matches!(s, crate::order::path::Segment::Each))
-                .count();
-            sum.checked_add(longest.checked_pow(u32::try_from(each).ok()?)?)
+    wildcards.iter().try_fold(1usize, |product, sources| {
+        let most = sources.iter().try_fold(0usize, |sum, &each| {
+            sum.checked_add(longest.checked_pow(each)?)
         })?;
         product.checked_mul(most)
     })
+}
+
+/// Per binding of `rule`, per source, how many `[*]` its path holds.
+fn wildcards_per_source(rule: &Rule) -> Vec<Vec<u32>> {
+    rule.bindings
+        .iter()
+        .map(|binding| {
+            binding
+                .sources
+                .iter()
+                .map(|source| {
+                    let each = source
+                        .path
+                        .segments()
+                        .iter()
+                        .filter(|s| matches!(s, crate::order::path::Segment::Each))
+                        .count();
+                    u32::try_from(each).unwrap_or(u32::MAX)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The most members of any list in `value`.

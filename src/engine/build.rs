@@ -70,6 +70,7 @@ impl Engine {
                         .map(|c| Arc::from(expected_text(c, &pack)))
                         .collect(),
                     labels: rule.conditions.iter().map(ConditionLabels::of).collect(),
+                    wildcards: wildcards_per_source(rule),
                 }
             })
             .collect();

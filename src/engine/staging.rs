@@ -7,10 +7,11 @@
 //! conditions turn out to be. Nothing of a false combination reaches a finding (its evidence is
 //! never built), so skipping it changes no output; its combinations are still counted against
 //! the limit, so a rule overflows on exactly the orders it did before (and need not be counted
-//! when the order's lists are too short for the rule to reach the limit: `Walk::for_order`). For the same reason a
-//! condition the expression does not ask for (`a` is false in `a and b`) is not evaluated: a
-//! combination that is not false has every condition evaluated before it is visited, so a
-//! finding, its escalations and its waivers see the outcomes they saw before. A condition left
+//! when the order's lists are too short for the rule to reach the limit: `Walk::for_order`).
+//! For the same reason a condition the expression does not ask for (`a` is false in `a and
+//! b`) is not evaluated: a combination that is not false has every condition evaluated before
+//! it is visited, so a finding, its escalations and its waivers see the outcomes they saw
+//! before. A condition left
 //! out this way matched no row that came into force after the shipment, so it cannot have
 //! asked for the lookback pass; that pass (`RowDates::include_later`), which names the first
 //! later row matched, evaluates every condition of a depth as it is reached. `trace` walks

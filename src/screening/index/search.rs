@@ -483,13 +483,12 @@ fn stand_together<S: AsRef<str>>(query: &[String], words: &[S]) -> bool {
     {
         return false;
     }
-    let count =
-        |tokens: &mut dyn Iterator<Item = &str>, word: &str| tokens.filter(|t| *t == word).count();
+    // A run of `n` tokens is the words reordered when each word is in it as often as in them.
     query.windows(n).any(|run| {
         words.iter().all(|w| {
             let w = w.as_ref();
-            count(&mut run.iter().map(String::as_str), w)
-                == count(&mut words.iter().map(AsRef::as_ref), w)
+            run.iter().filter(|q| q.as_str() == w).count()
+                == words.iter().filter(|x| x.as_ref() == w).count()
         })
     })
 }
