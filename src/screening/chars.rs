@@ -269,7 +269,8 @@ fn rewrite_words(text: &str, mut write_word: impl FnMut(&str, &mut String)) -> S
 /// The name with each word written wholly in Cyrillic or Greek letters that all look like
 /// Latin ones read as those Latin letters, when the name also has a word wholly in Latin
 /// letters (`ΜΑΗΑΝ Air Cargo` with the Greek word `ΜΑΗΑΝ` → `MAHAN Air Cargo`), or is in
-/// Greek with a word of capitals that all look like Latin ones (`ΜΑΗΑΝ ΑΙΡ`).
+/// Greek with a word of capitals that all look like Latin ones (`ΜΑΗΑΝ ΑΙΡ`), or has a word
+/// of such Cyrillic capitals ([`cyrillic_capitals`]: `ТОО СРМІЕС` → `TOO CPMIEC`).
 /// [`unmix_scripts`] reads a word so only when it mixes scripts inside itself or has a letter
 /// only a forger writes: a whole word of Greek capitals is Greek as often as not, and `ΜΑΗΑΝ`
 /// transliterated is `maian`. As a reading beside the name (`readings`), it can only add
@@ -293,7 +294,9 @@ pub fn look_alikes_read_as_latin(text: &str) -> Option<String> {
             w.chars()
                 .all(|c| is_greek(c) && c.is_uppercase() && latin_look_alike(c).is_some())
         });
-    if !(latin_word || greek_capitals) || !words.iter().any(|w| look_alike(w)) {
+    if !(latin_word || greek_capitals || cyrillic_capitals(&words))
+        || !words.iter().any(|w| look_alike(w))
+    {
         return None;
     }
     Some(rewrite_words(text, |word, out| {
@@ -303,6 +306,25 @@ pub fn look_alikes_read_as_latin(text: &str) -> Option<String> {
             out.push_str(word);
         }
     }))
+}
+
+/// Whether one of `words` is three Cyrillic capitals or more that all look like Latin ones and
+/// is no legal form read so (`ООО`, `ТОО`): a Latin name written wholly in look-alikes
+/// (`СРМІЕС` for `CPMIEC`, `СІМЕХ` for `CIMEX`), which transliterated is another word
+/// (`srmies`). A Russian name written in capitals can be such a word too (`ТЕХНО`), and then
+/// also gets the reading: one more query, and a match only where a listed name reads so.
+fn cyrillic_capitals(words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        w.chars().count() >= 3
+            && w.chars()
+                .all(|c| is_cyrillic(c) && c.is_uppercase() && latin_look_alike(c).is_some())
+            && !super::normalize::is_legal_form_word(
+                &w.chars()
+                    .filter_map(latin_look_alike)
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect::<String>(),
+            )
+    })
 }
 
 /// Whether a word mixing scripts is a Cyrillic word with Latin look-alikes in it: more

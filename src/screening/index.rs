@@ -24,7 +24,7 @@ use super::country_words;
 use super::ids;
 use super::model::{Entry, EntryKind};
 use super::name_bound::{CeilingMemo, ListedIds};
-use super::normalize::{fold, normalize, NormalizedName};
+use super::normalize::{fold, is_legal_form_word, normalize, NormalizedName};
 use super::patronymic::CROSSED_PATRONYMIC_MAX;
 use super::score::{
     compare_listed_at_least, is_generic, query_variants, variants_below_floor, Pruning, QueryName,
@@ -63,6 +63,14 @@ pub const EXACT_NAME_MIN: f64 = 0.95;
 /// surnames and syllables, so a Hangul name meets listed North Korean names often by chance
 /// (docs/screening.md, "Names in Hangul"). Without a country a match stands (fail closed).
 pub const HANGUL_ONLY_MAX: f64 = 0.85;
+/// Highest score of a match that rests on a name without a Latin letter, its words of Cyrillic
+/// or Greek letters that look like Latin ones read as those Latin letters
+/// (`chars::look_alikes_read_as_latin`), when the query gives a country that is not one of
+/// the entry's: a review, never a block. Such a name is a forged Latin name or one of its own
+/// script (`ВЕНТА`, a Russian river, reads `BEHTA`, a listed Iranian firm's name); a person
+/// tells which. Beside a Latin word (`СРМІЕС Ltd`, `ΜΑΗΑΝ Air`) the look-alikes are a forger's,
+/// and a match is not capped; nor without a country, or in the entry's own (fail closed).
+pub const LOOK_ALIKE_READING_MAX: f64 = 0.85;
 /// Fewest characters of a folded query name that may be a listed name cut at a field's length
 /// (SAP and SWIFT name fields hold 35 characters, some ERP exports 30; folding drops
 /// punctuation, so a cut at 30 folds to about 25).
@@ -185,6 +193,9 @@ struct Reading {
     /// For a reading with vowels, the tokens of the name as written (its skeleton), which
     /// the reading's candidates are also scored on.
     written: Option<Vec<String>>,
+    /// A reading of look-alikes of a name without a Latin letter: capped against another
+    /// country ([`LOOK_ALIKE_READING_MAX`]).
+    capped: bool,
 }
 
 /// What a match rests on.
@@ -286,7 +297,11 @@ impl Scored {
     fn contained(&self) -> bool {
         matches!(
             self.raised_by,
-            Some(StepKind::HoldsListedName | StepKind::WithoutOwnCountry)
+            Some(
+                StepKind::HoldsListedName
+                    | StepKind::WithoutOwnCountry
+                    | StepKind::WithoutLegalFormWord
+            )
         )
     }
 }
@@ -650,20 +665,28 @@ impl Screener {
                         // skeleton), for the candidates the reading finds.
                         written: (read == StepKind::ReadWithVowels)
                             .then(|| normalize(name, query_kind).tokens),
+                        capped: read == StepKind::ReadAsLookAlikes
+                            && !name.chars().any(|c| c.is_ascii_alphabetic()),
                     })
             })
             .collect();
         let names = names
             .into_iter()
-            .map(|(name, given_for, read)| (name, given_for, read, None))
+            .map(|(name, given_for, read)| (name, given_for, read, None, false))
             .chain(readings.iter().map(|r| {
                 let written = r.written.as_deref();
-                (r.text.as_str(), r.given_for, Some(r.read), written)
+                (
+                    r.text.as_str(),
+                    r.given_for,
+                    Some(r.read),
+                    written,
+                    r.capped,
+                )
             }));
         // A candidate whose name scores below this cannot reach `min_score` (only the address
         // raises a score).
         let floor = min_score - ADDRESS_MATCH_BONUS - 1e-9;
-        for (name, given_for, read, written) in names {
+        for (name, given_for, read, written, capped) in names {
             let query_name = normalize(name, query_kind);
             let hangul_query = translit::has_hangul(name);
             let scored = self.name_scores(&query_name, query_kind, floor, written);
@@ -730,6 +753,10 @@ impl Screener {
                 {
                     score = HANGUL_ONLY_MAX;
                     steps::push(&mut steps, StepKind::HangulOnly, score);
+                }
+                if capped && country_match == Some(false) && score > LOOK_ALIKE_READING_MAX {
+                    score = LOOK_ALIKE_READING_MAX;
+                    steps::push(&mut steps, StepKind::LookAlikeReadingCapped, score);
                 }
                 let score = score.clamp(0.0, 1.0);
                 if score < min_score {

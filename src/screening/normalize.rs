@@ -753,6 +753,24 @@ fn strip_legal_forms(tokens: &mut Vec<String>, removed: &mut Vec<String>) {
     removed.extend(suffixes);
 }
 
+/// Whether `token` is a legal form of one word, three letters or more (`corporation`, `ltd`,
+/// `ooo`): a word a listed name can hold inside it (`RUSSIAN AIRCRAFT CORPORATION MIG`), where
+/// it is no part of the firm's own name and a party's name leaves it out or ends in it.
+/// Shorter ones (`as`, `co`, `sa`) are ordinary words too often.
+pub fn is_legal_form_word(token: &str) -> bool {
+    static WORDS: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            ANYWHERE_FORMS
+                .iter()
+                .chain(PREFIX_FORMS)
+                .chain(SUFFIX_FORMS)
+                .copied()
+                .filter(|form| !form.contains(' ') && form.len() >= 3)
+                .collect()
+        });
+    WORDS.contains(token)
+}
+
 /// Every legal form the normaliser removes (the CJK ones aside), for matching on compact forms.
 pub fn legal_forms() -> impl Iterator<Item = &'static str> {
     ANYWHERE_FORMS

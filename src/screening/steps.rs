@@ -21,6 +21,9 @@ pub enum StepKind {
     /// The query is, or holds, the listed company's name without the words naming its own
     /// country (`Ryonbong General Corp` for `KOREA RYONBONG GENERAL CORPORATION`).
     WithoutOwnCountry,
+    /// The query is, or holds, the listed company's name without a legal-form word inside it
+    /// (`Zhongshan Aviation Spare Parts` for `ZHONGSHAN COMPANY FOR AVIATION SPARE PARTS`).
+    WithoutLegalFormWord,
     /// Only generic business words matched while others were left over: capped.
     GenericOnly,
     /// A name stands on the other side of `bin`/`ibn` in the two names (father and son): capped.
@@ -70,6 +73,9 @@ pub enum StepKind {
     /// Greek letters that look like Latin ones read as those letters
     /// (`chars::look_alikes_read_as_latin`): `ΜΑΗΑΝ Air Cargo` is `MAHAN Air Cargo`.
     ReadAsLookAlikes,
+    /// A match on words of look-alikes read as Latin letters, with another country: capped
+    /// (`index::LOOK_ALIKE_READING_MAX`).
+    LookAlikeReadingCapped,
     /// The street address compared with a listed address.
     Address,
 }
@@ -85,6 +91,7 @@ impl StepKind {
             StepKind::HoldsListedName => "holds_listed_name",
             StepKind::PartOfListedName => "part_of_listed_name",
             StepKind::WithoutOwnCountry => "listed_name_without_its_country",
+            StepKind::WithoutLegalFormWord => "listed_name_without_a_legal_form_word",
             StepKind::GenericOnly => "generic_only_cap",
             StepKind::CrossedPatronymic => "crossed_patronymic_cap",
             StepKind::WeakAlias => "weak_alias_cap",
@@ -104,6 +111,7 @@ impl StepKind {
             StepKind::ReadAsForeignName => "read_as_foreign_name",
             StepKind::ReadWithVowels => "read_with_vowels",
             StepKind::ReadAsLookAlikes => "read_as_look_alikes",
+            StepKind::LookAlikeReadingCapped => "look_alike_reading_cap",
             StepKind::Address => "address",
         }
     }
@@ -119,6 +127,9 @@ impl StepKind {
             StepKind::PartOfListedName => "the listed company's name with words left out",
             StepKind::WithoutOwnCountry => {
                 "the listed company's name without the word naming its country"
+            }
+            StepKind::WithoutLegalFormWord => {
+                "the listed company's name without a legal-form word inside it"
             }
             StepKind::GenericOnly => "only generic words matched, capped",
             StepKind::CrossedPatronymic => "names on both sides of bin/ibn, capped",
@@ -147,6 +158,7 @@ impl StepKind {
             StepKind::ReadAsLookAlikes => {
                 "words in Cyrillic or Greek look-alikes read as the Latin letters they look like"
             }
+            StepKind::LookAlikeReadingCapped => "read as look-alikes, other country: capped",
             StepKind::Address => "street address compared",
         }
     }

@@ -279,9 +279,22 @@ fn words_wholly_of_look_alikes_beside_latin_words_are_also_read_as_latin() {
         read("ООО Вектор Machinery").as_deref(),
         Some("OOO Bektop Machinery")
     );
-    // Nothing to read otherwise: a Russian name alone, a word with a letter that has no
-    // look-alike, a Latin name, a Greek name in small letters.
-    for name in ["ООО ТЕХНО", "Москва Machinery", "Mahan Air", "μηχανική"] {
+    // A name wholly in Cyrillic capitals that all look like Latin ones is a Latin name
+    // forged (`CPMIEC`, `CIMEX`) as often as a Russian one in capitals: read both ways.
+    assert_eq!(read("ТОО СРМІЕС").as_deref(), Some("TOO CPMIEC"));
+    assert_eq!(read("СІМЕХ").as_deref(), Some("CIMEX"));
+    assert_eq!(read("ООО ТЕХНО").as_deref(), Some("OOO TEXHO"));
+    // Nothing to read otherwise: a Russian name in small letters, or whose capitals are only
+    // its legal form, a word with a letter that has no look-alike, a Latin name, a Greek name
+    // in small letters.
+    for name in [
+        "ООО Техно",
+        "ООО Ромашка",
+        "ТОО",
+        "Москва Machinery",
+        "Mahan Air",
+        "μηχανική",
+    ] {
         assert_eq!(read(name), None, "{name}");
     }
 }

@@ -285,8 +285,55 @@ impl Screener {
         if let Some(score) = self.holds_listed_whole(query, tokens, &entry) {
             return Some((score, StepKind::HoldsListedName));
         }
-        self.without_own_country(query, tokens, &entry)
-            .map(|score| (score, StepKind::WithoutOwnCountry))
+        if let Some(score) = self.without_own_country(query, tokens, &entry) {
+            return Some((score, StepKind::WithoutOwnCountry));
+        }
+        self.without_legal_form_word(query, tokens, &entry)
+            .map(|score| (score, StepKind::WithoutLegalFormWord))
+    }
+
+    /// [`CONTAINED_NAME_SCORE`] when the query is, or holds together, a listed company's name
+    /// less a legal-form word inside it (`is_legal_form_word`) that the query leaves out:
+    /// `Zhongshan Aviation Spare Parts Ltd` (of Ankara) for `ZHONGSHAN COMPANY FOR AVIATION
+    /// SPARE PARTS` (of Syria), `for` left out with `company`. Normalising cuts legal forms from a name's ends only, so the
+    /// word inside stayed a listed word the query lacked, and with another country the
+    /// alignment fell below review. What is left must be two words or more, one of them not
+    /// a generic business word, as for a name held whole; not a person's name.
+    fn without_legal_form_word<S: AsRef<str>>(
+        &self,
+        query: &[String],
+        tokens: &[S],
+        entry: impl FnOnce() -> Option<u32>,
+    ) -> Option<f64> {
+        // Asked of every candidate: most have a word the query lacks that is no legal form.
+        // The `for` of `COMPANY FOR ...` (a listing's rendering of an Arabic firm's name) goes
+        // with the legal-form word before it.
+        let (mut left_out, mut after_form) = (false, false);
+        for t in tokens {
+            let t = t.as_ref();
+            if query.iter().any(|q| q.as_str() == t) {
+                after_form = false;
+            } else if is_legal_form_word(t) {
+                (left_out, after_form) = (true, true);
+            } else if after_form && t == "for" {
+                after_form = false;
+            } else {
+                return None;
+            }
+        }
+        if !left_out {
+            return None;
+        }
+        let rest: Vec<&str> = tokens
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|t| query.iter().any(|q| q.as_str() == *t))
+            .collect();
+        if rest.len() < 2 || rest.iter().all(|t| is_generic(t)) || !stand_together(query, &rest) {
+            return None;
+        }
+        let entry = entry().and_then(|e| self.entries.get(e as usize))?;
+        (entry.kind != EntryKind::Person).then_some(CONTAINED_NAME_SCORE)
     }
 
     /// [`Self::holds_listed`] for the listed name as it is.
@@ -356,7 +403,7 @@ impl Screener {
             }
             if country_words::is_country_word(t) {
                 dropped = true;
-            } else {
+            } else if !is_legal_form_word(t) {
                 absent += 1;
                 if absent > 1 {
                     return None;
@@ -366,10 +413,17 @@ impl Screener {
         if !dropped {
             return None;
         }
+        // A legal-form word inside the listed name that the query does not have is left out
+        // with the country: `MiG Aircraft LLC` of Astana, or `MiG Aircraft Corporation` (its
+        // `corporation` cut as its legal form), holds `RUSSIAN AIRCRAFT CORPORATION MIG`
+        // less `russian` and `corporation`.
         let rest: Vec<&str> = tokens
             .iter()
             .map(AsRef::as_ref)
-            .filter(|t| !country_words::is_country_word(t))
+            .filter(|t| {
+                !country_words::is_country_word(t)
+                    && (!is_legal_form_word(t) || query.iter().any(|q| q.as_str() == *t))
+            })
             .collect();
         let held = stand_together(query, &rest);
         let mut distinctive = rest.iter().filter(|t| !is_generic(t));
