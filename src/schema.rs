@@ -453,9 +453,9 @@ fn condition_property(key: &str) -> Option<Json> {
             "enum": ["at_shipment", "after_shipment", "any"]
         }),
         "match_on" => json!({
-            "description": "`screen`: what a match may rest on: `any` (default: name, alias or identifier), `id`, `name`, or `address` (the party's street address against listed addresses, whatever the names).",
+            "description": "`screen`: what a match may rest on: `any` (default: name, alias or identifier), `id`, `name`, `address` (the party's street address against listed addresses, whatever the names), or `mentions` (a text, not a party, that writes out a listed company's name whole).",
             "type": "string",
-            "enum": ["any", "id", "name", "address"]
+            "enum": ["any", "id", "name", "address", "mentions"]
         }),
         "ownership" => json!({
             "description": "`screen`: entries listed through ownership (owned 50 % or more by listed parties): `include` (default), `exclude`, `only` (by the percentages given) or `unresolved` (counted by assumption: a percentage missing, or owners in a circle).",

@@ -294,6 +294,7 @@ pub(super) fn expected_text(c: &Condition, pack: &RulePack) -> String {
                 MatchOn::Id => "an identifier match",
                 MatchOn::Name => "a name match",
                 MatchOn::Address => "an address match",
+                MatchOn::Mentions => "a listed name written out",
             };
             let band = match spec.below_score {
                 Some(below) => format!("scoring from {} to below {below}", spec.min_score),

@@ -9,6 +9,9 @@ use crate::screening::steps::{ScoreStep, ScoreSteps, StepKind};
 /// Screens one party (an order object with `name`, `aliases`, `country`, `city`, `address`,
 /// `ids`): by name, alias and identifier, or with `match_on = "address"` by its street address.
 pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx) -> Check {
+    if spec.match_on == MatchOn::Mentions {
+        return screen_text(spec, value, loc, cx);
+    }
     let Value::Map(party) = value else {
         return Check::unknown("is not a party");
     };
@@ -24,6 +27,34 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
         return screen_address(spec, party, loc, cx, screener);
     }
     screen_names(spec, party, loc, cx, screener)
+}
+
+/// A text (an end-use statement, an item description) for listed company names it writes out
+/// (`match_on = "mentions"`, `Screener::mentions`).
+fn screen_text(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx) -> Check {
+    let Value::Text(text) = value else {
+        return Check::unknown("is not a text");
+    };
+    let Some(screener) = cx.engine.screener.as_deref() else {
+        return Check {
+            note: Some("was not screened: no screening list was given".into()),
+            ..Check::of(Truth::False)
+        };
+    };
+    let candidates = screener.mentions(text).into_iter().map(|m| Candidate {
+        entry_index: m.entry_index,
+        score: m.score,
+        basis: match m.matched_on {
+            MatchedOn::Alias(a) => MatchBasis::Alias(a),
+            _ => MatchBasis::Name,
+        },
+        query_normalized: m.query_normalized,
+        entry_normalized: m.entry_normalized,
+        country_match: None,
+        steps: m.steps,
+        id_written_in: None,
+    });
+    judge_candidates(spec, loc, cx, screener, text, candidates)
 }
 
 /// One candidate entry of a screening, before the condition's filters.
@@ -466,7 +497,7 @@ fn judge_candidates(
                 l.eq_ignore_ascii_case(&entry.list) || l.eq_ignore_ascii_case(&entry.source)
             });
         let basis_ok = match spec.match_on {
-            MatchOn::Any | MatchOn::Address => true,
+            MatchOn::Any | MatchOn::Address | MatchOn::Mentions => true,
             MatchOn::Id => matches!(m.basis, MatchBasis::Id { .. }),
             MatchOn::Name => !matches!(m.basis, MatchBasis::Id { .. }),
         };

@@ -212,6 +212,7 @@ fn predicate(op: &Op, c: &Condition, rule: &Rule, pack: &RulePack) -> String {
                 MatchOn::Id => "by an equal identifier",
                 MatchOn::Name => "by name or alias",
                 MatchOn::Address => "by street address, whatever the names",
+                MatchOn::Mentions => "by a listed company's name written out whole in the text",
             };
             let band = match spec.below_score {
                 Some(below) => format!(

@@ -616,6 +616,8 @@ pub enum MatchOn {
     Name,
     /// Only the party's street address against a listed entry's address, whatever the names.
     Address,
+    /// A text (not a party) that writes out a listed company's name whole.
+    Mentions,
 }
 
 impl MatchOn {
@@ -626,6 +628,7 @@ impl MatchOn {
             MatchOn::Id => "id",
             MatchOn::Name => "name",
             MatchOn::Address => "address",
+            MatchOn::Mentions => "mentions",
         }
     }
 }

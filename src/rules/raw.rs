@@ -130,7 +130,7 @@ pub struct RawCondition {
     pub below_score: Option<Sp<Scalar>>,
     /// `listed` for `screen`: `at_shipment`, `after_shipment` or `any`.
     pub listed: Option<Sp<String>>,
-    /// `match_on` for `screen`: `any`, `id`, `name` or `address`.
+    /// `match_on` for `screen`: `any`, `id`, `name`, `address` or `mentions`.
     pub match_on: Option<Sp<String>>,
     /// `ownership` for `screen`: `include`, `exclude`, `only` or `unresolved`.
     pub ownership: Option<Sp<String>>,

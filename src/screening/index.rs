@@ -36,6 +36,7 @@ use super::translit;
 
 mod cache;
 mod identifiers;
+mod mentions;
 mod names;
 mod search;
 mod sections;

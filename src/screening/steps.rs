@@ -78,6 +78,8 @@ pub enum StepKind {
     LookAlikeReadingCapped,
     /// The street address compared with a listed address.
     Address,
+    /// The listed name is written out whole in the order's free text (`index::mentions`).
+    NamedInText,
 }
 
 impl StepKind {
@@ -113,6 +115,7 @@ impl StepKind {
             StepKind::ReadAsLookAlikes => "read_as_look_alikes",
             StepKind::LookAlikeReadingCapped => "look_alike_reading_cap",
             StepKind::Address => "address",
+            StepKind::NamedInText => "named_in_text",
         }
     }
 
@@ -160,6 +163,7 @@ impl StepKind {
             }
             StepKind::LookAlikeReadingCapped => "read as look-alikes, other country: capped",
             StepKind::Address => "street address compared",
+            StepKind::NamedInText => "listed name written out in the text",
         }
     }
 }

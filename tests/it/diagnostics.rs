@@ -260,10 +260,14 @@ fn screening_conditions_written_wrong_are_all_reported() {
     let (codes, text) = diagnose("bad-screen");
     assert_eq!(
         codes,
-        ["R027", "R035", "R035", "R035", "R035", "R013", "R034"]
+        ["R027", "R035", "R035", "R035", "R035", "R027", "R013", "R034"]
     );
     assert!(
         text.contains("unknown listing filter `before_shipment`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`screen` needs a text, but `buyer` is party"),
         "{text}"
     );
     insta::assert_snapshot!(text);

@@ -178,7 +178,7 @@ fn structural_mistakes_in_broken_packs_are_rejected() {
         "bad-screen/rules/screen.toml": [
             "/rule/0/when/when/min_score: 90 is greater than the maximum of 1",
             "/rule/0/when/when/listed: \"before_shipment\" is not one of \"at_shipment\", \"after_shipment\" or \"any\"",
-            "/rule/0/when/basis/match_on: \"phone\" is not one of \"any\", \"id\" or 2 other candidates",
+            "/rule/0/when/basis/match_on: \"phone\" is not one of \"any\", \"id\" or 3 other candidates",
         ],
         "bad-severity/rules/r.toml": [
             "/rule/0/severity: \"warning\" is not one of \"block\", \"hold\" or 2 other candidates",
@@ -284,7 +284,13 @@ fn the_schemas_enumerations_are_what_the_loader_accepts() {
     }
     for key in ["match_on", "ownership", "listed"] {
         for value in strings(&defs["condition"]["properties"][key]["enum"]) {
-            let body = format!("severity = \"info\"\n[rule.when.c]\npath = \"buyer\"\nop = \"screen\"\nmin_score = 0.9\n{key} = \"{value}\"\n");
+            // `mentions` reads a text, every other basis a party.
+            let path = if value == "mentions" {
+                "end_use.statement"
+            } else {
+                "buyer"
+            };
+            let body = format!("severity = \"info\"\n[rule.when.c]\npath = \"{path}\"\nop = \"screen\"\nmin_score = 0.9\n{key} = \"{value}\"\n");
             assert_eq!(codes_of(&body), Vec::<&str>::new(), "{key} = {value}");
         }
         let body = format!("severity = \"info\"\n[rule.when.c]\npath = \"buyer\"\nop = \"screen\"\nmin_score = 0.9\n{key} = \"sometimes\"\n");

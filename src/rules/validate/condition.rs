@@ -503,7 +503,13 @@ impl Validator<'_, '_> {
             "missing" => Op::Missing,
             "blank" => Op::Blank,
             "screen" => {
-                need(self, shape == Shape::Party, "a party")?;
+                // `mentions` reads a text for listed names written out; every other basis
+                // screens a party.
+                if c.match_on.as_ref().is_some_and(|m| m.value == "mentions") {
+                    need(self, matches!(shape, Shape::Text | Shape::Any), "a text")?;
+                } else {
+                    need(self, shape == Shape::Party, "a party")?;
+                }
                 self.screen(c)?
             }
             "invalid_id" => {

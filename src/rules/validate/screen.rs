@@ -58,6 +58,7 @@ impl Validator<'_, '_> {
             Some("id") => Some(MatchOn::Id),
             Some("name") => Some(MatchOn::Name),
             Some("address") => Some(MatchOn::Address),
+            Some("mentions") => Some(MatchOn::Mentions),
             Some(other) => {
                 let span = c
                     .match_on
@@ -67,7 +68,9 @@ impl Validator<'_, '_> {
                 self.acc.push(
                     Diagnostic::error("R035", format!("unknown match basis `{other}`"))
                         .at(self.file, span, "not a basis")
-                        .with_help(Some("use `any`, `id`, `name` or `address`".to_string())),
+                        .with_help(Some(
+                            "use `any`, `id`, `name`, `address` or `mentions`".to_string(),
+                        )),
                 );
                 None
             }

@@ -1,0 +1,110 @@
+//! Listed company names written in an order's free text: an end-use statement or an item
+//! description that says who the goods are for (`for Russian Aircraft Corporation MiG`),
+//! whoever the order's parties are.
+//!
+//! A text is no party's name, so it is not aligned against the index: every run of two to
+//! [`MAX_MENTION_WORDS`] of its folded words is looked up by its letters and digits among the
+//! listed names' compact forms (`compact_keys`, what `SameLetters` finds a party's name by),
+//! which is a hash look-up per run. Only a listed name written out whole counts: a fuzzy
+//! match inside prose would meet listed names by chance in every long text.
+
+use super::*;
+
+/// Most words of a run of the text looked up: listed company names rarely have more, and a
+/// longer one is still found by its first words only if they are a listed name of their own.
+pub const MAX_MENTION_WORDS: usize = 12;
+
+/// Fewest letters and digits of a listed name found in free text: shorter names of two words
+/// (`ab co`) are written in texts by chance.
+pub const MIN_MENTION_CHARS: usize = 8;
+
+impl Screener {
+    /// The entries whose name or strong alias `text` writes out whole (spacing, case,
+    /// punctuation and legal forms aside), at least two words long, of a company, organisation,
+    /// vessel or aircraft (people share names, and a text names people for other reasons), and
+    /// not of generic business words alone. One match per entry, in the order the text names
+    /// them (then by entry), each scoring 1 with the words of the text it rests on.
+    pub fn mentions(&self, text: &str) -> Vec<Match> {
+        let folded = fold(text);
+        let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut found: Vec<(usize, u32, String)> = Vec::new();
+        let mut key = String::new();
+        for start in 0..words.len() {
+            key.clear();
+            for (n, word) in words.iter().skip(start).take(MAX_MENTION_WORDS).enumerate() {
+                key.push_str(word);
+                if n == 0 || key.len() < MIN_MENTION_CHARS {
+                    continue;
+                }
+                let hash = compact_hash(&key);
+                let from = self.compact_index.partition_point(|&(h, _)| h < hash);
+                for &(_, ri) in self.compact_index[from..]
+                    .iter()
+                    .take_while(|&&(h, _)| h == hash)
+                {
+                    let Some(r) = self.names.get(ri) else {
+                        continue;
+                    };
+                    let own_word = r.name.tokens.iter().any(|t| !is_generic(t));
+                    let company = self
+                        .entries
+                        .get(r.entry as usize)
+                        .is_some_and(|e| e.kind != EntryKind::Person);
+                    if r.weak
+                        || r.name.tokens.len() < 2
+                        || !own_word
+                        || !company
+                        || !compact_keys(&r.name).contains(&key)
+                    {
+                        continue;
+                    }
+                    let written = words
+                        .get(start..=start + n)
+                        .map(|run| run.join(" "))
+                        .unwrap_or_default();
+                    found.push((start, ri, written));
+                }
+            }
+        }
+        let mut out: Vec<Match> = Vec::new();
+        for (_, ri, written) in found {
+            let Some(r) = self.names.get(ri) else {
+                continue;
+            };
+            if out.iter().any(|m| m.entry_index == r.entry as usize) {
+                continue;
+            }
+            let Some(entry) = self.entries.get(r.entry as usize) else {
+                continue;
+            };
+            let mut steps = ScoreSteps::new();
+            steps::push(&mut steps, StepKind::NamedInText, 1.0);
+            out.push(Match {
+                entry_index: r.entry as usize,
+                list: entry.list.clone(),
+                entry_id: entry.entry_id.clone(),
+                score: 1.0,
+                name_score: 1.0,
+                matched_on: match r.alias {
+                    None => MatchedOn::Name,
+                    Some(ai) => MatchedOn::Alias(
+                        entry
+                            .aliases
+                            .get(ai as usize)
+                            .map(|a| a.name.clone())
+                            .unwrap_or_default(),
+                    ),
+                },
+                query_normalized: written,
+                entry_normalized: r.name.normalized.clone(),
+                country_match: None,
+                address_match: false,
+                kind_conflict: false,
+                legal_forms: (None, r.name.legal_form.clone()),
+                pairs: Vec::new(),
+                steps,
+            });
+        }
+        out
+    }
+}
