@@ -20,11 +20,10 @@ use super::address_index::AddressIndex;
 use super::candidates::{name_grams, Postings};
 use super::compact::{compact_hash, compact_keys, legal_form_cuts};
 use super::countries;
-use super::country_words;
 use super::ids;
 use super::model::{Entry, EntryKind};
 use super::name_bound::{CeilingMemo, ListedIds};
-use super::normalize::{fold, is_legal_form_word, normalize, NormalizedName};
+use super::normalize::{fold, normalize, NormalizedName};
 use super::patronymic::CROSSED_PATRONYMIC_MAX;
 use super::score::{
     compare_listed_at_least, is_generic, query_variants, variants_below_floor, Pruning, QueryName,

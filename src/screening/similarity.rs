@@ -174,6 +174,12 @@ pub(super) struct TokenFacts {
     /// It is made of Korean syllables in some romanisation ([`korean::is_korean`]): a
     /// Korean reading ([`korean::reads_as`]) is only looked for between two such tokens.
     pub(super) korean: bool,
+    /// It names a country (`country_words`), or is a legal form of one word
+    /// (`normalize::is_legal_form_word`): what a listed company name held without its country
+    /// or without a legal-form word inside it leaves out (`index::search`). Worked out once
+    /// per listed token rather than looked up for each of a query's hundreds of candidates.
+    pub(super) country_word: bool,
+    pub(super) legal_form_word: bool,
     /// Its bytes counted by their low five bits as [`similarity_bound`] counts them, when it
     /// is at most 255 bytes long (so that a count fits a byte; longer tokens are bounded by
     /// [`similarity_bound`] itself).
@@ -196,6 +202,8 @@ impl TokenFacts {
             skeleton: translit::is_skeleton(token),
             nickname: nicknames::is_name(token),
             korean: korean::is_korean(token),
+            country_word: super::country_words::is_country_word(token),
+            legal_form_word: super::normalize::is_legal_form_word(token),
             letters,
         }
     }

@@ -41,7 +41,11 @@ pub fn redflag_in(dir: Option<&Path>, args: &[&str], stdin: Option<&[u8]>) -> Ou
         // A run that stops before reading its input (a pack that does not load) closes the
         // pipe: what it wrote and its exit status are what the test asks about.
         if let Err(e) = pipe.write_all(bytes) {
-            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "stdin written: {e}");
+            assert_eq!(
+                e.kind(),
+                std::io::ErrorKind::BrokenPipe,
+                "stdin written: {e}"
+            );
         }
     }
     child.wait_with_output().expect("the redflag binary ends")

@@ -2,7 +2,7 @@
 //! description that says who the goods are for (`for Russian Aircraft Corporation MiG`),
 //! whoever the order's parties are.
 //!
-//! A text is no party's name, so it is not aligned against the index: every run of two to
+//! A text is no party's name, so it is not aligned against the index: every run of one to
 //! [`MAX_MENTION_WORDS`] of its folded words is looked up by its letters and digits among the
 //! listed names' compact forms (`compact_keys`, what `SameLetters` finds a party's name by),
 //! which is a hash look-up per run. Only a listed name written out whole counts: a fuzzy
@@ -33,7 +33,8 @@ impl Screener {
             key.clear();
             for (n, word) in words.iter().skip(start).take(MAX_MENTION_WORDS).enumerate() {
                 key.push_str(word);
-                if n == 0 || key.len() < MIN_MENTION_CHARS {
+                // One word of the text counts too: `MAHAN­AIR` with a soft hyphen is one.
+                if key.len() < MIN_MENTION_CHARS {
                     continue;
                 }
                 let hash = compact_hash(&key);

@@ -199,7 +199,7 @@ impl Screener {
                 if self.config.pruning == Pruning::Bounded
                     && self.names.view_with(ri, run(k), &mut view)
                     && self
-                        .holds_listed(tokens, view.tokens(), || view.entry())
+                        .holds_listed(tokens, view.tokens(), view.listed().facts, || view.entry())
                         .is_none()
                     && !self.part_of_listed(&core, view.tokens(), || view.entry())
                 {
@@ -211,7 +211,7 @@ impl Screener {
                     below = Some(mask);
                 }
                 let r = self.names.get(ri)?;
-                let held = self.holds_listed(tokens, &r.name.tokens, || Some(r.entry));
+                let held = self.holds_listed(tokens, &r.name.tokens, &r.facts, || Some(r.entry));
                 let contained = held.is_some();
                 let part_of_listed =
                     !contained && self.part_of_listed(&core, &r.name.tokens, || Some(r.entry));
@@ -280,15 +280,16 @@ impl Screener {
         &self,
         query: &[String],
         tokens: &[S],
+        facts: &[TokenFacts],
         entry: impl Fn() -> Option<u32>,
     ) -> Option<(f64, StepKind)> {
         if let Some(score) = self.holds_listed_whole(query, tokens, &entry) {
             return Some((score, StepKind::HoldsListedName));
         }
-        if let Some(score) = self.without_own_country(query, tokens, &entry) {
+        if let Some(score) = self.without_own_country(query, tokens, facts, &entry) {
             return Some((score, StepKind::WithoutOwnCountry));
         }
-        self.without_legal_form_word(query, tokens, &entry)
+        self.without_legal_form_word(query, tokens, facts, &entry)
             .map(|score| (score, StepKind::WithoutLegalFormWord))
     }
 
@@ -303,17 +304,18 @@ impl Screener {
         &self,
         query: &[String],
         tokens: &[S],
+        facts: &[TokenFacts],
         entry: impl FnOnce() -> Option<u32>,
     ) -> Option<f64> {
         // Asked of every candidate: most have a word the query lacks that is no legal form.
         // The `for` of `COMPANY FOR ...` (a listing's rendering of an Arabic firm's name) goes
         // with the legal-form word before it.
         let (mut left_out, mut after_form) = (false, false);
-        for t in tokens {
+        for (i, t) in tokens.iter().enumerate() {
             let t = t.as_ref();
             if query.iter().any(|q| q.as_str() == t) {
                 after_form = false;
-            } else if is_legal_form_word(t) {
+            } else if facts.get(i).is_some_and(|f| f.legal_form_word) {
                 (left_out, after_form) = (true, true);
             } else if after_form && t == "for" {
                 after_form = false;
@@ -389,21 +391,25 @@ impl Screener {
         &self,
         query: &[String],
         tokens: &[S],
+        facts: &[TokenFacts],
         entry: impl FnOnce() -> Option<u32>,
     ) -> Option<f64> {
+        // A token without facts (none are missing) counts as an ordinary word: no match.
+        let country = |i: usize| facts.get(i).is_some_and(|f| f.country_word);
+        let legal = |i: usize| facts.get(i).is_some_and(|f| f.legal_form_word);
         // Asked of every candidate: a country word must be left out, and every form below
         // leaves at most one other word of the listed name out of the query. The query's few
         // tokens are looked through first, so most candidates are ruled out after a second
         // such word with a country look-up or two.
         let (mut absent, mut dropped) = (0usize, false);
-        for t in tokens {
+        for (i, t) in tokens.iter().enumerate() {
             let t = t.as_ref();
             if query.iter().any(|q| q.as_str() == t) {
                 continue;
             }
-            if country_words::is_country_word(t) {
+            if country(i) {
                 dropped = true;
-            } else if !is_legal_form_word(t) {
+            } else if !legal(i) {
                 absent += 1;
                 if absent > 1 {
                     return None;
@@ -419,11 +425,11 @@ impl Screener {
         // less `russian` and `corporation`.
         let rest: Vec<&str> = tokens
             .iter()
-            .map(AsRef::as_ref)
-            .filter(|t| {
-                !country_words::is_country_word(t)
-                    && (!is_legal_form_word(t) || query.iter().any(|q| q.as_str() == *t))
+            .enumerate()
+            .filter(|&(i, t)| {
+                !country(i) && (!legal(i) || query.iter().any(|q| q.as_str() == t.as_ref()))
             })
+            .map(|(_, t)| t.as_ref())
             .collect();
         let held = stand_together(query, &rest);
         let mut distinctive = rest.iter().filter(|t| !is_generic(t));
