@@ -15,18 +15,23 @@ pub(super) fn screen_party(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx)
     let Value::Map(party) = value else {
         return Check::unknown("is not a party");
     };
-    // Without lists nothing was screened (and `check` says so once); with lists, a party
-    // that cannot be screened must not pass as clear.
+    // With lists, a party that cannot be screened must not pass as clear.
     let Some(screener) = cx.engine.screener.as_deref() else {
-        return Check {
-            note: Some("was not screened: no screening list was given".into()),
-            ..Check::of(Truth::False)
-        };
+        return not_screened();
     };
     if spec.match_on == MatchOn::Address {
         return screen_address(spec, party, loc, cx, screener);
     }
     screen_names(spec, party, loc, cx, screener)
+}
+
+/// What a `screen` answers without any list: nothing was screened, and `check` says so once
+/// (`S004`).
+fn not_screened() -> Check {
+    Check {
+        note: Some("was not screened: no screening list was given".into()),
+        ..Check::of(Truth::False)
+    }
 }
 
 /// A text (an end-use statement, an item description) for listed company names it writes out
@@ -36,10 +41,7 @@ fn screen_text(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx) -> Check {
         return Check::unknown("is not a text");
     };
     let Some(screener) = cx.engine.screener.as_deref() else {
-        return Check {
-            note: Some("was not screened: no screening list was given".into()),
-            ..Check::of(Truth::False)
-        };
+        return not_screened();
     };
     let candidates = screener.mentions(text).into_iter().map(|m| Candidate {
         entry_index: m.entry_index,

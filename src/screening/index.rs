@@ -214,6 +214,22 @@ pub enum MatchedOn {
     },
 }
 
+impl MatchedOn {
+    /// The entry's primary name, or its alias number `alias` as the list writes it.
+    fn of_name(entry: &Entry, alias: Option<u32>) -> MatchedOn {
+        match alias {
+            None => MatchedOn::Name,
+            Some(ai) => MatchedOn::Alias(
+                entry
+                    .aliases
+                    .get(ai as usize)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+}
+
 /// One screening hit, with the evidence a reviewer needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
@@ -762,16 +778,7 @@ impl Screener {
                 if score < min_score {
                     continue;
                 }
-                let matched_on = match r.alias {
-                    None => MatchedOn::Name,
-                    Some(ai) => MatchedOn::Alias(
-                        entry
-                            .aliases
-                            .get(ai as usize)
-                            .map(|a| a.name.clone())
-                            .unwrap_or_default(),
-                    ),
-                };
+                let matched_on = MatchedOn::of_name(entry, r.alias);
                 keep(
                     &mut best,
                     Match {

@@ -37,26 +37,13 @@ impl Screener {
                 if key.len() < MIN_MENTION_CHARS {
                     continue;
                 }
-                let hash = compact_hash(&key);
-                let from = self.compact_index.partition_point(|&(h, _)| h < hash);
-                for &(_, ri) in self.compact_index[from..]
-                    .iter()
-                    .take_while(|&&(h, _)| h == hash)
-                {
-                    let Some(r) = self.names.get(ri) else {
-                        continue;
-                    };
+                for (ri, r) in self.records_by_compact(&key) {
                     let own_word = r.name.tokens.iter().any(|t| !is_generic(t));
                     let company = self
                         .entries
                         .get(r.entry as usize)
                         .is_some_and(|e| e.kind != EntryKind::Person);
-                    if r.weak
-                        || r.name.tokens.len() < 2
-                        || !own_word
-                        || !company
-                        || !compact_keys(&r.name).contains(&key)
-                    {
+                    if r.weak || r.name.tokens.len() < 2 || !own_word || !company {
                         continue;
                     }
                     let written = words
@@ -86,16 +73,7 @@ impl Screener {
                 entry_id: entry.entry_id.clone(),
                 score: 1.0,
                 name_score: 1.0,
-                matched_on: match r.alias {
-                    None => MatchedOn::Name,
-                    Some(ai) => MatchedOn::Alias(
-                        entry
-                            .aliases
-                            .get(ai as usize)
-                            .map(|a| a.name.clone())
-                            .unwrap_or_default(),
-                    ),
-                },
+                matched_on: MatchedOn::of_name(entry, r.alias),
                 query_normalized: written,
                 entry_normalized: r.name.normalized.clone(),
                 country_match: None,

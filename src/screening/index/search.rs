@@ -492,19 +492,10 @@ impl Screener {
         keys.dedup();
         let mut records: Vec<(u32, &str)> = Vec::new();
         for key in &keys {
-            let hash = compact_hash(key);
-            let from = self.compact_index.partition_point(|&(h, _)| h < hash);
-            for &(_, ri) in self.compact_index[from..]
-                .iter()
-                .take_while(|&&(h, _)| h == hash)
-            {
-                let Some(r) = self.names.get(ri) else {
-                    continue;
-                };
-                if compact_keys(&r.name).iter().any(|k| k == key) {
-                    records.push((ri, key.as_str()));
-                }
-            }
+            records.extend(
+                self.records_by_compact(key)
+                    .map(|(ri, _)| (ri, key.as_str())),
+            );
         }
         records.sort_unstable();
         records.dedup_by_key(|r| r.0);
@@ -523,6 +514,28 @@ impl Screener {
                 origin: NameOrigin::of(StepKind::SameLetters, 1.0),
             })
             .collect()
+    }
+}
+
+impl Screener {
+    /// The records whose name has `key` as one of its compact forms (`compact_keys`): its
+    /// letters and digits as written, or less titles, connectives and legal forms.
+    pub(super) fn records_by_compact<'s>(
+        &'s self,
+        key: &'s str,
+    ) -> impl Iterator<Item = (u32, &'s NameRecord)> + 's {
+        let hash = compact_hash(key);
+        let from = self.compact_index.partition_point(|&(h, _)| h < hash);
+        self.compact_index[from..]
+            .iter()
+            .take_while(move |&&(h, _)| h == hash)
+            .filter_map(move |&(_, ri)| {
+                let r = self.names.get(ri)?;
+                compact_keys(&r.name)
+                    .iter()
+                    .any(|k| k == key)
+                    .then_some((ri, r))
+            })
     }
 }
 
