@@ -27,7 +27,8 @@ impl Screener {
     pub fn mentions(&self, text: &str) -> Vec<Match> {
         let folded = fold(text);
         let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
-        let mut found: Vec<(usize, u32, String)> = Vec::new();
+        // In the order the text names them: by where the run starts, then its length.
+        let mut found: Vec<(u32, String)> = Vec::new();
         let mut key = String::new();
         for start in 0..words.len() {
             key.clear();
@@ -50,12 +51,12 @@ impl Screener {
                         .get(start..=start + n)
                         .map(|run| run.join(" "))
                         .unwrap_or_default();
-                    found.push((start, ri, written));
+                    found.push((ri, written));
                 }
             }
         }
         let mut out: Vec<Match> = Vec::new();
-        for (_, ri, written) in found {
+        for (ri, written) in found {
             let Some(r) = self.names.get(ri) else {
                 continue;
             };

@@ -296,9 +296,9 @@ impl Screener {
     /// [`CONTAINED_NAME_SCORE`] when the query is, or holds together, a listed company's name
     /// less a legal-form word inside it (`is_legal_form_word`) that the query leaves out:
     /// `Zhongshan Aviation Spare Parts Ltd` (of Ankara) for `ZHONGSHAN COMPANY FOR AVIATION
-    /// SPARE PARTS` (of Syria), `for` left out with `company`. Normalising cuts legal forms from a name's ends only, so the
-    /// word inside stayed a listed word the query lacked, and with another country the
-    /// alignment fell below review. What is left must be two words or more, one of them not
+    /// SPARE PARTS` (of Syria), `for` left out with `company`. Normalising cuts legal forms
+    /// from a name's ends only, so the word inside stayed a listed word the query lacked, and
+    /// with another country the alignment fell below review. What is left must be two words or more, one of them not
     /// a generic business word, as for a name held whole; not a person's name.
     fn without_legal_form_word<S: AsRef<str>>(
         &self,
