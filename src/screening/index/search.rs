@@ -298,8 +298,9 @@ impl Screener {
     /// `Zhongshan Aviation Spare Parts Ltd` (of Ankara) for `ZHONGSHAN COMPANY FOR AVIATION
     /// SPARE PARTS` (of Syria), `for` left out with `company`. Normalising cuts legal forms
     /// from a name's ends only, so the word inside stayed a listed word the query lacked, and
-    /// with another country the alignment fell below review. What is left must be two words or more, one of them not
-    /// a generic business word, as for a name held whole; not a person's name.
+    /// with another country the alignment fell below review. What is left must be two words or
+    /// more, one of them not a generic business word, as for a name held whole; not a
+    /// person's name.
     fn without_legal_form_word<S: AsRef<str>>(
         &self,
         query: &[String],
