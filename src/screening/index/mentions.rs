@@ -27,18 +27,38 @@ impl Screener {
     pub fn mentions(&self, text: &str) -> Vec<Match> {
         let folded = fold(text);
         let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        // A listed name is kept with its abbreviated business words written out (`compact_keys`
+        // of its tokens): `Aircraft Corp. MiG` is looked up as written and as `aircraft
+        // corporation mig`.
+        let written: Vec<&str> = words
+            .iter()
+            .map(|w| super::super::normalize::word_written_out(w))
+            .collect();
         // In the order the text names them: by where the run starts, then its length.
         let mut found: Vec<(u32, String)> = Vec::new();
-        let mut key = String::new();
+        let (mut key, mut key_written) = (String::new(), String::new());
         for start in 0..words.len() {
             key.clear();
-            for (n, word) in words.iter().skip(start).take(MAX_MENTION_WORDS).enumerate() {
+            key_written.clear();
+            let run = words
+                .iter()
+                .zip(&written)
+                .skip(start)
+                .take(MAX_MENTION_WORDS);
+            for (n, (word, word_written)) in run.enumerate() {
                 key.push_str(word);
+                key_written.push_str(word_written);
                 // One word of the text counts too: `MAHAN­AIR` with a soft hyphen is one.
                 if key.len() < MIN_MENTION_CHARS {
                     continue;
                 }
-                for (ri, r) in self.records_by_compact(&key) {
+                let keys = [key.as_str(), key_written.as_str()];
+                let records = keys
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, k)| i == 0 || *k != key)
+                    .flat_map(|(_, k)| self.records_by_compact(k));
+                for (ri, r) in records {
                     let own_word = r.name.tokens.iter().any(|t| !is_generic(t));
                     let company = self
                         .entries

@@ -171,6 +171,9 @@ fn written_out(token: &str) -> Option<&'static str> {
         "airways" => "air",
         "assn" => "association",
         "bros" => "brothers",
+        // A legal form at a name's end either way; inside a listed name (`RUSSIAN AIRCRAFT
+        // CORPORATION MIG`) it is a word, and `Aircraft Corp. MiG` writes it short.
+        "corp" => "corporation",
         "dev" => "development",
         "devt" => "development",
         "elec" => "electric",
@@ -193,6 +196,11 @@ fn written_out(token: &str) -> Option<&'static str> {
         "trdg" => "trading",
         _ => return None,
     })
+}
+
+/// `token` with its abbreviated business word written out ([`written_out`]), else as it is.
+pub(in crate::screening) fn word_written_out(token: &str) -> &str {
+    written_out(token).unwrap_or(token)
 }
 
 /// Writes out the abbreviated business words of a name that is not a person's
