@@ -404,6 +404,6 @@ fn is_forged_word(word: &[char]) -> bool {
             || (word.iter().any(|&c| is_greek(c)) && word.iter().any(|&c| is_cyrillic(c))))
 }
 
-fn is_cyrillic(c: char) -> bool {
+pub(super) fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{400}'..='\u{52F}')
 }

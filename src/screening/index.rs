@@ -63,13 +63,15 @@ pub const EXACT_NAME_MIN: f64 = 0.95;
 /// surnames and syllables, so a Hangul name meets listed North Korean names often by chance
 /// (docs/screening.md, "Names in Hangul"). Without a country a match stands (fail closed).
 pub const HANGUL_ONLY_MAX: f64 = 0.85;
-/// Highest score of a match that rests on a name without a Latin letter, its words of Cyrillic
-/// or Greek letters that look like Latin ones read as those Latin letters
+/// Highest score of a match that rests on a Cyrillic name without a Latin letter, its words of
+/// capitals that look like Latin ones read as those Latin letters
 /// (`chars::look_alikes_read_as_latin`), when the query gives a country that is not one of
-/// the entry's: a review, never a block. Such a name is a forged Latin name or one of its own
-/// script (`ВЕНТА`, a Russian river, reads `BEHTA`, a listed Iranian firm's name); a person
-/// tells which. Beside a Latin word (`СРМІЕС Ltd`, `ΜΑΗΑΝ Air`) the look-alikes are a forger's,
-/// and a match is not capped; nor without a country, or in the entry's own (fail closed).
+/// the entry's: a review, never a block. Such a name is a forged Latin name or a Russian one
+/// in capitals (`ВЕНТА`, a river, reads `BEHTA`, a listed Iranian firm's name); a person tells
+/// which. Beside a Latin word (`СРМІЕС Ltd`, `ΜΑΗΑΝ Air`) the look-alikes are a forger's, and
+/// a match is not capped; nor a wholly Greek name of look-alike capitals (`ϹΙΜΕΧ`), read so
+/// and blocked before this cap was made; nor without a country, or in the entry's own (fail
+/// closed).
 pub const LOOK_ALIKE_READING_MAX: f64 = 0.85;
 /// Fewest characters of a folded query name that may be a listed name cut at a field's length
 /// (SAP and SWIFT name fields hold 35 characters, some ERP exports 30; folding drops
@@ -193,8 +195,8 @@ struct Reading {
     /// For a reading with vowels, the tokens of the name as written (its skeleton), which
     /// the reading's candidates are also scored on.
     written: Option<Vec<String>>,
-    /// A reading of look-alikes of a name without a Latin letter: capped against another
-    /// country ([`LOOK_ALIKE_READING_MAX`]).
+    /// A reading of look-alikes of a Cyrillic name without a Latin letter: capped against
+    /// another country ([`LOOK_ALIKE_READING_MAX`]).
     capped: bool,
 }
 
@@ -682,7 +684,8 @@ impl Screener {
                         written: (read == StepKind::ReadWithVowels)
                             .then(|| normalize(name, query_kind).tokens),
                         capped: read == StepKind::ReadAsLookAlikes
-                            && !name.chars().any(|c| c.is_ascii_alphabetic()),
+                            && !name.chars().any(|c| c.is_ascii_alphabetic())
+                            && name.chars().any(super::chars::is_cyrillic),
                     })
             })
             .collect();
