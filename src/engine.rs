@@ -35,6 +35,7 @@ mod memo;
 mod screen;
 mod staging;
 mod tally;
+mod text_memo;
 mod trace;
 mod waiving;
 
@@ -103,7 +104,26 @@ pub struct Engine {
 /// A list column's folded keys and the rows that carry each. Fx hashing: keys are order
 /// values looked up on every order, and the index is built from the pack, not from input
 /// an attacker shapes to collide.
-type ListIndex = FxHashMap<String, Vec<usize>>;
+/// A clone is the same index, and keeps its id.
+#[derive(Debug, Clone)]
+struct ListIndex {
+    keys: FxHashMap<String, Vec<usize>>,
+    /// What the place look-ups in it are remembered by (`text_memo::place_hits`).
+    id: u64,
+}
+
+impl ListIndex {
+    fn new() -> ListIndex {
+        ListIndex {
+            keys: FxHashMap::default(),
+            id: text_memo::next_index_id(),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&Vec<usize>> {
+        self.keys.get(key)
+    }
+}
 
 /// Screening results of one order, by query, shared by every `screen` condition that asks.
 type ScreenCache = RefCell<HashMap<String, Arc<Vec<screening::Match>>>>;

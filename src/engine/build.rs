@@ -28,13 +28,13 @@ impl Engine {
                 .entry(list_name)
                 .or_default()
                 .entry(column.clone())
-                .or_default();
-            if !entry.is_empty() {
+                .or_insert_with(ListIndex::new);
+            if !entry.keys.is_empty() {
                 continue;
             }
             for (i, row) in list.rows.iter().enumerate() {
                 for key in list.keys_of(row, &column) {
-                    entry.entry(fold(key)).or_default().push(i);
+                    entry.keys.entry(fold(key)).or_default().push(i);
                 }
             }
         }

@@ -456,7 +456,7 @@ pub(super) fn test_value(
             );
             if candidates.is_empty() && table.places {
                 if let Some(idx) = index {
-                    candidates = Cow::Owned(place_hits(idx, &text));
+                    candidates = Cow::Owned(place_hits(idx, &text).into_vec());
                 }
             }
             let set_aside = cx.rows.retain_borrowed(table, &mut candidates);
@@ -724,35 +724,41 @@ fn compare_literal(
 
 /// The rows of a list of place names that a place text names among other words
 /// (`Dandong, Liaoning`: `rules::places`), in row order, each once.
-fn place_hits(index: &ListIndex, text: &str) -> Vec<usize> {
-    // Most place texts an order is looked up by are one short ASCII word (`Bremen`): folded
-    // on the stack, and no reading is made of them.
-    let mut readings = with_folded(text, crate::rules::places::place_readings);
-    // `D4ndong`: digits and symbols written for letters (`rules::letters`).
-    if let Some(letters) = crate::rules::letters::letter_reading(text) {
-        readings.extend(with_folded(&letters, crate::rules::places::place_readings));
-    }
-    let mut rows: Vec<usize> = readings
-        .iter()
-        .filter_map(|reading| index.get(reading.as_str()))
-        .flatten()
-        .copied()
-        .collect();
-    rows.sort_unstable();
-    rows.dedup();
-    rows
+/// Remembered across orders (`text_memo`): the answer depends on the index and the text alone.
+fn place_hits(index: &ListIndex, text: &str) -> Rows {
+    super::text_memo::place_hits(index.id, text, |text| {
+        // Most place texts an order is looked up by are one short ASCII word (`Bremen`):
+        // folded on the stack, and no reading is made of them.
+        let mut readings = with_folded(text, crate::rules::places::place_readings);
+        // `D4ndong`: digits and symbols written for letters (`rules::letters`).
+        if let Some(letters) = crate::rules::letters::letter_reading(text) {
+            readings.extend(with_folded(&letters, crate::rules::places::place_readings));
+        }
+        let mut rows: Rows = readings
+            .iter()
+            .filter_map(|reading| index.get(reading.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    })
 }
 
 /// The patterns of `set` that match `text` or its letter reading (`c4sh` as `cash`:
 /// `rules::letters`), in pattern order.
+/// Remembered across orders (`text_memo`): the answer depends on the set and the text alone.
 fn set_hits(set: &crate::rules::pattern_set::PatternSet, text: &str) -> Rows {
-    let mut rows = set_hits_as_written(set, text);
-    if let Some(reading) = crate::rules::letters::letter_reading(text) {
-        rows.extend(set_hits_as_written(set, &reading));
-        rows.sort_unstable();
-        rows.dedup();
-    }
-    rows
+    super::text_memo::set_hits(set.id(), text, |text| {
+        let mut rows = set_hits_as_written(set, text);
+        if let Some(reading) = crate::rules::letters::letter_reading(text) {
+            rows.extend(set_hits_as_written(set, &reading));
+            rows.sort_unstable();
+            rows.dedup();
+        }
+        rows
+    })
 }
 
 fn set_hits_as_written(set: &crate::rules::pattern_set::PatternSet, text: &str) -> Rows {

@@ -9,13 +9,22 @@
 //! is most of a one-order check. The texts these sets see are short (names, descriptions), so
 //! the lazy DFA that scans them without a prefilter costs about the same per text.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use regex_automata::{meta, nfa::thompson::WhichCaptures, util::syntax, Input, MatchKind};
 
 /// A compiled, case-insensitive set of patterns; cheap to clone (a handle to one set).
 #[derive(Debug, Clone)]
 pub struct PatternSet {
     meta: meta::Regex,
+    /// Which compiled set this is, unique in the process: what a memo of its answers is keyed
+    /// by. Not its address, which a set compiled after this one is dropped (a pack reloaded
+    /// by `serve`, the packs of a rule-test run) may be given again.
+    id: u64,
 }
+
+/// The next [`PatternSet::id`].
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
 impl PatternSet {
     /// Compiles `patterns` case-insensitively, the compiled program limited to `size_limit`
@@ -34,12 +43,21 @@ impl PatternSet {
             .configure(config)
             .syntax(syntax)
             .build_many(patterns)
-            .map(|meta| PatternSet { meta })
+            .map(|meta| PatternSet {
+                meta,
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            })
             .map_err(|e| match (e.size_limit(), e.syntax_error()) {
                 (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
                 (None, Some(syntax)) => syntax.to_string(),
                 (None, None) => e.to_string(),
             })
+    }
+
+    /// Which compiled set this is: the same for its clones, different for every other set
+    /// compiled in the process, even of the same patterns.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// Whether any pattern matches somewhere in `text`.

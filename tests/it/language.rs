@@ -788,3 +788,83 @@ value = "KP"
     });
     assert_eq!(outcome(&engine, &o, "T-1"), "fired review: Nampo, KP");
 }
+
+/// A pack of one rule: `contains_any` of `words` in the buyer's business, and the buyer's
+/// city named among the places of a list of one city.
+fn words_and_places_engine(words: &str, city: &str) -> Engine {
+    let manifest = "[pack]\nname = \"test\"\nversion = \"1\"\n\
+        [lists.cities]\nfile = \"lists/cities.csv\"\nkey = \"city\"\nas_of = 2025-01-01\nplaces = true\n";
+    let rules = rule(
+        "1",
+        "w or c",
+        "m",
+        &format!(
+            "[rule.when.w]\npath = \"buyer.business\"\nop = \"contains_any\"\nvalues = [\"{words}\"]\n\
+             [rule.when.c]\npath = \"buyer.city\"\nop = \"in_list\"\nlist = \"cities\"\ncolumn = \"city\"\n"
+        ),
+    );
+    let files = BTreeMap::from([
+        ("pack.toml".to_string(), manifest.as_bytes().to_vec()),
+        ("rules/test.toml".to_string(), rules.into_bytes()),
+        (
+            "lists/cities.csv".to_string(),
+            format!("city\n{city}\n").into_bytes(),
+        ),
+    ]);
+    let (pack, diagnostics) = build(&PackFiles {
+        origin: "<test pack>".into(),
+        files,
+        root: None,
+    });
+    Engine::new(
+        pack.unwrap_or_else(|| panic!("{}", redflag::cli::render_diagnostics(&diagnostics, false))),
+    )
+}
+
+#[test]
+fn what_one_pack_found_in_a_text_is_never_the_answer_of_another() {
+    // Pattern sets and place look-ups are remembered per thread across orders, and packs
+    // come and go in one process (`serve` reloads, rule tests build one per file): each pack
+    // judged in turn on the same texts, on this one thread, must give its own answers, also
+    // after the first pack is dropped and another compiled in its place.
+    let bakery = words_and_places_engine("bakery", "Dandong");
+    let florist = words_and_places_engine("florist", "Sinuiju");
+    let at = |business: &str, city: &str| {
+        order(|o| {
+            o["buyer"]["business"] = json!(business);
+            o["buyer"]["city"] = json!(city);
+        })
+    };
+    for _ in 0..2 {
+        assert_eq!(kind(&bakery, &at("small bakery", "Bremen"), "T-1"), "fired");
+        assert_eq!(kind(&florist, &at("small bakery", "Bremen"), "T-1"), "none");
+        assert_eq!(kind(&florist, &at("a florist", "Bremen"), "T-1"), "fired");
+        assert_eq!(kind(&bakery, &at("a florist", "Bremen"), "T-1"), "none");
+        assert_eq!(
+            kind(&bakery, &at("tools", "Dandong, Liaoning"), "T-1"),
+            "fired"
+        );
+        assert_eq!(
+            kind(&florist, &at("tools", "Dandong, Liaoning"), "T-1"),
+            "none"
+        );
+        assert_eq!(kind(&florist, &at("tools", "Sinuiju city"), "T-1"), "fired");
+        assert_eq!(kind(&bakery, &at("tools", "Sinuiju city"), "T-1"), "none");
+    }
+    drop(bakery);
+    let again = words_and_places_engine("florist", "Sinuiju");
+    assert_eq!(
+        kind(&again, &at("small bakery", "Dandong, Liaoning"), "T-1"),
+        "none"
+    );
+    assert_eq!(kind(&again, &at("a florist", "Bremen"), "T-1"), "fired");
+    let swapped = words_and_places_engine("bakery", "Dandong");
+    assert_eq!(
+        kind(&swapped, &at("a florist", "Sinuiju city"), "T-1"),
+        "none"
+    );
+    assert_eq!(
+        kind(&swapped, &at("small bakery", "Bremen"), "T-1"),
+        "fired"
+    );
+}
