@@ -37,7 +37,22 @@ pub(super) fn label_of(value: &Value) -> String {
                     }
                 }
                 None if has_place => place(&mut out),
-                None => push_shown(&mut out, m.get("sku").or_else(|| m.get("kind"))),
+                None => match m.get("sku").or_else(|| m.get("kind")) {
+                    Some(label) => push_shown(&mut out, Some(label)),
+                    // An object of free members (`attributes`) is shown by its members' names,
+                    // which say where to look: `{Remarks, delivery}`.
+                    None if !m.is_empty() => {
+                        out.push('{');
+                        for (i, key) in m.keys().enumerate() {
+                            if i > 0 {
+                                out.push_str(", ");
+                            }
+                            out.push_str(key);
+                        }
+                        out.push('}');
+                    }
+                    None => {}
+                },
             }
         }
         other => push_shown(&mut out, Some(other)),
@@ -381,11 +396,11 @@ mod tests {
                     (Some(n), Some(p)) => format!("{n} ({p})"),
                     (Some(n), None) => n,
                     (None, Some(p)) => p,
-                    (None, None) => m
-                        .get("sku")
-                        .or_else(|| m.get("kind"))
-                        .map(|v| v.to_string())
-                        .unwrap_or_default(),
+                    (None, None) => match m.get("sku").or_else(|| m.get("kind")) {
+                        Some(v) => v.to_string(),
+                        None if m.is_empty() => String::new(),
+                        None => format!("{{{}}}", m.keys().collect::<Vec<_>>().join(", ")),
+                    },
                 }
             }
             other => other.to_string(),

@@ -35,14 +35,48 @@ fn not_screened() -> Check {
 }
 
 /// A text (an end-use statement, an item description) for listed company names it writes out
-/// (`match_on = "mentions"`, `Screener::mentions`).
+/// (`match_on = "mentions"`, `Screener::mentions`); an object (`attributes`) for them in every
+/// text below it, since an export keeps free text there under any name (`Remarks`, `Notes`,
+/// `Bemerkung`): the first text, in name order, that names a listed company is the evidence.
 fn screen_text(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx) -> Check {
-    let Value::Text(text) = value else {
-        return Check::unknown("is not a text");
+    let members = match value {
+        Value::Text(_) => None,
+        Value::Map(members) => Some(members),
+        _ => return Check::unknown("is not a text"),
     };
     let Some(screener) = cx.engine.screener.as_deref() else {
         return not_screened();
     };
+    let Some(members) = members else {
+        let Value::Text(text) = value else {
+            return Check::unknown("is not a text");
+        };
+        return screen_one_text(spec, text, loc, cx, screener);
+    };
+    let mut answer = Check::of(Truth::False);
+    walk_scalars(members, &mut Vec::new(), &mut |path, _, text| {
+        if answer.truth == Truth::True || screener.mentions(&text).is_empty() {
+            return;
+        }
+        let here = Loc::Row(format!("{}.{}", loc.text(), path.join(".")));
+        let check = screen_one_text(spec, &text, &here, cx, screener);
+        // A listing the condition sets aside (too late, ended, another list) says so, as
+        // for a text of its own, unless a later text names one it keeps.
+        if check.truth == Truth::True || answer.note.is_none() {
+            answer = check;
+        }
+    });
+    answer
+}
+
+/// One text for listed company names it writes out.
+fn screen_one_text(
+    spec: &ScreenSpec,
+    text: &str,
+    loc: &Loc,
+    cx: &Cx,
+    screener: &Screener,
+) -> Check {
     let candidates = screener.mentions(text).into_iter().map(|m| Candidate {
         entry_index: m.entry_index,
         score: m.score,
@@ -328,6 +362,20 @@ fn walk_attributes<'a>(
     path: &mut Vec<&'a str>,
     found: &mut dyn FnMut(&[&'a str], &'a str, String),
 ) {
+    walk_scalars(attributes, path, &mut |path, key, text| {
+        if !screening::ids::in_text(&text).is_empty() {
+            found(path, key, text);
+        }
+    });
+}
+
+/// Every text or number below `members`, at any depth and in lists, with the keys that lead
+/// to it and the one nearest, in name order.
+fn walk_scalars<'a>(
+    attributes: &'a Fields,
+    path: &mut Vec<&'a str>,
+    found: &mut dyn FnMut(&[&'a str], &'a str, String),
+) {
     fn walk<'a>(
         key: &'a str,
         value: &'a Value,
@@ -335,7 +383,7 @@ fn walk_attributes<'a>(
         found: &mut dyn FnMut(&[&'a str], &'a str, String),
     ) {
         match value {
-            Value::Map(members) => walk_attributes(members, path, found),
+            Value::Map(members) => walk_scalars(members, path, found),
             Value::List(items) => {
                 for item in items {
                     walk(key, item, path, found);
@@ -349,9 +397,7 @@ fn walk_attributes<'a>(
                     _ => None,
                 };
                 if let Some(text) = text {
-                    if !screening::ids::in_text(&text).is_empty() {
-                        found(path, key, text);
-                    }
+                    found(path, key, text);
                 }
             }
         }
