@@ -4,7 +4,7 @@
 //! Every loader ends here: JSON and JSON Lines hand over what serde_json
 //! parsed, CSV hands over a tree of cell strings. This module owns the value
 //! rules (country and currency codes, HS codes, lists; decimal amounts, dates and
-//! booleans are read by `scalars`), the problem codes `O101`–`O117` and their
+//! booleans are read by `scalars`), the problem codes `O101`–`O118` and their
 //! wording; the duplicate-id bookkeeping shared by the loaders is `seen_ids`. It collects every
 //! problem of a record rather than stopping at the first, so a user fixes a
 //! bad export in one pass.
@@ -54,6 +54,8 @@ pub mod codes {
     pub const LIMIT: &str = "O116";
     /// A text holds a control character that can hide or reorder what a reviewer sees.
     pub const CONTROL: &str = "O117";
+    /// The order holds a party under a name the order format does not know.
+    pub const UNKNOWN_PARTY: &str = "O118";
 }
 
 /// Normalises one raw record into its id and a [`Value::Map`], or returns
@@ -496,6 +498,59 @@ pub(crate) fn required_members(shape: Shape, out: &Fields, problems: &mut Vec<Fi
                 problems.push(missing("buyer.name"));
             }
         }
+        unknown_parties(out, problems);
+    }
+}
+
+/// The order's own parties, as a member named otherwise may have been meant to be one.
+const PARTY_FIELDS: [&str; 5] = [
+    "buyer",
+    "end_user",
+    "consignees",
+    "forwarder",
+    "payment.payer",
+];
+
+/// A party held under a member of the order the format does not know (`consignee`, `ship_to`,
+/// `notify_party`: an object with a `name`, or a list of them) is a problem: unknown members
+/// ride along, and one holding a party was read by no rule, so a listed consignee written as
+/// `"consignee": {"name": "MAHAN AIR"}` was never screened and the order came out clear.
+/// Below `attributes` it is kept as it is (and its texts read for listed names), so an export
+/// that means to keep such a party says so there.
+fn unknown_parties(order: &Fields, problems: &mut Vec<FieldProblem>) {
+    fn named(value: &Value) -> Option<&str> {
+        match value {
+            Value::Map(members) => members.get("name").and_then(Value::as_text),
+            _ => None,
+        }
+    }
+    for (key, value) in order.iter() {
+        if Shape::Order.field(key).is_some() {
+            continue;
+        }
+        let name = match value {
+            Value::List(members) => members.iter().find_map(named),
+            other => named(other),
+        };
+        let Some(name) = name else {
+            continue;
+        };
+        let known = Shape::Order.fields().iter().map(|(field, _)| *field);
+        let hint = match crate::diag::did_you_mean(key, known) {
+            Some(field) => format!("did you mean `{field}`?"),
+            None => format!("the order's parties are {}", {
+                let quoted: Vec<String> = PARTY_FIELDS.iter().map(|f| format!("`{f}`")).collect();
+                quoted.join(", ")
+            }),
+        };
+        problems.push(problem(
+            codes::UNKNOWN_PARTY,
+            key,
+            format!(
+                "`{key}` is no field of an order, and it holds a party (`{name}`) that no rule \
+                 would read or screen: {hint} (or keep it below `attributes`)"
+            ),
+        ));
     }
 }
 
