@@ -543,12 +543,24 @@ fn unknown_parties(order: &Fields, problems: &mut Vec<FieldProblem>) {
                 quoted.join(", ")
             }),
         };
+        // `cоnsignees` with a Cyrillic `о` reads as the field it imitates.
+        let foreign: Vec<String> = key
+            .chars()
+            .filter(|c| !c.is_ascii())
+            .take(3)
+            .map(|c| format!("`{c}` U+{:04X}", u32::from(c)))
+            .collect();
+        let letters = if foreign.is_empty() {
+            String::new()
+        } else {
+            format!("; the key holds {}, not ASCII", foreign.join(", "))
+        };
         problems.push(problem(
             codes::UNKNOWN_PARTY,
             key,
             format!(
                 "`{key}` is no field of an order, and it holds a party (`{name}`) that no rule \
-                 would read or screen: {hint} (or keep it below `attributes`)"
+                 would read or screen: {hint} (or keep it below `attributes`){letters}"
             ),
         ));
     }
