@@ -4,7 +4,7 @@
 //! Every loader ends here: JSON and JSON Lines hand over what serde_json
 //! parsed, CSV hands over a tree of cell strings. This module owns the value
 //! rules (country and currency codes, HS codes, lists; decimal amounts, dates and
-//! booleans are read by `scalars`), the problem codes `O101`–`O118` and their
+//! booleans are read by `scalars`), the problem codes `O101`–`O119` and their
 //! wording; the duplicate-id bookkeeping shared by the loaders is `seen_ids`. It collects every
 //! problem of a record rather than stopping at the first, so a user fixes a
 //! bad export in one pass.
@@ -56,6 +56,8 @@ pub mod codes {
     pub const CONTROL: &str = "O117";
     /// The order holds a party under a name the order format does not know.
     pub const UNKNOWN_PARTY: &str = "O118";
+    /// A member is named as a field of the format, written otherwise (`Country`, `cоuntry`).
+    pub const MISNAMED: &str = "O119";
 }
 
 /// Normalises one raw record into its id and a [`Value::Map`], or returns
@@ -452,6 +454,13 @@ fn normalize_composite(
                     Some(field_shape) => {
                         normalize_value(field_shape, member, &join(path, key), problems)
                     }
+                    // Surely meant as a field, it would ride along unread.
+                    None if shape.misnamed_field(key).is_some() => {
+                        if let Some(field) = shape.misnamed_field(key) {
+                            problems.push(misnamed(shape, key, field, &join(path, key)));
+                        }
+                        None
+                    }
                     // A loader may accept more: unknown members ride along.
                     None => {
                         check_controls(member, &join(path, key), problems);
@@ -543,18 +552,7 @@ fn unknown_parties(order: &Fields, problems: &mut Vec<FieldProblem>) {
                 quoted.join(", ")
             }),
         };
-        // `cоnsignees` with a Cyrillic `о` reads as the field it imitates.
-        let foreign: Vec<String> = key
-            .chars()
-            .filter(|c| !c.is_ascii())
-            .take(3)
-            .map(|c| format!("`{c}` U+{:04X}", u32::from(c)))
-            .collect();
-        let letters = if foreign.is_empty() {
-            String::new()
-        } else {
-            format!("; the key holds {}, not ASCII", foreign.join(", "))
-        };
+        let letters = not_ascii(key);
         problems.push(problem(
             codes::UNKNOWN_PARTY,
             key,
@@ -563,6 +561,36 @@ fn unknown_parties(order: &Fields, problems: &mut Vec<FieldProblem>) {
                  would read or screen: {hint} (or keep it below `attributes`){letters}"
             ),
         ));
+    }
+}
+
+/// A member named as `field` of `shape` but written otherwise, which no rule would read.
+fn misnamed(shape: Shape, key: &str, field: &str, path: &str) -> FieldProblem {
+    problem(
+        codes::MISNAMED,
+        path,
+        format!(
+            "`{key}` is no field of {}, and no rule would read it: write it `{field}`{}",
+            with_article(&shape.name()),
+            not_ascii(key)
+        ),
+    )
+}
+
+/// The characters of a key that are not ASCII, named by code point, for a message: a key
+/// that imitates a field with letters of another script (`cоnsignees` with a Cyrillic `о`) or
+/// an invisible character reads as that field.
+fn not_ascii(key: &str) -> String {
+    let foreign: Vec<String> = key
+        .chars()
+        .filter(|c| !c.is_ascii())
+        .take(3)
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect();
+    if foreign.is_empty() {
+        String::new()
+    } else {
+        format!(" (the key holds {}, not ASCII)", foreign.join(", "))
     }
 }
 

@@ -160,6 +160,27 @@ impl Shape {
             .map(|(_, shape)| *shape)
     }
 
+    /// The field a member the schema does not know was surely meant to be: its name written
+    /// with other case or separators (`Country`, `end-user`, `endUser`) or with letters of
+    /// another script that look like the field's (`cоuntry` with a Cyrillic `о`), or with an
+    /// invisible character inside (`ids` and a zero-width space). Read as
+    /// unknown, such a member rode along and no rule read it: a listed firm's tax number under
+    /// `іds` was never screened.
+    pub fn misnamed_field(self, name: &str) -> Option<&'static str> {
+        if self == Shape::Attributes || self.field(name).is_some() {
+            return None;
+        }
+        let seen: String = crate::rules::lists::visible(name)
+            .chars()
+            .map(|c| crate::screening::chars::latin_look_alike(c).unwrap_or(c))
+            .collect();
+        let seen = super::value::loose_name(&seen);
+        self.fields()
+            .iter()
+            .map(|(field, _)| *field)
+            .find(|field| super::value::loose_name(field) == seen)
+    }
+
     /// True for shapes that hold named members (including `attributes`).
     pub fn is_object(self) -> bool {
         !self.fields().is_empty() || self == Shape::Attributes

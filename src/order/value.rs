@@ -130,7 +130,7 @@ impl fmt::Display for Value {
 /// spaces, hyphens, dots and underscores one underscore, none at either end, and a word
 /// boundary where a lower-case letter or digit meets a capital (`installationDeclined`, the
 /// way JSON exports most often name a field).
-fn loose_name(name: &str) -> String {
+pub(crate) fn loose_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     let mut gap = false;
     let mut after_lower = false;
