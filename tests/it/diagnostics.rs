@@ -267,7 +267,7 @@ fn screening_conditions_written_wrong_are_all_reported() {
         "{text}"
     );
     assert!(
-        text.contains("`screen` needs a text or `attributes`, but `buyer` is party"),
+        text.contains("`screen` needs a text, an item or `attributes`, but `buyer` is party"),
         "{text}"
     );
     insta::assert_snapshot!(text);

@@ -503,13 +503,18 @@ impl Validator<'_, '_> {
             "missing" => Op::Missing,
             "blank" => Op::Blank,
             "screen" => {
-                // `mentions` reads a text for listed names written out (or every text of
-                // `attributes`); every other basis screens a party.
+                // `mentions` reads a text for listed names written out, or every text of
+                // `attributes` or of an item (which has no `attributes`: free text an export
+                // keeps per line rides along as members of its own); every other basis
+                // screens a party.
                 if c.match_on.as_ref().is_some_and(|m| m.value == "mentions") {
                     need(
                         self,
-                        matches!(shape, Shape::Text | Shape::Attributes | Shape::Any),
-                        "a text or `attributes`",
+                        matches!(
+                            shape,
+                            Shape::Text | Shape::Attributes | Shape::Item | Shape::Any
+                        ),
+                        "a text, an item or `attributes`",
                     )?;
                 } else {
                     need(self, shape == Shape::Party, "a party")?;
