@@ -835,21 +835,26 @@ fn what_one_pack_found_in_a_text_is_never_the_answer_of_another() {
             o["buyer"]["city"] = json!(city);
         })
     };
+    // Each pack answers for its own word and city only.
+    let table = [
+        (&bakery, "small bakery", "Bremen", "fired"),
+        (&florist, "small bakery", "Bremen", "none"),
+        (&florist, "a florist", "Bremen", "fired"),
+        (&bakery, "a florist", "Bremen", "none"),
+        (&bakery, "tools", "Dandong, Liaoning", "fired"),
+        (&florist, "tools", "Dandong, Liaoning", "none"),
+        (&florist, "tools", "Sinuiju city", "fired"),
+        (&bakery, "tools", "Sinuiju city", "none"),
+    ];
+    // Twice: the second round is answered from what the first remembered.
     for _ in 0..2 {
-        assert_eq!(kind(&bakery, &at("small bakery", "Bremen"), "T-1"), "fired");
-        assert_eq!(kind(&florist, &at("small bakery", "Bremen"), "T-1"), "none");
-        assert_eq!(kind(&florist, &at("a florist", "Bremen"), "T-1"), "fired");
-        assert_eq!(kind(&bakery, &at("a florist", "Bremen"), "T-1"), "none");
-        assert_eq!(
-            kind(&bakery, &at("tools", "Dandong, Liaoning"), "T-1"),
-            "fired"
-        );
-        assert_eq!(
-            kind(&florist, &at("tools", "Dandong, Liaoning"), "T-1"),
-            "none"
-        );
-        assert_eq!(kind(&florist, &at("tools", "Sinuiju city"), "T-1"), "fired");
-        assert_eq!(kind(&bakery, &at("tools", "Sinuiju city"), "T-1"), "none");
+        for (engine, business, city, expected) in table {
+            assert_eq!(
+                kind(engine, &at(business, city), "T-1"),
+                expected,
+                "{business} in {city}"
+            );
+        }
     }
     drop(bakery);
     let again = words_and_places_engine("florist", "Sinuiju");
