@@ -39,34 +39,27 @@ fn not_screened() -> Check {
 /// text below it, since an export keeps free text there under any name (`Remarks`, `Notes`,
 /// `Bemerkung`): the first text, in name order, that names a listed company is the evidence.
 fn screen_text(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx) -> Check {
-    let members = match value {
-        Value::Text(_) => None,
-        Value::Map(members) => Some(members),
-        _ => return Check::unknown("is not a text"),
-    };
-    let Some(screener) = cx.engine.screener.as_deref() else {
-        return not_screened();
-    };
-    let Some(members) = members else {
-        let Value::Text(text) = value else {
-            return Check::unknown("is not a text");
-        };
-        return screen_one_text(spec, text, loc, cx, screener);
-    };
-    let mut answer = Check::of(Truth::False);
-    walk_scalars(members, &mut Vec::new(), &mut |path, _, text| {
-        if answer.truth == Truth::True || screener.mentions(&text).is_empty() {
-            return;
+    match (value, cx.engine.screener.as_deref()) {
+        (Value::Text(_) | Value::Map(_), None) => not_screened(),
+        (Value::Text(text), Some(screener)) => screen_one_text(spec, text, loc, cx, screener),
+        (Value::Map(members), Some(screener)) => {
+            let mut answer = Check::of(Truth::False);
+            walk_scalars(members, &mut Vec::new(), &mut |path, _, text| {
+                if answer.truth == Truth::True || screener.mentions(&text).is_empty() {
+                    return;
+                }
+                let here = Loc::Row(format!("{}.{}", loc.text(), path.join(".")));
+                let check = screen_one_text(spec, &text, &here, cx, screener);
+                // A listing the condition sets aside (too late, ended, another list) says
+                // so, as for a text of its own, unless a later text names one it keeps.
+                if check.truth == Truth::True || answer.note.is_none() {
+                    answer = check;
+                }
+            });
+            answer
         }
-        let here = Loc::Row(format!("{}.{}", loc.text(), path.join(".")));
-        let check = screen_one_text(spec, &text, &here, cx, screener);
-        // A listing the condition sets aside (too late, ended, another list) says so, as
-        // for a text of its own, unless a later text names one it keeps.
-        if check.truth == Truth::True || answer.note.is_none() {
-            answer = check;
-        }
-    });
-    answer
+        _ => Check::unknown("is not a text"),
+    }
 }
 
 /// One text for listed company names it writes out.
@@ -372,7 +365,7 @@ fn walk_attributes<'a>(
 /// Every text or number below `members`, at any depth and in lists, with the keys that lead
 /// to it and the one nearest, in name order.
 fn walk_scalars<'a>(
-    attributes: &'a Fields,
+    members: &'a Fields,
     path: &mut Vec<&'a str>,
     found: &mut dyn FnMut(&[&'a str], &'a str, String),
 ) {
@@ -402,7 +395,7 @@ fn walk_scalars<'a>(
             }
         }
     }
-    for (key, value) in attributes.iter() {
+    for (key, value) in members.iter() {
         path.push(key);
         walk(key, value, path, found);
         path.pop();

@@ -450,19 +450,17 @@ fn normalize_composite(
             // Bad members are reported and left out; the object stays.
             let mut out = Vec::with_capacity(members.len());
             for (key, member) in members {
-                let value = match shape.field(key) {
-                    Some(field_shape) => {
+                let value = match (shape.field(key), shape.misnamed_field(key)) {
+                    (Some(field_shape), _) => {
                         normalize_value(field_shape, member, &join(path, key), problems)
                     }
                     // Surely meant as a field, it would ride along unread.
-                    None if shape.misnamed_field(key).is_some() => {
-                        if let Some(field) = shape.misnamed_field(key) {
-                            problems.push(misnamed(shape, key, field, &join(path, key)));
-                        }
+                    (None, Some(field)) => {
+                        problems.push(misnamed(shape, key, field, &join(path, key)));
                         None
                     }
                     // A loader may accept more: unknown members ride along.
-                    None => {
+                    (None, None) => {
                         check_controls(member, &join(path, key), problems);
                         Some(generic(member))
                     }
