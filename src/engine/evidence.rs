@@ -6,6 +6,9 @@ use std::sync::OnceLock;
 
 use super::*;
 
+/// Member names an object of free members is labelled by, at most.
+const LABEL_KEYS: usize = 8;
+
 /// How a bound value is named in evidence: an identifier by scheme and value, a party or stop
 /// by name and place, an item by SKU or kind. Written into one string: a finding labels each
 /// of its bindings, and a string per part joined by `format!` cost several times the text.
@@ -40,14 +43,18 @@ pub(super) fn label_of(value: &Value) -> String {
                 None => match m.get("sku").or_else(|| m.get("kind")) {
                     Some(label) => push_shown(&mut out, Some(label)),
                     // An object of free members (`attributes`) is shown by its members' names,
-                    // which say where to look: `{Remarks, delivery}`.
+                    // which say where to look: `{Remarks, delivery}`; the first few of a large
+                    // one, which would otherwise fill every finding that quotes it.
                     None if !m.is_empty() => {
                         out.push('{');
-                        for (i, key) in m.keys().enumerate() {
+                        for (i, key) in m.keys().take(LABEL_KEYS).enumerate() {
                             if i > 0 {
                                 out.push_str(", ");
                             }
                             out.push_str(key);
+                        }
+                        if let Some(more) = m.len().checked_sub(LABEL_KEYS).filter(|&n| n > 0) {
+                            out.push_str(&format!(", +{more} more"));
                         }
                         out.push('}');
                     }
@@ -399,7 +406,16 @@ mod tests {
                     (None, None) => match m.get("sku").or_else(|| m.get("kind")) {
                         Some(v) => v.to_string(),
                         None if m.is_empty() => String::new(),
-                        None => format!("{{{}}}", m.keys().collect::<Vec<_>>().join(", ")),
+                        None => {
+                            let keys: Vec<&str> = m.keys().take(LABEL_KEYS).collect();
+                            let more = m.len().saturating_sub(LABEL_KEYS);
+                            let more = if more > 0 {
+                                format!(", +{more} more")
+                            } else {
+                                String::new()
+                            };
+                            format!("{{{}{more}}}", keys.join(", "))
+                        }
                     },
                 }
             }

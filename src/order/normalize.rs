@@ -518,32 +518,38 @@ const PARTY_FIELDS: [&str; 5] = [
     "payment.payer",
 ];
 
-/// A party held under a member of the order the format does not know (`consignee`, `ship_to`,
-/// `notify_party`: an object with a `name`, or a list of them) is a problem: unknown members
-/// ride along, and one holding a party was read by no rule, so a listed consignee written as
-/// `"consignee": {"name": "MAHAN AIR"}` was never screened and the order came out clear.
+/// A party held under a member of the order the format does not know is a problem: unknown
+/// members ride along, and one holding a party was read by no rule, so a listed consignee
+/// written as `"consignee": {"name": "MAHAN AIR"}` was never screened and the order came out
+/// clear. A party is an object with a name (`name`, `Name`), or a list of them, under any
+/// key (`ship_to`, `notify_parties`); under a key one letter or so from a party field
+/// (`consignee`, `enduser`) any text or object is taken for one (`"consignee": "MAHAN AIR"`).
 /// Below `attributes` it is kept as it is (and its texts read for listed names), so an export
 /// that means to keep such a party says so there.
 fn unknown_parties(order: &Fields, problems: &mut Vec<FieldProblem>) {
-    fn named(value: &Value) -> Option<&str> {
-        match value {
-            Value::Map(members) => members.get("name").and_then(Value::as_text),
-            _ => None,
-        }
-    }
     for (key, value) in order.iter() {
         if Shape::Order.field(key).is_some() {
             continue;
         }
+        let near = crate::diag::did_you_mean(key, PARTY_FIELDS.iter().copied());
+        let party = |value: &Value| match value.get_loose("name").and_then(Value::as_text) {
+            Some(name) => Some(name.to_string()),
+            None if near.is_none() => None,
+            None => match value {
+                Value::Text(text) if !text.trim().is_empty() => Some(text.to_string()),
+                Value::Map(members) if !members.is_empty() => Some(value.to_string()),
+                _ => None,
+            },
+        };
         let name = match value {
-            Value::List(members) => members.iter().find_map(named),
-            other => named(other),
+            Value::List(members) => members.iter().find_map(party),
+            other => party(other),
         };
         let Some(name) = name else {
             continue;
         };
         let known = Shape::Order.fields().iter().map(|(field, _)| *field);
-        let hint = match crate::diag::did_you_mean(key, known) {
+        let hint = match near.or_else(|| crate::diag::did_you_mean(key, known)) {
             Some(field) => format!("did you mean `{field}`?"),
             None => format!("the order's parties are {}", {
                 let quoted: Vec<String> = PARTY_FIELDS.iter().map(|f| format!("`{f}`")).collect();
