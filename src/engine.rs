@@ -32,6 +32,7 @@ mod conditions;
 mod evidence;
 mod in_force;
 mod memo;
+mod profile;
 mod screen;
 mod staging;
 mod tally;
@@ -47,6 +48,8 @@ use conditions::*;
 use evidence::*;
 use in_force::*;
 use memo::*;
+use profile::Counts;
+pub use profile::{Profile, RuleCost};
 use screen::*;
 use staging::*;
 use tally::*;
@@ -99,6 +102,8 @@ pub struct Engine {
     screen_floor: f64,
     /// Waivers, and the day they must be in force on.
     waivers: Option<(Arc<Waivers>, NaiveDate)>,
+    /// What each rule costs, when asked for (`with_profile`).
+    profile: Option<profile::Shared>,
 }
 
 /// A list column's folded keys and the rows that carry each. Fx hashing: keys are order
@@ -159,7 +164,11 @@ impl Engine {
         let longest = longest_list(&order.root);
         let mut findings: Vec<Finding> = Vec::new();
         let mut lapsed: Vec<String> = Vec::new();
-        for (rule, compiled) in self.pack.rules.iter().zip(&self.compiled) {
+        let mut costs = self
+            .profile
+            .as_ref()
+            .map(|_| profile::OrderCosts::start(self.pack.rules.len()));
+        for (index, (rule, compiled)) in self.pack.rules.iter().zip(&self.compiled).enumerate() {
             let candidates = match &self.waivers {
                 Some((waivers, on)) => waiving::Candidates::of(waivers, &rule.id, &order.id, *on),
                 None => waiving::Candidates::default(),
@@ -175,6 +184,8 @@ impl Engine {
             }
             let rule_dates = dates.for_rule(rule.valid_from);
             let rows = RowDates::at_shipment(rule_dates);
+            let started = costs.as_ref().map(|_| std::time::Instant::now());
+            let counted = scratch.counts;
             let outcome = self.judge_rule(
                 rule,
                 compiled,
@@ -186,6 +197,7 @@ impl Engine {
                 longest,
             );
             lapsed.extend(outcome.lapsed);
+            let mut combinations = outcome.combinations;
             let finding = match outcome.finding {
                 Some(mut finding) => {
                     // A rule dated after the shipment was not the law then.
@@ -217,6 +229,7 @@ impl Engine {
                         longest,
                     );
                     lapsed.extend(again.lapsed);
+                    combinations = combinations.saturating_add(again.combinations);
                     again.finding.map(|mut finding| {
                         let why = match with_later.first_later.take() {
                             Some(row) => format!(
@@ -238,6 +251,10 @@ impl Engine {
                 }
                 None => None,
             };
+            if let (Some(costs), Some(started)) = (costs.as_mut(), started) {
+                let counts = scratch.counts.since(counted);
+                costs.rule(index, started, counts, combinations, finding.is_some());
+            }
             findings.extend(finding);
         }
         findings.sort_by(|a, b| {
@@ -248,6 +265,9 @@ impl Engine {
         memo::done_with(scratch.into_memo());
         lapsed.sort();
         lapsed.dedup();
+        if let (Some(costs), Some(shared)) = (costs, self.profile.as_ref()) {
+            costs.finish(self, shared);
+        }
         Judgement {
             origin: order.origin.clone(),
             order_id: Some(order.id.clone()),
@@ -278,7 +298,9 @@ impl Engine {
         let mut walk = Walk::for_order(rule, &compiled.wildcards, longest);
         // Most combinations come to nothing: they are evaluated without evidence, and again
         // with it only for a combination a finding keeps or a waiver is tested on.
+        let mut combinations = 0u64;
         let mut on_combination = |cx: &Cx, outcomes: &[Outcome]| {
+            combinations = combinations.saturating_add(1);
             let truth = eval_expr(&rule.condition, outcomes);
             if truth == Truth::False {
                 return;
@@ -387,6 +409,7 @@ impl Engine {
                 return RuleOutcome {
                     finding: None,
                     lapsed,
+                    combinations,
                 }
             }
             None => Tallies::default(),
@@ -505,7 +528,11 @@ impl Engine {
         } else {
             None
         };
-        RuleOutcome { finding, lapsed }
+        RuleOutcome {
+            finding,
+            lapsed,
+            combinations,
+        }
     }
 
     /// The finding of a rule that could not be decided, naming each condition that was unknown.
@@ -644,6 +671,8 @@ struct RuleOutcome {
     finding: Option<Finding>,
     /// Waivers that would have covered a combination but were not in force.
     lapsed: Vec<String>,
+    /// Combinations tested whole (not ruled out while walking), for the profile.
+    combinations: u64,
 }
 
 /// The state of one walk over a rule's bindings.

@@ -89,6 +89,10 @@ pub(super) struct CheckArgs {
     /// Order of orders in the human report: as read, or most severe first.
     #[arg(long, value_enum, default_value = "input")]
     sort: SortOrder,
+    /// Write what each rule cost (time, conditions evaluated, combinations, findings) to FILE
+    /// after the run: a table, or JSON when FILE ends in `.json`; `-` for standard error.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
 }
 
 pub(super) fn check(args: CheckArgs) -> Status {
@@ -263,6 +267,9 @@ pub(super) fn check(args: CheckArgs) -> Status {
     let mut engine = screening.engine(pack, args.as_of);
     let ship_dates = super::ship_dates(args.shipped, args.as_of);
     engine = engine.ship_dates(ship_dates);
+    if args.profile.is_some() {
+        engine = engine.with_profile();
+    }
     if let Some(w) = &waivers {
         // Waivers are judged on the as-of date, else the day of the run.
         let on = args
@@ -413,6 +420,17 @@ pub(super) fn check(args: CheckArgs) -> Status {
             print_each(&acc);
         }
     }
+    // The profile of a run whose report was written; a profile that cannot be written fails
+    // the run as a report would.
+    if let (Ok(_), Some(path), Some(profile)) = (&result, &args.profile, engine.profile()) {
+        if let Err(error) = write_profile(path, &profile) {
+            eprintln!(
+                "error: cannot write the profile `{}`: {error}",
+                path.display()
+            );
+            return Status::Error;
+        }
+    }
     // A one-shot run ends here: freeing the engine (the screening index of a large list is
     // a million small allocations) only delays the exit, and the system takes the memory back
     // at once.
@@ -432,6 +450,24 @@ pub(super) fn check(args: CheckArgs) -> Status {
         }
     }
 }
+/// Writes the rule profile to `path` (`-`: standard error), as JSON when it ends in `.json`.
+fn write_profile(path: &std::path::Path, profile: &crate::engine::Profile) -> io::Result<()> {
+    use crate::report::profile::{render_json, render_table};
+    let json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let text = if json {
+        render_json(profile)
+    } else {
+        render_table(profile)
+    };
+    if path.as_os_str() == "-" {
+        io::stderr().lock().write_all(text.as_bytes())
+    } else {
+        std::fs::write(path, text)
+    }
+}
+
 /// The input format and CSV column map named on the command line; a map file that cannot be
 /// read is reported on stderr.
 pub(super) fn input_options(

@@ -84,6 +84,7 @@ impl Engine {
             ship_dates: ShipDates::default(),
             screen_floor,
             waivers: None,
+            profile: None,
         }
     }
 

@@ -259,6 +259,7 @@ impl Shared {
 /// Evaluates condition `i` without evidence as [`evaluate_into`] does, taking its outcome from
 /// `memo` when its class was asked of the same values in this order, and keeping it there
 /// otherwise. Not for the lookback pass (see the module's notes).
+/// True when the outcome came from `memo`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn evaluate_shared(
     rule: &Rule,
@@ -269,10 +270,10 @@ pub(super) fn evaluate_shared(
     outcomes: &mut [Outcome],
     done: &mut [bool],
     memo: &mut Memo,
-) {
+) -> bool {
     let Some(key) = shared.key(cx) else {
         evaluate_into(rule, i, expected, cx, outcomes, done, false);
-        return;
+        return false;
     };
     if let Some(kept) = memo.get(&key) {
         if let (Some(slot), Some(flag)) = (outcomes.get_mut(i), done.get_mut(i)) {
@@ -284,7 +285,7 @@ pub(super) fn evaluate_shared(
         if kept.left_out_later {
             cx.rows.left_out_later.set(true);
         }
-        return;
+        return true;
     }
     // Whether this evaluation leaves out a later row, whatever an earlier one of the rule did.
     let before = cx.rows.left_out_later.replace(false);
@@ -301,6 +302,7 @@ pub(super) fn evaluate_shared(
             },
         );
     }
+    false
 }
 
 /// Per rule of the pack, the class of its first binding's sources when another rule's first

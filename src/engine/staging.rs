@@ -155,6 +155,8 @@ pub(super) struct Staged<'s, 'o> {
     pub(super) done: Vec<bool>,
     /// Per depth, the elements its binding takes (emptied after each walk over them).
     pub(super) elements: Vec<Vec<Bound<'o>>>,
+    /// The order's conditions evaluated so far, for the profile.
+    pub(super) counts: Counts,
 }
 
 /// The vectors the staged walks of one order reuse from rule to rule, instead of allocating
@@ -167,6 +169,9 @@ pub(super) struct Scratch<'o> {
     elements: Vec<Vec<Bound<'o>>>,
     memo: Memo,
     first: FirstElements<'o>,
+    /// The order's conditions evaluated so far, for the profile (counted whether or not a
+    /// profile is kept: an addition per evaluation).
+    pub(super) counts: Counts,
 }
 
 impl<'o> Scratch<'o> {
@@ -216,6 +221,7 @@ impl<'o> Scratch<'o> {
             outcomes,
             done,
             elements: std::mem::take(&mut self.elements),
+            counts: self.counts,
         };
         (staged, vars)
     }
@@ -227,6 +233,7 @@ impl<'o> Scratch<'o> {
         self.elements = staged.elements;
         self.memo = staged.memo;
         self.first = staged.first;
+        self.counts = staged.counts;
         self.vars = vars;
     }
 }
@@ -341,7 +348,7 @@ fn ensure(rule: &Rule, i: usize, cx: &Cx, staged: &mut Staged) {
         ensure(rule, source, cx, staged);
     }
     if let Some(Some(shared)) = staged.shared.get(i).filter(|_| cx.rows.shares()) {
-        evaluate_shared(
+        let answered = evaluate_shared(
             rule,
             i,
             shared,
@@ -351,8 +358,15 @@ fn ensure(rule: &Rule, i: usize, cx: &Cx, staged: &mut Staged) {
             &mut staged.done,
             &mut staged.memo,
         );
+        let counts = &mut staged.counts;
+        if answered {
+            counts.from_memo = counts.from_memo.saturating_add(1);
+        } else {
+            counts.evaluated = counts.evaluated.saturating_add(1);
+        }
         return;
     }
+    staged.counts.evaluated = staged.counts.evaluated.saturating_add(1);
     evaluate_into(
         rule,
         i,

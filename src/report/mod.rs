@@ -15,6 +15,7 @@ pub mod filter;
 pub mod html;
 pub mod human;
 pub mod json;
+pub mod profile;
 pub mod ruletest;
 pub mod sarif;
 

@@ -25,6 +25,7 @@ mod list_dates;
 mod loaders;
 mod order_fields;
 mod packs;
+mod profile;
 mod properties;
 mod readers;
 mod report_filters;
