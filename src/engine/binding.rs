@@ -207,6 +207,10 @@ pub(super) fn values_of<'a>(
 /// Hands each value `target` reaches to `sink`, in the order [`values_of`] lists them, without
 /// collecting them first: most conditions read one value, and a vector per evaluation cost
 /// more than the test. On `Err`, `sink` was not called.
+// Inlined into each caller: left to itself the compiler stopped doing so when the profile's
+// counters were added to the walk, and judging took 1.5 % more instructions
+// (`benches/instructions.sh 1000`, 458.5 M against 465.6 M; 459.6 M inlined).
+#[inline(always)]
 pub(super) fn each_value<'a, F: FnMut(Reached<'a>)>(
     target: &'a Target,
     cx: &'a Cx,

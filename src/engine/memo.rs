@@ -259,7 +259,7 @@ impl Shared {
 /// Evaluates condition `i` without evidence as [`evaluate_into`] does, taking its outcome from
 /// `memo` when its class was asked of the same values in this order, and keeping it there
 /// otherwise. Not for the lookback pass (see the module's notes).
-/// True when the outcome came from `memo`.
+/// Counts the evaluation in `counts`, as worked out or answered from the memo.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn evaluate_shared(
     rule: &Rule,
@@ -270,12 +270,15 @@ pub(super) fn evaluate_shared(
     outcomes: &mut [Outcome],
     done: &mut [bool],
     memo: &mut Memo,
-) -> bool {
+    counts: &mut Counts,
+) {
     let Some(key) = shared.key(cx) else {
+        counts.evaluated = counts.evaluated.saturating_add(1);
         evaluate_into(rule, i, expected, cx, outcomes, done, false);
-        return false;
+        return;
     };
     if let Some(kept) = memo.get(&key) {
+        counts.from_memo = counts.from_memo.saturating_add(1);
         if let (Some(slot), Some(flag)) = (outcomes.get_mut(i), done.get_mut(i)) {
             slot.reset();
             slot.truth = kept.truth;
@@ -285,8 +288,9 @@ pub(super) fn evaluate_shared(
         if kept.left_out_later {
             cx.rows.left_out_later.set(true);
         }
-        return true;
+        return;
     }
+    counts.evaluated = counts.evaluated.saturating_add(1);
     // Whether this evaluation leaves out a later row, whatever an earlier one of the rule did.
     let before = cx.rows.left_out_later.replace(false);
     evaluate_into(rule, i, expected, cx, outcomes, done, false);
@@ -302,7 +306,6 @@ pub(super) fn evaluate_shared(
             },
         );
     }
-    false
 }
 
 /// Per rule of the pack, the class of its first binding's sources when another rule's first

@@ -348,7 +348,7 @@ fn ensure(rule: &Rule, i: usize, cx: &Cx, staged: &mut Staged) {
         ensure(rule, source, cx, staged);
     }
     if let Some(Some(shared)) = staged.shared.get(i).filter(|_| cx.rows.shares()) {
-        let answered = evaluate_shared(
+        evaluate_shared(
             rule,
             i,
             shared,
@@ -357,13 +357,8 @@ fn ensure(rule: &Rule, i: usize, cx: &Cx, staged: &mut Staged) {
             &mut staged.outcomes,
             &mut staged.done,
             &mut staged.memo,
+            &mut staged.counts,
         );
-        let counts = &mut staged.counts;
-        if answered {
-            counts.from_memo = counts.from_memo.saturating_add(1);
-        } else {
-            counts.evaluated = counts.evaluated.saturating_add(1);
-        }
         return;
     }
     staged.counts.evaluated = staged.counts.evaluated.saturating_add(1);
