@@ -49,7 +49,7 @@ use evidence::*;
 use in_force::*;
 use memo::*;
 use profile::Counts;
-pub use profile::{Profile, RuleCost};
+pub use profile::{Profile, RuleCost, ScreeningCost};
 use screen::*;
 use staging::*;
 use tally::*;
@@ -130,8 +130,14 @@ impl ListIndex {
     }
 }
 
-/// Screening results of one order, by query, shared by every `screen` condition that asks.
-type ScreenCache = RefCell<HashMap<String, Arc<Vec<screening::Match>>>>;
+/// Screening results of one order, by query, shared by every `screen` condition that asks;
+/// and, when the run keeps a profile, what screening them cost.
+#[derive(Default)]
+struct ScreenCache {
+    parties: RefCell<HashMap<String, Arc<Vec<screening::Match>>>>,
+    /// Parties screened and nanoseconds spent, counted only when profiling.
+    cost: Option<std::cell::Cell<profile::ScreeningCost>>,
+}
 
 impl Engine {
     /// The pack this engine judges with.
@@ -158,7 +164,10 @@ impl Engine {
 
     /// Judges one order against every rule of the pack.
     pub fn judge_order(&self, order: &Order) -> Judgement {
-        let screened = ScreenCache::default();
+        let screened = ScreenCache {
+            cost: self.profile.as_ref().map(|_| Default::default()),
+            ..ScreenCache::default()
+        };
         let mut scratch = Scratch::with_memo(memo::for_order());
         let dates = OrderDates::of(order, self.as_of, self.ship_dates);
         let longest = longest_list(&order.root);
@@ -186,6 +195,7 @@ impl Engine {
             let rows = RowDates::at_shipment(rule_dates);
             let started = costs.as_ref().map(|_| std::time::Instant::now());
             let counted = scratch.counts;
+            let screened_before = screened.cost.as_ref().map(std::cell::Cell::get);
             let outcome = self.judge_rule(
                 rule,
                 compiled,
@@ -253,7 +263,21 @@ impl Engine {
             };
             if let (Some(costs), Some(started)) = (costs.as_mut(), started) {
                 let counts = scratch.counts.since(counted);
-                costs.rule(index, started, counts, combinations, finding.is_some());
+                let screening = screened
+                    .cost
+                    .as_ref()
+                    .map(std::cell::Cell::get)
+                    .zip(screened_before)
+                    .map(|(now, before)| now.since(before))
+                    .unwrap_or_default();
+                costs.rule(
+                    index,
+                    started,
+                    counts,
+                    combinations,
+                    finding.is_some(),
+                    screening,
+                );
             }
             findings.extend(finding);
         }

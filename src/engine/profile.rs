@@ -28,9 +28,38 @@ pub struct RuleCost {
     pub combinations: u64,
     /// Findings the rule gave.
     pub findings: u64,
-    /// Time spent judging the rule, in nanoseconds, summed over threads; includes the
-    /// screening of any party name it was first to ask for.
+    /// Time spent judging the rule, in nanoseconds, summed over threads; screening the
+    /// parties it was first to ask for is counted apart ([`Profile::screening`]).
     pub nanos: u64,
+}
+
+/// What screening parties against the `--list` entries cost: the name matching of the index,
+/// once per distinct party of an order, whichever rule asked first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ScreeningCost {
+    /// Parties screened (each distinct party once per order).
+    pub parties: u64,
+    /// Time spent screening them, in nanoseconds, summed over threads.
+    pub nanos: u64,
+}
+
+impl ScreeningCost {
+    /// One more party screened, which began at `started`.
+    pub(super) fn add(self, started: Instant) -> ScreeningCost {
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        ScreeningCost {
+            parties: self.parties.saturating_add(1),
+            nanos: self.nanos.saturating_add(nanos),
+        }
+    }
+
+    /// What was counted after `before`.
+    pub(super) fn since(self, before: ScreeningCost) -> ScreeningCost {
+        ScreeningCost {
+            parties: self.parties.saturating_sub(before.parties),
+            nanos: self.nanos.saturating_sub(before.nanos),
+        }
+    }
 }
 
 /// What a run's rules cost.
@@ -38,9 +67,12 @@ pub struct RuleCost {
 pub struct Profile {
     /// Orders judged (records that could not be read are not).
     pub orders: u64,
-    /// Time spent judging orders, in nanoseconds, summed over threads: the rules' and what
-    /// an order costs besides (its dates, sorting its findings, its context).
+    /// Time spent judging orders, in nanoseconds, summed over threads: the rules', the
+    /// screening's and what an order costs besides (its dates, sorting its findings, its
+    /// context).
     pub nanos: u64,
+    /// Screening parties, outside the rules' own time.
+    pub screening: ScreeningCost,
     /// Per rule, in the pack's order.
     pub rules: Vec<RuleCost>,
 }
@@ -51,6 +83,7 @@ pub(super) type Shared = Arc<Mutex<Profile>>;
 /// One order's costs, added to the run's when the order is judged.
 pub(super) struct OrderCosts {
     started: Instant,
+    screening: ScreeningCost,
     rules: Vec<RuleCost>,
 }
 
@@ -75,11 +108,13 @@ impl OrderCosts {
     pub(super) fn start(rules: usize) -> OrderCosts {
         OrderCosts {
             started: Instant::now(),
+            screening: ScreeningCost::default(),
             rules: vec![RuleCost::default(); rules],
         }
     }
 
-    /// Adds one judgement of rule `index`, which began at `started`.
+    /// Adds one judgement of rule `index`, which began at `started` and spent `screening` of
+    /// its time screening parties.
     pub(super) fn rule(
         &mut self,
         index: usize,
@@ -87,8 +122,15 @@ impl OrderCosts {
         counts: Counts,
         combinations: u64,
         finding: bool,
+        screening: ScreeningCost,
     ) {
-        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let nanos = u64::try_from(started.elapsed().as_nanos())
+            .unwrap_or(u64::MAX)
+            .saturating_sub(screening.nanos);
+        self.screening = ScreeningCost {
+            parties: self.screening.parties.saturating_add(screening.parties),
+            nanos: self.screening.nanos.saturating_add(screening.nanos),
+        };
         if let Some(cost) = self.rules.get_mut(index) {
             // A rule judged again for its lookback finding is one judgement of the order.
             cost.orders = 1;
@@ -112,6 +154,13 @@ impl OrderCosts {
         }
         profile.orders = profile.orders.saturating_add(1);
         profile.nanos = profile.nanos.saturating_add(nanos);
+        profile.screening = ScreeningCost {
+            parties: profile
+                .screening
+                .parties
+                .saturating_add(self.screening.parties),
+            nanos: profile.screening.nanos.saturating_add(self.screening.nanos),
+        };
         for (total, cost) in profile.rules.iter_mut().zip(self.rules) {
             total.orders = total.orders.saturating_add(cost.orders);
             total.evaluated = total.evaluated.saturating_add(cost.evaluated);

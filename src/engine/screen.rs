@@ -189,12 +189,16 @@ fn screen_names(
         "{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}",
         query.name, query.aliases, query.country, query.ids, query.address
     );
-    let cached = cx.screened.borrow().get(&key).cloned();
+    let cached = cx.screened.parties.borrow().get(&key).cloned();
     let matches = match cached {
         Some(m) => m,
         None => {
+            let started = cx.screened.cost.as_ref().map(|_| std::time::Instant::now());
             let m = Arc::new(screener.screen(&query, cx.engine.screen_floor.min(min)));
-            cx.screened.borrow_mut().insert(key, m.clone());
+            if let (Some(cost), Some(started)) = (&cx.screened.cost, started) {
+                cost.set(cost.get().add(started));
+            }
+            cx.screened.parties.borrow_mut().insert(key, m.clone());
             m
         }
     };

@@ -85,9 +85,24 @@ pub fn render_table(profile: &Profile) -> String {
         sum(|r| r.combinations).to_string(),
         sum(|r| r.findings).to_string(),
     ]);
-    let besides = profile.nanos.saturating_sub(rules_total);
+    let screening = profile.screening;
     rows.push([
-        "(orders, besides rules)".into(),
+        format!("(screening {} parties)", screening.parties),
+        millis(screening.nanos),
+        share(screening.nanos, profile.nanos),
+        per_order(screening.nanos, profile.orders),
+        profile.orders.to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]);
+    let besides = profile
+        .nanos
+        .saturating_sub(rules_total)
+        .saturating_sub(screening.nanos);
+    rows.push([
+        "(rest of judging)".into(),
         millis(besides),
         share(besides, profile.nanos),
         per_order(besides, profile.orders),
@@ -126,10 +141,11 @@ pub fn render_table(profile: &Profile) -> String {
     }
     out.push_str(concat!(
         "\n",
-        "time: judging each rule, summed over threads (a party name is screened by the first\n",
-        "  rule to ask for it); evaluated: conditions worked out; from memo: conditions answered\n",
-        "  from what the order's other rules or combinations found; combinations: those not\n",
-        "  ruled out while walking. The counts are the same for any thread count; times are not.\n",
+        "time: judging each rule, summed over threads; screening parties against the lists (each\n",
+        "  distinct party once per order, for whichever rule asks first) is counted apart.\n",
+        "  evaluated: conditions worked out; from memo: conditions answered from what the order's\n",
+        "  other rules or combinations found; combinations: those not ruled out while walking.\n",
+        "  The counts are the same for any thread count; the times are not.\n",
     ));
     out
 }
@@ -140,13 +156,14 @@ fn per_order(nanos: u64, orders: u64) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
-/// The JSON form: `{"profile_version", "orders", "nanos", "rules": [...]}`, rules dearest
-/// first.
+/// The JSON form: `{"profile_version", "orders", "nanos", "screening", "rules": [...]}`, rules
+/// dearest first.
 pub fn render_json(profile: &Profile) -> String {
     let document = serde_json::json!({
         "profile_version": PROFILE_VERSION,
         "orders": profile.orders,
         "nanos": profile.nanos,
+        "screening": profile.screening,
         "rules": dearest_first(profile),
     });
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();

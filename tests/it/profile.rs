@@ -2,7 +2,7 @@
 //! on whether a profile is kept, must add up to the report, and keeping a profile must not
 //! change the report.
 
-use redflag::engine::{Engine, Profile, RuleCost};
+use redflag::engine::{Engine, Profile, RuleCost, ScreeningCost};
 use redflag::report::profile::{render_json, render_table, PROFILE_VERSION};
 use redflag::rules::PackFiles;
 use serde_json::Value as Json;
@@ -111,6 +111,53 @@ fn a_profile_counts_the_same_work_for_any_thread_count_and_adds_up_to_the_report
 }
 
 #[test]
+fn screening_is_counted_apart_once_per_party_of_an_order_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let run = |threads: &str, list: bool| -> Json {
+        let path = dir.path().join(format!("screening-{threads}-{list}.json"));
+        let path = path.to_str().unwrap_or_default();
+        let mut args = vec![
+            "check",
+            "fixtures/orders/screening.jsonl",
+            "-o",
+            "/dev/null",
+            "--threads",
+            threads,
+            "--profile",
+            path,
+        ];
+        if list {
+            args.extend(["--list", "fixtures/lists/designated/designated.ftm.json"]);
+        }
+        let out = redflag(&args);
+        assert_ne!(code(&out), 2, "{}", stderr(&out));
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    };
+    let (one, two, unlisted) = (run("1", true), run("2", true), run("1", false));
+    let parties = one["screening"]["parties"].as_u64().unwrap_or(0);
+    // Buyers, end users, consignees and payers, each distinct party once per order: more
+    // parties than orders.
+    let orders = one["orders"].as_u64().unwrap_or(0);
+    assert!(parties > orders, "{parties} parties, {orders} orders");
+    assert_eq!(two["screening"]["parties"], one["screening"]["parties"]);
+    assert_eq!(counts(&one), counts(&two));
+    assert_eq!(unlisted["screening"]["parties"], 0);
+    assert_eq!(unlisted["screening"]["nanos"], 0);
+    // The rules' times leave the screening out: the parts add up to no more than the whole.
+    let rules: u64 = one["rules"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r["nanos"].as_u64().unwrap_or(0))
+        .sum();
+    let screening = one["screening"]["nanos"].as_u64().unwrap_or(0);
+    assert!(screening > 0);
+    assert!(rules.saturating_add(screening) <= one["nanos"].as_u64().unwrap_or(0));
+}
+
+#[test]
 fn the_profile_table_goes_to_standard_error_and_leaves_the_report_alone() {
     let out = redflag(&["check", ORDERS, "--format", "jsonl", "--profile", "-"]);
     let plain = redflag(&["check", ORDERS, "--format", "jsonl"]);
@@ -186,6 +233,10 @@ fn the_table_lists_the_dearest_rule_first_and_adds_up_the_rest() {
     let profile = Profile {
         orders: 4,
         nanos: 10_000_000,
+        screening: ScreeningCost {
+            parties: 3,
+            nanos: 500_000,
+        },
         rules: vec![
             cost("RF-A", 1_000_000),
             cost("RF-B", 6_000_000),
@@ -214,7 +265,11 @@ fn the_table_lists_the_dearest_rule_first_and_adds_up_the_rest() {
     );
     assert_eq!(
         words(5),
-        ["(orders,", "besides", "rules)", "2.0", "20.0", "500.0", "4"]
+        ["(screening", "3", "parties)", "0.5", "5.0", "125.0", "4"]
+    );
+    assert_eq!(
+        words(6),
+        ["(rest", "of", "judging)", "1.5", "15.0", "375.0", "4"]
     );
 }
 
@@ -223,6 +278,7 @@ fn a_profile_of_no_orders_divides_by_nothing() {
     let profile = Profile {
         orders: 0,
         nanos: 0,
+        screening: ScreeningCost::default(),
         rules: vec![RuleCost {
             rule_id: "RF-A".into(),
             ..RuleCost::default()
