@@ -142,7 +142,8 @@ pub(super) fn check(args: CheckArgs) -> Status {
         }),
         (None, None) => ReportFilter::all(),
     };
-    if let Some(path) = &args.output {
+    let profile_file = args.profile.as_ref().filter(|p| p.as_os_str() != "-");
+    if args.output.is_some() || profile_file.is_some() {
         let mut reads: Vec<PathBuf> = args
             .inputs
             .iter()
@@ -165,9 +166,37 @@ pub(super) fn check(args: CheckArgs) -> Status {
                     .map(|l| PathBuf::from(&l.origin)),
             )
             .collect();
-        if let Err(d) = output::refuse_overwrite(path, &reads, &pack_dirs) {
-            print_one(*d);
-            return Status::Error;
+        if let Some(path) = &args.output {
+            if let Err(d) = output::refuse_overwrite(path, &reads, &pack_dirs) {
+                print_one(*d);
+                return Status::Error;
+            }
+            // Nor may the profile replace the report it comes with.
+            reads.push(path.clone());
+        }
+        if let Some(path) = profile_file {
+            let refused =
+                output::refuse_overwrite_by("profile", "--profile", path, &reads, &pack_dirs)
+                    .and_then(|()| match &args.output {
+                        // The report may not exist yet, so its path is compared too.
+                        Some(report) if output::same_destination(path, report) => Err(Box::new(
+                            Diagnostic::error(
+                                "C003",
+                                format!(
+                                    "the profile would overwrite the report `{}`",
+                                    report.display()
+                                ),
+                            )
+                            .with_help(Some(
+                                "give `--profile` and `-o` files of their own".to_string(),
+                            )),
+                        )),
+                        _ => Ok(()),
+                    });
+            if let Err(d) = refused {
+                print_one(*d);
+                return Status::Error;
+            }
         }
     }
     let Ok((format, map)) = input_options(

@@ -101,19 +101,52 @@ pub fn refuse_overwrite(
     reads: &[PathBuf],
     dirs: &[PathBuf],
 ) -> Result<(), Box<Diagnostic>> {
-    let refuse = |what: &Path| {
-        Box::new(Diagnostic::error(
+    refuse_overwrite_by("report", "-o", output, reads, dirs)
+}
+
+/// The C003 diagnostic of `what` (written by `option`) that would overwrite `read`.
+pub fn overwrite_refused(what: &str, option: &str, read: &Path) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
             "C003",
             format!(
-                "the report would overwrite `{}`, which this run reads",
-                what.display()
+                "the {what} would overwrite `{}`, which this run reads",
+                read.display()
             ),
         )
-        .with_help(Some(
-            "write the report to a file of its own: `-o` never replaces an input, a list, the map, the waivers or a file of the rule pack"
-                .to_string(),
-        )))
+        .with_help(Some(format!(
+            "write the {what} to a file of its own: `{option}` never replaces an input, a list, the map, the waivers or a file of the rule pack"
+        ))),
+    )
+}
+
+/// Whether two paths name one file, whether or not it exists yet: the same file, or the same
+/// name in the same directory.
+pub fn same_destination(a: &Path, b: &Path) -> bool {
+    if same_file::is_same_file(a, b).unwrap_or(false) {
+        return true;
+    }
+    let dir = |p: &Path| {
+        match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+        .canonicalize()
+        .ok()
     };
+    a.file_name() == b.file_name() && dir(a).is_some() && dir(a) == dir(b)
+}
+
+/// [`refuse_overwrite`] of a file the run writes besides its report (`what`, written by
+/// `option`: the rule profile of `--profile`).
+pub fn refuse_overwrite_by(
+    what: &str,
+    option: &str,
+    output: &Path,
+    reads: &[PathBuf],
+    dirs: &[PathBuf],
+) -> Result<(), Box<Diagnostic>> {
+    let refuse = |read: &Path| overwrite_refused(what, option, read);
     for read in reads {
         if same_file::is_same_file(output, read).unwrap_or(false) {
             return Err(refuse(read));

@@ -289,3 +289,32 @@ fn a_profile_of_no_orders_divides_by_nothing() {
     assert_eq!(json["rules"][0]["rule_id"], "RF-A");
     assert_eq!(json["orders"], 0);
 }
+
+#[test]
+fn a_profile_never_replaces_an_input_or_the_report() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let orders = dir.path().join("orders.jsonl");
+    let original = std::fs::read(ORDERS).unwrap_or_default();
+    std::fs::write(&orders, &original).unwrap_or_else(|e| panic!("{e}"));
+    let orders = orders.to_str().unwrap_or_default();
+    let out = redflag(&["check", orders, "-q", "--profile", orders]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("C003"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(orders).unwrap_or_default(), original);
+    // The report need not exist yet: the same name in the same directory is refused too.
+    let report = dir.path().join("report.json");
+    let report = report.to_str().unwrap_or_default();
+    let same = dir.path().join(".").join("report.json");
+    let same = same.to_str().unwrap_or_default();
+    let out = redflag(&["check", ORDERS, "-o", report, "--profile", same]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the profile would overwrite the report"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !std::path::Path::new(report).exists(),
+        "nothing was written"
+    );
+}
