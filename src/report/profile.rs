@@ -55,17 +55,14 @@ pub fn render_table(profile: &Profile) -> String {
     let mut rows: Vec<[String; 9]> = dearest_first(profile)
         .into_iter()
         .map(|r| {
-            [
+            let counts = [r.evaluated, r.from_memo, r.combinations, r.findings];
+            row(
                 r.rule_id.clone(),
-                millis(r.nanos),
-                share(r.nanos, profile.nanos),
-                per_order(r.nanos, r.orders),
-                r.orders.to_string(),
-                r.evaluated.to_string(),
-                r.from_memo.to_string(),
-                r.combinations.to_string(),
-                r.findings.to_string(),
-            ]
+                r.nanos,
+                r.orders,
+                profile.nanos,
+                Some(counts),
+            )
         })
         .collect();
     let sum = |f: fn(&RuleCost) -> u64| {
@@ -74,44 +71,27 @@ pub fn render_table(profile: &Profile) -> String {
             .iter()
             .fold(0u64, |total, r| total.saturating_add(f(r)))
     };
-    rows.push([
+    let counts = [
+        sum(|r| r.evaluated),
+        sum(|r| r.from_memo),
+        sum(|r| r.combinations),
+        sum(|r| r.findings),
+    ];
+    let (orders, whole) = (profile.orders, profile.nanos);
+    rows.push(row(
         "(all rules)".into(),
-        millis(rules_total),
-        share(rules_total, profile.nanos),
-        per_order(rules_total, profile.orders),
-        profile.orders.to_string(),
-        sum(|r| r.evaluated).to_string(),
-        sum(|r| r.from_memo).to_string(),
-        sum(|r| r.combinations).to_string(),
-        sum(|r| r.findings).to_string(),
-    ]);
+        rules_total,
+        orders,
+        whole,
+        Some(counts),
+    ));
     let screening = profile.screening;
-    rows.push([
-        format!("(screening {} parties)", screening.parties),
-        millis(screening.nanos),
-        share(screening.nanos, profile.nanos),
-        per_order(screening.nanos, profile.orders),
-        profile.orders.to_string(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-    ]);
-    let besides = profile
-        .nanos
+    let label = format!("(screening {} parties)", screening.parties);
+    rows.push(row(label, screening.nanos, orders, whole, None));
+    let rest = whole
         .saturating_sub(rules_total)
         .saturating_sub(screening.nanos);
-    rows.push([
-        "(rest of judging)".into(),
-        millis(besides),
-        share(besides, profile.nanos),
-        per_order(besides, profile.orders),
-        profile.orders.to_string(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-    ]);
+    rows.push(row("(rest of judging)".into(), rest, orders, whole, None));
     let mut widths = headers.map(|h| h.chars().count());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -148,6 +128,31 @@ pub fn render_table(profile: &Profile) -> String {
         "  The counts are the same for any thread count; the times are not.\n",
     ));
     out
+}
+
+/// A row of the table: `label`, its time, its share of `whole`, its time per order over
+/// `orders`, then `orders` and the `counts` (evaluated, from memo, combinations, findings;
+/// empty cells for a row that counts none).
+fn row(
+    label: String,
+    nanos: u64,
+    orders: u64,
+    whole: u64,
+    counts: Option<[u64; 4]>,
+) -> [String; 9] {
+    let [evaluated, from_memo, combinations, findings] =
+        counts.map_or_else(Default::default, |c| c.map(|n| n.to_string()));
+    [
+        label,
+        millis(nanos),
+        share(nanos, whole),
+        per_order(nanos, orders),
+        orders.to_string(),
+        evaluated,
+        from_memo,
+        combinations,
+        findings,
+    ]
 }
 
 /// Microseconds per order with one decimal.
