@@ -171,27 +171,13 @@ pub(super) fn check(args: CheckArgs) -> Status {
                 print_one(*d);
                 return Status::Error;
             }
-            // Nor may the profile replace the report it comes with.
-            reads.push(path.clone());
         }
         if let Some(path) = profile_file {
             let refused =
                 output::refuse_overwrite_by("profile", "--profile", path, &reads, &pack_dirs)
                     .and_then(|()| match &args.output {
-                        // The report may not exist yet, so its path is compared too.
-                        Some(report) if output::same_destination(path, report) => Err(Box::new(
-                            Diagnostic::error(
-                                "C003",
-                                format!(
-                                    "the profile would overwrite the report `{}`",
-                                    report.display()
-                                ),
-                            )
-                            .with_help(Some(
-                                "give `--profile` and `-o` files of their own".to_string(),
-                            )),
-                        )),
-                        _ => Ok(()),
+                        Some(report) => output::refuse_same_as_report(path, report),
+                        None => Ok(()),
                     });
             if let Err(d) = refused {
                 print_one(*d);

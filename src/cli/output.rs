@@ -105,7 +105,7 @@ pub fn refuse_overwrite(
 }
 
 /// The C003 diagnostic of `what` (written by `option`) that would overwrite `read`.
-pub fn overwrite_refused(what: &str, option: &str, read: &Path) -> Box<Diagnostic> {
+fn overwrite_refused(what: &str, option: &str, read: &Path) -> Box<Diagnostic> {
     Box::new(
         Diagnostic::error(
             "C003",
@@ -120,9 +120,29 @@ pub fn overwrite_refused(what: &str, option: &str, read: &Path) -> Box<Diagnosti
     )
 }
 
+/// Refuses a profile written to the file of the report (C003). The report may not exist yet,
+/// so the paths are compared as well as the files.
+pub fn refuse_same_as_report(profile: &Path, report: &Path) -> Result<(), Box<Diagnostic>> {
+    if !same_destination(profile, report) {
+        return Ok(());
+    }
+    Err(Box::new(
+        Diagnostic::error(
+            "C003",
+            format!(
+                "the profile would overwrite the report `{}`",
+                report.display()
+            ),
+        )
+        .with_help(Some(
+            "give `--profile` and `-o` files of their own".to_string(),
+        )),
+    ))
+}
+
 /// Whether two paths name one file, whether or not it exists yet: the same file, or the same
 /// name in the same directory.
-pub fn same_destination(a: &Path, b: &Path) -> bool {
+fn same_destination(a: &Path, b: &Path) -> bool {
     if same_file::is_same_file(a, b).unwrap_or(false) {
         return true;
     }
