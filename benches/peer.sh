@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # benches/peer.sh [N]: redflag against the Rego peer of ../shared/bench, in one run so the
 # machine's noise cancels (compare the ratios, not the times). Numbers go to
-# docs/performance.md. Needs python3 and the peer's sources in ../shared/bench.
+# docs/performance.md, with the rule profile of one run with and without the list. Needs
+# python3 and the peer's sources in ../shared/bench.
 #   N        orders generated (default 100000); the list has 20,000 entries
 #   BIG=1    also measures peak memory at 1,000,000 orders (several minutes)
 set -euo pipefail
@@ -88,6 +89,19 @@ printf "two threads vs one: %.2fx (target at least 1.8x)\n" "$(echo "$W_one / $W
 [ -n "${W_core1:-}" ] && printf "two cores vs one core: %.2fx\n" "$(echo "$W_core1 / $W_two" | bc -l)"
 [ -n "${W_pair:-}" ] && printf "the machine's own two-core scaling (two one-core processes at once against one): %.2fx (2.00 is perfect)\n" "$(echo "2 * $W_alone / $W_pair" | bc -l)"
 printf "with the list vs without: %.2f of the rate (target at least 0.5)\n" "$(echo "$W_two / $W_list" | bc -l)"
+
+# Where judging went, by rule (`check --profile`, one thread, once each): the dearest rules
+# and the rows that are not a rule (all rules, screening, the rest). Times vary from run to
+# run; the shares and counts are what to compare.
+echo
+for which in no-list list; do
+  args=""
+  [ "$which" = list ] && args="--list $LIST"
+  table="$WORK/profile-$which.txt"
+  $RF check "$ORDERS" $args --format jsonl -o /dev/null --threads 1 -q --profile "$table" >/dev/null 2>&1 || true
+  echo "rule profile, ${args:-no list}, 1 thread (the full table: $table):"
+  awk 'NR <= 6 || /^\(/' "$table" | sed 's/^/  /'
+done
 
 if [ "${BIG:-}" = 1 ]; then
   BIGF="$WORK/orders-1000000.jsonl"
