@@ -98,9 +98,10 @@ for which in no-list list; do
   args=""
   [ "$which" = list ] && args="--list $LIST"
   table="$WORK/profile-$which.txt"
+  rm -f "$table"
   $RF check "$ORDERS" $args --format jsonl -o /dev/null --threads 1 -q --profile "$table" >/dev/null 2>&1 || true
   echo "rule profile, ${args:-no list}, 1 thread (the full table: $table):"
-  awk 'NR <= 6 || /^\(/' "$table" | sed 's/^/  /'
+  if [ -f "$table" ]; then awk 'NR <= 6 || /^\(/' "$table" | sed 's/^/  /'; else echo "  (no profile written)"; fi
 done
 
 if [ "${BIG:-}" = 1 ]; then
