@@ -62,10 +62,12 @@ pub fn load(
     let mut indexed = cli::load_indexed(lists, &pack, false, cache)?;
     let info = std::mem::take(&mut indexed.info);
     let list_warnings = std::mem::take(&mut indexed.warnings);
-    // A server is a gate before shipment: an order's `ship_date` is a plan, no shipment.
+    // A server is a gate before shipment: an order's `ship_date` is a plan, no shipment. Its
+    // rules' costs are kept for `/metrics`.
     let engine = indexed
         .engine(pack, None)
-        .ship_dates(crate::engine::ShipDates::Planned);
+        .ship_dates(crate::engine::ShipDates::Planned)
+        .with_profile();
     let missing = engine.missing_screening_lists();
     if !missing.is_empty() {
         let mut acc = Diagnostics::new();

@@ -1,6 +1,8 @@
 //! Prometheus metrics: requests by route and status, a latency histogram, verdicts, reloads,
-//! and the pack in force as an info metric.
+//! the pack in force as an info metric, and what its rules and screening cost (from the
+//! engine's profile, `check --profile`'s).
 
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -45,6 +47,25 @@ struct OutcomeLabels {
     outcome: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RuleLabels {
+    rule: String,
+}
+
+type Seconds = Counter<f64, std::sync::atomic::AtomicU64>;
+
+/// What the rules and screening cost, as counters: the engine's profile is a running total per
+/// engine, so each scrape adds what it grew by since the last one (a reload starts a new
+/// engine, and what the old one judged after the last scrape is not counted).
+struct RuleCosts {
+    seconds: Family<RuleLabels, Seconds>,
+    findings: Family<RuleLabels, Counter>,
+    screening_seconds: Seconds,
+    screened_parties: Counter,
+    /// The pack last read (weakly: a reloaded one is freed) and its engine's profile then.
+    last: Mutex<Option<(Weak<super::loaded::Loaded>, crate::engine::Profile)>>,
+}
+
 type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
 
 /// The server's metrics.
@@ -55,6 +76,7 @@ pub struct Metrics {
     verdicts: Family<VerdictLabels, Counter>,
     pack: Family<PackLabels, Gauge>,
     reloads: Family<OutcomeLabels, Counter>,
+    rules: RuleCosts,
 }
 
 fn latency_histogram() -> Histogram {
@@ -94,6 +116,33 @@ impl Metrics {
             "Reloads of the pack and lists, by outcome",
             reloads.clone(),
         );
+        let rules = RuleCosts {
+            seconds: Family::default(),
+            findings: Family::default(),
+            screening_seconds: Seconds::default(),
+            screened_parties: Counter::default(),
+            last: Mutex::new(None),
+        };
+        registry.register(
+            "rule_seconds",
+            "Time spent judging each rule (screening apart), summed over threads",
+            rules.seconds.clone(),
+        );
+        registry.register(
+            "rule_findings",
+            "Findings each rule gave",
+            rules.findings.clone(),
+        );
+        registry.register(
+            "screening_seconds",
+            "Time spent screening parties against the lists",
+            rules.screening_seconds.clone(),
+        );
+        registry.register(
+            "screened_parties",
+            "Parties screened against the lists (each distinct party of an order once)",
+            rules.screened_parties.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -101,7 +150,45 @@ impl Metrics {
             verdicts,
             pack,
             reloads,
+            rules,
         }
+    }
+
+    /// Adds what the rules of `loaded` cost since the last scrape.
+    pub fn read_costs(&self, loaded: &Arc<super::loaded::Loaded>) {
+        let Some(now) = loaded.engine.profile() else {
+            return;
+        };
+        let costs = &self.rules;
+        let mut last = costs.last.lock().unwrap_or_else(|p| p.into_inner());
+        let before = match last.as_ref() {
+            Some((engine, profile)) if Weak::ptr_eq(engine, &Arc::downgrade(loaded)) => {
+                Some(profile)
+            }
+            _ => None,
+        };
+        let seconds = |nanos: u64| nanos as f64 / 1e9;
+        for (index, rule) in now.rules.iter().enumerate() {
+            let earlier = before.and_then(|b| b.rules.get(index));
+            let (nanos, findings) = earlier.map_or((rule.nanos, rule.findings), |e| {
+                (
+                    rule.nanos.saturating_sub(e.nanos),
+                    rule.findings.saturating_sub(e.findings),
+                )
+            });
+            let labels = RuleLabels {
+                rule: rule.rule_id.clone(),
+            };
+            costs.seconds.get_or_create(&labels).inc_by(seconds(nanos));
+            costs.findings.get_or_create(&labels).inc_by(findings);
+        }
+        let screening = before.map_or(now.screening, |b| crate::engine::ScreeningCost {
+            parties: now.screening.parties.saturating_sub(b.screening.parties),
+            nanos: now.screening.nanos.saturating_sub(b.screening.nanos),
+        });
+        costs.screening_seconds.inc_by(seconds(screening.nanos));
+        costs.screened_parties.inc_by(screening.parties);
+        *last = Some((Arc::downgrade(loaded), now));
     }
 
     /// Counts a judged order.

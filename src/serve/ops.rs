@@ -36,6 +36,7 @@ pub async fn readyz(State(app): State<Shared>) -> Response {
 /// Prometheus text format.
 #[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, description = "Prometheus text exposition format")), security(("token" = [])))]
 pub async fn metrics(State(app): State<Shared>, Bearer(_): Bearer) -> Response {
+    app.metrics.read_costs(&app.current());
     (
         [(
             CONTENT_TYPE,

@@ -542,6 +542,56 @@ fn metrics_count_requests_latency_verdicts_and_name_the_pack() {
     assert!(text.contains("redflag_pack_info{"), "{text}");
 }
 
+/// The sum of a counter family's samples in a metrics text (`redflag_rule_findings_total`).
+fn summed(text: &str, family: &str) -> f64 {
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{family}{{")))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+#[test]
+fn metrics_add_what_the_rules_cost_once_per_order_judged() {
+    let server = start(&[]);
+    let report = server.check(&sample()).json();
+    let findings: usize = report["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["findings"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(findings > 0, "{report}");
+    let first = server.get("/metrics", Some(ERP)).text();
+    assert_eq!(
+        summed(&first, "redflag_rule_findings_total"),
+        findings as f64,
+        "{first}"
+    );
+    assert!(
+        summed(&first, "redflag_rule_seconds_total") > 0.0,
+        "{first}"
+    );
+    assert!(
+        first.contains("redflag_rule_seconds_total{rule=\"RF-BORDER-001\"}"),
+        "{first}"
+    );
+    assert!(first.contains("redflag_screening_seconds_total"), "{first}");
+    // A second scrape adds nothing that was not judged since.
+    let again = server.get("/metrics", Some(ERP)).text();
+    assert_eq!(
+        summed(&again, "redflag_rule_findings_total"),
+        findings as f64,
+        "{again}"
+    );
+    server.check(&sample()).json();
+    let after = server.get("/metrics", Some(ERP)).text();
+    assert_eq!(
+        summed(&after, "redflag_rule_findings_total"),
+        2.0 * findings as f64,
+        "{after}"
+    );
+}
+
 #[test]
 fn the_openapi_document_describes_every_route() {
     let server = start(&[]);
