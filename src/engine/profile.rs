@@ -54,7 +54,7 @@ impl ScreeningCost {
     }
 
     /// What was counted after `before`.
-    pub(super) fn since(self, before: ScreeningCost) -> ScreeningCost {
+    pub fn since(self, before: ScreeningCost) -> ScreeningCost {
         ScreeningCost {
             parties: self.parties.saturating_sub(before.parties),
             nanos: self.nanos.saturating_sub(before.nanos),

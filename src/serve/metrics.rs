@@ -182,10 +182,7 @@ impl Metrics {
             costs.seconds.get_or_create(&labels).inc_by(seconds(nanos));
             costs.findings.get_or_create(&labels).inc_by(findings);
         }
-        let screening = before.map_or(now.screening, |b| crate::engine::ScreeningCost {
-            parties: now.screening.parties.saturating_sub(b.screening.parties),
-            nanos: now.screening.nanos.saturating_sub(b.screening.nanos),
-        });
+        let screening = before.map_or(now.screening, |b| now.screening.since(b.screening));
         costs.screening_seconds.inc_by(seconds(screening.nanos));
         costs.screened_parties.inc_by(screening.parties);
         *last = Some((Arc::downgrade(loaded), now));
