@@ -290,7 +290,7 @@ impl Engine {
         lapsed.sort();
         lapsed.dedup();
         if let (Some(costs), Some(shared)) = (costs, self.profile.as_ref()) {
-            costs.finish(self, shared);
+            costs.finish(shared);
         }
         Judgement {
             origin: order.origin.clone(),

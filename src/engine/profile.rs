@@ -46,10 +46,17 @@ pub struct ScreeningCost {
 impl ScreeningCost {
     /// One more party screened, which began at `started`.
     pub(super) fn add(self, started: Instant) -> ScreeningCost {
-        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.plus(ScreeningCost {
+            parties: 1,
+            nanos: elapsed(started),
+        })
+    }
+
+    /// Both counted together.
+    pub(super) fn plus(self, other: ScreeningCost) -> ScreeningCost {
         ScreeningCost {
-            parties: self.parties.saturating_add(1),
-            nanos: self.nanos.saturating_add(nanos),
+            parties: self.parties.saturating_add(other.parties),
+            nanos: self.nanos.saturating_add(other.nanos),
         }
     }
 
@@ -75,6 +82,11 @@ pub struct Profile {
     pub screening: ScreeningCost,
     /// Per rule, in the pack's order.
     pub rules: Vec<RuleCost>,
+}
+
+/// Nanoseconds since `started`.
+fn elapsed(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// The run's profile, shared by the engine's clones and the judging threads.
@@ -124,13 +136,8 @@ impl OrderCosts {
         finding: bool,
         screening: ScreeningCost,
     ) {
-        let nanos = u64::try_from(started.elapsed().as_nanos())
-            .unwrap_or(u64::MAX)
-            .saturating_sub(screening.nanos);
-        self.screening = ScreeningCost {
-            parties: self.screening.parties.saturating_add(screening.parties),
-            nanos: self.screening.nanos.saturating_add(screening.nanos),
-        };
+        let nanos = elapsed(started).saturating_sub(screening.nanos);
+        self.screening = self.screening.plus(screening);
         if let Some(cost) = self.rules.get_mut(index) {
             // A rule judged again for its lookback finding is one judgement of the order.
             cost.orders = 1;
@@ -142,25 +149,17 @@ impl OrderCosts {
         }
     }
 
-    /// Adds this order's costs to the run's.
-    pub(super) fn finish(self, engine: &Engine, shared: &Shared) {
-        let nanos = u64::try_from(self.started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    /// Adds this order's costs to the run's (whose rows `Engine::with_profile` made, one per
+    /// rule of the pack, in its order).
+    pub(super) fn finish(self, shared: &Shared) {
+        let nanos = elapsed(self.started);
         // A thread that panicked while holding the lock left sums that are still sums.
         let mut profile = shared
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if profile.rules.len() != self.rules.len() {
-            profile.rules = engine.no_costs();
-        }
         profile.orders = profile.orders.saturating_add(1);
         profile.nanos = profile.nanos.saturating_add(nanos);
-        profile.screening = ScreeningCost {
-            parties: profile
-                .screening
-                .parties
-                .saturating_add(self.screening.parties),
-            nanos: profile.screening.nanos.saturating_add(self.screening.nanos),
-        };
+        profile.screening = profile.screening.plus(self.screening);
         for (total, cost) in profile.rules.iter_mut().zip(self.rules) {
             total.orders = total.orders.saturating_add(cost.orders);
             total.evaluated = total.evaluated.saturating_add(cost.evaluated);
@@ -176,7 +175,19 @@ impl Engine {
     /// Keeps what each rule costs while judging, for [`Engine::profile`]. Costs a clock reading
     /// before and after each rule of each order.
     pub fn with_profile(mut self) -> Engine {
-        self.profile = Some(Shared::default());
+        let rules = self
+            .pack
+            .rules
+            .iter()
+            .map(|r| RuleCost {
+                rule_id: r.id.clone(),
+                ..RuleCost::default()
+            })
+            .collect();
+        self.profile = Some(Arc::new(Mutex::new(Profile {
+            rules,
+            ..Profile::default()
+        })));
         self
     }
 
@@ -184,25 +195,9 @@ impl Engine {
     /// (every rule of the pack, judged or not); `None` unless [`Engine::with_profile`].
     pub fn profile(&self) -> Option<Profile> {
         let shared = self.profile.as_ref()?;
-        let mut profile = shared
+        let profile = shared
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone();
-        if profile.rules.len() != self.pack.rules.len() {
-            profile.rules = self.no_costs();
-        }
-        Some(profile)
-    }
-
-    /// A row per rule of the pack, nothing counted yet.
-    fn no_costs(&self) -> Vec<RuleCost> {
-        self.pack
-            .rules
-            .iter()
-            .map(|r| RuleCost {
-                rule_id: r.id.clone(),
-                ..RuleCost::default()
-            })
-            .collect()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Some(profile.clone())
     }
 }
