@@ -54,8 +54,9 @@ pub fn score_ceiling(
     // both conditions needs two Mandarin names, excluded by `plain_ceiling`. Checking every
     // span (not only those with a loosely paired token, as `compare` does) asks for more,
     // never less.
-    if merge_possible(&query.tokens, &candidate.tokens, &candidate_facts)
-        || merge_possible(&candidate.tokens, &query.tokens, &query_facts)
+    let mut joined = String::new();
+    if merge_possible(&query.tokens, &candidate.tokens, &candidate_facts, &mut joined)
+        || merge_possible(&candidate.tokens, &query.tokens, &query_facts, &mut joined)
     {
         return None;
     }
@@ -106,14 +107,20 @@ pub(super) fn below_floor<S: AsRef<str>>(
         memo.as_mut().map(|(m, ids)| (&mut **m, *ids)),
     )
     .is_some_and(|c| c + CEILING_SLACK < floor);
-    below
-        && !match memo {
-            Some((m, _)) => {
-                merge_joined(m.joined(&query.tokens), candidate.tokens, candidate.facts)
-            }
-            None => merge_possible(&query.tokens, candidate.tokens, candidate.facts),
+    if !below {
+        return false;
+    }
+    match memo {
+        Some((m, _)) => {
+            !merge_joined(m.joined(&query.tokens), candidate.tokens, candidate.facts)
+                && !merge_possible(candidate.tokens, &query.tokens, query_facts, &mut m.buffer)
         }
-        && !merge_possible(candidate.tokens, &query.tokens, query_facts)
+        None => {
+            let mut joined = String::new();
+            !merge_possible(&query.tokens, candidate.tokens, candidate.facts, &mut joined)
+                && !merge_possible(candidate.tokens, &query.tokens, query_facts, &mut joined)
+        }
+    }
 }
 
 /// [`score_ceiling`] of the plain alignment, as if no merge could be tried.
@@ -153,13 +160,21 @@ fn plain_ceiling<S: AsRef<str>>(
     let nicknames_count = nq > 1 && nc > 1;
     // Each token's most credit with any partner, or `UNREACHABLE` when its similarity with
     // every partner is certainly 0 (so the alignment leaves it unpaired).
-    let mut q_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![UNREACHABLE; nq];
-    let mut c_credit: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![UNREACHABLE; nc];
+    // Fixed arrays (both lengths are at most MAX_TOKENS, checked above): asked for each of a
+    // query's hundreds of candidates, where a small vector's length checks cost more than
+    // filling the array.
+    let mut q_credit_all = [UNREACHABLE; MAX_TOKENS];
+    let mut c_credit_all = [UNREACHABLE; MAX_TOKENS];
+    let (Some(q_credit), Some(c_credit)) =
+        (q_credit_all.get_mut(..nq), c_credit_all.get_mut(..nc))
+    else {
+        return None;
+    };
     // What the pair rules ask of one token is worked out once per token, not once per pair;
     // with a memo, each pair's spelling ceiling once per query reading and listed token. The
     // maxima do not depend on the order the pairs are met in.
     let mut memo = memo.filter(|(_, ids)| ids.len() == nc);
-    let mut spelled_row: smallvec::SmallVec<[f64; 8]> = smallvec::smallvec![0.0; nq];
+    let mut spelled_row: smallvec::SmallVec<[f64; 8]> = smallvec::SmallVec::new();
     for (j, (c, c_facts)) in candidate.tokens.iter().zip(candidate_facts).enumerate() {
         let c = c.as_ref();
         let listed = memo
@@ -176,12 +191,14 @@ fn plain_ceiling<S: AsRef<str>>(
                     })
             }),
             None => {
-                for (slot, (q, q_facts)) in spelled_row
-                    .iter_mut()
-                    .zip(query.tokens.iter().zip(query_facts))
-                {
-                    *slot = pair_ceiling(spelled_ceiling(q, q_facts, c, c_facts));
-                }
+                spelled_row.clear();
+                spelled_row.extend(
+                    query
+                        .tokens
+                        .iter()
+                        .zip(query_facts)
+                        .map(|(q, q_facts)| pair_ceiling(spelled_ceiling(q, q_facts, c, c_facts))),
+                );
                 &spelled_row
             }
         };
@@ -209,8 +226,8 @@ fn plain_ceiling<S: AsRef<str>>(
     let mut terms: smallvec::SmallVec<[(f64, f64, f64); 16]> = smallvec::SmallVec::new();
     let mut base = 0.0;
     let sides = [
-        (&query.weights[..], &q_credit[..], UNMATCHED_QUERY_FACTOR),
-        (candidate.weights, &c_credit[..], UNMATCHED_CANDIDATE_FACTOR),
+        (&query.weights[..], &*q_credit, UNMATCHED_QUERY_FACTOR),
+        (candidate.weights, &*c_credit, UNMATCHED_CANDIDATE_FACTOR),
     ];
     for (weights, credits, unmatched) in sides {
         for (&w, &cr) in weights.iter().zip(credits.iter()) {
@@ -233,7 +250,7 @@ fn plain_ceiling<S: AsRef<str>>(
     }
     let best = best.min(1.0);
     Some(
-        match conflict_ceiling(&query.weights, &q_credit, candidate.weights, &c_credit) {
+        match conflict_ceiling(&query.weights, q_credit, candidate.weights, c_credit) {
             Some(conflict) => best.min(conflict),
             None => best,
         },
@@ -310,9 +327,9 @@ fn merge_possible<S: AsRef<str>, T: AsRef<str>>(
     side: &[S],
     other: &[T],
     other_facts: &[TokenFacts],
+    joined: &mut String,
 ) -> bool {
     let longest_other = other.iter().map(|t| t.as_ref().len()).max().unwrap_or(0);
-    let mut joined = String::new();
     for span in [2usize, 3] {
         for i in 0..(side.len() + 1).saturating_sub(span) {
             let parts = &side[i..i + span];
@@ -324,7 +341,7 @@ fn merge_possible<S: AsRef<str>, T: AsRef<str>>(
             for p in parts {
                 joined.push_str(p.as_ref());
             }
-            if reaches_any(&joined, translit::is_skeleton(&joined), other, other_facts) {
+            if reaches_any(joined, translit::is_skeleton(joined), other, other_facts) {
                 return true;
             }
         }
@@ -475,6 +492,9 @@ pub(super) struct CeilingMemo {
     pub(super) sims: RowMemo,
     /// The query reading's runs of neighbouring tokens joined ([`joined_spans`]), once asked.
     joined: Option<Vec<JoinedRun>>,
+    /// Where a candidate's neighbouring tokens are joined for [`merge_possible`], kept so that
+    /// the check does not allocate per candidate.
+    buffer: String,
 }
 
 impl CeilingMemo {
