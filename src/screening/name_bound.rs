@@ -202,11 +202,29 @@ fn plain_ceiling<S: AsRef<str>>(
                 &spelled_row
             }
         };
-        for (i, (q, q_facts)) in query.tokens.iter().zip(query_facts).enumerate() {
+        let Some(cc) = c_credit.get_mut(j) else {
+            continue;
+        };
+        // A nickname raises a pair only between two tokens of the table (`with_nickname`): a
+        // listed token outside it takes its row as it is, the common case, in a plain loop.
+        if row.len() == nq && !(nicknames_count && c_facts.nickname) {
+            for (qc, &spelled) in q_credit.iter_mut().zip(row) {
+                *qc = qc.max(spelled);
+                *cc = cc.max(spelled);
+            }
+            continue;
+        }
+        for (i, ((q, q_facts), qc)) in query
+            .tokens
+            .iter()
+            .zip(query_facts)
+            .zip(q_credit.iter_mut())
+            .enumerate()
+        {
             let spelled = row.get(i).copied().unwrap_or(0.0);
             let most = with_nickname(spelled, q, q_facts, c, c_facts, nicknames_count);
-            q_credit[i] = q_credit[i].max(most);
-            c_credit[j] = c_credit[j].max(most);
+            *qc = qc.max(most);
+            *cc = cc.max(most);
         }
     }
     // The score is `num / den` (then clamped to 1, and only lowered by the short-name factor
