@@ -55,8 +55,12 @@ pub fn score_ceiling(
     // span (not only those with a loosely paired token, as `compare` does) asks for more,
     // never less.
     let mut joined = String::new();
-    if merge_possible(&query.tokens, &candidate.tokens, &candidate_facts, &mut joined)
-        || merge_possible(&candidate.tokens, &query.tokens, &query_facts, &mut joined)
+    if merge_possible(
+        &query.tokens,
+        &candidate.tokens,
+        &candidate_facts,
+        &mut joined,
+    ) || merge_possible(&candidate.tokens, &query.tokens, &query_facts, &mut joined)
     {
         return None;
     }
@@ -117,8 +121,12 @@ pub(super) fn below_floor<S: AsRef<str>>(
         }
         None => {
             let mut joined = String::new();
-            !merge_possible(&query.tokens, candidate.tokens, candidate.facts, &mut joined)
-                && !merge_possible(candidate.tokens, &query.tokens, query_facts, &mut joined)
+            !merge_possible(
+                &query.tokens,
+                candidate.tokens,
+                candidate.facts,
+                &mut joined,
+            ) && !merge_possible(candidate.tokens, &query.tokens, query_facts, &mut joined)
         }
     }
 }
@@ -165,8 +173,7 @@ fn plain_ceiling<S: AsRef<str>>(
     // filling the array.
     let mut q_credit_all = [UNREACHABLE; MAX_TOKENS];
     let mut c_credit_all = [UNREACHABLE; MAX_TOKENS];
-    let (Some(q_credit), Some(c_credit)) =
-        (q_credit_all.get_mut(..nq), c_credit_all.get_mut(..nc))
+    let (Some(q_credit), Some(c_credit)) = (q_credit_all.get_mut(..nq), c_credit_all.get_mut(..nc))
     else {
         return None;
     };
@@ -180,28 +187,27 @@ fn plain_ceiling<S: AsRef<str>>(
         let listed = memo
             .as_mut()
             .and_then(|(memo, ids)| Some((&mut **memo, *ids.get(j)?)));
-        let row: &[f64] = match listed {
-            Some((memo, id)) => memo.row(id, nq, |i| {
-                query
-                    .tokens
-                    .get(i)
-                    .zip(query_facts.get(i))
-                    .map_or(0.0, |(q, q_facts)| {
-                        pair_ceiling(spelled_ceiling(q, q_facts, c, c_facts))
-                    })
-            }),
-            None => {
-                spelled_row.clear();
-                spelled_row.extend(
+        let row: &[f64] =
+            match listed {
+                Some((memo, id)) => memo.row(id, nq, |i| {
                     query
                         .tokens
-                        .iter()
-                        .zip(query_facts)
-                        .map(|(q, q_facts)| pair_ceiling(spelled_ceiling(q, q_facts, c, c_facts))),
-                );
-                &spelled_row
-            }
-        };
+                        .get(i)
+                        .zip(query_facts.get(i))
+                        .map_or(0.0, |(q, q_facts)| {
+                            pair_ceiling(spelled_ceiling(q, q_facts, c, c_facts))
+                        })
+                }),
+                None => {
+                    spelled_row.clear();
+                    spelled_row.extend(
+                        query.tokens.iter().zip(query_facts).map(|(q, q_facts)| {
+                            pair_ceiling(spelled_ceiling(q, q_facts, c, c_facts))
+                        }),
+                    );
+                    &spelled_row
+                }
+            };
         let Some(cc) = c_credit.get_mut(j) else {
             continue;
         };
