@@ -208,8 +208,9 @@ fn plain_ceiling<S: AsRef<str>>(
                     &spelled_row
                 }
             };
+        // Never missing (j < nc); were it, no bound, rather than one that left a token out.
         let Some(cc) = c_credit.get_mut(j) else {
-            continue;
+            return None;
         };
         // A nickname raises a pair only between two tokens of the table (`with_nickname`): a
         // listed token outside it takes its row as it is, the common case, in a plain loop.
