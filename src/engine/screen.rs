@@ -185,10 +185,7 @@ fn screen_names(
     };
     let min = min_of(spec);
     // The same party is screened by several rules (match, near miss, lookback): once per order.
-    let key = format!(
-        "{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}",
-        query.name, query.aliases, query.country, query.ids, query.address
-    );
+    let key = party_key(&query);
     let cached = cx.screened.parties.borrow().get(&key).cloned();
     let matches = match cached {
         Some(m) => m,
@@ -226,6 +223,40 @@ fn screen_names(
             steps: m.steps.clone(),
         });
     judge_candidates(spec, loc, cx, screener, &query.name, candidates)
+}
+
+/// The key of a party's screen in the order's cache: everything the query holds, each text
+/// after its length and each list after its count, so that two different queries never share
+/// a key (no text can fake a boundary). Asked by every screening rule for every party; the
+/// `{:?}` formatting it replaces escaped each character and cost more than the rest of a
+/// cached screen.
+fn party_key(query: &Query) -> String {
+    use std::fmt::Write;
+    let text = |key: &mut String, t: &str| {
+        let _ = write!(key, "{}:", t.len());
+        key.push_str(t);
+    };
+    let mut key = String::with_capacity(96);
+    text(&mut key, &query.name);
+    let _ = write!(key, "#{}", query.aliases.len());
+    for alias in &query.aliases {
+        text(&mut key, alias);
+    }
+    let _ = write!(key, "#{}", query.ids.len());
+    for (scheme, value) in &query.ids {
+        text(&mut key, scheme);
+        text(&mut key, value);
+    }
+    for part in [&query.country, &query.address] {
+        match part {
+            Some(t) => {
+                key.push('+');
+                text(&mut key, t);
+            }
+            None => key.push('-'),
+        }
+    }
+    key
 }
 
 /// Identifiers an export left in the party's `attributes` (`{"inn": 7719717008}`, a column
@@ -701,5 +732,51 @@ pub(super) fn check_id(value: &Value) -> Check {
             note: Some(format!("scheme `{scheme}` has no check digit redflag knows").into()),
             ..Check::of(Truth::False)
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(name: &str, aliases: &[&str], ids: &[(&str, &str)], country: Option<&str>) -> Query {
+        Query {
+            name: name.to_string(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            ids: ids
+                .iter()
+                .map(|(s, v)| (s.to_string(), v.to_string()))
+                .collect(),
+            country: country.map(str::to_string),
+            ..Query::default()
+        }
+    }
+
+    /// Parties that differ anywhere get different keys, so one is never answered with the
+    /// other's matches: text moved across a boundary, an empty text against none, an alias
+    /// against an identifier.
+    #[test]
+    fn different_parties_never_share_a_cache_key() {
+        let parties = [
+            query("ab", &[], &[], None),
+            query("a", &["b"], &[], None),
+            query("a", &[], &[("b", "")], None),
+            query("a", &[""], &[], None),
+            query("a", &[], &[], Some("b")),
+            query("a", &[], &[], Some("")),
+            query("a", &[], &[], None),
+            query("a", &["1:b"], &[], None),
+            query("a", &["1", "b"], &[], None),
+            query("a#1", &[], &[], None),
+            query("a", &[], &[("", "b")], None),
+            query("a", &[], &[("b", ""), ("", "")], None),
+        ];
+        let keys: Vec<String> = parties.iter().map(party_key).collect();
+        for (i, a) in keys.iter().enumerate() {
+            for (j, b) in keys.iter().enumerate().skip(i + 1) {
+                assert_ne!(a, b, "parties {i} and {j} share a key");
+            }
+        }
+        assert_eq!(party_key(&parties[1]), party_key(&parties[1].clone()));
     }
 }
