@@ -209,9 +209,7 @@ fn plain_ceiling<S: AsRef<str>>(
                 }
             };
         // Never missing (j < nc); were it, no bound, rather than one that left a token out.
-        let Some(cc) = c_credit.get_mut(j) else {
-            return None;
-        };
+        let cc = c_credit.get_mut(j)?;
         // A nickname raises a pair only between two tokens of the table (`with_nickname`): a
         // listed token outside it takes its row as it is, the common case, in a plain loop.
         if row.len() == nq && !(nicknames_count && c_facts.nickname) {
