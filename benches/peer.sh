@@ -70,6 +70,9 @@ for round in $(seq "$ROUNDS"); do
   fi
   run empty "redflag, empty pack, 2 threads" $RF check "$ORDERS" --rules benches/empty-pack --format jsonl -o /dev/null --threads 2
   run list "redflag, --list 20,000 entries, 2 threads" $RF check "$ORDERS" --list "$LIST" --format jsonl -o /dev/null --threads 2
+  # mimalloc without transparent huge pages (its own environment option): less memory and
+  # less time zeroing fresh pages in big runs on a VM, a slower cold start (docs/performance.md).
+  run listnothp "the same, MIMALLOC_ALLOW_THP=0" env MIMALLOC_ALLOW_THP=0 $RF check "$ORDERS" --list "$LIST" --format jsonl -o /dev/null --threads 2
   run cold "one order, cold, --list 20,000 (index cached)" $RF check "$WORK/one.jsonl" --list "$LIST" --format jsonl -o /dev/null
   run coldbuild "one order, cold, --list 20,000 (--no-list-cache)" $RF check "$WORK/one.jsonl" --list "$LIST" --format jsonl -o /dev/null --no-list-cache
 done
@@ -79,7 +82,7 @@ echo "$N orders ($(du -h "$ORDERS" | cut -f1)), default pack unless said, JSON L
 echo
 echo "| run | wall | CPU | peak memory | orders/s |"
 echo "| --- | ---: | ---: | ---: | ---: |"
-for key in peer two one core1 alone pair empty list cold coldbuild; do
+for key in peer two one core1 alone pair empty list listnothp cold coldbuild; do
   [ -n "${ROW[$key]:-}" ] && echo "${ROW[$key]}"
 done
 echo
