@@ -754,7 +754,8 @@ mod tests {
 
     /// Parties that differ anywhere get different keys, so one is never answered with the
     /// other's matches: text moved across a boundary, an empty text against none, an alias
-    /// against an identifier.
+    /// against an identifier. (That one party is screened once per order, the cache's hit, is
+    /// `profile::screening_is_counted_apart_once_per_party_of_an_order_for_any_thread_count`.)
     #[test]
     fn different_parties_never_share_a_cache_key() {
         let parties = [
@@ -777,6 +778,5 @@ mod tests {
                 assert_ne!(a, b, "parties {i} and {j} share a key");
             }
         }
-        assert_eq!(party_key(&parties[1]), party_key(&parties[1].clone()));
     }
 }

@@ -55,13 +55,13 @@ pub fn score_ceiling(
     // span (not only those with a loosely paired token, as `compare` does) asks for more,
     // never less.
     let mut joined = String::new();
-    if merge_possible(
+    if merge_either(
         &query.tokens,
+        &query_facts,
         &candidate.tokens,
         &candidate_facts,
         &mut joined,
-    ) || merge_possible(&candidate.tokens, &query.tokens, &query_facts, &mut joined)
-    {
+    ) {
         return None;
     }
     Some(ceiling)
@@ -119,16 +119,28 @@ pub(super) fn below_floor<S: AsRef<str>>(
             !merge_joined(m.joined(&query.tokens), candidate.tokens, candidate.facts)
                 && !merge_possible(candidate.tokens, &query.tokens, query_facts, &mut m.buffer)
         }
-        None => {
-            let mut joined = String::new();
-            !merge_possible(
-                &query.tokens,
-                candidate.tokens,
-                candidate.facts,
-                &mut joined,
-            ) && !merge_possible(candidate.tokens, &query.tokens, query_facts, &mut joined)
-        }
+        None => !merge_either(
+            &query.tokens,
+            query_facts,
+            candidate.tokens,
+            candidate.facts,
+            &mut String::new(),
+        ),
     }
+}
+
+/// Whether `compare` may try a merge on either side: [`merge_possible`] of the query's
+/// neighbouring tokens against the candidate's, and of the candidate's against the query's,
+/// joined in `joined`.
+fn merge_either<S: AsRef<str>>(
+    query: &[String],
+    query_facts: &[TokenFacts],
+    candidate: &[S],
+    candidate_facts: &[TokenFacts],
+    joined: &mut String,
+) -> bool {
+    merge_possible(query, candidate, candidate_facts, joined)
+        || merge_possible(candidate, query, query_facts, joined)
 }
 
 /// [`score_ceiling`] of the plain alignment, as if no merge could be tried.
