@@ -73,10 +73,18 @@ fn is_plain(text: &[u8]) -> bool {
             return false;
         }
     }
-    words
-        .remainder()
-        .iter()
-        .all(|&b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    // The last few bytes as one more word, padded with a letter that needs no care: most
+    // strings of a report are shorter than eight bytes or end in a part word, and a byte loop
+    // over them cost more than the words before it.
+    let rest = words.remainder();
+    if rest.is_empty() {
+        return true;
+    }
+    let mut bytes = [b'a'; 8];
+    if let Some(head) = bytes.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
+    }
+    !needs_care(u64::from_le_bytes(bytes))
 }
 
 /// Writes `text` as a JSON string: serde_json's escapes (quote, backslash, C0 controls, short
