@@ -14,6 +14,10 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
 
+/// Bytes of report kept before a write call: a JSON Lines record with findings is about 5 kB,
+/// so the default 8 KiB wrote nearly every record on its own.
+const WRITE_BUFFER: usize = 256 * 1024;
+
 /// The report's destination, open for writing.
 pub enum Destination {
     /// Standard output, buffered.
@@ -33,7 +37,10 @@ impl Destination {
     /// Opens standard output, or a temporary file beside `path`.
     pub fn open(path: Option<&Path>) -> Result<Destination, Box<Diagnostic>> {
         let Some(path) = path else {
-            return Ok(Destination::Stdout(io::BufWriter::new(io::stdout().lock())));
+            return Ok(Destination::Stdout(io::BufWriter::with_capacity(
+                WRITE_BUFFER,
+                io::stdout().lock(),
+            )));
         };
         let cannot = |error: io::Error| {
             Box::new(Diagnostic::error(
@@ -47,7 +54,10 @@ impl Destination {
                     .write(true)
                     .open(path)
                     .map_err(cannot)?;
-                return Ok(Destination::Stream(io::BufWriter::new(stream)));
+                return Ok(Destination::Stream(io::BufWriter::with_capacity(
+                    WRITE_BUFFER,
+                    stream,
+                )));
             }
         }
         let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
@@ -64,7 +74,7 @@ impl Destination {
             .tempfile_in(dir)
         {
             Ok(temp) => Ok(Destination::File {
-                temp: io::BufWriter::new(temp),
+                temp: io::BufWriter::with_capacity(WRITE_BUFFER, temp),
                 path,
             }),
             Err(error) => Err(cannot(error)),

@@ -21,6 +21,10 @@ pub use super::map::ColumnMap;
 use super::normalize::quote;
 use super::Record;
 
+/// Bytes read from an input file or standard input at a time: a run reads tens of megabytes,
+/// and with the default 8 KiB the reader thread made a read call for every nine records.
+const READ_BUFFER: usize = 256 * 1024;
+
 /// The formats an input can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
@@ -384,7 +388,7 @@ fn open_with<T>(
     };
     if path == "-" {
         // Hashed below the buffer, so bytes consumed by sniffing count too.
-        let mut stdin = BufReader::new(digest.tap(std::io::stdin()));
+        let mut stdin = BufReader::with_capacity(READ_BUFFER, digest.tap(std::io::stdin()));
         let (format, prefix) = match format {
             Some(format) => (format, Vec::new()),
             None => sniff(&mut stdin).map_err(cannot_open)?,
@@ -411,7 +415,7 @@ fn open_with<T>(
         });
     }
     let records = read(
-        Box::new(BufReader::new(digest.tap(file))),
+        Box::new(BufReader::with_capacity(READ_BUFFER, digest.tap(file))),
         path,
         format,
         map,

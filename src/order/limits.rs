@@ -62,7 +62,7 @@ pub(crate) fn read_line<R: BufRead>(
         if available.is_empty() {
             break;
         }
-        let (take, ends) = match available.iter().position(|b| *b == b'\n') {
+        let (take, ends) = match memchr::memchr(b'\n', available) {
             Some(at) => (at + 1, true),
             None => (available.len(), false),
         };
