@@ -70,11 +70,16 @@ for round in $(seq "$ROUNDS"); do
   fi
   run empty "redflag, empty pack, 2 threads" $RF check "$ORDERS" --rules benches/empty-pack --format jsonl -o /dev/null --threads 2
   run list "redflag, --list 20,000 entries, 2 threads" $RF check "$ORDERS" --list "$LIST" --format jsonl -o /dev/null --threads 2
-  # mimalloc without transparent huge pages (its own environment option): less memory and
-  # less time zeroing fresh pages in big runs on a VM, a slower cold start (docs/performance.md).
-  run listnothp "the same, MIMALLOC_ALLOW_THP=0" env MIMALLOC_ALLOW_THP=0 $RF check "$ORDERS" --list "$LIST" --format jsonl -o /dev/null --threads 2
   run cold "one order, cold, --list 20,000 (index cached)" $RF check "$WORK/one.jsonl" --list "$LIST" --format jsonl -o /dev/null
   run coldbuild "one order, cold, --list 20,000 (--no-list-cache)" $RF check "$WORK/one.jsonl" --list "$LIST" --format jsonl -o /dev/null --no-list-cache
+done
+# mimalloc without transparent huge pages (its own environment option): less memory and less
+# time zeroing fresh pages in big runs on a VM, a slower cold start (docs/performance.md). In
+# rounds of its own after the others: the 4 KiB pages it frees leave memory fragmented, and
+# the next process that asks for huge pages waits for the kernel to compact it (a cold run
+# then took 0.14 s, most of it system time; docs/performance.md, 2026-12-04 afternoon).
+for round in $(seq "$ROUNDS"); do
+  run listnothp "the same, MIMALLOC_ALLOW_THP=0" env MIMALLOC_ALLOW_THP=0 $RF check "$ORDERS" --list "$LIST" --format jsonl -o /dev/null --threads 2
 done
 
 echo
