@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::diag::Diagnostic;
 
 /// Bytes of report kept before a write call: a JSON Lines record with findings is about 5 kB,
-/// so the default 8 KiB wrote nearly every record on its own.
+/// so with the default 8 KiB most records took a write call of their own.
 const WRITE_BUFFER: usize = 256 * 1024;
 
 /// The report's destination, open for writing.

@@ -73,9 +73,8 @@ fn is_plain(text: &[u8]) -> bool {
             return false;
         }
     }
-    // The last few bytes as one more word, padded with a letter that needs no care: most
-    // strings of a report are shorter than eight bytes or end in a part word, and a byte loop
-    // over them cost more than the words before it.
+    // The last few bytes as one more word, padded with a letter that needs no care, rather
+    // than byte by byte: most strings of a report end in a part word.
     let rest = words.remainder();
     if rest.is_empty() {
         return true;
