@@ -96,6 +96,9 @@ printf "default pack vs empty pack: %.1fx the time (target at most 2x)\n" "$(ech
 printf "two threads vs one: %.2fx (target at least 1.8x)\n" "$(echo "$W_one / $W_two" | bc -l)"
 [ -n "${W_core1:-}" ] && printf "two cores vs one core: %.2fx\n" "$(echo "$W_core1 / $W_two" | bc -l)"
 [ -n "${W_pair:-}" ] && printf "the machine's own two-core scaling (two one-core processes at once against one): %.2fx (2.00 is perfect)\n" "$(echo "2 * $W_alone / $W_pair" | bc -l)"
+# On a shared host the second vCPU is often worth less than the first; the two-thread gain
+# over what the machine itself gave in the same run says how much of it redflag leaves unused.
+[ -n "${W_pair:-}" ] && printf "two threads' gain against the machine's own: %.0f %%\n" "$(echo "100 * ($W_one / $W_two) / (2 * $W_alone / $W_pair)" | bc -l)"
 printf "with the list vs without: %.2f of the rate (target at least 0.5)\n" "$(echo "$W_two / $W_list" | bc -l)"
 
 # Where judging went, by rule (`check --profile`, one thread, once each): the dearest rules
