@@ -606,14 +606,48 @@ fn phrases(forms: &'static [&'static str]) -> Vec<Phrase> {
     forms.iter().map(|f| (*f, f.split(' ').collect())).collect()
 }
 
-fn anywhere_phrases() -> &'static [Phrase] {
-    static PHRASES: std::sync::OnceLock<Vec<Phrase>> = std::sync::OnceLock::new();
-    PHRASES.get_or_init(|| phrases(ANYWHERE_FORMS))
+/// A table of phrases, and where in it the phrases ending in each word are: a name is checked
+/// after each of its words against the phrases that end in that word, instead of against
+/// every phrase of the table (some two hundred, for every listed and every screened name).
+struct Phrases {
+    all: Vec<Phrase>,
+    by_last_word: rustc_hash::FxHashMap<&'static str, Vec<usize>>,
 }
 
-fn suffix_phrases() -> &'static [Phrase] {
-    static PHRASES: std::sync::OnceLock<Vec<Phrase>> = std::sync::OnceLock::new();
-    PHRASES.get_or_init(|| phrases(SUFFIX_FORMS))
+impl Phrases {
+    fn of(forms: &'static [&'static str]) -> Phrases {
+        let all = phrases(forms);
+        let mut by_last_word: rustc_hash::FxHashMap<&'static str, Vec<usize>> =
+            rustc_hash::FxHashMap::default();
+        for (at, (_, words)) in all.iter().enumerate() {
+            if let Some(last) = words.last() {
+                by_last_word.entry(last).or_default().push(at);
+            }
+        }
+        Phrases { all, by_last_word }
+    }
+
+    /// The phrases, in the table's order, whose last word is the last of `tokens`: the only
+    /// ones [`ends_with_phrase`] can find at the end of `tokens`.
+    fn ending_as<'p>(&'p self, tokens: &[String]) -> impl Iterator<Item = &'p Phrase> {
+        tokens
+            .last()
+            .and_then(|last| self.by_last_word.get(last.as_str()))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|&at| self.all.get(at))
+    }
+}
+
+fn anywhere_phrases() -> &'static Phrases {
+    static PHRASES: std::sync::OnceLock<Phrases> = std::sync::OnceLock::new();
+    PHRASES.get_or_init(|| Phrases::of(ANYWHERE_FORMS))
+}
+
+fn suffix_phrases() -> &'static Phrases {
+    static PHRASES: std::sync::OnceLock<Phrases> = std::sync::OnceLock::new();
+    PHRASES.get_or_init(|| Phrases::of(SUFFIX_FORMS))
 }
 
 /// Fewest letters the cut-off last word of a one-word legal form keeps
@@ -635,7 +669,7 @@ fn cut_off_form(tokens: &[String]) -> Option<usize> {
     static ENDS: std::sync::OnceLock<Ends> = std::sync::OnceLock::new();
     let ends = ENDS.get_or_init(|| {
         let mut map: Ends = rustc_hash::FxHashMap::default();
-        for (_, words) in anywhere_phrases().iter().chain(suffix_phrases()) {
+        for (_, words) in anywhere_phrases().all.iter().chain(&suffix_phrases().all) {
             for n in 1..=words.len() {
                 let end = words[n - 1];
                 // A cut word (a strict start of `end`), or `end` whole when more words follow.
@@ -703,7 +737,7 @@ fn strip_legal_forms(tokens: &mut Vec<String>, removed: &mut Vec<String>) {
     let mut cuts: Vec<(usize, &str, Vec<String>)> = Vec::new();
     for token in std::mem::take(tokens) {
         kept.push(token);
-        for (form, ft) in anywhere_phrases() {
+        for (form, ft) in anywhere_phrases().ending_as(&kept) {
             if ends_with_phrase(&kept, ft) {
                 let cut = kept.split_off(kept.len() - ft.len());
                 cuts.push((kept.len(), form, cut));
@@ -731,7 +765,7 @@ fn strip_legal_forms(tokens: &mut Vec<String>, removed: &mut Vec<String>) {
     }
     let mut suffixes: Vec<String> = Vec::new();
     'suffix: loop {
-        for (form, ft) in suffix_phrases() {
+        for (form, ft) in suffix_phrases().ending_as(&kept) {
             if kept.len() > ft.len() && ends_with_phrase(&kept, ft) {
                 kept.truncate(kept.len() - ft.len());
                 suffixes.push((*form).to_string());
