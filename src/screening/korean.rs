@@ -19,6 +19,8 @@
 //! wholly made of Korean syllables ([`is_korean_name`]), so `Dan` is not read as `Tan` in
 //! `Dan Smith`.
 
+use std::sync::OnceLock;
+
 use super::mandarin::strip;
 
 /// Initials, longest first where one is a prefix of another, with their class.
@@ -163,15 +165,15 @@ fn split(
     if path.len() == MAX_SYLLABLES {
         return;
     }
-    for &(initial, ic) in INITIALS {
+    for &(initial, ic) in may_start(INITIALS, &INITIALS_BY_LETTER, text) {
         let Some(rest) = strip(text, initial) else {
             continue;
         };
-        for &(vowel, vc) in VOWELS {
+        for &(vowel, vc) in may_start(VOWELS, &VOWELS_BY_LETTER, rest) {
             let Some(rest) = strip(rest, vowel) else {
                 continue;
             };
-            for &(final_, fc) in FINALS {
+            for &(final_, fc) in may_start(FINALS, &FINALS_BY_LETTER, rest) {
                 let Some(rest) = strip(rest, final_) else {
                     continue;
                 };
@@ -184,6 +186,43 @@ fn split(
             }
         }
     }
+}
+
+/// Per first byte of a text (and one more slot for an empty text), the entries of a table of
+/// spellings that may begin it, in the table's order: those starting with that byte, and the
+/// empty spelling. Every listed token is searched for Korean syllables when a list's index is
+/// built, most of them not Korean, and trying every initial, vowel and final at every step was
+/// a sixth of building the index.
+type ByLetter = OnceLock<Vec<Vec<usize>>>;
+
+static INITIALS_BY_LETTER: ByLetter = OnceLock::new();
+static VOWELS_BY_LETTER: ByLetter = OnceLock::new();
+static FINALS_BY_LETTER: ByLetter = OnceLock::new();
+
+/// The entries of `table` that may begin `text` (a superset of those [`strip`] takes from it),
+/// in the table's order.
+fn may_start<'t>(
+    table: &'t [(&'static str, u8)],
+    by_letter: &'static ByLetter,
+    text: &[u8],
+) -> impl Iterator<Item = &'t (&'static str, u8)> {
+    let slots = by_letter.get_or_init(|| {
+        let mut slots = vec![Vec::new(); 257];
+        for (at, (spelling, _)) in table.iter().enumerate() {
+            match spelling.as_bytes().first() {
+                Some(&first) => slots[usize::from(first)].push(at),
+                None => slots.iter_mut().for_each(|slot| slot.push(at)),
+            }
+        }
+        slots
+    });
+    let slot = text.first().map_or(256, |&first| usize::from(first));
+    slots
+        .get(slot)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|&at| table.get(at))
 }
 
 /// Whether `token` is made of one to [`MAX_SYLLABLES`] Korean syllables in some
@@ -337,7 +376,69 @@ fn initial_class(first: u8) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_korean_name, reads_as, SURNAMES};
+    use super::{is_korean_name, readings_up_to, reads_as, strip, Syllable, SURNAMES};
+    use super::{FINALS, INITIALS, MAX_READINGS, MAX_SYLLABLES, VOWELS};
+    use proptest::prelude::*;
+
+    type Readings = Vec<Vec<Syllable>>;
+
+    /// The search as it was written first: every initial, vowel and final tried at each step.
+    fn every_split(text: &[u8], path: &mut Vec<Syllable>, out: &mut Readings, limit: usize) {
+        if out.len() >= limit {
+            return;
+        }
+        if text.is_empty() {
+            if !path.is_empty() {
+                out.push(path.clone());
+            }
+            return;
+        }
+        if path.len() == MAX_SYLLABLES {
+            return;
+        }
+        for &(initial, ic) in INITIALS {
+            let Some(rest) = strip(text, initial) else {
+                continue;
+            };
+            for &(vowel, vc) in VOWELS {
+                let Some(rest) = strip(rest, vowel) else {
+                    continue;
+                };
+                for &(final_, fc) in FINALS {
+                    let Some(rest) = strip(rest, final_) else {
+                        continue;
+                    };
+                    path.push([ic, vc, fc]);
+                    every_split(rest, path, out, limit);
+                    path.pop();
+                    if out.len() >= limit {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Trying only the spellings that may begin the rest changes no reading and no order
+        /// of readings: words of the letters romanised Korean is written in, Korean or not.
+        #[test]
+        fn the_search_by_first_letter_finds_what_trying_every_spelling_finds(
+            token in "(a|e|o|u|i|y|w|k|g|n|d|t|r|l|m|b|p|s|j|ch|h|ng|tch|kk|ss){1,9}",
+            limit in prop_oneof![Just(1usize), Just(MAX_READINGS)],
+        ) {
+            prop_assume!(token.len() <= 7 * MAX_SYLLABLES);
+            let mut expected = Readings::new();
+            every_split(token.as_bytes(), &mut Vec::new(), &mut expected, limit);
+            let found: Readings = readings_up_to(&token, limit)
+                .into_iter()
+                .map(|reading| reading.into_vec())
+                .collect();
+            prop_assert_eq!(found, expected);
+        }
+    }
 
     #[test]
     fn surnames_are_sorted_for_the_binary_search() {
