@@ -165,15 +165,15 @@ fn split(
     if path.len() == MAX_SYLLABLES {
         return;
     }
-    for &(initial, ic) in may_start(INITIALS, &INITIALS_BY_LETTER, text) {
+    for &(initial, ic) in INITIAL_SPELLINGS.may_start(text) {
         let Some(rest) = strip(text, initial) else {
             continue;
         };
-        for &(vowel, vc) in may_start(VOWELS, &VOWELS_BY_LETTER, rest) {
+        for &(vowel, vc) in VOWEL_SPELLINGS.may_start(rest) {
             let Some(rest) = strip(rest, vowel) else {
                 continue;
             };
-            for &(final_, fc) in may_start(FINALS, &FINALS_BY_LETTER, rest) {
+            for &(final_, fc) in FINAL_SPELLINGS.may_start(rest) {
                 let Some(rest) = strip(rest, final_) else {
                     continue;
                 };
@@ -188,41 +188,50 @@ fn split(
     }
 }
 
-/// Per first byte of a text (and one more slot for an empty text), the entries of a table of
-/// spellings that may begin it, in the table's order: those starting with that byte, and the
-/// empty spelling. Every listed token is searched for Korean syllables when a list's index is
-/// built, most of them not Korean, and trying every initial, vowel and final at every step was
-/// a sixth of building the index.
-type ByLetter = OnceLock<Vec<Vec<usize>>>;
+/// A table of spellings (initials, vowels or finals) with, per first byte of a text (and one
+/// more slot for an empty text), the entries that may begin it, in the table's order: those
+/// starting with that byte, and the empty spelling. Every listed token is searched for Korean
+/// syllables when a list's index is built, most of them not Korean, and trying every initial,
+/// vowel and final at every step was a sixth of building the index.
+struct Spellings {
+    table: &'static [(&'static str, u8)],
+    by_letter: OnceLock<Vec<Vec<usize>>>,
+}
 
-static INITIALS_BY_LETTER: ByLetter = OnceLock::new();
-static VOWELS_BY_LETTER: ByLetter = OnceLock::new();
-static FINALS_BY_LETTER: ByLetter = OnceLock::new();
+static INITIAL_SPELLINGS: Spellings = Spellings::of(INITIALS);
+static VOWEL_SPELLINGS: Spellings = Spellings::of(VOWELS);
+static FINAL_SPELLINGS: Spellings = Spellings::of(FINALS);
 
-/// The entries of `table` that may begin `text` (a superset of those [`strip`] takes from it),
-/// in the table's order.
-fn may_start<'t>(
-    table: &'t [(&'static str, u8)],
-    by_letter: &'static ByLetter,
-    text: &[u8],
-) -> impl Iterator<Item = &'t (&'static str, u8)> {
-    let slots = by_letter.get_or_init(|| {
-        let mut slots = vec![Vec::new(); 257];
-        for (at, (spelling, _)) in table.iter().enumerate() {
-            match spelling.as_bytes().first() {
-                Some(&first) => slots[usize::from(first)].push(at),
-                None => slots.iter_mut().for_each(|slot| slot.push(at)),
-            }
+impl Spellings {
+    const fn of(table: &'static [(&'static str, u8)]) -> Spellings {
+        Spellings {
+            table,
+            by_letter: OnceLock::new(),
         }
+    }
+
+    /// The entries that may begin `text` (a superset of those [`strip`] takes from it), in
+    /// the table's order.
+    fn may_start(&self, text: &[u8]) -> impl Iterator<Item = &'static (&'static str, u8)> + '_ {
+        let slots = self.by_letter.get_or_init(|| {
+            let mut slots = vec![Vec::new(); 257];
+            for (at, (spelling, _)) in self.table.iter().enumerate() {
+                match spelling.as_bytes().first() {
+                    Some(&first) => slots[usize::from(first)].push(at),
+                    None => slots.iter_mut().for_each(|slot| slot.push(at)),
+                }
+            }
+            slots
+        });
+        let slot = text.first().map_or(256, |&first| usize::from(first));
+        let table = self.table;
         slots
-    });
-    let slot = text.first().map_or(256, |&first| usize::from(first));
-    slots
-        .get(slot)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|&at| table.get(at))
+            .get(slot)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(move |&at| table.get(at))
+    }
 }
 
 /// Whether `token` is made of one to [`MAX_SYLLABLES`] Korean syllables in some
