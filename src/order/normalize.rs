@@ -651,10 +651,14 @@ pub(crate) fn hidden_control(text: &str) -> Option<char> {
     if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return None;
     }
-    text.chars().find(|c| {
-        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    })
+    text.chars().find(|&c| is_hidden_control(c))
+}
+
+/// A control character other than tab and line breaks, or a bidirectional embedding,
+/// override or isolate ([`hidden_control`]).
+fn is_hidden_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn control_problem(c: char, path: &str) -> FieldProblem {
@@ -816,15 +820,12 @@ pub(crate) fn error_record(
 
 #[cfg(test)]
 mod tests {
-    use super::hidden_control;
+    use super::{hidden_control, is_hidden_control};
     use proptest::prelude::*;
 
     /// The definition `hidden_control` answers, character by character.
     fn reference(text: &str) -> Option<char> {
-        text.chars().find(|c| {
-            (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        })
+        text.chars().find(|&c| is_hidden_control(c))
     }
 
     proptest! {
