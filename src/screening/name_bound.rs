@@ -46,7 +46,14 @@ pub fn score_ceiling(
         weights: &candidate.weights,
         facts: &candidate_facts,
     };
-    let ceiling = plain_ceiling(query, &query_facts, query_syllabic, listed, None)?;
+    let ceiling = plain_ceiling(
+        query,
+        &query_facts,
+        query_syllabic,
+        listed,
+        None,
+        f64::NEG_INFINITY,
+    )?;
     // The alignment the bound covers is the plain one; a merge changes which tokens exist,
     // so the bound is only used when no merge can be tried. `compare` tries a merge only if
     // some token of the other side is long enough for it and the merged token may reach
@@ -109,6 +116,7 @@ pub(super) fn below_floor<S: AsRef<str>>(
         query_syllabic,
         candidate,
         memo.as_mut().map(|(m, ids)| (&mut **m, *ids)),
+        floor,
     )
     .is_some_and(|c| c + CEILING_SLACK < floor);
     if !below {
@@ -143,13 +151,16 @@ fn merge_either<S: AsRef<str>>(
         || merge_possible(candidate, query, query_facts, joined)
 }
 
-/// [`score_ceiling`] of the plain alignment, as if no merge could be tried.
+/// [`score_ceiling`] of the plain alignment, as if no merge could be tried; or, when a looser
+/// bound worked out first is below `floor` (by more than [`CEILING_SLACK`]), that bound, which
+/// says as much to a caller asking whether the score is below `floor`.
 fn plain_ceiling<S: AsRef<str>>(
     query: &WeightedTokens,
     query_facts: &[TokenFacts],
     query_syllabic: Option<bool>,
     candidate: Listed<S>,
     memo: Option<(&mut CeilingMemo, &[u32])>,
+    floor: f64,
 ) -> Option<f64> {
     let candidate_facts = candidate.facts;
     let (nq, nc) = (query.tokens.len(), candidate.tokens.len());
@@ -258,8 +269,7 @@ fn plain_ceiling<S: AsRef<str>>(
     // best ratio R, a set is best exactly when it holds every token with a/b > R (adding one
     // with a/b > R raises the ratio, removing one with a/b < R does too), which is a prefix
     // of that order. Every prefix is tried, so the order's ties do not matter.
-    let mut terms: smallvec::SmallVec<[(f64, f64, f64); 16]> = smallvec::SmallVec::new();
-    let mut base = 0.0;
+    let (mut base, mut all_credit) = (0.0, 0.0);
     let sides = [
         (&query.weights[..], &*q_credit, UNMATCHED_QUERY_FACTOR),
         (candidate.weights, &*c_credit, UNMATCHED_CANDIDATE_FACTOR),
@@ -269,12 +279,29 @@ fn plain_ceiling<S: AsRef<str>>(
             base += unmatched * w;
             let (a, b) = (cr * w, (1.0 - unmatched) * w);
             if a > 0.0 && b > 0.0 {
-                terms.push((a / b, a, b));
+                all_credit += a;
             }
         }
     }
     if base <= 0.0 {
         return None;
+    }
+    // Every set S below has Σ_S a ≤ all_credit and a denominator of at least `base`, so
+    // all_credit / base bounds the best ratio: for a candidate sharing little with the query
+    // (most of them) it is below the floor already, and the terms, their sort and the
+    // conflict ceiling are not needed to say so.
+    let loose = all_credit / base;
+    if loose + CEILING_SLACK < floor {
+        return Some(loose);
+    }
+    let mut terms: smallvec::SmallVec<[(f64, f64, f64); 16]> = smallvec::SmallVec::new();
+    for (weights, credits, unmatched) in sides {
+        for (&w, &cr) in weights.iter().zip(credits.iter()) {
+            let (a, b) = (cr * w, (1.0 - unmatched) * w);
+            if a > 0.0 && b > 0.0 {
+                terms.push((a / b, a, b));
+            }
+        }
     }
     terms.sort_by(|x, y| y.0.total_cmp(&x.0));
     let (mut num, mut den, mut best) = (0.0, base, 0.0f64);
