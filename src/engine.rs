@@ -87,6 +87,9 @@ pub struct Engine {
     /// By list, then column: looked up on every list condition of every combination, so
     /// hashed with Fx (keys come from the pack, not from orders).
     indexes: FxHashMap<String, FxHashMap<String, ListIndex>>,
+    /// The pack's lists by name, hashed: a list condition looks its table up on every test,
+    /// and the pack's ordered map compared names a few times per look-up.
+    tables: FxHashMap<String, Arc<ListTable>>,
     /// Per rule (same index as `pack.rules`), what is derived once.
     compiled: Vec<CompiledRule>,
     /// The evidence of the pack's list rows, built once per row quoted.
@@ -660,7 +663,7 @@ impl Engine {
     }
 
     fn list(&self, name: &str) -> Option<&ListTable> {
-        self.pack.lists.get(name).map(|l| l.as_ref())
+        self.tables.get(name).map(|l| l.as_ref())
     }
 }
 

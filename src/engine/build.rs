@@ -76,6 +76,11 @@ impl Engine {
             .collect();
         Engine {
             rows: RowEvidenceCache::of(&pack.lists),
+            tables: pack
+                .lists
+                .iter()
+                .map(|(name, table)| (name.clone(), Arc::clone(table)))
+                .collect(),
             pack: Arc::new(pack),
             indexes,
             compiled,
