@@ -13,7 +13,9 @@ const LABEL_KEYS: usize = 8;
 /// by name and place, an item by SKU or kind. Written into one string: a finding labels each
 /// of its bindings, and a string per part joined by `format!` cost several times the text.
 pub(super) fn label_of(value: &Value) -> String {
-    let mut out = String::new();
+    // A party's label (`name (city, country)`) is a few dozen bytes: grown from nothing it
+    // was reallocated three or four times.
+    let mut out = String::with_capacity(64);
     match value {
         Value::Map(m) if m.contains_key("scheme") && m.contains_key("value") => {
             push_shown(&mut out, m.get("scheme"));
@@ -343,7 +345,8 @@ pub(super) fn expected_text(c: &Condition, pack: &RulePack) -> String {
 
 pub(super) fn render(template: &Template, cx: &Cx, outcomes: &[Outcome]) -> String {
     let done = vec![true; outcomes.len()];
-    let mut out = String::new();
+    // A message is about a line of text, as `label_of`'s label is a few dozen bytes.
+    let mut out = String::with_capacity(128);
     for piece in &template.pieces {
         match piece {
             Piece::Text(t) => out.push_str(t),
