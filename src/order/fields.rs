@@ -20,9 +20,44 @@ const LINEAR: usize = 16;
 pub type Key = Cow<'static, str>;
 
 /// An object's members, sorted by name, each name once.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Fields {
     members: Vec<(Key, Value)>,
+    /// The [`name_bit`]s of the members' names: a name whose bit is not set is no member's,
+    /// which a look-up tells without a scan. Paths ask for many members an object lacks
+    /// (optional fields), and each such look-up scanned every member. A function of
+    /// `members`, which are never changed after the object is built.
+    names: u64,
+}
+
+// As derived before `names` was added: the bits say nothing a reader of the members needs.
+impl std::fmt::Debug for Fields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fields")
+            .field("members", &self.members)
+            .finish()
+    }
+}
+
+/// One of 64 bits for member name `name`, from its length and its first and last bytes.
+fn name_bit(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let (first, last) = (
+        bytes.first().copied().unwrap_or(0),
+        bytes.last().copied().unwrap_or(0),
+    );
+    let mixed = (bytes.len() as u32)
+        .wrapping_mul(0x9E37_79B9)
+        .wrapping_add(u32::from(first).wrapping_mul(0x85EB_CA6B))
+        .wrapping_add(u32::from(last).wrapping_mul(0xC2B2_AE35));
+    1u64 << (mixed >> 26)
+}
+
+/// The [`name_bit`]s of `members`' names.
+fn name_bits(members: &[(Key, Value)]) -> u64 {
+    members
+        .iter()
+        .fold(0, |bits, (key, _)| bits | name_bit(key))
 }
 
 impl Fields {
@@ -33,6 +68,9 @@ impl Fields {
 
     /// The member `name`, present or null.
     pub fn get(&self, name: &str) -> Option<&Value> {
+        if self.names & name_bit(name) == 0 {
+            return None;
+        }
         self.position(name)
             .and_then(|at| self.members.get(at))
             .map(|(_, value)| value)
@@ -48,6 +86,9 @@ impl Fields {
             if key == name {
                 return Some(value);
             }
+        }
+        if self.names & name_bit(name) == 0 {
+            return None;
         }
         let at = self.position(name)?;
         if let Ok(at) = u32::try_from(at) {
@@ -104,7 +145,10 @@ impl Fields {
     pub(crate) fn from_distinct(mut members: Vec<(Key, Value)>) -> Option<Fields> {
         members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let repeats = members.windows(2).any(|pair| pair[0].0 == pair[1].0);
-        (!repeats).then_some(Fields { members })
+        (!repeats).then(|| Fields {
+            names: name_bits(&members),
+            members,
+        })
     }
 }
 
@@ -129,7 +173,10 @@ impl FromIterator<(Key, Value)> for Fields {
                 _ => kept.push(member),
             }
         }
-        Fields { members: kept }
+        Fields {
+            names: name_bits(&kept),
+            members: kept,
+        }
     }
 }
 
