@@ -170,7 +170,15 @@ pub(super) enum Loc<'a> {
         from: Option<usize>,
         trail: Trail<'a>,
     },
-    /// A cell of a matched list row, already in words.
+    /// A cell of a matched list row: the condition that matched it, the column, the list and
+    /// the row's line (put in words only for evidence, as a path is).
+    Cell {
+        condition: &'a str,
+        column: &'a str,
+        list: &'a str,
+        line: usize,
+    },
+    /// Somewhere already in words.
     Row(String),
 }
 
@@ -178,6 +186,12 @@ impl Loc<'_> {
     pub(super) fn text(&self) -> String {
         match self {
             Loc::Path { vars, from, trail } => concrete(vars, *from, Some(trail)),
+            Loc::Cell {
+                condition,
+                column,
+                list,
+                line,
+            } => format!("@{condition}.{column} ({list} line {line})"),
             Loc::Row(text) => text.clone(),
         }
     }
@@ -262,10 +276,12 @@ pub(super) fn each_value<'a, F: FnMut(Reached<'a>)>(
                 };
                 let value = (!cell.is_empty()).then(|| Cow::Owned(Value::Text(cell.into())));
                 sink(Reached {
-                    loc: Loc::Row(format!(
-                        "@{condition_name}.{column} ({list} line {})",
-                        row.line
-                    )),
+                    loc: Loc::Cell {
+                        condition: condition_name,
+                        column,
+                        list,
+                        line: row.line,
+                    },
                     value,
                     row: Some(r),
                     parent: None,

@@ -128,7 +128,7 @@ pub(super) fn eval_condition(
                 expected: Arc::clone(expected),
                 holds: truth,
                 row: None,
-                note: Some(format!("depends on a condition that is {}", truth.as_str())),
+                note: Some(["depends on a condition that is ", truth.as_str()].concat()),
                 screening: None,
                 comparison: None,
             });
@@ -207,10 +207,13 @@ pub(super) fn eval_condition(
             });
             outcome.observations.push(Observation {
                 path: first_path.unwrap_or_else(|| c.target.text()),
-                seen: Some(format!(
-                    "{count} member{}",
-                    if count == 1 { "" } else { "s" }
-                )),
+                seen: Some(
+                    [
+                        itoa::Buffer::new().format(count),
+                        if count == 1 { " member" } else { " members" },
+                    ]
+                    .concat(),
+                ),
                 expected: Arc::clone(expected),
                 holds: outcome.truth,
                 row: None,
@@ -254,7 +257,8 @@ pub(super) fn eval_condition(
                 holds,
                 row: None,
                 note: Some(match c.if_missing {
-                    Some(b) => format!("is missing, which this rule counts as {b}"),
+                    Some(true) => "is missing, which this rule counts as true".into(),
+                    Some(false) => "is missing, which this rule counts as false".into(),
                     None => "is missing".into(),
                 }),
                 screening: None,
