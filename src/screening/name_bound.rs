@@ -286,10 +286,10 @@ fn plain_ceiling<S: AsRef<str>>(
     if base <= 0.0 {
         return None;
     }
-    // Every set S below has Σ_S a ≤ all_credit and a denominator of at least `base`, so
-    // all_credit / base bounds the best ratio: for a candidate sharing little with the query
-    // (most of them) it is below the floor already, and the terms, their sort and the
-    // conflict ceiling are not needed to say so.
+    // Every set S of the bound above has Σ_S a ≤ all_credit and a denominator of at least
+    // `base`, so all_credit / base bounds the best ratio: for a candidate sharing little with
+    // the query (most of them) it is below the floor already, and the terms, their sort and
+    // the conflict ceiling are not needed to say so.
     let loose = all_credit / base;
     if loose + CEILING_SLACK < floor {
         return Some(loose);
