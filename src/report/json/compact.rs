@@ -613,6 +613,20 @@ mod tests {
         }
     }
 
+    /// A view's field name is copied without the escape scan: one that needed escaping is
+    /// stopped by the debug assertion the test suite runs with, not written as broken JSON.
+    #[cfg(debug_assertions)]
+    #[test]
+    #[should_panic(expected = "needs escaping")]
+    fn a_field_name_that_needs_escaping_is_stopped() {
+        #[derive(DeriveSerialize)]
+        struct Odd {
+            #[serde(rename = "quoted\"name")]
+            odd: u8,
+        }
+        compact(&Odd { odd: 1 });
+    }
+
     #[test]
     fn floats_are_refused_not_guessed() {
         assert!(write(&mut Vec::new(), &1.5f64).is_err());
