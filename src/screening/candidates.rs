@@ -13,7 +13,8 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use super::index::ScreenerConfig;
-use super::score::MAX_TOKENS;
+use super::neighbours::{self, NeighbourIndex};
+use super::score::{is_generic, MAX_TOKENS};
 use super::translit;
 
 /// Fewest consonants of a skeleton that selects the listed tokens written with it. Three
@@ -33,6 +34,13 @@ const MAX_SKELETON_SPELLINGS: usize = 64;
 
 /// How much more a shared whole token counts than a shared trigram when ranking candidates.
 const TOKEN_VOTE: f32 = 3.0;
+/// What a listed token one edit from a word of the query counts for, against a shared whole
+/// token's [`TOKEN_VOTE`]: less, so that of two names otherwise alike the one holding the
+/// word as written ranks first.
+const NEIGHBOUR_VOTE: f32 = 2.0;
+/// Fewest letters of a query word whose one-edit neighbours vote: a shorter word is one edit
+/// from too many listed words (`ali`: `al`, `alí`, `aly`, `ala`, `bali`, …) to say anything.
+const MIN_NEIGHBOUR_WORD: usize = 4;
 
 /// The token and trigram postings of an index: record numbers in increasing order, each
 /// distinct list kept once. In a generated or real list most trigrams of a word occur in no
@@ -53,6 +61,11 @@ pub(super) struct Postings {
     /// name in Arabic script does (not stored with a persisted index).
     #[serde(skip)]
     skeletons: OnceLock<FxHashMap<String, Vec<u32>>>,
+    /// The indexed tokens by their one-letter deletions, for [`Postings::neighbours`]; built
+    /// on the first query (not stored with a persisted index: it takes a few milliseconds for
+    /// a list of tens of thousands of words, less than reading it would).
+    #[serde(skip)]
+    neighbour_index: OnceLock<NeighbourIndex>,
 }
 
 /// Per-record vote (shared trigram count plus shared token lengths, summed rarity) and the
@@ -185,6 +198,7 @@ impl Postings {
             grams,
             records,
             skeletons: OnceLock::new(),
+            neighbour_index: OnceLock::new(),
         }
     }
 
@@ -207,8 +221,8 @@ impl Postings {
         self.grams.get(&g).map(|&id| (id, self.list(id)))
     }
 
-    /// The query's votes in the order they are cast: whole tokens as written, then trigrams
-    /// in order; lists longer than `cap` do not vote. The order fixes the f32 sums.
+    /// The query's votes in the order they are cast: whole tokens as written, listed tokens
+    /// one edit from them ([`Postings::neighbours`]), then trigrams in order; lists longer than `cap` do not vote. The order fixes the f32 sums.
     fn votes<'a>(&'a self, tokens: &[String], qgrams: &[u32], cap: usize) -> Vec<Vote<'a>> {
         let n = self.records.max(2) as f32;
         let mut votes = Vec::with_capacity(tokens.len() + qgrams.len());
@@ -228,6 +242,14 @@ impl Postings {
                     });
                 }
             }
+        }
+        for (list, postings, count, rarity) in self.neighbours(tokens, cap) {
+            votes.push(Vote {
+                list,
+                postings,
+                count,
+                weight: NEIGHBOUR_VOTE * rarity,
+            });
         }
         for &g in qgrams {
             let Some((list, p)) = self.gram(g) else {
@@ -425,6 +447,69 @@ impl Postings {
         }
     }
 
+    /// The listed tokens one edit (a letter changed, added or left out, or two neighbouring
+    /// letters swapped) from a distinctive word of the query, none of them a word of the query
+    /// itself, each once, with its list, what it adds to a record's count (the query word's
+    /// length, as a shared word adds) and its rarity; lists longer than `cap` left out.
+    ///
+    /// A diverter changes one letter of a listed name (`Taka Logistics` for `TAHA LOGISTICS`):
+    /// the two words share one trigram, so among the thousands of listed names holding
+    /// `logistics` the listed party ranked below the cut and was never aligned, though it
+    /// scores in the review band. Voting for the neighbour as for a shared word ranks it
+    /// inside the cut. Only words of [`MIN_NEIGHBOUR_WORD`] letters or more, not generic
+    /// business words, written plainly ([`neighbours::is_plain`]), and not consonant skeletons
+    /// ([`translit::is_skeleton`]: a name written in Arabic script finds its listed spellings
+    /// through [`Postings::skeleton_records`]; one edit from a skeleton is mostly a vowel
+    /// added, which matches nothing it stands for).
+    ///
+    /// A neighbour is no rarer than the query's word when that is listed: a rare misspelling
+    /// must not rank above the names holding the word as written (Elasticsearch's fuzzy query
+    /// blends the frequencies of its expansions for the same reason).
+    fn neighbours<'a>(&'a self, tokens: &[String], cap: usize) -> Vec<(u32, &'a [u32], u32, f32)> {
+        let n = self.records.max(2) as f32;
+        let rarity = |p: &[u32]| (n / p.len().max(1) as f32).ln().max(0.1);
+        let index = self.neighbour_index.get_or_init(|| {
+            NeighbourIndex::new(
+                self.tokens
+                    .iter()
+                    .filter(|(t, _)| !translit::is_skeleton(t))
+                    .map(|(t, &list)| (t.as_str(), list)),
+                MIN_NEIGHBOUR_WORD - 1,
+            )
+        });
+        let mut found: Vec<(&str, u32)> = Vec::new();
+        let mut out = Vec::new();
+        for word in tokens {
+            if word.len() < MIN_NEIGHBOUR_WORD
+                || !neighbours::is_plain(word)
+                || is_generic(word)
+                || translit::is_skeleton(word)
+            {
+                continue;
+            }
+            let first = found.len();
+            index.one_edit_from(word, &mut found);
+            let count = u32::try_from(word.len()).unwrap_or(u32::MAX);
+            let most = self.token(word).map_or(f32::INFINITY, |(_, p)| rarity(p));
+            for i in first..found.len() {
+                let Some(&(listed, list)) = found.get(i) else {
+                    continue;
+                };
+                let postings = self.list(list);
+                let again = found
+                    .get(..i)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|(w, _)| *w == listed);
+                if postings.len() > cap || again || tokens.iter().any(|t| t == listed) {
+                    continue;
+                }
+                out.push((list, postings, count, rarity(postings).min(most)));
+            }
+        }
+        out
+    }
+
     /// Every record sharing a rare token, from the [`MAX_TOKENS`] rarest tokens of the query:
     /// a hostile name of thousands of tokens must not bring in every record. A record left
     /// out here still competes through its votes.
@@ -544,6 +629,13 @@ impl Postings {
                     vote(p, len, TOKEN_VOTE * rarity);
                 }
             }
+        }
+        for (_, p, count, rarity) in self.neighbours(tokens, cap) {
+            vote(
+                p,
+                u16::try_from(count).unwrap_or(u16::MAX),
+                NEIGHBOUR_VOTE * rarity,
+            );
         }
         for g in &qgrams {
             if let Some((_, p)) = self.gram(*g) {

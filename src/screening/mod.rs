@@ -28,6 +28,7 @@ pub mod korean;
 pub mod mandarin;
 pub mod model;
 mod name_bound;
+mod neighbours;
 pub mod nicknames;
 pub mod normalize;
 pub mod other_names;

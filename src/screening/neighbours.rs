@@ -1,0 +1,293 @@
+//! Listed words one edit from a word of a query (a letter changed, added or left out, or two
+//! neighbouring letters swapped), for the candidate vote ([`super::candidates`]): `taha` for
+//! `taka`. Looked up the way SymSpell does, by deletions: two words are one edit apart only
+//! if one is the other less a letter, or both less one letter are the same word, so the index
+//! keeps every listed word and its one-letter deletions, and a query looks up its word and
+//! that word's deletions (a handful of look-ups, against about 53 per letter for trying every
+//! edit). A shared deletion may still be two edits (`abc`, `bca`), so each word found is
+//! checked. Written here rather than taken from a crate: the crates that do this keep their
+//! own dictionary of words and counts, where the vote needs the index's posting lists.
+
+use std::hash::Hasher;
+
+use rustc_hash::FxHasher;
+
+/// The index of listed words by themselves and their one-letter deletions: a hash table laid
+/// out flat, the entries of each bucket together. It is built on a run's first query (a
+/// sort of the few hundred thousand keys of a large list took 47 M instructions, more than the
+/// rest of a one-order check; counting them into buckets takes a tenth of that).
+#[derive(Debug, Default)]
+pub(super) struct NeighbourIndex {
+    /// The listed words that may be neighbours, one after another.
+    text: String,
+    /// Per word, where it ends in `text` and its posting list.
+    words: Vec<(u32, u32)>,
+    /// Where each bucket's entries start in `entries`, and one more for where the last ends.
+    starts: Vec<u32>,
+    /// Per key (a word or one of its deletions), the low 32 bits of its hash and the word's
+    /// place in `words`, by bucket (the hash's high bits).
+    entries: Vec<(u32, u32)>,
+    /// How many high bits of a hash number its bucket.
+    bucket_bits: u32,
+}
+
+/// Whether a word is written in the letters and digits that the edits are counted on: what
+/// normalizing leaves of a Latin name. Other scripts are read into these or compared through
+/// their own readings.
+pub(super) fn is_plain(word: &str) -> bool {
+    word.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+fn hash_of(bytes: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(bytes);
+    // The length is hashed too: FxHasher's `write` reads the bytes in words, so strings
+    // differing only by trailing zero bytes would otherwise meet (not here, but cheaply ruled
+    // out).
+    h.write_usize(bytes.len());
+    h.finish()
+}
+
+/// Calls `each` with the word and with each of its one-letter deletions, in order.
+fn with_deletions(word: &[u8], buf: &mut Vec<u8>, mut each: impl FnMut(u64)) {
+    each(hash_of(word));
+    for at in 0..word.len() {
+        // A run of one letter gives the same deletion at each of its places: once is enough.
+        if at > 0 && word.get(at) == word.get(at - 1) {
+            continue;
+        }
+        buf.clear();
+        buf.extend_from_slice(word.get(..at).unwrap_or_default());
+        buf.extend_from_slice(word.get(at + 1..).unwrap_or_default());
+        each(hash_of(buf));
+    }
+}
+
+/// Whether `a` and `b` are one edit apart: one letter changed, added or left out, or two
+/// neighbouring letters swapped (not equal, not two edits).
+pub(super) fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let head = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        0 => {
+            if head == short.len() {
+                return false;
+            }
+            let (s, l) = (&short[head..], &long[head..]);
+            // Changed at `head`, or swapped with the letter after it.
+            s.get(1..) == l.get(1..)
+                || (s.len() >= 2
+                    && s.first() == l.get(1)
+                    && s.get(1) == l.first()
+                    && s.get(2..) == l.get(2..))
+        }
+        1 => short.get(head..) == long.get(head + 1..),
+        _ => false,
+    }
+}
+
+impl NeighbourIndex {
+    /// The index of `tokens` (each listed word with its posting list) of at least `min_len`
+    /// letters written plainly ([`is_plain`]).
+    pub(super) fn new<'a>(
+        tokens: impl Iterator<Item = (&'a str, u32)>,
+        min_len: usize,
+    ) -> NeighbourIndex {
+        let mut text = String::new();
+        let mut words = Vec::new();
+        let mut keys: Vec<(u64, u32)> = Vec::new();
+        let mut buf = Vec::new();
+        for (word, list) in tokens.filter(|(t, _)| t.len() >= min_len && is_plain(t)) {
+            let (Ok(at), Ok(end)) = (
+                u32::try_from(words.len()),
+                u32::try_from(text.len() + word.len()),
+            ) else {
+                // Beyond four gigabytes of words: the rest find no neighbours.
+                break;
+            };
+            text.push_str(word);
+            words.push((end, list));
+            with_deletions(word.as_bytes(), &mut buf, |key| keys.push((key, at)));
+        }
+        let bucket_bits = usize::BITS - keys.len().max(16).leading_zeros();
+        let bucket = |key: u64| (key >> (64 - bucket_bits)) as usize;
+        let mut starts = vec![0u32; (1usize << bucket_bits) + 1];
+        for &(key, _) in &keys {
+            if let Some(n) = starts.get_mut(bucket(key) + 1) {
+                *n += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut entries = vec![(0u32, 0u32); keys.len()];
+        for &(key, at) in &keys {
+            let Some(slot) = next.get_mut(bucket(key)) else {
+                continue;
+            };
+            if let Some(e) = entries.get_mut(*slot as usize) {
+                *e = (key as u32, at);
+            }
+            *slot += 1;
+        }
+        NeighbourIndex {
+            text,
+            words,
+            starts,
+            entries,
+            bucket_bits,
+        }
+    }
+
+    /// The listed word at `at`, with its posting list.
+    fn word(&self, at: u32) -> Option<(&str, u32)> {
+        let i = at as usize;
+        let &(end, list) = self.words.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(before) => self.words.get(before)?.0,
+            None => 0,
+        };
+        Some((self.text.get(start as usize..end as usize)?, list))
+    }
+
+    /// Appends to `out` the listed words one edit from `word` ([`one_edit_apart`]) with their
+    /// posting lists, each once, in the order of the words: the same whatever order the index
+    /// was built in, so a run with a list index loaded from the cache finds them in the order
+    /// a run that built it does.
+    pub(super) fn one_edit_from<'s>(&'s self, word: &str, out: &mut Vec<(&'s str, u32)>) {
+        if self.bucket_bits == 0 {
+            return;
+        }
+        let first = out.len();
+        let mut buf = Vec::new();
+        with_deletions(word.as_bytes(), &mut buf, |key| {
+            let bucket = (key >> (64 - self.bucket_bits)) as usize;
+            let (Some(&start), Some(&end)) = (self.starts.get(bucket), self.starts.get(bucket + 1))
+            else {
+                return;
+            };
+            let entries = self
+                .entries
+                .get(start as usize..end as usize)
+                .unwrap_or_default();
+            for &(low, at) in entries {
+                if low != key as u32 {
+                    continue;
+                }
+                let Some((listed, list)) = self.word(at) else {
+                    continue;
+                };
+                if one_edit_apart(listed.as_bytes(), word.as_bytes())
+                    && !out
+                        .get(first..)
+                        .unwrap_or_default()
+                        .iter()
+                        .any(|(w, _)| *w == listed)
+                {
+                    out.push((listed, list));
+                }
+            }
+        });
+        if let Some(found) = out.get_mut(first..) {
+            found.sort_unstable();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every word one edit from `word` over a small alphabet, by trying each edit.
+    fn edits(word: &str) -> Vec<String> {
+        let letters = ['a', 'b', 'c'];
+        let chars: Vec<char> = word.chars().collect();
+        let mut out = Vec::new();
+        for at in 0..=chars.len() {
+            for &c in &letters {
+                let mut added = chars.clone();
+                added.insert(at, c);
+                out.push(added.into_iter().collect());
+            }
+            if at < chars.len() {
+                let mut left = chars.clone();
+                left.remove(at);
+                out.push(left.into_iter().collect());
+                for &c in &letters {
+                    let mut changed = chars.clone();
+                    changed[at] = c;
+                    out.push(changed.into_iter().collect());
+                }
+                if at + 1 < chars.len() {
+                    let mut swapped = chars.clone();
+                    swapped.swap(at, at + 1);
+                    out.push(swapped.into_iter().collect());
+                }
+            }
+        }
+        out.retain(|e| e != word);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// All words of up to `len` letters over `abc`.
+    fn all_words(len: usize) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..len {
+            let next: Vec<String> = last
+                .iter()
+                .flat_map(|w| ['a', 'b', 'c'].map(|c| format!("{w}{c}")))
+                .collect();
+            out.extend(next.iter().cloned());
+            last = next;
+        }
+        out
+    }
+
+    #[test]
+    fn one_edit_apart_is_exactly_one_edit() {
+        let words = all_words(4);
+        for a in &words {
+            let near = edits(a);
+            for b in &words {
+                assert_eq!(
+                    one_edit_apart(a.as_bytes(), b.as_bytes()),
+                    near.contains(b),
+                    "`{a}` and `{b}`"
+                );
+            }
+        }
+    }
+
+    /// Each listed word one edit away found once, in the order of the words, whatever order
+    /// the index was built in; with their own posting lists.
+    #[test]
+    fn the_index_finds_every_listed_word_one_edit_away_and_no_other() {
+        let words = all_words(4);
+        let list_of = |w: &str| words.iter().position(|x| x == w).unwrap_or(0) as u32;
+        let forward = NeighbourIndex::new(words.iter().map(|w| (w.as_str(), list_of(w))), 1);
+        let backward = NeighbourIndex::new(words.iter().rev().map(|w| (w.as_str(), list_of(w))), 1);
+        for query in all_words(5).iter().filter(|w| !w.is_empty()) {
+            let want: Vec<String> = edits(query)
+                .into_iter()
+                .filter(|w| !w.is_empty() && w.len() <= 4)
+                .collect();
+            for index in [&forward, &backward] {
+                let mut found = vec![("before", 99)];
+                index.one_edit_from(query, &mut found);
+                assert_eq!(found.first(), Some(&("before", 99)), "`{query}`");
+                assert!(found[1..].iter().all(|&(w, list)| list == list_of(w)));
+                let found: Vec<&str> = found[1..].iter().map(|&(w, _)| w).collect();
+                assert_eq!(found, want, "`{query}`");
+            }
+        }
+        let empty = NeighbourIndex::new(std::iter::empty(), 1);
+        let mut found = Vec::new();
+        empty.one_edit_from("abc", &mut found);
+        assert!(found.is_empty());
+    }
+}
