@@ -3,7 +3,9 @@
 # weights, then with token rarity from the 2019 OFAC SDN and the true negatives screened
 # against it, then address screening (examples/address_bench.rs) on the SDN's addresses and
 # the Denied Persons List's, then the SDN's long names cut at a field's length
-# (examples/cut_bench.rs). Numbers go to docs/performance-screening.md.
+# (examples/cut_bench.rs), then listed company names misspelt by one and two edits screened
+# with and without the candidate cut (examples/vote_bench.rs; also against the generated list
+# of benches/peer.sh when it is there). Numbers go to docs/performance-screening.md.
 #
 # The SDN set of ../shared/data/ofac-2019 does not hold together: its sdn_comments.csv comes
 # from a later download (10 of its 13 rows continue entries up to 45430, which the 2019
@@ -49,3 +51,10 @@ echo
 echo "## names cut at a field's length: the 2019 SDN's long names cut at 30, 35 and 40 characters"
 cargo build --release --quiet --example cut_bench
 target/release/examples/cut_bench --list "$SET/sdn.csv"
+echo
+echo "## misspelt names and the candidate cut: listed company names misspelt, with 200 candidates and with all"
+cargo build --release --quiet --example vote_bench
+target/release/examples/vote_bench --list "$SET/sdn.csv"
+if [ -f target/bench-peer/list-20k.csv ]; then
+  target/release/examples/vote_bench --list target/bench-peer/list-20k.csv
+fi
