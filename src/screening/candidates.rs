@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 
 use super::index::ScreenerConfig;
 use super::neighbours::{self, NeighbourIndex};
-use super::score::{is_generic, MAX_TOKENS};
+use super::score::{is_generic, MAX_FUZZY_TOKEN_LEN, MAX_TOKENS};
 use super::translit;
 
 /// Fewest consonants of a skeleton that selects the listed tokens written with it. Three
@@ -38,6 +38,13 @@ const TOKEN_VOTE: f32 = 3.0;
 /// token's [`TOKEN_VOTE`]: less, so that of two names otherwise alike the one holding the
 /// word as written ranks first.
 const NEIGHBOUR_VOTE: f32 = 2.0;
+/// What a listed token two edits from a word of the query counts for: half a one-edit
+/// neighbour's [`NEIGHBOUR_VOTE`], as two edits are weaker evidence of one word.
+const TWO_EDIT_VOTE: f32 = 1.0;
+/// Fewest letters of a query word whose two-edit neighbours vote too: two edits in a shorter
+/// word leave little of it (`taha` is two edits from `tao`, `thai`, `baha`, `kaka`, …). The
+/// length from which Elasticsearch's `fuzziness: AUTO` allows two edits.
+const MIN_TWO_EDIT_WORD: usize = 6;
 /// Fewest letters of a query word whose one-edit neighbours vote: a shorter word is one edit
 /// from too many listed words (`ali`: `al`, `alí`, `aly`, `ala`, `bali`, …) to say anything.
 const MIN_NEIGHBOUR_WORD: usize = 4;
@@ -65,7 +72,7 @@ pub(super) struct Postings {
     /// on the first query (not stored with a persisted index: it takes a few milliseconds for
     /// a list of tens of thousands of words, less than reading it would).
     #[serde(skip)]
-    neighbour_index: OnceLock<NeighbourIndex>,
+    neighbour_index: OnceLock<Box<NeighbourIndex>>,
 }
 
 /// Per-record vote (shared trigram count plus shared token lengths, summed rarity) and the
@@ -243,12 +250,12 @@ impl Postings {
                 }
             }
         }
-        for (list, postings, count, rarity) in self.neighbours(tokens, cap) {
+        for (list, postings, count, weight) in self.neighbours(tokens, cap) {
             votes.push(Vote {
                 list,
                 postings,
                 count,
-                weight: NEIGHBOUR_VOTE * rarity,
+                weight,
             });
         }
         for &g in qgrams {
@@ -450,7 +457,9 @@ impl Postings {
     /// The listed tokens one edit (a letter changed, added or left out, or two neighbouring
     /// letters swapped) from a distinctive word of the query, none of them a word of the query
     /// itself, each once, with its list, what it adds to a record's count (the query word's
-    /// length, as a shared word adds) and its rarity; lists longer than `cap` left out.
+    /// length, as a shared word adds) and its weight; lists longer than `cap` left out. Words
+    /// of [`MIN_TWO_EDIT_WORD`] letters or more also find listed tokens two edits away, which
+    /// weigh less.
     ///
     /// A diverter changes one letter of a listed name (`Taka Logistics` for `TAHA LOGISTICS`):
     /// the two words share one trigram, so among the thousands of listed names holding
@@ -469,29 +478,35 @@ impl Postings {
         let n = self.records.max(2) as f32;
         let rarity = |p: &[u32]| (n / p.len().max(1) as f32).ln().max(0.1);
         let index = self.neighbour_index.get_or_init(|| {
-            NeighbourIndex::new(
+            Box::new(NeighbourIndex::new(
                 self.tokens
                     .iter()
-                    .filter(|(t, _)| !translit::is_skeleton(t))
+                    .filter(|(t, _)| t.len() <= MAX_FUZZY_TOKEN_LEN && !translit::is_skeleton(t))
                     .map(|(t, &list)| (t.as_str(), list)),
                 MIN_NEIGHBOUR_WORD - 1,
-            )
+            ))
         });
         let mut found: Vec<(&str, u32)> = Vec::new();
         let mut out = Vec::new();
         for word in tokens {
-            if word.len() < MIN_NEIGHBOUR_WORD
+            // Longer words are compared only for equality (`MAX_FUZZY_TOKEN_LEN`), and a word
+            // of tens of thousands of letters would cost its length squared in deletions.
+            if !(MIN_NEIGHBOUR_WORD..=MAX_FUZZY_TOKEN_LEN).contains(&word.len())
                 || !neighbours::is_plain(word)
                 || is_generic(word)
                 || translit::is_skeleton(word)
             {
                 continue;
             }
-            let first = found.len();
-            index.one_edit_from(word, &mut found);
             let count = u32::try_from(word.len()).unwrap_or(u32::MAX);
             let most = self.token(word).map_or(f32::INFINITY, |(_, p)| rarity(p));
-            for i in first..found.len() {
+            let one = found.len();
+            index.one_edit_from(word, &mut found);
+            let two = found.len();
+            if word.len() >= MIN_TWO_EDIT_WORD {
+                index.two_edits_from(word, &mut found);
+            }
+            for i in one..found.len() {
                 let Some(&(listed, list)) = found.get(i) else {
                     continue;
                 };
@@ -504,7 +519,12 @@ impl Postings {
                 if postings.len() > cap || again || tokens.iter().any(|t| t == listed) {
                     continue;
                 }
-                out.push((list, postings, count, rarity(postings).min(most)));
+                let vote = if i < two {
+                    NEIGHBOUR_VOTE
+                } else {
+                    TWO_EDIT_VOTE
+                };
+                out.push((list, postings, count, vote * rarity(postings).min(most)));
             }
         }
         out
@@ -630,12 +650,8 @@ impl Postings {
                 }
             }
         }
-        for (_, p, count, rarity) in self.neighbours(tokens, cap) {
-            vote(
-                p,
-                u16::try_from(count).unwrap_or(u16::MAX),
-                NEIGHBOUR_VOTE * rarity,
-            );
+        for (_, p, count, weight) in self.neighbours(tokens, cap) {
+            vote(p, u16::try_from(count).unwrap_or(u16::MAX), weight);
         }
         for g in &qgrams {
             if let Some((_, p)) = self.gram(*g) {

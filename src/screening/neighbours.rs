@@ -5,30 +5,108 @@
 //! keeps every listed word and its one-letter deletions, and a query looks up its word and
 //! that word's deletions (a handful of look-ups, against about 53 per letter for trying every
 //! edit). A shared deletion may still be two edits (`abc`, `bca`), so each word found is
-//! checked. Written here rather than taken from a crate: the crates that do this keep their
-//! own dictionary of words and counts, where the vote needs the index's posting lists.
+//! checked. Listed words two edits away are found through the trigrams they share with the
+//! query's word and checked by their edit distance ([`NeighbourIndex::two_edits_from`]).
+//! Written here rather than taken from a crate: the crates that do this keep their own
+//! dictionary of words and counts, where the vote needs the index's posting lists.
 
 use std::hash::Hasher;
 
 use rustc_hash::FxHasher;
 
-/// The index of listed words by themselves and their one-letter deletions: a hash table laid
-/// out flat, the entries of each bucket together. It is built on a run's first query (a
-/// sort of the few hundred thousand keys of a large list took 47 M instructions, more than the
-/// rest of a one-order check; counting them into buckets takes a tenth of that).
+/// The index of listed words by themselves and their one-letter deletions, and by their
+/// trigrams for two edits. It is built on a run's first query.
 #[derive(Debug, Default)]
 pub(super) struct NeighbourIndex {
     /// The listed words that may be neighbours, one after another.
     text: String,
     /// Per word, where it ends in `text` and its posting list.
     words: Vec<(u32, u32)>,
+    /// Each word and each of its one-letter deletions, by hash, to the word's place in `words`.
+    deletions: Buckets,
+    /// Each distinct trigram (padded with a space on each side) of the words of
+    /// [`MIN_TWO_EDIT_LISTED`] letters or more, by hash, to the word's place in `words`.
+    grams: Buckets,
+}
+
+/// Fewest letters of a listed word that may be two edits from a query's word: the query's
+/// word has [`super::candidates`]' six or more.
+const MIN_TWO_EDIT_LISTED: usize = 4;
+
+/// A hash table laid out flat, the entries of each bucket together: keys (hashes) to values.
+/// A sort of the few hundred thousand keys of a large list took 47 M instructions, more than
+/// the rest of a one-order check; counting them into buckets takes a tenth of that.
+#[derive(Debug, Default)]
+struct Buckets {
     /// Where each bucket's entries start in `entries`, and one more for where the last ends.
     starts: Vec<u32>,
-    /// Per key (a word or one of its deletions), the low 32 bits of its hash and the word's
-    /// place in `words`, by bucket (the hash's high bits).
+    /// Per key, the low 32 bits of its hash and its value, by bucket (the hash's high bits).
     entries: Vec<(u32, u32)>,
-    /// How many high bits of a hash number its bucket.
-    bucket_bits: u32,
+    /// How many high bits of a hash number its bucket (0: empty).
+    bits: u32,
+}
+
+impl Buckets {
+    fn new(keys: &[(u64, u32)]) -> Buckets {
+        let bits = usize::BITS - keys.len().max(16).leading_zeros();
+        let bucket = |key: u64| (key >> (64 - bits)) as usize;
+        let mut starts = vec![0u32; (1usize << bits) + 1];
+        for &(key, _) in keys {
+            if let Some(n) = starts.get_mut(bucket(key) + 1) {
+                *n += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut entries = vec![(0u32, 0u32); keys.len()];
+        for &(key, value) in keys {
+            let Some(slot) = next.get_mut(bucket(key)) else {
+                continue;
+            };
+            if let Some(e) = entries.get_mut(*slot as usize) {
+                *e = (key as u32, value);
+            }
+            *slot += 1;
+        }
+        Buckets {
+            starts,
+            entries,
+            bits,
+        }
+    }
+
+    /// The values of `key` (and of the rare other key sharing its bucket and low bits).
+    fn get(&self, key: u64) -> impl Iterator<Item = u32> + '_ {
+        let range = if self.bits == 0 {
+            0..0
+        } else {
+            let bucket = (key >> (64 - self.bits)) as usize;
+            match (self.starts.get(bucket), self.starts.get(bucket + 1)) {
+                (Some(&start), Some(&end)) => start as usize..end as usize,
+                _ => 0..0,
+            }
+        };
+        self.entries
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .filter(move |&&(low, _)| low == key as u32)
+            .map(|&(_, value)| value)
+    }
+}
+
+/// The distinct trigrams of `word` padded with a space on each side, as hashes.
+fn gram_keys(word: &[u8], out: &mut Vec<u64>) {
+    out.clear();
+    let mut padded = Vec::with_capacity(word.len() + 2);
+    padded.push(b' ');
+    padded.extend_from_slice(word);
+    padded.push(b' ');
+    out.extend(padded.windows(3).map(hash_of));
+    out.sort_unstable();
+    out.dedup();
 }
 
 /// Whether a word is written in the letters and digits that the edits are counted on: what
@@ -96,8 +174,9 @@ impl NeighbourIndex {
     ) -> NeighbourIndex {
         let mut text = String::new();
         let mut words = Vec::new();
-        let mut keys: Vec<(u64, u32)> = Vec::new();
-        let mut buf = Vec::new();
+        let mut deletions: Vec<(u64, u32)> = Vec::new();
+        let mut grams: Vec<(u64, u32)> = Vec::new();
+        let (mut buf, mut keys) = (Vec::new(), Vec::new());
         for (word, list) in tokens.filter(|(t, _)| t.len() >= min_len && is_plain(t)) {
             let (Ok(at), Ok(end)) = (
                 u32::try_from(words.len()),
@@ -108,36 +187,17 @@ impl NeighbourIndex {
             };
             text.push_str(word);
             words.push((end, list));
-            with_deletions(word.as_bytes(), &mut buf, |key| keys.push((key, at)));
-        }
-        let bucket_bits = usize::BITS - keys.len().max(16).leading_zeros();
-        let bucket = |key: u64| (key >> (64 - bucket_bits)) as usize;
-        let mut starts = vec![0u32; (1usize << bucket_bits) + 1];
-        for &(key, _) in &keys {
-            if let Some(n) = starts.get_mut(bucket(key) + 1) {
-                *n += 1;
+            with_deletions(word.as_bytes(), &mut buf, |key| deletions.push((key, at)));
+            if word.len() >= MIN_TWO_EDIT_LISTED {
+                gram_keys(word.as_bytes(), &mut keys);
+                grams.extend(keys.iter().map(|&key| (key, at)));
             }
-        }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
-        let mut next = starts.clone();
-        let mut entries = vec![(0u32, 0u32); keys.len()];
-        for &(key, at) in &keys {
-            let Some(slot) = next.get_mut(bucket(key)) else {
-                continue;
-            };
-            if let Some(e) = entries.get_mut(*slot as usize) {
-                *e = (key as u32, at);
-            }
-            *slot += 1;
         }
         NeighbourIndex {
             text,
             words,
-            starts,
-            entries,
-            bucket_bits,
+            deletions: Buckets::new(&deletions),
+            grams: Buckets::new(&grams),
         }
     }
 
@@ -157,25 +217,10 @@ impl NeighbourIndex {
     /// was built in, so a run with a list index loaded from the cache finds them in the order
     /// a run that built it does.
     pub(super) fn one_edit_from<'s>(&'s self, word: &str, out: &mut Vec<(&'s str, u32)>) {
-        if self.bucket_bits == 0 {
-            return;
-        }
         let first = out.len();
         let mut buf = Vec::new();
         with_deletions(word.as_bytes(), &mut buf, |key| {
-            let bucket = (key >> (64 - self.bucket_bits)) as usize;
-            let (Some(&start), Some(&end)) = (self.starts.get(bucket), self.starts.get(bucket + 1))
-            else {
-                return;
-            };
-            let entries = self
-                .entries
-                .get(start as usize..end as usize)
-                .unwrap_or_default();
-            for &(low, at) in entries {
-                if low != key as u32 {
-                    continue;
-                }
+            for at in self.deletions.get(key) {
                 let Some((listed, list)) = self.word(at) else {
                     continue;
                 };
@@ -190,6 +235,46 @@ impl NeighbourIndex {
                 }
             }
         });
+        if let Some(found) = out.get_mut(first..) {
+            found.sort_unstable();
+        }
+    }
+
+    /// Appends to `out` the listed words exactly two edits from `word` (optimal string
+    /// alignment: letters changed, added, left out, neighbours swapped) with their posting
+    /// lists, in the order of the words. Found through shared trigrams: two edits that change,
+    /// add or leave out letters spoil at most six of a word's padded trigrams, so a listed word
+    /// sharing fewer with it (and at least two) is not looked at; two swaps far apart may
+    /// spoil eight, and such a word is missed.
+    pub(super) fn two_edits_from<'s>(&'s self, word: &str, out: &mut Vec<(&'s str, u32)>) {
+        let mut keys = Vec::new();
+        gram_keys(word.as_bytes(), &mut keys);
+        let need = keys.len().saturating_sub(6).max(2);
+        let mut shared: rustc_hash::FxHashMap<u32, usize> = rustc_hash::FxHashMap::default();
+        for &key in &keys {
+            for at in self.grams.get(key) {
+                *shared.entry(at).or_default() += 1;
+            }
+        }
+        let first = out.len();
+        for (at, count) in shared {
+            if count < need {
+                continue;
+            }
+            let Some((listed, list)) = self.word(at) else {
+                continue;
+            };
+            if listed.len().abs_diff(word.len()) <= 2
+                && strsim::osa_distance(listed, word) == 2
+                && !out
+                    .get(first..)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|(w, _)| *w == listed)
+            {
+                out.push((listed, list));
+            }
+        }
         if let Some(found) = out.get_mut(first..) {
             found.sort_unstable();
         }
@@ -287,7 +372,59 @@ mod tests {
         }
         let empty = NeighbourIndex::new(std::iter::empty(), 1);
         let mut found = Vec::new();
+        empty.two_edits_from("abcabc", &mut found);
+        assert!(found.is_empty());
+        let mut found = Vec::new();
         empty.one_edit_from("abc", &mut found);
         assert!(found.is_empty());
+    }
+
+    /// Every listed word two edits from a query's word of eight distinct padded trigrams or
+    /// more that changes, adds or leaves out letters is found, and only words exactly two
+    /// edits away (a swap counting one), in the order of the words.
+    #[test]
+    fn the_index_finds_the_listed_words_two_edits_away() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..40 {
+            let len = 6 + (next() % 3) as usize;
+            let query: String = (0..len)
+                .map(|_| char::from(b'a' + (next() % 8) as u8))
+                .collect();
+            // Its neighbours one and two edits away (over `abc`), and words far from it.
+            let mut words: Vec<String> = edits(&query);
+            let near: Vec<String> = words.iter().flat_map(|w| edits(w)).collect();
+            words.extend(near);
+            words.extend(all_words(4).into_iter().filter(|w| w.len() >= 4));
+            words.retain(|w| w.len() >= MIN_TWO_EDIT_LISTED);
+            words.sort();
+            words.dedup();
+            let index = NeighbourIndex::new(words.iter().rev().map(|w| (w.as_str(), 0)), 1);
+            let mut found = Vec::new();
+            index.two_edits_from(&query, &mut found);
+            let found: Vec<&str> = found.iter().map(|&(w, _)| w).collect();
+            let mut sorted = found.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(found, sorted, "`{query}`: not in order, or a word twice");
+            let mut grams = Vec::new();
+            gram_keys(query.as_bytes(), &mut grams);
+            for w in &words {
+                let osa = strsim::osa_distance(w, &query);
+                if found.contains(&w.as_str()) {
+                    assert_eq!(osa, 2, "`{query}`: `{w}` found");
+                } else if grams.len() >= 8 {
+                    assert!(
+                        osa != 2 || strsim::levenshtein(w, &query) != 2,
+                        "`{query}`: `{w}` missed"
+                    );
+                }
+            }
+        }
     }
 }
