@@ -68,9 +68,9 @@ pub(super) struct Postings {
     /// name in Arabic script does (not stored with a persisted index).
     #[serde(skip)]
     skeletons: OnceLock<FxHashMap<String, Vec<u32>>>,
-    /// The indexed tokens by their one-letter deletions, for [`Postings::neighbours`]; built
-    /// on the first query (not stored with a persisted index: it takes a few milliseconds for
-    /// a list of tens of thousands of words, less than reading it would).
+    /// The indexed tokens by their one-letter deletions and their trigrams, for
+    /// [`Postings::neighbours`]; built on the first query, not stored with a persisted index
+    /// (about 10 ms for the 2019 SDN's words).
     #[serde(skip)]
     neighbour_index: OnceLock<Box<NeighbourIndex>>,
 }
@@ -229,7 +229,8 @@ impl Postings {
     }
 
     /// The query's votes in the order they are cast: whole tokens as written, listed tokens
-    /// one edit from them ([`Postings::neighbours`]), then trigrams in order; lists longer than `cap` do not vote. The order fixes the f32 sums.
+    /// one or two edits from them ([`Postings::neighbours`]), then trigrams in order; lists
+    /// longer than `cap` do not vote. The order fixes the f32 sums.
     fn votes<'a>(&'a self, tokens: &[String], qgrams: &[u32], cap: usize) -> Vec<Vote<'a>> {
         let n = self.records.max(2) as f32;
         let mut votes = Vec::with_capacity(tokens.len() + qgrams.len());

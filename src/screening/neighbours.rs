@@ -221,23 +221,15 @@ impl NeighbourIndex {
         let mut buf = Vec::new();
         with_deletions(word.as_bytes(), &mut buf, |key| {
             for at in self.deletions.get(key) {
-                let Some((listed, list)) = self.word(at) else {
-                    continue;
-                };
-                if one_edit_apart(listed.as_bytes(), word.as_bytes())
-                    && !out
-                        .get(first..)
-                        .unwrap_or_default()
-                        .iter()
-                        .any(|(w, _)| *w == listed)
-                {
-                    out.push((listed, list));
+                // A word may share several keys with `word` (`abab` and `abba`); kept once below.
+                if let Some((listed, list)) = self.word(at) {
+                    if one_edit_apart(listed.as_bytes(), word.as_bytes()) {
+                        out.push((listed, list));
+                    }
                 }
             }
         });
-        if let Some(found) = out.get_mut(first..) {
-            found.sort_unstable();
-        }
+        in_order(out, first);
     }
 
     /// Appends to `out` the listed words exactly two edits from `word` (optimal string
@@ -261,24 +253,24 @@ impl NeighbourIndex {
             if count < need {
                 continue;
             }
-            let Some((listed, list)) = self.word(at) else {
-                continue;
-            };
-            if listed.len().abs_diff(word.len()) <= 2
-                && strsim::osa_distance(listed, word) == 2
-                && !out
-                    .get(first..)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|(w, _)| *w == listed)
-            {
-                out.push((listed, list));
+            if let Some((listed, list)) = self.word(at) {
+                if listed.len().abs_diff(word.len()) <= 2 && strsim::osa_distance(listed, word) == 2
+                {
+                    out.push((listed, list));
+                }
             }
         }
-        if let Some(found) = out.get_mut(first..) {
-            found.sort_unstable();
-        }
+        in_order(out, first);
     }
+}
+
+/// Sorts what a search appended to `out` after `first` by word, each once: the order does not
+/// depend on how the index was built or on a hash map's.
+fn in_order(out: &mut Vec<(&str, u32)>, first: usize) {
+    let mut found = out.split_off(first.min(out.len()));
+    found.sort_unstable();
+    found.dedup();
+    out.append(&mut found);
 }
 
 #[cfg(test)]
