@@ -111,7 +111,7 @@ thread_local! {
 
 /// The distinct character trigrams of a token padded with a space on each side, as
 /// `b0 << 16 | b1 << 8 | b2`, appended to `out`.
-fn grams(token: &str, out: &mut Vec<u32>) {
+pub(super) fn grams(token: &str, out: &mut Vec<u32>) {
     let mut padded = Vec::with_capacity(token.len() + 2);
     padded.push(b' ');
     padded.extend_from_slice(token.as_bytes());

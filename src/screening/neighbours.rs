@@ -14,6 +14,8 @@ use std::hash::Hasher;
 
 use rustc_hash::FxHasher;
 
+use super::candidates::grams;
+
 /// The index of listed words by themselves and their one-letter deletions, and by their
 /// trigrams for two edits. It is built on a run's first query.
 #[derive(Debug, Default)]
@@ -97,14 +99,18 @@ impl Buckets {
     }
 }
 
-/// The distinct trigrams of `word` padded with a space on each side, as hashes.
-fn gram_keys(word: &[u8], out: &mut Vec<u64>) {
+/// The distinct trigrams of `word` as the candidate vote counts them ([`grams`]: padded with a
+/// space on each side), as keys: multiplied by an odd constant, which keeps distinct trigrams
+/// distinct and spreads them over the high bits that number a bucket.
+fn gram_keys(word: &str, out: &mut Vec<u64>) {
+    let mut trigrams = Vec::with_capacity(word.len() + 2);
+    grams(word, &mut trigrams);
     out.clear();
-    let mut padded = Vec::with_capacity(word.len() + 2);
-    padded.push(b' ');
-    padded.extend_from_slice(word);
-    padded.push(b' ');
-    out.extend(padded.windows(3).map(hash_of));
+    out.extend(
+        trigrams
+            .iter()
+            .map(|&g| u64::from(g).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+    );
     out.sort_unstable();
     out.dedup();
 }
@@ -189,7 +195,7 @@ impl NeighbourIndex {
             words.push((end, list));
             with_deletions(word.as_bytes(), &mut buf, |key| deletions.push((key, at)));
             if word.len() >= MIN_TWO_EDIT_LISTED {
-                gram_keys(word.as_bytes(), &mut keys);
+                gram_keys(word, &mut keys);
                 grams.extend(keys.iter().map(|&key| (key, at)));
             }
         }
@@ -240,7 +246,7 @@ impl NeighbourIndex {
     /// spoil eight, and such a word is missed.
     pub(super) fn two_edits_from<'s>(&'s self, word: &str, out: &mut Vec<(&'s str, u32)>) {
         let mut keys = Vec::new();
-        gram_keys(word.as_bytes(), &mut keys);
+        gram_keys(word, &mut keys);
         let need = keys.len().saturating_sub(6).max(2);
         let mut shared: rustc_hash::FxHashMap<u32, usize> = rustc_hash::FxHashMap::default();
         for &key in &keys {
@@ -405,7 +411,7 @@ mod tests {
             sorted.dedup();
             assert_eq!(found, sorted, "`{query}`: not in order, or a word twice");
             let mut grams = Vec::new();
-            gram_keys(query.as_bytes(), &mut grams);
+            gram_keys(&query, &mut grams);
             for w in &words {
                 let osa = strsim::osa_distance(w, &query);
                 if found.contains(&w.as_str()) {
