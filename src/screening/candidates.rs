@@ -49,6 +49,19 @@ const MIN_TWO_EDIT_WORD: usize = 6;
 /// from too many listed words (`ali`: `al`, `alí`, `aly`, `ala`, `bali`, …) to say anything.
 const MIN_NEIGHBOUR_WORD: usize = 4;
 
+/// Whether listed words one edit from query word `word` are looked for: a word of
+/// [`MIN_NEIGHBOUR_WORD`] letters or more, written plainly ([`neighbours::is_plain`]), and no
+/// consonant skeleton ([`translit::is_skeleton`]: a name written in Arabic script finds its
+/// listed spellings through [`Postings::skeleton_records`]; one edit from a skeleton is mostly
+/// a vowel added, which matches nothing it stands for). Longer words than
+/// `MAX_FUZZY_TOKEN_LEN` are compared only for equality, and a word of tens of thousands of
+/// letters would cost its length squared in deletions.
+fn may_have_neighbours(word: &str) -> bool {
+    (MIN_NEIGHBOUR_WORD..=MAX_FUZZY_TOKEN_LEN).contains(&word.len())
+        && neighbours::is_plain(word)
+        && !translit::is_skeleton(word)
+}
+
 /// The token and trigram postings of an index: record numbers in increasing order, each
 /// distinct list kept once. In a generated or real list most trigrams of a word occur in no
 /// other word, so the word and its trigrams select the same records; the vote walks such a
@@ -278,12 +291,14 @@ impl Postings {
         votes
     }
 
-    /// Records sharing an uncommon token with the query, plus the `max_candidates` records
+    /// Records sharing an uncommon token with the query, or holding an uncommon neighbour of a
+    /// common word of it ([`Postings::rare_neighbour_records`]), plus the `max_candidates` records
     /// with the most rarity-weighted shared trigrams and tokens among those sharing at least
     /// a third of the query's trigrams (a whole token counts as its length); sorted by record
     /// number.
     pub(super) fn select(&self, tokens: &[String], config: &ScreenerConfig) -> Vec<u32> {
         let mut out = self.rare_token_records(tokens, config);
+        out.extend(self.rare_neighbour_records(tokens, config));
         let qgrams = name_grams(tokens);
         let votes = self.votes(tokens, &qgrams, config.max_postings);
         // At least a third of the query's trigrams (or a whole token, which counts as its
@@ -466,11 +481,8 @@ impl Postings {
     /// the two words share one trigram, so among the thousands of listed names holding
     /// `logistics` the listed party ranked below the cut and was never aligned, though it
     /// scores in the review band. Voting for the neighbour as for a shared word ranks it
-    /// inside the cut. Only words of [`MIN_NEIGHBOUR_WORD`] letters or more, not generic
-    /// business words, written plainly ([`neighbours::is_plain`]), and not consonant skeletons
-    /// ([`translit::is_skeleton`]: a name written in Arabic script finds its listed spellings
-    /// through [`Postings::skeleton_records`]; one edit from a skeleton is mostly a vowel
-    /// added, which matches nothing it stands for).
+    /// inside the cut. Only words that [`may_have_neighbours`] and are not generic business
+    /// words.
     ///
     /// A neighbour is no rarer than the query's word when that is listed: a rare misspelling
     /// must not rank above the names holding the word as written (Elasticsearch's fuzzy query
@@ -478,25 +490,11 @@ impl Postings {
     fn neighbours<'a>(&'a self, tokens: &[String], cap: usize) -> Vec<(u32, &'a [u32], u32, f32)> {
         let n = self.records.max(2) as f32;
         let rarity = |p: &[u32]| (n / p.len().max(1) as f32).ln().max(0.1);
-        let index = self.neighbour_index.get_or_init(|| {
-            Box::new(NeighbourIndex::new(
-                self.tokens
-                    .iter()
-                    .filter(|(t, _)| t.len() <= MAX_FUZZY_TOKEN_LEN && !translit::is_skeleton(t))
-                    .map(|(t, &list)| (t.as_str(), list)),
-                MIN_NEIGHBOUR_WORD - 1,
-            ))
-        });
+        let index = self.neighbour_index();
         let mut found: Vec<(&str, u32)> = Vec::new();
         let mut out = Vec::new();
         for word in tokens {
-            // Longer words are compared only for equality (`MAX_FUZZY_TOKEN_LEN`), and a word
-            // of tens of thousands of letters would cost its length squared in deletions.
-            if !(MIN_NEIGHBOUR_WORD..=MAX_FUZZY_TOKEN_LEN).contains(&word.len())
-                || !neighbours::is_plain(word)
-                || is_generic(word)
-                || translit::is_skeleton(word)
-            {
+            if !may_have_neighbours(word) || is_generic(word) {
                 continue;
             }
             let count = u32::try_from(word.len()).unwrap_or(u32::MAX);
@@ -526,6 +524,69 @@ impl Postings {
                     TWO_EDIT_VOTE
                 };
                 out.push((list, postings, count, vote * rarity(postings).min(most)));
+            }
+        }
+        out
+    }
+
+    /// The index of listed words by their one-letter deletions, built on first use.
+    fn neighbour_index(&self) -> &NeighbourIndex {
+        self.neighbour_index.get_or_init(|| {
+            Box::new(NeighbourIndex::new(
+                self.tokens
+                    .iter()
+                    .filter(|(t, _)| t.len() <= MAX_FUZZY_TOKEN_LEN && !translit::is_skeleton(t))
+                    .map(|(t, &list)| (t.as_str(), list)),
+                MIN_NEIGHBOUR_WORD - 1,
+            ))
+        })
+    }
+
+    /// The listed words one edit from query word `word`, when it [`may_have_neighbours`].
+    pub(super) fn one_edit_words<'a>(&'a self, word: &str, out: &mut Vec<&'a str>) {
+        if !may_have_neighbours(word) {
+            return;
+        }
+        let mut found: Vec<(&str, u32)> = Vec::new();
+        self.neighbour_index().one_edit_from(word, &mut found);
+        out.extend(found.into_iter().map(|(listed, _)| listed));
+    }
+
+    /// Every record holding an uncommon listed word (in at most `max_token_postings` names,
+    /// no generic business word) one edit from a word of the query that is common (in more
+    /// names) or a generic business word: `Marine LLC` brings in `MARINA LLC`.
+    ///
+    /// The vote weighs a neighbour no rarer than the query's word, and not at all for a
+    /// generic word ([`Postings::neighbours`]), so every name holding such a word as written
+    /// outranks the one holding the neighbour. A diverter who changes one letter of a listed
+    /// name's word so that it spells a word hundreds of listed names hold (`marina` to
+    /// `marine`) buried the listed party below the cut, though it scores in the review band:
+    /// with 324 names of the form `… MARINE LLC`, `Marine LLC` met `MARINA LLC` at 0.91
+    /// uncut and not at all with the cut. An uncommon neighbour's records are few (as a rare
+    /// token's, which [`Postings::rare_token_records`] brings in).
+    fn rare_neighbour_records(&self, tokens: &[String], config: &ScreenerConfig) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut found: Vec<(&str, u32)> = Vec::new();
+        // A hostile name repeats a common word thousands of times: each distinct word once,
+        // and no more of them than a rare token's records come from.
+        let mut words: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        words.sort_unstable();
+        words.dedup();
+        let common_or_generic = words.into_iter().filter(|word| {
+            (is_generic(word)
+                || self
+                    .token(word)
+                    .is_some_and(|(_, p)| p.len() > config.max_token_postings))
+                && may_have_neighbours(word)
+        });
+        for word in common_or_generic.take(MAX_TOKENS) {
+            found.clear();
+            self.neighbour_index().one_edit_from(word, &mut found);
+            for &(listed, list) in &found {
+                let postings = self.list(list);
+                if postings.len() <= config.max_token_postings && !is_generic(listed) {
+                    out.extend_from_slice(postings);
+                }
             }
         }
         out
@@ -631,6 +692,7 @@ impl Postings {
     pub(super) fn select_reference(&self, tokens: &[String], config: &ScreenerConfig) -> Vec<u32> {
         let cap = config.max_postings;
         let mut out = self.rare_token_records(tokens, config);
+        out.extend(self.rare_neighbour_records(tokens, config));
         let qgrams = name_grams(tokens);
         let n = self.records.max(2) as f32;
         let mut counts: Vec<(u16, f32)> = vec![(0, 0.0); self.records];

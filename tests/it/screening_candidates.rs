@@ -143,6 +143,92 @@ fn the_budget_bites_and_both_votes_keep_the_same_names() {
     assert!(kept.iter().all(|r| all.contains(r)));
 }
 
+/// A diverter changes one letter of a listed name's word so that it spells a word hundreds of
+/// listed names hold: `Marine LLC` for `MARINA LLC`, among 324 `…KO MARINE LLC` names. The vote
+/// weighs a neighbour no rarer than the query's word (and not at all for a generic business
+/// word such as `marine`), so every name holding `marine` outranked the listed party, which was
+/// never aligned though it scores 0.91. The same with a common word that is no business word
+/// (`karoline`, for `KAROLINA`). The records of an uncommon neighbour of a common or generic query
+/// word are now aligned; and when hundreds of names hold the listed word too (`…KU MARINA
+/// LLC`), a listed name that is the query with one word changed for its neighbour.
+#[test]
+fn a_listed_name_one_letter_from_a_common_word_is_aligned_however_many_names_hold_that_word() {
+    let syllables = [
+        "mo", "ri", "su", "no", "de", "ve", "lu", "pi", "ge", "zo", "fa", "hu", "ce", "bi", "wo",
+        "ja", "ny", "qu",
+    ];
+    for (common, listed, queries, listed_common) in [
+        (
+            "MARINE",
+            "MARINA",
+            &["Marine LLC", "Marine Trading LLC", "Marine Ship LLC"][..],
+            false,
+        ),
+        (
+            "KAROLINE",
+            "KAROLINA",
+            &["Karoline LLC", "Karoline Trading LLC"][..],
+            false,
+        ),
+        (
+            "MARINE",
+            "MARINA",
+            &["Marine LLC", "Marine Trading LLC"][..],
+            true,
+        ),
+    ] {
+        for query in queries {
+            // The listed name is the query with the listed word for the common one.
+            let listed_name = query.to_uppercase().replacen(common, listed, 1);
+            let rest = listed_name.trim_start_matches(listed);
+            let mut entries: Vec<Entry> = Vec::new();
+            for a in syllables {
+                for b in syllables {
+                    let id = entries.len().to_string();
+                    let name = format!("{a}{b}ko {common}{rest}").to_uppercase();
+                    entries.push(Entry::new("G", "generated", &id, EntryKind::Entity, &name));
+                    if listed_common {
+                        let id = entries.len().to_string();
+                        let name = format!("{a}{b}ku {listed}{rest}").to_uppercase();
+                        entries.push(Entry::new("G", "generated", &id, EntryKind::Entity, &name));
+                    }
+                }
+            }
+            entries.push(Entry::new(
+                "G",
+                "generated",
+                "listed",
+                EntryKind::Entity,
+                &listed_name,
+            ));
+            let screener = Screener::build(entries);
+            let candidates = screener.candidate_names(query, EntryKind::Entity, false);
+            assert!(
+                candidates.len() < screener.name_count(),
+                "the budget must bite: {} of {} names are candidates",
+                candidates.len(),
+                screener.name_count()
+            );
+            assert_eq!(
+                candidates,
+                screener.candidate_names(query, EntryKind::Entity, true)
+            );
+            let matched = screener.screen(&Query::new(query), 0.7);
+            let found = matched.iter().find(|m| m.entry_id == "listed");
+            assert!(
+                found.is_some_and(|m| m.score >= 0.75),
+                "{query}: {listed_name} scores {:?}; matched: {:?}",
+                found.map(|m| m.score),
+                matched
+                    .iter()
+                    .map(|m| (&m.entry_id, m.score))
+                    .take(5)
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+}
+
 /// A name one letter from a listed one, among more listed names sharing its other words than
 /// the vote keeps: `Taka Logistics Inc.` for `TAHA LOGISTICS INC.`, with 648 `TAKA…` and
 /// `TAK…HA LOGISTICS INC.` names sharing more trigrams with the query's word than `taha` does. `taka` and

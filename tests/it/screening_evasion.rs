@@ -476,6 +476,9 @@ fn hostile_names_cost_bounded_time() {
     let distinct: String = (0..tokens).map(|i| format!("w{i}x ")).collect();
     let long_token = "mahanair".repeat(10_000);
     let spaced = "M A H A N ".repeat(tokens / 5);
+    // Words one letter from listed ones, and business words, whose listed neighbours are
+    // looked for (`Postings::neighbours`, `rare_neighbour_records`, `one_word_changed`).
+    let neighbours = "Mahab Trading Air ".repeat(tokens / 3);
     for (what, name) in [
         ("legal forms", many_forms.as_str()),
         ("titles", many_titles.as_str()),
@@ -484,6 +487,7 @@ fn hostile_names_cost_bounded_time() {
         ("distinct tokens", distinct.as_str()),
         ("one long token", long_token.as_str()),
         ("spaced letters", spaced.as_str()),
+        ("words one letter from listed ones", neighbours.as_str()),
     ] {
         let started = Instant::now();
         let hits = s.screen(&Query::new(name), 0.5);

@@ -170,6 +170,7 @@ impl Screener {
             candidates.extend(self.postings.select(&v.tokens, &self.config));
         }
         candidates.extend(self.postings.skeleton_records(tokens, &self.config));
+        candidates.extend(self.one_word_changed(tokens));
         candidates.sort_unstable();
         candidates.dedup();
         let mut memos = CEILING_MEMOS.with(|m| std::mem::take(&mut *m.borrow_mut()));
@@ -480,6 +481,37 @@ impl Screener {
             && entry()
                 .and_then(|e| self.entries.get(e as usize))
                 .is_some_and(|e| e.kind != EntryKind::Person)
+    }
+
+    /// Records whose name is the query's with one word changed for a listed word one edit
+    /// from it (letters and digits together, legal forms left out: the compact form
+    /// [`Screener::records_by_compact`] finds), however many listed names hold either word.
+    ///
+    /// The vote ranks such a name below the names holding the query's word as written
+    /// ([`Postings::select`]), and brings in a neighbour's records whatever their rank only
+    /// when the neighbour is uncommon. A diverter writing `Marine LLC` for `MARINA LLC` in a
+    /// list where hundreds of names hold `marine` and hundreds `marina` buried the listed
+    /// party below the cut. A few hash look-ups per query word; none for a query of more than
+    /// [`MAX_TOKENS`](crate::screening::score::MAX_TOKENS) words, as each look-up's key is the whole name.
+    fn one_word_changed(&self, tokens: &[String]) -> Vec<u32> {
+        let mut out = Vec::new();
+        if tokens.len() > crate::screening::score::MAX_TOKENS {
+            return out;
+        }
+        let mut words: Vec<&str> = Vec::new();
+        let mut key = String::new();
+        for (i, word) in tokens.iter().enumerate() {
+            words.clear();
+            self.postings.one_edit_words(word, &mut words);
+            for listed in &words {
+                key.clear();
+                for (j, t) in tokens.iter().enumerate() {
+                    key.push_str(if j == i { listed } else { t });
+                }
+                out.extend(self.records_by_compact(&key).map(|(ri, _)| ri));
+            }
+        }
+        out
     }
 
     /// Records whose compact form equals one of the query's, also after legal forms are cut
