@@ -86,6 +86,65 @@ pub(super) struct Postings {
     /// (about 10 ms for the 2019 SDN's words).
     #[serde(skip)]
     neighbour_index: OnceLock<Box<NeighbourIndex>>,
+    /// The order of records that the vote weighs alike ([`TieOrder`]); built on the first
+    /// query, not stored with a persisted index.
+    #[serde(skip)]
+    tie_order: OnceLock<TieOrder>,
+}
+
+/// The order of records of equal weight in the vote: fewer distinct tokens first, then the
+/// record number. Records holding the query's words weigh alike however many other words
+/// they hold; by record number alone, a listed name holding the query's words and little else
+/// ranked below hundreds of longer names holding the same words and was never aligned
+/// (`Karoline Group` scores 0.92 against `KAROLINE LLC`, and was not found among 324 `… KAROLINE
+/// LLC` names listed before it).
+#[derive(Debug, Default)]
+struct TieOrder {
+    /// Per record, its distinct tokens.
+    tokens: Vec<u32>,
+    /// Per record, its place in the order.
+    place: Vec<u32>,
+    /// Per place, its record.
+    record: Vec<u32>,
+}
+
+impl TieOrder {
+    /// The order of `records` records whose tokens' lists are `token_lists`.
+    fn new<'a>(records: usize, token_lists: impl Iterator<Item = &'a [u32]>) -> TieOrder {
+        let mut tokens = vec![0u32; records];
+        for list in token_lists {
+            for &r in list {
+                if let Some(n) = tokens.get_mut(r as usize) {
+                    *n = n.saturating_add(1);
+                }
+            }
+        }
+        let mut record: Vec<u32> = (0..u32::try_from(records).unwrap_or(u32::MAX)).collect();
+        record.sort_by_key(|&r| (tokens.get(r as usize).copied().unwrap_or(0), r));
+        let mut place = vec![0u32; records];
+        for (at, &r) in (0u32..).zip(&record) {
+            if let Some(p) = place.get_mut(r as usize) {
+                *p = at;
+            }
+        }
+        TieOrder {
+            tokens,
+            place,
+            record,
+        }
+    }
+
+    fn place(&self, record: u32) -> u32 {
+        self.place.get(record as usize).copied().unwrap_or(record)
+    }
+
+    fn record(&self, place: u32) -> u32 {
+        self.record.get(place as usize).copied().unwrap_or(place)
+    }
+
+    fn tokens(&self, record: u32) -> u32 {
+        self.tokens.get(record as usize).copied().unwrap_or(0)
+    }
 }
 
 /// Per-record vote (shared trigram count plus shared token lengths, summed rarity) and the
@@ -146,16 +205,16 @@ pub(super) fn name_grams(tokens: &[String]) -> Vec<u32> {
 }
 
 /// A sort key whose increasing order is the ranking of the vote: the summed rarity
-/// decreasing (in `f32::total_cmp` order), then the record number increasing. The key maps
-/// `total_cmp` onto integers the way the standard library defines it, so the order, ties
-/// included, is the one of comparing `(rarity, record)` pairs.
-fn rank_key(weight: f32, record: u32) -> u64 {
+/// decreasing (in `f32::total_cmp` order), then the record's place in the [`TieOrder`]
+/// increasing. The key maps `total_cmp` onto integers the way the standard library defines
+/// it, so the order, ties included, is the one of comparing `(rarity, place)` pairs.
+fn rank_key(weight: f32, place: u32) -> u64 {
     let bits = weight.to_bits() as i32;
     let ordered = bits ^ (((bits >> 31) as u32) >> 1) as i32;
     // Increasing in `ordered` as an unsigned number after flipping the sign bit; inverted so
     // that the heaviest comes first.
     let ascending = (ordered as u32) ^ 0x8000_0000;
-    (u64::from(!ascending) << 32) | u64::from(record)
+    (u64::from(!ascending) << 32) | u64::from(place)
 }
 
 /// Per distinct list of a query's vote (as [`Postings::select`] gathers them: list, bits of
@@ -219,7 +278,17 @@ impl Postings {
             records,
             skeletons: OnceLock::new(),
             neighbour_index: OnceLock::new(),
+            tie_order: OnceLock::new(),
         }
+    }
+
+    fn tie_order(&self) -> &TieOrder {
+        self.tie_order.get_or_init(|| {
+            TieOrder::new(
+                self.records,
+                self.tokens.values().map(|&list| self.list(list)),
+            )
+        })
     }
 
     fn list(&self, id: u32) -> &[u32] {
@@ -323,7 +392,8 @@ impl Postings {
                 ranked.select_nth_unstable(keep - 1);
                 ranked.truncate(keep);
             }
-            out.extend(ranked.iter().map(|&k| k as u32));
+            let ties = self.tie_order();
+            out.extend(ranked.iter().map(|&k| ties.record(k as u32)));
         });
         out.sort_unstable();
         out.dedup();
@@ -344,6 +414,7 @@ impl Postings {
         ranked: &mut Vec<u64>,
     ) {
         debug_assert!(votes.len() <= 64);
+        let ties = self.tie_order();
         let Votes {
             shared,
             touched,
@@ -429,7 +500,7 @@ impl Postings {
                 None => rank_of(bits),
             };
             if let Some(w) = weight {
-                ranked.push(rank_key(w, ri));
+                ranked.push(rank_key(w, ties.place(ri)));
             }
         }
     }
@@ -442,6 +513,7 @@ impl Postings {
         state: &mut Votes,
         ranked: &mut Vec<u64>,
     ) {
+        let ties = self.tie_order();
         let Votes { tally, touched, .. } = state;
         if tally.len() < self.records {
             tally.resize(self.records, (0, 0.0));
@@ -463,7 +535,7 @@ impl Postings {
         for &ri in touched.iter() {
             if let Some(t) = tally.get_mut(ri as usize) {
                 if t.0.min(u32::from(u16::MAX)) >= min_shared {
-                    ranked.push(rank_key(t.1, ri));
+                    ranked.push(rank_key(t.1, ties.place(ri)));
                 }
                 *t = (0, 0.0);
             }
@@ -731,7 +803,12 @@ impl Postings {
             .filter(|((c, _), _)| *c > 0 && *c >= min_shared)
             .map(|(&(c, w), ri)| (c, w, ri))
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
+        let ties = self.tie_order();
+        ranked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(ties.tokens(a.2).cmp(&ties.tokens(b.2)))
+                .then(a.2.cmp(&b.2))
+        });
         ranked.truncate(config.max_candidates);
         out.extend(ranked.iter().map(|x| x.2));
         out.sort_unstable();

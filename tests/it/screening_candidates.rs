@@ -229,6 +229,56 @@ fn a_listed_name_one_letter_from_a_common_word_is_aligned_however_many_names_hol
     }
 }
 
+/// Names that share the same words with the query weigh alike in the vote, however many other
+/// words they hold. Ties went by record number, so `Karoline Group` (0.92 against `KAROLINE
+/// LLC` alone) was never aligned against it when 324 longer `… KAROLINE LLC` names were listed
+/// first. Ties now go to the names with fewer words first.
+#[test]
+fn a_short_listed_name_is_aligned_however_many_longer_names_hold_the_same_words() {
+    let syllables = [
+        "mo", "ri", "su", "no", "de", "ve", "lu", "pi", "ge", "zo", "fa", "hu", "ce", "bi", "wo",
+        "ja", "ny", "qu",
+    ];
+    let mut entries: Vec<Entry> = Vec::new();
+    for a in syllables {
+        for b in syllables {
+            let id = entries.len().to_string();
+            let name = format!("{a}{b}KO KAROLINE LLC").to_uppercase();
+            entries.push(Entry::new("G", "generated", &id, EntryKind::Entity, &name));
+        }
+    }
+    entries.push(Entry::new(
+        "G",
+        "generated",
+        "listed",
+        EntryKind::Entity,
+        "KAROLINE LLC",
+    ));
+    let screener = Screener::build(entries);
+    let query = "Karoline Group";
+    let candidates = screener.candidate_names(query, EntryKind::Entity, false);
+    assert!(
+        candidates.len() < screener.name_count(),
+        "the budget must bite: {} of {} names are candidates",
+        candidates.len(),
+        screener.name_count()
+    );
+    assert_eq!(
+        candidates,
+        screener.candidate_names(query, EntryKind::Entity, true)
+    );
+    let matched = screener.screen(&Query::new(query), 0.5);
+    assert!(
+        matched.iter().any(|m| m.entry_id == "listed"),
+        "KAROLINE LLC is not aligned; matched: {:?}",
+        matched
+            .iter()
+            .map(|m| (&m.entry_id, m.score))
+            .take(5)
+            .collect::<Vec<_>>()
+    );
+}
+
 /// A name one letter from a listed one, among more listed names sharing its other words than
 /// the vote keeps: `Taka Logistics Inc.` for `TAHA LOGISTICS INC.`, with 648 `TAKA…` and
 /// `TAK…HA LOGISTICS INC.` names sharing more trigrams with the query's word than `taha` does. `taka` and
