@@ -17,8 +17,9 @@ use rustc_hash::FxHasher;
 use super::candidates::grams;
 
 /// The index of listed words by themselves and their one-letter deletions, and by their
-/// trigrams for two edits. It is built on a run's first query.
-#[derive(Debug, Default)]
+/// trigrams for two edits. It is built with the list index and stored with it
+/// ([`crate::screening::persist`]), or on a run's first query.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct NeighbourIndex {
     /// The listed words that may be neighbours, one after another.
     text: String,
@@ -38,7 +39,7 @@ const MIN_TWO_EDIT_LISTED: usize = 4;
 /// A hash table laid out flat, the entries of each bucket together: keys (hashes) to values.
 /// A sort of the few hundred thousand keys of a large list took 47 M instructions, more than
 /// the rest of a one-order check; counting them into buckets takes a tenth of that.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Buckets {
     /// Where each bucket's entries start in `entries`, and one more for where the last ends.
     starts: Vec<u32>,
@@ -77,6 +78,24 @@ impl Buckets {
             entries,
             bits,
         }
+    }
+
+    /// Whether the table is laid out as [`Buckets::new`] lays it out, its values below
+    /// `values`: a table read from a stored index is checked before it is used.
+    fn consistent(&self, values: usize) -> bool {
+        let laid_out = match self.bits {
+            0 => self.starts.len() <= 1,
+            bits @ 1..64 => self.starts.len() == (1usize << bits) + 1,
+            _ => false,
+        };
+        laid_out
+            && self.starts.first().is_none_or(|&s| s == 0)
+            && self.starts.windows(2).all(|w| w[0] <= w[1])
+            && self
+                .starts
+                .last()
+                .is_none_or(|&end| end as usize == self.entries.len())
+            && self.entries.iter().all(|&(_, v)| (v as usize) < values)
     }
 
     /// The values of `key` (and of the rare other key sharing its bucket and low bits).
@@ -205,6 +224,21 @@ impl NeighbourIndex {
             deletions: Buckets::new(&deletions),
             grams: Buckets::new(&grams),
         }
+    }
+
+    /// Whether a stored index holds together: its words end in order within its text, on
+    /// character boundaries, each with one of `lists` posting lists, and its tables point at
+    /// its words.
+    pub(super) fn consistent(&self, lists: usize) -> bool {
+        let mut start = 0usize;
+        self.words.iter().all(|&(end, list)| {
+            let end = end as usize;
+            let ok = start <= end && self.text.get(start..end).is_some() && (list as usize) < lists;
+            start = end;
+            ok
+        }) && start <= self.text.len()
+            && self.deletions.consistent(self.words.len())
+            && self.grams.consistent(self.words.len())
     }
 
     /// The listed word at `at`, with its posting list.
@@ -375,6 +409,33 @@ mod tests {
         let mut found = Vec::new();
         empty.one_edit_from("abc", &mut found);
         assert!(found.is_empty());
+    }
+
+    /// An index as built holds together, also empty; one whose words, lists or tables point
+    /// outside it (as a damaged or planted stored index might) does not.
+    #[test]
+    fn a_stored_index_is_used_only_when_it_holds_together() {
+        let words = ["taha", "taka", "logistics", "precision"];
+        let built = || NeighbourIndex::new(words.iter().map(|w| (*w, 3)), 1);
+        assert!(built().consistent(4));
+        assert!(NeighbourIndex::new(std::iter::empty(), 1).consistent(0));
+        assert!(!built().consistent(3), "a posting list it does not have");
+        let mut index = built();
+        index.words[1].0 = 1_000;
+        assert!(!index.consistent(4), "a word ending beyond its text");
+        let mut index = built();
+        index.words.swap(0, 1);
+        assert!(!index.consistent(4), "words out of order");
+        let mut index = built();
+        index.deletions.entries[0].1 = 4;
+        assert!(!index.consistent(4), "a deletion of no word");
+        let mut index = built();
+        index.grams.starts.pop();
+        assert!(!index.consistent(4), "a table cut short");
+        let mut index = built();
+        let last = index.deletions.starts.len() - 2;
+        index.deletions.starts[last] = u32::MAX;
+        assert!(!index.consistent(4), "buckets out of order");
     }
 
     /// Every listed word two edits from a query's word of eight distinct padded trigrams or

@@ -29,7 +29,7 @@ use super::model::{ListFormat, RowProblem};
 const MAGIC: &[u8; 8] = b"RFLSTIDX";
 /// The layout of the header and payload; a change bumps it (the build fingerprint changes too,
 /// so this is a second guard, and the one a reader of the file sees).
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 /// Magic, version, fingerprint (hex), key, payload length, payload CRC-32, lists, entries,
 /// records.
 const HEADER_LEN: usize = 8 + 4 + 64 + 32 + 8 + 4 + 4 + 8 + 8;

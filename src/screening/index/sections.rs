@@ -1,7 +1,7 @@
 //! A [`Screener`] as independent sections for the persisted list index
 //! ([`crate::screening::persist`]): the entries in a few chunks, the names (packed, see
-//! [`super::names`]), then the token statistics, the postings, the smaller lookups and the
-//! addresses. Sections decode on the rayon pool at once, so a cold run waits for the longest
+//! [`super::names`]), then the token statistics, the postings, the smaller lookups, the
+//! addresses and the listed words by their deletions (for misspelt neighbours). Sections decode on the rayon pool at once, so a cold run waits for the longest
 //! one instead of all.
 
 use rayon::prelude::*;
@@ -11,6 +11,7 @@ use super::{Names, Screener, ScreenerConfig};
 use crate::screening::address_index::AddressIndex;
 use crate::screening::candidates::Postings;
 use crate::screening::model::Entry;
+use crate::screening::neighbours::NeighbourIndex;
 use crate::screening::score::TokenStats;
 
 /// How many chunks the entries are cut into.
@@ -31,6 +32,7 @@ enum Section {
     Postings(Postings),
     Lookups(Lookups),
     Addresses(AddressIndex),
+    Neighbours(Box<NeighbourIndex>),
 }
 
 /// The kind of section at each place: `CHUNKS` of entries, the names, then the rest.
@@ -42,12 +44,13 @@ fn kind_at(i: usize) -> Option<u8> {
         i if i == CHUNKS + 2 => Some(3),
         i if i == CHUNKS + 3 => Some(4),
         i if i == CHUNKS + 4 => Some(5),
+        i if i == CHUNKS + 5 => Some(6),
         _ => None,
     }
 }
 
 /// How many sections an index has.
-pub(crate) const SECTIONS: usize = CHUNKS + 5;
+pub(crate) const SECTIONS: usize = CHUNKS + 6;
 
 fn chunks<T>(items: &[T]) -> impl Iterator<Item = &[T]> {
     let size = items.len().div_ceil(CHUNKS).max(1);
@@ -75,6 +78,9 @@ impl Screener {
                 .map_err(fail)?,
         );
         out.push(bitcode::serialize(&self.addresses).map_err(fail)?);
+        // Built here if no query has built it yet: a run from the stored index then finds
+        // it ready instead of building it on its first query.
+        out.push(bitcode::serialize(self.postings.neighbour_index()).map_err(fail)?);
         Ok(out)
     }
 
@@ -98,8 +104,8 @@ impl Screener {
             _ => e,
         });
         let mut entries = Vec::with_capacity(entry_count);
-        let (mut names, mut stats, mut postings, mut lookups, mut addresses) =
-            (None, None, None, None, None);
+        let (mut names, mut stats, mut postings, mut lookups, mut addresses, mut neighbours) =
+            (None, None, None, None, None, None);
         for section in decoded {
             match section {
                 Section::Entries(mut part) => entries.append(&mut part),
@@ -108,6 +114,7 @@ impl Screener {
                 Section::Postings(p) => postings = Some(p),
                 Section::Lookups(l) => lookups = Some(l),
                 Section::Addresses(a) => addresses = Some(a),
+                Section::Neighbours(n) => neighbours = Some(n),
             }
         }
         let (
@@ -116,10 +123,14 @@ impl Screener {
             Some(postings),
             Some((compact_index, folded_order, id_map)),
             Some(addresses),
-        ) = (names, stats, postings, lookups, addresses)
+            Some(neighbours),
+        ) = (names, stats, postings, lookups, addresses, neighbours)
         else {
             return Err("a section is missing".to_string());
         };
+        if !postings.set_neighbour_index(*neighbours) {
+            return Err("its listed words refer to words or postings it does not hold".to_string());
+        }
         Ok(Screener {
             entries,
             names,
@@ -146,6 +157,7 @@ fn decode_one(i: usize, bytes: &[u8]) -> Result<Section, String> {
         Some(3) => Section::Postings(bitcode::deserialize(bytes).map_err(fail)?),
         Some(4) => Section::Lookups(bitcode::deserialize(bytes).map_err(fail)?),
         Some(5) => Section::Addresses(bitcode::deserialize(bytes).map_err(fail)?),
+        Some(6) => Section::Neighbours(Box::new(bitcode::deserialize(bytes).map_err(fail)?)),
         _ => return Err(format!("there is no section {i}")),
     })
 }
