@@ -143,98 +143,10 @@ fn the_budget_bites_and_both_votes_keep_the_same_names() {
     assert!(kept.iter().all(|r| all.contains(r)));
 }
 
-/// A diverter changes one letter of a listed name's word so that it spells a word hundreds of
-/// listed names hold: `Marine LLC` for `MARINA LLC`, among 324 `…KO MARINE LLC` names. The vote
-/// weighs a neighbour no rarer than the query's word (and not at all for a generic business
-/// word such as `marine`), so every name holding `marine` outranked the listed party, which was
-/// never aligned though it scores 0.91. The same with a common word that is no business word
-/// (`karoline`, for `KAROLINA`). The records of an uncommon neighbour of a common or generic query
-/// word are now aligned; and when hundreds of names hold the listed word too (`…KU MARINA
-/// LLC`), a listed name that is the query with one word changed for its neighbour.
-#[test]
-fn a_listed_name_one_letter_from_a_common_word_is_aligned_however_many_names_hold_that_word() {
-    let syllables = [
-        "mo", "ri", "su", "no", "de", "ve", "lu", "pi", "ge", "zo", "fa", "hu", "ce", "bi", "wo",
-        "ja", "ny", "qu",
-    ];
-    for (common, listed, queries, listed_common) in [
-        (
-            "MARINE",
-            "MARINA",
-            &["Marine LLC", "Marine Trading LLC", "Marine Ship LLC"][..],
-            false,
-        ),
-        (
-            "KAROLINE",
-            "KAROLINA",
-            &["Karoline LLC", "Karoline Trading LLC"][..],
-            false,
-        ),
-        (
-            "MARINE",
-            "MARINA",
-            &["Marine LLC", "Marine Trading LLC"][..],
-            true,
-        ),
-    ] {
-        for query in queries {
-            // The listed name is the query with the listed word for the common one.
-            let listed_name = query.to_uppercase().replacen(common, listed, 1);
-            let rest = listed_name.trim_start_matches(listed);
-            let mut entries: Vec<Entry> = Vec::new();
-            for a in syllables {
-                for b in syllables {
-                    let id = entries.len().to_string();
-                    let name = format!("{a}{b}ko {common}{rest}").to_uppercase();
-                    entries.push(Entry::new("G", "generated", &id, EntryKind::Entity, &name));
-                    if listed_common {
-                        let id = entries.len().to_string();
-                        let name = format!("{a}{b}ku {listed}{rest}").to_uppercase();
-                        entries.push(Entry::new("G", "generated", &id, EntryKind::Entity, &name));
-                    }
-                }
-            }
-            entries.push(Entry::new(
-                "G",
-                "generated",
-                "listed",
-                EntryKind::Entity,
-                &listed_name,
-            ));
-            let screener = Screener::build(entries);
-            let candidates = screener.candidate_names(query, EntryKind::Entity, false);
-            assert!(
-                candidates.len() < screener.name_count(),
-                "the budget must bite: {} of {} names are candidates",
-                candidates.len(),
-                screener.name_count()
-            );
-            assert_eq!(
-                candidates,
-                screener.candidate_names(query, EntryKind::Entity, true)
-            );
-            let matched = screener.screen(&Query::new(query), 0.7);
-            let found = matched.iter().find(|m| m.entry_id == "listed");
-            assert!(
-                found.is_some_and(|m| m.score >= 0.75),
-                "{query}: {listed_name} scores {:?}; matched: {:?}",
-                found.map(|m| m.score),
-                matched
-                    .iter()
-                    .map(|m| (&m.entry_id, m.score))
-                    .take(5)
-                    .collect::<Vec<_>>()
-            );
-        }
-    }
-}
-
-/// Names that share the same words with the query weigh alike in the vote, however many other
-/// words they hold. Ties went by record number, so `Karoline Group` (0.92 against `KAROLINE
-/// LLC` alone) was never aligned against it when 324 longer `… KAROLINE LLC` names were listed
-/// first. Ties now go to the names with fewer words first.
-#[test]
-fn a_short_listed_name_is_aligned_however_many_longer_names_hold_the_same_words() {
+/// A screener of the names `names` makes of each of 324 two-syllable stems (`mori`, `rimo`, …),
+/// then `listed_name` under the id `listed`, last: the distractors of the cut tests below, which
+/// outnumber the candidates the vote keeps.
+fn among_distractors(names: impl Fn(&str) -> Vec<String>, listed_name: &str) -> Screener {
     let syllables = [
         "mo", "ri", "su", "no", "de", "ve", "lu", "pi", "ge", "zo", "fa", "hu", "ce", "bi", "wo",
         "ja", "ny", "qu",
@@ -242,9 +154,16 @@ fn a_short_listed_name_is_aligned_however_many_longer_names_hold_the_same_words(
     let mut entries: Vec<Entry> = Vec::new();
     for a in syllables {
         for b in syllables {
-            let id = entries.len().to_string();
-            let name = format!("{a}{b}KO KAROLINE LLC").to_uppercase();
-            entries.push(Entry::new("G", "generated", &id, EntryKind::Entity, &name));
+            for name in names(&format!("{a}{b}")) {
+                let id = entries.len().to_string();
+                entries.push(Entry::new(
+                    "G",
+                    "generated",
+                    &id,
+                    EntryKind::Entity,
+                    &name.to_uppercase(),
+                ));
+            }
         }
     }
     entries.push(Entry::new(
@@ -252,10 +171,15 @@ fn a_short_listed_name_is_aligned_however_many_longer_names_hold_the_same_words(
         "generated",
         "listed",
         EntryKind::Entity,
-        "KAROLINE LLC",
+        listed_name,
     ));
-    let screener = Screener::build(entries);
-    let query = "Karoline Group";
+    Screener::build(entries)
+}
+
+/// The score of the listed name of [`among_distractors`] when `query` is screened at `floor`,
+/// after checking that the vote's budget bites (the distractors do not all fit) and that the
+/// vote selects what the plain vote does.
+fn listed_score_past_the_cut(screener: &Screener, query: &str, floor: f64) -> Option<f64> {
     let candidates = screener.candidate_names(query, EntryKind::Entity, false);
     assert!(
         candidates.len() < screener.name_count(),
@@ -267,16 +191,74 @@ fn a_short_listed_name_is_aligned_however_many_longer_names_hold_the_same_words(
         candidates,
         screener.candidate_names(query, EntryKind::Entity, true)
     );
-    let matched = screener.screen(&Query::new(query), 0.5);
-    assert!(
-        matched.iter().any(|m| m.entry_id == "listed"),
-        "KAROLINE LLC is not aligned; matched: {:?}",
-        matched
+    let matched = screener.screen(&Query::new(query), floor);
+    let score = matched
+        .iter()
+        .find(|m| m.entry_id == "listed")
+        .map(|m| m.score);
+    if score.is_none() {
+        let best: Vec<_> = matched
             .iter()
             .map(|m| (&m.entry_id, m.score))
             .take(5)
-            .collect::<Vec<_>>()
+            .collect();
+        eprintln!("{query}: the listed name is not matched; matched: {best:?}");
+    }
+    score
+}
+
+/// A diverter changes one letter of a listed name's word so that it spells a word hundreds of
+/// listed names hold: `Marine Group LLC` for `MARINA LLC`, among 324 `…KO MARINE GROUP LLC`
+/// names. The vote weighs a neighbour no rarer than the query's word (and not at all for a
+/// generic business word such as `marine`), so every name holding `marine` outranked the listed
+/// party, which was never aligned though it scores 0.79. The same with a common word that is no
+/// business word (`karoline`, for `KAROLINA`). The records of an uncommon neighbour of a common
+/// or generic query word are now aligned. When hundreds of names hold the listed word too (`…KU
+/// MARINA LLC`), a listed name that is the query with one word changed for its neighbour is
+/// found whole (`Marine LLC` for `MARINA LLC`).
+#[test]
+fn a_listed_name_one_letter_from_a_common_word_is_aligned_however_many_names_hold_that_word() {
+    for (query, listed_name, listed_common) in [
+        ("Marine Group LLC", "MARINA LLC", false),
+        ("Marine Ship LLC", "MARINA SHIPS LLC", false),
+        ("Karoline Group LLC", "KAROLINA LLC", false),
+        ("Marine LLC", "MARINA LLC", true),
+        ("Marine Trading LLC", "MARINA TRADING LLC", true),
+    ] {
+        // The distractors hold the query's words; with `listed_common`, others the listed word.
+        let query_words = query.to_uppercase();
+        let listed_word = listed_name.split(' ').next().unwrap_or_default();
+        let rest = query_words.split_once(' ').map_or("", |(_, rest)| rest);
+        let screener = among_distractors(
+            |stem| {
+                let mut names = vec![format!("{stem}ko {query_words}")];
+                if listed_common {
+                    names.push(format!("{stem}ku {listed_word} {rest}"));
+                }
+                names
+            },
+            listed_name,
+        );
+        let score = listed_score_past_the_cut(&screener, query, 0.7);
+        assert!(
+            score.is_some_and(|s| s >= 0.75),
+            "{query}: {listed_name} scores {score:?}"
+        );
+    }
+}
+
+/// Names that share the same words with the query weigh alike in the vote, however many other
+/// words they hold. Ties went by record number, so `Karoline Group` (0.92 against `KAROLINE
+/// LLC` alone) was never aligned against it when 324 longer `… KAROLINE LLC` names were listed
+/// first. Ties now go to the names with fewer words first.
+#[test]
+fn a_short_listed_name_is_aligned_however_many_longer_names_hold_the_same_words() {
+    let screener = among_distractors(
+        |stem| vec![format!("{stem}KO KAROLINE LLC")],
+        "KAROLINE LLC",
     );
+    let score = listed_score_past_the_cut(&screener, "Karoline Group", 0.5);
+    assert!(score.is_some(), "KAROLINE LLC is not aligned");
 }
 
 /// A name one letter from a listed one, among more listed names sharing its other words than
@@ -288,57 +270,27 @@ fn a_short_listed_name_is_aligned_however_many_longer_names_hold_the_same_words(
 /// a distinctive word of the query now votes as a shared word.
 #[test]
 fn a_listed_name_one_letter_away_is_aligned_however_many_names_share_its_other_words() {
-    let syllables = [
-        "mo", "ri", "su", "no", "de", "ve", "lu", "pi", "ge", "zo", "fa", "hu", "ce", "bi", "wo",
-        "ja", "ny", "qu",
-    ];
-    let mut entries: Vec<Entry> = Vec::new();
-    for a in syllables {
-        for b in syllables {
-            let id = entries.len().to_string();
-            let name = format!("TAKA{a}{b} LOGISTICS INC.").to_uppercase();
-            entries.push(Entry::new("G", "generated", &id, EntryKind::Entity, &name));
-            let id = entries.len().to_string();
-            let name = format!("TAK{a}{b}HA LOGISTICS INC.").to_uppercase();
-            entries.push(Entry::new("G", "generated", &id, EntryKind::Entity, &name));
-        }
-    }
-    entries.push(Entry::new(
-        "G",
-        "generated",
-        "taha",
-        EntryKind::Entity,
+    let screener = among_distractors(
+        |stem| {
+            vec![
+                format!("TAKA{stem} LOGISTICS INC."),
+                format!("TAK{stem}HA LOGISTICS INC."),
+            ]
+        },
         "TAHA LOGISTICS INC.",
-    ));
-    let screener = Screener::build(entries);
-    // A letter changed, swapped with the next, added.
+    );
+    // A letter changed, swapped with the next, added; and with another word one letter off,
+    // so that the name is no longer the query with one word changed (which is found whole).
     for query in [
         "Taka Logistics Inc.",
         "Thaa Logistics Inc.",
         "Takha Logistics Inc.",
+        "Taka Logistic Inc.",
     ] {
-        let candidates = screener.candidate_names(query, EntryKind::Entity, false);
+        let score = listed_score_past_the_cut(&screener, query, 0.7);
         assert!(
-            candidates.len() < screener.name_count(),
-            "the budget must bite: {} of {} names are candidates",
-            candidates.len(),
-            screener.name_count()
-        );
-        assert_eq!(
-            candidates,
-            screener.candidate_names(query, EntryKind::Entity, true)
-        );
-        let matched = screener.screen(&Query::new(query), 0.7);
-        let taha = matched.iter().find(|m| m.entry_id == "taha");
-        assert!(
-            taha.is_some_and(|m| m.score >= 0.75),
-            "{query}: TAHA LOGISTICS INC. scores {:?}; matched: {:?}",
-            taha.map(|m| m.score),
-            matched
-                .iter()
-                .map(|m| (&m.entry_id, m.score))
-                .take(5)
-                .collect::<Vec<_>>()
+            score.is_some_and(|s| s >= 0.75),
+            "{query}: TAHA LOGISTICS INC. scores {score:?}"
         );
     }
 }
