@@ -492,7 +492,8 @@ impl Screener {
     /// when the neighbour is uncommon. A diverter writing `Marine LLC` for `MARINA LLC` in a
     /// list where hundreds of names hold `marine` and hundreds `marina` buried the listed
     /// party below the cut. A few hash look-ups per query word; none for a query of more than
-    /// [`MAX_TOKENS`](crate::screening::score::MAX_TOKENS) words, as each look-up's key is the whole name.
+    /// [`MAX_TOKENS`](crate::screening::score::MAX_TOKENS) words, as each look-up's key is the
+    /// whole name.
     fn one_word_changed(&self, tokens: &[String]) -> Vec<u32> {
         let mut out = Vec::new();
         if tokens.len() > crate::screening::score::MAX_TOKENS {

@@ -1,8 +1,8 @@
 //! A [`Screener`] as independent sections for the persisted list index
 //! ([`crate::screening::persist`]): the entries in a few chunks, the names (packed, see
 //! [`super::names`]), then the token statistics, the postings, the smaller lookups, the
-//! addresses and the listed words by their deletions (for misspelt neighbours). Sections decode on the rayon pool at once, so a cold run waits for the longest
-//! one instead of all.
+//! addresses and the listed words by their deletions (for misspelt neighbours). Sections
+//! decode on the rayon pool at once, so a cold run waits for the longest one instead of all.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
