@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::index::ScreenerConfig;
 use super::neighbours::{self, NeighbourIndex};
@@ -572,6 +572,10 @@ impl Postings {
         let index = self.neighbour_index();
         let mut found: Vec<(&str, u32)> = Vec::new();
         let mut out = Vec::new();
+        // Sets, not scans: a hostile name of thousands of distinct misspelt words would
+        // compare each neighbour with every one found before and every word of the name.
+        let query_words: FxHashSet<&str> = tokens.iter().map(String::as_str).collect();
+        let mut voted: FxHashSet<&str> = FxHashSet::default();
         for word in tokens {
             if !may_have_neighbours(word) || is_generic(word) {
                 continue;
@@ -589,12 +593,10 @@ impl Postings {
                     continue;
                 };
                 let postings = self.list(list);
-                let again = found
-                    .get(..i)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|(w, _)| *w == listed);
-                if postings.len() > cap || again || tokens.iter().any(|t| t == listed) {
+                // Each neighbour votes once, where it is first found, whether or not it
+                // could vote there (as the scan of the ones found before did).
+                let again = !voted.insert(listed);
+                if postings.len() > cap || again || query_words.contains(listed) {
                     continue;
                 }
                 let vote = if i < two {
