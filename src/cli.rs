@@ -415,7 +415,9 @@ pub fn render_each(diagnostics: &Diagnostics, color: bool) -> String {
 
 /// Loads and validates a pack (the embedded one, or each `--rules` directory layered over the
 /// ones before it), keeping the top pack's files for what reads them besides the rules (tests,
-/// catalogue), and the warnings.
+/// catalogue), and the warnings. A rule whose condition can never hold (lint's L010) is an
+/// error of its pack here too; the embedded pack is not judged again at each start, since a
+/// test keeps it free of lint errors (`the_default_pack_has_no_errors` in `tests/it/lint.rs`).
 pub fn load_pack(dirs: &[PathBuf]) -> Result<(RulePack, PackFiles, Diagnostics), Diagnostics> {
     let mut loaded: Option<(RulePack, PackFiles)> = None;
     let mut warnings = Diagnostics::new();
@@ -439,9 +441,13 @@ pub fn load_pack(dirs: &[PathBuf]) -> Result<(RulePack, PackFiles, Diagnostics),
             None => rules::pack::analyse(&files),
             Some((under, _)) => rules::pack::analyse_over(&files, under),
         };
+        let dead = crate::lint::dead_rules(&analysis);
         let Some(pack) = analysis.pack else {
             return Err(analysis.diagnostics);
         };
+        if !dead.is_empty() {
+            return Err(dead);
+        }
         warnings.extend(analysis.diagnostics);
         loaded = Some((pack, files));
     }

@@ -97,6 +97,26 @@ pub fn lint(files: &PackFiles, options: &LintOptions) -> Diagnostics {
     acc
 }
 
+/// The rules of an analysed pack whose condition can never hold (L010), for the commands that
+/// judge orders: a rule that can never fire lets every order it was written to stop pass, so
+/// `check`, `explain` and `serve` refuse the pack for it as lint reports it (docs/lint-codes.md).
+/// Only the rule files of this layer are judged; a base layer is judged when it is loaded.
+pub fn dead_rules(analysis: &Analysis) -> Diagnostics {
+    let mut found = Diagnostics::new();
+    for rule_file in &analysis.rule_files {
+        for (raw, rule) in &rule_file.rules {
+            let Some(rule) = rule else { continue };
+            let mut acc = Diagnostics::new();
+            logic::check(rule, raw, &rule_file.file, &analysis.lists, &mut acc);
+            for d in acc.iter().filter(|d| d.code() == "L010") {
+                found.push(d.clone());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 struct Cx<'a> {
     files: &'a PackFiles,
     analysis: &'a Analysis,
