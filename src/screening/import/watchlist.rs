@@ -135,6 +135,20 @@ fn build(
     }
     e.listed_on = date("listed_on", &raw.listed_on, file, line, problems);
     e.ends_on = date("ends_on", &raw.ends_on, file, line, problems);
+    // An end before the listing is a typo in one of the two dates; which one cannot be told,
+    // and taking the end would leave the party never in force, so the entry stays in force.
+    if let (Some(listed), Some(ends)) = (e.listed_on, e.ends_on) {
+        if ends < listed {
+            problems.push(problem(
+                file,
+                line,
+                format!(
+                    "ends_on `{ends}` is before listed_on `{listed}`, so it is ignored and the entry stays in force"
+                ),
+            ));
+            e.ends_on = None;
+        }
+    }
     e.programs = raw.programs;
     e.remarks = raw.notes;
     match placeholder_names(&e, file, line) {
