@@ -558,11 +558,24 @@ const AMBIGUOUS: &[(&str, &[&str])] = &[
     ("virgin islands", &["VG", "VI"]),
 ];
 
+/// Names of a region that the table reads as its country, for list importers (OFAC writes
+/// `Region: Crimea` as an address's country). Orders refuse them: `Crimea` read as `UA` loses
+/// the one fact that matters, a region under embargo, and the region then needs a listed city
+/// to be found.
+const REGIONS: &[(&str, &str)] = &[
+    ("crimea", "UA"),
+    ("region crimea", "UA"),
+    ("region kafia kingi", "SS"),
+    ("region northern mali", "ML"),
+];
+
 /// Why a text is not a country for an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum CountryName {
     /// The name stands for several countries.
     Ambiguous(&'static [&'static str]),
+    /// The name is a region of the country with this code, not the country.
+    Region(&'static str),
     /// Neither a code nor a known name.
     Unknown,
 }
@@ -580,6 +593,9 @@ pub(crate) fn country_of_name(text: &str) -> Result<&'static str, CountryName> {
     let key = name_key(trimmed);
     if let Some((_, codes)) = AMBIGUOUS.iter().find(|(name, _)| *name == key) {
         return Err(CountryName::Ambiguous(codes));
+    }
+    if let Some((_, code)) = REGIONS.iter().find(|(name, _)| *name == key) {
+        return Err(CountryName::Region(code));
     }
     // Unlike `to_iso2`, a two-letter text that is no ISO code is still looked up as a name
     // (`UK`).

@@ -1,6 +1,7 @@
 //! One column entry's value format (`date`, `decimal` and `thousands`, `country` with its
 //! `names`, `currency` with its `symbols`), checked against the type of the entry's target.
 
+use super::super::country_names::{country_of_name, CountryName};
 use super::formats::{
     ambiguous_symbol, date_pattern_problem, iso_currency, number_format_problem, symbol_currency,
 };
@@ -209,6 +210,28 @@ fn read_names(
                     "`{name}` is named as `{code_text}`, which is not an ISO 3166-1 alpha-2 code"
                 ),
                 help,
+            );
+            good = false;
+            continue;
+        }
+        // `names` settles spellings the table does not know or cannot decide (`Holland`,
+        // `Korea`); a code or name the table reads as another country is not a spelling but a
+        // rewrite, and `"KP" = "KR"` would clear every order to North Korea.
+        let reads_as = match country_of_name(name) {
+            Ok(code) => Some(vec![code]),
+            Err(CountryName::Region(code)) => Some(vec![code]),
+            Err(CountryName::Ambiguous(codes)) => Some(codes.to_vec()),
+            Err(CountryName::Unknown) => None,
+        };
+        if let Some(codes) = reads_as.filter(|codes| !codes.contains(&code_text.as_str())) {
+            check.at(
+                codes::NAME_REMAPPED,
+                name,
+                format!(
+                    "`{name}` is named as `{code_text}`, but it stands for {}",
+                    codes.join(" or ")
+                ),
+                "`names` settles spellings no country has or several countries share; a country's own code or name cannot be read as another country",
             );
             good = false;
             continue;

@@ -234,6 +234,12 @@ impl ValueFormat {
                         codes.join(" or ")
                     ),
                 )),
+                Err(CountryName::Region(code)) => Err(misfit(
+                    codes::COUNTRY,
+                    format!(
+                        "the name is a region of {code}, not a country, and reading it as {code} would lose the region; write {code} here and the region's city in the city column"
+                    ),
+                )),
                 Err(CountryName::Unknown) => Err(misfit(
                     codes::COUNTRY,
                     "no country has that name or code".into(),

@@ -54,6 +54,8 @@ pub mod codes {
     pub const JOIN: &str = "M013";
     /// A sheet choice that cannot be used.
     pub const SHEET: &str = "M014";
+    /// A `names` entry that reads a country's own code or name as another country.
+    pub const NAME_REMAPPED: &str = "M015";
 }
 
 /// Several columns joined into one text field, non-empty cells in this order.
