@@ -44,6 +44,8 @@ const RANK_WORDS: &[&str] = &[
     "селище",
     "zhen",
     "xiang",
+    // Korean: 시 (city) romanised, `Pyongyang-si`.
+    "si",
     "autonomous",
     "zizhiqu",
     "zizhizhou",
@@ -170,7 +172,7 @@ pub fn place_readings(folded: &str) -> Vec<String> {
         .chars()
         .all(|c| c.is_alphanumeric() && !HAN_RANKS.contains(&c))
     {
-        return Vec::new();
+        return without_glued_rank(folded).into_iter().collect();
     }
     let mut out: Vec<String> = Vec::new();
     let push = |reading: String, out: &mut Vec<String>| {
@@ -192,6 +194,7 @@ pub fn place_readings(folded: &str) -> Vec<String> {
     for (part, text) in folded.split(is_part_separator).enumerate() {
         for word in text
             .split(|c: char| !in_word(c))
+            .map(|w| w.trim_matches('-'))
             .filter(|w| !w.is_empty() && !RANK_WORDS.contains(w))
         {
             words.push(word);
@@ -207,15 +210,28 @@ pub fn place_readings(folded: &str) -> Vec<String> {
             && STREET_BEFORE.contains(&words[start - 1]);
         after || before
     };
-    // A city written with its rank or region after a hyphen (`Dandong-shi`,
-    // `Dandong-Liaoning`): the city without them is a reading of its own.
+    for word in &words {
+        if let Some(reading) = without_glued_rank(word) {
+            push(reading, &mut out);
+        }
+    }
+    // A city written with its rank, region or country after a hyphen (`Dandong-shi`,
+    // `Dandong-Liaoning`, `Teheran-Iran`): the city without them is a reading of its own. A
+    // name written with a hyphen inside (`Bandar-Abbas`, `Saint-Petersburg`, `Pyong-yang`) is
+    // read with a space and closed up too, as lists write it, but never as one of its parts
+    // alone (`Jian-ou` is not `Jian`).
     for word in &words {
         if !word.contains('-') {
             continue;
         }
-        let is_rank_or_region =
-            |part: &&str| RANK_WORDS.contains(part) || REGION_WORDS.contains(part);
+        let is_rank_or_region = |part: &&str| {
+            RANK_WORDS.contains(part)
+                || REGION_WORDS.contains(part)
+                || crate::screening::country_words::is_country_word(part)
+        };
         let parts: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
+        push(parts.join(" "), &mut out);
+        push(parts.concat(), &mut out);
         let named: Vec<&str> = parts
             .iter()
             .copied()
@@ -241,6 +257,21 @@ pub fn place_readings(folded: &str) -> Vec<String> {
     out
 }
 
+/// A word with a city's rank written onto it, without the rank: Korean `단둥시` (시, city) and
+/// Pinyin `Dandongshi`. Only after a name of some length, so that a short name ending in the
+/// same letters is left alone. Folded text holds Hangul as its letters (jamo: `rules::lists::fold`
+/// decomposes), so 시 is ㅅ and ㅣ, and a name of two syllables is at least four letters.
+fn without_glued_rank(word: &str) -> Option<String> {
+    if let Some(name) = word.strip_suffix("\u{1109}\u{1175}") {
+        let jamo = |c: char| ('\u{1100}'..='\u{11FF}').contains(&c);
+        if name.chars().count() >= 4 && name.chars().all(jamo) {
+            return Some(name.to_string());
+        }
+    }
+    let name = word.strip_suffix("shi")?;
+    (name.len() >= 4 && name.bytes().all(|b| b.is_ascii_lowercase())).then(|| name.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::place_readings;
@@ -261,6 +292,13 @@ mod tests {
             ("hunchun-jilin province", "hunchun"),
             ("м. ізмаїл", "ізмаїл"),
             ("смт вилкове", "вилкове"),
+            ("bandar-abbas", "bandar abbas"),
+            ("saint-petersburg", "saint petersburg"),
+            ("pyong-yang", "pyongyang"),
+            ("pyongyang-si", "pyongyang"),
+            ("teheran-iran", "teheran"),
+            ("dandongshi", "dandong"),
+            ("dandongshi, liaoning", "dandong"),
         ] {
             let readings = place_readings(text);
             assert!(readings.iter().any(|r| r == wanted), "{text}: {readings:?}");
@@ -271,6 +309,14 @@ mod tests {
         assert!(!place_readings(&folded).contains(&"jian".to_string()));
         assert!(!place_readings("jian-ou, fujian").contains(&"jian".to_string()));
         assert!(!place_readings("ulan-ude").contains(&"ulan".to_string()));
+        // A rank glued onto a short name is not taken off: `Oshi` is no reading of `Osh`.
+        assert!(place_readings("oshi").is_empty());
+        let fold = crate::rules::lists::fold;
+        assert!(place_readings(&fold("단둥시")).contains(&fold("단둥")));
+        assert!(place_readings(&fold("시")).is_empty());
+        assert!(place_readings(&fold("하시")).is_empty());
+        // A dot before a hyphen: `St.-Petersburg` is `St Petersburg`.
+        assert!(place_readings("st.-petersburg").contains(&"st petersburg".to_string()));
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub mod care_of;
 pub mod chars;
 mod compact;
 pub mod countries;
-mod country_words;
+pub(crate) mod country_words;
 mod cyrillic_chinese;
 mod cyrillic_foreign;
 mod cyrillic_korean;
