@@ -31,6 +31,16 @@ class Error(str):
     """A cell holding a spreadsheet error (`#N/A`)."""
 
 
+class Formula(str):
+    """A cell holding a formula (without its `=`) and the value computed for it, or none when
+    the workbook was saved without calculating (as a script or a converter may save it)."""
+
+    def __new__(cls, formula, value=None):
+        cell = super().__new__(cls, formula)
+        cell.value = value
+        return cell
+
+
 def order(id_, dates):
     """One item row of the clean order (fixtures/adversarial/clean-order.jsonl) as the ERP
     exports it; `dates` is how the three date cells are held."""
@@ -74,6 +84,9 @@ def xlsx_sheet(rows):
             ref = f"{col(c)}{r}"
             if isinstance(value, Error):
                 out.append(f'<c r="{ref}" t="e"><v>{escape(value)}</v></c>')
+            elif isinstance(value, Formula):
+                computed = "" if value.value is None else f"<v>{escape(value.value)}</v>"
+                out.append(f'<c r="{ref}" t="str"><f>{escape(value)}</f>{computed}</c>')
             elif isinstance(value, D):
                 out.append(f'<c r="{ref}" s="1"><v>{serial(value)}</v></c>')
             elif isinstance(value, (int, float)):
@@ -85,7 +98,8 @@ def xlsx_sheet(rows):
     return "".join(out)
 
 
-def write_xlsx(path, sheets):
+def write_xlsx(path, sheets, hidden=()):
+    """Writes the sheets in order; those named in `hidden` are hidden (`state="hidden"`)."""
     names = list(sheets)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml",
@@ -107,7 +121,8 @@ def write_xlsx(path, sheets):
                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-                   + "".join(f'<sheet name="{escape(n)}" sheetId="{i}" r:id="rId{i}"/>'
+                   + "".join(f'<sheet name="{escape(n)}" sheetId="{i}"'
+                             + (' state="hidden"' if n in hidden else "") + f' r:id="rId{i}"/>'
                              for i, n in enumerate(names, start=1))
                    + "</sheets></workbook>")
         z.writestr("xl/_rels/workbook.xml.rels",
@@ -184,6 +199,15 @@ def main():
     sheets = {"Notes": NOTES, "Orders": [HEADERS] + ROWS}
     error_cell = order("SO-1", ROWS[0][2:3] + ROWS[0][3:4] + ROWS[0][11:12])
     error_cell[HEADERS.index("NETWR")] = Error("#N/A")
+    # SO-1 with its end user in North Korea, and SO-1 with a formula for its payment method.
+    embargoed = order("SO-1", ROWS[0][2:3] + ROWS[0][3:4] + ROWS[0][11:12])
+    embargoed[HEADERS.index("EU_LAND")] = "North Korea"
+    uncalculated = order("SO-1", ROWS[0][2:3] + ROWS[0][3:4] + ROWS[0][11:12])
+    uncalculated[HEADERS.index("ZLSCH_TXT")] = Formula('"ca"&"sh"')
+    calculated = order("SO-2", ROWS[0][2:3] + ROWS[0][3:4] + ROWS[0][11:12])
+    calculated[HEADERS.index("ZLSCH_TXT")] = Formula('"wi"&"re"', "wire")
+    hide_orders = lambda path, book: write_xlsx(path, book, hidden={"Orders"})
+    hide_template = lambda path, book: write_xlsx(path, book, hidden={"Template"})
     books = [
         (os.path.join(OUT, "export.xlsx"), write_xlsx, sheets),
         (os.path.join(OUT, "export.ods"), write_ods, sheets),
@@ -191,6 +215,22 @@ def main():
         (adversarial("erp-workbook-missing-sheet"), write_xlsx, {"Sheet1": [HEADERS] + ROWS[:1]}),
         # A formula whose lookup failed: the item value is `#N/A`, not an amount.
         (adversarial("erp-workbook-error-cell"), write_xlsx, {"Orders": [HEADERS, error_cell]}),
+        # No sheet chosen: a clean order on the first sheet, the embargoed one on the second.
+        (adversarial("erp-workbook-orders-on-two-sheets"), write_xlsx,
+         {"Orders": [HEADERS] + ROWS[1:2], "Orders (2)": [HEADERS, embargoed]}),
+        # No sheet chosen: the first sheet is empty, the orders are on the second.
+        (adversarial("erp-workbook-empty-first-sheet"), write_xlsx,
+         {"Sheet1": [], "Orders": [HEADERS, embargoed]}),
+        # No sheet chosen: a hidden first sheet holds a clean template order, the visible one
+        # the embargoed order.
+        (adversarial("erp-workbook-hidden-first-sheet"), hide_template,
+         {"Template": [HEADERS] + ROWS[1:2], "Orders": [HEADERS, embargoed]}),
+        # No sheet chosen: the only visible sheet is empty, the orders are on a hidden one.
+        (adversarial("erp-workbook-orders-only-on-a-hidden-sheet"), hide_orders,
+         {"Sheet1": [], "Orders": [HEADERS, embargoed]}),
+        # `="ca"&"sh"` saved without its value beside `="wi"&"re"` saved with it.
+        (adversarial("erp-workbook-formula-without-value"), write_xlsx,
+         {"Orders": [HEADERS, uncalculated, calculated]}),
     ]
     for path, write, book in books:
         os.makedirs(os.path.dirname(path), exist_ok=True)

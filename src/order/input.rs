@@ -209,6 +209,21 @@ pub enum InputError {
         /// The sheets it has, quoted.
         sheets: Vec<String>,
     },
+    /// No sheet was chosen and the workbook's data is not on exactly one visible sheet: on
+    /// more than one sheet, or only on hidden ones.
+    #[error("no sheet of `{file}` was chosen, and {}", sheets_holding_data(sheets, *hidden_only))]
+    #[diagnostic(
+        code(I010),
+        help("a workbook is read without a choice only when one visible sheet holds data; choose the sheet of the orders with `--sheet NAME` or `--sheet N` (1 for the first), or `sheet` in the map file, and check each other sheet in a run of its own")
+    )]
+    SheetNotChosen {
+        /// The workbook.
+        file: String,
+        /// Every sheet holding data, quoted, a hidden one marked `(hidden)`.
+        sheets: Vec<String>,
+        /// Whether every one of them is hidden.
+        hidden_only: bool,
+    },
     /// The workbook cannot be read as a workbook.
     #[error("cannot read `{file}` as a workbook: {reason}")]
     #[diagnostic(
@@ -246,7 +261,18 @@ impl InputError {
             InputError::MissingColumns { .. } => "I007",
             InputError::NoSheet { .. } => "I008",
             InputError::BadWorkbook { .. } => "I009",
+            InputError::SheetNotChosen { .. } => "I010",
         }
+    }
+}
+
+/// The sheets of `I010`, in words.
+fn sheets_holding_data(sheets: &[String], hidden_only: bool) -> String {
+    let list = sheets.join(", ");
+    match (hidden_only, sheets.len()) {
+        (true, 1) => format!("its only data is on a hidden sheet: {list}"),
+        (true, _) => format!("its only data is on hidden sheets: {list}"),
+        (false, n) => format!("{n} sheets hold data: {list}"),
     }
 }
 

@@ -104,6 +104,101 @@ fn the_sheet_is_chosen_by_name_or_place_and_a_missing_one_stops_the_input() {
 }
 
 #[test]
+fn without_a_sheet_chosen_only_the_one_visible_sheet_with_data_is_read() {
+    let corpus = "fixtures/adversarial/orders";
+    let map_of = |case: &str| match ColumnMap::load(&format!("{corpus}/{case}/map.toml")) {
+        Ok(map) => map,
+        Err(error) => panic!("cannot load the map of {case}: {error}"),
+    };
+    // Orders on two sheets: refused, naming both, unless one is chosen.
+    let two = format!("{corpus}/erp-workbook-orders-on-two-sheets/export.xlsx");
+    let map = map_of("erp-workbook-orders-on-two-sheets");
+    let Err(error) = order::open(&two, None, Some(&map)) else {
+        panic!("orders on two sheets are read from a guess");
+    };
+    assert_eq!(error.code_str(), "I010");
+    assert!(
+        error.to_string().contains("`Orders`, `Orders (2)`"),
+        "{error}"
+    );
+    for (sheet, read) in [("1", "Orders"), ("Orders (2)", "Orders (2)")] {
+        let chosen = map.clone().with_sheet(SheetChoice::parse(sheet));
+        assert_eq!(
+            render(&load(&two, Some(&chosen))),
+            format!(
+                "{two}[{read}]:2 order {}\n",
+                if read == "Orders" { "SO-2" } else { "SO-1" }
+            )
+        );
+    }
+    // The one sheet holding data is read, wherever it is, and a hidden sheet is never read
+    // in place of a visible one.
+    for case in [
+        "erp-workbook-empty-first-sheet",
+        "erp-workbook-hidden-first-sheet",
+    ] {
+        let book = format!("{corpus}/{case}/export.xlsx");
+        assert_eq!(
+            render(&load(&book, Some(&map_of(case)))),
+            format!("{book}[Orders]:2 order SO-1\n")
+        );
+    }
+    // Data only on a hidden sheet is refused without a choice; `--sheet` may name it.
+    let case = "erp-workbook-orders-only-on-a-hidden-sheet";
+    let hidden = format!("{corpus}/{case}/export.xlsx");
+    let map_file = format!("{corpus}/{case}/map.toml");
+    let out = redflag(&["check", &hidden, "--map", &map_file]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("I010"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`Orders` (hidden)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = redflag(&[
+        "check", &hidden, "--map", &map_file, "--sheet", "Orders", "--format", "json",
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("export.xlsx[Orders]"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_formula_saved_without_its_value_is_a_problem_of_its_record() {
+    let case = "fixtures/adversarial/orders/erp-workbook-formula-without-value";
+    let map = match ColumnMap::load(&format!("{case}/map.toml")) {
+        Ok(map) => map,
+        Err(error) => panic!("cannot load the map: {error}"),
+    };
+    let records = load(&format!("{case}/export.xlsx"), Some(&map));
+    let Record::Error(error) = &records[0] else {
+        panic!("`=\"ca\"&\"sh\"` without a value is read as absent: {records:?}");
+    };
+    assert_eq!(error.problems.len(), 1, "{:?}", error.problems);
+    let problem = &error.problems[0];
+    assert_eq!(problem.code, "O114");
+    assert_eq!(problem.column.as_deref(), Some("ZLSCH_TXT"));
+    assert!(
+        problem
+            .message
+            .contains("the cell V2 holds the formula `\"ca\"&\"sh\"`"),
+        "{}",
+        problem.message
+    );
+    // The same formula saved with its value is that value.
+    let Record::Order(order) = &records[1] else {
+        panic!("a formula with its value is read as the value: {records:?}");
+    };
+    assert_eq!(
+        at(&order.root, "payment.method"),
+        Some(&Value::Text("wire".into()))
+    );
+}
+
+#[test]
 fn a_workbook_cites_file_sheet_and_row_in_every_report() {
     let out = redflag(&[
         "check",
@@ -441,7 +536,7 @@ fn map_codes_are_documented_with_the_other_input_codes() {
         })
         .collect();
     assert_eq!(codes.len(), 15, "{codes:?}");
-    for code in codes.iter().chain(&["I007", "I008", "I009"]) {
+    for code in codes.iter().chain(&["I007", "I008", "I009", "I010"]) {
         assert!(
             docs.contains(&format!("| `{code}` |")),
             "{code} is not in docs/orders.md"
