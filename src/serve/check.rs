@@ -1,7 +1,7 @@
 //! `POST /v1/check`: judge the orders of the body and answer the `redflag.check/1` report,
 //! byte for byte what `redflag check --format json --input-format json -` (or `jsonl` for a
 //! JSON Lines body) prints for the same body, pack and lists. Every judgement is appended to
-//! the trail before the answer leaves.
+//! the trail, with the digest of the order it judged, before the answer leaves.
 
 use std::io::{self, Write};
 
@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value as Json};
 
 use super::auth::{Bearer, Role};
-use super::{blocking, ApiError, Shared};
+use super::{blocking, order_digest, ApiError, Shared};
 use crate::findings::Judgement;
 use crate::order::{self, InputFormat, Record};
 use crate::pipeline::{run_check, run_check_inline, Source};
@@ -58,6 +58,9 @@ fn format_of(headers: &HeaderMap) -> Result<InputFormat, ApiError> {
 struct Recording {
     json: JsonReporter,
     kept: Vec<NewJudgement>,
+    /// Each record's id and the digest of its order ([`order_digest::record_digests`]), in the
+    /// records' order, which is the judgements' order.
+    orders: Vec<(Option<String>, String)>,
     client: String,
     pack_sha256: String,
     lists: Vec<(String, String)>,
@@ -75,6 +78,12 @@ impl Reporter for Recording {
         let mut rules: Vec<String> = j.findings.iter().map(|f| f.rule.id.clone()).collect();
         rules.sort();
         rules.dedup();
+        // One judgement per record, in input order; a judgement that does not name its record's
+        // id gets no order digest, so nothing decided before carries over to it.
+        let order_sha256 = match self.orders.get(self.kept.len()) {
+            Some((id, digest)) if *id == j.order_id => digest.clone(),
+            _ => String::new(),
+        };
         self.kept.push(NewJudgement {
             order_id: j.order_id.clone().unwrap_or_default(),
             verdict: j.verdict.as_str().to_string(),
@@ -82,6 +91,7 @@ impl Reporter for Recording {
             // The result without where the record sat in the body, so the same order judged
             // the same way in another request has the same result.
             result_sha256: crate::digest::sha256_hex(result_text(j).as_bytes()),
+            order_sha256,
             pack_sha256: self.pack_sha256.clone(),
             lists: self.lists.clone(),
             judgement: judgement_text(j),
@@ -116,7 +126,7 @@ fn answer(status: u16, body: Vec<u8>, replayed: bool) -> Response {
     path = "/v1/check",
     tag = "check",
     request_body(content = String, description = "One order (a JSON object), an array of orders, or JSON Lines (`application/x-ndjson`)", content_type = "application/json"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "A retried request with the same key answers the stored result instead of judging again")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retried request with the same key answers the stored result instead of judging again, while the pack and lists it was judged with are in force")),
     responses(
         (status = 200, description = "The `redflag.check/1` report, as `check --format json` gives it", content_type = "application/json"),
         (status = 400, description = "Malformed JSON, with the located diagnostics `check` gives"),
@@ -156,13 +166,19 @@ pub async fn check(
         bytes.extend_from_slice(&body);
         crate::digest::sha256_hex(&bytes)
     };
+    // What judges this request: a stored answer is replayed only if it was judged with the same.
+    let loaded = app.current();
+    let judged_with = loaded.judged_with();
     if let Some(key) = &key {
         let (store, client, key) = (app.store.clone(), caller.name.clone(), key.clone());
         if let Some(stored) = blocking(move || Ok(store.idempotent(&client, &key)?)).await? {
-            return replay(stored, &request_sha256);
+            // Judged with another pack or lists (a reload since, or another build): stale, so
+            // the request is judged now, and the key answers that judgement from now on.
+            if stored.request_sha256 != request_sha256 || stored.judged_with == judged_with {
+                return replay(stored, &request_sha256);
+            }
         }
     }
-    let loaded = app.current();
     let worker = app.clone();
     let client = caller.name.clone();
     let permit = app.judging.clone().acquire_owned().await.map_err(|_| {
@@ -175,6 +191,7 @@ pub async fn check(
     let request_digest = request_sha256.clone();
     let (out, verdicts) = blocking(move || {
         let app = worker;
+        let body_bytes = body.clone();
         let (records, digest) =
             order::from_reader_digested(io::Cursor::new(body), "-", format, None)
                 .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
@@ -206,10 +223,19 @@ pub async fn check(
             return Err(error);
         }
         let run = loaded.run();
+        let orders = records
+            .iter()
+            .map(|r| match r {
+                Record::Order(o) => Some(o.id.clone()),
+                Record::Error(e) => e.order_id.clone(),
+            })
+            .zip(order_digest::record_digests(&body_bytes, format, &records))
+            .collect();
         let mut recording = Recording {
             // Rendered per request: it names the day the orders were judged on.
             json: JsonReporter::document_after(JsonReporter::head(&run).into()),
             kept: Vec::new(),
+            orders,
             client: client.clone(),
             pack_sha256: loaded.pack_sha256().to_string(),
             lists: loaded.list_digests(),
@@ -246,6 +272,7 @@ pub async fn check(
             client,
             key,
             request_sha256: request_digest,
+            judged_with,
             status: 200,
             response: out.clone(),
         });

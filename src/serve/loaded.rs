@@ -47,6 +47,25 @@ impl Loaded {
             .map(|l| (l.name.clone(), l.digest.clone()))
             .collect()
     }
+
+    /// One digest of what judges with this load: the build (its fingerprint covers the version
+    /// and every source file), the pack's digest and each list's name and digest. A stored
+    /// answer to an `Idempotency-Key` is replayed only under the same; after a reload, or on
+    /// another build, the request is judged again.
+    pub fn judged_with(&self) -> String {
+        let lists: Vec<serde_json::Value> = self
+            .screening
+            .iter()
+            .map(|l| serde_json::json!([l.name, l.digest]))
+            .collect();
+        let text = serde_json::json!({
+            "build": crate::screening::persist::build_fingerprint(),
+            "pack": self.pack_sha256(),
+            "lists": lists,
+        })
+        .to_string();
+        crate::digest::sha256_hex(text.as_bytes())
+    }
 }
 
 /// Loads the pack (`rules`, or the embedded one) and the lists, with every check `check` makes

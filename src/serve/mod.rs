@@ -13,6 +13,7 @@ pub mod loaded;
 pub mod metrics;
 pub mod openapi;
 pub mod ops;
+pub mod order_digest;
 pub mod page;
 pub mod review;
 pub mod tls;

@@ -7,7 +7,7 @@
 //! PostgreSQL (shared by several servers; [`postgres`]). Both implement the same few primitive
 //! operations inside one transaction ([`Tx`]); what a check or a decision does with them is
 //! written once, here, so the backends cannot disagree on the rules (four eyes, releases tied
-//! to the judgement they answered, the chain).
+//! to the order and the result they answered, the chain).
 
 pub mod chain;
 pub mod postgres;
@@ -140,8 +140,11 @@ pub struct OrderState {
     pub rules: Vec<String>,
     /// Digest of the latest result (verdict and findings, not where the record sat in the body).
     pub result_sha256: String,
-    /// The first judgement of the current run of identical results: decisions made since then
-    /// answer the current result; earlier ones answered another.
+    /// Digest of the order of the current run of judgements (see [`NewJudgement::order_sha256`]);
+    /// empty when it could not be told, or for a state kept from before orders were digested.
+    pub order_sha256: String,
+    /// The first judgement of the current run of the same order with the same result: decisions
+    /// made since then answer it; earlier ones answered another order or another result.
     pub streak_start: i64,
     /// Where it stands.
     pub status: Status,
@@ -175,6 +178,10 @@ pub struct NewJudgement {
     pub rules: Vec<String>,
     /// Digest of the result (see [`OrderState::result_sha256`]).
     pub result_sha256: String,
+    /// Digest of the order as judged: its normalised form, or for a record that could not be
+    /// read, its text as received. Decisions carry over to a later judgement only when this and
+    /// the result are both the same; empty when it could not be told, which nothing matches.
+    pub order_sha256: String,
     /// The pack digest it was made with.
     pub pack_sha256: String,
     /// Each screening list's name and digest.
@@ -201,6 +208,7 @@ impl NewJudgement {
             verdict: &'a str,
             rules: &'a [String],
             result_sha256: &'a str,
+            order_sha256: &'a str,
             pack_sha256: &'a str,
             lists: Vec<ListOut<'a>>,
             html_sha256: String,
@@ -210,6 +218,7 @@ impl NewJudgement {
             verdict: &self.verdict,
             rules: &self.rules,
             result_sha256: &self.result_sha256,
+            order_sha256: &self.order_sha256,
             pack_sha256: &self.pack_sha256,
             lists: self
                 .lists
@@ -243,6 +252,11 @@ pub struct Idempotent {
     /// Digest of the request (content type and body): a key reused for another request is
     /// refused rather than answered with the wrong result.
     pub request_sha256: String,
+    /// Digest of what judged it (the build, the pack and the lists in force): the answer is
+    /// replayed only while the same are in force; after a reload the request is judged again
+    /// and the key answers the new judgement. Empty for an answer kept from before this was
+    /// recorded, which is never replayed.
+    pub judged_with: String,
     /// The answer's status code.
     pub status: u16,
     /// The answer's body.
@@ -254,7 +268,8 @@ pub struct Idempotent {
 pub enum Recorded {
     /// Appended; the trail rows of the judgements, in order.
     Appended(Vec<i64>),
-    /// The key was seen before: the stored answer, nothing appended.
+    /// The key was seen before, for another request or judged with what is in force now: the
+    /// stored answer, nothing appended.
     Replayed(Idempotent),
 }
 
@@ -355,14 +370,16 @@ pub trait Tx {
     fn put_html(&mut self, seq: i64, html: &str) -> Result<(), StoreError>;
     /// A stored answer.
     fn idempotent(&mut self, client: &str, key: &str) -> Result<Option<Idempotent>, StoreError>;
-    /// Stores an answer.
+    /// Stores an answer, in place of one stored before for the same client and key.
     fn put_idempotent(&mut self, entry: &Idempotent) -> Result<(), StoreError>;
 }
 
 /// The store behind `redflag serve`.
 pub trait Store: Send + Sync {
     /// Appends the judgements of one request, and its answer when it has a key, atomically; a
-    /// key seen before answers the stored result and appends nothing.
+    /// key seen before answers the stored result and appends nothing, unless that answer was
+    /// judged with another build, pack or lists ([`Idempotent::judged_with`]): then the
+    /// judgements are appended and the key answers them from now on.
     fn record_check(
         &self,
         judgements: Vec<NewJudgement>,
@@ -449,7 +466,12 @@ pub fn record_check_in(
         // Checked again under the write lock: two retries racing must not both append.
         tx.head()?;
         if let Some(stored) = tx.idempotent(&entry.client, &entry.key)? {
-            return Ok(Recorded::Replayed(stored));
+            // An answer judged with another pack or lists is stale: these judgements replace it.
+            if stored.request_sha256 != entry.request_sha256
+                || stored.judged_with == entry.judged_with
+            {
+                return Ok(Recorded::Replayed(stored));
+            }
         }
     }
     let mut seqs = Vec::with_capacity(judgements.len());
@@ -468,12 +490,34 @@ pub fn record_check_in(
     Ok(Recorded::Appended(seqs))
 }
 
-/// An order's state after a judgement: the same result keeps the decisions made on it; a
-/// different one starts over (the release no longer applies).
+/// When a judgement keeps the decisions made on the one before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Carry {
+    /// Only the same order (by [`NewJudgement::order_sha256`], never an unknown one) with the
+    /// same result: a release answers the order a reviewer saw, not another one that happens
+    /// to be judged alike. Every judgement recorded now.
+    SameOrderAndResult,
+    /// The same result: the rule in force when the trail's judgement rows did not name their
+    /// order yet, kept so that replaying such a trail gives the states it gave then.
+    SameResult,
+}
+
+/// An order's state after a judgement: the same order with the same result keeps the decisions
+/// made on it; another order under the same id, or another result, starts over (the release no
+/// longer applies).
 pub fn after_judgement(
     before: Option<&OrderState>,
     row: &AuditRow,
     j: &NewJudgement,
+) -> OrderState {
+    after_judgement_by(before, row, j, Carry::SameOrderAndResult)
+}
+
+fn after_judgement_by(
+    before: Option<&OrderState>,
+    row: &AuditRow,
+    j: &NewJudgement,
+    carry: Carry,
 ) -> OrderState {
     let fresh = || OrderState {
         order_id: j.order_id.clone(),
@@ -481,6 +525,7 @@ pub fn after_judgement(
         verdict: j.verdict.clone(),
         rules: j.rules.clone(),
         result_sha256: j.result_sha256.clone(),
+        order_sha256: j.order_sha256.clone(),
         streak_start: row.seq,
         status: if needs_decision(&j.verdict) {
             Status::Pending
@@ -489,8 +534,19 @@ pub fn after_judgement(
         },
         releases: Vec::new(),
     };
+    let kept = |b: &OrderState| {
+        b.result_sha256 == j.result_sha256
+            && match carry {
+                // INVARIANT (fail closed): an order that could not be told is no order seen
+                // before, so nothing decided carries over to it.
+                Carry::SameOrderAndResult => {
+                    !j.order_sha256.is_empty() && b.order_sha256 == j.order_sha256
+                }
+                Carry::SameResult => true,
+            }
+    };
     match before {
-        Some(b) if b.result_sha256 == j.result_sha256 => OrderState {
+        Some(b) if kept(b) => OrderState {
             latest_seq: row.seq,
             ..b.clone()
         },
@@ -512,6 +568,7 @@ pub fn decide_in(tx: &mut dyn Tx, d: &NewDecision) -> Result<Decided, StoreError
         "judgement_seq": state.latest_seq,
         "verdict": state.verdict,
         "result_sha256": state.result_sha256,
+        "order_sha256": state.order_sha256,
         "status": next.status.as_str(),
     })
     .to_string();
@@ -595,6 +652,15 @@ pub fn replay_row(states: &mut BTreeMap<String, OrderState>, row: &AuditRow) {
     let text = |k: &str| body.get(k).and_then(Json::as_str).unwrap_or("").to_string();
     match row.kind.as_str() {
         "judgement" => {
+            // A row written before judgements named their order is replayed under the rule
+            // then in force.
+            let (order_sha256, carry) = match body.get("order_sha256") {
+                Some(digest) => (
+                    digest.as_str().unwrap_or("").to_string(),
+                    Carry::SameOrderAndResult,
+                ),
+                None => (String::new(), Carry::SameResult),
+            };
             let j = NewJudgement {
                 order_id: row.order_id.clone(),
                 verdict: text("verdict"),
@@ -608,13 +674,14 @@ pub fn replay_row(states: &mut BTreeMap<String, OrderState>, row: &AuditRow) {
                     })
                     .unwrap_or_default(),
                 result_sha256: text("result_sha256"),
+                order_sha256,
                 pack_sha256: String::new(),
                 lists: Vec::new(),
                 judgement: "null".into(),
                 html: String::new(),
                 client: String::new(),
             };
-            let next = after_judgement(states.get(&row.order_id), row, &j);
+            let next = after_judgement_by(states.get(&row.order_id), row, &j, carry);
             states.insert(row.order_id.clone(), next);
         }
         "decision" => {

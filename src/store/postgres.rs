@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS orders (
   verdict TEXT NOT NULL,
   rules TEXT NOT NULL,
   result_sha256 TEXT NOT NULL,
+  order_sha256 TEXT NOT NULL DEFAULT '',
   streak_start BIGINT NOT NULL,
   status TEXT NOT NULL,
   releases TEXT NOT NULL
@@ -53,10 +54,16 @@ CREATE TABLE IF NOT EXISTS idempotency (
   client TEXT NOT NULL,
   key TEXT NOT NULL,
   request_sha256 TEXT NOT NULL,
+  judged_with TEXT NOT NULL DEFAULT '',
   status INTEGER NOT NULL,
   response BYTEA NOT NULL,
   PRIMARY KEY (client, key)
 );
+-- Columns added since the first release, for a database an earlier version made. Rows written
+-- before take an empty digest, which no judgement and no request matches (fail closed: an
+-- order kept from before is judged afresh, a stored answer from before is not replayed).
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS order_sha256 TEXT NOT NULL DEFAULT '';
+ALTER TABLE idempotency ADD COLUMN IF NOT EXISTS judged_with TEXT NOT NULL DEFAULT '';
 ";
 
 /// The PostgreSQL store: a small pool of connections.
@@ -126,14 +133,15 @@ fn state_from(row: &Row) -> OrderState {
         verdict: row.get(2),
         rules: rules_from_column(row.get(3)),
         result_sha256: row.get(4),
-        streak_start: row.get(5),
-        status: Status::parse(row.get(6)),
-        releases: releases_from_column(row.get(7)),
+        order_sha256: row.get(5),
+        streak_start: row.get(6),
+        status: Status::parse(row.get(7)),
+        releases: releases_from_column(row.get(8)),
     }
 }
 
 const STATE_COLUMNS: &str =
-    "order_id, latest_seq, verdict, rules, result_sha256, streak_start, status, releases";
+    "order_id, latest_seq, verdict, rules, result_sha256, order_sha256, streak_start, status, releases";
 
 fn audit_from(row: &Row) -> AuditRow {
     AuditRow {
@@ -152,8 +160,9 @@ fn idempotent_from(row: &Row) -> Idempotent {
         client: row.get(0),
         key: row.get(1),
         request_sha256: row.get(2),
-        status: u16::try_from(row.get::<_, i32>(3)).unwrap_or(500),
-        response: row.get(4),
+        judged_with: row.get(3),
+        status: u16::try_from(row.get::<_, i32>(4)).unwrap_or(500),
+        response: row.get(5),
     }
 }
 
@@ -196,10 +205,11 @@ impl Tx for PgTx<'_> {
     fn put_state(&mut self, s: &OrderState) -> Result<(), StoreError> {
         self.tx.execute(
             &format!(
-                "INSERT INTO orders ({STATE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                "INSERT INTO orders ({STATE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                  ON CONFLICT (order_id) DO UPDATE SET latest_seq = EXCLUDED.latest_seq,
                  verdict = EXCLUDED.verdict, rules = EXCLUDED.rules,
-                 result_sha256 = EXCLUDED.result_sha256, streak_start = EXCLUDED.streak_start,
+                 result_sha256 = EXCLUDED.result_sha256, order_sha256 = EXCLUDED.order_sha256,
+                 streak_start = EXCLUDED.streak_start,
                  status = EXCLUDED.status, releases = EXCLUDED.releases"
             ),
             &[
@@ -208,6 +218,7 @@ impl Tx for PgTx<'_> {
                 &s.verdict,
                 &rules_column(&s.rules),
                 &s.result_sha256,
+                &s.order_sha256,
                 &s.streak_start,
                 &s.status.as_str(),
                 &releases_column(&s.releases),
@@ -226,7 +237,7 @@ impl Tx for PgTx<'_> {
 
     fn idempotent(&mut self, client: &str, key: &str) -> Result<Option<Idempotent>, StoreError> {
         let row = self.tx.query_opt(
-            "SELECT client, key, request_sha256, status, response FROM idempotency WHERE client = $1 AND key = $2",
+            "SELECT client, key, request_sha256, judged_with, status, response FROM idempotency WHERE client = $1 AND key = $2",
             &[&client, &key],
         )?;
         Ok(row.as_ref().map(idempotent_from))
@@ -234,8 +245,10 @@ impl Tx for PgTx<'_> {
 
     fn put_idempotent(&mut self, e: &Idempotent) -> Result<(), StoreError> {
         self.tx.execute(
-            "INSERT INTO idempotency (client, key, request_sha256, status, response) VALUES ($1, $2, $3, $4, $5)",
-            &[&e.client, &e.key, &e.request_sha256, &i32::from(e.status), &e.response],
+            "INSERT INTO idempotency (client, key, request_sha256, judged_with, status, response) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (client, key) DO UPDATE SET request_sha256 = EXCLUDED.request_sha256,
+             judged_with = EXCLUDED.judged_with, status = EXCLUDED.status, response = EXCLUDED.response",
+            &[&e.client, &e.key, &e.request_sha256, &e.judged_with, &i32::from(e.status), &e.response],
         )?;
         Ok(())
     }
@@ -254,7 +267,7 @@ impl Store for PgStore {
     fn idempotent(&self, client: &str, key: &str) -> Result<Option<Idempotent>, StoreError> {
         self.with(|c| {
             let row = c.query_opt(
-                "SELECT client, key, request_sha256, status, response FROM idempotency WHERE client = $1 AND key = $2",
+                "SELECT client, key, request_sha256, judged_with, status, response FROM idempotency WHERE client = $1 AND key = $2",
                 &[&client, &key],
             )?;
             Ok(row.as_ref().map(idempotent_from))

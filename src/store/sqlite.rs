@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS orders (
   verdict TEXT NOT NULL,
   rules TEXT NOT NULL,
   result_sha256 TEXT NOT NULL,
+  order_sha256 TEXT NOT NULL DEFAULT '',
   streak_start INTEGER NOT NULL,
   status TEXT NOT NULL,
   releases TEXT NOT NULL
@@ -50,11 +51,41 @@ CREATE TABLE IF NOT EXISTS idempotency (
   client TEXT NOT NULL,
   key TEXT NOT NULL,
   request_sha256 TEXT NOT NULL,
+  judged_with TEXT NOT NULL DEFAULT '',
   status INTEGER NOT NULL,
   response BLOB NOT NULL,
   PRIMARY KEY (client, key)
 );
 ";
+
+/// Columns added since the first release, each with the default that rows written before it
+/// take: an empty digest, which no judgement and no request matches (fail closed: an order
+/// kept from before is judged afresh, a stored answer from before is not replayed).
+const ADDED_COLUMNS: [(&str, &str, &str); 2] = [
+    ("orders", "order_sha256", "TEXT NOT NULL DEFAULT ''"),
+    ("idempotency", "judged_with", "TEXT NOT NULL DEFAULT ''"),
+];
+
+/// Creates the tables, and adds to a database made by an earlier version the columns it lacks,
+/// in one transaction that holds the write lock (processes sharing the file may start together).
+fn create_schema(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute_batch(SCHEMA)?;
+    for (table, column, declaration) in ADDED_COLUMNS {
+        let present = tx
+            .prepare(&format!(
+                "SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1"
+            ))?
+            .exists([column])?;
+        if !present {
+            tx.execute_batch(&format!(
+                "ALTER TABLE {table} ADD COLUMN {column} {declaration}"
+            ))?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
 
 type Finish = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
 
@@ -93,8 +124,8 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
 impl SqliteStore {
     /// Opens (creating if missing) the database at `path` and starts its writer thread.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
-        let conn = connect(path)?;
-        conn.execute_batch(SCHEMA)?;
+        let mut conn = connect(path)?;
+        create_schema(&mut conn)?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("redflag-sqlite-writer".into())
@@ -227,14 +258,15 @@ fn state_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<OrderState> {
         verdict: row.get(2)?,
         rules: rules_from_column(&row.get::<_, String>(3)?),
         result_sha256: row.get(4)?,
-        streak_start: row.get(5)?,
-        status: Status::parse(&row.get::<_, String>(6)?),
-        releases: releases_from_column(&row.get::<_, String>(7)?),
+        order_sha256: row.get(5)?,
+        streak_start: row.get(6)?,
+        status: Status::parse(&row.get::<_, String>(7)?),
+        releases: releases_from_column(&row.get::<_, String>(8)?),
     })
 }
 
 const STATE_COLUMNS: &str =
-    "order_id, latest_seq, verdict, rules, result_sha256, streak_start, status, releases";
+    "order_id, latest_seq, verdict, rules, result_sha256, order_sha256, streak_start, status, releases";
 
 fn audit_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
     Ok(AuditRow {
@@ -291,13 +323,14 @@ impl Tx for SqliteTx<'_> {
 
     fn put_state(&mut self, s: &OrderState) -> Result<(), StoreError> {
         let r = self.conn.prepare_cached(
-            &format!("INSERT OR REPLACE INTO orders ({STATE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+            &format!("INSERT OR REPLACE INTO orders ({STATE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
         ).and_then(|mut upsert| upsert.execute(params![
                 s.order_id,
                 s.latest_seq,
                 s.verdict,
                 rules_column(&s.rules),
                 s.result_sha256,
+                s.order_sha256,
                 s.streak_start,
                 s.status.as_str(),
                 releases_column(&s.releases)
@@ -322,10 +355,10 @@ impl Tx for SqliteTx<'_> {
         let r = self
             .conn
             .prepare_cached(
-                "INSERT INTO idempotency (client, key, request_sha256, status, response) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR REPLACE INTO idempotency (client, key, request_sha256, judged_with, status, response) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )
-            .and_then(|mut insert| {
-                insert.execute(params![e.client, e.key, e.request_sha256, e.status, e.response])
+            .and_then(|mut upsert| {
+                upsert.execute(params![e.client, e.key, e.request_sha256, e.judged_with, e.status, e.response])
             });
         self.guard(r).map(|_| ())
     }
@@ -337,7 +370,7 @@ fn idempotent_row(
     key: &str,
 ) -> rusqlite::Result<Option<Idempotent>> {
     conn.prepare_cached(
-        "SELECT client, key, request_sha256, status, response FROM idempotency WHERE client = ?1 AND key = ?2",
+        "SELECT client, key, request_sha256, judged_with, status, response FROM idempotency WHERE client = ?1 AND key = ?2",
     )?
     .query_row(
         [client, key],
@@ -346,8 +379,9 @@ fn idempotent_row(
                 client: r.get(0)?,
                 key: r.get(1)?,
                 request_sha256: r.get(2)?,
-                status: r.get(3)?,
-                response: r.get(4)?,
+                judged_with: r.get(3)?,
+                status: r.get(4)?,
+                response: r.get(5)?,
             })
         },
     )

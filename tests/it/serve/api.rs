@@ -91,6 +91,135 @@ fn an_idempotency_key_answers_the_stored_result_once() {
     assert!(other.text().contains("erp-batch-7"));
 }
 
+/// A stored answer is judged with the pack and lists of its day: after a reload that changes the
+/// verdict, a retry with the same key is judged again (and recorded), not answered with the
+/// stale verdict; the key then answers the new judgement.
+#[test]
+fn an_idempotency_key_does_not_replay_a_verdict_judged_before_a_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("watch.csv");
+    write_watchlist(&list, &["Somebody Else Entirely GmbH"]);
+    let spec = format!("watchlist-csv:{}", list.display());
+    let db = dir.path().join("redflag.db").display().to_string();
+    let server = start_in(dir, &db, &["--list", &spec]);
+    let held =
+        serde_json::to_vec(&serde_json::from_slice::<serde_json::Value>(&sample()).unwrap()[1])
+            .unwrap();
+    let key = [("Idempotency-Key", "erp-order-0412")];
+    let post =
+        |body: &[u8]| server.post_with("/v1/check", Some(ERP), "application/json", body, &key);
+    let first = post(&held);
+    assert_eq!(first.json()["orders"][0]["verdict"], "hold");
+    // Before a reload, a retry is answered from the store.
+    let retried = post(&held);
+    assert_eq!(
+        retried.header("idempotent-replayed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(retried.body, first.body);
+
+    write_watchlist(&list, &["Uludağ Dokuma Makine Servis Ltd. Şti."]);
+    let reload = server.post("/v1/admin/reload", Some(OPS), "application/json", b"");
+    assert_eq!(reload.status, 200, "{}", reload.text());
+    let after = post(&held);
+    assert_eq!(after.status, 200, "{}", after.text());
+    assert_eq!(after.header("idempotent-replayed"), None);
+    assert_eq!(after.json()["orders"][0]["verdict"], "block");
+    // Judged and recorded: the order is back in the queue as a block.
+    let history = server
+        .get(&format!("/v1/orders/{HELD}"), Some(ALICE))
+        .json();
+    assert_eq!(history["state"]["verdict"], "block");
+    assert_eq!(history["earlier"].as_array().unwrap().len(), 1);
+    // The key now answers the new judgement; another body under it is still refused.
+    let again = post(&held);
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(again.body, after.body);
+    assert_eq!(post(b"[]").status, 422);
+    let history = server
+        .get(&format!("/v1/orders/{HELD}"), Some(ALICE))
+        .json();
+    assert_eq!(history["earlier"].as_array().unwrap().len(), 1);
+}
+
+/// An order with the blocked order's id, judged alike (same verdict, findings and evidence) but
+/// for ten times the machines, is another order: the block's two releases do not carry over to
+/// it. The same order sent again, formatted otherwise and among other orders, keeps them.
+#[test]
+fn a_release_carries_over_only_to_the_same_order() {
+    let server = start(&[]);
+    let orders: Vec<serde_json::Value> = serde_json::from_slice(&sample()).unwrap();
+    let blocked = &orders[0];
+    assert_eq!(blocked["id"], BLOCKED);
+    assert_eq!(
+        server.check(&serde_json::to_vec(blocked).unwrap()).json()["orders"][0]["verdict"],
+        "block"
+    );
+    for (who, why) in [(ALICE, "end user verified on site"), (BOB, "agreed")] {
+        let released = server.decide(who, BLOCKED, json!({"action": "release", "reason": why}));
+        assert_eq!(released.status, 201, "{}", released.text());
+    }
+    let state = |server: &Server| {
+        server
+            .get(&format!("/v1/orders/{BLOCKED}"), Some(ALICE))
+            .json()
+    };
+    assert_eq!(state(&server)["state"]["status"], "released");
+
+    // The same order again, pretty-printed, second in an array: still released.
+    let resent = serde_json::to_vec_pretty(&json!([orders[1], blocked])).unwrap();
+    assert_eq!(server.check(&resent).status, 200);
+    assert_eq!(state(&server)["state"]["status"], "released");
+    assert_eq!(state(&server)["state"]["releases"], json!(["alice", "bob"]));
+
+    // Ten times the quantity: the same result, another order.
+    let mut changed = blocked.clone();
+    changed["items"][0]["quantity"] = json!(30);
+    let judged = server.check(&serde_json::to_vec(&changed).unwrap()).json();
+    assert_eq!(judged["orders"][0]["verdict"], "block");
+    let history = state(&server);
+    let (latest, before) = (&history["latest"]["body"], &history["earlier"][0]["body"]);
+    assert_eq!(latest["result_sha256"], before["result_sha256"]);
+    assert_ne!(latest["order_sha256"], before["order_sha256"]);
+    assert_eq!(history["state"]["status"], "pending", "{history}");
+    assert_eq!(history["state"]["releases"], json!([]));
+    let queue = server.get("/v1/queue?verdict=block", Some(ALICE)).json();
+    assert_eq!(queue["orders"][0]["order"], BLOCKED);
+    // The trail says the same.
+    let db = server.dir.path().join("redflag.db").display().to_string();
+    let (status, out, err) = redflag(&["audit", "verify", "--db", &db], b"");
+    assert_eq!(status, 0, "{err}{}", String::from_utf8_lossy(&out));
+}
+
+/// A record that could not be read has no normalised form: its text as received is what a
+/// release answers. Sent again byte for byte (here inside a JSON array, after JSON Lines) it
+/// keeps its releases; with another buyer and the same problems it is another record.
+#[test]
+fn a_release_of_an_unreadable_record_answers_its_text() {
+    let server = start(&[]);
+    let record = r#"{"id": "SO-X-1", "date": "2024-01-01", "buyer": {"name": "A", "country": "DE"}, "colour": "red"}"#;
+    let sent = server.post(
+        "/v1/check",
+        Some(ERP),
+        "application/x-ndjson",
+        format!("\n{record}\n").as_bytes(),
+    );
+    assert_eq!(sent.json()["orders"][0]["verdict"], "error");
+    for (who, why) in [(ALICE, "ERP fixed"), (BOB, "agreed")] {
+        let released = server.decide(who, "SO-X-1", json!({"action": "release", "reason": why}));
+        assert_eq!(released.status, 201, "{}", released.text());
+    }
+    let status = || server.get("/v1/orders/SO-X-1", Some(ALICE)).json()["state"]["status"].clone();
+    assert_eq!(status(), "released");
+    let again = format!("[\n  {{\"id\": \"SO-Y-1\", \"date\": \"2024-01-01\"}},\n  {record}\n]");
+    assert_eq!(server.check(again.as_bytes()).status, 200);
+    assert_eq!(status(), "released");
+    let other = record.replace(r#""name": "A""#, r#""name": "Another Buyer Entirely""#);
+    let judged = server.check(other.as_bytes()).json();
+    assert_eq!(judged["orders"][0]["verdict"], "error");
+    assert_eq!(status(), "pending");
+}
+
 #[test]
 fn everything_but_health_needs_a_token_with_the_right_role() {
     let server = start(&[]);

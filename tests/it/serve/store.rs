@@ -12,6 +12,7 @@ fn judgement(order: &str, verdict: &str, rules: &[&str], result: &str) -> NewJud
         verdict: verdict.into(),
         rules: rules.iter().map(|r| r.to_string()).collect(),
         result_sha256: result.into(),
+        order_sha256: format!("order-{order}"),
         pack_sha256: "p".repeat(64),
         lists: vec![("watch".into(), "l".repeat(64))],
         judgement: json!({"id": order, "verdict": verdict}).to_string(),
@@ -42,6 +43,7 @@ fn verify(s: &dyn Store) -> store::Verification {
 fn cases(fresh: &dyn Fn() -> Box<dyn Store>) {
     four_eyes_and_reasons(fresh().as_ref());
     a_changed_result_reopens_the_order(fresh().as_ref());
+    a_release_answers_one_order(fresh().as_ref());
     idempotent_answers(fresh().as_ref());
     queue_filters(fresh().as_ref());
     concurrent_writers_keep_one_chain(fresh);
@@ -147,11 +149,47 @@ fn a_changed_result_reopens_the_order(s: &dyn Store) {
     assert!(v.problems.is_empty(), "{:?}", v.problems);
 }
 
+/// The same result for another order under the same id (or for an order that could not be
+/// told) starts over; only the same order keeps what was decided.
+fn a_release_answers_one_order(s: &dyn Store) {
+    let with_order = |order: &str| NewJudgement {
+        order_sha256: order.into(),
+        ..judgement("H", "hold", &["R2"], "h1")
+    };
+    s.record_check(vec![with_order("o1")], None).unwrap();
+    s.decide(decision("H", Action::Release, "alice", "fine"))
+        .unwrap();
+    s.record_check(vec![with_order("o1")], None).unwrap();
+    assert_eq!(
+        s.order("H").unwrap().unwrap().state.status,
+        Status::Released
+    );
+    s.record_check(vec![with_order("o2")], None).unwrap();
+    let state = s.order("H").unwrap().unwrap().state;
+    assert_eq!(
+        (
+            state.status,
+            state.releases.len(),
+            state.order_sha256.as_str()
+        ),
+        (Status::Pending, 0, "o2")
+    );
+    s.decide(decision("H", Action::Release, "bob", "fine"))
+        .unwrap();
+    // An order that could not be told is no order seen before.
+    s.record_check(vec![with_order("")], None).unwrap();
+    s.record_check(vec![with_order("")], None).unwrap();
+    assert_eq!(s.order("H").unwrap().unwrap().state.status, Status::Pending);
+    let v = verify(s);
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+}
+
 fn idempotent_answers(s: &dyn Store) {
     let entry = store::Idempotent {
         client: "erp".into(),
         key: "k1".into(),
         request_sha256: "r".repeat(64),
+        judged_with: "w".repeat(64),
         status: 200,
         response: b"answer".to_vec(),
     };
@@ -164,10 +202,40 @@ fn idempotent_answers(s: &dyn Store) {
         .record_check(vec![judgement("A", "hold", &[], "a")], Some(entry.clone()))
         .unwrap();
     assert_eq!(again, Recorded::Replayed(entry.clone()));
-    assert_eq!(s.idempotent("erp", "k1").unwrap(), Some(entry));
+    assert_eq!(s.idempotent("erp", "k1").unwrap(), Some(entry.clone()));
     // Keys are per client.
     assert_eq!(s.idempotent("other", "k1").unwrap(), None);
     assert_eq!(all_rows(s).len(), 1);
+    // Judged with another pack or lists, the stored answer is stale: the judgements are
+    // appended and the key answers them from now on.
+    let reloaded = store::Idempotent {
+        judged_with: "v".repeat(64),
+        response: b"new answer".to_vec(),
+        ..entry.clone()
+    };
+    assert!(matches!(
+        s.record_check(
+            vec![judgement("A", "block", &[], "a2")],
+            Some(reloaded.clone())
+        )
+        .unwrap(),
+        Recorded::Appended(_)
+    ));
+    assert_eq!(s.idempotent("erp", "k1").unwrap(), Some(reloaded.clone()));
+    assert_eq!(all_rows(s).len(), 2);
+    // Another request under the key is answered with what is stored (which the server
+    // refuses), whatever it was judged with.
+    let other = store::Idempotent {
+        request_sha256: "q".repeat(64),
+        judged_with: "u".repeat(64),
+        ..entry
+    };
+    assert_eq!(
+        s.record_check(vec![judgement("A", "hold", &[], "a")], Some(other))
+            .unwrap(),
+        Recorded::Replayed(reloaded)
+    );
+    assert_eq!(all_rows(s).len(), 2);
 }
 
 fn queue_filters(s: &dyn Store) {
@@ -335,4 +403,144 @@ fn audit_verify_finds_edited_deleted_and_cut_rows() {
     let (status, _, err) =
         super::redflag(&["audit", "verify", "--db", "/nonexistent/redflag.db"], b"");
     assert_eq!(status, 2, "{err}");
+}
+
+/// The tables of a database made before judgements named their order and stored answers named
+/// what judged them (both backends take these statements).
+const LEGACY_TABLES: &str = "
+CREATE TABLE audit (seq BIGINT PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL,
+  order_id TEXT NOT NULL, body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE judgement_html (seq BIGINT PRIMARY KEY, html TEXT NOT NULL);
+CREATE TABLE orders (order_id TEXT PRIMARY KEY, latest_seq BIGINT NOT NULL, verdict TEXT NOT NULL,
+  rules TEXT NOT NULL, result_sha256 TEXT NOT NULL, streak_start BIGINT NOT NULL,
+  status TEXT NOT NULL, releases TEXT NOT NULL);
+";
+
+/// A trail written by that version: a hold, its release, and the same result judged again,
+/// which then kept the release. Its rows and the order's state, as SQL.
+fn legacy_trail() -> String {
+    let judgement = json!({
+        "verdict": "hold", "rules": ["R2"], "result_sha256": "h1", "pack_sha256": "p",
+        "lists": [], "html_sha256": "x", "client": "erp", "judgement": {"id": "H"},
+    })
+    .to_string();
+    let release = json!({
+        "action": "release", "reviewer": "alice", "reason": "fine", "judgement_seq": 1,
+        "verdict": "hold", "result_sha256": "h1", "status": "released",
+    })
+    .to_string();
+    let mut sql = String::new();
+    let mut prev = store::GENESIS.to_string();
+    for (seq, kind, body) in [
+        (1, "judgement", &judgement),
+        (2, "decision", &release),
+        (3, "judgement", &judgement),
+    ] {
+        let at = format!("2024-01-0{seq}T00:00:00.000000Z");
+        let hash = store::row_hash(&prev, seq, &at, kind, "H", body);
+        sql.push_str(&format!(
+            "INSERT INTO audit (seq, at, kind, order_id, body, prev_hash, hash) VALUES ({seq}, '{at}', '{kind}', 'H', '{body}', '{prev}', '{hash}');\n"
+        ));
+        prev = hash;
+    }
+    sql.push_str(
+        "INSERT INTO orders VALUES ('H', 3, 'hold', ',R2,', 'h1', 1, 'released', '[\"alice\"]');\n",
+    );
+    sql
+}
+
+/// A database of the earlier version opens: the columns are added, its trail still verifies
+/// (its judgements replayed under the rule they were written under), its order is judged afresh
+/// (the state names no order), and its stored answer is not replayed (it names nothing that
+/// judged it).
+fn an_earlier_database_is_brought_up_to_date(open: &dyn Fn() -> Box<dyn Store>) {
+    let s = open();
+    let v = verify(s.as_ref());
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    assert_eq!(v.rows, 3);
+    let state = s.order("H").unwrap().unwrap().state;
+    assert_eq!(
+        (state.status, state.order_sha256.as_str()),
+        (Status::Released, "")
+    );
+    let stored = s.idempotent("erp", "k1").unwrap().unwrap();
+    assert_eq!(
+        (stored.judged_with.as_str(), stored.response.as_slice()),
+        ("", b"old".as_slice())
+    );
+    let retried = store::Idempotent {
+        judged_with: "w".repeat(64),
+        response: b"new".to_vec(),
+        ..stored
+    };
+    assert!(matches!(
+        s.record_check(vec![judgement("H", "hold", &["R2"], "h1")], Some(retried))
+            .unwrap(),
+        Recorded::Appended(_)
+    ));
+    assert_eq!(s.order("H").unwrap().unwrap().state.status, Status::Pending);
+    assert_eq!(
+        s.idempotent("erp", "k1").unwrap().unwrap().response,
+        b"new".to_vec()
+    );
+    drop(s);
+    // Opened again, nothing is added twice.
+    let s = open();
+    let v = verify(s.as_ref());
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    assert_eq!(v.rows, 4);
+}
+
+#[test]
+fn an_earlier_sqlite_database_is_brought_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("earlier.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(LEGACY_TABLES).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE idempotency (client TEXT NOT NULL, key TEXT NOT NULL,
+           request_sha256 TEXT NOT NULL, status INTEGER NOT NULL, response BLOB NOT NULL,
+           PRIMARY KEY (client, key));
+         INSERT INTO idempotency VALUES ('erp', 'k1', 'r', 200, X'6f6c64');",
+    )
+    .unwrap();
+    conn.execute_batch(&legacy_trail()).unwrap();
+    drop(conn);
+    an_earlier_database_is_brought_up_to_date(&|| {
+        Box::new(store::sqlite::SqliteStore::open(&path).unwrap())
+    });
+}
+
+#[test]
+#[cfg_attr(
+    not(redflag_postgres),
+    ignore = "needs REDFLAG_POSTGRES_URL (set by .ci/run, which starts PostgreSQL)"
+)]
+fn an_earlier_postgres_database_is_brought_up_to_date() {
+    #[cfg(redflag_postgres)]
+    {
+        let url = super::postgres_database("earlier");
+        let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        admin.batch_execute(LEGACY_TABLES).unwrap();
+        admin
+            .batch_execute(
+                "CREATE TABLE idempotency (client TEXT NOT NULL, key TEXT NOT NULL,
+                   request_sha256 TEXT NOT NULL, status INTEGER NOT NULL, response BYTEA NOT NULL,
+                   PRIMARY KEY (client, key));
+                 INSERT INTO idempotency VALUES ('erp', 'k1', 'r', 200, '\\x6f6c64');
+                 CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1),
+                   seq BIGINT NOT NULL, hash TEXT NOT NULL);",
+            )
+            .unwrap();
+        admin.batch_execute(&legacy_trail()).unwrap();
+        admin
+            .batch_execute(
+                "INSERT INTO audit_head SELECT 1, seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            )
+            .unwrap();
+        drop(admin);
+        an_earlier_database_is_brought_up_to_date(&|| {
+            Box::new(store::postgres::PgStore::open(&url).unwrap())
+        });
+    }
 }
