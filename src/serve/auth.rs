@@ -115,10 +115,16 @@ impl Auth {
             if entry.name.trim().is_empty() {
                 problems.push(format!("token {} has no name", i + 1));
             }
-            if tokens.iter().any(|t: &Token| t.name == entry.name) {
+            // Four eyes count names: `alice`, `Alice` and `alice ` (or with an invisible
+            // character) are one person, who must not count as two reviewers.
+            let folded = crate::rules::lists::fold(&entry.name);
+            if tokens
+                .iter()
+                .any(|t: &Token| crate::rules::lists::fold(&t.name) == folded)
+            {
                 problems.push(format!(
-                    "two tokens are named `{}`; a name is who decided",
-                    entry.name
+                    "two tokens are named `{}` (names are compared ignoring case, spaces and invisible characters); a name is who decided",
+                    crate::report::escape::visible(&entry.name)
                 ));
             }
             if entry.roles.is_empty() {

@@ -605,7 +605,8 @@ pub fn after_decision(state: &OrderState, d: &NewDecision) -> Result<OrderState,
     let mut next = state.clone();
     match d.action {
         Action::Release => {
-            if d.reason.trim().is_empty() {
+            // A reason of invisible characters only (`" \u{200b} "`) says nothing either.
+            if crate::rules::lists::visible(&d.reason).trim().is_empty() {
                 return Err(StoreError::Invalid(
                     "a release needs a reason an auditor can read".into(),
                 ));

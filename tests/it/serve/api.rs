@@ -887,3 +887,32 @@ fn two_servers_share_a_postgres_queue() {
         assert!(out.starts_with("intact: 5 rows"), "{out}");
     }
 }
+
+/// Four eyes count names: a second token for the same person, written with another case, a
+/// trailing space or an invisible character, would let one reviewer release alone.
+#[test]
+fn a_token_file_naming_one_person_twice_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for other in ["alice ", "Alice", "ali\u{200b}ce"] {
+        let path = dir.path().join("tokens.toml");
+        let hash = "8a299dd6630502da57996f288a64c626810757764fff3cfe848002e8a6facee8";
+        std::fs::write(
+            &path,
+            format!(
+                "session_key = \"ff8883b03f41eb505c18232d114f6a85d962b7e68495f9b83698f3328d2b35c4\"\n\
+                 [[tokens]]\nname = \"alice\"\nroles = [\"reviewer\"]\nsha256 = \"{hash}\"\n\
+                 [[tokens]]\nname = \"{other}\"\nroles = [\"reviewer\"]\nsha256 = \"{}\"\n",
+                "1".repeat(64)
+            ),
+        )
+        .unwrap();
+        let problems = match redflag::serve::auth::Auth::load(&path) {
+            Ok(_) => panic!("`{other}` was taken for another person than `alice`"),
+            Err(problems) => problems,
+        };
+        assert!(
+            problems.iter().any(|p| p.contains("two tokens are named")),
+            "{other:?}: {problems:?}"
+        );
+    }
+}

@@ -73,6 +73,16 @@ fn four_eyes_and_reasons(s: &dyn Store) {
         s.decide(decision("B", Action::Release, "alice", " ")),
         Err(StoreError::Invalid(_))
     ));
+    // Invisible characters are no reason an auditor can read either.
+    assert!(matches!(
+        s.decide(decision(
+            "B",
+            Action::Release,
+            "alice",
+            " \u{200b}\u{2060} "
+        )),
+        Err(StoreError::Invalid(_))
+    ));
     assert!(matches!(
         s.decide(decision("Z", Action::Confirm, "alice", "")),
         Err(StoreError::NotFound(_))
