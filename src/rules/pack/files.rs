@@ -95,12 +95,15 @@ fn collect_embedded(dir: &include_dir::Dir, out: &mut BTreeMap<String, Vec<u8>>)
 
 /// True for files that hold rules: `.toml` outside `lists/` and `tests/`,
 /// other than `pack.toml`, rule tests (`*.test.toml`) and the red-flag
-/// catalogue (`catalogue.toml`, `*.catalogue.toml`).
+/// catalogue (`catalogue.toml`, `*.catalogue.toml`). In any case: a rule file saved as
+/// `destinations.TOML` by an editor or a file system that does not keep case was left out
+/// silently, and its rules with it.
 pub fn is_rule_file(path: &str) -> bool {
+    let path = path.to_ascii_lowercase();
     path.ends_with(".toml")
         && path != "pack.toml"
         && !path.ends_with(".test.toml")
-        && !crate::coverage::catalogue::is_catalogue_file(path)
+        && !crate::coverage::catalogue::is_catalogue_file(&path)
         && !path.starts_with("lists/")
         && !path.starts_with("tests/")
 }
