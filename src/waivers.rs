@@ -1,13 +1,16 @@
 //! Waivers: compliance's record that a finding was looked at and cleared.
 //!
-//! A waiver names a rule and an order or a party (optionally at a path), with a reason, an
-//! approver, the date of the decision and an expiry. It clears only what it names: the engine
+//! A waiver names a rule and an order or a party (optionally at a path), and for a screening
+//! match optionally the listed entries it was written for, with a reason, an approver, the
+//! date of the decision and an expiry. It clears only what it names: the engine
 //! (`engine::waiving`) applies it to each combination of a rule's bindings whose parties are
-//! all the one named, and a finding stays open while any combination is not covered. A waived
-//! finding stays in every report, marked with the waiver, and is counted; it no longer sets
-//! the order's verdict. Waivers that were not in force on the run's as-of date are not applied
-//! and are reported, and so are waivers that matched nothing, so a stale waiver file cannot
-//! hide in silence.
+//! all the one named (a combination about no party only to a waiver naming the order and no
+//! party), whose screening matches rest on what it names, and a finding stays open while any
+//! combination is not covered. A waived finding stays in every report, marked with the
+//! waiver, and is counted; it no longer sets the order's verdict. Waivers that were not in
+//! force on the run's as-of date are not applied and are reported, and so are waivers that
+//! matched nothing, so a stale waiver file cannot hide in silence. A waiver that could clear
+//! more than its writer meant (a `path` without a `party`, a blank name) is refused at load.
 
 use std::collections::BTreeSet;
 
@@ -16,11 +19,12 @@ use toml::de::DeTable;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::findings::Judgement;
+use crate::rules::lists::fold;
 use crate::rules::raw::{Reader, Sp};
 
 /// Keys of one `[[waiver]]`.
 pub const WAIVER_KEYS: &[&str] = &[
-    "id", "rule", "order", "party", "path", "reason", "approver", "date", "expires",
+    "id", "rule", "order", "party", "path", "entry", "reason", "approver", "date", "expires",
 ];
 
 /// One recorded decision.
@@ -34,8 +38,12 @@ pub struct Waiver {
     pub order: Option<String>,
     /// The party, if the waiver is for every order of one matched party.
     pub party: Option<String>,
-    /// The concrete path of the party (`buyer`, `consignees[1]`), narrowing `order` or `party`.
+    /// The concrete path of the party (`buyer`, `consignees[1]`), narrowing `party`; never
+    /// without it.
     pub path: Option<String>,
+    /// The listed entries (their ids in their lists, `entry` in the file) whose screening
+    /// matches the waiver clears; empty: only matches on the party's own name.
+    pub entries: Vec<String>,
     /// Why the finding is cleared.
     pub reason: String,
     /// Who decided.
@@ -135,6 +143,13 @@ fn date(reader: &mut Reader, t: &DeTable, key: &str) -> Option<Sp<NaiveDate>> {
     reader.date(t, key)
 }
 
+/// Whether a name or id says nothing: empty, or only spaces, punctuation and invisible
+/// characters once folded as names are compared. A blank `party` would clear every party
+/// whose name is missing or blank too.
+fn blank(text: &str) -> bool {
+    !fold(text).chars().any(char::is_alphanumeric)
+}
+
 fn waiver(
     reader: &mut Reader,
     t: &DeTable,
@@ -148,6 +163,7 @@ fn waiver(
     let order = reader.string(t, "order");
     let party = reader.string(t, "party");
     let path = reader.string(t, "path");
+    let entries = reader.strings(t, "entry");
     let reason = reader.string(t, "reason");
     let approver = reader.string(t, "approver");
     let decided = date(reader, t, "date");
@@ -192,6 +208,56 @@ fn waiver(
         );
         ok = false;
     }
+    // A path alone would clear whoever sits there, even after the order is amended to put
+    // another party in its place: a reviewer who wrote a path meant a party.
+    if let (Some(path), None) = (&path, &party) {
+        reader.acc.push(
+            Diagnostic::error("W007", "a waiver with `path` needs `party`")
+                .at(file, path.span.clone(), "names no party")
+                .with_help(Some(format!(
+                    "add `party` with the name of the party at `{}`; a path alone would clear whichever party the order puts there",
+                    path.value
+                ))),
+        );
+        ok = false;
+    }
+    let blanks = [("order", &order), ("party", &party), ("path", &path)]
+        .into_iter()
+        .filter_map(|(key, value)| {
+            value
+                .as_ref()
+                .map(|v| (key, v.span.clone(), v.value.as_str()))
+        })
+        .chain(
+            entries
+                .iter()
+                .map(|e| ("entry", e.span.clone(), e.value.as_str())),
+        );
+    let mut blank_keys: Vec<(&str, std::ops::Range<usize>)> = blanks
+        .filter(|(_, _, value)| blank(value))
+        .map(|(key, span, _)| (key, span))
+        .collect();
+    if let Some(v) = t.get("entry") {
+        if matches!(v.get_ref(), toml::de::DeValue::Array(items) if items.is_empty()) {
+            blank_keys.push(("entry", v.span()));
+        }
+    }
+    for (key, span) in blank_keys {
+        let help = match key {
+            "order" => "write the order's id, or leave `order` out",
+            "party" => "write the party's name as the order gives it, or leave `party` out",
+            "path" => "write the party's path (`buyer`, `consignees[1]`), or leave `path` out",
+            _ => {
+                "write the listed entry's id as reports show it (`entry_id`), or leave `entry` out"
+            }
+        };
+        reader.acc.push(
+            Diagnostic::error("W008", format!("`{key}` is blank"))
+                .at(file, span, "names nothing")
+                .with_help(Some(help.to_string())),
+        );
+        ok = false;
+    }
     if let (Some(d), Some(e)) = (&decided, &expires) {
         if e.value < d.value {
             reader.acc.push(
@@ -228,6 +294,10 @@ fn waiver(
         order: order.map(|o| o.value),
         party: party.map(|p| p.value),
         path: path.map(|p| p.value),
+        entries: entries
+            .into_iter()
+            .map(|e| e.value.trim().to_string())
+            .collect(),
         reason: reason?.value,
         approver: approver?.value,
         date: decided?.value,

@@ -2,17 +2,24 @@
 //!
 //! A waiver clears what it names and nothing else. A rule fires once per combination of its
 //! bindings (one per party, item and place it looked at); each combination is about the
-//! parties it read. A waiver covers a combination about parties only when every one of them is
-//! the party (and at the path) the waiver names; a combination about no party (a route stop,
-//! the payment) only when the waiver names the order. So a waiver for a namesake buyer cannot
-//! hide the same rule firing on a listed end user, a waiver naming only an order clears no
-//! party, and a finding stays open while any of its combinations is not covered.
+//! parties it read and rests on the screening matches it made. A waiver covers a combination
+//! about parties only when it names a party and every one of them is that party (and at the
+//! path, when the waiver gives one); a combination about no party (a route stop, the payment)
+//! only when the waiver names the order and neither a party nor a path. A screening match is
+//! covered only when it is the party's one match and rests on what the waiver was written
+//! for: the listed entries the waiver names in `entry`, or, for a waiver naming none, the
+//! party's own name (never an identifier, an address or another party's name given in it).
+//! So a waiver for a namesake buyer cannot hide the same rule firing on a listed end user or
+//! on a route stop, nor the buyer's match on a listed firm's tax ID; a waiver naming only an
+//! order clears no party; and a finding stays open while any of its combinations is not
+//! covered.
 
 use chrono::NaiveDate;
 
-use crate::findings::{BoundEvidence, Observation};
+use crate::findings::{BoundEvidence, MatchBasis, Observation, ScreeningEvidence};
 use crate::order::{Shape, Value};
 use crate::rules::lists::fold;
+use crate::screening::steps::StepKind;
 use crate::waivers::{Waiver, Waivers};
 
 /// The waivers that may apply to one rule on one order, found once per order.
@@ -53,28 +60,76 @@ pub(super) struct Subject {
     pub name: Option<String>,
 }
 
-/// The parties one combination is about: the parties its variables are bound to and every
-/// party any of its conditions read (a condition on `end_user.country` is about the end user).
+/// What one combination is about: the parties it read and the screening matches it made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct About {
+    /// The parties its variables are bound to and every party any of its conditions read.
+    pub parties: Vec<Subject>,
+    /// Every screening match among its conditions' observations.
+    pub matches: Vec<ScreenedMatch>,
+}
+
+/// A screening match as a waiver judges it: which entry, and what it rests on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ScreenedMatch {
+    /// The entry's id in its list.
+    pub entry_id: String,
+    /// Whether it rests on the party's own name (its name, aliases or a former name it gives
+    /// against the entry's name or an alias), not on an identifier, an address, the name of
+    /// another party given in its address or after `c/o`, or a listed name found in a text
+    /// (`match_on = "mentions"`, whose role is the text's path, not a party's).
+    pub on_own_name: bool,
+    /// Whether further entries matched the same party; the evidence names only the best, so
+    /// no waiver can tell what the others were.
+    pub others: bool,
+}
+
+impl ScreenedMatch {
+    fn of(s: &ScreeningEvidence) -> ScreenedMatch {
+        let by_name = matches!(s.basis, MatchBasis::Name | MatchBasis::Alias(_));
+        let another_party = s.score_steps.iter().any(|(kind, _)| {
+            matches!(
+                kind,
+                StepKind::NamedInAddress
+                    | StepKind::NamedCareOf
+                    | StepKind::NamedInText
+                    | StepKind::IdentifierInText
+            )
+        });
+        let of_a_party = party_prefix(&s.role) == Some(s.role.as_str());
+        ScreenedMatch {
+            entry_id: s.entry_id.clone(),
+            on_own_name: by_name && !another_party && of_a_party,
+            others: s.other_matches > 0,
+        }
+    }
+}
+
+/// What one combination is about: the parties its variables are bound to and every party any
+/// of its conditions read (a condition on `end_user.country` is about the end user), and the
+/// screening matches among its observations.
 pub(super) fn subjects(
     root: &Value,
     bindings: &[BoundEvidence],
     observations: &mut dyn Iterator<Item = &Observation>,
-) -> Vec<Subject> {
-    let mut out: Vec<Subject> = Vec::new();
-    let paths = bindings
-        .iter()
-        .map(|b| b.path.as_str())
-        .chain(observations.flat_map(|o| {
-            std::iter::once(o.path.as_str()).chain(o.screening.as_ref().map(|s| s.role.as_str()))
-        }));
+) -> About {
+    let mut out = About::default();
+    let mut paths: Vec<&str> = bindings.iter().map(|b| b.path.as_str()).collect();
+    for o in observations {
+        paths.push(o.path.as_str());
+        if let Some(s) = &o.screening {
+            paths.push(s.role.as_str());
+            out.matches.push(ScreenedMatch::of(s));
+        }
+    }
     for path in paths {
         let Some(prefix) = party_prefix(path) else {
             continue;
         };
-        if out.iter().any(|s| s.path == prefix) {
+        if out.parties.iter().any(|s| s.path == prefix) {
             continue;
         }
-        out.push(Subject {
+        out.parties.push(Subject {
             path: prefix.to_string(),
             name: party_name(root, prefix),
         });
@@ -82,23 +137,44 @@ pub(super) fn subjects(
     out
 }
 
-/// Whether `waiver` covers a combination about `subjects`.
-pub(super) fn covers(waiver: &Waiver, subjects: &[Subject]) -> bool {
-    if subjects.is_empty() {
-        // A combination about no party (a route stop, the payment) concerns the order as a
-        // whole: only a waiver that names the order may clear it.
-        return waiver.order.is_some();
+/// Whether `waiver` covers a combination that is `about` what it says.
+pub(super) fn covers(waiver: &Waiver, about: &About) -> bool {
+    if !covers_matches(waiver, &about.matches) {
+        return false;
     }
-    // A combination about parties is cleared only by a waiver naming them all.
-    (waiver.party.is_some() || waiver.path.is_some())
-        && subjects.iter().all(|s| {
-            let party_ok = waiver
-                .party
-                .as_deref()
-                .is_none_or(|p| s.name.as_deref().is_some_and(|name| fold(name) == fold(p)));
-            let path_ok = waiver.path.as_deref().is_none_or(|p| s.path == p);
-            party_ok && path_ok
-        })
+    match waiver.party.as_deref() {
+        // A combination about no party (a route stop, the payment) concerns the order as a
+        // whole: only a waiver that names the order, and no party or path, may clear it. A
+        // waiver naming a party (or a path) was written for that party and clears nothing
+        // else; one naming only the order clears no party.
+        None => about.parties.is_empty() && waiver.order.is_some() && waiver.path.is_none(),
+        // A combination about parties is cleared only by a waiver naming them all. A blank
+        // name names no one (the loader refuses it, `W008`).
+        Some(party) => {
+            let party = fold(party);
+            party.chars().any(char::is_alphanumeric)
+                && !about.parties.is_empty()
+                && about.parties.iter().all(|s| {
+                    let party_ok = s.name.as_deref().is_some_and(|name| fold(name) == party);
+                    let path_ok = waiver.path.as_deref().is_none_or(|p| s.path == p);
+                    party_ok && path_ok
+                })
+        }
+    }
+}
+
+/// Whether `waiver` covers every screening match of a combination: a waiver naming listed
+/// entries (`entry`) covers only a combination with matches, each on one of them; one naming
+/// none covers only matches on the party's own name. Either way a match is covered only when
+/// it is the party's one match: the evidence does not say what the others rest on.
+fn covers_matches(waiver: &Waiver, matches: &[ScreenedMatch]) -> bool {
+    if waiver.entries.is_empty() {
+        return matches.iter().all(|m| !m.others && m.on_own_name);
+    }
+    !matches.is_empty()
+        && matches
+            .iter()
+            .all(|m| !m.others && waiver.entries.contains(&m.entry_id))
 }
 
 /// The concrete path of the party that `path` lies in (`consignees[2]` for
