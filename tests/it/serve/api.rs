@@ -96,15 +96,7 @@ fn an_idempotency_key_answers_the_stored_result_once() {
 /// stale verdict; the key then answers the new judgement.
 #[test]
 fn an_idempotency_key_does_not_replay_a_verdict_judged_before_a_reload() {
-    let dir = tempfile::tempdir().unwrap();
-    let list = dir.path().join("watch.csv");
-    write_watchlist(&list, &["Somebody Else Entirely GmbH"]);
-    let spec = format!("watchlist-csv:{}", list.display());
-    let db = dir.path().join("redflag.db").display().to_string();
-    let server = start_in(dir, &db, &["--list", &spec]);
-    let held =
-        serde_json::to_vec(&serde_json::from_slice::<serde_json::Value>(&sample()).unwrap()[1])
-            .unwrap();
+    let (server, list, held) = server_with_a_watchlist();
     let key = [("Idempotency-Key", "erp-order-0412")];
     let post =
         |body: &[u8]| server.post_with("/v1/check", Some(ERP), "application/json", body, &key);
@@ -534,15 +526,7 @@ fn a_server_reads_the_list_index_cache() {
 /// back, however the list reaches the server (reload endpoint or SIGHUP).
 #[test]
 fn a_release_does_not_survive_a_changed_result() {
-    let dir = tempfile::tempdir().unwrap();
-    let list = dir.path().join("watch.csv");
-    write_watchlist(&list, &["Somebody Else Entirely GmbH"]);
-    let spec = format!("watchlist-csv:{}", list.display());
-    let db = dir.path().join("redflag.db").display().to_string();
-    let server = start_in(dir, &db, &["--list", &spec]);
-    let held =
-        serde_json::to_vec(&serde_json::from_slice::<serde_json::Value>(&sample()).unwrap()[1])
-            .unwrap();
+    let (server, list, held) = server_with_a_watchlist();
     assert_eq!(server.check(&held).json()["orders"][0]["verdict"], "hold");
     assert_eq!(
         server

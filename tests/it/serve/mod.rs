@@ -274,6 +274,21 @@ pub fn redflag(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
     )
 }
 
+/// A server screening against a watch list that does not name the sample's held order (SO-2024-0412,
+/// a cash payment), with that list's path, to be rewritten and reloaded, and the held order's body.
+pub fn server_with_a_watchlist() -> (Server, std::path::PathBuf, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("watch.csv");
+    write_watchlist(&list, &["Somebody Else Entirely GmbH"]);
+    let spec = format!("watchlist-csv:{}", list.display());
+    let db = dir.path().join("redflag.db").display().to_string();
+    let server = start_in(dir, &db, &["--list", &spec]);
+    let sample: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(SAMPLE).unwrap()).unwrap();
+    let held = serde_json::to_vec(&sample[1]).unwrap();
+    (server, list, held)
+}
+
 /// A watch list naming `names` (CSV, as `--list watchlist-csv:FILE` reads it).
 pub fn write_watchlist(path: &Path, names: &[&str]) {
     let mut text = String::from("id,name,aliases,country,ids,listed_on,ends_on,program,notes\n");
