@@ -517,6 +517,33 @@ pub fn stale_tables(
     acc
 }
 
+/// `R071` for each pack list with rows that has none in force on `day` (the run's `--as-of`,
+/// else today): every row ended, or none begun. Loading accepts it, since a list of a lifted
+/// embargo is history rather than a mistake, but a rule reading it stops nothing for orders
+/// shipped then, so a gate says so (a list emptied by a typo in its dates reads the same).
+pub fn lists_out_of_force(pack: &crate::rules::RulePack, day: NaiveDate) -> Diagnostics {
+    let mut acc = Diagnostics::new();
+    for list in pack.lists.values() {
+        if list.rows.is_empty() || list.any_in_force_on(day) {
+            continue;
+        }
+        acc.push(
+            Diagnostic::warning(
+                "R071",
+                format!(
+                    "no row of list `{}` is in force on {day}, so the rules reading it find nothing for orders shipped then",
+                    list.meta.name
+                ),
+            )
+            .with_help(Some(
+                "check the list's `valid_from` and `valid_until` against its source; a list whose rows have all ended belongs to orders of their time (`--as-of`)"
+                    .to_string(),
+            )),
+        );
+    }
+    acc
+}
+
 /// `L050` for `what`, last checked on `as_of`, when that is more than `max_age_days` before
 /// `today`; each command adds its own help.
 fn stale_table(

@@ -341,6 +341,13 @@ pub(super) fn check(args: CheckArgs) -> Status {
     if !stale.is_empty() {
         print_each(&stale);
     }
+    let out_of_force = crate::lint::lists_out_of_force(
+        engine.pack(),
+        args.as_of.unwrap_or_else(age_reference_day),
+    );
+    if !out_of_force.is_empty() {
+        print_each(&out_of_force);
+    }
     let mut run = RunInfo::new(
         engine.pack(),
         pack_files.origin.clone(),

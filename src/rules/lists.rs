@@ -106,6 +106,13 @@ impl Validity {
         from: RowDate::Open,
         until: RowDate::Open,
     };
+
+    /// Whether the row is in force on `day` (an open end or a date the source does not give
+    /// bounds nothing).
+    pub fn in_force_on(self, day: NaiveDate) -> bool {
+        self.from.date().is_none_or(|from| from <= day)
+            && self.until.date().is_none_or(|until| day <= until)
+    }
 }
 
 /// Reads a `valid_from` or `valid_until` cell: empty, `unverified`, or a date.
@@ -229,6 +236,11 @@ impl ListTable {
     /// Whether any row states when it is in force.
     pub fn is_dated(&self) -> bool {
         !self.validity.is_empty()
+    }
+
+    /// Whether some row is in force on `day`.
+    pub fn any_in_force_on(&self, day: NaiveDate) -> bool {
+        !self.is_dated() || (0..self.rows.len()).any(|i| self.validity(i).in_force_on(day))
     }
 
     /// The index of a column by name.

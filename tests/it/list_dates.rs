@@ -612,3 +612,28 @@ fn a_rule_dated_after_the_shipment_reads_the_lists_as_they_stood_when_it_came_in
         "{later:?}"
     );
 }
+
+/// A pack list whose rows have all ended stops nothing for an order shipped now, and the gate
+/// says so (R071); pinned to a day when the rows were in force, it says nothing and judges them.
+#[test]
+fn a_pack_list_with_no_row_in_force_is_warned_of() {
+    let pack = "fixtures/packs/list-out-of-force";
+    let orders = "fixtures/adversarial/packs/list-rows-commented-out/o.jsonl";
+    let now = crate::support::redflag(&["check", orders, "--rules", pack, "-q"]);
+    let err = stderr(&now);
+    assert!(err.contains("R071"), "{err}");
+    assert!(
+        err.contains("no row of list `embargoed` is in force on"),
+        "{err}"
+    );
+    let then = crate::support::redflag(&[
+        "check",
+        orders,
+        "--rules",
+        pack,
+        "-q",
+        "--as-of",
+        "2020-06-01",
+    ]);
+    assert!(!stderr(&then).contains("R071"), "{}", stderr(&then));
+}
