@@ -210,7 +210,13 @@ pub fn place_readings(folded: &str) -> Vec<String> {
             && STREET_BEFORE.contains(&words[start - 1]);
         after || before
     };
-    for word in &words {
+    // A word beside a street designator names the street (`Dandongshi Lu`, `Saint-Petersburg
+    // Road`), whichever way it is read.
+    let beside_a_street = |at: usize| names_a_street(at, at + 1);
+    for (at, word) in words.iter().enumerate() {
+        if beside_a_street(at) {
+            continue;
+        }
         if let Some(reading) = without_glued_rank(word) {
             push(reading, &mut out);
         }
@@ -220,8 +226,8 @@ pub fn place_readings(folded: &str) -> Vec<String> {
     // name written with a hyphen inside (`Bandar-Abbas`, `Saint-Petersburg`, `Pyong-yang`) is
     // read with a space and closed up too, as lists write it, but never as one of its parts
     // alone (`Jian-ou` is not `Jian`).
-    for word in &words {
-        if !word.contains('-') {
+    for (at, word) in words.iter().enumerate() {
+        if !word.contains('-') || beside_a_street(at) {
             continue;
         }
         let is_rank_or_region = |part: &&str| {
@@ -327,6 +333,9 @@ mod tests {
             ("ul. moskovskaya 5, almaty", "moskovskaya"),
             ("пр. минский 3, вильнюс", "минский"),
             ("dandong lu 7, shanghai", "dandong"),
+            ("12 saint-petersburg road, london", "saint petersburg"),
+            ("dandongshi lu 7, shanghai", "dandong"),
+            ("ul. bandar-abbas 5, almaty", "bandar abbas"),
         ] {
             assert!(!place_readings(text).iter().any(|r| r == street), "{text}");
         }
