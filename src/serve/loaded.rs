@@ -134,3 +134,91 @@ pub fn diagnostics_json(diagnostics: &Diagnostics) -> serde_json::Value {
         })
         .collect()
 }
+
+/// How much of a list a reload may drop unasked, in per cent of what is in force: lists lose
+/// entries a few at a time as they are delisted, while a file cut short by a failed download
+/// or copy (at a line boundary, so that every row left reads well) loses a block of them.
+const SHRINK_TOLERANCE_PERCENT: usize = 5;
+
+/// What putting `fresh` in force would take away from the gate `in_force` keeps, one sentence
+/// each: a rule left out, a rule made less severe (or less severe when it cannot tell), and a
+/// pack list or screening list gone or shorter by more than [`SHRINK_TOLERANCE_PERCENT`].
+/// Each loads cleanly, which is why a reload asks for it to be confirmed
+/// (`allow_shrink`) rather than taking it as the operator's intent.
+pub fn narrowing(in_force: &Loaded, fresh: &Loaded) -> Vec<String> {
+    let (old, new) = (in_force.engine.pack(), fresh.engine.pack());
+    let mut out = Vec::new();
+    for rule in &old.rules {
+        match new.rules.iter().find(|r| r.id == rule.id) {
+            None => out.push(format!("rule `{}` is no longer in the pack", rule.id)),
+            Some(now) => {
+                if now.severity < rule.severity {
+                    out.push(format!(
+                        "rule `{}` is `{}` instead of `{}`",
+                        rule.id,
+                        now.severity.as_str(),
+                        rule.severity.as_str()
+                    ));
+                }
+                if now.on_unknown < rule.on_unknown {
+                    out.push(format!(
+                        "rule `{}` is `{}` instead of `{}` when it cannot tell",
+                        rule.id,
+                        now.on_unknown.as_str(),
+                        rule.on_unknown.as_str()
+                    ));
+                }
+            }
+        }
+    }
+    let pack_lists = |pack: &crate::rules::model::RulePack| -> Vec<(String, usize)> {
+        pack.lists
+            .iter()
+            .map(|(name, table)| (format!("pack list `{name}`"), table.rows.len()))
+            .collect()
+    };
+    let screening = |loaded: &Loaded| -> Vec<(String, usize)> {
+        loaded
+            .screening
+            .iter()
+            .map(|l| (format!("screening list `{}`", l.name), l.entries))
+            .collect()
+    };
+    for (before, after, unit) in [
+        (pack_lists(old), pack_lists(new), "rows"),
+        (screening(in_force), screening(fresh), "entries"),
+    ] {
+        for (name, had) in before {
+            match after.iter().find(|(n, _)| *n == name) {
+                None => out.push(format!("{name} is no longer loaded")),
+                Some(&(_, has)) if shrinks(had, has) => out.push(format!(
+                    "{name} has {has} {unit}, against {had} in force (more than {SHRINK_TOLERANCE_PERCENT} % fewer)"
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    out
+}
+
+/// Whether `has` entries are more than the tolerance fewer than `had`.
+fn shrinks(had: usize, has: usize) -> bool {
+    let lost = had.saturating_sub(has);
+    lost.saturating_mul(100) > had.saturating_mul(SHRINK_TOLERANCE_PERCENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shrinks;
+
+    #[test]
+    fn a_list_may_lose_a_few_entries_but_not_a_block() {
+        assert!(!shrinks(1000, 1000));
+        assert!(!shrinks(1000, 1200));
+        assert!(!shrinks(1000, 950));
+        assert!(shrinks(1000, 949));
+        assert!(shrinks(8, 7));
+        assert!(shrinks(1, 0));
+        assert!(!shrinks(0, 0));
+    }
+}

@@ -319,7 +319,7 @@ async fn reload_on_hangup(app: Shared) {
             return;
         };
         while hangup.recv().await.is_some() {
-            if let Err(e) = ops::reload_now(&app).await {
+            if let Err(e) = ops::reload_now(&app, false).await {
                 tracing::warn!(error = %e.message, detail = ?e.detail, "SIGHUP reload failed");
             }
         }

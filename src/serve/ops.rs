@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -63,15 +63,41 @@ pub fn loaded_json(l: &loaded::Loaded) -> Json_ {
     })
 }
 
-/// Reads the pack and lists again and puts them in force if they load in full; otherwise the
-/// running ones stay and the answer says why. Shared by the endpoint and SIGHUP.
-pub async fn reload_now(app: &Arc<App>) -> Result<Json_, ApiError> {
+/// Reads the pack and lists again and puts them in force if they load in full and, unless
+/// `allow_shrink`, take nothing away from the gate in force (`loaded::narrowing`); otherwise
+/// the running ones stay and the answer says why. Shared by the endpoint and SIGHUP, which
+/// never allows a shrink: a list cut short by a failed download loads cleanly, and a signal
+/// cannot say that the shrink was meant.
+pub async fn reload_now(app: &Arc<App>, allow_shrink: bool) -> Result<Json_, ApiError> {
     let _one_at_a_time = app.reloading.lock().await;
     let (rules, lists, cache) = (app.rules.clone(), app.lists.clone(), app.list_cache.clone());
     let outcome =
         blocking(move || Ok(loaded::load(rules.as_deref(), &lists, cache.as_deref()))).await?;
     match outcome {
         Ok(fresh) => {
+            let in_force = app.current();
+            let narrowing = loaded::narrowing(&in_force, &fresh);
+            if !narrowing.is_empty() && !allow_shrink {
+                app.metrics.reload(false);
+                tracing::warn!(
+                    narrowing = ?narrowing,
+                    "reload refused: it would narrow the gate; the running pack stays"
+                );
+                let mut error = ApiError::new(
+                    StatusCode::CONFLICT,
+                    "the new pack or lists would take rules or entries away from the gate; the \
+                     running ones stay in force (reload with `?allow_shrink=true` if that is meant)",
+                );
+                error.detail = Some(json!({
+                    "narrowing": narrowing,
+                    "in_force": loaded_json(&in_force),
+                    "refused": loaded_json(&fresh),
+                }));
+                return Err(error);
+            }
+            if !narrowing.is_empty() {
+                tracing::warn!(narrowing = ?narrowing, "reload narrows the gate, as allowed");
+            }
             let body = loaded_json(&fresh);
             app.metrics.set_pack(&fresh);
             let fresh = Arc::new(fresh);
@@ -102,15 +128,27 @@ pub async fn reload_now(app: &Arc<App>) -> Result<Json_, ApiError> {
     }
 }
 
+/// The reload endpoint's query.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReloadQuery {
+    /// Put in force a pack or lists that take rules or entries away from the gate in force
+    /// (a rule removed or made less severe, a list gone or more than 5 % shorter).
+    #[serde(default)]
+    pub allow_shrink: bool,
+}
+
 /// Reloads the pack and lists (admin).
-#[utoipa::path(post, path = "/v1/admin/reload", tag = "ops",
+#[utoipa::path(post, path = "/v1/admin/reload", tag = "ops", params(ReloadQuery),
     responses((status = 200, description = "The new pack and lists are in force"),
+        (status = 409, description = "They would take rules or entries away from the gate and `allow_shrink` was not given; the running ones stay, with what would be lost"),
         (status = 422, description = "They failed to load; the running ones stay, with the diagnostics")),
     security(("token" = [])))]
 pub async fn reload(
     State(app): State<Shared>,
     Bearer(caller): Bearer,
+    Query(query): Query<ReloadQuery>,
 ) -> Result<Json<Json_>, ApiError> {
     caller.require(Role::Admin)?;
-    reload_now(&app).await.map(Json)
+    reload_now(&app, query.allow_shrink).await.map(Json)
 }

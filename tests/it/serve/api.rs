@@ -53,6 +53,52 @@ fn check_answers_the_bytes_check_gives() {
     );
 }
 
+/// One request with an order id twice is one input with a repeated id, answered as `check`
+/// answers that input: in JSON Lines the second record is an error naming the first line, in a
+/// JSON array both are (which one is the order cannot be told). Each request is its own input:
+/// the same id in a later request is that order judged again, not a repeat.
+#[test]
+fn an_order_id_twice_in_one_request_is_an_error_as_in_one_input() {
+    let server = start(&[]);
+    let sample: Vec<serde_json::Value> = serde_json::from_slice(&sample()).unwrap();
+    let held = sample.iter().find(|o| o["id"] == HELD).unwrap().to_string();
+    let held = held.as_str();
+    let twice = format!("{held}\n{held}\n");
+    let served = server.post(
+        "/v1/check",
+        Some(ERP),
+        "application/x-ndjson",
+        twice.as_bytes(),
+    );
+    assert_eq!(served.status, 200, "{}", served.text());
+    let (_, cli, _) = redflag(&check_as_served("jsonl"), twice.as_bytes());
+    assert_eq!(served.body, cli);
+    let report = served.json();
+    assert_eq!(report["orders"][0]["verdict"], "hold");
+    assert_eq!(report["orders"][1]["verdict"], "error");
+    assert_eq!(report["orders"][1]["problems"][0]["code"], "O111");
+    assert!(
+        report["orders"][1]["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already appears on line 1"),
+        "{report}"
+    );
+    assert_eq!(report["summary"]["rejected"], 1);
+
+    let array = format!("[{held},{held}]");
+    let served = server.check(array.as_bytes());
+    let (_, cli, _) = redflag(&check_as_served("json"), array.as_bytes());
+    assert_eq!(served.body, cli);
+    let report = served.json();
+    assert_eq!(report["orders"][0]["verdict"], "error");
+    assert_eq!(report["orders"][1]["verdict"], "error");
+
+    // The order alone in a later request is judged, as before.
+    let again = server.check(held.as_bytes());
+    assert_eq!(again.json()["orders"][0]["verdict"], "hold");
+}
+
 #[test]
 fn an_unknown_field_is_reported_as_check_reports_it() {
     let server = start(&[]);
@@ -899,4 +945,119 @@ fn a_token_file_naming_one_person_twice_is_refused() {
             "{other:?}: {problems:?}"
         );
     }
+}
+
+/// A list cut short by a failed download or copy loads cleanly when it is cut at a line
+/// boundary; put in force by a reload, it would screen against half the list without a word.
+/// A reload that takes entries or rules away from the gate is refused unless it is asked for.
+#[test]
+fn a_reload_that_narrows_the_gate_needs_to_be_asked_for() {
+    let (server, list, held) = server_with_a_watchlist();
+    let listed = "Uludağ Dokuma Makine Servis Ltd. Şti.";
+    let others: Vec<String> = (0..39)
+        .map(|i| format!("Unrelated Holder {i} AG"))
+        .collect();
+    let mut full: Vec<&str> = others.iter().map(String::as_str).collect();
+    full.push(listed);
+    write_watchlist(&list, &full);
+    let reload = server.post("/v1/admin/reload", Some(OPS), "application/json", b"");
+    assert_eq!(
+        reload.status,
+        200,
+        "a longer list is no narrowing: {}",
+        reload.text()
+    );
+    assert_eq!(server.check(&held).json()["orders"][0]["verdict"], "block");
+
+    // Cut after the first half, at a line boundary: every row left reads well.
+    write_watchlist(&list, &full[..20]);
+    let refused = server.post("/v1/admin/reload", Some(OPS), "application/json", b"");
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    let detail = &refused.json()["detail"];
+    let narrowing = detail["narrowing"].to_string();
+    assert!(
+        narrowing.contains("has 20 entries, against 40 in force"),
+        "{narrowing}"
+    );
+    assert_eq!(detail["in_force"]["lists"][0]["entries"], 40);
+    assert_eq!(server.check(&held).json()["orders"][0]["verdict"], "block");
+
+    // SIGHUP cannot say that a shrink is meant: it is refused too, and logged.
+    signal(&server.child, "HUP");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !server.log().contains("reload refused") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "SIGHUP was not refused:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(server.check(&held).json()["orders"][0]["verdict"], "block");
+    let metrics = server.get("/metrics", Some(OPS)).text();
+    assert!(
+        metrics.contains("redflag_reloads_total{outcome=\"failed\"} 2"),
+        "{metrics}"
+    );
+
+    // Asked for, the shorter list is put in force.
+    let allowed = server.post(
+        "/v1/admin/reload?allow_shrink=true",
+        Some(OPS),
+        "application/json",
+        b"",
+    );
+    assert_eq!(allowed.status, 200, "{}", allowed.text());
+    assert_eq!(server.check(&held).json()["orders"][0]["verdict"], "hold");
+}
+
+/// A rule left out of the pack, or made less severe, takes a stop away from the gate as a
+/// shorter list does.
+#[test]
+fn a_reload_that_drops_or_softens_a_rule_needs_to_be_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    copy_dir(std::path::Path::new("rules"), &pack);
+    let db = dir.path().join("redflag.db").display().to_string();
+    let pack_arg = pack.display().to_string();
+    let server = start_in(dir, &db, &["--rules", &pack_arg]);
+    let digest = server.check(b"[]").json()["pack"]["sha256"].clone();
+
+    let rules = pack.join("rules/payment.toml");
+    let good = std::fs::read_to_string(&rules).unwrap();
+    let channel = good.find("[[rule]]\nid = \"RF-CHANNEL-001\"").unwrap();
+    let next = channel + good[channel + 1..].find("[[rule]]").unwrap() + 1;
+    std::fs::write(&rules, format!("{}{}", &good[..channel], &good[next..])).unwrap();
+    let refused = server.post("/v1/admin/reload", Some(OPS), "application/json", b"");
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    assert_eq!(
+        refused.json()["detail"]["narrowing"],
+        json!(["rule `RF-CHANNEL-001` is no longer in the pack"])
+    );
+    assert_eq!(server.check(b"[]").json()["pack"]["sha256"], digest);
+
+    let softened = good.replacen(
+        "id = \"RF-CHANNEL-001\"\nversion = 2\ntitle = \"Payment outside the banking system: crypto-assets, hawala, money transfer services, barter or gold\"\nseverity = \"hold\"",
+        "id = \"RF-CHANNEL-001\"\nversion = 2\ntitle = \"Payment outside the banking system: crypto-assets, hawala, money transfer services, barter or gold\"\nseverity = \"review\"",
+        1,
+    );
+    assert_ne!(
+        softened, good,
+        "the rule's head has changed; update this test"
+    );
+    std::fs::write(&rules, softened).unwrap();
+    let refused = server.post("/v1/admin/reload", Some(OPS), "application/json", b"");
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    assert_eq!(
+        refused.json()["detail"]["narrowing"],
+        json!(["rule `RF-CHANNEL-001` is `review` instead of `hold`"])
+    );
+    let allowed = server.post(
+        "/v1/admin/reload?allow_shrink=true",
+        Some(OPS),
+        "application/json",
+        b"",
+    );
+    assert_eq!(allowed.status, 200, "{}", allowed.text());
+    assert_ne!(server.check(b"[]").json()["pack"]["sha256"], digest);
 }
