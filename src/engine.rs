@@ -98,6 +98,8 @@ pub struct Engine {
     screener: Option<Arc<Screener>>,
     /// The date judged as of: list entries listed later are not known yet.
     as_of: Option<NaiveDate>,
+    /// The day the run is made on, for orders dated after it (`run_day`).
+    run_day: Option<NaiveDate>,
     /// What a stated `ship_date` is taken for.
     ship_dates: ShipDates,
     /// The lowest `min_score` of any `screen` condition: each party is screened once per
@@ -172,7 +174,7 @@ impl Engine {
             ..ScreenCache::default()
         };
         let mut scratch = Scratch::with_memo(memo::for_order());
-        let dates = OrderDates::of(order, self.as_of, self.ship_dates);
+        let dates = OrderDates::of(order, self.as_of, self.run_day, self.ship_dates);
         let longest = longest_list(&order.root);
         let mut findings: Vec<Finding> = Vec::new();
         let mut lapsed: Vec<String> = Vec::new();

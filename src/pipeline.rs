@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::engine::Engine;
 use crate::findings::{Judgement, Verdict};
-use crate::order::{self, Record, RepeatedIds};
+use crate::order::{self, Record, RunIds};
 use crate::report::{InputSummary, Reporter, RunInfo, Summary};
 use crate::waivers::WaiverUse;
 
@@ -210,7 +210,8 @@ pub fn run_check_inline<S: Into<Source>>(
 }
 
 /// One record judged: its judgement, its rendering when the reporter renders ahead, and
-/// whether its id is still to be checked against earlier records.
+/// whether its id is still to be checked against earlier records of its own input (every id
+/// is checked against the run's other inputs).
 type Judged = (Judgement, Option<Vec<u8>>, bool);
 
 /// How a judgement is rendered ahead of writing: [`Reporter::render`], or the reporter's
@@ -256,7 +257,9 @@ struct Tally<'r> {
     summary: Summary,
     used: WaiverUse,
     inputs: Vec<InputSummary>,
-    ids: Vec<RepeatedIds>,
+    /// The ids of every input so far: an id is one order in the whole run, so that a waiver
+    /// or a decision for `SO-1` of one input cannot be taken for another input's `SO-1`.
+    ids: RunIds,
 }
 
 impl<'r> Tally<'r> {
@@ -266,7 +269,7 @@ impl<'r> Tally<'r> {
             summary: Summary::default(),
             used: WaiverUse::default(),
             inputs: Vec::new(),
-            ids: Vec::new(),
+            ids: RunIds::default(),
         }
     }
 
@@ -294,13 +297,12 @@ impl<'r> Tally<'r> {
         out: &mut dyn Write,
     ) -> io::Result<()> {
         self.input(index).records += judged.len();
-        while self.ids.len() <= index {
-            self.ids.push(RepeatedIds::default());
-        }
         for (mut judgement, mut rendered, unchecked) in judged {
-            // Ids are checked here, in input order, for records parsed on the pool: a later
-            // record with an earlier record's id is an error.
-            if unchecked && repeated(&mut self.ids[index], &mut judgement) {
+            // Ids are checked here, in input order: against every earlier input's, and for
+            // records parsed on the pool against their own input's too (the other readers
+            // check an input's ids themselves). A later record with an earlier record's id is
+            // an error.
+            if self.repeated(index, !unchecked, &mut judgement) {
                 rendered = reporter.render(&judgement);
             }
             self.used.record(&judgement);
@@ -361,23 +363,30 @@ impl<'r> Tally<'r> {
     }
 }
 
-/// Makes `judgement` an error when its id repeats an earlier record's of the same input; true
-/// when it did.
-fn repeated(ids: &mut RepeatedIds, judgement: &mut Judgement) -> bool {
-    let Some(id) = judgement.order_id.as_deref() else {
-        return false;
-    };
-    let Some(problem) = ids.problem(id, judgement.origin.line) else {
-        return false;
-    };
-    if judgement.verdict != Verdict::Error {
-        judgement.verdict = Verdict::Error;
-        judgement.findings.clear();
-        judgement.problems.clear();
-        judgement.waivers_lapsed.clear();
+impl Tally<'_> {
+    /// Makes `judgement`, of input `index`, an error when its id repeats an earlier record's
+    /// of an earlier input, or of the same input when its reader did not check that
+    /// (`checked`); true when it did.
+    fn repeated(&mut self, index: usize, checked: bool, judgement: &mut Judgement) -> bool {
+        let Some(id) = judgement.order_id.as_deref() else {
+            return false;
+        };
+        let line = judgement.origin.line;
+        let Some(problem) = self.ids.problem(id, index, line, &self.run.inputs, checked) else {
+            return false;
+        };
+        if judgement.verdict != Verdict::Error {
+            // As the readers make it (`RepeatedIds`): an error record, not a judged order, so
+            // no findings and no context, and `check` and `serve` write it alike.
+            judgement.verdict = Verdict::Error;
+            judgement.findings.clear();
+            judgement.problems.clear();
+            judgement.waivers_lapsed.clear();
+            judgement.context = None;
+        }
+        judgement.problems.push(problem);
+        true
     }
-    judgement.problems.push(problem);
-    true
 }
 
 /// Frames each source into batches and hands them to `send` (the reader thread's channel, or

@@ -127,7 +127,7 @@ pub(super) fn run(args: CoverageArgs) -> Status {
     let outcomes = if args.orders.is_empty() {
         None
     } else {
-        let engine = Engine::new(pack);
+        let engine = Engine::new(pack).run_day(crate::cli::age_reference_day());
         let mut outcomes = Outcomes::new(engine.pack());
         for source in sources {
             let mut source = source.peekable();

@@ -194,6 +194,7 @@ impl IndexedLists {
             Some(screener) => Engine::with_index(pack, screener),
             None => Engine::with_screening(pack, Vec::new()),
         };
+        let engine = engine.run_day(crate::cli::age_reference_day());
         match as_of {
             Some(date) => engine.as_of(date),
             None => engine,

@@ -86,6 +86,7 @@ impl Engine {
             compiled,
             screener: None,
             as_of: None,
+            run_day: None,
             ship_dates: ShipDates::default(),
             screen_floor,
             waivers: None,
@@ -104,6 +105,15 @@ impl Engine {
     /// were not on the list yet (lookback over past orders with today's lists).
     pub fn as_of(mut self, date: NaiveDate) -> Engine {
         self.as_of = Some(date);
+        self
+    }
+
+    /// Judges on `day` (today, for a gate): an order not shipped yet may ship on it, so a list
+    /// row or listing in force on it counts for an order dated later (`in_force`). Without it
+    /// (and without `as_of`) such a row counts for an order dated after it ended as well,
+    /// which errs toward a finding. The engine reads no clock: its caller says what day it is.
+    pub fn run_day(mut self, day: NaiveDate) -> Engine {
+        self.run_day = Some(day);
         self
     }
 

@@ -6,10 +6,13 @@
 //! the shipment, judged with the rows of its own first day) gives a lookback finding, marked
 //! and held at `review`, like screening's listed-after-shipment rule. The order date alone
 //! never makes a row later: goods ship on or after it, possibly today, so an order without a
-//! `ship_date` is judged against every row in force since its date (an unknown date never
-//! clears an order). Before shipment ([`ShipDates::Planned`]) a stated `ship_date` is a plan
-//! and nothing is later through it. With `--as-of`, rows that came into force after that day
-//! were not known yet and do not count at all, as list entries listed after it.
+//! `ship_date` is judged against every row in force on any day from the earlier of its date
+//! and the run's day on (an unknown date never clears an order; an order date in the future,
+//! a typing error or a date chosen to slip past, does not end a row still in force today).
+//! Before shipment ([`ShipDates::Planned`]) a stated `ship_date` is a plan and nothing is
+//! later through it. With `--as-of`, rows that came into force after that day were not known
+//! yet and do not count at all, as list entries listed after it; the run's day is then that
+//! day.
 
 use std::cell::{Cell, RefCell};
 
@@ -27,7 +30,8 @@ enum RowStatus {
     InForce,
     /// In force only from this day, after the stated shipment date.
     Later(NaiveDate),
-    /// Ended on this day, before the order date.
+    /// Ended on this day, before the order date (and, for an order not shipped, before the
+    /// run's day).
     Ended(NaiveDate),
     /// In force only from this day, after the as-of date: not known on it.
     AfterAsOf(NaiveDate),
@@ -42,6 +46,9 @@ pub(super) struct OrderDates {
     ordered: Option<NaiveDate>,
     /// The as-of date of the run, if one was given.
     as_of: Option<NaiveDate>,
+    /// The run's day: the as-of date, else the day the caller said the run is made on
+    /// (`Engine::run_day`); `None` when neither is known.
+    run_day: Option<NaiveDate>,
     /// Whether the order states a ship date that was taken as a plan, not the shipment.
     ship_planned: bool,
     /// Whether `ship` was moved to the day a rule came into force ([`OrderDates::for_rule`]):
@@ -51,7 +58,12 @@ pub(super) struct OrderDates {
 
 impl OrderDates {
     /// `ship_dates`: whether a stated `ship_date` is the day the goods left, or a plan.
-    pub(super) fn of(order: &Order, as_of: Option<NaiveDate>, ship_dates: ShipDates) -> OrderDates {
+    pub(super) fn of(
+        order: &Order,
+        as_of: Option<NaiveDate>,
+        run_day: Option<NaiveDate>,
+        ship_dates: ShipDates,
+    ) -> OrderDates {
         let date = |name: &str| match order.root.get(name) {
             Some(Value::Date(d)) => Some(*d),
             _ => None,
@@ -69,6 +81,7 @@ impl OrderDates {
             },
             ordered,
             as_of,
+            run_day: as_of.or(run_day),
             ship_planned: ship_dates == ShipDates::Planned && date("ship_date").is_some(),
             moved_to_rule: false,
         }
@@ -108,19 +121,31 @@ impl OrderDates {
         self.ship.filter(|s| *s < day)
     }
 
+    /// Whether a row or a listing that ended on `until` had ended for this order. It ends only
+    /// before the order date: a ship date after the end may be an ERP's `9999-12-31`
+    /// placeholder, and a stated date must not take a row out (the goods may have left while
+    /// it was in force; a false alarm is the safe error). An order without a stated shipment
+    /// may also ship on the run's day (`--as-of`, else the day the caller gave, today for
+    /// `check`) or any day after, so for it a row ends only before the earlier of the two: an
+    /// order dated `2099-01-01` does not end an embargo row in force until `2030-12-31` when it
+    /// may ship today. With no run's day known, such a row does not end for it at all.
+    pub(super) fn ended_by(&self, until: NaiveDate) -> bool {
+        let Some(ordered) = self.ordered.or(self.ship) else {
+            return false;
+        };
+        if until >= ordered {
+            return false;
+        }
+        self.ship.is_some() || self.run_day.is_some_and(|day| until < day)
+    }
+
     fn status(&self, from: RowDate, until: RowDate) -> RowStatus {
         if let (Some(as_of), Some(from)) = (self.as_of, from.date()) {
             if from > as_of {
                 return RowStatus::AfterAsOf(from);
             }
         }
-        // A row ends for an order only before its order date: a ship date after the end may
-        // be an ERP's `9999-12-31` placeholder, and a stated date must not take a row out
-        // (the goods may have left while it was in force; a false alarm is the safe error).
-        let Some(ordered) = self.ordered.or(self.ship) else {
-            return RowStatus::InForce;
-        };
-        if let Some(until) = until.date().filter(|u| *u < ordered) {
+        if let Some(until) = until.date().filter(|u| self.ended_by(*u)) {
             return RowStatus::Ended(until);
         }
         match (self.ship, from.date()) {

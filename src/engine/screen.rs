@@ -529,9 +529,9 @@ fn judge_candidates(
     // listing: the order date is the earliest they could ship, and an order without a ship
     // date may ship today.
     let ship_stated = cx.rows.dates.stated_ship().is_some();
-    // A listing ends for an order only before its order date, as a list row does (see
-    // `OrderDates`): a `9999-12-31` placeholder ship date must not end it.
-    let order_date = cx.order_date(RateDate::OrderDate);
+    // A listing ends for an order only before its order date, as a list row does, and for
+    // an order not shipped only before the run's day too (`OrderDates::ended_by`): a
+    // `9999-12-31` placeholder ship date must not end it, nor an order date in the future.
     let unshipped = if cx.rows.dates.ship_planned() {
         ListingStatus::AfterOrderNotShipped
     } else {
@@ -540,9 +540,7 @@ fn judge_candidates(
     let status_of = |entry: &screening::Entry| match shipment_date {
         None => ListingStatus::OrderUndated,
         Some(date) => {
-            let ended = entry
-                .ends_on
-                .is_some_and(|end| end < order_date.unwrap_or(date));
+            let ended = entry.ends_on.is_some_and(|end| cx.rows.dates.ended_by(end));
             match entry.listed_at(date) {
                 _ if ended => ListingStatus::Ended,
                 ListedAt::ListedAfter if ship_stated => ListingStatus::AfterShipment,

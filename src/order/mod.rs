@@ -35,6 +35,7 @@ pub use map::{Join, SheetChoice, ValueFormat};
 pub use normalize::normalize_order;
 pub use path::{Path, Reach, Segment, Trail};
 pub use schema::Shape;
+pub use seen_ids::RunIds;
 pub use value::Value;
 
 /// Where a record came from: the file (or `-` for standard input) and the

@@ -22,7 +22,8 @@ use crate::rules::{PackFiles, RulePack};
 /// without errors; a name that still does not resolve makes its case an
 /// error rather than a panic.
 pub fn run(suite: &Suite, pack: &RulePack, files: &PackFiles) -> RunReport {
-    let engine = Engine::with_screening(pack.clone(), Vec::new());
+    let engine = Engine::with_screening(pack.clone(), Vec::new())
+        .run_day(crate::cli::age_reference_day());
     RunReport {
         pack: pack.name.clone(),
         version: pack.version.clone(),
@@ -292,7 +293,8 @@ fn with_lists(case: &Case, pack: &RulePack, files: &PackFiles) -> Result<Engine,
     let engine = Engine::with_screening(
         pack,
         screening.into_iter().flat_map(|l| l.entries).collect(),
-    );
+    )
+    .run_day(crate::cli::age_reference_day());
     Ok(match case.as_of {
         Some(date) => engine.as_of(date),
         None => engine,

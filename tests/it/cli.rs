@@ -763,6 +763,99 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
     assert_eq!(doc.orders[1299].line, 1300);
 }
 
+/// An order id is one order in the whole run: an id seen in an earlier input is an error
+/// naming where it was first seen (`O111`), as a repeat within one input is, whatever the
+/// inputs' formats; counts add up and the report is the same at any thread count.
+#[test]
+fn an_order_id_repeated_in_another_input_of_the_run_is_an_error_naming_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = sample_lines(&["SO-2025-0110", "SO-2025-0111"]);
+    std::fs::write(dir.path().join("a.jsonl"), &first).unwrap();
+    // The same ids again in a JSON document and in JSON Lines, beside a new one.
+    let again: Vec<serde_json::Value> = sample_lines(&["SO-2025-0111", "SO-2025-0112"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    std::fs::write(
+        dir.path().join("b.json"),
+        serde_json::to_string(&again).unwrap(),
+    )
+    .unwrap();
+    // (in the sample's order: SO-2025-0110 first)
+    std::fs::write(
+        dir.path().join("c.jsonl"),
+        sample_lines(&["SO-2025-0110", "SO-2025-0113"]),
+    )
+    .unwrap();
+    let args = |threads: &'static str| {
+        [
+            "check",
+            "--format",
+            "json",
+            "--threads",
+            threads,
+            "a.jsonl",
+            "b.json",
+            "c.jsonl",
+        ]
+    };
+    let one = redflag_in(Some(dir.path()), &args("1"), None);
+    let two = redflag_in(Some(dir.path()), &args("2"), None);
+    assert_eq!(code(&one), 1, "{}", stderr(&one));
+    assert!(one.stdout == two.stdout, "--threads 1 and 2 differ");
+    let doc: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    let got: Vec<(String, String, String, Vec<String>)> = doc["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["file"].as_str().unwrap().to_string(),
+                o["id"].as_str().unwrap().to_string(),
+                o["verdict"].as_str().unwrap().to_string(),
+                o["problems"]
+                    .as_array()
+                    .map(|p| {
+                        p.iter()
+                            .map(|p| format!("{}: {}", p["code"], p["message"]))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let repeated = |file: &str, id: &str, line: usize| {
+        (
+            file.to_string(),
+            id.to_string(),
+            "error".to_string(),
+            vec![format!(
+                "\"O111\": \"order id `{id}` already appears in `a.jsonl` on line {line}\""
+            )],
+        )
+    };
+    assert_eq!(got[2], repeated("b.json", "SO-2025-0111", 2), "{got:#?}");
+    assert_eq!(got[4], repeated("c.jsonl", "SO-2025-0110", 1), "{got:#?}");
+    for (i, (_, id, verdict, _)) in got.iter().enumerate() {
+        if i != 2 && i != 4 {
+            assert_ne!(verdict, "error", "{id}: {got:#?}");
+        }
+    }
+    let summary = &doc["summary"];
+    assert_eq!(summary["read"], 6);
+    assert_eq!(summary["judged"], 4);
+    assert_eq!(summary["rejected"], 2);
+    // Each input alone has no repeat.
+    for input in ["a.jsonl", "b.json", "c.jsonl"] {
+        let alone = redflag_in(
+            Some(dir.path()),
+            &["check", "--format", "json", input],
+            None,
+        );
+        assert!(!stdout(&alone).contains("O111"), "{input}");
+    }
+}
+
 // ---- inputs ----
 
 #[test]

@@ -160,6 +160,53 @@ fn a_far_future_placeholder_ship_date_does_not_end_a_row() {
     assert!(findings(&records, "F").contains(&("DATED-001".into(), "block".into(), None)));
 }
 
+/// A pack whose embargo row for North Korea is in force until 2030-12-31, and Cuba's until
+/// 2020-12-31 (the adversarial case of an order dated far in the future).
+const ENDING: &str =
+    "fixtures/adversarial/lists/pack-list-row-ends-before-a-far-future-order-date/pack";
+
+/// An order to an end user in `country`, ordered on `date`, shipped on `ship` when given.
+fn order_to(id: &str, date: &str, ship: Option<&str>, country: &str) -> String {
+    let ship = ship
+        .map(|s| format!("\"ship_date\":\"{s}\","))
+        .unwrap_or_default();
+    format!(
+        "{{\"id\":\"{id}\",\"date\":\"{date}\",{ship}\"seller\":{{\"name\":\"Werk GmbH\",\"country\":\"DE\"}},\
+         \"buyer\":{{\"name\":\"Buyer GmbH\",\"country\":\"DE\"}},\
+         \"end_user\":{{\"name\":\"End User\",\"country\":\"{country}\"}},\
+         \"items\":[{{\"sku\":\"M1\",\"hs\":\"820730\",\"quantity\":1}}]}}\n"
+    )
+}
+
+#[test]
+fn an_order_dated_after_the_run_day_counts_every_row_in_force_from_the_run_day() {
+    // Not shipped: the goods may leave today (the tests' day, 2026-11-30), while the row is in
+    // force, whatever the order date says; a row that ended before today does not count.
+    let orders = [
+        order_to("FAR", "2099-01-01", None, "KP"),
+        order_to("FAR-PLAN", "2099-01-01", Some("2099-03-01"), "KP"),
+        order_to("FAR-CU", "2099-01-01", None, "CU"),
+        order_to("NOW", "2026-11-01", None, "KP"),
+    ]
+    .concat();
+    let (status, records) = check(&orders, &["--rules", ENDING]);
+    assert_eq!(status, 1);
+    for id in ["FAR", "FAR-PLAN", "NOW"] {
+        assert_eq!(verdict(&records, id), "block", "{id}");
+    }
+    assert_eq!(verdict(&records, "FAR-CU"), "clear");
+    // `--shipped` without a ship date: the run's day is still today.
+    let (_, records) = check(&orders, &["--rules", ENDING, "--shipped"]);
+    assert_eq!(verdict(&records, "FAR"), "block");
+    // With a stated shipment (`--shipped`), the goods left in 2099: the row had ended, as before.
+    assert_eq!(verdict(&records, "FAR-PLAN"), "clear");
+    // `--as-of` is the run's day: in force then, the row counts; ended by then, it does not.
+    let (_, records) = check(&orders, &["--rules", ENDING, "--as-of", "2026-06-01"]);
+    assert_eq!(verdict(&records, "FAR"), "block");
+    let (_, records) = check(&orders, &["--rules", ENDING, "--as-of", "2031-06-01"]);
+    assert_eq!(verdict(&records, "FAR"), "clear");
+}
+
 #[test]
 fn a_lookback_as_of_a_later_day_still_names_the_later_row() {
     let (_, records) = check(
