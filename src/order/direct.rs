@@ -160,11 +160,9 @@ impl<'de> Visitor<'de> for Known {
                         Some((known, shape)) => {
                             (Cow::Borrowed(known), map.next_value_seed(Known(shape))?)
                         }
-                        // Named as a field but written otherwise: reported the long way.
-                        None if self.0.misnamed_field(&name).is_some() => return give_up(),
-                        // A loader may accept more: unknown members ride along. (Their own
-                        // key is not checked for control characters, as in `normalize`.)
-                        None => (Cow::Owned(name.into_owned()), map.next_value_seed(Generic)?),
+                        // A member the format does not know, or a field written otherwise:
+                        // a problem, reported the long way.
+                        None => return give_up(),
                     };
                     members.push(member);
                     key = map.next_key_seed(KeySeed)?;

@@ -58,14 +58,16 @@ pub mod codes {
     pub const UNKNOWN_PARTY: &str = "O118";
     /// A member is named as a field of the format, written otherwise (`Country`, `cоuntry`).
     pub const MISNAMED: &str = "O119";
+    /// A member the order format does not know, outside `attributes`: no rule would read it.
+    pub const UNKNOWN_MEMBER: &str = "O120";
 }
 
 /// Normalises one raw record into its id and a [`Value::Map`], or returns
 /// every problem found in it.
 ///
-/// The id is a string (trimmed) or a number turned into its text. Unknown
-/// members of known objects are kept, converted generically; `null` is kept
-/// as [`Value::Null`], which the engine treats as absent.
+/// The id is a string (trimmed) or a number turned into its text. A member of a known object
+/// that the format does not know is a problem (`O118`, `O119`, `O120`); `null` is kept as
+/// [`Value::Null`], which the engine treats as absent.
 pub fn normalize_order(raw: &Json) -> Result<(String, Value), Vec<FieldProblem>> {
     let mut problems = Vec::new();
     let Json::Object(_) = raw else {
@@ -459,9 +461,15 @@ fn normalize_composite(
                         problems.push(misnamed(shape, key, field, &join(path, key)));
                         None
                     }
-                    // A loader may accept more: unknown members ride along.
+                    // No rule reads it, so what it says would be dropped without a word:
+                    // `"destination": "KP"`, a `no_reexport` ban under `restriction`, cash
+                    // under `payment.type`. The order's own are judged in `required_members`,
+                    // which tells a party (`O118`) from the rest.
                     (None, None) => {
                         check_controls(member, &join(path, key), problems);
+                        if shape != Shape::Order {
+                            problems.push(unknown_member(shape, key, &join(path, key)));
+                        }
                         Some(generic(member))
                     }
                 };
@@ -505,7 +513,7 @@ pub(crate) fn required_members(shape: Shape, out: &Fields, problems: &mut Vec<Fi
                 problems.push(missing("buyer.name"));
             }
         }
-        unknown_parties(out, problems);
+        unknown_order_members(out, problems);
     }
 }
 
@@ -518,15 +526,15 @@ const PARTY_FIELDS: [&str; 5] = [
     "payment.payer",
 ];
 
-/// A party held under a member of the order the format does not know is a problem: unknown
-/// members ride along, and one holding a party was read by no rule, so a listed consignee
+/// A member of the order the format does not know is a problem (`O120`), and one holding a
+/// party is told apart (`O118`): read by no rule, a listed consignee
 /// written as `"consignee": {"name": "MAHAN AIR"}` was never screened and the order came out
 /// clear. A party is an object with a name (`name`, `Name`), or a list of them, under any
 /// key (`ship_to`, `notify_parties`); under a key one letter or so from a party field
 /// (`consignee`, `enduser`) any text or object is taken for one (`"consignee": "MAHAN AIR"`).
 /// Below `attributes` it is kept as it is (and its texts read for listed names), so an export
 /// that means to keep such a party says so there.
-fn unknown_parties(order: &Fields, problems: &mut Vec<FieldProblem>) {
+fn unknown_order_members(order: &Fields, problems: &mut Vec<FieldProblem>) {
     for (key, value) in order.iter() {
         if Shape::Order.field(key).is_some() {
             continue;
@@ -546,6 +554,7 @@ fn unknown_parties(order: &Fields, problems: &mut Vec<FieldProblem>) {
             other => party(other),
         };
         let Some(name) = name else {
+            problems.push(unknown_member(Shape::Order, key, key));
             continue;
         };
         let known = Shape::Order.fields().iter().map(|(field, _)| *field);
@@ -566,6 +575,30 @@ fn unknown_parties(order: &Fields, problems: &mut Vec<FieldProblem>) {
             ),
         ));
     }
+}
+
+/// A member `key` of `shape` that the format does not know, at `path`: no rule would read it.
+/// Data a rule may read has its place below the order's or a party's `attributes`.
+fn unknown_member(shape: Shape, key: &str, path: &str) -> FieldProblem {
+    let known = shape.fields().iter().map(|(field, _)| *field);
+    let hint = match crate::diag::did_you_mean(key, known) {
+        Some(field) => format!(": did you mean `{field}`?"),
+        None => String::new(),
+    };
+    let keep = match shape {
+        Shape::Order | Shape::Party => "below `attributes`",
+        _ => "below the order's `attributes`",
+    };
+    problem(
+        codes::UNKNOWN_MEMBER,
+        path,
+        format!(
+            "`{key}` is no field of {}, and no rule would read what it holds{hint} (keep it \
+             {keep} if a rule should read it, or leave it out){}",
+            with_article(&shape.name()),
+            not_ascii(key)
+        ),
+    )
 }
 
 /// A member named as `field` of `shape` but written otherwise, which no rule would read.

@@ -293,16 +293,26 @@ fn dates_accept_basic_format_and_date_times() {
 }
 
 #[test]
-fn numeric_ids_nulls_and_unknown_members_are_kept() {
-    let text = r#"{"id": 600101, "date": "2024-01-02", "forwarder": null, "buyer": {"name": "B", "vat": "DE123"}, "items": [{"sku": 42, "note": {"x": [1, "a"]}}], "extra": 1}"#;
+fn numeric_ids_and_nulls_are_read_and_unknown_members_are_errors() {
+    let text = r#"{"id": 600101, "date": "2024-01-02", "forwarder": null, "buyer": {"name": "B", "attributes": {"vat": "DE123"}}, "items": [{"sku": 42}], "attributes": {"note": {"x": [1, "a"]}}}"#;
     let records = load_text(text, "t.jsonl", InputFormat::Jsonl);
     check_counts(&records, 1, 0);
     let o = order(&records, "600101");
     assert_eq!(o.root.get("forwarder"), None, "null reads as absent");
-    check_value(&records, "600101", "buyer.vat", "DE123");
+    check_value(&records, "600101", "buyer.attributes.vat", "DE123");
     check_value(&records, "600101", "items[0].sku", "42");
-    check_value(&records, "600101", "items[0].note.x", "[number 1, a]");
-    check_value(&records, "600101", "extra", "number 1");
+    check_value(&records, "600101", "attributes.note.x", "[number 1, a]");
+
+    // What the format does not name is kept below `attributes`; elsewhere no rule would read
+    // it, and the record is an error naming each such member.
+    let text = r#"{"id": 600102, "date": "2024-01-02", "buyer": {"name": "B", "vat": "DE123"}, "items": [{"sku": 42, "restriction": {"kind": "no_reexport"}}], "extra": 1}"#;
+    let records = load_text(text, "t.jsonl", InputFormat::Jsonl);
+    insta::assert_snapshot!(render(&records), @r"
+    t.jsonl:1 error [600102]
+      O120 buyer.vat: `vat` is no field of a party, and no rule would read what it holds (keep it below `attributes` if a rule should read it, or leave it out)
+      O120 items[0].restriction: `restriction` is no field of an item, and no rule would read what it holds: did you mean `restrictions`? (keep it below the order's `attributes` if a rule should read it, or leave it out)
+      O120 extra: `extra` is no field of an order, and no rule would read what it holds (keep it below `attributes` if a rule should read it, or leave it out)
+    ");
 }
 
 #[test]
