@@ -21,7 +21,7 @@ pub(super) struct CheckArgs {
     /// Lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value = "hold")]
     fail_on: FailOn,
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE instead of standard output (`-`: standard output).
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Format of the inputs, when the file extension does not say it.
@@ -95,7 +95,8 @@ pub(super) struct CheckArgs {
     profile: Option<PathBuf>,
 }
 
-pub(super) fn check(args: CheckArgs) -> Status {
+pub(super) fn check(mut args: CheckArgs) -> Status {
+    args.output = super::output::dash_is_stdout(args.output.take());
     set_diagnostics_color(args.color);
     let (mut pack, pack_files, warnings) = match load_pack(&args.rules) {
         Ok(loaded) => loaded,

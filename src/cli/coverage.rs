@@ -51,7 +51,7 @@ pub(super) struct CoverageArgs {
     /// repeat the option or give a comma-separated list.
     #[arg(long, value_name = "ID", value_delimiter = ',')]
     require: Vec<String>,
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE instead of standard output (`-`: standard output).
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -59,7 +59,8 @@ pub(super) struct CoverageArgs {
 /// Records judged per batch, as in `check`.
 const BATCH: usize = 1024;
 
-pub(super) fn run(args: CoverageArgs) -> Status {
+pub(super) fn run(mut args: CoverageArgs) -> Status {
+    args.output = super::output::dash_is_stdout(args.output.take());
     let files = match &args.rules {
         None => PackFiles::embedded(),
         Some(dir) => match PackFiles::read_dir(dir) {

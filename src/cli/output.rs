@@ -18,6 +18,13 @@ use crate::diag::Diagnostic;
 /// so with the default 8 KiB most records took a write call of their own.
 const WRITE_BUFFER: usize = 256 * 1024;
 
+/// The report's path of `-o PATH`: `-` is standard output, as `-` among the inputs is
+/// standard input (`./-` names a file called `-`). Written to a file named `-`, the report a
+/// gate script read from the pipe was empty, and the script let the order pass.
+pub fn dash_is_stdout(path: Option<PathBuf>) -> Option<PathBuf> {
+    path.filter(|p| p.as_os_str() != "-")
+}
+
 /// The report's destination, open for writing.
 pub enum Destination {
     /// Standard output, buffered.

@@ -35,7 +35,7 @@ pub(super) struct TestArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: TestFormat,
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE instead of standard output (`-`: standard output).
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Run only the cases whose rule id, or `FILE: NAME`, contains TEXT.
@@ -88,7 +88,8 @@ fn fail(code: &'static str, message: String, help: &str) -> Status {
     Status::Error
 }
 
-pub(super) fn test(args: TestArgs) -> Status {
+pub(super) fn test(mut args: TestArgs) -> Status {
+    args.output = super::output::dash_is_stdout(args.output.take());
     super::set_diagnostics_color(args.color);
     let selection = match &args.path {
         None => Selection {
