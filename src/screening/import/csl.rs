@@ -137,7 +137,7 @@ pub fn import_csl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
                 None => problems.push(problem(
                     file_name,
                     line,
-                    format!("{col_name} `{v}` is not a date, so it is ignored"),
+                    format!("{col_name} `{v}` is not a yyyy-mm-dd date, so it is ignored"),
                 )),
             }
         }

@@ -380,13 +380,14 @@ impl ListSource {
     }
 }
 
-/// Parses `YYYY-MM-DD`, `YYYY-MM`, `YYYY` (partial dates take the first day) or
-/// `MM/DD/YYYY`; a timestamp's time part is ignored.
+/// Parses `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (partial dates take the first day); a timestamp's
+/// time part is ignored. A slash date is not read: `01/12/2025` is 1 December to one office and
+/// 12 January to another, and a list format that writes dates so says which (the DPL's
+/// `MM/DD/YYYY`, [`parse_us_date`]); elsewhere a guess could end an entry before its time.
 pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     let t = text.trim();
-    if let Some((m, rest)) = t.split_once('/') {
-        let (d, y) = rest.split_once('/')?;
-        return NaiveDate::from_ymd_opt(y.trim().parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if t.contains('/') {
+        return None;
     }
     let day = t.get(..10).unwrap_or(t);
     let mut parts = day.split('-');
@@ -403,6 +404,21 @@ pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Parses `MM/DD/YYYY`, as the BIS Denied Persons List writes its dates, or a date
+/// [`parse_date`] reads.
+pub(crate) fn parse_us_date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    let Some((m, rest)) = t.split_once('/') else {
+        return parse_date(t);
+    };
+    let (d, y) = rest.split_once('/')?;
+    let y: i32 = y.trim().parse().ok()?;
+    if !(1000..=9999).contains(&y) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m.trim().parse().ok()?, d.trim().parse().ok()?)
 }
 
 /// A delimited file read whole: its header, its data rows with their lines, and the tally of
