@@ -52,7 +52,7 @@ fn detect_text_format(file_name: &str, head: &str) -> Option<ListFormat> {
     if lower.contains("street_address") && lower.contains("effective_date") {
         return Some(ListFormat::Dpl);
     }
-    if lower.starts_with("id,name") {
+    if is_watchlist_header(&lower) {
         return Some(ListFormat::WatchlistCsv);
     }
     if head.starts_with('{') {
@@ -65,6 +65,16 @@ fn detect_text_format(file_name: &str, head: &str) -> Option<ListFormat> {
         return Some(ListFormat::OfacSdn);
     }
     None
+}
+
+/// A watch list's header: `id` and `name` among its cells, in any order, each cell maybe
+/// quoted (as Excel saves it) or padded.
+fn is_watchlist_header(lower: &str) -> bool {
+    let cells: Vec<&str> = lower
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').trim())
+        .collect();
+    cells.contains(&"id") && cells.contains(&"name")
 }
 
 fn looks_like_sdn_row(line: &str) -> bool {
