@@ -184,10 +184,11 @@ fn read_companions(path: &Path) -> Result<[(String, String); 3], ScreeningError>
     Ok(read_companions_digested(path)?.0)
 }
 
+/// An OFAC set's companions (name and text each) with the SHA-256 of each one's bytes.
+type DigestedCompanions = ([(String, String); 3], [String; 3]);
+
 /// [`read_companions`], with the SHA-256 of each companion's bytes.
-fn read_companions_digested(
-    path: &Path,
-) -> Result<([(String, String); 3], [String; 3]), ScreeningError> {
+fn read_companions_digested(path: &Path) -> Result<DigestedCompanions, ScreeningError> {
     let display = path.display().to_string();
     let [alt, add, comments] = ofac_companions(&display);
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
