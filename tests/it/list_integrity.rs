@@ -164,3 +164,13 @@ fn a_slash_date_is_read_only_where_the_format_says_how() {
     assert_eq!(entry.listed_on.unwrap().to_string(), "2020-01-02");
     assert_eq!(entry.ends_on.unwrap().to_string(), "2030-12-01");
 }
+
+#[test]
+fn serve_refuses_a_list_whose_entries_all_ended_as_check_does() {
+    // `serve` loads (and reloads) its lists as `check` does, on the day it loads them.
+    let spec = format!("{ENDED}/watch.csv");
+    let Err(problems) = redflag::serve::loaded::load(None, &[spec], None) else {
+        panic!("serve loaded a list with no entry in force");
+    };
+    assert!(problems.iter().any(|d| d.code() == "S002"), "{problems:?}");
+}
