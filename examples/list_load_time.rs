@@ -87,11 +87,13 @@ fn watch_toml(dir: &Path, n: usize) -> Result<PathBuf, Box<dyn Error>> {
 }
 
 fn csl(dir: &Path, n: usize) -> Result<PathBuf, Box<dyn Error>> {
-    let mut text = String::from("_id,source,name,alt_names,addresses,ids,start_date\n");
+    let mut text = String::from(
+        "_id,source,type,programs,end_date,remarks,citizenships,nationalities,name,alt_names,addresses,ids,start_date\n",
+    );
     for i in 0..n {
         writeln!(
             text,
-            "{i},Entity List (EL) - Bureau of Industry and Security,{},Alias {i},\"{i} Port Road, Dubai, AE\",\"Tax ID No., {:010}, RU\",2023-01-01",
+            "{i},Entity List (EL) - Bureau of Industry and Security,,,,,,,{},Alias {i},\"{i} Port Road, Dubai, AE\",\"Tax ID No., {:010}, RU\",2023-01-01",
             name(i),
             i
         )?;

@@ -255,7 +255,13 @@ pub(super) fn check(mut args: CheckArgs) -> Status {
         }
     };
     let cache = cache_dir(args.no_list_cache);
-    let mut screening = match load_indexed(&args.lists, &pack, args.verbose, cache.as_deref()) {
+    let mut screening = match load_indexed(
+        &args.lists,
+        &pack,
+        args.verbose,
+        cache.as_deref(),
+        args.as_of.unwrap_or_else(age_reference_day),
+    ) {
         Ok(mut indexed) => {
             let warnings = std::mem::take(&mut indexed.warnings);
             if !warnings.is_empty() {

@@ -40,7 +40,13 @@ pub(super) fn run(args: ExplainArgs) -> Status {
         return fail(*problem);
     }
     let cache = super::cache_dir(args.no_list_cache);
-    let screening = match super::load_indexed(&args.lists, &pack, false, cache.as_deref()) {
+    let screening = match super::load_indexed(
+        &args.lists,
+        &pack,
+        false,
+        cache.as_deref(),
+        args.as_of.unwrap_or_else(super::age_reference_day),
+    ) {
         Ok(mut indexed) => {
             let warnings = std::mem::take(&mut indexed.warnings);
             if !warnings.is_empty() {

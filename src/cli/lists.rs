@@ -135,6 +135,34 @@ fn unloadable(error: &screening::ScreeningError) -> Diagnostic {
     ))
 }
 
+/// `S002` for a list with entries none of which is in force on `day`, the run's day: every
+/// one ended before it. Such a list screens nothing on that day, so it would clear every party
+/// without a word; a date in the wrong column (or a year mistyped) reads the same as a list of
+/// lifted sanctions, and either way it is not a list to screen against now. The engine still
+/// judges each listing against an order's own dates; this is about the list as loaded.
+fn out_of_force(file: &str, entries: &[screening::Entry], day: NaiveDate) -> Option<Diagnostic> {
+    let mut latest: Option<NaiveDate> = None;
+    for entry in entries {
+        match entry.ends_on {
+            Some(end) if end < day => latest = latest.max(Some(end)),
+            _ => return None,
+        }
+    }
+    let latest = latest?;
+    Some(
+        Diagnostic::error(
+            "S002",
+            format!(
+                "cannot load screening list: {file}: none of its {} entries is in force on {day}: every one has ended, the latest on {latest}, so the list would screen nothing",
+                entries.len()
+            ),
+        )
+        .with_help(Some(
+            "check the list's end dates against its source (a date in the wrong column, a mistyped year); to judge orders of a time when it was in force, give that day with `--as-of`".to_string(),
+        )),
+    )
+}
+
 /// What reports say about each screening list.
 pub fn screening_provenance<'l>(
     lists: impl Iterator<Item = &'l ScreeningList>,
@@ -209,11 +237,16 @@ impl IndexedLists {
 /// pack lists and build is read instead of importing and indexing; otherwise the lists are
 /// imported and indexed as without a cache, and the entry written for next time. The cache
 /// never changes a result: a run gives the same reports and warnings with it and without it.
+///
+/// `day` is the run's day (`--as-of`, else today): a `--list` file with entries but none in
+/// force on it (every entry ended before it) screens nothing and is refused, `S002`, as an
+/// empty one is (see [`out_of_force`]), whether read or taken from the cache.
 pub fn load_indexed(
     specs: &[String],
     pack: &RulePack,
     verbose: bool,
     cache: Option<&Path>,
+    day: NaiveDate,
 ) -> Result<IndexedLists, Diagnostics> {
     let mut info = screening_provenance(pack.screening.iter());
     let mut warnings = Diagnostics::new();
@@ -236,6 +269,20 @@ pub fn load_indexed(
                 let persist::Cached { lists, screener } = *cached;
                 match from_cache(specs, &sources, lists, &screener, pack, verbose) {
                     Some((mut listed, list_warnings)) => {
+                        let mut at = 0;
+                        let mut errors = Diagnostics::new();
+                        for (spec, list) in specs.iter().zip(&listed) {
+                            let entries = screener.entries().get(at..at + list.entries);
+                            at += list.entries;
+                            if let Some(e) =
+                                entries.and_then(|e| out_of_force(spec_path(spec), e, day))
+                            {
+                                errors.push(e);
+                            }
+                        }
+                        if !errors.is_empty() {
+                            return Err(errors);
+                        }
                         info.append(&mut listed);
                         warnings.extend(list_warnings);
                         return Ok(IndexedLists {
@@ -256,6 +303,15 @@ pub fn load_indexed(
         }
     }
     let lists = import_all(specs, sources, verbose, &mut warnings)?;
+    let mut ended = Diagnostics::new();
+    for list in &lists {
+        if let Some(e) = out_of_force(&list.file, &list.entries, day) {
+            ended.push(e);
+        }
+    }
+    if !ended.is_empty() {
+        return Err(ended);
+    }
     info.extend(screening_provenance(lists.iter()));
     let summaries: Vec<ListSummary> = lists
         .iter()

@@ -79,7 +79,8 @@ pub struct ScreeningInfo {
     pub as_of: Option<chrono::NaiveDate>,
     /// Where it comes from, if stated.
     pub source: String,
-    /// SHA-256 of the file.
+    /// SHA-256 of the file; an OFAC set's covers every file of it
+    /// (`screening::import::ofac_set_digest`).
     pub digest: String,
     /// Entries read.
     pub entries: usize,

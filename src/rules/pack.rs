@@ -635,6 +635,7 @@ fn screening_list(
         return None;
     };
     let mut companions: Vec<(String, String)> = Vec::new();
+    let mut companion_digests: Vec<String> = Vec::new();
     if format == crate::screening::ListFormat::OfacSdn {
         let dir = d.file.value.rsplit_once('/').map_or("", |(dir, _)| dir);
         for name in import::ofac_companions(&d.file.value) {
@@ -645,7 +646,10 @@ fn screening_list(
             };
             let text = match files.files.get(&path) {
                 None => Err(import::missing_companion(&d.file.value, name)),
-                Some(bytes) => import::text_of(&path, bytes),
+                Some(bytes) => {
+                    companion_digests.push(sha256_hex(bytes));
+                    import::text_of(&path, bytes)
+                }
             };
             match text {
                 Ok(text) => companions.push((path, text)),
@@ -703,7 +707,12 @@ fn screening_list(
         format,
         as_of: d.as_of,
         source: d.source,
-        digest: sha256_hex(bytes),
+        // An OFAC set's digest covers every file of it, as for `--list`.
+        digest: if companion_digests.is_empty() {
+            sha256_hex(bytes)
+        } else {
+            import::ofac_set_digest(&sha256_hex(bytes), &companion_digests)
+        },
         entries: list.entries,
         problems: list.problems,
     })

@@ -69,8 +69,8 @@ impl Loaded {
 }
 
 /// Loads the pack (`rules`, or the embedded one) and the lists, with every check `check` makes
-/// before judging: a pack with errors, a list that cannot be read, or a rule that screens
-/// against a list that was not loaded stops the load. The lists' index is read from the list
+/// before judging: a pack with errors, a list that cannot be read or has no entry in force
+/// today, or a rule that screens against a list that was not loaded stops the load. The lists' index is read from the list
 /// index cache `cache` when it holds one for the same lists and build, as `check` does.
 pub fn load(
     rules: Option<&Path>,
@@ -78,7 +78,7 @@ pub fn load(
     cache: Option<&Path>,
 ) -> Result<Loaded, Diagnostics> {
     let (pack, files, pack_warnings) = cli::load_pack(rules.map(Path::to_path_buf).as_slice())?;
-    let mut indexed = cli::load_indexed(lists, &pack, false, cache)?;
+    let mut indexed = cli::load_indexed(lists, &pack, false, cache, cli::age_reference_day())?;
     let info = std::mem::take(&mut indexed.info);
     let list_warnings = std::mem::take(&mut indexed.warnings);
     // A server is a gate before shipment: an order's `ship_date` is a plan, no shipment. Its

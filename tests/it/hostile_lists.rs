@@ -11,7 +11,8 @@ use crate::support::{code, redflag, stderr};
 
 pub(crate) const WATCH_HEADER: &str =
     "id,name,aliases,country,ids,listed_on,ends_on,program,notes\n";
-pub(crate) const CSL_HEADER: &str = "_id,source,name,alt_names,addresses\n";
+/// Every column the CSL importer reads (a CSL without one is refused), those left empty first.
+pub(crate) const CSL_HEADER: &str = "_id,source,type,programs,start_date,end_date,remarks,citizenships,nationalities,ids,name,alt_names,addresses\n";
 pub(crate) const DPL_HEADER: &str = "Name\tStreet_Address\tCity\tState\tCountry\tPostal_Code\tEffective_Date\tExpiration_Date\tFR_Citation\n";
 pub(crate) const SDN_ROW: &str =
     "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"remark\"\n";
@@ -22,7 +23,7 @@ pub(crate) fn watch_row(i: usize) -> String {
 
 pub(crate) fn csl_row(i: usize) -> String {
     format!(
-        "{i},Entity List (EL) - Bureau of Industry and Security,Listed Party {i},,\"Moscow, RU\"\n"
+        "{i},Entity List (EL) - Bureau of Industry and Security,,,,,,,,,Listed Party {i},,\"Moscow, RU\"\n"
     )
 }
 

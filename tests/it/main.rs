@@ -22,6 +22,7 @@ mod language;
 mod lint;
 mod list_cache;
 mod list_dates;
+mod list_integrity;
 mod loaders;
 mod order_fields;
 mod packs;

@@ -161,7 +161,8 @@ fn a_far_future_placeholder_ship_date_does_not_end_a_listing() {
     std::fs::write(
         &list,
         "id,name,aliases,country,ids,listed_on,ends_on,program,notes\n\
-         w1,Orlan Machinery Trading LLC,,AE,,2020-03-01,2024-12-31,TEST,made up\n",
+         w1,Orlan Machinery Trading LLC,,AE,,2020-03-01,2024-12-31,TEST,made up\n\
+         w2,Unrelated Placeholder Holding,,AE,,2020-03-01,,TEST,in force today so the list loads\n",
     )
     .unwrap();
     let line = r#"{"id":"SO-FAR","date":"2024-06-01","ship_date":"9999-12-31","seller":{"name":"Albrecht Drehmaschinen GmbH","country":"DE"},"buyer":{"name":"Orlan Machinery Trading LLC","country":"AE","city":"Dubai"},"items":[{"sku":"SP-KIT","hs":"8466.93","quantity":4}]}"#;

@@ -42,7 +42,7 @@ fn lists(name: &str, good: usize, rest: usize) -> Vec<(&'static str, String, u64
     (0..good).for_each(|i| text.push_str(&csl_row(i)));
     for i in 0..=rest {
         text.push_str(&format!(
-            "P{i},Entity List (EL) - Bureau of Industry and Security,\"{name}\",,\"Moscow, RU\"\n"
+            "P{i},Entity List (EL) - Bureau of Industry and Security,,,,,,,,,\"{name}\",,\"Moscow, RU\"\n"
         ));
     }
     out.push(("csl.csv", text, good as u64 + 2));

@@ -8,6 +8,31 @@ use super::super::ScreeningError;
 use super::remarks::parse_id_item;
 use super::{check_yield, parse_date, placeholder_names, problem, read_table, split_multi};
 
+/// The columns of the CSL that screening reads, besides `name` and the id (`_id`, else
+/// `entity_number`); a file without one of them is refused.
+pub const READ_COLUMNS: &[&str] = &[
+    "source",
+    "type",
+    "programs",
+    "addresses",
+    "start_date",
+    "end_date",
+    "remarks",
+    "alt_names",
+    "citizenships",
+    "nationalities",
+    "ids",
+];
+
+fn missing_column(file_name: &str, column: &str) -> ScreeningError {
+    ScreeningError::Unreadable {
+        file: file_name.to_string(),
+        message: format!(
+            "the header has no {column} column, which screening reads: without it every entry would lose what that column holds, and a party found only by it would be clear; use the csl as trade.gov publishes it, with every column"
+        ),
+    }
+}
+
 /// Imports a CSL CSV file.
 pub fn import_csl(file_name: &str, text: &str) -> Result<ListFile, ScreeningError> {
     let mut problems = Vec::new();
@@ -25,6 +50,17 @@ pub fn import_csl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
             message: "the header has no `name` column, so this is not a csl file".to_string(),
         });
     };
+    // Every column read below: a CSL saved without one (a column dropped in a spreadsheet)
+    // would load silently and lose its identifiers, addresses, aliases, countries or dates,
+    // clearing the parties found only by them. trade.gov's file has them all.
+    if col("_id").is_none() && col("entity_number").is_none() {
+        return Err(missing_column(file_name, "`_id` or `entity_number`"));
+    }
+    for column in READ_COLUMNS {
+        if col(column).is_none() {
+            return Err(missing_column(file_name, &format!("`{column}`")));
+        }
+    }
     let get = |r: &csv::StringRecord, c: Option<usize>| -> String {
         c.and_then(|i| r.get(i)).unwrap_or("").trim().to_string()
     };
@@ -101,7 +137,7 @@ pub fn import_csl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
                 None => problems.push(problem(
                     file_name,
                     line,
-                    format!("{col_name} `{v}` is not a date, so it is ignored"),
+                    format!("{col_name} `{v}` is not a yyyy-mm-dd date, so it is ignored"),
                 )),
             }
         }

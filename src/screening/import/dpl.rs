@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::super::countries;
 use super::super::model::{Entry, EntryKind, ListFile, ListFormat};
 use super::super::ScreeningError;
-use super::{check_yield, parse_date, placeholder_names, problem, read_table};
+use super::{check_yield, parse_us_date, placeholder_names, problem, read_table};
 
 const SOURCE: &str = "Denied Persons List (DPL) - Bureau of Industry and Security";
 
@@ -66,7 +66,7 @@ pub fn import_dpl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
         let listed_on = if effective.is_empty() {
             None
         } else {
-            let d = parse_date(&effective);
+            let d = parse_us_date(&effective);
             if d.is_none() {
                 problems.push(problem(
                     file_name,
@@ -82,7 +82,7 @@ pub fn import_dpl(file_name: &str, text: &str) -> Result<ListFile, ScreeningErro
         let ends_on = if expiration.is_empty() {
             None
         } else {
-            let d = parse_date(&expiration);
+            let d = parse_us_date(&expiration);
             if d.is_none() {
                 problems.push(problem(
                     file_name,

@@ -52,7 +52,7 @@ fn detect_text_format(file_name: &str, head: &str) -> Option<ListFormat> {
     if lower.contains("street_address") && lower.contains("effective_date") {
         return Some(ListFormat::Dpl);
     }
-    if lower.starts_with("id,name") {
+    if is_watchlist_header(&lower) {
         return Some(ListFormat::WatchlistCsv);
     }
     if head.starts_with('{') {
@@ -65,6 +65,16 @@ fn detect_text_format(file_name: &str, head: &str) -> Option<ListFormat> {
         return Some(ListFormat::OfacSdn);
     }
     None
+}
+
+/// A watch list's header: `id` and `name` among its cells, in any order, each cell maybe
+/// quoted (as Excel saves it) or padded.
+fn is_watchlist_header(lower: &str) -> bool {
+    let cells: Vec<&str> = lower
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').trim())
+        .collect();
+    cells.contains(&"id") && cells.contains(&"name")
 }
 
 fn looks_like_sdn_row(line: &str) -> bool {
@@ -171,17 +181,49 @@ fn format_of(
 
 /// The companions of the OFAC main file at `path` (name and text), read from beside it.
 fn read_companions(path: &Path) -> Result<[(String, String); 3], ScreeningError> {
+    Ok(read_companions_digested(path)?.0)
+}
+
+/// An OFAC set's companions (name and text each) with the SHA-256 of each one's bytes.
+type DigestedCompanions = ([(String, String); 3], [String; 3]);
+
+/// [`read_companions`], with the SHA-256 of each companion's bytes.
+fn read_companions_digested(path: &Path) -> Result<DigestedCompanions, ScreeningError> {
     let display = path.display().to_string();
     let [alt, add, comments] = ofac_companions(&display);
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let companion = |name: &str| -> Result<(String, String), ScreeningError> {
+    let companion = |name: &str| -> Result<((String, String), String), ScreeningError> {
         let p = dir.join(name);
         if !p.exists() {
             return Err(missing_companion(&display, name));
         }
-        Ok((p.display().to_string(), read_text(&p)?))
+        let bytes = read_bytes(&p)?;
+        let digest = crate::digest::sha256_hex(&bytes);
+        let shown = p.display().to_string();
+        let text = text_of(&shown, &bytes)?;
+        Ok(((shown, text), digest))
     };
-    Ok([companion(alt)?, companion(add)?, companion(comments)?])
+    let (alt, alt_digest) = companion(alt)?;
+    let (add, add_digest) = companion(add)?;
+    let (comments, comments_digest) = companion(comments)?;
+    Ok((
+        [alt, add, comments],
+        [alt_digest, add_digest, comments_digest],
+    ))
+}
+
+/// The digest of an OFAC set, which reports give as the list's `sha256`: the SHA-256 of the
+/// SHA-256 (hex) of each file's bytes, in the order `sdn.csv`, `alt.csv`, `add.csv`,
+/// `sdn_comments.csv` (`cons_prim.csv`, `cons_alt.csv`, `cons_add.csv`, `cons_comments.csv`),
+/// each followed by a line break. Every file changes the entries, so every file changes it:
+/// `sha256sum sdn.csv alt.csv add.csv sdn_comments.csv | cut -c1-64 | sha256sum` gives it.
+pub fn ofac_set_digest(main: &str, companions: &[String]) -> String {
+    let mut text = String::new();
+    for digest in std::iter::once(main).chain(companions.iter().map(String::as_str)) {
+        text.push_str(digest);
+        text.push('\n');
+    }
+    crate::digest::sha256_hex(text.as_bytes())
 }
 
 /// Imports an OFAC set from its main file's text and its companions'.
@@ -300,8 +342,8 @@ pub fn import_bytes(file_name: &str, bytes: &[u8]) -> Result<ListFile, Screening
 }
 
 /// Loads a list named on the command line: `FILE`, or `FORMAT:FILE` to skip detection. The
-/// file is read once; its SHA-256 (of the main file, for an OFAC set) comes back with it for
-/// the run's provenance.
+/// file is read once; its SHA-256 (of every file, for an OFAC set: [`ofac_set_digest`]) comes
+/// back with it for the run's provenance.
 pub fn load_spec(spec: &str) -> Result<(ListFile, String), ScreeningError> {
     let source = read_spec(spec)?;
     let digest = source.digest.clone();
@@ -320,7 +362,8 @@ pub struct ListSource {
     text: String,
     /// An OFAC set's companion files, when the format is OFAC.
     companions: Option<Result<[(String, String); 3], ScreeningError>>,
-    /// SHA-256 of the file's bytes, for the run's provenance.
+    /// SHA-256 of the file's bytes, for the run's provenance; for an OFAC set, of all its
+    /// files ([`ofac_set_digest`]).
     pub digest: String,
 }
 
@@ -338,7 +381,13 @@ pub fn read_spec(spec: &str) -> Result<ListSource, ScreeningError> {
     let display = path.display().to_string();
     let text = owned_text_of(&display, bytes)?;
     let format = format_of(&display, &text, format);
-    let companions = matches!(format, Ok(ListFormat::OfacSdn)).then(|| read_companions(path));
+    let companions =
+        matches!(format, Ok(ListFormat::OfacSdn)).then(|| read_companions_digested(path));
+    let digest = match &companions {
+        Some(Ok((_, digests))) => ofac_set_digest(&digest, digests),
+        _ => digest,
+    };
+    let companions = companions.map(|read| read.map(|(companions, _)| companions));
     Ok(ListSource {
         display,
         format,
@@ -358,9 +407,9 @@ impl ListSource {
         }
     }
 
-    /// The digest of everything [`ListSource::import`] reads: the file's digest, and for an
-    /// OFAC set its companions' too (provenance names the main file's only, but the
-    /// companions change the entries). `None` when the import will fail.
+    /// The digest of everything [`ListSource::import`] reads, as the import reads it: the
+    /// file's digest (an OFAC set's covers its companions' bytes), and for an OFAC set the
+    /// companions' names and texts too. `None` when the import will fail.
     pub fn input_digest(&self) -> Option<String> {
         self.format.as_ref().ok()?;
         match &self.companions {
@@ -380,13 +429,14 @@ impl ListSource {
     }
 }
 
-/// Parses `YYYY-MM-DD`, `YYYY-MM`, `YYYY` (partial dates take the first day) or
-/// `MM/DD/YYYY`; a timestamp's time part is ignored.
+/// Parses `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (partial dates take the first day); a timestamp's
+/// time part is ignored. A slash date is not read: `01/12/2025` is 1 December to one office and
+/// 12 January to another, and a list format that writes dates so says which (the DPL's
+/// `MM/DD/YYYY`, [`parse_us_date`]); elsewhere a guess could end an entry before its time.
 pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     let t = text.trim();
-    if let Some((m, rest)) = t.split_once('/') {
-        let (d, y) = rest.split_once('/')?;
-        return NaiveDate::from_ymd_opt(y.trim().parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if t.contains('/') {
+        return None;
     }
     let day = t.get(..10).unwrap_or(t);
     let mut parts = day.split('-');
@@ -403,6 +453,21 @@ pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Parses `MM/DD/YYYY`, as the BIS Denied Persons List writes its dates, or a date
+/// [`parse_date`] reads.
+pub(crate) fn parse_us_date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    let Some((m, rest)) = t.split_once('/') else {
+        return parse_date(t);
+    };
+    let (d, y) = rest.split_once('/')?;
+    let y: i32 = y.trim().parse().ok()?;
+    if !(1000..=9999).contains(&y) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m.trim().parse().ok()?, d.trim().parse().ok()?)
 }
 
 /// A delimited file read whole: its header, its data rows with their lines, and the tally of

@@ -93,6 +93,88 @@ fn rows(
     out
 }
 
+/// The fewest entries a companion must lack rows for before it counts as cut off: a set made
+/// by hand for a test has a few entries, some without aliases or addresses; a download cut
+/// off loses thousands.
+const CUT_MIN: usize = 10;
+
+/// What a companion file (`alt.csv`, `add.csv`) says of how whole the set is: OFAC writes the
+/// files of one download from the same entries, each in `ent_num` order, so a companion row
+/// for an entry after `sdn.csv`'s last proves `sdn.csv` cut off (or another day's download),
+/// and a companion that stops long before `sdn.csv` does proves the companion cut off.
+#[derive(Debug, Default)]
+struct Companion {
+    /// The highest entry number of its rows.
+    last: Option<u64>,
+    /// Its rows for entries after `sdn.csv`'s last, found once that is known.
+    nums: Vec<u64>,
+}
+
+impl Companion {
+    fn row(&mut self, num: &str) {
+        if let Ok(n) = num.parse::<u64>() {
+            self.last = self.last.max(Some(n));
+            self.nums.push(n);
+        }
+    }
+
+    /// Refuses the set when rows of this companion name entries after the last of `sdn.csv`
+    /// (`sdn_nums`, sorted): `sdn.csv` was cut at a row boundary, or the files are of two
+    /// downloads. Rows for unknown entries below it are left to the mostly-bad count.
+    fn check_sdn_whole(
+        &self,
+        sdn: &str,
+        companion: &str,
+        sdn_nums: &[u64],
+    ) -> Result<(), ScreeningError> {
+        let Some(&sdn_last) = sdn_nums.last() else {
+            return Ok(());
+        };
+        let after: Vec<u64> = self
+            .nums
+            .iter()
+            .copied()
+            .filter(|n| *n > sdn_last)
+            .collect();
+        let Some(&furthest) = after.iter().max() else {
+            return Ok(());
+        };
+        Err(ScreeningError::Unreadable {
+            file: sdn.to_string(),
+            message: format!(
+                "its last entry is `{sdn_last}`, but {} rows of `{}` are for entries after it (up to `{furthest}`): the file looks cut off at a row boundary, or the files are of different downloads, so entries are missing; fetch the ofac set again",
+                after.len(),
+                file_base(companion)
+            ),
+        })
+    }
+
+    /// Refuses a companion whose last row comes before more than half of `sdn.csv`'s entries
+    /// (`sdn_nums`, sorted): the rows after it were cut off. Aliases are common in every part
+    /// of the list, so a whole file never stops so early.
+    fn check_tail(&self, companion: &str, sdn_nums: &[u64]) -> Result<(), ScreeningError> {
+        let Some(last) = self.last else {
+            return Ok(());
+        };
+        let after = sdn_nums.len() - sdn_nums.partition_point(|n| *n <= last);
+        if after < CUT_MIN || after.saturating_mul(2) <= sdn_nums.len() {
+            return Ok(());
+        }
+        Err(ScreeningError::Unreadable {
+            file: companion.to_string(),
+            message: format!(
+                "its last row is for entry `{last}`, but {after} of the {} entries of the set come after it, more than half: the file looks cut off at a row boundary (ofac writes it in entry order), so their rows are missing; fetch the ofac set again",
+                sdn_nums.len()
+            ),
+        })
+    }
+}
+
+/// A file's name without its directories.
+fn file_base(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
 fn kind_of(sdn_type: &str) -> EntryKind {
     match sdn_type.to_ascii_lowercase().as_str() {
         "individual" => EntryKind::Person,
@@ -182,6 +264,11 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
         entry_lines.push(*line);
     }
     check_yield(files.sdn.name, files.sdn.text, entries.len(), &tally)?;
+    let mut sdn_nums: Vec<u64> = entries
+        .iter()
+        .filter_map(|e| e.entry_id.parse().ok())
+        .collect();
+    sdn_nums.sort_unstable();
     if let Some(comments) = &files.comments {
         let mut tally = Tally::default();
         for (line, r) in rows(comments, 2, &mut problems, &mut tally) {
@@ -220,8 +307,10 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
     }
     if let Some(alt) = &files.alt {
         let mut tally = Tally::default();
+        let mut seen = Companion::default();
         for (line, r) in rows(alt, 4, &mut problems, &mut tally) {
             let num = cell(&r, 0);
+            seen.row(num);
             let name = cell(&r, 3);
             match by_num.get(num) {
                 Some(&i) if !name.is_empty() => entries[i].add_alias(name, false),
@@ -244,11 +333,16 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
             }
         }
         check_companion(alt.name, alt.text, &tally)?;
+        seen.check_sdn_whole(files.sdn.name, alt.name, &sdn_nums)?;
+        seen.check_tail(alt.name, &sdn_nums)?;
     }
     if let Some(add) = &files.add {
         let mut tally = Tally::default();
+        let mut seen = Companion::default();
+        let mut with_address = vec![false; entries.len()];
         for (line, r) in rows(add, 5, &mut problems, &mut tally) {
             let num = cell(&r, 0);
+            seen.row(num);
             let Some(&i) = by_num.get(num) else {
                 tally.skip(line);
                 problems.push(problem(
@@ -262,6 +356,7 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
                 .into_iter()
                 .filter(|p| !p.is_empty())
                 .collect();
+            with_address[i] = true;
             if let Some(code) = countries::to_iso2(cell(&r, 4)) {
                 entries[i].add_country(code);
             }
@@ -270,6 +365,18 @@ pub fn import_ofac(files: &OfacFiles<'_>) -> Result<ListFile, ScreeningError> {
             }
         }
         check_companion(add.name, add.text, &tally)?;
+        seen.check_sdn_whole(files.sdn.name, add.name, &sdn_nums)?;
+        let without = with_address.iter().filter(|has| !**has).count();
+        if without >= CUT_MIN && without.saturating_mul(2) > entries.len() {
+            return Err(ScreeningError::Unreadable {
+                file: add.name.to_string(),
+                message: format!(
+                    "{without} of the {} entries of `{}` have no row in it, more than half (ofac gives every entry an address row, if only its country): the file looks cut off, so their addresses and countries are missing; fetch the ofac set again",
+                    entries.len(),
+                    file_base(files.sdn.name)
+                ),
+            });
+        }
     }
     // Only now, with aliases and identifiers from every file of the set, can an entry be
     // known to have no name that could match and nothing else to match by.
