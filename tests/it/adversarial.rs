@@ -46,7 +46,8 @@ struct Case {
     /// Files of the case whose bytes must be the same after the run.
     #[serde(default)]
     unchanged: Vec<String>,
-    /// A file the report was written to (`-o`), read instead of standard output.
+    /// A file the report was written to (`-o`), read instead of standard output; `-` for a JSON
+    /// report on standard output through `-o -`.
     #[serde(default)]
     report: Option<String>,
 }
@@ -150,11 +151,16 @@ fn run_case(dir: &Path) -> Vec<String> {
             problems.push(format!("`{file}` was changed by the run"));
         }
     }
-    let report = match &case.report {
+    let report = match case.report.as_deref() {
+        // `-o -`: the report is standard output.
+        None | Some("-") => out.clone(),
         Some(file) => std::fs::read_to_string(scratch.path().join(file)).unwrap_or_default(),
-        None => out.clone(),
     };
-    let json_report = wants_json || case.report.as_deref().is_some_and(|r| r.ends_with(".json"));
+    let json_report = wants_json
+        || case
+            .report
+            .as_deref()
+            .is_some_and(|r| r == "-" || r.ends_with(".json"));
     if json_report && !report.trim().is_empty() {
         problems.extend(judge_report(&case, &report));
     } else if !case.orders.is_empty() {
