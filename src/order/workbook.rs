@@ -80,8 +80,8 @@ pub(crate) fn records<R: BufRead>(
 }
 
 /// The sheet read when neither the map nor `--sheet` chooses one: the one visible sheet that
-/// holds data. A hidden sheet is never read unless named; data on more than one sheet, or
-/// only on hidden sheets, is `I010`, naming them. A workbook with no data at all reads its
+/// holds data. A hidden sheet is never read unless named; data on more than one sheet, hidden
+/// or not, is `I010`, naming them. A workbook with no data at all reads its
 /// first visible sheet (no records).
 fn unchosen_sheet<RS: Read + Seek>(
     book: &mut Sheets<RS>,
@@ -109,9 +109,8 @@ fn unchosen_sheet<RS: Read + Seek>(
             }
         }
     }
-    if let (Some(found), 1) = (found, holding.len()) {
-        return Ok(found);
-    }
+    // Hidden sheets are looked at too: orders on a `veryHidden` sheet beside a visible one of
+    // harmless orders were skipped without a word.
     let visible = holding.len();
     for (sheet, _) in sheets.iter().filter(|(_, hidden)| *hidden) {
         if SheetCells::read(book, sheet)
@@ -120,6 +119,9 @@ fn unchosen_sheet<RS: Read + Seek>(
         {
             holding.push(format!("`{sheet}` (hidden)"));
         }
+    }
+    if let (Some(found), 1) = (found, holding.len()) {
+        return Ok(found);
     }
     if !holding.is_empty() {
         return Err(InputError::SheetNotChosen {

@@ -104,7 +104,7 @@ fn the_sheet_is_chosen_by_name_or_place_and_a_missing_one_stops_the_input() {
 }
 
 #[test]
-fn without_a_sheet_chosen_only_the_one_visible_sheet_with_data_is_read() {
+fn without_a_sheet_chosen_only_the_one_sheet_with_data_is_read() {
     let corpus = "fixtures/adversarial/orders";
     let map_of = |case: &str| match ColumnMap::load(&format!("{corpus}/{case}/map.toml")) {
         Ok(map) => map,
@@ -131,18 +131,26 @@ fn without_a_sheet_chosen_only_the_one_visible_sheet_with_data_is_read() {
             )
         );
     }
-    // The one sheet holding data is read, wherever it is, and a hidden sheet is never read
-    // in place of a visible one.
-    for case in [
-        "erp-workbook-empty-first-sheet",
-        "erp-workbook-hidden-first-sheet",
-    ] {
-        let book = format!("{corpus}/{case}/export.xlsx");
-        assert_eq!(
-            render(&load(&book, Some(&map_of(case)))),
-            format!("{book}[Orders]:2 order SO-1\n")
-        );
-    }
+    // The one sheet holding data is read, wherever it is.
+    let case = "erp-workbook-empty-first-sheet";
+    let book = format!("{corpus}/{case}/export.xlsx");
+    assert_eq!(
+        render(&load(&book, Some(&map_of(case)))),
+        format!("{book}[Orders]:2 order SO-1\n")
+    );
+    // A hidden sheet holding data beside the visible one is never read in place of it, nor
+    // passed over: without a choice the workbook is refused, and `--sheet` reads the one meant.
+    let case = "erp-workbook-hidden-first-sheet";
+    let book = format!("{corpus}/{case}/export.xlsx");
+    let map_file = format!("{corpus}/{case}/map.toml");
+    let out = redflag(&["check", &book, "--map", &map_file]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("`Template`"), "{}", stderr(&out));
+    let chosen = map_of(case).with_sheet(SheetChoice::parse("Orders"));
+    assert_eq!(
+        render(&load(&book, Some(&chosen))),
+        format!("{book}[Orders]:2 order SO-1\n")
+    );
     // Data only on a hidden sheet is refused without a choice; `--sheet` may name it.
     let case = "erp-workbook-orders-only-on-a-hidden-sheet";
     let hidden = format!("{corpus}/{case}/export.xlsx");
