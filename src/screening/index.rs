@@ -103,8 +103,8 @@ pub const ONE_WORD_HELD_SCORE: f64 = 0.75;
 /// Entries, not names: a firm listed with its word in several aliases
 /// (`ROSOBORONEXPORT`, `ROSOBORONEXPORT JSC`, `OJSC ROSOBORONEXPORT`) is one firm.
 pub const ONE_WORD_HELD_MAX_RECORDS: usize = 3;
-/// Most listed entries the word may be in when only words that say nothing of who a firm is
-/// (generic business words, legal forms, country words, `Branch`, `Representative Office`)
+/// Most listed entries the word may be in when only words naming a part or the whole of a
+/// firm (`Branch`, `Representative Office`, `Group`, `Holding`, legal forms, country words)
 /// stand beside it in the party's name (`IRISL Branch`: IRISL's subsidiaries hold `IRISL`
 /// in six entries of the 2019 SDN).
 pub const ONE_WORD_BESIDE_GENERIC_MAX_ENTRIES: usize = 8;

@@ -308,7 +308,8 @@ impl Screener {
 
     /// [`ONE_WORD_HELD_SCORE`] when the listed company's name has one word of its own, the
     /// rest words that say nothing of who it is ([`says_nothing_of_who`]), and the query is
-    /// that word with such words only, others than the listed ones (`Kalashnikov Group`,
+    /// that word with words naming a part or the whole of a firm only
+    /// ([`names_a_part_of_a_firm`]), others than the listed ones (`Kalashnikov Group`,
     /// `Kalashnikov Holding` for `KALASHNIKOV CONCERN`): a firm's own word with its generic
     /// word swapped is the firm as a branch or a translation writes it. The word must be as
     /// long and as rare as a one-word listed name held must be (in at most
@@ -332,7 +333,7 @@ impl Screener {
         if !query.iter().any(|q| q.as_str() == word)
             || !query
                 .iter()
-                .all(|q| q.as_str() == word || says_nothing_of_who(q))
+                .all(|q| q.as_str() == word || names_a_part_of_a_firm(q))
             || word.chars().count() < ONE_WORD_HELD_MIN_LETTERS
             || self.entries_with_token(word, ONE_WORD_HELD_MAX_RECORDS) > ONE_WORD_HELD_MAX_RECORDS
         {
@@ -483,7 +484,7 @@ impl Screener {
                 let beside_generic = query
                     .iter()
                     .filter(|q| q.as_str() != word)
-                    .all(|q| says_nothing_of_who(q));
+                    .all(|q| names_a_part_of_a_firm(q));
                 let (min_letters, most) = if beside_generic {
                     (
                         ONE_WORD_BESIDE_GENERIC_MIN_LETTERS,
@@ -738,6 +739,29 @@ fn says_nothing_of_who(word: &str) -> bool {
         || BRANCH_WORDS.contains(&word)
         || super::super::normalize::is_legal_form_word(word)
         || super::super::country_words::is_country_word(word)
+}
+
+/// Words that name a part or the whole of a firm, not its trade: a branch or an office's
+/// words ([`says_nothing_of_who`]), `group`, `holding`, `international` and the like, legal
+/// forms and country words. What the query may add to a listed firm's own word for
+/// [`Screener::own_word_with_other_generic_words`] and for a one-word listed name in a few
+/// more entries: `Darsto Engineering` for a listed `DARSTO INDUSTRIES` names another trade,
+/// and may be another firm.
+fn names_a_part_of_a_firm(word: &str) -> bool {
+    const STRUCTURE_WORDS: &[&str] = &[
+        "company",
+        "corporation",
+        "enterprise",
+        "enterprises",
+        "global",
+        "group",
+        "holding",
+        "holdings",
+        "international",
+        "intl",
+        "worldwide",
+    ];
+    (says_nothing_of_who(word) && !is_generic(word)) || STRUCTURE_WORDS.contains(&word)
 }
 
 /// The surname and initials a person's name is written with (`Deripaska O.V.`, `Дерипаска
