@@ -949,6 +949,66 @@ mod tests {
         assert!(!together("iran", "iran khodro"));
     }
 
+    /// A surname with initials is read in the forms Russian documents write it, and nothing
+    /// else is: two words of a name, a word of two letters, initials alone.
+    #[test]
+    fn a_surname_with_initials_is_read_only_in_that_form() {
+        let read = |name: &str| {
+            surname_and_initials(name).map(|(surname, initials)| {
+                let firsts: String = initials.iter().filter_map(|i| i.first()).collect();
+                (surname, firsts)
+            })
+        };
+        let some = |s: &str, i: &str| Some((s.to_string(), i.to_string()));
+        assert_eq!(read("Deripaska O.V."), some("deripaska", "ov"));
+        assert_eq!(read("Deripaska O. V."), some("deripaska", "ov"));
+        assert_eq!(read("Дерипаска О.В."), some("deripaska", "ov"));
+        assert_eq!(read("I. Sechin"), some("sechin", "i"));
+        assert_eq!(read("Sechin, I."), some("sechin", "i"));
+        assert_eq!(read("Rotenberg A.R"), some("rotenberg", "ar"));
+        assert_eq!(read("Oleg Deripaska"), None);
+        assert_eq!(read("O.V."), None);
+        assert_eq!(read("Deripaska OV"), None);
+        assert_eq!(read("Deripaska Oleg V."), None);
+        assert_eq!(read("Ng A.B."), None);
+        assert_eq!(read("Deripaska A.B.C.D."), None);
+    }
+
+    /// Initials agree with the listed given names in order; all of two or more block, one
+    /// of one or fewer than listed review, others meet nothing.
+    #[test]
+    fn initials_agree_with_the_listed_given_names_in_order() {
+        let tokens = |n: &str| n.split(' ').map(str::to_string).collect::<Vec<_>>();
+        let score = |name: &str, listed: &str| {
+            let (surname, initials) = surname_and_initials(name)?;
+            initials_agree(&surname, &initials, &tokens(listed)).map(|(s, _)| s)
+        };
+        let deripaska = "deripaska oleg vladimirovich";
+        assert_eq!(
+            score("Deripaska O.V.", deripaska),
+            Some(INITIALS_FULL_SCORE)
+        );
+        assert_eq!(
+            score("Дерипаска О.В.", deripaska),
+            Some(INITIALS_FULL_SCORE)
+        );
+        assert_eq!(score("Deripaska O.", deripaska), Some(INITIALS_PART_SCORE));
+        assert_eq!(score("Deripaska V.O.", deripaska), None);
+        assert_eq!(score("Deripaska A.B.", deripaska), None);
+        assert_eq!(score("Sechin I.", "sechin igor"), Some(INITIALS_ONE_SCORE));
+        assert_eq!(
+            score("Rotenberg A.R.", "rotenberg arkady"),
+            Some(INITIALS_PART_SCORE)
+        );
+        assert_eq!(score("Rotenberg A.R.", "rotenberg roman"), None);
+        assert_eq!(score("Petrov A.", "deripaska oleg"), None);
+        // `Е` may be written `E` or `Ye`.
+        assert_eq!(
+            score("Иванов Е.", "ivanov yevgeniy"),
+            Some(INITIALS_ONE_SCORE)
+        );
+    }
+
     fn scores(s: &Screener, name: &str, min: f64) -> Vec<(String, f64)> {
         s.screen(&Query::new(name), min)
             .into_iter()
