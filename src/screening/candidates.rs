@@ -307,6 +307,11 @@ impl Postings {
         self.tokens.get(t).map(|&id| (id, self.list(id)))
     }
 
+    /// The records (listed names) holding token `t`, in increasing order.
+    pub(super) fn records_of_token(&self, t: &str) -> &[u32] {
+        self.token(t).map_or(&[], |(_, records)| records)
+    }
+
     /// How many records (listed names) hold token `t`.
     pub(super) fn records_with_token(&self, t: &str) -> usize {
         self.token(t).map_or(0, |(_, records)| records.len())

@@ -98,9 +98,41 @@ pub const CONTAINED_NAME_SCORE: f64 = 0.85;
 /// by another country, as [`CONTAINED_NAME_SCORE`]; lower than it, since one word, however
 /// rare in the list, may be a word of another firm's name.
 pub const ONE_WORD_HELD_SCORE: f64 = 0.75;
-/// Most listed names a one-word listed name's word may be in for [`ONE_WORD_HELD_SCORE`]: a
-/// word many listed names share (a city, a trade) is no firm's own.
+/// Most listed entries whose names a one-word listed name's word may be in for
+/// [`ONE_WORD_HELD_SCORE`]: a word many listed firms share (a city, a trade) is no firm's own.
+/// Entries, not names: a firm listed with its word in several aliases
+/// (`ROSOBORONEXPORT`, `ROSOBORONEXPORT JSC`, `OJSC ROSOBORONEXPORT`) is one firm.
 pub const ONE_WORD_HELD_MAX_RECORDS: usize = 3;
+/// Most listed entries the word may be in when only words naming a part or the whole of a
+/// firm (`Branch`, `Representative Office`, `Group`, `Holding`, legal forms, country words)
+/// stand beside it in the party's name (`IRISL Branch`: IRISL's subsidiaries hold `IRISL`
+/// in six entries of the 2019 SDN).
+pub const ONE_WORD_BESIDE_GENERIC_MAX_ENTRIES: usize = 8;
+/// Fewest letters of a one-word listed name held with only such words beside it (`HESA
+/// Branch`).
+pub const ONE_WORD_BESIDE_GENERIC_MIN_LETTERS: usize = 4;
+/// Lowest score a country difference takes a match of a listed person to when the query
+/// holds the person's given name and surname (every word of the query paired with a listed
+/// word at [`PERSON_NAME_PAIR_MIN`] or more, two words or more) and the name scored at least
+/// [`PERSON_NAMES_HELD_NAME_MIN`]: a review. `Oleg Deripaska` of Vienna for `DERIPASKA, Oleg
+/// Vladimirovich` scored 0.868 (the patronymic left out, as Western paperwork writes it) and
+/// the country took it to 0.718, clear; a listed person abroad is the normal case.
+pub const PERSON_NAMES_HELD_MIN: f64 = 0.75;
+/// Least similarity of each pair of words for [`PERSON_NAMES_HELD_MIN`].
+pub const PERSON_NAME_PAIR_MIN: f64 = 0.9;
+/// Least name score for [`PERSON_NAMES_HELD_MIN`].
+pub const PERSON_NAMES_HELD_NAME_MIN: f64 = 0.8;
+/// Name score of a query that is a listed person's surname with an initial for each of two
+/// listed given names or more (`Deripaska O.V.` for `DERIPASKA, Oleg Vladimirovich`): a
+/// block, as the name in the form Russian documents write it; lowered by another country.
+pub const INITIALS_FULL_SCORE: f64 = 0.9;
+/// Name score of a surname with the initial of the only listed given name (`Sechin I.` for
+/// `SECHIN, Igor`): a review.
+pub const INITIALS_ONE_SCORE: f64 = 0.85;
+/// Name score of a surname with initials agreeing with fewer listed given names than there
+/// are, or with more initials than listed given names (`Rotenberg A.R.` for `ROTENBERG,
+/// Arkady`): a review.
+pub const INITIALS_PART_SCORE: f64 = 0.8;
 /// Fewest words a listed name less its country words must keep, together in the party's name
 /// (in any order), to count when only one of them is not a generic business word: `mining
 /// development trading` of `KOREA MINING DEVELOPMENT TRADING CORPORATION` is a name,
@@ -319,6 +351,7 @@ impl Scored {
                 StepKind::HoldsListedName
                     | StepKind::WithoutOwnCountry
                     | StepKind::WithoutLegalFormWord
+                    | StepKind::HoldsOwnWord
             )
         )
     }
@@ -751,6 +784,22 @@ impl Screener {
                 if country_match == Some(false) {
                     if exact_non_person {
                         steps::push(&mut steps, StepKind::CountryDiffersExactName, score);
+                    } else if entry.kind == EntryKind::Person
+                        && !r.weak
+                        && score >= PERSON_NAMES_HELD_NAME_MIN
+                        && score - COUNTRY_MISMATCH_PENALTY < PERSON_NAMES_HELD_MIN
+                        && person_names_held(
+                            s.reading
+                                .as_deref()
+                                .map(|r| r.split(' ').collect::<Vec<_>>())
+                                .unwrap_or_else(|| {
+                                    query_name.tokens.iter().map(String::as_str).collect()
+                                }),
+                            &s.pairs,
+                        )
+                    {
+                        score = PERSON_NAMES_HELD_MIN;
+                        steps::push(&mut steps, StepKind::CountryDiffersPersonNamesHeld, score);
                     } else {
                         score -= COUNTRY_MISMATCH_PENALTY;
                         steps::push(&mut steps, StepKind::CountryDiffers, score);
@@ -829,6 +878,28 @@ impl Screener {
             .map(|q| self.screen(q, min_score))
             .collect()
     }
+}
+
+/// Whether the query's words (`query`, of the reading scored) hold a listed person's given
+/// name and surname: two words or more that are no particle or initial, each paired with its
+/// own listed word at [`PERSON_NAME_PAIR_MIN`] or more (`pairs`, the alignment's).
+fn person_names_held(query: Vec<&str>, pairs: &[TokenPair]) -> bool {
+    let words: Vec<&str> = query
+        .into_iter()
+        .filter(|w| !w.is_empty() && !super::score::is_particle(w))
+        .collect();
+    let strong: Vec<&TokenPair> = pairs
+        .iter()
+        .filter(|p| {
+            p.similarity >= PERSON_NAME_PAIR_MIN && !super::score::is_particle(&p.candidate)
+        })
+        .collect();
+    let mut listed: Vec<&str> = strong.iter().map(|p| p.candidate.as_str()).collect();
+    listed.sort_unstable();
+    listed.dedup();
+    words.len() >= 2
+        && listed.len() >= words.len()
+        && words.iter().all(|w| strong.iter().any(|p| p.query == *w))
 }
 
 /// Whether the query address shares enough place words with one of the entry's addresses:

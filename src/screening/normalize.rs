@@ -474,11 +474,38 @@ const ANYWHERE_FORMS: &[&str] = &[
 const PREFIX_FORMS: &[&str] = &[
     "ooo", "oao", "zao", "ao", "pao", "jsc", "ojsc", "cjsc", "pjsc", "llc", "too", "tov", "pt",
     "ip", "ano", "nko", "chp", "pp", "fgup", "gup", "mup",
+    // The transit hubs' own: Uzbek `MChJ`, Kyrgyz `ОсОО` and `ЖЧК`, Kazakh `ЖШС`, Armenian
+    // `ՍՊԸ`, `ՓԲԸ`, `ԲԲԸ`, Georgian `შპს`, Latvian `SIA`, as folded.
+    "mchj", "osoo", "zhchk", "zhshs", "spy", "pby", "bby", "shps", "sia",
 ];
 
 /// Legal forms removed only at the end of a name (where they sit in most languages); short
 /// ones like `as`, `sa`, `co` would damage names elsewhere (`as salam`).
 const SUFFIX_FORMS: &[&str] = &[
+    // Before `co ltd`, `ltd` and `limited`, which end them: the phrases of one last word are
+    // tried in this order.
+    "hk company limited",
+    "hk co limited",
+    "hk co ltd",
+    "hk limited",
+    "hk ltd",
+    "san ve tic ltd sti",
+    "san tic ltd sti",
+    "tic ltd sti",
+    "ltd sti",
+    "san ve tic as",
+    "tic as",
+    "dwc llc",
+    "jlt",
+    "mchj",
+    "osoo",
+    "zhchk",
+    "zhshs",
+    "spy",
+    "pby",
+    "bby",
+    "shps",
+    "sia",
     "s de rl de cv",
     "y cia s en c",
     "y cia scs",

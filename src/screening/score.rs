@@ -59,6 +59,7 @@ pub use variants::{
     compare_query_at_least, compare_variants, compare_variants_at_least, query_variants, rejoined,
     score_names, QueryName,
 };
+pub(crate) use weights::is_particle;
 pub use weights::{is_generic, TokenStats, WeightedTokens};
 
 /// Similarity below which two tokens count as different.

@@ -24,6 +24,12 @@ pub enum StepKind {
     /// The query is, or holds, the listed company's name without a legal-form word inside it
     /// (`Zhongshan Aviation Spare Parts` for `ZHONGSHAN COMPANY FOR AVIATION SPARE PARTS`).
     WithoutLegalFormWord,
+    /// The query holds the listed company's one word of its own, with only words beside it
+    /// that say nothing of who a firm is (`Kalashnikov Group` for `KALASHNIKOV CONCERN`).
+    HoldsOwnWord,
+    /// The query is a listed person's surname with initials agreeing with the listed given
+    /// names (`Deripaska O.V.` for `DERIPASKA, Oleg Vladimirovich`).
+    SurnameAndInitials,
     /// Only generic business words matched while others were left over: capped.
     GenericOnly,
     /// A name stands on the other side of `bin`/`ibn` in the two names (father and son): capped.
@@ -37,6 +43,9 @@ pub enum StepKind {
     /// The countries differ, but the name is the exact name of a listed company, vessel or
     /// aircraft, which is the listed party wherever it says it is: nothing deducted.
     CountryDiffersExactName,
+    /// The countries differ, but the query holds a listed person's given name and surname:
+    /// lowered no further than review (`index::PERSON_NAMES_HELD_MIN`).
+    CountryDiffersPersonNamesHeld,
     /// The party's address shares its place words with a listed address.
     AddressShared,
     /// A name written in Hangul, against a listed name that is not, with another country.
@@ -94,12 +103,15 @@ impl StepKind {
             StepKind::PartOfListedName => "part_of_listed_name",
             StepKind::WithoutOwnCountry => "listed_name_without_its_country",
             StepKind::WithoutLegalFormWord => "listed_name_without_a_legal_form_word",
+            StepKind::HoldsOwnWord => "holds_listed_own_word",
+            StepKind::SurnameAndInitials => "surname_and_initials",
             StepKind::GenericOnly => "generic_only_cap",
             StepKind::CrossedPatronymic => "crossed_patronymic_cap",
             StepKind::WeakAlias => "weak_alias_cap",
             StepKind::KindConflict => "kind_conflict",
             StepKind::CountryDiffers => "country_differs",
             StepKind::CountryDiffersExactName => "country_differs_exact_name",
+            StepKind::CountryDiffersPersonNamesHeld => "country_differs_person_names_held",
             StepKind::AddressShared => "address_shared",
             StepKind::HangulOnly => "hangul_only_cap",
             StepKind::Identifier => "identifier",
@@ -134,6 +146,10 @@ impl StepKind {
             StepKind::WithoutLegalFormWord => {
                 "the listed company's name without a legal-form word inside it"
             }
+            StepKind::HoldsOwnWord => {
+                "holds the listed company's own word, with only generic words beside it"
+            }
+            StepKind::SurnameAndInitials => "surname with initials of the listed given names",
             StepKind::GenericOnly => "only generic words matched, capped",
             StepKind::CrossedPatronymic => "names on both sides of bin/ibn, capped",
             StepKind::WeakAlias => "weak alias, capped",
@@ -141,6 +157,9 @@ impl StepKind {
             StepKind::CountryDiffers => "countries differ, lowered",
             StepKind::CountryDiffersExactName => {
                 "countries differ, exact or held name of a listed company: not lowered"
+            }
+            StepKind::CountryDiffersPersonNamesHeld => {
+                "countries differ, the listed person's given name and surname held: lowered to review at most"
             }
             StepKind::AddressShared => "address shares place words, raised",
             StepKind::HangulOnly => "Hangul name, other country: capped",

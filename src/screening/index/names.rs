@@ -256,6 +256,14 @@ impl Names {
         true
     }
 
+    /// The entry of name `ri`, without unpacking it.
+    pub(super) fn entry_of(&self, ri: u32) -> Option<u32> {
+        match &self.packed {
+            Some(p) => p.entry.get(ri as usize).copied(),
+            None => self.get(ri).map(|r| r.entry),
+        }
+    }
+
     /// The folded name of name `ri` (`NormalizedName::folded`), without unpacking it.
     pub(super) fn folded(&self, ri: u32) -> Option<&str> {
         match &self.packed {
