@@ -479,9 +479,8 @@ impl Screener {
         let mut id_map: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
         for (ei, e) in entries.iter().enumerate() {
             for (ii, id) in e.ids.iter().enumerate() {
-                let v = ids::normalize_value(&id.scheme, &id.value);
-                if !v.is_empty() {
-                    id_map.entry(v).or_default().push((ei as u32, ii as u32));
+                for key in ids::listed_keys(&id.scheme, &id.value, &e.countries) {
+                    id_map.entry(key).or_default().push((ei as u32, ii as u32));
                 }
             }
         }
