@@ -637,7 +637,7 @@ impl Screener {
         let named_in_address = query
             .address
             .as_deref()
-            .map(super::care_of::names_care_of)
+            .map(super::care_of::names_in_address)
             .unwrap_or_default();
         names.extend(
             named_in_address
