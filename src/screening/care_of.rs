@@ -21,13 +21,12 @@ static CARE_OF: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// Words before another party's name that an address writes in other languages or in other
-/// words than `c/o`: `for`, `on behalf of`, `via`; German `bei`, `im Auftrag von`; French
+/// words than `c/o`: `for`, `on behalf of`; German `bei`, `im Auftrag von`; French
 /// `chez`, `aux soins de`, `pour le compte de`; Russian `для` (for), `на имя` (in the name
-/// of), `через` (through). Read in addresses only: in a party's own name `for` and `via` are
-/// words of the name (`Centre for Research`). `for` and `via` count only at the start of a
-/// part of the address (`for Bank Rossiya, Office 12`), since `via` is also a street type
-/// (`Via Roma 5`, read as a name only after a comma or at the start would be `Roma 5`, a
-/// street: such a part is left alone, see [`names_in_address`]).
+/// of), `через` (through). Read in addresses only: in a party's own name `for` is one of
+/// the words of the name (`Centre for Research`). `for` counts only at the start of a part of the
+/// address (`for Bank Rossiya, Office 12`). `via` is not read: it is a street type too (`Via
+/// Roma 5`).
 static ADDRESS_MARKERS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)(?:(?:^|[\s,;(\[])(?:bei|chez|aux\s+soins\s+de|pour\s+le\s+compte\s+de",
