@@ -144,6 +144,7 @@ mod tests {
             "Centre for Research, 5 Main St",
             "Bremer Str. 15, 28195 Bremen",
             "Office 12, Deira",
+            "Jianguomenwai Diplomatic Housing Compound, Building 7-1, 5th Floor",
         ] {
             assert!(named(place).is_empty(), "{place}: {:?}", named(place));
         }
