@@ -147,7 +147,9 @@ fn screen_names(
         let number = query_normalized.rsplit(':').next()?;
         let holds = |text: &str| {
             screening::ids::in_text(text).iter().any(|n| n == number)
-                || screening::ids::normalize_value("ID", text) == number
+                || screening::ids::readings("ID", text)
+                    .iter()
+                    .any(|r| r.rsplit(':').next() == Some(number))
         };
         if ids.iter().any(|(_, value)| holds(value)) {
             return None;
@@ -351,6 +353,9 @@ fn order_attribute_ids(root: &Value, party: &Fields) -> Vec<AttributeId> {
     } else {
         return Vec::new();
     };
+    // An order that names no payer is paid by its buyer: what a key gives the payer
+    // (`payer_bank_bic`) is the buyer's.
+    let pays = role == "buyer" && payer.is_none();
     let mut out = Vec::new();
     walk_attributes(attributes, &mut Vec::new(), &mut |path, key, text| {
         let path = path.join(".");
@@ -371,7 +376,10 @@ fn order_attribute_ids(root: &Value, party: &Fields) -> Vec<AttributeId> {
             .filter(|(_, words)| words.iter().any(|w| starts(w)))
             .map(|(role, _)| *role)
             .collect();
-        if named.contains(&role) || (named.is_empty() && role == "buyer") {
+        if named.contains(&role)
+            || (named.is_empty() && role == "buyer")
+            || (pays && named == ["payer"])
+        {
             out.push(AttributeId {
                 scheme: key.to_string(),
                 text,
@@ -393,8 +401,23 @@ fn walk_attributes<'a>(
     walk_scalars(attributes, path, &mut |path, key, text| {
         if !screening::ids::in_text(&text).is_empty() {
             found(path, key, text);
+        } else if names_bic(key) && bic_in(&text) {
+            // A BIC has two digits or none (`ROSYRU2P`): under a key that says so it is read
+            // as one, under the scheme that lets its bank code meet a listed branch's.
+            found(path, "SWIFT-BIC", text);
         }
     });
+}
+
+/// Whether an attribute's key names a BIC (`payer_bank_bic`, `SWIFT`, `swiftCode`).
+fn names_bic(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key.contains("bic") || key.contains("swift")
+}
+
+/// Whether a text is one BIC (eight or eleven characters of ISO 9362's shape).
+fn bic_in(text: &str) -> bool {
+    screening::ids::bic_bank(&screening::ids::normalize_value("SWIFT-BIC", text)).is_some()
 }
 
 /// Every text or number below `members`, at any depth and in lists, with the keys that lead

@@ -187,6 +187,87 @@ pub fn latin_look_alike(c: char) -> Option<char> {
     })
 }
 
+/// The Latin letter a letter of the Cherokee syllabary or of Canadian syllabics looks like
+/// (`Ꭺ` → `A`, `Ꮇ` → `M`, `ᗰ` → `M`, `ᕼ` → `H`). The pairs follow Unicode's confusables
+/// (UTS #39, `confusables.txt`) with the few glyphs forgers use beside them (`Ꮖ` for `I`,
+/// `ᑎ` for `N`); written out because no crate in the build carries that table (the
+/// `unicode-security` crate does, and would be a new dependency for two blocks).
+fn syllabic_look_alike(c: char) -> Option<char> {
+    Some(match c {
+        // Cherokee
+        '\u{13AA}' => 'A',              // Ꭺ
+        '\u{13F4}' => 'B',              // Ᏼ
+        '\u{13DF}' => 'C',              // Ꮯ
+        '\u{13A0}' => 'D',              // Ꭰ
+        '\u{13AC}' => 'E',              // Ꭼ
+        '\u{13C0}' | '\u{13F3}' => 'G', // Ꮐ Ᏻ
+        '\u{13BB}' => 'H',              // Ꮋ
+        '\u{13C6}' => 'I',              // Ꮖ
+        '\u{13AB}' => 'J',              // Ꭻ
+        '\u{13E6}' => 'K',              // Ꮶ
+        '\u{13DE}' => 'L',              // Ꮮ
+        '\u{13B7}' => 'M',              // Ꮇ
+        '\u{13E2}' => 'P',              // Ꮲ
+        '\u{13A1}' | '\u{13D2}' => 'R', // Ꭱ Ꮢ
+        '\u{13DA}' | '\u{13D5}' => 'S', // Ꮪ Ꮥ
+        '\u{13A2}' => 'T',              // Ꭲ
+        '\u{13D9}' => 'V',              // Ꮩ
+        '\u{13B3}' => 'W',              // Ꮃ
+        '\u{13A9}' => 'Y',              // Ꭹ
+        '\u{13C3}' => 'Z',              // Ꮓ
+        '\u{13CF}' => 'b',              // Ꮟ
+        '\u{13E7}' => 'd',              // Ꮷ
+        '\u{13C2}' => 'h',              // Ꮒ
+        '\u{13A5}' => 'i',              // Ꭵ
+        // Canadian syllabics
+        '\u{15C5}' | '\u{15E9}' => 'A', // ᗅ ᗩ
+        '\u{15F7}' => 'B',              // ᗷ
+        '\u{1455}' => 'C',              // ᑕ
+        '\u{15EA}' | '\u{15DE}' => 'D', // ᗪ ᗞ
+        '\u{15F4}' => 'E',              // ᗴ
+        '\u{15B4}' => 'F',              // ᖴ
+        '\u{157C}' => 'H',              // ᕼ
+        '\u{148D}' => 'J',              // ᒍ
+        '\u{14AA}' => 'L',              // ᒪ
+        '\u{15F0}' => 'M',              // ᗰ
+        '\u{144E}' => 'N',              // ᑎ
+        '\u{146D}' => 'P',              // ᑭ
+        '\u{1587}' => 'R',              // ᖇ
+        '\u{1515}' => 'S',              // ᔕ
+        '\u{142F}' => 'V',              // ᐯ
+        '\u{15EF}' => 'W',              // ᗯ
+        '\u{1541}' => 'x',              // ᕁ
+        '\u{1472}' | '\u{15AF}' => 'b', // ᑲ ᖯ
+        '\u{146F}' => 'd',              // ᑯ
+        _ => return None,
+    })
+}
+
+/// Whether `c` is in the Cherokee or Canadian syllabics blocks.
+fn is_syllabic(c: char) -> bool {
+    matches!(c, '\u{13A0}'..='\u{13FF}' | '\u{AB70}'..='\u{ABBF}' | '\u{1400}'..='\u{167F}' | '\u{18B0}'..='\u{18FF}')
+}
+
+/// Words forged from Cherokee or Canadian syllabics letters that look like Latin ones
+/// (`ᎷᎪᎻᎪN ᎪᏆᏒ`, `ᗰᗅᕼᗅᑎ ᗅIR`) read as those Latin letters: every letter of the word is Latin
+/// or has a Latin look-alike ([`syllabic_look_alike`]). A word with any other syllabic letter
+/// is Cherokee or Inuktitut as written and is left for transliteration.
+fn unforge_syllabics(text: &str) -> String {
+    rewrite_words(text, |word, out| {
+        let forged = word.chars().any(is_syllabic)
+            && word.chars().all(|c| {
+                syllabic_look_alike(c).is_some()
+                    || !is_syllabic(c) && (is_latin_letter(c) || !c.is_alphabetic())
+            });
+        for c in word.chars() {
+            match syllabic_look_alike(c) {
+                Some(l) if forged => out.push(l),
+                _ => out.push(c),
+            }
+        }
+    })
+}
+
 fn is_latin_letter(c: char) -> bool {
     c.is_ascii_alphabetic() || (matches!(c, '\u{C0}'..='\u{24F}') && c.is_alphabetic())
 }
@@ -209,6 +290,16 @@ fn is_cyrillic_or_greek(c: char) -> bool {
 /// letter, or a forger hiding a Russian word from a pattern), unless it then reads as a word
 /// forged from look-alikes (`саѕh` is still `cash`).
 pub fn unmix_scripts(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(is_syllabic) {
+        // Words forged from Cherokee or Canadian syllabics look-alikes first, then the rest.
+        let read = unforge_syllabics(text);
+        return std::borrow::Cow::Owned(unmix_cyrillic_greek(&read).into_owned());
+    }
+    unmix_cyrillic_greek(text)
+}
+
+/// [`unmix_scripts`] for Cyrillic and Greek letters.
+fn unmix_cyrillic_greek(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(is_cyrillic_or_greek) || !text.chars().any(may_read_as_latin) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -406,4 +497,20 @@ fn is_forged_word(word: &[char]) -> bool {
 
 pub(super) fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{400}'..='\u{52F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_forged_from_syllabic_look_alikes_read_as_latin() {
+        assert_eq!(unmix_scripts("ᎷᎪᎻᎪN ᎪᏆᏒ"), "MAHAN AIR");
+        assert_eq!(unmix_scripts("ᏴᎪNᏦ ᎷᎬᏞᏞᏆ ᏆᏒᎪN"), "BANK MELLI IRAN");
+        assert_eq!(unmix_scripts("ᗰᗅᕼᗅᑎ ᗅIR"), "MAHAN AIR");
+        // Cherokee and Inuktitut as written (a letter without a Latin look-alike) stay.
+        assert_eq!(unmix_scripts("ᏣᎳᎩ"), "ᏣᎳᎩ");
+        assert_eq!(unmix_scripts("ᐃᓄᒃᑎᑐᑦ"), "ᐃᓄᒃᑎᑐᑦ");
+        assert_eq!(unmix_scripts("MAHAN AIR"), "MAHAN AIR");
+    }
 }

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 mod written;
-pub use written::{in_text, readings, validate_written};
+pub use written::{bic_bank, in_text, listed_keys, readings, validate_written};
 
 /// Outcome of a check-digit test.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -512,9 +512,8 @@ impl Screener {
         let mut id_map: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
         for (ei, e) in entries.iter().enumerate() {
             for (ii, id) in e.ids.iter().enumerate() {
-                let v = ids::normalize_value(&id.scheme, &id.value);
-                if !v.is_empty() {
-                    id_map.entry(v).or_default().push((ei as u32, ii as u32));
+                for key in ids::listed_keys(&id.scheme, &id.value, &e.countries) {
+                    id_map.entry(key).or_default().push((ei as u32, ii as u32));
                 }
             }
         }
@@ -671,7 +670,7 @@ impl Screener {
         let named_in_address = query
             .address
             .as_deref()
-            .map(super::care_of::names_care_of)
+            .map(super::care_of::names_in_address)
             .unwrap_or_default();
         names.extend(
             named_in_address

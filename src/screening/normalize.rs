@@ -116,6 +116,7 @@ pub fn has_folded_text(name: &str, kind: EntryKind) -> bool {
 pub fn fold(text: &str) -> String {
     let text = symbols_for_letters(text);
     let text = possessive_apart(&text);
+    let text = article_unassimilated(&text);
     let text = text.as_ref();
     if text.is_ascii() {
         return fold_ascii(text);
@@ -167,6 +168,54 @@ fn symbols_for_letters(text: &str) -> std::borrow::Cow<'_, str> {
         })
         .collect::<String>()
         .into()
+}
+
+/// `text` with the Arabic article written as it is said before a "sun letter" (`az-Zawahiri`,
+/// `as-Sadr`, `ash-Shabab`, `ad-Din`, `an-Nasr`, `ar-Rahman`, `at-Tawhid`) written `al-` as
+/// the lists write it (`AL ZAWAHIRI`): a Latin word `a` + the consonant(s) + a hyphen, then a
+/// word that starts with the same consonant(s). Folded so on both sides, a listed
+/// `ash-Shabab` still meets itself; without the hyphen and the repeated consonant nothing is
+/// read (`As Sadr` stays, `ad-hoc` stays).
+fn article_unassimilated(text: &str) -> std::borrow::Cow<'_, str> {
+    const SUN: &[&str] = &["sh", "th", "dh", "d", "n", "r", "s", "t", "z"];
+    if !text.contains('-') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut rest = text;
+    let mut at_word_start = true;
+    while let Some(c) = rest.chars().next() {
+        if at_word_start && (c == 'a' || c == 'A') {
+            let after_a = &rest[1..];
+            let sun = SUN.iter().find(|sun| {
+                after_a
+                    .get(..sun.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(sun))
+                    && after_a[sun.len()..].starts_with('-')
+                    && after_a
+                        .get(sun.len() + 1..2 * sun.len() + 1)
+                        .is_some_and(|next| next.eq_ignore_ascii_case(sun))
+            });
+            if let Some(sun) = sun {
+                out.push(c);
+                out.push(if c == 'A' { 'L' } else { 'l' });
+                out.push('-');
+                rest = &after_a[sun.len() + 1..];
+                changed = true;
+                at_word_start = false;
+                continue;
+            }
+        }
+        out.push(c);
+        at_word_start = !c.is_alphanumeric();
+        rest = &rest[c.len_utf8()..];
+    }
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// `text` with the apostrophe of a possessive `'s` at a word's end written as a space
@@ -840,4 +889,21 @@ pub fn legal_forms() -> impl Iterator<Item = &'static str> {
         .chain(PREFIX_FORMS)
         .chain(SUFFIX_FORMS)
         .copied()
+}
+
+#[cfg(test)]
+mod article_tests {
+    use super::*;
+
+    #[test]
+    fn an_assimilated_arabic_article_folds_as_al() {
+        assert_eq!(fold("Ayman az-Zawahiri"), fold("Ayman al-Zawahiri"));
+        assert_eq!(fold("Muqtada as-Sadr"), fold("Muqtada al-Sadr"));
+        assert_eq!(fold("HARAKAT ASH-SHABAB"), fold("HARAKAT AL-SHABAB"));
+        assert_eq!(fold("Salah ad-Din"), fold("Salah al-Din"));
+        // Not an article: no repeated consonant, or no hyphen.
+        assert_eq!(fold("ad-hoc Trading"), "ad hoc trading");
+        assert_eq!(fold("As Sadr"), "as sadr");
+        assert_eq!(fold("Bazaz-Zed"), "bazaz zed");
+    }
 }
