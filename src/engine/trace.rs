@@ -53,7 +53,8 @@ impl Engine {
         let mut walk = Walk::new(rule);
         walk.limit = walk.limit.min(TRACE_COMBINATIONS);
         let screened = ScreenCache::default();
-        let dates = OrderDates::of(order, self.as_of, self.run_day, self.ship_dates).for_rule(rule.valid_from);
+        let dates = OrderDates::of(order, self.as_of, self.run_day, self.ship_dates)
+            .for_rule(rule.valid_from);
         let rows = RowDates::at_shipment(dates);
         self.trace_with(
             rule,

@@ -22,8 +22,8 @@ use crate::rules::{PackFiles, RulePack};
 /// without errors; a name that still does not resolve makes its case an
 /// error rather than a panic.
 pub fn run(suite: &Suite, pack: &RulePack, files: &PackFiles) -> RunReport {
-    let engine = Engine::with_screening(pack.clone(), Vec::new())
-        .run_day(crate::cli::age_reference_day());
+    let engine =
+        Engine::with_screening(pack.clone(), Vec::new()).run_day(crate::cli::age_reference_day());
     RunReport {
         pack: pack.name.clone(),
         version: pack.version.clone(),
