@@ -170,13 +170,41 @@ pub struct RunDiff {
 }
 
 impl RunDiff {
-    /// An order was added, removed or judged differently. Provenance and
-    /// summary differences alone do not count: a list update that changes no
-    /// judgement is not a change to act on.
+    /// An order was added, removed or judged differently, or the counts of what was judged
+    /// differ (`counts_changed`). Provenance and the rest of the summary do not count: a list
+    /// update that changes no judgement is not a change to act on.
     pub fn has_changes(&self) -> bool {
-        !self.changed.is_empty() || !self.added.is_empty() || !self.removed.is_empty()
+        !self.changed.is_empty()
+            || !self.added.is_empty()
+            || !self.removed.is_empty()
+            || self.counts_changed()
+    }
+
+    /// The summary's counts of what was judged differ (records read, judged and rejected, each
+    /// verdict, findings, undecided, waived). Both reports filtered alike (`--min-verdict
+    /// block`) leave out the orders below the filter, so an order that went from `hold` to
+    /// `clear` is in neither, and only these counts show it: the comparison said "no order
+    /// changed" with exit 0.
+    pub fn counts_changed(&self) -> bool {
+        self.summary.iter().any(|c| {
+            let field = c.field.strip_prefix("summary.").unwrap_or(&c.field);
+            let head = field.split('.').next().unwrap_or(field);
+            JUDGED_COUNTS.contains(&head)
+        })
     }
 }
+
+/// The summary members that count what was judged, as opposed to how the run was made
+/// (`fail_on`, `inputs`, `left_out`, the waivers that expired or went unused on its day).
+const JUDGED_COUNTS: [&str; 7] = [
+    "read",
+    "judged",
+    "rejected",
+    "verdicts",
+    "findings",
+    "undecided",
+    "waived",
+];
 
 fn field_changes(a: &[(String, String)], b: &[(String, String)]) -> Vec<FieldChange> {
     let a_map: BTreeMap<&str, &str> = a.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

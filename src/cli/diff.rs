@@ -17,7 +17,8 @@ use crate::report;
 
 pub(super) const EXIT_CODES: &str = "Exit codes:
   0  no order changed (provenance differences are shown but do not count)
-  1  an order was added or removed, or its verdict or findings changed
+  1  an order was added or removed, or its verdict or findings changed, or the summary's
+     counts of what was judged differ (orders left out of filtered reports)
   2  bad usage, or a file that is not a `redflag check --format json` (or jsonl) report";
 
 /// Output formats of `diff`.

@@ -131,7 +131,16 @@ pub fn human(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
             d.changed.len(),
             d.added.len(),
             d.removed.len()
-        )
+        )?;
+        if d.counts_changed() && d.changed.is_empty() && d.added.is_empty() && d.removed.is_empty()
+        {
+            writeln!(
+                out,
+                "the counts of what was judged differ, so orders the reports leave out \
+                 (`--min-verdict`, `--only`) were judged otherwise: compare unfiltered reports"
+            )?;
+        }
+        Ok(())
     } else {
         writeln!(out, "no order changed")
     }
