@@ -19,6 +19,7 @@ mod cyrillic_chinese;
 mod cyrillic_foreign;
 mod cyrillic_korean;
 mod cyrillic_terms;
+mod german_spelling;
 mod han_terms;
 mod hanja;
 pub mod ids;

@@ -21,6 +21,13 @@ use super::steps::StepKind;
 /// choosing other characters: a character of the same Korean sound gives the same reading.
 pub const KOREAN_READING_MIN: f64 = 0.90;
 
+/// Lowest name score of a match that rests on a name read back from German spelling
+/// (`screening::german_spelling`): a guess that the name is Slavic, so a loose match of the
+/// reading (a German firm's name with `sch` read `sh`) does not count; a listed person named
+/// without the patronymic (`Gennadij Timtschenko` against `TIMCHENKO, Gennadiy Nikolayevich`)
+/// scores above it.
+pub const GERMAN_READING_MIN: f64 = 0.85;
+
 /// The readings of a party's name that the screener compares beside the name as written,
 /// each with the step its matches carry: a Chinese, Arabic-script or Cyrillic company name
 /// with its trade words in English (not for a person, whose name has no trade words), a name
@@ -93,6 +100,10 @@ pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
         super::chars::look_alikes_read_as_latin(name)
             .map(|reading| (reading, StepKind::ReadAsLookAlikes)),
     );
+    out.extend(
+        super::german_spelling::english_spelling(name)
+            .map(|reading| (reading, StepKind::ReadFromGermanSpelling)),
+    );
     out
 }
 
@@ -103,6 +114,7 @@ pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
 pub fn reading_floor(read: StepKind) -> f64 {
     match read {
         StepKind::ReadInKorean | StepKind::ReadInPinyin => KOREAN_READING_MIN,
+        StepKind::ReadFromGermanSpelling => GERMAN_READING_MIN,
         _ => 0.0,
     }
 }

@@ -78,6 +78,9 @@ pub enum StepKind {
     /// The name matched is the party's name in Arabic script read with its long vowels
     /// (`translit::arabic_with_vowels`), not as a consonant skeleton.
     ReadWithVowels,
+    /// The name matched is a Russian or Ukrainian name in German spelling (`Timtschenko`,
+    /// `Kowaltschuk`) read as the lists spell it (`screening::german_spelling`).
+    ReadFromGermanSpelling,
     /// The name matched is the party's name with its words written wholly in Cyrillic or
     /// Greek letters that look like Latin ones read as those letters
     /// (`chars::look_alikes_read_as_latin`): `ΜΑΗΑΝ Air Cargo` is `MAHAN Air Cargo`.
@@ -124,6 +127,7 @@ impl StepKind {
             StepKind::ReadInPinyin => "read_in_pinyin",
             StepKind::ReadAsForeignName => "read_as_foreign_name",
             StepKind::ReadWithVowels => "read_with_vowels",
+            StepKind::ReadFromGermanSpelling => "read_from_german_spelling",
             StepKind::ReadAsLookAlikes => "read_as_look_alikes",
             StepKind::LookAlikeReadingCapped => "look_alike_reading_cap",
             StepKind::Address => "address",
@@ -177,6 +181,9 @@ impl StepKind {
                 "foreign name in Cyrillic, Greek or Georgian read as the sounds it stands for"
             }
             StepKind::ReadWithVowels => "name in Arabic script read with its long vowels",
+            StepKind::ReadFromGermanSpelling => {
+                "Russian or Ukrainian name in German spelling read as the lists spell it"
+            }
             StepKind::ReadAsLookAlikes => {
                 "words in Cyrillic or Greek look-alikes read as the Latin letters they look like"
             }
