@@ -234,13 +234,10 @@ const PLACE_WORDS: &[&str] = &[
     "zone",
 ];
 
-/// Whether a part of an address names a street or a place rather than a party: a street type
-/// (also inside a compound, `Hauptstrasse`), a premise or unit word (`Tower`, `Office`), or
-/// a word such as `Centre`, `Zone`, `Region` ([`PLACE_WORDS`]). A care-of reading of the
-/// address's first part leaves such a part alone: `Bank Street` is where, not who.
-pub fn names_a_place(text: &str) -> bool {
-    let spaced: String = text
-        .chars()
+/// `text` with the dots, number signs, slashes and hyphens that separate an address's words
+/// (`No.27`, `#5`, `P.O.Box`) written as spaces; fold keeps letters and digits.
+fn separators_as_spaces(text: &str) -> String {
+    text.chars()
         .map(|c| {
             if matches!(c, '.' | '#' | '/' | '-') {
                 ' '
@@ -248,7 +245,15 @@ pub fn names_a_place(text: &str) -> bool {
                 c
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Whether a part of an address names a street or a place rather than a party: a street type
+/// (also inside a compound, `Hauptstrasse`), a premise or unit word (`Tower`, `Office`), or
+/// a word such as `Centre`, `Zone`, `Region` ([`PLACE_WORDS`]). A care-of reading of the
+/// address's first part leaves such a part alone: `Bank Street` is where, not who.
+pub fn names_a_place(text: &str) -> bool {
+    let spaced = separators_as_spaces(text);
     fold(&spaced).split(' ').any(|w| {
         street_type(w).is_some()
             || split_compound(w).is_some()
@@ -322,17 +327,7 @@ impl UnitKind {
 /// `form`. `premises` says whether short numbers are premise numbers here (a street line) or
 /// only postal codes (the party's city field).
 fn read_part(text: &str, premises: bool, form: &mut AddressForm) {
-    // Dots and number signs separate (`No.27`, `#5`, `P.O.Box`); fold keeps letters and digits.
-    let spaced: String = text
-        .chars()
-        .map(|c| {
-            if matches!(c, '.' | '#' | '/' | '-') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
+    let spaced = separators_as_spaces(text);
     let folded = fold(&spaced);
     let mut marker = Marker::None;
     let mut words: Vec<&str> = Vec::new();

@@ -629,12 +629,7 @@ fn a_release_does_not_survive_a_changed_result() {
 
 #[test]
 fn a_reload_that_fails_leaves_the_running_pack() {
-    let dir = tempfile::tempdir().unwrap();
-    let pack = dir.path().join("pack");
-    copy_dir(std::path::Path::new("rules"), &pack);
-    let db = dir.path().join("redflag.db").display().to_string();
-    let pack_arg = pack.display().to_string();
-    let server = start_in(dir, &db, &["--rules", &pack_arg]);
+    let (server, pack) = server_with_a_copy_of_the_pack();
     let digest = server.check(b"[]").json()["pack"]["sha256"].clone();
 
     let rules = pack.join("rules/payment.toml");
@@ -669,6 +664,17 @@ fn a_reload_that_fails_leaves_the_running_pack() {
         metrics.contains("redflag_reloads_total{outcome=\"failed\"} 1"),
         "{metrics}"
     );
+}
+
+/// A server judging with a copy of the default pack, and the copy's path, to be edited and
+/// reloaded.
+fn server_with_a_copy_of_the_pack() -> (Server, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    copy_dir(std::path::Path::new("rules"), &pack);
+    let db = dir.path().join("redflag.db").display().to_string();
+    let pack_arg = pack.display().to_string();
+    (start_in(dir, &db, &["--rules", &pack_arg]), pack)
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
@@ -1016,12 +1022,7 @@ fn a_reload_that_narrows_the_gate_needs_to_be_asked_for() {
 /// shorter list does.
 #[test]
 fn a_reload_that_drops_or_softens_a_rule_needs_to_be_asked_for() {
-    let dir = tempfile::tempdir().unwrap();
-    let pack = dir.path().join("pack");
-    copy_dir(std::path::Path::new("rules"), &pack);
-    let db = dir.path().join("redflag.db").display().to_string();
-    let pack_arg = pack.display().to_string();
-    let server = start_in(dir, &db, &["--rules", &pack_arg]);
+    let (server, pack) = server_with_a_copy_of_the_pack();
     let digest = server.check(b"[]").json()["pack"]["sha256"].clone();
 
     let rules = pack.join("rules/payment.toml");
