@@ -194,10 +194,17 @@ pub(super) fn check(mut args: CheckArgs) -> Status {
         return Status::Error;
     };
     // Open every input before writing anything, so a typo in the last file
-    // name does not leave half a report behind.
+    // name does not leave half a report behind. The first is read at once and kept open; the
+    // others are checked, closed and opened again in their turn, so that thousands of inputs
+    // do not hold thousands of descriptors and read buffers.
     let mut sources = Vec::new();
-    for input in &args.inputs {
-        match order::open_pending_digested(input, format, map.as_ref()) {
+    for (index, input) in args.inputs.iter().enumerate() {
+        let opened = if index == 0 {
+            order::open_pending_digested(input, format, map.as_ref())
+        } else {
+            order::open_pending_deferred(input, format, map.as_ref())
+        };
+        match opened {
             Ok((records, digest)) => sources.push(Source {
                 records,
                 digest: Some(digest),

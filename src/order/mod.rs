@@ -26,9 +26,9 @@ pub mod workbook;
 
 pub use fields::{FieldHint, Fields};
 pub use input::{
-    from_reader, from_reader_digested, from_text, open, open_digested, open_pending_digested,
-    ColumnMap, HeaderProblem, InputDigest, InputError, InputFormat, InputHash, PendingRecords,
-    Records,
+    from_reader, from_reader_digested, from_text, open, open_digested, open_pending_deferred,
+    open_pending_digested, ColumnMap, HeaderProblem, InputDigest, InputError, InputFormat,
+    InputHash, PendingRecords, Records,
 };
 pub use json::{Pending, RepeatedIds};
 pub use map::{Join, SheetChoice, ValueFormat};

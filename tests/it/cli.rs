@@ -1076,3 +1076,50 @@ fn output_to_a_pipe_or_a_link_keeps_what_the_path_is() {
         .unwrap()
         .starts_with("{\"type\":\"run\""));
 }
+
+/// Thousands of inputs are read one open file at a time: every input is checked before
+/// anything is written, but only the one being read is held open. Under a limit of 48 file
+/// descriptors, 150 one-order files are all judged and the embargo order in the last one still
+/// blocks; before, the run stopped at about the 40th file with `I001`.
+#[cfg(unix)]
+#[test]
+fn many_inputs_are_read_one_open_file_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = sample_lines(&["SO-2025-0110"]);
+    let mut names = Vec::new();
+    for i in 0..150 {
+        let name = format!("in-{i:03}.jsonl");
+        let line = clean.replace("\"SO-2025-0110\"", &format!("\"MANY-{i:03}\""));
+        std::fs::write(dir.path().join(&name), line).unwrap();
+        names.push(name);
+    }
+    std::fs::write(
+        dir.path().join("last.jsonl"),
+        sample_lines(&["SO-2015-0042"]),
+    )
+    .unwrap();
+    names.push("last.jsonl".to_string());
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 48 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_redflag"))
+        .args(["check", "--format", "json", "--threads", "2"])
+        .args(&names)
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("REDFLAG_TODAY", crate::support::TODAY)
+        .env("REDFLAG_CACHE_DIR", crate::support::list_cache())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let doc = document(&out);
+    let s = &doc.summary;
+    assert_eq!((s.read, s.judged, s.rejected), (151, 151, 0));
+    assert_eq!((s.verdicts.block, s.verdicts.clear), (1, 150));
+    assert_eq!(s.inputs.len(), 151);
+    assert!(s
+        .inputs
+        .iter()
+        .all(|i| i.records == 1 && i.sha256.is_some()));
+}

@@ -613,3 +613,36 @@ fn input_errors_render_with_code_and_help() {
     diagnostic code: I003
     "#);
 }
+
+/// An input checked at the start and read later (`open_pending_deferred`) that is gone by its
+/// turn yields one unreadable record saying so, never no records at all.
+#[test]
+fn a_deferred_input_gone_by_its_turn_is_an_unreadable_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("later.jsonl");
+    std::fs::write(&path, order_with("GONE-1", "buyer", "{\"name\": \"X\"}")).unwrap();
+    let path = path.to_str().unwrap();
+    let (records, _digest) = order::open_pending_deferred(path, None, None).unwrap();
+    std::fs::remove_file(path).unwrap();
+    let records: Vec<Record> = records.map(|p| p.parse()).collect();
+    check_counts(&records, 0, 1);
+    let Record::Error(error) = &records[0] else {
+        unreachable!()
+    };
+    assert_eq!(error.problems[0].code, "O101");
+    assert!(
+        error.problems[0]
+            .message
+            .contains("could not be read when its turn came"),
+        "{:?}",
+        error.problems
+    );
+    // Present at its turn, the same input reads as any other.
+    let again = dir.path().join("again.jsonl");
+    std::fs::write(&again, order_with("HERE-1", "buyer", "{\"name\": \"X\"}")).unwrap();
+    let (records, digest) =
+        order::open_pending_deferred(again.to_str().unwrap(), None, None).unwrap();
+    let records: Vec<Record> = records.map(|p| p.parse()).collect();
+    check_counts(&records, 1, 0);
+    assert!(digest.result().is_some());
+}
