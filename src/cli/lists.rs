@@ -135,12 +135,23 @@ fn unloadable(error: &screening::ScreeningError) -> Diagnostic {
     ))
 }
 
-/// `S002` for a list with entries none of which is in force on `day`, the run's day: every
-/// one ended before it. Such a list screens nothing on that day, so it would clear every party
-/// without a word; a date in the wrong column (or a year mistyped) reads the same as a list of
-/// lifted sanctions, and either way it is not a list to screen against now. The engine still
-/// judges each listing against an order's own dates; this is about the list as loaded.
-fn out_of_force(file: &str, entries: &[screening::Entry], day: NaiveDate) -> Option<Diagnostic> {
+/// `S002` for a list (`--list`, or the pack's `[screening.NAME]`) with entries none of which
+/// is in force on `day`, the run's day: every one ended before it. Such a list screens nothing
+/// on that day, so it would clear every party without a word; a date in the wrong column (or a
+/// year mistyped) reads the same as a list of lifted sanctions, and either way it is not a list
+/// to screen against now. The engine still judges each listing against an order's own dates;
+/// this is about the list as loaded. A list a rule of `pack` screens against with
+/// `listed = "any"` is kept: that rule counts ended listings on purpose.
+fn out_of_force(
+    pack: &RulePack,
+    name: &str,
+    file: &str,
+    entries: &[screening::Entry],
+    day: NaiveDate,
+) -> Option<Diagnostic> {
+    if pack.screens_ended_listings_of(name) {
+        return None;
+    }
     let mut latest: Option<NaiveDate> = None;
     for entry in entries {
         match entry.ends_on {
@@ -250,6 +261,15 @@ pub fn load_indexed(
 ) -> Result<IndexedLists, Diagnostics> {
     let mut info = screening_provenance(pack.screening.iter());
     let mut warnings = Diagnostics::new();
+    let mut ended = Diagnostics::new();
+    for list in &pack.screening {
+        if let Some(e) = out_of_force(pack, &list.name, &list.file, &list.entries, day) {
+            ended.push(e);
+        }
+    }
+    if !ended.is_empty() {
+        return Err(ended);
+    }
     if specs.is_empty() {
         return Ok(IndexedLists {
             info,
@@ -274,9 +294,9 @@ pub fn load_indexed(
                         for (spec, list) in specs.iter().zip(&listed) {
                             let entries = screener.entries().get(at..at + list.entries);
                             at += list.entries;
-                            if let Some(e) =
-                                entries.and_then(|e| out_of_force(spec_path(spec), e, day))
-                            {
+                            if let Some(e) = entries.and_then(|e| {
+                                out_of_force(pack, &list.name, spec_path(spec), e, day)
+                            }) {
                                 errors.push(e);
                             }
                         }
@@ -305,7 +325,7 @@ pub fn load_indexed(
     let lists = import_all(specs, sources, verbose, &mut warnings)?;
     let mut ended = Diagnostics::new();
     for list in &lists {
-        if let Some(e) = out_of_force(&list.file, &list.entries, day) {
+        if let Some(e) = out_of_force(pack, &list.name, &list.file, &list.entries, day) {
             ended.push(e);
         }
     }

@@ -155,6 +155,17 @@ impl RulePack {
             .map(|r| r.id.as_str())
             .collect()
     }
+
+    /// Whether a rule screens against the list named `list` counting listings whatever their
+    /// dates (`listed = "any"`, naming the list or no list): for such a rule a list of entries
+    /// that have all ended still says something.
+    pub fn screens_ended_listings_of(&self, list: &str) -> bool {
+        self.rules.iter().flat_map(|r| &r.conditions).any(|c| {
+            matches!(&c.op, Op::Screen(spec)
+                if spec.listed == ListedFilter::Any
+                    && (spec.lists.is_empty() || spec.lists.iter().any(|l| l == list)))
+        })
+    }
 }
 
 /// A screening list loaded for `screen` conditions, with where it came from.
