@@ -251,17 +251,74 @@ fn separators_as_spaces(text: &str) -> String {
 /// Whether a part of an address names a street or a place rather than a party: a street type
 /// (also inside a compound, `Hauptstrasse`), a premise or unit word (`Tower`, `Office`), or
 /// a word such as `Centre`, `Zone`, `Region` ([`PLACE_WORDS`]). A care-of reading of the
-/// address's first part leaves such a part alone: `Bank Street` is where, not who.
+/// address's first part leaves such a part alone: `Bank Street` is where, not who. A marker
+/// of two or three letters (`of`, `no`, `k`, `apt`) marks a place only before a number: `Bank
+/// of Kunlun` is a party, `Of. 12` an office.
 pub fn names_a_place(text: &str) -> bool {
     let spaced = separators_as_spaces(text);
-    fold(&spaced).split(' ').any(|w| {
+    let folded = fold(&spaced);
+    let words: Vec<&str> = folded.split(' ').collect();
+    words.iter().enumerate().any(|(i, w)| {
+        let before_number = words
+            .get(i + 1)
+            .is_some_and(|next| next.bytes().any(|b| b.is_ascii_digit()));
         street_type(w).is_some()
             || split_compound(w).is_some()
-            || PREMISE_MARKERS.contains(&w)
-            || UNIT_MARKERS.contains(&w)
-            || NUMBER_MARKERS.contains(&w)
-            || PLACE_WORDS.contains(&w)
+            || (is_marker(w) && (w.len() >= 4 || before_number))
+            || PLACE_WORDS.contains(w)
     })
+}
+
+/// A word that says the number after it is a house, a building or a unit.
+fn is_marker(word: &str) -> bool {
+    PREMISE_MARKERS.contains(&word)
+        || UNIT_MARKERS.contains(&word)
+        || NUMBER_MARKERS.contains(&word)
+}
+
+/// The name written after a word such as `for`, `bei` or `on behalf of` in a part of an
+/// address, with the place the same part goes on to cut off: `Mahan Air Office 12` is `Mahan
+/// Air`, `Shahid Hemmat Industrial Group` stays whole (a place word inside a name is part of
+/// it). None when what follows is a place: it starts with a street, a number or a unit
+/// (`bei Hauptstr. 5`), ends with a place word (`Jebel Ali Free Zone`, `Bank Melli Building`),
+/// or leaves a single word before a place (`for Bank Street 5`).
+pub fn name_before_place(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let folded: Vec<Vec<String>> = words
+        .iter()
+        .map(|w| {
+            fold(&separators_as_spaces(w))
+                .split(' ')
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    let has_digit = |i: usize| {
+        words
+            .get(i)
+            .is_some_and(|w| w.chars().any(char::is_numeric))
+    };
+    let starts_place = |i: usize| {
+        has_digit(i)
+            || folded[i].iter().any(|t| {
+                street_type(t).is_some()
+                    || split_compound(t).is_some()
+                    || (is_marker(t) && has_digit(i + 1))
+            })
+    };
+    let cut = (0..words.len())
+        .find(|&i| starts_place(i))
+        .unwrap_or(words.len());
+    let kept = words.get(..cut)?;
+    let last = folded.get(cut.checked_sub(1)?)?;
+    let ends_in_place = last
+        .iter()
+        .any(|t| PLACE_WORDS.contains(&t.as_str()) || PREMISE_MARKERS.contains(&t.as_str()));
+    if ends_in_place || (cut < words.len() && kept.len() < 2) {
+        return None;
+    }
+    Some(kept.join(" "))
 }
 
 fn is_street_type(word: &str) -> bool {

@@ -49,12 +49,11 @@ pub fn names_in_address(text: &str) -> Vec<String> {
     let cleaned: String = super::chars::clean(text).nfkc().collect();
     if let Some(markers) = ADDRESS_MARKERS.as_ref() {
         for found in markers.captures_iter(&cleaned).filter_map(|f| f.get(1)) {
-            let name = found.as_str().trim();
-            if name.chars().any(char::is_alphanumeric)
-                && !super::address::names_a_place(name)
-                && !out.iter().any(|n| n == name)
-            {
-                out.push(name.to_string());
+            let Some(name) = super::address::name_before_place(found.as_str()) else {
+                continue;
+            };
+            if name.chars().any(char::is_alphanumeric) && !out.contains(&name) {
+                out.push(name);
             }
         }
     }
@@ -150,5 +149,26 @@ mod tests {
         }
         // `for` inside a part is a word of a name.
         assert!(named("5 Main St, Institute for Physics Building").is_empty());
+        // After a marker, a place word inside the name is part of it, and the unit the part
+        // goes on to is not.
+        assert_eq!(
+            named("for Shahid Hemmat Industrial Group, Tehran"),
+            ["Shahid Hemmat Industrial Group"]
+        );
+        assert_eq!(named("bei Mahan Air Office 12, Dubai"), ["Mahan Air"]);
+        assert_eq!(
+            named("for Bank of Kunlun, Of. 12, Deira"),
+            ["Bank of Kunlun"]
+        );
+        assert_eq!(named("Bank of Kunlun, Deira"), ["Bank of Kunlun"]);
+        for place in [
+            "bei Hauptstr. 5, Berlin",
+            "for Bank Street 5, London",
+            "for Jebel Ali Free Zone, Dubai",
+            "for Bank Melli Building, Ferdowsi Ave",
+            "5 Main St, for Office 12",
+        ] {
+            assert!(named(place).is_empty(), "{place}: {:?}", named(place));
+        }
     }
 }
