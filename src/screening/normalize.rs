@@ -24,6 +24,7 @@ use super::translit;
 
 pub(super) mod scripts;
 mod tokens;
+pub(crate) use tokens::digits_read_as_letters;
 pub(super) use tokens::word_written_out;
 use tokens::{abbreviations_written_out, letters_for_digits, numbers_as_words};
 

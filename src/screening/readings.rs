@@ -7,7 +7,9 @@
 //! Cyrillic with `х`, `ё` and `дж` read `h`, `yo` and `j` (`cyrillic_foreign`), a foreign name
 //! in Greek or Georgian letters read as its sounds (`normalize::scripts`), a name in
 //! Arabic script read with its long vowels (`translit`), words of Cyrillic or Greek
-//! look-alikes read as the Latin letters they look like (`chars`). A reading can only add matches;
+//! look-alikes read as the Latin letters they look like (`chars`), a Russian name in German
+//! spelling read back (`german_spelling`), digits written for letters read as the letters
+//! (`normalize::digits_read_as_letters`). A reading can only add matches;
 //! where it is a guess, only a close match on it counts ([`reading_floor`]).
 
 use super::model::EntryKind;
@@ -27,6 +29,12 @@ pub const KOREAN_READING_MIN: f64 = 0.90;
 /// without the patronymic (`Gennadij Timtschenko` against `TIMCHENKO, Gennadiy Nikolayevich`)
 /// scores above it.
 pub const GERMAN_READING_MIN: f64 = 0.85;
+
+/// Lowest name score of a match that rests on a name with its digits read as letters
+/// (`normalize::digits_read_as_letters`): `3M` or `B52` in a firm's name is as often a name
+/// as a disguise, so only a close match on the reading counts, from the score at which the
+/// name written plainly holds a listed name (`Mahan 41r Cargo` as `Mahan Air Cargo`).
+pub const DIGITS_READING_MIN: f64 = 0.85;
 
 /// The readings of a party's name that the screener compares beside the name as written,
 /// each with the step its matches carry: a Chinese, Arabic-script or Cyrillic company name
@@ -104,6 +112,10 @@ pub fn name_readings(name: &str, kind: EntryKind) -> Vec<(String, StepKind)> {
         super::german_spelling::english_spelling(name)
             .map(|reading| (reading, StepKind::ReadFromGermanSpelling)),
     );
+    out.extend(
+        super::normalize::digits_read_as_letters(name)
+            .map(|reading| (reading, StepKind::ReadDigitsAsLetters)),
+    );
     out
 }
 
@@ -115,6 +127,7 @@ pub fn reading_floor(read: StepKind) -> f64 {
     match read {
         StepKind::ReadInKorean | StepKind::ReadInPinyin => KOREAN_READING_MIN,
         StepKind::ReadFromGermanSpelling => GERMAN_READING_MIN,
+        StepKind::ReadDigitsAsLetters => DIGITS_READING_MIN,
         _ => 0.0,
     }
 }

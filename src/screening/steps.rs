@@ -85,6 +85,10 @@ pub enum StepKind {
     /// Greek letters that look like Latin ones read as those letters
     /// (`chars::look_alikes_read_as_latin`): `ΜΑΗΑΝ Air Cargo` is `MAHAN Air Cargo`.
     ReadAsLookAlikes,
+    /// The name matched is the party's name with the digits of words that mix letters and
+    /// digits read as the letters they look like (`normalize::digits_read_as_letters`):
+    /// `M4H4N 41R` is `mahan air`.
+    ReadDigitsAsLetters,
     /// A match on words of look-alikes read as Latin letters, with another country: capped
     /// (`index::LOOK_ALIKE_READING_MAX`).
     LookAlikeReadingCapped,
@@ -129,6 +133,7 @@ impl StepKind {
             StepKind::ReadWithVowels => "read_with_vowels",
             StepKind::ReadFromGermanSpelling => "read_from_german_spelling",
             StepKind::ReadAsLookAlikes => "read_as_look_alikes",
+            StepKind::ReadDigitsAsLetters => "read_digits_as_letters",
             StepKind::LookAlikeReadingCapped => "look_alike_reading_cap",
             StepKind::Address => "address",
             StepKind::NamedInText => "named_in_text",
@@ -187,6 +192,7 @@ impl StepKind {
             StepKind::ReadAsLookAlikes => {
                 "words in Cyrillic or Greek look-alikes read as the Latin letters they look like"
             }
+            StepKind::ReadDigitsAsLetters => "digits written for letters read as the letters",
             StepKind::LookAlikeReadingCapped => "read as look-alikes, other country: capped",
             StepKind::Address => "street address compared",
             StepKind::NamedInText => "listed name written out in the text",

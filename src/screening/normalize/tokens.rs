@@ -48,6 +48,46 @@ pub(super) fn letters_for_digits(tokens: &mut [String]) {
     }
 }
 
+/// The name with every look-alike digit of a word that mixes letters and digits read as the
+/// letter it looks like, at the edges of the word and beside other digits too (`M4H4N 41R` is
+/// `mahan air`), lower case; `None` when no word reads otherwise than [`letters_for_digits`]
+/// already reads it. A reading beside the name, not a rewrite: `B52`, `4x4` and `3M` are
+/// names with numbers as often as disguises, so only a close match on the reading counts
+/// (`readings::DIGITS_READING_MIN`). Words of digits alone are numbers and stay.
+pub(crate) fn digits_read_as_letters(name: &str) -> Option<String> {
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut changed = false;
+    let read: Vec<String> = words
+        .iter()
+        .map(|word| {
+            let b = word.as_bytes();
+            let mixed = b.iter().any(u8::is_ascii_alphabetic) && b.iter().any(u8::is_ascii_digit);
+            if !mixed
+                || !b
+                    .iter()
+                    .all(|c| !c.is_ascii_digit() || look_alike_letter(*c).is_some())
+            {
+                return word.to_string();
+            }
+            let mut in_word = [word.to_string()];
+            letters_for_digits(&mut in_word);
+            let [in_word] = in_word;
+            if !in_word.bytes().any(|c| c.is_ascii_digit()) {
+                return word.to_string();
+            }
+            changed = true;
+            b.iter()
+                .map(|&c| look_alike_letter(c).map_or(c as char, char::from))
+                .collect()
+        })
+        .collect();
+    changed.then(|| read.join(" "))
+}
+
 /// English words for 0 to 19, and for the tens from 20 (index: tens digit).
 const UNITS: [&str; 20] = [
     "zero",
