@@ -4,6 +4,11 @@
 //! an order for `Ben Netanyahu` must meet a listed `Benjamin Netanyahu`. Only the direct
 //! relation counts, not two nicknames of one name (`jamie` is a nickname of both `benjamin`
 //! and `james`, so siblings would make `ben` resemble `james`).
+//!
+//! Beside them, the spellings of one Arabic or Persian name in Latin letters
+//! (`nicknames/romanised_variants.txt`, curated by the project: no crate or open table gives
+//! them): `Kassem Suleimani` must meet a listed `SOLEIMANI, Qasem`. Two spellings of a line
+//! are related as a name and its nickname are.
 
 use std::sync::LazyLock;
 
@@ -11,6 +16,10 @@ use rustc_hash::FxHashSet;
 
 /// The table as published: `name1,relationship,name2` rows, all `has_nickname`.
 const TABLE: &str = include_str!("nicknames/names.csv");
+
+/// Spellings of one Arabic or Persian name in Latin letters (`qasem`, `kassem`, `ghasem`), a
+/// line each; every two spellings of a line are related as a name and its nickname are.
+const ROMANISED_VARIANTS: &str = include_str!("nicknames/romanised_variants.txt");
 
 /// Tokens that are name particles in other languages as well as English nicknames (`al` for
 /// `albert`; `al` is also the Arabic article): a particle must not become a given name.
@@ -23,6 +32,9 @@ struct Nicknames {
     pairs: FxHashSet<(&'static str, &'static str)>,
     /// Every token in a pair, so that most token pairs are ruled out by one look-up.
     names: FxHashSet<&'static str>,
+    /// How many pairs are a name and its nickname, and how many two spellings of one romanised
+    /// name, each counted once.
+    counts: (usize, usize),
 }
 
 static NICKNAMES: LazyLock<Nicknames> = LazyLock::new(|| {
@@ -44,7 +56,28 @@ static NICKNAMES: LazyLock<Nicknames> = LazyLock::new(|| {
         names.insert(name);
         names.insert(nick);
     }
-    Nicknames { pairs, names }
+    let mut variant_pairs = FxHashSet::default();
+    for line in ROMANISED_VARIANTS.lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        let spellings: Vec<&'static str> = line.split_whitespace().collect();
+        for &a in &spellings {
+            for &b in &spellings {
+                if a != b {
+                    variant_pairs.insert((a, b));
+                }
+            }
+            names.insert(a);
+        }
+    }
+    let nickname_pairs = pairs.len() / 2;
+    pairs.extend(variant_pairs.iter().copied());
+    Nicknames {
+        pairs,
+        names,
+        counts: (nickname_pairs, variant_pairs.len() / 2),
+    }
 });
 
 /// Whether one of two normalised tokens is a nickname of the other (`ben`, `benjamin`).
@@ -59,7 +92,8 @@ pub fn is_name(token: &str) -> bool {
     NICKNAMES.names.contains(token)
 }
 
-/// How many (name, nickname) pairs the table holds, counted once each.
-pub fn pair_count() -> usize {
-    NICKNAMES.pairs.len() / 2
+/// How many (name, nickname) pairs the table holds, and how many pairs of two spellings of
+/// one romanised Arabic or Persian name, each counted once.
+pub fn pair_count() -> (usize, usize) {
+    NICKNAMES.counts
 }

@@ -141,8 +141,9 @@ pub fn diagnostics_json(diagnostics: &Diagnostics) -> serde_json::Value {
 const SHRINK_TOLERANCE_PERCENT: usize = 5;
 
 /// What putting `fresh` in force would take away from the gate `in_force` keeps, one sentence
-/// each: a rule left out, a rule made less severe (or less severe when it cannot tell), and a
-/// pack list or screening list gone or shorter by more than [`SHRINK_TOLERANCE_PERCENT`].
+/// each: a rule left out, a rule made less severe (or less severe when it cannot tell), a pack
+/// list gone or with a row in force gone or changed, and a screening list gone or shorter by
+/// more than [`SHRINK_TOLERANCE_PERCENT`].
 /// Each loads cleanly, which is why a reload asks for it to be confirmed
 /// (`allow_shrink`) rather than taking it as the operator's intent.
 pub fn narrowing(in_force: &Loaded, fresh: &Loaded) -> Vec<String> {
@@ -171,31 +172,49 @@ pub fn narrowing(in_force: &Loaded, fresh: &Loaded) -> Vec<String> {
             }
         }
     }
-    let pack_lists = |pack: &crate::rules::model::RulePack| -> Vec<(String, usize)> {
-        pack.lists
-            .iter()
-            .map(|(name, table)| (format!("pack list `{name}`"), table.rows.len()))
-            .collect()
-    };
-    let screening = |loaded: &Loaded| -> Vec<(String, usize)> {
-        loaded
-            .screening
-            .iter()
-            .map(|l| (format!("screening list `{}`", l.name), l.entries))
-            .collect()
-    };
-    for (before, after, unit) in [
-        (pack_lists(old), pack_lists(new), "rows"),
-        (screening(in_force), screening(fresh), "entries"),
-    ] {
-        for (name, had) in before {
-            match after.iter().find(|(n, _)| *n == name) {
-                None => out.push(format!("{name} is no longer loaded")),
-                Some(&(_, has)) if shrinks(had, has) => out.push(format!(
-                    "{name} has {has} {unit}, against {had} in force (more than {SHRINK_TOLERANCE_PERCENT} % fewer)"
-                )),
-                Some(_) => {}
+    // A pack list is a short curated table whose every row stops orders (`KP` in
+    // `embargoed`), so a row gone or changed is a narrowing however long the list: a row
+    // replaced by another keeps the count and would pass a count.
+    for (name, table) in &old.lists {
+        match new.lists.get(name) {
+            None => out.push(format!("pack list `{name}` is no longer loaded")),
+            Some(now) => {
+                let kept: std::collections::HashSet<&[String]> =
+                    now.rows.iter().map(|r| r.cells.as_slice()).collect();
+                let lost: Vec<&crate::rules::lists::ListRow> = table
+                    .rows
+                    .iter()
+                    .filter(|r| !kept.contains(r.cells.as_slice()))
+                    .collect();
+                if let Some(first) = lost.first() {
+                    let key = table
+                        .columns
+                        .iter()
+                        .position(|c| *c == table.key)
+                        .and_then(|i| first.cells.get(i))
+                        .map_or("", String::as_str);
+                    out.push(format!(
+                        "pack list `{name}` no longer has {} of the {} rows in force as they were (the first: `{}` of line {})",
+                        lost.len(),
+                        table.rows.len(),
+                        crate::report::escape::visible(key),
+                        first.line
+                    ));
+                }
             }
+        }
+    }
+    // A screening list loses a few entries to every delisting; only a larger cut is one.
+    for list in &in_force.screening {
+        let had = list.entries;
+        let name = format!("screening list `{}`", list.name);
+        match fresh.screening.iter().find(|l| l.name == list.name) {
+            None => out.push(format!("{name} is no longer loaded")),
+            Some(now) if shrinks(had, now.entries) => out.push(format!(
+                "{name} has {} entries, against {had} in force (more than {SHRINK_TOLERANCE_PERCENT} % fewer)",
+                now.entries
+            )),
+            Some(_) => {}
         }
     }
     out

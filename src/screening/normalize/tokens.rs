@@ -226,6 +226,11 @@ fn written_out(token: &str) -> Option<&'static str> {
         "inds" => "industries",
         "indus" => "industrial",
         "intl" => "international",
+        // The Russian `концерн` as the lists transliterate it (`KONTSERN IZHMASH`), and in
+        // German (`Kalaschnikow Konzern`), against `KALASHNIKOV CONCERN`: one word in three
+        // spellings.
+        "kontsern" => "concern",
+        "konzern" => "concern",
         "mach" => "machinery",
         "mfg" => "manufacturing",
         "mgmt" => "management",

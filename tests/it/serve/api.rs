@@ -1018,6 +1018,42 @@ fn a_reload_that_narrows_the_gate_needs_to_be_asked_for() {
     assert_eq!(server.check(&held).json()["orders"][0]["verdict"], "hold");
 }
 
+/// A pack list row replaced by another keeps the list's length: `KP` swapped for `VE` in
+/// `embargoed.csv` took North Korea off the gate and passed a check of row counts. Any row in
+/// force that is gone or changed needs the reload to be asked for.
+#[test]
+fn a_reload_that_replaces_a_pack_list_row_needs_to_be_asked_for() {
+    let (server, pack) = server_with_a_copy_of_the_pack();
+    let digest = server.check(b"[]").json()["pack"]["sha256"].clone();
+    let embargoed = pack.join("lists/embargoed.csv");
+    let good = std::fs::read_to_string(&embargoed).unwrap();
+    let kp = good
+        .lines()
+        .find(|l| l.starts_with("KP,"))
+        .expect("the default pack embargoes North Korea")
+        .to_string();
+    let swapped = good.replace(&kp, &kp.replacen("KP,", "VE,", 1));
+    assert_eq!(swapped.lines().count(), good.lines().count());
+    std::fs::write(&embargoed, swapped).unwrap();
+    let refused = server.post("/v1/admin/reload", Some(OPS), "application/json", b"");
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    let narrowing = refused.json()["detail"]["narrowing"].to_string();
+    assert!(
+        narrowing.contains("pack list `embargoed` no longer has 1 of the")
+            && narrowing.contains("(the first: `KP` of line"),
+        "{narrowing}"
+    );
+    assert_eq!(server.check(b"[]").json()["pack"]["sha256"], digest);
+    let allowed = server.post(
+        "/v1/admin/reload?allow_shrink=true",
+        Some(OPS),
+        "application/json",
+        b"",
+    );
+    assert_eq!(allowed.status, 200, "{}", allowed.text());
+    assert_ne!(server.check(b"[]").json()["pack"]["sha256"], digest);
+}
+
 /// A rule left out of the pack, or made less severe, takes a stop away from the gate as a
 /// shorter list does.
 #[test]
