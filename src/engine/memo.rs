@@ -173,27 +173,48 @@ fn class_key(c: &Condition) -> Option<String> {
 /// What one order's conditions said, by class and base values. Indexed by class rather than
 /// hashed: a class is asked of a few base values per order, so a short scan of them beats
 /// hashing the key, and the vectors keep their room from order to order (`Memo::clear`).
+/// A class asked of more than [`SCAN_LIMIT`] base values (an order of hundreds of items and
+/// stops: one condition over item and place is asked of every pair) is looked up by hash
+/// instead: scanning made such an order quadratic, and 1,100 items by 1,001 stops ran for
+/// hours, which a gate with a timeout may read as a pass.
 #[derive(Debug, Default)]
 pub(super) struct Memo {
-    by_class: Vec<Vec<([usize; MAX_BASES], Kept)>>,
+    by_class: Vec<ClassMemo>,
     /// The classes holding outcomes, emptied by `clear`.
     touched: Vec<u32>,
 }
+
+/// The outcomes of one class, in the order they were kept, and their positions by base values
+/// once there are more than [`SCAN_LIMIT`].
+#[derive(Debug, Default)]
+struct ClassMemo {
+    kept: Vec<([usize; MAX_BASES], Kept)>,
+    index: rustc_hash::FxHashMap<[usize; MAX_BASES], usize>,
+}
+
+/// Outcomes of one class scanned before they are looked up by hash.
+const SCAN_LIMIT: usize = 32;
 
 impl Memo {
     /// Forgets every outcome: they were of another order, whose values may sit at the same
     /// addresses.
     pub(super) fn clear(&mut self) {
         for class in self.touched.drain(..) {
-            if let Some(kept) = self.by_class.get_mut(class as usize) {
-                kept.clear();
+            if let Some(of_class) = self.by_class.get_mut(class as usize) {
+                of_class.kept.clear();
+                of_class.index.clear();
             }
         }
     }
 
     fn get(&self, (class, at): &(u32, [usize; MAX_BASES])) -> Option<&Kept> {
-        self.by_class
-            .get(*class as usize)?
+        let of_class = self.by_class.get(*class as usize)?;
+        if of_class.kept.len() > SCAN_LIMIT {
+            let &position = of_class.index.get(at)?;
+            return of_class.kept.get(position).map(|(_, kept)| kept);
+        }
+        of_class
+            .kept
             .iter()
             .find(|(bases, _)| bases == at)
             .map(|(_, kept)| kept)
@@ -202,13 +223,23 @@ impl Memo {
     fn insert(&mut self, (class, at): (u32, [usize; MAX_BASES]), kept: Kept) {
         let slot = class as usize;
         if self.by_class.len() <= slot {
-            self.by_class.resize_with(slot + 1, Vec::new);
+            self.by_class.resize_with(slot + 1, ClassMemo::default);
         }
         if let Some(of_class) = self.by_class.get_mut(slot) {
-            if of_class.is_empty() {
+            if of_class.kept.is_empty() {
                 self.touched.push(class);
             }
-            of_class.push((at, kept));
+            of_class.kept.push((at, kept));
+            let len = of_class.kept.len();
+            if len == SCAN_LIMIT + 1 {
+                // The first lookup by hash needs every outcome kept so far; the earliest of
+                // equal keys wins, as the scan finds it.
+                for (position, (bases, _)) in of_class.kept.iter().enumerate() {
+                    of_class.index.entry(*bases).or_insert(position);
+                }
+            } else if len > SCAN_LIMIT + 1 {
+                of_class.index.entry(at).or_insert(len - 1);
+            }
         }
     }
 }

@@ -318,3 +318,77 @@ fn a_profile_never_replaces_an_input_or_the_report() {
         "nothing was written"
     );
 }
+
+/// A condition over two variables is asked of every pair of their elements: an order of 60
+/// items and 60 route stops asks it 3,600 times, far past the few outcomes a class keeps in a
+/// list it scans, so they are looked up by hash (a scan made 1,100 items by 1,001 stops run
+/// for hours). The second rule asking the same thing is answered from the first's outcomes,
+/// every one found, and both find the one pair that matches, the last.
+#[test]
+fn a_condition_asked_of_thousands_of_pairs_is_answered_from_the_memo() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(pack.join("rules")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        pack.join("pack.toml"),
+        "[pack]\nname = \"memo\"\nversion = \"1\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rule = |id: &str| {
+        format!(
+            "[[rule]]\nid = \"{id}\"\nversion = 1\ntitle = \"stop named as the item\"\nseverity = \"hold\"\n\
+             family = \"test\"\nreferences = [{{ cite = \"test\" }}]\n\
+             for_each = {{ item = \"items[*]\", stop = \"route[*]\" }}\ncondition = \"same\"\n\
+             message = \"{{stop}}\"\n[rule.when.same]\npath = \"stop.city\"\nop = \"eq\"\nfield = \"item.sku\"\n"
+        )
+    };
+    std::fs::write(
+        pack.join("rules/memo.toml"),
+        format!("{}\n{}", rule("MEMO-1"), rule("MEMO-2")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let items: Vec<Json> = (0..60)
+        .map(|i| serde_json::json!({"sku": format!("S-{i}"), "hs": "820730", "value": 10, "currency": "EUR"}))
+        .collect();
+    let stops: Vec<Json> = (0..60)
+        .map(|i| serde_json::json!({"city": format!("C-{i}"), "country": "NL"}))
+        .map(|mut s| {
+            if s["city"] == "C-59" {
+                s["city"] = Json::from("S-59");
+            }
+            s
+        })
+        .collect();
+    let order = serde_json::json!({
+        "id": "MEMO-ORDER", "date": "2025-01-02",
+        "buyer": {"name": "B", "country": "NL"},
+        "items": items, "route": stops,
+    });
+    let orders = dir.path().join("orders.jsonl");
+    std::fs::write(&orders, format!("{order}\n")).unwrap_or_else(|e| panic!("{e}"));
+    let profile = dir.path().join("profile.json");
+    let out = redflag(&[
+        "check",
+        "--rules",
+        pack.to_str().unwrap_or_default(),
+        orders.to_str().unwrap_or_default(),
+        "--format",
+        "jsonl",
+        "--threads",
+        "1",
+        "--profile",
+        profile.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let text = std::fs::read_to_string(&profile).unwrap_or_default();
+    let profile: Json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let rows = counts(&profile);
+    // orders, evaluated, from memo, combinations, findings
+    assert_eq!(
+        rows,
+        vec![
+            ("MEMO-1".to_string(), vec![1, 3_600, 0, 1, 1]),
+            ("MEMO-2".to_string(), vec![1, 0, 3_600, 1, 1]),
+        ]
+    );
+}
