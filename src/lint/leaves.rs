@@ -30,9 +30,9 @@ pub(super) fn out_of_domain(shape: Shape, text: &str, prefix: bool) -> Option<St
                 Some(format!(
                     "`{t}` is not all digits, and orders hold HS codes as digits without dots"
                 ))
-            } else if t.len() > 10 || (!prefix && t.len() < 6) {
+            } else if t.len() > 10 || (!prefix && (t.len() < 6 || t.len() == 7)) {
                 Some(format!(
-                    "`{t}` has {} digits, and orders hold HS codes of 6 to 10 digits{}",
+                    "`{t}` has {} digits, and orders hold HS codes of 6, 8, 9 or 10 digits{}",
                     t.len(),
                     if prefix {
                         ""

@@ -79,10 +79,14 @@ pub fn hs_code(text: &str) -> Option<String> {
     hs_digits(text).map(CompactString::into_string)
 }
 
-/// [`hs_code`] held inline (`Value::Text`): ten digits need no allocation.
+/// [`hs_code`] held inline (`Value::Text`): ten digits need no allocation. A code has 6 (HS),
+/// 8 (the EU's CN, India, Brazil), 9 (Japan) or 10 digits (TARIC, the US HTS, China, Russia);
+/// no tariff has 7, and a 7-digit code is one with a digit added or lost: `08457.10` is
+/// CHPL heading 8457.10 behind a zero, and read as `0845710` it no longer starts with `845710`.
 pub(crate) fn hs_digits(text: &str) -> Option<CompactString> {
     let digits: CompactString = text.chars().filter(|c| *c != '.' && *c != ' ').collect();
-    let valid = (6..=10).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    let valid =
+        matches!(digits.len(), 6 | 8 | 9 | 10) && digits.bytes().all(|b| b.is_ascii_digit());
     valid.then_some(digits)
 }
 
@@ -103,6 +107,8 @@ mod tests {
         assert_eq!(hs_code("8457.10").as_deref(), Some("845710"));
         assert_eq!(hs_code("8457 10 00").as_deref(), Some("84571000"));
         assert_eq!(hs_code("8457"), None);
+        assert_eq!(hs_code("08457.10"), None);
+        assert_eq!(hs_code("8457.10.001").as_deref(), Some("845710001"));
         assert_eq!(hs_code("8457.1a"), None);
     }
 

@@ -32,7 +32,7 @@ pub mod codes {
     pub const COUNTRY: &str = "O105";
     /// Not an ISO 4217 currency code.
     pub const CURRENCY: &str = "O106";
-    /// Not an HS code of 6 to 10 digits.
+    /// Not an HS code of 6, 8, 9 or 10 digits.
     pub const HS: &str = "O107";
     /// Not a decimal amount or number.
     pub const NUMBER: &str = "O108";
@@ -287,7 +287,10 @@ pub(crate) fn normalize_leaf(
             hs_digits(text).map(Value::Text).ok_or_else(|| {
                 (
                     codes::HS,
-                    format!("`{}` is not an HS code of 6 to 10 digits", quote(text)),
+                    format!(
+                        "`{}` is not an HS code of 6, 8, 9 or 10 digits",
+                        quote(text)
+                    ),
                 )
             })
         }),

@@ -13,7 +13,7 @@ pub enum Shape {
     Country,
     /// ISO 4217 code, upper case.
     Currency,
-    /// Harmonized System code, 6 to 10 digits, no dots.
+    /// Harmonized System code, 6, 8, 9 or 10 digits, no dots.
     Hs,
     /// A calendar date.
     Date,

@@ -147,7 +147,7 @@ fn shape_schema(shape: Shape) -> Json {
         Shape::Country => json!({ "description": "ISO 3166-1 country code.", "type": "string" }),
         Shape::Currency => json!({ "description": "ISO 4217 currency code.", "type": "string" }),
         Shape::Hs => {
-            json!({ "description": "HS code, 6 to 10 digits, dots allowed.", "type": ["string", "integer"] })
+            json!({ "description": "HS code, 6, 8, 9 or 10 digits, dots allowed.", "type": ["string", "integer"] })
         }
         Shape::Date => json!({ "description": "A date `YYYY-MM-DD`.", "type": "string" }),
         Shape::Number => json!({ "type": ["number", "string"] }),

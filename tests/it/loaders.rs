@@ -150,7 +150,7 @@ fn all_problems_of_a_record_are_reported() {
     t.jsonl:1 error [7]
       O109 date: `03/02/2015` is not a date in the form YYYY-MM-DD
       O105 buyer.country: `XX` is not an ISO 3166-1 country code
-      O107 items[0].hs: `84` is not an HS code of 6 to 10 digits
+      O107 items[0].hs: `84` is not an HS code of 6, 8, 9 or 10 digits
       O108 items[0].value: `12,500` is not a decimal amount
       O106 items[0].currency: `usx` is not an ISO 4217 currency code
       O104 items[0].quantity: expected a number, found a list
@@ -221,16 +221,21 @@ fn hs_codes_lose_dots_and_spaces() {
         order_with("B", "items", r#"[{"hs": "8457 10 00 90"}]"#),
         order_with("C", "items", r#"[{"hs": 845710}]"#),
         order_with("D", "items", r#"[{"hs": "8457.10.00.901"}]"#),
+        // No tariff has seven digits: a zero put before CHPL heading 8457.10 would read as
+        // `0845710`, which no longer starts with it.
+        order_with("E", "items", r#"[{"hs": "08457.10"}]"#),
     ]
     .join("\n");
     let records = load_text(&text, "t.jsonl", InputFormat::Jsonl);
-    check_counts(&records, 3, 1);
+    check_counts(&records, 3, 2);
     check_value(&records, "A", "items[0].hs", "845710");
     check_value(&records, "B", "items[0].hs", "8457100090");
     check_value(&records, "C", "items[0].hs", "845710");
     insta::assert_snapshot!(render(&records[3..]), @r"
     t.jsonl:4 error [D]
-      O107 items[0].hs: `8457.10.00.901` is not an HS code of 6 to 10 digits
+      O107 items[0].hs: `8457.10.00.901` is not an HS code of 6, 8, 9 or 10 digits
+    t.jsonl:5 error [E]
+      O107 items[0].hs: `08457.10` is not an HS code of 6, 8, 9 or 10 digits
     ");
 }
 
