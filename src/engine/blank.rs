@@ -206,7 +206,9 @@ mod tests {
 
     #[test]
     fn a_short_placeholder_is_one_only_as_the_whole_value() {
-        for name in ["NN", "N.N.", "N. N.", "TBN", "brak", "Yok", "미정", "없음", "待定", "End-User"] {
+        for name in [
+            "NN", "N.N.", "N. N.", "TBN", "brak", "Yok", "미정", "없음", "待定", "End-User",
+        ] {
             assert!(is_placeholder(name), "{name}");
         }
         for name in [
