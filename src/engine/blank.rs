@@ -105,6 +105,35 @@ const PLACEHOLDERS: &[&str] = &[
     "不详",
     "未知",
     "暂无",
+    // A name that stands for a person not named (`N.N.`, nomen nescio; `TBN`, to be named),
+    // or says there is none, in the languages of the orders seen: a value that is only this.
+    "n n",
+    "nn",
+    "tbn",
+    "nobody",
+    "niemand",
+    "brak",
+    "yok",
+    "aucun",
+    "aucune",
+    "no end user",
+    "no statement",
+    "will advise",
+    "will follow",
+    "to follow",
+    "待定",
+    "未定",
+    "不明",
+    "미정",
+    "없음",
+    "なし",
+    // The role named for the name: an end user called `End user` or `dealer` is no one.
+    "end user",
+    "final customer",
+    "endabnehmer",
+    "клиент",
+    "dealer",
+    "open market",
 ];
 
 /// Text that says nothing: empty, white space, no letter or digit once invisible characters
@@ -117,14 +146,16 @@ fn is_placeholder(text: &str) -> bool {
     is_folded_placeholder(text)
 }
 
-/// [`is_placeholder`] read from the folded words of any text.
+/// [`is_placeholder`] read from the folded words of any text. The fold decomposes Hangul
+/// syllables into their letters; they are composed again, as the list writes them (`미정`).
 fn is_folded_placeholder(text: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
     let words: Vec<String> = crate::rules::lists::fold(text)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
         .map(str::to_string)
         .collect();
-    words.is_empty() || PLACEHOLDERS.contains(&words.join(" ").as_str())
+    words.is_empty() || PLACEHOLDERS.contains(&words.join(" ").nfc().collect::<String>().as_str())
 }
 
 /// [`is_placeholder`] of ASCII text (nothing in it is invisible) without allocating: its
@@ -170,6 +201,29 @@ mod tests {
         for placeholder in PLACEHOLDERS {
             assert!(is_placeholder(placeholder), "{placeholder}");
             assert!(is_folded_placeholder(placeholder), "{placeholder}");
+        }
+    }
+
+    #[test]
+    fn a_short_placeholder_is_one_only_as_the_whole_value() {
+        for name in [
+            "NN", "N.N.", "N. N.", "TBN", "brak", "Yok", "미정", "없음", "待定", "End-User",
+        ] {
+            assert!(is_placeholder(name), "{name}");
+        }
+        for name in [
+            "NN Group N.V.",
+            "Brak Maschinenbau GmbH",
+            "Brakel Armaturen GmbH",
+            "Yokohama Seiki Co.",
+            "Yok Metal Sanayi A.S.",
+            "TBN Industrial Supply",
+            "미정산업 주식회사",
+            "不明确",
+            "Open Market Foods Ltd",
+            "Dealer Tire LLC",
+        ] {
+            assert!(!is_placeholder(name), "{name}");
         }
     }
 
