@@ -1018,6 +1018,19 @@ fn a_reload_that_narrows_the_gate_needs_to_be_asked_for() {
     assert_eq!(server.check(&held).json()["orders"][0]["verdict"], "hold");
 }
 
+/// A reload with `allow_shrink` puts the narrower pack in force: its digest is no longer
+/// `digest`, the one in force before.
+fn reload_asked_for_puts_in_force(server: &Server, digest: &serde_json::Value) {
+    let allowed = server.post(
+        "/v1/admin/reload?allow_shrink=true",
+        Some(OPS),
+        "application/json",
+        b"",
+    );
+    assert_eq!(allowed.status, 200, "{}", allowed.text());
+    assert_ne!(&server.check(b"[]").json()["pack"]["sha256"], digest);
+}
+
 /// A pack list row replaced by another keeps the list's length: `KP` swapped for `VE` in
 /// `embargoed.csv` took North Korea off the gate and passed a check of row counts. Any row in
 /// force that is gone or changed needs the reload to be asked for.
@@ -1044,14 +1057,7 @@ fn a_reload_that_replaces_a_pack_list_row_needs_to_be_asked_for() {
         "{narrowing}"
     );
     assert_eq!(server.check(b"[]").json()["pack"]["sha256"], digest);
-    let allowed = server.post(
-        "/v1/admin/reload?allow_shrink=true",
-        Some(OPS),
-        "application/json",
-        b"",
-    );
-    assert_eq!(allowed.status, 200, "{}", allowed.text());
-    assert_ne!(server.check(b"[]").json()["pack"]["sha256"], digest);
+    reload_asked_for_puts_in_force(&server, &digest);
 }
 
 /// A rule left out of the pack, or made less severe, takes a stop away from the gate as a
@@ -1090,12 +1096,5 @@ fn a_reload_that_drops_or_softens_a_rule_needs_to_be_asked_for() {
         refused.json()["detail"]["narrowing"],
         json!(["rule `RF-CHANNEL-001` is `review` instead of `hold`"])
     );
-    let allowed = server.post(
-        "/v1/admin/reload?allow_shrink=true",
-        Some(OPS),
-        "application/json",
-        b"",
-    );
-    assert_eq!(allowed.status, 200, "{}", allowed.text());
-    assert_ne!(server.check(b"[]").json()["pack"]["sha256"], digest);
+    reload_asked_for_puts_in_force(&server, &digest);
 }
