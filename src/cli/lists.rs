@@ -140,8 +140,9 @@ fn unloadable(error: &screening::ScreeningError) -> Diagnostic {
 /// on that day, so it would clear every party without a word; a date in the wrong column (or a
 /// year mistyped) reads the same as a list of lifted sanctions, and either way it is not a list
 /// to screen against now. The engine still judges each listing against an order's own dates;
-/// this is about the list as loaded. A list a rule of `pack` screens against with
-/// `listed = "any"` is kept: that rule counts ended listings on purpose.
+/// this is about the list as loaded. A list a `hold` or `block` rule of `pack` screens against
+/// with `listed = "any"` is kept: that rule counts ended listings on purpose
+/// ([`RulePack::screens_ended_listings_of`]).
 fn out_of_force(
     pack: &RulePack,
     name: &str,

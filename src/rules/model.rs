@@ -156,15 +156,21 @@ impl RulePack {
             .collect()
     }
 
-    /// Whether a rule screens against the list named `list` counting listings whatever their
-    /// dates (`listed = "any"`, naming the list or no list): for such a rule a list of entries
-    /// that have all ended still says something.
+    /// Whether a rule that stops an order (`hold` or `block`) screens against the list named
+    /// `list` counting listings whatever their dates (`listed = "any"`, naming the list or no
+    /// list): for such a rule a list of entries that have all ended still stops a listed party.
+    /// A milder rule does not: with only an `info` or `review` rule reading the ended entries,
+    /// a listed buyer would pass with exit 0.
     pub fn screens_ended_listings_of(&self, list: &str) -> bool {
-        self.rules.iter().flat_map(|r| &r.conditions).any(|c| {
-            matches!(&c.op, Op::Screen(spec)
-                if spec.listed == ListedFilter::Any
-                    && (spec.lists.is_empty() || spec.lists.iter().any(|l| l == list)))
-        })
+        self.rules
+            .iter()
+            .filter(|r| r.severity >= Severity::Hold)
+            .flat_map(|r| &r.conditions)
+            .any(|c| {
+                matches!(&c.op, Op::Screen(spec)
+                    if spec.listed == ListedFilter::Any
+                        && (spec.lists.is_empty() || spec.lists.iter().any(|l| l == list)))
+            })
     }
 }
 
