@@ -90,6 +90,38 @@ pub(crate) fn hs_digits(text: &str) -> Option<CompactString> {
     valid.then_some(digits)
 }
 
+/// The last heading of each chapter from 01 to 09 (HS 2022): `0845` is no heading, since
+/// chapter 08 ends at 0814, and the chapters an 84 or 85 code lands in when a zero is put
+/// before it (`0` and the CN code `84571000`, nine digits as a Japanese code has) are these.
+const LAST_HEADING_OF_CHAPTERS_01_TO_09: [u8; 9] = [6, 10, 9, 10, 11, 4, 14, 14, 10];
+
+/// Why the heading (first four digits) of the HS code `digits` cannot exist, if it cannot:
+/// chapter 00, heading 00 of any chapter, or a heading past the last of chapters 01 to 09.
+/// Such a code is a real one with a digit put before it, and read as written it no longer
+/// starts with the CHPL heading it is.
+pub(crate) fn hs_heading_problem(digits: &str) -> Option<String> {
+    let d = digits.as_bytes();
+    let two = |i: usize| -> Option<u8> {
+        let (a, b) = (d.get(i)?, d.get(i + 1)?);
+        Some(a.wrapping_sub(b'0') * 10 + b.wrapping_sub(b'0'))
+    };
+    let (chapter, heading) = (two(0)?, two(2)?);
+    if chapter == 0 {
+        return Some("there is no chapter 00".into());
+    }
+    if heading == 0 {
+        return Some(format!("chapter {chapter:02} has no heading {chapter:02}00"));
+    }
+    let last = *LAST_HEADING_OF_CHAPTERS_01_TO_09.get(usize::from(chapter).checked_sub(1)?)?;
+    (heading > last).then(|| {
+        format!(
+            "chapter {chapter:02} has headings {chapter:02}01 to {chapter:02}{last:02}, so `{}` \
+             is a code with a digit put before it",
+            &digits[..4]
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -110,6 +142,23 @@ mod tests {
         assert_eq!(hs_code("08457.10"), None);
         assert_eq!(hs_code("8457.10.001").as_deref(), Some("845710001"));
         assert_eq!(hs_code("8457.1a"), None);
+    }
+
+    #[test]
+    fn headings_that_cannot_exist() {
+        for (code, problem) in [
+            ("084571000", true),
+            ("0084571000", true),
+            ("845710", false),
+            ("840010", true),
+            ("081400", false),
+            ("081500", true),
+            ("010121", false),
+            ("010700", true),
+            ("991000", false),
+        ] {
+            assert_eq!(hs_heading_problem(code).is_some(), problem, "{code}");
+        }
     }
 
     /// The lookups as they were written before they returned the table's own code: upper-case

@@ -13,7 +13,7 @@ use compact_str::CompactString;
 use serde_json::Value as Json;
 
 pub use super::iso_lookup::{country, currency, hs_code};
-use super::iso_lookup::{country_code, currency_code, hs_digits};
+use super::iso_lookup::{country_code, currency_code, hs_digits, hs_heading_problem};
 use super::limits::MAX_LIST_MEMBERS;
 use super::scalars::{boolean, date, decimal_text, number_decimal, DecimalError};
 use super::{FieldProblem, Fields, Order, Origin, Record, RecordError, Shape, Value};
@@ -32,7 +32,7 @@ pub mod codes {
     pub const COUNTRY: &str = "O105";
     /// Not an ISO 4217 currency code.
     pub const CURRENCY: &str = "O106";
-    /// Not an HS code of 6, 8, 9 or 10 digits.
+    /// Not an HS code of 6, 8, 9 or 10 digits, or one whose heading cannot exist.
     pub const HS: &str = "O107";
     /// Not a decimal amount or number.
     pub const NUMBER: &str = "O108";
@@ -284,7 +284,7 @@ pub(crate) fn normalize_leaf(
             })
         }),
         Shape::Hs => with_code(shape, leaf, path, problems, |text| {
-            hs_digits(text).map(Value::Text).ok_or_else(|| {
+            let digits = hs_digits(text).ok_or_else(|| {
                 (
                     codes::HS,
                     format!(
@@ -292,7 +292,14 @@ pub(crate) fn normalize_leaf(
                         quote(text)
                     ),
                 )
-            })
+            })?;
+            match hs_heading_problem(&digits) {
+                Some(why) => Err((
+                    codes::HS,
+                    format!("`{}` is not an HS code: {why}", quote(text)),
+                )),
+                None => Ok(Value::Text(digits)),
+            }
         }),
         Shape::Number | Shape::Money => {
             let what = if shape == Shape::Money {
