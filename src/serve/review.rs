@@ -229,7 +229,7 @@ pub async fn record_decision(
     request_body = DecisionRequest,
     responses((status = 201, description = "Recorded (durably) in the trail; the order's new state"),
         (status = 404, description = "No such order (for this client)"),
-        (status = 409, description = "Not awaiting a decision, judged again since, the same reviewer releasing twice, or more than one client has sent an order with this id and `client` does not say which (`detail.clients` lists them)"),
+        (status = 409, description = "Not awaiting a decision, judged again since, the same reviewer releasing twice, a reviewer releasing an order it sent as a client, or more than one client has sent an order with this id and `client` does not say which (`detail.clients` lists them)"),
         (status = 422, description = "Unknown action, or a release without a reason")),
     security(("token" = [])))]
 pub async fn decide(

@@ -1,6 +1,7 @@
 //! An order is a client's order id: two clients (two ERPs with overlapping ids, or a client
 //! token in the wrong hands) sending the same id never touch each other's state, an id that
-//! several clients sent is addressed with its client or refused.
+//! several clients sent is addressed with its client or refused, and a token that both checks
+//! and reviews does not release what it sent.
 
 use serde_json::{json, Value};
 
@@ -164,6 +165,22 @@ fn an_id_two_clients_sent_needs_its_client() {
     assert!(decided.text().contains("?client="), "{}", decided.text());
     assert_eq!(state_of(&server, "erp2")["status"], "pending");
     assert_eq!(state_of(&server, "erp")["status"], "pending");
+}
+
+/// A token with the client and the reviewer role cannot release an order it sent: four eyes
+/// across roles. Another reviewer can.
+#[test]
+fn a_reviewer_does_not_release_an_order_it_sent() {
+    let server = start(&[]);
+    check_as(&server, CAROL, &under_blocked_id(1));
+    let own = decide_for(&server, CAROL, "carol", "release", "my own customer");
+    assert_eq!(own.status, 409, "{}", own.text());
+    assert!(own.text().contains("cannot release it"), "{}", own.text());
+    assert_eq!(state_of(&server, "carol")["status"], "pending");
+    let other = decide_for(&server, ALICE, "carol", "release", "checked");
+    assert_eq!(other.status, 201, "{}", other.text());
+    assert_eq!(other.json()["state"]["status"], "released");
+    audit_verify(&server);
 }
 
 /// The review page shows each order's client and links to it with its client; an id several

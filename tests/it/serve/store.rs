@@ -49,6 +49,7 @@ fn cases(fresh: &dyn Fn() -> Box<dyn Store>) {
     queue_filters(fresh().as_ref());
     one_clients_order_never_moves_anothers(fresh().as_ref());
     a_release_of_one_clients_order_leaves_anothers(fresh().as_ref());
+    a_reviewer_does_not_release_what_it_sent(fresh().as_ref());
     concurrent_writers_keep_one_chain(fresh);
 }
 
@@ -379,6 +380,43 @@ fn a_release_of_one_clients_order_leaves_anothers(s: &dyn Store) {
         .map(|r| serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["client"].to_string())
         .collect();
     assert_eq!(clients, ["\"erp2\"", "\"erp\"", "\"erp\""]);
+    let v = verify(s);
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+}
+
+/// A token with both roles cannot release an order it sent (by its name, as the token file
+/// tells people apart); another reviewer can, and it may still confirm or escalate its own.
+fn a_reviewer_does_not_release_what_it_sent(s: &dyn Store) {
+    s.record_check(
+        vec![
+            from("carol", judgement("S", "hold", &["R2"], "s1")),
+            from("carol", judgement("T", "hold", &["R2"], "t1")),
+        ],
+        None,
+    )
+    .unwrap();
+    for who in ["carol", "Carol "] {
+        match s.decide(on("carol", decision("S", Action::Release, who, "mine"))) {
+            Err(StoreError::Conflict(message)) => {
+                assert!(message.contains("cannot release it"), "{message}")
+            }
+            other => panic!("{who:?} released its own order: {other:?}"),
+        }
+    }
+    assert_eq!(
+        s.decide(on("carol", decision("S", Action::Release, "alice", "seen")))
+            .unwrap()
+            .state
+            .status,
+        Status::Released
+    );
+    assert_eq!(
+        s.decide(on("carol", decision("T", Action::Escalate, "carol", "")))
+            .unwrap()
+            .state
+            .status,
+        Status::Escalated
+    );
     let v = verify(s);
     assert!(v.problems.is_empty(), "{:?}", v.problems);
 }
