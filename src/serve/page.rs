@@ -13,7 +13,7 @@ use axum::Form;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 use super::auth::{Caller, Role, Session, SESSION_COOKIE, SESSION_SECONDS};
-use super::review::{load_order, record_decision, DecisionRequest, QueueQuery};
+use super::review::{load_order, record_decision, DecisionRequest, OrderQuery, QueueQuery};
 use super::{blocking, ApiError, Shared};
 use crate::report::html::{esc, style};
 use crate::store::{releases_needed, QueueFilter};
@@ -84,8 +84,51 @@ fn error_page(caller: Option<(&Caller, &str)>, e: &ApiError) -> Response {
     )
 }
 
-fn order_link(id: &str) -> String {
-    format!("/orders/{}", utf8_percent_encode(id, NON_ALPHANUMERIC))
+/// The page of a client's order; every link names the client, since another client may send
+/// the same id at any time.
+fn order_link(id: &str, client: &str) -> String {
+    format!(
+        "/orders/{}?client={}",
+        utf8_percent_encode(id, NON_ALPHANUMERIC),
+        utf8_percent_encode(client, NON_ALPHANUMERIC)
+    )
+}
+
+/// Where the decision form of a client's order posts.
+fn decide_link(id: &str, client: &str) -> String {
+    format!(
+        "/orders/{}/decide?client={}",
+        utf8_percent_encode(id, NON_ALPHANUMERIC),
+        utf8_percent_encode(client, NON_ALPHANUMERIC)
+    )
+}
+
+/// An order id that several clients sent, asked for without a client: a link to each.
+fn choose_client_page(caller: (&Caller, &str), id: &str, e: &ApiError) -> Option<Response> {
+    let clients = e.detail.as_ref()?.get("clients")?.as_array()?;
+    let links: String = clients
+        .iter()
+        .filter_map(|c| c.as_str())
+        .map(|c| {
+            format!(
+                "<li><a href=\"{}\">order {} of client {}</a></li>",
+                esc(&order_link(id, c)),
+                esc(id),
+                esc(c)
+            )
+        })
+        .collect();
+    Some(html(
+        e.status,
+        page(
+            "which client?",
+            Some(caller),
+            &format!(
+                "<section><p class=\"flash error\">{}</p><ul>{links}</ul></section>",
+                esc(&e.message)
+            ),
+        ),
+    ))
 }
 
 /// The sign-in form.
@@ -217,12 +260,13 @@ pub async fn queue(
     if states.is_empty() {
         body.push_str("<p>No order is awaiting a decision.</p>");
     } else {
-        body.push_str("<table class=\"queue\"><tr><th>Order</th><th>Verdict</th><th>Status</th><th>Rules</th><th>Releases</th></tr>");
+        body.push_str("<table class=\"queue\"><tr><th>Order</th><th>Client</th><th>Verdict</th><th>Status</th><th>Rules</th><th>Releases</th></tr>");
         for s in &states {
             body.push_str(&format!(
-                "<tr><td><a href=\"{}\">{}</a></td><td><span class=\"badge b-{v}\">{v}</span></td><td>{}</td><td>{}</td><td>{} of {}</td></tr>",
-                esc(&order_link(&s.order_id)),
+                "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td><span class=\"badge b-{v}\">{v}</span></td><td>{}</td><td>{}</td><td>{} of {}</td></tr>",
+                esc(&order_link(&s.order_id, &s.client)),
                 esc(&s.order_id),
+                esc(&s.client),
                 s.status.as_str(),
                 s.rules.iter().map(|r| format!("<code>{}</code>", esc(r))).collect::<Vec<_>>().join(" "),
                 s.releases.len(),
@@ -236,9 +280,10 @@ pub async fn queue(
     html(StatusCode::OK, page("queue", Some((&caller, &csrf)), &body))
 }
 
-/// What `?done=` says after a decision.
+/// Which client's order (`?client=`), and what `?done=` says after a decision.
 #[derive(Debug, serde::Deserialize)]
 pub struct Flash {
+    client: Option<String>,
     done: Option<String>,
 }
 
@@ -254,9 +299,12 @@ pub async fn order(
         return redirect("/login");
     };
     let csrf = app.auth.csrf_for(&caller);
-    let history = match load_order(&app, id).await {
+    let history = match load_order(&app, id.clone(), flash.client).await {
         Ok(h) => h,
-        Err(e) => return error_page(Some((&caller, &csrf)), &e),
+        Err(e) => {
+            return choose_client_page((&caller, &csrf), &id, &e)
+                .unwrap_or_else(|| error_page(Some((&caller, &csrf)), &e))
+        }
     };
     let s = &history.state;
     let mut body = String::new();
@@ -264,8 +312,9 @@ pub async fn order(
         body.push_str(&format!("<p class=\"flash\">{} recorded.</p>", esc(&done)));
     }
     body.push_str(&format!(
-        "<section id=\"state\"><h2>Order {}</h2><dl class=\"meta\"><dt>status</dt><dd>{}</dd><dt>verdict</dt><dd><span class=\"badge b-{v}\">{v}</span></dd><dt>releases</dt><dd>{} of {} needed{}</dd><dt>judgement</dt><dd>row {}</dd></dl></section>",
+        "<section id=\"state\"><h2>Order {}</h2><dl class=\"meta\"><dt>client</dt><dd>{}</dd><dt>status</dt><dd>{}</dd><dt>verdict</dt><dd><span class=\"badge b-{v}\">{v}</span></dd><dt>releases</dt><dd>{} of {} needed{}</dd><dt>judgement</dt><dd>row {}</dd></dl></section>",
         esc(&s.order_id),
+        esc(&s.client),
         s.status.as_str(),
         s.releases.len(),
         releases_needed(&s.verdict),
@@ -275,8 +324,8 @@ pub async fn order(
     ));
     if s.status.awaiting() {
         body.push_str(&format!(
-            "<section id=\"decide\"><h2>Decide</h2><form class=\"decide\" method=\"post\" action=\"{}/decide\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"judgement\" value=\"{}\"><label>Reason (required to release; auditors read it)<br><textarea name=\"reason\"></textarea></label><div class=\"actions\"><button class=\"release\" type=\"submit\" name=\"action\" value=\"release\">Release</button><button class=\"confirm\" type=\"submit\" name=\"action\" value=\"confirm\">Confirm block</button><button class=\"escalate\" type=\"submit\" name=\"action\" value=\"escalate\">Escalate</button></div></form></section>",
-            esc(&order_link(&s.order_id)),
+            "<section id=\"decide\"><h2>Decide</h2><form class=\"decide\" method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"judgement\" value=\"{}\"><label>Reason (required to release; auditors read it)<br><textarea name=\"reason\"></textarea></label><div class=\"actions\"><button class=\"release\" type=\"submit\" name=\"action\" value=\"release\">Release</button><button class=\"confirm\" type=\"submit\" name=\"action\" value=\"confirm\">Confirm block</button><button class=\"escalate\" type=\"submit\" name=\"action\" value=\"escalate\">Escalate</button></div></form></section>",
+            esc(&decide_link(&s.order_id, &s.client)),
             esc(&csrf),
             s.latest_seq
         ));
@@ -331,6 +380,7 @@ pub async fn decide(
     State(app): State<Shared>,
     Session(caller): Session,
     Path(id): Path<String>,
+    Query(q): Query<OrderQuery>,
     Form(form): Form<DecideForm>,
 ) -> Response {
     let Some(caller) = caller else {
@@ -351,10 +401,10 @@ pub async fn decide(
         reason: form.reason,
         judgement: form.judgement,
     };
-    match record_decision(&app, &caller, id.clone(), request).await {
-        Ok(_) => redirect(&format!(
-            "{}?done={}",
-            order_link(&id),
+    match record_decision(&app, &caller, id.clone(), q.client, request).await {
+        Ok(decided) => redirect(&format!(
+            "{}&done={}",
+            order_link(&id, &decided.state.client),
             utf8_percent_encode(&form.action, NON_ALPHANUMERIC)
         )),
         Err(e) => error_page(Some((&caller, &csrf)), &e),

@@ -1,4 +1,9 @@
 //! The held orders: the queue, one order's history, and reviewers' decisions.
+//!
+//! An order is a client's order id (two ERPs may use the same ids): `/v1/orders/{id}` names
+//! the client with `?client=NAME`, which may be left out only while one client has sent that
+//! id; when several have, the request is refused with the list of them, never answered for one
+//! of them picked by the server.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -22,6 +27,14 @@ pub struct QueueQuery {
     pub limit: Option<usize>,
 }
 
+/// Which client's order `{id}` is.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct OrderQuery {
+    /// The client that sent the order (the `client` of the queue's entries); required when
+    /// more than one client has sent an order with this id.
+    pub client: Option<String>,
+}
+
 /// A decision, as posted.
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -40,6 +53,7 @@ pub struct DecisionRequest {
 pub fn state_json(s: &OrderState) -> Json_ {
     json!({
         "order": s.order_id,
+        "client": s.client,
         "status": s.status.as_str(),
         "verdict": s.verdict,
         "rules": s.rules,
@@ -104,32 +118,69 @@ pub async fn queue(
 
 /// One order: the latest judgement, earlier ones, and decisions.
 #[utoipa::path(get, path = "/v1/orders/{id}", tag = "review",
-    params(("id" = String, Path, description = "The order id")),
+    params(("id" = String, Path, description = "The order id"), OrderQuery),
     responses((status = 200, description = "The order's state, latest judgement, earlier judgements and decisions"),
-        (status = 404, description = "No such order has been judged")),
+        (status = 404, description = "No such order has been judged (for this client)"),
+        (status = 409, description = "More than one client has sent an order with this id and `client` does not say which: `detail.clients` lists them")),
     security(("token" = [])))]
 pub async fn order(
     State(app): State<Shared>,
     Bearer(caller): Bearer,
     Path(id): Path<String>,
+    Query(q): Query<OrderQuery>,
 ) -> Result<Json<Json_>, ApiError> {
     caller.require(Role::Reviewer)?;
-    let history = load_order(&app, id).await?;
+    let history = load_order(&app, id, q.client).await?;
     Ok(Json(history_json(&history)))
 }
 
-/// Reads one order's history; 404 when it was never judged.
-pub async fn load_order(app: &Shared, id: String) -> Result<OrderHistory, ApiError> {
+/// The client whose order `id` is: the one named, or the only one that sent that id; 404 when
+/// none did, 409 listing them when several did (a guess could show or decide another client's
+/// order).
+pub async fn resolve_client(
+    app: &Shared,
+    id: &str,
+    client: Option<String>,
+) -> Result<String, ApiError> {
+    if let Some(client) = client {
+        return Ok(client);
+    }
     let store = app.store.clone();
-    let missing = id.clone();
-    blocking(move || Ok(store.order(&id)?))
+    let wanted = id.to_string();
+    let clients = blocking(move || Ok(store.clients(&wanted)?)).await?;
+    match clients.as_slice() {
+        [] => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no order `{id}` has been judged"),
+        )),
+        [only] => Ok(only.clone()),
+        several => {
+            let names: Vec<String> = several.iter().map(|c| format!("`{c}`")).collect();
+            Err(ApiError {
+                status: StatusCode::CONFLICT,
+                message: format!(
+                    "{} clients sent an order `{id}` ({}): name the client with `?client=NAME`",
+                    several.len(),
+                    names.join(", ")
+                ),
+                detail: Some(json!({ "clients": several })),
+            })
+        }
+    }
+}
+
+/// Reads one order's history; 404 when it was never judged, 409 when the client is needed.
+pub async fn load_order(
+    app: &Shared,
+    id: String,
+    client: Option<String>,
+) -> Result<OrderHistory, ApiError> {
+    let client = resolve_client(app, &id, client).await?;
+    let store = app.store.clone();
+    let missing = format!("no order `{id}` of client `{client}` has been judged");
+    blocking(move || Ok(store.order(&client, &id)?))
         .await?
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                format!("no order `{missing}` has been judged"),
-            )
-        })
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, missing))
 }
 
 /// Records a decision by `caller` (shared with the review page).
@@ -137,6 +188,7 @@ pub async fn record_decision(
     app: &Shared,
     caller: &Caller,
     id: String,
+    client: Option<String>,
     request: DecisionRequest,
 ) -> Result<Decided, ApiError> {
     caller.require(Role::Reviewer)?;
@@ -156,7 +208,9 @@ pub async fn record_decision(
             "a release names the judgement it answers: send `judgement`, the `state.judgement` of GET /v1/orders/{id}",
         ));
     }
+    let client = resolve_client(app, &id, client).await?;
     let decision = NewDecision {
+        client,
         order_id: id,
         action,
         reviewer: caller.name.clone(),
@@ -165,26 +219,27 @@ pub async fn record_decision(
     };
     let store = app.store.clone();
     let decided = blocking(move || Ok(store.decide(decision)?)).await?;
-    tracing::info!(order = %decided.state.order_id, action = action.as_str(), reviewer = %caller.name, seq = decided.seq, "decision recorded");
+    tracing::info!(order = %decided.state.order_id, client = %decided.state.client, action = action.as_str(), reviewer = %caller.name, seq = decided.seq, "decision recorded");
     Ok(decided)
 }
 
 /// Records a decision: `release` (a block needs two different reviewers), `confirm`, `escalate`.
 #[utoipa::path(post, path = "/v1/orders/{id}/decisions", tag = "review",
-    params(("id" = String, Path, description = "The order id")),
+    params(("id" = String, Path, description = "The order id"), OrderQuery),
     request_body = DecisionRequest,
     responses((status = 201, description = "Recorded (durably) in the trail; the order's new state"),
-        (status = 404, description = "No such order"),
-        (status = 409, description = "Not awaiting a decision, judged again since, or the same reviewer releasing twice"),
+        (status = 404, description = "No such order (for this client)"),
+        (status = 409, description = "Not awaiting a decision, judged again since, the same reviewer releasing twice, a reviewer releasing an order it sent as a client, or more than one client has sent an order with this id and `client` does not say which (`detail.clients` lists them)"),
         (status = 422, description = "Unknown action, or a release without a reason")),
     security(("token" = [])))]
 pub async fn decide(
     State(app): State<Shared>,
     Bearer(caller): Bearer,
     Path(id): Path<String>,
+    Query(q): Query<OrderQuery>,
     Json(request): Json<DecisionRequest>,
 ) -> Result<(StatusCode, Json<Json_>), ApiError> {
-    let decided = record_decision(&app, &caller, id, request).await?;
+    let decided = record_decision(&app, &caller, id, q.client, request).await?;
     Ok((
         StatusCode::CREATED,
         Json(

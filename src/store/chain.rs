@@ -9,7 +9,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::{replay_row, AuditRow, OrderState};
+use super::{replay_row, AuditRow, OrderState, Replayed};
 
 /// The `prev_hash` of the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -57,7 +57,7 @@ pub fn verify(
     let mut prev_seq = 0i64;
     let mut prev_hash = GENESIS.to_string();
     // Replayed page by page: a trail of millions of rows is never held in memory.
-    let mut replayed = std::collections::BTreeMap::new();
+    let mut replayed = Replayed::default();
     let (want_seq, want_hash) = match head.map(|h| h.split_once(':')) {
         Some(Some((seq, hash))) => (seq.parse::<i64>().ok(), Some(hash.to_string())),
         Some(None) => (None, head.map(String::from)),
@@ -116,15 +116,18 @@ pub fn verify(
             head.unwrap_or_default()
         ));
     }
+    // Orders are named by client and id (`order `X` of client `erp``) in every problem.
     for state in states {
-        match replayed.get(&state.order_id) {
+        let key = (state.client.clone(), state.order_id.clone());
+        match replayed.states.get(&key) {
             None => out.problems.push(format!(
-                "order `{}` has a state but no judgement in the trail: its rows were deleted",
-                state.order_id
+                "order `{}` of client `{}` has a state but no judgement in the trail: its rows were deleted",
+                state.order_id, state.client
             )),
             Some(expected) if expected != state => out.problems.push(format!(
-                "order `{}` stands {} at row {} but the trail says {} at row {}: the trail or the state was changed",
+                "order `{}` of client `{}` stands {} at row {} but the trail says {} at row {}: the trail or the state was changed",
                 state.order_id,
+                state.client,
                 state.status.as_str(),
                 state.latest_seq,
                 expected.status.as_str(),
@@ -133,12 +136,14 @@ pub fn verify(
             Some(_) => {}
         }
     }
-    let stored: std::collections::HashSet<&str> =
-        states.iter().map(|s| s.order_id.as_str()).collect();
-    for id in replayed.keys() {
-        if !stored.contains(id.as_str()) {
+    let stored: std::collections::HashSet<(&str, &str)> = states
+        .iter()
+        .map(|s| (s.client.as_str(), s.order_id.as_str()))
+        .collect();
+    for (client, id) in replayed.states.keys() {
+        if !stored.contains(&(client.as_str(), id.as_str())) {
             out.problems.push(format!(
-                "order `{id}` is in the trail but has no state: the state was deleted"
+                "order `{id}` of client `{client}` is in the trail but has no state: the state was deleted"
             ));
         }
     }

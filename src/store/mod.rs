@@ -3,6 +3,11 @@
 //! from the trail in the same transaction, so the queue needs no replay), and the answers to
 //! requests that carried an `Idempotency-Key`.
 //!
+//! An order is a client's order id: the state is keyed by the client that sent it and its id,
+//! so one client's order never moves another's (two ERPs with overlapping ids, or a client
+//! sending a clean order under an id another client's block waits under, would otherwise clear
+//! that block from the queue).
+//!
 //! Two backends sit behind [`Store`]: SQLite (embedded, the default; [`sqlite`]) and
 //! PostgreSQL (shared by several servers; [`postgres`]). Both implement the same few primitive
 //! operations inside one transaction ([`Tx`]); what a check or a decision does with them is
@@ -13,7 +18,7 @@ pub mod chain;
 pub mod postgres;
 pub mod sqlite;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Value as Json};
 
@@ -25,8 +30,8 @@ pub enum StoreError {
     /// The database could not be reached or failed; nothing was acknowledged.
     #[error("store: {0}")]
     Backend(String),
-    /// No such order.
-    #[error("no order `{0}` has been judged")]
+    /// No such order (the text names it, and its client).
+    #[error("no order {0} has been judged")]
     NotFound(String),
     /// The decision does not fit the order's state (stale judgement, four eyes, not awaiting).
     #[error("{0}")]
@@ -130,6 +135,8 @@ impl Status {
 /// The state of one order, derived from the trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderState {
+    /// The client that sent the order (the token's name); with the id, what names the order.
+    pub client: String,
     /// The order id.
     pub order_id: String,
     /// The trail row of its latest judgement.
@@ -213,6 +220,7 @@ impl NewJudgement {
             lists: Vec<ListOut<'a>>,
             html_sha256: String,
             client: &'a str,
+            state_key: &'a str,
         }
         let head = BodyOut {
             verdict: &self.verdict,
@@ -227,6 +235,7 @@ impl NewJudgement {
                 .collect(),
             html_sha256: crate::digest::sha256_hex(self.html.as_bytes()),
             client: &self.client,
+            state_key: STATE_KEY,
         };
         // The judgement is JSON text already: it goes in as the last member, spliced before
         // the closing brace of the compact object, instead of being parsed and written again.
@@ -241,6 +250,11 @@ impl NewJudgement {
         body
     }
 }
+
+/// What a judgement row names as the key of the state it moves: the client and the order id.
+/// A row without it was written when the order id alone named the state, and is replayed so
+/// ([`replay_row`]).
+pub const STATE_KEY: &str = "client+order";
 
 /// What a request with an `Idempotency-Key` stores with its judgements.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,6 +322,8 @@ impl Action {
 /// A decision to record.
 #[derive(Debug, Clone)]
 pub struct NewDecision {
+    /// The client whose order it is.
+    pub client: String,
     /// The order.
     pub order_id: String,
     /// What was decided.
@@ -362,8 +378,8 @@ pub trait Tx {
     fn head(&mut self) -> Result<(i64, String), StoreError>;
     /// Appends a row (its seq is head + 1, checked by the caller).
     fn append(&mut self, row: &AuditRow) -> Result<(), StoreError>;
-    /// An order's state.
-    fn state(&mut self, order_id: &str) -> Result<Option<OrderState>, StoreError>;
+    /// A client's order's state.
+    fn state(&mut self, client: &str, order_id: &str) -> Result<Option<OrderState>, StoreError>;
     /// Writes an order's state.
     fn put_state(&mut self, state: &OrderState) -> Result<(), StoreError>;
     /// Keeps the HTML rendering of a judgement row.
@@ -403,8 +419,10 @@ pub trait Store: Send + Sync {
     fn decide(&self, decision: NewDecision) -> Result<Decided, StoreError>;
     /// Orders awaiting a decision, oldest judgement first.
     fn queue(&self, filter: &QueueFilter) -> Result<Vec<OrderState>, StoreError>;
-    /// One order's state and history.
-    fn order(&self, order_id: &str) -> Result<Option<OrderHistory>, StoreError>;
+    /// The clients that sent an order under this id, sorted (an order is named by both).
+    fn clients(&self, order_id: &str) -> Result<Vec<String>, StoreError>;
+    /// One client's order: its state and history.
+    fn order(&self, client: &str, order_id: &str) -> Result<Option<OrderHistory>, StoreError>;
     /// Trail rows with seq > `after`, at most `limit`, in order.
     fn audit_rows(&self, after: i64, limit: usize) -> Result<Vec<AuditRow>, StoreError>;
     /// Every order state (for `audit verify`, which checks them against the trail).
@@ -479,7 +497,7 @@ pub fn record_check_in(
         let row = append_row(tx, "judgement", &j.order_id, body.clone())?;
         tx.put_html(row.seq, &j.html)?;
         if !j.order_id.is_empty() {
-            let before = tx.state(&j.order_id)?;
+            let before = tx.state(&j.client, &j.order_id)?;
             tx.put_state(&after_judgement(before.as_ref(), &row, j))?;
         }
         seqs.push(row.seq);
@@ -520,6 +538,7 @@ fn after_judgement_by(
     carry: Carry,
 ) -> OrderState {
     let fresh = || OrderState {
+        client: j.client.clone(),
         order_id: j.order_id.clone(),
         latest_seq: row.seq,
         verdict: j.verdict.clone(),
@@ -546,7 +565,10 @@ fn after_judgement_by(
             }
     };
     match before {
+        // The client is the judgement's: a state replayed from rows written when the id alone
+        // named it passes from client to client as it did then.
         Some(b) if kept(b) => OrderState {
+            client: j.client.clone(),
             latest_seq: row.seq,
             ..b.clone()
         },
@@ -557,11 +579,16 @@ fn after_judgement_by(
 /// Records a decision in `tx` (shared by the backends).
 pub fn decide_in(tx: &mut dyn Tx, d: &NewDecision) -> Result<Decided, StoreError> {
     tx.head()?;
-    let Some(state) = tx.state(&d.order_id)? else {
-        return Err(StoreError::NotFound(d.order_id.clone()));
+    let Some(state) = tx.state(&d.client, &d.order_id)? else {
+        return Err(StoreError::NotFound(format!(
+            "`{}` of client `{}`",
+            d.order_id, d.client
+        )));
     };
+    refuse_self_release(&state, d)?;
     let next = after_decision(&state, d)?;
     let body = json!({
+        "client": state.client,
         "action": d.action.as_str(),
         "reviewer": d.reviewer,
         "reason": d.reason,
@@ -579,6 +606,21 @@ pub fn decide_in(tx: &mut dyn Tx, d: &NewDecision) -> Result<Decided, StoreError
         hash: row.hash,
         state: next,
     })
+}
+
+/// Four eyes across roles: a token with both the `client` and the `reviewer` role must not
+/// release an order it sent itself, or one person both asks and lets go. Checked only when a
+/// decision is made, not when the trail is replayed, so trails written before it still verify.
+fn refuse_self_release(state: &OrderState, d: &NewDecision) -> Result<(), StoreError> {
+    // Names as the token file tells people apart (case, spaces, invisible characters).
+    let fold = crate::rules::lists::fold;
+    if d.action == Action::Release && fold(&d.reviewer) == fold(&state.client) {
+        return Err(StoreError::Conflict(format!(
+            "`{}` sent order `{}` as a client and cannot release it: a release needs a reviewer other than the one who asked (four eyes)",
+            d.reviewer, state.order_id
+        )));
+    }
+    Ok(())
 }
 
 /// The rules of deciding: only an order awaiting a decision, only on the judgement the reviewer
@@ -631,19 +673,35 @@ pub fn after_decision(state: &OrderState, d: &NewDecision) -> Result<OrderState,
     Ok(next)
 }
 
+/// The order states a trail implies, keyed by client and order id.
+#[derive(Debug, Clone, Default)]
+pub struct Replayed {
+    /// Each order's state, by (client, order id).
+    pub states: BTreeMap<(String, String), OrderState>,
+    /// Each order id's client of its latest judgement: the state a row written before rows
+    /// named their client moved (the id alone named it then).
+    latest_client: HashMap<String, String>,
+}
+
 /// The order states a trail implies, replayed from its rows (what `audit verify` compares the
 /// stored states with).
-pub fn replay(rows: &[AuditRow]) -> BTreeMap<String, OrderState> {
-    let mut states = BTreeMap::new();
+pub fn replay(rows: &[AuditRow]) -> Replayed {
+    let mut replayed = Replayed::default();
     for row in rows {
-        replay_row(&mut states, row);
+        replay_row(&mut replayed, row);
     }
-    states
+    replayed
 }
 
 /// Applies one trail row to replayed states. A row that cannot be read is skipped here; the
 /// chain check reports it.
-pub fn replay_row(states: &mut BTreeMap<String, OrderState>, row: &AuditRow) {
+///
+/// A judgement row moves its client's state; one without [`STATE_KEY`] was written when the
+/// id alone named the state, so it moves the id's state whichever client's it was, as it did
+/// then (which is also how the upgrade keyed the states it found: by the client of their latest
+/// judgement). A decision row names the client whose state it moved; one without answered the
+/// state of its id's latest judgement.
+pub fn replay_row(replayed: &mut Replayed, row: &AuditRow) {
     if row.order_id.is_empty() {
         return;
     }
@@ -651,6 +709,7 @@ pub fn replay_row(states: &mut BTreeMap<String, OrderState>, row: &AuditRow) {
         return;
     };
     let text = |k: &str| body.get(k).and_then(Json::as_str).unwrap_or("").to_string();
+    let latest_client = replayed.latest_client.get(&row.order_id).cloned();
     match row.kind.as_str() {
         "judgement" => {
             // A row written before judgements named their order is replayed under the rule
@@ -662,6 +721,7 @@ pub fn replay_row(states: &mut BTreeMap<String, OrderState>, row: &AuditRow) {
                 ),
                 None => (String::new(), Carry::SameResult),
             };
+            let client = text("client");
             let j = NewJudgement {
                 order_id: row.order_id.clone(),
                 verdict: text("verdict"),
@@ -680,16 +740,30 @@ pub fn replay_row(states: &mut BTreeMap<String, OrderState>, row: &AuditRow) {
                 lists: Vec::new(),
                 judgement: "null".into(),
                 html: String::new(),
-                client: String::new(),
+                client: client.clone(),
             };
-            let next = after_judgement_by(states.get(&row.order_id), row, &j, carry);
-            states.insert(row.order_id.clone(), next);
+            let own = (client.clone(), row.order_id.clone());
+            let before = match latest_client {
+                Some(previous) if body.get("state_key").is_none() => {
+                    replayed.states.remove(&(previous, row.order_id.clone()))
+                }
+                _ => replayed.states.get(&own).cloned(),
+            };
+            let next = after_judgement_by(before.as_ref(), row, &j, carry);
+            replayed.states.insert(own, next);
+            replayed.latest_client.insert(row.order_id.clone(), client);
         }
         "decision" => {
-            let Some(state) = states.get(&row.order_id) else {
+            let client = match body.get("client") {
+                Some(named) => named.as_str().unwrap_or("").to_string(),
+                None => latest_client.unwrap_or_default(),
+            };
+            let key = (client.clone(), row.order_id.clone());
+            let Some(state) = replayed.states.get(&key) else {
                 return;
             };
             let d = NewDecision {
+                client,
                 order_id: row.order_id.clone(),
                 action: Action::parse(&text("action")).unwrap_or(Action::Escalate),
                 reviewer: text("reviewer"),
@@ -697,11 +771,29 @@ pub fn replay_row(states: &mut BTreeMap<String, OrderState>, row: &AuditRow) {
                 judgement_seq: body.get("judgement_seq").and_then(Json::as_i64),
             };
             if let Ok(next) = after_decision(state, &d) {
-                states.insert(row.order_id.clone(), next);
+                replayed.states.insert(key, next);
             }
         }
         _ => {}
     }
+}
+
+/// One client's rows among the trail rows under an order id (oldest first): its judgements, and
+/// the decisions on its state, by the rule [`replay_row`] reads them with.
+pub fn rows_of_client(rows: Vec<AuditRow>, client: &str) -> Vec<AuditRow> {
+    let mut latest = String::new();
+    rows.into_iter()
+        .filter(|row| {
+            let body: Json = serde_json::from_str(&row.body).unwrap_or(Json::Null);
+            let named = body.get("client").map(|c| c.as_str().unwrap_or(""));
+            if row.kind == "judgement" {
+                latest = named.unwrap_or("").to_string();
+                latest == client
+            } else {
+                named.unwrap_or(&latest) == client
+            }
+        })
+        .collect()
 }
 
 /// Opens the store a `--db` argument names: a `postgres://` or `postgresql://` URL, or a

@@ -38,8 +38,10 @@ CREATE TABLE IF NOT EXISTS judgement_html (
   seq BIGINT PRIMARY KEY,
   html TEXT NOT NULL
 );
+-- No default for `client`: a version that keyed orders by id alone cannot write a state here.
 CREATE TABLE IF NOT EXISTS orders (
-  order_id TEXT PRIMARY KEY,
+  client TEXT NOT NULL,
+  order_id TEXT NOT NULL,
   latest_seq BIGINT NOT NULL,
   verdict TEXT NOT NULL,
   rules TEXT NOT NULL,
@@ -47,7 +49,8 @@ CREATE TABLE IF NOT EXISTS orders (
   order_sha256 TEXT NOT NULL DEFAULT '',
   streak_start BIGINT NOT NULL,
   status TEXT NOT NULL,
-  releases TEXT NOT NULL
+  releases TEXT NOT NULL,
+  PRIMARY KEY (client, order_id)
 );
 CREATE INDEX IF NOT EXISTS orders_status ON orders(status, latest_seq);
 CREATE TABLE IF NOT EXISTS idempotency (
@@ -64,6 +67,31 @@ CREATE TABLE IF NOT EXISTS idempotency (
 -- order kept from before is judged afresh, a stored answer from before is not replayed).
 ALTER TABLE orders ADD COLUMN IF NOT EXISTS order_sha256 TEXT NOT NULL DEFAULT '';
 ALTER TABLE idempotency ADD COLUMN IF NOT EXISTS judged_with TEXT NOT NULL DEFAULT '';
+-- Orders keyed by client and id, for a table keyed by id alone: each state takes the client of
+-- its latest judgement row, the one that last moved it; a body that is not JSON or names no
+-- client as text gives '', as replay reads it.
+CREATE OR REPLACE FUNCTION redflag_body_client(body TEXT) RETURNS TEXT AS $$
+BEGIN
+  IF jsonb_typeof(body::jsonb -> 'client') = 'string' THEN
+    RETURN body::jsonb ->> 'client';
+  END IF;
+  RETURN '';
+EXCEPTION WHEN others THEN
+  RETURN '';
+END; $$ LANGUAGE plpgsql IMMUTABLE;
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+                 AND table_name = 'orders' AND column_name = 'client') THEN
+    ALTER TABLE orders ADD COLUMN client TEXT NOT NULL DEFAULT '';
+    UPDATE orders o SET client = COALESCE((SELECT redflag_body_client(a.body) FROM audit a
+      WHERE a.order_id = o.order_id AND a.kind = 'judgement' ORDER BY a.seq DESC LIMIT 1), '');
+    ALTER TABLE orders ALTER COLUMN client DROP DEFAULT;
+    ALTER TABLE orders DROP CONSTRAINT orders_pkey;
+    ALTER TABLE orders ADD PRIMARY KEY (client, order_id);
+  END IF;
+END $$;
+CREATE INDEX IF NOT EXISTS orders_id ON orders(order_id);
 ";
 
 /// The PostgreSQL store: a small pool of connections.
@@ -128,20 +156,21 @@ struct PgTx<'c> {
 
 fn state_from(row: &Row) -> OrderState {
     OrderState {
-        order_id: row.get(0),
-        latest_seq: row.get(1),
-        verdict: row.get(2),
-        rules: rules_from_column(row.get(3)),
-        result_sha256: row.get(4),
-        order_sha256: row.get(5),
-        streak_start: row.get(6),
-        status: Status::parse(row.get(7)),
-        releases: releases_from_column(row.get(8)),
+        client: row.get(0),
+        order_id: row.get(1),
+        latest_seq: row.get(2),
+        verdict: row.get(3),
+        rules: rules_from_column(row.get(4)),
+        result_sha256: row.get(5),
+        order_sha256: row.get(6),
+        streak_start: row.get(7),
+        status: Status::parse(row.get(8)),
+        releases: releases_from_column(row.get(9)),
     }
 }
 
 const STATE_COLUMNS: &str =
-    "order_id, latest_seq, verdict, rules, result_sha256, order_sha256, streak_start, status, releases";
+    "client, order_id, latest_seq, verdict, rules, result_sha256, order_sha256, streak_start, status, releases";
 
 fn audit_from(row: &Row) -> AuditRow {
     AuditRow {
@@ -194,10 +223,10 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
-    fn state(&mut self, order_id: &str) -> Result<Option<OrderState>, StoreError> {
+    fn state(&mut self, client: &str, order_id: &str) -> Result<Option<OrderState>, StoreError> {
         let row = self.tx.query_opt(
-            &format!("SELECT {STATE_COLUMNS} FROM orders WHERE order_id = $1"),
-            &[&order_id],
+            &format!("SELECT {STATE_COLUMNS} FROM orders WHERE client = $1 AND order_id = $2"),
+            &[&client, &order_id],
         )?;
         Ok(row.as_ref().map(state_from))
     }
@@ -205,14 +234,15 @@ impl Tx for PgTx<'_> {
     fn put_state(&mut self, s: &OrderState) -> Result<(), StoreError> {
         self.tx.execute(
             &format!(
-                "INSERT INTO orders ({STATE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                 ON CONFLICT (order_id) DO UPDATE SET latest_seq = EXCLUDED.latest_seq,
+                "INSERT INTO orders ({STATE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                 ON CONFLICT (client, order_id) DO UPDATE SET latest_seq = EXCLUDED.latest_seq,
                  verdict = EXCLUDED.verdict, rules = EXCLUDED.rules,
                  result_sha256 = EXCLUDED.result_sha256, order_sha256 = EXCLUDED.order_sha256,
                  streak_start = EXCLUDED.streak_start,
                  status = EXCLUDED.status, releases = EXCLUDED.releases"
             ),
             &[
+                &s.client,
                 &s.order_id,
                 &s.latest_seq,
                 &s.verdict,
@@ -297,14 +327,24 @@ impl Store for PgStore {
         })
     }
 
-    fn order(&self, order_id: &str) -> Result<Option<OrderHistory>, StoreError> {
+    fn clients(&self, order_id: &str) -> Result<Vec<String>, StoreError> {
+        self.with(|c| {
+            let rows = c.query(
+                "SELECT client FROM orders WHERE order_id = $1 ORDER BY client",
+                &[&order_id],
+            )?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
+        })
+    }
+
+    fn order(&self, client: &str, order_id: &str) -> Result<Option<OrderHistory>, StoreError> {
         self.with(|c| {
             // One snapshot for the state, the rows and the rendering.
             let mut tx = c.build_transaction().read_only(true).isolation_level(::postgres::IsolationLevel::RepeatableRead).start()?;
             let Some(state) = tx
                 .query_opt(
-                    &format!("SELECT {STATE_COLUMNS} FROM orders WHERE order_id = $1"),
-                    &[&order_id],
+                    &format!("SELECT {STATE_COLUMNS} FROM orders WHERE client = $1 AND order_id = $2"),
+                    &[&client, &order_id],
                 )?
                 .as_ref()
                 .map(state_from)
@@ -319,6 +359,7 @@ impl Store for PgStore {
                 .iter()
                 .map(audit_from)
                 .collect();
+            let rows = rows_of_client(rows, client);
             let html: Option<String> = tx
                 .query_opt("SELECT html FROM judgement_html WHERE seq = $1", &[&state.latest_seq])?
                 .map(|r| r.get(0));
@@ -346,7 +387,7 @@ impl Store for PgStore {
     fn states(&self) -> Result<Vec<OrderState>, StoreError> {
         self.with(|c| {
             let rows = c.query(
-                &format!("SELECT {STATE_COLUMNS} FROM orders ORDER BY order_id"),
+                &format!("SELECT {STATE_COLUMNS} FROM orders ORDER BY order_id, client"),
                 &[],
             )?;
             Ok(rows.iter().map(state_from).collect())

@@ -35,8 +35,10 @@ CREATE TABLE IF NOT EXISTS judgement_html (
   seq INTEGER PRIMARY KEY,
   html TEXT NOT NULL
 );
+-- No default for `client`: a version that keyed orders by id alone cannot write a state here.
 CREATE TABLE IF NOT EXISTS orders (
-  order_id TEXT PRIMARY KEY,
+  client TEXT NOT NULL,
+  order_id TEXT NOT NULL,
   latest_seq INTEGER NOT NULL,
   verdict TEXT NOT NULL,
   rules TEXT NOT NULL,
@@ -44,9 +46,9 @@ CREATE TABLE IF NOT EXISTS orders (
   order_sha256 TEXT NOT NULL DEFAULT '',
   streak_start INTEGER NOT NULL,
   status TEXT NOT NULL,
-  releases TEXT NOT NULL
+  releases TEXT NOT NULL,
+  PRIMARY KEY (client, order_id)
 );
-CREATE INDEX IF NOT EXISTS orders_status ON orders(status, latest_seq);
 CREATE TABLE IF NOT EXISTS idempotency (
   client TEXT NOT NULL,
   key TEXT NOT NULL,
@@ -66,8 +68,46 @@ const ADDED_COLUMNS: [(&str, &str, &str); 2] = [
     ("idempotency", "judged_with", "TEXT NOT NULL DEFAULT ''"),
 ];
 
-/// Creates the tables, and adds to a database made by an earlier version the columns it lacks,
-/// in one transaction that holds the write lock (processes sharing the file may start together).
+/// Orders keyed by client and id, from a table keyed by id alone (which SQLite cannot re-key in
+/// place): each state takes the client of its latest judgement row, the one that last moved it.
+/// A body that is not JSON or names no client as text gives `''`, as replay reads it.
+const KEY_ORDERS_BY_CLIENT: &str = "
+CREATE TABLE orders_keyed (
+  client TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  latest_seq INTEGER NOT NULL,
+  verdict TEXT NOT NULL,
+  rules TEXT NOT NULL,
+  result_sha256 TEXT NOT NULL,
+  order_sha256 TEXT NOT NULL DEFAULT '',
+  streak_start INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  releases TEXT NOT NULL,
+  PRIMARY KEY (client, order_id)
+);
+INSERT INTO orders_keyed (client, order_id, latest_seq, verdict, rules, result_sha256,
+    order_sha256, streak_start, status, releases)
+  SELECT COALESCE((SELECT CASE WHEN json_type(a.body, '$.client') = 'text'
+                          THEN json_extract(a.body, '$.client') ELSE '' END
+                   FROM audit a
+                   WHERE a.order_id = o.order_id AND a.kind = 'judgement' AND json_valid(a.body)
+                   ORDER BY a.seq DESC LIMIT 1), ''),
+    o.order_id, o.latest_seq, o.verdict, o.rules, o.result_sha256, o.order_sha256,
+    o.streak_start, o.status, o.releases
+  FROM orders o;
+DROP TABLE orders;
+ALTER TABLE orders_keyed RENAME TO orders;
+";
+
+/// The indexes of the orders table, made after it is keyed by client (re-keying drops them).
+const ORDER_INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS orders_status ON orders(status, latest_seq);
+CREATE INDEX IF NOT EXISTS orders_id ON orders(order_id);
+";
+
+/// Creates the tables, and adds to a database made by an earlier version the columns it lacks
+/// and keys its orders by client, in one transaction that holds the write lock (processes
+/// sharing the file may start together).
 fn create_schema(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     tx.execute_batch(SCHEMA)?;
@@ -83,6 +123,13 @@ fn create_schema(conn: &mut Connection) -> Result<(), StoreError> {
             ))?;
         }
     }
+    let keyed = tx
+        .prepare("SELECT 1 FROM pragma_table_info('orders') WHERE name = 'client'")?
+        .exists([])?;
+    if !keyed {
+        tx.execute_batch(KEY_ORDERS_BY_CLIENT)?;
+    }
+    tx.execute_batch(ORDER_INDEXES)?;
     tx.commit()?;
     Ok(())
 }
@@ -253,20 +300,21 @@ struct SqliteTx<'c> {
 
 fn state_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<OrderState> {
     Ok(OrderState {
-        order_id: row.get(0)?,
-        latest_seq: row.get(1)?,
-        verdict: row.get(2)?,
-        rules: rules_from_column(&row.get::<_, String>(3)?),
-        result_sha256: row.get(4)?,
-        order_sha256: row.get(5)?,
-        streak_start: row.get(6)?,
-        status: Status::parse(&row.get::<_, String>(7)?),
-        releases: releases_from_column(&row.get::<_, String>(8)?),
+        client: row.get(0)?,
+        order_id: row.get(1)?,
+        latest_seq: row.get(2)?,
+        verdict: row.get(3)?,
+        rules: rules_from_column(&row.get::<_, String>(4)?),
+        result_sha256: row.get(5)?,
+        order_sha256: row.get(6)?,
+        streak_start: row.get(7)?,
+        status: Status::parse(&row.get::<_, String>(8)?),
+        releases: releases_from_column(&row.get::<_, String>(9)?),
     })
 }
 
 const STATE_COLUMNS: &str =
-    "order_id, latest_seq, verdict, rules, result_sha256, order_sha256, streak_start, status, releases";
+    "client, order_id, latest_seq, verdict, rules, result_sha256, order_sha256, streak_start, status, releases";
 
 fn audit_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
     Ok(AuditRow {
@@ -310,21 +358,22 @@ impl Tx for SqliteTx<'_> {
         self.guard(r).map(|_| ())
     }
 
-    fn state(&mut self, order_id: &str) -> Result<Option<OrderState>, StoreError> {
+    fn state(&mut self, client: &str, order_id: &str) -> Result<Option<OrderState>, StoreError> {
         let r = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {STATE_COLUMNS} FROM orders WHERE order_id = ?1"
+                "SELECT {STATE_COLUMNS} FROM orders WHERE client = ?1 AND order_id = ?2"
             ))
-            .and_then(|mut select| select.query_row([order_id], state_from))
+            .and_then(|mut select| select.query_row([client, order_id], state_from))
             .optional();
         self.guard(r)
     }
 
     fn put_state(&mut self, s: &OrderState) -> Result<(), StoreError> {
         let r = self.conn.prepare_cached(
-            &format!("INSERT OR REPLACE INTO orders ({STATE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+            &format!("INSERT OR REPLACE INTO orders ({STATE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
         ).and_then(|mut upsert| upsert.execute(params![
+                s.client,
                 s.order_id,
                 s.latest_seq,
                 s.verdict,
@@ -436,12 +485,23 @@ impl Store for SqliteStore {
         })
     }
 
-    fn order(&self, order_id: &str) -> Result<Option<OrderHistory>, StoreError> {
+    fn clients(&self, order_id: &str) -> Result<Vec<String>, StoreError> {
+        self.read(|c| {
+            let mut stmt =
+                c.prepare_cached("SELECT client FROM orders WHERE order_id = ?1 ORDER BY client")?;
+            let rows = stmt.query_map([order_id], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+        })
+    }
+
+    fn order(&self, client: &str, order_id: &str) -> Result<Option<OrderHistory>, StoreError> {
         self.read(|c| {
             let state = c
                 .query_row(
-                    &format!("SELECT {STATE_COLUMNS} FROM orders WHERE order_id = ?1"),
-                    [order_id],
+                    &format!(
+                        "SELECT {STATE_COLUMNS} FROM orders WHERE client = ?1 AND order_id = ?2"
+                    ),
+                    [client, order_id],
                     state_from,
                 )
                 .optional()?;
@@ -454,6 +514,7 @@ impl Store for SqliteStore {
             let rows = stmt
                 .query_map([order_id], audit_from)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = rows_of_client(rows, client);
             let html: Option<String> = c
                 .query_row(
                     "SELECT html FROM judgement_html WHERE seq = ?1",
@@ -483,7 +544,7 @@ impl Store for SqliteStore {
     fn states(&self) -> Result<Vec<OrderState>, StoreError> {
         self.read(|c| {
             let mut stmt = c.prepare(&format!(
-                "SELECT {STATE_COLUMNS} FROM orders ORDER BY order_id"
+                "SELECT {STATE_COLUMNS} FROM orders ORDER BY order_id, client"
             ))?;
             let rows = stmt.query_map([], state_from)?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

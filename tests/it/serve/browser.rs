@@ -166,7 +166,7 @@ fn drive() {
     dt.eval(
         "[...document.querySelectorAll('a')].find(a => a.textContent === 'SO-2024-0412-J').click()",
     );
-    dt.wait_for("/orders/SO%2D2024%2D0412%2DJ");
+    dt.wait_for("/orders/SO%2D2024%2D0412%2DJ?client=erp");
     let order = dt
         .eval("document.body.innerText")
         .as_str()
@@ -174,7 +174,7 @@ fn drive() {
         .to_string();
     assert!(order.contains("RF-CASH-001"), "{order}");
     dt.eval("document.querySelector('textarea[name=reason]').value = 'long-standing customer, cash usual in trade'; document.querySelector('button[value=release]').click()");
-    dt.wait_for("/orders/SO%2D2024%2D0412%2DJ?done=release");
+    dt.wait_for("/orders/SO%2D2024%2D0412%2DJ?client=erp&done=release");
     let done = dt
         .eval("document.body.innerText")
         .as_str()

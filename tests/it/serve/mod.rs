@@ -2,6 +2,7 @@
 
 mod api;
 mod browser;
+mod clients;
 mod durability;
 mod page;
 mod store;
@@ -17,6 +18,9 @@ pub const ERP: &str = "test-token-erp";
 pub const ALICE: &str = "test-token-alice";
 pub const BOB: &str = "test-token-bob";
 pub const OPS: &str = "test-token-ops";
+/// A second ERP client, and a token with both the client and the reviewer role.
+pub const ERP2: &str = "test-token-erp2";
+pub const CAROL: &str = "test-token-carol";
 pub const TOKENS: &str = "fixtures/serve/tokens.toml";
 pub const SAMPLE: &str = "fixtures/orders/sample.json";
 

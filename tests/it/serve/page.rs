@@ -110,7 +110,7 @@ fn the_page_shows_the_queue_and_decides_with_csrf() {
     );
     let text = queue.text();
     assert!(
-        text.contains("href=\"/orders/SO%2D2015%2D0042%2DJ\""),
+        text.contains("href=\"/orders/SO%2D2015%2D0042%2DJ?client=erp\""),
         "{text}"
     );
     assert!(!text.contains("<script"));

@@ -23,6 +23,7 @@ fn judgement(order: &str, verdict: &str, rules: &[&str], result: &str) -> NewJud
 
 fn decision(order: &str, action: Action, reviewer: &str, reason: &str) -> NewDecision {
     NewDecision {
+        client: "erp".into(),
         order_id: order.into(),
         action,
         reviewer: reviewer.into(),
@@ -46,6 +47,9 @@ fn cases(fresh: &dyn Fn() -> Box<dyn Store>) {
     a_release_answers_one_order(fresh().as_ref());
     idempotent_answers(fresh().as_ref());
     queue_filters(fresh().as_ref());
+    one_clients_order_never_moves_anothers(fresh().as_ref());
+    a_release_of_one_clients_order_leaves_anothers(fresh().as_ref());
+    a_reviewer_does_not_release_what_it_sent(fresh().as_ref());
     concurrent_writers_keep_one_chain(fresh);
 }
 
@@ -122,7 +126,7 @@ fn four_eyes_and_reasons(s: &dyn Store) {
     let v = verify(s);
     assert!(v.problems.is_empty(), "{:?}", v.problems);
     assert_eq!(v.rows, 6);
-    let history = s.order("B").unwrap().unwrap();
+    let history = s.order("erp", "B").unwrap().unwrap();
     assert_eq!(history.rows.len(), 3);
     assert_eq!(history.latest_html.as_deref(), Some("<article>B</article>"));
 }
@@ -136,7 +140,7 @@ fn a_changed_result_reopens_the_order(s: &dyn Store) {
     s.record_check(vec![judgement("H", "hold", &["R2"], "h1")], None)
         .unwrap();
     assert_eq!(
-        s.order("H").unwrap().unwrap().state.status,
+        s.order("erp", "H").unwrap().unwrap().state.status,
         Status::Released
     );
     // Another result: back in the queue with no release, and a decision naming the old
@@ -147,7 +151,7 @@ fn a_changed_result_reopens_the_order(s: &dyn Store) {
     else {
         panic!("appended")
     };
-    let state = s.order("H").unwrap().unwrap().state;
+    let state = s.order("erp", "H").unwrap().unwrap().state;
     assert_eq!(
         (state.status, state.releases.len(), state.latest_seq),
         (Status::Pending, 0, seqs[0])
@@ -171,11 +175,11 @@ fn a_release_answers_one_order(s: &dyn Store) {
         .unwrap();
     s.record_check(vec![with_order("o1")], None).unwrap();
     assert_eq!(
-        s.order("H").unwrap().unwrap().state.status,
+        s.order("erp", "H").unwrap().unwrap().state.status,
         Status::Released
     );
     s.record_check(vec![with_order("o2")], None).unwrap();
-    let state = s.order("H").unwrap().unwrap().state;
+    let state = s.order("erp", "H").unwrap().unwrap().state;
     assert_eq!(
         (
             state.status,
@@ -189,7 +193,10 @@ fn a_release_answers_one_order(s: &dyn Store) {
     // An order that could not be told is no order seen before.
     s.record_check(vec![with_order("")], None).unwrap();
     s.record_check(vec![with_order("")], None).unwrap();
-    assert_eq!(s.order("H").unwrap().unwrap().state.status, Status::Pending);
+    assert_eq!(
+        s.order("erp", "H").unwrap().unwrap().state.status,
+        Status::Pending
+    );
     let v = verify(s);
     assert!(v.problems.is_empty(), "{:?}", v.problems);
 }
@@ -276,6 +283,142 @@ fn queue_filters(s: &dyn Store) {
     assert_eq!(ids(None, Some("RF-A-1%")), Vec::<String>::new());
     assert_eq!(ids(None, Some("RF-A-1_")), Vec::<String>::new());
     assert_eq!(ids(Some("block"), Some("RF-B-1")), ["1"]);
+}
+
+/// `judgement(...)` sent by another client.
+fn from(client: &str, j: NewJudgement) -> NewJudgement {
+    NewJudgement {
+        client: client.into(),
+        ..j
+    }
+}
+
+/// `decision(...)` on another client's order.
+fn on(client: &str, d: NewDecision) -> NewDecision {
+    NewDecision {
+        client: client.into(),
+        ..d
+    }
+}
+
+fn awaiting(s: &dyn Store) -> Vec<(String, String, Status)> {
+    s.queue(&QueueFilter {
+        limit: 10,
+        ..Default::default()
+    })
+    .unwrap()
+    .into_iter()
+    .map(|q| (q.client, q.order_id, q.status))
+    .collect()
+}
+
+/// Another client's clean order under the id a block waits under leaves the block waiting:
+/// the order is the client's id, not the id alone.
+fn one_clients_order_never_moves_anothers(s: &dyn Store) {
+    s.record_check(vec![judgement("X", "block", &["R1"], "b1")], None)
+        .unwrap();
+    s.record_check(vec![from("erp2", judgement("X", "clear", &[], "c1"))], None)
+        .unwrap();
+    assert_eq!(
+        awaiting(s),
+        [("erp".to_string(), "X".to_string(), Status::Pending)]
+    );
+    let blocked = s.order("erp", "X").unwrap().unwrap();
+    assert_eq!(
+        (blocked.state.verdict.as_str(), blocked.state.status),
+        ("block", Status::Pending)
+    );
+    // Each client's history holds its own rows only.
+    assert_eq!(blocked.rows.len(), 1);
+    let clean = s.order("erp2", "X").unwrap().unwrap();
+    assert_eq!(
+        (clean.state.verdict.as_str(), clean.state.status),
+        ("clear", Status::Clear)
+    );
+    assert_eq!(clean.rows.len(), 1);
+    assert_eq!(s.clients("X").unwrap(), ["erp", "erp2"]);
+    assert!(s.order("erp3", "X").unwrap().is_none());
+    assert!(matches!(
+        s.decide(on("erp3", decision("X", Action::Confirm, "alice", ""))),
+        Err(StoreError::NotFound(_))
+    ));
+    let v = verify(s);
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+}
+
+/// Another client's hold under a blocked id: releasing it (one reviewer) leaves the block
+/// waiting for two.
+fn a_release_of_one_clients_order_leaves_anothers(s: &dyn Store) {
+    s.record_check(vec![judgement("X", "block", &["R1"], "b1")], None)
+        .unwrap();
+    s.record_check(
+        vec![from("erp2", judgement("X", "hold", &["R2"], "h1"))],
+        None,
+    )
+    .unwrap();
+    let released = s
+        .decide(on("erp2", decision("X", Action::Release, "alice", "known")))
+        .unwrap();
+    assert_eq!(
+        (released.state.client.as_str(), released.state.status),
+        ("erp2", Status::Released)
+    );
+    let block = s.order("erp", "X").unwrap().unwrap().state;
+    assert_eq!((block.status, block.releases.len()), (Status::Pending, 0));
+    let first = s
+        .decide(decision("X", Action::Release, "alice", "ok"))
+        .unwrap();
+    assert_eq!(first.state.status, Status::Pending);
+    let second = s
+        .decide(decision("X", Action::Release, "bob", "ok"))
+        .unwrap();
+    assert_eq!(second.state.status, Status::Released);
+    // The decision rows name the client whose order they answered.
+    let clients: Vec<String> = all_rows(s)
+        .iter()
+        .filter(|r| r.kind == "decision")
+        .map(|r| serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["client"].to_string())
+        .collect();
+    assert_eq!(clients, ["\"erp2\"", "\"erp\"", "\"erp\""]);
+    let v = verify(s);
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+}
+
+/// A token with both roles cannot release an order it sent (by its name, as the token file
+/// tells people apart); another reviewer can, and it may still confirm or escalate its own.
+fn a_reviewer_does_not_release_what_it_sent(s: &dyn Store) {
+    s.record_check(
+        vec![
+            from("carol", judgement("S", "hold", &["R2"], "s1")),
+            from("carol", judgement("T", "hold", &["R2"], "t1")),
+        ],
+        None,
+    )
+    .unwrap();
+    for who in ["carol", "Carol "] {
+        match s.decide(on("carol", decision("S", Action::Release, who, "mine"))) {
+            Err(StoreError::Conflict(message)) => {
+                assert!(message.contains("cannot release it"), "{message}")
+            }
+            other => panic!("{who:?} released its own order: {other:?}"),
+        }
+    }
+    assert_eq!(
+        s.decide(on("carol", decision("S", Action::Release, "alice", "seen")))
+            .unwrap()
+            .state
+            .status,
+        Status::Released
+    );
+    assert_eq!(
+        s.decide(on("carol", decision("T", Action::Escalate, "carol", "")))
+            .unwrap()
+            .state
+            .status,
+        Status::Escalated
+    );
+    let v = verify(s);
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
 }
 
 fn concurrent_writers_keep_one_chain(fresh: &dyn Fn() -> Box<dyn Store>) {
@@ -388,13 +531,13 @@ fn audit_verify_finds_edited_deleted_and_cut_rows() {
     check(
         "cut the tail",
         "DELETE FROM audit WHERE seq = 4",
-        "order `A` stands released",
+        "order `A` of client `erp` stands released",
     );
     check("cut the tail and the state", "DELETE FROM audit WHERE seq >= 3; DELETE FROM orders WHERE order_id = 'C'; UPDATE orders SET status = 'pending', releases = '[]' WHERE order_id = 'A'", "the recorded head");
     check(
         "the state only",
         "UPDATE orders SET status = 'released' WHERE order_id = 'B'",
-        "order `B` stands released",
+        "order `B` of client `erp` stands released",
     );
 
     // Export writes every row as JSON Lines.
@@ -427,48 +570,107 @@ CREATE TABLE orders (order_id TEXT PRIMARY KEY, latest_seq BIGINT NOT NULL, verd
 ";
 
 /// A trail written by that version: a hold, its release, and the same result judged again,
-/// which then kept the release. Its rows and the order's state, as SQL.
+/// which then kept the release; and an id two clients sent, when the id alone named the state:
+/// `erp2`'s hold, then `erp`'s block under the same id, which took the state over, and a
+/// release (naming no client) of that block. Its rows and the orders' states, as SQL.
 fn legacy_trail() -> String {
-    let judgement = json!({
-        "verdict": "hold", "rules": ["R2"], "result_sha256": "h1", "pack_sha256": "p",
-        "lists": [], "html_sha256": "x", "client": "erp", "judgement": {"id": "H"},
-    })
-    .to_string();
-    let release = json!({
-        "action": "release", "reviewer": "alice", "reason": "fine", "judgement_seq": 1,
-        "verdict": "hold", "result_sha256": "h1", "status": "released",
-    })
-    .to_string();
+    let judgement = |client: &str, id: &str, verdict: &str, rule: &str, result: &str| {
+        json!({
+            "verdict": verdict, "rules": [rule], "result_sha256": result, "pack_sha256": "p",
+            "lists": [], "html_sha256": "x", "client": client, "judgement": {"id": id},
+        })
+        .to_string()
+    };
+    let release = |seq: i64, verdict: &str, result: &str, status: &str| {
+        json!({
+            "action": "release", "reviewer": "alice", "reason": "fine", "judgement_seq": seq,
+            "verdict": verdict, "result_sha256": result, "status": status,
+        })
+        .to_string()
+    };
     let mut sql = String::new();
     let mut prev = store::GENESIS.to_string();
-    for (seq, kind, body) in [
-        (1, "judgement", &judgement),
-        (2, "decision", &release),
-        (3, "judgement", &judgement),
+    for (seq, kind, id, body) in [
+        (
+            1,
+            "judgement",
+            "H",
+            judgement("erp", "H", "hold", "R2", "h1"),
+        ),
+        (2, "decision", "H", release(1, "hold", "h1", "released")),
+        (
+            3,
+            "judgement",
+            "H",
+            judgement("erp", "H", "hold", "R2", "h1"),
+        ),
+        (
+            4,
+            "judgement",
+            "X",
+            judgement("erp2", "X", "hold", "R2", "x1"),
+        ),
+        (
+            5,
+            "judgement",
+            "X",
+            judgement("erp", "X", "block", "R1", "b1"),
+        ),
+        (6, "decision", "X", release(5, "block", "b1", "pending")),
     ] {
         let at = format!("2024-01-0{seq}T00:00:00.000000Z");
-        let hash = store::row_hash(&prev, seq, &at, kind, "H", body);
+        let hash = store::row_hash(&prev, seq, &at, kind, id, &body);
         sql.push_str(&format!(
-            "INSERT INTO audit (seq, at, kind, order_id, body, prev_hash, hash) VALUES ({seq}, '{at}', '{kind}', 'H', '{body}', '{prev}', '{hash}');\n"
+            "INSERT INTO audit (seq, at, kind, order_id, body, prev_hash, hash) VALUES ({seq}, '{at}', '{kind}', '{id}', '{body}', '{prev}', '{hash}');\n"
         ));
         prev = hash;
     }
     sql.push_str(
-        "INSERT INTO orders VALUES ('H', 3, 'hold', ',R2,', 'h1', 1, 'released', '[\"alice\"]');\n",
+        "INSERT INTO orders VALUES ('H', 3, 'hold', ',R2,', 'h1', 1, 'released', '[\"alice\"]');\n\
+         INSERT INTO orders VALUES ('X', 5, 'block', ',R1,', 'b1', 5, 'pending', '[\"alice\"]');\n",
     );
     sql
 }
 
-/// A database of the earlier version opens: the columns are added, its trail still verifies
-/// (its judgements replayed under the rule they were written under), its order is judged afresh
+/// A database of the earlier version opens: the columns are added, each order state is keyed by
+/// the client of its latest judgement, its trail still verifies (its judgements replayed under
+/// the rule they were written under: the id alone named the state), its order is judged afresh
 /// (the state names no order), and its stored answer is not replayed (it names nothing that
 /// judged it).
 fn an_earlier_database_is_brought_up_to_date(open: &dyn Fn() -> Box<dyn Store>) {
     let s = open();
     let v = verify(s.as_ref());
     assert!(v.problems.is_empty(), "{:?}", v.problems);
-    assert_eq!(v.rows, 3);
-    let state = s.order("H").unwrap().unwrap().state;
+    assert_eq!(v.rows, 6);
+    let keys: Vec<(String, String)> = s
+        .states()
+        .unwrap()
+        .into_iter()
+        .map(|st| (st.client, st.order_id))
+        .collect();
+    assert_eq!(
+        keys,
+        [("erp".into(), "H".into()), ("erp".into(), "X".into())]
+    );
+    let shared = s.order("erp", "X").unwrap().unwrap();
+    assert_eq!(
+        (shared.state.status, shared.state.releases.clone()),
+        (Status::Pending, vec!["alice".to_string()])
+    );
+    // `erp`'s own rows: its judgement, and the release that answered it.
+    assert_eq!(
+        shared.rows.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        [5, 6]
+    );
+    // From now on another client's order under that id has its own state.
+    s.record_check(
+        vec![from("erp2", judgement("X", "hold", &["R2"], "x1"))],
+        None,
+    )
+    .unwrap();
+    assert_eq!(s.clients("X").unwrap(), ["erp", "erp2"]);
+    assert_eq!(s.order("erp", "X").unwrap().unwrap().state, shared.state);
+    let state = s.order("erp", "H").unwrap().unwrap().state;
     assert_eq!(
         (state.status, state.order_sha256.as_str()),
         (Status::Released, "")
@@ -488,7 +690,10 @@ fn an_earlier_database_is_brought_up_to_date(open: &dyn Fn() -> Box<dyn Store>) 
             .unwrap(),
         Recorded::Appended(_)
     ));
-    assert_eq!(s.order("H").unwrap().unwrap().state.status, Status::Pending);
+    assert_eq!(
+        s.order("erp", "H").unwrap().unwrap().state.status,
+        Status::Pending
+    );
     assert_eq!(
         s.idempotent("erp", "k1").unwrap().unwrap().response,
         b"new".to_vec()
@@ -498,7 +703,7 @@ fn an_earlier_database_is_brought_up_to_date(open: &dyn Fn() -> Box<dyn Store>) 
     let s = open();
     let v = verify(s.as_ref());
     assert!(v.problems.is_empty(), "{:?}", v.problems);
-    assert_eq!(v.rows, 4);
+    assert_eq!(v.rows, 8);
 }
 
 #[test]
