@@ -115,15 +115,16 @@ impl Auth {
             if entry.name.trim().is_empty() {
                 problems.push(format!("token {} has no name", i + 1));
             }
-            // Four eyes count names: `alice`, `Alice` and `alice ` (or with an invisible
-            // character) are one person, who must not count as two reviewers.
-            let folded = crate::rules::lists::fold(&entry.name);
+            // Four eyes count names: `alice`, `Alice`, `alice ` (or with an invisible
+            // character) and `ɑlice` (a look-alike letter) are one person, who must not count
+            // as two reviewers.
+            let key = crate::store::person_key(&entry.name);
             if tokens
                 .iter()
-                .any(|t: &Token| crate::rules::lists::fold(&t.name) == folded)
+                .any(|t: &Token| crate::store::person_key(&t.name) == key)
             {
                 problems.push(format!(
-                    "two tokens are named `{}` (names are compared ignoring case, spaces and invisible characters); a name is who decided",
+                    "two tokens are named `{}` (names are compared ignoring case, spaces, invisible characters and look-alike letters); a name is who decided",
                     crate::report::escape::visible(&entry.name)
                 ));
             }

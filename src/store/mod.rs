@@ -608,13 +608,24 @@ pub fn decide_in(tx: &mut dyn Tx, d: &NewDecision) -> Result<Decided, StoreError
     })
 }
 
+/// What tells two people apart where four eyes count them: a name folded (case, spaces,
+/// invisible characters) and read as its UTS #39 skeleton, so look-alike letters make no other
+/// person (`ɑlice` with a Latin alpha, or `аlice` with a Cyrillic a, is `alice`). Used by the
+/// token file, which refuses two names with one key, and by the self-release check.
+pub fn person_key(name: &str) -> String {
+    let folded = crate::rules::lists::fold(name);
+    let skeleton: String = unicode_security::confusable_detection::skeleton(&folded).collect();
+    // The skeleton maps some letters to capitals or to two letters (`m` to `rn`): folded
+    // again so that the key is one form, whichever spelling was written.
+    crate::rules::lists::fold(&skeleton)
+}
+
 /// Four eyes across roles: a token with both the `client` and the `reviewer` role must not
 /// release an order it sent itself, or one person both asks and lets go. Checked only when a
 /// decision is made, not when the trail is replayed, so trails written before it still verify.
 fn refuse_self_release(state: &OrderState, d: &NewDecision) -> Result<(), StoreError> {
-    // Names as the token file tells people apart (case, spaces, invisible characters).
-    let fold = crate::rules::lists::fold;
-    if d.action == Action::Release && fold(&d.reviewer) == fold(&state.client) {
+    // Names as the token file tells people apart (`person_key`).
+    if d.action == Action::Release && person_key(&d.reviewer) == person_key(&state.client) {
         return Err(StoreError::Conflict(format!(
             "`{}` sent order `{}` as a client and cannot release it: a release needs a reviewer other than the one who asked (four eyes)",
             d.reviewer, state.order_id

@@ -925,11 +925,12 @@ fn two_servers_share_a_postgres_queue() {
 }
 
 /// Four eyes count names: a second token for the same person, written with another case, a
-/// trailing space or an invisible character, would let one reviewer release alone.
+/// trailing space, an invisible character or a look-alike letter (a Latin alpha, a Cyrillic
+/// `а`), would let one reviewer release alone.
 #[test]
 fn a_token_file_naming_one_person_twice_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    for other in ["alice ", "Alice", "ali\u{200b}ce"] {
+    for other in ["alice ", "Alice", "ali\u{200b}ce", "\u{251}lice", "\u{430}lice"] {
         let path = dir.path().join("tokens.toml");
         let hash = "8a299dd6630502da57996f288a64c626810757764fff3cfe848002e8a6facee8";
         std::fs::write(
