@@ -134,6 +134,30 @@ const PLACEHOLDERS: &[&str] = &[
     "клиент",
     "dealer",
     "open market",
+    "agent",
+    "trade house",
+    "trading house",
+    "kunde",
+    "endverbraucher",
+    "verbraucher",
+    "abnehmer",
+    "заказчик",
+    "покупатель",
+    // `конечный пользователь`, folded (the fold drops the breve of `й`).
+    "конечныи пользователь",
+    "最终用户",
+    "终端用户",
+    "客户",
+    "用户",
+    // A pointer to another party instead of a name: the end user is left unnamed, and the
+    // party pointed at may not be who uses the goods.
+    "same as buyer",
+    "same as consignee",
+    "same as customer",
+    "as buyer",
+    "see buyer",
+    "wie kaufer",
+    "siehe kaufer",
 ];
 
 /// Text that says nothing: empty, white space, no letter or digit once invisible characters
