@@ -110,7 +110,9 @@ pub(crate) fn hs_heading_problem(digits: &str) -> Option<String> {
         return Some("there is no chapter 00".into());
     }
     if heading == 0 {
-        return Some(format!("chapter {chapter:02} has no heading {chapter:02}00"));
+        return Some(format!(
+            "chapter {chapter:02} has no heading {chapter:02}00"
+        ));
     }
     let last = *LAST_HEADING_OF_CHAPTERS_01_TO_09.get(usize::from(chapter).checked_sub(1)?)?;
     (heading > last).then(|| {

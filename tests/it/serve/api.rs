@@ -930,7 +930,13 @@ fn two_servers_share_a_postgres_queue() {
 #[test]
 fn a_token_file_naming_one_person_twice_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    for other in ["alice ", "Alice", "ali\u{200b}ce", "\u{251}lice", "\u{430}lice"] {
+    for other in [
+        "alice ",
+        "Alice",
+        "ali\u{200b}ce",
+        "\u{251}lice",
+        "\u{430}lice",
+    ] {
         let path = dir.path().join("tokens.toml");
         let hash = "8a299dd6630502da57996f288a64c626810757764fff3cfe848002e8a6facee8";
         std::fs::write(
