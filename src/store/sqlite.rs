@@ -15,7 +15,28 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::*;
 
-const SCHEMA: &str = "
+/// The columns of `orders`, for the schema and for the table the upgrade to keys by client
+/// copies the states into (one text, so the two cannot differ).
+macro_rules! orders_columns {
+    () => {
+        "
+  client TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  latest_seq INTEGER NOT NULL,
+  verdict TEXT NOT NULL,
+  rules TEXT NOT NULL,
+  result_sha256 TEXT NOT NULL,
+  order_sha256 TEXT NOT NULL DEFAULT '',
+  streak_start INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  releases TEXT NOT NULL,
+  PRIMARY KEY (client, order_id)
+"
+    };
+}
+
+const SCHEMA: &str = concat!(
+    "
 CREATE TABLE IF NOT EXISTS audit (
   seq INTEGER PRIMARY KEY,
   at TEXT NOT NULL,
@@ -36,19 +57,9 @@ CREATE TABLE IF NOT EXISTS judgement_html (
   html TEXT NOT NULL
 );
 -- No default for `client`: a version that keyed orders by id alone cannot write a state here.
-CREATE TABLE IF NOT EXISTS orders (
-  client TEXT NOT NULL,
-  order_id TEXT NOT NULL,
-  latest_seq INTEGER NOT NULL,
-  verdict TEXT NOT NULL,
-  rules TEXT NOT NULL,
-  result_sha256 TEXT NOT NULL,
-  order_sha256 TEXT NOT NULL DEFAULT '',
-  streak_start INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  releases TEXT NOT NULL,
-  PRIMARY KEY (client, order_id)
-);
+CREATE TABLE IF NOT EXISTS orders (",
+    orders_columns!(),
+    ");
 CREATE TABLE IF NOT EXISTS idempotency (
   client TEXT NOT NULL,
   key TEXT NOT NULL,
@@ -58,7 +69,8 @@ CREATE TABLE IF NOT EXISTS idempotency (
   response BLOB NOT NULL,
   PRIMARY KEY (client, key)
 );
-";
+"
+);
 
 /// Columns added since the first release, each with the default that rows written before it
 /// take: an empty digest, which no judgement and no request matches (fail closed: an order
@@ -71,20 +83,11 @@ const ADDED_COLUMNS: [(&str, &str, &str); 2] = [
 /// Orders keyed by client and id, from a table keyed by id alone (which SQLite cannot re-key in
 /// place): each state takes the client of its latest judgement row, the one that last moved it.
 /// A body that is not JSON or names no client as text gives `''`, as replay reads it.
-const KEY_ORDERS_BY_CLIENT: &str = "
-CREATE TABLE orders_keyed (
-  client TEXT NOT NULL,
-  order_id TEXT NOT NULL,
-  latest_seq INTEGER NOT NULL,
-  verdict TEXT NOT NULL,
-  rules TEXT NOT NULL,
-  result_sha256 TEXT NOT NULL,
-  order_sha256 TEXT NOT NULL DEFAULT '',
-  streak_start INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  releases TEXT NOT NULL,
-  PRIMARY KEY (client, order_id)
-);
+const KEY_ORDERS_BY_CLIENT: &str = concat!(
+    "
+CREATE TABLE orders_keyed (",
+    orders_columns!(),
+    ");
 INSERT INTO orders_keyed (client, order_id, latest_seq, verdict, rules, result_sha256,
     order_sha256, streak_start, status, releases)
   SELECT COALESCE((SELECT CASE WHEN json_type(a.body, '$.client') = 'text'
@@ -97,7 +100,8 @@ INSERT INTO orders_keyed (client, order_id, latest_seq, verdict, rules, result_s
   FROM orders o;
 DROP TABLE orders;
 ALTER TABLE orders_keyed RENAME TO orders;
-";
+"
+);
 
 /// The indexes of the orders table, made after it is keyed by client (re-keying drops them).
 const ORDER_INDEXES: &str = "
