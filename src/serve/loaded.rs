@@ -141,7 +141,8 @@ pub fn diagnostics_json(diagnostics: &Diagnostics) -> serde_json::Value {
 const SHRINK_TOLERANCE_PERCENT: usize = 5;
 
 /// What putting `fresh` in force would take away from the gate `in_force` keeps, one sentence
-/// each: a rule left out, a rule made less severe (or less severe when it cannot tell), a pack
+/// each: a rule left out, a rule made less severe (or less severe when it cannot tell), a rule
+/// that judges otherwise under the same id (`judging_text`), a pack
 /// list gone or with a row in force gone or changed, and a screening list gone or shorter by
 /// more than [`SHRINK_TOLERANCE_PERCENT`].
 /// Each loads cleanly, which is why a reload asks for it to be confirmed
@@ -159,6 +160,12 @@ pub fn narrowing(in_force: &Loaded, fresh: &Loaded) -> Vec<String> {
                         rule.id,
                         now.severity.as_str(),
                         rule.severity.as_str()
+                    ));
+                }
+                if judging_text(now) != judging_text(rule) {
+                    out.push(format!(
+                        "rule `{}` judges otherwise than the one in force: its `for_each`, conditions, condition or escalations changed, and a condition may have been weakened",
+                        rule.id
                     ));
                 }
                 if now.on_unknown < rule.on_unknown {
@@ -216,6 +223,67 @@ pub fn narrowing(in_force: &Loaded, fresh: &Loaded) -> Vec<String> {
             )),
             Some(_) => {}
         }
+    }
+    out
+}
+
+/// What of a rule decides what it finds, as text: its variables, its conditions, its
+/// condition and its escalations (not its title, message or references). Whether a change
+/// narrows the gate cannot be told in general (`count_gt 0` for `count_gt 1`, a pattern that
+/// reads less, a lower `min_score`), so any change counts. Paths are written as the rule wrote
+/// them: a compiled path also holds look-up hints that judging moves, and a compiled pattern
+/// set an id unique to the load, so neither is compared as it is held (a pattern set is named
+/// by its list, whose rows are compared on their own).
+fn judging_text(rule: &crate::rules::model::Rule) -> String {
+    use crate::rules::model::{Op, Operand};
+    use std::fmt::Write;
+    let mut out = String::new();
+    for binding in &rule.bindings {
+        let sources: Vec<&str> = binding.sources.iter().map(|s| s.text.as_str()).collect();
+        let _ = write!(out, "{}={sources:?}|", binding.name);
+    }
+    let _ = write!(out, "{}|{:?}|", rule.condition_text, rule.valid_from);
+    for c in &rule.conditions {
+        let op = match &c.op {
+            Op::Compare {
+                cmp,
+                operand,
+                case_sensitive,
+                offset,
+                rate_date,
+            } => {
+                let operand = match operand {
+                    Operand::Literal(literal) => format!("{literal:?}"),
+                    Operand::Field(field) => field.text(),
+                };
+                format!("{cmp:?} {operand} {case_sensitive} {offset:?} {rate_date:?}")
+            }
+            Op::InList { list, column, also } => {
+                let also: Vec<(&str, String)> =
+                    also.iter().map(|(c, t)| (c.as_str(), t.text())).collect();
+                format!("in_list {list}.{column} {also:?}")
+            }
+            Op::InField { field } => format!("in_field {}", field.text()),
+            Op::Within {
+                field,
+                months,
+                days,
+            } => format!("within {} {months} {days}", field.text()),
+            Op::MatchesList { list, column, .. } => format!("matches_list {list}.{column}"),
+            Op::ContainsAny { members, .. } => format!("contains_any {members:?}"),
+            other => format!("{other:?}"),
+        };
+        let _ = write!(
+            out,
+            "{}:{}:{op}:{:?}:{:?}|",
+            c.name,
+            c.target.text(),
+            c.quantifier,
+            c.if_missing
+        );
+    }
+    for e in &rule.escalations {
+        let _ = write!(out, "{}:{:?}|", e.condition_text, e.severity);
     }
     out
 }

@@ -1066,6 +1066,37 @@ fn a_reload_that_replaces_a_pack_list_row_needs_to_be_asked_for() {
     reload_asked_for_puts_in_force(&server, &digest);
 }
 
+/// A rule whose condition is weakened under the same id and version (`off_bank or
+/// metal_currency` cut to `off_bank`: payment in gold passes) loads cleanly and keeps its
+/// severity, so neither check above sees it; any change to what a rule judges needs the reload
+/// to be asked for. An edit of its title alone does not.
+#[test]
+fn a_reload_that_changes_what_a_rule_judges_needs_to_be_asked_for() {
+    let (server, pack) = server_with_a_copy_of_the_pack();
+    let digest = server.check(b"[]").json()["pack"]["sha256"].clone();
+    let rules = pack.join("rules/payment.toml");
+    let good = std::fs::read_to_string(&rules).unwrap();
+    let weakened = good.replacen(
+        "condition = \"off_bank or metal_currency\"",
+        "condition = \"off_bank\"",
+        1,
+    );
+    assert_ne!(
+        weakened, good,
+        "RF-CHANNEL-001's condition has changed; update this test"
+    );
+    std::fs::write(&rules, weakened).unwrap();
+    let refused = server.post("/v1/admin/reload", Some(OPS), "application/json", b"");
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    let narrowing = refused.json()["detail"]["narrowing"].to_string();
+    assert!(
+        narrowing.contains("rule `RF-CHANNEL-001` judges otherwise than the one in force"),
+        "{narrowing}"
+    );
+    assert_eq!(server.check(b"[]").json()["pack"]["sha256"], digest);
+    reload_asked_for_puts_in_force(&server, &digest);
+}
+
 /// A rule left out of the pack, or made less severe, takes a stop away from the gate as a
 /// shorter list does.
 #[test]
