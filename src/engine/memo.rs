@@ -119,49 +119,12 @@ fn class_key(c: &Condition) -> Option<String> {
         )),
         Target::Row { .. } => None,
     };
-    let op = match &c.op {
-        Op::Compare {
-            cmp,
-            operand,
-            case_sensitive,
-            offset,
-            rate_date,
-        } => {
-            let operand = match operand {
-                Operand::Literal(l) => format!("literal {l:?}"),
-                Operand::Field(t) => format!("field {}", path(t)?),
-            };
-            format!("compare {cmp:?} {operand} {case_sensitive} {offset:?} {rate_date:?}")
-        }
-        Op::In { values } => format!("in {values:?}"),
-        Op::InList { list, column, also } => {
-            let mut key = format!("in_list {list:?} {column:?}");
-            for (column, t) in also {
-                key.push_str(&format!(" also {column:?} {}", path(t)?));
-            }
-            key
-        }
-        Op::InField { field } => format!("in_field {}", path(field)?),
-        // Whether a regex ignores case is not in its text: a `matches` condition is a class of
-        // its own.
-        Op::Matches { .. } => return None,
-        Op::MatchesList { list, column, .. } => format!("matches_list {list:?} {column:?}"),
-        Op::ContainsAny { members, .. } => format!("contains_any {members:?}"),
-        Op::StartsWith { members } => format!("starts_with {members:?}"),
-        Op::Within {
-            field,
-            months,
-            days,
-        } => format!("within {} {months} {days}", path(field)?),
-        Op::Exists => "exists".into(),
-        Op::Missing => "missing".into(),
-        Op::Blank => "blank".into(),
-        Op::Count { cmp, n } => format!("count {cmp:?} {n}"),
-        Op::IsTrue => "is_true".into(),
-        Op::IsFalse => "is_false".into(),
-        Op::Screen(spec) => format!("screen {spec:?}"),
-        Op::InvalidId => "invalid_id".into(),
-    };
+    // Whether a regex ignores case is not in its text: a `matches` condition is a class of
+    // its own.
+    if matches!(c.op, Op::Matches { .. }) {
+        return None;
+    }
+    let op = c.op.describe(&path)?;
     Some(format!(
         "{} {op} {:?} {:?}",
         path(&c.target)?,

@@ -553,6 +553,58 @@ pub enum Op {
     InvalidId,
 }
 
+impl Op {
+    /// The operator and its operands in words, each target written by `target` (`None` from
+    /// it makes the whole `None`): what two conditions must share to judge alike. Used to
+    /// share outcomes between conditions (`engine::memo`) and to tell whether a reloaded rule
+    /// judges otherwise (`serve::loaded`). A compiled pattern set is named by its list or
+    /// members, not by itself (it carries an id unique to its compilation), and a regex by its
+    /// pattern.
+    pub fn describe(&self, target: &dyn Fn(&Target) -> Option<String>) -> Option<String> {
+        Some(match self {
+            Op::Compare {
+                cmp,
+                operand,
+                case_sensitive,
+                offset,
+                rate_date,
+            } => {
+                let operand = match operand {
+                    Operand::Literal(l) => format!("literal {l:?}"),
+                    Operand::Field(t) => format!("field {}", target(t)?),
+                };
+                format!("compare {cmp:?} {operand} {case_sensitive} {offset:?} {rate_date:?}")
+            }
+            Op::In { values } => format!("in {values:?}"),
+            Op::InList { list, column, also } => {
+                let mut key = format!("in_list {list:?} {column:?}");
+                for (column, t) in also {
+                    key.push_str(&format!(" also {column:?} {}", target(t)?));
+                }
+                key
+            }
+            Op::InField { field } => format!("in_field {}", target(field)?),
+            Op::Matches { regex } => format!("matches {:?}", regex.as_str()),
+            Op::MatchesList { list, column, .. } => format!("matches_list {list:?} {column:?}"),
+            Op::ContainsAny { members, .. } => format!("contains_any {members:?}"),
+            Op::StartsWith { members } => format!("starts_with {members:?}"),
+            Op::Within {
+                field,
+                months,
+                days,
+            } => format!("within {} {months} {days}", target(field)?),
+            Op::Exists => "exists".into(),
+            Op::Missing => "missing".into(),
+            Op::Blank => "blank".into(),
+            Op::Count { cmp, n } => format!("count {cmp:?} {n}"),
+            Op::IsTrue => "is_true".into(),
+            Op::IsFalse => "is_false".into(),
+            Op::Screen(spec) => format!("screen {spec:?}"),
+            Op::InvalidId => "invalid_id".into(),
+        })
+    }
+}
+
 /// What a `screen` condition asks of the screening index.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScreenSpec {

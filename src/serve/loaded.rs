@@ -231,11 +231,9 @@ pub fn narrowing(in_force: &Loaded, fresh: &Loaded) -> Vec<String> {
 /// condition and its escalations (not its title, message or references). Whether a change
 /// narrows the gate cannot be told in general (`count_gt 0` for `count_gt 1`, a pattern that
 /// reads less, a lower `min_score`), so any change counts. Paths are written as the rule wrote
-/// them: a compiled path also holds look-up hints that judging moves, and a compiled pattern
-/// set an id unique to the load, so neither is compared as it is held (a pattern set is named
-/// by its list, whose rows are compared on their own).
+/// them (a compiled path also holds look-up hints that judging moves) and operators as
+/// [`crate::rules::model::Op::describe`] words them (a pack list's rows are compared on their own).
 fn judging_text(rule: &crate::rules::model::Rule) -> String {
-    use crate::rules::model::{Op, Operand};
     use std::fmt::Write;
     let mut out = String::new();
     for binding in &rule.bindings {
@@ -244,35 +242,7 @@ fn judging_text(rule: &crate::rules::model::Rule) -> String {
     }
     let _ = write!(out, "{}|{:?}|", rule.condition_text, rule.valid_from);
     for c in &rule.conditions {
-        let op = match &c.op {
-            Op::Compare {
-                cmp,
-                operand,
-                case_sensitive,
-                offset,
-                rate_date,
-            } => {
-                let operand = match operand {
-                    Operand::Literal(literal) => format!("{literal:?}"),
-                    Operand::Field(field) => field.text(),
-                };
-                format!("{cmp:?} {operand} {case_sensitive} {offset:?} {rate_date:?}")
-            }
-            Op::InList { list, column, also } => {
-                let also: Vec<(&str, String)> =
-                    also.iter().map(|(c, t)| (c.as_str(), t.text())).collect();
-                format!("in_list {list}.{column} {also:?}")
-            }
-            Op::InField { field } => format!("in_field {}", field.text()),
-            Op::Within {
-                field,
-                months,
-                days,
-            } => format!("within {} {months} {days}", field.text()),
-            Op::MatchesList { list, column, .. } => format!("matches_list {list}.{column}"),
-            Op::ContainsAny { members, .. } => format!("contains_any {members:?}"),
-            other => format!("{other:?}"),
-        };
+        let op = c.op.describe(&|t| Some(t.text())).unwrap_or_default();
         let _ = write!(
             out,
             "{}:{}:{op}:{:?}:{:?}|",
