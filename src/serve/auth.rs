@@ -197,6 +197,7 @@ impl Auth {
             name: t.name.clone(),
             roles: t.roles.clone(),
             session_nonce: None,
+            session_until: None,
         })
     }
 
@@ -211,34 +212,48 @@ impl Auth {
         mac.finalize().into_bytes().to_vec()
     }
 
-    /// A session cookie value for `caller`: name, expiry, nonce, and their MAC.
+    /// A session cookie value for `caller`: name, expiry, nonce, and their MAC. The MAC also
+    /// covers the hash of the caller's token, so that a token replaced in the token file (a
+    /// reviewer who left, a token that leaked) ends the sessions it opened, even under the
+    /// same name and session key.
     pub fn session_for(&self, caller: &Caller) -> Result<String, String> {
+        let token = self
+            .tokens
+            .iter()
+            .find(|t| t.name == caller.name)
+            .ok_or_else(|| format!("no token is named `{}`", caller.name))?;
         let expires = (chrono::Utc::now().timestamp() + SESSION_SECONDS).to_string();
         let nonce = hex(&random_bytes::<16>()?);
         let name = hex(caller.name.as_bytes());
-        let mac = hex(&self.mac(&["session", &name, &expires, &nonce]));
+        let mac = hex(&self.mac(&["session", &name, &expires, &nonce, &hex(&token.sha256)]));
         Ok(format!("{name}.{expires}.{nonce}.{mac}"))
     }
 
-    /// The caller a session cookie names, if it is genuine, unexpired, and its token still
-    /// exists.
+    /// The caller a session cookie names, if it is genuine, unexpired, and the token that
+    /// opened it is still in the token file. Whether it was signed out is the store's to say
+    /// ([`Session`]).
     pub fn by_session(&self, cookie: &str) -> Option<Caller> {
         let mut parts = cookie.split('.');
         let (name, expires, nonce, mac) =
             (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-        let expected = self.mac(&["session", name, expires, nonce]);
+        if parts.next().is_some() {
+            return None;
+        }
+        let name_text = String::from_utf8(unhex(name)?).ok()?;
+        let token = self.tokens.iter().find(|t| t.name == name_text)?;
+        let expected = self.mac(&["session", name, expires, nonce, &hex(&token.sha256)]);
         if !bool::from(expected.ct_eq(&unhex(mac)?)) {
             return None;
         }
-        if expires.parse::<i64>().ok()? < chrono::Utc::now().timestamp() {
+        let until = expires.parse::<i64>().ok()?;
+        if until < chrono::Utc::now().timestamp() {
             return None;
         }
-        let name = String::from_utf8(unhex(name)?).ok()?;
-        let token = self.tokens.iter().find(|t| t.name == name)?;
         Some(Caller {
-            name,
+            name: name_text,
             roles: token.roles.clone(),
             session_nonce: Some(nonce.to_string()),
+            session_until: Some(until),
         })
     }
 
@@ -268,6 +283,8 @@ pub struct Caller {
     pub roles: Vec<Role>,
     /// The session's nonce, when signed in through the page.
     pub session_nonce: Option<String>,
+    /// When the session's cookie expires (Unix seconds), when signed in through the page.
+    pub session_until: Option<i64>,
 }
 
 impl Caller {
@@ -331,6 +348,9 @@ pub struct Session(pub Option<Caller>);
 impl FromRequestParts<Shared> for Session {
     type Rejection = std::convert::Infallible;
 
+    /// A signed-out session is no session, on every instance sharing the store; a store that
+    /// cannot say signs nobody in (fail closed: a copied cookie must not outlive sign-out
+    /// because the database was slow to answer).
     async fn from_request_parts(
         parts: &mut Parts,
         app: &Shared,
@@ -344,6 +364,17 @@ impl FromRequestParts<Shared> for Session {
             .filter_map(|c| c.trim().split_once('='))
             .filter(|(name, _)| *name == SESSION_COOKIE)
             .find_map(|(_, value)| app.auth.by_session(value));
-        Ok(Session(caller))
+        let Some(caller) = caller else {
+            return Ok(Session(None));
+        };
+        let Some(nonce) = caller.session_nonce.clone() else {
+            return Ok(Session(None));
+        };
+        let store = app.store.clone();
+        let revoked = super::blocking(move || Ok(store.session_revoked(&nonce)?)).await;
+        Ok(Session(match revoked {
+            Ok(false) => Some(caller),
+            Ok(true) | Err(_) => None,
+        }))
     }
 }

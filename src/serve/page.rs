@@ -196,7 +196,9 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-/// Signs out (the cookie is cleared).
+/// Signs out: the session is recorded as signed out in the store, so a copy of its cookie
+/// (another browser, a proxy's log) no longer signs in on any instance, and the cookie is
+/// cleared. If the store cannot record it, the page says so: the session is then still open.
 pub async fn logout(
     State(app): State<Shared>,
     Session(caller): Session,
@@ -211,6 +213,23 @@ pub async fn logout(
                     "the form's CSRF token is not this session's",
                 ),
             );
+        }
+        if let (Some(nonce), Some(until)) = (caller.session_nonce.clone(), caller.session_until) {
+            let store = app.store.clone();
+            let revoked = blocking(move || Ok(store.revoke_session(&nonce, until)?)).await;
+            if let Err(e) = revoked {
+                let csrf = app.auth.csrf_for(caller);
+                return error_page(
+                    Some((caller, &csrf)),
+                    &ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        format!(
+                            "could not sign out, so the session stays open until it expires or you sign out again: {}",
+                            e.message
+                        ),
+                    ),
+                );
+            }
         }
     }
     let mut response = redirect("/login");

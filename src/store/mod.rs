@@ -388,6 +388,10 @@ pub trait Tx {
     fn idempotent(&mut self, client: &str, key: &str) -> Result<Option<Idempotent>, StoreError>;
     /// Stores an answer, in place of one stored before for the same client and key.
     fn put_idempotent(&mut self, entry: &Idempotent) -> Result<(), StoreError>;
+    /// Records that the review-page session `nonce` was signed out and must not be accepted
+    /// again; `until` (Unix seconds) is when its cookie expires anyway, after which the record
+    /// may go. Records past their `until` are removed here.
+    fn revoke_session(&mut self, nonce: &str, until: i64) -> Result<(), StoreError>;
 }
 
 /// The store behind `redflag serve`.
@@ -429,6 +433,10 @@ pub trait Store: Send + Sync {
     fn states(&self) -> Result<Vec<OrderState>, StoreError>;
     /// Whether the database answers.
     fn ping(&self) -> Result<(), StoreError>;
+    /// Signs a review-page session out for every instance sharing the store ([`Tx::revoke_session`]).
+    fn revoke_session(&self, nonce: &str, until: i64) -> Result<(), StoreError>;
+    /// Whether a review-page session was signed out.
+    fn session_revoked(&self, nonce: &str) -> Result<bool, StoreError>;
 }
 
 /// The most rows one queue answer holds.

@@ -92,6 +92,13 @@ BEGIN
   END IF;
 END $$;
 CREATE INDEX IF NOT EXISTS orders_id ON orders(order_id);
+-- Review-page sessions signed out before their cookie expired (`expires_at`, Unix seconds): the
+-- cookie is signed, not stored, so without this a copy of it would still sign in, on any
+-- instance.
+CREATE TABLE IF NOT EXISTS revoked_sessions (
+  nonce TEXT PRIMARY KEY,
+  expires_at BIGINT NOT NULL
+);
 ";
 
 /// The PostgreSQL store: a small pool of connections.
@@ -282,6 +289,19 @@ impl Tx for PgTx<'_> {
         )?;
         Ok(())
     }
+
+    fn revoke_session(&mut self, nonce: &str, until: i64) -> Result<(), StoreError> {
+        self.tx.execute(
+            "DELETE FROM revoked_sessions WHERE expires_at < $1",
+            &[&chrono::Utc::now().timestamp()],
+        )?;
+        self.tx.execute(
+            "INSERT INTO revoked_sessions (nonce, expires_at) VALUES ($1, $2)
+             ON CONFLICT (nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at",
+            &[&nonce, &until],
+        )?;
+        Ok(())
+    }
 }
 
 impl Store for PgStore {
@@ -396,5 +416,18 @@ impl Store for PgStore {
 
     fn ping(&self) -> Result<(), StoreError> {
         self.with(|c| Ok(c.simple_query("SELECT 1").map(|_| ())?))
+    }
+
+    fn revoke_session(&self, nonce: &str, until: i64) -> Result<(), StoreError> {
+        self.write(|tx| tx.revoke_session(nonce, until))
+    }
+
+    fn session_revoked(&self, nonce: &str) -> Result<bool, StoreError> {
+        self.with(|c| {
+            Ok(
+                c.query_opt("SELECT 1 FROM revoked_sessions WHERE nonce = $1", &[&nonce])?
+                    .is_some(),
+            )
+        })
     }
 }

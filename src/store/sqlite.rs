@@ -69,6 +69,12 @@ CREATE TABLE IF NOT EXISTS idempotency (
   response BLOB NOT NULL,
   PRIMARY KEY (client, key)
 );
+-- Review-page sessions signed out before their cookie expired (`expires_at`, Unix seconds): the
+-- cookie is signed, not stored, so without this a copy of it would still sign in.
+CREATE TABLE IF NOT EXISTS revoked_sessions (
+  nonce TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
 "
 );
 
@@ -415,6 +421,21 @@ impl Tx for SqliteTx<'_> {
             });
         self.guard(r).map(|_| ())
     }
+
+    fn revoke_session(&mut self, nonce: &str, until: i64) -> Result<(), StoreError> {
+        let r = self
+            .conn
+            .prepare_cached("DELETE FROM revoked_sessions WHERE expires_at < ?1")
+            .and_then(|mut purge| purge.execute([chrono::Utc::now().timestamp()]))
+            .and_then(|_| {
+                self.conn
+                    .prepare_cached(
+                        "INSERT OR REPLACE INTO revoked_sessions (nonce, expires_at) VALUES (?1, ?2)",
+                    )?
+                    .execute(params![nonce, until])
+            });
+        self.guard(r).map(|_| ())
+    }
 }
 
 fn idempotent_row(
@@ -559,6 +580,20 @@ impl Store for SqliteStore {
         self.read(|c| {
             Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
                 .map(|_| ())?)
+        })
+    }
+
+    fn revoke_session(&self, nonce: &str, until: i64) -> Result<(), StoreError> {
+        let nonce = nonce.to_string();
+        self.write(move |tx| tx.revoke_session(&nonce, until))
+    }
+
+    fn session_revoked(&self, nonce: &str) -> Result<bool, StoreError> {
+        self.read(|c| {
+            Ok(
+                c.prepare_cached("SELECT 1 FROM revoked_sessions WHERE nonce = ?1")?
+                    .exists([nonce])?,
+            )
         })
     }
 }

@@ -96,6 +96,62 @@ fn signing_in_sets_a_strict_http_only_cookie() {
     assert_eq!(get_page(&server, "/", value).status, 200);
 }
 
+/// Signing out ends the session itself, not only the browser's copy of the cookie: before,
+/// logout cleared the cookie in the browser and the same cookie, copied from another browser
+/// or a proxy log, still released orders for eight hours.
+#[test]
+fn signing_out_ends_every_copy_of_the_session() {
+    let server = start(&[]);
+    let alice = sign_in(&server, ALICE);
+    let queue = get_page(&server, "/", &alice);
+    assert_eq!(queue.status, 200);
+    let csrf = hidden(&queue.text(), "csrf");
+    let other = sign_in(&server, ALICE);
+    let out = post_form(&server, "/logout", &alice, &format!("csrf={csrf}"));
+    assert_eq!(out.status, 303, "{}", out.text());
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    let again = get_page(&server, "/", &alice);
+    assert_eq!(again.status, 303);
+    assert_eq!(again.header("location").as_deref(), Some("/login"));
+    // A decision with the old cookie and its CSRF token is refused too.
+    server.check(&std::fs::read(SAMPLE).unwrap());
+    let decide = post_form(
+        &server,
+        "/orders/SO-2024-0412-J/decide",
+        &alice,
+        &format!("csrf={csrf}&action=release&reason=x"),
+    );
+    assert_eq!(decide.status, 303, "{}", decide.text());
+    assert_eq!(decide.header("location").as_deref(), Some("/login"));
+    assert_eq!(
+        server.get("/v1/orders/SO-2024-0412-J", Some(ALICE)).json()["decisions"],
+        serde_json::json!([])
+    );
+    // Alice's other session is hers to end.
+    assert_eq!(get_page(&server, "/", &other).status, 200);
+}
+
+/// A session belongs to the token that opened it: a token replaced in the token file (same
+/// name, same session key) ends its sessions, and the token file as it was keeps them.
+#[test]
+fn a_replaced_token_ends_its_sessions() {
+    use sha2::Digest;
+    let first = start(&[]);
+    let alice = sign_in(&first, ALICE);
+    let same = start(&[]);
+    assert_eq!(get_page(&same, "/", &alice).status, 200);
+    let replaced = same.dir.path().join("tokens.toml");
+    let text = std::fs::read_to_string(TOKENS).unwrap();
+    let old_hash = format!("{:x}", sha2::Sha256::digest(ALICE.as_bytes()));
+    assert!(text.contains(&old_hash));
+    let new_hash = format!("{:x}", sha2::Sha256::digest(b"test-token-alice-new"));
+    std::fs::write(&replaced, text.replace(&old_hash, &new_hash)).unwrap();
+    let rotated = start(&["--auth", replaced.to_str().unwrap()]);
+    assert_eq!(get_page(&rotated, "/", &alice).status, 303);
+    let fresh = sign_in(&rotated, "test-token-alice-new");
+    assert_eq!(get_page(&rotated, "/", &fresh).status, 200);
+}
+
 #[test]
 fn the_page_shows_the_queue_and_decides_with_csrf() {
     let server = start(&[]);

@@ -50,7 +50,29 @@ fn cases(fresh: &dyn Fn() -> Box<dyn Store>) {
     one_clients_order_never_moves_anothers(fresh().as_ref());
     a_release_of_one_clients_order_leaves_anothers(fresh().as_ref());
     a_reviewer_does_not_release_what_it_sent(fresh().as_ref());
+    signed_out_sessions_are_kept_until_their_cookie_expires(fresh().as_ref());
     concurrent_writers_keep_one_chain(fresh);
+}
+
+/// A signed-out session stays refused while its cookie could still be presented; the record
+/// goes once the cookie has expired (the MAC's expiry refuses it then), so the table does not
+/// grow with every sign-out ever made. Nothing of it touches the trail.
+fn signed_out_sessions_are_kept_until_their_cookie_expires(s: &dyn Store) {
+    let now = chrono::Utc::now().timestamp();
+    assert!(!s.session_revoked("n1").unwrap());
+    s.revoke_session("n1", now + 3600).unwrap();
+    s.revoke_session("old", now - 10).unwrap();
+    assert!(s.session_revoked("n1").unwrap());
+    assert!(s.session_revoked("old").unwrap());
+    assert!(!s.session_revoked("n2").unwrap());
+    // Signing out twice (two tabs) is no error.
+    s.revoke_session("n1", now + 3600).unwrap();
+    assert!(s.session_revoked("n1").unwrap());
+    assert!(
+        !s.session_revoked("old").unwrap(),
+        "expired records are purged"
+    );
+    assert!(s.audit_rows(0, 10).unwrap().is_empty());
 }
 
 fn four_eyes_and_reasons(s: &dyn Store) {
