@@ -521,6 +521,11 @@ impl Store for SqliteStore {
 
     fn order(&self, client: &str, order_id: &str) -> Result<Option<OrderHistory>, StoreError> {
         self.read(|c| {
+            // One snapshot for the state, the rows and the rendering (a read transaction in WAL
+            // mode), as PostgreSQL reads them: a judgement appended between the reads would
+            // show rows newer than the state the decision form names.
+            let snapshot = c.unchecked_transaction()?;
+            let c = &*snapshot;
             let state = c
                 .query_row(
                     &format!(
@@ -539,6 +544,7 @@ impl Store for SqliteStore {
             let rows = stmt
                 .query_map([order_id], audit_from)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
+            drop(stmt);
             let rows = rows_of_client(rows, client);
             let html: Option<String> = c
                 .query_row(
@@ -547,6 +553,7 @@ impl Store for SqliteStore {
                     |r| r.get(0),
                 )
                 .optional()?;
+            snapshot.commit()?;
             let latest_html = html_if_intact(&rows, state.latest_seq, html);
             Ok(Some(OrderHistory {
                 state,
