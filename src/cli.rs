@@ -232,6 +232,9 @@ struct ExplainArgs {
     /// Workbook sheet to read, by name or by place (1 for the first).
     #[arg(long, value_name = "NAME|N", requires = "order")]
     sheet: Option<String>,
+    /// Text encoding of the input when not UTF-8, as a WHATWG label (`windows-1251`, `utf-16le`).
+    #[arg(long, value_name = "LABEL", requires = "order")]
+    encoding: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: explain::ExplainFormat,

@@ -34,6 +34,10 @@ pub(super) struct CheckArgs {
     /// Workbook sheet to read, by name or by place (1 for the first); wins over the map's `sheet`.
     #[arg(long, value_name = "NAME|N")]
     sheet: Option<String>,
+    /// Text encoding of the inputs when not UTF-8, as a WHATWG label (`windows-1251`,
+    /// `windows-1252`, `utf-16le`, `gbk`, `shift_jis`); wins over the map's `encoding`.
+    #[arg(long, value_name = "LABEL")]
+    encoding: Option<String>,
     /// Worker threads, 1 to 256 (default: all cores); output is the same for any value.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     threads: Option<u16>,
@@ -190,6 +194,7 @@ pub(super) fn check(mut args: CheckArgs) -> Status {
         args.input_format,
         args.map.as_deref(),
         args.sheet.as_deref(),
+        args.encoding.as_deref(),
     ) else {
         return Status::Error;
     };
@@ -510,7 +515,19 @@ pub(super) fn input_options(
     kind: Option<InputKind>,
     map: Option<&str>,
     sheet: Option<&str>,
+    encoding: Option<&str>,
 ) -> Result<(Option<InputFormat>, Option<ColumnMap>), ()> {
+    let encoding = match encoding.map(|label| (label, order::encoding_named(label))) {
+        None => None,
+        Some((_, Some(encoding))) => Some(encoding),
+        Some((label, None)) => {
+            eprintln!(
+                "error[I011]: `{}` is no text encoding this reader knows\n  help: give a WHATWG label: windows-1251, windows-1252, iso-8859-2, koi8-r, utf-16le, utf-16be, gbk, gb18030, big5, shift_jis, euc-kr",
+                crate::report::escape::visible(label)
+            );
+            return Err(());
+        }
+    };
     let map = match map {
         None => None,
         Some(path) => match ColumnMap::load(path) {
@@ -541,6 +558,10 @@ pub(super) fn input_options(
             map.unwrap_or_default()
                 .with_sheet(order::SheetChoice::parse(sheet)),
         ),
+        (map, None) => map,
+    };
+    let map = match (map, encoding) {
+        (map, Some(encoding)) => Some(map.unwrap_or_default().with_encoding(encoding)),
         (map, None) => map,
     };
     let format = kind.map(|k| match k {

@@ -76,6 +76,7 @@ pub(super) fn run(args: ExplainArgs) -> Status {
         args.input_format,
         args.map.as_deref(),
         args.sheet.as_deref(),
+        args.encoding.as_deref(),
     ) else {
         return Status::Error;
     };

@@ -175,7 +175,7 @@ pub enum InputError {
     #[error("`{file}` is not UTF-8 text: {reason}")]
     #[diagnostic(
         code(I006),
-        help("save the export as UTF-8 (without NUL bytes) and run again")
+        help("name its encoding with `--encoding` (`utf-16le`, `windows-1251`; or `encoding` in the map file), or save the export as UTF-8")
     )]
     NotText {
         /// The file as the user named it.
@@ -520,9 +520,13 @@ fn open_with<T>(
         file: path.to_string(),
         reason: io_reason(&error),
     };
+    let encoding = map.and_then(ColumnMap::encoding);
     if path == "-" {
         // Hashed below the buffer, so bytes consumed by sniffing count too.
-        let mut stdin = BufReader::with_capacity(READ_BUFFER, digest.tap(std::io::stdin()));
+        let mut stdin = BufReader::with_capacity(
+            READ_BUFFER,
+            decoded(digest.tap(std::io::stdin()), encoding, format),
+        );
         let (format, prefix) = match format {
             Some(format) => (format, Vec::new()),
             None => sniff(&mut stdin).map_err(cannot_open)?,
@@ -549,12 +553,37 @@ fn open_with<T>(
         });
     }
     let records = read(
-        Box::new(BufReader::with_capacity(READ_BUFFER, digest.tap(file))),
+        Box::new(BufReader::with_capacity(
+            READ_BUFFER,
+            decoded(digest.tap(file), encoding, Some(format)),
+        )),
         path,
         format,
         map,
     )?;
     Ok((records, digest))
+}
+
+/// The input's bytes as UTF-8: as they are, or decoded from `encoding` (`--encoding`, or the
+/// map's `encoding`; a byte-order mark in the input wins over it). Hashed below the decoding,
+/// so the digest names the file's own bytes. A byte the encoding cannot read becomes U+FFFD,
+/// which makes its record unreadable (`O117`), never a name with a letter missing. A workbook
+/// is a binary container, whose cells are text once read, and is never decoded.
+fn decoded<R: Read + Send + 'static>(
+    inner: R,
+    encoding: Option<&'static encoding_rs::Encoding>,
+    format: Option<InputFormat>,
+) -> Box<dyn Read + Send> {
+    match encoding {
+        Some(encoding) if format != Some(InputFormat::Workbook) => Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .bom_override(true)
+                .strip_bom(true)
+                .build(inner),
+        ),
+        _ => Box::new(inner),
+    }
 }
 
 /// Like [`from_reader`], with JSON Lines records framed but not parsed.

@@ -31,7 +31,7 @@ pub use input::{
     InputHash, PendingRecords, Records,
 };
 pub use json::{Pending, RepeatedIds};
-pub use map::{Join, SheetChoice, ValueFormat};
+pub use map::{encoding_named, Join, SheetChoice, ValueFormat};
 pub use normalize::normalize_order;
 pub use path::{Path, Reach, Segment, Trail};
 pub use schema::Shape;

@@ -52,7 +52,8 @@ pub mod codes {
     pub const DUPLICATE_KEY: &str = "O115";
     /// The record is over a reader limit (line size, list members, CSV rows per order).
     pub const LIMIT: &str = "O116";
-    /// A text holds a control character that can hide or reorder what a reviewer sees.
+    /// A text holds a control character that can hide or reorder what a reviewer sees, or
+    /// U+FFFD, a character lost in a conversion of encodings.
     pub const CONTROL: &str = "O117";
     /// The order holds a party under a name the order format does not know.
     pub const UNKNOWN_PARTY: &str = "O118";
@@ -697,22 +698,25 @@ pub(crate) fn hidden_control(text: &str) -> Option<char> {
     text.chars().find(|&c| is_hidden_control(c))
 }
 
-/// A control character other than tab and line breaks, or a bidirectional embedding,
-/// override or isolate ([`hidden_control`]).
+/// A control character other than tab and line breaks, a bidirectional embedding, override
+/// or isolate, or U+FFFD, the mark a conversion of encodings leaves where it lost a character
+/// ([`hidden_control`]): `Ros\u{FFFD}boronexport` no longer says which name it was, and an
+/// export read in the wrong encoding (`--encoding`) is full of them.
 fn is_hidden_control(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFD}')
 }
 
 fn control_problem(c: char, path: &str) -> FieldProblem {
-    problem(
-        codes::CONTROL,
-        path,
+    let message = if c == '\u{FFFD}' {
+        "the text holds U+FFFD, the mark of a character lost when it was converted between encodings: what it said cannot be read (read the export with `--encoding` and the encoding of the system that wrote it)".to_string()
+    } else {
         format!(
             "the text holds U+{:04X}, a control character that can hide or reorder what a reviewer sees",
             u32::from(c)
-        ),
-    )
+        )
+    };
+    problem(codes::CONTROL, path, message)
 }
 
 /// Reports the first hidden control character in any text of a value kept as it is

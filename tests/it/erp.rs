@@ -543,8 +543,11 @@ fn map_codes_are_documented_with_the_other_input_codes() {
             s.len() == 4 && s.starts_with('M') && s[1..].bytes().all(|b| b.is_ascii_digit())
         })
         .collect();
-    assert_eq!(codes.len(), 15, "{codes:?}");
-    for code in codes.iter().chain(&["I007", "I008", "I009", "I010"]) {
+    assert_eq!(codes.len(), 16, "{codes:?}");
+    for code in codes
+        .iter()
+        .chain(&["I007", "I008", "I009", "I010", "I011"])
+    {
         assert!(
             docs.contains(&format!("| `{code}` |")),
             "{code} is not in docs/orders.md"

@@ -1032,11 +1032,12 @@ fn set(order: &mut Json, place: &[&str], value: &str) {
 }
 
 /// The characters the order readers refuse (docs/orders.md, O117), written out here rather
-/// than taken from the reader: controls other than tab and line breaks, and the bidirectional
-/// embeddings, overrides and isolates.
+/// than taken from the reader: controls other than tab and line breaks, the bidirectional
+/// embeddings, overrides and isolates, and U+FFFD, the mark of a character lost in a
+/// conversion of encodings.
 fn refused_by_readers(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{fffd}')
 }
 
 proptest! {

@@ -11,6 +11,7 @@ mod coverage;
 mod diagnostics;
 mod diff;
 mod differential;
+mod encodings;
 mod erp;
 mod escaping;
 mod explain;

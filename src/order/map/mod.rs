@@ -56,6 +56,8 @@ pub mod codes {
     pub const SHEET: &str = "M014";
     /// A `names` entry that reads a country's own code or name as another country.
     pub const NAME_REMAPPED: &str = "M015";
+    /// An encoding that is not known.
+    pub const ENCODING: &str = "M016";
 }
 
 /// Several columns joined into one text field, non-empty cells in this order.
@@ -130,9 +132,10 @@ pub struct ColumnMap {
     defaults: Vec<(String, String)>,
     joins: Vec<Join>,
     sheet: Option<SheetChoice>,
+    encoding: Option<&'static encoding_rs::Encoding>,
 }
 
-const TOP_KEYS: &[&str] = &["columns", "ignore", "defaults", "join", "sheet"];
+const TOP_KEYS: &[&str] = &["columns", "ignore", "defaults", "join", "sheet", "encoding"];
 const COLUMN_KEYS: &[&str] = &[
     "path",
     "date",
@@ -322,6 +325,15 @@ impl ColumnMap {
                 ("sheet", toml::Value::Integer(index)) if *index >= 1 => {
                     map.sheet = usize::try_from(*index).ok().map(SheetChoice::Index);
                 }
+                ("encoding", toml::Value::String(label)) if encoding_named(label).is_some() => {
+                    map.encoding = encoding_named(label);
+                }
+                ("encoding", _) => check.at(
+                    codes::ENCODING,
+                    "encoding",
+                    "`encoding` must name a text encoding (a WHATWG label)".into(),
+                    "encoding = \"windows-1251\" (also windows-1252, utf-16le, gbk, shift_jis, koi8-r, iso-8859-2)",
+                ),
                 ("sheet", _) => check.at(
                     codes::SHEET,
                     "sheet",
@@ -664,6 +676,27 @@ impl ColumnMap {
         self.sheet = Some(sheet);
         self
     }
+
+    /// The encoding the input's text is written in, when not UTF-8.
+    pub fn encoding(&self) -> Option<&'static encoding_rs::Encoding> {
+        self.encoding
+    }
+
+    /// The same map reading text in `encoding` (`--encoding` wins over the map file).
+    pub fn with_encoding(mut self, encoding: &'static encoding_rs::Encoding) -> ColumnMap {
+        self.encoding = Some(encoding);
+        self
+    }
+}
+
+/// The encoding a label names (WHATWG labels: `windows-1251`, `cp1252`, `latin1`, `utf-16le`,
+/// `gbk`, `shift_jis`), or `None`. `utf-16` alone is read as UTF-16LE, as Windows writes it.
+/// `replacement` (a label of broken encodings) and `x-user-defined` name no text an export is
+/// written in.
+pub fn encoding_named(label: &str) -> Option<&'static encoding_rs::Encoding> {
+    let encoding = encoding_rs::Encoding::for_label(label.trim().as_bytes())?;
+    (encoding != encoding_rs::REPLACEMENT && encoding != encoding_rs::X_USER_DEFINED)
+        .then_some(encoding)
 }
 
 /// The byte range of `needle` after each text of `scope` in turn, for a label; where the
