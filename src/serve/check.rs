@@ -54,6 +54,36 @@ fn format_of(headers: &HeaderMap) -> Result<InputFormat, ApiError> {
     }
 }
 
+/// The encoding the body's `charset` parameter names, when not UTF-8 (`None`: UTF-8, the
+/// default of JSON). Before, the parameter was ignored: a body in windows-1251 gave one
+/// unreadable record per order, whose names a reviewer could not read either.
+fn charset_of(headers: &HeaderMap) -> Result<Option<&'static encoding_rs::Encoding>, ApiError> {
+    let Some(value) = headers.get(CONTENT_TYPE) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or("");
+    let label = text.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"').to_string())
+    });
+    let Some(label) = label else {
+        return Ok(None);
+    };
+    match order::encoding_named(&label) {
+        Some(encoding) if encoding == encoding_rs::UTF_8 => Ok(None),
+        Some(encoding) => Ok(Some(encoding)),
+        None => Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!(
+                "cannot read charset `{}`: send UTF-8, or name a WHATWG encoding label (windows-1251, windows-1252, utf-16le, gbk, shift_jis)",
+                crate::report::escape::visible(&label)
+            ),
+        )),
+    }
+}
+
 /// Wraps the JSON reporter and keeps what the trail needs of each judgement.
 struct Recording {
     json: JsonReporter,
@@ -134,7 +164,7 @@ fn answer(status: u16, body: Vec<u8>, replayed: bool) -> Response {
         (status = 403, description = "The token lacks the `client` role"),
         (status = 408, description = "The request took longer than the time-out"),
         (status = 413, description = "The body is too large, or holds too many orders"),
-        (status = 415, description = "Neither JSON nor JSON Lines"),
+        (status = 415, description = "Neither JSON nor JSON Lines, or a `charset` that names no known encoding"),
         (status = 422, description = "The Idempotency-Key was used for another request"),
         (status = 503, description = "The store failed: nothing was recorded, retry with the same key"),
     ),
@@ -148,6 +178,7 @@ pub async fn check(
 ) -> Result<Response, ApiError> {
     caller.require(Role::Client)?;
     let format = format_of(&headers)?;
+    let charset = charset_of(&headers)?;
     let key = match headers.get("idempotency-key") {
         None => None,
         Some(value) => {
@@ -161,10 +192,25 @@ pub async fn check(
             Some(key)
         }
     };
+    // The same bytes in another charset are another request.
     let request_sha256 = {
-        let mut bytes = format!("{format:?}\n").into_bytes();
+        let mut bytes = match charset {
+            None => format!("{format:?}\n"),
+            Some(encoding) => format!("{format:?}; charset={}\n", encoding.name()),
+        }
+        .into_bytes();
         bytes.extend_from_slice(&body);
         crate::digest::sha256_hex(&bytes)
+    };
+    // Judged, kept and shown as UTF-8, decoded once here (a byte-order mark wins over the
+    // charset). A byte the charset does not define becomes U+FFFD, which makes its record
+    // unreadable (`O117`).
+    let body = match charset {
+        None => body,
+        Some(encoding) => {
+            let (text, _, _) = encoding.decode(&body);
+            Bytes::from(text.into_owned())
+        }
     };
     // What judges this request: a stored answer is replayed only if it was judged with the same.
     let loaded = app.current();

@@ -335,6 +335,47 @@ fn limits_answer_clearly() {
     assert_eq!(csv.status, 415);
 }
 
+/// A body in the charset its `Content-Type` names is judged in it: before, the parameter was
+/// ignored and a windows-1251 body was one unreadable record per order.
+#[test]
+fn a_body_is_read_in_the_charset_it_names() {
+    let server = start(&[]);
+    let order = r#"{"id": "SO-1251", "date": "2024-01-02",
+        "buyer": {"name": "ООО Станкоимпорт", "country": "RU", "city": "Москва"},
+        "items": [{"hs": "8207.30", "value": 10, "currency": "EUR"}]}"#;
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(order);
+    let read = server.post(
+        "/v1/check",
+        Some(ERP),
+        "application/json; charset=windows-1251",
+        &cp1251,
+    );
+    assert_eq!(read.status, 200, "{}", read.text());
+    let report = read.json();
+    assert_eq!(
+        report["orders"][0]["context"]["buyer_name"], "ООО Станкоимпорт",
+        "{report}"
+    );
+    // The same bytes as UTF-8, the default, are unreadable, as they are.
+    let plain = server.post("/v1/check", Some(ERP), "application/json", &cp1251);
+    assert_eq!(plain.status, 400, "{}", plain.text());
+    let unknown = server.post(
+        "/v1/check",
+        Some(ERP),
+        "application/json; charset=\"x-klingon\"",
+        order.as_bytes(),
+    );
+    assert_eq!(unknown.status, 415, "{}", unknown.text());
+    assert!(unknown.text().contains("x-klingon"));
+    let utf8 = server.post(
+        "/v1/check",
+        Some(ERP),
+        "application/json; Charset=UTF-8",
+        order.as_bytes(),
+    );
+    assert_eq!(utf8.status, 200, "{}", utf8.text());
+}
+
 #[test]
 fn a_request_that_takes_too_long_is_cut_off() {
     // A body that trickles in slower than the time-out allows.
