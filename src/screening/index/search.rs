@@ -174,6 +174,7 @@ impl Screener {
             .map(String::as_str)
             .filter(|t| !is_generic(t))
             .collect();
+        let firm_words = FirmWords::of(tokens);
         let mut candidates: Vec<u32> = Vec::new();
         for v in query.variants().iter().take(selecting) {
             candidates.extend(self.postings.select(&v.tokens, &self.config));
@@ -209,7 +210,13 @@ impl Screener {
                 if self.config.pruning == Pruning::Bounded
                     && self.names.view_with(ri, run(k), &mut view)
                     && self
-                        .holds_listed(tokens, view.tokens(), view.listed().facts, || view.entry())
+                        .holds_listed(
+                            tokens,
+                            firm_words,
+                            view.tokens(),
+                            view.listed().facts,
+                            || view.entry(),
+                        )
                         .is_none()
                     && !self.part_of_listed(&core, view.tokens(), || view.entry())
                 {
@@ -221,7 +228,9 @@ impl Screener {
                     below = Some(mask);
                 }
                 let r = self.names.get(ri)?;
-                let held = self.holds_listed(tokens, &r.name.tokens, &r.facts, || Some(r.entry));
+                let held = self.holds_listed(tokens, firm_words, &r.name.tokens, &r.facts, || {
+                    Some(r.entry)
+                });
                 let contained = held.is_some();
                 let part_of_listed =
                     !contained && self.part_of_listed(&core, &r.name.tokens, || Some(r.entry));
@@ -289,6 +298,7 @@ impl Screener {
     fn holds_listed<S: AsRef<str>>(
         &self,
         query: &[String],
+        firm_words: FirmWords,
         tokens: &[S],
         facts: &[TokenFacts],
         entry: impl Fn() -> Option<u32>,
@@ -302,7 +312,7 @@ impl Screener {
         if let Some(score) = self.without_legal_form_word(query, tokens, facts, &entry) {
             return Some((score, StepKind::WithoutLegalFormWord));
         }
-        self.own_word_with_other_generic_words(query, tokens, &entry)
+        self.own_word_with_other_generic_words(query, firm_words, tokens, &entry)
             .map(|score| (score, StepKind::HoldsOwnWord))
     }
 
@@ -313,15 +323,24 @@ impl Screener {
     /// `Kalashnikov Holding` for `KALASHNIKOV CONCERN`): a firm's own word with its generic
     /// word swapped is the firm as a branch or a translation writes it. The word must be as
     /// long and as rare as a one-word listed name held must be (in at most
-    /// [`ONE_WORD_HELD_MAX_RECORDS`] entries); not a person's name.
+    /// [`ONE_WORD_HELD_MAX_RECORDS`] entries); not a person's name. `firm_words` is
+    /// [`FirmWords::of`] the query.
     fn own_word_with_other_generic_words<S: AsRef<str>>(
         &self,
         query: &[String],
+        firm_words: FirmWords,
         tokens: &[S],
         entry: impl FnOnce() -> Option<u32>,
     ) -> Option<f64> {
         if tokens.len() < 2 || query.len() < 2 {
             return None;
+        }
+        // Asked of every candidate: the query's side, known before its candidates are, rules
+        // out most of them before the listed words are looked up one by one.
+        match firm_words {
+            FirmWords::Several => return None,
+            FirmWords::One(w) if !tokens.iter().any(|t| t.as_ref() == w) => return None,
+            _ => {}
         }
         let mut own = tokens
             .iter()
@@ -762,6 +781,34 @@ fn names_a_part_of_a_firm(word: &str) -> bool {
         "worldwide",
     ];
     (says_nothing_of_who(word) && !is_generic(word)) || STRUCTURE_WORDS.contains(&word)
+}
+
+/// What [`Screener::own_word_with_other_generic_words`] asks of the query alone: its words
+/// that name no part of a firm ([`names_a_part_of_a_firm`]). The listed name's one own word
+/// must be the query's every such word, so a query of two different ones holds no listed
+/// firm's word that way, and a query of one holds only a name that has that word.
+#[derive(Debug, Clone, Copy)]
+enum FirmWords<'q> {
+    /// Every word of the query names a part of a firm.
+    None,
+    /// One word (perhaps repeated) names none.
+    One(&'q str),
+    /// Two different words name none.
+    Several,
+}
+
+impl<'q> FirmWords<'q> {
+    fn of(query: &'q [String]) -> FirmWords<'q> {
+        let mut out = FirmWords::None;
+        for q in query.iter().filter(|q| !names_a_part_of_a_firm(q)) {
+            match out {
+                FirmWords::None => out = FirmWords::One(q),
+                FirmWords::One(w) if w != q.as_str() => return FirmWords::Several,
+                _ => {}
+            }
+        }
+        out
+    }
 }
 
 /// The surname and initials a person's name is written with (`Deripaska O.V.`, `Дерипаска
