@@ -109,10 +109,24 @@ pub fn is_generic(token: &str) -> bool {
     GENERIC.contains(token)
 }
 
+/// The length of the longest of [`PARTICLES`].
+const LONGEST_PARTICLE: usize = {
+    let (mut i, mut most) = (0, 0);
+    while i < PARTICLES.len() {
+        if PARTICLES[i].len() > most {
+            most = PARTICLES[i].len();
+        }
+        i += 1;
+    }
+    most
+};
+
 /// Whether a token is a name particle or a single letter (an initial): weak evidence that
-/// two names are the same.
+/// two names are the same. Asked of the tokens of every pair of names aligned, most of them
+/// longer than any particle: those are told by their length, without a search of string
+/// comparisons.
 pub(crate) fn is_particle(token: &str) -> bool {
-    token.len() == 1 || PARTICLES.binary_search(&token).is_ok()
+    token.len() == 1 || (token.len() <= LONGEST_PARTICLE && PARTICLES.binary_search(&token).is_ok())
 }
 
 /// Token document frequencies over a set of names, for rarity weights.
