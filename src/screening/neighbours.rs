@@ -294,7 +294,9 @@ impl NeighbourIndex {
                 continue;
             }
             if let Some((listed, list)) = self.word(at) {
-                if listed.len().abs_diff(word.len()) <= 2 && strsim::osa_distance(listed, word) == 2
+                if listed.len().abs_diff(word.len()) <= 2
+                    && letters_apart(listed, word) <= 4
+                    && strsim::osa_distance(listed, word) == 2
                 {
                     out.push((listed, list));
                 }
@@ -302,6 +304,32 @@ impl NeighbourIndex {
         }
         in_order(out, first);
     }
+}
+
+/// How many letters `a` and `b` differ by, counted as multisets of bytes (the letters one
+/// has beyond the other's, both ways). An edit adds at most two (a letter changed), a swap of
+/// neighbours none, so words two edits apart differ by at most four: words sharing many
+/// trigrams mostly differ by more, and are let go before their edit distance is computed.
+fn letters_apart(a: &str, b: &str) -> u32 {
+    let mut counts = [0i32; 256];
+    for &c in a.as_bytes() {
+        if let Some(n) = counts.get_mut(usize::from(c)) {
+            *n = n.saturating_add(1);
+        }
+    }
+    for &c in b.as_bytes() {
+        if let Some(n) = counts.get_mut(usize::from(c)) {
+            *n = n.saturating_sub(1);
+        }
+    }
+    // Each letter's difference once: taken from its slot where it is first met.
+    let mut apart = 0u32;
+    for &c in a.as_bytes().iter().chain(b.as_bytes()) {
+        if let Some(n) = counts.get_mut(usize::from(c)) {
+            apart = apart.saturating_add(std::mem::take(n).unsigned_abs());
+        }
+    }
+    apart
 }
 
 /// Sorts what a search appended to `out` after `first` by word, each once: the order does not
@@ -436,6 +464,21 @@ mod tests {
         let last = index.deletions.starts.len() - 2;
         index.deletions.starts[last] = u32::MAX;
         assert!(!index.consistent(4), "buckets out of order");
+    }
+
+    /// Words exactly two edits apart (a swap counting one) have at most four letters that one
+    /// has and the other has not, which `two_edits_from` asks before the edit distance.
+    #[test]
+    fn words_two_edits_apart_differ_by_four_letters_at_most() {
+        for word in all_words(5) {
+            let near: Vec<String> = edits(&word).iter().flat_map(|w| edits(w)).collect();
+            for other in near.iter().filter(|o| strsim::osa_distance(o, &word) == 2) {
+                assert!(letters_apart(other, &word) <= 4, "`{word}`, `{other}`");
+            }
+        }
+        assert_eq!(letters_apart("abcd", "dcba"), 0);
+        assert_eq!(letters_apart("abcd", "abxy"), 4);
+        assert_eq!(letters_apart("abc", "abcde"), 2);
     }
 
     /// Every listed word two edits from a query's word of eight distinct padded trigrams or
