@@ -380,6 +380,7 @@ impl Postings {
     pub(super) fn select(&self, tokens: &[String], config: &ScreenerConfig) -> Vec<u32> {
         let mut out = self.rare_token_records(tokens, config);
         out.extend(self.rare_neighbour_records(tokens, config));
+        out.extend(self.other_spelling_records(tokens, config));
         let qgrams = name_grams(tokens);
         let votes = self.votes(tokens, &qgrams, config.max_postings);
         // At least a third of the query's trigrams (or a whole token, which counts as its
@@ -678,6 +679,29 @@ impl Postings {
         out
     }
 
+    /// Every record holding another spelling of a romanised name the query holds
+    /// ([`super::nicknames::other_spellings`]: `Hezbollah` for a listed `HIZBALLAH`), when that
+    /// spelling is uncommon in the list as a rare token is. `Hezbollah` from Lebanon, the
+    /// group's most common English spelling, met the listed `HIZBALLAH` only through an alias
+    /// with another word, in the review band, and `Hisbollah` not at all. Each distinct word of
+    /// the query once, at most [`MAX_TOKENS`] of them.
+    fn other_spelling_records(&self, tokens: &[String], config: &ScreenerConfig) -> Vec<u32> {
+        let mut words: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        words.sort_unstable();
+        words.dedup();
+        let mut out = Vec::new();
+        for word in words.into_iter().take(MAX_TOKENS) {
+            for spelling in super::nicknames::other_spellings(word) {
+                if let Some((_, postings)) = self.token(spelling) {
+                    if postings.len() <= config.max_token_postings {
+                        out.extend_from_slice(postings);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Every record sharing a rare token, from the [`MAX_TOKENS`] rarest tokens of the query:
     /// a hostile name of thousands of tokens must not bring in every record. A record left
     /// out here still competes through its votes.
@@ -779,6 +803,7 @@ impl Postings {
         let cap = config.max_postings;
         let mut out = self.rare_token_records(tokens, config);
         out.extend(self.rare_neighbour_records(tokens, config));
+        out.extend(self.other_spelling_records(tokens, config));
         let qgrams = name_grams(tokens);
         let n = self.records.max(2) as f32;
         let mut counts: Vec<(u16, f32)> = vec![(0, 0.0); self.records];

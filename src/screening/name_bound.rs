@@ -233,9 +233,10 @@ fn plain_ceiling<S: AsRef<str>>(
             };
         // Never missing (j < nc); were it, no bound, rather than one that left a token out.
         let cc = c_credit.get_mut(j)?;
-        // A nickname raises a pair only between two tokens of the table (`with_nickname`): a
-        // listed token outside it takes its row as it is, the common case, in a plain loop.
-        if row.len() == nq && !(nicknames_count && c_facts.nickname) {
+        // A nickname or another spelling raises a pair only between two tokens of the table
+        // (`with_nickname`): a listed token outside it takes its row as it is, the common
+        // case, in a plain loop.
+        if row.len() == nq && !c_facts.nickname {
             for (qc, &spelled) in q_credit.iter_mut().zip(row) {
                 *qc = qc.max(spelled);
                 *cc = cc.max(spelled);
@@ -499,7 +500,8 @@ fn spelled_ceiling(a: &str, fa: &TokenFacts, b: &str, fb: &TokenFacts) -> f64 {
 
 /// The most credit the pair `a`, `b` can earn: `spelled`, the [`credit_ceiling`] of their
 /// [`spelled_ceiling`], raised to that of [`NICKNAME_SIM`] for a nickname when both names
-/// have more than one token (`nicknames_count`). `credit_ceiling` never decreases, so this is
+/// have more than one token (`nicknames_count`), and for two spellings of one romanised name
+/// whatever their lengths (as `score::matrix` raises them). `credit_ceiling` never decreases, so this is
 /// the credit ceiling of the similarity ceiling raised to `NICKNAME_SIM`, and the spelled part
 /// can be worked out once per pair of tokens.
 fn with_nickname(
@@ -512,7 +514,10 @@ fn with_nickname(
 ) -> f64 {
     // `related` holds only between two names of the table: a token outside it (the look-up
     // done once per token) has no nickname.
-    if nicknames_count && fa.nickname && fb.nickname && nicknames::related(a, b) {
+    if fa.nickname
+        && fb.nickname
+        && ((nicknames_count && nicknames::related(a, b)) || nicknames::same_name_spelled(a, b))
+    {
         spelled.max(credit_ceiling(NICKNAME_SIM))
     } else {
         spelled

@@ -35,6 +35,8 @@ struct Nicknames {
     /// How many pairs are a name and its nickname, and how many two spellings of one romanised
     /// name, each counted once.
     counts: (usize, usize),
+    /// Each spelling of a romanised name, to the other spellings of its line.
+    spellings: rustc_hash::FxHashMap<&'static str, Vec<&'static str>>,
 }
 
 static NICKNAMES: LazyLock<Nicknames> = LazyLock::new(|| {
@@ -57,6 +59,7 @@ static NICKNAMES: LazyLock<Nicknames> = LazyLock::new(|| {
         names.insert(nick);
     }
     let mut variant_pairs = FxHashSet::default();
+    let mut others: rustc_hash::FxHashMap<&'static str, Vec<&'static str>> = Default::default();
     for line in ROMANISED_VARIANTS.lines() {
         if line.starts_with('#') {
             continue;
@@ -66,6 +69,10 @@ static NICKNAMES: LazyLock<Nicknames> = LazyLock::new(|| {
             for &b in &spellings {
                 if a != b {
                     variant_pairs.insert((a, b));
+                    let of_a = others.entry(a).or_default();
+                    if !of_a.contains(&b) {
+                        of_a.push(b);
+                    }
                 }
             }
             names.insert(a);
@@ -77,8 +84,31 @@ static NICKNAMES: LazyLock<Nicknames> = LazyLock::new(|| {
         pairs,
         names,
         counts: (nickname_pairs, variant_pairs.len() / 2),
+        spellings: others,
     }
 });
+
+/// Whether two normalised tokens are two spellings of one romanised Arabic or Persian name
+/// (`hezbollah`, `hizballah`): unlike a given name and its nickname, they are one name
+/// however many words the names around them have, so one-word names are compared by them too.
+pub fn same_name_spelled(a: &str, b: &str) -> bool {
+    NICKNAMES
+        .spellings
+        .get(a)
+        .is_some_and(|others| others.contains(&b))
+}
+
+/// The other spellings of a romanised Arabic or Persian name (`hizballah` for `hezbollah`),
+/// none for any other token. Candidates are looked for under each: two spellings of one name
+/// share few trigrams (`hezbollah` and `hizballah` two of seven), so a listed name written
+/// the other way was never scored, however close the spellings are once compared.
+pub fn other_spellings(token: &str) -> &'static [&'static str] {
+    NICKNAMES
+        .spellings
+        .get(token)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
 
 /// Whether one of two normalised tokens is a nickname of the other (`ben`, `benjamin`).
 pub fn related(a: &str, b: &str) -> bool {

@@ -294,3 +294,45 @@ fn a_listed_name_one_letter_away_is_aligned_however_many_names_share_its_other_w
         );
     }
 }
+
+/// Two spellings of one romanised name may share few trigrams and be more than two edits
+/// apart (`hezbolla`, as Russian writes it, and `hizballah` share one trigram of seven): among
+/// names holding the query's other word, a listed `HIZBALLAH` ranked below the cut and
+/// `Hezbolla Industries` met nothing. Its other spellings bring it in, as a rare token does,
+/// and the two spellings score as one name.
+#[test]
+fn another_spelling_of_a_romanised_name_is_a_candidate() {
+    let mut entries: Vec<Entry> = (0..60)
+        .map(|i| {
+            Entry::new(
+                "G",
+                "generated",
+                &i.to_string(),
+                EntryKind::Entity,
+                &format!("Industries Number {i}"),
+            )
+        })
+        .collect();
+    entries.push(Entry::new(
+        "G",
+        "generated",
+        "H",
+        EntryKind::Entity,
+        "HIZBALLAH",
+    ));
+    let screener = Screener::build_with(entries, config(5, 5, 20_000));
+    for q in ["Hezbolla Industries", "Khizbulla Industries", "Hezbolla"] {
+        for reference in [false, true] {
+            assert!(
+                screener
+                    .candidate_names(q, EntryKind::Unknown, reference)
+                    .contains(&60),
+                "{q}: HIZBALLAH is no candidate"
+            );
+        }
+        let found = screener.screen(&Query::new(q), 0.75);
+        assert!(found.iter().any(|m| m.entry_id == "H"), "{q}: {found:?}");
+    }
+    let alone = screener.screen(&Query::new("Hisbollah"), 0.9);
+    assert!(alone.iter().any(|m| m.entry_id == "H"), "{alone:?}");
+}

@@ -151,7 +151,9 @@ pub const ROMANISATION_SIM: f64 = SKELETON_FACTOR;
 /// in two names of more than one word: full credit less a little, like a one-letter slip, so
 /// `Ben Netanyahu` meets a listed `Benjamin Netanyahu` as the same name with a small
 /// difference. A one-word name is no given name with a surname (`Emma LLC`, `Emmy Ltd`): it
-/// is left to spelling and to the rules that keep short names apart.
+/// is left to spelling and to the rules that keep short names apart. Two spellings of one
+/// romanised name ([`nicknames::same_name_spelled`]) are one name, one word or several: a
+/// listed `HIZBALLAH` is `Hezbollah` and `Hisbollah`.
 pub const NICKNAME_SIM: f64 = FULL_CREDIT_SIM;
 
 /// Whether the two names of one comparison are both wholly Mandarin syllables, and so may
@@ -265,10 +267,9 @@ impl<'a> SyllabicNames<'a> {
         if sim < ROMANISATION_SIM && self.reads_known(a, b, may_be_korean) {
             ROMANISATION_SIM
         } else if sim < NICKNAME_SIM
-            && self.query.len() > 1
-            && self.candidate.len() > 1
             && may_be_nicknames
-            && nicknames::related(a, b)
+            && ((self.query.len() > 1 && self.candidate.len() > 1 && nicknames::related(a, b))
+                || nicknames::same_name_spelled(a, b))
         {
             NICKNAME_SIM
         } else {
