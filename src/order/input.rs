@@ -224,6 +224,20 @@ pub enum InputError {
         /// Whether every one of them is hidden.
         hidden_only: bool,
     },
+    /// An encoding was named for an input that reads as UTF-8 with letters outside ASCII.
+    #[error("`{file}` reads as UTF-8 text with letters outside ASCII, which `{encoding}` would turn into other letters (`Москва` into `РњРѕСЃРєРІР°`), and names no screening list holds")]
+    #[diagnostic(
+        code(I012),
+        help(
+            "leave out `--encoding` (and the map's `encoding`) for this input: it is UTF-8 already"
+        )
+    )]
+    NamedEncodingIsNotIt {
+        /// The file as the user named it.
+        file: String,
+        /// The encoding named.
+        encoding: String,
+    },
     /// The workbook cannot be read as a workbook.
     #[error("cannot read `{file}` as a workbook: {reason}")]
     #[diagnostic(
@@ -262,6 +276,7 @@ impl InputError {
             InputError::NoSheet { .. } => "I008",
             InputError::BadWorkbook { .. } => "I009",
             InputError::SheetNotChosen { .. } => "I010",
+            InputError::NamedEncodingIsNotIt { .. } => "I012",
         }
     }
 }
@@ -525,7 +540,7 @@ fn open_with<T>(
         // Hashed below the buffer, so bytes consumed by sniffing count too.
         let mut stdin = BufReader::with_capacity(
             READ_BUFFER,
-            decoded(digest.tap(std::io::stdin()), encoding, format),
+            decoded(digest.tap(std::io::stdin()), encoding, format, path)?,
         );
         let (format, prefix) = match format {
             Some(format) => (format, Vec::new()),
@@ -555,7 +570,7 @@ fn open_with<T>(
     let records = read(
         Box::new(BufReader::with_capacity(
             READ_BUFFER,
-            decoded(digest.tap(file), encoding, Some(format)),
+            decoded(digest.tap(file), encoding, Some(format), path)?,
         )),
         path,
         format,
@@ -569,21 +584,58 @@ fn open_with<T>(
 /// so the digest names the file's own bytes. A byte the encoding cannot read becomes U+FFFD,
 /// which makes its record unreadable (`O117`), never a name with a letter missing. A workbook
 /// is a binary container, whose cells are text once read, and is never decoded.
+///
+/// An input whose first block is UTF-8 with letters outside ASCII is refused when another
+/// encoding is named (`I012`): read as windows-1251, `Москва` is `РњРѕСЃРєРІР°` and a listed
+/// name is no longer one, so a wrong `--encoding` made a listed buyer clear. Text in a
+/// legacy encoding is valid UTF-8 only by rare chance (a Cyrillic capital in windows-1251 is
+/// a UTF-8 lead byte, the lower-case letter after it no continuation byte). Only the first
+/// block is looked at: an input whose letters outside ASCII all come later is not caught.
 fn decoded<R: Read + Send + 'static>(
     inner: R,
     encoding: Option<&'static encoding_rs::Encoding>,
     format: Option<InputFormat>,
-) -> Box<dyn Read + Send> {
-    match encoding {
-        Some(encoding) if format != Some(InputFormat::Workbook) => Box::new(
-            encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding))
-                .bom_override(true)
-                .strip_bom(true)
-                .build(inner),
-        ),
-        _ => Box::new(inner),
+    name: &str,
+) -> Result<Box<dyn Read + Send>, InputError> {
+    let Some(encoding) = encoding.filter(|_| format != Some(InputFormat::Workbook)) else {
+        return Ok(Box::new(inner));
+    };
+    let mut raw = BufReader::with_capacity(READ_BUFFER, inner);
+    let head = raw.fill_buf().map_err(|error| InputError::Open {
+        file: name.to_string(),
+        reason: io_reason(&error),
+    })?;
+    let has_bom = head.starts_with(&[0xEF, 0xBB, 0xBF])
+        || head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF]);
+    if encoding != encoding_rs::UTF_8 && !has_bom && reads_as_utf8_beyond_ascii(head) {
+        return Err(InputError::NamedEncodingIsNotIt {
+            file: name.to_string(),
+            encoding: encoding.name().to_string(),
+        });
     }
+    Ok(Box::new(
+        encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(Some(encoding))
+            .bom_override(true)
+            .strip_bom(true)
+            .build(raw),
+    ))
+}
+
+/// Whether `head`, the first block of an input, is UTF-8 with at least one character outside
+/// ASCII (a character the block cuts at its end is allowed).
+fn reads_as_utf8_beyond_ascii(head: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(head) {
+        Ok(text) => text,
+        // Cut inside its last character, not wrong: `error_len` is `None`.
+        Err(e) if e.error_len().is_none() => match head.get(..e.valid_up_to()) {
+            Some(prefix) => std::str::from_utf8(prefix).unwrap_or_default(),
+            None => return false,
+        },
+        Err(_) => return false,
+    };
+    !valid.is_ascii()
 }
 
 /// Like [`from_reader`], with JSON Lines records framed but not parsed.

@@ -68,6 +68,24 @@ fn a_windows_1251_export_is_read_in_its_encoding_and_hashed_as_written() {
     assert!(report.contains(&sha), "{report}");
 }
 
+/// A UTF-8 export named windows-1251 would read `Станкоимпорт` as `РЎС‚Р°РЅ...`, which no
+/// listed name is: the run stops before anything is judged.
+#[test]
+fn a_utf8_file_named_in_another_encoding_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("orders.jsonl"), cyrillic_order("SO-UTF8")).unwrap();
+    let refused = check(dir.path(), &["orders.jsonl", "--encoding", "windows-1251"]);
+    assert_eq!(code(&refused), 2, "{}", stdout(&refused));
+    assert!(stderr(&refused).contains("I012"), "{}", stderr(&refused));
+    assert!(stdout(&refused).is_empty());
+    // Named as what it is, it is read.
+    let read = check(dir.path(), &["orders.jsonl", "--encoding", "utf-8"]);
+    assert_eq!(
+        orders(&stdout(&read))[0]["context"]["buyer_name"],
+        "ООО Станкоимпорт"
+    );
+}
+
 #[test]
 fn a_utf16_file_with_its_byte_order_mark_is_read_whatever_encoding_was_named() {
     let dir = tempfile::tempdir().unwrap();

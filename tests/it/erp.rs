@@ -546,7 +546,7 @@ fn map_codes_are_documented_with_the_other_input_codes() {
     assert_eq!(codes.len(), 16, "{codes:?}");
     for code in codes
         .iter()
-        .chain(&["I007", "I008", "I009", "I010", "I011"])
+        .chain(&["I007", "I008", "I009", "I010", "I011", "I012"])
     {
         assert!(
             docs.contains(&format!("| `{code}` |")),
