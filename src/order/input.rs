@@ -625,7 +625,7 @@ fn decoded<R: Read + Send + 'static>(
 
 /// Whether `head`, the first block of an input, is UTF-8 with at least one character outside
 /// ASCII (a character the block cuts at its end is allowed).
-fn reads_as_utf8_beyond_ascii(head: &[u8]) -> bool {
+pub(crate) fn reads_as_utf8_beyond_ascii(head: &[u8]) -> bool {
     let valid = match std::str::from_utf8(head) {
         Ok(text) => text,
         // Cut inside its last character, not wrong: `error_len` is `None`.

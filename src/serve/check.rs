@@ -207,6 +207,22 @@ pub async fn check(
     // unreadable (`O117`).
     let body = match charset {
         None => body,
+        // A UTF-8 body named in another charset would turn a listed Cyrillic name into
+        // letters no list holds (`check`'s `I012`).
+        Some(encoding)
+            if !body.starts_with(&[0xEF, 0xBB, 0xBF])
+                && !body.starts_with(&[0xFF, 0xFE])
+                && !body.starts_with(&[0xFE, 0xFF])
+                && crate::order::input::reads_as_utf8_beyond_ascii(&body) =>
+        {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!(
+                    "the body reads as UTF-8 with letters outside ASCII, which charset `{}` would turn into other letters: send it as UTF-8 without the charset",
+                    encoding.name()
+                ),
+            ));
+        }
         Some(encoding) => {
             let (text, _, _) = encoding.decode(&body);
             Bytes::from(text.into_owned())

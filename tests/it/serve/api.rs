@@ -374,6 +374,14 @@ fn a_body_is_read_in_the_charset_it_names() {
         order.as_bytes(),
     );
     assert_eq!(utf8.status, 200, "{}", utf8.text());
+    // UTF-8 named windows-1251 would be read as letters no list holds.
+    let misnamed = server.post(
+        "/v1/check",
+        Some(ERP),
+        "application/json; charset=windows-1251",
+        order.as_bytes(),
+    );
+    assert_eq!(misnamed.status, 415, "{}", misnamed.text());
 }
 
 #[test]
