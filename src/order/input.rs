@@ -605,10 +605,7 @@ fn decoded<R: Read + Send + 'static>(
         file: name.to_string(),
         reason: io_reason(&error),
     })?;
-    let has_bom = head.starts_with(&[0xEF, 0xBB, 0xBF])
-        || head.starts_with(&[0xFF, 0xFE])
-        || head.starts_with(&[0xFE, 0xFF]);
-    if encoding != encoding_rs::UTF_8 && !has_bom && reads_as_utf8_beyond_ascii(head) {
+    if misnamed_utf8(head, encoding) {
         return Err(InputError::NamedEncodingIsNotIt {
             file: name.to_string(),
             encoding: encoding.name().to_string(),
@@ -623,19 +620,22 @@ fn decoded<R: Read + Send + 'static>(
     ))
 }
 
-/// Whether `head`, the first block of an input, is UTF-8 with at least one character outside
-/// ASCII (a character the block cuts at its end is allowed).
-pub(crate) fn reads_as_utf8_beyond_ascii(head: &[u8]) -> bool {
-    let valid = match std::str::from_utf8(head) {
-        Ok(text) => text,
-        // Cut inside its last character, not wrong: `error_len` is `None`.
-        Err(e) if e.error_len().is_none() => match head.get(..e.valid_up_to()) {
-            Some(prefix) => std::str::from_utf8(prefix).unwrap_or_default(),
-            None => return false,
-        },
+/// Whether `bytes` (an input's first block, or a request body) read as UTF-8 with letters
+/// outside ASCII under no byte-order mark while another `encoding` is named: decoded in it,
+/// `Москва` would be `РњРѕСЃРєРІР°` (`I012`, and `serve`'s 415). A character the block cuts at
+/// its end is no sign against UTF-8.
+pub(crate) fn misnamed_utf8(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> bool {
+    let marked = [&[0xEF, 0xBB, 0xBF][..], &[0xFF, 0xFE], &[0xFE, 0xFF]]
+        .iter()
+        .any(|mark| bytes.starts_with(mark));
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(_) => bytes.len(),
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
         Err(_) => return false,
     };
-    !valid.is_ascii()
+    encoding != encoding_rs::UTF_8
+        && !marked
+        && bytes.get(..valid).is_some_and(|text| !text.is_ascii())
 }
 
 /// Like [`from_reader`], with JSON Lines records framed but not parsed.

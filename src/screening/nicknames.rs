@@ -28,7 +28,7 @@ const NOT_NICKNAMES: &[&str] = &[
 ];
 
 struct Nicknames {
-    /// Both orders of every (name, nickname) pair.
+    /// Both orders of every (name, nickname) pair of the English table.
     pairs: FxHashSet<(&'static str, &'static str)>,
     /// Every token in a pair, so that most token pairs are ruled out by one look-up.
     names: FxHashSet<&'static str>,
@@ -58,33 +58,29 @@ static NICKNAMES: LazyLock<Nicknames> = LazyLock::new(|| {
         names.insert(name);
         names.insert(nick);
     }
-    let mut variant_pairs = FxHashSet::default();
-    let mut others: rustc_hash::FxHashMap<&'static str, Vec<&'static str>> = Default::default();
+    // Each spelling to the others of its line; a spelling on two lines takes both.
+    let mut spellings: rustc_hash::FxHashMap<&'static str, Vec<&'static str>> = Default::default();
     for line in ROMANISED_VARIANTS.lines() {
         if line.starts_with('#') {
             continue;
         }
-        let spellings: Vec<&'static str> = line.split_whitespace().collect();
-        for &a in &spellings {
-            for &b in &spellings {
-                if a != b {
-                    variant_pairs.insert((a, b));
-                    let of_a = others.entry(a).or_default();
-                    if !of_a.contains(&b) {
-                        of_a.push(b);
-                    }
+        let line: Vec<&'static str> = line.split_whitespace().collect();
+        for &a in &line {
+            let others = spellings.entry(a).or_default();
+            for &b in &line {
+                if a != b && !others.contains(&b) {
+                    others.push(b);
                 }
             }
             names.insert(a);
         }
     }
-    let nickname_pairs = pairs.len() / 2;
-    pairs.extend(variant_pairs.iter().copied());
+    let spelling_pairs = spellings.values().map(Vec::len).sum::<usize>() / 2;
     Nicknames {
+        counts: (pairs.len() / 2, spelling_pairs),
         pairs,
         names,
-        counts: (nickname_pairs, variant_pairs.len() / 2),
-        spellings: others,
+        spellings,
     }
 });
 
@@ -110,10 +106,13 @@ pub fn other_spellings(token: &str) -> &'static [&'static str] {
         .unwrap_or_default()
 }
 
-/// Whether one of two normalised tokens is a nickname of the other (`ben`, `benjamin`).
+/// Whether one of two normalised tokens is a nickname of the other (`ben`, `benjamin`), or
+/// another spelling of one romanised name ([`same_name_spelled`]).
 pub fn related(a: &str, b: &str) -> bool {
     let table = &*NICKNAMES;
-    table.names.contains(a) && table.names.contains(b) && table.pairs.contains(&(a, b))
+    table.names.contains(a)
+        && table.names.contains(b)
+        && (table.pairs.contains(&(a, b)) || same_name_spelled(a, b))
 }
 
 /// Whether `token` is a name or nickname of the table: [`related`] is false for any pair

@@ -209,12 +209,7 @@ pub async fn check(
         None => body,
         // A UTF-8 body named in another charset would turn a listed Cyrillic name into
         // letters no list holds (`check`'s `I012`).
-        Some(encoding)
-            if !body.starts_with(&[0xEF, 0xBB, 0xBF])
-                && !body.starts_with(&[0xFF, 0xFE])
-                && !body.starts_with(&[0xFE, 0xFF])
-                && crate::order::input::reads_as_utf8_beyond_ascii(&body) =>
-        {
+        Some(encoding) if crate::order::input::misnamed_utf8(&body, encoding) => {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 format!(
