@@ -20,7 +20,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use super::duplicates::KeySeed;
 use super::fields::Key;
 use super::limits::MAX_LIST_MEMBERS;
-use super::normalize::{generic_leaf, hidden_control, normalize_leaf, required_members, Leaf};
+use super::normalize::{generic_leaf, normalize_leaf, required_members, text_unreadable, Leaf};
 use super::{Fields, Shape, Value};
 
 /// The first key serde_json gives a number (with `arbitrary_precision`) that does not fit
@@ -212,7 +212,7 @@ fn generic_map<'de, A: MapAccess<'de>>(
     let mut members = Vec::new();
     let mut key = Some(first);
     while let Some(name) = key {
-        if hidden_control(&name).is_some() {
+        if text_unreadable(&name) {
             return give_up();
         }
         let value = map.next_value_seed(Generic)?;
@@ -261,7 +261,7 @@ impl<'de> Visitor<'de> for Generic {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Value, E> {
-        if hidden_control(text).is_some() {
+        if text_unreadable(text) {
             return give_up();
         }
         Ok(generic_leaf(Leaf::Text(text)))

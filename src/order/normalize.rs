@@ -4,7 +4,7 @@
 //! Every loader ends here: JSON and JSON Lines hand over what serde_json
 //! parsed, CSV hands over a tree of cell strings. This module owns the value
 //! rules (country and currency codes, HS codes, lists; decimal amounts, dates and
-//! booleans are read by `scalars`), the problem codes `O101`–`O119` and their
+//! booleans are read by `scalars`), the problem codes `O101`–`O121` and their
 //! wording; the duplicate-id bookkeeping shared by the loaders is `seen_ids`. It collects every
 //! problem of a record rather than stopping at the first, so a user fixes a
 //! bad export in one pass.
@@ -15,6 +15,7 @@ use serde_json::Value as Json;
 pub use super::iso_lookup::{country, currency, hs_code};
 use super::iso_lookup::{country_code, currency_code, hs_digits, hs_heading_problem};
 use super::limits::MAX_LIST_MEMBERS;
+use super::misdecoded::misdecoded;
 use super::scalars::{boolean, date, decimal_text, number_decimal, DecimalError};
 use super::{FieldProblem, Fields, Order, Origin, Record, RecordError, Shape, Value};
 
@@ -61,6 +62,8 @@ pub mod codes {
     pub const MISNAMED: &str = "O119";
     /// A member the order format does not know, outside `attributes`: no rule would read it.
     pub const UNKNOWN_MEMBER: &str = "O120";
+    /// A text reads as text decoded in another encoding than it was written in (mojibake).
+    pub const MISDECODED: &str = "O121";
 }
 
 /// Normalises one raw record into its id and a [`Value::Map`], or returns
@@ -261,8 +264,8 @@ pub(crate) fn normalize_leaf(
     }
     match shape {
         Shape::Text => match leaf {
-            Leaf::Text(text) => match hidden_control(text) {
-                Some(c) => fail(problems, control_problem(c, path)),
+            Leaf::Text(text) => match unreadable_text(text, path) {
+                Some(problem) => fail(problems, problem),
                 None => Some(Value::Text(text.trim().into())),
             },
             Leaf::Number(number) => Some(Value::Text(number.into())),
@@ -395,9 +398,7 @@ pub(crate) fn normalize_leaf(
         },
         Shape::Any => {
             if let Leaf::Text(text) = leaf {
-                if let Some(c) = hidden_control(text) {
-                    problems.push(control_problem(c, path));
-                }
+                problems.extend(unreadable_text(text, path));
             }
             Some(generic_leaf(leaf))
         }
@@ -707,6 +708,30 @@ fn is_hidden_control(c: char) -> bool {
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFD}')
 }
 
+/// Why a text cannot be judged as it stands: it hides or reorders what a reviewer sees, lost a
+/// character in a conversion of encodings, or was decoded in another encoding than it was
+/// written in.
+fn unreadable_text(text: &str, path: &str) -> Option<FieldProblem> {
+    if let Some(c) = hidden_control(text) {
+        return Some(control_problem(c, path));
+    }
+    misdecoded(text).map(|stretch| {
+        problem(
+            codes::MISDECODED,
+            path,
+            format!(
+                "the text reads as text decoded in another encoding than it was written in (`{}`): the names and terms it held cannot be read from it (read the export with `--encoding` and the encoding of the system that wrote it, or mend it where it was converted)",
+                quote(stretch)
+            ),
+        )
+    })
+}
+
+/// True when a text cannot be judged as it stands ([`unreadable_text`]).
+pub(crate) fn text_unreadable(text: &str) -> bool {
+    hidden_control(text).is_some() || misdecoded(text).is_some()
+}
+
 fn control_problem(c: char, path: &str) -> FieldProblem {
     let message = if c == '\u{FFFD}' {
         "the text holds U+FFFD, the mark of a character lost when it was converted between encodings: what it said cannot be read (read the export with `--encoding` and the encoding of the system that wrote it)".to_string()
@@ -723,11 +748,7 @@ fn control_problem(c: char, path: &str) -> FieldProblem {
 /// (`attributes`, unknown members); their keys too.
 fn check_controls(raw: &Json, path: &str, problems: &mut Vec<FieldProblem>) {
     match raw {
-        Json::String(text) => {
-            if let Some(c) = hidden_control(text) {
-                problems.push(control_problem(c, path));
-            }
-        }
+        Json::String(text) => problems.extend(unreadable_text(text, path)),
         Json::Array(members) => {
             for (i, member) in members.iter().enumerate() {
                 check_controls(member, &format!("{path}[{i}]"), problems);
@@ -736,9 +757,7 @@ fn check_controls(raw: &Json, path: &str, problems: &mut Vec<FieldProblem>) {
         Json::Object(members) => {
             for (key, member) in members {
                 let at = join(path, key);
-                if let Some(c) = hidden_control(key) {
-                    problems.push(control_problem(c, &at));
-                }
+                problems.extend(unreadable_text(key, &at));
                 check_controls(member, &at, problems);
             }
         }

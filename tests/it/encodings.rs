@@ -86,6 +86,37 @@ fn a_utf8_file_named_in_another_encoding_is_refused() {
     );
 }
 
+/// `I012` reads only the first block of an input: a UTF-8 export named windows-1251 whose
+/// first Cyrillic name comes later is read through, and that name comes out as `РћРћРћ
+/// РЎС‚Р°РЅ...`. Such text is mojibake, and its record an error (`O121`), not a name that no
+/// list holds.
+#[test]
+fn a_utf8_name_read_in_another_encoding_past_the_first_block_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = cyrillic_order("SO-PLAIN")
+        .replace("ООО Станкоимпорт", "Weserland GmbH")
+        .replace("Москва", "Bremen");
+    let mut text = String::new();
+    let mut n = 0;
+    while text.len() < 300 * 1024 {
+        text.push_str(&plain.replace("SO-PLAIN", &format!("SO-PLAIN-{n}")));
+        n += 1;
+    }
+    text.push_str(&cyrillic_order("SO-LATE"));
+    std::fs::write(dir.path().join("orders.jsonl"), &text).unwrap();
+    let run = check(dir.path(), &["orders.jsonl", "--encoding", "windows-1251"]);
+    assert_eq!(code(&run), 1, "{}", stderr(&run));
+    let report = stdout(&run);
+    let all = orders(&report);
+    let late = all.iter().find(|o| o["id"] == "SO-LATE").unwrap();
+    assert_eq!(late["verdict"], "error");
+    assert_eq!(late["problems"][0]["code"], "O121", "{late}");
+    assert!(all
+        .iter()
+        .filter(|o| o["id"] != "SO-LATE")
+        .all(|o| o["verdict"] != "error"));
+}
+
 #[test]
 fn a_utf16_file_with_its_byte_order_mark_is_read_whatever_encoding_was_named() {
     let dir = tempfile::tempdir().unwrap();
