@@ -16,7 +16,7 @@ mod iso_lookup;
 pub mod json;
 pub mod limits;
 pub mod map;
-mod misdecoded;
+pub(crate) mod misdecoded;
 pub mod normalize;
 pub mod path;
 mod scalars;

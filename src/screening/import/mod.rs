@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use super::model::{Entry, EntryKind, ListFile, ListFormat, RowProblem, RowProblemKind};
 use super::normalize::has_folded_text;
 use super::ScreeningError;
+use crate::order::misdecoded::misdecoded;
 
 pub mod csl;
 pub mod dpl;
@@ -663,12 +664,14 @@ fn screenable_name(name: &str, kind: EntryKind) -> bool {
     has_folded_text(name, kind)
 }
 
-/// What to make of an entry none of whose names has a letter or digit (a placeholder where a
-/// sloppy export masked or lost the name). Without an identifier it can never match: it is a
-/// bad row, located and counted (`Err`, the problem to report), so a list of such rows is
-/// refused as mostly bad instead of screening every party clear. With an identifier it still
-/// matches by that and is kept, with a located warning (`Ok(Some)`). `Ok(None)`: a name can be
-/// screened.
+/// What to make of an entry none of whose names can be screened: a placeholder where a sloppy
+/// export masked or lost the name (no letter or digit), or a name decoded in another encoding
+/// than it was written in (`Ð¡Ñ‚Ð°Ð½ÐºÐ¾...` for `Станко...`, a list saved from a spreadsheet
+/// in the wrong encoding), which no party's name would ever be. Without an identifier such an
+/// entry can never match: it is a bad row, located and counted (`Err`, the problem to report),
+/// so a list of such rows is refused as mostly bad instead of screening every party clear.
+/// With an identifier it still matches by that and is kept, with a located warning
+/// (`Ok(Some)`). `Ok(None)`: a name can be screened.
 pub(crate) fn placeholder_names(
     entry: &Entry,
     file: &str,
@@ -676,22 +679,31 @@ pub(crate) fn placeholder_names(
 ) -> Result<Option<RowProblem>, RowProblem> {
     let names = std::iter::once(entry.primary_name.as_str())
         .chain(entry.aliases.iter().map(|a| a.name.as_str()));
-    if names.clone().any(|n| screenable_name(n, entry.kind)) {
+    if names
+        .clone()
+        .any(|n| screenable_name(n, entry.kind) && misdecoded(n).is_none())
+    {
         return Ok(None);
     }
     // A few names say what the row holds; a row of thousands must not make a huge message.
     let count = 1 + entry.aliases.len();
-    let mut shown: Vec<String> = names.take(3).map(|n| format!("`{n}`")).collect();
+    let mut shown: Vec<String> = names.clone().take(3).map(|n| format!("`{n}`")).collect();
     if count > shown.len() {
         shown.push(format!("and {} more", count - shown.len()));
     }
-    let names = shown.join(", ");
+    let names_shown = shown.join(", ");
+    let why = match names.clone().find_map(misdecoded) {
+        Some(stretch) => format!(
+            "has only names decoded in another encoding than they were written in (`{stretch}` in {names_shown}; save the list as UTF-8 from the system that wrote it)"
+        ),
+        None => format!("has no name with a letter or digit ({names_shown})"),
+    };
     if entry.ids.is_empty() {
         Err(problem(
             file,
             line,
             format!(
-                "entry `{}` has no name with a letter or digit ({names}) and no identifier, so it could never match",
+                "entry `{}` {why} and no identifier, so it could never match",
                 entry.entry_id
             ),
         ))
@@ -700,7 +712,7 @@ pub(crate) fn placeholder_names(
             file,
             line,
             format!(
-                "entry `{}` has no name with a letter or digit ({names}), so it matches by identifier only",
+                "entry `{}` {why}, so it matches by identifier only",
                 entry.entry_id
             ),
         )))
