@@ -96,17 +96,38 @@ fn latin1_letter_run(text: &str) -> Option<&str> {
     None
 }
 
+/// The windows-1252 bytes of marks that follow a word as written (NBSP, quotes, dashes, an
+/// ellipsis, a bullet, a degree sign, a middle dot, a soft hyphen, a registered or trade mark
+/// sign): after a capital with an accent or `ß` they make the two bytes of a UTF-8 letter by
+/// chance (`„Metallbau Groß“`, `NESTLÉ®`, `Groß\u{A0}GmbH`), so such a pair counts only
+/// when another pair follows it at once, as the letters of a misread word do (`Ð“Ð°Ð·`).
+const WORD_END_MARKS: [u8; 17] = [
+    0xA0, 0x91, 0x92, 0x93, 0x94, 0x84, 0xAB, 0xBB, 0x96, 0x97, 0x85, 0x95, 0xB0, 0xB7, 0xAD, 0xAE,
+    0x99,
+];
+
 fn utf8_read_as_windows_1252(text: &str) -> Option<&str> {
     // The windows-1252 bytes of the two characters before this one, with where they start.
     let mut previous: Option<(usize, u8)> = None;
     let mut before_previous: Option<(usize, u8)> = None;
+    // The last pair of a lead and a word-end mark (where it starts and ends), which a pair
+    // starting where it ends confirms.
+    let mut pair_at_word_end: Option<(usize, usize)> = None;
     for (at, c) in text.char_indices() {
         let end = at + c.len_utf8();
         let byte = byte_in(&WINDOWS_1252, c);
         if let (Some(byte), Some((lead_at, lead))) = (byte, previous) {
             if is_continuation(byte) {
                 if (0xC2..=0xDF).contains(&lead) {
-                    return Some(&text[lead_at..end]);
+                    if let Some((first, first_end)) = pair_at_word_end {
+                        if first_end == lead_at {
+                            return Some(&text[first..end]);
+                        }
+                    }
+                    if !WORD_END_MARKS.contains(&byte) {
+                        return Some(&text[lead_at..end]);
+                    }
+                    pair_at_word_end = Some((lead_at, end));
                 }
                 if let Some((first_at, first)) = before_previous {
                     if (0xE0..=0xEF).contains(&first) && is_continuation(lead) {
@@ -235,6 +256,8 @@ mod tests {
         }
         assert_eq!(misdecoded("MÃ¼ller"), Some("Ã¼"));
         assert_eq!(misdecoded("Oâ€™Neil"), Some("â€™"));
+        // `Газ`: each of its letters is a lead and a mark that may end a word as written.
+        assert_eq!(misdecoded("ООО Ð“Ð°Ð·"), Some("Ð“Ð°"));
     }
 
     #[test]
@@ -266,6 +289,9 @@ mod tests {
             "Наталья Ёлкина, ул. Льва Толстого",
             "丹东市",
             "«Über» — „Zitat“ ‘quote’ ———",
+            "„Metallbau Groß“ GmbH",
+            "NESTLÉ® Waters, CAFÉ’S, GROSS\u{A0}GROß\u{A0}GmbH, „Groß“ „Groß“",
+            "L’ÉTÉ”",
             "Preis: 12,50 € ± 0,5 °C ½",
             "ÀÉÎ",
             "plain ascii",
