@@ -647,6 +647,7 @@ pub fn pending_from_reader<R: BufRead + Send + 'static>(
 ) -> Result<PendingRecords, InputError> {
     if format == InputFormat::Jsonl {
         check_text(&mut reader, name)?;
+        let reader = super::cr_lines::lines_ended_by_cr(reader, name)?;
         return Ok(Box::new(JsonLineFrames::new(reader, name)));
     }
     let records = from_reader(reader, name, format, map)?;
@@ -666,12 +667,19 @@ pub fn from_reader<R: BufRead + Send + 'static>(
         check_text(&mut reader, name)?;
     }
     match format {
-        InputFormat::Jsonl => Ok(Box::new(JsonLines::new(reader, name))),
+        InputFormat::Jsonl => Ok(Box::new(JsonLines::new(
+            super::cr_lines::lines_ended_by_cr(reader, name)?,
+            name,
+        ))),
         InputFormat::Json => {
             let bytes = read_whole(reader, name, "a JSON document")?;
             Ok(Box::new(JsonDocument::from_bytes(bytes, name)))
         }
-        InputFormat::Csv => Ok(Box::new(CsvRecords::new(reader, name, map)?)),
+        InputFormat::Csv => Ok(Box::new(CsvRecords::new(
+            super::cr_lines::lines_ended_by_cr(reader, name)?,
+            name,
+            map,
+        )?)),
         InputFormat::Workbook => super::workbook::records(reader, name, map),
     }
 }

@@ -6,6 +6,7 @@
 //! engine only ever sees orders that loaded cleanly.
 
 pub mod country_names;
+mod cr_lines;
 pub mod csv;
 mod direct;
 mod duplicates;

@@ -8,7 +8,9 @@
 //!
 //! - An input that starts with a UTF-16 or UTF-32 byte-order mark, or holds a NUL byte in its
 //!   first 4 KiB, is refused whole (`I006`): no record.
-//! - A line ends after `\n`; a lone `\r` is text. Byte-order marks at the start of a line
+//! - A line ends after `\n`; a lone `\r` is text, unless the input's first line break is a
+//!   lone `\r` (not followed by `\n`, not the input's last byte, within the first 16 MiB):
+//!   then every `\r` ends a line, as a `\n` does. Byte-order marks at the start of a line
 //!   carry no data (files joined with `cat` keep one each, so several can meet), and a line
 //!   that is blank once they are taken off carries nothing.
 //! - A line over 16 MiB (its line break included) is one record (`O116`) whatever it holds.
@@ -49,6 +51,23 @@ pub fn refused_as_not_text(bytes: &[u8]) -> bool {
         || bytes.iter().take(4096).any(|b| *b == 0)
 }
 
+/// The input as its lines are read: every `\r` a `\n` when the first line break is a lone `\r`
+/// before the line limit.
+fn as_read(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let first = bytes.iter().position(|b| *b == b'\r' || *b == b'\n');
+    let lone_cr = first.is_some_and(|at| {
+        bytes[at] == b'\r' && at < MAX_LINE_BYTES && bytes.get(at + 1).is_some_and(|b| *b != b'\n')
+    });
+    if lone_cr {
+        bytes
+            .iter()
+            .map(|&b| if b == b'\r' { b'\n' } else { b })
+            .collect()
+    } else {
+        std::borrow::Cow::Borrowed(bytes)
+    }
+}
+
 /// The lines of an input, each with its `\n` if it has one.
 fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     bytes.split_inclusive(|b| *b == b'\n')
@@ -69,6 +88,8 @@ pub fn jsonl_count(bytes: &[u8]) -> Option<usize> {
     if refused_as_not_text(bytes) {
         return None;
     }
+    let read = as_read(bytes);
+    let bytes = &read[..];
     let holds_a_record = |line: &[u8]| {
         line.len() > MAX_LINE_BYTES
             || match std::str::from_utf8(without_boms(line)) {
@@ -171,7 +192,8 @@ fn csv_header(bytes: &[u8]) -> Option<(Vec<String>, &[u8])> {
 /// The column whose cells become the order id: the first header that the map renames to
 /// `id`, or that is `id` itself and is neither renamed nor ignored.
 pub fn csv_id_column(bytes: &[u8], map: Option<&ColumnMap>) -> Option<usize> {
-    let (headers, _) = csv_header(bytes)?;
+    let read = as_read(bytes);
+    let (headers, _) = csv_header(&read)?;
     headers.iter().position(|header| {
         if map.is_some_and(|m| m.ignores(header)) {
             return false;
@@ -227,6 +249,8 @@ fn csv_row(line: &[u8], headers: &[String], id_column: Option<usize>) -> Row {
 /// runs of rows that follow each other and share a non-empty id; any other row stands
 /// alone. `None` when the input is refused whole for a reason of the format.
 pub fn csv_count(bytes: &[u8], map: Option<&ColumnMap>) -> Option<usize> {
+    let read = as_read(bytes);
+    let bytes = &read[..];
     let (headers, rows) = csv_header(bytes)?;
     let id_column = csv_id_column(bytes, map);
     let mut count = 0;
