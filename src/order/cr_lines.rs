@@ -10,11 +10,47 @@ use std::io::{BufRead, BufReader, Read};
 use super::input::{io_reason, InputError};
 use super::limits::MAX_LINE_BYTES;
 
+/// An input as its lines are read: most as they are, with no layer between the reader and
+/// its caller (every line of every order passes through here, statically dispatched).
+pub(super) enum Lines<R> {
+    /// The input as it is.
+    AsIs(R),
+    /// The bytes read to tell, then the rest as it is.
+    Prefixed(std::io::Chain<std::io::Cursor<Vec<u8>>, R>),
+    /// Every `\r` read as `\n`.
+    EndedByCr(BufReader<CrAsLf<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>>),
+}
+
+impl<R: BufRead> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Lines::AsIs(r) => r.read(buf),
+            Lines::Prefixed(r) => r.read(buf),
+            Lines::EndedByCr(r) => r.read(buf),
+        }
+    }
+}
+
+impl<R: BufRead> BufRead for Lines<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        match self {
+            Lines::AsIs(r) => r.fill_buf(),
+            Lines::Prefixed(r) => r.fill_buf(),
+            Lines::EndedByCr(r) => r.fill_buf(),
+        }
+    }
+
+    fn consume(&mut self, amount: usize) {
+        match self {
+            Lines::AsIs(r) => r.consume(amount),
+            Lines::Prefixed(r) => r.consume(amount),
+            Lines::EndedByCr(r) => r.consume(amount),
+        }
+    }
+}
+
 /// The lines of a JSON Lines or CSV input `name`, which may end in `\r` alone.
-pub(super) fn lines_ended_by_cr<R: BufRead + Send + 'static>(
-    reader: R,
-    name: &str,
-) -> Result<Box<dyn BufRead + Send>, InputError> {
+pub(super) fn lines_ended_by_cr<R: BufRead>(reader: R, name: &str) -> Result<Lines<R>, InputError> {
     with_lines_ended_by_cr(reader).map_err(|error| InputError::Open {
         file: name.to_string(),
         reason: io_reason(&error),
@@ -26,9 +62,7 @@ pub(super) fn lines_ended_by_cr<R: BufRead + Send + 'static>(
 /// front of the rest, so nothing is lost; whatever the caller's buffer, the same bytes decide,
 /// so `check` and `serve` read an input alike. Only the first [`MAX_LINE_BYTES`] are looked
 /// at: a first line longer than that is one record over the limit (`O116`) either way.
-fn with_lines_ended_by_cr<R: BufRead + Send + 'static>(
-    mut reader: R,
-) -> std::io::Result<Box<dyn BufRead + Send>> {
+fn with_lines_ended_by_cr<R: BufRead>(mut reader: R) -> std::io::Result<Lines<R>> {
     let mut seen: Vec<u8> = Vec::new();
     let ends_in_lone_cr = loop {
         let buf = reader.fill_buf()?;
@@ -57,16 +91,19 @@ fn with_lines_ended_by_cr<R: BufRead + Send + 'static>(
         seen.extend_from_slice(&buf[..take]);
         reader.consume(take);
     };
-    let whole = std::io::Cursor::new(seen).chain(reader);
-    if ends_in_lone_cr {
-        Ok(Box::new(BufReader::new(CrAsLf(whole))))
+    Ok(if ends_in_lone_cr {
+        Lines::EndedByCr(BufReader::new(CrAsLf(
+            std::io::Cursor::new(seen).chain(reader),
+        )))
+    } else if seen.is_empty() {
+        Lines::AsIs(reader)
     } else {
-        Ok(Box::new(BufReader::new(whole)))
-    }
+        Lines::Prefixed(std::io::Cursor::new(seen).chain(reader))
+    })
 }
 
 /// Reads `\r` as `\n`: line numbers then count the file's own lines.
-struct CrAsLf<R>(R);
+pub(super) struct CrAsLf<R>(R);
 
 impl<R: Read> Read for CrAsLf<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
