@@ -533,6 +533,30 @@ columns = ["STRAS"]
     assert!(stdout(&out).is_empty());
 }
 
+/// Every record problem code the normaliser can give has its row in the table of
+/// docs/orders.md, so a new one (`O121`) is not left for users to guess at.
+#[test]
+fn record_problem_codes_are_documented() {
+    let docs = std::fs::read_to_string("docs/orders.md").unwrap();
+    let source = std::fs::read_to_string("src/order/normalize.rs").unwrap();
+    let codes: Vec<&str> = source
+        .split('"')
+        .filter(|s| {
+            s.len() == 4 && s.starts_with('O') && s[1..].bytes().all(|b| b.is_ascii_digit())
+        })
+        .collect();
+    assert!(
+        codes.contains(&"O101") && codes.contains(&"O121"),
+        "{codes:?}"
+    );
+    for code in codes {
+        assert!(
+            docs.contains(&format!("| `{code}` |")),
+            "{code} is not in docs/orders.md"
+        );
+    }
+}
+
 #[test]
 fn map_codes_are_documented_with_the_other_input_codes() {
     let docs = std::fs::read_to_string("docs/orders.md").unwrap();
