@@ -727,9 +727,10 @@ fn unreadable_text(text: &str, path: &str) -> Option<FieldProblem> {
     })
 }
 
-/// True when a text cannot be judged as it stands ([`unreadable_text`]).
+/// True when a text cannot be judged as it stands ([`unreadable_text`]; its message is made
+/// only for such a text).
 pub(crate) fn text_unreadable(text: &str) -> bool {
-    hidden_control(text).is_some() || misdecoded(text).is_some()
+    unreadable_text(text, "").is_some()
 }
 
 fn control_problem(c: char, path: &str) -> FieldProblem {
