@@ -412,7 +412,7 @@ impl Engine {
                     &mut on_combination,
                     &mut walk,
                 );
-                scratch.give_back(staged, cx.vars);
+                scratch.give_back(cx.vars);
             }
             None => self.each_binding(
                 rule,

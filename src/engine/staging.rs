@@ -146,17 +146,17 @@ pub(super) struct Staged<'s, 'o> {
     /// Per condition, how its outcome is shared within the order (`memo`).
     pub(super) shared: &'s [Option<Shared>],
     /// The order's kept outcomes, shared by every rule's walk.
-    pub(super) memo: Memo,
+    pub(super) memo: &'s mut Memo,
     /// The class of the rule's first binding's sources (`memo::first_bindings`), if shared.
     pub(super) first_class: Option<u32>,
     /// The order's elements of first bindings, shared by every rule's walk.
-    pub(super) first: FirstElements<'o>,
-    pub(super) outcomes: Vec<Outcome>,
-    pub(super) done: Vec<bool>,
+    pub(super) first: &'s mut FirstElements<'o>,
+    pub(super) outcomes: &'s mut Vec<Outcome>,
+    pub(super) done: &'s mut Vec<bool>,
     /// Per depth, the elements its binding takes (emptied after each walk over them).
-    pub(super) elements: Vec<Vec<Bound<'o>>>,
+    pub(super) elements: &'s mut Vec<Vec<Bound<'o>>>,
     /// The order's conditions evaluated so far, for the profile.
-    pub(super) counts: Counts,
+    pub(super) counts: &'s mut Counts,
 }
 
 /// The vectors the staged walks of one order reuse from rule to rule, instead of allocating
@@ -188,10 +188,12 @@ impl<'o> Scratch<'o> {
         self.memo
     }
 
-    /// A walk's state for a rule of `conditions` conditions, each not evaluated yet, and the
-    /// variables' vector, empty.
+    /// A walk's state for a rule of `conditions` conditions, each not evaluated yet, borrowing
+    /// the scratch's vectors (moving them out and back cost more than the walk of a rule that
+    /// finds nothing), and the variables' vector, empty, for the walk's `Cx`; it comes back
+    /// through [`Scratch::give_back`].
     pub(super) fn take<'s>(
-        &mut self,
+        &'s mut self,
         stages: &'s Stages,
         expected: &'s [Arc<str>],
         shared: &'s [Option<Shared>],
@@ -200,40 +202,32 @@ impl<'o> Scratch<'o> {
     ) -> (Staged<'s, 'o>, Vec<Bound<'o>>) {
         // Emptied in place rather than dropped and made anew: an empty vector's `clear` is a
         // store, and the rule's outcomes are then as `Outcome::default()` makes them.
-        let mut outcomes = std::mem::take(&mut self.outcomes);
-        outcomes.truncate(conditions);
-        for outcome in &mut outcomes {
+        self.outcomes.truncate(conditions);
+        for outcome in &mut self.outcomes {
             outcome.reset();
         }
-        outcomes.resize_with(conditions, Outcome::default);
-        let mut done = std::mem::take(&mut self.done);
-        done.clear();
-        done.resize(conditions, false);
+        self.outcomes.resize_with(conditions, Outcome::default);
+        self.done.clear();
+        self.done.resize(conditions, false);
         let mut vars = std::mem::take(&mut self.vars);
         vars.clear();
         let staged = Staged {
             stages,
             expected,
             shared,
-            memo: std::mem::take(&mut self.memo),
+            memo: &mut self.memo,
             first_class,
-            first: std::mem::take(&mut self.first),
-            outcomes,
-            done,
-            elements: std::mem::take(&mut self.elements),
-            counts: self.counts,
+            first: &mut self.first,
+            outcomes: &mut self.outcomes,
+            done: &mut self.done,
+            elements: &mut self.elements,
+            counts: &mut self.counts,
         };
         (staged, vars)
     }
 
-    /// Keeps the vectors of a finished walk for the next rule.
-    pub(super) fn give_back(&mut self, staged: Staged<'_, 'o>, vars: Vec<Bound<'o>>) {
-        self.outcomes = staged.outcomes;
-        self.done = staged.done;
-        self.elements = staged.elements;
-        self.memo = staged.memo;
-        self.first = staged.first;
-        self.counts = staged.counts;
+    /// Keeps the variables' vector of a finished walk for the next rule.
+    pub(super) fn give_back(&mut self, vars: Vec<Bound<'o>>) {
         self.vars = vars;
     }
 }
@@ -354,10 +348,10 @@ fn ensure(rule: &Rule, i: usize, cx: &Cx, staged: &mut Staged) {
             shared,
             staged.expected,
             cx,
-            &mut staged.outcomes,
-            &mut staged.done,
-            &mut staged.memo,
-            &mut staged.counts,
+            staged.outcomes,
+            staged.done,
+            staged.memo,
+            staged.counts,
         );
         return;
     }
@@ -367,8 +361,8 @@ fn ensure(rule: &Rule, i: usize, cx: &Cx, staged: &mut Staged) {
         i,
         staged.expected,
         cx,
-        &mut staged.outcomes,
-        &mut staged.done,
+        staged.outcomes,
+        staged.done,
         false,
     );
 }
