@@ -328,9 +328,8 @@ impl Engine {
         // Most combinations come to nothing: they are evaluated without evidence, and again
         // with it only for a combination a finding keeps or a waiver is tested on.
         let mut combinations = 0u64;
-        let mut on_combination = |cx: &Cx, outcomes: &[Outcome]| {
+        let mut on_combination = |cx: &Cx, truth: Truth, leaf: &mut dyn FnMut(usize) -> Truth| {
             combinations = combinations.saturating_add(1);
-            let truth = eval_expr(&rule.condition, outcomes);
             if truth == Truth::False {
                 return;
             }
@@ -369,7 +368,7 @@ impl Engine {
             };
             tally.count = tally.count.saturating_add(1);
             if truth == Truth::True {
-                tally.escalate(rule, outcomes);
+                tally.escalate(rule, leaf);
             }
             if let Some(w) = waiver {
                 if !tally.waivers.contains(&w.id) {
@@ -421,7 +420,8 @@ impl Engine {
                 rows,
                 &mut |cx| {
                     let outcomes = self.evaluate_conditions(rule, compiled, cx, false);
-                    on_combination(cx, &outcomes);
+                    let mut leaf = |i: usize| outcomes.get(i).map_or(Truth::Unknown, |o| o.truth);
+                    on_combination(cx, eval_expr(&rule.condition, &outcomes), &mut leaf);
                 },
                 &mut walk,
             ),

@@ -9,11 +9,14 @@
 //! the limit, so a rule overflows on exactly the orders it did before (and need not be counted
 //! when the order's lists are too short for the rule to reach the limit: `Walk::for_order`).
 //! For the same reason a condition the expression does not ask for (`a` is false in `a and
-//! b`) is not evaluated: a combination that is not false has every condition evaluated before
-//! it is visited, so a finding, its escalations and its waivers see the outcomes they saw
-//! before. A condition left
-//! out this way matched no row that came into force after the shipment, so it cannot have
-//! asked for the lookback pass; that pass (`RowDates::include_later`), which names the first
+//! b`) is not evaluated, in a combination that is not false either: it is visited with its
+//! expression's truth (which the conditions asked for decide, as Kleene's logic does not depend
+//! on the others), its escalations ask for the conditions they read, and a finding and the
+//! waivers tested on it evaluate every condition again with evidence, so each sees what it saw
+//! when every condition was evaluated. A condition left out this way in a false combination
+//! matched no row that came into force after the shipment, so it cannot have asked for the
+//! lookback pass; a combination that is not false makes a finding, which needs no such pass.
+//! That pass (`RowDates::include_later`), which names the first
 //! later row matched, evaluates every condition of a depth as it is reached. `trace` walks
 //! every combination with full evidence and does not use this.
 use super::*;
@@ -232,17 +235,21 @@ impl<'o> Scratch<'o> {
     }
 }
 
+/// A condition's truth in the combination visited, by index, evaluated when first asked for.
+pub(super) type Leaf<'a> = &'a mut dyn FnMut(usize) -> Truth;
+
 /// Walks the bindings of `rule` as [`bind`] does, evaluating a condition once its variables are
 /// bound and the expression asks for it, and calls `visit` with every combination that is not
-/// already false and the outcomes of all its conditions (without evidence). A false combination
-/// is counted but not visited: the conditions its expression did not ask for still hold what
-/// they said of an earlier combination.
+/// false, its expression's truth and the truth of any condition asked for (evaluated then,
+/// without evidence, if the expression did not ask for it). A false combination is counted but
+/// not visited. Conditions not asked for still hold what they said of an earlier combination,
+/// so nothing reads the outcomes directly.
 pub(super) fn bind_staged<'o>(
     rule: &'o Rule,
     depth: usize,
     cx: &mut Cx<'o, '_>,
     staged: &mut Staged<'_, 'o>,
-    visit: &mut dyn FnMut(&Cx<'o, '_>, &[Outcome]),
+    visit: &mut dyn FnMut(&Cx<'o, '_>, Truth, Leaf),
     walk: &mut Walk,
 ) {
     if walk.overflow {
@@ -270,13 +277,15 @@ pub(super) fn bind_staged<'o>(
             walk.overflow = true;
             return;
         }
-        if settle(rule, depth, cx, staged) == Truth::False {
+        let truth = settle(rule, depth, cx, staged);
+        if truth == Truth::False {
             return;
         }
-        for &i in stages.by_depth.iter().flatten() {
+        let cx: &Cx = cx;
+        visit(cx, truth, &mut |i| {
             ensure(rule, i, cx, staged);
-        }
-        visit(cx, &staged.outcomes);
+            staged.outcomes.get(i).map_or(Truth::Unknown, |o| o.truth)
+        });
         return;
     };
     // With nothing evaluated at this depth the expression is as settled as at the one above,

@@ -31,10 +31,11 @@ pub(super) struct Tally {
 
 impl Tally {
     /// Raises the severity by the escalations that hold (or could not be ruled out) here.
-    pub(super) fn escalate(&mut self, rule: &Rule, outcomes: &[Outcome]) {
+    /// `leaf` gives a condition's truth in this combination (evaluating it if it was not yet).
+    pub(super) fn escalate(&mut self, rule: &Rule, leaf: &mut dyn FnMut(usize) -> Truth) {
         let mut severity = self.severity.unwrap_or(rule.severity);
         for e in &rule.escalations {
-            let t = eval_expr(&e.condition, outcomes);
+            let t = kleene(&e.condition, &mut |i| leaf(i));
             if t != Truth::False && e.severity > severity {
                 severity = e.severity;
                 let reason = if e.reason.is_empty() {
