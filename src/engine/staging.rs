@@ -290,12 +290,7 @@ pub(super) fn bind_staged<'o>(
     };
     // With nothing evaluated at this depth the expression is as settled as at the one above,
     // which was not false, or this walk would not be here.
-    let settled = if here.is_empty() {
-        Truth::Unknown
-    } else {
-        settle(rule, depth, cx, staged)
-    };
-    if settled == Truth::False {
+    if !here.is_empty() && ruled_out(rule, depth, cx, staged) {
         if walk.limit != usize::MAX {
             let leaves = count_leaves(rule, depth, cx, walk.limit.saturating_sub(walk.count));
             walk.count = walk.count.saturating_add(leaves);
@@ -338,6 +333,41 @@ fn settle(rule: &Rule, depth: usize, cx: &Cx, staged: &mut Staged) -> Truth {
         ensure(rule, i, cx, staged);
         staged.outcomes.get(i).map_or(Truth::Unknown, |o| o.truth)
     })
+}
+
+/// True when the rule's expression is false with the variables up to `depth` bound, whatever the
+/// conditions of deeper variables say: what `settle` finds false, asking for fewer conditions.
+/// Below the last variable only falsehood prunes, so a part of the expression is asked only
+/// what could make the whole false (`a or b` that it is false, which `a` alone denies when it
+/// is not false), where `settle` works out each part's value in full.
+fn ruled_out(rule: &Rule, depth: usize, cx: &Cx, staged: &mut Staged) -> bool {
+    let mut leaf = |i: usize| {
+        if staged.stages.depth.get(i).is_none_or(|&d| d > depth) {
+            return Truth::Unknown;
+        }
+        ensure(rule, i, cx, staged);
+        staged.outcomes.get(i).map_or(Truth::Unknown, |o| o.truth)
+    };
+    is_surely(&rule.condition, Truth::False, &mut leaf)
+}
+
+/// True when `expr` is `wanted` (true or false) in Kleene's logic, given each leaf's truth,
+/// asking `leaf` only until the answer is known: `and` is false when a member is and true
+/// when all are, `or` the other way round, `not` flips.
+fn is_surely(expr: &Expr, wanted: Truth, leaf: &mut dyn FnMut(usize) -> Truth) -> bool {
+    match expr {
+        Expr::Leaf(i) => leaf(*i) == wanted,
+        Expr::Not(inner) => is_surely(inner, wanted.negate(), leaf),
+        Expr::And(items) if wanted == Truth::False => {
+            items.iter().any(|item| is_surely(item, wanted, leaf))
+        }
+        Expr::Or(items) if wanted == Truth::True => {
+            items.iter().any(|item| is_surely(item, wanted, leaf))
+        }
+        Expr::And(items) | Expr::Or(items) => {
+            items.iter().all(|item| is_surely(item, wanted, leaf))
+        }
+    }
 }
 
 /// Evaluates condition `i` unless it is done for the current bindings, after the conditions
@@ -401,4 +431,39 @@ fn count_leaves<'o>(rule: &'o Rule, depth: usize, cx: &mut Cx<'o, '_>, budget: u
         }
     }
     total
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn expr() -> impl Strategy<Value = Expr> {
+        (0usize..6)
+            .prop_map(Expr::Leaf)
+            .prop_recursive(4, 32, 4, |inner| {
+                prop_oneof![
+                    inner.clone().prop_map(|e| Expr::Not(Box::new(e))),
+                    prop::collection::vec(inner.clone(), 1..4).prop_map(Expr::And),
+                    prop::collection::vec(inner, 1..4).prop_map(Expr::Or),
+                ]
+            })
+    }
+
+    fn truth() -> impl Strategy<Value = Truth> {
+        prop_oneof![Just(Truth::True), Just(Truth::False), Just(Truth::Unknown)]
+    }
+
+    proptest! {
+        /// Pruning asks fewer conditions than `kleene`, and must find exactly what it finds:
+        /// a false expression pruned, a true one visited.
+        #[test]
+        fn is_surely_agrees_with_kleene(e in expr(), leaves in prop::collection::vec(truth(), 6)) {
+            let mut leaf = |i: usize| leaves[i];
+            let value = kleene(&e, &mut leaf);
+            prop_assert_eq!(is_surely(&e, Truth::False, &mut leaf), value == Truth::False);
+            prop_assert_eq!(is_surely(&e, Truth::True, &mut leaf), value == Truth::True);
+        }
+    }
 }
