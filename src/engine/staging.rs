@@ -154,6 +154,8 @@ pub(super) struct Staged<'s, 'o> {
     pub(super) first_class: Option<u32>,
     /// The order's elements of first bindings, shared by every rule's walk.
     pub(super) first: &'s mut FirstElements<'o>,
+    /// Per condition (there may be more slots than the rule has conditions), its outcome for
+    /// the current bindings where `done` says so; any other slot holds a stale outcome.
     pub(super) outcomes: &'s mut Vec<Outcome>,
     pub(super) done: &'s mut Vec<bool>,
     /// Per depth, the elements its binding takes (emptied after each walk over them).
@@ -203,13 +205,12 @@ impl<'o> Scratch<'o> {
         first_class: Option<u32>,
         conditions: usize,
     ) -> (Staged<'s, 'o>, Vec<Bound<'o>>) {
-        // Emptied in place rather than dropped and made anew: an empty vector's `clear` is a
-        // store, and the rule's outcomes are then as `Outcome::default()` makes them.
-        self.outcomes.truncate(conditions);
-        for outcome in &mut self.outcomes {
-            outcome.reset();
+        // An outcome is read only once its condition is done for the current bindings (as
+        // within a walk, where a condition's flag is cleared for each new element), so what an
+        // earlier rule left in a slot is never read and need not be cleared.
+        if self.outcomes.len() < conditions {
+            self.outcomes.resize_with(conditions, Outcome::default);
         }
-        self.outcomes.resize_with(conditions, Outcome::default);
         self.done.clear();
         self.done.resize(conditions, false);
         let mut vars = std::mem::take(&mut self.vars);
