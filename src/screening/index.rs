@@ -141,6 +141,13 @@ pub const MIN_HELD_REST_WORDS: usize = 3;
 /// Fewest letters of a one-word listed name held among other words (`KOMID`): shorter words
 /// are as often an abbreviation of something else.
 pub const ONE_WORD_HELD_MIN_LETTERS: usize = 5;
+/// Fewest letters of a one-word listed company name, and of the query's word, for the query's
+/// word to be taken as another spelling of it (`Screener::one_word_spelled_otherwise`): in a
+/// shorter word one letter changed is another word.
+pub const SPELLED_OTHERWISE_MIN_LETTERS: usize = 7;
+/// From this many letters, another spelling of a one-word listed name may be two edits from it
+/// (`Hezbollah` for `HIZBALLAH`), not only one.
+pub const SPELLED_OTHERWISE_TWO_EDITS_LETTERS: usize = 9;
 /// Name score of a query whose words, two or more that are not generic business words, stand
 /// in a row inside a listed company's longer name (`Dandong Zhicheng Co Ltd` for `DANDONG
 /// ZHICHENG METALLIC MATERIAL CO., LTD.`): a review, since a shortened listed name is how an
@@ -352,6 +359,7 @@ impl Scored {
                     | StepKind::WithoutOwnCountry
                     | StepKind::WithoutLegalFormWord
                     | StepKind::HoldsOwnWord
+                    | StepKind::HoldsWordSpelledOtherwise
             )
         )
     }

@@ -27,6 +27,9 @@ pub enum StepKind {
     /// The query holds the listed company's one word of its own, with only words beside it
     /// that say nothing of who a firm is (`Kalashnikov Group` for `KALASHNIKOV CONCERN`).
     HoldsOwnWord,
+    /// The query holds another spelling of the listed company's one long word, with only
+    /// generic words beside it (`Hizbullah Trading GmbH` for `HIZBALLAH`).
+    HoldsWordSpelledOtherwise,
     /// The query is a listed person's surname with initials agreeing with the listed given
     /// names (`Deripaska O.V.` for `DERIPASKA, Oleg Vladimirovich`).
     SurnameAndInitials,
@@ -111,6 +114,7 @@ impl StepKind {
             StepKind::WithoutOwnCountry => "listed_name_without_its_country",
             StepKind::WithoutLegalFormWord => "listed_name_without_a_legal_form_word",
             StepKind::HoldsOwnWord => "holds_listed_own_word",
+            StepKind::HoldsWordSpelledOtherwise => "holds_listed_word_spelled_otherwise",
             StepKind::SurnameAndInitials => "surname_and_initials",
             StepKind::GenericOnly => "generic_only_cap",
             StepKind::CrossedPatronymic => "crossed_patronymic_cap",
@@ -157,6 +161,9 @@ impl StepKind {
             }
             StepKind::HoldsOwnWord => {
                 "holds the listed company's own word, with only generic words beside it"
+            }
+            StepKind::HoldsWordSpelledOtherwise => {
+                "holds the listed company's one word spelled another way, with only generic words beside it"
             }
             StepKind::SurnameAndInitials => "surname with initials of the listed given names",
             StepKind::GenericOnly => "only generic words matched, capped",

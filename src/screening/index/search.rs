@@ -175,6 +175,7 @@ impl Screener {
             .filter(|t| !is_generic(t))
             .collect();
         let firm_words = FirmWords::of(tokens);
+        let spelled = spelled_word(tokens);
         let mut candidates: Vec<u32> = Vec::new();
         for v in query.variants().iter().take(selecting) {
             candidates.extend(self.postings.select(&v.tokens, &self.config));
@@ -213,6 +214,7 @@ impl Screener {
                         .holds_listed(
                             tokens,
                             firm_words,
+                            spelled,
                             view.tokens(),
                             view.listed().facts,
                             || view.entry(),
@@ -228,9 +230,14 @@ impl Screener {
                     below = Some(mask);
                 }
                 let r = self.names.get(ri)?;
-                let held = self.holds_listed(tokens, firm_words, &r.name.tokens, &r.facts, || {
-                    Some(r.entry)
-                });
+                let held = self.holds_listed(
+                    tokens,
+                    firm_words,
+                    spelled,
+                    &r.name.tokens,
+                    &r.facts,
+                    || Some(r.entry),
+                );
                 let contained = held.is_some();
                 let part_of_listed =
                     !contained && self.part_of_listed(&core, &r.name.tokens, || Some(r.entry));
@@ -299,6 +306,7 @@ impl Screener {
         &self,
         query: &[String],
         firm_words: FirmWords,
+        spelled: Option<&str>,
         tokens: &[S],
         facts: &[TokenFacts],
         entry: impl Fn() -> Option<u32>,
@@ -312,8 +320,58 @@ impl Screener {
         if let Some(score) = self.without_legal_form_word(query, tokens, facts, &entry) {
             return Some((score, StepKind::WithoutLegalFormWord));
         }
-        self.own_word_with_other_generic_words(query, firm_words, tokens, &entry)
-            .map(|score| (score, StepKind::HoldsOwnWord))
+        if let Some(score) =
+            self.own_word_with_other_generic_words(query, firm_words, tokens, &entry)
+        {
+            return Some((score, StepKind::HoldsOwnWord));
+        }
+        self.one_word_spelled_otherwise(spelled, tokens, &entry)
+            .map(|score| (score, StepKind::HoldsWordSpelledOtherwise))
+    }
+
+    /// [`ONE_WORD_HELD_SCORE`] when the listed company's name is one long word and the query
+    /// is another spelling of it with only generic words or words naming a part of a firm
+    /// beside it (`Hizbullah Trading GmbH`, `Hezbollah Trading GmbH` for `HIZBALLAH`): names
+    /// romanised from Arabic or Persian, Russian or Chinese are spelled several ways, and a
+    /// list holds one or a few of them. Alignment scored such a query a near miss, and a
+    /// country the entry does not list took it below review, while the spelling the list holds
+    /// was a block from anywhere. The word must be as rare as a one-word listed name held
+    /// must be (in at most [`ONE_WORD_HELD_MAX_RECORDS`] entries), have
+    /// [`SPELLED_OTHERWISE_MIN_LETTERS`] letters or more, start with the same letter as the
+    /// query's, and be at most one edit from it (two from [`SPELLED_OTHERWISE_TWO_EDITS_LETTERS`]
+    /// letters); not a person's name, vessel or aircraft.
+    fn one_word_spelled_otherwise<S: AsRef<str>>(
+        &self,
+        spelled: Option<&str>,
+        tokens: &[S],
+        entry: impl FnOnce() -> Option<u32>,
+    ) -> Option<f64> {
+        // Asked of every candidate: the query's word is found once (`spelled_word`), and the
+        // listed word's first letter and length rule out nearly every candidate before the
+        // edits are counted.
+        let (Some(spelled), [word]) = (spelled, tokens) else {
+            return None;
+        };
+        let word = word.as_ref();
+        if spelled == word || spelled.chars().next() != word.chars().next() {
+            return None;
+        }
+        let letters = word.chars().count();
+        let most_edits = if letters >= SPELLED_OTHERWISE_TWO_EDITS_LETTERS {
+            2
+        } else {
+            1
+        };
+        if letters < SPELLED_OTHERWISE_MIN_LETTERS
+            || spelled.chars().count().abs_diff(letters) > most_edits
+            || is_generic(word)
+            || strsim::osa_distance(spelled, word) > most_edits
+            || self.entries_with_token(word, ONE_WORD_HELD_MAX_RECORDS) > ONE_WORD_HELD_MAX_RECORDS
+        {
+            return None;
+        }
+        let entry = entry().and_then(|e| self.entries.get(e as usize))?;
+        matches!(entry.kind, EntryKind::Entity | EntryKind::Unknown).then_some(ONE_WORD_HELD_SCORE)
     }
 
     /// [`ONE_WORD_HELD_SCORE`] when the listed company's name has one word of its own, the
@@ -795,6 +853,23 @@ enum FirmWords<'q> {
     One(&'q str),
     /// Two different words name none.
     Several,
+}
+
+/// The query's one word that may be a one-word listed company name spelled another way
+/// (`Screener::one_word_spelled_otherwise`): the query has other words, all generic business
+/// words or words naming a part or the whole of a firm, and this one word besides, of
+/// [`SPELLED_OTHERWISE_MIN_LETTERS`] letters or more.
+fn spelled_word(query: &[String]) -> Option<&str> {
+    if query.len() < 2 {
+        return None;
+    }
+    let mut own = query
+        .iter()
+        .filter(|q| !is_generic(q) && !names_a_part_of_a_firm(q));
+    match (own.next(), own.next()) {
+        (Some(word), None) if word.chars().count() >= SPELLED_OTHERWISE_MIN_LETTERS => Some(word),
+        _ => None,
+    }
 }
 
 impl<'q> FirmWords<'q> {
