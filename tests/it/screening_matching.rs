@@ -802,3 +802,54 @@ fn letters_changed_in_a_one_word_name_keep_their_credit() {
     check_pair_at_least("Al Maschimborth", "Al Mashimport", entity, 0.7);
     check_pair_below("Luis Monteiro", "Luis Montenegro", EntryKind::Person, 0.7);
 }
+
+/// A one-word listed company name of seven letters or more spelled another way, with only
+/// generic or firm words beside it, is the listed firm wherever it says it is (docs/screening.md,
+/// "Exact names and countries"): not lowered by another country. A shorter listed word, another
+/// first letter, too many edits or an own word beside it leave the country's deduction.
+#[test]
+fn a_one_word_listed_name_spelled_another_way_is_not_lowered_by_the_country() {
+    let s = Screener::build(vec![
+        entity("T", "1", "HIZBALLAH", "LB"),
+        entity("T", "2", "STANKOIMPORT", "RU"),
+        entity("T", "3", "ZELMAT", "IR"),
+        entity("T", "4", "KORVETA", "RU"),
+        entity("T", "7", "ROMASHKA", "RU"),
+        entity("T", "5", "Volga Shipping Company", "RU"),
+        entity("T", "6", "Petrov Engineering Holding", "RU"),
+    ]);
+    let held = |name: &str, id: &str| {
+        let mut q = Query::new(name);
+        q.country = Some("DE".into());
+        let m = check_top(&s, &q, id, 0.75);
+        let kinds: Vec<StepKind> = m.steps.iter().map(|s| s.kind).collect();
+        assert!(
+            kinds.contains(&StepKind::CountryDiffersExactName),
+            "{name}: {kinds:?}"
+        );
+    };
+    held("Hizbullah Trading GmbH", "1");
+    held("Hezbollah Group GmbH", "1");
+    held("Stankoimpord Group", "2");
+    held("Korvata Holding", "4");
+    let lowered = |name: &str| {
+        let mut q = Query::new(name);
+        q.country = Some("DE".into());
+        for m in s.screen(&q, 0.0) {
+            let kinds: Vec<StepKind> = m.steps.iter().map(|s| s.kind).collect();
+            assert!(
+                !kinds.contains(&StepKind::CountryDiffersExactName),
+                "{name} against {}: {kinds:?}",
+                m.entry_id
+            );
+        }
+    };
+    // Six letters: one letter changed is another word.
+    lowered("Zelmot Group GmbH");
+    // Another first letter.
+    lowered("Chizbullah Trading GmbH");
+    // Two edits in a word of eight letters.
+    lowered("Romaschko Group");
+    // A word of its own beside it.
+    lowered("Hizbullah Maschinenbau GmbH");
+}
