@@ -283,10 +283,7 @@ pub(super) fn bind_staged<'o>(
             return;
         }
         let cx: &Cx = cx;
-        visit(cx, truth, &mut |i| {
-            ensure(rule, i, cx, staged);
-            staged.outcomes.get(i).map_or(Truth::Unknown, |o| o.truth)
-        });
+        visit(cx, truth, &mut |i| asked(rule, i, depth, cx, staged));
         return;
     };
     // With nothing evaluated at this depth the expression is as settled as at the one above,
@@ -327,13 +324,17 @@ pub(super) fn bind_staged<'o>(
 /// evaluated when the expression asks for it (at most once per binding of its variables), the
 /// others are unknown.
 fn settle(rule: &Rule, depth: usize, cx: &Cx, staged: &mut Staged) -> Truth {
-    kleene(&rule.condition, &mut |i| {
-        if staged.stages.depth.get(i).is_none_or(|&d| d > depth) {
-            return Truth::Unknown;
-        }
-        ensure(rule, i, cx, staged);
-        staged.outcomes.get(i).map_or(Truth::Unknown, |o| o.truth)
-    })
+    kleene(&rule.condition, &mut |i| asked(rule, i, depth, cx, staged))
+}
+
+/// Condition `i`'s truth with the variables up to `depth` bound, evaluated if it was not yet;
+/// unknown when it reads a variable bound deeper.
+fn asked(rule: &Rule, i: usize, depth: usize, cx: &Cx, staged: &mut Staged) -> Truth {
+    if staged.stages.depth.get(i).is_none_or(|&d| d > depth) {
+        return Truth::Unknown;
+    }
+    ensure(rule, i, cx, staged);
+    staged.outcomes.get(i).map_or(Truth::Unknown, |o| o.truth)
 }
 
 /// True when the rule's expression is false with the variables up to `depth` bound, whatever the
@@ -342,14 +343,9 @@ fn settle(rule: &Rule, depth: usize, cx: &Cx, staged: &mut Staged) -> Truth {
 /// what could make the whole false (`a or b` that it is false, which `a` alone denies when it
 /// is not false), where `settle` works out each part's value in full.
 fn ruled_out(rule: &Rule, depth: usize, cx: &Cx, staged: &mut Staged) -> bool {
-    let mut leaf = |i: usize| {
-        if staged.stages.depth.get(i).is_none_or(|&d| d > depth) {
-            return Truth::Unknown;
-        }
-        ensure(rule, i, cx, staged);
-        staged.outcomes.get(i).map_or(Truth::Unknown, |o| o.truth)
-    };
-    is_surely(&rule.condition, Truth::False, &mut leaf)
+    is_surely(&rule.condition, Truth::False, &mut |i| {
+        asked(rule, i, depth, cx, staged)
+    })
 }
 
 /// True when `expr` is `wanted` (true or false) in Kleene's logic, given each leaf's truth,
