@@ -856,5 +856,64 @@ fn a_one_word_listed_name_spelled_another_way_is_not_lowered_by_the_country() {
     // Two edits in a word of eight letters.
     lowered("Romaschko Group");
     // A word of its own beside it.
-    lowered("Hizbullah Maschinenbau GmbH");
+    lowered("Hizbullah Weserland GmbH");
+}
+
+#[test]
+fn a_listed_firm_with_a_trade_word_of_another_language_is_held() {
+    let mut listed = entries();
+    listed.extend([
+        entity("T", "41", "HIZBALLAH", "LB"),
+        entity("T", "45", "KALASHNIKOV CONCERN", "RU"),
+        entity("T", "46", "DARSTO INDUSTRIES", "IR"),
+    ]);
+    let s = Screener::build(listed);
+    let query = |name: &str, country: &str| {
+        let mut q = Query::new(name);
+        q.country = Some(country.into());
+        q
+    };
+    // German, Turkish and Spanish trade words beside another spelling of a listed word:
+    // `handels`, `ticaret` and `maschinenbau` were words of the query's own.
+    for (name, country) in [
+        ("Hisbollah Handels GmbH", "DE"),
+        ("Hezbollah Maschinenbau GmbH", "DE"),
+        ("Hizbullah Ticaret Ltd Şti", "TR"),
+        ("Hizbullah Comercio SL", "ES"),
+    ] {
+        check_top(&s, &query(name, country), "41", 0.75);
+    }
+    // `mbH` is the legal form of `Gesellschaft mbH`, not a word of the name.
+    check_top(
+        &s,
+        &query("Hizballah Handelsgesellschaft mbH", "DE"),
+        "41",
+        0.9,
+    );
+    // A listed name that states no trade (`CONCERN`) met by its own word with a trade word
+    // added, or alone, from anywhere.
+    for (name, country) in [
+        ("Kalashnikov Handels GmbH", "DE"),
+        ("Kalashnikov Trading GmbH", "RU"),
+        ("Kalashnikov GmbH", "DE"),
+    ] {
+        let m = check_top(&s, &query(name, country), "45", 0.75);
+        let kinds: Vec<StepKind> = m.steps.iter().map(|s| s.kind).collect();
+        assert!(kinds.contains(&StepKind::HoldsOwnWord), "{name}: {kinds:?}");
+    }
+    // A listed trade and another in the query may be two firms of one family name, and a
+    // word of the query's own is another firm.
+    let not_held = |name: &str, country: &str| {
+        for m in s.screen(&query(name, country), 0.0) {
+            let kinds: Vec<StepKind> = m.steps.iter().map(|s| s.kind).collect();
+            assert!(
+                !kinds.contains(&StepKind::HoldsOwnWord),
+                "{name} against {}: {kinds:?}",
+                m.entry_id
+            );
+        }
+    };
+    not_held("Darsto Engineering", "DE");
+    not_held("Darsto Maschinenbau GmbH", "DE");
+    not_held("Kalashnikov Sport Shop", "DE");
 }

@@ -378,8 +378,10 @@ impl Screener {
     /// rest words that say nothing of who it is ([`says_nothing_of_who`]), and the query is
     /// that word with words naming a part or the whole of a firm only
     /// ([`names_a_part_of_a_firm`]), others than the listed ones (`Kalashnikov Group`,
-    /// `Kalashnikov Holding` for `KALASHNIKOV CONCERN`): a firm's own word with its generic
-    /// word swapped is the firm as a branch or a translation writes it. The word must be as
+    /// `Kalashnikov Holding` for `KALASHNIKOV CONCERN`), or with generic business words too
+    /// when the listed name states no trade of its own (`Kalashnikov Trading GmbH`,
+    /// `Kalashnikov Handels GmbH`): a firm's own word with its generic word swapped is the
+    /// firm as a branch or a translation writes it. The word must be as
     /// long and as rare as a one-word listed name held must be (in at most
     /// [`ONE_WORD_HELD_MAX_RECORDS`] entries); not a person's name. `firm_words` is
     /// [`FirmWords::of`] the query.
@@ -390,7 +392,7 @@ impl Screener {
         tokens: &[S],
         entry: impl FnOnce() -> Option<u32>,
     ) -> Option<f64> {
-        if tokens.len() < 2 || query.len() < 2 {
+        if tokens.len() < 2 || query.is_empty() {
             return None;
         }
         // Asked of every candidate: the query's side, known before its candidates are, rules
@@ -407,10 +409,18 @@ impl Screener {
         let (Some(word), None) = (own.next(), own.next()) else {
             return None;
         };
+        // A listed trade (`INDUSTRIES`) and another in the query (`Engineering`) may be two
+        // firms of one family name; a listed name that states no trade (`CONCERN`) is the
+        // same firm with one added (`Kalashnikov Trading GmbH`).
+        let states_a_trade = tokens
+            .iter()
+            .any(|t| t.as_ref() != word && !names_a_part_of_a_firm(t.as_ref()));
         if !query.iter().any(|q| q.as_str() == word)
-            || !query
-                .iter()
-                .all(|q| q.as_str() == word || names_a_part_of_a_firm(q))
+            || !query.iter().all(|q| {
+                q.as_str() == word
+                    || names_a_part_of_a_firm(q)
+                    || (!states_a_trade && is_generic(q))
+            })
             || word.chars().count() < ONE_WORD_HELD_MIN_LETTERS
             || self.entries_with_token(word, ONE_WORD_HELD_MAX_RECORDS) > ONE_WORD_HELD_MAX_RECORDS
         {
@@ -827,6 +837,7 @@ fn says_nothing_of_who(word: &str) -> bool {
 fn names_a_part_of_a_firm(word: &str) -> bool {
     const STRUCTURE_WORDS: &[&str] = &[
         "company",
+        "concern",
         "corporation",
         "enterprise",
         "enterprises",
@@ -836,18 +847,22 @@ fn names_a_part_of_a_firm(word: &str) -> bool {
         "holdings",
         "international",
         "intl",
+        "kombinat",
+        "kontsern",
+        "konzern",
         "worldwide",
     ];
     (says_nothing_of_who(word) && !is_generic(word)) || STRUCTURE_WORDS.contains(&word)
 }
 
 /// What [`Screener::own_word_with_other_generic_words`] asks of the query alone: its words
-/// that name no part of a firm ([`names_a_part_of_a_firm`]). The listed name's one own word
-/// must be the query's every such word, so a query of two different ones holds no listed
-/// firm's word that way, and a query of one holds only a name that has that word.
+/// that name no part of a firm ([`names_a_part_of_a_firm`]) and are no generic business word.
+/// The listed name's one own word must be the query's every such word, so a query of two
+/// different ones holds no listed firm's word that way, and a query of one holds only a name
+/// that has that word.
 #[derive(Debug, Clone, Copy)]
 enum FirmWords<'q> {
-    /// Every word of the query names a part of a firm.
+    /// Every word of the query names a part of a firm or is a generic business word.
     None,
     /// One word (perhaps repeated) names none.
     One(&'q str),
@@ -875,7 +890,10 @@ fn spelled_word(query: &[String]) -> Option<&str> {
 impl<'q> FirmWords<'q> {
     fn of(query: &'q [String]) -> FirmWords<'q> {
         let mut out = FirmWords::None;
-        for q in query.iter().filter(|q| !names_a_part_of_a_firm(q)) {
+        for q in query
+            .iter()
+            .filter(|q| !names_a_part_of_a_firm(q) && !is_generic(q))
+        {
             match out {
                 FirmWords::None => out = FirmWords::One(q),
                 FirmWords::One(w) if w != q.as_str() => return FirmWords::Several,
