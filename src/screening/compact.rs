@@ -86,3 +86,39 @@ pub(super) fn legal_form_cuts(folded: &str) -> Vec<String> {
     }
     out
 }
+
+/// Fewest letters a glued legal form must have to be cut at a name's end
+/// ([`glued_legal_form_cuts`]): two letters end too many words (`verlag`, `hamassa`).
+const MIN_GLUED_FORM: usize = 3;
+/// Fewest letters left once a glued legal form is cut.
+const MIN_GLUED_REST: usize = 5;
+/// The legal forms cut when glued to a name's start: the Russian-style prefixes that begin
+/// no word (`too` begins `tooling`, `ao` and `as` many more).
+const GLUED_PREFIX_FORMS: &[&str] = &[
+    "cjsc", "jsc", "llc", "oao", "ojsc", "ooo", "pao", "pjsc", "zao",
+];
+
+/// Compact forms of `compact` (a name's letters and digits) with a legal form glued to its
+/// end, or a Russian-style one to its start, cut off (`stankoimportgmbh`, `ooostankoimport` →
+/// `stankoimport`): an export that joins a name and its legal form without a space writes one
+/// word, which no cut at a word's edge ([`legal_form_cuts`]) takes apart, and a listed
+/// one-word name written so was clear. A cut counts only where what is left is a listed
+/// name's whole compact form, so a word that merely ends in a form's letters meets nothing.
+pub(super) fn glued_legal_form_cuts(compact: &str) -> Vec<String> {
+    let long_enough = |rest: &&str| rest.chars().count() >= MIN_GLUED_REST;
+    let ends = legal_form_compacts()
+        .iter()
+        .filter(|form| form.len() >= MIN_GLUED_FORM)
+        .filter_map(|form| compact.strip_suffix(form.as_str()));
+    let starts = GLUED_PREFIX_FORMS
+        .iter()
+        .filter_map(|form| compact.strip_prefix(form));
+    let mut out: Vec<String> = ends
+        .chain(starts)
+        .filter(long_enough)
+        .map(str::to_string)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::address_index::AddressIndex;
 use super::candidates::{name_grams, Postings};
-use super::compact::{compact_hash, compact_keys, legal_form_cuts};
+use super::compact::{compact_hash, compact_keys, glued_legal_form_cuts, legal_form_cuts};
 use super::countries;
 use super::ids;
 use super::model::{Entry, EntryKind};

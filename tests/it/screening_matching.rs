@@ -917,3 +917,34 @@ fn a_listed_firm_with_a_trade_word_of_another_language_is_held() {
     not_held("Darsto Maschinenbau GmbH", "DE");
     not_held("Kalashnikov Sport Shop", "DE");
 }
+
+#[test]
+fn a_listed_name_glued_to_its_legal_form_is_the_listed_name() {
+    let mut listed = entries();
+    listed.extend([
+        entity("T", "42", "STANKOIMPORT", "RU"),
+        entity("T", "47", "HAMAS", ""),
+        entity("T", "48", "HESA", "IR"),
+    ]);
+    let s = Screener::build(listed);
+    let same_letters = |name: &str| {
+        s.screen(&Query::new(name), 0.0).into_iter().find(|m| {
+            m.steps
+                .iter()
+                .any(|step| step.kind == StepKind::SameLetters)
+        })
+    };
+    for name in [
+        "StankoimportGmbH",
+        "STANKOIMPORTLTD",
+        "StankoimportLLC",
+        "OOOStankoimport",
+        "Stankoimport-GmbH",
+    ] {
+        let m = same_letters(name).unwrap_or_else(|| panic!("{name}: no compact match"));
+        assert_eq!((m.entry_id.as_str(), m.score), ("42", 1.0), "{name}");
+    }
+    // A form of two letters ends too many words, and four letters left are too few.
+    assert!(same_letters("Hamassa").is_none());
+    assert!(same_letters("HesaGmbH").is_none());
+}

@@ -742,6 +742,7 @@ impl Screener {
     fn compact_matches(&self, query: &NormalizedName) -> Vec<Scored> {
         let mut keys = compact_keys(query);
         keys.extend(legal_form_cuts(&query.folded));
+        keys.extend(glued_legal_form_cuts(&query.compact()));
         keys.sort_unstable();
         keys.dedup();
         let mut records: Vec<(u32, &str)> = Vec::new();
