@@ -808,6 +808,43 @@ fn letters_changed_in_a_one_word_name_keep_their_credit() {
     check_pair_below("Luis Monteiro", "Luis Montenegro", EntryKind::Person, 0.7);
 }
 
+/// The shared test list with `extra` entries added.
+fn screener_with(extra: impl IntoIterator<Item = Entry>) -> Screener {
+    let mut listed = entries();
+    listed.extend(extra);
+    Screener::build(listed)
+}
+
+/// A query for `name`, a party in `country`.
+fn from_country(name: &str, country: &str) -> Query {
+    let mut q = Query::new(name);
+    q.country = Some(country.into());
+    q
+}
+
+fn step_kinds(m: &Match) -> Vec<StepKind> {
+    m.steps.iter().map(|s| s.kind).collect()
+}
+
+/// The best match of `q` is entry `id`, at review or above, and took a step of `kind`.
+fn top_takes(s: &Screener, q: &Query, id: &str, kind: StepKind) {
+    let kinds = step_kinds(&check_top(s, q, id, 0.75));
+    assert!(kinds.contains(&kind), "{}: {kinds:?}", q.name);
+}
+
+/// No match of `q` took a step of `kind`.
+fn no_match_takes(s: &Screener, q: &Query, kind: StepKind) {
+    for m in s.screen(q, 0.0) {
+        let kinds = step_kinds(&m);
+        assert!(
+            !kinds.contains(&kind),
+            "{} against {}: {kinds:?}",
+            q.name,
+            m.entry_id
+        );
+    }
+}
+
 /// A one-word listed company name of seven letters or more spelled another way, with only
 /// generic or firm words beside it, is the listed firm wherever it says it is (docs/screening.md,
 /// "Exact names and countries"): not lowered by another country. A shorter listed word, another
@@ -815,64 +852,50 @@ fn letters_changed_in_a_one_word_name_keep_their_credit() {
 #[test]
 fn a_one_word_listed_name_spelled_another_way_is_not_lowered_by_the_country() {
     // `Romashka LLC` (entry 1) of the shared list is the listed word of eight letters.
-    let mut listed = entries();
-    listed.extend([
+    let s = screener_with([
         entity("T", "41", "HIZBALLAH", "LB"),
         entity("T", "42", "STANKOIMPORT", "RU"),
         entity("T", "43", "ZELMAT", "IR"),
         entity("T", "44", "KORVETA", "RU"),
     ]);
-    let s = Screener::build(listed);
-    let held = |name: &str, id: &str| {
-        let mut q = Query::new(name);
-        q.country = Some("DE".into());
-        let m = check_top(&s, &q, id, 0.75);
-        let kinds: Vec<StepKind> = m.steps.iter().map(|s| s.kind).collect();
-        assert!(
-            kinds.contains(&StepKind::CountryDiffersExactName),
-            "{name}: {kinds:?}"
+    for (name, id) in [
+        ("Hizbullah Trading GmbH", "41"),
+        ("Hezbollah Group GmbH", "41"),
+        ("Stankoimpord Group", "42"),
+        ("Korvata Holding", "44"),
+    ] {
+        top_takes(
+            &s,
+            &from_country(name, "DE"),
+            id,
+            StepKind::CountryDiffersExactName,
         );
-    };
-    held("Hizbullah Trading GmbH", "41");
-    held("Hezbollah Group GmbH", "41");
-    held("Stankoimpord Group", "42");
-    held("Korvata Holding", "44");
-    let lowered = |name: &str| {
-        let mut q = Query::new(name);
-        q.country = Some("DE".into());
-        for m in s.screen(&q, 0.0) {
-            let kinds: Vec<StepKind> = m.steps.iter().map(|s| s.kind).collect();
-            assert!(
-                !kinds.contains(&StepKind::CountryDiffersExactName),
-                "{name} against {}: {kinds:?}",
-                m.entry_id
-            );
-        }
-    };
-    // Six letters: one letter changed is another word.
-    lowered("Zelmot Group GmbH");
-    // Another first letter.
-    lowered("Chizbullah Trading GmbH");
-    // Two edits in a word of eight letters.
-    lowered("Romaschko Group");
-    // A word of its own beside it.
-    lowered("Hizbullah Weserland GmbH");
+    }
+    for lowered in [
+        // Six letters: one letter changed is another word.
+        "Zelmot Group GmbH",
+        // Another first letter.
+        "Chizbullah Trading GmbH",
+        // Two edits in a word of eight letters.
+        "Romaschko Group",
+        // A word of its own beside it.
+        "Hizbullah Weserland GmbH",
+    ] {
+        no_match_takes(
+            &s,
+            &from_country(lowered, "DE"),
+            StepKind::CountryDiffersExactName,
+        );
+    }
 }
 
 #[test]
 fn a_listed_firm_with_a_trade_word_of_another_language_is_held() {
-    let mut listed = entries();
-    listed.extend([
+    let s = screener_with([
         entity("T", "41", "HIZBALLAH", "LB"),
         entity("T", "45", "KALASHNIKOV CONCERN", "RU"),
         entity("T", "46", "DARSTO INDUSTRIES", "IR"),
     ]);
-    let s = Screener::build(listed);
-    let query = |name: &str, country: &str| {
-        let mut q = Query::new(name);
-        q.country = Some(country.into());
-        q
-    };
     // German, Turkish and Spanish trade words beside another spelling of a listed word:
     // `handels`, `ticaret` and `maschinenbau` were words of the query's own.
     for (name, country) in [
@@ -881,12 +904,12 @@ fn a_listed_firm_with_a_trade_word_of_another_language_is_held() {
         ("Hizbullah Ticaret Ltd Şti", "TR"),
         ("Hizbullah Comercio SL", "ES"),
     ] {
-        check_top(&s, &query(name, country), "41", 0.75);
+        check_top(&s, &from_country(name, country), "41", 0.75);
     }
     // `mbH` is the legal form of `Gesellschaft mbH`, not a word of the name.
     check_top(
         &s,
-        &query("Hizballah Handelsgesellschaft mbH", "DE"),
+        &from_country("Hizballah Handelsgesellschaft mbH", "DE"),
         "41",
         0.9,
     );
@@ -897,42 +920,35 @@ fn a_listed_firm_with_a_trade_word_of_another_language_is_held() {
         ("Kalashnikov Trading GmbH", "RU"),
         ("Kalashnikov GmbH", "DE"),
     ] {
-        let m = check_top(&s, &query(name, country), "45", 0.75);
-        let kinds: Vec<StepKind> = m.steps.iter().map(|s| s.kind).collect();
-        assert!(kinds.contains(&StepKind::HoldsOwnWord), "{name}: {kinds:?}");
+        top_takes(
+            &s,
+            &from_country(name, country),
+            "45",
+            StepKind::HoldsOwnWord,
+        );
     }
     // A listed trade and another in the query may be two firms of one family name, and a
     // word of the query's own is another firm.
-    let not_held = |name: &str, country: &str| {
-        for m in s.screen(&query(name, country), 0.0) {
-            let kinds: Vec<StepKind> = m.steps.iter().map(|s| s.kind).collect();
-            assert!(
-                !kinds.contains(&StepKind::HoldsOwnWord),
-                "{name} against {}: {kinds:?}",
-                m.entry_id
-            );
-        }
-    };
-    not_held("Darsto Engineering", "DE");
-    not_held("Darsto Maschinenbau GmbH", "DE");
-    not_held("Kalashnikov Sport Shop", "DE");
+    for name in [
+        "Darsto Engineering",
+        "Darsto Maschinenbau GmbH",
+        "Kalashnikov Sport Shop",
+    ] {
+        no_match_takes(&s, &from_country(name, "DE"), StepKind::HoldsOwnWord);
+    }
 }
 
 #[test]
 fn a_listed_name_glued_to_its_legal_form_is_the_listed_name() {
-    let mut listed = entries();
-    listed.extend([
+    let s = screener_with([
         entity("T", "42", "STANKOIMPORT", "RU"),
         entity("T", "47", "HAMAS", ""),
         entity("T", "48", "HESA", "IR"),
     ]);
-    let s = Screener::build(listed);
     let same_letters = |name: &str| {
-        s.screen(&Query::new(name), 0.0).into_iter().find(|m| {
-            m.steps
-                .iter()
-                .any(|step| step.kind == StepKind::SameLetters)
-        })
+        s.screen(&Query::new(name), 0.0)
+            .into_iter()
+            .find(|m| step_kinds(m).contains(&StepKind::SameLetters))
     };
     for name in [
         "StankoimportGmbH",
