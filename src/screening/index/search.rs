@@ -838,7 +838,6 @@ fn says_nothing_of_who(word: &str) -> bool {
 fn names_a_part_of_a_firm(word: &str) -> bool {
     const STRUCTURE_WORDS: &[&str] = &[
         "company",
-        "concern",
         "corporation",
         "enterprise",
         "enterprises",
@@ -848,9 +847,6 @@ fn names_a_part_of_a_firm(word: &str) -> bool {
         "holdings",
         "international",
         "intl",
-        "kombinat",
-        "kontsern",
-        "konzern",
         "worldwide",
     ];
     (says_nothing_of_who(word) && !is_generic(word)) || STRUCTURE_WORDS.contains(&word)
