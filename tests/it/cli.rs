@@ -611,7 +611,7 @@ fn json_output_matches_the_contract() {
         .map(|l| (l.name.as_str(), l.as_of.as_str()))
         .collect();
     assert!(lists.contains(&("chpl", "2024-02-23")), "{lists:?}");
-    assert_eq!(lists.len(), 20, "{lists:?}");
+    assert_eq!(lists.len(), 21, "{lists:?}");
     for l in &doc.pack.lists {
         assert!(is_digest(&l.sha256) && l.rows > 0 && !l.source.is_empty());
         assert_eq!(l.file, format!("lists/{}.csv", l.name));
