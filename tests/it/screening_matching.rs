@@ -940,6 +940,33 @@ fn a_listed_firm_with_a_trade_word_of_another_language_is_held() {
 }
 
 #[test]
+fn a_listed_firm_named_with_the_trade_words_of_another_language_is_the_listed_firm() {
+    let s = screener_with([
+        entity("T", "49", "KANGBONG TRADING CORPORATION", "KP"),
+        entity("T", "50", "BANK SADERAT IRAN", "IR"),
+        entity("T", "46", "DARSTO INDUSTRIES", "IR"),
+    ]);
+    // Each side reads the other language's trade word as the English one: the name is the
+    // listed name, whichever country the front gives.
+    for (name, country, id) in [
+        ("Kangbong Handels GmbH", "DE", "49"),
+        ("Kangbong Ticaret Ltd. Şti.", "TR", "49"),
+        ("Kangbong Handelsgesellschaft mbH", "DE", "49"),
+        ("Kangbong Torgovaya Kompaniya", "RU", "49"),
+        ("Banco Saderat Iran", "ES", "50"),
+        ("Banque Saderat Iran", "FR", "50"),
+        ("Saderat Iran Bankası", "TR", "50"),
+    ] {
+        check_top(&s, &from_country(name, country), id, 0.9);
+    }
+    // A listed trade against a translated other trade stays apart.
+    assert!(
+        top(&s, &from_country("Darsto Handels GmbH", "DE")).is_none_or(|m| m.score < 0.75),
+        "Darsto Handels GmbH"
+    );
+}
+
+#[test]
 fn a_listed_name_glued_to_its_legal_form_is_the_listed_name() {
     let s = screener_with([
         entity("T", "42", "STANKOIMPORT", "RU"),

@@ -202,6 +202,13 @@ pub(super) fn numbers_as_words(tokens: &mut Vec<String>) {
 /// `Airlines` and `Airways` are read as `Air`, the word lists write carriers with (`MAHAN
 /// AIR`, called Mahan Airlines), which alignment scored as another word. Only for names that
 /// are not a person's: a surname may look like an abbreviation (`Dev`).
+///
+/// A trade word of another language is read as the English word the lists write: a front
+/// names a listed `KANGBONG TRADING CORPORATION` in its own country's words (`Kangbong
+/// Handels GmbH`, `Kangbong Ticaret Ltd`), and alignment scored `handels` against `trading`
+/// as two words that differ (0.71, clear). Only words that say one thing in English: not
+/// `Technik` (technology or engineering), not the forms of `industry`, which the lists write
+/// three ways themselves.
 fn written_out(token: &str) -> Option<&'static str> {
     // A match on the text compiles to a switch on the length and a comparison or two, which
     // screening can afford for every token of every name.
@@ -239,6 +246,35 @@ fn written_out(token: &str) -> Option<&'static str> {
         "svcs" => "services",
         "tech" => "technology",
         "trdg" => "trading",
+        // Trade words of other languages (German, Turkish, Russian and Polish
+        // transliterated, Spanish, Italian, French, Dutch), as the lists write them in
+        // English.
+        "handel"
+        | "handels"
+        | "handelsgesellschaft"
+        | "handlowy"
+        | "handlowa"
+        | "handlowe"
+        | "ticaret"
+        | "torgovy"
+        | "torgovyi"
+        | "torgovyy"
+        | "torgovyj"
+        | "torgovaya"
+        | "torgovoe"
+        | "torgovoye" => "trading",
+        "gruppe" | "grupo" | "gruppa" | "groupe" | "grup" | "gruppo" | "grupa" | "groep" => "group",
+        "technologie" | "tecnologia" | "teknoloji" | "tekhnologiya" | "tekhnologii"
+        | "technologia" => "technology",
+        "logistik" | "lojistik" | "logistica" | "logistique" | "logistika" => "logistics",
+        "muhendislik" | "ingenieria" | "ingegneria" => "engineering",
+        "internacional" | "internazionale" | "uluslararasi" | "mezhdunarodny"
+        | "mezhdunarodnyi" | "mezhdunarodnaya" => "international",
+        "ithalat" | "importaciones" => "import",
+        "ihracat" | "exportaciones" => "export",
+        "banco" | "banque" | "banca" | "bankasi" => "bank",
+        "energie" | "energia" | "enerji" => "energy",
+        "nacional" | "nazionale" => "national",
         _ => return None,
     })
 }
