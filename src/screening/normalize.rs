@@ -115,7 +115,11 @@ pub fn has_folded_text(name: &str, kind: EntryKind) -> bool {
 /// diacritics stripped, dots and apostrophes dropped (so `S.A.` → `sa`, `D'S` → `ds`), all
 /// other punctuation turned into spaces. Used for names and for address comparison.
 pub fn fold(text: &str) -> String {
-    let text = symbols_for_letters(text);
+    // Invisible characters are left out before the passes below read words and their edges,
+    // as `folded_name` leaves them out (`chars::clean`) before it folds: `a\vS`s` (a vertical
+    // tab) and `aS`s` are one text, whose assimilated article both read as `al s`.
+    let text = without_invisible(text);
+    let text = symbols_for_letters(&text);
     let text = possessive_apart(&text);
     let text = article_unassimilated(&text);
     let text = text.as_ref();
@@ -139,6 +143,15 @@ pub fn fold(text: &str) -> String {
         collapsed.push_str(word);
     }
     collapsed
+}
+
+/// `text` without the characters folding leaves out ([`chars::is_invisible`]); borrowed when
+/// it has none, as nearly every name and address has.
+fn without_invisible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(chars::is_invisible) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().filter(|&c| !chars::is_invisible(c)).collect())
 }
 
 /// `text` with `@` and `$` between two letters read as the `a` and `s` they stand for
