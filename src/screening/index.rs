@@ -87,11 +87,17 @@ pub const CUT_NAME_SCORE: f64 = 0.92;
 /// firm whose listed subsidiary's name goes on).
 pub const CUT_WORDS_SCORE: f64 = 0.75;
 /// Name score of a query that holds a listed company's name whole among other words (`Mahan
-/// Air Cargo`, `Bank Melli Iran Hamburg Branch`, `Hessler Trading GmbH c/o Mahan Air`): a
-/// review, and not lowered by another country, since a branch, a front or a name written
-/// "care of" is the listed party's business wherever it says it is. Token alignment charges
-/// every added word, so such names fell below review, and an address abroad cleared them.
+/// Air Cargo`, `Hessler Trading GmbH c/o Mahan Air`): a review, and not lowered by another
+/// country, since a front or a name written "care of" is the listed party's business wherever
+/// it says it is. Token alignment charges every added word, so such names fell below review,
+/// and an address abroad cleared them.
 pub const CONTAINED_NAME_SCORE: f64 = 0.85;
+/// Name score of a query that is a listed company's name whole with the words of a branch or
+/// an office of it, and perhaps its place (`Bank Saderat Iran, Hamburg Branch`,
+/// `Representative Office of Bank Melli Iran in Frankfurt`): a block, not lowered by another
+/// country. A branch or an office is the listed firm itself, not another party, so a sanction
+/// on the firm covers it; at [`CONTAINED_NAME_SCORE`] such an order was reviewed and passed.
+pub const BRANCH_OF_LISTED_SCORE: f64 = 0.95;
 /// Name score of a query that holds, among other words, a listed company's name of one word
 /// that is rare in the list and not a generic business word (`Stankoimport Kazakhstan Branch`,
 /// `KOMID Beijing Representative Office` for `STANKOIMPORT`, `KOMID`): a review, not lowered
@@ -356,6 +362,7 @@ impl Scored {
             self.raised_by,
             Some(
                 StepKind::HoldsListedName
+                    | StepKind::BranchOfListedName
                     | StepKind::WithoutOwnCountry
                     | StepKind::WithoutLegalFormWord
                     | StepKind::HoldsOwnWord

@@ -16,6 +16,9 @@ pub enum StepKind {
     CutAtWordEnd,
     /// The query holds the listed company's name whole among other words.
     HoldsListedName,
+    /// The query is the listed company's name whole with the words of a branch or an office of
+    /// it, and perhaps its place (`Bank Saderat Iran, Hamburg Branch`).
+    BranchOfListedName,
     /// The query is the listed company's name with words left out, its own words in a row.
     PartOfListedName,
     /// The query is, or holds, the listed company's name without the words naming its own
@@ -110,6 +113,7 @@ impl StepKind {
             StepKind::CutInWord => "cut_in_word",
             StepKind::CutAtWordEnd => "cut_at_word_end",
             StepKind::HoldsListedName => "holds_listed_name",
+            StepKind::BranchOfListedName => "branch_of_listed_name",
             StepKind::PartOfListedName => "part_of_listed_name",
             StepKind::WithoutOwnCountry => "listed_name_without_its_country",
             StepKind::WithoutLegalFormWord => "listed_name_without_a_legal_form_word",
@@ -152,6 +156,7 @@ impl StepKind {
             StepKind::CutInWord => "listed name cut inside a word",
             StepKind::CutAtWordEnd => "start of the listed name, to a word's end",
             StepKind::HoldsListedName => "holds the listed name whole",
+            StepKind::BranchOfListedName => "the listed company's name with a branch or office of it",
             StepKind::PartOfListedName => "the listed company's name with words left out",
             StepKind::WithoutOwnCountry => {
                 "the listed company's name without the word naming its country"

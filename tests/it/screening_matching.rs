@@ -967,6 +967,48 @@ fn a_listed_firm_named_with_the_trade_words_of_another_language_is_the_listed_fi
 }
 
 #[test]
+fn a_branch_or_office_of_a_listed_firm_is_the_listed_firm() {
+    let s = screener_with([
+        entity("T", "50", "BANK SADERAT IRAN", "IR"),
+        entity("T", "45", "KALASHNIKOV CONCERN", "RU"),
+    ]);
+    // A branch or office is the firm itself: blocked wherever it says it is.
+    for (name, country, id) in [
+        (
+            "Representative Office of Bank Saderat Iran in Hamburg",
+            "DE",
+            "50",
+        ),
+        ("Bank Saderat Iran, Hamburg Branch", "DE", "50"),
+        ("Filiale Hamburg der Bank Saderat Iran", "DE", "50"),
+        ("Bank Saderat Iran Sucursal Madrid", "ES", "50"),
+        ("Kalashnikov Concern Büro Düsseldorf", "DE", "45"),
+    ] {
+        let m = check_top(&s, &from_country(name, country), id, 0.9);
+        assert!(
+            step_kinds(&m).contains(&StepKind::BranchOfListedName),
+            "{name}: {:?}",
+            m.steps
+        );
+    }
+    // Other words beside the listed name, or a trade, or two places: a review, as before.
+    for name in [
+        "Bank Saderat Iran Employees Union",
+        "Bank Saderat Iran Trading Office",
+        "Bank Saderat Iran Hamburg Berlin Branch",
+        "Kalashnikov Concern Izhevsk",
+    ] {
+        let m = top(&s, &from_country(name, "DE")).unwrap_or_else(|| panic!("{name}: no match"));
+        assert!((0.75..0.9).contains(&m.score), "{name}: {}", m.score);
+        assert!(
+            !step_kinds(&m).contains(&StepKind::BranchOfListedName),
+            "{name}: {:?}",
+            m.steps
+        );
+    }
+}
+
+#[test]
 fn a_listed_name_glued_to_its_legal_form_is_the_listed_name() {
     let s = screener_with([
         entity("T", "42", "STANKOIMPORT", "RU"),

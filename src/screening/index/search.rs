@@ -311,8 +311,8 @@ impl Screener {
         facts: &[TokenFacts],
         entry: impl Fn() -> Option<u32>,
     ) -> Option<(f64, StepKind)> {
-        if let Some(score) = self.holds_listed_whole(query, tokens, &entry) {
-            return Some((score, StepKind::HoldsListedName));
+        if let Some(held) = self.holds_listed_whole(query, tokens, &entry) {
+            return Some(held);
         }
         if let Some(score) = self.without_own_country(query, tokens, facts, &entry) {
             return Some((score, StepKind::WithoutOwnCountry));
@@ -544,13 +544,14 @@ impl Screener {
         (entry.kind != EntryKind::Person).then_some(CONTAINED_NAME_SCORE)
     }
 
-    /// [`Self::holds_listed`] for the listed name as it is.
+    /// [`Self::holds_listed`] for the listed name as it is: [`StepKind::BranchOfListedName`]
+    /// when the other words name a branch or office of it ([`names_a_branch`]).
     fn holds_listed_whole<S: AsRef<str>>(
         &self,
         query: &[String],
         tokens: &[S],
         entry: impl FnOnce() -> Option<u32>,
-    ) -> Option<f64> {
+    ) -> Option<(f64, StepKind)> {
         // The entry's kind last: asked for every candidate of every query, a look-up in the
         // entries (a cache miss each) costs more than the token tests that rule most out.
         if tokens.len() >= query.len() || !stand_together(query, tokens) {
@@ -584,11 +585,20 @@ impl Screener {
                     && !is_generic(word)
                     && self.entries_with_token(word, most) <= most
                     && kind().is_some_and(|k| matches!(k, EntryKind::Entity | EntryKind::Unknown)))
-                .then_some(ONE_WORD_HELD_SCORE)
+                .then_some((ONE_WORD_HELD_SCORE, StepKind::HoldsListedName))
             }
-            _ => (tokens.iter().any(|t| !is_generic(t.as_ref()))
-                && kind().is_some_and(|k| k != EntryKind::Person))
-            .then_some(CONTAINED_NAME_SCORE),
+            _ => {
+                if !(tokens.iter().any(|t| !is_generic(t.as_ref()))
+                    && kind().is_some_and(|k| k != EntryKind::Person))
+                {
+                    return None;
+                }
+                Some(if names_a_branch(query, tokens) {
+                    (BRANCH_OF_LISTED_SCORE, StepKind::BranchOfListedName)
+                } else {
+                    (CONTAINED_NAME_SCORE, StepKind::HoldsListedName)
+                })
+            }
         }
     }
 
@@ -827,6 +837,67 @@ fn says_nothing_of_who(word: &str) -> bool {
         || BRANCH_WORDS.contains(&word)
         || super::super::normalize::is_legal_form_word(word)
         || super::super::country_words::is_country_word(word)
+}
+
+/// Words that name a branch or an office of a firm, in the languages of the export:
+/// `Representative Office`, `Niederlassung`, `Sucursal`, `Şube`, `Predstavitelstvo`.
+const BRANCH_OFFICE_WORDS: &[&str] = &[
+    "branch",
+    "branches",
+    "bureau",
+    "buero",
+    "buro",
+    "filial",
+    "filiala",
+    "filiale",
+    "niederlassung",
+    "oficina",
+    "ofis",
+    "office",
+    "predstavitelstvo",
+    "rep",
+    "representation",
+    "representative",
+    "sube",
+    "succursale",
+    "sucursal",
+    "ufficio",
+    "zweigniederlassung",
+];
+
+/// Words that join a branch to its place or its firm (`in Hamburg`, `der Bank`, `de la`).
+const PLACE_CONNECTIVES: &[&str] = &[
+    "at", "da", "de", "del", "der", "des", "di", "du", "en", "fur", "in", "la",
+];
+
+/// Whether the query's words beside a listed name it holds whole (`tokens`) name a branch or
+/// an office of it: a branch or office word among them, and besides it only words naming a
+/// part of a firm ([`names_a_part_of_a_firm`]) and at most one other word, the place it is in
+/// (`Bank Saderat Iran Hamburg Branch`, `Representative Office of Bank Melli Iran in
+/// Frankfurt`), which may not be a generic business word: `Bank Saderat Trading Office`
+/// names a business beside the listed one.
+fn names_a_branch<S: AsRef<str>>(query: &[String], tokens: &[S]) -> bool {
+    let mut listed: Vec<&str> = tokens.iter().map(AsRef::as_ref).collect();
+    let mut branch = false;
+    let mut place = false;
+    for word in query {
+        if let Some(at) = listed.iter().position(|t| *t == word.as_str()) {
+            listed.swap_remove(at);
+        } else if BRANCH_OFFICE_WORDS.contains(&word.as_str()) {
+            branch = true;
+        } else if names_a_part_of_a_firm(word) || PLACE_CONNECTIVES.contains(&word.as_str()) {
+            continue;
+        } else if place
+            || is_generic(word)
+            || word.chars().count() < 3
+            || !word.chars().all(char::is_alphabetic)
+        {
+            return false;
+        } else {
+            place = true;
+        }
+    }
+    branch
 }
 
 /// Words that name a part or the whole of a firm, not its trade: a branch or an office's
