@@ -34,7 +34,9 @@ use super::steps::{self, ScoreSteps, StepKind};
 use super::translit;
 
 mod cache;
+mod firm_words;
 mod identifiers;
+mod initials;
 mod mentions;
 mod names;
 mod search;

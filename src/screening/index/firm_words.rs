@@ -1,0 +1,225 @@
+//! Which words of a query and a listed company's name say who the firm is, and which only
+//! name its trade, its legal form, its country or a part of it (`Branch`, `Group`): what the
+//! scores for a listed name held among other words ask (`search.rs`), kept apart from the
+//! scoring itself.
+
+use super::*;
+
+/// Words that say nothing of who a firm is: generic business words, legal forms, words
+/// naming a country, and the words of a branch or an office (`Branch`, `Representative
+/// Office`, `Filial`, `Concern`, `Zavod`).
+pub(super) fn says_nothing_of_who(word: &str) -> bool {
+    const BRANCH_WORDS: &[&str] = &[
+        "affiliate",
+        "branch",
+        "branches",
+        "concern",
+        "department",
+        "division",
+        "filial",
+        "filiale",
+        "kombinat",
+        "kontsern",
+        "konzern",
+        "office",
+        "offices",
+        "predstavitelstvo",
+        "rep",
+        "representation",
+        "representative",
+        "subsidiary",
+        "zavod",
+    ];
+    is_generic(word)
+        || BRANCH_WORDS.contains(&word)
+        || super::super::normalize::is_legal_form_word(word)
+        || super::super::country_words::is_country_word(word)
+}
+
+/// Words that name a branch or an office of a firm, in the languages of the export:
+/// `Representative Office`, `Niederlassung`, `Sucursal`, `Şube`, `Predstavitelstvo`.
+const BRANCH_OFFICE_WORDS: &[&str] = &[
+    "branch",
+    "branches",
+    "bureau",
+    "buero",
+    "buro",
+    "filial",
+    "filiala",
+    "filiale",
+    "niederlassung",
+    "oficina",
+    "ofis",
+    "office",
+    "predstavitelstvo",
+    "rep",
+    "representation",
+    "representative",
+    "sube",
+    "succursale",
+    "sucursal",
+    "ufficio",
+    "zweigniederlassung",
+];
+
+/// Words that join a branch to its place or its firm (`in Hamburg`, `der Bank`, `de la`).
+const PLACE_CONNECTIVES: &[&str] = &[
+    "at", "da", "de", "del", "der", "des", "di", "du", "en", "fur", "in", "la",
+];
+
+/// Whether the query's words beside a listed name it holds whole (`tokens`) name a branch or
+/// an office of it: a branch or office word among them, and besides it only words naming a
+/// part of a firm ([`names_a_part_of_a_firm`]) and at most one other word, the place it is in
+/// (`Bank Saderat Iran Hamburg Branch`, `Representative Office of Bank Melli Iran in
+/// Frankfurt`), which may not be a generic business word: `Bank Saderat Trading Office`
+/// names a business beside the listed one.
+pub(super) fn names_a_branch<S: AsRef<str>>(query: &[String], tokens: &[S]) -> bool {
+    let mut listed: Vec<&str> = tokens.iter().map(AsRef::as_ref).collect();
+    let mut branch = false;
+    let mut place = false;
+    for word in query {
+        if let Some(at) = listed.iter().position(|t| *t == word.as_str()) {
+            listed.swap_remove(at);
+        } else if BRANCH_OFFICE_WORDS.contains(&word.as_str()) {
+            branch = true;
+        } else if names_a_part_of_a_firm(word) || PLACE_CONNECTIVES.contains(&word.as_str()) {
+            continue;
+        } else if place
+            || is_generic(word)
+            || word.chars().count() < 3
+            || !word.chars().all(char::is_alphabetic)
+        {
+            return false;
+        } else {
+            place = true;
+        }
+    }
+    branch
+}
+
+/// Words that name a part or the whole of a firm, not its trade: a branch or an office's
+/// words ([`says_nothing_of_who`]), `group`, `holding`, `international` and the like, legal
+/// forms and country words. What the query may add to a listed firm's own word for
+/// [`Screener::own_word_with_other_generic_words`] and for a one-word listed name in a few
+/// more entries: `Darsto Engineering` for a listed `DARSTO INDUSTRIES` names another trade,
+/// and may be another firm.
+pub(super) fn names_a_part_of_a_firm(word: &str) -> bool {
+    const STRUCTURE_WORDS: &[&str] = &[
+        "company",
+        "corporation",
+        "enterprise",
+        "enterprises",
+        "global",
+        "group",
+        "holding",
+        "holdings",
+        "international",
+        "intl",
+        "worldwide",
+    ];
+    (says_nothing_of_who(word) && !is_generic(word)) || STRUCTURE_WORDS.contains(&word)
+}
+
+/// What [`Screener::own_word_with_other_generic_words`] asks of the query alone: its words
+/// that name no part of a firm ([`names_a_part_of_a_firm`]) and are no generic business word.
+/// The listed name's one own word must be the query's every such word, so a query of two
+/// different ones holds no listed firm's word that way, and a query of one holds only a name
+/// that has that word.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum FirmWords<'q> {
+    /// Every word of the query names a part of a firm or is a generic business word.
+    None,
+    /// One word (perhaps repeated) names none.
+    One(&'q str),
+    /// Two different words name none.
+    Several,
+}
+
+/// The query's one word that may be a one-word listed company name spelled another way
+/// (`Screener::one_word_spelled_otherwise`): the query has other words, all generic business
+/// words or words naming a part or the whole of a firm, and this one word besides, of
+/// [`SPELLED_OTHERWISE_MIN_LETTERS`] letters or more.
+pub(super) fn spelled_word(query: &[String]) -> Option<&str> {
+    if query.len() < 2 {
+        return None;
+    }
+    let mut own = query
+        .iter()
+        .filter(|q| !is_generic(q) && !names_a_part_of_a_firm(q));
+    match (own.next(), own.next()) {
+        (Some(word), None) if word.chars().count() >= SPELLED_OTHERWISE_MIN_LETTERS => Some(word),
+        _ => None,
+    }
+}
+
+impl<'q> FirmWords<'q> {
+    pub(super) fn of(query: &'q [String]) -> FirmWords<'q> {
+        let mut out = FirmWords::None;
+        for q in query
+            .iter()
+            .filter(|q| !names_a_part_of_a_firm(q) && !is_generic(q))
+        {
+            match out {
+                FirmWords::None => out = FirmWords::One(q),
+                FirmWords::One(w) if w != q.as_str() => return FirmWords::Several,
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// Whether `words` stand together in `query`: some run of as many of its tokens holds exactly
+/// them, in any order (`MiG Aircraft Corporation` holds `aircraft corporation mig`). Together,
+/// because a word inside a listed name makes another name (`Zelmi Kaan Trading` is not
+/// `Zelmi Trading`); in any order, because the same words reordered are the same firm's name
+/// (an export's or a translation's word order), and alignment charged the move. Asked of every
+/// candidate: most leave a word out of the query, found before any run is looked at.
+pub(super) fn stand_together<S: AsRef<str>>(query: &[String], words: &[S]) -> bool {
+    let n = words.len();
+    if n == 0 || n > query.len() {
+        return false;
+    }
+    if !words
+        .iter()
+        .all(|w| query.iter().any(|q| q.as_str() == w.as_ref()))
+    {
+        return false;
+    }
+    // A run of `n` tokens is the words reordered when each word is in it as often as in them.
+    query.windows(n).any(|run| {
+        words.iter().all(|w| {
+            let w = w.as_ref();
+            run.iter().filter(|q| q.as_str() == w).count()
+                == words.iter().filter(|x| x.as_ref() == w).count()
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn together(query: &str, words: &str) -> bool {
+        let query: Vec<String> = query.split(' ').map(str::to_string).collect();
+        let words: Vec<&str> = words.split(' ').collect();
+        stand_together(&query, &words)
+    }
+
+    /// Listed words stand together in any order, never with another word among them, and a
+    /// word the listed name repeats must be there as often.
+    #[test]
+    fn listed_words_stand_together_in_any_order_but_not_apart() {
+        assert!(together("khodro iran parts", "iran khodro"));
+        assert!(together("parts iran khodro", "iran khodro"));
+        assert!(together(
+            "corporation mig aircraft",
+            "aircraft corporation mig"
+        ));
+        assert!(!together("khodro parts iran", "iran khodro"));
+        assert!(!together("zelmi kaan trading", "zelmi trading"));
+        assert!(!together("bank bank saderat", "bank saderat saderat"));
+        assert!(together("x saderat bank saderat", "saderat bank saderat"));
+        assert!(!together("iran", "iran khodro"));
+    }
+}
