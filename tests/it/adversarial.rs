@@ -2,7 +2,9 @@
 //! `case.toml` saying what the input attempts and what must come of it. Each case runs the
 //! binary in a scratch copy of its directory, so a case that tries to overwrite its own
 //! inputs cannot damage the fixtures. Whatever a case expects, no run may panic, counts must
-//! add up (a filtered report's orders and the ones it left out), and no order may come out `clear` unless the case names it as a benign control.
+//! add up (a filtered report's orders and the ones it left out), no order may come out `clear`
+//! unless the case names it as a benign control (which then must be clear) or a known limit,
+//! and an order may be required to have, or not to have, a finding of a named rule.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,9 +33,23 @@ struct Case {
     /// `block`, `hold`, `review`, `info`; `error` must be exactly `error`.
     #[serde(default)]
     orders: BTreeMap<String, String>,
-    /// Orders that may be clear: benign controls beside the attack.
+    /// Orders that must be clear: benign controls beside the attack. A control that comes out
+    /// flagged is a false alarm, and fails the case.
     #[serde(default)]
     clear: Vec<String>,
+    /// Orders that may be clear: a miss the case records as a known limit (docs/screening.md),
+    /// not a control.
+    #[serde(default)]
+    known_limits: Vec<String>,
+    /// Order id → rules each must have a finding of: the rule the case is about, so that
+    /// another rule's verdict (a party in Russia is held whatever its name) cannot stand in
+    /// for it.
+    #[serde(default)]
+    rules: BTreeMap<String, Vec<String>>,
+    /// Order id → rules it must have no finding of: a control held for another reason, that the
+    /// rule under attack must still leave alone.
+    #[serde(default)]
+    not_rules: BTreeMap<String, Vec<String>>,
     /// Texts that standard error must contain.
     #[serde(default)]
     stderr: Vec<String>,
@@ -190,16 +206,49 @@ fn judge_report(case: &Case, report: &str) -> Vec<String> {
         ));
     }
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    // Every verdict and rule of each key: an id repeated across inputs is several orders.
+    let mut verdicts: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut fired: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for order in &orders {
         let verdict = order["verdict"].as_str().unwrap_or("?").to_string();
         let key = match order["id"].as_str() {
             Some(id) => id.to_string(),
             None => format!("line {}", order["line"]),
         };
-        if verdict == "clear" && !case.clear.contains(&key) {
+        if verdict == "clear" && !case.clear.contains(&key) && !case.known_limits.contains(&key) {
             problems.push(format!("`{key}` is clear"));
         }
+        let rules = order["findings"].as_array().into_iter().flatten();
+        fired
+            .entry(key.clone())
+            .or_default()
+            .extend(rules.filter_map(|f| f["rule_id"].as_str().map(str::to_string)));
+        verdicts
+            .entry(key.clone())
+            .or_default()
+            .push(verdict.clone());
         seen.insert(key, verdict);
+    }
+    for key in &case.clear {
+        match verdicts.get(key) {
+            None => problems.push(format!("control `{key}` is not in the report")),
+            Some(all) if !all.iter().any(|v| v == "clear") => {
+                problems.push(format!("control `{key}` is {}, not clear", all.join(", ")));
+            }
+            Some(_) => {}
+        }
+    }
+    for (key, wanted) in &case.rules {
+        let got = fired.get(key).map(Vec::as_slice).unwrap_or_default();
+        for rule in wanted.iter().filter(|r| !got.contains(r)) {
+            problems.push(format!("`{key}` has no finding of {rule}: {got:?}"));
+        }
+    }
+    for (key, unwanted) in &case.not_rules {
+        let got = fired.get(key).map(Vec::as_slice).unwrap_or_default();
+        for rule in unwanted.iter().filter(|r| got.contains(r)) {
+            problems.push(format!("`{key}` has a finding of {rule}"));
+        }
     }
     for (key, least) in &case.orders {
         let Some(got) = seen.get(key) else {
