@@ -37,7 +37,8 @@ pub(super) fn says_nothing_of_who(word: &str) -> bool {
 }
 
 /// Words that name a branch or an office of a firm, in the languages of the export:
-/// `Representative Office`, `Niederlassung`, `Sucursal`, `Şube`, `Predstavitelstvo`.
+/// `Representative Office`, `Niederlassung`, `Sucursal`, `Şube`, `Predstavitelstvo`. Not
+/// `Rep`, which names a republic as often (`Islamic Rep. of Iran`), and a block rests on these.
 const BRANCH_OFFICE_WORDS: &[&str] = &[
     "branch",
     "branches",
@@ -52,7 +53,6 @@ const BRANCH_OFFICE_WORDS: &[&str] = &[
     "ofis",
     "office",
     "predstavitelstvo",
-    "rep",
     "representation",
     "representative",
     "sube",
