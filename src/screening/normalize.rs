@@ -243,25 +243,16 @@ fn possessive_apart(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains(is_apostrophe) {
         return std::borrow::Cow::Borrowed(text);
     }
+    // `fold` has left invisible characters out already (`without_invisible`), so the
+    // characters around an apostrophe are the ones folding reads (`a\u{7f}'s` is `a's`).
     let letters: Vec<char> = text.chars().collect();
-    // Invisible characters are passed over, as folding leaves them out (`a\u{7f}'s`,
-    // `a'\u{7f}s`): the next visible character after position `i`.
-    let next_visible = |i: usize| {
-        letters
-            .iter()
-            .enumerate()
-            .skip(i + 1)
-            .find(|(_, c)| !chars::is_invisible(**c))
-    };
     let at_possessive = |i: usize| {
         letters.get(i).copied().is_some_and(is_apostrophe)
-            && letters
-                .get(..i)
-                .and_then(|before| before.iter().rev().find(|c| !chars::is_invisible(**c)))
+            && i.checked_sub(1)
+                .and_then(|b| letters.get(b))
                 .is_some_and(|c| c.is_alphanumeric())
-            && next_visible(i).is_some_and(|(s, c)| {
-                matches!(c, 's' | 'S') && next_visible(s).is_none_or(|(_, c)| !c.is_alphanumeric())
-            })
+            && letters.get(i + 1).is_some_and(|c| matches!(c, 's' | 'S'))
+            && letters.get(i + 2).is_none_or(|c| !c.is_alphanumeric())
     };
     let apostrophes: Vec<usize> = (0..letters.len()).filter(|&i| at_possessive(i)).collect();
     if apostrophes.is_empty() {
@@ -911,6 +902,25 @@ pub fn legal_forms() -> impl Iterator<Item = &'static str> {
 #[cfg(test)]
 mod article_tests {
     use super::*;
+
+    /// Invisible characters around a possessive or an article are left out before either is
+    /// read, in every script: folding reads the text as shown.
+    #[test]
+    fn invisible_characters_do_not_hide_a_possessive_or_an_article() {
+        for hidden in ["\u{7f}", "\u{b}", "\u{200b}", "\u{ad}"] {
+            assert_eq!(
+                fold(&format!("Stankoimport{hidden}'s branch")),
+                "stankoimport s branch",
+                "{hidden:?}"
+            );
+            assert_eq!(
+                fold(&format!("Stankoimport'{hidden}s branch")),
+                "stankoimport s branch",
+                "{hidden:?}"
+            );
+            assert_eq!(fold(&format!("a{hidden}S`s")), "al s", "{hidden:?}");
+        }
+    }
 
     #[test]
     fn an_assimilated_arabic_article_folds_as_al() {
