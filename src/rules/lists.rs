@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::rules::spacing::{close_spaced_letters, has_spaced_letters};
+use crate::rules::spacing::{close_spaced_letters, has_spaced_letters, is_plain_ascii};
 
 /// Metadata a pack states for a list or the rates table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -408,11 +408,6 @@ pub fn is_apostrophe(c: char) -> bool {
     )
 }
 
-/// Whether ASCII `text` has an apostrophe [`fold`] leaves out: such a text takes the long way.
-fn has_ascii_apostrophe(text: &str) -> bool {
-    text.bytes().any(|b| b == b'\'' || b == b'`')
-}
-
 /// `text` as a reviewer reads it: invisible characters left out, compatibility forms
 /// (full-width, mathematical, enclosed letters) as the letters they stand for, and Cyrillic or Greek
 /// letters inside a Latin word read as the Latin letters they look like. What [`fold`] and
@@ -476,11 +471,7 @@ pub fn folded(text: &str) -> Cow<'_, str> {
 /// allocates nothing.
 pub fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     const SHORT: usize = 64;
-    if text.len() <= SHORT
-        && text.is_ascii()
-        && !has_spaced_letters(text)
-        && !has_ascii_apostrophe(text)
-    {
+    if text.len() <= SHORT && is_plain_ascii(text) {
         let mut buffer = [0u8; SHORT];
         let mut length = 0;
         let mut bytes = FoldedAscii::new(text);
@@ -499,8 +490,7 @@ pub fn with_folded<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
 /// Orders two texts as their [`fold`]s would be ordered, without building them when both
 /// are ASCII (nearly every comparison a rule makes: codes, methods, yes/no answers).
 pub fn fold_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let plain = |t: &str| t.is_ascii() && !has_spaced_letters(t) && !has_ascii_apostrophe(t);
-    if plain(a) && plain(b) {
+    if is_plain_ascii(a) && is_plain_ascii(b) {
         let (mut a, mut b) = (FoldedAscii::new(a), FoldedAscii::new(b));
         loop {
             match (a.next(), b.next()) {

@@ -110,6 +110,45 @@ fn single_ascii_letters(text: &[u8]) -> usize {
     singles + usize::from(here == 2 && before == 0)
 }
 
+/// Whether `text` is ASCII with no apostrophe (`'` or a backtick, which folding reads as a
+/// possessive) and no word spelled out in single letters: the texts folding may read a byte
+/// at a time. What every text comparison and list look-up asks of both its texts, so one
+/// pass over the bytes answers all three questions, and only a text with three single
+/// letters or more takes [`runs`].
+pub(crate) fn is_plain_ascii(text: &str) -> bool {
+    // 0: neither letter nor digit; 1: a digit; 2: a letter; 3: what is not plain.
+    const CLASS: [u8; 256] = {
+        let mut class = [3u8; 256];
+        let mut byte = 0;
+        while byte < 128 {
+            let c = byte as u8;
+            class[byte] = if c.is_ascii_alphabetic() {
+                2
+            } else if c.is_ascii_digit() {
+                1
+            } else if c == b'\'' || c == b'`' {
+                3
+            } else {
+                0
+            };
+            byte += 1;
+        }
+        class
+    };
+    let (mut before, mut here) = (0u8, 0u8);
+    let mut singles = 0usize;
+    for &byte in text.as_bytes() {
+        let after = CLASS[usize::from(byte)];
+        if after == 3 {
+            return false;
+        }
+        singles += usize::from(here == 2 && before == 0 && after == 0);
+        (before, here) = (here, after);
+    }
+    singles += usize::from(here == 2 && before == 0);
+    text.len() < 2 * MIN_RUN - 1 || singles < MIN_RUN || !runs(text, |_, _| true)
+}
+
 /// `text` with each word spelled out in single letters closed up (`C A S H` as `CASH`),
 /// borrowed when it has none.
 pub fn close_spaced_letters(text: &str) -> Cow<'_, str> {
@@ -152,6 +191,27 @@ mod tests {
         ] {
             assert_eq!(close_spaced_letters(text), closed, "{text}");
             assert!(has_spaced_letters(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn plain_ascii_is_ascii_without_an_apostrophe_or_spaced_letters() {
+        // Every text of up to six of these characters, against the three questions asked apart.
+        const ALPHABET: [char; 8] = ['a', 'B', '1', ' ', '.', '\'', '`', 'é'];
+        let mut texts = vec![String::new()];
+        let mut longest = vec![String::new()];
+        for _ in 0..6 {
+            longest = longest
+                .iter()
+                .flat_map(|t| ALPHABET.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longest.iter().cloned());
+        }
+        assert!(texts.len() > 200_000);
+        for text in &texts {
+            let expected =
+                text.is_ascii() && !has_spaced_letters(text) && !text.contains(['\'', '`']);
+            assert_eq!(super::is_plain_ascii(text), expected, "{text:?}");
         }
     }
 
