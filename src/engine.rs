@@ -707,6 +707,8 @@ struct RuleOutcome {
 /// The state of one walk over a rule's bindings.
 struct Walk {
     count: usize,
+    /// Combinations visited (not false) so far.
+    visited: u64,
     /// The most combinations this walk may visit.
     limit: usize,
     overflow: bool,
@@ -735,6 +737,7 @@ impl Walk {
     fn new(rule: &Rule) -> Walk {
         Walk {
             count: 0,
+            visited: 0,
             limit: if rule.bindings.len() <= 1 {
                 usize::MAX
             } else {

@@ -17,6 +17,14 @@ pub(super) struct Bound<'o> {
     trail: Trail<'o>,
 }
 
+impl Bound<'_> {
+    /// The source path this was taken through, by address: the same for two consignees
+    /// (`consignees[*]`), another for the buyer and the end user.
+    pub(super) fn source_id(&self) -> usize {
+        self.trail.path_id()
+    }
+}
+
 /// The concrete path of `last` (if any) after the trails of the variable `from` (and those it
 /// came from), the variables being `vars`.
 fn concrete(vars: &[Bound], from: Option<usize>, last: Option<&Trail>) -> String {

@@ -19,6 +19,8 @@
 //! That pass (`RowDates::include_later`), which names the first
 //! later row matched, evaluates every condition of a depth as it is reached. `trace` walks
 //! every combination with full evidence and does not use this.
+use smallvec::SmallVec;
+
 use super::*;
 
 /// When each condition of a rule can be evaluated.
@@ -162,6 +164,8 @@ pub(super) struct Staged<'s, 'o> {
     pub(super) elements: &'s mut Vec<Vec<Bound<'o>>>,
     /// The order's conditions evaluated so far, for the profile.
     pub(super) counts: &'s mut Counts,
+    /// Which of the order's objects are equal, as far as asked.
+    pub(super) twins: &'s mut Twins,
 }
 
 /// The vectors the staged walks of one order reuse from rule to rule, instead of allocating
@@ -174,6 +178,7 @@ pub(super) struct Scratch<'o> {
     elements: Vec<Vec<Bound<'o>>>,
     memo: Memo,
     first: FirstElements<'o>,
+    twins: Twins,
     /// The order's conditions evaluated so far, for the profile (counted whether or not a
     /// profile is kept: an addition per evaluation).
     pub(super) counts: Counts,
@@ -226,6 +231,7 @@ impl<'o> Scratch<'o> {
             done: &mut self.done,
             elements: &mut self.elements,
             counts: &mut self.counts,
+            twins: &mut self.twins,
         };
         (staged, vars)
     }
@@ -282,6 +288,7 @@ pub(super) fn bind_staged<'o>(
         if truth == Truth::False {
             return;
         }
+        walk.visited = walk.visited.saturating_add(1);
         let cx: &Cx = cx;
         visit(cx, truth, &mut |i| asked(rule, i, depth, cx, staged));
         return;
@@ -307,16 +314,79 @@ pub(super) fn bind_staged<'o>(
             .elements_into(class, cx, binding, &mut elements),
         None => cx.elements_into(binding, &mut elements),
     }
+    // An object equal to one taken through another source path whose walk came to nothing
+    // (the end user who is the buyer) comes to nothing too, and is not walked: see `Twins`.
+    // Not in a walk that counts its combinations against the limit, nor in the lookback pass,
+    // which names the first later row it meets.
+    let skip_twins = walk.limit == usize::MAX && !cx.rows.include_later();
+    let mut came_to_nothing: SmallVec<[(&'o Value, usize); MAX_NOTHING]> = SmallVec::new();
     for bound in elements.drain(..) {
+        let object = matches!(bound.value, Value::Map(_)).then(|| (bound.value, bound.source_id()));
+        if let Some((value, source)) = object.filter(|_| skip_twins) {
+            if came_to_nothing
+                .iter()
+                .any(|&(seen, from)| from != source && staged.twins.equal(seen, value))
+            {
+                continue;
+            }
+        }
+        let visited = walk.visited;
         cx.vars.push(bound);
         bind_staged(rule, depth + 1, cx, staged, visit, walk);
         cx.vars.pop();
         if walk.overflow {
             break;
         }
+        if let Some(object) = object.filter(|_| skip_twins && walk.visited == visited) {
+            if came_to_nothing.len() < MAX_NOTHING {
+                came_to_nothing.push(object);
+            }
+        }
     }
     if let Some(slot) = staged.elements.get_mut(depth) {
         *slot = elements;
+    }
+}
+
+/// The most elements of one binding whose walks came to nothing that a later element is
+/// compared with.
+const MAX_NOTHING: usize = 8;
+
+/// Which objects of an order are equal, by address, as far as asked: the pairs compared, so
+/// that the rules after the first that asks (every rule over the order's places asks whether
+/// the end user is the buyer) look the answer up instead of comparing again.
+///
+/// Skipping an object equal to one that came to nothing is sound because a condition's
+/// outcome depends only on the values its paths reach from its bases (and the order, its
+/// dates, the pack's lists and rates, the screening of its parties): inside an object, every
+/// value and the object holding it (the `currency` beside an amount) are the same in its
+/// twin, so every combination through the twin has the truth the same combination through the
+/// first had: false. A false combination is never visited, builds no evidence and is not
+/// counted unless the walk counts against the limit; its one effect, noting a later row left
+/// out, the first already noted. A scalar element is not skipped: its meaning may lie in the
+/// object holding it (an amount's currency), outside what is compared. Elements of one source
+/// path are not compared (two equal consignees are rare, and a thousand items are not compared
+/// with one another on every walk).
+#[derive(Default)]
+pub(super) struct Twins {
+    pairs: Vec<(usize, usize, bool)>,
+}
+
+impl Twins {
+    fn equal(&mut self, a: &Value, b: &Value) -> bool {
+        let key = {
+            let (a, b) = (a as *const Value as usize, b as *const Value as usize);
+            (a.min(b), a.max(b))
+        };
+        if let Some(&(_, _, equal)) = self.pairs.iter().find(|p| (p.0, p.1) == key) {
+            return equal;
+        }
+        let equal = a == b;
+        // An order of many parties is compared without remembering past the first pairs.
+        if self.pairs.len() < 64 {
+            self.pairs.push((key.0, key.1, equal));
+        }
+        equal
     }
 }
 

@@ -214,6 +214,12 @@ impl Clone for Trail<'_> {
 }
 
 impl Trail<'_> {
+    /// The path this was reached through, by address: the same for the members of one list,
+    /// another for an equal path held elsewhere.
+    pub fn path_id(&self) -> usize {
+        self.steps.as_ptr() as usize
+    }
+
     /// The concrete path (`consignees[1].city`) after `prefix`.
     pub fn concrete(&self, prefix: &str) -> String {
         let mut out = String::with_capacity(prefix.len() + 16);

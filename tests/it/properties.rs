@@ -410,13 +410,17 @@ fn engine() -> &'static Engine {
     })
 }
 
-fn verdict_of(order: &Json) -> Verdict {
+fn judgement_of(order: &Json) -> Judgement {
     let records: Vec<Record> =
         redflag::order::from_text(&format!("{order}\n"), "p.jsonl", InputFormat::Jsonl, None)
             .unwrap()
             .collect();
     assert_eq!(records.len(), 1);
-    engine().judge(&records[0]).verdict
+    engine().judge(&records[0])
+}
+
+fn verdict_of(order: &Json) -> Verdict {
+    judgement_of(order).verdict
 }
 
 /// A red flag an order can be given: each one alone is a finding of the default pack.
@@ -610,6 +614,52 @@ proptest! {
         let after = verdict_of(&flagged);
         prop_assert!(after >= before, "{:?}: {:?} fell to {:?}", flag, before, after);
         prop_assert!(after >= least(flag), "{:?} gave only {:?}", flag, after);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// A party written again under other roles (the end user who is the buyer, a consignee or
+    /// forwarder who is too) is judged as one written apart. The engine does not walk an
+    /// object equal to one of another role whose walk came to nothing; here the copy written
+    /// apart carries an attribute no rule reads, so it is walked, and both must give the same
+    /// verdict and findings, evidence and match counts included.
+    #[test]
+    fn a_party_written_again_is_judged_as_one_written_apart(
+        order in order(),
+        roles in 1u8..8,
+        from_end_user in any::<bool>(),
+    ) {
+        let order = with_id(order, 1);
+        let source = if from_end_user { "end_user" } else { "buyer" };
+        let twin = match order.get(source) {
+            Some(party) => party.clone(),
+            None => order["buyer"].clone(),
+        };
+        let mut apart = twin.clone();
+        apart["attributes"] = json!({"written_apart": "yes"});
+        let (mut same, mut written_apart) = (order.clone(), order);
+        for (bit, role) in [(1, "end_user"), (4, "forwarder")] {
+            if roles & bit != 0 {
+                same[role] = twin.clone();
+                written_apart[role] = apart.clone();
+            }
+        }
+        if roles & 2 != 0 {
+            for (copy, party) in [(&mut same, &twin), (&mut written_apart, &apart)] {
+                match copy["consignees"].as_array_mut() {
+                    Some(list) => list.push(party.clone()),
+                    None => copy["consignees"] = json!([party]),
+                }
+            }
+        }
+        let (same, written_apart) = (judgement_of(&same), judgement_of(&written_apart));
+        prop_assert_eq!(same.verdict, written_apart.verdict);
+        prop_assert_eq!(
+            format!("{:#?}", same.findings),
+            format!("{:#?}", written_apart.findings)
+        );
     }
 }
 
