@@ -320,6 +320,13 @@ impl Engine {
         scratch: &mut Scratch<'o>,
         longest: usize,
     ) -> RuleOutcome {
+        if compiled.inert_without_lists && self.screener.is_none() {
+            return RuleOutcome {
+                finding: None,
+                lapsed: Vec::new(),
+                combinations: 0,
+            };
+        }
         // Combinations that fired or were undecided, split by whether a waiver covers them; made
         // at the first such combination, since most rules of an order have none.
         let mut tallies: Option<Tallies> = None;
@@ -692,6 +699,9 @@ struct CompiledRule {
     /// Per binding, per source, the `[*]` in its path: how many values it can reach on an
     /// order, given the order's longest list (`Walk::for_order`).
     wildcards: Vec<Vec<u32>>,
+    /// Whether the rule comes to nothing when no screening list is loaded
+    /// (`build::inert_without_lists`).
+    inert_without_lists: bool,
 }
 
 /// What one rule made of one order.

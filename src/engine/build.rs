@@ -3,6 +3,7 @@
 //! date, orders not shipped yet).
 
 use super::*;
+use crate::order::Shape;
 
 impl Engine {
     /// Compiles a validated pack.
@@ -71,6 +72,7 @@ impl Engine {
                         .collect(),
                     labels: rule.conditions.iter().map(ConditionLabels::of).collect(),
                     wildcards: wildcards_per_source(rule),
+                    inert_without_lists: inert_without_lists(rule),
                 }
             })
             .collect();
@@ -187,4 +189,56 @@ impl Engine {
         }
         out
     }
+}
+
+/// Whether `rule` can come to nothing but false when no screening list is loaded: every
+/// condition its expression reads is a `screen`, which without a list answers false for each
+/// value of the kind it screens (`screen::not_screened`), and the expression is false when
+/// they all are. Such a rule is not walked in a run without lists (as the `S004` warning
+/// says, it screened nothing); a condition that could be unknown there keeps its rule walked:
+/// one that may find a missing value it does not count as false, a value of another kind than
+/// it screens, or that holds only when every value does (true of none).
+///
+/// What kind of value a path holds is its shape's: the order readers refuse a record whose
+/// party is not an object or whose text field holds an object, list or boolean (`O104`), and
+/// write a number in a text field as text.
+fn inert_without_lists(rule: &Rule) -> bool {
+    let mut leaves = Vec::new();
+    rule.condition.leaves(&mut leaves);
+    let screens_nothing = |i: &usize| {
+        let Some(condition) = rule.conditions.get(*i) else {
+            return false;
+        };
+        let (Op::Screen(spec), Target::Path(target)) = (&condition.op, &condition.target) else {
+            return false;
+        };
+        let object = matches!(
+            target.shape,
+            Shape::Party
+                | Shape::Stop
+                | Shape::Item
+                | Shape::Restriction
+                | Shape::PartyId
+                | Shape::Payment
+                | Shape::EndUse
+                | Shape::Order
+                | Shape::Attributes
+        );
+        let text = matches!(
+            target.shape,
+            Shape::Text | Shape::Country | Shape::Currency | Shape::Hs
+        );
+        let screenable = match spec.match_on {
+            MatchOn::Mentions => object || text,
+            MatchOn::Any | MatchOn::Id | MatchOn::Name | MatchOn::Address => object,
+        };
+        // A variable itself is always there; a path below it or the order may reach nothing.
+        let always_there = matches!(target.base, Base::Var(_)) && target.path.segments().is_empty();
+        screenable
+            && condition.quantifier == Quantifier::Any
+            && (always_there || condition.if_missing == Some(false))
+    };
+    !leaves.is_empty()
+        && leaves.iter().all(screens_nothing)
+        && kleene(&rule.condition, &mut |_| Truth::False) == Truth::False
 }

@@ -608,3 +608,53 @@ fn the_evidence_shows_each_step_from_the_name_score_to_the_score() {
         .collect();
     insta::assert_snapshot!(steps_line);
 }
+
+/// Without a list, a rule that can only come to nothing (every condition a `screen` of a
+/// party that is there, the expression false when they are) is not walked, and one that
+/// could be unknown or true still is: a party that may be missing (`forwarder`, no
+/// `if_missing`), a text that may be missing, an expression true when nothing is listed.
+#[test]
+fn without_lists_only_the_screening_rules_that_can_come_to_nothing_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let orders = dir.path().join("orders.jsonl");
+    std::fs::write(
+        &orders,
+        r#"{"id":"NL-1","date":"2024-01-01","seller":{"name":"S","country":"DE"},"buyer":{"name":"ACME","country":"FR","city":"Lyon"},"end_user":{"name":"ACME","country":"FR","city":"Lyon"},"items":[{"sku":"a","hs":"8207.30","quantity":1,"value":"100","currency":"EUR"}]}"#,
+    )
+    .unwrap();
+    let profile = dir.path().join("profile.json");
+    let output = redflag(&[
+        "check",
+        "--format",
+        "json",
+        "--rules",
+        "fixtures/packs/screening-without-lists",
+        "--profile",
+        profile.to_str().unwrap(),
+        orders.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let doc: Json = serde_json::from_slice(&output.stdout).unwrap();
+    let nl = order(&doc, "NL-1");
+    assert!(finding(nl, "NOLIST-001").is_none());
+    for undecided in ["NOLIST-002", "NOLIST-003"] {
+        let f = finding(nl, undecided).unwrap_or_else(|| panic!("no {undecided}"));
+        assert_eq!(f["kind"], "undecided", "{undecided}");
+    }
+    assert_eq!(
+        finding(nl, "NOLIST-004").map(|f| &f["kind"]),
+        Some(&Json::from("fired"))
+    );
+    let profile: Json = serde_json::from_str(&std::fs::read_to_string(&profile).unwrap()).unwrap();
+    let evaluated = |id: &str| {
+        profile["rules"]
+            .as_array()
+            .and_then(|rules| rules.iter().find(|r| r["rule_id"] == id))
+            .and_then(|r| r["evaluated"].as_u64())
+            .unwrap_or_else(|| panic!("no profile row for {id}"))
+    };
+    assert_eq!(evaluated("NOLIST-001"), 0);
+    for walked in ["NOLIST-002", "NOLIST-003", "NOLIST-004"] {
+        assert!(evaluated(walked) > 0, "{walked} was not walked");
+    }
+}
