@@ -361,7 +361,8 @@ const MAX_NOTHING: usize = 8;
 /// dates, the pack's lists and rates, the screening of its parties): inside an object, every
 /// value and the object holding it (the `currency` beside an amount) are the same in its
 /// twin, so every combination through the twin has the truth the same combination through the
-/// first had: false. A false combination is never visited, builds no evidence and is not
+/// first had: false. Objects are compared as written (`Value::is_identical`: numbers of the
+/// same scale too), not only as equal. A false combination is never visited, builds no evidence and is not
 /// counted unless the walk counts against the limit; its one effect, noting a later row left
 /// out, the first already noted. A scalar element is not skipped: its meaning may lie in the
 /// object holding it (an amount's currency), outside what is compared. Elements of one source
@@ -381,7 +382,7 @@ impl Twins {
         if let Some(&(_, _, equal)) = self.pairs.iter().find(|p| (p.0, p.1) == key) {
             return equal;
         }
-        let equal = a == b;
+        let equal = a == b && a.is_identical(b);
         // An order of many parties is compared without remembering past the first pairs.
         if self.pairs.len() < 64 {
             self.pairs.push((key.0, key.1, equal));

@@ -59,7 +59,10 @@ impl Value {
     }
 
     /// The member `key`, as [`Value::get`], looked for first where `hint` says it was the
-    /// last time (`Fields::get_hinted`).
+    /// last time (`Fields::get_hinted`). Inlined into path resolution, which calls it for
+    /// every step of every path a rule reads: left to itself, the compiler stopped inlining it
+    /// when another function joined this file, and judging took 1.4 % more instructions.
+    #[inline]
     pub fn get_hinted(&self, key: &str, hint: &FieldHint) -> Option<&Value> {
         match self {
             Value::Map(map) => map
@@ -82,6 +85,26 @@ impl Value {
         match self {
             Value::List(list) => Some(list),
             _ => None,
+        }
+    }
+
+    /// Whether `other` is this value written alike: equal, and each number of the same
+    /// scale (`1.0` is equal to `1.00`). Rules read numbers normalised today, so equal would
+    /// do; written alike keeps what the engine skips for an identical object
+    /// (`engine::staging::Twins`) sound for an operator that reads a number as written.
+    pub fn is_identical(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Number(a), Value::Number(b)) => a.serialize() == b.serialize(),
+            (Value::List(a), Value::List(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.is_identical(b))
+            }
+            (Value::Map(a), Value::Map(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|((na, va), (nb, vb))| na == nb && va.is_identical(vb))
+            }
+            (a, b) => a == b,
         }
     }
 
@@ -152,7 +175,19 @@ pub(crate) fn loose_name(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::loose_name;
+    use super::{loose_name, Value};
+
+    #[test]
+    fn numbers_written_with_another_scale_are_equal_but_not_identical() {
+        let number = |text: &str| Value::Number(text.parse().unwrap());
+        assert_eq!(number("1.0"), number("1.00"));
+        assert!(!number("1.0").is_identical(&number("1.00")));
+        assert!(number("1.0").is_identical(&number("1.0")));
+        let list = |n: &str| Value::List(vec![Value::Text("a".into()), number(n)]);
+        assert!(list("2.50").is_identical(&list("2.50")));
+        assert!(!list("2.50").is_identical(&list("2.5")));
+        assert!(!Value::Text("a".into()).is_identical(&Value::Text("A".into())));
+    }
 
     #[test]
     fn a_free_name_is_compared_without_case_and_separators() {
