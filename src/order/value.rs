@@ -179,13 +179,17 @@ mod tests {
 
     #[test]
     fn numbers_written_with_another_scale_are_equal_but_not_identical() {
-        let number = |text: &str| Value::Number(text.parse().unwrap());
-        assert_eq!(number("1.0"), number("1.00"));
-        assert!(!number("1.0").is_identical(&number("1.00")));
-        assert!(number("1.0").is_identical(&number("1.0")));
-        let list = |n: &str| Value::List(vec![Value::Text("a".into()), number(n)]);
-        assert!(list("2.50").is_identical(&list("2.50")));
-        assert!(!list("2.50").is_identical(&list("2.5")));
+        // `units` × 10^-`scale`: 10 at scale 1 is `1.0`, 100 at scale 2 is `1.00`.
+        let number =
+            |units: i64, scale: u32| Value::Number(rust_decimal::Decimal::new(units, scale));
+        assert_eq!(number(10, 1), number(100, 2));
+        assert!(!number(10, 1).is_identical(&number(100, 2)));
+        assert!(number(10, 1).is_identical(&number(10, 1)));
+        let list = |units: i64, scale: u32| {
+            Value::List(vec![Value::Text("a".into()), number(units, scale)])
+        };
+        assert!(list(250, 2).is_identical(&list(250, 2)));
+        assert!(!list(250, 2).is_identical(&list(25, 1)));
         assert!(!Value::Text("a".into()).is_identical(&Value::Text("A".into())));
     }
 
