@@ -78,36 +78,67 @@ pub fn has_spaced_letters(text: &str) -> bool {
     runs(text, |_, _| true)
 }
 
+/// Per byte, what the scans below ask of it: [`OTHER`], [`DIGIT`] or [`LETTER`] in the low
+/// two bits (what an ASCII letter standing alone is told by), and [`NOT_PLAIN`] for a byte
+/// that is not ASCII or is an apostrophe or a backtick (which folding reads as a possessive).
+const CLASS: [u8; 256] = {
+    let mut class = [NOT_PLAIN; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        let c = byte as u8;
+        class[byte] = if c.is_ascii_alphabetic() {
+            LETTER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c == b'\'' || c == b'`' {
+            OTHER | NOT_PLAIN
+        } else {
+            OTHER
+        };
+        byte += 1;
+    }
+    class
+};
+const OTHER: u8 = 0;
+const DIGIT: u8 = 1;
+const LETTER: u8 = 2;
+const NOT_PLAIN: u8 = 4;
+
+/// The class of `byte` in [`CLASS`].
+fn class(byte: u8) -> u8 {
+    CLASS.get(usize::from(byte)).copied().unwrap_or(NOT_PLAIN)
+}
+
+/// Counts ASCII letters standing alone between characters that are not letters or digits, a
+/// byte at a time, branch-free.
+#[derive(Default)]
+struct Singles {
+    before: u8,
+    here: u8,
+    count: usize,
+}
+
+impl Singles {
+    fn push(&mut self, byte_class: u8) {
+        let after = byte_class & 3;
+        self.count += usize::from(self.here == LETTER && self.before == OTHER && after == OTHER);
+        (self.before, self.here) = (self.here, after);
+    }
+
+    fn count(&self) -> usize {
+        self.count + usize::from(self.here == LETTER && self.before == OTHER)
+    }
+}
+
 /// How many ASCII letters stand alone in `text`, between characters that are not letters or
 /// digits: a run needs [`MIN_RUN`] of them. Branch-free over a class per byte, as folding asks
 /// it of every text a rule compares.
 fn single_ascii_letters(text: &[u8]) -> usize {
-    // 0: neither letter nor digit; 1: a digit; 2: a letter.
-    const CLASS: [u8; 128] = {
-        let mut class = [0u8; 128];
-        let mut byte = 0;
-        while byte < 128 {
-            let c = byte as u8;
-            class[byte] = if c.is_ascii_alphabetic() {
-                2
-            } else if c.is_ascii_digit() {
-                1
-            } else {
-                0
-            };
-            byte += 1;
-        }
-        class
-    };
-    let class = |byte: u8| CLASS.get(usize::from(byte)).copied().unwrap_or(0);
-    let (mut before, mut here) = (0u8, 0u8);
-    let mut singles = 0;
+    let mut singles = Singles::default();
     for &byte in text {
-        let after = class(byte);
-        singles += usize::from(here == 2 && before == 0 && after == 0);
-        (before, here) = (here, after);
+        singles.push(class(byte));
     }
-    singles + usize::from(here == 2 && before == 0)
+    singles.count()
 }
 
 /// Whether `text` is ASCII with no apostrophe (`'` or a backtick, which folding reads as a
@@ -116,37 +147,15 @@ fn single_ascii_letters(text: &[u8]) -> usize {
 /// pass over the bytes answers all three questions, and only a text with three single
 /// letters or more takes [`runs`].
 pub(crate) fn is_plain_ascii(text: &str) -> bool {
-    // 0: neither letter nor digit; 1: a digit; 2: a letter; 3: what is not plain.
-    const CLASS: [u8; 256] = {
-        let mut class = [3u8; 256];
-        let mut byte = 0;
-        while byte < 128 {
-            let c = byte as u8;
-            class[byte] = if c.is_ascii_alphabetic() {
-                2
-            } else if c.is_ascii_digit() {
-                1
-            } else if c == b'\'' || c == b'`' {
-                3
-            } else {
-                0
-            };
-            byte += 1;
-        }
-        class
-    };
-    let (mut before, mut here) = (0u8, 0u8);
-    let mut singles = 0usize;
+    let mut singles = Singles::default();
     for &byte in text.as_bytes() {
-        let after = CLASS[usize::from(byte)];
-        if after == 3 {
+        let byte_class = class(byte);
+        if byte_class & NOT_PLAIN != 0 {
             return false;
         }
-        singles += usize::from(here == 2 && before == 0 && after == 0);
-        (before, here) = (here, after);
+        singles.push(byte_class);
     }
-    singles += usize::from(here == 2 && before == 0);
-    text.len() < 2 * MIN_RUN - 1 || singles < MIN_RUN || !runs(text, |_, _| true)
+    text.len() < 2 * MIN_RUN - 1 || singles.count() < MIN_RUN || !runs(text, |_, _| true)
 }
 
 /// `text` with each word spelled out in single letters closed up (`C A S H` as `CASH`),
