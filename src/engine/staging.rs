@@ -362,12 +362,12 @@ const MAX_NOTHING: usize = 8;
 /// value and the object holding it (the `currency` beside an amount) are the same in its
 /// twin, so every combination through the twin has the truth the same combination through the
 /// first had: false. Objects are compared as written (`Value::is_identical`: numbers of the
-/// same scale too), not only as equal. A false combination is never visited, builds no evidence and is not
-/// counted unless the walk counts against the limit; its one effect, noting a later row left
-/// out, the first already noted. A scalar element is not skipped: its meaning may lie in the
-/// object holding it (an amount's currency), outside what is compared. Elements of one source
-/// path are not compared (two equal consignees are rare, and a thousand items are not compared
-/// with one another on every walk).
+/// same scale too), not only as equal. A false combination is never visited, builds no
+/// evidence and is not counted unless the walk counts against the limit; its one effect,
+/// noting a later row left out, the first already noted. A scalar element is not skipped: its
+/// meaning may lie in the object holding it (an amount's currency), outside what is compared.
+/// Elements of one source path are not compared (two equal consignees are rare, and a
+/// thousand items are not compared with one another on every walk).
 #[derive(Default)]
 pub(super) struct Twins {
     pairs: Vec<(usize, usize, bool)>,
