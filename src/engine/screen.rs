@@ -45,7 +45,7 @@ fn screen_text(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx) -> Check {
         (Value::Map(members), Some(screener)) => {
             let mut answer = Check::of(Truth::False);
             walk_scalars(members, &mut Vec::new(), &mut |path, _, text| {
-                if answer.truth == Truth::True || screener.mentions(&text).is_empty() {
+                if answer.truth == Truth::True || mentions(screener, &text).is_empty() {
                     return;
                 }
                 let here = Loc::Row(format!("{}.{}", loc.text(), path.join(".")));
@@ -62,6 +62,19 @@ fn screen_text(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx) -> Check {
     }
 }
 
+/// The listed names `text` writes out (`Screener::mentions`); a text this thread found to
+/// write out none before is not read again (`text_memo::mentions_any`).
+fn mentions(screener: &Screener, text: &str) -> Vec<screening::Match> {
+    let any = super::text_memo::mentions_any(screener.id(), text, |text| {
+        !screener.mentions(text).is_empty()
+    });
+    if any {
+        screener.mentions(text)
+    } else {
+        Vec::new()
+    }
+}
+
 /// One text for listed company names it writes out.
 fn screen_one_text(
     spec: &ScreenSpec,
@@ -70,7 +83,7 @@ fn screen_one_text(
     cx: &Cx,
     screener: &Screener,
 ) -> Check {
-    let candidates = screener.mentions(text).into_iter().map(|m| Candidate {
+    let candidates = mentions(screener, text).into_iter().map(|m| Candidate {
         entry_index: m.entry_index,
         score: m.score,
         basis: match m.matched_on {

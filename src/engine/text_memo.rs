@@ -1,5 +1,6 @@
-//! Which patterns of a compiled set a text holds, and which listed places it names,
-//! remembered across the orders one thread judges.
+//! Which patterns of a compiled set a text holds, which listed places it names, and whether
+//! it writes out a name of the screening lists, remembered across the orders one thread
+//! judges.
 //!
 //! The orders of a run repeat their texts: a catalogue's item descriptions, an end-use
 //! statement such as `production`, a buyer's line of business, the same cities. Each is asked
@@ -34,6 +35,7 @@ type Memo = FxHashMap<Box<str>, SmallVec<[(u64, Rows); 2]>>;
 thread_local! {
     static SET_HITS: RefCell<Memo> = RefCell::new(Memo::default());
     static PLACE_HITS: RefCell<Memo> = RefCell::new(Memo::default());
+    static MENTIONS: RefCell<Memo> = RefCell::new(Memo::default());
 }
 
 /// The next id of a list index whose place look-ups are remembered: unique in the process,
@@ -54,6 +56,21 @@ pub(super) fn set_hits(set: u64, text: &str, find: impl FnOnce(&str) -> Rows) ->
 /// `text` names among.
 pub(super) fn place_hits(index: u64, text: &str, find: impl FnOnce(&str) -> Rows) -> Rows {
     remembered(&PLACE_HITS, index, text, find)
+}
+
+/// Whether `text` writes out a name listed in the screening index numbered `screener`
+/// (`Screener::id`), as `find` says: nearly every text a `mentions` condition reads (a line
+/// of business, an item description, an end-use statement) writes out none, and is read
+/// again in the next order.
+pub(super) fn mentions_any(screener: u64, text: &str, find: impl FnOnce(&str) -> bool) -> bool {
+    let found = remembered(&MENTIONS, screener, text, |text| {
+        let mut rows = Rows::new();
+        if find(text) {
+            rows.push(0);
+        }
+        rows
+    });
+    !found.is_empty()
 }
 
 /// `find(text)`, from `memo` when this thread has asked it of `id` before.

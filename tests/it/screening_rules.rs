@@ -658,3 +658,42 @@ fn without_lists_only_the_screening_rules_that_can_come_to_nothing_are_skipped()
         assert!(evaluated(walked) > 0, "{walked} was not walked");
     }
 }
+
+/// Whether a text writes out a listed company's name is remembered per thread across orders,
+/// and per screening index: the same end-use statement judged with a list that does not hold
+/// the company it names, then with one that does (lists reloaded by `serve`), then with the
+/// first again, is clear of RF-SCREEN-007, then flagged by it, then clear.
+#[test]
+fn a_text_found_to_name_no_listed_company_is_read_again_with_another_list() {
+    use redflag::engine::Engine;
+    use redflag::order::{InputFormat, Record};
+    use redflag::rules::PackFiles;
+    use redflag::screening::{Entry, EntryKind};
+
+    let engine = |name: &str| {
+        let (pack, diagnostics) = redflag::rules::build(&PackFiles::embedded());
+        let pack = pack.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        Engine::with_screening(
+            pack,
+            vec![Entry::new("T", "test", "1", EntryKind::Entity, name)],
+        )
+    };
+    let without = engine("Darsto Industrial Holdings");
+    let with = engine("Kangbong Trading Corporation");
+    let text = r#"{"id":"M-1","date":"2024-03-01","seller":{"name":"Example Machine Works AG","country":"DE","city":"Stuttgart"},"buyer":{"name":"Lyon Outillage SARL","country":"FR","city":"Lyon"},"end_user":{"name":"Lyon Outillage SARL","country":"FR","city":"Lyon"},"items":[{"sku":"a","description":"die set","hs":"8207.30","quantity":1,"value":"1000","currency":"EUR"}],"payment":{"method":"wire","amount":"1000","currency":"EUR"},"end_use":{"statement":"tooling for Kangbong Trading Corporation","provided":true}}"#;
+    let records: Vec<Record> =
+        redflag::order::from_text(&format!("{text}\n"), "m.jsonl", InputFormat::Jsonl, None)
+            .unwrap()
+            .collect();
+    let flagged = |engine: &Engine| {
+        engine
+            .judge(&records[0])
+            .findings
+            .iter()
+            .any(|f| f.rule.id == "RF-SCREEN-007")
+    };
+    assert!(!flagged(&without));
+    assert!(flagged(&with));
+    assert!(flagged(&with), "the second time, from what was remembered");
+    assert!(!flagged(&without));
+}

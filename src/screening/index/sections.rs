@@ -142,6 +142,7 @@ impl Screener {
             addresses,
             config: ScreenerConfig::default(),
             cache: Default::default(),
+            id: super::next_screener_id(),
         })
     }
 }
