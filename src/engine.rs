@@ -96,6 +96,10 @@ pub struct Engine {
     rows: RowEvidenceCache,
     /// Denied-party and sanctions lists for `screen` conditions, if any were loaded.
     screener: Option<Arc<Screener>>,
+    /// What is remembered of `screener`'s answers across orders is kept under
+    /// (`text_memo::mentions_any`): unique in the process, as an index's address may be given
+    /// again to one built after it is dropped (lists reloaded by `serve`).
+    screener_memo_id: u64,
     /// The date judged as of: list entries listed later are not known yet.
     as_of: Option<NaiveDate>,
     /// The day the run is made on, for orders dated after it (`run_day`).

@@ -87,6 +87,7 @@ impl Engine {
             indexes,
             compiled,
             screener: None,
+            screener_memo_id: text_memo::next_index_id(),
             as_of: None,
             run_day: None,
             ship_dates: ShipDates::default(),
@@ -130,6 +131,7 @@ impl Engine {
     fn with_screener(pack: RulePack, screener: Arc<Screener>) -> Engine {
         Engine {
             screener: Some(screener),
+            screener_memo_id: text_memo::next_index_id(),
             ..Engine::new(pack)
         }
     }

@@ -45,7 +45,7 @@ fn screen_text(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx) -> Check {
         (Value::Map(members), Some(screener)) => {
             let mut answer = Check::of(Truth::False);
             walk_scalars(members, &mut Vec::new(), &mut |path, _, text| {
-                if answer.truth == Truth::True || mentions(screener, &text).is_empty() {
+                if answer.truth == Truth::True || mentions(cx, screener, &text).is_empty() {
                     return;
                 }
                 let here = Loc::Row(format!("{}.{}", loc.text(), path.join(".")));
@@ -64,14 +64,18 @@ fn screen_text(spec: &ScreenSpec, value: &Value, loc: &Loc, cx: &Cx) -> Check {
 
 /// The listed names `text` writes out (`Screener::mentions`); a text this thread found to
 /// write out none before is not read again (`text_memo::mentions_any`).
-fn mentions(screener: &Screener, text: &str) -> Vec<screening::Match> {
-    let any = super::text_memo::mentions_any(screener.id(), text, |text| {
-        !screener.mentions(text).is_empty()
+fn mentions(cx: &Cx, screener: &Screener, text: &str) -> Vec<screening::Match> {
+    let mut read = None;
+    let any = super::text_memo::mentions_any(cx.engine.screener_memo_id, text, |text| {
+        let found = screener.mentions(text);
+        let any = !found.is_empty();
+        read = Some(found);
+        any
     });
-    if any {
-        screener.mentions(text)
-    } else {
-        Vec::new()
+    match read {
+        Some(found) => found,
+        None if any => screener.mentions(text),
+        None => Vec::new(),
     }
 }
 
@@ -83,7 +87,7 @@ fn screen_one_text(
     cx: &Cx,
     screener: &Screener,
 ) -> Check {
-    let candidates = mentions(screener, text).into_iter().map(|m| Candidate {
+    let candidates = mentions(cx, screener, text).into_iter().map(|m| Candidate {
         entry_index: m.entry_index,
         score: m.score,
         basis: match m.matched_on {

@@ -38,7 +38,8 @@ thread_local! {
     static MENTIONS: RefCell<Memo> = RefCell::new(Memo::default());
 }
 
-/// The next id of a list index whose place look-ups are remembered: unique in the process,
+/// The next id of a list index whose place look-ups are remembered, or of an engine's
+/// screening index whose `mentions` answers are: unique in the process,
 /// since an index's address may be given again to one built after it is dropped (a pack
 /// reloaded by `serve`, the packs of a rule-test run).
 static NEXT_INDEX_ID: AtomicU64 = AtomicU64::new(0);
@@ -59,9 +60,9 @@ pub(super) fn place_hits(index: u64, text: &str, find: impl FnOnce(&str) -> Rows
 }
 
 /// Whether `text` writes out a name listed in the screening index numbered `screener`
-/// (`Screener::id`), as `find` says: nearly every text a `mentions` condition reads (a line
-/// of business, an item description, an end-use statement) writes out none, and is read
-/// again in the next order.
+/// (`Engine::screener_memo_id`, from [`next_index_id`]), as `find` says: nearly every text a
+/// `mentions` condition reads (a line of business, an item description, an end-use statement)
+/// writes out none, and is read again in the next order.
 pub(super) fn mentions_any(screener: u64, text: &str, find: impl FnOnce(&str) -> bool) -> bool {
     let found = remembered(&MENTIONS, screener, text, |text| {
         let mut rows = Rows::new();

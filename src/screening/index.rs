@@ -455,25 +455,9 @@ pub struct Screener {
     addresses: AddressIndex,
     config: ScreenerConfig,
     cache: RwLock<NameCache>,
-    /// Unique in the process ([`Screener::id`]).
-    id: u64,
-}
-
-/// The next [`Screener::id`].
-static NEXT_SCREENER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-pub(crate) fn next_screener_id() -> u64 {
-    NEXT_SCREENER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Screener {
-    /// A number no other index of this process has: what the engine remembers of this
-    /// index's answers across orders is kept under it, since an index's address may be given
-    /// again to one built after it is dropped (lists reloaded by `serve`).
-    pub fn id(&self) -> u64 {
-        self.id
-    }
-
     /// Builds the index with the default configuration.
     pub fn build(entries: Vec<Entry>) -> Screener {
         Screener::build_with(entries, ScreenerConfig::default())
@@ -563,7 +547,6 @@ impl Screener {
             id_map,
             config,
             cache: RwLock::new(NameCache::default()),
-            id: next_screener_id(),
         }
     }
 

@@ -142,7 +142,6 @@ impl Screener {
             addresses,
             config: ScreenerConfig::default(),
             cache: Default::default(),
-            id: super::next_screener_id(),
         })
     }
 }
