@@ -214,18 +214,8 @@ fn inert_without_lists(rule: &Rule) -> bool {
         let (Op::Screen(spec), Target::Path(target)) = (&condition.op, &condition.target) else {
             return false;
         };
-        let object = matches!(
-            target.shape,
-            Shape::Party
-                | Shape::Stop
-                | Shape::Item
-                | Shape::Restriction
-                | Shape::PartyId
-                | Shape::Payment
-                | Shape::EndUse
-                | Shape::Order
-                | Shape::Attributes
-        );
+        let object = target.shape.is_object();
+        // Not `is_textual`, which counts an attribute's value of any kind.
         let text = matches!(
             target.shape,
             Shape::Text | Shape::Country | Shape::Currency | Shape::Hs
