@@ -29,6 +29,7 @@ mod blank;
 mod build;
 mod compare;
 mod conditions;
+mod element_memo;
 mod evidence;
 mod in_force;
 mod memo;
@@ -45,6 +46,7 @@ use blank::is_blank;
 use compare::*;
 pub use conditions::kleene;
 use conditions::*;
+use element_memo::{ElementMemo, ElementRules, Known, Remembered};
 use evidence::*;
 use in_force::*;
 use memo::*;
@@ -113,6 +115,9 @@ pub struct Engine {
     waivers: Option<(Arc<Waivers>, NaiveDate)>,
     /// What each rule costs, when asked for (`with_profile`).
     profile: Option<profile::Shared>,
+    /// The rules whose findings on an element depend on what they read of it alone, which a
+    /// thread remembers came to nothing on elements read alike (`element_memo`).
+    element_rules: Arc<ElementRules>,
 }
 
 /// A list column's folded keys and the rows that carry each. Fx hashing: keys are order
@@ -178,6 +183,11 @@ impl Engine {
             ..ScreenCache::default()
         };
         let mut scratch = Scratch::with_memo(memo::for_order());
+        // A profile's counts are the same for any thread count: a run that keeps one
+        // evaluates what a thread's earlier orders would let it skip.
+        if self.profile.is_none() {
+            scratch.elements_read = Some(ElementMemo::for_order(&self.element_rules));
+        }
         let dates = OrderDates::of(order, self.as_of, self.run_day, self.ship_dates);
         let longest = longest_list(&order.root);
         let mut findings: Vec<Finding> = Vec::new();
@@ -336,6 +346,32 @@ impl Engine {
         let mut tallies: Option<Tallies> = None;
         let mut lapsed: Vec<String> = Vec::new();
         let mut walk = Walk::for_order(rule, &compiled.wildcards, longest);
+        if let (Some(remembered), Some(binding), true) = (
+            &compiled.remembered,
+            rule.bindings.first(),
+            walk.limit == usize::MAX && !rows.include_later(),
+        ) {
+            let cx = Cx {
+                order,
+                engine: self,
+                screened,
+                rows,
+                vars: Vec::new(),
+            };
+            if scratch.came_to_nothing_on_all(
+                &cx,
+                binding,
+                compiled.first_class,
+                remembered,
+                &self.element_rules,
+            ) {
+                return RuleOutcome {
+                    finding: None,
+                    lapsed: Vec::new(),
+                    combinations: 0,
+                };
+            }
+        }
         // Most combinations come to nothing: they are evaluated without evidence, and again
         // with it only for a combination a finding keeps or a waiver is tested on.
         let mut combinations = 0u64;
@@ -406,6 +442,10 @@ impl Engine {
                     &compiled.shared,
                     compiled.first_class,
                     rule.conditions.len(),
+                    compiled
+                        .remembered
+                        .as_ref()
+                        .map(|remembered| (remembered, &*self.element_rules)),
                 );
                 let mut cx = Cx {
                     order,
@@ -706,6 +746,9 @@ struct CompiledRule {
     /// Whether the rule comes to nothing when no screening list is loaded
     /// (`build::inert_without_lists`).
     inert_without_lists: bool,
+    /// How the memo of rules that came to nothing on elements read alike remembers it, if it
+    /// does (`element_memo`).
+    remembered: Option<Remembered>,
 }
 
 /// What one rule made of one order.

@@ -52,12 +52,19 @@ impl Engine {
                 _ => None,
             })
             .fold(1.0_f64, f64::min);
+        let tables: FxHashMap<String, Arc<ListTable>> = pack
+            .lists
+            .iter()
+            .map(|(name, table)| (name.clone(), Arc::clone(table)))
+            .collect();
+        let (element_rules, remembered) = ElementRules::of(&pack.rules, &tables);
         let compiled = pack
             .rules
             .iter()
             .zip(memo::classes(&pack))
             .zip(memo::first_bindings(&pack))
-            .map(|((rule, shared), first_class)| {
+            .zip(remembered)
+            .map(|(((rule, shared), first_class), remembered)| {
                 let order = evaluation_order(rule);
                 CompiledRule {
                     shared,
@@ -73,16 +80,13 @@ impl Engine {
                     labels: rule.conditions.iter().map(ConditionLabels::of).collect(),
                     wildcards: wildcards_per_source(rule),
                     inert_without_lists: inert_without_lists(rule),
+                    remembered,
                 }
             })
             .collect();
         Engine {
             rows: RowEvidenceCache::of(&pack.lists),
-            tables: pack
-                .lists
-                .iter()
-                .map(|(name, table)| (name.clone(), Arc::clone(table)))
-                .collect(),
+            tables,
             pack: Arc::new(pack),
             indexes,
             compiled,
@@ -94,6 +98,7 @@ impl Engine {
             screen_floor,
             waivers: None,
             profile: None,
+            element_rules: Arc::new(element_rules),
         }
     }
 

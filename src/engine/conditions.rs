@@ -355,6 +355,27 @@ impl Check {
     }
 }
 
+/// The rows of `list` (`table`) whose `column` names `text`, before their dates are asked:
+/// by its folded key, or for a list of places, by the places the text names.
+pub(super) fn list_candidates<'e>(
+    engine: &'e Engine,
+    list: &str,
+    column: &str,
+    table: &ListTable,
+    text: &str,
+) -> Cow<'e, [usize]> {
+    let index = engine.index(list, column);
+    let candidates = index
+        .and_then(|idx| with_folded(text, |key| idx.get(key)))
+        .map_or(&[][..], Vec::as_slice);
+    match index {
+        Some(idx) if candidates.is_empty() && table.places => {
+            Cow::Owned(place_hits(idx, text).into_vec())
+        }
+        _ => Cow::Borrowed(candidates),
+    }
+}
+
 pub(super) fn text_of(value: &Value) -> Option<Cow<'_, str>> {
     match value {
         Value::Text(t) => Some(Cow::Borrowed(t)),
@@ -452,17 +473,7 @@ pub(super) fn test_value(
             let Some(table) = cx.engine.list(list) else {
                 return Check::unknown(format!("list `{list}` is not loaded"));
             };
-            let index = cx.engine.index(list, column);
-            let mut candidates = Cow::Borrowed(
-                index
-                    .and_then(|idx| with_folded(&text, |key| idx.get(key)))
-                    .map_or(&[][..], Vec::as_slice),
-            );
-            if candidates.is_empty() && table.places {
-                if let Some(idx) = index {
-                    candidates = Cow::Owned(place_hits(idx, &text).into_vec());
-                }
-            }
+            let mut candidates = list_candidates(cx.engine, list, column, table, &text);
             let set_aside = cx.rows.retain_borrowed(table, &mut candidates);
             let mut matched = Rows::new();
             let mut unknown_note = None;

@@ -355,20 +355,32 @@ impl<'o> FirstElements<'o> {
         binding: &'o Binding,
         out: &mut Vec<Bound<'o>>,
     ) {
+        out.extend_from_slice(self.elements(class, cx, binding));
+    }
+
+    /// The elements `binding` (a rule's first, of `class`) takes.
+    pub(super) fn elements(
+        &mut self,
+        class: u32,
+        cx: &Cx<'o, '_>,
+        binding: &'o Binding,
+    ) -> &[Bound<'o>] {
         let slot = class as usize;
-        if let Some(Some((start, end))) = self.found.get(slot) {
-            out.extend_from_slice(self.elements.get(*start..*end).unwrap_or_default());
-            return;
-        }
-        let start = self.elements.len();
-        cx.elements_into(binding, &mut self.elements);
-        let end = self.elements.len();
-        if self.found.len() <= slot {
-            self.found.resize(slot + 1, None);
-        }
-        if let Some(found) = self.found.get_mut(slot) {
-            *found = Some((start, end));
-        }
-        out.extend_from_slice(self.elements.get(start..end).unwrap_or_default());
+        let (start, end) = match self.found.get(slot) {
+            Some(Some(found)) => *found,
+            _ => {
+                let start = self.elements.len();
+                cx.elements_into(binding, &mut self.elements);
+                let end = self.elements.len();
+                if self.found.len() <= slot {
+                    self.found.resize(slot + 1, None);
+                }
+                if let Some(found) = self.found.get_mut(slot) {
+                    *found = Some((start, end));
+                }
+                (start, end)
+            }
+        };
+        self.elements.get(start..end).unwrap_or_default()
     }
 }

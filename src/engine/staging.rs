@@ -166,6 +166,9 @@ pub(super) struct Staged<'s, 'o> {
     pub(super) counts: &'s mut Counts,
     /// Which of the order's objects are equal, as far as asked.
     pub(super) twins: &'s mut Twins,
+    /// The rule's bit in the memo of what rules came to nothing on elements read alike, when
+    /// it is remembered there and the run uses the memo (`element_memo`).
+    pub(super) remembered: Option<(&'s Remembered, &'s ElementRules, &'s mut ElementMemo)>,
 }
 
 /// The vectors the staged walks of one order reuse from rule to rule, instead of allocating
@@ -182,6 +185,11 @@ pub(super) struct Scratch<'o> {
     /// The order's conditions evaluated so far, for the profile (counted whether or not a
     /// profile is kept: an addition per evaluation).
     pub(super) counts: Counts,
+    /// What rules came to nothing on elements read alike, across orders (`element_memo`);
+    /// `None` in a run that keeps a profile.
+    pub(super) elements_read: Option<ElementMemo>,
+    /// The elements of a binding not shared by class, asked of `elements_read`.
+    probe: Vec<Bound<'o>>,
 }
 
 impl<'o> Scratch<'o> {
@@ -193,8 +201,12 @@ impl<'o> Scratch<'o> {
         }
     }
 
-    /// The memo, for the next order's room.
+    /// The memo, for the next order's room, and the memo of elements read, for the next
+    /// order judged on this thread.
     pub(super) fn into_memo(self) -> Memo {
+        if let Some(read) = self.elements_read {
+            read.done_with();
+        }
         self.memo
     }
 
@@ -209,6 +221,7 @@ impl<'o> Scratch<'o> {
         shared: &'s [Option<Shared>],
         first_class: Option<u32>,
         conditions: usize,
+        remembered: Option<(&'s Remembered, &'s ElementRules)>,
     ) -> (Staged<'s, 'o>, Vec<Bound<'o>>) {
         // An outcome is read only once its condition is done for the current bindings (as
         // within a walk, where a condition's flag is cleared for each new element), so what an
@@ -232,8 +245,40 @@ impl<'o> Scratch<'o> {
             elements: &mut self.elements,
             counts: &mut self.counts,
             twins: &mut self.twins,
+            remembered: remembered
+                .zip(self.elements_read.as_mut())
+                .map(|((remembered, rules), memo)| (remembered, rules, memo)),
         };
         (staged, vars)
+    }
+
+    /// Whether the memo of elements read (`element_memo`) knows that the rule remembered as
+    /// `remembered`, whose one binding is `binding`, comes to nothing on every element it
+    /// takes in this order, so that it need not be walked. The caller asks only where a walk
+    /// would skip such elements: not in a walk that counts its combinations against the
+    /// limit, nor in the lookback pass.
+    pub(super) fn came_to_nothing_on_all(
+        &mut self,
+        cx: &Cx<'o, '_>,
+        binding: &'o Binding,
+        first_class: Option<u32>,
+        remembered: &Remembered,
+        rules: &ElementRules,
+    ) -> bool {
+        let Some(memo) = self.elements_read.as_mut() else {
+            return false;
+        };
+        let elements = match first_class {
+            Some(class) => self.first.elements(class, cx, binding),
+            None => {
+                self.probe.clear();
+                cx.elements_into(binding, &mut self.probe);
+                &self.probe
+            }
+        };
+        elements
+            .iter()
+            .all(|bound| memo.ask(bound.value, remembered, rules) == Known::CameToNothing)
     }
 
     /// Keeps the variables' vector of a finished walk for the next rule.
@@ -319,6 +364,9 @@ pub(super) fn bind_staged<'o>(
     // Not in a walk that counts its combinations against the limit, nor in the lookback pass,
     // which names the first later row it meets.
     let skip_twins = walk.limit == usize::MAX && !cx.rows.include_later();
+    // Likewise an element read as one that came to nothing in an earlier order: see
+    // `element_memo`. Only rules of one variable are remembered, so this is their only depth.
+    let remember = skip_twins && depth == 0;
     let mut came_to_nothing: SmallVec<[(&'o Value, usize); MAX_NOTHING]> = SmallVec::new();
     for bound in elements.drain(..) {
         let object = matches!(bound.value, Value::Map(_)).then(|| (bound.value, bound.source_id()));
@@ -330,6 +378,14 @@ pub(super) fn bind_staged<'o>(
                 continue;
             }
         }
+        let element = bound.value;
+        let mut reading = None;
+        if let Some((remembered, rules, memo)) = staged.remembered.as_mut().filter(|_| remember) {
+            match memo.ask(element, remembered, rules) {
+                Known::CameToNothing => continue,
+                Known::Walk(id) => reading = id,
+            }
+        }
         let visited = walk.visited;
         cx.vars.push(bound);
         bind_staged(rule, depth + 1, cx, staged, visit, walk);
@@ -337,7 +393,13 @@ pub(super) fn bind_staged<'o>(
         if walk.overflow {
             break;
         }
-        if let Some(object) = object.filter(|_| skip_twins && walk.visited == visited) {
+        if walk.visited != visited {
+            continue;
+        }
+        if let (Some(id), Some((remembered, _, memo))) = (reading, staged.remembered.as_mut()) {
+            memo.note_nothing(id, element, remembered, cx.engine);
+        }
+        if let Some(object) = object.filter(|_| skip_twins) {
             if came_to_nothing.len() < MAX_NOTHING {
                 came_to_nothing.push(object);
             }

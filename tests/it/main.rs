@@ -30,6 +30,7 @@ mod packs;
 mod profile;
 mod properties;
 mod readers;
+mod remembered_elements;
 mod report_filters;
 mod report_html;
 mod reports;

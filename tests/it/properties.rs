@@ -114,7 +114,7 @@ const NAMES: &[&str] = &[
 const METHODS: &[&str] = &["wire", "letter_of_credit", "cash", "open_account"];
 const CURRENCIES: &[&str] = &["EUR", "USD", "GBP"];
 
-fn party() -> impl Strategy<Value = Json> {
+pub(super) fn party() -> impl Strategy<Value = Json> {
     let cities = vocabulary().cities.len();
     (0..NAMES.len(), 0..cities, 0..vocabulary().trades.len()).prop_map(|(n, c, t)| {
         let (city, country) = &vocabulary().cities[c];
@@ -139,7 +139,7 @@ fn item() -> impl Strategy<Value = Json> {
 
 /// A plausible order (without its id): parties, route, items, payment and end use drawn
 /// from the vocabulary, with blocks sometimes left out.
-fn order() -> impl Strategy<Value = Json> {
+pub(super) fn order() -> impl Strategy<Value = Json> {
     (
         (0u32..700, 0u32..90),
         (party(), party(), proptest::option::of(party())),
@@ -173,7 +173,7 @@ fn order() -> impl Strategy<Value = Json> {
         )
 }
 
-fn with_id(mut order: Json, id: usize) -> Json {
+pub(super) fn with_id(mut order: Json, id: usize) -> Json {
     order["id"] = json!(format!("P-{id:04}"));
     order
 }
@@ -402,7 +402,7 @@ fn counts_add_up(
 // ---------------------------------------------------------------------------------------
 // The default pack, for judging through the library.
 
-fn engine() -> &'static Engine {
+pub(super) fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         let (pack, diagnostics) = redflag::rules::build(&PackFiles::embedded());
@@ -410,7 +410,7 @@ fn engine() -> &'static Engine {
     })
 }
 
-fn judgement_of(order: &Json) -> Judgement {
+pub(super) fn judgement_of(order: &Json) -> Judgement {
     let records: Vec<Record> =
         redflag::order::from_text(&format!("{order}\n"), "p.jsonl", InputFormat::Jsonl, None)
             .unwrap()
