@@ -118,6 +118,10 @@ pub struct Engine {
     /// The rules whose findings on an element depend on what they read of it alone, which a
     /// thread remembers came to nothing on elements read alike (`element_memo`).
     element_rules: Arc<ElementRules>,
+    /// Whether a thread remembers across orders which rules came to nothing on elements read
+    /// alike (`element_memo`): not while keeping a profile whose counts must not depend on
+    /// the orders a thread judged before (`with_profile`, `remembering`).
+    remember_elements: bool,
 }
 
 /// A list column's folded keys and the rows that carry each. Fx hashing: keys are order
@@ -183,9 +187,7 @@ impl Engine {
             ..ScreenCache::default()
         };
         let mut scratch = Scratch::with_memo(memo::for_order());
-        // A profile's counts are the same for any thread count: a run that keeps one
-        // evaluates what a thread's earlier orders would let it skip.
-        if self.profile.is_none() {
+        if self.remember_elements {
             scratch.elements_read = Some(ElementMemo::for_order(&self.element_rules));
         }
         let dates = OrderDates::of(order, self.as_of, self.run_day, self.ship_dates);
@@ -764,6 +766,9 @@ struct RuleOutcome {
 /// The state of one walk over a rule's bindings.
 struct Walk {
     count: usize,
+    /// Whether the first variable's own conditions ruled out its element being walked
+    /// (`element_memo`).
+    ruled_out_first: bool,
     /// Combinations visited (not false) so far.
     visited: u64,
     /// The most combinations this walk may visit.
@@ -802,6 +807,7 @@ impl Walk {
             },
             overflow: false,
             empty: 0,
+            ruled_out_first: false,
         }
     }
 }

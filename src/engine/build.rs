@@ -57,14 +57,12 @@ impl Engine {
             .iter()
             .map(|(name, table)| (name.clone(), Arc::clone(table)))
             .collect();
-        let (element_rules, remembered) = ElementRules::of(&pack.rules, &tables);
         let compiled = pack
             .rules
             .iter()
             .zip(memo::classes(&pack))
             .zip(memo::first_bindings(&pack))
-            .zip(remembered)
-            .map(|(((rule, shared), first_class), remembered)| {
+            .map(|((rule, shared), first_class)| {
                 let order = evaluation_order(rule);
                 CompiledRule {
                     shared,
@@ -80,10 +78,19 @@ impl Engine {
                     labels: rule.conditions.iter().map(ConditionLabels::of).collect(),
                     wildcards: wildcards_per_source(rule),
                     inert_without_lists: inert_without_lists(rule),
-                    remembered,
+                    remembered: None,
                 }
             })
-            .collect();
+            .collect::<Vec<CompiledRule>>();
+        let (element_rules, remembered) = ElementRules::of(
+            &pack.rules,
+            compiled.iter().map(|c| c.stages.as_ref()),
+            &tables,
+        );
+        let mut compiled = compiled;
+        for (rule, remembered) in compiled.iter_mut().zip(remembered) {
+            rule.remembered = remembered;
+        }
         Engine {
             rows: RowEvidenceCache::of(&pack.lists),
             tables,
@@ -99,6 +106,7 @@ impl Engine {
             waivers: None,
             profile: None,
             element_rules: Arc::new(element_rules),
+            remember_elements: true,
         }
     }
 

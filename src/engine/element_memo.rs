@@ -57,6 +57,10 @@ const MIN_ANSWERED_SHARE: u32 = 4;
 /// How a rule is remembered.
 #[derive(Debug, Clone)]
 pub(super) struct Remembered {
+    /// Whether the rule has one variable: then it comes to nothing on an element when its walk
+    /// visits nothing; with more, only when its first variable's own conditions rule the
+    /// element out, whatever the others are bound to.
+    one_variable: bool,
     /// Its bit.
     slot: u8,
     /// The set of paths its elements are read by (`ElementRules::groups`).
@@ -65,15 +69,21 @@ pub(super) struct Remembered {
     dated: Vec<(Vec<String>, String, String)>,
 }
 
-/// How `rule` is remembered, when what it finds on an element of its one variable depends only
-/// on what it reads below it (see the module's notes): the paths it reads, and its look-ups in
-/// dated lists. `None` otherwise.
+/// How `rule` is remembered, when whether its first variable's own conditions (those that read
+/// no other variable, `stages`) rule an element out depends only on what they read below it
+/// (see the module's notes): the paths they read, and their look-ups in dated lists. `None`
+/// otherwise, and for a rule with a condition on the order alone, which differs from order
+/// to order.
 #[allow(clippy::type_complexity)]
 fn reads(
     rule: &Rule,
+    stages: &Stages,
     tables: &FxHashMap<String, Arc<ListTable>>,
 ) -> Option<(Vec<Vec<String>>, Vec<(Vec<String>, String, String)>)> {
-    if rule.bindings.len() != 1 || rule.conditions.is_empty() {
+    let depths: Vec<usize> = (0..rule.conditions.len())
+        .map(|i| stages.depth_of(i))
+        .collect::<Option<_>>()?;
+    if rule.bindings.is_empty() || !depths.contains(&1) || depths.contains(&0) {
         return None;
     }
     let undated = |list: &str| tables.get(list).is_some_and(|t| !t.is_dated());
@@ -101,7 +111,8 @@ fn reads(
         Some(fields)
     };
     let mut dated = Vec::new();
-    for c in &rule.conditions {
+    let first_own = rule.conditions.iter().zip(&depths).filter(|(_, &d)| d == 1);
+    for (c, _) in first_own {
         let path = read(&c.target)?;
         let pure = match &c.op {
             Op::In { .. }
@@ -140,6 +151,12 @@ fn reads(
     Some((paths, dated))
 }
 
+impl Remembered {
+    pub(super) fn one_variable(&self) -> bool {
+        self.one_variable
+    }
+}
+
 /// The paths the remembered rules read below their variables, and the sets of them each rule
 /// reads its elements by.
 #[derive(Debug, Clone, Default)]
@@ -154,8 +171,9 @@ pub(super) struct ElementRules {
 
 impl ElementRules {
     /// The sets of paths, and per rule (in pack order) how it is remembered.
-    pub(super) fn of(
+    pub(super) fn of<'s>(
         rules: &[Rule],
+        stages: impl Iterator<Item = Option<&'s Stages>>,
         tables: &FxHashMap<String, Arc<ListTable>>,
     ) -> (ElementRules, Vec<Option<Remembered>>) {
         let mut out = ElementRules {
@@ -165,8 +183,9 @@ impl ElementRules {
         let mut next = 0usize;
         let per_rule = rules
             .iter()
-            .map(|rule| {
-                let (paths, dated) = reads(rule, tables).filter(|_| next < MAX_RULES)?;
+            .zip(stages)
+            .map(|(rule, stages)| {
+                let (paths, dated) = reads(rule, stages?, tables).filter(|_| next < MAX_RULES)?;
                 if paths.len() > MAX_GROUP_PATHS {
                     return None;
                 }
@@ -191,6 +210,7 @@ impl ElementRules {
                     }
                 };
                 let remembered = Remembered {
+                    one_variable: rule.bindings.len() == 1,
                     slot: u8::try_from(next).ok()?,
                     group: u8::try_from(group).ok()?,
                     dated,

@@ -36,6 +36,11 @@ pub(super) struct Stages {
 }
 
 impl Stages {
+    /// Condition `i`'s depth: the number of variables it waits for (0: the order only).
+    pub(super) fn depth_of(&self, i: usize) -> Option<usize> {
+        self.depth.get(i).copied()
+    }
+
     /// `None` when a condition reads the matched row of one evaluated after it (a cycle the
     /// validator lets through): such a rule keeps evaluating every condition per combination,
     /// so the reader sees "not evaluated" exactly as before.
@@ -341,6 +346,7 @@ pub(super) fn bind_staged<'o>(
     // With nothing evaluated at this depth the expression is as settled as at the one above,
     // which was not false, or this walk would not be here.
     if !here.is_empty() && ruled_out(rule, depth, cx, staged) {
+        walk.ruled_out_first |= depth == 1;
         if walk.limit != usize::MAX {
             let leaves = count_leaves(rule, depth, cx, walk.limit.saturating_sub(walk.count));
             walk.count = walk.count.saturating_add(leaves);
@@ -387,17 +393,27 @@ pub(super) fn bind_staged<'o>(
             }
         }
         let visited = walk.visited;
+        walk.ruled_out_first = false;
         cx.vars.push(bound);
         bind_staged(rule, depth + 1, cx, staged, visit, walk);
         cx.vars.pop();
         if walk.overflow {
             break;
         }
+        if let (Some(id), Some((remembered, _, memo))) = (reading, staged.remembered.as_mut()) {
+            // A rule of one variable comes to nothing on the element when nothing was
+            // visited; one of more, only when the first variable's own conditions ruled it
+            // out, since the elements of the others differ from order to order.
+            let nothing = match remembered.one_variable() {
+                true => walk.visited == visited,
+                false => walk.ruled_out_first,
+            };
+            if nothing {
+                memo.note_nothing(id, element, remembered, cx.engine);
+            }
+        }
         if walk.visited != visited {
             continue;
-        }
-        if let (Some(id), Some((remembered, _, memo))) = (reading, staged.remembered.as_mut()) {
-            memo.note_nothing(id, element, remembered, cx.engine);
         }
         if let Some(object) = object.filter(|_| skip_twins) {
             if came_to_nothing.len() < MAX_NOTHING {

@@ -82,11 +82,13 @@ pub fn load(
     let info = std::mem::take(&mut indexed.info);
     let list_warnings = std::mem::take(&mut indexed.warnings);
     // A server is a gate before shipment: an order's `ship_date` is a plan, no shipment. Its
-    // rules' costs are kept for `/metrics`.
+    // rules' times and findings are kept for `/metrics`, which shows no counts of conditions,
+    // so its threads may skip what their earlier orders taught them.
     let engine = indexed
         .engine(pack, None)
         .ship_dates(crate::engine::ShipDates::Planned)
-        .with_profile();
+        .with_profile()
+        .remembering();
     let missing = engine.missing_screening_lists();
     if !missing.is_empty() {
         let mut acc = Diagnostics::new();

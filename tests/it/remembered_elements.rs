@@ -94,6 +94,25 @@ fn a_city_under_its_own_country_code_does_not_clear_it_under_another() {
     assert!(fired(&then, "RF-PLACE-001"), "{:#?}", then.findings);
 }
 
+#[test]
+fn a_bakery_that_ordered_flowers_is_not_cleared_for_machine_tools() {
+    // RF-BUSINESS-001 binds the party, then each item. The bakery's first order has no capital
+    // equipment, so the rule visits nothing, but the party itself was not ruled out: its next
+    // order, of a machining centre, must be walked.
+    let bakery = json!({"name": "Tulip Trade Bakery", "country": "CN", "city": "Shenzhen",
+                        "business": "bakery"});
+    let mut flowers = order_of("BK-1", "2024-03-01", bakery.clone());
+    flowers["items"][0]["hs"] = json!("0603.11");
+    flowers["items"][0]["description"] = json!("Cut tulips");
+    let first = assert_judged_as_alone(&flowers);
+    assert!(!fired(&first, "RF-BUSINESS-001"), "{:#?}", first.findings);
+    let mut machine = order_of("BK-2", "2024-03-02", bakery);
+    machine["items"][0]["hs"] = json!("8457.10");
+    machine["items"][0]["description"] = json!("5-axis machining centre");
+    let then = assert_judged_as_alone(&machine);
+    assert!(fired(&then, "RF-BUSINESS-001"), "{:#?}", then.findings);
+}
+
 /// A party of a place a dated list row or a region list names, or any generated one.
 fn pooled_party() -> impl Strategy<Value = Json> {
     let places = prop::sample::select(vec![
