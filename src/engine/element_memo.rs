@@ -43,6 +43,11 @@ const MAX_RULES: usize = 64;
 const MAX_GROUP_PATHS: usize = 3;
 /// Most paths all remembered rules read.
 const MAX_PATHS: usize = 16;
+/// Most sets of paths the remembered rules read by.
+const MAX_GROUPS: usize = 16;
+/// Most elements of an order whose numbers are kept while it is judged; an order of a thousand
+/// items reads the others again for each rule.
+const MAX_ELEMENTS: usize = 64;
 /// A path of an element not read yet in this order.
 const UNREAD: u32 = u32::MAX;
 /// A path of an element whose value is not remembered (a list or an object).
@@ -204,10 +209,11 @@ impl ElementRules {
                 let paths = indices;
                 let group = match out.groups.iter().position(|g| *g == paths) {
                     Some(g) => g,
-                    None => {
+                    None if out.groups.len() < MAX_GROUPS => {
                         out.groups.push(paths);
                         out.groups.len() - 1
                     }
+                    None => return None,
                 };
                 let remembered = Remembered {
                     one_variable: rule.bindings.len() == 1,
@@ -237,11 +243,28 @@ pub(super) struct ElementMemo {
     nothing: Vec<u64>,
     /// Per set of paths, whether it is remembered on this thread.
     trials: Vec<Trial>,
-    /// The order's elements read so far: address, set of paths, reading (`None`: not keyed).
-    of_order: Vec<(usize, u8, Option<u32>)>,
-    /// The order's elements read so far: address, and per path the number of its value.
-    values_of_order: Vec<(usize, [u32; MAX_PATHS])>,
+    /// The order's elements read so far.
+    of_order: Vec<Read>,
     key: Vec<u8>,
+}
+
+/// An element of the order being judged, by address, as read so far: per path the number of
+/// its value, per set of paths the number of its reading (`UNREAD`, or `UNKEYED` when a value
+/// is a list or an object).
+struct Read {
+    at: usize,
+    values: [u32; MAX_PATHS],
+    readings: [u32; MAX_GROUPS],
+}
+
+impl Read {
+    fn new(at: usize) -> Read {
+        Read {
+            at,
+            values: [UNREAD; MAX_PATHS],
+            readings: [UNREAD; MAX_GROUPS],
+        }
+    }
 }
 
 thread_local! {
@@ -283,7 +306,6 @@ impl ElementMemo {
             memo.rules = Some(rules.id);
         }
         memo.of_order.clear();
-        memo.values_of_order.clear();
         memo
     }
 
@@ -357,74 +379,76 @@ impl ElementMemo {
     /// The number of `element`'s reading by the paths of `group`, if it is an object whose
     /// values there are all scalars.
     fn reading(&mut self, element: &Value, group: u8, rules: &ElementRules) -> Option<u32> {
-        let at = std::ptr::from_ref(element) as usize;
-        if let Some(&(_, _, id)) = self
-            .of_order
-            .iter()
-            .find(|(a, g, _)| *a == at && *g == group)
-        {
-            return id;
+        if !matches!(element, Value::Map(_)) {
+            return None;
         }
-        let id = self.read(element, at, group, rules);
-        // An order of a thousand items reads each once per rule; the first are kept.
-        if self.of_order.len() < 64 {
-            self.of_order.push((at, group, id));
+        let at = std::ptr::from_ref(element) as usize;
+        let position = match self.of_order.iter().position(|r| r.at == at) {
+            Some(p) => p,
+            None => {
+                self.of_order.push(Read::new(at));
+                self.of_order.len() - 1
+            }
+        };
+        let mut read = match self.of_order.get(position) {
+            Some(r) if r.readings.get(usize::from(group)) != Some(&UNREAD) => {
+                return r
+                    .readings
+                    .get(usize::from(group))
+                    .copied()
+                    .filter(|&id| id != UNKEYED);
+            }
+            Some(r) => Read {
+                at,
+                values: r.values,
+                readings: r.readings,
+            },
+            None => Read::new(at),
+        };
+        let id = self.read(element, &mut read, group, rules);
+        if let Some(reading) = read.readings.get_mut(usize::from(group)) {
+            *reading = id.unwrap_or(UNKEYED);
+        }
+        if position < MAX_ELEMENTS {
+            if let Some(slot) = self.of_order.get_mut(position) {
+                *slot = read;
+            }
+        } else {
+            self.of_order.truncate(MAX_ELEMENTS);
         }
         id
     }
 
-    fn read(&mut self, element: &Value, at: usize, group: u8, rules: &ElementRules) -> Option<u32> {
-        if !matches!(element, Value::Map(_)) {
-            return None;
-        }
+    fn read(
+        &mut self,
+        element: &Value,
+        read: &mut Read,
+        group: u8,
+        rules: &ElementRules,
+    ) -> Option<u32> {
         let mut key = u128::from(group);
         let mut shift = 8;
         for &path in rules.groups.get(usize::from(group))? {
-            let value = self.value_number(element, at, path, rules);
-            if value == UNKEYED {
+            let slot = read.values.get_mut(usize::from(path))?;
+            if *slot == UNREAD {
+                *slot = self.encode(element, path, rules).unwrap_or(UNKEYED);
+            }
+            if *slot == UNKEYED {
                 return None;
             }
-            key |= u128::from(value) << shift;
+            key |= u128::from(*slot) << shift;
             shift += 32;
         }
         if let Some(&id) = self.ids.get(&key) {
             return Some(id);
         }
-        let id = u32::try_from(self.ids.len()).ok()?;
+        // Below UNKEYED, so a number is never taken for the marks.
+        let id = u32::try_from(self.ids.len())
+            .ok()
+            .filter(|&n| n < UNKEYED)?;
         self.ids.insert(key, id);
         self.nothing.push(0);
         Some(id)
-    }
-
-    /// The number of the value of `element` at path `path` (by index), or `UNKEYED`.
-    fn value_number(&mut self, element: &Value, at: usize, path: u8, rules: &ElementRules) -> u32 {
-        let slot = usize::from(path);
-        let known = self
-            .values_of_order
-            .iter()
-            .find(|(a, _)| *a == at)
-            .and_then(|(_, numbers)| numbers.get(slot).copied());
-        if let Some(number) = known.filter(|&n| n != UNREAD) {
-            return number;
-        }
-        let number = self.encode(element, path, rules).unwrap_or(UNKEYED);
-        let len = self.values_of_order.len();
-        match self.values_of_order.iter_mut().find(|(a, _)| *a == at) {
-            Some((_, numbers)) => {
-                if let Some(n) = numbers.get_mut(slot) {
-                    *n = number;
-                }
-            }
-            None if len < 64 => {
-                let mut numbers = [UNREAD; MAX_PATHS];
-                if let Some(n) = numbers.get_mut(slot) {
-                    *n = number;
-                }
-                self.values_of_order.push((at, numbers));
-            }
-            None => {}
-        }
-        number
     }
 
     fn encode(&mut self, element: &Value, path: u8, rules: &ElementRules) -> Option<u32> {
