@@ -115,8 +115,8 @@ pub struct Engine {
     waivers: Option<(Arc<Waivers>, NaiveDate)>,
     /// What each rule costs, when asked for (`with_profile`).
     profile: Option<profile::Shared>,
-    /// The rules whose findings on an element depend on what they read of it alone, which a
-    /// thread remembers came to nothing on elements read alike (`element_memo`).
+    /// The paths by which a thread remembers which rules came to nothing on elements read
+    /// alike (`element_memo`).
     element_rules: Arc<ElementRules>,
     /// Whether a thread remembers across orders which rules came to nothing on elements read
     /// alike (`element_memo`): not while keeping a profile whose counts must not depend on

@@ -1,15 +1,18 @@
 //! Which rules came to nothing on a part of an order, remembered across the orders one thread
 //! judges, by what the rules read of it.
 //!
-//! Most rules of one variable over an order's places find nothing on nearly every order (the
-//! place is in no embargoed region, its city is no border city), and the places of a run
-//! repeat: the same cities and countries, a buyer's own address order after order. A rule is
-//! remembered this way when what it finds on an element depends only on the values it reads
-//! below the element ([`remembered`]): one variable, every condition reading paths of named
-//! fields below it, tested with an operator that looks at nothing else (not an exchange rate,
-//! a screening, another part of the order, a sibling of the value). Then every combination
-//! through an element whose read values equal, as written, those of one that came to nothing
-//! comes to nothing too, as `staging::Twins` argues for equal objects within one order.
+//! Most rules over an order's places find nothing on nearly every order (the place is in no
+//! embargoed region, its city is no border city), and the places of a run repeat: the same
+//! cities and countries, a buyer's own address order after order. A rule is remembered by its
+//! first variable when whether that variable's own conditions (those that read no other
+//! variable) rule an element out depends only on the values they read below it ([`reads`]):
+//! paths of named fields, tested with an operator that looks at nothing else (not an exchange
+//! rate, a screening, another part of the order, a sibling of the value), and no condition on
+//! the order alone. Then an element whose read values equal, as written, those of one that
+//! came to nothing comes to nothing too, as `staging::Twins` argues for equal objects within
+//! one order. A rule of one variable comes to nothing on an element when its walk visits
+//! nothing; a rule of more only when the first variable's own conditions rule the element
+//! out, since the other variables take other elements in another order.
 //!
 //! A dated list row (in force from or until a day) makes a look-up depend on the order's
 //! dates, but only when the value names a row at all: an element is noted only when no
@@ -17,15 +20,15 @@
 //! ([`ElementMemo::note_nothing`]), so what is noted holds for any order's dates.
 //!
 //! The key is the values of the paths the rule reads, encoded exactly (absent, text bytes, a
-//! number with its scale), prefixed by the set of paths, so no two readings share one; a bit
-//! per rule says which rules came to nothing on it. A set of paths that is seldom read alike
-//! (a party's name) stops being remembered on the thread after a few hundred asks.
+//! number with its scale) and numbered, with the set of paths, so no two readings share one;
+//! a bit per rule says which rules came to nothing on it. A set of paths that is seldom read
+//! alike (a party's name) stops being remembered on the thread after a few hundred asks.
 //!
 //! Skipping changes no finding: an element that comes to nothing is never visited, builds no
 //! evidence and counts no combination. It does change how many conditions a run evaluates,
-//! which depends on the orders a thread judged before, so a run that keeps a profile (whose
-//! counts are the same for any thread count) does not use it, nor does a walk that counts
-//! its combinations against the limit or the lookback pass.
+//! which depends on the orders a thread judged before, so a run that keeps a profile for its
+//! counts (the same for any thread count) does not use it, nor does a walk that counts its
+//! combinations against the limit or the lookback pass.
 
 use std::cell::Cell;
 
@@ -196,25 +199,9 @@ impl ElementRules {
                 }
                 let mut indices = SmallVec::new();
                 for path in paths {
-                    let index = match out.paths.iter().position(|p| *p == path) {
-                        Some(i) => i,
-                        None if out.paths.len() < MAX_PATHS => {
-                            out.paths.push(path);
-                            out.paths.len() - 1
-                        }
-                        None => return None,
-                    };
-                    indices.push(u8::try_from(index).ok()?);
+                    indices.push(u8::try_from(index_in(&mut out.paths, path, MAX_PATHS)?).ok()?);
                 }
-                let paths = indices;
-                let group = match out.groups.iter().position(|g| *g == paths) {
-                    Some(g) => g,
-                    None if out.groups.len() < MAX_GROUPS => {
-                        out.groups.push(paths);
-                        out.groups.len() - 1
-                    }
-                    None => return None,
-                };
+                let group = index_in(&mut out.groups, indices, MAX_GROUPS)?;
                 let remembered = Remembered {
                     one_variable: rule.bindings.len() == 1,
                     slot: u8::try_from(next).ok()?,
@@ -226,6 +213,19 @@ impl ElementRules {
             })
             .collect();
         (out, per_rule)
+    }
+}
+
+/// Where `item` is in `items`, added at the end if it is not there and `items` holds fewer
+/// than `most`.
+fn index_in<T: PartialEq>(items: &mut Vec<T>, item: T, most: usize) -> Option<usize> {
+    match items.iter().position(|i| *i == item) {
+        Some(at) => Some(at),
+        None if items.len() < most => {
+            items.push(item);
+            Some(items.len() - 1)
+        }
+        None => None,
     }
 }
 

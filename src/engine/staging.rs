@@ -258,8 +258,8 @@ impl<'o> Scratch<'o> {
     }
 
     /// Whether the memo of elements read (`element_memo`) knows that the rule remembered as
-    /// `remembered`, whose one binding is `binding`, comes to nothing on every element it
-    /// takes in this order, so that it need not be walked. The caller asks only where a walk
+    /// `remembered`, whose first binding is `binding`, comes to nothing on every element that
+    /// binding takes in this order, so that it need not be walked. The caller asks only where a walk
     /// would skip such elements: not in a walk that counts its combinations against the
     /// limit, nor in the lookback pass.
     pub(super) fn came_to_nothing_on_all(
@@ -371,7 +371,7 @@ pub(super) fn bind_staged<'o>(
     // which names the first later row it meets.
     let skip_twins = walk.limit == usize::MAX && !cx.rows.include_later();
     // Likewise an element read as one that came to nothing in an earlier order: see
-    // `element_memo`. Only rules of one variable are remembered, so this is their only depth.
+    // `element_memo`. Rules are remembered by their first variable, bound here.
     let remember = skip_twins && depth == 0;
     let mut came_to_nothing: SmallVec<[(&'o Value, usize); MAX_NOTHING]> = SmallVec::new();
     for bound in elements.drain(..) {

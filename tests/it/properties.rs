@@ -411,12 +411,17 @@ pub(super) fn engine() -> &'static Engine {
 }
 
 pub(super) fn judgement_of(order: &Json) -> Judgement {
+    judgement_by(engine(), order)
+}
+
+/// `order` judged by `engine`, read as a line of JSON Lines.
+pub(super) fn judgement_by(engine: &Engine, order: &Json) -> Judgement {
     let records: Vec<Record> =
         redflag::order::from_text(&format!("{order}\n"), "p.jsonl", InputFormat::Jsonl, None)
             .unwrap()
             .collect();
     assert_eq!(records.len(), 1);
-    engine().judge(&records[0])
+    engine.judge(&records[0])
 }
 
 fn verdict_of(order: &Json) -> Verdict {

@@ -11,11 +11,10 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use redflag::engine::Engine;
 use redflag::findings::{Judgement, Verdict};
-use redflag::order::{InputFormat, Record};
 use redflag::rules::{PackFiles, Severity};
 use serde_json::{json, Value as Json};
 
-use super::properties::{engine, judgement_of, order, party, with_id};
+use super::properties::{engine, judgement_by, judgement_of, order, party, with_id};
 
 /// The default pack judging without the memo of elements read.
 fn alone() -> &'static Engine {
@@ -27,12 +26,7 @@ fn alone() -> &'static Engine {
 }
 
 fn judged_alone(order: &Json) -> Judgement {
-    let records: Vec<Record> =
-        redflag::order::from_text(&format!("{order}\n"), "p.jsonl", InputFormat::Jsonl, None)
-            .unwrap()
-            .collect();
-    assert_eq!(records.len(), 1);
-    alone().judge(&records[0])
+    judgement_by(alone(), order)
 }
 
 fn fired(judgement: &Judgement, rule: &str) -> bool {
