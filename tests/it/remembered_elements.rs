@@ -63,6 +63,29 @@ fn assert_judged_as_alone(order: &Json) -> Judgement {
 }
 
 #[test]
+fn the_engine_orders_are_compared_with_walks_every_rule_again() {
+    // The comparisons below hold only if `alone()` remembers nothing: a profile's counts show
+    // RF-PLACE-001 asked of the same Moscow buyer as often the second time as the first.
+    let (pack, diagnostics) = redflag::rules::build(&PackFiles::embedded());
+    let profiled = Engine::new(pack.unwrap_or_else(|| panic!("{diagnostics:?}"))).with_profile();
+    let buyer = json!({"name": "Stanko Trading LLC", "country": "RU", "city": "Moscow"});
+    let asked = |engine: &Engine| {
+        let profile = engine.profile().unwrap();
+        let cost = profile
+            .rules
+            .iter()
+            .find(|r| r.rule_id == "RF-PLACE-001")
+            .unwrap();
+        cost.evaluated + cost.from_memo
+    };
+    judgement_by(&profiled, &order_of("AG-1", "2024-03-01", buyer.clone()));
+    let once = asked(&profiled);
+    judgement_by(&profiled, &order_of("AG-2", "2024-03-02", buyer));
+    assert!(once > 0);
+    assert_eq!(asked(&profiled), 2 * once);
+}
+
+#[test]
 fn a_buyer_in_russia_before_the_row_came_into_force_does_not_clear_it_after() {
     let buyer = json!({"name": "Stanko Trading LLC", "country": "RU", "city": "Moscow"});
     // Russia's row of `russia_belarus` is in force from 2022-02-24: before it, RF-EMBARGO-005
