@@ -65,10 +65,6 @@ const MIN_ANSWERED_SHARE: u32 = 4;
 /// How a rule is remembered.
 #[derive(Debug, Clone)]
 pub(super) struct Remembered {
-    /// Whether the rule has one variable: then it comes to nothing on an element when its walk
-    /// visits nothing; with more, only when its first variable's own conditions rule the
-    /// element out, whatever the others are bound to.
-    one_variable: bool,
     /// Its bit.
     slot: u8,
     /// The set of paths its elements are read by (`ElementRules::groups`).
@@ -159,12 +155,6 @@ fn reads(
     Some((paths, dated))
 }
 
-impl Remembered {
-    pub(super) fn one_variable(&self) -> bool {
-        self.one_variable
-    }
-}
-
 /// The paths the remembered rules read below their variables, and the sets of them each rule
 /// reads its elements by.
 #[derive(Debug, Clone, Default)]
@@ -203,7 +193,6 @@ impl ElementRules {
                 }
                 let group = index_in(&mut out.groups, indices, MAX_GROUPS)?;
                 let remembered = Remembered {
-                    one_variable: rule.bindings.len() == 1,
                     slot: u8::try_from(next).ok()?,
                     group: u8::try_from(group).ok()?,
                     dated,

@@ -404,7 +404,7 @@ pub(super) fn bind_staged<'o>(
             // A rule of one variable comes to nothing on the element when nothing was
             // visited; one of more, only when the first variable's own conditions ruled it
             // out, since the elements of the others differ from order to order.
-            let nothing = match remembered.one_variable() {
+            let nothing = match rule.bindings.len() == 1 {
                 true => walk.visited == visited,
                 false => walk.ruled_out_first,
             };
