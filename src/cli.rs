@@ -33,7 +33,10 @@ mod audit;
 mod check;
 mod explain;
 mod lists;
-pub use lists::{cache_dir, load_indexed, screening_provenance, IndexedLists};
+pub use lists::{
+    cache_dir, load_indexed, load_indexed_ahead, read_ahead, screening_provenance, IndexedLists,
+    ListsAhead,
+};
 mod init;
 mod rates;
 pub use rates::replace_rates;

@@ -102,7 +102,18 @@ pub(super) struct CheckArgs {
 pub(super) fn check(mut args: CheckArgs) -> Status {
     args.output = super::output::dash_is_stdout(args.output.take());
     set_diagnostics_color(args.color);
-    let (mut pack, pack_files, warnings) = match load_pack(&args.rules) {
+    let cache = cache_dir(args.no_list_cache);
+    // The `--list` files and their cached index are read while the pack loads: neither needs
+    // the other until the index is matched to the pack (`load_indexed_ahead`).
+    let (loaded, lists_ahead) = std::thread::scope(|scope| {
+        let ahead = scope.spawn(|| read_ahead(&args.lists, cache.as_deref()));
+        let loaded = load_pack(&args.rules);
+        let ahead = ahead
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (loaded, ahead)
+    });
+    let (mut pack, pack_files, warnings) = match loaded {
         Ok(loaded) => loaded,
         Err(diagnostics) => {
             print_diagnostics(&diagnostics);
@@ -266,13 +277,13 @@ pub(super) fn check(mut args: CheckArgs) -> Status {
             return Status::Error;
         }
     };
-    let cache = cache_dir(args.no_list_cache);
-    let mut screening = match load_indexed(
+    let mut screening = match load_indexed_ahead(
         &args.lists,
         &pack,
         args.verbose,
         cache.as_deref(),
         args.as_of.unwrap_or_else(age_reference_day),
+        Some(lists_ahead),
     ) {
         Ok(mut indexed) => {
             let warnings = std::mem::take(&mut indexed.warnings);

@@ -260,6 +260,50 @@ pub fn load_indexed(
     cache: Option<&Path>,
     day: NaiveDate,
 ) -> Result<IndexedLists, Diagnostics> {
+    load_indexed_ahead(specs, pack, verbose, cache, day, None)
+}
+
+/// What [`load_indexed`] reads before it needs the pack: the `--list` files, read and
+/// digested, and the list index cache entry that a pack without screening lists of its own
+/// would use, read and decoded. `check` reads it on another thread while the pack loads, so a
+/// cold run waits for the longer of the two, not for both (`docs/performance.md`).
+pub struct ListsAhead {
+    specs: Vec<String>,
+    sources: Vec<Result<ListSource, ScreeningError>>,
+    entry: Option<(Key, Lookup)>,
+}
+
+/// Reads `specs` ahead of the pack (see [`ListsAhead`]), through the cache in `cache` when
+/// given.
+pub fn read_ahead(specs: &[String], cache: Option<&Path>) -> ListsAhead {
+    let sources: Vec<Result<ListSource, ScreeningError>> =
+        specs.iter().map(|spec| import::read_spec(spec)).collect();
+    let entry = match cache {
+        Some(dir) if !specs.is_empty() => {
+            lists_key(specs, &sources, None).map(|key| (key, persist::read(dir, &key)))
+        }
+        _ => None,
+    };
+    ListsAhead {
+        specs: specs.to_vec(),
+        sources,
+        entry,
+    }
+}
+
+/// [`load_indexed`], with what [`read_ahead`] read of the same `specs` when `ahead` is given:
+/// its files are not read again, and its cache entry is used when the pack's key is the one
+/// it was read under (the pack has no screening lists of its own). The result is the same.
+pub fn load_indexed_ahead(
+    specs: &[String],
+    pack: &RulePack,
+    verbose: bool,
+    cache: Option<&Path>,
+    day: NaiveDate,
+    ahead: Option<ListsAhead>,
+) -> Result<IndexedLists, Diagnostics> {
+    // Read ahead of other specs (a defect of the caller), it is not used.
+    let ahead = ahead.filter(|a| a.specs == specs);
     let mut info = screening_provenance(pack.screening.iter());
     let mut warnings = Diagnostics::new();
     let mut ended = Diagnostics::new();
@@ -279,11 +323,20 @@ pub fn load_indexed(
         });
     }
     // Every file is read before anything is imported: their digests name the cache entry.
-    let sources: Vec<Result<ListSource, ScreeningError>> =
-        specs.iter().map(|spec| import::read_spec(spec)).collect();
+    let (sources, entry_ahead) = match ahead {
+        Some(ahead) => (ahead.sources, ahead.entry),
+        None => (
+            specs.iter().map(|spec| import::read_spec(spec)).collect(),
+            None,
+        ),
+    };
     let key = cache.and_then(|_| cache_key(specs, &sources, pack));
     if let (Some(dir), Some(key)) = (cache, &key) {
-        let unusable = match persist::read(dir, key) {
+        let lookup = match entry_ahead {
+            Some((read_under, lookup)) if read_under == *key => lookup,
+            _ => persist::read(dir, key),
+        };
+        let unusable = match lookup {
             Lookup::Missing => None,
             Lookup::Unusable(why) => Some(why),
             Lookup::Hit(cached) => {
@@ -375,12 +428,25 @@ fn cache_key(
     sources: &[Result<ListSource, ScreeningError>],
     pack: &RulePack,
 ) -> Option<Key> {
+    lists_key(
+        specs,
+        sources,
+        Some(pack).filter(|p| !p.screening.is_empty()),
+    )
+}
+
+/// [`cache_key`], given the pack only when it has screening lists of its own.
+fn lists_key(
+    specs: &[String],
+    sources: &[Result<ListSource, ScreeningError>],
+    pack_with_lists: Option<&RulePack>,
+) -> Option<Key> {
     let mut parts: Vec<String> = vec!["lists".to_string()];
     for (spec, source) in specs.iter().zip(sources) {
         parts.push(spec.clone());
         parts.push(source.as_ref().ok()?.input_digest()?);
     }
-    if !pack.screening.is_empty() {
+    if let Some(pack) = pack_with_lists {
         parts.push("pack".to_string());
         parts.push(pack.digest.clone());
         parts.extend(pack.layers.iter().map(|l| l.digest.clone()));

@@ -367,3 +367,39 @@ fn explain_reads_the_entry_check_wrote() {
         String::from_utf8_lossy(&cached.stdout)
     );
 }
+
+/// `check` reads its lists' cache entry while the pack loads, under the key of a pack without
+/// lists of its own. A pack with a list of its own files its index under another key: the entry
+/// read ahead is not used for it (its index lacks the pack's entries, so using it would warn
+/// that the entry's lists are not the ones given), and the run reports as one without the
+/// cache.
+#[test]
+fn a_pack_with_a_list_of_its_own_is_not_given_the_entry_read_ahead() {
+    let dir = cache_dir("pack-own-list");
+    check(Some(&dir), "list.csv", "2");
+    assert_eq!(
+        entries(&dir).len(),
+        1,
+        "the default pack's run writes one entry"
+    );
+    let own = |cache: Option<&Path>| {
+        let args = [
+            "check",
+            "orders.jsonl",
+            "--list",
+            "list.csv",
+            "--rules",
+            "../packs/screening-own",
+            "--format",
+            "jsonl",
+        ];
+        run(&args, cache, 0)
+    };
+    let want = own(None);
+    for round in ["writes its own entry", "reads its own entry"] {
+        let cached = own(Some(&dir));
+        assert!(cached.stdout == want.stdout, "the run that {round}");
+        assert_eq!(stderr(&cached), stderr(&want), "the run that {round}");
+        assert_eq!(entries(&dir).len(), 2, "the run that {round}");
+    }
+}
