@@ -279,9 +279,13 @@ pub fn read_ahead(specs: &[String], cache: Option<&Path>) -> ListsAhead {
     let sources: Vec<Result<ListSource, ScreeningError>> =
         specs.iter().map(|spec| import::read_spec(spec)).collect();
     let entry = match cache {
-        Some(dir) if !specs.is_empty() => {
-            lists_key(specs, &sources, None).map(|key| (key, persist::read(dir, &key)))
-        }
+        Some(dir) if !specs.is_empty() => lists_key(specs, &sources, None).map(|key| {
+            let lookup = persist::read(dir, &key);
+            if let Lookup::Hit(cached) = &lookup {
+                cached.screener.warm();
+            }
+            (key, lookup)
+        }),
         _ => None,
     };
     ListsAhead {

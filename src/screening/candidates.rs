@@ -289,6 +289,12 @@ impl Postings {
         index.consistent(self.lists.len()) && self.neighbour_index.set(Box::new(index)).is_ok()
     }
 
+    /// Builds now what the first vote would build (the order that breaks ties), so that a
+    /// thread with nothing else to do can take that off the first screening.
+    pub(super) fn warm(&self) {
+        self.tie_order();
+    }
+
     fn tie_order(&self) -> &TieOrder {
         self.tie_order.get_or_init(|| {
             TieOrder::new(

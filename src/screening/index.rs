@@ -598,6 +598,13 @@ impl Screener {
         &self.entries
     }
 
+    /// Builds now what the index builds when it is first screened against (the tie order of
+    /// the candidate vote): `check` does it on the thread that read the index from the cache,
+    /// while the pack loads. Screening gives the same results either way.
+    pub fn warm(&self) {
+        self.postings.warm();
+    }
+
     /// Number of indexed names (primary names plus aliases).
     pub fn name_count(&self) -> usize {
         self.names.len()
