@@ -1,62 +1,130 @@
 //! A compiled set of case-insensitive patterns (`contains_any` words, a `matches_list` column),
 //! asked whether any pattern matches a text and which.
 //!
-//! The set is `regex::RegexSet`'s matcher (`regex_automata::meta`, configured as `RegexSet`
-//! configures it: every pattern's matches, UTF-8, no captures) without its automatic literal
-//! prefilter. For case-insensitive word lists the prefilter is an Aho-Corasick automaton over
-//! every case variant of every literal, and building it was about half of building the default
-//! pack (46 M of 94 M instructions): a cost every run pays before it judges one order, which
-//! is most of a one-order check. The texts these sets see are short (names, descriptions), so
-//! the lazy DFA that scans them without a prefilter costs about the same per text.
+//! The set is what `regex::RegexSet`'s matcher (`regex_automata::meta`, configured as
+//! `RegexSet` configures it: every pattern's matches, UTF-8, no captures) runs for these two
+//! questions, built without the rest: one forward NFA, the lazy DFA over it, and the PikeVM
+//! for a text the lazy DFA gives up on (a `\b` beside a letter outside ASCII, a cache cleared
+//! too often), as the meta matcher falls back. The meta matcher also compiled a reverse NFA
+//! per set, and for most of the pack's sets a reverse-inner strategy with two more (44 NFAs for
+//! 12 sets), which only searches for where a match starts use: that was half of building the
+//! default pack, a cost every run pays before it judges one order. It is built without
+//! `regex`'s literal prefilter too: for case-insensitive word lists that is an Aho-Corasick
+//! automaton over every case variant of every literal, about half of building the default pack
+//! once, and the texts these sets see are short (names, descriptions), so the lazy DFA that
+//! scans them without a prefilter costs about the same per text. The unit tests compare its
+//! answers with the meta matcher's.
 
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-use regex_automata::{meta, nfa::thompson::WhichCaptures, util::syntax, Input, MatchKind};
+use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
+use regex_automata::nfa::thompson::pikevm::{Cache as PikeCache, PikeVM};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::pool::Pool;
+use regex_automata::util::syntax;
+use regex_automata::{Input, MatchKind};
 
 /// A compiled, case-insensitive set of patterns; cheap to clone (a handle to one set).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PatternSet {
-    meta: meta::Regex,
+    matcher: Arc<Matcher>,
     /// Which compiled set this is, unique in the process: what a memo of its answers is keyed
     /// by. Not its address, which a set compiled after this one is dropped (a pack reloaded
     /// by `serve`, the packs of a rule-test run) may be given again.
     id: u64,
 }
 
+/// The engines of one set and the per-thread scratch they search with.
+struct Matcher {
+    patterns: usize,
+    /// `None` when the lazy DFA did not build (its cache could not hold the few states it
+    /// needs): the PikeVM answers every text then, as the meta matcher does.
+    dfa: Option<DFA>,
+    pikevm: PikeVM,
+    caches: Pool<Caches, CreateCaches>,
+}
+
+/// What one search needs besides the set: the lazy DFA's states built so far and the PikeVM's.
+struct Caches {
+    dfa: Option<DfaCache>,
+    pikevm: PikeCache,
+}
+
+type CreateCaches =
+    Box<dyn Fn() -> Caches + Send + Sync + std::panic::RefUnwindSafe + std::panic::UnwindSafe>;
+
+impl fmt::Debug for PatternSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PatternSet")
+            .field("patterns", &self.matcher.patterns)
+            .field("id", &self.id)
+            .finish()
+    }
+}
+
 /// The next [`PatternSet::id`].
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+/// The lazy DFA's cache, as `regex`'s own default: `RegexSet` had it.
+const DFA_CACHE_CAPACITY: usize = 2 * (1 << 20);
 
 impl PatternSet {
     /// Compiles `patterns` case-insensitively, the compiled program limited to `size_limit`
     /// bytes. The error reads as `regex::Error`'s would.
     pub fn new<S: AsRef<str>>(patterns: &[S], size_limit: usize) -> Result<PatternSet, String> {
-        let config = meta::Config::new()
-            .match_kind(MatchKind::All)
-            .utf8_empty(true)
-            .which_captures(WhichCaptures::None)
-            .nfa_size_limit(Some(size_limit))
-            // `regex`'s own default, which `RegexSet` had.
-            .hybrid_cache_capacity(2 * (1 << 20))
-            .auto_prefilter(false)
-            // The one-pass DFA and the bounded backtracker report capture groups, which a set
-            // is never asked for (`is_match` and `matches` run the lazy DFA or the PikeVM);
-            // building them was about 2 % of building the default pack.
-            .onepass(false)
-            .backtrack(false);
         let syntax = syntax::Config::new().case_insensitive(true).utf8(true);
-        meta::Builder::new()
-            .configure(config)
-            .syntax(syntax)
-            .build_many(patterns)
-            .map(|meta| PatternSet {
-                meta,
-                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        let hirs = syntax::parse_many_with(patterns, &syntax).map_err(|e| e.to_string())?;
+        // As the meta matcher configures its forward NFA for a set: UTF-8 (no empty match
+        // inside a character), no capture groups, not shrunk.
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .utf8(true)
+                    .nfa_size_limit(Some(size_limit))
+                    .shrink(false)
+                    .which_captures(WhichCaptures::None),
+            )
+            .build_many_from_hir(&hirs)
+            .map_err(|e| match e.size_limit() {
+                Some(limit) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+                None => e.to_string(),
+            })?;
+        let pikevm = PikeVM::builder()
+            .configure(PikeVM::config().match_kind(MatchKind::All))
+            .build_from_nfa(nfa.clone())
+            .map_err(|e| e.to_string())?;
+        // As the meta matcher configures its lazy DFA; one that does not build is left out.
+        let dfa = DFA::builder()
+            .configure(
+                DFA::config()
+                    .match_kind(MatchKind::All)
+                    .starts_for_each_pattern(true)
+                    .unicode_word_boundary(true)
+                    .cache_capacity(DFA_CACHE_CAPACITY)
+                    .skip_cache_capacity_check(false)
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(nfa.clone())
+            .ok();
+        let create: CreateCaches = {
+            let (dfa, pikevm) = (dfa.clone(), pikevm.clone());
+            Box::new(move || Caches {
+                dfa: dfa.as_ref().map(DFA::create_cache),
+                pikevm: pikevm.create_cache(),
             })
-            .map_err(|e| match (e.size_limit(), e.syntax_error()) {
-                (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
-                (None, Some(syntax)) => syntax.to_string(),
-                (None, None) => e.to_string(),
-            })
+        };
+        Ok(PatternSet {
+            matcher: Arc::new(Matcher {
+                patterns: nfa.pattern_len(),
+                dfa,
+                pikevm,
+                caches: Pool::new(create),
+            }),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        })
     }
 
     /// Which compiled set this is: the same for its clones, different for every other set
@@ -67,14 +135,197 @@ impl PatternSet {
 
     /// Whether any pattern matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        self.meta.is_match(text)
+        let m = &*self.matcher;
+        let mut caches = m.caches.get();
+        let input = Input::new(text).earliest(true);
+        if let (Some(dfa), Some(cache)) = (&m.dfa, caches.dfa.as_mut()) {
+            if let Ok(found) = dfa.try_search_fwd(cache, &input) {
+                return found.is_some();
+            }
+        }
+        m.pikevm.is_match(&mut caches.pikevm, input)
     }
 
     /// The patterns that match somewhere in `text`, in pattern order.
     pub fn matches(&self, text: &str) -> Vec<usize> {
-        let mut hits = regex_automata::PatternSet::new(self.meta.pattern_len());
-        self.meta
-            .which_overlapping_matches(&Input::new(text), &mut hits);
+        let m = &*self.matcher;
+        let mut caches = m.caches.get();
+        let input = Input::new(text);
+        let mut hits = regex_automata::PatternSet::new(m.patterns);
+        let mut found = false;
+        if let (Some(dfa), Some(cache)) = (&m.dfa, caches.dfa.as_mut()) {
+            // A search that gives up may have found some patterns before it did: the PikeVM
+            // starts again from nothing, as the meta matcher's fallback does.
+            found = dfa
+                .try_which_overlapping_matches(cache, &input, &mut hits)
+                .is_ok();
+        }
+        if !found {
+            hits.clear();
+            m.pikevm
+                .which_overlapping_matches(&mut caches.pikevm, &input, &mut hits);
+        }
         hits.iter().map(|p| p.as_usize()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use regex_automata::{meta, nfa::thompson::WhichCaptures, util::syntax, Input, MatchKind};
+
+    use super::PatternSet;
+
+    /// The meta matcher the sets were built with before, configured as `regex::RegexSet`
+    /// configures it: what a set must answer.
+    fn meta_matcher(patterns: &[String]) -> Option<meta::Regex> {
+        let config = meta::Config::new()
+            .match_kind(MatchKind::All)
+            .utf8_empty(true)
+            .which_captures(WhichCaptures::None)
+            .nfa_size_limit(Some(8 << 20))
+            .hybrid_cache_capacity(2 * (1 << 20))
+            .auto_prefilter(false);
+        let syntax = syntax::Config::new().case_insensitive(true).utf8(true);
+        meta::Builder::new()
+            .configure(config)
+            .syntax(syntax)
+            .build_many(patterns)
+            .ok()
+    }
+
+    fn meta_matches(meta: &meta::Regex, text: &str) -> Vec<usize> {
+        let mut hits = regex_automata::PatternSet::new(meta.pattern_len());
+        meta.which_overlapping_matches(&Input::new(text), &mut hits);
+        hits.iter().map(|p| p.as_usize()).collect()
+    }
+
+    fn assert_as_meta(patterns: &[String], texts: &[String]) -> Result<(), TestCaseError> {
+        let (Some(meta), Ok(set)) = (meta_matcher(patterns), PatternSet::new(patterns, 8 << 20))
+        else {
+            prop_assert!(
+                meta_matcher(patterns).is_none() && PatternSet::new(patterns, 8 << 20).is_err(),
+                "one compiled and the other did not: {patterns:?}"
+            );
+            return Ok(());
+        };
+        for text in texts {
+            prop_assert_eq!(
+                set.is_match(text),
+                meta.is_match(text),
+                "{:?} in {:?}",
+                text,
+                patterns
+            );
+            prop_assert_eq!(
+                set.matches(text),
+                meta_matches(&meta, text),
+                "{:?} in {:?}",
+                text,
+                patterns
+            );
+        }
+        Ok(())
+    }
+
+    /// The shapes of the pack's patterns: words inside word boundaries (`contains_any`), words
+    /// between letters that are not of their script, spaced words, alternatives.
+    fn pattern() -> impl Strategy<Value = String> {
+        let word = prop::sample::select(vec![
+            "cash",
+            "kassa",
+            "barter",
+            "blumen",
+            "tulpen",
+            "de",
+            "a",
+            "ö",
+            "ünal",
+            "naličn",
+            "наличн",
+            "կանխիկ",
+            "现金",
+            "x",
+            "ß",
+            "straße",
+            "ǅ",
+            "k",
+            "İstanbul",
+        ]);
+        (word.clone(), word, 0..6usize).prop_map(|(a, b, shape)| match shape {
+            0 => format!(r"\b{a}\b"),
+            1 => format!(r"(^|[^a-z]){a}([^a-z]|$)"),
+            2 => format!(r"\b{a}\s+{b}\b"),
+            3 => format!(r"({a}|{b})s?"),
+            4 => format!(r"(^|[^\x{{0530}}-\x{{058F}}]){a}"),
+            _ => format!(r"{a}.*{b}"),
+        })
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "cash",
+            "CASH",
+            "Kassa",
+            "barter",
+            " ",
+            "  ",
+            "-",
+            ".",
+            "blumen",
+            "Tulpen",
+            "de",
+            "a",
+            "ö",
+            "Ö",
+            "ünal",
+            "наличн",
+            "НАЛИЧН",
+            "կանխիկ",
+            "现金",
+            "x",
+            "ß",
+            "SS",
+            "straße",
+            "ǅ",
+            "K",
+            "K",
+            "İstanbul",
+            "é",
+            "\u{301}",
+            "1",
+            "\n",
+        ]);
+        prop::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// A set answers both questions as the meta matcher does, for any text: where the lazy
+        /// DFA gives up (a word boundary beside a letter outside ASCII) the PikeVM answers.
+        #[test]
+        fn a_set_answers_as_the_meta_matcher(
+            patterns in prop::collection::vec(pattern(), 1..6),
+            texts in prop::collection::vec(text(), 1..8),
+        ) {
+            assert_as_meta(&patterns, &texts)?;
+        }
+    }
+
+    #[test]
+    fn a_pattern_that_does_not_parse_is_refused_as_regex_refuses_it() {
+        let unclosed = PatternSet::new(&["(unclosed"], 8 << 20).err();
+        assert!(
+            unclosed
+                .as_deref()
+                .is_some_and(|e| e.contains("unclosed group")),
+            "{unclosed:?}"
+        );
+        let too_big = PatternSet::new(&[r"\w{1000}\w{1000}\w{1000}"], 1 << 10).err();
+        assert_eq!(
+            too_big.as_deref(),
+            Some("Compiled regex exceeds size limit of 1024 bytes.")
+        );
     }
 }
