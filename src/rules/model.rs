@@ -11,7 +11,6 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use regex::Regex;
 
 use super::pattern_set::PatternSet;
 use rust_decimal::Decimal;
@@ -498,7 +497,7 @@ pub enum Op {
     /// `matches`: a regular expression (case-insensitive unless asked).
     Matches {
         /// The compiled expression.
-        regex: Regex,
+        regex: super::pattern_set::Pattern,
     },
     /// `matches_list`: any regular expression from a list column.
     MatchesList {

@@ -74,7 +74,17 @@ impl PatternSet {
     /// Compiles `patterns` case-insensitively, the compiled program limited to `size_limit`
     /// bytes. The error reads as `regex::Error`'s would.
     pub fn new<S: AsRef<str>>(patterns: &[S], size_limit: usize) -> Result<PatternSet, String> {
-        let syntax = syntax::Config::new().case_insensitive(true).utf8(true);
+        PatternSet::compile(patterns, size_limit, true)
+    }
+
+    fn compile<S: AsRef<str>>(
+        patterns: &[S],
+        size_limit: usize,
+        case_insensitive: bool,
+    ) -> Result<PatternSet, String> {
+        let syntax = syntax::Config::new()
+            .case_insensitive(case_insensitive)
+            .utf8(true);
         let hirs = syntax::parse_many_with(patterns, &syntax).map_err(|e| e.to_string())?;
         // As the meta matcher configures its forward NFA for a set: UTF-8 (no empty match
         // inside a character), no capture groups, not shrunk.
@@ -169,12 +179,43 @@ impl PatternSet {
     }
 }
 
+/// One regular expression (`matches`), asked only whether it matches a text: built as a set
+/// of one, so without the reverse NFAs `regex::Regex` would compile for finding where a match
+/// starts, which nothing asks. It matches what `regex::RegexBuilder` would with the same case
+/// option and size limit, and refuses what it would refuse, with the same message.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    set: PatternSet,
+    source: String,
+}
+
+impl Pattern {
+    /// Compiles `pattern`, ignoring case unless `case_sensitive`, the compiled program limited
+    /// to `size_limit` bytes.
+    pub fn new(pattern: &str, case_sensitive: bool, size_limit: usize) -> Result<Pattern, String> {
+        Ok(Pattern {
+            set: PatternSet::compile(&[pattern], size_limit, !case_sensitive)?,
+            source: pattern.to_string(),
+        })
+    }
+
+    /// Whether the expression matches somewhere in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.set.is_match(text)
+    }
+
+    /// The expression as written.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
     use regex_automata::{meta, nfa::thompson::WhichCaptures, util::syntax, Input, MatchKind};
 
-    use super::PatternSet;
+    use super::{Pattern, PatternSet};
 
     /// The meta matcher the sets were built with before, configured as `regex::RegexSet`
     /// configures it: what a set must answer.
@@ -313,8 +354,52 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// A `matches` expression matches as `regex::RegexBuilder` with the same options does.
+        #[test]
+        fn an_expression_matches_as_regex_does(
+            pattern in pattern(),
+            case_sensitive in any::<bool>(),
+            texts in prop::collection::vec(text(), 1..8),
+        ) {
+            let regex = regex::RegexBuilder::new(&pattern)
+                .case_insensitive(!case_sensitive)
+                .size_limit(1 << 20)
+                .build();
+            let ours = Pattern::new(&pattern, case_sensitive, 1 << 20);
+            match (regex, ours) {
+                (Ok(regex), Ok(ours)) => {
+                    prop_assert_eq!(ours.as_str(), pattern.as_str());
+                    for text in &texts {
+                        prop_assert_eq!(ours.is_match(text), regex.is_match(text), "{:?} in {:?}", text, pattern);
+                    }
+                }
+                (Err(e), Err(ours)) => prop_assert_eq!(ours, e.to_string()),
+                (regex, ours) => prop_assert!(false, "{regex:?} against {ours:?}"),
+            }
+        }
+    }
+
     #[test]
     fn a_pattern_that_does_not_parse_is_refused_as_regex_refuses_it() {
+        for (pattern, limit) in [
+            ("(unclosed", 1 << 20),
+            (r"\w{1000}\w{1000}\w{1000}", 1 << 10),
+        ] {
+            let regex = regex::RegexBuilder::new(pattern)
+                .case_insensitive(true)
+                .size_limit(limit)
+                .build()
+                .err()
+                .map(|e| e.to_string());
+            assert_eq!(
+                Pattern::new(pattern, false, limit).err(),
+                regex,
+                "{pattern}"
+            );
+        }
         let unclosed = PatternSet::new(&["(unclosed"], 8 << 20).err();
         assert!(
             unclosed

@@ -13,7 +13,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 
 use super::pattern_set::PatternSet;
 use rust_decimal::Decimal;

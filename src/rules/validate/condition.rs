@@ -1,6 +1,7 @@
 //! Validating one `[rule.when.NAME]` condition: its operator and what the operator needs.
 
 use super::*;
+use crate::rules::pattern_set::Pattern;
 
 impl Validator<'_, '_> {
     pub(super) fn condition(
@@ -328,11 +329,7 @@ impl Validator<'_, '_> {
                     return None;
                 };
                 let case_sensitive = c.case_sensitive.as_ref().map(|b| b.value).unwrap_or(false);
-                match RegexBuilder::new(&pattern.value)
-                    .case_insensitive(!case_sensitive)
-                    .size_limit(1 << 20)
-                    .build()
-                {
+                match Pattern::new(&pattern.value, case_sensitive, 1 << 20) {
                     Ok(regex) => Op::Matches { regex },
                     Err(e) => {
                         self.acc.push(
