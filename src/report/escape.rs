@@ -16,8 +16,9 @@
 //! overrides, isolates and marks, zero-width space, word joiner, soft hyphen, byte order mark,
 //! tag characters...) except the zero-width non-joiner and joiner, which Persian, Arabic and
 //! Indic names need (as in lint's L041), and the line and paragraph separators (Zl, Zp), which
-//! some viewers break lines on. The category tables are `regex_syntax`'s, the same the lint
-//! reads, rather than hand-written ranges.
+//! some viewers break lines on, and the whole tag block (U+E0000 to U+E007F), whose unassigned
+//! characters are in no category a table names but show as nothing all the same. The category
+//! tables are `regex_syntax`'s, the same the lint reads, rather than hand-written ranges.
 //!
 //! Escaping happens where text is written (a whole line at a time where possible), so the
 //! report's own colour codes, written after escaping, stay, and the JSON formats, built from
@@ -33,7 +34,9 @@ use regex_syntax::hir::{Class, ClassUnicode, HirKind};
 fn hidden_class() -> &'static ClassUnicode {
     static CLASS: OnceLock<ClassUnicode> = OnceLock::new();
     CLASS.get_or_init(|| {
-        let pattern = r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}--[\x{200C}\x{200D}]]";
+        // The whole tag block, not only its assigned (Cf) characters: a terminal shows none of
+        // it, and the unassigned ones (U+E0002 to U+E001F) are in no category but Cn.
+        let pattern = r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\x{E0000}-\x{E007F}--[\x{200C}\x{200D}]]";
         match regex_syntax::parse(pattern).map(|h| h.into_kind()) {
             Ok(HirKind::Class(Class::Unicode(class))) => class,
             // The pattern is a constant that parses to a class (a test checks it); should it
@@ -67,8 +70,8 @@ const FALLBACK: &[(char, char)] = &[
 ];
 
 /// True for a character that a terminal or viewer would act on or hide rather than show:
-/// controls, format characters (but the zero-width joiner and non-joiner) and the line and
-/// paragraph separators.
+/// controls, format characters (but the zero-width joiner and non-joiner), the line and
+/// paragraph separators, and the tag block.
 pub fn is_hidden(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_control();

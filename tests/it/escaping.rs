@@ -218,6 +218,9 @@ fn visible_escapes_controls_bidi_and_invisible_characters_and_leaves_text_alone(
         '\u{2028}',
         '\u{2029}',
         '\u{e0041}',
+        // Unassigned tag characters: in no category but Cn, and shown as nothing all the same.
+        '\u{e0002}',
+        '\u{e001f}',
         '\u{fff9}',
         // Format characters only the Unicode tables know of (an Arabic number sign, a musical
         // beam control): proof the tables, not a fallback list, are read.
