@@ -3,17 +3,15 @@
 //!
 //! The set is what `regex::RegexSet`'s matcher (`regex_automata::meta`, configured as
 //! `RegexSet` configures it: every pattern's matches, UTF-8, no captures) runs for these two
-//! questions, built without the rest: one forward NFA, the lazy DFA over it, and the PikeVM
-//! for a text the lazy DFA gives up on (a `\b` beside a letter outside ASCII, a cache cleared
-//! too often), as the meta matcher falls back. The meta matcher also compiled a reverse NFA
-//! per set, and for most of the pack's sets a reverse-inner strategy with two more (44 NFAs for
-//! 12 sets), which only searches for where a match starts use: that was half of building the
-//! default pack, a cost every run pays before it judges one order. It is built without
-//! `regex`'s literal prefilter too: for case-insensitive word lists that is an Aho-Corasick
-//! automaton over every case variant of every literal, about half of building the default pack
-//! once, and the texts these sets see are short (names, descriptions), so the lazy DFA that
-//! scans them without a prefilter costs about the same per text. The unit tests compare its
-//! answers with the meta matcher's.
+//! questions, and nothing else: one forward NFA, the lazy DFA over it, and the PikeVM for a
+//! text the lazy DFA gives up on (a `\b` beside a letter outside ASCII, a cache cleared too
+//! often), falling back as the meta matcher does. Left out, because only searches for where a
+//! match starts use them: the meta matcher's reverse NFAs (44 NFAs for the pack's 12 sets,
+//! half of building the default pack). Left out too: `regex`'s literal prefilter, for
+//! case-insensitive word lists an Aho-Corasick automaton over every case variant of every
+//! literal, as dear to build again; the texts these sets see are short (names, descriptions),
+//! so the lazy DFA scans them as fast without it. The unit tests compare the answers with the
+//! meta matcher's.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,7 +36,6 @@ pub struct PatternSet {
 
 /// The engines of one set and the per-thread scratch they search with.
 struct Matcher {
-    patterns: usize,
     /// `None` when the lazy DFA did not build (its cache could not hold the few states it
     /// needs): the PikeVM answers every text then, as the meta matcher does.
     dfa: Option<DFA>,
@@ -58,7 +55,7 @@ type CreateCaches =
 impl fmt::Debug for PatternSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PatternSet")
-            .field("patterns", &self.matcher.patterns)
+            .field("patterns", &self.matcher.pikevm.get_nfa().pattern_len())
             .field("id", &self.id)
             .finish()
     }
@@ -128,7 +125,6 @@ impl PatternSet {
         };
         Ok(PatternSet {
             matcher: Arc::new(Matcher {
-                patterns: nfa.pattern_len(),
                 dfa,
                 pikevm,
                 caches: Pool::new(create),
@@ -161,7 +157,7 @@ impl PatternSet {
         let m = &*self.matcher;
         let mut caches = m.caches.get();
         let input = Input::new(text);
-        let mut hits = regex_automata::PatternSet::new(m.patterns);
+        let mut hits = regex_automata::PatternSet::new(m.pikevm.get_nfa().pattern_len());
         let mut found = false;
         if let (Some(dfa), Some(cache)) = (&m.dfa, caches.dfa.as_mut()) {
             // A search that gives up may have found some patterns before it did: the PikeVM
@@ -394,6 +390,7 @@ mod tests {
                 .build()
                 .err()
                 .map(|e| e.to_string());
+            assert!(regex.is_some(), "regex accepts {pattern}");
             assert_eq!(
                 Pattern::new(pattern, false, limit).err(),
                 regex,
