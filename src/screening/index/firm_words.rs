@@ -5,9 +5,63 @@
 
 use super::*;
 
-/// Words that say nothing of who a firm is: generic business words, legal forms, words
-/// naming a country, and the words of a branch or an office (`Branch`, `Representative
-/// Office`, `Filial`, `Concern`, `Zavod`).
+/// Words naming the goods a firm trades in that are not generic business words
+/// ([`is_generic`]): in the names of the machine-tool, metal and electronics trade they are
+/// what `Trading` and `Industries` are elsewhere (`ALTYNPROM MACHINERY TRADING`, `... PRECISION
+/// TOOLS`), and say nothing of who the firm is. Only the firm-word rules read them so (below);
+/// alignment still weighs them as any word, as changing [`is_generic`] would change every
+/// score of a name holding one.
+const TRADE_WORDS: &[&str] = &[
+    "anlagen",
+    "automation",
+    "bearing",
+    "bearings",
+    "components",
+    "devices",
+    "electric",
+    "electrical",
+    "hardware",
+    "hydraulic",
+    "hydraulics",
+    "instrument",
+    "instruments",
+    "machine",
+    "machinery",
+    "machines",
+    "machining",
+    "maschinen",
+    "materials",
+    "mechanical",
+    "metal",
+    "metall",
+    "metals",
+    "metalworking",
+    "optics",
+    "parts",
+    "precision",
+    "stahl",
+    "steel",
+    "tool",
+    "tooling",
+    "tools",
+    "werkzeuge",
+    "werkzeugmaschinen",
+];
+
+/// Whether `word` names goods a firm trades in ([`TRADE_WORDS`]).
+pub(super) fn is_trade_word(word: &str) -> bool {
+    TRADE_WORDS.binary_search(&word).is_ok()
+}
+
+/// Whether `word` says what a firm does rather than who it is: a generic business word or a
+/// word naming goods ([`is_trade_word`]).
+pub(super) fn is_business_word(word: &str) -> bool {
+    is_generic(word) || is_trade_word(word)
+}
+
+/// Words that say nothing of who a firm is: generic business words and words naming goods
+/// ([`is_business_word`]), legal forms, words naming a country, and the words of a branch or
+/// an office (`Branch`, `Representative Office`, `Filial`, `Concern`, `Zavod`).
 pub(super) fn says_nothing_of_who(word: &str) -> bool {
     const BRANCH_WORDS: &[&str] = &[
         "affiliate",
@@ -30,7 +84,7 @@ pub(super) fn says_nothing_of_who(word: &str) -> bool {
         "subsidiary",
         "zavod",
     ];
-    is_generic(word)
+    is_business_word(word)
         || BRANCH_WORDS.contains(&word)
         || super::super::normalize::is_legal_form_word(word)
         || super::super::country_words::is_country_word(word)
@@ -117,7 +171,7 @@ pub(super) fn names_a_part_of_a_firm(word: &str) -> bool {
         "intl",
         "worldwide",
     ];
-    (says_nothing_of_who(word) && !is_generic(word)) || STRUCTURE_WORDS.contains(&word)
+    (says_nothing_of_who(word) && !is_business_word(word)) || STRUCTURE_WORDS.contains(&word)
 }
 
 /// What [`Screener::own_word_with_other_generic_words`] asks of the query alone: its words
@@ -145,7 +199,7 @@ pub(super) fn spelled_word(query: &[String]) -> Option<&str> {
     }
     let mut own = query
         .iter()
-        .filter(|q| !is_generic(q) && !names_a_part_of_a_firm(q));
+        .filter(|q| !is_business_word(q) && !names_a_part_of_a_firm(q));
     match (own.next(), own.next()) {
         (Some(word), None) if word.chars().count() >= SPELLED_OTHERWISE_MIN_LETTERS => Some(word),
         _ => None,
@@ -157,7 +211,7 @@ impl<'q> FirmWords<'q> {
         let mut out = FirmWords::None;
         for q in query
             .iter()
-            .filter(|q| !names_a_part_of_a_firm(q) && !is_generic(q))
+            .filter(|q| !names_a_part_of_a_firm(q) && !is_business_word(q))
         {
             match out {
                 FirmWords::None => out = FirmWords::One(q),
@@ -204,6 +258,15 @@ mod tests {
         let query: Vec<String> = query.split(' ').map(str::to_string).collect();
         let words: Vec<&str> = words.split(' ').collect();
         stand_together(&query, &words)
+    }
+
+    /// The trade words are looked up by binary search.
+    #[test]
+    fn trade_words_are_sorted_and_no_generic_business_words() {
+        assert!(TRADE_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(TRADE_WORDS.iter().all(|w| !is_generic(w)));
+        assert!(TRADE_WORDS.iter().all(|w| is_trade_word(w)));
+        assert!(!is_trade_word("altynprom"));
     }
 
     /// Listed words stand together in any order, never with another word among them, and a

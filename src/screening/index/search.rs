@@ -4,8 +4,8 @@
 //! punctuation; cached per query name and kind.
 
 use super::firm_words::{
-    names_a_branch, names_a_part_of_a_firm, says_nothing_of_who, spelled_word, stand_together,
-    FirmWords,
+    is_business_word, names_a_branch, names_a_part_of_a_firm, says_nothing_of_who, spelled_word,
+    stand_together, FirmWords,
 };
 use super::*;
 
@@ -379,13 +379,15 @@ impl Screener {
     }
 
     /// [`ONE_WORD_HELD_SCORE`] when the listed company's name has one word of its own, the
-    /// rest words that say nothing of who it is ([`says_nothing_of_who`]), and the query is
-    /// that word with words naming a part or the whole of a firm only
-    /// ([`names_a_part_of_a_firm`]), others than the listed ones (`Kalashnikov Group`,
-    /// `Kalashnikov Holding` for `KALASHNIKOV CONCERN`), or with generic business words too
+    /// rest words that say nothing of who it is ([`says_nothing_of_who`]: generic business
+    /// words and words naming goods among them), and the query is that word with words naming
+    /// a part or the whole of a firm only ([`names_a_part_of_a_firm`]), others than the listed
+    /// ones (`Kalashnikov Group`, `Kalashnikov Holding` for `KALASHNIKOV CONCERN`), or with
+    /// words of the listed name itself (`Altynprom`, `Altynprom LLP`, `Altynprom Trading` for
+    /// `ALTYNPROM MACHINERY TRADING LLP`: its trade words left out), or with business words too
     /// when the listed name states no trade of its own (`Kalashnikov Trading GmbH`,
-    /// `Kalashnikov Handels GmbH`): a firm's own word with its generic word swapped is the
-    /// firm as a branch or a translation writes it. The word must be as
+    /// `Kalashnikov Handels GmbH`): a firm's own word with its generic word swapped or left out
+    /// is the firm as a branch, a translation or its own letterhead writes it. The word must be as
     /// long and as rare as a one-word listed name held must be (in at most
     /// [`ONE_WORD_HELD_MAX_RECORDS`] entries); not a person's name. `firm_words` is
     /// [`FirmWords::of`] the query.
@@ -423,7 +425,8 @@ impl Screener {
             || !query.iter().all(|q| {
                 q.as_str() == word
                     || names_a_part_of_a_firm(q)
-                    || (!states_a_trade && is_generic(q))
+                    || tokens.iter().any(|t| t.as_ref() == q.as_str())
+                    || (!states_a_trade && is_business_word(q))
             })
             || word.chars().count() < ONE_WORD_HELD_MIN_LETTERS
             || self.entries_with_token(word, ONE_WORD_HELD_MAX_RECORDS) > ONE_WORD_HELD_MAX_RECORDS
