@@ -14,7 +14,7 @@ use redflag::rules::PackFiles;
 use serde::Deserialize;
 
 const CORPUS: &str = "fixtures/lint";
-const TODAY: &str = "2026-12-05";
+const TODAY: &str = "2026-12-06";
 
 /// Each case of the corpus and every code it must produce, in report order.
 /// A lost check fails here, and so does a new false positive.

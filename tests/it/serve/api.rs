@@ -1167,8 +1167,8 @@ fn a_reload_that_drops_or_softens_a_rule_needs_to_be_asked_for() {
     assert_eq!(server.check(b"[]").json()["pack"]["sha256"], digest);
 
     let softened = good.replacen(
-        "id = \"RF-CHANNEL-001\"\nversion = 2\ntitle = \"Payment outside the banking system: crypto-assets, hawala, money transfer services, barter or gold\"\nseverity = \"hold\"",
-        "id = \"RF-CHANNEL-001\"\nversion = 2\ntitle = \"Payment outside the banking system: crypto-assets, hawala, money transfer services, barter or gold\"\nseverity = \"review\"",
+        "id = \"RF-CHANNEL-001\"\nversion = 3\ntitle = \"Payment outside the banking system: crypto-assets, hawala, money transfer services, prepaid or gift cards, barter or gold\"\nseverity = \"hold\"",
+        "id = \"RF-CHANNEL-001\"\nversion = 3\ntitle = \"Payment outside the banking system: crypto-assets, hawala, money transfer services, prepaid or gift cards, barter or gold\"\nseverity = \"review\"",
         1,
     );
     assert_ne!(
