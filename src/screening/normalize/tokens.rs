@@ -273,6 +273,22 @@ fn written_out(token: &str) -> Option<&'static str> {
         "ithalat" | "importaciones" => "import",
         "ihracat" | "exportaciones" => "export",
         "banco" | "banque" | "banca" | "bankasi" => "bank",
+        // Words naming goods (`screening::index::firm_words::TRADE_WORDS`), one English word
+        // each: `Orlanda Werkzeuge GmbH` and `Altynprom Makina Ticaret` name a listed
+        // `ORLANDA PRECISION TOOLS` and `ALTYNPROM MACHINERY TRADING` in their own words. Not
+        // the words for steel: `Stahl`, `Çelik` and `Acero` are family names too, and a firm
+        // named after its founder would be read as a steel trader.
+        "werkzeuge" | "herramientas" | "utensili" | "outils" => "tools",
+        "werkzeug" => "tool",
+        "maschinen" | "macchine" | "maquinas" => "machines",
+        "makina" | "makine" | "maquinaria" | "macchinari" => "machinery",
+        "metall" => "metal",
+        "prazision" | "praezision" | "precisione" => "precision",
+        "instrumente" | "instrumenty" => "instruments",
+        "werkstoffe" => "materials",
+        "rulman" | "rodamientos" | "cuscinetti" | "roulements" | "podshipniki" => "bearings",
+        "outillage" => "tooling",
+        "oborudovanie" | "oborudovaniya" | "ausruestung" | "ausrustung" => "equipment",
         "energie" | "energia" | "enerji" => "energy",
         "nacional" | "nazionale" => "national",
         _ => return None,
