@@ -417,6 +417,46 @@ fn csv_plain_headers_group_rows_into_orders() {
     assert_eq!(items[1].get("restrictions"), None);
 }
 
+/// Excel and the ERPs of countries that write a decimal comma save "CSV" with semicolons (or
+/// tabs): the separator is read off the header row, and the orders load as from commas. Such
+/// a file was refused, its whole header row one unknown column. A cell holding the separator
+/// is quoted, as those programs write it; one that is not spoils its own row only.
+#[test]
+fn csv_separated_by_semicolons_or_tabs_loads_as_with_commas() {
+    let plain_text = std::fs::read_to_string("fixtures/orders/sample-plain.csv").unwrap();
+    let plain = load("fixtures/orders/sample-plain.csv", None);
+    check_counts(&plain, 2, 0);
+    // The sample rewritten with another separator, each cell quoted where it must be.
+    let with = |separator: &str| -> String {
+        let mut rows = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(plain_text.as_bytes());
+        let mut out = csv::WriterBuilder::new()
+            .delimiter(separator.as_bytes()[0])
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        for row in rows.records() {
+            out.write_record(&row.unwrap()).unwrap();
+        }
+        String::from_utf8(out.into_inner().unwrap()).unwrap()
+    };
+    for separator in [";", "\t"] {
+        let records = load_text(&with(separator), "export.csv", InputFormat::Csv);
+        check_counts(&records, 2, 0);
+        for (a, b) in records.iter().zip(&plain) {
+            let (Record::Order(a), Record::Order(b)) = (a, b) else {
+                panic!("not orders: {}", render(&records))
+            };
+            assert_eq!(a.root, b.root, "{separator:?}: {}", a.id);
+        }
+    }
+    // The semicolon of `KP;IR` not quoted: that row has a cell too many, and is an error.
+    let unquoted = with(";").replace("\"KP;IR\"", "KP;IR");
+    assert_ne!(unquoted, with(";"));
+    let records = load_text(&unquoted, "export.csv", InputFormat::Csv);
+    assert!(render(&records).contains("O114"), "{}", render(&records));
+}
+
 #[test]
 fn csv_map_file_renames_sap_headers() {
     let map = sample_map();

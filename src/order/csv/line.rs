@@ -24,9 +24,36 @@ pub(crate) fn without_marks(mut line: &[u8]) -> &[u8] {
     line
 }
 
+/// The cell separator of a CSV file, read off its header row: a comma, unless the header
+/// holds no comma outside quotes and does hold semicolons or tabs, then the more frequent of
+/// those (a semicolon on a tie). Excel and the ERPs of countries that write a decimal comma
+/// save "CSV" with semicolons, and such a file was refused: its one header, the whole row,
+/// was no order path. A header of order paths never holds a comma or a semicolon itself, so
+/// the header tells which it is.
+pub(crate) fn delimiter_of(header: &[u8]) -> u8 {
+    let (mut quoted, mut commas, mut semicolons, mut tabs) = (false, 0usize, 0usize, 0usize);
+    for &byte in header {
+        match byte {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semicolons += 1,
+            b'\t' if !quoted => tabs += 1,
+            _ => {}
+        }
+    }
+    if commas > 0 || (semicolons == 0 && tabs == 0) {
+        b','
+    } else if tabs > semicolons {
+        b'\t'
+    } else {
+        b';'
+    }
+}
+
 /// Parses lines into cells, reusing its buffers from line to line.
 pub(crate) struct LineParser {
     core: csv_core::Reader,
+    delimiter: u8,
     input: Vec<u8>,
     output: Vec<u8>,
     ends: Vec<usize>,
@@ -34,12 +61,20 @@ pub(crate) struct LineParser {
 }
 
 impl LineParser {
+    /// A parser of comma-separated lines.
     pub(crate) fn new() -> LineParser {
+        LineParser::with_delimiter(b',')
+    }
+
+    /// A parser of lines whose cells are separated by `delimiter` ([`delimiter_of`]).
+    pub(crate) fn with_delimiter(delimiter: u8) -> LineParser {
         LineParser {
             // Only `\n` ends a row: a lone `\r` inside a line is text, not a row break.
             core: csv_core::ReaderBuilder::new()
+                .delimiter(delimiter)
                 .terminator(csv_core::Terminator::Any(b'\n'))
                 .build(),
+            delimiter,
             input: Vec::new(),
             output: Vec::new(),
             ends: Vec::new(),
@@ -59,10 +94,10 @@ impl LineParser {
         self.input.extend_from_slice(body);
         self.input.push(b'\n');
         // A cell is never longer than the line, and there is at most one more cell than
-        // there are commas: buffers this size cannot fill up.
+        // there are separators: buffers this size cannot fill up.
         self.output.resize(self.input.len(), 0);
-        let commas = self.input.iter().filter(|b| **b == b',').count();
-        self.ends.resize(commas + 2, 0);
+        let separators = self.input.iter().filter(|b| **b == self.delimiter).count();
+        self.ends.resize(separators + 2, 0);
         self.core.reset();
         let (result, _, _, fields) =
             self.core
@@ -93,6 +128,25 @@ mod tests {
             .cells()
             .map(|c| String::from_utf8_lossy(c).into_owned())
             .collect()
+    }
+
+    #[test]
+    fn the_separator_is_read_off_the_header() {
+        assert_eq!(delimiter_of(b"id,date,buyer.name"), b',');
+        assert_eq!(delimiter_of(b"id;date;buyer.name"), b';');
+        assert_eq!(delimiter_of(b"id\tdate\tbuyer.name"), b'\t');
+        // A comma anywhere outside quotes keeps the comma.
+        assert_eq!(delimiter_of(b"id,date;x"), b',');
+        // Separators inside quotes do not count.
+        assert_eq!(delimiter_of(b"\"a,b\";c;d"), b';');
+        assert_eq!(delimiter_of(b"id"), b',');
+        assert_eq!(delimiter_of(b"a;b\tc"), b';');
+        let mut parser = LineParser::with_delimiter(b';');
+        assert_eq!(
+            parser.parse(b"SO-1;\"Weserland; GmbH\";DE\r\n"),
+            Parsed::Whole
+        );
+        assert_eq!(cells(&parser), ["SO-1", "Weserland; GmbH", "DE"]);
     }
 
     #[test]

@@ -145,6 +145,7 @@ impl<R: BufRead> CsvRecords<R> {
                                     .into(),
                         });
                     }
+                    parser = LineParser::with_delimiter(line::delimiter_of(&buf));
                     if let Parsed::Unclosed { cell } = parser.parse(&buf) {
                         return Err(cannot_read(format!(
                             "a quote opened in column {} is never closed",
