@@ -10,7 +10,9 @@ use super::*;
 /// what `Trading` and `Industries` are elsewhere (`ALTYNPROM MACHINERY TRADING`, `... PRECISION
 /// TOOLS`), and say nothing of who the firm is. Only the firm-word rules read them so (below);
 /// alignment still weighs them as any word, as changing [`is_generic`] would change every
-/// score of a name holding one.
+/// score of a name holding one. In English: a firm's name reads `Werkzeuge`, `Maschinen` or
+/// `Makina` as the English word before these rules see it (`normalize::tokens`); not `Stahl`
+/// or `Çelik`, which are family names too.
 const TRADE_WORDS: &[&str] = &[
     "anlagen",
     "automation",
@@ -29,22 +31,18 @@ const TRADE_WORDS: &[&str] = &[
     "machinery",
     "machines",
     "machining",
-    "maschinen",
     "materials",
     "mechanical",
     "metal",
-    "metall",
     "metals",
     "metalworking",
     "optics",
     "parts",
     "precision",
-    "stahl",
     "steel",
     "tool",
     "tooling",
     "tools",
-    "werkzeuge",
     "werkzeugmaschinen",
 ];
 
