@@ -432,7 +432,20 @@ pub fn visible(text: &str) -> Cow<'_, str> {
             None => plain.push(c),
         }
     }
-    let shown: String = plain.nfkc().collect();
+    // Turkish writes the capital of `i` with a dot (`ASKERİ`, `NAKİT`), and lower-casing
+    // outside Turkish writes that `i` with a combining dot (`i̇`). To a case-insensitive
+    // pattern `İ` is no `I`, and the dot splits the word: `SİLAH` and `MÜHİMMAT` passed the
+    // patterns that name them. Both are read as the plain letter.
+    let mut shown = String::with_capacity(plain.len());
+    let mut after_i = false;
+    for c in plain.nfkc() {
+        if c == '\u{307}' && after_i {
+            continue;
+        }
+        let c = if c == '\u{130}' { 'I' } else { c };
+        after_i = matches!(c, 'i' | 'I');
+        shown.push(c);
+    }
     // Closed up first, so that letters spelled out in look-alikes (`С А S Н`) make one word
     // whose scripts are then read.
     let closed = close_spaced_letters(&shown);

@@ -263,6 +263,19 @@ fn words_forged_wholly_from_look_alike_letters_read_as_latin() {
     assert_eq!(normalize("Сірко", EntryKind::Person).normalized, "sirko");
 }
 
+/// Turkish writes the capital of `i` with a dot, and lower-casing outside Turkish writes that
+/// `i` with a combining dot: both are read as the plain letter, so that a case-insensitive
+/// pattern naming `silah` meets `SİLAH` and `si̇lah` (each passed RF-ENDUSE-002 before).
+#[test]
+fn the_dotted_capital_i_of_turkish_reads_as_i() {
+    use redflag::rules::lists::visible;
+    assert_eq!(visible("SİLAH ÜRETİMİ"), "SILAH ÜRETIMI");
+    assert_eq!(visible("si\u{307}lah"), "silah");
+    assert_eq!(visible("MÜHİMMAT"), "MÜHIMMAT");
+    // A combining dot elsewhere stays where it is.
+    assert_eq!(visible("a\u{307}"), "\u{227}");
+}
+
 #[test]
 fn words_wholly_of_look_alikes_beside_latin_words_are_also_read_as_latin() {
     use redflag::screening::chars::look_alikes_read_as_latin as read;
