@@ -37,6 +37,7 @@ mod cache;
 mod firm_words;
 mod identifiers;
 mod initials;
+mod joined;
 mod mentions;
 mod names;
 mod search;
@@ -726,28 +727,40 @@ impl Screener {
                 .iter()
                 .map(|(name, step)| (name.as_str(), Some(*step), None)),
         );
+        // Each name is normalised once: for its screening, its words joined, and the skeleton a
+        // reading with vowels is also scored on.
+        let normalized: Vec<NormalizedName> = names
+            .iter()
+            .map(|&(name, _, _)| normalize(name, query_kind))
+            .collect();
         let readings: Vec<Reading> = names
             .iter()
-            .flat_map(|&(name, given_for, _)| {
-                super::readings::name_readings(name, query_kind)
-                    .into_iter()
-                    .map(move |(text, read)| Reading {
-                        text,
-                        given_for,
-                        read,
-                        // A reading with vowels is also scored on the name as written (its
-                        // skeleton), for the candidates the reading finds.
-                        written: (read == StepKind::ReadWithVowels)
-                            .then(|| normalize(name, query_kind).tokens),
-                        capped: read == StepKind::ReadAsLookAlikes
-                            && !name.chars().any(|c| c.is_ascii_alphabetic())
-                            && name.chars().any(super::chars::is_cyrillic),
-                    })
+            .zip(&normalized)
+            .flat_map(|(&(name, given_for, _), normal)| {
+                let mut readings = super::readings::name_readings(name, query_kind);
+                readings.extend(
+                    self.words_joined(&normal.tokens)
+                        .map(|joined| (joined, StepKind::ReadWithWordsJoined)),
+                );
+                readings.into_iter().map(move |(text, read)| Reading {
+                    text,
+                    given_for,
+                    read,
+                    // A reading with vowels is also scored on the name as written (its
+                    // skeleton), for the candidates the reading finds.
+                    written: (read == StepKind::ReadWithVowels).then(|| normal.tokens.clone()),
+                    capped: read == StepKind::ReadAsLookAlikes
+                        && !name.chars().any(|c| c.is_ascii_alphabetic())
+                        && name.chars().any(super::chars::is_cyrillic),
+                })
             })
             .collect();
         let names = names
             .into_iter()
-            .map(|(name, given_for, read)| (name, given_for, read, None, false))
+            .zip(normalized)
+            .map(|((name, given_for, read), normal)| {
+                (name, given_for, read, None, false, Some(normal))
+            })
             .chain(readings.iter().map(|r| {
                 let written = r.written.as_deref();
                 (
@@ -756,13 +769,14 @@ impl Screener {
                     Some(r.read),
                     written,
                     r.capped,
+                    None,
                 )
             }));
         // A candidate whose name scores below this cannot reach `min_score` (only the address
         // raises a score).
         let floor = min_score - ADDRESS_MATCH_BONUS - 1e-9;
-        for (name, given_for, read, written, capped) in names {
-            let query_name = normalize(name, query_kind);
+        for (name, given_for, read, written, capped, normal) in names {
+            let query_name = normal.unwrap_or_else(|| normalize(name, query_kind));
             let hangul_query = translit::has_hangul(name);
             let scored = self.name_scores(&query_name, query_kind, floor, written);
             for s in scored.iter() {

@@ -26,7 +26,9 @@ pub(super) mod scripts;
 mod tokens;
 pub(crate) use tokens::digits_read_as_letters;
 pub(super) use tokens::word_written_out;
-use tokens::{abbreviations_written_out, letters_for_digits, numbers_as_words};
+use tokens::{
+    abbreviations_written_out, compounds_written_out, letters_for_digits, numbers_as_words,
+};
 
 /// A name prepared for matching, with the evidence of what was removed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -73,6 +75,7 @@ pub fn normalize(name: &str, kind: EntryKind) -> NormalizedName {
     letters_for_digits(&mut tokens);
     numbers_as_words(&mut tokens);
     if kind != EntryKind::Person {
+        compounds_written_out(&mut tokens);
         abbreviations_written_out(&mut tokens);
         strip_legal_forms(&mut tokens, &mut removed);
     }

@@ -95,6 +95,10 @@ pub enum StepKind {
     /// digits read as the letters they look like (`normalize::digits_read_as_letters`):
     /// `M4H4N 41R` is `mahan air`.
     ReadDigitsAsLetters,
+    /// The name matched is the party's name with two of its words that together make a word
+    /// of a listed name written as that one word (`index::joined`): `Altyn-Prom` is
+    /// `altynprom`.
+    ReadWithWordsJoined,
     /// A match on words of look-alikes read as Latin letters, with another country: capped
     /// (`index::LOOK_ALIKE_READING_MAX`).
     LookAlikeReadingCapped,
@@ -142,6 +146,7 @@ impl StepKind {
             StepKind::ReadFromGermanSpelling => "read_from_german_spelling",
             StepKind::ReadAsLookAlikes => "read_as_look_alikes",
             StepKind::ReadDigitsAsLetters => "read_digits_as_letters",
+            StepKind::ReadWithWordsJoined => "read_with_words_joined",
             StepKind::LookAlikeReadingCapped => "look_alike_reading_cap",
             StepKind::Address => "address",
             StepKind::NamedInText => "named_in_text",
@@ -205,6 +210,7 @@ impl StepKind {
                 "words in Cyrillic or Greek look-alikes read as the Latin letters they look like"
             }
             StepKind::ReadDigitsAsLetters => "digits written for letters read as the letters",
+            StepKind::ReadWithWordsJoined => "two words read as the one listed word they make",
             StepKind::LookAlikeReadingCapped => "read as look-alikes, other country: capped",
             StepKind::Address => "street address compared",
             StepKind::NamedInText => "listed name written out in the text",

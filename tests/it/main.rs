@@ -47,6 +47,7 @@ mod screening_ownership;
 mod screening_pruning;
 mod screening_rules;
 mod screening_translit;
+mod screening_words;
 mod serve;
 mod support;
 mod unmatchable_list_names;

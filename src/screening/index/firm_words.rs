@@ -43,12 +43,40 @@ const TRADE_WORDS: &[&str] = &[
     "tool",
     "tooling",
     "tools",
-    "werkzeugmaschinen",
 ];
 
 /// Whether `word` names goods a firm trades in ([`TRADE_WORDS`]).
 pub(super) fn is_trade_word(word: &str) -> bool {
     TRADE_WORDS.binary_search(&word).is_ok()
+}
+
+/// The one word a goods or trade word stands for among its forms (`machine`, `machines`,
+/// `machinery`; `tool`, `tools`, `tooling`; `trade`, `trading`), or the word itself: a firm
+/// that writes its listed name's `MACHINERY TRADING` as `Maschinen` or `Trade` (`Altynprom
+/// Maschinen GmbH`, `Altynprom Trade`) names the same trade, and the rule for a listed
+/// firm's own word asked for the listed word as written.
+fn trade_form(word: &str) -> &str {
+    match word {
+        "bearing" | "bearings" => "bearing",
+        "component" | "components" => "component",
+        "device" | "devices" => "device",
+        "electric" | "electrical" => "electric",
+        "hydraulic" | "hydraulics" => "hydraulic",
+        "instrument" | "instruments" => "instrument",
+        "machine" | "machines" | "machinery" | "machining" => "machine",
+        "material" | "materials" => "material",
+        "metal" | "metals" => "metal",
+        "part" | "parts" => "part",
+        "tool" | "tools" | "tooling" => "tool",
+        "trade" | "trader" | "traders" | "trading" => "trade",
+        _ => word,
+    }
+}
+
+/// Whether the query's `word` is the listed name's word `listed` or another form of the same
+/// goods or trade word ([`trade_form`]).
+pub(super) fn same_trade_word(listed: &str, word: &str) -> bool {
+    listed == word || trade_form(listed) == trade_form(word)
 }
 
 /// Whether `word` says what a firm does rather than who it is: a generic business word or a
@@ -265,6 +293,19 @@ mod tests {
         assert!(TRADE_WORDS.iter().all(|w| !is_generic(w)));
         assert!(TRADE_WORDS.iter().all(|w| is_trade_word(w)));
         assert!(!is_trade_word("altynprom"));
+    }
+
+    /// The forms of one goods or trade word are that word to the rule for a firm's own word;
+    /// two goods words are not one.
+    #[test]
+    fn forms_of_one_goods_or_trade_word_are_the_same_word() {
+        assert!(same_trade_word("machinery", "machines"));
+        assert!(same_trade_word("trading", "trade"));
+        assert!(same_trade_word("tools", "tooling"));
+        assert!(same_trade_word("altynprom", "altynprom"));
+        assert!(!same_trade_word("tools", "machines"));
+        assert!(!same_trade_word("precision", "machinery"));
+        assert!(!same_trade_word("altynprom", "altyn"));
     }
 
     /// Listed words stand together in any order, never with another word among them, and a

@@ -4,8 +4,8 @@
 //! punctuation; cached per query name and kind.
 
 use super::firm_words::{
-    is_business_word, names_a_branch, names_a_part_of_a_firm, says_nothing_of_who, spelled_word,
-    stand_together, FirmWords,
+    is_business_word, names_a_branch, names_a_part_of_a_firm, same_trade_word, says_nothing_of_who,
+    spelled_word, stand_together, FirmWords,
 };
 use super::*;
 
@@ -425,7 +425,7 @@ impl Screener {
             || !query.iter().all(|q| {
                 q.as_str() == word
                     || names_a_part_of_a_firm(q)
-                    || tokens.iter().any(|t| t.as_ref() == q.as_str())
+                    || tokens.iter().any(|t| same_trade_word(t.as_ref(), q))
                     || (!states_a_trade && is_business_word(q))
             })
             || word.chars().count() < ONE_WORD_HELD_MIN_LETTERS

@@ -286,13 +286,64 @@ fn written_out(token: &str) -> Option<&'static str> {
         "prazision" | "praezision" | "precisione" => "precision",
         "instrumente" | "instrumenty" => "instruments",
         "werkstoffe" => "materials",
-        "rulman" | "rodamientos" | "cuscinetti" | "roulements" | "podshipniki" => "bearings",
+        "rulman" | "rodamientos" | "cuscinetti" | "roulements" | "podshipniki" | "podshipnikov"
+        | "lozyska" | "loziska" | "rolamentos" | "walzlager" | "waelzlager" => "bearings",
+        // Polish, Czech, Portuguese, Dutch, Turkish and Uzbek goods words, as the German and
+        // Romance ones above: `Orlanda Narzędzia`, `Orlanda Hassas Takım` name a listed
+        // `ORLANDA PRECISION TOOLS`.
+        "narzedzia" | "narzedzi" | "nastroje" | "ferramentas" | "gereedschap"
+        | "gereedschappen" | "takim" | "takimlari" => "tools",
+        "maszyny" | "maszyn" | "stroje" | "mashinalar" => "machines",
+        "precyzyjne" | "precyzyjnych" | "hassas" => "precision",
         "outillage" => "tooling",
         "oborudovanie" | "oborudovaniya" | "ausruestung" | "ausrustung" => "equipment",
         "energie" | "energia" | "enerji" => "energy",
         "nacional" | "nazionale" => "national",
         _ => return None,
     })
+}
+
+/// The English words the lists write for a compound of goods words or a goods word that
+/// English writes as two (`Präzisionswerkzeuge`, `Werkzeugmaschinen`, Polish `obrabiarki`,
+/// Russian `станки`: `precision tools`, `machine tools`), and for a German compound of a goods
+/// word and `Handel`: `Orlanda Präzisionswerkzeuge GmbH` and `Altynprom Maschinenhandel GmbH`
+/// are a listed `ORLANDA PRECISION TOOLS` and `ALTYNPROM MACHINERY TRADING` in German, and
+/// alignment compared the one long word with nothing. Only compounds of one meaning, as
+/// [`written_out`] reads single words.
+fn compound_written_out(token: &str) -> Option<&'static [&'static str]> {
+    Some(match token {
+        "werkzeugmaschinen" | "werkzeugmaschine" | "werktuigmachines" | "obrabiarki"
+        | "obrabiarek" | "stanki" | "stankov" | "stanoklar" | "verstaty" => &["machine", "tools"],
+        "stanok" => &["machine", "tool"],
+        "prazisionswerkzeuge"
+        | "praezisionswerkzeuge"
+        | "prazisionswerkzeug"
+        | "praezisionswerkzeug" => &["precision", "tools"],
+        "prazisionsteile" | "praezisionsteile" => &["precision", "parts"],
+        "maschinenhandel" => &["machines", "trading"],
+        "werkzeughandel" => &["tools", "trading"],
+        "metallhandel" => &["metal", "trading"],
+        "stahlhandel" => &["steel", "trading"],
+        "lagerhandel" | "walzlagerhandel" => &["bearings", "trading"],
+        "kugellager" => &["ball", "bearings"],
+        _ => return None,
+    })
+}
+
+/// Writes the compounds of a name that is not a person's as the English words the lists
+/// write ([`compound_written_out`]).
+pub(super) fn compounds_written_out(tokens: &mut Vec<String>) {
+    if !tokens.iter().any(|t| compound_written_out(t).is_some()) {
+        return;
+    }
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len() + 2);
+    for token in tokens.drain(..) {
+        match compound_written_out(&token) {
+            Some(words) => out.extend(words.iter().map(|w| (*w).to_string())),
+            None => out.push(token),
+        }
+    }
+    *tokens = out;
 }
 
 /// `token` with its abbreviated business word written out ([`written_out`]), else as it is.
