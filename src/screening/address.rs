@@ -57,6 +57,8 @@ const STREET_TYPES: &[(&str, &str)] = &[
     ("pl", "sq"),
     ("platz", "sq"),
     ("pr", "ave"),
+    ("prosp", "ave"),
+    ("prospect", "ave"),
     ("prospekt", "ave"),
     ("rd", "rd"),
     ("road", "rd"),
@@ -73,6 +75,9 @@ const STREET_TYPES: &[(&str, &str)] = &[
     ("ul", "st"),
     ("ulica", "st"),
     ("ulitsa", "st"),
+    // `улица` as German and older English transliterations write it.
+    ("ulitza", "st"),
+    ("uliza", "st"),
     ("via", "st"),
     ("way", "way"),
     ("weg", "way"),
@@ -117,6 +122,8 @@ const UNIT_MARKERS: &[&str] = &[
 const FILLER: &[&str] = &[
     "and", "at", "c", "de", "del", "der", "die", "du", "im", "in", "la", "le", "of", "p", "o",
     "po", "box", "pobox", "postal", "post", "the", "to", "y",
+    // `г.`, `гор.`, `город` (city) before a Russian city's name.
+    "gor", "gorod",
     // Directions: `S.` and `South` are written either way, and the house number decides.
     "north", "south", "east", "west", "ne", "nw", "se", "sw",
 ];
@@ -410,8 +417,15 @@ fn read_part(text: &str, premises: bool, form: &mut AddressForm) {
             // A single letter right after a number is its suffix (`12 a`).
             let mut number = w.to_string();
             if let Some(next) = words.get(i) {
-                // Not `n`, `s`, `e`, `w`: `3037 S 69th Drive` is south, not house 3037s.
+                // Not `n`, `s`, `e`, `w`: `3037 S 69th Drive` is south, not house 3037s. Not
+                // a `g` before a word: `65 г Москва` is `г.` (city) before the city's name, not
+                // house 65г.
+                let city_marker = *next == "g"
+                    && words
+                        .get(i + 1)
+                        .is_some_and(|after| after.len() >= 2 && !starts_digit(after));
                 if next.len() == 1
+                    && !city_marker
                     && next
                         .bytes()
                         .all(|b| b.is_ascii_lowercase() && !b"nsew".contains(&b))
@@ -657,6 +671,15 @@ pub fn parse_party(address: &str, city: Option<&str>, country: Option<&str>) -> 
     form
 }
 
+/// Whether addresses of `country` are written in Cyrillic at home, so a party's Latin address
+/// may be a German transliteration of the listed one.
+fn writes_cyrillic(country: Option<&str>) -> bool {
+    matches!(
+        country,
+        Some("RU" | "BY" | "UA" | "KZ" | "KG" | "TJ" | "MN" | "BG" | "RS" | "MK")
+    )
+}
+
 /// How a party's address compares with a listed address.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddressScore {
@@ -727,6 +750,25 @@ pub fn compare(party: &AddressForm, listed: &AddressForm) -> AddressScore {
                 Some((b, _)) if b >= s => best,
                 _ => Some((s, l)),
             });
+        // A street or place of a country that writes Cyrillic, as German transliterates it
+        // (`Profsojusnaja` for `Профсоюзная`, listed `profsoyuznaya`), read back as the lists
+        // write it when the word as written meets no listed word.
+        let best = match best {
+            Some((sim, _)) if sim >= WORD_SIM_MIN => best,
+            _ if writes_cyrillic(party.country.as_deref()) => {
+                let read = super::german_spelling::read_word(w);
+                listed
+                    .words
+                    .iter()
+                    .filter(|l| !is_street_type(l))
+                    .map(|l| (token_similarity(&read, l), l))
+                    .fold(best, |best, (s, l)| match best {
+                        Some((b, _)) if b >= s => best,
+                        _ => Some((s, l)),
+                    })
+            }
+            _ => best,
+        };
         if let Some((sim, l)) = best {
             if sim >= WORD_SIM_MIN {
                 earned += weight * sim;

@@ -52,7 +52,7 @@ fn slavic_in_german(word: &str) -> bool {
 
 /// One word read back: `tsch` `ch`, `sch` `sh`, `ch` `kh`, `w` `v`, `j` `y` (and `ij` at the
 /// end `iy`), `z` `ts`.
-fn read_word(word: &str) -> String {
+pub(super) fn read_word(word: &str) -> String {
     let bytes = word.as_bytes();
     let mut out = String::with_capacity(word.len() + 4);
     let mut i = 0;

@@ -339,3 +339,37 @@ fn a_city_written_in_english_meets_its_own_name_in_a_listed_cyrillic_address() {
     assert!(hits(&s, "Profsoyuznaya ul. 67, Moscow", None, "RU").is_empty());
     assert!(hits(&s, "Profsoyuznaya ul. 65, Kazan", None, "RU").is_empty());
 }
+
+#[test]
+fn a_russian_address_as_russian_forms_and_german_transliteration_write_it_meets_the_listed_one() {
+    // Each was clear before (2026-12-06): `г` (city) after the house number read as its
+    // letter (house 65г), `Uliza` not read as a street type, and the German `s` and `j` for
+    // `з` and `й` two letters too many from the listed spelling.
+    let s = Screener::build(vec![listed(
+        "7",
+        "Stankoimport-Vostok",
+        "RU",
+        &["ул. Профсоюзная, 65, Москва"],
+    )]);
+    for address in [
+        "ул Профсоюзная д 65 г Москва",
+        "ул Профсоюзная 65 г Москва",
+        "Profsoyuznaya Uliza 65, Moskva",
+        "Profsojusnaja Str. 65, Moskau",
+        "Profsojusnaja Str. 65",
+        "gorod Moskva, Profsoyuznaya ulitza 65",
+    ] {
+        assert_eq!(hits(&s, address, None, "RU"), ["7"], "{address}");
+    }
+    // A house letter is still read as one (`65 б`, `65a`), and the German reading is made
+    // only for the countries that write Cyrillic: the same words in Germany are another place.
+    assert!(hits(&s, "ул Профсоюзная 65 б", None, "RU").is_empty());
+    assert!(hits(&s, "Profsoyuznaya ul. 65a, Moscow", None, "RU").is_empty());
+    let de = Screener::build(vec![listed(
+        "8",
+        "Werkzeug Jansen GmbH",
+        "DE",
+        &["Profsoyuznaya Weg 65, Berlin"],
+    )]);
+    assert!(hits(&de, "Profsojusnaja Weg 65, Berlin", None, "DE").is_empty());
+}
