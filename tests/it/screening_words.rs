@@ -18,6 +18,12 @@ fn screener() -> Screener {
         ("7", "Volga Shipping Company", "RU"),
         ("8", "Harbin Bearing Works", "CN"),
         ("9", "Nordic Metal Parts AB", "SE"),
+        ("10", "SHENZHEN JINGHUA ELECTRONICS TRADING CO. LTD.", "CN"),
+        (
+            "11",
+            "DANDONG HONGXIANG INDUSTRIAL DEVELOPMENT CO. LTD.",
+            "CN",
+        ),
     ] {
         let mut e = Entry::new("T", "test", id, EntryKind::Entity, name);
         e.add_country(country);
@@ -159,4 +165,29 @@ fn another_form_of_a_listed_goods_or_trade_word_names_the_same_trade() {
     ] {
         below_review(&s, name, "DE");
     }
+}
+
+/// A registered Chinese name begins with the city it was registered in; the firm's branch or
+/// front in Hong Kong writes its trade name without it. The city said nothing of who the firm
+/// is, yet the listed name had two words of its own and the rule for a firm's one own word
+/// passed it by.
+#[test]
+fn a_listed_chinese_firm_written_without_its_city_is_the_listed_firm() {
+    let s = screener();
+    for (name, id) in [
+        ("Jinghua Electronics (HK) Limited", "10"),
+        ("Hongxiang Industrial Development (HK) Ltd", "11"),
+    ] {
+        // Held, so not lowered for the other country (alignment alone scored 0.81 less 0.15).
+        found(
+            &s,
+            name,
+            "HK",
+            id,
+            0.75,
+            Some(StepKind::CountryDiffersExactName),
+        );
+    }
+    // Another trade name beside the same trade is another firm.
+    below_review(&s, "Meiya Electronics (HK) Limited", "HK");
 }

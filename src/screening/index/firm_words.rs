@@ -114,6 +114,79 @@ pub(super) fn says_nothing_of_who(word: &str) -> bool {
         || BRANCH_WORDS.contains(&word)
         || super::super::normalize::is_legal_form_word(word)
         || super::super::country_words::is_country_word(word)
+        || is_chinese_place_word(word)
+}
+
+/// Chinese cities and provinces that begin a Chinese company's name (`SHENZHEN JINGHUA
+/// ELECTRONICS`, `DANDONG HONGXIANG INDUSTRIAL DEVELOPMENT`): a registered Chinese name is
+/// place, trade name, trade and form, so the place says where the firm was registered, not
+/// who it is, and its branch or front in Hong Kong writes the trade name without it
+/// (`Jinghua Electronics (HK) Ltd`, clear before 2026-12-06). The cities of the China trade
+/// in the lists and the export-control cases, and the provinces, in pinyin; sorted, for a
+/// binary search.
+const CHINESE_PLACE_WORDS: &[&str] = &[
+    "anhui",
+    "beijing",
+    "changchun",
+    "changsha",
+    "changzhou",
+    "chengdu",
+    "chongqing",
+    "dalian",
+    "dandong",
+    "dongguan",
+    "foshan",
+    "fujian",
+    "fuzhou",
+    "guangdong",
+    "guangzhou",
+    "hangzhou",
+    "harbin",
+    "hebei",
+    "hefei",
+    "heilongjiang",
+    "henan",
+    "hubei",
+    "hunan",
+    "hunchun",
+    "jiangsu",
+    "jiangxi",
+    "jilin",
+    "jinan",
+    "kunming",
+    "liaoning",
+    "nanjing",
+    "nanning",
+    "ningbo",
+    "qingdao",
+    "shaanxi",
+    "shandong",
+    "shanghai",
+    "shantou",
+    "shanxi",
+    "shenyang",
+    "shenzhen",
+    "sichuan",
+    "suzhou",
+    "tianjin",
+    "urumqi",
+    "wuhan",
+    "wuxi",
+    "xiamen",
+    "xian",
+    "xinjiang",
+    "yanji",
+    "yiwu",
+    "yunnan",
+    "zhejiang",
+    "zhengzhou",
+    "zhuhai",
+];
+
+/// Whether `word` is a Chinese city or province that begins a company's name
+/// ([`CHINESE_PLACE_WORDS`]).
+fn is_chinese_place_word(word: &str) -> bool {
+    CHINESE_PLACE_WORDS.binary_search(&word).is_ok()
 }
 
 /// Words that name a branch or an office of a firm, in the languages of the export:
@@ -293,6 +366,14 @@ mod tests {
         assert!(TRADE_WORDS.iter().all(|w| !is_generic(w)));
         assert!(TRADE_WORDS.iter().all(|w| is_trade_word(w)));
         assert!(!is_trade_word("altynprom"));
+    }
+
+    #[test]
+    fn chinese_place_words_are_sorted_and_say_nothing_of_who() {
+        assert!(CHINESE_PLACE_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(says_nothing_of_who("shenzhen"));
+        assert!(names_a_part_of_a_firm("dandong"));
+        assert!(!says_nothing_of_who("jinghua"));
     }
 
     /// The forms of one goods or trade word are that word to the rule for a firm's own word;
