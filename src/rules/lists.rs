@@ -42,6 +42,10 @@ pub struct ListRow {
     pub cells: Vec<String>,
 }
 
+/// The column of a pattern list that gives a row's exception: the row's pattern counts only
+/// outside the text's matches of it (`no re-export` beside `re-export`; `matches_list`).
+pub const UNLESS_COLUMN: &str = "unless";
+
 /// A named list: a CSV table with a key column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListTable {

@@ -116,17 +116,37 @@ pub struct PackContext<'a> {
 /// Compiled case-insensitive pattern sets, shared by the conditions of one pack that use the
 /// same patterns (a `PatternSet` is a cheap handle to one compiled set).
 #[derive(Default)]
-pub struct PatternSets(std::cell::RefCell<std::collections::HashMap<Vec<String>, PatternSet>>);
+pub struct PatternSets(std::cell::RefCell<std::collections::HashMap<PatternSetKey, PatternSet>>);
+
+/// A set's patterns and their exceptions (`unless`), by pattern index.
+type PatternSetKey = (Vec<String>, Vec<(usize, String)>);
 
 impl PatternSets {
     /// The set of `patterns` (case-insensitive, at most [`PATTERN_SET_LIMIT`] compiled),
     /// compiled once per pack.
     pub(super) fn get<S: AsRef<str>>(&self, patterns: &[S]) -> Result<PatternSet, String> {
-        let key: Vec<String> = patterns.iter().map(|p| p.as_ref().to_string()).collect();
+        self.get_with_exceptions(patterns, &[])
+    }
+
+    /// [`PatternSets::get`] with exceptions: pattern `i` of `unless` matches only outside the
+    /// text's matches of its exception (`PatternSet::with_exceptions`).
+    pub(super) fn get_with_exceptions<S: AsRef<str>>(
+        &self,
+        patterns: &[S],
+        unless: &[(usize, String)],
+    ) -> Result<PatternSet, String> {
+        let key: PatternSetKey = (
+            patterns.iter().map(|p| p.as_ref().to_string()).collect(),
+            unless.to_vec(),
+        );
         if let Some(set) = self.0.borrow().get(&key) {
             return Ok(set.clone());
         }
-        let set = PatternSet::new(&key, PATTERN_SET_LIMIT)?;
+        let set = if unless.is_empty() {
+            PatternSet::new(&key.0, PATTERN_SET_LIMIT)?
+        } else {
+            PatternSet::with_exceptions(&key.0, unless, PATTERN_SET_LIMIT)?
+        };
         self.0.borrow_mut().insert(key, set.clone());
         Ok(set)
     }

@@ -85,6 +85,17 @@ fn bad_regular_expression() {
 }
 
 #[test]
+fn bad_exception_pattern_of_a_pattern_list() {
+    let (codes, text) = diagnose("bad-unless");
+    assert_eq!(codes, ["R033"]);
+    assert!(
+        text.contains("`unless` pattern `(no|not)[^a-z]+(resale` on line 2 of list `resale_patterns` does not compile"),
+        "{text}"
+    );
+    assert!(text.contains("unclosed group"), "{text}");
+}
+
+#[test]
 fn condition_expression_naming_an_unknown_condition() {
     let (codes, text) = diagnose("unknown-condition");
     assert_eq!(codes, ["R015"]);

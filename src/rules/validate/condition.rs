@@ -361,10 +361,41 @@ impl Validator<'_, '_> {
                 };
                 let list = self.list(list_name)?;
                 let column = self.column(&list, c.column.as_ref())?;
-                let patterns: Vec<&str> = list.cells(&column).collect();
+                // A pattern list's `unless` column: where the text says the opposite (`no
+                // re-export`), the row's pattern does not count (`PatternSet::with_exceptions`).
+                let mut patterns: Vec<&str> = Vec::with_capacity(list.rows.len());
+                let mut unless: Vec<(usize, String)> = Vec::new();
+                for row in &list.rows {
+                    let Some(pattern) = list.cell(row, &column) else {
+                        continue;
+                    };
+                    let except = list
+                        .cell(row, crate::rules::lists::UNLESS_COLUMN)
+                        .filter(|u| !u.trim().is_empty());
+                    if let Some(except) = except {
+                        // Parsed only: the set compiles an exception when a text first needs
+                        // it (`PatternSet::with_exceptions`).
+                        if let Err(e) = regex_syntax::Parser::new().parse(except) {
+                            self.acc.push(
+                                Diagnostic::error(
+                                    "R033",
+                                    format!(
+                                        "`unless` pattern `{except}` on line {} of list `{}` does not compile",
+                                        row.line, list.meta.name
+                                    ),
+                                )
+                                .at(self.file, list_name.span.clone(), "list used here")
+                                .with_help(first_error_line(&e.to_string())),
+                            );
+                            return None;
+                        }
+                        unless.push((patterns.len(), except.to_string()));
+                    }
+                    patterns.push(pattern);
+                }
                 // Compiling each pattern on its own costs as much as the set; it is done only
                 // to name the pattern that broke a set that did not compile.
-                let set = match self.cx.pattern_sets.get(&patterns) {
+                let set = match self.cx.pattern_sets.get_with_exceptions(&patterns, &unless) {
                     Ok(set) => set,
                     Err(e) => {
                         for (row, p) in list.rows.iter().zip(&patterns) {
