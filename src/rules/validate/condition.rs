@@ -375,7 +375,19 @@ impl Validator<'_, '_> {
                     if let Some(except) = except {
                         // Parsed only: the set compiles an exception when a text first needs
                         // it (`PatternSet::with_exceptions`).
-                        if let Err(e) = regex_syntax::Parser::new().parse(except) {
+                        let parsed = regex_syntax::Parser::new()
+                            .parse(except)
+                            .map_err(|e| e.to_string())
+                            .and_then(|hir| match hir.properties().minimum_len() {
+                                // It would leave nothing out: a pattern that says the opposite
+                                // of nothing, or a slip (`x*`) that hides the row's every match.
+                                Some(0) => Err(
+                                    "error: the exception matches empty text, so it leaves nothing out"
+                                        .to_string(),
+                                ),
+                                _ => Ok(()),
+                            });
+                        if let Err(e) = parsed {
                             self.acc.push(
                                 Diagnostic::error(
                                     "R033",
