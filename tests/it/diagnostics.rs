@@ -96,6 +96,13 @@ fn bad_exception_pattern_of_a_pattern_list() {
 }
 
 #[test]
+fn exception_of_a_pattern_list_that_matches_empty_text() {
+    let (codes, text) = diagnose("empty-unless");
+    assert_eq!(codes, ["R033"]);
+    assert!(text.contains("matches empty text"), "{text}");
+}
+
+#[test]
 fn condition_expression_naming_an_unknown_condition() {
     let (codes, text) = diagnose("unknown-condition");
     assert_eq!(codes, ["R015"]);
