@@ -226,6 +226,13 @@ impl PatternSet {
         self.any_match(text)
     }
 
+    /// Whether any pattern matches somewhere in `text`, exceptions aside: the fast question
+    /// to ask before [`PatternSet::matches`], which reads the exceptions itself (asking
+    /// [`PatternSet::is_match`] first would read them twice).
+    pub fn may_match(&self, text: &str) -> bool {
+        self.any_match(text)
+    }
+
     fn any_match(&self, text: &str) -> bool {
         let m = &*self.matcher;
         let mut caches = m.caches.get();

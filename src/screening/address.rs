@@ -741,31 +741,30 @@ pub fn compare(party: &AddressForm, listed: &AddressForm) -> AddressScore {
             }
             continue;
         }
-        let best = listed
-            .words
-            .iter()
-            .filter(|l| !is_street_type(l))
-            .map(|l| (token_similarity(w, l), l))
-            .fold(None::<(f64, &String)>, |best, (s, l)| match best {
-                Some((b, _)) if b >= s => best,
-                _ => Some((s, l)),
-            });
+        // The listed word most like `word`, with its similarity.
+        let most_like = |word: &str| {
+            listed
+                .words
+                .iter()
+                .filter(|l| !is_street_type(l))
+                .map(|l| (token_similarity(word, l), l))
+                .fold(None::<(f64, &String)>, |best, (s, l)| match best {
+                    Some((b, _)) if b >= s => best,
+                    _ => Some((s, l)),
+                })
+        };
+        let best = most_like(w);
         // A street or place of a country that writes Cyrillic, as German transliterates it
         // (`Profsojusnaja` for `Профсоюзная`, listed `profsoyuznaya`), read back as the lists
         // write it when the word as written meets no listed word.
         let best = match best {
             Some((sim, _)) if sim >= WORD_SIM_MIN => best,
             _ if writes_cyrillic(party.country.as_deref()) => {
-                let read = super::german_spelling::read_word(w);
-                listed
-                    .words
-                    .iter()
-                    .filter(|l| !is_street_type(l))
-                    .map(|l| (token_similarity(&read, l), l))
-                    .fold(best, |best, (s, l)| match best {
-                        Some((b, _)) if b >= s => best,
-                        _ => Some((s, l)),
-                    })
+                match (best, most_like(&super::german_spelling::read_word(w))) {
+                    (Some((b, _)), Some((r, _))) if b >= r => best,
+                    (_, None) => best,
+                    (_, read) => read,
+                }
             }
             _ => best,
         };
