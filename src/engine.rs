@@ -36,6 +36,7 @@ mod memo;
 mod profile;
 mod screen;
 mod staging;
+mod sum;
 mod tally;
 mod text_memo;
 mod trace;
@@ -54,6 +55,7 @@ use profile::Counts;
 pub use profile::{Profile, RuleCost, ScreeningCost};
 use screen::*;
 use staging::*;
+use sum::SumOf;
 use tally::*;
 pub use trace::{RuleTrace, Trace};
 

@@ -585,6 +585,7 @@ fn reasons(condition: &Condition, evidence: &ConditionEvidence, wanted: bool) ->
             Operand::Field(t) => (t.text(), false, *offset),
         },
         Op::Count { n, .. } => (n.to_string(), true, None),
+        Op::Sum { bound, .. } => (bound.to_string(), true, None),
         _ => (String::new(), false, None),
     };
     let mut out: Vec<Reason> = evidence

@@ -314,6 +314,8 @@ enum Operands {
     Pattern,
     /// A whole-number `value`.
     Count,
+    /// A `value`: a number, or an amount with its currency (`"10000 USD"`).
+    Bound,
     /// `min_score`.
     Screen,
     /// Nothing.
@@ -349,6 +351,10 @@ const OPERATOR_DOCS: &[(&str, &str, Operands)] = &[
     ("count_gte", "The list has at least `value` members (absent = 0).", Operands::Count),
     ("count_lt", "The list has fewer than `value` members (absent = 0).", Operands::Count),
     ("count_lte", "The list has at most `value` members (absent = 0).", Operands::Count),
+    ("sum_gt", "The numbers or amounts the path reaches add up to more than `value` (amounts each converted through the rates; a missing member makes it unknown).", Operands::Bound),
+    ("sum_gte", "The numbers or amounts the path reaches add up to at least `value` (amounts each converted through the rates; a missing member makes it unknown).", Operands::Bound),
+    ("sum_lt", "The numbers or amounts the path reaches add up to less than `value` (amounts each converted through the rates; a missing member makes it unknown).", Operands::Bound),
+    ("sum_lte", "The numbers or amounts the path reaches add up to at most `value` (amounts each converted through the rates; a missing member makes it unknown).", Operands::Bound),
     ("is_true", "The boolean is true (or a yes answer).", Operands::None),
     ("is_false", "The boolean is false (or a no answer).", Operands::None),
     ("screen", "The party matches an entry of a screening list scoring at least `min_score` (an equal identifier scores 1); `below_score`, `lists`, `listed`, `match_on` and `ownership` narrow it.", Operands::Screen),
@@ -497,6 +503,10 @@ fn condition_definition() -> Json {
                 Operands::Count => json!({
                     "required": ["value"],
                     "properties": { "value": { "type": "integer", "minimum": 0 } }
+                }),
+                Operands::Bound => json!({
+                    "required": ["value"],
+                    "properties": { "value": { "type": ["number", "string"] } }
                 }),
                 Operands::None => return None,
             };

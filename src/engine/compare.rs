@@ -123,33 +123,11 @@ pub(super) fn compare_money(
         }
         return check;
     }
-    let Some(date) = cx.order_date(rate_date) else {
-        return Check::unknown("cannot be converted: the order has no date");
+    let converter = match Converter::new(cx, rate_date, evidence) {
+        Ok(converter) => converter,
+        Err(note) => return Check::unknown(note),
     };
-    let Some(rates) = cx.engine.pack.rates.as_ref() else {
-        return Check::unknown("cannot be converted: the pack has no rates table");
-    };
-    // The rate's words are formatted only when the comparison is kept as evidence.
-    let convert = |value: Decimal, cur: &str| -> Result<(Decimal, String), String> {
-        match rates.rate(cur, date) {
-            Some(rate) => Ok((
-                value.checked_div(rate.per_base).ok_or_else(|| {
-                    format!(
-                        "cannot be converted: {} {cur} at {} per {} is beyond the largest amount redflag can hold",
-                        value.normalize(),
-                        rate.per_base.normalize(),
-                        rates.base
-                    )
-                })?,
-                if cur == rates.base || !evidence {
-                    String::new()
-                } else {
-                    format!("{cur} {} per {} from {} (rates line {})", rate.per_base.normalize(), rates.base, rate.valid_from, rate.line)
-                },
-            )),
-            None => Err(format!("cannot be converted: no `{cur}` rate on or before {date} in the rates table (as of {})", rates.meta.as_of)),
-        }
-    };
+    let convert = |value: Decimal, cur: &str| converter.convert(value, cur);
     let (left, left_note) = match convert(*amount, &currency) {
         Ok(v) => v,
         Err(note) => return Check::unknown(note),
@@ -166,7 +144,7 @@ pub(super) fn compare_money(
         cmp,
         left: Quantity::Money(*amount, currency.clone()),
         right: Quantity::Money(threshold, threshold_currency.clone()),
-        converted: Some((left, right, rates.base.clone())),
+        converted: Some((left, right, converter.rates.base.clone())),
     });
     let notes: Vec<String> = [left_note, right_note]
         .into_iter()
@@ -177,7 +155,7 @@ pub(super) fn compare_money(
             "{} {currency} = {} {}{}",
             amount.normalize(),
             left.round_dp(2).normalize(),
-            rates.base,
+            converter.rates.base,
             if notes.is_empty() {
                 String::new()
             } else {
@@ -187,4 +165,58 @@ pub(super) fn compare_money(
         .into(),
     );
     check
+}
+
+/// Amounts into the rates table's base currency at the rate in force on one of the order's
+/// dates: what a money comparison and a sum of amounts compare.
+pub(super) struct Converter<'e> {
+    pub(super) rates: &'e crate::rules::lists::RatesTable,
+    date: NaiveDate,
+    /// Whether the rate's words are wanted (only for evidence that is kept).
+    evidence: bool,
+}
+
+impl<'e> Converter<'e> {
+    /// The converter for the order's date `rate_date`, or why there is none.
+    pub(super) fn new(
+        cx: &Cx<'_, 'e>,
+        rate_date: RateDate,
+        evidence: bool,
+    ) -> Result<Converter<'e>, &'static str> {
+        let Some(date) = cx.order_date(rate_date) else {
+            return Err("cannot be converted: the order has no date");
+        };
+        let Some(rates) = cx.engine.pack.rates.as_ref() else {
+            return Err("cannot be converted: the pack has no rates table");
+        };
+        Ok(Converter {
+            rates,
+            date,
+            evidence,
+        })
+    }
+
+    /// `value` in `cur` in the base currency, with the rate in words (empty for the base
+    /// currency or without evidence), or why it cannot be converted.
+    pub(super) fn convert(&self, value: Decimal, cur: &str) -> Result<(Decimal, String), String> {
+        let (rates, date) = (self.rates, self.date);
+        match rates.rate(cur, date) {
+            Some(rate) => Ok((
+                value.checked_div(rate.per_base).ok_or_else(|| {
+                    format!(
+                        "cannot be converted: {} {cur} at {} per {} is beyond the largest amount redflag can hold",
+                        value.normalize(),
+                        rate.per_base.normalize(),
+                        rates.base
+                    )
+                })?,
+                if cur == rates.base || !self.evidence {
+                    String::new()
+                } else {
+                    format!("{cur} {} per {} from {} (rates line {})", rate.per_base.normalize(), rates.base, rate.valid_from, rate.line)
+                },
+            )),
+            None => Err(format!("cannot be converted: no `{cur}` rate on or before {date} in the rates table (as of {})", rates.meta.as_of)),
+        }
+    }
 }

@@ -223,6 +223,21 @@ pub(super) fn eval_condition(
             });
             return outcome;
         }
+        Op::Sum {
+            cmp,
+            bound,
+            rate_date,
+        } => {
+            let sum = SumOf {
+                cmp: *cmp,
+                bound,
+                rate_date: *rate_date,
+            };
+            return match sum.eval(c, expected, cx, (outcomes, done), evidence) {
+                Ok(outcome) => outcome,
+                Err(truth) => unresolved(truth),
+            };
+        }
         _ => {}
     }
     let mut any_true = false;
@@ -676,7 +691,10 @@ pub(super) fn test_value(
         }
         Op::Screen(spec) => screen_party(spec, value, at.0, cx),
         Op::InvalidId => check_id(value),
-        Op::Exists | Op::Missing | Op::Blank | Op::Count { .. } => Check::of(Truth::Unknown),
+        // Read as a whole by `eval_condition`, never one value at a time.
+        Op::Exists | Op::Missing | Op::Blank | Op::Count { .. } | Op::Sum { .. } => {
+            Check::of(Truth::Unknown)
+        }
     }
 }
 

@@ -144,6 +144,7 @@ fn reads(
             | Op::InField { .. }
             | Op::Within { .. }
             | Op::Count { .. }
+            | Op::Sum { .. }
             | Op::Screen(_)
             | Op::InvalidId => false,
         };

@@ -298,6 +298,7 @@ pub(super) fn expected_text(c: &Condition, pack: &RulePack) -> String {
         Op::Missing => "missing".into(),
         Op::Blank => "missing or blank".into(),
         Op::Count { cmp, n } => format!("count {} {n}", cmp.symbol()),
+        Op::Sum { cmp, bound, .. } => format!("sum {} `{bound}`", cmp.symbol()),
         Op::IsTrue => "true".into(),
         Op::IsFalse => "false".into(),
         Op::Screen(spec) => {

@@ -141,6 +141,7 @@ pub(super) fn targets(c: &Condition) -> Vec<&Target> {
         | Op::Missing
         | Op::Blank
         | Op::Count { .. }
+        | Op::Sum { .. }
         | Op::IsTrue
         | Op::IsFalse
         | Op::Screen(_)

@@ -42,6 +42,12 @@ pub(super) fn condition_text(c: &Condition, rule: &Rule, pack: &RulePack) -> Con
             "the number of {subject} {}",
             ordered(*cmp, &n.to_string(), false)
         ),
+        // A sum reads every member, whatever the quantifier: "the sum of every item's value".
+        Op::Sum { .. } => format!(
+            "the sum of {} {}",
+            target_phrase(&c.target, rule, Quantifier::All),
+            predicate(&c.op, c, rule, pack)
+        ),
         op => format!("{subject} {}", predicate(op, c, rule, pack)),
     };
     let wildcard = matches!(&c.target, Target::Path(p) if p.path.has_wildcard());
@@ -55,6 +61,13 @@ pub(super) fn condition_text(c: &Condition, rule: &Rule, pack: &RulePack) -> Con
             "never unknown: absence is what it tests".into()
         }
         (Op::Count { .. }, _) => "never unknown: an absent list counts as empty".into(),
+        (Op::Sum { .. }, Some(b)) => format!(
+            "a missing member makes it {b}, one that cannot be added unknown; no member adds up to 0"
+        ),
+        (Op::Sum { .. }, None) => {
+            "a missing member, or one that cannot be added, makes it unknown; no member adds up to 0"
+                .into()
+        }
         (_, Some(b)) => format!("a missing value counts as {b}"),
         (_, None) => "a missing value makes it unknown".into(),
     };
@@ -189,6 +202,25 @@ fn predicate(op: &Op, c: &Condition, rule: &Rule, pack: &RulePack) -> String {
         Op::Missing => "is missing".into(),
         Op::Blank => "is missing or blank".into(),
         Op::Count { cmp, n } => ordered(*cmp, &n.to_string(), false),
+        Op::Sum {
+            cmp,
+            bound,
+            rate_date,
+        } => match bound {
+            Literal::Money(n, cur) => {
+                let mut text = ordered(*cmp, &format!("{} {cur}", amount_text(n)), false);
+                text.push_str(match rate_date {
+                    RateDate::OrderDate => {
+                        ", each amount and the bound converted at the rate in force on the order date"
+                    }
+                    RateDate::ShipDate => {
+                        ", each amount and the bound converted at the rate in force on the ship date (else the order date)"
+                    }
+                });
+                text
+            }
+            other => ordered(*cmp, &other.to_string(), false),
+        },
         Op::IsTrue => "is true (or a yes answer)".into(),
         Op::IsFalse => "is false (or a no answer)".into(),
         Op::Screen(spec) => {

@@ -535,6 +535,17 @@ pub enum Op {
     Missing,
     /// `blank`: absent, or text that is only whitespace, or an empty list.
     Blank,
+    /// `sum_*`: the numbers or amounts a path reaches, added up (amounts each converted by the
+    /// pack's rates) and compared with a bound: what a test of each value alone misses when a
+    /// whole is split into parts that each stay under it.
+    Sum {
+        /// The comparison.
+        cmp: Cmp,
+        /// The bound: a number, or an amount when the path reaches money.
+        bound: Literal,
+        /// Which date picks exchange rates for money.
+        rate_date: RateDate,
+    },
     /// `count_*`: the number of members of a list.
     Count {
         /// The comparison.
@@ -596,6 +607,11 @@ impl Op {
             Op::Missing => "missing".into(),
             Op::Blank => "blank".into(),
             Op::Count { cmp, n } => format!("count {cmp:?} {n}"),
+            Op::Sum {
+                cmp,
+                bound,
+                rate_date,
+            } => format!("sum {cmp:?} {bound:?} {rate_date:?}"),
             Op::IsTrue => "is_true".into(),
             Op::IsFalse => "is_false".into(),
             Op::Screen(spec) => format!("screen {spec:?}"),

@@ -54,6 +54,10 @@ pub const OPERATORS: &[&str] = &[
     "count_gte",
     "count_lt",
     "count_lte",
+    "sum_gt",
+    "sum_gte",
+    "sum_lt",
+    "sum_lte",
     "is_true",
     "is_false",
     "screen",
@@ -396,10 +400,10 @@ fn op_cmp(op: &str) -> Option<Cmp> {
     Some(match op {
         "eq" => Cmp::Eq,
         "ne" => Cmp::Ne,
-        "gt" | "after" | "count_gt" => Cmp::Gt,
-        "gte" | "on_or_after" | "count_gte" => Cmp::Gte,
-        "lt" | "before" | "count_lt" => Cmp::Lt,
-        "lte" | "on_or_before" | "count_lte" => Cmp::Lte,
+        "gt" | "after" | "count_gt" | "sum_gt" => Cmp::Gt,
+        "gte" | "on_or_after" | "count_gte" | "sum_gte" => Cmp::Gte,
+        "lt" | "before" | "count_lt" | "sum_lt" => Cmp::Lt,
+        "lte" | "on_or_before" | "count_lte" | "sum_lte" => Cmp::Lte,
         "count_eq" => Cmp::Eq,
         _ => return None,
     })
@@ -617,7 +621,9 @@ fn first_error_line(text: &str) -> String {
 fn operator_hint(shape: Shape) -> String {
     let ops = match shape {
         Shape::Date => "eq, ne, before, after, on_or_before, on_or_after, within, exists, missing",
-        Shape::Number | Shape::Money => "eq, ne, gt, gte, lt, lte, exists, missing",
+        Shape::Number | Shape::Money => {
+            "eq, ne, gt, gte, lt, lte, exists, missing; over `[*]`, sum_gt, sum_gte, sum_lt, sum_lte"
+        }
         Shape::Bool => "is_true, is_false, eq, exists, missing",
         Shape::ListOf(_) => "count_eq, count_gt, count_gte, count_lt, count_lte, exists, missing, blank; or add `[*]` to test each member",
         s if s.is_textual() => "eq, ne, in, in_list, in_field, matches, matches_list, contains_any, starts_with, exists, missing, blank",

@@ -16,7 +16,7 @@ use crate::support::load_text;
 /// A pack of one rule file, some lists (name, key column, CSV text) and an
 /// optional rates table (CSV text), built in memory.
 #[track_caller]
-fn engine(rules: &str, lists: &[(&str, &str, &str)], rates: Option<&str>) -> Engine {
+pub(crate) fn engine(rules: &str, lists: &[(&str, &str, &str)], rates: Option<&str>) -> Engine {
     let mut manifest = String::from("[pack]\nname = \"test\"\nversion = \"1\"\n");
     let mut files = BTreeMap::new();
     for (name, key, csv) in lists {
@@ -47,7 +47,7 @@ fn engine(rules: &str, lists: &[(&str, &str, &str)], rates: Option<&str>) -> Eng
 
 /// A rule `T-<id>` of severity review with this condition, message and body
 /// (its `[rule.when.*]` tables and any other keys).
-fn rule(id: &str, condition: &str, message: &str, body: &str) -> String {
+pub(crate) fn rule(id: &str, condition: &str, message: &str, body: &str) -> String {
     format!(
         "[[rule]]\nid = \"T-{id}\"\ntitle = \"test rule {id}\"\nseverity = \"review\"\n\
          condition = \"{condition}\"\nmessage = \"{message}\"\n{body}\n"
@@ -55,7 +55,7 @@ fn rule(id: &str, condition: &str, message: &str, body: &str) -> String {
 }
 
 /// A small order: buyer B in Bremen, one item, an order date.
-fn base() -> Json {
+pub(crate) fn base() -> Json {
     json!({
         "id": "L-1",
         "date": "2025-01-14",
@@ -64,14 +64,14 @@ fn base() -> Json {
     })
 }
 
-fn order(edit: impl FnOnce(&mut Json)) -> Json {
+pub(crate) fn order(edit: impl FnOnce(&mut Json)) -> Json {
     let mut o = base();
     edit(&mut o);
     o
 }
 
 #[track_caller]
-fn judge_all(engine: &Engine, order: &Json) -> Vec<Finding> {
+pub(crate) fn judge_all(engine: &Engine, order: &Json) -> Vec<Finding> {
     let text = serde_json::to_string(order).unwrap();
     let records = load_text(&text, "case.jsonl", InputFormat::Jsonl);
     if let Record::Error(e) = &records[0] {
@@ -82,7 +82,7 @@ fn judge_all(engine: &Engine, order: &Json) -> Vec<Finding> {
 
 /// `fired <severity>: <message>`, `undecided <severity>: <message>` or `none`.
 #[track_caller]
-fn outcome(engine: &Engine, order: &Json, rule_id: &str) -> String {
+pub(crate) fn outcome(engine: &Engine, order: &Json, rule_id: &str) -> String {
     match judge_all(engine, order)
         .into_iter()
         .find(|f| f.rule.id == rule_id)
@@ -102,7 +102,7 @@ fn outcome(engine: &Engine, order: &Json, rule_id: &str) -> String {
 
 /// Just the kind: `fired`, `undecided` or `none`.
 #[track_caller]
-fn kind(engine: &Engine, order: &Json, rule_id: &str) -> String {
+pub(crate) fn kind(engine: &Engine, order: &Json, rule_id: &str) -> String {
     outcome(engine, order, rule_id)
         .split(' ')
         .next()
@@ -486,7 +486,7 @@ fn count_operators_count_list_members() {
     assert_eq!(kind(&engine, &base(), "T-Z"), "fired");
 }
 
-const RATES: &str = "date,currency,per_usd\n\
+pub(crate) const RATES: &str = "date,currency,per_usd\n\
 2000-01-01,USD,1\n\
 2020-01-01,EUR,0.5\n\
 2024-01-01,EUR,2\n";

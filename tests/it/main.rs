@@ -49,6 +49,7 @@ mod screening_rules;
 mod screening_translit;
 mod screening_words;
 mod serve;
+mod sums;
 mod support;
 mod unmatchable_list_names;
 mod waivers;

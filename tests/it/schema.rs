@@ -183,11 +183,14 @@ fn structural_mistakes_in_broken_packs_are_rejected() {
         "bad-severity/rules/r.toml": [
             "/rule/0/severity: \"warning\" is not one of \"block\", \"hold\" or 2 other candidates",
         ],
+        "bad-sum/rules/r.toml": [
+            "/rule/0/when/no_bound: \"value\" is a required property",
+        ],
         "on-unknown-review/rules/r.toml": [
             "/rule/0/on_unknown: \"review\" is not one of \"block\" or \"hold\"",
         ],
         "several-errors/rules/a.toml": [
-            "/rule/0/when/border/op: \"in_lst\" is not one of \"eq\", \"ne\" or 28 other candidates",
+            "/rule/0/when/border/op: \"in_lst\" is not one of \"eq\", \"ne\" or 32 other candidates",
         ],
         "several-errors/rules/b.toml": [
             "/rule/0/severity: \"hld\" is not one of \"block\", \"hold\" or 2 other candidates",
@@ -199,7 +202,7 @@ fn structural_mistakes_in_broken_packs_are_rejected() {
             "/rule/0: Additional properties are not allowed ('mesage' was unexpected)",
         ],
         "unknown-operator/rules/r.toml": [
-            "/rule/0/when/border/op: \"in_lst\" is not one of \"eq\", \"ne\" or 28 other candidates",
+            "/rule/0/when/border/op: \"in_lst\" is not one of \"eq\", \"ne\" or 32 other candidates",
         ],
         "wrong-type/rules/r.toml": [
             "/rule/0/severity: 3 is not of type \"string\"",

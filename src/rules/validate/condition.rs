@@ -565,6 +565,70 @@ impl Validator<'_, '_> {
                 need(self, shape == Shape::PartyId, "a party identifier")?;
                 Op::InvalidId
             }
+            "sum_gt" | "sum_gte" | "sum_lt" | "sum_lte" => {
+                let cmp = op_cmp(op)?;
+                need(
+                    self,
+                    matches!(shape, Shape::Number | Shape::Money | Shape::Any),
+                    "numbers or amounts",
+                )?;
+                let Some(value) = &c.value else {
+                    self.acc.push(
+                        Diagnostic::error("R026", format!("`{op}` needs `value`"))
+                            .at(self.file, c.span.clone(), "incomplete condition")
+                            .with_help(Some(
+                                "give the bound: `value = \"10000 USD\"` for amounts, a number otherwise"
+                                    .to_string(),
+                            )),
+                    );
+                    return None;
+                };
+                if let Some(field) = &c.field {
+                    self.err(
+                        "R026",
+                        format!("`{op}` compares with a `value`, not a `field`"),
+                        field.span.clone(),
+                        "not for a sum",
+                    );
+                    return None;
+                }
+                let bound = self.literal(value, shape, op)?;
+                if let Some(o) = &c.offset {
+                    self.acc.push(
+                        Diagnostic::warning("R034", "`offset` only applies to dates".to_string())
+                            .at(self.file, o.span.clone(), "no effect"),
+                    );
+                }
+                if let Some(q) = &c.quantifier {
+                    self.acc.push(
+                        Diagnostic::warning(
+                            "R034",
+                            format!(
+                                "`quantifier` has no effect on `{op}`, which adds up every member"
+                            ),
+                        )
+                        .at(self.file, q.span.clone(), "no effect"),
+                    );
+                }
+                if !matches!(&target, Target::Path(p) if p.path.has_wildcard()) {
+                    self.acc.push(
+                        Diagnostic::warning(
+                            "R034",
+                            format!("`{op}` over a path without `[*]` adds up one value"),
+                        )
+                        .at(self.file, path_text.span.clone(), "one value")
+                        .with_help(Some(format!(
+                            "compare it with `{}`, or sum a list: `items[*].value`",
+                            op.trim_start_matches("sum_")
+                        ))),
+                    );
+                }
+                Op::Sum {
+                    cmp,
+                    bound,
+                    rate_date,
+                }
+            }
             "is_true" | "is_false" => {
                 need(self, matches!(shape, Shape::Bool | Shape::Any), "a boolean")?;
                 if op == "is_true" {
