@@ -18,6 +18,20 @@ op = "sum_gte"
 value = "1000 USD"
 "#;
 
+/// Rule `T-1` with [`AT_LEAST_1000_USD`] and `extra` keys for its condition.
+fn whole_engine(extra: &str) -> redflag::engine::Engine {
+    let body = format!("{AT_LEAST_1000_USD}{extra}");
+    engine(&rule("1", "whole", "m", &body), &[], Some(RATES))
+}
+
+/// Two lines: `usd` dollars and `eur` euros.
+fn usd_and_eur(usd: u32, eur: u32) -> Json {
+    json!([
+        {"sku": "A", "value": usd, "currency": "USD"},
+        {"sku": "B", "value": eur, "currency": "EUR"}
+    ])
+}
+
 /// The base order dated in 2021 (0.5 EUR per USD) with these lines.
 fn lines(items: Json) -> Json {
     order(|o| {
@@ -28,44 +42,25 @@ fn lines(items: Json) -> Json {
 
 #[test]
 fn lines_each_under_a_threshold_are_added_up_each_at_its_own_rate() {
-    let engine = engine(
-        &rule("1", "whole", "m", AT_LEAST_1000_USD),
-        &[],
-        Some(RATES),
-    );
+    let engine = whole_engine("");
     // 300 USD and 400 EUR (800 USD): 1,100 USD together, neither line 1,000 USD alone.
-    let split = lines(json!([
-        {"sku": "A", "value": 300, "currency": "USD"},
-        {"sku": "B", "value": 400, "currency": "EUR"}
-    ]));
-    assert_eq!(kind(&engine, &split, "T-1"), "fired");
+    assert_eq!(kind(&engine, &lines(usd_and_eur(300, 400)), "T-1"), "fired");
     // 300 USD and 300 EUR: 900 USD. (Added as written, the lines above would be 700: only
     // their conversion puts them over.) 500 EUR alone is exactly 1,000 USD.
-    let under = lines(json!([
-        {"sku": "A", "value": 300, "currency": "USD"},
-        {"sku": "B", "value": 300, "currency": "EUR"}
-    ]));
-    assert_eq!(kind(&engine, &under, "T-1"), "none");
+    assert_eq!(kind(&engine, &lines(usd_and_eur(300, 300)), "T-1"), "none");
     let exactly = lines(json!([{"sku": "A", "value": 500, "currency": "EUR"}]));
     assert_eq!(kind(&engine, &exactly, "T-1"), "fired");
     // The rate in force on the order date: 2 EUR per USD from 2024, so 400 EUR is 200 USD.
     let later = order(|o| {
         o["date"] = json!("2024-06-01");
-        o["items"] = json!([
-            {"sku": "A", "value": 300, "currency": "USD"},
-            {"sku": "B", "value": 400, "currency": "EUR"}
-        ]);
+        o["items"] = usd_and_eur(300, 400);
     });
     assert_eq!(kind(&engine, &later, "T-1"), "none");
 }
 
 #[test]
 fn a_sum_shows_its_members_its_total_and_the_rates_it_used() {
-    let engine = engine(
-        &rule("1", "whole", "m", AT_LEAST_1000_USD),
-        &[],
-        Some(RATES),
-    );
+    let engine = whole_engine("");
     let split = lines(json!([
         {"sku": "A", "value": 300, "currency": "USD"},
         {"sku": "B", "value": 400, "currency": "EUR"},
@@ -101,11 +96,7 @@ fn a_sum_shows_its_members_its_total_and_the_rates_it_used() {
 
 #[test]
 fn a_line_that_cannot_be_added_leaves_the_sum_undecided() {
-    let engine = engine(
-        &rule("1", "whole", "m", AT_LEAST_1000_USD),
-        &[],
-        Some(RATES),
-    );
+    let engine = whole_engine("");
     let cheap = json!({"sku": "A", "value": 10, "currency": "USD"});
     let undecided = |second: Json| {
         let o = lines(json!([cheap.clone(), second]));
@@ -129,8 +120,7 @@ fn a_line_that_cannot_be_added_leaves_the_sum_undecided() {
 
 #[test]
 fn if_missing_decides_a_sum_with_a_line_of_no_value_but_not_one_that_cannot_be_added() {
-    let body = format!("{AT_LEAST_1000_USD}if_missing = true\n");
-    let engine = engine(&rule("1", "whole", "m", &body), &[], Some(RATES));
+    let engine = whole_engine("if_missing = true\n");
     let missing = lines(json!([{"sku": "A", "value": 10, "currency": "USD"}, {"sku": "B"}]));
     assert_eq!(kind(&engine, &missing, "T-1"), "fired");
     let no_rate = lines(json!([{"sku": "A", "value": 10, "currency": "GBP"}]));
@@ -200,7 +190,7 @@ proptest! {
     fn a_sum_decides_as_the_exact_sum_of_its_converted_lines(
         members in prop::collection::vec((0u32..700, any::<bool>()), 1..8)
     ) {
-        let engine = engine(&rule("1", "whole", "m", AT_LEAST_1000_USD), &[], Some(RATES));
+        let engine = whole_engine("");
         let items: Vec<Json> = members
             .iter()
             .map(|(value, euro)| {
