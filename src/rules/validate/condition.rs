@@ -593,6 +593,16 @@ impl Validator<'_, '_> {
                     return None;
                 }
                 let bound = self.literal(value, shape, op)?;
+                // Below `attributes` a value has no `currency` beside it, so only numbers add up.
+                if !matches!(bound, Literal::Number(_) | Literal::Money(..)) {
+                    self.err(
+                        "R027",
+                        format!("`{op}` needs a number as its `value` here (an amount like `\"10000 USD\"` where the path reaches money)"),
+                        value.span.clone(),
+                        "not a bound a sum can reach",
+                    );
+                    return None;
+                }
                 if let Some(o) = &c.offset {
                     self.acc.push(
                         Diagnostic::warning("R034", "`offset` only applies to dates".to_string())
