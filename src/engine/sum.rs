@@ -55,18 +55,24 @@ impl SumOf<'_> {
         let mut shown: Vec<String> = Vec::new();
         let mut rates: Vec<String> = Vec::new();
         let mut stop: Option<Stop> = None;
+        // A missing member is noted and the rest still read: one that cannot be added leaves
+        // the sum undecided whatever `if_missing` says of the missing one, and which comes
+        // first in the order must not change that.
+        let mut missing: Option<Stop> = None;
         each_value(&c.target, cx, outcomes, done, &mut |r: Reached| {
             if stop.is_some() {
                 return;
             }
             members += 1;
             let Some(value) = r.value.as_deref() else {
-                stop = Some(Stop {
-                    path: r.loc.text(),
-                    seen: None,
-                    note: "is missing".into(),
-                    missing: true,
-                });
+                if missing.is_none() {
+                    missing = Some(Stop {
+                        path: r.loc.text(),
+                        seen: None,
+                        note: "is missing".into(),
+                        missing: true,
+                    });
+                }
                 return;
             };
             let added = self
@@ -101,7 +107,7 @@ impl SumOf<'_> {
             }
         })?;
         let mut outcome = Outcome::default();
-        if let Some(stop) = stop {
+        if let Some(stop) = stop.or(missing) {
             outcome.truth = match (stop.missing, c.if_missing) {
                 (true, Some(b)) => Truth::from_bool(b),
                 _ => Truth::Unknown,

@@ -125,6 +125,13 @@ fn if_missing_decides_a_sum_with_a_line_of_no_value_but_not_one_that_cannot_be_a
     assert_eq!(kind(&engine, &missing, "T-1"), "fired");
     let no_rate = lines(json!([{"sku": "A", "value": 10, "currency": "GBP"}]));
     assert_eq!(kind(&engine, &no_rate, "T-1"), "undecided");
+    // Neither way round does `if_missing` decide a sum with a member that cannot be added.
+    let engine = whole_engine("if_missing = false\n");
+    let gbp = json!({"sku": "A", "value": 10, "currency": "GBP"});
+    let blank = json!({"sku": "B"});
+    for items in [json!([blank.clone(), gbp.clone()]), json!([gbp, blank])] {
+        assert_eq!(kind(&engine, &lines(items), "T-1"), "undecided");
+    }
 }
 
 /// Rule `T-1` over a list of numbers an export writes into the order's attributes.
