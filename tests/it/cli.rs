@@ -597,7 +597,7 @@ fn json_output_matches_the_contract() {
     assert_eq!(doc.pack.name, "redflag-default");
     assert_eq!(doc.pack.origin, "<default pack>");
     assert!(!doc.pack.version.is_empty());
-    assert_eq!(doc.pack.rules, 53);
+    assert_eq!(doc.pack.rules, 54);
     // No `--list`: the run says so by naming no screening list.
     assert!(doc.screening.is_empty());
     // No waiver file.
