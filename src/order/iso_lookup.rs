@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use compact_str::CompactString;
 
 use super::iso::{COUNTRIES, CURRENCIES};
+use crate::screening::chars::digit_value;
 
 /// Upper-case alpha-2 for an alpha-2 or alpha-3 code in any case.
 pub fn country(text: &str) -> Option<String> {
@@ -73,8 +74,8 @@ pub(crate) fn currency_code(text: &str) -> Option<&'static str> {
         .and_then(|i| CURRENCIES.get(i).copied())
 }
 
-/// The digits of an HS code written with or without dots and spaces, when
-/// there are 6 to 10 of them.
+/// The digits of an HS code as exports write it (see [`hs_digits`]), when there are 6, 8, 9
+/// or 10 of them.
 pub fn hs_code(text: &str) -> Option<String> {
     hs_digits(text).map(CompactString::into_string)
 }
@@ -83,11 +84,79 @@ pub fn hs_code(text: &str) -> Option<String> {
 /// 8 (the EU's CN, India, Brazil), 9 (Japan) or 10 digits (TARIC, the US HTS, China, Russia);
 /// no tariff has 7, and a 7-digit code is one with a digit added or lost: `08457.10` is
 /// CHPL heading 8457.10 behind a zero, and read as `0845710` it no longer starts with `845710`.
+///
+/// Written as exports write it: dots and spaces (no-break and thin ones too) anywhere, the name
+/// of the nomenclature before it (`HS 8457.10`, `HTS 8457.10.0010`, `ТН ВЭД 8457100000`,
+/// `GTIP: 8457.10`), digits of another script (`８４５７.１０`, `٨٤٥٧١٠`), and hyphens between
+/// the heading, the subheading and the rest (`8457-10-00`). A hyphen elsewhere is refused:
+/// `8457-8458` names two headings, and read as `84578458` it would be neither.
 pub(crate) fn hs_digits(text: &str) -> Option<CompactString> {
-    let digits: CompactString = text.chars().filter(|c| *c != '.' && *c != ' ').collect();
-    let valid =
-        matches!(digits.len(), 6 | 8 | 9 | 10) && digits.bytes().all(|b| b.is_ascii_digit());
+    let code = without_nomenclature(text.trim());
+    let mut parts = code.split('-');
+    let mut digits = CompactString::default();
+    let mut lengths: [usize; 2] = [0; 2];
+    for (i, part) in parts.by_ref().enumerate() {
+        let before = digits.len();
+        for c in part.chars() {
+            match c {
+                '.' | ' ' | '\u{a0}' | '\u{2009}' | '\u{202f}' => {}
+                c => digits.push(char::from_digit(digit_value(c)?, 10)?),
+            }
+        }
+        if let Some(length) = lengths.get_mut(i) {
+            *length = digits.len() - before;
+        }
+    }
+    let hyphenated = code.contains('-');
+    let valid = matches!(digits.len(), 6 | 8 | 9 | 10) && (!hyphenated || lengths == [4, 2]);
     valid.then_some(digits)
+}
+
+/// `text` without the name of a nomenclature before the code (`HS`, `HS code:`, `HTS`, `CN`,
+/// `TARIC`, `GTIP`, `NCM`, `HSN`, `ТН ВЭД`, `ТН ВЭД ЕАЭС`), when one is there.
+fn without_nomenclature(text: &str) -> &str {
+    const NAMES: [&str; 11] = [
+        "ТН ВЭД ЕАЭС",
+        "ТН ВЭД",
+        "ТНВЭД",
+        "TARIC",
+        "GTIP",
+        "HTS",
+        "HSN",
+        "NCM",
+        "HS",
+        "CN",
+        "КН",
+    ];
+    for name in NAMES {
+        let Some(rest) = strip_prefix_ignoring_case(text, name) else {
+            continue;
+        };
+        let rest =
+            strip_prefix_ignoring_case(rest.trim_start_matches([' ', '-']), "code").unwrap_or(rest);
+        let rest = rest.trim_start_matches([' ', ':', '#']);
+        // A name glued to letters is a word, not a nomenclature (`CNC`, `HSK`).
+        if rest.starts_with(|c: char| digit_value(c).is_some()) {
+            return rest;
+        }
+    }
+    text
+}
+
+/// `text` after `prefix`, compared without case.
+fn strip_prefix_ignoring_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let mut rest = text.char_indices();
+    for expected in prefix.chars() {
+        let (_, c) = rest.next()?;
+        if !c.to_lowercase().eq(expected.to_lowercase()) {
+            return None;
+        }
+    }
+    Some(
+        rest.next()
+            .and_then(|(at, _)| text.get(at..))
+            .unwrap_or_default(),
+    )
 }
 
 /// The last heading of each chapter from 01 to 09 (HS 2022): `0845` is no heading, since

@@ -239,6 +239,49 @@ fn hs_codes_lose_dots_and_spaces() {
     ");
 }
 
+/// An ERP writes the code with the nomenclature's name before it, hyphens between its parts,
+/// no-break spaces, or the digits of its own script; each was an `O107` error, and the order
+/// went unjudged. A hyphen elsewhere than after the heading and the subheading still is one:
+/// `8457-8458` names two headings, and read as `84578458` neither would be CHPL.
+#[test]
+fn hs_codes_are_read_as_erp_exports_write_them() {
+    let text = [
+        order_with("A", "items", r#"[{"hs": "HS 8457.10"}]"#),
+        order_with("B", "items", r#"[{"hs": "HTS 8457.10.0010"}]"#),
+        order_with("C", "items", r#"[{"hs": "ТН ВЭД 8457 10 000 0"}]"#),
+        order_with("D", "items", r#"[{"hs": "HS-Code: 8458-11-00"}]"#),
+        order_with("E", "items", r#"[{"hs": "GTIP 8457.10"}]"#),
+        order_with("F", "items", r#"[{"hs": "８４５７.１０"}]"#),
+        order_with("G", "items", r#"[{"hs": "٨٤٥٧١٠"}]"#),
+        order_with("H", "items", r#"[{"hs": "8457\u00a010\u00a000"}]"#),
+        order_with("I", "items", r#"[{"hs": "8457-8458"}]"#),
+        order_with("J", "items", r#"[{"hs": "8457,10"}]"#),
+        order_with("K", "items", r#"[{"hs": "HSK 63"}]"#),
+        order_with("L", "items", r#"[{"hs": "8457.10 (machining centres)"}]"#),
+    ]
+    .join("\n");
+    let records = load_text(&text, "t.jsonl", InputFormat::Jsonl);
+    check_counts(&records, 8, 4);
+    check_value(&records, "A", "items[0].hs", "845710");
+    check_value(&records, "B", "items[0].hs", "8457100010");
+    check_value(&records, "C", "items[0].hs", "8457100000");
+    check_value(&records, "D", "items[0].hs", "84581100");
+    check_value(&records, "E", "items[0].hs", "845710");
+    check_value(&records, "F", "items[0].hs", "845710");
+    check_value(&records, "G", "items[0].hs", "845710");
+    check_value(&records, "H", "items[0].hs", "84571000");
+    insta::assert_snapshot!(render(&records[8..]), @r"
+    t.jsonl:9 error [I]
+      O107 items[0].hs: `8457-8458` is not an HS code of 6, 8, 9 or 10 digits
+    t.jsonl:10 error [J]
+      O107 items[0].hs: `8457,10` is not an HS code of 6, 8, 9 or 10 digits
+    t.jsonl:11 error [K]
+      O107 items[0].hs: `HSK 63` is not an HS code of 6, 8, 9 or 10 digits
+    t.jsonl:12 error [L]
+      O107 items[0].hs: `8457.10 (machining centres)` is not an HS code of 6, 8, 9 or 10 digits
+    ");
+}
+
 #[test]
 fn amounts_are_decimal_numbers_or_plain_decimal_strings() {
     let text = [
