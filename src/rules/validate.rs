@@ -132,6 +132,38 @@ impl PatternSets {
         self.get_with_exceptions(patterns, &[])
     }
 
+    /// Compiles, at once on rayon's threads, the set of each list in `lists` whose key column
+    /// holds patterns (`pattern`), as `matches_list` asks for it by default
+    /// ([`list_patterns`]): building the pack compiled the sets one after another, and they
+    /// are most of its cost (the end-use patterns alone a third). A set that does not compile
+    /// is left for the condition that asks for it to report (`R033`).
+    pub(crate) fn warm(&self, lists: &BTreeMap<String, Arc<ListTable>>) {
+        use rayon::prelude::*;
+        let keys: Vec<PatternSetKey> = lists
+            .values()
+            .filter(|list| list.key == "pattern")
+            .map(|list| {
+                let (patterns, unless) = list_patterns(list, &list.key);
+                (
+                    patterns.into_iter().map(str::to_string).collect(),
+                    unless
+                        .into_iter()
+                        .map(|(at, except)| (at, except.to_string()))
+                        .collect(),
+                )
+            })
+            .filter(|key| !self.0.borrow().contains_key(key))
+            .collect();
+        let compiled: Vec<(PatternSetKey, PatternSet)> = keys
+            .into_par_iter()
+            .filter_map(|key| {
+                let set = compile_set(&key.0, &key.1).ok()?;
+                Some((key, set))
+            })
+            .collect();
+        self.0.borrow_mut().extend(compiled);
+    }
+
     /// [`PatternSets::get`] with exceptions: pattern `i` of `unless` matches only outside the
     /// text's matches of its exception (`PatternSet::with_exceptions`).
     pub(super) fn get_with_exceptions<S: AsRef<str>>(
@@ -146,14 +178,44 @@ impl PatternSets {
         if let Some(set) = self.0.borrow().get(&key) {
             return Ok(set.clone());
         }
-        let set = if unless.is_empty() {
-            PatternSet::new(&key.0, PATTERN_SET_LIMIT)?
-        } else {
-            PatternSet::with_exceptions(&key.0, unless, PATTERN_SET_LIMIT)?
-        };
+        let set = compile_set(&key.0, unless)?;
         self.0.borrow_mut().insert(key, set.clone());
         Ok(set)
     }
+}
+
+fn compile_set<S: AsRef<str>>(
+    patterns: &[S],
+    unless: &[(usize, String)],
+) -> Result<PatternSet, String> {
+    if unless.is_empty() {
+        PatternSet::new(patterns, PATTERN_SET_LIMIT)
+    } else {
+        PatternSet::with_exceptions(patterns, unless, PATTERN_SET_LIMIT)
+    }
+}
+
+/// The patterns of `list`'s `column`, row by row (a row without the column has none), and the
+/// exceptions of its `unless` column by pattern index: what `matches_list` compiles.
+pub(crate) fn list_patterns<'l>(
+    list: &'l ListTable,
+    column: &str,
+) -> (Vec<&'l str>, Vec<(usize, &'l str)>) {
+    let mut patterns: Vec<&str> = Vec::with_capacity(list.rows.len());
+    let mut unless = Vec::new();
+    for row in &list.rows {
+        let Some(pattern) = list.cell(row, column) else {
+            continue;
+        };
+        if let Some(except) = list
+            .cell(row, crate::rules::lists::UNLESS_COLUMN)
+            .filter(|u| !u.trim().is_empty())
+        {
+            unless.push((patterns.len(), except));
+        }
+        patterns.push(pattern);
+    }
+    (patterns, unless)
 }
 
 /// Validates one raw rule; `None` when it has errors (all of them reported, here or, for a

@@ -363,47 +363,46 @@ impl Validator<'_, '_> {
                 let column = self.column(&list, c.column.as_ref())?;
                 // A pattern list's `unless` column: where the text says the opposite (`no
                 // re-export`), the row's pattern does not count (`PatternSet::with_exceptions`).
-                let mut patterns: Vec<&str> = Vec::with_capacity(list.rows.len());
-                let mut unless: Vec<(usize, String)> = Vec::new();
-                for row in &list.rows {
-                    let Some(pattern) = list.cell(row, &column) else {
-                        continue;
-                    };
-                    let except = list
-                        .cell(row, crate::rules::lists::UNLESS_COLUMN)
-                        .filter(|u| !u.trim().is_empty());
-                    if let Some(except) = except {
-                        // Parsed only: the set compiles an exception when a text first needs
-                        // it (`PatternSet::with_exceptions`).
-                        let parsed = regex_syntax::Parser::new()
-                            .parse(except)
-                            .map_err(|e| e.to_string())
-                            .and_then(|hir| match hir.properties().minimum_len() {
-                                // It would leave nothing out: a pattern that says the opposite
-                                // of nothing, or a slip (`x*`) that hides the row's every match.
-                                Some(0) => Err(
-                                    "error: the exception matches empty text, so it leaves nothing out"
-                                        .to_string(),
+                // The same patterns and exceptions the pack warmed its sets with
+                // (`PatternSets::warm`), so the set compiled there is found here.
+                let (patterns, exceptions) = crate::rules::validate::list_patterns(&list, &column);
+                let mut unless: Vec<(usize, String)> = Vec::with_capacity(exceptions.len());
+                for (at, except) in exceptions {
+                    let line = list
+                        .rows
+                        .iter()
+                        .filter(|row| list.cell(row, &column).is_some())
+                        .nth(at)
+                        .map_or(0, |row| row.line);
+                    // Parsed only: the set compiles an exception when a text first needs it
+                    // (`PatternSet::with_exceptions`).
+                    let parsed = regex_syntax::Parser::new()
+                        .parse(except)
+                        .map_err(|e| e.to_string())
+                        .and_then(|hir| match hir.properties().minimum_len() {
+                            // It would leave nothing out: a pattern that says the opposite of
+                            // nothing, or a slip (`x*`) that hides the row's every match.
+                            Some(0) => Err(
+                                "error: the exception matches empty text, so it leaves nothing out"
+                                    .to_string(),
+                            ),
+                            _ => Ok(()),
+                        });
+                    if let Err(e) = parsed {
+                        self.acc.push(
+                            Diagnostic::error(
+                                "R033",
+                                format!(
+                                    "`unless` pattern `{except}` on line {line} of list `{}` does not compile",
+                                    list.meta.name
                                 ),
-                                _ => Ok(()),
-                            });
-                        if let Err(e) = parsed {
-                            self.acc.push(
-                                Diagnostic::error(
-                                    "R033",
-                                    format!(
-                                        "`unless` pattern `{except}` on line {} of list `{}` does not compile",
-                                        row.line, list.meta.name
-                                    ),
-                                )
-                                .at(self.file, list_name.span.clone(), "list used here")
-                                .with_help(first_error_line(&e.to_string())),
-                            );
-                            return None;
-                        }
-                        unless.push((patterns.len(), except.to_string()));
+                            )
+                            .at(self.file, list_name.span.clone(), "list used here")
+                            .with_help(first_error_line(&e.to_string())),
+                        );
+                        return None;
                     }
-                    patterns.push(pattern);
+                    unless.push((at, except.to_string()));
                 }
                 // Compiling each pattern on its own costs as much as the set; it is done only
                 // to name the pattern that broke a set that did not compile.
