@@ -92,10 +92,10 @@ pub fn hs_code(text: &str) -> Option<String> {
 /// `8457-8458` names two headings, and read as `84578458` it would be neither.
 pub(crate) fn hs_digits(text: &str) -> Option<CompactString> {
     let code = without_nomenclature(text.trim());
-    let mut parts = code.split('-');
     let mut digits = CompactString::default();
+    // The digits before the first hyphen and between the first and the second.
     let mut lengths: [usize; 2] = [0; 2];
-    for (i, part) in parts.by_ref().enumerate() {
+    for (i, part) in code.split('-').enumerate() {
         let before = digits.len();
         for c in part.chars() {
             match c {
