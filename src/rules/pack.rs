@@ -432,7 +432,7 @@ fn analyse_layer(
         declared_lists: declared_names,
         pattern_sets: Default::default(),
     };
-    cx.pattern_sets.warm(&visible_lists);
+    cx.pattern_sets.warm(&lists);
     let mut rules = Vec::new();
     let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
     let rule_files: Vec<&String> = files.files.keys().filter(|p| is_rule_file(p)).collect();

@@ -136,7 +136,9 @@ impl PatternSets {
     /// holds patterns (`pattern`), as `matches_list` asks for it by default
     /// ([`list_patterns`]): building the pack compiled the sets one after another, and they
     /// are most of its cost (the end-use patterns alone a third). A set that does not compile
-    /// is left for the condition that asks for it to report (`R033`).
+    /// is left for the condition that asks for it to report (`R033`). Given a layer's own
+    /// lists: a pack that extends another has the base's sets compiled with the base, and
+    /// compiles again only those its own rules ask for.
     pub(crate) fn warm(&self, lists: &BTreeMap<String, Arc<ListTable>>) {
         use rayon::prelude::*;
         let keys: Vec<PatternSetKey> = lists
@@ -148,7 +150,7 @@ impl PatternSets {
                     patterns.into_iter().map(str::to_string).collect(),
                     unless
                         .into_iter()
-                        .map(|(at, except)| (at, except.to_string()))
+                        .map(|(at, _, except)| (at, except.to_string()))
                         .collect(),
                 )
             })
@@ -195,12 +197,16 @@ fn compile_set<S: AsRef<str>>(
     }
 }
 
+/// An exception of a pattern list's `unless` column: the index of its pattern, its row's line
+/// (for `R033`) and its text.
+pub(crate) type ListException<'l> = (usize, usize, &'l str);
+
 /// The patterns of `list`'s `column`, row by row (a row without the column has none), and the
-/// exceptions of its `unless` column by pattern index: what `matches_list` compiles.
+/// exceptions of its `unless` column: what `matches_list` compiles.
 pub(crate) fn list_patterns<'l>(
     list: &'l ListTable,
     column: &str,
-) -> (Vec<&'l str>, Vec<(usize, &'l str)>) {
+) -> (Vec<&'l str>, Vec<ListException<'l>>) {
     let mut patterns: Vec<&str> = Vec::with_capacity(list.rows.len());
     let mut unless = Vec::new();
     for row in &list.rows {
@@ -211,7 +217,7 @@ pub(crate) fn list_patterns<'l>(
             .cell(row, crate::rules::lists::UNLESS_COLUMN)
             .filter(|u| !u.trim().is_empty())
         {
-            unless.push((patterns.len(), except));
+            unless.push((patterns.len(), row.line, except));
         }
         patterns.push(pattern);
     }

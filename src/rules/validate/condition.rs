@@ -367,13 +367,7 @@ impl Validator<'_, '_> {
                 // (`PatternSets::warm`), so the set compiled there is found here.
                 let (patterns, exceptions) = crate::rules::validate::list_patterns(&list, &column);
                 let mut unless: Vec<(usize, String)> = Vec::with_capacity(exceptions.len());
-                for (at, except) in exceptions {
-                    let line = list
-                        .rows
-                        .iter()
-                        .filter(|row| list.cell(row, &column).is_some())
-                        .nth(at)
-                        .map_or(0, |row| row.line);
+                for (at, line, except) in exceptions {
                     // Parsed only: the set compiles an exception when a text first needs it
                     // (`PatternSet::with_exceptions`).
                     let parsed = regex_syntax::Parser::new()
